@@ -1,0 +1,79 @@
+# auxrec build: `make`, `make check`, `make install PREFIX=...`, `make bench`, `make fuzz`.
+# Sources are found by wildcard: lib/*.c, decoders/*.c, decoders/*/*.c form libauxrec.a,
+# cmd/*.c link with it into ./auxrec, tests/unit/test_*.c become cmocka binaries and
+# tests/guest/*.c become static programs that run inside the QEMU guest.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+CC         ?= gcc
+O          := build
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+CPPFLAGS   += -I. -Ilib -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
+              -DAUXREC_PLUGIN_DIR='"$(PREFIX)/lib/auxrec/plugins"'
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
+LDLIBS     += -ldw -lelf -llzma -lz -ldl -lpthread
+
+ifeq ($(SANITIZE),1)
+CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+LIB_SRC    := $(wildcard lib/*.c decoders/*.c decoders/*/*.c)
+CMD_SRC    := $(wildcard cmd/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+GUEST_SRC  := $(wildcard tests/guest/*.c)
+LIB_OBJ    := $(LIB_SRC:%.c=$(O)/%.o)
+CMD_OBJ    := $(CMD_SRC:%.c=$(O)/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
+GUEST_BIN  := $(GUEST_SRC:tests/guest/%.c=$(O)/guest-bin/%)
+MANPAGES   := $(wildcard man/*.1)
+
+.PHONY: all check unit deps install clean bench fuzz guest-bin
+all: auxrec
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libauxrec.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+auxrec: $(CMD_OBJ) $(O)/libauxrec.a
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(O)/libauxrec.a $(LDLIBS)
+
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libauxrec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a -lcmocka $(LDLIBS)
+
+# Programs for the guest are static so the initramfs needs no libraries for them.
+$(O)/guest-bin/%: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O2 -g -static -o $@ $< -lpthread
+
+guest-bin: $(GUEST_BIN)
+unit: $(UNIT_BIN)
+
+deps:
+	@tests/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory all unit guest-bin
+	@tests/run-checks
+
+bench: deps all guest-bin
+	@tests/bench/run
+
+fuzz: deps
+	@tests/fuzz/run $(FUZZ_SECONDS)
+
+install: all
+	install -D -m 0755 auxrec $(DESTDIR)$(PREFIX)/bin/auxrec
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/auxrec/plugins
+	$(if $(MANPAGES),install -m 0644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
+
+clean:
+	rm -rf $(O) auxrec
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

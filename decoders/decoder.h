@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decoder.h - the decoder plugin interface.
+ *
+ * A decoder is a table of operations registered under its PMU name and
+ * perf's AUXTRACE type id (PERF_AUXTRACE_*, the first u64 of
+ * PERF_RECORD_AUXTRACE_INFO). Built-in decoders are listed in
+ * decoders/registry.c; an external one is a shared object exporting
+ * `const struct decoder_ops *auxrec_decoder_register(void)`, found in the
+ * plugin directory (see decoders/registry.c). Adding a PMU touches
+ * decoders/ only.
+ */
+#ifndef AUXREC_DECODER_H
+#define AUXREC_DECODER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/perf_event.h>
+
+struct json_writer;
+
+#define DECODER_ABI_VERSION 1
+
+/* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
+enum auxtrace_type {
+	AUXTRACE_TYPE_UNKNOWN = 0,
+	AUXTRACE_TYPE_INTEL_PT = 1,
+	AUXTRACE_TYPE_INTEL_BTS = 2,
+	AUXTRACE_TYPE_CS_ETM = 3,
+	AUXTRACE_TYPE_ARM_SPE = 4,
+	AUXTRACE_TYPE_S390_CPUMSF = 5,
+	AUXTRACE_TYPE_HISI_PTT = 6,
+};
+
+/* One span of AUX bytes as recorded (a PERF_RECORD_AUXTRACE payload). */
+struct aux_chunk {
+	const uint8_t *data;
+	size_t size;
+	uint64_t aux_offset;	/* offset of the span in the AUX ring stream */
+	uint64_t file_offset;	/* where data starts in the file, 0 for raw input */
+	uint64_t flags;		/* PERF_AUX_FLAG_* of the matching PERF_RECORD_AUX */
+	int32_t cpu;		/* -1 when per-thread */
+	int32_t tid;
+	uint32_t idx;		/* index of the mmap the span came from */
+};
+
+struct dump_opts {
+	FILE *out;
+	struct json_writer *jw;	/* non-NULL: JSON Lines output */
+	bool stats;		/* only count packets per type */
+	bool no_pad;		/* hide padding packets */
+};
+
+struct decoder_ops {
+	int abi_version;		/* DECODER_ABI_VERSION */
+	const char *name;		/* PMU name in sysfs, e.g. "intel_pt" */
+	const char *description;
+	enum auxtrace_type auxtrace_type;
+
+	/*
+	 * Record side. Both optional.
+	 * default_config: terms applied when the user gives none for this PMU
+	 * (e.g. "tsc,mtc,branch" for intel_pt); parsed like user terms.
+	 * info_priv: fills the PMU's private u64s of PERF_RECORD_AUXTRACE_INFO
+	 * from the opened event attr; returns the count written (<= max) or a
+	 * negative errno.
+	 */
+	const char *default_config;
+	int (*info_priv)(const struct perf_event_attr *attr, uint64_t *priv,
+			 size_t max);
+
+	/*
+	 * Packet dump. dump_begin allocates per-stream state, dump_chunk
+	 * prints the packets of one chunk (errors are printed inline and the
+	 * decoder resynchronizes), dump_end prints totals and frees the state.
+	 */
+	void *(*dump_begin)(const struct dump_opts *opts);
+	int (*dump_chunk)(void *state, const struct aux_chunk *chunk);
+	int (*dump_end)(void *state);
+};
+
+const struct decoder_ops *decoder_find_by_name(const char *pmu_name);
+const struct decoder_ops *decoder_find_by_type(enum auxtrace_type type);
+/* Iterates built-ins, then loaded plugins; returns NULL past the end. */
+const struct decoder_ops *decoder_next(const struct decoder_ops *prev);
+
+#endif
