@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * auxrec.c - main(): global options, the subcommand table, `auxrec help`,
+ * `auxrec --version`, and the prefix-matching dispatcher.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "builtin.h"
+#include "util.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+const struct cmd auxrec_commands[] = {
+	{ "record",  cmd_record,  "record AUX-area traces (Intel PT, BTS, SPE, ...) into perf.data" },
+	{ "dump",    cmd_dump,    "print every record, feature and AUX packet of a recording" },
+	{ "list",    cmd_list,    "list the PMUs that can write an AUX area, with their terms" },
+	{ "help",    cmd_help,    "show help for auxrec or one command" },
+	{ "version", cmd_version, "print the version" },
+	{ NULL, NULL, NULL }
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: auxrec [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Record and decode Linux perf AUX-area hardware traces.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json       JSON output where the command prints data\n"
+		"  -p, --pretty     pretty-printed JSON (implies --json)\n"
+		"  -v, --verbose    more messages (repeat for more)\n"
+		"  -V, --version    print the version and exit\n"
+		"  -h, --help       this help\n"
+		"\n"
+		"Commands:\n");
+	for (const struct cmd *c = auxrec_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out,
+		"\n"
+		"Commands may be abbreviated to an unambiguous prefix (auxrec rec).\n"
+		"'auxrec help COMMAND' or 'auxrec COMMAND --help' shows a command's options.\n");
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	printf("auxrec %s\n", AUXREC_VERSION);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+	char *sub[] = { NULL, "--help", NULL };
+	int ambiguous = 0;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	c = cmd_lookup(auxrec_commands, argv[1], &ambiguous);
+	if (!c) {
+		cmd_name = "help";
+		p_err("no command '%s'%s (see 'auxrec --help')", argv[1],
+		      ambiguous ? " (ambiguous prefix)" : "");
+		return 1;
+	}
+	if (c->func == cmd_help || c->func == cmd_version) {
+		usage(stdout);
+		return 0;
+	}
+	sub[0] = (char *)c->name;
+	optind = 0;
+	return c->func(2, sub);
+}
+
+const struct cmd *cmd_lookup(const struct cmd *cmds, const char *name, int *ambiguous)
+{
+	const struct cmd *found = NULL;
+	size_t len = strlen(name);
+
+	*ambiguous = 0;
+	if (!len)
+		return NULL;
+	for (const struct cmd *c = cmds; c->name; c++) {
+		if (!strcmp(c->name, name))
+			return c;
+		if (!strncmp(c->name, name, len)) {
+			if (found)
+				*ambiguous = 1;
+			found = c;
+		}
+	}
+	return *ambiguous ? NULL : found;
+}
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv)
+{
+	int ambiguous;
+	const struct cmd *c = cmd_lookup(cmds, argv[0], &ambiguous);
+
+	if (!c) {
+		p_err("%s command '%s' (see 'auxrec --help')",
+		      ambiguous ? "ambiguous" : "unknown", argv[0]);
+		return 1;
+	}
+	cmd_name = c->name;
+	argv[0] = (char *)c->name;
+	optind = 0;	/* glibc: full re-initialisation of getopt */
+	return c->func(argc, argv);
+}
+
+int cmd_usage_error(void (*cmd_usage)(FILE *out), const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "auxrec %s: ", cmd_name ? cmd_name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd_usage) {
+		fputc('\n', stderr);
+		cmd_usage(stderr);
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",    no_argument, NULL, 'j' },
+		{ "pretty",  no_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help",    no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jpvVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json_output = true; break;
+		case 'p': json_output = pretty_output = true; break;
+		case 'v': verbose++; break;
+		case 'V': return cmd_version(0, NULL);
+		case 'h': usage(stdout); return 0;
+		default:
+			fprintf(stderr, "\n");
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	return cmd_select(auxrec_commands, argc - optind, argv + optind);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ring.h - one mmap of a perf event: the data ring and, next to it, the AUX
+ * ring; draining both without losing an AUX byte.
+ *
+ * Draining reads data_head (acquire), hands every record to the consumer,
+ * and for each PERF_RECORD_AUX hands over exactly its span of the AUX ring
+ * (as one or two pieces when it wraps) before advancing aux_tail (release).
+ * AUX bytes whose PERF_RECORD_AUX never arrives (the data ring lost it) are
+ * handed over as "recovered" spans: a span below the aux_head seen one drain
+ * earlier that no record announced, a gap before the next announced span, and
+ * at the final drain everything up to aux_head.
+ */
+#ifndef AUXREC_RING_H
+#define AUXREC_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+#include <linux/perf_event.h>
+
+struct ring_stats {
+	uint64_t records;
+	uint64_t aux_records;		/* PERF_RECORD_AUX seen */
+	uint64_t aux_bytes;		/* AUX bytes handed over, all spans */
+	uint64_t aux_chunks;
+	uint64_t truncated;		/* AUX records with PERF_AUX_FLAG_TRUNCATED */
+	uint64_t partial, collision, overwrite;
+	uint64_t lost_events;		/* sum of PERF_RECORD_LOST.lost */
+	uint64_t lost_records;		/* PERF_RECORD_LOST records */
+	uint64_t recovered_bytes;	/* AUX bytes without their AUX record */
+	uint64_t recovered_chunks;
+	uint64_t duplicate_bytes;	/* announced twice; skipped */
+};
+
+struct ring {
+	int fd;
+	int cpu;			/* -1 for a per-thread ring */
+	int tid;			/* -1 for a per-cpu ring */
+	uint32_t idx;			/* index in the event list's rings */
+	struct perf_event_mmap_page *pc;
+	uint8_t *data;
+	uint64_t data_size;		/* power of two */
+	uint8_t *aux;			/* NULL: no AUX ring */
+	uint64_t aux_size;		/* power of two */
+	size_t map_len, aux_map_len;
+	bool mapped;			/* unmap in ring_unmap */
+
+	uint64_t aux_next;		/* next AUX offset to hand over == aux_tail */
+	uint64_t aux_head_seen;		/* aux_head of the previous drain */
+	uint8_t *bounce;		/* a record that wraps the data ring */
+	struct ring_stats stats;
+};
+
+/* PERF_RECORD_AUX as the kernel writes it (sample_id trailer follows). */
+struct perf_record_aux_layout {
+	struct perf_event_header header;
+	uint64_t aux_offset;
+	uint64_t aux_size;
+	uint64_t flags;
+};
+
+struct ring_consumer {
+	/* Every record, in ring order; hdr is contiguous. Nonzero stops the drain. */
+	int (*record)(void *ctx, struct ring *r, const struct perf_event_header *hdr);
+	/*
+	 * An AUX span [offset, offset + size) in iov[0..n-1]; aux is the record
+	 * that announced it, or NULL for a recovered span. The bytes must be
+	 * copied before returning: aux_tail moves past them afterwards.
+	 */
+	int (*aux)(void *ctx, struct ring *r, const struct iovec *iov, int n,
+		   uint64_t offset, uint64_t size, const struct perf_record_aux_layout *aux);
+};
+
+/*
+ * Maps 1 + data_pages pages of fd, then aux_pages of AUX area (0: none).
+ * Page counts must be powers of two. Returns 0 or -errno.
+ */
+int ring_mmap(struct ring *r, int fd, size_t data_pages, size_t aux_pages, bool aux_overwrite);
+/* Sets up a ring over caller-owned memory (tests, simulations). */
+int ring_init_memory(struct ring *r, struct perf_event_mmap_page *pc, uint8_t *data,
+		     uint64_t data_size, uint8_t *aux, uint64_t aux_size);
+void ring_unmap(struct ring *r);
+
+/*
+ * Drains what the kernel has published. With final set (the events are
+ * disabled), AUX bytes up to aux_head that no record announced are handed
+ * over as recovered. Returns 0, the consumer's nonzero value, or -EIO when
+ * the ring holds a malformed record.
+ */
+int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final);
+/* True when the kernel has published data or AUX bytes not yet drained. */
+bool ring_has_data(const struct ring *r);
+
+#endif
