@@ -32,25 +32,33 @@ MANPAGES   := $(wildcard man/*.1)
 .PHONY: all check unit deps install clean bench fuzz guest-bin
 all: auxrec
 
+ifneq ($(V),1)
+Q := @
+endif
+
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/libauxrec.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 auxrec: $(CMD_OBJ) $(O)/libauxrec.a
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(O)/libauxrec.a $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(O)/libauxrec.a $(LDLIBS)
 
 $(O)/tests/unit/%: tests/unit/%.c $(O)/libauxrec.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a -lcmocka $(LDLIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a -lcmocka $(LDLIBS)
 
 # Programs for the guest are static so the initramfs needs no libraries for them.
 $(O)/guest-bin/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O2 -g -static -o $@ $< -lpthread
+	@$(if $(Q),echo "  GUEST   $@")
+	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O2 -g -static -o $@ $< -lpthread
 
 guest-bin: $(GUEST_BIN)
 unit: $(UNIT_BIN)

@@ -20,6 +20,17 @@
 #include <linux/perf_event.h>
 
 struct json_writer;
+struct pmu;
+
+/* What the record side knows when it writes PERF_RECORD_AUXTRACE_INFO. */
+struct aux_record_ctx {
+	const struct perf_event_attr *attr;	/* the AUX event as opened */
+	const struct pmu *pmu;			/* its sysfs description */
+	const struct perf_event_mmap_page *pc;	/* first ring: time conversion */
+	bool per_cpu_mmaps;
+	int have_sched_switch;	/* perf's: 0 none, 2 SWITCH, 3 SWITCH_CPU_WIDE */
+	bool snapshot_mode;
+};
 
 #define DECODER_ABI_VERSION 1
 
@@ -61,15 +72,16 @@ struct decoder_ops {
 
 	/*
 	 * Record side. Both optional.
-	 * default_config: terms applied when the user gives none for this PMU
-	 * (e.g. "tsc,mtc,branch" for intel_pt); parsed like user terms.
+	 * default_terms: writes into buf the terms applied before the user's
+	 * (e.g. "tsc,mtc,mtc_period=3,psb_period=3,pt,branch" for intel_pt,
+	 * chosen from the PMU's caps as perf chooses them); user terms
+	 * override them.
 	 * info_priv: fills the PMU's private u64s of PERF_RECORD_AUXTRACE_INFO
-	 * from the opened event attr; returns the count written (<= max) or a
+	 * as perf writes them; returns the count written (<= max) or a
 	 * negative errno.
 	 */
-	const char *default_config;
-	int (*info_priv)(const struct perf_event_attr *attr, uint64_t *priv,
-			 size_t max);
+	void (*default_terms)(const struct pmu *pmu, char *buf, size_t len);
+	int (*info_priv)(const struct aux_record_ctx *ctx, uint64_t *priv, size_t max);
 
 	/*
 	 * Packet dump. dump_begin allocates per-stream state, dump_chunk

@@ -22,7 +22,10 @@
 
 #define MAX_PLUGINS 32
 
+extern const struct decoder_ops intel_pt_decoder;
+
 static const struct decoder_ops *const builtin_decoders[] = {
+	&intel_pt_decoder,
 	NULL
 };
 

@@ -432,3 +432,44 @@ void event_spec_free(struct event_spec *es)
 	free(es->terms);
 	memset(es, 0, sizeof(*es));
 }
+
+int pmu_read_number(const struct pmu *pmu, const char *file, int base, uint64_t *out)
+{
+	char *path, *text, *end;
+	unsigned long long v;
+
+	if (asprintf(&path, "%s/%s", pmu->dir, file) < 0)
+		return -ENOMEM;
+	text = read_small_file(path);
+	free(path);
+	if (!text)
+		return -ENOENT;
+	errno = 0;
+	v = strtoull(text, &end, base);
+	if (errno || end == text || *end) {
+		free(text);
+		return -EINVAL;
+	}
+	free(text);
+	*out = v;
+	return 0;
+}
+
+uint64_t pmu_term_mask(const struct pmu *pmu, const char *name)
+{
+	const struct pmu_format *f = pmu_find_format(pmu, name);
+	struct perf_event_attr attr = { 0 };
+
+	if (!f || f->field != 0)
+		return 0;
+	pmu_format_apply(f, pmu_format_width(f) == 64 ? ~0ULL : (1ULL << pmu_format_width(f)) - 1,
+			 &attr);
+	return attr.config;
+}
+
+uint64_t pmu_term_bit(const struct pmu *pmu, const char *name)
+{
+	uint64_t m = pmu_term_mask(pmu, name);
+
+	return m & -m;
+}

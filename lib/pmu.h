@@ -84,4 +84,12 @@ int event_spec_parse(const char *root, const char *spec, const char *default_ter
 		     struct event_spec *out, char *err, size_t errlen);
 void event_spec_free(struct event_spec *es);
 
+
+
+/* Reads a number from a file of the PMU's sysfs directory ("caps/mtc"). */
+int pmu_read_number(const struct pmu *pmu, const char *file, int base, uint64_t *out);
+/* attr->config-style word with every bit of term NAME set (0 when absent). */
+uint64_t pmu_term_mask(const struct pmu *pmu, const char *name);
+/* The word with only the lowest bit of term NAME set (perf's "tsc_bit"). */
+uint64_t pmu_term_bit(const struct pmu *pmu, const char *name);
 #endif

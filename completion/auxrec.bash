@@ -1,0 +1,62 @@
+# bash completion for auxrec -*- shell-script -*-
+# Lists every command and option; tests/cli/t-cli.sh checks it against
+# `auxrec CMD --help` and the man pages.
+
+_auxrec_pmus()
+{
+	local d
+	for d in /sys/bus/event_source/devices/*; do
+		[ -e "$d/type" ] && printf '%s// ' "${d##*/}"
+	done
+}
+
+_auxrec()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	local commands="record dump list help version"
+	local cmd= i
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-*) ;;
+		*) cmd=${words[i]}; break ;;
+		esac
+	done
+
+	if [ -z "$cmd" ]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--json --pretty --verbose --version --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	case $cmd in
+	record)
+		case $prev in
+		-e|--event) COMPREPLY=($(compgen -W "$(_auxrec_pmus)" -- "$cur")); return ;;
+		-o|--output) _filedir; return ;;
+		-p|--pid|-t|--tid) _pids; return ;;
+		-C|--cpu|-m|--mmap-pages) return ;;
+		esac
+		COMPREPLY=($(compgen -W "--event --all-cpus --cpu --pid --tid --per-thread
+			--no-inherit --mmap-pages --output --quiet --help" -- "$cur"))
+		;;
+	dump)
+		case $prev in
+		-i|--input|--raw) _filedir; return ;;
+		--pmu) COMPREPLY=($(compgen -W "intel_pt" -- "$cur")); return ;;
+		esac
+		COMPREPLY=($(compgen -W "--input --raw --pmu --json --stats --no-packets --help" -- "$cur"))
+		;;
+	list)
+		COMPREPLY=($(compgen -W "--all --json --help" -- "$cur"))
+		;;
+	help)
+		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		;;
+	esac
+}
+complete -F _auxrec auxrec

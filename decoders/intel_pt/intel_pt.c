@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * intel_pt.c - the intel_pt entry of the decoder registry: its
+ * decoder_ops table, joining the record side (intel_pt_record.c) and the
+ * packet dump (pt_dump.c).
+ */
+#include "decoders/decoder.h"
+#include "intel_pt_record.h"
+#include "pt_dump.h"
+
+const struct decoder_ops intel_pt_decoder = {
+	.abi_version = DECODER_ABI_VERSION,
+	.name = "intel_pt",
+	.description = "Intel Processor Trace",
+	.auxtrace_type = AUXTRACE_TYPE_INTEL_PT,
+	.default_terms = intel_pt_default_terms,
+	.info_priv = intel_pt_info_priv,
+	.dump_begin = pt_dump_begin,
+	.dump_chunk = pt_dump_chunk,
+	.dump_end = pt_dump_end,
+};

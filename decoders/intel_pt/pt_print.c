@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pt_print.c - the packet printers behind `auxrec dump --pmu intel_pt`:
+ * the payload field list of every packet type, and its JSON and text
+ * renderings. Text lines are built in a local buffer and written with one
+ * fwrite, JSON goes through lib/json.c.
+ */
+#include <string.h>
+#include "json.h"
+#include "pt_print.h"
+
+#define F(k, kind_, val) \
+	(f[n++] = (struct pt_field){ .key = (k), .v = (val), .kind = (kind_) })
+#define DEC(k, val) F(k, PT_FIELD_DEC, val)
+#define HEX(k, val) F(k, PT_FIELD_HEX, val)
+
+int pt_packet_fields(const struct pt_packet *pkt, uint64_t ip,
+		     struct pt_field f[PT_MAX_FIELDS])
+{
+	int n = 0;
+
+	switch (pkt->type) {
+	case PT_PKT_TNT_8:
+	case PT_PKT_TNT_64:
+		F("tnt", PT_FIELD_TNT, pkt->tnt.bits);
+		f[0].n = pkt->tnt.count;
+		break;
+	case PT_PKT_TIP:
+	case PT_PKT_TIP_PGE:
+	case PT_PKT_TIP_PGD:
+	case PT_PKT_FUP:
+		DEC("ipc", pkt->ip.ipc);
+		if (pkt->ip.ipc != PT_IPC_SUPPRESSED) {
+			HEX("payload", pkt->ip.payload);
+			HEX("ip", ip);
+		}
+		break;
+	case PT_PKT_MODE_EXEC:
+		DEC("csl", pkt->exec.csl);
+		DEC("csd", pkt->exec.csd);
+		break;
+	case PT_PKT_MODE_TSX:
+		DEC("intx", pkt->tsx.intx);
+		DEC("abrt", pkt->tsx.abrt);
+		break;
+	case PT_PKT_PIP:
+		HEX("cr3", pkt->pip.cr3);
+		DEC("nr", pkt->pip.nr);
+		break;
+	case PT_PKT_VMCS:
+		HEX("base", pkt->vmcs_base);
+		break;
+	case PT_PKT_CBR:
+		DEC("ratio", pkt->cbr_ratio);
+		break;
+	case PT_PKT_TSC:
+		DEC("tsc", pkt->tsc);
+		break;
+	case PT_PKT_TMA:
+		DEC("ctc", pkt->tma.ctc);
+		DEC("fc", pkt->tma.fc);
+		break;
+	case PT_PKT_MTC:
+		DEC("ctc", pkt->mtc_ctc);
+		break;
+	case PT_PKT_CYC:
+		DEC("cyc", pkt->cyc);
+		break;
+	case PT_PKT_MNT:
+		HEX("payload", pkt->mnt_payload);
+		break;
+	case PT_PKT_EXSTOP:
+		DEC("ip", pkt->exstop_ip);
+		break;
+	case PT_PKT_MWAIT:
+		DEC("hints", pkt->mwait.hints);
+		DEC("ext", pkt->mwait.ext);
+		break;
+	case PT_PKT_PWRE:
+		DEC("state", pkt->pwre.state);
+		DEC("sub_state", pkt->pwre.sub_state);
+		DEC("hw", pkt->pwre.hw);
+		break;
+	case PT_PKT_PWRX:
+		DEC("last", pkt->pwrx.last);
+		DEC("deepest", pkt->pwrx.deepest);
+		DEC("interrupt", pkt->pwrx.interrupt);
+		DEC("store", pkt->pwrx.store);
+		DEC("autonomous", pkt->pwrx.autonomous);
+		break;
+	case PT_PKT_PTW:
+		DEC("plc", pkt->ptw.plc);
+		HEX("payload", pkt->ptw.payload);
+		DEC("ip", pkt->ptw.ip);
+		break;
+	default:	/* pad, psb, psbend, stop, ovf: no payload */
+		break;
+	}
+	return n;
+}
+
+/* "TNNT" into s (at least 65 bytes); returns the length. */
+static size_t tnt_string(char *s, uint64_t bits, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++)
+		s[i] = bits >> (count - 1 - i) & 1 ? 'T' : 'N';
+	s[count] = 0;
+	return count;
+}
+
+void pt_print_packet_json(struct json_writer *jw, uint64_t offset,
+			  const struct pt_packet *pkt, uint64_t ip)
+{
+	struct pt_field f[PT_MAX_FIELDS];
+	int n = pt_packet_fields(pkt, ip, f);
+	char tnt[65];
+
+	jw_object_start(jw);
+	jw_kv_u64(jw, "offset", offset);
+	jw_kv_u64(jw, "size", pkt->size);
+	jw_kv_string(jw, "packet", pt_packet_names[pkt->type]);
+	for (int i = 0; i < n; i++) {
+		switch (f[i].kind) {
+		case PT_FIELD_HEX:
+			jw_kv_hex(jw, f[i].key, f[i].v);
+			break;
+		case PT_FIELD_TNT:
+			jw_key(jw, f[i].key);
+			jw_string_len(jw, tnt, tnt_string(tnt, f[i].v, f[i].n));
+			break;
+		default:
+			jw_kv_u64(jw, f[i].key, f[i].v);
+			break;
+		}
+	}
+	jw_object_end(jw);
+	jw_end_line(jw);
+}
+
+void pt_print_error_json(struct json_writer *jw, uint64_t offset, int err)
+{
+	jw_object_start(jw);
+	jw_kv_u64(jw, "offset", offset);
+	jw_kv_string(jw, "error", pt_errstr(err));
+	jw_object_end(jw);
+	jw_end_line(jw);
+}
+
+/* Appends v in hex (with 0x) or decimal at p; returns the new end. */
+static char *put_num(char *p, uint64_t v, int hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[24], *t = tmp + sizeof(tmp);
+	unsigned int base = hex ? 16 : 10;
+
+	do {
+		*--t = digits[v % base];
+		v /= base;
+	} while (v);
+	if (hex) {
+		*p++ = '0';
+		*p++ = 'x';
+	}
+	memcpy(p, t, tmp + sizeof(tmp) - t);
+	return p + (tmp + sizeof(tmp) - t);
+}
+
+static char *put_str(char *p, const char *s)
+{
+	size_t len = strlen(s);
+
+	memcpy(p, s, len);
+	return p + len;
+}
+
+/* "%016llx  " */
+static char *put_offset(char *p, uint64_t offset)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--)
+		*p++ = digits[(offset >> (i * 4)) & 15];
+	*p++ = ' ';
+	*p++ = ' ';
+	return p;
+}
+
+/* 0000000000000019  tip.pge    ipc 3 payload 0x1000 ip 0x1000 */
+void pt_print_packet_plain(FILE *out, uint64_t offset,
+			   const struct pt_packet *pkt, uint64_t ip)
+{
+	struct pt_field f[PT_MAX_FIELDS];
+	int n = pt_packet_fields(pkt, ip, f);
+	char line[256], *p = put_offset(line, offset);
+	const char *name = pt_packet_names[pkt->type];
+	size_t len = strlen(name);
+
+	memcpy(p, name, len);
+	p += len;
+	if (n) {
+		for (; len < 10; len++)
+			*p++ = ' ';
+		*p++ = ' ';
+	}
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*p++ = ' ';
+		if (f[i].kind == PT_FIELD_TNT) {
+			p += tnt_string(p, f[i].v, f[i].n);
+			continue;
+		}
+		p = put_str(p, f[i].key);
+		*p++ = ' ';
+		p = put_num(p, f[i].v, f[i].kind == PT_FIELD_HEX);
+	}
+	*p++ = '\n';
+	fwrite(line, 1, p - line, out);
+}
+
+void pt_print_error_plain(FILE *out, uint64_t offset, int err)
+{
+	char line[96], *p = put_offset(line, offset);
+
+	p = put_str(p, "error: ");
+	p = put_str(p, pt_errstr(err));
+	*p++ = '\n';
+	fwrite(line, 1, p - line, out);
+}

@@ -1,0 +1,69 @@
+#!/bin/bash
+# The command line: help, version, dispatch by prefix, usage errors with one
+# line and a non-zero exit, and agreement of each command's --help with its
+# man page and the bash completion (every long option in all three).
+cd "$(dirname "$0")/../.." || exit 1
+A=./auxrec
+[ -x $A ] || { echo "not ok build: ./auxrec missing"; exit 1; }
+
+t() {	# t NAME EXPECTED_STATUS CMD... : checks the status, stderr kept in $err
+	local name=$1 want=$2; shift 2
+	out=$("$@" 2>/tmp/auxrec-cli-err.$$); rc=$?
+	err=$(cat /tmp/auxrec-cli-err.$$)
+	if [ "$rc" = "$want" ]; then echo "ok $name"; else echo "not ok $name: status $rc, want $want: $err"; fi
+}
+one_line_err() {	# the first line of stderr is "auxrec CMD: ..." and says $2
+	if [[ $(head -1 <<<"$err") == "auxrec $1: "*"$2"* ]]; then echo "ok $3"
+	else echo "not ok $3: stderr was: $err"; fi
+}
+
+t help 0 $A --help
+[[ $out == *"Usage: auxrec"* && $out == *record* && $out == *list* ]] && echo "ok help-lists-commands" || echo "not ok help-lists-commands"
+t version 0 $A --version
+[[ $out =~ ^auxrec\ [0-9]+\.[0-9]+\.[0-9]+$ ]] && echo "ok version-format" || echo "not ok version-format: $out"
+t no-command 1 $A
+t unknown-command 1 $A frobnicate
+[[ $err == *"unknown command 'frobnicate'"* ]] && echo "ok unknown-command-text" || echo "not ok unknown-command-text: $err"
+t prefix-dispatch 0 $A li --help
+[[ $out == *"Usage: auxrec list"* ]] && echo "ok prefix-is-list" || echo "not ok prefix-is-list"
+t help-cmd 0 $A help record
+[[ $out == *"Usage: auxrec record"* ]] && echo "ok help-record" || echo "not ok help-record"
+t help-unknown 1 $A help nosuch
+
+# Usage errors of record: one line naming the problem, exit 1
+t record-no-event 1 $A record -- true
+one_line_err record "no event given" record-no-event-msg
+t record-no-target 1 $A record -e intel_pt//
+one_line_err record "nothing to trace" record-no-target-msg
+t record-bad-option 1 $A record --frob
+t record-bad-mmap 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e intel_pt// -m 3,4 -- true
+one_line_err record "not a power of two" record-bad-mmap-msg
+t record-unknown-pmu 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e nosuch// -- true
+one_line_err record "cannot open nosuch: PMU not found (see 'auxrec list')" record-unknown-pmu-msg
+t record-unknown-term 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e intel_pt/bogus/ -- true
+one_line_err record "unknown term 'bogus' for PMU intel_pt (valid terms: branch" record-unknown-term-msg
+t record-bad-pid 1 $A record -e intel_pt// -p 0
+t record-two-targets 1 $A record -e intel_pt// -a -- true
+
+# list on a fixture tree
+t list-fixture 0 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list
+[[ $out == *"intel_pt (type 8)"* && $out == *"psb_period       config:24-27"* ]] && echo "ok list-terms" || echo "not ok list-terms: $out"
+t list-json 0 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list --all --json
+if python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); p={x["name"]:x for x in d}; t={x["name"]:x for x in p["split_pmu"]["terms"]}; assert t["event"]["bits"]=="0-7,32-35" and t["event"]["width"]==12 and t["wide"]["field"]=="config1", t; assert p["intel_pt"]["type"]==8' <<<"$out"; then
+	echo "ok list-json-valid"; else echo "not ok list-json-valid: $out"; fi
+t list-missing 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list nosuch
+t list-json-error 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A --json list nosuch
+python3 -c 'import json,sys; assert "error" in json.loads(sys.stdin.readline())' <<<"$out" && echo "ok json-error-object" || echo "not ok json-error-object: $out"
+
+# --help, man page and completion name the same long options
+for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
+	case $cmd in help|version) continue ;; esac
+	help=$($A $cmd --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	man=$(sed 's/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	comp=$(sed -n "/^	$cmd\*\?)/,/;;/p" completion/auxrec.bash | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	[ -f man/auxrec-$cmd.1 ] && [ "$help" = "$man" ] && echo "ok man-matches-help-$cmd" ||
+		echo "not ok man-matches-help-$cmd: help [$(echo $help)] man [$(echo $man)]"
+	[ "$help" = "$comp" ] && echo "ok completion-matches-help-$cmd" ||
+		echo "not ok completion-matches-help-$cmd: help [$(echo $help)] completion [$(echo $comp)]"
+done
+rm -f /tmp/auxrec-cli-err.$$

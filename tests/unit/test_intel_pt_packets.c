@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_intel_pt_packets.c - table tests of the Intel PT packet layer:
+ * (bytes, expected packet) for every packet type, every truncation of
+ * each (-PT_ERR_NEED_MORE, decoded from a heap copy of exactly that
+ * length so ASan sees any read past it), reserved and invalid encodings,
+ * last-IP decompression and the PSB resync search.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "decoders/intel_pt/pt_last_ip.h"
+#include "decoders/intel_pt/pt_packet.h"
+#include "decoders/intel_pt/pt_print.h"
+#include "decoders/intel_pt/pt_sync.h"
+
+struct pkt_case {
+	const char *name;	/* packet name */
+	uint8_t bytes[16];
+	int len;
+	const char *fields;	/* "k=v k=v" from pt_packet_fields, ip 0 */
+};
+
+#define B(...) { __VA_ARGS__ }, sizeof((uint8_t[]){ __VA_ARGS__ })
+#define PSB16 0x02, 0x82, 0x02, 0x82, 0x02, 0x82, 0x02, 0x82, \
+	      0x02, 0x82, 0x02, 0x82, 0x02, 0x82, 0x02, 0x82
+
+static const struct pkt_case cases[] = {
+	{ "pad", B(0x00), "" },
+	{ "psb", B(PSB16), "" },
+	{ "psbend", B(0x02, 0x23), "" },
+	{ "stop", B(0x02, 0x83), "" },
+	{ "ovf", B(0x02, 0xf3), "" },
+	{ "tnt.8", B(0x04), "tnt=N" },
+	{ "tnt.8", B(0x8a), "tnt=NNNTNT" },	/* 1000101: stop, NNNTNT */
+	{ "tnt.8", B(0xfe), "tnt=TTTTTT" },
+	{ "tnt.64", B(0x02, 0xa3, 0x02, 0, 0, 0, 0, 0), "tnt=N" },
+	{ "tnt.64", B(0x02, 0xa3, 0x05, 0, 0, 0, 0, 0x80), "tnt=" \
+	  "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNTNT" },
+	{ "tip", B(0x0d), "ipc=0" },
+	{ "tip", B(0x2d, 0x34, 0x12), "ipc=1 payload=0x1234 ip=0x0" },
+	{ "tip.pge", B(0x51, 0x78, 0x56, 0x34, 0x12), "ipc=2 payload=0x12345678 ip=0x0" },
+	{ "tip.pgd", B(0x61, 1, 2, 3, 4, 5, 0x86), "ipc=3 payload=0x860504030201 ip=0x0" },
+	{ "fup", B(0x9d, 1, 2, 3, 4, 5, 6), "ipc=4 payload=0x60504030201 ip=0x0" },
+	{ "fup", B(0xdd, 1, 2, 3, 4, 5, 6, 7, 0xff), "ipc=6 payload=0xff07060504030201 ip=0x0" },
+	{ "mode.exec", B(0x99, 0x01), "csl=1 csd=0" },
+	{ "mode.exec", B(0x99, 0x02), "csl=0 csd=1" },
+	{ "mode.tsx", B(0x99, 0x23), "intx=1 abrt=1" },
+	{ "pip", B(0x02, 0x43, 0x03, 0, 0, 0, 0, 0x80), "cr3=0x8000000000020 nr=1" },
+	{ "vmcs", B(0x02, 0xc8, 0xcd, 0xab, 0, 0, 0x01), "base=0x10000abcd000" },
+	{ "cbr", B(0x02, 0x03, 0x24, 0x00), "ratio=36" },
+	{ "tsc", B(0x19, 1, 2, 3, 4, 5, 6, 0xff), "tsc=71782737673126401" },
+	{ "tma", B(0x02, 0x73, 0x12, 0x01, 0x00, 0x34, 0x01), "ctc=274 fc=308" },
+	{ "mtc", B(0x59, 0x94), "ctc=148" },
+	{ "cyc", B(0xbb), "cyc=23" },
+	{ "cyc", B(0x07, 0x02), "cyc=32" },		/* 0 | 1 << 5 */
+	{ "cyc", B(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe),
+	  "cyc=2305843009213693951" },
+	{ "mnt", B(0x02, 0xc3, 0x88, 1, 2, 3, 4, 5, 6, 7, 8), "payload=0x807060504030201" },
+	{ "exstop", B(0x02, 0x62), "ip=0" },
+	{ "exstop", B(0x02, 0xe2), "ip=1" },
+	{ "mwait", B(0x02, 0xc2, 0x0b, 0, 0, 0, 0x01, 0, 0, 0x80), "hints=11 ext=2147483649" },
+	{ "pwre", B(0x02, 0x22, 0x08, 0x5a), "state=5 sub_state=10 hw=1" },
+	{ "pwrx", B(0x02, 0xa2, 0x53, 0x05, 0, 0, 0), "last=5 deepest=3 interrupt=1 store=1 autonomous=0" },
+	{ "pwrx", B(0x02, 0xa2, 0x00, 0x08, 0, 0, 0), "last=0 deepest=0 interrupt=0 store=0 autonomous=1" },
+	{ "ptw", B(0x02, 0x92, 0xef, 0xcd, 0xab, 0x90), "plc=0 payload=0x90abcdef ip=1" },
+	{ "ptw", B(0x02, 0x32, 1, 2, 3, 4, 5, 6, 7, 8), "plc=1 payload=0x807060504030201 ip=0" },
+};
+
+static void fields_text(const struct pt_packet *pkt, char *out, size_t len)
+{
+	struct pt_field f[PT_MAX_FIELDS];
+	int n = pt_packet_fields(pkt, 0, f);
+	size_t o = 0;
+
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		o += snprintf(out + o, len - o, "%s%s=", i ? " " : "", f[i].key);
+		if (f[i].kind == PT_FIELD_TNT) {
+			for (int b = f[i].n - 1; b >= 0; b--)
+				out[o++] = f[i].v >> b & 1 ? 'T' : 'N';
+			out[o] = 0;
+		} else if (f[i].kind == PT_FIELD_HEX) {
+			o += snprintf(out + o, len - o, "0x%llx", (unsigned long long)f[i].v);
+		} else {
+			o += snprintf(out + o, len - o, "%llu", (unsigned long long)f[i].v);
+		}
+	}
+}
+
+/* Decodes a heap copy of exactly len bytes. */
+static int decode_exact(const uint8_t *bytes, size_t len, struct pt_packet *pkt)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	int rc;
+
+	assert_non_null(copy);
+	memcpy(copy, bytes, len);
+	rc = pt_pkt_decode(copy, len, pkt);
+	free(copy);
+	return rc;
+}
+
+static void test_every_packet(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pkt_case *c = &cases[i];
+		struct pt_packet pkt;
+		char text[256];
+
+		memset(&pkt, 0xa5, sizeof(pkt));
+		assert_int_equal(decode_exact(c->bytes, c->len, &pkt), c->len);
+		assert_int_equal(pkt.size, c->len);
+		assert_string_equal(pt_packet_names[pkt.type], c->name);
+		fields_text(&pkt, text, sizeof(text));
+		assert_string_equal(text, c->fields);
+	}
+}
+
+static void test_every_type_covered(void **state)
+{
+	int seen[PT_PKT_NR] = { 0 };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pt_packet pkt;
+
+		if (decode_exact(cases[i].bytes, cases[i].len, &pkt) <= 0)
+			fail_msg("case %zu (%s) does not decode", i, cases[i].name);
+		seen[pkt.type] = 1;
+	}
+	for (int t = 0; t < PT_PKT_NR; t++)
+		if (!seen[t])
+			fail_msg("no table entry for %s", pt_packet_names[t]);
+}
+
+static void test_truncation(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pkt_case *c = &cases[i];
+		struct pt_packet pkt;
+
+		for (int len = 0; len < c->len; len++) {
+			int rc = decode_exact(c->bytes, len, &pkt);
+
+			if (rc != -PT_ERR_NEED_MORE)
+				fail_msg("%s cut to %d bytes: %d", c->name, len, rc);
+		}
+	}
+}
+
+struct bad_case {
+	uint8_t bytes[16];
+	int len;
+	int err;
+};
+
+static const struct bad_case bad[] = {
+	{ B(0x05), -PT_ERR_BAD_OPCODE },		/* odd, no packet */
+	{ B(0xd9), -PT_ERR_BAD_OPCODE },
+	{ B(0x02, 0x04), -PT_ERR_BAD_OPCODE },		/* unknown ext */
+	{ B(0x02, 0xc3, 0x00), -PT_ERR_BAD_OPCODE },	/* unknown ext2 */
+	{ B(0xad, 0, 0, 0, 0, 0, 0, 0, 0), -PT_ERR_BAD_PACKET },	/* ipc 5 */
+	{ B(0xed, 0, 0, 0, 0, 0, 0, 0, 0), -PT_ERR_BAD_PACKET },	/* ipc 7 */
+	{ B(0xad), -PT_ERR_BAD_PACKET },		/* before the length */
+	{ B(0x99, 0x40), -PT_ERR_BAD_PACKET },		/* mode leaf 2 */
+	{ B(0x02, 0x73, 0, 0, 1, 0, 0), -PT_ERR_BAD_PACKET },	/* tma byte 4 */
+	{ B(0x02, 0x73, 0, 0, 0, 0, 2), -PT_ERR_BAD_PACKET },	/* tma fc bit 9 */
+	{ B(0x02, 0xa3, 0x01, 0, 0, 0, 0, 0), -PT_ERR_BAD_PACKET }, /* no tnt */
+	{ B(0x02, 0xa3, 0, 0, 0, 0, 0, 0), -PT_ERR_BAD_PACKET },
+	{ B(0x02, 0x52, 0, 0, 0, 0, 0, 0, 0, 0), -PT_ERR_BAD_PACKET }, /* plc 2 */
+	{ B(0x02, 0x72), -PT_ERR_BAD_PACKET },		/* plc 3, short */
+	{ B(0x02, 0x82, 0x02, 0x82, 0x02, 0x82, 0x02, 0x82,
+	    0x02, 0x82, 0x02, 0x82, 0x02, 0x82, 0x02, 0x83), -PT_ERR_BAD_PACKET },
+	{ B(0x07, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x00),
+	  -PT_ERR_BAD_PACKET },				/* cyc over 64 bits */
+	{ B(0x07, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81),
+	  -PT_ERR_NEED_MORE },
+	{ B(0x02, 0x73, 0, 0, 1, 0), -PT_ERR_NEED_MORE },	/* length first */
+};
+
+static void test_invalid(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pt_packet pkt;
+		int rc = decode_exact(bad[i].bytes, bad[i].len, &pkt);
+
+		if (rc != bad[i].err)
+			fail_msg("bad[%zu]: %d, want %d", i, rc, bad[i].err);
+	}
+	assert_string_equal(pt_errstr(-PT_ERR_BAD_OPCODE), "unknown opcode");
+	assert_string_equal(pt_errstr(-PT_ERR_BAD_PACKET), "unknown packet");
+}
+
+/* Every first byte: decodes, or fails with one of the three errors. */
+static void test_all_opcodes(void **state)
+{
+	uint8_t buf[16];
+
+	for (int b = 0; b < 256; b++) {
+		struct pt_packet pkt;
+		int rc;
+
+		memset(buf, 0, sizeof(buf));
+		buf[0] = b;
+		rc = decode_exact(buf, sizeof(buf), &pkt);
+		assert_true(rc > 0 || rc == -PT_ERR_BAD_OPCODE ||
+			    rc == -PT_ERR_BAD_PACKET);
+		if (rc > 0)
+			assert_true(rc == pkt.size && pkt.type < PT_PKT_NR);
+	}
+}
+
+static void test_last_ip(void **state)
+{
+	static const struct { uint8_t ipc; uint64_t payload, ip; } steps[] = {
+		{ PT_IPC_FULL, 0xcccccccccc4000, 0xcccccccccc4000 },
+		{ PT_IPC_UPDATE_48, 0xffffffff4000, 0xccffffffff4000 },
+		{ PT_IPC_UPDATE_32, 0x12345678, 0xccffff12345678 },
+		{ PT_IPC_UPDATE_16, 0xabcd, 0xccffff1234abcd },
+		{ PT_IPC_SUPPRESSED, 0, 0xccffff1234abcd },
+		{ PT_IPC_SEXT_48, 0x800000001000, 0xffff800000001000 },
+		{ PT_IPC_SEXT_48, 0x7fff00001000, 0x7fff00001000 },
+	};
+	struct pt_last_ip last;
+	struct pt_packet pkt = { .type = PT_PKT_TIP };
+
+	pt_last_ip_reset(&last);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		pkt.ip.ipc = steps[i].ipc;
+		pkt.ip.payload = steps[i].payload;
+		assert_int_equal(pt_last_ip_update(&last, &pkt), steps[i].ip);
+	}
+}
+
+static void test_sync(void **state)
+{
+	uint8_t buf[64];
+	size_t at;
+
+	memset(buf, 0x19, sizeof(buf));	/* no PSB pattern anywhere */
+	assert_int_equal(pt_sync_forward(buf, sizeof(buf), 0), -PT_ERR_NEED_MORE);
+	for (at = 0; at + 16 <= sizeof(buf); at++) {
+		memset(buf, 0x19, sizeof(buf));
+		for (int i = 0; i < 16; i++)
+			buf[at + i] = i & 1 ? 0x82 : 0x02;
+		assert_int_equal(pt_sync_forward(buf, sizeof(buf), 0), at);
+		/* a PSB that start points into is not taken */
+		assert_int_equal(pt_sync_forward(buf, sizeof(buf), at + 1),
+				 -PT_ERR_NEED_MORE);
+		/* after an error just past it, the look-back finds it */
+		if (at + 16 < sizeof(buf))
+			assert_int_equal(pt_sync_after_error(buf, sizeof(buf),
+							     at + 14, 0), at);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_packet),
+		cmocka_unit_test(test_every_type_covered),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_all_opcodes),
+		cmocka_unit_test(test_last_ip),
+		cmocka_unit_test(test_sync),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
