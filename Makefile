@@ -23,13 +23,15 @@ LIB_SRC    := $(wildcard lib/*.c decoders/*.c decoders/*/*.c)
 CMD_SRC    := $(wildcard cmd/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 GUEST_SRC  := $(wildcard tests/guest/*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(O)/%.o)
 CMD_OBJ    := $(CMD_SRC:%.c=$(O)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 GUEST_BIN  := $(GUEST_SRC:tests/guest/%.c=$(O)/guest-bin/%)
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 MANPAGES   := $(wildcard man/*.1)
 
-.PHONY: all check unit deps install clean bench fuzz guest-bin
+.PHONY: all check unit tools deps install clean bench fuzz guest-bin demo
 all: auxrec
 
 ifneq ($(V),1)
@@ -54,6 +56,12 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libauxrec.a
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a -lcmocka $(LDLIBS)
 
+# Host-side test tools (verifiers) linked with the library.
+$(O)/tests/tools/%: tests/tools/%.c $(O)/libauxrec.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a $(LDLIBS)
+
 # Programs for the guest are static so the initramfs needs no libraries for them.
 $(O)/guest-bin/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
@@ -62,12 +70,13 @@ $(O)/guest-bin/%: tests/guest/%.c
 
 guest-bin: $(GUEST_BIN)
 unit: $(UNIT_BIN)
+tools: $(TOOL_BIN)
 
 deps:
 	@tests/install-deps
 
 check: deps
-	@$(MAKE) --no-print-directory all unit guest-bin
+	@$(MAKE) --no-print-directory all unit tools guest-bin
 	@tests/run-checks
 
 bench: deps all guest-bin

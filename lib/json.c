@@ -193,3 +193,76 @@ void jw_kv_s64(struct json_writer *w, const char *k, int64_t v) { jw_key(w, k); 
 void jw_kv_hex(struct json_writer *w, const char *k, uint64_t v) { jw_key(w, k); jw_hex(w, v); }
 void jw_kv_bool(struct json_writer *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
 void jw_kv_double(struct json_writer *w, const char *k, double v) { jw_key(w, k); jw_double(w, v); }
+
+/* "00" "01" ... "99" */
+static const char dec_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static const uint64_t pow10_tab[20] = {
+	0, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+	10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+	100000000000ull, 1000000000000ull, 10000000000000ull,
+	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull,
+	10000000000000000000ull,
+};
+
+char *jw_fmt_u64(char *p, uint64_t v)
+{
+	/* digits: log10 from the bit length, corrected by one compare */
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	unsigned int n = t + 1 - (v < pow10_tab[t]);
+	char *e = p + n;
+
+	while (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		e -= 2;
+		memcpy(e, dec_pairs + 2 * r, 2);
+	}
+	if (v >= 10)
+		memcpy(e - 2, dec_pairs + 2 * v, 2);
+	else
+		e[-1] = '0' + v;
+	return p + n;
+}
+
+char *jw_fmt_hex(char *p, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
+	char *e = p + 3 + n;
+
+	*p = '"';
+	p[1] = '0';
+	p[2] = 'x';
+	*e = '"';
+	do {
+		*--e = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	return p + 4 + n;
+}
+
+char *jw_fmt_key(char *p, const char *key, size_t len, bool comma)
+{
+	if (comma)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, len);
+	p += len;
+	*p++ = '"';
+	*p++ = ':';
+	return p;
+}
+
+void jw_write_lines(struct json_writer *w, const char *s, size_t len)
+{
+	fwrite_unlocked(s, 1, len, w->out);
+	w->depth = 0;
+	w->need_comma[0] = false;
+	w->after_key = false;
+}

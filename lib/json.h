@@ -48,4 +48,22 @@ void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v);
 void jw_kv_bool(struct json_writer *w, const char *key, bool v);
 void jw_kv_double(struct json_writer *w, const char *key, double v);
 
+/*
+ * Line builders, for writers that format a whole JSON Lines line into
+ * their own buffer and write it with jw_write_lines() (compact output
+ * only). Each appends at p, writes no NUL and returns the new end.
+ */
+#define JW_U64_MAX	20	/* bytes jw_fmt_u64() may write */
+#define JW_HEX_MAX	20	/* bytes jw_fmt_hex() may write */
+char *jw_fmt_u64(char *p, uint64_t v);			/* 1234 */
+char *jw_fmt_hex(char *p, uint64_t v);			/* "0x1f", as jw_hex */
+/* ,"key": (comma when comma): for keys known to need no escaping */
+char *jw_fmt_key(char *p, const char *key, size_t len, bool comma);
+/*
+ * Writes s[0..len): one or more complete top-level values, each ending
+ * with a newline, as the caller formatted them; for a compact writer
+ * between top-level values (where jw_end_line() leaves it).
+ */
+void jw_write_lines(struct json_writer *w, const char *s, size_t len);
+
 #endif

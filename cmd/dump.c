@@ -1,0 +1,1016 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump.c - `auxrec dump`: every attr, record (in file order, with its file
+ * offset and decoded fields), AUX chunk packets and header feature of a
+ * perf.data, as aligned text like `perf report -D` or as JSON Lines.
+ *
+ * AUX chunk flags: a PERF_RECORD_AUX is joined to the first AUXTRACE chunk
+ * after it in the file whose span [offset, offset+size) overlaps its span
+ * [aux_offset, aux_offset+aux_size) and whose cpu (or, per-thread, tid)
+ * matches the AUX record's sample_id (unknown matches anything); a chunk
+ * gets the OR of the flags of the AUX records joined to it. This is how
+ * perf and auxrec write them: the data ring (AUX records) of a buffer is
+ * drained before its AUX area.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "builtin.h"
+#include "build_id.h"
+#include "decoders/decoder.h"
+#include "json.h"
+#include "perf_data.h"
+#include "util.h"
+
+#define DEFAULT_INPUT "auxrec.data"
+#define MAX_PENDING_AUX 4096
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: auxrec dump [-i FILE] [--json] [--stats] [--no-packets]\n"
+		"       auxrec dump --raw FILE --pmu NAME [--json] [--stats]\n"
+		"\n"
+		"Print the header, attrs, every record in file order, the packets of\n"
+		"every AUX chunk and the header features of a perf.data recording.\n"
+		"\n"
+		"  -i, --input FILE   the recording (default " DEFAULT_INPUT "; - for stdin)\n"
+		"  -j, --json         JSON Lines, one object per line (see docs/json.md)\n"
+		"      --raw FILE     dump a file of raw AUX bytes as one chunk\n"
+		"      --pmu NAME     the PMU whose decoder reads --raw (e.g. intel_pt)\n"
+		"      --stats        count records and packets instead of listing them\n"
+		"      --no-packets   do not decode AUX chunks\n"
+		"  -h, --help         this help\n");
+}
+
+/* ------------------------------------------------------- field output */
+
+/* One printer for both forms: " key value" in text, "key":value in JSON. */
+struct out {
+	FILE *f;
+	struct json_writer *jw;
+};
+
+static void f_u64(struct out *o, const char *k, uint64_t v)
+{
+	if (o->jw)
+		jw_kv_u64(o->jw, k, v);
+	else
+		fprintf(o->f, " %s %" PRIu64, k, v);
+}
+
+static void f_s64(struct out *o, const char *k, int64_t v)
+{
+	if (o->jw)
+		jw_kv_s64(o->jw, k, v);
+	else
+		fprintf(o->f, " %s %" PRId64, k, v);
+}
+
+static void f_hex(struct out *o, const char *k, uint64_t v)
+{
+	if (o->jw)
+		jw_kv_hex(o->jw, k, v);
+	else
+		fprintf(o->f, " %s %#" PRIx64, k, v);
+}
+
+static void f_str(struct out *o, const char *k, const char *s)
+{
+	if (o->jw)
+		jw_kv_string(o->jw, k, s);
+	else
+		fprintf(o->f, " %s %s", k, s ? s : "(null)");
+}
+
+/* A NUL-terminated string of at most max bytes (records are untrusted). */
+static void f_strn(struct out *o, const char *k, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	if (o->jw) {
+		jw_key(o->jw, k);
+		jw_string_len(o->jw, s, n);
+	} else {
+		fprintf(o->f, " %s %.*s", k, (int)n, s);
+	}
+}
+
+/* Names of the bits set in v: "truncated|partial", or a JSON array. */
+static void f_flags(struct out *o, const char *k, uint64_t v, const char *const *names, int n)
+{
+	bool first = true;
+
+	if (o->jw) {
+		jw_key(o->jw, k);
+		jw_array_start(o->jw);
+	} else {
+		fprintf(o->f, " %s ", k);
+	}
+	for (int i = 0; i < n; i++) {
+		if (!(v & (1ULL << i)) || !names[i])
+			continue;
+		if (o->jw)
+			jw_string(o->jw, names[i]);
+		else
+			fprintf(o->f, "%s%s", first ? "" : "|", names[i]);
+		first = false;
+	}
+	if (o->jw)
+		jw_array_end(o->jw);
+	else if (first)
+		fputs("none", o->f);
+}
+
+static void begin_obj(struct out *o, const char *type)
+{
+	if (o->jw) {
+		jw_object_start(o->jw);
+		jw_kv_string(o->jw, "type", type);
+	}
+}
+
+static void end_obj(struct out *o)
+{
+	if (o->jw) {
+		jw_object_end(o->jw);
+		jw_end_line(o->jw);
+	} else {
+		fputc('\n', o->f);
+	}
+}
+
+/* ------------------------------------------------------------ state */
+
+struct pending_aux {
+	uint64_t offset, size, flags;
+	int64_t cpu, tid;		/* -1: unknown */
+};
+
+struct dump {
+	struct out o;
+	struct pd_reader *r;
+	bool stats, no_packets;
+	const struct decoder_ops *dec;
+	void *dec_state;
+	bool dec_looked_up;
+	uint32_t auxtrace_type;		/* from AUXTRACE_INFO, 0: none */
+	struct pending_aux pend[MAX_PENDING_AUX];
+	int nr_pend;
+	uint64_t count[PERF_RECORD_USER_MAX + 1];	/* last: unknown types */
+	uint64_t aux_bytes, nr_chunks;
+	int status;
+};
+
+static const char *const aux_flag_names[] = { "truncated", "overwrite", "partial", "collision" };
+
+static const char *const sample_type_names[] = {
+	"ip", "tid", "time", "addr", "read", "callchain", "id", "cpu", "period",
+	"stream_id", "raw", "branch_stack", "regs_user", "stack_user", "weight",
+	"data_src", "identifier", "transaction", "regs_intr", "phys_addr", "aux",
+	"cgroup", "data_page_size", "code_page_size", "weight_struct",
+};
+
+static const char *pmu_name_of(const struct dump *d, uint32_t type)
+{
+	const struct pd_features *f = pd_reader_features(d->r);
+
+	for (uint32_t i = 0; i < f->nr_pmus; i++)
+		if (f->pmus[i].type == type)
+			return f->pmus[i].name;
+	switch (type) {
+	case PERF_TYPE_HARDWARE: return "cpu";
+	case PERF_TYPE_SOFTWARE: return "software";
+	case PERF_TYPE_TRACEPOINT: return "tracepoint";
+	case PERF_TYPE_HW_CACHE: return "hw_cache";
+	case PERF_TYPE_BREAKPOINT: return "breakpoint";
+	}
+	return NULL;
+}
+
+/* ----------------------------------------------------------- header */
+
+static void print_header(struct dump *d, const char *path)
+{
+	const struct perf_file_header *h = pd_reader_header(d->r);
+	struct out *o = &d->o;
+	bool pipe = pd_reader_is_pipe(d->r);
+
+	if (!o->jw)
+		fputs("# header:", o->f);
+	begin_obj(o, "header");
+	f_str(o, "file", path);
+	f_str(o, "mode", pipe ? "pipe" : "file");
+	f_u64(o, "header_size", h->size);
+	if (!pipe) {
+		f_u64(o, "attr_size", h->attr_size);
+		f_u64(o, "attrs_offset", h->attrs.offset);
+		f_u64(o, "attrs_size", h->attrs.size);
+		f_u64(o, "data_offset", h->data.offset);
+		f_u64(o, "data_size", h->data.size);
+	}
+	end_obj(o);
+}
+
+static void print_attr(struct dump *d, size_t i)
+{
+	const struct pd_attr *pa = pd_reader_attr(d->r, i);
+	const struct perf_event_attr *a = &pa->attr;
+	struct out *o = &d->o;
+	const char *pmu = pmu_name_of(d, a->type);
+
+	if (!o->jw)
+		fprintf(o->f, "# attr %zu:", i);
+	begin_obj(o, "attr");
+	f_u64(o, "index", i);
+	f_str(o, "name", pa->name ? pa->name : "");
+	f_u64(o, "attr_type", a->type);
+	f_str(o, "pmu", pmu ? pmu : "unknown");
+	f_u64(o, "size", pa->file_size);
+	f_hex(o, "config", a->config);
+	f_hex(o, "config1", a->config1);
+	f_hex(o, "config2", a->config2);
+	f_u64(o, a->freq ? "sample_freq" : "sample_period", a->sample_period);
+	f_flags(o, "sample_type", a->sample_type, sample_type_names,
+		sizeof(sample_type_names) / sizeof(sample_type_names[0]));
+	f_hex(o, "read_format", a->read_format);
+	f_u64(o, "sample_id_all", a->sample_id_all);
+	f_u64(o, "disabled", a->disabled);
+	f_u64(o, "inherit", a->inherit);
+	f_u64(o, "exclude_kernel", a->exclude_kernel);
+	f_u64(o, "exclude_user", a->exclude_user);
+	f_u64(o, "context_switch", a->context_switch);
+	f_u64(o, "aux_watermark", a->aux_watermark);
+	if (o->jw) {
+		jw_key(o->jw, "ids");
+		jw_array_start(o->jw);
+		for (uint32_t k = 0; k < pa->nr_ids; k++)
+			jw_u64(o->jw, pa->ids[k]);
+		jw_array_end(o->jw);
+	} else {
+		fputs(" ids", o->f);
+		for (uint32_t k = 0; k < pa->nr_ids; k++)
+			fprintf(o->f, "%s%" PRIu64, k ? "," : " ", pa->ids[k]);
+	}
+	end_obj(o);
+}
+
+/* ---------------------------------------------------------- records */
+
+static bool short_record(struct dump *d, const struct pd_record *rec, size_t need)
+{
+	if (rec->hdr->size >= need)
+		return false;
+	if (d->o.jw)
+		jw_kv_string(d->o.jw, "error", "record too short for its type");
+	else
+		fprintf(d->o.f, " (record too short: %u bytes, its type needs %zu)",
+			rec->hdr->size, need);
+	d->status = 1;
+	return true;
+}
+
+static void print_sample_id(struct dump *d, const struct pd_record *rec)
+{
+	struct pd_sample_id s;
+	struct out *o = &d->o;
+	uint64_t st;
+
+	if (pd_reader_sample_id(d->r, rec->hdr, &s))
+		return;
+	st = s.sample_type;
+	if (o->jw) {
+		jw_key(o->jw, "sample_id");
+		jw_object_start(o->jw);
+	} else {
+		fputs(" |", o->f);
+	}
+	if (st & PERF_SAMPLE_IP)
+		f_hex(o, "ip", s.ip);
+	if (st & PERF_SAMPLE_TID) {
+		f_s64(o, "pid", (int32_t)s.pid);
+		f_s64(o, "tid", (int32_t)s.tid);
+	}
+	if (st & PERF_SAMPLE_TIME)
+		f_u64(o, "time", s.time);
+	if (st & PERF_SAMPLE_ADDR)
+		f_hex(o, "addr", s.addr);
+	if (st & (PERF_SAMPLE_ID | PERF_SAMPLE_IDENTIFIER))
+		f_u64(o, "id", s.id);
+	if (st & PERF_SAMPLE_STREAM_ID)
+		f_u64(o, "stream_id", s.stream_id);
+	if (st & PERF_SAMPLE_CPU)
+		f_s64(o, "cpu", (int32_t)s.cpu);
+	if (o->jw)
+		jw_object_end(o->jw);
+}
+
+static void remember_aux(struct dump *d, const struct pd_record *rec)
+{
+	const struct perf_rec_aux *a = (const void *)rec->hdr;
+	struct pending_aux *p;
+	struct pd_sample_id s;
+	bool have = !pd_reader_sample_id(d->r, rec->hdr, &s);
+
+	if (d->nr_pend == MAX_PENDING_AUX) {
+		memmove(d->pend, d->pend + 1, (MAX_PENDING_AUX - 1) * sizeof(*p));
+		d->nr_pend--;
+	}
+	p = &d->pend[d->nr_pend++];
+	p->offset = a->aux_offset;
+	p->size = a->aux_size;
+	p->flags = a->flags;
+	p->cpu = have && (s.sample_type & PERF_SAMPLE_CPU) ? (int64_t)s.cpu : -1;
+	p->tid = have && (s.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)s.tid : -1;
+}
+
+/* Flags of the pending AUX records this chunk covers; drops those it ends. */
+static uint64_t take_aux_flags(struct dump *d, const struct perf_rec_auxtrace *t)
+{
+	uint64_t flags = 0, end = t->offset + t->size;
+	int k = 0;
+
+	for (int i = 0; i < d->nr_pend; i++) {
+		struct pending_aux *p = &d->pend[i];
+		bool cpu_ok = p->cpu < 0 || (int32_t)t->cpu == -1 || p->cpu == (int32_t)t->cpu;
+		bool tid_ok = p->tid < 0 || (int32_t)t->tid == -1 || p->tid == (int32_t)t->tid;
+		bool overlap = p->offset < end && t->offset < p->offset + p->size;
+
+		if (cpu_ok && tid_ok && (overlap || (!p->size && p->offset == t->offset))) {
+			flags |= p->flags;
+			if (p->offset + p->size <= end)
+				continue;	/* consumed */
+		}
+		d->pend[k++] = *p;
+	}
+	d->nr_pend = k;
+	return flags;
+}
+
+static const struct decoder_ops *find_decoder(struct dump *d)
+{
+	if (d->dec_looked_up)
+		return d->dec;
+	d->dec_looked_up = true;
+	if (d->auxtrace_type)
+		d->dec = decoder_find_by_type(d->auxtrace_type);
+	for (size_t i = 0; !d->dec && i < pd_reader_nr_attrs(d->r); i++) {
+		const char *pmu = pmu_name_of(d, pd_reader_attr(d->r, i)->attr.type);
+
+		if (pmu)
+			d->dec = decoder_find_by_name(pmu);
+	}
+	if (d->dec && !d->dec->dump_begin)
+		d->dec = NULL;
+	return d->dec;
+}
+
+static int dump_chunk(struct dump *d, const struct aux_chunk *c)
+{
+	struct dump_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats };
+
+	if (!d->dec_state) {
+		d->dec_state = d->dec->dump_begin(&opts);
+		if (!d->dec_state)
+			return -ENOMEM;
+	}
+	return d->dec->dump_chunk(d->dec_state, c);
+}
+
+/* An AUXTRACE payload through the decoder's packet dump. */
+static void feed_chunk(struct dump *d, const struct pd_record *rec, uint64_t flags)
+{
+	const struct perf_rec_auxtrace *t = (const void *)rec->hdr;
+	struct aux_chunk c = {
+		.data = rec->payload, .size = rec->payload_size,
+		.aux_offset = t->offset, .file_offset = rec->payload_offset,
+		.flags = flags, .cpu = (int32_t)t->cpu, .tid = (int32_t)t->tid,
+		.idx = t->idx,
+	};
+
+	d->aux_bytes += rec->payload_size;
+	d->nr_chunks++;
+	if (d->no_packets || !find_decoder(d))
+		return;
+	if (dump_chunk(d, &c) < 0)
+		d->status = 1;
+}
+
+/* --stats: what records mean for the AUX chunks, nothing printed. */
+static void stats_only(struct dump *d, const struct pd_record *rec)
+{
+	const struct perf_event_header *h = rec->hdr;
+
+	if (h->type == PERF_RECORD_AUX && h->size >= sizeof(struct perf_rec_aux))
+		remember_aux(d, rec);
+	else if (h->type == PERF_RECORD_AUXTRACE_INFO)
+		d->dec_looked_up = false;
+	else if (h->type == PERF_RECORD_AUXTRACE)
+		feed_chunk(d, rec, take_aux_flags(d, (const void *)h));
+}
+
+static void print_auxtrace(struct dump *d, const struct pd_record *rec)
+{
+	const struct perf_rec_auxtrace *t = (const void *)rec->hdr;
+	struct out *o = &d->o;
+	uint64_t flags = take_aux_flags(d, t);
+
+	f_hex(o, "size", t->size);
+	f_hex(o, "offset", t->offset);
+	f_hex(o, "reference", t->reference);
+	f_u64(o, "idx", t->idx);
+	f_s64(o, "tid", (int32_t)t->tid);
+	f_s64(o, "cpu", (int32_t)t->cpu);
+	f_flags(o, "aux_flags", flags, aux_flag_names, 4);
+	end_obj(o);
+	feed_chunk(d, rec, flags);
+}
+
+/* Decoded fields of the record types auxrec knows; false: ended already. */
+static bool print_fields(struct dump *d, const struct pd_record *rec)
+{
+	const struct perf_event_header *h = rec->hdr;
+	const void *p = h;
+	struct out *o = &d->o;
+
+	switch (h->type) {
+	case PERF_RECORD_MMAP: {
+		const struct perf_rec_mmap *m = p;
+
+		if (short_record(d, rec, sizeof(*m)))
+			break;
+		f_s64(o, "pid", (int32_t)m->pid);
+		f_s64(o, "tid", (int32_t)m->tid);
+		f_hex(o, "start", m->start);
+		f_hex(o, "len", m->len);
+		f_hex(o, "pgoff", m->pgoff);
+		f_strn(o, "filename", m->filename, h->size - sizeof(*m));
+		break;
+	}
+	case PERF_RECORD_MMAP2: {
+		const struct perf_rec_mmap2 *m = p;
+
+		if (short_record(d, rec, sizeof(*m)))
+			break;
+		f_s64(o, "pid", (int32_t)m->pid);
+		f_s64(o, "tid", (int32_t)m->tid);
+		f_hex(o, "start", m->start);
+		f_hex(o, "len", m->len);
+		f_hex(o, "pgoff", m->pgoff);
+		if (h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
+			char hex[41];
+
+			build_id_hex(m->build_id, m->build_id_size <= 20 ? m->build_id_size : 20,
+				     hex);
+			f_str(o, "build_id", hex);
+		} else {
+			f_u64(o, "maj", m->maj);
+			f_u64(o, "min", m->min);
+			f_u64(o, "ino", m->ino);
+			f_u64(o, "ino_generation", m->ino_generation);
+		}
+		f_hex(o, "prot", m->prot);
+		f_hex(o, "flags", m->flags);
+		f_strn(o, "filename", m->filename, h->size - sizeof(*m));
+		break;
+	}
+	case PERF_RECORD_COMM: {
+		const struct perf_rec_comm *c = p;
+
+		if (short_record(d, rec, sizeof(*c)))
+			break;
+		f_s64(o, "pid", (int32_t)c->pid);
+		f_s64(o, "tid", (int32_t)c->tid);
+		f_strn(o, "comm", c->comm, h->size - sizeof(*c));
+		f_u64(o, "exec", !!(h->misc & PERF_RECORD_MISC_COMM_EXEC));
+		break;
+	}
+	case PERF_RECORD_FORK:
+	case PERF_RECORD_EXIT: {
+		const struct perf_rec_fork *f = p;
+
+		if (short_record(d, rec, sizeof(*f)))
+			break;
+		f_s64(o, "pid", (int32_t)f->pid);
+		f_s64(o, "ppid", (int32_t)f->ppid);
+		f_s64(o, "tid", (int32_t)f->tid);
+		f_s64(o, "ptid", (int32_t)f->ptid);
+		f_u64(o, "time", f->time);
+		break;
+	}
+	case PERF_RECORD_AUX: {
+		const struct perf_rec_aux *a = p;
+
+		if (short_record(d, rec, sizeof(*a)))
+			break;
+		f_hex(o, "aux_offset", a->aux_offset);
+		f_hex(o, "aux_size", a->aux_size);
+		f_flags(o, "flags", a->flags, aux_flag_names, 4);
+		remember_aux(d, rec);
+		break;
+	}
+	case PERF_RECORD_ITRACE_START:
+	case PERF_RECORD_SWITCH_CPU_WIDE: {
+		const struct perf_rec_pid_tid *t = p;
+
+		if (short_record(d, rec, sizeof(*t)))
+			break;
+		f_s64(o, h->type == PERF_RECORD_ITRACE_START ? "pid" : "next_prev_pid",
+		      (int32_t)t->pid);
+		f_s64(o, h->type == PERF_RECORD_ITRACE_START ? "tid" : "next_prev_tid",
+		      (int32_t)t->tid);
+		if (h->type == PERF_RECORD_SWITCH_CPU_WIDE)
+			f_str(o, "direction", h->misc & PERF_RECORD_MISC_SWITCH_OUT ? "out" : "in");
+		break;
+	}
+	case PERF_RECORD_SWITCH:
+		f_str(o, "direction", h->misc & PERF_RECORD_MISC_SWITCH_OUT ? "out" : "in");
+		f_u64(o, "preempt", !!(h->misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT));
+		break;
+	case PERF_RECORD_LOST: {
+		const struct perf_rec_lost *l = p;
+
+		if (short_record(d, rec, sizeof(*l)))
+			break;
+		f_u64(o, "id", l->id);
+		f_u64(o, "lost", l->lost);
+		break;
+	}
+	case PERF_RECORD_LOST_SAMPLES:
+	case PERF_RECORD_AUX_OUTPUT_HW_ID: {
+		const struct perf_rec_u64 *u = p;
+
+		if (short_record(d, rec, sizeof(*u)))
+			break;
+		f_u64(o, h->type == PERF_RECORD_LOST_SAMPLES ? "lost" : "hw_id", u->value);
+		break;
+	}
+	case PERF_RECORD_TIME_CONV: {
+		const struct perf_rec_time_conv *t = p;
+
+		if (short_record(d, rec, offsetof(struct perf_rec_time_conv, time_cycles)))
+			break;
+		f_u64(o, "time_shift", t->time_shift);
+		f_u64(o, "time_mult", t->time_mult);
+		f_u64(o, "time_zero", t->time_zero);
+		if (h->size >= sizeof(*t)) {
+			f_u64(o, "time_cycles", t->time_cycles);
+			f_hex(o, "time_mask", t->time_mask);
+			f_u64(o, "cap_user_time_zero", t->cap_user_time_zero);
+			f_u64(o, "cap_user_time_short", t->cap_user_time_short);
+		}
+		break;
+	}
+	case PERF_RECORD_AUXTRACE_INFO: {
+		const struct perf_rec_auxtrace_info *ai = p;
+		uint32_t n;
+
+		if (short_record(d, rec, sizeof(*ai)))
+			break;
+		n = (h->size - sizeof(*ai)) / 8;
+		d->auxtrace_type = ai->type;
+		d->dec_looked_up = false;
+		f_u64(o, "auxtrace_type", ai->type);
+		if (o->jw) {
+			jw_key(o->jw, "priv");
+			jw_array_start(o->jw);
+			for (uint32_t i = 0; i < n; i++)
+				jw_hex(o->jw, ai->priv[i]);
+			jw_array_end(o->jw);
+		} else {
+			for (uint32_t i = 0; i < n; i++)
+				fprintf(o->f, "\n    priv[%2u] %#" PRIx64, i, ai->priv[i]);
+		}
+		break;
+	}
+	case PERF_RECORD_AUXTRACE:
+		print_auxtrace(d, rec);
+		return false;
+	case PERF_RECORD_AUXTRACE_ERROR: {
+		const struct perf_rec_auxtrace_error *e = p;
+
+		if (short_record(d, rec, offsetof(struct perf_rec_auxtrace_error, machine_pid)))
+			break;
+		f_u64(o, "error_type", e->type);
+		f_u64(o, "code", e->code);
+		f_s64(o, "cpu", (int32_t)e->cpu);
+		f_s64(o, "pid", (int32_t)e->pid);
+		f_s64(o, "tid", (int32_t)e->tid);
+		f_hex(o, "ip", e->ip);
+		f_strn(o, "msg", e->msg, sizeof(e->msg));
+		break;
+	}
+	case PERF_RECORD_HEADER_FEATURE: {
+		const struct perf_rec_header_feature *f = p;
+
+		if (short_record(d, rec, sizeof(*f)))
+			break;
+		f_str(o, "feature", perf_feature_name(f->feat_id) ?: "unknown");
+		f_u64(o, "feat_id", f->feat_id);
+		break;
+	}
+	case PERF_RECORD_HEADER_ATTR:
+		f_u64(o, "attr_index", pd_reader_nr_attrs(d->r) - 1);
+		break;
+	}
+	if (perf_record_has_sample_id(h->type) || h->type == PERF_RECORD_SAMPLE)
+		print_sample_id(d, rec);
+	return true;
+}
+
+static void print_record(struct dump *d, const struct pd_record *rec)
+{
+	const struct perf_event_header *h = rec->hdr;
+	const char *name = perf_record_name(h->type);
+	struct out *o = &d->o;
+
+	d->count[h->type < PERF_RECORD_USER_MAX ? h->type : PERF_RECORD_USER_MAX]++;
+	if (h->type == PERF_RECORD_AUXTRACE_INFO && h->size >= sizeof(struct perf_rec_auxtrace_info))
+		d->auxtrace_type = ((const struct perf_rec_auxtrace_info *)h)->type;
+	if (d->stats) {
+		stats_only(d, rec);
+		return;
+	}
+	if (o->jw) {
+		begin_obj(o, "record");
+		jw_kv_string(o->jw, "record", perf_record_json_name(h->type) ?: "unknown");
+		jw_kv_u64(o->jw, "record_type", h->type);
+		jw_kv_u64(o->jw, "offset", rec->offset);
+		jw_kv_u64(o->jw, "size", h->size);
+		jw_kv_hex(o->jw, "misc", h->misc);
+	} else {
+		if (name)
+			fprintf(o->f, "%#" PRIx64 " [%#x]: %-28s", rec->offset, h->size, name);
+		else
+			fprintf(o->f, "%#" PRIx64 " [%#x]: unknown type %-15u", rec->offset,
+				h->size, h->type);
+	}
+	if (print_fields(d, rec))
+		end_obj(o);
+}
+
+/* --------------------------------------------------------- features */
+
+static void print_strlist(struct out *o, const char *k, const struct pd_strlist *l)
+{
+	if (o->jw) {
+		jw_key(o->jw, k);
+		jw_array_start(o->jw);
+		for (uint32_t i = 0; i < l->nr; i++)
+			jw_string(o->jw, l->s[i]);
+		jw_array_end(o->jw);
+		return;
+	}
+	fprintf(o->f, " %s", k);
+	for (uint32_t i = 0; i < l->nr; i++)
+		fprintf(o->f, "%s%s", i ? " ; " : " ", l->s[i]);
+}
+
+static void print_feature_body(struct dump *d, const struct pd_feature *ft)
+{
+	const struct pd_features *f = pd_reader_features(d->r);
+	struct out *o = &d->o;
+
+	switch (ft->id) {
+	case HEADER_HOSTNAME: case HEADER_OSRELEASE: case HEADER_VERSION:
+	case HEADER_ARCH: case HEADER_CPUDESC: case HEADER_CPUID:
+		f_str(o, "value", f->str[ft->id] ? f->str[ft->id] : "");
+		break;
+	case HEADER_NRCPUS:
+		f_u64(o, "nr_cpus_avail", f->nr_cpus_avail);
+		f_u64(o, "nr_cpus_online", f->nr_cpus_online);
+		break;
+	case HEADER_TOTAL_MEM:
+		f_u64(o, "total_mem_kb", f->total_mem);
+		break;
+	case HEADER_CMDLINE:
+		print_strlist(o, "args", &f->cmdline);
+		break;
+	case HEADER_CLOCKID:
+		f_u64(o, "clockid_res_ns", f->clockid_res_ns);
+		break;
+	case HEADER_SAMPLE_TIME:
+		f_u64(o, "first", f->sample_time[0]);
+		f_u64(o, "last", f->sample_time[1]);
+		break;
+	case HEADER_CPU_TOPOLOGY:
+		print_strlist(o, "sibling_sockets", &f->sibling_sockets);
+		print_strlist(o, "sibling_threads", &f->sibling_threads);
+		if (f->sibling_dies.nr)
+			print_strlist(o, "sibling_dies", &f->sibling_dies);
+		break;
+	case HEADER_BUILD_ID:
+		f_u64(o, "nr", f->nr_build_ids);
+		if (o->jw) {
+			jw_key(o->jw, "build_ids");
+			jw_array_start(o->jw);
+		}
+		for (uint32_t i = 0; i < f->nr_build_ids; i++) {
+			const struct pd_build_id *b = &f->build_ids[i];
+			char hex[41];
+
+			build_id_hex(b->id, b->size, hex);
+			if (o->jw) {
+				jw_object_start(o->jw);
+				jw_kv_s64(o->jw, "pid", b->pid);
+				jw_kv_string(o->jw, "build_id", hex);
+				jw_kv_string(o->jw, "filename", b->filename);
+				jw_object_end(o->jw);
+			} else {
+				fprintf(o->f, "\n    %s %s", hex, b->filename);
+			}
+		}
+		if (o->jw)
+			jw_array_end(o->jw);
+		break;
+	case HEADER_AUXTRACE:
+		f_u64(o, "nr", f->nr_aux_index);
+		if (o->jw) {
+			jw_key(o->jw, "entries");
+			jw_array_start(o->jw);
+		}
+		for (uint64_t i = 0; i < f->nr_aux_index; i++) {
+			if (o->jw) {
+				jw_object_start(o->jw);
+				jw_kv_u64(o->jw, "file_offset", f->aux_index[i].file_offset);
+				jw_kv_u64(o->jw, "size", f->aux_index[i].size);
+				jw_object_end(o->jw);
+			} else {
+				fprintf(o->f, "\n    file_offset %#" PRIx64 " size %#" PRIx64,
+					f->aux_index[i].file_offset, f->aux_index[i].size);
+			}
+		}
+		if (o->jw)
+			jw_array_end(o->jw);
+		break;
+	case HEADER_PMU_MAPPINGS:
+		if (o->jw) {
+			jw_key(o->jw, "pmus");
+			jw_array_start(o->jw);
+		}
+		for (uint32_t i = 0; i < f->nr_pmus; i++) {
+			if (o->jw) {
+				jw_object_start(o->jw);
+				jw_kv_u64(o->jw, "pmu_type", f->pmus[i].type);
+				jw_kv_string(o->jw, "name", f->pmus[i].name);
+				jw_object_end(o->jw);
+			} else {
+				fprintf(o->f, "%s%s=%u", i ? ", " : " ", f->pmus[i].name,
+					f->pmus[i].type);
+			}
+		}
+		if (o->jw)
+			jw_array_end(o->jw);
+		break;
+	case HEADER_EVENT_DESC:
+		if (o->jw) {
+			jw_key(o->jw, "events");
+			jw_array_start(o->jw);
+		}
+		for (uint32_t i = 0; i < f->nr_evdesc; i++) {
+			const struct pd_event_desc *e = &f->evdesc[i];
+
+			if (o->jw) {
+				jw_object_start(o->jw);
+				jw_kv_string(o->jw, "name", e->name ? e->name : "");
+				jw_kv_u64(o->jw, "attr_type", e->type);
+				jw_kv_hex(o->jw, "config", e->config);
+				jw_kv_u64(o->jw, "nr_ids", e->nr_ids);
+				jw_object_end(o->jw);
+			} else {
+				fprintf(o->f, "\n    event %s type %u config %#" PRIx64 " ids %u",
+					e->name ? e->name : "", e->type, e->config, e->nr_ids);
+			}
+		}
+		if (o->jw)
+			jw_array_end(o->jw);
+		break;
+	default:
+		f_str(o, "decoded", "no");
+	}
+}
+
+static void print_features(struct dump *d)
+{
+	struct out *o = &d->o;
+
+	for (size_t i = 0; i < pd_reader_nr_features(d->r); i++) {
+		const struct pd_feature *ft = pd_reader_feature(d->r, i);
+		const char *name = perf_feature_name(ft->id);
+		char unknown[32];
+
+		if (!name) {
+			snprintf(unknown, sizeof(unknown), "feature_%u", ft->id);
+			name = unknown;
+		}
+		if (!o->jw)
+			fprintf(o->f, "# feature %-14s", name);
+		begin_obj(o, "feature");
+		if (o->jw)
+			f_str(o, "feature", name);
+		f_u64(o, "feat_id", ft->id);
+		f_u64(o, "offset", ft->offset);
+		f_u64(o, "size", ft->size);
+		if (ft->err) {
+			f_str(o, "error", ft->errmsg ? ft->errmsg : "corrupt");
+			d->status = 1;
+		} else {
+			print_feature_body(d, ft);
+		}
+		end_obj(o);
+		if (ft->err)
+			p_err("%s", ft->errmsg ? ft->errmsg : "corrupt feature");
+	}
+}
+
+static void print_stats(struct dump *d)
+{
+	struct out *o = &d->o;
+
+	if (!o->jw)
+		fputs("# stats:", o->f);
+	begin_obj(o, "stats");
+	if (o->jw) {
+		jw_key(o->jw, "records");
+		jw_object_start(o->jw);
+	}
+	for (int t = 0; t <= PERF_RECORD_USER_MAX; t++) {
+		const char *name = t < PERF_RECORD_USER_MAX ? perf_record_json_name(t) : "unknown";
+
+		if (!d->count[t])
+			continue;
+		if (o->jw)
+			jw_kv_u64(o->jw, name ? name : "unknown", d->count[t]);
+		else
+			fprintf(o->f, "\n  %-28s %10" PRIu64, t < PERF_RECORD_USER_MAX &&
+				perf_record_name(t) ? perf_record_name(t) : "unknown", d->count[t]);
+	}
+	if (o->jw)
+		jw_object_end(o->jw);
+	else
+		fputc('\n', o->f);
+	f_u64(o, "aux_chunks", d->nr_chunks);
+	f_u64(o, "aux_bytes", d->aux_bytes);
+	end_obj(o);
+}
+
+/* ------------------------------------------------------------- main */
+
+static int dump_file(struct dump *d, const char *path)
+{
+	struct pd_record rec;
+	char err[512];
+	int ret;
+
+	ret = pd_reader_open(path, &d->r, err, sizeof(err));
+	if (ret) {
+		struct stat st;
+
+		if (ret == -ENOENT && !strcmp(path, DEFAULT_INPUT) && !stat("perf.data", &st))
+			p_err("%s (perf.data exists here: use -i perf.data)", err);
+		else
+			p_err("%s", err);
+		return 1;
+	}
+	if (!d->stats) {
+		print_header(d, path);
+		for (size_t i = 0; i < pd_reader_nr_attrs(d->r); i++)
+			print_attr(d, i);
+	}
+	while ((ret = pd_reader_next(d->r, &rec)) > 0) {
+		print_record(d, &rec);
+		if (!d->stats && rec.hdr->type == PERF_RECORD_HEADER_ATTR)
+			print_attr(d, pd_reader_nr_attrs(d->r) - 1);
+	}
+	if (d->dec_state && d->dec->dump_end(d->dec_state) < 0)
+		d->status = 1;
+	d->dec_state = NULL;
+	fflush(d->o.f);
+	if (ret < 0) {
+		p_err("%s", pd_reader_error(d->r));
+		d->status = 1;
+	}
+	if (!d->stats)
+		print_features(d);
+	else
+		print_stats(d);
+	pd_reader_close(d->r);
+	return d->status;
+}
+
+static int dump_raw(struct dump *d, const char *path, const char *pmu)
+{
+	const struct decoder_ops *dec = decoder_find_by_name(pmu);
+	struct dump_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats };
+	struct aux_chunk c = { .cpu = -1, .tid = -1 };
+	struct stat st;
+	void *state, *m = NULL;
+	int fd, ret = 0;
+
+	if (!dec || !dec->dump_begin) {
+		char list[256] = "";
+		size_t n = 0;
+
+		for (const struct decoder_ops *x = decoder_next(NULL); x; x = decoder_next(x))
+			if (x->dump_begin && n < sizeof(list))
+				n += snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
+					      x->name);
+		p_err("no decoder for PMU '%s' (decoders: %s)", pmu, n ? list : "none");
+		return 1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		p_err("cannot open %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (st.st_size > 0) {
+		m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			p_err("cannot map %s: %s", path, strerror(errno));
+			close(fd);
+			return 1;
+		}
+	}
+	c.data = m;
+	c.size = st.st_size;
+	state = dec->dump_begin(&opts);
+	if (!state) {
+		p_err("out of memory");
+		ret = 1;
+	} else {
+		if (dec->dump_chunk(state, &c) < 0)
+			ret = 1;
+		if (dec->dump_end(state) < 0)
+			ret = 1;
+	}
+	if (m)
+		munmap(m, st.st_size);
+	close(fd);
+	return ret;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "input",      required_argument, NULL, 'i' },
+		{ "json",       no_argument,       NULL, 'j' },
+		{ "raw",        required_argument, NULL, 'r' },
+		{ "pmu",        required_argument, NULL, 'P' },
+		{ "stats",      no_argument,       NULL, 's' },
+		{ "no-packets", no_argument,       NULL, 'n' },
+		{ "help",       no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *input = NULL, *raw = NULL, *pmu = NULL;
+	struct json_writer jw;
+	struct dump *d = calloc(1, sizeof(*d));
+	int c, ret;
+
+	if (!d) {
+		p_err("out of memory");
+		return 1;
+	}
+	while ((c = getopt_long(argc, argv, "i:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': input = optarg; break;
+		case 'j': json_output = true; break;
+		case 'r': raw = optarg; break;
+		case 'P': pmu = optarg; break;
+		case 's': d->stats = true; break;
+		case 'n': d->no_packets = true; break;
+		case 'h': free(d); usage(stdout); return 0;
+		default: free(d); return cmd_usage_error(usage, "unknown option");
+		}
+	}
+	ret = -1;
+	if (optind < argc)
+		ret = cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	else if (raw && !pmu)
+		ret = cmd_usage_error(usage, "--raw needs --pmu NAME");
+	else if (pmu && !raw)
+		ret = cmd_usage_error(usage, "--pmu is for --raw input");
+	else if (raw && input)
+		ret = cmd_usage_error(usage, "--raw and -i exclude each other");
+	if (ret >= 0) {
+		free(d);
+		return ret;
+	}
+	d->o.f = stdout;
+	if (json_output) {
+		jw_init(&jw, stdout, false);
+		d->o.jw = &jw;
+	}
+	ret = raw ? dump_raw(d, raw, pmu) : dump_file(d, input ? input : DEFAULT_INPUT);
+	fflush(stdout);
+	free(d);
+	return ret;
+}

@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * record.c - `auxrec record`: parse the event and the target, open and map
+ * the events, drain the data and AUX rings into perf.data until the workload
+ * ends or a signal arrives, then drain the rest and close the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "builtin.h"
+#include "decoders/decoder.h"
+#include "evlist.h"
+#include "perf_data.h"
+#include "pmu.h"
+#include "ring.h"
+#include "synthesize.h"
+#include "util.h"
+
+struct record_opts {
+	const char *event;
+	const char *output;
+	const char *cpu_list;
+	pid_t pid;		/* -p */
+	pid_t tid;		/* -t */
+	bool all_cpus;		/* -a */
+	bool per_thread;
+	bool no_inherit;
+	bool quiet;
+	size_t data_pages, aux_pages;
+	char **workload;	/* argv of the command, NULL-terminated */
+};
+
+struct recorder {
+	struct record_opts *opts;
+	struct event_spec es;
+	const struct decoder_ops *dec;
+	struct evlist el;
+	struct pd_writer *w;
+	int attr_idx;
+	int argc;
+	char **argv;
+	pid_t child;
+	int child_status;
+	bool child_done;
+	int write_err;		/* first error writing the file */
+	uint64_t aux_reference;
+};
+
+/* The events follow the COMMAND (rather than cpus or existing threads). */
+static bool traces_workload(const struct record_opts *o)
+{
+	return o->workload && !o->all_cpus && !o->cpu_list;
+}
+
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t child_exited;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: auxrec record -e PMU/TERMS/ [OPTIONS] [--] [COMMAND [ARGS...]]\n"
+		"\n"
+		"Record an AUX-area trace into perf.data format.\n"
+		"\n"
+		"  -e, --event PMU/TERMS/   the event, e.g. intel_pt//, intel_pt/cyc,noretcomp/u\n"
+		"                           (terms from /sys/bus/event_source/devices/PMU/format;\n"
+		"                           see 'auxrec list')\n"
+		"  -a, --all-cpus           trace every cpu\n"
+		"  -C, --cpu LIST           trace these cpus (0-3,6)\n"
+		"  -p, --pid PID            trace the threads of an existing process\n"
+		"  -t, --tid TID            trace one existing thread\n"
+		"      --per-thread         one event per thread instead of per cpu\n"
+		"      --no-inherit         do not trace children of the workload\n"
+		"  -m, --mmap-pages D[,A]   data ring and AUX area size: pages, or bytes with\n"
+		"                           a K/M/G suffix; each a power of two pages\n"
+		"                           (default 256K,4M as root; 256K,128K otherwise)\n"
+		"  -o, --output FILE        output file (default auxrec.data; an existing one\n"
+		"                           is renamed to FILE.old)\n"
+		"  -q, --quiet              no summary line\n"
+		"  -h, --help               this help\n"
+		"\n"
+		"With a COMMAND it is started and traced (per cpu, with its children) until\n"
+		"it exits. Ctrl-C, SIGTERM and SIGHUP stop a recording; every byte already\n"
+		"in the rings is written before the file is closed.\n");
+}
+
+static int parse_pages(const char *s, size_t *pages, char *err, size_t errlen)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t v;
+	bool bytes = s[0] && strpbrk(s, "kKmMgG") != NULL;
+
+	if (parse_size(s, &v) || !v) {
+		snprintf(err, errlen, "bad size '%s' (pages, or bytes with a K/M/G suffix)", s);
+		return -EINVAL;
+	}
+	if (bytes) {
+		if (v % page) {
+			snprintf(err, errlen, "size %s is not a multiple of the page size (%ld)", s, page);
+			return -EINVAL;
+		}
+		v /= page;
+	}
+	if (!is_power_of_2(v)) {
+		snprintf(err, errlen, "size %s is %llu pages, not a power of two: the kernel maps "
+			 "rings of 1, 2, 4, 8, ... pages (of %ld bytes)", s, (unsigned long long)v, page);
+		return -EINVAL;
+	}
+	*pages = v;
+	return 0;
+}
+
+static int parse_mmap_pages(struct record_opts *o, const char *arg, char *err, size_t errlen)
+{
+	char *copy = strdup(arg), *comma;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	comma = strchr(copy, ',');
+	if (comma)
+		*comma++ = 0;
+	if (*copy)
+		ret = parse_pages(copy, &o->data_pages, err, errlen);
+	if (!ret && comma && *comma)
+		ret = parse_pages(comma, &o->aux_pages, err, errlen);
+	free(copy);
+	return ret;
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		child_exited = 1;
+	else
+		stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Forks the workload, stopped before exec until go_fd is written to; the
+ * events are opened on its pid with enable_on_exec in between.
+ */
+static int start_workload(struct recorder *rec, int *go_fd)
+{
+	int go[2], ready[2];
+	char c;
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(ready, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		close(go[1]);
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(127);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);	/* the recorder gave up */
+		execvp(rec->opts->workload[0], rec->opts->workload);
+		/* tell the parent through the ready pipe, then quit */
+		dprintf(2, "auxrec record: cannot run '%s': %s\n", rec->opts->workload[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(go[0]);
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		close(go[1]);
+		return -ECHILD;
+	}
+	close(ready[0]);
+	rec->child = pid;
+	*go_fd = go[1];
+	return 0;
+}
+
+static int on_record(void *ctx, struct ring *r, const struct perf_event_header *hdr)
+{
+	struct recorder *rec = ctx;
+	int ret = pd_write_record(rec->w, hdr);
+
+	if (ret && !rec->write_err)
+		rec->write_err = ret;
+	return ret;
+}
+
+static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uint64_t offset,
+		  uint64_t size, const struct perf_record_aux_layout *aux)
+{
+	struct recorder *rec = ctx;
+	struct pd_auxtrace_desc desc = {
+		.offset = offset,
+		.reference = rec->aux_reference++,
+		.idx = r->idx,
+		.tid = r->tid,
+		.cpu = r->cpu,
+	};
+	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
+
+	if (ret && !rec->write_err)
+		rec->write_err = ret;
+	return ret;
+}
+
+static const struct ring_consumer record_consumer = { on_record, on_aux };
+
+static int drain_all(struct recorder *rec, bool final)
+{
+	bool any = false;
+
+	for (int i = 0; i < rec->el.nr; i++) {
+		struct ring *r = &rec->el.rings[i];
+		uint64_t truncated;
+		int ret;
+
+		if (!ring_has_data(r) && !final)
+			continue;
+		any = true;
+		truncated = r->stats.truncated;
+		ret = ring_drain(r, &record_consumer, rec, final);
+		/*
+		 * The kernel disables an event whose AUX area ran full; now
+		 * that its bytes are out, let it trace again (perf does not).
+		 */
+		if (!ret && !final && r->stats.truncated != truncated)
+			ioctl(rec->el.fds[i], PERF_EVENT_IOC_ENABLE, 0);
+		if (ret == -EIO) {
+			p_err("malformed record in the data ring of %s %d",
+			      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
+			return ret;
+		}
+		if (ret)
+			return ret;
+	}
+	if (any)
+		return pd_write_finished_round(rec->w);
+	return 0;
+}
+
+/* Sideband and AUX settings of the event, per perf's Intel PT recording. */
+static void setup_attr(struct recorder *rec, bool per_cpu)
+{
+	struct perf_event_attr *a = &rec->es.attr;
+	struct record_opts *o = rec->opts;
+
+	a->disabled = 1;
+	a->sample_period = 1;
+	a->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
+			 PERF_SAMPLE_IDENTIFIER;
+	a->read_format = PERF_FORMAT_ID;
+	a->sample_id_all = 1;
+	a->mmap = 1;
+	a->mmap2 = 1;
+	a->comm = 1;
+	a->comm_exec = 1;
+	a->task = 1;
+	a->context_switch = per_cpu;
+	a->inherit = traces_workload(o) && per_cpu && !o->no_inherit;
+	a->enable_on_exec = traces_workload(o);
+	a->aux_watermark = o->aux_pages * sysconf(_SC_PAGESIZE) / 4;
+}
+
+static int open_events(struct recorder *rec, char *err, size_t errlen)
+{
+	struct record_opts *o = rec->opts;
+	int *cpus = NULL, *tids = NULL, nr_cpus = 0, nr_tids = 0, ret;
+	pid_t pid = -1;
+	bool per_cpu;
+
+	if (o->tid > 0 || o->pid > 0) {
+		pid_t target = o->tid > 0 ? o->tid : o->pid;
+
+		if (kill(target, 0) && errno == ESRCH) {
+			snprintf(err, errlen, "no process with pid %d", target);
+			return -ESRCH;
+		}
+		if (o->tid > 0) {
+			tids = malloc(sizeof(int));
+			if (!tids)
+				return -ENOMEM;
+			tids[0] = o->tid;
+			nr_tids = 1;
+		} else {
+			nr_tids = thread_list(o->pid, &tids);
+			if (nr_tids < 0) {
+				snprintf(err, errlen, "no process with pid %d", o->pid);
+				return nr_tids;
+			}
+		}
+		per_cpu = false;
+	} else if (o->workload && o->per_thread) {
+		tids = malloc(sizeof(int));
+		if (!tids)
+			return -ENOMEM;
+		tids[0] = rec->child;
+		nr_tids = 1;
+		per_cpu = false;
+	} else {
+		nr_cpus = o->cpu_list ? cpu_list_parse(o->cpu_list, &cpus) : cpu_list_online(&cpus);
+		if (nr_cpus < 0) {
+			snprintf(err, errlen, "bad cpu list '%s' (use e.g. 0-3,6)",
+				 o->cpu_list ? o->cpu_list : "/sys/devices/system/cpu/online");
+			return nr_cpus;
+		}
+		pid = traces_workload(o) ? rec->child : -1;
+		per_cpu = true;
+	}
+	setup_attr(rec, per_cpu);
+	ret = evlist_open(&rec->el, &rec->es.attr, cpus, nr_cpus, tids, nr_tids, pid,
+			  rec->es.pmu->name, err, errlen);
+	free(cpus);
+	free(tids);
+	if (ret)
+		return ret;
+	return evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
+}
+
+static int write_header_records(struct recorder *rec)
+{
+	struct record_opts *o = rec->opts;
+	struct perf_event_mmap_page *pc = rec->el.rings[0].pc;
+	int ret;
+
+	ret = pd_writer_add_attr(rec->w, &rec->el.attr, rec->el.ids, rec->el.nr, rec->es.name);
+	if (ret < 0)
+		return ret;
+	rec->attr_idx = ret;
+	ret = pd_writer_set_cmdline(rec->w, rec->argc, rec->argv);
+	if (ret)
+		return ret;
+	if (rec->dec && rec->dec->info_priv) {
+		struct aux_record_ctx ctx = {
+			.attr = &rec->el.attr,
+			.pmu = rec->es.pmu,
+			.pc = pc,
+			.per_cpu_mmaps = rec->el.cpus[0] >= 0,
+			.have_sched_switch = rec->el.cpus[0] < 0 ? 0 : (traces_workload(o) ? 2 : 3),
+		};
+		uint64_t priv[64];
+		int n = rec->dec->info_priv(&ctx, priv, 64);
+
+		if (n < 0)
+			return n;
+		ret = pd_write_auxtrace_info(rec->w, rec->dec->auxtrace_type, priv, n);
+	} else {
+		ret = pd_write_auxtrace_info(rec->w, rec->dec ? rec->dec->auxtrace_type : 0, NULL, 0);
+	}
+	if (!ret) {
+		ret = pd_write_time_conv(rec->w, pc);
+		if (ret == -EOPNOTSUPP)	/* no TSC conversion: decoding is timeless */
+			ret = 0;
+	}
+	if (ret)
+		return ret;
+	/* sideband of what already runs: the target process, or everything for -a */
+	if (o->pid > 0 || o->tid > 0)
+		ret = synthesize_process(rec->w, rec->attr_idx, o->pid > 0 ? o->pid : o->tid);
+	else if (!traces_workload(o))
+		ret = synthesize_all_processes(rec->w, rec->attr_idx);
+	return ret;
+}
+
+static void print_summary(struct recorder *rec)
+{
+	struct ring_stats t = { 0 };
+	char size[32];
+
+	for (int i = 0; i < rec->el.nr; i++) {
+		struct ring_stats *s = &rec->el.rings[i].stats;
+
+		t.aux_bytes += s->aux_bytes;
+		t.aux_chunks += s->aux_chunks;
+		t.truncated += s->truncated;
+		t.lost_events += s->lost_events;
+		t.recovered_bytes += s->recovered_bytes;
+		t.recovered_chunks += s->recovered_chunks;
+	}
+	if (t.recovered_bytes)
+		p_warn("the data ring lost %llu records; %llu AUX bytes in %llu spans were "
+		       "recovered from aux_head without their PERF_RECORD_AUX",
+		       (unsigned long long)t.lost_events, (unsigned long long)t.recovered_bytes,
+		       (unsigned long long)t.recovered_chunks);
+	if (rec->opts->quiet)
+		return;
+	fprintf(stderr, "[ auxrec record: %s AUX in %llu chunks (%llu truncated), "
+		"%llu lost records -> %s ]\n",
+		fmt_size(size, sizeof(size), t.aux_bytes), (unsigned long long)t.aux_chunks,
+		(unsigned long long)t.truncated, (unsigned long long)t.lost_events,
+		rec->opts->output);
+}
+
+static int record_loop(struct recorder *rec)
+{
+	int n = rec->el.nr, ret = 0;
+	struct pollfd *pfd = calloc(n, sizeof(*pfd));
+	struct timespec last, now;
+
+	if (!pfd)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		pfd[i].fd = rec->el.fds[i];
+		pfd[i].events = POLLIN;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	while (!stop_signal) {
+		if (rec->child > 0 && child_exited && !rec->child_done &&
+		    waitpid(rec->child, &rec->child_status, WNOHANG) == rec->child)
+			rec->child_done = true;
+		if (rec->child_done)
+			break;
+		poll(pfd, n, 100);
+		ret = drain_all(rec, false);
+		if (ret)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last.tv_sec) {
+			last = now;
+			ret = pd_writer_checkpoint(rec->w);
+			if (ret)
+				break;
+		}
+	}
+	free(pfd);
+	return ret;
+}
+
+static int do_record(struct recorder *rec)
+{
+	struct record_opts *o = rec->opts;
+	char err[512] = "";
+	int go_fd = -1, ret;
+
+	install_signals();
+	if (o->workload) {
+		ret = start_workload(rec, &go_fd);
+		if (ret) {
+			p_err("cannot start '%s': %s", o->workload[0], strerror(-ret));
+			return 1;
+		}
+	}
+	ret = open_events(rec, err, sizeof(err));
+	if (ret) {
+		p_err("%s", err);
+		goto kill_child;
+	}
+	ret = pd_writer_create(o->output, &rec->w, err, sizeof(err));
+	if (ret) {
+		p_err("%s", err);
+		goto kill_child;
+	}
+	ret = write_header_records(rec);
+	if (ret) {
+		p_err("cannot write %s: %s", o->output, strerror(-ret));
+		goto kill_child;
+	}
+	if (!traces_workload(o))
+		ret = evlist_enable(&rec->el);
+	if (!ret && o->workload) {
+		if (write(go_fd, "g", 1) != 1)
+			ret = -errno;
+		close(go_fd);
+		go_fd = -1;
+	}
+	if (ret) {
+		p_err("cannot start tracing: %s", strerror(-ret));
+		goto kill_child;
+	}
+	ret = record_loop(rec);
+	evlist_disable(&rec->el);
+	if (!ret)
+		ret = drain_all(rec, true);
+	if (rec->write_err)
+		p_err("writing %s failed: %s; the file keeps everything written before",
+		      o->output, strerror(-rec->write_err));
+	else if (ret)
+		p_err("recording stopped: %s", strerror(-ret));
+	if (rec->child > 0 && !rec->child_done) {
+		if (stop_signal)
+			kill(rec->child, SIGTERM);
+		waitpid(rec->child, &rec->child_status, 0);
+		rec->child_done = true;
+	}
+	{
+		int fret = pd_writer_finish(rec->w);
+
+		rec->w = NULL;
+		if (fret && !ret) {
+			p_err("cannot complete %s: %s", o->output, strerror(-fret));
+			ret = fret;
+		}
+	}
+	print_summary(rec);
+	if (ret)
+		return 1;
+	if (rec->child_done && WIFEXITED(rec->child_status) && WEXITSTATUS(rec->child_status) == 127)
+		return 127;
+	return 0;
+
+kill_child:
+	if (go_fd >= 0)
+		close(go_fd);	/* the child exits without exec */
+	if (rec->child > 0)
+		waitpid(rec->child, NULL, 0);
+	return 1;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "event",      required_argument, NULL, 'e' },
+		{ "all-cpus",   no_argument,       NULL, 'a' },
+		{ "cpu",        required_argument, NULL, 'C' },
+		{ "pid",        required_argument, NULL, 'p' },
+		{ "tid",        required_argument, NULL, 't' },
+		{ "per-thread", no_argument,       NULL, 'T' },
+		{ "no-inherit", no_argument,       NULL, 'I' },
+		{ "mmap-pages", required_argument, NULL, 'm' },
+		{ "output",     required_argument, NULL, 'o' },
+		{ "quiet",      no_argument,       NULL, 'q' },
+		{ "help",       no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct record_opts o = { .output = "auxrec.data" };
+	struct recorder rec = { .opts = &o, .argc = argc, .argv = argv };
+	char err[1024] = "", terms[256] = "";
+	const char *mmap_arg = NULL;
+	uint64_t v;
+	int c, ret, targets;
+
+	while ((c = getopt_long(argc, argv, "+e:aC:p:t:m:o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (o.event)
+				return cmd_usage_error(usage, "only one -e event per recording");
+			o.event = optarg;
+			break;
+		case 'a': o.all_cpus = true; break;
+		case 'C': o.cpu_list = optarg; break;
+		case 'p':
+		case 't':
+			if (parse_u64(optarg, &v) || !v || v > INT32_MAX)
+				return cmd_usage_error(usage, "bad pid '%s'", optarg);
+			*(c == 'p' ? &o.pid : &o.tid) = v;
+			break;
+		case 'T': o.per_thread = true; break;
+		case 'I': o.no_inherit = true; break;
+		case 'm': mmap_arg = optarg; break;
+		case 'o': o.output = optarg; break;
+		case 'q': o.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cmd_usage_error(usage, "bad option");
+		}
+	}
+	if (optind < argc)
+		o.workload = argv + optind;
+	if (!o.event)
+		return cmd_usage_error(usage, "no event given (-e intel_pt//; see 'auxrec list')");
+	/* with -a/-C a COMMAND only says how long to record, as with perf */
+	targets = !!o.pid + !!o.tid + (o.all_cpus || o.cpu_list);
+	if (!targets && !o.workload)
+		return cmd_usage_error(usage, "nothing to trace: give a COMMAND, -p, -t, -a or -C");
+	if (targets > 1 || (o.workload && (o.pid || o.tid)))
+		return cmd_usage_error(usage, "give only one of COMMAND, -p, -t, -a/-C "
+				       "(a COMMAND may go with -a/-C)");
+	if (o.per_thread && (o.all_cpus || o.cpu_list))
+		return cmd_usage_error(usage, "--per-thread does not go with -a/-C");
+
+	if (geteuid() == 0) {
+		o.data_pages = 256 * 1024 / sysconf(_SC_PAGESIZE);
+		o.aux_pages = 4 * 1024 * 1024 / sysconf(_SC_PAGESIZE);
+	} else {
+		o.data_pages = 256 * 1024 / sysconf(_SC_PAGESIZE);
+		o.aux_pages = 128 * 1024 / sysconf(_SC_PAGESIZE);
+	}
+	if (mmap_arg && parse_mmap_pages(&o, mmap_arg, err, sizeof(err))) {
+		p_err("-m %s: %s", mmap_arg, err);
+		return 1;
+	}
+
+	/* defaults of a known PMU, then the user's terms */
+	{
+		char *slash = strchr(o.event, '/');
+		char *pmu_name = strndup(o.event, slash ? (size_t)(slash - o.event) : strlen(o.event));
+		struct pmu *pmu;
+
+		if (!pmu_name)
+			return 1;
+		rec.dec = decoder_find_by_name(pmu_name);
+		if (rec.dec && rec.dec->default_terms &&
+		    !pmu_open(pmu_sysfs_root(), pmu_name, &pmu, err, sizeof(err))) {
+			rec.dec->default_terms(pmu, terms, sizeof(terms));
+			pmu_free(pmu);
+		}
+		free(pmu_name);
+	}
+	ret = event_spec_parse(pmu_sysfs_root(), o.event, *terms ? terms : NULL, &rec.es, err,
+			       sizeof(err));
+	if (ret) {
+		p_err("%s", err);
+		return 1;
+	}
+	ret = do_record(&rec);
+	if (rec.w)
+		pd_writer_finish(rec.w);
+	evlist_close(&rec.el);
+	event_spec_free(&rec.es);
+	return ret;
+}

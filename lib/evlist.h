@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * evlist.h - the events of a recording: one perf_event_open() per cpu or per
+ * thread, their rings, ids, enable/disable, and errno explanations.
+ */
+#ifndef AUXREC_EVLIST_H
+#define AUXREC_EVLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/perf_event.h>
+#include "ring.h"
+
+struct evlist {
+	struct perf_event_attr attr;
+	int nr;			/* events opened, each with its own ring */
+	int *fds;
+	uint64_t *ids;
+	int *cpus;		/* cpu of each event, -1 per-thread */
+	int *tids;		/* tid of each event, -1 per-cpu */
+	struct ring *rings;
+	bool mapped;
+};
+
+int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group,
+			unsigned long flags);
+
+/* Parses "0-3,5" into a sorted list of cpus; returns the count or -EINVAL. */
+int cpu_list_parse(const char *s, int **cpus);
+/* Online cpus from /sys/devices/system/cpu/online. */
+int cpu_list_online(int **cpus);
+/* Thread ids of a process from /proc/PID/task; -ESRCH when it does not exist. */
+int thread_list(pid_t pid, int **tids);
+
+/*
+ * Opens attr once per (cpu, tid) pair: per-cpu (nr_tids == 0: tid -1 on
+ * each cpu, or pid given in single_pid on each cpu) or per-thread (nr_cpus
+ * == 0: each tid on cpu -1). On failure explains why in err.
+ */
+int evlist_open(struct evlist *el, const struct perf_event_attr *attr, const int *cpus,
+		int nr_cpus, const int *tids, int nr_tids, pid_t single_pid,
+		const char *pmu_name, char *err, size_t errlen);
+int evlist_mmap(struct evlist *el, size_t data_pages, size_t aux_pages, const char *pmu_name,
+		char *err, size_t errlen);
+int evlist_enable(struct evlist *el);
+int evlist_disable(struct evlist *el);
+void evlist_close(struct evlist *el);
+
+/* One line saying why perf_event_open failed with -err and what to change. */
+void evlist_explain_open_error(int err, const char *pmu_name, pid_t pid, int cpu,
+			       char *buf, size_t len);
+
+/*
+ * Whether PMU type can write an AUX area: opens a disabled event and maps a
+ * small AUX area. 1 yes, 0 no (EOPNOTSUPP), negative errno when the probe
+ * could not tell (permission, config needed, ...).
+ */
+int pmu_probe_aux(uint32_t type);
+
+#endif

@@ -1,0 +1,105 @@
+#!/bin/bash
+# t-perf-interop.sh - auxrec's perf.data writer and reader against Debian's perf:
+#  (a) a file written by auxrec's writer (tests/perf/pd-gen.c: intel_pt attr,
+#      AUXTRACE_INFO, MMAP2, TIME_CONV, AUXTRACE chunks of a real Intel PT stream)
+#      must be read by `perf report -D` without warnings, listing the chunks,
+#      and by `perf script --itrace=b` without error;
+#  (b) files written by `perf record` (cpu-clock, dummy, pipe mode) must list
+#      in `auxrec dump --json` the same records (type and offset) as perf report -D.
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+AUXREC=./auxrec
+
+if ! command -v perf >/dev/null || ! perf --version >/dev/null 2>&1; then
+	echo "skip perf-interop: perf is not installed"; exit 0
+fi
+if [ ! -x $AUXREC ] || [ ! -f build/libauxrec.a ]; then
+	echo "not ok build: run make first"; exit 1
+fi
+
+# perf report -D: "TIME OFFSET [SIZE]: PERF_RECORD_NAME ..." -> "OFFSET NAME", sorted
+perf_records() {
+	perf report -D -i "$1" 2>/dev/null |
+		sed -nE 's/^([0-9]+ )+(0x[0-9a-f]+) \[0x[0-9a-f]+\]: (PERF_RECORD_[A-Z0-9_]+).*/\2 \3/p' |
+		sort
+}
+auxrec_records() {
+	$AUXREC dump --json --no-packets -i "$1" |
+		sed -nE 's/.*"type":"record","record":"([a-z0-9_]+)","record_type":[0-9]+,"offset":([0-9]+).*/\2 \1/p' |
+		while read -r off name; do
+			printf '0x%x PERF_RECORD_%s\n' "$off" "${name^^}"
+		done | sort
+}
+compare() {	# name file
+	perf_records "$2" > "$tmp/p"
+	auxrec_records "$2" > "$tmp/a"
+	if [ ! -s "$tmp/p" ]; then
+		echo "not ok $1: perf report -D listed no records"
+	elif diff "$tmp/p" "$tmp/a" > "$tmp/d"; then
+		echo "ok $1 ($(wc -l < "$tmp/a") records)"
+	else
+		echo "not ok $1: records differ (< perf, > auxrec)"; head -20 "$tmp/d"
+	fi
+}
+
+# (a) auxrec writes, perf reads
+pt=../shared/conformance/libipt-ptt/apl12-psb.pt
+[ -f "$pt" ] || pt=/work/shared/conformance/libipt-ptt/apl12-psb.pt
+if [ ! -f "$pt" ]; then
+	echo "skip perf-reads-auxrec: no Intel PT stream (../shared/conformance/libipt-ptt)"
+else
+	mkdir -p build/tests/perf
+	if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
+		-Wno-unused-parameter -O2 -g -o build/tests/perf/pd-gen tests/perf/pd-gen.c \
+		build/libauxrec.a -ldw -lelf -lz -ldl -lpthread; then
+		echo "not ok pd-gen: does not build"
+	else
+		build/tests/perf/pd-gen "$tmp/w.data" "$pt" /usr/bin/true
+		perf report -D -i "$tmp/w.data" > "$tmp/rd" 2> "$tmp/rd.err"; rc=$?
+		n=$(grep -c 'PERF_RECORD_AUXTRACE size' "$tmp/rd")
+		if [ $rc != 0 ] || grep -qi 'warning\|error\|fail' "$tmp/rd.err"; then
+			echo "not ok perf-report-D-reads-auxrec: rc $rc: $(head -3 "$tmp/rd.err")"
+		elif [ "$n" != 2 ]; then
+			echo "not ok perf-report-D-reads-auxrec: $n AUXTRACE chunks listed, want 2"
+		else
+			echo "ok perf-report-D-reads-auxrec"
+		fi
+		compare auxrec-written-same-records "$tmp/w.data"
+		timeout 60 perf script --itrace=b -i "$tmp/w.data" > "$tmp/sc" 2> "$tmp/sc.err"
+		rc=$?
+		if [ $rc != 0 ] || [ -s "$tmp/sc.err" ]; then
+			echo "not ok perf-script-itrace-reads-auxrec: rc $rc $(head -3 "$tmp/sc.err")"
+		else
+			echo "ok perf-script-itrace-reads-auxrec"
+		fi
+	fi
+fi
+
+# (b) perf writes, auxrec reads
+for ev in cpu-clock dummy; do
+	if perf record -q -e $ev -o "$tmp/$ev.data" -- true > /dev/null 2>&1; then
+		compare "auxrec-reads-perf-$ev" "$tmp/$ev.data"
+	else
+		echo "skip auxrec-reads-perf-$ev: perf record -e $ev failed"
+	fi
+done
+if perf record -q -e cpu-clock -o - -- true 2>/dev/null > "$tmp/pipe.data" && [ -s "$tmp/pipe.data" ]; then
+	# pipe mode through stdin: compare the count of each record type
+	perf report -D -i - < "$tmp/pipe.data" 2>/dev/null |
+		sed -nE 's/^([0-9]+ )+0x[0-9a-f]+ \[0x[0-9a-f]+\]: (PERF_RECORD_[A-Z0-9_]+).*/\2/p' |
+		sort | uniq -c > "$tmp/pp"
+	cat "$tmp/pipe.data" | $AUXREC dump --json -i - |
+		sed -nE 's/.*"type":"record","record":"([a-z0-9_]+)".*/\1/p' |
+		while read -r n; do echo "PERF_RECORD_${n^^}"; done | sort | uniq -c > "$tmp/pa"
+	if [ ! -s "$tmp/pp" ]; then
+		echo "not ok auxrec-reads-perf-pipe: perf report -D listed nothing"
+	elif diff <(grep -v PERF_RECORD_ATTR"$tmp/pp") <(grep -v PERF_RECORD_ATTR"$tmp/pa") > "$tmp/d"; then
+		echo "ok auxrec-reads-perf-pipe"
+	else
+		echo "not ok auxrec-reads-perf-pipe: counts differ"; cat "$tmp/d"
+	fi
+else
+	echo "skip auxrec-reads-perf-pipe: perf record -o - failed"
+fi
+exit 0
