@@ -418,6 +418,17 @@ static void print_summary(struct recorder *rec)
 		rec->opts->output);
 }
 
+/* Per-thread events of existing threads hang up when their thread exits. */
+static bool targets_gone(const struct recorder *rec, const struct pollfd *pfd, int n)
+{
+	if (rec->opts->workload || rec->el.cpus[0] >= 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (!(pfd[i].revents & POLLHUP))
+			return false;
+	return true;
+}
+
 static int record_loop(struct recorder *rec)
 {
 	int n = rec->el.nr, ret = 0;
@@ -437,7 +448,10 @@ static int record_loop(struct recorder *rec)
 			rec->child_done = true;
 		if (rec->child_done)
 			break;
-		poll(pfd, n, 100);
+		if (poll(pfd, n, 100) > 0 && targets_gone(rec, pfd, n)) {
+			p_info("every traced thread has exited");
+			break;
+		}
 		ret = drain_all(rec, false);
 		if (ret)
 			break;
@@ -521,8 +535,13 @@ static int do_record(struct recorder *rec)
 	print_summary(rec);
 	if (ret)
 		return 1;
-	if (rec->child_done && WIFEXITED(rec->child_status) && WEXITSTATUS(rec->child_status) == 127)
-		return 127;
+	/* like a shell: the COMMAND's own failure is the recorder's status */
+	if (stop_signal)
+		return 0;	/* stopped on request: the recording is complete */
+	if (rec->child_done && WIFEXITED(rec->child_status))
+		return WEXITSTATUS(rec->child_status);
+	if (rec->child_done && WIFSIGNALED(rec->child_status))
+		return 128 + WTERMSIG(rec->child_status);
 	return 0;
 
 kill_child:

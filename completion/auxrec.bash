@@ -2,6 +2,11 @@
 # Lists every command and option; tests/cli/t-cli.sh checks it against
 # `auxrec CMD --help` and the man pages.
 
+_auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inherit
+	--mmap-pages --output --quiet --help"
+_auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --help"
+_auxrec_list_opts="--all --json --help"
+
 _auxrec_pmus()
 {
 	local d
@@ -34,25 +39,24 @@ _auxrec()
 	fi
 
 	case $cmd in
-	record)
+	rec*)
 		case $prev in
 		-e|--event) COMPREPLY=($(compgen -W "$(_auxrec_pmus)" -- "$cur")); return ;;
 		-o|--output) _filedir; return ;;
 		-p|--pid|-t|--tid) _pids; return ;;
 		-C|--cpu|-m|--mmap-pages) return ;;
 		esac
-		COMPREPLY=($(compgen -W "--event --all-cpus --cpu --pid --tid --per-thread
-			--no-inherit --mmap-pages --output --quiet --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_auxrec_record_opts" -- "$cur"))
 		;;
 	dump)
 		case $prev in
 		-i|--input|--raw) _filedir; return ;;
 		--pmu) COMPREPLY=($(compgen -W "intel_pt" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "--input --raw --pmu --json --stats --no-packets --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_auxrec_dump_opts" -- "$cur"))
 		;;
 	list)
-		COMPREPLY=($(compgen -W "--all --json --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_auxrec_list_opts" -- "$cur"))
 		;;
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))

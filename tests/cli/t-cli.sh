@@ -60,7 +60,7 @@ for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
 	help=$($A $cmd --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
 	man=$(sed 's/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)
-	comp=$(sed -n "/^	$cmd\*\?)/,/;;/p" completion/auxrec.bash | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	comp=$(sed -n "/^_auxrec_${cmd}_opts=/{:a;/\"\$/!{N;ba};p}" completion/auxrec.bash | grep -o -- '--[a-z][a-z-]*' | sort -u)
 	[ -f man/auxrec-$cmd.1 ] && [ "$help" = "$man" ] && echo "ok man-matches-help-$cmd" ||
 		echo "not ok man-matches-help-$cmd: help [$(echo $help)] man [$(echo $man)]"
 	[ "$help" = "$comp" ] && echo "ok completion-matches-help-$cmd" ||
