@@ -274,7 +274,7 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 
 	a->disabled = 1;
 	a->sample_period = 1;
-	a->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
+	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 			 PERF_SAMPLE_IDENTIFIER;
 	a->read_format = PERF_FORMAT_ID;
 	a->sample_id_all = 1;

@@ -209,24 +209,45 @@ static const uint64_t pow10_tab[20] = {
 	10000000000000000000ull,
 };
 
+/* Writes the two digits of v % 100 before e and returns e - 2. */
+static inline char *put_pair(char *e, unsigned int v)
+{
+	e -= 2;
+	memcpy(e, dec_pairs + 2 * (v % 100), 2);
+	return e;
+}
+
 char *jw_fmt_u64(char *p, uint64_t v)
 {
-	/* digits: log10 from the bit length, corrected by one compare */
-	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
-	unsigned int n = t + 1 - (v < pow10_tab[t]);
-	char *e = p + n;
+	unsigned int t, n;
+	uint32_t w;
+	char *e;
 
-	while (v >= 100) {
-		unsigned int r = v % 100;
-
-		v /= 100;
-		e -= 2;
-		memcpy(e, dec_pairs + 2 * r, 2);
+	if (v < 100) {
+		if (v < 10) {
+			*p = '0' + v;
+			return p + 1;
+		}
+		memcpy(p, dec_pairs + 2 * v, 2);
+		return p + 2;
 	}
-	if (v >= 10)
-		memcpy(e - 2, dec_pairs + 2 * v, 2);
+	/* digits: log10 from the bit length, corrected by one compare */
+	t = (64 - __builtin_clzll(v)) * 1233 >> 12;
+	n = t + 1 - (v < pow10_tab[t]);
+	e = p + n;
+	while (v >= 100000000) {
+		/* 8 digits at a time in 32-bit arithmetic */
+		w = v % 100000000;
+		v /= 100000000;
+		for (int i = 0; i < 4; i++, w /= 100)
+			e = put_pair(e, w);
+	}
+	for (w = v; w >= 100; w /= 100)
+		e = put_pair(e, w);
+	if (w >= 10)
+		put_pair(e, w);
 	else
-		e[-1] = '0' + v;
+		e[-1] = '0' + w;
 	return p + n;
 }
 

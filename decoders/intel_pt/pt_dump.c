@@ -4,6 +4,9 @@
  * (pt_walk) and the dump state that lists packets (JSON Lines or text) or
  * counts them per type (--stats).
  *
+ * Both run on pt_pkt_walk() batches. The listing formats its lines into
+ * one output buffer (pt_format_*) written with one fwrite per ~64 KiB.
+ *
  * Every chunk is decoded on its own from its first byte, with the last IP
  * at 0: chunks of different CPUs may interleave, so nothing is carried
  * from one to the next. Offsets printed are chunk->file_offset plus the
@@ -14,39 +17,27 @@
 #include "decoders/decoder.h"
 #include "json.h"
 #include "pt_dump.h"
-#include "pt_last_ip.h"
+#include "pt_packet_walk.h"
 #include "pt_print.h"
-#include "pt_sync.h"
+
+#define WALK_BATCH	256
 
 size_t pt_walk(const uint8_t *buf, size_t len, pt_walk_fn fn, void *ctx)
 {
-	struct pt_last_ip last = { 0 };
-	size_t pos = 0, sync = 0, errors = 0;
+	struct pt_pkt_rec rec[WALK_BATCH];
+	struct pt_pkt_walker w;
+	size_t n, errors = 0;
 
-	while (pos < len) {
-		struct pt_packet pkt;
-		uint64_t ip = 0;
-		ssize_t next;
-		int n = pt_pkt_decode(buf + pos, len - pos, &pkt);
-
-		if (n < 0) {
-			errors++;
-			fn(ctx, pos, n, NULL, 0);
-			if (n == -PT_ERR_NEED_MORE)
-				break;
-			next = pt_sync_after_error(buf, len, pos, sync);
-			if (next < 0)
-				break;
-			pos = sync = next;
-			pt_last_ip_reset(&last);
-			continue;
+	pt_pkt_walk_init(&w, buf, len);
+	while ((n = pt_pkt_walk(&w, rec, WALK_BATCH))) {
+		for (size_t i = 0; i < n; i++) {
+			if (rec[i].err) {
+				errors++;
+				fn(ctx, rec[i].offset, rec[i].err, NULL, 0);
+			} else {
+				fn(ctx, rec[i].offset, 0, &rec[i].pkt, rec[i].ip);
+			}
 		}
-		if (pkt.type == PT_PKT_PSB)
-			pt_last_ip_reset(&last);
-		else if (pt_pkt_is_ip(&pkt))
-			ip = pt_last_ip_update(&last, &pkt);
-		fn(ctx, pos, 0, &pkt, ip);
-		pos += n;
 	}
 	return errors;
 }
@@ -78,6 +69,70 @@ static void dump_one(void *ctx, size_t offset, int err,
 		pt_print_packet_json(d->opts.jw, off, pkt, ip);
 	else
 		pt_print_packet_plain(d->opts.out, off, pkt, ip);
+}
+
+static void flush_out(struct pt_dump *d, const char *s, size_t len)
+{
+	if (!len)
+		return;
+	if (d->opts.jw)
+		jw_write_lines(d->opts.jw, s, len);
+	else
+		fwrite(s, 1, len, d->opts.out);
+}
+
+#define OUT_BUF		65536
+
+/* The listing: every packet and error of buf, a line each. */
+static size_t dump_list(struct pt_dump *d, const uint8_t *buf, size_t len)
+{
+	struct pt_pkt_rec rec[WALK_BATCH];
+	struct json_writer *jw = d->opts.jw;
+	int json = jw != NULL;
+	struct pt_pkt_walker w;
+	size_t n, errors = 0;
+	char *out, *p;
+
+	if (jw && jw->pretty) {
+		out = NULL;	/* the writer's own formatting */
+	} else {
+		out = malloc(OUT_BUF);
+		if (!out)
+			return pt_walk(buf, len, dump_one, d);
+	}
+	p = out;
+	pt_pkt_walk_init(&w, buf, len);
+	while ((n = pt_pkt_walk(&w, rec, WALK_BATCH))) {
+		for (size_t i = 0; i < n; i++) {
+			const struct pt_pkt_rec *r = &rec[i];
+			uint64_t off = d->base + r->offset;
+
+			if (!out) {
+				dump_one(d, r->offset, r->err,
+					 r->err ? NULL : &r->pkt, r->ip);
+				errors += r->err != 0;
+				continue;
+			}
+			if (r->err) {
+				errors++;
+				p += json ? pt_format_error_json(p, off, r->err) :
+					pt_format_error_plain(p, off, r->err);
+			} else if (!d->opts.no_pad || r->pkt.type != PT_PKT_PAD) {
+				p += json ?
+					pt_format_packet_json(p, off, &r->pkt, r->ip) :
+					pt_format_packet_plain(p, off, &r->pkt, r->ip);
+			}
+			if (p - out > OUT_BUF - PT_LINE_MAX) {
+				flush_out(d, out, p - out);
+				p = out;
+			}
+		}
+	}
+	if (out) {
+		flush_out(d, out, p - out);
+		free(out);
+	}
+	return errors;
 }
 
 static void count_one(void *ctx, size_t offset, int err,
@@ -113,8 +168,10 @@ int pt_dump_chunk(void *state, const struct aux_chunk *chunk)
 	if (!d || !chunk || (!chunk->data && chunk->size))
 		return -EINVAL;
 	d->base = chunk->file_offset;
-	d->errors += pt_walk(chunk->data, chunk->size,
-			     d->opts.stats ? count_one : dump_one, d);
+	if (d->opts.stats)
+		d->errors += pt_walk(chunk->data, chunk->size, count_one, d);
+	else
+		d->errors += dump_list(d, chunk->data, chunk->size);
 	return 0;
 }
 

@@ -405,31 +405,7 @@ int pt_pkt_decode(const uint8_t *buf, size_t len, struct pt_packet *pkt)
 	}
 }
 
+#define PT_NAME_ENTRY(t, name) [t] = name,
 const char *const pt_packet_names[PT_PKT_NR] = {
-	[PT_PKT_PAD] = "pad",
-	[PT_PKT_PSB] = "psb",
-	[PT_PKT_PSBEND] = "psbend",
-	[PT_PKT_TNT_8] = "tnt.8",
-	[PT_PKT_TNT_64] = "tnt.64",
-	[PT_PKT_TIP] = "tip",
-	[PT_PKT_TIP_PGE] = "tip.pge",
-	[PT_PKT_TIP_PGD] = "tip.pgd",
-	[PT_PKT_FUP] = "fup",
-	[PT_PKT_MODE_EXEC] = "mode.exec",
-	[PT_PKT_MODE_TSX] = "mode.tsx",
-	[PT_PKT_PIP] = "pip",
-	[PT_PKT_VMCS] = "vmcs",
-	[PT_PKT_CBR] = "cbr",
-	[PT_PKT_TSC] = "tsc",
-	[PT_PKT_TMA] = "tma",
-	[PT_PKT_MTC] = "mtc",
-	[PT_PKT_CYC] = "cyc",
-	[PT_PKT_STOP] = "stop",
-	[PT_PKT_OVF] = "ovf",
-	[PT_PKT_MNT] = "mnt",
-	[PT_PKT_EXSTOP] = "exstop",
-	[PT_PKT_MWAIT] = "mwait",
-	[PT_PKT_PWRE] = "pwre",
-	[PT_PKT_PWRX] = "pwrx",
-	[PT_PKT_PTW] = "ptw",
+	PT_PACKET_NAME_LIST(PT_NAME_ENTRY)
 };

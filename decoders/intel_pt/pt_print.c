@@ -2,15 +2,20 @@
 /*
  * pt_print.c - the packet printers behind `auxrec dump --pmu intel_pt`:
  * the payload field list of every packet type, and its JSON and text
- * renderings. Text lines are built in a local buffer and written with one
- * fwrite, JSON goes through lib/json.c.
+ * renderings. Both build the whole line in a buffer (pt_format_*) that
+ * is written with one fwrite; JSON lines with lib/json.c's line builders.
  */
 #include <string.h>
 #include "json.h"
 #include "pt_print.h"
 
-#define F(k, kind_, val) \
-	(f[n++] = (struct pt_field){ .key = (k), .v = (val), .kind = (kind_) })
+/* The JSON key is padded so that a 16-byte copy may read it. */
+#define JKEY(k)	",\"" k "\":\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define F(k, kind_, val)						\
+	(f[n++] = (struct pt_field){ .key = (k), .v = (val),		\
+				     .jkey = JKEY(k),			\
+				     .klen = sizeof(k) - 1,		\
+				     .jklen = sizeof(k) + 3, .kind = (kind_) })
 #define DEC(k, val) F(k, PT_FIELD_DEC, val)
 #define HEX(k, val) F(k, PT_FIELD_HEX, val)
 
@@ -99,17 +104,91 @@ int pt_packet_fields(const struct pt_packet *pkt, uint64_t ip,
 	return n;
 }
 
-/* "TNNT" into s (at least 65 bytes); returns the length. */
+/* "TNNT" at s; returns the length. */
 static size_t tnt_string(char *s, uint64_t bits, unsigned int count)
 {
 	for (unsigned int i = 0; i < count; i++)
 		s[i] = bits >> (count - 1 - i) & 1 ? 'T' : 'N';
-	s[count] = 0;
 	return count;
 }
 
-void pt_print_packet_json(struct json_writer *jw, uint64_t offset,
-			  const struct pt_packet *pkt, uint64_t ip)
+static inline char *put_mem(char *p, const char *s, size_t len)
+{
+	memcpy(p, s, len);
+	return p + len;
+}
+
+#define PUT_LIT(p, lit) put_mem(p, lit, sizeof(lit) - 1)
+
+/* {"offset":N, as every JSON line starts */
+static inline char *put_json_offset(char *p, uint64_t offset)
+{
+	p = PUT_LIT(p, "{\"offset\":");
+	return jw_fmt_u64(p, offset);
+}
+
+/* ,"packet":"name" of each type, zero-padded for a fixed-size copy */
+#define NAME_FRAG_LIT(name) ",\"packet\":\"" name "\""
+#define NAME_FRAG(t, name) [t] = NAME_FRAG_LIT(name),
+#define NAME_FRAG_LEN(t, name) [t] = sizeof(NAME_FRAG_LIT(name)) - 1,
+static const char name_frag[PT_PKT_NR][32] = {
+	PT_PACKET_NAME_LIST(NAME_FRAG)
+};
+static const uint8_t name_frag_len[PT_PKT_NR] = {
+	PT_PACKET_NAME_LIST(NAME_FRAG_LEN)
+};
+
+/*
+ * The fast path of the dump: fixed-size copies of the padded fragments
+ * may write up to 32 bytes past the line's end, within PT_LINE_MAX.
+ */
+size_t pt_format_packet_json(char *line, uint64_t offset,
+			     const struct pt_packet *pkt, uint64_t ip)
+{
+	struct pt_field f[PT_MAX_FIELDS];
+	int n = pt_packet_fields(pkt, ip, f);
+	char *p = put_json_offset(line, offset);
+
+	p = PUT_LIT(p, ",\"size\":");
+	p = jw_fmt_u64(p, pkt->size);
+	memcpy(p, name_frag[pkt->type], sizeof(name_frag[0]));
+	p += name_frag_len[pkt->type];
+	for (int i = 0; i < n; i++) {
+		memcpy(p, f[i].jkey, 16);
+		p += f[i].jklen;
+		switch (f[i].kind) {
+		case PT_FIELD_HEX:
+			p = jw_fmt_hex(p, f[i].v);
+			break;
+		case PT_FIELD_TNT:
+			*p++ = '"';
+			p += tnt_string(p, f[i].v, f[i].n);
+			*p++ = '"';
+			break;
+		default:
+			p = jw_fmt_u64(p, f[i].v);
+			break;
+		}
+	}
+	*p++ = '}';
+	*p++ = '\n';
+	return p - line;
+}
+
+size_t pt_format_error_json(char *line, uint64_t offset, int err)
+{
+	const char *s = pt_errstr(err);
+	char *p = put_json_offset(line, offset);
+
+	p = PUT_LIT(p, ",\"error\":\"");
+	p = put_mem(p, s, strlen(s));	/* no character needs escaping */
+	p = PUT_LIT(p, "\"}\n");
+	return p - line;
+}
+
+/* The slow writer of a pretty-printing json_writer. */
+static void print_packet_jw(struct json_writer *jw, uint64_t offset,
+			    const struct pt_packet *pkt, uint64_t ip)
 {
 	struct pt_field f[PT_MAX_FIELDS];
 	int n = pt_packet_fields(pkt, ip, f);
@@ -137,40 +216,51 @@ void pt_print_packet_json(struct json_writer *jw, uint64_t offset,
 	jw_end_line(jw);
 }
 
+void pt_print_packet_json(struct json_writer *jw, uint64_t offset,
+			  const struct pt_packet *pkt, uint64_t ip)
+{
+	char line[PT_LINE_MAX];
+
+	if (jw->pretty) {
+		print_packet_jw(jw, offset, pkt, ip);
+		return;
+	}
+	jw_write_lines(jw, line, pt_format_packet_json(line, offset, pkt, ip));
+}
+
 void pt_print_error_json(struct json_writer *jw, uint64_t offset, int err)
 {
-	jw_object_start(jw);
-	jw_kv_u64(jw, "offset", offset);
-	jw_kv_string(jw, "error", pt_errstr(err));
-	jw_object_end(jw);
-	jw_end_line(jw);
+	char line[PT_LINE_MAX];
+
+	if (jw->pretty) {
+		jw_object_start(jw);
+		jw_kv_u64(jw, "offset", offset);
+		jw_kv_string(jw, "error", pt_errstr(err));
+		jw_object_end(jw);
+		jw_end_line(jw);
+		return;
+	}
+	jw_write_lines(jw, line, pt_format_error_json(line, offset, err));
 }
 
 /* Appends v in hex (with 0x) or decimal at p; returns the new end. */
 static char *put_num(char *p, uint64_t v, int hex)
 {
 	static const char digits[] = "0123456789abcdef";
-	char tmp[24], *t = tmp + sizeof(tmp);
-	unsigned int base = hex ? 16 : 10;
+	unsigned int n;
+	char *e;
 
+	if (!hex)
+		return jw_fmt_u64(p, v);
+	n = (64 - __builtin_clzll(v | 1) + 3) / 4;
+	*p++ = '0';
+	*p++ = 'x';
+	e = p + n;
 	do {
-		*--t = digits[v % base];
-		v /= base;
+		*--e = digits[v & 15];
+		v >>= 4;
 	} while (v);
-	if (hex) {
-		*p++ = '0';
-		*p++ = 'x';
-	}
-	memcpy(p, t, tmp + sizeof(tmp) - t);
-	return p + (tmp + sizeof(tmp) - t);
-}
-
-static char *put_str(char *p, const char *s)
-{
-	size_t len = strlen(s);
-
-	memcpy(p, s, len);
-	return p + len;
+	return p + n;
 }
 
 /* "%016llx  " */
@@ -186,17 +276,16 @@ static char *put_offset(char *p, uint64_t offset)
 }
 
 /* 0000000000000019  tip.pge    ipc 3 payload 0x1000 ip 0x1000 */
-void pt_print_packet_plain(FILE *out, uint64_t offset,
-			   const struct pt_packet *pkt, uint64_t ip)
+size_t pt_format_packet_plain(char *line, uint64_t offset,
+			      const struct pt_packet *pkt, uint64_t ip)
 {
 	struct pt_field f[PT_MAX_FIELDS];
 	int n = pt_packet_fields(pkt, ip, f);
-	char line[256], *p = put_offset(line, offset);
+	char *p = put_offset(line, offset);
 	const char *name = pt_packet_names[pkt->type];
 	size_t len = strlen(name);
 
-	memcpy(p, name, len);
-	p += len;
+	p = put_mem(p, name, len);
 	if (n) {
 		for (; len < 10; len++)
 			*p++ = ' ';
@@ -209,20 +298,36 @@ void pt_print_packet_plain(FILE *out, uint64_t offset,
 			p += tnt_string(p, f[i].v, f[i].n);
 			continue;
 		}
-		p = put_str(p, f[i].key);
+		p = put_mem(p, f[i].key, f[i].klen);
 		*p++ = ' ';
 		p = put_num(p, f[i].v, f[i].kind == PT_FIELD_HEX);
 	}
 	*p++ = '\n';
-	fwrite(line, 1, p - line, out);
+	return p - line;
+}
+
+size_t pt_format_error_plain(char *line, uint64_t offset, int err)
+{
+	const char *s = pt_errstr(err);
+	char *p = put_offset(line, offset);
+
+	p = PUT_LIT(p, "error: ");
+	p = put_mem(p, s, strlen(s));
+	*p++ = '\n';
+	return p - line;
+}
+
+void pt_print_packet_plain(FILE *out, uint64_t offset,
+			   const struct pt_packet *pkt, uint64_t ip)
+{
+	char line[PT_LINE_MAX];
+
+	fwrite(line, 1, pt_format_packet_plain(line, offset, pkt, ip), out);
 }
 
 void pt_print_error_plain(FILE *out, uint64_t offset, int err)
 {
-	char line[96], *p = put_offset(line, offset);
+	char line[PT_LINE_MAX];
 
-	p = put_str(p, "error: ");
-	p = put_str(p, pt_errstr(err));
-	*p++ = '\n';
-	fwrite(line, 1, p - line, out);
+	fwrite(line, 1, pt_format_error_plain(line, offset, err), out);
 }

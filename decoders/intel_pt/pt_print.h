@@ -3,6 +3,9 @@
  * pt_print.h - printing one decoded Intel PT packet (or decode error) as a
  * JSON Lines object (spec/intel-pt-packets.md) or as a ptdump-like text
  * line. Both printers walk the same field list, pt_packet_fields().
+ * The pt_format_* functions build one line (newline included) in a
+ * caller's buffer of PT_LINE_MAX bytes, for a dump that batches lines;
+ * the pt_print_* ones write it out.
  */
 #ifndef AUXREC_PT_PRINT_H
 #define AUXREC_PT_PRINT_H
@@ -22,6 +25,9 @@ enum pt_field_kind {
 struct pt_field {
 	const char *key;
 	uint64_t v;
+	const char *jkey;	/* ,"key": and NULs: 16 bytes readable */
+	uint8_t klen;		/* strlen(key) */
+	uint8_t jklen;		/* strlen(jkey) */
 	uint8_t kind;	/* enum pt_field_kind */
 	uint8_t n;	/* PT_FIELD_TNT: number of bits */
 };
@@ -35,6 +41,16 @@ struct pt_field {
  */
 int pt_packet_fields(const struct pt_packet *pkt, uint64_t ip,
 		     struct pt_field f[PT_MAX_FIELDS]);
+
+/* Longest line of a pt_format_* function, newline included. */
+#define PT_LINE_MAX 256
+
+size_t pt_format_packet_json(char *line, uint64_t offset,
+			     const struct pt_packet *pkt, uint64_t ip);
+size_t pt_format_error_json(char *line, uint64_t offset, int err);
+size_t pt_format_packet_plain(char *line, uint64_t offset,
+			      const struct pt_packet *pkt, uint64_t ip);
+size_t pt_format_error_plain(char *line, uint64_t offset, int err);
 
 void pt_print_packet_json(struct json_writer *jw, uint64_t offset,
 			  const struct pt_packet *pkt, uint64_t ip);

@@ -4,8 +4,19 @@
  * libipt, in one run over the same buffers: a random valid packet mix
  * made with libipt's encoder (~64 MB), and the libipt conformance streams
  * concatenated (repeated to ~8 MB) when their directory is given.
- * Rows: auxrec's pt_pkt_decode loop, libipt's pt_pkt_next loop (both
- * resync after errors), and auxrec's JSON dump to /dev/null. Best of 3.
+ * Packet rows (ratio: libipt pt_pkt_next's time / the row's time):
+ *  - auxrec pt_pkt_walk: the batch decoder, full packets with offsets and
+ *    last-IP decompression into an array, errors and resync included;
+ *  - auxrec pt_pkt_decode: the stateless one-packet API in a loop;
+ *  - libipt pt_pkt_next: libipt's packet decoder in a loop (full packet
+ *    per call, no last IP); all three resync after errors.
+ * Dump rows (ratio: the libipt printer's time / the row's time), to
+ * /dev/null:
+ *  - auxrec dump --json: pt_dump_chunk() as `auxrec dump --json` runs it;
+ *  - libipt ptdump-like: pt_pkt_next plus last IP plus fprintf of the same
+ *    JSON lines (bench_intel_pt_ptdump.c; Debian ships no ptdump).
+ * The two dumps are checked to print the same bytes (first 4 MB of each
+ * set). Runs interleave the rows; best of BENCH_RUNS (default 5).
  * Prints a table and one JSON line.
  * Usage: bench-intel-pt [MB] [CONFORMANCE_DIR]
  */
@@ -17,8 +28,10 @@
 #include "decoders/decoder.h"
 #include "decoders/intel_pt/pt_dump.h"
 #include "decoders/intel_pt/pt_packet.h"
+#include "decoders/intel_pt/pt_packet_walk.h"
 #include "decoders/intel_pt/pt_sync.h"
 #include "json.h"
+#include "tests/bench/bench_intel_pt_ptdump.h"
 #include "tests/diff/ipt_ref.h"
 
 struct buf {
@@ -72,48 +85,114 @@ static uint64_t auxrec_count(const uint8_t *data, size_t len)
 	return n;
 }
 
+static uint64_t auxrec_walk(const uint8_t *data, size_t len)
+{
+	static struct pt_pkt_rec rec[256];
+	struct pt_pkt_walker w;
+	uint64_t n = 0;
+	size_t got;
+
+	pt_pkt_walk_init(&w, data, len);
+	while ((got = pt_pkt_walk(&w, rec, 256)))
+		for (size_t i = 0; i < got; i++)
+			n += !rec[i].err;
+	return n;
+}
+
 static uint64_t libipt_count(const uint8_t *data, size_t len)
 {
 	return ref_count_packets(data, len);
 }
 
-static uint64_t dump_json(const uint8_t *data, size_t len)
+static void auxrec_dump_to(const uint8_t *data, size_t len, FILE *f)
 {
-	FILE *f = fopen("/dev/null", "w");
 	struct json_writer jw;
 	struct dump_opts opts = { .out = f, .jw = &jw };
 	struct aux_chunk chunk = { .data = data, .size = len, .cpu = -1 };
 	void *st;
 
-	if (!f)
-		return 0;
 	jw_init(&jw, f, false);
 	st = pt_dump_begin(&opts);
 	pt_dump_chunk(st, &chunk);
 	pt_dump_end(st);
-	fclose(f);
-	return auxrec_count(data, len);
+}
+
+static FILE *devnull;
+
+static uint64_t auxrec_dump(const uint8_t *data, size_t len)
+{
+	auxrec_dump_to(data, len, devnull);
+	fflush(devnull);
+	return 0;
+}
+
+static uint64_t libipt_dump(const uint8_t *data, size_t len)
+{
+	uint64_t n = ipt_dump_json(data, len, devnull);
+
+	fflush(devnull);
+	return n;
+}
+
+/* Do both dumps print the same bytes for data[0..len)? */
+static int dumps_agree(const uint8_t *data, size_t len)
+{
+	char *a = NULL, *b = NULL;
+	size_t al = 0, bl = 0;
+	FILE *fa = open_memstream(&a, &al), *fb = open_memstream(&b, &bl);
+	uint8_t *copy = malloc(len + 1);
+	int same;
+
+	if (!fa || !fb || !copy)
+		exit(1);
+	memcpy(copy, data, len);
+	copy[len] = 0;
+	auxrec_dump_to(copy, len, fa);
+	ipt_dump_json(copy, len, fb);
+	fclose(fa);
+	fclose(fb);
+	same = al == bl && !memcmp(a, b, al);
+	free(a);
+	free(b);
+	free(copy);
+	return same;
 }
 
 struct row {
 	const char *name;
 	uint64_t (*fn)(const uint8_t *, size_t);
+	int ref;	/* the row the ratio compares with */
 	double secs;
 	uint64_t pkts;
 };
 
-static void run(struct row *r, const struct buf *b)
-{
-	r->secs = 1e9;
-	for (int i = 0; i < 3; i++) {
-		double t = now();
-		uint64_t n = r->fn(b->data, b->len);
+enum { R_WALK, R_DECODE, R_LIBIPT, R_DUMP, R_IPT_DUMP, NR_ROWS };
 
-		t = now() - t;
-		if (t < r->secs)
-			r->secs = t;
-		r->pkts = n;
+static const struct row row_tmpl[NR_ROWS] = {
+	[R_WALK] = { "auxrec pt_pkt_walk", auxrec_walk, R_LIBIPT },
+	[R_DECODE] = { "auxrec pt_pkt_decode", auxrec_count, R_LIBIPT },
+	[R_LIBIPT] = { "libipt pt_pkt_next", libipt_count, R_LIBIPT },
+	[R_DUMP] = { "auxrec dump --json", auxrec_dump, R_IPT_DUMP },
+	[R_IPT_DUMP] = { "libipt ptdump-like json", libipt_dump, R_IPT_DUMP },
+};
+
+/* Best of runs, the rows interleaved so that noise hits them alike. */
+static void run_rows(struct row *rows, const struct buf *b, int runs)
+{
+	for (int r = 0; r < NR_ROWS; r++)
+		rows[r].secs = 1e9;
+	for (int i = 0; i < runs; i++) {
+		for (int r = 0; r < NR_ROWS; r++) {
+			double t = now();
+			uint64_t n = rows[r].fn(b->data, b->len);
+
+			t = now() - t;
+			if (t < rows[r].secs)
+				rows[r].secs = t;
+			rows[r].pkts = n;
+		}
 	}
+	rows[R_DUMP].pkts = rows[R_WALK].pkts;
 }
 
 static void load_conformance(struct buf *b, const char *dir)
@@ -150,13 +229,18 @@ static void load_conformance(struct buf *b, const char *dir)
 int main(int argc, char **argv)
 {
 	size_t mb = argc > 1 ? strtoul(argv[1], NULL, 0) : 64;
+	int runs = getenv("BENCH_RUNS") ? atoi(getenv("BENCH_RUNS")) : 5;
 	struct buf sets[2] = { { 0 }, { 0 } };
 	const char *set_names[2] = { "random-mix", "conformance" };
 	static uint8_t chunk[1 << 20];
-	struct row rows[2][3];
-	char json[2048];
+	struct row rows[2][NR_ROWS];
+	char json[4096];
 	size_t jl = 0;
+	int rc = 0;
 
+	devnull = fopen("/dev/null", "w");
+	if (!devnull)
+		return 1;
 	for (uint64_t seed = 1; sets[0].len < (mb << 20); seed++) {
 		size_t n = ref_gen(seed, chunk, sizeof(chunk), 150000, NULL, 0, NULL);
 
@@ -169,47 +253,64 @@ int main(int argc, char **argv)
 	if (argc > 2)
 		load_conformance(&sets[1], argv[2]);
 
-	printf("%-12s %-28s %10s %10s %12s %8s\n", "data", "decoder", "MB",
+	printf("%-12s %-26s %8s %9s %12s %7s\n", "data", "decoder", "MB",
 	       "MB/s", "packets/s", "ratio");
-	jl += snprintf(json + jl, sizeof(json) - jl, "{\"type\":\"bench\",\"name\":\"intel_pt_packets\"");
+	jl += snprintf(json + jl, sizeof(json) - jl,
+		       "{\"type\":\"bench\",\"name\":\"intel_pt_packets\"");
 	for (int s = 0; s < 2; s++) {
 		const struct buf *b = &sets[s];
+		struct row *rw = rows[s];
+		int same;
 
 		if (!b->len)
 			continue;
-		rows[s][0] = (struct row){ .name = "auxrec pt_pkt_decode", .fn = auxrec_count };
-		rows[s][1] = (struct row){ .name = "libipt pt_pkt_next", .fn = libipt_count };
-		rows[s][2] = (struct row){ .name = "auxrec dump --json >/dev/null", .fn = dump_json };
-		for (int r = 0; r < 3; r++)
-			run(&rows[s][r], b);
-		if (rows[s][0].pkts != rows[s][1].pkts)
-			fprintf(stderr, "bench: %s: packet counts differ: %llu vs %llu\n",
-				set_names[s], (unsigned long long)rows[s][0].pkts,
-				(unsigned long long)rows[s][1].pkts);
-		for (int r = 0; r < 3; r++) {
-			double mbs = b->len / rows[s][r].secs / 1e6;
-
-			printf("%-12s %-28s %10.1f %10.1f %12.0f %8.2f\n",
-			       set_names[s], rows[s][r].name, b->len / 1e6, mbs,
-			       rows[s][r].pkts / rows[s][r].secs,
-			       rows[s][1].secs / rows[s][r].secs);
+		memcpy(rw, row_tmpl, sizeof(row_tmpl));
+		run_rows(rw, b, runs);
+		if (rw[R_WALK].pkts != rw[R_LIBIPT].pkts ||
+		    rw[R_DECODE].pkts != rw[R_LIBIPT].pkts ||
+		    rw[R_IPT_DUMP].pkts != rw[R_LIBIPT].pkts) {
+			fprintf(stderr, "bench: %s: packet counts differ: walk %llu decode %llu libipt %llu\n",
+				set_names[s], (unsigned long long)rw[R_WALK].pkts,
+				(unsigned long long)rw[R_DECODE].pkts,
+				(unsigned long long)rw[R_LIBIPT].pkts);
+			rc = 1;
 		}
+		same = dumps_agree(b->data, b->len < (4u << 20) ? b->len : (4u << 20));
+		if (!same) {
+			fprintf(stderr, "bench: %s: auxrec and libipt dumps differ\n",
+				set_names[s]);
+			rc = 1;
+		}
+		for (int r = 0; r < NR_ROWS; r++)
+			printf("%-12s %-26s %8.1f %9.1f %12.0f %6.2fx\n",
+			       set_names[s], rw[r].name, b->len / 1e6,
+			       b->len / rw[r].secs / 1e6,
+			       rw[r].pkts / rw[r].secs,
+			       rw[rw[r].ref].secs / rw[r].secs);
 		jl += snprintf(json + jl, sizeof(json) - jl,
 			       ",\"%s\":{\"bytes\":%zu,\"packets\":%llu,"
-			       "\"auxrec_mb_s\":%.1f,\"libipt_mb_s\":%.1f,"
+			       "\"auxrec_mb_s\":%.1f,\"decode_mb_s\":%.1f,"
+			       "\"libipt_mb_s\":%.1f,"
 			       "\"auxrec_pkts_s\":%.0f,\"libipt_pkts_s\":%.0f,"
-			       "\"ratio\":%.2f,\"dump_json_mb_s\":%.1f}",
+			       "\"ratio\":%.2f,\"dump_json_mb_s\":%.1f,"
+			       "\"libipt_dump_json_mb_s\":%.1f,"
+			       "\"dump_ratio\":%.2f,\"dumps_identical\":%s}",
 			       set_names[s], b->len,
-			       (unsigned long long)rows[s][0].pkts,
-			       b->len / rows[s][0].secs / 1e6,
-			       b->len / rows[s][1].secs / 1e6,
-			       rows[s][0].pkts / rows[s][0].secs,
-			       rows[s][1].pkts / rows[s][1].secs,
-			       rows[s][1].secs / rows[s][0].secs,
-			       b->len / rows[s][2].secs / 1e6);
+			       (unsigned long long)rw[R_WALK].pkts,
+			       b->len / rw[R_WALK].secs / 1e6,
+			       b->len / rw[R_DECODE].secs / 1e6,
+			       b->len / rw[R_LIBIPT].secs / 1e6,
+			       rw[R_WALK].pkts / rw[R_WALK].secs,
+			       rw[R_LIBIPT].pkts / rw[R_LIBIPT].secs,
+			       rw[R_LIBIPT].secs / rw[R_WALK].secs,
+			       b->len / rw[R_DUMP].secs / 1e6,
+			       b->len / rw[R_IPT_DUMP].secs / 1e6,
+			       rw[R_IPT_DUMP].secs / rw[R_DUMP].secs,
+			       same ? "true" : "false");
 	}
 	printf("%s}\n", json);
+	fclose(devnull);
 	free(sets[0].data);
 	free(sets[1].data);
-	return 0;
+	return rc;
 }
