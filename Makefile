@@ -79,6 +79,10 @@ check: deps
 	@$(MAKE) --no-print-directory all unit tools guest-bin
 	@tests/run-checks
 
+demo: deps
+	@$(MAKE) --no-print-directory all guest-bin
+	@tests/demo
+
 bench: deps all guest-bin
 	@tests/bench/run
 
