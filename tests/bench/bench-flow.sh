@@ -1,0 +1,70 @@
+#!/bin/bash
+# Intel PT flow decoding: auxrec's flow decoder (gt-flow) against libipt's
+# block decoder (gt-ipt) on the same ground-truth streams, side by side in
+# one run. The streams come from tests/gt: gt-record single-steps
+# tests/gt/progs/indirect.c with BENCH_FLOW_N iterations (default 20000,
+# about 0.55 M instructions) and encodes the flow twice, with returns as
+# TIP and with return compression; both are made once and kept in
+# build/tests/gt/bench. BENCH_RUNS=N: decodes per decoder, the best counts
+# (default 20); each decode starts with a cold code cache.
+# Prints a table (speedup: the libipt every-branch time over the row's time)
+# and one JSON line.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/gt/build-tools.sh
+if [ "$GT_SKIP" = build ]; then
+	echo "bench-flow: cannot build the ground-truth tools" >&2
+	exit 1
+elif [ -n "$GT_SKIP" ]; then
+	echo "bench-flow: $GT_SKIP" >&2
+	exit 77
+fi
+n=${BENCH_FLOW_N:-20000}
+runs=${BENCH_RUNS:-20}
+dir=$GT_BIN/bench
+base=$dir/indirect-$n
+mkdir -p "$dir"
+if [ ! -s "$base-rc.pt" ]; then
+	gcc -O1 -static -no-pie -o "$dir/indirect" tests/gt/progs/indirect.c || exit 1
+	if ! "$GT_BIN/gt-record" "$base" -- "$dir/indirect" "$n" > "$base.rec" 2>&1; then
+		cat "$base.rec" >&2
+		exit 77	# no ptrace here
+	fi
+fi
+
+best() {	# the "time S" field of a tool's stderr line
+	awk '{print $2}' <<< "$1"
+}
+
+printf '%-16s %-31s %10s %8s %8s %8s\n' stream decoder seconds MB/s ns/insn speedup
+json=
+for v in "" -rc; do
+	b=$base$v
+	# correctness first: the benchmark means nothing if they disagree
+	"$GT_BIN/gt-flow" "$b" > "$b.flow" && "$GT_BIN/gt-ipt" "$b" > "$b.ipt" || exit 1
+	cmp -s "$b.branches" "$b.flow" || { echo "bench-flow: gt-flow is wrong on $b" >&2; exit 1; }
+	cmp -s "$b.branches" "$b.ipt" || { echo "bench-flow: gt-ipt is wrong on $b" >&2; exit 1; }
+	flow=$("$GT_BIN/gt-flow" -q -r "$runs" "$b" 2>&1)
+	tf=$(best "$flow")
+	ti=$(best "$("$GT_BIN/gt-ipt" -q -r "$runs" "$b" 2>&1)")
+	td=$(best "$("$GT_BIN/gt-ipt" -q -d -r "$runs" "$b" 2>&1)")
+	insns=$(awk '{for (i = 1; i < NF; i++) if ($i == "insns") print $(i + 1)}' <<< "$flow")
+	size=$(stat -c %s "$b.pt")
+	events=$(wc -l < "$b.branches")
+	name=${v:+retcomp}
+	name=${name:-ret-as-tip}
+	awk -v s="$name" -v size="$size" -v insns="$insns" -v tf="$tf" -v ti="$ti" \
+	    -v td="$td" 'function row(d, t) {
+		printf "%-16s %-31s %10.6f %8.1f %8.2f %8.2f\n", s, d, t,
+			size / t / 1e6, t * 1e9 / insns, ti / t
+	} BEGIN {
+		row("auxrec pt_flow (every branch)", tf)
+		row("libipt pt_blk (every branch)", ti)
+		row("libipt pt_blk (default flags)", td)
+	}'
+	fmt='%s{"stream":"%s","trace_bytes":%d,"insns":%d,"events":%d,'
+	fmt+='"auxrec_s":%s,"libipt_blk_s":%s,"libipt_blk_default_s":%s,"speedup":%s}'
+	json+=$(printf "$fmt" \
+		"${json:+,}" "$name" "$size" "$insns" "$events" "$tf" "$ti" "$td" \
+		"$(awk -v a="$ti" -v b="$tf" 'BEGIN {printf "%.2f", a / b}')")
+done
+echo "{\"bench\":\"flow\",\"runs\":$runs,\"results\":[$json]}"

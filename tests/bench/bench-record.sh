@@ -1,0 +1,88 @@
+#!/bin/bash
+# Recording benchmark: auxrec record vs Debian's perf record on the kernel's
+# real AUX path, side by side in ONE QEMU TCG guest (tests/vm/run --perf,
+# auxtest module loaded as name=intel_pt so perf maps an AUX area).
+# For each emission rate per CPU (BENCH_RECORD_RATES, MiB/s, default
+# "1 4 16 32 64") and AUX size (BENCH_RECORD_SIZES, default "4M 64K"; data
+# ring 256K), both tools record `-e intel_pt// -a -m 256K,AUX` over a
+# `sleep 2` workload (BENCH_RECORD_SECS), alternating which goes first.
+# Ground truth per run from the module (reset before each run):
+# emitted, dropped; loss % = dropped / (emitted + dropped). AUX bytes in
+# the file: `auxrec dump --stats --no-packets` in the guest (for both files).
+# CPU: the recorder's utime+stime over the workload's lifetime (from
+# /proc/<recorder>/stat read by the workload at start and end: the drain loop
+# only, 10 ms ticks); the whole process (busybox time, incl. startup, perf
+# run with -B) is shown too. cpu/MiB = drain-loop CPU s per MiB in the file.
+# Verdict per rate (targets): no loss wherever perf has none; where perf
+# loses, less loss and at most half of perf's CPU per MiB.
+# Prints a table, one JSON line per row and one verdict line per rate+size.
+cd "$(dirname "$0")/../.." || exit 1
+command -v qemu-system-x86_64 >/dev/null || { echo "bench-record: no qemu" >&2; exit 77; }
+make -s all guest-bin >/dev/null || exit 1
+out=build/bench/record
+rm -rf "$out"; mkdir -p "$out"
+rates=${BENCH_RECORD_RATES:-"1 4 16 32 64"}
+sizes=${BENCH_RECORD_SIZES:-"4M 64K"}
+secs=${BENCH_RECORD_SECS:-2}
+if ! tests/vm/run --perf --mem 2048 --module-arg name=intel_pt --timeout 900 \
+	--in tests/bench/guest-bench-record.sh --out "$out" \
+	-- "RATES='$rates' SIZES='$sizes' SECS=$secs sh /in/guest-bench-record.sh" > "$out/console" 2>&1; then
+	echo "bench-record: guest run failed:" >&2; tail -20 "$out/console" >&2; exit 1
+fi
+[ -s "$out/console" ] && cat "$out/console"
+exec python3 - "$out/rows" <<'PY'
+import json, sys
+rows, hz = [], 100
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f[0] == "HZ":
+        hz = int(f[1]); continue
+    tool, rate, aux = f[0], int(f[1]), f[2]
+    em, dr, tr, recs, inf, win = map(int, f[3:9])
+    wall, user, sys_ = map(float, f[9:12])
+    rows.append(dict(tool=tool, rate_mib_s=rate, aux=aux, emitted=em, dropped=dr,
+                     truncated=tr, records=recs, file_aux_bytes=inf,
+                     loss_pct=round(100.0 * dr / (em + dr), 3) if em + dr else 0.0,
+                     loop_cpu_s=win / hz, proc_cpu_s=round(user + sys_, 2), wall_s=wall,
+                     rc=int(f[12])))
+for r in rows:
+    mib = r["file_aux_bytes"] / 1048576
+    r["cpu_s_per_mib"] = round(r["loop_cpu_s"] / mib, 4) if mib else None
+    r["file_matches_emitted"] = r["file_aux_bytes"] == r["emitted"]
+hdr = "%-6s %5s %4s %11s %11s %8s %6s %11s %5s %8s %9s %8s" % (
+    "tool", "MiB/s", "aux", "emitted", "dropped", "loss%", "trunc", "file_aux",
+    "=emit", "loopCPU", "cpu/MiB", "procCPU")
+print(hdr)
+for r in rows:
+    print("%-6s %5d %4s %11d %11d %8.3f %6d %11d %5s %8.2f %9s %8.2f" % (
+        r["tool"], r["rate_mib_s"], r["aux"], r["emitted"], r["dropped"], r["loss_pct"],
+        r["truncated"], r["file_aux_bytes"], "yes" if r["file_matches_emitted"] else "NO",
+        r["loop_cpu_s"], "%.4f" % r["cpu_s_per_mib"] if r["cpu_s_per_mib"] is not None else "-",
+        r["proc_cpu_s"]))
+for r in rows:
+    print(json.dumps(dict(bench="record", **r)))
+ok_all = True
+for key in sorted({(r["rate_mib_s"], r["aux"]) for r in rows}, key=lambda k: (k[0], k[1])):
+    a = [r for r in rows if r["tool"] == "auxrec" and (r["rate_mib_s"], r["aux"]) == key]
+    p = [r for r in rows if r["tool"] == "perf" and (r["rate_mib_s"], r["aux"]) == key]
+    if not a or not p:
+        continue
+    a, p = a[0], p[0]
+    why = []
+    if a["rc"] or not a["file_matches_emitted"]:
+        why.append("auxrec file != emitted or rc != 0")
+    if p["dropped"] == 0:
+        if a["dropped"]:
+            why.append("auxrec lost %.3f%% where perf lost none" % a["loss_pct"])
+    else:
+        if a["loss_pct"] >= p["loss_pct"]:
+            why.append("loss %.3f%% not below perf's %.3f%%" % (a["loss_pct"], p["loss_pct"]))
+        ac, pc = a["cpu_s_per_mib"], p["cpu_s_per_mib"]
+        if ac is None or pc is None or ac > pc / 2:
+            why.append("cpu/MiB %s > half of perf's %s" % (ac, pc))
+    ok_all &= not why
+    print("verdict rate=%dMiB/s aux=%s: %s (loss auxrec %.3f%% perf %.3f%%, cpu/MiB auxrec %s perf %s)" % (
+        key[0], key[1], "PASS" if not why else "FAIL: " + "; ".join(why),
+        a["loss_pct"], p["loss_pct"], a["cpu_s_per_mib"], p["cpu_s_per_mib"]))
+print("verdict overall: %s" % ("PASS" if ok_all else "FAIL"))
+PY

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Guest half of bench-record.sh (runs in tests/vm/run --perf, name=intel_pt).
+# For each rate (MiB/s per CPU) and AUX size, records `-e intel_pt// -a`
+# with auxrec and with perf (alternating which goes first) and writes one
+# line per run to /out/rows:
+#   tool rate_mib aux emitted dropped truncated records aux_bytes_in_file \
+#   win_ticks wall user sys rc
+# win_ticks: the recorder's utime+stime (clock ticks, /proc/PPID/stat read by
+# the workload itself) over the workload's `sleep`, i.e. the drain loop only;
+# wall/user/sys: busybox `time` of the whole recorder process.
+RATES=${RATES:-"1 4 16 32 64"}
+SIZES=${SIZES:-"4M 64K"}
+SECS=${SECS:-2}
+D=/sys/kernel/debug/auxtest
+echo "HZ $(getconf CLK_TCK 2>/dev/null || echo 100)" > /out/rows
+i=0
+for rate in $RATES; do
+	for aux in $SIZES; do
+		if [ $((i % 2)) = 0 ]; then order="auxrec perf"; else order="perf auxrec"; fi
+		i=$((i + 1))
+		for tool in $order; do
+			rm -f /tmp/f.data /tmp/s0 /tmp/s1 /tmp/t
+			echo $((rate * 1048576)) > /sys/module/auxtest/parameters/rate
+			echo 1 > $D/reset
+			w="cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s0; sleep $SECS; cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s1"
+			if [ $tool = auxrec ]; then
+				busybox time -f "%e %U %S" -o /tmp/t auxrec record -q -e intel_pt// -a \
+					-m 256K,$aux -o /tmp/f.data -- sh -c "$w" > /tmp/log 2>&1
+			else
+				busybox time -f "%e %U %S" -o /tmp/t perf record -q -B -e intel_pt// -a \
+					-m 256K,$aux -o /tmp/f.data -- sh -c "$w" > /tmp/log 2>&1
+			fi
+			rc=$?
+			tot=$(grep '^total' $D/percpu)
+			val() { echo "$tot" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+			ab=$(auxrec dump -i /tmp/f.data --stats --no-packets 2>/dev/null | sed -n 's/.*aux_bytes \([0-9]*\).*/\1/p')
+			set -- $(cat /tmp/s0 2>/dev/null) $(cat /tmp/s1 2>/dev/null)
+			win=$(( ${3:-0} + ${4:-0} - ${1:-0} - ${2:-0} ))
+			echo "$tool $rate $aux $(val emitted) $(val dropped) $(val truncated) $(val records) ${ab:-0} $win $(tail -1 /tmp/t) $rc" >> /out/rows
+			[ $rc = 0 ] || { echo "== $tool $rate $aux rc=$rc"; tail -5 /tmp/log; }
+		done
+	done
+done
+rm -f /tmp/f.data
