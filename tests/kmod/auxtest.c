@@ -1,0 +1,795 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * auxtest: a test PMU that writes through the kernel's AUX-area API.
+ *
+ * Owns: the "auxtest" PMU (or any name given with name=, e.g. name=intel_pt
+ * to impersonate Intel PT for Debian's perf), its per-CPU hrtimer emitter
+ * (pattern words or replayed bytes), and the ground-truth counters under
+ * /sys/kernel/debug/auxtest/.  See tests/kmod/README.md for the term layout,
+ * the pattern word format and every debugfs file.
+ *
+ * Every perf_aux_output_begin()..end() pair is taken inside one timer tick
+ * under aux_lock, so two events sharing one buffer (an inherited child
+ * running on another CPU than its parent) never nest on the buffer.
+ */
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/perf_event.h>
+#include <linux/hrtimer.h>
+#include <linux/debugfs.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/mutex.h>
+
+#define AUXTEST_NSTREAMS	65536
+#define AUXTEST_SEQ_MASK	((1ULL << 48) - 1)
+#define AUXTEST_MAX_TICK_NS	NSEC_PER_SEC
+
+enum { MODE_PATTERN = 0, MODE_REPLAY = 1 };
+
+static char *name = "auxtest";
+module_param(name, charp, 0444);
+MODULE_PARM_DESC(name, "PMU name (auxtest; intel_pt impersonates Intel PT)");
+static ulong rate = 1048576;
+module_param(rate, ulong, 0644);
+MODULE_PARM_DESC(rate, "default bytes per second per event");
+static uint period_us = 1000;
+module_param(period_us, uint, 0644);
+MODULE_PARM_DESC(period_us, "default timer period in microseconds");
+static uint mode;
+module_param(mode, uint, 0644);
+MODULE_PARM_DESC(mode, "default content: 0 pattern, 1 replay");
+static bool once;
+module_param(once, bool, 0644);
+MODULE_PARM_DESC(once, "replay: emit the data once, then stop (default: cycle)");
+static uint skip;
+module_param(skip, uint, 0644);
+MODULE_PARM_DESC(skip, "default bytes skipped with perf_aux_output_skip per record");
+static bool partial;
+module_param(partial, bool, 0644);
+MODULE_PARM_DESC(partial, "default: set PERF_AUX_FLAG_PARTIAL on every record");
+static uint fault;
+module_param(fault, uint, 0644);
+MODULE_PARM_DESC(fault, "self-test of checkers: 1 duplicate a word, 2 omit TRUNCATED, 3 over-count emitted");
+static ulong replay_max = 16 << 20;
+module_param(replay_max, ulong, 0444);
+MODULE_PARM_DESC(replay_max, "capacity of the replay buffer in bytes");
+
+/* the emitter's settings, taken from terms (auxtest) or module parameters */
+struct auxtest_ev {
+	u64 rate;
+	u64 period_ns;
+	u64 pos;		/* replay: bytes generated so far */
+	u64 credit;		/* bytes owed, scaled by NSEC_PER_SEC */
+	u64 last_ns;
+	u32 skip;
+	u16 stream;
+	u8 mode;
+	bool once;
+	bool partial;
+};
+
+struct auxtest_stats {
+	u64 emitted;		/* bytes written into the AUX buffer */
+	u64 dropped;		/* bytes generated but not written */
+	u64 ends_data;		/* perf_aux_output_end(size > 0) */
+	u64 ends_empty;		/* perf_aux_output_end(0) */
+	u64 records;		/* ends that produce a PERF_RECORD_AUX */
+	u64 truncated;		/* ends with PERF_AUX_FLAG_TRUNCATED */
+	u64 partial;		/* ends with PERF_AUX_FLAG_PARTIAL */
+	u64 overwrite;		/* ends on an overwrite (snapshot) buffer */
+	u64 skips;		/* successful perf_aux_output_skip calls */
+	u64 skipped;		/* bytes skipped by them */
+	u64 begin_fail;		/* perf_aux_output_begin returned NULL */
+	u64 ticks;		/* timer callbacks with an event */
+};
+
+struct auxtest_stream {
+	u64 generated;		/* words (pattern) or bytes (replay) */
+	u64 emitted;
+	u64 dropped;
+};
+
+struct auxtest_cpu {
+	struct hrtimer timer;
+	struct perf_event *event;
+	struct perf_output_handle handle;
+	struct auxtest_stats st;
+};
+
+/* what setup_aux hands back: the page array, never virtually contiguous */
+struct auxtest_buf {
+	void **pages;
+	int nr_pages;
+	bool overwrite;
+};
+
+static struct pmu auxtest_pmu;
+static DEFINE_PER_CPU(struct auxtest_cpu, auxtest_cpus);
+static DEFINE_RAW_SPINLOCK(aux_lock);
+static struct auxtest_stream *streams;
+static u32 next_stream = 1;
+static atomic_t nr_events = ATOMIC_INIT(0);
+static bool impersonate;
+static struct dentry *dbg_dir;
+
+static DEFINE_MUTEX(replay_mutex);
+static u8 *replay_buf;
+static u64 replay_len;
+static int replay_users;
+
+static inline u64 stat_add(u64 *p, u64 v)
+{
+	WRITE_ONCE(*p, *p + v);
+	return *p;
+}
+
+/* Copy len bytes to AUX offset off (already reduced modulo the size). */
+static void aux_copy(struct auxtest_buf *buf, u64 off, const u8 *src, u64 len)
+{
+	u64 size = (u64)buf->nr_pages << PAGE_SHIFT;
+
+	while (len) {
+		u64 in_page = off & (PAGE_SIZE - 1);
+		u64 n = min_t(u64, len, PAGE_SIZE - in_page);
+
+		memcpy((u8 *)buf->pages[off >> PAGE_SHIFT] + in_page, src, n);
+		src += n;
+		len -= n;
+		off += n;
+		if (off == size)
+			off = 0;
+	}
+}
+
+/* Pattern: words [seq, seq + n) of stream id at AUX offset off (8-aligned). */
+static void aux_pattern(struct auxtest_buf *buf, u64 off, u16 id, u64 seq,
+			u64 n)
+{
+	u64 size = (u64)buf->nr_pages << PAGE_SHIFT;
+
+	for (; n; n--, seq++) {
+		u64 *w = (u64 *)((u8 *)buf->pages[off >> PAGE_SHIFT] +
+				 (off & (PAGE_SIZE - 1)));
+
+		*w = cpu_to_le64(((u64)id << 48) | (seq & AUXTEST_SEQ_MASK));
+		off += 8;
+		if (off == size)
+			off = 0;
+	}
+}
+
+/* Replay: bytes [pos, pos + len) of the replay data at AUX offset off. */
+static void aux_replay(struct auxtest_buf *buf, u64 off, u64 pos, u64 len)
+{
+	u64 size = (u64)buf->nr_pages << PAGE_SHIFT;
+
+	while (len) {
+		u64 r = pos % replay_len;
+		u64 n = min_t(u64, len, replay_len - r);
+
+		aux_copy(buf, off, replay_buf + r, n);
+		off = (off + n) % size;
+		pos += n;
+		len -= n;
+	}
+}
+
+/* Bytes the event generates this tick, whole words in pattern mode. */
+static u64 tick_bytes(struct auxtest_ev *ev, u64 now)
+{
+	u64 dt = now - ev->last_ns, n;
+
+	ev->last_ns = now;
+	if (dt > AUXTEST_MAX_TICK_NS)
+		dt = AUXTEST_MAX_TICK_NS;
+	ev->credit += ev->rate * dt;
+	n = div64_u64(ev->credit, NSEC_PER_SEC);
+	if (ev->mode == MODE_PATTERN)
+		n &= ~7ULL;
+	ev->credit -= n * NSEC_PER_SEC;
+	if (ev->mode == MODE_REPLAY && ev->once) {
+		if (ev->pos >= replay_len)
+			n = 0;
+		else
+			n = min_t(u64, n, replay_len - ev->pos);
+	}
+	return n;
+}
+
+static void account_end(struct auxtest_stats *st, u64 size, u64 flags,
+			bool overwrite)
+{
+	if (size)
+		stat_add(&st->ends_data, 1);
+	else
+		stat_add(&st->ends_empty, 1);
+	if (size || (flags & (PERF_AUX_FLAG_TRUNCATED | PERF_AUX_FLAG_PARTIAL |
+			      PERF_AUX_FLAG_COLLISION)))
+		stat_add(&st->records, 1);
+	if (flags & PERF_AUX_FLAG_TRUNCATED)
+		stat_add(&st->truncated, 1);
+	if (flags & PERF_AUX_FLAG_PARTIAL)
+		stat_add(&st->partial, 1);
+	if (overwrite)
+		stat_add(&st->overwrite, 1);
+}
+
+/* One tick of one event on this CPU; called with aux_lock held. */
+static void emit(struct auxtest_cpu *c, struct perf_event *event)
+{
+	struct auxtest_ev *ev = event->pmu_private;
+	struct auxtest_stream *s = &streams[ev->stream];
+	struct perf_output_handle *h = &c->handle;
+	struct auxtest_buf *buf;
+	u64 n, room, put, off, over, size, unit, flags = 0;
+
+	n = tick_bytes(ev, ktime_get_ns());
+	if (!n)
+		return;
+	unit = ev->mode == MODE_PATTERN ? 8 : 1;
+
+	buf = perf_aux_output_begin(h, event);
+	if (!buf) {
+		stat_add(&c->st.begin_fail, 1);
+		stat_add(&c->st.dropped, n);
+		s->dropped += n / unit;
+		s->generated += n / unit;
+		ev->pos += n;
+		return;
+	}
+	WARN_ON_ONCE(perf_get_aux(h) != buf);
+	size = (u64)buf->nr_pages << PAGE_SHIFT;
+
+	if (!buf->overwrite && ev->skip && h->size >= ev->skip + unit) {
+		if (!perf_aux_output_skip(h, ev->skip)) {
+			stat_add(&c->st.skips, 1);
+			stat_add(&c->st.skipped, ev->skip);
+		}
+	}
+
+	/* overwrite buffers take everything; others at most h->size */
+	room = buf->overwrite ? n : h->size;
+	put = min_t(u64, n, room) / unit * unit;
+	off = h->head % size;
+	/* more than the buffer holds: only the last size bytes survive */
+	over = put > size ? put - size : 0;
+	if (ev->mode == MODE_PATTERN)
+		aux_pattern(buf, (off + over) % size, ev->stream,
+			    s->generated + over / 8,
+			    (put - over) / 8 - (fault == 1 && put >= 16));
+	else
+		aux_replay(buf, (off + over) % size, ev->pos + over, put - over);
+	/* fault=1: the last word repeats the one before it */
+	if (fault == 1 && ev->mode == MODE_PATTERN && put >= 16)
+		aux_pattern(buf, (off + put - 8) % size, ev->stream,
+			    s->generated + put / 8 - 2, 1);
+
+	s->generated += n / unit;
+	s->emitted += put / unit;
+	ev->pos += n;
+	stat_add(&c->st.emitted, put + (fault == 3 && put ? 8 : 0));
+	if (put < n) {
+		stat_add(&c->st.dropped, n - put);
+		s->dropped += (n - put) / unit;
+		if (fault != 2)
+			flags |= PERF_AUX_FLAG_TRUNCATED;
+	}
+	if (ev->partial)
+		flags |= PERF_AUX_FLAG_PARTIAL;
+	if (flags)
+		perf_aux_output_flag(h, flags);
+	/* in overwrite mode the driver supplies the new head */
+	if (buf->overwrite)
+		h->head += put;
+	account_end(&c->st, put, flags, buf->overwrite);
+	perf_aux_output_end(h, put);
+}
+
+static enum hrtimer_restart auxtest_tick(struct hrtimer *t)
+{
+	struct auxtest_cpu *c = container_of(t, struct auxtest_cpu, timer);
+	struct perf_event *event = READ_ONCE(c->event);
+	struct auxtest_ev *ev;
+	unsigned long fl;
+
+	if (!event || event->hw.state & PERF_HES_STOPPED)
+		return HRTIMER_NORESTART;
+	ev = event->pmu_private;
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	stat_add(&c->st.ticks, 1);
+	emit(c, event);
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+	hrtimer_forward_now(t, ns_to_ktime(ev->period_ns));
+	return HRTIMER_RESTART;
+}
+
+static void auxtest_start(struct perf_event *event, int flags)
+{
+	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
+	struct auxtest_ev *ev = event->pmu_private;
+
+	ev->last_ns = ktime_get_ns();
+	event->hw.state = 0;
+	hrtimer_start(&c->timer, ns_to_ktime(ev->period_ns),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+static void auxtest_stop(struct perf_event *event, int flags)
+{
+	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
+
+	if (event->hw.state & PERF_HES_STOPPED)
+		return;
+	event->hw.state = PERF_HES_STOPPED;
+	/* pinned to this CPU, and we run with interrupts off: never running */
+	hrtimer_try_to_cancel(&c->timer);
+}
+
+static int auxtest_add(struct perf_event *event, int flags)
+{
+	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
+
+	if (c->event)
+		return -EBUSY;
+	c->event = event;
+	event->hw.state = PERF_HES_STOPPED;
+	if (flags & PERF_EF_START)
+		auxtest_start(event, 0);
+	return 0;
+}
+
+static void auxtest_del(struct perf_event *event, int flags)
+{
+	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
+
+	auxtest_stop(event, PERF_EF_UPDATE);
+	if (c->event == event)
+		WRITE_ONCE(c->event, NULL);
+}
+
+static void auxtest_read(struct perf_event *event)
+{
+}
+
+static void auxtest_destroy(struct perf_event *event)
+{
+	struct auxtest_ev *ev = event->pmu_private;
+
+	if (ev && ev->mode == MODE_REPLAY) {
+		mutex_lock(&replay_mutex);
+		replay_users--;
+		mutex_unlock(&replay_mutex);
+	}
+	kfree(ev);
+	event->pmu_private = NULL;
+	atomic_dec(&nr_events);
+}
+
+/*
+ * auxtest terms: config:0-31 rate, config:32-51 period_us, config:56-59 mode,
+ * config:60 once, config:61 partial, config1:0-15 skip.  Zero means "use the
+ * module parameter".  The intel_pt impersonation takes module parameters only.
+ */
+static int auxtest_event_init(struct perf_event *event)
+{
+	u64 cfg = event->attr.config, cfg1 = event->attr.config1;
+	struct auxtest_ev *ev;
+	u64 r = rate, p = period_us, m = mode, sk = skip;
+	bool on = once, pa = partial;
+	unsigned long fl;
+
+	if (event->attr.type != auxtest_pmu.type)
+		return -ENOENT;
+	if (!impersonate) {
+		if (cfg & GENMASK_ULL(31, 0))
+			r = cfg & GENMASK_ULL(31, 0);
+		if ((cfg >> 32) & 0xfffff)
+			p = (cfg >> 32) & 0xfffff;
+		if ((cfg >> 56) & 0xf)
+			m = (cfg >> 56) & 0xf;
+		on = on || (cfg & BIT_ULL(60));
+		pa = pa || (cfg & BIT_ULL(61));
+		if (cfg1 & 0xffff)
+			sk = cfg1 & 0xffff;
+	}
+	if (m > MODE_REPLAY || !p || p > 1000000)
+		return -EINVAL;
+	if (m == MODE_PATTERN && (sk & 7))
+		return -EINVAL;
+
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	ev->rate = r;
+	ev->period_ns = p * NSEC_PER_USEC;
+	ev->mode = m;
+	ev->once = on;
+	ev->partial = pa;
+	ev->skip = sk;
+	if (m == MODE_REPLAY) {
+		mutex_lock(&replay_mutex);
+		if (!replay_len) {
+			mutex_unlock(&replay_mutex);
+			kfree(ev);
+			return -ENODATA;
+		}
+		replay_users++;
+		mutex_unlock(&replay_mutex);
+	}
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	ev->stream = next_stream;
+	next_stream = next_stream == AUXTEST_NSTREAMS - 1 ? 1 : next_stream + 1;
+	memset(&streams[ev->stream], 0, sizeof(streams[0]));
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+
+	event->pmu_private = ev;
+	event->destroy = auxtest_destroy;
+	atomic_inc(&nr_events);
+	return 0;
+}
+
+static void *auxtest_setup_aux(struct perf_event *event, void **pages,
+			       int nr_pages, bool overwrite)
+{
+	struct auxtest_buf *buf;
+
+	if (!nr_pages)
+		return NULL;
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	buf->pages = pages;
+	buf->nr_pages = nr_pages;
+	buf->overwrite = overwrite;
+	return buf;
+}
+
+static void auxtest_free_aux(void *data)
+{
+	kfree(data);
+}
+
+/* ---- sysfs: format and (for intel_pt) caps ---- */
+
+PMU_FORMAT_ATTR(rate,		"config:0-31");
+PMU_FORMAT_ATTR(period_us,	"config:32-51");
+PMU_FORMAT_ATTR(mode,		"config:56-59");
+PMU_FORMAT_ATTR(once,		"config:60");
+PMU_FORMAT_ATTR(partial,	"config:61");
+PMU_FORMAT_ATTR(skip,		"config1:0-15");
+
+static struct attribute *auxtest_format_attrs[] = {
+	&format_attr_rate.attr, &format_attr_period_us.attr,
+	&format_attr_mode.attr, &format_attr_once.attr,
+	&format_attr_partial.attr, &format_attr_skip.attr, NULL,
+};
+
+static struct attribute_group auxtest_format_group = {
+	.name = "format", .attrs = auxtest_format_attrs,
+};
+
+static const struct attribute_group *auxtest_groups[] = {
+	&auxtest_format_group, NULL,
+};
+
+static const struct { const char *n, *s; } pt_formats[] = {
+	{ "pt", "config:0" }, { "cyc", "config:1" }, { "pwr_evt", "config:4" },
+	{ "fup_on_ptw", "config:5" }, { "mtc", "config:9" },
+	{ "tsc", "config:10" }, { "noretcomp", "config:11" },
+	{ "ptw", "config:12" }, { "branch", "config:13" },
+	{ "mtc_period", "config:14-17" }, { "cyc_thresh", "config:19-22" },
+	{ "psb_period", "config:24-27" }, { "event", "config:31" },
+	{ "notnt", "config:55" },
+};
+
+/* A Skylake client's CPUID leaf 0x14 as real intel_pt shows it in caps/. */
+static const struct { const char *n; u32 v; } pt_caps[] = {
+	{ "max_subleaf", 1 }, { "cr3_filtering", 1 }, { "psb_cyc", 1 },
+	{ "ip_filtering", 1 }, { "mtc", 1 }, { "ptwrite", 0 },
+	{ "power_event_trace", 0 }, { "event_trace", 0 },
+	{ "tnt_disable", 0 }, { "topa_output", 1 },
+	{ "topa_multiple_entries", 1 }, { "single_range_output", 1 },
+	{ "output_subsys", 0 }, { "payloads_lip", 0 },
+	{ "num_address_ranges", 2 }, { "mtc_periods", 0x249 },
+	{ "cycle_thresholds", 0x3fff }, { "psb_periods", 0x3f },
+};
+
+struct table_attr {
+	struct device_attribute attr;
+	int idx;
+};
+
+static ssize_t pt_fmt_show(struct device *d, struct device_attribute *a,
+			   char *page)
+{
+	struct table_attr *t = container_of(a, struct table_attr, attr);
+
+	return sysfs_emit(page, "%s\n", pt_formats[t->idx].s);
+}
+
+static ssize_t pt_cap_show(struct device *d, struct device_attribute *a,
+			   char *page)
+{
+	struct table_attr *t = container_of(a, struct table_attr, attr);
+
+	return sysfs_emit(page, "%x\n", pt_caps[t->idx].v);
+}
+
+static ssize_t pt_timing_show(struct device *d, struct device_attribute *a,
+			      char *page)
+{
+	if (!strcmp(a->attr.name, "max_nonturbo_ratio"))
+		return sysfs_emit(page, "%u\n", 34);
+	return sysfs_emit(page, "%u:%u\n", 216, 2);	/* tsc_art_ratio */
+}
+
+static struct table_attr pt_fmt_attrs[ARRAY_SIZE(pt_formats)];
+static struct table_attr pt_cap_attrs[ARRAY_SIZE(pt_caps)];
+static struct attribute *pt_fmt_list[ARRAY_SIZE(pt_formats) + 1];
+static struct attribute *pt_cap_list[ARRAY_SIZE(pt_caps) + 1];
+static struct device_attribute pt_timing_attrs[] = {
+	__ATTR(max_nonturbo_ratio, 0444, pt_timing_show, NULL),
+	__ATTR(tsc_art_ratio, 0444, pt_timing_show, NULL),
+};
+static struct attribute *pt_timing_list[] = {
+	&pt_timing_attrs[0].attr, &pt_timing_attrs[1].attr, NULL,
+};
+static struct attribute_group pt_fmt_group = {
+	.name = "format", .attrs = pt_fmt_list,
+};
+static struct attribute_group pt_cap_group = {
+	.name = "caps", .attrs = pt_cap_list,
+};
+static struct attribute_group pt_timing_group = { .attrs = pt_timing_list };
+static const struct attribute_group *pt_groups[] = {
+	&pt_cap_group, &pt_fmt_group, &pt_timing_group, NULL,
+};
+
+static void pt_groups_init(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pt_formats); i++) {
+		sysfs_attr_init(&pt_fmt_attrs[i].attr.attr);
+		pt_fmt_attrs[i].attr.attr.name = pt_formats[i].n;
+		pt_fmt_attrs[i].attr.attr.mode = 0444;
+		pt_fmt_attrs[i].attr.show = pt_fmt_show;
+		pt_fmt_attrs[i].idx = i;
+		pt_fmt_list[i] = &pt_fmt_attrs[i].attr.attr;
+	}
+	for (i = 0; i < ARRAY_SIZE(pt_caps); i++) {
+		sysfs_attr_init(&pt_cap_attrs[i].attr.attr);
+		pt_cap_attrs[i].attr.attr.name = pt_caps[i].n;
+		pt_cap_attrs[i].attr.attr.mode = 0444;
+		pt_cap_attrs[i].attr.show = pt_cap_show;
+		pt_cap_attrs[i].idx = i;
+		pt_cap_list[i] = &pt_cap_attrs[i].attr.attr;
+	}
+}
+
+/* ---- debugfs ---- */
+
+#define STAT_FIELDS(X)							\
+	X(emitted) X(dropped) X(ends_data) X(ends_empty) X(records)	\
+	X(truncated) X(partial) X(overwrite) X(skips) X(skipped)	\
+	X(begin_fail) X(ticks)
+
+static void stats_sum(struct auxtest_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct auxtest_stats *st = &per_cpu_ptr(&auxtest_cpus, cpu)->st;
+#define X(f) sum->f += READ_ONCE(st->f);
+		STAT_FIELDS(X)
+#undef X
+	}
+}
+
+#define X(f)								\
+static int total_##f##_get(void *data, u64 *val)			\
+{									\
+	struct auxtest_stats sum;					\
+									\
+	stats_sum(&sum);						\
+	*val = sum.f;							\
+	return 0;							\
+}									\
+DEFINE_DEBUGFS_ATTRIBUTE(total_##f##_fops, total_##f##_get, NULL, "%llu\n");
+STAT_FIELDS(X)
+#undef X
+
+static void stats_line(struct seq_file *m, const char *who,
+		       struct auxtest_stats *st)
+{
+	seq_printf(m, "%s", who);
+#define X(f) seq_printf(m, " " #f "=%llu", READ_ONCE(st->f));
+	STAT_FIELDS(X)
+#undef X
+	seq_putc(m, '\n');
+}
+
+static int percpu_show(struct seq_file *m, void *v)
+{
+	struct auxtest_stats sum;
+	char who[16];
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		snprintf(who, sizeof(who), "cpu%d", cpu);
+		stats_line(m, who, &per_cpu_ptr(&auxtest_cpus, cpu)->st);
+	}
+	stats_sum(&sum);
+	stats_line(m, "total", &sum);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(percpu);
+
+static int streams_show(struct seq_file *m, void *v)
+{
+	u32 i;
+
+	for (i = 1; i < AUXTEST_NSTREAMS; i++) {
+		struct auxtest_stream s = streams[i];
+
+		if (s.generated)
+			seq_printf(m, "%u %llu %llu %llu\n", i, s.generated,
+				   s.emitted, s.dropped);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(streams);
+
+static int active_get(void *data, u64 *val)
+{
+	*val = atomic_read(&nr_events);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(active_fops, active_get, NULL, "%llu\n");
+
+static ssize_t reset_write(struct file *f, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	unsigned long fl;
+	int cpu;
+
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	for_each_possible_cpu(cpu)
+		memset(&per_cpu_ptr(&auxtest_cpus, cpu)->st, 0,
+		       sizeof(struct auxtest_stats));
+	memset(streams, 0, AUXTEST_NSTREAMS * sizeof(*streams));
+	next_stream = 1;
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+	return len;
+}
+
+static const struct file_operations reset_fops = {
+	.owner = THIS_MODULE,
+	.write = reset_write,
+	.llseek = noop_llseek,
+};
+
+/* Writing at offset 0 replaces the replay data; later writes append. */
+static ssize_t replay_write(struct file *f, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&replay_mutex);
+	ret = -EBUSY;
+	if (replay_users)
+		goto out;
+	ret = -ENOMEM;
+	if (!replay_buf)
+		replay_buf = vmalloc(replay_max);
+	if (!replay_buf)
+		goto out;
+	if (*ppos == 0)
+		replay_len = 0;
+	ret = -ENOSPC;
+	if (len > replay_max - replay_len)
+		goto out;
+	ret = -EFAULT;
+	if (copy_from_user(replay_buf + replay_len, ubuf, len))
+		goto out;
+	replay_len += len;
+	*ppos += len;
+	ret = len;
+out:
+	mutex_unlock(&replay_mutex);
+	return ret;
+}
+
+static const struct file_operations replay_fops = {
+	.owner = THIS_MODULE,
+	.write = replay_write,
+	.llseek = noop_llseek,
+};
+
+static int replay_len_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(replay_len);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(replay_len_fops, replay_len_get, NULL, "%llu\n");
+
+static void debugfs_init(void)
+{
+	dbg_dir = debugfs_create_dir("auxtest", NULL);
+#define X(f) debugfs_create_file_unsafe(#f, 0444, dbg_dir, NULL, &total_##f##_fops);
+	STAT_FIELDS(X)
+#undef X
+	debugfs_create_file("percpu", 0444, dbg_dir, NULL, &percpu_fops);
+	debugfs_create_file("streams", 0444, dbg_dir, NULL, &streams_fops);
+	debugfs_create_file_unsafe("active", 0444, dbg_dir, NULL, &active_fops);
+	debugfs_create_file("reset", 0200, dbg_dir, NULL, &reset_fops);
+	debugfs_create_file("replay", 0200, dbg_dir, NULL, &replay_fops);
+	debugfs_create_file_unsafe("replay_len", 0444, dbg_dir, NULL,
+				   &replay_len_fops);
+}
+
+static int __init auxtest_init(void)
+{
+	int cpu, ret;
+
+	streams = vzalloc(AUXTEST_NSTREAMS * sizeof(*streams));
+	if (!streams)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct auxtest_cpu *c = per_cpu_ptr(&auxtest_cpus, cpu);
+
+		hrtimer_init(&c->timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		c->timer.function = auxtest_tick;
+	}
+	impersonate = strcmp(name, "auxtest") != 0;
+	if (!strcmp(name, "intel_pt")) {
+		pt_groups_init();
+		auxtest_pmu.attr_groups = pt_groups;
+	} else {
+		auxtest_pmu.attr_groups = auxtest_groups;
+	}
+	auxtest_pmu.module = THIS_MODULE;
+	auxtest_pmu.capabilities = PERF_PMU_CAP_ITRACE | PERF_PMU_CAP_EXCLUSIVE;
+	auxtest_pmu.task_ctx_nr = perf_sw_context;
+	auxtest_pmu.event_init = auxtest_event_init;
+	auxtest_pmu.add = auxtest_add;
+	auxtest_pmu.del = auxtest_del;
+	auxtest_pmu.start = auxtest_start;
+	auxtest_pmu.stop = auxtest_stop;
+	auxtest_pmu.read = auxtest_read;
+	auxtest_pmu.setup_aux = auxtest_setup_aux;
+	auxtest_pmu.free_aux = auxtest_free_aux;
+
+	debugfs_init();
+	ret = perf_pmu_register(&auxtest_pmu, name, -1);
+	if (ret) {
+		debugfs_remove_recursive(dbg_dir);
+		vfree(streams);
+		return ret;
+	}
+	pr_info("auxtest: registered PMU %s type %d\n", name, auxtest_pmu.type);
+	return 0;
+}
+
+static void __exit auxtest_exit(void)
+{
+	int cpu;
+
+	perf_pmu_unregister(&auxtest_pmu);
+	for_each_possible_cpu(cpu)
+		hrtimer_cancel(&per_cpu_ptr(&auxtest_cpus, cpu)->timer);
+	debugfs_remove_recursive(dbg_dir);
+	vfree(replay_buf);
+	vfree(streams);
+}
+
+module_init(auxtest_init);
+module_exit(auxtest_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("AUX-area test PMU for auxrec's tests");

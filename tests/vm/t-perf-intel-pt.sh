@@ -1,0 +1,86 @@
+#!/bin/bash
+# tests/vm/t-perf-intel-pt.sh: Debian's perf records the auxtest module
+# impersonating Intel PT (name=intel_pt); perf report -D must show the
+# AUXTRACE_INFO, ITRACE_START, PERF_RECORD_AUX and PERF_RECORD_AUXTRACE
+# records, and their sizes must add up to the module's emitted bytes.
+cd "$(dirname "$0")/../.." || exit 1
+out=build/vm/t-perf-intel-pt.out
+[ -n "$ANALYZE_ONLY" ] || rm -rf "$out"
+[ -n "$ANALYZE_ONLY" ] || tests/vm/run --perf --module-arg name=intel_pt --timeout 200 --out "$out" \
+	--in tests/vm/guest-intel-pt.sh -- sh /in/guest-intel-pt.sh
+rc=$?
+[ -n "$ANALYZE_ONLY" ] && rc=0
+if [ $rc != 0 ]; then
+	echo "not ok perf_intel_pt_guest_run: tests/vm/run exited $rc"
+	exit 1
+fi
+
+# Module counter from a percpu file: field of the line for who (cpuN/total).
+counter() {
+	awk -v w="$2" -v k="$3" '$1 == w { for (i = 2; i <= NF; i++) {
+		split($i, a, "="); if (a[1] == k) print a[2] } }' "$1"
+}
+# awk (mawk) has no strtonum: perf prints sizes and flags in hex
+HEX='function hex(s,  v, i) { s = tolower(s); sub(/^0x/, "", s); v = 0
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v }'
+
+
+check() {	# name per_cpu(0/1) auxtrace_exact(0/1)
+	local n=$1 percpu=$2 exact=$3 f=$out/$1 why= aux trace info itrace
+	if [ "$(cat "$f.rec.rc" 2>/dev/null)" != 0 ]; then
+		echo "not ok perf_intel_pt_$n: perf record failed: $(tail -3 "$f.rec.log" 2>/dev/null)"
+		return
+	fi
+	if [ "$(cat "$f.report.rc" 2>/dev/null)" != 0 ]; then
+		echo "not ok perf_intel_pt_$n: perf report -D failed: $(tail -3 "$f.report.log")"
+		return
+	fi
+	# "cpu time fileoff [size]: PERF_RECORD_AUX offset: O size: S flags: F [..]"
+	# perf may store one AUX record twice: count each (cpu, time, offset, size) once
+	aux=$(awk "$HEX"'
+		$5 == "PERF_RECORD_AUX" { k = $1 " " $2 " " $7 " " $9
+		if (!(k in seen)) { seen[k] = 1; n++; s[$1] += hex($9); t += hex($9)
+			if (hex($11) % 2) tr++ } }
+		END { printf "%d %d %d", n, t, tr; for (c in s) printf " cpu%s=%d", c, s[c] }' "$f.txt")
+	trace=$(awk "$HEX"'
+		$5 == "PERF_RECORD_AUXTRACE" { t += hex($7); c = $NF; s[c] += hex($7) }
+		END { printf "%d", t; for (c in s) printf " cpu%s=%d", c, s[c] }' "$f.txt")
+	info=$(grep -c 'PERF_RECORD_AUXTRACE_INFO' "$f.txt")
+	itrace=$(grep -c 'PERF_RECORD_ITRACE_START' "$f.txt")
+	local emitted records trunc dropped
+	emitted=$(counter "$f.counters" total emitted)
+	records=$(counter "$f.counters" total records)
+	trunc=$(counter "$f.counters" total truncated)
+	dropped=$(counter "$f.counters" total dropped)
+	echo "# $n: module emitted $emitted records $records truncated $trunc dropped $dropped"
+	echo "# $n: perf AUX (unique records, bytes, truncated, per cpu): $aux"
+	echo "# $n: perf AUXTRACE bytes (total, per cpu): $trace; AUXTRACE_INFO $info ITRACE_START $itrace"
+	set -- $aux
+	[ "$emitted" -gt 0 ] 2>/dev/null || why="module emitted nothing"
+	[ -z "$why" ] && [ "$info" -ge 1 ] || why=${why:-"no PERF_RECORD_AUXTRACE_INFO"}
+	[ -z "$why" ] && [ "$itrace" -ge 1 ] || why=${why:-"no PERF_RECORD_ITRACE_START"}
+	[ -z "$why" ] && [ "$1" = "$records" ] || why=${why:-"$1 AUX records in perf.data, module ended $records"}
+	[ -z "$why" ] && [ "$2" = "$emitted" ] || why=${why:-"AUX records cover $2 bytes, module emitted $emitted"}
+	[ -z "$why" ] && [ "$3" = "$trunc" ] || why=${why:-"$3 truncated AUX records, module $trunc"}
+	# after an overrun perf copies whole buffers (stale bytes too): exact only without
+	if [ "$exact" = 1 ] && [ "${trace%% *}" != "$emitted" ]; then
+		why=${why:-"AUXTRACE holds ${trace%% *} bytes, module emitted $emitted"}
+	fi
+	if [ -z "$why" ] && [ "$percpu" = 1 ]; then
+		# system wide: per CPU, the AUX records and AUXTRACE data match the module
+		local c e
+		for c in $(sed -n 's/^cpu\([0-9]*\) .*/\1/p' "$f.counters"); do
+			e=$(counter "$f.counters" "cpu$c" emitted)
+			[ "$e" -gt 0 ] || why=${why:-"cpu$c emitted nothing in a system-wide recording"}
+			echo " $aux " | grep -q " cpu$c=$e " || why=${why:-"cpu$c: AUX bytes differ from emitted $e"}
+			if [ "$exact" = 1 ] && ! echo " $trace " | grep -q " cpu$c=$e "; then
+				why=${why:-"cpu$c: AUXTRACE bytes differ from emitted $e"}
+			fi
+		done
+	fi
+	if [ -z "$why" ]; then echo "ok perf_intel_pt_$n"; else echo "not ok perf_intel_pt_$n: $why"; fi
+}
+check sys 1 1
+check thread 0 1
+check trunc 1 0

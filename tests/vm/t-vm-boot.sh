@@ -1,0 +1,59 @@
+#!/bin/bash
+# tests/vm/t-vm-boot.sh: the guest harness itself (issue 3's done criterion):
+# the auxtest PMU appears in the guest, /out and the exit status come back,
+# a bad module argument is reported as a load failure (exit 125).
+# QEMU that cannot boot fails these checks; it never skips them.
+cd "$(dirname "$0")/../.." || exit 1
+run=tests/vm/run
+out=build/vm/t-vm-boot.out
+rm -rf "$out"
+
+# 1: the PMU type, a number, printed on the host; plus /out and the status.
+start=$SECONDS
+res=$($run --out "$out" --in tests/kmod --in tests/vm/README.md -- sh -c \
+	'cat /sys/bus/event_source/devices/auxtest/type; head -c 3000000 /dev/urandom >blob; md5sum blob >blob.md5; md5sum /in/kmod/auxtest.c /in/README.md >in.md5; exit 7' 2>&1)
+rc=$?
+echo "$res"
+echo "# boot-run-poweroff took $((SECONDS - start)) s"
+type=$(echo "$res" | head -1)
+if [[ $type =~ ^[0-9]+$ ]]; then
+	echo "ok vm_pmu_type"
+else
+	echo "not ok vm_pmu_type: expected a number, got: $(echo "$res" | tail -5)"
+fi
+if [ $rc = 7 ]; then
+	echo "ok vm_exit_status"
+else
+	echo "not ok vm_exit_status: expected 7, got $rc"
+fi
+if [ -f "$out/blob" ] && [ "$(cd "$out" && md5sum blob)" = "$(cat "$out/blob.md5" 2>/dev/null)" ] &&
+   [ "$(stat -c %s "$out/blob")" = 3000000 ]; then
+	echo "ok vm_out_transport"
+else
+	echo "not ok vm_out_transport: /out/blob missing or damaged in $out"
+fi
+
+if [ -f "$out/in.md5" ] && (sed 's|/in/kmod/|tests/kmod/|; s|/in/|tests/vm/|' "$out/in.md5" | md5sum -c --quiet); then
+	echo "ok vm_in_transport"
+else
+	echo "not ok vm_in_transport: --in files missing or damaged in the guest"
+fi
+
+# 2: a module argument the kernel rejects is a load failure, not a test failure.
+res=$($run --module-arg rate=notanumber -- true 2>&1)
+rc=$?
+if [ $rc = 125 ] && echo "$res" | grep -q 'module failed to load'; then
+	echo "ok vm_module_load_failure"
+else
+	echo "not ok vm_module_load_failure: rc $rc: $(echo "$res" | tail -3)"
+fi
+
+# 3: a command that does not finish is killed at --timeout, with a message.
+start=$SECONDS
+res=$($run --timeout 15 -- sleep 600 2>&1)
+rc=$?
+if [ $rc = 124 ] && echo "$res" | grep -q 'timed out after 15s' && [ $((SECONDS - start)) -lt 40 ]; then
+	echo "ok vm_timeout"
+else
+	echo "not ok vm_timeout: rc $rc after $((SECONDS - start)) s: $(echo "$res" | head -3)"
+fi
