@@ -4,13 +4,8 @@
  * offset and decoded fields), AUX chunk packets and header feature of a
  * perf.data, as aligned text like `perf report -D` or as JSON Lines.
  *
- * AUX chunk flags: a PERF_RECORD_AUX is joined to the first AUXTRACE chunk
- * after it in the file whose span [offset, offset+size) overlaps its span
- * [aux_offset, aux_offset+aux_size) and whose cpu (or, per-thread, tid)
- * matches the AUX record's sample_id (unknown matches anything); a chunk
- * gets the OR of the flags of the AUX records joined to it. This is how
- * perf and auxrec write them: the data ring (AUX records) of a buffer is
- * drained before its AUX area.
+ * AUX chunk flags: those of the PERF_RECORD_AUX records joined to the chunk
+ * (rule in lib/aux_join.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "aux_join.h"
 #include "builtin.h"
 #include "build_id.h"
 #include "decoders/decoder.h"
@@ -30,7 +26,6 @@
 #include "util.h"
 
 #define DEFAULT_INPUT "auxrec.data"
-#define MAX_PENDING_AUX 4096
 
 static void usage(FILE *out)
 {
@@ -149,11 +144,6 @@ static void end_obj(struct out *o)
 
 /* ------------------------------------------------------------ state */
 
-struct pending_aux {
-	uint64_t offset, size, flags;
-	int64_t cpu, tid;		/* -1: unknown */
-};
-
 struct dump {
 	struct out o;
 	struct pd_reader *r;
@@ -162,8 +152,7 @@ struct dump {
 	void *dec_state;
 	bool dec_looked_up;
 	uint32_t auxtrace_type;		/* from AUXTRACE_INFO, 0: none */
-	struct pending_aux pend[MAX_PENDING_AUX];
-	int nr_pend;
+	struct aux_join join;
 	uint64_t count[PERF_RECORD_USER_MAX + 1];	/* last: unknown types */
 	uint64_t aux_bytes, nr_chunks;
 	int status;
@@ -315,43 +304,25 @@ static void print_sample_id(struct dump *d, const struct pd_record *rec)
 static void remember_aux(struct dump *d, const struct pd_record *rec)
 {
 	const struct perf_rec_aux *a = (const void *)rec->hdr;
-	struct pending_aux *p;
 	struct pd_sample_id s;
 	bool have = !pd_reader_sample_id(d->r, rec->hdr, &s);
+	struct aux_join_rec p = {
+		.offset = a->aux_offset,
+		.size = a->aux_size,
+		.flags = a->flags,
+		.cpu = have && (s.sample_type & PERF_SAMPLE_CPU) ? (int64_t)s.cpu : -1,
+		.tid = have && (s.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)s.tid : -1,
+		.pid = have && (s.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)s.pid : -1,
+		.time = have && (s.sample_type & PERF_SAMPLE_TIME) ? s.time : 0,
+	};
 
-	if (d->nr_pend == MAX_PENDING_AUX) {
-		memmove(d->pend, d->pend + 1, (MAX_PENDING_AUX - 1) * sizeof(*p));
-		d->nr_pend--;
-	}
-	p = &d->pend[d->nr_pend++];
-	p->offset = a->aux_offset;
-	p->size = a->aux_size;
-	p->flags = a->flags;
-	p->cpu = have && (s.sample_type & PERF_SAMPLE_CPU) ? (int64_t)s.cpu : -1;
-	p->tid = have && (s.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)s.tid : -1;
+	aux_join_add(&d->join, &p);
 }
 
 /* Flags of the pending AUX records this chunk covers; drops those it ends. */
 static uint64_t take_aux_flags(struct dump *d, const struct perf_rec_auxtrace *t)
 {
-	uint64_t flags = 0, end = t->offset + t->size;
-	int k = 0;
-
-	for (int i = 0; i < d->nr_pend; i++) {
-		struct pending_aux *p = &d->pend[i];
-		bool cpu_ok = p->cpu < 0 || (int32_t)t->cpu == -1 || p->cpu == (int32_t)t->cpu;
-		bool tid_ok = p->tid < 0 || (int32_t)t->tid == -1 || p->tid == (int32_t)t->tid;
-		bool overlap = p->offset < end && t->offset < p->offset + p->size;
-
-		if (cpu_ok && tid_ok && (overlap || (!p->size && p->offset == t->offset))) {
-			flags |= p->flags;
-			if (p->offset + p->size <= end)
-				continue;	/* consumed */
-		}
-		d->pend[k++] = *p;
-	}
-	d->nr_pend = k;
-	return flags;
+	return aux_join_take(&d->join, t->offset, t->size, t->cpu, t->tid, NULL);
 }
 
 static const struct decoder_ops *find_decoder(struct dump *d)

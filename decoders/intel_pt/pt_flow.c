@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pt_flow.c - the Intel PT instruction-flow decoder: the packet-driven
+ * state machine (sync at PSB, PSB+, TNT/TIP/FUP binding, enable/disable,
+ * overflow, return compression, errors and resync) over the code cache of
+ * pt_flow_block.c. Packets come from pt_pkt_decode(); this file never
+ * parses packet bytes itself.
+ *
+ * Semantics follow libipt 2.0.5's block decoder:
+ *  - each TNT bit is bound to the next conditional branch, or to a near
+ *    ret (a compressed return: the bit must be 1 and the address comes
+ *    from the call stack, pushed by every call except call-next-insn);
+ *  - TIP binds to the next indirect branch, near ret or far transfer;
+ *  - a FUP outside PSB+ is an asynchronous event at its IP: the flow runs
+ *    up to it and the following TIP (interrupt) or TIP.PGD (disable)
+ *    completes it; after OVF, PTW(ip), MODE.TSX or EXSTOP(ip) it binds to
+ *    that packet instead;
+ *  - TIP.PGD without IP disables tracing at the next instruction that
+ *    needs trace (a syscall under user-only filtering), with IP at the
+ *    branch that reaches it;
+ *  - MODE.EXEC outside PSB+ applies to the target of the next TIP/PGE.
+ * Any mismatch becomes an error event and decoding resumes at the next
+ * PSB, where libipt's packet decoder would.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pt_packet.h"
+#include "pt_last_ip.h"
+#include "pt_sync.h"
+#include "pt_flow_block.h"
+#include "pt_flow_time.h"
+#include "pt_flow.h"
+
+#define FLOW_STOPPED	1000	/* the callback asked to stop */
+#define RETSTACK_SIZE	64	/* as libipt's pt_retstack */
+#define WALK_GUARD	(1u << 20)	/* blocks walked without trace */
+
+enum fup_bind {
+	FUP_ASYNC,
+	FUP_OVF,
+	FUP_PTW,
+	FUP_TSX,
+	FUP_EXSTOP,
+};
+
+struct pt_flow {
+	struct pt_flow_config cfg;
+	struct flow_cache cache;
+	struct pt_flow_stats st;
+
+	const uint8_t *buf;
+	size_t len;
+	size_t pkt_off;		/* offset of the packet being handled */
+	size_t sync_off;	/* offset of the last PSB synced at */
+
+	struct pt_last_ip last_ip;
+	int synced;		/* saw PSB+ since the last error */
+	int in_psb;
+	int fresh;		/* PSB+ found after a (re)sync: report it */
+	int psb_fup;
+	uint64_t psb_ip;
+
+	int enabled;
+	uint8_t mode;		/* enum x86_mode */
+	uint8_t next_mode;	/* mode.exec waiting for its tip */
+	int mode_pending;
+	uint64_t ip;
+	uint64_t err_ip;	/* where the failing walk stopped */
+	uint64_t count;		/* instructions since the last event */
+	struct flow_time clock;
+
+	int32_t hint;		/* block expected at ip, -1 unknown */
+	int32_t link_from;	/* block whose successor link to fill */
+	uint8_t link_dir;
+
+	uint64_t retstack[RETSTACK_SIZE];
+	unsigned int rs_top, rs_n;
+
+	uint8_t fup_bind;	/* enum fup_bind */
+	int fup_pending;	/* async fup reached, waiting for tip/pgd */
+	uint64_t fup_ip;
+	uint8_t fup_kind;	/* kind of the pending fup's branch */
+	uint8_t tsx_kind;
+	uint64_t ptw_payload;
+	int stop;		/* the callback's return value */
+};
+
+/* Events */
+
+static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
+		uint64_t to, uint64_t payload)
+{
+	struct pt_flow_event ev = {
+		.type = type,
+		.kind = kind,
+		.mode = f->mode,
+		.from = from,
+		.to = to,
+		.insn_count = f->count,
+		.tsc = f->clock.tsc,
+		.offset = f->cfg.aux_offset + f->pkt_off,
+		.payload = payload,
+	};
+	int r;
+
+	f->count = 0;
+	r = f->cfg.event(f->cfg.event_ctx, &ev);
+	if (r) {
+		f->stop = r;
+		return -FLOW_STOPPED;
+	}
+	return 0;
+}
+
+static int emit_error(struct pt_flow *f, int err, uint64_t ip)
+{
+	struct pt_flow_event ev = {
+		.type = PT_FLOW_EV_ERROR,
+		.mode = f->mode,
+		.err = err,
+		.from = ip,
+		.insn_count = f->count,
+		.tsc = f->clock.tsc,
+		.offset = f->cfg.aux_offset + f->pkt_off,
+	};
+	int r;
+
+	f->st.errors++;
+	f->count = 0;
+	r = f->cfg.event(f->cfg.event_ctx, &ev);
+	if (r) {
+		f->stop = r;
+		return -FLOW_STOPPED;
+	}
+	return 0;
+}
+
+/* INSN events for n instructions from ip (PT_FLOW_F_INSN only). */
+static int emit_insns(struct pt_flow *f, uint64_t ip, uint32_t n)
+{
+	struct pt_flow_event ev = {
+		.type = PT_FLOW_EV_INSN,
+		.mode = f->mode,
+		.insn_count = 1,
+		.tsc = f->clock.tsc,
+		.offset = f->cfg.aux_offset + f->pkt_off,
+	};
+	struct x86_insn insn;
+	int r;
+
+	while (n--) {
+		r = flow_read_insn(&f->cache, ip, f->mode, &insn);
+		if (r < 0)
+			return r;
+		ev.from = ip;
+		ev.to = ip + r;
+		r = f->cfg.event(f->cfg.event_ctx, &ev);
+		if (r) {
+			f->stop = r;
+			return -FLOW_STOPPED;
+		}
+		ip = ev.to;
+	}
+	return 0;
+}
+
+static inline int consume(struct pt_flow *f, const struct flow_block *b,
+			  uint32_t n)
+{
+	f->count += n;
+	f->st.insns += n;
+	f->st.block_runs++;
+	if (f->cfg.flags & PT_FLOW_F_INSN)
+		return emit_insns(f, b->start, n);
+	return 0;
+}
+
+/* Return stack for compressed returns */
+
+static void rs_push(struct pt_flow *f, uint64_t ip)
+{
+	f->retstack[f->rs_top] = ip;
+	f->rs_top = (f->rs_top + 1) % RETSTACK_SIZE;
+	if (f->rs_n < RETSTACK_SIZE)
+		f->rs_n++;
+}
+
+static int rs_pop(struct pt_flow *f, uint64_t *ip)
+{
+	if (!f->rs_n)
+		return -PT_FLOW_ERR_BAD_RETCOMP;
+	f->rs_top = (f->rs_top + RETSTACK_SIZE - 1) % RETSTACK_SIZE;
+	f->rs_n--;
+	*ip = f->retstack[f->rs_top];
+	return 0;
+}
+
+/* Walking the code */
+
+static inline void set_next(struct pt_flow *f, int32_t from, uint8_t dir,
+			    uint64_t ip)
+{
+	f->ip = ip;
+	if (from < 0) {
+		f->hint = -1;
+		f->link_from = -1;
+		return;
+	}
+	f->hint = f->cache.blocks[from].succ[dir];
+	f->link_from = f->hint < 0 ? from : -1;
+	f->link_dir = dir;
+}
+
+static inline int32_t block_at_ip(struct pt_flow *f)
+{
+	int32_t i = f->hint;
+
+	if (i >= 0) {
+		const struct flow_block *b = &f->cache.blocks[i];
+
+		if (b->start == f->ip && b->mode == f->mode) {
+			f->st.cache_links++;
+			return i;
+		}
+	}
+	i = flow_cache_get(&f->cache, f->ip, f->mode);
+	if (i >= 0 && f->link_from >= 0)
+		f->cache.blocks[f->link_from].succ[f->link_dir] = i;
+	f->link_from = -1;
+	return i;
+}
+
+/* Steps single instructions from the block's start up to stop. */
+static int walk_inside(struct pt_flow *f, const struct flow_block *b,
+		       uint64_t stop)
+{
+	uint64_t ip = b->start;
+	struct x86_insn insn;
+	uint32_t n = 0;
+	int r;
+
+	while (ip < stop) {
+		r = flow_read_insn(&f->cache, ip, f->mode, &insn);
+		if (r < 0)
+			return r;
+		ip += r;
+		n++;
+	}
+	if (ip != stop) {
+		f->err_ip = ip;
+		return -PT_FLOW_ERR_FUP;
+	}
+	f->count += n;
+	f->st.insns += n;
+	if (f->cfg.flags & PT_FLOW_F_INSN) {
+		r = emit_insns(f, b->start, n);
+		if (r < 0)
+			return r;
+	}
+	set_next(f, -1, 0, stop);
+	return 0;
+}
+
+/*
+ * Runs the flow from f->ip through straight-line code and direct jumps and
+ * calls (reporting those) up to the next instruction that needs trace.
+ * Returns 0 with *blk at the block ending in that instruction (not yet
+ * executed), 1 when stop is given and the flow got there first, or a
+ * negative error with f->err_ip at the failing instruction.
+ */
+static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
+{
+	unsigned int guard = 0;
+	int r;
+
+	for (;;) {
+		const struct flow_block *b;
+		int32_t i;
+
+		if (stop && f->ip == *stop)
+			return 1;
+		if (++guard > WALK_GUARD) {
+			f->err_ip = f->ip;
+			return -PT_FLOW_ERR_LOOP;
+		}
+		i = block_at_ip(f);
+		if (i < 0)
+			return i;
+		b = &f->cache.blocks[i];
+		if (stop && *stop > b->start && *stop <= b->last_ip) {
+			r = walk_inside(f, b, *stop);
+			return r < 0 ? r : 1;
+		}
+		if (b->err) {
+			r = consume(f, b, b->ninsn);
+			if (r < 0)
+				return r;
+			f->err_ip = b->last_ip;
+			return -b->err;
+		}
+		switch (b->cls) {
+		case X86_CLASS_OTHER:
+		case X86_CLASS_PTWRITE:
+			r = consume(f, b, b->ninsn);
+			if (r < 0)
+				return r;
+			set_next(f, i, 0, b->last_ip + b->last_len);
+			continue;
+		case X86_CLASS_JUMP:
+		case X86_CLASS_CALL:
+			if (!b->has_target)
+				break;
+			r = consume(f, b, b->ninsn);
+			if (r < 0)
+				return r;
+			if (b->cls == X86_CLASS_CALL &&
+			    b->target != b->last_ip + b->last_len)
+				rs_push(f, b->last_ip + b->last_len);
+			r = emit(f, PT_FLOW_EV_BRANCH,
+				 b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL :
+				 PT_FLOW_K_JMP, b->last_ip, b->target, 0);
+			if (r < 0)
+				return r;
+			set_next(f, i, 1, b->target);
+			continue;
+		default:
+			break;
+		}
+		*blk = i;
+		return 0;
+	}
+}
+
+/* Binds one TNT bit to the instruction ending block i. */
+static int take_tnt(struct pt_flow *f, int32_t i, int taken)
+{
+	const struct flow_block *b = &f->cache.blocks[i];
+	uint64_t next = b->last_ip + b->last_len, to;
+	int r;
+
+	f->err_ip = b->last_ip;
+	if (b->cls == X86_CLASS_COND_JUMP) {
+		r = consume(f, b, b->ninsn);
+		if (r < 0)
+			return r;
+		if (!taken) {
+			set_next(f, i, 0, next);
+			return 0;
+		}
+		set_next(f, i, 1, b->target);
+		return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_JCC, b->last_ip,
+			    b->target, 0);
+	}
+	if (b->cls != X86_CLASS_RETURN)
+		return -PT_FLOW_ERR_NEED_TIP;
+	if (!taken || rs_pop(f, &to) < 0)
+		return -PT_FLOW_ERR_BAD_RETCOMP;
+	r = consume(f, b, b->ninsn);
+	if (r < 0)
+		return r;
+	set_next(f, -1, 0, to);
+	return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_RETURN, b->last_ip, to, 0);
+}
+
+static uint8_t far_kind(const struct flow_block *b)
+{
+	switch (b->kind) {
+	case X86_KIND_SYSCALL:
+	case X86_KIND_SYSENTER:
+		return PT_FLOW_K_SYSCALL;
+	case X86_KIND_SYSRET:
+	case X86_KIND_SYSEXIT:
+		return PT_FLOW_K_SYSRET;
+	default:
+		break;
+	}
+	switch (b->cls) {
+	case X86_CLASS_CALL:
+		return PT_FLOW_K_CALL;
+	case X86_CLASS_RETURN:
+		return PT_FLOW_K_RETURN;
+	case X86_CLASS_JUMP:
+		return PT_FLOW_K_JMP;
+	case X86_CLASS_COND_JUMP:
+		return PT_FLOW_K_JCC;
+	case X86_CLASS_FAR_CALL:
+		return PT_FLOW_K_FAR_CALL;
+	case X86_CLASS_FAR_RETURN:
+		return PT_FLOW_K_FAR_RETURN;
+	case X86_CLASS_FAR_JUMP:
+		return PT_FLOW_K_FAR_JMP;
+	default:
+		return PT_FLOW_K_NONE;
+	}
+}
+
+static void apply_mode(struct pt_flow *f)
+{
+	if (f->mode_pending) {
+		f->mode = f->next_mode;
+		f->mode_pending = 0;
+	}
+}
+
+/* Packet handlers */
+
+static int on_tnt(struct pt_flow *f, uint64_t bits, unsigned int n)
+{
+	int32_t i;
+	int r;
+
+	if (!f->enabled || f->fup_pending) {
+		f->err_ip = f->ip;
+		return f->enabled ? -PT_FLOW_ERR_FUP : -PT_FLOW_ERR_DISABLED;
+	}
+	while (n--) {
+		r = walk(f, NULL, &i);
+		if (r < 0)
+			return r;
+		r = take_tnt(f, i, (bits >> n) & 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	const struct flow_block *b;
+	uint64_t to = pt_last_ip_update(&f->last_ip, pkt);
+	int32_t i;
+	int r;
+
+	f->err_ip = f->ip;
+	if (!f->enabled)
+		return -PT_FLOW_ERR_DISABLED;
+	if (pkt->ip.ipc == PT_IPC_SUPPRESSED)
+		return -PT_FLOW_ERR_NOIP;
+	if (f->fup_pending) {
+		f->fup_pending = 0;
+		apply_mode(f);
+		set_next(f, -1, 0, to);
+		return emit(f, PT_FLOW_EV_BRANCH, f->fup_kind, f->fup_ip, to, 0);
+	}
+	r = walk(f, NULL, &i);
+	if (r < 0)
+		return r;
+	b = &f->cache.blocks[i];
+	f->err_ip = b->last_ip;
+	if (b->cls == X86_CLASS_COND_JUMP)
+		return -PT_FLOW_ERR_NEED_TNT;
+	r = consume(f, b, b->ninsn);
+	if (r < 0)
+		return r;
+	if (b->cls == X86_CLASS_CALL)
+		rs_push(f, b->last_ip + b->last_len);
+	apply_mode(f);
+	set_next(f, -1, 0, to);
+	return emit(f, PT_FLOW_EV_BRANCH, far_kind(b), b->last_ip, to, 0);
+}
+
+static int on_pge(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	uint64_t to = pt_last_ip_update(&f->last_ip, pkt);
+
+	f->err_ip = f->ip;
+	if (pkt->ip.ipc == PT_IPC_SUPPRESSED)
+		return -PT_FLOW_ERR_NOIP;
+	f->fup_pending = 0;
+	f->enabled = 1;
+	f->count = 0;
+	apply_mode(f);
+	set_next(f, -1, 0, to);
+	return emit(f, PT_FLOW_EV_TRACE_BEGIN, PT_FLOW_K_NONE, 0, to, 0);
+}
+
+static int on_pgd(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	uint64_t to = 0, from;
+	uint8_t kind = PT_FLOW_K_NONE;
+	int32_t i;
+	int r;
+
+	if (pkt->ip.ipc != PT_IPC_SUPPRESSED)
+		to = pt_last_ip_update(&f->last_ip, pkt);
+	if (!f->enabled)
+		return 0;
+	if (f->fup_pending) {
+		from = f->fup_ip;
+		kind = f->fup_kind;
+		f->fup_pending = 0;
+	} else {
+		r = walk(f, pkt->ip.ipc != PT_IPC_SUPPRESSED ? &to : NULL, &i);
+		if (r < 0)
+			return r;
+		from = f->ip;
+		if (r == 0) {
+			const struct flow_block *b = &f->cache.blocks[i];
+
+			r = consume(f, b, b->ninsn);
+			if (r < 0)
+				return r;
+			from = b->last_ip;
+			kind = far_kind(b);
+		}
+	}
+	f->enabled = 0;
+	apply_mode(f);
+	set_next(f, -1, 0, 0);
+	return emit(f, PT_FLOW_EV_TRACE_END, kind, from, to, 0);
+}
+
+static int on_fup(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	uint64_t ip = pt_last_ip_update(&f->last_ip, pkt);
+	uint8_t bind = f->fup_bind;
+	int32_t i;
+	int r;
+
+	f->fup_bind = FUP_ASYNC;
+	f->err_ip = f->ip;
+	if (pkt->ip.ipc == PT_IPC_SUPPRESSED)
+		return -PT_FLOW_ERR_NOIP;
+	if (bind == FUP_OVF) {
+		f->enabled = 1;
+		set_next(f, -1, 0, ip);
+		return emit(f, PT_FLOW_EV_SYNC, PT_FLOW_K_NONE, 0, ip, 0);
+	}
+	if (!f->enabled)
+		return bind == FUP_ASYNC ? 0 : -PT_FLOW_ERR_DISABLED;
+	if (f->fup_pending)
+		return -PT_FLOW_ERR_FUP;
+	r = walk(f, &ip, &i);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		f->err_ip = f->cache.blocks[i].last_ip;
+		return f->cache.blocks[i].cls == X86_CLASS_COND_JUMP ?
+			-PT_FLOW_ERR_NEED_TNT : -PT_FLOW_ERR_FUP;
+	}
+	switch (bind) {
+	case FUP_PTW:
+		return emit(f, PT_FLOW_EV_PTWRITE, PT_FLOW_K_NONE, ip, 0,
+			    f->ptw_payload);
+	case FUP_EXSTOP:
+		return emit(f, PT_FLOW_EV_POWER, PT_FLOW_K_EXSTOP, ip, 0, 0);
+	case FUP_TSX:
+		r = emit(f, PT_FLOW_EV_TSX, f->tsx_kind, ip, 0, 0);
+		if (r < 0 || f->tsx_kind != PT_FLOW_K_TX_ABORT)
+			return r;
+		f->fup_pending = 1;
+		f->fup_ip = ip;
+		f->fup_kind = PT_FLOW_K_TX_ABORT;
+		return 0;
+	default:
+		f->fup_pending = 1;
+		f->fup_ip = ip;
+		f->fup_kind = PT_FLOW_K_ASYNC;
+		return 0;
+	}
+}
+
+static void set_exec_mode(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	uint8_t m = pkt->exec.csl ? X86_MODE_64 :
+		    pkt->exec.csd ? X86_MODE_32 : X86_MODE_16;
+
+	if (f->in_psb || !f->enabled) {
+		f->mode = m;
+		f->mode_pending = 0;
+	} else {
+		f->next_mode = m;
+		f->mode_pending = 1;
+	}
+}
+
+static int on_psbend(struct pt_flow *f)
+{
+	f->in_psb = 0;
+	if (f->fresh) {
+		f->fresh = 0;
+		f->enabled = f->psb_fup;
+		if (!f->psb_fup)
+			return 0;
+		set_next(f, -1, 0, f->psb_ip);
+		return emit(f, PT_FLOW_EV_SYNC, PT_FLOW_K_NONE, 0, f->psb_ip, 0);
+	}
+	if (f->psb_fup && !f->enabled) {
+		f->enabled = 1;
+		set_next(f, -1, 0, f->psb_ip);
+		return emit(f, PT_FLOW_EV_SYNC, PT_FLOW_K_NONE, 0, f->psb_ip, 0);
+	}
+	return 0;
+}
+
+/* Packets inside PSB+: state only, no flow. */
+static int on_psb_packet(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	switch (pkt->type) {
+	case PT_PKT_FUP:
+		f->psb_ip = pt_last_ip_update(&f->last_ip, pkt);
+		f->psb_fup = pkt->ip.ipc != PT_IPC_SUPPRESSED;
+		return 0;
+	case PT_PKT_MODE_EXEC:
+		set_exec_mode(f, pkt);
+		return 0;
+	case PT_PKT_TSC:
+		flow_time_tsc(&f->clock, pkt->tsc);
+		return 0;
+	case PT_PKT_TMA:
+		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
+		return 0;
+	case PT_PKT_MTC:
+		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		return 0;
+	case PT_PKT_PSBEND:
+		return on_psbend(f);
+	case PT_PKT_OVF:
+		f->in_psb = 0;
+		f->fup_bind = FUP_OVF;
+		f->enabled = 0;
+		return emit(f, PT_FLOW_EV_OVERFLOW, PT_FLOW_K_NONE, 0, 0, 0);
+	case PT_PKT_TNT_8: case PT_PKT_TNT_64: case PT_PKT_TIP:
+	case PT_PKT_TIP_PGE: case PT_PKT_TIP_PGD: case PT_PKT_PSB:
+		f->err_ip = f->ip;
+		return -PT_FLOW_ERR_FUP;
+	default:
+		return 0;
+	}
+}
+
+static uint8_t tsx_kind(const struct pt_packet *pkt)
+{
+	if (pkt->tsx.abrt)
+		return PT_FLOW_K_TX_ABORT;
+	return pkt->tsx.intx ? PT_FLOW_K_TX_BEGIN : PT_FLOW_K_TX_COMMIT;
+}
+
+static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	if (pkt->type == PT_PKT_PSB) {
+		pt_last_ip_reset(&f->last_ip);
+		f->in_psb = 1;
+		f->psb_fup = 0;
+		f->sync_off = f->pkt_off;
+		return 0;
+	}
+	if (f->in_psb)
+		return on_psb_packet(f, pkt);
+
+	switch (pkt->type) {
+	case PT_PKT_TNT_8:
+	case PT_PKT_TNT_64:
+		return on_tnt(f, pkt->tnt.bits, pkt->tnt.count);
+	case PT_PKT_TIP:
+		return on_tip(f, pkt);
+	case PT_PKT_TIP_PGE:
+		return on_pge(f, pkt);
+	case PT_PKT_TIP_PGD:
+		return on_pgd(f, pkt);
+	case PT_PKT_FUP:
+		return on_fup(f, pkt);
+	case PT_PKT_MODE_EXEC:
+		set_exec_mode(f, pkt);
+		return 0;
+	case PT_PKT_MODE_TSX:
+		f->fup_bind = FUP_TSX;
+		f->tsx_kind = tsx_kind(pkt);
+		return 0;
+	case PT_PKT_OVF:
+		f->fup_bind = FUP_OVF;
+		f->fup_pending = 0;
+		f->enabled = 0;
+		f->rs_n = 0;
+		f->mode_pending = 0;
+		set_next(f, -1, 0, 0);
+		return emit(f, PT_FLOW_EV_OVERFLOW, PT_FLOW_K_NONE, 0, 0, 0);
+	case PT_PKT_TSC:
+		flow_time_tsc(&f->clock, pkt->tsc);
+		return 0;
+	case PT_PKT_TMA:
+		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
+		return 0;
+	case PT_PKT_MTC:
+		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		return 0;
+	case PT_PKT_PTW:
+		if (pkt->ptw.ip) {
+			f->fup_bind = FUP_PTW;
+			f->ptw_payload = pkt->ptw.payload;
+			return 0;
+		}
+		return emit(f, PT_FLOW_EV_PTWRITE, PT_FLOW_K_NONE, 0, 0,
+			    pkt->ptw.payload);
+	case PT_PKT_EXSTOP:
+		if (pkt->exstop_ip) {
+			f->fup_bind = FUP_EXSTOP;
+			return 0;
+		}
+		return emit(f, PT_FLOW_EV_POWER, PT_FLOW_K_EXSTOP, 0, 0, 0);
+	case PT_PKT_MWAIT:
+		return emit(f, PT_FLOW_EV_POWER, PT_FLOW_K_MWAIT, 0, 0,
+			    pkt->mwait.hints);
+	case PT_PKT_PWRE:
+		return emit(f, PT_FLOW_EV_POWER, PT_FLOW_K_PWRE, 0, 0,
+			    pkt->pwre.state);
+	case PT_PKT_PWRX:
+		return emit(f, PT_FLOW_EV_POWER, PT_FLOW_K_PWRX, 0, 0,
+			    pkt->pwrx.last);
+	case PT_PKT_PIP:
+		return emit(f, PT_FLOW_EV_PAGING, PT_FLOW_K_NONE, 0, 0,
+			    pkt->pip.cr3);
+	case PT_PKT_STOP:
+		return emit(f, PT_FLOW_EV_STOP, PT_FLOW_K_NONE, 0, 0, 0);
+	default:	/* pad, cyc, cbr, vmcs, mnt */
+		return 0;
+	}
+}
+
+/* Forgets the flow state after an error: decoding restarts at a PSB. */
+static void flow_desync(struct pt_flow *f)
+{
+	f->synced = 0;
+	f->in_psb = 0;
+	f->enabled = 0;
+	f->fup_pending = 0;
+	f->fup_bind = FUP_ASYNC;
+	f->mode_pending = 0;
+	f->rs_n = 0;
+	f->count = 0;
+	set_next(f, -1, 0, 0);
+}
+
+int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
+{
+	struct pt_packet pkt;
+	size_t pos = 0;
+	ssize_t s;
+	int r;
+
+	f->buf = buf;
+	f->len = len;
+	flow_desync(f);
+	f->sync_off = 0;
+	while (pos < len) {
+		if (!f->synced) {
+			s = pt_sync_forward(buf, len, pos);
+			if (s < 0)
+				break;
+			pos = (size_t)s;
+			f->synced = 1;
+			f->fresh = 1;
+		}
+		f->pkt_off = pos;
+		r = pt_pkt_decode(buf + pos, len - pos, &pkt);
+		if (r > 0) {
+			f->st.packets++;
+			pos += (size_t)r;
+			r = on_packet(f, &pkt);
+			if (r >= 0)
+				continue;
+			if (r == -FLOW_STOPPED)
+				return f->stop;
+			if (r == -ENOMEM)
+				return r;
+			r = emit_error(f, -r, f->err_ip);
+		} else {
+			r = emit_error(f, r, f->ip);
+		}
+		if (r == -FLOW_STOPPED)
+			return f->stop;
+		flow_desync(f);
+		s = pt_sync_after_error(buf, len, f->pkt_off, f->sync_off);
+		if (s < 0 || (size_t)s <= f->sync_off)
+			s = pt_sync_forward(buf, len, f->pkt_off + 1);
+		if (s < 0)
+			break;
+		pos = (size_t)s;
+	}
+	return 0;
+}
+
+struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
+{
+	struct pt_flow *f;
+
+	if (!cfg || !cfg->event || !cfg->image.read)
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->cfg = *cfg;
+	f->mode = X86_MODE_64;
+	flow_time_init(&f->clock, cfg->mtc_freq, cfg->tsc_ctc_num,
+		       cfg->tsc_ctc_den);
+	if (flow_cache_init(&f->cache, &cfg->image) < 0) {
+		free(f);
+		return NULL;
+	}
+	flow_desync(f);
+	return f;
+}
+
+void pt_flow_free(struct pt_flow *f)
+{
+	if (!f)
+		return;
+	flow_cache_fini(&f->cache);
+	free(f);
+}
+
+void pt_flow_invalidate(struct pt_flow *f)
+{
+	flow_cache_clear(&f->cache);
+	set_next(f, -1, 0, f->ip);
+}
+
+void pt_flow_get_stats(const struct pt_flow *f, struct pt_flow_stats *st)
+{
+	*st = f->st;
+	st->blocks = f->cache.nblocks;
+}
+
+static const char *const event_names[PT_FLOW_EV_NR] = {
+	[PT_FLOW_EV_BRANCH] = "branch",
+	[PT_FLOW_EV_TRACE_BEGIN] = "tr_strt",
+	[PT_FLOW_EV_TRACE_END] = "tr_end",
+	[PT_FLOW_EV_SYNC] = "sync",
+	[PT_FLOW_EV_OVERFLOW] = "overflow",
+	[PT_FLOW_EV_ERROR] = "error",
+	[PT_FLOW_EV_PTWRITE] = "ptwrite",
+	[PT_FLOW_EV_TSX] = "tsx",
+	[PT_FLOW_EV_PAGING] = "paging",
+	[PT_FLOW_EV_POWER] = "power",
+	[PT_FLOW_EV_STOP] = "stop",
+	[PT_FLOW_EV_INSN] = "insn",
+};
+
+static const char *const kind_names[PT_FLOW_K_NR] = {
+	[PT_FLOW_K_NONE] = "none",
+	[PT_FLOW_K_CALL] = "call",
+	[PT_FLOW_K_RETURN] = "return",
+	[PT_FLOW_K_JMP] = "jmp",
+	[PT_FLOW_K_JCC] = "jcc",
+	[PT_FLOW_K_FAR_CALL] = "far_call",
+	[PT_FLOW_K_FAR_RETURN] = "far_return",
+	[PT_FLOW_K_FAR_JMP] = "far_jmp",
+	[PT_FLOW_K_SYSCALL] = "syscall",
+	[PT_FLOW_K_SYSRET] = "sysret",
+	[PT_FLOW_K_ASYNC] = "async",
+	[PT_FLOW_K_TX_BEGIN] = "tx_begin",
+	[PT_FLOW_K_TX_COMMIT] = "tx_commit",
+	[PT_FLOW_K_TX_ABORT] = "tx_abort",
+	[PT_FLOW_K_EXSTOP] = "exstop",
+	[PT_FLOW_K_MWAIT] = "mwait",
+	[PT_FLOW_K_PWRE] = "pwre",
+	[PT_FLOW_K_PWRX] = "pwrx",
+};
+
+const char *pt_flow_event_name(unsigned int type)
+{
+	return type < PT_FLOW_EV_NR ? event_names[type] : "?";
+}
+
+const char *pt_flow_kind_name(unsigned int kind)
+{
+	return kind < PT_FLOW_K_NR ? kind_names[kind] : "?";
+}
+
+const char *pt_flow_errstr(int err)
+{
+	switch (err) {
+	case PT_FLOW_ERR_NOMAP:
+		return "no code at ip";
+	case PT_FLOW_ERR_BAD_INSN:
+		return "undecodable instruction";
+	case PT_FLOW_ERR_NEED_TNT:
+		return "tip or fup where a tnt bit was due";
+	case PT_FLOW_ERR_NEED_TIP:
+		return "tnt bit where a tip was due";
+	case PT_FLOW_ERR_BAD_RETCOMP:
+		return "bad compressed return";
+	case PT_FLOW_ERR_NOIP:
+		return "ip suppressed";
+	case PT_FLOW_ERR_FUP:
+		return "fup not bound";
+	case PT_FLOW_ERR_LOOP:
+		return "endless loop of direct branches";
+	case PT_FLOW_ERR_DISABLED:
+		return "flow packet while tracing is disabled";
+	default:
+		return err < 0 ? pt_errstr(-err) : "?";
+	}
+}

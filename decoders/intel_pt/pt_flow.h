@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pt_flow.h - the Intel PT instruction-flow decoder: reconstructs the
+ * executed control flow from packets (pt_packet.h) and the traced code,
+ * which the caller supplies through a memory-read callback. It reports one
+ * event per taken branch (like `perf script --itrace=b`), per trace
+ * enable/disable, overflow, ptwrite, power event and decode error, and
+ * optionally per instruction. Events carry the time of the packet that
+ * produced them (TSC, refined by MTC). Semantics follow libipt 2.0.5's block
+ * decoder; errors become events and decoding resumes at the next PSB.
+ */
+#ifndef AUXREC_PT_FLOW_H
+#define AUXREC_PT_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Code of the traced program. read() copies up to len bytes of code at ip
+ * into buf and returns the count (fewer at the end of a mapping, 0 or
+ * negative when nothing is mapped at ip).
+ */
+struct pt_flow_image {
+	int (*read)(void *ctx, uint64_t ip, uint8_t *buf, size_t len);
+	void *ctx;
+};
+
+enum pt_flow_event_type {
+	PT_FLOW_EV_BRANCH,	/* a taken branch: from -> to, see kind */
+	PT_FLOW_EV_TRACE_BEGIN,	/* tip.pge: to = first ip */
+	PT_FLOW_EV_TRACE_END,	/* tip.pgd: from = where it stopped */
+	PT_FLOW_EV_SYNC,	/* (re)synchronized at a psb, tracing on at to */
+	PT_FLOW_EV_OVERFLOW,	/* ovf: trace lost, resumes at to (0: later) */
+	PT_FLOW_EV_ERROR,	/* err says why; decoding resumes at next psb */
+	PT_FLOW_EV_PTWRITE,	/* payload; from = ip of the ptwrite, or 0 */
+	PT_FLOW_EV_TSX,		/* mode.tsx: kind is tx_begin/commit/abort */
+	PT_FLOW_EV_PAGING,	/* pip: payload = cr3 */
+	PT_FLOW_EV_POWER,	/* exstop, mwait, pwre, pwrx: see kind */
+	PT_FLOW_EV_STOP,	/* stop: tracing stopped (buffer full, ...) */
+	PT_FLOW_EV_INSN,	/* one instruction at from (PT_FLOW_F_INSN) */
+	PT_FLOW_EV_NR
+};
+
+/* What kind of branch or event detail. */
+enum pt_flow_kind {
+	PT_FLOW_K_NONE,
+	PT_FLOW_K_CALL,
+	PT_FLOW_K_RETURN,	/* near return (compressed or from tip) */
+	PT_FLOW_K_JMP,		/* direct or indirect near jump */
+	PT_FLOW_K_JCC,		/* taken conditional branch, loop, jrcxz */
+	PT_FLOW_K_FAR_CALL,	/* lcall, int*, vmcall */
+	PT_FLOW_K_FAR_RETURN,	/* lret, iret, vmlaunch/vmresume */
+	PT_FLOW_K_FAR_JMP,
+	PT_FLOW_K_SYSCALL,	/* syscall, sysenter */
+	PT_FLOW_K_SYSRET,	/* sysret, sysexit */
+	PT_FLOW_K_ASYNC,	/* interrupt, exception: fup + tip */
+	PT_FLOW_K_TX_BEGIN,
+	PT_FLOW_K_TX_COMMIT,
+	PT_FLOW_K_TX_ABORT,	/* also a branch: fup -> abort handler */
+	PT_FLOW_K_EXSTOP,
+	PT_FLOW_K_MWAIT,
+	PT_FLOW_K_PWRE,
+	PT_FLOW_K_PWRX,
+	PT_FLOW_K_NR
+};
+
+/* Error events' err: packet errors are -PT_ERR_* of pt_packet.h. */
+enum pt_flow_error {
+	PT_FLOW_ERR_NOMAP = 100,	/* no code at ip */
+	PT_FLOW_ERR_BAD_INSN,		/* undecodable instruction at ip */
+	PT_FLOW_ERR_NEED_TNT,		/* tip/fup where a tnt bit was due */
+	PT_FLOW_ERR_NEED_TIP,		/* tnt bit where a tip was due */
+	PT_FLOW_ERR_BAD_RETCOMP,	/* compressed ret: no call or bit 0 */
+	PT_FLOW_ERR_NOIP,		/* tip with suppressed ip */
+	PT_FLOW_ERR_FUP,		/* fup not reached or not bound */
+	PT_FLOW_ERR_LOOP,		/* endless direct-branch loop */
+	PT_FLOW_ERR_DISABLED,		/* flow packet while tracing is off */
+};
+
+struct pt_flow_event {
+	uint8_t type;		/* enum pt_flow_event_type */
+	uint8_t kind;		/* enum pt_flow_kind */
+	uint8_t mode;		/* enum x86_mode of the code at from */
+	int err;		/* error events */
+	uint64_t from, to;	/* 0 when unknown or not applicable */
+	uint64_t insn_count;	/* instructions since the previous event,
+				 * including the one at from if it executed */
+	uint64_t tsc;		/* time from tsc, tma and mtc packets */
+	uint64_t offset;	/* aux offset of the packet behind the event */
+	uint64_t payload;	/* ptwrite, pip cr3, power hints */
+};
+
+/* Returning non-zero from the callback stops pt_flow_decode(). */
+typedef int (*pt_flow_event_fn)(void *ctx, const struct pt_flow_event *ev);
+
+#define PT_FLOW_F_INSN	0x1	/* an INSN event per instruction as well */
+
+struct pt_flow_config {
+	struct pt_flow_image image;
+	pt_flow_event_fn event;
+	void *event_ctx;
+	unsigned int flags;	/* PT_FLOW_F_* */
+	uint64_t aux_offset;	/* added to event offsets */
+	/*
+	 * Timing: IA32_RTIT_CTL.MTCFreq and the TSC/CTC ratio of CPUID leaf
+	 * 0x15 (EBX / EAX). With a zero ratio only TSC packets set the time.
+	 */
+	uint8_t mtc_freq;
+	uint32_t tsc_ctc_num, tsc_ctc_den;
+};
+
+struct pt_flow_stats {
+	uint64_t packets;
+	uint64_t insns;
+	uint64_t blocks;	/* distinct blocks decoded */
+	uint64_t block_runs;	/* blocks walked */
+	uint64_t cache_links;	/* walks that used a cached successor */
+	uint64_t errors;
+};
+
+struct pt_flow;
+
+/* A decoder; NULL on allocation failure or a config without callbacks. */
+struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg);
+void pt_flow_free(struct pt_flow *flow);
+
+/*
+ * Decodes buf[0..len), one contiguous piece of trace, from its first PSB.
+ * Returns 0, the callback's non-zero value when it stopped the decode, or
+ * -ENOMEM. Trace errors do not fail the call: they become error events.
+ */
+int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
+
+/* Forgets the cached code, e.g. after the image changed. */
+void pt_flow_invalidate(struct pt_flow *flow);
+
+void pt_flow_get_stats(const struct pt_flow *flow, struct pt_flow_stats *st);
+
+/* "branch", "tr_strt", ...; "call", "jcc", ... ; "?" out of range. */
+const char *pt_flow_event_name(unsigned int type);
+const char *pt_flow_kind_name(unsigned int kind);
+const char *pt_flow_errstr(int err);
+
+#endif

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gt-record.c - Intel PT ground truth without PT hardware. Runs a program
+ * under PTRACE_SINGLESTEP, records every instruction address it executes
+ * in user space, dumps its executable mappings at exit, and encodes the
+ * recorded flow as the Intel PT stream a CPU tracing that process with
+ * user-only (CPL>0) filtering would write, using libipt's packet encoder.
+ *
+ *   gt-record OUT -- PROG [ARGS...]
+ * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
+ * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
+ * events, "name from to insn_count" per line; see gt_format.h), and the
+ * same set as OUT-rc.* for a trace with return compression. OUT.times
+ * has the time each event must carry, line by line: a synthetic clock
+ * (gt_format.h) is encoded as TSC+TMA in each PSB+ and an MTC per crystal
+ * clock period.
+ *
+ * Encoding: PSB, PSBEND, MODE.EXEC, TIP.PGE at the first instruction;
+ * TNT-8 for conditional branches; TIP for every indirect jump or call and
+ * for every near return in OUT.pt, while OUT-rc.pt compresses returns to
+ * their call site into TNT bits as the hardware does; a far transfer (syscall,
+ * int) leaves user space, so it ends in TIP.PGD without IP and the next
+ * user instruction starts with TIP.PGE; a signal delivered between two
+ * instructions is an asynchronous exit: FUP at the interrupted instruction,
+ * TIP.PGD, then TIP.PGE at the handler. A PSB+ (with FUP at the current
+ * instruction) follows each 4 KiB of trace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <intel-pt.h>
+#include "x86_insn.h"
+#include "gt_format.h"
+
+#define IP_SIGNAL	(1ull << 63)	/* reached by signal delivery */
+#define MAX_STEPS	20000000ul
+#define PSB_PERIOD	4096
+#define RETSTACK_SIZE	64
+
+struct section {
+	uint64_t vaddr, size;
+	uint8_t *bytes;
+};
+
+static struct section *sects;
+static size_t nsects;
+static uint64_t *ips;
+static size_t nips, capips;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "gt-record: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void add_ip(uint64_t ip)
+{
+	if (nips == capips) {
+		capips = capips ? 2 * capips : 1 << 16;
+		ips = realloc(ips, capips * sizeof(*ips));
+		if (!ips)
+			die("realloc");
+	}
+	ips[nips++] = ip;
+}
+
+/* Copies the executable mappings of pid into sects. */
+static void dump_maps(pid_t pid)
+{
+	char path[64], line[512];
+	FILE *maps;
+	int mem;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "r");
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	mem = open(path, O_RDONLY);
+	if (!maps || mem < 0)
+		die(path);
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long long lo, hi;
+		char perm[8];
+		struct section *s;
+
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perm) != 3 ||
+		    perm[2] != 'x')
+			continue;
+		sects = realloc(sects, (nsects + 1) * sizeof(*sects));
+		if (!sects)
+			die("realloc");
+		s = &sects[nsects];
+		s->vaddr = lo;
+		s->size = hi - lo;
+		s->bytes = malloc(s->size);
+		if (!s->bytes)
+			die("malloc");
+		if (pread(mem, s->bytes, s->size, (off_t)lo) != (ssize_t)s->size) {
+			free(s->bytes);	/* [vsyscall] is not readable */
+			continue;
+		}
+		nsects++;
+	}
+	fclose(maps);
+	close(mem);
+}
+
+static int exit_stop(pid_t pid, int status)
+{
+	if (status >> 8 != (SIGTRAP | PTRACE_EVENT_EXIT << 8))
+		return 0;
+	dump_maps(pid);
+	ptrace(PTRACE_CONT, pid, NULL, NULL);
+	waitpid(pid, &status, 0);
+	return 1;
+}
+
+static uint64_t get_ip(pid_t pid)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) < 0)
+		die("PTRACE_GETREGS");
+	return regs.rip;
+}
+
+/*
+ * Single-steps the program, one recorded address per step. A stop for
+ * another signal than SIGTRAP ran no instruction (or ran the previous one
+ * if the rip moved, e.g. the kill() syscall raising it): the signal is
+ * passed on with the next step, which stops at the handler's first
+ * instruction without running anything; that address is flagged
+ * IP_SIGNAL: the instruction before it never ran.
+ */
+static void record(char **argv)
+{
+	int status, sig = 0, delivered;
+	pid_t pid = fork();
+	uint64_t ip;
+
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFSTOPPED(status))
+		die("waitpid after exec");
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   (void *)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0)
+		die("PTRACE_SETOPTIONS");
+	add_ip(get_ip(pid));
+	for (;;) {
+		if (nips >= MAX_STEPS) {
+			fprintf(stderr, "gt-record: more than %lu steps\n",
+				MAX_STEPS);
+			kill(pid, SIGKILL);
+			exit(2);
+		}
+		if (ptrace(PTRACE_SINGLESTEP, pid, NULL,
+			   (void *)(long)sig) < 0)
+			die("PTRACE_SINGLESTEP");
+		delivered = sig;
+		sig = 0;
+		if (waitpid(pid, &status, 0) < 0)
+			die("waitpid");
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			fprintf(stderr, "gt-record: exited early\n");
+			exit(2);
+		}
+		if (exit_stop(pid, status))
+			return;
+		ip = get_ip(pid);
+		if (WSTOPSIG(status) != SIGTRAP) {
+			if (ip != (ips[nips - 1] & ~IP_SIGNAL))
+				add_ip(ip);
+			sig = WSTOPSIG(status);
+			continue;
+		}
+		add_ip(ip | (delivered ? IP_SIGNAL : 0));
+	}
+}
+
+static const struct section *find_sect(uint64_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < nsects; i++)
+		if (ip - sects[i].vaddr < sects[i].size)
+			return &sects[i];
+	return NULL;
+}
+
+static int decode_at(uint64_t ip, struct x86_insn *insn)
+{
+	const struct section *s = find_sect(ip);
+
+	if (!s)
+		return -1;
+	return x86_insn_decode(s->bytes + (ip - s->vaddr),
+			       s->size - (ip - s->vaddr), ip, X86_MODE_64,
+			       insn);
+}
+
+/* The encoder and the expected event list. */
+struct gen {
+	struct pt_encoder *enc;
+	uint8_t *buf;
+	size_t cap;
+	FILE *branches;
+	FILE *times;
+	unsigned long untimed;	/* expected lines waiting for their time */
+	unsigned long tnt_lines; /* of those, up to the last tnt bit */
+	uint64_t now;		/* the time a decoder knows from packets */
+	uint64_t last_period;	/* mtc period of the last mtc */
+	int in_psb;
+	uint64_t tnt_bits;
+	unsigned int tnt_n;
+	uint64_t count;
+	uint64_t next_psb;
+	unsigned long nbranch;
+	int retcomp;		/* compress returns into tnt bits */
+	uint64_t rs[RETSTACK_SIZE];
+	unsigned int rs_top, rs_n;
+};
+
+/*
+ * Return compression as the hardware does it: near calls (but a call to
+ * the next instruction) push their return address on a 64 entry stack; a
+ * ret to the address on top pops it and is a taken TNT bit, any other ret
+ * is a TIP. The stack is emptied at each PSB and whenever tracing stops,
+ * so a decoder that keeps stale entries still agrees (a TIP is a TIP).
+ */
+static void rs_push(struct gen *g, uint64_t ip)
+{
+	g->rs[g->rs_top] = ip;
+	g->rs_top = (g->rs_top + 1) % RETSTACK_SIZE;
+	if (g->rs_n < RETSTACK_SIZE)
+		g->rs_n++;
+}
+
+static int rs_pop_if(struct gen *g, uint64_t ip)
+{
+	unsigned int top = (g->rs_top + RETSTACK_SIZE - 1) % RETSTACK_SIZE;
+
+	if (!g->rs_n || g->rs[top] != ip)
+		return 0;
+	g->rs_top = top;
+	g->rs_n--;
+	return 1;
+}
+
+/*
+ * Events get the time of the packet that makes a decoder emit them: the
+ * TNT, TIP, TIP.PGE/PGD or FUP that binds them, or, for direct branches
+ * that need no packet, the next packet whose binding walks past them (a
+ * TNT packet's walk stops at its last bit's branch). Lines are expected
+ * before that packet is written, and get their time here.
+ */
+static void bind_time(struct gen *g, const struct pt_packet *p)
+{
+	unsigned long n;
+
+	switch (p->type) {
+	case ppt_fup:
+		if (g->in_psb)
+			return;
+		/* fall through */
+	case ppt_tip:
+	case ppt_tip_pge:
+	case ppt_tip_pgd:
+		n = g->untimed;
+		break;
+	case ppt_tnt_8:
+		n = g->tnt_lines;
+		break;
+	default:
+		return;
+	}
+	g->untimed -= n;
+	g->tnt_lines = 0;
+	while (n--)
+		fprintf(g->times, "%" PRIu64 "\n", g->now);
+}
+
+static void put(struct gen *g, struct pt_packet *p)
+{
+	int r;
+
+	bind_time(g, p);
+	r = pt_enc_next(g->enc, p);
+
+	if (r < 0) {
+		fprintf(stderr, "gt-record: encoder: %s\n",
+			pt_errstr(pt_errcode(r)));
+		exit(2);
+	}
+}
+
+static void put_ip(struct gen *g, enum pt_packet_type type, uint64_t ip)
+{
+	struct pt_packet p = { .type = type };
+
+	p.payload.ip.ipc = ip ? pt_ipc_sext_48 : pt_ipc_suppressed;
+	p.payload.ip.ip = ip;
+	put(g, &p);
+}
+
+static void put_simple(struct gen *g, enum pt_packet_type type)
+{
+	struct pt_packet p = { .type = type };
+
+	put(g, &p);
+}
+
+static void put_mode64(struct gen *g)
+{
+	struct pt_packet p = { .type = ppt_mode };
+
+	p.payload.mode.leaf = pt_mol_exec;
+	p.payload.mode.bits.exec = pt_set_exec_mode(ptem_64bit);
+	put(g, &p);
+}
+
+static void flush_tnt(struct gen *g)
+{
+	struct pt_packet p = { .type = ppt_tnt_8 };
+
+	if (!g->tnt_n)
+		return;
+	p.payload.tnt.bit_size = (uint8_t)g->tnt_n;
+	p.payload.tnt.payload = g->tnt_bits;
+	put(g, &p);
+	g->tnt_n = 0;
+	g->tnt_bits = 0;
+}
+
+static void add_tnt(struct gen *g, int taken)
+{
+	g->tnt_lines = g->untimed;
+	g->tnt_bits = g->tnt_bits << 1 | (taken ? 1 : 0);
+	if (++g->tnt_n == 6)
+		flush_tnt(g);
+}
+
+static uint64_t enc_offset(struct gen *g)
+{
+	uint64_t off = 0;
+
+	pt_enc_get_offset(g->enc, &off);
+	return off;
+}
+
+/* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
+static uint64_t tsc_at(size_t i)
+{
+	return GT_TSC0 + (uint64_t)i * GT_TSC_PER_INSN;
+}
+
+static void psb(struct gen *g, uint64_t fup_ip, uint64_t tsc)
+{
+	uint64_t ctc = tsc / GT_TSC_PER_CTC;
+	struct pt_packet p = { .type = ppt_tsc };
+
+	flush_tnt(g);
+	g->in_psb = 1;
+	put_simple(g, ppt_psb);
+	put_mode64(g);
+	p.payload.tsc.tsc = tsc;
+	put(g, &p);
+	p = (struct pt_packet){ .type = ppt_tma };
+	p.payload.tma.ctc = (uint16_t)ctc;
+	p.payload.tma.fc = (uint16_t)(tsc - ctc * GT_TSC_PER_CTC);
+	put(g, &p);
+	g->now = tsc;
+	g->last_period = ctc >> GT_MTC_FREQ;
+	if (fup_ip)
+		put_ip(g, ppt_fup, fup_ip);
+	put_simple(g, ppt_psbend);
+	g->in_psb = 0;
+	g->rs_n = 0;
+	g->next_psb = enc_offset(g) + PSB_PERIOD;
+}
+
+/* An MTC for each crystal clock period of 2^GT_MTC_FREQ ticks begun. */
+static void mtc(struct gen *g, uint64_t tsc)
+{
+	uint64_t period = tsc / GT_TSC_PER_CTC >> GT_MTC_FREQ;
+	struct pt_packet p = { .type = ppt_mtc };
+
+	if (period == g->last_period)
+		return;
+	flush_tnt(g);	/* so that each event's time is exact */
+	p.payload.mtc.ctc = (uint8_t)period;
+	put(g, &p);
+	g->last_period = period;
+	g->now = (period << GT_MTC_FREQ) * GT_TSC_PER_CTC;
+}
+
+static void expect(struct gen *g, const char *name, uint64_t from,
+		   uint64_t to)
+{
+	g->untimed++;
+	fprintf(g->branches, GT_LINE_FMT, name, from, to, g->count);
+	g->count = 0;
+	g->nbranch++;
+}
+
+static const char *tr_end_name(const struct x86_insn *insn)
+{
+	switch (insn->kind) {
+	case X86_KIND_SYSCALL:
+	case X86_KIND_SYSENTER:
+		return "tr_end/syscall";
+	case X86_KIND_SYSRET:
+	case X86_KIND_SYSEXIT:
+		return "tr_end/sysret";
+	default:
+		break;
+	}
+	switch (insn->cls) {
+	case X86_CLASS_FAR_CALL:
+		return "tr_end/far_call";
+	case X86_CLASS_FAR_RETURN:
+		return "tr_end/far_return";
+	case X86_CLASS_FAR_JUMP:
+		return "tr_end/far_jmp";
+	default:
+		return "tr_end";
+	}
+}
+
+static void bad_flow(uint64_t ip, uint64_t next, const char *why)
+{
+	fprintf(stderr, "gt-record: %#" PRIx64 " -> %#" PRIx64 ": %s\n",
+		ip, next, why);
+	exit(2);
+}
+
+/* Turns the recorded addresses into the trace and the expected events. */
+static void generate(struct gen *g)
+{
+	uint64_t first = ips[0] & ~IP_SIGNAL;
+	size_t i;
+
+	psb(g, 0, tsc_at(0));
+	put_mode64(g);
+	expect(g, "tr_strt", 0, first);
+	put_ip(g, ppt_tip_pge, first);
+	for (i = 0; i < nips; i++) {
+		uint64_t ip = ips[i] & ~IP_SIGNAL, next, fall;
+		int last = i + 1 == nips, n;
+		struct x86_insn insn;
+
+		next = last ? 0 : ips[i + 1] & ~IP_SIGNAL;
+		if (enc_offset(g) >= g->next_psb)
+			psb(g, ip, tsc_at(i));
+		mtc(g, tsc_at(i));
+		if (!last && (ips[i + 1] & IP_SIGNAL)) {
+			/* signal delivery before ip ran */
+			flush_tnt(g);
+			expect(g, "tr_end/async", ip, 0);
+			put_ip(g, ppt_fup, ip);
+			put_ip(g, ppt_tip_pgd, 0);
+			g->rs_n = 0;
+			put_mode64(g);
+			expect(g, "tr_strt", 0, next);
+			put_ip(g, ppt_tip_pge, next);
+			continue;
+		}
+		n = decode_at(ip, &insn);
+		if (n < 0)
+			bad_flow(ip, next, "cannot decode");
+		fall = ip + n;
+		/* rep movs/stos: one step per iteration, one instruction */
+		if (!last && next == ip && insn.cls == X86_CLASS_OTHER)
+			continue;
+		g->count++;
+		switch (insn.cls) {
+		case X86_CLASS_OTHER:
+		case X86_CLASS_PTWRITE:
+			if (!last && next != fall)
+				bad_flow(ip, next, "non-branch went elsewhere");
+			continue;
+		case X86_CLASS_COND_JUMP:
+			if (last)
+				bad_flow(ip, next, "ends in a jcc");
+			if (next == insn.target) {
+				expect(g, "jcc", ip, next);
+				add_tnt(g, 1);
+			} else if (next == fall) {
+				add_tnt(g, 0);
+			} else {
+				bad_flow(ip, next, "jcc went elsewhere");
+			}
+			continue;
+		case X86_CLASS_CALL:
+		case X86_CLASS_JUMP:
+		case X86_CLASS_RETURN:
+			if (last)
+				break;
+			if (insn.has_target && next != insn.target)
+				bad_flow(ip, next, "direct branch went elsewhere");
+			if (g->retcomp && insn.cls == X86_CLASS_CALL &&
+			    (!insn.has_target || insn.target != fall))
+				rs_push(g, fall);
+			expect(g, insn.cls == X86_CLASS_CALL ? "call" :
+			       insn.cls == X86_CLASS_JUMP ? "jmp" : "return",
+			       ip, next);
+			if (g->retcomp && insn.cls == X86_CLASS_RETURN &&
+			    rs_pop_if(g, next)) {
+				add_tnt(g, 1);
+			} else if (!insn.has_target) {
+				flush_tnt(g);
+				put_ip(g, ppt_tip, next);
+			}
+			continue;
+		default:
+			break;
+		}
+		/* a far transfer, or the end: tracing stops here */
+		if (!x86_class_is_far(insn.cls))
+			bad_flow(ip, next, "trace ends at a near branch");
+		flush_tnt(g);
+		expect(g, tr_end_name(&insn), ip, 0);
+		put_ip(g, ppt_tip_pgd, 0);
+		g->rs_n = 0;
+		if (last)
+			break;
+		put_mode64(g);
+		expect(g, "tr_strt", 0, next);
+		put_ip(g, ppt_tip_pge, next);
+	}
+	flush_tnt(g);
+}
+
+static void write_file(const char *base, const char *ext, const void *data,
+		       size_t len)
+{
+	char path[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s%s", base, ext);
+	fp = fopen(path, "w");
+	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp))
+		die(path);
+}
+
+static void write_image(const char *base)
+{
+	char path[4096];
+	uint64_t off = 0;
+	FILE *img, *map;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s.img", base);
+	img = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s.map", base);
+	map = fopen(path, "w");
+	if (!img || !map)
+		die(path);
+	for (i = 0; i < nsects; i++) {
+		if (fwrite(sects[i].bytes, 1, sects[i].size, img) !=
+		    sects[i].size)
+			die("write image");
+		fprintf(map, "%#" PRIx64 " %#" PRIx64 " %#" PRIx64 "\n",
+			sects[i].vaddr, sects[i].size, off);
+		off += sects[i].size;
+	}
+	if (fclose(img) || fclose(map))
+		die("close image");
+}
+
+/* Encodes the recorded flow into OUT.pt (or with return compression). */
+static void encode(const char *out, int retcomp)
+{
+	struct pt_config cfg;
+	struct gen g = { .retcomp = retcomp };
+	char path[4096];
+	uint64_t size;
+
+	g.cap = nips * 16 + (1 << 16);
+	g.buf = malloc(g.cap);
+	if (!g.buf)
+		die("malloc");
+	pt_config_init(&cfg);
+	cfg.begin = g.buf;
+	cfg.end = g.buf + g.cap;
+	g.enc = pt_alloc_encoder(&cfg);
+	if (!g.enc)
+		die("pt_alloc_encoder");
+	snprintf(path, sizeof(path), "%s.branches", out);
+	g.branches = fopen(path, "w");
+	if (!g.branches)
+		die(path);
+	snprintf(path, sizeof(path), "%s.times", out);
+	g.times = fopen(path, "w");
+	if (!g.times)
+		die(path);
+	generate(&g);
+	if (g.untimed)
+		bad_flow(0, 0, "events without a packet at the end");
+	if (fclose(g.branches) || fclose(g.times))
+		die(path);
+	size = enc_offset(&g);
+	write_file(out, ".pt", g.buf, size);
+	write_image(out);
+	printf("gt-record: %s: %zu instructions, %lu events, %" PRIu64
+	       " bytes of trace (%s), %zu sections\n", out, nips, g.nbranch,
+	       size, retcomp ? "compressed returns" : "returns as tip",
+	       nsects);
+	pt_free_encoder(g.enc);
+	free(g.buf);
+}
+
+int main(int argc, char **argv)
+{
+	char rc[4096];
+
+	if (argc < 4 || strcmp(argv[2], "--")) {
+		fprintf(stderr, "usage: gt-record OUT -- PROG [ARGS...]\n");
+		return 2;
+	}
+	record(argv + 3);
+	if (!nips || !nsects) {
+		fprintf(stderr, "gt-record: nothing recorded\n");
+		return 2;
+	}
+	encode(argv[1], 0);
+	snprintf(rc, sizeof(rc), "%s-rc", argv[1]);
+	encode(rc, 1);
+	return 0;
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# Ground truth for the Intel PT flow decoder without PT hardware: each
+# program of tests/gt/progs runs under single-stepping (gt-record), its real
+# flow is encoded as an Intel PT stream by libipt's encoder, and the stream
+# is decoded by auxrec's flow decoder (gt-flow) and by libipt's block
+# decoder (gt-ipt). Both must reproduce the recorded event list exactly,
+# with returns as TIPs (PROG) and with return compression (PROG-rc), and
+# auxrec's events must carry the times of the trace's synthetic clock
+# (TSC+TMA in PSB+, MTCs) exactly as recorded in OUT.times.
+# With PT_FLOW_F_INSN, the count of per-instruction events must be the
+# instructions recorded. Prints "ok/not ok flow-gt[-time|-insn|-libipt]-PROG[-rc]".
+cd "$(dirname "$0")/../.." || exit 1
+. tests/gt/build-tools.sh
+if [ "$GT_SKIP" = build ]; then
+	echo "not ok flow-gt: cannot build the ground-truth tools"
+	exit 1
+elif [ -n "$GT_SKIP" ]; then
+	echo "skip flow-gt: $GT_SKIP"
+	exit 77
+fi
+out=$GT_BIN/out
+mkdir -p "$out"
+
+# name and gcc flags: static non-PIE, and dynamic PIE calling into libc
+progs="loops:-static -no-pie
+recursion:-static -no-pie
+indirect:-static -no-pie
+signal:
+qsort:"
+rc=0
+while IFS=: read -r name flags; do
+	base=$out/$name
+	if ! gcc -O1 $flags -o "$base.bin" "tests/gt/progs/$name.c"; then
+		echo "not ok flow-gt-$name: cannot compile"; rc=1; continue
+	fi
+	if ! "$GT_BIN/gt-record" "$base" -- "$base.bin" > "$base.rec" 2>&1; then
+		if grep -q "PTRACE\|Operation not permitted" "$base.rec"; then
+			echo "skip flow-gt-$name: ptrace not allowed"
+		else
+			echo "not ok flow-gt-$name: gt-record: $(tail -1 "$base.rec")"
+			rc=1
+		fi
+		continue
+	fi
+	cat "$base.rec"
+	for v in "" -rc; do
+		b=$base$v
+		n=$(wc -l < "$b.branches")
+		"$GT_BIN/gt-flow" "$b" > "$b.flow" 2> "$b.flow.err"
+		if cmp -s "$b.branches" "$b.flow"; then
+			echo "ok flow-gt-$name$v ($n events)"
+		else
+			echo "not ok flow-gt-$name$v: auxrec's decoder differs from the recorded flow"
+			diff "$b.branches" "$b.flow" | head -10
+			rc=1
+		fi
+		"$GT_BIN/gt-flow" -t "$b" > "$b.flowtimes" 2>> "$b.flow.err"
+		if cmp -s "$b.times" "$b.flowtimes"; then
+			echo "ok flow-gt-time-$name$v ($(sort -u "$b.times" | wc -l) distinct times)"
+		else
+			echo "not ok flow-gt-time-$name$v: event times (TSC/TMA/MTC) differ"
+			diff "$b.times" "$b.flowtimes" | head -6
+			rc=1
+		fi
+		want=$(awk '{n += $4} END {print n}' "$b.branches")
+		got=$("$GT_BIN/gt-flow" -i "$b" 2>> "$b.flow.err")
+		if [ "$got" = "$want" ]; then
+			echo "ok flow-gt-insn-$name$v ($got instruction events)"
+		else
+			echo "not ok flow-gt-insn-$name$v: $got instruction events, want $want"
+			rc=1
+		fi
+		"$GT_BIN/gt-ipt" "$b" > "$b.ipt" 2> "$b.ipt.err"
+		if cmp -s "$b.branches" "$b.ipt"; then
+			echo "ok flow-gt-libipt-$name$v ($n events)"
+		else
+			echo "not ok flow-gt-libipt-$name$v: libipt's block decoder differs"
+			diff "$b.branches" "$b.ipt" | head -10
+			rc=1
+		fi
+	done
+done <<< "$progs"
+exit $rc

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_pt_flow.c - the Intel PT flow decoder (decoders/intel_pt/pt_flow.h)
+ * on hand-assembled packet streams over a small hand-assembled program:
+ * TNT and TIP binding, direct calls, compressed and plain returns, async
+ * FUP+TIP, OVF+FUP, enable/disable, errors with resync at the next PSB,
+ * unmapped code, per-instruction events, TSC/TMA/MTC time, truncation
+ * and corruption.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "decoders/intel_pt/pt_flow.h"
+#include "decoders/intel_pt/pt_packet.h"
+
+/*
+ * 0x1000: xor eax,eax      31 c0
+ * 0x1002: inc eax          ff c0
+ * 0x1004: cmp eax,3        83 f8 03
+ * 0x1007: jne 0x1002       75 f9
+ * 0x1009: call 0x1013      e8 05 00 00 00
+ * 0x100e: jmp rbx          ff e3
+ * 0x1010: nop x3           90 90 90
+ * 0x1013: nop              90
+ * 0x1014: ret              c3
+ * 0x2000: syscall          0f 05
+ * 0x2002: jmp 0x2002       eb fe
+ */
+static const uint8_t code1[] = {
+	0x31, 0xc0, 0xff, 0xc0, 0x83, 0xf8, 0x03, 0x75, 0xf9,
+	0xe8, 0x05, 0x00, 0x00, 0x00, 0xff, 0xe3, 0x90, 0x90, 0x90,
+	0x90, 0xc3,
+};
+static const uint8_t code2[] = { 0x0f, 0x05, 0xeb, 0xfe };
+
+static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
+{
+	const uint8_t *src = NULL;
+	size_t n = 0;
+
+	(void)ctx;
+	if (ip >= 0x1000 && ip < 0x1000 + sizeof(code1)) {
+		src = code1 + (ip - 0x1000);
+		n = sizeof(code1) - (ip - 0x1000);
+	} else if (ip >= 0x2000 && ip < 0x2000 + sizeof(code2)) {
+		src = code2 + (ip - 0x2000);
+		n = sizeof(code2) - (ip - 0x2000);
+	}
+	if (n > len)
+		n = len;
+	if (n)
+		memcpy(buf, src, n);
+	return (int)n;
+}
+
+/* Packet writer */
+struct stream {
+	uint8_t b[512];
+	size_t n;
+};
+
+static void put(struct stream *s, const uint8_t *p, size_t n)
+{
+	assert_true(s->n + n <= sizeof(s->b));
+	memcpy(s->b + s->n, p, n);
+	s->n += n;
+}
+
+static void psb(struct stream *s)
+{
+	static const uint8_t p[16] = {
+		0x02, 0x82, 0x02, 0x82, 0x02, 0x82, 0x02, 0x82,
+		0x02, 0x82, 0x02, 0x82, 0x02, 0x82, 0x02, 0x82 };
+
+	put(s, p, sizeof(p));
+}
+
+static void psbend(struct stream *s)
+{
+	put(s, (const uint8_t[]){ 0x02, 0x23 }, 2);
+}
+
+static void ovf(struct stream *s)
+{
+	put(s, (const uint8_t[]){ 0x02, 0xf3 }, 2);
+}
+
+static void mode64(struct stream *s)
+{
+	put(s, (const uint8_t[]){ 0x99, 0x01 }, 2);
+}
+
+/* tip 0x0d, tip.pge 0x11, tip.pgd 0x01, fup 0x1d; ip 0: suppressed */
+static void ipp(struct stream *s, uint8_t opc, uint64_t ip)
+{
+	uint8_t p[7];
+	int i;
+
+	if (!ip) {
+		put(s, &opc, 1);
+		return;
+	}
+	p[0] = opc | 3 << 5;	/* sign-extended 48 bits */
+	for (i = 0; i < 6; i++)
+		p[1 + i] = (uint8_t)(ip >> (8 * i));
+	put(s, p, 7);
+}
+
+/* TNT-8 from a string of 'T'/'N', oldest first */
+static void tnt(struct stream *s, const char *bits)
+{
+	unsigned int n = (unsigned int)strlen(bits), i, v = 1;
+	uint8_t b;
+
+	for (i = 0; i < n; i++)
+		v = v << 1 | (bits[i] == 'T');
+	b = (uint8_t)(v << 1);
+	put(s, &b, 1);
+}
+
+static void tsc(struct stream *s, uint64_t v)
+{
+	uint8_t p[8] = { 0x19 };
+	int i;
+
+	for (i = 0; i < 7; i++)
+		p[1 + i] = (uint8_t)(v >> (8 * i));
+	put(s, p, 8);
+}
+
+static void tma(struct stream *s, uint16_t ctc, uint16_t fc)
+{
+	uint8_t p[7] = { 0x02, 0x73, (uint8_t)ctc, (uint8_t)(ctc >> 8), 0,
+			 (uint8_t)fc, (uint8_t)(fc >> 8) };
+
+	put(s, p, 7);
+}
+
+static void mtc(struct stream *s, uint8_t ctc)
+{
+	put(s, (const uint8_t[]){ 0x59, ctc }, 2);
+}
+
+static void start(struct stream *s, uint64_t ip)
+{
+	psb(s);
+	mode64(s);
+	psbend(s);
+	ipp(s, 0x11, ip);
+}
+
+/* Event recorder */
+struct rec {
+	char lines[64][96];
+	char last[96];
+	uint64_t tsc[64];
+	unsigned int n;
+	unsigned long insns;
+	int stop_after;
+};
+
+static int on_event(void *ctx, const struct pt_flow_event *ev)
+{
+	struct rec *r = ctx;
+	const char *name = ev->type == PT_FLOW_EV_BRANCH ?
+		pt_flow_kind_name(ev->kind) : pt_flow_event_name(ev->type);
+
+	if (ev->type == PT_FLOW_EV_INSN) {
+		r->insns++;
+		return 0;
+	}
+	if (r->n < 64)
+		r->tsc[r->n] = ev->tsc;
+	if (r->n < 64) {
+		if (ev->type == PT_FLOW_EV_ERROR)
+			snprintf(r->lines[r->n], sizeof(r->lines[0]),
+				 "error %d @%llu", ev->err,
+				 (unsigned long long)ev->offset);
+		else
+			snprintf(r->lines[r->n], sizeof(r->lines[0]),
+				 "%s%s%s %llx %llx %llu", name,
+				 ev->kind && ev->type != PT_FLOW_EV_BRANCH ?
+				 "/" : "",
+				 ev->kind && ev->type != PT_FLOW_EV_BRANCH ?
+				 pt_flow_kind_name(ev->kind) : "",
+				 (unsigned long long)ev->from,
+				 (unsigned long long)ev->to,
+				 (unsigned long long)ev->insn_count);
+	}
+	if (ev->type == PT_FLOW_EV_ERROR)
+		snprintf(r->last, sizeof(r->last), "error %d @%llu", ev->err,
+			 (unsigned long long)ev->offset);
+	r->n++;
+	return r->stop_after && r->n >= (unsigned int)r->stop_after ? 42 : 0;
+}
+
+static int run(const struct stream *s, struct rec *r, unsigned int flags)
+{
+	struct pt_flow_config cfg = {
+		.image = { .read = read_code },
+		.event = on_event,
+		.event_ctx = r,
+		.flags = flags,
+		.mtc_freq = 3,
+		.tsc_ctc_num = 128,	/* 64 tsc ticks per ctc tick */
+		.tsc_ctc_den = 2,
+	};
+	struct pt_flow *f = pt_flow_new(&cfg);
+	int ret;
+
+	assert_non_null(f);
+	ret = pt_flow_decode(f, s->b, s->n);
+	pt_flow_free(f);
+	return ret;
+}
+
+static void expect(const struct rec *r, const char *const *want)
+{
+	unsigned int i;
+
+	for (i = 0; want[i]; i++) {
+		if (i >= r->n)
+			fail_msg("event %u missing: want '%s'", i, want[i]);
+		if (strcmp(r->lines[i], want[i]))
+			fail_msg("event %u: '%s', want '%s'", i, r->lines[i],
+				 want[i]);
+	}
+	if (r->n != i)
+		fail_msg("%u events, want %u (extra: '%s')", r->n, i,
+			 r->lines[i]);
+}
+
+static const char *const basic_events[] = {
+	"tr_strt 0 1000 0",
+	"jcc 1007 1002 4",
+	"jcc 1007 1002 3",
+	"call 1009 1013 4",
+	"return 1014 100e 2",
+	"jmp 100e 2000 1",
+	"tr_end/syscall 2000 0 1",
+	NULL
+};
+
+/* the loop with tnt, a direct call, ret by tip, jmp by tip, syscall */
+static void test_basic(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1000);
+	tnt(&s, "TTN");
+	ipp(&s, 0x0d, 0x100e);
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, basic_events);
+}
+
+/* the same with the ret compressed into the tnt packet */
+static void test_retcomp(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1000);
+	tnt(&s, "TTNT");
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, basic_events);
+}
+
+/* a compressed ret with nothing on the call stack is an error */
+static void test_bad_retcomp(void **state)
+{
+	static const char *const want[] = {
+		"tr_strt 0 1013 0",
+		"error 104 @27",
+		NULL
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1013);
+	tnt(&s, "T");
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, want);
+}
+
+/* an interrupt: fup at 0x1004 and tip; then fup and tip.pgd */
+static void test_async(void **state)
+{
+	static const char *const want[] = {
+		"tr_strt 0 1000 0",
+		"async 1004 1013 2",
+		"tr_end/async 1014 0 1",
+		NULL
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1000);
+	ipp(&s, 0x1d, 0x1004);
+	ipp(&s, 0x0d, 0x1013);
+	ipp(&s, 0x1d, 0x1014);
+	ipp(&s, 0x01, 0);
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, want);
+}
+
+/* a TIP where the jne needs a TNT bit: error, then resync at a PSB */
+static void test_error_resync(void **state)
+{
+	static const char *const want[] = {
+		"tr_strt 0 1000 0",
+		"error 102 @27",
+		"sync 0 1009 0",
+		"call 1009 1013 1",
+		"return 1014 100e 2",
+		NULL
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1000);
+	ipp(&s, 0x0d, 0x1234);	/* at offset 27 */
+	tnt(&s, "T");		/* skipped */
+	psb(&s);
+	mode64(&s);
+	ipp(&s, 0x1d, 0x1009);
+	psbend(&s);
+	ipp(&s, 0x0d, 0x100e);
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, want);
+}
+
+/* overflow: tracing resumes at the fup's ip */
+static void test_overflow(void **state)
+{
+	static const char *const want[] = {
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",
+		"overflow 0 0 0",
+		"sync 0 1004 0",
+		"jcc 1007 1002 2",
+		NULL
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1000);
+	tnt(&s, "T");
+	ovf(&s);
+	ipp(&s, 0x1d, 0x1004);
+	tnt(&s, "T");
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, want);
+}
+
+/* a jmp-to-self needs no trace: the walk gives up instead of hanging */
+static void test_endless_loop(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x2002);
+	tnt(&s, "T");
+	assert_int_equal(run(&s, &r, 0), 0);
+	assert_string_equal(r.last, "error 107 @27");
+}
+
+/* event times from tsc, tma and mtc, including an mtc wrap-around */
+static void test_time(void **state)
+{
+	static const uint64_t want[] = {
+		1000000,		/* tsc */
+		999995 + 4 * 64,	/* tma ctc 0x234, mtc 0x47: 0x238 */
+		999995 + 0x5c4 * 64,	/* mtc 0xff: 0x7f8 */
+		999995 + 0x5d4 * 64,	/* mtc 0x01 wraps: 0x808 */
+		999995 + 0x5d4 * 64,
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+	unsigned int i;
+
+	psb(&s);
+	mode64(&s);
+	tsc(&s, 1000000);
+	tma(&s, 0x1234, 5);
+	psbend(&s);
+	ipp(&s, 0x11, 0x1000);
+	mtc(&s, 0x47);
+	tnt(&s, "T");
+	mtc(&s, 0xff);
+	tnt(&s, "T");
+	mtc(&s, 0x01);
+	tnt(&s, "N");
+	ipp(&s, 0x0d, 0x100e);
+	assert_int_equal(run(&s, &r, 0), 0);
+	assert_int_equal(r.n, 5);
+	assert_string_equal(r.lines[3], "call 1009 1013 4");
+	for (i = 0; i < 5; i++)
+		if (r.tsc[i] != want[i])
+			fail_msg("event %u: tsc %llu, want %llu", i,
+				 (unsigned long long)r.tsc[i],
+				 (unsigned long long)want[i]);
+}
+
+/* code that is not in the image */
+static void test_nomap(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x9000);
+	tnt(&s, "T");
+	assert_int_equal(run(&s, &r, 0), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.lines[1], "error 100 @27");
+}
+
+/* per-instruction events, and stopping from the callback */
+static void test_insn_and_stop(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	start(&s, 0x1000);
+	tnt(&s, "TTN");
+	ipp(&s, 0x0d, 0x100e);
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	assert_int_equal(run(&s, &r, PT_FLOW_F_INSN), 0);
+	expect(&r, basic_events);
+	assert_int_equal(r.insns, 4 + 3 + 4 + 2 + 1 + 1);
+
+	memset(&r, 0, sizeof(r));
+	r.stop_after = 2;
+	assert_int_equal(run(&s, &r, 0), 42);
+	assert_int_equal(r.n, 2);
+}
+
+/* cut or corrupted streams: error events, never a crash or a hang */
+static void test_truncated_and_corrupt(void **state)
+{
+	struct stream s = { .n = 0 }, t;
+	struct rec r;
+	size_t cut, i;
+	unsigned int seed = 1;
+
+	start(&s, 0x1000);
+	tnt(&s, "TTN");
+	ipp(&s, 0x0d, 0x100e);
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	for (cut = 0; cut < s.n; cut++) {
+		t = s;
+		t.n = cut;
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(run(&t, &r, 0), 0);
+		assert_true(r.n <= 7);
+	}
+	/* cut inside the tip after the psb+: a need-more error */
+	t = s;
+	t.n = 24;
+	memset(&r, 0, sizeof(r));
+	run(&t, &r, 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.lines[0], "error -7 @20");
+	for (i = 0; i < 2000; i++) {
+		t = s;
+		seed = seed * 1103515245 + 12345;
+		t.b[16 + (seed >> 8) % (s.n - 16)] ^= (uint8_t)(seed >> 20 | 1);
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(run(&t, &r, 0), 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_retcomp),
+		cmocka_unit_test(test_bad_retcomp),
+		cmocka_unit_test(test_async),
+		cmocka_unit_test(test_error_resync),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_endless_loop),
+		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_nomap),
+		cmocka_unit_test(test_insn_and_stop),
+		cmocka_unit_test(test_truncated_and_corrupt),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
