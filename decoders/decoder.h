@@ -64,6 +64,33 @@ struct dump_opts {
 	bool no_pad;		/* hide padding packets */
 };
 
+/* One decoded event, for script/report (see docs/json.md, "auxrec script"). */
+struct decode_event {
+	const char *type;	/* "branch", "trace_begin", "trace_end", "error", ... */
+	const char *kind;	/* branch kind: "call", "return", "jmp", "jcc", ...; or NULL */
+	uint64_t from, to;	/* 0: unknown or not applicable */
+	uint64_t insn_count;	/* instructions since the previous event */
+	uint64_t time;		/* perf clock ns; 0 when the trace has no time */
+	uint64_t aux_offset;	/* offset in the AUX stream of the packet behind it */
+	uint64_t payload;	/* ptwrite value, cr3, power hints */
+	const char *error;	/* error events: what went wrong */
+};
+
+struct decode_opts {
+	/* code of the traced process: up to len bytes at ip; returns the count */
+	int (*read_code)(void *ctx, uint64_t ip, uint8_t *buf, size_t len);
+	void *read_ctx;
+	/* each event in trace order; non-zero stops decoding */
+	int (*event)(void *ctx, const struct decode_event *ev);
+	void *event_ctx;
+	bool insns;				/* an event per instruction as well */
+	const struct perf_event_attr *attr;	/* the traced event */
+	const uint64_t *info_priv;		/* PERF_RECORD_AUXTRACE_INFO priv */
+	size_t nr_priv;
+	/* perf's TSC conversion (TIME_CONV); time_mult 0: none */
+	uint64_t time_shift, time_mult, time_zero;
+};
+
 struct decoder_ops {
 	int abi_version;		/* DECODER_ABI_VERSION */
 	const char *name;		/* PMU name in sysfs, e.g. "intel_pt" */
@@ -91,6 +118,15 @@ struct decoder_ops {
 	void *(*dump_begin)(const struct dump_opts *opts);
 	int (*dump_chunk)(void *state, const struct aux_chunk *chunk);
 	int (*dump_end)(void *state);
+
+	/*
+	 * Event decode (optional). decode_chunk decodes one contiguous piece
+	 * of a trace stream, reading code through opts->read_code; errors
+	 * become error events and the decoder resynchronizes.
+	 */
+	void *(*decode_begin)(const struct decode_opts *opts);
+	int (*decode_chunk)(void *state, const struct aux_chunk *chunk);
+	void (*decode_end)(void *state);
 };
 
 const struct decoder_ops *decoder_find_by_name(const char *pmu_name);

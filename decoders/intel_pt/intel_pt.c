@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * intel_pt.c - the intel_pt entry of the decoder registry: its
- * decoder_ops table, joining the record side (intel_pt_record.c) and the
- * packet dump (pt_dump.c).
+ * decoder_ops table, joining the record side (intel_pt_record.c), the
+ * packet dump (pt_dump.c) and the flow decode (intel_pt_decode.c).
  */
 #include "decoders/decoder.h"
+#include "intel_pt_decode.h"
 #include "intel_pt_record.h"
 #include "pt_dump.h"
 
@@ -18,4 +19,7 @@ const struct decoder_ops intel_pt_decoder = {
 	.dump_begin = pt_dump_begin,
 	.dump_chunk = pt_dump_chunk,
 	.dump_end = pt_dump_end,
+	.decode_begin = intel_pt_decode_begin,
+	.decode_chunk = intel_pt_decode_chunk,
+	.decode_end = intel_pt_decode_end,
 };

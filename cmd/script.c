@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * script.c - `auxrec script`: the decoded trace as events, one per line:
+ * branches with symbols (like perf script --itrace=b), optionally calls or
+ * returns only, instructions, ptwrite, power and error events; text for
+ * people or JSON Lines (docs/json.md, "auxrec script").
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "builtin.h"
+#include "json.h"
+#include "trace_decode.h"
+#include "util.h"
+
+struct script {
+	bool branches, calls, returns, insns, errors, ptwrite, power, tx;
+	struct json_writer jw;
+	uint64_t printed;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--symfs DIR] [--json]\n"
+		"\n"
+		"Decode the AUX trace of a recording and print its events: taken branches\n"
+		"with their symbols, trace starts and ends, and decode errors.\n"
+		"\n"
+		"  -i, --input FILE    the recording (default auxrec.data)\n"
+		"      --itrace=OPTS   what to print (default be):\n"
+		"                        b branches, c calls only, r returns only,\n"
+		"                        i every instruction, e errors, w ptwrite,\n"
+		"                        p power events, x transactions\n"
+		"      --symfs DIR     look for the traced binaries below DIR\n"
+		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
+		"  -h, --help          this help\n");
+}
+
+static int parse_itrace(struct script *sc, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case 'b': sc->branches = true; break;
+		case 'c': sc->calls = true; break;
+		case 'r': sc->returns = true; break;
+		case 'i': sc->insns = true; break;
+		case 'e': sc->errors = true; break;
+		case 'w': sc->ptwrite = true; break;
+		case 'p': sc->power = true; break;
+		case 'x': sc->tx = true; break;
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+static bool wanted(const struct script *sc, const struct decode_event *ev)
+{
+	const char *t = ev->type;
+
+	if (!strcmp(t, "branch")) {
+		if (sc->branches)
+			return true;
+		if (sc->calls && ev->kind && strstr(ev->kind, "call"))
+			return true;
+		return sc->returns && ev->kind && strstr(ev->kind, "return");
+	}
+	if (!strcmp(t, "trace_begin") || !strcmp(t, "trace_end"))
+		return sc->branches || sc->calls || sc->returns;
+	if (!strcmp(t, "insn"))
+		return sc->insns;
+	if (!strcmp(t, "error") || !strcmp(t, "overflow"))
+		return sc->errors;
+	if (!strcmp(t, "ptwrite"))
+		return sc->ptwrite;
+	if (!strcmp(t, "power"))
+		return sc->power;
+	if (!strcmp(t, "tsx"))
+		return sc->tx;
+	return false;
+}
+
+static void addr_json(struct json_writer *w, const char *key, uint64_t addr, const struct proc *p)
+{
+	char name[64], buf[256];
+	const char *dso, *sym;
+	uint64_t off;
+
+	jw_kv_hex(w, key, addr);
+	if (!addr)
+		return;
+	maps_symbolize(p ? &p->maps : NULL, addr, buf, sizeof(buf), &dso, &sym, &off);
+	snprintf(name, sizeof(name), "%s_sym", key);
+	jw_kv_string(w, name, sym);
+	if (sym) {
+		snprintf(name, sizeof(name), "%s_symoff", key);
+		jw_kv_u64(w, name, off);
+	}
+	snprintf(name, sizeof(name), "%s_dso", key);
+	jw_kv_string(w, name, dso);
+}
+
+static void print_json(struct script *sc, const struct trace_event *te)
+{
+	const struct decode_event *ev = te->ev;
+	struct json_writer *w = &sc->jw;
+
+	jw_object_start(w);
+	jw_kv_string(w, "type", ev->type);
+	if (ev->kind)
+		jw_kv_string(w, "kind", ev->kind);
+	if (ev->time)
+		jw_kv_u64(w, "time", ev->time);
+	jw_kv_s64(w, "pid", te->piece->pid);
+	jw_kv_s64(w, "tid", te->piece->tid);
+	jw_kv_s64(w, "cpu", te->piece->chunk.cpu);
+	if (te->proc && te->proc->comm[0])
+		jw_kv_string(w, "comm", te->proc->comm);
+	addr_json(w, "from", ev->from, te->proc);
+	addr_json(w, "to", ev->to, te->proc);
+	jw_kv_u64(w, "insn_count", ev->insn_count);
+	jw_kv_u64(w, "aux_offset", ev->aux_offset);
+	if (ev->error)
+		jw_kv_string(w, "error", ev->error);
+	if (!strcmp(ev->type, "ptwrite") || !strcmp(ev->type, "paging") || !strcmp(ev->type, "power"))
+		jw_kv_hex(w, "payload", ev->payload);
+	jw_object_end(w);
+	jw_end_line(w);
+}
+
+static void print_addr(uint64_t addr, const struct proc *p)
+{
+	char buf[256];
+	const char *dso, *sym;
+	uint64_t off;
+
+	maps_symbolize(p ? &p->maps : NULL, addr, buf, sizeof(buf), &dso, &sym, &off);
+	printf("%16" PRIx64 " %s (%s)", addr, buf, dso);
+}
+
+static void print_text(const struct trace_event *te)
+{
+	const struct decode_event *ev = te->ev;
+	const char *comm = te->proc && te->proc->comm[0] ? te->proc->comm : ":";
+	char kind[32];
+
+	printf("%16s %6d", comm, te->piece->tid);
+	if (te->piece->chunk.cpu >= 0)
+		printf(" [%03d]", te->piece->chunk.cpu);
+	if (ev->time)
+		printf(" %" PRIu64 ".%09" PRIu64 ":", ev->time / 1000000000, ev->time % 1000000000);
+	snprintf(kind, sizeof(kind), "%s", ev->kind && !strcmp(ev->type, "branch") ? ev->kind :
+		 !strcmp(ev->type, "trace_begin") ? "tr strt" : !strcmp(ev->type, "trace_end") ?
+		 "tr end" : ev->type);
+	printf(" %10s ", kind);
+	if (ev->error) {
+		printf(" error: %s at AUX offset %#" PRIx64, ev->error, ev->aux_offset);
+		if (ev->from)
+			printf(" ip %#" PRIx64, ev->from);
+		putchar('\n');
+		return;
+	}
+	print_addr(ev->from, te->proc);
+	printf(" => ");
+	print_addr(ev->to, te->proc);
+	if (!strcmp(ev->type, "ptwrite") || !strcmp(ev->type, "power"))
+		printf(" payload %#" PRIx64, ev->payload);
+	putchar('\n');
+}
+
+static int on_event(void *ctx, const struct trace_event *te)
+{
+	struct script *sc = ctx;
+
+	if (!wanted(sc, te->ev))
+		return 0;
+	if (json_output)
+		print_json(sc, te);
+	else
+		print_text(te);
+	sc->printed++;
+	return ferror(stdout) ? 1 : 0;
+}
+
+int cmd_script(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "input",  required_argument, NULL, 'i' },
+		{ "itrace", required_argument, NULL, 'I' },
+		{ "symfs",  required_argument, NULL, 'S' },
+		{ "json",   no_argument,       NULL, 'j' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct script sc = { 0 };
+	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &sc };
+	const char *itrace = "be";
+	int c;
+
+	while ((c = getopt_long(argc, argv, "i:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o.path = optarg; break;
+		case 'I': itrace = optarg; break;
+		case 'S': o.symfs = optarg; break;
+		case 'j': json_output = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cmd_usage_error(usage, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (parse_itrace(&sc, itrace))
+		return cmd_usage_error(usage, "bad --itrace '%s' (letters from bcriewpx)", itrace);
+	o.insns = sc.insns;
+	jw_init(&sc.jw, stdout, false);
+	return trace_decode(&o);
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * intel_pt_decode.c - Intel PT's decode operations: runs the flow decoder
+ * (pt_flow.c) over a chunk, with the timing settings of the recording
+ * (MTC period from the attr, TSC/CTC ratio from AUXTRACE_INFO), and turns
+ * its events into the generic decode events with perf-clock times.
+ */
+#include <stdlib.h>
+#include "decoders/decoder.h"
+#include "intel_pt_decode.h"
+#include "intel_pt_record.h"
+#include "pt_flow.h"
+
+struct pt_decode {
+	struct decode_opts opts;
+	struct pt_flow *flow;
+	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
+};
+
+static uint64_t tsc_to_perf_time(const struct decode_opts *o, uint64_t tsc)
+{
+	uint64_t quot, rem;
+
+	if (!o->time_mult || !tsc)
+		return 0;
+	quot = tsc >> o->time_shift;
+	rem = tsc & ((1ULL << o->time_shift) - 1);
+	return o->time_zero + quot * o->time_mult + ((rem * o->time_mult) >> o->time_shift);
+}
+
+/* the names of docs/json.md: snake_case words */
+static const char *event_type_name(unsigned int type)
+{
+	switch (type) {
+	case PT_FLOW_EV_TRACE_BEGIN: return "trace_begin";
+	case PT_FLOW_EV_TRACE_END: return "trace_end";
+	default: return pt_flow_event_name(type);
+	}
+}
+
+static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
+{
+	struct pt_decode *d = ctx;
+	struct decode_event ev = {
+		.type = event_type_name(fe->type),
+		.kind = fe->kind ? pt_flow_kind_name(fe->kind) : NULL,
+		.from = fe->from,
+		.to = fe->to,
+		.insn_count = fe->insn_count,
+		.time = tsc_to_perf_time(&d->opts, fe->tsc),
+		.aux_offset = d->chunk_offset + fe->offset,
+		.payload = fe->payload,
+		.error = fe->type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL,
+	};
+
+	return d->opts.event(d->opts.event_ctx, &ev);
+}
+
+static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
+{
+	struct pt_decode *d = ctx;
+
+	return d->opts.read_code(d->opts.read_ctx, ip, buf, len);
+}
+
+void *intel_pt_decode_begin(const struct decode_opts *opts)
+{
+	struct pt_decode *d = calloc(1, sizeof(*d));
+	struct pt_flow_config cfg = { 0 };
+
+	if (!d)
+		return NULL;
+	d->opts = *opts;
+	cfg.image.read = read_code;
+	cfg.image.ctx = d;
+	cfg.event = on_flow_event;
+	cfg.event_ctx = d;
+	cfg.flags = opts->insns ? PT_FLOW_F_INSN : 0;
+	if (opts->attr)
+		cfg.mtc_freq = (opts->attr->config >> 14) & 0xf;	/* mtc_period */
+	if (opts->nr_priv > INTEL_PT_TSC_CTC_D) {
+		cfg.tsc_ctc_num = opts->info_priv[INTEL_PT_TSC_CTC_N];
+		cfg.tsc_ctc_den = opts->info_priv[INTEL_PT_TSC_CTC_D];
+	}
+	d->flow = pt_flow_new(&cfg);
+	if (!d->flow) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
+{
+	struct pt_decode *d = state;
+
+	d->chunk_offset = chunk->aux_offset;
+	return pt_flow_decode(d->flow, chunk->data, chunk->size);
+}
+
+void intel_pt_decode_end(void *state)
+{
+	struct pt_decode *d = state;
+
+	if (!d)
+		return;
+	pt_flow_free(d->flow);
+	free(d);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * intel_pt_decode.h - Intel PT's decode operations (decoder_ops).
+ */
+#ifndef AUXREC_INTEL_PT_DECODE_H
+#define AUXREC_INTEL_PT_DECODE_H
+
+struct decode_opts;
+struct aux_chunk;
+
+void *intel_pt_decode_begin(const struct decode_opts *opts);
+int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk);
+void intel_pt_decode_end(void *state);
+
+#endif

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * session.c - a recording read for decoding (see session.h): sideband
+ * state, the decoder lookup, and AUX chunks joined into pieces per buffer
+ * and process.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "aux_join.h"
+#include "session.h"
+
+#define MAX_PIECE (256ULL << 20)	/* bytes buffered per buffer before decoding */
+
+struct piece_buf {
+	bool used;
+	uint32_t idx;
+	uint8_t *data;
+	size_t size, cap;
+	struct session_piece p;
+	uint64_t end;			/* AUX offset after the last byte */
+};
+
+struct session_state {
+	struct aux_join join;
+	struct piece_buf *bufs;
+	size_t nr_bufs;
+};
+
+struct proc *session_proc(struct session *s, int pid, bool create)
+{
+	for (size_t i = 0; i < s->nr_procs; i++)
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	if (!create)
+		return NULL;
+	if (s->nr_procs == s->cap_procs) {
+		size_t cap = s->cap_procs ? s->cap_procs * 2 : 64;
+		struct proc *nv = realloc(s->procs, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		s->procs = nv;
+		s->cap_procs = cap;
+	}
+	memset(&s->procs[s->nr_procs], 0, sizeof(s->procs[0]));
+	s->procs[s->nr_procs].pid = pid;
+	return &s->procs[s->nr_procs++];
+}
+
+static const char *pmu_name_of_type(struct session *s, uint32_t type)
+{
+	const struct pd_features *f = pd_reader_features(s->r);
+
+	for (uint32_t i = 0; f && i < f->nr_pmus; i++)
+		if (f->pmus[i].type == type)
+			return f->pmus[i].name;
+	return NULL;
+}
+
+int session_open(struct session **out, const char *path, const char *symfs, char *err,
+		 size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->path = path;
+	s->symfs = symfs;
+	s->priv_state = calloc(1, sizeof(struct session_state));
+	s->dsos = dso_cache_new();
+	if (!s->priv_state || !s->dsos) {
+		session_close(s);
+		return -ENOMEM;
+	}
+	ret = pd_reader_open(path, &s->r, err, errlen);
+	if (ret) {
+		session_close(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	struct session_state *st;
+
+	if (!s)
+		return;
+	st = s->priv_state;
+	if (st) {
+		for (size_t i = 0; i < st->nr_bufs; i++)
+			free(st->bufs[i].data);
+		free(st->bufs);
+		free(st);
+	}
+	for (size_t i = 0; i < s->nr_procs; i++)
+		maps_free(&s->procs[i].maps);
+	free(s->procs);
+	dso_cache_free(s->dsos);
+	if (s->r)
+		pd_reader_close(s->r);
+	free(s);
+}
+
+/* The AUX event: the attr whose PMU has the recording's decoder. */
+static void find_decoder(struct session *s)
+{
+	if (s->auxtrace_type)
+		s->dec = decoder_find_by_type(s->auxtrace_type);
+	for (size_t i = 0; i < pd_reader_nr_attrs(s->r); i++) {
+		const struct pd_attr *a = pd_reader_attr(s->r, i);
+		const char *pmu = pmu_name_of_type(s, a->attr.type);
+		const struct decoder_ops *d = pmu ? decoder_find_by_name(pmu) : NULL;
+
+		if (d && (!s->dec || d == s->dec)) {
+			s->dec = d;
+			s->aux_attr = &a->attr;
+			break;
+		}
+	}
+	if (!s->aux_attr && pd_reader_nr_attrs(s->r))
+		s->aux_attr = &pd_reader_attr(s->r, 0)->attr;
+}
+
+static void on_mmap(struct session *s, int pid, uint64_t start, uint64_t len, uint64_t pgoff,
+		    const char *name)
+{
+	struct proc *p = session_proc(s, pid, true);
+	char path[4096];
+	struct dso *d;
+
+	if (!p || !*name)
+		return;
+	if (s->symfs && name[0] == '/')
+		snprintf(path, sizeof(path), "%s%s", s->symfs, name);
+	else
+		snprintf(path, sizeof(path), "%s", name);
+	d = dso_get(s->dsos, path);
+	maps_insert(&p->maps, start, len, pgoff, d);
+}
+
+/* A forked process starts with its parent's mappings. */
+static void on_fork(struct session *s, int pid, int ppid)
+{
+	struct proc *parent, *child;
+
+	if (pid == ppid)
+		return;	/* a new thread */
+	parent = session_proc(s, ppid, false);
+	child = session_proc(s, pid, true);
+	parent = session_proc(s, ppid, false);	/* the array may have moved */
+	if (!parent || !child || child->maps.nr)
+		return;
+	child->maps.v = malloc(parent->maps.nr * sizeof(struct map) + 1);
+	if (!child->maps.v)
+		return;
+	memcpy(child->maps.v, parent->maps.v, parent->maps.nr * sizeof(struct map));
+	child->maps.nr = child->maps.cap = parent->maps.nr;
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+}
+
+static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)
+{
+	int ret;
+
+	if (!b->used || !b->size)
+		return 0;
+	b->p.chunk.data = b->data;
+	b->p.chunk.size = b->size;
+	b->p.proc = b->p.pid >= 0 ? session_proc(s, b->p.pid, false) : NULL;
+	s->pieces++;
+	ret = fn(ctx, s, &b->p);
+	b->used = false;
+	b->size = 0;
+	return ret;
+}
+
+static struct piece_buf *piece_buf_of(struct session *s, uint32_t idx)
+{
+	struct session_state *st = s->priv_state;
+	struct piece_buf *nv;
+
+	for (size_t i = 0; i < st->nr_bufs; i++)
+		if (st->bufs[i].idx == idx)
+			return &st->bufs[i];
+	nv = realloc(st->bufs, (st->nr_bufs + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	st->bufs = nv;
+	memset(&nv[st->nr_bufs], 0, sizeof(*nv));
+	nv[st->nr_bufs].idx = idx;
+	return &nv[st->nr_bufs++];
+}
+
+static int on_auxtrace(struct session *s, const struct pd_record *rec, session_piece_fn fn,
+		       void *ctx)
+{
+	struct session_state *st = s->priv_state;
+	const struct perf_rec_auxtrace *t = (const void *)rec->hdr;
+	struct aux_join_rec owner;
+	uint64_t flags = aux_join_take(&st->join, t->offset, t->size, t->cpu, t->tid, &owner);
+	struct piece_buf *b = piece_buf_of(s, t->idx);
+	int pid = owner.pid >= 0 ? (int)owner.pid : -1;
+	uint64_t size = rec->payload_size < t->size ? rec->payload_size : t->size;
+	int ret;
+
+	if (!b)
+		return -ENOMEM;
+	if (pid < 0 && (int32_t)t->tid >= 0)
+		pid = -1;	/* per-thread chunk of unknown process */
+	s->aux_bytes += size;
+	/*
+	 * perf (and auxrec) pad a chunk to 8 bytes and count the padding in
+	 * its size: a chunk that starts up to 7 bytes before the end of the
+	 * previous one continues it, and those bytes were padding.
+	 */
+	if (b->used && t->offset < b->end && b->end - t->offset < 8 &&
+	    b->end - t->offset <= b->size && b->p.pid == pid) {
+		b->size -= b->end - t->offset;
+		b->end = t->offset;
+	}
+	if (b->used && (b->end != t->offset || b->p.pid != pid || b->size + size > MAX_PIECE)) {
+		ret = flush_piece(s, b, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	if (!b->used) {
+		b->used = true;
+		b->size = 0;
+		b->p = (struct session_piece){
+			.chunk = {
+				.aux_offset = t->offset, .file_offset = rec->payload_offset,
+				.cpu = (int32_t)t->cpu, .tid = (int32_t)t->tid, .idx = t->idx,
+			},
+			.pid = pid,
+			.tid = owner.tid >= 0 ? (int)owner.tid : (int32_t)t->tid,
+			.time = owner.time,
+		};
+	}
+	if (b->size + size > b->cap) {
+		size_t cap = (b->size + size) * 2;
+		uint8_t *nd = realloc(b->data, cap);
+
+		if (!nd)
+			return -ENOMEM;
+		b->data = nd;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->size, rec->payload, size);
+	b->size += size;
+	b->end = t->offset + size;
+	b->p.chunk.flags |= flags;
+	b->p.nr_chunks++;
+	return 0;
+}
+
+static void on_aux(struct session *s, const struct pd_record *rec)
+{
+	struct session_state *st = s->priv_state;
+	const struct perf_rec_aux *a = (const void *)rec->hdr;
+	struct pd_sample_id sid;
+	bool have = !pd_reader_sample_id(s->r, rec->hdr, &sid);
+	struct aux_join_rec j = {
+		.offset = a->aux_offset, .size = a->aux_size, .flags = a->flags,
+		.cpu = have && (sid.sample_type & PERF_SAMPLE_CPU) ? (int64_t)sid.cpu : -1,
+		.tid = have && (sid.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)sid.tid : -1,
+		.pid = have && (sid.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)sid.pid : -1,
+		.time = have && (sid.sample_type & PERF_SAMPLE_TIME) ? sid.time : 0,
+	};
+
+	aux_join_add(&st->join, &j);
+}
+
+static void on_time_conv(struct session *s, const struct pd_record *rec)
+{
+	const struct perf_rec_time_conv *tc = (const void *)rec->hdr;
+
+	if (rec->hdr->size < offsetof(struct perf_rec_time_conv, time_cycles))
+		return;
+	s->time_shift = tc->time_shift;
+	s->time_mult = tc->time_mult;
+	s->time_zero = tc->time_zero;
+}
+
+static void on_auxtrace_info(struct session *s, const struct pd_record *rec)
+{
+	const struct perf_rec_auxtrace_info *ai = (const void *)rec->hdr;
+	size_t n = (rec->hdr->size - sizeof(*ai)) / 8;
+
+	if (rec->hdr->size < sizeof(*ai))
+		return;
+	s->auxtrace_type = ai->type;
+	s->nr_priv = n < 64 ? n : 64;
+	memcpy(s->priv, ai->priv, s->nr_priv * 8);
+}
+
+int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct session_state *st = s->priv_state;
+	struct pd_record rec;
+	bool looked_up = false;
+	int ret;
+
+	while ((ret = pd_reader_next(s->r, &rec)) == 1) {
+		const struct perf_event_header *h = rec.hdr;
+
+		switch (h->type) {
+		case PERF_RECORD_MMAP2:
+			if (h->size >= sizeof(struct perf_rec_mmap2) + 1) {
+				const struct perf_rec_mmap2 *m = (const void *)h;
+
+				on_mmap(s, m->pid, m->start, m->len, m->pgoff,
+					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
+					m->filename : "");
+			}
+			break;
+		case PERF_RECORD_MMAP:
+			if (h->size >= sizeof(struct perf_rec_mmap) + 1) {
+				const struct perf_rec_mmap *m = (const void *)h;
+
+				on_mmap(s, m->pid, m->start, m->len, m->pgoff,
+					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
+					m->filename : "");
+			}
+			break;
+		case PERF_RECORD_COMM:
+			if (h->size >= sizeof(struct perf_rec_comm) + 1) {
+				const struct perf_rec_comm *c = (const void *)h;
+				struct proc *p = session_proc(s, c->pid, true);
+
+				if (p && c->pid == c->tid)
+					snprintf(p->comm, sizeof(p->comm), "%.*s",
+						 (int)(h->size - sizeof(*c)), c->comm);
+			}
+			break;
+		case PERF_RECORD_FORK:
+			if (h->size >= sizeof(struct perf_rec_fork)) {
+				const struct perf_rec_fork *f = (const void *)h;
+
+				on_fork(s, f->pid, f->ppid);
+			}
+			break;
+		case PERF_RECORD_AUX:
+			if (h->size >= sizeof(struct perf_rec_aux))
+				on_aux(s, &rec);
+			break;
+		case PERF_RECORD_TIME_CONV:
+			on_time_conv(s, &rec);
+			break;
+		case PERF_RECORD_AUXTRACE_INFO:
+			on_auxtrace_info(s, &rec);
+			break;
+		case PERF_RECORD_AUXTRACE:
+			if (!looked_up) {
+				find_decoder(s);
+				looked_up = true;
+			}
+			ret = on_auxtrace(s, &rec, fn, ctx);
+			if (ret)
+				return ret;
+			break;
+		}
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "%s", pd_reader_error(s->r));
+	for (size_t i = 0; i < st->nr_bufs; i++) {
+		int r2 = flush_piece(s, &st->bufs[i], fn, ctx);
+
+		if (r2)
+			return r2;
+	}
+	return ret < 0 ? ret : 0;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * session.h - reading a recording for decoding: sideband state (process
+ * address maps from MMAP/MMAP2/FORK, thread names from COMM), the decoder
+ * of the recording's AUXTRACE_INFO, and its AUX chunks joined into
+ * contiguous pieces of one buffer and one process, each handed over with
+ * the process it belongs to.
+ *
+ * A piece is the run of consecutive chunks of one buffer (idx) that
+ * continue each other (offset == previous end) and belong to the same
+ * process (the sample id of their PERF_RECORD_AUX). The sideband state is
+ * the one in effect at the piece's last chunk in file order.
+ */
+#ifndef AUXREC_SESSION_H
+#define AUXREC_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "decoders/decoder.h"
+#include "perf_data.h"
+#include "symbols.h"
+
+struct proc {
+	int pid;
+	char comm[16];
+	struct maps maps;
+};
+
+struct session_piece {
+	struct aux_chunk chunk;		/* data, size, aux_offset, idx, cpu, tid */
+	int pid, tid;			/* owner, -1 unknown */
+	uint64_t time;			/* of its first PERF_RECORD_AUX, 0 unknown */
+	struct proc *proc;		/* NULL when the owner is unknown */
+	uint32_t nr_chunks;
+};
+
+struct session {
+	struct pd_reader *r;
+	const char *path;
+	const char *symfs;		/* prefix for binary paths, or NULL */
+	const struct decoder_ops *dec;
+	uint32_t auxtrace_type;
+	uint64_t priv[64];
+	size_t nr_priv;
+	const struct perf_event_attr *aux_attr;	/* the attr of the AUX event */
+	uint64_t time_shift, time_mult, time_zero;
+	struct dso_cache *dsos;
+	struct proc *procs;
+	size_t nr_procs, cap_procs;
+	void *priv_state;		/* session.c internals */
+	uint64_t aux_bytes, pieces;
+};
+
+typedef int (*session_piece_fn)(void *ctx, struct session *s, const struct session_piece *p);
+
+/* Opens PATH; on error returns -errno with a one-line reason in err. */
+int session_open(struct session **out, const char *path, const char *symfs, char *err,
+		 size_t errlen);
+/*
+ * Reads every record, keeping the sideband, and calls fn for each piece.
+ * Returns 0, fn's non-zero value, or -errno when the file is corrupt (the
+ * pieces before the damage were handed over; err says what and where).
+ */
+int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err, size_t errlen);
+struct proc *session_proc(struct session *s, int pid, bool create);
+void session_close(struct session *s);
+
+#endif

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace_decode.c - runs the recording's decoder over every session piece
+ * (see trace_decode.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "trace_decode.h"
+#include "util.h"
+
+struct run {
+	const struct trace_decode_opts *o;
+	struct session *s;
+	const struct session_piece *piece;
+	void *state;
+	int stop;
+	bool no_decoder;
+};
+
+static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
+{
+	struct run *r = ctx;
+
+	if (!r->piece->proc)
+		return 0;
+	return maps_read(&r->piece->proc->maps, ip, buf, len);
+}
+
+static int on_event(void *ctx, const struct decode_event *ev)
+{
+	struct run *r = ctx;
+	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->piece->proc };
+
+	r->stop = r->o->fn(r->o->ctx, &te);
+	return r->stop;
+}
+
+static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
+{
+	struct run *r = ctx;
+
+	if (!s->dec || !s->dec->decode_begin) {
+		r->no_decoder = true;
+		return 1;
+	}
+	if (!r->state) {
+		struct decode_opts opts = {
+			.read_code = read_code, .read_ctx = r,
+			.event = on_event, .event_ctx = r,
+			.insns = r->o->insns,
+			.attr = s->aux_attr,
+			.info_priv = s->priv, .nr_priv = s->nr_priv,
+			.time_shift = s->time_shift, .time_mult = s->time_mult,
+			.time_zero = s->time_zero,
+		};
+
+		r->state = s->dec->decode_begin(&opts);
+		if (!r->state)
+			return -ENOMEM;
+	}
+	r->piece = p;
+	s->dec->decode_chunk(r->state, &p->chunk);
+	return r->stop;
+}
+
+static void warn_missing(const struct dso *d, void *ctx)
+{
+	if (strcmp(d->path, "//anon") && d->path[0] == '/')
+		p_warn("cannot read %s: its code was not decoded", d->path);
+}
+
+int trace_decode(const struct trace_decode_opts *o)
+{
+	struct run r = { .o = o };
+	char err[512] = "";
+	int ret;
+
+	ret = session_open(&r.s, o->path, o->symfs, err, sizeof(err));
+	if (ret) {
+		p_err("%s", err);
+		return 1;
+	}
+	ret = session_process(r.s, on_piece, &r, err, sizeof(err));
+	if (r.state)
+		r.s->dec->decode_end(r.state);
+	if (r.no_decoder) {
+		p_err("%s: no decoder for its AUX data (AUXTRACE type %u)%s", o->path,
+		      r.s->auxtrace_type, r.s->dec ? " that can decode flow" : "");
+		ret = 1;
+	} else if (ret < 0) {
+		p_err("%s", err);	/* the events before the damage were delivered */
+		ret = 1;
+	} else if (!r.stop) {
+		dso_cache_for_each_missing(r.s->dsos, warn_missing, NULL);
+		if (!r.s->pieces)
+			p_warn("%s holds no AUX data", o->path);
+	}
+	session_close(r.s);
+	return ret < 0 ? 1 : ret;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trace_decode.h - decoding a whole recording into events for script and
+ * report: session pieces through the recording's decoder, with code read
+ * from the traced binaries and each event tagged with its process.
+ */
+#ifndef AUXREC_TRACE_DECODE_H
+#define AUXREC_TRACE_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "decoders/decoder.h"
+#include "session.h"
+
+struct trace_event {
+	const struct decode_event *ev;
+	const struct session_piece *piece;	/* pid, tid, chunk.cpu, proc */
+	const struct proc *proc;		/* maps and comm; NULL unknown */
+};
+
+typedef int (*trace_event_fn)(void *ctx, const struct trace_event *te);
+
+struct trace_decode_opts {
+	const char *path;
+	const char *symfs;
+	bool insns;
+	trace_event_fn fn;
+	void *ctx;
+};
+
+/*
+ * Decodes every AUX piece of the recording. Returns 0, or 1 after printing
+ * one error line (unreadable or corrupt file, no decoder for the PMU);
+ * binaries that could not be read are named in a warning at the end.
+ */
+int trace_decode(const struct trace_decode_opts *o);
+
+#endif
