@@ -1,0 +1,83 @@
+#!/bin/bash
+# End to end: a real program's control flow (single-stepped on the host by
+# tests/gt/gt-record and encoded as Intel PT) is replayed by the test PMU
+# impersonating intel_pt in the guest while the same static binary runs
+# there; auxrec records it, and `auxrec script` on the host must reproduce
+# the recorded branches exactly (both stream variants: returns as TIP and
+# compressed returns), with symbols from the binary.
+cd "$(dirname "$0")/../.." || exit 1
+OUT=build/vm/t-script.out
+rm -rf "$OUT"; mkdir -p "$OUT/symfs/in"
+. tests/gt/build-tools.sh
+if [ -n "$GT_SKIP" ]; then
+	echo "not ok gt_tools: $GT_SKIP"; exit 1
+fi
+gcc -O1 -static -no-pie -o "$OUT/symfs/in/spin" tests/gt/progs/spin.c || { echo "not ok compile"; exit 1; }
+if ! "$GT_BIN/gt-record" "$OUT/spin" -- "$OUT/symfs/in/spin" 40 > "$OUT/gt.log" 2>&1; then
+	if grep -q "PTRACE\|Operation not permitted" "$OUT/gt.log"; then
+		echo "skip script_e2e: ptrace not allowed here"; exit 0
+	fi
+	echo "not ok gt_record: $(tail -1 "$OUT/gt.log")"; exit 1
+fi
+
+# the guest: one recording per stream variant, the binary runs long enough
+if ! tests/vm/run --module-arg name=intel_pt --module-arg mode=1 --module-arg once=1 \
+	--module-arg rate=1048576 --in "$OUT/symfs/in/spin" --in "$OUT/spin.pt" \
+	--in "$OUT/spin-rc.pt" --out "$OUT/guest" -- '
+	for v in spin spin-rc; do
+		cat /in/$v.pt > /sys/kernel/debug/auxtest/replay || exit 1
+		auxrec record -e intel_pt// --per-thread -o /out/$v.data -- /in/spin 20000000 || exit 1
+	done' > "$OUT/guest.log" 2>&1; then
+	echo "not ok guest_run: $(tail -3 "$OUT/guest.log")"; exit 1
+fi
+
+# auxrec script --json -> "kind from to insn_count" lines as gt-record writes them
+to_gt_lines() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    t = e["type"]
+    if t == "trace_begin":
+        name = "tr_strt"
+    elif t == "trace_end":
+        name = "tr_end" + ("/" + e["kind"] if e.get("kind") else "")
+    elif t == "branch":
+        name = e["kind"]
+    else:
+        name = t
+    f = int(e["from"], 16); to = int(e["to"], 16)
+    print("%s %s %s %d" % (name, hex(f) if f else "0", hex(to) if to else "0", e["insn_count"]))
+'
+}
+for v in spin spin-rc; do
+	want="$OUT/$v.branches"
+	if ! ./auxrec script -i "$OUT/guest/$v.data" --symfs "$OUT/symfs" --json > "$OUT/$v.json" 2> "$OUT/$v.err"; then
+		echo "not ok script_$v: $(head -2 "$OUT/$v.err")"; continue
+	fi
+	to_gt_lines < "$OUT/$v.json" > "$OUT/$v.got"
+	n=$(wc -l < "$want")
+	if cmp -s "$want" "$OUT/$v.got"; then
+		echo "ok script_e2e_$v ($n events)"
+	else
+		echo "not ok script_e2e_$v: auxrec script differs from the recorded flow"
+		diff "$want" "$OUT/$v.got" | head -8
+	fi
+done
+
+# the text output names the functions the program really has
+if ./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" 2>/dev/null | grep -q ' mix+0x0 (.*spin) *$'; then
+	echo "ok script_symbols"
+else
+	echo "not ok script_symbols: no branch into mix+0x0"
+fi
+# --itrace=c: of the branches, calls only (trace begin/end stay, as in perf)
+calls=$(./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=c --json | grep -c '"kind":"call"')
+want_calls=$(grep -c '^call ' "$OUT/spin.branches")
+total=$(./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=c --json | grep -c '"type":"branch"')
+[ "$calls" = "$want_calls" ] && [ "$total" = "$calls" ] && echo "ok script_itrace_calls ($calls)" ||
+	echo "not ok script_itrace_calls: $calls of $total lines are calls, want $want_calls"
+# a missing binary: decoding goes on and the binary is named
+./auxrec script -i "$OUT/guest/spin.data" > /dev/null 2> "$OUT/missing.err"
+grep -q 'cannot read /in/spin' "$OUT/missing.err" && echo "ok script_names_missing_binary" ||
+	echo "not ok script_names_missing_binary: $(cat "$OUT/missing.err")"
