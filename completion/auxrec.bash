@@ -6,6 +6,8 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 	--mmap-pages --output --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --help"
 _auxrec_list_opts="--all --json --help"
+_auxrec_script_opts="--input --itrace --symfs --json --help"
+_auxrec_report_opts="--input --sort --symfs --json --help"
 
 _auxrec_pmus()
 {
@@ -20,7 +22,7 @@ _auxrec()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="record dump list help version"
+	local commands="record script report dump list help version"
 	local cmd= i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -57,6 +59,14 @@ _auxrec()
 		;;
 	list)
 		COMPREPLY=($(compgen -W "$_auxrec_list_opts" -- "$cur"))
+		;;
+	script|report)
+		case $prev in
+		-i|--input|--symfs) _filedir; return ;;
+		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso" -- "$cur")); return ;;
+		esac
+		local v=_auxrec_${cmd}_opts
+		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))
 		;;
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -81,3 +81,20 @@ total=$(./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=
 ./auxrec script -i "$OUT/guest/spin.data" > /dev/null 2> "$OUT/missing.err"
 grep -q 'cannot read /in/spin' "$OUT/missing.err" && echo "ok script_names_missing_binary" ||
 	echo "not ok script_names_missing_binary: $(cat "$OUT/missing.err")"
+
+# report: every instruction of the recorded flow is counted once
+want_insns=$(awk '{n += $4} END {print n}' "$OUT/spin.branches")
+if ./auxrec report -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --json > "$OUT/report.json" &&
+   python3 - "$OUT/report.json" "$want_insns" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+want = int(sys.argv[2])
+assert r["insns"] == want, (r["insns"], want)
+assert sum(e["insns"] for e in r["entries"]) == want
+assert any(e["sym"] == "mix" and e["insns"] > 0 for e in r["entries"])
+PY
+then
+	echo "ok report_counts_every_insn ($want_insns)"
+else
+	echo "not ok report_counts_every_insn: want $want_insns: $(head -c 300 "$OUT/report.json")"
+fi

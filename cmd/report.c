@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - `auxrec report`: where the traced instructions and branches
+ * went, by shared object and symbol. Every decoded event carries the number
+ * of instructions executed since the previous one; they are counted to the
+ * symbol of the event's source address (the code that ran up to it), and
+ * each taken branch to the symbol it leaves.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "builtin.h"
+#include "json.h"
+#include "trace_decode.h"
+#include "util.h"
+
+enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO };
+
+struct entry {
+	char *dso_copy;
+	char *sym;
+	uint64_t insns, branches;
+};
+
+struct report {
+	enum sort_key sort;
+	struct entry *v;
+	size_t nr, cap;
+	uint64_t insns, branches, errors;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--json]\n"
+		"\n"
+		"Decode the AUX trace of a recording and show where its instructions\n"
+		"and taken branches went, by shared object and symbol.\n"
+		"\n"
+		"  -i, --input FILE    the recording (default auxrec.data)\n"
+		"  -s, --sort KEYS     dso,sym (default), sym or dso\n"
+		"      --symfs DIR     look for the traced binaries below DIR\n"
+		"  -j, --json          one JSON document (see docs/json.md)\n"
+		"  -h, --help          this help\n");
+}
+
+static struct entry *find_entry(struct report *r, const char *dso, const char *sym)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		struct entry *e = &r->v[i];
+
+		if ((r->sort != SORT_SYM && strcmp(e->dso_copy, dso)) ||
+		    (r->sort != SORT_DSO && strcmp(e->sym, sym)))
+			continue;
+		return e;
+	}
+	if (r->nr == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct entry *nv = realloc(r->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		r->v = nv;
+		r->cap = cap;
+	}
+	r->v[r->nr] = (struct entry){
+		.dso_copy = strdup(r->sort == SORT_SYM ? "" : dso),
+		.sym = strdup(r->sort == SORT_DSO ? "" : sym),
+	};
+	if (!r->v[r->nr].dso_copy || !r->v[r->nr].sym)
+		return NULL;
+	return &r->v[r->nr++];
+}
+
+static int on_event(void *ctx, const struct trace_event *te)
+{
+	struct report *r = ctx;
+	const struct decode_event *ev = te->ev;
+	char buf[256];
+	const char *dso, *sym;
+	uint64_t off;
+	struct entry *e;
+	bool branch = !strcmp(ev->type, "branch");
+
+	if (!strcmp(ev->type, "error")) {
+		r->errors++;
+		return 0;
+	}
+	if (!ev->insn_count && !branch)
+		return 0;
+	maps_symbolize(te->proc ? &te->proc->maps : NULL, ev->from, buf, sizeof(buf), &dso, &sym,
+		       &off);
+	e = find_entry(r, dso, sym ? sym : "[unknown]");
+	if (!e)
+		return -1;
+	e->insns += ev->insn_count;
+	r->insns += ev->insn_count;
+	if (branch) {
+		e->branches++;
+		r->branches++;
+	}
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->insns != y->insns)
+		return x->insns < y->insns ? 1 : -1;
+	if (x->branches != y->branches)
+		return x->branches < y->branches ? 1 : -1;
+	return strcmp(x->sym, y->sym);
+}
+
+static double pct(uint64_t part, uint64_t total)
+{
+	return total ? 100.0 * part / total : 0;
+}
+
+static void print_json(const struct report *r, const char *path)
+{
+	struct json_writer w;
+
+	jw_init(&w, stdout, pretty_output);
+	jw_object_start(&w);
+	jw_kv_string(&w, "type", "report");
+	jw_kv_string(&w, "input", path);
+	jw_kv_u64(&w, "insns", r->insns);
+	jw_kv_u64(&w, "branches", r->branches);
+	jw_kv_u64(&w, "errors", r->errors);
+	jw_key(&w, "entries");
+	jw_array_start(&w);
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct entry *e = &r->v[i];
+
+		jw_object_start(&w);
+		if (r->sort != SORT_SYM)
+			jw_kv_string(&w, "dso", e->dso_copy);
+		if (r->sort != SORT_DSO)
+			jw_kv_string(&w, "sym", e->sym);
+		jw_kv_u64(&w, "insns", e->insns);
+		jw_kv_u64(&w, "branches", e->branches);
+		jw_kv_double(&w, "insns_percent", pct(e->insns, r->insns));
+		jw_kv_double(&w, "branches_percent", pct(e->branches, r->branches));
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_object_end(&w);
+	jw_end_line(&w);
+}
+
+static void print_text(const struct report *r, const char *path)
+{
+	printf("# auxrec report of %s\n# %" PRIu64 " instructions, %" PRIu64
+	       " taken branches, %" PRIu64 " decode errors\n#\n", path, r->insns, r->branches,
+	       r->errors);
+	printf("# %8s %12s %8s %10s  %s\n", "Insns%", "Insns", "Branch%", "Branches",
+	       r->sort == SORT_DSO ? "Shared Object" : r->sort == SORT_SYM ? "Symbol" :
+	       "Symbol (Shared Object)");
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct entry *e = &r->v[i];
+
+		printf("  %7.2f%% %12" PRIu64 " %7.2f%% %10" PRIu64 "  ", pct(e->insns, r->insns),
+		       e->insns, pct(e->branches, r->branches), e->branches);
+		if (r->sort == SORT_DSO)
+			printf("%s\n", e->dso_copy);
+		else if (r->sort == SORT_SYM)
+			printf("%s\n", e->sym);
+		else
+			printf("%s (%s)\n", e->sym, e->dso_copy);
+	}
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "sort",  required_argument, NULL, 's' },
+		{ "symfs", required_argument, NULL, 'S' },
+		{ "json",  no_argument,       NULL, 'j' },
+		{ "help",  no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct report r = { .sort = SORT_DSO_SYM };
+	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r };
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "i:s:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o.path = optarg; break;
+		case 's':
+			if (!strcmp(optarg, "dso,sym") || !strcmp(optarg, "sym,dso"))
+				r.sort = SORT_DSO_SYM;
+			else if (!strcmp(optarg, "sym"))
+				r.sort = SORT_SYM;
+			else if (!strcmp(optarg, "dso"))
+				r.sort = SORT_DSO;
+			else
+				return cmd_usage_error(usage, "bad --sort '%s' (dso,sym, sym or dso)", optarg);
+			break;
+		case 'S': o.symfs = optarg; break;
+		case 'j': json_output = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cmd_usage_error(usage, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	ret = trace_decode(&o);
+	if (!ret) {
+		qsort(r.v, r.nr, sizeof(*r.v), cmp_entry);
+		if (json_output)
+			print_json(&r, o.path);
+		else
+			print_text(&r, o.path);
+	}
+	for (size_t i = 0; i < r.nr; i++) {
+		free(r.v[i].dso_copy);
+		free(r.v[i].sym);
+	}
+	free(r.v);
+	return ret;
+}
