@@ -25,7 +25,9 @@ static uint64_t tsc_to_perf_time(const struct decode_opts *o, uint64_t tsc)
 		return 0;
 	quot = tsc >> o->time_shift;
 	rem = tsc & ((1ULL << o->time_shift) - 1);
-	return o->time_zero + quot * o->time_mult + ((rem * o->time_mult) >> o->time_shift);
+	quot = o->time_zero + quot * o->time_mult + ((rem * o->time_mult) >> o->time_shift);
+	/* a TSC from before time_zero (e.g. a replayed trace) has no perf time */
+	return quot >> 63 ? 0 : quot;
 }
 
 /* the names of docs/json.md: snake_case words */
