@@ -55,6 +55,13 @@ struct recorder {
 	bool child_done;
 	int write_err;		/* first error writing the file */
 	uint64_t aux_reference;
+	/*
+	 * Rings whose event may still be disabled after a TRUNCATED record:
+	 * the kernel disables it from irq_work, possibly after our ENABLE,
+	 * so ENABLE is repeated until AUX data shows the event runs again.
+	 */
+	bool *reenable;
+	int nr_reenable;	/* how many are set */
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -233,26 +240,49 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 
 static const struct ring_consumer record_consumer = { on_record, on_aux };
 
+/*
+ * The kernel disables an event whose AUX area ran full; now that its bytes
+ * are out, let it trace again (perf does not). The disable comes from
+ * irq_work and may land after the TRUNCATED record was read and after our
+ * ENABLE, so ENABLE again on later passes until the ring shows AUX data
+ * without a new truncation.
+ */
+static void reenable(struct recorder *rec, int i, bool truncated, bool aux_data)
+{
+	bool *p = &rec->reenable[i];
+
+	if (truncated) {
+		rec->nr_reenable += !*p;
+		*p = true;
+	} else if (*p && aux_data) {
+		*p = false;
+		rec->nr_reenable--;
+		return;
+	}
+	if (*p)
+		ioctl(rec->el.fds[i], PERF_EVENT_IOC_ENABLE, 0);
+}
+
 static int drain_all(struct recorder *rec, bool final)
 {
 	bool any = false;
 
 	for (int i = 0; i < rec->el.nr; i++) {
 		struct ring *r = &rec->el.rings[i];
-		uint64_t truncated;
+		uint64_t truncated, aux_bytes;
 		int ret;
 
+		if (!final && rec->reenable[i] && !ring_has_data(r))
+			reenable(rec, i, false, false);
 		if (!ring_has_data(r) && !final)
 			continue;
 		any = true;
 		truncated = r->stats.truncated;
+		aux_bytes = r->stats.aux_bytes;
 		ret = ring_drain(r, &record_consumer, rec, final);
-		/*
-		 * The kernel disables an event whose AUX area ran full; now
-		 * that its bytes are out, let it trace again (perf does not).
-		 */
-		if (!ret && !final && r->stats.truncated != truncated)
-			ioctl(rec->el.fds[i], PERF_EVENT_IOC_ENABLE, 0);
+		if (!ret && !final)
+			reenable(rec, i, r->stats.truncated != truncated,
+				 r->stats.aux_bytes != aux_bytes);
 		if (ret == -EIO) {
 			p_err("malformed record in the data ring of %s %d",
 			      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
@@ -437,6 +467,11 @@ static int record_loop(struct recorder *rec)
 
 	if (!pfd)
 		return -ENOMEM;
+	rec->reenable = calloc(n, sizeof(*rec->reenable));
+	if (!rec->reenable) {
+		free(pfd);
+		return -ENOMEM;
+	}
 	for (int i = 0; i < n; i++) {
 		pfd[i].fd = rec->el.fds[i];
 		pfd[i].events = POLLIN;
@@ -448,7 +483,8 @@ static int record_loop(struct recorder *rec)
 			rec->child_done = true;
 		if (rec->child_done)
 			break;
-		if (poll(pfd, n, 100) > 0 && targets_gone(rec, pfd, n)) {
+		/* a pending re-enable is retried soon, not at the next wakeup */
+		if (poll(pfd, n, rec->nr_reenable ? 5 : 100) > 0 && targets_gone(rec, pfd, n)) {
 			p_info("every traced thread has exited");
 			break;
 		}
@@ -464,6 +500,9 @@ static int record_loop(struct recorder *rec)
 		}
 	}
 	free(pfd);
+	free(rec->reenable);
+	rec->reenable = NULL;
+	rec->nr_reenable = 0;
 	return ret;
 }
 

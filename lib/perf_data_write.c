@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "perf_data_int.h"
 
@@ -357,15 +358,79 @@ static int flush(struct pd_writer *w)
 	return 0;
 }
 
-/* Appends one record made of pieces; buffered unless larger than the buffer. */
+/*
+ * Writes the buffered records and then one record of n pieces with as few
+ * pwritev calls as possible, straight from the caller's memory (an AUX
+ * chunk is not copied into the buffer). On failure `committed` covers the
+ * buffered records wholly written.
+ */
+#define EMIT_IOV_MAX 16
+
+static int emit_direct(struct pd_writer *w, const struct iovec *iov, int n, size_t total)
+{
+	struct iovec v[EMIT_IOV_MAX + 1], *p = v;
+	size_t all = w->buf_len + total, done = 0;
+	int nv = 0;
+
+	if (n > EMIT_IOV_MAX)
+		return fail(w, -EINVAL);
+	if (w->buf_len) {
+		v[nv].iov_base = w->buf;
+		v[nv++].iov_len = w->buf_len;
+	}
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len)
+			v[nv++] = iov[i];
+	while (done < all) {
+		ssize_t r = pwritev(w->fd, p, nv, w->pos + done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int err = r < 0 ? -errno : -EIO;
+			uint64_t at = 0;
+
+			while (at + sizeof(struct perf_event_header) <= w->buf_len && at < done) {
+				uint64_t sz = buffered_record_size(w->buf + at);
+
+				if (at + sz > done)
+					break;
+				at += sz;
+			}
+			if (done > w->buf_len)	/* the buffer is out, this record is not */
+				at = w->buf_len;
+			w->committed = w->pos + at;
+			return fail(w, err);
+		}
+		done += r;
+		while (nv && (size_t)r >= p->iov_len) {
+			r -= p->iov_len;
+			p++;
+			nv--;
+		}
+		if (nv && r) {
+			p->iov_base = (uint8_t *)p->iov_base + r;
+			p->iov_len -= r;
+		}
+	}
+	w->pos += all;
+	w->committed = w->pos;
+	w->buf_len = 0;
+	return 0;
+}
+
+/* Large pieces (AUX chunks) are written where they are, not copied. */
+#define EMIT_DIRECT_MIN 4096
+
+/* Appends one record made of pieces; buffered unless large. */
 static int emit(struct pd_writer *w, const struct iovec *iov, int n, size_t total)
 {
-	int err;
-
 	if (w->error)
 		return w->error;
 	if (!w->data_started && start_data(w))
 		return w->error;
+	if (total >= EMIT_DIRECT_MIN && n > 1 && n <= EMIT_IOV_MAX)
+		return emit_direct(w, iov, n, total);
 	if (total > w->buf_cap - w->buf_len && flush(w))
 		return w->error;
 	if (total <= w->buf_cap - w->buf_len) {
@@ -376,8 +441,14 @@ static int emit(struct pd_writer *w, const struct iovec *iov, int n, size_t tota
 		}
 		return 0;
 	}
-	/* too large for the buffer (a big AUX chunk): straight to the file */
+	/* too large for the buffer: straight to the file */
+	if (n <= EMIT_IOV_MAX)
+		return emit_direct(w, iov, n, total);
+	if (flush(w))
+		return w->error;
 	for (int i = 0; i < n; i++) {
+		int err;
+
 		pwrite_all(w->fd, iov[i].iov_base, iov[i].iov_len, w->pos, &err);
 		if (err)
 			return fail(w, err);

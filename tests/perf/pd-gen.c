@@ -64,8 +64,8 @@ int main(int argc, char **argv)
 	FILE *f;
 	int err;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY\n");
+	if (argc != 4 && argc != 7) {
+		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
 	f = fopen(argv[2], "rb");
@@ -127,8 +127,9 @@ int main(int argc, char **argv)
 		c.pid = c.tid = PID;
 		put(w, &c, sizeof(c), "pd-gen", 1);
 		m.pid = m.tid = PID;
-		m.start = 0x7f0000000000ULL;
-		m.len = 0x100000;
+		m.start = argc > 4 ? strtoull(argv[4], NULL, 0) : 0x7f0000000000ULL;
+		m.len = argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000;
+		m.pgoff = argc > 6 ? strtoull(argv[6], NULL, 0) : 0;
 		m.prot = PROT_READ | PROT_EXEC;
 		m.flags = MAP_PRIVATE;
 		put(w, &m, sizeof(m), argv[3], 2);
