@@ -68,7 +68,7 @@ struct state {
 };
 
 static struct opts o = {
-	.pmu = "auxtest", .cpu = -1, .reenable = 1, .aux_pages = 256,
+	.pmu = "auxtest", .cpu = -1, .reenable = 1, .aux_pages = 1024,
 	.data_pages = 64, .ms = 500, .name = "auxtest_check",
 };
 static const char *dbg_dir = DBG "auxtest/";

@@ -33,7 +33,7 @@ chk small_aux --cpu 0 --rate 4000000 --aux-pages 2 --drain-delay-ms 20 --expect-
 chk inherit_cpu --cpu 1 --inherit --rate 1000000 --expect-no-drops
 chk inherit_cpu_overrun --cpu 0 --inherit --aux-pages 16 --rate 16000000 --drain-delay-ms 30 --expect-drops
 chk overwrite_cpu --cpu 0 --aux-pages 16 --overwrite --rate 4000000
-chk overwrite_thread --overwrite --rate 4000000
+chk overwrite_thread --overwrite --aux-pages 64 --rate 4000000
 chk overwrite_unwrapped --cpu 1 --overwrite --rate 40000
 chk overwrite_lapped --cpu 0 --overwrite --aux-pages 1 --rate 8000000 --period-us 20000
 chk skip_partial --cpu 1 --rate 2000000 --skip 64 --partial --expect-no-drops
