@@ -11,6 +11,9 @@
 #include "builtin.h"
 #include "util.h"
 
+int auxrec_argc;
+char **auxrec_argv;
+
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -144,6 +147,8 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	auxrec_argc = argc;
+	auxrec_argv = argv;
 	while ((c = getopt_long(argc, argv, "+jpvVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json_output = true; break;

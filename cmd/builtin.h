@@ -33,6 +33,9 @@ int cmd_usage_error(void (*usage)(FILE *out), const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 extern const struct cmd auxrec_commands[];
+/* The whole command line, for the recording's HEADER_CMDLINE. */
+extern int auxrec_argc;
+extern char **auxrec_argv;
 
 int cmd_record(int argc, char **argv);
 int cmd_list(int argc, char **argv);

@@ -48,8 +48,6 @@ struct recorder {
 	struct evlist el;
 	struct pd_writer *w;
 	int attr_idx;
-	int argc;
-	char **argv;
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -384,7 +382,7 @@ static int write_header_records(struct recorder *rec)
 	if (ret < 0)
 		return ret;
 	rec->attr_idx = ret;
-	ret = pd_writer_set_cmdline(rec->w, rec->argc, rec->argv);
+	ret = pd_writer_set_cmdline(rec->w, auxrec_argc, auxrec_argv);
 	if (ret)
 		return ret;
 	if (rec->dec && rec->dec->info_priv) {
@@ -608,7 +606,7 @@ int cmd_record(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct record_opts o = { .output = "auxrec.data" };
-	struct recorder rec = { .opts = &o, .argc = argc, .argv = argv };
+	struct recorder rec = { .opts = &o };
 	char err[1024] = "", terms[256] = "";
 	const char *mmap_arg = NULL;
 	uint64_t v;
