@@ -34,7 +34,8 @@ struct report {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--json]\n"
+		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--debug-dir DIR]\n"
+		"                     [--vmlinux FILE] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol.\n"
@@ -42,6 +43,9 @@ static void usage(FILE *out)
 		"  -i, --input FILE    the recording (default auxrec.data)\n"
 		"  -s, --sort KEYS     dso,sym (default), sym or dso\n"
 		"      --symfs DIR     look for the traced binaries below DIR\n"
+		"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n"
+		"                      (before /usr/lib/debug)\n"
+		"      --vmlinux FILE  kernel symbols and code from FILE\n"
 		"  -j, --json          one JSON document (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -90,7 +94,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 	}
 	if (!ev->insn_count && !branch)
 		return 0;
-	maps_symbolize(te->proc ? &te->proc->maps : NULL, ev->from, buf, sizeof(buf), &dso, &sym,
+	maps_symbolize(te->proc ? &te->proc->maps : te->kmaps, ev->from, buf, sizeof(buf), &dso, &sym,
 		       &off);
 	e = find_entry(r, dso, sym ? sym : "[unknown]");
 	if (!e)
@@ -180,6 +184,8 @@ int cmd_report(int argc, char **argv)
 		{ "input", required_argument, NULL, 'i' },
 		{ "sort",  required_argument, NULL, 's' },
 		{ "symfs", required_argument, NULL, 'S' },
+		{ "debug-dir", required_argument, NULL, 'D' },
+		{ "vmlinux", required_argument, NULL, 'k' },
 		{ "json",  no_argument,       NULL, 'j' },
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -202,6 +208,8 @@ int cmd_report(int argc, char **argv)
 				return cmd_usage_error(usage, "bad --sort '%s' (dso,sym, sym or dso)", optarg);
 			break;
 		case 'S': o.symfs = optarg; break;
+		case 'D': o.debug_dir = optarg; break;
+		case 'k': o.vmlinux = optarg; break;
 		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");

@@ -15,7 +15,7 @@
 #include "util.h"
 
 struct script {
-	bool branches, calls, returns, insns, errors, ptwrite, power, tx;
+	bool branches, calls, returns, insns, errors, ptwrite, power, tx, srcline;
 	struct json_writer jw;
 	uint64_t printed;
 };
@@ -23,7 +23,8 @@ struct script {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--symfs DIR] [--json]\n"
+		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--symfs DIR] [--debug-dir DIR]\n"
+		"                     [--vmlinux FILE] [--srcline] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
@@ -34,6 +35,10 @@ static void usage(FILE *out)
 		"                        i every instruction, e errors, w ptwrite,\n"
 		"                        p power events, x transactions\n"
 		"      --symfs DIR     look for the traced binaries below DIR\n"
+		"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n"
+		"                      (before /usr/lib/debug)\n"
+		"      --vmlinux FILE  kernel symbols and code from FILE\n"
+		"      --srcline       the source file:line of each address (needs debug info)\n"
 		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -82,16 +87,22 @@ static bool wanted(const struct script *sc, const struct decode_event *ev)
 	return false;
 }
 
-static void addr_json(struct json_writer *w, const char *key, uint64_t addr, const struct proc *p)
+static const struct maps *maps_of(const struct trace_event *te)
 {
-	char name[64], buf[256];
+	return te->proc ? &te->proc->maps : te->kmaps;
+}
+
+static void addr_json(const struct script *sc, struct json_writer *w, const char *key,
+		      uint64_t addr, const struct maps *m)
+{
+	char name[64], buf[256], line[4096];
 	const char *dso, *sym;
 	uint64_t off;
 
 	jw_kv_hex(w, key, addr);
 	if (!addr)
 		return;
-	maps_symbolize(p ? &p->maps : NULL, addr, buf, sizeof(buf), &dso, &sym, &off);
+	maps_symbolize(m, addr, buf, sizeof(buf), &dso, &sym, &off);
 	snprintf(name, sizeof(name), "%s_sym", key);
 	jw_kv_string(w, name, sym);
 	if (sym) {
@@ -100,6 +111,10 @@ static void addr_json(struct json_writer *w, const char *key, uint64_t addr, con
 	}
 	snprintf(name, sizeof(name), "%s_dso", key);
 	jw_kv_string(w, name, dso);
+	if (sc->srcline) {
+		snprintf(name, sizeof(name), "%s_srcline", key);
+		jw_kv_string(w, name, maps_srcline(m, addr, line, sizeof(line)));
+	}
 }
 
 static void print_json(struct script *sc, const struct trace_event *te)
@@ -118,8 +133,8 @@ static void print_json(struct script *sc, const struct trace_event *te)
 	jw_kv_s64(w, "cpu", te->piece->chunk.cpu);
 	if (te->proc && te->proc->comm[0])
 		jw_kv_string(w, "comm", te->proc->comm);
-	addr_json(w, "from", ev->from, te->proc);
-	addr_json(w, "to", ev->to, te->proc);
+	addr_json(sc, w, "from", ev->from, maps_of(te));
+	addr_json(sc, w, "to", ev->to, maps_of(te));
 	jw_kv_u64(w, "insn_count", ev->insn_count);
 	jw_kv_u64(w, "aux_offset", ev->aux_offset);
 	if (ev->error)
@@ -130,17 +145,19 @@ static void print_json(struct script *sc, const struct trace_event *te)
 	jw_end_line(w);
 }
 
-static void print_addr(uint64_t addr, const struct proc *p)
+static void print_addr(const struct script *sc, uint64_t addr, const struct maps *m)
 {
-	char buf[256];
-	const char *dso, *sym;
+	char buf[256], line[4096];
+	const char *dso, *sym, *src = NULL;
 	uint64_t off;
 
-	maps_symbolize(p ? &p->maps : NULL, addr, buf, sizeof(buf), &dso, &sym, &off);
-	printf("%16" PRIx64 " %s (%s)", addr, buf, dso);
+	maps_symbolize(m, addr, buf, sizeof(buf), &dso, &sym, &off);
+	if (sc->srcline && addr)
+		src = maps_srcline(m, addr, line, sizeof(line));
+	printf("%16" PRIx64 " %s%s%s (%s)", addr, buf, src ? " " : "", src ? src : "", dso);
 }
 
-static void print_text(const struct trace_event *te)
+static void print_text(const struct script *sc, const struct trace_event *te)
 {
 	const struct decode_event *ev = te->ev;
 	const char *comm = te->proc && te->proc->comm[0] ? te->proc->comm : ":";
@@ -162,9 +179,9 @@ static void print_text(const struct trace_event *te)
 		putchar('\n');
 		return;
 	}
-	print_addr(ev->from, te->proc);
+	print_addr(sc, ev->from, maps_of(te));
 	printf(" => ");
-	print_addr(ev->to, te->proc);
+	print_addr(sc, ev->to, maps_of(te));
 	if (!strcmp(ev->type, "ptwrite") || !strcmp(ev->type, "power"))
 		printf(" payload %#" PRIx64, ev->payload);
 	putchar('\n');
@@ -179,7 +196,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 	if (json_output)
 		print_json(sc, te);
 	else
-		print_text(te);
+		print_text(sc, te);
 	sc->printed++;
 	return ferror(stdout) ? 1 : 0;
 }
@@ -190,6 +207,9 @@ int cmd_script(int argc, char **argv)
 		{ "input",  required_argument, NULL, 'i' },
 		{ "itrace", required_argument, NULL, 'I' },
 		{ "symfs",  required_argument, NULL, 'S' },
+		{ "debug-dir", required_argument, NULL, 'D' },
+		{ "vmlinux", required_argument, NULL, 'k' },
+		{ "srcline", no_argument,      NULL, 'L' },
 		{ "json",   no_argument,       NULL, 'j' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -204,6 +224,9 @@ int cmd_script(int argc, char **argv)
 		case 'i': o.path = optarg; break;
 		case 'I': itrace = optarg; break;
 		case 'S': o.symfs = optarg; break;
+		case 'D': o.debug_dir = optarg; break;
+		case 'k': o.vmlinux = optarg; break;
+		case 'L': sc.srcline = true; break;
 		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");

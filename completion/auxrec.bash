@@ -6,8 +6,8 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 	--mmap-pages --output --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --help"
 _auxrec_list_opts="--all --json --help"
-_auxrec_script_opts="--input --itrace --symfs --json --help"
-_auxrec_report_opts="--input --sort --symfs --json --help"
+_auxrec_script_opts="--input --itrace --symfs --debug-dir --vmlinux --srcline --json --help"
+_auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --json --help"
 
 _auxrec_pmus()
 {
@@ -62,7 +62,7 @@ _auxrec()
 		;;
 	script|report)
 		case $prev in
-		-i|--input|--symfs) _filedir; return ;;
+		-i|--input|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
 		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso" -- "$cur")); return ;;
 		esac
 		local v=_auxrec_${cmd}_opts

@@ -67,6 +67,13 @@ static int from_segments(Elf *e, uint8_t *id, size_t max)
 	return -ENOENT;
 }
 
+int build_id_of_elf(Elf *e, uint8_t *id, size_t max)
+{
+	int n = from_sections(e, id, max);
+
+	return n < 0 ? from_segments(e, id, max) : n;
+}
+
 int build_id_read(const char *path, uint8_t *id, size_t max)
 {
 	int fd, n = -ENOENT;
@@ -78,11 +85,8 @@ int build_id_read(const char *path, uint8_t *id, size_t max)
 	if (fd < 0)
 		return -errno;
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (e && elf_kind(e) == ELF_K_ELF) {
-		n = from_sections(e, id, max);
-		if (n < 0)
-			n = from_segments(e, id, max);
-	}
+	if (e && elf_kind(e) == ELF_K_ELF)
+		n = build_id_of_elf(e, id, max);
 	if (e)
 		elf_end(e);
 	close(fd);

@@ -10,6 +10,9 @@
 
 /* Copies up to max bytes of PATH's build id; returns its length or -errno. */
 int build_id_read(const char *path, uint8_t *id, size_t max);
+/* The same for an ELF opened with libelf. */
+struct Elf;
+int build_id_of_elf(struct Elf *e, uint8_t *id, size_t max);
 /* Lower-case hex of id[0..len) into buf (2*len+1 bytes). */
 void build_id_hex(const uint8_t *id, size_t len, char *buf);
 

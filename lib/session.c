@@ -47,6 +47,7 @@ struct proc *session_proc(struct session *s, int pid, bool create)
 	}
 	memset(&s->procs[s->nr_procs], 0, sizeof(s->procs[0]));
 	s->procs[s->nr_procs].pid = pid;
+	s->procs[s->nr_procs].maps.kernel = dso_cache_kernel_maps(s->dsos);
 	return &s->procs[s->nr_procs++];
 }
 

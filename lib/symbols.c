@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * symbols.c - binaries (dso) read with libelf: the file mapped for code
- * reads, PT_LOAD segments for offset/address translation, .symtab (or
- * .dynsym) function symbols sorted for lookup; and per-process address maps.
+ * reads, PT_LOAD segments for offset/address translation, function symbols
+ * (from the sources in symbols_elf.c and debuginfo.c) sorted for lookup;
+ * and per-process address maps, with the kernel's maps behind them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,17 +15,27 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "symbols.h"
-
-struct dso_cache {
-	struct dso **v;
-	size_t nr, cap;
-};
+#include "build_id.h"
+#include "symbols_int.h"
 
 struct dso_cache *dso_cache_new(void)
 {
+	struct dso_cache *c;
+
 	elf_version(EV_CURRENT);
-	return calloc(1, sizeof(struct dso_cache));
+	c = calloc(1, sizeof(struct dso_cache));
+	return c;
+}
+
+void dso_cache_set_debug_dirs(struct dso_cache *c, const char *symfs, const char *debug_dir)
+{
+	c->symfs = symfs;
+	c->debug_dir = debug_dir;
+}
+
+struct maps *dso_cache_kernel_maps(struct dso_cache *c)
+{
+	return &c->kernel;
 }
 
 static void dso_free(struct dso *d)
@@ -33,8 +44,10 @@ static void dso_free(struct dso *d)
 		munmap((void *)d->map, d->map_size);
 	if (d->fd >= 0)
 		close(d->fd);
+	srcline_free(d->srcline);
 	free(d->syms);
 	free(d->strings);
+	free(d->debug_path);
 	free(d->path);
 	free(d);
 }
@@ -45,65 +58,118 @@ void dso_cache_free(struct dso_cache *c)
 		return;
 	for (size_t i = 0; i < c->nr; i++)
 		dso_free(c->v[i]);
+	maps_free(&c->kernel);
 	free(c->v);
 	free(c);
+}
+
+int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (d->strings_len + len > d->cap_strings) {
+		size_t cap = d->cap_strings ? d->cap_strings * 2 : 4096;
+		char *ns;
+
+		while (cap < d->strings_len + len)
+			cap *= 2;
+		ns = realloc(d->strings, cap);
+		if (!ns)
+			return -ENOMEM;
+		d->strings = ns;
+		d->cap_strings = cap;
+	}
+	if (d->nr_syms == d->cap_syms) {
+		size_t cap = d->cap_syms ? d->cap_syms * 2 : 256;
+		struct symbol *nv = realloc(d->syms, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		d->syms = nv;
+		d->cap_syms = cap;
+	}
+	memcpy(d->strings + d->strings_len, name, len);
+	/* name offsets for now; pointers in dso_finish_symbols */
+	d->syms[d->nr_syms++] = (struct symbol){ start, size,
+						 (const char *)(uintptr_t)d->strings_len };
+	d->strings_len += len;
+	return 0;
 }
 
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct symbol *x = a, *y = b;
 
-	return x->start < y->start ? -1 : x->start > y->start;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->size != y->size)	/* the sized one first */
+		return x->size > y->size ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
-/* Function symbols of one symbol table section, appended to d->syms. */
-static int load_symtab(struct dso *d, Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, size_t *strings_len)
+void dso_finish_symbols(struct dso *d, bool fill_sizes)
 {
-	Elf_Data *data = elf_getdata(scn, NULL);
-	size_t n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	size_t k = 0;
 
-	if (!data || !n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		GElf_Sym sym;
-		const char *name;
-		size_t len;
-		char *ns;
-		struct symbol *nv;
-
-		if (!gelf_getsym(data, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-		    !sym.st_value || sym.st_shndx == SHN_UNDEF)
-			continue;
-		name = elf_strptr(elf, sh->sh_link, sym.st_name);
-		if (!name || !*name)
-			continue;
-		len = strlen(name) + 1;
-		ns = realloc(d->strings, *strings_len + len);
-		if (!ns)
-			return -ENOMEM;
-		d->strings = ns;
-		memcpy(d->strings + *strings_len, name, len);
-		nv = realloc(d->syms, (d->nr_syms + 1) * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		d->syms = nv;
-		/* name offsets for now; pointers after the last realloc */
-		d->syms[d->nr_syms++] = (struct symbol){ sym.st_value, sym.st_size,
-							 (const char *)(uintptr_t)*strings_len };
-		*strings_len += len;
-	}
-	return 0;
+	for (size_t i = 0; i < d->nr_syms; i++)
+		d->syms[i].name = d->strings + (uintptr_t)d->syms[i].name;
+	if (!d->nr_syms)
+		return;
+	qsort(d->syms, d->nr_syms, sizeof(*d->syms), cmp_sym);
+	for (size_t i = 0; i < d->nr_syms; i++)	/* one per address */
+		if (!k || d->syms[i].start != d->syms[k - 1].start)
+			d->syms[k++] = d->syms[i];
+	d->nr_syms = k;
+	if (fill_sizes)
+		for (size_t i = 0; i + 1 < d->nr_syms; i++)
+			if (!d->syms[i].size)
+				d->syms[i].size = d->syms[i + 1].start - d->syms[i].start;
 }
 
-static void dso_load(struct dso *d)
+/*
+ * Symbols, best source first: the binary's .symtab; the .symtab of its
+ * separate debug file (by build id); its .dynsym merged with the .symtab
+ * of its MiniDebugInfo.
+ */
+static void load_symbols(struct dso_cache *c, struct dso *d, Elf *elf)
+{
+	bool have_symtab = elf_has_section(elf, SHT_SYMTAB, NULL);
+	int n;
+
+	if (!have_symtab || !elf_has_section(elf, 0, ".debug_line"))
+		d->debug_path = debuginfo_find(c, d);
+	if (have_symtab && elf_load_func_symbols(d, elf, SHT_SYMTAB) > 0) {
+		d->sym_source = "symtab";
+		return;
+	}
+	if (d->debug_path) {
+		int fd = open(d->debug_path, O_RDONLY | O_CLOEXEC);
+		Elf *de = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+
+		n = de && elf_kind(de) == ELF_K_ELF ? elf_load_func_symbols(d, de, SHT_SYMTAB) : 0;
+		if (de)
+			elf_end(de);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			d->sym_source = "debuginfo";
+			return;
+		}
+	}
+	n = elf_load_func_symbols(d, elf, SHT_DYNSYM);
+	if (n > 0)
+		d->sym_source = "dynsym";
+	if (elf_load_minidebuginfo(d, elf) > 0)
+		d->sym_source = "minidebuginfo";
+}
+
+static void dso_load(struct dso_cache *c, struct dso *d)
 {
 	Elf *elf;
 	GElf_Ehdr eh;
-	Elf_Scn *scn = NULL, *dynsym = NULL;
-	GElf_Shdr sh, dynsh;
-	size_t phnum, strings_len = 0;
-	bool have_symtab = false;
+	size_t phnum;
 	struct stat st;
+	int n;
 
 	d->fd = open(d->path, O_RDONLY | O_CLOEXEC);
 	if (d->fd < 0 || fstat(d->fd, &st) || !S_ISREG(st.st_mode) || !st.st_size)
@@ -133,27 +199,37 @@ static void dso_load(struct dso *d)
 			}
 		}
 	}
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		if (sh.sh_type == SHT_SYMTAB) {
-			have_symtab = true;
-			load_symtab(d, elf, scn, &sh, &strings_len);
-		} else if (sh.sh_type == SHT_DYNSYM) {
-			dynsym = scn;
-			dynsh = sh;
-		}
-	}
-	if (!have_symtab && dynsym)
-		load_symtab(d, elf, dynsym, &dynsh, &strings_len);
-	for (size_t i = 0; i < d->nr_syms; i++)
-		d->syms[i].name = d->strings + (uintptr_t)d->syms[i].name;
-	if (d->nr_syms)
-		qsort(d->syms, d->nr_syms, sizeof(*d->syms), cmp_sym);
+	n = build_id_of_elf(elf, d->build_id, sizeof(d->build_id));
+	d->build_id_len = n > 0 ? n : 0;
+	load_symbols(c, d, elf);
+	dso_finish_symbols(d, false);
 	elf_end(elf);
 	return;
 missing:
 	d->missing = true;
+}
+
+struct dso *dso_cache_add(struct dso_cache *c, const char *name)
+{
+	struct dso *d;
+
+	if (c->nr == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct dso **nv = realloc(c->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		c->v = nv;
+		c->cap = cap;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d || !(d->path = strdup(name))) {
+		free(d);
+		return NULL;
+	}
+	d->fd = -1;
+	c->v[c->nr++] = d;
+	return d;
 }
 
 struct dso *dso_get(struct dso_cache *c, const char *path)
@@ -163,21 +239,9 @@ struct dso *dso_get(struct dso_cache *c, const char *path)
 	for (size_t i = 0; i < c->nr; i++)
 		if (!strcmp(c->v[i]->path, path))
 			return c->v[i];
-	if (c->nr == c->cap) {
-		struct dso **nv = realloc(c->v, (c->cap = c->cap ? c->cap * 2 : 16) * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		c->v = nv;
-	}
-	d = calloc(1, sizeof(*d));
-	if (!d || !(d->path = strdup(path))) {
-		free(d);
-		return NULL;
-	}
-	d->fd = -1;
-	dso_load(d);
-	c->v[c->nr++] = d;
+	d = dso_cache_add(c, path);
+	if (d)
+		dso_load(c, d);
 	return d;
 }
 
@@ -257,13 +321,18 @@ const struct map *maps_find(const struct maps *m, uint64_t addr)
 	for (size_t i = m->nr; i-- > 0;)
 		if (addr >= m->v[i].start && addr < m->v[i].end)
 			return &m->v[i];
+	if (addr >= KERNEL_START && m->kernel && m->kernel != m)
+		return maps_find(m->kernel, addr);
 	return NULL;
 }
 
 void maps_free(struct maps *m)
 {
+	const struct maps *kernel = m->kernel;
+
 	free(m->v);
 	memset(m, 0, sizeof(*m));
+	m->kernel = kernel;
 }
 
 int maps_read(const struct maps *m, uint64_t addr, uint8_t *buf, size_t len)
@@ -271,7 +340,9 @@ int maps_read(const struct maps *m, uint64_t addr, uint8_t *buf, size_t len)
 	const struct map *mp = maps_find(m, addr);
 	uint64_t off, avail;
 
-	if (!mp || !mp->dso || mp->dso->missing || !mp->dso->map)
+	ssize_t n;
+
+	if (!mp || !mp->dso || mp->dso->missing || (!mp->dso->map && !mp->dso->pread_code))
 		return 0;
 	off = mp->pgoff + (addr - mp->start);
 	if (off >= mp->dso->map_size)
@@ -281,8 +352,34 @@ int maps_read(const struct maps *m, uint64_t addr, uint8_t *buf, size_t len)
 		avail = mp->end - addr;
 	if (len > avail)
 		len = avail;
-	memcpy(buf, mp->dso->map + off, len);
-	return len;
+	if (mp->dso->map) {
+		memcpy(buf, mp->dso->map + off, len);
+		return len;
+	}
+	n = pread(mp->dso->fd, buf, len, off);
+	return n > 0 ? n : 0;
+}
+
+/* The ELF vaddr of addr in mapping mp (of a dso that could be read). */
+static bool map_vaddr(const struct map *mp, uint64_t addr, uint64_t *vaddr)
+{
+	if (!mp || !mp->dso || mp->dso->missing)
+		return false;
+	if (mp->dso->is_exec)
+		*vaddr = addr;
+	else if (!dso_offset_to_vaddr(mp->dso, mp->pgoff + (addr - mp->start), vaddr))
+		return false;
+	return *vaddr != 0;
+}
+
+const char *maps_srcline(const struct maps *m, uint64_t addr, char *buf, size_t len)
+{
+	const struct map *mp = m ? maps_find(m, addr) : NULL;
+	uint64_t vaddr;
+
+	if (!map_vaddr(mp, addr, &vaddr))
+		return NULL;
+	return dso_srcline(mp->dso, vaddr, buf, len);
 }
 
 const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
@@ -295,14 +392,8 @@ const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_
 	*dso_path = mp && mp->dso ? mp->dso->path : "[unknown]";
 	*sym_name = NULL;
 	*sym_off = 0;
-	if (mp && mp->dso && !mp->dso->missing) {
-		if (mp->dso->is_exec)
-			vaddr = addr;
-		else if (!dso_offset_to_vaddr(mp->dso, mp->pgoff + (addr - mp->start), &vaddr))
-			vaddr = 0;
-		if (vaddr)
-			s = dso_find_symbol(mp->dso, vaddr);
-	}
+	if (map_vaddr(mp, addr, &vaddr))
+		s = dso_find_symbol(mp->dso, vaddr);
 	if (!s) {
 		snprintf(buf, len, "[unknown]");
 		return buf;

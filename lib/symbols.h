@@ -16,6 +16,11 @@ struct symbol {
 	const char *name;
 };
 
+/* Kernel addresses: the upper half of the x86-64 address space. */
+#define KERNEL_START 0xffff800000000000ULL
+
+struct srcline_state;
+
 struct dso {
 	char *path;
 	bool missing;		/* could not be opened: decode what can be */
@@ -23,6 +28,7 @@ struct dso {
 	int fd;
 	const uint8_t *map;	/* the whole file, read-only */
 	size_t map_size;
+	bool pread_code;	/* no map: code read with pread from fd (/proc/kcore) */
 	bool is_exec;		/* ET_EXEC: addresses are absolute */
 	/* PT_LOAD segments: file offset -> virtual address */
 	int nr_loads;
@@ -30,12 +36,39 @@ struct dso {
 	struct symbol *syms;	/* sorted by start */
 	size_t nr_syms;
 	char *strings;		/* names of syms */
+	/* where the symbols came from: "symtab", "dynsym", "minidebuginfo", "debuginfo", ... */
+	const char *sym_source;
+	uint8_t build_id[20];
+	int build_id_len;
+	char *debug_path;	/* separate debug file found by build id, or NULL */
+	struct srcline_state *srcline;	/* source lines, loaded on the first request */
+	/* symbol loading (internal) */
+	size_t cap_syms, strings_len, cap_strings;
 };
 
 struct dso_cache;
+struct maps;
 
 struct dso_cache *dso_cache_new(void);
 void dso_cache_free(struct dso_cache *c);
+/*
+ * Where separate debug files are looked for by build id, before dsos are
+ * loaded: DEBUG_DIR/.build-id/xx/yyyy.debug (when not NULL), then
+ * SYMFS/usr/lib/debug/.build-id/... (when not NULL), then /usr/lib/debug.
+ * The strings must outlive the cache.
+ */
+void dso_cache_set_debug_dirs(struct dso_cache *c, const char *symfs, const char *debug_dir);
+/*
+ * Kernel addresses (>= KERNEL_START) for every process: symbols and code
+ * of VMLINUX (its PT_LOAD segments at their addresses) when not NULL;
+ * otherwise symbols from KALLSYMS (a /proc/kallsyms text) and, when KCORE
+ * (an ELF core like /proc/kcore) is not NULL and readable, code from it.
+ * Returns 0, or -errno with the reason in err (nothing loaded then).
+ */
+int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *kallsyms,
+			  const char *kcore, char *err, size_t errlen);
+/* The kernel's maps (empty until dso_cache_load_kernel). */
+struct maps *dso_cache_kernel_maps(struct dso_cache *c);
 /* The dso of PATH, loaded once; never NULL for a valid cache (missing set). */
 struct dso *dso_get(struct dso_cache *c, const char *path);
 /* Calls fn for each dso that could not be read. */
@@ -56,11 +89,16 @@ struct map {
 struct maps {
 	struct map *v;
 	size_t nr, cap;
+	const struct maps *kernel;	/* consulted for kernel addresses mapped nowhere in v */
 };
+
+/* The source line "file:line" of ELF vaddr of d into buf, or NULL. */
+const char *dso_srcline(struct dso *d, uint64_t vaddr, char *buf, size_t len);
 
 /* Adds a mapping; one that overlaps older ones replaces them there. */
 int maps_insert(struct maps *m, uint64_t start, uint64_t len, uint64_t pgoff, struct dso *dso);
 const struct map *maps_find(const struct maps *m, uint64_t addr);
+/* Frees the mappings (not kernel, which is kept). */
 void maps_free(struct maps *m);
 
 /*
@@ -72,5 +110,7 @@ int maps_read(const struct maps *m, uint64_t addr, uint8_t *buf, size_t len);
 /* "sym+0x12", or "[unknown]"; and the dso's path. buf at least 256 bytes. */
 const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
 			   const char **dso_path, const char **sym_name, uint64_t *sym_off);
+/* The source line "file:line" of addr into buf (needs debug info), or NULL. */
+const char *maps_srcline(const struct maps *m, uint64_t addr, char *buf, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include "trace_decode.h"
 #include "util.h"
 
@@ -16,6 +17,7 @@ struct run {
 	void *state;
 	int stop;
 	bool no_decoder;
+	bool kernel_checked;
 };
 
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
@@ -23,17 +25,42 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 	struct run *r = ctx;
 
 	if (!r->piece->proc)
-		return 0;
+		return ip >= KERNEL_START ? maps_read(dso_cache_kernel_maps(r->s->dsos), ip, buf, len) : 0;
 	return maps_read(&r->piece->proc->maps, ip, buf, len);
 }
 
 static int on_event(void *ctx, const struct decode_event *ev)
 {
 	struct run *r = ctx;
-	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->piece->proc };
+	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->piece->proc,
+				  .kmaps = dso_cache_kernel_maps(r->s->dsos) };
 
 	r->stop = r->o->fn(r->o->ctx, &te);
 	return r->stop;
+}
+
+/* Whether the recording was made by the running kernel (same host name and release). */
+static bool recorded_here(struct session *s)
+{
+	const struct pd_features *f = pd_reader_features(s->r);
+	struct utsname u;
+
+	return f && f->str[HEADER_HOSTNAME] && f->str[HEADER_OSRELEASE] && !uname(&u) &&
+	       !strcmp(f->str[HEADER_HOSTNAME], u.nodename) &&
+	       !strcmp(f->str[HEADER_OSRELEASE], u.release);
+}
+
+/* Kernel symbols and code of the running kernel for a recording of it. */
+static void load_running_kernel(struct run *r)
+{
+	char err[512] = "";
+
+	if (r->o->vmlinux || !r->s->aux_attr || r->s->aux_attr->exclude_kernel ||
+	    !recorded_here(r->s))
+		return;
+	if (dso_cache_load_kernel(r->s->dsos, NULL, "/proc/kallsyms", "/proc/kcore", err,
+				  sizeof(err)))
+		p_warn("kernel addresses not symbolized: %s", err);
 }
 
 static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
@@ -43,6 +70,10 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 	if (!s->dec || !s->dec->decode_begin) {
 		r->no_decoder = true;
 		return 1;
+	}
+	if (!r->kernel_checked) {
+		r->kernel_checked = true;
+		load_running_kernel(r);
 	}
 	if (!r->state) {
 		struct decode_opts opts = {
@@ -79,6 +110,13 @@ int trace_decode(const struct trace_decode_opts *o)
 	ret = session_open(&r.s, o->path, o->symfs, err, sizeof(err));
 	if (ret) {
 		p_err("%s", err);
+		return 1;
+	}
+	dso_cache_set_debug_dirs(r.s->dsos, o->symfs, o->debug_dir);
+	if (o->vmlinux && dso_cache_load_kernel(r.s->dsos, o->vmlinux, NULL, NULL, err,
+						sizeof(err))) {
+		p_err("%s", err);
+		session_close(r.s);
 		return 1;
 	}
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));

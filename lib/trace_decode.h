@@ -16,6 +16,7 @@ struct trace_event {
 	const struct decode_event *ev;
 	const struct session_piece *piece;	/* pid, tid, chunk.cpu, proc */
 	const struct proc *proc;		/* maps and comm; NULL unknown */
+	const struct maps *kmaps;		/* the kernel's maps (for proc NULL) */
 };
 
 typedef int (*trace_event_fn)(void *ctx, const struct trace_event *te);
@@ -23,6 +24,8 @@ typedef int (*trace_event_fn)(void *ctx, const struct trace_event *te);
 struct trace_decode_opts {
 	const char *path;
 	const char *symfs;
+	const char *debug_dir;			/* separate debug files by build id */
+	const char *vmlinux;			/* kernel symbols and code, or NULL */
 	bool insns;
 	trace_event_fn fn;
 	void *ctx;
@@ -32,6 +35,9 @@ struct trace_decode_opts {
  * Decodes every AUX piece of the recording. Returns 0, or 1 after printing
  * one error line (unreadable or corrupt file, no decoder for the PMU);
  * binaries that could not be read are named in a warning at the end.
+ * Kernel addresses use o->vmlinux; without it, when the recording traced
+ * the kernel of this machine (same host name and release), /proc/kallsyms
+ * and /proc/kcore.
  */
 int trace_decode(const struct trace_decode_opts *o);
 

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel_syms.c - the kernel's part of every process's address space:
+ * a vmlinux given by the user (symbols, and code from its PT_LOAD segments
+ * at their addresses), or the running kernel's /proc/kallsyms (symbols)
+ * with /proc/kcore (code: an ELF core whose PT_LOAD segments give each
+ * kernel address range's file offset; readable by root only).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "symbols_int.h"
+
+#define KERNEL_DSO	"[kernel.kallsyms]"
+/* The file offset of kernel addresses without code: beyond any file. */
+#define NO_CODE_OFFSET	(1ULL << 62)
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sizes of the text symbols: up to the next symbol of any kind (data
+ * symbols in bounds end functions too); the last one gets a page.
+ */
+static void kallsyms_sizes(struct dso *d, uint64_t *bounds, size_t nr_bounds)
+{
+	size_t b = 0;
+
+	qsort(bounds, nr_bounds, sizeof(*bounds), cmp_u64);
+	for (size_t i = 0; i < d->nr_syms; i++) {
+		uint64_t start = d->syms[i].start, end = start + 4096;
+
+		if (i + 1 < d->nr_syms)
+			end = d->syms[i + 1].start;
+		while (b < nr_bounds && bounds[b] <= start)
+			b++;
+		if (b < nr_bounds && bounds[b] < end)
+			end = bounds[b];
+		if (!d->syms[i].size || start + d->syms[i].size > end)
+			d->syms[i].size = end - start;
+	}
+}
+
+/* Text symbols of a kallsyms file into d; their count, or -errno (-ENODATA: all zero). */
+static int kallsyms_load(struct dso *d, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0, nr_bounds = 0, cap_bounds = 0;
+	uint64_t *bounds = NULL;
+	int count = 0, zero = 0, ret = 0;
+
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		char type, name[512];
+		uint64_t addr;
+
+		if (sscanf(line, "%" SCNx64 " %c %511s", &addr, &type, name) != 3)
+			continue;
+		if (!addr) {
+			zero++;
+			continue;
+		}
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
+			if (nr_bounds == cap_bounds) {
+				size_t nc = cap_bounds ? cap_bounds * 2 : 1024;
+				uint64_t *nv = realloc(bounds, nc * sizeof(*nv));
+
+				if (!nv) {
+					ret = -ENOMEM;
+					break;
+				}
+				bounds = nv;
+				cap_bounds = nc;
+			}
+			bounds[nr_bounds++] = addr;
+			continue;
+		}
+		if (dso_add_symbol(d, addr, 0, name)) {
+			ret = -ENOMEM;
+			break;
+		}
+		count++;
+	}
+	free(line);
+	fclose(f);
+	if (!ret && !count)
+		ret = zero ? -ENODATA : -ENOENT;
+	if (!ret) {
+		dso_finish_symbols(d, false);
+		kallsyms_sizes(d, bounds, nr_bounds);
+	}
+	free(bounds);
+	return ret ? ret : count;
+}
+
+/* Maps the PT_LOAD segments of the ELF core at fd (kcore) to d; their count or -errno. */
+static int kcore_map(struct maps *m, struct dso *d, int fd)
+{
+	Elf64_Ehdr eh;
+	int count = 0;
+
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		return -EIO;
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_type != ET_CORE || eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 4096)
+		return -EINVAL;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)) != sizeof(ph))
+			return -EIO;
+		if (ph.p_type != PT_LOAD || ph.p_vaddr < KERNEL_START || !ph.p_filesz ||
+		    ph.p_vaddr + ph.p_filesz < ph.p_vaddr || ph.p_offset + ph.p_filesz < ph.p_offset)
+			continue;
+		if (maps_insert(m, ph.p_vaddr, ph.p_filesz, ph.p_offset, d))
+			return -ENOMEM;
+		if (ph.p_offset + ph.p_filesz > d->map_size)
+			d->map_size = ph.p_offset + ph.p_filesz;
+		count++;
+	}
+	return count;
+}
+
+static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t errlen)
+{
+	struct dso *d = dso_get(c, path);
+	int count = 0;
+
+	if (!d)
+		return -ENOMEM;
+	if (d->missing) {
+		snprintf(err, errlen, "cannot read vmlinux %s", path);
+		return -ENOENT;
+	}
+	for (int i = 0; i < d->nr_loads; i++) {
+		uint64_t v = d->loads[i].vaddr, n = d->loads[i].filesz;
+
+		if (v < KERNEL_START || !n || v + n < v)
+			continue;
+		if (maps_insert(&c->kernel, v, n, d->loads[i].offset, d))
+			return -ENOMEM;
+		count++;
+	}
+	if (!count) {
+		snprintf(err, errlen, "%s has no loadable segment at a kernel address", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *kallsyms,
+			  const char *kcore, char *err, size_t errlen)
+{
+	struct dso *d;
+	int ret, fd;
+
+	maps_free(&c->kernel);
+	if (vmlinux)
+		return load_vmlinux(c, vmlinux, err, errlen);
+	if (!kallsyms)
+		return 0;
+	d = dso_cache_add(c, KERNEL_DSO);
+	if (!d)
+		return -ENOMEM;
+	d->is_exec = true;
+	d->sym_source = "kallsyms";
+	ret = kallsyms_load(d, kallsyms);
+	if (ret < 0) {
+		snprintf(err, errlen, "%s: %s", kallsyms,
+			 ret == -ENODATA ? "addresses hidden (kptr_restrict)" : strerror(-ret));
+		return ret;
+	}
+	/*
+	 * Symbols for every kernel address; no code there: the offset is past
+	 * any file (kcore included). Code comes from the kcore segments cut
+	 * into it.
+	 */
+	if (maps_insert(&c->kernel, KERNEL_START, ~0ULL - KERNEL_START, NO_CODE_OFFSET, d))
+		return -ENOMEM;
+	fd = kcore ? open(kcore, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		d->fd = fd;
+		d->pread_code = true;
+		if (kcore_map(&c->kernel, d, fd) < 0)
+			d->pread_code = false;	/* not a usable core: symbols only */
+	}
+	return 0;
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * symbols_elf.c - function symbols of an ELF file read with libelf: its
+ * .symtab or .dynsym, and MiniDebugInfo, the xz-compressed ELF in
+ * .gnu_debugdata whose .symtab holds the functions not in .dynsym
+ * (Fedora's stripped binaries), decompressed with liblzma.
+ */
+#include <errno.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include "symbols_int.h"
+
+/* MiniDebugInfo is a few hundred KiB; anything far larger is corrupt. */
+#define MINIDEBUG_MAX	(64u << 20)
+
+static Elf_Scn *find_section(Elf *elf, GElf_Word type, const char *name, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (name && elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *n;
+
+		if (!gelf_getshdr(scn, sh))
+			continue;
+		if (!name) {
+			if (sh->sh_type == type)
+				return scn;
+			continue;
+		}
+		n = elf_strptr(elf, shstrndx, sh->sh_name);
+		if (n && !strcmp(n, name) && sh->sh_type != SHT_NOBITS && sh->sh_size)
+			return scn;
+	}
+	return NULL;
+}
+
+bool elf_has_section(Elf *elf, GElf_Word type, const char *name)
+{
+	GElf_Shdr sh;
+
+	return find_section(elf, type, name, &sh) != NULL;
+}
+
+int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	int count = 0;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(data, i, &sym))
+				break;	/* past the data: truncated or corrupt */
+			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value ||
+			    sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			if (dso_add_symbol(d, sym.st_value, sym.st_size, name))
+				return -ENOMEM;
+			count++;
+		}
+	}
+	return count;
+}
+
+uint8_t *xz_decompress(const uint8_t *in, size_t in_len, size_t max, size_t *out_len)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	size_t cap = in_len < max / 8 ? in_len * 8 : max;
+	uint8_t *out = NULL;
+	lzma_ret ret;
+
+	if (!in_len || !max || cap < 4096)
+		cap = max < 4096 ? max : 4096;
+	if (lzma_stream_decoder(&s, 256u << 20, 0) != LZMA_OK)
+		return NULL;
+	out = malloc(cap);
+	if (!out)
+		goto fail;
+	s.next_in = in;
+	s.avail_in = in_len;
+	s.next_out = out;
+	s.avail_out = cap;
+	for (;;) {
+		ret = lzma_code(&s, LZMA_FINISH);
+		if (ret == LZMA_STREAM_END)
+			break;
+		if (ret != LZMA_OK)
+			goto fail;
+		if (!s.avail_out) {
+			size_t used = cap, ncap = cap * 2 < max ? cap * 2 : max;
+			uint8_t *nv;
+
+			if (cap >= max)
+				goto fail;	/* bigger than allowed */
+			nv = realloc(out, ncap);
+			if (!nv)
+				goto fail;
+			out = nv;
+			cap = ncap;
+			s.next_out = out + used;
+			s.avail_out = cap - used;
+		}
+	}
+	*out_len = cap - s.avail_out;
+	lzma_end(&s);
+	return out;
+fail:
+	lzma_end(&s);
+	free(out);
+	return NULL;
+}
+
+int elf_load_minidebuginfo(struct dso *d, Elf *elf)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = find_section(elf, 0, ".gnu_debugdata", &sh);
+	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
+	size_t len;
+	uint8_t *buf;
+	Elf *mini;
+	int n = -ENOENT;
+
+	if (!data || !data->d_buf || !data->d_size)
+		return -ENOENT;
+	buf = xz_decompress(data->d_buf, data->d_size, MINIDEBUG_MAX, &len);
+	if (!buf)
+		return -EINVAL;
+	mini = elf_memory((char *)buf, len);
+	if (mini && elf_kind(mini) == ELF_K_ELF)
+		n = elf_load_func_symbols(d, mini, SHT_SYMTAB);
+	if (mini)
+		elf_end(mini);
+	free(buf);
+	return n;
+}

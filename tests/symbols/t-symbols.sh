@@ -1,0 +1,154 @@
+#!/bin/bash
+# Symbols of traced binaries (lib/symbols.c and friends) through
+# build/tests/tools/sym_lookup: .symtab, .dynsym of a stripped binary,
+# MiniDebugInfo (.gnu_debugdata as Fedora makes it), a separate debug file
+# found by build id (--debug-dir), source lines, kernel symbols from a
+# kallsyms fixture, a vmlinux-like ELF at a kernel address, an ELF core
+# like /proc/kcore, and the real /proc/kcore when readable. Then
+# `auxrec script --srcline` and --debug-dir/--vmlinux on the command line.
+cd "$(dirname "$0")/../.." || exit 1
+B=${AUXREC_BUILD:-build}
+A=${AUXREC:-./auxrec}
+L=$B/tests/tools/sym_lookup
+if [ ! -x $L ]; then
+	if [ "$B" = build ]; then make -s tools; else make -s SANITIZE=1 tools; fi >/dev/null 2>&1
+fi
+[ -x $L ] && [ -x $A ] || { echo "not ok build: $L or $A missing (make all tools)"; exit 1; }
+T=$(mktemp -d /tmp/auxrec-symbols.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+SRC=$PWD/tests/symbols/prog.c
+
+check() {	# check NAME WANT_REGEX GOT
+	if [[ $3 =~ $2 ]]; then echo "ok $1"; else echo "not ok $1: want /$2/, got: $3"; fi
+}
+addr_of() { nm "$T/prog" | awk -v s="$1" '$3 == s { print $1 }' | sed 's/^0*//'; }
+line_of() { grep -n "$1" "$SRC" | cut -d: -f1; }
+
+gcc -O1 -g -fPIE -pie -rdynamic -Wl,--build-id -o "$T/prog" "$SRC" || { echo "not ok compile"; exit 1; }
+S=$(addr_of static_helper) E=$(addr_of exported_fn)
+LS=$(line_of LINE_STATIC) LE=$(line_of LINE_EXPORTED)
+
+# .symtab of the binary, with source lines from its own DWARF
+out=$($L "$T/prog" $S $E)
+check symtab "source symtab.*static_helper\+0x0 .*exported_fn\+0x0" "$(tr '\n' ' ' <<<"$out")"
+check srcline "static_helper\+0x0 [^ ]* [^ ]*/prog.c:$LS " "$out"
+check srcline-exported "exported_fn\+0x0 [^ ]* [^ ]*/prog.c:$LE " "$out"
+check code-read "static_helper\+0x0 [^ ]* [^ ]* [0-9a-f]{8}" "$out"
+
+# stripped: .dynsym only (the static function is not there)
+strip --strip-all -o "$T/prog.stripped" "$T/prog"
+out=$($L "$T/prog.stripped" $S $E)
+check dynsym "source dynsym.*$S \[unknown\].*exported_fn\+0x0 [^ ]* - " "$(tr '\n' ' ' <<<"$out")"
+
+# MiniDebugInfo, Fedora's recipe (find-debuginfo.sh)
+nm -D "$T/prog" --format=posix --defined-only | awk '{ print $1 }' | sort > "$T/dynsyms"
+nm "$T/prog" --format=posix --defined-only | awk '$2 ~ /^[TtD]$/ { print $1 }' | sort > "$T/funcsyms"
+comm -13 "$T/dynsyms" "$T/funcsyms" > "$T/keep_symbols"
+objcopy --only-keep-debug "$T/prog" "$T/debug"
+objcopy -S --remove-section .gdb_index --remove-section .comment \
+	--keep-symbols="$T/keep_symbols" "$T/debug" "$T/mini_debuginfo"
+xz -f "$T/mini_debuginfo"
+strip --strip-all -R .comment -o "$T/prog.mini" "$T/prog"
+objcopy --add-section .gnu_debugdata="$T/mini_debuginfo.xz" "$T/prog.mini"
+out=$($L "$T/prog.mini" $S $E)
+check minidebuginfo "source minidebuginfo.*static_helper\+0x0 .*exported_fn\+0x0" "$(tr '\n' ' ' <<<"$out")"
+# a corrupt .gnu_debugdata: .dynsym still, no crash
+head -c 300 "$T/mini_debuginfo.xz" > "$T/bad.xz"
+strip --strip-all -o "$T/prog.badmini" "$T/prog"
+objcopy --add-section .gnu_debugdata="$T/bad.xz" "$T/prog.badmini"
+out=$($L "$T/prog.badmini" $S $E)
+check minidebuginfo-corrupt "source dynsym.*exported_fn\+0x0" "$(tr '\n' ' ' <<<"$out")"
+
+# separate debug file by build id
+id=$(readelf -n "$T/prog" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+mkdir -p "$T/dbg/.build-id/${id:0:2}"
+cp "$T/debug" "$T/dbg/.build-id/${id:0:2}/${id:2}.debug"
+out=$($L --debug-dir "$T/dbg" "$T/prog.stripped" $S $E)
+check build-id-debuginfo "source debuginfo.*static_helper\+0x0 .*exported_fn\+0x0" "$(tr '\n' ' ' <<<"$out")"
+check build-id-srcline "static_helper\+0x0 [^ ]* [^ ]*/prog.c:$LS " "$out"
+mkdir -p "$T/symfs/usr/lib/debug/.build-id/${id:0:2}"
+cp "$T/debug" "$T/symfs/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+out=$($L --symfs "$T/symfs" "$T/prog.stripped" $S)
+check build-id-symfs "source debuginfo.*static_helper\+0x0" "$(tr '\n' ' ' <<<"$out")"
+# a debug file of another build: not used
+gcc -O1 -g -fPIE -pie -Wl,--build-id -DOTHER -o "$T/other" "$SRC"
+objcopy --only-keep-debug "$T/other" "$T/other.debug"
+cp "$T/other.debug" "$T/dbg/.build-id/${id:0:2}/${id:2}.debug"
+out=$($L --debug-dir "$T/dbg" "$T/prog.stripped" $S)
+check build-id-mismatch "source dynsym" "$out"
+
+# kernel: kallsyms fixture (text symbols end at the next symbol of any kind)
+out=$($L --kallsyms tests/data/kallsyms - ffffffff81001050 ffffffff81001208 ffffffff81002010 ffffffffc0a01010)
+check kallsyms "do_syscall_64\+0x10 \[kernel.kallsyms\].*arch_weak_fn\+0x8 .*ffffffff81002010 \[unknown\].*ext4_fill_super\+0x10" "$(tr '\n' ' ' <<<"$out")"
+out=$($L --kallsyms tests/data/kallsyms-hidden - ffffffff81001050)
+check kallsyms-hidden "kptr_restrict" "$out"
+
+# kernel: a vmlinux-like ELF with .text at 0xffffffff81000000
+gcc -O1 -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none -Wl,-Ttext=0xffffffff81000000 \
+	-o "$T/vmlinux" tests/symbols/kern.c || echo "not ok compile-vmlinux"
+K=$(nm "$T/vmlinux" | awk '$3 == "kfunc_a" { print $1 }')
+toff=$(readelf -SW "$T/vmlinux" | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == ".text" { print $4 }')
+want=$(od -An -tx1 -j $((16#$toff)) -N4 "$T/vmlinux" | tr -d ' \n')
+out=$($L --vmlinux "$T/vmlinux" - $K)
+check vmlinux "^$K kfunc_a\+0x0 $T/vmlinux - $want\$" "$out"
+
+# kernel: an ELF core like /proc/kcore (PT_LOAD at a kernel address) for code
+python3 - "$T/kcore" <<'PY'
+import struct, sys
+code = bytes(range(0x40, 0x80))
+eh = struct.pack('<16sHHIQQQIHHHHHH', b'\x7fELF\x02\x01\x01' + b'\0' * 9, 4, 62, 1, 0, 64, 0, 0,
+                 64, 56, 2, 64, 0, 0)
+ph_note = struct.pack('<IIQQQQQQ', 4, 0, 0, 0, 0, 0, 0, 4)
+ph_load = struct.pack('<IIQQQQQQ', 1, 7, 0x1000, 0xffffffff81001000, 0, len(code), len(code), 4096)
+data = eh + ph_note + ph_load
+open(sys.argv[1], 'wb').write(data + b'\0' * (0x1000 - len(data)) + code)
+PY
+out=$($L --kallsyms tests/data/kallsyms --kcore "$T/kcore" - ffffffff81001000 ffffffff81001004 ffffffff8100103e ffffffff81001040 ffffffff81000010)
+check kcore-file "native_write_cr0\+0x0 \[kernel.kallsyms\] - 40414243 .*native_write_cr0\+0x4 \[kernel.kallsyms\] - 44454647 .*native_write_cr0\+0x3e \[kernel.kallsyms\] - 7e7f .*do_syscall_64\+0x0 \[kernel.kallsyms\] - - .*_stext\+0x10 \[kernel.kallsyms\] - -" "$(tr '\n' ' ' <<<"$out")"
+
+# the running kernel's /proc/kcore
+if [ ! -r /proc/kcore ]; then
+	echo "skip proc-kcore: /proc/kcore is not readable here"
+elif ! awk '$1 != "0000000000000000" { f = 1 } END { exit !f }' /proc/kallsyms 2>/dev/null; then
+	echo "skip proc-kcore: /proc/kallsyms addresses are hidden"
+else
+	ka=$(awk '$3 == "_stext" || $3 == "_text" { print $1; exit }' /proc/kallsyms)
+	out=$($L --kallsyms /proc/kallsyms --kcore /proc/kcore - $ka)
+	check proc-kcore "^$ka [^ ]+\+0x0 \[kernel.kallsyms\] - [0-9a-f]{8}\$" "$out"
+fi
+
+# the command line: the options exist, --vmlinux errors are one line, exit 1
+$A script --help | grep -q -- "--srcline" && echo "ok script-help-srcline" || echo "not ok script-help-srcline"
+err=$($A script -i /dev/null --vmlinux "$T/nonexistent" 2>&1 >/dev/null); rc=$?
+[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && echo "ok script-vmlinux-missing" ||
+	echo "not ok script-vmlinux-missing: status $rc: $err"
+
+# end to end: the recording of tests/vm/t-script.sh (when it ran) with its
+# binary rebuilt with -g: same code, so --srcline gives spin.c lines
+G=build/vm/t-script.out
+if [ ! -s $G/guest/spin.data ] || [ ! -x $G/symfs/in/spin ]; then
+	echo "skip script-srcline-e2e: no recording from t-script (run CHECKS=t-script first)"
+else
+	mkdir -p "$T/e2e/in"
+	gcc -O1 -g -static -no-pie -o "$T/e2e/in/spin" tests/gt/progs/spin.c
+	if ! cmp -s <(objcopy -O binary -j .text $G/symfs/in/spin /dev/stdout) \
+		<(objcopy -O binary -j .text "$T/e2e/in/spin" /dev/stdout); then
+		echo "skip script-srcline-e2e: spin built with -g has other code"
+	else
+		$A script -i $G/guest/spin.data --symfs "$T/e2e" --srcline --json > "$T/e2e.json" 2> "$T/e2e.err"
+		n=$(python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["type"] == "branch" and (e.get("from_srcline") or "").split(":")[0].endswith("spin.c"):
+        n += 1
+print(n)' "$T/e2e.json")
+		[ "${n:-0}" -gt 0 ] && echo "ok script-srcline-e2e" ||
+			echo "not ok script-srcline-e2e: no spin.c srclines: $(head -c 300 "$T/e2e.json") $(cat "$T/e2e.err")"
+		$A script -i $G/guest/spin.data --symfs "$T/e2e" --srcline > "$T/e2e.txt" 2>&1
+		grep -q "+0x[0-9a-f]* [^ ]*spin.c:[0-9]* (" "$T/e2e.txt" && echo "ok script-srcline-text" ||
+			echo "not ok script-srcline-text: $(head -3 "$T/e2e.txt")"
+	fi
+fi
+exit 0

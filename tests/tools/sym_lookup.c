@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sym_lookup.c - test tool for lib/symbols.c: loads a binary as the
+ * session does (or only the kernel) and prints, for each ELF virtual
+ * address given, what script would show: symbol, dso, source line and the
+ * first code bytes read through maps_read.
+ *
+ *   sym_lookup [--debug-dir D] [--symfs D] [--vmlinux F] [--kallsyms F]
+ *              [--kcore F] FILE|- VADDR...
+ *
+ * Prints "source SYM_SOURCE" (of FILE), then per address:
+ *   ADDR SYM+OFF|[unknown] DSO SRCLINE|- HEXBYTES|-
+ * FILE's ET_DYN segments are mapped at 0x7f0000000000 + their vaddr.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "symbols.h"
+
+#define BASE 0x7f0000000000ULL
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "debug-dir", required_argument, NULL, 'D' },
+		{ "symfs", required_argument, NULL, 'S' },
+		{ "vmlinux", required_argument, NULL, 'k' },
+		{ "kallsyms", required_argument, NULL, 'K' },
+		{ "kcore", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *debug_dir = NULL, *symfs = NULL, *vmlinux = NULL, *kallsyms = NULL;
+	const char *kcore = NULL;
+	struct dso_cache *c = dso_cache_new();
+	struct maps m = { 0 };
+	uint64_t base = 0;
+	char err[512];
+	int opt, ret = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'D': debug_dir = optarg; break;
+		case 'S': symfs = optarg; break;
+		case 'k': vmlinux = optarg; break;
+		case 'K': kallsyms = optarg; break;
+		case 'C': kcore = optarg; break;
+		default: return 2;
+		}
+	}
+	if (!c || optind >= argc)
+		return 2;
+	dso_cache_set_debug_dirs(c, symfs, debug_dir);
+	m.kernel = dso_cache_kernel_maps(c);
+	if ((vmlinux || kallsyms) &&
+	    dso_cache_load_kernel(c, vmlinux, kallsyms, kcore, err, sizeof(err))) {
+		printf("kernel error: %s\n", err);
+		ret = 1;
+	}
+	if (strcmp(argv[optind], "-")) {
+		struct dso *d = dso_get(c, argv[optind]);
+
+		if (!d || d->missing) {
+			printf("cannot read %s\n", argv[optind]);
+			return 1;
+		}
+		printf("source %s\n", d->sym_source ? d->sym_source : "none");
+		base = d->is_exec ? 0 : BASE;
+		for (int i = 0; i < d->nr_loads; i++) {
+			uint64_t pad = d->loads[i].vaddr & 0xfff;
+
+			if (d->loads[i].filesz)
+				maps_insert(&m, base + d->loads[i].vaddr - pad, d->loads[i].filesz + pad,
+					    d->loads[i].offset - pad, d);
+		}
+	}
+	for (int i = optind + 1; i < argc; i++) {
+		uint64_t addr = strtoull(argv[i], NULL, 16), a;
+		char buf[256], line[4096];
+		const char *dso, *sym, *src;
+		uint8_t code[4];
+		uint64_t off;
+		int n;
+
+		a = addr >= KERNEL_START ? addr : base + addr;
+		maps_symbolize(&m, a, buf, sizeof(buf), &dso, &sym, &off);
+		src = maps_srcline(&m, a, line, sizeof(line));
+		printf("%" PRIx64 " %s %s %s ", addr, buf, dso, src ? src : "-");
+		n = maps_read(&m, a, code, sizeof(code));
+		for (int k = 0; k < n; k++)
+			printf("%02x", code[k]);
+		printf("%s\n", n ? "" : "-");
+	}
+	maps_free(&m);
+	dso_cache_free(c);
+	return ret;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_symbols.c - lib/symbols.c and friends without external tools:
+ * maps_insert overlaps (splits, edges, replacement), the kernel maps behind
+ * a process's, kallsyms parsing, the bounded xz decoder, and files that are
+ * not ELF or are cut short. ELF sources (.symtab, .dynsym, MiniDebugInfo,
+ * build-id debug files, source lines, vmlinux) are in tests/symbols/t-symbols.sh.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <lzma.h>
+#include "symbols_int.h"
+
+static struct dso da = { .path = "a", .fd = -1 }, db = { .path = "b", .fd = -1 };
+
+static const struct dso *dso_at(const struct maps *m, uint64_t addr)
+{
+	const struct map *mp = maps_find(m, addr);
+
+	return mp ? mp->dso : NULL;
+}
+
+static void test_maps_split(void **state)
+{
+	struct maps m = { 0 };
+	const struct map *mp;
+
+	assert_int_equal(maps_insert(&m, 0x1000, 0x9000, 0x100, &da), 0);	/* [0x1000,0xa000) */
+	assert_int_equal(maps_insert(&m, 0x4000, 0x2000, 0, &db), 0);		/* [0x4000,0x6000) */
+	assert_int_equal(m.nr, 3);
+	assert_ptr_equal(dso_at(&m, 0x1000), &da);
+	assert_ptr_equal(dso_at(&m, 0x3fff), &da);
+	assert_ptr_equal(dso_at(&m, 0x4000), &db);
+	assert_ptr_equal(dso_at(&m, 0x5fff), &db);
+	assert_ptr_equal(dso_at(&m, 0x6000), &da);
+	assert_ptr_equal(dso_at(&m, 0x9fff), &da);
+	assert_null(dso_at(&m, 0xa000));
+	assert_null(dso_at(&m, 0xfff));
+	/* the right part keeps its file offset */
+	mp = maps_find(&m, 0x6000);
+	assert_int_equal(mp->start, 0x6000);
+	assert_int_equal(mp->pgoff, 0x100 + 0x5000);
+	mp = maps_find(&m, 0x1000);
+	assert_int_equal(mp->end, 0x4000);
+	assert_int_equal(mp->pgoff, 0x100);
+	maps_free(&m);
+	assert_int_equal(m.nr, 0);
+}
+
+static void test_maps_overlap_edges(void **state)
+{
+	struct maps m = { 0 };
+
+	assert_int_equal(maps_insert(&m, 0x1000, 0x1000, 0, &da), 0);
+	assert_int_equal(maps_insert(&m, 0x3000, 0x1000, 0, &da), 0);
+	/* covers the end of the first, the gap and the start of the second */
+	assert_int_equal(maps_insert(&m, 0x1800, 0x2000, 0, &db), 0);
+	assert_int_equal(m.nr, 3);
+	assert_ptr_equal(dso_at(&m, 0x17ff), &da);
+	assert_ptr_equal(dso_at(&m, 0x1800), &db);
+	assert_ptr_equal(dso_at(&m, 0x37ff), &db);
+	assert_ptr_equal(dso_at(&m, 0x3800), &da);
+	assert_int_equal(maps_find(&m, 0x3800)->pgoff, 0x800);
+	/* exactly the same range: replaced, not duplicated */
+	assert_int_equal(maps_insert(&m, 0x1800, 0x2000, 0, &da), 0);
+	assert_int_equal(m.nr, 3);
+	assert_ptr_equal(dso_at(&m, 0x2000), &da);
+	/* covering everything */
+	assert_int_equal(maps_insert(&m, 0, 0x10000, 0, &db), 0);
+	assert_int_equal(m.nr, 1);
+	/* adjacent, no overlap: both kept */
+	assert_int_equal(maps_insert(&m, 0x10000, 0x1000, 0, &da), 0);
+	assert_int_equal(m.nr, 2);
+	assert_ptr_equal(dso_at(&m, 0xffff), &db);
+	assert_ptr_equal(dso_at(&m, 0x10000), &da);
+	/* bad ranges */
+	assert_int_equal(maps_insert(&m, 0x1000, 0, 0, &da), -EINVAL);
+	assert_int_equal(maps_insert(&m, ~0ULL - 10, 100, 0, &da), -EINVAL);
+	maps_free(&m);
+}
+
+static char *write_tmp(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/auxrec-test-symbols.XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_kallsyms(void **state)
+{
+	static const char ks[] =
+		"0000000000000000 A fixed_percpu_data\n"
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81000100 t local_fn\n"
+		"ffffffff81000200 D data_after\n"
+		"garbage line\n"
+		"ffffffff81000300 W weak_fn\n"
+		"ffffffffc0001000 t mod_fn\t[mod]\n";
+	char *path = write_tmp(ks, sizeof(ks) - 1);
+	struct dso_cache *c = dso_cache_new();
+	struct maps m = { .kernel = dso_cache_kernel_maps(c) };
+	char buf[256], err[256];
+	const char *dso, *sym;
+	uint64_t off;
+	uint8_t code[4];
+
+	assert_int_equal(dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err)), 0);
+	maps_symbolize(&m, 0xffffffff81000180, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(buf, "local_fn+0x80");
+	assert_string_equal(dso, "[kernel.kallsyms]");
+	maps_symbolize(&m, 0xffffffff81000200, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(buf, "[unknown]");	/* data ends local_fn */
+	maps_symbolize(&m, 0xffffffff81000310, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(buf, "weak_fn+0x10");
+	maps_symbolize(&m, 0xffffffffc0001004, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(buf, "mod_fn+0x4");
+	maps_symbolize(&m, 0x400000, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(dso, "[unknown]");	/* user addresses are not the kernel's */
+	assert_int_equal(maps_read(&m, 0xffffffff81000000, code, sizeof(code)), 0);
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
+static void test_kallsyms_hidden(void **state)
+{
+	static const char ks[] = "0000000000000000 T _stext\n0000000000000000 t x\n";
+	char *path = write_tmp(ks, sizeof(ks) - 1);
+	struct dso_cache *c = dso_cache_new();
+	char err[256] = "";
+
+	assert_int_equal(dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err)), -ENODATA);
+	assert_non_null(strstr(err, "kptr_restrict"));
+	assert_int_equal(dso_cache_kernel_maps(c)->nr, 0);
+	assert_int_equal(dso_cache_load_kernel(c, NULL, "/nonexistent/kallsyms", NULL, err,
+					       sizeof(err)), -ENOENT);
+	assert_int_equal(dso_cache_load_kernel(c, "/nonexistent/vmlinux", NULL, NULL, err,
+					       sizeof(err)), -ENOENT);
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
+static void test_xz_bounded(void **state)
+{
+	uint8_t in[8192], enc[16384], *out;
+	size_t enc_len = 0, out_len = 0;
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = i * 7;
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, in, sizeof(in), enc,
+						 &enc_len, sizeof(enc)), LZMA_OK);
+	out = xz_decompress(enc, enc_len, 1 << 20, &out_len);
+	assert_non_null(out);
+	assert_int_equal(out_len, sizeof(in));
+	assert_memory_equal(out, in, sizeof(in));
+	free(out);
+	assert_null(xz_decompress(enc, enc_len, 4096, &out_len));	/* larger than allowed */
+	assert_null(xz_decompress(enc, enc_len / 2, 1 << 20, &out_len));	/* cut short */
+	enc[enc_len / 2] ^= 0xff;
+	assert_null(xz_decompress(enc, enc_len, 1 << 20, &out_len));	/* corrupt */
+	assert_null(xz_decompress(enc, 0, 1 << 20, &out_len));
+}
+
+static void test_not_elf(void **state)
+{
+	static const char junk[] = "\x7f" "ELF\x02\x01\x01 this is not really an ELF file";
+	char *path = write_tmp(junk, sizeof(junk) - 1);
+	struct dso_cache *c = dso_cache_new();
+	struct dso *d = dso_get(c, path);
+	char buf[64];
+
+	assert_non_null(d);
+	assert_false(d->missing);
+	assert_int_equal(d->nr_syms, 0);
+	assert_null(dso_srcline(d, 0x1000, buf, sizeof(buf)));
+	assert_ptr_equal(dso_get(c, path), d);
+	d = dso_get(c, "/nonexistent/binary");
+	assert_true(d->missing);
+	assert_null(dso_srcline(d, 0x1000, buf, sizeof(buf)));
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
+/* The first part of this test binary: ELF headers present, sections cut off. */
+static void test_truncated_elf(void **state)
+{
+	FILE *f = fopen("/proc/self/exe", "rb");
+	static char head[64 * 1024];
+	size_t n;
+	char *path;
+	struct dso_cache *c = dso_cache_new();
+	struct dso *d;
+	char buf[256];
+	const char *dso, *sym;
+	uint64_t off;
+	struct maps m = { 0 };
+
+	assert_non_null(f);
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	path = write_tmp(head, n);
+	d = dso_get(c, path);
+	assert_non_null(d);
+	assert_int_equal(maps_insert(&m, 0x400000, 0x10000, 0, d), 0);
+	maps_symbolize(&m, 0x401000, buf, sizeof(buf), &dso, &sym, &off);
+	maps_srcline(&m, 0x401000, buf, sizeof(buf));
+	maps_free(&m);
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_maps_split),
+		cmocka_unit_test(test_maps_overlap_edges),
+		cmocka_unit_test(test_kallsyms),
+		cmocka_unit_test(test_kallsyms_hidden),
+		cmocka_unit_test(test_xz_bounded),
+		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_truncated_elf),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
