@@ -84,6 +84,10 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 		cfg.tsc_ctc_num = opts->info_priv[INTEL_PT_TSC_CTC_N];
 		cfg.tsc_ctc_den = opts->info_priv[INTEL_PT_TSC_CTC_D];
 	}
+	if (opts->nr_priv > INTEL_PT_MAX_NONTURBO_RATIO &&
+	    opts->info_priv[INTEL_PT_MAX_NONTURBO_RATIO] <= UINT8_MAX)
+		cfg.nom_freq =
+			(uint8_t)opts->info_priv[INTEL_PT_MAX_NONTURBO_RATIO];
 	d->flow = pt_flow_new(&cfg);
 	if (!d->flow) {
 		free(d);

@@ -606,13 +606,19 @@ static int on_psb_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		set_exec_mode(f, pkt);
 		return 0;
 	case PT_PKT_TSC:
-		flow_time_tsc(&f->clock, pkt->tsc);
+		flow_time_tsc(&f->clock, pkt->tsc, 1);
+		return 0;
+	case PT_PKT_CBR:
+		flow_time_cbr(&f->clock, pkt->cbr_ratio, 1);
 		return 0;
 	case PT_PKT_TMA:
 		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
 		return 0;
 	case PT_PKT_MTC:
 		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		return 0;
+	case PT_PKT_CYC:
+		flow_time_cyc(&f->clock, pkt->cyc);
 		return 0;
 	case PT_PKT_PSBEND:
 		return on_psbend(f);
@@ -677,13 +683,19 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		set_next(f, -1, 0, 0);
 		return emit(f, PT_FLOW_EV_OVERFLOW, PT_FLOW_K_NONE, 0, 0, 0);
 	case PT_PKT_TSC:
-		flow_time_tsc(&f->clock, pkt->tsc);
+		flow_time_tsc(&f->clock, pkt->tsc, 0);
+		return 0;
+	case PT_PKT_CBR:
+		flow_time_cbr(&f->clock, pkt->cbr_ratio, 0);
 		return 0;
 	case PT_PKT_TMA:
 		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
 		return 0;
 	case PT_PKT_MTC:
 		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		return 0;
+	case PT_PKT_CYC:
+		flow_time_cyc(&f->clock, pkt->cyc);
 		return 0;
 	case PT_PKT_PTW:
 		if (pkt->ptw.ip) {
@@ -713,7 +725,7 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 			    pkt->pip.cr3);
 	case PT_PKT_STOP:
 		return emit(f, PT_FLOW_EV_STOP, PT_FLOW_K_NONE, 0, 0, 0);
-	default:	/* pad, cyc, cbr, vmcs, mnt */
+	default:	/* pad, vmcs, mnt */
 		return 0;
 	}
 }
@@ -793,7 +805,7 @@ struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
 	f->cfg = *cfg;
 	f->mode = X86_MODE_64;
 	flow_time_init(&f->clock, cfg->mtc_freq, cfg->tsc_ctc_num,
-		       cfg->tsc_ctc_den);
+		       cfg->tsc_ctc_den, cfg->nom_freq);
 	if (flow_cache_init(&f->cache, &cfg->image) < 0) {
 		free(f);
 		return NULL;

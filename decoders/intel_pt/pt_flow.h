@@ -6,8 +6,9 @@
  * event per taken branch (like `perf script --itrace=b`), per trace
  * enable/disable, overflow, ptwrite, power event and decode error, and
  * optionally per instruction. Events carry the time of the packet that
- * produced them (TSC, refined by MTC). Semantics follow libipt 2.0.5's block
- * decoder; errors become events and decoding resumes at the next PSB.
+ * produced them (TSC, refined by MTC and CYC). Semantics follow libipt
+ * 2.0.5's block decoder; errors become events and decoding resumes at the
+ * next PSB.
  */
 #ifndef AUXREC_PT_FLOW_H
 #define AUXREC_PT_FLOW_H
@@ -85,7 +86,7 @@ struct pt_flow_event {
 	uint64_t from, to;	/* 0 when unknown or not applicable */
 	uint64_t insn_count;	/* instructions since the previous event,
 				 * including the one at from if it executed */
-	uint64_t tsc;		/* time from tsc, tma and mtc packets */
+	uint64_t tsc;		/* time from tsc, tma, mtc and cyc packets */
 	uint64_t offset;	/* aux offset of the packet behind the event */
 	uint64_t payload;	/* ptwrite, pip cr3, power hints */
 };
@@ -104,8 +105,13 @@ struct pt_flow_config {
 	/*
 	 * Timing: IA32_RTIT_CTL.MTCFreq and the TSC/CTC ratio of CPUID leaf
 	 * 0x15 (EBX / EAX). With a zero ratio only TSC packets set the time.
+	 * nom_freq is the max non-turbo ratio (MSR_PLATFORM_INFO[15:8], as
+	 * libipt's pt_config.nom_freq): with CBR it gives CYC packets' TSC
+	 * ticks per cycle, nom_freq / cbr; without it (0) the ratio comes
+	 * from cycles counted between MTCs or TSCs only.
 	 */
 	uint8_t mtc_freq;
+	uint8_t nom_freq;
 	uint32_t tsc_ctc_num, tsc_ctc_den;
 };
 

@@ -7,30 +7,148 @@
  * MTCs between TSC and TMA are ignored, a first MTC without TMA only
  * primes the CTC, the high CTC bits a TMA lacks are estimated from the
  * next MTC, and one wrap-around of the MTC's CTC bits is corrected.
+ *
+ * CYC packets count core cycles; with a cycles-to-TSC ratio (fcr) each
+ * adds cyc * fcr to the time since the last TSC/MTC, which reset it. As
+ * in libipt's pt_time_cal, fcr comes from CBR (nom_freq / cbr), from the
+ * cycles counted between two MTCs (or, without MTCs, two TSCs in PSB+),
+ * whichever came last; a CBR outside PSB+ restarts the calibration, and a
+ * CYC without a ratio is lost. A first CYC after MTCs without cycles
+ * drops the cycles the ratio puts in the earlier MTC periods. libipt's
+ * SKL168 and SKD007 workarounds are not done (its default config has no
+ * errata enabled).
  */
 #include "pt_flow_time.h"
 
 #define MTC_BITS	8	/* ctc bits an mtc carries */
 #define TMA_CTC_BITS	16
+#define TSC_BITS	56
 
 void flow_time_init(struct flow_time *t, uint8_t mtc_freq, uint32_t num,
-		    uint32_t den)
+		    uint32_t den, uint8_t nom_freq)
 {
 	*t = (struct flow_time){
 		.mtc_freq = mtc_freq,
+		.nom_freq = nom_freq,
 		.ratio_num = num,
 		.ratio_den = den,
 	};
 }
 
-void flow_time_tsc(struct flow_time *t, uint64_t tsc)
+/* ctc - last with one wrap-around corrected; -1 if it wrapped more */
+static int ctc_delta(const struct flow_time *t, uint32_t ctc, uint32_t last,
+		     uint32_t *delta)
 {
+	if (ctc < last) {
+		ctc += 1u << (t->mtc_freq + MTC_BITS);
+		if (ctc < last)
+			return -1;
+	}
+	*delta = ctc - last;
+	return 0;
+}
+
+/* ctc ticks in tsc ticks; -1 without a ratio */
+static int ctc_to_tsc(const struct flow_time *t, uint64_t ctc, uint64_t *fc)
+{
+	if (!t->ratio_num || !t->ratio_den)
+		return -1;
+	*fc = ctc * t->ratio_num / t->ratio_den;
+	return 0;
+}
+
+/* Calibration */
+
+static void tcal_set(struct flow_tcal *c, uint64_t fcr)
+{
+	c->fcr = fcr;
+	c->have_fcr = 1;
+}
+
+static void tcal_cbr(struct flow_time *t, uint8_t cbr)
+{
+	if (!t->nom_freq || !cbr)
+		return;
+	tcal_set(&t->cal, ((uint64_t)t->nom_freq << FLOW_FCR_SHIFT) / cbr);
+}
+
+/* A TSC in PSB+ calibrates from the cycles since the previous TSC. */
+static void tcal_header_tsc(struct flow_tcal *c, uint64_t tsc)
+{
+	uint64_t last = c->tsc, cyc = c->cyc_tsc, delta;
+
+	c->tsc = tsc;
+	c->cyc_tsc = 0;
+	if (!last || !cyc || c->have_mtc)	/* mtc is preferred */
+		return;
+	if (tsc < last) {
+		tsc += 1ull << TSC_BITS;
+		if (tsc < last)
+			return;
+	}
+	delta = tsc - last;
+	if (delta & ~(~0ull >> FLOW_FCR_SHIFT))
+		return;
+	tcal_set(c, (delta << FLOW_FCR_SHIFT) / cyc);
+}
+
+static void tcal_mtc(struct flow_time *t, uint32_t ctc)
+{
+	struct flow_tcal *c = &t->cal;
+	uint32_t last = c->ctc, delta;
+	uint64_t cyc = c->cyc_mtc, fc;
+
+	if (!c->have_mtc) {
+		c->cyc_mtc = 0;
+		c->ctc = ctc;
+		c->have_mtc = 1;
+		return;
+	}
+	/* no cycles: spread the next ones over both periods */
+	if (!cyc)
+		return;
+	c->cyc_mtc = 0;
+	c->ctc = ctc;
+	c->lost_mtc++;
+	if (ctc_delta(t, ctc, last, &delta) < 0 ||
+	    ctc_to_tsc(t, delta, &fc) < 0 ||
+	    (fc & ~(~0ull >> FLOW_FCR_SHIFT)))
+		return;
+	tcal_set(c, (fc << FLOW_FCR_SHIFT) / cyc);
+	c->lost_mtc = 0;
+}
+
+/* Time */
+
+void flow_time_tsc(struct flow_time *t, uint64_t tsc, int in_psb)
+{
+	if (in_psb) {
+		tcal_header_tsc(&t->cal, tsc);
+	} else {
+		/* may follow lost time: only a reference for the next */
+		t->cal.tsc = tsc;
+		t->cal.cyc_tsc = 0;
+	}
 	t->tsc = t->base = tsc;
+	t->fc = 0;
 	t->have_tsc = 1;
 	t->have_tma = 0;
 	t->have_mtc = 0;
 	t->ctc = 0;
 	t->lost_mtc = 0;
+	t->lost_cyc = 0;
+}
+
+void flow_time_cbr(struct flow_time *t, uint8_t ratio, int in_psb)
+{
+	/* outside PSB+ the frequency changed: calibrate anew */
+	if (!in_psb)
+		t->cal = (struct flow_tcal){ 0 };
+	tcal_cbr(t, ratio);
+	if (ratio) {
+		t->cbr = ratio;
+		t->have_cbr = 1;
+	}
 }
 
 void flow_time_tma(struct flow_time *t, uint16_t ctc, uint16_t fc)
@@ -41,22 +159,32 @@ void flow_time_tma(struct flow_time *t, uint16_t ctc, uint16_t fc)
 		return;
 	t->have_tma = 1;
 	t->base -= fc;
+	t->fc += fc;
 	/* a tma with all the bits an mtc has counts as one */
 	if (hi <= TMA_CTC_BITS)
 		t->have_mtc = 1;
-	t->ctc = ctc & ((1u << hi) - 1);
+	t->ctc = t->ctc_cyc = ctc & ((1u << hi) - 1);
 }
 
 void flow_time_mtc(struct flow_time *t, uint8_t payload)
 {
-	uint32_t ctc = (uint32_t)payload << t->mtc_freq, last = t->ctc;
+	uint32_t ctc = (uint32_t)payload << t->mtc_freq, last = t->ctc, delta;
 	unsigned int hi = t->mtc_freq + MTC_BITS;
 	int had_mtc = t->have_mtc;
+	uint64_t fc;
 
-	if ((t->have_tsc && !t->have_tma) || hi > 31)
+	if (hi > 31)
 		return;
+	tcal_mtc(t, ctc);
+	if (t->have_tsc && !t->have_tma)
+		return;
+	/* cycles (or lost ones) since the last reset: they end here */
+	if (t->fc || t->lost_cyc || !had_mtc)
+		t->ctc_cyc = ctc;
 	t->have_mtc = 1;
+	t->fc = 0;
 	t->ctc = ctc;
+	t->lost_cyc = 0;
 	if (!had_mtc) {
 		uint32_t lo_mask = (1u << TMA_CTC_BITS) - 1, top;
 
@@ -70,15 +198,47 @@ void flow_time_mtc(struct flow_time *t, uint8_t payload)
 		}
 		last |= top;
 	}
-	if (ctc < last) {
-		ctc += 1u << hi;
-		if (ctc < last) {
-			t->lost_mtc++;
-			return;
-		}
-	}
-	if (!t->ratio_num || !t->ratio_den)
+	if (ctc_delta(t, ctc, last, &delta) < 0) {
+		t->lost_mtc++;
 		return;
-	t->base += (uint64_t)(ctc - last) * t->ratio_num / t->ratio_den;
+	}
+	if (ctc_to_tsc(t, delta, &fc) < 0)
+		return;
+	t->base += fc;
 	t->tsc = t->base;
+}
+
+/*
+ * The first CYC after a reset may span MTC periods that had no CYC: drop
+ * the cycles the ratio attributes to those periods (all, if fewer).
+ */
+static int adjust_cyc(const struct flow_time *t, uint64_t fcr, uint64_t *cyc)
+{
+	uint32_t delta;
+	uint64_t fc, old;
+
+	if (t->ctc == t->ctc_cyc)
+		return 0;
+	if (ctc_delta(t, t->ctc, t->ctc_cyc, &delta) < 0 ||
+	    ctc_to_tsc(t, delta, &fc) < 0)
+		return -1;
+	old = (fc << FLOW_FCR_SHIFT) / fcr;
+	*cyc = *cyc > old ? *cyc - old : 0;
+	return 0;
+}
+
+void flow_time_cyc(struct flow_time *t, uint64_t cyc)
+{
+	uint64_t fcr = t->cal.fcr;
+
+	t->cal.cyc_mtc += cyc;
+	t->cal.cyc_tsc += cyc;
+	if (!t->cal.have_fcr || !fcr) {
+		t->lost_cyc++;
+		return;
+	}
+	if (!t->fc && adjust_cyc(t, fcr, &cyc) < 0)
+		return;
+	t->fc += (cyc * fcr) >> FLOW_FCR_SHIFT;
+	t->tsc = t->base + t->fc;
 }

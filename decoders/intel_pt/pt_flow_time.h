@@ -1,30 +1,54 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pt_flow_time.h - the flow decoder's clock (internal to pt_flow*.c): the
- * time of the trace position from TSC, TMA and MTC packets, with the
- * semantics of libipt 2.0.5's pt_time (CYC refinement is not done yet).
+ * time of the trace position from TSC, TMA and MTC packets, refined by CYC
+ * packets through a calibrated cycles-to-TSC ratio, with the semantics of
+ * libipt 2.0.5's pt_time and pt_time_cal.
  */
 #ifndef AUXREC_PT_FLOW_TIME_H
 #define AUXREC_PT_FLOW_TIME_H
 
 #include <stdint.h>
 
+/* fcr, the TSC ticks per core cycle, is a fixed-point value: << 8 */
+#define FLOW_FCR_SHIFT	8
+
+/* Calibration of the cycles-to-TSC ratio (libipt's pt_time_cal). */
+struct flow_tcal {
+	uint64_t fcr;		/* tsc ticks per cycle << FLOW_FCR_SHIFT */
+	uint64_t tsc;		/* the last tsc */
+	uint64_t cyc_tsc;	/* cycles since the last tsc */
+	uint64_t cyc_mtc;	/* cycles since the last mtc used */
+	uint32_t ctc;		/* ctc of the last mtc used */
+	uint32_t lost_mtc;	/* mtcs that could not calibrate */
+	uint8_t have_fcr, have_mtc;
+};
+
 struct flow_time {
 	uint64_t tsc;		/* the current estimate */
 	uint64_t base;		/* tsc at the last ctc tick seen */
+	uint64_t fc;		/* tsc ticks since base (tma fc, cyc) */
 	uint32_t ctc;		/* ctc bits of the last mtc/tma */
-	uint8_t have_tsc, have_tma, have_mtc;
+	uint32_t ctc_cyc;	/* ctc when fc was last cleared by cycles */
+	uint8_t have_tsc, have_tma, have_mtc, have_cbr;
+	uint8_t cbr;		/* the last core:bus ratio */
 	uint32_t lost_mtc;	/* mtcs that could not be placed */
+	uint32_t lost_cyc;	/* cycs without a ratio since tsc/mtc */
+	struct flow_tcal cal;
 	/* configuration */
 	uint8_t mtc_freq;	/* IA32_RTIT_CTL.MTCFreq */
+	uint8_t nom_freq;	/* max non-turbo ratio: tsc = cyc * it / cbr */
 	uint32_t ratio_num;	/* tsc/ctc ratio: CPUID.15H:EBX */
 	uint32_t ratio_den;	/*		  CPUID.15H:EAX */
 };
 
 void flow_time_init(struct flow_time *t, uint8_t mtc_freq, uint32_t num,
-		    uint32_t den);
-void flow_time_tsc(struct flow_time *t, uint64_t tsc);
+		    uint32_t den, uint8_t nom_freq);
+/* in_psb: the packet is in PSB+ (libipt's "header" variants) */
+void flow_time_tsc(struct flow_time *t, uint64_t tsc, int in_psb);
+void flow_time_cbr(struct flow_time *t, uint8_t ratio, int in_psb);
 void flow_time_tma(struct flow_time *t, uint16_t ctc, uint16_t fc);
 void flow_time_mtc(struct flow_time *t, uint8_t ctc);
+void flow_time_cyc(struct flow_time *t, uint64_t cyc);
 
 #endif

@@ -121,6 +121,7 @@ int main(int argc, char **argv)
 	cfg.mtc_freq = GT_MTC_FREQ;
 	cfg.tsc_ctc_num = GT_CTC_EBX;
 	cfg.tsc_ctc_den = GT_CTC_EAX;
+	cfg.nom_freq = GT_NOM_FREQ;
 	for (i = 0; i < reps; i++) {
 		double t;
 

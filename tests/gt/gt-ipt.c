@@ -260,6 +260,7 @@ int main(int argc, char **argv)
 	cfg.mtc_freq = GT_MTC_FREQ;
 	cfg.cpuid_0x15_eax = GT_CTC_EAX;
 	cfg.cpuid_0x15_ebx = GT_CTC_EBX;
+	cfg.nom_freq = GT_NOM_FREQ;
 	if (!defaults) {
 		cfg.flags.variant.block.end_on_call = 1;
 		cfg.flags.variant.block.end_on_jump = 1;

@@ -6,7 +6,7 @@
  * recorded flow as the Intel PT stream a CPU tracing that process with
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
- *   gt-record OUT -- PROG [ARGS...]
+ *   gt-record [--cyc] OUT -- PROG [ARGS...]
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
  * events, "name from to insn_count" per line; see gt_format.h), and the
@@ -14,6 +14,13 @@
  * has the time each event must carry, line by line: a synthetic clock
  * (gt_format.h) is encoded as TSC+TMA in each PSB+ and an MTC per crystal
  * clock period.
+ *
+ * --cyc adds OUT-cyc.* (compressed returns): a cycle-accurate trace with
+ * CBR in each PSB+ and, before each TNT, TIP, TIP.PGE/PGD, MTC and FUP
+ * outside PSB+ (CYC-eligible packets), a CYC with the cycles since the
+ * previous CYC (GT_CYC_PER_INSN per instruction; none when zero) up to
+ * the packet's instruction, for a TNT its first branch's. Its OUT-cyc.times follow libipt 2.0.5's
+ * rules (pt_time, pt_time_cal), simulated here independently: see sim_*.
  *
  * Encoding: PSB, PSBEND, MODE.EXEC, TIP.PGE at the first instruction;
  * TNT-8 for conditional branches; TIP for every indirect jump or call and
@@ -210,6 +217,89 @@ static int decode_at(uint64_t ip, struct x86_insn *insn)
 			       insn);
 }
 
+/*
+ * What a libipt 2.0.5 decoder knows of the time in a -cyc trace: pt_time
+ * (base + fc, ctc at the last MTC, ctc_cyc where cycles were last
+ * cleared) and pt_time_cal (fcr, the TSC ticks per cycle << 8, from CBR
+ * or from the cycles between MTCs/TSCs). CTC values are the 11 bits an
+ * MTC has (GT_MTC_FREQ + 8); the TMA in PSB+ has all of them.
+ */
+#define CTC_MASK	((1u << (GT_MTC_FREQ + 8)) - 1)
+
+struct sim {
+	uint64_t base, fc;
+	uint32_t ctc, ctc_cyc;
+	int lost_cyc;
+	uint64_t fcr, cal_tsc, cyc_tsc, cyc_mtc;
+	uint32_t cal_ctc;
+	int have_fcr, cal_mtc;
+};
+
+/* TSC ticks of the CTC ticks from ctc b to a (one wrap) */
+static uint64_t sim_ctc_tsc(uint32_t a, uint32_t b)
+{
+	return (uint64_t)((a - b) & CTC_MASK) * GT_CTC_EBX / GT_CTC_EAX;
+}
+
+/* TSC, TMA and CBR of a PSB+; returns the time */
+static uint64_t sim_psb(struct sim *m, uint64_t tsc, uint32_t ctc,
+			uint32_t fc)
+{
+	if (m->cal_tsc && m->cyc_tsc && !m->cal_mtc) {
+		m->fcr = ((tsc - m->cal_tsc) << 8) / m->cyc_tsc;
+		m->have_fcr = 1;
+	}
+	m->cal_tsc = tsc;
+	m->cyc_tsc = 0;
+	m->base = tsc - fc;
+	m->fc = fc;
+	m->ctc = m->ctc_cyc = ctc & CTC_MASK;
+	m->lost_cyc = 0;
+	m->fcr = ((uint64_t)GT_NOM_FREQ << 8) / GT_CBR;
+	m->have_fcr = 1;
+	return tsc;
+}
+
+/* an MTC at time tsc, the start of its CTC period */
+static uint64_t sim_mtc(struct sim *m, uint64_t tsc, uint32_t ctc)
+{
+	ctc &= CTC_MASK;
+	if (!m->cal_mtc) {
+		m->cal_mtc = 1;
+		m->cal_ctc = ctc;
+		m->cyc_mtc = 0;
+	} else if (m->cyc_mtc) {
+		m->fcr = (sim_ctc_tsc(ctc, m->cal_ctc) << 8) / m->cyc_mtc;
+		m->have_fcr = 1;
+		m->cal_ctc = ctc;
+		m->cyc_mtc = 0;
+	}
+	if (m->fc || m->lost_cyc)
+		m->ctc_cyc = ctc;
+	m->ctc = ctc;
+	m->fc = 0;
+	m->lost_cyc = 0;
+	m->base = tsc;
+	return tsc;
+}
+
+static uint64_t sim_cyc(struct sim *m, uint64_t cyc)
+{
+	m->cyc_mtc += cyc;
+	m->cyc_tsc += cyc;
+	if (!m->have_fcr || !m->fcr) {
+		m->lost_cyc = 1;
+		return m->base + m->fc;
+	}
+	if (!m->fc && m->ctc != m->ctc_cyc) {
+		uint64_t old = (sim_ctc_tsc(m->ctc, m->ctc_cyc) << 8) / m->fcr;
+
+		cyc = cyc > old ? cyc - old : 0;
+	}
+	m->fc += cyc * m->fcr >> 8;
+	return m->base + m->fc;
+}
+
 /* The encoder and the expected event list. */
 struct gen {
 	struct pt_encoder *enc;
@@ -228,6 +318,11 @@ struct gen {
 	uint64_t next_psb;
 	unsigned long nbranch;
 	int retcomp;		/* compress returns into tnt bits */
+	int cyc;		/* cycle-accurate: cbr and cyc packets */
+	size_t cur;		/* the instruction being encoded */
+	size_t cyc_at;		/* the instruction of the last cyc */
+	size_t tnt_at;		/* the instruction of the first tnt bit */
+	struct sim sim;
 	uint64_t rs[RETSTACK_SIZE];
 	unsigned int rs_top, rs_n;
 };
@@ -291,18 +386,53 @@ static void bind_time(struct gen *g, const struct pt_packet *p)
 		fprintf(g->times, "%" PRIu64 "\n", g->now);
 }
 
-static void put(struct gen *g, struct pt_packet *p)
+static void enc(struct gen *g, struct pt_packet *p)
 {
-	int r;
-
-	bind_time(g, p);
-	r = pt_enc_next(g->enc, p);
+	int r = pt_enc_next(g->enc, p);
 
 	if (r < 0) {
 		fprintf(stderr, "gt-record: encoder: %s\n",
 			pt_errstr(pt_errcode(r)));
 		exit(2);
 	}
+}
+
+/* The cycles since the last CYC, before a packet that may carry them. */
+static void put_cyc(struct gen *g, const struct pt_packet *p)
+{
+	struct pt_packet c = { .type = ppt_cyc };
+	size_t at;
+
+	switch (p->type) {
+	case ppt_fup:
+		if (g->in_psb)
+			return;
+		/* fall through */
+	case ppt_tnt_8:
+	case ppt_tip:
+	case ppt_tip_pge:
+	case ppt_tip_pgd:
+	case ppt_mtc:
+		break;
+	default:
+		return;
+	}
+	/* a tnt's cyc gives the time of its first branch */
+	at = p->type == ppt_tnt_8 ? g->tnt_at : g->cur;
+	if (at == g->cyc_at)
+		return;
+	c.payload.cyc.value = (uint64_t)(at - g->cyc_at) * GT_CYC_PER_INSN;
+	g->cyc_at = at;
+	enc(g, &c);
+	g->now = sim_cyc(&g->sim, c.payload.cyc.value);
+}
+
+static void put(struct gen *g, struct pt_packet *p)
+{
+	if (g->cyc)
+		put_cyc(g, p);
+	bind_time(g, p);
+	enc(g, p);
 }
 
 static void put_ip(struct gen *g, enum pt_packet_type type, uint64_t ip)
@@ -346,6 +476,8 @@ static void flush_tnt(struct gen *g)
 static void add_tnt(struct gen *g, int taken)
 {
 	g->tnt_lines = g->untimed;
+	if (!g->tnt_n)
+		g->tnt_at = g->cur;
 	g->tnt_bits = g->tnt_bits << 1 | (taken ? 1 : 0);
 	if (++g->tnt_n == 6)
 		flush_tnt(g);
@@ -381,6 +513,13 @@ static void psb(struct gen *g, uint64_t fup_ip, uint64_t tsc)
 	p.payload.tma.fc = (uint16_t)(tsc - ctc * GT_TSC_PER_CTC);
 	put(g, &p);
 	g->now = tsc;
+	if (g->cyc) {
+		g->now = sim_psb(&g->sim, tsc, (uint32_t)ctc,
+				 p.payload.tma.fc);
+		p = (struct pt_packet){ .type = ppt_cbr };
+		p.payload.cbr.ratio = GT_CBR;
+		put(g, &p);
+	}
 	g->last_period = ctc >> GT_MTC_FREQ;
 	if (fup_ip)
 		put_ip(g, ppt_fup, fup_ip);
@@ -403,6 +542,9 @@ static void mtc(struct gen *g, uint64_t tsc)
 	put(g, &p);
 	g->last_period = period;
 	g->now = (period << GT_MTC_FREQ) * GT_TSC_PER_CTC;
+	if (g->cyc)
+		g->now = sim_mtc(&g->sim, g->now,
+				 (uint32_t)(period << GT_MTC_FREQ));
 }
 
 static void expect(struct gen *g, const char *name, uint64_t from,
@@ -461,6 +603,7 @@ static void generate(struct gen *g)
 		struct x86_insn insn;
 
 		next = last ? 0 : ips[i + 1] & ~IP_SIGNAL;
+		g->cur = i;
 		if (enc_offset(g) >= g->next_psb)
 			psb(g, ip, tsc_at(i));
 		mtc(g, tsc_at(i));
@@ -580,10 +723,10 @@ static void write_image(const char *base)
 }
 
 /* Encodes the recorded flow into OUT.pt (or with return compression). */
-static void encode(const char *out, int retcomp)
+static void encode(const char *out, int retcomp, int cyc)
 {
 	struct pt_config cfg;
-	struct gen g = { .retcomp = retcomp };
+	struct gen g = { .retcomp = retcomp, .cyc = cyc };
 	char path[4096];
 	uint64_t size;
 
@@ -614,19 +757,23 @@ static void encode(const char *out, int retcomp)
 	write_file(out, ".pt", g.buf, size);
 	write_image(out);
 	printf("gt-record: %s: %zu instructions, %lu events, %" PRIu64
-	       " bytes of trace (%s), %zu sections\n", out, nips, g.nbranch,
+	       " bytes of trace (%s%s), %zu sections\n", out, nips, g.nbranch,
 	       size, retcomp ? "compressed returns" : "returns as tip",
-	       nsects);
+	       cyc ? ", cyc" : "", nsects);
 	pt_free_encoder(g.enc);
 	free(g.buf);
 }
 
 int main(int argc, char **argv)
 {
+	int cyc = argc > 1 && !strcmp(argv[1], "--cyc");
 	char rc[4096];
 
+	argv += cyc;
+	argc -= cyc;
 	if (argc < 4 || strcmp(argv[2], "--")) {
-		fprintf(stderr, "usage: gt-record OUT -- PROG [ARGS...]\n");
+		fprintf(stderr,
+			"usage: gt-record [--cyc] OUT -- PROG [ARGS...]\n");
 		return 2;
 	}
 	record(argv + 3);
@@ -634,8 +781,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gt-record: nothing recorded\n");
 		return 2;
 	}
-	encode(argv[1], 0);
+	encode(argv[1], 0, 0);
 	snprintf(rc, sizeof(rc), "%s-rc", argv[1]);
-	encode(rc, 1);
+	encode(rc, 1, 0);
+	if (cyc) {
+		snprintf(rc, sizeof(rc), "%s-cyc", argv[1]);
+		encode(rc, 1, 1);
+	}
 	return 0;
 }

@@ -27,4 +27,16 @@
 #define GT_TSC_PER_CTC	(GT_CTC_EBX / GT_CTC_EAX)
 #define GT_MTC_FREQ	3
 
+/*
+ * The core clock of the cycle-accurate (-cyc) traces: GT_CYC_PER_INSN
+ * cycles per instruction at core:bus ratio GT_CBR, i.e. GT_TSC_PER_INSN
+ * TSC ticks per GT_CYC_PER_INSN cycles when the max non-turbo ratio (TSC
+ * ticks per bus tick) is GT_NOM_FREQ. The decoders' ratio, GT_NOM_FREQ /
+ * GT_CBR in 1/256ths, is inexact (170/256 for 2/3), so their CYC times
+ * run slightly slow, and the expected times follow libipt's arithmetic.
+ */
+#define GT_NOM_FREQ	24
+#define GT_CBR		36
+#define GT_CYC_PER_INSN	(GT_TSC_PER_INSN * GT_CBR / GT_NOM_FREQ)
+
 #endif

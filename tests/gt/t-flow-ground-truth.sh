@@ -4,9 +4,10 @@
 # flow is encoded as an Intel PT stream by libipt's encoder, and the stream
 # is decoded by auxrec's flow decoder (gt-flow) and by libipt's block
 # decoder (gt-ipt). Both must reproduce the recorded event list exactly,
-# with returns as TIPs (PROG) and with return compression (PROG-rc), and
-# auxrec's events must carry the times of the trace's synthetic clock
-# (TSC+TMA in PSB+, MTCs) exactly as recorded in OUT.times.
+# with returns as TIPs (PROG), with return compression (PROG-rc) and in a
+# cycle-accurate trace (PROG-cyc: CBR in PSB+, CYC packets), and auxrec's
+# events must carry the times of the trace's synthetic clock (TSC+TMA in
+# PSB+, MTCs, and CYCs by libipt's rules) exactly as recorded in OUT.times.
 # With PT_FLOW_F_INSN, the count of per-instruction events must be the
 # instructions recorded. Prints "ok/not ok flow-gt[-time|-insn|-libipt]-PROG[-rc]".
 cd "$(dirname "$0")/../.." || exit 1
@@ -33,7 +34,7 @@ while IFS=: read -r name flags; do
 	if ! gcc -O1 $flags -o "$base.bin" "tests/gt/progs/$name.c"; then
 		echo "not ok flow-gt-$name: cannot compile"; rc=1; continue
 	fi
-	if ! "$GT_BIN/gt-record" "$base" -- "$base.bin" > "$base.rec" 2>&1; then
+	if ! "$GT_BIN/gt-record" --cyc "$base" -- "$base.bin" > "$base.rec" 2>&1; then
 		if grep -q "PTRACE\|Operation not permitted" "$base.rec"; then
 			echo "skip flow-gt-$name: ptrace not allowed"
 		else
@@ -43,7 +44,7 @@ while IFS=: read -r name flags; do
 		continue
 	fi
 	cat "$base.rec"
-	for v in "" -rc; do
+	for v in "" -rc -cyc; do
 		b=$base$v
 		n=$(wc -l < "$b.branches")
 		"$GT_BIN/gt-flow" "$b" > "$b.flow" 2> "$b.flow.err"
@@ -58,7 +59,7 @@ while IFS=: read -r name flags; do
 		if cmp -s "$b.times" "$b.flowtimes"; then
 			echo "ok flow-gt-time-$name$v ($(sort -u "$b.times" | wc -l) distinct times)"
 		else
-			echo "not ok flow-gt-time-$name$v: event times (TSC/TMA/MTC) differ"
+			echo "not ok flow-gt-time-$name$v: event times (TSC/TMA/MTC/CYC) differ"
 			diff "$b.times" "$b.flowtimes" | head -6
 			rc=1
 		fi

@@ -4,8 +4,9 @@
  * on hand-assembled packet streams over a small hand-assembled program:
  * TNT and TIP binding, direct calls, compressed and plain returns, async
  * FUP+TIP, OVF+FUP, enable/disable, errors with resync at the next PSB,
- * unmapped code, per-instruction events, TSC/TMA/MTC time, truncation
- * and corruption.
+ * unmapped code, per-instruction events, TSC/TMA/MTC time, CYC time
+ * refinement and its calibration (the clock of pt_flow_time.h directly
+ * and in a stream), truncation and corruption.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "decoders/intel_pt/pt_flow.h"
+#include "decoders/intel_pt/pt_flow_time.h"
 #include "decoders/intel_pt/pt_packet.h"
 
 /*
@@ -146,6 +148,23 @@ static void mtc(struct stream *s, uint8_t ctc)
 	put(s, (const uint8_t[]){ 0x59, ctc }, 2);
 }
 
+static void cbr(struct stream *s, uint8_t ratio)
+{
+	put(s, (const uint8_t[]){ 0x02, 0x03, ratio, 0 }, 4);
+}
+
+/* CYC: 5 payload bits in the header byte, then 7 per byte */
+static void cyc(struct stream *s, uint64_t v)
+{
+	uint8_t p[10];
+	size_t n = 0;
+
+	p[n++] = (uint8_t)((v & 0x1f) << 3 | (v > 0x1f) << 2 | 0x3);
+	for (v >>= 5; v; v >>= 7)
+		p[n++] = (uint8_t)((v & 0x7f) << 1 | (v > 0x7f));
+	put(s, p, n);
+}
+
 static void start(struct stream *s, uint64_t ip)
 {
 	psb(s);
@@ -209,6 +228,7 @@ static int run(const struct stream *s, struct rec *r, unsigned int flags)
 		.mtc_freq = 3,
 		.tsc_ctc_num = 128,	/* 64 tsc ticks per ctc tick */
 		.tsc_ctc_den = 2,
+		.nom_freq = 24,		/* with cbr 36: 170/256 tsc per cycle */
 	};
 	struct pt_flow *f = pt_flow_new(&cfg);
 	int ret;
@@ -411,6 +431,154 @@ static void test_time(void **state)
 				 (unsigned long long)want[i]);
 }
 
+/*
+ * CYC arithmetic of the clock, by libipt's rules: cycles * fcr >> 8 on top
+ * of the last TSC/TMA/MTC, fcr from CBR (nom_freq << 8 / cbr), from the
+ * cycles between MTCs, or between TSCs in PSB+.
+ */
+static void test_cyc_clock(void **state)
+{
+	struct flow_time t;
+
+	flow_time_init(&t, 3, 128, 2, 24);
+	flow_time_tsc(&t, 1000000, 1);
+	flow_time_cyc(&t, 100);		/* no ratio yet: lost */
+	assert_int_equal(t.lost_cyc, 1);
+	assert_int_equal(t.tsc, 1000000);
+	flow_time_cbr(&t, 36, 1);
+	assert_int_equal(t.cal.fcr, (24 << 8) / 36);	/* 170 */
+	flow_time_tma(&t, 0x1234, 5);
+	assert_int_equal(t.tsc, 1000000);
+	flow_time_cyc(&t, 100);		/* 17000 >> 8 = 66, after fc 5 */
+	assert_int_equal(t.tsc, 999995 + 5 + 66);
+	flow_time_cyc(&t, 3);		/* 510 >> 8 = 1 */
+	assert_int_equal(t.tsc, 999995 + 72);
+	flow_time_mtc(&t, 0x47);	/* ctc 0x234 -> 0x238: 4 * 64 */
+	assert_int_equal(t.tsc, 999995 + 256);
+	assert_int_equal(t.fc, 0);
+	flow_time_cyc(&t, 10);		/* same period: no adjustment */
+	assert_int_equal(t.tsc, 999995 + 256 + 6);
+	/* 10 cycles in 512 tsc ticks: fcr = (512 << 8) / 10 */
+	flow_time_mtc(&t, 0x48);
+	assert_int_equal(t.cal.fcr, 13107);
+	assert_int_equal(t.tsc, 999995 + 768);
+	flow_time_mtc(&t, 0x49);	/* no cycles: fcr kept */
+	assert_int_equal(t.cal.fcr, 13107);
+	assert_int_equal(t.tsc, 999995 + 1280);
+	/*
+	 * The next cyc spans the period without cycles: the 10 cycles
+	 * fcr gives it are dropped; 90 * 13107 >> 8 = 4607.
+	 */
+	flow_time_cyc(&t, 100);
+	assert_int_equal(t.tsc, 999995 + 1280 + 4607);
+	/*
+	 * Fewer cycles than the spanned period takes (10): no advance, and
+	 * fc stays 0, so the next cyc is adjusted again.
+	 */
+	flow_time_mtc(&t, 0x4a);
+	flow_time_mtc(&t, 0x4b);
+	flow_time_cyc(&t, 5);
+	assert_int_equal(t.tsc, 999995 + 1792 + 512);
+	/* cbr outside psb+: calibration restarts from cbr alone */
+	flow_time_cbr(&t, 12, 0);
+	assert_int_equal(t.cal.fcr, (24 << 8) / 12);
+	assert_int_equal(t.cal.have_mtc, 0);
+	flow_time_cyc(&t, 3);		/* the period takes 256 cycles now */
+	assert_int_equal(t.tsc, 999995 + 2304);
+	flow_time_cyc(&t, 800);		/* 544 * 512 >> 8 = 1088 */
+	assert_int_equal(t.tsc, 999995 + 2304 + 1088);
+	/* tsc (with its tma, which sets ctc_cyc) resets the cycles */
+	flow_time_tsc(&t, 2000000, 0);
+	assert_int_equal(t.tsc, 2000000);
+	assert_int_equal(t.fc, 0);
+	flow_time_tma(&t, 0x100, 0);
+	flow_time_cyc(&t, 1);		/* 512 >> 8 */
+	assert_int_equal(t.tsc, 2000002);
+	(void)state;
+}
+
+/* without nom_freq: calibration from mtcs, or from tscs in psb+ */
+static void test_cyc_calibration(void **state)
+{
+	struct flow_time t;
+
+	flow_time_init(&t, 3, 128, 2, 0);
+	flow_time_tsc(&t, 64000, 1);
+	flow_time_tma(&t, 0x7e8, 0);
+	flow_time_cbr(&t, 36, 1);	/* no nom_freq: no ratio */
+	flow_time_cyc(&t, 7);
+	assert_int_equal(t.lost_cyc, 1);
+	flow_time_mtc(&t, 0xfe);	/* 0x7f0: 8 ctc ticks later */
+	assert_int_equal(t.tsc, 64000 + 8 * 64);
+	assert_int_equal(t.lost_cyc, 0);
+	flow_time_cyc(&t, 64);
+	assert_int_equal(t.tsc, 64000 + 512);	/* still no ratio */
+	flow_time_mtc(&t, 0xff);	/* 64 cycles per 512 ticks */
+	assert_int_equal(t.cal.fcr, 512 << 8 >> 6);
+	flow_time_cyc(&t, 8);
+	assert_int_equal(t.tsc, 64000 + 1024 + 64);
+	/* a wrapping mtc calibrates over the wrap too */
+	flow_time_mtc(&t, 0x00);	/* 0x7f8 -> 0x800 */
+	assert_int_equal(t.cal.fcr, (512 << 8) / 8);
+	assert_int_equal(t.tsc, 64000 + 1536);
+
+	/* without mtcs, two tscs in psb+ calibrate */
+	flow_time_init(&t, 3, 128, 2, 0);
+	flow_time_tsc(&t, 1000, 1);
+	flow_time_cyc(&t, 50);
+	flow_time_tsc(&t, 1100, 0);	/* outside psb+: reference only */
+	assert_int_equal(t.cal.have_fcr, 0);
+	flow_time_cyc(&t, 50);
+	flow_time_tsc(&t, 1200, 1);	/* 100 ticks in 50 cycles */
+	assert_int_equal(t.cal.fcr, 512);
+	flow_time_cyc(&t, 3);
+	assert_int_equal(t.tsc, 1206);
+	(void)state;
+}
+
+/* cyc and cbr packets in a stream: events get the refined time */
+static void test_cyc_time(void **state)
+{
+	static const uint64_t want[] = {
+		999995 + 5 + 7,			/* tma fc 5, 12 cycles */
+		999995 + 5 + 7 + 66,		/* 100 cycles */
+		999995 + 4 * 64,		/* mtc after 6 cycles */
+		/* tip after 40 (26 ticks) and 4660 cycles (3 bytes) */
+		999995 + 4 * 64 + 26 + 3094,
+		999995 + 4 * 64 + 26 + 3094,
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+	unsigned int i;
+
+	psb(&s);
+	mode64(&s);
+	tsc(&s, 1000000);
+	tma(&s, 0x1234, 5);
+	cbr(&s, 36);
+	psbend(&s);
+	cyc(&s, 12);
+	ipp(&s, 0x11, 0x1000);
+	cyc(&s, 100);
+	tnt(&s, "T");
+	cyc(&s, 6);
+	mtc(&s, 0x47);
+	tnt(&s, "T");
+	cyc(&s, 40);
+	tnt(&s, "N");
+	cyc(&s, 0x1234);
+	ipp(&s, 0x0d, 0x100e);
+	assert_int_equal(run(&s, &r, 0), 0);
+	assert_int_equal(r.n, 5);
+	assert_string_equal(r.lines[3], "call 1009 1013 4");
+	for (i = 0; i < 5; i++)
+		if (r.tsc[i] != want[i])
+			fail_msg("event %u: tsc %llu, want %llu", i,
+				 (unsigned long long)r.tsc[i],
+				 (unsigned long long)want[i]);
+	(void)state;
+}
+
 /* code that is not in the image */
 static void test_nomap(void **state)
 {
@@ -492,6 +660,9 @@ int main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_endless_loop),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_cyc_clock),
+		cmocka_unit_test(test_cyc_calibration),
+		cmocka_unit_test(test_cyc_time),
 		cmocka_unit_test(test_nomap),
 		cmocka_unit_test(test_insn_and_stop),
 		cmocka_unit_test(test_truncated_and_corrupt),
