@@ -14,8 +14,15 @@ CPPFLAGS   += -I. -Ilib -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
 ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
 LDLIBS     += -ldw -lelf -llzma -lz -ldl -lpthread
 
+AUXREC_BIN := auxrec
+
+# SANITIZE=1 builds everything into build-san/ (auxrec: build-san/auxrec) so
+# the normal build is left alone; `make check SANITIZE=1` tests those binaries.
 ifeq ($(SANITIZE),1)
-CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+O          := build-san
+AUXREC_BIN := $(O)/auxrec
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS     += $(SAN_FLAGS)
 LDFLAGS    += -fsanitize=address,undefined
 endif
 
@@ -27,12 +34,12 @@ TOOL_SRC   := $(wildcard tests/tools/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(O)/%.o)
 CMD_OBJ    := $(CMD_SRC:%.c=$(O)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
-GUEST_BIN  := $(GUEST_SRC:tests/guest/%.c=$(O)/guest-bin/%)
+GUEST_BIN  := $(GUEST_SRC:tests/guest/%.c=build/guest-bin/%)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 MANPAGES   := $(wildcard man/*.1)
 
 .PHONY: all check unit tools deps install clean bench fuzz guest-bin demo
-all: auxrec
+all: $(AUXREC_BIN)
 
 ifneq ($(V),1)
 Q := @
@@ -47,7 +54,7 @@ $(O)/libauxrec.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-auxrec: $(CMD_OBJ) $(O)/libauxrec.a
+$(AUXREC_BIN): $(CMD_OBJ) $(O)/libauxrec.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(O)/libauxrec.a $(LDLIBS)
 
@@ -62,8 +69,9 @@ $(O)/tests/tools/%: tests/tools/%.c $(O)/libauxrec.a
 	@$(if $(Q),echo "  TOOL    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a $(LDLIBS)
 
-# Programs for the guest are static so the initramfs needs no libraries for them.
-$(O)/guest-bin/%: tests/guest/%.c
+# Programs for the guest are static so the initramfs needs no libraries for them;
+# never sanitized, so always in build/guest-bin (where tests/vm/run looks).
+build/guest-bin/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GUEST   $@")
 	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O2 -g -static -o $@ $< -lpthread
@@ -77,7 +85,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all unit tools guest-bin
-	@tests/run-checks
+	@AUXREC=$(AUXREC_BIN) AUXREC_BUILD=$(O) AUXREC_SAN_FLAGS='$(SAN_FLAGS)' tests/run-checks
 
 demo: deps
 	@$(MAKE) --no-print-directory all guest-bin
@@ -95,6 +103,6 @@ install: all
 	$(if $(MANPAGES),install -m 0644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 clean:
-	rm -rf $(O) auxrec
+	rm -rf $(O) $(AUXREC_BIN)
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

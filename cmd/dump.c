@@ -77,6 +77,15 @@ static void f_hex(struct out *o, const char *k, uint64_t v)
 		fprintf(o->f, " %s %#" PRIx64, k, v);
 }
 
+/* sizes and offsets: numbers in JSON (the convention), hex for people */
+static void f_size(struct out *o, const char *k, uint64_t v)
+{
+	if (o->jw)
+		jw_kv_u64(o->jw, k, v);
+	else
+		fprintf(o->f, " %s %#" PRIx64, k, v);
+}
+
 static void f_str(struct out *o, const char *k, const char *s)
 {
 	if (o->jw)
@@ -156,7 +165,29 @@ struct dump {
 	uint64_t count[PERF_RECORD_USER_MAX + 1];	/* last: unknown types */
 	uint64_t aux_bytes, nr_chunks;
 	int status;
+	char *first_err;		/* reported once, at the end */
+	unsigned int nr_errs;
 };
+
+/* Bad input gets one error line: the first error, and how many followed. */
+static void dump_error(struct dump *d, const char *msg)
+{
+	d->status = 1;
+	if (!d->nr_errs++)
+		d->first_err = strdup(msg);
+}
+
+static void dump_report_errors(struct dump *d)
+{
+	if (d->nr_errs > 1)
+		p_err("%s (and %u more errors)", d->first_err ? d->first_err : "corrupt input",
+		      d->nr_errs - 1);
+	else if (d->nr_errs)
+		p_err("%s", d->first_err ? d->first_err : "corrupt input");
+	free(d->first_err);
+	d->first_err = NULL;
+	d->nr_errs = 0;
+}
 
 static const char *const aux_flag_names[] = { "truncated", "overwrite", "partial", "collision" };
 
@@ -393,8 +424,8 @@ static void print_auxtrace(struct dump *d, const struct pd_record *rec)
 	struct out *o = &d->o;
 	uint64_t flags = take_aux_flags(d, t);
 
-	f_hex(o, "size", t->size);
-	f_hex(o, "offset", t->offset);
+	f_size(o, "size", t->size);
+	f_size(o, "offset", t->offset);
 	f_hex(o, "reference", t->reference);
 	f_u64(o, "idx", t->idx);
 	f_s64(o, "tid", (int32_t)t->tid);
@@ -420,8 +451,8 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 		f_s64(o, "pid", (int32_t)m->pid);
 		f_s64(o, "tid", (int32_t)m->tid);
 		f_hex(o, "start", m->start);
-		f_hex(o, "len", m->len);
-		f_hex(o, "pgoff", m->pgoff);
+		f_size(o, "len", m->len);
+		f_size(o, "pgoff", m->pgoff);
 		f_strn(o, "filename", m->filename, h->size - sizeof(*m));
 		break;
 	}
@@ -433,8 +464,8 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 		f_s64(o, "pid", (int32_t)m->pid);
 		f_s64(o, "tid", (int32_t)m->tid);
 		f_hex(o, "start", m->start);
-		f_hex(o, "len", m->len);
-		f_hex(o, "pgoff", m->pgoff);
+		f_size(o, "len", m->len);
+		f_size(o, "pgoff", m->pgoff);
 		if (h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
 			char hex[41];
 
@@ -481,8 +512,8 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 
 		if (short_record(d, rec, sizeof(*a)))
 			break;
-		f_hex(o, "aux_offset", a->aux_offset);
-		f_hex(o, "aux_size", a->aux_size);
+		f_size(o, "aux_offset", a->aux_offset);
+		f_size(o, "aux_size", a->aux_size);
 		f_flags(o, "flags", a->flags, aux_flag_names, 4);
 		remember_aux(d, rec);
 		break;
@@ -797,7 +828,7 @@ static void print_features(struct dump *d)
 		}
 		end_obj(o);
 		if (ft->err)
-			p_err("%s", ft->errmsg ? ft->errmsg : "corrupt feature");
+			dump_error(d, ft->errmsg ? ft->errmsg : "corrupt feature");
 	}
 }
 
@@ -834,10 +865,42 @@ static void print_stats(struct dump *d)
 
 /* ------------------------------------------------------------- main */
 
+/* One warning line when the file has parts of a newer or unknown format. */
+static void warn_unknown_format(struct dump *d)
+{
+	const struct perf_file_header *h = pd_reader_header(d->r);
+	unsigned int nr_feat = 0, feat = 0;
+	uint64_t nr_rec = 0;
+	char what[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < pd_reader_nr_features(d->r); i++) {
+		const struct pd_feature *ft = pd_reader_feature(d->r, i);
+
+		if (!perf_feature_name(ft->id) && !nr_feat++)
+			feat = ft->id;
+	}
+	for (int t = 0; t <= PERF_RECORD_USER_MAX; t++)
+		if (t == PERF_RECORD_USER_MAX || !perf_record_name(t))
+			nr_rec += d->count[t];
+	if (!pd_reader_is_pipe(d->r) && h->size != sizeof(*h))
+		n += snprintf(what + n, sizeof(what) - n, "header size %llu at offset 8 "
+			      "(known: %zu)", (unsigned long long)h->size, sizeof(*h));
+	if (nr_feat && n < sizeof(what))
+		n += snprintf(what + n, sizeof(what) - n, "%s%u unknown feature(s) (id %u)",
+			      n ? ", " : "", nr_feat, feat);
+	if (nr_rec && n < sizeof(what))
+		n += snprintf(what + n, sizeof(what) - n, "%s%llu record(s) of unknown type",
+			      n ? ", " : "", (unsigned long long)nr_rec);
+	if (n)
+		p_warn("newer or unknown perf.data format: %s; showing what is known", what);
+}
+
 static int dump_file(struct dump *d, const char *path)
 {
 	struct pd_record rec;
 	char err[512];
+	size_t nr_attrs;
 	int ret;
 
 	ret = pd_reader_open(path, &d->r, err, sizeof(err));
@@ -855,23 +918,27 @@ static int dump_file(struct dump *d, const char *path)
 		for (size_t i = 0; i < pd_reader_nr_attrs(d->r); i++)
 			print_attr(d, i);
 	}
+	nr_attrs = pd_reader_nr_attrs(d->r);
 	while ((ret = pd_reader_next(d->r, &rec)) > 0) {
 		print_record(d, &rec);
-		if (!d->stats && rec.hdr->type == PERF_RECORD_HEADER_ATTR)
-			print_attr(d, pd_reader_nr_attrs(d->r) - 1);
+		/* pipe mode: a HEADER_ATTR record added an attr (not in file mode) */
+		for (; nr_attrs < pd_reader_nr_attrs(d->r); nr_attrs++)
+			if (!d->stats)
+				print_attr(d, nr_attrs);
 	}
 	if (d->dec_state && d->dec->dump_end(d->dec_state) < 0)
 		d->status = 1;
 	d->dec_state = NULL;
 	fflush(d->o.f);
-	if (ret < 0) {
-		p_err("%s", pd_reader_error(d->r));
-		d->status = 1;
-	}
+	if (ret < 0)
+		dump_error(d, pd_reader_error(d->r));
 	if (!d->stats)
 		print_features(d);
 	else
 		print_stats(d);
+	fflush(d->o.f);
+	warn_unknown_format(d);
+	dump_report_errors(d);
 	pd_reader_close(d->r);
 	return d->status;
 }

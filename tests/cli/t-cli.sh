@@ -3,8 +3,8 @@
 # line and a non-zero exit, and agreement of each command's --help with its
 # man page and the bash completion (every long option in all three).
 cd "$(dirname "$0")/../.." || exit 1
-A=./auxrec
-[ -x $A ] || { echo "not ok build: ./auxrec missing"; exit 1; }
+A=${AUXREC:-./auxrec}
+[ -x $A ] || { echo "not ok build: $A missing"; exit 1; }
 
 t() {	# t NAME EXPECTED_STATUS CMD... : checks the status, stderr kept in $err
 	local name=$1 want=$2; shift 2

@@ -12,9 +12,10 @@ if [ ! -d "$dir" ]; then
 	exit 0
 fi
 
-if [ -x ./auxrec ] && ./auxrec dump --help >/dev/null 2>&1; then
-	dump() { ./auxrec dump --raw "$1" --pmu intel_pt --json; }
-	echo "# using ./auxrec dump"
+A=${AUXREC:-./auxrec}
+if [ -x "$A" ] && "$A" dump --help >/dev/null 2>&1; then
+	dump() { "$A" dump --raw "$1" --pmu intel_pt --json; }
+	echo "# using $A dump"
 else
 	helper=build/tests/conformance/dump-raw
 	mkdir -p "$(dirname "$helper")"

@@ -5,7 +5,7 @@
  * bounds invariants), then the full dump (JSON and text, with resync)
  * through the dump functions behind the decoder ops into /dev/null.
  *
- * fuzz-sources: decoders/intel_pt/pt_*.c lib/json.c
+ * fuzz-sources: decoders/intel_pt/pt_dump.c decoders/intel_pt/pt_packet*.c decoders/intel_pt/pt_print.c decoders/intel_pt/pt_sync.c decoders/intel_pt/pt_error.c lib/json.c
  */
 #include <stdio.h>
 #include <stdlib.h>

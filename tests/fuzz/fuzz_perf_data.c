@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_perf_data.c - libFuzzer target for the perf.data reader: the input
+ * is written to a memfd and read as a file (mmapped), then through a pipe
+ * (streamed, pipe mode); every record is iterated with its attr and sample
+ * id, every feature is parsed again, and `auxrec dump` (text, JSON and
+ * --stats) runs over the file with its output going to /dev/null.
+ *
+ * It links the whole library (the decoder ops reach the flow decoder).
+ * fuzz-sources: lib/[a-z]*.c decoders/[a-z]*.c decoders/intel_pt/[a-z]*.c cmd/dump.c
+ * fuzz-max-len: 65536
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "cmd/builtin.h"
+#include "perf_data.h"
+#include "util.h"
+
+static FILE *devnull;
+
+/* cmd/auxrec.c holds main(); dump.c only needs this from it. */
+int cmd_usage_error(void (*cmd_usage)(FILE *out), const char *fmt, ...)
+{
+	return 1;
+}
+
+static void read_all(const char *path)
+{
+	struct pd_reader *r;
+	struct pd_record rec;
+	char err[512];
+	int ret;
+
+	if (pd_reader_open(path, &r, err, sizeof(err)))
+		return;
+	for (size_t i = 0; i < pd_reader_nr_features(r); i++) {
+		struct pd_feature ft = *pd_reader_feature(r, i);
+		struct pd_features f;
+
+		if (ft.err)	/* data is NULL when the section is not there */
+			continue;
+		memset(&f, 0, sizeof(f));
+		ft.err = 0;
+		ft.errmsg = NULL;
+		pd_feature_parse(&f, &ft);
+		free(ft.errmsg);
+		pd_features_free(&f);
+	}
+	while ((ret = pd_reader_next(r, &rec)) > 0) {
+		struct pd_sample_id sid;
+
+		if (rec.hdr->size < sizeof(*rec.hdr))
+			abort();
+		pd_reader_attr_of(r, rec.hdr);
+		pd_reader_sample_id(r, rec.hdr, &sid);
+	}
+	if (ret < 0 && !pd_reader_error(r))
+		abort();
+	pd_reader_close(r);
+}
+
+static void dump(const char *path, const char *opt)
+{
+	char *argv[] = { "dump", "-i", (char *)path, (char *)opt, NULL };
+	FILE *saved_out = stdout, *saved_err = stderr;
+
+	optind = 0;	/* reset getopt between runs */
+	json_output = false;
+	stdout = devnull;
+	stderr = devnull;
+	cmd_dump(opt ? 4 : 3, argv);
+	stdout = saved_out;
+	stderr = saved_err;
+	json_output = false;
+}
+
+static void read_pipe(const uint8_t *data, size_t size)
+{
+	char path[64];
+	int p[2];
+
+	/* A pipe holds 64 KiB: bigger inputs would block the write. */
+	if (size > 65536 || pipe(p) < 0)
+		return;
+	if (write(p[1], data, size) != (ssize_t)size) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	close(p[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	read_all(path);
+	close(p[0]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	char path[64];
+
+	if (!devnull) {
+		devnull = fopen("/dev/null", "w");
+		/* no plugins: only the built-in decoders */
+		setenv("AUXREC_PLUGIN_DIR", "/nonexistent", 1);
+		cmd_name = "dump";
+		fd = memfd_create("fuzz_perf_data", 0);
+		if (!devnull || fd < 0)
+			abort();
+	}
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	read_all(path);
+	read_pipe(data, size);
+	dump(path, NULL);
+	dump(path, "--json");
+	dump(path, "--stats");
+	return 0;
+}

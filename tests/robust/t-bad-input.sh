@@ -1,0 +1,160 @@
+#!/bin/bash
+# t-bad-input.sh - bad input to the CLI on the host:
+#  - valid recordings (perf's and auxrec's writer, the fuzz seeds) truncated
+#    at many offsets and with random bytes flipped (fixed seeds, 200 variants):
+#    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
+#    sanitizer report, and a failure is one error line naming an offset or size;
+#  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
+#    unknown record type): a clear message;
+#  - `auxrec dump --raw` on random bytes never crashes;
+#  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
+#    that does not exist: one error line, exit 1; the writer creates files
+#    0600 and refuses a symlink at the output path (its target untouched).
+cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}
+B=${AUXREC_BUILD:-build}
+[ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# A sanitizer report must not look like an ordinary "exit 1".
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+S=tests/data/sysfs
+seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
+       tests/fuzz/corpus/perf_data/perf-pipe.data)
+
+bad=0 runs=0 first_bad=
+# check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line
+check_dump() {
+	local f=$1 label=$2 rc lines
+	timeout 10 "$A" dump -i "$f" > /dev/null 2> "$tmp/err"; rc=$?
+	runs=$((runs + 1))
+	lines=$(grep -vc ': warning: ' "$tmp/err")
+	if [ $rc != 0 ] && [ $rc != 1 ]; then
+		why="exit status $rc: $(grep -m1 -E 'ERROR|runtime error' "$tmp/err" || head -1 "$tmp/err")"
+	elif [ $rc = 1 ] && [ "$lines" != 1 ]; then
+		why="$lines error lines: $(head -2 "$tmp/err" | tr '\n' '|')"
+	elif [ $rc = 1 ] && ! grep -v ': warning: ' "$tmp/err" | grep -qE 'offset|bytes|empty'; then
+		why="error names no offset: $(head -1 "$tmp/err")"
+	else
+		return 0
+	fi
+	bad=$((bad + 1))
+	[ -z "$first_bad" ] && first_bad="$label: $why" && mkdir -p "$B/test-logs" && cp "$f" "$B/test-logs/bad-input.data"
+	return 1
+}
+
+# poke FILE OFFSET BYTE(decimal)
+poke() {
+	printf "\\x$(printf %02x "$2")" | dd of="$1" bs=1 seek="$3" conv=notrunc status=none
+}
+
+for s in "${seeds[@]}"; do
+	base=$(basename "$s" .data)
+	size=$(stat -c %s "$s")
+	# 40 truncation points: the header's edges and spread over the file
+	offs="0 1 7 8 15 16 17 23 24 103 104 105"
+	for i in $(seq 1 28); do offs="$offs $((size * i / 29))"; done
+	for o in $offs; do
+		head -c "$o" "$s" > "$tmp/t.data"
+		check_dump "$tmp/t.data" "$base truncated at $o"
+	done
+	# byte flips: 1..8 random bytes each, the first 4 KiB more often
+	RANDOM=$((size % 1000 + 7))
+	nvar=27
+	for v in $(seq 1 "$nvar"); do
+		cp "$s" "$tmp/f.data"
+		for k in $(seq 1 $((RANDOM % 8 + 1))); do
+			if [ $((RANDOM % 2)) = 0 ]; then o=$((RANDOM % (size < 4096 ? size : 4096)))
+			else o=$(( (RANDOM * 32768 + RANDOM) % size )); fi
+			poke "$tmp/f.data" $((RANDOM % 256)) "$o"
+		done
+		check_dump "$tmp/f.data" "$base variant $v"
+	done
+done
+if [ $bad = 0 ]; then
+	echo "ok dump-corrupt-files # $runs variants"
+else
+	echo "not ok dump-corrupt-files: $bad of $runs variants: $first_bad (kept in $B/test-logs/bad-input.data)"
+fi
+
+# A newer or unknown format: one clear line.
+v=${seeds[0]}
+format_case() {	# NAME WANT_RC PATTERN OFFSET BYTE...
+	local name=$1 want=$2 pat=$3 off=$4 rc; shift 4
+	cp "$v" "$tmp/n.data"
+	for b in "$@"; do poke "$tmp/n.data" "$b" "$off"; off=$((off + 1)); done
+	timeout 10 "$A" dump -i "$tmp/n.data" > /dev/null 2> "$tmp/err"; rc=$?
+	if [ $rc = "$want" ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "$pat" "$tmp/err"; then
+		echo "ok format-$name # $(cat "$tmp/err")"
+	else
+		echo "not ok format-$name: exit $rc (want $want): $(head -3 "$tmp/err" | tr '\n' '|')"
+	fi
+}
+format_case bad-magic 1 'not a perf.data file.*offset 0' 0 80 69 82 70 73 76 69 51	# PERFILE3
+format_case bigger-header 0 'header size 112 at offset 8' 8 112
+format_case unknown-feature 0 'unknown feature(s) (id 250)' 103 4
+# the first record (data section at 264 in this file) gets type 99
+format_case unknown-record 0 'record(s) of unknown type' 264 99
+
+# --raw on random bytes (fixed seeds)
+raw_bad=0
+for seed in 1 2 3 4 5 6 7 8 9 10; do
+	awk -v s=$seed 'BEGIN { srand(s); n = 1 + int(rand() * 20000);
+		for (i = 0; i < n; i++) printf "%c", int(rand() * 256) }' > "$tmp/r.bin"
+	for fmt in "" --json --stats; do
+		timeout 10 "$A" dump --raw "$tmp/r.bin" --pmu intel_pt $fmt > /dev/null 2> "$tmp/err"
+		rc=$?
+		if [ $rc != 0 ] && [ $rc != 1 ]; then
+			raw_bad=$((raw_bad + 1))
+			echo "# seed $seed $fmt: exit $rc: $(head -3 "$tmp/err")"
+		fi
+	done
+done
+[ $raw_bad = 0 ] && echo "ok dump-raw-random # 30 runs" ||
+	echo "not ok dump-raw-random: $raw_bad of 30 runs crashed or timed out"
+
+# record: bad input on the host, against the fixture sysfs tree
+rec_case() {	# NAME PATTERN ARGS...
+	local name=$1 pat=$2 rc; shift 2
+	AUXREC_SYSFS_ROOT=$S timeout 20 "$A" record -o "$tmp/rec.data" "$@" > /dev/null 2> "$tmp/err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "$pat" "$tmp/err" &&
+	   [ ! -e "$tmp/rec.data" ]; then
+		echo "ok record-$name # $(cat "$tmp/err")"
+	else
+		echo "not ok record-$name: exit $rc: $(head -3 "$tmp/err" | tr '\n' '|')$([ -e "$tmp/rec.data" ] && echo ' (left an output file)')"
+	fi
+	rm -f "$tmp/rec.data"
+}
+rec_case unknown-pmu 'nosuch: PMU not found' -e nosuch// -- true
+rec_case unknown-term "unknown term 'bogus'" -e intel_pt/bogus=1/ -- true
+rec_case bad-term-value "mtc_period" -e intel_pt/mtc_period=99/ -- true
+rec_case no-aux 'cannot write an AUX area' -e software// -- true
+rec_case m-not-power-of-2 'not a power of two' -e intel_pt// -m 3 -- true
+rec_case aux-not-power-of-2 'not a power of two' -e intel_pt// -m 4,3 -- true
+rec_case no-such-pid 'no process with pid 999999999' -e intel_pt// -p 999999999
+
+# the writer: mode 0600, a symlink at the output path refused
+gen=$B/tests/perf/pd-gen
+mkdir -p "$(dirname "$gen")"
+if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -O2 -g $AUXREC_SAN_FLAGS -o "$gen" \
+	tests/perf/pd-gen.c "$B/libauxrec.a" -ldw -lelf -llzma -lz -ldl -lpthread 2> "$tmp/err"; then
+	echo "not ok writer-build: $(head -3 "$tmp/err")"
+else
+	pt=tests/fuzz/corpus/intel_pt_packets/psb-fup-tip-tnt
+	(umask 022; "$gen" "$tmp/w.data" "$pt" /usr/bin/true > /dev/null 2>&1)
+	mode=$(stat -c %a "$tmp/w.data" 2>/dev/null)
+	[ "$mode" = 600 ] && echo "ok writer-mode-0600" ||
+		echo "not ok writer-mode-0600: mode ${mode:-missing}"
+	echo precious > "$tmp/target"
+	ln -s "$tmp/target" "$tmp/link.data"
+	"$gen" "$tmp/link.data" "$pt" /usr/bin/true > /dev/null 2> "$tmp/err"; rc=$?
+	if [ $rc != 0 ] && [ -L "$tmp/link.data" ] && [ "$(cat "$tmp/target")" = precious ]; then
+		echo "ok writer-refuses-symlink # $(head -1 "$tmp/err")"
+	else
+		echo "not ok writer-refuses-symlink: exit $rc, target now: $(head -c 40 "$tmp/target")"
+	fi
+fi
+exit 0
