@@ -85,7 +85,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all unit tools guest-bin
-	@AUXREC=$(AUXREC_BIN) AUXREC_BUILD=$(O) AUXREC_SAN_FLAGS='$(SAN_FLAGS)' tests/run-checks
+	@AUXREC=$(abspath $(AUXREC_BIN)) AUXREC_BUILD=$(O) AUXREC_SAN_FLAGS='$(SAN_FLAGS)' tests/run-checks
 
 demo: deps
 	@$(MAKE) --no-print-directory all guest-bin
