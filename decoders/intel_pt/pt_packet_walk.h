@@ -22,6 +22,13 @@ struct pt_pkt_rec {
 	int err;		/* 0, or -PT_ERR_* */
 };
 
+/* The two decode paths of pt_pkt_walk() (same output, different speed). */
+enum pt_walk_path {
+	PT_WALK_AUTO,		/* measured per batch: the faster one */
+	PT_WALK_TABLE,		/* branch-light: unpredictable packet mixes */
+	PT_WALK_THREADED,	/* a jump per packet: predictable mixes */
+};
+
 struct pt_pkt_walker {
 	const uint8_t *buf;
 	size_t len;
@@ -29,6 +36,9 @@ struct pt_pkt_walker {
 	size_t sync;		/* offset of the last (re)synchronization */
 	uint64_t last_ip;
 	bool done;
+	uint8_t path;		/* enum pt_walk_path; tests force one */
+	uint32_t calls;		/* PT_WALK_AUTO: batches so far */
+	uint64_t cost[2];	/* PT_WALK_AUTO: ticks per KiB of each path */
 };
 
 /*
@@ -47,7 +57,8 @@ static inline void pt_pkt_walk_init(struct pt_pkt_walker *w,
  * the walk resumes at the PSB pt_sync_after_error() finds (the last IP
  * reset to 0), or ends when there is none; a packet cut by the end of the
  * buffer gives one -PT_ERR_NEED_MORE error and ends it. A psb resets the
- * last IP. Nothing at or past buf[len] is read.
+ * last IP. Nothing at or past buf[len] is read. Which of the two decode
+ * paths runs changes only the speed.
  */
 size_t pt_pkt_walk(struct pt_pkt_walker *w, struct pt_pkt_rec *out,
 		   size_t max);

@@ -260,23 +260,83 @@ static void test_sync(void **state)
 	}
 }
 
+/* One pt_pkt_walk() of buf[0..len) on the given path, in batches of max. */
+static void check_walk(const uint8_t *buf, size_t len, size_t max, int path)
+{
+	size_t pos = 0, sync = 0, nref = 0, got;
+	struct pt_last_ip last = { 0 };
+	struct pt_pkt_walker w;
+	struct pt_pkt_rec rec[7];
+
+	pt_pkt_walk_init(&w, buf, len);
+	w.path = path;
+	while ((got = pt_pkt_walk(&w, rec, max))) {
+		for (size_t i = 0; i < got; i++, nref++) {
+			struct pt_packet pkt;
+			int n = pt_pkt_decode(buf + pos, len - pos, &pkt);
+			uint64_t ip = 0;
+
+			assert_true(pos < len);
+			assert_int_equal(rec[i].offset, pos);
+			if (n < 0) {
+				ssize_t next;
+
+				assert_int_equal(rec[i].err, n);
+				next = n == -PT_ERR_NEED_MORE ? -1 :
+				       pt_sync_after_error(buf, len, pos, sync);
+				if (next < 0) {
+					pos = len;
+					continue;
+				}
+				pos = sync = next;
+				pt_last_ip_reset(&last);
+				continue;
+			}
+			assert_int_equal(rec[i].err, 0);
+			assert_int_equal(rec[i].pkt.type, pkt.type);
+			assert_int_equal(rec[i].pkt.size, n);
+			if (pkt.type == PT_PKT_PSB)
+				pt_last_ip_reset(&last);
+			else if (pt_pkt_is_ip(&pkt))
+				ip = pt_last_ip_update(&last, &pkt);
+			assert_int_equal(rec[i].ip, ip);
+			{
+				char a[256], b[256];
+
+				fields_text(&pkt, a, sizeof(a));
+				fields_text(&rec[i].pkt, b, sizeof(b));
+				assert_string_equal(a, b);
+			}
+			{
+				char la[PT_LINE_MAX], lb[PT_LINE_MAX];
+				size_t na = pt_format_packet_json(la, pos, &pkt, ip);
+				size_t nb = pt_format_packet_json(lb, pos, &rec[i].pkt, rec[i].ip);
+
+				assert_true(na < PT_LINE_MAX - 32);
+				assert_memory_equal(la, lb, na);
+				assert_int_equal(na, nb);
+			}
+			pos += n;
+		}
+	}
+	assert_int_equal(pos, len);
+	assert_true(nref > 0);
+}
+
 /*
  * pt_pkt_walk() (fast path, batch edges, resync) against pt_pkt_decode()
  * with pt_sync_after_error() and pt_last_ip in a loop, over streams made
  * of the table's packets, PSBs and random bytes, in an exact-size heap
- * copy (ASan sees any read past the end); batches of 1..7 records.
+ * copy (ASan sees any read past the end); batches of 1..7 records; each
+ * decode path (table, threaded, and the automatic choice between them).
  */
 static void test_walk_matches_decode(void **state)
 {
 	uint64_t seed = 12345;
 
 	for (int round = 0; round < 400; round++) {
-		size_t len = 0, cap = 2048, pos = 0, sync = 0, nref = 0;
+		size_t len = 0, cap = 2048, max = 1 + round % 7;
 		uint8_t *buf = malloc(cap);
-		struct pt_last_ip last = { 0 };
-		struct pt_pkt_walker w;
-		struct pt_pkt_rec rec[7];
-		size_t got, max = 1 + round % 7;
 
 		assert_non_null(buf);
 		while (len + 16 < cap) {
@@ -294,58 +354,8 @@ static void test_walk_matches_decode(void **state)
 			}
 		}
 		len -= round % 5;	/* cut the last packet now and then */
-		pt_pkt_walk_init(&w, buf, len);
-		while ((got = pt_pkt_walk(&w, rec, max))) {
-			for (size_t i = 0; i < got; i++, nref++) {
-				struct pt_packet pkt;
-				int n = pt_pkt_decode(buf + pos, len - pos, &pkt);
-				uint64_t ip = 0;
-
-				assert_true(pos < len);
-				assert_int_equal(rec[i].offset, pos);
-				if (n < 0) {
-					ssize_t next;
-
-					assert_int_equal(rec[i].err, n);
-					next = n == -PT_ERR_NEED_MORE ? -1 :
-					       pt_sync_after_error(buf, len, pos, sync);
-					if (next < 0) {
-						pos = len;
-						continue;
-					}
-					pos = sync = next;
-					pt_last_ip_reset(&last);
-					continue;
-				}
-				assert_int_equal(rec[i].err, 0);
-				assert_int_equal(rec[i].pkt.type, pkt.type);
-				assert_int_equal(rec[i].pkt.size, n);
-				if (pkt.type == PT_PKT_PSB)
-					pt_last_ip_reset(&last);
-				else if (pt_pkt_is_ip(&pkt))
-					ip = pt_last_ip_update(&last, &pkt);
-				assert_int_equal(rec[i].ip, ip);
-				{
-					char a[256], b[256];
-
-					fields_text(&pkt, a, sizeof(a));
-					fields_text(&rec[i].pkt, b, sizeof(b));
-					assert_string_equal(a, b);
-				}
-				{
-					char la[PT_LINE_MAX], lb[PT_LINE_MAX];
-					size_t na = pt_format_packet_json(la, pos, &pkt, ip);
-					size_t nb = pt_format_packet_json(lb, pos, &rec[i].pkt, rec[i].ip);
-
-					assert_true(na < PT_LINE_MAX - 32);
-					assert_memory_equal(la, lb, na);
-					assert_int_equal(na, nb);
-				}
-				pos += n;
-			}
-		}
-		assert_int_equal(pos, len);
-		assert_true(nref > 0);
+		for (int path = PT_WALK_AUTO; path <= PT_WALK_THREADED; path++)
+			check_walk(buf, len, max, path);
 		free(buf);
 	}
 }
