@@ -89,7 +89,7 @@ static void check_words(const uint8_t *p, uint64_t size, uint64_t offset)
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *streams_file = NULL, *percpu = NULL;
-	uint64_t payload = 0, chunks = 0, aux_records = 0, aux_data_records = 0, truncated = 0;
+	uint64_t payload = 0, chunks = 0, aux_records = 0, truncated = 0;
 	uint64_t aux_record_bytes = 0, lost = 0;
 	bool allow_recovered = false, prefix = false;
 	struct pd_reader *r;
@@ -141,7 +141,6 @@ int main(int argc, char **argv)
 
 			aux_records++;
 			aux_record_bytes += f[1];
-			aux_data_records += f[1] != 0;
 			truncated += !!(f[2] & PERF_AUX_FLAG_TRUNCATED);
 		} else if (h->type == PERF_RECORD_LOST) {
 			lost += ((const uint64_t *)(h + 1))[1];

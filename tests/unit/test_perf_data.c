@@ -29,7 +29,9 @@ static void write_sample_file(void)
 	struct iovec iov[2] = { { payload, 5 }, { payload + 5, 8 } };
 	struct pd_auxtrace_desc d = { .offset = 64, .reference = 5, .idx = 1, .tid = 7,
 				      .cpu = 2 };
-	struct { struct perf_rec_comm c; char name[8]; uint64_t trailer[2]; } comm;
+	/* COMM: header, pid/tid, an 8-byte name, a 16-byte sample id trailer */
+	uint64_t comm_words[5];
+	struct perf_rec_comm *comm = (void *)comm_words;
 	struct pd_sample_id sid = { .pid = 7, .tid = 8, .time = 99, .id = 12 };
 	struct pd_writer *w;
 	char *argv[] = { "prog", "arg" };
@@ -46,13 +48,13 @@ static void write_sample_file(void)
 	pd_writer_add_pmu_mapping(w, 10, "intel_pt");
 	assert_int_equal(pd_write_auxtrace_info(w, 1, priv, 3), 0);
 	assert_int_equal(pd_write_time_conv(w, &pc), 0);
-	memset(&comm, 0, sizeof(comm));
-	comm.c.header.type = PERF_RECORD_COMM;
-	comm.c.header.size = sizeof(comm);
-	comm.c.pid = 7;
-	strcpy(comm.name, "x");
-	pd_sample_id_write(comm.trailer, attr.sample_type, &sid);
-	assert_int_equal(pd_write_record(w, &comm.c.header), 0);
+	memset(comm_words, 0, sizeof(comm_words));
+	comm->header.type = PERF_RECORD_COMM;
+	comm->header.size = sizeof(comm_words);
+	comm->pid = 7;
+	strcpy(comm->comm, "x");
+	pd_sample_id_write(&comm_words[3], attr.sample_type, &sid);
+	assert_int_equal(pd_write_record(w, &comm->header), 0);
 	assert_int_equal(pd_writer_checkpoint(w), 0);
 	assert_int_equal(pd_write_auxtrace(w, iov, 2, &d), 0);
 	assert_int_equal(pd_write_finished_round(w), 0);
