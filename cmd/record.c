@@ -37,6 +37,7 @@ struct record_opts {
 	bool per_thread;
 	bool no_inherit;
 	bool quiet;
+	bool merge_aux;
 	size_t data_pages, aux_pages;
 	char **workload;	/* argv of the command, NULL-terminated */
 };
@@ -92,6 +93,9 @@ static void usage(FILE *out)
 		"                           (default 256K,4M as root; 256K,128K otherwise)\n"
 		"  -o, --output FILE        output file (default auxrec.data; an existing one\n"
 		"                           is renamed to FILE.old)\n"
+		"      --merge-aux          write the AUX spans of one drain as one chunk\n"
+		"                           (fewer writes; by default each PERF_RECORD_AUX\n"
+		"                           span is its own chunk)\n"
 		"  -q, --quiet              no summary line\n"
 		"  -h, --help               this help\n"
 		"\n"
@@ -144,8 +148,17 @@ static int parse_mmap_pages(struct record_opts *o, const char *arg, char *err, s
 	return ret;
 }
 
+/* written by on_signal: wakes record_loop's poll (no race with its checks) */
+static int sig_pipe[2] = { -1, -1 };
+
 static void on_signal(int sig)
 {
+	int saved = errno;
+
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], "s", 1) < 0) {
+		/* full: a wakeup is pending anyway */
+	}
+	errno = saved;
 	if (sig == SIGCHLD)
 		child_exited = 1;
 	else
@@ -155,6 +168,9 @@ static void on_signal(int sig)
 static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK))
+		sig_pipe[0] = sig_pipe[1] = -1;	/* poll then wakes at least once a second */
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -171,6 +187,7 @@ static void install_signals(void)
 static int start_workload(struct recorder *rec, int *go_fd)
 {
 	int go[2], ready[2];
+	ssize_t n;
 	char c;
 	pid_t pid;
 
@@ -197,7 +214,11 @@ static int start_workload(struct recorder *rec, int *go_fd)
 	}
 	close(go[0]);
 	close(ready[1]);
-	if (read(ready[0], &c, 1) != 1) {
+	/* a stop signal now must not look like a failed start (EINTR) */
+	do
+		n = read(ready[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1) {
 		close(ready[0]);
 		close(go[1]);
 		return -ECHILD;
@@ -241,23 +262,22 @@ static const struct ring_consumer record_consumer = { on_record, on_aux };
 /*
  * The kernel disables an event whose AUX area ran full; now that its bytes
  * are out, let it trace again (perf does not). The disable comes from
- * irq_work and may land after the TRUNCATED record was read and after our
- * ENABLE, so ENABLE again on later passes until the ring shows AUX data
- * without a new truncation.
+ * irq_work right after the truncating record, so the event can be off only
+ * while its newest PERF_RECORD_AUX is TRUNCATED: a later record shows it
+ * ran after the disable (or was never disabled: CPU 0 on this 6.1 kernel).
+ * ENABLE is repeated on later passes until such a record arrives (it may
+ * have raced with the disable), and is not issued otherwise (an ioctl that
+ * may IPI the event's CPU, once per pass at sustained truncation before).
  */
-static void reenable(struct recorder *rec, int i, bool truncated, bool aux_data)
+static void reenable(struct recorder *rec, int i, bool stopped)
 {
 	bool *p = &rec->reenable[i];
 
-	if (truncated) {
-		rec->nr_reenable += !*p;
-		*p = true;
-	} else if (*p && aux_data) {
-		*p = false;
-		rec->nr_reenable--;
-		return;
+	if (stopped != *p) {
+		rec->nr_reenable += stopped ? 1 : -1;
+		*p = stopped;
 	}
-	if (*p)
+	if (stopped)
 		ioctl(rec->el.fds[i], PERF_EVENT_IOC_ENABLE, 0);
 }
 
@@ -267,20 +287,18 @@ static int drain_all(struct recorder *rec, bool final)
 
 	for (int i = 0; i < rec->el.nr; i++) {
 		struct ring *r = &rec->el.rings[i];
-		uint64_t truncated, aux_bytes;
+		uint64_t aux_records;
 		int ret;
 
 		if (!final && rec->reenable[i] && !ring_has_data(r))
-			reenable(rec, i, false, false);
+			reenable(rec, i, true);
 		if (!ring_has_data(r) && !final)
 			continue;
 		any = true;
-		truncated = r->stats.truncated;
-		aux_bytes = r->stats.aux_bytes;
+		aux_records = r->stats.aux_records;
 		ret = ring_drain(r, &record_consumer, rec, final);
-		if (!ret && !final)
-			reenable(rec, i, r->stats.truncated != truncated,
-				 r->stats.aux_bytes != aux_bytes);
+		if (!ret && !final && (r->stats.aux_records != aux_records || rec->reenable[i]))
+			reenable(rec, i, r->last_aux_truncated);
 		if (ret == -EIO) {
 			p_err("malformed record in the data ring of %s %d",
 			      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
@@ -369,7 +387,14 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	free(tids);
 	if (ret)
 		return ret;
-	return evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
+	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
+	/*
+	 * By default each PERF_RECORD_AUX span is its own AUXTRACE chunk;
+	 * --merge-aux writes the spans of one drain as one chunk (one write).
+	 */
+	for (int i = 0; !ret && i < rec->el.nr; i++)
+		rec->el.rings[i].merge_aux = o->merge_aux;
+	return ret;
 }
 
 static int write_header_records(struct recorder *rec)
@@ -460,7 +485,7 @@ static bool targets_gone(const struct recorder *rec, const struct pollfd *pfd, i
 static int record_loop(struct recorder *rec)
 {
 	int n = rec->el.nr, ret = 0;
-	struct pollfd *pfd = calloc(n, sizeof(*pfd));
+	struct pollfd *pfd = calloc(n + 1, sizeof(*pfd));
 	struct timespec last, now;
 
 	if (!pfd)
@@ -474,15 +499,30 @@ static int record_loop(struct recorder *rec)
 		pfd[i].fd = rec->el.fds[i];
 		pfd[i].events = POLLIN;
 	}
+	/* the signal pipe: a signal between the checks and poll still ends the sleep */
+	pfd[n].fd = sig_pipe[0];
+	pfd[n].events = POLLIN;
 	clock_gettime(CLOCK_MONOTONIC, &last);
+	now = last;
 	while (!stop_signal) {
+		/* a pending re-enable is retried soon; else sleep up to the next checkpoint */
+		int tmo = rec->nr_reenable ? 5 : (int)((1000000000 - now.tv_nsec) / 1000000) + 1;
+		int nready;
+
 		if (rec->child > 0 && child_exited && !rec->child_done &&
 		    waitpid(rec->child, &rec->child_status, WNOHANG) == rec->child)
 			rec->child_done = true;
 		if (rec->child_done)
 			break;
-		/* a pending re-enable is retried soon, not at the next wakeup */
-		if (poll(pfd, n, rec->nr_reenable ? 5 : 100) > 0 && targets_gone(rec, pfd, n)) {
+		nready = poll(pfd, n + 1, tmo);
+		if (nready > 0 && (pfd[n].revents & POLLIN)) {
+			char buf[64];
+
+			while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
+				;
+			nready--;
+		}
+		if (nready > 0 && targets_gone(rec, pfd, n)) {
 			p_info("every traced thread has exited");
 			break;
 		}
@@ -557,7 +597,8 @@ static int do_record(struct recorder *rec)
 	if (rec->child > 0 && !rec->child_done) {
 		if (stop_signal)
 			kill(rec->child, SIGTERM);
-		waitpid(rec->child, &rec->child_status, 0);
+		while (waitpid(rec->child, &rec->child_status, 0) < 0 && errno == EINTR)
+			;
 		rec->child_done = true;
 	}
 	{
@@ -602,6 +643,7 @@ int cmd_record(int argc, char **argv)
 		{ "mmap-pages", required_argument, NULL, 'm' },
 		{ "output",     required_argument, NULL, 'o' },
 		{ "quiet",      no_argument,       NULL, 'q' },
+		{ "merge-aux",  no_argument,       NULL, 'M' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -632,6 +674,7 @@ int cmd_record(int argc, char **argv)
 		case 'm': mmap_arg = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'q': o.quiet = true; break;
+		case 'M': o.merge_aux = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}

@@ -96,8 +96,8 @@ void ring_unmap(struct ring *r)
 	r->pc = NULL;
 }
 
-/* Hands AUX bytes [offset, offset + size) to the consumer, then frees them. */
-static int ring_hand_aux(struct ring *r, const struct ring_consumer *c, void *ctx,
+/* Gives AUX bytes [offset, offset + size) to the consumer, then frees them. */
+static int ring_give_aux(struct ring *r, const struct ring_consumer *c, void *ctx,
 			 uint64_t offset, uint64_t size, const struct perf_record_aux_layout *aux)
 {
 	uint64_t start = offset & (r->aux_size - 1);
@@ -116,14 +116,58 @@ static int ring_hand_aux(struct ring *r, const struct ring_consumer *c, void *ct
 	ret = c->aux ? c->aux(ctx, r, iov, n, offset, size, aux) : 0;
 	if (ret)
 		return ret;
-	r->stats.aux_bytes += size;
 	r->stats.aux_chunks++;
+	store_release(&r->pc->aux_tail, offset + size);
+	return 0;
+}
+
+/* merge_aux: gives the pending span to the consumer. */
+static int ring_flush_aux(struct ring *r, const struct ring_consumer *c, void *ctx)
+{
+	int ret;
+
+	if (!r->pend_len)
+		return 0;
+	ret = ring_give_aux(r, c, ctx, r->pend_off, r->pend_len,
+			    r->pend_has_rec ? &r->pend_rec : NULL);
+	if (ret)
+		return ret;
+	r->pend_len = 0;
+	r->pend_has_rec = false;
+	return 0;
+}
+
+/* Hands AUX bytes [offset, offset + size) over: to the consumer, or to the pending span. */
+static int ring_hand_aux(struct ring *r, const struct ring_consumer *c, void *ctx,
+			 uint64_t offset, uint64_t size, const struct perf_record_aux_layout *aux)
+{
+	int ret;
+
+	if (r->merge_aux) {
+		if (r->pend_len && (offset != r->pend_off + r->pend_len ||
+				    r->pend_len + size > r->aux_size)) {
+			ret = ring_flush_aux(r, c, ctx);
+			if (ret)
+				return ret;
+		}
+		if (!r->pend_len)
+			r->pend_off = offset;
+		r->pend_len += size;
+		if (aux) {
+			r->pend_rec = *aux;
+			r->pend_has_rec = true;
+		}
+	} else {
+		ret = ring_give_aux(r, c, ctx, offset, size, aux);
+		if (ret)
+			return ret;
+	}
+	r->stats.aux_bytes += size;
 	if (!aux) {
 		r->stats.recovered_bytes += size;
 		r->stats.recovered_chunks++;
 	}
 	r->aux_next = offset + size;
-	store_release(&r->pc->aux_tail, r->aux_next);
 	return 0;
 }
 
@@ -152,6 +196,7 @@ static int ring_handle_aux_record(struct ring *r, const struct ring_consumer *c,
 
 	r->stats.aux_records++;
 	r->stats.truncated += !!(f & PERF_AUX_FLAG_TRUNCATED);
+	r->last_aux_truncated = !!(f & PERF_AUX_FLAG_TRUNCATED);
 	r->stats.overwrite += !!(f & PERF_AUX_FLAG_OVERWRITE);
 	r->stats.partial += !!(f & PERF_AUX_FLAG_PARTIAL);
 	r->stats.collision += !!(f & PERF_AUX_FLAG_COLLISION);
@@ -217,14 +262,22 @@ int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool fi
 		tail += size;
 	}
 	store_release(&r->pc->data_tail, tail);
-	if (ret || !r->aux)
-		return ret;
-	/*
-	 * Bytes below the aux_head of the previous drain have had their AUX
-	 * record published by now (the kernel writes it before moving
-	 * aux_head); those still not handed over lost their record.
-	 */
-	ret = ring_recover_aux(r, c, ctx, final ? load_acquire(&r->pc->aux_head) : r->aux_head_seen);
-	r->aux_head_seen = aux_head;
+	if (!ret && r->aux) {
+		/*
+		 * Bytes below the aux_head of the previous drain have had their AUX
+		 * record published by now (the kernel writes it before moving
+		 * aux_head); those still not handed over lost their record.
+		 */
+		ret = ring_recover_aux(r, c, ctx,
+				       final ? load_acquire(&r->pc->aux_head) : r->aux_head_seen);
+		r->aux_head_seen = aux_head;
+	}
+	/* what was handed over goes out even when a malformed record stopped the drain */
+	if (r->merge_aux && (!ret || ret == -EIO)) {
+		int fret = ring_flush_aux(r, c, ctx);
+
+		if (!ret)
+			ret = fret;
+	}
 	return ret;
 }

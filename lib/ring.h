@@ -20,6 +20,14 @@
 #include <sys/uio.h>
 #include <linux/perf_event.h>
 
+/* PERF_RECORD_AUX as the kernel writes it (sample_id trailer follows). */
+struct perf_record_aux_layout {
+	struct perf_event_header header;
+	uint64_t aux_offset;
+	uint64_t aux_size;
+	uint64_t flags;
+};
+
 struct ring_stats {
 	uint64_t records;
 	uint64_t aux_records;		/* PERF_RECORD_AUX seen */
@@ -49,16 +57,20 @@ struct ring {
 
 	uint64_t aux_next;		/* next AUX offset to hand over == aux_tail */
 	uint64_t aux_head_seen;		/* aux_head of the previous drain */
+	bool last_aux_truncated;	/* the newest PERF_RECORD_AUX had TRUNCATED */
+	/*
+	 * Set by the user: contiguous spans of one drain go to the consumer's
+	 * aux() as ONE span (aux is then the last record announcing part of
+	 * it, or NULL if none did) at the end of the drain: one write per ring
+	 * and drain instead of one per PERF_RECORD_AUX.
+	 */
+	bool merge_aux;
+	/* merge_aux: spans handed over but not yet given to the consumer */
+	uint64_t pend_off, pend_len;
+	struct perf_record_aux_layout pend_rec;	/* the last record announcing part of it */
+	bool pend_has_rec;
 	uint8_t *bounce;		/* a record that wraps the data ring */
 	struct ring_stats stats;
-};
-
-/* PERF_RECORD_AUX as the kernel writes it (sample_id trailer follows). */
-struct perf_record_aux_layout {
-	struct perf_event_header header;
-	uint64_t aux_offset;
-	uint64_t aux_size;
-	uint64_t flags;
 };
 
 struct ring_consumer {

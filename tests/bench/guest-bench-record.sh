@@ -4,25 +4,32 @@
 # with auxrec and with perf (alternating which goes first) and writes one
 # line per run to /out/rows:
 #   tool rate_mib aux emitted dropped truncated records aux_bytes_in_file \
-#   win_ticks wall user sys rc
+#   win_ticks wall user sys rc win_ns
 # win_ticks: the recorder's utime+stime (clock ticks, /proc/PPID/stat read by
 # the workload itself) over the workload's `sleep`, i.e. the drain loop only;
+# win_ns: the same window from the scheduler's runtime (ns), summed over the
+# recorder's threads (/proc/PPID/task/*/schedstat, field 1);
 # wall/user/sys: busybox `time` of the whole recorder process.
+# REPS (default 1): each rate+size is measured REPS times (one row each).
+# /out/percpu.TOOL.RATE.AUX.REP: the module's per-CPU counters of the run.
 RATES=${RATES:-"1 4 16 32 64"}
 SIZES=${SIZES:-"4M 64K"}
 SECS=${SECS:-2}
+REPS=${REPS:-1}
 D=/sys/kernel/debug/auxtest
 echo "HZ $(getconf CLK_TCK 2>/dev/null || echo 100)" > /out/rows
 i=0
+for rep in $(seq $REPS); do
 for rate in $RATES; do
 	for aux in $SIZES; do
 		if [ $((i % 2)) = 0 ]; then order="auxrec perf"; else order="perf auxrec"; fi
 		i=$((i + 1))
 		for tool in $order; do
-			rm -f /tmp/f.data /tmp/s0 /tmp/s1 /tmp/t
+			rm -f /tmp/f.data /tmp/s0 /tmp/s1 /tmp/n0 /tmp/n1 /tmp/t
 			echo $((rate * 1048576)) > /sys/module/auxtest/parameters/rate
 			echo 1 > $D/reset
-			w="cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s0; sleep $SECS; cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s1"
+			ns='$(cat /proc/$PPID/task/*/schedstat | cut -d" " -f1 | tr "\\n" +)0'
+			w="cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s0; echo $ns > /tmp/n0; sleep $SECS; cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s1; echo $ns > /tmp/n1"
 			if [ $tool = auxrec ]; then
 				busybox time -f "%e %U %S" -o /tmp/t auxrec record -q -e intel_pt// -a \
 					-m 256K,$aux -o /tmp/f.data -- sh -c "$w" > /tmp/log 2>&1
@@ -36,9 +43,12 @@ for rate in $RATES; do
 			ab=$(auxrec dump -i /tmp/f.data --stats --no-packets 2>/dev/null | sed -n 's/.*aux_bytes \([0-9]*\).*/\1/p')
 			set -- $(cat /tmp/s0 2>/dev/null) $(cat /tmp/s1 2>/dev/null)
 			win=$(( ${3:-0} + ${4:-0} - ${1:-0} - ${2:-0} ))
-			echo "$tool $rate $aux $(val emitted) $(val dropped) $(val truncated) $(val records) ${ab:-0} $win $(tail -1 /tmp/t) $rc" >> /out/rows
+			winns=$(( ($(cat /tmp/n1 2>/dev/null || echo 0)) - ($(cat /tmp/n0 2>/dev/null || echo 0)) ))
+			cp $D/percpu /out/percpu.$tool.$rate.$aux.$rep
+			echo "$tool $rate $aux $(val emitted) $(val dropped) $(val truncated) $(val records) ${ab:-0} $win $(tail -1 /tmp/t) $rc $winns" >> /out/rows
 			[ $rc = 0 ] || { echo "== $tool $rate $aux rc=$rc"; tail -5 /tmp/log; }
 		done
 	done
+done
 done
 rm -f /tmp/f.data

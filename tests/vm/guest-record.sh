@@ -26,6 +26,7 @@ run pages_2     auxrec record -e auxtest/rate=2097152/ -a -m 8,2 -o pages_2.data
 run inherit     auxrec record -e auxtest/rate=2097152/ -o inherit.data -- workload -t 3 -f 2 -m 400
 run per_thread  auxrec record -e auxtest/rate=2097152/ --per-thread -o per_thread.data -- workload -m 400
 run exit_code   auxrec record -e auxtest// -o exit_code.data -- workload -m 10 -x 3
+run merged      auxrec record -e auxtest/rate=4194304/ -a -m 256K,64K --merge-aux -o merged.data -- sleep 1
 
 # -p: an existing process, until it exits (killed here after a while)
 echo 1 > $D/reset

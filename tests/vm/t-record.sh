@@ -35,7 +35,7 @@ verify() {	# NAME [aux_verify options]: rc 0, summary line, ground truth holds
 	fi
 }
 
-for n in cpu_1m cpu_4m_trunc cpu0_tiny pages_2 inherit per_thread pid sig_INT sig_TERM sig_HUP; do
+for n in cpu_1m cpu_4m_trunc cpu0_tiny pages_2 inherit per_thread pid sig_INT sig_TERM sig_HUP merged; do
 	verify $n
 done
 WANT_RC=3 verify exit_code
