@@ -435,9 +435,14 @@ static int write_header_records(struct recorder *rec)
 	if (ret)
 		return ret;
 	/* sideband of what already runs: the target process, or everything for -a */
-	if (o->pid > 0 || o->tid > 0)
+	if (o->pid > 0 || o->tid > 0) {
 		ret = synthesize_process(rec->w, rec->attr_idx, o->pid > 0 ? o->pid : o->tid);
-	else if (!traces_workload(o))
+		if (ret == -ESRCH) {	/* it exited after the events opened: they hang up */
+			p_warn("process %d exited before its maps were read",
+			       o->pid > 0 ? o->pid : o->tid);
+			ret = 0;
+		}
+	} else if (!traces_workload(o))
 		ret = synthesize_all_processes(rec->w, rec->attr_idx);
 	return ret;
 }
