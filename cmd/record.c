@@ -54,6 +54,7 @@ struct recorder {
 	bool child_done;
 	int write_err;		/* first error writing the file */
 	uint64_t aux_reference;
+	uint64_t kernel_lost;	/* PERF_FORMAT_LOST at the end */
 	/*
 	 * Rings whose event may still be disabled after a TRUNCATED record:
 	 * the kernel disables it from irq_work, possibly after our ENABLE,
@@ -322,7 +323,7 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	a->sample_period = 1;
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 			 PERF_SAMPLE_IDENTIFIER;
-	a->read_format = PERF_FORMAT_ID;
+	a->read_format = PERF_FORMAT_ID | PERF_FORMAT_LOST;	/* as perf */
 	a->sample_id_all = 1;
 	a->mmap = 1;
 	a->mmap2 = 1;
@@ -467,6 +468,12 @@ static void print_summary(struct recorder *rec)
 		       "recovered from aux_head without their PERF_RECORD_AUX",
 		       (unsigned long long)t.lost_events, (unsigned long long)t.recovered_bytes,
 		       (unsigned long long)t.recovered_chunks);
+	if (rec->kernel_lost > t.lost_events) {
+		p_warn("the kernel lost %llu records that no PERF_RECORD_LOST reports "
+		       "(the data ring was full at the end; a larger -m helps)",
+		       (unsigned long long)(rec->kernel_lost - t.lost_events));
+		t.lost_events = rec->kernel_lost;
+	}
 	if (rec->opts->quiet)
 		return;
 	fprintf(stderr, "[ auxrec record: %s AUX in %llu chunks (%llu truncated), "
@@ -594,6 +601,7 @@ static int do_record(struct recorder *rec)
 	evlist_disable(&rec->el);
 	if (!ret)
 		ret = drain_all(rec, true);
+	rec->kernel_lost = evlist_kernel_lost(&rec->el);
 	if (rec->write_err)
 		p_err("writing %s failed: %s; the file keeps everything written before",
 		      o->output, strerror(-rec->write_err));

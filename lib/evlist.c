@@ -218,6 +218,11 @@ int evlist_open(struct evlist *el, const struct perf_event_attr *attr, const int
 		int tid = nr_cpus ? single_pid : tids[i];
 		int fd = sys_perf_event_open(&el->attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 
+		/* kernels before 6.0 do not know PERF_FORMAT_LOST */
+		if (fd < 0 && errno == EINVAL && !i && (el->attr.read_format & PERF_FORMAT_LOST)) {
+			el->attr.read_format &= ~(uint64_t)PERF_FORMAT_LOST;
+			fd = sys_perf_event_open(&el->attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		}
 		if (fd < 0) {
 			ret = -errno;
 			evlist_explain_open_error(errno, pmu_name, tid, cpu, err, errlen);
@@ -270,6 +275,21 @@ static int evlist_ioctl(struct evlist *el, unsigned long req)
 		if (ioctl(el->fds[i], req, 0) < 0 && !ret)
 			ret = -errno;
 	return ret;
+}
+
+uint64_t evlist_kernel_lost(const struct evlist *el)
+{
+	uint64_t total = 0;
+
+	if (!(el->attr.read_format & PERF_FORMAT_LOST))
+		return 0;
+	for (int i = 0; i < el->nr; i++) {
+		uint64_t v[3];	/* value, id, lost */
+
+		if (read(el->fds[i], v, sizeof(v)) == sizeof(v))
+			total += v[2];
+	}
+	return total;
 }
 
 int evlist_enable(struct evlist *el) { return evlist_ioctl(el, PERF_EVENT_IOC_ENABLE); }

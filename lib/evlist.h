@@ -44,6 +44,12 @@ int evlist_open(struct evlist *el, const struct perf_event_attr *attr, const int
 		const char *pmu_name, char *err, size_t errlen);
 int evlist_mmap(struct evlist *el, size_t data_pages, size_t aux_pages, const char *pmu_name,
 		char *err, size_t errlen);
+/*
+ * Records the kernel could not write to the events' data rings (with
+ * PERF_FORMAT_LOST in read_format; 0 without), including those no
+ * PERF_RECORD_LOST ever reported.
+ */
+uint64_t evlist_kernel_lost(const struct evlist *el);
 int evlist_enable(struct evlist *el);
 int evlist_disable(struct evlist *el);
 void evlist_close(struct evlist *el);
