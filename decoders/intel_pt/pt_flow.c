@@ -23,6 +23,7 @@
  * PSB, where libipt's packet decoder would.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pt_packet.h"
@@ -594,6 +595,30 @@ static int on_psbend(struct pt_flow *f)
 	return 0;
 }
 
+/* Timing packets, in or out of PSB+: the clock only. True when pkt was one. */
+static bool on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	switch (pkt->type) {
+	case PT_PKT_TSC:
+		flow_time_tsc(&f->clock, pkt->tsc, f->in_psb);
+		return true;
+	case PT_PKT_CBR:
+		flow_time_cbr(&f->clock, pkt->cbr_ratio, f->in_psb);
+		return true;
+	case PT_PKT_TMA:
+		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
+		return true;
+	case PT_PKT_MTC:
+		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		return true;
+	case PT_PKT_CYC:
+		flow_time_cyc(&f->clock, pkt->cyc);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Packets inside PSB+: state only, no flow. */
 static int on_psb_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
@@ -604,21 +629,6 @@ static int on_psb_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		return 0;
 	case PT_PKT_MODE_EXEC:
 		set_exec_mode(f, pkt);
-		return 0;
-	case PT_PKT_TSC:
-		flow_time_tsc(&f->clock, pkt->tsc, 1);
-		return 0;
-	case PT_PKT_CBR:
-		flow_time_cbr(&f->clock, pkt->cbr_ratio, 1);
-		return 0;
-	case PT_PKT_TMA:
-		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
-		return 0;
-	case PT_PKT_MTC:
-		flow_time_mtc(&f->clock, pkt->mtc_ctc);
-		return 0;
-	case PT_PKT_CYC:
-		flow_time_cyc(&f->clock, pkt->cyc);
 		return 0;
 	case PT_PKT_PSBEND:
 		return on_psbend(f);
@@ -652,6 +662,8 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		f->sync_off = f->pkt_off;
 		return 0;
 	}
+	if (on_time_packet(f, pkt))
+		return 0;
 	if (f->in_psb)
 		return on_psb_packet(f, pkt);
 
@@ -682,21 +694,6 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		f->mode_pending = 0;
 		set_next(f, -1, 0, 0);
 		return emit(f, PT_FLOW_EV_OVERFLOW, PT_FLOW_K_NONE, 0, 0, 0);
-	case PT_PKT_TSC:
-		flow_time_tsc(&f->clock, pkt->tsc, 0);
-		return 0;
-	case PT_PKT_CBR:
-		flow_time_cbr(&f->clock, pkt->cbr_ratio, 0);
-		return 0;
-	case PT_PKT_TMA:
-		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
-		return 0;
-	case PT_PKT_MTC:
-		flow_time_mtc(&f->clock, pkt->mtc_ctc);
-		return 0;
-	case PT_PKT_CYC:
-		flow_time_cyc(&f->clock, pkt->cyc);
-		return 0;
 	case PT_PKT_PTW:
 		if (pkt->ptw.ip) {
 			f->fup_bind = FUP_PTW;
