@@ -89,6 +89,18 @@ struct pt_flow {
 
 /* Events */
 
+/* Hands an event to the callback; a non-zero answer stops the decode. */
+static int deliver(struct pt_flow *f, const struct pt_flow_event *ev)
+{
+	int r = f->cfg.event(f->cfg.event_ctx, ev);
+
+	if (r) {
+		f->stop = r;
+		return -FLOW_STOPPED;
+	}
+	return 0;
+}
+
 static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
 		uint64_t to, uint64_t payload)
 {
@@ -103,15 +115,9 @@ static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
 		.offset = f->cfg.aux_offset + f->pkt_off,
 		.payload = payload,
 	};
-	int r;
 
 	f->count = 0;
-	r = f->cfg.event(f->cfg.event_ctx, &ev);
-	if (r) {
-		f->stop = r;
-		return -FLOW_STOPPED;
-	}
-	return 0;
+	return deliver(f, &ev);
 }
 
 static int emit_error(struct pt_flow *f, int err, uint64_t ip)
@@ -125,16 +131,10 @@ static int emit_error(struct pt_flow *f, int err, uint64_t ip)
 		.tsc = f->clock.tsc,
 		.offset = f->cfg.aux_offset + f->pkt_off,
 	};
-	int r;
 
 	f->st.errors++;
 	f->count = 0;
-	r = f->cfg.event(f->cfg.event_ctx, &ev);
-	if (r) {
-		f->stop = r;
-		return -FLOW_STOPPED;
-	}
-	return 0;
+	return deliver(f, &ev);
 }
 
 /* INSN events for n instructions from ip (PT_FLOW_F_INSN only). */
@@ -156,11 +156,9 @@ static int emit_insns(struct pt_flow *f, uint64_t ip, uint32_t n)
 			return r;
 		ev.from = ip;
 		ev.to = ip + r;
-		r = f->cfg.event(f->cfg.event_ctx, &ev);
-		if (r) {
-			f->stop = r;
-			return -FLOW_STOPPED;
-		}
+		r = deliver(f, &ev);
+		if (r)
+			return r;
 		ip = ev.to;
 	}
 	return 0;
