@@ -128,8 +128,8 @@ static void print_json(struct script *sc, const struct trace_event *te)
 		jw_kv_string(w, "kind", ev->kind);
 	if (ev->time)
 		jw_kv_u64(w, "time", ev->time);
-	jw_kv_s64(w, "pid", te->piece->pid);
-	jw_kv_s64(w, "tid", te->piece->tid);
+	jw_kv_s64(w, "pid", te->pid);
+	jw_kv_s64(w, "tid", te->tid);
 	jw_kv_s64(w, "cpu", te->piece->chunk.cpu);
 	if (te->proc && te->proc->comm[0])
 		jw_kv_string(w, "comm", te->proc->comm);
@@ -163,7 +163,7 @@ static void print_text(const struct script *sc, const struct trace_event *te)
 	const char *comm = te->proc && te->proc->comm[0] ? te->proc->comm : ":";
 	char kind[32];
 
-	printf("%16s %6d", comm, te->piece->tid);
+	printf("%16s %6d", comm, te->tid);
 	if (te->piece->chunk.cpu >= 0)
 		printf(" [%03d]", te->piece->chunk.cpu);
 	if (ev->time)

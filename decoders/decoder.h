@@ -89,6 +89,16 @@ struct decode_opts {
 	size_t nr_priv;
 	/* perf's TSC conversion (TIME_CONV); time_mult 0: none */
 	uint64_t time_shift, time_mult, time_zero;
+	/*
+	 * Optional, called with read_ctx, for code that changes with time (a
+	 * per-CPU buffer crossing context switches): at the start of each
+	 * chunk with time 0 (not known yet), then whenever the trace's time
+	 * (perf clock) reaches the value it returned last (UINT64_MAX: no
+	 * further switch known; a decoder may call it more often). When it
+	 * sets *image_changed, code read before may differ now: the decoder
+	 * drops what it cached from read_code.
+	 */
+	uint64_t (*reached)(void *ctx, uint64_t time, bool *image_changed);
 };
 
 struct decoder_ops {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "aux_join.h"
 #include "session.h"
+#include "switch_timeline.h"
 
 #define MAX_PIECE (256ULL << 20)	/* bytes buffered per buffer before decoding */
 
@@ -25,6 +26,7 @@ struct piece_buf {
 
 struct session_state {
 	struct aux_join join;
+	struct switch_timeline switches;
 	struct piece_buf *bufs;
 	size_t nr_bufs;
 };
@@ -97,6 +99,7 @@ void session_close(struct session *s)
 		for (size_t i = 0; i < st->nr_bufs; i++)
 			free(st->bufs[i].data);
 		free(st->bufs);
+		switch_timeline_free(&st->switches);
 		free(st);
 	}
 	for (size_t i = 0; i < s->nr_procs; i++)
@@ -221,11 +224,16 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	 * previous one continues it, and those bytes were padding.
 	 */
 	if (b->used && t->offset < b->end && b->end - t->offset < 8 &&
-	    b->end - t->offset <= b->size && b->p.pid == pid) {
+	    b->end - t->offset <= b->size) {
 		b->size -= b->end - t->offset;
 		b->end = t->offset;
 	}
-	if (b->used && (b->end != t->offset || b->p.pid != pid || b->size + size > MAX_PIECE)) {
+	/*
+	 * A per-CPU buffer with context switches on record stays one piece
+	 * across owners: the decoder follows the switches by trace time.
+	 */
+	if (b->used && (b->end != t->offset || b->size + size > MAX_PIECE ||
+			(b->p.pid != pid && !switch_timeline_has(&st->switches, (int32_t)t->cpu)))) {
 		ret = flush_piece(s, b, fn, ctx);
 		if (ret)
 			return ret;
@@ -275,6 +283,61 @@ static void on_aux(struct session *s, const struct pd_record *rec)
 	};
 
 	aux_join_add(&st->join, &j);
+}
+
+/*
+ * PERF_RECORD_SWITCH: the traced task itself went in or out (only "in"
+ * says who runs). PERF_RECORD_SWITCH_CPU_WIDE: the sample id is the task
+ * going out or coming in, next_prev_pid/tid the other one.
+ */
+static void on_switch(struct session *s, const struct pd_record *rec)
+{
+	struct session_state *st = s->priv_state;
+	const struct perf_event_header *h = rec->hdr;
+	bool out = h->misc & PERF_RECORD_MISC_SWITCH_OUT;
+	struct pd_sample_id sid;
+	int32_t pid, tid;
+
+	if (pd_reader_sample_id(s->r, h, &sid) ||
+	    (sid.sample_type & (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU)) !=
+		    (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU))
+		return;
+	if (h->type == PERF_RECORD_SWITCH_CPU_WIDE && out) {
+		const struct perf_rec_pid_tid *sw = (const void *)h;
+
+		if (h->size < sizeof(*sw))
+			return;
+		pid = (int32_t)sw->pid;
+		tid = (int32_t)sw->tid;
+	} else if (!out && (sid.sample_type & PERF_SAMPLE_TID)) {
+		pid = (int32_t)sid.pid;
+		tid = (int32_t)sid.tid;
+	} else {
+		return;
+	}
+	/* a failure leaves this switch out: decoding keeps the previous owner */
+	switch_timeline_add(&st->switches, sid.cpu, sid.time, pid, tid);
+}
+
+bool session_owner_at(struct session *s, int32_t cpu, uint64_t time, struct proc **proc,
+		      int *pid, int *tid, uint64_t *next)
+{
+	struct session_state *st = s->priv_state;
+	const struct switch_in *in = switch_timeline_at(&st->switches, cpu, time, next);
+
+	if (!in)
+		return false;
+	*pid = in->pid;
+	*tid = in->tid;
+	*proc = session_proc(s, in->pid, false);
+	return true;
+}
+
+bool session_has_switches(struct session *s, int32_t cpu)
+{
+	struct session_state *st = s->priv_state;
+
+	return switch_timeline_has(&st->switches, cpu);
 }
 
 static void on_time_conv(struct session *s, const struct pd_record *rec)
@@ -349,6 +412,10 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 		case PERF_RECORD_AUX:
 			if (h->size >= sizeof(struct perf_rec_aux))
 				on_aux(s, &rec);
+			break;
+		case PERF_RECORD_SWITCH:
+		case PERF_RECORD_SWITCH_CPU_WIDE:
+			on_switch(s, &rec);
 			break;
 		case PERF_RECORD_TIME_CONV:
 			on_time_conv(s, &rec);

@@ -8,8 +8,11 @@
  *
  * A piece is the run of consecutive chunks of one buffer (idx) that
  * continue each other (offset == previous end) and belong to the same
- * process (the sample id of their PERF_RECORD_AUX). The sideband state is
- * the one in effect at the piece's last chunk in file order.
+ * process (the sample id of their PERF_RECORD_AUX), or, in a per-CPU
+ * buffer of a recording with context switch records, to any process: the
+ * decoder then asks session_proc_at() who ran at each trace time. The
+ * sideband state is the one in effect at the piece's last chunk in file
+ * order.
  */
 #ifndef AUXREC_SESSION_H
 #define AUXREC_SESSION_H
@@ -63,6 +66,16 @@ int session_open(struct session **out, const char *path, const char *symfs, char
  */
 int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err, size_t errlen);
 struct proc *session_proc(struct session *s, int pid, bool create);
+/*
+ * The task switched in on cpu last at or before perf time `time`: false
+ * when no switch on that cpu is that old; else its pid, tid and process
+ * (NULL when the recording has nothing of it). *next gets the time of the
+ * following switch there (UINT64_MAX: none).
+ */
+bool session_owner_at(struct session *s, int32_t cpu, uint64_t time, struct proc **proc,
+		      int *pid, int *tid, uint64_t *next);
+/* Whether the recording has context switch records for cpu. */
+bool session_has_switches(struct session *s, int32_t cpu);
 void session_close(struct session *s);
 
 #endif

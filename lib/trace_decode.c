@@ -14,6 +14,9 @@ struct run {
 	const struct trace_decode_opts *o;
 	struct session *s;
 	const struct session_piece *piece;
+	struct proc *proc;	/* whose code runs at the decoder's position */
+	int prev_pid;		/* the owner where the previous piece ended */
+	int pid, tid;
 	void *state;
 	int stop;
 	bool no_decoder;
@@ -24,15 +27,50 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 {
 	struct run *r = ctx;
 
-	if (!r->piece->proc)
+	if (!r->proc)
 		return ip >= KERNEL_START ? maps_read(dso_cache_kernel_maps(r->s->dsos), ip, buf, len) : 0;
-	return maps_read(&r->piece->proc->maps, ip, buf, len);
+	return maps_read(&r->proc->maps, ip, buf, len);
+}
+
+/* Makes pid/tid (code and comm in p, NULL unknown) the owner from here on. */
+static void set_owner(struct run *r, struct proc *p, int pid, int tid, bool *changed)
+{
+	if (pid != r->pid || p != r->proc)
+		*changed = true;
+	r->proc = p;
+	r->pid = pid;
+	r->tid = tid;
+}
+
+/*
+ * The decoder's trace time reached `time` (0: a piece starts): in a per-CPU
+ * buffer with context switches on record, the task switched in last owns
+ * the code; otherwise the piece's owner does.
+ */
+static uint64_t reached(void *ctx, uint64_t time, bool *changed)
+{
+	struct run *r = ctx;
+	const struct session_piece *p = r->piece;
+	uint64_t next = UINT64_MAX;
+	struct proc *proc;
+	int pid, tid;
+
+	if (!time) {	/* the decoder may hold the previous piece's code */
+		r->pid = r->prev_pid;
+		set_owner(r, p->proc, p->pid, p->tid, changed);
+	}
+	if (!time || !session_has_switches(r->s, p->chunk.cpu))
+		return UINT64_MAX;
+	if (session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
+		set_owner(r, proc, pid, tid, changed);
+	return next;
 }
 
 static int on_event(void *ctx, const struct decode_event *ev)
 {
 	struct run *r = ctx;
-	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->piece->proc,
+	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->proc,
+				  .pid = r->pid, .tid = r->tid,
 				  .kmaps = dso_cache_kernel_maps(r->s->dsos) };
 
 	r->stop = r->o->fn(r->o->ctx, &te);
@@ -77,7 +115,7 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 	}
 	if (!r->state) {
 		struct decode_opts opts = {
-			.read_code = read_code, .read_ctx = r,
+			.read_code = read_code, .read_ctx = r, .reached = reached,
 			.event = on_event, .event_ctx = r,
 			.insns = r->o->insns,
 			.attr = s->aux_attr,
@@ -91,6 +129,10 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 			return -ENOMEM;
 	}
 	r->piece = p;
+	r->prev_pid = r->pid;
+	r->proc = p->proc;
+	r->pid = p->pid;
+	r->tid = p->tid;
 	s->dec->decode_chunk(r->state, &p->chunk);
 	return r->stop;
 }

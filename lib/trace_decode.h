@@ -14,8 +14,9 @@
 
 struct trace_event {
 	const struct decode_event *ev;
-	const struct session_piece *piece;	/* pid, tid, chunk.cpu, proc */
+	const struct session_piece *piece;	/* chunk.cpu, the piece's owner */
 	const struct proc *proc;		/* maps and comm; NULL unknown */
+	int pid, tid;				/* of proc (switches followed); -1 unknown */
 	const struct maps *kmaps;		/* the kernel's maps (for proc NULL) */
 };
 

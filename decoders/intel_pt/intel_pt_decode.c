@@ -17,11 +17,29 @@ struct pt_decode {
 	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
 };
 
+/* The first TSC at or after perf time t (perf's perf_time_to_tsc, rounded up). */
+static uint64_t perf_time_to_tsc(const struct decode_opts *o, uint64_t t)
+{
+	uint64_t quot, rem, tsc;
+
+	if (!o->time_mult || o->time_shift > 62 || t == UINT64_MAX)
+		return UINT64_MAX;
+	if (t <= o->time_zero)
+		return 0;
+	t -= o->time_zero;
+	quot = t / o->time_mult;
+	rem = t % o->time_mult;
+	if (quot >> (63 - o->time_shift))
+		return UINT64_MAX;
+	tsc = (quot << o->time_shift) + ((rem << o->time_shift) + o->time_mult - 1) / o->time_mult;
+	return tsc;
+}
+
 static uint64_t tsc_to_perf_time(const struct decode_opts *o, uint64_t tsc)
 {
 	uint64_t quot, rem;
 
-	if (!o->time_mult || !tsc)
+	if (!o->time_mult || o->time_shift > 62 || !tsc)
 		return 0;
 	quot = tsc >> o->time_shift;
 	rem = tsc & ((1ULL << o->time_shift) - 1);
@@ -58,6 +76,20 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
 
+/* The trace's clock reached tsc: asks the host whose code runs now. */
+static uint64_t on_clock(void *ctx, uint64_t tsc, int *image_changed)
+{
+	struct pt_decode *d = ctx;
+	uint64_t t = tsc_to_perf_time(&d->opts, tsc), next;
+	bool changed = false;
+
+	if (!t)
+		return UINT64_MAX;
+	next = d->opts.reached(d->opts.read_ctx, t, &changed);
+	*image_changed = changed;
+	return perf_time_to_tsc(&d->opts, next);
+}
+
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 {
 	struct pt_decode *d = ctx;
@@ -78,6 +110,10 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	cfg.event = on_flow_event;
 	cfg.event_ctx = d;
 	cfg.flags = opts->insns ? PT_FLOW_F_INSN : 0;
+	if (opts->reached && opts->time_mult) {
+		cfg.clock = on_clock;
+		cfg.clock_ctx = d;
+	}
 	if (opts->attr)
 		cfg.mtc_freq = (opts->attr->config >> 14) & 0xf;	/* mtc_period */
 	if (opts->nr_priv > INTEL_PT_TSC_CTC_D) {
@@ -101,6 +137,13 @@ int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 	struct pt_decode *d = state;
 
 	d->chunk_offset = chunk->aux_offset;
+	if (d->opts.reached) {
+		bool changed = false;
+
+		d->opts.reached(d->opts.read_ctx, 0, &changed);
+		if (changed)
+			pt_flow_invalidate(d->flow);
+	}
 	return pt_flow_decode(d->flow, chunk->data, chunk->size);
 }
 

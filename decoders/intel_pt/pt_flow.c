@@ -70,6 +70,7 @@ struct pt_flow {
 	uint64_t err_ip;	/* where the failing walk stopped */
 	uint64_t count;		/* instructions since the last event */
 	struct flow_time clock;
+	uint64_t clock_next;	/* when to call cfg.clock again */
 
 	int32_t hint;		/* block expected at ip, -1 unknown */
 	int32_t link_from;	/* block whose successor link to fill */
@@ -593,8 +594,8 @@ static int on_psbend(struct pt_flow *f)
 	return 0;
 }
 
-/* Timing packets, in or out of PSB+: the clock only. True when pkt was one. */
-static bool on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
+/* Timing packets: updates the clock. True when pkt was one. */
+static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
 	switch (pkt->type) {
 	case PT_PKT_TSC:
@@ -615,6 +616,28 @@ static bool on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
 	default:
 		return false;
 	}
+}
+
+/* Tells cfg.clock the time when it asked for it (see pt_flow.h). */
+static void clock_hook(struct pt_flow *f, bool tsc_packet)
+{
+	int changed = 0;
+
+	if (!f->cfg.clock || !f->clock.tsc || (!tsc_packet && f->clock.tsc < f->clock_next))
+		return;
+	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &changed);
+	if (changed)
+		pt_flow_invalidate(f);
+}
+
+/* Timing packets, in or out of PSB+: the clock only. True when pkt was one. */
+static bool on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	bool r = on_clock_packet(f, pkt);
+
+	if (r)
+		clock_hook(f, pkt->type == PT_PKT_TSC);
+	return r;
 }
 
 /* Packets inside PSB+: state only, no flow. */
@@ -750,6 +773,7 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 	f->len = len;
 	flow_desync(f);
 	f->sync_off = 0;
+	f->clock_next = 0;
 	while (pos < len) {
 		if (!f->synced) {
 			s = pt_sync_forward(buf, len, pos);

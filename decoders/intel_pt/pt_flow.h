@@ -113,6 +113,16 @@ struct pt_flow_config {
 	uint8_t mtc_freq;
 	uint8_t nom_freq;
 	uint32_t tsc_ctc_num, tsc_ctc_den;
+	/*
+	 * Optional: called with the trace time (TSC ticks) at every TSC
+	 * packet and whenever the time reaches the value it returned last
+	 * (UINT64_MAX: only at TSC packets); the first timing packet of each
+	 * pt_flow_decode() call reaches it. Setting *image_changed makes the
+	 * decoder forget its cached code (the code at the same addresses
+	 * differs from now on, e.g. after a context switch).
+	 */
+	uint64_t (*clock)(void *ctx, uint64_t tsc, int *image_changed);
+	void *clock_ctx;
 };
 
 struct pt_flow_stats {

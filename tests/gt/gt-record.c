@@ -6,7 +6,7 @@
  * recorded flow as the Intel PT stream a CPU tracing that process with
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
- *   gt-record [--cyc] OUT -- PROG [ARGS...]
+ *   gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
  * events, "name from to insn_count" per line; see gt_format.h), and the
@@ -491,10 +491,13 @@ static uint64_t enc_offset(struct gen *g)
 	return off;
 }
 
+/* --tsc0: the first instruction's time (traces of several processes follow each other) */
+static uint64_t tsc0 = GT_TSC0;
+
 /* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
 static uint64_t tsc_at(size_t i)
 {
-	return GT_TSC0 + (uint64_t)i * GT_TSC_PER_INSN;
+	return tsc0 + (uint64_t)i * GT_TSC_PER_INSN;
 }
 
 static void psb(struct gen *g, uint64_t fup_ip, uint64_t tsc)
@@ -766,14 +769,25 @@ static void encode(const char *out, int retcomp, int cyc)
 
 int main(int argc, char **argv)
 {
-	int cyc = argc > 1 && !strcmp(argv[1], "--cyc");
+	int cyc = 0;
 	char rc[4096];
 
-	argv += cyc;
-	argc -= cyc;
+	for (;;) {
+		if (argc > 1 && !strcmp(argv[1], "--cyc")) {
+			cyc = 1;
+			argv++;
+			argc--;
+		} else if (argc > 2 && !strcmp(argv[1], "--tsc0")) {
+			tsc0 = strtoull(argv[2], NULL, 0);
+			argv += 2;
+			argc -= 2;
+		} else {
+			break;
+		}
+	}
 	if (argc < 4 || strcmp(argv[2], "--")) {
 		fprintf(stderr,
-			"usage: gt-record [--cyc] OUT -- PROG [ARGS...]\n");
+			"usage: gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]\n");
 		return 2;
 	}
 	record(argv + 3);

@@ -5,7 +5,19 @@
  * AUXTRACE_INFO type 1 with perf 6.1's intel_pt priv layout, COMM, MMAP2 of
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
  * file as two AUX/AUXTRACE pairs.
- * Usage: pd-gen OUT PT-FILE BINARY
+ * Usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]
+ *
+ * --cpu-wide: a per-CPU recording (`-a`) on CPU 0 of several processes
+ * that take turns: PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF, the
+ * trace of each process starts at its TSC (the caller leaves a gap after
+ * the previous one's end), and context switch records
+ * (PERF_RECORD_SWITCH_CPU_WIDE) just before it hand the CPU over. The
+ * concatenated trace is cut into three AUX chunks at its thirds, each
+ * announced with the sample id of the process running at its end, so the
+ * chunks' owners do not line up with the processes in them. With
+ * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
+ * every chunk, and then loses nothing.
+ * Usage: pd-gen --cpu-wide [--cut-psb] OUT PROC...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +44,18 @@ static int die(const char *what, int err)
 	exit(1);
 }
 
-/* fixed part, optional string, sample_id trailer */
-static void put(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
+/* fixed part, optional string, sample_id trailer of pid at time */
+static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint32_t pid,
+		   uint64_t time)
 {
-	uint8_t buf[512];
+	uint8_t buf[4096 + 512];
 	struct perf_event_header *h = (void *)buf;
 	size_t slen = str ? (strlen(str) + 8) & ~7UL : 0;
-	struct pd_sample_id sid = { .pid = PID, .tid = PID, .time = time, .id = 100, .cpu = 0 };
+	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100, .cpu = 0 };
 	int err;
 
+	if (str && strlen(str) > 4096)
+		die("name too long", -36);
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, rec, len);
 	if (str)
@@ -52,42 +67,50 @@ static void put(struct pd_writer *w, void *rec, size_t len, const char *str, uin
 		die("write", err);
 }
 
-int main(int argc, char **argv)
+static void put(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
+{
+	put_as(w, rec, len, str, PID, time);
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	uint8_t *p;
+	long n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0)
+		die(path, -2);
+	rewind(f);
+	p = malloc(n);
+	if (!p || fread(p, 1, n, f) != (size_t)n)
+		die(path, -5);
+	fclose(f);
+	*len = n;
+	return p;
+}
+
+/* The attr, AUXTRACE_INFO and TIME_CONV (perf time = tsc * 1000 / 1024). */
+static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_wide)
 {
 	struct perf_event_attr attr = { .type = PT_TYPE, .size = sizeof(attr) };
 	struct perf_event_mmap_page pc;
 	uint64_t id = 100, priv[PT_PRIV_MAX] = { 0 };
 	struct pd_writer *w;
 	char errbuf[256];
-	uint8_t *pt;
-	long n;
-	FILE *f;
 	int err;
 
-	if (argc != 4 && argc != 7) {
-		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n");
-		return 2;
-	}
-	f = fopen(argv[2], "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0)
-		die(argv[2], -2);
-	rewind(f);
-	pt = malloc(n);
-	if (!pt || fread(pt, 1, n, f) != (size_t)n)
-		die(argv[2], -5);
-	fclose(f);
-
-	err = pd_writer_create(argv[1], &w, errbuf, sizeof(errbuf));
+	err = pd_writer_create(out, &w, errbuf, sizeof(errbuf));
 	if (err) {
 		fprintf(stderr, "pd-gen: %s\n", errbuf);
-		return 1;
+		exit(1);
 	}
 	attr.config = 1ULL << 10 | 1ULL << 13;	/* tsc, branch */
 	attr.sample_type = sample_type;
 	attr.sample_id_all = 1;
 	attr.exclude_kernel = 1;
 	attr.disabled = 1;
-	attr.enable_on_exec = 1;
+	attr.enable_on_exec = !cpu_wide;
+	attr.context_switch = cpu_wide;
 	attr.sample_period = 1;
 	if (pd_writer_add_attr(w, &attr, &id, 1, "intel_pt//u") < 0)
 		die("attr", -12);
@@ -101,6 +124,8 @@ int main(int argc, char **argv)
 	priv[PT_CAP_USER_TIME_ZERO] = 1;
 	priv[PT_TSC_BIT] = 1ULL << 10;
 	priv[PT_NORETCOMP_BIT] = 1ULL << 11;
+	priv[PT_HAVE_SCHED_SWITCH] = cpu_wide ? 3 : 0;
+	priv[PT_PER_CPU_MMAPS] = cpu_wide;
 	priv[PT_MTC_BIT] = 1ULL << 9;
 	priv[PT_MTC_FREQ_BITS] = 0xfULL << 14;
 	priv[PT_TSC_CTC_N] = 2;
@@ -117,49 +142,194 @@ int main(int argc, char **argv)
 	err = pd_write_time_conv(w, &pc);
 	if (err)
 		die("time_conv", err);
+	return w;
+}
 
-	{
-		struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
-		struct perf_rec_mmap2 m = { .header = { .type = PERF_RECORD_MMAP2,
-							.misc = PERF_RECORD_MISC_USER } };
-		struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
+/* COMM and MMAP2 of pid: BINARY mapped at start (len, pgoff) */
+static void process(struct pd_writer *w, uint32_t pid, const char *comm, const char *bin,
+		    uint64_t start, uint64_t len, uint64_t pgoff, uint64_t time)
+{
+	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
+	struct perf_rec_mmap2 m = { .header = { .type = PERF_RECORD_MMAP2,
+						.misc = PERF_RECORD_MISC_USER } };
 
-		c.pid = c.tid = PID;
-		put(w, &c, sizeof(c), "pd-gen", 1);
-		m.pid = m.tid = PID;
-		m.start = argc > 4 ? strtoull(argv[4], NULL, 0) : 0x7f0000000000ULL;
-		m.len = argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000;
-		m.pgoff = argc > 6 ? strtoull(argv[6], NULL, 0) : 0;
-		m.prot = PROT_READ | PROT_EXEC;
-		m.flags = MAP_PRIVATE;
-		put(w, &m, sizeof(m), argv[3], 2);
-		it.pid = it.tid = PID;
-		put(w, &it, sizeof(it), NULL, 3);
+	c.pid = c.tid = pid;
+	put_as(w, &c, sizeof(c), comm, pid, time);
+	m.pid = m.tid = pid;
+	m.start = start;
+	m.len = len;
+	m.pgoff = pgoff;
+	m.prot = PROT_READ | PROT_EXEC;
+	m.flags = MAP_PRIVATE;
+	put_as(w, &m, sizeof(m), bin, pid, time + 1);
+}
+
+/* PERF_RECORD_AUX (sample id of pid) and its AUXTRACE with pt[off, off + len) */
+static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t len, uint32_t pid,
+		uint32_t tid, uint32_t cpu, uint64_t time)
+{
+	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX } };
+	struct iovec iov = { (void *)(pt + off), len };
+	struct pd_auxtrace_desc d = { .offset = off, .reference = 1000 + off, .idx = 0,
+				      .tid = tid, .cpu = cpu };
+	int err;
+
+	a.aux_offset = off;
+	a.aux_size = len;
+	put_as(w, &a, sizeof(a), NULL, pid, time);
+	err = pd_write_auxtrace(w, &iov, 1, &d);
+	if (err)
+		die("auxtrace", err);
+}
+
+static void finish(struct pd_writer *w)
+{
+	int err;
+
+	pd_write_finished_round(w);
+	err = pd_writer_finish(w);
+	if (err)
+		die("finish", err);
+}
+
+static uint64_t perf_time(uint64_t tsc)
+{
+	return tsc * 1000 >> 10;
+}
+
+struct proc_arg {
+	uint32_t pid;
+	uint8_t *pt;
+	size_t len;
+	uint64_t tsc, start, size, pgoff;
+	char *bin;
+};
+
+/* Offset of the first PSB at or after off (or len). */
+static uint64_t next_psb(const uint8_t *pt, size_t len, uint64_t off)
+{
+	static const uint8_t psb[16] = { 2, 0x82, 2, 0x82, 2, 0x82, 2, 0x82,
+					 2, 0x82, 2, 0x82, 2, 0x82, 2, 0x82 };
+
+	if (!off)
+		return 0;
+	for (; off + sizeof(psb) <= len; off++)
+		if (!memcmp(pt + off, psb, sizeof(psb)))
+			return off;
+	return len;
+}
+
+/* The --cpu-wide file: see the top of this file. */
+static int cpu_wide(int argc, char **argv)
+{
+	int cut_psb = !strcmp(argv[2], "--cut-psb");
+	int n, err;
+	struct proc_arg *p = calloc(argc, sizeof(*p));
+	struct pd_writer *w;
+	size_t total = 0, off = 0;
+	uint8_t *all;
+
+	argv += cut_psb;
+	argc -= cut_psb;
+	n = argc - 3;
+	if (n < 1 || !p)
+		die("usage or calloc", -22);
+	for (int i = 0; i < n; i++) {
+		char *f[7], *save = NULL, *arg = argv[3 + i];
+
+		for (int k = 0; k < 7; k++, arg = NULL)
+			if (!(f[k] = strtok_r(arg, ",", &save)))
+				die("PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF", -22);
+		p[i].pid = strtoul(f[0], NULL, 0);
+		p[i].pt = read_file(f[1], &p[i].len);
+		p[i].tsc = strtoull(f[2], NULL, 0);
+		p[i].bin = f[3];
+		p[i].start = strtoull(f[4], NULL, 0);
+		p[i].size = strtoull(f[5], NULL, 0);
+		p[i].pgoff = strtoull(f[6], NULL, 0);
+		total += p[i].len;
+	}
+	all = malloc(total);
+	if (!all)
+		die("malloc", -12);
+	w = start(argv[2], argc, argv, 1);
+	for (int i = 0; i < n; i++) {
+		char comm[16];
+
+		snprintf(comm, sizeof(comm), "proc%d", i);
+		process(w, p[i].pid, comm, p[i].bin, p[i].start, p[i].size, p[i].pgoff, 1 + 2 * i);
+		memcpy(all + off, p[i].pt, p[i].len);
+		off += p[i].len;
+	}
+	for (int i = 0; i < n; i++) {
+		struct perf_rec_pid_tid sw = { .header = { .type = PERF_RECORD_SWITCH_CPU_WIDE } };
+		/* just before this trace's first time; the previous one ended well before */
+		uint64_t t = perf_time(p[i].tsc) - 1;
+
+		if (i) {
+			sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+			sw.pid = sw.tid = p[i].pid;
+			put_as(w, &sw, sizeof(sw), NULL, p[i - 1].pid, t);
+		}
+		sw.header.misc = 0;
+		sw.pid = sw.tid = i ? p[i - 1].pid : 0;
+		put_as(w, &sw, sizeof(sw), NULL, p[i].pid, t);
 	}
 	pd_write_finished_round(w);
 	err = pd_writer_checkpoint(w);
 	if (err)
 		die("checkpoint", err);
+	for (int c = 0; c < 3; c++) {
+		uint64_t from = total * c / 3, to = c == 2 ? total : total * (c + 1) / 3, end = 0;
 
-	for (int i = 0; i < 2; i++) {
-		size_t half = n / 2, off = i ? half : 0, len = i ? n - half : half;
-		struct perf_rec_aux aux = { .header = { .type = PERF_RECORD_AUX } };
-		struct iovec iov = { pt + off, len };
-		struct pd_auxtrace_desc d = { .offset = off, .reference = 1000 + i, .idx = 0,
-					      .tid = PID, .cpu = (uint32_t)-1 };
+		uint32_t owner = p[0].pid;	/* of the chunk's last byte */
 
-		aux.aux_offset = off;
-		aux.aux_size = len;
-		aux.flags = 0;
-		put(w, &aux, sizeof(aux), NULL, 10 + i);
-		err = pd_write_auxtrace(w, &iov, 1, &d);
-		if (err)
-			die("auxtrace", err);
+		if (cut_psb) {
+			from = next_psb(all, total, from);
+			to = c == 2 ? total : next_psb(all, total, to);
+		}
+		for (int i = 0; i < n; i++) {
+			end += p[i].len;
+			if (to <= end) {
+				owner = p[i].pid;
+				break;
+			}
+		}
+		aux(w, all, from, to - from, owner, (uint32_t)-1, 0, perf_time(p[n - 1].tsc) + 10 + c);
 	}
+	finish(w);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
+	struct pd_writer *w;
+	uint8_t *pt;
+	size_t n;
+	int err;
+
+	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
+		return cpu_wide(argc, argv);
+	if (argc != 4 && argc != 7) {
+		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n"
+				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n");
+		return 2;
+	}
+	pt = read_file(argv[2], &n);
+	w = start(argv[1], argc, argv, 0);
+	process(w, PID, "pd-gen", argv[3], argc > 4 ? strtoull(argv[4], NULL, 0) : 0x7f0000000000ULL,
+		argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000,
+		argc > 6 ? strtoull(argv[6], NULL, 0) : 0, 1);
+	it.pid = it.tid = PID;
+	put(w, &it, sizeof(it), NULL, 3);
 	pd_write_finished_round(w);
-	err = pd_writer_finish(w);
+	err = pd_writer_checkpoint(w);
 	if (err)
-		die("finish", err);
+		die("checkpoint", err);
+	aux(w, pt, 0, n / 2, PID, PID, (uint32_t)-1, 10);
+	aux(w, pt, n / 2, n - n / 2, PID, PID, (uint32_t)-1, 11);
+	finish(w);
 	free(pt);
 	return 0;
 }

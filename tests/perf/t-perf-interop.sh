@@ -3,7 +3,9 @@
 #  (a) a file written by auxrec's writer (tests/perf/pd-gen.c: intel_pt attr,
 #      AUXTRACE_INFO, MMAP2, TIME_CONV, AUXTRACE chunks of a real Intel PT stream)
 #      must be read by `perf report -D` without warnings, listing the chunks,
-#      and by `perf script --itrace=b` without error;
+#      and by `perf script --itrace=b` without error; perf and auxrec decode
+#      real programs' flows (tests/gt) from such files exactly, also two
+#      processes taking turns in one per-CPU buffer (context switches);
 #  (b) files written by `perf record` (cpu-clock, dummy, pipe mode) must list
 #      in `auxrec dump --json` the same records (type and offset) as perf report -D.
 cd "$(dirname "$0")/../.." || exit 1
@@ -44,6 +46,17 @@ compare() {	# name file
 	fi
 }
 
+# "from to" of each branch of `auxrec script`, with "pid" as a third column when asked
+auxrec_branches() {	# file [pid]
+	$AUXREC script --json -i "$1" | python3 -c '
+import json, sys
+pid = len(sys.argv) > 1
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] in ("branch", "trace_begin", "trace_end"):
+        print(e["from"], e["to"], *([e["pid"]] if pid else []))' ${2:+pid}
+}
+
 # (a') a real program's flow (single-stepped by tests/gt/gt-record, encoded as
 # Intel PT) in a file of auxrec's writer, mapped where the static binary
 # runs: Debian's `perf script --itrace=b` and `auxrec script` must both give
@@ -75,17 +88,66 @@ perf_script_vs_ground_truth() {
 		echo "not ok perf-script-itrace-reads-auxrec: perf's branches differ from the recorded flow"
 		diff "$g/want" "$g/perf" | head -6
 	fi
-	$AUXREC script --json -i "$g/w.data" | python3 -c '
-import json, sys
-for l in sys.stdin:
-    e = json.loads(l)
-    if e["type"] in ("branch", "trace_begin", "trace_end"):
-        print(e["from"], e["to"])' > "$g/auxrec"
+	auxrec_branches "$g/w.data" > "$g/auxrec"
 	if cmp -s "$g/perf" "$g/auxrec"; then
 		echo "ok auxrec-script-equals-perf-script ($(wc -l < "$g/auxrec") branches)"
 	else
 		echo "not ok auxrec-script-equals-perf-script"
 		diff "$g/perf" "$g/auxrec" | head -6
+	fi
+}
+
+# (a'') two programs taking turns on one CPU of a per-CPU (-a) recording:
+# both static at 0x401000, so only the context switch records tell whose
+# code runs. The trace is cut into three chunks whose owners (the AUX
+# records' sample ids) do not line up with the programs. `auxrec script`
+# must give each program's recorded branches with its pid; with the cuts
+# at PSBs, Debian's `perf script --itrace=b` must give the same.
+cpu_wide_switches() {
+	local g=$tmp/sw ninsn tsc1 a b
+	if [ -n "$GT_SKIP" ]; then
+		echo "skip cpu-wide-switches: $GT_SKIP"; return
+	fi
+	mkdir -p "$g"
+	gcc -O1 -static -no-pie -o "$g/a" tests/gt/progs/loops.c &&
+	gcc -O1 -static -no-pie -o "$g/b" tests/gt/progs/recursion.c || { echo "not ok cpu-wide-compile"; return; }
+	if ! "$GT_BIN/gt-record" "$g/a" -- "$g/a" > "$g/rec.log" 2>&1; then
+		echo "skip cpu-wide-switches: gt-record: $(tail -1 "$g/rec.log")"; return
+	fi
+	# b's trace starts well after a's last instruction (8 TSC ticks each)
+	ninsn=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$g/rec.log" | head -1)
+	tsc1=$((0x1000000 + ninsn * 8 * 2))
+	"$GT_BIN/gt-record" --tsc0 $tsc1 "$g/b" -- "$g/b" >> "$g/rec.log" 2>&1 || { echo "not ok cpu-wide-gt-record"; return; }
+	a=$(readelf -lW "$g/a" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
+	b=$(readelf -lW "$g/b" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
+	for f in a b; do
+		awk -v pid=$([ $f = a ] && echo 1001 || echo 1002) \
+			'{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3), pid}' "$g/$f-rc.branches"
+	done > "$g/want"
+	$B/tests/perf/pd-gen --cpu-wide "$g/w.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
+		1002,$g/b-rc.pt,$tsc1,$g/b,$b || { echo "not ok pd-gen-cpu-wide"; return; }
+	auxrec_branches "$g/w.data" pid > "$g/auxrec"
+	if cmp -s "$g/want" "$g/auxrec"; then
+		echo "ok auxrec-script-follows-switches ($(wc -l < "$g/want") branches of 2 processes at the same addresses, 3 chunks)"
+	else
+		echo "not ok auxrec-script-follows-switches: differs from the recorded flows (< want > auxrec)"
+		diff "$g/want" "$g/auxrec" | head -6
+	fi
+	$B/tests/perf/pd-gen --cpu-wide --cut-psb "$g/p.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
+		1002,$g/b-rc.pt,$tsc1,$g/b,$b || { echo "not ok pd-gen-cpu-wide-psb"; return; }
+	timeout 120 perf script --itrace=b -F pid,ip,addr -i "$g/p.data" 2> "$g/perf.err" |
+		awk '$3 == "=>" {printf "0x%s 0x%s %s\n", $2, $4, $1}' > "$g/perf"
+	auxrec_branches "$g/p.data" pid > "$g/auxrec-psb"
+	if [ -s "$g/perf.err" ]; then
+		echo "not ok perf-script-follows-switches: $(head -2 "$g/perf.err")"
+	elif ! cmp -s "$g/want" "$g/perf"; then
+		echo "not ok perf-script-follows-switches: perf differs from the recorded flows"
+		diff "$g/want" "$g/perf" | head -6
+	elif ! cmp -s "$g/perf" "$g/auxrec-psb"; then
+		echo "not ok auxrec-script-equals-perf-script-cpu-wide (< perf > auxrec)"
+		diff "$g/perf" "$g/auxrec-psb" | head -6
+	else
+		echo "ok auxrec-script-equals-perf-script-cpu-wide ($(wc -l < "$g/perf") branches with pids)"
 	fi
 }
 
@@ -113,6 +175,7 @@ else
 		fi
 		compare auxrec-written-same-records "$tmp/w.data"
 		perf_script_vs_ground_truth
+		cpu_wide_switches
 	fi
 fi
 
