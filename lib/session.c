@@ -229,7 +229,7 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 		b->end = t->offset;
 	}
 	/*
-	 * A per-CPU buffer with context switches on record stays one piece
+	 * A per-CPU buffer with CPU-wide context switches on record stays one piece
 	 * across owners: the decoder follows the switches by trace time.
 	 */
 	if (b->used && (b->end != t->offset || b->size + size > MAX_PIECE ||
@@ -286,30 +286,26 @@ static void on_aux(struct session *s, const struct pd_record *rec)
 }
 
 /*
- * PERF_RECORD_SWITCH: the traced task itself went in or out (only "in"
- * says who runs). PERF_RECORD_SWITCH_CPU_WIDE: the sample id is the task
- * going out or coming in, next_prev_pid/tid the other one.
+ * PERF_RECORD_SWITCH_CPU_WIDE (events of a whole CPU: -a, -C): the sample
+ * id is the task going out or coming in, next_prev_pid/tid the other one.
+ * The per-task PERF_RECORD_SWITCH is not needed: a per-task event's AUX
+ * spans end when its task is switched out, so their owners are exact.
  */
-static void on_switch(struct session *s, const struct pd_record *rec)
+static void on_switch_cpu_wide(struct session *s, const struct pd_record *rec)
 {
 	struct session_state *st = s->priv_state;
-	const struct perf_event_header *h = rec->hdr;
-	bool out = h->misc & PERF_RECORD_MISC_SWITCH_OUT;
+	const struct perf_rec_pid_tid *sw = (const void *)rec->hdr;
 	struct pd_sample_id sid;
 	int32_t pid, tid;
 
-	if (pd_reader_sample_id(s->r, h, &sid) ||
+	if (rec->hdr->size < sizeof(*sw) || pd_reader_sample_id(s->r, rec->hdr, &sid) ||
 	    (sid.sample_type & (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU)) !=
 		    (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU))
 		return;
-	if (h->type == PERF_RECORD_SWITCH_CPU_WIDE && out) {
-		const struct perf_rec_pid_tid *sw = (const void *)h;
-
-		if (h->size < sizeof(*sw))
-			return;
+	if (rec->hdr->misc & PERF_RECORD_MISC_SWITCH_OUT) {
 		pid = (int32_t)sw->pid;
 		tid = (int32_t)sw->tid;
-	} else if (!out && (sid.sample_type & PERF_SAMPLE_TID)) {
+	} else if (sid.sample_type & PERF_SAMPLE_TID) {
 		pid = (int32_t)sid.pid;
 		tid = (int32_t)sid.tid;
 	} else {
@@ -413,9 +409,8 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (h->size >= sizeof(struct perf_rec_aux))
 				on_aux(s, &rec);
 			break;
-		case PERF_RECORD_SWITCH:
 		case PERF_RECORD_SWITCH_CPU_WIDE:
-			on_switch(s, &rec);
+			on_switch_cpu_wide(s, &rec);
 			break;
 		case PERF_RECORD_TIME_CONV:
 			on_time_conv(s, &rec);

@@ -9,8 +9,9 @@
  * A piece is the run of consecutive chunks of one buffer (idx) that
  * continue each other (offset == previous end) and belong to the same
  * process (the sample id of their PERF_RECORD_AUX), or, in a per-CPU
- * buffer of a recording with context switch records, to any process: the
- * decoder then asks session_proc_at() who ran at each trace time. The
+ * buffer of a CPU-wide event with PERF_RECORD_SWITCH_CPU_WIDE records,
+ * to any process: the decoder then asks session_owner_at() who ran at
+ * each trace time. The
  * sideband state is the one in effect at the piece's last chunk in file
  * order.
  */
@@ -74,7 +75,7 @@ struct proc *session_proc(struct session *s, int pid, bool create);
  */
 bool session_owner_at(struct session *s, int32_t cpu, uint64_t time, struct proc **proc,
 		      int *pid, int *tid, uint64_t *next);
-/* Whether the recording has context switch records for cpu. */
+/* Whether the recording has CPU-wide context switch records for cpu. */
 bool session_has_switches(struct session *s, int32_t cpu);
 void session_close(struct session *s);
 

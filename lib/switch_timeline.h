@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * switch_timeline.h - which task ran on each CPU when, from the context
- * switch records of a recording (PERF_RECORD_SWITCH and
- * PERF_RECORD_SWITCH_CPU_WIDE with their sample ids). A decoder of a
+ * switch_timeline.h - which task ran on each CPU when, from the CPU-wide
+ * context switch records of a recording (PERF_RECORD_SWITCH_CPU_WIDE with
+ * their sample ids). A decoder of a
  * per-CPU trace buffer asks it which process owns the code at a given
  * trace time, as perf does when it applies switch events in time order.
  */

@@ -44,7 +44,7 @@ static void set_owner(struct run *r, struct proc *p, int pid, int tid, bool *cha
 
 /*
  * The decoder's trace time reached `time` (0: a piece starts): in a per-CPU
- * buffer with context switches on record, the task switched in last owns
+ * buffer with CPU-wide context switches on record, the task switched in last owns
  * the code; otherwise the piece's owner does.
  */
 static uint64_t reached(void *ctx, uint64_t time, bool *changed)
