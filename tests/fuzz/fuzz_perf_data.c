@@ -3,8 +3,10 @@
  * fuzz_perf_data.c - libFuzzer target for the perf.data reader: the input
  * is written to a memfd and read as a file (mmapped), then through a pipe
  * (streamed, pipe mode); every record is iterated with its attr and sample
- * id, every feature is parsed again, and `auxrec dump` (text, JSON and
- * --stats) runs over the file with its output going to /dev/null.
+ * id, every feature is parsed again, `auxrec dump` (text, JSON and
+ * --stats) runs over the file with its output going to /dev/null, and the
+ * file is decoded as `auxrec script` decodes it (lib/trace_decode.c: the
+ * session's sideband, pieces and context switches, and the flow decoder).
  *
  * It links the whole library (the decoder ops reach the flow decoder).
  * fuzz-sources: lib/[a-z]*.c decoders/[a-z]*.c decoders/intel_pt/[a-z]*.c cmd/dump.c
@@ -20,6 +22,7 @@
 #include <unistd.h>
 #include "cmd/builtin.h"
 #include "perf_data.h"
+#include "trace_decode.h"
 #include "util.h"
 
 static FILE *devnull;
@@ -80,6 +83,23 @@ static void dump(const char *path, const char *opt)
 	json_output = false;
 }
 
+static int count_event(void *ctx, const struct trace_event *te)
+{
+	(*(unsigned long *)ctx)++;
+	return 0;
+}
+
+static void decode(const char *path)
+{
+	unsigned long n = 0;
+	struct trace_decode_opts o = { .path = path, .fn = count_event, .ctx = &n };
+	FILE *saved_err = stderr;
+
+	stderr = devnull;
+	trace_decode(&o);
+	stderr = saved_err;
+}
+
 static void read_pipe(const uint8_t *data, size_t size)
 {
 	char path[64];
@@ -121,5 +141,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dump(path, NULL);
 	dump(path, "--json");
 	dump(path, "--stats");
+	decode(path);
 	return 0;
 }
