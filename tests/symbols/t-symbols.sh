@@ -120,7 +120,7 @@ check kcore-file "native_write_cr0\+0x0 \[kernel.kallsyms\] - 40414243 .*native_
 
 # the running kernel's /proc/kcore
 if [ ! -r /proc/kcore ]; then
-	echo "skip proc-kcore: /proc/kcore is not readable here"
+	echo "skip proc-kcore: /proc/kcore is not readable here (tests/vm/t-kernel.sh decodes against the guest's)"
 elif ! awk '$1 != "0000000000000000" { f = 1 } END { exit !f }' /proc/kallsyms 2>/dev/null; then
 	echo "skip proc-kcore: /proc/kallsyms addresses are hidden"
 else
