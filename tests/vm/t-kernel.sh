@@ -8,7 +8,8 @@
 # On the host, libipt's block decoder (gt-ipt) decodes the same stream with
 # the kernel text dumped from kcore, at its runtime address; auxrec's events
 # must equal libipt's branch for branch with the instructions between them,
-# and auxrec's symbols must be kallsyms'. Then `auxrec script --vmlinux` on
+# and auxrec's symbols must be kallsyms' (`auxrec report` counts every
+# instruction libipt decoded). Then `auxrec script --vmlinux` on
 # the host with a vmlinux made of the same text and symbols at the link
 # address (tests/vm/fake-vmlinux.py) must relocate it by the recording's
 # kernel map (KASLR) and print the same events and symbols.
@@ -46,7 +47,8 @@ if ! tests/vm/run --module-arg name=intel_pt --module-arg mode=1 --module-arg on
 		cat \$v.pt > /sys/kernel/debug/auxtest/replay || exit 1
 		auxrec record -e intel_pt// --per-thread -o \$v.data -- /in/spin 20000000 || exit 1
 		auxrec script -i \$v.data --json > \$v.json 2> \$v.err || exit 1
-	done" > "$OUT/guest.log" 2>&1; then
+	done
+	auxrec report -i k.data --sort sym --json > k.report.json 2> k.report.err" > "$OUT/guest.log" 2>&1; then
 	echo "not ok guest_run: $(tail -3 "$OUT/guest.log")"; exit 1
 fi
 G=$OUT/guest
@@ -74,6 +76,21 @@ for v in k k-rc; do
 		diff "$OUT/$v.ipt" "$OUT/$v.auxrec" | head -8
 	fi
 done
+
+# report: every instruction libipt decoded is counted, in kernel symbols
+if python3 - "$G/k.report.json" "$(awk '{ n += $4 } END { print n }' "$OUT/k.ipt")" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+want = int(sys.argv[2])
+assert r["insns"] == want, (r["insns"], want)
+assert sum(e["insns"] for e in r["entries"]) == want
+assert any(e["sym"] == "vfs_read" and e["insns"] > 0 for e in r["entries"])
+PY
+then
+	echo "ok kernel_report_counts_every_insn ($(awk '{ n += $4 } END { print n }' "$OUT/k.ipt"))"
+else
+	echo "not ok kernel_report_counts_every_insn: $(head -c 300 "$G/k.report.json") $(cat "$G/k.report.err")"
+fi
 
 # every kernel address auxrec printed has kallsyms' symbol and offset
 if python3 - "$G/kallsyms" "$G/k.json" <<'PY'
