@@ -435,6 +435,16 @@ static int write_header_records(struct recorder *rec)
 	}
 	if (ret)
 		return ret;
+	/* where the kernel runs (KASLR), as perf: script/report relocate a --vmlinux by it */
+	ret = synthesize_kernel_mmap(rec->w, rec->attr_idx, "/proc/kallsyms");
+	if (ret == -ENOENT) {
+		if (!rec->el.attr.exclude_kernel)
+			p_warn("/proc/kallsyms hides kernel addresses (kptr_restrict): "
+			       "kernel code cannot be located in a vmlinux");
+		ret = 0;
+	}
+	if (ret)
+		return ret;
 	/* sideband of what already runs: the target process, or everything for -a */
 	if (o->pid > 0 || o->tid > 0) {
 		ret = synthesize_process(rec->w, rec->attr_idx, o->pid > 0 ? o->pid : o->tid);

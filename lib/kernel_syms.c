@@ -2,9 +2,11 @@
 /*
  * kernel_syms.c - the kernel's part of every process's address space:
  * a vmlinux given by the user (symbols, and code from its PT_LOAD segments
- * at their addresses), or the running kernel's /proc/kallsyms (symbols)
- * with /proc/kcore (code: an ELF core whose PT_LOAD segments give each
- * kernel address range's file offset; readable by root only).
+ * at their addresses, moved as perf does by the KASLR offset: the
+ * recorded runtime address of _text minus its vmlinux value), or the
+ * running kernel's /proc/kallsyms (symbols) with /proc/kcore (code: an ELF
+ * core whose PT_LOAD segments give each kernel address range's file
+ * offset; readable by root only).
  */
 #include <elf.h>
 #include <errno.h>
@@ -50,8 +52,11 @@ static void kallsyms_sizes(struct dso *d, uint64_t *bounds, size_t nr_bounds)
 	}
 }
 
-/* Text symbols of a kallsyms file into d; their count, or -errno (-ENODATA: all zero). */
-static int kallsyms_load(struct dso *d, const char *path)
+/*
+ * Text symbols of a kallsyms file into d; their count, or -errno (-ENODATA:
+ * all zero). The address of symbol REF (when not "") into *ref_addr.
+ */
+static int kallsyms_load(struct dso *d, const char *path, const char *ref, uint64_t *ref_addr)
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL;
@@ -71,6 +76,8 @@ static int kallsyms_load(struct dso *d, const char *path)
 			zero++;
 			continue;
 		}
+		if (*ref && !strcmp(name, ref))
+			*ref_addr = addr;
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
 			if (nr_bounds == cap_bounds) {
 				size_t nc = cap_bounds ? cap_bounds * 2 : 1024;
@@ -143,8 +150,23 @@ static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t
 		snprintf(err, errlen, "cannot read vmlinux %s", path);
 		return -ENOENT;
 	}
+	d->reloc = 0;
+	if (c->kernel_ref[0]) {
+		uint64_t link;
+		Elf *elf = d->map ? elf_memory((char *)d->map, d->map_size) : NULL;
+		bool found = elf && elf_symbol_value(elf, c->kernel_ref, &link);
+
+		if (elf)
+			elf_end(elf);
+		if (!found) {
+			snprintf(err, errlen, "%s has no symbol %s to relocate it by", path,
+				 c->kernel_ref);
+			return -EINVAL;
+		}
+		d->reloc = c->kernel_ref_addr - link;
+	}
 	for (int i = 0; i < d->nr_loads; i++) {
-		uint64_t v = d->loads[i].vaddr, n = d->loads[i].filesz;
+		uint64_t v = d->loads[i].vaddr + d->reloc, n = d->loads[i].filesz;
 
 		if (v < KERNEL_START || !n || v + n < v)
 			continue;
@@ -159,9 +181,16 @@ static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t
 	return 0;
 }
 
+void dso_cache_set_kernel_ref(struct dso_cache *c, const char *name, uint64_t addr)
+{
+	snprintf(c->kernel_ref, sizeof(c->kernel_ref), "%s", name ? name : "");
+	c->kernel_ref_addr = addr;
+}
+
 int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *kallsyms,
 			  const char *kcore, char *err, size_t errlen)
 {
+	uint64_t ref_addr = 0;
 	struct dso *d;
 	int ret, fd;
 
@@ -175,11 +204,17 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
 		return -ENOMEM;
 	d->is_exec = true;
 	d->sym_source = "kallsyms";
-	ret = kallsyms_load(d, kallsyms);
+	ret = kallsyms_load(d, kallsyms, c->kernel_ref, &ref_addr);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: %s", kallsyms,
 			 ret == -ENODATA ? "addresses hidden (kptr_restrict)" : strerror(-ret));
 		return ret;
+	}
+	if (c->kernel_ref[0] && ref_addr && ref_addr != c->kernel_ref_addr) {
+		snprintf(err, errlen, "%s has %s at %#llx, the recording at %#llx: "
+			 "another boot of the kernel", kallsyms, c->kernel_ref,
+			 (unsigned long long)ref_addr, (unsigned long long)c->kernel_ref_addr);
+		return -ESTALE;
 	}
 	/*
 	 * Symbols for every kernel address; no code there: the offset is past

@@ -131,13 +131,37 @@ static void find_decoder(struct session *s)
 		s->aux_attr = &pd_reader_attr(s->r, 0)->attr;
 }
 
-static void on_mmap(struct session *s, int pid, uint64_t start, uint64_t len, uint64_t pgoff,
-		    const char *name)
+/*
+ * perf's kernel map, "[kernel.kallsyms]" + the name of its reference
+ * symbol (machine.c, machine__process_kernel_mmap_event): a kernel-mode
+ * MMAP whose pgoff is that symbol's runtime address (0 when kallsyms was
+ * hidden at record time).
+ */
+static bool on_kernel_mmap(struct session *s, uint16_t misc, uint64_t pgoff, const char *name)
 {
-	struct proc *p = session_proc(s, pid, true);
+	static const char prefix[] = "[kernel.kallsyms]";
+	uint16_t mode = misc & PERF_RECORD_MISC_CPUMODE_MASK;
+
+	if ((mode != PERF_RECORD_MISC_KERNEL && mode != PERF_RECORD_MISC_GUEST_KERNEL) ||
+	    strncmp(name, prefix, sizeof(prefix) - 1))
+		return false;
+	if (pgoff && name[sizeof(prefix) - 1]) {
+		snprintf(s->kernel_ref, sizeof(s->kernel_ref), "%s", name + sizeof(prefix) - 1);
+		s->kernel_ref_addr = pgoff;
+	}
+	return true;
+}
+
+static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, uint64_t len,
+		    uint64_t pgoff, const char *name)
+{
+	struct proc *p;
 	char path[4096];
 	struct dso *d;
 
+	if (on_kernel_mmap(s, misc, pgoff, name))
+		return;
+	p = session_proc(s, pid, true);
 	if (!p || !*name)
 		return;
 	if (s->symfs && name[0] == '/')
@@ -374,7 +398,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (h->size >= sizeof(struct perf_rec_mmap2) + 1) {
 				const struct perf_rec_mmap2 *m = (const void *)h;
 
-				on_mmap(s, m->pid, m->start, m->len, m->pgoff,
+				on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
 					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
 					m->filename : "");
 			}
@@ -383,7 +407,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (h->size >= sizeof(struct perf_rec_mmap) + 1) {
 				const struct perf_rec_mmap *m = (const void *)h;
 
-				on_mmap(s, m->pid, m->start, m->len, m->pgoff,
+				on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
 					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
 					m->filename : "");
 			}

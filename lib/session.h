@@ -49,6 +49,9 @@ struct session {
 	const struct perf_event_attr *aux_attr;	/* the attr of the AUX event */
 	uint64_t time_shift, time_mult, time_zero;
 	struct dso_cache *dsos;
+	/* perf's "[kernel.kallsyms]_text" MMAP: _text ran at its pgoff (KASLR) */
+	char kernel_ref[32];		/* "_text"; "" when the recording has none */
+	uint64_t kernel_ref_addr;
 	struct proc *procs;
 	size_t nr_procs, cap_procs;
 	void *priv_state;		/* session.c internals */

@@ -366,7 +366,7 @@ static bool map_vaddr(const struct map *mp, uint64_t addr, uint64_t *vaddr)
 	if (!mp || !mp->dso || mp->dso->missing)
 		return false;
 	if (mp->dso->is_exec)
-		*vaddr = addr;
+		*vaddr = addr - mp->dso->reloc;
 	else if (!dso_offset_to_vaddr(mp->dso, mp->pgoff + (addr - mp->start), vaddr))
 		return false;
 	return *vaddr != 0;

@@ -30,6 +30,7 @@ struct dso {
 	size_t map_size;
 	bool pread_code;	/* no map: code read with pread from fd (/proc/kcore) */
 	bool is_exec;		/* ET_EXEC: addresses are absolute */
+	uint64_t reloc;		/* runtime minus ELF address (a KASLR-relocated vmlinux) */
 	/* PT_LOAD segments: file offset -> virtual address */
 	int nr_loads;
 	struct { uint64_t offset, vaddr, filesz; } loads[16];
@@ -67,6 +68,15 @@ void dso_cache_set_debug_dirs(struct dso_cache *c, const char *symfs, const char
  */
 int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *kallsyms,
 			  const char *kcore, char *err, size_t errlen);
+/*
+ * Where the traced kernel ran, as perf's kernel map says it: symbol NAME
+ * (_text or _stext) at runtime address ADDR (the pgoff of perf's
+ * "[kernel.kallsyms]_text" MMAP). Set before dso_cache_load_kernel: a
+ * VMLINUX is then relocated by ADDR minus NAME's value in its ELF symbol
+ * table (KASLR), and a KALLSYMS that puts NAME elsewhere is refused (it is
+ * another boot's). NAME NULL forgets the reference.
+ */
+void dso_cache_set_kernel_ref(struct dso_cache *c, const char *name, uint64_t addr);
 /* The kernel's maps (empty until dso_cache_load_kernel). */
 struct maps *dso_cache_kernel_maps(struct dso_cache *c);
 /* The dso of PATH, loaded once; never NULL for a valid cache (missing set). */

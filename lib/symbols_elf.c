@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * symbols_elf.c - function symbols of an ELF file read with libelf: its
- * .symtab or .dynsym, and MiniDebugInfo, the xz-compressed ELF in
- * .gnu_debugdata whose .symtab holds the functions not in .dynsym
- * (Fedora's stripped binaries), decompressed with liblzma.
+ * symbols_elf.c - symbols of an ELF file read with libelf: the functions
+ * of its .symtab or .dynsym, one symbol's value (a vmlinux's _text), and
+ * MiniDebugInfo, the xz-compressed ELF in .gnu_debugdata whose .symtab
+ * holds the functions not in .dynsym (Fedora's stripped binaries),
+ * decompressed with liblzma.
  */
 #include <errno.h>
 #include <lzma.h>
@@ -45,11 +46,15 @@ bool elf_has_section(Elf *elf, GElf_Word type, const char *name)
 	return find_section(elf, type, name, &sh) != NULL;
 }
 
-int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type)
+/*
+ * Calls fn for each named, defined symbol of ELF's sections of TYPE until
+ * it returns non-zero; that value, or 0.
+ */
+static int for_each_symbol(Elf *elf, GElf_Word type,
+			   int (*fn)(void *ctx, const GElf_Sym *sym, const char *name), void *ctx)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
-	int count = 0;
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		Elf_Data *data;
@@ -64,21 +69,71 @@ int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type)
 		for (size_t i = 0; i < n; i++) {
 			GElf_Sym sym;
 			const char *name;
+			int ret;
 
 			if (!gelf_getsym(data, i, &sym))
 				break;	/* past the data: truncated or corrupt */
-			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value ||
-			    sym.st_shndx == SHN_UNDEF)
+			if (sym.st_shndx == SHN_UNDEF)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
-			if (dso_add_symbol(d, sym.st_value, sym.st_size, name))
-				return -ENOMEM;
-			count++;
+			ret = fn(ctx, &sym, name);
+			if (ret)
+				return ret;
 		}
 	}
-	return count;
+	return 0;
+}
+
+struct func_ctx {
+	struct dso *d;
+	int count;
+};
+
+static int add_func(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct func_ctx *f = ctx;
+
+	if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || !sym->st_value)
+		return 0;
+	if (dso_add_symbol(f->d, sym->st_value, sym->st_size, name))
+		return -ENOMEM;
+	f->count++;
+	return 0;
+}
+
+int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type)
+{
+	struct func_ctx f = { .d = d };
+	int ret = for_each_symbol(elf, type, add_func, &f);
+
+	return ret ? ret : f.count;
+}
+
+struct value_ctx {
+	const char *name;
+	uint64_t value;
+};
+
+static int match_name(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct value_ctx *v = ctx;
+
+	if (strcmp(name, v->name))
+		return 0;
+	v->value = sym->st_value;
+	return 1;
+}
+
+bool elf_symbol_value(Elf *elf, const char *name, uint64_t *value)
+{
+	struct value_ctx v = { .name = name };
+
+	if (for_each_symbol(elf, SHT_SYMTAB, match_name, &v) != 1)
+		return false;
+	*value = v.value;
+	return true;
 }
 
 uint8_t *xz_decompress(const uint8_t *in, size_t in_len, size_t max, size_t *out_len)

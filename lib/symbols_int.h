@@ -18,6 +18,8 @@ struct dso_cache {
 	size_t nr, cap;
 	const char *symfs, *debug_dir;
 	struct maps kernel;
+	char kernel_ref[32];		/* dso_cache_set_kernel_ref(), "" none */
+	uint64_t kernel_ref_addr;
 };
 
 /* A new dso named NAME in the cache, not loaded (fd -1); NULL on ENOMEM. */
@@ -34,6 +36,8 @@ void dso_finish_symbols(struct dso *d, bool fill_sizes);
 /* symbols_elf.c */
 /* Function symbols of ELF's sections of TYPE (SHT_SYMTAB or SHT_DYNSYM); count or -errno. */
 int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type);
+/* The value of the defined symbol NAME of ELF's .symtab (any type); false when none. */
+bool elf_symbol_value(Elf *elf, const char *name, uint64_t *value);
 /* Whether ELF has a section of TYPE, or (name != NULL) one named NAME with data. */
 bool elf_has_section(Elf *elf, GElf_Word type, const char *name);
 /* Function symbols of the .gnu_debugdata (xz-compressed ELF) of ELF; count or -errno. */

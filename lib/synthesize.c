@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * synthesize.c - PERF_RECORD_COMM/FORK/MMAP2 for existing processes, from
- * /proc/PID/{comm,maps,task}, the way perf's synthetic-events.c makes them:
- * names NUL-padded to 8 bytes, time 0, and the attr's sample_id trailer.
+ * /proc/PID/{comm,maps,task}, and the kernel's MMAP from /proc/kallsyms,
+ * the way perf's synthetic-events.c makes them: names NUL-padded to 8
+ * bytes, time 0, and the attr's sample_id trailer.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -154,19 +155,26 @@ static bool is_number(const char *s)
 	return true;
 }
 
-int synthesize_process(struct pd_writer *w, int attr_idx, pid_t pid)
+static struct synth synth_of(struct pd_writer *w, int attr_idx)
 {
 	const struct perf_event_attr *a = pd_writer_attr(w, attr_idx);
 	struct synth s = { .w = w, .id = pd_writer_first_id(w, attr_idx) };
-	struct dirent *de;
-	char path[64];
-	int err = 0, n = 0;
-	DIR *d;
 
 	if (a) {
 		s.sample_type = a->sample_type;
 		s.trailer = a->sample_id_all;
 	}
+	return s;
+}
+
+int synthesize_process(struct pd_writer *w, int attr_idx, pid_t pid)
+{
+	struct synth s = synth_of(w, attr_idx);
+	struct dirent *de;
+	char path[64];
+	int err = 0, n = 0;
+	DIR *d;
+
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	d = opendir(path);
 	if (!d)
@@ -212,4 +220,54 @@ int synthesize_all_processes(struct pd_writer *w, int attr_idx)
 	}
 	closedir(d);
 	return err;
+}
+
+/* The addresses of _text (else _stext) and _etext in kallsyms; false when hidden. */
+static bool kernel_text_range(const char *kallsyms, const char **ref, uint64_t *start,
+			      uint64_t *end)
+{
+	FILE *f = fopen(kallsyms, "re");
+	uint64_t text = 0, stext = 0, etext = 0;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return false;
+	while (getline(&line, &cap, f) > 0 && (!text || !etext)) {
+		char type, name[16];
+		uint64_t addr;
+
+		if (sscanf(line, "%" SCNx64 " %c %15s", &addr, &type, name) != 3)
+			continue;
+		if (!strcmp(name, "_text"))
+			text = addr;
+		else if (!strcmp(name, "_stext"))
+			stext = addr;
+		else if (!strcmp(name, "_etext"))
+			etext = addr;
+	}
+	free(line);
+	fclose(f);
+	*ref = text ? "_text" : "_stext";
+	*start = text ? text : stext;
+	*end = etext > *start ? etext : ~0ULL;
+	return *start != 0;
+}
+
+int synthesize_kernel_mmap(struct pd_writer *w, int attr_idx, const char *kallsyms)
+{
+	struct synth s = synth_of(w, attr_idx);
+	struct perf_rec_mmap m = { .header = { .type = PERF_RECORD_MMAP,
+					       .misc = PERF_RECORD_MISC_KERNEL } };
+	const char *ref;
+	char name[64];
+	uint64_t end;
+
+	if (!kernel_text_range(kallsyms, &ref, &m.start, &end))
+		return -ENOENT;
+	snprintf(name, sizeof(name), "[kernel.kallsyms]%s", ref);
+	m.pid = (uint32_t)-1;	/* perf's HOST_KERNEL_ID */
+	m.len = end - m.start;
+	m.pgoff = m.start;	/* the reference symbol's runtime address */
+	return put(&s, &m, sizeof(m), name, (uint32_t)-1, 0);
 }

@@ -2,7 +2,7 @@
 /*
  * synthesize.h - records for processes that existed before recording:
  * COMM and FORK for each thread and MMAP2 for each executable mapping,
- * read from /proc like perf's synthetic-events.c.
+ * and the kernel's MMAP, read from /proc like perf's synthetic-events.c.
  */
 #ifndef AUXREC_SYNTHESIZE_H
 #define AUXREC_SYNTHESIZE_H
@@ -19,5 +19,14 @@
 int synthesize_process(struct pd_writer *w, int attr_idx, pid_t pid);
 /* synthesize_process() for every process in /proc; vanished ones are skipped. */
 int synthesize_all_processes(struct pd_writer *w, int attr_idx);
+/*
+ * perf's kernel map (perf_event__synthesize_kernel_mmap): a kernel-mode
+ * PERF_RECORD_MMAP of pid -1 named "[kernel.kallsyms]_text" from _text to
+ * _etext, its pgoff the runtime address of _text, read from KALLSYMS
+ * (/proc/kallsyms). A decoder relocates a vmlinux by it (KASLR).
+ * Returns 0, -ENOENT when kallsyms is unreadable or hides addresses, or a
+ * write error.
+ */
+int synthesize_kernel_mmap(struct pd_writer *w, int attr_idx, const char *kallsyms);
 
 #endif

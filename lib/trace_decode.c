@@ -88,13 +88,24 @@ static bool recorded_here(struct session *s)
 	       !strcmp(f->str[HEADER_OSRELEASE], u.release);
 }
 
-/* Kernel symbols and code of the running kernel for a recording of it. */
-static void load_running_kernel(struct run *r)
+/*
+ * Kernel symbols and code, once the sideband before the first AUX data is
+ * known: the --vmlinux again, relocated to where the recording says the
+ * kernel ran (its "[kernel.kallsyms]_text" MMAP); or, for a recording of
+ * the running kernel, its /proc/kallsyms and /proc/kcore.
+ */
+static void load_kernel(struct run *r)
 {
 	char err[512] = "";
 
-	if (r->o->vmlinux || !r->s->aux_attr || r->s->aux_attr->exclude_kernel ||
-	    !recorded_here(r->s))
+	dso_cache_set_kernel_ref(r->s->dsos, r->s->kernel_ref, r->s->kernel_ref_addr);
+	if (r->o->vmlinux) {
+		if (r->s->kernel_ref[0] && dso_cache_load_kernel(r->s->dsos, r->o->vmlinux, NULL,
+								 NULL, err, sizeof(err)))
+			p_warn("kernel addresses not decoded: %s", err);
+		return;
+	}
+	if (!r->s->aux_attr || r->s->aux_attr->exclude_kernel || !recorded_here(r->s))
 		return;
 	if (dso_cache_load_kernel(r->s->dsos, NULL, "/proc/kallsyms", "/proc/kcore", err,
 				  sizeof(err)))
@@ -111,7 +122,7 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 	}
 	if (!r->kernel_checked) {
 		r->kernel_checked = true;
-		load_running_kernel(r);
+		load_kernel(r);
 	}
 	if (!r->state) {
 		struct decode_opts opts = {

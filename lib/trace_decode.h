@@ -36,8 +36,9 @@ struct trace_decode_opts {
  * Decodes every AUX piece of the recording. Returns 0, or 1 after printing
  * one error line (unreadable or corrupt file, no decoder for the PMU);
  * binaries that could not be read are named in a warning at the end.
- * Kernel addresses use o->vmlinux; without it, when the recording traced
- * the kernel of this machine (same host name and release), /proc/kallsyms
+ * Kernel addresses use o->vmlinux, relocated by the KASLR offset of the
+ * recording's kernel map; without it, when the recording traced the kernel
+ * of this machine (same host name and release, same _text), /proc/kallsyms
  * and /proc/kcore.
  */
 int trace_decode(const struct trace_decode_opts *o);

@@ -7,6 +7,7 @@
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
  *   gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]
+ *   gt-record --kernel FUNC N SEED OUT
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
  * events, "name from to insn_count" per line; see gt_format.h), and the
@@ -21,6 +22,13 @@
  * previous CYC (GT_CYC_PER_INSN per instruction; none when zero) up to
  * the packet's instruction, for a TNT its first branch's. Its OUT-cyc.times follow libipt 2.0.5's
  * rules (pt_time, pt_time_cal), simulated here independently: see sim_*.
+ *
+ * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
+ * instructions through the running kernel's code from function FUNC
+ * (gt_kernel.h; SEED picks the conditional branches' ways), which stops
+ * asynchronously (FUP, TIP.PGD) before an instruction it cannot follow and
+ * starts again elsewhere (TIP.PGE), as at a signal, and ends with such a
+ * stop; OUT.img is the kernel text at its runtime address.
  *
  * Encoding: PSB, PSBEND, MODE.EXEC, TIP.PGE at the first instruction;
  * TNT-8 for conditional branches; TIP for every indirect jump or call and
@@ -46,8 +54,11 @@
 #include <intel-pt.h>
 #include "x86_insn.h"
 #include "gt_format.h"
+#include "gt_kernel.h"
 
-#define IP_SIGNAL	(1ull << 63)	/* reached by signal delivery */
+/* flags of a recorded address */
+#define IPF_SIGNAL	1	/* reached by signal delivery */
+#define IPF_STOP	2	/* tracing stopped before it ran: the trace ends */
 #define MAX_STEPS	20000000ul
 #define PSB_PERIOD	4096
 #define RETSTACK_SIZE	64
@@ -60,6 +71,7 @@ struct section {
 static struct section *sects;
 static size_t nsects;
 static uint64_t *ips;
+static uint8_t *ipf;	/* IPF_* of each */
 static size_t nips, capips;
 
 static void die(const char *what)
@@ -68,14 +80,16 @@ static void die(const char *what)
 	exit(2);
 }
 
-static void add_ip(uint64_t ip)
+static void add_ip(uint64_t ip, uint8_t flags)
 {
 	if (nips == capips) {
 		capips = capips ? 2 * capips : 1 << 16;
 		ips = realloc(ips, capips * sizeof(*ips));
-		if (!ips)
+		ipf = realloc(ipf, capips);
+		if (!ips || !ipf)
 			die("realloc");
 	}
+	ipf[nips] = flags;
 	ips[nips++] = ip;
 }
 
@@ -144,7 +158,7 @@ static uint64_t get_ip(pid_t pid)
  * if the rip moved, e.g. the kill() syscall raising it): the signal is
  * passed on with the next step, which stops at the handler's first
  * instruction without running anything; that address is flagged
- * IP_SIGNAL: the instruction before it never ran.
+ * IPF_SIGNAL: the instruction before it never ran.
  */
 static void record(char **argv)
 {
@@ -164,7 +178,7 @@ static void record(char **argv)
 	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
 		   (void *)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0)
 		die("PTRACE_SETOPTIONS");
-	add_ip(get_ip(pid));
+	add_ip(get_ip(pid), 0);
 	for (;;) {
 		if (nips >= MAX_STEPS) {
 			fprintf(stderr, "gt-record: more than %lu steps\n",
@@ -187,12 +201,12 @@ static void record(char **argv)
 			return;
 		ip = get_ip(pid);
 		if (WSTOPSIG(status) != SIGTRAP) {
-			if (ip != (ips[nips - 1] & ~IP_SIGNAL))
-				add_ip(ip);
+			if (ip != ips[nips - 1])
+				add_ip(ip, 0);
 			sig = WSTOPSIG(status);
 			continue;
 		}
-		add_ip(ip | (delivered ? IP_SIGNAL : 0));
+		add_ip(ip, delivered ? IPF_SIGNAL : 0);
 	}
 }
 
@@ -593,7 +607,7 @@ static void bad_flow(uint64_t ip, uint64_t next, const char *why)
 /* Turns the recorded addresses into the trace and the expected events. */
 static void generate(struct gen *g)
 {
-	uint64_t first = ips[0] & ~IP_SIGNAL;
+	uint64_t first = ips[0];
 	size_t i;
 
 	psb(g, 0, tsc_at(0));
@@ -601,16 +615,24 @@ static void generate(struct gen *g)
 	expect(g, "tr_strt", 0, first);
 	put_ip(g, ppt_tip_pge, first);
 	for (i = 0; i < nips; i++) {
-		uint64_t ip = ips[i] & ~IP_SIGNAL, next, fall;
+		uint64_t ip = ips[i], next, fall;
 		int last = i + 1 == nips, n;
 		struct x86_insn insn;
 
-		next = last ? 0 : ips[i + 1] & ~IP_SIGNAL;
+		next = last ? 0 : ips[i + 1];
 		g->cur = i;
 		if (enc_offset(g) >= g->next_psb)
 			psb(g, ip, tsc_at(i));
 		mtc(g, tsc_at(i));
-		if (!last && (ips[i + 1] & IP_SIGNAL)) {
+		if (ipf[i] & IPF_STOP) {
+			/* an asynchronous end before ip ran */
+			flush_tnt(g);
+			expect(g, "tr_end/async", ip, 0);
+			put_ip(g, ppt_fup, ip);
+			put_ip(g, ppt_tip_pgd, 0);
+			break;
+		}
+		if (!last && (ipf[i + 1] & IPF_SIGNAL)) {
 			/* signal delivery before ip ran */
 			flush_tnt(g);
 			expect(g, "tr_end/async", ip, 0);
@@ -767,12 +789,38 @@ static void encode(const char *out, int retcomp, int cyc)
 	free(g.buf);
 }
 
+static void add_kernel_ip(uint64_t ip, enum gt_walk_step step)
+{
+	add_ip(ip, step == GT_WALK_AGAIN ? IPF_SIGNAL : step == GT_WALK_STOP ? IPF_STOP : 0);
+}
+
+/* The flow of a walk through the running kernel's code (gt_kernel.h). */
+static void record_kernel(const char *func, const char *n, const char *seed)
+{
+	static struct gt_ktext kt;
+	char err[512];
+
+	if (gt_ktext_load(&kt, "/proc/kallsyms", "/proc/kcore", func, err,
+			  sizeof(err))) {
+		fprintf(stderr, "gt-record: %s\n", err);
+		exit(2);
+	}
+	sects = calloc(1, sizeof(*sects));
+	if (!sects)
+		die("calloc");
+	sects[0] = (struct section){ kt.vaddr, kt.size, kt.bytes };
+	nsects = 1;
+	gt_kernel_walk(&kt, strtoul(n, NULL, 0), strtoul(seed, NULL, 0),
+		       add_kernel_ip);
+}
+
 int main(int argc, char **argv)
 {
 	int cyc = 0;
+	int kernel = argc == 6 && !strcmp(argv[1], "--kernel");
 	char rc[4096];
 
-	for (;;) {
+	while (!kernel) {
 		if (argc > 1 && !strcmp(argv[1], "--cyc")) {
 			cyc = 1;
 			argv++;
@@ -785,12 +833,18 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (argc < 4 || strcmp(argv[2], "--")) {
-		fprintf(stderr,
-			"usage: gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]\n");
-		return 2;
+	if (kernel) {
+		record_kernel(argv[2], argv[3], argv[4]);
+		argv[1] = argv[5];	/* OUT */
+	} else {
+		if (argc < 4 || strcmp(argv[2], "--")) {
+			fprintf(stderr,
+				"usage: gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]\n"
+				"       gt-record --kernel FUNC N SEED OUT\n");
+			return 2;
+		}
+		record(argv + 3);
 	}
-	record(argv + 3);
 	if (!nips || !nsects) {
 		fprintf(stderr, "gt-record: nothing recorded\n");
 		return 2;

@@ -85,12 +85,24 @@ check kallsyms-hidden "kptr_restrict" "$out"
 
 # kernel: a vmlinux-like ELF with .text at 0xffffffff81000000
 gcc -O1 -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none -Wl,-Ttext=0xffffffff81000000 \
-	-o "$T/vmlinux" tests/symbols/kern.c || echo "not ok compile-vmlinux"
+	-Wl,--defsym=_text=0xffffffff81000000 -o "$T/vmlinux" tests/symbols/kern.c ||
+	echo "not ok compile-vmlinux"
 K=$(nm "$T/vmlinux" | awk '$3 == "kfunc_a" { print $1 }')
 toff=$(readelf -SW "$T/vmlinux" | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == ".text" { print $4 }')
 want=$(od -An -tx1 -j $((16#$toff)) -N4 "$T/vmlinux" | tr -d ' \n')
 out=$($L --vmlinux "$T/vmlinux" - $K)
 check vmlinux "^$K kfunc_a\+0x0 $T/vmlinux - $want\$" "$out"
+# KASLR: the recorded kernel had _text 0x1b400000 higher; code and symbols move with it
+R=$(printf %x $((16#$K + 0x1b400000)))
+out=$($L --vmlinux "$T/vmlinux" --kernel-ref _text=ffffffff9c400000 - $R $K)
+check vmlinux-kaslr "^$R kfunc_a\+0x0 $T/vmlinux - $want $K \[unknown\] \[unknown\] - -\$" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+out=$($L --vmlinux "$T/vmlinux" --kernel-ref _stext=ffffffff9c400000 - $R)
+check vmlinux-kaslr-no-ref "^kernel error: .* has no symbol _stext to relocate it by" "$out"
+# a kallsyms of another boot (_stext elsewhere) is refused; of this one, used
+out=$($L --kallsyms tests/data/kallsyms --kernel-ref _stext=ffffffff9c400000 - ffffffff81001050)
+check kallsyms-other-boot "^kernel error: .*another boot.*ffffffff81001050 \[unknown\]" "$(tr '\n' ' ' <<<"$out")"
+out=$($L --kallsyms tests/data/kallsyms --kernel-ref _stext=ffffffff81000000 - ffffffff81001050)
+check kallsyms-same-boot "^ffffffff81001050 do_syscall_64\+0x10 " "$out"
 
 # kernel: an ELF core like /proc/kcore (PT_LOAD at a kernel address) for code
 python3 - "$T/kcore" <<'PY'
@@ -108,7 +120,7 @@ check kcore-file "native_write_cr0\+0x0 \[kernel.kallsyms\] - 40414243 .*native_
 
 # the running kernel's /proc/kcore
 if [ ! -r /proc/kcore ]; then
-	echo "skip proc-kcore: /proc/kcore is not readable here"
+	echo "skip proc-kcore: /proc/kcore is not readable here (tests/vm/t-kernel.sh decodes against the guest's)"
 elif ! awk '$1 != "0000000000000000" { f = 1 } END { exit !f }' /proc/kallsyms 2>/dev/null; then
 	echo "skip proc-kcore: /proc/kallsyms addresses are hidden"
 else

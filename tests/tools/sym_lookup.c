@@ -6,7 +6,10 @@
  * first code bytes read through maps_read.
  *
  *   sym_lookup [--debug-dir D] [--symfs D] [--vmlinux F] [--kallsyms F]
- *              [--kcore F] FILE|- VADDR...
+ *              [--kcore F] [--kernel-ref SYM=ADDR] FILE|- VADDR...
+ *
+ * --kernel-ref: the recorded kernel had SYM (_text) at ADDR (hex), as a
+ * recording's "[kernel.kallsyms]_text" MMAP says (KASLR).
  *
  * Prints "source SYM_SOURCE" (of FILE), then per address:
  *   ADDR SYM+OFF|[unknown] DSO SRCLINE|- HEXBYTES|-
@@ -29,6 +32,7 @@ int main(int argc, char **argv)
 		{ "vmlinux", required_argument, NULL, 'k' },
 		{ "kallsyms", required_argument, NULL, 'K' },
 		{ "kcore", required_argument, NULL, 'C' },
+		{ "kernel-ref", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *debug_dir = NULL, *symfs = NULL, *vmlinux = NULL, *kallsyms = NULL;
@@ -46,6 +50,15 @@ int main(int argc, char **argv)
 		case 'k': vmlinux = optarg; break;
 		case 'K': kallsyms = optarg; break;
 		case 'C': kcore = optarg; break;
+		case 'R': {
+			char *eq = strchr(optarg, '=');
+
+			if (!c || !eq)
+				return 2;
+			*eq = 0;
+			dso_cache_set_kernel_ref(c, optarg, strtoull(eq + 1, NULL, 16));
+			break;
+		}
 		default: return 2;
 		}
 	}

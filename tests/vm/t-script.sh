@@ -31,31 +31,12 @@ if ! tests/vm/run --module-arg name=intel_pt --module-arg mode=1 --module-arg on
 	echo "not ok guest_run: $(tail -3 "$OUT/guest.log")"; exit 1
 fi
 
-# auxrec script --json -> "kind from to insn_count" lines as gt-record writes them
-to_gt_lines() {
-	python3 -c '
-import json, sys
-for line in sys.stdin:
-    e = json.loads(line)
-    t = e["type"]
-    if t == "trace_begin":
-        name = "tr_strt"
-    elif t == "trace_end":
-        name = "tr_end" + ("/" + e["kind"] if e.get("kind") else "")
-    elif t == "branch":
-        name = e["kind"]
-    else:
-        name = t
-    f = int(e["from"], 16); to = int(e["to"], 16)
-    print("%s %s %s %d" % (name, hex(f) if f else "0", hex(to) if to else "0", e["insn_count"]))
-'
-}
 for v in spin spin-rc; do
 	want="$OUT/$v.branches"
 	if ! ./auxrec script -i "$OUT/guest/$v.data" --symfs "$OUT/symfs" --json > "$OUT/$v.json" 2> "$OUT/$v.err"; then
 		echo "not ok script_$v: $(head -2 "$OUT/$v.err")"; continue
 	fi
-	to_gt_lines < "$OUT/$v.json" > "$OUT/$v.got"
+	tests/gt/script-to-gt.py < "$OUT/$v.json" > "$OUT/$v.got"
 	n=$(wc -l < "$want")
 	if cmp -s "$want" "$OUT/$v.got"; then
 		echo "ok script_e2e_$v ($n events)"
