@@ -323,59 +323,61 @@ static void __attribute__((constructor)) walk_tables_init(void)
 }
 
 /*
- * The careful path for one packet at *pp: decodes it into *o, or stores
- * the error in *o and resyncs. Returns 1 when *o is stored and the walk
- * goes on, 2 when *o is stored and ends the walk, 0 at the end.
+ * The careful path for the packet at w->pos: decodes it into *o, or
+ * stores the error in *o and resyncs; moves w->pos and w->last_ip on and
+ * sets w->done when the walk ends. Returns the records stored (0 at the
+ * end, else 1). The state is in *w, not in the callers' locals, whose
+ * address would keep them in memory in the fast paths.
  */
-static int walk_slow(struct pt_pkt_walker *w, const uint8_t **pp,
-		     struct pt_pkt_rec *o, uint64_t *last)
+static int walk_slow(struct pt_pkt_walker *w, struct pt_pkt_rec *o)
 {
-	size_t pos = *pp - w->buf;
+	size_t pos = w->pos;
 	ssize_t next;
 	int n;
 
-	if (pos >= w->len)
+	if (pos >= w->len) {
+		w->done = true;
 		return 0;
+	}
 	n = pt_pkt_decode(w->buf + pos, w->len - pos, &o->pkt);
 	o->offset = pos;
 	o->ip = 0;
 	o->err = n < 0 ? n : 0;
 	if (n < 0) {
-		if (n == -PT_ERR_NEED_MORE)
-			return 2;
-		next = pt_sync_after_error(w->buf, w->len, pos, w->sync);
+		next = n == -PT_ERR_NEED_MORE ? -1 :
+		       pt_sync_after_error(w->buf, w->len, pos, w->sync);
 		if (next < 0)
-			return 2;
-		*pp = w->buf + next;
-		w->sync = next;
-		*last = 0;
+			w->done = true;
+		else
+			w->pos = w->sync = next;
+		w->last_ip = 0;
 		return 1;
 	}
 	if (o->pkt.type == PT_PKT_PSB) {
-		*last = 0;
+		w->last_ip = 0;
 	} else if (pt_pkt_is_ip(&o->pkt)) {
-		uint64_t p = o->pkt.ip.payload;
+		uint64_t p = o->pkt.ip.payload, last = w->last_ip;
 
 		switch (o->pkt.ip.ipc) {
 		case PT_IPC_UPDATE_16:
-			*last = (*last & ~0xffffull) | p;
+			last = (last & ~0xffffull) | p;
 			break;
 		case PT_IPC_UPDATE_32:
-			*last = (*last & ~0xffffffffull) | p;
+			last = (last & ~0xffffffffull) | p;
 			break;
 		case PT_IPC_SEXT_48:
-			*last = (uint64_t)((int64_t)(p << 16) >> 16);
+			last = (uint64_t)((int64_t)(p << 16) >> 16);
 			break;
 		case PT_IPC_UPDATE_48:
-			*last = (*last & ~MASK48) | p;
+			last = (last & ~MASK48) | p;
 			break;
 		case PT_IPC_FULL:
-			*last = p;
+			last = p;
 			break;
 		}
-		o->ip = *last;
+		o->ip = w->last_ip = last;
 	}
-	*pp += n;
+	w->pos += n;
 	return 1;
 }
 
@@ -544,25 +546,14 @@ l_put:
 		continue;
 
 slow:
-		/* copies: p and last whose address is taken live in memory */
-		{
-			const uint8_t *sp = p;
-			uint64_t sl = last;
-			int r = walk_slow(w, &sp, o, &sl);
-
-			p = sp;
-			last = sl;
-			if (r == 1) {
-				o++;
-				continue;
-			}
-			if (r == 2)
-				o++;	/* the error that ends the walk */
-			w->done = true;
-			goto save;
-		}
+		w->pos = p - buf;
+		w->last_ip = last;
+		o += walk_slow(w, o);
+		if (w->done)
+			return o - out;
+		p = buf + w->pos;
+		last = w->last_ip;
 	}
-save:
 	w->pos = p - buf;
 	w->last_ip = last;
 	return o - out;
@@ -692,17 +683,14 @@ top:
 		DISPATCH();
 	}
 l_slow:
-	switch (walk_slow(w, &p, o, &last)) {
-	case 1:
-		o++;
-		goto top;
-	case 2:
-		o++;	/* the error that ends the walk */
-		/* fall through */
-	default:
-		w->done = true;
-		goto save;
-	}
+	w->pos = p - buf;
+	w->last_ip = last;
+	o += walk_slow(w, o);
+	if (w->done)
+		return o - out;
+	p = buf + w->pos;
+	last = w->last_ip;
+	goto top;
 
 l_pad:
 	NEXT(PT_PKT_PAD, PT_PS_PAD);
