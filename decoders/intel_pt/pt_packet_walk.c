@@ -7,23 +7,25 @@
  * The table path (walk_table) is nearly branch-free, for streams whose
  * packet sequence the branch predictor cannot guess: the first byte (or
  * 256 + the byte after 0x02, or 512 + the byte after the mode opcode 0x99,
- * chosen with conditional moves) indexes opc_tab[], which gives the type,
- * the size, the class and the constant parts of the packet; size_tab[]
- * gives the size alone, so the next packet's loads wait only for two
- * loads and a conditional move, not for the decode. A class (struct
- * walk_cls) describes the decode of all its packets as data:
- *  - the payload: v = load64(p + off) & vmask;
- *  - the union's first word: two rotate-and-mask terms of v (pip's
- *    shifted cr3, vmcs, cyc, tma's split ctc and fc are all one formula)
- *    or'ed with a constant from opc_tab (tnt.8's bits, mode, exstop);
- *  - the union's second word: a constant (tnt.8's count, ipc, ptw's plc
- *    and ip) plus v's low bits (pip's nr);
+ * chosen with conditional moves) indexes opc_tab[], whose entry gives the
+ * type and size, the constant parts of the packet's union and its class;
+ * size_tab[] gives the size alone, so the next packet's loads wait only
+ * for two loads and a conditional move, not for the decode. A class
+ * (struct walk_cls) describes the decode of all its packets as data:
+ *  - the payload: v = (load64(p + off) & vmask) ^ vx; v > maxv leaves
+ *    the common path (psb: bytes 8-15 must xor to 0);
+ *  - the union's first word: v & m1 | rotl(v, r) & m2 (pip's shifted
+ *    cr3, vmcs, tma's split ctc and fc are all this formula) or'ed with
+ *    the opcode's constant (tnt.8's bits, cyc's value, mode, exstop);
+ *  - the union's second word: the opcode's constant (tnt.8's count, ipc,
+ *    ptw's plc and ip) plus v's low bits (pip's nr);
  *  - the last IP: keep selects which bits of it stay, the rest come from
  *    v (sign-extended for ipc 3); keep = 0 resets it at a psb;
- *  - validity: required bits of the first 16 bytes (psb, mnt, tma's
- *    reserved bits).
+ *  - validity: required bits of bytes 2-9 (psb, mnt, tma's reserved
+ *    bits).
  * Every packet runs the same instructions; only cyc with extension bytes,
- * tnt.64, pwre and pwrx (v < minv) jump to code of their own.
+ * tnt.64, pwre and pwrx (size_tab 0, known before the class is loaded)
+ * and invalid packets (v > maxv) jump to code of their own.
  *
  * The threaded path (walk_threaded) jumps through a table of labels to
  * each packet's own code: the fewest instructions, the fastest when the
@@ -158,8 +160,9 @@ static void set_opc(unsigned int idx, unsigned int type, unsigned int size,
 	opc_tab[idx] = (struct walk_opc){ .w0 = type | size << 8,
 					  .a = aconst, .b = bconst,
 					  .cls = &cls_tab[c] };
+	/* 0 sends the packet to its own code before the class is loaded */
 	if (idx < 512)
-		size_tab[idx] = size;
+		size_tab[idx] = c == C_SLOW || cls_tab[c].special ? 0 : size;
 }
 
 /* A class whose union word 0 is v itself. */
@@ -239,7 +242,7 @@ static void __attribute__((constructor)) walk_tables_init(void)
 		} else if (b == PT_OPC_EXT) {
 			set_opc(b, 0, 0, C_SLOW, 0, 0);	/* not used */
 		} else if (b == PT_OPC_MODE) {
-			set_opc(b, 0, PT_PS_MODE, C_SLOW, 0, 0); /* size only */
+			set_opc(b, 0, PT_PS_MODE, C_CONST, 0, 0); /* size only */
 		} else if (b == PT_OPC_TSC) {
 			set_opc(b, PT_PKT_TSC, PT_PS_TSC, C_TSC, 0, 0);
 		} else if (b == PT_OPC_MTC) {
@@ -495,6 +498,8 @@ static size_t walk_table(struct pt_pkt_walker *w, struct pt_pkt_rec *out,
 		op = &opc_tab[opc_index(b0, b1, size_tab[b0],
 					size_tab[256 + b1], &size)];
 		c = op->cls;
+		if (unlikely(!size))
+			goto special;
 		v = (ld64(p + c->off) & c->vmask) ^ c->vx;
 		if (unlikely(v > c->maxv))
 			goto special;
@@ -528,10 +533,12 @@ l_tnt64:
 		if (v < 2)
 			goto slow;
 		n = 63 ^ __builtin_clzll(v);
+		size = PT_PS_TNT_64;
 		put_pkt(&o->pkt, PT_PKT_TNT_64, size, v & ~(1ull << n), n);
 		goto l_put;
 l_pwre:
 		b1 = p[3];
+		size = PT_PS_PWRE;
 		put_pkt(&o->pkt, PT_PKT_PWRE, size,
 			(b1 >> 4) | (b1 & 0xf) << 8 |
 			(uint64_t)!!(p[2] & PT_PL_PWRE_HW) << 16, 0);
@@ -539,6 +546,7 @@ l_pwre:
 l_pwrx:
 		b0 = p[2];
 		b1 = p[3];
+		size = PT_PS_PWRX;
 		put_pkt(&o->pkt, PT_PKT_PWRX, size,
 			(b0 >> 4) | (b0 & 0xf) << 8 |
 			(uint64_t)!!(b1 & PT_PL_PWRX_INT) << 16 |
