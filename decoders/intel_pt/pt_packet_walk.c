@@ -394,6 +394,25 @@ static int walk_slow(struct pt_pkt_walker *w, struct pt_pkt_rec *o)
 }
 
 /*
+ * A fast path's call of walk_slow() for the packet at *p: the state goes
+ * through *w and comes back. Returns false when the walk is over. Always
+ * inlined, so that the fast paths' p, last and o stay in registers.
+ */
+static inline __attribute__((always_inline)) bool
+walk_careful(struct pt_pkt_walker *w, const uint8_t **p, uint64_t *last,
+	     struct pt_pkt_rec **o)
+{
+	w->pos = *p - w->buf;
+	w->last_ip = *last;
+	*o += walk_slow(w, *o);
+	if (w->done)
+		return false;
+	*p = w->buf + w->pos;
+	*last = w->last_ip;
+	return true;
+}
+
+/*
  * A cyc with extension bytes at p (at least 9 bytes readable): its value
  * and size, or 0 when more than 64 bits follow (a bad packet).
  */
@@ -561,13 +580,8 @@ l_put:
 		continue;
 
 slow:
-		w->pos = p - buf;
-		w->last_ip = last;
-		o += walk_slow(w, o);
-		if (w->done)
+		if (!walk_careful(w, &p, &last, &o))
 			return o - out;
-		p = buf + w->pos;
-		last = w->last_ip;
 	}
 	w->pos = p - buf;
 	w->last_ip = last;
@@ -704,13 +718,8 @@ top:
 		DISPATCH();
 	}
 l_slow:
-	w->pos = p - buf;
-	w->last_ip = last;
-	o += walk_slow(w, o);
-	if (w->done)
+	if (!walk_careful(w, &p, &last, &o))
 		return o - out;
-	p = buf + w->pos;
-	last = w->last_ip;
 	goto top;
 
 l_pad:
