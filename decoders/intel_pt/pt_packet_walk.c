@@ -425,9 +425,9 @@ static inline unsigned int walk_cycx(const uint8_t *p, uint64_t *value)
 	if (!stop)
 		return 0;
 	k = __builtin_ctzll(stop) >> 3;		/* the last byte */
-	x = (w >> PT_OPM_CYCX_SHR) & 0x7f7f7f7f7f7f7f7full;
-	if (k < 7)
-		x &= (1ull << (8 * (k + 1))) - 1;
+	/* bytes 0..k (no branch on k: cyc sizes are hard to predict) */
+	x = (w >> PT_OPM_CYCX_SHR) & 0x7f7f7f7f7f7f7f7full &
+	    (~0ull >> (56 - 8 * k));
 	/* 7 bits a byte packed: 14 bits a half-word, 28 a word, 56 */
 	x = (x & 0x007f007f007f007full) | ((x >> 1) & 0x3f803f803f803f80ull);
 	x = (x & 0x00003fff00003fffull) | ((x >> 2) & 0x0fffc0000fffc000ull);
