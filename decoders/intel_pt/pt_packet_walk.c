@@ -504,79 +504,94 @@ static size_t walk_table(struct pt_pkt_walker *w, struct pt_pkt_rec *out,
 		return 0;
 
 	while (o < oend) {
-		const struct walk_opc *op;
-		const struct walk_cls *c;
-		unsigned long b0, b1, size;
-		uint64_t v, l, a, b;
-		unsigned int n;
+		struct pt_pkt_rec *stop;
+		size_t room;
 
 		if (unlikely(p >= fast_end))
 			goto slow;
-		b0 = p[0];
-		b1 = p[1];
-		op = &opc_tab[opc_index(b0, b1, size_tab[b0],
-					size_tab[256 + b1], &size)];
-		c = op->cls;
-		if (unlikely(!size))
-			goto special;
-		v = (ld64(p + c->off) & c->vmask) ^ c->vx;
-		if (unlikely(v > c->maxv))
-			goto special;
-		if (unlikely((ld64(p + 2) ^ c->cmp) & c->cm))
-			goto slow;
-		l = (v ^ c->sbit) - c->sbit;
-		last = ((last ^ l) & c->keep) ^ l;
-		a = (v & c->m1) | (rotl64(v, c->r) & c->m2) | op->a;
-		b = op->b + (v & c->bmask);
-		memcpy(&o->pkt, &op->w0, 4);
-		memcpy((char *)&o->pkt + 8, &a, 8);
-		memcpy((char *)&o->pkt + 16, &b, 8);
-		o->offset = p - buf;
-		o->ip = last & c->ipmask;
-		o->err = 0;
-		p += size;
-		o++;
-		continue;
+		/*
+		 * The packets that surely start before fast_end (none is
+		 * longer than PT_WALK_GUARD): one check a packet, not two.
+		 */
+		room = (fast_end - p + PT_WALK_GUARD - 1) / PT_WALK_GUARD;
+		if (room > (size_t)(oend - o))
+			room = oend - o;
+		stop = o + room;
+		do {
+			const struct walk_opc *op;
+			const struct walk_cls *c;
+			unsigned long b0, b1, size;
+			uint64_t v, l, a, b;
+			unsigned int n;
+
+			b0 = p[0];
+			b1 = p[1];
+			op = &opc_tab[opc_index(b0, b1, size_tab[b0],
+						size_tab[256 + b1], &size)];
+			c = op->cls;
+			if (unlikely(!size))
+				goto special;
+			v = (ld64(p + c->off) & c->vmask) ^ c->vx;
+			if (unlikely(v > c->maxv))
+				goto special;
+			if (unlikely((ld64(p + 2) ^ c->cmp) & c->cm))
+				goto slow;
+			l = (v ^ c->sbit) - c->sbit;
+			last = ((last ^ l) & c->keep) ^ l;
+			a = (v & c->m1) | (rotl64(v, c->r) & c->m2) | op->a;
+			b = op->b + (v & c->bmask);
+			memcpy(&o->pkt, &op->w0, 4);
+			memcpy((char *)&o->pkt + 8, &a, 8);
+			memcpy((char *)&o->pkt + 16, &b, 8);
+			o->offset = p - buf;
+			o->ip = last & c->ipmask;
+			o->err = 0;
+			p += size;
+			o++;
+			continue;
 
 special:
-		/* one jump to the special's code: at most one mispredict */
-		goto *special_lab[c->special];
+			/* one jump to the special's code */
+			goto *special_lab[c->special];
 l_cycx:
-		size = walk_cycx(p, &v);
-		if (!size)
-			goto slow;
-		put_pkt(&o->pkt, PT_PKT_CYC, size, v, 0);
-		goto l_put;
+			size = walk_cycx(p, &v);
+			if (!size)
+				goto slow;
+			put_pkt(&o->pkt, PT_PKT_CYC, size, v, 0);
+			goto l_put;
 l_tnt64:
-		v = ld64(p + 2) & MASK48;
-		if (v < 2)
-			goto slow;
-		n = 63 ^ __builtin_clzll(v);
-		size = PT_PS_TNT_64;
-		put_pkt(&o->pkt, PT_PKT_TNT_64, size, v & ~(1ull << n), n);
-		goto l_put;
+			v = ld64(p + 2) & MASK48;
+			if (v < 2)
+				goto slow;
+			n = 63 ^ __builtin_clzll(v);
+			size = PT_PS_TNT_64;
+			put_pkt(&o->pkt, PT_PKT_TNT_64, size,
+				v & ~(1ull << n), n);
+			goto l_put;
 l_pwre:
-		b1 = p[3];
-		size = PT_PS_PWRE;
-		put_pkt(&o->pkt, PT_PKT_PWRE, size,
-			(b1 >> 4) | (b1 & 0xf) << 8 |
-			(uint64_t)!!(p[2] & PT_PL_PWRE_HW) << 16, 0);
-		goto l_put;
+			b1 = p[3];
+			size = PT_PS_PWRE;
+			put_pkt(&o->pkt, PT_PKT_PWRE, size,
+				(b1 >> 4) | (b1 & 0xf) << 8 |
+				(uint64_t)!!(p[2] & PT_PL_PWRE_HW) << 16, 0);
+			goto l_put;
 l_pwrx:
-		b0 = p[2];
-		b1 = p[3];
-		size = PT_PS_PWRX;
-		put_pkt(&o->pkt, PT_PKT_PWRX, size,
-			(b0 >> 4) | (b0 & 0xf) << 8 |
-			(uint64_t)!!(b1 & PT_PL_PWRX_INT) << 16 |
-			(uint64_t)!!(b1 & PT_PL_PWRX_STORE) << 24 |
-			(uint64_t)!!(b1 & PT_PL_PWRX_HW) << 32, 0);
+			b0 = p[2];
+			b1 = p[3];
+			size = PT_PS_PWRX;
+			put_pkt(&o->pkt, PT_PKT_PWRX, size,
+				(b0 >> 4) | (b0 & 0xf) << 8 |
+				(uint64_t)!!(b1 & PT_PL_PWRX_INT) << 16 |
+				(uint64_t)!!(b1 & PT_PL_PWRX_STORE) << 24 |
+				(uint64_t)!!(b1 & PT_PL_PWRX_HW) << 32, 0);
 l_put:
-		o->offset = p - buf;
-		o->ip = 0;
-		o->err = 0;
-		p += size;
-		o++;
+			o->offset = p - buf;
+			o->ip = 0;
+			o->err = 0;
+			p += size;
+			o++;
+			continue;
+		} while (o < stop);
 		continue;
 
 slow:
