@@ -1,8 +1,10 @@
 #!/bin/bash
 # Intel PT packet benchmark: auxrec vs libipt (tests/bench/bench_intel_pt.c):
-# packet decode rows and JSON dump rows, each with its libipt counterpart.
+# packet decode rows and JSON dump rows, each with its libipt counterpart,
+# timed in turn on ~1 MB slices in every run; medians of the runs, PASS/FAIL of
+# pt_pkt_walk against BENCH_TARGET times libipt's packet rate (default 3).
 # BENCH_MB=N sets the size of the random packet mix (default 64),
-# BENCH_RUNS=N the number of runs whose best counts (default 5).
+# BENCH_RUNS=N the number of runs (default 7).
 cd "$(dirname "$0")/../.." || exit 1
 if [ ! -f /usr/include/intel-pt.h ]; then
 	echo "libipt-dev not installed (intel-pt.h missing)" >&2
