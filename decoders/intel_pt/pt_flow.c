@@ -13,8 +13,12 @@
  *  - TIP binds to the next indirect branch, near ret or far transfer;
  *  - a FUP outside PSB+ is an asynchronous event at its IP: the flow runs
  *    up to it and the following TIP (interrupt) or TIP.PGD (disable)
- *    completes it; after OVF, PTW(ip), MODE.TSX or EXSTOP(ip) it binds to
+ *    completes it; after PTW(ip), MODE.TSX or EXSTOP(ip) it binds to
  *    that packet instead;
+ *  - OVF resets the flow and the return stack; one overflow event follows,
+ *    with the time of the OVF: at the FUP that comes next (but for timing
+ *    packets) with its IP, tracing on there, or at any other packet, or at
+ *    the end, with no IP, tracing off (libipt's pt_qry_decode_ovf);
  *  - TIP.PGD without IP disables tracing at the next instruction that
  *    needs trace (a syscall under user-only filtering), with IP at the
  *    branch that reaches it;
@@ -39,7 +43,6 @@
 
 enum fup_bind {
 	FUP_ASYNC,
-	FUP_OVF,
 	FUP_PTW,
 	FUP_TSX,
 	FUP_EXSTOP,
@@ -86,6 +89,9 @@ struct pt_flow {
 	uint8_t tsx_kind;
 	uint64_t ptw_payload;
 	int stop;		/* the callback's return value */
+	int ovf_pending;	/* ovf seen, waiting for its fup */
+	uint64_t ovf_tsc;	/* time and offset of that ovf */
+	size_t ovf_off;
 };
 
 /* Events */
@@ -522,11 +528,6 @@ static int on_fup(struct pt_flow *f, const struct pt_packet *pkt)
 	f->err_ip = f->ip;
 	if (pkt->ip.ipc == PT_IPC_SUPPRESSED)
 		return -PT_FLOW_ERR_NOIP;
-	if (bind == FUP_OVF) {
-		f->enabled = 1;
-		set_next(f, -1, 0, ip);
-		return emit(f, PT_FLOW_EV_SYNC, PT_FLOW_K_NONE, 0, ip, 0);
-	}
 	if (!f->enabled)
 		return bind == FUP_ASYNC ? 0 : -PT_FLOW_ERR_DISABLED;
 	if (f->fup_pending)
@@ -653,11 +654,6 @@ static int on_psb_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		return 0;
 	case PT_PKT_PSBEND:
 		return on_psbend(f);
-	case PT_PKT_OVF:
-		f->in_psb = 0;
-		f->fup_bind = FUP_OVF;
-		f->enabled = 0;
-		return emit(f, PT_FLOW_EV_OVERFLOW, PT_FLOW_K_NONE, 0, 0, 0);
 	case PT_PKT_TNT_8: case PT_PKT_TNT_64: case PT_PKT_TIP:
 	case PT_PKT_TIP_PGE: case PT_PKT_TIP_PGD: case PT_PKT_PSB:
 		f->err_ip = f->ip;
@@ -674,8 +670,89 @@ static uint8_t tsx_kind(const struct pt_packet *pkt)
 	return pkt->tsx.intx ? PT_FLOW_K_TX_BEGIN : PT_FLOW_K_TX_COMMIT;
 }
 
+/* Forgets where the flow is, at an overflow or an error. */
+static void flow_forget(struct pt_flow *f)
+{
+	f->in_psb = 0;
+	f->enabled = 0;
+	f->fup_pending = 0;
+	f->fup_bind = FUP_ASYNC;
+	f->mode_pending = 0;
+	f->rs_n = 0;
+	set_next(f, -1, 0, 0);
+}
+
+/*
+ * OVF, also inside PSB+ (it ends it): packets were lost, the flow state is
+ * gone and returns are no longer compressed against calls before it. The
+ * overflow event waits for the packet that tells where tracing resumes.
+ */
+static void on_ovf(struct pt_flow *f)
+{
+	flow_forget(f);
+	f->ovf_pending = 1;
+	f->ovf_tsc = f->clock.tsc;
+	f->ovf_off = f->pkt_off;
+}
+
+/* The overflow event: tracing resumes at to, or is off (0). */
+static int emit_overflow(struct pt_flow *f, uint64_t to)
+{
+	struct pt_flow_event ev = {
+		.type = PT_FLOW_EV_OVERFLOW,
+		.mode = f->mode,
+		.to = to,
+		.insn_count = f->count,
+		.tsc = f->ovf_tsc,
+		.offset = f->cfg.aux_offset + f->ovf_off,
+	};
+
+	f->ovf_pending = 0;
+	f->count = 0;
+	return deliver(f, &ev);
+}
+
+/*
+ * The first packet after OVF but timing packets and padding: a FUP with
+ * an IP is where tracing resumes (returns 1: consumed); anything else
+ * means tracing was off when the overflow resolved (returns 0: handle
+ * the packet as usual).
+ */
+static int resolve_ovf(struct pt_flow *f, const struct pt_packet *pkt)
+{
+	uint64_t ip;
+	int r;
+
+	if (pkt->type != PT_PKT_FUP || pkt->ip.ipc == PT_IPC_SUPPRESSED)
+		return emit_overflow(f, 0);
+	ip = pt_last_ip_update(&f->last_ip, pkt);
+	f->enabled = 1;
+	set_next(f, -1, 0, ip);
+	r = emit_overflow(f, ip);
+	return r < 0 ? r : 1;
+}
+
 static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
+	int r;
+
+	if (pkt->type == PT_PKT_OVF) {
+		if (f->ovf_pending) {
+			r = emit_overflow(f, 0);
+			if (r < 0)
+				return r;
+		}
+		on_ovf(f);
+		return 0;
+	}
+	if (f->ovf_pending) {
+		if (pkt->type == PT_PKT_PAD || pkt->type == PT_PKT_MNT ||
+		    on_time_packet(f, pkt))
+			return 0;
+		r = resolve_ovf(f, pkt);
+		if (r)
+			return r < 0 ? r : 0;
+	}
 	if (pkt->type == PT_PKT_PSB) {
 		pt_last_ip_reset(&f->last_ip);
 		f->in_psb = 1;
@@ -707,14 +784,6 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		f->fup_bind = FUP_TSX;
 		f->tsx_kind = tsx_kind(pkt);
 		return 0;
-	case PT_PKT_OVF:
-		f->fup_bind = FUP_OVF;
-		f->fup_pending = 0;
-		f->enabled = 0;
-		f->rs_n = 0;
-		f->mode_pending = 0;
-		set_next(f, -1, 0, 0);
-		return emit(f, PT_FLOW_EV_OVERFLOW, PT_FLOW_K_NONE, 0, 0, 0);
 	case PT_PKT_PTW:
 		if (pkt->ptw.ip) {
 			f->fup_bind = FUP_PTW;
@@ -751,15 +820,10 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 /* Forgets the flow state after an error: decoding restarts at a PSB. */
 static void flow_desync(struct pt_flow *f)
 {
+	flow_forget(f);
 	f->synced = 0;
-	f->in_psb = 0;
-	f->enabled = 0;
-	f->fup_pending = 0;
-	f->fup_bind = FUP_ASYNC;
-	f->mode_pending = 0;
-	f->rs_n = 0;
 	f->count = 0;
-	set_next(f, -1, 0, 0);
+	f->ovf_pending = 0;
 }
 
 int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
@@ -797,7 +861,11 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 				return r;
 			r = emit_error(f, -r, f->err_ip);
 		} else {
-			r = emit_error(f, r, f->ip);
+			int err = r;
+
+			r = f->ovf_pending ? emit_overflow(f, 0) : 0;
+			if (!r)
+				r = emit_error(f, err, f->ip);
 		}
 		if (r == -FLOW_STOPPED)
 			return f->stop;
@@ -809,6 +877,8 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 			break;
 		pos = (size_t)s;
 	}
+	if (f->ovf_pending && emit_overflow(f, 0) == -FLOW_STOPPED)
+		return f->stop;
 	return 0;
 }
 

@@ -31,7 +31,7 @@ enum pt_flow_event_type {
 	PT_FLOW_EV_TRACE_BEGIN,	/* tip.pge: to = first ip */
 	PT_FLOW_EV_TRACE_END,	/* tip.pgd: from = where it stopped */
 	PT_FLOW_EV_SYNC,	/* (re)synchronized at a psb, tracing on at to */
-	PT_FLOW_EV_OVERFLOW,	/* ovf: trace lost, resumes at to (0: later) */
+	PT_FLOW_EV_OVERFLOW,	/* ovf: trace lost, resumes at to (0: off) */
 	PT_FLOW_EV_ERROR,	/* err says why; decoding resumes at next psb */
 	PT_FLOW_EV_PTWRITE,	/* payload; from = ip of the ptwrite, or 0 */
 	PT_FLOW_EV_TSX,		/* mode.tsx: kind is tx_begin/commit/abort */

@@ -153,8 +153,12 @@ static void on_event(struct state *s, const struct pt_event *ev)
 		     ev->variant.async_branch.to);
 		break;
 	case ptev_overflow:
+		/* the block before it ends where the packets did: its last
+		 * instruction's branch, if any, is not known (gt-record's
+		 * losses begin after a conditional branch not taken) */
 		s->prev_valid = 0;
-		line(s, "overflow", 0, 0);
+		line(s, "overflow", 0,
+		     ev->ip_suppressed ? 0 : ev->variant.overflow.ip);
 		break;
 	default:
 		break;

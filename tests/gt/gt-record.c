@@ -6,7 +6,7 @@
  * recorded flow as the Intel PT stream a CPU tracing that process with
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
- *   gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]
+ *   gt-record [--cyc] [--ovf N] [--tsc0 N] OUT -- PROG [ARGS...]
  *   gt-record --kernel FUNC N SEED OUT
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
@@ -22,6 +22,17 @@
  * previous CYC (GT_CYC_PER_INSN per instruction; none when zero) up to
  * the packet's instruction, for a TNT its first branch's. Its OUT-cyc.times follow libipt 2.0.5's
  * rules (pt_time, pt_time_cal), simulated here independently: see sim_*.
+ *
+ * --ovf N adds OUT-ovf.* (compressed returns): a trace that loses stretches
+ * of packets as a CPU does when its internal buffer overflows. About every
+ * N instructions, after a conditional branch not taken (the TNT bit that
+ * ends the packets before it), the packets of the next N/4+1 instructions
+ * are lost (timing packets too), then comes OVF and, as the SDM's
+ * overflow compound packet says, a FUP at the instruction where tracing
+ * resumes or, when tracing stopped during the loss (syscall, signal), a
+ * TIP.PGE where it starts again. Returns are not compressed across it.
+ * The expected event is "overflow 0 IP N" (IP 0 when tracing was off), N
+ * the instructions up to the branch before the loss, at the OVF's time.
  *
  * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
  * instructions through the running kernel's code from function FUNC
@@ -62,6 +73,7 @@
 #define MAX_STEPS	20000000ul
 #define PSB_PERIOD	4096
 #define RETSTACK_SIZE	64
+#define MAX_LOSS	8192	/* instructions: MTC payloads must not wrap */
 
 struct section {
 	uint64_t vaddr, size;
@@ -337,6 +349,13 @@ struct gen {
 	size_t cyc_at;		/* the instruction of the last cyc */
 	size_t tnt_at;		/* the instruction of the first tnt bit */
 	struct sim sim;
+	size_t ovf;		/* --ovf: a loss about every ovf instructions */
+	size_t ovf_next;	/* a loss may begin from this instruction on */
+	size_t lost_end;	/* in a loss: it resolves from here on (0: none) */
+	size_t restart;		/* where tracing restarts after a stop in it */
+	int lost_off;		/* tracing stopped during the loss */
+	int after_nt;		/* the last instruction was a jcc not taken */
+	unsigned long losses;
 	uint64_t rs[RETSTACK_SIZE];
 	unsigned int rs_top, rs_n;
 };
@@ -386,6 +405,7 @@ static void bind_time(struct gen *g, const struct pt_packet *p)
 	case ppt_tip:
 	case ppt_tip_pge:
 	case ppt_tip_pgd:
+	case ppt_ovf:
 		n = g->untimed;
 		break;
 	case ppt_tnt_8:
@@ -604,6 +624,64 @@ static void bad_flow(uint64_t ip, uint64_t next, const char *why)
 	exit(2);
 }
 
+/* OVF and what tells where tracing resumes: FUP at ip, or TIP.PGE when off. */
+static void resolve_loss(struct gen *g, uint64_t ip)
+{
+	expect(g, "overflow", 0, g->lost_off ? 0 : ip);
+	put_simple(g, ppt_ovf);
+	g->rs_n = 0;
+	g->lost_end = 0;
+	if (!ip)
+		return;
+	if (!g->lost_off) {
+		put_ip(g, ppt_fup, ip);
+		return;
+	}
+	put_mode64(g);
+	expect(g, "tr_strt", 0, ip);
+	put_ip(g, ppt_tip_pge, ip);
+}
+
+/*
+ * --ovf: is instruction i's trace lost? A loss begins after a jcc not
+ * taken, once ovf instructions have passed since the last one, and ends
+ * MAX_LOSS at most later, or where tracing starts again if it stopped.
+ */
+static int lose(struct gen *g, size_t i)
+{
+	size_t len = g->ovf / 4 + 1;
+	struct x86_insn insn;
+
+	if (!g->lost_end) {
+		if (!g->ovf || i < g->ovf_next || !g->after_nt)
+			return 0;
+		flush_tnt(g);
+		g->lost_end = i + (len < MAX_LOSS ? len : MAX_LOSS);
+		g->ovf_next = i + g->ovf;
+		g->lost_off = 0;
+		g->losses++;
+	} else if (g->lost_off ? i == g->restart : i >= g->lost_end) {
+		resolve_loss(g, ips[i]);
+		return 0;
+	}
+	if (i + 1 == nips) {
+		resolve_loss(g, 0);	/* the trace ends in the loss */
+		return 1;
+	}
+	if (ipf[i + 1] & IPF_SIGNAL) {
+		g->lost_off = 1;
+		g->restart = i + 1;
+		return 1;
+	}
+	if (decode_at(ips[i], &insn) < 0)
+		bad_flow(ips[i], ips[i + 1], "cannot decode");
+	if (x86_class_is_far(insn.cls)) {
+		g->lost_off = 1;
+		g->restart = i + 1;
+	}
+	return 1;
+}
+
 /* Turns the recorded addresses into the trace and the expected events. */
 static void generate(struct gen *g)
 {
@@ -621,6 +699,8 @@ static void generate(struct gen *g)
 
 		next = last ? 0 : ips[i + 1];
 		g->cur = i;
+		if (lose(g, i))
+			continue;
 		if (enc_offset(g) >= g->next_psb)
 			psb(g, ip, tsc_at(i));
 		mtc(g, tsc_at(i));
@@ -652,6 +732,7 @@ static void generate(struct gen *g)
 		if (!last && next == ip && insn.cls == X86_CLASS_OTHER)
 			continue;
 		g->count++;
+		g->after_nt = 0;
 		switch (insn.cls) {
 		case X86_CLASS_OTHER:
 		case X86_CLASS_PTWRITE:
@@ -666,6 +747,7 @@ static void generate(struct gen *g)
 				add_tnt(g, 1);
 			} else if (next == fall) {
 				add_tnt(g, 0);
+				g->after_nt = 1;
 			} else {
 				bad_flow(ip, next, "jcc went elsewhere");
 			}
@@ -748,10 +830,11 @@ static void write_image(const char *base)
 }
 
 /* Encodes the recorded flow into OUT.pt (or with return compression). */
-static void encode(const char *out, int retcomp, int cyc)
+static void encode(const char *out, int retcomp, int cyc, size_t ovf)
 {
 	struct pt_config cfg;
-	struct gen g = { .retcomp = retcomp, .cyc = cyc };
+	struct gen g = { .retcomp = retcomp, .cyc = cyc, .ovf = ovf,
+			 .ovf_next = ovf };
 	char path[4096];
 	uint64_t size;
 
@@ -782,9 +865,12 @@ static void encode(const char *out, int retcomp, int cyc)
 	write_file(out, ".pt", g.buf, size);
 	write_image(out);
 	printf("gt-record: %s: %zu instructions, %lu events, %" PRIu64
-	       " bytes of trace (%s%s), %zu sections\n", out, nips, g.nbranch,
+	       " bytes of trace (%s%s), %zu sections", out, nips, g.nbranch,
 	       size, retcomp ? "compressed returns" : "returns as tip",
 	       cyc ? ", cyc" : "", nsects);
+	if (ovf)
+		printf(", %lu overflows", g.losses);
+	printf("\n");
 	pt_free_encoder(g.enc);
 	free(g.buf);
 }
@@ -816,6 +902,7 @@ static void record_kernel(const char *func, const char *n, const char *seed)
 
 int main(int argc, char **argv)
 {
+	size_t ovf = 0;
 	int cyc = 0;
 	int kernel = argc == 6 && !strcmp(argv[1], "--kernel");
 	char rc[4096];
@@ -825,6 +912,14 @@ int main(int argc, char **argv)
 			cyc = 1;
 			argv++;
 			argc--;
+		} else if (argc > 2 && !strcmp(argv[1], "--ovf")) {
+			ovf = strtoul(argv[2], NULL, 0);
+			if (!ovf) {
+				fprintf(stderr, "gt-record: --ovf needs a positive count\n");
+				return 2;
+			}
+			argv += 2;
+			argc -= 2;
 		} else if (argc > 2 && !strcmp(argv[1], "--tsc0")) {
 			tsc0 = strtoull(argv[2], NULL, 0);
 			argv += 2;
@@ -839,7 +934,7 @@ int main(int argc, char **argv)
 	} else {
 		if (argc < 4 || strcmp(argv[2], "--")) {
 			fprintf(stderr,
-				"usage: gt-record [--cyc] [--tsc0 N] OUT -- PROG [ARGS...]\n"
+				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] OUT -- PROG [ARGS...]\n"
 				"       gt-record --kernel FUNC N SEED OUT\n");
 			return 2;
 		}
@@ -849,12 +944,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gt-record: nothing recorded\n");
 		return 2;
 	}
-	encode(argv[1], 0, 0);
+	encode(argv[1], 0, 0, 0);
 	snprintf(rc, sizeof(rc), "%s-rc", argv[1]);
-	encode(rc, 1, 0);
+	encode(rc, 1, 0, 0);
 	if (cyc) {
 		snprintf(rc, sizeof(rc), "%s-cyc", argv[1]);
-		encode(rc, 1, 1);
+		encode(rc, 1, 1, 0);
+	}
+	if (ovf) {
+		snprintf(rc, sizeof(rc), "%s-ovf", argv[1]);
+		encode(rc, 1, 0, ovf);
 	}
 	return 0;
 }

@@ -5,11 +5,14 @@
 # is decoded by auxrec's flow decoder (gt-flow) and by libipt's block
 # decoder (gt-ipt). Both must reproduce the recorded event list exactly,
 # with returns as TIPs (PROG), with return compression (PROG-rc) and in a
-# cycle-accurate trace (PROG-cyc: CBR in PSB+, CYC packets), and auxrec's
+# cycle-accurate trace (PROG-cyc: CBR in PSB+, CYC packets), in a trace
+# that loses stretches of packets to internal buffer overflows (PROG-ovf:
+# OVF, then FUP or TIP.PGE where tracing resumes, every OVF_EVERY
+# instructions or so; see gt-record.c), and auxrec's
 # events must carry the times of the trace's synthetic clock (TSC+TMA in
 # PSB+, MTCs, and CYCs by libipt's rules) exactly as recorded in OUT.times.
 # With PT_FLOW_F_INSN, the count of per-instruction events must be the
-# instructions recorded. Prints "ok/not ok flow-gt[-time|-insn|-libipt]-PROG[-rc]".
+# instructions recorded. Prints "ok/not ok flow-gt[-time|-insn|-libipt]-PROG[-rc|-cyc|-ovf]".
 cd "$(dirname "$0")/../.." || exit 1
 . tests/gt/build-tools.sh
 if [ "$GT_SKIP" = build ]; then
@@ -20,6 +23,7 @@ elif [ -n "$GT_SKIP" ]; then
 	exit 77
 fi
 out=$GT_BIN/out
+OVF_EVERY=1000
 mkdir -p "$out"
 
 # name and gcc flags: static non-PIE, and dynamic PIE calling into libc
@@ -34,7 +38,7 @@ while IFS=: read -r name flags; do
 	if ! gcc -O1 $flags -o "$base.bin" "tests/gt/progs/$name.c"; then
 		echo "not ok flow-gt-$name: cannot compile"; rc=1; continue
 	fi
-	if ! "$GT_BIN/gt-record" --cyc "$base" -- "$base.bin" > "$base.rec" 2>&1; then
+	if ! "$GT_BIN/gt-record" --cyc --ovf $OVF_EVERY "$base" -- "$base.bin" > "$base.rec" 2>&1; then
 		if grep -q "PTRACE\|Operation not permitted" "$base.rec"; then
 			echo "skip flow-gt-$name: ptrace not allowed"
 		else
@@ -44,7 +48,7 @@ while IFS=: read -r name flags; do
 		continue
 	fi
 	cat "$base.rec"
-	for v in "" -rc -cyc; do
+	for v in "" -rc -cyc -ovf; do
 		b=$base$v
 		n=$(wc -l < "$b.branches")
 		"$GT_BIN/gt-flow" "$b" > "$b.flow" 2> "$b.flow.err"

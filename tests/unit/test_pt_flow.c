@@ -359,25 +359,73 @@ static void test_error_resync(void **state)
 	expect(&r, want);
 }
 
-/* overflow: tracing resumes at the fup's ip */
+/*
+ * overflow: one event, with the time of the OVF and the instructions
+ * before it, that resumes at the ip of the FUP after it (timing packets
+ * may come between); the call before it is forgotten, so the ret after
+ * it needs a TIP, and a TNT bit for it is an error
+ */
 static void test_overflow(void **state)
 {
 	static const char *const want[] = {
 		"tr_strt 0 1000 0",
 		"jcc 1007 1002 4",
+		"jcc 1007 1002 3",
+		"overflow 0 1013 3",
+		"return 1014 100e 2",
+		"overflow 0 1013 0",
+		"error 104 @69",
+		NULL
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	psb(&s);
+	mode64(&s);
+	tsc(&s, 1000000);
+	psbend(&s);
+	ipp(&s, 0x11, 0x1000);
+	tnt(&s, "TTN");
+	ovf(&s);		/* the call is lost: it resumes in the callee */
+	tsc(&s, 2000000);
+	ipp(&s, 0x1d, 0x1013);
+	ipp(&s, 0x0d, 0x100e);
+	ovf(&s);
+	ipp(&s, 0x1d, 0x1013);
+	tnt(&s, "T");
+	assert_int_equal(run(&s, &r, 0), 0);
+	expect(&r, want);
+	assert_int_equal(r.tsc[3], 1000000);
+	assert_int_equal(r.tsc[4], 2000000);
+}
+
+/*
+ * overflow that resolves with tracing off: no ip, and tracing resumes at
+ * the TIP.PGE; one at the end of the trace has no ip either
+ */
+static void test_overflow_disabled(void **state)
+{
+	static const char *const want[] = {
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",
+		"jcc 1007 1002 3",
+		"overflow 0 0 3",
+		"tr_strt 0 1009 0",
+		"call 1009 1013 1",
+		"return 1014 100e 2",
 		"overflow 0 0 0",
-		"sync 0 1004 0",
-		"jcc 1007 1002 2",
 		NULL
 	};
 	struct stream s = { .n = 0 };
 	struct rec r = { .n = 0 };
 
 	start(&s, 0x1000);
+	tnt(&s, "TTN");
+	ovf(&s);
+	mode64(&s);
+	ipp(&s, 0x11, 0x1009);
 	tnt(&s, "T");
 	ovf(&s);
-	ipp(&s, 0x1d, 0x1004);
-	tnt(&s, "T");
 	assert_int_equal(run(&s, &r, 0), 0);
 	expect(&r, want);
 }
@@ -658,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_async),
 		cmocka_unit_test(test_error_resync),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_overflow_disabled),
 		cmocka_unit_test(test_endless_loop),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_cyc_clock),
