@@ -39,7 +39,7 @@
 
 #define FLOW_STOPPED	1000	/* the callback asked to stop */
 #define RETSTACK_SIZE	64	/* as libipt's pt_retstack */
-#define WALK_GUARD	(1u << 20)	/* blocks walked without trace */
+#define WALK_GUARD	(1u << 20)	/* blocks walked without trace: a backstop */
 
 enum fup_bind {
 	FUP_ASYNC,
@@ -277,7 +277,14 @@ static int walk_inside(struct pt_flow *f, const struct flow_block *b,
  */
 static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 {
-	unsigned int guard = 0;
+	/*
+	 * Without trace the next block depends on the ip alone, so an ip seen
+	 * twice is an endless loop: Brent's cycle detection remembers the ip at
+	 * every power-of-two step and finds it within two laps of the loop.
+	 * A stop inside the loop is met on the first lap.
+	 */
+	uint64_t mark = f->ip;
+	unsigned int guard = 0, lap = 0, power = 1;
 	int r;
 
 	for (;;) {
@@ -286,6 +293,15 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 
 		if (stop && f->ip == *stop)
 			return 1;
+		if (guard && f->ip == mark) {
+			f->err_ip = f->ip;
+			return -PT_FLOW_ERR_LOOP;
+		}
+		if (++lap == power) {
+			mark = f->ip;
+			power <<= 1;
+			lap = 0;
+		}
 		if (++guard > WALK_GUARD) {
 			f->err_ip = f->ip;
 			return -PT_FLOW_ERR_LOOP;

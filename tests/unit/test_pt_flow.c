@@ -32,6 +32,10 @@
  * 0x1014: ret              c3
  * 0x2000: syscall          0f 05
  * 0x2002: jmp 0x2002       eb fe
+ *
+ * 0x3000: nop              90
+ * 0x3001: call 0x3006      e8 00 00 00 00 (never returns: a loop of calls)
+ * 0x3006: jmp 0x3000       eb f8
  */
 static const uint8_t code1[] = {
 	0x31, 0xc0, 0xff, 0xc0, 0x83, 0xf8, 0x03, 0x75, 0xf9,
@@ -39,6 +43,7 @@ static const uint8_t code1[] = {
 	0x90, 0xc3,
 };
 static const uint8_t code2[] = { 0x0f, 0x05, 0xeb, 0xfe };
+static const uint8_t code3[] = { 0x90, 0xe8, 0x00, 0x00, 0x00, 0x00, 0xeb, 0xf8 };
 
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 {
@@ -52,6 +57,9 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 	} else if (ip >= 0x2000 && ip < 0x2000 + sizeof(code2)) {
 		src = code2 + (ip - 0x2000);
 		n = sizeof(code2) - (ip - 0x2000);
+	} else if (ip >= 0x3000 && ip < 0x3000 + sizeof(code3)) {
+		src = code3 + (ip - 0x3000);
+		n = sizeof(code3) - (ip - 0x3000);
 	}
 	if (n > len)
 		n = len;
@@ -218,7 +226,9 @@ static int on_event(void *ctx, const struct pt_flow_event *ev)
 	return r->stop_after && r->n >= (unsigned int)r->stop_after ? 42 : 0;
 }
 
-static int run(const struct stream *s, struct rec *r, unsigned int flags)
+/* Decodes s into r; with st, the decoder's stats afterwards too. */
+static int run_stats(const struct stream *s, struct rec *r, unsigned int flags,
+		     struct pt_flow_stats *st)
 {
 	struct pt_flow_config cfg = {
 		.image = { .read = read_code },
@@ -235,8 +245,15 @@ static int run(const struct stream *s, struct rec *r, unsigned int flags)
 
 	assert_non_null(f);
 	ret = pt_flow_decode(f, s->b, s->n);
+	if (st)
+		pt_flow_get_stats(f, st);
 	pt_flow_free(f);
 	return ret;
+}
+
+static int run(const struct stream *s, struct rec *r, unsigned int flags)
+{
+	return run_stats(s, r, flags, NULL);
 }
 
 static void expect(const struct rec *r, const char *const *want)
@@ -440,6 +457,25 @@ static void test_endless_loop(void **state)
 	tnt(&s, "T");
 	assert_int_equal(run(&s, &r, 0), 0);
 	assert_string_equal(r.last, "error 107 @27");
+}
+
+/*
+ * A loop of two blocks through a call and a jmp: found within a few laps,
+ * not after the walk's backstop of 2^20 blocks.
+ */
+static void test_endless_loop_blocks(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+	struct pt_flow_stats st;
+
+	start(&s, 0x3000);
+	tnt(&s, "T");
+	assert_int_equal(run_stats(&s, &r, 0, &st), 0);
+	assert_string_equal(r.last, "error 107 @27");
+	if (st.block_runs > 8)
+		fail_msg("%llu blocks walked before the loop was found",
+			 (unsigned long long)st.block_runs);
 }
 
 /* event times from tsc, tma and mtc, including an mtc wrap-around */
@@ -708,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_overflow_disabled),
 		cmocka_unit_test(test_endless_loop),
+		cmocka_unit_test(test_endless_loop_blocks),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_cyc_clock),
 		cmocka_unit_test(test_cyc_calibration),

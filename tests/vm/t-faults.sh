@@ -1,23 +1,25 @@
 #!/bin/bash
 # t-faults.sh - faults during auxrec record in one QEMU guest boot
-# (tests/vm/guest-faults.sh, auxtest PMU in pattern mode): the disk fills up,
+# (tests/vm/guest-faults.sh, the auxtest PMU impersonating intel_pt in
+# pattern mode, so that perf knows its AUXTRACE_INFO): the disk fills up,
 # the workload crashes, SIGINT/SIGTERM/SIGHUP at different moments (0.05 s
 # to 2.1 s), the data ring loses records. After each the file reads back
-# (auxrec dump, perf report -D), holds every byte written before the fault
+# (auxrec dump in the guest; perf report -D here: status 0, no error line,
+# as many records of each type as auxrec dump), holds every byte written before the fault
 # (aux_verify: continuity; against the module's counters where nothing was
 # cut short) and auxrec said what happened. Also: a symlink at the output
 # path is refused, the output is mode 0600. Ends with "# faults N survived M".
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "$AUXREC_SAN_FLAGS" ]; then	# make check SANITIZE=1
-	echo "skip guest-faults: the guest runs ./auxrec, not the ASan/UBSan build (its runtime is too heavy for the guest)"
-	exit 0
-fi
-V=build/tests/tools/aux_verify
+# $AUXREC runs in the guest (tests/vm/run stages it) and reads back on the host
+A=${AUXREC:-./auxrec}
+V=${AUXREC_BUILD:-build}/tests/tools/aux_verify
 OUT=build/vm/t-faults.out
-[ -x ./auxrec ] && [ -x $V ] || { echo "not ok build: ./auxrec or $V missing (make all tools)"; exit 1; }
+[ -x "$A" ] && [ -x $V ] || { echo "not ok build: $A or $V missing (make all tools)"; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-if ! tests/vm/run --perf --cpus 2 --in tests/vm/guest-faults.sh --out "$OUT" --timeout 500 \
+PERF=${PERF:-perf}
+command -v "$PERF" > /dev/null || { echo "not ok perf: no perf binary (install linux-perf)"; exit 1; }
+if ! tests/vm/run --module-arg name=intel_pt --cpus 2 --in tests/vm/guest-faults.sh --out "$OUT" --timeout 500 \
 	-- sh /in/guest-faults.sh > "$OUT/../t-faults.console" 2>&1; then
 	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$OUT/../t-faults.console")"
 	exit 1
@@ -34,12 +36,27 @@ result() {	# NAME WHY: WHY empty = ok
 	fi
 }
 
-# readable NAME: auxrec dump and perf report -D accepted the file
+# readable NAME: auxrec dump accepted the file, and perf report -D did:
+# status 0, no line about an error or failure on stderr, and its closing
+# counts per record type ("AUX events: N") equal auxrec dump's, so it read
+# the file to the end
 readable() {
-	grep -q '^dump_rc 0$' "$OUT/$1.dump" ||
-		{ echo "auxrec dump failed: $(head -2 "$OUT/$1.dump" | tr '\n' ' ')"; return; }
-	grep -q '^perf_rc 0$' "$OUT/$1.perf" ||
-		echo "perf report -D failed: $(head -3 "$OUT/$1.perf" | tr '\n' ' ')"
+	local f=$OUT/$1 rc type n want
+	grep -q '^dump_rc 0$' "$f.dump" ||
+		{ echo "auxrec dump failed: $(head -2 "$f.dump" | tr '\n' ' ')"; return; }
+	"$PERF" report -D -i "$f.data" 2> "$f.perf" | sed -n '/^Aggregated stats/,$p' > "$f.perfstats"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] || grep -qi 'error\|fail' "$f.perf"; then
+		echo "perf report -D: status $rc: $(grep -v '^$' "$f.perf" | head -3 | tr '\n' ' ')"
+		return
+	fi
+	[ -s "$f.perfstats" ] || { echo "perf report -D printed no closing counts"; return; }
+	while read -r type _ n _; do
+		[ "$type" = TOTAL ] && continue
+		want=$(sed -n "s/^  PERF_RECORD_$type  *\([0-9]*\)$/\1/p" "$f.dump")
+		[ "$n" = "${want:-0}" ] ||
+			{ echo "perf report -D counted $n $type records, auxrec dump ${want:-0}"; return; }
+	done < <(sed -n 's/^ *\([A-Z_]*\) events: *\([0-9]*\).*/\1 events: \2 x/p' "$f.perfstats")
 }
 
 # verify NAME [aux_verify options]

@@ -7,7 +7,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 OUT=build/vm/t-interop.out
 rm -rf "$OUT"; mkdir -p "$OUT"
-[ -x ./auxrec ] || { echo "not ok build: ./auxrec missing"; exit 1; }
+A=${AUXREC:-./auxrec}	# runs in the guest (tests/vm/run stages it)
+[ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
 if ! tests/vm/run --perf --module-arg name=intel_pt --in tests/vm/guest-interop.sh --out "$OUT" \
 	--timeout 400 -- sh /in/guest-interop.sh > "$OUT/../t-interop.console" 2>&1; then
 	echo "not ok guest_run: $(tail -5 "$OUT/../t-interop.console")"; exit 1

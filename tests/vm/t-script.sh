@@ -6,6 +6,7 @@
 # the recorded branches exactly (both stream variants: returns as TIP and
 # compressed returns), with symbols from the binary.
 cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}	# records in the guest (tests/vm/run stages it), decodes here
 OUT=build/vm/t-script.out
 rm -rf "$OUT"; mkdir -p "$OUT/symfs/in"
 . tests/gt/build-tools.sh
@@ -33,7 +34,7 @@ fi
 
 for v in spin spin-rc; do
 	want="$OUT/$v.branches"
-	if ! ./auxrec script -i "$OUT/guest/$v.data" --symfs "$OUT/symfs" --json > "$OUT/$v.json" 2> "$OUT/$v.err"; then
+	if ! "$A" script -i "$OUT/guest/$v.data" --symfs "$OUT/symfs" --json > "$OUT/$v.json" 2> "$OUT/$v.err"; then
 		echo "not ok script_$v: $(head -2 "$OUT/$v.err")"; continue
 	fi
 	tests/gt/script-to-gt.py < "$OUT/$v.json" > "$OUT/$v.got"
@@ -47,25 +48,25 @@ for v in spin spin-rc; do
 done
 
 # the text output names the functions the program really has
-if ./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" 2>/dev/null | grep -q ' mix+0x0 (.*spin) *$'; then
+if "$A" script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" 2>/dev/null | grep -q ' mix+0x0 (.*spin) *$'; then
 	echo "ok script_symbols"
 else
 	echo "not ok script_symbols: no branch into mix+0x0"
 fi
 # --itrace=c: of the branches, calls only (trace begin/end stay, as in perf)
-calls=$(./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=c --json | grep -c '"kind":"call"')
+calls=$("$A" script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=c --json | grep -c '"kind":"call"')
 want_calls=$(grep -c '^call ' "$OUT/spin.branches")
-total=$(./auxrec script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=c --json | grep -c '"type":"branch"')
+total=$("$A" script -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --itrace=c --json | grep -c '"type":"branch"')
 [ "$calls" = "$want_calls" ] && [ "$total" = "$calls" ] && echo "ok script_itrace_calls ($calls)" ||
 	echo "not ok script_itrace_calls: $calls of $total lines are calls, want $want_calls"
 # a missing binary: decoding goes on and the binary is named
-./auxrec script -i "$OUT/guest/spin.data" > /dev/null 2> "$OUT/missing.err"
+"$A" script -i "$OUT/guest/spin.data" > /dev/null 2> "$OUT/missing.err"
 grep -q 'cannot read /in/spin' "$OUT/missing.err" && echo "ok script_names_missing_binary" ||
 	echo "not ok script_names_missing_binary: $(cat "$OUT/missing.err")"
 
 # report: every instruction of the recorded flow is counted once
 want_insns=$(awk '{n += $4} END {print n}' "$OUT/spin.branches")
-if ./auxrec report -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --json > "$OUT/report.json" &&
+if "$A" report -i "$OUT/guest/spin.data" --symfs "$OUT/symfs" --json > "$OUT/report.json" &&
    python3 - "$OUT/report.json" "$want_insns" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/vm/t-vm-boot.sh: the guest harness itself (issue 3's done criterion):
 # the auxtest PMU appears in the guest, /out and the exit status come back,
-# a bad module argument is reported as a load failure (exit 125).
+# a bad module argument is reported as a load failure (exit 125), a sanitizer
+# report from the guest fails the run (123).
 # QEMU that cannot boot fails these checks; it never skips them.
 cd "$(dirname "$0")/../.." || exit 1
 run=tests/vm/run
@@ -48,7 +49,17 @@ else
 	echo "not ok vm_module_load_failure: rc $rc: $(echo "$res" | tail -3)"
 fi
 
-# 3: a command that does not finish is killed at --timeout, with a message.
+# 3: a sanitizer report in the ctl share (where a sanitized auxrec logs, see
+# tests/vm/run) fails the run with 123 and is shown, whatever the command's status.
+res=$($run -- sh -c 'echo "SUMMARY: AddressSanitizer: planted by t-vm-boot" > /ctl/san.42' 2>&1)
+rc=$?
+if [ $rc = 123 ] && echo "$res" | grep -q 'sanitizer report(s) from the guest (command status 0):.*planted by t-vm-boot'; then
+	echo "ok vm_sanitizer_report_fails"
+else
+	echo "not ok vm_sanitizer_report_fails: rc $rc: $(echo "$res" | tail -3)"
+fi
+
+# 4: a command that does not finish is killed at --timeout, with a message.
 start=$SECONDS
 res=$($run --timeout 15 -- sleep 600 2>&1)
 rc=$?
