@@ -284,7 +284,8 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 		b->data = nd;
 		b->cap = cap;
 	}
-	memcpy(b->data + b->size, rec->payload, size);
+	if (size)	/* an empty chunk may come before any data */
+		memcpy(b->data + b->size, rec->payload, size);
 	b->size += size;
 	b->end = t->offset + size;
 	b->p.chunk.flags |= flags;
