@@ -4,7 +4,7 @@
  * an intel_pt attr (sample_id_all, one id, PMU_MAPPINGS naming its type),
  * AUXTRACE_INFO type 1 with perf 6.1's intel_pt priv layout, COMM, MMAP2 of
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
- * file as two AUX/AUXTRACE pairs.
+ * file as two AUX/AUXTRACE pairs, cut at the first PSB after the middle.
  * Usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]
  *
  * --cpu-wide: a per-CPU recording (`-a`) on CPU 0 of several processes
@@ -306,7 +306,7 @@ int main(int argc, char **argv)
 	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
 	struct pd_writer *w;
 	uint8_t *pt;
-	size_t n;
+	size_t n, half;
 	int err;
 
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
@@ -327,8 +327,10 @@ int main(int argc, char **argv)
 	err = pd_writer_checkpoint(w);
 	if (err)
 		die("checkpoint", err);
-	aux(w, pt, 0, n / 2, PID, PID, (uint32_t)-1, 10);
-	aux(w, pt, n / 2, n - n / 2, PID, PID, (uint32_t)-1, 11);
+	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
+	half = next_psb(pt, n, n / 2);
+	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
+	aux(w, pt, half, n - half, PID, PID, (uint32_t)-1, 11);
 	finish(w);
 	free(pt);
 	return 0;
