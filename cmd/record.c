@@ -55,13 +55,20 @@ struct recorder {
 	int write_err;		/* first error writing the file */
 	uint64_t aux_reference;
 	uint64_t kernel_lost;	/* PERF_FORMAT_LOST at the end */
+	struct ring_pass *pass;	/* per ring */
+	int nr_reenable;	/* rings with pass[].reenable set */
+};
+
+/* What drain_all knows of one ring. */
+struct ring_pass {
 	/*
-	 * Rings whose event may still be disabled after a TRUNCATED record:
-	 * the kernel disables it from irq_work, possibly after our ENABLE,
-	 * so ENABLE is repeated until AUX data shows the event runs again.
+	 * The event may still be disabled after a TRUNCATED record: the
+	 * kernel disables it from irq_work, possibly after our ENABLE, so
+	 * ENABLE is repeated until AUX data shows the event runs again.
 	 */
-	bool *reenable;
-	int nr_reenable;	/* how many are set */
+	bool reenable;
+	bool drained;		/* in this pass */
+	uint64_t aux_records;	/* ring stats before this pass */
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -250,6 +257,7 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 		.idx = r->idx,
 		.tid = r->tid,
 		.cpu = r->cpu,
+		.hold = r->hold_aux,
 	};
 	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
 
@@ -272,7 +280,7 @@ static const struct ring_consumer record_consumer = { on_record, on_aux };
  */
 static void reenable(struct recorder *rec, int i, bool stopped)
 {
-	bool *p = &rec->reenable[i];
+	bool *p = &rec->pass[i].reenable;
 
 	if (stopped != *p) {
 		rec->nr_reenable += stopped ? 1 : -1;
@@ -282,34 +290,53 @@ static void reenable(struct recorder *rec, int i, bool stopped)
 		ioctl(rec->el.fds[i], PERF_EVENT_IOC_ENABLE, 0);
 }
 
+/*
+ * One pass over the rings. The AUX spans are not copied: their chunks go
+ * out with the pass's other records in one write (pd_writer_flush) before
+ * aux_tail lets the kernel reuse them, and only then may a stopped event
+ * trace again.
+ */
 static int drain_all(struct recorder *rec, bool final)
 {
 	bool any = false;
+	int ret = 0;
 
-	for (int i = 0; i < rec->el.nr; i++) {
+	for (int i = 0; i < rec->el.nr && !ret; i++) {
 		struct ring *r = &rec->el.rings[i];
-		uint64_t aux_records;
-		int ret;
+		struct ring_pass *p = &rec->pass[i];
 
-		if (!final && rec->reenable[i] && !ring_has_data(r))
-			reenable(rec, i, true);
-		if (!ring_has_data(r) && !final)
+		p->drained = final || ring_has_data(r);
+		if (!p->drained)
 			continue;
 		any = true;
-		aux_records = r->stats.aux_records;
+		p->aux_records = r->stats.aux_records;
 		ret = ring_drain(r, &record_consumer, rec, final);
-		if (!ret && !final && (r->stats.aux_records != aux_records || rec->reenable[i]))
-			reenable(rec, i, r->last_aux_truncated);
-		if (ret == -EIO) {
+		if (ret == -EIO)
 			p_err("malformed record in the data ring of %s %d",
 			      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
-			return ret;
-		}
-		if (ret)
-			return ret;
 	}
-	if (any)
-		return pd_write_finished_round(rec->w);
+	if (!ret && any)
+		ret = pd_write_finished_round(rec->w);
+	if (!ret)
+		ret = pd_writer_flush(rec->w);
+	if (ret) {
+		if (!rec->write_err && ret != -EIO)
+			rec->write_err = ret;
+		return ret;
+	}
+	for (int i = 0; i < rec->el.nr; i++) {
+		struct ring *r = &rec->el.rings[i];
+		struct ring_pass *p = &rec->pass[i];
+
+		if (p->drained)
+			ring_release_aux(r);
+		if (final)
+			continue;
+		if (p->drained && (r->stats.aux_records != p->aux_records || p->reenable))
+			reenable(rec, i, r->last_aux_truncated);
+		else if (!p->drained && p->reenable)
+			reenable(rec, i, true);
+	}
 	return 0;
 }
 
@@ -389,13 +416,23 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
+	if (ret)
+		return ret;
+	rec->pass = calloc(rec->el.nr, sizeof(*rec->pass));
+	if (!rec->pass) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	/*
 	 * By default each PERF_RECORD_AUX span is its own AUXTRACE chunk;
-	 * --merge-aux writes the spans of one drain as one chunk (one write).
+	 * --merge-aux makes the spans of one drain one chunk. Either way the
+	 * chunks of a pass are written from the AUX ring in one write.
 	 */
-	for (int i = 0; !ret && i < rec->el.nr; i++)
+	for (int i = 0; i < rec->el.nr; i++) {
 		rec->el.rings[i].merge_aux = o->merge_aux;
-	return ret;
+		rec->el.rings[i].hold_aux = true;
+	}
+	return 0;
 }
 
 static int write_header_records(struct recorder *rec)
@@ -502,11 +539,6 @@ static int record_loop(struct recorder *rec)
 
 	if (!pfd)
 		return -ENOMEM;
-	rec->reenable = calloc(n, sizeof(*rec->reenable));
-	if (!rec->reenable) {
-		free(pfd);
-		return -ENOMEM;
-	}
 	for (int i = 0; i < n; i++) {
 		pfd[i].fd = rec->el.fds[i];
 		pfd[i].events = POLLIN;
@@ -550,9 +582,6 @@ static int record_loop(struct recorder *rec)
 		}
 	}
 	free(pfd);
-	free(rec->reenable);
-	rec->reenable = NULL;
-	rec->nr_reenable = 0;
 	return ret;
 }
 
@@ -744,6 +773,7 @@ int cmd_record(int argc, char **argv)
 	if (rec.w)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);
+	free(rec.pass);
 	event_spec_free(&rec.es);
 	return ret;
 }

@@ -24,6 +24,9 @@
 # (busybox time, incl. startup, perf run with -B) are shown too.
 # cpu/MiB = drain-loop CPU s per MiB in the file.
 # BENCH_RECORD_REPS (default 1): repetitions; verdicts use the sums over them.
+# BENCH_RECORD_OLD=PATH: an older auxrec binary recorded in the same run as
+# tool "auxold" (before/after under the same host load); it gets no verdict,
+# one comparison line per rate+size.
 # Floor on this guest (TCG, PTI on, ERMS `rep movsb` copies emulated): dd from
 # /dev/zero to a new tmpfs file costs 0.011-0.027 s/MiB of CPU (overwriting
 # existing tmpfs pages 0.0065, /dev/zero to /dev/null 0.0014), so a recorder
@@ -40,9 +43,15 @@ rates=${BENCH_RECORD_RATES:-"1 4 16 32 64"}
 sizes=${BENCH_RECORD_SIZES:-"4M 64K"}
 secs=${BENCH_RECORD_SECS:-2}
 reps=${BENCH_RECORD_REPS:-1}
-if ! tests/vm/run --perf --mem 2048 --module-arg name=intel_pt --timeout $((900 * reps)) \
-	--in tests/bench/guest-bench-record.sh --out "$out" \
-	-- "RATES='$rates' SIZES='$sizes' SECS=$secs REPS=$reps sh /in/guest-bench-record.sh" > "$out/console" 2>&1; then
+tools="auxrec perf" ins=()
+if [ -n "$BENCH_RECORD_OLD" ]; then
+	cp "$BENCH_RECORD_OLD" "$out/auxrec-old" || exit 1
+	tools="auxrec auxold perf" ins=(--in "$out/auxrec-old")
+fi
+ntools=$(echo $tools | wc -w)
+if ! tests/vm/run --perf --mem 2048 --module-arg name=intel_pt --timeout $((450 * ntools * reps)) \
+	--in tests/bench/guest-bench-record.sh "${ins[@]}" --out "$out" \
+	-- "RATES='$rates' SIZES='$sizes' SECS=$secs REPS=$reps TOOLS='$tools' sh /in/guest-bench-record.sh" > "$out/console" 2>&1; then
 	echo "bench-record: guest run failed:" >&2; tail -20 "$out/console" >&2; exit 1
 fi
 [ -s "$out/console" ] && cat "$out/console"
@@ -118,5 +127,10 @@ for key in sorted({(r["rate_mib_s"], r["aux"]) for r in rows}, key=lambda k: (k[
     print("verdict rate=%dMiB/s aux=%s: %s (loss auxrec %.3f%% perf %.3f%%, cpu/MiB auxrec %s perf %s)" % (
         key[0], key[1], "PASS" if not why else "FAIL: " + "; ".join(why),
         a["loss_pct"], p["loss_pct"], a["cpu_s_per_mib"], p["cpu_s_per_mib"]))
+    o = [r for r in rows if r["tool"] == "auxold" and (r["rate_mib_s"], r["aux"]) == key]
+    if o:
+        o = o[0]
+        print("baseline rate=%dMiB/s aux=%s: loss auxrec %.3f%% auxold %.3f%%, cpu/MiB auxrec %s auxold %s" % (
+            key[0], key[1], a["loss_pct"], o["loss_pct"], a["cpu_s_per_mib"], o["cpu_s_per_mib"]))
 print("verdict overall: %s" % ("PASS" if ok_all else "FAIL"))
 PY
