@@ -102,7 +102,7 @@ static void usage(FILE *out)
 		"  -o, --output FILE        output file (default auxrec.data; an existing one\n"
 		"                           is renamed to FILE.old)\n"
 		"      --merge-aux          write the AUX spans of one drain as one chunk\n"
-		"                           (fewer writes; by default each PERF_RECORD_AUX\n"
+		"                           (fewer chunks; by default each PERF_RECORD_AUX\n"
 		"                           span is its own chunk)\n"
 		"  -q, --quiet              no summary line\n"
 		"  -h, --help               this help\n"
