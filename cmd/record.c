@@ -55,20 +55,13 @@ struct recorder {
 	int write_err;		/* first error writing the file */
 	uint64_t aux_reference;
 	uint64_t kernel_lost;	/* PERF_FORMAT_LOST at the end */
-	struct ring_pass *pass;	/* per ring */
-	int nr_reenable;	/* rings with pass[].reenable set */
-};
-
-/* What drain_all knows of one ring. */
-struct ring_pass {
 	/*
-	 * The event may still be disabled after a TRUNCATED record: the
-	 * kernel disables it from irq_work, possibly after our ENABLE, so
-	 * ENABLE is repeated until AUX data shows the event runs again.
+	 * Rings whose event may still be disabled after a TRUNCATED record:
+	 * the kernel disables it from irq_work, possibly after our ENABLE,
+	 * so ENABLE is repeated until AUX data shows the event runs again.
 	 */
-	bool reenable;
-	bool drained;		/* in this pass */
-	uint64_t aux_records;	/* ring stats before this pass */
+	bool *reenable;
+	int nr_reenable;	/* how many are set */
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -280,7 +273,7 @@ static const struct ring_consumer record_consumer = { on_record, on_aux };
  */
 static void reenable(struct recorder *rec, int i, bool stopped)
 {
-	bool *p = &rec->pass[i].reenable;
+	bool *p = &rec->reenable[i];
 
 	if (stopped != *p) {
 		rec->nr_reenable += stopped ? 1 : -1;
@@ -291,53 +284,53 @@ static void reenable(struct recorder *rec, int i, bool stopped)
 }
 
 /*
- * One pass over the rings. The AUX spans are not copied: their chunks go
- * out with the pass's other records in one write (pd_writer_flush) before
- * aux_tail lets the kernel reuse them, and only then may a stopped event
- * trace again.
+ * Drains ring i: its AUX spans are not copied but written from the AUX
+ * area, with the records pending before them, in one write
+ * (pd_writer_flush), and only then does aux_tail let the kernel reuse that
+ * part of the area and may a stopped event trace again. Returns 1 when it
+ * drained, 0 when there was nothing, or a negative error.
  */
-static int drain_all(struct recorder *rec, bool final)
+static int drain_ring(struct recorder *rec, int i, bool final)
 {
-	bool any = false;
-	int ret = 0;
+	struct ring *r = &rec->el.rings[i];
+	uint64_t aux_records = r->stats.aux_records;
+	int ret;
 
-	for (int i = 0; i < rec->el.nr && !ret; i++) {
-		struct ring *r = &rec->el.rings[i];
-		struct ring_pass *p = &rec->pass[i];
-
-		p->drained = final || ring_has_data(r);
-		if (!p->drained)
-			continue;
-		any = true;
-		p->aux_records = r->stats.aux_records;
-		ret = ring_drain(r, &record_consumer, rec, final);
-		if (ret == -EIO)
-			p_err("malformed record in the data ring of %s %d",
-			      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
+	if (!final && !ring_has_data(r)) {
+		if (rec->reenable[i])
+			reenable(rec, i, true);
+		return 0;
 	}
-	if (!ret && any)
-		ret = pd_write_finished_round(rec->w);
-	if (!ret)
+	ret = ring_drain(r, &record_consumer, rec, final);
+	if (ret == -EIO)
+		p_err("malformed record in the data ring of %s %d",
+		      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
+	if (!ret && ring_aux_held(r))
 		ret = pd_writer_flush(rec->w);
 	if (ret) {
 		if (!rec->write_err && ret != -EIO)
 			rec->write_err = ret;
 		return ret;
 	}
-	for (int i = 0; i < rec->el.nr; i++) {
-		struct ring *r = &rec->el.rings[i];
-		struct ring_pass *p = &rec->pass[i];
+	ring_release_aux(r);
+	if (!final && (r->stats.aux_records != aux_records || rec->reenable[i]))
+		reenable(rec, i, r->last_aux_truncated);
+	return 1;
+}
 
-		if (p->drained)
-			ring_release_aux(r);
-		if (final)
-			continue;
-		if (p->drained && (r->stats.aux_records != p->aux_records || p->reenable))
-			reenable(rec, i, r->last_aux_truncated);
-		else if (!p->drained && p->reenable)
-			reenable(rec, i, true);
+/* One pass over the rings; FINISHED_ROUND after what it drained. */
+static int drain_all(struct recorder *rec, bool final)
+{
+	bool any = false;
+
+	for (int i = 0; i < rec->el.nr; i++) {
+		int ret = drain_ring(rec, i, final);
+
+		if (ret < 0)
+			return ret;
+		any |= ret;
 	}
-	return 0;
+	return any ? pd_write_finished_round(rec->w) : 0;
 }
 
 /* Sideband and AUX settings of the event, per perf's Intel PT recording. */
@@ -424,15 +417,15 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
 	if (ret)
 		return ret;
-	rec->pass = calloc(rec->el.nr, sizeof(*rec->pass));
-	if (!rec->pass) {
+	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
+	if (!rec->reenable) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	/*
 	 * By default each PERF_RECORD_AUX span is its own AUXTRACE chunk;
 	 * --merge-aux makes the spans of one drain one chunk. Either way the
-	 * chunks of a pass are written from the AUX ring in one write.
+	 * chunks of a ring's drain are written from the AUX ring in one write.
 	 */
 	for (int i = 0; i < rec->el.nr; i++) {
 		rec->el.rings[i].merge_aux = o->merge_aux;
@@ -786,7 +779,7 @@ int cmd_record(int argc, char **argv)
 	if (rec.w)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);
-	free(rec.pass);
+	free(rec.reenable);
 	event_spec_free(&rec.es);
 	return ret;
 }

@@ -124,6 +124,11 @@ static int ring_give_aux(struct ring *r, const struct ring_consumer *c, void *ct
 	return 0;
 }
 
+bool ring_aux_held(const struct ring *r)
+{
+	return r->aux && r->pc->aux_tail != r->aux_given;
+}
+
 void ring_release_aux(struct ring *r)
 {
 	if (r->aux && r->pc->aux_tail != r->aux_given)

@@ -113,6 +113,8 @@ void ring_unmap(struct ring *r);
 int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final);
 /* hold_aux: gives the kernel back the AUX bytes handed over (aux_tail, release). */
 void ring_release_aux(struct ring *r);
+/* hold_aux: AUX bytes handed over and not yet released. */
+bool ring_aux_held(const struct ring *r);
 /* True when the kernel has published data or AUX bytes not yet drained. */
 bool ring_has_data(const struct ring *r);
 
