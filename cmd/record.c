@@ -240,6 +240,8 @@ static int on_record(void *ctx, struct ring *r, const struct perf_event_header *
 	return ret;
 }
 
+#define HOLD_MAX (256 * 1024ULL)
+
 static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uint64_t offset,
 		  uint64_t size, const struct perf_record_aux_layout *aux)
 {
@@ -252,8 +254,19 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 		.cpu = r->cpu,
 		.hold = r->hold_aux,
 	};
+	/*
+	 * The kernel waits for held bytes: on a slow file (9p, NFS) one write
+	 * of a whole drain would keep it waiting long enough to fill the
+	 * area, so a quarter of the area, and 256K, at most go per write.
+	 * Bytes copied (small spans) or already written are given back now.
+	 */
+	uint64_t most = r->aux_size / 4 < HOLD_MAX ? r->aux_size / 4 : HOLD_MAX;
 	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
 
+	if (!ret && desc.hold && pd_writer_held(rec->w) >= most)
+		ret = pd_writer_flush(rec->w);
+	if (!ret && desc.hold && !pd_writer_held(rec->w))
+		ring_release_aux(r);
 	if (ret && !rec->write_err)
 		rec->write_err = ret;
 	return ret;
@@ -285,10 +298,11 @@ static void reenable(struct recorder *rec, int i, bool stopped)
 
 /*
  * Drains ring i: its AUX spans are not copied but written from the AUX
- * area, with the records pending before them, in one write
- * (pd_writer_flush), and only then does aux_tail let the kernel reuse that
- * part of the area and may a stopped event trace again. Returns 1 when it
- * drained, 0 when there was nothing, or a negative error.
+ * area, with the records pending before them, in one write per drain or
+ * per quarter of the area (pd_writer_flush, see on_aux), and only then
+ * does aux_tail let the kernel reuse that part of the area and may a
+ * stopped event trace again. Returns 1 when it drained, 0 when there was
+ * nothing, or a negative error.
  */
 static int drain_ring(struct recorder *rec, int i, bool final)
 {

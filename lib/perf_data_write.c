@@ -386,7 +386,7 @@ static int pwritev_all(int fd, struct iovec *v, int n, uint64_t off, uint64_t *d
  */
 static int flush(struct pd_writer *w)
 {
-	struct iovec v[PD_HELD_MAX * (PD_HELD_IOV + 1) + 1];
+	struct iovec v[PD_FLUSH_IOV];
 	uint64_t done;
 	size_t b = 0;
 	int nv = 0, err;
@@ -413,14 +413,21 @@ static int flush(struct pd_writer *w)
 	if (err) {
 		w->committed = w->pos + whole_records(w, done);
 		w->nr_held = 0;
+		w->held_iov = 0;
 		return fail(w, err);
 	}
 	w->pos += w->buf_len + w->held_len;
 	w->committed = w->pos;
 	w->buf_len = 0;
 	w->nr_held = 0;
+	w->held_iov = 0;
 	w->held_len = 0;
 	return 0;
+}
+
+uint64_t pd_writer_held(const struct pd_writer *w)
+{
+	return w->held_len;
 }
 
 int pd_writer_flush(struct pd_writer *w)
@@ -439,9 +446,12 @@ int pd_writer_flush(struct pd_writer *w)
 static int emit_held(struct pd_writer *w, const struct iovec *iov, int n, size_t total,
 		     bool hold)
 {
+	size_t pieces = 1 + (n - 1);	/* the buffer before it, its pieces */
 	struct pd_held *h;
 
-	if ((iov[0].iov_len > w->buf_cap - w->buf_len || w->nr_held == PD_HELD_MAX) && flush(w))
+	/* the flush also writes the buffer after the last held record */
+	if ((iov[0].iov_len > w->buf_cap - w->buf_len || w->nr_held == PD_HELD_MAX ||
+	     w->held_iov + pieces + 1 > PD_FLUSH_IOV) && flush(w))
 		return w->error;
 	memcpy(w->buf + w->buf_len, iov[0].iov_base, iov[0].iov_len);
 	w->buf_len += iov[0].iov_len;
@@ -449,11 +459,12 @@ static int emit_held(struct pd_writer *w, const struct iovec *iov, int n, size_t
 	h->at = w->buf_len;
 	h->n = n - 1;
 	memcpy(h->iov, iov + 1, (n - 1) * sizeof(*iov));
+	w->held_iov += pieces;
 	w->held_len += total - iov[0].iov_len;
 	return hold ? 0 : flush(w);
 }
 
-/* Pieces at least this large (AUX chunks) are written where they are, not copied. */
+/* Records at least this large (AUX chunks) are written from where they are, not copied. */
 #define EMIT_DIRECT_MIN 4096
 
 /* Appends one record made of pieces; copied into the buffer unless large. */

@@ -114,11 +114,11 @@ static int ring_give_aux(struct ring *r, const struct ring_consumer *c, void *ct
 	} else {
 		iov[0].iov_len = size;
 	}
+	r->aux_given = offset + size;	/* the consumer may release it (hold_aux) */
 	ret = c->aux ? c->aux(ctx, r, iov, n, offset, size, aux) : 0;
 	if (ret)
 		return ret;
 	r->stats.aux_chunks++;
-	r->aux_given = offset + size;
 	if (!r->hold_aux)
 		store_release(&r->pc->aux_tail, r->aux_given);
 	return 0;

@@ -57,7 +57,8 @@ struct ring {
 	bool mapped;			/* unmap in ring_unmap */
 
 	uint64_t aux_next;		/* next AUX offset to hand over */
-	uint64_t aux_given;		/* end of the bytes given to the consumer */
+	uint64_t aux_given;		/* end of the bytes given to the consumer (set
+					 * before its aux() is called) */
 	/*
 	 * Set by the user: aux_tail does not move when the consumer's aux()
 	 * returns but at ring_release_aux(), so the consumer may write the
@@ -111,7 +112,10 @@ void ring_unmap(struct ring *r);
  * the ring holds a malformed record.
  */
 int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final);
-/* hold_aux: gives the kernel back the AUX bytes handed over (aux_tail, release). */
+/*
+ * hold_aux: gives the kernel back the AUX bytes handed over (aux_tail,
+ * release), also from inside the consumer's aux() once they are written.
+ */
 void ring_release_aux(struct ring *r);
 /* hold_aux: AUX bytes handed over and not yet released. */
 bool ring_aux_held(const struct ring *r);

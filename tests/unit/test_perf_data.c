@@ -228,13 +228,14 @@ static void test_symlink_refused(void **state)
  * payload (in one or two pieces, patterned by i) is held: its memory is
  * overwritten right after each pd_writer_flush(), so a byte written later
  * than that shows. Records flushed every `every` groups (more than the
- * writer holds at once: its own flushes). Returns pd_writer_finish().
+ * writer holds at once, in records and in pieces: its own flushes).
+ * Returns pd_writer_finish().
  */
-#define HELD_GROUPS 150
+#define HELD_GROUPS 600
 
 static size_t held_size(int i)
 {
-	return i % 25 == 3 ? 100 + i : 4100 + (i * 37) % 3000;	/* some copied */
+	return i % 25 == 3 ? 100 + i % 150 : 4100 + (i * 37) % 3000;	/* some copied */
 }
 
 static uint8_t held_byte(int i, size_t k)
@@ -335,7 +336,7 @@ static int read_held_file(uint64_t *data_end)
 
 static void test_held_in_order(void **state)
 {
-	static const int every[] = { 1, 10, 70, HELD_GROUPS };
+	static const int every[] = { 1, 10, 70, 300, HELD_GROUPS };
 	uint64_t end;
 
 	for (size_t k = 0; k < sizeof(every) / sizeof(every[0]); k++) {
