@@ -91,11 +91,11 @@ static void usage(FILE *out)
 		"      --no-inherit         do not trace children of the workload\n"
 		"  -m, --mmap-pages D[,A]   data ring and AUX area size: pages, or bytes with\n"
 		"                           a K/M/G suffix; each a power of two pages\n"
-		"                           (default 256K,4M as root; 256K,128K otherwise)\n"
+		"                           (default 512K,4M as root; 256K,128K otherwise)\n"
 		"  -o, --output FILE        output file (default auxrec.data; an existing one\n"
 		"                           is renamed to FILE.old)\n"
 		"      --merge-aux          write the AUX spans of one drain as one chunk\n"
-		"                           (fewer writes; by default each PERF_RECORD_AUX\n"
+		"                           (fewer chunks; by default each PERF_RECORD_AUX\n"
 		"                           span is its own chunk)\n"
 		"  -q, --quiet              no summary line\n"
 		"  -h, --help               this help\n"
@@ -240,6 +240,8 @@ static int on_record(void *ctx, struct ring *r, const struct perf_event_header *
 	return ret;
 }
 
+#define HOLD_MAX (256 * 1024ULL)
+
 static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uint64_t offset,
 		  uint64_t size, const struct perf_record_aux_layout *aux)
 {
@@ -250,9 +252,21 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 		.idx = r->idx,
 		.tid = r->tid,
 		.cpu = r->cpu,
+		.hold = r->hold_aux,
 	};
+	/*
+	 * The kernel waits for held bytes: on a slow file (9p, NFS) one write
+	 * of a whole drain would keep it waiting long enough to fill the
+	 * area, so a quarter of the area, and 256K, at most go per write.
+	 * Bytes copied (small spans) or already written are given back now.
+	 */
+	uint64_t most = r->aux_size / 4 < HOLD_MAX ? r->aux_size / 4 : HOLD_MAX;
 	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
 
+	if (!ret && desc.hold && pd_writer_held(rec->w) >= most)
+		ret = pd_writer_flush(rec->w);
+	if (!ret && desc.hold && !pd_writer_held(rec->w))
+		ring_release_aux(r);
 	if (ret && !rec->write_err)
 		rec->write_err = ret;
 	return ret;
@@ -282,35 +296,55 @@ static void reenable(struct recorder *rec, int i, bool stopped)
 		ioctl(rec->el.fds[i], PERF_EVENT_IOC_ENABLE, 0);
 }
 
+/*
+ * Drains ring i: its AUX spans are not copied but written from the AUX
+ * area, with the records pending before them, in one write per drain or
+ * per quarter of the area (pd_writer_flush, see on_aux), and only then
+ * does aux_tail let the kernel reuse that part of the area and may a
+ * stopped event trace again. Returns 1 when it drained, 0 when there was
+ * nothing, or a negative error.
+ */
+static int drain_ring(struct recorder *rec, int i, bool final)
+{
+	struct ring *r = &rec->el.rings[i];
+	uint64_t aux_records = r->stats.aux_records;
+	int ret;
+
+	if (!final && !ring_has_data(r)) {
+		if (rec->reenable[i])
+			reenable(rec, i, true);
+		return 0;
+	}
+	ret = ring_drain(r, &record_consumer, rec, final);
+	if (ret == -EIO)
+		p_err("malformed record in the data ring of %s %d",
+		      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
+	if (!ret && ring_aux_held(r))
+		ret = pd_writer_flush(rec->w);
+	if (ret) {
+		if (!rec->write_err && ret != -EIO)
+			rec->write_err = ret;
+		return ret;
+	}
+	ring_release_aux(r);
+	if (!final && (r->stats.aux_records != aux_records || rec->reenable[i]))
+		reenable(rec, i, r->last_aux_truncated);
+	return 1;
+}
+
+/* One pass over the rings; FINISHED_ROUND after what it drained. */
 static int drain_all(struct recorder *rec, bool final)
 {
 	bool any = false;
 
 	for (int i = 0; i < rec->el.nr; i++) {
-		struct ring *r = &rec->el.rings[i];
-		uint64_t aux_records;
-		int ret;
+		int ret = drain_ring(rec, i, final);
 
-		if (!final && rec->reenable[i] && !ring_has_data(r))
-			reenable(rec, i, true);
-		if (!ring_has_data(r) && !final)
-			continue;
-		any = true;
-		aux_records = r->stats.aux_records;
-		ret = ring_drain(r, &record_consumer, rec, final);
-		if (!ret && !final && (r->stats.aux_records != aux_records || rec->reenable[i]))
-			reenable(rec, i, r->last_aux_truncated);
-		if (ret == -EIO) {
-			p_err("malformed record in the data ring of %s %d",
-			      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
+		if (ret < 0)
 			return ret;
-		}
-		if (ret)
-			return ret;
+		any |= ret;
 	}
-	if (any)
-		return pd_write_finished_round(rec->w);
-	return 0;
+	return any ? pd_write_finished_round(rec->w) : 0;
 }
 
 /* Sideband and AUX settings of the event, per perf's Intel PT recording. */
@@ -333,7 +367,13 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	a->context_switch = per_cpu;
 	a->inherit = traces_workload(o) && per_cpu && !o->no_inherit;
 	a->enable_on_exec = traces_workload(o);
-	a->aux_watermark = o->aux_pages * sysconf(_SC_PAGESIZE) / 4;
+	a->aux_watermark = o->aux_pages * sysconf(_SC_PAGESIZE) / 4;	/* as perf */
+	/*
+	 * Wake when the data ring is a quarter full (the kernel's default is
+	 * half): three quarters of it left for a recorder that is late.
+	 */
+	a->watermark = 1;
+	a->wakeup_watermark = o->data_pages * sysconf(_SC_PAGESIZE) / 4;
 }
 
 static int open_events(struct recorder *rec, char *err, size_t errlen)
@@ -389,13 +429,23 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
+	if (ret)
+		return ret;
+	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
+	if (!rec->reenable) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	/*
 	 * By default each PERF_RECORD_AUX span is its own AUXTRACE chunk;
-	 * --merge-aux writes the spans of one drain as one chunk (one write).
+	 * --merge-aux makes the spans of one drain one chunk. Either way the
+	 * chunks of a ring's drain are written from the AUX ring in one write.
 	 */
-	for (int i = 0; !ret && i < rec->el.nr; i++)
+	for (int i = 0; i < rec->el.nr; i++) {
 		rec->el.rings[i].merge_aux = o->merge_aux;
-	return ret;
+		rec->el.rings[i].hold_aux = true;
+	}
+	return 0;
 }
 
 static int write_header_records(struct recorder *rec)
@@ -512,11 +562,6 @@ static int record_loop(struct recorder *rec)
 
 	if (!pfd)
 		return -ENOMEM;
-	rec->reenable = calloc(n, sizeof(*rec->reenable));
-	if (!rec->reenable) {
-		free(pfd);
-		return -ENOMEM;
-	}
 	for (int i = 0; i < n; i++) {
 		pfd[i].fd = rec->el.fds[i];
 		pfd[i].events = POLLIN;
@@ -560,9 +605,6 @@ static int record_loop(struct recorder *rec)
 		}
 	}
 	free(pfd);
-	free(rec->reenable);
-	rec->reenable = NULL;
-	rec->nr_reenable = 0;
 	return ret;
 }
 
@@ -716,8 +758,15 @@ int cmd_record(int argc, char **argv)
 	if (o.per_thread && (o.all_cpus || o.cpu_list))
 		return cmd_usage_error(usage, "--per-thread does not go with -a/-C");
 
+	/*
+	 * Root: twice perf's data ring. Records the kernel cannot put in a full
+	 * data ring are lost with no PERF_RECORD_LOST when nothing follows
+	 * them (seen: hundreds of zero-size TRUNCATED PERF_RECORD_AUX, one a
+	 * tick from a CPU whose AUX area is full, while the recorder waited
+	 * for a CPU).
+	 */
 	if (geteuid() == 0) {
-		o.data_pages = 256 * 1024 / sysconf(_SC_PAGESIZE);
+		o.data_pages = 512 * 1024 / sysconf(_SC_PAGESIZE);
 		o.aux_pages = 4 * 1024 * 1024 / sysconf(_SC_PAGESIZE);
 	} else {
 		o.data_pages = 256 * 1024 / sysconf(_SC_PAGESIZE);
@@ -754,6 +803,7 @@ int cmd_record(int argc, char **argv)
 	if (rec.w)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);
+	free(rec.reenable);
 	event_spec_free(&rec.es);
 	return ret;
 }

@@ -42,6 +42,13 @@ struct pd_auxtrace_desc {
 	uint32_t idx;		/* mmap index */
 	uint32_t tid;		/* (u32)-1 when per-cpu */
 	uint32_t cpu;		/* (u32)-1 when per-thread */
+	/*
+	 * The bytes may stay unchanged where they are until pd_writer_flush()
+	 * returns and go out with the other pending records in one write (a
+	 * small record is copied instead: see pd_writer_held()). Else they
+	 * are written before returning.
+	 */
+	bool hold;
 };
 
 /*
@@ -83,6 +90,14 @@ int pd_write_auxtrace_info(struct pd_writer *w, uint32_t type, const uint64_t *p
 int pd_write_time_conv(struct pd_writer *w, const struct perf_event_mmap_page *pc);
 /* PERF_RECORD_FINISHED_ROUND: nothing before it sorts after anything behind it. */
 int pd_write_finished_round(struct pd_writer *w);
+/*
+ * Writes every pending record (the buffered ones and those whose bytes are
+ * held) in one pwritev. Returns 0 or the writer's first error; on an error
+ * the file's records up to the last whole one stay readable.
+ */
+int pd_writer_flush(struct pd_writer *w);
+/* Bytes held (not copied) that pd_writer_flush() has yet to write. */
+uint64_t pd_writer_held(const struct pd_writer *w);
 
 /*
  * Flushes the buffer and rewrites the header (attrs, data size) without

@@ -33,6 +33,20 @@ struct pd_pmu_extra {
 	char *name;
 };
 
+/* Most pieces of a held payload (an AUXTRACE's pieces and its padding). */
+#define PD_HELD_IOV	9
+/* Held records per flush (also bounded by PD_FLUSH_IOV pieces in all). */
+#define PD_HELD_MAX	256
+/* Pieces of one flush, one pwritev: IOV_MAX on Linux. */
+#define PD_FLUSH_IOV	1024
+
+/* A record whose bytes after its header are written from the caller's memory. */
+struct pd_held {
+	size_t at;			/* buf offset where its header ends */
+	int n;
+	struct iovec iov[PD_HELD_IOV];
+};
+
 struct pd_writer {
 	int fd;
 	char *path;
@@ -40,6 +54,10 @@ struct pd_writer {
 
 	uint8_t *buf;			/* records not yet written */
 	size_t buf_len, buf_cap;
+	struct pd_held held[PD_HELD_MAX];	/* in buf order */
+	size_t nr_held;
+	size_t held_iov;		/* pieces a flush writes for them */
+	uint64_t held_len;		/* bytes of the held pieces */
 	uint64_t pos;			/* file offset of buf[0] */
 	uint64_t committed;		/* end of the last complete record on disk */
 

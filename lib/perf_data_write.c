@@ -4,9 +4,12 @@
  * safely, buffered appends of records and AUXTRACE chunks, the auxtrace
  * index, checkpoints, and the final header with its features.
  *
- * Invariant: the next record goes to file offset pos + buf_len, and
- * `committed` is the end of the last record known to be completely on
- * disk; the header written by checkpoint/finish never covers more.
+ * Invariant: the next record goes to file offset pos + buf_len + held_len
+ * (buf holds small records and the headers of large ones, whose payloads
+ * are "held": written from the caller's memory at the next flush, in their
+ * place, by one pwritev), and `committed` is the end of the last record
+ * known to be completely on disk; the header written by checkpoint/finish
+ * never covers more.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -189,7 +192,7 @@ uint64_t pd_writer_data_size(const struct pd_writer *w)
 {
 	if (!w->data_started)
 		return 0;
-	return w->pos + w->buf_len - w->data_offset;
+	return w->pos + w->buf_len + w->held_len - w->data_offset;
 }
 
 const struct perf_event_attr *pd_writer_attr(const struct pd_writer *w, int idx)
@@ -328,133 +331,163 @@ static uint64_t buffered_record_size(const uint8_t *p)
 	return size;
 }
 
+/*
+ * Bytes of the pending output [0, done) hold how many bytes of whole
+ * records? Records are walked in buf; a held record's bytes in buf end at
+ * its entry's `at` (its payload is elsewhere), which is below its end.
+ */
+static uint64_t whole_records(const struct pd_writer *w, uint64_t done)
+{
+	uint64_t f = 0;
+	size_t b = 0, k = 0;
+
+	while (b + sizeof(struct perf_event_header) <= w->buf_len) {
+		uint64_t sz = buffered_record_size(w->buf + b);
+
+		if (sz < sizeof(struct perf_event_header) || f + sz > done)
+			break;
+		f += sz;
+		if (k < w->nr_held && w->held[k].at < b + sz)
+			b = w->held[k++].at;
+		else
+			b += sz;
+	}
+	return f;
+}
+
+/* pwritev of all of v[0..n-1] at off (v is consumed); *done: bytes written. */
+static int pwritev_all(int fd, struct iovec *v, int n, uint64_t off, uint64_t *done)
+{
+	*done = 0;
+	while (n) {
+		ssize_t r = pwritev(fd, v, n, off + *done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		*done += r;
+		while (n && (size_t)r >= v->iov_len) {
+			r -= v->iov_len;
+			v++;
+			n--;
+		}
+		if (n && r) {
+			v->iov_base = (uint8_t *)v->iov_base + r;
+			v->iov_len -= r;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Writes the buffered records with the held payloads in their places, in
+ * one pwritev. On failure `committed` covers the records wholly written.
+ */
 static int flush(struct pd_writer *w)
 {
-	size_t done;
-	int err;
+	struct iovec v[PD_FLUSH_IOV];
+	uint64_t done;
+	size_t b = 0;
+	int nv = 0, err;
 
 	if (w->error)
 		return w->error;
 	if (!w->buf_len)
 		return 0;
-	done = pwrite_all(w->fd, w->buf, w->buf_len, w->pos, &err);
+	for (size_t k = 0; k < w->nr_held; k++) {
+		const struct pd_held *h = &w->held[k];
+
+		v[nv].iov_base = w->buf + b;
+		v[nv++].iov_len = h->at - b;
+		for (int i = 0; i < h->n; i++)
+			if (h->iov[i].iov_len)
+				v[nv++] = h->iov[i];
+		b = h->at;
+	}
+	if (b < w->buf_len) {
+		v[nv].iov_base = w->buf + b;
+		v[nv++].iov_len = w->buf_len - b;
+	}
+	err = pwritev_all(w->fd, v, nv, w->pos, &done);
 	if (err) {
-		/* Every record wholly inside `done` made it. */
-		uint64_t at = 0;
-
-		while (at + sizeof(struct perf_event_header) <= w->buf_len) {
-			uint64_t sz = buffered_record_size(w->buf + at);
-
-			if (at + sz > done)
-				break;
-			at += sz;
-		}
-		w->committed = w->pos + at;
+		w->committed = w->pos + whole_records(w, done);
+		w->nr_held = 0;
+		w->held_iov = 0;
 		return fail(w, err);
 	}
-	w->pos += w->buf_len;
+	w->pos += w->buf_len + w->held_len;
 	w->committed = w->pos;
 	w->buf_len = 0;
+	w->nr_held = 0;
+	w->held_iov = 0;
+	w->held_len = 0;
 	return 0;
+}
+
+uint64_t pd_writer_held(const struct pd_writer *w)
+{
+	return w->held_len;
+}
+
+int pd_writer_flush(struct pd_writer *w)
+{
+	if (!w->data_started && start_data(w))
+		return w->error;
+	return flush(w);
 }
 
 /*
- * Writes the buffered records and then one record of n pieces with as few
- * pwritev calls as possible, straight from the caller's memory (an AUX
- * chunk is not copied into the buffer). On failure `committed` covers the
- * buffered records wholly written.
+ * Appends a record by reference: iov[0] (its header) is copied, the other
+ * pieces are written from where they are at the next flush, which comes
+ * before returning unless `hold` (the caller keeps them unchanged until
+ * pd_writer_flush()).
  */
-#define EMIT_IOV_MAX 16
-
-static int emit_direct(struct pd_writer *w, const struct iovec *iov, int n, size_t total)
+static int emit_held(struct pd_writer *w, const struct iovec *iov, int n, size_t total,
+		     bool hold)
 {
-	struct iovec v[EMIT_IOV_MAX + 1], *p = v;
-	size_t all = w->buf_len + total, done = 0;
-	int nv = 0;
+	size_t pieces = 1 + (n - 1);	/* the buffer before it, its pieces */
+	struct pd_held *h;
 
-	if (n > EMIT_IOV_MAX)
-		return fail(w, -EINVAL);
-	if (w->buf_len) {
-		v[nv].iov_base = w->buf;
-		v[nv++].iov_len = w->buf_len;
-	}
-	for (int i = 0; i < n; i++)
-		if (iov[i].iov_len)
-			v[nv++] = iov[i];
-	while (done < all) {
-		ssize_t r = pwritev(w->fd, p, nv, w->pos + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			int err = r < 0 ? -errno : -EIO;
-			uint64_t at = 0;
-
-			while (at + sizeof(struct perf_event_header) <= w->buf_len && at < done) {
-				uint64_t sz = buffered_record_size(w->buf + at);
-
-				if (at + sz > done)
-					break;
-				at += sz;
-			}
-			if (done > w->buf_len)	/* the buffer is out, this record is not */
-				at = w->buf_len;
-			w->committed = w->pos + at;
-			return fail(w, err);
-		}
-		done += r;
-		while (nv && (size_t)r >= p->iov_len) {
-			r -= p->iov_len;
-			p++;
-			nv--;
-		}
-		if (nv && r) {
-			p->iov_base = (uint8_t *)p->iov_base + r;
-			p->iov_len -= r;
-		}
-	}
-	w->pos += all;
-	w->committed = w->pos;
-	w->buf_len = 0;
-	return 0;
+	/* the flush also writes the buffer after the last held record */
+	if ((iov[0].iov_len > w->buf_cap - w->buf_len || w->nr_held == PD_HELD_MAX ||
+	     w->held_iov + pieces + 1 > PD_FLUSH_IOV) && flush(w))
+		return w->error;
+	memcpy(w->buf + w->buf_len, iov[0].iov_base, iov[0].iov_len);
+	w->buf_len += iov[0].iov_len;
+	h = &w->held[w->nr_held++];
+	h->at = w->buf_len;
+	h->n = n - 1;
+	memcpy(h->iov, iov + 1, (n - 1) * sizeof(*iov));
+	w->held_iov += pieces;
+	w->held_len += total - iov[0].iov_len;
+	return hold ? 0 : flush(w);
 }
 
-/* Large pieces (AUX chunks) are written where they are, not copied. */
+/* Records at least this large (AUX chunks) are written from where they are, not copied. */
 #define EMIT_DIRECT_MIN 4096
 
-/* Appends one record made of pieces; buffered unless large. */
-static int emit(struct pd_writer *w, const struct iovec *iov, int n, size_t total)
+/* Appends one record made of pieces; copied into the buffer unless large. */
+static int emit(struct pd_writer *w, const struct iovec *iov, int n, size_t total, bool hold)
 {
+	bool by_ref = n > 1 && n - 1 <= PD_HELD_IOV && iov[0].iov_len <= w->buf_cap &&
+		      (total >= EMIT_DIRECT_MIN || total > w->buf_cap);
+
 	if (w->error)
 		return w->error;
 	if (!w->data_started && start_data(w))
 		return w->error;
-	if (total >= EMIT_DIRECT_MIN && n > 1 && n <= EMIT_IOV_MAX)
-		return emit_direct(w, iov, n, total);
+	if (by_ref)
+		return emit_held(w, iov, n, total, hold);
+	if (total > w->buf_cap)
+		return fail(w, -EINVAL);
 	if (total > w->buf_cap - w->buf_len && flush(w))
 		return w->error;
-	if (total <= w->buf_cap - w->buf_len) {
-		for (int i = 0; i < n; i++) {
-			if (iov[i].iov_len)
-				memcpy(w->buf + w->buf_len, iov[i].iov_base, iov[i].iov_len);
-			w->buf_len += iov[i].iov_len;
-		}
-		return 0;
-	}
-	/* too large for the buffer: straight to the file */
-	if (n <= EMIT_IOV_MAX)
-		return emit_direct(w, iov, n, total);
-	if (flush(w))
-		return w->error;
 	for (int i = 0; i < n; i++) {
-		int err;
-
-		pwrite_all(w->fd, iov[i].iov_base, iov[i].iov_len, w->pos, &err);
-		if (err)
-			return fail(w, err);
-		w->pos += iov[i].iov_len;
+		if (iov[i].iov_len)
+			memcpy(w->buf + w->buf_len, iov[i].iov_base, iov[i].iov_len);
+		w->buf_len += iov[i].iov_len;
 	}
-	w->committed = w->pos;
 	return 0;
 }
 
@@ -488,7 +521,7 @@ int pd_write_recordv(struct pd_writer *w, const struct iovec *iov, int n)
 			}
 		}
 	}
-	return emit(w, iov, n, total);
+	return emit(w, iov, n, total, false);
 }
 
 int pd_write_record(struct pd_writer *w, const struct perf_event_header *hdr)
@@ -517,7 +550,7 @@ static int add_index(struct pd_writer *w, uint64_t offset, uint64_t size)
 	return 0;
 }
 
-#define MAX_AUX_IOV 8
+#define MAX_AUX_IOV (PD_HELD_IOV - 1)	/* the payload's pieces, then the padding */
 
 int pd_write_auxtrace(struct pd_writer *w, const struct iovec *iov, int n,
 		      const struct pd_auxtrace_desc *d)
@@ -552,10 +585,10 @@ int pd_write_auxtrace(struct pd_writer *w, const struct iovec *iov, int n,
 		return w->error;
 	if (!w->data_started && start_data(w))
 		return w->error;
-	offset = w->pos + w->buf_len;
+	offset = w->pos + w->buf_len + w->held_len;
 	if (add_index(w, offset, sizeof(ev)))
 		return -ENOMEM;
-	err = emit(w, v, n + 2, sizeof(ev) + payload + pad);
+	err = emit(w, v, n + 2, sizeof(ev) + payload + pad, d->hold);
 	if (err)
 		w->nr_aux_index--;
 	return err;
@@ -577,7 +610,7 @@ int pd_write_auxtrace_info(struct pd_writer *w, uint32_t type, const uint64_t *p
 	v[1].iov_base = (void *)priv;
 	v[1].iov_len = nr * 8;
 	w->auxtrace_info = true;
-	return emit(w, v, 2, ev.header.size);
+	return emit(w, v, 2, ev.header.size, false);
 }
 
 int pd_write_time_conv(struct pd_writer *w, const struct perf_event_mmap_page *pc)
@@ -605,7 +638,7 @@ int pd_write_time_conv(struct pd_writer *w, const struct perf_event_mmap_page *p
 	} while ((seq & 1) || __atomic_load_n(&pc->lock, __ATOMIC_RELAXED) != seq);
 	if (!ev.cap_user_time_zero)
 		return -EOPNOTSUPP;
-	return emit(w, &v, 1, sizeof(ev));
+	return emit(w, &v, 1, sizeof(ev), false);
 }
 
 int pd_write_finished_round(struct pd_writer *w)
@@ -613,7 +646,7 @@ int pd_write_finished_round(struct pd_writer *w)
 	struct perf_event_header h = { .type = PERF_RECORD_FINISHED_ROUND, .size = sizeof(h) };
 	struct iovec v = { &h, sizeof(h) };
 
-	return emit(w, &v, 1, sizeof(h));
+	return emit(w, &v, 1, sizeof(h), false);
 }
 
 /*

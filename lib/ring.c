@@ -41,6 +41,7 @@ int ring_init_memory(struct ring *r, struct perf_event_mmap_page *pc, uint8_t *d
 	r->aux = aux;
 	r->aux_size = aux_size;
 	r->aux_next = aux ? pc->aux_tail : 0;
+	r->aux_given = r->aux_next;
 	r->aux_head_seen = r->aux_next;
 	return ring_alloc_bounce(r);
 }
@@ -113,12 +114,25 @@ static int ring_give_aux(struct ring *r, const struct ring_consumer *c, void *ct
 	} else {
 		iov[0].iov_len = size;
 	}
+	r->aux_given = offset + size;	/* the consumer may release it (hold_aux) */
 	ret = c->aux ? c->aux(ctx, r, iov, n, offset, size, aux) : 0;
 	if (ret)
 		return ret;
 	r->stats.aux_chunks++;
-	store_release(&r->pc->aux_tail, offset + size);
+	if (!r->hold_aux)
+		store_release(&r->pc->aux_tail, r->aux_given);
 	return 0;
+}
+
+bool ring_aux_held(const struct ring *r)
+{
+	return r->aux && r->pc->aux_tail != r->aux_given;
+}
+
+void ring_release_aux(struct ring *r)
+{
+	if (r->aux && r->pc->aux_tail != r->aux_given)
+		store_release(&r->pc->aux_tail, r->aux_given);
 }
 
 /* merge_aux: gives the pending span to the consumer. */

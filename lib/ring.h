@@ -5,7 +5,8 @@
  *
  * Draining reads data_head (acquire), hands every record to the consumer,
  * and for each PERF_RECORD_AUX hands over exactly its span of the AUX ring
- * (as one or two pieces when it wraps) before advancing aux_tail (release).
+ * (as one or two pieces when it wraps) before advancing aux_tail (release;
+ * with hold_aux only when the consumer says it has written them).
  * AUX bytes whose PERF_RECORD_AUX never arrives (the data ring lost it) are
  * handed over as "recovered" spans: a span below the aux_head seen one drain
  * earlier that no record announced, a gap before the next announced span, and
@@ -55,7 +56,15 @@ struct ring {
 	size_t map_len, aux_map_len;
 	bool mapped;			/* unmap in ring_unmap */
 
-	uint64_t aux_next;		/* next AUX offset to hand over == aux_tail */
+	uint64_t aux_next;		/* next AUX offset to hand over */
+	uint64_t aux_given;		/* end of the bytes given to the consumer (set
+					 * before its aux() is called) */
+	/*
+	 * Set by the user: aux_tail does not move when the consumer's aux()
+	 * returns but at ring_release_aux(), so the consumer may write the
+	 * bytes later from the ring itself (no copy).
+	 */
+	bool hold_aux;
 	uint64_t aux_head_seen;		/* aux_head of the previous drain */
 	bool last_aux_truncated;	/* the newest PERF_RECORD_AUX had TRUNCATED */
 	/*
@@ -79,7 +88,8 @@ struct ring_consumer {
 	/*
 	 * An AUX span [offset, offset + size) in iov[0..n-1]; aux is the record
 	 * that announced it, or NULL for a recovered span. The bytes must be
-	 * copied before returning: aux_tail moves past them afterwards.
+	 * copied before returning (aux_tail moves past them afterwards), or,
+	 * with hold_aux, before ring_release_aux().
 	 */
 	int (*aux)(void *ctx, struct ring *r, const struct iovec *iov, int n,
 		   uint64_t offset, uint64_t size, const struct perf_record_aux_layout *aux);
@@ -102,6 +112,13 @@ void ring_unmap(struct ring *r);
  * the ring holds a malformed record.
  */
 int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final);
+/*
+ * hold_aux: gives the kernel back the AUX bytes handed over (aux_tail,
+ * release), also from inside the consumer's aux() once they are written.
+ */
+void ring_release_aux(struct ring *r);
+/* hold_aux: AUX bytes handed over and not yet released. */
+bool ring_aux_held(const struct ring *r);
 /* True when the kernel has published data or AUX bytes not yet drained. */
 bool ring_has_data(const struct ring *r);
 

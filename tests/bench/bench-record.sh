@@ -24,13 +24,20 @@
 # (busybox time, incl. startup, perf run with -B) are shown too.
 # cpu/MiB = drain-loop CPU s per MiB in the file.
 # BENCH_RECORD_REPS (default 1): repetitions; verdicts use the sums over them.
+# BENCH_RECORD_OLD=PATH: an older auxrec binary recorded in the same run as
+# tool "auxold" (before/after under the same host load); it gets no verdict,
+# one comparison line per rate+size.
 # Floor on this guest (TCG, PTI on, ERMS `rep movsb` copies emulated): dd from
 # /dev/zero to a new tmpfs file costs 0.011-0.027 s/MiB of CPU (overwriting
 # existing tmpfs pages 0.0065, /dev/zero to /dev/null 0.0014), so a recorder
 # that writes each byte to /tmp once cannot go below ~0.011 s/MiB.
 # Verdict per rate (targets): no loss wherever perf has none; where perf
 # loses, less loss and at most half of perf's CPU per MiB.
-# Prints a table, one JSON line per row and one verdict line per rate+size.
+# Prints a table, one JSON line per run, and per rate+size a verdict line
+# (PASS/FAIL with the reasons; "CPU-bound" when both recorders ran >= 85% of
+# the window, where cpu/MiB is the guest's copy cost, not the drain loop's)
+# and the same as a JSON line {"bench": "record_verdict", ...}; then the
+# overall verdict, as text and JSON.
 cd "$(dirname "$0")/../.." || exit 1
 command -v qemu-system-x86_64 >/dev/null || { echo "bench-record: no qemu" >&2; exit 77; }
 make -s all guest-bin >/dev/null || exit 1
@@ -40,15 +47,22 @@ rates=${BENCH_RECORD_RATES:-"1 4 16 32 64"}
 sizes=${BENCH_RECORD_SIZES:-"4M 64K"}
 secs=${BENCH_RECORD_SECS:-2}
 reps=${BENCH_RECORD_REPS:-1}
-if ! tests/vm/run --perf --mem 2048 --module-arg name=intel_pt --timeout $((900 * reps)) \
-	--in tests/bench/guest-bench-record.sh --out "$out" \
-	-- "RATES='$rates' SIZES='$sizes' SECS=$secs REPS=$reps sh /in/guest-bench-record.sh" > "$out/console" 2>&1; then
+tools="auxrec perf" ins=()
+if [ -n "$BENCH_RECORD_OLD" ]; then
+	cp "$BENCH_RECORD_OLD" "$out/auxrec-old" || exit 1
+	tools="auxrec auxold perf" ins=(--in "$out/auxrec-old")
+fi
+ntools=$(echo $tools | wc -w)
+if ! tests/vm/run --perf --mem 2048 --module-arg name=intel_pt --timeout $((450 * ntools * reps)) \
+	--in tests/bench/guest-bench-record.sh "${ins[@]}" --out "$out" \
+	-- "RATES='$rates' SIZES='$sizes' SECS=$secs REPS=$reps TOOLS='$tools' sh /in/guest-bench-record.sh" > "$out/console" 2>&1; then
 	echo "bench-record: guest run failed:" >&2; tail -20 "$out/console" >&2; exit 1
 fi
 [ -s "$out/console" ] && cat "$out/console"
-exec python3 - "$out/rows" <<'PY'
+exec python3 - "$out/rows" "$secs" <<'PY'
 import json, sys
 rows, hz = [], 100
+secs = float(sys.argv[2])
 for line in open(sys.argv[1]):
     f = line.split()
     if f[0] == "HZ":
@@ -115,8 +129,25 @@ for key in sorted({(r["rate_mib_s"], r["aux"]) for r in rows}, key=lambda k: (k[
         if ac is None or pc is None or ac > pc / 2:
             why.append("cpu/MiB %s > half of perf's %s" % (ac, pc))
     ok_all &= not why
-    print("verdict rate=%dMiB/s aux=%s: %s (loss auxrec %.3f%% perf %.3f%%, cpu/MiB auxrec %s perf %s)" % (
+    # busy: share of the workload's sleep the recorder ran (1.0 = one vCPU all the time)
+    busy = {t["tool"]: round(t["loop_cpu_s"] / (secs * t["reps"]), 2) for t in (a, p)}
+    note = ""
+    if min(busy.values()) >= 0.85:
+        note = "; both recorders CPU-bound (busy auxrec %.2f perf %.2f): cpu/MiB is near the guest's copy floor" % (
+            busy["auxrec"], busy["perf"])
+    print("verdict rate=%dMiB/s aux=%s: %s (loss auxrec %.3f%% perf %.3f%%, cpu/MiB auxrec %s perf %s%s)" % (
         key[0], key[1], "PASS" if not why else "FAIL: " + "; ".join(why),
-        a["loss_pct"], p["loss_pct"], a["cpu_s_per_mib"], p["cpu_s_per_mib"]))
+        a["loss_pct"], p["loss_pct"], a["cpu_s_per_mib"], p["cpu_s_per_mib"], note))
+    print(json.dumps(dict(bench="record_verdict", rate_mib_s=key[0], aux=key[1], reps=a["reps"],
+                          verdict="PASS" if not why else "FAIL", reasons=why,
+                          loss_pct=dict(auxrec=a["loss_pct"], perf=p["loss_pct"]),
+                          cpu_s_per_mib=dict(auxrec=a["cpu_s_per_mib"], perf=p["cpu_s_per_mib"]),
+                          busy=busy)))
+    o = [r for r in rows if r["tool"] == "auxold" and (r["rate_mib_s"], r["aux"]) == key]
+    if o:
+        o = o[0]
+        print("baseline rate=%dMiB/s aux=%s: loss auxrec %.3f%% auxold %.3f%%, cpu/MiB auxrec %s auxold %s" % (
+            key[0], key[1], a["loss_pct"], o["loss_pct"], a["cpu_s_per_mib"], o["cpu_s_per_mib"]))
 print("verdict overall: %s" % ("PASS" if ok_all else "FAIL"))
+print(json.dumps(dict(bench="record_verdict", overall="PASS" if ok_all else "FAIL")))
 PY

@@ -11,18 +11,25 @@
 # recorder's threads (/proc/PPID/task/*/schedstat, field 1);
 # wall/user/sys: busybox `time` of the whole recorder process.
 # REPS (default 1): each rate+size is measured REPS times (one row each).
+# TOOLS (default "auxrec perf"): "auxold" is /in/auxrec-old, an older build
+# measured in the same run; the first tool of a rate+size rotates.
 # /out/percpu.TOOL.RATE.AUX.REP: the module's per-CPU counters of the run.
 RATES=${RATES:-"1 4 16 32 64"}
 SIZES=${SIZES:-"4M 64K"}
 SECS=${SECS:-2}
 REPS=${REPS:-1}
+TOOLS=${TOOLS:-"auxrec perf"}
+ntools=$(echo $TOOLS | wc -w)
 D=/sys/kernel/debug/auxtest
 echo "HZ $(getconf CLK_TCK 2>/dev/null || echo 100)" > /out/rows
 i=0
 for rep in $(seq $REPS); do
 for rate in $RATES; do
 	for aux in $SIZES; do
-		if [ $((i % 2)) = 0 ]; then order="auxrec perf"; else order="perf auxrec"; fi
+		set -- $TOOLS
+		k=0
+		while [ $k -lt $((i % ntools)) ]; do t=$1; shift; set -- "$@" $t; k=$((k + 1)); done
+		order="$*"
 		i=$((i + 1))
 		for tool in $order; do
 			rm -f /tmp/f.data /tmp/s0 /tmp/s1 /tmp/n0 /tmp/n1 /tmp/t
@@ -30,8 +37,10 @@ for rate in $RATES; do
 			echo 1 > $D/reset
 			ns='$(cat /proc/$PPID/task/*/schedstat | cut -d" " -f1 | tr "\\n" +)0'
 			w="cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s0; echo $ns > /tmp/n0; sleep $SECS; cut -d' ' -f14,15 /proc/\$PPID/stat > /tmp/s1; echo $ns > /tmp/n1"
-			if [ $tool = auxrec ]; then
-				busybox time -f "%e %U %S" -o /tmp/t auxrec record -q -e intel_pt// -a \
+			if [ $tool = auxrec ] || [ $tool = auxold ]; then
+				bin=auxrec
+				[ $tool = auxold ] && bin=/in/auxrec-old
+				busybox time -f "%e %U %S" -o /tmp/t $bin record -q -e intel_pt// -a \
 					-m 256K,$aux -o /tmp/f.data -- sh -c "$w" > /tmp/log 2>&1
 			else
 				busybox time -f "%e %U %S" -o /tmp/t perf record -q -B -e intel_pt// -a \

@@ -2,7 +2,9 @@
 /*
  * test_perf_data.c - the perf.data writer and reader: a written file reads
  * back record for record with its attrs and features; truncated and
- * corrupted copies give one clean error (run under SANITIZE=1 for OOB).
+ * corrupted copies give one clean error (run under SANITIZE=1 for OOB);
+ * held AUXTRACE payloads go out in order at the flush, and a write error
+ * leaves only whole records.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "perf_data.h"
@@ -219,6 +223,156 @@ static void test_symlink_refused(void **state)
 	unlink(link);
 }
 
+/*
+ * Writes groups of a PERF_RECORD_LOST (lost = i) and an AUXTRACE whose
+ * payload (in one or two pieces, patterned by i) is held: its memory is
+ * overwritten right after each pd_writer_flush(), so a byte written later
+ * than that shows. Records flushed every `every` groups (more than the
+ * writer holds at once, in records and in pieces: its own flushes).
+ * Returns pd_writer_finish().
+ */
+#define HELD_GROUPS 600
+
+static size_t held_size(int i)
+{
+	return i % 25 == 3 ? 100 + i % 150 : 4100 + (i * 37) % 3000;	/* some copied */
+}
+
+static uint8_t held_byte(int i, size_t k)
+{
+	return (uint8_t)(i * 13 + k * 7);
+}
+
+static int write_held_file(int every)
+{
+	struct perf_event_attr attr = { .type = 10, .size = sizeof(attr) };
+	uint64_t id = 11;
+	uint8_t *pending[HELD_GROUPS];
+	size_t pending_len[HELD_GROUPS];
+	int nr_pending = 0, ret = 0;
+	struct pd_writer *w;
+
+	snprintf(path, sizeof(path), "/tmp/test_perf_data.%d", getpid());
+	unlink(path);
+	assert_int_equal(pd_writer_create(path, &w, NULL, 0), 0);
+	assert_int_equal(pd_writer_add_attr(w, &attr, &id, 1, "ev0"), 0);
+	for (int i = 0; i < HELD_GROUPS && !ret; i++) {
+		uint64_t lost[3] = { 0, 11, i };
+		struct perf_event_header *h = (void *)lost;
+		size_t size = held_size(i), cut = i % 2 ? size / 3 : size;
+		uint8_t *p = malloc(size);
+		struct iovec iov[2] = { { p, cut }, { p + cut, size - cut } };
+		struct pd_auxtrace_desc d = { .offset = i, .cpu = 0, .hold = true };
+
+		h->type = PERF_RECORD_LOST;
+		h->size = sizeof(lost);
+		for (size_t k = 0; k < size; k++)
+			p[k] = held_byte(i, k);
+		pending[nr_pending] = p;
+		pending_len[nr_pending++] = size;
+		ret = pd_write_record(w, h);
+		if (!ret)
+			ret = pd_write_auxtrace(w, iov, 1 + (cut < size), &d);
+		if (!ret && (i + 1) % every == 0)
+			ret = pd_writer_flush(w);
+		if (!ret && (i + 1) % every == 0) {
+			for (int k = 0; k < nr_pending; k++) {
+				memset(pending[k], 0xaa, pending_len[k]);
+				free(pending[k]);
+			}
+			nr_pending = 0;
+		}
+	}
+	ret = pd_writer_finish(w);
+	for (int k = 0; k < nr_pending; k++)
+		free(pending[k]);
+	return ret;
+}
+
+/* Reads the held file back; returns the number of records, checks each. */
+static int read_held_file(uint64_t *data_end)
+{
+	struct pd_reader *r;
+	struct pd_record rec;
+	const struct pd_features *f;
+	size_t nr_aux = 0;
+	int n = 0, ret;
+
+	assert_int_equal(pd_reader_open(path, &r, NULL, 0), 0);
+	*data_end = pd_reader_header(r)->data.offset;
+	f = pd_reader_features(r);
+	while ((ret = pd_reader_next(r, &rec)) > 0) {
+		int i = n / 2;
+
+		if (n % 2 == 0) {
+			assert_int_equal(rec.hdr->type, PERF_RECORD_LOST);
+			assert_int_equal(((const uint64_t *)rec.hdr)[2], i);
+		} else {
+			const struct perf_rec_auxtrace *t = (const void *)rec.hdr;
+			size_t size = held_size(i);
+
+			assert_int_equal(rec.hdr->type, PERF_RECORD_AUXTRACE);
+			assert_int_equal(t->offset, i);
+			assert_int_equal(t->size, (size + 7) & ~(size_t)7);
+			for (size_t k = 0; k < size; k++)
+				assert_int_equal(rec.payload[k], held_byte(i, k));
+			for (size_t k = size; k < t->size; k++)
+				assert_int_equal(rec.payload[k], 0);
+			if (f->nr_aux_index) {
+				assert_true(nr_aux < f->nr_aux_index);
+				assert_int_equal(f->aux_index[nr_aux].file_offset, rec.offset);
+			}
+			nr_aux++;
+			*data_end = rec.payload_offset + rec.payload_size;
+		}
+		if (n % 2 == 0)
+			*data_end = rec.offset + rec.hdr->size;
+		n++;
+	}
+	assert_int_equal(ret, 0);
+	pd_reader_close(r);
+	return n;
+}
+
+static void test_held_in_order(void **state)
+{
+	static const int every[] = { 1, 10, 70, 300, HELD_GROUPS };
+	uint64_t end;
+
+	for (size_t k = 0; k < sizeof(every) / sizeof(every[0]); k++) {
+		assert_int_equal(write_held_file(every[k]), 0);
+		assert_int_equal(read_held_file(&end), 2 * HELD_GROUPS);
+	}
+}
+
+/* A file size limit stops a flush inside a held payload: whole records stay. */
+static void test_held_write_error(void **state)
+{
+	static const rlim_t limits[] = { 50001, 123457, 300000 };
+	struct rlimit old, lim;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+		uint64_t end, next;
+		int n;
+
+		lim = old;
+		lim.rlim_cur = limits[k];
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		assert_int_equal(write_held_file(70), -EFBIG);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+		n = read_held_file(&end);
+		assert_true(n > 0 && n < 2 * HELD_GROUPS);
+		assert_true(end <= limits[k]);
+		/* the first record left out would have crossed the limit */
+		next = end + (n % 2 ? sizeof(struct perf_rec_auxtrace) +
+			      ((held_size(n / 2) + 7) & ~(size_t)7) : 24);
+		assert_true(next > limits[k]);
+	}
+	signal(SIGXFSZ, SIG_DFL);
+}
+
 static int teardown(void **state)
 {
 	char old[80];
@@ -239,6 +393,8 @@ int main(void)
 		cmocka_unit_test(test_corrupt_bytes),
 		cmocka_unit_test(test_bad_record_size),
 		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_held_in_order),
+		cmocka_unit_test(test_held_write_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
