@@ -7,7 +7,11 @@
 # ring 256K), both tools record `-e intel_pt// -a -m 256K,AUX` over a
 # `sleep 2` workload (BENCH_RECORD_SECS), alternating which goes first.
 # Ground truth per run from the module (reset before each run):
-# emitted, dropped; loss % = dropped / (emitted + dropped). AUX bytes in
+# emitted, dropped (bytes that did not fit) plus off_dropped (the bytes the
+# emitter would have made while the kernel kept an event off after a
+# TRUNCATED end: 6.1 disables the event, perf never enables it again, auxrec
+# does; without this a recorder that leaves the PMU off looked lossless);
+# loss % = dropped / (emitted + dropped). AUX bytes in
 # the file: `auxrec dump --stats --no-packets` in the guest (for both files).
 # CPU: the recorder's scheduler runtime over the workload's lifetime, i.e.
 # the drain loop only (perf's start-up and its exit processing excluded, as
@@ -69,8 +73,10 @@ for line in open(sys.argv[1]):
         hz = int(f[1]); continue
     tool, rate, aux = f[0], int(f[1]), f[2]
     em, dr, tr, recs, inf, win = map(int, f[3:9])
+    off = int(f[14]) if len(f) > 14 else 0
+    dr += off
     wall, user, sys_ = map(float, f[9:12])
-    rows.append(dict(tool=tool, rate_mib_s=rate, aux=aux, emitted=em, dropped=dr,
+    rows.append(dict(tool=tool, rate_mib_s=rate, aux=aux, emitted=em, dropped=dr, off_dropped=off,
                      truncated=tr, records=recs, file_aux_bytes=inf,
                      loss_pct=round(100.0 * dr / (em + dr), 3) if em + dr else 0.0,
                      loop_cpu_s=int(f[13]) / 1e9 if len(f) > 13 else win / hz,

@@ -10,6 +10,8 @@
 # win_ns: the same window from the scheduler's runtime (ns), summed over the
 # recorder's threads (/proc/PPID/task/*/schedstat, field 1);
 # wall/user/sys: busybox `time` of the whole recorder process.
+# off_dropped: bytes the module did not generate while an event was off
+# after a TRUNCATED end (the kernel disables it; perf never enables it again).
 # REPS (default 1): each rate+size is measured REPS times (one row each).
 # TOOLS (default "auxrec perf"): "auxold" is /in/auxrec-old, an older build
 # measured in the same run; the first tool of a rate+size rotates.
@@ -54,7 +56,7 @@ for rate in $RATES; do
 			win=$(( ${3:-0} + ${4:-0} - ${1:-0} - ${2:-0} ))
 			winns=$(( ($(cat /tmp/n1 2>/dev/null || echo 0)) - ($(cat /tmp/n0 2>/dev/null || echo 0)) ))
 			cp $D/percpu /out/percpu.$tool.$rate.$aux.$rep
-			echo "$tool $rate $aux $(val emitted) $(val dropped) $(val truncated) $(val records) ${ab:-0} $win $(tail -1 /tmp/t) $rc $winns" >> /out/rows
+			echo "$tool $rate $aux $(val emitted) $(val dropped) $(val truncated) $(val records) ${ab:-0} $win $(tail -1 /tmp/t) $rc $winns $(val off_dropped)" >> /out/rows
 			[ $rc = 0 ] || { echo "== $tool $rate $aux rc=$rc"; tail -5 /tmp/log; }
 		done
 	done

@@ -14,6 +14,7 @@
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/perf_event.h>
 #include <linux/hrtimer.h>
 #include <linux/debugfs.h>
@@ -65,6 +66,8 @@ struct auxtest_ev {
 	u64 pos;		/* replay: bytes generated so far */
 	u64 credit;		/* bytes owed, scaled by NSEC_PER_SEC */
 	u64 last_ns;
+	u64 off_ns;		/* stopped at, after a TRUNCATED end; 0 if not */
+	bool last_truncated;	/* the last end was TRUNCATED */
 	u32 skip;
 	u16 stream;
 	u8 mode;
@@ -85,6 +88,12 @@ struct auxtest_stats {
 	u64 skipped;		/* bytes skipped by them */
 	u64 begin_fail;		/* perf_aux_output_begin returned NULL */
 	u64 ticks;		/* timer callbacks with an event */
+	/*
+	 * bytes not generated while the event was off after a TRUNCATED end
+	 * (the kernel disables it; a reader that does not enable it again
+	 * loses the rest of the run), counted at its next start or its end
+	 */
+	u64 off_dropped;
 };
 
 struct auxtest_stream {
@@ -278,6 +287,7 @@ static void emit(struct auxtest_cpu *c, struct perf_event *event)
 		if (fault != 2)
 			flags |= PERF_AUX_FLAG_TRUNCATED;
 	}
+	ev->last_truncated = put < n && fault != 2;
 	if (ev->partial)
 		flags |= PERF_AUX_FLAG_PARTIAL;
 	if (flags)
@@ -307,12 +317,27 @@ static enum hrtimer_restart auxtest_tick(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+/* The time the event was off after a truncation, as bytes not generated. */
+static void account_off(struct auxtest_cpu *c, struct auxtest_ev *ev, u64 now)
+{
+	unsigned long fl;
+
+	if (!ev->off_ns)
+		return;
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	stat_add(&c->st.off_dropped,
+		 mul_u64_u64_div_u64(ev->rate, now - ev->off_ns, NSEC_PER_SEC) & ~7ULL);
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+	ev->off_ns = 0;
+}
+
 static void auxtest_start(struct perf_event *event, int flags)
 {
 	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
 	struct auxtest_ev *ev = event->pmu_private;
 
 	ev->last_ns = ktime_get_ns();
+	account_off(c, ev, ev->last_ns);
 	event->hw.state = 0;
 	hrtimer_start(&c->timer, ns_to_ktime(ev->period_ns),
 		      HRTIMER_MODE_REL_PINNED_HARD);
@@ -321,10 +346,13 @@ static void auxtest_start(struct perf_event *event, int flags)
 static void auxtest_stop(struct perf_event *event, int flags)
 {
 	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
+	struct auxtest_ev *ev = event->pmu_private;
 
 	if (event->hw.state & PERF_HES_STOPPED)
 		return;
 	event->hw.state = PERF_HES_STOPPED;
+	if (ev->last_truncated && !ev->off_ns)
+		ev->off_ns = ktime_get_ns();
 	/* pinned to this CPU, and we run with interrupts off: never running */
 	hrtimer_try_to_cancel(&c->timer);
 }
@@ -359,6 +387,9 @@ static void auxtest_destroy(struct perf_event *event)
 {
 	struct auxtest_ev *ev = event->pmu_private;
 
+	if (ev)
+		account_off(per_cpu_ptr(&auxtest_cpus, event->cpu >= 0 ? event->cpu : 0), ev,
+			    ktime_get_ns());
 	if (ev && ev->mode == MODE_REPLAY) {
 		mutex_lock(&replay_mutex);
 		replay_users--;
@@ -576,7 +607,7 @@ static void pt_groups_init(void)
 #define STAT_FIELDS(X)							\
 	X(emitted) X(dropped) X(ends_data) X(ends_empty) X(records)	\
 	X(truncated) X(partial) X(overwrite) X(skips) X(skipped)	\
-	X(begin_fail) X(ticks)
+	X(begin_fail) X(ticks) X(off_dropped)
 
 static void stats_sum(struct auxtest_stats *sum)
 {
