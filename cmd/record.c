@@ -257,7 +257,8 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 	/*
 	 * The kernel waits for held bytes: on a slow file (9p, NFS) one write
 	 * of a whole drain would keep it waiting long enough to fill the
-	 * area, so a quarter of the area, and 256K, at most go per write.
+	 * area, so held bytes are written once they reach a quarter of the
+	 * area or 256K (one write may exceed that by the span that got there).
 	 * Bytes copied (small spans) or already written are given back now.
 	 */
 	uint64_t most = r->aux_size / 4 < HOLD_MAX ? r->aux_size / 4 : HOLD_MAX;

@@ -772,6 +772,10 @@ int pd_writer_finish(struct pd_writer *w)
 		if (ftruncate(w->fd, w->committed) < 0) {
 			/* best effort: the header bounds the data anyway */
 		}
+		/* and the index entries of chunks that did not make it */
+		while (w->nr_aux_index &&
+		       w->aux_index[w->nr_aux_index - 1].file_offset >= w->committed)
+			w->nr_aux_index--;
 	}
 	err = write_features(w, bits, &end);
 	if (err) {

@@ -142,8 +142,8 @@ static bool on_kernel_mmap(struct session *s, uint16_t misc, uint64_t pgoff, con
 	static const char prefix[] = "[kernel.kallsyms]";
 	uint16_t mode = misc & PERF_RECORD_MISC_CPUMODE_MASK;
 
-	if ((mode != PERF_RECORD_MISC_KERNEL && mode != PERF_RECORD_MISC_GUEST_KERNEL) ||
-	    strncmp(name, prefix, sizeof(prefix) - 1))
+	/* a guest's kernel ([guest.kernel.kallsyms]) is not this reference */
+	if (mode != PERF_RECORD_MISC_KERNEL || strncmp(name, prefix, sizeof(prefix) - 1))
 		return false;
 	if (pgoff && name[sizeof(prefix) - 1]) {
 		snprintf(s->kernel_ref, sizeof(s->kernel_ref), "%s", name + sizeof(prefix) - 1);
@@ -170,6 +170,7 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 		snprintf(path, sizeof(path), "%s", name);
 	d = dso_get(s->dsos, path);
 	maps_insert(&p->maps, start, len, pgoff, d);
+	p->gen++;
 }
 
 /* A forked process starts with its parent's mappings. */
@@ -254,10 +255,12 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	}
 	/*
 	 * A per-CPU buffer with CPU-wide context switches on record stays one piece
-	 * across owners: the decoder follows the switches by trace time.
+	 * across owners when the trace's time can be converted (TIME_CONV): the
+	 * decoder follows the switches by trace time.
 	 */
 	if (b->used && (b->end != t->offset || b->size + size > MAX_PIECE ||
-			(b->p.pid != pid && !switch_timeline_has(&st->switches, (int32_t)t->cpu)))) {
+			(b->p.pid != pid && !(s->time_mult &&
+					      switch_timeline_has(&st->switches, (int32_t)t->cpu))))) {
 		ret = flush_piece(s, b, fn, ctx);
 		if (ret)
 			return ret;
@@ -421,6 +424,8 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 				if (p && c->pid == c->tid)
 					snprintf(p->comm, sizeof(p->comm), "%.*s",
 						 (int)(h->size - sizeof(*c)), c->comm);
+				if (p && (h->misc & PERF_RECORD_MISC_COMM_EXEC))
+					p->gen++;
 			}
 			break;
 		case PERF_RECORD_FORK:

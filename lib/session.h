@@ -9,11 +9,10 @@
  * A piece is the run of consecutive chunks of one buffer (idx) that
  * continue each other (offset == previous end) and belong to the same
  * process (the sample id of their PERF_RECORD_AUX), or, in a per-CPU
- * buffer of a CPU-wide event with PERF_RECORD_SWITCH_CPU_WIDE records,
- * to any process: the decoder then asks session_owner_at() who ran at
- * each trace time. The
- * sideband state is the one in effect at the piece's last chunk in file
- * order.
+ * buffer of a CPU-wide event with PERF_RECORD_SWITCH_CPU_WIDE records and
+ * TIME_CONV, to any process: the decoder then asks session_owner_at() who
+ * ran at each trace time. The sideband state is the one in effect at the
+ * piece's last chunk in file order.
  */
 #ifndef AUXREC_SESSION_H
 #define AUXREC_SESSION_H
@@ -26,6 +25,7 @@
 
 struct proc {
 	int pid;
+	uint32_t gen;		/* bumped when its code may change: mmap, exec */
 	char comm[16];
 	struct maps maps;
 };

@@ -51,7 +51,7 @@ int switch_timeline_add(struct switch_timeline *tl, uint32_t cpu, uint64_t time,
 	return 0;
 }
 
-int switch_timeline_has(const struct switch_timeline *tl, int32_t cpu)
+bool switch_timeline_has(const struct switch_timeline *tl, int32_t cpu)
 {
 	return cpu >= 0 && (size_t)cpu < tl->nr_cpus && tl->cpus[cpu].nr;
 }

@@ -9,6 +9,7 @@
 #ifndef AUXREC_SWITCH_TIMELINE_H
 #define AUXREC_SWITCH_TIMELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +35,7 @@ struct switch_timeline {
 int switch_timeline_add(struct switch_timeline *tl, uint32_t cpu, uint64_t time, int32_t pid,
 			int32_t tid);
 /* Whether any switch was seen on cpu. */
-int switch_timeline_has(const struct switch_timeline *tl, int32_t cpu);
+bool switch_timeline_has(const struct switch_timeline *tl, int32_t cpu);
 /*
  * The last switch on cpu at or before time, or NULL when there is none;
  * *next gets the time of the switch after it (UINT64_MAX when none).

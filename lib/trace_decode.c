@@ -15,7 +15,8 @@ struct run {
 	struct session *s;
 	const struct session_piece *piece;
 	struct proc *proc;	/* whose code runs at the decoder's position */
-	int prev_pid;		/* the owner where the previous piece ended */
+	int cached_pid;		/* whose code the decoder may hold (reached()) */
+	uint32_t cached_gen;	/* and its proc->gen then */
 	int pid, tid;
 	void *state;
 	int stop;
@@ -35,17 +36,22 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 /* Makes pid/tid (code and comm in p, NULL unknown) the owner from here on. */
 static void set_owner(struct run *r, struct proc *p, int pid, int tid, bool *changed)
 {
-	if (pid != r->pid || p != r->proc)
+	uint32_t gen = p ? p->gen : 0;
+
+	if (pid != r->cached_pid || gen != r->cached_gen)
 		*changed = true;
+	r->cached_pid = pid;
+	r->cached_gen = gen;
 	r->proc = p;
 	r->pid = pid;
 	r->tid = tid;
 }
 
 /*
- * The decoder's trace time reached `time` (0: a piece starts): in a per-CPU
- * buffer with CPU-wide context switches on record, the task switched in last owns
- * the code; otherwise the piece's owner does.
+ * The decoder's trace time reached `time` (0: a piece starts; what the
+ * decoder cached is the code of the owner where the previous piece ended):
+ * in a per-CPU buffer with CPU-wide context switches on record, the task
+ * switched in last owns the code; otherwise the piece's owner does.
  */
 static uint64_t reached(void *ctx, uint64_t time, bool *changed)
 {
@@ -55,11 +61,11 @@ static uint64_t reached(void *ctx, uint64_t time, bool *changed)
 	struct proc *proc;
 	int pid, tid;
 
-	if (!time) {	/* the decoder may hold the previous piece's code */
-		r->pid = r->prev_pid;
+	if (!time) {
 		set_owner(r, p->proc, p->pid, p->tid, changed);
+		return UINT64_MAX;
 	}
-	if (!time || !session_has_switches(r->s, p->chunk.cpu))
+	if (!session_has_switches(r->s, p->chunk.cpu))
 		return UINT64_MAX;
 	if (session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
 		set_owner(r, proc, pid, tid, changed);
@@ -140,8 +146,7 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 			return -ENOMEM;
 	}
 	r->piece = p;
-	r->prev_pid = r->pid;
-	r->proc = p->proc;
+	r->proc = p->proc;	/* for decoders that do not call reached() */
 	r->pid = p->pid;
 	r->tid = p->tid;
 	s->dec->decode_chunk(r->state, &p->chunk);

@@ -24,9 +24,9 @@ static uint64_t perf_time_to_tsc(const struct decode_opts *o, uint64_t t)
 
 	if (!o->time_mult || o->time_shift > 62 || t == UINT64_MAX)
 		return UINT64_MAX;
-	if (t <= o->time_zero)
+	t -= o->time_zero;	/* time_zero is often "negative": wrap as perf does */
+	if ((int64_t)t <= 0)
 		return 0;
-	t -= o->time_zero;
 	quot = t / o->time_mult;
 	rem = t % o->time_mult;
 	if (quot >> (63 - o->time_shift))

@@ -853,6 +853,9 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 	f->len = len;
 	flow_desync(f);
 	f->sync_off = 0;
+	/* a piece (maybe of another CPU) starts with no time until its TSC */
+	flow_time_init(&f->clock, f->cfg.mtc_freq, f->cfg.tsc_ctc_num, f->cfg.tsc_ctc_den,
+		       f->cfg.nom_freq);
 	f->clock_next = 0;
 	while (pos < len) {
 		if (!f->synced) {

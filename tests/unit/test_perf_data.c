@@ -330,6 +330,9 @@ static int read_held_file(uint64_t *data_end)
 		n++;
 	}
 	assert_int_equal(ret, 0);
+	/* every index entry names a chunk that is in the file */
+	if (f->nr_aux_index)
+		assert_int_equal(f->nr_aux_index, nr_aux);
 	pd_reader_close(r);
 	return n;
 }
