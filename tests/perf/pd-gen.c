@@ -298,6 +298,10 @@ static int cpu_wide(int argc, char **argv)
 		aux(w, all, from, to - from, owner, (uint32_t)-1, 0, perf_time(p[n - 1].tsc) + 10 + c);
 	}
 	finish(w);
+	for (int i = 0; i < n; i++)
+		free(p[i].pt);
+	free(p);
+	free(all);
 	return 0;
 }
 

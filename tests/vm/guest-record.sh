@@ -57,7 +57,13 @@ done
 echo 1 > $D/reset
 auxrec record -e auxtest/rate=1048576/ -a -o sig_KILL.data -- sleep 30 > sig_KILL.out 2>&1 &
 rpid=$!
-sleep 2.5
+# kill once it has written data (a sanitized build starts slowly), at most 20 s
+i=0
+while [ $i -lt 200 ] && [ "$(wc -c < sig_KILL.data 2>/dev/null || echo 0)" -lt 65536 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
 kill -KILL $rpid
 wait $rpid
 echo 1 > $D/reset
