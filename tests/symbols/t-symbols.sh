@@ -135,32 +135,5 @@ err=$($A script -i /dev/null --vmlinux "$T/nonexistent" 2>&1 >/dev/null); rc=$?
 [ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && echo "ok script-vmlinux-missing" ||
 	echo "not ok script-vmlinux-missing: status $rc: $err"
 
-# end to end: the recording of tests/vm/t-script.sh (when it ran) with its
-# binary rebuilt with -g: same code, so --srcline gives spin.c lines
-G=build/vm/t-script.out
-if [ ! -s $G/guest/spin.data ] || [ ! -x $G/symfs/in/spin ]; then
-	echo "skip script-srcline-e2e: no recording from t-script (run CHECKS=t-script first)"
-else
-	mkdir -p "$T/e2e/in"
-	gcc -O1 -g -static -no-pie -o "$T/e2e/in/spin" tests/gt/progs/spin.c
-	if ! cmp -s <(objcopy -O binary -j .text $G/symfs/in/spin /dev/stdout) \
-		<(objcopy -O binary -j .text "$T/e2e/in/spin" /dev/stdout); then
-		echo "skip script-srcline-e2e: spin built with -g has other code"
-	else
-		$A script -i $G/guest/spin.data --symfs "$T/e2e" --srcline --json > "$T/e2e.json" 2> "$T/e2e.err"
-		n=$(python3 -c '
-import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if e["type"] == "branch" and (e.get("from_srcline") or "").split(":")[0].endswith("spin.c"):
-        n += 1
-print(n)' "$T/e2e.json")
-		[ "${n:-0}" -gt 0 ] && echo "ok script-srcline-e2e" ||
-			echo "not ok script-srcline-e2e: no spin.c srclines: $(head -c 300 "$T/e2e.json") $(cat "$T/e2e.err")"
-		$A script -i $G/guest/spin.data --symfs "$T/e2e" --srcline > "$T/e2e.txt" 2>&1
-		grep -q "+0x[0-9a-f]* [^ ]*spin.c:[0-9]* (" "$T/e2e.txt" && echo "ok script-srcline-text" ||
-			echo "not ok script-srcline-text: $(head -3 "$T/e2e.txt")"
-	fi
-fi
+# (the end-to-end --srcline check on a guest recording is in tests/vm/t-script.sh)
 exit 0

@@ -4,7 +4,8 @@
 # impersonating intel_pt in the guest while the same static binary runs
 # there; auxrec records it, and `auxrec script` on the host must reproduce
 # the recorded branches exactly (both stream variants: returns as TIP and
-# compressed returns), with symbols from the binary.
+# compressed returns), with symbols from the binary, and with --srcline
+# source lines from the binary rebuilt with -g.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}	# records in the guest (tests/vm/run stages it), decodes here
 OUT=build/vm/t-script.out
@@ -79,4 +80,29 @@ then
 	echo "ok report_counts_every_insn ($want_insns)"
 else
 	echo "not ok report_counts_every_insn: want $want_insns: $(head -c 300 "$OUT/report.json")"
+fi
+
+# --srcline end to end: the recording with its binary rebuilt with -g (same
+# code), so branches get spin.c source lines from its DWARF
+T=$OUT/srcline
+mkdir -p "$T/e2e/in"
+gcc -O1 -g -static -no-pie -o "$T/e2e/in/spin" tests/gt/progs/spin.c
+if ! cmp -s <(objcopy -O binary -j .text "$OUT/symfs/in/spin" /dev/stdout) \
+	<(objcopy -O binary -j .text "$T/e2e/in/spin" /dev/stdout); then
+	echo "skip script-srcline-e2e: spin built with -g has other code"
+else
+	"$A" script -i "$OUT/guest/spin.data" --symfs "$T/e2e" --srcline --json > "$T/e2e.json" 2> "$T/e2e.err"
+	n=$(python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["type"] == "branch" and (e.get("from_srcline") or "").split(":")[0].endswith("spin.c"):
+        n += 1
+print(n)' "$T/e2e.json")
+	[ "${n:-0}" -gt 0 ] && echo "ok script-srcline-e2e ($n branches from spin.c lines)" ||
+		echo "not ok script-srcline-e2e: no spin.c srclines: $(head -c 300 "$T/e2e.json") $(cat "$T/e2e.err")"
+	"$A" script -i "$OUT/guest/spin.data" --symfs "$T/e2e" --srcline > "$T/e2e.txt" 2>&1
+	grep -q "+0x[0-9a-f]* [^ ]*spin.c:[0-9]* (" "$T/e2e.txt" && echo "ok script-srcline-text" ||
+		echo "not ok script-srcline-text: $(head -3 "$T/e2e.txt")"
 fi
