@@ -67,11 +67,6 @@ static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, 
 		die("write", err);
 }
 
-static void put(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
-{
-	put_as(w, rec, len, str, PID, time);
-}
-
 static uint8_t *read_file(const char *path, size_t *len)
 {
 	uint8_t *p;
@@ -326,7 +321,7 @@ int main(int argc, char **argv)
 		argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000,
 		argc > 6 ? strtoull(argv[6], NULL, 0) : 0, 1);
 	it.pid = it.tid = PID;
-	put(w, &it, sizeof(it), NULL, 3);
+	put_as(w, &it, sizeof(it), NULL, PID, 3);
 	pd_write_finished_round(w);
 	err = pd_writer_checkpoint(w);
 	if (err)
