@@ -20,7 +20,8 @@ run() {	# NAME CMD...: record, keep the status and stderr
 }
 
 run cpu_1m      auxrec record -e auxtest/rate=1048576/ -a -o cpu_1m.data -- sleep 1
-run cpu_4m_trunc auxrec record -e auxtest/rate=4194304/ -a -m 256K,64K -o cpu_4m_trunc.data -- sleep 1
+# 20 ms ticks of 84 KiB each: every tick overruns the 64K AUX area, whatever the recorder's speed
+run cpu_4m_trunc auxrec record -e auxtest/rate=4194304,period_us=20000/ -a -m 256K,64K -o cpu_4m_trunc.data -- sleep 1
 run cpu0_tiny   auxrec record -e auxtest/rate=8388608,period_us=500/ -C 0 -m 16K,16K -o cpu0_tiny.data -- sleep 1
 run pages_2     auxrec record -e auxtest/rate=2097152/ -a -m 8,2 -o pages_2.data -- sleep 1
 run inherit     auxrec record -e auxtest/rate=2097152/ -o inherit.data -- workload -t 3 -f 2 -m 400
