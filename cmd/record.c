@@ -62,6 +62,9 @@ struct recorder {
 	 */
 	bool *reenable;
 	int nr_reenable;	/* how many are set */
+	/* drain_all's per-ring scratch: drained this pass, AUX records before it */
+	bool *drained;
+	uint64_t *pass_aux_records;
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -256,18 +259,19 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 	};
 	/*
 	 * The kernel waits for held bytes: on a slow file (9p, NFS) one write
-	 * of a whole drain would keep it waiting long enough to fill the
-	 * area, so held bytes are written once they reach a quarter of the
-	 * area or 256K (one write may exceed that by the span that got there).
-	 * Bytes copied (small spans) or already written are given back now.
+	 * of a whole pass would keep it waiting long enough to fill the area,
+	 * so once this ring holds half its area or 256K, what is held (from
+	 * every ring) is written at once, and this ring's bytes given back;
+	 * all else is given back after drain_all's write at the end of the pass.
 	 */
-	uint64_t most = r->aux_size / 4 < HOLD_MAX ? r->aux_size / 4 : HOLD_MAX;
+	uint64_t most = r->aux_size / 2 < HOLD_MAX ? r->aux_size / 2 : HOLD_MAX;
 	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
 
-	if (!ret && desc.hold && pd_writer_held(rec->w) >= most)
+	if (!ret && desc.hold && ring_aux_held(r) + size >= most) {
 		ret = pd_writer_flush(rec->w);
-	if (!ret && desc.hold && !pd_writer_held(rec->w))
-		ring_release_aux(r);
+		if (!ret)
+			ring_release_aux(r);
+	}
 	if (ret && !rec->write_err)
 		rec->write_err = ret;
 	return ret;
@@ -298,54 +302,70 @@ static void reenable(struct recorder *rec, int i, bool stopped)
 }
 
 /*
- * Drains ring i: its AUX spans are not copied but written from the AUX
- * area, with the records pending before them, in one write per drain or
- * per quarter of the area (pd_writer_flush, see on_aux), and only then
- * does aux_tail let the kernel reuse that part of the area and may a
- * stopped event trace again. Returns 1 when it drained, 0 when there was
- * nothing, or a negative error.
+ * Drains ring i into the writer: its AUX spans are not copied but held, to
+ * be written from the AUX area by drain_all's one write per pass (or
+ * earlier, per quarter of an area: on_aux). Returns 1 when it drained, 0
+ * when there was nothing, or a negative error.
  */
 static int drain_ring(struct recorder *rec, int i, bool final)
 {
 	struct ring *r = &rec->el.rings[i];
-	uint64_t aux_records = r->stats.aux_records;
 	int ret;
 
-	if (!final && !ring_has_data(r)) {
-		if (rec->reenable[i])
-			reenable(rec, i, true);
+	if (!final && !ring_has_data(r))
 		return 0;
-	}
 	ret = ring_drain(r, &record_consumer, rec, final);
 	if (ret == -EIO)
 		p_err("malformed record in the data ring of %s %d",
 		      r->cpu >= 0 ? "cpu" : "thread", r->cpu >= 0 ? r->cpu : r->tid);
-	if (!ret && ring_aux_held(r))
+	if (ret && !rec->write_err && ret != -EIO)
+		rec->write_err = ret;
+	return ret ? ret : 1;
+}
+
+/*
+ * One pass over the rings, then one write of what they held (with
+ * FINISHED_ROUND after it): only then does aux_tail let the kernel reuse
+ * those parts of the areas, and may an event stopped by a full area trace
+ * again. One write per pass, not per ring: with an event per CPU, every
+ * wakeup usually finds more than one ring with data.
+ */
+static int drain_all(struct recorder *rec, bool final)
+{
+	uint64_t *aux_records = rec->pass_aux_records;
+	bool any = false;
+	int ret = 0;
+
+	for (int i = 0; i < rec->el.nr && !ret; i++) {
+		aux_records[i] = rec->el.rings[i].stats.aux_records;
+		ret = drain_ring(rec, i, final);
+		rec->drained[i] = ret == 1;
+		any |= ret == 1;
+		if (ret == 1)
+			ret = 0;
+	}
+	if (!ret && any)
+		ret = pd_write_finished_round(rec->w);
+	if (!ret)
 		ret = pd_writer_flush(rec->w);
 	if (ret) {
 		if (!rec->write_err && ret != -EIO)
 			rec->write_err = ret;
 		return ret;
 	}
-	ring_release_aux(r);
-	if (!final && (r->stats.aux_records != aux_records || rec->reenable[i]))
-		reenable(rec, i, r->last_aux_truncated);
-	return 1;
-}
-
-/* One pass over the rings; FINISHED_ROUND after what it drained. */
-static int drain_all(struct recorder *rec, bool final)
-{
-	bool any = false;
-
 	for (int i = 0; i < rec->el.nr; i++) {
-		int ret = drain_ring(rec, i, final);
+		struct ring *r = &rec->el.rings[i];
 
-		if (ret < 0)
-			return ret;
-		any |= ret;
+		if (!rec->drained[i]) {
+			if (rec->reenable[i] && !final)
+				reenable(rec, i, true);
+			continue;
+		}
+		ring_release_aux(r);
+		if (!final && (r->stats.aux_records != aux_records[i] || rec->reenable[i]))
+			reenable(rec, i, r->last_aux_truncated);
 	}
-	return any ? pd_write_finished_round(rec->w) : 0;
+	return 0;
 }
 
 /* Sideband and AUX settings of the event, per perf's Intel PT recording. */
@@ -433,7 +453,9 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
-	if (!rec->reenable) {
+	rec->drained = calloc(rec->el.nr, sizeof(*rec->drained));
+	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
+	if (!rec->reenable || !rec->drained || !rec->pass_aux_records) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -805,6 +827,8 @@ int cmd_record(int argc, char **argv)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);
 	free(rec.reenable);
+	free(rec.drained);
+	free(rec.pass_aux_records);
 	event_spec_free(&rec.es);
 	return ret;
 }

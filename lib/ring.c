@@ -114,19 +114,19 @@ static int ring_give_aux(struct ring *r, const struct ring_consumer *c, void *ct
 	} else {
 		iov[0].iov_len = size;
 	}
-	r->aux_given = offset + size;	/* the consumer may release it (hold_aux) */
 	ret = c->aux ? c->aux(ctx, r, iov, n, offset, size, aux) : 0;
 	if (ret)
 		return ret;
+	r->aux_given = offset + size;	/* the consumer may release it (hold_aux) */
 	r->stats.aux_chunks++;
 	if (!r->hold_aux)
 		store_release(&r->pc->aux_tail, r->aux_given);
 	return 0;
 }
 
-bool ring_aux_held(const struct ring *r)
+uint64_t ring_aux_held(const struct ring *r)
 {
-	return r->aux && r->pc->aux_tail != r->aux_given;
+	return r->aux ? r->aux_given - r->pc->aux_tail : 0;
 }
 
 void ring_release_aux(struct ring *r)

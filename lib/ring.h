@@ -117,8 +117,8 @@ int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool fi
  * release), also from inside the consumer's aux() once they are written.
  */
 void ring_release_aux(struct ring *r);
-/* hold_aux: AUX bytes handed over and not yet released. */
-bool ring_aux_held(const struct ring *r);
+/* hold_aux: how many AUX bytes were handed over and not yet released. */
+uint64_t ring_aux_held(const struct ring *r);
 /* True when the kernel has published data or AUX bytes not yet drained. */
 bool ring_has_data(const struct ring *r);
 
