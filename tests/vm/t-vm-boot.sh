@@ -68,3 +68,14 @@ if [ $rc = 124 ] && echo "$res" | grep -q 'timed out after 15s' && [ $((SECONDS 
 else
 	echo "not ok vm_timeout: rc $rc after $((SECONDS - start)) s: $(echo "$res" | head -3)"
 fi
+
+# 5: a boot that shows no sign of /init in time is abandoned and tried once
+# more (here forced: 1 s is less than any boot takes).
+res=$(AUXTEST_VM_BOOT_S=1 $run -- echo second-boot 2>&1)
+rc=$?
+if [ $rc = 0 ] && echo "$res" | grep -q 'did not boot in 1s; booting it again' &&
+   echo "$res" | grep -q '^second-boot$'; then
+	echo "ok vm_boot_retry"
+else
+	echo "not ok vm_boot_retry: rc $rc: $(echo "$res" | tail -3)"
+fi
