@@ -216,7 +216,14 @@ struct pd_features {
 	uint64_t sample_time[2];	/* first, last */
 	struct pd_event_desc *evdesc;
 	uint32_t nr_evdesc;
+	/* HEADER_COMPRESSED (perf record -z): all u32 */
+	bool compressed;
+	uint32_t comp_ver, comp_type, comp_level, comp_ratio, comp_mmap_len;
+	uint64_t dir_version;		/* HEADER_DIR_FORMAT, 0: not a directory */
 };
+
+#define PERF_COMP_ZSTD	1		/* HEADER_COMPRESSED comp_type */
+#define PERF_DIR_VERSION 1		/* HEADER_DIR_FORMAT version perf writes */
 
 /*
  * Decodes feature ft->id from ft->data/ft->size into f (the parts it
@@ -227,7 +234,13 @@ int pd_feature_parse(struct pd_features *f, struct pd_feature *ft);
 void pd_features_free(struct pd_features *f);
 
 struct pd_record {
-	uint64_t offset;		/* file offset of the header */
+	/*
+	 * File offset of the header; of a record inside a COMPRESSED one
+	 * (compressed set), that record's offset, as perf report -D says.
+	 */
+	uint64_t offset;
+	bool compressed;
+	const char *file;		/* directory: "data.N" of a per-thread file, else NULL */
 	const struct perf_event_header *hdr;	/* hdr->size bytes, 8-aligned */
 	const uint8_t *payload;		/* PERF_RECORD_AUXTRACE: the AUX bytes */
 	uint64_t payload_size;		/* including perf's zero padding */

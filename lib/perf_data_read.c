@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "perf_data.h"
+#include "perf_decomp.h"
 
 #define MAX_AUX_PAYLOAD	(1ULL << 32)	/* streamed AUXTRACE chunks larger are refused */
 #define IN_BUF_SIZE	(1 << 16)
@@ -58,6 +59,10 @@ struct pd_reader {
 	size_t payload_cap;
 	uint8_t in[IN_BUF_SIZE];	/* stream input */
 	size_t in_len, in_pos;
+
+	struct pd_decomp *decomp;	/* perf record -z: the file's zstd stream */
+	bool in_compressed;		/* handing out a COMPRESSED record's records */
+	uint64_t comp_offset;		/* its file offset */
 };
 
 static int set_error(struct pd_reader *r, int err, const char *fmt, ...)
@@ -575,6 +580,7 @@ void pd_reader_close(struct pd_reader *r)
 	pd_features_free(&r->f);
 	free(r->rec);
 	free(r->payload);
+	pd_decomp_free(r->decomp);
 	free(r);
 }
 
@@ -745,13 +751,62 @@ static int next_streamed(struct pd_reader *r, struct pd_record *rec)
 	return 1;
 }
 
-int pd_reader_next(struct pd_reader *r, struct pd_record *rec)
+/* Starts on the records inside a COMPRESSED/COMPRESSED2 record. */
+static int start_compressed(struct pd_reader *r, const struct pd_record *rec)
+{
+	char err[256];
+
+	if (r->f.compressed && r->f.comp_type != PERF_COMP_ZSTD)
+		return set_error(r, -ENOTSUP, "COMPRESSED record at offset %llu: compression "
+				 "type %u is not zstd (feature compressed)",
+				 (unsigned long long)rec->offset, r->f.comp_type);
+	if (!r->decomp) {
+		r->decomp = pd_decomp_new();
+		if (!r->decomp)
+			return set_error(r, -ENOMEM, "out of memory");
+	}
+	if (pd_decomp_feed(r->decomp, rec->hdr, rec->offset, r->f.comp_mmap_len, err,
+			   sizeof(err)))
+		return set_error(r, -EINVAL, "%s", err);
+	r->in_compressed = true;
+	r->comp_offset = rec->offset;
+	return 0;
+}
+
+/* The next record inside the current COMPRESSED record: 1, 0 (no more), -errno. */
+static int next_compressed(struct pd_reader *r, struct pd_record *rec)
+{
+	const struct perf_event_header *h;
+	char err[256];
+	int ret = pd_decomp_next(r->decomp, &h, err, sizeof(err));
+
+	if (ret < 0)
+		return set_error(r, ret, "%s", err);
+	if (!ret) {
+		r->in_compressed = false;
+		return 0;
+	}
+	if (h->type == PERF_RECORD_AUXTRACE || h->type == PERF_RECORD_COMPRESSED ||
+	    h->type == PERF_RECORD_COMPRESSED2)
+		return set_error(r, -EINVAL, "COMPRESSED record at offset %llu holds a record "
+				 "of type %u, which perf never compresses",
+				 (unsigned long long)r->comp_offset, h->type);
+	rec->hdr = h;
+	rec->offset = r->comp_offset;
+	rec->compressed = true;
+	return 1;
+}
+
+/* The next record of the file, the records inside COMPRESSED ones included. */
+static int next_record(struct pd_reader *r, struct pd_record *rec)
 {
 	int ret;
 
-	if (r->err)
-		return r->err;
-	memset(rec, 0, sizeof(*rec));
+	if (r->in_compressed) {
+		ret = next_compressed(r, rec);
+		if (ret)
+			return ret;
+	}
 	if (r->stream) {
 		ret = next_streamed(r, rec);
 	} else if (r->pos >= r->end) {
@@ -760,10 +815,30 @@ int pd_reader_next(struct pd_reader *r, struct pd_record *rec)
 					 "%llu but the file has %llu bytes",
 					 (unsigned long long)r->data_end,
 					 (unsigned long long)r->map_size);
-		return 0;
+		ret = 0;
 	} else {
 		ret = next_mapped(r, rec);
 	}
+	if (!ret && r->decomp && pd_decomp_pending(r->decomp))
+		return set_error(r, -EINVAL, "the compressed data end inside a record (%zu "
+				 "bytes of it after the COMPRESSED record at offset %llu)",
+				 pd_decomp_pending(r->decomp), (unsigned long long)r->comp_offset);
+	if (ret <= 0)
+		return ret;
+	if ((rec->hdr->type == PERF_RECORD_COMPRESSED ||
+	     rec->hdr->type == PERF_RECORD_COMPRESSED2) && start_compressed(r, rec))
+		return r->err;
+	return 1;
+}
+
+int pd_reader_next(struct pd_reader *r, struct pd_record *rec)
+{
+	int ret;
+
+	if (r->err)
+		return r->err;
+	memset(rec, 0, sizeof(*rec));
+	ret = next_record(r, rec);
 	if (ret <= 0)
 		return ret;
 	if (rec->hdr->type == PERF_RECORD_AUXTRACE &&

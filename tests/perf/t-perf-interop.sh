@@ -160,7 +160,7 @@ else
 	mkdir -p $B/tests/perf
 	if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 		-Wno-unused-parameter -O2 -g $AUXREC_SAN_FLAGS -o $B/tests/perf/pd-gen tests/perf/pd-gen.c \
-		$B/libauxrec.a -ldw -lelf -lz -ldl -lpthread; then
+		$B/libauxrec.a -ldw -lelf -lz -lzstd -ldl -lpthread; then
 		echo "not ok pd-gen: does not build"
 	else
 		$B/tests/perf/pd-gen "$tmp/w.data" "$pt" /usr/bin/true

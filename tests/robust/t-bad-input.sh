@@ -140,7 +140,7 @@ rec_case no-such-pid 'no process with pid 999999999' -e intel_pt// -p 999999999
 gen=$B/tests/perf/pd-gen
 mkdir -p "$(dirname "$gen")"
 if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -O2 -g $AUXREC_SAN_FLAGS -o "$gen" \
-	tests/perf/pd-gen.c "$B/libauxrec.a" -ldw -lelf -llzma -lz -ldl -lpthread 2> "$tmp/err"; then
+	tests/perf/pd-gen.c "$B/libauxrec.a" -ldw -lelf -llzma -lz -lzstd -ldl -lpthread 2> "$tmp/err"; then
 	echo "not ok writer-build: $(head -3 "$tmp/err")"
 else
 	pt=tests/fuzz/corpus/intel_pt_packets/psb-fup-tip-tnt
