@@ -227,7 +227,7 @@ static void print_header(struct dump *d, const char *path)
 		fputs("# header:", o->f);
 	begin_obj(o, "header");
 	f_str(o, "file", path);
-	f_str(o, "mode", pipe ? "pipe" : "file");
+	f_str(o, "mode", pipe ? "pipe" : pd_reader_is_dir(d->r) ? "directory" : "file");
 	f_u64(o, "header_size", h->size);
 	if (!pipe) {
 		f_u64(o, "attr_size", h->attr_size);

@@ -256,6 +256,8 @@ void pd_reader_close(struct pd_reader *r);
 const char *pd_reader_error(const struct pd_reader *r);
 
 bool pd_reader_is_pipe(const struct pd_reader *r);
+/* A perf.data directory (perf record --threads): its data.N files are read too. */
+bool pd_reader_is_dir(const struct pd_reader *r);
 /* The file header as read (pipe mode: magic and size only). */
 const struct perf_file_header *pd_reader_header(const struct pd_reader *r);
 /* Attrs (pipe mode: those seen so far). */
