@@ -254,6 +254,11 @@ int pd_reader_open(const char *path, struct pd_reader **out, char *errbuf, size_
 void pd_reader_close(struct pd_reader *r);
 /* The reason of the last error (open, next, feature). */
 const char *pd_reader_error(const struct pd_reader *r);
+/*
+ * Damage that did not stop the reading (e.g. compressed data ending inside
+ * a record, as perf record -z can leave it), or NULL.
+ */
+const char *pd_reader_warning(const struct pd_reader *r);
 
 bool pd_reader_is_pipe(const struct pd_reader *r);
 /* A perf.data directory (perf record --threads): its data.N files are read too. */

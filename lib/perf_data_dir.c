@@ -139,8 +139,11 @@ static int refill(struct pd_dir *d, struct dir_stream *s)
 		return ret;
 	}
 	s->has_next = ret == 1;
-	if (!s->has_next)
+	if (!s->has_next) {
+		if (s->r && pd_reader_warning(s->r))
+			pd_reader_warn(d->main, "%s: %s", s->name, pd_reader_warning(s->r));
 		return 0;
+	}
 	s->next.file = s->r ? s->name : NULL;
 	if (!pd_reader_sample_id(d->main, s->next.hdr, &sid) &&
 	    (sid.sample_type & PERF_SAMPLE_TIME))

@@ -69,6 +69,7 @@ struct pd_reader {
 	uint64_t comp_offset;		/* its file offset */
 
 	struct pd_dir *dir;		/* a perf.data directory's data.N files */
+	char warning[320];		/* "": none */
 };
 
 int pd_reader_fail(struct pd_reader *r, int err, const char *fmt, ...)
@@ -84,6 +85,20 @@ int pd_reader_fail(struct pd_reader *r, int err, const char *fmt, ...)
 
 /* the reader sets its errors with the name the rest of the file uses */
 #define set_error pd_reader_fail
+
+void pd_reader_warn(struct pd_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->warning, sizeof(r->warning), fmt, ap);
+	va_end(ap);
+}
+
+const char *pd_reader_warning(const struct pd_reader *r)
+{
+	return r->warning[0] ? r->warning : NULL;
+}
 
 const char *pd_reader_error(const struct pd_reader *r)
 {
@@ -890,10 +905,16 @@ static int next_record(struct pd_reader *r, struct pd_record *rec)
 	} else {
 		ret = next_mapped(r, rec);
 	}
-	if (!ret && r->decomp && pd_decomp_pending(r->decomp))
-		return set_error(r, -EINVAL, "the compressed data end inside a record (%zu "
-				 "bytes of it after the COMPRESSED record at offset %llu)",
-				 pd_decomp_pending(r->decomp), (unsigned long long)r->comp_offset);
+	/*
+	 * perf record -z may leave the tail of its zstd stream unflushed at
+	 * the end (zstd_compress_stream_to_records); perf's reader drops the
+	 * partial record silently; here it is said.
+	 */
+	if (!ret && r->decomp && pd_decomp_pending(r->decomp) && !r->warning[0])
+		pd_reader_warn(r, "the compressed data end inside a record: %zu bytes after "
+			       "the COMPRESSED record at offset %llu were dropped (perf drops "
+			       "them too)", pd_decomp_pending(r->decomp),
+			       (unsigned long long)r->comp_offset);
 	if (ret <= 0)
 		return ret;
 	if ((rec->hdr->type == PERF_RECORD_COMPRESSED ||

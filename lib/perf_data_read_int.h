@@ -22,6 +22,10 @@ int pd_reader_open_records(const char *path, const struct pd_reader *main,
 int pd_reader_fail(struct pd_reader *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Sets r's warning (the last one is kept). */
+void pd_reader_warn(struct pd_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* ------------------------------------------------- perf_data_dir.c */
 
 struct pd_dir;

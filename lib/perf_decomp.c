@@ -20,6 +20,12 @@ struct pd_decomp {
 	ZSTD_inBuffer in;		/* the data of the record being read */
 	uint64_t offset;		/* its file offset */
 	uint64_t out, limit;		/* bytes it decompressed to, cap */
+	/*
+	 * zstd gave all it had for the input so far: it stopped short of
+	 * the window's end. Until then it may hold decoded bytes although
+	 * it consumed all the input.
+	 */
+	bool drained;
 };
 
 struct pd_decomp *pd_decomp_new(void)
@@ -31,6 +37,7 @@ struct pd_decomp *pd_decomp_new(void)
 	d->ds = ZSTD_createDStream();
 	d->win = malloc(PD_DECOMP_WINDOW);
 	d->rec = malloc(UINT16_MAX + 1);
+	d->drained = true;
 	if (!d->ds || !d->win || !d->rec || ZSTD_isError(ZSTD_initDStream(d->ds))) {
 		pd_decomp_free(d);
 		return NULL;
@@ -61,6 +68,7 @@ int pd_decomp_feed(struct pd_decomp *d, const struct perf_event_header *h, uint6
 
 	d->offset = offset;
 	d->out = 0;
+	d->drained = false;
 	d->limit = !limit ? PD_DECOMP_DEFAULT_LIMIT :
 		   limit > PD_DECOMP_MAX_LIMIT ? PD_DECOMP_MAX_LIMIT : limit;
 	d->in = (ZSTD_inBuffer){ NULL, 0, 0 };
@@ -103,14 +111,15 @@ static int fill(struct pd_decomp *d, char *err, size_t errlen)
 	}
 	d->out += o.pos - keep;
 	d->len = o.pos;
+	d->drained = o.pos < o.size;
 	if (d->out > d->limit) {
 		snprintf(err, errlen, "COMPRESSED record at offset %llu decompresses to more "
 			 "than %llu bytes (the limit of one record)",
 			 (unsigned long long)d->offset, (unsigned long long)d->limit);
 		return -EINVAL;
 	}
-	/* the window always has room (keep < 64 KiB), so zstd moves */
-	if (o.pos == keep && d->in.pos == in_pos) {
+	/* the window always has room (keep < 64 KiB), so zstd moves or is drained */
+	if (o.pos == keep && d->in.pos == in_pos && !d->drained) {
 		snprintf(err, errlen, "COMPRESSED record at offset %llu: zstd makes no "
 			 "progress", (unsigned long long)d->offset);
 		return -EINVAL;
@@ -146,7 +155,7 @@ int pd_decomp_next(struct pd_decomp *d, const struct perf_event_header **out, ch
 				return 1;
 			}
 		}
-		if (d->in.pos == d->in.size) {
+		if (d->in.pos == d->in.size && d->drained) {
 			if (!d->out) {
 				snprintf(err, errlen, "COMPRESSED record at offset %llu: its zstd "
 					 "data decompress to nothing (truncated or not zstd)",
