@@ -286,6 +286,8 @@ static void print_attr(struct dump *d, size_t i)
 
 static bool short_record(struct dump *d, const struct pd_record *rec, size_t need)
 {
+	char msg[160];
+
 	if (rec->hdr->size >= need)
 		return false;
 	if (d->o.jw)
@@ -293,7 +295,10 @@ static bool short_record(struct dump *d, const struct pd_record *rec, size_t nee
 	else
 		fprintf(d->o.f, " (record too short: %u bytes, its type needs %zu)",
 			rec->hdr->size, need);
-	d->status = 1;
+	snprintf(msg, sizeof(msg), "record at offset %llu%s (type %u) has %u bytes, its type "
+		 "needs %zu", (unsigned long long)rec->offset,
+		 rec->compressed ? " (compressed)" : "", rec->hdr->type, rec->hdr->size, need);
+	dump_error(d, msg);
 	return true;
 }
 

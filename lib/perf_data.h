@@ -255,8 +255,8 @@ void pd_reader_close(struct pd_reader *r);
 /* The reason of the last error (open, next, feature). */
 const char *pd_reader_error(const struct pd_reader *r);
 /*
- * Damage that did not stop the reading (e.g. compressed data ending inside
- * a record, as perf record -z can leave it), or NULL.
+ * Damage that did not stop the reading (compressed data ending inside a
+ * record, which perf drops silently), or NULL.
  */
 const char *pd_reader_warning(const struct pd_reader *r);
 

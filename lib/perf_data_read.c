@@ -906,9 +906,9 @@ static int next_record(struct pd_reader *r, struct pd_record *rec)
 		ret = next_mapped(r, rec);
 	}
 	/*
-	 * perf record -z may leave the tail of its zstd stream unflushed at
-	 * the end (zstd_compress_stream_to_records); perf's reader drops the
-	 * partial record silently; here it is said.
+	 * A record cut by the end of the compressed data: perf's reader keeps
+	 * it for a next COMPRESSED record (tool.c decomp_last) and so drops
+	 * it silently at the end; here it is said, and the reading goes on.
 	 */
 	if (!ret && r->decomp && pd_decomp_pending(r->decomp) && !r->warning[0])
 		pd_reader_warn(r, "the compressed data end inside a record: %zu bytes after "

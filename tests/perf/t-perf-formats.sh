@@ -10,6 +10,8 @@
 # prints them), its samples have the times and ips of `perf script`, and in
 # a directory the records of data.N files come merged in time order (no
 # time going backwards that is not already in one file's own order).
+# A damaged directory (a data.N cut inside a record, an unknown dir_format
+# version) gives one error line naming the file and offset, exit 1.
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -138,5 +140,35 @@ fi
 if rec threads_z --threads -z -a -e cpu-clock -F 2000; then
 	check threads_z "$tmp/threads_z.data"
 	check_order threads_z "$tmp/threads_z.data"
+fi
+
+# damaged directories: one error line, exit 1
+bad_dir() {	# name dir expected-text
+	local rc lines
+	$AUXREC dump -i "$2" > /dev/null 2> "$tmp/err"; rc=$?
+	lines=$(grep -vc ': warning: ' "$tmp/err")
+	if [ $rc = 1 ] && [ "$lines" = 1 ] && grep -q -- "$3" "$tmp/err"; then
+		echo "ok perf_format_$1 ($(head -1 "$tmp/err"))"
+	else
+		echo "not ok perf_format_$1: exit $rc, $lines lines: $(head -2 "$tmp/err" | tr '\n' '|')"
+	fi
+}
+if [ -d "$tmp/threads.data" ]; then
+	cp -r "$tmp/threads.data" "$tmp/cut.data"
+	size=$(stat -c %s "$tmp/cut.data/data.1")
+	truncate -s $((size - 4)) "$tmp/cut.data/data.1"
+	bad_dir dir_cut "$tmp/cut.data" 'data\.1: .*offset'
+	cp -r "$tmp/threads.data" "$tmp/v2.data"
+	# HEADER_DIR_FORMAT (feature 24) holds the version: make it 2
+	python3 - "$tmp/v2.data/data" <<'PY'
+import struct, sys
+f = open(sys.argv[1], 'r+b'); h = f.read(104)
+data_off, data_size = struct.unpack_from('<QQ', h, 40)
+feats = int.from_bytes(h[72:104], 'little')
+n = bin(feats & ((1 << 24) - 1)).count('1')	# sections before feature 24
+f.seek(data_off + data_size + 16 * n); off, size = struct.unpack('<QQ', f.read(16))
+f.seek(off); f.write(struct.pack('<Q', 2))
+PY
+	bad_dir dir_version "$tmp/v2.data" 'version 2 is not supported'
 fi
 exit 0
