@@ -64,8 +64,11 @@ int pd_decomp_feed(struct pd_decomp *d, const struct perf_event_header *h, uint6
 		   uint64_t limit, char *err, size_t errlen)
 {
 	const uint8_t *p = (const uint8_t *)h;
+	struct perf_event_header hdr;	/* h may be misaligned: read a copy */
 	uint64_t size;
 
+	memcpy(&hdr, p, sizeof(hdr));
+	h = &hdr;
 	d->offset = offset;
 	d->out = 0;
 	d->drained = false;

@@ -35,7 +35,8 @@ void pd_decomp_free(struct pd_decomp *d);
 
 /*
  * Starts on the data of a COMPRESSED/COMPRESSED2 record H (h->size bytes,
- * kept by the caller until pd_decomp_next() returns 0) at file OFFSET.
+ * any alignment, kept by the caller until pd_decomp_next() returns 0) at
+ * file OFFSET.
  * LIMIT caps its decompressed bytes (0: PD_DECOMP_DEFAULT_LIMIT; never
  * above PD_DECOMP_MAX_LIMIT). Returns 0 or -EINVAL with the reason in err.
  */
