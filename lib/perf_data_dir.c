@@ -80,8 +80,8 @@ int pd_dir_open(const char *path, struct pd_reader *main, struct pd_dir **out, c
 	while ((e = readdir(dir))) {
 		long n = data_file_number(e->d_name);
 
-		if (n < 0)
-			continue;
+		if (n < 0 || strlen(e->d_name) >= sizeof(d->s[0].name))
+			continue;	/* not perf's data.N */
 		if (d->nr > MAX_DIR_FILES) {
 			ret = -EFBIG;
 			snprintf(err, errlen, "%s holds more than %d data.N files", path,
@@ -89,7 +89,7 @@ int pd_dir_open(const char *path, struct pd_reader *main, struct pd_dir **out, c
 			goto fail;
 		}
 		d->s[d->nr].n = n;
-		snprintf(d->s[d->nr++].name, sizeof(d->s[0].name), "data.%ld", n);
+		strcpy(d->s[d->nr++].name, e->d_name);
 	}
 	qsort(d->s + 1, d->nr - 1, sizeof(*d->s), cmp_stream);
 	for (size_t i = 1; i < d->nr; i++) {
