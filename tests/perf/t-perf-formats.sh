@@ -2,7 +2,7 @@
 # t-perf-formats.sh - auxrec reads the two perf.data layouts `perf record`
 # writes besides the plain file, recorded here by the host's perf (-e cpu-clock):
 #  - compressed (-z): PERF_RECORD_COMPRESSED records whose zstd data hold
-#    the ring's records;
+#    the ring's records (file and pipe mode, the latter also through stdin);
 #  - directory (--threads): perf.data/data plus one data.N per reader thread;
 #  - both at once.
 # For each: `auxrec dump --json` lists the same records (file, offset, type) as
@@ -32,7 +32,7 @@ perf_records() {
 			for (i = 1; i <= NF; i++) if ($i ~ /^\[0x/) break
 			off = $(i - 1); if (off == "0") off = "0x0"
 			name = $(i + 1); sub(/[(:].*$/, "", name); print file, off, name }' |
-		sed -E 's/^data /MAIN /; s/^[^ ]+\.data /MAIN /' | sort
+		sed -E 's/^(data|pipe) /MAIN /; s/^[^ ]+\.data /MAIN /' | sort
 }
 # auxrec dump --json: the same, without the COMPRESSED records themselves
 # (perf report -D does not list them)
@@ -84,16 +84,24 @@ for recs in per_file.values():
 print(merged, own, sum(1 for f in files if f != "data"))'
 }
 
-check() {	# name file
+check() {	# name file [counts]
 	local n=$1 f=$2 why= nr
 	perf_records "$f" > "$tmp/p"
 	auxrec_records "$f" > "$tmp/a"
+	if [ -n "$3" ]; then
+		# pipe mode: perf -D counts offsets from after the 16-byte header
+		# and lists no ATTR: compare how many records of each type
+		for x in p a; do
+			grep -v PERF_RECORD_ATTR "$tmp/$x" | awk '{print $3}' | sort | uniq -c > "$tmp/$x.c"
+			mv "$tmp/$x.c" "$tmp/$x"
+		done
+	fi
 	if [ ! -s "$tmp/p" ]; then
 		why="perf report -D listed no records"
 	elif ! diff "$tmp/p" "$tmp/a" > "$tmp/d"; then
 		why="records differ from perf report -D (< perf, > auxrec): $(head -4 "$tmp/d" | tr '\n' ' ')"
 	fi
-	nr=$(wc -l < "$tmp/a")
+	nr="$(wc -l < "$tmp/a") record${3:+ type}s"
 	perf_samples "$f" > "$tmp/ps"
 	auxrec_samples "$f" > "$tmp/as"
 	if [ -z "$why" ] && [ ! -s "$tmp/ps" ]; then
@@ -102,7 +110,7 @@ check() {	# name file
 		why="sample times/ips differ from perf script ($(wc -l < "$tmp/ps") vs $(wc -l < "$tmp/as"))"
 	fi
 	if [ -z "$why" ]; then
-		echo "ok perf_format_$n ($nr records, $(wc -l < "$tmp/as") samples)"
+		echo "ok perf_format_$n ($nr, $(wc -l < "$tmp/as") samples)"
 	else
 		echo "not ok perf_format_$n: $why"
 	fi
@@ -133,6 +141,19 @@ rec() {	# name perf-record-args...
 }
 
 rec z -z -e cpu-clock -F 2000 && check z "$tmp/z.data"
+# pipe mode (-o -), read as a file and through stdin
+if perf record -q -z -e cpu-clock -F 2000 -o - -- sh -c "$work" > "$tmp/zpipe.data" 2> "$tmp/zpipe.log" &&
+   [ -s "$tmp/zpipe.data" ]; then
+	check z_pipe "$tmp/zpipe.data" counts
+	if $AUXREC dump --json -i - < "$tmp/zpipe.data" | grep -v '"type":"header"' |
+		cmp -s - <($AUXREC dump --json -i "$tmp/zpipe.data" | grep -v '"type":"header"'); then
+		echo "ok perf_format_z_pipe_stdin"
+	else
+		echo "not ok perf_format_z_pipe_stdin: dump of stdin differs from dump of the file"
+	fi
+else
+	echo "skip perf_format_z_pipe: perf record -z -o - failed: $(tail -1 "$tmp/zpipe.log")"
+fi
 if rec threads --threads -a -e cpu-clock -F 2000; then
 	check threads "$tmp/threads.data"
 	check_order threads "$tmp/threads.data"
