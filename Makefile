@@ -12,7 +12,7 @@ WARN       := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prot
 CPPFLAGS   += -I. -Ilib -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
               -DAUXREC_PLUGIN_DIR='"$(PREFIX)/lib/auxrec/plugins"'
 ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
-LDLIBS     += -ldw -lelf -llzma -lz -ldl -lpthread
+LDLIBS     += -ldw -lelf -llzma -lz -lzstd -ldl -lpthread
 
 AUXREC_BIN := auxrec
 

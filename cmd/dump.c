@@ -227,7 +227,7 @@ static void print_header(struct dump *d, const char *path)
 		fputs("# header:", o->f);
 	begin_obj(o, "header");
 	f_str(o, "file", path);
-	f_str(o, "mode", pipe ? "pipe" : "file");
+	f_str(o, "mode", pipe ? "pipe" : pd_reader_is_dir(d->r) ? "directory" : "file");
 	f_u64(o, "header_size", h->size);
 	if (!pipe) {
 		f_u64(o, "attr_size", h->attr_size);
@@ -286,6 +286,8 @@ static void print_attr(struct dump *d, size_t i)
 
 static bool short_record(struct dump *d, const struct pd_record *rec, size_t need)
 {
+	char msg[160];
+
 	if (rec->hdr->size >= need)
 		return false;
 	if (d->o.jw)
@@ -293,7 +295,10 @@ static bool short_record(struct dump *d, const struct pd_record *rec, size_t nee
 	else
 		fprintf(d->o.f, " (record too short: %u bytes, its type needs %zu)",
 			rec->hdr->size, need);
-	d->status = 1;
+	snprintf(msg, sizeof(msg), "record at offset %llu%s (type %u) has %u bytes, its type "
+		 "needs %zu", (unsigned long long)rec->offset,
+		 rec->compressed ? " (compressed)" : "", rec->hdr->type, rec->hdr->size, need);
+	dump_error(d, msg);
 	return true;
 }
 
@@ -621,6 +626,16 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_HEADER_ATTR:
 		f_u64(o, "attr_index", pd_reader_nr_attrs(d->r) - 1);
 		break;
+	case PERF_RECORD_COMPRESSED:	/* the reader checked the sizes */
+		f_size(o, "data_size", h->size - 8u);
+		break;
+	case PERF_RECORD_COMPRESSED2: {
+		uint64_t size;
+
+		memcpy(&size, (const uint8_t *)p + 8, 8);
+		f_size(o, "data_size", size);
+		break;
+	}
 	}
 	if (perf_record_has_sample_id(h->type) || h->type == PERF_RECORD_SAMPLE)
 		print_sample_id(d, rec);
@@ -645,14 +660,20 @@ static void print_record(struct dump *d, const struct pd_record *rec)
 		jw_kv_string(o->jw, "record", perf_record_json_name(h->type) ?: "unknown");
 		jw_kv_u64(o->jw, "record_type", h->type);
 		jw_kv_u64(o->jw, "offset", rec->offset);
+		if (rec->compressed)
+			jw_kv_bool(o->jw, "compressed", true);
+		if (rec->file)
+			jw_kv_string(o->jw, "file", rec->file);
 		jw_kv_u64(o->jw, "size", h->size);
 		jw_kv_hex(o->jw, "misc", h->misc);
 	} else {
+		/* inside a COMPRESSED record: indented, at its offset (perf -D) */
+		fprintf(o->f, "%s%#" PRIx64 "%s%s [%#x]: ", rec->compressed ? "  " : "",
+			rec->offset, rec->file ? "@" : "", rec->file ? rec->file : "", h->size);
 		if (name)
-			fprintf(o->f, "%#" PRIx64 " [%#x]: %-28s", rec->offset, h->size, name);
+			fprintf(o->f, "%-28s", name);
 		else
-			fprintf(o->f, "%#" PRIx64 " [%#x]: unknown type %-15u", rec->offset,
-				h->size, h->type);
+			fprintf(o->f, "unknown type %-15u", h->type);
 	}
 	if (print_fields(d, rec))
 		end_obj(o);
@@ -701,6 +722,16 @@ static void print_feature_body(struct dump *d, const struct pd_feature *ft)
 	case HEADER_SAMPLE_TIME:
 		f_u64(o, "first", f->sample_time[0]);
 		f_u64(o, "last", f->sample_time[1]);
+		break;
+	case HEADER_COMPRESSED:
+		f_u64(o, "comp_version", f->comp_ver);
+		f_str(o, "comp_type", f->comp_type == PERF_COMP_ZSTD ? "zstd" : "unknown");
+		f_u64(o, "comp_level", f->comp_level);
+		f_u64(o, "comp_ratio", f->comp_ratio);
+		f_u64(o, "comp_mmap_len", f->comp_mmap_len);
+		break;
+	case HEADER_DIR_FORMAT:
+		f_u64(o, "dir_version", f->dir_version);
 		break;
 	case HEADER_CPU_TOPOLOGY:
 		print_strlist(o, "sibling_sockets", &f->sibling_sockets);
@@ -937,6 +968,8 @@ static int dump_file(struct dump *d, const char *path)
 	else
 		print_stats(d);
 	fflush(d->o.f);
+	if (pd_reader_warning(d->r))
+		p_warn("%s", pd_reader_warning(d->r));
 	warn_unknown_format(d);
 	dump_report_errors(d);
 	pd_reader_close(d->r);

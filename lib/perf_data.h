@@ -216,7 +216,14 @@ struct pd_features {
 	uint64_t sample_time[2];	/* first, last */
 	struct pd_event_desc *evdesc;
 	uint32_t nr_evdesc;
+	/* HEADER_COMPRESSED (perf record -z): all u32 */
+	bool compressed;
+	uint32_t comp_ver, comp_type, comp_level, comp_ratio, comp_mmap_len;
+	uint64_t dir_version;		/* HEADER_DIR_FORMAT, 0: not a directory */
 };
+
+#define PERF_COMP_ZSTD	1		/* HEADER_COMPRESSED comp_type */
+#define PERF_DIR_VERSION 1		/* HEADER_DIR_FORMAT version perf writes */
 
 /*
  * Decodes feature ft->id from ft->data/ft->size into f (the parts it
@@ -227,7 +234,13 @@ int pd_feature_parse(struct pd_features *f, struct pd_feature *ft);
 void pd_features_free(struct pd_features *f);
 
 struct pd_record {
-	uint64_t offset;		/* file offset of the header */
+	/*
+	 * File offset of the header; of a record inside a COMPRESSED one
+	 * (compressed set), that record's offset, as perf report -D says.
+	 */
+	uint64_t offset;
+	bool compressed;
+	const char *file;		/* directory: "data.N" of a per-thread file, else NULL */
 	const struct perf_event_header *hdr;	/* hdr->size bytes, 8-aligned */
 	const uint8_t *payload;		/* PERF_RECORD_AUXTRACE: the AUX bytes */
 	uint64_t payload_size;		/* including perf's zero padding */
@@ -241,8 +254,15 @@ int pd_reader_open(const char *path, struct pd_reader **out, char *errbuf, size_
 void pd_reader_close(struct pd_reader *r);
 /* The reason of the last error (open, next, feature). */
 const char *pd_reader_error(const struct pd_reader *r);
+/*
+ * Damage that did not stop the reading (compressed data ending inside a
+ * record, which perf drops silently), or NULL.
+ */
+const char *pd_reader_warning(const struct pd_reader *r);
 
 bool pd_reader_is_pipe(const struct pd_reader *r);
+/* A perf.data directory (perf record --threads): its data.N files are read too. */
+bool pd_reader_is_dir(const struct pd_reader *r);
 /* The file header as read (pipe mode: magic and size only). */
 const struct perf_file_header *pd_reader_header(const struct pd_reader *r);
 /* Attrs (pipe mode: those seen so far). */

@@ -3,6 +3,9 @@
  * perf_data_read.c - the perf.data reader: file mode (mmapped) and pipe
  * mode (mmapped when a regular file, else streamed from a pipe or stdin).
  *
+ * A directory's data.N files are merged in by perf_data_dir.c, COMPRESSED
+ * records opened by perf_decomp.c.
+ *
  * Framing rules (as perf): records follow each other from the start of the
  * data; a record's size is header.size, except PERF_RECORD_AUXTRACE whose
  * `size` payload bytes follow its header. Every size is checked against
@@ -19,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "perf_data.h"
+#include "perf_data_read_int.h"
+#include "perf_decomp.h"
 
 #define MAX_AUX_PAYLOAD	(1ULL << 32)	/* streamed AUXTRACE chunks larger are refused */
 #define IN_BUF_SIZE	(1 << 16)
@@ -58,12 +63,16 @@ struct pd_reader {
 	size_t payload_cap;
 	uint8_t in[IN_BUF_SIZE];	/* stream input */
 	size_t in_len, in_pos;
+
+	struct pd_decomp *decomp;	/* perf record -z: the file's zstd stream */
+	bool in_compressed;		/* handing out a COMPRESSED record's records */
+	uint64_t comp_offset;		/* its file offset */
+
+	struct pd_dir *dir;		/* a perf.data directory's data.N files */
+	char warning[320];		/* "": none */
 };
 
-static int set_error(struct pd_reader *r, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_error(struct pd_reader *r, int err, const char *fmt, ...)
+int pd_reader_fail(struct pd_reader *r, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -74,6 +83,23 @@ static int set_error(struct pd_reader *r, int err, const char *fmt, ...)
 	return err;
 }
 
+/* the reader sets its errors with the name the rest of the file uses */
+#define set_error pd_reader_fail
+
+void pd_reader_warn(struct pd_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->warning, sizeof(r->warning), fmt, ap);
+	va_end(ap);
+}
+
+const char *pd_reader_warning(const struct pd_reader *r)
+{
+	return r->warning[0] ? r->warning : NULL;
+}
+
 const char *pd_reader_error(const struct pd_reader *r)
 {
 	return r->errmsg;
@@ -82,6 +108,11 @@ const char *pd_reader_error(const struct pd_reader *r)
 bool pd_reader_is_pipe(const struct pd_reader *r)
 {
 	return r->pipe_mode;
+}
+
+bool pd_reader_is_dir(const struct pd_reader *r)
+{
+	return r->dir;
 }
 
 const struct perf_file_header *pd_reader_header(const struct pd_reader *r)
@@ -500,55 +531,114 @@ static int open_stream(struct pd_reader *r)
 	return 0;
 }
 
+/* Opens PATH into r: mapped, or streamed. *opened: the open() worked. */
+static int open_path(struct pd_reader *r, const char *path, bool *opened)
+{
+	struct stat st;
+
+	*opened = false;
+	if (!strcmp(path, "-")) {
+		r->fd = 0;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0)
+			return set_error(r, -errno, "cannot open %s: %s", path, strerror(errno));
+		r->close_fd = true;
+	}
+	*opened = true;
+	if (fstat(r->fd, &st) < 0)
+		return set_error(r, -errno, "cannot stat %s: %s", path, strerror(errno));
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+
+		if (m == MAP_FAILED)
+			return set_error(r, -errno, "cannot map %s: %s", path, strerror(errno));
+		r->map = m;
+		r->map_size = st.st_size;
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return set_error(r, -EISDIR, "%s is a directory", path);
+	if (S_ISREG(st.st_mode))
+		return set_error(r, -ENODATA, "%s is empty", path);
+	r->stream = true;
+	return 0;
+}
+
+/* A perf.data directory: its `data` is open in r; now the data.N files. */
+static int open_dir(struct pd_reader *r, const char *path)
+{
+	char err[sizeof(r->errmsg)];
+	int ret;
+
+	if (r->f.dir_version != PERF_DIR_VERSION)
+		return set_error(r, -ENOTSUP, "directory format version %llu is not supported "
+				 "(feature dir_format; known: %d)",
+				 (unsigned long long)r->f.dir_version, PERF_DIR_VERSION);
+	ret = pd_dir_open(path, r, &r->dir, err, sizeof(err));
+	if (ret)
+		return set_error(r, ret, "%s", err);
+	return 0;
+}
+
 int pd_reader_open(const char *path, struct pd_reader **out, char *errbuf, size_t errlen)
 {
 	struct pd_reader *r = calloc(1, sizeof(*r));
+	const char *file = path;
+	char data[4096];
 	struct stat st;
+	bool opened;
 	int err;
 
 	*out = NULL;
 	if (!r)
 		return -ENOMEM;
-	if (!strcmp(path, "-")) {
-		r->fd = 0;
-	} else {
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (r->fd < 0) {
-			err = -errno;
-			if (errbuf)
-				snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(-err));
-			free(r);
-			return err;
-		}
-		r->close_fd = true;
+	/* perf record --threads: PATH/data holds the header */
+	if (strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
+		snprintf(data, sizeof(data), "%s/data", path);
+		file = data;
 	}
-	if (fstat(r->fd, &st) < 0) {
-		err = set_error(r, -errno, "cannot stat %s: %s", path, strerror(errno));
-	} else if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
-
-		if (m == MAP_FAILED) {
-			err = set_error(r, -errno, "cannot map %s: %s", path, strerror(errno));
-		} else {
-			r->map = m;
-			r->map_size = st.st_size;
-			err = open_mapped(r);
-		}
-	} else if (S_ISDIR(st.st_mode)) {
-		err = set_error(r, -EISDIR, "%s is a directory (perf.data directories are not "
-				"supported)", path);
-	} else if (S_ISREG(st.st_mode)) {
-		err = set_error(r, -EINVAL, "%s is empty", path);
-	} else {
-		r->stream = true;
-		err = open_stream(r);
-	}
+	err = open_path(r, file, &opened);
+	if (!err)
+		err = r->stream ? open_stream(r) : open_mapped(r);
+	if (!err && file != path && r->f.dir_version)
+		err = open_dir(r, path);
 	if (err) {
-		if (errbuf)
-			snprintf(errbuf, errlen, "%s: %s", path, r->errmsg);
+		if (errbuf && !opened)
+			snprintf(errbuf, errlen, "%s", r->errmsg);
+		else if (errbuf)
+			snprintf(errbuf, errlen, "%s: %s", file, r->errmsg);
+		pd_reader_close(r);
+		return err == -ENODATA ? -EINVAL : err;
+	}
+	*out = r;
+	return 0;
+}
+
+int pd_reader_open_records(const char *path, const struct pd_reader *main,
+			   struct pd_reader **out, char *errbuf, size_t errlen)
+{
+	struct pd_reader *r = calloc(1, sizeof(*r));
+	bool opened;
+	int err;
+
+	*out = NULL;
+	if (!r)
+		return -ENOMEM;
+	err = open_path(r, path, &opened);
+	if (!err && r->stream)
+		err = set_error(r, -EINVAL, "%s is not a regular file", path);
+	if (err) {
+		snprintf(errbuf, errlen, "%s", r->errmsg);
 		pd_reader_close(r);
 		return err;
 	}
+	r->hdr = main->hdr;
+	r->pos = 0;
+	r->end = r->data_end = r->map_size;
+	r->f.compressed = main->f.compressed;
+	r->f.comp_type = main->f.comp_type;
+	r->f.comp_mmap_len = main->f.comp_mmap_len;
 	*out = r;
 	return 0;
 }
@@ -575,6 +665,8 @@ void pd_reader_close(struct pd_reader *r)
 	pd_features_free(&r->f);
 	free(r->rec);
 	free(r->payload);
+	pd_decomp_free(r->decomp);
+	pd_dir_free(r->dir);
 	free(r);
 }
 
@@ -745,13 +837,62 @@ static int next_streamed(struct pd_reader *r, struct pd_record *rec)
 	return 1;
 }
 
-int pd_reader_next(struct pd_reader *r, struct pd_record *rec)
+/* Starts on the records inside a COMPRESSED/COMPRESSED2 record. */
+static int start_compressed(struct pd_reader *r, const struct pd_record *rec)
+{
+	char err[256];
+
+	if (r->f.compressed && r->f.comp_type != PERF_COMP_ZSTD)
+		return set_error(r, -ENOTSUP, "COMPRESSED record at offset %llu: compression "
+				 "type %u is not zstd (feature compressed)",
+				 (unsigned long long)rec->offset, r->f.comp_type);
+	if (!r->decomp) {
+		r->decomp = pd_decomp_new();
+		if (!r->decomp)
+			return set_error(r, -ENOMEM, "out of memory");
+	}
+	if (pd_decomp_feed(r->decomp, rec->hdr, rec->offset, r->f.comp_mmap_len, err,
+			   sizeof(err)))
+		return set_error(r, -EINVAL, "%s", err);
+	r->in_compressed = true;
+	r->comp_offset = rec->offset;
+	return 0;
+}
+
+/* The next record inside the current COMPRESSED record: 1, 0 (no more), -errno. */
+static int next_compressed(struct pd_reader *r, struct pd_record *rec)
+{
+	const struct perf_event_header *h;
+	char err[256];
+	int ret = pd_decomp_next(r->decomp, &h, err, sizeof(err));
+
+	if (ret < 0)
+		return set_error(r, ret, "%s", err);
+	if (!ret) {
+		r->in_compressed = false;
+		return 0;
+	}
+	if (h->type == PERF_RECORD_AUXTRACE || h->type == PERF_RECORD_COMPRESSED ||
+	    h->type == PERF_RECORD_COMPRESSED2)
+		return set_error(r, -EINVAL, "COMPRESSED record at offset %llu holds a record "
+				 "of type %u, which perf never compresses",
+				 (unsigned long long)r->comp_offset, h->type);
+	rec->hdr = h;
+	rec->offset = r->comp_offset;
+	rec->compressed = true;
+	return 1;
+}
+
+/* The next record of the file, the records inside COMPRESSED ones included. */
+static int next_record(struct pd_reader *r, struct pd_record *rec)
 {
 	int ret;
 
-	if (r->err)
-		return r->err;
-	memset(rec, 0, sizeof(*rec));
+	if (r->in_compressed) {
+		ret = next_compressed(r, rec);
+		if (ret)
+			return ret;
+	}
 	if (r->stream) {
 		ret = next_streamed(r, rec);
 	} else if (r->pos >= r->end) {
@@ -760,10 +901,44 @@ int pd_reader_next(struct pd_reader *r, struct pd_record *rec)
 					 "%llu but the file has %llu bytes",
 					 (unsigned long long)r->data_end,
 					 (unsigned long long)r->map_size);
-		return 0;
+		ret = 0;
 	} else {
 		ret = next_mapped(r, rec);
 	}
+	/*
+	 * A record cut by the end of the compressed data: perf's reader keeps
+	 * it for a next COMPRESSED record (tool.c decomp_last) and so drops
+	 * it silently at the end; here it is said, and the reading goes on.
+	 */
+	if (!ret && r->decomp && pd_decomp_pending(r->decomp) && !r->warning[0])
+		pd_reader_warn(r, "the compressed data end inside a record: %zu bytes after "
+			       "the COMPRESSED record at offset %llu were dropped (perf drops "
+			       "them too)", pd_decomp_pending(r->decomp),
+			       (unsigned long long)r->comp_offset);
+	if (ret <= 0)
+		return ret;
+	if ((rec->hdr->type == PERF_RECORD_COMPRESSED ||
+	     rec->hdr->type == PERF_RECORD_COMPRESSED2) && start_compressed(r, rec))
+		return r->err;
+	return 1;
+}
+
+int pd_reader_next_file(struct pd_reader *r, struct pd_record *rec)
+{
+	if (r->err)
+		return r->err;
+	memset(rec, 0, sizeof(*rec));
+	return next_record(r, rec);
+}
+
+int pd_reader_next(struct pd_reader *r, struct pd_record *rec)
+{
+	int ret;
+
+	if (r->err)
+		return r->err;
+	memset(rec, 0, sizeof(*rec));
+	ret = r->dir ? pd_dir_next(r->dir, rec) : next_record(r, rec);
 	if (ret <= 0)
 		return ret;
 	if (rec->hdr->type == PERF_RECORD_AUXTRACE &&

@@ -2,7 +2,8 @@
 /*
  * perf_features_read.c - decoding perf.data header features (strings,
  * nrcpus, total_mem, cmdline, event_desc, cpu_topology, pmu_mappings,
- * build ids, the auxtrace index, clockid, sample_time) from untrusted bytes:
+ * build ids, the auxtrace index, clockid, sample_time, compressed,
+ * dir_format) from untrusted bytes:
  * every count is checked against the bytes left before anything is
  * allocated, and a bad feature is reported with its file offset.
  */
@@ -294,6 +295,17 @@ int pd_feature_parse(struct pd_features *f, struct pd_feature *ft)
 	case HEADER_SAMPLE_TIME:
 		f->sample_time[0] = get_u64(&c, "sample_time");
 		f->sample_time[1] = get_u64(&c, "sample_time");
+		break;
+	case HEADER_COMPRESSED:	/* perf header.c write_compressed */
+		f->comp_ver = get_u32(&c, "compressed version");
+		f->comp_type = get_u32(&c, "compressed type");
+		f->comp_level = get_u32(&c, "compressed level");
+		f->comp_ratio = get_u32(&c, "compressed ratio");
+		f->comp_mmap_len = get_u32(&c, "compressed mmap_len");
+		f->compressed = !c.bad;
+		break;
+	case HEADER_DIR_FORMAT:
+		f->dir_version = get_u64(&c, "dir_format version");
 		break;
 	default:
 		return 0;

@@ -53,6 +53,7 @@ static const struct rec_name rec_names[] = {
 	[PERF_RECORD_HEADER_FEATURE]	= { "PERF_RECORD_FEATURE", "feature" },
 	[PERF_RECORD_COMPRESSED]	= { "PERF_RECORD_COMPRESSED", "compressed" },
 	[PERF_RECORD_FINISHED_INIT]	= { "PERF_RECORD_FINISHED_INIT", "finished_init" },
+	[PERF_RECORD_COMPRESSED2]	= { "PERF_RECORD_COMPRESSED2", "compressed2" },
 };
 
 static const char *const feat_names[] = {

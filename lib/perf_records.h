@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * perf_records.h - the on-disk layouts of perf.data that are perf's own
- * (not the kernel's): file headers, perf's user record types (64..82) and
+ * (not the kernel's): file headers, perf's user record types (64..83) and
  * their layouts, header feature ids, and the names perf prints for records
  * and features. Layouts follow perf 6.1 (tools/lib/perf/include/perf/event.h,
  * tools/perf/util/header.h, Documentation/perf.data-file-format.txt).
@@ -59,6 +59,7 @@ enum perf_user_record_type {
 	PERF_RECORD_HEADER_FEATURE	= 80,
 	PERF_RECORD_COMPRESSED		= 81,
 	PERF_RECORD_FINISHED_INIT	= 82,
+	PERF_RECORD_COMPRESSED2		= 83,	/* perf 6.15: u64 data_size, 8-aligned */
 	PERF_RECORD_USER_MAX
 };
 

@@ -178,6 +178,8 @@ int trace_decode(const struct trace_decode_opts *o)
 		return 1;
 	}
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));
+	if (pd_reader_warning(r.s->r))
+		p_warn("%s: %s", o->path, pd_reader_warning(r.s->r));
 	if (r.state)
 		r.s->dec->decode_end(r.state);
 	if (r.no_decoder) {

@@ -59,7 +59,9 @@ python3 -c 'import json,sys; assert "error" in json.loads(sys.stdin.readline())'
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
 	help=$($A $cmd --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
-	man=$(sed 's/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	# perf's own options named in a page ("perf record \-\-threads") are not auxrec's
+	man=$(sed 's/perf record \\-\\-[a-z-]*//g; s/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null |
+		grep -o -- '--[a-z][a-z-]*' | sort -u)
 	comp=$(sed -n "/^_auxrec_${cmd}_opts=/{:a;/\"\$/!{N;ba};p}" completion/auxrec.bash | grep -o -- '--[a-z][a-z-]*' | sort -u)
 	[ -f man/auxrec-$cmd.1 ] && [ "$help" = "$man" ] && echo "ok man-matches-help-$cmd" ||
 		echo "not ok man-matches-help-$cmd: help [$(echo $help)] man [$(echo $man)]"

@@ -57,6 +57,42 @@ for l in sys.stdin:
         print(e["from"], e["to"], *([e["pid"]] if pid else []))' ${2:+pid}
 }
 
+# The same recording in perf record's other layouts (tests/perf/pd-rewrite.py:
+# -z's COMPRESSED records, COMPRESSED2, a --threads directory) decodes to
+# the same branches in `auxrec script`; Debian's perf script reads the -z one
+# alike (its reader cannot take COMPRESSED2, nor AUX data in a directory:
+# perf record refuses --threads with AUX area tracing).
+same_in_other_layouts() {	# name file want [pid]
+	local n=$1 f=$2 want=$3 pid=$4 l out why=
+	for l in compress compress2 dir; do
+		out=${f%.data}-$l.data
+		rm -rf "$out"
+		if ! python3 tests/perf/pd-rewrite.py --$l "$f" "$out" 2> "$out.err"; then
+			why="pd-rewrite --$l: $(tail -1 "$out.err")"; break
+		fi
+		auxrec_branches "$out" $pid > "$out.auxrec"
+		cmp -s "$want" "$out.auxrec" ||
+			{ why="auxrec script of the --$l copy differs ($(wc -l < "$out.auxrec") branches)"; break; }
+	done
+	if [ -z "$why" ]; then
+		out=${f%.data}-compress.data
+		if [ -n "$pid" ]; then
+			timeout 120 perf script --itrace=b -F pid,ip,addr -i "$out" 2> "$out.perf.err" |
+				awk '$3 == "=>" {printf "0x%s 0x%s %s\n", $2, $4, $1}' > "$out.perf"
+		else
+			timeout 120 perf script --itrace=b -F ip,addr -i "$out" 2> "$out.perf.err" |
+				awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$out.perf"
+		fi
+		cmp -s "$want" "$out.perf" ||
+			why="perf script of the -z copy differs ($(wc -l < "$out.perf") branches): $(head -1 "$out.perf.err")"
+	fi
+	if [ -z "$why" ]; then
+		echo "ok $n-same-in-z-z2-dir ($(wc -l < "$want") branches each; perf script of -z too)"
+	else
+		echo "not ok $n-same-in-z-z2-dir: $why"
+	fi
+}
+
 # (a') a real program's flow (single-stepped by tests/gt/gt-record, encoded as
 # Intel PT) in a file of auxrec's writer, mapped where the static binary
 # runs: Debian's `perf script --itrace=b` and `auxrec script` must both give
@@ -95,6 +131,7 @@ perf_script_vs_ground_truth() {
 		echo "not ok auxrec-script-equals-perf-script"
 		diff "$g/perf" "$g/auxrec" | head -6
 	fi
+	same_in_other_layouts gt-flow "$g/w.data" "$g/want"
 }
 
 # (a'') two programs taking turns on one CPU of a per-CPU (-a) recording:
@@ -149,6 +186,7 @@ cpu_wide_switches() {
 	else
 		echo "ok auxrec-script-equals-perf-script-cpu-wide ($(wc -l < "$g/perf") branches with pids)"
 	fi
+	same_in_other_layouts cpu-wide "$g/p.data" "$g/want" pid
 }
 
 # (a) auxrec writes, perf reads
@@ -160,7 +198,7 @@ else
 	mkdir -p $B/tests/perf
 	if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 		-Wno-unused-parameter -O2 -g $AUXREC_SAN_FLAGS -o $B/tests/perf/pd-gen tests/perf/pd-gen.c \
-		$B/libauxrec.a -ldw -lelf -lz -ldl -lpthread; then
+		$B/libauxrec.a -ldw -lelf -lz -lzstd -ldl -lpthread; then
 		echo "not ok pd-gen: does not build"
 	else
 		$B/tests/perf/pd-gen "$tmp/w.data" "$pt" /usr/bin/true

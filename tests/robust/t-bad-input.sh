@@ -1,6 +1,7 @@
 #!/bin/bash
 # t-bad-input.sh - bad input to the CLI on the host:
-#  - valid recordings (perf's and auxrec's writer, the fuzz seeds) truncated
+#  - valid recordings (perf's and auxrec's writer, perf record -z, a
+#    COMPRESSED2 one, the fuzz seeds) truncated
 #    at many offsets and with random bytes flipped (fixed seeds, 200 variants):
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
 #    sanitizer report, and a failure is one error line naming an offset or size;
@@ -22,7 +23,9 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 S=tests/data/sysfs
 seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
        tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
-       tests/fuzz/corpus/perf_data/perf-pipe.data)
+       tests/fuzz/corpus/perf_data/perf-pipe.data
+       tests/fuzz/corpus/perf_data/perf-z-cpu-clock.data
+       tests/fuzz/corpus/perf_data/hand-compressed2.data)
 
 bad=0 runs=0 first_bad=
 # check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line
@@ -140,7 +143,7 @@ rec_case no-such-pid 'no process with pid 999999999' -e intel_pt// -p 999999999
 gen=$B/tests/perf/pd-gen
 mkdir -p "$(dirname "$gen")"
 if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -O2 -g $AUXREC_SAN_FLAGS -o "$gen" \
-	tests/perf/pd-gen.c "$B/libauxrec.a" -ldw -lelf -llzma -lz -ldl -lpthread 2> "$tmp/err"; then
+	tests/perf/pd-gen.c "$B/libauxrec.a" -ldw -lelf -llzma -lz -lzstd -ldl -lpthread 2> "$tmp/err"; then
 	echo "not ok writer-build: $(head -3 "$tmp/err")"
 else
 	pt=tests/fuzz/corpus/intel_pt_packets/psb-fup-tip-tnt
