@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kallsyms.h"
 #include "symbols_int.h"
 
 #define KERNEL_DSO	"[kernel.kallsyms]"
@@ -52,63 +53,59 @@ static void kallsyms_sizes(struct dso *d, uint64_t *bounds, size_t nr_bounds)
 	}
 }
 
+struct kallsyms_load {
+	struct dso *d;
+	const char *ref;	/* the symbol whose address is wanted, or "" */
+	uint64_t ref_addr;
+	uint64_t *bounds;	/* addresses of the other symbols: ends of text */
+	size_t nr_bounds, cap_bounds;
+	int count;
+};
+
+static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
+{
+	struct kallsyms_load *l = ctx;
+
+	if (*l->ref && !*sym->module && !strcmp(sym->name, l->ref))
+		l->ref_addr = sym->addr;
+	if (sym->type != 't' && sym->type != 'T' && sym->type != 'w' && sym->type != 'W') {
+		if (l->nr_bounds == l->cap_bounds) {
+			size_t nc = l->cap_bounds ? l->cap_bounds * 2 : 1024;
+			uint64_t *nv = realloc(l->bounds, nc * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			l->bounds = nv;
+			l->cap_bounds = nc;
+		}
+		l->bounds[l->nr_bounds++] = sym->addr;
+		return 0;
+	}
+	if (dso_add_symbol(l->d, sym->addr, 0, sym->name))
+		return -ENOMEM;
+	l->count++;
+	return 0;
+}
+
 /*
  * Text symbols of a kallsyms file into d; their count, or -errno (-ENODATA:
  * all zero). The address of symbol REF (when not "") into *ref_addr.
  */
 static int kallsyms_load(struct dso *d, const char *path, const char *ref, uint64_t *ref_addr)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0, nr_bounds = 0, cap_bounds = 0;
-	uint64_t *bounds = NULL;
-	int count = 0, zero = 0, ret = 0;
+	struct kallsyms_load l = { .d = d, .ref = ref };
+	int ret = kallsyms_for_each(path, kallsyms_add, &l);
 
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0) {
-		char type, name[512];
-		uint64_t addr;
-
-		if (sscanf(line, "%" SCNx64 " %c %511s", &addr, &type, name) != 3)
-			continue;
-		if (!addr) {
-			zero++;
-			continue;
-		}
-		if (*ref && !strcmp(name, ref))
-			*ref_addr = addr;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
-			if (nr_bounds == cap_bounds) {
-				size_t nc = cap_bounds ? cap_bounds * 2 : 1024;
-				uint64_t *nv = realloc(bounds, nc * sizeof(*nv));
-
-				if (!nv) {
-					ret = -ENOMEM;
-					break;
-				}
-				bounds = nv;
-				cap_bounds = nc;
-			}
-			bounds[nr_bounds++] = addr;
-			continue;
-		}
-		if (dso_add_symbol(d, addr, 0, name)) {
-			ret = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	free(line);
-	fclose(f);
-	if (!ret && !count)
-		ret = zero ? -ENODATA : -ENOENT;
-	if (!ret) {
+	if (ret >= 0 && !l.count)
+		ret = -ENOENT;
+	if (ret >= 0) {
 		dso_finish_symbols(d, false);
-		kallsyms_sizes(d, bounds, nr_bounds);
+		kallsyms_sizes(d, l.bounds, l.nr_bounds);
+		*ref_addr = l.ref_addr;
+		ret = l.count;
 	}
-	free(bounds);
-	return ret ? ret : count;
+	free(l.bounds);
+	return ret;
 }
 
 /* Maps the PT_LOAD segments of the ELF core at fd (kcore) to d; their count or -errno. */
