@@ -136,6 +136,29 @@ static int kcore_map(struct maps *m, struct dso *d, int fd)
 	return count;
 }
 
+/*
+ * The link-time address in the vmlinux ELF of the symbol REF that the
+ * recording says where the kernel ran by (perf's ref_reloc_sym: _text,
+ * else _stext). A vmlinux without it is approximated, as the same address
+ * on x86-64: by the other of _text and _stext, then by the start of
+ * .text. What was used into *used; false when none of them is there.
+ */
+static bool vmlinux_ref(Elf *elf, const char *ref, uint64_t *link, const char **used)
+{
+	static const char *const names[] = { "_text", "_stext" };
+
+	*used = ref;
+	if (elf_symbol_value(elf, ref, link))
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		*used = names[i];
+		if (strcmp(ref, names[i]) && elf_symbol_value(elf, names[i], link))
+			return true;
+	}
+	*used = ".text";
+	return elf_section_addr(elf, ".text", link);
+}
+
 static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t errlen)
 {
 	struct dso *d = dso_get(c, path);
@@ -147,19 +170,28 @@ static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t
 		snprintf(err, errlen, "cannot read vmlinux %s", path);
 		return -ENOENT;
 	}
+	if (!d->nr_syms) {
+		snprintf(err, errlen, "vmlinux %s has no symbols (stripped): "
+			 "give the one with its symbol table", path);
+		return -EINVAL;
+	}
 	d->reloc = 0;
 	if (c->kernel_ref[0]) {
 		uint64_t link;
+		const char *used;
 		Elf *elf = d->map ? elf_memory((char *)d->map, d->map_size) : NULL;
-		bool found = elf && elf_symbol_value(elf, c->kernel_ref, &link);
+		bool found = elf && vmlinux_ref(elf, c->kernel_ref, &link, &used);
 
 		if (elf)
 			elf_end(elf);
 		if (!found) {
-			snprintf(err, errlen, "%s has no symbol %s to relocate it by", path,
-				 c->kernel_ref);
+			snprintf(err, errlen, "%s has no symbol %s, _text or _stext, nor a .text "
+				 "section, to relocate it by", path, c->kernel_ref);
 			return -EINVAL;
 		}
+		if (strcmp(used, c->kernel_ref))
+			snprintf(err, errlen, "%s has no symbol %s: relocated by %s, taken to be "
+				 "at the same address", path, c->kernel_ref, used);
 		d->reloc = c->kernel_ref_addr - link;
 	}
 	for (int i = 0; i < d->nr_loads; i++) {
@@ -191,6 +223,8 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
 	struct dso *d;
 	int ret, fd;
 
+	if (errlen)
+		*err = 0;
 	maps_free(&c->kernel);
 	if (vmlinux)
 		return load_vmlinux(c, vmlinux, err, errlen);
