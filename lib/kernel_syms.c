@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kallsyms.h"
 #include "symbols_int.h"
 
 #define KERNEL_DSO	"[kernel.kallsyms]"
@@ -52,63 +53,59 @@ static void kallsyms_sizes(struct dso *d, uint64_t *bounds, size_t nr_bounds)
 	}
 }
 
+struct kallsyms_load {
+	struct dso *d;
+	const char *ref;	/* the symbol whose address is wanted, or "" */
+	uint64_t ref_addr;
+	uint64_t *bounds;	/* addresses of the other symbols: ends of text */
+	size_t nr_bounds, cap_bounds;
+	int count;
+};
+
+static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
+{
+	struct kallsyms_load *l = ctx;
+
+	if (*l->ref && !*sym->module && !strcmp(sym->name, l->ref))
+		l->ref_addr = sym->addr;
+	if (sym->type != 't' && sym->type != 'T' && sym->type != 'w' && sym->type != 'W') {
+		if (l->nr_bounds == l->cap_bounds) {
+			size_t nc = l->cap_bounds ? l->cap_bounds * 2 : 1024;
+			uint64_t *nv = realloc(l->bounds, nc * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			l->bounds = nv;
+			l->cap_bounds = nc;
+		}
+		l->bounds[l->nr_bounds++] = sym->addr;
+		return 0;
+	}
+	if (dso_add_symbol(l->d, sym->addr, 0, sym->name))
+		return -ENOMEM;
+	l->count++;
+	return 0;
+}
+
 /*
  * Text symbols of a kallsyms file into d; their count, or -errno (-ENODATA:
  * all zero). The address of symbol REF (when not "") into *ref_addr.
  */
 static int kallsyms_load(struct dso *d, const char *path, const char *ref, uint64_t *ref_addr)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0, nr_bounds = 0, cap_bounds = 0;
-	uint64_t *bounds = NULL;
-	int count = 0, zero = 0, ret = 0;
+	struct kallsyms_load l = { .d = d, .ref = ref };
+	int ret = kallsyms_for_each(path, kallsyms_add, &l);
 
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0) {
-		char type, name[512];
-		uint64_t addr;
-
-		if (sscanf(line, "%" SCNx64 " %c %511s", &addr, &type, name) != 3)
-			continue;
-		if (!addr) {
-			zero++;
-			continue;
-		}
-		if (*ref && !strcmp(name, ref))
-			*ref_addr = addr;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
-			if (nr_bounds == cap_bounds) {
-				size_t nc = cap_bounds ? cap_bounds * 2 : 1024;
-				uint64_t *nv = realloc(bounds, nc * sizeof(*nv));
-
-				if (!nv) {
-					ret = -ENOMEM;
-					break;
-				}
-				bounds = nv;
-				cap_bounds = nc;
-			}
-			bounds[nr_bounds++] = addr;
-			continue;
-		}
-		if (dso_add_symbol(d, addr, 0, name)) {
-			ret = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	free(line);
-	fclose(f);
-	if (!ret && !count)
-		ret = zero ? -ENODATA : -ENOENT;
-	if (!ret) {
+	if (ret >= 0 && !l.count)
+		ret = -ENOENT;
+	if (ret >= 0) {
 		dso_finish_symbols(d, false);
-		kallsyms_sizes(d, bounds, nr_bounds);
+		kallsyms_sizes(d, l.bounds, l.nr_bounds);
+		*ref_addr = l.ref_addr;
+		ret = l.count;
 	}
-	free(bounds);
-	return ret ? ret : count;
+	free(l.bounds);
+	return ret;
 }
 
 /* Maps the PT_LOAD segments of the ELF core at fd (kcore) to d; their count or -errno. */
@@ -139,6 +136,29 @@ static int kcore_map(struct maps *m, struct dso *d, int fd)
 	return count;
 }
 
+/*
+ * The link-time address in the vmlinux ELF of the symbol REF that the
+ * recording says where the kernel ran by (perf's ref_reloc_sym: _text,
+ * else _stext). A vmlinux without it is approximated, as the same address
+ * on x86-64: by the other of _text and _stext, then by the start of
+ * .text. What was used into *used; false when none of them is there.
+ */
+static bool vmlinux_ref(Elf *elf, const char *ref, uint64_t *link, const char **used)
+{
+	static const char *const names[] = { "_text", "_stext" };
+
+	*used = ref;
+	if (elf_symbol_value(elf, ref, link))
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		*used = names[i];
+		if (strcmp(ref, names[i]) && elf_symbol_value(elf, names[i], link))
+			return true;
+	}
+	*used = ".text";
+	return elf_section_addr(elf, ".text", link);
+}
+
 static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t errlen)
 {
 	struct dso *d = dso_get(c, path);
@@ -150,19 +170,28 @@ static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t
 		snprintf(err, errlen, "cannot read vmlinux %s", path);
 		return -ENOENT;
 	}
+	if (!d->nr_syms) {
+		snprintf(err, errlen, "vmlinux %s has no symbols (stripped): "
+			 "give the one with its symbol table", path);
+		return -EINVAL;
+	}
 	d->reloc = 0;
 	if (c->kernel_ref[0]) {
 		uint64_t link;
+		const char *used;
 		Elf *elf = d->map ? elf_memory((char *)d->map, d->map_size) : NULL;
-		bool found = elf && elf_symbol_value(elf, c->kernel_ref, &link);
+		bool found = elf && vmlinux_ref(elf, c->kernel_ref, &link, &used);
 
 		if (elf)
 			elf_end(elf);
 		if (!found) {
-			snprintf(err, errlen, "%s has no symbol %s to relocate it by", path,
-				 c->kernel_ref);
+			snprintf(err, errlen, "%s has no symbol %s, _text or _stext, nor a .text "
+				 "section, to relocate it by", path, c->kernel_ref);
 			return -EINVAL;
 		}
+		if (strcmp(used, c->kernel_ref))
+			snprintf(err, errlen, "%s has no symbol %s: relocated by %s, taken to be "
+				 "at the same address", path, c->kernel_ref, used);
 		d->reloc = c->kernel_ref_addr - link;
 	}
 	for (int i = 0; i < d->nr_loads; i++) {
@@ -194,6 +223,8 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
 	struct dso *d;
 	int ret, fd;
 
+	if (errlen)
+		*err = 0;
 	maps_free(&c->kernel);
 	if (vmlinux)
 		return load_vmlinux(c, vmlinux, err, errlen);

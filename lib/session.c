@@ -12,6 +12,8 @@
 #include "aux_join.h"
 #include "session.h"
 #include "switch_timeline.h"
+#include "tsc.h"
+#include "util.h"
 
 #define MAX_PIECE (256ULL << 20)	/* bytes buffered per buffer before decoding */
 
@@ -367,9 +369,22 @@ bool session_has_switches(struct session *s, int32_t cpu)
 static void on_time_conv(struct session *s, const struct pd_record *rec)
 {
 	const struct perf_rec_time_conv *tc = (const void *)rec->hdr;
+	struct tsc_conv conv;
 
 	if (rec->hdr->size < offsetof(struct perf_rec_time_conv, time_cycles))
 		return;
+	conv = (struct tsc_conv){ .time_shift = tc->time_shift, .time_mult = tc->time_mult,
+				  .time_zero = tc->time_zero };
+	if (!tsc_conv_valid(&conv)) {
+		if (!s->bad_time_conv)
+			p_warn("%s: PERF_RECORD_TIME_CONV at offset %#llx has time_shift %llu, "
+			       "time_mult %llu: ignored, trace times left out", s->path,
+			       (unsigned long long)rec->offset,
+			       (unsigned long long)tc->time_shift,
+			       (unsigned long long)tc->time_mult);
+		s->bad_time_conv = true;
+		return;
+	}
 	s->time_shift = tc->time_shift;
 	s->time_mult = tc->time_mult;
 	s->time_zero = tc->time_zero;

@@ -47,7 +47,8 @@ struct session {
 	uint64_t priv[64];
 	size_t nr_priv;
 	const struct perf_event_attr *aux_attr;	/* the attr of the AUX event */
-	uint64_t time_shift, time_mult, time_zero;
+	uint64_t time_shift, time_mult, time_zero;	/* TIME_CONV; time_mult 0: none */
+	bool bad_time_conv;		/* one that cannot convert was ignored (warned) */
 	struct dso_cache *dsos;
 	/* perf's "[kernel.kallsyms]_text" MMAP: _text ran at its pgoff (KASLR) */
 	char kernel_ref[32];		/* "_text"; "" when the recording has none */

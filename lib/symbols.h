@@ -64,7 +64,9 @@ void dso_cache_set_debug_dirs(struct dso_cache *c, const char *symfs, const char
  * of VMLINUX (its PT_LOAD segments at their addresses) when not NULL;
  * otherwise symbols from KALLSYMS (a /proc/kallsyms text) and, when KCORE
  * (an ELF core like /proc/kcore) is not NULL and readable, code from it.
- * Returns 0, or -errno with the reason in err (nothing loaded then).
+ * A VMLINUX without symbols (stripped) is refused.
+ * Returns 0, with err "" or a warning for the user (an approximation was
+ * made), or -errno with the reason in err (nothing loaded then).
  */
 int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *kallsyms,
 			  const char *kcore, char *err, size_t errlen);
@@ -73,8 +75,9 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
  * (_text or _stext) at runtime address ADDR (the pgoff of perf's
  * "[kernel.kallsyms]_text" MMAP). Set before dso_cache_load_kernel: a
  * VMLINUX is then relocated by ADDR minus NAME's value in its ELF symbol
- * table (KASLR), and a KALLSYMS that puts NAME elsewhere is refused (it is
- * another boot's). NAME NULL forgets the reference.
+ * table (KASLR; without NAME: the other of _text/_stext, else the .text
+ * section, with a warning), and a KALLSYMS that puts NAME elsewhere is
+ * refused (it is another boot's). NAME NULL forgets the reference.
  */
 void dso_cache_set_kernel_ref(struct dso_cache *c, const char *name, uint64_t addr);
 /* The kernel's maps (empty until dso_cache_load_kernel). */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * symbols_elf.c - symbols of an ELF file read with libelf: the functions
- * of its .symtab or .dynsym, one symbol's value (a vmlinux's _text), and
+ * of its .symtab or .dynsym, one symbol's or section's address (a
+ * vmlinux's _text or .text), and
  * MiniDebugInfo, the xz-compressed ELF in .gnu_debugdata whose .symtab
  * holds the functions not in .dynsym (Fedora's stripped binaries),
  * decompressed with liblzma.
@@ -44,6 +45,16 @@ bool elf_has_section(Elf *elf, GElf_Word type, const char *name)
 	GElf_Shdr sh;
 
 	return find_section(elf, type, name, &sh) != NULL;
+}
+
+bool elf_section_addr(Elf *elf, const char *name, uint64_t *addr)
+{
+	GElf_Shdr sh;
+
+	if (!find_section(elf, 0, name, &sh))
+		return false;
+	*addr = sh.sh_addr;
+	return true;
 }
 
 /*

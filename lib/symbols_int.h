@@ -40,6 +40,8 @@ int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type);
 bool elf_symbol_value(Elf *elf, const char *name, uint64_t *value);
 /* Whether ELF has a section of TYPE, or (name != NULL) one named NAME with data. */
 bool elf_has_section(Elf *elf, GElf_Word type, const char *name);
+/* The address (sh_addr) of ELF's section NAME with data; false when none. */
+bool elf_section_addr(Elf *elf, const char *name, uint64_t *addr);
 /* Function symbols of the .gnu_debugdata (xz-compressed ELF) of ELF; count or -errno. */
 int elf_load_minidebuginfo(struct dso *d, Elf *elf);
 /* Decompresses an xz stream of at most max output bytes; malloc'd, NULL on error. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "kallsyms.h"
 #include "synthesize.h"
 
 #define NAME_MAX_LEN 4096
@@ -222,35 +223,36 @@ int synthesize_all_processes(struct pd_writer *w, int attr_idx)
 	return err;
 }
 
+struct text_range {
+	uint64_t text, stext, etext;
+};
+
+static int text_range_add(void *ctx, const struct kallsyms_sym *sym)
+{
+	struct text_range *r = ctx;
+
+	if (*sym->module)
+		return 0;	/* a module's symbol of the same name */
+	if (!strcmp(sym->name, "_text"))
+		r->text = sym->addr;
+	else if (!strcmp(sym->name, "_stext"))
+		r->stext = sym->addr;
+	else if (!strcmp(sym->name, "_etext"))
+		r->etext = sym->addr;
+	return r->text && r->etext;	/* nothing more wanted */
+}
+
 /* The addresses of _text (else _stext) and _etext in kallsyms; false when hidden. */
 static bool kernel_text_range(const char *kallsyms, const char **ref, uint64_t *start,
 			      uint64_t *end)
 {
-	FILE *f = fopen(kallsyms, "re");
-	uint64_t text = 0, stext = 0, etext = 0;
-	char *line = NULL;
-	size_t cap = 0;
+	struct text_range r = { 0 };
 
-	if (!f)
+	if (kallsyms_for_each(kallsyms, text_range_add, &r) < 0)
 		return false;
-	while (getline(&line, &cap, f) > 0 && (!text || !etext)) {
-		char type, name[16];
-		uint64_t addr;
-
-		if (sscanf(line, "%" SCNx64 " %c %15s", &addr, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "_text"))
-			text = addr;
-		else if (!strcmp(name, "_stext"))
-			stext = addr;
-		else if (!strcmp(name, "_etext"))
-			etext = addr;
-	}
-	free(line);
-	fclose(f);
-	*ref = text ? "_text" : "_stext";
-	*start = text ? text : stext;
-	*end = etext > *start ? etext : ~0ULL;
+	*ref = r.text ? "_text" : "_stext";
+	*start = r.text ? r.text : r.stext;
+	*end = r.etext > *start ? r.etext : ~0ULL;
 	return *start != 0;
 }
 

@@ -97,7 +97,8 @@ static bool recorded_here(struct session *s)
 /*
  * Kernel symbols and code, once the sideband before the first AUX data is
  * known: the --vmlinux again, relocated to where the recording says the
- * kernel ran (its "[kernel.kallsyms]_text" MMAP); or, for a recording of
+ * kernel ran (its "[kernel.kallsyms]_text" MMAP), or as loaded (link-time
+ * addresses) with a warning when it does not say; or, for a recording of
  * the running kernel, its /proc/kallsyms and /proc/kcore.
  */
 static void load_kernel(struct run *r)
@@ -105,10 +106,16 @@ static void load_kernel(struct run *r)
 	char err[512] = "";
 
 	dso_cache_set_kernel_ref(r->s->dsos, r->s->kernel_ref, r->s->kernel_ref_addr);
+	if (r->o->vmlinux && !r->s->kernel_ref[0]) {
+		p_warn("%s has no kernel map ([kernel.kallsyms] MMAP): %s is used at its "
+		       "link-time addresses, no KASLR offset known", r->s->path, r->o->vmlinux);
+		return;
+	}
 	if (r->o->vmlinux) {
-		if (r->s->kernel_ref[0] && dso_cache_load_kernel(r->s->dsos, r->o->vmlinux, NULL,
-								 NULL, err, sizeof(err)))
+		if (dso_cache_load_kernel(r->s->dsos, r->o->vmlinux, NULL, NULL, err, sizeof(err)))
 			p_warn("kernel addresses not decoded: %s", err);
+		else if (*err)
+			p_warn("%s", err);
 		return;
 	}
 	if (!r->s->aux_attr || r->s->aux_attr->exclude_kernel || !recorded_here(r->s))

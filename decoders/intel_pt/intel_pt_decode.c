@@ -10,43 +10,14 @@
 #include "intel_pt_decode.h"
 #include "intel_pt_record.h"
 #include "pt_flow.h"
+#include "tsc.h"
 
 struct pt_decode {
 	struct decode_opts opts;
+	struct tsc_conv tc;	/* the recording's TIME_CONV */
 	struct pt_flow *flow;
 	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
 };
-
-/* The first TSC at or after perf time t (perf's perf_time_to_tsc, rounded up). */
-static uint64_t perf_time_to_tsc(const struct decode_opts *o, uint64_t t)
-{
-	uint64_t quot, rem, tsc;
-
-	if (!o->time_mult || o->time_shift > 62 || t == UINT64_MAX)
-		return UINT64_MAX;
-	t -= o->time_zero;	/* time_zero is often "negative": wrap as perf does */
-	if ((int64_t)t <= 0)
-		return 0;
-	quot = t / o->time_mult;
-	rem = t % o->time_mult;
-	if (quot >> (63 - o->time_shift))
-		return UINT64_MAX;
-	tsc = (quot << o->time_shift) + ((rem << o->time_shift) + o->time_mult - 1) / o->time_mult;
-	return tsc;
-}
-
-static uint64_t tsc_to_perf_time(const struct decode_opts *o, uint64_t tsc)
-{
-	uint64_t quot, rem;
-
-	if (!o->time_mult || o->time_shift > 62 || !tsc)
-		return 0;
-	quot = tsc >> o->time_shift;
-	rem = tsc & ((1ULL << o->time_shift) - 1);
-	quot = o->time_zero + quot * o->time_mult + ((rem * o->time_mult) >> o->time_shift);
-	/* a TSC from before time_zero (e.g. a replayed trace) has no perf time */
-	return quot >> 63 ? 0 : quot;
-}
 
 /* the names of docs/json.md: snake_case words */
 static const char *event_type_name(unsigned int type)
@@ -67,7 +38,7 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 		.from = fe->from,
 		.to = fe->to,
 		.insn_count = fe->insn_count,
-		.time = tsc_to_perf_time(&d->opts, fe->tsc),
+		.time = tsc_to_perf_time(&d->tc, fe->tsc),
 		.aux_offset = d->chunk_offset + fe->offset,
 		.payload = fe->payload,
 		.error = fe->type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL,
@@ -80,14 +51,14 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 static uint64_t on_clock(void *ctx, uint64_t tsc, int *image_changed)
 {
 	struct pt_decode *d = ctx;
-	uint64_t t = tsc_to_perf_time(&d->opts, tsc), next;
+	uint64_t t = tsc_to_perf_time(&d->tc, tsc), next;
 	bool changed = false;
 
 	if (!t)
 		return UINT64_MAX;
 	next = d->opts.reached(d->opts.read_ctx, t, &changed);
 	*image_changed = changed;
-	return perf_time_to_tsc(&d->opts, next);
+	return perf_time_to_tsc(&d->tc, next);
 }
 
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
@@ -105,12 +76,14 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	if (!d)
 		return NULL;
 	d->opts = *opts;
+	d->tc = (struct tsc_conv){ .time_shift = opts->time_shift, .time_mult = opts->time_mult,
+				   .time_zero = opts->time_zero };
 	cfg.image.read = read_code;
 	cfg.image.ctx = d;
 	cfg.event = on_flow_event;
 	cfg.event_ctx = d;
 	cfg.flags = opts->insns ? PT_FLOW_F_INSN : 0;
-	if (opts->reached && opts->time_mult) {
+	if (opts->reached && tsc_conv_valid(&d->tc)) {
 		cfg.clock = on_clock;
 		cfg.clock_ctx = d;
 	}

@@ -101,6 +101,48 @@ format_case unknown-feature 0 'unknown feature(s) (id 250)' 103 4
 # the first record (data section at 264 in this file) gets type 99
 format_case unknown-record 0 'record(s) of unknown type' 264 99
 
+# A damaged TIME_CONV (recording with TSC packets and context switches):
+# one that cannot convert (time_shift >= 64, time_mult 0 or above 32 bits)
+# is ignored with one warning line and the trace decoded without times;
+# extreme ones that can (time_shift 63, time_mult UINT32_MAX, time_zero
+# near UINT64_MAX) decode silently, without undefined behaviour.
+tc=tests/fuzz/corpus/perf_data/auxrec-cpu-wide-switches.data
+tc_off=$("$A" dump -i "$tc" 2>/dev/null | sed -n 's/^0x\([0-9a-f]*\) .*PERF_RECORD_TIME_CONV.*/\1/p')
+time_conv_case() {	# NAME WANT_WARN_PATTERN|"" FIELD(8 shift, 16 mult, 24 zero) BYTE... [FIELD BYTE...]
+	local name=$1 pat=$2 rc lines at; shift 2
+	cp "$tc" "$tmp/tc.data"
+	while [ $# -gt 0 ]; do
+		at=$((16#$tc_off + $1)); shift
+		for b in $1; do poke "$tmp/tc.data" "$b" $at; at=$((at + 1)); done; shift
+	done
+	timeout 10 "$A" script -i "$tmp/tc.data" > "$tmp/tc.out" 2> "$tmp/err"; rc=$?
+	lines=$(wc -l < "$tmp/err")
+	if [ -z "$tc_off" ]; then
+		echo "not ok time-conv-$name: no PERF_RECORD_TIME_CONV in $tc"
+	elif [ $rc != 0 ]; then
+		echo "not ok time-conv-$name: exit $rc: $(head -3 "$tmp/err" | tr '\n' '|')"
+	elif [ -n "$pat" ] && { [ "$lines" != 1 ] || ! grep -q "warning: .*$pat" "$tmp/err"; }; then
+		echo "not ok time-conv-$name: want one warning /$pat/, got $lines lines: $(head -3 "$tmp/err" | tr '\n' '|')"
+	elif [ -n "$pat" ] && grep -qE ' [0-9]+\.[0-9]{9}: ' "$tmp/tc.out"; then
+		echo "not ok time-conv-$name: times shown from an ignored TIME_CONV: $(head -1 "$tmp/tc.out")"
+	elif [ -z "$pat" ] && [ "$lines" != 0 ]; then
+		echo "not ok time-conv-$name: $(head -3 "$tmp/err" | tr '\n' '|')"
+	else
+		echo "ok time-conv-$name # $(wc -l < "$tmp/tc.out") lines${pat:+: $(cat "$tmp/err")}"
+	fi
+}
+time_conv_case shift-255 'TIME_CONV.*time_shift 255.*ignored' 8 255
+time_conv_case shift-64 'TIME_CONV.*time_shift 64.*ignored' 8 64
+time_conv_case mult-0 'TIME_CONV.*time_mult 0: ignored' 16 "0 0 0 0 0 0 0 0"
+time_conv_case mult-33-bits 'TIME_CONV.*time_mult 4294968296: ignored' 16 "232 3 0 0 1 0 0 0"
+time_conv_case extreme-valid '' 8 63 16 "255 255 255 255 0 0 0 0" 24 "250 255 255 255 255 255 255 255"
+time_conv_case zero-near-max '' 24 "250 255 255 255 255 255 255 255"
+if [ -n "$tc_off" ] && grep -q ' 0\.016383994: ' "$tmp/tc.out"; then
+	echo "ok time-conv-zero-near-max-times # 16384000 ns - 6"
+else
+	echo "not ok time-conv-zero-near-max-times: $(head -1 "$tmp/tc.out")"
+fi
+
 # --raw on random bytes (fixed seeds)
 raw_bad=0
 for seed in 1 2 3 4 5 6 7 8 9 10; do

@@ -5,7 +5,8 @@
 # found by build id (--debug-dir), source lines, kernel symbols from a
 # kallsyms fixture, a vmlinux-like ELF at a kernel address, an ELF core
 # like /proc/kcore, and the real /proc/kcore when readable. Then
-# `auxrec script --srcline` and --debug-dir/--vmlinux on the command line.
+# `auxrec script --srcline` and --debug-dir/--vmlinux on the command line
+# (a stripped vmlinux, a recording without a kernel map).
 cd "$(dirname "$0")/../.." || exit 1
 B=${AUXREC_BUILD:-build}
 A=${AUXREC:-./auxrec}
@@ -96,8 +97,23 @@ check vmlinux "^$K kfunc_a\+0x0 $T/vmlinux - $want\$" "$out"
 R=$(printf %x $((16#$K + 0x1b400000)))
 out=$($L --vmlinux "$T/vmlinux" --kernel-ref _text=ffffffff9c400000 - $R $K)
 check vmlinux-kaslr "^$R kfunc_a\+0x0 $T/vmlinux - $want $K \[unknown\] \[unknown\] - -\$" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+# a vmlinux without the recording's reference symbol: the other of _text and
+# _stext, else the start of .text, taken to be at the same address (x86-64)
 out=$($L --vmlinux "$T/vmlinux" --kernel-ref _stext=ffffffff9c400000 - $R)
-check vmlinux-kaslr-no-ref "^kernel error: .* has no symbol _stext to relocate it by" "$out"
+check vmlinux-kaslr-no-stext "^kernel warning: .* has no symbol _stext: relocated by _text, taken to be at the same address $R kfunc_a\+0x0 $T/vmlinux - $want\$" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+gcc -O1 -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none -Wl,-Ttext=0xffffffff81000000 \
+	-Wl,--defsym=_stext=0xffffffff81000000 -o "$T/vmlinux-stext" tests/symbols/kern.c ||
+	echo "not ok compile-vmlinux-stext"
+out=$($L --vmlinux "$T/vmlinux-stext" --kernel-ref _text=ffffffff9c400000 - $R)
+check vmlinux-kaslr-no-text "^kernel warning: .* has no symbol _text: relocated by _stext, .* $R kfunc_a\+0x0 $T/vmlinux-stext - $want\$" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+gcc -O1 -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none -Wl,-Ttext=0xffffffff81000000 \
+	-o "$T/vmlinux-notext" tests/symbols/kern.c || echo "not ok compile-vmlinux-notext"
+out=$($L --vmlinux "$T/vmlinux-notext" --kernel-ref _text=ffffffff9c400000 - $R)
+check vmlinux-kaslr-text-section "^kernel warning: .* has no symbol _text: relocated by \.text, .* $R kfunc_a\+0x0 $T/vmlinux-notext - $want\$" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+# stripped: nothing to symbolize or relocate by, one error
+strip --strip-all -o "$T/vmlinux-stripped" "$T/vmlinux"
+out=$($L --vmlinux "$T/vmlinux-stripped" --kernel-ref _text=ffffffff9c400000 - $R)
+check vmlinux-stripped "^kernel error: vmlinux .*/vmlinux-stripped has no symbols \(stripped\)" "$out"
 # a kallsyms of another boot (_stext elsewhere) is refused; of this one, used
 out=$($L --kallsyms tests/data/kallsyms --kernel-ref _stext=ffffffff9c400000 - ffffffff81001050)
 check kallsyms-other-boot "^kernel error: .*another boot.*ffffffff81001050 \[unknown\]" "$(tr '\n' ' ' <<<"$out")"
@@ -131,9 +147,20 @@ fi
 
 # the command line: the options exist, --vmlinux errors are one line, exit 1
 $A script --help | grep -q -- "--srcline" && echo "ok script-help-srcline" || echo "not ok script-help-srcline"
-err=$($A script -i /dev/null --vmlinux "$T/nonexistent" 2>&1 >/dev/null); rc=$?
-[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && echo "ok script-vmlinux-missing" ||
-	echo "not ok script-vmlinux-missing: status $rc: $err"
+nomap=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data	# AUX data, no kernel map
+err=$($A script -i $nomap --vmlinux "$T/nonexistent" 2>&1 >/dev/null); rc=$?
+[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && [[ $err =~ "cannot read vmlinux" ]] &&
+	echo "ok script-vmlinux-missing" || echo "not ok script-vmlinux-missing: status $rc: $err"
+err=$($A script -i $nomap --vmlinux "$T/vmlinux-stripped" 2>&1 >/dev/null); rc=$?
+[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && [[ $err =~ "has no symbols (stripped)" ]] &&
+	echo "ok script-vmlinux-stripped" || echo "not ok script-vmlinux-stripped: status $rc: $err"
+# a recording without a kernel map (no [kernel.kallsyms] MMAP: an old tool,
+# kernel tracing off): the vmlinux stays at its link-time addresses, said once
+err=$($A script -i $nomap --vmlinux "$T/vmlinux" 2>&1 >/dev/null); rc=$?
+[ $rc = 0 ] && [ $(wc -l <<<"$err") = 1 ] &&
+	[[ $err =~ warning:\ .*has\ no\ kernel\ map.*link-time\ addresses ]] &&
+	echo "ok script-vmlinux-no-kernel-map # $err" ||
+	echo "not ok script-vmlinux-no-kernel-map: status $rc: $err"
 
 # (the end-to-end --srcline check on a guest recording is in tests/vm/t-script.sh)
 exit 0

@@ -11,7 +11,8 @@
  * --kernel-ref: the recorded kernel had SYM (_text) at ADDR (hex), as a
  * recording's "[kernel.kallsyms]_text" MMAP says (KASLR).
  *
- * Prints "source SYM_SOURCE" (of FILE), then per address:
+ * Prints "kernel error: ..." or "kernel warning: ..." when loading the
+ * kernel's symbols says so, "source SYM_SOURCE" (of FILE), then per address:
  *   ADDR SYM+OFF|[unknown] DSO SRCLINE|- HEXBYTES|-
  * FILE's ET_DYN segments are mapped at 0x7f0000000000 + their vaddr.
  */
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
 	    dso_cache_load_kernel(c, vmlinux, kallsyms, kcore, err, sizeof(err))) {
 		printf("kernel error: %s\n", err);
 		ret = 1;
+	} else if ((vmlinux || kallsyms) && *err) {
+		printf("kernel warning: %s\n", err);
 	}
 	if (strcmp(argv[optind], "-")) {
 		struct dso *d = dso_get(c, argv[optind]);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "unit_tmp.h"
 #include <lzma.h>
 #include "symbols_int.h"
 
@@ -87,16 +88,10 @@ static void test_maps_overlap_edges(void **state)
 	maps_free(&m);
 }
 
-static char *write_tmp(const char *text, size_t len)
-{
-	char *path = strdup("/tmp/auxrec-test-symbols.XXXXXX");
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
+/* a 640-byte symbol name */
+#define NAME_64 "name_0123456789abcdef0123456789abcdef0123456789abcdef0123456789a"
+#define LONG_NAME NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 \
+		  NAME_64 NAME_64
 
 static void test_kallsyms(void **state)
 {
@@ -107,7 +102,9 @@ static void test_kallsyms(void **state)
 		"ffffffff81000200 D data_after\n"
 		"garbage line\n"
 		"ffffffff81000300 W weak_fn\n"
-		"ffffffffc0001000 t mod_fn\t[mod]\n";
+		"ffffffff81000380 TT bad_type\n"
+		"ffffffffc0001000 t mod_fn\t[mod]\n"
+		"ffffffffc0002000 t " LONG_NAME "\t[mod]\n";
 	char *path = write_tmp(ks, sizeof(ks) - 1);
 	struct dso_cache *c = dso_cache_new();
 	struct maps m = { .kernel = dso_cache_kernel_maps(c) };
@@ -126,6 +123,10 @@ static void test_kallsyms(void **state)
 	assert_string_equal(buf, "weak_fn+0x10");
 	maps_symbolize(&m, 0xffffffffc0001004, buf, sizeof(buf), &dso, &sym, &off);
 	assert_string_equal(buf, "mod_fn+0x4");
+	maps_symbolize(&m, 0xffffffff81000390, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(buf, "weak_fn+0x90");	/* a malformed line is no symbol */
+	maps_symbolize(&m, 0xffffffffc0002004, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(sym, LONG_NAME);		/* longer than a kernel's 512 */
 	maps_symbolize(&m, 0x400000, buf, sizeof(buf), &dso, &sym, &off);
 	assert_string_equal(dso, "[unknown]");	/* user addresses are not the kernel's */
 	assert_int_equal(maps_read(&m, 0xffffffff81000000, code, sizeof(code)), 0);
