@@ -35,7 +35,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--debug-dir DIR]\n"
-		"                     [--vmlinux FILE] [--json]\n"
+		"                     [--vmlinux FILE] [--[no-]progress] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol.\n"
@@ -46,6 +46,9 @@ static void usage(FILE *out)
 		"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n"
 		"                      (before /usr/lib/debug)\n"
 		"      --vmlinux FILE  kernel symbols and code from FILE\n"
+		"      --progress      a progress line per second on stderr (default: one line\n"
+		"                      kept up to date when stderr is a terminal)\n"
+		"      --no-progress   no progress line\n"
 		"  -j, --json          one JSON document (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -186,12 +189,15 @@ int cmd_report(int argc, char **argv)
 		{ "symfs", required_argument, NULL, 'S' },
 		{ "debug-dir", required_argument, NULL, 'D' },
 		{ "vmlinux", required_argument, NULL, 'k' },
+		{ "progress", no_argument,    NULL, 'P' },
+		{ "no-progress", no_argument, NULL, 'Q' },
 		{ "json",  no_argument,       NULL, 'j' },
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct report r = { .sort = SORT_DSO_SYM };
-	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r };
+	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r,
+					.output_at_end = true };
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "i:s:jh", opts, NULL)) != -1) {
@@ -210,6 +216,8 @@ int cmd_report(int argc, char **argv)
 		case 'S': o.symfs = optarg; break;
 		case 'D': o.debug_dir = optarg; break;
 		case 'k': o.vmlinux = optarg; break;
+		case 'P': o.progress = PROGRESS_ALWAYS; break;
+		case 'Q': o.progress = PROGRESS_NEVER; break;
 		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--symfs DIR] [--debug-dir DIR]\n"
-		"                     [--vmlinux FILE] [--srcline] [--json]\n"
+		"                     [--vmlinux FILE] [--srcline] [--[no-]progress] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
@@ -39,6 +39,10 @@ static void usage(FILE *out)
 		"                      (before /usr/lib/debug)\n"
 		"      --vmlinux FILE  kernel symbols and code from FILE\n"
 		"      --srcline       the source file:line of each address (needs debug info)\n"
+		"      --progress      a progress line per second on stderr (default: one line\n"
+		"                      kept up to date when stderr is a terminal and stdout\n"
+		"                      is not)\n"
+		"      --no-progress   no progress line\n"
 		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -210,6 +214,8 @@ int cmd_script(int argc, char **argv)
 		{ "debug-dir", required_argument, NULL, 'D' },
 		{ "vmlinux", required_argument, NULL, 'k' },
 		{ "srcline", no_argument,      NULL, 'L' },
+		{ "progress", no_argument,     NULL, 'P' },
+		{ "no-progress", no_argument,  NULL, 'Q' },
 		{ "json",   no_argument,       NULL, 'j' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -227,6 +233,8 @@ int cmd_script(int argc, char **argv)
 		case 'D': o.debug_dir = optarg; break;
 		case 'k': o.vmlinux = optarg; break;
 		case 'L': sc.srcline = true; break;
+		case 'P': o.progress = PROGRESS_ALWAYS; break;
+		case 'Q': o.progress = PROGRESS_NEVER; break;
 		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");

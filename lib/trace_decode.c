@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include "progress.h"
 #include "trace_decode.h"
 #include "util.h"
 
@@ -19,6 +20,9 @@ struct run {
 	uint32_t cached_gen;	/* and its proc->gen then */
 	int pid, tid;
 	void *state;
+	struct progress prog;
+	uint64_t aux_done;	/* AUX bytes handed to the decoder */
+	uint64_t data_start;	/* file offset of the data section */
 	int stop;
 	bool no_decoder;
 	bool kernel_checked;
@@ -157,7 +161,28 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 	r->pid = p->pid;
 	r->tid = p->tid;
 	s->dec->decode_chunk(r->state, &p->chunk);
+	r->aux_done += p->chunk.size;
+	progress_set(&r->prog, r->prog.total ? p->chunk.file_offset + p->chunk.size -
+					       r->data_start : r->aux_done);
 	return r->stop;
+}
+
+/*
+ * Progress of a file is its data section read (pieces come in file order);
+ * of a pipe or a directory, the AUX bytes decoded so far.
+ */
+static void start_progress(struct run *r)
+{
+	const struct perf_file_header *h = pd_reader_header(r->s->r);
+	uint64_t total = 0;
+
+	if (!pd_reader_is_pipe(r->s->r) && !pd_reader_is_dir(r->s->r) && h->data.size) {
+		total = h->data.size;
+		r->data_start = h->data.offset;
+	}
+	progress_start(&r->prog, r->o->progress, r->o->output_at_end, total,
+		       total ? "read" : "of AUX decoded");
+	progress_set(&r->prog, 0);
 }
 
 static void warn_missing(const struct dso *d, void *ctx)
@@ -184,7 +209,11 @@ int trace_decode(const struct trace_decode_opts *o)
 		session_close(r.s);
 		return 1;
 	}
+	start_progress(&r);
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));
+	if (!ret)	/* read to its end */
+		progress_set(&r.prog, r.prog.total ? r.prog.total : r.aux_done);
+	progress_end(&r.prog);
 	if (pd_reader_warning(r.s->r))
 		p_warn("%s: %s", o->path, pd_reader_warning(r.s->r));
 	if (r.state)

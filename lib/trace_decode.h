@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "decoders/decoder.h"
+#include "progress.h"
 #include "session.h"
 
 struct trace_event {
@@ -28,6 +29,8 @@ struct trace_decode_opts {
 	const char *debug_dir;			/* separate debug files by build id */
 	const char *vmlinux;			/* kernel symbols and code, or NULL */
 	bool insns;
+	enum progress_mode progress;		/* the progress line on stderr */
+	bool output_at_end;			/* fn's output comes after the decode */
 	trace_event_fn fn;
 	void *ctx;
 };

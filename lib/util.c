@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
+#include "progress.h"
 #include "util.h"
 
 bool json_output;
@@ -18,6 +19,7 @@ const char *cmd_name;
 
 static void vprint_prefixed(const char *kind, const char *fmt, va_list ap)
 {
+	progress_clear();
 	fputs("auxrec", stderr);
 	if (cmd_name)
 		fprintf(stderr, " %s", cmd_name);

@@ -132,6 +132,39 @@ perf_script_vs_ground_truth() {
 		diff "$g/perf" "$g/auxrec" | head -6
 	fi
 	same_in_other_layouts gt-flow "$g/w.data" "$g/want"
+	progress_lines "$g/w.data" "$g/w-dir.data"
+}
+
+# The progress line of script/report (stderr): with --progress a line at the
+# start and at the end (percent of the file's data read; of a directory the
+# AUX bytes decoded), output unchanged; none by default when stderr is not a
+# terminal; on a terminal (a pty from script(1)) a line rewritten in place
+# and erased at the end.
+progress_lines() {	# file dir-copy
+	local f=$1 d=$2 e=$tmp/progress.err why=
+	$AUXREC script -i "$f" > "$tmp/p0" 2> "$tmp/p0.err"
+	$AUXREC script --progress -i "$f" > "$tmp/p1" 2> "$e"
+	if ! cmp -s "$tmp/p0" "$tmp/p1" || [ ! -s "$tmp/p0" ]; then
+		why="--progress changed stdout"
+	elif [ -s "$tmp/p0.err" ]; then
+		why="stderr not a terminal, yet: $(head -1 "$tmp/p0.err")"
+	elif ! head -1 "$e" | grep -Eq '^auxrec script: 0% of [0-9.]+ [KMG]?i?B read, 0 s$' ||
+	     ! tail -1 "$e" | grep -Eq '^auxrec script: 100% of [0-9.]+ [KMG]?i?B read, [0-9]+ s$'; then
+		why="file: $(head -1 "$e") / $(tail -1 "$e")"
+	elif [ -d "$d" ] && { $AUXREC report --progress -i "$d" > /dev/null 2> "$e"
+		! tail -1 "$e" | grep -Eq '^auxrec report: [0-9.]+ [KMG]?i?B of AUX decoded, [0-9]+ s$'; }; then
+		why="directory: $(tail -1 "$e")"
+	elif command -v script > /dev/null; then
+		script -qec "$AUXREC report --progress -i '$f' > /dev/null" /dev/null < /dev/null > "$tmp/pty" 2>&1
+		if ! grep -q $'\r\e\\[K' "$tmp/pty" || ! grep -q $'^\rauxrec report: 0% of ' "$tmp/pty"; then
+			why="terminal: no line erased in place: $(od -c "$tmp/pty" | head -3 | tr -s ' ')"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		echo "ok progress-lines (file, directory, terminal)"
+	else
+		echo "not ok progress-lines: $why"
+	fi
 }
 
 # (a'') two programs taking turns on one CPU of a per-CPU (-a) recording:
