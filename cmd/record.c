@@ -330,6 +330,8 @@ static int drain_ring(struct recorder *rec, int i, bool final)
  * again. One write per pass, not per ring: with an event per CPU, every
  * wakeup usually finds more than one ring with data.
  */
+#define PASS_HOLD_MIN (64 * 1024ULL)
+
 static int drain_all(struct recorder *rec, bool final)
 {
 	uint64_t *aux_records = rec->pass_aux_records;
@@ -337,12 +339,20 @@ static int drain_all(struct recorder *rec, bool final)
 	int ret = 0;
 
 	for (int i = 0; i < rec->el.nr && !ret; i++) {
-		aux_records[i] = rec->el.rings[i].stats.aux_records;
+		struct ring *r = &rec->el.rings[i];
+
+		aux_records[i] = r->stats.aux_records;
 		ret = drain_ring(rec, i, final);
 		rec->drained[i] = ret == 1;
 		any |= ret == 1;
 		if (ret == 1)
 			ret = 0;
+		/* much held here: written and given back before the next ring */
+		if (!ret && ring_aux_held(r) >= PASS_HOLD_MIN) {
+			ret = pd_writer_flush(rec->w);
+			if (!ret)
+				ring_release_aux(r);
+		}
 	}
 	if (!ret && any)
 		ret = pd_write_finished_round(rec->w);
