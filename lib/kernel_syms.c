@@ -8,6 +8,7 @@
  * core whose PT_LOAD segments give each kernel address range's file
  * offset; readable by root only).
  */
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +82,9 @@ static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
 		l->bounds[l->nr_bounds++] = sym->addr;
 		return 0;
 	}
-	if (dso_add_symbol(l->d, sym->addr, 0, sym->name))
+	/* kallsyms' letter as perf reads it: W weak, upper case global */
+	if (dso_add_symbol(l->d, sym->addr, 0, sym->type == 'W' ? STB_WEAK :
+			   isupper((unsigned char)sym->type) ? STB_GLOBAL : STB_LOCAL, sym->name))
 		return -ENOMEM;
 	l->count++;
 	return 0;

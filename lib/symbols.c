@@ -63,7 +63,8 @@ void dso_cache_free(struct dso_cache *c)
 	free(c);
 }
 
-int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, const char *name)
+int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, uint8_t binding,
+		   const char *name)
 {
 	size_t len = strlen(name) + 1;
 
@@ -90,21 +91,46 @@ int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, const char *nam
 	}
 	memcpy(d->strings + d->strings_len, name, len);
 	/* name offsets for now; pointers in dso_finish_symbols */
-	d->syms[d->nr_syms++] = (struct symbol){ start, size,
-						 (const char *)(uintptr_t)d->strings_len };
+	d->syms[d->nr_syms] = (struct symbol){ start, size,
+					       (const char *)(uintptr_t)d->strings_len,
+					       (uint32_t)d->nr_syms, binding };
+	d->nr_syms++;
 	d->strings_len += len;
 	return 0;
 }
 
+static size_t leading_underscores(const char *s)
+{
+	return strspn(s, "_");
+}
+
+/*
+ * By address; of aliases (one address) the one perf's choose_best_symbol
+ * keeps comes first: sized, not weak, global, with the fewest leading
+ * underscores, the longest name, else the first in the symbol table.
+ */
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct symbol *x = a, *y = b;
+	size_t ux, uy, lx, ly;
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	if (x->size != y->size)	/* the sized one first */
-		return x->size > y->size ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (!x->size != !y->size)
+		return x->size ? -1 : 1;
+	if ((x->binding == STB_WEAK) != (y->binding == STB_WEAK))
+		return x->binding == STB_WEAK ? 1 : -1;
+	if ((x->binding == STB_GLOBAL) != (y->binding == STB_GLOBAL))
+		return x->binding == STB_GLOBAL ? -1 : 1;
+	ux = leading_underscores(x->name);
+	uy = leading_underscores(y->name);
+	if (ux != uy)
+		return ux < uy ? -1 : 1;
+	lx = strlen(x->name);
+	ly = strlen(y->name);
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void dso_finish_symbols(struct dso *d, bool fill_sizes)

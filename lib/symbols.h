@@ -14,6 +14,8 @@
 struct symbol {
 	uint64_t start, size;	/* ELF virtual addresses */
 	const char *name;
+	uint32_t seq;		/* order of addition (ties between aliases) */
+	uint8_t binding;	/* STB_LOCAL, STB_GLOBAL or STB_WEAK */
 };
 
 /* Kernel addresses: the upper half of the x86-64 address space. */

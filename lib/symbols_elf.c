@@ -106,9 +106,12 @@ static int add_func(void *ctx, const GElf_Sym *sym, const char *name)
 {
 	struct func_ctx *f = ctx;
 
-	if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || !sym->st_value)
+	int type = GELF_ST_TYPE(sym->st_info);
+
+	/* functions as perf takes them: ifunc resolvers too */
+	if ((type != STT_FUNC && type != STT_GNU_IFUNC) || !sym->st_value)
 		return 0;
-	if (dso_add_symbol(f->d, sym->st_value, sym->st_size, name))
+	if (dso_add_symbol(f->d, sym->st_value, sym->st_size, GELF_ST_BIND(sym->st_info), name))
 		return -ENOMEM;
 	f->count++;
 	return 0;

@@ -25,11 +25,14 @@ struct dso_cache {
 /* A new dso named NAME in the cache, not loaded (fd -1); NULL on ENOMEM. */
 struct dso *dso_cache_add(struct dso_cache *c, const char *name);
 
-/* Appends a symbol (name copied); 0 or -ENOMEM. */
-int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, const char *name);
+/* Appends a symbol (name copied) of ELF binding STB_*; 0 or -ENOMEM. */
+int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, uint8_t binding,
+		   const char *name);
 /*
  * After the last dso_add_symbol: names resolved, sorted by address, one
- * symbol per address; with fill_sizes, sizeless symbols end at the next.
+ * symbol per address (of aliases the one perf keeps: sized, not weak,
+ * global, fewest leading underscores, longest name, first added); with
+ * fill_sizes, sizeless symbols end at the next.
  */
 void dso_finish_symbols(struct dso *d, bool fill_sizes);
 

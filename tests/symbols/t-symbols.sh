@@ -132,7 +132,7 @@ data = eh + ph_note + ph_load
 open(sys.argv[1], 'wb').write(data + b'\0' * (0x1000 - len(data)) + code)
 PY
 out=$($L --kallsyms tests/data/kallsyms --kcore "$T/kcore" - ffffffff81001000 ffffffff81001004 ffffffff8100103e ffffffff81001040 ffffffff81000010)
-check kcore-file "native_write_cr0\+0x0 \[kernel.kallsyms\] - 40414243 .*native_write_cr0\+0x4 \[kernel.kallsyms\] - 44454647 .*native_write_cr0\+0x3e \[kernel.kallsyms\] - 7e7f .*do_syscall_64\+0x0 \[kernel.kallsyms\] - - .*_stext\+0x10 \[kernel.kallsyms\] - -" "$(tr '\n' ' ' <<<"$out")"
+check kcore-file "native_write_cr0\+0x0 \[kernel.kallsyms\] - 40414243 .*native_write_cr0\+0x4 \[kernel.kallsyms\] - 44454647 .*native_write_cr0\+0x3e \[kernel.kallsyms\] - 7e7f .*do_syscall_64\+0x0 \[kernel.kallsyms\] - - .*startup_64\+0x10 \[kernel.kallsyms\] - -" "$(tr '\n' ' ' <<<"$out")"
 
 # the running kernel's /proc/kcore
 if [ ! -r /proc/kcore ]; then

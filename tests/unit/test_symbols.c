@@ -135,6 +135,49 @@ static void test_kallsyms(void **state)
 	free(path);
 }
 
+/*
+ * Aliases (one address, several names) keep the name perf keeps
+ * (choose_best_symbol): not weak, global, fewest leading underscores,
+ * longest name, else the first listed.
+ */
+static void test_alias_choice(void **state)
+{
+	static const char ks[] =
+		"ffffffff81000000 W a_a_weak\n"		/* weak loses to local */
+		"ffffffff81000000 t a_local\n"
+		"ffffffff81000100 t b_a_local_long\n"	/* local loses to global */
+		"ffffffff81000100 T b_glob\n"
+		"ffffffff81000200 T __c_two\n"		/* fewer underscores win */
+		"ffffffff81000200 T _c_one_underscore\n"
+		"ffffffff81000300 T d_short\n"		/* the longest name wins */
+		"ffffffff81000300 T d_zlongest\n"
+		"ffffffff81000400 T e_first\n"		/* a tie: the first listed */
+		"ffffffff81000400 T e_again\n"
+		"ffffffff81000500 T f_end\n";
+	static const struct { uint64_t addr; const char *want; } cases[] = {
+		{ 0xffffffff81000000, "a_local" },
+		{ 0xffffffff81000100, "b_glob" },
+		{ 0xffffffff81000200, "_c_one_underscore" },
+		{ 0xffffffff81000300, "d_zlongest" },
+		{ 0xffffffff81000400, "e_first" },
+	};
+	char *path = write_tmp(ks, sizeof(ks) - 1);
+	struct dso_cache *c = dso_cache_new();
+	struct maps m = { .kernel = dso_cache_kernel_maps(c) };
+	char buf[256], err[256];
+	const char *dso, *sym;
+	uint64_t off;
+
+	assert_int_equal(dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		maps_symbolize(&m, cases[i].addr, buf, sizeof(buf), &dso, &sym, &off);
+		assert_string_equal(sym, cases[i].want);
+	}
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
 static void test_kallsyms_hidden(void **state)
 {
 	static const char ks[] = "0000000000000000 T _stext\n0000000000000000 t x\n";
@@ -231,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_maps_split),
 		cmocka_unit_test(test_maps_overlap_edges),
 		cmocka_unit_test(test_kallsyms),
+		cmocka_unit_test(test_alias_choice),
 		cmocka_unit_test(test_kallsyms_hidden),
 		cmocka_unit_test(test_xz_bounded),
 		cmocka_unit_test(test_not_elf),

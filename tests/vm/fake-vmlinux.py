@@ -4,8 +4,8 @@
 # kernel shows: TEXT.img (the bytes of [_text, _etext) read from
 # /proc/kcore) as .text at the link address LINK_ADDR instead of where KASLR
 # put it, with kallsyms' text symbols moved by the same offset as STT_FUNC
-# symbols sized like auxrec sizes kallsyms symbols (up to the next symbol
-# of any kind), and _text. Decoding a recording of that kernel with it
+# symbols (weak, global or local by kallsyms' letter) sized like auxrec
+# sizes kallsyms symbols (up to the next symbol of any kind), and _text. Decoding a recording of that kernel with it
 # must relocate it back by the recording's runtime _text.
 import struct
 import sys
@@ -21,11 +21,11 @@ for line in open(kallsyms):
     if name == '_text':
         text = addr
     if kind in 'tTwW':
-        syms.append((addr, name))
+        syms.append((addr, name, kind))
     else:
         bounds.append(addr)
 assert text is not None, 'no _text'
-starts = sorted(set(a for a, _ in syms))
+starts = sorted(set(a for a, _, _ in syms))
 bounds.sort()
 end_of, b = {}, 0
 for i, a in enumerate(starts):
@@ -44,9 +44,12 @@ def add_sym(name, value, size, kind):
 
 
 add_sym('_text', link, 0, 0)	# STB_LOCAL, STT_NOTYPE
-for a, name in syms:
+for a, name, kind in syms:
     if text <= a < text + len(code):
-        add_sym(name, a - text + link, end_of[a] - a, 2)	# STT_FUNC
+        # kallsyms' letter as a binding (as perf reads it): W weak, upper
+        # case global, else local; the type is STT_FUNC
+        bind = 2 if kind == 'W' else 1 if kind.isupper() else 0
+        add_sym(name, a - text + link, end_of[a] - a, bind << 4 | 2)
 shstr = b'\0.text\0.symtab\0.strtab\0.shstrtab\0'
 off_text = 0x1000
 off_sym = off_text + len(code) + (-len(code) % 8)

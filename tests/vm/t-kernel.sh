@@ -96,15 +96,22 @@ fi
 if python3 - "$G/kallsyms" "$G/k.json" <<'PY'
 import bisect, json, sys
 text, other = {}, []
-for line in open(sys.argv[1]):
+# of aliases, the name perf keeps (choose_best_symbol on kallsyms' letters):
+# not weak (W), global (upper case), fewest leading underscores, longest, first
+def rank(t, name, seq):
+    return (t == 'W', not t.isupper(), len(name) - len(name.lstrip('_')), -len(name), seq)
+for seq, line in enumerate(open(sys.argv[1])):
     f = line.split()
     if len(f) != 3 or int(f[0], 16) == 0:
         continue
     a = int(f[0], 16)
     if f[1] in 'tTwW':
-        text[a] = min(text.get(a, f[2]), f[2])	# auxrec keeps one name per address
+        r = rank(f[1], f[2], seq)
+        if a not in text or r < text[a][0]:
+            text[a] = (r, f[2])
     else:
         other.append(a)
+text = {a: v[1] for a, v in text.items()}
 starts, other = sorted(text), sorted(other)
 def sym(a):
     i = bisect.bisect_right(starts, a) - 1
