@@ -269,8 +269,8 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 
 	if (!ret && desc.hold && ring_aux_held(r) + size >= most) {
 		ret = pd_writer_flush(rec->w);
-		if (!ret)
-			ring_release_aux(r);
+		if (!ret)	/* this span too: it is in the file now */
+			ring_release_aux_to(r, offset + size);
 	}
 	if (ret && !rec->write_err)
 		rec->write_err = ret;
@@ -304,8 +304,8 @@ static void reenable(struct recorder *rec, int i, bool stopped)
 /*
  * Drains ring i into the writer: its AUX spans are not copied but held, to
  * be written from the AUX area by drain_all's one write per pass (or
- * earlier, per quarter of an area: on_aux). Returns 1 when it drained, 0
- * when there was nothing, or a negative error.
+ * earlier, once a ring holds half its area or 256K: on_aux). Returns 1
+ * when it drained, 0 when there was nothing, or a negative error.
  */
 static int drain_ring(struct recorder *rec, int i, bool final)
 {

@@ -10,10 +10,12 @@
  * another come in the order they happened.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "perf_data_read_int.h"
 
 #define MAX_DIR_FILES	4096
@@ -80,8 +82,13 @@ int pd_dir_open(const char *path, struct pd_reader *main, struct pd_dir **out, c
 	while ((e = readdir(dir))) {
 		long n = data_file_number(e->d_name);
 
+		struct stat st;
+
 		if (n < 0 || strlen(e->d_name) >= sizeof(d->s[0].name))
 			continue;	/* not perf's data.N */
+		/* as perf: only regular files (a FIFO would block the open) */
+		if (fstatat(dirfd(dir), e->d_name, &st, 0) || !S_ISREG(st.st_mode))
+			continue;
 		if (d->nr > MAX_DIR_FILES) {
 			ret = -EFBIG;
 			snprintf(err, errlen, "%s holds more than %d data.N files", path,

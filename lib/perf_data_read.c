@@ -69,7 +69,8 @@ struct pd_reader {
 	uint64_t comp_offset;		/* its file offset */
 
 	struct pd_dir *dir;		/* a perf.data directory's data.N files */
-	char warning[320];		/* "": none */
+	char warning[640];		/* "": none; several joined by "; " */
+	bool decomp_warned;		/* the cut compressed record was said */
 };
 
 int pd_reader_fail(struct pd_reader *r, int err, const char *fmt, ...)
@@ -90,8 +91,17 @@ void pd_reader_warn(struct pd_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	size_t n = strlen(r->warning);
+
+	/* several warnings (a directory's files): all of them, "; " between */
+	if (n && n + 3 < sizeof(r->warning)) {
+		memcpy(r->warning + n, "; ", 3);
+		n += 2;
+	}
+	if (n + 1 >= sizeof(r->warning))
+		return;
 	va_start(ap, fmt);
-	vsnprintf(r->warning, sizeof(r->warning), fmt, ap);
+	vsnprintf(r->warning + n, sizeof(r->warning) - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -910,11 +920,13 @@ static int next_record(struct pd_reader *r, struct pd_record *rec)
 	 * it for a next COMPRESSED record (tool.c decomp_last) and so drops
 	 * it silently at the end; here it is said, and the reading goes on.
 	 */
-	if (!ret && r->decomp && pd_decomp_pending(r->decomp) && !r->warning[0])
+	if (!ret && r->decomp && pd_decomp_pending(r->decomp) && !r->decomp_warned) {
+		r->decomp_warned = true;
 		pd_reader_warn(r, "the compressed data end inside a record: %zu bytes after "
 			       "the COMPRESSED record at offset %llu were dropped (perf drops "
 			       "them too)", pd_decomp_pending(r->decomp),
 			       (unsigned long long)r->comp_offset);
+	}
 	if (ret <= 0)
 		return ret;
 	if ((rec->hdr->type == PERF_RECORD_COMPRESSED ||

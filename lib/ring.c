@@ -135,6 +135,12 @@ void ring_release_aux(struct ring *r)
 		store_release(&r->pc->aux_tail, r->aux_given);
 }
 
+void ring_release_aux_to(struct ring *r, uint64_t end)
+{
+	if (r->aux && end - r->pc->aux_tail <= r->aux_size && end != r->pc->aux_tail)
+		store_release(&r->pc->aux_tail, end);
+}
+
 /* merge_aux: gives the pending span to the consumer. */
 static int ring_flush_aux(struct ring *r, const struct ring_consumer *c, void *ctx)
 {

@@ -57,8 +57,8 @@ struct ring {
 	bool mapped;			/* unmap in ring_unmap */
 
 	uint64_t aux_next;		/* next AUX offset to hand over */
-	uint64_t aux_given;		/* end of the bytes given to the consumer (set
-					 * before its aux() is called) */
+	uint64_t aux_given;		/* end of the bytes the consumer took (set
+					 * when its aux() returned 0) */
 	/*
 	 * Set by the user: aux_tail does not move when the consumer's aux()
 	 * returns but at ring_release_aux(), so the consumer may write the
@@ -117,6 +117,11 @@ int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool fi
  * release), also from inside the consumer's aux() once they are written.
  */
 void ring_release_aux(struct ring *r);
+/*
+ * hold_aux: gives back the AUX bytes up to offset `end` (at most the end of
+ * the span aux() is taking), for a consumer that wrote them from inside aux().
+ */
+void ring_release_aux_to(struct ring *r, uint64_t end);
 /* hold_aux: how many AUX bytes were handed over and not yet released. */
 uint64_t ring_aux_held(const struct ring *r);
 /* True when the kernel has published data or AUX bytes not yet drained. */

@@ -146,6 +146,29 @@ static void sim_copy_held(struct sim *s)
 
 static const struct ring_consumer held_consumer = { on_record, on_aux_held };
 
+/*
+ * hold_aux, a consumer that writes each span inside aux() (as auxrec record
+ * does once much is held): gives it back there with ring_release_aux_to().
+ */
+static int on_aux_written(void *ctx, struct ring *r, const struct iovec *iov, int n,
+			  uint64_t offset, uint64_t size, const struct perf_record_aux_layout *aux)
+{
+	struct sim *s = ctx;
+
+	for (int i = 0; i < n; i++) {
+		memcpy(s->got + s->got_len, iov[i].iov_base, iov[i].iov_len);
+		s->got_len += iov[i].iov_len;
+	}
+	ring_release_aux_to(r, offset + size);
+	/* the span is given back at once: the kernel may reuse it now */
+	if (s->pc.aux_tail != offset + size)
+		s->contiguous_errors++;
+	s->next_offset = offset + size;
+	return 0;
+}
+
+static const struct ring_consumer written_consumer = { on_record, on_aux_written };
+
 static struct sim *sim_new(void)
 {
 	struct sim *s = calloc(1, sizeof(*s));
@@ -197,6 +220,27 @@ static void test_wrap_everything(void **state)
  * never writes past aux_tail) cannot overwrite spans handed over but not
  * yet copied; copied after the drain, every byte is right.
  */
+static void test_release_inside_aux(void **state)
+{
+	for (int merge = 0; merge < 2; merge++) {
+		struct sim *s = sim_new();
+
+		s->r.hold_aux = true;
+		s->r.merge_aux = merge;
+		for (int round = 0; round < 100; round++) {
+			sim_put_aux(s, 1 + (round * 97) % 400, true, 0);
+			sim_put_aux(s, 1 + (round * 31) % 300, true, 0);
+			assert_int_equal(ring_drain(&s->r, &written_consumer, s, false), 0);
+			assert_int_equal(s->contiguous_errors, 0);
+			assert_int_equal(ring_aux_held(&s->r), 0);
+		}
+		assert_int_equal(ring_drain(&s->r, &written_consumer, s, true), 0);
+		assert_int_equal(s->pc.aux_tail, s->aux_written);
+		assert_got_all(s);
+		sim_free(s);
+	}
+}
+
 static void test_hold_aux(void **state)
 {
 	struct sim *s = sim_new();
@@ -299,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wrap_everything),
 		cmocka_unit_test(test_hold_aux),
+		cmocka_unit_test(test_release_inside_aux),
 		cmocka_unit_test(test_lost_record_gap),
 		cmocka_unit_test(test_lost_record_tail),
 		cmocka_unit_test(test_final_drain),
