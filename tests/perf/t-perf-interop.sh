@@ -131,6 +131,23 @@ perf_script_vs_ground_truth() {
 		echo "not ok auxrec-script-equals-perf-script"
 		diff "$g/perf" "$g/auxrec" | head -6
 	fi
+	# and the same symbol+offset on both ends (of aliases, perf's choice)
+	timeout 120 perf script --itrace=b -F ip,sym,symoff,addr -i "$g/w.data" 2>/dev/null |
+		awk '$3 == "=>" {print $2, $5}' > "$g/perf.sym"
+	$AUXREC script --json -i "$g/w.data" | python3 -c '
+import json, sys
+def s(e, k):
+    return "%s+%#x" % (e[k + "_sym"], e[k + "_symoff"]) if e.get(k + "_sym") else "[unknown]"
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] in ("branch", "trace_begin", "trace_end"):
+        print(s(e, "from"), s(e, "to"))' > "$g/auxrec.sym"
+	if [ -s "$g/perf.sym" ] && cmp -s "$g/perf.sym" "$g/auxrec.sym"; then
+		echo "ok auxrec-script-symbols-equal-perf ($(wc -l < "$g/perf.sym") branches)"
+	else
+		echo "not ok auxrec-script-symbols-equal-perf (< perf > auxrec)"
+		diff "$g/perf.sym" "$g/auxrec.sym" | head -6
+	fi
 	same_in_other_layouts gt-flow "$g/w.data" "$g/want"
 	progress_lines "$g/w.data" "$g/w-dir.data"
 }
