@@ -91,7 +91,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all guest-bin
 	@tests/demo
 
-bench: deps all guest-bin
+bench: deps all tools guest-bin
 	@tests/bench/run
 
 fuzz: deps

@@ -1,6 +1,6 @@
 #!/bin/bash
 # t-perf-interop.sh - auxrec's perf.data writer and reader against Debian's perf:
-#  (a) a file written by auxrec's writer (tests/perf/pd-gen.c: intel_pt attr,
+#  (a) a file written by auxrec's writer (tests/tools/pd-gen.c: intel_pt attr,
 #      AUXTRACE_INFO, MMAP2, TIME_CONV, AUXTRACE chunks of a real Intel PT stream)
 #      must be read by `perf report -D` without warnings, listing the chunks,
 #      and by `perf script --itrace=b` without error; perf and auxrec decode
@@ -112,7 +112,7 @@ perf_script_vs_ground_truth() {
 	# the executable PT_LOAD: map it where the static binary runs
 	load=$(readelf -lW "$bin" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	set -- $load
-	$B/tests/perf/pd-gen "$g/w.data" "$g/spin-rc.pt" "$bin" "$1" "$2" "$3" || { echo "not ok pd-gen-gt"; return; }
+	$B/tests/tools/pd-gen "$g/w.data" "$g/spin-rc.pt" "$bin" "$1" "$2" "$3" || { echo "not ok pd-gen-gt"; return; }
 	awk '{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3)}' "$g/spin-rc.branches" > "$g/want"
 	timeout 120 perf script --itrace=b -F ip,addr -i "$g/w.data" 2> "$g/perf.err" |
 		awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$g/perf"
@@ -211,7 +211,7 @@ cpu_wide_switches() {
 		awk -v pid=$([ $f = a ] && echo 1001 || echo 1002) \
 			'{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3), pid}' "$g/$f-rc.branches"
 	done > "$g/want"
-	$B/tests/perf/pd-gen --cpu-wide "$g/w.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
+	$B/tests/tools/pd-gen --cpu-wide "$g/w.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
 		1002,$g/b-rc.pt,$tsc1,$g/b,$b || { echo "not ok pd-gen-cpu-wide"; return; }
 	auxrec_branches "$g/w.data" pid > "$g/auxrec"
 	if cmp -s "$g/want" "$g/auxrec"; then
@@ -220,7 +220,7 @@ cpu_wide_switches() {
 		echo "not ok auxrec-script-follows-switches: differs from the recorded flows (< want > auxrec)"
 		diff "$g/want" "$g/auxrec" | head -6
 	fi
-	$B/tests/perf/pd-gen --cpu-wide --cut-psb "$g/p.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
+	$B/tests/tools/pd-gen --cpu-wide --cut-psb "$g/p.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
 		1002,$g/b-rc.pt,$tsc1,$g/b,$b || { echo "not ok pd-gen-cpu-wide-psb"; return; }
 	timeout 120 perf script --itrace=b -F pid,ip,addr -i "$g/p.data" 2> "$g/perf.err" |
 		awk '$3 == "=>" {printf "0x%s 0x%s %s\n", $2, $4, $1}' > "$g/perf"
@@ -245,13 +245,10 @@ pt=../shared/conformance/libipt-ptt/apl12-psb.pt
 if [ ! -f "$pt" ]; then
 	echo "skip perf-reads-auxrec: no Intel PT stream (../shared/conformance/libipt-ptt)"
 else
-	mkdir -p $B/tests/perf
-	if ! ${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
-		-Wno-unused-parameter -O2 -g $AUXREC_SAN_FLAGS -o $B/tests/perf/pd-gen tests/perf/pd-gen.c \
-		$B/libauxrec.a -ldw -lelf -lz -lzstd -ldl -lpthread; then
-		echo "not ok pd-gen: does not build"
+	if [ ! -x $B/tests/tools/pd-gen ]; then
+		echo "not ok pd-gen: $B/tests/tools/pd-gen missing (make tools)"
 	else
-		$B/tests/perf/pd-gen "$tmp/w.data" "$pt" /usr/bin/true
+		$B/tests/tools/pd-gen "$tmp/w.data" "$pt" /usr/bin/true
 		perf report -D -i "$tmp/w.data" > "$tmp/rd" 2> "$tmp/rd.err"; rc=$?
 		n=$(grep -c 'PERF_RECORD_AUXTRACE size' "$tmp/rd")
 		if [ $rc != 0 ] || grep -qi 'warning\|error\|fail' "$tmp/rd.err"; then
