@@ -11,12 +11,14 @@
 #include <string.h>
 #include "builtin.h"
 #include "json.h"
+#include "line_buf.h"
 #include "trace_decode.h"
 #include "util.h"
 
 struct script {
 	bool branches, calls, returns, insns, errors, ptwrite, power, tx, srcline;
 	struct json_writer jw;
+	struct line_buf line;	/* the text line being built */
 	uint64_t printed;
 };
 
@@ -149,46 +151,80 @@ static void print_json(struct script *sc, const struct trace_event *te)
 	jw_end_line(w);
 }
 
-static void print_addr(const struct script *sc, uint64_t addr, const struct maps *m)
+/* "    addr sym+0xoff [file:line] (dso)", as perf script prints a branch end */
+static void print_addr(struct line_buf *lb, const struct script *sc, uint64_t addr,
+		       const struct maps *m)
 {
-	char buf[256], line[4096];
+	char line[4096];
 	const char *dso, *sym, *src = NULL;
 	uint64_t off;
 
-	maps_symbolize(m, addr, buf, sizeof(buf), &dso, &sym, &off);
+	maps_lookup(m, addr, &dso, &sym, &off);
 	if (sc->srcline && addr)
 		src = maps_srcline(m, addr, line, sizeof(line));
-	printf("%16" PRIx64 " %s%s%s (%s)", addr, buf, src ? " " : "", src ? src : "", dso);
+	lb_hex_right(lb, addr, 16);
+	lb_char(lb, ' ');
+	if (sym) {
+		lb_str(lb, sym);
+		lb_char(lb, '+');
+		lb_hex0x(lb, off);
+	} else {
+		lb_str(lb, "[unknown]");
+	}
+	if (src) {
+		lb_char(lb, ' ');
+		lb_str(lb, src);
+	}
+	lb_str(lb, " (");
+	lb_str(lb, dso);
+	lb_char(lb, ')');
 }
 
-static void print_text(const struct script *sc, const struct trace_event *te)
+/*
+ * One line per event, built without printf (this is the hot path: a line
+ * per branch) and written with one fwrite.
+ */
+static void print_text(struct script *sc, const struct trace_event *te)
 {
 	const struct decode_event *ev = te->ev;
 	const char *comm = te->proc && te->proc->comm[0] ? te->proc->comm : ":";
-	char kind[32];
+	struct line_buf *lb = &sc->line;
+	const char *kind = ev->kind && !strcmp(ev->type, "branch") ? ev->kind :
+			   !strcmp(ev->type, "trace_begin") ? "tr strt" :
+			   !strcmp(ev->type, "trace_end") ? "tr end" : ev->type;
 
-	printf("%16s %6d", comm, te->tid);
-	if (te->piece->chunk.cpu >= 0)
-		printf(" [%03d]", te->piece->chunk.cpu);
-	if (ev->time)
-		printf(" %" PRIu64 ".%09" PRIu64 ":", ev->time / 1000000000, ev->time % 1000000000);
-	snprintf(kind, sizeof(kind), "%s", ev->kind && !strcmp(ev->type, "branch") ? ev->kind :
-		 !strcmp(ev->type, "trace_begin") ? "tr strt" : !strcmp(ev->type, "trace_end") ?
-		 "tr end" : ev->type);
-	printf(" %10s ", kind);
-	if (ev->error) {
-		printf(" error: %s at AUX offset %#" PRIx64, ev->error, ev->aux_offset);
-		if (ev->from)
-			printf(" ip %#" PRIx64, ev->from);
-		putchar('\n');
-		return;
+	lb_reset(lb);
+	lb_str_right(lb, comm, 16);
+	lb_char(lb, ' ');
+	lb_dec_right(lb, te->tid, 6);
+	if (te->piece->chunk.cpu >= 0) {
+		lb_str(lb, " [");
+		lb_udec_zero(lb, (uint32_t)te->piece->chunk.cpu, 3);
+		lb_char(lb, ']');
 	}
-	print_addr(sc, ev->from, maps_of(te));
-	printf(" => ");
-	print_addr(sc, ev->to, maps_of(te));
-	if (!strcmp(ev->type, "ptwrite") || !strcmp(ev->type, "power"))
-		printf(" payload %#" PRIx64, ev->payload);
-	putchar('\n');
+	if (ev->time) {
+		lb_char(lb, ' ');
+		lb_udec_zero(lb, ev->time / 1000000000, 1);
+		lb_char(lb, '.');
+		lb_udec_zero(lb, ev->time % 1000000000, 9);
+		lb_char(lb, ':');
+	}
+	lb_char(lb, ' ');
+	lb_str_right(lb, kind, 10);
+	lb_char(lb, ' ');
+	if (ev->error) {
+		lb_printf(lb, " error: %s at AUX offset %#" PRIx64, ev->error, ev->aux_offset);
+		if (ev->from)
+			lb_printf(lb, " ip %#" PRIx64, ev->from);
+	} else {
+		print_addr(lb, sc, ev->from, maps_of(te));
+		lb_str(lb, " => ");
+		print_addr(lb, sc, ev->to, maps_of(te));
+		if (!strcmp(ev->type, "ptwrite") || !strcmp(ev->type, "power"))
+			lb_printf(lb, " payload %#" PRIx64, ev->payload);
+	}
+	lb_char(lb, '\n');
+	lb_write(lb, stdout);
 }
 
 static int on_event(void *ctx, const struct trace_event *te)
@@ -223,7 +259,7 @@ int cmd_script(int argc, char **argv)
 	struct script sc = { 0 };
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &sc };
 	const char *itrace = "be";
-	int c;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "i:jh", opts, NULL)) != -1) {
 		switch (c) {
@@ -246,5 +282,7 @@ int cmd_script(int argc, char **argv)
 		return cmd_usage_error(usage, "bad --itrace '%s' (letters from bcriewpx)", itrace);
 	o.insns = sc.insns;
 	jw_init(&sc.jw, stdout, false);
-	return trace_decode(&o);
+	ret = trace_decode(&o);
+	lb_free(&sc.line);
+	return ret;
 }

@@ -408,8 +408,8 @@ const char *maps_srcline(const struct maps *m, uint64_t addr, char *buf, size_t 
 	return dso_srcline(mp->dso, vaddr, buf, len);
 }
 
-const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
-			   const char **dso_path, const char **sym_name, uint64_t *sym_off)
+void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_path,
+		 const char **sym_name, uint64_t *sym_off)
 {
 	const struct map *mp = m ? maps_find(m, addr) : NULL;
 	const struct symbol *s = NULL;
@@ -420,12 +420,19 @@ const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_
 	*sym_off = 0;
 	if (map_vaddr(mp, addr, &vaddr))
 		s = dso_find_symbol(mp->dso, vaddr);
-	if (!s) {
-		snprintf(buf, len, "[unknown]");
-		return buf;
+	if (s) {
+		*sym_name = s->name;
+		*sym_off = vaddr - s->start;
 	}
-	*sym_name = s->name;
-	*sym_off = vaddr - s->start;
-	snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)*sym_off);
+}
+
+const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
+			   const char **dso_path, const char **sym_name, uint64_t *sym_off)
+{
+	maps_lookup(m, addr, dso_path, sym_name, sym_off);
+	if (*sym_name)
+		snprintf(buf, len, "%s+0x%llx", *sym_name, (unsigned long long)*sym_off);
+	else
+		snprintf(buf, len, "[unknown]");
 	return buf;
 }

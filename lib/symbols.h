@@ -122,6 +122,12 @@ void maps_free(struct maps *m);
  */
 int maps_read(const struct maps *m, uint64_t addr, uint8_t *buf, size_t len);
 
+/*
+ * The symbol at addr: its name (NULL unknown) and the offset into it; and
+ * the dso's path ("[unknown]" when unmapped).
+ */
+void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_path,
+		 const char **sym_name, uint64_t *sym_off);
 /* "sym+0x12", or "[unknown]"; and the dso's path. buf at least 256 bytes. */
 const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
 			   const char **dso_path, const char **sym_name, uint64_t *sym_off);

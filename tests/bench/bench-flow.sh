@@ -22,16 +22,8 @@ elif [ -n "$GT_SKIP" ]; then
 fi
 n=${BENCH_FLOW_N:-20000}
 runs=${BENCH_RUNS:-100}
-dir=$GT_BIN/bench
-base=$dir/indirect-$n
-mkdir -p "$dir"
-if [ ! -s "$base-rc.pt" ]; then
-	gcc -O1 -static -no-pie -o "$dir/indirect" tests/gt/progs/indirect.c || exit 1
-	if ! "$GT_BIN/gt-record" "$base" -- "$dir/indirect" "$n" > "$base.rec" 2>&1; then
-		cat "$base.rec" >&2
-		exit 77	# no ptrace here
-	fi
-fi
+. tests/bench/gt-stream.sh
+gt_bench_stream "$n" || exit $?
 
 best() {	# the "time S" field of a tool's stderr line
 	awk '{print $2}' <<< "$1"

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * line_buf.c - the printf-free line builder of line_buf.h. Each function
+ * produces exactly what the printf conversion it names would.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "line_buf.h"
+
+static int reserve(struct line_buf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->len + n <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->len + n)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+void lb_free(struct line_buf *b)
+{
+	free(b->p);
+	*b = (struct line_buf){ 0 };
+}
+
+void lb_grow_mem(struct line_buf *b, const char *s, size_t n)
+{
+	if (reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void pad(struct line_buf *b, char c, size_t n)
+{
+	if (reserve(b, n))
+		return;
+	memset(b->p + b->len, c, n);
+	b->len += n;
+}
+
+void lb_str_right(struct line_buf *b, const char *s, int width)
+{
+	size_t n = strlen(s);
+
+	if (width > 0 && n < (size_t)width)
+		pad(b, ' ', width - n);
+	lb_mem(b, s, n);
+}
+
+/* Digits of v in base (10 or 16, lower case) at the end of tmp; their start. */
+static char *digits(char *end, uint64_t v, unsigned int base)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = end;
+
+	do {
+		*--p = hex[v % base];
+		v /= base;
+	} while (v);
+	return p;
+}
+
+void lb_dec_right(struct line_buf *b, int64_t v, int width)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *p;
+
+	p = digits(end, v < 0 ? -(uint64_t)v : (uint64_t)v, 10);
+	if (v < 0)
+		*--p = '-';
+	if (width > 0 && end - p < width)
+		pad(b, ' ', width - (end - p));
+	lb_mem(b, p, end - p);
+}
+
+void lb_udec_zero(struct line_buf *b, uint64_t v, int width)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *p = digits(end, v, 10);
+
+	if (width > 0 && end - p < width)
+		pad(b, '0', width - (end - p));
+	lb_mem(b, p, end - p);
+}
+
+void lb_hex_right(struct line_buf *b, uint64_t v, int width)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *p = digits(end, v, 16);
+
+	if (width > 0 && end - p < width)
+		pad(b, ' ', width - (end - p));
+	lb_mem(b, p, end - p);
+}
+
+void lb_hex0x(struct line_buf *b, uint64_t v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *p = digits(end, v, 16);
+
+	lb_mem(b, "0x", 2);
+	lb_mem(b, p, end - p);
+}
+
+void lb_printf(struct line_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || reserve(b, (size_t)n + 1))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
+}
+
+int lb_write(struct line_buf *b, FILE *f)
+{
+	return fwrite(b->p, 1, b->len, f) == b->len;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * line_buf.h - a line of text output built without printf (strings padded
+ * to a width, decimal and hex numbers) and written with one fwrite: the
+ * hot path of `auxrec script`, which prints a line per branch.
+ */
+#ifndef AUXREC_LINE_BUF_H
+#define AUXREC_LINE_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct line_buf {
+	char *p;
+	size_t len, cap;
+	int err;		/* -ENOMEM once growing failed: the line is cut */
+};
+
+void lb_free(struct line_buf *b);
+static inline void lb_reset(struct line_buf *b)
+{
+	b->len = 0;
+}
+void lb_grow_mem(struct line_buf *b, const char *s, size_t n);
+static inline void lb_mem(struct line_buf *b, const char *s, size_t n)
+{
+	if (b->len + n <= b->cap) {	/* the usual case: room */
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	} else {
+		lb_grow_mem(b, s, n);
+	}
+}
+static inline void lb_str(struct line_buf *b, const char *s)
+{
+	lb_mem(b, s, strlen(s));
+}
+static inline void lb_char(struct line_buf *b, char c)
+{
+	if (b->len < b->cap)
+		b->p[b->len++] = c;
+	else
+		lb_grow_mem(b, &c, 1);
+}
+/* s right-aligned in width columns (printf "%*s") */
+void lb_str_right(struct line_buf *b, const char *s, int width);
+/* printf "%*lld" */
+void lb_dec_right(struct line_buf *b, int64_t v, int width);
+/* printf "%0*llu" */
+void lb_udec_zero(struct line_buf *b, uint64_t v, int width);
+/* printf "%*llx" */
+void lb_hex_right(struct line_buf *b, uint64_t v, int width);
+/* printf "0x%llx" */
+void lb_hex0x(struct line_buf *b, uint64_t v);
+void lb_printf(struct line_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes the line to f; returns fwrite's count == len. */
+int lb_write(struct line_buf *b, FILE *f);
+
+#endif

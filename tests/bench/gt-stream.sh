@@ -1,0 +1,17 @@
+# Sourced by the benchmarks (after tests/gt/build-tools.sh): the
+# ground-truth stream they decode, made once and kept in build/tests/gt/bench.
+# gt_bench_stream N: tests/gt/progs/indirect.c single-stepped by gt-record
+# with N iterations; sets dir (the binary is $dir/indirect) and base
+# ($base.pt returns as TIP, $base-rc.pt compressed, .branches each).
+# Returns 77 when gt-record cannot trace here (no ptrace), 1 on failure.
+gt_bench_stream() {
+	dir=$GT_BIN/bench
+	base=$dir/indirect-$1
+	mkdir -p "$dir" || return 1
+	[ -s "$base-rc.pt" ] && return 0
+	gcc -O1 -static -no-pie -o "$dir/indirect" tests/gt/progs/indirect.c || return 1
+	if ! "$GT_BIN/gt-record" "$base" -- "$dir/indirect" "$1" > "$base.rec" 2>&1; then
+		cat "$base.rec" >&2
+		return 77
+	fi
+}
