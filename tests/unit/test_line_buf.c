@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_line_buf.c - each line_buf function against the printf conversion it
+ * replaces, on edge values and seeded random ones, and growth past the
+ * first allocation.
+ */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "line_buf.h"
+
+static void expect(struct line_buf *b, const char *want)
+{
+	assert_int_equal(b->len, strlen(want));
+	assert_memory_equal(b->p, want, b->len);
+	lb_reset(b);
+}
+
+static uint64_t next_random(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void test_numbers_as_printf(void **state)
+{
+	static const uint64_t edge[] = { 0, 1, 9, 10, 15, 16, 99, 100, 999, 1000, 0x7fffffff,
+					 0x80000000, 0xffffffff, INT64_MAX, (uint64_t)INT64_MIN,
+					 UINT64_MAX, 0xffffffff81000000ULL };
+	struct line_buf b = { 0 };
+	char want[128];
+	uint64_t seed = 88172645463325252ULL;
+
+	for (int i = 0; i < 20000; i++) {
+		uint64_t v = i < (int)(sizeof(edge) / sizeof(edge[0])) ? edge[i] :
+			     next_random(&seed) >> (next_random(&seed) % 64);
+		int w = (int)(next_random(&seed) % 20);
+
+		lb_dec_right(&b, (int64_t)v, w);
+		snprintf(want, sizeof(want), "%*" PRId64, w, (int64_t)v);
+		expect(&b, want);
+		lb_udec_zero(&b, v, w);
+		snprintf(want, sizeof(want), "%0*" PRIu64, w, v);
+		expect(&b, want);
+		lb_hex_right(&b, v, w);
+		snprintf(want, sizeof(want), "%*" PRIx64, w, v);
+		expect(&b, want);
+		lb_hex0x(&b, v);
+		snprintf(want, sizeof(want), "0x%" PRIx64, v);
+		expect(&b, want);
+	}
+	lb_free(&b);
+}
+
+static void test_strings_and_growth(void **state)
+{
+	struct line_buf b = { 0 };
+	char *big = malloc(100001), want[64];
+
+	assert_non_null(big);
+	lb_str_right(&b, "comm", 16);
+	expect(&b, "            comm");
+	lb_str_right(&b, "a-name-longer-than-16", 16);	/* not cut, as %16s */
+	expect(&b, "a-name-longer-than-16");
+	lb_str_right(&b, "", 3);
+	expect(&b, "   ");
+	memset(big, 'x', 100000);
+	big[100000] = '\0';
+	lb_char(&b, '<');
+	lb_str(&b, big);		/* a long C++ name: the buffer grows */
+	lb_printf(&b, "> %s %#x", "tail", 255);
+	assert_int_equal(b.err, 0);
+	assert_int_equal(b.len, 100000 + 2 + 10);
+	assert_memory_equal(b.p + 100001, "> tail 0xff", 11);
+	lb_reset(&b);
+	lb_printf(&b, "%s", "");
+	expect(&b, "");
+	snprintf(want, sizeof(want), " error: %s at AUX offset %#x", "e", 0);
+	lb_printf(&b, " error: %s at AUX offset %#x", "e", 0);
+	expect(&b, want);
+	free(big);
+	lb_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers_as_printf),
+		cmocka_unit_test(test_strings_and_growth),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
