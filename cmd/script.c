@@ -101,24 +101,27 @@ static const struct maps *maps_of(const struct trace_event *te)
 static void addr_json(const struct script *sc, struct json_writer *w, const char *key,
 		      uint64_t addr, const struct maps *m)
 {
-	char name[64], buf[256], line[4096];
+	char name[64], line[4096];
+	size_t n = strlen(key);
 	const char *dso, *sym;
 	uint64_t off;
 
 	jw_kv_hex(w, key, addr);
 	if (!addr)
 		return;
-	maps_symbolize(m, addr, buf, sizeof(buf), &dso, &sym, &off);
-	snprintf(name, sizeof(name), "%s_sym", key);
+	maps_lookup(m, addr, &dso, &sym, &off);
+	/* KEY_sym, KEY_symoff, ... (key is "from" or "to": no printf per event) */
+	memcpy(name, key, n);
+	memcpy(name + n, "_sym", 5);
 	jw_kv_string(w, name, sym);
 	if (sym) {
-		snprintf(name, sizeof(name), "%s_symoff", key);
+		memcpy(name + n, "_symoff", 8);
 		jw_kv_u64(w, name, off);
 	}
-	snprintf(name, sizeof(name), "%s_dso", key);
+	memcpy(name + n, "_dso", 5);
 	jw_kv_string(w, name, dso);
 	if (sc->srcline) {
-		snprintf(name, sizeof(name), "%s_srcline", key);
+		memcpy(name + n, "_srcline", 9);
 		jw_kv_string(w, name, maps_srcline(m, addr, line, sizeof(line)));
 	}
 }

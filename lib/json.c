@@ -72,7 +72,17 @@ static void jw_raw_string(FILE *out, const char *s, size_t len)
 	putc_unlocked('"', out);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
+		size_t run = i;
 
+		/* a run that needs no escaping goes out in one write */
+		while (run < len && (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
+		       s[run] != '\\' && s[run] != 0x7f)
+			run++;
+		if (run > i) {
+			fwrite_unlocked(s + i, 1, run - i, out);
+			i = run - 1;
+			continue;
+		}
 		switch (c) {
 		case '"':  fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
