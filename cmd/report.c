@@ -227,7 +227,8 @@ int cmd_report(int argc, char **argv)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	ret = trace_decode(&o);
 	if (!ret) {
-		qsort(r.v, r.nr, sizeof(*r.v), cmp_entry);
+		if (r.nr)	/* nothing decoded: r.v is NULL */
+			qsort(r.v, r.nr, sizeof(*r.v), cmp_entry);
 		if (json_output)
 			print_json(&r, o.path);
 		else

@@ -39,7 +39,8 @@ static void kallsyms_sizes(struct dso *d, uint64_t *bounds, size_t nr_bounds)
 {
 	size_t b = 0;
 
-	qsort(bounds, nr_bounds, sizeof(*bounds), cmp_u64);
+	if (nr_bounds)	/* none: bounds is NULL, which qsort must not get */
+		qsort(bounds, nr_bounds, sizeof(*bounds), cmp_u64);
 	for (size_t i = 0; i < d->nr_syms; i++) {
 		uint64_t start = d->syms[i].start, end = start + 4096;
 

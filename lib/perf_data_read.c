@@ -166,7 +166,8 @@ static int cmp_id(const void *a, const void *b)
 
 static void sort_ids(struct pd_reader *r)
 {
-	qsort(r->ids, r->nr_ids, sizeof(*r->ids), cmp_id);
+	if (r->nr_ids)
+		qsort(r->ids, r->nr_ids, sizeof(*r->ids), cmp_id);
 }
 
 static int add_ids(struct pd_reader *r, uint32_t attr, const uint8_t *p, uint64_t nr)
