@@ -187,12 +187,14 @@ static void on_fork(struct session *s, int pid, int ppid)
 	parent = session_proc(s, ppid, false);	/* the array may have moved */
 	if (!parent || !child || child->maps.nr)
 		return;
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	if (!parent->maps.nr)
+		return;
 	child->maps.v = malloc(parent->maps.nr * sizeof(struct map) + 1);
 	if (!child->maps.v)
 		return;
 	memcpy(child->maps.v, parent->maps.v, parent->maps.nr * sizeof(struct map));
 	child->maps.nr = child->maps.cap = parent->maps.nr;
-	memcpy(child->comm, parent->comm, sizeof(child->comm));
 }
 
 static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)
