@@ -12,17 +12,10 @@
 # Prints a table (speedup: the libipt every-branch time over the row's time),
 # per stream PASS/FAIL against BENCH_FLOW_TARGET (default 2x), and one JSON line.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/gt/build-tools.sh
-if [ "$GT_SKIP" = build ]; then
-	echo "bench-flow: cannot build the ground-truth tools" >&2
-	exit 1
-elif [ -n "$GT_SKIP" ]; then
-	echo "bench-flow: $GT_SKIP" >&2
-	exit 77
-fi
+. tests/bench/gt-stream.sh
+gt_bench_tools bench-flow || exit $?
 n=${BENCH_FLOW_N:-20000}
 runs=${BENCH_RUNS:-100}
-. tests/bench/gt-stream.sh
 gt_bench_stream "$n" || exit $?
 
 best() {	# the "time S" field of a tool's stderr line

@@ -13,14 +13,8 @@
 # time counts. Prints a table, PASS/FAIL against BENCH_SCRIPT_TARGET
 # (auxrec at least that many times faster, default 2), and one JSON line.
 cd "$(dirname "$0")/../.." || exit 1
-. tests/gt/build-tools.sh
-if [ "$GT_SKIP" = build ]; then
-	echo "bench-script: cannot build the ground-truth tools" >&2
-	exit 1
-elif [ -n "$GT_SKIP" ]; then
-	echo "bench-script: $GT_SKIP" >&2
-	exit 77
-fi
+. tests/bench/gt-stream.sh
+gt_bench_tools bench-script || exit $?
 command -v perf > /dev/null && perf --version > /dev/null 2>&1 ||
 	{ echo "bench-script: no perf" >&2; exit 77; }
 B=${AUXREC_BUILD:-build}
@@ -30,7 +24,6 @@ n=${BENCH_SCRIPT_N:-20000}
 copies=${BENCH_SCRIPT_COPIES:-20}
 runs=${BENCH_RUNS:-10}
 target=${BENCH_SCRIPT_TARGET:-2}
-. tests/bench/gt-stream.sh
 gt_bench_stream "$n" || exit $?
 
 f=$dir/script-$n-x$copies.data

@@ -1,5 +1,20 @@
-# Sourced by the benchmarks (after tests/gt/build-tools.sh): the
-# ground-truth stream they decode, made once and kept in build/tests/gt/bench.
+# Sourced by the benchmarks that decode ground truth: builds the tools
+# (tests/gt/build-tools.sh) and makes the stream they decode, once, kept in
+# build/tests/gt/bench.
+. tests/gt/build-tools.sh
+
+# gt_bench_tools NAME: 0 when the tools are there; else says why as NAME and
+# returns 1 (they do not build) or 77 (skipped: no libipt, ...).
+gt_bench_tools() {
+	if [ "$GT_SKIP" = build ]; then
+		echo "$1: cannot build the ground-truth tools" >&2
+		return 1
+	elif [ -n "$GT_SKIP" ]; then
+		echo "$1: $GT_SKIP" >&2
+		return 77
+	fi
+}
+
 # gt_bench_stream N: tests/gt/progs/indirect.c single-stepped by gt-record
 # with N iterations; sets dir (the binary is $dir/indirect) and base
 # ($base.pt returns as TIP, $base-rc.pt compressed, .branches each).

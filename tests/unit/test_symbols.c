@@ -93,6 +93,18 @@ static void test_maps_overlap_edges(void **state)
 #define LONG_NAME NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 NAME_64 \
 		  NAME_64 NAME_64
 
+/* A dso cache with the kernel's symbols from kallsyms text ks; its file in *path. */
+static struct dso_cache *load_kallsyms_text(const char *ks, size_t len, char **path)
+{
+	struct dso_cache *c = dso_cache_new();
+	char err[256];
+
+	assert_non_null(c);
+	*path = write_tmp(ks, len);
+	assert_int_equal(dso_cache_load_kernel(c, NULL, *path, NULL, err, sizeof(err)), 0);
+	return c;
+}
+
 static void test_kallsyms(void **state)
 {
 	static const char ks[] =
@@ -105,15 +117,14 @@ static void test_kallsyms(void **state)
 		"ffffffff81000380 TT bad_type\n"
 		"ffffffffc0001000 t mod_fn\t[mod]\n"
 		"ffffffffc0002000 t " LONG_NAME "\t[mod]\n";
-	char *path = write_tmp(ks, sizeof(ks) - 1);
-	struct dso_cache *c = dso_cache_new();
+	char *path;
+	struct dso_cache *c = load_kallsyms_text(ks, sizeof(ks) - 1, &path);
 	struct maps m = { .kernel = dso_cache_kernel_maps(c) };
-	char buf[256], err[256];
+	char buf[256];
 	const char *dso, *sym;
 	uint64_t off;
 	uint8_t code[4];
 
-	assert_int_equal(dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err)), 0);
 	maps_symbolize(&m, 0xffffffff81000180, buf, sizeof(buf), &dso, &sym, &off);
 	assert_string_equal(buf, "local_fn+0x80");
 	assert_string_equal(dso, "[kernel.kallsyms]");
@@ -161,16 +172,15 @@ static void test_alias_choice(void **state)
 		{ 0xffffffff81000300, "d_zlongest" },
 		{ 0xffffffff81000400, "e_first" },
 	};
-	char *path = write_tmp(ks, sizeof(ks) - 1);
-	struct dso_cache *c = dso_cache_new();
+	char *path;
+	struct dso_cache *c = load_kallsyms_text(ks, sizeof(ks) - 1, &path);
 	struct maps m = { .kernel = dso_cache_kernel_maps(c) };
-	char buf[256], err[256];
 	const char *dso, *sym;
 	uint64_t off;
 
-	assert_int_equal(dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err)), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		maps_symbolize(&m, cases[i].addr, buf, sizeof(buf), &dso, &sym, &off);
+		maps_lookup(&m, cases[i].addr, &dso, &sym, &off);
+		assert_non_null(sym);
 		assert_string_equal(sym, cases[i].want);
 	}
 	dso_cache_free(c);
