@@ -62,9 +62,7 @@ struct recorder {
 	 */
 	bool *reenable;
 	int nr_reenable;	/* how many are set */
-	/* drain_all's per-ring scratch: drained this pass, AUX records before it */
-	bool *drained;
-	uint64_t *pass_aux_records;
+	uint64_t *pass_aux_records;	/* drain_all: each ring's AUX records before the pass */
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -343,7 +341,6 @@ static int drain_all(struct recorder *rec, bool final)
 
 		aux_records[i] = r->stats.aux_records;
 		ret = drain_ring(rec, i, final);
-		rec->drained[i] = ret == 1;
 		any |= ret == 1;
 		if (ret == 1)
 			ret = 0;
@@ -363,14 +360,13 @@ static int drain_all(struct recorder *rec, bool final)
 			rec->write_err = ret;
 		return ret;
 	}
+	/*
+	 * A ring with nothing this pass holds nothing and has no new record:
+	 * its pending re-enable is retried as is (last_aux_truncated unchanged).
+	 */
 	for (int i = 0; i < rec->el.nr; i++) {
 		struct ring *r = &rec->el.rings[i];
 
-		if (!rec->drained[i]) {
-			if (rec->reenable[i] && !final)
-				reenable(rec, i, true);
-			continue;
-		}
 		ring_release_aux(r);
 		if (!final && (r->stats.aux_records != aux_records[i] || rec->reenable[i]))
 			reenable(rec, i, r->last_aux_truncated);
@@ -463,9 +459,8 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
-	rec->drained = calloc(rec->el.nr, sizeof(*rec->drained));
 	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
-	if (!rec->reenable || !rec->drained || !rec->pass_aux_records) {
+	if (!rec->reenable || !rec->pass_aux_records) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -837,7 +832,6 @@ int cmd_record(int argc, char **argv)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);
 	free(rec.reenable);
-	free(rec.drained);
 	free(rec.pass_aux_records);
 	event_spec_free(&rec.es);
 	return ret;

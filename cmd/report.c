@@ -85,7 +85,6 @@ static int on_event(void *ctx, const struct trace_event *te)
 {
 	struct report *r = ctx;
 	const struct decode_event *ev = te->ev;
-	char buf[256];
 	const char *dso, *sym;
 	uint64_t off;
 	struct entry *e;
@@ -97,8 +96,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 	}
 	if (!ev->insn_count && !branch)
 		return 0;
-	maps_symbolize(te->proc ? &te->proc->maps : te->kmaps, ev->from, buf, sizeof(buf), &dso, &sym,
-		       &off);
+	maps_lookup(te->proc ? &te->proc->maps : te->kmaps, ev->from, &dso, &sym, &off);
 	e = find_entry(r, dso, sym ? sym : "[unknown]");
 	if (!e)
 		return -1;
