@@ -45,7 +45,7 @@ struct pd_auxtrace_desc {
 	/*
 	 * The bytes may stay unchanged where they are until pd_writer_flush()
 	 * returns and go out with the other pending records in one write (a
-	 * small record is copied instead: see pd_writer_held()). Else they
+	 * record under 4 KiB is copied instead). Else they
 	 * are written before returning.
 	 */
 	bool hold;
@@ -96,8 +96,6 @@ int pd_write_finished_round(struct pd_writer *w);
  * the file's records up to the last whole one stay readable.
  */
 int pd_writer_flush(struct pd_writer *w);
-/* Bytes held (not copied) that pd_writer_flush() has yet to write. */
-uint64_t pd_writer_held(const struct pd_writer *w);
 
 /*
  * Flushes the buffer and rewrites the header (attrs, data size) without

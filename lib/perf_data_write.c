@@ -425,11 +425,6 @@ static int flush(struct pd_writer *w)
 	return 0;
 }
 
-uint64_t pd_writer_held(const struct pd_writer *w)
-{
-	return w->held_len;
-}
-
 int pd_writer_flush(struct pd_writer *w)
 {
 	if (!w->data_started && start_data(w))
