@@ -55,6 +55,9 @@ MODULE_PARM_DESC(partial, "default: set PERF_AUX_FLAG_PARTIAL on every record");
 static uint fault;
 module_param(fault, uint, 0644);
 MODULE_PARM_DESC(fault, "self-test of checkers: 1 duplicate a word, 2 omit TRUNCATED, 3 over-count emitted");
+static int charge_pid;
+module_param(charge_pid, int, 0644);
+MODULE_PARM_DESC(charge_pid, "count the emitter's time in ticks that interrupt this process (charged_ns)");
 static ulong replay_max = 16 << 20;
 module_param(replay_max, ulong, 0444);
 MODULE_PARM_DESC(replay_max, "capacity of the replay buffer in bytes");
@@ -67,6 +70,7 @@ struct auxtest_ev {
 	u64 credit;		/* bytes owed, scaled by NSEC_PER_SEC */
 	u64 last_ns;
 	u64 off_ns;		/* stopped at, after a TRUNCATED end; 0 if not */
+	struct auxtest_cpu *off_cpu;	/* where it stopped then */
 	bool last_truncated;	/* the last end was TRUNCATED */
 	u32 skip;
 	u16 stream;
@@ -94,6 +98,11 @@ struct auxtest_stats {
 	 * loses the rest of the run), counted at its next start or its end
 	 */
 	u64 off_dropped;
+	/*
+	 * ns spent emitting in ticks that interrupted a task of charge_pid:
+	 * without IRQ time accounting the kernel bills them to that task
+	 */
+	u64 charged_ns;
 };
 
 struct auxtest_stream {
@@ -107,6 +116,12 @@ struct auxtest_cpu {
 	struct perf_event *event;
 	struct perf_output_handle handle;
 	struct auxtest_stats st;
+	/*
+	 * an event stopped here after a TRUNCATED end that has not started
+	 * again: since when and at what rate (for off_pending; aux_lock)
+	 */
+	u64 off_since_ns;
+	u64 off_rate;
 };
 
 /* what setup_aux hands back: the page array, never virtually contiguous */
@@ -309,9 +324,16 @@ static enum hrtimer_restart auxtest_tick(struct hrtimer *t)
 	if (!event || event->hw.state & PERF_HES_STOPPED)
 		return HRTIMER_NORESTART;
 	ev = event->pmu_private;
+	bool charged;
+	u64 t0;
+
+	charged = charge_pid && current->tgid == READ_ONCE(charge_pid);
+	t0 = charged ? ktime_get_ns() : 0;
 	raw_spin_lock_irqsave(&aux_lock, fl);
 	stat_add(&c->st.ticks, 1);
 	emit(c, event);
+	if (charged)
+		stat_add(&c->st.charged_ns, ktime_get_ns() - t0);
 	raw_spin_unlock_irqrestore(&aux_lock, fl);
 	hrtimer_forward_now(t, ns_to_ktime(ev->period_ns));
 	return HRTIMER_RESTART;
@@ -327,6 +349,10 @@ static void account_off(struct auxtest_cpu *c, struct auxtest_ev *ev, u64 now)
 	raw_spin_lock_irqsave(&aux_lock, fl);
 	stat_add(&c->st.off_dropped,
 		 mul_u64_u64_div_u64(ev->rate, now - ev->off_ns, NSEC_PER_SEC) & ~7ULL);
+	if (ev->off_cpu) {
+		ev->off_cpu->off_since_ns = 0;
+		ev->off_cpu = NULL;
+	}
 	raw_spin_unlock_irqrestore(&aux_lock, fl);
 	ev->off_ns = 0;
 }
@@ -351,8 +377,16 @@ static void auxtest_stop(struct perf_event *event, int flags)
 	if (event->hw.state & PERF_HES_STOPPED)
 		return;
 	event->hw.state = PERF_HES_STOPPED;
-	if (ev->last_truncated && !ev->off_ns)
+	if (ev->last_truncated && !ev->off_ns) {
+		unsigned long fl;
+
 		ev->off_ns = ktime_get_ns();
+		raw_spin_lock_irqsave(&aux_lock, fl);
+		c->off_since_ns = ev->off_ns;
+		c->off_rate = ev->rate;
+		ev->off_cpu = c;
+		raw_spin_unlock_irqrestore(&aux_lock, fl);
+	}
 	/* pinned to this CPU, and we run with interrupts off: never running */
 	hrtimer_try_to_cancel(&c->timer);
 }
@@ -607,7 +641,7 @@ static void pt_groups_init(void)
 #define STAT_FIELDS(X)							\
 	X(emitted) X(dropped) X(ends_data) X(ends_empty) X(records)	\
 	X(truncated) X(partial) X(overwrite) X(skips) X(skipped)	\
-	X(begin_fail) X(ticks) X(off_dropped)
+	X(begin_fail) X(ticks) X(off_dropped) X(charged_ns)
 
 static void stats_sum(struct auxtest_stats *sum)
 {
@@ -636,27 +670,50 @@ STAT_FIELDS(X)
 #undef X
 
 static void stats_line(struct seq_file *m, const char *who,
-		       struct auxtest_stats *st)
+		       struct auxtest_stats *st, u64 off_pending)
 {
 	seq_printf(m, "%s", who);
 #define X(f) seq_printf(m, " " #f "=%llu", READ_ONCE(st->f));
 	STAT_FIELDS(X)
 #undef X
-	seq_putc(m, '\n');
+	seq_printf(m, " off_pending=%llu\n", off_pending);
+}
+
+/*
+ * Bytes not generated so far by an event that is still off after a
+ * TRUNCATED end (off_dropped counts them only once it starts again or is
+ * freed): a reader of percpu while recording sees the loss up to now.
+ */
+static u64 off_pending(struct auxtest_cpu *c, u64 now)
+{
+	unsigned long fl;
+	u64 n = 0;
+
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	if (c->off_since_ns && now > c->off_since_ns)
+		n = mul_u64_u64_div_u64(c->off_rate, now - c->off_since_ns,
+					NSEC_PER_SEC) & ~7ULL;
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+	return n;
 }
 
 static int percpu_show(struct seq_file *m, void *v)
 {
 	struct auxtest_stats sum;
+	u64 now = ktime_get_ns(), pend, pend_sum = 0;
 	char who[16];
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
+		struct auxtest_cpu *c = per_cpu_ptr(&auxtest_cpus, cpu);
+
 		snprintf(who, sizeof(who), "cpu%d", cpu);
-		stats_line(m, who, &per_cpu_ptr(&auxtest_cpus, cpu)->st);
+		pend = off_pending(c, now);
+		pend_sum += pend;
+		stats_line(m, who, &c->st, pend);
 	}
 	stats_sum(&sum);
-	stats_line(m, "total", &sum);
+	stats_line(m, "total", &sum, pend_sum);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(percpu);

@@ -71,6 +71,50 @@ else
 	echo "not ok perf_auxtest_no_aux_area: see the line above"; cat /tmp/rec.log
 fi
 
+# charged_ns: the emitter's time in ticks that interrupt charge_pid's tasks
+# (a spinning shell here), nothing with charge_pid 0
+charged() {
+	echo 1 >$D/reset
+	echo "$1" >$P/charge_pid
+	auxrec record -q -e auxtest/rate=4000000/ -a -o /tmp/c.data -- sleep 1 >/dev/null 2>&1
+	echo 0 >$P/charge_pid
+	cat $D/charged_ns
+}
+sh -c 'while :; do :; done' &
+spin=$!
+c1=$(charged $spin)
+c0=$(charged 0)
+kill $spin
+echo "# charged_ns: $c1 with a spinning charge_pid, $c0 with none"
+if [ "$c1" -gt 0 ] 2>/dev/null && [ "$c0" = 0 ]; then
+	echo "ok charged_ns_counts_interrupted_pid"
+else
+	echo "not ok charged_ns_counts_interrupted_pid"
+fi
+
+# off_pending: a recorder that stops draining (SIGSTOP) lets CPU 1's area run
+# full; the kernel stops the event after the TRUNCATED end, and off_pending
+# grows while it stays off, then off_dropped takes it when the recorder
+# drains and enables the event again
+echo 1 >$D/reset
+auxrec record -q -e auxtest/rate=4000000/ -C 1 -m 64K,64K -o /tmp/o.data -- sleep 4 >/dev/null 2>&1 &
+rec=$!
+sleep 1
+kill -STOP $rec
+sleep 1
+p1=$(sed -n 's/^total .* off_pending=\([0-9]*\).*/\1/p' $D/percpu)
+sleep 0.5
+p2=$(sed -n 's/^total .* off_pending=\([0-9]*\).*/\1/p' $D/percpu)
+kill -CONT $rec
+wait $rec
+od=$(cat $D/off_dropped)
+echo "# off_pending: $p1 then $p2 0.5 s later while stopped; off_dropped $od at the end"
+if [ "${p1:-0}" -gt 0 ] && [ "${p2:-0}" -gt $((p1 + 1000000)) ] && [ "$od" -ge "$p2" ]; then
+	echo "ok off_pending_while_stopped"
+else
+	echo "not ok off_pending_while_stopped"
+fi
+
 # unload: refused while an event exists, clean when idle, loads again
 auxtest_check --name busy --cpu 0 --ms 2000 >/dev/null 2>&1 &
 sleep 1

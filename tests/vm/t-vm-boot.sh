@@ -2,7 +2,8 @@
 # tests/vm/t-vm-boot.sh: the guest harness itself (issue 3's done criterion):
 # the auxtest PMU appears in the guest, /out and the exit status come back,
 # a bad module argument is reported as a load failure (exit 125), a sanitizer
-# report from the guest fails the run (123).
+# report from the guest fails the run (123), a boot that hangs is retried,
+# --cpu-flags changes the guest CPU.
 # QEMU that cannot boot fails these checks; it never skips them.
 cd "$(dirname "$0")/../.." || exit 1
 run=tests/vm/run
@@ -78,4 +79,17 @@ if [ $rc = 0 ] && echo "$res" | grep -q 'did not boot in 1s; booting it again' &
 	echo "ok vm_boot_retry"
 else
 	echo "not ok vm_boot_retry: rc $rc: $(echo "$res" | tail -3)"
+fi
+
+# 6: --cpu-flags reaches QEMU's -cpu (the bench boots without ERMS); a list
+# that is not +flag/-flag items is a usage error.
+res=$($run --cpu-flags -erms,-fsrm -- sh -c 'grep -cw erms /proc/cpuinfo; grep -cw sse2 /proc/cpuinfo' 2>&1)
+rc=$?
+res2=$($run --cpu-flags 'erms;reboot' -- true 2>&1)
+rc2=$?
+if [ $rc = 0 ] && [ "$(echo "$res" | head -1)" = 0 ] && [ "$(echo "$res" | sed -n 2p)" -gt 0 ] 2>/dev/null &&
+   [ $rc2 = 2 ]; then
+	echo "ok vm_cpu_flags"
+else
+	echo "not ok vm_cpu_flags: rc $rc ($(echo "$res" | tr '\n' ' ')), bad list rc $rc2"
 fi
