@@ -63,6 +63,8 @@ struct recorder {
 	bool *reenable;
 	int nr_reenable;	/* how many are set */
 	uint64_t *pass_aux_records;	/* drain_all: each ring's AUX records before the pass */
+	bool *pass_settled;		/* drain_all: ring written and settled in the pass */
+	bool *pass_visited;		/* drain_all: ring drained in the pass */
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -242,6 +244,7 @@ static int on_record(void *ctx, struct ring *r, const struct perf_event_header *
 }
 
 #define HOLD_MAX (256 * 1024ULL)
+#define PASS_HOLD_MIN (64 * 1024ULL)
 
 static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uint64_t offset,
 		  uint64_t size, const struct perf_record_aux_layout *aux)
@@ -258,11 +261,16 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 	/*
 	 * The kernel waits for held bytes: on a slow file (9p, NFS) one write
 	 * of a whole pass would keep it waiting long enough to fill the area,
-	 * so once this ring holds half its area or 256K, what is held (from
+	 * so once this ring holds half its area (at least PASS_HOLD_MIN, 64K:
+	 * a small area is drained in one write per pass: a system call costs
+	 * 17 us in the TCG guest, `perf bench syscall basic`) or 256K, what is held (from
 	 * every ring) is written at once, and this ring's bytes given back;
 	 * all else is given back after drain_all's write at the end of the pass.
 	 */
 	uint64_t most = r->aux_size / 2 < HOLD_MAX ? r->aux_size / 2 : HOLD_MAX;
+
+	if (most < PASS_HOLD_MIN)
+		most = PASS_HOLD_MIN;
 	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
 
 	if (!ret && desc.hold && ring_aux_held(r) + size >= most) {
@@ -322,33 +330,67 @@ static int drain_ring(struct recorder *rec, int i, bool final)
 }
 
 /*
+ * Ring i's bytes are all in the file: aux_tail lets the kernel reuse its
+ * area, and an event the kernel stopped for a full area may trace again.
+ * A ring with nothing this pass has no new record: its pending re-enable
+ * is retried as is (last_aux_truncated unchanged).
+ */
+static void settle_ring(struct recorder *rec, int i, bool new_records, bool final)
+{
+	struct ring *r = &rec->el.rings[i];
+
+	ring_release_aux(r);
+	if (!final && (new_records || rec->reenable[i]))
+		reenable(rec, i, r->last_aux_truncated);
+}
+
+/*
  * One pass over the rings, then one write of what they held (with
  * FINISHED_ROUND after it): only then does aux_tail let the kernel reuse
  * those parts of the areas, and may an event stopped by a full area trace
  * again. One write per pass, not per ring: with an event per CPU, every
- * wakeup usually finds more than one ring with data.
+ * wakeup usually finds more than one ring with data. A ring that holds
+ * much, or whose event the kernel stopped, is written and settled before
+ * the next ring is drained: a stopped event loses trace until then, and
+ * the next rings may take long. Rings whose areas are three quarters full
+ * go first (of one recorder busy with a CPU's 4M, another CPU's area
+ * filled and stopped meanwhile).
  */
-#define PASS_HOLD_MIN (64 * 1024ULL)
+static bool ring_urgent(const struct ring *r)
+{
+	return r->aux && ring_aux_fill(r) >= r->aux_size - r->aux_size / 4;
+}
 
 static int drain_all(struct recorder *rec, bool final)
 {
 	uint64_t *aux_records = rec->pass_aux_records;
+	bool *visited = rec->pass_visited, *settled = rec->pass_settled;
 	bool any = false;
 	int ret = 0;
 
-	for (int i = 0; i < rec->el.nr && !ret; i++) {
-		struct ring *r = &rec->el.rings[i];
+	memset(visited, 0, rec->el.nr * sizeof(*visited));
+	for (int urgent_only = 1; urgent_only >= 0; urgent_only--) {
+		for (int i = 0; i < rec->el.nr && !ret; i++) {
+			struct ring *r = &rec->el.rings[i];
+			bool stopped;
 
-		aux_records[i] = r->stats.aux_records;
-		ret = drain_ring(rec, i, final);
-		any |= ret == 1;
-		if (ret == 1)
-			ret = 0;
-		/* much held here: written and given back before the next ring */
-		if (!ret && ring_aux_held(r) >= PASS_HOLD_MIN) {
-			ret = pd_writer_flush(rec->w);
-			if (!ret)
-				ring_release_aux(r);
+			if (visited[i] || (urgent_only && !ring_urgent(r)))
+				continue;
+			visited[i] = true;
+			aux_records[i] = r->stats.aux_records;
+			settled[i] = false;
+			ret = drain_ring(rec, i, final);
+			any |= ret == 1;
+			if (ret == 1)
+				ret = 0;
+			stopped = r->last_aux_truncated && r->stats.aux_records != aux_records[i];
+			if (!ret && (ring_aux_held(r) >= PASS_HOLD_MIN || stopped)) {
+				ret = pd_writer_flush(rec->w);
+				if (!ret) {
+					settle_ring(rec, i, r->stats.aux_records != aux_records[i], final);
+					settled[i] = true;
+				}
+			}
 		}
 	}
 	if (!ret && any)
@@ -360,18 +402,25 @@ static int drain_all(struct recorder *rec, bool final)
 			rec->write_err = ret;
 		return ret;
 	}
-	/*
-	 * A ring with nothing this pass holds nothing and has no new record:
-	 * its pending re-enable is retried as is (last_aux_truncated unchanged).
-	 */
-	for (int i = 0; i < rec->el.nr; i++) {
-		struct ring *r = &rec->el.rings[i];
-
-		ring_release_aux(r);
-		if (!final && (r->stats.aux_records != aux_records[i] || rec->reenable[i]))
-			reenable(rec, i, r->last_aux_truncated);
-	}
+	for (int i = 0; i < rec->el.nr; i++)
+		if (!settled[i])
+			settle_ring(rec, i, rec->el.rings[i].stats.aux_records != aux_records[i], final);
 	return 0;
+}
+
+/*
+ * Wake when the AUX area is a quarter full, as perf, leaving three
+ * quarters for a recorder busy elsewhere (one writing another CPU's 4M);
+ * but a small area wakes at half, at most at 64K: every wakeup costs the
+ * same however little it brings (a recorder was woken per 16K timer tick
+ * with a 64K area, 1,500 times a second), and half of 64K is still two
+ * ticks of headroom.
+ */
+static uint64_t aux_watermark(uint64_t aux_size)
+{
+	uint64_t half = aux_size / 2 < 64 * 1024 ? aux_size / 2 : 64 * 1024;
+
+	return aux_size / 4 > half ? aux_size / 4 : half;
 }
 
 /* Sideband and AUX settings of the event, per perf's Intel PT recording. */
@@ -394,7 +443,7 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	a->context_switch = per_cpu;
 	a->inherit = traces_workload(o) && per_cpu && !o->no_inherit;
 	a->enable_on_exec = traces_workload(o);
-	a->aux_watermark = o->aux_pages * sysconf(_SC_PAGESIZE) / 4;	/* as perf */
+	a->aux_watermark = aux_watermark(o->aux_pages * sysconf(_SC_PAGESIZE));
 	/*
 	 * Wake when the data ring is a quarter full (the kernel's default is
 	 * half): three quarters of it left for a recorder that is late.
@@ -460,7 +509,9 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 		return ret;
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
 	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
-	if (!rec->reenable || !rec->pass_aux_records) {
+	rec->pass_settled = calloc(rec->el.nr, sizeof(*rec->pass_settled));
+	rec->pass_visited = calloc(rec->el.nr, sizeof(*rec->pass_visited));
+	if (!rec->reenable || !rec->pass_aux_records || !rec->pass_settled || !rec->pass_visited) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -833,6 +884,8 @@ int cmd_record(int argc, char **argv)
 	evlist_close(&rec.el);
 	free(rec.reenable);
 	free(rec.pass_aux_records);
+	free(rec.pass_settled);
+	free(rec.pass_visited);
 	event_spec_free(&rec.es);
 	return ret;
 }

@@ -124,6 +124,8 @@ void ring_release_aux(struct ring *r);
 void ring_release_aux_to(struct ring *r, uint64_t end);
 /* hold_aux: how many AUX bytes were handed over and not yet released. */
 uint64_t ring_aux_held(const struct ring *r);
+/* AUX bytes the kernel wrote and was not given back: how full the area is. */
+uint64_t ring_aux_fill(const struct ring *r);
 /* True when the kernel has published data or AUX bytes not yet drained. */
 bool ring_has_data(const struct ring *r);
 

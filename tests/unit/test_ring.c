@@ -252,13 +252,18 @@ static void test_hold_aux(void **state)
 		sim_put_aux(s, 1 + (round * 53) % 400, true, 0);
 		if (round % 2)
 			sim_put_aux(s, 1 + (round * 29) % 300, round % 4 == 1, 0);
+		/* how full the area is: all the PMU wrote since the last release */
+		assert_int_equal(ring_aux_fill(&s->r), s->aux_written - tail);
 		assert_int_equal(ring_drain(&s->r, &held_consumer, s, round % 50 == 49), 0);
+		assert_int_equal(ring_aux_fill(&s->r), s->aux_written - tail);
 		assert_int_equal(s->pc.aux_tail, tail);
 		assert_int_equal(ring_aux_held(&s->r), s->next_offset - tail);
 		sim_copy_held(s);
 		ring_release_aux(&s->r);
 		assert_int_equal(s->pc.aux_tail, s->next_offset);
 		assert_int_equal(ring_aux_held(&s->r), 0);
+		/* what is not handed over yet (a span not announced) stays */
+		assert_int_equal(ring_aux_fill(&s->r), s->aux_written - s->next_offset);
 	}
 	assert_int_equal(ring_drain(&s->r, &held_consumer, s, true), 0);
 	sim_copy_held(s);
