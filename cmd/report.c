@@ -28,6 +28,10 @@ struct report {
 	enum sort_key sort;
 	struct entry *v;
 	size_t nr, cap;
+	/* open-addressing index of v by (dso, sym): entry index + 1, 0 empty */
+	uint32_t *slots;
+	size_t nslots;
+	size_t last;	/* the previous event's entry: the next one is often the same */
 	uint64_t insns, branches, errors;
 };
 
@@ -53,32 +57,93 @@ static void usage(FILE *out)
 		"  -h, --help          this help\n");
 }
 
+/* FNV-1a over the names the sort key compares */
+static uint64_t entry_hash(const struct report *r, const char *dso, const char *sym)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (r->sort != SORT_SYM)
+		for (const char *p = dso; *p; p++)
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	if (r->sort != SORT_DSO)
+		for (const char *p = sym; *p; p++)
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	return h;
+}
+
+static bool entry_is(const struct report *r, const struct entry *e, const char *dso,
+		     const char *sym)
+{
+	return (r->sort == SORT_SYM || !strcmp(e->dso_copy, dso)) &&
+	       (r->sort == SORT_DSO || !strcmp(e->sym, sym));
+}
+
+/* The slot of (dso, sym): its entry's, or the empty one where it goes. */
+static uint32_t *entry_slot(struct report *r, const char *dso, const char *sym)
+{
+	size_t mask = r->nslots - 1, i = entry_hash(r, dso, sym) & mask;
+
+	while (r->slots[i] && !entry_is(r, &r->v[r->slots[i] - 1], dso, sym))
+		i = (i + 1) & mask;
+	return &r->slots[i];
+}
+
+/* Twice the slots when more than half are taken (sizes are powers of two). */
+static int grow_slots(struct report *r)
+{
+	size_t n = r->nslots ? r->nslots * 2 : 1024;
+	uint32_t *old = r->slots;
+	size_t old_n = r->nslots;
+
+	r->slots = calloc(n, sizeof(*r->slots));
+	if (!r->slots) {
+		r->slots = old;
+		return -1;
+	}
+	r->nslots = n;
+	for (size_t i = 0; i < old_n; i++)
+		if (old[i]) {
+			const struct entry *e = &r->v[old[i] - 1];
+
+			*entry_slot(r, e->dso_copy, e->sym) = old[i];
+		}
+	free(old);
+	return 0;
+}
+
 static struct entry *find_entry(struct report *r, const char *dso, const char *sym)
 {
-	for (size_t i = 0; i < r->nr; i++) {
-		struct entry *e = &r->v[i];
+	uint32_t *slot;
 
-		if ((r->sort != SORT_SYM && strcmp(e->dso_copy, dso)) ||
-		    (r->sort != SORT_DSO && strcmp(e->sym, sym)))
-			continue;
-		return e;
-	}
-	if (r->nr == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct entry *nv = realloc(r->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		r->v = nv;
-		r->cap = cap;
-	}
-	r->v[r->nr] = (struct entry){
-		.dso_copy = strdup(r->sort == SORT_SYM ? "" : dso),
-		.sym = strdup(r->sort == SORT_DSO ? "" : sym),
-	};
-	if (!r->v[r->nr].dso_copy || !r->v[r->nr].sym)
+	if (r->nr && entry_is(r, &r->v[r->last], dso, sym))
+		return &r->v[r->last];
+	if ((r->nr + 1) * 2 > r->nslots && grow_slots(r))
 		return NULL;
-	return &r->v[r->nr++];
+	slot = entry_slot(r, dso, sym);
+	if (!*slot) {
+		if (r->nr == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 256;
+			struct entry *nv = realloc(r->v, cap * sizeof(*nv));
+
+			if (!nv)
+				return NULL;
+			r->v = nv;
+			r->cap = cap;
+		}
+		r->v[r->nr] = (struct entry){
+			.dso_copy = strdup(r->sort == SORT_SYM ? "" : dso),
+			.sym = strdup(r->sort == SORT_DSO ? "" : sym),
+		};
+		if (!r->v[r->nr].dso_copy || !r->v[r->nr].sym) {
+			free(r->v[r->nr].dso_copy);
+			free(r->v[r->nr].sym);
+			return NULL;
+		}
+		*slot = (uint32_t)++r->nr;
+	}
+	r->last = *slot - 1;
+	return &r->v[r->last];
 }
 
 static int on_event(void *ctx, const struct trace_event *te)
@@ -237,5 +302,6 @@ int cmd_report(int argc, char **argv)
 		free(r.v[i].sym);
 	}
 	free(r.v);
+	free(r.slots);
 	return ret;
 }

@@ -150,6 +150,53 @@ for l in sys.stdin:
 	fi
 	same_in_other_layouts gt-flow "$g/w.data" "$g/want"
 	progress_lines "$g/w.data" "$g/w-dir.data"
+	report_is_script_summed "$g/w.data"
+}
+
+# auxrec report is auxrec script summed: per (dso, symbol) of the source
+# address, the instructions of every event but errors and the taken
+# branches, under each sort key.
+report_is_script_summed() {	# file
+	local f=$1 why=
+	$AUXREC script --json -i "$f" > "$tmp/rs.script" 2>/dev/null || why="script failed"
+	for key in dso,sym sym dso; do
+		[ -n "$why" ] && break
+		$AUXREC report --json -s $key -i "$f" > "$tmp/rs.report" 2>/dev/null || { why="report -s $key failed"; break; }
+		why=$(python3 - "$tmp/rs.script" "$tmp/rs.report" $key <<'PY'
+import collections, json, sys
+key = sys.argv[3]
+want = collections.defaultdict(lambda: [0, 0])
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["type"] == "error":
+        continue
+    k = (e.get("from_dso", "[unknown]") if key != "sym" else "",
+         (e.get("from_sym") or "[unknown]") if key != "dso" else "")
+    want[k][0] += e.get("insn_count", 0)
+    want[k][1] += e["type"] == "branch"
+want = {k: v for k, v in want.items() if v != [0, 0]}
+r = json.load(open(sys.argv[2]))
+got = {}
+for e in r["entries"]:
+    k = (e.get("dso", ""), e.get("sym", ""))
+    if k in got:
+        print("entry %s twice" % (k,)); sys.exit()
+    got[k] = [e["insns"], e["branches"]]
+if got != want:
+    diff = sorted(set(got) ^ set(want)) or [k for k in want if got[k] != want[k]]
+    print("%d entries, script sums %d; first difference %s: report %s script %s" % (
+        len(got), len(want), diff[0], got.get(diff[0]), want.get(diff[0])))
+elif [e["insns"] for e in r["entries"]] != sorted((e["insns"] for e in r["entries"]), reverse=True):
+    print("entries not sorted by instructions")
+PY
+)
+		[ -n "$why" ] && why="-s $key: $why"
+	done
+	if [ -z "$why" ]; then
+		echo "ok report-is-script-summed # $(grep -c . "$tmp/rs.script") events"
+	else
+		echo "not ok report-is-script-summed: $why"
+	fi
 }
 
 # The progress line of script/report (stderr): with --progress a line at the
