@@ -1,16 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * json.c - the JSON writer: nesting, commas, string escaping, number and
- * hex-address formatting, written straight into a stdio stream.
+ * hex-address formatting. Output is gathered in the writer's buffer and
+ * goes to its stdio stream a line (or a document, or 4K) at a time: a
+ * stdio call per key and value cost more than the formatting.
  */
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include "json.h"
 
+void jw_flush(struct json_writer *w)
+{
+	if (w->len)
+		fwrite_unlocked(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static inline void w_put(struct json_writer *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void w_write(struct json_writer *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jw_flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite_unlocked(s, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void w_puts(struct json_writer *w, const char *s)
+{
+	w_write(w, s, strlen(s));
+}
+
 void jw_init(struct json_writer *w, FILE *out, bool pretty)
 {
 	w->out = out;
+	w->len = 0;
 	w->pretty = pretty;
 	w->depth = 0;
 	w->need_comma[0] = false;
@@ -21,9 +56,9 @@ static void jw_indent(struct json_writer *w)
 {
 	if (!w->pretty)
 		return;
-	putc_unlocked('\n', w->out);
+	w_put(w, '\n');
 	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->out);
+		w_write(w, "  ", 2);
 }
 
 /* Separator before a value or key at the current level. */
@@ -34,7 +69,7 @@ static void jw_value_prefix(struct json_writer *w)
 		return;
 	}
 	if (w->need_comma[w->depth])
-		putc_unlocked(',', w->out);
+		w_put(w, ',');
 	if (w->depth > 0)
 		jw_indent(w);
 	w->need_comma[w->depth] = true;
@@ -43,7 +78,7 @@ static void jw_value_prefix(struct json_writer *w)
 static void jw_open(struct json_writer *w, char c)
 {
 	jw_value_prefix(w);
-	putc_unlocked(c, w->out);
+	w_put(w, c);
 	if (w->depth < JSON_MAX_DEPTH - 1)
 		w->depth++;
 	w->need_comma[w->depth] = false;
@@ -57,7 +92,9 @@ static void jw_close(struct json_writer *w, char c)
 		w->depth--;
 	if (had_items)
 		jw_indent(w);
-	putc_unlocked(c, w->out);
+	w_put(w, c);
+	if (w->depth == 0)	/* a whole document */
+		jw_flush(w);
 }
 
 void jw_object_start(struct json_writer *w) { jw_open(w, '{'); }
@@ -65,57 +102,82 @@ void jw_object_end(struct json_writer *w) { jw_close(w, '}'); }
 void jw_array_start(struct json_writer *w) { jw_open(w, '['); }
 void jw_array_end(struct json_writer *w) { jw_close(w, ']'); }
 
-static void jw_raw_string(FILE *out, const char *s, size_t len)
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of 8 bytes is below 0x20, '"', '\\' or DEL (may say so wrongly only when true). */
+static inline bool word_needs_escape(uint64_t v)
+{
+	uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\'), d = v ^ (ONES * 0x7f);
+
+	return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+		((d - ONES) & ~d)) & HIGHS;
+}
+
+/* The length of the run at s[i..len) that needs no escaping. */
+static size_t plain_run(const char *s, size_t i, size_t len)
+{
+	size_t run = i;
+
+	for (uint64_t v; run + 8 <= len; run += 8) {
+		memcpy(&v, s + run, 8);
+		if (word_needs_escape(v))
+			break;
+	}
+	while (run < len && (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
+	       s[run] != '\\' && s[run] != 0x7f)
+		run++;
+	return run;
+}
+
+static void jw_raw_string(struct json_writer *w, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	putc_unlocked('"', out);
+	w_put(w, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
-		size_t run = i;
+		/* a run that needs no escaping is copied at once */
+		size_t run = plain_run(s, i, len);
 
-		/* a run that needs no escaping goes out in one write */
-		while (run < len && (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
-		       s[run] != '\\' && s[run] != 0x7f)
-			run++;
 		if (run > i) {
-			fwrite_unlocked(s + i, 1, run - i, out);
+			w_write(w, s + i, run - i);
 			i = run - 1;
 			continue;
 		}
 		switch (c) {
-		case '"':  fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"':  w_write(w, "\\\"", 2); break;
+		case '\\': w_write(w, "\\\\", 2); break;
+		case '\n': w_write(w, "\\n", 2); break;
+		case '\r': w_write(w, "\\r", 2); break;
+		case '\t': w_write(w, "\\t", 2); break;
 		default:
 			if (c < 0x20 || c == 0x7f) {
-				fputs("\\u00", out);
-				putc_unlocked(hex[c >> 4], out);
-				putc_unlocked(hex[c & 15], out);
+				w_write(w, "\\u00", 4);
+				w_put(w, hex[c >> 4]);
+				w_put(w, hex[c & 15]);
 			} else {
-				putc_unlocked(c, out);
+				w_put(w, c);
 			}
 		}
 	}
-	putc_unlocked('"', out);
+	w_put(w, '"');
 }
 
 void jw_key(struct json_writer *w, const char *key)
 {
 	jw_value_prefix(w);
-	jw_raw_string(w->out, key, strlen(key));
-	putc_unlocked(':', w->out);
+	jw_raw_string(w, key, strlen(key));
+	w_put(w, ':');
 	if (w->pretty)
-		putc_unlocked(' ', w->out);
+		w_put(w, ' ');
 	w->after_key = true;
 }
 
 void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	jw_value_prefix(w);
-	jw_raw_string(w->out, s, len);
+	jw_raw_string(w, s, len);
 }
 
 void jw_string(struct json_writer *w, const char *s)
@@ -129,22 +191,23 @@ void jw_string(struct json_writer *w, const char *s)
 
 void jw_u64(struct json_writer *w, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *e;
 
 	jw_value_prefix(w);
-	*--p = 0;
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	fputs(p, w->out);
+	e = jw_fmt_u64(buf, v);
+	w_write(w, buf, e - buf);
 }
 
 void jw_s64(struct json_writer *w, int64_t v)
 {
 	if (v < 0) {
+		char buf[24], *e;
+
 		jw_value_prefix(w);
-		fprintf(w->out, "%" PRId64, v);
+		w_put(w, '-');
+		/* as unsigned: INT64_MIN has no positive twin */
+		e = jw_fmt_u64(buf, -(uint64_t)v);
+		w_write(w, buf, e - buf);
 		return;
 	}
 	jw_u64(w, v);
@@ -152,46 +215,40 @@ void jw_s64(struct json_writer *w, int64_t v)
 
 void jw_double(struct json_writer *w, double v)
 {
+	char buf[64];
+
 	jw_value_prefix(w);
 	if (isfinite(v))
-		fprintf(w->out, "%.6g", v);
+		w_write(w, buf, (size_t)snprintf(buf, sizeof(buf), "%.6g", v));
 	else
-		fputs("null", w->out);
+		w_puts(w, "null");
 }
 
 void jw_hex(struct json_writer *w, uint64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *e;
 
 	jw_value_prefix(w);
-	*--p = 0;
-	*--p = '"';
-	do {
-		*--p = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	fputs(p, w->out);
+	e = jw_fmt_hex(buf, v);
+	w_write(w, buf, e - buf);
 }
 
 void jw_bool(struct json_writer *w, bool v)
 {
 	jw_value_prefix(w);
-	fputs(v ? "true" : "false", w->out);
+	w_puts(w, v ? "true" : "false");
 }
 
 void jw_null(struct json_writer *w)
 {
 	jw_value_prefix(w);
-	fputs("null", w->out);
+	w_puts(w, "null");
 }
 
 void jw_end_line(struct json_writer *w)
 {
-	putc_unlocked('\n', w->out);
+	w_put(w, '\n');
+	jw_flush(w);
 	w->depth = 0;
 	w->need_comma[0] = false;
 	w->after_key = false;
@@ -292,6 +349,7 @@ char *jw_fmt_key(char *p, const char *key, size_t len, bool comma)
 
 void jw_write_lines(struct json_writer *w, const char *s, size_t len)
 {
+	jw_flush(w);
 	fwrite_unlocked(s, 1, len, w->out);
 	w->depth = 0;
 	w->need_comma[0] = false;

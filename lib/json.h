@@ -21,6 +21,8 @@ struct json_writer {
 	int depth;
 	bool need_comma[JSON_MAX_DEPTH];
 	bool after_key;
+	size_t len;		/* bytes in buf not yet written to out */
+	char buf[4096];
 };
 
 void jw_init(struct json_writer *w, FILE *out, bool pretty);
@@ -39,6 +41,11 @@ void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
 /* Ends a top-level value of a JSON Lines stream with a newline. */
 void jw_end_line(struct json_writer *w);
+/*
+ * Writes what the writer holds to its stream. jw_end_line() and the end of
+ * a top-level value do it; anyone writing to the stream in between must.
+ */
+void jw_flush(struct json_writer *w);
 
 /* key:value shorthands */
 void jw_kv_string(struct json_writer *w, const char *key, const char *s);

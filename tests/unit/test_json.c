@@ -2,7 +2,8 @@
 /*
  * test_json.c - the JSON writer: string escaping (quotes, backslashes,
  * control bytes, DEL; other bytes such as UTF-8 pass through), numbers,
- * hex addresses, commas and nesting, one object per line.
+ * hex addresses, commas and nesting, one object per line, and the
+ * writer's buffer (long strings, order against direct writes).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -88,11 +89,107 @@ static void test_values_and_nesting(void **state)
 		       "\"a\":[1,[],{}]}\n{\"n\":2}\n");
 }
 
+/* The escaping of one byte, the slow obvious way. */
+static char *ref_escape(char *p, unsigned char c)
+{
+	switch (c) {
+	case '"': return p + sprintf(p, "\\\"");
+	case '\\': return p + sprintf(p, "\\\\");
+	case '\n': return p + sprintf(p, "\\n");
+	case '\r': return p + sprintf(p, "\\r");
+	case '\t': return p + sprintf(p, "\\t");
+	}
+	if (c < 0x20 || c == 0x7f)
+		return p + sprintf(p, "\\u%04x", c);
+	*p = c;
+	return p + 1;
+}
+
+/*
+ * Every byte value at every place of strings of 22-24 bytes (runs are
+ * scanned 8 bytes at a time, then byte by byte).
+ */
+static void test_escape_every_byte(void **state)
+{
+	char str[24], want[24 * 6 + 8], *p;
+
+	for (int c = 1; c < 256; c++)
+		for (int at = 0; at < (int)sizeof(str); at++) {
+			size_t n = sizeof(str) - at % 3;
+			struct json_writer w;
+			struct out o;
+
+			memset(str, c == 'a' ? 'b' : 'a', sizeof(str));
+			str[at] = (char)c;
+			p = want;
+			*p++ = '"';
+			for (size_t i = 0; i < n; i++)
+				p = ref_escape(p, (unsigned char)str[i]);
+			strcpy(p, "\"\n");
+			out_open(&o);
+			jw_init(&w, o.f, false);
+			jw_string_len(&w, str, n);
+			jw_end_line(&w);
+			out_expect(&o, want);
+		}
+}
+
+/*
+ * The writer gathers output in a 4K buffer: strings longer than it, values
+ * across its end and many lines come out whole and in order, each line by
+ * jw_end_line() and a pretty document by its closing brace, before the
+ * caller writes to the stream itself.
+ */
+static void test_buffering(void **state)
+{
+	static char big[10000];
+	struct json_writer w;
+	struct out o;
+	char *want, *p;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[100] = '"';
+	out_open(&o);
+	jw_init(&w, o.f, false);
+	for (int i = 0; i < 3000; i++) {
+		jw_object_start(&w);
+		jw_kv_u64(&w, "i", i);
+		if (i == 7)
+			jw_kv_string(&w, "big", big);
+		jw_object_end(&w);
+		jw_end_line(&w);
+		if (i == 9)
+			fputs("direct\n", o.f);
+	}
+	jw_init(&w, o.f, true);
+	jw_object_start(&w);
+	jw_kv_double(&w, "d", 0.5);
+	jw_kv_double(&w, "nan", 0.0 / 0.0);
+	jw_object_end(&w);
+	fputs("|end", o.f);
+
+	want = p = malloc(3000 * 16 + sizeof(big) + 256);
+	assert_non_null(want);
+	for (int i = 0; i < 3000; i++) {
+		if (i == 7)
+			p += sprintf(p, "{\"i\":7,\"big\":\"%.100s\\\"%s\"}\n", big, big + 101);
+		else
+			p += sprintf(p, "{\"i\":%d}\n", i);
+		if (i == 9)
+			p += sprintf(p, "direct\n");
+	}
+	sprintf(p, "{\n  \"d\": 0.5,\n  \"nan\": null\n}|end");
+	out_expect(&o, want);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_values_and_nesting),
+		cmocka_unit_test(test_buffering),
+		cmocka_unit_test(test_escape_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
