@@ -41,12 +41,12 @@ WANT_RC=3 verify exit_code
 # truncation really happened where the AUX area is small
 grep -q '^# module_dropped [1-9]' "$OUT/cpu_4m_trunc.verify" && echo "ok overrun_drops_counted" ||
 	echo "not ok overrun_drops_counted: the 64K scenario dropped nothing"
-# the AUX wakeup: a quarter of the area (perf's), half of a small one, the
-# half at most 64K: 4M (default) 1M, 64K 32K, 16K 8K, 8K (2 pages) 4K
+# the AUX wakeup: a quarter of the area, as perf: 4M (default) 1M, 64K 16K,
+# 16K 4K, 8K (2 pages) 2K
 wm() { ./auxrec dump -i "$OUT/$1.data" 2>/dev/null | sed -n 's/^# attr 0: .* aux_watermark \([0-9]*\).*/\1/p'; }
 got="$(wm cpu_1m) $(wm cpu_4m_trunc) $(wm cpu0_tiny) $(wm pages_2)"
-[ "$got" = "1048576 32768 8192 4096" ] && echo "ok aux_watermark_by_area" ||
-	echo "not ok aux_watermark_by_area: got $got, want 1048576 32768 8192 4096"
+[ "$got" = "1048576 16384 4096 2048" ] && echo "ok aux_watermark_quarter" ||
+	echo "not ok aux_watermark_quarter: got $got, want 1048576 16384 4096 2048"
 # the inherited workload's children wrote their own streams into the buffers
 s=$(sed -n 's/^# streams //p' "$OUT/inherit.verify")
 [ "${s:-0}" -ge 3 ] && echo "ok inherit_streams # $s streams" || echo "not ok inherit_streams: $s streams"
