@@ -257,13 +257,22 @@ bool ring_has_data(const struct ring *r)
 
 int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final)
 {
+	return ring_drain_some(r, c, ctx, final, UINT64_MAX);
+}
+
+int ring_drain_some(struct ring *r, const struct ring_consumer *c, void *ctx, bool final,
+		    uint64_t aux_budget)
+{
 	uint64_t aux_head = r->aux ? load_acquire(&r->pc->aux_head) : 0;
 	uint64_t head = load_acquire(&r->pc->data_head);
 	uint64_t tail = r->pc->data_tail;
 	uint64_t mask = r->data_size - 1;
+	uint64_t aux_start = r->aux_next;
 	int ret = 0;
 
 	while (tail < head) {
+		if (r->aux_next - aux_start >= aux_budget)
+			break;
 		uint64_t off = tail & mask;
 		const struct perf_event_header *hdr = (const void *)(r->data + off);
 		size_t size = hdr->size;
@@ -292,7 +301,8 @@ int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool fi
 		tail += size;
 	}
 	store_release(&r->pc->data_tail, tail);
-	if (!ret && r->aux) {
+	/* stopped by the budget: records still to come announce the bytes after */
+	if (!ret && r->aux && tail == head) {
 		/*
 		 * Bytes below the aux_head of the previous drain have had their AUX
 		 * record published by now (the kernel writes it before moving

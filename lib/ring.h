@@ -113,6 +113,13 @@ void ring_unmap(struct ring *r);
  */
 int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final);
 /*
+ * The same, stopping before the next record once aux_budget AUX bytes were
+ * handed over (the rest stays for the next call; nothing is taken for
+ * lost while records remain).
+ */
+int ring_drain_some(struct ring *r, const struct ring_consumer *c, void *ctx, bool final,
+		    uint64_t aux_budget);
+/*
  * hold_aux: gives the kernel back the AUX bytes handed over (aux_tail,
  * release), also from inside the consumer's aux() once they are written.
  */

@@ -302,6 +302,33 @@ static void test_lost_record_tail(void **state)
 	sim_free(s);
 }
 
+/*
+ * A drain with a budget stops at the first record after that many AUX bytes:
+ * the rest comes with the next drains, and a span whose record is still
+ * unread is not taken for lost (recovered) meanwhile; a lost one is still
+ * found once a drain reads every record.
+ */
+static void test_drain_budget(void **state)
+{
+	struct sim *s = sim_new();
+	int drains = 0;
+
+	for (int i = 0; i < 4; i++)
+		sim_put_aux(s, 100, true, 0);
+	sim_put_aux(s, 60, false, 0);		/* record lost */
+	sim_put_aux(s, 40, true, 0);
+	assert_int_equal(ring_drain_some(&s->r, &consumer, s, false, 150), 0);
+	assert_int_equal(s->got_len, 200);	/* two spans: 150 reached at the second */
+	assert_int_equal(s->recovered, 0);
+	while (s->r.pc->data_tail != s->r.pc->data_head && drains++ < 10)
+		assert_int_equal(ring_drain_some(&s->r, &consumer, s, false, 150), 0);
+	assert_int_equal(drains, 2);		/* 200 more, then the last 100 */
+	assert_got_all(s);
+	assert_int_equal(s->recovered, 1);	/* the 60 bytes, before the last span */
+	assert_int_equal(s->r.stats.recovered_bytes, 60);
+	sim_free(s);
+}
+
 /* At the final drain every byte up to aux_head is handed over at once. */
 static void test_final_drain(void **state)
 {
@@ -352,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_lost_record_gap),
 		cmocka_unit_test(test_lost_record_tail),
 		cmocka_unit_test(test_final_drain),
+		cmocka_unit_test(test_drain_budget),
 		cmocka_unit_test(test_duplicate_record),
 		cmocka_unit_test(test_malformed_record),
 	};
