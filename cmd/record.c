@@ -263,16 +263,18 @@ static int on_aux(void *ctx, struct ring *r, const struct iovec *iov, int n, uin
 	 * The kernel waits for held bytes: on a slow file (9p, NFS) one write
 	 * of a whole pass would keep it waiting long enough to fill the area,
 	 * so once this ring holds half its area (at least PASS_HOLD_MIN, 64K:
-	 * a small area is drained in one write per pass: a system call costs
-	 * 17 us in the TCG guest, `perf bench syscall basic`) or 256K, what is held (from
-	 * every ring) is written at once, and this ring's bytes given back;
-	 * all else is given back after drain_all's write at the end of the pass.
+	 * a small area is drained in one write per pass; a system call costs
+	 * 17 us in the TCG guest, `perf bench syscall basic`) or 256K, what is
+	 * held (from every ring) is written at once, and this ring's bytes
+	 * given back; all else is given back after drain_all's write at the
+	 * end of the pass.
 	 */
 	uint64_t most = r->aux_size / 2 < HOLD_MAX ? r->aux_size / 2 : HOLD_MAX;
+	int ret;
 
 	if (most < PASS_HOLD_MIN)
 		most = PASS_HOLD_MIN;
-	int ret = pd_write_auxtrace(rec->w, iov, n, &desc);
+	ret = pd_write_auxtrace(rec->w, iov, n, &desc);
 
 	if (!ret && desc.hold && ring_aux_held(r) + size >= most) {
 		ret = pd_writer_flush(rec->w);
@@ -361,8 +363,9 @@ static void settle_ring(struct recorder *rec, int i, bool new_records, bool fina
  * round: a recorder busy with one CPU's 4M looks at the others every 1M
  * (of a recorder that took each ring whole, another CPU's area filled and
  * its event stayed stopped 37 ms per truncation at 64 MiB/s, perf 19 ms).
- * Rounds end when the rings are empty, or after one area's worth (the rest
- * waits for the next pass, which then starts without sleeping).
+ * Rounds go on while a ring was cut short by the 1M, for at most one
+ * area's worth (what is still left then makes the next pass start without
+ * sleeping); what arrives meanwhile waits for the next wakeup, as before.
  */
 static bool ring_urgent(const struct ring *r)
 {
@@ -421,9 +424,10 @@ static int drain_all(struct recorder *rec, bool final)
 	}
 	for (uint64_t round = 0; round < rounds && !ret; round++) {
 		ret = drain_round(rec, final, &any);
+		/* another round while a ring was cut short, not for what just came */
 		more = false;
-		for (int i = 0; i < rec->el.nr && !final; i++)
-			more |= ring_has_data(&rec->el.rings[i]);
+		for (int i = 0; i < rec->el.nr; i++)
+			more |= rec->el.rings[i].cut;
 		if (!more)
 			break;
 	}

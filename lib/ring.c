@@ -270,9 +270,12 @@ int ring_drain_some(struct ring *r, const struct ring_consumer *c, void *ctx, bo
 	uint64_t aux_start = r->aux_next;
 	int ret = 0;
 
+	r->cut = false;
 	while (tail < head) {
-		if (r->aux_next - aux_start >= aux_budget)
+		if (r->aux_next - aux_start >= aux_budget) {
+			r->cut = true;
 			break;
+		}
 		uint64_t off = tail & mask;
 		const struct perf_event_header *hdr = (const void *)(r->data + off);
 		size_t size = hdr->size;

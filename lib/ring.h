@@ -66,6 +66,7 @@ struct ring {
 	 */
 	bool hold_aux;
 	uint64_t aux_head_seen;		/* aux_head of the previous drain */
+	bool cut;			/* the last drain stopped at its AUX budget */
 	bool last_aux_truncated;	/* the newest PERF_RECORD_AUX had TRUNCATED */
 	/*
 	 * Set by the user: contiguous spans of one drain go to the consumer's

@@ -319,10 +319,12 @@ static void test_drain_budget(void **state)
 	sim_put_aux(s, 40, true, 0);
 	assert_int_equal(ring_drain_some(&s->r, &consumer, s, false, 150), 0);
 	assert_int_equal(s->got_len, 200);	/* two spans: 150 reached at the second */
+	assert_true(s->r.cut);
 	assert_int_equal(s->recovered, 0);
 	while (s->r.pc->data_tail != s->r.pc->data_head && drains++ < 10)
 		assert_int_equal(ring_drain_some(&s->r, &consumer, s, false, 150), 0);
 	assert_int_equal(drains, 2);		/* 200 more, then the last 100 */
+	assert_false(s->r.cut);			/* the last one read every record */
 	assert_got_all(s);
 	assert_int_equal(s->recovered, 1);	/* the 60 bytes, before the last span */
 	assert_int_equal(s->r.stats.recovered_bytes, 60);
