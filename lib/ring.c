@@ -272,10 +272,6 @@ int ring_drain_some(struct ring *r, const struct ring_consumer *c, void *ctx, bo
 
 	r->cut = false;
 	while (tail < head) {
-		if (r->aux_next - aux_start >= aux_budget) {
-			r->cut = true;
-			break;
-		}
 		uint64_t off = tail & mask;
 		const struct perf_event_header *hdr = (const void *)(r->data + off);
 		size_t size = hdr->size;
@@ -302,6 +298,10 @@ int ring_drain_some(struct ring *r, const struct ring_consumer *c, void *ctx, bo
 		if (ret)
 			break;
 		tail += size;
+		if (tail < head && r->aux_next - aux_start >= aux_budget) {
+			r->cut = true;
+			break;
+		}
 	}
 	store_release(&r->pc->data_tail, tail);
 	/* stopped by the budget: records still to come announce the bytes after */

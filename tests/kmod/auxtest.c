@@ -320,13 +320,12 @@ static enum hrtimer_restart auxtest_tick(struct hrtimer *t)
 	struct perf_event *event = READ_ONCE(c->event);
 	struct auxtest_ev *ev;
 	unsigned long fl;
+	bool charged;
+	u64 t0;
 
 	if (!event || event->hw.state & PERF_HES_STOPPED)
 		return HRTIMER_NORESTART;
 	ev = event->pmu_private;
-	bool charged;
-	u64 t0;
-
 	charged = charge_pid && current->tgid == READ_ONCE(charge_pid);
 	t0 = charged ? ktime_get_ns() : 0;
 	raw_spin_lock_irqsave(&aux_lock, fl);
