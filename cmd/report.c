@@ -93,22 +93,15 @@ static uint32_t *entry_slot(struct report *r, const char *dso, const char *sym)
 static int grow_slots(struct report *r)
 {
 	size_t n = r->nslots ? r->nslots * 2 : 1024;
-	uint32_t *old = r->slots;
-	size_t old_n = r->nslots;
+	uint32_t *slots = calloc(n, sizeof(*slots));
 
-	r->slots = calloc(n, sizeof(*r->slots));
-	if (!r->slots) {
-		r->slots = old;
+	if (!slots)
 		return -1;
-	}
+	free(r->slots);
+	r->slots = slots;
 	r->nslots = n;
-	for (size_t i = 0; i < old_n; i++)
-		if (old[i]) {
-			const struct entry *e = &r->v[old[i] - 1];
-
-			*entry_slot(r, e->dso_copy, e->sym) = old[i];
-		}
-	free(old);
+	for (size_t i = 0; i < r->nr; i++)	/* every entry is in the index */
+		*entry_slot(r, r->v[i].dso_copy, r->v[i].sym) = (uint32_t)(i + 1);
 	return 0;
 }
 
