@@ -89,23 +89,21 @@ for line in open(sys.argv[1]):
         print("floor: dd of %s MiB from /dev/zero to a new tmpfs file: %.4f s CPU per MiB" % (f[1], floor))
         print(json.dumps(dict(bench="record_floor", cpu_s_per_mib=floor)))
         continue
+    # fields as guest-bench-record.sh writes them (the same run)
     tool, rate, aux = f[0], int(f[1]), f[2]
-    em, dr, tr, recs, inf, win = map(int, f[3:9])
-    off = int(f[14]) if len(f) > 14 else 0
-    # loss while the workload ran: the module's counters when its sleep ended
-    wem, wdr, woff = map(int, f[15:18]) if len(f) > 17 else (em, dr, off)
-    dr = wdr + woff
-    off = woff
-    charged = int(f[18]) / 1e9 if len(f) > 18 else 0.0
+    em, _, tr, recs, inf, win = map(int, f[3:9])
     wall, user, sys_ = map(float, f[9:12])
-    rows.append(dict(tool=tool, rate_mib_s=rate, aux=aux, emitted=em, dropped=dr, off_dropped=off,
+    rc, win_ns = int(f[12]), int(f[13])
+    # loss while the workload ran: the module's counters when its sleep ended
+    wem, wdr, woff, charged_ns = map(int, f[15:19])
+    loop_raw, charged = win_ns / 1e9, charged_ns / 1e9
+    dr = wdr + woff
+    rows.append(dict(tool=tool, rate_mib_s=rate, aux=aux, emitted=em, dropped=dr, off_dropped=woff,
                      window_emitted=wem, truncated=tr, records=recs, file_aux_bytes=inf,
                      loss_pct=round(100.0 * dr / (wem + dr), 3) if wem + dr else 0.0,
-                     loop_cpu_raw_s=int(f[13]) / 1e9 if len(f) > 13 else win / hz,
-                     emitter_charged_s=charged,
-                     loop_cpu_s=(int(f[13]) / 1e9 if len(f) > 13 else win / hz) - charged,
-                     tick_cpu_s=win / hz, proc_cpu_s=round(user + sys_, 2), wall_s=wall,
-                     rc=int(f[12])))
+                     loop_cpu_raw_s=loop_raw, emitter_charged_s=charged,
+                     loop_cpu_s=loop_raw - charged,
+                     tick_cpu_s=win / hz, proc_cpu_s=round(user + sys_, 2), wall_s=wall, rc=rc))
 for r in rows:
     mib = r["file_aux_bytes"] / 1048576
     r["cpu_s_per_mib"] = round(r["loop_cpu_s"] / mib, 4) if mib else None
