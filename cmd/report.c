@@ -13,6 +13,7 @@
 #include <string.h>
 #include "builtin.h"
 #include "json.h"
+#include "slot_index.h"
 #include "trace_decode.h"
 #include "util.h"
 
@@ -28,9 +29,7 @@ struct report {
 	enum sort_key sort;
 	struct entry *v;
 	size_t nr, cap;
-	/* open-addressing index of v by (dso, sym): entry index + 1, 0 empty */
-	uint32_t *slots;
-	size_t nslots;
+	struct slot_index index;	/* of v by (dso, sym) under the sort key */
 	size_t last;	/* the previous event's entry: the next one is often the same */
 	uint64_t insns, branches, errors;
 };
@@ -60,15 +59,13 @@ static void usage(FILE *out)
 /* FNV-1a over the names the sort key compares */
 static uint64_t entry_hash(const struct report *r, const char *dso, const char *sym)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = SLOT_HASH_INIT;
 
 	if (r->sort != SORT_SYM)
-		for (const char *p = dso; *p; p++)
-			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	h = (h ^ 0xff) * 0x100000001b3ULL;
+		h = slot_hash_str(h, dso);
+	h = slot_hash_str(h, "\xff");
 	if (r->sort != SORT_DSO)
-		for (const char *p = sym; *p; p++)
-			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+		h = slot_hash_str(h, sym);
 	return h;
 }
 
@@ -79,41 +76,35 @@ static bool entry_is(const struct report *r, const struct entry *e, const char *
 	       (r->sort == SORT_DSO || !strcmp(e->sym, sym));
 }
 
-/* The slot of (dso, sym): its entry's, or the empty one where it goes. */
-static uint32_t *entry_slot(struct report *r, const char *dso, const char *sym)
-{
-	size_t mask = r->nslots - 1, i = entry_hash(r, dso, sym) & mask;
+struct entry_key {
+	const char *dso, *sym;
+};
 
-	while (r->slots[i] && !entry_is(r, &r->v[r->slots[i] - 1], dso, sym))
-		i = (i + 1) & mask;
-	return &r->slots[i];
+static bool entry_matches(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct report *r = ctx;
+	const struct entry_key *k = key;
+
+	return entry_is(r, &r->v[idx], k->dso, k->sym);
 }
 
-/* Twice the slots when more than half are taken (sizes are powers of two). */
-static int grow_slots(struct report *r)
+static uint64_t entry_hash_of(const void *ctx, uint32_t idx)
 {
-	size_t n = r->nslots ? r->nslots * 2 : 1024;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	const struct report *r = ctx;
 
-	if (!slots)
-		return -1;
-	free(r->slots);
-	r->slots = slots;
-	r->nslots = n;
-	for (size_t i = 0; i < r->nr; i++)	/* every entry is in the index */
-		*entry_slot(r, r->v[i].dso_copy, r->v[i].sym) = (uint32_t)(i + 1);
-	return 0;
+	return entry_hash(r, r->v[idx].dso_copy, r->v[idx].sym);
 }
 
 static struct entry *find_entry(struct report *r, const char *dso, const char *sym)
 {
+	struct entry_key key = { dso, sym };
 	uint32_t *slot;
 
 	if (r->nr && entry_is(r, &r->v[r->last], dso, sym))
 		return &r->v[r->last];
-	if ((r->nr + 1) * 2 > r->nslots && grow_slots(r))
+	if (slot_index_reserve(&r->index, r->nr, 1024, entry_hash_of, r))
 		return NULL;
-	slot = entry_slot(r, dso, sym);
+	slot = slot_index_find(&r->index, entry_hash(r, dso, sym), entry_matches, r, &key);
 	if (!*slot) {
 		if (r->nr == r->cap) {
 			size_t cap = r->cap ? r->cap * 2 : 256;
@@ -295,6 +286,6 @@ int cmd_report(int argc, char **argv)
 		free(r.v[i].sym);
 	}
 	free(r.v);
-	free(r.slots);
+	slot_index_free(&r.index);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "aux_join.h"
 #include "session.h"
+#include "slot_index.h"
 #include "switch_timeline.h"
 #include "tsc.h"
 #include "util.h"
@@ -33,11 +34,33 @@ struct session_state {
 	size_t nr_bufs;
 };
 
+static bool proc_matches(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct session *s = ctx;
+
+	return s->procs[idx].pid == *(const int *)key;
+}
+
+static uint64_t proc_hash_of(const void *ctx, uint32_t idx)
+{
+	const struct session *s = ctx;
+
+	return slot_hash_u64((uint32_t)s->procs[idx].pid);
+}
+
+/*
+ * By a hash index: a machine-wide recording has a process per fork, and
+ * every sideband record and AUX piece looks its process up.
+ */
 struct proc *session_proc(struct session *s, int pid, bool create)
 {
-	for (size_t i = 0; i < s->nr_procs; i++)
-		if (s->procs[i].pid == pid)
-			return &s->procs[i];
+	uint32_t *slot;
+
+	if (slot_index_reserve(&s->proc_index, s->nr_procs, 64, proc_hash_of, s))
+		return NULL;
+	slot = slot_index_find(&s->proc_index, slot_hash_u64((uint32_t)pid), proc_matches, s, &pid);
+	if (*slot)
+		return &s->procs[*slot - 1];
 	if (!create)
 		return NULL;
 	if (s->nr_procs == s->cap_procs) {
@@ -52,7 +75,8 @@ struct proc *session_proc(struct session *s, int pid, bool create)
 	memset(&s->procs[s->nr_procs], 0, sizeof(s->procs[0]));
 	s->procs[s->nr_procs].pid = pid;
 	s->procs[s->nr_procs].maps.kernel = dso_cache_kernel_maps(s->dsos);
-	return &s->procs[s->nr_procs++];
+	*slot = (uint32_t)++s->nr_procs;
+	return &s->procs[s->nr_procs - 1];
 }
 
 static const char *pmu_name_of_type(struct session *s, uint32_t type)
@@ -107,6 +131,7 @@ void session_close(struct session *s)
 	for (size_t i = 0; i < s->nr_procs; i++)
 		maps_free(&s->procs[i].maps);
 	free(s->procs);
+	slot_index_free(&s->proc_index);
 	dso_cache_free(s->dsos);
 	if (s->r)
 		pd_reader_close(s->r);

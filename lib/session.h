@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include "decoders/decoder.h"
 #include "perf_data.h"
+#include "slot_index.h"
 #include "symbols.h"
 
 struct proc {
@@ -55,6 +56,7 @@ struct session {
 	uint64_t kernel_ref_addr;
 	struct proc *procs;
 	size_t nr_procs, cap_procs;
+	struct slot_index proc_index;	/* of procs by pid */
 	void *priv_state;		/* session.c internals */
 	uint64_t aux_bytes, pieces;
 };

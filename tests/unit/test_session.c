@@ -4,7 +4,8 @@
  * synthesize_kernel_mmap() from a kallsyms text writes perf's
  * "[kernel.kallsyms]_text" MMAP (pgoff = runtime _text), and the session
  * reading it back keeps _text's runtime address for relocating a vmlinux
- * (KASLR) instead of taking it for a process's mapping.
+ * (KASLR) instead of taking it for a process's mapping; processes found by
+ * pid among thousands.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -97,10 +98,51 @@ static void test_kernel_map_roundtrip(void **state)
 	unlink(ks);
 }
 
+/* Processes by pid: thousands, created and looked up in any order. */
+static void test_proc_lookup(void **state)
+{
+	char data[64], ks[64], err[256];
+	struct session *s;
+
+	(void)state;
+	snprintf(data, sizeof(data), "/tmp/test_session.%d.data", getpid());
+	snprintf(ks, sizeof(ks), "/tmp/test_session.%d.kallsyms", getpid());
+	assert_int_equal(record_with(data, ks, "ffffffff9c400000 T _text\n"), 0);
+	assert_int_equal(session_open(&s, data, NULL, err, sizeof(err)), 0);
+	for (int i = 0; i < 3000; i++) {
+		int pid = (i * 7907) % 32768 + 1;	/* distinct: 7907 is prime to 32768 */
+		struct proc *p = session_proc(s, pid, true);
+
+		assert_non_null(p);
+		assert_int_equal(p->pid, pid);
+		assert_ptr_equal(session_proc(s, pid, false), p);
+		if (i % 2)
+			p->gen = (unsigned int)pid;	/* found again below, not a new one */
+	}
+	assert_int_equal(s->nr_procs, 3000);
+	for (int i = 0; i < 3000; i++) {
+		int pid = (i * 7907) % 32768 + 1;
+		struct proc *p = session_proc(s, pid, i % 3 == 0);
+
+		assert_non_null(p);
+		assert_int_equal(p->pid, pid);
+		assert_int_equal(p->gen, i % 2 ? (unsigned int)pid : 0);
+	}
+	assert_int_equal(s->nr_procs, 3000);
+	assert_null(session_proc(s, 32769, false));
+	assert_null(session_proc(s, 0, false));
+	assert_non_null(session_proc(s, 0, true));
+	assert_int_equal(s->nr_procs, 3001);
+	session_close(s);
+	unlink(data);
+	unlink(ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_map_roundtrip),
+		cmocka_unit_test(test_proc_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
