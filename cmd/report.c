@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array_grow.h"
 #include "builtin.h"
 #include "json.h"
 #include "slot_index.h"
@@ -106,15 +107,8 @@ static struct entry *find_entry(struct report *r, const char *dso, const char *s
 		return NULL;
 	slot = slot_index_find(&r->index, entry_hash(r, dso, sym), entry_matches, r, &key);
 	if (!*slot) {
-		if (r->nr == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 256;
-			struct entry *nv = realloc(r->v, cap * sizeof(*nv));
-
-			if (!nv)
-				return NULL;
-			r->v = nv;
-			r->cap = cap;
-		}
+		if (ARRAY_GROW(r->v, r->cap, r->nr + 1, 256))
+			return NULL;
 		r->v[r->nr] = (struct entry){
 			.dso_copy = strdup(r->sort == SORT_SYM ? "" : dso),
 			.sym = strdup(r->sort == SORT_DSO ? "" : sym),

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "array_grow.h"
 #include "evlist.h"
 #include "util.h"
 
@@ -30,7 +31,8 @@ static int cmp_int(const void *a, const void *b)
 
 int cpu_list_parse(const char *s, int **cpus)
 {
-	int *v = NULL, n = 0, cap = 0;
+	int *v = NULL, n = 0;
+	size_t cap = 0;
 	const char *p = s;
 
 	while (*p) {
@@ -51,14 +53,9 @@ int cpu_list_parse(const char *s, int **cpus)
 		if (lo > hi || hi >= 4096)
 			goto bad;
 		for (long c = lo; c <= hi; c++) {
-			if (n == cap) {
-				int *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-				if (!nv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nv;
+			if (ARRAY_GROW(v, cap, (size_t)n + 1, 16)) {
+				free(v);
+				return -ENOMEM;
 			}
 			v[n++] = c;
 		}
@@ -107,7 +104,8 @@ int thread_list(pid_t pid, int **tids)
 	char path[64];
 	DIR *d;
 	struct dirent *de;
-	int *v = NULL, n = 0, cap = 0;
+	int *v = NULL, n = 0;
+	size_t cap = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	d = opendir(path);
@@ -116,15 +114,10 @@ int thread_list(pid_t pid, int **tids)
 	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		if (n == cap) {
-			int *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
+		if (ARRAY_GROW(v, cap, (size_t)n + 1, 16)) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
 		v[n++] = atoi(de->d_name);
 	}

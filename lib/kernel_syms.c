@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "array_grow.h"
 #include "kallsyms.h"
 #include "symbols_int.h"
 
@@ -71,15 +72,8 @@ static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
 	if (*l->ref && !*sym->module && !strcmp(sym->name, l->ref))
 		l->ref_addr = sym->addr;
 	if (sym->type != 't' && sym->type != 'T' && sym->type != 'w' && sym->type != 'W') {
-		if (l->nr_bounds == l->cap_bounds) {
-			size_t nc = l->cap_bounds ? l->cap_bounds * 2 : 1024;
-			uint64_t *nv = realloc(l->bounds, nc * sizeof(*nv));
-
-			if (!nv)
-				return -ENOMEM;
-			l->bounds = nv;
-			l->cap_bounds = nc;
-		}
+		if (ARRAY_GROW(l->bounds, l->cap_bounds, l->nr_bounds + 1, 1024))
+			return -ENOMEM;
 		l->bounds[l->nr_bounds++] = sym->addr;
 		return 0;
 	}

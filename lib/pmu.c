@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array_grow.h"
 #include "pmu.h"
 #include "util.h"
 
@@ -139,20 +140,16 @@ static int list_dir(const char *dir, char ***names)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **v = NULL;
-	int n = 0, cap = 0;
+	int n = 0;
+	size_t cap = 0;
 
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-			if (!nv)
-				goto nomem;
-			v = nv;
-		}
+		if (ARRAY_GROW(v, cap, (size_t)n + 1, 16))
+			goto nomem;
 		if (!(v[n] = strdup(de->d_name)))
 			goto nomem;
 		n++;

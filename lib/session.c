@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array_grow.h"
 #include "aux_join.h"
 #include "session.h"
 #include "slot_index.h"
@@ -63,15 +64,8 @@ struct proc *session_proc(struct session *s, int pid, bool create)
 		return &s->procs[*slot - 1];
 	if (!create)
 		return NULL;
-	if (s->nr_procs == s->cap_procs) {
-		size_t cap = s->cap_procs ? s->cap_procs * 2 : 64;
-		struct proc *nv = realloc(s->procs, cap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		s->procs = nv;
-		s->cap_procs = cap;
-	}
+	if (ARRAY_GROW(s->procs, s->cap_procs, s->nr_procs + 1, 64))
+		return NULL;
 	memset(&s->procs[s->nr_procs], 0, sizeof(s->procs[0]));
 	s->procs[s->nr_procs].pid = pid;
 	s->procs[s->nr_procs].maps.kernel = dso_cache_kernel_maps(s->dsos);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array_grow.h"
 #include "switch_timeline.h"
 
 #define MAX_CPUS 65536
@@ -33,15 +34,8 @@ int switch_timeline_add(struct switch_timeline *tl, uint32_t cpu, uint64_t time,
 		tl->nr_cpus = n;
 	}
 	c = &tl->cpus[cpu];
-	if (c->nr == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct switch_in *nv = realloc(c->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (ARRAY_GROW(c->v, c->cap, c->nr + 1, 64))
+		return -ENOMEM;
 	for (i = c->nr; i && c->v[i - 1].time > time; i--)
 		if (c->nr - i >= MAX_WALK_BACK)
 			return -ERANGE;

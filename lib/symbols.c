@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "array_grow.h"
 #include "build_id.h"
 #include "symbols_int.h"
 
@@ -68,27 +69,9 @@ int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, uint8_t binding
 {
 	size_t len = strlen(name) + 1;
 
-	if (d->strings_len + len > d->cap_strings) {
-		size_t cap = d->cap_strings ? d->cap_strings * 2 : 4096;
-		char *ns;
-
-		while (cap < d->strings_len + len)
-			cap *= 2;
-		ns = realloc(d->strings, cap);
-		if (!ns)
-			return -ENOMEM;
-		d->strings = ns;
-		d->cap_strings = cap;
-	}
-	if (d->nr_syms == d->cap_syms) {
-		size_t cap = d->cap_syms ? d->cap_syms * 2 : 256;
-		struct symbol *nv = realloc(d->syms, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		d->syms = nv;
-		d->cap_syms = cap;
-	}
+	if (ARRAY_GROW(d->strings, d->cap_strings, d->strings_len + len, 4096) ||
+	    ARRAY_GROW(d->syms, d->cap_syms, d->nr_syms + 1, 256))
+		return -ENOMEM;
 	memcpy(d->strings + d->strings_len, name, len);
 	/* name offsets for now; pointers in dso_finish_symbols */
 	d->syms[d->nr_syms] = (struct symbol){ start, size,
@@ -239,15 +222,8 @@ struct dso *dso_cache_add(struct dso_cache *c, const char *name)
 {
 	struct dso *d;
 
-	if (c->nr == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct dso **nv = realloc(c->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (ARRAY_GROW(c->v, c->cap, c->nr + 1, 16))
+		return NULL;
 	d = calloc(1, sizeof(*d));
 	if (!d || !(d->path = strdup(name))) {
 		free(d);

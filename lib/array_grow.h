@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * array_grow.h - room for one more element (or more) in a realloc'd array:
+ * the capacity doubles, from a first size, and a size that would overflow
+ * is refused like a failed allocation.
+ */
+#ifndef AUXREC_ARRAY_GROW_H
+#define AUXREC_ARRAY_GROW_H
+
+#include <stddef.h>
+
+/*
+ * Makes *v (elements of elem bytes, *cap of them allocated) hold at least
+ * need: *cap doubles from first until it does. Returns 0, or -ENOMEM with
+ * *v and *cap unchanged.
+ */
+int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
+
+/* array_grow for an array variable v of any type with a size_t capacity */
+#define ARRAY_GROW(v, cap, need, first) \
+	array_grow((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
+
+#endif
