@@ -7,7 +7,7 @@
  * also parsed as a sysfs format file (pmu_parse_format) whose bits are
  * then set with pmu_format_apply().
  *
- * fuzz-sources: lib/pmu.c lib/util.c lib/json.c lib/progress.c
+ * fuzz-sources: lib/pmu.c lib/array_grow.c lib/util.c lib/json.c lib/progress.c
  * fuzz-max-len: 512
  */
 #include <errno.h>
