@@ -32,7 +32,7 @@ struct aux_record_ctx {
 	bool snapshot_mode;
 };
 
-#define DECODER_ABI_VERSION 1
+#define DECODER_ABI_VERSION 2	/* 2: reached() names the image */
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -94,11 +94,13 @@ struct decode_opts {
 	 * per-CPU buffer crossing context switches): at the start of each
 	 * chunk with time 0 (not known yet), then whenever the trace's time
 	 * (perf clock) reaches the value it returned last (UINT64_MAX: no
-	 * further switch known; a decoder may call it more often). When it
-	 * sets *image_changed, code read before may differ now: the decoder
-	 * drops what it cached from read_code.
+	 * further switch known; a decoder may call it more often). *image
+	 * names the code read_code reads from `time` on (a process and the
+	 * generation of its mappings; left as it was when the owner stays):
+	 * code a decoder cached under one value it may use again whenever
+	 * that value comes back, and not under any other.
 	 */
-	uint64_t (*reached)(void *ctx, uint64_t time, bool *image_changed);
+	uint64_t (*reached)(void *ctx, uint64_t time, uint64_t *image);
 };
 
 struct decoder_ops {

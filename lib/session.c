@@ -214,6 +214,7 @@ static void on_fork(struct session *s, int pid, int ppid)
 		return;
 	memcpy(child->maps.v, parent->maps.v, parent->maps.nr * sizeof(struct map));
 	child->maps.nr = child->maps.cap = parent->maps.nr;
+	child->gen++;	/* code the decoder cached for the child before is not its code */
 }
 
 static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)

@@ -26,7 +26,7 @@
 
 struct proc {
 	int pid;
-	uint32_t gen;		/* bumped when its code may change: mmap, exec */
+	uint32_t gen;		/* bumped when its code may change: mmap, exec, fork */
 	char comm[16];
 	struct maps maps;
 };

@@ -16,8 +16,6 @@ struct run {
 	struct session *s;
 	const struct session_piece *piece;
 	struct proc *proc;	/* whose code runs at the decoder's position */
-	int cached_pid;		/* whose code the decoder may hold (reached()) */
-	uint32_t cached_gen;	/* and its proc->gen then */
 	int pid, tid;
 	void *state;
 	struct progress prog;
@@ -37,15 +35,13 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 	return maps_read(&r->proc->maps, ip, buf, len);
 }
 
-/* Makes pid/tid (code and comm in p, NULL unknown) the owner from here on. */
-static void set_owner(struct run *r, struct proc *p, int pid, int tid, bool *changed)
+/*
+ * Makes pid/tid (code and comm in p, NULL unknown) the owner from here on;
+ * *image names its code: the process and the generation of its mappings.
+ */
+static void set_owner(struct run *r, struct proc *p, int pid, int tid, uint64_t *image)
 {
-	uint32_t gen = p ? p->gen : 0;
-
-	if (pid != r->cached_pid || gen != r->cached_gen)
-		*changed = true;
-	r->cached_pid = pid;
-	r->cached_gen = gen;
+	*image = (uint64_t)(uint32_t)pid << 32 | (p ? p->gen : 0);
 	r->proc = p;
 	r->pid = pid;
 	r->tid = tid;
@@ -57,7 +53,7 @@ static void set_owner(struct run *r, struct proc *p, int pid, int tid, bool *cha
  * in a per-CPU buffer with CPU-wide context switches on record, the task
  * switched in last owns the code; otherwise the piece's owner does.
  */
-static uint64_t reached(void *ctx, uint64_t time, bool *changed)
+static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 {
 	struct run *r = ctx;
 	const struct session_piece *p = r->piece;
@@ -66,13 +62,13 @@ static uint64_t reached(void *ctx, uint64_t time, bool *changed)
 	int pid, tid;
 
 	if (!time) {
-		set_owner(r, p->proc, p->pid, p->tid, changed);
+		set_owner(r, p->proc, p->pid, p->tid, image);
 		return UINT64_MAX;
 	}
 	if (!session_has_switches(r->s, p->chunk.cpu))
 		return UINT64_MAX;
 	if (session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
-		set_owner(r, proc, pid, tid, changed);
+		set_owner(r, proc, pid, tid, image);
 	return next;
 }
 

@@ -48,16 +48,14 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 }
 
 /* The trace's clock reached tsc: asks the host whose code runs now. */
-static uint64_t on_clock(void *ctx, uint64_t tsc, int *image_changed)
+static uint64_t on_clock(void *ctx, uint64_t tsc, uint64_t *image)
 {
 	struct pt_decode *d = ctx;
 	uint64_t t = tsc_to_perf_time(&d->tc, tsc), next;
-	bool changed = false;
 
 	if (!t)
 		return UINT64_MAX;
-	next = d->opts.reached(d->opts.read_ctx, t, &changed);
-	*image_changed = changed;
+	next = d->opts.reached(d->opts.read_ctx, t, image);
 	return perf_time_to_tsc(&d->tc, next);
 }
 
@@ -111,11 +109,10 @@ int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 
 	d->chunk_offset = chunk->aux_offset;
 	if (d->opts.reached) {
-		bool changed = false;
+		uint64_t image = pt_flow_image(d->flow);
 
-		d->opts.reached(d->opts.read_ctx, 0, &changed);
-		if (changed)
-			pt_flow_invalidate(d->flow);
+		d->opts.reached(d->opts.read_ctx, 0, &image);
+		pt_flow_set_image(d->flow, image);
 	}
 	return pt_flow_decode(d->flow, chunk->data, chunk->size);
 }

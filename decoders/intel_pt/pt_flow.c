@@ -50,7 +50,11 @@ enum fup_bind {
 
 struct pt_flow {
 	struct pt_flow_config cfg;
-	struct flow_cache cache;
+	struct flow_cache *cache;	/* the current image's: one of caches[] */
+	struct flow_cache caches[PT_FLOW_IMAGES];	/* table NULL: not set up yet */
+	uint64_t images[PT_FLOW_IMAGES];	/* whose code each holds */
+	uint64_t used[PT_FLOW_IMAGES];		/* when each was last current */
+	uint64_t image_switches;
 	struct pt_flow_stats st;
 
 	const uint8_t *buf;
@@ -158,7 +162,7 @@ static int emit_insns(struct pt_flow *f, uint64_t ip, uint32_t n)
 	int r;
 
 	while (n--) {
-		r = flow_read_insn(&f->cache, ip, f->mode, &insn);
+		r = flow_read_insn(f->cache, ip, f->mode, &insn);
 		if (r < 0)
 			return r;
 		ev.from = ip;
@@ -213,7 +217,7 @@ static inline void set_next(struct pt_flow *f, int32_t from, uint8_t dir,
 		f->link_from = -1;
 		return;
 	}
-	f->hint = f->cache.blocks[from].succ[dir];
+	f->hint = f->cache->blocks[from].succ[dir];
 	f->link_from = f->hint < 0 ? from : -1;
 	f->link_dir = dir;
 }
@@ -223,16 +227,16 @@ static inline int32_t block_at_ip(struct pt_flow *f)
 	int32_t i = f->hint;
 
 	if (i >= 0) {
-		const struct flow_block *b = &f->cache.blocks[i];
+		const struct flow_block *b = &f->cache->blocks[i];
 
 		if (b->start == f->ip && b->mode == f->mode) {
 			f->st.cache_links++;
 			return i;
 		}
 	}
-	i = flow_cache_get(&f->cache, f->ip, f->mode);
+	i = flow_cache_get(f->cache, f->ip, f->mode);
 	if (i >= 0 && f->link_from >= 0)
-		f->cache.blocks[f->link_from].succ[f->link_dir] = i;
+		f->cache->blocks[f->link_from].succ[f->link_dir] = i;
 	f->link_from = -1;
 	return i;
 }
@@ -247,7 +251,7 @@ static int walk_inside(struct pt_flow *f, const struct flow_block *b,
 	int r;
 
 	while (ip < stop) {
-		r = flow_read_insn(&f->cache, ip, f->mode, &insn);
+		r = flow_read_insn(f->cache, ip, f->mode, &insn);
 		if (r < 0)
 			return r;
 		ip += r;
@@ -309,7 +313,7 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 		i = block_at_ip(f);
 		if (i < 0)
 			return i;
-		b = &f->cache.blocks[i];
+		b = &f->cache->blocks[i];
 		if (stop && *stop > b->start && *stop <= b->last_ip) {
 			r = walk_inside(f, b, *stop);
 			return r < 0 ? r : 1;
@@ -357,7 +361,7 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 /* Binds one TNT bit to the instruction ending block i. */
 static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 {
-	const struct flow_block *b = &f->cache.blocks[i];
+	const struct flow_block *b = &f->cache->blocks[i];
 	uint64_t next = b->last_ip + b->last_len, to;
 	int r;
 
@@ -468,7 +472,7 @@ static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
 	r = walk(f, NULL, &i);
 	if (r < 0)
 		return r;
-	b = &f->cache.blocks[i];
+	b = &f->cache->blocks[i];
 	f->err_ip = b->last_ip;
 	if (b->cls == X86_CLASS_COND_JUMP)
 		return -PT_FLOW_ERR_NEED_TNT;
@@ -518,7 +522,7 @@ static int on_pgd(struct pt_flow *f, const struct pt_packet *pkt)
 			return r;
 		from = f->ip;
 		if (r == 0) {
-			const struct flow_block *b = &f->cache.blocks[i];
+			const struct flow_block *b = &f->cache->blocks[i];
 
 			r = consume(f, b, b->ninsn);
 			if (r < 0)
@@ -552,8 +556,8 @@ static int on_fup(struct pt_flow *f, const struct pt_packet *pkt)
 	if (r < 0)
 		return r;
 	if (r == 0) {
-		f->err_ip = f->cache.blocks[i].last_ip;
-		return f->cache.blocks[i].cls == X86_CLASS_COND_JUMP ?
+		f->err_ip = f->cache->blocks[i].last_ip;
+		return f->cache->blocks[i].cls == X86_CLASS_COND_JUMP ?
 			-PT_FLOW_ERR_NEED_TNT : -PT_FLOW_ERR_FUP;
 	}
 	switch (bind) {
@@ -638,13 +642,12 @@ static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 /* Tells cfg.clock the time when it asked for it (see pt_flow.h). */
 static void clock_hook(struct pt_flow *f, bool tsc_packet)
 {
-	int changed = 0;
+	uint64_t image = pt_flow_image(f);
 
 	if (!f->cfg.clock || !f->clock.tsc || (!tsc_packet && f->clock.tsc < f->clock_next))
 		return;
-	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &changed);
-	if (changed)
-		pt_flow_invalidate(f);
+	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &image);
+	pt_flow_set_image(f, image);
 }
 
 /* Timing packets, in or out of PSB+: the clock only. True when pkt was one. */
@@ -914,7 +917,8 @@ struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
 	f->mode = X86_MODE_64;
 	flow_time_init(&f->clock, cfg->mtc_freq, cfg->tsc_ctc_num,
 		       cfg->tsc_ctc_den, cfg->nom_freq);
-	if (flow_cache_init(&f->cache, &cfg->image) < 0) {
+	f->cache = &f->caches[0];
+	if (flow_cache_init(f->cache, &cfg->image) < 0) {
 		free(f);
 		return NULL;
 	}
@@ -926,20 +930,56 @@ void pt_flow_free(struct pt_flow *f)
 {
 	if (!f)
 		return;
-	flow_cache_fini(&f->cache);
+	for (int i = 0; i < PT_FLOW_IMAGES; i++)
+		flow_cache_fini(&f->caches[i]);
 	free(f);
 }
 
-void pt_flow_invalidate(struct pt_flow *f)
+uint64_t pt_flow_image(const struct pt_flow *f)
 {
-	flow_cache_clear(&f->cache);
+	return f->images[f->cache - f->caches];
+}
+
+/*
+ * Switches to image's cache: the one that holds it, else the current one
+ * if it holds nothing, else one not set up yet, else the least recently
+ * used one, emptied. Block indices (the hint,
+ * the link to make) belong to the cache they came from: they start over.
+ * Should a new cache fail to set up, the current one is emptied and taken.
+ */
+void pt_flow_set_image(struct pt_flow *f, uint64_t image)
+{
+	int cur = (int)(f->cache - f->caches), pick = -1;
+
+	if (f->images[cur] == image)
+		return;
+	f->used[cur] = ++f->image_switches;
+	for (int i = 0; i < PT_FLOW_IMAGES && pick < 0; i++)
+		if (f->caches[i].table && f->images[i] == image)
+			pick = i;
+	if (pick < 0 && !f->cache->nblocks)	/* nothing cached yet: it serves */
+		pick = cur;
+	for (int i = 0; i < PT_FLOW_IMAGES && pick < 0; i++)
+		if (!f->caches[i].table && flow_cache_init(&f->caches[i], &f->cfg.image) == 0)
+			pick = i;
+	if (pick < 0) {
+		pick = cur;
+		for (int i = 0; i < PT_FLOW_IMAGES; i++)
+			if (f->caches[i].table && f->used[i] < f->used[pick])
+				pick = i;
+		flow_cache_clear(&f->caches[pick]);
+	}
+	f->images[pick] = image;
+	f->cache = &f->caches[pick];
 	set_next(f, -1, 0, f->ip);
 }
 
 void pt_flow_get_stats(const struct pt_flow *f, struct pt_flow_stats *st)
 {
 	*st = f->st;
-	st->blocks = f->cache.nblocks;
+	st->blocks = 0;
+	for (int i = 0; i < PT_FLOW_IMAGES; i++)
+		st->blocks += f->caches[i].nblocks;
 }
 
 static const char *const event_names[PT_FLOW_EV_NR] = {

@@ -117,11 +117,10 @@ struct pt_flow_config {
 	 * Optional: called with the trace time (TSC ticks) at every TSC
 	 * packet and whenever the time reaches the value it returned last
 	 * (UINT64_MAX: only at TSC packets); the first timing packet of each
-	 * pt_flow_decode() call reaches it. Setting *image_changed makes the
-	 * decoder forget its cached code (the code at the same addresses
-	 * differs from now on, e.g. after a context switch).
+	 * pt_flow_decode() call reaches it. *image (the current one when
+	 * called) names the code from now on: see pt_flow_set_image().
 	 */
-	uint64_t (*clock)(void *ctx, uint64_t tsc, int *image_changed);
+	uint64_t (*clock)(void *ctx, uint64_t tsc, uint64_t *image);
 	void *clock_ctx;
 };
 
@@ -147,8 +146,16 @@ void pt_flow_free(struct pt_flow *flow);
  */
 int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
 
-/* Forgets the cached code, e.g. after the image changed. */
-void pt_flow_invalidate(struct pt_flow *flow);
+/*
+ * The code read through cfg.image is image's from here on (an identifier:
+ * e.g. a process after a context switch). The decoder keeps the code it
+ * cached for the last PT_FLOW_IMAGES images and takes it up again when an
+ * image comes back; a new one starts with an empty cache. A new decoder's
+ * image is 0.
+ */
+#define PT_FLOW_IMAGES 8
+void pt_flow_set_image(struct pt_flow *flow, uint64_t image);
+uint64_t pt_flow_image(const struct pt_flow *flow);
 
 void pt_flow_get_stats(const struct pt_flow *flow, struct pt_flow_stats *st);
 

@@ -284,6 +284,27 @@ cpu_wide_switches() {
 		echo "ok auxrec-script-equals-perf-script-cpu-wide ($(wc -l < "$g/perf") branches with pids)"
 	fi
 	same_in_other_layouts cpu-wide "$g/p.data" "$g/want" pid
+
+	# a, b, then a again: the decoder takes up a's cached code where it left
+	# it, and b's code at the same addresses never stands in for it
+	local nb tsc2
+	nb=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$g/rec.log" | sed -n 3p)	# a, a-rc, b
+	tsc2=$((tsc1 + ${nb:-0} * 8 * 2))
+	mkdir -p "$g/2"
+	"$GT_BIN/gt-record" --tsc0 $tsc2 "$g/2/a" -- "$g/a" >> "$g/rec.log" 2>&1 || { echo "not ok cpu-wide-gt-record-2"; return; }
+	for f in a-rc b-rc 2/a-rc; do
+		awk -v pid=$([ $f = b-rc ] && echo 1002 || echo 1001) \
+			'{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3), pid}' "$g/$f.branches"
+	done > "$g/want3"
+	$B/tests/tools/pd-gen --cpu-wide "$g/aba.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
+		1002,$g/b-rc.pt,$tsc1,$g/b,$b 1001,$g/2/a-rc.pt,$tsc2,$g/a,$a || { echo "not ok pd-gen-cpu-wide-aba"; return; }
+	auxrec_branches "$g/aba.data" pid > "$g/auxrec3"
+	if cmp -s "$g/want3" "$g/auxrec3"; then
+		echo "ok auxrec-script-switches-back ($(wc -l < "$g/want3") branches: a, b, a again)"
+	else
+		echo "not ok auxrec-script-switches-back: differs from the recorded flows (< want > auxrec)"
+		diff "$g/want3" "$g/auxrec3" | head -6
+	fi
 }
 
 # (a) auxrec writes, perf reads

@@ -4,7 +4,7 @@
  * on hand-assembled packet streams over a small hand-assembled program:
  * TNT and TIP binding, direct calls, compressed and plain returns, async
  * FUP+TIP, OVF+FUP, enable/disable, errors with resync at the next PSB,
- * unmapped code, per-instruction events, TSC/TMA/MTC time, CYC time
+ * unmapped code, code cached per image, per-instruction events, TSC/TMA/MTC time, CYC time
  * refinement and its calibration (the clock of pt_flow_time.h directly
  * and in a stream), truncation and corruption.
  */
@@ -676,6 +676,81 @@ static void test_nomap(void **state)
 	assert_string_equal(r.lines[1], "error 100 @27");
 }
 
+/* the image of read_code_of_image(): 1 the program above, others nothing */
+static uint64_t test_image;
+
+static int read_code_of_image(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
+{
+	return test_image == 1 ? read_code(ctx, ip, buf, len) : 0;
+}
+
+static void decode_under(struct pt_flow *f, uint64_t image, const struct stream *s,
+			 struct rec *r, struct pt_flow_stats *st)
+{
+	test_image = image;
+	pt_flow_set_image(f, image);
+	assert_true(pt_flow_image(f) == image);
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(pt_flow_decode(f, s->b, s->n), 0);
+	pt_flow_get_stats(f, st);
+}
+
+/*
+ * Code cached per image: an image that comes back finds its blocks (none
+ * decoded again), another image at the same addresses never sees them, and
+ * past PT_FLOW_IMAGES images the least recently used one is emptied.
+ */
+static void test_image_caches(void **state)
+{
+	struct rec r;
+	struct pt_flow_config cfg = {
+		.image = { .read = read_code_of_image },
+		.event = on_event,
+		.event_ctx = &r,
+	};
+	struct pt_flow *f = pt_flow_new(&cfg);
+	struct stream s = { .n = 0 };
+	struct pt_flow_stats st;
+	uint64_t blocks;
+
+	(void)state;
+	assert_non_null(f);
+	assert_true(pt_flow_image(f) == 0);
+	start(&s, 0x1000);
+	tnt(&s, "TTN");
+	ipp(&s, 0x0d, 0x100e);
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+
+	decode_under(f, 1, &s, &r, &st);
+	expect(&r, basic_events);
+	blocks = st.blocks;
+	assert_true(blocks > 0);
+
+	decode_under(f, 2, &s, &r, &st);	/* the same addresses, no code */
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.lines[1], "error 100 @27");
+
+	decode_under(f, 1, &s, &r, &st);	/* back: its blocks, nothing decoded */
+	expect(&r, basic_events);
+	assert_int_equal(st.blocks, blocks + 1);	/* + image 2's error block */
+
+	for (uint64_t image = 3; image < PT_FLOW_IMAGES + 1; image++)	/* all caches taken */
+		decode_under(f, image, &s, &r, &st);
+	assert_int_equal(st.blocks, blocks + PT_FLOW_IMAGES - 1);
+	decode_under(f, 1, &s, &r, &st);
+	expect(&r, basic_events);
+	assert_int_equal(st.blocks, blocks + PT_FLOW_IMAGES - 1);
+
+	for (uint64_t image = 100; image < 100 + PT_FLOW_IMAGES; image++)	/* each evicts one */
+		decode_under(f, image, &s, &r, &st);
+	assert_int_equal(st.blocks, PT_FLOW_IMAGES);	/* one error block each */
+	decode_under(f, 1, &s, &r, &st);	/* evicted: decoded again */
+	expect(&r, basic_events);
+	assert_int_equal(st.blocks, blocks + PT_FLOW_IMAGES - 1);
+	pt_flow_free(f);
+}
+
 /* per-instruction events, and stopping from the callback */
 static void test_insn_and_stop(void **state)
 {
@@ -750,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_cyc_calibration),
 		cmocka_unit_test(test_cyc_time),
 		cmocka_unit_test(test_nomap),
+		cmocka_unit_test(test_image_caches),
 		cmocka_unit_test(test_insn_and_stop),
 		cmocka_unit_test(test_truncated_and_corrupt),
 	};
