@@ -237,6 +237,24 @@ progress_lines() {	# file dir-copy
 # records' sample ids) do not line up with the programs. `auxrec script`
 # must give each program's recorded branches with its pid; with the cuts
 # at PSBs, Debian's `perf script --itrace=b` must give the same.
+# The branches of gt-record flows with their pids, "PID:FILE.branches" each.
+flows_with_pids() {
+	local pf
+	for pf in "$@"; do
+		awk -v pid="${pf%%:*}" '{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3), pid}' "${pf#*:}"
+	done
+}
+
+# ok NAME (NOTE) when auxrec's branches GOT are the recorded WANT: NAME WANT GOT NOTE
+same_as_recorded() {
+	if cmp -s "$2" "$3"; then
+		echo "ok $1 ($4)"
+	else
+		echo "not ok $1: differs from the recorded flows (< want > auxrec)"
+		diff "$2" "$3" | head -6
+	fi
+}
+
 cpu_wide_switches() {
 	local g=$tmp/sw ninsn tsc1 a b
 	if [ -n "$GT_SKIP" ]; then
@@ -254,19 +272,12 @@ cpu_wide_switches() {
 	"$GT_BIN/gt-record" --tsc0 $tsc1 "$g/b" -- "$g/b" >> "$g/rec.log" 2>&1 || { echo "not ok cpu-wide-gt-record"; return; }
 	a=$(readelf -lW "$g/a" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
 	b=$(readelf -lW "$g/b" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
-	for f in a b; do
-		awk -v pid=$([ $f = a ] && echo 1001 || echo 1002) \
-			'{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3), pid}' "$g/$f-rc.branches"
-	done > "$g/want"
+	flows_with_pids 1001:"$g/a-rc.branches" 1002:"$g/b-rc.branches" > "$g/want"
 	$B/tests/tools/pd-gen --cpu-wide "$g/w.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
 		1002,$g/b-rc.pt,$tsc1,$g/b,$b || { echo "not ok pd-gen-cpu-wide"; return; }
 	auxrec_branches "$g/w.data" pid > "$g/auxrec"
-	if cmp -s "$g/want" "$g/auxrec"; then
-		echo "ok auxrec-script-follows-switches ($(wc -l < "$g/want") branches of 2 processes at the same addresses, 3 chunks)"
-	else
-		echo "not ok auxrec-script-follows-switches: differs from the recorded flows (< want > auxrec)"
-		diff "$g/want" "$g/auxrec" | head -6
-	fi
+	same_as_recorded auxrec-script-follows-switches "$g/want" "$g/auxrec" \
+		"$(wc -l < "$g/want") branches of 2 processes at the same addresses, 3 chunks"
 	$B/tests/tools/pd-gen --cpu-wide --cut-psb "$g/p.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
 		1002,$g/b-rc.pt,$tsc1,$g/b,$b || { echo "not ok pd-gen-cpu-wide-psb"; return; }
 	timeout 120 perf script --itrace=b -F pid,ip,addr -i "$g/p.data" 2> "$g/perf.err" |
@@ -292,19 +303,13 @@ cpu_wide_switches() {
 	tsc2=$((tsc1 + ${nb:-0} * 8 * 2))
 	mkdir -p "$g/2"
 	"$GT_BIN/gt-record" --tsc0 $tsc2 "$g/2/a" -- "$g/a" >> "$g/rec.log" 2>&1 || { echo "not ok cpu-wide-gt-record-2"; return; }
-	for f in a-rc b-rc 2/a-rc; do
-		awk -v pid=$([ $f = b-rc ] && echo 1002 || echo 1001) \
-			'{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3), pid}' "$g/$f.branches"
-	done > "$g/want3"
+	flows_with_pids 1001:"$g/a-rc.branches" 1002:"$g/b-rc.branches" \
+		1001:"$g/2/a-rc.branches" > "$g/want3"
 	$B/tests/tools/pd-gen --cpu-wide "$g/aba.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
 		1002,$g/b-rc.pt,$tsc1,$g/b,$b 1001,$g/2/a-rc.pt,$tsc2,$g/a,$a || { echo "not ok pd-gen-cpu-wide-aba"; return; }
 	auxrec_branches "$g/aba.data" pid > "$g/auxrec3"
-	if cmp -s "$g/want3" "$g/auxrec3"; then
-		echo "ok auxrec-script-switches-back ($(wc -l < "$g/want3") branches: a, b, a again)"
-	else
-		echo "not ok auxrec-script-switches-back: differs from the recorded flows (< want > auxrec)"
-		diff "$g/want3" "$g/auxrec3" | head -6
-	fi
+	same_as_recorded auxrec-script-switches-back "$g/want3" "$g/auxrec3" \
+		"$(wc -l < "$g/want3") branches: a, b, a again"
 }
 
 # (a) auxrec writes, perf reads
