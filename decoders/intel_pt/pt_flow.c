@@ -642,10 +642,11 @@ static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 /* Tells cfg.clock the time when it asked for it (see pt_flow.h). */
 static void clock_hook(struct pt_flow *f, bool tsc_packet)
 {
-	uint64_t image = pt_flow_image(f);
+	uint64_t image;
 
 	if (!f->cfg.clock || !f->clock.tsc || (!tsc_packet && f->clock.tsc < f->clock_next))
 		return;
+	image = pt_flow_image(f);
 	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &image);
 	pt_flow_set_image(f, image);
 }
@@ -943,9 +944,9 @@ uint64_t pt_flow_image(const struct pt_flow *f)
 /*
  * Switches to image's cache: the one that holds it, else the current one
  * if it holds nothing, else one not set up yet, else the least recently
- * used one, emptied. Block indices (the hint,
- * the link to make) belong to the cache they came from: they start over.
- * Should a new cache fail to set up, the current one is emptied and taken.
+ * used one, emptied (also when a new one fails to set up). Block indices
+ * (the hint, the link to make) belong to the cache they came from: they
+ * start over.
  */
 void pt_flow_set_image(struct pt_flow *f, uint64_t image)
 {
