@@ -382,7 +382,7 @@ static int drain_round(struct recorder *rec, bool final, bool *any)
 	for (int urgent_only = 1; urgent_only >= 0; urgent_only--) {
 		for (int i = 0; i < rec->el.nr && !ret; i++) {
 			struct ring *r = &rec->el.rings[i];
-			bool stopped;
+			bool new_records;
 
 			if (visited[i] || (urgent_only && !ring_urgent(r)))
 				continue;
@@ -393,11 +393,13 @@ static int drain_round(struct recorder *rec, bool final, bool *any)
 				settled[i] = false;
 				ret = 0;
 			}
-			stopped = r->last_aux_truncated && r->stats.aux_records != aux_records[i];
-			if (!ret && !settled[i] && (ring_aux_held(r) >= PASS_HOLD_MIN || stopped)) {
+			new_records = r->stats.aux_records != aux_records[i];
+			/* written and settled now when it holds much, or its event was stopped */
+			if (!ret && !settled[i] && (ring_aux_held(r) >= PASS_HOLD_MIN ||
+						    (new_records && r->last_aux_truncated))) {
 				ret = pd_writer_flush(rec->w);
 				if (!ret) {
-					settle_ring(rec, i, r->stats.aux_records != aux_records[i], final);
+					settle_ring(rec, i, new_records, final);
 					settled[i] = true;
 				}
 			}
