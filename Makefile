@@ -61,7 +61,12 @@ $(AUXREC_BIN): $(CMD_OBJ) $(O)/libauxrec.a
 $(O)/tests/unit/%: tests/unit/%.c $(O)/libauxrec.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a -lcmocka $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_EXTRA_$*) \
+		$(O)/libauxrec.a -lcmocka $(LDLIBS)
+
+# Unit tests of test tools compile those tools' sources with them.
+UNIT_EXTRA_test_gt_step := -Itests/gt tests/gt/gt_step.c
+$(O)/tests/unit/test_gt_step: tests/gt/gt_step.c tests/gt/gt_step.h
 
 # Host-side test tools (verifiers) linked with the library.
 $(O)/tests/tools/%: tests/tools/%.c $(O)/libauxrec.a

@@ -12,7 +12,7 @@ if [ ! -f /usr/include/intel-pt.h ]; then
 elif [ ! -f build/libauxrec.a ]; then
 	GT_SKIP="build/libauxrec.a is not built (run make)"
 else
-	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-record" tests/gt/gt-record.c \
+	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-record" tests/gt/gt-record.c tests/gt/gt_step.c \
 		tests/gt/gt_kernel.c build/libauxrec.a -lipt &&
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-ipt" tests/gt/gt-ipt.c \
 		tests/gt/gt_image.c build/libauxrec.a -lipt &&

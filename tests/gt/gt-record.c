@@ -6,7 +6,7 @@
  * recorded flow as the Intel PT stream a CPU tracing that process with
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
- *   gt-record [--cyc] [--ovf N] [--tsc0 N] OUT -- PROG [ARGS...]
+ *   gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] OUT -- PROG [ARGS...]
  *   gt-record --kernel FUNC N SEED OUT
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
@@ -33,6 +33,16 @@
  * TIP.PGE where it starts again. Returns are not compressed across it.
  * The expected event is "overflow 0 IP N" (IP 0 when tracing was off), N
  * the instructions up to the branch before the loss, at the OVF's time.
+ *
+ * Late traps: some hypervisors emulate cpuid and deliver a single step's
+ * trap only after the next instruction ran too (gt_step.h). After
+ * recording, each step that landed where no single instruction goes but
+ * where exactly one determined successor goes is given that successor as
+ * if it had been stepped; anything else stays an error naming both
+ * addresses. --late-cpuid simulates such a hypervisor: a step over cpuid
+ * that trapped on time is followed by one more step whose address is not
+ * recorded, so a machine that steps exactly can test the repair (the
+ * output must be the same as without it).
  *
  * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
  * instructions through the running kernel's code from function FUNC
@@ -66,6 +76,7 @@
 #include "x86_insn.h"
 #include "gt_format.h"
 #include "gt_kernel.h"
+#include "gt_step.h"
 
 /* flags of a recorded address */
 #define IPF_SIGNAL	1	/* reached by signal delivery */
@@ -85,6 +96,7 @@ static size_t nsects;
 static uint64_t *ips;
 static uint8_t *ipf;	/* IPF_* of each */
 static size_t nips, capips;
+static int late_cpuid;		/* --late-cpuid: simulate late traps */
 
 static void die(const char *what)
 {
@@ -164,13 +176,25 @@ static uint64_t get_ip(pid_t pid)
 	return regs.rip;
 }
 
+/* Is the instruction at ip of pid a cpuid (0f a2)? */
+static int is_cpuid(pid_t pid, uint64_t ip)
+{
+	long word;
+
+	errno = 0;
+	word = ptrace(PTRACE_PEEKTEXT, pid, (void *)ip, NULL);
+	return !errno && (word & 0xffff) == 0xa20f;
+}
+
 /*
  * Single-steps the program, one recorded address per step. A stop for
  * another signal than SIGTRAP ran no instruction (or ran the previous one
  * if the rip moved, e.g. the kill() syscall raising it): the signal is
  * passed on with the next step, which stops at the handler's first
  * instruction without running anything; that address is flagged
- * IPF_SIGNAL: the instruction before it never ran.
+ * IPF_SIGNAL: the instruction before it never ran. With --late-cpuid a
+ * step that ran a cpuid and stopped right after it is not recorded: the
+ * next step's landing is, as a late trap would have it.
  */
 static void record(char **argv)
 {
@@ -218,6 +242,9 @@ static void record(char **argv)
 			sig = WSTOPSIG(status);
 			continue;
 		}
+		if (late_cpuid && !delivered && ip == ips[nips - 1] + 2 &&
+		    is_cpuid(pid, ips[nips - 1]))
+			continue;
 		add_ip(ip, delivered ? IPF_SIGNAL : 0);
 	}
 }
@@ -241,6 +268,40 @@ static int decode_at(uint64_t ip, struct x86_insn *insn)
 	return x86_insn_decode(s->bytes + (ip - s->vaddr),
 			       s->size - (ip - s->vaddr), ip, X86_MODE_64,
 			       insn);
+}
+
+static int decode_step(void *ctx, uint64_t ip, struct x86_insn *insn)
+{
+	return decode_at(ip, insn);
+}
+
+/*
+ * Gives each late step (gt_step.h) the instruction it ran unrecorded, with
+ * the flags of the landing moved to it (a signal delivered before that
+ * instruction ran is not a late step: those landings are not checked).
+ * Returns the number of instructions added.
+ */
+static size_t fill_late_steps(void)
+{
+	uint64_t *old_ips = ips, between;
+	uint8_t *old_ipf = ipf;
+	size_t i, n = nips, added = 0;
+
+	ips = NULL;
+	ipf = NULL;
+	nips = capips = 0;
+	for (i = 0; i < n; i++) {
+		if (i && !(old_ipf[i] & IPF_SIGNAL) &&
+		    gt_step_check(decode_step, NULL, old_ips[i - 1], old_ips[i],
+				  &between) == GT_STEP_TWO) {
+			add_ip(between, 0);
+			added++;
+		}
+		add_ip(old_ips[i], old_ipf[i]);
+	}
+	free(old_ips);
+	free(old_ipf);
+	return added;
 }
 
 /*
@@ -906,6 +967,7 @@ int main(int argc, char **argv)
 	int cyc = 0;
 	int kernel = argc == 6 && !strcmp(argv[1], "--kernel");
 	char rc[4096];
+	size_t late = 0;
 
 	while (!kernel) {
 		if (argc > 1 && !strcmp(argv[1], "--cyc")) {
@@ -920,6 +982,10 @@ int main(int argc, char **argv)
 			}
 			argv += 2;
 			argc -= 2;
+		} else if (argc > 1 && !strcmp(argv[1], "--late-cpuid")) {
+			late_cpuid = 1;
+			argv++;
+			argc--;
 		} else if (argc > 2 && !strcmp(argv[1], "--tsc0")) {
 			tsc0 = strtoull(argv[2], NULL, 0);
 			argv += 2;
@@ -934,16 +1000,20 @@ int main(int argc, char **argv)
 	} else {
 		if (argc < 4 || strcmp(argv[2], "--")) {
 			fprintf(stderr,
-				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] OUT -- PROG [ARGS...]\n"
+				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] OUT -- PROG [ARGS...]\n"
 				"       gt-record --kernel FUNC N SEED OUT\n");
 			return 2;
 		}
 		record(argv + 3);
+		late = fill_late_steps();
 	}
 	if (!nips || !nsects) {
 		fprintf(stderr, "gt-record: nothing recorded\n");
 		return 2;
 	}
+	if (late)
+		printf("gt-record: %zu steps trapped late: their middle instruction is filled in\n",
+		       late);
 	encode(argv[1], 0, 0, 0);
 	snprintf(rc, sizeof(rc), "%s-rc", argv[1]);
 	encode(rc, 1, 0, 0);
