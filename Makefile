@@ -1,5 +1,5 @@
 # auxrec build: `make`, `make check`, `make install PREFIX=...`, `make bench`, `make fuzz`.
-# Sources are found by wildcard: lib/*.c, decoders/*.c, decoders/*/*.c form libauxrec.a,
+# Sources are found by wildcard: lib/*/*.c, decoders/*.c, decoders/*/*.c form libauxrec.a,
 # cmd/*.c link with it into ./auxrec, tests/unit/test_*.c become cmocka binaries and
 # tests/guest/*.c become static programs that run inside the QEMU guest.
 
@@ -9,7 +9,7 @@ CC         ?= gcc
 O          := build
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
-CPPFLAGS   += -I. -Ilib -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
+CPPFLAGS   += -I. -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
               -DAUXREC_PLUGIN_DIR='"$(PREFIX)/lib/auxrec/plugins"'
 ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
 LDLIBS     += -ldw -lelf -llzma -lz -lzstd -ldl -lpthread
@@ -26,7 +26,7 @@ CFLAGS     += $(SAN_FLAGS)
 LDFLAGS    += -fsanitize=address,undefined
 endif
 
-LIB_SRC    := $(wildcard lib/*.c decoders/*.c decoders/*/*.c)
+LIB_SRC    := $(wildcard lib/*/*.c decoders/*.c decoders/*/*.c)
 CMD_SRC    := $(wildcard cmd/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 GUEST_SRC  := $(wildcard tests/guest/*.c)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "builtin.h"
-#include "util.h"
+#include "lib/util/util.h"
 
 int auxrec_argc;
 char **auxrec_argv;

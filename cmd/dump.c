@@ -5,7 +5,7 @@
  * perf.data, as aligned text like `perf report -D` or as JSON Lines.
  *
  * AUX chunk flags: those of the PERF_RECORD_AUX records joined to the chunk
- * (rule in lib/aux_join.h).
+ * (rule in lib/session/aux_join.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,13 +17,13 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "aux_join.h"
+#include "lib/session/aux_join.h"
 #include "builtin.h"
-#include "build_id.h"
+#include "lib/symbols/build_id.h"
 #include "decoders/decoder.h"
-#include "json.h"
-#include "perf_data.h"
-#include "util.h"
+#include "lib/output/json.h"
+#include "lib/perf_data/perf_data.h"
+#include "lib/util/util.h"
 
 #define DEFAULT_INPUT "auxrec.data"
 

@@ -10,10 +10,10 @@
 #include <string.h>
 #include "builtin.h"
 #include "decoders/decoder.h"
-#include "evlist.h"
-#include "json.h"
-#include "pmu.h"
-#include "util.h"
+#include "lib/record/evlist.h"
+#include "lib/output/json.h"
+#include "lib/record/pmu.h"
+#include "lib/util/util.h"
 
 static void usage(FILE *out)
 {

@@ -20,12 +20,12 @@
 #include <unistd.h>
 #include "builtin.h"
 #include "decoders/decoder.h"
-#include "evlist.h"
-#include "perf_data.h"
-#include "pmu.h"
-#include "ring.h"
-#include "synthesize.h"
-#include "util.h"
+#include "lib/record/evlist.h"
+#include "lib/perf_data/perf_data.h"
+#include "lib/record/pmu.h"
+#include "lib/record/ring.h"
+#include "lib/record/synthesize.h"
+#include "lib/util/util.h"
 
 struct record_opts {
 	const char *event;

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "builtin.h"
-#include "json.h"
-#include "slot_index.h"
-#include "trace_decode.h"
-#include "util.h"
+#include "lib/output/json.h"
+#include "lib/util/slot_index.h"
+#include "lib/session/trace_decode.h"
+#include "lib/util/util.h"
 
 enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO };
 

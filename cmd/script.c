@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "builtin.h"
-#include "json.h"
-#include "line_buf.h"
-#include "trace_decode.h"
-#include "util.h"
+#include "lib/output/json.h"
+#include "lib/output/line_buf.h"
+#include "lib/session/trace_decode.h"
+#include "lib/util/util.h"
 
 struct script {
 	bool branches, calls, returns, insns, errors, ptwrite, power, tx, srcline;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decoder.h"
-#include "util.h"
+#include "lib/util/util.h"
 
 #ifndef AUXREC_PLUGIN_DIR
 #define AUXREC_PLUGIN_DIR "/usr/local/lib/auxrec/plugins"

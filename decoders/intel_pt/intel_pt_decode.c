@@ -10,7 +10,7 @@
 #include "intel_pt_decode.h"
 #include "intel_pt_record.h"
 #include "pt_flow.h"
-#include "tsc.h"
+#include "lib/util/tsc.h"
 
 struct pt_decode {
 	struct decode_opts opts;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include "decoders/decoder.h"
 #include "intel_pt_record.h"
-#include "pmu.h"
+#include "lib/record/pmu.h"
 
 /* perf's intel_pt_pick_bit(): the period bit closest to target from below */
 static int pick_bit(uint64_t bits, int target)

@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "decoders/decoder.h"
-#include "json.h"
+#include "lib/output/json.h"
 #include "pt_dump.h"
 #include "pt_packet_walk.h"
 #include "pt_print.h"

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 #include "pt_flow_block.h"
 
 #define FLOW_READ_CHUNK	128

@@ -9,7 +9,7 @@
 #define AUXREC_PT_FLOW_BLOCK_H
 
 #include <stdint.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 #include "pt_flow.h"
 
 #define FLOW_BLOCK_MAX_INSNS	1024

@@ -3,10 +3,10 @@
  * pt_print.c - the packet printers behind `auxrec dump --pmu intel_pt`:
  * the payload field list of every packet type, and its JSON and text
  * renderings. Both build the whole line in a buffer (pt_format_*) that
- * is written with one fwrite; JSON lines with lib/json.c's line builders.
+ * is written with one fwrite; JSON lines with lib/output/json.c's line builders.
  */
 #include <string.h>
-#include "json.h"
+#include "lib/output/json.h"
 #include "pt_print.h"
 
 /* The JSON key is padded so that a 16-byte copy may read it. */

@@ -42,7 +42,7 @@
 #include "decoders/intel_pt/pt_packet.h"
 #include "decoders/intel_pt/pt_packet_walk.h"
 #include "decoders/intel_pt/pt_sync.h"
-#include "json.h"
+#include "lib/output/json.h"
 #include "tests/bench/bench_intel_pt_ptdump.h"
 #include "tests/diff/ipt_ref.h"
 

@@ -5,14 +5,14 @@
  * AUX file exactly as `auxrec dump --raw` does (the whole file as one
  * chunk at file offset 0), so the decoder can be checked before and apart
  * from the dump command. Built from decoders/intel_pt/pt_*.c and
- * lib/json.c only.
+ * lib/output/json.c only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/decoder.h"
 #include "decoders/intel_pt/pt_dump.h"
-#include "json.h"
+#include "lib/output/json.h"
 
 static int read_file(const char *path, uint8_t **data, size_t *size)
 {

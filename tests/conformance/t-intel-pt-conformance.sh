@@ -19,9 +19,9 @@ if [ -x "$A" ] && "$A" dump --help >/dev/null 2>&1; then
 else
 	helper=build/tests/conformance/dump-raw
 	mkdir -p "$(dirname "$helper")"
-	${CC:-cc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
+	${CC:-cc} -I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 		-Wno-unused-parameter -O2 -o "$helper" tests/conformance/dump-raw.c \
-		decoders/intel_pt/pt_*.c lib/json.c || exit 1
+		decoders/intel_pt/pt_*.c lib/output/json.c || exit 1
 	dump() { "$helper" --json intel_pt "$1"; }
 	echo "# using $helper (./auxrec has no dump command yet)"
 fi

@@ -7,14 +7,14 @@
  * also parsed as a sysfs format file (pmu_parse_format) whose bits are
  * then set with pmu_format_apply().
  *
- * fuzz-sources: lib/pmu.c lib/array_grow.c lib/util.c lib/json.c lib/progress.c
+ * fuzz-sources: lib/record/pmu.c lib/util/array_grow.c lib/util/util.c lib/output/json.c lib/util/progress.c
  * fuzz-max-len: 512
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pmu.h"
+#include "lib/record/pmu.h"
 
 static const char *root;
 

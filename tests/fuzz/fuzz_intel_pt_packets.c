@@ -7,7 +7,7 @@
  * dump (JSON and text, with resync) through the dump functions behind
  * the decoder ops into /dev/null.
  *
- * fuzz-sources: decoders/intel_pt/pt_dump.c decoders/intel_pt/pt_packet*.c decoders/intel_pt/pt_print.c decoders/intel_pt/pt_sync.c decoders/intel_pt/pt_error.c lib/json.c
+ * fuzz-sources: decoders/intel_pt/pt_dump.c decoders/intel_pt/pt_packet*.c decoders/intel_pt/pt_print.c decoders/intel_pt/pt_sync.c decoders/intel_pt/pt_error.c lib/output/json.c
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 #include "decoders/intel_pt/pt_packet.h"
 #include "decoders/intel_pt/pt_packet_walk.h"
 #include "decoders/intel_pt/pt_print.h"
-#include "json.h"
+#include "lib/output/json.h"
 
 static FILE *devnull;
 

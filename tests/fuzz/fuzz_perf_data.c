@@ -5,11 +5,11 @@
  * (streamed, pipe mode); every record is iterated with its attr and sample
  * id, every feature is parsed again, `auxrec dump` (text, JSON and
  * --stats) runs over the file with its output going to /dev/null, and the
- * file is decoded as `auxrec script` decodes it (lib/trace_decode.c: the
+ * file is decoded as `auxrec script` decodes it (lib/session/trace_decode.c: the
  * session's sideband, pieces and context switches, and the flow decoder).
  *
  * It links the whole library (the decoder ops reach the flow decoder).
- * fuzz-sources: lib/[a-z]*.c decoders/[a-z]*.c decoders/intel_pt/[a-z]*.c cmd/dump.c
+ * fuzz-sources: lib/[a-z]*[a-z]/[a-z]*.c decoders/[a-z]*.c decoders/[a-z]*[a-z0-9]/[a-z]*.c cmd/dump.c
  * fuzz-max-len: 65536
  */
 #include <fcntl.h>
@@ -21,9 +21,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "cmd/builtin.h"
-#include "perf_data.h"
-#include "trace_decode.h"
-#include "util.h"
+#include "lib/perf_data/perf_data.h"
+#include "lib/session/trace_decode.h"
+#include "lib/util/util.h"
 
 static FILE *devnull;
 

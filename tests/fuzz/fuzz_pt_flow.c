@@ -11,7 +11,7 @@
  * call: a few bytes of trace can run the whole code each time, which made
  * a single input take seconds; the pass without them decodes all of it.
  *
- * fuzz-sources: lib/x86_insn.c decoders/intel_pt/pt_flow*.c decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_error.c decoders/intel_pt/pt_sync.c
+ * fuzz-sources: decoders/x86/x86_insn.c decoders/intel_pt/pt_flow*.c decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_error.c decoders/intel_pt/pt_sync.c
  * fuzz-max-len: 65536
  */
 #include <stdint.h>

@@ -4,7 +4,7 @@
 # build/libauxrec.a. Sets GT_BIN, or GT_SKIP with the reason.
 GT_BIN=build/tests/gt
 GT_SKIP=
-GT_CFLAGS="-I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror
+GT_CFLAGS="-I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror
 	-Wno-unused-parameter -Wshadow -Wstrict-prototypes -O2 -g"
 mkdir -p "$GT_BIN"
 if [ ! -f /usr/include/intel-pt.h ]; then

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <intel-pt.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 #include "gt_format.h"
 #include "gt_image.h"
 

@@ -73,7 +73,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <intel-pt.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 #include "gt_format.h"
 #include "gt_kernel.h"
 #include "gt_step.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 #include "gt_kernel.h"
 
 #define WALK_STACK	256

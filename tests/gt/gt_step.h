@@ -10,7 +10,7 @@
 #define GT_STEP_H
 
 #include <stdint.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 
 /* Decodes the instruction at ip into *insn; returns its length or < 0. */
 typedef int (*gt_decode_fn)(void *ctx, uint64_t ip, struct x86_insn *insn);

@@ -12,7 +12,7 @@ command -v objdump > /dev/null || { echo "skip x86-insn-objdump: no objdump"; ex
 [ -f build/libauxrec.a ] || { echo "skip x86-insn-objdump: build/libauxrec.a not built"; exit 77; }
 bin=build/tests/gt/x86-len-check
 mkdir -p build/tests/gt
-${CC:-gcc} -I. -Ilib -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
+${CC:-gcc} -I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -O2 -o "$bin" tests/gt/x86-len-check.c \
 	build/libauxrec.a || { echo "not ok x86-insn-objdump: build"; exit 1; }
 libc=$(ldd /bin/sh | awk '/libc.so/ {print $3}')

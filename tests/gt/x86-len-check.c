@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * x86-len-check.c - cross-checks lib/x86_insn.c against objdump: reads
+ * x86-len-check.c - cross-checks decoders/x86/x86_insn.c against objdump: reads
  * `objdump -d -w` output of an ELF file on stdin, rebuilds each function's
  * bytes from objdump's raw-byte column and walks both decoders in lockstep
  * from the function symbol. A function stops counting at its first length
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 
 #define MAX_FN	(1 << 22)
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/decoder.h"
-#include "json.h"
+#include "lib/output/json.h"
 
 struct state {
 	struct dump_opts opts;

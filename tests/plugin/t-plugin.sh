@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/plugins" "$tmp/elsewhere"
-if ! ${CC:-cc} -I. -Ilib -shared -fPIC -O2 -Wall -Wextra -Werror -o "$tmp/plugins/auxtest.so" \
+if ! ${CC:-cc} -I. -shared -fPIC -O2 -Wall -Wextra -Werror -o "$tmp/plugins/auxtest.so" \
 	tests/plugin/auxtest_decoder.c; then
 	echo "not ok plugin_builds"; exit 1
 fi

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Symbols of traced binaries (lib/symbols.c and friends) through
+# Symbols of traced binaries (lib/symbols/symbols.c and friends) through
 # build/tests/tools/sym_lookup: .symtab, .dynsym of a stripped binary,
 # MiniDebugInfo (.gnu_debugdata as Fedora makes it), a separate debug file
 # found by build id (--debug-dir), source lines, kernel symbols from a

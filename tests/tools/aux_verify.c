@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "perf_data.h"
+#include "lib/perf_data/perf_data.h"
 
 #define MAX_STREAMS 65536
 #define MAX_BUFS 4096

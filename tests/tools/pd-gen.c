@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "perf_data.h"
+#include "lib/perf_data/perf_data.h"
 
 #define PT_TYPE	10
 #define PID	4242

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sym_lookup.c - test tool for lib/symbols.c: loads a binary as the
+ * sym_lookup.c - test tool for lib/symbols/symbols.c: loads a binary as the
  * session does (or only the kernel) and prints, for each ELF virtual
  * address given, what script would show: symbol, dso, source line and the
  * first code bytes read through maps_read.
@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "symbols.h"
+#include "lib/symbols/symbols.h"
 
 #define BASE 0x7f0000000000ULL
 

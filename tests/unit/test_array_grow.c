@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_array_grow.c - lib/array_grow.c: the capacity doubles from the first
+ * test_array_grow.c - lib/util/array_grow.c: the capacity doubles from the first
  * size until it holds what is needed, nothing moves when it already does,
  * and sizes that overflow are refused with the array left as it was.
  */
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 
 static void test_doubling(void **state)
 {

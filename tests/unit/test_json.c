@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "json.h"
+#include "lib/output/json.h"
 
 struct out {
 	char *p;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_kallsyms.c - lib/kallsyms.c, the one kallsyms reader: well-formed
+ * test_kallsyms.c - lib/symbols/kallsyms.c, the one kallsyms reader: well-formed
  * lines (kernel and "[module]" symbols), malformed ones (missing or extra
  * fields, bad addresses and types), names longer than any fixed buffer,
  * zero addresses (kptr_restrict), early stop and errors from the callback.
@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "unit_tmp.h"
-#include "kallsyms.h"
+#include "lib/symbols/kallsyms.h"
 
 static void test_parse_good(void **state)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "line_buf.h"
+#include "lib/output/line_buf.h"
 
 static void expect(struct line_buf *b, const char *want)
 {

@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "perf_data.h"
+#include "lib/perf_data/perf_data.h"
 
 static char path[64];
 static uint8_t *file;

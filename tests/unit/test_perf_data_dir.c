@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_perf_data_dir.c - perf.data directories (lib/perf_data_dir.c): a
+ * test_perf_data_dir.c - perf.data directories (lib/perf_data/perf_data_dir.c): a
  * hand-made `data` (one attr with sample_id_all and PERF_SAMPLE_TIME,
  * HEADER_DIR_FORMAT) and data.N files whose records come merged by time,
  * each file's in its order, untimed records behind the one before them,
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "perf_data.h"
+#include "lib/perf_data/perf_data.h"
 
 static char dir[64];
 

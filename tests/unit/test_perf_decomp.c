@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_perf_decomp.c - records inside PERF_RECORD_COMPRESSED/COMPRESSED2
- * (lib/perf_decomp.c) and their delivery by the perf.data reader: hand-made
+ * (lib/perf_data/perf_decomp.c) and their delivery by the perf.data reader: hand-made
  * zstd streams flushed mid-record like perf's, COMPRESSED2 padding, and bad
  * input (corrupt and truncated zstd, a data_size past the record, a record
  * decompressing past the limit; a file ending inside an inner record is
@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <zstd.h>
 #include <cmocka.h>
-#include "perf_data.h"
-#include "perf_decomp.h"
+#include "lib/perf_data/perf_data.h"
+#include "lib/perf_data/perf_decomp.h"
 
 /* Inner records: three of 16, 24 and 32 bytes, each filled with its index. */
 static size_t make_inner(uint8_t *buf)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_pmu.c - sysfs PMU reading and event term parsing (lib/pmu.c) against
+ * test_pmu.c - sysfs PMU reading and event term parsing (lib/record/pmu.c) against
  * the fixture trees in tests/data/sysfs.
  */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "pmu.h"
+#include "lib/record/pmu.h"
 
 #define ROOT "tests/data/sysfs"
 

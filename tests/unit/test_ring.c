@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_ring.c - the drain logic of lib/ring.c on a simulated kernel writer:
+ * test_ring.c - the drain logic of lib/record/ring.c on a simulated kernel writer:
  * records that wrap the data ring, AUX spans that wrap the AUX ring, lost
  * AUX records recovered from aux_head, duplicates, malformed records, and
  * spans held in the ring until the consumer releases them (hold_aux).
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "ring.h"
+#include "lib/record/ring.h"
 
 #define DATA_SIZE 256
 #define AUX_SIZE 1024

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "session.h"
-#include "synthesize.h"
+#include "lib/session/session.h"
+#include "lib/record/synthesize.h"
 
 static void write_text(const char *path, const char *text)
 {

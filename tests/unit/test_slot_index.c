@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_slot_index.c - lib/slot_index.c, the hash index over a caller's
+ * test_slot_index.c - lib/util/slot_index.c, the hash index over a caller's
  * array: every key found at its entry after growth, absent keys not found,
  * with a good hash and with one that puts every key in one slot (probing
  * and wrap-around at the end of the table), and the key hashes.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "slot_index.h"
+#include "lib/util/slot_index.h"
 
 struct table {
 	uint64_t keys[5000];

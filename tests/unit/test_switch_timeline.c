@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_switch_timeline.c - lib/switch_timeline.c: per-CPU switches kept in
+ * test_switch_timeline.c - lib/session/switch_timeline.c: per-CPU switches kept in
  * time order when records arrive slightly out of order, lookups before,
  * at, between and after switches, and a hostile far-back record refused.
  */
@@ -10,7 +10,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "switch_timeline.h"
+#include "lib/session/switch_timeline.h"
 
 static void lookups(void **unused)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_symbols.c - lib/symbols.c and friends without external tools:
+ * test_symbols.c - lib/symbols/symbols.c and friends without external tools:
  * maps_insert overlaps (splits, edges, replacement), the kernel maps behind
  * a process's, kallsyms parsing, the bounded xz decoder, and files that are
  * not ELF or are cut short. ELF sources (.symtab, .dynsym, MiniDebugInfo,
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include "unit_tmp.h"
 #include <lzma.h>
-#include "symbols_int.h"
+#include "lib/symbols/symbols_int.h"
 
 static struct dso da = { .path = "a", .fd = -1 }, db = { .path = "b", .fd = -1 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_tsc.c - lib/tsc.c, perf time <-> TSC by a TIME_CONV: the kernel's
+ * test_tsc.c - lib/util/tsc.c, perf time <-> TSC by a TIME_CONV: the kernel's
  * usual values against perf's formula, and extreme ones a hostile file can
  * hold (time_shift 63/64/255, time_mult 0/UINT32_MAX/above, time_zero and
  * TSC near UINT64_MAX) against exact 128-bit arithmetic: saturated or
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "tsc.h"
+#include "lib/util/tsc.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 s128;

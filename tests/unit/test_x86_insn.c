@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_x86_insn.c - lib/x86_insn.c against a table of real encodings
+ * test_x86_insn.c - decoders/x86/x86_insn.c against a table of real encodings
  * (lengths, branch classes, direct targets), and its bounds: every
  * truncated prefix of every table entry must say "need more bytes".
  */
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "x86_insn.h"
+#include "decoders/x86/x86_insn.h"
 
 struct enc {
 	const char *what;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "kallsyms.h"
 #include "symbols_int.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "json.h"
+#include "lib/output/json.h"
 #include "progress.h"
 #include "util.h"
 

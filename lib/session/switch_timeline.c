@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "switch_timeline.h"
 
 #define MAX_CPUS 65536

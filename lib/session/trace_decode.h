@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "decoders/decoder.h"
-#include "progress.h"
+#include "lib/util/progress.h"
 #include "session.h"
 
 struct trace_event {

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "pmu.h"
-#include "util.h"
+#include "lib/util/util.h"
 
 const char *pmu_sysfs_root(void)
 {

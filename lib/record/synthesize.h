@@ -8,7 +8,7 @@
 #define AUXREC_SYNTHESIZE_H
 
 #include <sys/types.h>
-#include "perf_data.h"
+#include "lib/perf_data/perf_data.h"
 
 /*
  * Writes COMM (each thread), FORK (each thread but the leader) and MMAP2

@@ -20,9 +20,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "decoders/decoder.h"
-#include "perf_data.h"
-#include "slot_index.h"
-#include "symbols.h"
+#include "lib/perf_data/perf_data.h"
+#include "lib/util/slot_index.h"
+#include "lib/symbols/symbols.h"
 
 struct proc {
 	int pid;

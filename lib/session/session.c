@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "aux_join.h"
 #include "session.h"
-#include "slot_index.h"
+#include "lib/util/slot_index.h"
 #include "switch_timeline.h"
-#include "tsc.h"
-#include "util.h"
+#include "lib/util/tsc.h"
+#include "lib/util/util.h"
 
 #define MAX_PIECE (256ULL << 20)	/* bytes buffered per buffer before decoding */
 

@@ -14,9 +14,9 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-#include "build_id.h"
+#include "lib/symbols/build_id.h"
 #include "perf_data_int.h"
-#include "pmu.h"
+#include "lib/record/pmu.h"
 
 /* ------------------------------------------------ files seen in mmaps */
 

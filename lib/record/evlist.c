@@ -14,9 +14,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "evlist.h"
-#include "util.h"
+#include "lib/util/util.h"
 
 int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group,
 			unsigned long flags)

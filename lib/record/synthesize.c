@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "kallsyms.h"
+#include "lib/symbols/kallsyms.h"
 #include "synthesize.h"
 
 #define NAME_MAX_LEN 4096

@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "array_grow.h"
+#include "lib/util/array_grow.h"
 #include "build_id.h"
 #include "symbols_int.h"
 

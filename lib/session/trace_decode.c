@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include "progress.h"
+#include "lib/util/progress.h"
 #include "trace_decode.h"
-#include "util.h"
+#include "lib/util/util.h"
 
 struct run {
 	const struct trace_decode_opts *o;
