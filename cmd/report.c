@@ -6,32 +6,41 @@
  * symbol of the event's source address (the code that ran up to it), and
  * each taken branch to the symbol it leaves.
  */
-#include <getopt.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib/util/array_grow.h"
-#include "builtin.h"
+#include "cmd/builtin.h"
+#include "cmd/decode_args.h"
 #include "lib/output/json.h"
+#include "lib/output/sym_cache.h"
+#include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
-#include "lib/session/trace_decode.h"
 #include "lib/util/util.h"
 
 enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO };
 
+/* Counts of one symbol (by sym_cache id) while decoding. */
+struct sym_count {
+	uint64_t insns, branches;
+};
+
+/* A row of the report: the symbols whose names are equal under the sort key. */
 struct entry {
-	char *dso_copy;
-	char *sym;
+	const char *dso;
+	const char *sym;
 	uint64_t insns, branches;
 };
 
 struct report {
 	enum sort_key sort;
+	struct sym_cache *syms;
+	struct sym_count *counts;	/* by sym_frag id */
+	size_t cap_counts;
 	struct entry *v;
 	size_t nr, cap;
 	struct slot_index index;	/* of v by (dso, sym) under the sort key */
-	size_t last;	/* the previous event's entry: the next one is often the same */
 	uint64_t insns, branches, errors;
 };
 
@@ -44,20 +53,58 @@ static void usage(FILE *out)
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol.\n"
 		"\n"
-		"  -i, --input FILE    the recording (default auxrec.data)\n"
+		DECODE_HELP
 		"  -s, --sort KEYS     dso,sym (default), sym or dso\n"
-		"      --symfs DIR     look for the traced binaries below DIR\n"
-		"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n"
-		"                      (before /usr/lib/debug)\n"
-		"      --vmlinux FILE  kernel symbols and code from FILE\n"
-		"      --progress      a progress line per second on stderr (default: one line\n"
-		"                      kept up to date when stderr is a terminal)\n"
-		"      --no-progress   no progress line\n"
 		"  -j, --json          one JSON document (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
 
-/* FNV-1a over the names the sort key compares */
+/* The counts of symbol id, zeroed when new. */
+static struct sym_count *count_of(struct report *r, uint32_t id)
+{
+	size_t old = r->cap_counts;
+
+	if (id >= old) {
+		if (ARRAY_GROW(r->counts, r->cap_counts, (size_t)id + 1, 1024))
+			return NULL;
+		memset(r->counts + old, 0, (r->cap_counts - old) * sizeof(*r->counts));
+	}
+	return &r->counts[id];
+}
+
+/*
+ * While decoding, each event counts to the symbol of its source address
+ * (the code that ran up to it) by that symbol's identity: an array index.
+ */
+static int on_event(void *ctx, const struct trace_event *te)
+{
+	struct report *r = ctx;
+	const struct decode_event *ev = te->ev;
+	const struct sym_frag *f;
+	struct sym_count *n;
+	bool branch = ev->kind == EVENT_BRANCH;
+	uint64_t off;
+
+	if (ev->kind == EVENT_ERROR) {
+		r->errors++;
+		return 0;
+	}
+	if (!ev->insn_count && !branch)
+		return 0;
+	f = sym_cache_lookup(r->syms, te->proc ? &te->proc->maps : te->kmaps, ev->from, &off);
+	n = f ? count_of(r, f->id) : NULL;
+	if (!n)
+		return -1;
+	n->insns += ev->insn_count;
+	r->insns += ev->insn_count;
+	if (branch) {
+		n->branches++;
+		r->branches++;
+	}
+	return 0;
+}
+
+/* After decoding: the rows, symbols of equal names merged under the sort key. */
 static uint64_t entry_hash(const struct report *r, const char *dso, const char *sym)
 {
 	uint64_t h = SLOT_HASH_INIT;
@@ -70,13 +117,6 @@ static uint64_t entry_hash(const struct report *r, const char *dso, const char *
 	return h;
 }
 
-static bool entry_is(const struct report *r, const struct entry *e, const char *dso,
-		     const char *sym)
-{
-	return (r->sort == SORT_SYM || !strcmp(e->dso_copy, dso)) &&
-	       (r->sort == SORT_DSO || !strcmp(e->sym, sym));
-}
-
 struct entry_key {
 	const char *dso, *sym;
 };
@@ -84,70 +124,52 @@ struct entry_key {
 static bool entry_matches(const void *ctx, uint32_t idx, const void *key)
 {
 	const struct report *r = ctx;
+	const struct entry *e = &r->v[idx];
 	const struct entry_key *k = key;
 
-	return entry_is(r, &r->v[idx], k->dso, k->sym);
+	return (r->sort == SORT_SYM || !strcmp(e->dso, k->dso)) &&
+	       (r->sort == SORT_DSO || !strcmp(e->sym, k->sym));
 }
 
 static uint64_t entry_hash_of(const void *ctx, uint32_t idx)
 {
 	const struct report *r = ctx;
 
-	return entry_hash(r, r->v[idx].dso_copy, r->v[idx].sym);
+	return entry_hash(r, r->v[idx].dso, r->v[idx].sym);
 }
 
-static struct entry *find_entry(struct report *r, const char *dso, const char *sym)
+static int add_to_entry(struct report *r, const struct sym_frag *f, const struct sym_count *n)
 {
-	struct entry_key key = { dso, sym };
+	struct entry_key key = {
+		.dso = r->sort == SORT_SYM ? "" : f->dso_path,
+		.sym = r->sort == SORT_DSO ? "" : f->name ? f->name : "[unknown]",
+	};
 	uint32_t *slot;
 
-	if (r->nr && entry_is(r, &r->v[r->last], dso, sym))
-		return &r->v[r->last];
 	if (slot_index_reserve(&r->index, r->nr, 1024, entry_hash_of, r))
-		return NULL;
-	slot = slot_index_find(&r->index, entry_hash(r, dso, sym), entry_matches, r, &key);
+		return -ENOMEM;
+	slot = slot_index_find(&r->index, entry_hash(r, key.dso, key.sym), entry_matches, r, &key);
 	if (!*slot) {
 		if (ARRAY_GROW(r->v, r->cap, r->nr + 1, 256))
-			return NULL;
-		r->v[r->nr] = (struct entry){
-			.dso_copy = strdup(r->sort == SORT_SYM ? "" : dso),
-			.sym = strdup(r->sort == SORT_DSO ? "" : sym),
-		};
-		if (!r->v[r->nr].dso_copy || !r->v[r->nr].sym) {
-			free(r->v[r->nr].dso_copy);
-			free(r->v[r->nr].sym);
-			return NULL;
-		}
+			return -ENOMEM;
+		r->v[r->nr] = (struct entry){ .dso = key.dso, .sym = key.sym };
 		*slot = (uint32_t)++r->nr;
 	}
-	r->last = *slot - 1;
-	return &r->v[r->last];
+	r->v[*slot - 1].insns += n->insns;
+	r->v[*slot - 1].branches += n->branches;
+	return 0;
 }
 
-static int on_event(void *ctx, const struct trace_event *te)
+static int make_entries(struct report *r)
 {
-	struct report *r = ctx;
-	const struct decode_event *ev = te->ev;
-	const char *dso, *sym;
-	uint64_t off;
-	struct entry *e;
-	bool branch = !strcmp(ev->type, "branch");
+	uint32_t n = sym_cache_count(r->syms);
 
-	if (!strcmp(ev->type, "error")) {
-		r->errors++;
-		return 0;
-	}
-	if (!ev->insn_count && !branch)
-		return 0;
-	maps_lookup(te->proc ? &te->proc->maps : te->kmaps, ev->from, &dso, &sym, &off);
-	e = find_entry(r, dso, sym ? sym : "[unknown]");
-	if (!e)
-		return -1;
-	e->insns += ev->insn_count;
-	r->insns += ev->insn_count;
-	if (branch) {
-		e->branches++;
-		r->branches++;
+	for (uint32_t id = 0; id < n && id < r->cap_counts; id++) {
+		const struct sym_count *c = &r->counts[id];
+
+		if ((c->insns || c->branches) &&
+		    add_to_entry(r, sym_cache_frag(r->syms, id), c))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -186,7 +208,7 @@ static void print_json(const struct report *r, const char *path)
 
 		jw_object_start(&w);
 		if (r->sort != SORT_SYM)
-			jw_kv_string(&w, "dso", e->dso_copy);
+			jw_kv_string(&w, "dso", e->dso);
 		if (r->sort != SORT_DSO)
 			jw_kv_string(&w, "sym", e->sym);
 		jw_kv_u64(&w, "insns", e->insns);
@@ -214,25 +236,19 @@ static void print_text(const struct report *r, const char *path)
 		printf("  %7.2f%% %12" PRIu64 " %7.2f%% %10" PRIu64 "  ", pct(e->insns, r->insns),
 		       e->insns, pct(e->branches, r->branches), e->branches);
 		if (r->sort == SORT_DSO)
-			printf("%s\n", e->dso_copy);
+			printf("%s\n", e->dso);
 		else if (r->sort == SORT_SYM)
 			printf("%s\n", e->sym);
 		else
-			printf("%s (%s)\n", e->sym, e->dso_copy);
+			printf("%s (%s)\n", e->sym, e->dso);
 	}
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "input", required_argument, NULL, 'i' },
+		DECODE_LONG_OPTIONS,
 		{ "sort",  required_argument, NULL, 's' },
-		{ "symfs", required_argument, NULL, 'S' },
-		{ "debug-dir", required_argument, NULL, 'D' },
-		{ "vmlinux", required_argument, NULL, 'k' },
-		{ "progress", no_argument,    NULL, 'P' },
-		{ "no-progress", no_argument, NULL, 'Q' },
-		{ "json",  no_argument,       NULL, 'j' },
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -241,9 +257,10 @@ int cmd_report(int argc, char **argv)
 					.output_at_end = true };
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "i:s:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "s:h", opts, NULL)) != -1) {
+		if (decode_arg(c, optarg, &o))
+			continue;
 		switch (c) {
-		case 'i': o.path = optarg; break;
 		case 's':
 			if (!strcmp(optarg, "dso,sym") || !strcmp(optarg, "sym,dso"))
 				r.sort = SORT_DSO_SYM;
@@ -254,19 +271,22 @@ int cmd_report(int argc, char **argv)
 			else
 				return cmd_usage_error(usage, "bad --sort '%s' (dso,sym, sym or dso)", optarg);
 			break;
-		case 'S': o.symfs = optarg; break;
-		case 'D': o.debug_dir = optarg; break;
-		case 'k': o.vmlinux = optarg; break;
-		case 'P': o.progress = PROGRESS_ALWAYS; break;
-		case 'Q': o.progress = PROGRESS_NEVER; break;
-		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}
 	}
 	if (optind < argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	r.syms = sym_cache_new();
+	if (!r.syms) {
+		p_err("%s", strerror(ENOMEM));
+		return 1;
+	}
 	ret = trace_decode(&o);
+	if (!ret && make_entries(&r)) {
+		p_err("%s", strerror(ENOMEM));
+		ret = 1;
+	}
 	if (!ret) {
 		if (r.nr)	/* nothing decoded: r.v is NULL */
 			qsort(r.v, r.nr, sizeof(*r.v), cmp_entry);
@@ -275,11 +295,9 @@ int cmd_report(int argc, char **argv)
 		else
 			print_text(&r, o.path);
 	}
-	for (size_t i = 0; i < r.nr; i++) {
-		free(r.v[i].dso_copy);
-		free(r.v[i].sym);
-	}
 	free(r.v);
+	free(r.counts);
 	slot_index_free(&r.index);
+	sym_cache_free(r.syms);
 	return ret;
 }

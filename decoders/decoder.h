@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/perf_event.h>
+#include "decoders/event.h"
 
 struct json_writer;
 struct pmu;
@@ -32,7 +33,8 @@ struct aux_record_ctx {
 	bool snapshot_mode;
 };
 
-#define DECODER_ABI_VERSION 2	/* 2: reached() names the image */
+/* 2: reached() names the image; 3: typed events (decoders/event.h) */
+#define DECODER_ABI_VERSION 3
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -62,18 +64,6 @@ struct dump_opts {
 	struct json_writer *jw;	/* non-NULL: JSON Lines output */
 	bool stats;		/* only count packets per type */
 	bool no_pad;		/* hide padding packets */
-};
-
-/* One decoded event, for script/report (see docs/json.md, "auxrec script"). */
-struct decode_event {
-	const char *type;	/* "branch", "trace_begin", "trace_end", "error", ... */
-	const char *kind;	/* branch kind: "call", "return", "jmp", "jcc", ...; or NULL */
-	uint64_t from, to;	/* 0: unknown or not applicable */
-	uint64_t insn_count;	/* instructions since the previous event */
-	uint64_t time;		/* perf clock ns; 0 when the trace has no time */
-	uint64_t aux_offset;	/* offset in the AUX stream of the packet behind it */
-	uint64_t payload;	/* ptwrite value, cr3, power hints */
-	const char *error;	/* error events: what went wrong */
 };
 
 struct decode_opts {

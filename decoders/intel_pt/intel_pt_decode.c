@@ -3,7 +3,7 @@
  * intel_pt_decode.c - Intel PT's decode operations: runs the flow decoder
  * (pt_flow.c) over a chunk, with the timing settings of the recording
  * (MTC period from the attr, TSC/CTC ratio from AUXTRACE_INFO), and turns
- * its events into the generic decode events with perf-clock times.
+ * its events into typed events (decoders/event.h) with perf-clock times.
  */
 #include <stdlib.h>
 #include "decoders/decoder.h"
@@ -19,22 +19,58 @@ struct pt_decode {
 	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
 };
 
-/* the names of docs/json.md: snake_case words */
-static const char *event_type_name(unsigned int type)
-{
-	switch (type) {
-	case PT_FLOW_EV_TRACE_BEGIN: return "trace_begin";
-	case PT_FLOW_EV_TRACE_END: return "trace_end";
-	default: return pt_flow_event_name(type);
-	}
-}
+/* The typed event of each flow event type. */
+static const uint8_t event_kind_of[PT_FLOW_EV_NR] = {
+	[PT_FLOW_EV_BRANCH] = EVENT_BRANCH,
+	[PT_FLOW_EV_TRACE_BEGIN] = EVENT_TRACE_BEGIN,
+	[PT_FLOW_EV_TRACE_END] = EVENT_TRACE_END,
+	[PT_FLOW_EV_SYNC] = EVENT_SYNC,
+	[PT_FLOW_EV_OVERFLOW] = EVENT_OVERFLOW,
+	[PT_FLOW_EV_ERROR] = EVENT_ERROR,
+	[PT_FLOW_EV_PTWRITE] = EVENT_PTWRITE,
+	[PT_FLOW_EV_TSX] = EVENT_TSX,
+	[PT_FLOW_EV_PAGING] = EVENT_PAGING,
+	[PT_FLOW_EV_POWER] = EVENT_POWER,
+	[PT_FLOW_EV_STOP] = EVENT_STOP,
+	[PT_FLOW_EV_INSN] = EVENT_INSN,
+};
+
+/* The branch flags of each branch kind, as perf's intel-pt decoder sets them. */
+static const uint16_t branch_flags_of[PT_FLOW_K_NR] = {
+	[PT_FLOW_K_CALL] = BRANCH_F_BRANCH | BRANCH_F_CALL,
+	[PT_FLOW_K_RETURN] = BRANCH_F_BRANCH | BRANCH_F_RETURN,
+	[PT_FLOW_K_JMP] = BRANCH_F_BRANCH,
+	[PT_FLOW_K_JCC] = BRANCH_F_BRANCH | BRANCH_F_CONDITIONAL,
+	[PT_FLOW_K_FAR_CALL] = BRANCH_F_BRANCH | BRANCH_F_CALL | BRANCH_F_FAR,
+	[PT_FLOW_K_FAR_RETURN] = BRANCH_F_BRANCH | BRANCH_F_RETURN | BRANCH_F_FAR,
+	[PT_FLOW_K_FAR_JMP] = BRANCH_F_BRANCH | BRANCH_F_FAR,
+	[PT_FLOW_K_SYSCALL] = BRANCH_F_BRANCH | BRANCH_F_CALL | BRANCH_F_SYSCALLRET,
+	[PT_FLOW_K_SYSRET] = BRANCH_F_BRANCH | BRANCH_F_RETURN | BRANCH_F_SYSCALLRET,
+	[PT_FLOW_K_ASYNC] = BRANCH_F_BRANCH | BRANCH_F_ASYNC,
+	[PT_FLOW_K_TX_ABORT] = BRANCH_F_BRANCH | BRANCH_F_TX_ABORT,
+};
+
+/* The detail of tsx and power events. */
+static const uint8_t detail_of[PT_FLOW_K_NR] = {
+	[PT_FLOW_K_TX_BEGIN] = EVENT_DETAIL_TX_BEGIN,
+	[PT_FLOW_K_TX_COMMIT] = EVENT_DETAIL_TX_COMMIT,
+	[PT_FLOW_K_TX_ABORT] = EVENT_DETAIL_TX_ABORT,
+	[PT_FLOW_K_EXSTOP] = EVENT_DETAIL_EXSTOP,
+	[PT_FLOW_K_MWAIT] = EVENT_DETAIL_MWAIT,
+	[PT_FLOW_K_PWRE] = EVENT_DETAIL_PWRE,
+	[PT_FLOW_K_PWRX] = EVENT_DETAIL_PWRX,
+};
+
+static const uint16_t trace_flags_of[PT_FLOW_EV_NR] = {
+	[PT_FLOW_EV_TRACE_BEGIN] = BRANCH_F_TRACE_BEGIN,
+	[PT_FLOW_EV_TRACE_END] = BRANCH_F_TRACE_END,
+};
 
 static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 {
 	struct pt_decode *d = ctx;
 	struct decode_event ev = {
-		.type = event_type_name(fe->type),
-		.kind = fe->kind ? pt_flow_kind_name(fe->kind) : NULL,
+		.kind = event_kind_of[fe->type],
 		.from = fe->from,
 		.to = fe->to,
 		.insn_count = fe->insn_count,
@@ -44,6 +80,10 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 		.error = fe->type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL,
 	};
 
+	if (fe->type == PT_FLOW_EV_TSX || fe->type == PT_FLOW_EV_POWER)
+		ev.detail = detail_of[fe->kind];
+	else
+		ev.branch = branch_flags_of[fe->kind] | trace_flags_of[fe->type];
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
 

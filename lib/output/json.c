@@ -130,13 +130,35 @@ static size_t plain_run(const char *s, size_t i, size_t len)
 	return run;
 }
 
-static void jw_raw_string(struct json_writer *w, const char *s, size_t len)
+/* The escape of c, a character plain_run() stopped at, into out; its length. */
+static size_t escape_char(char out[6], unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
 
+	switch (c) {
+	case '"':  memcpy(out, "\\\"", 2); return 2;
+	case '\\': memcpy(out, "\\\\", 2); return 2;
+	case '\n': memcpy(out, "\\n", 2); return 2;
+	case '\r': memcpy(out, "\\r", 2); return 2;
+	case '\t': memcpy(out, "\\t", 2); return 2;
+	default:
+		if (c < 0x20 || c == 0x7f) {
+			memcpy(out, "\\u00", 4);
+			out[4] = hex[c >> 4];
+			out[5] = hex[c & 15];
+			return 6;
+		}
+		out[0] = (char)c;
+		return 1;
+	}
+}
+
+static void jw_raw_string(struct json_writer *w, const char *s, size_t len)
+{
+	char esc[6];
+
 	w_put(w, '"');
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
 		/* a run that needs no escaping is copied at once */
 		size_t run = plain_run(s, i, len);
 
@@ -145,23 +167,45 @@ static void jw_raw_string(struct json_writer *w, const char *s, size_t len)
 			i = run - 1;
 			continue;
 		}
-		switch (c) {
-		case '"':  w_write(w, "\\\"", 2); break;
-		case '\\': w_write(w, "\\\\", 2); break;
-		case '\n': w_write(w, "\\n", 2); break;
-		case '\r': w_write(w, "\\r", 2); break;
-		case '\t': w_write(w, "\\t", 2); break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				w_write(w, "\\u00", 4);
-				w_put(w, hex[c >> 4]);
-				w_put(w, hex[c & 15]);
-			} else {
-				w_put(w, c);
-			}
-		}
+		w_write(w, esc, escape_char(esc, s[i]));
 	}
 	w_put(w, '"');
+}
+
+size_t jw_string_size(const char *s, size_t len)
+{
+	char esc[6];
+	size_t n = 2;
+
+	for (size_t i = 0; i < len; i++) {
+		size_t run = plain_run(s, i, len);
+
+		if (run > i) {
+			n += run - i;
+			i = run - 1;
+			continue;
+		}
+		n += escape_char(esc, s[i]);
+	}
+	return n;
+}
+
+char *jw_fmt_string(char *p, const char *s, size_t len)
+{
+	*p++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		size_t run = plain_run(s, i, len);
+
+		if (run > i) {
+			memcpy(p, s + i, run - i);
+			p += run - i;
+			i = run - 1;
+			continue;
+		}
+		p += escape_char(p, s[i]);
+	}
+	*p++ = '"';
+	return p;
 }
 
 void jw_key(struct json_writer *w, const char *key)

@@ -65,6 +65,10 @@ void jw_kv_double(struct json_writer *w, const char *key, double v);
 char *jw_fmt_u64(char *p, uint64_t v);			/* 1234 */
 char *jw_fmt_hex(char *p, uint64_t v);			/* "0x1f", as jw_hex */
 /* ,"key": (comma when comma): for keys known to need no escaping */
+/* The bytes jw_fmt_string() writes for s[0..len): quotes and escapes included. */
+size_t jw_string_size(const char *s, size_t len);
+/* s[0..len) as a quoted, escaped JSON string at p (jw_string_size() bytes). */
+char *jw_fmt_string(char *p, const char *s, size_t len);
 char *jw_fmt_key(char *p, const char *key, size_t len, bool comma);
 /*
  * Writes s[0..len): one or more complete top-level values, each ending

@@ -43,6 +43,11 @@ void lb_grow_mem(struct line_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+char *lb_grow_room(struct line_buf *b, size_t n)
+{
+	return reserve(b, n) ? NULL : b->p + b->len;
+}
+
 static void pad(struct line_buf *b, char c, size_t n)
 {
 	if (reserve(b, n))
@@ -60,55 +65,70 @@ void lb_str_right(struct line_buf *b, const char *s, int width)
 	lb_mem(b, s, n);
 }
 
-/* Digits of v in base (10 or 16, lower case) at the end of tmp; their start. */
-static char *digits(char *end, uint64_t v, unsigned int base)
+/* Decimal or hex digits of v at the end of tmp; their start. */
+static char *digits10(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static char *digits16(char *end, uint64_t v)
 {
 	static const char hex[] = "0123456789abcdef";
-	char *p = end;
 
 	do {
-		*--p = hex[v % base];
-		v /= base;
+		*--end = hex[v & 15];
+		v >>= 4;
 	} while (v);
-	return p;
+	return end;
+}
+
+/* The digits p..end, padded on the left with c to width: one reservation. */
+static void put_padded(struct line_buf *b, const char *p, const char *end, int width, char c)
+{
+	size_t n = (size_t)(end - p), w = width > 0 && n < (size_t)width ? (size_t)width : n;
+
+	if (reserve(b, w))
+		return;
+	memset(b->p + b->len, c, w - n);
+	memcpy(b->p + b->len + (w - n), p, n);
+	b->len += w;
 }
 
 void lb_dec_right(struct line_buf *b, int64_t v, int width)
 {
 	char tmp[24], *end = tmp + sizeof(tmp), *p;
 
-	p = digits(end, v < 0 ? -(uint64_t)v : (uint64_t)v, 10);
+	p = digits10(end, v < 0 ? -(uint64_t)v : (uint64_t)v);
 	if (v < 0)
 		*--p = '-';
-	if (width > 0 && end - p < width)
-		pad(b, ' ', width - (end - p));
-	lb_mem(b, p, end - p);
+	put_padded(b, p, end, width, ' ');
 }
 
 void lb_udec_zero(struct line_buf *b, uint64_t v, int width)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *p = digits(end, v, 10);
+	char tmp[24], *end = tmp + sizeof(tmp);
 
-	if (width > 0 && end - p < width)
-		pad(b, '0', width - (end - p));
-	lb_mem(b, p, end - p);
+	put_padded(b, digits10(end, v), end, width, '0');
 }
 
 void lb_hex_right(struct line_buf *b, uint64_t v, int width)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *p = digits(end, v, 16);
+	char tmp[24], *end = tmp + sizeof(tmp);
 
-	if (width > 0 && end - p < width)
-		pad(b, ' ', width - (end - p));
-	lb_mem(b, p, end - p);
+	put_padded(b, digits16(end, v), end, width, ' ');
 }
 
 void lb_hex0x(struct line_buf *b, uint64_t v)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *p = digits(end, v, 16);
+	char tmp[24], *end = tmp + sizeof(tmp), *p = digits16(end, v);
 
-	lb_mem(b, "0x", 2);
-	lb_mem(b, p, end - p);
+	*--p = 'x';
+	*--p = '0';
+	put_padded(b, p, end, 0, ' ');
 }
 
 void lb_printf(struct line_buf *b, const char *fmt, ...)

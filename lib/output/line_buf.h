@@ -45,6 +45,23 @@ static inline void lb_char(struct line_buf *b, char c)
 		lb_grow_mem(b, &c, 1);
 }
 /* s right-aligned in width columns (printf "%*s") */
+/*
+ * Room for n more bytes: where to write them (then lb_end_at() with the new
+ * end), or NULL when growing failed.
+ */
+char *lb_grow_room(struct line_buf *b, size_t n);
+static inline char *lb_room(struct line_buf *b, size_t n)
+{
+	return b->len + n <= b->cap ? b->p + b->len : lb_grow_room(b, n);
+}
+
+static inline void lb_end_at(struct line_buf *b, char *end)
+{
+	b->len = (size_t)(end - b->p);
+}
+
+#define LB_LIT(b, lit)	lb_mem(b, lit, sizeof(lit) - 1)
+
 void lb_str_right(struct line_buf *b, const char *s, int width);
 /* printf "%*lld" */
 void lb_dec_right(struct line_buf *b, int64_t v, int width);

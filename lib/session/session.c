@@ -66,6 +66,7 @@ struct proc *session_proc(struct session *s, int pid, bool create)
 		return NULL;
 	if (ARRAY_GROW(s->procs, s->cap_procs, s->nr_procs + 1, 64))
 		return NULL;
+	maps_moved();	/* the array may have moved */
 	memset(&s->procs[s->nr_procs], 0, sizeof(s->procs[0]));
 	s->procs[s->nr_procs].pid = pid;
 	s->procs[s->nr_procs].maps.kernel = dso_cache_kernel_maps(s->dsos);
@@ -207,13 +208,8 @@ static void on_fork(struct session *s, int pid, int ppid)
 	if (!parent || !child || child->maps.nr)
 		return;
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
-	if (!parent->maps.nr)
+	if (!parent->maps.nr || maps_copy(&child->maps, &parent->maps))
 		return;
-	child->maps.v = malloc(parent->maps.nr * sizeof(struct map) + 1);
-	if (!child->maps.v)
-		return;
-	memcpy(child->maps.v, parent->maps.v, parent->maps.nr * sizeof(struct map));
-	child->maps.nr = child->maps.cap = parent->maps.nr;
 	child->gen++;	/* code the decoder cached for the child before is not its code */
 }
 

@@ -285,6 +285,13 @@ const struct symbol *dso_find_symbol(const struct dso *d, uint64_t vaddr)
 	return &d->syms[lo];
 }
 
+static uint64_t nr_maps_changes;
+
+uint64_t maps_changes(void)
+{
+	return nr_maps_changes;
+}
+
 int maps_insert(struct maps *m, uint64_t start, uint64_t len, uint64_t pgoff, struct dso *dso)
 {
 	uint64_t end = start + len;
@@ -293,6 +300,7 @@ int maps_insert(struct maps *m, uint64_t start, uint64_t len, uint64_t pgoff, st
 
 	if (!len || end < start)
 		return -EINVAL;
+	nr_maps_changes++;
 	/* each old mapping keeps at most its parts left and right of the new one */
 	nv = malloc((2 * m->nr + 1) * sizeof(*nv));
 	if (!nv)
@@ -328,10 +336,29 @@ const struct map *maps_find(const struct maps *m, uint64_t addr)
 	return NULL;
 }
 
+void maps_moved(void)
+{
+	nr_maps_changes++;
+}
+
+int maps_copy(struct maps *dst, const struct maps *src)
+{
+	nr_maps_changes++;
+	if (!src->nr)
+		return 0;
+	dst->v = malloc(src->nr * sizeof(*dst->v));
+	if (!dst->v)
+		return -ENOMEM;
+	memcpy(dst->v, src->v, src->nr * sizeof(*dst->v));
+	dst->nr = dst->cap = src->nr;
+	return 0;
+}
+
 void maps_free(struct maps *m)
 {
 	const struct maps *kernel = m->kernel;
 
+	nr_maps_changes++;
 	free(m->v);
 	memset(m, 0, sizeof(*m));
 	m->kernel = kernel;
@@ -384,22 +411,87 @@ const char *maps_srcline(const struct maps *m, uint64_t addr, char *buf, size_t 
 	return dso_srcline(mp->dso, vaddr, buf, len);
 }
 
+/*
+ * The ELF vaddr of addr in mp, and the runtime range around addr in which
+ * vaddr - addr stays the same (within the map, and within one PT_LOAD
+ * segment when the dso is not ET_EXEC).
+ */
+static bool map_vaddr_range(const struct map *mp, uint64_t addr, uint64_t *vaddr,
+			    uint64_t *lo, uint64_t *hi)
+{
+	uint64_t off;
+
+	if (!map_vaddr(mp, addr, vaddr))
+		return false;
+	*lo = mp->start;
+	*hi = mp->end;
+	if (mp->dso->is_exec)
+		return true;
+	off = mp->pgoff + (addr - mp->start);
+	for (int i = 0; i < mp->dso->nr_loads; i++) {
+		uint64_t seg = mp->dso->loads[i].offset, end = seg + mp->dso->loads[i].filesz;
+
+		if (off >= seg && off < end) {
+			*lo = addr - (off - seg) > *lo ? addr - (off - seg) : *lo;
+			*hi = addr + (end - off) < *hi ? addr + (end - off) : *hi;
+			break;
+		}
+	}
+	return true;
+}
+
+/* As dso_find_symbol(), with [*lo, *hi) narrowed to where it gives the same. */
+static const struct symbol *find_symbol_range(const struct dso *d, uint64_t vaddr,
+					      uint64_t *lo, uint64_t *hi)
+{
+	const struct symbol *s = dso_find_symbol(d, vaddr);
+	size_t i;
+
+	if (!s) {
+		*lo = *hi = vaddr;	/* not worth a range */
+		return NULL;
+	}
+	i = s - d->syms;
+	*lo = s->start;
+	*hi = i + 1 < d->nr_syms ? d->syms[i + 1].start : UINT64_MAX;
+	if (s->size && s->start + s->size < *hi)
+		*hi = s->start + s->size;
+	return s;
+}
+
+void maps_resolve(const struct maps *m, uint64_t addr, struct addr_loc *loc)
+{
+	const struct map *mp = m ? maps_find(m, addr) : NULL;
+	uint64_t vaddr, lo, hi, slo, shi;
+
+	*loc = (struct addr_loc){ .lo = addr, .hi = addr + 1 };
+	if (!mp)
+		return;
+	loc->dso = mp->dso;
+	if (!map_vaddr_range(mp, addr, &vaddr, &lo, &hi))
+		return;
+	loc->sym = find_symbol_range(mp->dso, vaddr, &slo, &shi);
+	if (!loc->sym)
+		return;
+	loc->sym_addr = addr - (vaddr - loc->sym->start);
+	/* the symbol's range in runtime addresses, inside the linear piece */
+	slo = addr - (vaddr - slo);
+	shi = shi - vaddr > UINT64_MAX - addr ? UINT64_MAX : addr + (shi - vaddr);
+	loc->lo = slo > lo ? slo : lo;
+	loc->hi = shi < hi ? shi : hi;
+	if (!loc->sym->start && loc->lo <= addr - vaddr)	/* vaddr 0 is no address */
+		loc->lo = addr - vaddr + 1;
+}
+
 void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_path,
 		 const char **sym_name, uint64_t *sym_off)
 {
-	const struct map *mp = m ? maps_find(m, addr) : NULL;
-	const struct symbol *s = NULL;
-	uint64_t vaddr = 0;
+	struct addr_loc loc;
 
-	*dso_path = mp && mp->dso ? mp->dso->path : "[unknown]";
-	*sym_name = NULL;
-	*sym_off = 0;
-	if (map_vaddr(mp, addr, &vaddr))
-		s = dso_find_symbol(mp->dso, vaddr);
-	if (s) {
-		*sym_name = s->name;
-		*sym_off = vaddr - s->start;
-	}
+	maps_resolve(m, addr, &loc);
+	*dso_path = loc.dso ? loc.dso->path : "[unknown]";
+	*sym_name = loc.sym ? loc.sym->name : NULL;
+	*sym_off = loc.sym ? addr - loc.sym_addr : 0;
 }
 
 const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,

@@ -113,6 +113,10 @@ const char *dso_srcline(struct dso *d, uint64_t vaddr, char *buf, size_t len);
 /* Adds a mapping; one that overlaps older ones replaces them there. */
 int maps_insert(struct maps *m, uint64_t start, uint64_t len, uint64_t pgoff, struct dso *dso);
 const struct map *maps_find(const struct maps *m, uint64_t addr);
+/* dst (empty) gets the mappings of src. */
+int maps_copy(struct maps *dst, const struct maps *src);
+/* Some struct maps may have moved in memory: cached resolutions go stale. */
+void maps_moved(void);
 /* Frees the mappings (not kernel, which is kept). */
 void maps_free(struct maps *m);
 
@@ -121,6 +125,24 @@ void maps_free(struct maps *m);
  * count (0 when nothing is mapped there or the dso is missing).
  */
 int maps_read(const struct maps *m, uint64_t addr, uint8_t *buf, size_t len);
+
+/*
+ * What addr is in: its dso (NULL unmapped) and symbol (NULL unknown), with
+ * the runtime address where the symbol starts (off = addr - sym_addr), and
+ * [lo, hi), the addresses around addr that resolve to the same dso, symbol
+ * and sym_addr while no mapping changes (see maps_changes()): a caller may
+ * answer those from a cache.
+ */
+struct addr_loc {
+	const struct dso *dso;
+	const struct symbol *sym;
+	uint64_t sym_addr;
+	uint64_t lo, hi;
+};
+void maps_resolve(const struct maps *m, uint64_t addr, struct addr_loc *loc);
+/* A count of every change to any maps: a resolution cached under one value is
+ * valid while it stays the same. */
+uint64_t maps_changes(void);
 
 /*
  * The symbol at addr: its name (NULL unknown) and the offset into it; and

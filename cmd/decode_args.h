@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decode_args.h - the options every decoding command (script, report)
+ * takes, parsed in one place: the recording, where binaries and debug
+ * files are, the kernel image, the progress line and JSON output.
+ */
+#ifndef AUXREC_DECODE_ARGS_H
+#define AUXREC_DECODE_ARGS_H
+
+#include <getopt.h>
+#include "lib/session/trace_decode.h"
+
+/* Their getopt_long entries (long-only ones use values 0x100 and up). */
+#define DECODE_LONG_OPTIONS						\
+	{ "input",       required_argument, NULL, 'i' },		\
+	{ "symfs",       required_argument, NULL, 0x100 },		\
+	{ "debug-dir",   required_argument, NULL, 0x101 },		\
+	{ "vmlinux",     required_argument, NULL, 0x102 },		\
+	{ "progress",    no_argument,       NULL, 0x103 },		\
+	{ "no-progress", no_argument,       NULL, 0x104 },		\
+	{ "json",        no_argument,       NULL, 'j' }
+#define DECODE_SHORT_OPTIONS "i:j"
+
+/* Their help lines. */
+#define DECODE_HELP							\
+	"  -i, --input FILE    the recording (default auxrec.data)\n"	\
+	"      --symfs DIR     look for the traced binaries below DIR\n"	\
+	"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n" \
+	"                      (before /usr/lib/debug)\n"		\
+	"      --vmlinux FILE  kernel symbols and code from FILE\n"	\
+	"      --progress      a progress line per second on stderr (default: one line\n" \
+	"                      kept up to date when stderr is a terminal)\n" \
+	"      --no-progress   no progress line\n"
+
+/*
+ * Applies option c (as getopt_long returned it, with optarg) to o, or to
+ * the global JSON setting; returns true when c is one of these options.
+ */
+bool decode_arg(int c, const char *arg, struct trace_decode_opts *o);
+
+#endif

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * event_print.c - a trace event as a text line or a JSON object (see
+ * event_print.h). Lines are built without printf in a buffer written
+ * 64 KiB at a time: this runs once per branch. What can be known per
+ * symbol (names, escaped JSON strings) comes from the sym_cache, what can
+ * be known per context switch (pid, tid, cpu, comm) is rendered once.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include "lib/output/event_print.h"
+#include "lib/output/json.h"
+
+int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline)
+{
+	*p = (struct event_printer){ .out = out, .json = json, .srcline = srcline };
+	p->syms = sym_cache_new();
+	return p->syms ? 0 : -ENOMEM;
+}
+
+#define FLUSH_AT	65536
+
+int event_printer_flush(struct event_printer *p)
+{
+	int ok = lb_write(&p->buf, p->out);
+
+	lb_reset(&p->buf);
+	return ok && !p->buf.err ? 0 : -EIO;
+}
+
+void event_printer_free(struct event_printer *p)
+{
+	event_printer_flush(p);
+	sym_cache_free(p->syms);
+	lb_free(&p->buf);
+	lb_free(&p->ctx.text);
+}
+
+static const struct maps *maps_of(const struct trace_event *te)
+{
+	return te->proc ? &te->proc->maps : te->kmaps;
+}
+
+static bool has_payload(unsigned int kind)
+{
+	return kind == EVENT_PTWRITE || kind == EVENT_PAGING || kind == EVENT_POWER;
+}
+
+/* JSON numbers and strings appended to the line */
+static void j_u64(struct line_buf *lb, uint64_t v)
+{
+	char *p = lb_room(lb, JW_U64_MAX);
+
+	if (p)
+		lb_end_at(lb, jw_fmt_u64(p, v));
+}
+
+static void j_s64(struct line_buf *lb, int64_t v)
+{
+	if (v < 0) {
+		lb_char(lb, '-');
+		j_u64(lb, -(uint64_t)v);
+	} else {
+		j_u64(lb, (uint64_t)v);
+	}
+}
+
+static void j_hex(struct line_buf *lb, uint64_t v)
+{
+	char *p = lb_room(lb, JW_HEX_MAX);
+
+	if (p)
+		lb_end_at(lb, jw_fmt_hex(p, v));
+}
+
+static void j_string(struct line_buf *lb, const char *s)
+{
+	size_t len;
+	char *p;
+
+	if (!s) {
+		LB_LIT(lb, "null");
+		return;
+	}
+	len = strlen(s);
+	p = lb_room(lb, jw_string_size(s, len));
+	if (p)
+		lb_end_at(lb, jw_fmt_string(p, s, len));
+}
+
+/* ,"KEY":"0x..","KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..."[,"KEY_srcline":...] */
+static void addr_json(struct event_printer *pr, const char *key, size_t klen, uint64_t addr,
+		      const struct maps *m)
+{
+	struct line_buf *lb = &pr->buf;
+	const struct sym_frag *f;
+	char src[4096];
+	uint64_t off;
+
+	lb_mem(lb, ",\"", 2);
+	lb_mem(lb, key, klen);
+	lb_mem(lb, "\":", 2);
+	j_hex(lb, addr);
+	if (!addr)
+		return;
+	f = sym_cache_lookup(pr->syms, m, addr, &off);
+	if (!f)
+		return;
+	lb_mem(lb, ",\"", 2);
+	lb_mem(lb, key, klen);
+	LB_LIT(lb, "_sym\":");
+	lb_mem(lb, f->json_name, f->json_name_len);
+	if (f->sym) {
+		lb_mem(lb, ",\"", 2);
+		lb_mem(lb, key, klen);
+		LB_LIT(lb, "_symoff\":");
+		j_u64(lb, off);
+	}
+	lb_mem(lb, ",\"", 2);
+	lb_mem(lb, key, klen);
+	LB_LIT(lb, "_dso\":");
+	lb_mem(lb, f->json_dso, f->json_dso_len);
+	if (pr->srcline) {
+		lb_mem(lb, ",\"", 2);
+		lb_mem(lb, key, klen);
+		LB_LIT(lb, "_srcline\":");
+		j_string(lb, maps_srcline(m, addr, src, sizeof(src)));
+	}
+}
+
+#define KV(lb, key)	LB_LIT(lb, ",\"" key "\":")
+
+/* The context part of te's line: rendered again only when it changed. */
+static const struct line_buf *context_of(struct event_printer *pr, const struct trace_event *te)
+{
+	struct event_context *c = &pr->ctx;
+	const struct proc *proc = te->proc && te->proc->comm[0] ? te->proc : NULL;
+	int cpu = te->piece->chunk.cpu;
+	struct line_buf *lb = &c->text;
+
+	if (c->valid && c->pid == te->pid && c->tid == te->tid && c->cpu == cpu &&
+	    c->proc == proc && (!proc || !memcmp(c->comm, proc->comm, sizeof(c->comm))))
+		return lb;
+	*c = (struct event_context){ .valid = true, .pid = te->pid, .tid = te->tid, .cpu = cpu,
+				     .proc = proc, .text = c->text };
+	if (proc)
+		memcpy(c->comm, proc->comm, sizeof(c->comm));
+	lb_reset(lb);
+	if (pr->json) {
+		/* ,"pid":N,"tid":N,"cpu":N[,"comm":"..."] */
+		KV(lb, "pid");
+		j_s64(lb, te->pid);
+		KV(lb, "tid");
+		j_s64(lb, te->tid);
+		KV(lb, "cpu");
+		j_s64(lb, cpu);
+		if (proc) {
+			KV(lb, "comm");
+			j_string(lb, proc->comm);
+		}
+		return lb;
+	}
+	/* "            comm  tid [cpu]" */
+	lb_str_right(lb, proc ? proc->comm : ":", 16);
+	lb_char(lb, ' ');
+	lb_dec_right(lb, te->tid, 6);
+	if (cpu >= 0) {
+		LB_LIT(lb, " [");
+		lb_udec_zero(lb, (uint32_t)cpu, 3);
+		lb_char(lb, ']');
+	}
+	return lb;
+}
+
+static void put_context(struct event_printer *pr, const struct trace_event *te)
+{
+	const struct line_buf *c = context_of(pr, te);
+
+	lb_mem(&pr->buf, c->p, c->len);
+}
+
+static void mem_json(struct line_buf *lb, const struct mem_sample *m)
+{
+	KV(lb, "op");
+	j_string(lb, mem_op_name(m->op));
+	KV(lb, "op_raw");
+	j_u64(lb, m->op_raw);
+	if (m->valid & MEM_HAS_VADDR) {
+		KV(lb, "vaddr");
+		j_hex(lb, m->vaddr);
+	}
+	if (m->valid & MEM_HAS_PADDR) {
+		KV(lb, "paddr");
+		j_hex(lb, m->paddr);
+	}
+	if (m->valid & MEM_HAS_TARGET) {
+		KV(lb, "target");
+		j_hex(lb, m->target);
+	}
+	if (m->valid & MEM_HAS_TOTAL_LAT) {
+		KV(lb, "total_latency");
+		j_u64(lb, m->total_lat);
+	}
+	if (m->valid & MEM_HAS_ISSUE_LAT) {
+		KV(lb, "issue_latency");
+		j_u64(lb, m->issue_lat);
+	}
+	if (m->valid & MEM_HAS_XLAT_LAT) {
+		KV(lb, "translation_latency");
+		j_u64(lb, m->xlat_lat);
+	}
+	if (m->valid & MEM_HAS_DATA_SRC) {
+		KV(lb, "data_src");
+		j_hex(lb, m->data_src);
+	}
+	KV(lb, "events");
+	j_hex(lb, m->events);
+	if (m->valid & MEM_HAS_CONTEXT) {
+		KV(lb, "context");
+		j_u64(lb, m->context);
+	}
+}
+
+static void print_json(struct event_printer *pr, const struct trace_event *te)
+{
+	const struct decode_event *ev = te->ev;
+	const char *sub = event_subkind_name(ev);
+	struct line_buf *lb = &pr->buf;
+
+	LB_LIT(lb, "{\"type\":\"");
+	lb_str(lb, event_kind_name(ev->kind));
+	lb_char(lb, '"');
+	if (sub) {
+		LB_LIT(lb, ",\"kind\":\"");
+		lb_str(lb, sub);
+		lb_char(lb, '"');
+	}
+	if (ev->time) {
+		KV(lb, "time");
+		j_u64(lb, ev->time);
+	}
+	put_context(pr, te);
+	addr_json(pr, "from", 4, ev->from, maps_of(te));
+	addr_json(pr, "to", 2, ev->to, maps_of(te));
+	KV(lb, "insn_count");
+	j_u64(lb, ev->insn_count);
+	KV(lb, "aux_offset");
+	j_u64(lb, ev->aux_offset);
+	if (ev->error) {
+		KV(lb, "error");
+		j_string(lb, ev->error);
+	}
+	if (has_payload(ev->kind)) {
+		KV(lb, "payload");
+		j_hex(lb, ev->payload);
+	}
+	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem)
+		mem_json(lb, ev->mem);
+	LB_LIT(lb, "}\n");
+}
+
+/* "    addr sym+0xoff [file:line] (dso)", as perf script prints a branch end */
+static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps *m)
+{
+	struct line_buf *lb = &pr->buf;
+	const char *src = NULL;
+	char line[4096];
+	uint64_t off = 0;
+	const struct sym_frag *f = sym_cache_lookup(pr->syms, m, addr, &off);
+
+	if (pr->srcline && addr)
+		src = maps_srcline(m, addr, line, sizeof(line));
+	lb_hex_right(lb, addr, 16);
+	lb_char(lb, ' ');
+	if (f && f->sym) {
+		lb_mem(lb, f->name, f->name_len);
+		lb_char(lb, '+');
+		lb_hex0x(lb, off);
+	} else {
+		LB_LIT(lb, "[unknown]");
+	}
+	if (src) {
+		lb_char(lb, ' ');
+		lb_str(lb, src);
+	}
+	LB_LIT(lb, " (");
+	if (f)
+		lb_mem(lb, f->dso_path, f->dso_len);
+	else
+		LB_LIT(lb, "[unknown]");
+	lb_char(lb, ')');
+}
+
+static void mem_text(struct line_buf *lb, const struct mem_sample *m)
+{
+	LB_LIT(lb, " op ");
+	lb_str(lb, mem_op_name(m->op));
+	if (m->valid & MEM_HAS_VADDR) {
+		LB_LIT(lb, " vaddr ");
+		lb_hex0x(lb, m->vaddr);
+	}
+	if (m->valid & MEM_HAS_PADDR) {
+		LB_LIT(lb, " paddr ");
+		lb_hex0x(lb, m->paddr);
+	}
+	if (m->valid & MEM_HAS_TOTAL_LAT) {
+		LB_LIT(lb, " lat ");
+		lb_udec_zero(lb, m->total_lat, 1);
+	}
+	if (m->valid & MEM_HAS_DATA_SRC) {
+		LB_LIT(lb, " data_src ");
+		lb_hex0x(lb, m->data_src);
+	}
+	LB_LIT(lb, " events ");
+	lb_hex0x(lb, m->events);
+}
+
+/* The kind column: a branch's kind, "tr strt", "tr end", or the event's name. */
+static const char *kind_column(const struct decode_event *ev)
+{
+	switch (ev->kind) {
+	case EVENT_BRANCH:
+		return branch_kind_name(ev->branch) ?: "branch";
+	case EVENT_TRACE_BEGIN:
+		return "tr strt";
+	case EVENT_TRACE_END:
+		return "tr end";
+	default:
+		return event_kind_name(ev->kind);
+	}
+}
+
+/* " S.NNNNNNNNN:", formatted once for all the events of one time */
+static void time_text(struct event_printer *pr, uint64_t time)
+{
+	if (time != pr->time || !pr->time_len) {
+		/* at most 23 bytes: t never grows out of time_text */
+		struct line_buf t = { .p = pr->time_text, .cap = sizeof(pr->time_text) };
+
+		lb_char(&t, ' ');
+		lb_udec_zero(&t, time / 1000000000, 1);
+		lb_char(&t, '.');
+		lb_udec_zero(&t, time % 1000000000, 9);
+		lb_char(&t, ':');
+		pr->time = time;
+		pr->time_len = (uint8_t)t.len;
+	}
+	lb_mem(&pr->buf, pr->time_text, pr->time_len);
+}
+
+static void print_text(struct event_printer *pr, const struct trace_event *te)
+{
+	const struct decode_event *ev = te->ev;
+	struct line_buf *lb = &pr->buf;
+
+	put_context(pr, te);
+	if (ev->time)
+		time_text(pr, ev->time);
+	lb_char(lb, ' ');
+	lb_str_right(lb, kind_column(ev), 10);
+	lb_char(lb, ' ');
+	if (ev->error) {
+		lb_printf(lb, " error: %s at AUX offset %#" PRIx64, ev->error, ev->aux_offset);
+		if (ev->from)
+			lb_printf(lb, " ip %#" PRIx64, ev->from);
+	} else if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
+		addr_text(pr, ev->from, maps_of(te));
+		mem_text(lb, ev->mem);
+	} else {
+		addr_text(pr, ev->from, maps_of(te));
+		LB_LIT(lb, " => ");
+		addr_text(pr, ev->to, maps_of(te));
+		if (ev->kind == EVENT_PTWRITE || ev->kind == EVENT_POWER)
+			lb_printf(lb, " payload %#" PRIx64, ev->payload);
+	}
+	lb_char(lb, '\n');
+}
+
+int event_print(struct event_printer *pr, const struct trace_event *te)
+{
+	if (pr->json)
+		print_json(pr, te);
+	else
+		print_text(pr, te);
+	return pr->buf.len >= FLUSH_AT ? event_printer_flush(pr) : 0;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * event_print.h - the renderers of typed trace events: a text line as
+ * `perf script` prints a branch, or a JSON Lines object (docs/json.md,
+ * "auxrec script"). Neither knows which decoder made the event; names
+ * come from decoders/event.h, symbol text from a sym_cache.
+ */
+#ifndef AUXREC_EVENT_PRINT_H
+#define AUXREC_EVENT_PRINT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "lib/output/line_buf.h"
+#include "lib/output/sym_cache.h"
+#include "lib/session/trace_decode.h"
+
+/* Who an event ran as: the part of each line that changes at context switches. */
+struct event_context {
+	bool valid;
+	int pid, tid, cpu;
+	const struct proc *proc;
+	char comm[16];
+	struct line_buf text;		/* rendered once per change */
+};
+
+struct event_printer {
+	FILE *out;
+	bool json;
+	bool srcline;			/* file:line of each address */
+	struct sym_cache *syms;
+	struct line_buf buf;		/* lines not written yet */
+	struct event_context ctx;
+	uint64_t time;			/* of the text in time_text */
+	char time_text[32];		/* " S.NNNNNNNNN:" */
+	uint8_t time_len;
+};
+
+/* Returns 0 or -ENOMEM. */
+int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline);
+/* Writes what is buffered; returns 0, or -EIO when out has failed. */
+int event_printer_flush(struct event_printer *p);
+/* Flushes and frees. */
+void event_printer_free(struct event_printer *p);
+/* Prints one event (buffered); returns 0, or -EIO when out has failed. */
+int event_print(struct event_printer *p, const struct trace_event *te);
+
+#endif
