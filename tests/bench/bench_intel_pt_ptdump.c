@@ -43,15 +43,21 @@ static uint64_t last_ip_update(uint64_t last, const struct pt_packet_ip *ip)
 	}
 }
 
+const char *ipt_packet_name(const struct pt_packet *p)
+{
+	if (p->type == ppt_mode)
+		return p->payload.mode.leaf == pt_mol_exec ? "mode.exec" :
+							     "mode.tsx";
+	return (size_t)p->type < sizeof(names) / sizeof(names[0]) &&
+	       names[p->type] ? names[p->type] : "unknown";
+}
+
 static void print_packet(FILE *out, uint64_t off, int size,
 			 const struct pt_packet *p, uint64_t *last)
 {
-	const char *name = names[p->type];
+	const char *name = ipt_packet_name(p);
 	char tnt[65];
 
-	if (p->type == ppt_mode)
-		name = p->payload.mode.leaf == pt_mol_exec ? "mode.exec" :
-							       "mode.tsx";
 	fprintf(out, "{\"offset\":%" PRIu64 ",\"size\":%d,\"packet\":\"%s\"",
 		off, size, name);
 	switch (p->type) {

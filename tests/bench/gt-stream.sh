@@ -30,3 +30,22 @@ gt_bench_stream() {
 		return 77
 	fi
 }
+
+# gt_bench_perf_data N COPIES: a perf.data of a real program for the end
+# to end benchmarks: the return-compressed stream of gt_bench_stream N
+# repeated COPIES times (each copy starts with a PSB, so decoders
+# resynchronize there), wrapped by tests/tools/pd-gen with the static
+# binary mapped where it ran. Sets f (the perf.data; its trace alone is
+# $f.pt) besides dir and base; made once. Returns as gt_bench_stream.
+gt_bench_perf_data() {
+	local load
+	gt_bench_stream "$1" || return
+	f=$dir/script-$1-x$2.data
+	[ -s "$f" ] && return 0
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d * int(sys.argv[3]))' "$base-rc.pt" "$f.pt" "$2" || return 1
+	load=$(readelf -lW "$dir/indirect" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	# shellcheck disable=SC2086
+	"${AUXREC_BUILD:-build}/tests/tools/pd-gen" "$f" "$f.pt" "$dir/indirect" $load > /dev/null ||
+		{ rm -f "$f"; return 1; }
+}

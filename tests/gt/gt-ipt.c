@@ -23,10 +23,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <intel-pt.h>
 #include "decoders/x86/x86_insn.h"
-#include "gt_format.h"
-#include "gt_image.h"
+#include "gt_ipt.h"
 
 struct state {
 	const struct gt_image *img;
@@ -129,8 +127,10 @@ static const char *tr_end_name(struct state *s)
 	}
 }
 
-static void on_event(struct state *s, const struct pt_event *ev)
+static void on_event(void *ctx, const struct pt_event *ev)
 {
+	struct state *s = ctx;
+
 	switch (ev->type) {
 	case ptev_enabled:
 		s->prev_valid = 0;
@@ -165,54 +165,38 @@ static void on_event(struct state *s, const struct pt_event *ev)
 	}
 }
 
-static int decode(struct state *s, struct pt_block_decoder *dec)
+static void on_block(void *ctx, const struct pt_block *blk)
 {
-	struct pt_block blk;
-	struct pt_event ev;
-	int status;
+	struct state *s = ctx;
+	struct x86_insn insn;
+	int n;
 
-	for (;;) {
-		status = pt_blk_sync_forward(dec);
-		if (status < 0)
-			return status == -pte_eos ? 0 : status;
-		for (;;) {
-			while (status & pts_event_pending) {
-				status = pt_blk_event(dec, &ev, sizeof(ev));
-				if (status < 0)
-					break;
-				on_event(s, &ev);
-			}
-			if (status < 0)
-				break;
-			status = pt_blk_next(dec, &blk, sizeof(blk));
-			if (blk.ninsn) {
-				struct x86_insn insn;
-				int n;
-
-				s->blocks++;
-				resolve(s, blk.ip);
-				s->count += blk.ninsn;
-				n = insn_at(s, blk.end_ip, &insn);
-				s->prev_valid = 1;
-				s->prev_ip = blk.end_ip;
-				s->prev_len = n > 0 ? (uint64_t)n : 0;
-				s->prev_cls = blk.iclass;
-				/* pt_blk's cached path leaves indirect
-				 * branches unclassified */
-				if (blk.iclass == ptic_error && n > 0)
-					s->prev_cls = x86_to_ptic(insn.cls);
-			}
-			if (status < 0)
-				break;
-		}
-		if (status == -pte_eos)
-			return 0;
-		s->errors++;
-		if (!s->quiet)
-			printf("error %s\n", pt_errstr(pt_errcode(status)));
-		s->prev_valid = 0;
-	}
+	s->blocks++;
+	resolve(s, blk->ip);
+	s->count += blk->ninsn;
+	n = insn_at(s, blk->end_ip, &insn);
+	s->prev_valid = 1;
+	s->prev_ip = blk->end_ip;
+	s->prev_len = n > 0 ? (uint64_t)n : 0;
+	s->prev_cls = blk->iclass;
+	/* pt_blk's cached path leaves indirect branches unclassified */
+	if (blk->iclass == ptic_error && n > 0)
+		s->prev_cls = x86_to_ptic(insn.cls);
 }
+
+static void on_error(void *ctx, int status)
+{
+	struct state *s = ctx;
+
+	s->errors++;
+	if (!s->quiet)
+		printf("error %s\n", pt_errstr(pt_errcode(status)));
+	s->prev_valid = 0;
+}
+
+static const struct gt_ipt_ops ops = {
+	.event = on_event, .block = on_block, .error = on_error,
+};
 
 static double now(void)
 {
@@ -232,7 +216,7 @@ int main(int argc, char **argv)
 	char path[4096 + 8];
 	double best = 1e9;
 	uint8_t *trace;
-	size_t len, k;
+	size_t len;
 
 	while ((opt = getopt(argc, argv, "qdr:")) != -1) {
 		if (opt == 'q')
@@ -258,13 +242,7 @@ int main(int argc, char **argv)
 	iscache = pt_iscache_alloc(NULL);
 	if (!iscache)
 		return 2;
-	pt_config_init(&cfg);
-	cfg.begin = trace;
-	cfg.end = trace + len;
-	cfg.mtc_freq = GT_MTC_FREQ;
-	cfg.cpuid_0x15_eax = GT_CTC_EAX;
-	cfg.cpuid_0x15_ebx = GT_CTC_EBX;
-	cfg.nom_freq = GT_NOM_FREQ;
+	gt_ipt_config(&cfg, trace, len);
 	if (!defaults) {
 		cfg.flags.variant.block.end_on_call = 1;
 		cfg.flags.variant.block.end_on_jump = 1;
@@ -272,27 +250,20 @@ int main(int argc, char **argv)
 	for (i = 0; i < reps; i++) {
 		struct pt_block_decoder *dec = pt_blk_alloc_decoder(&cfg);
 		double t;
+		int err;
 
 		if (!dec)
 			return 2;
-		for (k = 0; k < img.nsects; k++) {
-			const struct gt_section *sc = &img.sects[k];
-			int isid = pt_iscache_add_file(iscache, img.img_path,
-						       sc->offset, sc->size,
-						       sc->vaddr);
-
-			if (isid < 0 || pt_image_add_cached(pt_blk_get_image(dec),
-							    iscache, isid,
-							    NULL) < 0) {
-				fprintf(stderr, "gt-ipt: image: %s\n",
-					pt_errstr(pt_errcode(isid)));
-				return 2;
-			}
+		err = gt_ipt_add_image(pt_blk_get_image(dec), iscache, &img);
+		if (err < 0) {
+			fprintf(stderr, "gt-ipt: image: %s\n",
+				pt_errstr(pt_errcode(err)));
+			return 2;
 		}
 		s.lines = s.errors = s.blocks = 0;
 		s.prev_valid = 0;
 		t = now();
-		r = decode(&s, dec);
+		r = gt_ipt_walk(dec, &ops, &s);
 		t = now() - t;
 		if (t < best)
 			best = t;
