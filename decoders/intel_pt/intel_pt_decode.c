@@ -17,7 +17,17 @@ struct pt_decode {
 	struct tsc_conv tc;	/* the recording's TIME_CONV */
 	struct pt_flow *flow;
 	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
+	uint64_t last_tsc, last_time;	/* events come in runs of one time */
 };
+
+static uint64_t perf_time(struct pt_decode *d, uint64_t tsc)
+{
+	if (tsc != d->last_tsc) {
+		d->last_tsc = tsc;
+		d->last_time = tsc_to_perf_time(&d->tc, tsc);
+	}
+	return d->last_time;
+}
 
 /* The typed event of each flow event type. */
 static const uint8_t event_kind_of[PT_FLOW_EV_NR] = {
@@ -74,7 +84,7 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 		.from = fe->from,
 		.to = fe->to,
 		.insn_count = fe->insn_count,
-		.time = tsc_to_perf_time(&d->tc, fe->tsc),
+		.time = perf_time(d, fe->tsc),
 		.aux_offset = d->chunk_offset + fe->offset,
 		.payload = fe->payload,
 		.error = fe->type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL,

@@ -16,6 +16,7 @@ struct run {
 	struct session *s;
 	const struct session_piece *piece;
 	struct proc *proc;	/* whose code runs at the decoder's position */
+	const struct maps *kmaps;	/* the kernel's, for every process */
 	int pid, tid;
 	void *state;
 	struct progress prog;
@@ -31,7 +32,7 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 	struct run *r = ctx;
 
 	if (!r->proc)
-		return ip >= KERNEL_START ? maps_read(dso_cache_kernel_maps(r->s->dsos), ip, buf, len) : 0;
+		return ip >= KERNEL_START ? maps_read(r->kmaps, ip, buf, len) : 0;
 	return maps_read(&r->proc->maps, ip, buf, len);
 }
 
@@ -77,7 +78,7 @@ static int on_event(void *ctx, const struct decode_event *ev)
 	struct run *r = ctx;
 	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->proc,
 				  .pid = r->pid, .tid = r->tid,
-				  .kmaps = dso_cache_kernel_maps(r->s->dsos) };
+				  .kmaps = r->kmaps };
 
 	r->stop = r->o->fn(r->o->ctx, &te);
 	return r->stop;
@@ -199,6 +200,7 @@ int trace_decode(const struct trace_decode_opts *o)
 		return 1;
 	}
 	dso_cache_set_debug_dirs(r.s->dsos, o->symfs, o->debug_dir);
+	r.kmaps = dso_cache_kernel_maps(r.s->dsos);
 	if (o->vmlinux && dso_cache_load_kernel(r.s->dsos, o->vmlinux, NULL, NULL, err,
 						sizeof(err))) {
 		p_err("%s", err);
