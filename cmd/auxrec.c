@@ -18,7 +18,7 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 const struct cmd auxrec_commands[] = {
-	{ "record",  cmd_record,  "record AUX-area traces (Intel PT, BTS, SPE, ...) into perf.data" },
+	{ "record",  cmd_record,  "record AUX-area traces of any AUX PMU into perf.data" },
 	{ "script",  cmd_script,  "decode a recording's trace into branches and events" },
 	{ "report",  cmd_report,  "show where a trace's instructions and branches went" },
 	{ "dump",    cmd_dump,    "print every record, feature and AUX packet of a recording" },
