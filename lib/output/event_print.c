@@ -8,9 +8,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lib/output/event_print.h"
 #include "lib/output/json.h"
+#include "lib/util/array_grow.h"
 
 int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline)
 {
@@ -32,6 +34,11 @@ int event_printer_flush(struct event_printer *p)
 void event_printer_free(struct event_printer *p)
 {
 	event_printer_flush(p);
+	for (int form = 0; form < SYM_FORMS; form++) {
+		for (size_t i = 0; i < p->sym_print_cap[form]; i++)
+			free(p->sym_print[form][i]);
+		free(p->sym_print[form]);
+	}
 	sym_cache_free(p->syms);
 	lb_free(&p->buf);
 	lb_free(&p->ctx.text);
@@ -89,42 +96,113 @@ static void j_string(struct line_buf *lb, const char *s)
 		lb_end_at(lb, jw_fmt_string(p, s, len));
 }
 
+/*
+ * A symbol as printed at one end of an event, rendered once per symbol and
+ * form: a head, the offset into the symbol (when there is a symbol), and a
+ * tail. JSON: ,"KEY_sym":"name"[,"KEY_symoff":] and ,"KEY_dso":"path";
+ * text: name+ (or [unknown]) and " (path)", perf script's form.
+ */
+struct sym_print {
+	uint32_t head_len, tail_len;
+	char text[];
+};
+
+static void json_sym_print(struct line_buf *t, const struct sym_frag *f, const char *key,
+			   size_t *head)
+{
+	lb_mem(t, ",\"", 2);
+	lb_str(t, key);
+	LB_LIT(t, "_sym\":");
+	lb_mem(t, f->json_name, f->json_name_len);
+	if (f->sym) {
+		lb_mem(t, ",\"", 2);
+		lb_str(t, key);
+		LB_LIT(t, "_symoff\":");
+	}
+	*head = t->len;
+	lb_mem(t, ",\"", 2);
+	lb_str(t, key);
+	LB_LIT(t, "_dso\":");
+	lb_mem(t, f->json_dso, f->json_dso_len);
+}
+
+static struct sym_print *sym_print_new(const struct sym_frag *f, enum sym_form form)
+{
+	struct line_buf t = { 0 };
+	struct sym_print *sp;
+	size_t head;
+
+	if (form == FORM_TEXT) {
+		if (f->sym) {
+			lb_mem(&t, f->name, f->name_len);
+			LB_LIT(&t, "+0x");
+		} else {
+			LB_LIT(&t, "[unknown]");
+		}
+		head = t.len;
+		LB_LIT(&t, " (");
+		lb_mem(&t, f->dso_path, f->dso_len);
+		lb_char(&t, ')');
+	} else {
+		json_sym_print(&t, f, form == FORM_JSON_FROM ? "from" : "to", &head);
+	}
+	sp = t.err ? NULL : malloc(sizeof(*sp) + t.len);
+	if (sp) {
+		sp->head_len = (uint32_t)head;
+		sp->tail_len = (uint32_t)(t.len - head);
+		memcpy(sp->text, t.p, t.len);
+	}
+	lb_free(&t);
+	return sp;
+}
+
+static const struct sym_print *sym_print_of(struct event_printer *pr, enum sym_form form,
+					    const struct sym_frag *f)
+{
+	size_t old = pr->sym_print_cap[form];
+
+	if (f->id >= old) {
+		if (ARRAY_GROW(pr->sym_print[form], pr->sym_print_cap[form], (size_t)f->id + 1,
+			       256))
+			return NULL;
+		memset(pr->sym_print[form] + old, 0,
+		       (pr->sym_print_cap[form] - old) * sizeof(*pr->sym_print[form]));
+	}
+	if (!pr->sym_print[form][f->id])
+		pr->sym_print[form][f->id] = sym_print_new(f, form);
+	return pr->sym_print[form][f->id];
+}
+
 /* ,"KEY":"0x..","KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..."[,"KEY_srcline":...] */
-static void addr_json(struct event_printer *pr, const char *key, size_t klen, uint64_t addr,
+static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t addr,
 		      const struct maps *m)
 {
 	struct line_buf *lb = &pr->buf;
+	const struct sym_print *sp;
 	const struct sym_frag *f;
 	char src[4096];
 	uint64_t off;
 
-	lb_mem(lb, ",\"", 2);
-	lb_mem(lb, key, klen);
-	lb_mem(lb, "\":", 2);
+	if (form == FORM_JSON_FROM)
+		LB_LIT(lb, ",\"from\":");
+	else
+		LB_LIT(lb, ",\"to\":");
 	j_hex(lb, addr);
 	if (!addr)
 		return;
 	f = sym_cache_lookup(pr->syms, m, addr, &off);
-	if (!f)
+	sp = f ? sym_print_of(pr, form, f) : NULL;
+	if (!sp)
 		return;
-	lb_mem(lb, ",\"", 2);
-	lb_mem(lb, key, klen);
-	LB_LIT(lb, "_sym\":");
-	lb_mem(lb, f->json_name, f->json_name_len);
-	if (f->sym) {
-		lb_mem(lb, ",\"", 2);
-		lb_mem(lb, key, klen);
-		LB_LIT(lb, "_symoff\":");
+	lb_mem(lb, sp->text, sp->head_len);
+	if (f->sym)
 		j_u64(lb, off);
-	}
-	lb_mem(lb, ",\"", 2);
-	lb_mem(lb, key, klen);
-	LB_LIT(lb, "_dso\":");
-	lb_mem(lb, f->json_dso, f->json_dso_len);
+	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
 	if (pr->srcline) {
-		lb_mem(lb, ",\"", 2);
-		lb_mem(lb, key, klen);
-		LB_LIT(lb, "_srcline\":");
+		if (form == FORM_JSON_FROM)
+			LB_LIT(lb, ",\"from_srcline\":");
+		else
+			LB_LIT(lb, ",\"to_srcline\":");
 		j_string(lb, maps_srcline(m, addr, src, sizeof(src)));
 	}
 }
@@ -241,8 +319,8 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_u64(lb, ev->time);
 	}
 	put_context(pr, te);
-	addr_json(pr, "from", 4, ev->from, maps_of(te));
-	addr_json(pr, "to", 2, ev->to, maps_of(te));
+	addr_json(pr, FORM_JSON_FROM, ev->from, maps_of(te));
+	addr_json(pr, FORM_JSON_TO, ev->to, maps_of(te));
 	KV(lb, "insn_count");
 	j_u64(lb, ev->insn_count);
 	KV(lb, "aux_offset");
@@ -268,28 +346,24 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 	char line[4096];
 	uint64_t off = 0;
 	const struct sym_frag *f = sym_cache_lookup(pr->syms, m, addr, &off);
+	const struct sym_print *sp = f ? sym_print_of(pr, FORM_TEXT, f) : NULL;
 
 	if (pr->srcline && addr)
 		src = maps_srcline(m, addr, line, sizeof(line));
 	lb_hex_right(lb, addr, 16);
 	lb_char(lb, ' ');
-	if (f && f->sym) {
-		lb_mem(lb, f->name, f->name_len);
-		lb_char(lb, '+');
-		lb_hex0x(lb, off);
-	} else {
-		LB_LIT(lb, "[unknown]");
+	if (!sp) {
+		LB_LIT(lb, "[unknown] ([unknown])");
+		return;
 	}
+	lb_mem(lb, sp->text, sp->head_len);
+	if (f->sym)
+		lb_hex_right(lb, off, 0);
 	if (src) {
 		lb_char(lb, ' ');
 		lb_str(lb, src);
 	}
-	LB_LIT(lb, " (");
-	if (f)
-		lb_mem(lb, f->dso_path, f->dso_len);
-	else
-		LB_LIT(lb, "[unknown]");
-	lb_char(lb, ')');
+	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
 }
 
 static void mem_text(struct line_buf *lb, const struct mem_sample *m)

@@ -23,6 +23,11 @@ struct event_context {
 	struct line_buf text;		/* rendered once per change */
 };
 
+/* A symbol as printed at one end of an event (see event_print.c). */
+struct sym_print;
+
+enum sym_form { FORM_JSON_FROM, FORM_JSON_TO, FORM_TEXT, SYM_FORMS };
+
 struct event_printer {
 	FILE *out;
 	bool json;
@@ -30,6 +35,8 @@ struct event_printer {
 	struct sym_cache *syms;
 	struct line_buf buf;		/* lines not written yet */
 	struct event_context ctx;
+	struct sym_print **sym_print[SYM_FORMS];	/* by sym_frag id */
+	size_t sym_print_cap[SYM_FORMS];
 	uint64_t time;			/* of the text in time_text */
 	char time_text[32];		/* " S.NNNNNNNNN:" */
 	uint8_t time_len;
