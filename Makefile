@@ -3,7 +3,7 @@
 # cmd/*.c link with it into ./auxrec, tests/unit/test_*.c become cmocka binaries and
 # tests/guest/*.c become static programs that run inside the QEMU guest.
 
-VERSION    := 0.1.0
+VERSION    := 0.2.0
 PREFIX     ?= /usr/local
 CC         ?= gcc
 O          := build
