@@ -11,6 +11,7 @@
 #include <string.h>
 #include "lib/util/array_grow.h"
 #include "aux_join.h"
+#include "recording.h"
 #include "session.h"
 #include "lib/util/slot_index.h"
 #include "switch_timeline.h"
@@ -74,16 +75,6 @@ struct proc *session_proc(struct session *s, int pid, bool create)
 	return &s->procs[s->nr_procs - 1];
 }
 
-static const char *pmu_name_of_type(struct session *s, uint32_t type)
-{
-	const struct pd_features *f = pd_reader_features(s->r);
-
-	for (uint32_t i = 0; f && i < f->nr_pmus; i++)
-		if (f->pmus[i].type == type)
-			return f->pmus[i].name;
-	return NULL;
-}
-
 int session_open(struct session **out, const char *path, const char *symfs, char *err,
 		 size_t errlen)
 {
@@ -133,24 +124,10 @@ void session_close(struct session *s)
 	free(s);
 }
 
-/* The AUX event: the attr whose PMU has the recording's decoder. */
+/* The decoder and the AUX event's attr, by the rule of every reader (recording.h). */
 static void find_decoder(struct session *s)
 {
-	if (s->auxtrace_type)
-		s->dec = decoder_find_by_type(s->auxtrace_type);
-	for (size_t i = 0; i < pd_reader_nr_attrs(s->r); i++) {
-		const struct pd_attr *a = pd_reader_attr(s->r, i);
-		const char *pmu = pmu_name_of_type(s, a->attr.type);
-		const struct decoder_ops *d = pmu ? decoder_find_by_name(pmu) : NULL;
-
-		if (d && (!s->dec || d == s->dec)) {
-			s->dec = d;
-			s->aux_attr = &a->attr;
-			break;
-		}
-	}
-	if (!s->aux_attr && pd_reader_nr_attrs(s->r))
-		s->aux_attr = &pd_reader_attr(s->r, 0)->attr;
+	s->dec = recording_decoder(s->r, s->auxtrace_type, &s->aux_attr);
 }
 
 /*
@@ -319,17 +296,9 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 static void on_aux(struct session *s, const struct pd_record *rec)
 {
 	struct session_state *st = s->priv_state;
-	const struct perf_rec_aux *a = (const void *)rec->hdr;
-	struct pd_sample_id sid;
-	bool have = !pd_reader_sample_id(s->r, rec->hdr, &sid);
-	struct aux_join_rec j = {
-		.offset = a->aux_offset, .size = a->aux_size, .flags = a->flags,
-		.cpu = have && (sid.sample_type & PERF_SAMPLE_CPU) ? (int64_t)sid.cpu : -1,
-		.tid = have && (sid.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)sid.tid : -1,
-		.pid = have && (sid.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)sid.pid : -1,
-		.time = have && (sid.sample_type & PERF_SAMPLE_TIME) ? sid.time : 0,
-	};
+	struct aux_join_rec j;
 
+	recording_aux_rec(s->r, rec, &j);
 	aux_join_add(&st->join, &j);
 }
 
