@@ -114,10 +114,18 @@ def no_constant(name):
 
 
 def error_text(err):
-    """The deepest error of a validation failure, with the path to it."""
-    best = jsonschema.exceptions.best_match([err]) if err.context else err
-    where = "/".join(str(p) for p in best.absolute_path)
-    return "%s%s" % ("at /%s: " % where if where else "", best.message)
+    """A validation error as "at /PATH: what" (alternatives: what each says)."""
+    def short(e):
+        m = e.message
+        if isinstance(e.instance, (dict, list)):
+            m = m.replace(repr(e.instance), "the %s" % type(e.instance).__name__.replace("dict", "object"))
+        return m
+    where = "/".join(str(p) for p in err.absolute_path)
+    msg = short(err)
+    if err.context:
+        subs = sorted({short(e) for e in err.context}, key=len)
+        msg += " (%s)" % "; ".join(subs[:4])
+    return "%s%s" % ("at /%s: " % where if where else "", msg)
 
 
 def check_file(v, name, text, doc, allow):
@@ -139,7 +147,10 @@ def check_file(v, name, text, doc, allow):
         except (ValueError, RepeatedKey) as e:
             why = str(e)
         else:
-            err = jsonschema.exceptions.best_match(v.iter_errors(value))
+            errs = list(v.iter_errors(value))
+            # a key unevaluated because its type's schema failed: say why that failed
+            named = [e for e in errs if e.validator != "unevaluatedProperties"]
+            err = jsonschema.exceptions.best_match(named or errs)
             if err is not None:
                 why = error_text(err)
         if why:
