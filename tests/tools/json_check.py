@@ -158,8 +158,6 @@ def check_file(v, name, text, doc, allow):
             if first is None:
                 shown = unit if len(unit) <= 300 else unit[:300] + "..."
                 first = "%s:%d: %s\n  %s" % (name, lineno, why, shown)
-    if not units:
-        failed, first = 1, "%s: empty" % name
     return n, failed, first
 
 
@@ -202,6 +200,9 @@ def main():
             continue
         n, failed, first = check_file(v, name, text, a.doc, allow)
         total += n
+        if not n:
+            print("%s: empty" % name)
+            status = 1
         if failed:
             print(first)
             print("%s: %d of %d %s fail %s" % (name, failed, n, "documents" if a.doc else "lines",
