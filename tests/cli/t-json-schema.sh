@@ -18,7 +18,7 @@ S=docs/schema
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-[ -x $A ] || { echo "not ok build: $A missing (run make)"; exit 1; }
+[ -x "$A" ] || { echo "not ok build: $A missing (run make)"; exit 1; }
 if ! $PY -c 'import jsonschema' 2>/dev/null; then
 	echo "skip json-schema: python3-jsonschema missing"; exit 0
 fi
@@ -27,7 +27,21 @@ fi
 # prints the chunk's size and offset as a second "size" and "offset"; they
 # are being renamed. Until then those two repeats, in auxtrace records only,
 # are let through (and counted); drop ALLOW and its uses at the merge.
-ALLOW="--allow-repeat auxtrace:offset,size"
+ALLOW=(--allow-repeat "auxtrace:offset,size")
+
+# The same without ALLOW: ok once the rename is in; until then a skip that
+# says so (any other repeated key or invalid line: not ok).
+auxtrace_keys_unique() {	# FILE: a dump --json with auxtrace records
+	local out
+	if out=$($PY tests/tools/json_check.py $S/dump.schema.json "$1" 2>&1); then
+		echo "ok auxtrace-record-keys-unique"
+	elif [ "$($PY tests/tools/json_check.py "${ALLOW[@]}" $S/dump.schema.json "$1" 2>&1 | grep -c ' valid against ')" = 1 ] &&
+	     [[ $out == *": repeated key '"@(size|offset)"'"* ]]; then
+		echo "skip auxtrace-record-keys-unique: TODO at the merge of the dump change: the auxtrace record repeats \"offset\" and \"size\" (being renamed)"
+	else
+		echo "not ok auxtrace-record-keys-unique: $out"
+	fi
+}
 
 # check NAME [--doc] [--allow-repeat ...] SCHEMA FILE...: ok when every
 # line (document) of every FILE is valid against docs/schema/SCHEMA
@@ -57,7 +71,7 @@ run() {
 	rc=$?
 	if [ "$want" = fail ] && [ $rc != 0 ]; then return 0; fi
 	[ "$want" = "$rc" ] && return 0
-	echo "not ok status-of-${f#$tmp/}: $* exited $rc, want $want: $(head -2 "$f.err")"
+	echo "not ok status-of-${f#"$tmp"/}: $* exited $rc, want $want: $(head -2 "$f.err")"
 	return 1
 }
 
@@ -65,7 +79,7 @@ run() {
 check_schemas() {
 	local out
 	if out=$($PY tests/tools/json_check.py --check-schema $S/*.schema.json 2>&1); then
-		echo "ok schemas-valid ($(ls $S/*.schema.json | wc -l) schemas, \$refs resolve)"
+		echo "ok schemas-valid ($(printf '%s\n' $S/*.schema.json | wc -l) schemas, \$refs resolve)"
 	else
 		echo "not ok schemas-valid: $out"
 	fi
@@ -94,7 +108,7 @@ validator_fails() {
 	for i in "${!name[@]}"; do
 		printf '%s\n%s\n' "$good" "${line[$i]}" > "$tmp/bad.jsonl"
 		[ "${schema[$i]}" = dump ] || printf '%s\n' "${line[$i]}" > "$tmp/bad.jsonl"
-		out=$($PY tests/tools/json_check.py $ALLOW "$S/${schema[$i]}.schema.json" "$tmp/bad.jsonl" 2>&1)
+		out=$($PY tests/tools/json_check.py "${ALLOW[@]}" "$S/${schema[$i]}.schema.json" "$tmp/bad.jsonl" 2>&1)
 		rc=$?
 		if [ $rc = 1 ] && [[ $out == *"${why[$i]}"* ]]; then
 			echo "ok validator-rejects-${name[$i]}"
@@ -113,7 +127,7 @@ outputs_of() {	# NAME FILE [script]
 	local n=$1 f=$2 o=$tmp/out/$1
 	mkdir -p "$o"
 	run "$o/dump" 0 $A dump --json -i "$f" &&
-		check "dump-$n" $ALLOW dump.schema.json "$o/dump"
+		check "dump-$n" "${ALLOW[@]}" dump.schema.json "$o/dump"
 	run "$o/stats" 0 $A dump --json --stats -i "$f" &&
 		check "dump-stats-$n" dump.schema.json "$o/stats"
 	[ "$3" = script ] || return 0
@@ -139,7 +153,8 @@ corpus() {
 		$A report --json -i "$f" > "$tmp/out/$n/report" 2>/dev/null
 		echo "$f" >> "$tmp/corpus.list"
 	done
-	check corpus-dump $ALLOW dump.schema.json "$tmp"/out/corpus-*/dump
+	check corpus-dump "${ALLOW[@]}" dump.schema.json "$tmp"/out/corpus-*/dump
+	auxtrace_keys_unique "$tmp/out/corpus-auxrec-pd-gen/dump"
 	check corpus-dump-stats dump.schema.json "$tmp"/out/corpus-*/stats
 	# no output: a recording without AUX data (a warning on stderr)
 	cat "$tmp"/out/corpus-*/script > "$tmp/corpus-script"
@@ -172,7 +187,7 @@ conformance() {
 	check raw-dump-packets intel-pt-packet.schema.json $c/raw
 	check raw-dump-lines dump.schema.json $c/raw
 	check raw-dump-packet-stats dump.schema.json $c/raw-stats
-	check pd-gen-conformance-dump $ALLOW dump.schema.json $c/dump
+	check pd-gen-conformance-dump "${ALLOW[@]}" dump.schema.json $c/dump
 	check pd-gen-conformance-script script.schema.json $c/script
 	check pd-gen-conformance-report report.schema.json $c/report
 	# the kinds of events these give (insn: from the real program below)
@@ -185,7 +200,7 @@ print(" ".join(sorted({json.loads(l).get("type", "error-object") for l in open(s
 # cut short for every instruction (--itrace=i), and two programs taking
 # turns on one CPU of a per-CPU recording
 ground_truth() {
-	local g=$tmp/gt load a b ninsn tsc1
+	local g=$tmp/gt a b ninsn tsc1
 	. tests/gt/build-tools.sh
 	if [ -n "$GT_SKIP" ]; then
 		echo "skip ground-truth-recordings: $GT_SKIP"; return
@@ -228,7 +243,7 @@ ground_truth() {
 
 # the host perf's recordings: file, pipe, -z and a --threads directory
 host_perf() {
-	local p=$tmp/perf ok=
+	local p=$tmp/perf
 	mkdir -p $p
 	if ! command -v perf > /dev/null || ! perf record -q -e cpu-clock -o $p/file.data -- true > /dev/null 2>&1; then
 		echo "skip host-perf-recordings: perf record -e cpu-clock does not work here"; return
