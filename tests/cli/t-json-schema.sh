@@ -151,7 +151,6 @@ corpus() {
 		$A dump --json --stats -i "$f" > "$tmp/out/$n/stats" 2>/dev/null
 		$A script --json --itrace=bcrewpxi --events=all -i "$f" > "$tmp/out/$n/script" 2>/dev/null
 		$A report --json -i "$f" > "$tmp/out/$n/report" 2>/dev/null
-		echo "$f" >> "$tmp/corpus.list"
 	done
 	check corpus-dump "${ALLOW[@]}" dump.schema.json "$tmp"/out/corpus-*/dump
 	auxtrace_keys_unique "$tmp/out/corpus-auxrec-pd-gen/dump"
@@ -174,6 +173,7 @@ conformance() {
 	fi
 	check spec-expected-packets intel-pt-packet.schema.json $dir/*.want.jsonl
 	mkdir -p $c
+	touch $c/dump $c/script $c/report
 	for f in $dir/*.pt; do
 		n=$(basename "$f" .pt)
 		$A dump --raw "$f" --pmu intel_pt --json >> $c/raw 2>> $c/raw.err
@@ -184,6 +184,11 @@ conformance() {
 			$A report --json -i $c/$n.data >> $c/report 2>> $c/report.err
 		fi
 	done
+	if [ ! -x $B/tests/tools/pd-gen ]; then
+		echo "not ok pd-gen: $B/tests/tools/pd-gen missing (make tools)"
+	elif [ -s $c/pd-gen.err ]; then
+		echo "not ok pd-gen-conformance-streams: $(head -2 $c/pd-gen.err)"
+	fi
 	check raw-dump-packets intel-pt-packet.schema.json $c/raw
 	check raw-dump-lines dump.schema.json $c/raw
 	check raw-dump-packet-stats dump.schema.json $c/raw-stats
@@ -205,6 +210,7 @@ ground_truth() {
 	if [ -n "$GT_SKIP" ]; then
 		echo "skip ground-truth-recordings: $GT_SKIP"; return
 	fi
+	[ -x $B/tests/tools/pd-gen ] || { echo "not ok pd-gen-gt: $B/tests/tools/pd-gen missing (make tools)"; return; }
 	mkdir -p $g
 	gcc -O1 -static -no-pie -o $g/a tests/gt/progs/loops.c &&
 	gcc -O1 -static -no-pie -o $g/b tests/gt/progs/recursion.c || { echo "not ok gt-compile"; return; }
