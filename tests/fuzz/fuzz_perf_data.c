@@ -6,7 +6,8 @@
  * id, every feature is parsed again, `auxrec dump` (text, JSON and
  * --stats) runs over the file with its output going to /dev/null, and the
  * file is decoded as `auxrec script` decodes it (lib/session/trace_decode.c: the
- * session's sideband, pieces and context switches, and the flow decoder).
+ * session's sideband, pieces and context switches, and the flow decoder),
+ * every event rendered as text and as JSON (lib/output/event_print.c).
  *
  * It links the whole library (the decoder ops reach the flow decoder).
  * fuzz-sources: lib/[a-z]*[a-z]/[a-z]*.c decoders/[a-z]*.c decoders/[a-z]*[a-z0-9]/[a-z]*.c cmd/dump.c
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include "cmd/builtin.h"
 #include "lib/perf_data/perf_data.h"
+#include "lib/output/event_print.h"
 #include "lib/session/trace_decode.h"
 #include "lib/util/util.h"
 
@@ -83,21 +85,31 @@ static void dump(const char *path, const char *opt)
 	json_output = false;
 }
 
-static int count_event(void *ctx, const struct trace_event *te)
+/* Renders each event as text and as JSON, to /dev/null. */
+static int print_event(void *ctx, const struct trace_event *te)
 {
-	(*(unsigned long *)ctx)++;
+	struct event_printer *pr = ctx;
+
+	event_print(&pr[0], te);
+	event_print(&pr[1], te);
 	return 0;
 }
 
 static void decode(const char *path)
 {
-	unsigned long n = 0;
-	struct trace_decode_opts o = { .path = path, .fn = count_event, .ctx = &n };
+	struct event_printer pr[2];
+	struct trace_decode_opts o = { .path = path, .fn = print_event, .ctx = pr,
+				       .insns = true };
 	FILE *saved_err = stderr;
 
+	if (event_printer_init(&pr[0], devnull, false, false) ||
+	    event_printer_init(&pr[1], devnull, true, false))
+		abort();
 	stderr = devnull;
 	trace_decode(&o);
 	stderr = saved_err;
+	event_printer_free(&pr[0]);
+	event_printer_free(&pr[1]);
 }
 
 static void read_pipe(const uint8_t *data, size_t size)
