@@ -29,7 +29,8 @@
 	"                      (before /usr/lib/debug)\n"		\
 	"      --vmlinux FILE  kernel symbols and code from FILE\n"	\
 	"      --progress      a progress line per second on stderr (default: one line\n" \
-	"                      kept up to date when stderr is a terminal)\n" \
+	"                      kept up to date when stderr is a terminal that the\n" \
+	"                      output does not scroll)\n" \
 	"      --no-progress   no progress line\n"
 
 /*

@@ -36,8 +36,17 @@ static void usage(FILE *out)
 		"                        i every instruction, e errors, w ptwrite,\n"
 		"                        p power events, x transactions\n"
 		"      --events=KINDS  (also) events of these kinds, comma-separated, or all:\n"
-		"                        branch, trace_begin, trace_end, sync, overflow,\n"
-		"                        error, ptwrite, tsx, paging, power, stop, insn\n"
+		"                       ");
+	for (int k = 0, col = 23; k < EVENT_KIND_NR; k++) {
+		const char *name = event_kind_name(k);
+
+		if (col + strlen(name) + 2 > 80) {
+			fprintf(out, "\n                       ");
+			col = 23;
+		}
+		col += fprintf(out, " %s%s", name, k + 1 < EVENT_KIND_NR ? "," : "\n");
+	}
+	fprintf(out,
 		"      --srcline       the source file:line of each address (needs debug info)\n"
 		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
 		"  -h, --help          this help\n");
@@ -76,7 +85,7 @@ static int parse_events(struct script *sc, char *s, const char **bad)
 			sc->kinds |= KIND(EVENT_KIND_NR) - 1;
 			continue;
 		}
-		if (k < 0 || k == EVENT_MEM_SAMPLE) {
+		if (k < 0) {
 			*bad = t;
 			return -1;
 		}
