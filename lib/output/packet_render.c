@@ -95,11 +95,11 @@ static void put_json_string(FILE *m, const char *s)
 /* Ends the fragment begun at start, with its padding. */
 static struct frag frag_end(FILE *m, long start)
 {
-	static const char zeros[FRAG_COPY];
+	static const char zeros[FRAG_COPY + 15];
 	struct frag f = { .off = start, .len = ftell(m) - start };
 
 	/* the padding, and the next fragment 16-byte aligned */
-	fwrite(zeros, 1, sizeof(zeros) + (-(f.len + sizeof(zeros)) & 15), m);
+	fwrite(zeros, 1, FRAG_COPY + (-(f.len + FRAG_COPY) & 15), m);
 	return f;
 }
 
