@@ -435,8 +435,13 @@ static void print_auxtrace(struct dump *d, const struct pd_record *rec)
 	struct out *o = &d->o;
 	uint64_t flags = take_aux_flags(d, t);
 
-	f_size(o, "size", t->size);
-	f_size(o, "offset", t->offset);
+	/*
+	 * JSON: the chunk's size and offset as aux_size and aux_offset (as
+	 * an aux record names them), after the record's own size and offset;
+	 * text: perf report -D's labels.
+	 */
+	f_size(o, o->jw ? "aux_size" : "size", t->size);
+	f_size(o, o->jw ? "aux_offset" : "offset", t->offset);
 	f_hex(o, "reference", t->reference);
 	f_u64(o, "idx", t->idx);
 	f_s64(o, "tid", (int32_t)t->tid);
