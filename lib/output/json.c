@@ -320,19 +320,10 @@ char *jw_fmt_u64(char *p, uint64_t v)
 
 char *jw_fmt_hex(char *p, uint64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
-	char *e = p + 3 + n;
-
 	*p = '"';
-	p[1] = '0';
-	p[2] = 'x';
-	*e = '"';
-	do {
-		*--e = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	return p + 4 + n;
+	p = jw_fmt_hex_unquoted(p + 1, v);
+	*p = '"';
+	return p + 1;
 }
 
 char *jw_fmt_key(char *p, const char *key, size_t len, bool comma)

@@ -64,6 +64,20 @@ void jw_kv_double(struct json_writer *w, const char *key, double v);
 #define JW_HEX_MAX	20	/* bytes jw_fmt_hex() may write */
 char *jw_fmt_u64(char *p, uint64_t v);			/* 1234 */
 char *jw_fmt_hex(char *p, uint64_t v);			/* "0x1f", as jw_hex */
+/* 0x1f, for text; inline: a packet dump writes millions */
+static inline char *jw_fmt_hex_unquoted(char *p, uint64_t v)
+{
+	unsigned int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
+	char *e = p + 2 + n;
+
+	p[0] = '0';
+	p[1] = 'x';
+	do {
+		*--e = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	return p + 2 + n;
+}
 /* ,"key": (comma when comma): for keys known to need no escaping */
 char *jw_fmt_key(char *p, const char *key, size_t len, bool comma);
 /*

@@ -243,21 +243,6 @@ static inline char *put_bits(char *p, uint64_t v, unsigned int n,
 
 static const char hex_digits[] = "0123456789abcdef";
 
-/* 0x1f: JSON's "0x1f" without the quotes */
-static inline char *put_hex(char *p, uint64_t v)
-{
-	unsigned int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
-	char *e = p + 2 + n;
-
-	p[0] = '0';
-	p[1] = 'x';
-	do {
-		*--e = hex_digits[v & 15];
-		v >>= 4;
-	} while (v);
-	return p + 2 + n;
-}
-
 /*
  * A number in decimal; those below 100 (sizes, flags, small counts:
  * most values of a dump) without a call and without a branch on the
@@ -304,35 +289,53 @@ static inline unsigned int nr_fields(const struct render_type *t,
 	return d->nr < t->nr_fields ? d->nr : t->nr_fields;
 }
 
-/* {"offset":25,"size":3,"packet":"tip","ipc":1,"payload":"0x5732",...}\n */
-static size_t format_json(char *line, struct fmt f,
-			  const struct render_type *t, const struct packet_desc *d)
+/*
+ * The fields of d after their keys: numbers as they are, hex numbers and
+ * bit strings in quotes for JSON.
+ */
+static inline char *put_fields(char *p, struct fmt f, const struct render_type *t,
+			       const struct packet_desc *d, bool json)
 {
 	unsigned int n = nr_fields(t, d);
-	char *p = PUT_LIT(line, "{\"offset\":");
 
-	p = jw_fmt_u64(p, f.base + d->offset);
-	p = PUT_LIT(p, ",\"size\":");
-	p = put_dec(p, d->size);
-	p = put_frag(p, f.arena, t->jname, FRAG_COPY);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct render_field *rf = &t->f[i];
 
-		p = put_frag(p, f.arena, rf->jkey, 16);
+		p = put_frag(p, f.arena, json ? rf->jkey : rf->tkey, 16);
 		switch (rf->kind) {
 		case PACKET_FIELD_HEX:
-			p = jw_fmt_hex(p, d->v[i]);
+			if (json)
+				*p++ = '"';
+			p = jw_fmt_hex_unquoted(p, d->v[i]);
+			if (json)
+				*p++ = '"';
 			break;
 		case PACKET_FIELD_BITS:
-			*p++ = '"';
+			if (json)
+				*p++ = '"';
 			p = put_bits(p, d->v[i], d->nbits[i], rf->bits);
-			*p++ = '"';
+			if (json)
+				*p++ = '"';
 			break;
 		default:
 			p = put_dec(p, d->v[i]);
 			break;
 		}
 	}
+	return p;
+}
+
+/* {"offset":25,"size":3,"packet":"tip","ipc":1,"payload":"0x5732",...}\n */
+static size_t format_json(char *line, struct fmt f,
+			  const struct render_type *t, const struct packet_desc *d)
+{
+	char *p = PUT_LIT(line, "{\"offset\":");
+
+	p = jw_fmt_u64(p, f.base + d->offset);
+	p = PUT_LIT(p, ",\"size\":");
+	p = put_dec(p, d->size);
+	p = put_frag(p, f.arena, t->jname, FRAG_COPY);
+	p = put_fields(p, f, t, d, true);
 	*p++ = '}';
 	*p++ = '\n';
 	return p - line;
@@ -342,31 +345,15 @@ static size_t format_json(char *line, struct fmt f,
 static size_t format_text(char *line, struct fmt f,
 			  const struct render_type *t, const struct packet_desc *d)
 {
-	unsigned int n = nr_fields(t, d);
 	char *p = put_offset(line, f.base + d->offset);
 
-	if (n) {
+	if (nr_fields(t, d)) {
 		p = put_frag(p, f.arena, t->tname, FRAG_COPY);
 	} else {
 		memcpy(p, f.arena + t->tname.off, t->name_len);
 		p += t->name_len;
 	}
-	for (unsigned int i = 0; i < n; i++) {
-		const struct render_field *rf = &t->f[i];
-
-		p = put_frag(p, f.arena, rf->tkey, 16);
-		switch (rf->kind) {
-		case PACKET_FIELD_HEX:
-			p = put_hex(p, d->v[i]);
-			break;
-		case PACKET_FIELD_BITS:
-			p = put_bits(p, d->v[i], d->nbits[i], rf->bits);
-			break;
-		default:
-			p = put_dec(p, d->v[i]);
-			break;
-		}
-	}
+	p = put_fields(p, f, t, d, false);
 	*p++ = '\n';
 	return p - line;
 }

@@ -192,26 +192,25 @@ static void expect_lines(const char *got, const char *const *want, bool no_pad)
 	assert_string_equal(got, all);
 }
 
+/* The listing in one format, with and without padding packets. */
+static void check_listing(bool json, const char *const *want)
+{
+	for (int no_pad = 0; no_pad <= 1; no_pad++) {
+		char *out = render(json, false, false, no_pad);
+
+		expect_lines(out, want, no_pad);
+		free(out);
+	}
+}
+
 static void test_text(void **state)
 {
-	char *out = render(false, false, false, false);
-
-	expect_lines(out, want_text, false);
-	free(out);
-	out = render(false, false, false, true);
-	expect_lines(out, want_text, true);
-	free(out);
+	check_listing(false, want_text);
 }
 
 static void test_json(void **state)
 {
-	char *out = render(true, false, false, false);
-
-	expect_lines(out, want_json, false);
-	free(out);
-	out = render(true, false, false, true);
-	expect_lines(out, want_json, true);
-	free(out);
+	check_listing(true, want_json);
 }
 
 static void test_pretty_json(void **state)
