@@ -92,7 +92,8 @@ struct packet_type_desc {
 
 /*
  * One packet, or one decode error, of a chunk: 96 bytes, so that a batch
- * stays in the L1 cache between the decoder and the output.
+ * stays in the L1 cache between the decoder and the output. An error's
+ * text comes from packet_ops.errstr.
  */
 struct packet_desc {
 	uint64_t offset;	/* in the chunk */
@@ -111,15 +112,16 @@ typedef int (*packet_fn)(void *ctx, const struct packet_desc *pkts, size_t nr);
 
 #define PACKETS_NO_FIELDS 0x1	/* fn reads offset, size, type, err only */
 
+/* begin, end and errstr are optional; types and packets are not. */
 struct packet_ops {
-	const struct packet_type_desc *types;
+	const struct packet_type_desc *types;	/* indexed by packet_desc.type */
 	uint16_t nr_types;
-	/* per-stream state; flags: PACKETS_* */
+	/* per-stream state (NULL: out of memory); flags: PACKETS_* */
 	void *(*begin)(unsigned int flags);
 	/*
-	 * Describes the packets of one chunk to fn, in batches. Errors are
-	 * entries with err set, after which the decoder resynchronizes.
-	 * Returns 0, fn's non-zero value, or a negative errno.
+	 * Describes the packets of one chunk to fn, one or more at a time.
+	 * Errors are entries with err set, after which the decoder
+	 * resynchronizes. Returns 0, fn's non-zero value, or a negative errno.
 	 */
 	int (*packets)(void *state, const struct aux_chunk *chunk, packet_fn fn,
 		       void *ctx);

@@ -9,9 +9,12 @@
  * type's `,"packet":"name"` and text name padded to its column, each
  * field's `,"key":` and text `key `, stored with FRAG_COPY zero bytes
  * after them so that one of up to FRAG_COPY bytes is copied with a
- * fixed-size memcpy. Lines are formatted into one buffer written out
- * every ~64 KiB and at the end of each chunk. A pretty-printing JSON
- * writer, and errors (rare), go through lib/output/json.c instead.
+ * fixed-size memcpy; bit strings come 8 characters a copy from a table
+ * made per field, small numbers from a table. Lines are formatted into
+ * one buffer written out every ~64 KiB and at the end of each chunk. A
+ * pretty-printing JSON writer, and errors (rare), go through
+ * lib/output/json.c instead. Why the decoder hands packets over one at
+ * a time: decoders/intel_pt/pt_describe.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -292,8 +295,9 @@ static inline unsigned int nr_fields(const struct render_type *t,
  * bit strings in quotes for JSON. Always inlined: json is a constant
  * there, and a call per line costs ~10% of a dump.
  */
-static inline __attribute__((always_inline)) char *put_fields(char *p, struct fmt f, const struct render_type *t,
-			       const struct packet_desc *d, bool json)
+static inline __attribute__((always_inline))
+char *put_fields(char *p, struct fmt f, const struct render_type *t,
+		 const struct packet_desc *d, bool json)
 {
 	unsigned int n = nr_fields(t, d);
 
