@@ -186,11 +186,12 @@ void pt_packet_desc(const struct pt_pkt_rec *r, struct packet_desc *d)
  * mix. Without fields (--stats) there is nothing to tie: batches.
  */
 #define WALK_BATCH	256
+#define COUNT_BATCH	32	/* descriptions written and read in L1 */
 
 struct pt_packets {
 	unsigned int flags;	/* PACKETS_* */
 	struct pt_pkt_rec rec[WALK_BATCH];
-	struct packet_desc desc[WALK_BATCH];
+	struct packet_desc desc[COUNT_BATCH];
 };
 
 static void *pt_packets_begin(unsigned int flags)
@@ -211,15 +212,22 @@ static void describe_error(const struct pt_pkt_rec *r, struct packet_desc *d)
 /* PACKETS_NO_FIELDS: rec[0..n) into s->desc, to fn at once. */
 static int count_only(struct pt_packets *s, size_t n, packet_fn fn, void *ctx)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct pt_pkt_rec *r = &s->rec[i];
-		struct packet_desc *d = &s->desc[i];
+	int ret = 0;
 
-		describe_error(r, d);
-		d->size = r->pkt.size;
-		d->type = r->pkt.type;
+	for (size_t i = 0; i < n && !ret; i += COUNT_BATCH) {
+		size_t k = n - i < COUNT_BATCH ? n - i : COUNT_BATCH;
+
+		for (size_t j = 0; j < k; j++) {
+			const struct pt_pkt_rec *r = &s->rec[i + j];
+			struct packet_desc *d = &s->desc[j];
+
+			describe_error(r, d);
+			d->size = r->pkt.size;
+			d->type = r->pkt.type;
+		}
+		ret = fn(ctx, s->desc, k);
 	}
-	return fn(ctx, s->desc, n);
+	return ret;
 }
 
 static int pt_packets(void *state, const struct aux_chunk *chunk,
