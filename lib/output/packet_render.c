@@ -500,15 +500,18 @@ static int list_text(void *ctx, const struct packet_desc *d, size_t nr)
 static int count_packets(void *ctx, const struct packet_desc *d, size_t nr)
 {
 	struct packet_render *r = ctx;
+	uint64_t *count = r->count, *bytes = r->bytes, errors = 0;
+	unsigned int nr_types = r->nr_types;
 
 	for (size_t i = 0; i < nr; i++) {
-		if (unlikely(d[i].err || d[i].type >= r->nr_types)) {
-			r->errors++;
+		if (unlikely(d[i].err || d[i].type >= nr_types)) {
+			errors++;
 			continue;
 		}
-		r->count[d[i].type]++;
-		r->bytes[d[i].type] += d[i].size;
+		count[d[i].type]++;
+		bytes[d[i].type] += d[i].size;
 	}
+	r->errors += errors;
 	return 0;
 }
 
