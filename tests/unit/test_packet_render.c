@@ -69,8 +69,8 @@ static const char *const want_text[] = {
 	"000000000000101a  nums       dec 99 hex 0x7f3a12345678 big 100",
 	"0000000000001023  nums       dec 7",
 	"0000000000001025  tnt.64     TNNT 101",
-	"000000000000102d  tnt.64     TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
-	" 000000000",
+	("000000000000102d  tnt.64     TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+	 " 000000000"),
 	"0000000000001035  a.very.long.packet.name.past.32.bytes a \"quoted\" key 0x1f",
 	"0000000000001038  error: bad thing 4",
 	"000000000000103c  error: invalid packet description",
