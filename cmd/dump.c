@@ -22,6 +22,7 @@
 #include "lib/symbols/build_id.h"
 #include "decoders/decoder.h"
 #include "lib/output/json.h"
+#include "lib/output/packet_render.h"
 #include "lib/perf_data/perf_data.h"
 #include "lib/util/util.h"
 
@@ -158,7 +159,7 @@ struct dump {
 	struct pd_reader *r;
 	bool stats, no_packets;
 	const struct decoder_ops *dec;
-	void *dec_state;
+	struct packet_render *render;	/* the packets of dec's chunks */
 	bool dec_looked_up;
 	uint32_t auxtrace_type;		/* from AUXTRACE_INFO, 0: none */
 	struct aux_join join;
@@ -374,21 +375,26 @@ static const struct decoder_ops *find_decoder(struct dump *d)
 		if (pmu)
 			d->dec = decoder_find_by_name(pmu);
 	}
-	if (d->dec && !d->dec->dump_begin)
+	if (d->dec && !d->dec->packets)
 		d->dec = NULL;
 	return d->dec;
 }
 
+static struct packet_render *render_new(struct dump *d, const struct decoder_ops *dec)
+{
+	struct packet_render_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats };
+
+	return packet_render_new(dec->packets, &opts);
+}
+
 static int dump_chunk(struct dump *d, const struct aux_chunk *c)
 {
-	struct dump_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats };
-
-	if (!d->dec_state) {
-		d->dec_state = d->dec->dump_begin(&opts);
-		if (!d->dec_state)
+	if (!d->render) {
+		d->render = render_new(d, d->dec);
+		if (!d->render)
 			return -ENOMEM;
 	}
-	return d->dec->dump_chunk(d->dec_state, c);
+	return packet_render_chunk(d->render, c);
 }
 
 /* An AUXTRACE payload through the decoder's packet dump. */
@@ -429,8 +435,13 @@ static void print_auxtrace(struct dump *d, const struct pd_record *rec)
 	struct out *o = &d->o;
 	uint64_t flags = take_aux_flags(d, t);
 
-	f_size(o, "size", t->size);
-	f_size(o, "offset", t->offset);
+	/*
+	 * JSON: the chunk's size and offset as aux_size and aux_offset (as
+	 * an aux record names them), after the record's own size and offset;
+	 * text: perf report -D's labels.
+	 */
+	f_size(o, o->jw ? "aux_size" : "size", t->size);
+	f_size(o, o->jw ? "aux_offset" : "offset", t->offset);
 	f_hex(o, "reference", t->reference);
 	f_u64(o, "idx", t->idx);
 	f_s64(o, "tid", (int32_t)t->tid);
@@ -957,9 +968,9 @@ static int dump_file(struct dump *d, const char *path)
 			if (!d->stats)
 				print_attr(d, nr_attrs);
 	}
-	if (d->dec_state && d->dec->dump_end(d->dec_state) < 0)
+	if (d->render && packet_render_end(d->render) < 0)
 		d->status = 1;
-	d->dec_state = NULL;
+	d->render = NULL;
 	fflush(d->o.f);
 	if (ret < 0)
 		dump_error(d, pd_reader_error(d->r));
@@ -979,18 +990,18 @@ static int dump_file(struct dump *d, const char *path)
 static int dump_raw(struct dump *d, const char *path, const char *pmu)
 {
 	const struct decoder_ops *dec = decoder_find_by_name(pmu);
-	struct dump_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats };
 	struct aux_chunk c = { .cpu = -1, .tid = -1 };
+	struct packet_render *render;
 	struct stat st;
-	void *state, *m = NULL;
+	void *m = NULL;
 	int fd, ret = 0;
 
-	if (!dec || !dec->dump_begin) {
+	if (!dec || !dec->packets) {
 		char list[256] = "";
 		size_t n = 0;
 
 		for (const struct decoder_ops *x = decoder_next(NULL); x; x = decoder_next(x))
-			if (x->dump_begin && n < sizeof(list))
+			if (x->packets && n < sizeof(list))
 				n += snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
 					      x->name);
 		p_err("no decoder for PMU '%s' (decoders: %s)", pmu, n ? list : "none");
@@ -1013,14 +1024,14 @@ static int dump_raw(struct dump *d, const char *path, const char *pmu)
 	}
 	c.data = m;
 	c.size = st.st_size;
-	state = dec->dump_begin(&opts);
-	if (!state) {
+	render = render_new(d, dec);
+	if (!render) {
 		p_err("out of memory");
 		ret = 1;
 	} else {
-		if (dec->dump_chunk(state, &c) < 0)
+		if (packet_render_chunk(render, &c) < 0)
 			ret = 1;
-		if (dec->dump_end(state) < 0)
+		if (packet_render_end(render) < 0)
 			ret = 1;
 	}
 	if (m)

@@ -68,7 +68,7 @@ static void print_pmu_json(struct json_writer *w, const struct pmu *pmu, int aux
 	else
 		jw_bool(w, aux);
 	jw_kv_string(w, "description", dec ? dec->description : NULL);
-	jw_kv_bool(w, "decoder", dec && dec->dump_begin);
+	jw_kv_bool(w, "decoder", dec && dec->packets);
 	jw_key(w, "terms");
 	jw_array_start(w);
 	for (int i = 0; i < pmu->nr_formats; i++) {
@@ -93,7 +93,7 @@ static void print_pmu_plain(const struct pmu *pmu, int aux, const struct decoder
 	printf("%s (type %u)%s%s\n", pmu->name, pmu->type, dec ? ": " : "",
 	       dec ? dec->description : "");
 	printf("  aux area: %s%s\n", aux_state(aux, dec),
-	       dec && dec->dump_begin ? ", decoder built in" : "");
+	       dec && dec->packets ? ", decoder built in" : "");
 	for (int i = 0; i < pmu->nr_formats; i++) {
 		const struct pmu_format *f = &pmu->formats[i];
 

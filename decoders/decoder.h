@@ -16,11 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <linux/perf_event.h>
 #include "decoders/event.h"
 
-struct json_writer;
 struct pmu;
 
 /* What the record side knows when it writes PERF_RECORD_AUXTRACE_INFO. */
@@ -33,7 +31,11 @@ struct aux_record_ctx {
 	bool snapshot_mode;
 };
 
-/* 2: reached() names the image; 3: typed events (decoders/event.h) */
+/*
+ * 2: reached() names the image; 3: typed events (decoders/event.h), and
+ * the packet dump is described, not printed (struct packet_ops replaces
+ * dump_begin/dump_chunk/dump_end and struct dump_opts)
+ */
 #define DECODER_ABI_VERSION 3
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
@@ -59,11 +61,73 @@ struct aux_chunk {
 	uint32_t idx;		/* index of the mmap the span came from */
 };
 
-struct dump_opts {
-	FILE *out;
-	struct json_writer *jw;	/* non-NULL: JSON Lines output */
-	bool stats;		/* only count packets per type */
-	bool no_pad;		/* hide padding packets */
+/*
+ * Packet descriptions: the packet dump (`auxrec dump`). A decoder never
+ * prints: it describes each packet type once (a name and typed fields)
+ * and hands out each packet as the values of those fields; lib/output
+ * renders them as text or JSON and counts them (--stats).
+ */
+enum packet_field_kind {
+	PACKET_FIELD_DEC,	/* a number: 1234 */
+	PACKET_FIELD_HEX,	/* 0x4d2 (JSON: the string "0x4d2") */
+	PACKET_FIELD_BITS,	/* n bits of v, oldest (highest) first, as
+				 * characters: "TNNT" (JSON: a string) */
+};
+
+struct packet_field_desc {
+	const char *key;	/* snake_case; JSON key and text label */
+	uint8_t kind;		/* enum packet_field_kind */
+	char bits[2];		/* PACKET_FIELD_BITS: the characters of 0, 1 */
+};
+
+#define PACKET_TYPE_PAD	0x1	/* padding: hidden on request */
+
+struct packet_type_desc {
+	const char *name;	/* "tnt.8": the JSON "packet" value */
+	uint8_t nr_fields;	/* at most PACKET_MAX_FIELDS */
+	uint8_t flags;		/* PACKET_TYPE_* */
+	const struct packet_field_desc *fields;
+};
+
+#define PACKET_MAX_FIELDS 8
+
+/*
+ * One packet, or one decode error, of a chunk: 96 bytes, so that a batch
+ * stays in the L1 cache between the decoder and the output. An error's
+ * text comes from packet_ops.errstr.
+ */
+struct packet_desc {
+	uint64_t offset;	/* in the chunk */
+	uint32_t size;		/* bytes */
+	uint16_t type;		/* index in packet_ops.types */
+	uint8_t nr;		/* fields present: the first nr of the type's */
+	int err;		/* non-zero: a decode error at offset (only
+				 * offset is set); the decoder resynchronizes */
+	uint8_t nbits[PACKET_MAX_FIELDS];	/* PACKET_FIELD_BITS: how
+						 * many bits of v, <= 64 */
+	uint64_t v[PACKET_MAX_FIELDS];		/* field values */
+};
+
+/* Called with packets in stream order; non-zero stops the walk. */
+typedef int (*packet_fn)(void *ctx, const struct packet_desc *pkts, size_t nr);
+
+#define PACKETS_NO_FIELDS 0x1	/* fn reads offset, size, type, err only */
+
+/* begin, end and errstr are optional; types and packets are not. */
+struct packet_ops {
+	const struct packet_type_desc *types;	/* indexed by packet_desc.type */
+	uint16_t nr_types;
+	/* per-stream state (NULL: out of memory); flags: PACKETS_* */
+	void *(*begin)(unsigned int flags);
+	/*
+	 * Describes the packets of one chunk to fn, one or more at a time.
+	 * Errors are entries with err set, after which the decoder
+	 * resynchronizes. Returns 0, fn's non-zero value, or a negative errno.
+	 */
+	int (*packets)(void *state, const struct aux_chunk *chunk, packet_fn fn,
+		       void *ctx);
+	void (*end)(void *state);
+	const char *(*errstr)(int err);	/* the text of packet_desc.err */
 };
 
 struct decode_opts {
@@ -112,14 +176,8 @@ struct decoder_ops {
 	void (*default_terms)(const struct pmu *pmu, char *buf, size_t len);
 	int (*info_priv)(const struct aux_record_ctx *ctx, uint64_t *priv, size_t max);
 
-	/*
-	 * Packet dump. dump_begin allocates per-stream state, dump_chunk
-	 * prints the packets of one chunk (errors are printed inline and the
-	 * decoder resynchronizes), dump_end prints totals and frees the state.
-	 */
-	void *(*dump_begin)(const struct dump_opts *opts);
-	int (*dump_chunk)(void *state, const struct aux_chunk *chunk);
-	int (*dump_end)(void *state);
+	/* Packet dump (optional): packet descriptions. */
+	const struct packet_ops *packets;
 
 	/*
 	 * Event decode (optional). decode_chunk decodes one contiguous piece

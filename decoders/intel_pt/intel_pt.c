@@ -2,12 +2,12 @@
 /*
  * intel_pt.c - the intel_pt entry of the decoder registry: its
  * decoder_ops table, joining the record side (intel_pt_record.c), the
- * packet dump (pt_dump.c) and the flow decode (intel_pt_decode.c).
+ * packet descriptions (pt_describe.c) and the flow decode (intel_pt_decode.c).
  */
 #include "decoders/decoder.h"
 #include "intel_pt_decode.h"
 #include "intel_pt_record.h"
-#include "pt_dump.h"
+#include "pt_describe.h"
 
 const struct decoder_ops intel_pt_decoder = {
 	.abi_version = DECODER_ABI_VERSION,
@@ -16,9 +16,7 @@ const struct decoder_ops intel_pt_decoder = {
 	.auxtrace_type = AUXTRACE_TYPE_INTEL_PT,
 	.default_terms = intel_pt_default_terms,
 	.info_priv = intel_pt_info_priv,
-	.dump_begin = pt_dump_begin,
-	.dump_chunk = pt_dump_chunk,
-	.dump_end = pt_dump_end,
+	.packets = &pt_packet_ops,
 	.decode_begin = intel_pt_decode_begin,
 	.decode_chunk = intel_pt_decode_chunk,
 	.decode_end = intel_pt_decode_end,

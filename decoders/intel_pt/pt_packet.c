@@ -404,8 +404,3 @@ int pt_pkt_decode(const uint8_t *buf, size_t len, struct pt_packet *pkt)
 		return -PT_ERR_BAD_OPCODE;
 	}
 }
-
-#define PT_NAME_ENTRY(t, name) [t] = name,
-const char *const pt_packet_names[PT_PKT_NR] = {
-	PT_PACKET_NAME_LIST(PT_NAME_ENTRY)
-};

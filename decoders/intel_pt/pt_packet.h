@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pt_packet.h - the Intel PT packet layer: one decoded packet (struct
- * pt_packet), the stateless decoder pt_pkt_decode(), error codes and
- * packet names. Stateful parts live elsewhere: the last IP in
- * pt_last_ip.h, PSB search in pt_sync.h.
+ * pt_packet), the stateless decoder pt_pkt_decode() and error codes
+ * (packet names are in pt_describe.c's description). Stateful parts
+ * live elsewhere: the last IP in pt_last_ip.h, PSB search in pt_sync.h.
  */
 #ifndef AUXREC_PT_PACKET_H
 #define AUXREC_PT_PACKET_H
@@ -55,25 +55,6 @@ enum pt_packet_type {
 	PT_PKT_PTW,
 	PT_PKT_NR
 };
-
-/*
- * "tnt.8", "mode.exec", ...: the names of spec/intel-pt-packets.md, as
- * X(type, "name") for tables that need the literals.
- */
-#define PT_PACKET_NAME_LIST(X)						\
-	X(PT_PKT_PAD, "pad") X(PT_PKT_PSB, "psb")			\
-	X(PT_PKT_PSBEND, "psbend") X(PT_PKT_TNT_8, "tnt.8")		\
-	X(PT_PKT_TNT_64, "tnt.64") X(PT_PKT_TIP, "tip")			\
-	X(PT_PKT_TIP_PGE, "tip.pge") X(PT_PKT_TIP_PGD, "tip.pgd")	\
-	X(PT_PKT_FUP, "fup") X(PT_PKT_MODE_EXEC, "mode.exec")		\
-	X(PT_PKT_MODE_TSX, "mode.tsx") X(PT_PKT_PIP, "pip")		\
-	X(PT_PKT_VMCS, "vmcs") X(PT_PKT_CBR, "cbr") X(PT_PKT_TSC, "tsc")	\
-	X(PT_PKT_TMA, "tma") X(PT_PKT_MTC, "mtc") X(PT_PKT_CYC, "cyc")	\
-	X(PT_PKT_STOP, "stop") X(PT_PKT_OVF, "ovf") X(PT_PKT_MNT, "mnt")	\
-	X(PT_PKT_EXSTOP, "exstop") X(PT_PKT_MWAIT, "mwait")		\
-	X(PT_PKT_PWRE, "pwre") X(PT_PKT_PWRX, "pwrx") X(PT_PKT_PTW, "ptw")
-
-extern const char *const pt_packet_names[PT_PKT_NR];
 
 /* IP compression (ipc) of tip, tip.pge, tip.pgd and fup. */
 enum pt_ipc {

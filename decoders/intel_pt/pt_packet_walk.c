@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pt_packet_walk.c - pt_pkt_walk(), the fast batch packet decoder behind
- * the dump and the benchmark. Owns its decode tables and both decode
+ * the dump and the benchmark, and pt_walk(), its one-packet-a-call form. Owns its decode tables and both decode
  * paths; pt_pkt_walk() picks one per batch (the output is the same).
  *
  * The table path (walk_table) is nearly branch-free, for streams whose
@@ -962,4 +962,26 @@ size_t pt_pkt_walk(struct pt_pkt_walker *w, struct pt_pkt_rec *out,
 				(3 * w->cost[path] + c) / 4 : c;
 	}
 	return n;
+}
+
+#define WALK_BATCH	256
+
+size_t pt_walk(const uint8_t *buf, size_t len, pt_walk_fn fn, void *ctx)
+{
+	struct pt_pkt_rec rec[WALK_BATCH];
+	struct pt_pkt_walker w;
+	size_t n, errors = 0;
+
+	pt_pkt_walk_init(&w, buf, len);
+	while ((n = pt_pkt_walk(&w, rec, WALK_BATCH))) {
+		for (size_t i = 0; i < n; i++) {
+			if (rec[i].err) {
+				errors++;
+				fn(ctx, rec[i].offset, rec[i].err, NULL, 0);
+			} else {
+				fn(ctx, rec[i].offset, 0, &rec[i].pkt, rec[i].ip);
+			}
+		}
+	}
+	return errors;
 }

@@ -63,4 +63,19 @@ static inline void pt_pkt_walk_init(struct pt_pkt_walker *w,
 size_t pt_pkt_walk(struct pt_pkt_walker *w, struct pt_pkt_rec *out,
 		   size_t max);
 
+/*
+ * Called by pt_walk() for each packet (err == 0, pkt set, ip the full IP
+ * of IP packets) or decode error (err < 0, pkt NULL) at offset within
+ * the buffer.
+ */
+typedef void (*pt_walk_fn)(void *ctx, size_t offset, int err,
+			   const struct pt_packet *pkt, uint64_t ip);
+
+/*
+ * pt_pkt_walk() a packet at a time: every packet and error of
+ * buf[0..len) in order, as libipt's packet decoder gives them after
+ * pt_pkt_sync_set(0). Returns the number of errors reported.
+ */
+size_t pt_walk(const uint8_t *buf, size_t len, pt_walk_fn fn, void *ctx);
+
 #endif

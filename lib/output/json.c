@@ -306,12 +306,12 @@ void jw_kv_bool(struct json_writer *w, const char *k, bool v) { jw_key(w, k); jw
 void jw_kv_double(struct json_writer *w, const char *k, double v) { jw_key(w, k); jw_double(w, v); }
 
 /* "00" "01" ... "99" */
-static const char dec_pairs[201] =
+const char jw_dec_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static const uint64_t pow10_tab[20] = {
+const uint64_t jw_pow10[20] = {
 	0, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
 	10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
 	100000000000ull, 1000000000000ull, 10000000000000ull,
@@ -324,7 +324,7 @@ static const uint64_t pow10_tab[20] = {
 static inline char *put_pair(char *e, unsigned int v)
 {
 	e -= 2;
-	memcpy(e, dec_pairs + 2 * (v % 100), 2);
+	memcpy(e, jw_dec_pairs + 2 * (v % 100), 2);
 	return e;
 }
 
@@ -339,12 +339,14 @@ char *jw_fmt_u64(char *p, uint64_t v)
 			*p = '0' + v;
 			return p + 1;
 		}
-		memcpy(p, dec_pairs + 2 * v, 2);
+		memcpy(p, jw_dec_pairs + 2 * v, 2);
 		return p + 2;
 	}
 	/* digits: log10 from the bit length, corrected by one compare */
 	t = (64 - __builtin_clzll(v)) * 1233 >> 12;
-	n = t + 1 - (v < pow10_tab[t]);
+	n = t + 1 - (v < jw_pow10[t]);
+	if (v < 100000000)
+		return jw_fmt_digits8(p, v, n);
 	e = p + n;
 	while (v >= 100000000) {
 		/* 8 digits at a time in 32-bit arithmetic */
@@ -364,19 +366,10 @@ char *jw_fmt_u64(char *p, uint64_t v)
 
 char *jw_fmt_hex(char *p, uint64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
-	char *e = p + 3 + n;
-
 	*p = '"';
-	p[1] = '0';
-	p[2] = 'x';
-	*e = '"';
-	do {
-		*--e = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	return p + 4 + n;
+	p = jw_fmt_hex_unquoted(p + 1, v);
+	*p = '"';
+	return p + 1;
 }
 
 char *jw_fmt_key(char *p, const char *key, size_t len, bool comma)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSON_MAX_DEPTH 32
 
@@ -63,7 +64,59 @@ void jw_kv_double(struct json_writer *w, const char *key, double v);
 #define JW_U64_MAX	20	/* bytes jw_fmt_u64() may write */
 #define JW_HEX_MAX	20	/* bytes jw_fmt_hex() may write */
 char *jw_fmt_u64(char *p, uint64_t v);			/* 1234 */
+
+extern const char jw_dec_pairs[201];	/* "00" "01" ... "99" */
+extern const uint64_t jw_pow10[20];	/* 0, 10, 100, ... 10^19 */
+
+/*
+ * v < 10^8 of n digits at p: the 8 digits (leading zeros) made in one
+ * word, shifted to drop the zeros and stored whole (8 bytes written).
+ */
+static inline char *jw_fmt_digits8(char *p, uint32_t v, unsigned int n)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+	char d[8];
+	uint64_t w;
+
+	memcpy(d, jw_dec_pairs + 2 * (hi / 100), 2);
+	memcpy(d + 2, jw_dec_pairs + 2 * (hi % 100), 2);
+	memcpy(d + 4, jw_dec_pairs + 2 * (lo / 100), 2);
+	memcpy(d + 6, jw_dec_pairs + 2 * (lo % 100), 2);
+	memcpy(&w, d, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w >>= 8 * (8 - n);
+#else
+	w <<= 8 * (8 - n);
+#endif
+	memcpy(p, &w, 8);
+	return p + n;
+}
+
+/* jw_fmt_u64, inline for 1 <= v < 10^8 (offsets in a dump's lines) */
+static inline char *jw_fmt_u64_inline(char *p, uint64_t v)
+{
+	unsigned int t;
+
+	if (v - 1 >= 100000000 - 1)
+		return jw_fmt_u64(p, v);
+	t = (64 - __builtin_clzll(v)) * 1233 >> 12;
+	return jw_fmt_digits8(p, v, t + 1 - (v < jw_pow10[t]));
+}
 char *jw_fmt_hex(char *p, uint64_t v);			/* "0x1f", as jw_hex */
+/* 0x1f, for text; inline: a packet dump writes millions */
+static inline char *jw_fmt_hex_unquoted(char *p, uint64_t v)
+{
+	unsigned int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
+	char *e = p + 2 + n;
+
+	p[0] = '0';
+	p[1] = 'x';
+	do {
+		*--e = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	return p + 2 + n;
+}
 /* ,"key": (comma when comma): for keys known to need no escaping */
 /* The bytes jw_fmt_string() writes for s[0..len): quotes and escapes included. */
 size_t jw_string_size(const char *s, size_t len);

@@ -18,8 +18,8 @@ ${CC:-cc} -I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -O2 -g -o "$bin" tests/bench/bench_intel_pt.c \
 	tests/bench/bench_intel_pt_ptdump.c tests/diff/ipt_ref.c \
 	decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_packet_walk.c \
-	decoders/intel_pt/pt_sync.c decoders/intel_pt/pt_dump.c \
-	decoders/intel_pt/pt_print.c decoders/intel_pt/pt_error.c \
-	lib/output/json.c -lipt || exit 1
+	decoders/intel_pt/pt_sync.c decoders/intel_pt/pt_describe.c \
+	decoders/intel_pt/pt_error.c lib/output/json.c \
+	lib/output/packet_render.c -lipt || exit 1
 top=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
 exec "$bin" "${BENCH_MB:-64}" "$top/../shared/conformance/libipt-ptt"

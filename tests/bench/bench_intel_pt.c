@@ -13,7 +13,9 @@
  *    per call, no last IP); all three resync after errors.
  * Dump rows (ratio: the libipt printer's time / the row's time), to
  * /dev/null:
- *  - auxrec dump --json: pt_dump_chunk() as `auxrec dump --json` runs it;
+ *  - auxrec dump --json: the intel_pt packet descriptions (pt_packet_ops)
+ *    through lib/output's packet renderer, as `auxrec dump --json` runs
+ *    them;
  *  - libipt ptdump-like: pt_pkt_next plus last IP plus fprintf of the same
  *    JSON lines (bench_intel_pt_ptdump.c; Debian ships no ptdump).
  * The two dumps are checked to print the same bytes (first 4 MB of each
@@ -38,11 +40,12 @@
 #include <string.h>
 #include <time.h>
 #include "decoders/decoder.h"
-#include "decoders/intel_pt/pt_dump.h"
+#include "decoders/intel_pt/pt_describe.h"
 #include "decoders/intel_pt/pt_packet.h"
 #include "decoders/intel_pt/pt_packet_walk.h"
 #include "decoders/intel_pt/pt_sync.h"
 #include "lib/output/json.h"
+#include "lib/output/packet_render.h"
 #include "tests/bench/bench_intel_pt_ptdump.h"
 #include "tests/diff/ipt_ref.h"
 
@@ -148,14 +151,16 @@ static uint64_t libipt_count(const uint8_t *data, size_t len)
 static void auxrec_dump_to(const uint8_t *data, size_t len, FILE *f)
 {
 	struct json_writer jw;
-	struct dump_opts opts = { .out = f, .jw = &jw };
+	struct packet_render_opts opts = { .out = f, .jw = &jw };
 	struct aux_chunk chunk = { .data = data, .size = len, .cpu = -1 };
-	void *st;
+	struct packet_render *r;
 
 	jw_init(&jw, f, false);
-	st = pt_dump_begin(&opts);
-	pt_dump_chunk(st, &chunk);
-	pt_dump_end(st);
+	r = packet_render_new(&pt_packet_ops, &opts);
+	if (!r)
+		exit(1);
+	packet_render_chunk(r, &chunk);
+	packet_render_end(r);
 }
 
 static FILE *devnull;

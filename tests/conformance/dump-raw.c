@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dump-raw.c - test helper: `dump-raw [--json] [--stats] intel_pt FILE`
- * runs the intel_pt dump functions (those of its decoder_ops) over a raw
- * AUX file exactly as `auxrec dump --raw` does (the whole file as one
- * chunk at file offset 0), so the decoder can be checked before and apart
- * from the dump command. Built from decoders/intel_pt/pt_*.c and
- * lib/output/json.c only.
+ * runs the intel_pt packet descriptions (the packet_ops of its
+ * decoder_ops) through lib/output's packet renderer over a raw AUX file
+ * exactly as `auxrec dump --raw` does (the whole file as one chunk at file
+ * offset 0), so the decoder can be checked before and apart from the dump
+ * command. Built from the packet layer's decoders/intel_pt/pt_*.c (not
+ * pt_flow*), lib/output/json.c and lib/output/packet_render.c only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "decoders/decoder.h"
-#include "decoders/intel_pt/pt_dump.h"
+#include "decoders/intel_pt/pt_describe.h"
 #include "lib/output/json.h"
+#include "lib/output/packet_render.h"
 
 static int read_file(const char *path, uint8_t **data, size_t *size)
 {
@@ -47,11 +48,11 @@ static int read_file(const char *path, uint8_t **data, size_t *size)
 
 int main(int argc, char **argv)
 {
-	struct dump_opts opts = { .out = stdout };
+	struct packet_render_opts opts = { .out = stdout };
 	struct json_writer jw;
 	struct aux_chunk chunk = { .cpu = -1, .tid = -1 };
+	struct packet_render *r;
 	uint8_t *data;
-	void *st;
 	int i = 1, rc;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -77,11 +78,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	chunk.data = data;
-	st = pt_dump_begin(&opts);
-	if (!st)
+	r = packet_render_new(&pt_packet_ops, &opts);
+	if (!r)
 		return 1;
-	rc = pt_dump_chunk(st, &chunk);
-	rc |= pt_dump_end(st);
+	rc = packet_render_chunk(r, &chunk);
+	rc |= packet_render_end(r);
 	free(data);
 	return rc ? 1 : 0;
 }

@@ -2,7 +2,8 @@
 # Intel PT packet conformance: every libipt test stream NAME.pt of
 # shared/conformance/libipt-ptt must dump (--json) exactly as NAME.want.jsonl.
 # Uses `./auxrec dump --raw FILE --pmu intel_pt --json` when auxrec has the
-# dump command, else tests/conformance/dump-raw.c (the same decoder ops).
+# dump command, else tests/conformance/dump-raw.c (the same packet
+# descriptions and renderer).
 # One ok/not ok line per stream; skip lines when the shared files are missing.
 cd "$(dirname "$0")/../.." || exit 1
 top=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
@@ -21,7 +22,8 @@ else
 	mkdir -p "$(dirname "$helper")"
 	${CC:-cc} -I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 		-Wno-unused-parameter -O2 -o "$helper" tests/conformance/dump-raw.c \
-		decoders/intel_pt/pt_*.c lib/output/json.c || exit 1
+		$(ls decoders/intel_pt/pt_*.c | grep -v pt_flow) lib/output/json.c \
+		lib/output/packet_render.c || exit 1
 	dump() { "$helper" --json intel_pt "$1"; }
 	echo "# using $helper (./auxrec has no dump command yet)"
 fi

@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "decoders/intel_pt/pt_dump.h"
-#include "decoders/intel_pt/pt_print.h"
+#include "decoders/intel_pt/pt_describe.h"
+#include "decoders/intel_pt/pt_packet_walk.h"
 #include "ipt_ref.h"
 
 #define CAP		(1 << 16)
@@ -36,9 +36,9 @@ static void collect(void *ctx, size_t offset, int err,
 {
 	struct mine *m = ctx;
 	struct ref_item *it;
-	struct pt_field f[PT_MAX_FIELDS];
+	const struct packet_field_desc *f;
+	struct packet_desc d;
 	size_t len;
-	int nf;
 
 	if (m->n >= m->max)
 		return;
@@ -52,28 +52,29 @@ static void collect(void *ctx, size_t offset, int err,
 	}
 	it->size = pkt->size;
 	it->err = 0;
-	nf = pt_packet_fields(pkt, ip, f);
+	pt_packet_desc(&(struct pt_pkt_rec){ .pkt = *pkt, .ip = ip }, &d);
+	f = pt_packet_types[pkt->type].fields;
 	len = snprintf(it->text, sizeof(it->text), "%s",
-		       pt_packet_names[pkt->type]);
-	for (int i = 0; i < nf; i++) {
+		       pt_packet_types[pkt->type].name);
+	for (int i = 0; i < d.nr; i++) {
 		char *t = it->text + len;
 		size_t room = sizeof(it->text) - len;
 
 		/* the full IP is checked against the generator instead */
 		if (pt_pkt_is_ip(pkt) && !strcmp(f[i].key, "ip")) {
 			if (m->ips)
-				m->ips[m->nip++] = f[i].v;
+				m->ips[m->nip++] = d.v[i];
 			continue;
 		}
-		if (f[i].kind == PT_FIELD_TNT) {
+		if (f[i].kind == PACKET_FIELD_BITS) {
 			len += snprintf(t, room, " %s=", f[i].key);
-			for (int b = f[i].n - 1; b >= 0; b--)
-				it->text[len++] = f[i].v >> b & 1 ? 'T' : 'N';
+			for (int b = d.nbits[i] - 1; b >= 0; b--)
+				it->text[len++] = f[i].bits[d.v[i] >> b & 1];
 			it->text[len] = 0;
-		} else if (f[i].kind == PT_FIELD_HEX) {
-			len += snprintf(t, room, " %s=0x%" PRIx64, f[i].key, f[i].v);
+		} else if (f[i].kind == PACKET_FIELD_HEX) {
+			len += snprintf(t, room, " %s=0x%" PRIx64, f[i].key, d.v[i]);
 		} else {
-			len += snprintf(t, room, " %s=%" PRIu64, f[i].key, f[i].v);
+			len += snprintf(t, room, " %s=%" PRIu64, f[i].key, d.v[i]);
 		}
 	}
 }

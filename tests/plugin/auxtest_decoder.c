@@ -3,92 +3,99 @@
  * auxtest_decoder.c - an external decoder plugin for the test PMU's pattern
  * mode, built as a shared object by t-plugin.sh: proves that a decoder
  * outside the tree registers through auxrec_decoder_register() and is used
- * by `auxrec list` and `auxrec dump`. It prints one line per stream run:
- * "stream S seq A..B" (or JSON objects), and "gap" lines where words are
- * missing.
+ * by `auxrec list` and `auxrec dump`. It describes one packet per stream
+ * run ("run" with the stream, first and last sequence numbers) and prints
+ * nothing: auxrec renders the runs as text or JSON. A word that is not a
+ * pattern word (stream 0xffff) is a decode error.
  */
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "decoders/decoder.h"
-#include "lib/output/json.h"
 
-struct state {
-	struct dump_opts opts;
-	uint64_t words;
+enum { RUN };
+
+static const struct packet_field_desc run_fields[] = {
+	{ .key = "stream", .kind = PACKET_FIELD_DEC },
+	{ .key = "first", .kind = PACKET_FIELD_DEC },
+	{ .key = "last", .kind = PACKET_FIELD_DEC },
 };
 
-static void *begin(const struct dump_opts *opts)
-{
-	struct state *s = calloc(1, sizeof(*s));
+static const struct packet_type_desc types[] = {
+	[RUN] = { .name = "run", .nr_fields = 3, .fields = run_fields },
+};
 
-	if (s)
-		s->opts = *opts;
-	return s;
+static void *begin(unsigned int flags)
+{
+	static int no_state;
+
+	(void)flags;
+	return &no_state;
 }
 
-static void run(struct state *s, uint64_t off, unsigned stream, uint64_t a, uint64_t b)
+static int emit(struct packet_desc *d, uint64_t end, packet_fn fn, void *ctx)
 {
-	if (s->opts.jw) {
-		fprintf(s->opts.out, "{\"offset\":%" PRIu64 ",\"packet\":\"run\",\"stream\":%u,"
-			"\"first\":%" PRIu64 ",\"last\":%" PRIu64 "}\n", off, stream, a, b);
-	} else {
-		fprintf(s->opts.out, "%08" PRIx64 "  stream %u seq %" PRIu64 "..%" PRIu64 "\n",
-			off, stream, a, b);
-	}
+	d->size = end - d->offset;
+	return fn(ctx, d, 1);
 }
 
-static int chunk(void *state, const struct aux_chunk *c)
+static int packets(void *state, const struct aux_chunk *c, packet_fn fn, void *ctx)
 {
-	struct state *s = state;
-	uint64_t first = 0, prev = 0, start_off = 0;
-	unsigned stream = 0;
+	struct packet_desc d = { .type = RUN, .nr = 3 };
 	bool open = false;
+	size_t i;
+	int ret;
 
-	for (size_t i = 0; i + 8 <= c->size; i += 8) {
-		uint64_t w, seq;
-		unsigned id;
+	(void)state;
+	for (i = 0; i + 8 <= c->size; i += 8) {
+		uint64_t w, seq, id;
 
 		memcpy(&w, c->data + i, 8);
 		id = w >> 48;
 		seq = w & ((1ULL << 48) - 1);
-		if (open && (id != stream || seq != prev + 1)) {
-			run(s, start_off, stream, first, prev);
+		if (open && (id != d.v[0] || seq != d.v[2] + 1)) {
 			open = false;
+			ret = emit(&d, i, fn, ctx);
+			if (ret)
+				return ret;
+		}
+		if (id == 0xffff) {
+			struct packet_desc e = { .offset = i, .err = 1 };
+
+			ret = fn(ctx, &e, 1);
+			if (ret)
+				return ret;
+			continue;
 		}
 		if (!open) {
 			open = true;
-			stream = id;
-			first = seq;
-			start_off = c->file_offset + i;
+			d.offset = i;
+			d.v[0] = id;
+			d.v[1] = seq;
 		}
-		prev = seq;
-		s->words++;
+		d.v[2] = seq;
 	}
-	if (open)
-		run(s, start_off, stream, first, prev);
-	return 0;
+	return open ? emit(&d, i, fn, ctx) : 0;
 }
 
-static int end(void *state)
+static const char *errstr(int err)
 {
-	struct state *s = state;
-
-	if (!s->opts.jw)
-		fprintf(s->opts.out, "# %" PRIu64 " pattern words\n", s->words);
-	free(s);
-	return 0;
+	(void)err;
+	return "not a pattern word";
 }
+
+static const struct packet_ops auxtest_packets = {
+	.types = types,
+	.nr_types = sizeof(types) / sizeof(types[0]),
+	.begin = begin,
+	.packets = packets,
+	.errstr = errstr,
+};
 
 static const struct decoder_ops auxtest_decoder = {
 	.abi_version = DECODER_ABI_VERSION,
 	.name = "auxtest",
 	.description = "auxtest pattern words (test plugin)",
 	.auxtrace_type = AUXTRACE_TYPE_UNKNOWN,
-	.dump_begin = begin,
-	.dump_chunk = chunk,
-	.dump_end = end,
+	.packets = &auxtest_packets,
 };
 
 const struct decoder_ops *auxrec_decoder_register(void);

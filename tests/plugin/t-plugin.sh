@@ -1,8 +1,9 @@
 #!/bin/bash
 # External decoder plugins: a shared object in $AUXREC_PLUGIN_DIR registers
-# a decoder that `auxrec list` reports and `auxrec dump --raw` uses; nothing
-# is loaded from any other directory; a broken plugin gives a warning, not a
-# crash.
+# a decoder that `auxrec list` reports and `auxrec dump --raw` uses (its
+# packet descriptions rendered by auxrec as text, JSON and --stats, errors
+# inline); nothing is loaded from any other directory; a broken plugin
+# gives a warning, not a crash.
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/plugins" "$tmp/elsewhere"
@@ -11,21 +12,33 @@ if ! ${CC:-cc} -I. -shared -fPIC -O2 -Wall -Wextra -Werror -o "$tmp/plugins/auxt
 	echo "not ok plugin_builds"; exit 1
 fi
 echo "ok plugin_builds"
-# 3 words of stream 1 (seq 0,1,2), then stream 2 seq 5
+# 3 words of stream 1 (seq 0,1,2), then stream 2 seq 5, a bad word, stream 2 seq 6
 python3 -c '
 import struct, sys
-w = [(1 << 48) | 0, (1 << 48) | 1, (1 << 48) | 2, (2 << 48) | 5]
+w = [(1 << 48) | 0, (1 << 48) | 1, (1 << 48) | 2, (2 << 48) | 5, 0xffff << 48, (2 << 48) | 6]
 sys.stdout.buffer.write(b"".join(struct.pack("<Q", x) for x in w))' > "$tmp/raw"
 
 out=$(AUXREC_PLUGIN_DIR=$tmp/plugins ./auxrec dump --raw "$tmp/raw" --pmu auxtest 2>&1)
-if grep -q 'stream 1 seq 0\.\.2' <<<"$out" && grep -q 'stream 2 seq 5\.\.5' <<<"$out"; then
+want='0000000000000000  run        stream 1 first 0 last 2
+0000000000000018  run        stream 2 first 5 last 5
+0000000000000020  error: not a pattern word
+0000000000000028  run        stream 2 first 6 last 6'
+if [ "$out" = "$want" ]; then
 	echo "ok plugin_dump_raw"
 else
 	echo "not ok plugin_dump_raw: $out"
 fi
 out=$(AUXREC_PLUGIN_DIR=$tmp/plugins ./auxrec dump --raw "$tmp/raw" --pmu auxtest --json 2>&1)
-python3 -c 'import json,sys; r=[json.loads(l) for l in sys.stdin]; assert r[0]["stream"]==1 and r[0]["last"]==2, r' <<<"$out" &&
+python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+assert r[0] == {"offset": 0, "size": 24, "packet": "run", "stream": 1, "first": 0, "last": 2}, r
+assert r[2] == {"offset": 32, "error": "not a pattern word"}, r
+assert len(r) == 4, r' <<<"$out" &&
 	echo "ok plugin_dump_json" || echo "not ok plugin_dump_json: $out"
+out=$(AUXREC_PLUGIN_DIR=$tmp/plugins ./auxrec dump --raw "$tmp/raw" --pmu auxtest --stats 2>&1)
+grep -q '^run  *3  *40$' <<<"$out" && grep -q '^errors  *1$' <<<"$out" &&
+	echo "ok plugin_dump_stats" || echo "not ok plugin_dump_stats: $out"
 
 # only the configured directory: the same plugin elsewhere is not loaded
 mv "$tmp/plugins/auxtest.so" "$tmp/elsewhere/"
