@@ -23,34 +23,13 @@ if ! $PY -c 'import jsonschema' 2>/dev/null; then
 	echo "skip json-schema: python3-jsonschema missing"; exit 0
 fi
 
-# TODO (merge of the dump change): the auxtrace record of `dump --json`
-# prints the chunk's size and offset as a second "size" and "offset"; they
-# are being renamed. Until then those two repeats, in auxtrace records only,
-# are let through (and counted); drop ALLOW and its uses at the merge.
-ALLOW=(--allow-repeat "auxtrace:offset,size")
-
-# The same without ALLOW: ok once the rename is in; until then a skip that
-# says so (any other repeated key or invalid line: not ok).
-auxtrace_keys_unique() {	# FILE: a dump --json with auxtrace records
-	local out
-	if out=$($PY tests/tools/json_check.py $S/dump.schema.json "$1" 2>&1); then
-		echo "ok auxtrace-record-keys-unique"
-	elif [ "$($PY tests/tools/json_check.py "${ALLOW[@]}" $S/dump.schema.json "$1" 2>&1 | grep -c ' valid against ')" = 1 ] &&
-	     [[ $out == *": repeated key '"@(size|offset)"'"* ]]; then
-		echo "skip auxtrace-record-keys-unique: TODO at the merge of the dump change: the auxtrace record repeats \"offset\" and \"size\" (being renamed)"
-	else
-		echo "not ok auxtrace-record-keys-unique: $out"
-	fi
-}
-
-# check NAME [--doc] [--allow-repeat ...] SCHEMA FILE...: ok when every
+# check NAME [--doc] SCHEMA FILE...: ok when every
 # line (document) of every FILE is valid against docs/schema/SCHEMA
 check() {
 	local name=$1 opts=() out
 	shift
 	while [[ $1 == --* ]]; do
 		opts+=("$1")
-		[ "$1" = --allow-repeat ] && { opts+=("$2"); shift; }
 		shift
 	done
 	local schema=$1
@@ -86,7 +65,7 @@ check_schemas() {
 }
 
 # The validator must fail: a repeated key (top level, nested, and in a
-# record other than auxtrace under ALLOW), a wrong type, a key the set of
+# record of another type), a wrong type, a key the set of
 # a closed object does not have, a bad address string; and pass a good line.
 validator_fails() {
 	local good='{"type":"record","record":"itrace_start","record_type":12,"offset":4736,"size":48,"misc":"0x0","pid":4242,"tid":4242}'
@@ -95,7 +74,7 @@ validator_fails() {
 	line+=('{"type":"record","record":"itrace_start","record_type":12,"offset":4736,"size":48,"misc":"0x0","pid":4242,"tid":4242,"pid":1}')
 	name+=(repeated-nested-key); schema+=(dump); why+=("repeated key 'time'")
 	line+=('{"type":"record","record":"itrace_start","record_type":12,"offset":4736,"size":48,"misc":"0x0","pid":1,"tid":1,"sample_id":{"time":1,"time":2}}')
-	name+=(repeated-key-outside-allowance); schema+=(dump); why+=("repeated key 'size'")
+	name+=(repeated-key-in-another-record); schema+=(dump); why+=("repeated key 'size'")
 	line+=('{"type":"record","record":"lost","record_type":2,"offset":4736,"size":48,"misc":"0x0","id":1,"lost":2,"size":3}')
 	name+=(wrong-type);     schema+=(dump);   why+=("is not of type 'integer'")
 	line+=('{"type":"record","record":"itrace_start","record_type":12,"offset":"4736","size":48,"misc":"0x0","pid":4242,"tid":4242}')
@@ -108,7 +87,7 @@ validator_fails() {
 	for i in "${!name[@]}"; do
 		printf '%s\n%s\n' "$good" "${line[$i]}" > "$tmp/bad.jsonl"
 		[ "${schema[$i]}" = dump ] || printf '%s\n' "${line[$i]}" > "$tmp/bad.jsonl"
-		out=$($PY tests/tools/json_check.py "${ALLOW[@]}" "$S/${schema[$i]}.schema.json" "$tmp/bad.jsonl" 2>&1)
+		out=$($PY tests/tools/json_check.py "$S/${schema[$i]}.schema.json" "$tmp/bad.jsonl" 2>&1)
 		rc=$?
 		if [ $rc = 1 ] && [[ $out == *"${why[$i]}"* ]]; then
 			echo "ok validator-rejects-${name[$i]}"
@@ -127,7 +106,7 @@ outputs_of() {	# NAME FILE [script]
 	local n=$1 f=$2 o=$tmp/out/$1
 	mkdir -p "$o"
 	run "$o/dump" 0 $A dump --json -i "$f" &&
-		check "dump-$n" "${ALLOW[@]}" dump.schema.json "$o/dump"
+		check "dump-$n" dump.schema.json "$o/dump"
 	run "$o/stats" 0 $A dump --json --stats -i "$f" &&
 		check "dump-stats-$n" dump.schema.json "$o/stats"
 	[ "$3" = script ] || return 0
@@ -152,8 +131,7 @@ corpus() {
 		$A script --json --itrace=bcrewpxi --events=all -i "$f" > "$tmp/out/$n/script" 2>/dev/null
 		$A report --json -i "$f" > "$tmp/out/$n/report" 2>/dev/null
 	done
-	check corpus-dump "${ALLOW[@]}" dump.schema.json "$tmp"/out/corpus-*/dump
-	auxtrace_keys_unique "$tmp/out/corpus-auxrec-pd-gen/dump"
+	check corpus-dump dump.schema.json "$tmp"/out/corpus-*/dump
 	check corpus-dump-stats dump.schema.json "$tmp"/out/corpus-*/stats
 	# no output: a recording without AUX data (a warning on stderr)
 	cat "$tmp"/out/corpus-*/script > "$tmp/corpus-script"
@@ -192,7 +170,7 @@ conformance() {
 	check raw-dump-packets intel-pt-packet.schema.json $c/raw
 	check raw-dump-lines dump.schema.json $c/raw
 	check raw-dump-packet-stats dump.schema.json $c/raw-stats
-	check pd-gen-conformance-dump "${ALLOW[@]}" dump.schema.json $c/dump
+	check pd-gen-conformance-dump dump.schema.json $c/dump
 	check pd-gen-conformance-script script.schema.json $c/script
 	check pd-gen-conformance-report report.schema.json $c/report
 	# the kinds of events these give (insn: from the real program below)

@@ -3,7 +3,7 @@
 """json_check.py - checks auxrec's JSON output against docs/schema/.
 
 Usage:
-  json_check.py [--doc] [--allow-repeat RECORD:KEY,...] SCHEMA FILE...
+  json_check.py [--doc] SCHEMA FILE...
   json_check.py --check-schema SCHEMA...
 
 Each FILE is JSON Lines (one value a line; --doc: one document, which may
@@ -12,9 +12,6 @@ have each key once, and every value must validate against SCHEMA (a file;
 the other *.schema.json files of its directory resolve its $refs). Numbers
 must be finite (no NaN or Infinity). On failure: the first failing line
 with its error, how many failed, exit 1. On success: one line of counts.
-
---allow-repeat RECORD:KEY,...  tolerates KEYs repeated in objects whose
-"record" is RECORD (the value kept is the last one), and counts them.
 
 --check-schema: each SCHEMA must be a valid schema of its $schema draft,
 and every $ref in it must resolve.
@@ -78,7 +75,7 @@ def iter_refs(node):
 
 def check_schema(path):
     with open(path, encoding="utf-8") as f:
-        schema = json.load(f, object_pairs_hook=pairs_hook(None))
+        schema = json.load(f, object_pairs_hook=no_repeated_keys)
     cls = jsonschema.validators.validator_for(schema, default=None)
     if cls is None:
         raise jsonschema.SchemaError("no known $schema: %r" % schema.get("$schema"))
@@ -93,20 +90,14 @@ def check_schema(path):
     return len(set(iter_refs(schema)))
 
 
-def pairs_hook(allow):
-    """object_pairs_hook rejecting repeated keys; allow: (record, keys, counter)."""
-    def hook(pairs):
-        obj = {}
-        for k, v in pairs:
-            if k in obj:
-                d = dict(pairs)
-                if allow and d.get("record") == allow[0] and k in allow[1]:
-                    allow[2][0] += 1
-                else:
-                    raise RepeatedKey("repeated key %r" % k)
-            obj[k] = v
-        return obj
-    return hook
+def no_repeated_keys(pairs):
+    """object_pairs_hook rejecting repeated keys."""
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise RepeatedKey("repeated key %r" % k)
+        obj[k] = v
+    return obj
 
 
 def no_constant(name):
@@ -128,9 +119,8 @@ def error_text(err):
     return "%s%s" % ("at /%s: " % where if where else "", msg)
 
 
-def check_file(v, name, text, doc, allow):
+def check_file(v, name, text, doc):
     """Returns (values checked, failures, first failure text)."""
-    hook = pairs_hook(allow)
     if doc:
         units = [(1, text)]
     else:
@@ -143,7 +133,7 @@ def check_file(v, name, text, doc, allow):
         n += 1
         why = None
         try:
-            value = json.loads(unit, object_pairs_hook=hook, parse_constant=no_constant)
+            value = json.loads(unit, object_pairs_hook=no_repeated_keys, parse_constant=no_constant)
         except (ValueError, RepeatedKey) as e:
             why = str(e)
         else:
@@ -164,7 +154,6 @@ def check_file(v, name, text, doc, allow):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--doc", action="store_true", help="each FILE is one JSON document")
-    ap.add_argument("--allow-repeat", metavar="RECORD:KEY,...")
     ap.add_argument("--check-schema", action="store_true")
     ap.add_argument("schema")
     ap.add_argument("files", nargs="*")
@@ -181,10 +170,6 @@ def main():
                 status = 1
         return status
 
-    allow = None
-    if a.allow_repeat:
-        rec, _, keys = a.allow_repeat.partition(":")
-        allow = (rec, set(keys.split(",")), [0])
     v = validator_for(a.schema)
     total = status = 0
     for name in a.files or ["-"]:
@@ -198,7 +183,7 @@ def main():
             print("%s: %s" % (name, e))
             status = 1
             continue
-        n, failed, first = check_file(v, name, text, a.doc, allow)
+        n, failed, first = check_file(v, name, text, a.doc)
         total += n
         if not n:
             print("%s: empty" % name)
@@ -209,9 +194,8 @@ def main():
                                                os.path.basename(a.schema)))
             status = 1
     if not status:
-        extra = ", %d repeated keys allowed" % allow[2][0] if allow and allow[2][0] else ""
-        print("%d %s valid against %s%s" % (total, "documents" if a.doc else "lines",
-                                             os.path.basename(a.schema), extra))
+        print("%d %s valid against %s" % (total, "documents" if a.doc else "lines",
+                                           os.path.basename(a.schema)))
     return status
 
 
