@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "lib/session/aux_join.h"
+#include "lib/session/recording.h"
 #include "builtin.h"
 #include "lib/symbols/build_id.h"
 #include "decoders/decoder.h"
@@ -199,22 +200,6 @@ static const char *const sample_type_names[] = {
 	"cgroup", "data_page_size", "code_page_size", "weight_struct",
 };
 
-static const char *pmu_name_of(const struct dump *d, uint32_t type)
-{
-	const struct pd_features *f = pd_reader_features(d->r);
-
-	for (uint32_t i = 0; i < f->nr_pmus; i++)
-		if (f->pmus[i].type == type)
-			return f->pmus[i].name;
-	switch (type) {
-	case PERF_TYPE_HARDWARE: return "cpu";
-	case PERF_TYPE_SOFTWARE: return "software";
-	case PERF_TYPE_TRACEPOINT: return "tracepoint";
-	case PERF_TYPE_HW_CACHE: return "hw_cache";
-	case PERF_TYPE_BREAKPOINT: return "breakpoint";
-	}
-	return NULL;
-}
 
 /* ----------------------------------------------------------- header */
 
@@ -245,7 +230,7 @@ static void print_attr(struct dump *d, size_t i)
 	const struct pd_attr *pa = pd_reader_attr(d->r, i);
 	const struct perf_event_attr *a = &pa->attr;
 	struct out *o = &d->o;
-	const char *pmu = pmu_name_of(d, a->type);
+	const char *pmu = recording_pmu_name(d->r, a->type);
 
 	if (!o->jw)
 		fprintf(o->f, "# attr %zu:", i);
@@ -340,19 +325,9 @@ static void print_sample_id(struct dump *d, const struct pd_record *rec)
 
 static void remember_aux(struct dump *d, const struct pd_record *rec)
 {
-	const struct perf_rec_aux *a = (const void *)rec->hdr;
-	struct pd_sample_id s;
-	bool have = !pd_reader_sample_id(d->r, rec->hdr, &s);
-	struct aux_join_rec p = {
-		.offset = a->aux_offset,
-		.size = a->aux_size,
-		.flags = a->flags,
-		.cpu = have && (s.sample_type & PERF_SAMPLE_CPU) ? (int64_t)s.cpu : -1,
-		.tid = have && (s.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)s.tid : -1,
-		.pid = have && (s.sample_type & PERF_SAMPLE_TID) ? (int64_t)(int32_t)s.pid : -1,
-		.time = have && (s.sample_type & PERF_SAMPLE_TIME) ? s.time : 0,
-	};
+	struct aux_join_rec p;
 
+	recording_aux_rec(d->r, rec, &p);
 	aux_join_add(&d->join, &p);
 }
 
@@ -367,14 +342,7 @@ static const struct decoder_ops *find_decoder(struct dump *d)
 	if (d->dec_looked_up)
 		return d->dec;
 	d->dec_looked_up = true;
-	if (d->auxtrace_type)
-		d->dec = decoder_find_by_type(d->auxtrace_type);
-	for (size_t i = 0; !d->dec && i < pd_reader_nr_attrs(d->r); i++) {
-		const char *pmu = pmu_name_of(d, pd_reader_attr(d->r, i)->attr.type);
-
-		if (pmu)
-			d->dec = decoder_find_by_name(pmu);
-	}
+	d->dec = recording_decoder(d->r, d->auxtrace_type, NULL);
 	if (d->dec && !d->dec->packets)
 		d->dec = NULL;
 	return d->dec;
@@ -874,9 +842,18 @@ static void print_features(struct dump *d)
 	}
 }
 
+static void stats_count(struct out *o, const char *name, uint64_t n)
+{
+	if (o->jw)
+		jw_kv_u64(o->jw, name, n);
+	else
+		fprintf(o->f, "\n  %-28s %10" PRIu64, name, n);
+}
+
 static void print_stats(struct dump *d)
 {
 	struct out *o = &d->o;
+	uint64_t unknown = 0;
 
 	if (!o->jw)
 		fputs("# stats:", o->f);
@@ -886,16 +863,16 @@ static void print_stats(struct dump *d)
 		jw_object_start(o->jw);
 	}
 	for (int t = 0; t <= PERF_RECORD_USER_MAX; t++) {
-		const char *name = t < PERF_RECORD_USER_MAX ? perf_record_json_name(t) : "unknown";
+		const char *name = t == PERF_RECORD_USER_MAX ? NULL :
+				   o->jw ? perf_record_json_name(t) : perf_record_name(t);
 
-		if (!d->count[t])
-			continue;
-		if (o->jw)
-			jw_kv_u64(o->jw, name ? name : "unknown", d->count[t]);
-		else
-			fprintf(o->f, "\n  %-28s %10" PRIu64, t < PERF_RECORD_USER_MAX &&
-				perf_record_name(t) ? perf_record_name(t) : "unknown", d->count[t]);
+		if (!name)	/* types without a name: counted once, at the end */
+			unknown += d->count[t];
+		else if (d->count[t])
+			stats_count(o, name, d->count[t]);
 	}
+	if (unknown)
+		stats_count(o, "unknown", unknown);
 	if (o->jw)
 		jw_object_end(o->jw);
 	else
