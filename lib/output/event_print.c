@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/output/event_print.h"
@@ -258,45 +259,56 @@ static void put_context(struct event_printer *pr, const struct trace_event *te)
 	lb_mem(&pr->buf, c->p, c->len);
 }
 
+/* The optional fields of a memory-access sample, in output order. */
+#define MEM_FIELD(flag, key, member, hex)					\
+	{ flag, key, offsetof(struct mem_sample, member),			\
+	  sizeof(((struct mem_sample *)0)->member), hex }
+static const struct mem_field {
+	uint32_t flag;		/* MEM_HAS_*, 0: always there */
+	const char *key;
+	size_t offset;
+	uint8_t size;		/* 4 or 8 */
+	bool hex;
+} mem_fields[] = {
+	MEM_FIELD(MEM_HAS_VADDR, "vaddr", vaddr, true),
+	MEM_FIELD(MEM_HAS_PADDR, "paddr", paddr, true),
+	MEM_FIELD(MEM_HAS_TARGET, "target", target, true),
+	MEM_FIELD(MEM_HAS_TOTAL_LAT, "total_latency", total_lat, false),
+	MEM_FIELD(MEM_HAS_ISSUE_LAT, "issue_latency", issue_lat, false),
+	MEM_FIELD(MEM_HAS_XLAT_LAT, "translation_latency", xlat_lat, false),
+	MEM_FIELD(MEM_HAS_DATA_SRC, "data_src", data_src, true),
+	MEM_FIELD(0, "events", events, true),
+	MEM_FIELD(MEM_HAS_CONTEXT, "context", context, false),
+};
+
 static void mem_json(struct line_buf *lb, const struct mem_sample *m)
 {
 	KV(lb, "op");
 	j_string(lb, mem_op_name(m->op));
 	KV(lb, "op_raw");
 	j_u64(lb, m->op_raw);
-	if (m->valid & MEM_HAS_VADDR) {
-		KV(lb, "vaddr");
-		j_hex(lb, m->vaddr);
-	}
-	if (m->valid & MEM_HAS_PADDR) {
-		KV(lb, "paddr");
-		j_hex(lb, m->paddr);
-	}
-	if (m->valid & MEM_HAS_TARGET) {
-		KV(lb, "target");
-		j_hex(lb, m->target);
-	}
-	if (m->valid & MEM_HAS_TOTAL_LAT) {
-		KV(lb, "total_latency");
-		j_u64(lb, m->total_lat);
-	}
-	if (m->valid & MEM_HAS_ISSUE_LAT) {
-		KV(lb, "issue_latency");
-		j_u64(lb, m->issue_lat);
-	}
-	if (m->valid & MEM_HAS_XLAT_LAT) {
-		KV(lb, "translation_latency");
-		j_u64(lb, m->xlat_lat);
-	}
-	if (m->valid & MEM_HAS_DATA_SRC) {
-		KV(lb, "data_src");
-		j_hex(lb, m->data_src);
-	}
-	KV(lb, "events");
-	j_hex(lb, m->events);
-	if (m->valid & MEM_HAS_CONTEXT) {
-		KV(lb, "context");
-		j_u64(lb, m->context);
+	for (size_t i = 0; i < sizeof(mem_fields) / sizeof(mem_fields[0]); i++) {
+		const struct mem_field *f = &mem_fields[i];
+		const char *p = (const char *)m + f->offset;
+		uint64_t v;
+
+		if (f->flag && !(m->valid & f->flag))
+			continue;
+		if (f->size == 8) {
+			memcpy(&v, p, 8);
+		} else {
+			uint32_t v32;
+
+			memcpy(&v32, p, 4);
+			v = v32;
+		}
+		lb_mem(lb, ",\"", 2);
+		lb_str(lb, f->key);
+		lb_mem(lb, "\":", 2);
+		if (f->hex)
+			j_hex(lb, v);
+		else
+			j_u64(lb, v);
 	}
 }
 
