@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pt_describe.c - what `auxrec dump` shows of an Intel PT stream, as
- * data: the packet types with their fields (spec/intel-pt-packets.md),
+ * data: the packet types with their fields (docs/intel-pt-packets.md),
  * pt_packet_desc() turning a decoded packet into its field values, and
  * the packet_ops that run pt_pkt_walk() over a chunk and hand out the
  * descriptions in batches. lib/output renders them.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pt_describe.h - the packet descriptions of the intel_pt decoder: its
- * packet types (names and fields of spec/intel-pt-packets.md, indexed by
+ * packet types (names and fields of docs/intel-pt-packets.md, indexed by
  * enum pt_packet_type) and the packet_ops of its dump, which describes
  * every packet of a chunk and prints nothing.
  */

@@ -4,7 +4,7 @@
  * ptdump-like loop (libipt ships ptdump in its sources, Debian's
  * libipt-dev does not) over pt_pkt_next that tracks the last IP and
  * prints every packet and error with fprintf, in the JSON Lines of
- * spec/intel-pt-packets.md, so its output can be compared with auxrec's
+ * docs/intel-pt-packets.md, so its output can be compared with auxrec's
  * dump byte for byte. Its own file: <intel-pt.h> clashes with auxrec's
  * pt_packet.h.
  */

@@ -18,7 +18,7 @@
 uint64_t ipt_dump_json(const uint8_t *buf, size_t len, FILE *out);
 
 #ifdef INTEL_PT_H	/* libipt's struct pt_packet, not auxrec's */
-/* The packet's name in spec/intel-pt-packets.md ("tnt.8", "mode.exec"). */
+/* The packet's name in docs/intel-pt-packets.md ("tnt.8", "mode.exec"). */
 const char *ipt_packet_name(const struct pt_packet *p);
 #endif
 
