@@ -149,5 +149,5 @@ void lb_printf(struct line_buf *b, const char *fmt, ...)
 
 int lb_write(struct line_buf *b, FILE *f)
 {
-	return fwrite(b->p, 1, b->len, f) == b->len;
+	return !b->len || fwrite(b->p, 1, b->len, f) == b->len;	/* p is NULL until used */
 }

@@ -128,10 +128,23 @@ static void test_render(void **state)
 	maps_free(&a.maps);
 }
 
+/* A printer that printed nothing flushes nothing (no fwrite of a NULL buffer). */
+static void test_empty(void **state)
+{
+	struct out o;
+
+	out_open(&o, true);
+	assert_int_equal(event_printer_flush(&o.pr), 0);
+	out_close(&o);
+	assert_int_equal(o.len, 0);
+	free(o.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_render),
 	};
 
