@@ -76,7 +76,7 @@ for l in sys.stdin:
     if last is not None and t < last:
         merged += 1
     last = t
-    # the merge keeps each file's own order: no sort (the inner records of a
+    # the merge keeps the order of each file: no sort (the inner records of a
     # -z COMPRESSED record share its offset, so sorting by offset hid their
     # own inversions and blamed the merge for them)
     per_file.setdefault(f, []).append(t)
