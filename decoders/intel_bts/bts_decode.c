@@ -15,6 +15,12 @@
  *    with --itrace=e); a branch from user space into the kernel that is
  *    not a syscall is an interrupt (BRANCH_F_CALL|ASYNC|INTERRUPT).
  *
+ * Trace begin and end carry BRANCH_F_TRACE_BEGIN/END as the intel_pt
+ * decoder's do: a trace end also the kind of the instruction at from
+ * (a syscall, ...), a trace begin no kind. perf gives both
+ * PERF_IP_FLAG_BRANCH and no kind, which auxrec's outputs would show as
+ * a "jmp".
+ *
  * Unlike perf, which never emits the last record of a buffer (its loop
  * runs while more than one record is left), every record is emitted.
  * BTS counts no instructions, so insn_count is 0 (and opts->insns gives
@@ -77,17 +83,25 @@ static uint16_t insn_flags(const struct x86_insn *in)
 	}
 }
 
-static uint16_t branch_flags(struct bts_decode *d, uint64_t from, uint64_t to)
+/* The flags of the instruction at ip; -1 when it cannot be read or decoded. */
+static int code_flags(struct bts_decode *d, uint64_t ip)
 {
 	uint8_t buf[X86_MAX_INSN_LEN];
 	struct x86_insn in;
-	uint16_t flags;
 	int n = d->opts.read_code ?
-		d->opts.read_code(d->opts.read_ctx, from, buf, sizeof(buf)) : 0;
+		d->opts.read_code(d->opts.read_ctx, ip, buf, sizeof(buf)) : 0;
 
-	if (n <= 0 || x86_insn_decode(buf, n, from, X86_MODE_64, &in) <= 0)
-		return 0;	/* perf: no flags, not even the async check */
-	flags = insn_flags(&in);
+	if (n <= 0 || x86_insn_decode(buf, n, ip, X86_MODE_64, &in) <= 0)
+		return -1;
+	return insn_flags(&in);
+}
+
+static uint16_t branch_flags(struct bts_decode *d, uint64_t from, uint64_t to)
+{
+	int flags = code_flags(d, from);
+
+	if (flags < 0)	/* perf: no flags, not even the async check */
+		return 0;
 	if (from < KERNEL_START && to >= KERNEL_START &&
 	    flags != (F_B | BRANCH_F_CALL | BRANCH_F_SYSCALLRET))
 		flags = F_B | BRANCH_F_CALL | BRANCH_F_ASYNC | BRANCH_F_INTERRUPT;
@@ -110,10 +124,12 @@ static int emit_record(struct bts_decode *d, const struct bts_record *r, uint64_
 		return 0;
 	if (!r->from) {
 		ev.kind = EVENT_TRACE_BEGIN;
-		ev.branch = F_B | BRANCH_F_TRACE_BEGIN;
+		ev.branch = BRANCH_F_TRACE_BEGIN;
 	} else if (!r->to) {
+		int flags = code_flags(d, r->from);
+
 		ev.kind = EVENT_TRACE_END;
-		ev.branch = F_B | BRANCH_F_TRACE_END;
+		ev.branch = (flags < 0 ? 0 : flags) | BRANCH_F_TRACE_END;
 	} else {
 		ev.kind = EVENT_BRANCH;
 		ev.branch = branch_flags(d, r->from, r->to);

@@ -62,13 +62,14 @@ static const struct bts_record recs[] = {
 	{ 0, 0, 0 },				/* nothing */
 	{ 0x40100d, KTEXT + 0x200, 0 },		/* int into the kernel */
 	{ 0x401008, 0, 0 },
+	{ 0x40100c, 0, 0 },			/* after a nop: no kind */
 };
 #define NR_RECS	(sizeof(recs) / sizeof(recs[0]))
 #define PARTIAL	10
 #define AUX_OFF	4096
 
 static const struct decode_event want[] = {
-	{ .kind = EVENT_TRACE_BEGIN, .to = 0x401000, .branch = FB | BRANCH_F_TRACE_BEGIN },
+	{ .kind = EVENT_TRACE_BEGIN, .to = 0x401000, .branch = BRANCH_F_TRACE_BEGIN },
 	{ .kind = EVENT_BRANCH, .from = 0x401000, .to = 0x401100, .branch = FB | BRANCH_F_CALL },
 	{ .kind = EVENT_BRANCH, .from = 0x401005, .to = 0x401200, .branch = FB | BRANCH_F_RETURN },
 	{ .kind = EVENT_BRANCH, .from = 0x401006, .to = 0x40100a,
@@ -83,12 +84,14 @@ static const struct decode_event want[] = {
 	{ .kind = EVENT_BRANCH, .from = 0x500000, .to = 0x401000, .branch = 0 },
 	{ .kind = EVENT_BRANCH, .from = 0x40100d, .to = KTEXT + 0x200,
 	  .branch = FB | BRANCH_F_CALL | BRANCH_F_ASYNC | BRANCH_F_INTERRUPT },
-	{ .kind = EVENT_TRACE_END, .from = 0x401008, .branch = FB | BRANCH_F_TRACE_END },
+	{ .kind = EVENT_TRACE_END, .from = 0x401008,	/* after a syscall */
+	  .branch = FB | BRANCH_F_CALL | BRANCH_F_SYSCALLRET | BRANCH_F_TRACE_END },
+	{ .kind = EVENT_TRACE_END, .from = 0x40100c, .branch = BRANCH_F_TRACE_END },
 	{ .kind = EVENT_ERROR, .error = "partial record" },
 };
 #define NR_WANT	(sizeof(want) / sizeof(want[0]))
 /* the record index behind each expected event (NR_RECS: the partial one) */
-static const unsigned int rec_of[NR_WANT] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, NR_RECS };
+static const unsigned int rec_of[NR_WANT] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, NR_RECS };
 
 static uint8_t *make_stream(size_t *len)
 {
