@@ -11,7 +11,10 @@
 #    keys docs/json.md documents;
 #  - Debian's `perf script --itrace=b -F ip,addr` reads the file without a
 #    word on stderr and agrees, except for the last record of each chunk
-#    (perf's BTS decoder never emits the last record of a buffer).
+#    (perf's BTS decoder never emits the last record of a buffer);
+#  - `auxrec dump --raw FILE --pmu intel_bts --json` of a record and 3
+#    more bytes: the branch (pred from misc bit 4), then "partial record",
+#    lines valid against docs/schema/dump.schema.json.
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -126,6 +129,29 @@ run_prog() {	# name args...
 	fi
 }
 
+raw_partial() {
+	local f=$tmp/raw.bts why=
+	printf '\0\0\0\0\0\0\0\0\0\020\100\0\0\0\0\0\020\0\0\0\0\0\0\0\1\2\3' > "$f"
+	cat > "$tmp/raw.want" <<'J'
+{"offset":0,"size":24,"packet":"branch","from":"0x0","to":"0x401000","misc":"0x10","pred":1}
+{"offset":24,"error":"partial record"}
+J
+	$AUXREC dump --raw "$f" --pmu intel_bts --json > "$tmp/raw.json" 2> "$tmp/raw.err" ||
+		why="exit status $?: $(head -1 "$tmp/raw.err")"
+	[ -z "$why" ] && ! cmp -s "$tmp/raw.want" "$tmp/raw.json" && why="got $(head -c 300 "$tmp/raw.json")"
+	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
+	   ! python3 tests/tools/json_check.py docs/schema/dump.schema.json "$tmp/raw.json" \
+		> "$tmp/raw.check" 2>&1; then
+		why="schema: $(tail -1 "$tmp/raw.check")"
+	fi
+	if [ -z "$why" ]; then
+		echo "ok bts-dump-raw-partial-record"
+	else
+		echo "not ok bts-dump-raw-partial-record: $why"
+	fi
+}
+
+raw_partial
 run_prog spin 30
 run_prog indirect
 run_prog recursion
