@@ -29,6 +29,15 @@ if [ -n "$GT_SKIP" ]; then
 	echo "skip intel-bts: $GT_SKIP"; exit 0
 fi
 
+# "ok NAME (NOTE)" when WHY is empty, else "not ok NAME: WHY"
+verdict() {	# name why note
+	if [ -z "$2" ]; then
+		echo "ok $1 ($3)"
+	else
+		echo "not ok $1: $2"
+	fi
+}
+
 # "from to" of each record gt-record's NAME.branches makes (pd-gen --bts)
 want_transfers() {
 	awk '{ f = $2; t = $3
@@ -96,20 +105,12 @@ run_prog() {	# name args...
 	$AUXREC script --json -i "$g/b.data" > "$g/script.json" 2> "$g/script.err"
 	why=$(check_script "$g/gt.branches" "$g/script.json")
 	[ -s "$g/script.err" ] && why="stderr: $(head -1 "$g/script.err")"
-	if [ -z "$why" ]; then
-		echo "ok bts-$n-script-equals-recorded ($nrec transfers, kinds as recorded)"
-	else
-		echo "not ok bts-$n-script-equals-recorded: $why"
-	fi
+	verdict "bts-$n-script-equals-recorded" "$why" "$nrec transfers, kinds as recorded"
 
 	$AUXREC dump --json -i "$g/b.data" > "$g/dump.json" 2> "$g/dump.err"
 	why=$(check_dump "$g/want" "$g/dump.json")
 	[ -s "$g/dump.err" ] && why="stderr: $(head -1 "$g/dump.err")"
-	if [ -z "$why" ]; then
-		echo "ok bts-$n-dump-lists-records ($nrec branch packets)"
-	else
-		echo "not ok bts-$n-dump-lists-records: $why"
-	fi
+	verdict "bts-$n-dump-lists-records" "$why" "$nrec branch packets"
 
 	if ! command -v perf > /dev/null || ! perf --version > /dev/null 2>&1; then
 		echo "skip bts-$n-perf-script: perf is not installed"; return
@@ -119,14 +120,14 @@ run_prog() {	# name args...
 	awk -v a="$half" -v b="$nrec" 'NR != a && NR != b' "$g/want" > "$g/want.perf"
 	timeout 120 perf script --itrace=b -F ip,addr -i "$g/b.data" 2> "$g/perf.err" |
 		awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$g/perf"
+	why=
 	if [ -s "$g/perf.err" ]; then
-		echo "not ok bts-$n-perf-script-agrees: perf: $(head -1 "$g/perf.err")"
-	elif cmp -s "$g/want.perf" "$g/perf"; then
-		echo "ok bts-$n-perf-script-agrees ($(wc -l < "$g/perf") of $nrec: all but each chunk's last)"
-	else
-		echo "not ok bts-$n-perf-script-agrees: $(wc -l < "$g/perf") branches (< want > perf)"
-		diff "$g/want.perf" "$g/perf" | head -6
+		why="perf: $(head -1 "$g/perf.err")"
+	elif ! cmp -s "$g/want.perf" "$g/perf"; then
+		why="$(wc -l < "$g/perf") branches, first difference (< want > perf): $(
+			diff "$g/want.perf" "$g/perf" | grep -m2 '^[<>]' | tr '\n' ' ')"
 	fi
+	verdict "bts-$n-perf-script-agrees" "$why" "$(wc -l < "$g/perf") of $nrec: all but each chunk's last"
 }
 
 raw_partial() {
@@ -144,11 +145,7 @@ J
 		> "$tmp/raw.check" 2>&1; then
 		why="schema: $(tail -1 "$tmp/raw.check")"
 	fi
-	if [ -z "$why" ]; then
-		echo "ok bts-dump-raw-partial-record"
-	else
-		echo "not ok bts-dump-raw-partial-record: $why"
-	fi
+	verdict bts-dump-raw-partial-record "$why" "a branch, then the error"
 }
 
 raw_partial
