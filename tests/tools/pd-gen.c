@@ -50,7 +50,7 @@ static int bts;	/* --bts: intel_bts instead of intel_pt */
 static const uint64_t sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 				    PERF_SAMPLE_IDENTIFIER;
 
-static int die(const char *what, int err)
+static __attribute__((noreturn)) int die(const char *what, int err)
 {
 	fprintf(stderr, "pd-gen: %s: %s\n", what, strerror(-err));
 	exit(1);
