@@ -24,7 +24,8 @@
  * Unlike perf, which never emits the last record of a buffer (its loop
  * runs while more than one record is left), every record is emitted.
  * BTS counts no instructions, so insn_count is 0 (and opts->insns gives
- * nothing more); its records carry no time, so time is 0. A trailing
+ * nothing more); its records carry no time, so time is 0 and code is read
+ * as the chunk's owner's (opts->reached is never called). A trailing
  * partial record is an EVENT_ERROR "partial record"; a chunk whose
  * PERF_RECORD_AUX had PERF_AUX_FLAG_TRUNCATED is followed, after its
  * records, by an EVENT_ERROR "lost trace data": the buffer filled up and
