@@ -9,8 +9,9 @@
 #    end with its syscall);
 #  - `auxrec dump --json` lists one "branch" packet per record, with the
 #    keys docs/json.md documents;
-#  - Debian's `perf script --itrace=b -F ip,addr` reads the file without a
-#    word on stderr and agrees, except for the last record of each chunk
+#  - Debian's `perf script --itrace=b -F flags,ip,addr` reads the file
+#    without a word on stderr and agrees (kinds too: auxrec's trace end
+#    has a kind, perf's none), except for the last record of each chunk
 #    (perf's BTS decoder never emits the last record of a buffer);
 #  - `auxrec dump --raw FILE --pmu intel_bts --json` of a record and 3
 #    more bytes: the branch (pred from misc bit 4), then "partial record",
@@ -115,11 +116,21 @@ run_prog() {	# name args...
 	if ! command -v perf > /dev/null || ! perf --version > /dev/null 2>&1; then
 		echo "skip bts-$n-perf-script: perf is not installed"; return
 	fi
-	# pd-gen cuts at the middle record: perf drops records half and nrec
+	# "kind from to" of auxrec's events, but for records half and nrec:
+	# pd-gen cuts at the middle record and perf drops each chunk's last
 	half=$((nrec / 2))
-	awk -v a="$half" -v b="$nrec" 'NR != a && NR != b' "$g/want" > "$g/want.perf"
-	timeout 120 perf script --itrace=b -F ip,addr -i "$g/b.data" 2> "$g/perf.err" |
-		awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$g/perf"
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    k = {"trace_begin": "tr_strt", "trace_end": "tr_end"}.get(e["type"], e.get("kind"))
+    if e["type"] in ("branch", "trace_begin", "trace_end"):
+        print(k, e["from"], e["to"])' "$g/script.json" |
+		awk -v a="$half" -v b="$nrec" 'NR != a && NR != b' > "$g/want.perf"
+	# perf's flags ("tr strt", "call", ...), ip => addr
+	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/b.data" 2> "$g/perf.err" |
+		awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
+					 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' > "$g/perf"
 	why=
 	if [ -s "$g/perf.err" ]; then
 		why="perf: $(head -1 "$g/perf.err")"
@@ -127,7 +138,8 @@ run_prog() {	# name args...
 		why="$(wc -l < "$g/perf") branches, first difference (< want > perf): $(
 			diff "$g/want.perf" "$g/perf" | grep -m2 '^[<>]' | tr '\n' ' ')"
 	fi
-	verdict "bts-$n-perf-script-agrees" "$why" "$(wc -l < "$g/perf") of $nrec: all but each chunk's last"
+	verdict "bts-$n-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/perf") of $nrec with their kinds: all but each chunk's last"
 }
 
 raw_partial() {
