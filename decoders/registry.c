@@ -24,9 +24,11 @@
 #define MAX_PLUGINS 32
 
 extern const struct decoder_ops intel_pt_decoder;
+extern const struct decoder_ops intel_bts_decoder;
 
 static const struct decoder_ops *const builtin_decoders[] = {
 	&intel_pt_decoder,
+	&intel_bts_decoder,
 	NULL
 };
 

@@ -18,7 +18,15 @@
  * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
  * every chunk, and then loses nothing.
  * Usage: pd-gen --cpu-wide [--cut-psb] OUT PROC...
+ *
+ * --bts: the same file for Intel BTS instead (an intel_bts attr,
+ * AUXTRACE_INFO type 2 with perf's six intel_bts words), its AUX data the
+ * 24-byte BTS records of a tests/gt flow: one per line of BRANCHES
+ * (gt_format.h), "tr_strt" as from 0, "tr_end..." as to 0, cut into two
+ * chunks at the middle record.
+ * Usage: pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +34,8 @@
 #include "lib/perf_data/perf_data.h"
 
 #define PT_TYPE	10
+#define BTS_TYPE	9
+#define BTS_REC	24	/* struct { u64 from, to, misc; } */
 #define PID	4242
 
 enum {	/* tools/perf/util/intel-pt.h */
@@ -35,10 +45,12 @@ enum {	/* tools/perf/util/intel-pt.h */
 	PT_CYC_BIT, PT_MAX_NONTURBO_RATIO, PT_FILTER_STR_LEN, PT_PRIV_MAX
 };
 
+static int bts;	/* --bts: intel_bts instead of intel_pt */
+
 static const uint64_t sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 				    PERF_SAMPLE_IDENTIFIER;
 
-static int die(const char *what, int err)
+static __attribute__((noreturn)) int die(const char *what, int err)
 {
 	fprintf(stderr, "pd-gen: %s: %s\n", what, strerror(-err));
 	exit(1);
@@ -99,7 +111,10 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 		fprintf(stderr, "pd-gen: %s\n", errbuf);
 		exit(1);
 	}
-	attr.config = 1ULL << 10 | 1ULL << 13;	/* tsc, branch */
+	if (bts)
+		attr.type = BTS_TYPE;
+	else
+		attr.config = 1ULL << 10 | 1ULL << 13;	/* tsc, branch */
 	attr.sample_type = sample_type;
 	attr.sample_id_all = 1;
 	attr.exclude_kernel = 1;
@@ -107,12 +122,13 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	attr.enable_on_exec = !cpu_wide;
 	attr.context_switch = cpu_wide;
 	attr.sample_period = 1;
-	if (pd_writer_add_attr(w, &attr, &id, 1, "intel_pt//u") < 0)
+	if (pd_writer_add_attr(w, &attr, &id, 1, bts ? "intel_bts//u" : "intel_pt//u") < 0)
 		die("attr", -12);
-	pd_writer_add_pmu_mapping(w, PT_TYPE, "intel_pt");
+	pd_writer_add_pmu_mapping(w, attr.type, bts ? "intel_bts" : "intel_pt");
 	pd_writer_set_cmdline(w, argc, argv);
 
-	priv[PT_PMU_TYPE] = PT_TYPE;
+	/* intel_bts's words are intel_pt's first five, then snapshot mode (0) */
+	priv[PT_PMU_TYPE] = attr.type;
 	priv[PT_TIME_SHIFT] = 10;
 	priv[PT_TIME_MULT] = 1000;
 	priv[PT_TIME_ZERO] = 0;
@@ -126,7 +142,9 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_TSC_CTC_N] = 2;
 	priv[PT_TSC_CTC_D] = 1;
 	priv[PT_CYC_BIT] = 1ULL << 1;
-	err = pd_write_auxtrace_info(w, 1, priv, PT_PRIV_MAX);
+	if (bts)
+		priv[PT_CAP_USER_TIME_ZERO + 1] = 0;	/* intel_bts: snapshot mode */
+	err = pd_write_auxtrace_info(w, bts ? 2 : 1, priv, bts ? 6 : PT_PRIV_MAX);
 	if (err)
 		die("auxtrace_info", err);
 	memset(&pc, 0, sizeof(pc));
@@ -190,6 +208,38 @@ static void finish(struct pd_writer *w)
 static uint64_t perf_time(uint64_t tsc)
 {
 	return tsc * 1000 >> 10;
+}
+
+/* The BTS records of the gt flow in path (see the top of this file). */
+static uint8_t *bts_records(const char *path, size_t *len)
+{
+	char name[64], line[256];
+	uint64_t r[3] = { 0 }, count;
+	uint8_t *p = NULL;
+	size_t n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		die(path, -2);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %" SCNx64 " %" SCNx64 " %" SCNu64, name, &r[0], &r[1],
+			   &count) != 4)
+			die("BRANCHES line is not \"name from to insn_count\"", -22);
+		if (!strcmp(name, "tr_strt"))
+			r[0] = 0;
+		else if (!strncmp(name, "tr_end", 6))
+			r[1] = 0;
+		p = realloc(p, n + BTS_REC);
+		if (!p)
+			die("realloc", -12);
+		memcpy(p + n, r, BTS_REC);	/* little-endian host */
+		n += BTS_REC;
+	}
+	fclose(f);
+	if (!n)
+		die("BRANCHES is empty", -22);
+	*len = n;
+	return p;
 }
 
 struct proc_arg {
@@ -310,12 +360,18 @@ int main(int argc, char **argv)
 
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
 		return cpu_wide(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "--bts")) {
+		bts = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 4 && argc != 7) {
 		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n"
-				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n");
+				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
+				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
-	pt = read_file(argv[2], &n);
+	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
 	w = start(argv[1], argc, argv, 0);
 	process(w, PID, "pd-gen", argv[3], argc > 4 ? strtoull(argv[4], NULL, 0) : 0x7f0000000000ULL,
 		argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000,
@@ -327,7 +383,7 @@ int main(int argc, char **argv)
 	if (err)
 		die("checkpoint", err);
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
-	half = next_psb(pt, n, n / 2);
+	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
 	aux(w, pt, half, n - half, PID, PID, (uint32_t)-1, 11);
 	finish(w);

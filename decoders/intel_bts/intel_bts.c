@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * intel_bts.c - the intel_bts entry of the decoder registry: its
+ * decoder_ops table, joining the record side (bts_record.c), the packet
+ * descriptions (bts_describe.c) and the decode (bts_decode.c).
+ *
+ * No default terms: perf's intel_bts PMU has no format terms to choose.
+ */
+#include "intel_bts.h"
+
+const struct decoder_ops intel_bts_decoder = {
+	.abi_version = DECODER_ABI_VERSION,
+	.name = "intel_bts",
+	.description = "Intel Branch Trace Store",
+	.auxtrace_type = AUXTRACE_TYPE_INTEL_BTS,
+	.info_priv = intel_bts_info_priv,
+	.packets = &bts_packet_ops,
+	.decode_begin = intel_bts_decode_begin,
+	.decode_chunk = intel_bts_decode_chunk,
+	.decode_end = intel_bts_decode_end,
+};

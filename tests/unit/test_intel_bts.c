@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_intel_bts.c - the intel_bts decoder (decoders/intel_bts/) through
+ * its registry entry: hand-made 24-byte records (trace begin, a call, a
+ * ret, a jcc, a syscall, an interrupt, a jmp, an lcall, a branch from
+ * unreadable code, an empty record, trace end, a partial record, a
+ * truncated chunk) decoded over a small hand-assembled code buffer into
+ * the typed events expected; the packet descriptions of the same bytes;
+ * and the AUXTRACE_INFO private words.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "decoders/decoder.h"
+#include "decoders/intel_bts/intel_bts.h"
+#include "lib/record/pmu.h"
+
+#define CODE_BASE	0x401000ull
+#define KTEXT		0xffffffff81000000ull
+
+static const uint8_t code[] = {
+	0xe8, 0xfb, 0x00, 0x00, 0x00,	/* 0x401000: call 0x401100 */
+	0xc3,				/* 0x401005: ret */
+	0x74, 0x02,			/* 0x401006: je 0x40100a */
+	0x0f, 0x05,			/* 0x401008: syscall */
+	0xeb, 0xfa,			/* 0x40100a: jmp 0x401006 */
+	0x90,				/* 0x40100c: nop */
+	0xcd, 0x80,			/* 0x40100d: int $0x80 */
+	0xff, 0x1c, 0x24,		/* 0x40100f: lcall *(%rsp) */
+};
+
+static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
+{
+	size_t n;
+
+	if (ip < CODE_BASE || ip >= CODE_BASE + sizeof(code))
+		return 0;
+	n = CODE_BASE + sizeof(code) - ip;
+	n = n < len ? n : len;
+	memcpy(buf, code + (ip - CODE_BASE), n);
+	return n;
+}
+
+#define FB	BRANCH_F_BRANCH
+
+static const struct bts_record recs[] = {
+	{ 0, 0x401000, 0 },
+	{ 0x401000, 0x401100, 0x10 },
+	{ 0x401005, 0x401200, 0 },
+	{ 0x401006, 0x40100a, 0x10 },
+	{ 0x401008, KTEXT, 0 },
+	{ 0x40100c, KTEXT + 0x100, 0 },		/* not a branch: an interrupt */
+	{ 0x40100a, 0x401006, 0 },
+	{ 0x40100f, 0x402000, 0 },
+	{ 0x500000, 0x401000, 0 },		/* no code there */
+	{ 0, 0, 0 },				/* nothing */
+	{ 0x40100d, KTEXT + 0x200, 0 },		/* int into the kernel */
+	{ 0x401008, 0, 0 },
+	{ 0x40100c, 0, 0 },			/* after a nop: no kind */
+};
+#define NR_RECS	(sizeof(recs) / sizeof(recs[0]))
+#define PARTIAL	10
+#define AUX_OFF	4096
+
+static const struct decode_event want[] = {
+	{ .kind = EVENT_TRACE_BEGIN, .to = 0x401000, .branch = BRANCH_F_TRACE_BEGIN },
+	{ .kind = EVENT_BRANCH, .from = 0x401000, .to = 0x401100, .branch = FB | BRANCH_F_CALL },
+	{ .kind = EVENT_BRANCH, .from = 0x401005, .to = 0x401200, .branch = FB | BRANCH_F_RETURN },
+	{ .kind = EVENT_BRANCH, .from = 0x401006, .to = 0x40100a,
+	  .branch = FB | BRANCH_F_CONDITIONAL },
+	{ .kind = EVENT_BRANCH, .from = 0x401008, .to = KTEXT,
+	  .branch = FB | BRANCH_F_CALL | BRANCH_F_SYSCALLRET },
+	{ .kind = EVENT_BRANCH, .from = 0x40100c, .to = KTEXT + 0x100,
+	  .branch = FB | BRANCH_F_CALL | BRANCH_F_ASYNC | BRANCH_F_INTERRUPT },
+	{ .kind = EVENT_BRANCH, .from = 0x40100a, .to = 0x401006, .branch = FB },
+	{ .kind = EVENT_BRANCH, .from = 0x40100f, .to = 0x402000,
+	  .branch = FB | BRANCH_F_CALL | BRANCH_F_FAR },
+	{ .kind = EVENT_BRANCH, .from = 0x500000, .to = 0x401000, .branch = 0 },
+	{ .kind = EVENT_BRANCH, .from = 0x40100d, .to = KTEXT + 0x200,
+	  .branch = FB | BRANCH_F_CALL | BRANCH_F_ASYNC | BRANCH_F_INTERRUPT },
+	{ .kind = EVENT_TRACE_END, .from = 0x401008,	/* after a syscall */
+	  .branch = FB | BRANCH_F_CALL | BRANCH_F_SYSCALLRET | BRANCH_F_TRACE_END },
+	{ .kind = EVENT_TRACE_END, .from = 0x40100c, .branch = BRANCH_F_TRACE_END },
+	{ .kind = EVENT_ERROR, .error = "partial record" },
+};
+#define NR_WANT	(sizeof(want) / sizeof(want[0]))
+/* the record index behind each expected event (NR_RECS: the partial one) */
+static const unsigned int rec_of[NR_WANT] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, NR_RECS };
+
+static uint8_t *make_stream(size_t *len)
+{
+	uint8_t *p = calloc(1, NR_RECS * BTS_RECORD_SIZE + PARTIAL);
+
+	assert_non_null(p);
+	for (size_t i = 0; i < NR_RECS; i++) {
+		uint64_t v[3] = { htole64(recs[i].from), htole64(recs[i].to),
+				  htole64(recs[i].misc) };
+
+		memcpy(p + i * BTS_RECORD_SIZE, v, sizeof(v));
+	}
+	memset(p + NR_RECS * BTS_RECORD_SIZE, 0xab, PARTIAL);
+	*len = NR_RECS * BTS_RECORD_SIZE + PARTIAL;
+	return p;
+}
+
+struct got {
+	struct decode_event ev[64];
+	size_t n;
+};
+
+static int on_event(void *ctx, const struct decode_event *ev)
+{
+	struct got *g = ctx;
+
+	assert_true(g->n < 64);
+	g->ev[g->n++] = *ev;
+	return 0;
+}
+
+static void check_event(const struct decode_event *got, const struct decode_event *w,
+			uint64_t aux_offset)
+{
+	assert_int_equal(got->kind, w->kind);
+	assert_int_equal(got->from, w->from);
+	assert_int_equal(got->to, w->to);
+	assert_int_equal(got->branch, w->branch);
+	assert_int_equal(got->insn_count, 0);	/* BTS counts no instructions */
+	assert_int_equal(got->time, 0);		/* nor time */
+	assert_int_equal(got->aux_offset, aux_offset);
+	if (w->error)
+		assert_string_equal(got->error, w->error);
+	else
+		assert_null(got->error);
+}
+
+static const struct decoder_ops *bts(void)
+{
+	const struct decoder_ops *d = decoder_find_by_name("intel_bts");
+
+	assert_non_null(d);
+	assert_ptr_equal(decoder_find_by_type(AUXTRACE_TYPE_INTEL_BTS), d);
+	assert_int_equal(d->abi_version, DECODER_ABI_VERSION);
+	return d;
+}
+
+static void *begin(const struct decoder_ops *d, struct got *g)
+{
+	struct decode_opts opts = { .read_code = read_code, .event = on_event,
+				    .event_ctx = g };
+	void *s = d->decode_begin(&opts);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void test_decode(void **state)
+{
+	const struct decoder_ops *d = bts();
+	struct got g = { .n = 0 };
+	size_t len;
+	uint8_t *p = make_stream(&len);
+	struct aux_chunk c = { .data = p, .size = len, .aux_offset = AUX_OFF, .cpu = -1 };
+	void *s = begin(d, &g);
+
+	assert_int_equal(d->decode_chunk(s, &c), 0);
+	d->decode_end(s);
+	assert_int_equal(g.n, NR_WANT);
+	for (size_t i = 0; i < NR_WANT; i++)
+		check_event(&g.ev[i], &want[i], AUX_OFF + rec_of[i] * BTS_RECORD_SIZE);
+	free(p);
+}
+
+/* TRUNCATED: the chunk's records, then the loss; a stop is honoured. */
+static void test_truncated(void **state)
+{
+	const struct decoder_ops *d = bts();
+	static const struct decode_event lost = { .kind = EVENT_ERROR,
+						  .error = "lost trace data" };
+	struct got g = { .n = 0 };
+	size_t len;
+	uint8_t *p = make_stream(&len);
+	struct aux_chunk c = { .data = p, .size = 2 * BTS_RECORD_SIZE, .aux_offset = AUX_OFF,
+			       .flags = PERF_AUX_FLAG_TRUNCATED, .cpu = 0 };
+	void *s = begin(d, &g);
+
+	assert_int_equal(d->decode_chunk(s, &c), 0);
+	assert_int_equal(g.n, 3);
+	check_event(&g.ev[0], &want[0], AUX_OFF);
+	check_event(&g.ev[1], &want[1], AUX_OFF + BTS_RECORD_SIZE);
+	check_event(&g.ev[2], &lost, AUX_OFF + 2 * BTS_RECORD_SIZE);
+	/* an empty truncated chunk: the loss alone */
+	g.n = 0;
+	c.size = 0;
+	assert_int_equal(d->decode_chunk(s, &c), 0);
+	assert_int_equal(g.n, 1);
+	check_event(&g.ev[0], &lost, AUX_OFF);
+	d->decode_end(s);
+	free(p);
+}
+
+struct pkts {
+	struct packet_desc d[64];
+	size_t n;
+};
+
+static int on_packets(void *ctx, const struct packet_desc *pkts, size_t nr)
+{
+	struct pkts *k = ctx;
+
+	for (size_t i = 0; i < nr; i++) {
+		assert_true(k->n < 64);
+		k->d[k->n++] = pkts[i];
+	}
+	return 0;
+}
+
+static void test_packets(void **state)
+{
+	const struct packet_ops *ops = bts()->packets;
+	const struct packet_type_desc *t;
+	struct pkts k = { .n = 0 };
+	size_t len;
+	uint8_t *p = make_stream(&len);
+	struct aux_chunk c = { .data = p, .size = len };
+	void *s;
+
+	assert_non_null(ops);
+	assert_int_equal(ops->nr_types, 1);
+	t = &ops->types[0];
+	assert_string_equal(t->name, "branch");
+	assert_int_equal(t->nr_fields, 4);
+	assert_string_equal(t->fields[0].key, "from");
+	assert_int_equal(t->fields[0].kind, PACKET_FIELD_HEX);
+	assert_string_equal(t->fields[1].key, "to");
+	assert_int_equal(t->fields[1].kind, PACKET_FIELD_HEX);
+	assert_string_equal(t->fields[2].key, "misc");
+	assert_int_equal(t->fields[2].kind, PACKET_FIELD_HEX);
+	assert_string_equal(t->fields[3].key, "pred");
+	assert_int_equal(t->fields[3].kind, PACKET_FIELD_DEC);
+	s = ops->begin(0);
+	assert_non_null(s);
+	assert_int_equal(ops->packets(s, &c, on_packets, &k), 0);
+	ops->end(s);
+	assert_int_equal(k.n, NR_RECS + 1);
+	for (size_t i = 0; i < NR_RECS; i++) {
+		const struct packet_desc *d = &k.d[i];
+
+		assert_int_equal(d->err, 0);
+		assert_int_equal(d->offset, i * BTS_RECORD_SIZE);
+		assert_int_equal(d->size, BTS_RECORD_SIZE);
+		assert_int_equal(d->type, 0);
+		assert_int_equal(d->nr, 4);
+		assert_int_equal(d->v[0], recs[i].from);
+		assert_int_equal(d->v[1], recs[i].to);
+		assert_int_equal(d->v[2], recs[i].misc);
+		assert_int_equal(d->v[3], !!(recs[i].misc & 0x10));
+	}
+	assert_int_equal(k.d[NR_RECS].offset, NR_RECS * BTS_RECORD_SIZE);
+	assert_int_not_equal(k.d[NR_RECS].err, 0);
+	assert_string_equal(ops->errstr(k.d[NR_RECS].err), "partial record");
+	free(p);
+}
+
+static void test_info_priv(void **state)
+{
+	const struct decoder_ops *d = bts();
+	struct perf_event_attr attr = { .type = 8 };
+	struct pmu pmu = { .name = "intel_bts", .type = 8 };
+	struct perf_event_mmap_page pc = { .time_shift = 10, .time_mult = 1000,
+					   .time_zero = 12345, .cap_user_time_zero = 1 };
+	struct aux_record_ctx ctx = { .attr = &attr, .pmu = &pmu, .pc = &pc,
+				      .snapshot_mode = true };
+	uint64_t priv[8], want_priv[6] = { 8, 10, 1000, 12345, 1, 1 };
+
+	assert_null(d->default_terms);
+	assert_int_equal(d->info_priv(&ctx, priv, 5), -ENOSPC);
+	assert_int_equal(d->info_priv(&ctx, priv, 8), 6);
+	assert_memory_equal(priv, want_priv, sizeof(want_priv));
+	/* no user time zero: no conversion */
+	pc.cap_user_time_zero = 0;
+	ctx.snapshot_mode = false;
+	assert_int_equal(d->info_priv(&ctx, priv, 8), 6);
+	assert_int_equal(priv[0], 8);
+	for (int i = 1; i < 6; i++)
+		assert_int_equal(priv[i], 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_packets),
+		cmocka_unit_test(test_info_priv),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
