@@ -22,13 +22,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 export LC_ALL=C
 . tests/bench/gt-stream.sh
-gt_bench_tools bench-bts || exit $?
-command -v perf > /dev/null && perf --version > /dev/null 2>&1 ||
-	{ echo "bench-bts: no perf" >&2; exit 77; }
-B=${AUXREC_BUILD:-build}
-A=${AUXREC:-./auxrec}
-[ -x "$B/tests/tools/pd-gen" ] && [ -x "$A" ] || { echo "bench-bts: make all tools first" >&2; exit 1; }
-runs=${BENCH_RUNS:-5}
+gt_bench_e2e_setup bench-bts || exit $?
 n=${BENCH_BTS_N:-20000}
 copies=${BENCH_BTS_COPIES:-10}
 gt_bench_stream "$n" || exit $?
@@ -66,16 +60,7 @@ fi
 grep -q '_start+0x1b' "$f.perf" || { echo "bench-bts: no symbols in $f.perf" >&2; exit 1; }
 
 declare -A best	# microseconds
-for i in $(seq "$runs"); do
-	order=(auxrec perf)
-	[ $((i % 2)) = 0 ] && order=(perf auxrec)
-	for c in "${order[@]}"; do
-		s=${EPOCHREALTIME/./}
-		"t_$c" > /dev/null 2>&1
-		e=${EPOCHREALTIME/./}
-		[ -z "${best[$c]:-}" ] || [ $((e - s)) -lt "${best[$c]}" ] && best[$c]=$((e - s))
-	done
-done
+gt_bench_best auxrec perf
 
 awk -v n="$records" -v size="$(stat -c %s "$f")" -v runs="$runs" -v t="${best[auxrec]}" \
 	-v tp="${best[perf]}" -v target=5 'BEGIN {
