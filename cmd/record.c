@@ -829,6 +829,8 @@ int cmd_record(int argc, char **argv)
 	struct recorder rec = { .opts = &o };
 	char err[1024] = "", terms[256] = "";
 	const char *mmap_arg = NULL;
+	const struct decoder_ops *dec;
+	size_t page = sysconf(_SC_PAGESIZE), aux_size;
 	uint64_t v;
 	int c, ret, targets;
 
@@ -871,6 +873,25 @@ int cmd_record(int argc, char **argv)
 	if (o.per_thread && (o.all_cpus || o.cpu_list))
 		return cmd_usage_error(usage, "--per-thread does not go with -a/-C");
 
+	/* the rules of a known PMU (decoders/decoder.h) */
+	{
+		const char *slash = strchr(o.event, '/');
+		char *pmu_name = strndup(o.event, slash ? (size_t)(slash - o.event) : strlen(o.event));
+
+		if (!pmu_name)
+			return 1;
+		dec = rec.dec = decoder_find_by_name(pmu_name);
+		free(pmu_name);
+	}
+	if (dec && dec->per_thread_only) {
+		if (o.all_cpus || o.cpu_list) {
+			p_err("%s traces per thread only: use -p, -t or a command, not -a/-C",
+			      dec->name);
+			return 1;
+		}
+		o.per_thread = true;	/* a COMMAND: its thread, not its cpus */
+	}
+
 	/*
 	 * Root: twice perf's data ring. Records the kernel cannot put in a full
 	 * data ring are lost with no PERF_RECORD_LOST when nothing follows
@@ -879,32 +900,31 @@ int cmd_record(int argc, char **argv)
 	 * for a CPU).
 	 */
 	if (geteuid() == 0) {
-		o.data_pages = 512 * 1024 / sysconf(_SC_PAGESIZE);
-		o.aux_pages = 4 * 1024 * 1024 / sysconf(_SC_PAGESIZE);
+		o.data_pages = 512 * 1024 / page;
+		aux_size = dec && dec->aux_size_priv ? dec->aux_size_priv : 4 * 1024 * 1024;
 	} else {
-		o.data_pages = 256 * 1024 / sysconf(_SC_PAGESIZE);
-		o.aux_pages = 128 * 1024 / sysconf(_SC_PAGESIZE);
+		o.data_pages = 256 * 1024 / page;
+		aux_size = dec && dec->aux_size_unpriv ? dec->aux_size_unpriv : 128 * 1024;
 	}
+	o.aux_pages = aux_size > page ? aux_size / page : 1;
 	if (mmap_arg && parse_mmap_pages(&o, mmap_arg, err, sizeof(err))) {
 		p_err("-m %s: %s", mmap_arg, err);
 		return 1;
 	}
+	if (dec && o.aux_pages * page < dec->aux_size_min) {
+		p_err("-m: the AUX area of %s must be at least %u KiB", dec->name,
+		      dec->aux_size_min / 1024);
+		return 1;
+	}
 
 	/* defaults of a known PMU, then the user's terms */
-	{
-		char *slash = strchr(o.event, '/');
-		char *pmu_name = strndup(o.event, slash ? (size_t)(slash - o.event) : strlen(o.event));
+	if (rec.dec && rec.dec->default_terms) {
 		struct pmu *pmu;
 
-		if (!pmu_name)
-			return 1;
-		rec.dec = decoder_find_by_name(pmu_name);
-		if (rec.dec && rec.dec->default_terms &&
-		    !pmu_open(pmu_sysfs_root(), pmu_name, &pmu, err, sizeof(err))) {
+		if (!pmu_open(pmu_sysfs_root(), rec.dec->name, &pmu, err, sizeof(err))) {
 			rec.dec->default_terms(pmu, terms, sizeof(terms));
 			pmu_free(pmu);
 		}
-		free(pmu_name);
 	}
 	ret = event_spec_parse(pmu_sysfs_root(), o.event, *terms ? terms : NULL, &rec.es, err,
 			       sizeof(err));

@@ -34,9 +34,10 @@ struct aux_record_ctx {
 /*
  * 2: reached() names the image; 3: typed events (decoders/event.h), and
  * the packet dump is described, not printed (struct packet_ops replaces
- * dump_begin/dump_chunk/dump_end and struct dump_opts)
+ * dump_begin/dump_chunk/dump_end and struct dump_opts); 4: record-side
+ * rules (per_thread_only, aux_size_*)
  */
-#define DECODER_ABI_VERSION 3
+#define DECODER_ABI_VERSION 4
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -175,6 +176,17 @@ struct decoder_ops {
 	 */
 	void (*default_terms)(const struct pmu *pmu, char *buf, size_t len);
 	int (*info_priv)(const struct aux_record_ctx *ctx, uint64_t *priv, size_t max);
+	/*
+	 * Record-side rules, applied by `auxrec record` to any PMU; zero is
+	 * auxrec's rule.
+	 * per_thread_only: the PMU traces threads, not cpus: -a and -C are
+	 * refused (perf's intel_bts).
+	 * aux_size_priv, aux_size_unpriv: the default AUX area in bytes, as
+	 * root and otherwise, a power of two (auxrec's: 4 MiB and 128 KiB).
+	 * aux_size_min: the smallest AUX area -m may ask for, in bytes.
+	 */
+	bool per_thread_only;
+	uint32_t aux_size_priv, aux_size_unpriv, aux_size_min;
 
 	/* Packet dump (optional): packet descriptions. */
 	const struct packet_ops *packets;

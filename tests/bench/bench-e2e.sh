@@ -37,13 +37,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 export LC_ALL=C
 . tests/bench/gt-stream.sh
-gt_bench_tools bench-e2e || exit $?
-command -v perf > /dev/null && perf --version > /dev/null 2>&1 ||
-	{ echo "bench-e2e: no perf" >&2; exit 77; }
-B=${AUXREC_BUILD:-build}
-A=${AUXREC:-./auxrec}
-[ -x "$B/tests/tools/pd-gen" ] && [ -x "$A" ] || { echo "bench-e2e: make all tools first" >&2; exit 1; }
-runs=${BENCH_RUNS:-5}
+gt_bench_e2e_setup bench-e2e || exit $?
 gt_bench_perf_data "${BENCH_E2E_N:-20000}" "${BENCH_E2E_COPIES:-20}" || exit $?
 img=$base-rc
 anchor=$B/tests/bench/ipt-anchor
@@ -94,20 +88,8 @@ t_perf_sym()	{ perf script --itrace=b -i "$f"; }
 t_ipt_count()	{ "$anchor" blocks-count "$f.pt" "$img"; }
 t_ipt_print()	{ "$anchor" blocks-print "$f.pt" "$img"; }
 t_ipt_stats()	{ "$anchor" packets-stats "$f.pt"; }
-names=(report script json dump perf_ip perf_sym ipt_count ipt_print ipt_stats)
 declare -A best	# microseconds
-for i in $(seq "$runs"); do
-	order=("${names[@]}")
-	[ $((i % 2)) = 0 ] && for k in "${!names[@]}"; do
-		order[k]=${names[${#names[@]} - 1 - k]}
-	done
-	for c in "${order[@]}"; do
-		s=${EPOCHREALTIME/./}
-		"t_$c" > /dev/null 2>&1
-		e=${EPOCHREALTIME/./}
-		[ -z "${best[$c]:-}" ] || [ $((e - s)) -lt "${best[$c]}" ] && best[$c]=$((e - s))
-	done
-done
+gt_bench_best report script json dump perf_ip perf_sym ipt_count ipt_print ipt_stats
 
 # rows: auxrec command, its name, anchor, its name, target
 rows=(

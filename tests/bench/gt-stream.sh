@@ -49,3 +49,42 @@ open(sys.argv[2], "wb").write(d * int(sys.argv[3]))' "$base-rc.pt" "$f.pt" "$2" 
 	"${AUXREC_BUILD:-build}/tests/tools/pd-gen" "$f" "$f.pt" "$dir/indirect" $load > /dev/null ||
 		{ rm -f "$f"; return 1; }
 }
+
+# gt_bench_e2e_setup NAME: what the end to end benchmarks need besides the
+# stream: the ground-truth tools, perf, pd-gen and auxrec built; sets B
+# (the build directory), A (auxrec) and runs (BENCH_RUNS, default 5).
+# Returns 77 (skipped) or 1 with the reason said as NAME.
+gt_bench_e2e_setup() {
+	gt_bench_tools "$1" || return
+	if ! command -v perf > /dev/null || ! perf --version > /dev/null 2>&1; then
+		echo "$1: no perf" >&2
+		return 77
+	fi
+	B=${AUXREC_BUILD:-build}
+	A=${AUXREC:-./auxrec}
+	if [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$A" ]; then
+		echo "$1: make all tools first" >&2
+		return 1
+	fi
+	runs=${BENCH_RUNS:-5}
+}
+
+# gt_bench_best NAME...: runs each function t_NAME (output to /dev/null)
+# once per round, $runs rounds, every other round in reverse order so that
+# a slow stretch of a shared machine hits them alike; best[NAME] (declare
+# -A best first) is its best time in microseconds.
+gt_bench_best() {
+	local i k c s e order names=("$@")
+	for i in $(seq "$runs"); do
+		order=("${names[@]}")
+		[ $((i % 2)) = 0 ] && for k in "${!names[@]}"; do
+			order[k]=${names[${#names[@]} - 1 - k]}
+		done
+		for c in "${order[@]}"; do
+			s=${EPOCHREALTIME/./}
+			"t_$c" > /dev/null 2>&1
+			e=${EPOCHREALTIME/./}
+			[ -z "${best[$c]:-}" ] || [ $((e - s)) -lt "${best[$c]}" ] && best[$c]=$((e - s))
+		done
+	done
+}

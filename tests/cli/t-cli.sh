@@ -44,6 +44,23 @@ t record-unknown-term 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e inte
 one_line_err record "unknown term 'bogus' for PMU intel_pt (valid terms: branch" record-unknown-term-msg
 t record-bad-pid 1 $A record -e intel_pt// -p 0
 t record-two-targets 1 $A record -e intel_pt// -a -- true
+# a PMU's record-side rules (decoder_ops): intel_bts traces threads only
+bts_tmp=$(mktemp -d)
+for target in "-a" "-C 0" "-a -- true"; do
+	name=record-bts-per-thread-only${target// /}
+	# shellcheck disable=SC2086
+	t "$name" 1 env AUXREC_SYSFS_ROOT=$PWD/tests/data/sysfs \
+		sh -c "cd $bts_tmp && exec $PWD/$A record -e intel_bts// $target"
+	one_line_err record "intel_bts traces per thread only: use -p, -t or a command, not -a/-C" \
+		"$name-msg"
+	[ "$(wc -l <<<"$err")" = 1 ] && echo "ok $name-one-line" ||
+		echo "not ok $name-one-line: $err"
+done
+[ -z "$(ls -A $bts_tmp)" ] && echo "ok record-bts-per-thread-only-no-file" ||
+	echo "not ok record-bts-per-thread-only-no-file: $(ls -A $bts_tmp)"
+rm -rf "$bts_tmp"
+t record-bts-aux-min 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e intel_bts// -m ,4K -- true
+one_line_err record "the AUX area of intel_bts must be at least 8 KiB" record-bts-aux-min-msg
 
 # list on a fixture tree
 t list-fixture 0 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list

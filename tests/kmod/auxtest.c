@@ -33,7 +33,7 @@ enum { MODE_PATTERN = 0, MODE_REPLAY = 1 };
 
 static char *name = "auxtest";
 module_param(name, charp, 0444);
-MODULE_PARM_DESC(name, "PMU name (auxtest; intel_pt impersonates Intel PT)");
+MODULE_PARM_DESC(name, "PMU name (auxtest; intel_pt, intel_bts impersonate Intel PT, BTS)");
 static ulong rate = 1048576;
 module_param(rate, ulong, 0644);
 MODULE_PARM_DESC(rate, "default bytes per second per event");
@@ -838,6 +838,9 @@ static int __init auxtest_init(void)
 	if (!strcmp(name, "intel_pt")) {
 		pt_groups_init();
 		auxtest_pmu.attr_groups = pt_groups;
+	} else if (!strcmp(name, "intel_bts")) {
+		/* as arch/x86/events/intel/bts.c: no format, no caps */
+		auxtest_pmu.attr_groups = NULL;
 	} else {
 		auxtest_pmu.attr_groups = auxtest_groups;
 	}

@@ -291,6 +291,22 @@ static void test_info_priv(void **state)
 		assert_int_equal(priv[i], 0);
 }
 
+/* perf's record-side rules for intel_bts, applied by cmd/record.c */
+static void test_record_rules(void **state)
+{
+	const struct decoder_ops *d = bts();
+	const struct decoder_ops *pt = decoder_find_by_name("intel_pt");
+
+	assert_true(d->per_thread_only);
+	assert_int_equal(d->aux_size_priv, 4 << 20);
+	assert_int_equal(d->aux_size_unpriv, 128 << 10);
+	assert_int_equal(d->aux_size_min, 8 << 10);
+	/* intel_pt keeps auxrec's rules */
+	assert_non_null(pt);
+	assert_false(pt->per_thread_only);
+	assert_int_equal(pt->aux_size_priv, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_info_priv),
+		cmocka_unit_test(test_record_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,9 +107,10 @@ static void test_list(void **state)
 	char **names;
 	int n = pmu_list_names(ROOT, &names);
 
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	assert_string_equal(names[0], "broken");
-	assert_string_equal(names[1], "intel_pt");
+	assert_string_equal(names[1], "intel_bts");
+	assert_string_equal(names[2], "intel_pt");
 	pmu_free_names(names, n);
 	assert_true(pmu_list_names("tests/data/nonexistent", &names) < 0);
 }
