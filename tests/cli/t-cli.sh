@@ -46,11 +46,12 @@ t record-bad-pid 1 $A record -e intel_pt// -p 0
 t record-two-targets 1 $A record -e intel_pt// -a -- true
 # a PMU's record-side rules (decoder_ops): intel_bts traces threads only
 bts_tmp=$(mktemp -d)
+abs_a=$(realpath "$A")
 for target in "-a" "-C 0" "-a -- true"; do
 	name=record-bts-per-thread-only${target// /}
 	# shellcheck disable=SC2086
 	t "$name" 1 env AUXREC_SYSFS_ROOT=$PWD/tests/data/sysfs \
-		sh -c "cd $bts_tmp && exec $PWD/$A record -e intel_bts// $target"
+		sh -c "cd $bts_tmp && exec $abs_a record -e intel_bts// $target"
 	one_line_err record "intel_bts traces per thread only: use -p, -t or a command, not -a/-C" \
 		"$name-msg"
 	[ "$(wc -l <<<"$err")" = 1 ] && echo "ok $name-one-line" ||

@@ -1,10 +1,12 @@
 #!/bin/bash
 # t-bad-input.sh - bad input to the CLI on the host:
 #  - valid recordings (perf's and auxrec's writer, perf record -z, a
-#    COMPRESSED2 one, the fuzz seeds) truncated
-#    at many offsets and with random bytes flipped (fixed seeds, 200 variants):
+#    COMPRESSED2 one, an Intel BTS one, the fuzz seeds) truncated
+#    at many offsets and with random bytes flipped (fixed seeds, 240 variants):
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
 #    sanitizer report, and a failure is one error line naming an offset or size;
+#    the variants of the decodable recordings (Intel PT, Intel BTS) also go
+#    through `auxrec script` and `report`: exit 0 or 1, no signal, no report;
 #  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
 #    unknown record type): a clear message;
 #  - `auxrec dump --raw` on random bytes never crashes;
@@ -25,7 +27,10 @@ seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
        tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
        tests/fuzz/corpus/perf_data/perf-pipe.data
        tests/fuzz/corpus/perf_data/perf-z-cpu-clock.data
-       tests/fuzz/corpus/perf_data/hand-compressed2.data)
+       tests/fuzz/corpus/perf_data/hand-compressed2.data
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data)
+# the recordings whose AUX data decodes: their variants are decoded too
+decodable="auxrec-pd-gen auxrec-pd-gen-bts"
 
 bad=0 runs=0 first_bad=
 # check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line
@@ -48,6 +53,20 @@ check_dump() {
 	return 1
 }
 
+# check_decode FILE LABEL: script (JSON) and report exit 0 or 1, no signal or timeout
+check_decode() {
+	local f=$1 label=$2 rc cmd
+	for cmd in "script --json --events=all" "report"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$A" $cmd -i "$f" --no-progress > /dev/null 2> "$tmp/err"; rc=$?
+		runs=$((runs + 1))
+		[ $rc = 0 ] || [ $rc = 1 ] && continue
+		bad=$((bad + 1))
+		[ -z "$first_bad" ] && first_bad="$label ($cmd): exit status $rc: $(grep -m1 -E 'ERROR|runtime error' "$tmp/err" || head -1 "$tmp/err")" &&
+			mkdir -p "$B/test-logs" && cp "$f" "$B/test-logs/bad-input.data"
+	done
+}
+
 # poke FILE OFFSET BYTE(decimal)
 poke() {
 	printf "\\x$(printf %02x "$2")" | dd of="$1" bs=1 seek="$3" conv=notrunc status=none
@@ -62,6 +81,7 @@ for s in "${seeds[@]}"; do
 	for o in $offs; do
 		head -c "$o" "$s" > "$tmp/t.data"
 		check_dump "$tmp/t.data" "$base truncated at $o"
+		[[ " $decodable " == *" $base "* ]] && check_decode "$tmp/t.data" "$base truncated at $o"
 	done
 	# byte flips: 1..8 random bytes each, the first 4 KiB more often
 	RANDOM=$((size % 1000 + 7))
@@ -74,6 +94,7 @@ for s in "${seeds[@]}"; do
 			poke "$tmp/f.data" $((RANDOM % 256)) "$o"
 		done
 		check_dump "$tmp/f.data" "$base variant $v"
+		[[ " $decodable " == *" $base "* ]] && check_decode "$tmp/f.data" "$base variant $v"
 	done
 done
 if [ $bad = 0 ]; then
