@@ -829,7 +829,6 @@ int cmd_record(int argc, char **argv)
 	struct recorder rec = { .opts = &o };
 	char err[1024] = "", terms[256] = "";
 	const char *mmap_arg = NULL;
-	const struct decoder_ops *dec;
 	size_t page = sysconf(_SC_PAGESIZE), aux_size;
 	uint64_t v;
 	int c, ret, targets;
@@ -880,13 +879,13 @@ int cmd_record(int argc, char **argv)
 
 		if (!pmu_name)
 			return 1;
-		dec = rec.dec = decoder_find_by_name(pmu_name);
+		rec.dec = decoder_find_by_name(pmu_name);
 		free(pmu_name);
 	}
-	if (dec && dec->per_thread_only) {
+	if (rec.dec && rec.dec->per_thread_only) {
 		if (o.all_cpus || o.cpu_list) {
 			p_err("%s traces per thread only: use -p, -t or a command, not -a/-C",
-			      dec->name);
+			      rec.dec->name);
 			return 1;
 		}
 		o.per_thread = true;	/* a COMMAND: its thread, not its cpus */
@@ -901,19 +900,19 @@ int cmd_record(int argc, char **argv)
 	 */
 	if (geteuid() == 0) {
 		o.data_pages = 512 * 1024 / page;
-		aux_size = dec && dec->aux_size_priv ? dec->aux_size_priv : 4 * 1024 * 1024;
+		aux_size = rec.dec && rec.dec->aux_size_priv ? rec.dec->aux_size_priv : 4 * 1024 * 1024;
 	} else {
 		o.data_pages = 256 * 1024 / page;
-		aux_size = dec && dec->aux_size_unpriv ? dec->aux_size_unpriv : 128 * 1024;
+		aux_size = rec.dec && rec.dec->aux_size_unpriv ? rec.dec->aux_size_unpriv : 128 * 1024;
 	}
 	o.aux_pages = aux_size > page ? aux_size / page : 1;
 	if (mmap_arg && parse_mmap_pages(&o, mmap_arg, err, sizeof(err))) {
 		p_err("-m %s: %s", mmap_arg, err);
 		return 1;
 	}
-	if (dec && o.aux_pages * page < dec->aux_size_min) {
-		p_err("-m: the AUX area of %s must be at least %u KiB", dec->name,
-		      dec->aux_size_min / 1024);
+	if (rec.dec && o.aux_pages * page < rec.dec->aux_size_min) {
+		p_err("-m: the AUX area of %s must be at least %u KiB", rec.dec->name,
+		      rec.dec->aux_size_min / 1024);
 		return 1;
 	}
 

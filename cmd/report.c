@@ -62,13 +62,8 @@ static void usage(FILE *out)
 /* The counts of symbol id, zeroed when new. */
 static struct sym_count *count_of(struct report *r, uint32_t id)
 {
-	size_t old = r->cap_counts;
-
-	if (id >= old) {
-		if (ARRAY_GROW(r->counts, r->cap_counts, (size_t)id + 1, 1024))
-			return NULL;
-		memset(r->counts + old, 0, (r->cap_counts - old) * sizeof(*r->counts));
-	}
+	if (ARRAY_GROW_ZEROED(r->counts, r->cap_counts, (size_t)id + 1, 1024))
+		return NULL;
 	return &r->counts[id];
 }
 

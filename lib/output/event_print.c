@@ -160,15 +160,9 @@ static struct sym_print *sym_print_new(const struct sym_frag *f, enum sym_form f
 static const struct sym_print *sym_print_of(struct event_printer *pr, enum sym_form form,
 					    const struct sym_frag *f)
 {
-	size_t old = pr->sym_print_cap[form];
-
-	if (f->id >= old) {
-		if (ARRAY_GROW(pr->sym_print[form], pr->sym_print_cap[form], (size_t)f->id + 1,
-			       256))
-			return NULL;
-		memset(pr->sym_print[form] + old, 0,
-		       (pr->sym_print_cap[form] - old) * sizeof(*pr->sym_print[form]));
-	}
+	if (ARRAY_GROW_ZEROED(pr->sym_print[form], pr->sym_print_cap[form], (size_t)f->id + 1,
+			      256))
+		return NULL;
 	if (!pr->sym_print[form][f->id])
 		pr->sym_print[form][f->id] = sym_print_new(f, form);
 	return pr->sym_print[form][f->id];

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "array_grow.h"
 
 int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first)
@@ -27,4 +28,14 @@ int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first)
 	*v = nv;
 	*cap = n;
 	return 0;
+}
+
+int array_grow_zeroed(void **v, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t old = *cap;
+	int ret = array_grow(v, cap, need, elem, first);
+
+	if (!ret && *cap > old)
+		memset((char *)*v + old * elem, 0, (*cap - old) * elem);
+	return ret;
 }

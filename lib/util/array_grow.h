@@ -16,8 +16,12 @@
  */
 int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
 
+/* array_grow, with the elements it adds (from the old capacity on) zeroed */
+int array_grow_zeroed(void **v, size_t *cap, size_t need, size_t elem, size_t first);
 /* array_grow for an array variable v of any type with a size_t capacity */
 #define ARRAY_GROW(v, cap, need, first) \
 	array_grow((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
+#define ARRAY_GROW_ZEROED(v, cap, need, first) \
+	array_grow_zeroed((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
 
 #endif

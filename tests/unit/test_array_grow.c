@@ -2,7 +2,8 @@
 /*
  * test_array_grow.c - lib/util/array_grow.c: the capacity doubles from the first
  * size until it holds what is needed, nothing moves when it already does,
- * and sizes that overflow are refused with the array left as it was.
+ * and sizes that overflow are refused with the array left as it was;
+ * ARRAY_GROW_ZEROED zeroes what it adds.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -77,6 +78,29 @@ static void test_first_zero(void **state)
 	free(v);
 }
 
+/* The zeroing variant: what it adds is zero, what was there stays. */
+static void test_zeroed(void **state)
+{
+	int *v = NULL;
+	size_t cap = 0;
+
+	assert_int_equal(ARRAY_GROW_ZEROED(v, cap, 3, 4), 0);
+	assert_int_equal(cap, 4);
+	for (size_t i = 0; i < cap; i++)
+		assert_int_equal(v[i], 0);
+	v[0] = 7;
+	v[3] = 9;
+	assert_int_equal(ARRAY_GROW_ZEROED(v, cap, 5, 4), 0);
+	assert_int_equal(cap, 8);
+	assert_int_equal(v[0], 7);
+	assert_int_equal(v[3], 9);
+	for (size_t i = 4; i < cap; i++)
+		assert_int_equal(v[i], 0);
+	assert_int_equal(ARRAY_GROW_ZEROED(v, cap, 8, 4), 0);	/* room: nothing zeroed */
+	assert_int_equal(v[3], 9);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +108,7 @@ int main(void)
 		cmocka_unit_test(test_no_change_when_room),
 		cmocka_unit_test(test_overflow_refused),
 		cmocka_unit_test(test_first_zero),
+		cmocka_unit_test(test_zeroed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
