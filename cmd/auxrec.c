@@ -21,6 +21,7 @@ const struct cmd auxrec_commands[] = {
 	{ "record",  cmd_record,  "record AUX-area traces of any AUX PMU into perf.data" },
 	{ "script",  cmd_script,  "decode a recording's trace into branches and events" },
 	{ "report",  cmd_report,  "show where a trace's instructions and branches went" },
+	{ "export",  cmd_export,  "write a trace's call stacks for timeline and flame-graph viewers" },
 	{ "dump",    cmd_dump,    "print every record, feature and AUX packet of a recording" },
 	{ "list",    cmd_list,    "list the PMUs that can write an AUX area, with their terms" },
 	{ "help",    cmd_help,    "show help for auxrec or one command" },

@@ -10,14 +10,19 @@
 #include <getopt.h>
 #include "lib/session/trace_decode.h"
 
-/* Their getopt_long entries (long-only ones use values 0x100 and up). */
-#define DECODE_LONG_OPTIONS						\
+/*
+ * Their getopt_long entries (long-only ones use values 0x100 and up);
+ * DECODE_FILE_OPTIONS for a command whose output is no JSON (export).
+ */
+#define DECODE_FILE_OPTIONS						\
 	{ "input",       required_argument, NULL, 'i' },		\
 	{ "symfs",       required_argument, NULL, 0x100 },		\
 	{ "debug-dir",   required_argument, NULL, 0x101 },		\
 	{ "vmlinux",     required_argument, NULL, 0x102 },		\
 	{ "progress",    no_argument,       NULL, 0x103 },		\
-	{ "no-progress", no_argument,       NULL, 0x104 },		\
+	{ "no-progress", no_argument,       NULL, 0x104 }
+#define DECODE_LONG_OPTIONS						\
+	DECODE_FILE_OPTIONS,						\
 	{ "json",        no_argument,       NULL, 'j' }
 #define DECODE_SHORT_OPTIONS "i:j"
 

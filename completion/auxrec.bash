@@ -7,6 +7,7 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --help"
 _auxrec_list_opts="--all --json --help"
 _auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --srcline --progress --no-progress --json --help"
+_auxrec_export_opts="--input --format --output --symfs --debug-dir --vmlinux --progress --no-progress --help"
 _auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --progress --no-progress --json --help"
 
 _auxrec_pmus()
@@ -22,7 +23,7 @@ _auxrec()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="record script report dump list help version"
+	local commands="record script report export dump list help version"
 	local cmd= i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -67,6 +68,13 @@ _auxrec()
 		esac
 		local v=_auxrec_${cmd}_opts
 		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))
+		;;
+	export)
+		case $prev in
+		-i|--input|-o|--output|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
+		-f|--format) COMPREPLY=($(compgen -W "chrome perfetto folded" -- "$cur")); return ;;
+		esac
+		COMPREPLY=($(compgen -W "$_auxrec_export_opts" -- "$cur"))
 		;;
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * export.c - `auxrec export`: the decoded trace as call-stack timelines per
+ * thread (Chrome trace-event JSON or a Perfetto protobuf trace) or as
+ * folded stacks for flame graphs. Events go to the call-stack builder
+ * (lib/output/call_stack.c); after the decode, its slices go to the
+ * renderer of the format (lib/output/export_*.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmd/builtin.h"
+#include "cmd/decode_args.h"
+#include "lib/output/export.h"
+#include "lib/util/util.h"
+
+static const struct {
+	const char *name;
+	int (*write)(const struct call_stacks *cs, FILE *out);
+	bool binary;
+} formats[] = {
+	{ "chrome",   export_chrome,   false },
+	{ "perfetto", export_perfetto, true },
+	{ "folded",   export_folded,   false },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: auxrec export [-i FILE] [-f FORMAT] [-o FILE] [--symfs DIR]\n"
+		"                     [--debug-dir DIR] [--vmlinux FILE] [--[no-]progress]\n"
+		"\n"
+		"Decode the AUX trace of a recording into call stacks per thread, from its\n"
+		"calls, returns, interrupts and trace starts and ends, and write them for a\n"
+		"viewer: a slice per function call, timed by the trace's clock (or, in a\n"
+		"trace without time, by instructions, and the output says so).\n"
+		"\n"
+		"  -f, --format FORMAT chrome: Chrome trace-event JSON (Perfetto's UI,\n"
+		"                        chrome://tracing, speedscope), the default\n"
+		"                      perfetto: Perfetto's protobuf trace, smaller and\n"
+		"                        faster to write and to load\n"
+		"                      folded: one line per call stack, 'main;f;g N' where\n"
+		"                        N counts its instructions (flamegraph.pl, speedscope)\n"
+		"  -o, --output FILE   write to FILE (default: standard output)\n"
+		DECODE_HELP
+		"  -h, --help          this help\n");
+}
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct export {
+	struct call_stacks cs;
+	int err;		/* of the builder: stops the decode */
+};
+
+static int on_event(void *ctx, const struct trace_event *te)
+{
+	struct export *x = ctx;
+
+	x->err = cs_event(&x->cs, te);
+	return x->err ? 1 : 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		DECODE_FILE_OPTIONS,
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct export x = { .err = 0 };
+	struct call_stacks *cs = &x.cs;
+	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &x,
+				       .output_at_end = true };
+	const char *format = "chrome", *output = NULL;
+	size_t f;
+	FILE *out = stdout;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "i:f:o:h", opts, NULL)) != -1) {
+		if (decode_arg(c, optarg, &o))
+			continue;
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: return cmd_usage_error(usage, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	for (f = 0; f < ARRAY_SIZE(formats) && strcmp(formats[f].name, format); f++)
+		;
+	if (f == ARRAY_SIZE(formats))
+		return cmd_usage_error(usage, "unknown format '%s' (chrome, perfetto or folded)",
+				       format);
+	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
+		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
+	if (cs_init(cs)) {
+		p_err("%s", strerror(ENOMEM));
+		return 1;
+	}
+	ret = trace_decode(&o);
+	if (x.err || (!ret && cs_finish(cs))) {
+		p_err("%s", strerror(ENOMEM));
+		ret = 1;
+	}
+	if (!ret && output && !(out = fopen(output, "wb"))) {
+		p_err("cannot create %s: %s", output, strerror(errno));
+		ret = 1;
+	}
+	if (!ret) {
+		int err = formats[f].write(cs, out);
+
+		if (out != stdout && fclose(out) && !err)
+			err = -EIO;
+		if (err) {
+			p_err("cannot write %s: %s", output ? output : "the output", strerror(-err));
+			ret = 1;
+		}
+	}
+	cs_free(cs);
+	return ret;
+}

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * call_stack.c - per-thread call stacks from typed branch events, ended
+ * frames kept as slices (see call_stack.h for what a slice is).
+ *
+ * The rules, in the order events arrive for a thread:
+ * - the first event starts the thread's stack with one frame, the function
+ *   the trace starts in (a trace begin's target, else a branch's source);
+ * - a call pushes a frame named after its target, remembering the call
+ *   site; an asynchronous entry (interrupt, exception) pushes one that
+ *   resumes exactly at its source;
+ * - a return pops to the innermost frame it returns to: a call frame whose
+ *   call site lies 1..15 bytes before the target (the call instruction's
+ *   length is not in the event), an asynchronous one whose resume address
+ *   is the target. Frames above it end with it (they left by a jump).
+ *   A return that matches nothing while only the first frame is left
+ *   returns from that frame: it ends, and the function returned to becomes
+ *   the new outermost frame, one level further out, begun when the stack
+ *   began. Any other unmatched return is taken for a jump (as perf does);
+ * - tracing that stops asynchronously (TRACE_END with the async flag) and
+ *   resumes somewhere else entered a handler (a signal): that is a frame
+ *   too, left when tracing later resumes at the interrupted address, or
+ *   by a return that matches it;
+ * - an overflow or an error ends all frames (CS_SLICE_CUT).
+ * Instructions count to the frame on top when they ran (the events'
+ * insn_count: the instructions up to and including the branch). A time
+ * earlier than the thread's previous one counts as that one: slices must
+ * nest in time as they do in the stack.
+ *
+ * Slices are numbered in the order their frames were entered (seq), which
+ * is a pre-order of the call tree; outermost frames found by a return get
+ * numbers below every other (counting down), as they enclose them all.
+ * cs_finish() sorts by (start, seq), which is the pre-order even when the
+ * trace's clock gives parent and children one time.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/output/call_stack.h"
+#include "lib/util/array_grow.h"
+
+#define MAX_CALL_LEN	15	/* bytes: the longest x86 instruction */
+
+struct cs_frame {
+	uint64_t site;			/* call: the call's address; async: resume address */
+	uint64_t start, start_insn;
+	uint64_t self_insns;
+	int64_t seq;
+	uint32_t name;
+	int32_t level;
+	uint32_t flags;			/* CS_SLICE_*; CS_FRAME_HAS_SITE */
+};
+
+#define CS_FRAME_HAS_SITE	(1u << 31)	/* site is known: returns can match it */
+
+int cs_init(struct call_stacks *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->last_tid = -2;
+	cs->syms = sym_cache_new();
+	return cs->syms ? 0 : -ENOMEM;
+}
+
+void cs_free(struct call_stacks *cs)
+{
+	for (size_t i = 0; i < cs->nr_threads; i++) {
+		free(cs->threads[i].slices);
+		free(cs->threads[i].stack);
+	}
+	free(cs->threads);
+	for (size_t i = 0; i < cs->nr_names; i++)
+		free(cs->names[i]);
+	free(cs->names);
+	free(cs->name_of_frag);
+	slot_index_free(&cs->name_index);
+	sym_cache_free(cs->syms);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/* Names: each distinct string once, by id. */
+static uint64_t name_hash_of(const void *ctx, uint32_t idx)
+{
+	const struct call_stacks *cs = ctx;
+
+	return slot_hash_str(SLOT_HASH_INIT, cs->names[idx]);
+}
+
+static bool name_matches(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct call_stacks *cs = ctx;
+
+	return !strcmp(cs->names[idx], key);
+}
+
+/* The id of name s (copied when new), or -ENOMEM. */
+static int64_t intern(struct call_stacks *cs, const char *s)
+{
+	uint32_t *slot;
+	char *copy;
+
+	if (slot_index_reserve(&cs->name_index, cs->nr_names, 256, name_hash_of, cs))
+		return -ENOMEM;
+	slot = slot_index_find(&cs->name_index, slot_hash_str(SLOT_HASH_INIT, s), name_matches,
+			       cs, s);
+	if (*slot)
+		return *slot - 1;
+	if (ARRAY_GROW(cs->names, cs->cap_names, cs->nr_names + 1, 256))
+		return -ENOMEM;
+	copy = strdup(s);
+	if (!copy)
+		return -ENOMEM;
+	cs->names[cs->nr_names] = copy;
+	*slot = (uint32_t)++cs->nr_names;
+	return cs->nr_names - 1;
+}
+
+/* The name id of the function at addr: its symbol, else the address in hex. */
+static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+{
+	const struct sym_frag *f;
+	char hex[24];
+	uint64_t off;
+	int64_t id;
+
+	f = sym_cache_lookup(cs->syms, te->proc ? &te->proc->maps : te->kmaps, addr, &off);
+	if (!f)
+		return -ENOMEM;
+	if (!f->name) {
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, addr);
+		return intern(cs, hex);
+	}
+	if (f->id < cs->cap_name_of_frag && cs->name_of_frag[f->id])
+		return cs->name_of_frag[f->id] - 1;
+	id = intern(cs, f->name);
+	if (id < 0 || ARRAY_GROW_ZEROED(cs->name_of_frag, cs->cap_name_of_frag,
+					(size_t)f->id + 1, 256))
+		return -ENOMEM;
+	cs->name_of_frag[f->id] = (uint32_t)id + 1;
+	return id;
+}
+
+static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_event *te)
+{
+	struct cs_thread *th;
+
+	if (te->tid == cs->last_tid)
+		return &cs->threads[cs->last_idx];
+	for (size_t i = 0; i < cs->nr_threads; i++) {
+		if (cs->threads[i].tid == te->tid) {
+			cs->last_tid = te->tid;
+			cs->last_idx = i;
+			return &cs->threads[i];
+		}
+	}
+	if (ARRAY_GROW(cs->threads, cs->cap_threads, cs->nr_threads + 1, 16))
+		return NULL;
+	th = &cs->threads[cs->nr_threads];
+	memset(th, 0, sizeof(*th));
+	th->pid = te->pid;
+	th->tid = te->tid;
+	if (te->proc)
+		memcpy(th->comm, te->proc->comm, sizeof(th->comm));
+	th->comm[sizeof(th->comm) - 1] = 0;
+	th->next_root_seq = -1;
+	cs->last_tid = te->tid;
+	cs->last_idx = cs->nr_threads++;
+	return th;
+}
+
+static int push(struct cs_thread *th, uint32_t name, int32_t level, int64_t seq,
+		uint64_t time, uint64_t insn, uint64_t site, uint32_t flags)
+{
+	if (ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
+		return -ENOMEM;
+	th->stack[th->depth++] = (struct cs_frame){
+		.site = site, .start = time, .start_insn = insn, .seq = seq,
+		.name = name, .level = level, .flags = flags,
+	};
+	if (level < th->min_level)
+		th->min_level = level;
+	return 0;
+}
+
+/* Ends the frames from the top down to index i (included). */
+static int pop_to(struct cs_thread *th, size_t i, uint64_t time, uint64_t insn, uint32_t flags)
+{
+	while (th->depth > i) {
+		const struct cs_frame *f = &th->stack[--th->depth];
+
+		if (ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
+			return -ENOMEM;
+		th->slices[th->nr_slices++] = (struct cs_slice){
+			.start = f->start, .end = time,
+			.start_insn = f->start_insn, .end_insn = insn,
+			.self_insns = f->self_insns, .seq = f->seq, .name = f->name,
+			.level = f->level, .flags = (f->flags & ~CS_FRAME_HAS_SITE) | flags,
+		};
+	}
+	return 0;
+}
+
+/* A first frame at addr, when the thread has none. */
+static int start_stack(struct call_stacks *cs, struct cs_thread *th,
+		       const struct trace_event *te, uint64_t addr, uint64_t insn)
+{
+	int64_t name;
+
+	if (th->depth)
+		return 0;
+	name = name_at(cs, te, addr);
+	if (name < 0)
+		return -ENOMEM;
+	th->epoch_time = te->ev->time;
+	th->epoch_insn = insn;
+	return push(th, name, 0, th->next_seq++, te->ev->time, insn, 0, CS_SLICE_BEGAN_BEFORE);
+}
+
+static bool returns_to(const struct cs_frame *f, uint64_t to)
+{
+	if (!(f->flags & CS_FRAME_HAS_SITE))
+		return false;
+	if (f->flags & CS_SLICE_ASYNC)
+		return to == f->site;
+	return to > f->site && to - f->site <= MAX_CALL_LEN;
+}
+
+static int on_return(struct call_stacks *cs, struct cs_thread *th,
+		     const struct trace_event *te, uint64_t insn)
+{
+	const struct decode_event *ev = te->ev;
+	int32_t level;
+	int64_t name;
+
+	for (size_t i = th->depth; i-- > 0;)
+		if (returns_to(&th->stack[i], ev->to))
+			return pop_to(th, i, ev->time, insn, 0);
+	if (th->depth > 1 || !ev->to)
+		return 0;
+	/* a return from the outermost frame: its caller becomes the outermost */
+	level = th->depth ? th->stack[0].level - 1 : 0;
+	if (pop_to(th, 0, ev->time, insn, 0))
+		return -ENOMEM;
+	name = name_at(cs, te, ev->to);
+	if (name < 0)
+		return -ENOMEM;
+	return push(th, name, level, th->next_root_seq--, th->epoch_time, th->epoch_insn, 0,
+		    CS_SLICE_BEGAN_BEFORE);
+}
+
+static int on_branch(struct call_stacks *cs, struct cs_thread *th,
+		     const struct trace_event *te, uint64_t insn)
+{
+	const struct decode_event *ev = te->ev;
+	uint32_t flags;
+	int64_t name;
+
+	if (start_stack(cs, th, te, ev->from, insn - ev->insn_count))
+		return -ENOMEM;
+	if (ev->branch & BRANCH_F_RETURN)
+		return on_return(cs, th, te, insn);
+	if (!(ev->branch & (BRANCH_F_CALL | BRANCH_F_ASYNC)) || !ev->to)
+		return 0;
+	name = name_at(cs, te, ev->to);
+	if (name < 0)
+		return -ENOMEM;
+	flags = CS_FRAME_HAS_SITE | (ev->branch & BRANCH_F_ASYNC ? CS_SLICE_ASYNC : 0);
+	return push(th, name, th->stack[th->depth - 1].level + 1, th->next_seq++, ev->time, insn,
+		    ev->from, flags);
+}
+
+/* Tracing resumes at to: after an asynchronous stop elsewhere, in a handler. */
+static int on_trace_begin(struct call_stacks *cs, struct cs_thread *th,
+			  const struct trace_event *te, uint64_t insn)
+{
+	const struct decode_event *ev = te->ev;
+	bool async = th->async_pending;
+	int64_t name;
+
+	th->async_pending = false;
+	if (!ev->to)
+		return 0;
+	if (!th->depth)
+		return start_stack(cs, th, te, ev->to, insn);
+	for (size_t i = th->depth; i-- > 0;)
+		if ((th->stack[i].flags & CS_SLICE_ASYNC) && returns_to(&th->stack[i], ev->to))
+			return pop_to(th, i, ev->time, insn, 0);
+	if (!async || ev->to == th->async_from)
+		return 0;
+	name = name_at(cs, te, ev->to);
+	if (name < 0)
+		return -ENOMEM;
+	return push(th, name, th->stack[th->depth - 1].level + 1, th->next_seq++, ev->time, insn,
+		    th->async_from, CS_FRAME_HAS_SITE | CS_SLICE_ASYNC);
+}
+
+int cs_event(struct call_stacks *cs, const struct trace_event *in)
+{
+	struct cs_thread *th = thread_of(cs, in);
+	struct decode_event ev_copy;
+	struct trace_event te_copy;
+	const struct trace_event *te = in;
+	const struct decode_event *ev = in->ev;
+	uint64_t insn;
+
+	if (!th)
+		return -ENOMEM;
+	cs->insns += ev->insn_count;
+	insn = cs->insns;
+	if (th->depth)
+		th->stack[th->depth - 1].self_insns += ev->insn_count;
+	if (ev->time && ev->time < th->last_time) {
+		/* a clock that steps back: the thread's time stands still instead */
+		ev_copy = *ev;
+		ev_copy.time = th->last_time;
+		te_copy = *in;
+		te_copy.ev = ev = &ev_copy;
+		te = &te_copy;
+	}
+	if (ev->time) {
+		th->last_time = ev->time;
+		if (!cs->first_time)
+			cs->first_time = ev->time;
+	}
+	switch (ev->kind) {
+	case EVENT_BRANCH:
+		return on_branch(cs, th, te, insn);
+	case EVENT_TRACE_BEGIN:
+	case EVENT_SYNC:
+		return on_trace_begin(cs, th, te, insn);
+	case EVENT_TRACE_END:
+		if (ev->from && start_stack(cs, th, te, ev->from, insn - ev->insn_count))
+			return -ENOMEM;
+		if (ev->branch & BRANCH_F_ASYNC) {
+			th->async_pending = true;
+			th->async_from = ev->from;
+		}
+		return 0;
+	case EVENT_OVERFLOW:
+	case EVENT_ERROR:
+		th->async_pending = false;
+		return pop_to(th, 0, ev->time ? ev->time : th->last_time, insn, CS_SLICE_CUT);
+	default:
+		return 0;
+	}
+}
+
+static int cmp_slice(const void *a, const void *b)
+{
+	const struct cs_slice *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int cs_finish(struct call_stacks *cs)
+{
+	cs->clock = cs->first_time ? CS_CLOCK_TIME : CS_CLOCK_INSNS;
+	for (size_t t = 0; t < cs->nr_threads; t++) {
+		struct cs_thread *th = &cs->threads[t];
+		uint64_t prev = cs->first_time;
+
+		if (pop_to(th, 0, th->last_time, cs->insns, CS_SLICE_OPEN_AT_END))
+			return -ENOMEM;
+		for (size_t i = 0; i < th->nr_slices; i++) {
+			struct cs_slice *s = &th->slices[i];
+
+			s->depth = (uint32_t)(s->level - th->min_level);
+			if (cs->clock == CS_CLOCK_INSNS) {
+				s->start = s->start_insn;
+				s->end = s->end_insn;
+				continue;
+			}
+			/* events before the trace's first time: at that time */
+			if (!s->start)
+				s->start = prev;
+			if (!s->end)
+				s->end = s->start;
+		}
+		qsort(th->slices, th->nr_slices, sizeof(*th->slices), cmp_slice);
+	}
+	return 0;
+}

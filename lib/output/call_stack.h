@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * call_stack.h - call stacks per thread built from typed branch events:
+ * calls (and asynchronous entries) push a frame, returns pop to the frame
+ * they return to, and each frame that ends becomes a slice with its start
+ * and end on two clocks (the trace's time and a count of instructions),
+ * its depth and the instructions run in the frame itself. The exports
+ * (lib/output/export_*.c) render the slices; this file knows no format.
+ *
+ * A branch decoder does not see the frames that were live when tracing
+ * started: the first frame of a thread is the function the trace starts
+ * in, flagged CS_SLICE_BEGAN_BEFORE; a return above it ends it and makes
+ * the function returned to its parent, which began before the trace too.
+ * Frames still open when the trace ends are closed there, flagged
+ * CS_SLICE_OPEN_AT_END. A trace overflow or decode error ends every frame
+ * of the thread (flagged CS_SLICE_CUT): the stack after it is unknown.
+ */
+#ifndef AUXREC_CALL_STACK_H
+#define AUXREC_CALL_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/output/sym_cache.h"
+#include "lib/session/trace_decode.h"
+#include "lib/util/slot_index.h"
+
+#define CS_SLICE_BEGAN_BEFORE	(1u << 0)	/* entered before the trace began */
+#define CS_SLICE_OPEN_AT_END	(1u << 1)	/* still running when the trace ended */
+#define CS_SLICE_CUT		(1u << 2)	/* ended by lost trace or an error */
+#define CS_SLICE_ASYNC		(1u << 3)	/* an interrupt, exception or signal */
+
+struct cs_slice {
+	uint64_t start, end;		/* on the clock of cs_finish() */
+	uint64_t start_insn, end_insn;	/* instruction clock (all threads) */
+	uint64_t self_insns;		/* instructions run in this frame itself */
+	int64_t seq;			/* order of entry (see call_stack.c) */
+	uint32_t name;			/* cs_name() id */
+	int32_t level;			/* nesting while building */
+	uint32_t depth;			/* 0: outermost, after cs_finish() */
+	uint32_t flags;			/* CS_SLICE_* */
+};
+
+struct cs_frame;
+
+struct cs_thread {
+	int pid, tid;
+	char comm[16];
+	struct cs_slice *slices;	/* in pre-order after cs_finish() */
+	size_t nr_slices, cap_slices;
+	struct cs_frame *stack;
+	size_t depth, cap_stack;
+	int32_t min_level;
+	int64_t next_seq, next_root_seq;
+	uint64_t epoch_time, epoch_insn;	/* when the current stack began */
+	uint64_t last_time;
+	bool async_pending;		/* traced stopped asynchronously at async_from */
+	uint64_t async_from;
+};
+
+enum cs_clock { CS_CLOCK_TIME, CS_CLOCK_INSNS };
+
+struct call_stacks {
+	struct sym_cache *syms;
+	struct cs_thread *threads;	/* in order of first event */
+	size_t nr_threads, cap_threads;
+	int last_tid;			/* a one-entry cache of thread_of() */
+	size_t last_idx;
+	char **names;			/* by cs_name id */
+	size_t nr_names, cap_names;
+	struct slot_index name_index;	/* of names */
+	uint32_t *name_of_frag;		/* sym_frag id -> name id + 1 */
+	size_t cap_name_of_frag;
+	uint64_t insns;			/* all threads, so far */
+	uint64_t first_time;		/* the first non-zero time, 0 none */
+	enum cs_clock clock;		/* set by cs_finish() */
+};
+
+/* Returns 0 or -ENOMEM. */
+int cs_init(struct call_stacks *cs);
+void cs_free(struct call_stacks *cs);
+/* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
+int cs_event(struct call_stacks *cs, const struct trace_event *te);
+/*
+ * Ends every open frame at its thread's last clock, picks the clock (the
+ * trace's time when it had any, else instructions), and puts each thread's
+ * slices in pre-order (parents before children, by start) with depths.
+ * Returns 0 or -ENOMEM.
+ */
+int cs_finish(struct call_stacks *cs);
+/* The name of a slice. */
+static inline const char *cs_name(const struct call_stacks *cs, uint32_t id)
+{
+	return cs->names[id];
+}
+
+#endif

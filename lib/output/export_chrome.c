@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * export_chrome.c - call-stack slices as Chrome trace-event JSON, the form
+ * Perfetto's UI, chrome://tracing and speedscope open: one document, a
+ * "traceEvents" array with a thread_name metadata event ("M") per thread
+ * and a complete event ("X": ts and dur in microseconds) per slice, in
+ * pre-order per thread. On the instruction clock one microsecond stands
+ * for one instruction; "otherData" says which clock it is (docs/json.md,
+ * "auxrec export").
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include "lib/output/export.h"
+#include "lib/output/json.h"
+
+/* The JSON string of each name, escaped once. */
+static char **escape_names(const struct call_stacks *cs)
+{
+	char **v = calloc(cs->nr_names + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < cs->nr_names; i++) {
+		const char *s = cs_name(cs, i);
+		size_t len = strlen(s);
+
+		v[i] = malloc(jw_string_size(s, len) + 1);
+		if (!v[i]) {
+			for (size_t k = 0; k < i; k++)
+				free(v[k]);
+			free(v);
+			return NULL;
+		}
+		*jw_fmt_string(v[i], s, len) = 0;
+	}
+	return v;
+}
+
+/* ns as microseconds with three decimals; instructions as whole ones */
+static void put_us(FILE *out, const char *key, uint64_t v, bool insns)
+{
+	if (insns)
+		fprintf(out, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(out, ",\"%s\":%" PRIu64 ".%03u", key, v / 1000, (unsigned int)(v % 1000));
+}
+
+static void put_slice(FILE *out, const struct cs_thread *th, const struct cs_slice *s,
+		      const char *name, bool insns)
+{
+	fprintf(out, ",\n{\"name\":%s,\"ph\":\"X\"", name);
+	put_us(out, "ts", s->start, insns);
+	put_us(out, "dur", s->end - s->start, insns);
+	fprintf(out, ",\"pid\":%d,\"tid\":%d", th->pid, th->tid);
+	if (s->flags & (CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CUT)) {
+		const char *sep = "";
+
+		fputs(",\"args\":{", out);
+		if (s->flags & CS_SLICE_BEGAN_BEFORE) {
+			fputs("\"began_before_trace\":true", out);
+			sep = ",";
+		}
+		if (s->flags & CS_SLICE_OPEN_AT_END) {
+			fprintf(out, "%s\"open_at_trace_end\":true", sep);
+			sep = ",";
+		}
+		if (s->flags & CS_SLICE_CUT)
+			fprintf(out, "%s\"cut_by_lost_trace\":true", sep);
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
+int export_chrome(const struct call_stacks *cs, FILE *out)
+{
+	bool insns = cs->clock == CS_CLOCK_INSNS;
+	char **names = escape_names(cs);
+
+	if (!names)
+		return -ENOMEM;
+	fprintf(out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"auxrec\","
+		"\"clock\":\"%s\"},\n\"traceEvents\":[",
+		insns ? "instructions (1 us = 1 instruction)" : "time");
+	for (size_t t = 0; t < cs->nr_threads; t++) {
+		const struct cs_thread *th = &cs->threads[t];
+		char comm[2 * sizeof(th->comm) * 6 + 2];
+
+		*jw_fmt_string(comm, th->comm, strlen(th->comm)) = 0;
+		fprintf(out, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":%d,"
+			"\"args\":{\"name\":%s}}", t ? "," : "", th->pid, th->tid, comm);
+		for (size_t i = 0; i < th->nr_slices; i++)
+			put_slice(out, th, &th->slices[i], names[th->slices[i].name], insns);
+	}
+	fputs("\n]}\n", out);
+	for (size_t i = 0; i < cs->nr_names; i++)
+		free(names[i]);
+	free(names);
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}

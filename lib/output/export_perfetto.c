@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * export_perfetto.c - call-stack slices as a Perfetto protobuf trace
+ * (perfetto.protos.Trace: a stream of TracePacket), written directly in
+ * the protobuf wire format: the messages used are few and small, and
+ * writing their bytes needs no generated code, no allocation per packet
+ * and no library (protobuf-c would build a struct per packet and pack it).
+ * Field numbers are those of Perfetto's protos/perfetto/trace/ (the
+ * subset used is tests/export/perfetto_subset.proto, which protoc decodes
+ * the output with in tests/export/t-export.sh).
+ *
+ * Each thread is one packet sequence (trusted_packet_sequence_id) with
+ * one thread track (TrackDescriptor with a ThreadDescriptor):
+ * - its first packet clears the incremental state and sets the sequence's
+ *   defaults: timestamps on a sequence-scoped incremental clock (id 64,
+ *   each packet's timestamp a delta from the previous one, in ns, its
+ *   origin given by a ClockSnapshot against BOOTTIME) and the thread's
+ *   track for every TrackEvent;
+ * - a slice is a TYPE_SLICE_BEGIN with an interned name (name_iid; the
+ *   EventName goes in the interned_data of the first packet using it) and
+ *   a TYPE_SLICE_END, in pre-order, so the stream is in time order.
+ * On the instruction clock one nanosecond stands for one instruction, and
+ * the track's name says so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/output/export.h"
+
+/* Field numbers (Perfetto's protos) */
+#define TRACE_PACKET			1	/* Trace.packet */
+#define PKT_CLOCK_SNAPSHOT		6
+#define PKT_TIMESTAMP			8
+#define PKT_SEQUENCE_ID			10	/* trusted_packet_sequence_id */
+#define PKT_TRACK_EVENT			11
+#define PKT_INTERNED_DATA		12
+#define PKT_SEQUENCE_FLAGS		13
+#define PKT_TIMESTAMP_CLOCK_ID		58
+#define PKT_DEFAULTS			59	/* trace_packet_defaults */
+#define PKT_TRACK_DESCRIPTOR		60
+#define DEFAULTS_TRACK_EVENT		11	/* TracePacketDefaults.track_event_defaults */
+#define DEFAULTS_CLOCK_ID		58
+#define TE_DEFAULTS_TRACK_UUID		11	/* TrackEventDefaults.track_uuid */
+#define CLOCKS				1	/* ClockSnapshot.clocks */
+#define CLOCK_ID			1
+#define CLOCK_TIMESTAMP			2
+#define CLOCK_INCREMENTAL		3
+#define TD_UUID				1	/* TrackDescriptor */
+#define TD_NAME				2
+#define TD_THREAD			4
+#define THREAD_PID			1	/* ThreadDescriptor */
+#define THREAD_TID			2
+#define THREAD_NAME			5
+#define TE_TYPE				9	/* TrackEvent */
+#define TE_NAME_IID			10
+#define INTERNED_EVENT_NAMES		2	/* InternedData.event_names */
+#define NAME_IID			1	/* EventName */
+#define NAME_NAME			2
+
+#define SEQ_INCREMENTAL_STATE_CLEARED	1
+#define SEQ_NEEDS_INCREMENTAL_STATE	2
+#define CLOCK_BOOTTIME			6
+#define CLOCK_SEQUENCE			64	/* the first sequence-scoped clock id */
+#define TYPE_SLICE_BEGIN		1
+#define TYPE_SLICE_END			2
+
+enum { WT_VARINT = 0, WT_LEN = 2 };
+
+/* A growing byte buffer; messages are built inside out. */
+struct pb {
+	uint8_t *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static uint8_t *pb_room(struct pb *b, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *p;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			b->len = 0;
+			return NULL;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	return b->p + b->len;
+}
+
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)v | 0x80;
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static void pb_varint(struct pb *b, uint32_t field, uint64_t v)
+{
+	uint8_t *p = pb_room(b, 20);
+
+	if (!p)
+		return;
+	p = put_varint(p, (uint64_t)field << 3 | WT_VARINT);
+	b->len = put_varint(p, v) - b->p;
+}
+
+static void pb_bytes(struct pb *b, uint32_t field, const void *data, size_t len)
+{
+	uint8_t *p = pb_room(b, 20 + len);
+
+	if (!p)
+		return;
+	p = put_varint(p, (uint64_t)field << 3 | WT_LEN);
+	p = put_varint(p, len);
+	memcpy(p, data, len);
+	b->len = p + len - b->p;
+}
+
+/* Appends the message in m as field of b, and empties m. */
+static void pb_message(struct pb *b, uint32_t field, struct pb *m)
+{
+	if (m->failed)
+		b->failed = true;
+	pb_bytes(b, field, m->p, m->len);
+	m->len = 0;
+}
+
+struct sequence {
+	const struct call_stacks *cs;
+	const struct cs_thread *th;
+	uint32_t id;			/* sequence id and track uuid */
+	uint64_t now;			/* the last packet's time */
+	uint8_t *named;			/* name ids interned on this sequence */
+	struct pb out, packet, msg, sub;
+};
+
+/* The packet built in s->packet, as a Trace.packet into s->out. */
+static void end_packet(struct sequence *s)
+{
+	pb_varint(&s->packet, PKT_SEQUENCE_ID, s->id);
+	pb_message(&s->out, TRACE_PACKET, &s->packet);
+}
+
+/* The first packets: incremental state, defaults, the clock, the track. */
+static void start_sequence(struct sequence *s, uint64_t t0)
+{
+	const struct cs_thread *th = s->th;
+	char name[64];
+
+	pb_varint(&s->sub, CLOCK_ID, CLOCK_SEQUENCE);
+	pb_varint(&s->sub, CLOCK_TIMESTAMP, t0);
+	pb_varint(&s->sub, CLOCK_INCREMENTAL, 1);
+	pb_message(&s->msg, CLOCKS, &s->sub);
+	pb_varint(&s->sub, CLOCK_ID, CLOCK_BOOTTIME);
+	pb_varint(&s->sub, CLOCK_TIMESTAMP, t0);
+	pb_message(&s->msg, CLOCKS, &s->sub);
+	pb_message(&s->packet, PKT_CLOCK_SNAPSHOT, &s->msg);
+	pb_varint(&s->packet, PKT_TIMESTAMP, t0);
+	pb_varint(&s->packet, PKT_TIMESTAMP_CLOCK_ID, CLOCK_BOOTTIME);
+	pb_varint(&s->packet, PKT_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
+	pb_varint(&s->msg, DEFAULTS_CLOCK_ID, CLOCK_SEQUENCE);
+	pb_varint(&s->sub, TE_DEFAULTS_TRACK_UUID, s->id);
+	pb_message(&s->msg, DEFAULTS_TRACK_EVENT, &s->sub);
+	pb_message(&s->packet, PKT_DEFAULTS, &s->msg);
+	end_packet(s);
+	s->now = t0;
+
+	snprintf(name, sizeof(name), "%s %d%s", th->comm[0] ? th->comm : "thread", th->tid,
+		 s->cs->clock == CS_CLOCK_INSNS ? " (clock: 1 ns = 1 instruction)" : "");
+	pb_varint(&s->msg, TD_UUID, s->id);
+	pb_bytes(&s->msg, TD_NAME, name, strlen(name));
+	pb_varint(&s->sub, THREAD_PID, (uint32_t)th->pid);
+	pb_varint(&s->sub, THREAD_TID, (uint32_t)th->tid);
+	if (th->comm[0])
+		pb_bytes(&s->sub, THREAD_NAME, th->comm, strnlen(th->comm, sizeof(th->comm)));
+	pb_message(&s->msg, TD_THREAD, &s->sub);
+	pb_message(&s->packet, PKT_TRACK_DESCRIPTOR, &s->msg);
+	end_packet(s);
+}
+
+/* A TrackEvent of type at time t; its name (begin only) interned when new. */
+static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t name)
+{
+	if (name >= 0 && !s->named[name]) {
+		const char *n = cs_name(s->cs, name);
+
+		s->named[name] = 1;
+		pb_varint(&s->sub, NAME_IID, (uint64_t)name + 1);
+		pb_bytes(&s->sub, NAME_NAME, n, strlen(n));
+		pb_message(&s->msg, INTERNED_EVENT_NAMES, &s->sub);
+		pb_message(&s->packet, PKT_INTERNED_DATA, &s->msg);
+	}
+	if (t < s->now)		/* never: slices are in pre-order */
+		t = s->now;
+	pb_varint(&s->packet, PKT_TIMESTAMP, t - s->now);
+	s->now = t;
+	pb_varint(&s->msg, TE_TYPE, type);
+	if (name >= 0)
+		pb_varint(&s->msg, TE_NAME_IID, (uint64_t)name + 1);
+	pb_message(&s->packet, PKT_TRACK_EVENT, &s->msg);
+	pb_varint(&s->packet, PKT_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
+	end_packet(s);
+}
+
+static int flush(struct sequence *s, FILE *out)
+{
+	if (s->out.failed || s->packet.failed || s->msg.failed || s->sub.failed)
+		return -ENOMEM;
+	if (s->out.len && fwrite(s->out.p, 1, s->out.len, out) != s->out.len)
+		return -EIO;
+	s->out.len = 0;
+	return 0;
+}
+
+struct open_slice {
+	uint64_t end;
+	uint32_t depth;
+};
+
+/* One thread's slices: begins and ends from the pre-order walk. */
+static int put_thread(struct sequence *s, FILE *out)
+{
+	const struct cs_thread *th = s->th;
+	struct open_slice *open = NULL;
+	size_t nr_open = 0;
+	int err = 0;
+
+	if (!th->nr_slices)
+		return 0;
+	open = malloc(th->nr_slices * sizeof(*open));
+	if (!open)
+		return -ENOMEM;
+	start_sequence(s, th->slices[0].start);
+	for (size_t i = 0; !err && i < th->nr_slices; i++) {
+		const struct cs_slice *sl = &th->slices[i];
+
+		while (nr_open && open[nr_open - 1].depth >= sl->depth)
+			put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1);
+		put_event(s, sl->start, TYPE_SLICE_BEGIN, sl->name);
+		open[nr_open++] = (struct open_slice){ .end = sl->end, .depth = sl->depth };
+		if (s->out.len >= 1 << 20)
+			err = flush(s, out);
+	}
+	while (nr_open)
+		put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1);
+	free(open);
+	return err ? err : flush(s, out);
+}
+
+int export_perfetto(const struct call_stacks *cs, FILE *out)
+{
+	struct sequence s = { .cs = cs };
+	int err = 0;
+
+	s.named = malloc(cs->nr_names + 1);
+	if (!s.named)
+		return -ENOMEM;
+	for (size_t t = 0; !err && t < cs->nr_threads; t++) {
+		s.th = &cs->threads[t];
+		s.id = (uint32_t)t + 1;
+		memset(s.named, 0, cs->nr_names + 1);
+		err = put_thread(&s, out);
+	}
+	free(s.named);
+	free(s.out.p);
+	free(s.packet.p);
+	free(s.msg.p);
+	free(s.sub.p);
+	if (err)
+		return err;
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}

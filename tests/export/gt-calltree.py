@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+# The call tree implied by a ground-truth flow (tests/gt: OUT.branches, the
+# true events), worked out here independently of auxrec's call-stack
+# builder, compared with what `auxrec export` wrote for the same trace.
+# Times are those auxrec's decoder gives each event (TIMES: `auxrec script
+# --json` of the recording, one line per true event, which must agree on
+# every address): the flow decoder's times are checked against the ground
+# truth's clock by tests/gt/t-flow-ground-truth.sh.
+#
+#   gt-calltree.py addrs BRANCHES            addresses to name (for sym_lookup)
+#   gt-calltree.py check-json BRANCHES TIMES SYMS JSON
+#       SYMS: sym_lookup's lines for those addresses; JSON: export -f chrome.
+#       The X events must be the reference slices, in pre-order, with the
+#       same names, times and flags, and each must lie inside its parent.
+#   gt-calltree.py check-folded BRANCHES SYMS FOLDED
+#       Folded stacks: the instructions of each stack as the reference counts.
+#   gt-calltree.py check-proto JSON PROTO_TEXT
+#       PROTO_TEXT: `protoc --decode` of the perfetto export: its begin/end
+#       pairs must hold the same slices as the JSON.
+# The rules (those of lib/output/call_stack.c, stated on the true flow): a
+# call pushes a frame named after its target; a return pops to the frame
+# whose call site is 1..15 bytes before its target; one above the first
+# frame makes the function returned to the new outermost frame; tracing
+# stopped asynchronously and resumed elsewhere entered a handler, left when
+# tracing resumes where it stopped. Prints one line per problem; exits 1.
+import collections
+import json
+import sys
+
+
+def decoded_times(branches, script):
+	"""The time of each true event, from the decoder's line for it."""
+	out = []
+	for (kind, frm, to, n), line in zip(events(branches), open(script)):
+		e = json.loads(line)
+		if int(e['from'], 16) != frm or int(e['to'], 16) != to or e['insn_count'] != n:
+			raise SystemExit('decoded event %d differs from the true one: %s' % (len(out), line))
+		out.append(e.get('time', 0))
+	if len(out) != sum(1 for _ in open(branches)) or len(out) != sum(1 for _ in open(script)):
+		raise SystemExit('decoded events are not the true ones (count)')
+	return out
+
+
+def events(path):
+	for line in open(path):
+		kind, frm, to, n = line.split()
+		yield kind, int(frm, 16), int(to, 16), int(n)
+
+
+def addrs(path):
+	seen = set()
+	first = True
+	for kind, frm, to, n in events(path):
+		want = []
+		if first:
+			want = [frm or to]
+			first = False
+		if kind in ('call', 'return', 'tr_strt', 'async', 'syscall', 'sysret'):
+			want.append(to)
+		for a in want:
+			if a and a not in seen:
+				seen.add(a)
+				print('%#x' % a)
+
+
+def load_syms(path):
+	names = {}
+	for line in open(path):
+		f = line.split()
+		if len(f) >= 2 and f[0] != 'source':
+			sym = f[1]
+			names[int(f[0], 16)] = sym.rsplit('+', 1)[0] if sym != '[unknown]' else '%#x' % int(f[0], 16)
+	return names
+
+
+Slice = collections.namedtuple('Slice', 'start end seq level name flags self_insns')
+
+
+def reference(branches, times, names):
+	"""The slices of the true flow (one thread), in pre-order, with depths."""
+	stack, done = [], []
+	seq, root_seq, level_min = 0, -1, 0
+	epoch = last = 0
+	pending = None
+	tlist = decoded_times(branches, times) if times else None
+
+	def push(name, level, s, start, site, flags):
+		nonlocal level_min
+		stack.append({'name': name, 'level': level, 'seq': s, 'start': start,
+			      'site': site, 'flags': set(flags), 'self': 0})
+		level_min = min(level_min, level)
+
+	def pop_to(i, t, flags=()):
+		while len(stack) > i:
+			f = stack.pop()
+			done.append(Slice(f['start'], t, f['seq'], f['level'], f['name'],
+					  (f['flags'] - {'site', 'async'}) | set(flags), f['self']))
+
+	def matches(f, to):
+		if 'site' not in f['flags']:
+			return False
+		if 'async' in f['flags']:
+			return to == f['site']
+		return 0 < to - f['site'] <= 15
+
+	for i, (kind, frm, to, n) in enumerate(events(branches)):
+		t = max(tlist[i], last) if tlist and tlist[i] else 0	# a clock that steps back stands still
+		last = t or last
+		if stack:
+			stack[-1]['self'] += n
+		if not stack and (frm or to) and kind != 'tr_strt':
+			epoch = t
+			push(names[frm], 0, seq, t, 0, {'began_before_trace'})
+			seq += 1
+		if kind == 'tr_strt':
+			was, pending = pending, None
+			if not stack:
+				epoch = t
+				push(names[to], 0, seq, t, 0, {'began_before_trace'})
+				seq += 1
+				continue
+			hit = [k for k in range(len(stack)) if 'async' in stack[k]['flags'] and matches(stack[k], to)]
+			if hit:
+				pop_to(hit[-1], t)
+			elif was is not None and to != was:
+				push(names[to], stack[-1]['level'] + 1, seq, t, was, {'site', 'async'})
+				seq += 1
+		elif kind.startswith('tr_end'):
+			if kind == 'tr_end/async':
+				pending = frm
+		elif kind in ('call', 'syscall', 'async'):
+			push(names[to], stack[-1]['level'] + 1, seq, t, frm,
+			     {'site', 'async'} if kind == 'async' else {'site'})
+			seq += 1
+		elif kind in ('return', 'sysret'):
+			hit = [k for k in range(len(stack)) if matches(stack[k], to)]
+			if hit:
+				pop_to(hit[-1], t)
+			elif len(stack) <= 1 and to:
+				level = stack[0]['level'] - 1
+				pop_to(0, t)
+				push(names[to], level, root_seq, epoch, 0, {'began_before_trace'})
+				root_seq -= 1
+	pop_to(0, last, {'open_at_trace_end'})
+	done.sort(key=lambda s: (s.start, s.seq))
+	return [(s.level - level_min, s) for s in done]
+
+
+def json_slices(path):
+	doc = json.load(open(path))
+	out = []
+	for e in doc['traceEvents']:
+		if e['ph'] != 'X':
+			continue
+		flags = {k for k, v in e.get('args', {}).items() if v is True}
+		out.append((e['name'], round(e['ts'] * 1000), round(e['dur'] * 1000), flags, e['tid']))
+	return doc, out
+
+
+def check_json(branches, times, syms, path):
+	ref = reference(branches, times, load_syms(syms))
+	doc, got = json_slices(path)
+	bad = 0
+	if doc['otherData']['clock'] != 'time':
+		print('clock is %s, want time' % doc['otherData']['clock'])
+		bad += 1
+	if len(got) != len(ref):
+		print('%d slices, want %d' % (len(got), len(ref)))
+		bad += 1
+	parents = []
+	for k, ((depth, s), g) in enumerate(zip(ref, got)):
+		want = (s.name, s.start, s.end - s.start, s.flags)
+		if g[:4] != want:
+			print('slice %d: %s, want %s' % (k, g[:4], want))
+			bad += 1
+		del parents[depth:]
+		if parents and not (parents[-1][1] <= g[1] and g[1] + g[2] <= parents[-1][1] + parents[-1][2]):
+			print('slice %d (%s) is not inside its parent %s' % (k, g[0], parents[-1][0]))
+			bad += 1
+		parents.append(g)
+		if bad > 10:
+			break
+	if not bad:
+		calls = sum(1 for _, s in ref if not s.flags)
+		print('%d slices, %d of them calls that returned, max depth %d' %
+		      (len(ref), calls, max(d for d, _ in ref)))
+	return bad
+
+
+def check_folded(branches, syms, path):
+	ref = reference(branches, None, load_syms(syms))
+	want, path_of = collections.Counter(), []
+	for depth, s in ref:
+		del path_of[depth:]
+		path_of.append(s.name)
+		if s.self_insns:
+			want[';'.join(path_of)] += s.self_insns
+	got = collections.Counter()
+	for line in open(path):
+		stack, n = line.rsplit(' ', 1)
+		got[stack] += int(n)
+	if got != want:
+		diff = set(got.items()) ^ set(want.items())
+		print('folded stacks differ: %d stacks, want %d; e.g. %s' % (len(got), len(want), sorted(diff)[:3]))
+		return 1
+	print('%d stacks, %d instructions' % (len(got), sum(got.values())))
+	return 0
+
+
+def proto_slices(text):
+	"""Begin/end pairs of protoc's text, per sequence: (name, start, dur) in begin order."""
+	names, seqs = {}, collections.defaultdict(lambda: {'now': 0, 'open': [], 'out': []})
+	pkt, path = None, []
+	out = []
+	for line in open(text):
+		line = line.strip()
+		if line.endswith('{'):
+			path.append(line[:-1].strip())
+			if path == ['packet']:
+				pkt = {}
+			continue
+		if line == '}':
+			path.pop()
+			if not path:
+				sq = seqs[pkt['seq']]
+				if 'clock' in pkt:
+					sq['now'] = pkt['clock']
+				elif 'type' in pkt:
+					sq['now'] += pkt.get('ts', 0)
+					if pkt['type'] == 'TYPE_SLICE_BEGIN':
+						sl = [names[pkt['iid']], sq['now'], None]
+						sq['open'].append(sl)
+						out.append(sl)
+					elif pkt['type'] == 'TYPE_SLICE_END':
+						sl = sq['open'].pop()
+						sl[2] = sq['now'] - sl[1]
+			continue
+		key, val = [x.strip() for x in line.split(':', 1)]
+		where = '.'.join(path)
+		if where == 'packet' and key == 'timestamp':
+			pkt['ts'] = int(val)
+		elif where == 'packet' and key == 'trusted_packet_sequence_id':
+			pkt['seq'] = int(val)
+		elif where == 'packet.clock_snapshot.clocks' and key == 'timestamp':
+			pkt['clock'] = int(val)
+		elif where == 'packet.track_event' and key == 'type':
+			pkt['type'] = val
+		elif where == 'packet.track_event' and key == 'name_iid':
+			pkt['iid'] = int(val)
+		elif where == 'packet.interned_data.event_names':
+			if key == 'iid':
+				iid = int(val)
+			elif key == 'name':
+				names[iid] = json.loads(val)
+	return [tuple(s) for s in out]
+
+
+def check_proto(jpath, text):
+	_, got_json = json_slices(jpath)
+	want = [(n, ts, dur) for n, ts, dur, _, _ in got_json]
+	got = proto_slices(text)
+	if got != want:
+		print('protobuf: %d slices, json %d; first difference: %s' %
+		      (len(got), len(want), next(((a, b) for a, b in zip(got, want) if a != b), None)))
+		return 1
+	print('%d slices as in the JSON' % len(got))
+	return 0
+
+
+if __name__ == '__main__':
+	cmd, args = sys.argv[1], sys.argv[2:]
+	if cmd == 'addrs':
+		addrs(*args)
+		sys.exit(0)
+	sys.exit(1 if {'check-json': check_json, 'check-folded': check_folded,
+		       'check-proto': check_proto}[cmd](*args) else 0)

@@ -1,0 +1,119 @@
+#!/bin/bash
+# auxrec export on ground-truth recordings (tests/gt): real static programs
+# single-stepped by gt-record, their flow encoded as Intel PT (returns as
+# TIPs, and compressed) and wrapped in a perf.data by pd-gen. For each:
+# - export-chrome-PROG: the Chrome JSON's slices are the call tree of the
+#   true flow (tests/export/gt-calltree.py: every call with its return,
+#   nesting exact, times those of the decoded events), and the document
+#   validates against docs/schema/export-chrome.schema.json;
+# - export-folded-PROG: the folded stacks count each stack's instructions
+#   as the true flow does;
+# - export-perfetto-PROG: `protoc --decode` of the protobuf export against
+#   tests/export/perfetto_subset.proto holds the same slices as the JSON.
+# Then usage errors: one line, exit 1.
+cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}
+B=${AUXREC_BUILD:-build}
+PY="python3 tests/export/gt-calltree.py"
+. tests/gt/build-tools.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# NAME [OUT] CMD...: exit status 0, or "not ok NAME" with stderr
+run() {
+	local name=$1
+	shift
+	if ! "$@" 2> "$tmp/err"; then
+		echo "not ok $name: $* failed: $(head -3 "$tmp/err")"
+		return 1
+	fi
+}
+
+# NAME CHECK ARGS...: a gt-calltree.py check
+check() {
+	local name=$1 out
+	shift
+	if out=$($PY "$@" 2>&1); then
+		echo "ok $name (${out##*$'\n'})"
+	else
+		echo "not ok $name: $(head -5 <<<"$out")"
+	fi
+}
+
+export_prog() {
+	local name=$1 g=$tmp/$1 v load
+	if ! gcc -O1 -static -no-pie -o "$g" "tests/gt/progs/$name.c"; then
+		echo "not ok export-$name: cannot compile"; return
+	fi
+	if ! "$GT_BIN/gt-record" "$g" -- "$g" > "$g.rec" 2>&1; then
+		if grep -q "PTRACE\|Operation not permitted" "$g.rec"; then
+			echo "skip export-$name: ptrace not allowed"
+		else
+			echo "not ok export-$name: gt-record: $(tail -1 "$g.rec")"
+		fi
+		return
+	fi
+	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	$PY addrs "$g.branches" > "$g.addrs"
+	# shellcheck disable=SC2046
+	run sym-lookup-$name "$B/tests/tools/sym_lookup" "$g" $(cat "$g.addrs") > "$g.syms" || return
+	for v in "" -rc; do
+		local d=$g$v
+		# shellcheck disable=SC2086
+		run pd-gen-$name$v "$B/tests/tools/pd-gen" "$d.data" "$d.pt" "$g" $load > /dev/null &&
+		run script-$name$v "$A" script --json -i "$d.data" > "$d.script" &&
+		run export-chrome-$name$v "$A" export -i "$d.data" -o "$d.json" &&
+		run export-folded-$name$v "$A" export -f folded -i "$d.data" -o "$d.folded" &&
+		run export-perfetto-$name$v "$A" export -f perfetto -i "$d.data" -o "$d.pftrace" ||
+			continue
+		check export-chrome-$name$v check-json "$d.branches" "$d.script" "$g.syms" "$d.json"
+		if out=$(python3 tests/tools/json_check.py --doc docs/schema/export-chrome.schema.json \
+			 "$d.json" 2>&1); then
+			echo "ok export-chrome-schema-$name$v"
+		else
+			echo "not ok export-chrome-schema-$name$v: $out"
+		fi
+		check export-folded-$name$v check-folded "$d.branches" "$g.syms" "$d.folded"
+		if ! command -v protoc > /dev/null; then
+			echo "skip export-perfetto-$name$v: protoc missing (Debian protobuf-compiler)"
+		elif protoc --decode=perfetto.protos.Trace -I tests/export perfetto_subset.proto \
+			< "$d.pftrace" > "$d.ptxt" 2> "$tmp/err"; then
+			check export-perfetto-$name$v check-proto "$d.json" "$d.ptxt"
+		else
+			echo "not ok export-perfetto-$name$v: protoc: $(head -3 "$tmp/err")"
+		fi
+	done
+}
+
+if [ "$GT_SKIP" = build ]; then
+	echo "not ok export-gt: cannot build the ground-truth tools"
+elif [ -n "$GT_SKIP" ]; then
+	echo "skip export-gt: $GT_SKIP"
+elif [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; then
+	echo "not ok export-gt: $B/tests/tools/pd-gen or sym_lookup missing (make tools)"
+else
+	for prog in recursion loops indirect signal; do
+		export_prog $prog
+	done
+fi
+
+# usage errors: one line naming the problem, exit 1, no output file
+err_case() {	# NAME WANT CMD...
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" > /dev/null 2> "$tmp/err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l < "$tmp/err")" -ge 1 ] &&
+	   [[ $(head -1 "$tmp/err") == "auxrec export: "*"$want"* ]]; then
+		echo "ok $name"
+	else
+		echo "not ok $name: status $rc: $(head -2 "$tmp/err")"
+	fi
+}
+err_case export-bad-format "unknown format 'svg'" "$A" export -f svg -i /dev/null
+err_case export-no-input "" "$A" export -i "$tmp/nosuch.data" -o "$tmp/out.json"
+[ ! -e "$tmp/out.json" ] && echo "ok export-no-input-no-file" ||
+	echo "not ok export-no-input-no-file: $tmp/out.json was written"
+err_case export-bad-output "cannot create" "$A" export -i tests/fuzz/corpus/perf_data/auxrec-pd-gen.data \
+	-o "$tmp/nodir/x.json"
+exit 0

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_call_stack.c - lib/output/call_stack.c on hand-made event streams
+ * (no maps: frames are named by address): nested calls and returns with
+ * their times, depths and own instructions; recursion (returns matched by
+ * call site); returns above the first frame (outer frames found late,
+ * begun before the trace); the instruction clock of a trace without time;
+ * a signal handler entered where tracing stopped asynchronously; frames
+ * ended by an overflow; two threads; a return that matches nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "lib/output/call_stack.h"
+
+static void feed_tid(struct call_stacks *cs, int tid, unsigned int kind, unsigned int flags,
+		     uint64_t from, uint64_t to, uint64_t insns, uint64_t time)
+{
+	struct decode_event ev = {
+		.kind = kind, .branch = flags, .from = from, .to = to,
+		.insn_count = insns, .time = time,
+	};
+	struct trace_event te = { .ev = &ev, .pid = 1, .tid = tid };
+
+	assert_int_equal(cs_event(cs, &te), 0);
+}
+
+static void feed(struct call_stacks *cs, unsigned int kind, unsigned int flags, uint64_t from,
+		 uint64_t to, uint64_t insns, uint64_t time)
+{
+	feed_tid(cs, 1, kind, flags, from, to, insns, time);
+}
+
+#define CALL	(BRANCH_F_BRANCH | BRANCH_F_CALL)
+#define RET	(BRANCH_F_BRANCH | BRANCH_F_RETURN)
+#define JMP	BRANCH_F_BRANCH
+
+static void expect(const struct call_stacks *cs, const struct cs_slice *s, const char *name,
+		   uint32_t depth, uint64_t start, uint64_t end, uint32_t flags)
+{
+	assert_string_equal(cs_name(cs, s->name), name);
+	assert_int_equal(s->depth, depth);
+	assert_int_equal(s->start, start);
+	assert_int_equal(s->end, end);
+	assert_int_equal(s->flags, flags);
+}
+
+/* main at 0x1000 calls f (0x2000), which calls g (0x3000) twice. */
+static void nested(void **unused)
+{
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0, 0x1000, 0, 100);
+	feed(&cs, EVENT_BRANCH, CALL, 0x1004, 0x2000, 2, 110);
+	feed(&cs, EVENT_BRANCH, BRANCH_F_BRANCH | BRANCH_F_CONDITIONAL, 0x2008, 0x2010, 3, 115);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2010, 0x3000, 1, 120);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2015, 4, 130);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2020, 0x3000, 2, 140);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2025, 4, 150);
+	feed(&cs, EVENT_BRANCH, RET, 0x2030, 0x1009, 3, 160);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END, 0x1010, 0, 5, 170);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs.clock, CS_CLOCK_TIME);
+	assert_int_equal(cs.nr_threads, 1);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 4);
+	expect(&cs, &th->slices[0], "0x1000", 0, 100, 170,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END);
+	expect(&cs, &th->slices[1], "0x2000", 1, 110, 160, 0);
+	expect(&cs, &th->slices[2], "0x3000", 2, 120, 130, 0);
+	expect(&cs, &th->slices[3], "0x3000", 2, 140, 150, 0);
+	/* own instructions: main 2 + 5, f 3 + 1 + 2 + 3, g 4 and 4 */
+	assert_int_equal(th->slices[0].self_insns, 7);
+	assert_int_equal(th->slices[1].self_insns, 9);
+	assert_int_equal(th->slices[2].self_insns, 4);
+	assert_int_equal(th->slices[3].self_insns, 4);
+	cs_free(&cs);
+}
+
+/* f calls itself twice; each return goes to the frame of its own call site. */
+static void recursion(void **unused)
+{
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x1000, 0, 10);
+	feed(&cs, EVENT_BRANCH, CALL, 0x1000, 0x2000, 1, 11);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2004, 0x2000, 1, 12);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2004, 0x2000, 1, 13);
+	feed(&cs, EVENT_BRANCH, RET, 0x2020, 0x2009, 1, 14);
+	feed(&cs, EVENT_BRANCH, RET, 0x2020, 0x2009, 1, 15);
+	feed(&cs, EVENT_BRANCH, RET, 0x2020, 0x1005, 1, 16);
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 4);
+	expect(&cs, &th->slices[1], "0x2000", 1, 11, 16, 0);
+	expect(&cs, &th->slices[2], "0x2000", 2, 12, 15, 0);
+	expect(&cs, &th->slices[3], "0x2000", 3, 13, 14, 0);
+	cs_free(&cs);
+}
+
+/*
+ * The trace starts in g: its return makes f the outermost frame, f's
+ * return makes main so; all began before the trace and enclose g, and no
+ * time means the instruction clock.
+ */
+static void returns_above_first_frame(void **unused)
+{
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 0);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2015, 3, 0);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2020, 0x4000, 2, 0);
+	feed(&cs, EVENT_BRANCH, RET, 0x4004, 0x2025, 1, 0);
+	feed(&cs, EVENT_BRANCH, RET, 0x2030, 0x1009, 4, 0);
+	feed(&cs, EVENT_BRANCH, JMP, 0x1010, 0x1000, 5, 0);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs.clock, CS_CLOCK_INSNS);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 4);
+	/* pre-order: main (found last), f, g, then f's callee */
+	expect(&cs, &th->slices[0], "0x1009", 0, 0, 15,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END);
+	expect(&cs, &th->slices[1], "0x2015", 1, 0, 10, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, &th->slices[2], "0x3000", 2, 0, 3, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, &th->slices[3], "0x4000", 2, 5, 6, 0);
+	cs_free(&cs);
+}
+
+/*
+ * Tracing stops asynchronously at 0x1010 and resumes in a handler, which
+ * returns to a trampoline (no frame of it: a jump) that resumes the
+ * interrupted code; an interrupt that resumes in place is no frame.
+ */
+static void signal_handler(void **unused)
+{
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x1000, 0, 10);
+	feed(&cs, EVENT_BRANCH, CALL, 0x1004, 0x2000, 1, 11);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END | BRANCH_F_ASYNC, 0x2004, 0, 1, 12);
+	feed(&cs, EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0, 0x5000, 0, 20);
+	feed(&cs, EVENT_BRANCH, RET, 0x5008, 0x6000, 2, 21);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END | BRANCH_F_CALL | BRANCH_F_SYSCALLRET,
+	     0x6004, 0, 2, 22);
+	feed(&cs, EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0, 0x2004, 0, 30);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END | BRANCH_F_ASYNC, 0x2006, 0, 1, 31);
+	feed(&cs, EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0, 0x2006, 0, 40);
+	feed(&cs, EVENT_BRANCH, RET, 0x2008, 0x1009, 1, 41);
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 3);
+	expect(&cs, &th->slices[1], "0x2000", 1, 11, 41, 0);
+	expect(&cs, &th->slices[2], "0x5000", 2, 20, 30, CS_SLICE_ASYNC);
+	assert_int_equal(th->slices[2].self_insns, 4);
+	cs_free(&cs);
+}
+
+/* An overflow ends the frames; the stack starts again where tracing resumes. */
+static void overflow(void **unused)
+{
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x1000, 0, 10);
+	feed(&cs, EVENT_BRANCH, CALL, 0x1004, 0x2000, 1, 11);
+	feed(&cs, EVENT_OVERFLOW, 0, 0, 0x3000, 0, 20);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 21);
+	feed(&cs, EVENT_BRANCH, CALL, 0x3004, 0x4000, 1, 22);
+	feed(&cs, EVENT_BRANCH, RET, 0x4004, 0x3009, 1, 23);
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 4);
+	expect(&cs, &th->slices[0], "0x1000", 0, 10, 20, CS_SLICE_BEGAN_BEFORE | CS_SLICE_CUT);
+	expect(&cs, &th->slices[1], "0x2000", 1, 11, 20, CS_SLICE_CUT);
+	expect(&cs, &th->slices[2], "0x3000", 0, 21, 23,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END);
+	expect(&cs, &th->slices[3], "0x4000", 1, 22, 23, 0);
+	cs_free(&cs);
+}
+
+/* Two threads interleaved keep their own stacks; a stray return is a jump. */
+static void threads_and_stray_return(void **unused)
+{
+	struct call_stacks cs;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed_tid(&cs, 1, EVENT_TRACE_BEGIN, 0, 0, 0x1000, 0, 10);
+	feed_tid(&cs, 2, EVENT_TRACE_BEGIN, 0, 0, 0x7000, 0, 11);
+	feed_tid(&cs, 1, EVENT_BRANCH, CALL, 0x1004, 0x2000, 1, 12);
+	feed_tid(&cs, 2, EVENT_BRANCH, CALL, 0x7004, 0x8000, 1, 13);
+	feed_tid(&cs, 1, EVENT_BRANCH, RET, 0x2004, 0x9999, 1, 14);	/* matches nothing */
+	feed_tid(&cs, 2, EVENT_BRANCH, RET, 0x8004, 0x7009, 1, 15);
+	feed_tid(&cs, 1, EVENT_BRANCH, RET, 0x2008, 0x1009, 1, 16);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs.nr_threads, 2);
+	assert_int_equal(cs.threads[0].tid, 1);
+	assert_int_equal(cs.threads[0].nr_slices, 2);
+	expect(&cs, &cs.threads[0].slices[1], "0x2000", 1, 12, 16, 0);
+	assert_int_equal(cs.threads[1].nr_slices, 2);
+	expect(&cs, &cs.threads[1].slices[1], "0x8000", 1, 13, 15, 0);
+	cs_free(&cs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nested),
+		cmocka_unit_test(recursion),
+		cmocka_unit_test(returns_above_first_frame),
+		cmocka_unit_test(signal_handler),
+		cmocka_unit_test(overflow),
+		cmocka_unit_test(threads_and_stray_return),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
