@@ -27,11 +27,12 @@
  * earlier than the thread's previous one counts as that one: slices must
  * nest in time as they do in the stack.
  *
- * Slices are numbered in the order their frames were entered (seq), which
- * is a pre-order of the call tree; outermost frames found by a return get
- * numbers below every other (counting down), as they enclose them all.
- * cs_finish() sorts by (start, seq), which is the pre-order even when the
- * trace's clock gives parent and children one time.
+ * Slices are kept in the order their frames were entered (seq), which is
+ * a pre-order of the call tree with non-decreasing starts; outermost
+ * frames found by a return are kept apart (roots, numbered below every
+ * other, counting down) and merged in by cs_finish() before all they
+ * enclose: the order is (start, epoch, seq) even when the trace's clock
+ * gives parent and children one time.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,17 +44,16 @@
 
 #define MAX_CALL_LEN	15	/* bytes: the longest x86 instruction */
 
+/* A live frame: its slice (filled in when it ends) and how returns find it. */
 struct cs_frame {
 	uint64_t site;			/* call: the call's address; async: resume address */
-	uint64_t start, start_insn;
-	uint64_t self_insns;
-	int64_t seq;
-	uint32_t name;
-	int32_t level;
-	uint32_t flags;			/* CS_SLICE_*; CS_FRAME_HAS_SITE */
+	size_t slot;			/* of its slice in slices, or in roots */
+	uint32_t flags;			/* CS_FRAME_* */
 };
 
-#define CS_FRAME_HAS_SITE	(1u << 31)	/* site is known: returns can match it */
+#define CS_FRAME_HAS_SITE	(1u << 0)	/* site is known: returns can match it */
+#define CS_FRAME_ASYNC		(1u << 1)	/* resumes exactly at site */
+#define CS_FRAME_ROOT		(1u << 2)	/* its slice is in roots */
 
 int cs_init(struct call_stacks *cs)
 {
@@ -67,6 +67,7 @@ void cs_free(struct call_stacks *cs)
 {
 	for (size_t i = 0; i < cs->nr_threads; i++) {
 		free(cs->threads[i].slices);
+		free(cs->threads[i].roots);
 		free(cs->threads[i].stack);
 	}
 	free(cs->threads);
@@ -169,14 +170,35 @@ static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_ev
 	return th;
 }
 
-static int push(struct cs_thread *th, uint32_t name, int32_t level, int64_t seq,
-		uint64_t time, uint64_t insn, uint64_t site, uint32_t flags)
+static struct cs_slice *slice_of(struct cs_thread *th, const struct cs_frame *f)
 {
+	return f->flags & CS_FRAME_ROOT ? &th->roots[f->slot] : &th->slices[f->slot];
+}
+
+/*
+ * Enters a frame: its slice is reserved now, in the order of entry (a
+ * pre-order), or among the roots for an outermost frame found by a return.
+ */
+static int push(struct cs_thread *th, uint32_t name, int32_t level, int64_t seq,
+		uint64_t time, uint64_t insn, uint64_t site, uint32_t frame_flags,
+		uint32_t slice_flags)
+{
+	bool root = frame_flags & CS_FRAME_ROOT;
+	struct cs_slice *s;
+
 	if (ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
 		return -ENOMEM;
+	if (root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
+		   ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
+		return -ENOMEM;
 	th->stack[th->depth++] = (struct cs_frame){
-		.site = site, .start = time, .start_insn = insn, .seq = seq,
-		.name = name, .level = level, .flags = flags,
+		.site = site, .flags = frame_flags,
+		.slot = root ? th->nr_roots++ : th->nr_slices++,
+	};
+	s = slice_of(th, &th->stack[th->depth - 1]);
+	*s = (struct cs_slice){
+		.start = time, .start_insn = insn, .seq = seq, .epoch = th->epoch,
+		.name = name, .level = level, .flags = slice_flags,
 	};
 	if (level < th->min_level)
 		th->min_level = level;
@@ -184,21 +206,20 @@ static int push(struct cs_thread *th, uint32_t name, int32_t level, int64_t seq,
 }
 
 /* Ends the frames from the top down to index i (included). */
-static int pop_to(struct cs_thread *th, size_t i, uint64_t time, uint64_t insn, uint32_t flags)
+static void pop_to(struct cs_thread *th, size_t i, uint64_t time, uint64_t insn, uint32_t flags)
 {
 	while (th->depth > i) {
-		const struct cs_frame *f = &th->stack[--th->depth];
+		struct cs_slice *s = slice_of(th, &th->stack[--th->depth]);
 
-		if (ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
-			return -ENOMEM;
-		th->slices[th->nr_slices++] = (struct cs_slice){
-			.start = f->start, .end = time,
-			.start_insn = f->start_insn, .end_insn = insn,
-			.self_insns = f->self_insns, .seq = f->seq, .name = f->name,
-			.level = f->level, .flags = (f->flags & ~CS_FRAME_HAS_SITE) | flags,
-		};
+		s->end = time;
+		s->end_insn = insn;
+		s->flags |= flags;
 	}
-	return 0;
+}
+
+static int32_t level_of_top(const struct cs_thread *th)
+{
+	return slice_of((struct cs_thread *)th, &th->stack[th->depth - 1])->level;
 }
 
 /* A first frame at addr, when the thread has none. */
@@ -214,14 +235,14 @@ static int start_stack(struct call_stacks *cs, struct cs_thread *th,
 		return -ENOMEM;
 	th->epoch_time = te->ev->time;
 	th->epoch_insn = insn;
-	return push(th, name, 0, th->next_seq++, te->ev->time, insn, 0, CS_SLICE_BEGAN_BEFORE);
+	return push(th, name, 0, th->next_seq++, te->ev->time, insn, 0, 0, CS_SLICE_BEGAN_BEFORE);
 }
 
 static bool returns_to(const struct cs_frame *f, uint64_t to)
 {
 	if (!(f->flags & CS_FRAME_HAS_SITE))
 		return false;
-	if (f->flags & CS_SLICE_ASYNC)
+	if (f->flags & CS_FRAME_ASYNC)
 		return to == f->site;
 	return to > f->site && to - f->site <= MAX_CALL_LEN;
 }
@@ -233,27 +254,29 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 	int32_t level;
 	int64_t name;
 
-	for (size_t i = th->depth; i-- > 0;)
-		if (returns_to(&th->stack[i], ev->to))
-			return pop_to(th, i, ev->time, insn, 0);
+	for (size_t i = th->depth; i-- > 0;) {
+		if (returns_to(&th->stack[i], ev->to)) {
+			pop_to(th, i, ev->time, insn, 0);
+			return 0;
+		}
+	}
 	if (th->depth > 1 || !ev->to)
 		return 0;
 	/* a return from the outermost frame: its caller becomes the outermost */
-	level = th->depth ? th->stack[0].level - 1 : 0;
-	if (pop_to(th, 0, ev->time, insn, 0))
-		return -ENOMEM;
+	level = th->depth ? slice_of(th, &th->stack[0])->level - 1 : 0;
+	pop_to(th, 0, ev->time, insn, 0);
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
 	return push(th, name, level, th->next_root_seq--, th->epoch_time, th->epoch_insn, 0,
-		    CS_SLICE_BEGAN_BEFORE);
+		    CS_FRAME_ROOT, CS_SLICE_BEGAN_BEFORE);
 }
 
 static int on_branch(struct call_stacks *cs, struct cs_thread *th,
 		     const struct trace_event *te, uint64_t insn)
 {
 	const struct decode_event *ev = te->ev;
-	uint32_t flags;
+	bool async;
 	int64_t name;
 
 	if (start_stack(cs, th, te, ev->from, insn - ev->insn_count))
@@ -265,9 +288,9 @@ static int on_branch(struct call_stacks *cs, struct cs_thread *th,
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
-	flags = CS_FRAME_HAS_SITE | (ev->branch & BRANCH_F_ASYNC ? CS_SLICE_ASYNC : 0);
-	return push(th, name, th->stack[th->depth - 1].level + 1, th->next_seq++, ev->time, insn,
-		    ev->from, flags);
+	async = ev->branch & BRANCH_F_ASYNC;
+	return push(th, name, level_of_top(th) + 1, th->next_seq++, ev->time, insn, ev->from,
+		    CS_FRAME_HAS_SITE | (async ? CS_FRAME_ASYNC : 0), async ? CS_SLICE_ASYNC : 0);
 }
 
 /* Tracing resumes at to: after an asynchronous stop elsewhere, in a handler. */
@@ -283,16 +306,19 @@ static int on_trace_begin(struct call_stacks *cs, struct cs_thread *th,
 		return 0;
 	if (!th->depth)
 		return start_stack(cs, th, te, ev->to, insn);
-	for (size_t i = th->depth; i-- > 0;)
-		if ((th->stack[i].flags & CS_SLICE_ASYNC) && returns_to(&th->stack[i], ev->to))
-			return pop_to(th, i, ev->time, insn, 0);
+	for (size_t i = th->depth; i-- > 0;) {
+		if ((th->stack[i].flags & CS_FRAME_ASYNC) && returns_to(&th->stack[i], ev->to)) {
+			pop_to(th, i, ev->time, insn, 0);
+			return 0;
+		}
+	}
 	if (!async || ev->to == th->async_from)
 		return 0;
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
-	return push(th, name, th->stack[th->depth - 1].level + 1, th->next_seq++, ev->time, insn,
-		    th->async_from, CS_FRAME_HAS_SITE | CS_SLICE_ASYNC);
+	return push(th, name, level_of_top(th) + 1, th->next_seq++, ev->time, insn,
+		    th->async_from, CS_FRAME_HAS_SITE | CS_FRAME_ASYNC, CS_SLICE_ASYNC);
 }
 
 int cs_event(struct call_stacks *cs, const struct trace_event *in)
@@ -309,7 +335,7 @@ int cs_event(struct call_stacks *cs, const struct trace_event *in)
 	cs->insns += ev->insn_count;
 	insn = cs->insns;
 	if (th->depth)
-		th->stack[th->depth - 1].self_insns += ev->insn_count;
+		slice_of(th, &th->stack[th->depth - 1])->self_insns += ev->insn_count;
 	if (ev->time && ev->time < th->last_time) {
 		/* a clock that steps back: the thread's time stands still instead */
 		ev_copy = *ev;
@@ -340,19 +366,79 @@ int cs_event(struct call_stacks *cs, const struct trace_event *in)
 	case EVENT_OVERFLOW:
 	case EVENT_ERROR:
 		th->async_pending = false;
-		return pop_to(th, 0, ev->time ? ev->time : th->last_time, insn, CS_SLICE_CUT);
+		if (th->depth)
+			th->epoch++;
+		pop_to(th, 0, ev->time ? ev->time : th->last_time, insn, CS_SLICE_CUT);
+		return 0;
 	default:
 		return 0;
 	}
 }
 
+/* The pre-order: by start, then stack (epoch), then order of entry. */
+static bool before(const struct cs_slice *x, const struct cs_slice *y)
+{
+	if (x->start != y->start)
+		return x->start < y->start;
+	if (x->epoch != y->epoch)
+		return x->epoch < y->epoch;
+	return x->seq < y->seq;
+}
+
 static int cmp_slice(const void *a, const void *b)
 {
-	const struct cs_slice *x = a, *y = b;
+	return before(a, b) ? -1 : before(b, a);
+}
 
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+/* Sets the clock and depth of each slice of v. */
+static void finish_slices(const struct call_stacks *cs, const struct cs_thread *th,
+			  struct cs_slice *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct cs_slice *s = &v[i];
+
+		s->depth = (uint32_t)(s->level - th->min_level);
+		if (cs->clock == CS_CLOCK_INSNS) {
+			s->start = s->start_insn;
+			s->end = s->end_insn;
+			continue;
+		}
+		/* events before the trace's first time: at that time */
+		if (!s->start)
+			s->start = cs->first_time;
+		if (!s->end)
+			s->end = s->start;
+	}
+}
+
+/*
+ * Slices are in the pre-order already (entered in it, with non-decreasing
+ * starts) but for the roots, which go before all that they enclose: a merge.
+ */
+static int merge_roots(struct cs_thread *th)
+{
+	size_t n = th->nr_slices + th->nr_roots, a = 0, b = 0;
+	struct cs_slice *v;
+
+	if (!th->nr_roots)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	qsort(th->roots, th->nr_roots, sizeof(*th->roots), cmp_slice);
+	for (size_t i = 0; i < n; i++) {
+		if (b < th->nr_roots && (a == th->nr_slices || before(&th->roots[b], &th->slices[a])))
+			v[i] = th->roots[b++];
+		else
+			v[i] = th->slices[a++];
+	}
+	free(th->slices);
+	free(th->roots);
+	th->slices = v;
+	th->nr_slices = th->cap_slices = n;
+	th->roots = NULL;
+	th->nr_roots = th->cap_roots = 0;
+	return 0;
 }
 
 int cs_finish(struct call_stacks *cs)
@@ -360,26 +446,12 @@ int cs_finish(struct call_stacks *cs)
 	cs->clock = cs->first_time ? CS_CLOCK_TIME : CS_CLOCK_INSNS;
 	for (size_t t = 0; t < cs->nr_threads; t++) {
 		struct cs_thread *th = &cs->threads[t];
-		uint64_t prev = cs->first_time;
 
-		if (pop_to(th, 0, th->last_time, cs->insns, CS_SLICE_OPEN_AT_END))
+		pop_to(th, 0, th->last_time, cs->insns, CS_SLICE_OPEN_AT_END);
+		finish_slices(cs, th, th->slices, th->nr_slices);
+		finish_slices(cs, th, th->roots, th->nr_roots);
+		if (merge_roots(th))
 			return -ENOMEM;
-		for (size_t i = 0; i < th->nr_slices; i++) {
-			struct cs_slice *s = &th->slices[i];
-
-			s->depth = (uint32_t)(s->level - th->min_level);
-			if (cs->clock == CS_CLOCK_INSNS) {
-				s->start = s->start_insn;
-				s->end = s->end_insn;
-				continue;
-			}
-			/* events before the trace's first time: at that time */
-			if (!s->start)
-				s->start = prev;
-			if (!s->end)
-				s->end = s->start;
-		}
-		qsort(th->slices, th->nr_slices, sizeof(*th->slices), cmp_slice);
 	}
 	return 0;
 }

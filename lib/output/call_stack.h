@@ -35,6 +35,7 @@ struct cs_slice {
 	uint64_t start_insn, end_insn;	/* instruction clock (all threads) */
 	uint64_t self_insns;		/* instructions run in this frame itself */
 	int64_t seq;			/* order of entry (see call_stack.c) */
+	uint32_t epoch;			/* stacks begun afresh after a loss, counted */
 	uint32_t name;			/* cs_name() id */
 	int32_t level;			/* nesting while building */
 	uint32_t depth;			/* 0: outermost, after cs_finish() */
@@ -48,9 +49,12 @@ struct cs_thread {
 	char comm[16];
 	struct cs_slice *slices;	/* in pre-order after cs_finish() */
 	size_t nr_slices, cap_slices;
+	struct cs_slice *roots;		/* outermost frames found by returns */
+	size_t nr_roots, cap_roots;
 	struct cs_frame *stack;
 	size_t depth, cap_stack;
 	int32_t min_level;
+	uint32_t epoch;
 	int64_t next_seq, next_root_seq;
 	uint64_t epoch_time, epoch_insn;	/* when the current stack began */
 	uint64_t last_time;

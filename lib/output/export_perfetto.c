@@ -17,8 +17,9 @@
  *   origin given by a ClockSnapshot against BOOTTIME) and the thread's
  *   track for every TrackEvent;
  * - a slice is a TYPE_SLICE_BEGIN with an interned name (name_iid; the
- *   EventName goes in the interned_data of the first packet using it) and
- *   a TYPE_SLICE_END, in pre-order, so the stream is in time order.
+ *   EventName goes in the interned_data of the first packet using it;
+ *   SEQ_NEEDS_INCREMENTAL_STATE set) and a TYPE_SLICE_END (no flags: it
+ *   uses only the defaults), in pre-order, so the stream is in time order.
  * On the instruction clock one nanosecond stands for one instruction, and
  * the track's name says so.
  */
@@ -188,28 +189,66 @@ static void start_sequence(struct sequence *s, uint64_t t0)
 	end_packet(s);
 }
 
-/* A TrackEvent of type at time t; its name (begin only) interned when new. */
+static inline unsigned int varint_len(uint64_t v)
+{
+	return v < 0x80 ? 1 : (64 - __builtin_clzll(v) + 6) / 7;
+}
+
+/*
+ * A TrackEvent of type at time t, written straight into the output (these
+ * are nearly all the packets): a slice begin names its function by iid,
+ * interned in the same packet the first time, and says it needs the
+ * sequence's incremental state; a slice end needs only the defaults.
+ */
 static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t name)
 {
+	uint64_t delta, iid = (uint64_t)name + 1;
+	unsigned int te_len, len;
+	uint8_t *p;
+
 	if (name >= 0 && !s->named[name]) {
 		const char *n = cs_name(s->cs, name);
 
 		s->named[name] = 1;
-		pb_varint(&s->sub, NAME_IID, (uint64_t)name + 1);
+		pb_varint(&s->sub, NAME_IID, iid);
 		pb_bytes(&s->sub, NAME_NAME, n, strlen(n));
 		pb_message(&s->msg, INTERNED_EVENT_NAMES, &s->sub);
 		pb_message(&s->packet, PKT_INTERNED_DATA, &s->msg);
 	}
 	if (t < s->now)		/* never: slices are in pre-order */
 		t = s->now;
-	pb_varint(&s->packet, PKT_TIMESTAMP, t - s->now);
+	delta = t - s->now;
 	s->now = t;
-	pb_varint(&s->msg, TE_TYPE, type);
-	if (name >= 0)
-		pb_varint(&s->msg, TE_NAME_IID, (uint64_t)name + 1);
-	pb_message(&s->packet, PKT_TRACK_EVENT, &s->msg);
-	pb_varint(&s->packet, PKT_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
-	end_packet(s);
+	te_len = 2 + (name >= 0 ? 1 + varint_len(iid) : 0);
+	len = s->packet.len + 1 + varint_len(delta) + 2 + te_len + 1 + varint_len(s->id) +
+	      (name >= 0 ? 2 : 0);
+	p = pb_room(&s->out, len + 10);
+	if (!p)
+		return;
+	*p++ = TRACE_PACKET << 3 | WT_LEN;
+	p = put_varint(p, len);
+	if (s->packet.len) {	/* interned data */
+		memcpy(p, s->packet.p, s->packet.len);
+		p += s->packet.len;
+		s->packet.len = 0;
+	}
+	*p++ = PKT_TIMESTAMP << 3 | WT_VARINT;
+	p = put_varint(p, delta);
+	*p++ = PKT_TRACK_EVENT << 3 | WT_LEN;
+	*p++ = (uint8_t)te_len;
+	*p++ = TE_TYPE << 3 | WT_VARINT;
+	*p++ = (uint8_t)type;
+	if (name >= 0) {
+		*p++ = TE_NAME_IID << 3 | WT_VARINT;
+		p = put_varint(p, iid);
+	}
+	*p++ = PKT_SEQUENCE_ID << 3 | WT_VARINT;
+	p = put_varint(p, s->id);
+	if (name >= 0) {
+		*p++ = PKT_SEQUENCE_FLAGS << 3 | WT_VARINT;
+		*p++ = SEQ_NEEDS_INCREMENTAL_STATE;
+	}
+	s->out.len = p - s->out.p;
 }
 
 static int flush(struct sequence *s, FILE *out)
