@@ -8,8 +8,10 @@
 #   validates against docs/schema/export-chrome.schema.json;
 # - export-folded-PROG: the folded stacks count each stack's instructions
 #   as the true flow does;
-# - export-perfetto-PROG: `protoc --decode` of the protobuf export against
-#   tests/export/perfetto_subset.proto holds the same slices as the JSON.
+# - export-perfetto-PROG: the protobuf export, its zstd-compressed packets
+#   unpacked (tests/export/perfetto-unpack.py), decoded by `protoc --decode`
+#   against tests/export/perfetto_subset.proto, holds the same slices as
+#   the JSON.
 # Then usage errors: one line, exit 1.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
@@ -74,13 +76,15 @@ export_prog() {
 			echo "not ok export-chrome-schema-$name$v: $out"
 		fi
 		check export-folded-$name$v check-folded "$d.branches" "$g.syms" "$d.folded"
-		if ! command -v protoc > /dev/null; then
-			echo "skip export-perfetto-$name$v: protoc missing (Debian protobuf-compiler)"
-		elif protoc --decode=perfetto.protos.Trace -I tests/export perfetto_subset.proto \
-			< "$d.pftrace" > "$d.ptxt" 2> "$tmp/err"; then
+		if ! command -v protoc > /dev/null || ! command -v zstd > /dev/null; then
+			echo "skip export-perfetto-$name$v: protoc or zstd missing (Debian protobuf-compiler, zstd)"
+		elif python3 tests/export/perfetto-unpack.py "$d.pftrace" "$d.raw" > /dev/null \
+			2> "$tmp/err" &&
+		     protoc --decode=perfetto.protos.Trace -I tests/export perfetto_subset.proto \
+			< "$d.raw" > "$d.ptxt" 2> "$tmp/err"; then
 			check export-perfetto-$name$v check-proto "$d.json" "$d.ptxt"
 		else
-			echo "not ok export-perfetto-$name$v: protoc: $(head -3 "$tmp/err")"
+			echo "not ok export-perfetto-$name$v: unpack or protoc: $(head -3 "$tmp/err")"
 		fi
 	done
 }
