@@ -47,8 +47,24 @@
 /* A live frame: its slice (filled in when it ends) and how returns find it. */
 struct cs_frame {
 	uint64_t site;			/* call: the call's address; async: resume address */
+	uint64_t self_insns;		/* its own instructions so far */
 	size_t slot;			/* of its slice in slices, or in roots */
 	uint32_t flags;			/* CS_FRAME_* */
+};
+
+/*
+ * Names of call targets, by (address space, address): a call's target is
+ * named without a symbol lookup when it was called before.
+ */
+#define NAME_CACHE_SIZE	4096
+struct cs_name_cache {
+	struct {
+		const void *maps;
+		uint64_t addr;
+		int pid;
+		uint32_t gen;
+		uint32_t name;		/* + 1; 0: empty */
+	} e[NAME_CACHE_SIZE];
 };
 
 #define CS_FRAME_HAS_SITE	(1u << 0)	/* site is known: returns can match it */
@@ -60,7 +76,12 @@ int cs_init(struct call_stacks *cs)
 	memset(cs, 0, sizeof(*cs));
 	cs->last_tid = -2;
 	cs->syms = sym_cache_new();
-	return cs->syms ? 0 : -ENOMEM;
+	cs->name_cache = calloc(1, sizeof(*cs->name_cache));
+	if (!cs->syms || !cs->name_cache) {
+		cs_free(cs);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void cs_free(struct call_stacks *cs)
@@ -75,8 +96,10 @@ void cs_free(struct call_stacks *cs)
 		free(cs->names[i]);
 	free(cs->names);
 	free(cs->name_of_frag);
+	free(cs->name_cache);
 	slot_index_free(&cs->name_index);
-	sym_cache_free(cs->syms);
+	if (cs->syms)
+		sym_cache_free(cs->syms);
 	memset(cs, 0, sizeof(*cs));
 }
 
@@ -118,14 +141,14 @@ static int64_t intern(struct call_stacks *cs, const char *s)
 }
 
 /* The name id of the function at addr: its symbol, else the address in hex. */
-static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+static int64_t lookup_name(struct call_stacks *cs, const struct maps *m, uint64_t addr)
 {
 	const struct sym_frag *f;
 	char hex[24];
 	uint64_t off;
 	int64_t id;
 
-	f = sym_cache_lookup(cs->syms, te->proc ? &te->proc->maps : te->kmaps, addr, &off);
+	f = sym_cache_lookup(cs->syms, m, addr, &off);
 	if (!f)
 		return -ENOMEM;
 	if (!f->name) {
@@ -139,6 +162,29 @@ static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uin
 					(size_t)f->id + 1, 256))
 		return -ENOMEM;
 	cs->name_of_frag[f->id] = (uint32_t)id + 1;
+	return id;
+}
+
+/* lookup_name() through the cache of (address space, address) */
+static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+{
+	const struct maps *m = te->proc ? &te->proc->maps : te->kmaps;
+	uint32_t gen = te->proc ? te->proc->gen : 0;
+	struct cs_name_cache *c = cs->name_cache;
+	size_t i = (addr ^ addr >> 12) & (NAME_CACHE_SIZE - 1);
+	int64_t id;
+
+	if (c->e[i].name && c->e[i].addr == addr && c->e[i].maps == m && c->e[i].pid == te->pid &&
+	    c->e[i].gen == gen)
+		return c->e[i].name - 1;
+	id = lookup_name(cs, m, addr);
+	if (id >= 0) {
+		c->e[i].maps = m;
+		c->e[i].addr = addr;
+		c->e[i].pid = te->pid;
+		c->e[i].gen = gen;
+		c->e[i].name = (uint32_t)id + 1;
+	}
 	return id;
 }
 
@@ -176,12 +222,12 @@ static struct cs_slice *slice_of(struct cs_thread *th, const struct cs_frame *f)
 }
 
 /*
- * Enters a frame: its slice is reserved now, in the order of entry (a
- * pre-order), or among the roots for an outermost frame found by a return.
+ * Enters a frame at clock now: its slice is reserved now, in the order of
+ * entry (a pre-order), or among the roots for an outermost frame found by
+ * a return.
  */
-static int push(struct cs_thread *th, uint32_t name, int32_t level, int64_t seq,
-		uint64_t time, uint64_t insn, uint64_t site, uint32_t frame_flags,
-		uint32_t slice_flags)
+static int push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
+		uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
 {
 	bool root = frame_flags & CS_FRAME_ROOT;
 	struct cs_slice *s;
@@ -197,34 +243,35 @@ static int push(struct cs_thread *th, uint32_t name, int32_t level, int64_t seq,
 	};
 	s = slice_of(th, &th->stack[th->depth - 1]);
 	*s = (struct cs_slice){
-		.start = time, .start_insn = insn, .seq = seq, .epoch = th->epoch,
-		.name = name, .level = level, .flags = slice_flags,
+		.start = now, .seq = seq, .epoch = th->epoch, .name = name, .level = level,
+		.flags = slice_flags,
 	};
 	if (level < th->min_level)
 		th->min_level = level;
 	return 0;
 }
 
-/* Ends the frames from the top down to index i (included). */
-static void pop_to(struct cs_thread *th, size_t i, uint64_t time, uint64_t insn, uint32_t flags)
+/* Ends the frames from the top down to index i (included) at clock now. */
+static void pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
 {
 	while (th->depth > i) {
-		struct cs_slice *s = slice_of(th, &th->stack[--th->depth]);
+		const struct cs_frame *f = &th->stack[--th->depth];
+		struct cs_slice *s = slice_of(th, f);
 
-		s->end = time;
-		s->end_insn = insn;
+		s->end = now;
+		s->self_insns = f->self_insns;
 		s->flags |= flags;
 	}
 }
 
-static int32_t level_of_top(const struct cs_thread *th)
+static int32_t level_of_top(struct cs_thread *th)
 {
-	return slice_of((struct cs_thread *)th, &th->stack[th->depth - 1])->level;
+	return slice_of(th, &th->stack[th->depth - 1])->level;
 }
 
-/* A first frame at addr, when the thread has none. */
+/* A first frame at addr, at clock now, when the thread has none. */
 static int start_stack(struct call_stacks *cs, struct cs_thread *th,
-		       const struct trace_event *te, uint64_t addr, uint64_t insn)
+		       const struct trace_event *te, uint64_t addr, uint64_t now)
 {
 	int64_t name;
 
@@ -233,9 +280,8 @@ static int start_stack(struct call_stacks *cs, struct cs_thread *th,
 	name = name_at(cs, te, addr);
 	if (name < 0)
 		return -ENOMEM;
-	th->epoch_time = te->ev->time;
-	th->epoch_insn = insn;
-	return push(th, name, 0, th->next_seq++, te->ev->time, insn, 0, 0, CS_SLICE_BEGAN_BEFORE);
+	th->epoch_start = now;
+	return push(th, name, 0, th->next_seq++, now, 0, 0, CS_SLICE_BEGAN_BEFORE);
 }
 
 static bool returns_to(const struct cs_frame *f, uint64_t to)
@@ -248,7 +294,7 @@ static bool returns_to(const struct cs_frame *f, uint64_t to)
 }
 
 static int on_return(struct call_stacks *cs, struct cs_thread *th,
-		     const struct trace_event *te, uint64_t insn)
+		     const struct trace_event *te, uint64_t now)
 {
 	const struct decode_event *ev = te->ev;
 	int32_t level;
@@ -256,7 +302,7 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 
 	for (size_t i = th->depth; i-- > 0;) {
 		if (returns_to(&th->stack[i], ev->to)) {
-			pop_to(th, i, ev->time, insn, 0);
+			pop_to(th, i, now, 0);
 			return 0;
 		}
 	}
@@ -264,38 +310,39 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 		return 0;
 	/* a return from the outermost frame: its caller becomes the outermost */
 	level = th->depth ? slice_of(th, &th->stack[0])->level - 1 : 0;
-	pop_to(th, 0, ev->time, insn, 0);
+	pop_to(th, 0, now, 0);
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
-	return push(th, name, level, th->next_root_seq--, th->epoch_time, th->epoch_insn, 0,
-		    CS_FRAME_ROOT, CS_SLICE_BEGAN_BEFORE);
+	return push(th, name, level, th->next_root_seq--, th->epoch_start, 0, CS_FRAME_ROOT,
+		    CS_SLICE_BEGAN_BEFORE);
 }
 
+/* A branch at clock now; before: the clock before its instructions ran. */
 static int on_branch(struct call_stacks *cs, struct cs_thread *th,
-		     const struct trace_event *te, uint64_t insn)
+		     const struct trace_event *te, uint64_t now, uint64_t before)
 {
 	const struct decode_event *ev = te->ev;
 	bool async;
 	int64_t name;
 
-	if (start_stack(cs, th, te, ev->from, insn - ev->insn_count))
+	if (!th->depth && start_stack(cs, th, te, ev->from, before))
 		return -ENOMEM;
 	if (ev->branch & BRANCH_F_RETURN)
-		return on_return(cs, th, te, insn);
+		return on_return(cs, th, te, now);
 	if (!(ev->branch & (BRANCH_F_CALL | BRANCH_F_ASYNC)) || !ev->to)
 		return 0;
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
 	async = ev->branch & BRANCH_F_ASYNC;
-	return push(th, name, level_of_top(th) + 1, th->next_seq++, ev->time, insn, ev->from,
+	return push(th, name, level_of_top(th) + 1, th->next_seq++, now, ev->from,
 		    CS_FRAME_HAS_SITE | (async ? CS_FRAME_ASYNC : 0), async ? CS_SLICE_ASYNC : 0);
 }
 
 /* Tracing resumes at to: after an asynchronous stop elsewhere, in a handler. */
 static int on_trace_begin(struct call_stacks *cs, struct cs_thread *th,
-			  const struct trace_event *te, uint64_t insn)
+			  const struct trace_event *te, uint64_t now)
 {
 	const struct decode_event *ev = te->ev;
 	bool async = th->async_pending;
@@ -305,10 +352,10 @@ static int on_trace_begin(struct call_stacks *cs, struct cs_thread *th,
 	if (!ev->to)
 		return 0;
 	if (!th->depth)
-		return start_stack(cs, th, te, ev->to, insn);
+		return start_stack(cs, th, te, ev->to, now);
 	for (size_t i = th->depth; i-- > 0;) {
 		if ((th->stack[i].flags & CS_FRAME_ASYNC) && returns_to(&th->stack[i], ev->to)) {
-			pop_to(th, i, ev->time, insn, 0);
+			pop_to(th, i, now, 0);
 			return 0;
 		}
 	}
@@ -317,46 +364,53 @@ static int on_trace_begin(struct call_stacks *cs, struct cs_thread *th,
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
-	return push(th, name, level_of_top(th) + 1, th->next_seq++, ev->time, insn,
-		    th->async_from, CS_FRAME_HAS_SITE | CS_FRAME_ASYNC, CS_SLICE_ASYNC);
+	return push(th, name, level_of_top(th) + 1, th->next_seq++, now, th->async_from,
+		    CS_FRAME_HAS_SITE | CS_FRAME_ASYNC, CS_SLICE_ASYNC);
 }
 
-int cs_event(struct call_stacks *cs, const struct trace_event *in)
+/*
+ * The clock at ev (its time, the thread's last one when it has none or
+ * steps back), and in *before the clock before its instructions ran.
+ */
+static uint64_t clock_at(struct call_stacks *cs, struct cs_thread *th,
+			 const struct decode_event *ev, uint64_t *before)
 {
-	struct cs_thread *th = thread_of(cs, in);
-	struct decode_event ev_copy;
-	struct trace_event te_copy;
-	const struct trace_event *te = in;
-	const struct decode_event *ev = in->ev;
-	uint64_t insn;
+	if (cs->clock == CS_CLOCK_UNSET)
+		cs->clock = ev->time ? CS_CLOCK_TIME : CS_CLOCK_INSNS;
+	if (cs->clock == CS_CLOCK_INSNS) {
+		*before = cs->insns - ev->insn_count;
+		return cs->insns;
+	}
+	if (ev->time > th->last_time)
+		th->last_time = ev->time;
+	if (!cs->first_time)
+		cs->first_time = ev->time;
+	if (!th->last_time)
+		cs->untimed_starts = true;
+	*before = th->last_time;
+	return th->last_time;
+}
+
+int cs_event(struct call_stacks *cs, const struct trace_event *te)
+{
+	const struct decode_event *ev = te->ev;
+	struct cs_thread *th = thread_of(cs, te);
+	uint64_t now, before;
 
 	if (!th)
 		return -ENOMEM;
 	cs->insns += ev->insn_count;
-	insn = cs->insns;
 	if (th->depth)
-		slice_of(th, &th->stack[th->depth - 1])->self_insns += ev->insn_count;
-	if (ev->time && ev->time < th->last_time) {
-		/* a clock that steps back: the thread's time stands still instead */
-		ev_copy = *ev;
-		ev_copy.time = th->last_time;
-		te_copy = *in;
-		te_copy.ev = ev = &ev_copy;
-		te = &te_copy;
-	}
-	if (ev->time) {
-		th->last_time = ev->time;
-		if (!cs->first_time)
-			cs->first_time = ev->time;
-	}
+		th->stack[th->depth - 1].self_insns += ev->insn_count;
+	now = clock_at(cs, th, ev, &before);
 	switch (ev->kind) {
 	case EVENT_BRANCH:
-		return on_branch(cs, th, te, insn);
+		return on_branch(cs, th, te, now, before);
 	case EVENT_TRACE_BEGIN:
 	case EVENT_SYNC:
-		return on_trace_begin(cs, th, te, insn);
+		return on_trace_begin(cs, th, te, now);
 	case EVENT_TRACE_END:
-		if (ev->from && start_stack(cs, th, te, ev->from, insn - ev->insn_count))
+		if (ev->from && !th->depth && start_stack(cs, th, te, ev->from, before))
 			return -ENOMEM;
 		if (ev->branch & BRANCH_F_ASYNC) {
 			th->async_pending = true;
@@ -368,7 +422,7 @@ int cs_event(struct call_stacks *cs, const struct trace_event *in)
 		th->async_pending = false;
 		if (th->depth)
 			th->epoch++;
-		pop_to(th, 0, ev->time ? ev->time : th->last_time, insn, CS_SLICE_CUT);
+		pop_to(th, 0, now, CS_SLICE_CUT);
 		return 0;
 	default:
 		return 0;
@@ -390,24 +444,14 @@ static int cmp_slice(const void *a, const void *b)
 	return before(a, b) ? -1 : before(b, a);
 }
 
-/* Sets the clock and depth of each slice of v. */
-static void finish_slices(const struct call_stacks *cs, const struct cs_thread *th,
-			  struct cs_slice *v, size_t n)
+/* Slices begun before the trace's first time: at that time. */
+static void time_untimed(const struct call_stacks *cs, struct cs_slice *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct cs_slice *s = &v[i];
-
-		s->depth = (uint32_t)(s->level - th->min_level);
-		if (cs->clock == CS_CLOCK_INSNS) {
-			s->start = s->start_insn;
-			s->end = s->end_insn;
-			continue;
-		}
-		/* events before the trace's first time: at that time */
-		if (!s->start)
-			s->start = cs->first_time;
-		if (!s->end)
-			s->end = s->start;
+		if (!v[i].start)
+			v[i].start = cs->first_time;
+		if (!v[i].end)
+			v[i].end = v[i].start;
 	}
 }
 
@@ -443,13 +487,17 @@ static int merge_roots(struct cs_thread *th)
 
 int cs_finish(struct call_stacks *cs)
 {
-	cs->clock = cs->first_time ? CS_CLOCK_TIME : CS_CLOCK_INSNS;
+	if (cs->clock == CS_CLOCK_UNSET)
+		cs->clock = CS_CLOCK_INSNS;
 	for (size_t t = 0; t < cs->nr_threads; t++) {
 		struct cs_thread *th = &cs->threads[t];
 
-		pop_to(th, 0, th->last_time, cs->insns, CS_SLICE_OPEN_AT_END);
-		finish_slices(cs, th, th->slices, th->nr_slices);
-		finish_slices(cs, th, th->roots, th->nr_roots);
+		pop_to(th, 0, cs->clock == CS_CLOCK_INSNS ? cs->insns : th->last_time,
+		       CS_SLICE_OPEN_AT_END);
+		if (cs->untimed_starts) {
+			time_untimed(cs, th->slices, th->nr_slices);
+			time_untimed(cs, th->roots, th->nr_roots);
+		}
 		if (merge_roots(th))
 			return -ENOMEM;
 	}

@@ -31,18 +31,17 @@
 #define CS_SLICE_ASYNC		(1u << 3)	/* an interrupt, exception or signal */
 
 struct cs_slice {
-	uint64_t start, end;		/* on the clock of cs_finish() */
-	uint64_t start_insn, end_insn;	/* instruction clock (all threads) */
+	uint64_t start, end;		/* on the clock (see struct call_stacks) */
 	uint64_t self_insns;		/* instructions run in this frame itself */
-	int64_t seq;			/* order of entry (see call_stack.c) */
+	int32_t seq;			/* order of entry (see call_stack.c) */
 	uint32_t epoch;			/* stacks begun afresh after a loss, counted */
 	uint32_t name;			/* cs_name() id */
-	int32_t level;			/* nesting while building */
-	uint32_t depth;			/* 0: outermost, after cs_finish() */
+	int32_t level;			/* nesting: see cs_depth() */
 	uint32_t flags;			/* CS_SLICE_* */
 };
 
 struct cs_frame;
+struct cs_name_cache;
 
 struct cs_thread {
 	int pid, tid;
@@ -55,14 +54,20 @@ struct cs_thread {
 	size_t depth, cap_stack;
 	int32_t min_level;
 	uint32_t epoch;
-	int64_t next_seq, next_root_seq;
-	uint64_t epoch_time, epoch_insn;	/* when the current stack began */
+	int32_t next_seq, next_root_seq;
+	uint64_t epoch_start;		/* clock when the current stack began */
 	uint64_t last_time;
 	bool async_pending;		/* traced stopped asynchronously at async_from */
 	uint64_t async_from;
 };
 
-enum cs_clock { CS_CLOCK_TIME, CS_CLOCK_INSNS };
+/*
+ * The clock of the slices: the trace's time (perf clock ns) when its first
+ * event has a time, else the instructions executed (all threads counted
+ * together). Events without time in a timed trace take the last time
+ * before them (the first time, before that).
+ */
+enum cs_clock { CS_CLOCK_UNSET, CS_CLOCK_TIME, CS_CLOCK_INSNS };
 
 struct call_stacks {
 	struct sym_cache *syms;
@@ -77,7 +82,9 @@ struct call_stacks {
 	size_t cap_name_of_frag;
 	uint64_t insns;			/* all threads, so far */
 	uint64_t first_time;		/* the first non-zero time, 0 none */
-	enum cs_clock clock;		/* set by cs_finish() */
+	bool untimed_starts;		/* slices at time 0, before first_time */
+	enum cs_clock clock;		/* set by the first event */
+	struct cs_name_cache *name_cache;	/* names of call targets */
 };
 
 /* Returns 0 or -ENOMEM. */
@@ -86,12 +93,16 @@ void cs_free(struct call_stacks *cs);
 /* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
 int cs_event(struct call_stacks *cs, const struct trace_event *te);
 /*
- * Ends every open frame at its thread's last clock, picks the clock (the
- * trace's time when it had any, else instructions), and puts each thread's
- * slices in pre-order (parents before children, by start) with depths.
- * Returns 0 or -ENOMEM.
+ * Ends every open frame at its thread's last clock and puts each thread's
+ * slices in pre-order (parents before children, by start). Returns 0 or
+ * -ENOMEM.
  */
 int cs_finish(struct call_stacks *cs);
+/* The depth of a slice of th: 0 for the outermost. */
+static inline uint32_t cs_depth(const struct cs_thread *th, const struct cs_slice *s)
+{
+	return (uint32_t)(s->level - th->min_level);
+}
 /* The name of a slice. */
 static inline const char *cs_name(const struct call_stacks *cs, uint32_t id)
 {

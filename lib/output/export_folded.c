@@ -74,18 +74,18 @@ static int fold_thread(struct fold *f, const struct cs_thread *th)
 
 	for (size_t i = 0; i < th->nr_slices; i++) {
 		const struct cs_slice *s = &th->slices[i];
-		uint32_t node;
+		uint32_t node, depth = cs_depth(th, s);
 
-		if (ARRAY_GROW(path, cap, (size_t)s->depth + 1, 64)) {
+		if (ARRAY_GROW(path, cap, (size_t)depth + 1, 64)) {
 			err = -ENOMEM;
 			break;
 		}
-		node = node_of(f, s->depth ? path[s->depth - 1] : 0, s->name);
+		node = node_of(f, depth ? path[depth - 1] : 0, s->name);
 		if (!node) {
 			err = -ENOMEM;
 			break;
 		}
-		path[s->depth] = node;
+		path[depth] = node;
 		f->v[node - 1].insns += s->self_insns;
 	}
 	free(path);

@@ -319,10 +319,10 @@ static int put_thread(struct sequence *s, FILE *out)
 	for (size_t i = 0; !err && i < th->nr_slices; i++) {
 		const struct cs_slice *sl = &th->slices[i];
 
-		while (nr_open && open[nr_open - 1].depth >= sl->depth)
+		while (nr_open && open[nr_open - 1].depth >= cs_depth(th, sl))
 			put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1);
 		put_event(s, sl->start, TYPE_SLICE_BEGIN, sl->name);
-		open[nr_open++] = (struct open_slice){ .end = sl->end, .depth = sl->depth };
+		open[nr_open++] = (struct open_slice){ .end = sl->end, .depth = cs_depth(th, sl) };
 		if (s->out.len >= BLOCK)
 			err = flush(s, out);
 	}

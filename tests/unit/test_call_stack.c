@@ -41,8 +41,13 @@ static void feed(struct call_stacks *cs, unsigned int kind, unsigned int flags, 
 static void expect(const struct call_stacks *cs, const struct cs_slice *s, const char *name,
 		   uint32_t depth, uint64_t start, uint64_t end, uint32_t flags)
 {
+	const struct cs_thread *th = &cs->threads[0];
+
+	for (size_t t = 0; t < cs->nr_threads; t++)
+		if (s >= cs->threads[t].slices && s < cs->threads[t].slices + cs->threads[t].nr_slices)
+			th = &cs->threads[t];
 	assert_string_equal(cs_name(cs, s->name), name);
-	assert_int_equal(s->depth, depth);
+	assert_int_equal(cs_depth(th, s), depth);
 	assert_int_equal(s->start, start);
 	assert_int_equal(s->end, end);
 	assert_int_equal(s->flags, flags);
