@@ -232,9 +232,10 @@ static int push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq,
 	bool root = frame_flags & CS_FRAME_ROOT;
 	struct cs_slice *s;
 
-	if (ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
+	if (th->depth == th->cap_stack && ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
 		return -ENOMEM;
 	if (root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
+		   th->nr_slices == th->cap_slices &&
 		   ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
 		return -ENOMEM;
 	th->stack[th->depth++] = (struct cs_frame){

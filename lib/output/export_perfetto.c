@@ -78,7 +78,7 @@
 enum { WT_VARINT = 0, WT_LEN = 2 };
 
 #define BLOCK		(256 << 10)	/* bytes of packets per compressed packet */
-#define ZSTD_LEVEL	1
+#define ZSTD_LEVEL	(-5)	/* a fast level: the packets repeat themselves */
 
 /* A growing byte buffer; messages are built inside out. */
 struct pb {
@@ -87,24 +87,28 @@ struct pb {
 	bool failed;
 };
 
-static uint8_t *pb_room(struct pb *b, size_t n)
+static uint8_t *pb_grow(struct pb *b, size_t n)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		uint8_t *p;
+	size_t cap = b->cap ? b->cap : 4096;
+	uint8_t *p;
 
-		while (cap < b->len + n)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			b->len = 0;
-			return NULL;
-		}
-		b->p = p;
-		b->cap = cap;
+	while (cap < b->len + n)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = true;
+		b->len = 0;
+		return NULL;
 	}
+	b->p = p;
+	b->cap = cap;
 	return b->p + b->len;
+}
+
+/* Room for n more bytes: where they go, or NULL (b failed). */
+static inline uint8_t *pb_room(struct pb *b, size_t n)
+{
+	return b->len + n <= b->cap ? b->p + b->len : pb_grow(b, n);
 }
 
 static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
