@@ -28,7 +28,7 @@ static const struct {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: auxrec export [-i FILE] [-f FORMAT] [-o FILE] [--symfs DIR]\n"
+		"Usage: auxrec export [-i FILE] [-f FORMAT] [-c CLOCK] [-o FILE] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--[no-]progress]\n"
 		"\n"
 		"Decode the AUX trace of a recording into call stacks per thread, from its\n"
@@ -42,6 +42,10 @@ static void usage(FILE *out)
 		"                        packets), far smaller, for ui.perfetto.dev\n"
 		"                      folded: one line per call stack, 'main;f;g N' where\n"
 		"                        N counts its instructions (flamegraph.pl, speedscope)\n"
+		"  -c, --clock CLOCK   time: the trace's time (the default; a trace without\n"
+		"                        time falls back to instructions)\n"
+		"                      insns: instructions executed, which order every\n"
+		"                        call and return even where the time is coarse\n"
 		"  -o, --output FILE   write to FILE (default: standard output)\n"
 		DECODE_HELP
 		"  -h, --help          this help\n");
@@ -67,6 +71,7 @@ int cmd_export(int argc, char **argv)
 	static const struct option opts[] = {
 		DECODE_FILE_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
+		{ "clock",  required_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -75,16 +80,17 @@ int cmd_export(int argc, char **argv)
 	struct call_stacks *cs = &x.cs;
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &x,
 				       .output_at_end = true };
-	const char *format = "chrome", *output = NULL;
+	const char *format = "chrome", *output = NULL, *clock = "time";
 	size_t f;
 	FILE *out = stdout;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "i:f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:f:c:o:h", opts, NULL)) != -1) {
 		if (decode_arg(c, optarg, &o))
 			continue;
 		switch (c) {
 		case 'f': format = optarg; break;
+		case 'c': clock = optarg; break;
 		case 'o': output = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
@@ -97,12 +103,16 @@ int cmd_export(int argc, char **argv)
 	if (f == ARRAY_SIZE(formats))
 		return cmd_usage_error(usage, "unknown format '%s' (chrome, perfetto or folded)",
 				       format);
+	if (strcmp(clock, "time") && strcmp(clock, "insns"))
+		return cmd_usage_error(usage, "unknown clock '%s' (time or insns)", clock);
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
 	if (cs_init(cs)) {
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
+	if (!strcmp(clock, "insns"))
+		cs->clock = CS_CLOCK_INSNS;
 	ret = trace_decode(&o);
 	if (x.err || (!ret && cs_finish(cs))) {
 		p_err("%s", strerror(ENOMEM));

@@ -64,8 +64,9 @@ struct cs_thread {
 /*
  * The clock of the slices: the trace's time (perf clock ns) when its first
  * event has a time, else the instructions executed (all threads counted
- * together). Events without time in a timed trace take the last time
- * before them (the first time, before that).
+ * together); a caller may set CS_CLOCK_INSNS after cs_init(). Events
+ * without time in a timed trace take the last time before them (the first
+ * time, before that).
  */
 enum cs_clock { CS_CLOCK_UNSET, CS_CLOCK_TIME, CS_CLOCK_INSNS };
 

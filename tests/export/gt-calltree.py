@@ -8,10 +8,12 @@
 # truth's clock by tests/gt/t-flow-ground-truth.sh.
 #
 #   gt-calltree.py addrs BRANCHES            addresses to name (for sym_lookup)
-#   gt-calltree.py check-json BRANCHES TIMES SYMS JSON
+#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON
 #       SYMS: sym_lookup's lines for those addresses; JSON: export -f chrome.
 #       The X events must be the reference slices, in pre-order, with the
 #       same names, times and flags, and each must lie inside its parent.
+#       insns: the JSON of `export -c insns`, whose clock is the count of
+#       instructions (of the true flow: the events' instruction counts).
 #   gt-calltree.py check-folded BRANCHES SYMS FOLDED
 #       Folded stacks: the instructions of each stack as the reference counts.
 #   gt-calltree.py check-proto JSON PROTO_TEXT
@@ -82,7 +84,13 @@ def reference(branches, times, names):
 	seq, root_seq, level_min = 0, -1, 0
 	epoch = last = 0
 	pending = None
-	tlist = decoded_times(branches, times) if times else None
+	if times == 'insns':	# the instruction clock, in the JSON's microseconds
+		tlist, n_all = [], 0
+		for _, _, _, n in events(branches):
+			n_all += n
+			tlist.append(n_all * 1000)
+	else:
+		tlist = decoded_times(branches, times) if times else None
 
 	def push(name, level, s, start, site, flags):
 		nonlocal level_min
@@ -161,8 +169,9 @@ def check_json(branches, times, syms, path):
 	ref = reference(branches, times, load_syms(syms))
 	doc, got = json_slices(path)
 	bad = 0
-	if doc['otherData']['clock'] != 'time':
-		print('clock is %s, want time' % doc['otherData']['clock'])
+	want_clock = 'instructions (1 us = 1 instruction)' if times == 'insns' else 'time'
+	if doc['otherData']['clock'] != want_clock:
+		print('clock is %s, want %s' % (doc['otherData']['clock'], want_clock))
 		bad += 1
 	if len(got) != len(ref):
 		print('%d slices, want %d' % (len(got), len(ref)))

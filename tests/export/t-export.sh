@@ -5,7 +5,8 @@
 # - export-chrome-PROG: the Chrome JSON's slices are the call tree of the
 #   true flow (tests/export/gt-calltree.py: every call with its return,
 #   nesting exact, times those of the decoded events), and the document
-#   validates against docs/schema/export-chrome.schema.json;
+#   validates against docs/schema/export-chrome.schema.json; with -c insns
+#   (export-chrome-insns-PROG) the same on the instruction clock;
 # - export-folded-PROG: the folded stacks count each stack's instructions
 #   as the true flow does;
 # - export-perfetto-PROG: the protobuf export, its zstd-compressed packets
@@ -65,10 +66,12 @@ export_prog() {
 		run pd-gen-$name$v "$B/tests/tools/pd-gen" "$d.data" "$d.pt" "$g" $load > /dev/null &&
 		run script-$name$v "$A" script --json -i "$d.data" > "$d.script" &&
 		run export-chrome-$name$v "$A" export -i "$d.data" -o "$d.json" &&
+		run export-chrome-insns-$name$v "$A" export -c insns -i "$d.data" -o "$d.insns.json" &&
 		run export-folded-$name$v "$A" export -f folded -i "$d.data" -o "$d.folded" &&
 		run export-perfetto-$name$v "$A" export -f perfetto -i "$d.data" -o "$d.pftrace" ||
 			continue
 		check export-chrome-$name$v check-json "$d.branches" "$d.script" "$g.syms" "$d.json"
+		check export-chrome-insns-$name$v check-json "$d.branches" insns "$g.syms" "$d.insns.json"
 		if out=$(python3 tests/tools/json_check.py --doc docs/schema/export-chrome.schema.json \
 			 "$d.json" 2>&1); then
 			echo "ok export-chrome-schema-$name$v"
@@ -115,6 +118,7 @@ err_case() {	# NAME WANT CMD...
 	fi
 }
 err_case export-bad-format "unknown format 'svg'" "$A" export -f svg -i /dev/null
+err_case export-bad-clock "unknown clock 'tsc'" "$A" export -c tsc -i /dev/null
 err_case export-no-input "" "$A" export -i "$tmp/nosuch.data" -o "$tmp/out.json"
 [ ! -e "$tmp/out.json" ] && echo "ok export-no-input-no-file" ||
 	echo "not ok export-no-input-no-file: $tmp/out.json was written"
