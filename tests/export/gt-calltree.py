@@ -16,6 +16,9 @@
 #       instructions (of the true flow: the events' instruction counts).
 #   gt-calltree.py check-folded BRANCHES SYMS FOLDED
 #       Folded stacks: the instructions of each stack as the reference counts.
+#   gt-calltree.py top-self JSON N
+#       The N functions of most own time in a Chrome JSON export (what a
+#       viewer's table of self time must list first), one per line.
 #   gt-calltree.py check-proto JSON PROTO_TEXT
 #       PROTO_TEXT: `protoc --decode` of the perfetto export: its begin/end
 #       pairs must hold the same slices as the JSON.
@@ -216,6 +219,20 @@ def check_folded(branches, syms, path):
 	return 0
 
 
+def top_self(path, n):
+	_, slices = json_slices(path)
+	own, stack = collections.Counter(), []
+	for name, ts, dur, _, _ in slices:	# pre-order: the parent is open
+		while stack and not (stack[-1][1] <= ts and ts + dur <= stack[-1][1] + stack[-1][2]):
+			stack.pop()
+		own[name] += dur
+		if stack:
+			own[stack[-1][0]] -= dur
+		stack.append((name, ts, dur))
+	for name, _ in own.most_common(int(n)):
+		print(name)
+
+
 def proto_slices(text):
 	"""Begin/end pairs of protoc's text, per sequence: (name, start, dur) in begin order."""
 	names, seqs = {}, collections.defaultdict(lambda: {'now': 0, 'open': [], 'out': []})
@@ -278,8 +295,8 @@ def check_proto(jpath, text):
 
 if __name__ == '__main__':
 	cmd, args = sys.argv[1], sys.argv[2:]
-	if cmd == 'addrs':
-		addrs(*args)
+	if cmd in ('addrs', 'top-self'):
+		{'addrs': addrs, 'top-self': top_self}[cmd](*args)
 		sys.exit(0)
 	sys.exit(1 if {'check-json': check_json, 'check-folded': check_folded,
 		       'check-proto': check_proto}[cmd](*args) else 0)

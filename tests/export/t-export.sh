@@ -13,6 +13,11 @@
 #   unpacked (tests/export/perfetto-unpack.py), decoded by `protoc --decode`
 #   against tests/export/perfetto_subset.proto, holds the same slices as
 #   the JSON.
+# - export-speedscope: the -c insns JSON of recursion opened by speedscope
+#   (npm registry, fetched once into $B/tests/speedscope) in headless
+#   Chromium, offline: the DOM of its sandwich view names the profile and
+#   the thread, and its table lists the functions of most own time that
+#   the export holds (skipped without chromium or the package).
 # Then usage errors: one line, exit 1.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
@@ -92,6 +97,45 @@ export_prog() {
 	done
 }
 
+SPEEDSCOPE_VERSION=1.25.0
+# NAME JSON: the sandwich view of JSON in speedscope shows its top functions
+speedscope_check() {
+	local name=$1 json=$2 dir=$B/tests/speedscope app dom want missing=
+	app=$dir/package/dist/release/index.html
+	if ! command -v chromium > /dev/null; then
+		echo "skip $name: no chromium (Debian chromium)"; return
+	fi
+	if [ ! -f "$app" ]; then
+		mkdir -p "$dir"
+		if ! (cd "$dir" && npm pack --silent "speedscope@$SPEEDSCOPE_VERSION" > /dev/null 2>&1 &&
+		      tar xzf "speedscope-$SPEEDSCOPE_VERSION.tgz") || [ ! -f "$app" ]; then
+			echo "skip $name: cannot get speedscope@$SPEEDSCOPE_VERSION from the npm registry"
+			return
+		fi
+	fi
+	python3 -c 'import base64, sys
+print("speedscope.loadFileFromBase64(\"%s\", \"%s\")" %
+      (sys.argv[1], base64.b64encode(open(sys.argv[2], "rb").read()).decode()))' \
+		"$name.json" "$json" > "$tmp/load.js"
+	dom=$(timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
+		--allow-file-access-from-files --window-size=1400,700 --virtual-time-budget=8000 \
+		--dump-dom "file://$(realpath "$app")#view=sandwich&localProfilePath=$tmp/load.js" \
+		2> /dev/null | sed 's/<[^>]*>/\n/g')
+	want=$($PY top-self "$json" 5)
+	while read -r f; do
+		grep -qxF "$f" <<<"$dom" || missing="$missing $f"
+	done <<<"$want"
+	if ! grep -qxF "$name.json - speedscope" <<<"$dom"; then
+		echo "not ok $name: speedscope did not open the file"
+	elif ! grep -q "(pid [0-9]*, tid [0-9]*)" <<<"$dom"; then
+		echo "not ok $name: no thread in speedscope's view"
+	elif [ -n "$missing" ]; then
+		echo "not ok $name: speedscope's table lacks$missing"
+	else
+		echo "ok $name (top functions by own time shown: $(echo $want))"
+	fi
+}
+
 if [ "$GT_SKIP" = build ]; then
 	echo "not ok export-gt: cannot build the ground-truth tools"
 elif [ -n "$GT_SKIP" ]; then
@@ -102,6 +146,8 @@ else
 	for prog in recursion loops indirect signal; do
 		export_prog $prog
 	done
+	[ -s "$tmp/recursion-rc.insns.json" ] &&
+		speedscope_check export-speedscope "$tmp/recursion-rc.insns.json"
 fi
 
 # usage errors: one line naming the problem, exit 1, no output file
