@@ -20,6 +20,8 @@
  *   EventName goes in the interned_data of the first packet using it;
  *   SEQ_NEEDS_INCREMENTAL_STATE set) and a TYPE_SLICE_END (no flags: it
  *   uses only the defaults), in pre-order, so the stream is in time order.
+ * A slice that began before the trace, was open at its end or was cut by
+ * lost trace says so in debug annotations of its begin (the JSON's args).
  * On the instruction clock one nanosecond stands for one instruction, and
  * the track's name says so.
  *
@@ -64,6 +66,9 @@
 #define THREAD_NAME			5
 #define TE_TYPE				9	/* TrackEvent */
 #define TE_NAME_IID			10
+#define TE_DEBUG_ANNOTATIONS		4
+#define ANNOTATION_BOOL			2	/* DebugAnnotation.bool_value */
+#define ANNOTATION_NAME			10	/* DebugAnnotation.name */
 #define INTERNED_EVENT_NAMES		2	/* InternedData.event_names */
 #define NAME_IID			1	/* EventName */
 #define NAME_NAME			2
@@ -216,9 +221,41 @@ static inline unsigned int varint_len(uint64_t v)
  * A TrackEvent of type at time t, written straight into the output (these
  * are nearly all the packets): a slice begin names its function by iid,
  * interned in the same packet the first time, and says it needs the
- * sequence's incremental state; a slice end needs only the defaults.
+ * sequence's incremental state; a slice end needs only the defaults. A
+ * begin of a slice with flags (CS_SLICE_*) carries them as annotations.
  */
-static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t name)
+/* The flags of a slice as its begin's debug annotations (name: true). */
+static const struct {
+	uint32_t flag;
+	const char *name;
+} annotations[] = {
+	{ CS_SLICE_BEGAN_BEFORE, "began_before_trace" },
+	{ CS_SLICE_OPEN_AT_END, "open_at_trace_end" },
+	{ CS_SLICE_CUT, "cut_by_lost_trace" },
+};
+
+/* A slice begin with annotations: the rare packet, built message by message. */
+static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid,
+				uint32_t flags)
+{
+	pb_varint(&s->packet, PKT_TIMESTAMP, delta);
+	pb_varint(&s->msg, TE_TYPE, TYPE_SLICE_BEGIN);
+	pb_varint(&s->msg, TE_NAME_IID, iid);
+	for (size_t i = 0; i < sizeof(annotations) / sizeof(annotations[0]); i++) {
+		if (!(flags & annotations[i].flag))
+			continue;
+		pb_bytes(&s->sub, ANNOTATION_NAME, annotations[i].name,
+			 strlen(annotations[i].name));
+		pb_varint(&s->sub, ANNOTATION_BOOL, 1);
+		pb_message(&s->msg, TE_DEBUG_ANNOTATIONS, &s->sub);
+	}
+	pb_message(&s->packet, PKT_TRACK_EVENT, &s->msg);
+	pb_varint(&s->packet, PKT_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
+	end_packet(s);
+}
+
+static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t name,
+		      uint32_t flags)
 {
 	uint64_t delta, iid = (uint64_t)name + 1;
 	unsigned int te_len, len;
@@ -237,6 +274,10 @@ static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t
 		t = s->now;
 	delta = t - s->now;
 	s->now = t;
+	if (flags & (CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CUT)) {
+		put_annotated_begin(s, delta, iid, flags);
+		return;
+	}
 	te_len = 2 + (name >= 0 ? 1 + varint_len(iid) : 0);
 	len = s->packet.len + 1 + varint_len(delta) + 2 + te_len + 1 + varint_len(s->id) +
 	      (name >= 0 ? 2 : 0);
@@ -324,14 +365,14 @@ static int put_thread(struct sequence *s, FILE *out)
 		const struct cs_slice *sl = &th->slices[i];
 
 		while (nr_open && open[nr_open - 1].depth >= cs_depth(th, sl))
-			put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1);
-		put_event(s, sl->start, TYPE_SLICE_BEGIN, sl->name);
+			put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1, 0);
+		put_event(s, sl->start, TYPE_SLICE_BEGIN, sl->name, sl->flags);
 		open[nr_open++] = (struct open_slice){ .end = sl->end, .depth = cs_depth(th, sl) };
 		if (s->out.len >= BLOCK)
 			err = flush(s, out);
 	}
 	while (nr_open)
-		put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1);
+		put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1, 0);
 	free(open);
 	return err ? err : flush(s, out);
 }

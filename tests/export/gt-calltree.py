@@ -236,7 +236,7 @@ def top_self(path, n):
 def proto_slices(text):
 	"""Begin/end pairs of protoc's text, per sequence: (name, start, dur) in begin order."""
 	names, seqs = {}, collections.defaultdict(lambda: {'now': 0, 'open': [], 'out': []})
-	pkt, path = None, []
+	pkt, path, ann = None, [], {}
 	out = []
 	for line in open(text):
 		line = line.strip()
@@ -246,7 +246,9 @@ def proto_slices(text):
 				pkt = {}
 			continue
 		if line == '}':
-			path.pop()
+			if path.pop() == 'debug_annotations' and ann.get('bool_value') == 'true':
+				pkt.setdefault('flags', set()).add(json.loads(ann['name']))
+			ann = {}
 			if not path:
 				sq = seqs[pkt['seq']]
 				if 'clock' in pkt:
@@ -254,7 +256,7 @@ def proto_slices(text):
 				elif 'type' in pkt:
 					sq['now'] += pkt.get('ts', 0)
 					if pkt['type'] == 'TYPE_SLICE_BEGIN':
-						sl = [names[pkt['iid']], sq['now'], None]
+						sl = [names[pkt['iid']], sq['now'], None, pkt.get('flags', set())]
 						sq['open'].append(sl)
 						out.append(sl)
 					elif pkt['type'] == 'TYPE_SLICE_END':
@@ -273,6 +275,8 @@ def proto_slices(text):
 			pkt['type'] = val
 		elif where == 'packet.track_event' and key == 'name_iid':
 			pkt['iid'] = int(val)
+		elif where == 'packet.track_event.debug_annotations':
+			ann[key] = val
 		elif where == 'packet.interned_data.event_names':
 			if key == 'iid':
 				iid = int(val)
@@ -283,7 +287,7 @@ def proto_slices(text):
 
 def check_proto(jpath, text):
 	_, got_json = json_slices(jpath)
-	want = [(n, ts, dur) for n, ts, dur, _, _ in got_json]
+	want = [(n, ts, dur, flags) for n, ts, dur, flags, _ in got_json]
 	got = proto_slices(text)
 	if got != want:
 		print('protobuf: %d slices, json %d; first difference: %s' %
