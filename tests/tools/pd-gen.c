@@ -25,6 +25,13 @@
  * (gt_format.h), "tr_strt" as from 0, "tr_end..." as to 0, cut into two
  * chunks at the middle record.
  * Usage: pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]
+ *
+ * --spe: the same file for ARM SPE instead (an arm_spe attr, AUXTRACE_INFO
+ * type 4: perf's two words, or with --v2 newer perf's versioned header and
+ * one CPU's metadata with MIDR), its AUX data the bytes of SPE-FILE cut
+ * into two chunks at CUT (a record boundary). Per thread, or with
+ * --cpu-wide per CPU (CPU 0, the tid then comes from CONTEXT packets).
+ * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +42,7 @@
 
 #define PT_TYPE	10
 #define BTS_TYPE	9
+#define SPE_TYPE	8
 #define BTS_REC	24	/* struct { u64 from, to, misc; } */
 #define PID	4242
 
@@ -46,6 +54,20 @@ enum {	/* tools/perf/util/intel-pt.h */
 };
 
 static int bts;	/* --bts: intel_bts instead of intel_pt */
+static int spe;	/* --spe: arm_spe instead of intel_pt */
+static int spe_v2;	/* --v2: the versioned AUXTRACE_INFO layout */
+static uint64_t spe_midr;
+static int spe_cpu_wide;
+
+/* perf's arm_spe AUXTRACE_INFO words (tools/perf/util/arm-spe.h) */
+static int spe_info(struct pd_writer *w)
+{
+	uint64_t v1[] = { SPE_TYPE, spe_cpu_wide };
+	uint64_t v2[] = { 2, 4, SPE_TYPE, 1,	/* version, words, PMU type, CPUs */
+			  0x1010101010101010ULL, 0, 3, spe_midr, SPE_TYPE, 1024 };
+
+	return spe_v2 ? pd_write_auxtrace_info(w, 4, v2, 10) : pd_write_auxtrace_info(w, 4, v1, 2);
+}
 
 static const uint64_t sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 				    PERF_SAMPLE_IDENTIFIER;
@@ -113,6 +135,8 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	}
 	if (bts)
 		attr.type = BTS_TYPE;
+	else if (spe)
+		attr.type = SPE_TYPE;
 	else
 		attr.config = 1ULL << 10 | 1ULL << 13;	/* tsc, branch */
 	attr.sample_type = sample_type;
@@ -122,9 +146,12 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	attr.enable_on_exec = !cpu_wide;
 	attr.context_switch = cpu_wide;
 	attr.sample_period = 1;
-	if (pd_writer_add_attr(w, &attr, &id, 1, bts ? "intel_bts//u" : "intel_pt//u") < 0)
+	if (spe)
+		attr.sample_type |= PERF_SAMPLE_DATA_SRC | PERF_SAMPLE_PHYS_ADDR;
+	if (pd_writer_add_attr(w, &attr, &id, 1, spe ? "arm_spe_0//u" :
+			       bts ? "intel_bts//u" : "intel_pt//u") < 0)
 		die("attr", -12);
-	pd_writer_add_pmu_mapping(w, attr.type, bts ? "intel_bts" : "intel_pt");
+	pd_writer_add_pmu_mapping(w, attr.type, spe ? "arm_spe_0" : bts ? "intel_bts" : "intel_pt");
 	pd_writer_set_cmdline(w, argc, argv);
 
 	/* intel_bts's words are intel_pt's first five, then snapshot mode (0) */
@@ -144,7 +171,10 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_CYC_BIT] = 1ULL << 1;
 	if (bts)
 		priv[PT_CAP_USER_TIME_ZERO + 1] = 0;	/* intel_bts: snapshot mode */
-	err = pd_write_auxtrace_info(w, bts ? 2 : 1, priv, bts ? 6 : PT_PRIV_MAX);
+	if (spe)
+		err = spe_info(w);
+	else
+		err = pd_write_auxtrace_info(w, bts ? 2 : 1, priv, bts ? 6 : PT_PRIV_MAX);
 	if (err)
 		die("auxtrace_info", err);
 	memset(&pc, 0, sizeof(pc));
@@ -350,6 +380,56 @@ static int cpu_wide(int argc, char **argv)
 	return 0;
 }
 
+/* The --spe file: see the top of this file. */
+static int spe_main(int argc, char **argv)
+{
+	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
+	uint32_t tid = PID, cpu = (uint32_t)-1;
+	struct pd_writer *w;
+	uint8_t *data;
+	size_t n, cut;
+	int err;
+
+	spe = 1;
+	if (argc > 2 && !strcmp(argv[1], "--v2")) {
+		spe_v2 = 1;
+		spe_midr = strtoull(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--cpu-wide")) {
+		spe_cpu_wide = 1;
+		tid = (uint32_t)-1;
+		cpu = 0;
+		argc--;
+		argv++;
+	}
+	if (argc != 5 && argc != 8) {
+		fprintf(stderr, "usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY "
+				"[START LEN PGOFF]\n");
+		return 2;
+	}
+	data = read_file(argv[2], &n);
+	cut = strtoull(argv[3], NULL, 0);
+	if (cut > n)
+		die("CUT is past the end of SPE-FILE", -22);
+	w = start(argv[1], argc, argv, spe_cpu_wide);
+	process(w, PID, "pd-gen", argv[4], argc > 5 ? strtoull(argv[5], NULL, 0) : 0x400000,
+		argc > 6 ? strtoull(argv[6], NULL, 0) : 0x100000,
+		argc > 7 ? strtoull(argv[7], NULL, 0) : 0, 1);
+	it.pid = it.tid = PID;
+	put_as(w, &it, sizeof(it), NULL, PID, 3);
+	pd_write_finished_round(w);
+	err = pd_writer_checkpoint(w);
+	if (err)
+		die("checkpoint", err);
+	aux(w, data, 0, cut, PID, tid, cpu, 10);
+	aux(w, data, cut, n - cut, PID, tid, cpu, 11);
+	finish(w);
+	free(data);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
@@ -365,10 +445,13 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (argc > 1 && !strcmp(argv[1], "--spe"))
+		return spe_main(argc - 1, argv + 1);
 	if (argc != 4 && argc != 7) {
 		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
-				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n");
+				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
+				"       pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
