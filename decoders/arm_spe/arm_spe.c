@@ -14,4 +14,7 @@ const struct decoder_ops arm_spe_decoder = {
 	.description = "ARM Statistical Profiling Extension",
 	.auxtrace_type = AUXTRACE_TYPE_ARM_SPE,
 	.packets = &spe_packet_ops,
+	.decode_begin = arm_spe_decode_begin,
+	.decode_chunk = arm_spe_decode_chunk,
+	.decode_end = arm_spe_decode_end,
 };

@@ -8,6 +8,15 @@
 #  - dump: `auxrec dump --json` equals `perf report -D` packet for packet
 #    (tests/perf/spe_perf_dump.py), damaged streams (bytes no packet
 #    starts with, unassigned indexes) included;
+#  - script: `auxrec script --json --itrace=i` equals `perf script
+#    --itrace=L` sample for sample (tests/perf/spe_perf_script.py: each
+#    auxrec record expanded into perf's samples of the classes L selects,
+#    compared on tid, time, event, ip, data address, physical address,
+#    data source, weight, and the ip's symbol and dso), for several class
+#    letters L, and `auxrec script --itrace=L` selects the records L
+#    selects; the tid from CONTEXT packets in a per-CPU file; symbols
+#    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
+#    aarch64-linux-gnu-gcc) for records described as samples of its loops;
 #  - raw: `auxrec dump --raw FILE --pmu arm_spe --json` of a few packets,
 #    lines valid against docs/schema/dump.schema.json, and so are those of
 #    a whole damaged recording's dump and --stats.
@@ -97,6 +106,68 @@ dump_schema() {
 	verdict spe-dump-schema "$why" "$(tail -1 "$tmp/small.check")"
 }
 
+PERF_F=comm,tid,pid,cpu,time,event,ip,addr,phys_addr,data_src,weight,sym,dso,period
+
+check_script() {	# name letters
+	local n=$1 l=$2 why= count
+	if [ -z "$have_perf" ]; then
+		echo "skip spe-script-$n-$l: perf is not installed"; return
+	fi
+	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.all.json" \
+		2> "$tmp/$n.$l.err" || why="auxrec script exit status $?: $(head -1 "$tmp/$n.$l.err")"
+	$AUXREC script --json --itrace="$l" -i "$tmp/$n.data" > "$tmp/$n.$l.json" \
+		2> "$tmp/$n.$l.err" || why="auxrec script exit status $?: $(head -1 "$tmp/$n.$l.err")"
+	timeout 120 perf script --itrace="${l/i/i1i}" --ns -F $PERF_F -i "$tmp/$n.data" \
+		> "$tmp/$n.$l.perf" 2> "$tmp/$n.$l.perf.err"
+	# perf 6.1 knows no previous-branch address (index 4) and says so
+	grep -v -e 'unsupported address packet index: 0x4' -e 'CONTEXT packets not found' \
+		-e 'Matching of TIDs' -e '^Warning:$' "$tmp/$n.$l.perf.err" > "$tmp/$n.$l.perf.err2"
+	[ -z "$why" ] && [ -s "$tmp/$n.$l.perf.err2" ] && why="perf: $(head -1 "$tmp/$n.$l.perf.err2")"
+	[ -z "$why" ] && why=$(python3 tests/perf/spe_perf_script.py "$l" "$tmp/$n.all.json" \
+				"$tmp/$n.$l.perf" "$tmp/$n.$l.json" 3> "$tmp/$n.$l.count")
+	count=$(cat "$tmp/$n.$l.count" 2> /dev/null)
+	[ -z "$why" ] && [ "$count" = "samples 0" ] && why="no samples compared"
+	verdict "spe-script-$n-$l-equals-perf-script" "$why" "$count of perf's"
+}
+
+# records described as samples of tests/perf/spe/workload.c's loops
+workload() {
+	local w=$tmp/wl
+	if ! aarch64-linux-gnu-gcc -O1 -static -o "$w" tests/perf/spe/workload.c 2> "$tmp/wl.err"; then
+		echo "skip spe-workload: aarch64-linux-gnu-gcc: $(head -1 "$tmp/wl.err")"; return 1
+	fi
+	python3 - "$w" > "$tmp/wl.desc" <<'PY' || return 1
+import random, subprocess, sys
+syms = {}
+for l in subprocess.check_output(["nm", "-S", sys.argv[1]], text=True).splitlines():
+    f = l.split()
+    if len(f) == 4:
+        syms[f[3]] = (int(f[0], 16), int(f[1], 16))
+r = random.Random(1)
+for i in range(3000):
+    k = r.randrange(3)
+    if k == 0:	# the sequential sum: L1D hits, now and then a miss
+        print("pc=%#x op=ld va=%#x pa=%#x events=%s lat=%d issue=%d xlat=%d ds=0" % (
+            syms["sum_table"][0] + 4 * r.randrange(8), syms["table"][0] + 8 * r.randrange(4096),
+            0x80000000 + r.randrange(1 << 20), r.choice(["0x6", "0x6", "0xe", "0x34e"]),
+            r.randrange(4, 40), r.randrange(1, 4), r.randrange(0, 3)))
+    elif k == 1:	# the pointer chase: LLC and TLB misses, long waits
+        print("pc=%#x op=ld va=%#x events=%s lat=%d issue=%d xlat=%d ds=0" % (
+            syms["chase"][0] + 4 * r.randrange(14), syms["nodes"][0] + 64 * r.randrange(4096),
+            r.choice(["0x30e", "0x3e", "0x70e"]), r.randrange(100, 400), r.randrange(1, 10),
+            r.randrange(0, 30)))
+    else:	# the store loop
+        print("pc=%#x op=st va=%#x events=%s lat=%d issue=%d" % (
+            syms["fill_buffer"][0] + 4 * r.randrange(8), syms["buffer"][0] + r.randrange(32768),
+            r.choice(["0x6", "0x86"]), r.randrange(2, 20), r.randrange(1, 4)))
+PY
+	local load cut
+	load=$(readelf -lW "$w" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	cut=$(python3 $GEN workload "$tmp/wl.spe" "$tmp/wl.desc") || return 1
+	# shellcheck disable=SC2086
+	"$B/tests/tools/pd-gen" --spe "$tmp/workload.data" "$tmp/wl.spe" "$cut" "$w" $load
+}
+
 raw_packets
 dump_schema
 for seed in 1 2 3; do
@@ -107,3 +178,27 @@ for seed in 1 2 3; do
 done
 make_file v2 --v2 0x410fd0c0 -- random "$tmp/v2.spe" 7 1000 && check_dump v2
 make_file cpuwide --cpu-wide -- random "$tmp/cpuwide.spe" 8 1000 && check_dump cpuwide
+
+# perf 6.1 stops decoding a per-thread buffer at a CONTEXT packet (it
+# cannot set the tid of CPU -1): per-thread files have none, the per-CPU
+# one has one in each record
+make_file thread -- random "$tmp/thread.spe" 11 3000 --no-context &&
+	for l in fmtbaMi f M b ta; do check_script thread $l; done
+
+# perf 6.1 reads no samples from the versioned AUXTRACE_INFO layout (it
+# takes the version word for the PMU type): auxrec's samples of a v2 file
+# (MIDR 0: the generic data source) are those of the same stream in v1
+v2_script() {
+	local why=
+	make_file thread-v2 --v2 0 -- random "$tmp/thread-v2.spe" 11 3000 --no-context ||
+		why="pd-gen failed"
+	$AUXREC script --json --itrace=i -i "$tmp/thread.data" > "$tmp/v1.json" 2>&1
+	$AUXREC script --json --itrace=i -i "$tmp/thread-v2.data" > "$tmp/v2.json" 2>&1
+	[ -z "$why" ] && ! cmp -s "$tmp/v1.json" "$tmp/v2.json" && why="they differ"
+	[ -z "$why" ] && [ "$(grep -c mem_sample "$tmp/v2.json")" -lt 3000 ] && why="too few samples"
+	verdict spe-script-v2-layout "$why" "$(grep -c mem_sample "$tmp/v2.json") samples as in v1"
+}
+v2_script
+make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
+	check_script context fmtbaMi
+workload && for l in fmtbaMi fM; do check_script workload $l; done

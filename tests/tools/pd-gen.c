@@ -171,19 +171,21 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_CYC_BIT] = 1ULL << 1;
 	if (bts)
 		priv[PT_CAP_USER_TIME_ZERO + 1] = 0;	/* intel_bts: snapshot mode */
+	memset(&pc, 0, sizeof(pc));
+	pc.time_shift = 10;
+	pc.time_mult = 1000;
+	pc.cap_user_time_zero = 1;
+	pc.time_mask = ~0ULL;
+	/* perf's order: its SPE decoder takes TIME_CONV when AUXTRACE_INFO comes */
+	if (spe && (err = pd_write_time_conv(w, &pc)))
+		die("time_conv", err);
 	if (spe)
 		err = spe_info(w);
 	else
 		err = pd_write_auxtrace_info(w, bts ? 2 : 1, priv, bts ? 6 : PT_PRIV_MAX);
 	if (err)
 		die("auxtrace_info", err);
-	memset(&pc, 0, sizeof(pc));
-	pc.time_shift = 10;
-	pc.time_mult = 1000;
-	pc.cap_user_time_zero = 1;
-	pc.time_mask = ~0ULL;
-	err = pd_write_time_conv(w, &pc);
-	if (err)
+	if (!spe && (err = pd_write_time_conv(w, &pc)))
 		die("time_conv", err);
 	return w;
 }
@@ -205,6 +207,28 @@ static void process(struct pd_writer *w, uint32_t pid, const char *comm, const c
 	m.prot = PROT_READ | PROT_EXEC;
 	m.flags = MAP_PRIVATE;
 	put_as(w, &m, sizeof(m), bin, pid, time + 1);
+}
+
+/*
+ * The traced process PID: COMM, MMAP2 of bin at MAP (START LEN PGOFF, as
+ * many as nmap; else start at def_start, 1 MiB, offset 0), ITRACE_START,
+ * then a round's end and a checkpoint.
+ */
+static void traced_process(struct pd_writer *w, const char *bin, char **map, int nmap,
+			   uint64_t def_start)
+{
+	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
+	int err;
+
+	process(w, PID, "pd-gen", bin, nmap > 0 ? strtoull(map[0], NULL, 0) : def_start,
+		nmap > 1 ? strtoull(map[1], NULL, 0) : 0x100000,
+		nmap > 2 ? strtoull(map[2], NULL, 0) : 0, 1);
+	it.pid = it.tid = PID;
+	put_as(w, &it, sizeof(it), NULL, PID, 3);
+	pd_write_finished_round(w);
+	err = pd_writer_checkpoint(w);
+	if (err)
+		die("checkpoint", err);
 }
 
 /* PERF_RECORD_AUX (sample id of pid) and its AUXTRACE with pt[off, off + len) */
@@ -383,12 +407,10 @@ static int cpu_wide(int argc, char **argv)
 /* The --spe file: see the top of this file. */
 static int spe_main(int argc, char **argv)
 {
-	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
 	uint32_t tid = PID, cpu = (uint32_t)-1;
 	struct pd_writer *w;
 	uint8_t *data;
 	size_t n, cut;
-	int err;
 
 	spe = 1;
 	if (argc > 2 && !strcmp(argv[1], "--v2")) {
@@ -414,15 +436,7 @@ static int spe_main(int argc, char **argv)
 	if (cut > n)
 		die("CUT is past the end of SPE-FILE", -22);
 	w = start(argv[1], argc, argv, spe_cpu_wide);
-	process(w, PID, "pd-gen", argv[4], argc > 5 ? strtoull(argv[5], NULL, 0) : 0x400000,
-		argc > 6 ? strtoull(argv[6], NULL, 0) : 0x100000,
-		argc > 7 ? strtoull(argv[7], NULL, 0) : 0, 1);
-	it.pid = it.tid = PID;
-	put_as(w, &it, sizeof(it), NULL, PID, 3);
-	pd_write_finished_round(w);
-	err = pd_writer_checkpoint(w);
-	if (err)
-		die("checkpoint", err);
+	traced_process(w, argv[4], argv + 5, argc - 5, 0x400000);
 	aux(w, data, 0, cut, PID, tid, cpu, 10);
 	aux(w, data, cut, n - cut, PID, tid, cpu, 11);
 	finish(w);
@@ -432,11 +446,9 @@ static int spe_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
 	struct pd_writer *w;
 	uint8_t *pt;
 	size_t n, half;
-	int err;
 
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
 		return cpu_wide(argc, argv);
@@ -456,15 +468,7 @@ int main(int argc, char **argv)
 	}
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
 	w = start(argv[1], argc, argv, 0);
-	process(w, PID, "pd-gen", argv[3], argc > 4 ? strtoull(argv[4], NULL, 0) : 0x7f0000000000ULL,
-		argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000,
-		argc > 6 ? strtoull(argv[6], NULL, 0) : 0, 1);
-	it.pid = it.tid = PID;
-	put_as(w, &it, sizeof(it), NULL, PID, 3);
-	pd_write_finished_round(w);
-	err = pd_writer_checkpoint(w);
-	if (err)
-		die("checkpoint", err);
+	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);

@@ -3,7 +3,7 @@
 # recording) for the tests, and prints the offset of the record boundary
 # nearest its middle (pd-gen --spe cuts the stream into two chunks there).
 #
-#   spe-stream.py random OUT SEED NRECORDS [--dump-only]
+#   spe-stream.py random OUT SEED NRECORDS [--dump-only] [--no-context|--context]
 #       records with every packet type and field: context, PC, branch
 #       target, previous branch, data VA (with tags) and PA, the three
 #       latency counters, events of every size, data source, operation
@@ -11,7 +11,9 @@
 #       extended headers, runs of padding. --dump-only adds what only the
 #       packet dump can be compared on (perf's decoder stops at it or
 #       prints to stderr): unassigned address and counter indexes, op
-#       class 3, and bytes no packet starts with.
+#       class 3, and bytes no packet starts with. --no-context: no CONTEXT
+#       packets (perf 6.1 stops decoding a per-thread buffer at one);
+#       --context: one in every record (as the hardware writes them).
 #   spe-stream.py workload OUT DESCRIPTION
 #       one record per line of DESCRIPTION: "key=value ..." with keys pc,
 #       el, va, pa, op (ld, st, br, other, or a class:payload pair like
@@ -70,10 +72,10 @@ def ip_payload(a, el, ns):
     return (a & ((1 << 56) - 1)) | el << 61 | ns << 63
 
 
-def random_record(r, ts, dump_only):
+def random_record(r, ts, dump_only, ctx):
     out = b""
     ext = lambda: r.random() < 0.2
-    if r.random() < 0.5:
+    if ctx and r.random() < ctx:
         out += context(r.randrange(1, 1 << 32), r.randrange(2))
     if r.random() < 0.95:
         el = r.randrange(4)
@@ -121,12 +123,12 @@ def random_record(r, ts, dump_only):
     return out + timestamp(ts)
 
 
-def random_stream(seed, n, dump_only):
+def random_stream(seed, n, dump_only, ctx):
     r = random.Random(seed)
     recs, ts = [], 1000
     for _ in range(n):
         ts += r.randrange(1, 5000)
-        recs.append(random_record(r, ts, dump_only))
+        recs.append(random_record(r, ts, dump_only, ctx))
     return recs
 
 
@@ -172,11 +174,13 @@ def workload_stream(path):
 
 def main():
     if len(sys.argv) >= 5 and sys.argv[1] == "random":
-        recs = random_stream(int(sys.argv[3]), int(sys.argv[4]), "--dump-only" in sys.argv)
+        recs = random_stream(int(sys.argv[3]), int(sys.argv[4]), "--dump-only" in sys.argv,
+                             0 if "--no-context" in sys.argv else
+                             1 if "--context" in sys.argv else 0.5)
     elif len(sys.argv) == 4 and sys.argv[1] == "workload":
         recs = workload_stream(sys.argv[3])
     else:
-        sys.exit("usage: spe-stream.py random OUT SEED NRECORDS [--dump-only] | "
+        sys.exit("usage: spe-stream.py random OUT SEED NRECORDS [--dump-only] [--no-context|--context] | "
                  "workload OUT DESCRIPTION")
     with open(sys.argv[2], "wb") as f:
         half = 0
