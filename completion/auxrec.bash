@@ -63,7 +63,7 @@ _auxrec()
 	script|report)
 		case $prev in
 		-i|--input|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
-		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso" -- "$cur")); return ;;
+		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src" -- "$cur")); return ;;
 		esac
 		local v=_auxrec_${cmd}_opts
 		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))

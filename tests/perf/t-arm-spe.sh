@@ -17,6 +17,10 @@
 #    selects; the tid from CONTEXT packets in a per-CPU file; symbols
 #    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
 #    aarch64-linux-gnu-gcc) for records described as samples of its loops;
+#  - report: `auxrec report --json` by symbol and `--sort data_src` has
+#    the samples, mean and nearest-rank percentiles of total latency that
+#    the script's samples give (computed here from `auxrec script --json`),
+#    and its samples per symbol are `perf report --itrace=i1i -s sym`'s;
 #  - raw: `auxrec dump --raw FILE --pmu arm_spe --json` of a few packets,
 #    lines valid against docs/schema/dump.schema.json, and so are those of
 #    a whole damaged recording's dump and --stats.
@@ -168,6 +172,73 @@ PY
 	"$B/tests/tools/pd-gen" --spe "$tmp/workload.data" "$tmp/wl.spe" "$cut" "$w" $load
 }
 
+# report rows against the script's samples, and perf report's counts
+check_report() {	# name
+	local n=$1 why=
+	$AUXREC report --json -i "$tmp/$n.data" > "$tmp/$n.rep.json" 2> "$tmp/$n.rep.err" ||
+		why="auxrec report exit status $?: $(head -1 "$tmp/$n.rep.err")"
+	$AUXREC report --json --sort data_src -i "$tmp/$n.data" > "$tmp/$n.src.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src exit status $?"
+	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.rep.script" 2>> "$tmp/$n.rep.err"
+	if [ -n "$have_perf" ]; then
+		timeout 120 perf report -i "$tmp/$n.data" --itrace=i1i --stdio -s sym -F sample,sym \
+			2> /dev/null | awk '/^ *[0-9]+ +\[/ { print $3, $1 }' | sort > "$tmp/$n.perf.rep"
+	fi
+	[ -z "$why" ] && why=$(python3 - "$tmp/$n.rep.json" "$tmp/$n.src.json" "$tmp/$n.rep.script" \
+				"$tmp/$n.perf.rep" <<'PY'
+import json, os, sys
+rep, src = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ev = [json.loads(l) for l in open(sys.argv[3])]
+ev = [e for e in ev if e["type"] == "mem_sample"]
+LVL = ["L1", "LFB", "L2", "L3", "RAM"]
+def ds_name(ds):
+    op, lvl, num = ds & 0x1f, (ds >> 5) & 0x3fff, (ds >> 33) & 0xf
+    if not op & 6:
+        return "none"
+    where = {1: "L1", 2: "L2", 3: "L3", 4: "L4", 0xb: "any cache", 0xc: "LFB", 0xd: "RAM",
+             0xe: "PMEM"}.get(num)
+    for i, n in enumerate(LVL):
+        if where is None and lvl & (8 << i):
+            where = n
+    hm = "" if where is None else " miss" if lvl & 4 else " hit" if lvl & 2 else ""
+    return "%s %s%s%s" % ("load" if op & 2 else "store", "remote " if ds >> 37 & 1 else "",
+                          where or "N/A", hm)
+def stats(lats):
+    lats = sorted(lats)
+    pc = lambda p: lats[max(0, -(-p * len(lats) // 100) - 1)] if lats else 0
+    return {"count": len(lats), "mean": sum(lats) / len(lats) if lats else 0,
+            "p50": pc(50), "p90": pc(90), "p99": pc(99), "max": pc(100)}
+def check(doc, key, name_of):
+    groups = {}
+    for e in ev:
+        groups.setdefault(name_of(e), []).append(e.get("total_latency"))
+    if doc["samples"] != len(ev):
+        return "%d samples, script %d" % (doc["samples"], len(ev))
+    if len(doc["entries"]) != len(groups):
+        return "%d rows by %s, script %d" % (len(doc["entries"]), key, len(groups))
+    for row in doc["entries"]:
+        g = groups.get(row[key], [])
+        lat = row["latency"]
+        want = stats([x for x in g if x is not None])
+        got = dict(lat, mean=want["mean"] if abs(lat["mean"] - want["mean"]) <=
+                   1e-5 * max(1, want["mean"]) else lat["mean"])	# 6 digits printed
+        if row["samples"] != len(g) or got != want:
+            return "%s %s: %d samples %s, script %d %s" % (key, row[key], row["samples"], got,
+                                                           len(g), want)
+    return None
+why = check(rep, "sym", lambda e: e.get("from_sym") or "[unknown]") or \
+      check(src, "data_src", lambda e: ds_name(int(e.get("data_src", "0x0"), 16)))
+if not why and os.path.getsize(sys.argv[4]):
+    perf = sorted(l.split() for l in open(sys.argv[4]))
+    mine = sorted([r["sym"], str(r["samples"])] for r in rep["entries"] if r["sym"] != "[unknown]")
+    if perf != mine:
+        why = "samples by symbol %s, perf report %s" % (mine, perf)
+print(why or "", end="")
+PY
+)
+	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols")' "$tmp/$n.rep.json" 2>/dev/null)"
+}
+
 raw_packets
 dump_schema
 for seed in 1 2 3; do
@@ -201,4 +272,4 @@ v2_script() {
 v2_script
 make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
 	check_script context fmtbaMi
-workload && for l in fmtbaMi fM; do check_script workload $l; done
+workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload; }
