@@ -13,28 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/arm_spe/arm_spe.h"
-#include "lib/output/json.h"
-#include "lib/output/packet_render.h"
-
-static FILE *devnull;
-
-static void dump(const uint8_t *data, size_t size, int json, int stats)
-{
-	struct json_writer jw;
-	struct packet_render_opts opts = { .out = devnull, .stats = stats };
-	struct aux_chunk chunk = { .data = data, .size = size, .cpu = -1 };
-	struct packet_render *r;
-
-	if (json) {
-		jw_init(&jw, devnull, false);
-		opts.jw = &jw;
-	}
-	r = packet_render_new(&spe_packet_ops, &opts);
-	if (!r)
-		abort();
-	packet_render_chunk(r, &chunk);
-	packet_render_end(r);
-}
+#include "tests/fuzz/fuzz_dump.h"
 
 struct seen {
 	size_t size;
@@ -90,8 +69,6 @@ static void decode(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
 	for (size_t i = 0; i < size; i++) {
 		struct spe_packet p;
 		int rc = spe_packet_get(data + i, size - i, i, &p);
@@ -101,10 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc <= 0 && rc != -SPE_ERR_BAD && rc != -SPE_ERR_SHORT)
 			abort();
 	}
-	dump(data, size, 1, 0);
-	dump(data, size, 0, 0);
-	dump(data, size, 1, 1);
-	dump(data, size, 0, 1);
+	fuzz_dump(&spe_packet_ops, data, size, 1, 0);
+	fuzz_dump(&spe_packet_ops, data, size, 0, 0);
+	fuzz_dump(&spe_packet_ops, data, size, 1, 1);
+	fuzz_dump(&spe_packet_ops, data, size, 0, 1);
 	decode(data, size);
 	return 0;
 }
