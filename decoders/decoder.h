@@ -201,6 +201,10 @@ struct decoder_ops {
 	void (*decode_end)(void *state);
 };
 
+/*
+ * The decoder named pmu_name, else the one pmu_name is a numbered instance
+ * of ("arm_spe_0", "arm_spe_1": "arm_spe"); NULL when none.
+ */
 const struct decoder_ops *decoder_find_by_name(const char *pmu_name);
 const struct decoder_ops *decoder_find_by_type(enum auxtrace_type type);
 /* Iterates built-ins, then loaded plugins; returns NULL past the end. */
