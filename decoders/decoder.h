@@ -35,9 +35,10 @@ struct aux_record_ctx {
  * 2: reached() names the image; 3: typed events (decoders/event.h), and
  * the packet dump is described, not printed (struct packet_ops replaces
  * dump_begin/dump_chunk/dump_end and struct dump_opts); 4: record-side
- * rules (per_thread_only, aux_size_*)
+ * rules (per_thread_only, aux_size_*); 5: struct mem_sample has classes
+ * (MEM_C_*)
  */
-#define DECODER_ABI_VERSION 4
+#define DECODER_ABI_VERSION 5
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {

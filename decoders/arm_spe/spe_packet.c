@@ -92,11 +92,12 @@ int spe_packet_get(const uint8_t *buf, size_t len, uint64_t pos, struct spe_pack
 		return get_payload(buf, len, 1, SPE_PKT_EVENTS, p);
 	if ((hdr & SPE_HDR_MASK_EV_DS) == SPE_HDR_DATA_SOURCE)
 		return get_payload(buf, len, 1, SPE_PKT_DATA_SOURCE, p);
-	p->index = hdr & 3;
-	if ((hdr & SPE_HDR_MASK_CTX_OP) == SPE_HDR_CONTEXT)
-		return get_payload(buf, len, 1, SPE_PKT_CONTEXT, p);
-	if ((hdr & SPE_HDR_MASK_CTX_OP) == SPE_HDR_OP_TYPE)
-		return get_payload(buf, len, 1, SPE_PKT_OP_TYPE, p);
+	if ((hdr & SPE_HDR_MASK_CTX_OP) == SPE_HDR_CONTEXT ||
+	    (hdr & SPE_HDR_MASK_CTX_OP) == SPE_HDR_OP_TYPE) {
+		p->index = hdr & 3;	/* the context's EL, the operation's class */
+		return get_payload(buf, len, 1, (hdr & SPE_HDR_MASK_CTX_OP) == SPE_HDR_CONTEXT ?
+					SPE_PKT_CONTEXT : SPE_PKT_OP_TYPE, p);
+	}
 	if ((hdr & SPE_HDR_MASK_CTX_OP) == SPE_HDR_EXTENDED) {
 		if (len < 2)
 			return -SPE_ERR_BAD;	/* perf: a bad packet, not a short one */
