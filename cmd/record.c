@@ -573,6 +573,10 @@ static int write_header_records(struct recorder *rec)
 	ret = pd_writer_set_cmdline(rec->w, auxrec_argc, auxrec_argv);
 	if (ret)
 		return ret;
+	/* perf's order: its arm_spe decoder takes TIME_CONV when AUXTRACE_INFO comes */
+	ret = pd_write_time_conv(rec->w, pc);
+	if (ret && ret != -EOPNOTSUPP)	/* EOPNOTSUPP: no TSC conversion, timeless */
+		return ret;
 	if (rec->dec && rec->dec->info_priv) {
 		struct aux_record_ctx ctx = {
 			.attr = &rec->el.attr,
@@ -589,11 +593,6 @@ static int write_header_records(struct recorder *rec)
 		ret = pd_write_auxtrace_info(rec->w, rec->dec->auxtrace_type, priv, n);
 	} else {
 		ret = pd_write_auxtrace_info(rec->w, rec->dec ? rec->dec->auxtrace_type : 0, NULL, 0);
-	}
-	if (!ret) {
-		ret = pd_write_time_conv(rec->w, pc);
-		if (ret == -EOPNOTSUPP)	/* no TSC conversion: decoding is timeless */
-			ret = 0;
 	}
 	if (ret)
 		return ret;
@@ -827,7 +826,7 @@ int cmd_record(int argc, char **argv)
 	};
 	struct record_opts o = { .output = "auxrec.data" };
 	struct recorder rec = { .opts = &o };
-	char err[1024] = "", terms[256] = "";
+	char err[1024] = "", terms[256] = "", pmu_name[256];
 	const char *mmap_arg = NULL;
 	size_t page = sysconf(_SC_PAGESIZE), aux_size;
 	uint64_t v;
@@ -875,12 +874,10 @@ int cmd_record(int argc, char **argv)
 	/* the rules of a known PMU (decoders/decoder.h) */
 	{
 		const char *slash = strchr(o.event, '/');
-		char *pmu_name = strndup(o.event, slash ? (size_t)(slash - o.event) : strlen(o.event));
 
-		if (!pmu_name)
-			return 1;
+		snprintf(pmu_name, sizeof(pmu_name), "%.*s",
+			 (int)(slash ? (size_t)(slash - o.event) : strlen(o.event)), o.event);
 		rec.dec = decoder_find_by_name(pmu_name);
-		free(pmu_name);
 	}
 	if (rec.dec && rec.dec->per_thread_only) {
 		if (o.all_cpus || o.cpu_list) {
@@ -920,7 +917,8 @@ int cmd_record(int argc, char **argv)
 	if (rec.dec && rec.dec->default_terms) {
 		struct pmu *pmu;
 
-		if (!pmu_open(pmu_sysfs_root(), rec.dec->name, &pmu, err, sizeof(err))) {
+		/* the PMU itself: arm_spe_0 for the arm_spe decoder */
+		if (!pmu_open(pmu_sysfs_root(), pmu_name, &pmu, err, sizeof(err))) {
 			rec.dec->default_terms(pmu, terms, sizeof(terms));
 			pmu_free(pmu);
 		}

@@ -4,7 +4,9 @@
  * went, by shared object and symbol. Every decoded event carries the number
  * of instructions executed since the previous one; they are counted to the
  * symbol of the event's source address (the code that ran up to it), and
- * each taken branch to the symbol it leaves.
+ * each taken branch to the symbol it leaves. Memory-access samples (ARM
+ * SPE) count to the symbol of their pc, or with --sort data_src to their
+ * data source, with the mean and percentiles of their total latency.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,24 +15,34 @@
 #include <string.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
+#include "lib/output/data_src_name.h"
 #include "lib/output/json.h"
+#include "lib/output/lat_stats.h"
 #include "lib/output/sym_cache.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
 #include "lib/util/util.h"
 
-enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO };
+enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO, SORT_DATA_SRC };
 
 /* Counts of one symbol (by sym_cache id) while decoding. */
 struct sym_count {
-	uint64_t insns, branches;
+	uint64_t insns, branches, samples;
+	struct lat_stats lat;		/* of its memory-access samples */
+};
+
+/* Counts of one data source (--sort data_src) while decoding. */
+struct src_count {
+	uint64_t data_src;
+	struct sym_count n;
 };
 
 /* A row of the report: the symbols whose names are equal under the sort key. */
 struct entry {
 	const char *dso;
 	const char *sym;
-	uint64_t insns, branches;
+	uint64_t insns, branches, samples;
+	struct lat_stats lat;
 };
 
 struct report {
@@ -41,7 +53,10 @@ struct report {
 	struct entry *v;
 	size_t nr, cap;
 	struct slot_index index;	/* of v by (dso, sym) under the sort key */
-	uint64_t insns, branches, errors;
+	struct src_count *srcs;		/* --sort data_src */
+	size_t nr_srcs, cap_srcs;
+	char (*src_names)[48];		/* the entries' names under data_src */
+	uint64_t insns, branches, errors, samples;
 };
 
 static void usage(FILE *out)
@@ -51,10 +66,12 @@ static void usage(FILE *out)
 		"                     [--vmlinux FILE] [--[no-]progress] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
-		"and taken branches went, by shared object and symbol.\n"
+		"and taken branches went, by shared object and symbol; memory-access\n"
+		"samples (arm_spe) by symbol or data source, with their latencies.\n"
 		"\n"
 		DECODE_HELP
-		"  -s, --sort KEYS     dso,sym (default), sym or dso\n"
+		"  -s, --sort KEYS     dso,sym (default), sym, dso, or data_src (memory\n"
+		"                      samples by where their data came from)\n"
 		"  -j, --json          one JSON document (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -67,6 +84,25 @@ static struct sym_count *count_of(struct report *r, uint32_t id)
 	return &r->counts[id];
 }
 
+/* The counts of data source ds, zeroed when new. */
+static struct sym_count *src_count_of(struct report *r, uint64_t ds)
+{
+	for (size_t i = r->nr_srcs; i-- > 0;)
+		if (r->srcs[i].data_src == ds)
+			return &r->srcs[i].n;
+	if (ARRAY_GROW(r->srcs, r->cap_srcs, r->nr_srcs + 1, 16))
+		return NULL;
+	r->srcs[r->nr_srcs] = (struct src_count){ .data_src = ds };
+	return &r->srcs[r->nr_srcs++].n;
+}
+
+static int count_sample(struct report *r, struct sym_count *n, const struct mem_sample *m)
+{
+	n->samples++;
+	r->samples++;
+	return m && (m->valid & MEM_HAS_TOTAL_LAT) ? lat_stats_add(&n->lat, m->total_lat) : 0;
+}
+
 /*
  * While decoding, each event counts to the symbol of its source address
  * (the code that ran up to it) by that symbol's identity: an array index.
@@ -77,19 +113,27 @@ static int on_event(void *ctx, const struct trace_event *te)
 	const struct decode_event *ev = te->ev;
 	const struct sym_frag *f;
 	struct sym_count *n;
-	bool branch = ev->kind == EVENT_BRANCH;
+	bool branch = ev->kind == EVENT_BRANCH, sample = ev->kind == EVENT_MEM_SAMPLE;
 	uint64_t off;
 
 	if (ev->kind == EVENT_ERROR) {
 		r->errors++;
 		return 0;
 	}
-	if (!ev->insn_count && !branch)
+	if (r->sort == SORT_DATA_SRC) {
+		if (!sample)
+			return 0;
+		n = src_count_of(r, ev->mem ? ev->mem->data_src : 0);
+		return n ? count_sample(r, n, ev->mem) : -1;
+	}
+	if (!ev->insn_count && !branch && !sample)
 		return 0;
 	f = sym_cache_lookup(r->syms, te->proc ? &te->proc->maps : te->kmaps, ev->from, &off);
 	n = f ? count_of(r, f->id) : NULL;
 	if (!n)
 		return -1;
+	if (sample)
+		return count_sample(r, n, ev->mem);
 	n->insns += ev->insn_count;
 	r->insns += ev->insn_count;
 	if (branch) {
@@ -133,12 +177,8 @@ static uint64_t entry_hash_of(const void *ctx, uint32_t idx)
 	return entry_hash(r, r->v[idx].dso, r->v[idx].sym);
 }
 
-static int add_to_entry(struct report *r, const struct sym_frag *f, const struct sym_count *n)
+static int add_to_entry(struct report *r, struct entry_key key, const struct sym_count *n)
 {
-	struct entry_key key = {
-		.dso = r->sort == SORT_SYM ? "" : f->dso_path,
-		.sym = r->sort == SORT_DSO ? "" : f->name ? f->name : "[unknown]",
-	};
 	uint32_t *slot;
 
 	if (slot_index_reserve(&r->index, r->nr, 1024, entry_hash_of, r))
@@ -152,6 +192,25 @@ static int add_to_entry(struct report *r, const struct sym_frag *f, const struct
 	}
 	r->v[*slot - 1].insns += n->insns;
 	r->v[*slot - 1].branches += n->branches;
+	r->v[*slot - 1].samples += n->samples;
+	return lat_stats_merge(&r->v[*slot - 1].lat, &n->lat);
+}
+
+/* --sort data_src: a row per data source name */
+static int make_src_entries(struct report *r)
+{
+	if (!r->nr_srcs)
+		return 0;
+	r->src_names = calloc(r->nr_srcs, sizeof(*r->src_names));
+	if (!r->src_names)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nr_srcs; i++) {
+		struct entry_key key = { .dso = "", .sym = r->src_names[i] };
+
+		data_src_name(r->srcs[i].data_src, r->src_names[i], sizeof(r->src_names[i]));
+		if (add_to_entry(r, key, &r->srcs[i].n))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -159,11 +218,17 @@ static int make_entries(struct report *r)
 {
 	uint32_t n = sym_cache_count(r->syms);
 
+	if (r->sort == SORT_DATA_SRC)
+		return make_src_entries(r);
 	for (uint32_t id = 0; id < n && id < r->cap_counts; id++) {
 		const struct sym_count *c = &r->counts[id];
+		const struct sym_frag *f = sym_cache_frag(r->syms, id);
+		struct entry_key key = {
+			.dso = r->sort == SORT_SYM ? "" : f->dso_path,
+			.sym = r->sort == SORT_DSO ? "" : f->name ? f->name : "[unknown]",
+		};
 
-		if ((c->insns || c->branches) &&
-		    add_to_entry(r, sym_cache_frag(r->syms, id), c))
+		if ((c->insns || c->branches || c->samples) && add_to_entry(r, key, c))
 			return -ENOMEM;
 	}
 	return 0;
@@ -173,6 +238,8 @@ static int cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 
+	if (x->samples != y->samples)
+		return x->samples < y->samples ? 1 : -1;
 	if (x->insns != y->insns)
 		return x->insns < y->insns ? 1 : -1;
 	if (x->branches != y->branches)
@@ -183,6 +250,35 @@ static int cmp_entry(const void *a, const void *b)
 static double pct(uint64_t part, uint64_t total)
 {
 	return total ? 100.0 * part / total : 0;
+}
+
+/* The row's name keys: dso and sym, one of them, or data_src. */
+static void json_names(struct json_writer *w, const struct report *r, const struct entry *e)
+{
+	if (r->sort == SORT_DATA_SRC) {
+		jw_kv_string(w, "data_src", e->sym);
+		return;
+	}
+	if (r->sort != SORT_SYM)
+		jw_kv_string(w, "dso", e->dso);
+	if (r->sort != SORT_DSO)
+		jw_kv_string(w, "sym", e->sym);
+}
+
+/* ,"samples":N,"samples_percent":P,"latency":{...} of a row */
+static void json_samples(struct json_writer *w, const struct report *r, struct entry *e)
+{
+	jw_kv_u64(w, "samples", e->samples);
+	jw_kv_double(w, "samples_percent", pct(e->samples, r->samples));
+	jw_key(w, "latency");
+	jw_object_start(w);
+	jw_kv_u64(w, "count", e->lat.n);
+	jw_kv_double(w, "mean", lat_stats_mean(&e->lat));
+	jw_kv_u64(w, "p50", lat_stats_percentile(&e->lat, 50));
+	jw_kv_u64(w, "p90", lat_stats_percentile(&e->lat, 90));
+	jw_kv_u64(w, "p99", lat_stats_percentile(&e->lat, 99));
+	jw_kv_u64(w, "max", lat_stats_percentile(&e->lat, 100));
+	jw_object_end(w);
 }
 
 static void print_json(const struct report *r, const char *path)
@@ -196,20 +292,21 @@ static void print_json(const struct report *r, const char *path)
 	jw_kv_u64(&w, "insns", r->insns);
 	jw_kv_u64(&w, "branches", r->branches);
 	jw_kv_u64(&w, "errors", r->errors);
+	if (r->samples)
+		jw_kv_u64(&w, "samples", r->samples);
 	jw_key(&w, "entries");
 	jw_array_start(&w);
 	for (size_t i = 0; i < r->nr; i++) {
-		const struct entry *e = &r->v[i];
+		struct entry *e = &r->v[i];
 
 		jw_object_start(&w);
-		if (r->sort != SORT_SYM)
-			jw_kv_string(&w, "dso", e->dso);
-		if (r->sort != SORT_DSO)
-			jw_kv_string(&w, "sym", e->sym);
+		json_names(&w, r, e);
 		jw_kv_u64(&w, "insns", e->insns);
 		jw_kv_u64(&w, "branches", e->branches);
 		jw_kv_double(&w, "insns_percent", pct(e->insns, r->insns));
 		jw_kv_double(&w, "branches_percent", pct(e->branches, r->branches));
+		if (r->samples)
+			json_samples(&w, r, e);
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);
@@ -217,25 +314,62 @@ static void print_json(const struct report *r, const char *path)
 	jw_end_line(&w);
 }
 
-static void print_text(const struct report *r, const char *path)
+static const char *name_column(const struct report *r)
 {
+	switch (r->sort) {
+	case SORT_DSO: return "Shared Object";
+	case SORT_SYM: return "Symbol";
+	case SORT_DATA_SRC: return "Data Source";
+	default: return "Symbol (Shared Object)";
+	}
+}
+
+static void print_name(const struct report *r, const struct entry *e)
+{
+	if (r->sort == SORT_DSO)
+		printf("%s\n", e->dso);
+	else if (r->sort == SORT_SYM || r->sort == SORT_DATA_SRC)
+		printf("%s\n", e->sym);
+	else
+		printf("%s (%s)\n", e->sym, e->dso);
+}
+
+/* Memory-access samples: count, share and total latency of each row. */
+static void print_samples_text(struct report *r, const char *path)
+{
+	printf("# auxrec report of %s\n# %" PRIu64 " memory-access samples, %" PRIu64
+	       " decode errors; latency: total cycles, mean and percentiles\n#\n", path,
+	       r->samples, r->errors);
+	printf("# %8s %10s %9s %7s %7s %7s %7s  %s\n", "Samples%", "Samples", "LatMean", "P50",
+	       "P90", "P99", "Max", name_column(r));
+	for (size_t i = 0; i < r->nr; i++) {
+		struct entry *e = &r->v[i];
+
+		printf("  %7.2f%% %10" PRIu64 " %9.1f %7u %7u %7u %7u  ", pct(e->samples, r->samples),
+		       e->samples, lat_stats_mean(&e->lat), lat_stats_percentile(&e->lat, 50),
+		       lat_stats_percentile(&e->lat, 90), lat_stats_percentile(&e->lat, 99),
+		       lat_stats_percentile(&e->lat, 100));
+		print_name(r, e);
+	}
+}
+
+static void print_text(struct report *r, const char *path)
+{
+	if (r->samples) {
+		print_samples_text(r, path);
+		return;
+	}
 	printf("# auxrec report of %s\n# %" PRIu64 " instructions, %" PRIu64
 	       " taken branches, %" PRIu64 " decode errors\n#\n", path, r->insns, r->branches,
 	       r->errors);
 	printf("# %8s %12s %8s %10s  %s\n", "Insns%", "Insns", "Branch%", "Branches",
-	       r->sort == SORT_DSO ? "Shared Object" : r->sort == SORT_SYM ? "Symbol" :
-	       "Symbol (Shared Object)");
+	       name_column(r));
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct entry *e = &r->v[i];
 
 		printf("  %7.2f%% %12" PRIu64 " %7.2f%% %10" PRIu64 "  ", pct(e->insns, r->insns),
 		       e->insns, pct(e->branches, r->branches), e->branches);
-		if (r->sort == SORT_DSO)
-			printf("%s\n", e->dso);
-		else if (r->sort == SORT_SYM)
-			printf("%s\n", e->sym);
-		else
-			printf("%s (%s)\n", e->sym, e->dso);
+		print_name(r, e);
 	}
 }
 
@@ -263,8 +397,12 @@ int cmd_report(int argc, char **argv)
 				r.sort = SORT_SYM;
 			else if (!strcmp(optarg, "dso"))
 				r.sort = SORT_DSO;
+			else if (!strcmp(optarg, "data_src"))
+				r.sort = SORT_DATA_SRC;
 			else
-				return cmd_usage_error(usage, "bad --sort '%s' (dso,sym, sym or dso)", optarg);
+				return cmd_usage_error(usage,
+						       "bad --sort '%s' (dso,sym, sym, dso or data_src)",
+						       optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
@@ -290,8 +428,16 @@ int cmd_report(int argc, char **argv)
 		else
 			print_text(&r, o.path);
 	}
+	for (size_t i = 0; i < r.nr; i++)
+		lat_stats_free(&r.v[i].lat);
+	for (size_t i = 0; i < r.cap_counts; i++)
+		lat_stats_free(&r.counts[i].lat);
+	for (size_t i = 0; i < r.nr_srcs; i++)
+		lat_stats_free(&r.srcs[i].n.lat);
 	free(r.v);
 	free(r.counts);
+	free(r.srcs);
+	free(r.src_names);
 	slot_index_free(&r.index);
 	sym_cache_free(r.syms);
 	return ret;

@@ -17,6 +17,8 @@
 struct script {
 	uint32_t kinds;			/* bit per enum event_kind: print all */
 	bool calls, returns;		/* branches with these flags only */
+	uint32_t mem_classes;		/* memory samples of these MEM_C_* */
+	bool mem_loads_stores;		/* memory samples of loads and stores */
 	struct event_printer pr;
 };
 
@@ -31,10 +33,15 @@ static void usage(FILE *out)
 		"with their symbols, trace starts and ends, and decode errors.\n"
 		"\n"
 		DECODE_HELP
-		"      --itrace=OPTS   what to print (default be), as perf's letters:\n"
+		"      --itrace=OPTS   what to print (default be, and every memory sample),\n"
+		"                      as perf's letters:\n"
 		"                        b branches, c calls only, r returns only,\n"
 		"                        i every instruction, e errors, w ptwrite,\n"
-		"                        p power events, x transactions\n"
+		"                        p power events, x transactions;\n"
+		"                      memory samples (arm_spe) of: f L1D misses and\n"
+		"                        accesses, m LLC misses and accesses, t TLB misses\n"
+		"                        and accesses, b branch misses, a remote accesses,\n"
+		"                        M loads and stores, i every sampled operation\n"
 		"      --events=KINDS  (also) events of these kinds, comma-separated, or all:\n"
 		"                       ");
 	for (int k = 0, col = 23; k < EVENT_KIND_NR; k++) {
@@ -54,15 +61,24 @@ static void usage(FILE *out)
 
 #define KIND(k)	(1u << (k))
 #define TRACE_BOUNDS	(KIND(EVENT_TRACE_BEGIN) | KIND(EVENT_TRACE_END))
+#define MEM_SAMPLES	KIND(EVENT_MEM_SAMPLE)
 
 static int parse_itrace(struct script *sc, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case 'b': sc->kinds |= KIND(EVENT_BRANCH) | TRACE_BOUNDS; break;
+		case 'b':
+			sc->kinds |= KIND(EVENT_BRANCH) | TRACE_BOUNDS;
+			sc->mem_classes |= MEM_C_BRANCH_MISS;
+			break;
 		case 'c': sc->calls = true; break;
 		case 'r': sc->returns = true; break;
-		case 'i': sc->kinds |= KIND(EVENT_INSN); break;
+		case 'i': sc->kinds |= KIND(EVENT_INSN) | MEM_SAMPLES; break;
+		case 'f': sc->mem_classes |= MEM_C_L1D_MISS | MEM_C_L1D_ACCESS; break;
+		case 'm': sc->mem_classes |= MEM_C_LLC_MISS | MEM_C_LLC_ACCESS; break;
+		case 't': sc->mem_classes |= MEM_C_TLB_MISS | MEM_C_TLB_ACCESS; break;
+		case 'a': sc->mem_classes |= MEM_C_REMOTE_ACCESS; break;
+		case 'M': sc->mem_loads_stores = true; break;
 		case 'e': sc->kinds |= KIND(EVENT_ERROR) | KIND(EVENT_OVERFLOW); break;
 		case 'w': sc->kinds |= KIND(EVENT_PTWRITE); break;
 		case 'p': sc->kinds |= KIND(EVENT_POWER); break;
@@ -98,6 +114,10 @@ static bool wanted(const struct script *sc, const struct decode_event *ev)
 {
 	if (sc->kinds & KIND(ev->kind))
 		return true;
+	if (ev->kind == EVENT_MEM_SAMPLE)
+		return ev->mem && ((ev->mem->classes & sc->mem_classes) ||
+				   (sc->mem_loads_stores && (ev->mem->op == MEM_OP_LOAD ||
+							     ev->mem->op == MEM_OP_STORE)));
 	return ev->kind == EVENT_BRANCH &&
 	       ((sc->calls && (ev->branch & BRANCH_F_CALL)) ||
 		(sc->returns && (ev->branch & BRANCH_F_RETURN)));
@@ -144,10 +164,13 @@ int cmd_script(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!itrace && !sc.kinds)
+	if (!itrace && !sc.kinds) {
 		itrace = "be";
+		sc.kinds |= MEM_SAMPLES;
+	}
 	if (itrace && parse_itrace(&sc, itrace))
-		return cmd_usage_error(usage, "bad --itrace '%s' (letters from bcriewpx)", itrace);
+		return cmd_usage_error(usage, "bad --itrace '%s' (letters from bcriewpxfmtaM)",
+				       itrace);
 	o.insns = sc.kinds & KIND(EVENT_INSN);
 	if (event_printer_init(&sc.pr, stdout, json_output, srcline)) {
 		p_err("%s", strerror(ENOMEM));

@@ -54,7 +54,7 @@ _auxrec()
 	dump)
 		case $prev in
 		-i|--input|--raw) _filedir; return ;;
-		--pmu) COMPREPLY=($(compgen -W "intel_pt" -- "$cur")); return ;;
+		--pmu) COMPREPLY=($(compgen -W "intel_pt intel_bts arm_spe" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "$_auxrec_dump_opts" -- "$cur"))
 		;;
@@ -64,7 +64,7 @@ _auxrec()
 	script|report)
 		case $prev in
 		-i|--input|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
-		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso" -- "$cur")); return ;;
+		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src" -- "$cur")); return ;;
 		esac
 		local v=_auxrec_${cmd}_opts
 		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))

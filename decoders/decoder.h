@@ -35,9 +35,10 @@ struct aux_record_ctx {
  * 2: reached() names the image; 3: typed events (decoders/event.h), and
  * the packet dump is described, not printed (struct packet_ops replaces
  * dump_begin/dump_chunk/dump_end and struct dump_opts); 4: record-side
- * rules (per_thread_only, aux_size_*)
+ * rules (per_thread_only, aux_size_*); 5: struct mem_sample has classes
+ * (MEM_C_*)
  */
-#define DECODER_ABI_VERSION 4
+#define DECODER_ABI_VERSION 5
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -201,6 +202,10 @@ struct decoder_ops {
 	void (*decode_end)(void *state);
 };
 
+/*
+ * The decoder named pmu_name, else the one pmu_name is a numbered instance
+ * of ("arm_spe_0", "arm_spe_1": "arm_spe"); NULL when none.
+ */
 const struct decoder_ops *decoder_find_by_name(const char *pmu_name);
 const struct decoder_ops *decoder_find_by_type(enum auxtrace_type type);
 /* Iterates built-ins, then loaded plugins; returns NULL past the end. */

@@ -39,6 +39,11 @@ static const char *const mem_op_names[MEM_OP_NR] = {
 	[MEM_OP_BRANCH] = "branch",
 };
 
+static const char *const mem_class_names[MEM_C_NR] = {
+	"l1d_miss", "l1d_access", "llc_miss", "llc_access",
+	"tlb_miss", "tlb_access", "branch_miss", "remote_access",
+};
+
 const char *event_kind_name(unsigned int kind)
 {
 	return kind < EVENT_KIND_NR ? kind_names[kind] : NULL;
@@ -87,4 +92,9 @@ const char *event_subkind_name(const struct decode_event *ev)
 const char *mem_op_name(unsigned int op)
 {
 	return op < MEM_OP_NR ? mem_op_names[op] : "other";
+}
+
+const char *mem_class_name(unsigned int bit)
+{
+	return bit < MEM_C_NR ? mem_class_names[bit] : NULL;
 }

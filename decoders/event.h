@@ -67,6 +67,20 @@ enum event_detail {
 #define MEM_HAS_DATA_SRC	(1u << 6)
 #define MEM_HAS_CONTEXT		(1u << 7)
 
+/*
+ * The classes a sampled operation falls in (perf's names for them, as
+ * `perf script --itrace` selects them: l1d-miss, l1d-access, ...).
+ */
+#define MEM_C_L1D_MISS		(1u << 0)
+#define MEM_C_L1D_ACCESS	(1u << 1)
+#define MEM_C_LLC_MISS		(1u << 2)
+#define MEM_C_LLC_ACCESS	(1u << 3)
+#define MEM_C_TLB_MISS		(1u << 4)
+#define MEM_C_TLB_ACCESS	(1u << 5)
+#define MEM_C_BRANCH_MISS	(1u << 6)
+#define MEM_C_REMOTE_ACCESS	(1u << 7)
+#define MEM_C_NR		8
+
 enum mem_op {
 	MEM_OP_OTHER,
 	MEM_OP_LOAD,
@@ -88,6 +102,7 @@ struct mem_sample {
 	uint64_t data_src;		/* perf's union perf_mem_data_src */
 	uint64_t events;		/* the sampler's event bits (L1D miss, ...) */
 	uint32_t context;		/* context id (e.g. the tid), MEM_HAS_CONTEXT */
+	uint32_t classes;		/* MEM_C_* */
 };
 
 /* One decoded event (see docs/json.md, "auxrec script"). */
@@ -120,5 +135,7 @@ const char *branch_kind_name(unsigned int flags);
 const char *event_subkind_name(const struct decode_event *ev);
 /* "load", "store", "branch", "other". */
 const char *mem_op_name(unsigned int op);
+/* "l1d_miss", ... of MEM_C_* bit number bit; NULL out of range. */
+const char *mem_class_name(unsigned int bit);
 
 #endif

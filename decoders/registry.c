@@ -25,10 +25,12 @@
 
 extern const struct decoder_ops intel_pt_decoder;
 extern const struct decoder_ops intel_bts_decoder;
+extern const struct decoder_ops arm_spe_decoder;
 
 static const struct decoder_ops *const builtin_decoders[] = {
 	&intel_pt_decoder,
 	&intel_bts_decoder,
+	&arm_spe_decoder,
 	NULL
 };
 
@@ -112,10 +114,25 @@ const struct decoder_ops *decoder_next(const struct decoder_ops *prev)
 	return nr_plugins ? plugins[0] : NULL;
 }
 
+/* "arm_spe_0" is an instance of "arm_spe": the name, '_' and a number */
+static bool is_instance(const char *pmu_name, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(pmu_name, name, n) || pmu_name[n] != '_' || !pmu_name[n + 1])
+		return false;
+	return strspn(pmu_name + n + 1, "0123456789") == strlen(pmu_name + n + 1);
+}
+
 const struct decoder_ops *decoder_find_by_name(const char *pmu_name)
 {
-	for (const struct decoder_ops *d = decoder_next(NULL); d; d = decoder_next(d))
+	const struct decoder_ops *d;
+
+	for (d = decoder_next(NULL); d; d = decoder_next(d))
 		if (!strcmp(d->name, pmu_name))
+			return d;
+	for (d = decoder_next(NULL); d; d = decoder_next(d))
+		if (is_instance(pmu_name, d->name))
 			return d;
 	return NULL;
 }

@@ -275,12 +275,31 @@ static const struct mem_field {
 	MEM_FIELD(MEM_HAS_CONTEXT, "context", context, false),
 };
 
+/* ,"classes":["l1d_miss",...] */
+static void mem_classes_json(struct line_buf *lb, uint32_t classes)
+{
+	bool first = true;
+
+	KV(lb, "classes");
+	lb_char(lb, '[');
+	for (unsigned int bit = 0; bit < MEM_C_NR; bit++) {
+		if (!(classes & (1u << bit)))
+			continue;
+		if (!first)
+			lb_char(lb, ',');
+		first = false;
+		j_string(lb, mem_class_name(bit));
+	}
+	lb_char(lb, ']');
+}
+
 static void mem_json(struct line_buf *lb, const struct mem_sample *m)
 {
 	KV(lb, "op");
 	j_string(lb, mem_op_name(m->op));
 	KV(lb, "op_raw");
 	j_u64(lb, m->op_raw);
+	mem_classes_json(lb, m->classes);
 	for (size_t i = 0; i < sizeof(mem_fields) / sizeof(mem_fields[0]); i++) {
 		const struct mem_field *f = &mem_fields[i];
 		const char *p = (const char *)m + f->offset;

@@ -73,12 +73,29 @@ static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 	return next;
 }
 
+/*
+ * A sampled operation that names its context (ARM SPE's CONTEXT packet:
+ * Linux writes the tid into CONTEXTIDR) ran as that thread, whatever the
+ * sideband says (perf too prefers it to context switch records).
+ */
+static void sample_owner(struct run *r, const struct decode_event *ev, struct trace_event *te)
+{
+	int tid = (int)ev->mem->context;
+
+	te->tid = tid;
+	te->proc = session_proc(r->s, tid, false);
+	te->pid = te->proc ? te->proc->pid : -1;
+}
+
 static int on_event(void *ctx, const struct decode_event *ev)
 {
 	struct run *r = ctx;
 	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->proc,
 				  .pid = r->pid, .tid = r->tid,
 				  .kmaps = r->kmaps };
+
+	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem && (ev->mem->valid & MEM_HAS_CONTEXT))
+		sample_owner(r, ev, &te);
 
 	r->stop = r->o->fn(r->o->ctx, &te);
 	return r->stop;

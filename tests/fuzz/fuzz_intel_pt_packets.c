@@ -16,28 +16,7 @@
 #include "decoders/intel_pt/pt_describe.h"
 #include "decoders/intel_pt/pt_packet.h"
 #include "decoders/intel_pt/pt_packet_walk.h"
-#include "lib/output/json.h"
-#include "lib/output/packet_render.h"
-
-static FILE *devnull;
-
-static void dump(const uint8_t *data, size_t size, int json, int stats)
-{
-	struct json_writer jw;
-	struct packet_render_opts opts = { .out = devnull, .stats = stats };
-	struct aux_chunk chunk = { .data = data, .size = size, .cpu = -1 };
-	struct packet_render *r;
-
-	if (json) {
-		jw_init(&jw, devnull, false);
-		opts.jw = &jw;
-	}
-	r = packet_render_new(&pt_packet_ops, &opts);
-	if (!r)
-		abort();
-	packet_render_chunk(r, &chunk);
-	packet_render_end(r);
-}
+#include "tests/fuzz/fuzz_dump.h"
 
 /* Do two records describe the same packet (or error)? */
 static int same_desc(const struct pt_pkt_rec *a, const struct pt_pkt_rec *b)
@@ -83,8 +62,6 @@ static void walks_agree(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
 	for (size_t i = 0; i < size; i++) {
 		struct pt_packet pkt;
 		int rc = pt_pkt_decode(data + i, size - i, &pkt);
@@ -98,9 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	walks_agree(data, size);
-	dump(data, size, 1, 0);
-	dump(data, size, 0, 0);
-	dump(data, size, 1, 1);
-	dump(data, size, 0, 1);
+	fuzz_dump(&pt_packet_ops, data, size, 1, 0);
+	fuzz_dump(&pt_packet_ops, data, size, 0, 0);
+	fuzz_dump(&pt_packet_ops, data, size, 1, 1);
+	fuzz_dump(&pt_packet_ops, data, size, 0, 1);
 	return 0;
 }

@@ -58,6 +58,9 @@ MODULE_PARM_DESC(fault, "self-test of checkers: 1 duplicate a word, 2 omit TRUNC
 static int charge_pid;
 module_param(charge_pid, int, 0644);
 MODULE_PARM_DESC(charge_pid, "count the emitter's time in ticks that interrupt this process (charged_ns)");
+static uint align;
+module_param(align, uint, 0644);
+MODULE_PARM_DESC(align, "replay: emit whole multiples of this many bytes a tick (fixed-size SPE records)");
 static ulong replay_max = 16 << 20;
 module_param(replay_max, ulong, 0444);
 MODULE_PARM_DESC(replay_max, "capacity of the replay buffer in bytes");
@@ -214,6 +217,8 @@ static u64 tick_bytes(struct auxtest_ev *ev, u64 now)
 	n = div64_u64(ev->credit, NSEC_PER_SEC);
 	if (ev->mode == MODE_PATTERN)
 		n &= ~7ULL;
+	else if (align > 1)
+		n -= n % align;
 	ev->credit -= n * NSEC_PER_SEC;
 	if (ev->mode == MODE_REPLAY && ev->once) {
 		if (ev->pos >= replay_len)
@@ -635,6 +640,57 @@ static void pt_groups_init(void)
 	}
 }
 
+/*
+ * arm_spe_N: format/ and caps/ as drivers/perf/arm_spe_pmu.c shows them
+ * (caps of a Neoverse N1: count_size 12 bits, min_interval 256).
+ */
+static const struct { const char *n, *s; } spe_formats[] = {
+	{ "ts_enable", "config:0" }, { "pa_enable", "config:1" },
+	{ "pct_enable", "config:2" }, { "jitter", "config:16" },
+	{ "branch_filter", "config:32" }, { "load_filter", "config:33" },
+	{ "store_filter", "config:34" }, { "event_filter", "config1:0-63" },
+	{ "min_latency", "config2:0-11" },
+};
+static const struct { const char *n; u32 v; } spe_caps[] = {
+	{ "arch_inst", 1 }, { "ernd", 1 }, { "count_size", 12 }, { "min_interval", 256 },
+};
+
+static ssize_t spe_attr_show(struct device *d, struct device_attribute *a, char *page)
+{
+	struct table_attr *t = container_of(a, struct table_attr, attr);
+
+	if (t->idx < 0)
+		return sysfs_emit(page, "%u\n", spe_caps[-t->idx - 1].v);
+	return sysfs_emit(page, "%s\n", spe_formats[t->idx].s);
+}
+
+static struct table_attr spe_attrs[ARRAY_SIZE(spe_formats) + ARRAY_SIZE(spe_caps)];
+static struct attribute *spe_fmt_list[ARRAY_SIZE(spe_formats) + 1];
+static struct attribute *spe_cap_list[ARRAY_SIZE(spe_caps) + 1];
+static struct attribute_group spe_fmt_group = { .name = "format", .attrs = spe_fmt_list };
+static struct attribute_group spe_cap_group = { .name = "caps", .attrs = spe_cap_list };
+static const struct attribute_group *spe_groups[] = { &spe_cap_group, &spe_fmt_group, NULL };
+
+/* format entries idx >= 0, caps -1, -2, ... */
+static void spe_groups_init(void)
+{
+	int i, nf = ARRAY_SIZE(spe_formats);
+
+	for (i = 0; i < ARRAY_SIZE(spe_attrs); i++) {
+		struct table_attr *t = &spe_attrs[i];
+
+		sysfs_attr_init(&t->attr.attr);
+		t->idx = i < nf ? i : nf - i - 1;
+		t->attr.attr.name = i < nf ? spe_formats[i].n : spe_caps[i - nf].n;
+		t->attr.attr.mode = 0444;
+		t->attr.show = spe_attr_show;
+		if (i < nf)
+			spe_fmt_list[i] = &t->attr.attr;
+		else
+			spe_cap_list[i - nf] = &t->attr.attr;
+	}
+}
+
 /* ---- debugfs ---- */
 
 #define STAT_FIELDS(X)							\
@@ -838,6 +894,9 @@ static int __init auxtest_init(void)
 	if (!strcmp(name, "intel_pt")) {
 		pt_groups_init();
 		auxtest_pmu.attr_groups = pt_groups;
+	} else if (!strncmp(name, "arm_spe_", 8)) {
+		spe_groups_init();
+		auxtest_pmu.attr_groups = spe_groups;
 	} else if (!strcmp(name, "intel_bts")) {
 		/* as arch/x86/events/intel/bts.c: no format, no caps */
 		auxtest_pmu.attr_groups = NULL;

@@ -1,16 +1,16 @@
 #!/bin/bash
 # t-bad-input.sh - bad input to the CLI on the host:
 #  - valid recordings (perf's and auxrec's writer, perf record -z, a
-#    COMPRESSED2 one, an Intel BTS one, the fuzz seeds) truncated
-#    at many offsets and with random bytes flipped (fixed seeds, 240 variants):
+#    COMPRESSED2 one, an Intel BTS one, an ARM SPE one, the fuzz seeds) truncated
+#    at many offsets and with random bytes flipped (fixed seeds, 280 variants):
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
 #    sanitizer report, and a failure is one error line naming an offset or size;
-#    the variants of the decodable recordings (Intel PT, Intel BTS) also go
+#    the variants of the decodable recordings (Intel PT, Intel BTS, ARM SPE) also go
 #    through `auxrec script`, `report` and `export -f perfetto`: exit 0 or 1,
 #    no signal, no report;
 #  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
 #    unknown record type): a clear message;
-#  - `auxrec dump --raw` on random bytes never crashes;
+#  - `auxrec dump --raw` on random bytes never crashes (intel_pt, arm_spe);
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -29,9 +29,10 @@ seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
        tests/fuzz/corpus/perf_data/perf-pipe.data
        tests/fuzz/corpus/perf_data/perf-z-cpu-clock.data
        tests/fuzz/corpus/perf_data/hand-compressed2.data
-       tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data)
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data)
 # the recordings whose AUX data decodes: their variants are decoded too
-decodable="auxrec-pd-gen auxrec-pd-gen-bts"
+decodable="auxrec-pd-gen auxrec-pd-gen-bts auxrec-pd-gen-spe"
 
 bad=0 runs=0 first_bad=
 # check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line
@@ -170,17 +171,19 @@ raw_bad=0
 for seed in 1 2 3 4 5 6 7 8 9 10; do
 	awk -v s=$seed 'BEGIN { srand(s); n = 1 + int(rand() * 20000);
 		for (i = 0; i < n; i++) printf "%c", int(rand() * 256) }' > "$tmp/r.bin"
-	for fmt in "" --json --stats; do
-		timeout 10 "$A" dump --raw "$tmp/r.bin" --pmu intel_pt $fmt > /dev/null 2> "$tmp/err"
-		rc=$?
-		if [ $rc != 0 ] && [ $rc != 1 ]; then
-			raw_bad=$((raw_bad + 1))
-			echo "# seed $seed $fmt: exit $rc: $(head -3 "$tmp/err")"
-		fi
+	for pmu in intel_pt arm_spe; do
+		for fmt in "" --json --stats; do
+			timeout 10 "$A" dump --raw "$tmp/r.bin" --pmu $pmu $fmt > /dev/null 2> "$tmp/err"
+			rc=$?
+			if [ $rc != 0 ] && [ $rc != 1 ]; then
+				raw_bad=$((raw_bad + 1))
+				echo "# seed $seed $pmu $fmt: exit $rc: $(head -3 "$tmp/err")"
+			fi
+		done
 	done
 done
-[ $raw_bad = 0 ] && echo "ok dump-raw-random # 30 runs" ||
-	echo "not ok dump-raw-random: $raw_bad of 30 runs crashed or timed out"
+[ $raw_bad = 0 ] && echo "ok dump-raw-random # 60 runs" ||
+	echo "not ok dump-raw-random: $raw_bad of 60 runs crashed or timed out"
 
 # record: bad input on the host, against the fixture sysfs tree
 rec_case() {	# NAME PATTERN ARGS...

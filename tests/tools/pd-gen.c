@@ -25,6 +25,13 @@
  * (gt_format.h), "tr_strt" as from 0, "tr_end..." as to 0, cut into two
  * chunks at the middle record.
  * Usage: pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]
+ *
+ * --spe: the same file for ARM SPE instead (an arm_spe attr, AUXTRACE_INFO
+ * type 4: perf's two words, or with --v2 newer perf's versioned header and
+ * one CPU's metadata with MIDR), its AUX data the bytes of SPE-FILE cut
+ * into two chunks at CUT (a record boundary). Per thread, or with
+ * --cpu-wide per CPU (CPU 0, the tid then comes from CONTEXT packets).
+ * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +42,7 @@
 
 #define PT_TYPE	10
 #define BTS_TYPE	9
+#define SPE_TYPE	8
 #define BTS_REC	24	/* struct { u64 from, to, misc; } */
 #define PID	4242
 
@@ -46,6 +54,20 @@ enum {	/* tools/perf/util/intel-pt.h */
 };
 
 static int bts;	/* --bts: intel_bts instead of intel_pt */
+static int spe;	/* --spe: arm_spe instead of intel_pt */
+static int spe_v2;	/* --v2: the versioned AUXTRACE_INFO layout */
+static uint64_t spe_midr;
+static int spe_cpu_wide;
+
+/* perf's arm_spe AUXTRACE_INFO words (tools/perf/util/arm-spe.h) */
+static int spe_info(struct pd_writer *w)
+{
+	uint64_t v1[] = { SPE_TYPE, spe_cpu_wide };
+	uint64_t v2[] = { 2, 4, SPE_TYPE, 1,	/* version, words, PMU type, CPUs */
+			  0x1010101010101010ULL, 0, 3, spe_midr, SPE_TYPE, 1024 };
+
+	return spe_v2 ? pd_write_auxtrace_info(w, 4, v2, 10) : pd_write_auxtrace_info(w, 4, v1, 2);
+}
 
 static const uint64_t sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 				    PERF_SAMPLE_IDENTIFIER;
@@ -113,6 +135,8 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	}
 	if (bts)
 		attr.type = BTS_TYPE;
+	else if (spe)
+		attr.type = SPE_TYPE;
 	else
 		attr.config = 1ULL << 10 | 1ULL << 13;	/* tsc, branch */
 	attr.sample_type = sample_type;
@@ -122,9 +146,12 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	attr.enable_on_exec = !cpu_wide;
 	attr.context_switch = cpu_wide;
 	attr.sample_period = 1;
-	if (pd_writer_add_attr(w, &attr, &id, 1, bts ? "intel_bts//u" : "intel_pt//u") < 0)
+	if (spe)
+		attr.sample_type |= PERF_SAMPLE_DATA_SRC | PERF_SAMPLE_PHYS_ADDR;
+	if (pd_writer_add_attr(w, &attr, &id, 1, spe ? "arm_spe_0//u" :
+			       bts ? "intel_bts//u" : "intel_pt//u") < 0)
 		die("attr", -12);
-	pd_writer_add_pmu_mapping(w, attr.type, bts ? "intel_bts" : "intel_pt");
+	pd_writer_add_pmu_mapping(w, attr.type, spe ? "arm_spe_0" : bts ? "intel_bts" : "intel_pt");
 	pd_writer_set_cmdline(w, argc, argv);
 
 	/* intel_bts's words are intel_pt's first five, then snapshot mode (0) */
@@ -144,16 +171,21 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_CYC_BIT] = 1ULL << 1;
 	if (bts)
 		priv[PT_CAP_USER_TIME_ZERO + 1] = 0;	/* intel_bts: snapshot mode */
-	err = pd_write_auxtrace_info(w, bts ? 2 : 1, priv, bts ? 6 : PT_PRIV_MAX);
-	if (err)
-		die("auxtrace_info", err);
 	memset(&pc, 0, sizeof(pc));
 	pc.time_shift = 10;
 	pc.time_mult = 1000;
 	pc.cap_user_time_zero = 1;
 	pc.time_mask = ~0ULL;
-	err = pd_write_time_conv(w, &pc);
+	/* perf's order: its SPE decoder takes TIME_CONV when AUXTRACE_INFO comes */
+	if (spe && (err = pd_write_time_conv(w, &pc)))
+		die("time_conv", err);
+	if (spe)
+		err = spe_info(w);
+	else
+		err = pd_write_auxtrace_info(w, bts ? 2 : 1, priv, bts ? 6 : PT_PRIV_MAX);
 	if (err)
+		die("auxtrace_info", err);
+	if (!spe && (err = pd_write_time_conv(w, &pc)))
 		die("time_conv", err);
 	return w;
 }
@@ -175,6 +207,28 @@ static void process(struct pd_writer *w, uint32_t pid, const char *comm, const c
 	m.prot = PROT_READ | PROT_EXEC;
 	m.flags = MAP_PRIVATE;
 	put_as(w, &m, sizeof(m), bin, pid, time + 1);
+}
+
+/*
+ * The traced process PID: COMM, MMAP2 of bin at MAP (START LEN PGOFF, as
+ * many as nmap; else start at def_start, 1 MiB, offset 0), ITRACE_START,
+ * then a round's end and a checkpoint.
+ */
+static void traced_process(struct pd_writer *w, const char *bin, char **map, int nmap,
+			   uint64_t def_start)
+{
+	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
+	int err;
+
+	process(w, PID, "pd-gen", bin, nmap > 0 ? strtoull(map[0], NULL, 0) : def_start,
+		nmap > 1 ? strtoull(map[1], NULL, 0) : 0x100000,
+		nmap > 2 ? strtoull(map[2], NULL, 0) : 0, 1);
+	it.pid = it.tid = PID;
+	put_as(w, &it, sizeof(it), NULL, PID, 3);
+	pd_write_finished_round(w);
+	err = pd_writer_checkpoint(w);
+	if (err)
+		die("checkpoint", err);
 }
 
 /* PERF_RECORD_AUX (sample id of pid) and its AUXTRACE with pt[off, off + len) */
@@ -350,13 +404,51 @@ static int cpu_wide(int argc, char **argv)
 	return 0;
 }
 
+/* The --spe file: see the top of this file. */
+static int spe_main(int argc, char **argv)
+{
+	uint32_t tid = PID, cpu = (uint32_t)-1;
+	struct pd_writer *w;
+	uint8_t *data;
+	size_t n, cut;
+
+	spe = 1;
+	if (argc > 2 && !strcmp(argv[1], "--v2")) {
+		spe_v2 = 1;
+		spe_midr = strtoull(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--cpu-wide")) {
+		spe_cpu_wide = 1;
+		tid = (uint32_t)-1;
+		cpu = 0;
+		argc--;
+		argv++;
+	}
+	if (argc != 5 && argc != 8) {
+		fprintf(stderr, "usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY "
+				"[START LEN PGOFF]\n");
+		return 2;
+	}
+	data = read_file(argv[2], &n);
+	cut = strtoull(argv[3], NULL, 0);
+	if (cut > n)
+		die("CUT is past the end of SPE-FILE", -22);
+	w = start(argv[1], argc, argv, spe_cpu_wide);
+	traced_process(w, argv[4], argv + 5, argc - 5, 0x400000);
+	aux(w, data, 0, cut, PID, tid, cpu, 10);
+	aux(w, data, cut, n - cut, PID, tid, cpu, 11);
+	finish(w);
+	free(data);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
 	struct pd_writer *w;
 	uint8_t *pt;
 	size_t n, half;
-	int err;
 
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
 		return cpu_wide(argc, argv);
@@ -365,23 +457,18 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (argc > 1 && !strcmp(argv[1], "--spe"))
+		return spe_main(argc - 1, argv + 1);
 	if (argc != 4 && argc != 7) {
 		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
-				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n");
+				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
+				"       pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
 	w = start(argv[1], argc, argv, 0);
-	process(w, PID, "pd-gen", argv[3], argc > 4 ? strtoull(argv[4], NULL, 0) : 0x7f0000000000ULL,
-		argc > 5 ? strtoull(argv[5], NULL, 0) : 0x100000,
-		argc > 6 ? strtoull(argv[6], NULL, 0) : 0, 1);
-	it.pid = it.tid = PID;
-	put_as(w, &it, sizeof(it), NULL, PID, 3);
-	pd_write_finished_round(w);
-	err = pd_writer_checkpoint(w);
-	if (err)
-		die("checkpoint", err);
+	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);

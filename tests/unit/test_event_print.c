@@ -93,7 +93,8 @@ static void test_render(void **state)
 	struct session_piece piece = { .chunk = { .cpu = 1 } };
 	struct mem_sample mem = { .valid = MEM_HAS_VADDR | MEM_HAS_TOTAL_LAT | MEM_HAS_DATA_SRC,
 				  .op = MEM_OP_LOAD, .vaddr = 0x7000, .total_lat = 42,
-				  .data_src = 0x1a, .events = 0x6 };
+				  .data_src = 0x1a, .events = 0x6,
+				  .classes = MEM_C_L1D_MISS | MEM_C_TLB_ACCESS };
 	struct decode_event ev[] = {
 		{ .kind = EVENT_TRACE_BEGIN, .branch = BRANCH_F_TRACE_BEGIN, .to = 0x401000,
 		  .time = 1500000000, .aux_offset = 16 },
@@ -124,7 +125,7 @@ static void test_render(void **state)
 	       "{\"type\":\"branch\",\"kind\":\"call\",\"time\":1500000000,\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401010\",\"from_sym\":\"main\",\"from_symoff\":16,\"from_dso\":\"/bin/prog\",\"to\":\"0x401104\",\"to_sym\":\"odd\\\"name\",\"to_symoff\":4,\"to_dso\":\"/bin/prog\",\"insn_count\":3,\"aux_offset\":0}\n"
 	       "{\"type\":\"error\",\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401104\",\"from_sym\":\"odd\\\"name\",\"from_symoff\":4,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":99,\"error\":\"no code at ip\"}\n"
 	       "{\"type\":\"ptwrite\",\"pid\":8,\"tid\":8,\"cpu\":1,\"comm\":\"tab\\there\",\"from\":\"0x401108\",\"from_sym\":\"odd\\\"name\",\"from_symoff\":8,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":0,\"payload\":\"0xbeef\"}\n"
-	       "{\"type\":\"mem_sample\",\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401000\",\"from_sym\":\"main\",\"from_symoff\":0,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":0,\"op\":\"load\",\"op_raw\":0,\"vaddr\":\"0x7000\",\"total_latency\":42,\"data_src\":\"0x1a\",\"events\":\"0x6\"}\n");
+	       "{\"type\":\"mem_sample\",\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401000\",\"from_sym\":\"main\",\"from_symoff\":0,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":0,\"op\":\"load\",\"op_raw\":0,\"classes\":[\"l1d_miss\",\"tlb_access\"],\"vaddr\":\"0x7000\",\"total_latency\":42,\"data_src\":\"0x1a\",\"events\":\"0x6\"}\n");
 	maps_free(&a.maps);
 }
 

@@ -1,0 +1,275 @@
+#!/bin/bash
+# t-arm-spe.sh - the arm_spe decoder against Debian's perf on files made by
+# the test-side SPE writer: tests/tools/spe-stream.py writes raw SPE
+# streams (random records with every packet type and field, or records
+# from a described workload), `pd-gen --spe` puts them in a perf.data
+# (AUXTRACE_INFO type 4 in perf 6.1's layout or newer perf's versioned
+# one, per thread or per CPU, two AUX chunks cut at a record boundary).
+#  - dump: `auxrec dump --json` equals `perf report -D` packet for packet
+#    (tests/perf/spe_perf_dump.py), damaged streams (bytes no packet
+#    starts with, unassigned indexes) included;
+#  - script: `auxrec script --json --itrace=i` equals `perf script
+#    --itrace=L` sample for sample (tests/perf/spe_perf_script.py: each
+#    auxrec record expanded into perf's samples of the classes L selects,
+#    compared on tid, time, event, ip, data address, physical address,
+#    data source, weight, and the ip's symbol and dso), for several class
+#    letters L, and `auxrec script --itrace=L` selects the records L
+#    selects; the tid from CONTEXT packets in a per-CPU file; symbols
+#    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
+#    aarch64-linux-gnu-gcc) for records described as samples of its loops;
+#  - report: `auxrec report --json` by symbol and `--sort data_src` has
+#    the samples, mean and nearest-rank percentiles of total latency that
+#    the script's samples give (computed here from `auxrec script --json`),
+#    and its samples per symbol are `perf report --itrace=i1i -s sym`'s;
+#  - raw: `auxrec dump --raw FILE --pmu arm_spe --json` of a few packets,
+#    lines valid against docs/schema/dump.schema.json, and so are those of
+#    a whole damaged recording's dump and --stats.
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+AUXREC=${AUXREC:-./auxrec}
+B=${AUXREC_BUILD:-build}
+GEN=tests/tools/spe-stream.py
+
+if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/pd-gen" ]; then
+	echo "not ok build: run make all tools first"; exit 1
+fi
+have_perf=1
+if ! command -v perf > /dev/null || ! perf --version > /dev/null 2>&1; then
+	have_perf=
+fi
+
+verdict() {	# name why note
+	if [ -z "$2" ]; then
+		echo "ok $1 ($3)"
+	else
+		echo "not ok $1: $2"
+	fi
+}
+
+# a perf.data of a stream: NAME PD-GEN-OPTIONS -- SPE-STREAM-ARGS
+make_file() {
+	local n=$1 opts=() cut
+	shift
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	cut=$(python3 $GEN "$@") || return 1
+	"$B/tests/tools/pd-gen" --spe "${opts[@]}" "$tmp/$n.data" "$2" "$cut" /bin/true \
+		> "$tmp/$n.gen" 2>&1
+}
+
+check_dump() {	# name
+	local n=$1 why= count
+	$AUXREC dump --json -i "$tmp/$n.data" > "$tmp/$n.dump" 2> "$tmp/$n.dump.err" ||
+		why="auxrec dump exit status $?: $(head -1 "$tmp/$n.dump.err")"
+	if [ -z "$have_perf" ]; then
+		echo "skip spe-dump-$n: perf is not installed"; return
+	fi
+	timeout 120 perf report -D -i "$tmp/$n.data" > "$tmp/$n.perf" 2> "$tmp/$n.perf.err"
+	[ -z "$why" ] && why=$(python3 tests/perf/spe_perf_dump.py "$tmp/$n.dump" "$tmp/$n.perf" \
+				3> "$tmp/$n.count")
+	count=$(cat "$tmp/$n.count" 2> /dev/null)
+	[ -z "$why" ] && [ -z "$count" ] && why="no packets compared"
+	verdict "spe-dump-$n-equals-perf-report-D" "$why" "$count, as perf prints them"
+}
+
+raw_packets() {
+	local f=$tmp/raw.spe why=
+	# PC el2, LD, TS 5, then a byte no packet starts with and a cut TS
+	printf '\xb0\x00\x10\x40\x00\x00\x00\x00\x40\x49\x00\x71\x05\0\0\0\0\0\0\0\x02\x71\x01' > "$f"
+	cat > "$tmp/raw.want" <<'J'
+{"offset":0,"size":9,"packet":"address.pc","addr":"0x401000","el":2,"ns":0}
+{"offset":9,"size":2,"packet":"op_type.ldst","payload":"0x0"}
+{"offset":11,"size":9,"packet":"timestamp","timestamp":5}
+{"offset":20,"error":"bad packet"}
+{"offset":21,"error":"truncated packet"}
+{"offset":22,"size":1,"packet":"end"}
+J
+	$AUXREC dump --raw "$f" --pmu arm_spe --json > "$tmp/raw.json" 2> "$tmp/raw.err" ||
+		why="exit status $?: $(head -1 "$tmp/raw.err")"
+	[ -z "$why" ] && ! cmp -s "$tmp/raw.want" "$tmp/raw.json" && why="got $(head -c 400 "$tmp/raw.json")"
+	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
+	   ! python3 tests/tools/json_check.py docs/schema/dump.schema.json "$tmp/raw.json" \
+		> "$tmp/raw.check" 2>&1; then
+		why="schema: $(tail -1 "$tmp/raw.check")"
+	fi
+	verdict spe-dump-raw "$why" "packets, a bad byte, a cut packet"
+}
+
+# a small damaged file's whole dump against the schemas
+dump_schema() {
+	local why=
+	if ! python3 -c 'import jsonschema' 2> /dev/null; then
+		echo "skip spe-dump-schema: python3-jsonschema is not installed"; return
+	fi
+	make_file small -- random "$tmp/small.spe" 5 60 --dump-only || why="pd-gen failed"
+	[ -z "$why" ] && { $AUXREC dump --json -i "$tmp/small.data"
+			   $AUXREC dump --json --stats -i "$tmp/small.data"; } > "$tmp/small.json"
+	[ -z "$why" ] && ! python3 tests/tools/json_check.py docs/schema/dump.schema.json \
+		"$tmp/small.json" > "$tmp/small.check" 2>&1 && why="$(tail -1 "$tmp/small.check")"
+	verdict spe-dump-schema "$why" "$(tail -1 "$tmp/small.check")"
+}
+
+PERF_F=comm,tid,pid,cpu,time,event,ip,addr,phys_addr,data_src,weight,sym,dso,period
+
+check_script() {	# name letters
+	local n=$1 l=$2 why= count
+	if [ -z "$have_perf" ]; then
+		echo "skip spe-script-$n-$l: perf is not installed"; return
+	fi
+	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.all.json" \
+		2> "$tmp/$n.$l.err" || why="auxrec script exit status $?: $(head -1 "$tmp/$n.$l.err")"
+	$AUXREC script --json --itrace="$l" -i "$tmp/$n.data" > "$tmp/$n.$l.json" \
+		2> "$tmp/$n.$l.err" || why="auxrec script exit status $?: $(head -1 "$tmp/$n.$l.err")"
+	timeout 120 perf script --itrace="${l/i/i1i}" --ns -F $PERF_F -i "$tmp/$n.data" \
+		> "$tmp/$n.$l.perf" 2> "$tmp/$n.$l.perf.err"
+	# perf 6.1 knows no previous-branch address (index 4) and says so
+	grep -v -e 'unsupported address packet index: 0x4' -e 'CONTEXT packets not found' \
+		-e 'Matching of TIDs' -e '^Warning:$' "$tmp/$n.$l.perf.err" > "$tmp/$n.$l.perf.err2"
+	[ -z "$why" ] && [ -s "$tmp/$n.$l.perf.err2" ] && why="perf: $(head -1 "$tmp/$n.$l.perf.err2")"
+	[ -z "$why" ] && why=$(python3 tests/perf/spe_perf_script.py "$l" "$tmp/$n.all.json" \
+				"$tmp/$n.$l.perf" "$tmp/$n.$l.json" 3> "$tmp/$n.$l.count")
+	count=$(cat "$tmp/$n.$l.count" 2> /dev/null)
+	[ -z "$why" ] && [ "$count" = "samples 0" ] && why="no samples compared"
+	verdict "spe-script-$n-$l-equals-perf-script" "$why" "$count of perf's"
+}
+
+# records described as samples of tests/perf/spe/workload.c's loops
+workload() {
+	local w=$tmp/wl
+	if ! aarch64-linux-gnu-gcc -O1 -static -o "$w" tests/perf/spe/workload.c 2> "$tmp/wl.err"; then
+		echo "skip spe-workload: aarch64-linux-gnu-gcc: $(head -1 "$tmp/wl.err")"; return 1
+	fi
+	python3 - "$w" > "$tmp/wl.desc" <<'PY' || return 1
+import random, subprocess, sys
+syms = {}
+for l in subprocess.check_output(["nm", "-S", sys.argv[1]], text=True).splitlines():
+    f = l.split()
+    if len(f) == 4:
+        syms[f[3]] = (int(f[0], 16), int(f[1], 16))
+r = random.Random(1)
+for i in range(3000):
+    k = r.randrange(3)
+    if k == 0:	# the sequential sum: L1D hits, now and then a miss
+        print("pc=%#x op=ld va=%#x pa=%#x events=%s lat=%d issue=%d xlat=%d ds=0" % (
+            syms["sum_table"][0] + 4 * r.randrange(8), syms["table"][0] + 8 * r.randrange(4096),
+            0x80000000 + r.randrange(1 << 20), r.choice(["0x6", "0x6", "0xe", "0x34e"]),
+            r.randrange(4, 40), r.randrange(1, 4), r.randrange(0, 3)))
+    elif k == 1:	# the pointer chase: LLC and TLB misses, long waits
+        print("pc=%#x op=ld va=%#x events=%s lat=%d issue=%d xlat=%d ds=0" % (
+            syms["chase"][0] + 4 * r.randrange(14), syms["nodes"][0] + 64 * r.randrange(4096),
+            r.choice(["0x30e", "0x3e", "0x70e"]), r.randrange(100, 400), r.randrange(1, 10),
+            r.randrange(0, 30)))
+    else:	# the store loop
+        print("pc=%#x op=st va=%#x events=%s lat=%d issue=%d" % (
+            syms["fill_buffer"][0] + 4 * r.randrange(8), syms["buffer"][0] + r.randrange(32768),
+            r.choice(["0x6", "0x86"]), r.randrange(2, 20), r.randrange(1, 4)))
+PY
+	local load cut
+	load=$(readelf -lW "$w" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	cut=$(python3 $GEN workload "$tmp/wl.spe" "$tmp/wl.desc") || return 1
+	# shellcheck disable=SC2086
+	"$B/tests/tools/pd-gen" --spe "$tmp/workload.data" "$tmp/wl.spe" "$cut" "$w" $load
+}
+
+# report rows against the script's samples, and perf report's counts
+check_report() {	# name
+	local n=$1 why=
+	$AUXREC report --json -i "$tmp/$n.data" > "$tmp/$n.rep.json" 2> "$tmp/$n.rep.err" ||
+		why="auxrec report exit status $?: $(head -1 "$tmp/$n.rep.err")"
+	$AUXREC report --json --sort data_src -i "$tmp/$n.data" > "$tmp/$n.src.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src exit status $?"
+	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.rep.script" 2>> "$tmp/$n.rep.err"
+	if [ -n "$have_perf" ]; then
+		timeout 120 perf report -i "$tmp/$n.data" --itrace=i1i --stdio -s sym -F sample,sym \
+			2> /dev/null | awk '/^ *[0-9]+ +\[/ { print $3, $1 }' | sort > "$tmp/$n.perf.rep"
+	fi
+	[ -z "$why" ] && why=$(python3 - "$tmp/$n.rep.json" "$tmp/$n.src.json" "$tmp/$n.rep.script" \
+				"$tmp/$n.perf.rep" <<'PY'
+import json, os, sys
+rep, src = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ev = [json.loads(l) for l in open(sys.argv[3])]
+ev = [e for e in ev if e["type"] == "mem_sample"]
+LVL = ["L1", "LFB", "L2", "L3", "RAM"]
+def ds_name(ds):
+    op, lvl, num = ds & 0x1f, (ds >> 5) & 0x3fff, (ds >> 33) & 0xf
+    if not op & 6:
+        return "none"
+    where = {1: "L1", 2: "L2", 3: "L3", 4: "L4", 0xb: "any cache", 0xc: "LFB", 0xd: "RAM",
+             0xe: "PMEM"}.get(num)
+    for i, n in enumerate(LVL):
+        if where is None and lvl & (8 << i):
+            where = n
+    hm = "" if where is None else " miss" if lvl & 4 else " hit" if lvl & 2 else ""
+    return "%s %s%s%s" % ("load" if op & 2 else "store", "remote " if ds >> 37 & 1 else "",
+                          where or "N/A", hm)
+def stats(lats):
+    lats = sorted(lats)
+    pc = lambda p: lats[max(0, -(-p * len(lats) // 100) - 1)] if lats else 0
+    return {"count": len(lats), "mean": sum(lats) / len(lats) if lats else 0,
+            "p50": pc(50), "p90": pc(90), "p99": pc(99), "max": pc(100)}
+def check(doc, key, name_of):
+    groups = {}
+    for e in ev:
+        groups.setdefault(name_of(e), []).append(e.get("total_latency"))
+    if doc["samples"] != len(ev):
+        return "%d samples, script %d" % (doc["samples"], len(ev))
+    if len(doc["entries"]) != len(groups):
+        return "%d rows by %s, script %d" % (len(doc["entries"]), key, len(groups))
+    for row in doc["entries"]:
+        g = groups.get(row[key], [])
+        lat = row["latency"]
+        want = stats([x for x in g if x is not None])
+        got = dict(lat, mean=want["mean"] if abs(lat["mean"] - want["mean"]) <=
+                   1e-5 * max(1, want["mean"]) else lat["mean"])	# 6 digits printed
+        if row["samples"] != len(g) or got != want:
+            return "%s %s: %d samples %s, script %d %s" % (key, row[key], row["samples"], got,
+                                                           len(g), want)
+    return None
+why = check(rep, "sym", lambda e: e.get("from_sym") or "[unknown]") or \
+      check(src, "data_src", lambda e: ds_name(int(e.get("data_src", "0x0"), 16)))
+if not why and os.path.getsize(sys.argv[4]):
+    perf = sorted(l.split() for l in open(sys.argv[4]))
+    mine = sorted([r["sym"], str(r["samples"])] for r in rep["entries"] if r["sym"] != "[unknown]")
+    if perf != mine:
+        why = "samples by symbol %s, perf report %s" % (mine, perf)
+print(why or "", end="")
+PY
+)
+	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols")' "$tmp/$n.rep.json" 2>/dev/null)"
+}
+
+raw_packets
+dump_schema
+for seed in 1 2 3; do
+	make_file "random$seed" -- random "$tmp/random$seed.spe" "$seed" 2000 &&
+		check_dump "random$seed"
+	make_file "damaged$seed" -- random "$tmp/damaged$seed.spe" "$seed" 2000 --dump-only &&
+		check_dump "damaged$seed"
+done
+make_file v2 --v2 0x410fd0c0 -- random "$tmp/v2.spe" 7 1000 && check_dump v2
+make_file cpuwide --cpu-wide -- random "$tmp/cpuwide.spe" 8 1000 && check_dump cpuwide
+
+# perf 6.1 stops decoding a per-thread buffer at a CONTEXT packet (it
+# cannot set the tid of CPU -1): per-thread files have none, the per-CPU
+# one has one in each record
+make_file thread -- random "$tmp/thread.spe" 11 3000 --no-context &&
+	for l in fmtbaMi f M b ta; do check_script thread $l; done
+
+# perf 6.1 reads no samples from the versioned AUXTRACE_INFO layout (it
+# takes the version word for the PMU type): auxrec's samples of a v2 file
+# (MIDR 0: the generic data source) are those of the same stream in v1
+v2_script() {
+	local why=
+	make_file thread-v2 --v2 0 -- random "$tmp/thread-v2.spe" 11 3000 --no-context ||
+		why="pd-gen failed"
+	$AUXREC script --json --itrace=i -i "$tmp/thread.data" > "$tmp/v1.json" 2>&1
+	$AUXREC script --json --itrace=i -i "$tmp/thread-v2.data" > "$tmp/v2.json" 2>&1
+	[ -z "$why" ] && ! cmp -s "$tmp/v1.json" "$tmp/v2.json" && why="they differ"
+	[ -z "$why" ] && [ "$(grep -c mem_sample "$tmp/v2.json")" -lt 3000 ] && why="too few samples"
+	verdict spe-script-v2-layout "$why" "$(grep -c mem_sample "$tmp/v2.json") samples as in v1"
+}
+v2_script
+make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
+	check_script context fmtbaMi
+workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload; }
