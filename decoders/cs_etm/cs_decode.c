@@ -13,7 +13,8 @@
  *  - the first range after trace on, a lost sync, or the start of a chunk
  *    is EVENT_TRACE_BEGIN at its start; trace on, a lost sync or the end
  *    of the chunk after a range is EVENT_TRACE_END after its last
- *    instruction, with the kind of a branch left pending;
+ *    instruction, with the kind of that instruction when it is a branch
+ *    (taken or not: as the other decoders' trace ends, and perf's);
  *  - an exception is a branch from the last instruction executed
  *    (BRANCH_F_ASYNC, a system call for an SVC, an interrupt for IRQ and
  *    FIQ) to where trace resumes;
@@ -48,6 +49,7 @@ struct cs_stream {
 	bool in_trace;		/* a range seen since trace (re)started */
 	bool pending;		/* pend_flags: a transfer waiting for its target */
 	uint16_t pend_flags;
+	uint16_t last_flags;	/* kind of the last instruction, 0: no branch */
 	uint64_t pend_from;
 	uint64_t last;		/* the last instruction executed */
 	uint64_t insns;		/* since the previous event */
@@ -111,7 +113,7 @@ static int end_trace(struct cs_decode *d, struct cs_stream *s, uint64_t index)
 	int ret = 0;
 
 	if (s->in_trace)
-		ret = emit(d, s, EVENT_TRACE_END, (s->pending ? s->pend_flags : 0) |
+		ret = emit(d, s, EVENT_TRACE_END, (s->pending ? s->pend_flags : s->last_flags) |
 			   BRANCH_F_TRACE_END, s->pending ? s->pend_from : s->last, 0, index, NULL);
 	s->in_trace = false;
 	s->pending = false;
@@ -152,11 +154,12 @@ static int on_range(struct cs_decode *d, struct cs_stream *s, const ocsd_generic
 	else
 		s->insns += e->num_instr_range;
 	s->last = e->en_addr - e->last_instr_sz;
-	s->pending = e->last_instr_exec &&
-		     (e->last_i_type == OCSD_INSTR_BR || e->last_i_type == OCSD_INSTR_BR_INDIRECT);
+	s->last_flags = e->last_i_type == OCSD_INSTR_BR ||
+			e->last_i_type == OCSD_INSTR_BR_INDIRECT ? branch_flags(e) : 0;
+	s->pending = e->last_instr_exec && s->last_flags;
 	if (s->pending) {
 		s->pend_from = s->last;
-		s->pend_flags = branch_flags(e);
+		s->pend_flags = s->last_flags;
 	}
 	return ret;
 }
@@ -193,6 +196,7 @@ static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_
 	case OCSD_GEN_TRC_ELEM_EO_TRACE:
 		return on_unsync(d, s, e, index);
 	case OCSD_GEN_TRC_ELEM_EXCEPTION:
+		s->last_flags = 0;
 		s->pending = s->in_trace;
 		s->pend_from = s->last;
 		s->pend_flags = exception_flags(e->exception_number);

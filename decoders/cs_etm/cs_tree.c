@@ -84,6 +84,29 @@ static void packet_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_
 		t->ops.packet(t->ops.ctx, index, s->trace_id, s->protocol, pkt, size);
 }
 
+/*
+ * OpenCSD 1.3.3's C API attaches no packet callback to an ETE packet
+ * processor (ocsd_dt_attach_packet_callback knows ETMv3, ETMv4, PTM and
+ * STM), so the dump reads ETE through an ETMv4 packet processor whose
+ * TRCIDR1 says ETE's version (TRCDEVARCH: ARCHVER 5, REVISION): OpenCSD
+ * enables the ETE packets by that version (ETE_PKT_I_*).
+ */
+static void ete_as_etmv4(const struct cs_cpu_info *c, ocsd_etmv4_cfg *v4)
+{
+	const uint64_t *p = c->param;
+	uint32_t devarch = p[CS_ETE_TRCDEVARCH];
+
+	v4->reg_configr = p[CS_V4_TRCCONFIGR];
+	v4->reg_traceidr = p[CS_V4_TRCTRACEIDR];
+	v4->reg_idr0 = p[CS_V4_TRCIDR0];
+	v4->reg_idr1 = (p[CS_V4_TRCIDR1] & ~0xff0u) | ((devarch >> 12) & 0xf) << 8 |
+		       ((devarch >> 16) & 0xf) << 4;
+	v4->reg_idr2 = p[CS_V4_TRCIDR2];
+	v4->reg_idr8 = p[CS_V4_TRCIDR8];
+	v4->arch_ver = ARCH_AA64;
+	v4->core_prof = profile_CortexA;
+}
+
 static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool full)
 {
 	const uint64_t *p = c->param;
@@ -122,6 +145,13 @@ static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool f
 		cfg = &v4;
 		break;
 	default:
+		if (!full) {	/* see ete_as_etmv4() */
+			ete_as_etmv4(c, &v4);
+			name = OCSD_BUILTIN_DCD_ETMV4I;
+			s->protocol = OCSD_PROTOCOL_ETE;
+			cfg = &v4;
+			break;
+		}
 		ete.reg_configr = p[CS_V4_TRCCONFIGR];
 		ete.reg_traceidr = p[CS_V4_TRCTRACEIDR];
 		ete.reg_idr0 = p[CS_V4_TRCIDR0];

@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete] LOG ELF MAIN OUT.data EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -38,11 +38,14 @@
  * tracing); COMM and MMAP2 of ELF; the trace in two AUX chunks (split at
  * the middle branch, per CPU 0 as perf -a records them). With --repeat N
  * the window's trace is written N times into each chunk, for benchmarks.
+ * --v0 writes AUXTRACE_INFO header version 0 (blocks without their
+ * parameter count, as perf before 5.11 wrote them); --ete writes ETE
+ * blocks (TRCDEVARCH of an ETE, TRCIDR1 architecture 0xf) instead.
  *
  * EXPECTED: one line per event a decoder must give, "kind from to":
  * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp), and
- * tr_end[/KIND] FROM 0 at each chunk's end, KIND when its last branch
- * was taken (its target then starts the next chunk).
+ * tr_end/KIND FROM 0 at each chunk's end, KIND that of its last branch,
+ * taken or not (when taken, its target starts the next chunk).
  */
 #include <endian.h>
 #include <errno.h>
@@ -325,8 +328,7 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 		if (!exp)
 			continue;
 		if (k == to)
-			fprintf(exp, "tr_end%s%s %#" PRIx64 " 0x0\n", taken ? "/" : "",
-				taken ? kind_name(b) : "", pc[k]);
+			fprintf(exp, "tr_end/%s %#" PRIx64 " 0x0\n", kind_name(b), pc[k]);
 		else if (taken)
 			fprintf(exp, "%s %#" PRIx64 " %#" PRIx64 "\n", kind_name(b), pc[k],
 				pc[k + 1]);
@@ -402,10 +404,12 @@ static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, 
 		die("perf.data", "write failed");
 }
 
+static int ete, v0;
+
 static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 {
 	memset(c, 0, sizeof(*c));
-	c->magic = CS_MAGIC_ETMV4;
+	c->magic = ete ? CS_MAGIC_ETE : CS_MAGIC_ETMV4;
 	c->cpu = cpu;
 	c->param[CS_V4_TRCCONFIGR] = 1 << 6;		/* context ID */
 	c->param[CS_V4_TRCTRACEIDR] = trace_id;
@@ -414,6 +418,26 @@ static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 	c->param[CS_V4_TRCIDR2] = 0x20001088;		/* 64-bit addresses, 32-bit CID */
 	c->param[CS_V4_TRCIDR8] = 0;
 	c->param[CS_V4_TRCAUTHSTATUS] = 0xcc;
+	if (ete) {
+		c->param[CS_V4_TRCIDR1] = 0x4100fff0;	/* TRCARCHMAJ 0xf: see TRCDEVARCH */
+		c->param[CS_ETE_TRCDEVARCH] = 0x47705a13;	/* ETE v1.0 */
+	}
+}
+
+/* Version 0: the same blocks without their parameter count (word 2). */
+static int info_v0(uint64_t *priv, int n)
+{
+	int o = CS_HDR_WORDS;
+
+	priv[CS_HDR_VERSION] = 0;
+	for (int i = CS_HDR_WORDS, np; i < n; i += 3 + np) {
+		np = priv[i + 2];
+		priv[o++] = priv[i];
+		priv[o++] = priv[i + 1];
+		for (int k = 0; k < np; k++)
+			priv[o++] = priv[i + 3 + k];
+	}
+	return o;
 }
 
 static struct pd_writer *start_file(const char *out, const char *elf, const struct image *im,
@@ -445,6 +469,8 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 	cpu_block(&cpus[0], 0, TRACE_ID);
 	cpu_block(&cpus[1], 1, TRACE_ID + 2);
 	n = cs_etm_info_write(&info, priv, 64);
+	if (n > 0 && v0)
+		n = info_v0(priv, n);
 	if (n < 0 || pd_write_auxtrace_info(w, AUXTRACE_TYPE_CS_ETM, priv, n))
 		die(out, "cannot write AUXTRACE_INFO");
 	c.pid = c.tid = PID;
@@ -490,8 +516,12 @@ int main(int argc, char **argv)
 		repeat = atoi(argv[2]);
 		a = 3;
 	}
+	if (argc > a && !strcmp(argv[a], "--v0"))
+		v0 = ++a;
+	else if (argc > a && !strcmp(argv[a], "--ete"))
+		ete = ++a;
 	if (argc - a != 5 || repeat < 1) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] LOG ELF MAIN OUT.data EXPECTED\n");
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete] LOG ELF MAIN OUT.data EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);
