@@ -1,11 +1,12 @@
 #!/bin/bash
 # t-bad-input.sh - bad input to the CLI on the host:
 #  - valid recordings (perf's and auxrec's writer, perf record -z, a
-#    COMPRESSED2 one, an Intel BTS one, the fuzz seeds) truncated
+#    COMPRESSED2 one, an Intel BTS one, a CoreSight ETM one of
+#    tests/tools/etm-gen, the fuzz seeds) truncated
 #    at many offsets and with random bytes flipped (fixed seeds, 240 variants):
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
 #    sanitizer report, and a failure is one error line naming an offset or size;
-#    the variants of the decodable recordings (Intel PT, Intel BTS) also go
+#    the variants of the decodable recordings (Intel PT, Intel BTS, ETM) also go
 #    through `auxrec script` and `report`: exit 0 or 1, no signal, no report;
 #  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
 #    unknown record type): a clear message;
@@ -28,9 +29,10 @@ seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
        tests/fuzz/corpus/perf_data/perf-pipe.data
        tests/fuzz/corpus/perf_data/perf-z-cpu-clock.data
        tests/fuzz/corpus/perf_data/hand-compressed2.data
-       tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data)
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data
+       tests/fuzz/corpus/perf_data/auxrec-etm-gen.data)
 # the recordings whose AUX data decodes: their variants are decoded too
-decodable="auxrec-pd-gen auxrec-pd-gen-bts"
+decodable="auxrec-pd-gen auxrec-pd-gen-bts auxrec-etm-gen"
 
 bad=0 runs=0 first_bad=
 # check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line
