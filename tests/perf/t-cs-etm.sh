@@ -15,8 +15,9 @@
 #    calls it a return (cs_etm__set_sample_flags), auxrec a jmp;
 #  - `auxrec dump --json` lists the packets `perf report -D` lists (type,
 #    address, atoms), the lines valid against docs/schema/dump.schema.json;
-#  - the same for AUXTRACE_INFO header version 0 and for ETE blocks
-#    (etm-gen --v0, --ete) on one program.
+#  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
+#    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
+#    program.
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -179,3 +180,4 @@ run_prog indirect '' 40
 run_prog qsort ''
 run_prog indirect --v0 40
 run_prog indirect --ete 40
+run_prog indirect --raw 40

@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw] LOG ELF MAIN OUT.data EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -40,7 +40,11 @@
  * the window's trace is written N times into each chunk, for benchmarks.
  * --v0 writes AUXTRACE_INFO header version 0 (blocks without their
  * parameter count, as perf before 5.11 wrote them); --ete writes ETE
- * blocks (TRCDEVARCH of an ETE, TRCIDR1 architecture 0xf) instead.
+ * blocks (TRCDEVARCH of an ETE, TRCIDR1 architecture 0xf) instead;
+ * --raw leaves the trace unformatted, as an ETE writes it into a TRBE (so
+ * ETE blocks too), padded to 64 bytes with ETE Ignore packets as Linux's
+ * TRBE driver pads (coresight-trbe.c), and flags the AUX records
+ * PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW.
  *
  * EXPECTED: one line per event a decoder must give, "kind from to":
  * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp), and
@@ -404,7 +408,7 @@ static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, 
 		die("perf.data", "write failed");
 }
 
-static int ete, v0;
+static int ete, v0, raw;
 
 static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 {
@@ -498,6 +502,7 @@ static void aux_chunk(struct pd_writer *w, const uint8_t *data, size_t len, uint
 
 	a.aux_offset = off;
 	a.aux_size = len;
+	a.flags = raw ? CS_AUX_FORMAT_RAW : 0;
 	put_as(w, &a, sizeof(a), NULL, time);
 	if (pd_write_auxtrace(w, &iov, 1, &d))
 		die("perf.data", "write failed");
@@ -520,8 +525,10 @@ int main(int argc, char **argv)
 		v0 = ++a;
 	else if (argc > a && !strcmp(argv[a], "--ete"))
 		ete = ++a;
+	else if (argc > a && !strcmp(argv[a], "--raw"))
+		raw = ete = ++a;
 	if (argc - a != 5 || repeat < 1) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete] LOG ELF MAIN OUT.data EXPECTED\n");
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw] LOG ELF MAIN OUT.data EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);
@@ -564,7 +571,15 @@ int main(int argc, char **argv)
 
 		for (int r = 0; r < repeat; r++)
 			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, r ? NULL : exp);
-		f = frame(t.p, t.n, TRACE_ID, &flen);
+		if (raw) {
+			while (t.n % 64)
+				put(&t, 0x70);	/* ETE Ignore */
+			f = t.p;
+			flen = t.n;
+			t.p = NULL;
+		} else {
+			f = frame(t.p, t.n, TRACE_ID, &flen);
+		}
 		aux_chunk(w, f, flen, off, 10 + c);
 		off += flen;
 		fprintf(stderr, "etm-gen: chunk %d: %zu trace bytes, %zu framed; addresses: %" PRIu64
