@@ -122,6 +122,9 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len);
 void cs_tree_free(struct cs_tree *t);
 
+/* Record side: AUXTRACE_INFO as perf on arm64 writes it (cs_record.c). */
+int cs_etm_info_priv(const struct aux_record_ctx *ctx, uint64_t *priv, size_t max);
+
 extern const struct packet_ops cs_etm_packet_ops;
 
 void *cs_etm_decode_begin(const struct decode_opts *opts);

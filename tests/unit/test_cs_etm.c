@@ -9,7 +9,11 @@
  * record, words left over, a trace ID twice, no CPUs); then the decoder
  * through its registry entry: a chunk without usable AUXTRACE_INFO is one
  * error event, and an A-sync/trace info/trace on/address/atom stream over
- * a small A64 code buffer gives trace begin, a call and a trace end.
+ * a small A64 code buffer gives trace begin, a call and a trace end; and
+ * the record side on the sysfs fixture tests/data/sysfs/cs_etm (an ETMv4,
+ * an ETE and a PTM): `cs_etm/@tmc_etr0,timestamp,contextid/` (the sink's
+ * hash in config2), an unknown sink, and the AUXTRACE_INFO words perf
+ * would write for it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -22,6 +26,7 @@
 #include <cmocka.h>
 #include "decoders/decoder.h"
 #include "decoders/cs_etm/cs_etm.h"
+#include "lib/record/pmu.h"
 
 #define V4	CS_MAGIC_ETMV4
 #define ETE	CS_MAGIC_ETE
@@ -231,6 +236,59 @@ static void test_decode(void **state)
 	assert_string_equal(e.ev[0].error, "no cs_etm AUXTRACE_INFO to configure the decoders");
 }
 
+/* ------------------------------------------------------------ record */
+
+#define ROOT	"tests/data/sysfs"
+
+static void test_record_sink_and_info(void **state)
+{
+	struct event_spec es;
+	struct aux_record_ctx ctx = { 0 };
+	struct cs_etm_info info;
+	const char *why;
+	char err[256];
+	uint64_t w[64];
+	int n;
+
+	assert_int_equal(event_spec_parse(ROOT, "cs_etm/@tmc_etr0,timestamp,contextid/u", NULL,
+					  &es, err, sizeof(err)), 0);
+	assert_int_equal(es.attr.type, 9);
+	assert_int_equal(es.attr.config2, 0x7d8b2ac5);
+	assert_int_equal(es.attr.config, 1u << 28 | 1u << 14);
+	ctx.attr = &es.attr;
+	ctx.pmu = es.pmu;
+	n = cs_etm_info_priv(&ctx, w, 64);
+	assert_int_equal(n, 3 + (3 + CS_V4_NR_PARAMS) + (3 + CS_ETE_NR_PARAMS) +
+			 (3 + CS_V3_NR_PARAMS));
+	assert_int_equal(w[0], 1);
+	assert_int_equal(cs_etm_info_parse(w, n, &info, &why), 0);
+	assert_int_equal(info.pmu_type, 9);
+	assert_int_equal(info.nr_cpus, 3);
+	assert_int_equal(info.cpus[0].protocol, CS_PROTO_ETMV4);
+	assert_int_equal(info.cpus[0].trace_id, 0x10);
+	/* TRCCONFIGR: perf's timestamp (bit 11) and context ID (bit 6) */
+	assert_int_equal(info.cpus[0].param[CS_V4_TRCCONFIGR], 1u << 11 | 1u << 6);
+	assert_int_equal(info.cpus[0].param[CS_V4_TRCIDR0], 0x28000ea1);
+	assert_int_equal(info.cpus[0].param[CS_V4_TRCAUTHSTATUS], 0xcc);
+	assert_int_equal(info.cpus[1].protocol, CS_PROTO_ETE);
+	assert_int_equal(info.cpus[1].trace_id, 0x12);
+	assert_int_equal(info.cpus[1].param[CS_ETE_TRCDEVARCH], 0x47705a13);
+	assert_int_equal(info.cpus[2].protocol, CS_PROTO_PTM);
+	assert_int_equal(info.cpus[2].trace_id, 0x14);
+	assert_int_equal(info.cpus[2].param[CS_V3_ETMCR], es.attr.config);
+	assert_int_equal(info.cpus[2].param[CS_V3_ETMCCER], 0x8c802000);
+	cs_etm_info_free(&info);
+	assert_int_equal(cs_etm_info_priv(&ctx, w, 20), -ENOSPC);
+	event_spec_free(&es);
+
+	assert_int_equal(event_spec_parse(ROOT, "cs_etm/@nosuch/", NULL, &es, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "no sink 'nosuch' for PMU cs_etm (sinks: tmc_etf0, tmc_etr0)");
+	assert_int_equal(event_spec_parse(ROOT, "intel_pt/@tmc_etr0/", NULL, &es, err,
+					  sizeof(err)), -EINVAL);
+	assert_string_equal(err, "no sink 'tmc_etr0' for PMU intel_pt (it has no sinks)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_write_reads_back),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_record_sink_and_info),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
