@@ -10,7 +10,7 @@
  * through its registry entry: a chunk without usable AUXTRACE_INFO is one
  * error event, and an A-sync/trace info/trace on/address/atom stream over
  * a small A64 code buffer gives trace begin, a call and a trace end; and
- * the record side on the sysfs fixture tests/data/sysfs/cs_etm (an ETMv4,
+ * the record side on the sysfs fixture tests/data/sysfs-arm/cs_etm (an ETMv4,
  * an ETE and a PTM): `cs_etm/@tmc_etr0,timestamp,contextid/` (the sink's
  * hash in config2), an unknown sink, and the AUXTRACE_INFO words perf
  * would write for it.
@@ -238,7 +238,7 @@ static void test_decode(void **state)
 
 /* ------------------------------------------------------------ record */
 
-#define ROOT	"tests/data/sysfs"
+#define ROOT	"tests/data/sysfs-arm"	/* a sysfs fixture of an Arm machine */
 
 static void test_record_sink_and_info(void **state)
 {
