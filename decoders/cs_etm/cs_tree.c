@@ -85,27 +85,18 @@ static void packet_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_
 }
 
 /*
- * OpenCSD 1.3.3's C API attaches no packet callback to an ETE packet
- * processor (ocsd_dt_attach_packet_callback knows ETMv3, ETMv4, PTM and
- * STM), so the dump reads ETE through an ETMv4 packet processor whose
- * TRCIDR1 says ETE's version (TRCDEVARCH: ARCHVER 5, REVISION): OpenCSD
- * enables the ETE packets by that version (ETE_PKT_I_*).
+ * The registers ETMv4 and ETE share, into OpenCSD's ocsd_etmv4_cfg or
+ * ocsd_ete_cfg (two structures with the same field names).
  */
-static void ete_as_etmv4(const struct cs_cpu_info *c, ocsd_etmv4_cfg *v4)
-{
-	const uint64_t *p = c->param;
-	uint32_t devarch = p[CS_ETE_TRCDEVARCH];
-
-	v4->reg_configr = p[CS_V4_TRCCONFIGR];
-	v4->reg_traceidr = p[CS_V4_TRCTRACEIDR];
-	v4->reg_idr0 = p[CS_V4_TRCIDR0];
-	v4->reg_idr1 = (p[CS_V4_TRCIDR1] & ~0xff0u) | ((devarch >> 12) & 0xf) << 8 |
-		       ((devarch >> 16) & 0xf) << 4;
-	v4->reg_idr2 = p[CS_V4_TRCIDR2];
-	v4->reg_idr8 = p[CS_V4_TRCIDR8];
-	v4->arch_ver = ARCH_AA64;
-	v4->core_prof = profile_CortexA;
-}
+#define SET_ETMV4_REGS(cfg, p) do {				\
+	(cfg).reg_configr = (p)[CS_V4_TRCCONFIGR];		\
+	(cfg).reg_traceidr = (p)[CS_V4_TRCTRACEIDR];		\
+	(cfg).reg_idr0 = (p)[CS_V4_TRCIDR0];			\
+	(cfg).reg_idr1 = (p)[CS_V4_TRCIDR1];			\
+	(cfg).reg_idr2 = (p)[CS_V4_TRCIDR2];			\
+	(cfg).reg_idr8 = (p)[CS_V4_TRCIDR8];			\
+	(cfg).core_prof = profile_CortexA;			\
+} while (0)
 
 static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool full)
 {
@@ -114,8 +105,9 @@ static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool f
 	ocsd_etmv3_cfg v3 = { 0 };
 	ocsd_etmv4_cfg v4 = { 0 };
 	ocsd_ete_cfg ete = { 0 };
-	const char *name;
-	const void *cfg;
+	uint32_t devarch = p[CS_ETE_TRCDEVARCH];
+	const char *name = OCSD_BUILTIN_DCD_ETMV4I;
+	const void *cfg = &v4;
 	uint8_t csid;
 
 	switch (c->protocol) {
@@ -132,37 +124,31 @@ static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool f
 		cfg = &v3;
 		break;
 	case CS_PROTO_ETMV4:
-		v4.reg_configr = p[CS_V4_TRCCONFIGR];
-		v4.reg_traceidr = p[CS_V4_TRCTRACEIDR];
-		v4.reg_idr0 = p[CS_V4_TRCIDR0];
-		v4.reg_idr1 = p[CS_V4_TRCIDR1];
-		v4.reg_idr2 = p[CS_V4_TRCIDR2];
-		v4.reg_idr8 = p[CS_V4_TRCIDR8];
+		SET_ETMV4_REGS(v4, p);
 		v4.arch_ver = TRCIDR1_ARCHMIN(v4.reg_idr1) >= 4 ? ARCH_AA64 : ARCH_V8;
-		v4.core_prof = profile_CortexA;
-		name = OCSD_BUILTIN_DCD_ETMV4I;
 		s->protocol = OCSD_PROTOCOL_ETMV4I;
-		cfg = &v4;
 		break;
 	default:
-		if (!full) {	/* see ete_as_etmv4() */
-			ete_as_etmv4(c, &v4);
-			name = OCSD_BUILTIN_DCD_ETMV4I;
-			s->protocol = OCSD_PROTOCOL_ETE;
-			cfg = &v4;
+		s->protocol = OCSD_PROTOCOL_ETE;
+		if (!full) {
+			/*
+			 * OpenCSD 1.3.3's C API attaches no packet callback
+			 * to an ETE packet processor (it knows ETMv3, ETMv4,
+			 * PTM and STM), so the dump reads ETE through an
+			 * ETMv4 one whose TRCIDR1 says ETE's version
+			 * (TRCDEVARCH: ARCHVER 5, REVISION): OpenCSD enables
+			 * the ETE packets (ETE_PKT_I_*) by that version.
+			 */
+			SET_ETMV4_REGS(v4, p);
+			v4.reg_idr1 = (v4.reg_idr1 & ~0xff0u) | ((devarch >> 12) & 0xf) << 8 |
+				      ((devarch >> 16) & 0xf) << 4;
+			v4.arch_ver = ARCH_AA64;
 			break;
 		}
-		ete.reg_configr = p[CS_V4_TRCCONFIGR];
-		ete.reg_traceidr = p[CS_V4_TRCTRACEIDR];
-		ete.reg_idr0 = p[CS_V4_TRCIDR0];
-		ete.reg_idr1 = p[CS_V4_TRCIDR1];
-		ete.reg_idr2 = p[CS_V4_TRCIDR2];
-		ete.reg_idr8 = p[CS_V4_TRCIDR8];
-		ete.reg_devarch = p[CS_ETE_TRCDEVARCH];
+		SET_ETMV4_REGS(ete, p);
+		ete.reg_devarch = devarch;
 		ete.arch_ver = ARCH_AA64;
-		ete.core_prof = profile_CortexA;
 		name = OCSD_BUILTIN_DCD_ETE;
-		s->protocol = OCSD_PROTOCOL_ETE;
 		cfg = &ete;
 		break;
 	}

@@ -340,6 +340,17 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 	flush_atoms(t);
 }
 
+/* Data byte d at position k of frame fr: an even one's bit 0 in byte 15. */
+static void frame_data(uint8_t *fr, size_t k, uint8_t d)
+{
+	if (k % 2) {
+		fr[k] = d;
+	} else {
+		fr[k] = d & 0xfe;
+		fr[15] |= (d & 1) << (k / 2);
+	}
+}
+
 /* CoreSight frames of data for trace ID id (see the top of the file). */
 static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len)
 {
@@ -351,36 +362,18 @@ static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len
 	for (size_t i = 0; i < nr; i++) {
 		uint8_t *fr = f + 16 * i;
 		size_t r = n - o < 14 ? n - o : 14;
+		/* an even count ends with the null ID, effective one byte later */
+		size_t last = r == 14 || r % 2 ? r : r - 1;
 
 		fr[0] = id << 1 | 1;
-		if (r == 14 || r % 2) {
-			for (size_t k = 1; k <= r; k++) {
-				uint8_t d = data[o++];
-
-				if (k % 2) {
-					fr[k] = d;
-				} else {
-					fr[k] = d & 0xfe;
-					fr[15] |= (d & 1) << (k / 2);
-				}
-			}
-			if (r < 14)
-				fr[r + 1] = 0x01;	/* null ID: padding */
-		} else {
-			/* even r: the ID change takes effect after byte r + 1 */
-			for (size_t k = 1; k < r; k++) {
-				uint8_t d = data[o++];
-
-				if (k % 2) {
-					fr[k] = d;
-				} else {
-					fr[k] = d & 0xfe;
-					fr[15] |= (d & 1) << (k / 2);
-				}
-			}
+		for (size_t k = 1; k <= last; k++)
+			frame_data(fr, k, data[o++]);
+		if (last < r) {
 			fr[r] = 0x01;
 			fr[15] |= 1 << (r / 2);
 			fr[r + 1] = data[o++];
+		} else if (r < 14) {
+			fr[r + 1] = 0x01;	/* null ID: padding */
 		}
 	}
 	*out_len = nr * 16;
