@@ -16,8 +16,11 @@
  *    instruction, with the kind of that instruction when it is a branch
  *    (taken or not: as the other decoders' trace ends, and perf's);
  *  - an exception is a branch from the last instruction executed
- *    (BRANCH_F_ASYNC, a system call for an SVC, an interrupt for IRQ and
- *    FIQ) to where trace resumes;
+ *    (BRANCH_F_ASYNC; a system call for an exception of type 2, a call,
+ *    taken by an SVC (not SMC or HVC), as perf tells them; an interrupt
+ *    for IRQ and FIQ) to where trace resumes, or the kind of the trace end
+ *    when tracing stops there (user-only tracing: the kernel is not
+ *    traced, and Trace On follows);
  *  - code that cannot be read is EVENT_ERROR "no code at address" at it;
  *    a lost sync after a bad packet, an overflow or a discard, and a
  *    failed data path, are errors too; decoding resumes at the next
@@ -96,11 +99,20 @@ static uint16_t branch_flags(const ocsd_generic_trace_elem *e)
 	return f;
 }
 
-static uint16_t exception_flags(uint32_t number)
+static bool is_svc(struct cs_decode *d, uint64_t pc)
+{
+	uint8_t b[4];
+
+	return d->opts.read_code && d->opts.read_code(d->opts.read_ctx, pc, b, 4) == 4 &&
+	       (((uint32_t)b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]) & 0xffe0001f) == 0xd4000001;
+}
+
+/* The exception's flags: of a system call when a call (type 2) by SVC. */
+static uint16_t exception_flags(struct cs_decode *d, uint32_t number, uint64_t from)
 {
 	uint16_t f = BRANCH_F_BRANCH | BRANCH_F_CALL | BRANCH_F_ASYNC;
 
-	if (number == EXC_CALL)
+	if (number == EXC_CALL && is_svc(d, from))
 		return BRANCH_F_BRANCH | BRANCH_F_CALL | BRANCH_F_SYSCALLRET;
 	if (number == EXC_IRQ || number == EXC_FIQ)
 		return f | BRANCH_F_INTERRUPT;
@@ -199,7 +211,7 @@ static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_
 		s->last_flags = 0;
 		s->pending = s->in_trace;
 		s->pend_from = s->last;
-		s->pend_flags = exception_flags(e->exception_number);
+		s->pend_flags = exception_flags(d, e->exception_number, s->last);
 		return 0;
 	case OCSD_GEN_TRC_ELEM_ADDR_NACC:
 		s->in_trace = false;

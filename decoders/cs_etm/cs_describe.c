@@ -6,7 +6,8 @@
  * packet description with the trace ID it came from.
  *
  * ETMv4 and ETE packets (ocsd_etmv4_i_pkt) get one packet type each,
- * named after OpenCSD's ETM4_PKT_I_* / ETE_PKT_I_* in snake_case, with
+ * named after OpenCSD's ETM4_PKT_I_* / ETE_PKT_I_* in lower case (as
+ * perf report -D names them, without its "I_"), with
  * the fields that type carries: addresses with their instruction set
  * (0: IS0, AArch64 or A32; 1: IS1, T32), the context (exception level,
  * 64-bit, non-secure, context ID, VMID), atoms oldest first (E taken,
@@ -89,24 +90,29 @@ static const struct packet_field_desc f_value[] = {
 #define N(a)	(uint8_t)(sizeof(a) / sizeof((a)[0]))
 #define T(nm, f)	{ .name = nm, .fields = f, .nr_fields = N(f) }
 
-/* The packet types, in the order of cs_pkt_map below plus two. */
+/*
+ * The packet types: OpenCSD's ETM4_PKT_I_* and ETE_PKT_I_* names in lower
+ * case (its packet type of each is cs_pkt_map's entry), then ETMv3's and
+ * PTM's.
+ */
 static const struct packet_type_desc cs_types[] = {
 	T("async", f_id), T("trace_info", f_info), T("timestamp", f_ts),
-	T("trace_on", f_id), T("func_ret", f_id), T("exception", f_exc),
-	T("exception_return", f_id), T("commit_window_move", f_id),
-	T("trans_start", f_id), T("trans_commit", f_id), T("cc_f1", f_cycles),
-	T("cc_f2", f_cycles), T("cc_f3", f_cycles), T("num_ds_marker", f_value),
-	T("unnum_ds_marker", f_value), T("commit", f_elements), T("cancel_f1", f_elements),
+	T("trace_on", f_id), T("func_ret", f_id), T("except", f_exc),
+	T("except_rtn", f_id), T("commit_win_mv", f_id), T("trans_st", f_id),
+	T("trans_commit", f_id), T("ccnt_f1", f_cycles), T("ccnt_f2", f_cycles),
+	T("ccnt_f3", f_cycles), T("num_ds_mkr", f_value), T("unnum_ds_mkr", f_value),
+	T("commit", f_elements), T("cancel_f1", f_elements),
 	T("cancel_f1_mispred", f_elements), T("mispredict", f_atom), T("cancel_f2", f_atom),
-	T("cancel_f3", f_atom), T("cond_instr", f_id), T("cond_flush", f_id),
-	T("cond_result", f_id), T("ignore", f_id), T("event", f_value),
-	T("context", f_ctxt), T("addr_ctxt_l_32is0", f_addr_ctxt),
-	T("addr_ctxt_l_32is1", f_addr_ctxt), T("addr_ctxt_l_64is0", f_addr_ctxt),
-	T("addr_ctxt_l_64is1", f_addr_ctxt), T("ts_marker", f_id),
-	T("addr_match", f_addr), T("addr_s_is0", f_addr), T("addr_s_is1", f_addr),
-	T("addr_l_32is0", f_addr), T("addr_l_32is1", f_addr), T("addr_l_64is0", f_addr),
-	T("addr_l_64is1", f_addr), T("q", f_elements), T("src_addr_match", f_addr),
-	T("src_addr_s_is0", f_addr), T("src_addr_s_is1", f_addr),
+	T("cancel_f3", f_atom), T("cond_i_f1", f_id), T("cond_i_f2", f_id),
+	T("cond_i_f3", f_id), T("cond_flush", f_id), T("cond_res_f1", f_id),
+	T("cond_res_f2", f_id), T("cond_res_f3", f_id), T("cond_res_f4", f_id),
+	T("ignore", f_id), T("event", f_value), T("ctxt", f_ctxt),
+	T("addr_ctxt_l_32is0", f_addr_ctxt), T("addr_ctxt_l_32is1", f_addr_ctxt),
+	T("addr_ctxt_l_64is0", f_addr_ctxt), T("addr_ctxt_l_64is1", f_addr_ctxt),
+	T("ts_marker", f_id), T("addr_match", f_addr), T("addr_s_is0", f_addr),
+	T("addr_s_is1", f_addr), T("addr_l_32is0", f_addr), T("addr_l_32is1", f_addr),
+	T("addr_l_64is0", f_addr), T("addr_l_64is1", f_addr), T("q", f_elements),
+	T("src_addr_match", f_addr), T("src_addr_s_is0", f_addr), T("src_addr_s_is1", f_addr),
 	T("src_addr_l_32is0", f_addr), T("src_addr_l_32is1", f_addr),
 	T("src_addr_l_64is0", f_addr), T("src_addr_l_64is1", f_addr),
 	T("atom_f1", f_atom), T("atom_f2", f_atom), T("atom_f3", f_atom),
@@ -126,8 +132,10 @@ static const uint16_t cs_pkt_map[] = {
 	ETE_PKT_I_TRANS_ST, ETE_PKT_I_TRANS_COMMIT, ETM4_PKT_I_CCNT_F1, ETM4_PKT_I_CCNT_F2,
 	ETM4_PKT_I_CCNT_F3, ETM4_PKT_I_NUM_DS_MKR, ETM4_PKT_I_UNNUM_DS_MKR, ETM4_PKT_I_COMMIT,
 	ETM4_PKT_I_CANCEL_F1, ETM4_PKT_I_CANCEL_F1_MISPRED, ETM4_PKT_I_MISPREDICT,
-	ETM4_PKT_I_CANCEL_F2, ETM4_PKT_I_CANCEL_F3, ETM4_PKT_I_COND_I_F1, ETM4_PKT_I_COND_FLUSH,
-	ETM4_PKT_I_COND_RES_F1, ETM4_PKT_I_IGNORE, ETM4_PKT_I_EVENT, ETM4_PKT_I_CTXT,
+	ETM4_PKT_I_CANCEL_F2, ETM4_PKT_I_CANCEL_F3, ETM4_PKT_I_COND_I_F1, ETM4_PKT_I_COND_I_F2,
+	ETM4_PKT_I_COND_I_F3, ETM4_PKT_I_COND_FLUSH, ETM4_PKT_I_COND_RES_F1,
+	ETM4_PKT_I_COND_RES_F2, ETM4_PKT_I_COND_RES_F3, ETM4_PKT_I_COND_RES_F4,
+	ETM4_PKT_I_IGNORE, ETM4_PKT_I_EVENT, ETM4_PKT_I_CTXT,
 	ETM4_PKT_I_ADDR_CTXT_L_32IS0, ETM4_PKT_I_ADDR_CTXT_L_32IS1, ETM4_PKT_I_ADDR_CTXT_L_64IS0,
 	ETM4_PKT_I_ADDR_CTXT_L_64IS1, ETE_PKT_I_TS_MARKER, ETM4_PKT_I_ADDR_MATCH,
 	ETM4_PKT_I_ADDR_S_IS0, ETM4_PKT_I_ADDR_S_IS1, ETM4_PKT_I_ADDR_L_32IS0,

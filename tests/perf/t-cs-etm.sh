@@ -7,14 +7,23 @@
 # (cs_etm AUXTRACE_INFO, two AUX chunks) and lists every taken transfer.
 # Then:
 #  - `auxrec script --json` gives exactly those events (trace begin, each
-#    taken branch with its kind, each chunk's trace end), in order;
+#    taken branch with its kind, a trace end as a syscall and a trace begin
+#    around each system call, written as user-only tracing shows one: an
+#    Exception packet then Trace On; each chunk's trace end), in order;
 #  - Debian's `perf script --itrace=b -F flags,ip,addr` (OpenCSD too)
 #    reads the file without a word on stderr and gives the same transfers,
 #    but for the last trace end (perf shows none at the end of the data)
 #    and the kind of a branch to a register that is no return (BR): perf
-#    calls it a return (cs_etm__set_sample_flags), auxrec a jmp;
+#    calls it a return (cs_etm__set_sample_flags), auxrec a jmp; with ETE
+#    perf 6.1 gives a system call's trace end no kind (its
+#    cs_etm__is_syscall knows ETMv3 and ETMv4 only);
 #  - `auxrec dump --json` lists the packets `perf report -D` lists (type,
 #    address, atoms), the lines valid against docs/schema/dump.schema.json;
+#  - a damaged trace (etm-gen --damage: a reserved header just before the
+#    first periodic A-sync of each chunk): the events equal the executed
+#    ones but where the damage was: there the trace ends, an error says
+#    "bad packet", and the trace begins again at the A-sync, at the target
+#    of the transfer the damage cut off (one transfer lost per chunk);
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
 #    program.
@@ -63,12 +72,16 @@ perf_events() {
 				 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' "$1"
 }
 
-# auxrec's events for perf: without the last trace end, a BR shown as return
-want_perf() {	# events prog
+# auxrec's events for perf: without the last trace end, a BR shown as
+# return, and with ETE blocks (--ete, --raw) a system call's trace end
+# without its kind (perf 6.1's cs_etm__is_syscall knows ETMv3 and ETMv4 only)
+want_perf() {	# events prog etm-gen-option
 	aarch64-linux-gnu-objdump -d "$2" |
 		awk '$3 == "br" { sub(/:$/, "", $1); print "0x" $1 }' > "$1.br"
-	sed '$d' "$1" | awk 'NR == FNR { br[$1] = 1; next }
-			     $1 == "jmp" && ($2 in br) { $1 = "return" } { print }' "$1.br" -
+	sed '$d' "$1" | awk -v ete="$([ "$3" = --ete ] || [ "$3" = --raw ] && echo 1)" '
+		NR == FNR { br[$1] = 1; next }
+		$1 == "jmp" && ($2 in br) { $1 = "return" }
+		ete && $1 == "tr_end/syscall" { $1 = "tr_end" } { print }' "$1.br" -
 }
 
 # the dump's packets and perf report -D's as "name addr atoms" lines
@@ -162,7 +175,7 @@ run_prog() {	# name [etm-gen option] -- args
 	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/etm.data" > "$g/perf.out" \
 		2> "$g/perf.err"
 	perf_events "$g/perf.out" > "$g/perf"
-	want_perf "$g/got" "$g/prog" > "$g/want.perf"
+	want_perf "$g/got" "$g/prog" "$opt" > "$g/want.perf"
 	why=
 	if [ -s "$g/perf.err" ]; then
 		why="perf: $(head -1 "$g/perf.err")"
@@ -174,8 +187,50 @@ run_prog() {	# name [etm-gen option] -- args
 		"$(wc -l < "$g/perf") transfers with their kinds, BR as perf's return"
 }
 
+# events around each damage: "" or what differs (see the top)
+check_resync() {	# expected got
+	python3 - "$1" "$2" <<'PY'
+import sys
+want = [l.split() for l in open(sys.argv[1])]
+got = [l.split() for l in open(sys.argv[2])]
+i = j = resyncs = 0
+while i < len(got) and j < len(want):
+    if got[i] == want[j]:
+        i += 1; j += 1; continue
+    # the damaged transfer: trace end at its source, error, trace begin at its target
+    g = got[i:i + 3]
+    if len(g) < 3 or not g[0][0].startswith("tr_end") or g[0][1] != want[j][1] or \
+       g[1][:1] != ["error"] or g[1][3:] != ["bad", "packet"] or g[2][0] != "tr_strt" or \
+       g[2][2] != want[j][2]:
+        print("event %d: %s, executed %s" % (i, " ".join(got[i]), " ".join(want[j]))); sys.exit()
+    resyncs += 1; i += 3; j += 1
+if i != len(got) or j != len(want) or resyncs != 2:
+    print("%d of %d events, %d of %d executed, %d resyncs" % (i, len(got), j, len(want), resyncs))
+PY
+}
+
+run_damaged() {	# name
+	local n=$1 g=$tmp/$1 why
+	"$B/tests/tools/etm-gen" --damage "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/bad.data" \
+		"$g/bad.expected" 2> /dev/null || { echo "not ok cs-etm-$n-damaged: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/bad.data" > "$g/bad.json" 2> "$g/bad.err"
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    k = {"trace_begin": "tr_strt", "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
+        e["type"], e.get("kind") or e["type"])
+    print(k, e["from"], e["to"], e.get("error", ""))' "$g/bad.json" > "$g/bad.got"
+	why=$(check_resync "$g/bad.expected" "$g/bad.got")
+	[ -s "$g/bad.err" ] && why="stderr: $(head -1 "$g/bad.err")"
+	verdict "cs-etm-$n-damaged-resyncs" "$why" \
+		"$(grep -c . "$g/bad.got") events: the executed ones, one transfer per chunk cut at the damage"
+}
+
 run_prog loops ''
 run_prog recursion ''
+run_damaged recursion
 run_prog indirect '' 40
 run_prog qsort ''
 run_prog indirect --v0 40

@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -25,9 +25,14 @@
  * A taken branch to a register is followed by its target as an exact
  * match (the target is in the 3-entry address history), a short address
  * (1 or 2 bytes: only bits 2-8 or 2-16 differ from the last address) or
- * a long 64-bit address. SVC is an ordinary instruction, as the log shows
- * (qemu-user runs the system call between two instructions). Any other
- * change of flow is refused. The trace of trace ID 0x10 (CPU 0) goes into
+ * a long 64-bit address. Every SYNC_PERIOD bytes, after a branch, comes
+ * a periodic A-sync, Trace Info and Address with Context of the next
+ * instruction (a decoder in sync just goes on). An SVC (qemu-user runs the system call between
+ * two instructions of the log) is written as user-only tracing shows it:
+ * an Exception packet (type 2, with the preferred return address), then
+ * Trace On and the address where user code resumes; EXPECTED has a trace
+ * end (a syscall) at the SVC and a trace begin there. Any other change of
+ * flow is refused. The trace of trace ID 0x10 (CPU 0) goes into
  * 16-byte CoreSight frames, each starting with its ID; the last frame
  * switches to the null ID 0 for its padding.
  *
@@ -41,13 +46,17 @@
  * --v0 writes AUXTRACE_INFO header version 0 (blocks without their
  * parameter count, as perf before 5.11 wrote them); --ete writes ETE
  * blocks (TRCDEVARCH of an ETE, TRCIDR1 architecture 0xf) instead;
+ * --damage makes the last byte before the first periodic A-sync of each
+ * chunk (an atom or address byte) the reserved header 0x08, EXPECTED
+ * staying that of the undamaged trace.
  * --raw leaves the trace unformatted, as an ETE writes it into a TRBE (so
  * ETE blocks too), padded to 64 bytes with ETE Ignore packets as Linux's
  * TRBE driver pads (coresight-trbe.c), and flags the AUX records
  * PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW.
  *
  * EXPECTED: one line per event a decoder must give, "kind from to":
- * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp), and
+ * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp),
+ * tr_end/syscall SVC 0 and tr_strt 0 RESUME around a system call, and
  * tr_end/KIND FROM 0 at each chunk's end, KIND that of its last branch,
  * taken or not (when taken, its target starts the next chunk).
  */
@@ -207,9 +216,15 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
+static int ete, v0, raw, damage;	/* the options */
+
+#define SYNC_PERIOD	1024	/* trace bytes between A-syncs, as TRCSYNCPR 2^10 */
+
 struct etm {
 	uint8_t *p;
 	size_t n, cap;
+	size_t last_sync;	/* where the last A-sync starts */
+	size_t damage_at;	/* --damage: offset of the byte made reserved */
 	uint64_t hist[3];	/* address history, [0] the latest */
 	uint8_t atoms;		/* pending atoms, oldest in bit 0 */
 	int nr_atoms;
@@ -292,35 +307,65 @@ static void address(struct etm *t, uint64_t a)
 	push_addr(t, a);
 }
 
-/* A-sync, Trace Info, Trace On, Address with Context at start. */
-static void start_trace(struct etm *t, uint64_t start)
+/* A-sync, Trace Info, Address with Context: where a decoder can sync. */
+static void sync(struct etm *t, uint64_t next, int trace_on)
 {
+	t->last_sync = t->n;
 	for (int i = 0; i < 11; i++)
 		put(t, 0);
 	put(t, 0x80);
 	put(t, 0x01);		/* trace info: no sections (all zero) */
 	put(t, 0x00);
-	put(t, 0x04);		/* trace on */
+	if (trace_on)
+		put(t, 0x04);
 	memset(t->hist, 0, sizeof(t->hist));
 	put(t, 0x85);		/* address with context, 64-bit IS0 */
-	put_long64(t, start);
+	put_long64(t, next);
 	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
 	for (int s = 0; s < 32; s += 8)
 		put(t, (uint32_t)PID >> s);
-	push_addr(t, start);
+	push_addr(t, next);
+}
+
+static int is_svc(uint32_t i)
+{
+	return (i & 0xffe0001f) == 0xd4000001;
+}
+
+/*
+ * SVC at pc, back at ret: an Exception packet (type 2, a call; the
+ * preferred return address as its address), then, as tracing was off
+ * in the kernel (user-only tracing), Trace On and the address it resumes
+ * at.
+ */
+static void syscall(struct etm *t, uint64_t pc, uint64_t ret)
+{
+	flush_atoms(t);
+	put(t, 0x06);
+	put(t, 2 << 1);
+	address(t, pc + 4);
+	put(t, 0x04);
+	address(t, ret);
 }
 
 /* The trace of pcs[from..to] (to: a branch), and its events to exp. */
 static void encode(struct etm *t, const struct image *im, const uint64_t *pc, size_t from,
 		   size_t to, FILE *exp)
 {
-	start_trace(t, pc[from]);
+	sync(t, pc[from], 1);
 	if (exp)
 		fprintf(exp, "tr_strt 0x0 %#" PRIx64 "\n", pc[from]);
 	for (size_t k = from; k <= to; k++) {
 		enum br b = classify(insn_at(im, pc[k]));
 		int taken = pc[k + 1] != pc[k] + 4;
 
+		if (b == BR_NONE && is_svc(insn_at(im, pc[k]))) {
+			syscall(t, pc[k], pc[k + 1]);
+			if (exp)
+				fprintf(exp, "tr_end/syscall %#" PRIx64 " 0x0\ntr_strt 0x0 %#" PRIx64
+					"\n", pc[k], pc[k + 1]);
+			continue;
+		}
 		if (b == BR_NONE) {
 			if (taken)
 				die("log", "a change of flow after an instruction that is no branch");
@@ -329,6 +374,12 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 		atom(t, taken);
 		if (taken && (b == BR_IND || b == BR_IND_CALL || b == BR_RET))
 			address(t, pc[k + 1]);
+		if (k < to && t->n - t->last_sync >= SYNC_PERIOD) {
+			flush_atoms(t);
+			if (damage && !t->damage_at)
+				t->damage_at = t->n - 1;
+			sync(t, pc[k + 1], 0);
+		}
 		if (!exp)
 			continue;
 		if (k == to)
@@ -401,7 +452,6 @@ static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, 
 		die("perf.data", "write failed");
 }
 
-static int ete, v0, raw;
 
 static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 {
@@ -520,8 +570,10 @@ int main(int argc, char **argv)
 		ete = ++a;
 	else if (argc > a && !strcmp(argv[a], "--raw"))
 		raw = ete = ++a;
+	else if (argc > a && !strcmp(argv[a], "--damage"))
+		damage = ++a;
 	if (argc - a != 5 || repeat < 1) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw] LOG ELF MAIN OUT.data EXPECTED\n");
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);
@@ -564,6 +616,8 @@ int main(int argc, char **argv)
 
 		for (int r = 0; r < repeat; r++)
 			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, r ? NULL : exp);
+		if (t.damage_at)
+			t.p[t.damage_at] = 0x08;	/* a reserved header */
 		if (raw) {
 			while (t.n % 64)
 				put(&t, 0x70);	/* ETE Ignore */
