@@ -29,7 +29,10 @@
  *    when the recording has it.
  *
  * The decoder state of each chunk starts afresh, as perf resets its
- * decoder for every PERF_RECORD_AUX. insn_count counts the instructions
+ * decoder for every PERF_RECORD_AUX. Code is read as the chunk's owner's
+ * (opts->reached is not called): a CPU-wide trace whose context ID
+ * packets switch processes inside a chunk is read with the wrong code
+ * after the switch (perf follows CONTEXTIDR; auxrec does not yet). insn_count counts the instructions
  * since the previous event; with opts->insns every instruction of a
  * range is an EVENT_INSN (4 bytes each: A64 and A32; T32 ranges give
  * their first instruction only).
