@@ -66,9 +66,11 @@ struct cs_decode {
 	struct tsc_conv tc;
 	struct cs_etm_info info;
 	const char *info_err;	/* why the AUXTRACE_INFO is unusable */
-	struct cs_tree *fmt;	/* frame-formatted streams */
-	struct cs_tree *raw;	/* raw stream of raw_cpu */
+	/* [0] packet processors (the scan), [1] full decoders */
+	struct cs_tree *fmt[2];	/* frame-formatted streams */
+	struct cs_tree *raw[2];	/* raw stream of raw_cpu */
 	int32_t raw_cpu;
+	uint64_t mispredict_at;	/* index of the chunk's first Mispredict */
 	uint64_t base;		/* aux_offset of the chunk */
 	uint64_t time;
 	struct cs_stream s[NR_IDS];
@@ -257,6 +259,7 @@ void *cs_etm_decode_begin(const struct decode_opts *opts)
 	if (!d)
 		return NULL;
 	d->opts = *opts;
+	d->raw_cpu = -1;
 	d->tc = (struct tsc_conv){ .time_shift = opts->time_shift, .time_mult = opts->time_mult,
 				   .time_zero = opts->time_zero };
 	if (!opts->info_priv)
@@ -268,45 +271,91 @@ void *cs_etm_decode_begin(const struct decode_opts *opts)
 	return d;
 }
 
-static struct cs_tree *tree_for(struct cs_decode *d, const struct aux_chunk *c, const char **why)
+static void scan_packet(void *ctx, uint64_t index, uint8_t id, int protocol, const void *pkt,
+			uint32_t size)
 {
-	static const struct cs_tree_ops ops = {
+	struct cs_decode *d = ctx;
+
+	if ((protocol == OCSD_PROTOCOL_ETMV4I || protocol == OCSD_PROTOCOL_ETE) &&
+	    ((const ocsd_etmv4_i_pkt *)pkt)->type == ETM4_PKT_I_MISPREDICT &&
+	    index < d->mispredict_at)
+		d->mispredict_at = index;
+}
+
+/* The chunk's tree: full decoders, or packet processors for the scan. */
+static struct cs_tree *tree_for(struct cs_decode *d, const struct aux_chunk *c, bool full,
+				const char **why)
+{
+	static const struct cs_tree_ops full_ops = {
 		.read_code = read_code, .element = on_element, .error = on_error,
 	};
-	struct cs_tree_ops o = ops;
+	static const struct cs_tree_ops scan_ops = { .packet = scan_packet };
+	struct cs_tree_ops o = full ? full_ops : scan_ops;
 	bool raw = c->flags & CS_AUX_FORMAT_RAW;
 
 	o.ctx = d;
 	if (!raw) {
-		if (!d->fmt)
-			d->fmt = cs_tree_new(&d->info, false, -1, true, &o, why);
-		return d->fmt;
+		if (!d->fmt[full])
+			d->fmt[full] = cs_tree_new(&d->info, false, -1, full, &o, why);
+		return d->fmt[full];
 	}
-	if (!d->raw || d->raw_cpu != c->cpu) {
-		cs_tree_free(d->raw);
+	if (d->raw_cpu != c->cpu) {
+		cs_tree_free(d->raw[0]);
+		cs_tree_free(d->raw[1]);
+		d->raw[0] = d->raw[1] = NULL;
 		d->raw_cpu = c->cpu;
-		d->raw = cs_tree_new(&d->info, true, c->cpu, true, &o, why);
 	}
-	return d->raw;
+	if (!d->raw[full])
+		d->raw[full] = cs_tree_new(&d->info, true, c->cpu, full, &o, why);
+	return d->raw[full];
+}
+
+/*
+ * OpenCSD 1.3.3's ETMv4 decoder can crash on a Mispredict packet
+ * (TrcPktDecodeEtmV4I::mispredictAtom walks its element stack past an
+ * erased entry; found by tests/fuzz/fuzz_cs_etm.c), so the packet
+ * processors scan the chunk first and the decoders get it only up to the
+ * frame (raw: the byte) of its first Mispredict, which is an error.
+ * Cores that do not trace speculatively (TRCIDR8.MAXSPEC 0, Cortex-A53,
+ * A57, A72, ...) emit none.
+ */
+static size_t decodable_len(struct cs_decode *d, const struct aux_chunk *c, const char **why)
+{
+	struct cs_tree *scan = tree_for(d, c, false, why);
+
+	d->mispredict_at = UINT64_MAX;
+	if (!scan)
+		return 0;
+	cs_tree_decode(scan, c->data, c->size);
+	if (d->mispredict_at >= c->size)
+		return c->size;
+	return c->flags & CS_AUX_FORMAT_RAW ? d->mispredict_at : d->mispredict_at & ~15ull;
 }
 
 int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 {
 	struct cs_decode *d = state;
 	const char *why = d ? d->info_err : NULL;
-	struct cs_tree *t;
+	struct cs_tree *t = NULL;
+	size_t len = 0;
 	int ret;
 
 	if (!d || !chunk || (!chunk->data && chunk->size))
 		return -EINVAL;
 	d->base = chunk->aux_offset;
-	t = why ? NULL : tree_for(d, chunk, &why);
+	if (!why)
+		len = decodable_len(d, chunk, &why);
+	if (!why)
+		t = tree_for(d, chunk, true, &why);
 	if (!t)
 		return emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, 0, why);
 	memset(d->s, 0, sizeof(d->s));
-	ret = cs_tree_decode(t, chunk->data, chunk->size);
+	ret = cs_tree_decode(t, chunk->data, len);
 	for (unsigned int i = 0; !ret && i < NR_IDS; i++)
-		ret = end_trace(d, &d->s[i], chunk->size);
+		ret = end_trace(d, &d->s[i], len);
+	if (!ret && len < chunk->size)
+		ret = emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, d->mispredict_at,
+			   "Mispredict packet: rest of chunk not decoded (OpenCSD 1.3.3 fails)");
 	if (!ret && (chunk->flags & PERF_AUX_FLAG_TRUNCATED))
 		ret = emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, chunk->size, "lost trace data");
 	return ret;
@@ -318,8 +367,10 @@ void cs_etm_decode_end(void *state)
 
 	if (!d)
 		return;
-	cs_tree_free(d->fmt);
-	cs_tree_free(d->raw);
+	for (int i = 0; i < 2; i++) {
+		cs_tree_free(d->fmt[i]);
+		cs_tree_free(d->raw[i]);
+	}
 	cs_etm_info_free(&d->info);
 	free(d);
 }

@@ -109,7 +109,7 @@ struct cs_tree_ops {
 	int (*error)(void *ctx, uint64_t index, const char *what);
 };
 
-/* NULL when out of memory or OpenCSD refuses the configuration (*why). */
+/* NULL when out of memory or OpenCSD refuses the configuration (*why says). */
 struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cpu,
 			    bool full, const struct cs_tree_ops *ops, const char **why);
 /*

@@ -171,14 +171,15 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 	uint32_t n = raw ? 1 : info->nr_cpus;
 	struct cs_tree *t;
 
-	*why = "out of memory";
 	if (raw && !one) {
 		*why = "raw trace of a CPU without a block in AUXTRACE_INFO";
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t) + n * sizeof(t->src[0]));
-	if (!t)
+	if (!t) {
+		*why = "out of memory";
 		return NULL;
+	}
 	t->ops = *ops;
 	t->raw = raw;
 	quiet_logger();
@@ -187,7 +188,6 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 					      OCSD_DFRMTR_RESET_ON_4X_FSYNC);
 	if (!t->h)
 		goto fail;
-	*why = "OpenCSD refused a tracer configuration";
 	for (uint32_t i = 0; i < n; i++)
 		if (create_decoder(t, raw ? one : &info->cpus[i], full))
 			goto fail;
@@ -197,6 +197,7 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 		goto fail;
 	return t;
 fail:
+	*why = t->h ? "OpenCSD refused a tracer configuration" : "OpenCSD cannot make a decode tree";
 	cs_tree_free(t);
 	return NULL;
 }

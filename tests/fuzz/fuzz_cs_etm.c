@@ -13,7 +13,7 @@
  * whose code is a fixed run of A64 instructions (branches, calls, returns
  * and others) at 0x400000, every event checked for a known kind.
  *
- * fuzz-sources: decoders/cs_etm/[a-z]*.c decoders/event.c lib/util/tsc.c lib/output/json.c lib/output/packet_render.c
+ * fuzz-sources: decoders/cs_etm/[a-z]*.c decoders/event.c lib/record/pmu.c lib/util/[a-z]*.c lib/output/json.c lib/output/packet_render.c
  * fuzz-libs: -lopencsd_c_api -lopencsd
  * fuzz-max-len: 8192
  */
