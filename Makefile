@@ -12,7 +12,8 @@ WARN       := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prot
 CPPFLAGS   += -I. -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
               -DAUXREC_PLUGIN_DIR='"$(PREFIX)/lib/auxrec/plugins"'
 ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
-LDLIBS     += -ldw -lelf -llzma -lz -lzstd -ldl -lpthread
+# OpenCSD: its .pc names only -lopencsd; the C API is a library of its own
+LDLIBS     += -ldw -lelf -llzma -lz -lzstd -ldl -lpthread -lopencsd_c_api -lopencsd
 
 AUXREC_BIN := auxrec
 

@@ -163,6 +163,8 @@ struct dump {
 	struct packet_render *render;	/* the packets of dec's chunks */
 	bool dec_looked_up;
 	uint32_t auxtrace_type;		/* from AUXTRACE_INFO, 0: none */
+	uint64_t *info_priv;		/* its private words, for the decoder */
+	size_t nr_priv;
 	struct aux_join join;
 	uint64_t count[PERF_RECORD_USER_MAX + 1];	/* last: unknown types */
 	uint64_t aux_bytes, nr_chunks;
@@ -373,7 +375,7 @@ static void feed_chunk(struct dump *d, const struct pd_record *rec, uint64_t fla
 		.data = rec->payload, .size = rec->payload_size,
 		.aux_offset = t->offset, .file_offset = rec->payload_offset,
 		.flags = flags, .cpu = (int32_t)t->cpu, .tid = (int32_t)t->tid,
-		.idx = t->idx,
+		.idx = t->idx, .info_priv = d->info_priv, .nr_priv = d->nr_priv,
 	};
 
 	d->aux_bytes += rec->payload_size;
@@ -395,6 +397,20 @@ static void stats_only(struct dump *d, const struct pd_record *rec)
 		d->dec_looked_up = false;
 	else if (h->type == PERF_RECORD_AUXTRACE)
 		feed_chunk(d, rec, take_aux_flags(d, (const void *)h));
+}
+
+/* The AUXTRACE_INFO private words a decoder may need for the chunks after it. */
+static void keep_info_priv(struct dump *d, const struct pd_record *rec)
+{
+	const struct perf_event_header *h = rec->hdr;
+	size_t n = (h->size - sizeof(struct perf_rec_auxtrace_info)) / 8;
+	uint64_t *p = n ? malloc(n * 8) : NULL;
+
+	free(d->info_priv);
+	d->info_priv = p;
+	d->nr_priv = p ? n : 0;
+	if (p)
+		memcpy(p, ((const struct perf_rec_auxtrace_info *)h)->priv, n * 8);
 }
 
 static void print_auxtrace(struct dump *d, const struct pd_record *rec)
@@ -628,8 +644,10 @@ static void print_record(struct dump *d, const struct pd_record *rec)
 	struct out *o = &d->o;
 
 	d->count[h->type < PERF_RECORD_USER_MAX ? h->type : PERF_RECORD_USER_MAX]++;
-	if (h->type == PERF_RECORD_AUXTRACE_INFO && h->size >= sizeof(struct perf_rec_auxtrace_info))
+	if (h->type == PERF_RECORD_AUXTRACE_INFO && h->size >= sizeof(struct perf_rec_auxtrace_info)) {
 		d->auxtrace_type = ((const struct perf_rec_auxtrace_info *)h)->type;
+		keep_info_priv(d, rec);
+	}
 	if (d->stats) {
 		stats_only(d, rec);
 		return;
@@ -961,6 +979,7 @@ static int dump_file(struct dump *d, const char *path)
 	warn_unknown_format(d);
 	dump_report_errors(d);
 	pd_reader_close(d->r);
+	free(d->info_priv);
 	return d->status;
 }
 

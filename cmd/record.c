@@ -585,12 +585,16 @@ static int write_header_records(struct recorder *rec)
 			.per_cpu_mmaps = rec->el.cpus[0] >= 0,
 			.have_sched_switch = rec->el.cpus[0] < 0 ? 0 : (traces_workload(o) ? 2 : 3),
 		};
-		uint64_t priv[64];
-		int n = rec->dec->info_priv(&ctx, priv, 64);
+		/* as many words as a record holds (cs_etm: a block per CPU) */
+		size_t max = (UINT16_MAX - sizeof(struct perf_rec_auxtrace_info)) / 8;
+		uint64_t *priv = malloc(max * sizeof(*priv));
+		int n = priv ? rec->dec->info_priv(&ctx, priv, max) : -ENOMEM;
 
+		if (n >= 0)
+			ret = pd_write_auxtrace_info(rec->w, rec->dec->auxtrace_type, priv, n);
+		free(priv);
 		if (n < 0)
 			return n;
-		ret = pd_write_auxtrace_info(rec->w, rec->dec->auxtrace_type, priv, n);
 	} else {
 		ret = pd_write_auxtrace_info(rec->w, rec->dec ? rec->dec->auxtrace_type : 0, NULL, 0);
 	}

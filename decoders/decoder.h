@@ -61,6 +61,9 @@ struct aux_chunk {
 	int32_t cpu;		/* -1 when per-thread */
 	int32_t tid;
 	uint32_t idx;		/* index of the mmap the span came from */
+	/* the recording's PERF_RECORD_AUXTRACE_INFO priv; NULL: none known */
+	const uint64_t *info_priv;
+	size_t nr_priv;
 };
 
 /*

@@ -26,11 +26,13 @@
 extern const struct decoder_ops intel_pt_decoder;
 extern const struct decoder_ops intel_bts_decoder;
 extern const struct decoder_ops arm_spe_decoder;
+extern const struct decoder_ops cs_etm_decoder;
 
 static const struct decoder_ops *const builtin_decoders[] = {
 	&intel_pt_decoder,
 	&intel_bts_decoder,
 	&arm_spe_decoder,
+	&cs_etm_decoder,
 	NULL
 };
 

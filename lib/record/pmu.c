@@ -284,6 +284,37 @@ static void valid_terms(const struct pmu *pmu, char *buf, size_t len)
 			 pmu->nr_formats ? ", " : "");
 }
 
+/*
+ * "@NAME": perf's sink selection (its driver config term, which only
+ * cs_etm uses): the hash in the PMU's sinks/NAME file goes into the low 32
+ * bits of config2 (tools/perf/arch/arm/util/cs-etm.c, cs_etm_set_sink_attr).
+ */
+static int apply_sink(const struct pmu *pmu, const char *sink, struct perf_event_attr *attr,
+		      char *err, size_t errlen)
+{
+	char *file = NULL, *dir = NULL, **names = NULL, list[512] = "";
+	uint64_t hash;
+	int ret = -EINVAL, n = 0;
+
+	if (*sink && !strchr(sink, '/') && sink[0] != '.' && asprintf(&file, "sinks/%s", sink) >= 0)
+		ret = pmu_read_number(pmu, file, 16, &hash);
+	free(file);
+	if (!ret) {
+		attr->config2 = (attr->config2 & ~0xffffffffULL) | (uint32_t)hash;
+		return 0;
+	}
+	if (asprintf(&dir, "%s/sinks", pmu->dir) >= 0)
+		n = list_dir(dir, &names);
+	free(dir);
+	for (int i = 0, o = 0; i < n && o < (int)sizeof(list); i++)
+		o += snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "", names[i]);
+	if (n > 0)
+		pmu_free_names(names, n);
+	snprintf(err, errlen, "no sink '%s' for PMU %s (%s%s)", sink, pmu->name,
+		 n > 0 ? "sinks: " : "it has no sinks", list);
+	return -EINVAL;
+}
+
 static int apply_one_term(const struct pmu *pmu, char *term, struct perf_event_attr *attr,
 			  char **name, bool skip_unknown, char *err, size_t errlen)
 {
@@ -292,6 +323,8 @@ static int apply_one_term(const struct pmu *pmu, char *term, struct perf_event_a
 	const struct pmu_format *fmt;
 	uint64_t v;
 
+	if (term[0] == '@')
+		return apply_sink(pmu, term + 1, attr, err, errlen);
 	if (eq)
 		*eq = 0;
 	if (!*term) {

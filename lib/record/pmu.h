@@ -59,7 +59,9 @@ int pmu_format_apply(const struct pmu_format *fmt, uint64_t value, struct perf_e
 
 /*
  * Applies "term=v,term,config=0x..." to attr (flags without value mean 1).
- * The generic terms config, config1, config2 set whole words; name= sets
+ * The generic terms config, config1, config2 set whole words; "@NAME"
+ * selects a sink as perf does for cs_etm (the hash in the PMU's
+ * sinks/NAME file into config2's low 32 bits); name= sets
  * *name when name is non-NULL. On error writes one line to err naming the
  * bad term and the valid ones.
  */

@@ -62,14 +62,4 @@ grep -q '_start+0x1b' "$f.perf" || { echo "bench-bts: no symbols in $f.perf" >&2
 declare -A best	# microseconds
 gt_bench_best auxrec perf
 
-awk -v n="$records" -v size="$(stat -c %s "$f")" -v runs="$runs" -v t="${best[auxrec]}" \
-	-v tp="${best[perf]}" -v target=5 'BEGIN {
-	t /= 1e6; tp /= 1e6; r = tp / t; ok = r >= target ? "PASS" : "FAIL"
-	printf "%d BTS records, %d file bytes, best of %d runs\n", n, size, runs
-	printf "%-16s %8s  %-62s %8s %7s %6s\n", "command", "seconds", "anchor", "seconds",
-		"ratio", "target"
-	printf "%-16s %8.3f  %-62s %8.3f %7.2f %6.2f  %s\n", "auxrec script", t,
-		"perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr", tp, r, target, ok
-	printf "{\"bench\":\"bts\",\"records\":%d,\"file_bytes\":%d,\"runs\":%d,\"s\":%.4f,\"perf_s\":%.4f,\"ratio\":%.2f,\"target\":%d,\"pass\":%s}\n",
-		n, size, runs, t, tp, r, target, ok == "PASS" ? "true" : "false"
-}'
+gt_bench_vs_perf bts "BTS records" "$records" "$f" 5

@@ -88,3 +88,25 @@ gt_bench_best() {
 		done
 	done
 }
+
+# gt_bench_vs_perf BENCH UNIT COUNT FILE TARGET: the table and JSON line of an
+# end-to-end benchmark of `auxrec script` (best[auxrec]) against `perf script
+# --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr` (best[perf]) on FILE,
+# which holds COUNT UNITs ("BTS records", "ETM branches"); ratio = perf
+# seconds / auxrec seconds, PASS at TARGET or more. The JSON key of COUNT is
+# the UNIT's last word ("records", "branches").
+gt_bench_vs_perf() {
+	awk -v bench="$1" -v unit="$2" -v n="$3" -v size="$(stat -c %s "$4")" -v runs="$runs" \
+		-v t="${best[auxrec]}" -v tp="${best[perf]}" -v target="$5" 'BEGIN {
+		t /= 1e6; tp /= 1e6; r = tp / t; ok = r >= target ? "PASS" : "FAIL"
+		key = unit; sub(/.* /, "", key)
+		printf "%d %s, %d file bytes, best of %d runs\n", n, unit, size, runs
+		printf "%-16s %8s  %-62s %8s %7s %6s\n", "command", "seconds", "anchor", "seconds",
+			"ratio", "target"
+		printf "%-16s %8.3f  %-62s %8.3f %7.2f %6.2f  %s\n", "auxrec script", t,
+			"perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr", tp, r,
+			target, ok
+		printf "{\"bench\":\"%s\",\"%s\":%d,\"file_bytes\":%d,\"runs\":%d,\"s\":%.4f,\"perf_s\":%.4f,\"ratio\":%.2f,\"target\":%d,\"pass\":%s}\n",
+			bench, key, n, size, runs, t, tp, r, target, ok == "PASS" ? "true" : "false"
+	}'
+}

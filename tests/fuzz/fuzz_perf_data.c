@@ -11,6 +11,7 @@
  *
  * It links the whole library (the decoder ops reach the flow decoder).
  * fuzz-sources: lib/[a-z]*[a-z]/[a-z]*.c decoders/[a-z]*.c decoders/[a-z]*[a-z0-9]/[a-z]*.c cmd/dump.c
+ * fuzz-libs: -lopencsd_c_api -lopencsd
  * fuzz-max-len: 65536
  */
 #include <fcntl.h>

@@ -1,13 +1,14 @@
 #!/bin/bash
 # t-bad-input.sh - bad input to the CLI on the host:
 #  - valid recordings (perf's and auxrec's writer, perf record -z, a
-#    COMPRESSED2 one, an Intel BTS one, an ARM SPE one, the fuzz seeds) truncated
-#    at many offsets and with random bytes flipped (fixed seeds, 280 variants):
+#    COMPRESSED2 one, an Intel BTS one, an ARM SPE one, a CoreSight ETM one of
+#    tests/tools/etm-gen, the fuzz seeds) truncated
+#    at many offsets and with random bytes flipped (fixed seeds, 320 variants):
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
 #    sanitizer report, and a failure is one error line naming an offset or size;
-#    the variants of the decodable recordings (Intel PT, Intel BTS, ARM SPE) also go
-#    through `auxrec script`, `report` and `export -f perfetto`: exit 0 or 1,
-#    no signal, no report;
+#    the variants of the decodable recordings (Intel PT, Intel BTS, ARM SPE, ETM)
+#    also go through `auxrec script`, `report` and `export -f perfetto`: exit 0
+#    or 1, no signal, no report;
 #  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
 #    unknown record type): a clear message;
 #  - `auxrec dump --raw` on random bytes never crashes (intel_pt, arm_spe);
@@ -30,9 +31,10 @@ seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
        tests/fuzz/corpus/perf_data/perf-z-cpu-clock.data
        tests/fuzz/corpus/perf_data/hand-compressed2.data
        tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data
-       tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data)
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
+       tests/fuzz/corpus/perf_data/auxrec-etm-gen.data)
 # the recordings whose AUX data decodes: their variants are decoded too
-decodable="auxrec-pd-gen auxrec-pd-gen-bts auxrec-pd-gen-spe"
+decodable="auxrec-pd-gen auxrec-pd-gen-bts auxrec-pd-gen-spe auxrec-etm-gen"
 
 bad=0 runs=0 first_bad=
 # check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cs_tree.c - the OpenCSD decode tree behind both the cs_etm packet dump
+ * and its decode, configured as perf configures it
+ * (tools/perf/util/cs-etm-decoder/cs-etm-decoder.c):
+ *
+ *  - frame-formatted data (the default) goes through OpenCSD's
+ *    deformatter (16-byte frames, memory aligned, a reset on 4 FSYNCs),
+ *    which hands each trace ID's bytes to that ID's decoder: one per CPU
+ *    block of AUXTRACE_INFO; raw data (PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW,
+ *    TRBE) is a single source: the decoder of the chunk's CPU only;
+ *  - each decoder is configured from its block's registers: ETMv3/PTM
+ *    (ETMCR, ETMCCER, ETMIDR, trace ID; v7, Cortex-A), ETMv4 (TRCCONFIGR,
+ *    TRCTRACEIDR, TRCIDR0/1/2/8; AArch64 when TRCIDR1's minor version is 4
+ *    or more, else v8) and ETE (the same plus TRCDEVARCH; AArch64);
+ *  - packet processors only for the dump (packets through OpenCSD's
+ *    packet monitor, with their bytes), full decoders for decoding
+ *    (generic elements out, code in through a callback by trace ID).
+ *
+ * OpenCSD's own error log is switched off: errors reach the caller as
+ * elements (no sync, ...) or as a failed data path, which is reported
+ * through ops->error, after which the tree is reset and fed the rest.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <opencsd/c_api/opencsd_c_api.h>
+#include "cs_etm.h"
+
+#define TRCIDR1_ARCHMIN(x)	(((x) >> 4) & 0xf)
+
+struct cs_source {
+	struct cs_tree *tree;
+	uint8_t trace_id;
+	int protocol;		/* ocsd_trace_protocol_t */
+};
+
+struct cs_tree {
+	dcd_tree_handle_t h;
+	struct cs_tree_ops ops;
+	bool raw;
+	int stop;		/* a callback's non-zero value */
+	uint32_t nr_src;
+	struct cs_source src[];
+};
+
+static bool logger_set;
+
+static void quiet_logger(void)
+{
+	if (logger_set)
+		return;
+	logger_set = true;
+	ocsd_def_errlog_init(OCSD_ERR_SEV_NONE, 0);
+	ocsd_def_errlog_config_output(C_API_MSGLOGOUT_FLG_NONE, NULL);
+}
+
+static ocsd_datapath_resp_t elem_in(const void *ctx, const ocsd_trc_index_t index,
+				    const uint8_t trace_id, const ocsd_generic_trace_elem *elem)
+{
+	struct cs_tree *t = (struct cs_tree *)ctx;
+
+	if (t->stop)
+		return OCSD_RESP_WAIT;
+	t->stop = t->ops.element(t->ops.ctx, index, trace_id, elem);
+	return t->stop ? OCSD_RESP_WAIT : OCSD_RESP_CONT;
+}
+
+static uint32_t mem_in(const void *ctx, const ocsd_vaddr_t addr, const ocsd_mem_space_acc_t space,
+		       const uint8_t trace_id, const uint32_t len, uint8_t *buf)
+{
+	struct cs_tree *t = (struct cs_tree *)ctx;
+
+	return t->ops.read_code(t->ops.ctx, trace_id, addr, len, buf);
+}
+
+static void packet_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_trc_index_t index,
+		       const void *pkt, const uint32_t size, const uint8_t *data)
+{
+	const struct cs_source *s = ctx;
+	struct cs_tree *t = s->tree;
+
+	if (op == OCSD_OP_DATA && pkt)
+		t->ops.packet(t->ops.ctx, index, s->trace_id, s->protocol, pkt, size);
+}
+
+/*
+ * The registers ETMv4 and ETE share, into OpenCSD's ocsd_etmv4_cfg or
+ * ocsd_ete_cfg (two structures with the same field names).
+ */
+#define SET_ETMV4_REGS(cfg, p) do {				\
+	(cfg).reg_configr = (p)[CS_V4_TRCCONFIGR];		\
+	(cfg).reg_traceidr = (p)[CS_V4_TRCTRACEIDR];		\
+	(cfg).reg_idr0 = (p)[CS_V4_TRCIDR0];			\
+	(cfg).reg_idr1 = (p)[CS_V4_TRCIDR1];			\
+	(cfg).reg_idr2 = (p)[CS_V4_TRCIDR2];			\
+	(cfg).reg_idr8 = (p)[CS_V4_TRCIDR8];			\
+	(cfg).core_prof = profile_CortexA;			\
+} while (0)
+
+static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool full)
+{
+	const uint64_t *p = c->param;
+	struct cs_source *s = &t->src[t->nr_src];
+	ocsd_etmv3_cfg v3 = { 0 };
+	ocsd_etmv4_cfg v4 = { 0 };
+	ocsd_ete_cfg ete = { 0 };
+	uint32_t devarch = p[CS_ETE_TRCDEVARCH];
+	const char *name = OCSD_BUILTIN_DCD_ETMV4I;
+	const void *cfg = &v4;
+	uint8_t csid;
+
+	switch (c->protocol) {
+	case CS_PROTO_ETMV3:
+	case CS_PROTO_PTM:
+		v3.reg_ctrl = p[CS_V3_ETMCR];
+		v3.reg_trc_id = p[CS_V3_TRACEIDR];
+		v3.reg_ccer = p[CS_V3_ETMCCER];
+		v3.reg_idr = p[CS_V3_ETMIDR];
+		v3.arch_ver = ARCH_V7;
+		v3.core_prof = profile_CortexA;
+		name = c->protocol == CS_PROTO_PTM ? OCSD_BUILTIN_DCD_PTM : OCSD_BUILTIN_DCD_ETMV3;
+		s->protocol = c->protocol == CS_PROTO_PTM ? OCSD_PROTOCOL_PTM : OCSD_PROTOCOL_ETMV3;
+		cfg = &v3;
+		break;
+	case CS_PROTO_ETMV4:
+		SET_ETMV4_REGS(v4, p);
+		v4.arch_ver = TRCIDR1_ARCHMIN(v4.reg_idr1) >= 4 ? ARCH_AA64 : ARCH_V8;
+		s->protocol = OCSD_PROTOCOL_ETMV4I;
+		break;
+	default:
+		s->protocol = OCSD_PROTOCOL_ETE;
+		if (!full) {
+			/*
+			 * OpenCSD 1.3.3's C API attaches no packet callback
+			 * to an ETE packet processor (it knows ETMv3, ETMv4,
+			 * PTM and STM), so the dump reads ETE through an
+			 * ETMv4 one whose TRCIDR1 says ETE's version
+			 * (TRCDEVARCH: ARCHVER 5, REVISION): OpenCSD enables
+			 * the ETE packets (ETE_PKT_I_*) by that version.
+			 */
+			SET_ETMV4_REGS(v4, p);
+			v4.reg_idr1 = (v4.reg_idr1 & ~0xff0u) | ((devarch >> 12) & 0xf) << 8 |
+				      ((devarch >> 16) & 0xf) << 4;
+			v4.arch_ver = ARCH_AA64;
+			break;
+		}
+		SET_ETMV4_REGS(ete, p);
+		ete.reg_devarch = devarch;
+		ete.arch_ver = ARCH_AA64;
+		name = OCSD_BUILTIN_DCD_ETE;
+		cfg = &ete;
+		break;
+	}
+	if (ocsd_dt_create_decoder(t->h, name, full ? OCSD_CREATE_FLG_FULL_DECODER :
+				   OCSD_CREATE_FLG_PACKET_PROC, cfg, &csid))
+		return -EINVAL;
+	s->tree = t;
+	s->trace_id = csid;
+	t->nr_src++;
+	if (!full && ocsd_dt_attach_packet_callback(t->h, csid, OCSD_C_API_CB_PKT_MON,
+						    (void *)packet_mon, s))
+		return -EINVAL;
+	return 0;
+}
+
+struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cpu,
+			    bool full, const struct cs_tree_ops *ops, const char **why)
+{
+	const struct cs_cpu_info *one = raw ? cs_etm_info_by_cpu(info, cpu) : NULL;
+	uint32_t n = raw ? 1 : info->nr_cpus;
+	struct cs_tree *t;
+
+	if (raw && !one) {
+		*why = "raw trace of a CPU without a block in AUXTRACE_INFO";
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t) + n * sizeof(t->src[0]));
+	if (!t) {
+		*why = "out of memory";
+		return NULL;
+	}
+	t->ops = *ops;
+	t->raw = raw;
+	quiet_logger();
+	t->h = ocsd_create_dcd_tree(raw ? OCSD_TRC_SRC_SINGLE : OCSD_TRC_SRC_FRAME_FORMATTED,
+				    raw ? 0 : OCSD_DFRMTR_FRAME_MEM_ALIGN |
+					      OCSD_DFRMTR_RESET_ON_4X_FSYNC);
+	if (!t->h)
+		goto fail;
+	for (uint32_t i = 0; i < n; i++)
+		if (create_decoder(t, raw ? one : &info->cpus[i], full))
+			goto fail;
+	if (full && (ocsd_dt_set_gen_elem_outfn(t->h, elem_in, t) ||
+		     ocsd_dt_add_callback_trcid_mem_acc(t->h, 0, ~0ULL, OCSD_MEM_SPACE_ANY,
+							mem_in, t)))
+		goto fail;
+	return t;
+fail:
+	*why = t->h ? "OpenCSD refused a tracer configuration" : "OpenCSD cannot make a decode tree";
+	cs_tree_free(t);
+	return NULL;
+}
+
+static const char *resp_str(ocsd_datapath_resp_t r)
+{
+	switch (r) {
+	case OCSD_RESP_FATAL_INVALID_DATA:
+		return "invalid trace data";
+	case OCSD_RESP_FATAL_INVALID_OP:
+	case OCSD_RESP_FATAL_INVALID_PARAM:
+	case OCSD_RESP_FATAL_NOT_INIT:
+		return "decoder misused";
+	default:
+		return "decoder failed";
+	}
+}
+
+int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
+{
+	ocsd_datapath_resp_t r = OCSD_RESP_CONT;
+	size_t done = 0;
+
+	t->stop = 0;
+	ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
+	while (done < len && !t->stop) {
+		uint32_t n = 0;
+
+		if (OCSD_DATA_RESP_IS_WAIT(r)) {
+			r = ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
+		} else {
+			size_t left = len - done;
+
+			r = ocsd_dt_process_data(t->h, OCSD_OP_DATA, done,
+						 left > UINT32_MAX ? UINT32_MAX : left,
+						 data + done, &n);
+			done += n;
+		}
+		if (!OCSD_DATA_RESP_IS_FATAL(r) || t->stop)
+			continue;
+		if (t->ops.error)
+			t->stop = t->ops.error(t->ops.ctx, done, resp_str(r));
+		/* go on after what was taken, at least one frame further */
+		if (!n)
+			done += t->raw ? 1 : OCSD_DFRMTR_FRAME_SIZE - done % OCSD_DFRMTR_FRAME_SIZE;
+		ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
+		r = OCSD_RESP_CONT;
+	}
+	while (!t->stop && OCSD_DATA_RESP_IS_WAIT(r))
+		r = ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
+	if (!t->stop)
+		ocsd_dt_process_data(t->h, OCSD_OP_EOT, 0, 0, NULL, NULL);
+	return t->stop;
+}
+
+void cs_tree_free(struct cs_tree *t)
+{
+	if (!t)
+		return;
+	if (t->h)
+		ocsd_destroy_dcd_tree(t->h);
+	free(t);
+}

@@ -1,0 +1,238 @@
+#!/bin/bash
+# t-cs-etm.sh - the cs_etm decoder against AArch64 ground truth: each
+# program of tests/gt/progs is built static for AArch64
+# (aarch64-linux-gnu-gcc) and run under qemu-aarch64-static -singlestep
+# with its execution log (every executed PC); tests/tools/etm-gen writes
+# the call of main as ETMv4 trace in CoreSight frames inside a perf.data
+# (cs_etm AUXTRACE_INFO, two AUX chunks) and lists every taken transfer.
+# Then:
+#  - `auxrec script --json` gives exactly those events (trace begin, each
+#    taken branch with its kind, a trace end as a syscall and a trace begin
+#    around each system call, written as user-only tracing shows one: an
+#    Exception packet then Trace On; each chunk's trace end), in order;
+#  - Debian's `perf script --itrace=b -F flags,ip,addr` (OpenCSD too)
+#    reads the file without a word on stderr and gives the same transfers,
+#    but for the last trace end (perf shows none at the end of the data)
+#    and the kind of a branch to a register that is no return (BR): perf
+#    calls it a return (cs_etm__set_sample_flags), auxrec a jmp; with ETE
+#    perf 6.1 gives a system call's trace end no kind (its
+#    cs_etm__is_syscall knows ETMv3 and ETMv4 only);
+#  - `auxrec dump --json` lists the packets `perf report -D` lists (type,
+#    address, atoms), the lines valid against docs/schema/dump.schema.json;
+#  - a damaged trace (etm-gen --damage: a reserved header just before the
+#    first periodic A-sync of each chunk): the events equal the executed
+#    ones but where the damage was: there the trace ends, an error says
+#    "bad packet", and the trace begins again at the A-sync, at the target
+#    of the transfer the damage cut off (one transfer lost per chunk);
+#  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
+#    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
+#    program.
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+AUXREC=${AUXREC:-./auxrec}
+AUXREC=$(realpath "$AUXREC")
+B=${AUXREC_BUILD:-build}
+
+if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/etm-gen" ]; then
+	echo "not ok build: run make all tools first"; exit 1
+fi
+for t in aarch64-linux-gnu-gcc aarch64-linux-gnu-nm qemu-aarch64-static; do
+	if ! command -v $t > /dev/null; then
+		echo "skip cs-etm: $t is not installed (tests/install-deps)"; exit 0
+	fi
+done
+have_perf=1
+perf --version > /dev/null 2>&1 || have_perf=
+
+verdict() {	# name why note
+	if [ -z "$2" ]; then
+		echo "ok $1 ($3)"
+	else
+		echo "not ok $1: $2"
+	fi
+}
+
+# "kind from to" of auxrec's events (tr_strt, tr_end[/kind], branch kinds)
+script_events() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    k = {"trace_begin": "tr_strt",
+         "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
+             e["type"], e.get("kind") or e["type"])
+    print(k, e["from"], e["to"])' "$1"
+}
+
+# perf's branches as "kind from to", kinds as auxrec names them
+perf_events() {
+	awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
+				 sub(/^tr_end_/, "tr_end/", k)
+				 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' "$1"
+}
+
+# auxrec's events for perf: without the last trace end, a BR shown as
+# return, and with ETE blocks (--ete, --raw) a system call's trace end
+# without its kind (perf 6.1's cs_etm__is_syscall knows ETMv3 and ETMv4 only)
+want_perf() {	# events prog etm-gen-option
+	aarch64-linux-gnu-objdump -d "$2" |
+		awk '$3 == "br" { sub(/:$/, "", $1); print "0x" $1 }' > "$1.br"
+	sed '$d' "$1" | awk -v ete="$([ "$3" = --ete ] || [ "$3" = --raw ] && echo 1)" '
+		NR == FNR { br[$1] = 1; next }
+		$1 == "jmp" && ($2 in br) { $1 = "return" }
+		ete && $1 == "tr_end/syscall" { $1 = "tr_end" } { print }' "$1.br" -
+}
+
+# the dump's packets and perf report -D's as "name addr atoms" lines
+dump_packets() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    p = json.loads(l)
+    if "packet" in p:
+        print(p["packet"], p.get("addr", "-"), p.get("atoms", "-"))
+    elif "error" in p and "offset" in p and "type" not in p:
+        print("error", p["error"])' "$1"
+}
+
+perf_packets() {
+	python3 -c '
+import re, sys
+for l in open(sys.argv[1]):
+    m = re.match(r"\s*Idx:\d+; ID:[0-9a-f]+;\s*I_(\w+) : ([^;]*);?(.*)", l)
+    if not m:
+        continue
+    name, rest = m.group(1).lower(), m.group(3)
+    a = re.search(r"Addr=0x([0-9A-Fa-f]+)", rest)
+    t = re.search(r"^\s*([EN]+)\s*$", rest)
+    addr = "0x%x" % int(a.group(1), 16) if a else "-"
+    print(name, addr, t.group(1) if t else "-")' "$1"
+}
+
+check_dump() {	# dir
+	local g=$1 why=
+	"$AUXREC" dump --json -i "$g/etm.data" > "$g/dump.json" 2> "$g/dump.err" ||
+		why="exit status $?: $(head -1 "$g/dump.err")"
+	dump_packets "$g/dump.json" > "$g/dump.pk"
+	[ -z "$why" ] && grep -q '^error' "$g/dump.pk" && why="$(grep -m1 '^error' "$g/dump.pk")"
+	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
+	   ! python3 tests/tools/json_check.py docs/schema/dump.schema.json "$g/dump.json" \
+		> "$g/dump.check" 2>&1; then
+		why="schema: $(tail -1 "$g/dump.check")"
+	fi
+	if [ -z "$why" ] && [ -n "$have_perf" ]; then
+		perf report -D -i "$g/etm.data" > "$g/report-D" 2> /dev/null
+		perf_packets "$g/report-D" > "$g/perf.pk"
+		if ! cmp -s "$g/dump.pk" "$g/perf.pk"; then
+			why="$(wc -l < "$g/perf.pk") packets in perf report -D, $(wc -l < "$g/dump.pk"
+				) dumped; first difference: $(diff "$g/dump.pk" "$g/perf.pk" |
+				grep -m2 '^[<>]' | tr '\n' ' ')"
+		fi
+	fi
+	echo "$why"
+}
+
+run_prog() {	# name [etm-gen option] -- args
+	local n=$1 opt=$2 g=$tmp/$1$2 why main nev
+	shift 2
+	mkdir -p "$g"
+	if ! aarch64-linux-gnu-gcc -O1 -static -o "$g/prog" "tests/gt/progs/$n.c" 2> "$g/cc.err"; then
+		echo "not ok cs-etm-$n: cannot compile tests/gt/progs/$n.c: $(head -1 "$g/cc.err")"
+		return
+	fi
+	if ! qemu-aarch64-static -singlestep -d exec,nochain -D "$g/exec.log" "$g/prog" "$@" \
+		> /dev/null 2> "$g/qemu.err"; then
+		echo "not ok cs-etm-$n: qemu-aarch64-static: $(head -1 "$g/qemu.err")"; return
+	fi
+	main=$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')
+	# shellcheck disable=SC2086
+	if ! "$B/tests/tools/etm-gen" $opt "$g/exec.log" "$g/prog" "$main" "$g/etm.data" \
+		"$g/expected" 2> "$g/gen.err"; then
+		echo "not ok cs-etm-$n$opt: etm-gen: $(tail -1 "$g/gen.err")"; return
+	fi
+	nev=$(wc -l < "$g/expected")
+
+	"$AUXREC" script --json -i "$g/etm.data" > "$g/script.json" 2> "$g/script.err"
+	script_events "$g/script.json" > "$g/got"
+	why=
+	if [ -s "$g/script.err" ]; then
+		why="stderr: $(head -1 "$g/script.err")"
+	elif ! cmp -s "$g/expected" "$g/got"; then
+		why="$(wc -l < "$g/got") events, first difference (< executed > auxrec): $(
+			diff "$g/expected" "$g/got" | grep -m2 '^[<>]' | tr '\n' ' ')"
+	fi
+	verdict "cs-etm-$n$opt-script-equals-executed" "$why" \
+		"$nev events: every taken transfer of $(grep -c . "$g/exec.log") executed instructions"
+
+	why=$(check_dump "$g")
+	verdict "cs-etm-$n$opt-dump-equals-perf-report-D" "$why" \
+		"$(wc -l < "$g/dump.pk") packets, types, addresses and atoms as perf's"
+
+	if [ -z "$have_perf" ]; then
+		echo "skip cs-etm-$n$opt-perf-script: perf is not installed"; return
+	fi
+	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/etm.data" > "$g/perf.out" \
+		2> "$g/perf.err"
+	perf_events "$g/perf.out" > "$g/perf"
+	want_perf "$g/got" "$g/prog" "$opt" > "$g/want.perf"
+	why=
+	if [ -s "$g/perf.err" ]; then
+		why="perf: $(head -1 "$g/perf.err")"
+	elif ! cmp -s "$g/want.perf" "$g/perf"; then
+		why="$(wc -l < "$g/perf") branches, first difference (< auxrec > perf): $(
+			diff "$g/want.perf" "$g/perf" | grep -m2 '^[<>]' | tr '\n' ' ')"
+	fi
+	verdict "cs-etm-$n$opt-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/perf") transfers with their kinds, BR as perf's return"
+}
+
+# events around each damage: "" or what differs (see the top)
+check_resync() {	# expected got
+	python3 - "$1" "$2" <<'PY'
+import sys
+want = [l.split() for l in open(sys.argv[1])]
+got = [l.split() for l in open(sys.argv[2])]
+i = j = resyncs = 0
+while i < len(got) and j < len(want):
+    if got[i] == want[j]:
+        i += 1; j += 1; continue
+    # the damaged transfer: trace end at its source, error, trace begin at its target
+    g = got[i:i + 3]
+    if len(g) < 3 or not g[0][0].startswith("tr_end") or g[0][1] != want[j][1] or \
+       g[1][:1] != ["error"] or g[1][3:] != ["bad", "packet"] or g[2][0] != "tr_strt" or \
+       g[2][2] != want[j][2]:
+        print("event %d: %s, executed %s" % (i, " ".join(got[i]), " ".join(want[j]))); sys.exit()
+    resyncs += 1; i += 3; j += 1
+if i != len(got) or j != len(want) or resyncs != 2:
+    print("%d of %d events, %d of %d executed, %d resyncs" % (i, len(got), j, len(want), resyncs))
+PY
+}
+
+run_damaged() {	# name
+	local n=$1 g=$tmp/$1 why
+	"$B/tests/tools/etm-gen" --damage "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/bad.data" \
+		"$g/bad.expected" 2> /dev/null || { echo "not ok cs-etm-$n-damaged: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/bad.data" > "$g/bad.json" 2> "$g/bad.err"
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    k = {"trace_begin": "tr_strt", "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
+        e["type"], e.get("kind") or e["type"])
+    print(k, e["from"], e["to"], e.get("error", ""))' "$g/bad.json" > "$g/bad.got"
+	why=$(check_resync "$g/bad.expected" "$g/bad.got")
+	[ -s "$g/bad.err" ] && why="stderr: $(head -1 "$g/bad.err")"
+	verdict "cs-etm-$n-damaged-resyncs" "$why" \
+		"$(grep -c . "$g/bad.got") events: the executed ones, one transfer per chunk cut at the damage"
+}
+
+run_prog loops ''
+run_prog recursion ''
+run_damaged recursion
+run_prog indirect '' 40
+run_prog qsort ''
+run_prog indirect --v0 40
+run_prog indirect --ete 40
+run_prog indirect --raw 40

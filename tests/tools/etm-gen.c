@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * etm-gen.c - the cs_etm ground truth: turns the executed PCs of an
+ * AArch64 program (qemu-aarch64 -singlestep -d exec,nochain's log: one
+ * "Trace N: HOST [FLAGS/PC/...]" line per instruction) into ETMv4
+ * instruction trace, wraps it in a perf.data as arm64 perf records
+ * cs_etm, and writes the taken transfers a decoder must find.
+ *
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED
+ *
+ * The traced window is the call of MAIN (an address, e.g. main's): from
+ * its first instruction up to the return to its caller (after the last
+ * call before it: main is reached by a tail call from glibc's
+ * __wrap_main), and on to the next branch instruction (so that the return is followed by a range).
+ * The code comes from ELF (a static AArch64 executable), whose executable
+ * PT_LOAD is mapped by an MMAP2 of ELF in the file.
+ *
+ * The encoder (ETMv4.2, IHI0064, as OpenCSD reads it): each AUX chunk
+ * starts with A-sync, Trace Info, Trace On, and an Address-with-Context
+ * packet (64-bit IS0: EL0, AArch64, non-secure, context ID = the pid);
+ * then one atom per branch instruction executed (B, BL, B.cond, CBZ,
+ * CBNZ, TBZ, TBNZ, BR, BLR, RET and the other unconditional branches to
+ * a register): E when the next PC is not the one after it, else N, packed
+ * three to an atom format 3 packet where possible (else format 2 and 1).
+ * A taken branch to a register is followed by its target as an exact
+ * match (the target is in the 3-entry address history), a short address
+ * (1 or 2 bytes: only bits 2-8 or 2-16 differ from the last address) or
+ * a long 64-bit address. Every SYNC_PERIOD bytes, after a branch, comes
+ * a periodic A-sync, Trace Info and Address with Context of the next
+ * instruction (a decoder in sync just goes on). An SVC (qemu-user runs the system call between
+ * two instructions of the log) is written as user-only tracing shows it:
+ * an Exception packet (type 2, with the preferred return address), then
+ * Trace On and the address where user code resumes; EXPECTED has a trace
+ * end (a syscall) at the SVC and a trace begin there. Any other change of
+ * flow is refused. The trace of trace ID 0x10 (CPU 0) goes into
+ * 16-byte CoreSight frames, each starting with its ID; the last frame
+ * switches to the null ID 0 for its padding.
+ *
+ * The perf.data (auxrec's writer): a cs_etm attr (config: context ID,
+ * no timestamps, so perf decodes it timeless), sample_id_all; version 1
+ * cs_etm AUXTRACE_INFO with ETMv4 blocks for CPUs 0 and 1 (trace IDs
+ * 0x10, 0x12, a Cortex-A53's ID registers, TRCCONFIGR with context ID
+ * tracing); COMM and MMAP2 of ELF; the trace in two AUX chunks (split at
+ * the middle branch, per CPU 0 as perf -a records them). With --repeat N
+ * the window's trace is written N times into each chunk, for benchmarks.
+ * --v0 writes AUXTRACE_INFO header version 0 (blocks without their
+ * parameter count, as perf before 5.11 wrote them); --ete writes ETE
+ * blocks (TRCDEVARCH of an ETE, TRCIDR1 architecture 0xf) instead;
+ * --damage makes the last byte before the first periodic A-sync of each
+ * chunk (an atom or address byte) the reserved header 0x08, EXPECTED
+ * staying that of the undamaged trace.
+ * --raw leaves the trace unformatted, as an ETE writes it into a TRBE (so
+ * ETE blocks too), padded to 64 bytes with ETE Ignore packets as Linux's
+ * TRBE driver pads (coresight-trbe.c), and flags the AUX records
+ * PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW.
+ *
+ * EXPECTED: one line per event a decoder must give, "kind from to":
+ * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp),
+ * tr_end/syscall SVC 0 and tr_strt 0 RESUME around a system call, and
+ * tr_end/KIND FROM 0 at each chunk's end, KIND that of its last branch,
+ * taken or not (when taken, its target starts the next chunk).
+ */
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include "decoders/cs_etm/cs_etm.h"
+#include "lib/perf_data/perf_data.h"
+
+#define PID		4242
+#define ETM_TYPE	8	/* the PMU type of cs_etm in the file */
+#define TRACE_ID	0x10
+
+static const uint64_t sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+				    PERF_SAMPLE_CPU | PERF_SAMPLE_IDENTIFIER;
+
+static __attribute__((noreturn)) void die(const char *what, const char *why)
+{
+	fprintf(stderr, "etm-gen: %s: %s\n", what, why);
+	exit(1);
+}
+
+/* ------------------------------------------------------------ input */
+
+struct image {
+	uint8_t *file;
+	size_t size;
+	uint64_t vaddr, filesz, offset;	/* the executable PT_LOAD */
+};
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *p;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0)
+		die(path, "cannot read");
+	rewind(f);
+	p = malloc(n + 1);
+	if (!p || fread(p, 1, n, f) != (size_t)n)
+		die(path, "cannot read");
+	fclose(f);
+	p[n] = 0;
+	*len = n;
+	return p;
+}
+
+static void load_elf(const char *path, struct image *im)
+{
+	const uint8_t *e;
+	uint64_t phoff;
+	uint16_t phnum, phentsize;
+
+	im->file = slurp(path, &im->size);
+	e = im->file;
+	if (im->size < 64 || memcmp(e, "\177ELF\2\1", 6) || le16toh(*(uint16_t *)(e + 18)) != 183)
+		die(path, "not a little-endian AArch64 ELF64 file");
+	memcpy(&phoff, e + 32, 8);
+	memcpy(&phentsize, e + 54, 2);
+	memcpy(&phnum, e + 56, 2);
+	for (uint16_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
+		uint32_t type, flags;
+
+		if (phoff + (uint64_t)(i + 1) * phentsize > im->size)
+			break;
+		memcpy(&type, ph, 4);
+		memcpy(&flags, ph + 4, 4);
+		if (type == 1 && (flags & 1)) {	/* PT_LOAD, PF_X */
+			memcpy(&im->offset, ph + 8, 8);
+			memcpy(&im->vaddr, ph + 16, 8);
+			memcpy(&im->filesz, ph + 32, 8);
+			if (im->offset + im->filesz > im->size)
+				die(path, "PT_LOAD past the end of the file");
+			return;
+		}
+	}
+	die(path, "no executable PT_LOAD");
+}
+
+static uint32_t insn_at(const struct image *im, uint64_t pc)
+{
+	uint32_t v;
+
+	if (pc < im->vaddr || pc + 4 > im->vaddr + im->filesz)
+		die("code", "a PC of the window is outside the executable segment");
+	memcpy(&v, im->file + im->offset + (pc - im->vaddr), 4);
+	return le32toh(v);
+}
+
+/* The guest PCs of the log, in order. */
+static uint64_t *load_pcs(const char *path, size_t *nr)
+{
+	size_t len, n = 0, cap = 1 << 16;
+	char *s = (char *)slurp(path, &len), *line, *save = NULL;
+	uint64_t *pc = malloc(cap * sizeof(*pc));
+
+	for (line = strtok_r(s, "\n", &save); line && pc; line = strtok_r(NULL, "\n", &save)) {
+		char *b = strchr(line, '['), *slash = b ? strchr(b, '/') : NULL;
+
+		if (strncmp(line, "Trace ", 6) || !slash)
+			continue;
+		if (n == cap)
+			pc = realloc(pc, (cap *= 2) * sizeof(*pc));
+		if (pc)
+			pc[n++] = strtoull(slash + 1, NULL, 16);
+	}
+	if (!pc)
+		die(path, "out of memory");
+	free(s);
+	*nr = n;
+	return pc;
+}
+
+/* ------------------------------------------------------------ A64 */
+
+enum br { BR_NONE, BR_DIRECT, BR_COND, BR_CALL, BR_IND, BR_IND_CALL, BR_RET };
+
+static enum br classify(uint32_t i)
+{
+	if ((i & 0xfc000000) == 0x14000000)
+		return BR_DIRECT;			/* B */
+	if ((i & 0xfc000000) == 0x94000000)
+		return BR_CALL;				/* BL */
+	if ((i & 0xff000010) == 0x54000000 ||		/* B.cond */
+	    (i & 0x7e000000) == 0x34000000 ||		/* CBZ, CBNZ */
+	    (i & 0x7e000000) == 0x36000000)		/* TBZ, TBNZ */
+		return BR_COND;
+	if ((i & 0xfe000000) == 0xd6000000) {		/* branch to register */
+		uint32_t opc = (i >> 21) & 0xf;
+
+		return opc == 1 ? BR_IND_CALL : opc == 2 ? BR_RET : BR_IND;
+	}
+	return BR_NONE;
+}
+
+static const char *kind_name(enum br b)
+{
+	switch (b) {
+	case BR_CALL:
+	case BR_IND_CALL:
+		return "call";
+	case BR_RET:
+		return "return";
+	case BR_COND:
+		return "jcc";
+	default:
+		return "jmp";
+	}
+}
+
+/* ------------------------------------------------------------ ETMv4 */
+
+static int ete, v0, raw, damage;	/* the options */
+
+#define SYNC_PERIOD	1024	/* trace bytes between A-syncs, as TRCSYNCPR 2^10 */
+
+struct etm {
+	uint8_t *p;
+	size_t n, cap;
+	size_t last_sync;	/* where the last A-sync starts */
+	size_t damage_at;	/* --damage: offset of the byte made reserved */
+	uint64_t hist[3];	/* address history, [0] the latest */
+	uint8_t atoms;		/* pending atoms, oldest in bit 0 */
+	int nr_atoms;
+	uint64_t stats[4];	/* addresses: exact, short, long, atoms packets */
+};
+
+static void put(struct etm *t, uint8_t b)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 4096;
+		t->p = realloc(t->p, t->cap);
+		if (!t->p)
+			die("encoder", "out of memory");
+	}
+	t->p[t->n++] = b;
+}
+
+static void push_addr(struct etm *t, uint64_t a)
+{
+	t->hist[2] = t->hist[1];
+	t->hist[1] = t->hist[0];
+	t->hist[0] = a;
+}
+
+static void flush_atoms(struct etm *t)
+{
+	while (t->nr_atoms) {
+		int n = t->nr_atoms >= 3 ? 3 : t->nr_atoms;
+		uint8_t bits = t->atoms & ((1 << n) - 1);
+
+		/* format 3: 0xf8 | EEE; format 2: 0xd8 | EE; format 1: 0xf6 | E */
+		put(t, n == 3 ? 0xf8 | bits : n == 2 ? 0xd8 | bits : 0xf6 | bits);
+		t->atoms >>= n;
+		t->nr_atoms -= n;
+		t->stats[3]++;
+	}
+}
+
+static void atom(struct etm *t, int taken)
+{
+	t->atoms |= taken << t->nr_atoms;
+	if (++t->nr_atoms == 3)
+		flush_atoms(t);
+}
+
+/* 64-bit IS0 address payload: A[8:2], A[15:9], then A[63:16] a byte each */
+static void put_long64(struct etm *t, uint64_t a)
+{
+	put(t, (a >> 2) & 0x7f);
+	put(t, (a >> 9) & 0x7f);
+	for (int s = 16; s < 64; s += 8)
+		put(t, a >> s);
+}
+
+static void address(struct etm *t, uint64_t a)
+{
+	flush_atoms(t);
+	for (int i = 0; i < 3; i++) {
+		if (t->hist[i] == a) {
+			put(t, 0x90 + i);		/* exact match */
+			t->stats[0]++;
+			push_addr(t, a);
+			return;
+		}
+	}
+	if ((a >> 9) == (t->hist[0] >> 9)) {
+		put(t, 0x95);				/* short, IS0, 1 byte */
+		put(t, (a >> 2) & 0x7f);
+		t->stats[1]++;
+	} else if ((a >> 17) == (t->hist[0] >> 17)) {
+		put(t, 0x95);				/* short, IS0, 2 bytes */
+		put(t, 0x80 | ((a >> 2) & 0x7f));
+		put(t, a >> 9);
+		t->stats[1]++;
+	} else {
+		put(t, 0x9d);				/* long, 64-bit IS0 */
+		put_long64(t, a);
+		t->stats[2]++;
+	}
+	push_addr(t, a);
+}
+
+/* A-sync, Trace Info, Address with Context: where a decoder can sync. */
+static void sync(struct etm *t, uint64_t next, int trace_on)
+{
+	t->last_sync = t->n;
+	for (int i = 0; i < 11; i++)
+		put(t, 0);
+	put(t, 0x80);
+	put(t, 0x01);		/* trace info: no sections (all zero) */
+	put(t, 0x00);
+	if (trace_on)
+		put(t, 0x04);
+	memset(t->hist, 0, sizeof(t->hist));
+	put(t, 0x85);		/* address with context, 64-bit IS0 */
+	put_long64(t, next);
+	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
+	for (int s = 0; s < 32; s += 8)
+		put(t, (uint32_t)PID >> s);
+	push_addr(t, next);
+}
+
+static int is_svc(uint32_t i)
+{
+	return (i & 0xffe0001f) == 0xd4000001;
+}
+
+/*
+ * SVC at pc, back at ret: an Exception packet (type 2, a call; the
+ * preferred return address as its address), then, as tracing was off
+ * in the kernel (user-only tracing), Trace On and the address it resumes
+ * at.
+ */
+static void syscall(struct etm *t, uint64_t pc, uint64_t ret)
+{
+	flush_atoms(t);
+	put(t, 0x06);
+	put(t, 2 << 1);
+	address(t, pc + 4);
+	put(t, 0x04);
+	address(t, ret);
+}
+
+/* The trace of pcs[from..to] (to: a branch), and its events to exp. */
+static void encode(struct etm *t, const struct image *im, const uint64_t *pc, size_t from,
+		   size_t to, FILE *exp)
+{
+	sync(t, pc[from], 1);
+	if (exp)
+		fprintf(exp, "tr_strt 0x0 %#" PRIx64 "\n", pc[from]);
+	for (size_t k = from; k <= to; k++) {
+		enum br b = classify(insn_at(im, pc[k]));
+		int taken = pc[k + 1] != pc[k] + 4;
+
+		if (b == BR_NONE && is_svc(insn_at(im, pc[k]))) {
+			syscall(t, pc[k], pc[k + 1]);
+			if (exp)
+				fprintf(exp, "tr_end/syscall %#" PRIx64 " 0x0\ntr_strt 0x0 %#" PRIx64
+					"\n", pc[k], pc[k + 1]);
+			continue;
+		}
+		if (b == BR_NONE) {
+			if (taken)
+				die("log", "a change of flow after an instruction that is no branch");
+			continue;
+		}
+		atom(t, taken);
+		if (taken && (b == BR_IND || b == BR_IND_CALL || b == BR_RET))
+			address(t, pc[k + 1]);
+		if (k < to && t->n - t->last_sync >= SYNC_PERIOD) {
+			flush_atoms(t);
+			if (damage && !t->damage_at)
+				t->damage_at = t->n - 1;
+			sync(t, pc[k + 1], 0);
+		}
+		if (!exp)
+			continue;
+		if (k == to)
+			fprintf(exp, "tr_end/%s %#" PRIx64 " 0x0\n", kind_name(b), pc[k]);
+		else if (taken)
+			fprintf(exp, "%s %#" PRIx64 " %#" PRIx64 "\n", kind_name(b), pc[k],
+				pc[k + 1]);
+	}
+	flush_atoms(t);
+}
+
+/* Data byte d at position k of frame fr: an even one's bit 0 in byte 15. */
+static void frame_data(uint8_t *fr, size_t k, uint8_t d)
+{
+	if (k % 2) {
+		fr[k] = d;
+	} else {
+		fr[k] = d & 0xfe;
+		fr[15] |= (d & 1) << (k / 2);
+	}
+}
+
+/* CoreSight frames of data for trace ID id (see the top of the file). */
+static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len)
+{
+	size_t nr = (n + 13) / 14, o = 0;
+	uint8_t *f = calloc(nr ? nr : 1, 16);
+
+	if (!f)
+		die("frames", "out of memory");
+	for (size_t i = 0; i < nr; i++) {
+		uint8_t *fr = f + 16 * i;
+		size_t r = n - o < 14 ? n - o : 14;
+		/* an even count ends with the null ID, effective one byte later */
+		size_t last = r == 14 || r % 2 ? r : r - 1;
+
+		fr[0] = id << 1 | 1;
+		for (size_t k = 1; k <= last; k++)
+			frame_data(fr, k, data[o++]);
+		if (last < r) {
+			fr[r] = 0x01;
+			fr[15] |= 1 << (r / 2);
+			fr[r + 1] = data[o++];
+		} else if (r < 14) {
+			fr[r + 1] = 0x01;	/* null ID: padding */
+		}
+	}
+	*out_len = nr * 16;
+	return f;
+}
+
+/* ------------------------------------------------------------ perf.data */
+
+static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
+{
+	uint8_t buf[4096 + 512];
+	struct perf_event_header *h = (void *)buf;
+	size_t slen = str ? (strlen(str) + 8) & ~7UL : 0;
+	struct pd_sample_id sid = { .pid = PID, .tid = PID, .time = time, .id = 100, .cpu = 0 };
+
+	if (str && strlen(str) > 4096)
+		die("record", "name too long");
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, rec, len);
+	if (str)
+		strcpy((char *)buf + len, str);
+	pd_sample_id_write(buf + len + slen, sample_type, &sid);
+	h->size = len + slen + pd_sample_id_size(sample_type);
+	if (pd_write_record(w, h))
+		die("perf.data", "write failed");
+}
+
+
+static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
+{
+	memset(c, 0, sizeof(*c));
+	c->magic = ete ? CS_MAGIC_ETE : CS_MAGIC_ETMV4;
+	c->cpu = cpu;
+	c->param[CS_V4_TRCCONFIGR] = 1 << 6;		/* context ID */
+	c->param[CS_V4_TRCTRACEIDR] = trace_id;
+	c->param[CS_V4_TRCIDR0] = 0x28000ea1;
+	c->param[CS_V4_TRCIDR1] = 0x4100f424;		/* ETMv4.2 */
+	c->param[CS_V4_TRCIDR2] = 0x20001088;		/* 64-bit addresses, 32-bit CID */
+	c->param[CS_V4_TRCIDR8] = 0;
+	c->param[CS_V4_TRCAUTHSTATUS] = 0xcc;
+	if (ete) {
+		c->param[CS_V4_TRCIDR1] = 0x4100fff0;	/* TRCARCHMAJ 0xf: see TRCDEVARCH */
+		c->param[CS_ETE_TRCDEVARCH] = 0x47705a13;	/* ETE v1.0 */
+	}
+}
+
+/* Version 0: the same blocks without their parameter count (word 2). */
+static int info_v0(uint64_t *priv, int n)
+{
+	int o = CS_HDR_WORDS;
+
+	priv[CS_HDR_VERSION] = 0;
+	for (int i = CS_HDR_WORDS, np; i < n; i += 3 + np) {
+		np = priv[i + 2];
+		priv[o++] = priv[i];
+		priv[o++] = priv[i + 1];
+		for (int k = 0; k < np; k++)
+			priv[o++] = priv[i + 3 + k];
+	}
+	return o;
+}
+
+static struct pd_writer *start_file(const char *out, const char *elf, const struct image *im,
+				    int argc, char **argv)
+{
+	struct perf_event_attr attr = { .type = ETM_TYPE, .size = sizeof(attr) };
+	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
+	struct perf_rec_mmap2 m = { .header = { .type = PERF_RECORD_MMAP2,
+						.misc = PERF_RECORD_MISC_USER } };
+	struct cs_cpu_info cpus[2];
+	struct cs_etm_info info = { .pmu_type = ETM_TYPE, .nr_cpus = 2, .cpus = cpus };
+	uint64_t id = 100, priv[64];
+	struct pd_writer *w;
+	char errbuf[256];
+	int n;
+
+	if (pd_writer_create(out, &w, errbuf, sizeof(errbuf)))
+		die(out, errbuf);
+	attr.config = 1ULL << 14;	/* perf's ETM_OPT_CTXTID; no ETM_OPT_TS */
+	attr.sample_type = sample_type;
+	attr.sample_id_all = 1;
+	attr.exclude_kernel = 1;
+	attr.disabled = 1;
+	attr.sample_period = 1;
+	if (pd_writer_add_attr(w, &attr, &id, 1, "cs_etm//u") < 0)
+		die(out, "cannot add the attr");
+	pd_writer_add_pmu_mapping(w, ETM_TYPE, "cs_etm");
+	pd_writer_set_cmdline(w, argc, argv);
+	cpu_block(&cpus[0], 0, TRACE_ID);
+	cpu_block(&cpus[1], 1, TRACE_ID + 2);
+	n = cs_etm_info_write(&info, priv, 64);
+	if (n > 0 && v0)
+		n = info_v0(priv, n);
+	if (n < 0 || pd_write_auxtrace_info(w, AUXTRACE_TYPE_CS_ETM, priv, n))
+		die(out, "cannot write AUXTRACE_INFO");
+	c.pid = c.tid = PID;
+	put_as(w, &c, sizeof(c), "etm-prog", 1);
+	m.pid = m.tid = PID;
+	m.start = im->vaddr;
+	m.len = im->filesz;
+	m.pgoff = im->offset;
+	m.prot = PROT_READ | PROT_EXEC;
+	m.flags = MAP_PRIVATE;
+	put_as(w, &m, sizeof(m), elf, 2);
+	pd_write_finished_round(w);
+	if (pd_writer_checkpoint(w))
+		die(out, "write failed");
+	return w;
+}
+
+static void aux_chunk(struct pd_writer *w, const uint8_t *data, size_t len, uint64_t off,
+		      uint64_t time)
+{
+	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX } };
+	struct iovec iov = { (void *)data, len };
+	struct pd_auxtrace_desc d = { .offset = off, .reference = 1000 + off, .idx = 0,
+				      .tid = (uint32_t)-1, .cpu = 0 };
+
+	a.aux_offset = off;
+	a.aux_size = len;
+	a.flags = raw ? CS_AUX_FORMAT_RAW : 0;
+	put_as(w, &a, sizeof(a), NULL, time);
+	if (pd_write_auxtrace(w, &iov, 1, &d))
+		die("perf.data", "write failed");
+}
+
+int main(int argc, char **argv)
+{
+	struct image im;
+	size_t nr, first = 0, ret_at = 0, last = 0, mid = 0, nbr = 0, half, k, off = 0;
+	uint64_t *pc, entry, ret_addr;
+	int repeat = 1, a = 1;
+	struct pd_writer *w;
+	FILE *exp;
+
+	if (argc > 2 && !strcmp(argv[1], "--repeat")) {
+		repeat = atoi(argv[2]);
+		a = 3;
+	}
+	if (argc > a && !strcmp(argv[a], "--v0"))
+		v0 = ++a;
+	else if (argc > a && !strcmp(argv[a], "--ete"))
+		ete = ++a;
+	else if (argc > a && !strcmp(argv[a], "--raw"))
+		raw = ete = ++a;
+	else if (argc > a && !strcmp(argv[a], "--damage"))
+		damage = ++a;
+	if (argc - a != 5 || repeat < 1) {
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED\n");
+		return 2;
+	}
+	load_elf(argv[a + 1], &im);
+	pc = load_pcs(argv[a], &nr);
+	entry = strtoull(argv[a + 2], NULL, 16);
+	for (first = 1; first < nr && pc[first] != entry; first++)
+		;
+	if (first >= nr)
+		die(argv[a], "MAIN never runs");
+	/* the return address: of the last call before MAIN (maybe a tail call) */
+	for (k = first - 1; k > 0; k--) {
+		enum br b = classify(insn_at(&im, pc[k]));
+
+		if (b == BR_CALL || b == BR_IND_CALL)
+			break;
+	}
+	ret_addr = pc[k] + 4;
+	for (ret_at = first + 1; ret_at < nr && pc[ret_at] != ret_addr; ret_at++)
+		;
+	for (last = ret_at; last + 1 < nr && classify(insn_at(&im, pc[last])) == BR_NONE; last++)
+		;
+	if (last + 1 >= nr)
+		die(argv[a], "MAIN does not return to a branch before the log ends");
+	for (k = first; k <= last; k++)	/* the middle branch splits the chunks */
+		nbr += classify(insn_at(&im, pc[k])) != BR_NONE;
+	for (k = first, half = nbr / 2, nbr = 0; k <= last && !mid; k++)
+		if (classify(insn_at(&im, pc[k])) != BR_NONE && ++nbr == half)
+			mid = k;
+	if (!mid || mid == last)
+		die(argv[a], "too few branches in the window");
+
+	exp = fopen(argv[a + 4], "w");
+	if (!exp)
+		die(argv[a + 4], strerror(errno));
+	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv);
+	for (int c = 0; c < 2; c++) {
+		struct etm t = { 0 };
+		size_t flen;
+		uint8_t *f;
+
+		for (int r = 0; r < repeat; r++)
+			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, r ? NULL : exp);
+		if (t.damage_at)
+			t.p[t.damage_at] = 0x08;	/* a reserved header */
+		if (raw) {
+			while (t.n % 64)
+				put(&t, 0x70);	/* ETE Ignore */
+			f = t.p;
+			flen = t.n;
+			t.p = NULL;
+		} else {
+			f = frame(t.p, t.n, TRACE_ID, &flen);
+		}
+		aux_chunk(w, f, flen, off, 10 + c);
+		off += flen;
+		fprintf(stderr, "etm-gen: chunk %d: %zu trace bytes, %zu framed; addresses: %" PRIu64
+			" exact, %" PRIu64 " short, %" PRIu64 " long; %" PRIu64 " atom packets\n",
+			c, t.n, flen, t.stats[0], t.stats[1], t.stats[2], t.stats[3]);
+		free(f);
+		free(t.p);
+	}
+	pd_write_finished_round(w);
+	if (pd_writer_finish(w) || fclose(exp))
+		die(argv[a + 3], "write failed");
+	free(pc);
+	free(im.file);
+	return 0;
+}
