@@ -77,6 +77,8 @@ struct auxtest_ev {
 	u8 mode;
 	bool once;
 	bool partial;
+	bool overwrite;		/* its last tick wrote an overwrite (snapshot) buffer */
+	u64 stop_logged;	/* its stream's words at the last logged stop */
 };
 
 struct auxtest_stats {
@@ -307,6 +309,7 @@ static void emit(struct auxtest_cpu *c, struct perf_event *event)
 		flags |= PERF_AUX_FLAG_PARTIAL;
 	if (flags)
 		perf_aux_output_flag(h, flags);
+	ev->overwrite = buf->overwrite;
 	/* in overwrite mode the driver supplies the new head */
 	if (buf->overwrite)
 		h->head += put;
@@ -356,6 +359,53 @@ static void account_off(struct auxtest_cpu *c, struct auxtest_ev *ev, u64 now)
 	ev->off_ns = 0;
 }
 
+/*
+ * Snapshot ground truth: where each stream stood when an event that writes
+ * an overwrite buffer stopped (a recorder disables it to take a snapshot),
+ * logged when it wrote since the last such stop; `snapshots` in debugfs.
+ */
+#define SNAP_LOG_MAX 4096
+struct snap_stop {
+	u64 time_ns;
+	u64 words;		/* the stream's words so far: its last seq + 1 */
+	u16 stream;
+	int cpu;
+};
+static struct snap_stop snap_log[SNAP_LOG_MAX];
+static u32 snap_log_nr;		/* entries, at most SNAP_LOG_MAX kept */
+
+static void snap_log_stop(struct auxtest_ev *ev)
+{
+	u64 words;
+	unsigned long fl;
+
+	if (!ev->overwrite || ev->mode != MODE_PATTERN)
+		return;
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	words = streams[ev->stream].generated;
+	if (words != ev->stop_logged) {
+		ev->stop_logged = words;
+		if (snap_log_nr < SNAP_LOG_MAX)
+			snap_log[snap_log_nr] = (struct snap_stop){
+				ktime_get_ns(), words, ev->stream, smp_processor_id() };
+		snap_log_nr++;
+	}
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+}
+
+static int snapshots_show(struct seq_file *m, void *v)
+{
+	u32 i, nr = min_t(u32, READ_ONCE(snap_log_nr), SNAP_LOG_MAX);
+
+	for (i = 0; i < nr; i++)
+		seq_printf(m, "%u %llu %d %llu\n", snap_log[i].stream, snap_log[i].words,
+			   snap_log[i].cpu, snap_log[i].time_ns);
+	if (snap_log_nr > SNAP_LOG_MAX)
+		seq_printf(m, "overflow %u\n", snap_log_nr - SNAP_LOG_MAX);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(snapshots);
+
 static void auxtest_start(struct perf_event *event, int flags)
 {
 	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
@@ -376,6 +426,7 @@ static void auxtest_stop(struct perf_event *event, int flags)
 	if (event->hw.state & PERF_HES_STOPPED)
 		return;
 	event->hw.state = PERF_HES_STOPPED;
+	snap_log_stop(ev);
 	if (ev->last_truncated && !ev->off_ns) {
 		unsigned long fl;
 
@@ -751,6 +802,7 @@ static ssize_t reset_write(struct file *f, const char __user *ubuf,
 		       sizeof(struct auxtest_stats));
 	memset(streams, 0, AUXTEST_NSTREAMS * sizeof(*streams));
 	next_stream = 1;
+	snap_log_nr = 0;
 	raw_spin_unlock_irqrestore(&aux_lock, fl);
 	return len;
 }
@@ -813,6 +865,7 @@ static void debugfs_init(void)
 #undef X
 	debugfs_create_file("percpu", 0444, dbg_dir, NULL, &percpu_fops);
 	debugfs_create_file("streams", 0444, dbg_dir, NULL, &streams_fops);
+	debugfs_create_file("snapshots", 0444, dbg_dir, NULL, &snapshots_fops);
 	debugfs_create_file_unsafe("active", 0444, dbg_dir, NULL, &active_fops);
 	debugfs_create_file("reset", 0200, dbg_dir, NULL, &reset_fops);
 	debugfs_create_file("replay", 0200, dbg_dir, NULL, &replay_fops);

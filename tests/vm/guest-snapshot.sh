@@ -1,0 +1,81 @@
+#!/bin/sh
+# Runs in the guest (busybox sh) for t-snapshot.sh: auxrec record -S on the
+# auxtest PMU (pattern mode, per cpu), snapshots taken by SIGUSR2, by the
+# control FIFO and at exit; after each recording NAME.data the module's log
+# of where each stream stood at each stop (NAME.log), its status (NAME.rc)
+# and its stderr (NAME.out).
+D=/sys/kernel/debug/auxtest
+cd /out || exit 1
+
+started() {	# FILE: wait until the recorder created its file (signals are set up)
+	i=0
+	while [ $i -lt 200 ] && [ ! -s "$1" ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 0.3
+}
+
+finish() {	# NAME PID: wait for the recorder, keep its status and the module's log
+	wait "$2"
+	echo $? > "$1.rc"
+	cat $D/snapshots > "$1.log"
+	echo 1 > $D/reset
+}
+
+# SIGUSR2 three times, each area wrapped many times over; stopped by SIGINT
+echo 1 > $D/reset
+auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -S -o sig.data -- sleep 30 > sig.out 2>&1 &
+pid=$!
+started sig.data
+for i in 1 2 3; do kill -USR2 $pid; sleep 0.4; done
+kill -INT $pid
+finish sig $pid
+
+# -Se16K: the newest 16K of each 64K area, twice by signal and once at exit
+echo 1 > $D/reset
+auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -Se16K -o exit16k.data -- sleep 3 > exit16k.out 2>&1 &
+pid=$!
+started exit16k.data
+kill -USR2 $pid; sleep 0.5; kill -USR2 $pid
+finish exit16k $pid
+
+# slow writer, 256K areas: the first snapshot before the area wrapped, later
+# ones overlapping the one before (each is the whole area's newest bytes)
+echo 1 > $D/reset
+auxrec record -e auxtest/rate=65536/ -a -m 256K,256K --snapshot=e -o unwrapped.data -- sleep 6 > unwrapped.out 2>&1 &
+pid=$!
+started unwrapped.data
+kill -USR2 $pid; sleep 1.5; kill -USR2 $pid
+finish unwrapped $pid
+
+# -S8K alone sizes the AUX area: 8K (two pages)
+echo 1 > $D/reset
+auxrec record -e auxtest/rate=1048576/ -a -S8K -o area8k.data -- sleep 30 > area8k.out 2>&1 &
+pid=$!
+started area8k.data
+kill -USR2 $pid; sleep 0.4
+kill -TERM $pid
+finish area8k $pid
+
+# the control FIFO (in /tmp: the 9p share of /out has no FIFOs): snapshot, snapshot, disable, snapshot (of the disabled
+# events), enable, ping, snapshot, stop; each answered with ack on the ack FIFO
+echo 1 > $D/reset
+mkfifo /tmp/ctl.fifo /tmp/ack.fifo
+auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -S --control fifo:/tmp/ctl.fifo,/tmp/ack.fifo \
+	-o ctl.data -- sleep 60 > ctl.out 2>&1 &
+pid=$!
+started ctl.data
+: > ctl.acks
+for cmd in snapshot snapshot disable snapshot enable ping snapshot stop; do
+	sleep 0.3
+	echo $cmd > /tmp/ctl.fifo
+	echo "$cmd $(timeout 20 head -n 1 /tmp/ack.fifo)" >> ctl.acks
+done
+finish ctl $pid
+
+# errors: one line, status 1, no recording left running
+auxrec record -e auxtest// -a -m 256K,64K -S128K -o err.data -- true > err_size.out 2>&1
+echo $? > err_size.rc
+auxrec record -e auxtest// -a -S --control fifo:/nonexistent/ctl -o err.data -- true > err_ctl.out 2>&1
+echo $? > err_ctl.rc
+auxrec record -e auxtest// -a -S --control pipe:3 -o err.data -- true > err_ctl_kind.out 2>&1
+echo $? > err_ctl_kind.rc
+exit 0

@@ -1,0 +1,70 @@
+#!/bin/bash
+# auxrec record -S (snapshot mode) on the real kernel AUX path: the auxtest
+# PMU overwrites its AUX areas (read-only mmap), snapshots are taken by
+# SIGUSR2, by `snapshot` on the --control FIFO and at exit (-Se); each must
+# hold exactly the newest bytes the module wrote before its trigger
+# (tests/tools/snap_verify against the module's log of its stops).
+cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}
+V=${AUXREC_BUILD:-build}/tests/tools/snap_verify
+OUT=build/vm/t-snapshot.out
+[ -x "$A" ] && [ -x $V ] || { echo "not ok build: $A or $V missing (make all tools)"; exit 1; }
+rm -rf "$OUT"; mkdir -p "$OUT"
+
+if ! tests/vm/run --cpus 2 --in tests/vm/guest-snapshot.sh --out "$OUT" --timeout 300 \
+	-- sh /in/guest-snapshot.sh > "$OUT/../t-snapshot.console" 2>&1; then
+	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$OUT/../t-snapshot.console")"
+	exit 1
+fi
+
+verify() {	# NAME SIZE [snap_verify options]: rc 0, summary line, every snapshot exact
+	local n=$1 size=$2; shift 2
+	local rc; rc=$(cat "$OUT/$n.rc" 2>/dev/null)
+	if [ "$rc" != 0 ]; then
+		echo "not ok snapshot_$n: exit status $rc: $(head -3 "$OUT/$n.out")"; return 1
+	fi
+	if ! grep -q '^\[ auxrec record: .* snapshots -> ' "$OUT/$n.out"; then
+		echo "not ok snapshot_$n: no summary line: $(head -3 "$OUT/$n.out")"; return 1
+	fi
+	if $V "$OUT/$n.data" --log "$OUT/$n.log" --size "$size" "$@" > "$OUT/$n.verify"; then
+		echo "ok snapshot_$n # $(grep -E '^# (snapshots|logged_stops|overlap_words)' "$OUT/$n.verify" | tr '\n' ' ')"
+	else
+		echo "not ok snapshot_$n: $(grep -v '^#' "$OUT/$n.verify" | head -5 | tr '\n' ' ')"
+		return 1
+	fi
+}
+count() {	# NAME WANT: snapshots (chunks) in the file
+	local got; got=$(sed -n 's/^# snapshots //p' "$OUT/$1.verify")
+	[ "$got" = "$2" ] && echo "ok snapshot_${1}_count # $got" ||
+		echo "not ok snapshot_${1}_count: $got chunks, want $2 (snapshots x 2 cpus)"
+}
+
+verify sig 65536 && count sig 6
+verify exit16k 16384 --on-exit && count exit16k 6
+verify unwrapped 262144 --on-exit && count unwrapped 6
+verify area8k 8192 && count area8k 2
+verify ctl 65536 && count ctl 8
+
+# the first snapshot of the slow writer is shorter than the area (not wrapped yet)
+first=$(sed -n 's/^# first_size //p' "$OUT/unwrapped.verify")
+[ "${first:-0}" -gt 0 ] && [ "$first" -lt 262144 ] && echo "ok snapshot_unwrapped_first_short # $first bytes" ||
+	echo "not ok snapshot_unwrapped_first_short: $first bytes"
+# snapshots of the whole area overlap the one before
+o=$(sed -n 's/^# overlap_words //p' "$OUT/unwrapped.verify")
+[ "${o:-0}" -gt 0 ] && echo "ok snapshot_unwrapped_overlap # $o words" ||
+	echo "not ok snapshot_unwrapped_overlap: $o words"
+want=$'snapshot ack\nsnapshot ack\ndisable ack\nsnapshot ack\nenable ack\nping ack\nsnapshot ack\nstop ack'
+[ "$(cat "$OUT/ctl.acks")" = "$want" ] && echo "ok control_acks" ||
+	echo "not ok control_acks: $(tr '\n' ' ' < "$OUT/ctl.acks")"
+
+errcheck() {	# NAME TEXT: status 1 and one line saying TEXT
+	local rc; rc=$(cat "$OUT/$1.rc")
+	if [ "$rc" = 1 ] && [ "$(wc -l < "$OUT/$1.out")" = 1 ] && grep -q "$2" "$OUT/$1.out"; then
+		echo "ok $1"
+	else
+		echo "not ok $1: status $rc: $(cat "$OUT/$1.out")"
+	fi
+}
+errcheck err_size "snapshot size 131072 is larger than the AUX area"
+errcheck err_ctl "cannot open /nonexistent/ctl"
+errcheck err_ctl_kind "use fifo:CTL\[,ACK\] or fd:N\[,M\]"
