@@ -58,6 +58,9 @@ MODULE_PARM_DESC(fault, "self-test of checkers: 1 duplicate a word, 2 omit TRUNC
 static int charge_pid;
 module_param(charge_pid, int, 0644);
 MODULE_PARM_DESC(charge_pid, "count the emitter's time in ticks that interrupt this process (charged_ns)");
+static bool head_offset;
+module_param(head_offset, bool, 0644);
+MODULE_PARM_DESC(head_offset, "overwrite buffers: the head is an offset in the buffer, as Intel PT's, not a byte count");
 static ulong replay_max = 16 << 20;
 module_param(replay_max, ulong, 0444);
 MODULE_PARM_DESC(replay_max, "capacity of the replay buffer in bytes");
@@ -312,7 +315,7 @@ static void emit(struct auxtest_cpu *c, struct perf_event *event)
 	ev->overwrite = buf->overwrite;
 	/* in overwrite mode the driver supplies the new head */
 	if (buf->overwrite)
-		h->head += put;
+		h->head = head_offset ? (h->head + put) % size : h->head + put;
 	account_end(&c->st, put, flags, buf->overwrite);
 	perf_aux_output_end(h, put);
 }

@@ -46,6 +46,25 @@ started unwrapped.data
 kill -USR2 $pid; sleep 1.5; kill -USR2 $pid
 finish unwrapped $pid
 
+# the same two with the head kept as an offset in the area, as Intel PT's:
+# whether the area wrapped is not in aux_head
+P=/sys/module/auxtest/parameters/head_offset
+echo 1 > $P
+echo 1 > $D/reset
+auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -S -o off_sig.data -- sleep 30 > off_sig.out 2>&1 &
+pid=$!
+started off_sig.data
+for i in 1 2 3; do kill -USR2 $pid; sleep 0.4; done
+kill -INT $pid
+finish off_sig $pid
+echo 1 > $D/reset
+auxrec record -e auxtest/rate=65536/ -a -m 256K,256K --snapshot=e -o off_unwrapped.data -- sleep 6 > off_unwrapped.out 2>&1 &
+pid=$!
+started off_unwrapped.data
+kill -USR2 $pid; sleep 1.5; kill -USR2 $pid
+finish off_unwrapped $pid
+echo 0 > $P
+
 # -S8K alone sizes the AUX area: 8K (two pages)
 echo 1 > $D/reset
 auxrec record -e auxtest/rate=1048576/ -a -S8K -o area8k.data -- sleep 30 > area8k.out 2>&1 &

@@ -42,13 +42,17 @@ count() {	# NAME WANT: snapshots (chunks) in the file
 verify sig 65536 && count sig 6
 verify exit16k 16384 --on-exit && count exit16k 6
 verify unwrapped 262144 --on-exit && count unwrapped 6
+verify off_sig 65536 && count off_sig 6
+verify off_unwrapped 262144 --on-exit && count off_unwrapped 6
 verify area8k 8192 && count area8k 2
 verify ctl 65536 && count ctl 8
 
 # the first snapshot of the slow writer is shorter than the area (not wrapped yet)
-first=$(sed -n 's/^# first_size //p' "$OUT/unwrapped.verify")
-[ "${first:-0}" -gt 0 ] && [ "$first" -lt 262144 ] && echo "ok snapshot_unwrapped_first_short # $first bytes" ||
-	echo "not ok snapshot_unwrapped_first_short: $first bytes"
+for n in unwrapped off_unwrapped; do
+	first=$(sed -n 's/^# first_size //p' "$OUT/$n.verify")
+	[ "${first:-0}" -gt 0 ] && [ "$first" -lt 262144 ] && echo "ok snapshot_${n}_first_short # $first bytes" ||
+		echo "not ok snapshot_${n}_first_short: $first bytes"
+done
 # snapshots of the whole area overlap the one before
 o=$(sed -n 's/^# overlap_words //p' "$OUT/unwrapped.verify")
 [ "${o:-0}" -gt 0 ] && echo "ok snapshot_unwrapped_overlap # $o words" ||
