@@ -763,6 +763,22 @@ static int write_header_records(struct recorder *rec)
 	return ret;
 }
 
+/*
+ * perf 6.1 refuses a file whose AUXTRACE_INFO type it has no decoder for
+ * (0, an unknown PMU, included): "failed to process type: 70". Types 1-6
+ * (intel_pt, intel_bts, cs_etm, arm_spe, s390_cpumsf, hisi_ptt) it reads.
+ */
+static void perf_readable_note(const struct recorder *rec)
+{
+	uint32_t type = rec->dec ? rec->dec->auxtrace_type : AUXTRACE_TYPE_UNKNOWN;
+
+	if (type >= AUXTRACE_TYPE_INTEL_PT && type <= AUXTRACE_TYPE_HISI_PTT)
+		return;
+	fprintf(stderr, "[ auxrec record: perf cannot read %s: it has no decoder for %s "
+		"(AUXTRACE type %u); auxrec dump reads it ]\n", rec->opts->output,
+		rec->es.pmu->name, type);
+}
+
 static void print_summary(struct recorder *rec)
 {
 	struct ring_stats t = { 0 };
@@ -798,6 +814,7 @@ static void print_summary(struct recorder *rec)
 		fmt_size(size, sizeof(size), t.aux_bytes), (unsigned long long)t.aux_chunks,
 		(unsigned long long)t.truncated, (unsigned long long)t.lost_events, snaps,
 		rec->opts->output);
+	perf_readable_note(rec);
 }
 
 /* Per-thread events of existing threads hang up when their thread exits. */

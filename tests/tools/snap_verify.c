@@ -114,7 +114,7 @@ static void check_chunk(const uint8_t *p, uint64_t size, uint64_t limit, int nr)
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *log = NULL;
-	uint64_t limit = 0, aux_records = 0, aux_overwrite = 0, overlap = 0, first_size = 0;
+	uint64_t limit = 0, aux_records = 0, aux_overwrite = 0, overlap = 0, first_size = 0, bytes = 0;
 	int info_word = -1, chunks = 0, nr_log, ret;
 	bool on_exit = false;
 	struct pd_reader *r;
@@ -154,6 +154,7 @@ int main(int argc, char **argv)
 
 			if (!chunks)
 				first_size = a->size;
+			bytes += a->size;
 			check_chunk(rec.payload, a->size, limit, chunks++);
 		} else if (h->type == PERF_RECORD_AUX) {
 			const uint64_t *f = (const void *)(h + 1);
@@ -185,8 +186,8 @@ int main(int argc, char **argv)
 		free(s);
 	}
 	printf("# snapshots %d\n# logged_stops %d\n# aux_records %" PRIu64 "\n# aux_overwrite %"
-	       PRIu64 "\n# overlap_words %" PRIu64 "\n# first_size %" PRIu64 "\n", chunks, nr_log,
-	       aux_records, aux_overwrite, overlap, first_size);
+	       PRIu64 "\n# overlap_words %" PRIu64 "\n# first_size %" PRIu64 "\n# bytes %" PRIu64 "\n",
+	       chunks, nr_log, aux_records, aux_overwrite, overlap, first_size, bytes);
 	if (!chunks)
 		FAIL("no snapshot in %s", file);
 	if (aux_overwrite != aux_records || !aux_records)

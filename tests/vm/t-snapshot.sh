@@ -61,6 +61,10 @@ want=$'snapshot ack\nsnapshot ack\ndisable ack\nsnapshot ack\nenable ack\nping a
 [ "$(cat "$OUT/ctl.acks")" = "$want" ] && echo "ok control_acks" ||
 	echo "not ok control_acks: $(tr '\n' ' ' < "$OUT/ctl.acks")"
 
+# an unknown PMU's file: the closing line says perf cannot read it
+grep -q "^\[ auxrec record: perf cannot read sig.data: it has no decoder for auxtest (AUXTRACE type 0); auxrec dump reads it \]$" "$OUT/sig.out" &&
+	echo "ok record_says_perf_cannot_read" || echo "not ok record_says_perf_cannot_read: $(tr '\n' ' ' < "$OUT/sig.out")"
+
 errcheck() {	# NAME TEXT: status 1 and one line saying TEXT
 	local rc; rc=$(cat "$OUT/$1.rc")
 	if [ "$rc" = 1 ] && [ "$(wc -l < "$OUT/$1.out")" = 1 ] && grep -q "$2" "$OUT/$1.out"; then
