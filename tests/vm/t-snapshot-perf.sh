@@ -35,7 +35,10 @@ for n in perf auxrec; do
 	else
 		echo "not ok snapshot_perf_${n}_file_verified: $(grep -v '^#' "$f.verify" | head -4 | tr '\n' ' ')"
 	fi
-	grep -q '^# info_word 8 1$' "$f.verify" && grep -q '^# snapshots 6$' "$f.verify" &&
+	# three snapshots of two cpus: a chunk per area with new data (perf's
+	# first one may come before a cpu wrote anything)
+	nsnap=$(sed -n 's/^# snapshots //p' "$f.verify")
+	grep -q '^# info_word 8 1$' "$f.verify" && [ "${nsnap:-0}" -ge 3 ] && [ "$nsnap" -le 6 ] &&
 		echo "ok snapshot_perf_${n}_flag_and_count" ||
 		echo "not ok snapshot_perf_${n}_flag_and_count: $(grep -E '^# (info_word|snapshots)' "$f.verify" | tr '\n' ' ')"
 	# perf reads the file to its end, in snapshot mode, with the same chunks
@@ -44,10 +47,10 @@ for n in perf auxrec; do
 	chunks=$(grep -c ' PERF_RECORD_AUXTRACE size' "$f.txt")
 	bytes=$(python3 -c 'import sys; print(sum(int(l.split()[6], 16) for l in open(sys.argv[1]) if len(l.split()) > 6 and l.split()[4] == "PERF_RECORD_AUXTRACE"))' "$f.txt")
 	want=$(sed -n 's/^# bytes //p' "$f.verify")
-	if [ $prc = 0 ] && grep -q 'Snapshot mode *1$' "$f.txt" && [ "$chunks" = 6 ] && [ "$bytes" = "$want" ]; then
+	if [ $prc = 0 ] && grep -q 'Snapshot mode *1$' "$f.txt" && [ "$chunks" = "$nsnap" ] && [ "$bytes" = "$want" ]; then
 		echo "ok snapshot_perf_reads_${n}_file # $chunks chunks, $bytes bytes"
 	else
-		echo "not ok snapshot_perf_reads_${n}_file: status $prc, $chunks chunks, $bytes bytes (want 6, $want), snapshot mode: $(grep -o 'Snapshot mode.*' "$f.txt" | head -1); $(head -2 "$f.report.err")"
+		echo "not ok snapshot_perf_reads_${n}_file: status $prc, $chunks chunks, $bytes bytes (want $nsnap, $want), snapshot mode: $(grep -o 'Snapshot mode.*' "$f.txt" | head -1); $(head -2 "$f.report.err")"
 	fi
 done
 # intel_pt: perf reads it, so no closing line says otherwise
