@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "builtin.h"
 #include "decoders/decoder.h"
+#include "lib/record/addr_filter.h"
 #include "lib/record/control.h"
 #include "lib/record/evlist.h"
 #include "lib/perf_data/perf_data.h"
@@ -43,6 +44,8 @@ struct record_opts {
 	bool snapshot_on_exit;	/* -Se */
 	uint64_t snapshot_size;	/* bytes per area and snapshot; 0: the area */
 	const char *control;	/* --control fifo:CTL[,ACK] or fd:N[,M] */
+	const char *filter;	/* --filter, perf's address filter syntax */
+	char *kernel_filter;	/* it resolved, for PERF_EVENT_IOC_SET_FILTER */
 	size_t data_pages, aux_pages;
 	char **workload;	/* argv of the command, NULL-terminated */
 };
@@ -119,6 +122,11 @@ static void usage(FILE *out)
 		"                           read perf's commands (enable, disable, snapshot,\n"
 		"                           stop, ping; one a line) from CTL, answer each\n"
 		"                           with 'ack' on ACK once done\n"
+		"      --filter 'ACTION START[/END|/SIZE][@FILE] ...'\n"
+		"                           address filters, perf's syntax: ACTION filter,\n"
+		"                           start, stop or tracestop; START/END functions of\n"
+		"                           FILE or addresses (offsets in FILE); e.g.\n"
+		"                           'filter main @ ./prog' (see the PMU's nr_addr_filters)\n"
 		"  -q, --quiet              no summary line\n"
 		"  -h, --help               this help\n"
 		"\n"
@@ -626,6 +634,23 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	a->wakeup_watermark = o->data_pages * sysconf(_SC_PAGESIZE) / 4;
 }
 
+/* --filter on every event, before it is enabled (perf's order) */
+static int apply_filter(struct recorder *rec, char *err, size_t errlen)
+{
+	for (int i = 0; i < rec->el.nr; i++) {
+		if (!ioctl(rec->el.fds[i], PERF_EVENT_IOC_SET_FILTER, rec->opts->kernel_filter))
+			continue;
+		if (errno == EOPNOTSUPP)
+			snprintf(err, errlen, "--filter: %s refused the filters (those in a FILE "
+				 "need a traced task: a COMMAND, -p or -t, not -a/-C)", rec->es.pmu->name);
+		else
+			snprintf(err, errlen, "--filter: the kernel refused '%s': %s",
+				 rec->opts->kernel_filter, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int open_events(struct recorder *rec, char *err, size_t errlen)
 {
 	struct record_opts *o = rec->opts;
@@ -679,6 +704,11 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	rec->el.aux_overwrite = o->snapshot;
+	if (o->kernel_filter) {
+		ret = apply_filter(rec, err, errlen);
+		if (ret)
+			return ret;
+	}
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
 	if (ret)
 		return ret;
@@ -1007,6 +1037,7 @@ int cmd_record(int argc, char **argv)
 		{ "merge-aux",  no_argument,       NULL, 'M' },
 		{ "snapshot",   optional_argument, NULL, 'S' },
 		{ "control",    required_argument, NULL, 'K' },
+		{ "filter",     required_argument, NULL, 'F' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1045,6 +1076,7 @@ int cmd_record(int argc, char **argv)
 						       "bytes or with a K/M/G suffix)", optarg);
 			break;
 		case 'K': o.control = optarg; break;
+		case 'F': o.filter = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}
@@ -1124,13 +1156,31 @@ int cmd_record(int argc, char **argv)
 		p_err("%s", err);
 		return 1;
 	}
+	if (o.filter) {
+		uint64_t nr = 0;
+
+		if (pmu_read_number(rec.es.pmu, "nr_addr_filters", 10, &nr) || !nr) {
+			p_err("--filter: PMU %s takes no address filters (no nr_addr_filters)",
+			      rec.es.pmu->name);
+			event_spec_free(&rec.es);
+			return 1;
+		}
+		if (addr_filter_build(o.filter, nr > 64 ? 64 : (unsigned int)nr, &o.kernel_filter,
+				      err, sizeof(err))) {
+			p_err("--filter '%s': %s", o.filter, err);
+			event_spec_free(&rec.es);
+			return 1;
+		}
+	}
 	if (o.control && control_open(&rec.ctl, o.control, err, sizeof(err))) {
 		p_err("%s", err);
+		free(o.kernel_filter);
 		event_spec_free(&rec.es);
 		return 1;
 	}
 	ret = do_record(&rec);
 	control_close(&rec.ctl);
+	free(o.kernel_filter);
 	if (rec.w)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);

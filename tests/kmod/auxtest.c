@@ -58,6 +58,9 @@ MODULE_PARM_DESC(fault, "self-test of checkers: 1 duplicate a word, 2 omit TRUNC
 static int charge_pid;
 module_param(charge_pid, int, 0644);
 MODULE_PARM_DESC(charge_pid, "count the emitter's time in ticks that interrupt this process (charged_ns)");
+static uint nr_addr_filters;
+module_param(nr_addr_filters, uint, 0444);
+MODULE_PARM_DESC(nr_addr_filters, "address filters the PMU takes (0: none)");
 static bool head_offset;
 module_param(head_offset, bool, 0644);
 MODULE_PARM_DESC(head_offset, "overwrite buffers: the head is an offset in the buffer, as Intel PT's, not a byte count");
@@ -409,11 +412,82 @@ static int snapshots_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(snapshots);
 
+/*
+ * Address filters (nr_addr_filters): the ranges the kernel resolved for the
+ * newest event whose filters were synced with a range set, in `filters`.
+ */
+#define FILTERS_MAX 16
+struct filter_seen {
+	unsigned long start, size;
+	int action;
+};
+static struct filter_seen filters_seen[FILTERS_MAX];
+static u32 filters_seen_nr;
+static DEFINE_RAW_SPINLOCK(filters_lock);
+
+static int auxtest_addr_filters_validate(struct list_head *filters)
+{
+	struct perf_addr_filter *f;
+	u32 n = 0;
+
+	list_for_each_entry(f, filters, entry)
+		if (++n > nr_addr_filters)
+			return -EOPNOTSUPP;
+	return 0;
+}
+
+static void auxtest_addr_filters_sync(struct perf_event *event)
+{
+	struct perf_addr_filters_head *head = perf_event_addr_filters(event);
+	struct perf_addr_filter_range *fr = event->addr_filter_ranges;
+	struct filter_seen seen[FILTERS_MAX];
+	struct perf_addr_filter *f;
+	unsigned long fl;
+	u32 n = 0;
+	bool any = false;
+
+	list_for_each_entry(f, &head->list, entry) {
+		if (n == FILTERS_MAX)
+			break;
+		seen[n] = (struct filter_seen){ fr[n].start, fr[n].size, f->action };
+		any |= fr[n].start || fr[n].size;
+		n++;
+	}
+	if (!any)
+		return;	/* its file not mapped (yet) */
+	raw_spin_lock_irqsave(&filters_lock, fl);
+	memcpy(filters_seen, seen, n * sizeof(*seen));
+	filters_seen_nr = n;
+	raw_spin_unlock_irqrestore(&filters_lock, fl);
+}
+
+static int filters_show(struct seq_file *m, void *v)
+{
+	/* enum perf_addr_filter_action_t */
+	static const char *const names[] = { "stop", "start", "filter" };
+	struct filter_seen seen[FILTERS_MAX];
+	unsigned long fl;
+	u32 i, n;
+
+	raw_spin_lock_irqsave(&filters_lock, fl);
+	n = filters_seen_nr;
+	memcpy(seen, filters_seen, n * sizeof(*seen));
+	raw_spin_unlock_irqrestore(&filters_lock, fl);
+	for (i = 0; i < n; i++)
+		seq_printf(m, "%s 0x%lx 0x%lx\n",
+			   seen[i].action >= 0 && seen[i].action < 3 ? names[seen[i].action] : "?",
+			   seen[i].start, seen[i].size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(filters);
+
 static void auxtest_start(struct perf_event *event, int flags)
 {
 	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
 	struct auxtest_ev *ev = event->pmu_private;
 
+	if (has_addr_filter(event))
+		perf_event_addr_filters_sync(event);
 	ev->last_ns = ktime_get_ns();
 	account_off(c, ev, ev->last_ns);
 	event->hw.state = 0;
@@ -806,6 +880,7 @@ static ssize_t reset_write(struct file *f, const char __user *ubuf,
 	memset(streams, 0, AUXTEST_NSTREAMS * sizeof(*streams));
 	next_stream = 1;
 	snap_log_nr = 0;
+	filters_seen_nr = 0;
 	raw_spin_unlock_irqrestore(&aux_lock, fl);
 	return len;
 }
@@ -869,6 +944,7 @@ static void debugfs_init(void)
 	debugfs_create_file("percpu", 0444, dbg_dir, NULL, &percpu_fops);
 	debugfs_create_file("streams", 0444, dbg_dir, NULL, &streams_fops);
 	debugfs_create_file("snapshots", 0444, dbg_dir, NULL, &snapshots_fops);
+	debugfs_create_file("filters", 0444, dbg_dir, NULL, &filters_fops);
 	debugfs_create_file_unsafe("active", 0444, dbg_dir, NULL, &active_fops);
 	debugfs_create_file("reset", 0200, dbg_dir, NULL, &reset_fops);
 	debugfs_create_file("replay", 0200, dbg_dir, NULL, &replay_fops);
@@ -911,6 +987,11 @@ static int __init auxtest_init(void)
 	auxtest_pmu.read = auxtest_read;
 	auxtest_pmu.setup_aux = auxtest_setup_aux;
 	auxtest_pmu.free_aux = auxtest_free_aux;
+	if (nr_addr_filters) {
+		auxtest_pmu.nr_addr_filters = min_t(uint, nr_addr_filters, FILTERS_MAX);
+		auxtest_pmu.addr_filters_validate = auxtest_addr_filters_validate;
+		auxtest_pmu.addr_filters_sync = auxtest_addr_filters_sync;
+	}
 
 	debugfs_init();
 	ret = perf_pmu_register(&auxtest_pmu, name, -1);
