@@ -20,68 +20,54 @@ finish() {	# NAME PID: wait for the recorder, keep its status and the module's l
 	echo 1 > $D/reset
 }
 
-# SIGUSR2 three times, each area wrapped many times over; stopped by SIGINT
-echo 1 > $D/reset
-auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -S -o sig.data -- sleep 30 > sig.out 2>&1 &
-pid=$!
-started sig.data
-for i in 1 2 3; do kill -USR2 $pid; sleep 0.4; done
-kill -INT $pid
-finish sig $pid
+start() {	# NAME ARGS...: auxrec record -o NAME.data ARGS in the background, once it runs
+	n=$1; shift
+	echo 1 > $D/reset
+	auxrec record -o $n.data "$@" > $n.out 2>&1 &
+	pid=$!
+	started $n.data
+}
 
+sig3() {	# NAME: SIGUSR2 three times, each area wrapped many times over; SIGINT
+	start $1 -e auxtest/rate=1048576/ -a -m 256K,64K -S -- sleep 30
+	for i in 1 2 3; do kill -USR2 $pid; sleep 0.4; done
+	kill -INT $pid
+	finish $1 $pid
+}
+
+slow() {	# NAME: slow writer, 256K areas: the first snapshot before the area
+	# wrapped, later ones overlapping the one before (each the area's newest bytes)
+	start $1 -e auxtest/rate=65536/ -a -m 256K,256K --snapshot=e -- sleep 6
+	kill -USR2 $pid; sleep 1.5; kill -USR2 $pid
+	finish $1 $pid
+}
+
+sig3 sig
 # -Se16K: the newest 16K of each 64K area, twice by signal and once at exit
-echo 1 > $D/reset
-auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -Se16K -o exit16k.data -- sleep 3 > exit16k.out 2>&1 &
-pid=$!
-started exit16k.data
+start exit16k -e auxtest/rate=1048576/ -a -m 256K,64K -Se16K -- sleep 3
 kill -USR2 $pid; sleep 0.5; kill -USR2 $pid
 finish exit16k $pid
-
-# slow writer, 256K areas: the first snapshot before the area wrapped, later
-# ones overlapping the one before (each is the whole area's newest bytes)
-echo 1 > $D/reset
-auxrec record -e auxtest/rate=65536/ -a -m 256K,256K --snapshot=e -o unwrapped.data -- sleep 6 > unwrapped.out 2>&1 &
-pid=$!
-started unwrapped.data
-kill -USR2 $pid; sleep 1.5; kill -USR2 $pid
-finish unwrapped $pid
+slow unwrapped
 
 # the same two with the head kept as an offset in the area, as Intel PT's:
 # whether the area wrapped is not in aux_head
 P=/sys/module/auxtest/parameters/head_offset
 echo 1 > $P
-echo 1 > $D/reset
-auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -S -o off_sig.data -- sleep 30 > off_sig.out 2>&1 &
-pid=$!
-started off_sig.data
-for i in 1 2 3; do kill -USR2 $pid; sleep 0.4; done
-kill -INT $pid
-finish off_sig $pid
-echo 1 > $D/reset
-auxrec record -e auxtest/rate=65536/ -a -m 256K,256K --snapshot=e -o off_unwrapped.data -- sleep 6 > off_unwrapped.out 2>&1 &
-pid=$!
-started off_unwrapped.data
-kill -USR2 $pid; sleep 1.5; kill -USR2 $pid
-finish off_unwrapped $pid
+sig3 off_sig
+slow off_unwrapped
 echo 0 > $P
 
 # -S8K alone sizes the AUX area: 8K (two pages)
-echo 1 > $D/reset
-auxrec record -e auxtest/rate=1048576/ -a -S8K -o area8k.data -- sleep 30 > area8k.out 2>&1 &
-pid=$!
-started area8k.data
+start area8k -e auxtest/rate=1048576/ -a -S8K -- sleep 30
 kill -USR2 $pid; sleep 0.4
 kill -TERM $pid
 finish area8k $pid
 
 # the control FIFO (in /tmp: the 9p share of /out has no FIFOs): snapshot, snapshot, disable, snapshot (of the disabled
 # events), enable, ping, snapshot, stop; each answered with ack on the ack FIFO
-echo 1 > $D/reset
 mkfifo /tmp/ctl.fifo /tmp/ack.fifo
-auxrec record -e auxtest/rate=1048576/ -a -m 256K,64K -S --control fifo:/tmp/ctl.fifo,/tmp/ack.fifo \
-	-o ctl.data -- sleep 60 > ctl.out 2>&1 &
-pid=$!
-started ctl.data
+start ctl -e auxtest/rate=1048576/ -a -m 256K,64K -S --control fifo:/tmp/ctl.fifo,/tmp/ack.fifo \
+	-- sleep 60
 : > ctl.acks
 for cmd in snapshot snapshot disable snapshot enable ping snapshot stop; do
 	sleep 0.3

@@ -114,17 +114,10 @@ expect exec spin-exec filter:mix start:main
 expect pie spin-pie filter:mix start:main
 expect raw spin-pie "stop:$raw/0x200"
 
-errcheck() {	# NAME TEXT: status 1 and one line saying TEXT
-	local rc; rc=$(cat "$G/$1.rc")
-	if [ "$rc" = 1 ] && [ "$(wc -l < "$G/$1.out")" = 1 ] && grep -q "$2" "$G/$1.out"; then
-		echo "ok filter_$1"
-	else
-		echo "not ok filter_$1: status $rc: $(cat "$G/$1.out")"
-	fi
-}
-errcheck bad_symbol "no function 'nosuch' in /in/spin-pie"
-errcheck bad_action "'trace' is not an action (filter, start, stop, tracestop)"
-errcheck bad_count "3 filters, the PMU takes 2 (nr_addr_filters)"
-errcheck bad_file "cannot find /in/nosuch"
-errcheck bad_range "start takes one address, not a range"
-errcheck bad_cpuwide "need a traced task"
+. tests/vm/errcheck.sh
+errcheck "$G" bad_symbol "no function 'nosuch' in /in/spin-pie" filter_
+errcheck "$G" bad_action "'trace' is not an action (filter, start, stop, tracestop)" filter_
+errcheck "$G" bad_count "3 filters, the PMU takes 2 (nr_addr_filters)" filter_
+errcheck "$G" bad_file "cannot find /in/nosuch" filter_
+errcheck "$G" bad_range "start takes one address, not a range" filter_
+errcheck "$G" bad_cpuwide "need a traced task" filter_

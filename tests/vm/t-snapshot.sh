@@ -68,14 +68,7 @@ want=$'snapshot ack\nsnapshot ack\ndisable ack\nsnapshot ack\nenable ack\nping a
 grep -q "^\[ auxrec record: perf cannot read sig.data: it has no decoder for auxtest (AUXTRACE type 0); auxrec dump reads it \]$" "$OUT/sig.out" &&
 	echo "ok record_says_perf_cannot_read" || echo "not ok record_says_perf_cannot_read: $(tr '\n' ' ' < "$OUT/sig.out")"
 
-errcheck() {	# NAME TEXT: status 1 and one line saying TEXT
-	local rc; rc=$(cat "$OUT/$1.rc")
-	if [ "$rc" = 1 ] && [ "$(wc -l < "$OUT/$1.out")" = 1 ] && grep -q "$2" "$OUT/$1.out"; then
-		echo "ok $1"
-	else
-		echo "not ok $1: status $rc: $(cat "$OUT/$1.out")"
-	fi
-}
-errcheck err_size "snapshot size 131072 is larger than the AUX area"
-errcheck err_ctl "cannot open /nonexistent/ctl"
-errcheck err_ctl_kind "use fifo:CTL\[,ACK\] or fd:N\[,M\]"
+. tests/vm/errcheck.sh
+errcheck "$OUT" err_size "snapshot size 131072 is larger than the AUX area"
+errcheck "$OUT" err_ctl "cannot open /nonexistent/ctl"
+errcheck "$OUT" err_ctl_kind "use fifo:CTL\[,ACK\] or fd:N\[,M\]"
