@@ -752,10 +752,11 @@ static int write_header_records(struct recorder *rec)
 			.pc = pc,
 			.per_cpu_mmaps = rec->el.cpus[0] >= 0,
 			.snapshot_mode = o->snapshot,
+			.addr_filter = o->kernel_filter,
 			.have_sched_switch = rec->el.cpus[0] < 0 ? 0 : (traces_workload(o) ? 2 : 3),
 		};
-		uint64_t priv[64];
-		int n = rec->dec->info_priv(&ctx, priv, 64);
+		uint64_t priv[640];	/* room for filters naming long paths */
+		int n = rec->dec->info_priv(&ctx, priv, sizeof(priv) / sizeof(priv[0]));
 
 		if (n < 0)
 			return n;

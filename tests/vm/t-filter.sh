@@ -114,6 +114,20 @@ expect exec spin-exec filter:mix start:main
 expect pie spin-pie filter:mix start:main
 expect raw spin-pie "stop:$raw/0x200"
 
+# AUXTRACE_INFO carries the filter as perf writes it: perf report -D shows it
+if command -v perf > /dev/null; then
+	perf report -D -i "$G/pie.data" > "$OUT/pie.perf" 2> "$OUT/pie.perf.err"
+	prc=$?
+	fs=$(grep -v 'Filter string len' "$OUT/pie.perf" | sed -n 's/^ *Filter string *//p' | head -1)
+	if [ $prc = 0 ] && [[ $fs == "filter 0x"*"/0x36@/in/spin-pie,start 0x"*"@/in/spin-pie" ]]; then
+		echo "ok filter_in_auxtrace_info # perf: $fs"
+	else
+		echo "not ok filter_in_auxtrace_info: perf status $prc, filter string '$fs': $(head -2 "$OUT/pie.perf.err")"
+	fi
+else
+	echo "skip filter_in_auxtrace_info: no perf on the host"
+fi
+
 . tests/vm/errcheck.sh
 errcheck "$G" bad_symbol "no function 'nosuch' in /in/spin-pie" filter_
 errcheck "$G" bad_action "'trace' is not an action (filter, start, stop, tracestop)" filter_
