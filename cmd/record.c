@@ -974,6 +974,11 @@ static int do_record(struct recorder *rec)
 		goto kill_child;
 	}
 	ret = record_loop(rec, &ctl_stop);
+	/* a snapshot asked for with (or just before) the stop is still taken */
+	if (!ret && snapshot_signal) {
+		snapshot_signal = 0;
+		ret = take_snapshot(rec);
+	}
 	evlist_disable(&rec->el);
 	rec->enabled = false;
 	if (!ret)
