@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include "builtin.h"
 #include "decoders/decoder.h"
+#include "lib/record/addr_filter.h"
+#include "lib/record/control.h"
 #include "lib/record/evlist.h"
 #include "lib/perf_data/perf_data.h"
 #include "lib/record/pmu.h"
@@ -38,6 +40,12 @@ struct record_opts {
 	bool no_inherit;
 	bool quiet;
 	bool merge_aux;
+	bool snapshot;		/* -S: overwrite mode, snapshots on request */
+	bool snapshot_on_exit;	/* -Se */
+	uint64_t snapshot_size;	/* bytes per area and snapshot; 0: the area */
+	const char *control;	/* --control fifo:CTL[,ACK] or fd:N[,M] */
+	const char *filter;	/* --filter, perf's address filter syntax */
+	char *kernel_filter;	/* it resolved, for PERF_EVENT_IOC_SET_FILTER */
 	size_t data_pages, aux_pages;
 	char **workload;	/* argv of the command, NULL-terminated */
 };
@@ -66,6 +74,9 @@ struct recorder {
 	bool *pass_settled;		/* drain_all: ring written and settled in the pass */
 	bool *pass_visited;		/* drain_round: ring drained in the round */
 	bool pass_more;			/* drain_all left data in a ring: drain again at once */
+	struct record_control ctl;
+	bool enabled;			/* the events trace (not disabled by `disable`) */
+	uint64_t snapshots;		/* snapshots taken */
 };
 
 /* The events follow the COMMAND (rather than cpus or existing threads). */
@@ -76,6 +87,7 @@ static bool traces_workload(const struct record_opts *o)
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t child_exited;
+static volatile sig_atomic_t snapshot_signal;	/* SIGUSR2 in snapshot mode */
 
 static void usage(FILE *out)
 {
@@ -101,6 +113,20 @@ static void usage(FILE *out)
 		"      --merge-aux          write the AUX spans of one drain as one chunk\n"
 		"                           (fewer chunks; by default each PERF_RECORD_AUX\n"
 		"                           span is its own chunk)\n"
+		"  -S, --snapshot[=[e]SIZE] snapshot mode: the PMU overwrites its AUX area\n"
+		"                           continuously; on SIGUSR2 or a `snapshot` control\n"
+		"                           command the newest SIZE bytes (default: the area;\n"
+		"                           K/M suffixes) of each area are written; with e\n"
+		"                           once more at exit (-Se, -Se64K)\n"
+		"      --control fifo:CTL[,ACK] | fd:N[,M]\n"
+		"                           read perf's commands (enable, disable, snapshot,\n"
+		"                           stop, ping; one a line) from CTL, answer each\n"
+		"                           with 'ack' on ACK once done\n"
+		"      --filter 'ACTION START[/END|/SIZE][@FILE] ...'\n"
+		"                           address filters, perf's syntax: ACTION filter,\n"
+		"                           start, stop or tracestop; START/END functions of\n"
+		"                           FILE or addresses (offsets in FILE); e.g.\n"
+		"                           'filter main @ ./prog' (see the PMU's nr_addr_filters)\n"
 		"  -q, --quiet              no summary line\n"
 		"  -h, --help               this help\n"
 		"\n"
@@ -153,6 +179,43 @@ static int parse_mmap_pages(struct record_opts *o, const char *arg, char *err, s
 	return ret;
 }
 
+/* -S[e][SIZE], --snapshot[=[e]SIZE] as perf: e snapshots once more at exit */
+static int parse_snapshot(struct record_opts *o, const char *arg)
+{
+	o->snapshot = true;
+	if (!arg)
+		return 0;
+	if (*arg == 'e') {
+		o->snapshot_on_exit = true;
+		arg++;
+	}
+	if (!*arg)
+		return 0;
+	return parse_size(arg, &o->snapshot_size) || !o->snapshot_size ? -EINVAL : 0;
+}
+
+/*
+ * The AUX area of snapshot mode, as perf's Intel PT: without -m's AUX part
+ * a given SIZE sets it (rounded up to a power of two pages); SIZE may not
+ * exceed it.
+ */
+static int snapshot_area(struct record_opts *o, bool aux_given, size_t page)
+{
+	if (o->snapshot_size && !aux_given) {
+		uint64_t pages = (o->snapshot_size + page - 1) / page, p2 = 1;
+
+		while (p2 < pages)
+			p2 <<= 1;
+		o->aux_pages = p2;
+	}
+	if (o->snapshot_size > o->aux_pages * page) {
+		p_err("-S: the snapshot size %llu is larger than the AUX area (%zu bytes; see -m)",
+		      (unsigned long long)o->snapshot_size, o->aux_pages * page);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* written by on_signal: wakes record_loop's poll (no race with its checks) */
 static int sig_pipe[2] = { -1, -1 };
 
@@ -166,11 +229,13 @@ static void on_signal(int sig)
 	errno = saved;
 	if (sig == SIGCHLD)
 		child_exited = 1;
+	else if (sig == SIGUSR2)
+		snapshot_signal = 1;
 	else
 		stop_signal = sig;
 }
 
-static void install_signals(void)
+static void install_signals(bool snapshot)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -182,6 +247,8 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	if (snapshot)
+		sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -205,6 +272,7 @@ static int start_workload(struct recorder *rec, int *go_fd)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
 		close(go[1]);
 		close(ready[0]);
 		if (write(ready[1], "r", 1) != 1)
@@ -449,6 +517,87 @@ static int drain_all(struct recorder *rec, bool final)
 	return 0;
 }
 
+/*
+ * A snapshot (perf's -S): the events stop, the data ring's records up to
+ * then go out, the newest snapshot_size bytes of each AUX area are written
+ * as one AUXTRACE chunk per area, and the events trace again (unless they
+ * were off already: `disable`, or at exit).
+ */
+static int take_snapshot(struct recorder *rec)
+{
+	uint64_t max = rec->opts->snapshot_size;
+	bool was_enabled = rec->enabled;
+	int ret;
+
+	if (was_enabled)
+		evlist_disable(&rec->el);
+	ret = drain_all(rec, false);
+	for (int i = 0; i < rec->el.nr && !ret; i++) {
+		struct ring *r = &rec->el.rings[i];
+		struct ring_snapshot_span span;
+		struct pd_auxtrace_desc desc = {
+			.reference = rec->aux_reference,
+			.idx = r->idx,
+			.tid = r->tid,
+			.cpu = r->cpu,
+		};
+
+		if (ring_snapshot(r, max ? max : r->aux_size, &span) != 1)
+			continue;
+		desc.offset = span.offset;
+		rec->aux_reference++;
+		ret = pd_write_auxtrace(rec->w, span.iov, span.n, &desc);
+	}
+	if (!ret)
+		ret = pd_writer_flush(rec->w);
+	if (was_enabled)
+		evlist_enable(&rec->el);
+	if (ret && !rec->write_err)
+		rec->write_err = ret;
+	rec->snapshots++;
+	return ret;
+}
+
+/* Carries out the control commands that arrived, acking each (perf's protocol). */
+static int control_process(struct recorder *rec, bool *stop)
+{
+	enum control_cmd cmd;
+	char name[64];
+	int ret;
+
+	while ((ret = control_next(&rec->ctl, &cmd, name, sizeof(name))) == 1) {
+		ret = 0;
+		switch (cmd) {
+		case CONTROL_ENABLE:
+		case CONTROL_DISABLE:
+			if (rec->enabled != (cmd == CONTROL_ENABLE)) {
+				rec->enabled = cmd == CONTROL_ENABLE;
+				ret = rec->enabled ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+			}
+			break;
+		case CONTROL_SNAPSHOT:
+			if (rec->opts->snapshot)
+				ret = take_snapshot(rec);
+			else
+				p_warn("--control: 'snapshot' needs snapshot mode (-S)");
+			break;
+		case CONTROL_STOP:
+			*stop = true;
+			break;
+		case CONTROL_UNKNOWN:
+			p_warn("--control: unknown command '%s' (enable, disable, snapshot, stop, ping)",
+			       name);
+			continue;	/* not acked, as perf */
+		default:
+			break;
+		}
+		if (ret)
+			return ret;
+		control_ack(&rec->ctl);
+	}
+	return ret;
+}
+
 /* Sideband and AUX settings of the event, per perf's Intel PT recording. */
 static void setup_attr(struct recorder *rec, bool per_cpu)
 {
@@ -483,6 +632,23 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	 */
 	a->watermark = 1;
 	a->wakeup_watermark = o->data_pages * sysconf(_SC_PAGESIZE) / 4;
+}
+
+/* --filter on every event, before it is enabled (perf's order) */
+static int apply_filter(struct recorder *rec, char *err, size_t errlen)
+{
+	for (int i = 0; i < rec->el.nr; i++) {
+		if (!ioctl(rec->el.fds[i], PERF_EVENT_IOC_SET_FILTER, rec->opts->kernel_filter))
+			continue;
+		if (errno == EOPNOTSUPP)
+			snprintf(err, errlen, "--filter: %s refused the filters (those in a FILE "
+				 "need a traced task: a COMMAND, -p or -t, not -a/-C)", rec->es.pmu->name);
+		else
+			snprintf(err, errlen, "--filter: the kernel refused '%s': %s",
+				 rec->opts->kernel_filter, strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 static int open_events(struct recorder *rec, char *err, size_t errlen)
@@ -537,6 +703,12 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	free(tids);
 	if (ret)
 		return ret;
+	rec->el.aux_overwrite = o->snapshot;
+	if (o->kernel_filter) {
+		ret = apply_filter(rec, err, errlen);
+		if (ret)
+			return ret;
+	}
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
 	if (ret)
 		return ret;
@@ -583,6 +755,8 @@ static int write_header_records(struct recorder *rec)
 			.pmu = rec->es.pmu,
 			.pc = pc,
 			.per_cpu_mmaps = rec->el.cpus[0] >= 0,
+			.snapshot_mode = o->snapshot,
+			.addr_filter = o->kernel_filter,
 			.have_sched_switch = rec->el.cpus[0] < 0 ? 0 : (traces_workload(o) ? 2 : 3),
 		};
 		/* as many words as a record holds (cs_etm: a block per CPU) */
@@ -623,10 +797,26 @@ static int write_header_records(struct recorder *rec)
 	return ret;
 }
 
+/*
+ * perf 6.1 refuses a file whose AUXTRACE_INFO type it has no decoder for
+ * (0, an unknown PMU, included): "failed to process type: 70". Types 1-6
+ * (intel_pt, intel_bts, cs_etm, arm_spe, s390_cpumsf, hisi_ptt) it reads.
+ */
+static void perf_readable_note(const struct recorder *rec)
+{
+	uint32_t type = rec->dec ? rec->dec->auxtrace_type : AUXTRACE_TYPE_UNKNOWN;
+
+	if (type >= AUXTRACE_TYPE_INTEL_PT && type <= AUXTRACE_TYPE_HISI_PTT)
+		return;
+	fprintf(stderr, "[ auxrec record: perf cannot read %s: it has no decoder for %s "
+		"(AUXTRACE type %u); auxrec dump reads it ]\n", rec->opts->output,
+		rec->es.pmu->name, type);
+}
+
 static void print_summary(struct recorder *rec)
 {
 	struct ring_stats t = { 0 };
-	char size[32];
+	char size[32], snaps[48] = "";
 
 	for (int i = 0; i < rec->el.nr; i++) {
 		struct ring_stats *s = &rec->el.rings[i].stats;
@@ -651,11 +841,14 @@ static void print_summary(struct recorder *rec)
 	}
 	if (rec->opts->quiet)
 		return;
+	if (rec->opts->snapshot)
+		snprintf(snaps, sizeof(snaps), ", %llu snapshots", (unsigned long long)rec->snapshots);
 	fprintf(stderr, "[ auxrec record: %s AUX in %llu chunks (%llu truncated), "
-		"%llu lost records -> %s ]\n",
+		"%llu lost records%s -> %s ]\n",
 		fmt_size(size, sizeof(size), t.aux_bytes), (unsigned long long)t.aux_chunks,
-		(unsigned long long)t.truncated, (unsigned long long)t.lost_events,
+		(unsigned long long)t.truncated, (unsigned long long)t.lost_events, snaps,
 		rec->opts->output);
+	perf_readable_note(rec);
 }
 
 /* Per-thread events of existing threads hang up when their thread exits. */
@@ -669,10 +862,10 @@ static bool targets_gone(const struct recorder *rec, const struct pollfd *pfd, i
 	return true;
 }
 
-static int record_loop(struct recorder *rec)
+static int record_loop(struct recorder *rec, bool *ctl_stop)
 {
 	int n = rec->el.nr, ret = 0;
-	struct pollfd *pfd = calloc(n + 1, sizeof(*pfd));
+	struct pollfd *pfd = calloc(n + 2, sizeof(*pfd));
 	struct timespec last, now;
 
 	if (!pfd)
@@ -684,9 +877,11 @@ static int record_loop(struct recorder *rec)
 	/* the signal pipe: a signal between the checks and poll still ends the sleep */
 	pfd[n].fd = sig_pipe[0];
 	pfd[n].events = POLLIN;
+	pfd[n + 1].fd = rec->ctl.fd;	/* -1 (ignored by poll) without --control */
+	pfd[n + 1].events = POLLIN;
 	clock_gettime(CLOCK_MONOTONIC, &last);
 	now = last;
-	while (!stop_signal) {
+	while (!stop_signal && !*ctl_stop) {
 		/* a pending re-enable is retried soon; else sleep up to the next checkpoint */
 		int tmo = rec->pass_more ? 0 : rec->nr_reenable ? 5 :
 			  (int)((1000000000 - now.tv_nsec) / 1000000) + 1;
@@ -697,13 +892,27 @@ static int record_loop(struct recorder *rec)
 			rec->child_done = true;
 		if (rec->child_done)
 			break;
-		nready = poll(pfd, n + 1, tmo);
+		nready = poll(pfd, n + 2, tmo);
 		if (nready > 0 && (pfd[n].revents & POLLIN)) {
 			char buf[64];
 
 			while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
 				;
 			nready--;
+		}
+		if (nready > 0 && pfd[n + 1].revents) {
+			nready--;
+			ret = control_process(rec, ctl_stop);
+			if (ret)
+				break;
+			if (rec->ctl.eof)
+				pfd[n + 1].fd = -1;	/* fd: its writer closed it */
+		}
+		if (snapshot_signal) {
+			snapshot_signal = 0;
+			ret = take_snapshot(rec);
+			if (ret)
+				break;
 		}
 		if (nready > 0 && targets_gone(rec, pfd, n)) {
 			p_info("every traced thread has exited");
@@ -729,8 +938,9 @@ static int do_record(struct recorder *rec)
 	struct record_opts *o = rec->opts;
 	char err[512] = "";
 	int go_fd = -1, ret;
+	bool ctl_stop = false;
 
-	install_signals();
+	install_signals(o->snapshot);
 	if (o->workload) {
 		ret = start_workload(rec, &go_fd);
 		if (ret) {
@@ -755,6 +965,7 @@ static int do_record(struct recorder *rec)
 	}
 	if (!traces_workload(o))
 		ret = evlist_enable(&rec->el);
+	rec->enabled = !ret;	/* a workload's events: enable_on_exec */
 	if (!ret && o->workload) {
 		if (write(go_fd, "g", 1) != 1)
 			ret = -errno;
@@ -765,10 +976,18 @@ static int do_record(struct recorder *rec)
 		p_err("cannot start tracing: %s", strerror(-ret));
 		goto kill_child;
 	}
-	ret = record_loop(rec);
+	ret = record_loop(rec, &ctl_stop);
+	/* a snapshot asked for with (or just before) the stop is still taken */
+	if (!ret && snapshot_signal) {
+		snapshot_signal = 0;
+		ret = take_snapshot(rec);
+	}
 	evlist_disable(&rec->el);
+	rec->enabled = false;
 	if (!ret)
 		ret = drain_all(rec, true);
+	if (!ret && o->snapshot_on_exit)
+		ret = take_snapshot(rec);
 	rec->kernel_lost = evlist_kernel_lost(&rec->el);
 	if (rec->write_err)
 		p_err("writing %s failed: %s; the file keeps everything written before",
@@ -776,7 +995,7 @@ static int do_record(struct recorder *rec)
 	else if (ret)
 		p_err("recording stopped: %s", strerror(-ret));
 	if (rec->child > 0 && !rec->child_done) {
-		if (stop_signal)
+		if (stop_signal || ctl_stop)
 			kill(rec->child, SIGTERM);
 		while (waitpid(rec->child, &rec->child_status, 0) < 0 && errno == EINTR)
 			;
@@ -795,7 +1014,7 @@ static int do_record(struct recorder *rec)
 	if (ret)
 		return 1;
 	/* like a shell: the COMMAND's own failure is the recorder's status */
-	if (stop_signal)
+	if (stop_signal || ctl_stop)
 		return 0;	/* stopped on request: the recording is complete */
 	if (rec->child_done && WIFEXITED(rec->child_status))
 		return WEXITSTATUS(rec->child_status);
@@ -825,18 +1044,21 @@ int cmd_record(int argc, char **argv)
 		{ "output",     required_argument, NULL, 'o' },
 		{ "quiet",      no_argument,       NULL, 'q' },
 		{ "merge-aux",  no_argument,       NULL, 'M' },
+		{ "snapshot",   optional_argument, NULL, 'S' },
+		{ "control",    required_argument, NULL, 'K' },
+		{ "filter",     required_argument, NULL, 'F' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct record_opts o = { .output = "auxrec.data" };
-	struct recorder rec = { .opts = &o };
+	struct recorder rec = { .opts = &o, .ctl = { .fd = -1, .ack_fd = -1 } };
 	char err[1024] = "", terms[256] = "", pmu_name[256];
 	const char *mmap_arg = NULL;
 	size_t page = sysconf(_SC_PAGESIZE), aux_size;
 	uint64_t v;
 	int c, ret, targets;
 
-	while ((c = getopt_long(argc, argv, "+e:aC:p:t:m:o:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:aC:p:t:m:o:qhS::", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (o.event)
@@ -857,6 +1079,13 @@ int cmd_record(int argc, char **argv)
 		case 'o': o.output = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'M': o.merge_aux = true; break;
+		case 'S':
+			if (parse_snapshot(&o, optarg))
+				return cmd_usage_error(usage, "bad snapshot size '%s' (-S[e][SIZE], "
+						       "bytes or with a K/M/G suffix)", optarg);
+			break;
+		case 'K': o.control = optarg; break;
+		case 'F': o.filter = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}
@@ -911,6 +1140,8 @@ int cmd_record(int argc, char **argv)
 		p_err("-m %s: %s", mmap_arg, err);
 		return 1;
 	}
+	if (o.snapshot && snapshot_area(&o, mmap_arg && strchr(mmap_arg, ','), page))
+		return 1;
 	if (rec.dec && o.aux_pages * page < rec.dec->aux_size_min) {
 		p_err("-m: the AUX area of %s must be at least %u KiB", rec.dec->name,
 		      rec.dec->aux_size_min / 1024);
@@ -933,7 +1164,31 @@ int cmd_record(int argc, char **argv)
 		p_err("%s", err);
 		return 1;
 	}
+	if (o.filter) {
+		uint64_t nr = 0;
+
+		if (pmu_read_number(rec.es.pmu, "nr_addr_filters", 10, &nr) || !nr) {
+			p_err("--filter: PMU %s takes no address filters (no nr_addr_filters)",
+			      rec.es.pmu->name);
+			event_spec_free(&rec.es);
+			return 1;
+		}
+		if (addr_filter_build(o.filter, nr > 64 ? 64 : (unsigned int)nr, &o.kernel_filter,
+				      err, sizeof(err))) {
+			p_err("--filter '%s': %s", o.filter, err);
+			event_spec_free(&rec.es);
+			return 1;
+		}
+	}
+	if (o.control && control_open(&rec.ctl, o.control, err, sizeof(err))) {
+		p_err("%s", err);
+		free(o.kernel_filter);
+		event_spec_free(&rec.es);
+		return 1;
+	}
 	ret = do_record(&rec);
+	control_close(&rec.ctl);
+	free(o.kernel_filter);
 	if (rec.w)
 		pd_writer_finish(rec.w);
 	evlist_close(&rec.el);

@@ -29,6 +29,8 @@ struct aux_record_ctx {
 	bool per_cpu_mmaps;
 	int have_sched_switch;	/* perf's: 0 none, 2 SWITCH, 3 SWITCH_CPU_WIDE */
 	bool snapshot_mode;
+	/* record --filter in the kernel's form, or NULL (added last: plugins built before still read the rest) */
+	const char *addr_filter;
 };
 
 /*

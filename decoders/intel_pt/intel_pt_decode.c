@@ -10,6 +10,7 @@
 #include "intel_pt_decode.h"
 #include "intel_pt_record.h"
 #include "pt_flow.h"
+#include "pt_snapshot.h"
 #include "lib/util/tsc.h"
 
 struct pt_decode {
@@ -18,6 +19,14 @@ struct pt_decode {
 	struct pt_flow *flow;
 	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
 	uint64_t last_tsc, last_time;	/* events come in runs of one time */
+	/*
+	 * Snapshot mode (AUXTRACE_INFO): a chunk's first skip_below bytes
+	 * were in the previous snapshot of its area and were decoded then;
+	 * events of their packets are not given again.
+	 */
+	bool snapshot;
+	uint64_t skip_below;
+	struct pt_snapshot_prev snap_prev;
 };
 
 static uint64_t perf_time(struct pt_decode *d, uint64_t tsc)
@@ -79,7 +88,11 @@ static const uint16_t trace_flags_of[PT_FLOW_EV_NR] = {
 static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 {
 	struct pt_decode *d = ctx;
-	struct decode_event ev = {
+	struct decode_event ev;
+
+	if (fe->offset < d->skip_below)
+		return 0;	/* decoded from the previous snapshot */
+	ev = (struct decode_event){
 		.kind = event_kind_of[fe->type],
 		.from = fe->from,
 		.to = fe->to,
@@ -145,6 +158,8 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	    opts->info_priv[INTEL_PT_MAX_NONTURBO_RATIO] <= UINT8_MAX)
 		cfg.nom_freq =
 			(uint8_t)opts->info_priv[INTEL_PT_MAX_NONTURBO_RATIO];
+	d->snapshot = opts->nr_priv > INTEL_PT_SNAPSHOT_MODE &&
+		      opts->info_priv[INTEL_PT_SNAPSHOT_MODE];
 	d->flow = pt_flow_new(&cfg);
 	if (!d->flow) {
 		free(d);
@@ -158,6 +173,8 @@ int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 	struct pt_decode *d = state;
 
 	d->chunk_offset = chunk->aux_offset;
+	d->skip_below = d->snapshot ? pt_snapshot_trim(&d->snap_prev, chunk->idx, chunk->data,
+						       chunk->size) : 0;
 	if (d->opts.reached) {
 		uint64_t image = pt_flow_image(d->flow);
 
@@ -174,5 +191,6 @@ void intel_pt_decode_end(void *state)
 	if (!d)
 		return;
 	pt_flow_free(d->flow);
+	pt_snapshot_free(&d->snap_prev);
 	free(d);
 }

@@ -53,10 +53,12 @@ int intel_pt_info_priv(const struct aux_record_ctx *ctx, uint64_t *priv, size_t 
 {
 	const struct perf_event_mmap_page *pc = ctx->pc;
 	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+	size_t flen = ctx->addr_filter ? strlen(ctx->addr_filter) : 0;
+	size_t fwords = INTEL_PT_FILTER_WORDS(flen);
 	uint64_t v;
 	bool time_zero = pc && pc->cap_user_time_zero && pc->time_mult;
 
-	if (max < INTEL_PT_PRIV_WORDS)
+	if (max < INTEL_PT_PRIV_WORDS + fwords)
 		return -ENOSPC;
 	memset(priv, 0, INTEL_PT_PRIV_WORDS * sizeof(*priv));
 	__get_cpuid(0x15, &eax, &ebx, &ecx, &edx);
@@ -79,9 +81,13 @@ int intel_pt_info_priv(const struct aux_record_ctx *ctx, uint64_t *priv, size_t 
 	priv[INTEL_PT_CYC_BIT] = pmu_term_bit(ctx->pmu, "cyc");
 	if (!pmu_read_number(ctx->pmu, "max_nonturbo_ratio", 10, &v))
 		priv[INTEL_PT_MAX_NONTURBO_RATIO] = v;
-	priv[INTEL_PT_FILTER_STR_LEN] = 0;	/* no address filter */
-	/* after the (empty) filter string: caps/event_trace */
+	/* the address filter as perf writes it: its length, then the string, NUL-padded */
+	priv[INTEL_PT_FILTER_STR_LEN] = flen;
+	memset(priv + INTEL_PT_FILTER_STR_LEN + 1, 0, (fwords + 1) * sizeof(*priv));
+	if (flen)
+		memcpy(priv + INTEL_PT_FILTER_STR_LEN + 1, ctx->addr_filter, flen);
+	/* after the filter string: caps/event_trace */
 	if (!pmu_read_number(ctx->pmu, "caps/event_trace", 10, &v))
-		priv[INTEL_PT_FILTER_STR_LEN + 1] = v;
-	return INTEL_PT_PRIV_WORDS;
+		priv[INTEL_PT_FILTER_STR_LEN + 1 + fwords] = v;
+	return INTEL_PT_PRIV_WORDS + fwords;
 }

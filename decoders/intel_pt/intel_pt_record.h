@@ -33,8 +33,10 @@ enum intel_pt_info_word {
 	INTEL_PT_PRIV_MAX,
 };
 
-/* the words above plus event_trace after the empty filter string */
+/* the words above plus event_trace after an empty filter string */
 #define INTEL_PT_PRIV_WORDS (INTEL_PT_PRIV_MAX + 1)
+/* the filter string's words in AUXTRACE_INFO: with its NUL, rounded up to 8 bytes (perf) */
+#define INTEL_PT_FILTER_WORDS(len) ((len) ? ((len) + 1 + 7) / 8 : 0)
 
 void intel_pt_default_terms(const struct pmu *pmu, char *buf, size_t len);
 int intel_pt_info_priv(const struct aux_record_ctx *ctx, uint64_t *priv, size_t max);

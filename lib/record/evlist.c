@@ -238,7 +238,8 @@ int evlist_mmap(struct evlist *el, size_t data_pages, size_t aux_pages, const ch
 		char *err, size_t errlen)
 {
 	for (int i = 0; i < el->nr; i++) {
-		int ret = ring_mmap(&el->rings[i], el->fds[i], data_pages, aux_pages, false);
+		int ret = ring_mmap(&el->rings[i], el->fds[i], data_pages, aux_pages,
+				    el->aux_overwrite);
 
 		if (ret) {
 			if (ret == -EOPNOTSUPP)
@@ -255,6 +256,7 @@ int evlist_mmap(struct evlist *el, size_t data_pages, size_t aux_pages, const ch
 		el->rings[i].cpu = el->cpus[i];
 		el->rings[i].tid = el->tids[i];
 		el->rings[i].idx = i;
+		el->rings[i].snapshot = el->aux_overwrite && aux_pages;
 	}
 	el->mapped = true;
 	return 0;

@@ -22,6 +22,7 @@ struct evlist {
 	int *tids;		/* tid of each event, -1 per-cpu */
 	struct ring *rings;
 	bool mapped;
+	bool aux_overwrite;	/* set before evlist_mmap: AUX areas read-only (snapshot mode) */
 };
 
 int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group,

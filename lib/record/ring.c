@@ -225,7 +225,7 @@ static int ring_handle_aux_record(struct ring *r, const struct ring_consumer *c,
 	r->stats.overwrite += !!(f & PERF_AUX_FLAG_OVERWRITE);
 	r->stats.partial += !!(f & PERF_AUX_FLAG_PARTIAL);
 	r->stats.collision += !!(f & PERF_AUX_FLAG_COLLISION);
-	if (!size || !r->aux || size > r->aux_size)
+	if (!size || !r->aux || size > r->aux_size || r->snapshot)
 		return 0;
 	if (off > r->aux_next) {	/* the spans before this one lost their record */
 		ret = ring_recover_aux(r, c, ctx, off);
@@ -252,7 +252,55 @@ bool ring_has_data(const struct ring *r)
 {
 	if (load_acquire(&r->pc->data_head) != r->pc->data_tail)
 		return true;
-	return r->aux && load_acquire(&r->pc->aux_head) != r->aux_next;
+	return r->aux && !r->snapshot && load_acquire(&r->pc->aux_head) != r->aux_next;
+}
+
+/* Any byte not zero in [from, aux_size): written before the last wrap. */
+static bool ring_aux_dirty_after(const struct ring *r, uint64_t from)
+{
+	for (uint64_t i = from; i < r->aux_size; i++)
+		if (r->aux[i])
+			return true;
+	return false;
+}
+
+int ring_snapshot(struct ring *r, uint64_t max, struct ring_snapshot_span *span)
+{
+	uint64_t head = load_acquire(&r->pc->aux_head);
+	uint64_t head_off = head & (r->aux_size - 1), size;
+
+	if (!r->aux)
+		return 0;
+	if (!r->snap_wrapped)
+		r->snap_wrapped = head >= r->aux_size || head < r->snap_prev_head ||
+				  ring_aux_dirty_after(r, head_off);
+	if (head == r->snap_prev_head)
+		return 0;
+	r->snap_prev_head = head;
+	size = r->snap_wrapped ? r->aux_size : head_off;
+	if (size > max)
+		size = max;
+	if (!size)
+		return 0;
+	/* an offset-style head that wrapped counts from one area further, as perf */
+	if (r->snap_wrapped && head < r->aux_size)
+		head += r->aux_size;
+	span->offset = head - size;
+	span->size = size;
+	if (size > head_off) {
+		span->iov[0].iov_base = r->aux + r->aux_size - (size - head_off);
+		span->iov[0].iov_len = size - head_off;
+		span->iov[1].iov_base = r->aux;
+		span->iov[1].iov_len = head_off;
+		span->n = head_off ? 2 : 1;
+	} else {
+		span->iov[0].iov_base = r->aux + head_off - size;
+		span->iov[0].iov_len = size;
+		span->n = 1;
+	}
+	r->stats.aux_bytes += size;
+	r->stats.aux_chunks++;
+	return 1;
 }
 
 int ring_drain(struct ring *r, const struct ring_consumer *c, void *ctx, bool final)
@@ -305,7 +353,7 @@ int ring_drain_some(struct ring *r, const struct ring_consumer *c, void *ctx, bo
 	}
 	store_release(&r->pc->data_tail, tail);
 	/* stopped by the budget: records still to come announce the bytes after */
-	if (!ret && r->aux && tail == head) {
+	if (!ret && r->aux && !r->snapshot && tail == head) {
 		/*
 		 * Bytes below the aux_head of the previous drain have had their AUX
 		 * record published by now (the kernel writes it before moving

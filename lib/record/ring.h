@@ -80,7 +80,23 @@ struct ring {
 	struct perf_record_aux_layout pend_rec;	/* the last record announcing part of it */
 	bool pend_has_rec;
 	uint8_t *bounce;		/* a record that wraps the data ring */
+	/*
+	 * Overwrite (snapshot) mode: the AUX area is mapped read-only and the
+	 * PMU writes it round and round; draining passes the data ring's
+	 * records on but hands no AUX bytes over (ring_snapshot() does).
+	 */
+	bool snapshot;
+	bool snap_wrapped;		/* the area was seen wrapped once */
+	uint64_t snap_prev_head;	/* aux_head at the previous snapshot */
 	struct ring_stats stats;
+};
+
+/* The newest bytes of an overwrite-mode AUX area, as ring_snapshot() finds them. */
+struct ring_snapshot_span {
+	struct iovec iov[2];
+	int n;
+	uint64_t offset;		/* in the AUX stream (head - size, as perf) */
+	uint64_t size;
 };
 
 struct ring_consumer {
@@ -134,6 +150,16 @@ void ring_release_aux_to(struct ring *r, uint64_t end);
 uint64_t ring_aux_held(const struct ring *r);
 /* AUX bytes the kernel wrote and was not given back: how full the area is. */
 uint64_t ring_aux_fill(const struct ring *r);
+/*
+ * Overwrite mode, with the event disabled: the newest min(max, bytes the
+ * area holds) bytes before aux_head, in span (pointing into the area).
+ * Finds whether the area wrapped (a head the PMU keeps as an offset in the
+ * area, as Intel PT does, says nothing of it): a head at or past the area's
+ * size, a head behind the previous one, or any byte not zero after it (the
+ * kernel hands the area out zeroed). Returns 1 with a span, 0 when nothing
+ * was written since the previous snapshot.
+ */
+int ring_snapshot(struct ring *r, uint64_t max, struct ring_snapshot_span *span);
 /* True when the kernel has published data or AUX bytes not yet drained. */
 bool ring_has_data(const struct ring *r);
 

@@ -61,6 +61,12 @@ MODULE_PARM_DESC(charge_pid, "count the emitter's time in ticks that interrupt t
 static uint align;
 module_param(align, uint, 0644);
 MODULE_PARM_DESC(align, "replay: emit whole multiples of this many bytes a tick (fixed-size SPE records)");
+static uint nr_addr_filters;
+module_param(nr_addr_filters, uint, 0444);
+MODULE_PARM_DESC(nr_addr_filters, "address filters the PMU takes (0: none)");
+static bool head_offset;
+module_param(head_offset, bool, 0644);
+MODULE_PARM_DESC(head_offset, "overwrite buffers: the head is an offset in the buffer, as Intel PT's, not a byte count");
 static ulong replay_max = 16 << 20;
 module_param(replay_max, ulong, 0444);
 MODULE_PARM_DESC(replay_max, "capacity of the replay buffer in bytes");
@@ -80,6 +86,8 @@ struct auxtest_ev {
 	u8 mode;
 	bool once;
 	bool partial;
+	bool overwrite;		/* its last tick wrote an overwrite (snapshot) buffer */
+	u64 stop_logged;	/* its stream's words at the last logged stop */
 };
 
 struct auxtest_stats {
@@ -312,9 +320,10 @@ static void emit(struct auxtest_cpu *c, struct perf_event *event)
 		flags |= PERF_AUX_FLAG_PARTIAL;
 	if (flags)
 		perf_aux_output_flag(h, flags);
+	ev->overwrite = buf->overwrite;
 	/* in overwrite mode the driver supplies the new head */
 	if (buf->overwrite)
-		h->head += put;
+		h->head = head_offset ? (h->head + put) % size : h->head + put;
 	account_end(&c->st, put, flags, buf->overwrite);
 	perf_aux_output_end(h, put);
 }
@@ -361,11 +370,129 @@ static void account_off(struct auxtest_cpu *c, struct auxtest_ev *ev, u64 now)
 	ev->off_ns = 0;
 }
 
+/*
+ * Snapshot ground truth: where each stream stood when an event that writes
+ * an overwrite buffer stopped (a recorder disables it to take a snapshot),
+ * logged when it wrote since the last such stop; `snapshots` in debugfs.
+ */
+#define SNAP_LOG_MAX 4096
+struct snap_stop {
+	u64 time_ns;
+	u64 words;		/* the stream's words so far: its last seq + 1 */
+	u16 stream;
+	int cpu;
+};
+static struct snap_stop snap_log[SNAP_LOG_MAX];
+static u32 snap_log_nr;		/* entries, at most SNAP_LOG_MAX kept */
+
+static void snap_log_stop(struct auxtest_ev *ev)
+{
+	u64 words;
+	unsigned long fl;
+
+	if (!ev->overwrite || ev->mode != MODE_PATTERN)
+		return;
+	raw_spin_lock_irqsave(&aux_lock, fl);
+	words = streams[ev->stream].generated;
+	if (words != ev->stop_logged) {
+		ev->stop_logged = words;
+		if (snap_log_nr < SNAP_LOG_MAX)
+			snap_log[snap_log_nr] = (struct snap_stop){
+				ktime_get_ns(), words, ev->stream, smp_processor_id() };
+		snap_log_nr++;
+	}
+	raw_spin_unlock_irqrestore(&aux_lock, fl);
+}
+
+static int snapshots_show(struct seq_file *m, void *v)
+{
+	u32 i, nr = min_t(u32, READ_ONCE(snap_log_nr), SNAP_LOG_MAX);
+
+	for (i = 0; i < nr; i++)
+		seq_printf(m, "%u %llu %d %llu\n", snap_log[i].stream, snap_log[i].words,
+			   snap_log[i].cpu, snap_log[i].time_ns);
+	if (snap_log_nr > SNAP_LOG_MAX)
+		seq_printf(m, "overflow %u\n", snap_log_nr - SNAP_LOG_MAX);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(snapshots);
+
+/*
+ * Address filters (nr_addr_filters): the ranges the kernel resolved for the
+ * newest event whose filters were synced with a range set, in `filters`.
+ */
+#define FILTERS_MAX 16
+struct filter_seen {
+	unsigned long start, size;
+	int action;
+};
+static struct filter_seen filters_seen[FILTERS_MAX];
+static u32 filters_seen_nr;
+static DEFINE_RAW_SPINLOCK(filters_lock);
+
+static int auxtest_addr_filters_validate(struct list_head *filters)
+{
+	struct perf_addr_filter *f;
+	u32 n = 0;
+
+	list_for_each_entry(f, filters, entry)
+		if (++n > nr_addr_filters)
+			return -EOPNOTSUPP;
+	return 0;
+}
+
+static void auxtest_addr_filters_sync(struct perf_event *event)
+{
+	struct perf_addr_filters_head *head = perf_event_addr_filters(event);
+	struct perf_addr_filter_range *fr = event->addr_filter_ranges;
+	struct filter_seen seen[FILTERS_MAX];
+	struct perf_addr_filter *f;
+	unsigned long fl;
+	u32 n = 0;
+	bool any = false;
+
+	list_for_each_entry(f, &head->list, entry) {
+		if (n == FILTERS_MAX)
+			break;
+		seen[n] = (struct filter_seen){ fr[n].start, fr[n].size, f->action };
+		any |= fr[n].start || fr[n].size;
+		n++;
+	}
+	if (!any)
+		return;	/* its file not mapped (yet) */
+	raw_spin_lock_irqsave(&filters_lock, fl);
+	memcpy(filters_seen, seen, n * sizeof(*seen));
+	filters_seen_nr = n;
+	raw_spin_unlock_irqrestore(&filters_lock, fl);
+}
+
+static int filters_show(struct seq_file *m, void *v)
+{
+	/* enum perf_addr_filter_action_t */
+	static const char *const names[] = { "stop", "start", "filter" };
+	struct filter_seen seen[FILTERS_MAX];
+	unsigned long fl;
+	u32 i, n;
+
+	raw_spin_lock_irqsave(&filters_lock, fl);
+	n = filters_seen_nr;
+	memcpy(seen, filters_seen, n * sizeof(*seen));
+	raw_spin_unlock_irqrestore(&filters_lock, fl);
+	for (i = 0; i < n; i++)
+		seq_printf(m, "%s 0x%lx 0x%lx\n",
+			   seen[i].action >= 0 && seen[i].action < 3 ? names[seen[i].action] : "?",
+			   seen[i].start, seen[i].size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(filters);
+
 static void auxtest_start(struct perf_event *event, int flags)
 {
 	struct auxtest_cpu *c = this_cpu_ptr(&auxtest_cpus);
 	struct auxtest_ev *ev = event->pmu_private;
 
+	if (has_addr_filter(event))
+		perf_event_addr_filters_sync(event);
 	ev->last_ns = ktime_get_ns();
 	account_off(c, ev, ev->last_ns);
 	event->hw.state = 0;
@@ -381,6 +508,7 @@ static void auxtest_stop(struct perf_event *event, int flags)
 	if (event->hw.state & PERF_HES_STOPPED)
 		return;
 	event->hw.state = PERF_HES_STOPPED;
+	snap_log_stop(ev);
 	if (ev->last_truncated && !ev->off_ns) {
 		unsigned long fl;
 
@@ -807,6 +935,8 @@ static ssize_t reset_write(struct file *f, const char __user *ubuf,
 		       sizeof(struct auxtest_stats));
 	memset(streams, 0, AUXTEST_NSTREAMS * sizeof(*streams));
 	next_stream = 1;
+	snap_log_nr = 0;
+	filters_seen_nr = 0;
 	raw_spin_unlock_irqrestore(&aux_lock, fl);
 	return len;
 }
@@ -869,6 +999,8 @@ static void debugfs_init(void)
 #undef X
 	debugfs_create_file("percpu", 0444, dbg_dir, NULL, &percpu_fops);
 	debugfs_create_file("streams", 0444, dbg_dir, NULL, &streams_fops);
+	debugfs_create_file("snapshots", 0444, dbg_dir, NULL, &snapshots_fops);
+	debugfs_create_file("filters", 0444, dbg_dir, NULL, &filters_fops);
 	debugfs_create_file_unsafe("active", 0444, dbg_dir, NULL, &active_fops);
 	debugfs_create_file("reset", 0200, dbg_dir, NULL, &reset_fops);
 	debugfs_create_file("replay", 0200, dbg_dir, NULL, &replay_fops);
@@ -914,6 +1046,11 @@ static int __init auxtest_init(void)
 	auxtest_pmu.read = auxtest_read;
 	auxtest_pmu.setup_aux = auxtest_setup_aux;
 	auxtest_pmu.free_aux = auxtest_free_aux;
+	if (nr_addr_filters) {
+		auxtest_pmu.nr_addr_filters = min_t(uint, nr_addr_filters, FILTERS_MAX);
+		auxtest_pmu.addr_filters_validate = auxtest_addr_filters_validate;
+		auxtest_pmu.addr_filters_sync = auxtest_addr_filters_sync;
+	}
 
 	debugfs_init();
 	ret = perf_pmu_register(&auxtest_pmu, name, -1);

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Snapshot mode decoded: a real program's control flow (tests/gt/progs/spin.c
+# single-stepped on the host by gt-record, encoded as Intel PT with a PSB
+# every 4K) is replayed once by the test PMU impersonating intel_pt into an
+# overwrite AUX area of 16K while the same static binary runs in the guest;
+# `auxrec record -S` takes a snapshot every 0.2 s (about 8K of new trace
+# each: consecutive snapshots overlap by half) and one at exit. On the host
+# `auxrec script` decodes them (AUXTRACE_INFO's snapshot flag: overlaps
+# trimmed) and tests/vm/snapshot-flow.py checks that the branches form
+# contiguous runs of the true flow, in order, none decoded twice.
+cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}
+OUT=build/vm/t-snapshot-flow.out
+rm -rf "$OUT"; mkdir -p "$OUT/symfs/in"
+. tests/gt/build-tools.sh
+if [ -n "$GT_SKIP" ]; then
+	echo "not ok gt_tools: $GT_SKIP"; exit 1
+fi
+gcc -O1 -static -no-pie -o "$OUT/symfs/in/spin" tests/gt/progs/spin.c || { echo "not ok compile"; exit 1; }
+if ! "$GT_BIN/gt-record" "$OUT/spin" -- "$OUT/symfs/in/spin" 800 > "$OUT/gt.log" 2>&1; then
+	if grep -q "PTRACE\|Operation not permitted" "$OUT/gt.log"; then
+		echo "skip snapshot_flow: ptrace not allowed here"; exit 0
+	fi
+	echo "not ok gt_record: $(tail -1 "$OUT/gt.log")"; exit 1
+fi
+size=$(stat -c %s "$OUT/spin.pt")
+
+if ! tests/vm/run --module-arg name=intel_pt --module-arg mode=1 --module-arg once=1 \
+	--module-arg rate=40960 --in "$OUT/symfs/in/spin" --in "$OUT/spin.pt" \
+	--out "$OUT/guest" --timeout 200 -- '
+	cat /in/spin.pt > /sys/kernel/debug/auxtest/replay || exit 1
+	auxrec record -e intel_pt// --per-thread -m 256K,16K -Se -o /out/snap.data \
+		-- /in/spin 2000000000 > /out/record.out 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 200 ] && [ ! -s /out/snap.data ]; do sleep 0.1; i=$((i + 1)); done
+	n=0
+	while [ $n -lt '$((size / 8192 + 4))' ]; do sleep 0.2; kill -USR2 $pid; n=$((n + 1)); done
+	kill -INT $pid
+	wait $pid
+	echo $? > /out/record.rc' > "$OUT/guest.log" 2>&1; then
+	echo "not ok guest_run: $(tail -3 "$OUT/guest.log")"; exit 1
+fi
+if [ "$(cat "$OUT/guest/record.rc")" != 0 ]; then
+	echo "not ok snapshot_flow_record: $(head -3 "$OUT/guest/record.out")"; exit 1
+fi
+"$A" script -i "$OUT/guest/snap.data" --symfs "$OUT/symfs" --json > "$OUT/snap.json" 2> "$OUT/snap.err" ||
+	{ echo "not ok snapshot_flow_script: $(head -2 "$OUT/snap.err")"; exit 1; }
+"$A" dump -i "$OUT/guest/snap.data" --json --no-packets > "$OUT/snap.dump" 2>&1
+tests/gt/script-to-gt.py < "$OUT/snap.json" > "$OUT/snap.got"
+python3 tests/vm/snapshot-flow.py "$OUT/spin.branches" "$OUT/snap.got" "$OUT/snap.dump" "$size"
