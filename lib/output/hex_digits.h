@@ -56,17 +56,28 @@ static inline uint64_t mem_word_later(uint64_t w, unsigned int k)
 #endif
 }
 
+/* The first k bytes (k < 8) of w, as it lies in memory, made spaces. */
+static inline uint64_t mem_word_blank(uint64_t w, unsigned int k)
+{
+	uint64_t mask = k ? ~mem_word_later(~0ull, k) : 0;
+
+	return (w & ~mask) | (0x2020202020202020ull & mask);
+}
+
 /* printf "%llx" at p (16 bytes written); returns the end of the digits. */
 static inline char *hex_fmt(char *p, uint64_t v)
 {
-	uint64_t hi = hex_digits8((uint32_t)(v >> 32)), lo = hex_digits8((uint32_t)v);
-	unsigned int n = hex_ndigits(v), skip = 16 - n;
+	unsigned int n = hex_ndigits(v);
+	uint64_t hi, lo = hex_digits8((uint32_t)v);
 
-	if (skip >= 8) {
-		hi = mem_word_skip(lo, skip - 8);
-	} else if (skip) {
-		hi = mem_word_skip(hi, skip) | mem_word_later(lo, 8 - skip);
-		lo = mem_word_skip(lo, skip);
+	if (n <= 8) {	/* the usual case: one word */
+		hi = mem_word_skip(lo, 8 - n);
+	} else {
+		hi = hex_digits8((uint32_t)(v >> 32));
+		if (n < 16) {
+			hi = mem_word_skip(hi, 16 - n) | mem_word_later(lo, n - 8);
+			lo = mem_word_skip(lo, 16 - n);
+		}
 	}
 	memcpy(p, &hi, 8);
 	memcpy(p + 8, &lo, 8);
@@ -76,20 +87,14 @@ static inline char *hex_fmt(char *p, uint64_t v)
 /* printf "%16llx" at p (16 bytes written); returns p + 16. */
 static inline char *hex_fmt_right16(char *p, uint64_t v)
 {
-	uint64_t hi = hex_digits8((uint32_t)(v >> 32)), lo = hex_digits8((uint32_t)v);
-	unsigned int n = hex_ndigits(v), spaces = 16 - n;
-	const uint64_t blank = 0x2020202020202020ull;
-	uint64_t mask;
+	unsigned int n = hex_ndigits(v);
+	uint64_t hi = 0x2020202020202020ull, lo = hex_digits8((uint32_t)v);
 
-	/* the leading zeros become spaces: the first `spaces` bytes */
-	if (spaces >= 8) {
-		hi = blank;
-		mask = spaces - 8 ? ~mem_word_later(~0ull, spaces - 8) : 0;
-		lo = (lo & ~mask) | (blank & mask);
-	} else if (spaces) {
-		mask = ~mem_word_later(~0ull, spaces);
-		hi = (hi & ~mask) | (blank & mask);
-	}
+	/* the leading zeros are spaces */
+	if (n <= 8)
+		lo = mem_word_blank(lo, 8 - n);
+	else
+		hi = mem_word_blank(hex_digits8((uint32_t)(v >> 32)), 16 - n);
 	memcpy(p, &hi, 8);
 	memcpy(p + 8, &lo, 8);
 	return p + 16;
