@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib/output/hex_digits.h"
 #include "line_buf.h"
 
 static int reserve(struct line_buf *b, size_t n)
@@ -116,17 +115,10 @@ void lb_udec_zero(struct line_buf *b, uint64_t v, int width)
 	put_padded(b, digits10(end, v), end, width, '0');
 }
 
-void lb_hex_right(struct line_buf *b, uint64_t v, int width)
+void lb_hex_padded(struct line_buf *b, uint64_t v, int width)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *p;
+	char tmp[24], *end = tmp + sizeof(tmp);
 
-	/* the two widths a branch line uses: digits made in registers */
-	if (width == 16 || width == 0) {
-		p = lb_room(b, 16);
-		if (p)
-			lb_end_at(b, width == 16 ? hex_fmt_right16(p, v) : hex_fmt(p, v));
-		return;
-	}
 	put_padded(b, digits16(end, v), end, width, ' ');
 }
 
