@@ -141,7 +141,10 @@ static void test_escape_every_byte(void **state)
  * jw_end_line() and a pretty document by its closing brace, before the
  * caller writes to the stream itself.
  */
-/* jw_fmt_hex: "0x..." as printf writes it, every digit count, room as declared */
+/*
+ * jw_fmt_hex ("0x...") and jw_fmt_u64 as printf writes them, every digit
+ * count, within the room declared
+ */
 static void test_hex_as_printf(void **state)
 {
 	uint64_t seed = 0x9e3779b97f4a7c15ULL;
@@ -160,6 +163,13 @@ static void test_hex_as_printf(void **state)
 		assert_int_equal(e - buf, strlen(want));
 		assert_memory_equal(buf, want, strlen(want));
 		assert_int_equal(buf[JW_HEX_MAX], '#');
+		/* and jw_fmt_u64, whose digits are made 8 at a time */
+		memset(buf, '#', sizeof(buf));
+		e = jw_fmt_u64(buf, v);
+		snprintf(want, sizeof(want), "%" PRIu64, v);
+		assert_int_equal(e - buf, strlen(want));
+		assert_memory_equal(buf, want, strlen(want));
+		assert_int_equal(buf[JW_U64_MAX], '#');
 	}
 	(void)state;
 }
