@@ -411,6 +411,31 @@ static const char *kind_column(const struct decode_event *ev)
 	}
 }
 
+/* " KIND ", the kind column padded to 10 between spaces: made once per kind */
+static void kind_text(struct event_printer *pr, const struct decode_event *ev)
+{
+	struct kind_text *k = &pr->kind_text[(ev->kind ^ ev->branch ^ ev->branch >> 4) & 15];
+	const char *name;
+	size_t n, w;
+
+	if (!k->valid || k->kind != ev->kind || k->branch != ev->branch) {
+		name = kind_column(ev);
+		n = strlen(name);
+		w = n < 10 ? 10 : n;
+		if (w + 2 > sizeof(k->text)) {	/* too long to keep: as it is */
+			lb_char(&pr->buf, ' ');
+			lb_str_right(&pr->buf, name, 10);
+			lb_char(&pr->buf, ' ');
+			return;
+		}
+		*k = (struct kind_text){ .valid = true, .kind = ev->kind, .branch = ev->branch,
+					 .len = (uint8_t)(w + 2) };
+		memset(k->text, ' ', w + 2);
+		memcpy(k->text + 1 + w - n, name, n);
+	}
+	lb_mem(&pr->buf, k->text, k->len);
+}
+
 /* " S.NNNNNNNNN:", formatted once for all the events of one time */
 static void time_text(struct event_printer *pr, uint64_t time)
 {
@@ -437,9 +462,7 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 	put_context(pr, te);
 	if (ev->time)
 		time_text(pr, ev->time);
-	lb_char(lb, ' ');
-	lb_str_right(lb, kind_column(ev), 10);
-	lb_char(lb, ' ');
+	kind_text(pr, ev);
 	if (ev->error) {
 		lb_printf(lb, " error: %s at AUX offset %#" PRIx64, ev->error, ev->aux_offset);
 		if (ev->from)

@@ -37,6 +37,12 @@ struct event_printer {
 	struct event_context ctx;
 	struct sym_print **sym_print[SYM_FORMS];	/* by sym_frag id */
 	size_t sym_print_cap[SYM_FORMS];
+	struct kind_text {		/* " %10s " of a kind column, by (kind, branch) */
+		bool valid;
+		uint8_t kind, len;
+		uint16_t branch;
+		char text[26];
+	} kind_text[16];
 	uint64_t time;			/* of the text in time_text */
 	char time_text[32];		/* " S.NNNNNNNNN:" */
 	uint8_t time_len;
