@@ -40,6 +40,7 @@ void event_printer_free(struct event_printer *p)
 			free(p->sym_print[form][i]);
 		free(p->sym_print[form]);
 	}
+	free(p->pairs);
 	sym_cache_free(p->syms);
 	lb_free(&p->buf);
 	lb_free(&p->ctx.text);
@@ -168,6 +169,60 @@ static const struct sym_print *sym_print_of(struct event_printer *pr, enum sym_f
 	return pr->sym_print[form][f->id];
 }
 
+/*
+ * The two ends of an event as rendered, kept by (from, to, maps) in a
+ * direct-mapped cache: a loop's branches print the same pair again and
+ * again, which then costs one copy instead of two symbol lookups and three
+ * numbers. Valid while the maps are unchanged (maps_changes()); pieces
+ * longer than PAIR_TEXT, and file:line output, are not kept.
+ */
+#define PAIR_SLOTS	4096	/* a power of two */
+#define PAIR_TEXT	232
+
+struct pair_slot {
+	uint64_t from, to;
+	const struct maps *maps;
+	uint64_t changes;
+	uint32_t len;		/* 0: empty */
+	char text[PAIR_TEXT];
+};
+
+static struct pair_slot *pair_slot_of(struct event_printer *pr, uint64_t from, uint64_t to)
+{
+	uint64_t h = (from * 0x9e3779b97f4a7c15ull) ^ (to * 0xc2b2ae3d27d4eb4full);
+
+	if (pr->srcline)
+		return NULL;
+	if (!pr->pairs) {
+		pr->pairs = calloc(PAIR_SLOTS, sizeof(*pr->pairs));
+		if (!pr->pairs)
+			return NULL;
+	}
+	return &pr->pairs[h >> 52 & (PAIR_SLOTS - 1)];
+}
+
+static bool pair_hit(const struct pair_slot *p, const struct maps *m, uint64_t from,
+		     uint64_t to, uint64_t changes)
+{
+	return p->len && p->from == from && p->to == to && p->maps == m && p->changes == changes;
+}
+
+/* Keeps what was rendered from start on in the line as p's text. */
+static void pair_keep(struct pair_slot *p, const struct line_buf *lb, size_t start,
+		      bool pr_failed, const struct maps *m, uint64_t from, uint64_t to,
+		      uint64_t changes)
+{
+	size_t n = lb->len - start;
+
+	if (lb->err || !n || n > PAIR_TEXT || pr_failed) {
+		p->len = 0;
+		return;
+	}
+	*p = (struct pair_slot){ .from = from, .to = to, .maps = m, .changes = changes,
+				 .len = (uint32_t)n };
+	memcpy(p->text, lb->p + start, n);
+}
+
 /* ,"KEY":"0x..","KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..."[,"KEY_srcline":...] */
 static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t addr,
 		      const struct maps *m)
@@ -187,8 +242,10 @@ static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t add
 		return;
 	f = sym_cache_lookup(pr->syms, m, addr, &off);
 	sp = f ? sym_print_of(pr, form, f) : NULL;
-	if (!sp)
+	if (!sp) {
+		pr->render_failed = true;
 		return;
+	}
 	lb_mem(lb, sp->text, sp->head_len);
 	if (f->sym)
 		j_u64(lb, off);
@@ -200,6 +257,25 @@ static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t add
 			LB_LIT(lb, ",\"to_srcline\":");
 		j_string(lb, maps_srcline(m, addr, src, sizeof(src)));
 	}
+}
+
+/* ,"from":...,"to":... of an event, through the pair cache */
+static void pair_json(struct event_printer *pr, const struct maps *m, uint64_t from,
+		      uint64_t to)
+{
+	struct pair_slot *p = pair_slot_of(pr, from, to);
+	uint64_t changes = maps_changes();
+	size_t start = pr->buf.len;
+
+	if (p && pair_hit(p, m, from, to, changes)) {
+		lb_mem(&pr->buf, p->text, p->len);
+		return;
+	}
+	pr->render_failed = false;
+	addr_json(pr, FORM_JSON_FROM, from, m);
+	addr_json(pr, FORM_JSON_TO, to, m);
+	if (p)
+		pair_keep(p, &pr->buf, start, pr->render_failed, m, from, to, changes);
 }
 
 #define KV(lb, key)	LB_LIT(lb, ",\"" key "\":")
@@ -325,8 +401,7 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_u64(lb, ev->time);
 	}
 	put_context(pr, te);
-	addr_json(pr, FORM_JSON_FROM, ev->from, maps_of(te));
-	addr_json(pr, FORM_JSON_TO, ev->to, maps_of(te));
+	pair_json(pr, maps_of(te), ev->from, ev->to);
 	KV(lb, "insn_count");
 	j_u64(lb, ev->insn_count);
 	KV(lb, "aux_offset");
@@ -359,6 +434,7 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 	lb_hex_right(lb, addr, 16);
 	lb_char(lb, ' ');
 	if (!sp) {
+		pr->render_failed = true;
 		LB_LIT(lb, "[unknown] ([unknown])");
 		return;
 	}
@@ -370,6 +446,26 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 		lb_str(lb, src);
 	}
 	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
+}
+
+/* "FROM => TO" of an event, through the pair cache */
+static void pair_text(struct event_printer *pr, const struct maps *m, uint64_t from,
+		      uint64_t to)
+{
+	struct pair_slot *p = pair_slot_of(pr, from, to);
+	uint64_t changes = maps_changes();
+	size_t start = pr->buf.len;
+
+	if (p && pair_hit(p, m, from, to, changes)) {
+		lb_mem(&pr->buf, p->text, p->len);
+		return;
+	}
+	pr->render_failed = false;
+	addr_text(pr, from, m);
+	LB_LIT(&pr->buf, " => ");
+	addr_text(pr, to, m);
+	if (p)
+		pair_keep(p, &pr->buf, start, pr->render_failed, m, from, to, changes);
 }
 
 static void mem_text(struct line_buf *lb, const struct mem_sample *m)
@@ -471,9 +567,7 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 		addr_text(pr, ev->from, maps_of(te));
 		mem_text(lb, ev->mem);
 	} else {
-		addr_text(pr, ev->from, maps_of(te));
-		LB_LIT(lb, " => ");
-		addr_text(pr, ev->to, maps_of(te));
+		pair_text(pr, maps_of(te), ev->from, ev->to);
 		if (ev->kind == EVENT_PTWRITE || ev->kind == EVENT_POWER)
 			lb_printf(lb, " payload %#" PRIx64, ev->payload);
 	}

@@ -25,6 +25,7 @@ struct event_context {
 
 /* A symbol as printed at one end of an event (see event_print.c). */
 struct sym_print;
+struct pair_slot;
 
 enum sym_form { FORM_JSON_FROM, FORM_JSON_TO, FORM_TEXT, SYM_FORMS };
 
@@ -43,6 +44,8 @@ struct event_printer {
 		uint16_t branch;
 		char text[26];
 	} kind_text[16];
+	struct pair_slot *pairs;	/* rendered (from, to) pieces, by hash */
+	bool render_failed;		/* a piece came out as [unknown]: out of memory */
 	uint64_t time;			/* of the text in time_text */
 	char time_text[32];		/* " S.NNNNNNNNN:" */
 	uint8_t time_len;
