@@ -358,6 +358,28 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 	}
 }
 
+/*
+ * walk(f, NULL, blk), first trying the linked block at f->ip: when it ends
+ * in an instruction that needs trace (the usual case in a loop), walking
+ * would stop right there.
+ */
+static inline int walk_to_trace(struct pt_flow *f, int32_t *blk)
+{
+	const struct flow_block *b;
+
+	if (f->hint >= 0) {
+		b = &f->cache->blocks[f->hint];
+		if (b->start == f->ip && b->mode == f->mode && !b->err &&
+		    b->cls != X86_CLASS_OTHER && b->cls != X86_CLASS_PTWRITE &&
+		    !((b->cls == X86_CLASS_JUMP || b->cls == X86_CLASS_CALL) && b->has_target)) {
+			f->st.cache_links++;
+			*blk = f->hint;
+			return 0;
+		}
+	}
+	return walk(f, NULL, blk);
+}
+
 /* Binds one TNT bit to the instruction ending block i. */
 static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 {
@@ -441,7 +463,7 @@ static int on_tnt(struct pt_flow *f, uint64_t bits, unsigned int n)
 		return f->enabled ? -PT_FLOW_ERR_FUP : -PT_FLOW_ERR_DISABLED;
 	}
 	while (n--) {
-		r = walk(f, NULL, &i);
+		r = walk_to_trace(f, &i);
 		if (r < 0)
 			return r;
 		r = take_tnt(f, i, (bits >> n) & 1);
@@ -469,7 +491,7 @@ static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
 		set_next(f, -1, 0, to);
 		return emit(f, PT_FLOW_EV_BRANCH, f->fup_kind, f->fup_ip, to, 0);
 	}
-	r = walk(f, NULL, &i);
+	r = walk_to_trace(f, &i);
 	if (r < 0)
 		return r;
 	b = &f->cache->blocks[i];
