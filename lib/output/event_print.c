@@ -259,25 +259,6 @@ static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t add
 	}
 }
 
-/* ,"from":...,"to":... of an event, through the pair cache */
-static void pair_json(struct event_printer *pr, const struct maps *m, uint64_t from,
-		      uint64_t to)
-{
-	struct pair_slot *p = pair_slot_of(pr, from, to);
-	uint64_t changes = maps_changes();
-	size_t start = pr->buf.len;
-
-	if (p && pair_hit(p, m, from, to, changes)) {
-		lb_mem(&pr->buf, p->text, p->len);
-		return;
-	}
-	pr->render_failed = false;
-	addr_json(pr, FORM_JSON_FROM, from, m);
-	addr_json(pr, FORM_JSON_TO, to, m);
-	if (p)
-		pair_keep(p, &pr->buf, start, pr->render_failed, m, from, to, changes);
-}
-
 #define KV(lb, key)	LB_LIT(lb, ",\"" key "\":")
 
 /* The context part of te's line: rendered again only when it changed. */
@@ -382,6 +363,9 @@ static void mem_json(struct line_buf *lb, const struct mem_sample *m)
 	}
 }
 
+static void put_pair(struct event_printer *pr, const struct maps *m, uint64_t from,
+		     uint64_t to);
+
 static void print_json(struct event_printer *pr, const struct trace_event *te)
 {
 	const struct decode_event *ev = te->ev;
@@ -401,7 +385,7 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_u64(lb, ev->time);
 	}
 	put_context(pr, te);
-	pair_json(pr, maps_of(te), ev->from, ev->to);
+	put_pair(pr, maps_of(te), ev->from, ev->to);
 	KV(lb, "insn_count");
 	j_u64(lb, ev->insn_count);
 	KV(lb, "aux_offset");
@@ -448,9 +432,12 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
 }
 
-/* "FROM => TO" of an event, through the pair cache */
-static void pair_text(struct event_printer *pr, const struct maps *m, uint64_t from,
-		      uint64_t to)
+/*
+ * Both ends of an event, through the pair cache: JSON ,"from":...,"to":...
+ * or text "FROM => TO".
+ */
+static void put_pair(struct event_printer *pr, const struct maps *m, uint64_t from,
+		     uint64_t to)
 {
 	struct pair_slot *p = pair_slot_of(pr, from, to);
 	uint64_t changes = maps_changes();
@@ -461,9 +448,14 @@ static void pair_text(struct event_printer *pr, const struct maps *m, uint64_t f
 		return;
 	}
 	pr->render_failed = false;
-	addr_text(pr, from, m);
-	LB_LIT(&pr->buf, " => ");
-	addr_text(pr, to, m);
+	if (pr->json) {
+		addr_json(pr, FORM_JSON_FROM, from, m);
+		addr_json(pr, FORM_JSON_TO, to, m);
+	} else {
+		addr_text(pr, from, m);
+		LB_LIT(&pr->buf, " => ");
+		addr_text(pr, to, m);
+	}
 	if (p)
 		pair_keep(p, &pr->buf, start, pr->render_failed, m, from, to, changes);
 }
@@ -567,7 +559,7 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 		addr_text(pr, ev->from, maps_of(te));
 		mem_text(lb, ev->mem);
 	} else {
-		pair_text(pr, maps_of(te), ev->from, ev->to);
+		put_pair(pr, maps_of(te), ev->from, ev->to);
 		if (ev->kind == EVENT_PTWRITE || ev->kind == EVENT_POWER)
 			lb_printf(lb, " payload %#" PRIx64, ev->payload);
 	}
