@@ -4,7 +4,8 @@
  * event_print.h). Lines are built without printf in a buffer written
  * 64 KiB at a time: this runs once per branch. What can be known per
  * symbol (names, escaped JSON strings) comes from the sym_cache, what can
- * be known per context switch (pid, tid, cpu, comm) is rendered once.
+ * be known per context switch (pid, tid, cpu, comm) is rendered once, and
+ * so are a kind's column and, while the maps stay, a branch's two ends.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -209,12 +210,12 @@ static bool pair_hit(const struct pair_slot *p, const struct maps *m, uint64_t f
 
 /* Keeps what was rendered from start on in the line as p's text. */
 static void pair_keep(struct pair_slot *p, const struct line_buf *lb, size_t start,
-		      bool pr_failed, const struct maps *m, uint64_t from, uint64_t to,
+		      bool failed, const struct maps *m, uint64_t from, uint64_t to,
 		      uint64_t changes)
 {
 	size_t n = lb->len - start;
 
-	if (lb->err || !n || n > PAIR_TEXT || pr_failed) {
+	if (lb->err || !n || n > PAIR_TEXT || failed) {
 		p->len = 0;
 		return;
 	}
