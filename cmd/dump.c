@@ -32,8 +32,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: auxrec dump [-i FILE] [--json] [--stats] [--no-packets]\n"
-		"       auxrec dump --raw FILE --pmu NAME [--json] [--stats]\n"
+		"Usage: auxrec dump [-i FILE] [--json] [--stats] [--no-packets] [--no-pad]\n"
+		"       auxrec dump --raw FILE --pmu NAME [--json] [--stats] [--no-pad]\n"
 		"\n"
 		"Print the header, attrs, every record in file order, the packets of\n"
 		"every AUX chunk and the header features of a perf.data recording.\n"
@@ -44,6 +44,7 @@ static void usage(FILE *out)
 		"      --pmu NAME     the PMU whose decoder reads --raw (e.g. intel_pt)\n"
 		"      --stats        count records and packets instead of listing them\n"
 		"      --no-packets   do not decode AUX chunks\n"
+		"      --no-pad       do not list padding packets (--stats still counts them)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -158,7 +159,7 @@ static void end_obj(struct out *o)
 struct dump {
 	struct out o;
 	struct pd_reader *r;
-	bool stats, no_packets;
+	bool stats, no_packets, no_pad;
 	const struct decoder_ops *dec;
 	struct packet_render *render;	/* the packets of dec's chunks */
 	bool dec_looked_up;
@@ -352,7 +353,8 @@ static const struct decoder_ops *find_decoder(struct dump *d)
 
 static struct packet_render *render_new(struct dump *d, const struct decoder_ops *dec)
 {
-	struct packet_render_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats };
+	struct packet_render_opts opts = { .out = d->o.f, .jw = d->o.jw, .stats = d->stats,
+					   .no_pad = d->no_pad };
 
 	return packet_render_new(dec->packets, &opts);
 }
@@ -1045,6 +1047,7 @@ int cmd_dump(int argc, char **argv)
 		{ "pmu",        required_argument, NULL, 'P' },
 		{ "stats",      no_argument,       NULL, 's' },
 		{ "no-packets", no_argument,       NULL, 'n' },
+		{ "no-pad",     no_argument,       NULL, 'N' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1065,6 +1068,7 @@ int cmd_dump(int argc, char **argv)
 		case 'P': pmu = optarg; break;
 		case 's': d->stats = true; break;
 		case 'n': d->no_packets = true; break;
+		case 'N': d->no_pad = true; break;
 		case 'h': free(d); usage(stdout); return 0;
 		default: free(d); return cmd_usage_error(usage, "unknown option");
 		}

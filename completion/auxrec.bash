@@ -4,7 +4,7 @@
 
 _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inherit
 	--mmap-pages --output --merge-aux --snapshot --control --filter --quiet --help"
-_auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --help"
+_auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
 _auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --srcline --progress --no-progress --json --help"
 _auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --progress --no-progress --help"

@@ -80,7 +80,7 @@ struct pt_flow {
 	uint64_t clock_next;	/* when to call cfg.clock again */
 
 	int32_t hint;		/* block expected at ip, -1 unknown */
-	int32_t link_from;	/* block whose successor link to fill */
+	int32_t link_from;	/* block whose successor link the hint is */
 	uint8_t link_dir;
 
 	uint64_t retstack[RETSTACK_SIZE];
@@ -218,7 +218,7 @@ static inline void set_next(struct pt_flow *f, int32_t from, uint8_t dir,
 		return;
 	}
 	f->hint = f->cache->blocks[from].succ[dir];
-	f->link_from = f->hint < 0 ? from : -1;
+	f->link_from = from;	/* relinked when the hint misses */
 	f->link_dir = dir;
 }
 
@@ -331,7 +331,7 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 			r = consume(f, b, b->ninsn);
 			if (r < 0)
 				return r;
-			set_next(f, i, 0, b->last_ip + b->last_len);
+			set_next(f, i, SUCC_NEXT, b->last_ip + b->last_len);
 			continue;
 		case X86_CLASS_JUMP:
 		case X86_CLASS_CALL:
@@ -348,7 +348,7 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 				 PT_FLOW_K_JMP, b->last_ip, b->target, 0);
 			if (r < 0)
 				return r;
-			set_next(f, i, 1, b->target);
+			set_next(f, i, SUCC_TAKEN, b->target);
 			continue;
 		default:
 			break;
@@ -356,6 +356,28 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 		*blk = i;
 		return 0;
 	}
+}
+
+/*
+ * walk(f, NULL, blk), first trying the linked block at f->ip: when it ends
+ * in an instruction that needs trace (the usual case in a loop), walking
+ * would stop right there.
+ */
+static inline int walk_to_trace(struct pt_flow *f, int32_t *blk)
+{
+	const struct flow_block *b;
+
+	if (f->hint >= 0) {
+		b = &f->cache->blocks[f->hint];
+		if (b->start == f->ip && b->mode == f->mode && !b->err &&
+		    b->cls != X86_CLASS_OTHER && b->cls != X86_CLASS_PTWRITE &&
+		    !((b->cls == X86_CLASS_JUMP || b->cls == X86_CLASS_CALL) && b->has_target)) {
+			f->st.cache_links++;
+			*blk = f->hint;
+			return 0;
+		}
+	}
+	return walk(f, NULL, blk);
 }
 
 /* Binds one TNT bit to the instruction ending block i. */
@@ -371,10 +393,10 @@ static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 		if (r < 0)
 			return r;
 		if (!taken) {
-			set_next(f, i, 0, next);
+			set_next(f, i, SUCC_NEXT, next);
 			return 0;
 		}
-		set_next(f, i, 1, b->target);
+		set_next(f, i, SUCC_TAKEN, b->target);
 		return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_JCC, b->last_ip,
 			    b->target, 0);
 	}
@@ -385,7 +407,7 @@ static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 	r = consume(f, b, b->ninsn);
 	if (r < 0)
 		return r;
-	set_next(f, -1, 0, to);
+	set_next(f, i, SUCC_LAST, to);
 	return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_RETURN, b->last_ip, to, 0);
 }
 
@@ -441,7 +463,7 @@ static int on_tnt(struct pt_flow *f, uint64_t bits, unsigned int n)
 		return f->enabled ? -PT_FLOW_ERR_FUP : -PT_FLOW_ERR_DISABLED;
 	}
 	while (n--) {
-		r = walk(f, NULL, &i);
+		r = walk_to_trace(f, &i);
 		if (r < 0)
 			return r;
 		r = take_tnt(f, i, (bits >> n) & 1);
@@ -469,7 +491,7 @@ static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
 		set_next(f, -1, 0, to);
 		return emit(f, PT_FLOW_EV_BRANCH, f->fup_kind, f->fup_ip, to, 0);
 	}
-	r = walk(f, NULL, &i);
+	r = walk_to_trace(f, &i);
 	if (r < 0)
 		return r;
 	b = &f->cache->blocks[i];
@@ -482,7 +504,7 @@ static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
 	if (b->cls == X86_CLASS_CALL)
 		rs_push(f, b->last_ip + b->last_len);
 	apply_mode(f);
-	set_next(f, -1, 0, to);
+	set_next(f, i, SUCC_LAST, to);
 	return emit(f, PT_FLOW_EV_BRANCH, far_kind(b), b->last_ip, to, 0);
 }
 

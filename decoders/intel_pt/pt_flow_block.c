@@ -165,7 +165,7 @@ int32_t flow_cache_get(struct flow_cache *c, uint64_t ip, uint8_t mode)
 	memset(b, 0, sizeof(*b));
 	b->start = ip;
 	b->mode = mode;
-	b->succ[0] = b->succ[1] = -1;
+	b->succ[SUCC_NEXT] = b->succ[SUCC_TAKEN] = b->succ[SUCC_LAST] = -1;
 	block_build(c, b);
 	c->table[h] = ++c->nblocks;
 	if (c->nblocks * 2 > c->mask && flow_cache_grow(c) < 0)

@@ -3,7 +3,8 @@
  * pt_flow_block.h - the flow decoder's code cache (internal to pt_flow*.c):
  * basic blocks decoded once from the image and found again by start
  * address through an open-addressing hash, each with lazily linked
- * successors so that a hot loop costs one array load per branch.
+ * successors so that a hot loop costs one array load per branch (for an
+ * indirect branch or a return: per repeated target).
  */
 #ifndef AUXREC_PT_FLOW_BLOCK_H
 #define AUXREC_PT_FLOW_BLOCK_H
@@ -25,7 +26,12 @@ struct flow_block {
 	uint64_t last_ip;
 	uint64_t target;	/* direct branches */
 	uint32_t ninsn;
-	int32_t succ[2];	/* cached blocks: [0] fall-through, [1] taken */
+	/*
+	 * Cached blocks: [SUCC_NEXT] fall-through, [SUCC_TAKEN] the direct
+	 * target, [SUCC_LAST] where the indirect branch or return ending
+	 * this block went last (a guess: checked against the ip)
+	 */
+	int32_t succ[3];
 	uint8_t last_len;
 	uint8_t cls;		/* enum x86_class of the last instruction */
 	uint8_t kind;		/* enum x86_kind */
@@ -33,6 +39,8 @@ struct flow_block {
 	uint8_t mode;		/* enum x86_mode */
 	uint8_t err;		/* 0 or PT_FLOW_ERR_NOMAP/_BAD_INSN */
 };
+
+enum flow_succ { SUCC_NEXT, SUCC_TAKEN, SUCC_LAST };
 
 struct flow_cache {
 	struct flow_block *blocks;

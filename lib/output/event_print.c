@@ -4,7 +4,8 @@
  * event_print.h). Lines are built without printf in a buffer written
  * 64 KiB at a time: this runs once per branch. What can be known per
  * symbol (names, escaped JSON strings) comes from the sym_cache, what can
- * be known per context switch (pid, tid, cpu, comm) is rendered once.
+ * be known per context switch (pid, tid, cpu, comm) is rendered once, and
+ * so are a kind's column and, while the maps stay, a branch's two ends.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -40,6 +41,7 @@ void event_printer_free(struct event_printer *p)
 			free(p->sym_print[form][i]);
 		free(p->sym_print[form]);
 	}
+	free(p->pairs);
 	sym_cache_free(p->syms);
 	lb_free(&p->buf);
 	lb_free(&p->ctx.text);
@@ -168,6 +170,60 @@ static const struct sym_print *sym_print_of(struct event_printer *pr, enum sym_f
 	return pr->sym_print[form][f->id];
 }
 
+/*
+ * The two ends of an event as rendered, kept by (from, to, maps) in a
+ * direct-mapped cache: a loop's branches print the same pair again and
+ * again, which then costs one copy instead of two symbol lookups and three
+ * numbers. Valid while the maps are unchanged (maps_changes()); pieces
+ * longer than PAIR_TEXT, and file:line output, are not kept.
+ */
+#define PAIR_SLOTS	4096	/* a power of two */
+#define PAIR_TEXT	232
+
+struct pair_slot {
+	uint64_t from, to;
+	const struct maps *maps;
+	uint64_t changes;
+	uint32_t len;		/* 0: empty */
+	char text[PAIR_TEXT];
+};
+
+static struct pair_slot *pair_slot_of(struct event_printer *pr, uint64_t from, uint64_t to)
+{
+	uint64_t h = (from * 0x9e3779b97f4a7c15ull) ^ (to * 0xc2b2ae3d27d4eb4full);
+
+	if (pr->srcline)
+		return NULL;
+	if (!pr->pairs) {
+		pr->pairs = calloc(PAIR_SLOTS, sizeof(*pr->pairs));
+		if (!pr->pairs)
+			return NULL;
+	}
+	return &pr->pairs[h >> 52 & (PAIR_SLOTS - 1)];
+}
+
+static bool pair_hit(const struct pair_slot *p, const struct maps *m, uint64_t from,
+		     uint64_t to, uint64_t changes)
+{
+	return p->len && p->from == from && p->to == to && p->maps == m && p->changes == changes;
+}
+
+/* Keeps what was rendered from start on in the line as p's text. */
+static void pair_keep(struct pair_slot *p, const struct line_buf *lb, size_t start,
+		      bool failed, const struct maps *m, uint64_t from, uint64_t to,
+		      uint64_t changes)
+{
+	size_t n = lb->len - start;
+
+	if (lb->err || !n || n > PAIR_TEXT || failed) {
+		p->len = 0;
+		return;
+	}
+	*p = (struct pair_slot){ .from = from, .to = to, .maps = m, .changes = changes,
+				 .len = (uint32_t)n };
+	memcpy(p->text, lb->p + start, n);
+}
+
 /* ,"KEY":"0x..","KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..."[,"KEY_srcline":...] */
 static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t addr,
 		      const struct maps *m)
@@ -187,8 +243,10 @@ static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t add
 		return;
 	f = sym_cache_lookup(pr->syms, m, addr, &off);
 	sp = f ? sym_print_of(pr, form, f) : NULL;
-	if (!sp)
+	if (!sp) {
+		pr->render_failed = true;
 		return;
+	}
 	lb_mem(lb, sp->text, sp->head_len);
 	if (f->sym)
 		j_u64(lb, off);
@@ -325,6 +383,9 @@ static void mem_json(struct line_buf *lb, const struct mem_sample *m)
 	}
 }
 
+static void put_pair(struct event_printer *pr, const struct maps *m, uint64_t from,
+		     uint64_t to);
+
 static void print_json(struct event_printer *pr, const struct trace_event *te)
 {
 	const struct decode_event *ev = te->ev;
@@ -344,8 +405,7 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_u64(lb, ev->time);
 	}
 	put_context(pr, te);
-	addr_json(pr, FORM_JSON_FROM, ev->from, maps_of(te));
-	addr_json(pr, FORM_JSON_TO, ev->to, maps_of(te));
+	put_pair(pr, maps_of(te), ev->from, ev->to);
 	KV(lb, "insn_count");
 	j_u64(lb, ev->insn_count);
 	KV(lb, "aux_offset");
@@ -378,6 +438,7 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 	lb_hex_right(lb, addr, 16);
 	lb_char(lb, ' ');
 	if (!sp) {
+		pr->render_failed = true;
 		LB_LIT(lb, "[unknown] ([unknown])");
 		return;
 	}
@@ -389,6 +450,34 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 		lb_str(lb, src);
 	}
 	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
+}
+
+/*
+ * Both ends of an event, through the pair cache: JSON ,"from":...,"to":...
+ * or text "FROM => TO".
+ */
+static void put_pair(struct event_printer *pr, const struct maps *m, uint64_t from,
+		     uint64_t to)
+{
+	struct pair_slot *p = pair_slot_of(pr, from, to);
+	uint64_t changes = maps_changes();
+	size_t start = pr->buf.len;
+
+	if (p && pair_hit(p, m, from, to, changes)) {
+		lb_mem(&pr->buf, p->text, p->len);
+		return;
+	}
+	pr->render_failed = false;
+	if (pr->json) {
+		addr_json(pr, FORM_JSON_FROM, from, m);
+		addr_json(pr, FORM_JSON_TO, to, m);
+	} else {
+		addr_text(pr, from, m);
+		LB_LIT(&pr->buf, " => ");
+		addr_text(pr, to, m);
+	}
+	if (p)
+		pair_keep(p, &pr->buf, start, pr->render_failed, m, from, to, changes);
 }
 
 static void mem_text(struct line_buf *lb, const struct mem_sample *m)
@@ -430,6 +519,31 @@ static const char *kind_column(const struct decode_event *ev)
 	}
 }
 
+/* " KIND ", the kind column padded to 10 between spaces: made once per kind */
+static void kind_text(struct event_printer *pr, const struct decode_event *ev)
+{
+	struct kind_text *k = &pr->kind_text[(ev->kind ^ ev->branch ^ ev->branch >> 4) & 15];
+	const char *name;
+	size_t n, w;
+
+	if (!k->valid || k->kind != ev->kind || k->branch != ev->branch) {
+		name = kind_column(ev);
+		n = strlen(name);
+		w = n < 10 ? 10 : n;
+		if (w + 2 > sizeof(k->text)) {	/* too long to keep: as it is */
+			lb_char(&pr->buf, ' ');
+			lb_str_right(&pr->buf, name, 10);
+			lb_char(&pr->buf, ' ');
+			return;
+		}
+		*k = (struct kind_text){ .valid = true, .kind = ev->kind, .branch = ev->branch,
+					 .len = (uint8_t)(w + 2) };
+		memset(k->text, ' ', w + 2);
+		memcpy(k->text + 1 + w - n, name, n);
+	}
+	lb_mem(&pr->buf, k->text, k->len);
+}
+
 /* " S.NNNNNNNNN:", formatted once for all the events of one time */
 static void time_text(struct event_printer *pr, uint64_t time)
 {
@@ -456,9 +570,7 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 	put_context(pr, te);
 	if (ev->time)
 		time_text(pr, ev->time);
-	lb_char(lb, ' ');
-	lb_str_right(lb, kind_column(ev), 10);
-	lb_char(lb, ' ');
+	kind_text(pr, ev);
 	if (ev->error) {
 		lb_printf(lb, " error: %s at AUX offset %#" PRIx64, ev->error, ev->aux_offset);
 		if (ev->from)
@@ -467,9 +579,7 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 		addr_text(pr, ev->from, maps_of(te));
 		mem_text(lb, ev->mem);
 	} else {
-		addr_text(pr, ev->from, maps_of(te));
-		LB_LIT(lb, " => ");
-		addr_text(pr, ev->to, maps_of(te));
+		put_pair(pr, maps_of(te), ev->from, ev->to);
 		if (ev->kind == EVENT_PTWRITE || ev->kind == EVENT_POWER)
 			lb_printf(lb, " payload %#" PRIx64, ev->payload);
 	}

@@ -25,6 +25,7 @@ struct event_context {
 
 /* A symbol as printed at one end of an event (see event_print.c). */
 struct sym_print;
+struct pair_slot;
 
 enum sym_form { FORM_JSON_FROM, FORM_JSON_TO, FORM_TEXT, SYM_FORMS };
 
@@ -37,6 +38,14 @@ struct event_printer {
 	struct event_context ctx;
 	struct sym_print **sym_print[SYM_FORMS];	/* by sym_frag id */
 	size_t sym_print_cap[SYM_FORMS];
+	struct kind_text {		/* " %10s " of a kind column, by (kind, branch) */
+		bool valid;
+		uint8_t kind, len;
+		uint16_t branch;
+		char text[26];
+	} kind_text[16];
+	struct pair_slot *pairs;	/* rendered (from, to) pieces, by hash */
+	bool render_failed;		/* a piece came out as [unknown]: out of memory */
 	uint64_t time;			/* of the text in time_text */
 	char time_text[32];		/* " S.NNNNNNNNN:" */
 	uint8_t time_len;

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include "lib/output/hex_digits.h"
 #include "json.h"
 
 void jw_flush(struct json_writer *w)
@@ -366,8 +367,11 @@ char *jw_fmt_u64(char *p, uint64_t v)
 
 char *jw_fmt_hex(char *p, uint64_t v)
 {
-	*p = '"';
-	p = jw_fmt_hex_unquoted(p + 1, v);
+	/* '"', "0x", 16 bytes stored for the digits: JW_HEX_MAX in all */
+	p[0] = '"';
+	p[1] = '0';
+	p[2] = 'x';
+	p = hex_fmt(p + 3, v);
 	*p = '"';
 	return p + 1;
 }

@@ -68,24 +68,33 @@ char *jw_fmt_u64(char *p, uint64_t v);			/* 1234 */
 extern const char jw_dec_pairs[201];	/* "00" "01" ... "99" */
 extern const uint64_t jw_pow10[20];	/* 0, 10, 100, ... 10^19 */
 
+/* The two digits of v < 100 as a 16-bit word as they lie in memory. */
+static inline uint64_t jw_pair_word(unsigned int v)
+{
+	uint16_t h;
+
+	memcpy(&h, jw_dec_pairs + 2 * v, 2);
+	return h;
+}
+
 /*
  * v < 10^8 of n digits at p: the 8 digits (leading zeros) made in one
- * word, shifted to drop the zeros and stored whole (8 bytes written).
+ * word, in registers (four pieces stored to memory and read back as one
+ * word would stall: the CPU cannot forward them), shifted to drop the
+ * zeros and stored whole (8 bytes written).
  */
 static inline char *jw_fmt_digits8(char *p, uint32_t v, unsigned int n)
 {
 	uint32_t hi = v / 10000, lo = v % 10000;
-	char d[8];
 	uint64_t w;
 
-	memcpy(d, jw_dec_pairs + 2 * (hi / 100), 2);
-	memcpy(d + 2, jw_dec_pairs + 2 * (hi % 100), 2);
-	memcpy(d + 4, jw_dec_pairs + 2 * (lo / 100), 2);
-	memcpy(d + 6, jw_dec_pairs + 2 * (lo % 100), 2);
-	memcpy(&w, d, 8);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = jw_pair_word(hi / 100) | jw_pair_word(hi % 100) << 16 |
+	    jw_pair_word(lo / 100) << 32 | jw_pair_word(lo % 100) << 48;
 	w >>= 8 * (8 - n);
 #else
+	w = jw_pair_word(hi / 100) << 48 | jw_pair_word(hi % 100) << 32 |
+	    jw_pair_word(lo / 100) << 16 | jw_pair_word(lo % 100);
 	w <<= 8 * (8 - n);
 #endif
 	memcpy(p, &w, 8);

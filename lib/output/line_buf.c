@@ -115,7 +115,7 @@ void lb_udec_zero(struct line_buf *b, uint64_t v, int width)
 	put_padded(b, digits10(end, v), end, width, '0');
 }
 
-void lb_hex_right(struct line_buf *b, uint64_t v, int width)
+void lb_hex_padded(struct line_buf *b, uint64_t v, int width)
 {
 	char tmp[24], *end = tmp + sizeof(tmp);
 

@@ -10,10 +10,15 @@
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
 
-#define RANGE_SLOTS	4096	/* a power of two */
-#define RANGE_SHIFT	4	/* addresses of one slot: 16 bytes */
+#define RANGE_SETS	4096	/* a power of two */
+#define RANGE_WAYS	2	/* ranges per set, most recently resolved first */
+#define RANGE_SHIFT	2	/* addresses of one set: 4 bytes */
 
-/* A resolved address range: addresses in [lo, hi) of maps are in frag. */
+/*
+ * A resolved address range: addresses in [lo, hi) of maps are in frag.
+ * Small symbols side by side (leaf functions of a few bytes called in one
+ * hot loop) may share a set: its two ways keep both.
+ */
 struct range_slot {
 	uint64_t lo, hi;
 	const struct maps *maps;
@@ -26,7 +31,7 @@ struct sym_cache {
 	struct sym_frag **frags;	/* by id */
 	size_t nr, cap;
 	struct slot_index index;	/* of frags by (dso, sym) */
-	struct range_slot ranges[RANGE_SLOTS];
+	struct range_slot ranges[RANGE_SETS][RANGE_WAYS];
 };
 
 struct frag_key {
@@ -124,26 +129,48 @@ static const struct sym_frag *frag_get(struct sym_cache *c, const struct dso *ds
 	return c->frags[c->nr - 1];
 }
 
+static inline bool slot_holds(const struct range_slot *r, const struct maps *m, uint64_t addr,
+			      uint64_t changes)
+{
+	return r->frag && addr >= r->lo && addr < r->hi && r->maps == m && r->changes == changes;
+}
+
+/*
+ * Not in the set's first way: the second, or a new range resolved; either
+ * becomes the first way (the old first one the second).
+ */
+static __attribute__((noinline)) const struct sym_frag *
+lookup_slow(struct sym_cache *c, struct range_slot *set, const struct maps *m, uint64_t addr,
+	    uint64_t changes, uint64_t *off)
+{
+	struct range_slot r = set[1];
+	struct addr_loc loc;
+
+	if (!slot_holds(&r, m, addr, changes)) {
+		maps_resolve(m, addr, &loc);
+		r = (struct range_slot){
+			.lo = loc.lo, .hi = loc.hi, .maps = m, .changes = changes,
+			.sym_addr = loc.sym ? loc.sym_addr : 0,
+			.frag = frag_get(c, loc.dso, loc.sym),
+		};
+	}
+	set[1] = set[0];
+	set[0] = r;
+	*off = r.frag && r.frag->sym ? addr - r.sym_addr : 0;
+	return r.frag;
+}
+
 const struct sym_frag *sym_cache_lookup(struct sym_cache *c, const struct maps *m,
 					uint64_t addr, uint64_t *off)
 {
-	struct range_slot *r = &c->ranges[(addr >> RANGE_SHIFT) & (RANGE_SLOTS - 1)];
+	struct range_slot *set = c->ranges[(addr >> RANGE_SHIFT) & (RANGE_SETS - 1)];
 	uint64_t changes = maps_changes();
-	struct addr_loc loc;
 
-	if (r->frag && addr >= r->lo && addr < r->hi && r->maps == m && r->changes == changes) {
-		*off = r->frag->sym ? addr - r->sym_addr : 0;
-		return r->frag;
+	if (slot_holds(set, m, addr, changes)) {
+		*off = set->frag->sym ? addr - set->sym_addr : 0;
+		return set->frag;
 	}
-	maps_resolve(m, addr, &loc);
-	*off = loc.sym ? addr - loc.sym_addr : 0;
-	r->frag = frag_get(c, loc.dso, loc.sym);
-	r->lo = loc.lo;
-	r->hi = loc.hi;
-	r->maps = m;
-	r->changes = changes;
-	r->sym_addr = loc.sym ? loc.sym_addr : 0;
-	return r->frag;
+	return lookup_slow(c, set, m, addr, changes, off);
 }
 
 uint32_t sym_cache_count(const struct sym_cache *c)

@@ -18,10 +18,25 @@ int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
 
 /* array_grow, with the elements it adds (from the old capacity on) zeroed */
 int array_grow_zeroed(void **v, size_t *cap, size_t need, size_t elem, size_t first);
+/*
+ * The check that there is room already, made inline (outputs grow their
+ * arrays once per event), then the functions above when there is not.
+ */
+static inline int array_room(void **v, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	return need <= *cap ? 0 : array_grow(v, cap, need, elem, first);
+}
+
+static inline int array_room_zeroed(void **v, size_t *cap, size_t need, size_t elem,
+				    size_t first)
+{
+	return need <= *cap ? 0 : array_grow_zeroed(v, cap, need, elem, first);
+}
+
 /* array_grow for an array variable v of any type with a size_t capacity */
 #define ARRAY_GROW(v, cap, need, first) \
-	array_grow((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
+	array_room((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
 #define ARRAY_GROW_ZEROED(v, cap, need, first) \
-	array_grow_zeroed((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
+	array_room_zeroed((void **)&(v), &(cap), (need), sizeof(*(v)), (first))
 
 #endif

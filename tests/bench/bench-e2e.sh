@@ -9,7 +9,7 @@
 #   auxrec script --itrace=b           >= 2x ipt-anchor blocks-print
 #   auxrec script --itrace=b --json    >= 1x ipt-anchor blocks-print
 #   auxrec script --itrace=b --json    >= 2x perf script --itrace=b -F ip,addr
-#   auxrec dump --raw T --pmu intel_pt --stats >= 5x ipt-anchor packets-stats
+#   auxrec dump --raw D --pmu intel_pt --stats >= 5x ipt-anchor packets-stats
 #   auxrec script --itrace=b           >= 2x perf script --itrace=b (both
 #                                      with symbols; bench-script's target)
 # The anchors (tests/bench/ipt_anchor.c, built here, libipt 2.0 as Debian
@@ -26,13 +26,16 @@
 # (BENCH_E2E_N iterations, default 20000, return compression) repeated
 # BENCH_E2E_COPIES times (default 20: 2.09 M taken branches, 3.7 MB),
 # wrapped into a perf.data by tests/tools/pd-gen (gt_bench_perf_data in
-# gt-stream.sh). Correctness first, the script exits 1 unless: perf script
+# gt-stream.sh). The packet rows read D, that trace repeated
+# BENCH_E2E_DUMP_COPIES times (default 10: 36.8 MB), so that reading
+# packets, not starting a process, is what they time; both sides read D. Correctness first, the script exits 1 unless: perf script
 # and auxrec script list the same branches with the same symbol+offset on
 # both ends; ipt-anchor prints the same from/to pairs as auxrec script and
 # counts as many as auxrec report; the packet counts of ipt-anchor and
 # auxrec dump --stats are equal. It prints a table and one JSON line and
 # exits 0 whether the targets PASS or FAIL (it reports, it does not test).
-# Knobs: BENCH_RUNS (default 5), BENCH_E2E_N, BENCH_E2E_COPIES, AUXREC
+# Knobs: BENCH_RUNS (default 5), BENCH_E2E_N, BENCH_E2E_COPIES,
+# BENCH_E2E_DUMP_COPIES, AUXREC
 # (default ./auxrec), AUXREC_BUILD (default build), CC.
 cd "$(dirname "$0")/../.." || exit 1
 export LC_ALL=C
@@ -73,8 +76,12 @@ counts="$("$anchor" blocks-count "$f.pt" "$img") $("$A" report --json -i "$f" |
 	python3 -c 'import json, sys; print(json.load(sys.stdin)["branches"])')"
 [ "$counts" = "$branches $branches" ] ||
 	{ echo "bench-e2e: branches: libipt print $branches, libipt count, auxrec report: $counts" >&2; exit 1; }
-"$anchor" packets-stats "$f.pt" | awk 'NF == 3' | sort > "$f.ipt-stats"
-"$A" dump --raw "$f.pt" --pmu intel_pt --stats | awk 'NF == 3 && $1 != "packet" && $2 != 0' |
+dump_trace=$f.pt-x${BENCH_E2E_DUMP_COPIES:-10}
+[ -s "$dump_trace" ] || python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d * int(sys.argv[3]))' "$f.pt" "$dump_trace" \
+	"${BENCH_E2E_DUMP_COPIES:-10}" || exit 1
+"$anchor" packets-stats "$dump_trace" | awk 'NF == 3' | sort > "$f.ipt-stats"
+"$A" dump --raw "$dump_trace" --pmu intel_pt --stats | awk 'NF == 3 && $1 != "packet" && $2 != 0' |
 	sort > "$f.auxrec-stats"
 cmp -s "$f.ipt-stats" "$f.auxrec-stats" || disagree "auxrec dump --stats and libipt" "$f.ipt-stats" "$f.auxrec-stats"
 
@@ -82,12 +89,12 @@ cmp -s "$f.ipt-stats" "$f.auxrec-stats" || disagree "auxrec dump --stats and lib
 t_report()	{ "$A" report -i "$f"; }
 t_script()	{ "$A" script --itrace=b -i "$f"; }
 t_json()	{ "$A" script --itrace=b --json -i "$f"; }
-t_dump()	{ "$A" dump --raw "$f.pt" --pmu intel_pt --stats; }
+t_dump()	{ "$A" dump --raw "$dump_trace" --pmu intel_pt --stats; }
 t_perf_ip()	{ perf script --itrace=b -F ip,addr -i "$f"; }
 t_perf_sym()	{ perf script --itrace=b -i "$f"; }
 t_ipt_count()	{ "$anchor" blocks-count "$f.pt" "$img"; }
 t_ipt_print()	{ "$anchor" blocks-print "$f.pt" "$img"; }
-t_ipt_stats()	{ "$anchor" packets-stats "$f.pt"; }
+t_ipt_stats()	{ "$anchor" packets-stats "$dump_trace"; }
 declare -A best	# microseconds
 gt_bench_best report script json dump perf_ip perf_sym ipt_count ipt_print ipt_stats
 
@@ -97,15 +104,17 @@ rows=(
 	"auxrec script --itrace=b" script "libipt (ipt-anchor blocks-print)" ipt_print 2
 	"auxrec script --itrace=b --json" json "libipt (ipt-anchor blocks-print)" ipt_print 1
 	"auxrec script --itrace=b --json" json "perf script --itrace=b -F ip,addr" perf_ip 2
-	"auxrec dump --raw T --pmu intel_pt --stats" dump "libipt (ipt-anchor packets-stats)" ipt_stats 5
+	"auxrec dump --raw D --pmu intel_pt --stats" dump "libipt (ipt-anchor packets-stats)" ipt_stats 5
 	"auxrec script --itrace=b" script "perf script --itrace=b" perf_sym 2
 )
 for ((k = 0; k < ${#rows[@]}; k += 5)); do
 	printf '%s\t%s\t%s\t%s\t%s\n' "${rows[k]}" "${best[${rows[k + 1]}]}" \
 		"${rows[k + 2]}" "${best[${rows[k + 3]}]}" "${rows[k + 4]}"
-done | awk -F '\t' -v n="$branches" -v size="$(stat -c %s "$f.pt")" -v runs="$runs" '
+done | awk -F '\t' -v n="$branches" -v size="$(stat -c %s "$f.pt")" \
+	-v dsize="$(stat -c %s "$dump_trace")" -v runs="$runs" '
 BEGIN {
-	printf "%d taken branches, %d trace bytes, best of %d runs\n", n, size, runs
+	printf "%d taken branches, %d trace bytes (D: %d bytes), best of %d runs\n", n, size,
+		dsize, runs
 	printf "%-42s %8s  %-34s %8s %7s %6s\n", "command", "seconds", "anchor", "seconds",
 		"ratio", "target"
 }
@@ -116,6 +125,6 @@ BEGIN {
 		NR > 1 ? "," : "", $1, t, $3, ta, r, $5, ok == "PASS" ? "true" : "false")
 }
 END {
-	printf "{\"bench\":\"e2e\",\"branches\":%d,\"trace_bytes\":%d,\"runs\":%d,\"rows\":[%s]}\n",
-		n, size, runs, json
+	printf "{\"bench\":\"e2e\",\"branches\":%d,\"trace_bytes\":%d,\"dump_trace_bytes\":%d,\"runs\":%d,\"rows\":[%s]}\n",
+		n, size, dsize, runs, json
 }'

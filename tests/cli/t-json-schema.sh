@@ -221,6 +221,16 @@ ground_truth() {
 	done
 	run $tmp/gt-w-pretty 0 $A -p report -i $g/w.data &&
 		check report-pretty-gt-w --doc report.schema.json $tmp/gt-w-pretty
+	# -p pretty-prints documents; streams stay JSON Lines, as under --json
+	for c in "dump" "dump --stats" "script --itrace=b"; do
+		n=pretty-stream-${c// /}
+		# shellcheck disable=SC2086
+		if cmp -s <($A -p $c -i $g/w.data 2>&1) <($A --json $c -i $g/w.data 2>&1); then
+			echo "ok $n"
+		else
+			echo "not ok $n: -p $c differs from --json $c"
+		fi
+	done
 	# every event kind of the first 600 bytes of the trace, instructions too
 	outputs_of gt-cut $g/cut.data script
 }

@@ -4,6 +4,8 @@
 # Uses `./auxrec dump --raw FILE --pmu intel_pt --json` when auxrec has the
 # dump command, else tests/conformance/dump-raw.c (the same packet
 # descriptions and renderer).
+# Then `dump --no-pad` (text and JSON) against the same listings less
+# their pad packets, for every stream that has some.
 # One ok/not ok line per stream; skip lines when the shared files are missing.
 cd "$(dirname "$0")/../.." || exit 1
 top=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
@@ -48,3 +50,24 @@ for pt in "$dir"/*.pt; do
 	fi
 done
 [ "$n" != 0 ] || echo "skip intel-pt-conformance: no .pt files in $dir"
+
+# --no-pad: the same listing without its pad packets, in both forms, for
+# every stream that has some
+if [ -x "$A" ] && "$A" dump --help 2>/dev/null | grep -q -- --no-pad; then
+	n=0
+	for want in $(grep -l '"packet":"pad"' "$dir"/*.want.jsonl); do
+		pt=${want%.want.jsonl}.pt
+		name=no-pad-$(basename "$pt" .pt)
+		n=$((n + 1))
+		if ! diff <(grep -v '"packet":"pad"' "$want") \
+			<("$A" dump --raw "$pt" --pmu intel_pt --json --no-pad 2>&1) > /dev/null; then
+			echo "not ok $name: --json --no-pad is not the listing less its pad lines"
+		elif ! diff <("$A" dump --raw "$pt" --pmu intel_pt 2>&1 | awk '$2 != "pad"') \
+			<("$A" dump --raw "$pt" --pmu intel_pt --no-pad 2>&1) > /dev/null; then
+			echo "not ok $name: text --no-pad is not the listing less its pad lines"
+		else
+			echo "ok $name"
+		fi
+	done
+	[ "$n" != 0 ] || echo "not ok no-pad: no stream with pad packets in $dir"
+fi

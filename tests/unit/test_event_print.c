@@ -4,7 +4,8 @@
  * and the renderers of lib/output/event_print.c: one event of each shape
  * (branch with symbols, trace begin, an error, ptwrite, a memory-access
  * sample) as text and as JSON, the context part rendered again after a
- * switch of process, and names that need escaping.
+ * switch of process, names that need escaping, and a branch printed
+ * again after its maps changed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +130,44 @@ static void test_render(void **state)
 	maps_free(&a.maps);
 }
 
+static struct symbol other_syms[] = {
+	{ .start = 0x401000, .size = 0x200, .name = "other" },
+};
+static struct dso other = { .path = "/bin/other", .fd = -1, .is_exec = true,
+			    .syms = other_syms, .nr_syms = 1 };
+
+/*
+ * A branch printed again comes from the cache of rendered ends, until the
+ * maps change: then it is rendered anew (the same addresses, another dso).
+ */
+static void test_pair_cache_follows_maps(void **state)
+{
+	struct proc a = { .pid = 7, .comm = "prog" };
+	struct session_piece piece = { .chunk = { .cpu = 1 } };
+	struct decode_event ev = { .kind = EVENT_BRANCH, .branch = BRANCH_F_BRANCH,
+				   .from = 0x401010, .to = 0x401104 };
+	struct trace_event te = { .ev = &ev, .piece = &piece, .proc = &a, .pid = 7, .tid = 7 };
+	const char *before = "            prog      7 [001]        jmp           401010 main+0x10 (/bin/prog) =>           401104 odd\"name+0x4 (/bin/prog)\n";
+	const char *after = "            prog      7 [001]        jmp           401010 other+0x10 (/bin/other) =>           401104 other+0x104 (/bin/other)\n";
+	char *want;
+	struct out o;
+
+	assert_int_equal(maps_insert(&a.maps, 0x401000, 0x1000, 0, &prog), 0);
+	out_open(&o, false);
+	assert_int_equal(event_print(&o.pr, &te), 0);
+	assert_int_equal(event_print(&o.pr, &te), 0);
+	assert_int_equal(maps_insert(&a.maps, 0x401000, 0x1000, 0, &other), 0);
+	assert_int_equal(event_print(&o.pr, &te), 0);
+	assert_int_equal(event_print(&o.pr, &te), 0);
+	out_close(&o);
+	assert_int_not_equal(asprintf(&want, "%s%s%s%s", before, before, after, after), -1);
+	assert_string_equal(o.text, want);
+	free(want);
+	free(o.text);
+	maps_free(&a.maps);
+	(void)state;
+}
+
 /* A printer that printed nothing flushes nothing (no fwrite of a NULL buffer). */
 static void test_empty(void **state)
 {
@@ -147,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_pair_cache_follows_maps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

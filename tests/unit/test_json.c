@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,39 @@ static void test_escape_every_byte(void **state)
  * jw_end_line() and a pretty document by its closing brace, before the
  * caller writes to the stream itself.
  */
+/*
+ * jw_fmt_hex ("0x...") and jw_fmt_u64 as printf writes them, every digit
+ * count, within the room declared
+ */
+static void test_hex_as_printf(void **state)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+	for (int i = 0; i < 20000; i++) {
+		char buf[JW_HEX_MAX + 1], want[32], *e;
+		uint64_t v;
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		v = i < 65 ? (i ? ~0ULL >> (i - 1) : 0) : seed >> (seed % 64);
+		memset(buf, '#', sizeof(buf));
+		e = jw_fmt_hex(buf, v);
+		snprintf(want, sizeof(want), "\"0x%" PRIx64 "\"", v);
+		assert_int_equal(e - buf, strlen(want));
+		assert_memory_equal(buf, want, strlen(want));
+		assert_int_equal(buf[JW_HEX_MAX], '#');
+		/* and jw_fmt_u64, whose digits are made 8 at a time */
+		memset(buf, '#', sizeof(buf));
+		e = jw_fmt_u64(buf, v);
+		snprintf(want, sizeof(want), "%" PRIu64, v);
+		assert_int_equal(e - buf, strlen(want));
+		assert_memory_equal(buf, want, strlen(want));
+		assert_int_equal(buf[JW_U64_MAX], '#');
+	}
+	(void)state;
+}
+
 static void test_buffering(void **state)
 {
 	static char big[10000];
@@ -189,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_values_and_nesting),
 		cmocka_unit_test(test_buffering),
+		cmocka_unit_test(test_hex_as_printf),
 		cmocka_unit_test(test_escape_every_byte),
 	};
 
