@@ -31,6 +31,7 @@ struct trace_decode_opts {
 	bool insns;
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
+	unsigned int jobs;			/* decode threads; 0, 1: on this one */
 	trace_event_fn fn;
 	void *ctx;
 };
