@@ -271,6 +271,7 @@ bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b)
 {
-	if (now->cal_resets == b->cal_resets)
+	/* untouched since b: it is still b's, which may not be a's */
+	if (now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads)
 		now->cal.ctc = a->cal.ctc;
 }
