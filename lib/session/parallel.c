@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/util/array_grow.h"
@@ -57,6 +58,8 @@ struct par {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	atomic_int stop;
+	long unit;		/* AUXREC_PAR_UNIT, -1 */
+	size_t joins;
 };
 
 int par_unit_event(struct par_unit *u, const struct decode_event *ev, struct proc *proc,
@@ -83,23 +86,38 @@ int par_unit_event(struct par_unit *u, const struct decode_event *ev, struct pro
 	return 0;
 }
 
+static long test_unit(void);
+
 bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs)
 {
 	return jobs > 1 && dec->split_next && dec->decode_range && dec->decode_join &&
-	       chunk->size >= 2 * PAR_MIN_UNIT;
+	       (chunk->size >= 2 * PAR_MIN_UNIT || test_unit() > 0);
+}
+
+/*
+ * AUXREC_PAR_UNIT=BYTES, for tests: units of about BYTES, small streams
+ * cut too (0: the usual sizes), and a line per chunk on stderr saying how
+ * it went. -1 when unset.
+ */
+static long test_unit(void)
+{
+	const char *e = getenv("AUXREC_PAR_UNIT");
+	long n = e && *e ? atol(e) : -1;
+
+	return n < 0 ? -1 : n;
 }
 
 /* Cuts the chunk at split points; false without two units (or memory). */
 static bool cut_units(struct par *p, unsigned int jobs)
 {
 	size_t size = p->chunk->size, want = size / (jobs * UNITS_PER_JOB), cap = 0;
-	size_t start = 0;
+	size_t start = 0, min = p->unit > 0 ? (size_t)p->unit : PAR_MIN_UNIT;
 
-	if (want < PAR_MIN_UNIT)
-		want = PAR_MIN_UNIT;
+	if (want < min || p->unit > 0)
+		want = min;
 	for (;;) {
 		long next = start + want < size ? p->dec->split_next(p->chunk, start + want) : -1;
-		size_t end = next < 0 || size - (size_t)next < PAR_MIN_UNIT / 2 ? size : (size_t)next;
+		size_t end = next < 0 || size - (size_t)next < min / 2 ? size : (size_t)next;
 
 		if (ARRAY_GROW(p->units, cap, p->nr_units + 1, 16))
 			return false;
@@ -218,6 +236,7 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 		if (r < 0)
 			break;
 		if (r == 1) {
+			p->joins++;
 			r = unit_emit(cur, h, ctx);
 			unit_finish(p, cur);
 			cur = next;
@@ -255,7 +274,7 @@ static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks 
 int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs,
 	       const struct par_hooks *h, void *ctx)
 {
-	struct par p = { .dec = dec, .chunk = chunk };
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit() };
 	int r = -ENOMEM;
 
 	pthread_mutex_init(&p.lock, NULL);
@@ -275,6 +294,9 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 			goto out;
 	}
 	r = run_threads(&p, jobs, h, ctx);
+	if (p.unit >= 0)
+		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined\n",
+			chunk->size, p.nr_units, p.joins);
 out:
 	for (size_t i = 0; p.slots && i < p.nr_slots; i++) {
 		if (p.slots[i].hook)
