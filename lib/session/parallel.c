@@ -19,29 +19,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/output/line_buf.h"
 #include "lib/util/array_grow.h"
 #include "parallel.h"
 
 #define UNITS_PER_JOB	8	/* small units even out the threads' work */
+#define MAX_UNIT	(256u << 10)	/* bytes: a unit's output is buffered */
 
 struct par_slot {
 	struct par_unit *unit;	/* what the state decodes; NULL: free */
 	void *hook;		/* par_hooks.open's */
 	void *state;
-	struct par_event *ev;	/* buffers kept for the next unit */
+	struct line_buf buf;	/* buffers kept for the next unit */
+	size_t *ends;
 	size_t cap;
-	struct mem_sample *mem;
-	size_t cap_mem;
 };
 
 struct par_unit {
 	struct par *p;
 	size_t start, end;	/* range of the chunk */
-	struct par_event *ev;
+	struct line_buf buf;	/* what was kept of its events */
+	size_t *ends;		/* where each ends in buf */
 	size_t nr, cap;
 	size_t first;		/* events before it are handed over or dropped */
-	struct mem_sample *mem;	/* copies of the events' samples */
-	size_t nr_mem, cap_mem;
 	struct par_slot *slot;
 	int ret;		/* decode_range's */
 	bool done;
@@ -62,27 +62,16 @@ struct par {
 	size_t joins;
 };
 
-int par_unit_event(struct par_unit *u, const struct decode_event *ev, struct proc *proc,
-		   int pid, int tid)
+struct line_buf *par_unit_buf(struct par_unit *u)
 {
-	struct par_event *e;
+	return atomic_load_explicit(&u->p->stop, memory_order_relaxed) ? NULL : &u->buf;
+}
 
-	if (atomic_load_explicit(&u->p->stop, memory_order_relaxed))
+int par_unit_event_end(struct par_unit *u)
+{
+	if (u->buf.err || ARRAY_GROW(u->ends, u->cap, u->nr + 1, 4096))
 		return 1;
-	if (ARRAY_GROW(u->ev, u->cap, u->nr + 1, 4096))
-		return 1;
-	e = &u->ev[u->nr++];
-	e->ev = *ev;
-	e->proc = proc;
-	e->pid = pid;
-	e->tid = tid;
-	if (ev->mem) {
-		if (ARRAY_GROW(u->mem, u->cap_mem, u->nr_mem + 1, 256))
-			return 1;
-		u->mem[u->nr_mem] = *ev->mem;
-		/* an index until it is handed over: the array may move */
-		e->ev.mem = (const void *)(uintptr_t)++u->nr_mem;
-	}
+	u->ends[u->nr++] = u->buf.len;
 	return 0;
 }
 
@@ -113,6 +102,8 @@ static bool cut_units(struct par *p, unsigned int jobs)
 	size_t size = p->chunk->size, want = size / (jobs * UNITS_PER_JOB), cap = 0;
 	size_t start = 0, min = p->unit > 0 ? (size_t)p->unit : PAR_MIN_UNIT;
 
+	if (want > MAX_UNIT)
+		want = MAX_UNIT;
 	if (want < min || p->unit > 0)
 		want = min;
 	for (;;) {
@@ -154,12 +145,11 @@ static void *worker(void *arg)
 		u = &p->units[p->next_unit++];
 		slot->unit = u;
 		u->slot = slot;
-		u->ev = slot->ev;
+		u->buf = slot->buf;
+		u->ends = slot->ends;
 		u->cap = slot->cap;
-		u->mem = slot->mem;
-		u->cap_mem = slot->cap_mem;
-		slot->ev = NULL;
-		slot->mem = NULL;
+		slot->buf = (struct line_buf){ 0 };
+		slot->ends = NULL;
 		pthread_mutex_unlock(&p->lock);
 		u->ret = p->dec->decode_range(slot->state, p->chunk, u->start, u->end);
 		pthread_mutex_lock(&p->lock);
@@ -188,12 +178,12 @@ static void unit_finish(struct par *p, struct par_unit *u)
 	struct par_slot *slot = u->slot;
 
 	pthread_mutex_lock(&p->lock);
-	slot->ev = u->ev;
+	slot->buf = u->buf;
+	lb_reset(&slot->buf);
+	slot->ends = u->ends;
 	slot->cap = u->cap;
-	slot->mem = u->mem;
-	slot->cap_mem = u->cap_mem;
-	u->ev = NULL;
-	u->mem = NULL;
+	u->buf = (struct line_buf){ 0 };
+	u->ends = NULL;
 	slot->unit = NULL;
 	u->slot = NULL;
 	pthread_cond_broadcast(&p->cond);
@@ -203,18 +193,14 @@ static void unit_finish(struct par *p, struct par_unit *u)
 /* Hands over the unit's events buffered so far. */
 static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 {
-	for (size_t i = u->first; i < u->nr; i++) {
-		struct par_event *e = &u->ev[i];
-		int r;
+	size_t from = u->first ? u->ends[u->first - 1] : 0;
+	int r = 0;
 
-		if (e->ev.mem)
-			e->ev.mem = &u->mem[(uintptr_t)e->ev.mem - 1];
-		r = h->emit(ctx, e);
-		if (r)
-			return r;
-	}
-	u->nr = u->first = u->nr_mem = 0;
-	return 0;
+	if (u->nr > u->first)
+		r = h->emit(ctx, u->buf.p + from, u->ends[u->nr - 1] - from);
+	lb_reset(&u->buf);
+	u->nr = u->first = 0;
+	return r;
 }
 
 /* Follows the units in order with the exact state (see the top). */
@@ -301,12 +287,12 @@ out:
 	for (size_t i = 0; p.slots && i < p.nr_slots; i++) {
 		if (p.slots[i].hook)
 			h->close(ctx, p.slots[i].hook, p.slots[i].state);
-		free(p.slots[i].ev);
-		free(p.slots[i].mem);
+		lb_free(&p.slots[i].buf);
+		free(p.slots[i].ends);
 	}
 	for (size_t i = 0; i < p.nr_units; i++) {
-		free(p.units[i].ev);
-		free(p.units[i].mem);
+		lb_free(&p.units[i].buf);
+		free(p.units[i].ends);
 	}
 	free(p.units);
 	free(p.slots);

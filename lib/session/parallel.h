@@ -13,37 +13,33 @@
 #include <stddef.h>
 #include "decoders/decoder.h"
 
-struct proc;
+struct line_buf;
 struct par_unit;
-
-/* A buffered event and the owner of the code at it. */
-struct par_event {
-	struct decode_event ev;
-	struct proc *proc;
-	int pid, tid;
-};
 
 /*
  * The caller's side. open: a decoder state of its own (*state) whose
- * events go to par_unit_event(*unit, ...), and whatever it needs with it
- * (returned; NULL: no memory). close: frees what open made. emit: each
- * event, in order, on the calling thread; non-zero stops the decode.
+ * events go to unit *unit (par_unit_buf(), par_unit_event_end()), and
+ * whatever it needs with it (returned; NULL: no memory). close: frees
+ * what open made. emit: the bytes of a run of events, in order, on the
+ * calling thread; non-zero stops the decode.
  */
 struct par_hooks {
 	void *(*open)(void *ctx, struct par_unit *const *unit, void **state);
 	void (*close)(void *ctx, void *slot, void *state);
-	int (*emit)(void *ctx, const struct par_event *e);
+	int (*emit)(void *ctx, const char *bytes, size_t len);
 };
 
 /* Chunks smaller than this are not worth cutting. */
 #define PAR_MIN_UNIT	(128u << 10)
 
 /*
- * Buffers ev with its owner in unit u (called by a decoder state's event
- * callback); non-zero when decoding is to stop.
+ * A decoder state's event callback appends what it keeps of an event (its
+ * output, or the event itself) to par_unit_buf(u), NULL when decoding is
+ * to stop, then ends it with par_unit_event_end(u), non-zero when out of
+ * memory: a join drops events of a unit by these ends.
  */
-int par_unit_event(struct par_unit *u, const struct decode_event *ev, struct proc *proc,
-		   int pid, int tid);
+struct line_buf *par_unit_buf(struct par_unit *u);
+int par_unit_event_end(struct par_unit *u);
 
 /* Whether dec can decode in parallel, and chunk is worth it. */
 bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "lib/output/line_buf.h"
 #include "lib/util/progress.h"
 #include "parallel.h"
 #include "trace_decode.h"
@@ -29,6 +30,7 @@ struct run {
 	bool no_decoder;
 	bool kernel_checked;
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
+	void *renderer;		/* its o->render_new() */
 	unsigned int jobs;	/* decode threads */
 };
 
@@ -78,13 +80,45 @@ static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 	return next;
 }
 
+/*
+ * An event of a parallel decode, as kept until its turn: the event and
+ * its owner, then its memory sample if it has one.
+ */
+struct kept_event {
+	struct decode_event ev;
+	struct proc *proc;
+	int pid, tid;
+};
+
+/* Keeps an event of a parallel decode: its output, or the event itself. */
+static int keep_event(struct run *r, const struct decode_event *ev)
+{
+	struct line_buf *lb = par_unit_buf(*r->unit);
+	struct kept_event k = { .ev = *ev, .proc = r->proc, .pid = r->pid, .tid = r->tid };
+
+	if (!lb)
+		return 1;
+	if (r->renderer) {
+		struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->proc,
+					  .pid = r->pid, .tid = r->tid, .kmaps = r->kmaps };
+
+		if (r->o->render(r->renderer, &te, lb))
+			return 1;
+	} else {
+		lb_mem(lb, (const char *)&k, sizeof(k));
+		if (ev->mem)
+			lb_mem(lb, (const char *)ev->mem, sizeof(*ev->mem));
+	}
+	return par_unit_event_end(*r->unit);
+}
+
 static int on_event(void *ctx, const struct decode_event *ev)
 {
 	struct run *r = ctx;
 	struct trace_event te;
 
 	if (r->unit)
-		return par_unit_event(*r->unit, ev, r->proc, r->pid, r->tid);
+		return keep_event(r, ev);
 	te = (struct trace_event){ .ev = ev, .piece = r->piece, .proc = r->proc,
 				  .pid = r->pid, .tid = r->tid,
 				  .kmaps = r->kmaps };
@@ -119,9 +153,16 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state)
 	*w = *r;
 	w->state = NULL;
 	w->unit = unit;
+	w->renderer = r->o->render_new ? r->o->render_new(r->o->ctx) : NULL;
+	if (r->o->render_new && !w->renderer) {
+		free(w);
+		return NULL;
+	}
 	opts = decode_opts_of(w);
 	*state = r->s->dec->decode_begin(&opts);
 	if (!*state) {
+		if (w->renderer)
+			r->o->render_free(w->renderer);
 		free(w);
 		return NULL;
 	}
@@ -130,19 +171,41 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state)
 
 static void par_close(void *ctx, void *slot, void *state)
 {
-	struct run *r = ctx;
+	struct run *r = ctx, *w = slot;
 
 	r->s->dec->decode_end(state);
-	free(slot);
+	if (w->renderer)
+		r->o->render_free(w->renderer);
+	free(w);
 }
 
-static int par_emit(void *ctx, const struct par_event *e)
+/* Events kept by keep_event(), in order: their output, or each to o->fn. */
+static int par_emit(void *ctx, const char *bytes, size_t len)
 {
 	struct run *r = ctx;
-	struct trace_event te = { .ev = &e->ev, .piece = r->piece, .proc = e->proc,
-				  .pid = e->pid, .tid = e->tid, .kmaps = r->kmaps };
+	struct mem_sample mem;
+	struct kept_event k;
+	size_t off = 0;
 
-	r->stop = r->o->fn(r->o->ctx, &te);
+	if (r->o->render_new) {
+		r->stop = r->o->write(r->o->ctx, bytes, len);
+		return r->stop;
+	}
+	while (!r->stop && off + sizeof(k) <= len) {
+		struct trace_event te = { .ev = &k.ev, .piece = r->piece, .kmaps = r->kmaps };
+
+		memcpy(&k, bytes + off, sizeof(k));
+		off += sizeof(k);
+		if (k.ev.mem) {
+			memcpy(&mem, bytes + off, sizeof(mem));
+			off += sizeof(mem);
+			k.ev.mem = &mem;
+		}
+		te.proc = k.proc;
+		te.pid = k.pid;
+		te.tid = k.tid;
+		r->stop = r->o->fn(r->o->ctx, &te);
+	}
 	return r->stop;
 }
 
