@@ -14,6 +14,7 @@
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/output/json.h"
+#include "lib/output/line_buf.h"
 #include "lib/output/sym_cache.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
@@ -72,30 +73,86 @@ static struct sym_count *count_of(struct report *r, uint32_t id)
  * While decoding, each event counts to the symbol of its source address
  * (the code that ran up to it) by that symbol's identity: an array index.
  */
-static int on_event(void *ctx, const struct trace_event *te)
+/* What an event counts for: the code that ran up to it (maps, from). */
+struct counted {
+	const struct maps *maps;
+	uint64_t from;
+	uint64_t insns;
+	uint8_t kind;		/* enum event_kind */
+};
+
+/* Whether the event counts, and for what. */
+static bool counts_for(const struct trace_event *te, struct counted *c)
 {
-	struct report *r = ctx;
 	const struct decode_event *ev = te->ev;
+
+	*c = (struct counted){ .maps = te->proc ? &te->proc->maps : te->kmaps,
+			       .from = ev->from, .insns = ev->insn_count, .kind = ev->kind };
+	return ev->kind == EVENT_ERROR || ev->insn_count || ev->kind == EVENT_BRANCH;
+}
+
+static int count(struct report *r, const struct counted *c)
+{
 	const struct sym_frag *f;
 	struct sym_count *n;
-	bool branch = ev->kind == EVENT_BRANCH;
 	uint64_t off;
 
-	if (ev->kind == EVENT_ERROR) {
+	if (c->kind == EVENT_ERROR) {
 		r->errors++;
 		return 0;
 	}
-	if (!ev->insn_count && !branch)
-		return 0;
-	f = sym_cache_lookup(r->syms, te->proc ? &te->proc->maps : te->kmaps, ev->from, &off);
+	f = sym_cache_lookup(r->syms, c->maps, c->from, &off);
 	n = f ? count_of(r, f->id) : NULL;
 	if (!n)
 		return -1;
-	n->insns += ev->insn_count;
-	r->insns += ev->insn_count;
-	if (branch) {
+	n->insns += c->insns;
+	r->insns += c->insns;
+	if (c->kind == EVENT_BRANCH) {
 		n->branches++;
 		r->branches++;
+	}
+	return 0;
+}
+
+static int on_event(void *ctx, const struct trace_event *te)
+{
+	struct counted c;
+
+	return counts_for(te, &c) ? count(ctx, &c) : 0;
+}
+
+/*
+ * --jobs: the decode threads keep of each event only what it counts for
+ * (a quarter of the event), counted here in order.
+ */
+static void *counter_new(void *ctx)
+{
+	return ctx;	/* nothing of its own */
+}
+
+static int keep_counted(void *r, const struct trace_event *te, struct line_buf *out)
+{
+	struct counted c;
+
+	(void)r;
+	if (counts_for(te, &c))
+		lb_mem(out, (const char *)&c, sizeof(c));
+	return out->err;
+}
+
+static void counter_free(void *r)
+{
+	(void)r;
+}
+
+static int count_kept(void *ctx, const char *bytes, size_t len)
+{
+	struct counted c;
+
+	for (size_t off = 0; off + sizeof(c) <= len; off += sizeof(c)) {
+		memcpy(&c, bytes + off, sizeof(c));
+		if (count(ctx, &c))
+			return -1;
 	}
 	return 0;
 }
@@ -282,6 +339,10 @@ int cmd_report(int argc, char **argv)
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
+	o.render_new = counter_new;
+	o.render = keep_counted;
+	o.render_free = counter_free;
+	o.write = count_kept;
 	ret = trace_decode(&o);
 	if (!ret && make_entries(&r)) {
 		p_err("%s", strerror(ENOMEM));
