@@ -1179,9 +1179,9 @@ static int flow_at_psbend(struct pt_flow *f)
 
 		if (m->pos != f->pos || m->popped_empty || !flow_same(f, m, next))
 			continue;
-		flow_hand_over(f, next, m);
 		f->joined = 1;
 		f->join_drop = m->delivered;
+		flow_hand_over(f, next, m);	/* frees the marks */
 		return 1;
 	}
 	return 0;
