@@ -3,12 +3,29 @@
  * decode_args.c - the options shared by the decoding commands (see
  * decode_args.h).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include "cmd/decode_args.h"
 #include "lib/util/util.h"
 
-bool decode_arg(int c, const char *arg, struct trace_decode_opts *o)
+/* --jobs N: 1 to DECODE_MAX_JOBS */
+static int parse_jobs(const char *arg, unsigned int *jobs)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || !n || n > DECODE_MAX_JOBS)
+		return -1;
+	*jobs = (unsigned int)n;
+	return 1;
+}
+
+int decode_arg(int c, const char *arg, struct trace_decode_opts *o)
 {
 	switch (c) {
+	case 0x105: return parse_jobs(arg, &o->jobs);
 	case 'i': o->path = arg; break;
 	case 0x100: o->symfs = arg; break;
 	case 0x101: o->debug_dir = arg; break;
@@ -16,7 +33,7 @@ bool decode_arg(int c, const char *arg, struct trace_decode_opts *o)
 	case 0x103: o->progress = PROGRESS_ALWAYS; break;
 	case 0x104: o->progress = PROGRESS_NEVER; break;
 	case 'j': json_output = true; break;
-	default: return false;
+	default: return 0;
 	}
-	return true;
+	return 1;
 }

@@ -23,11 +23,12 @@
 	{ "no-progress", no_argument,       NULL, 0x104 }
 #define DECODE_LONG_OPTIONS						\
 	DECODE_FILE_OPTIONS,						\
-	{ "json",        no_argument,       NULL, 'j' }
+	{ "json",        no_argument,       NULL, 'j' },		\
+	{ "jobs",        required_argument, NULL, 0x105 }
 #define DECODE_SHORT_OPTIONS "i:j"
 
-/* Their help lines. */
-#define DECODE_HELP							\
+/* Their help lines: DECODE_FILE_HELP for DECODE_FILE_OPTIONS. */
+#define DECODE_FILE_HELP						\
 	"  -i, --input FILE    the recording (default auxrec.data)\n"	\
 	"      --symfs DIR     look for the traced binaries below DIR\n"	\
 	"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n" \
@@ -37,11 +38,18 @@
 	"                      kept up to date when stderr is a terminal that the\n" \
 	"                      output does not scroll)\n" \
 	"      --no-progress   no progress line\n"
+#define DECODE_HELP							\
+	DECODE_FILE_HELP						\
+	"      --jobs N        decode on N threads (default: one per online CPU);\n" \
+	"                      the output is the same for any N\n"
+
+#define DECODE_MAX_JOBS 256
 
 /*
  * Applies option c (as getopt_long returned it, with optarg) to o, or to
- * the global JSON setting; returns true when c is one of these options.
+ * the global JSON setting; returns 1 when c is one of these options, 0
+ * when it is not, -1 when its value is bad (--jobs: 1 to DECODE_MAX_JOBS).
  */
-bool decode_arg(int c, const char *arg, struct trace_decode_opts *o);
+int decode_arg(int c, const char *arg, struct trace_decode_opts *o);
 
 #endif

@@ -47,7 +47,7 @@ static void usage(FILE *out)
 		"                      insns: instructions executed, which order every\n"
 		"                        call and return even where the time is coarse\n"
 		"  -o, --output FILE   write to FILE (default: standard output)\n"
-		DECODE_HELP
+		DECODE_FILE_HELP
 		"  -h, --help          this help\n");
 }
 

@@ -18,6 +18,7 @@
 #include "lib/output/data_src_name.h"
 #include "lib/output/json.h"
 #include "lib/output/lat_stats.h"
+#include "lib/output/line_buf.h"
 #include "lib/output/sym_cache.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
@@ -63,7 +64,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--debug-dir DIR]\n"
-		"                     [--vmlinux FILE] [--[no-]progress] [--json]\n"
+		"                     [--vmlinux FILE] [--[no-]progress] [--jobs N]\n"
+		"                     [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol; memory-access\n"
@@ -96,49 +98,115 @@ static struct sym_count *src_count_of(struct report *r, uint64_t ds)
 	return &r->srcs[r->nr_srcs++].n;
 }
 
-static int count_sample(struct report *r, struct sym_count *n, const struct mem_sample *m)
+/* What an event counts for: the code that ran up to it (maps, from). */
+struct counted {
+	const struct maps *maps;
+	uint64_t from;
+	uint64_t insns;
+	uint64_t data_src;	/* memory samples: where the data came from */
+	uint32_t total_lat;	/* memory samples: when has_lat */
+	uint8_t kind;		/* enum event_kind */
+	bool has_lat;
+};
+
+static int count_sample(struct report *r, struct sym_count *n, const struct counted *c)
 {
 	n->samples++;
 	r->samples++;
-	return m && (m->valid & MEM_HAS_TOTAL_LAT) ? lat_stats_add(&n->lat, m->total_lat) : 0;
+	return c->has_lat ? lat_stats_add(&n->lat, c->total_lat) : 0;
 }
 
 /*
  * While decoding, each event counts to the symbol of its source address
  * (the code that ran up to it) by that symbol's identity: an array index.
  */
-static int on_event(void *ctx, const struct trace_event *te)
+/* Whether the event counts, and for what. */
+static bool counts_for(const struct trace_event *te, struct counted *c)
 {
-	struct report *r = ctx;
 	const struct decode_event *ev = te->ev;
+
+	*c = (struct counted){ .maps = te->proc ? &te->proc->maps : te->kmaps,
+			       .from = ev->from, .insns = ev->insn_count, .kind = ev->kind };
+	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
+		c->data_src = ev->mem->data_src;
+		c->has_lat = ev->mem->valid & MEM_HAS_TOTAL_LAT;
+		c->total_lat = ev->mem->total_lat;
+	}
+	return ev->kind == EVENT_ERROR || ev->insn_count || ev->kind == EVENT_BRANCH ||
+	       ev->kind == EVENT_MEM_SAMPLE;
+}
+
+static int count(struct report *r, const struct counted *c)
+{
 	const struct sym_frag *f;
 	struct sym_count *n;
-	bool branch = ev->kind == EVENT_BRANCH, sample = ev->kind == EVENT_MEM_SAMPLE;
+	bool sample = c->kind == EVENT_MEM_SAMPLE;
 	uint64_t off;
 
-	if (ev->kind == EVENT_ERROR) {
+	if (c->kind == EVENT_ERROR) {
 		r->errors++;
 		return 0;
 	}
 	if (r->sort == SORT_DATA_SRC) {
 		if (!sample)
 			return 0;
-		n = src_count_of(r, ev->mem ? ev->mem->data_src : 0);
-		return n ? count_sample(r, n, ev->mem) : -1;
+		n = src_count_of(r, c->data_src);
+		return n ? count_sample(r, n, c) : -1;
 	}
-	if (!ev->insn_count && !branch && !sample)
-		return 0;
-	f = sym_cache_lookup(r->syms, te->proc ? &te->proc->maps : te->kmaps, ev->from, &off);
+	f = sym_cache_lookup(r->syms, c->maps, c->from, &off);
 	n = f ? count_of(r, f->id) : NULL;
 	if (!n)
 		return -1;
 	if (sample)
-		return count_sample(r, n, ev->mem);
-	n->insns += ev->insn_count;
-	r->insns += ev->insn_count;
-	if (branch) {
+		return count_sample(r, n, c);
+	n->insns += c->insns;
+	r->insns += c->insns;
+	if (c->kind == EVENT_BRANCH) {
 		n->branches++;
 		r->branches++;
+	}
+	return 0;
+}
+
+static int on_event(void *ctx, const struct trace_event *te)
+{
+	struct counted c;
+
+	return counts_for(te, &c) ? count(ctx, &c) : 0;
+}
+
+/*
+ * --jobs: the decode threads keep of each event only what it counts for
+ * (a quarter of the event), counted here in order.
+ */
+static void *counter_new(void *ctx)
+{
+	return ctx;	/* nothing of its own */
+}
+
+static int keep_counted(void *r, const struct trace_event *te, struct line_buf *out)
+{
+	struct counted c;
+
+	(void)r;
+	if (counts_for(te, &c))
+		lb_mem(out, (const char *)&c, sizeof(c));
+	return out->err;
+}
+
+static void counter_free(void *r)
+{
+	(void)r;
+}
+
+static int count_kept(void *ctx, const char *bytes, size_t len)
+{
+	struct counted c;
+
+	for (size_t off = 0; off + sizeof(c) <= len; off += sizeof(c)) {
+		memcpy(&c, bytes + off, sizeof(c));
+		if (count(ctx, &c))
+			return -1;
 	}
 	return 0;
 }
@@ -387,7 +455,11 @@ int cmd_report(int argc, char **argv)
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "s:h", opts, NULL)) != -1) {
-		if (decode_arg(c, optarg, &o))
+		ret = decode_arg(c, optarg, &o);
+		if (ret < 0)
+			return cmd_usage_error(usage, "bad --jobs '%s' (1 to %d)", optarg,
+					       DECODE_MAX_JOBS);
+		if (ret)
 			continue;
 		switch (c) {
 		case 's':
@@ -415,6 +487,10 @@ int cmd_report(int argc, char **argv)
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
+	o.render_new = counter_new;
+	o.render = keep_counted;
+	o.render_free = counter_free;
+	o.write = count_kept;
 	ret = trace_decode(&o);
 	if (!ret && make_entries(&r)) {
 		p_err("%s", strerror(ENOMEM));

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
@@ -27,7 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--events=KINDS] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--srcline]\n"
-		"                     [--[no-]progress] [--json]\n"
+		"                     [--[no-]progress] [--jobs N] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
@@ -132,6 +133,56 @@ static int on_event(void *ctx, const struct trace_event *te)
 	return event_print(&sc->pr, te) ? 1 : 0;
 }
 
+/*
+ * --jobs: lines made on the decode threads, each with a printer of its
+ * own, written in order here.
+ */
+struct thread_printer {
+	const struct script *sc;
+	struct event_printer pr;
+};
+
+static void *printer_new(void *ctx)
+{
+	const struct script *sc = ctx;
+	struct thread_printer *t = malloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->sc = sc;
+	if (event_printer_init(&t->pr, NULL, sc->pr.json, false)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int print_on_thread(void *r, const struct trace_event *te, struct line_buf *out)
+{
+	struct thread_printer *t = r;
+
+	if (!wanted(t->sc, te->ev))
+		return 0;
+	return event_print_into(&t->pr, te, out) ? 1 : 0;
+}
+
+static void printer_free(void *r)
+{
+	struct thread_printer *t = r;
+
+	event_printer_free(&t->pr);
+	free(t);
+}
+
+static int write_lines(void *ctx, const char *bytes, size_t len)
+{
+	struct script *sc = ctx;
+
+	if (event_printer_flush(&sc->pr))	/* lines of earlier pieces first */
+		return 1;
+	return fwrite(bytes, 1, len, sc->pr.out) == len ? 0 : 1;
+}
+
 int cmd_script(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -149,7 +200,11 @@ int cmd_script(int argc, char **argv)
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "h", opts, NULL)) != -1) {
-		if (decode_arg(c, optarg, &o))
+		ret = decode_arg(c, optarg, &o);
+		if (ret < 0)
+			return cmd_usage_error(usage, "bad --jobs '%s' (1 to %d)", optarg,
+					       DECODE_MAX_JOBS);
+		if (ret)
 			continue;
 		switch (c) {
 		case 'I': itrace = optarg; break;
@@ -175,6 +230,12 @@ int cmd_script(int argc, char **argv)
 	if (event_printer_init(&sc.pr, stdout, json_output, srcline)) {
 		p_err("%s", strerror(ENOMEM));
 		return 1;
+	}
+	if (!srcline) {	/* srcline reads debug info as it goes: one thread */
+		o.render_new = printer_new;
+		o.render = print_on_thread;
+		o.render_free = printer_free;
+		o.write = write_lines;
 	}
 	ret = trace_decode(&o);
 	event_printer_free(&sc.pr);

@@ -38,7 +38,7 @@ struct aux_record_ctx {
  * the packet dump is described, not printed (struct packet_ops replaces
  * dump_begin/dump_chunk/dump_end and struct dump_opts); 4: record-side
  * rules (per_thread_only, aux_size_*); 5: struct mem_sample has classes
- * (MEM_C_*)
+ * (MEM_C_*), and parallel decode (split_next, decode_range, decode_join)
  */
 #define DECODER_ABI_VERSION 5
 
@@ -205,6 +205,29 @@ struct decoder_ops {
 	void *(*decode_begin)(const struct decode_opts *opts);
 	int (*decode_chunk)(void *state, const struct aux_chunk *chunk);
 	void (*decode_end)(void *state);
+
+	/*
+	 * Parallel decode (optional; all three or none): a chunk cut at split
+	 * points is decoded in ranges by several states, on several threads,
+	 * and joined so that the events are exactly those of one
+	 * decode_chunk() of the whole chunk.
+	 * split_next: the first offset at or after from where a decode may
+	 * start alone (Intel PT: a PSB), or -1 when there is none.
+	 * decode_range: decodes the chunk from split point start (0: its
+	 * beginning) as decode_chunk() would a chunk starting there, up to
+	 * the first point at or past end where it can stop (chunk->size: to
+	 * the end, with what ends a chunk), and keeps what a join needs.
+	 * decode_join: goes on with state, which decoded the range before
+	 * next's and is exact (it started at 0, or took over by a join), up
+	 * to end, until it is where next delivers the same events as it
+	 * would: next then takes over (it becomes exact), *drop gets the
+	 * number of events next delivered before that point, and it returns
+	 * 1. Returns 0 when end came first, a negative errno on failure or
+	 * when the event callback stopped it. The chunk is decode_range's.
+	 */
+	long (*split_next)(const struct aux_chunk *chunk, size_t from);
+	int (*decode_range)(void *state, const struct aux_chunk *chunk, size_t start, size_t end);
+	int (*decode_join)(void *state, void *next, size_t end, uint64_t *drop);
 };
 
 /*

@@ -20,4 +20,7 @@ const struct decoder_ops intel_pt_decoder = {
 	.decode_begin = intel_pt_decode_begin,
 	.decode_chunk = intel_pt_decode_chunk,
 	.decode_end = intel_pt_decode_end,
+	.split_next = intel_pt_split_next,
+	.decode_range = intel_pt_decode_range,
+	.decode_join = intel_pt_decode_join,
 };

@@ -11,6 +11,7 @@
 #include "intel_pt_record.h"
 #include "pt_flow.h"
 #include "pt_snapshot.h"
+#include "pt_sync.h"
 #include "lib/util/tsc.h"
 
 struct pt_decode {
@@ -180,10 +181,9 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	return d;
 }
 
-int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
+/* A chunk, or a range of one, starts: the owner is the chunk's again. */
+static void start_chunk(struct pt_decode *d, const struct aux_chunk *chunk)
 {
-	struct pt_decode *d = state;
-
 	d->chunk_offset = chunk->aux_offset;
 	d->skip_below = d->snapshot ? pt_snapshot_trim(&d->snap_prev, chunk->idx, chunk->data,
 						       chunk->size) : 0;
@@ -193,7 +193,37 @@ int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 		d->opts.reached(d->opts.read_ctx, 0, &image);
 		pt_flow_set_image(d->flow, image);
 	}
+}
+
+int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
+{
+	struct pt_decode *d = state;
+
+	start_chunk(d, chunk);
 	return pt_flow_decode(d->flow, chunk->data, chunk->size);
+}
+
+/* Split points are PSBs: the flow decoder starts at one after a reset. */
+long intel_pt_split_next(const struct aux_chunk *chunk, size_t from)
+{
+	ssize_t s = pt_sync_forward(chunk->data, chunk->size, from);
+
+	return s < 0 ? -1 : (long)s;
+}
+
+int intel_pt_decode_range(void *state, const struct aux_chunk *chunk, size_t start, size_t end)
+{
+	struct pt_decode *d = state;
+
+	start_chunk(d, chunk);
+	return pt_flow_decode_from(d->flow, chunk->data, chunk->size, start, end);
+}
+
+int intel_pt_decode_join(void *state, void *next, size_t end, uint64_t *drop)
+{
+	struct pt_decode *d = state, *n = next;
+
+	return pt_flow_join(d->flow, n->flow, end, drop);
 }
 
 void intel_pt_decode_end(void *state)

@@ -5,11 +5,17 @@
 #ifndef AUXREC_INTEL_PT_DECODE_H
 #define AUXREC_INTEL_PT_DECODE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct decode_opts;
 struct aux_chunk;
 
 void *intel_pt_decode_begin(const struct decode_opts *opts);
 int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk);
 void intel_pt_decode_end(void *state);
+long intel_pt_split_next(const struct aux_chunk *chunk, size_t from);
+int intel_pt_decode_range(void *state, const struct aux_chunk *chunk, size_t start, size_t end);
+int intel_pt_decode_join(void *state, void *next, size_t end, uint64_t *drop);
 
 #endif

@@ -96,14 +96,30 @@ struct pt_flow {
 	int ovf_pending;	/* ovf seen, waiting for its fup */
 	uint64_t ovf_tsc;	/* time and offset of that ovf */
 	size_t ovf_off;
+
+	/* decoding in ranges (pt_flow_decode_from, pt_flow_join) */
+	size_t pos;		/* where decoding goes on */
+	uint64_t delivered;	/* events handed to cfg.event */
+	uint32_t epoch;		/* flow_forget()s: the return stack emptied */
+	struct flow_marks *marks;	/* decoding alone from a split point */
+	struct pt_flow *join;	/* the decoder to hand over to, or NULL */
+	int joined;		/* handed over: join took the flow */
+	uint64_t join_drop;	/* events of join's before the hand-over */
 };
+
+static void marks_depth(struct pt_flow *f);
+static void marks_underflow(struct pt_flow *f);
+static int flow_at_psbend(struct pt_flow *f);
 
 /* Events */
 
 /* Hands an event to the callback; a non-zero answer stops the decode. */
 static int deliver(struct pt_flow *f, const struct pt_flow_event *ev)
 {
-	int r = f->cfg.event(f->cfg.event_ctx, ev);
+	int r;
+
+	f->delivered++;
+	r = f->cfg.event(f->cfg.event_ctx, ev);
 
 	if (r) {
 		f->stop = r;
@@ -194,12 +210,17 @@ static void rs_push(struct pt_flow *f, uint64_t ip)
 	f->rs_top = (f->rs_top + 1) % RETSTACK_SIZE;
 	if (f->rs_n < RETSTACK_SIZE)
 		f->rs_n++;
+	if (f->marks)
+		marks_depth(f);
 }
 
 static int rs_pop(struct pt_flow *f, uint64_t *ip)
 {
-	if (!f->rs_n)
+	if (!f->rs_n) {
+		if (f->marks)
+			marks_underflow(f);
 		return -PT_FLOW_ERR_BAD_RETCOMP;
+	}
 	f->rs_top = (f->rs_top + RETSTACK_SIZE - 1) % RETSTACK_SIZE;
 	f->rs_n--;
 	*ip = f->retstack[f->rs_top];
@@ -721,6 +742,7 @@ static void flow_forget(struct pt_flow *f)
 	f->fup_bind = FUP_ASYNC;
 	f->mode_pending = 0;
 	f->rs_n = 0;
+	f->epoch++;
 	set_next(f, -1, 0, 0);
 }
 
@@ -868,13 +890,9 @@ static void flow_desync(struct pt_flow *f)
 	f->ovf_pending = 0;
 }
 
-int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
+/* Starts decoding buf[0..len) at start as a new piece of trace. */
+static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t start)
 {
-	struct pt_packet pkt;
-	size_t pos = 0;
-	ssize_t s;
-	int r;
-
 	f->buf = buf;
 	f->len = len;
 	flow_desync(f);
@@ -883,23 +901,47 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 	flow_time_init(&f->clock, f->cfg.mtc_freq, f->cfg.tsc_ctc_num, f->cfg.tsc_ctc_den,
 		       f->cfg.nom_freq);
 	f->clock_next = 0;
-	while (pos < len) {
+	f->pos = start;
+}
+
+/*
+ * Decodes from f->pos up to the first packet boundary at or past end, or
+ * until f->join took over the flow (f->joined). What ends the buffer (an
+ * overflow still pending) comes when the decode reaches its end.
+ */
+static int flow_run(struct pt_flow *f, size_t end)
+{
+	const uint8_t *buf = f->buf;
+	size_t len = f->len;
+	struct pt_packet pkt;
+	ssize_t s;
+	int r;
+
+	while (f->pos < end) {
 		if (!f->synced) {
-			s = pt_sync_forward(buf, len, pos);
-			if (s < 0)
+			s = pt_sync_forward(buf, len, f->pos);
+			if (s < 0) {
+				f->pos = len;
 				break;
-			pos = (size_t)s;
+			}
+			f->pos = (size_t)s;
 			f->synced = 1;
 			f->fresh = 1;
+			if (f->pos >= end)
+				break;
 		}
-		f->pkt_off = pos;
-		r = pt_pkt_decode(buf + pos, len - pos, &pkt);
+		f->pkt_off = f->pos;
+		r = pt_pkt_decode(buf + f->pos, len - f->pos, &pkt);
 		if (r > 0) {
 			f->st.packets++;
-			pos += (size_t)r;
+			f->pos += (size_t)r;
 			r = on_packet(f, &pkt);
-			if (r >= 0)
+			if (r >= 0) {
+				if (pkt.type == PT_PKT_PSBEND && (f->marks || f->join) &&
+				    flow_at_psbend(f))
+					return 0;
 				continue;
+			}
 			if (r == -FLOW_STOPPED)
 				return f->stop;
 			if (r == -ENOMEM)
@@ -918,13 +960,21 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 		s = pt_sync_after_error(buf, len, f->pkt_off, f->sync_off);
 		if (s < 0 || (size_t)s <= f->sync_off)
 			s = pt_sync_forward(buf, len, f->pkt_off + 1);
-		if (s < 0)
+		if (s < 0) {
+			f->pos = len;
 			break;
-		pos = (size_t)s;
+		}
+		f->pos = (size_t)s;
 	}
-	if (f->ovf_pending && emit_overflow(f, 0) == -FLOW_STOPPED)
+	if (f->pos >= len && f->ovf_pending && emit_overflow(f, 0) == -FLOW_STOPPED)
 		return f->stop;
 	return 0;
+}
+
+int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
+{
+	flow_start(f, buf, len, 0);
+	return flow_run(f, len);
 }
 
 struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
@@ -955,6 +1005,7 @@ void pt_flow_free(struct pt_flow *f)
 		return;
 	for (int i = 0; i < PT_FLOW_IMAGES; i++)
 		flow_cache_fini(&f->caches[i]);
+	free(f->marks);
 	free(f);
 }
 
@@ -1003,6 +1054,189 @@ void pt_flow_get_stats(const struct pt_flow *f, struct pt_flow_stats *st)
 	st->blocks = 0;
 	for (int i = 0; i < PT_FLOW_IMAGES; i++)
 		st->blocks += f->caches[i].nblocks;
+}
+
+/*
+ * Decoding in ranges. A decode started alone at a PSB (pt_flow_decode_from)
+ * keeps a mark at each PSBEND: a copy of its state there and how many
+ * events it had delivered. The decode that reached that PSB from before
+ * (pt_flow_join) compares its state with the mark at each PSBEND it meets:
+ * once they agree, both deliver the same events from there on, and the
+ * later decoder takes over. They agree on everything but the return stack
+ * below what the later one pushed itself: it gets those entries at the
+ * hand-over, which is right as long as it never popped its stack empty
+ * since the mark (there the earlier one would have popped an older
+ * entry); a mark after which that happened is not taken. The clock is
+ * handed over likewise (flow_time_same()).
+ */
+#define FLOW_MAX_MARKS	32	/* marks kept per range: joins come early */
+
+struct flow_mark {
+	size_t pos;		/* offset after the PSBEND */
+	uint64_t delivered;	/* events up to and at it */
+	uint32_t epoch;		/* of the return stack */
+	unsigned int rs_max;	/* deepest return stack since */
+	int popped_empty;	/* popped the empty stack since, same epoch */
+	uint64_t image;		/* the code read then */
+	struct pt_flow state;	/* its cache pointer is the decoder's */
+};
+
+struct flow_marks {
+	unsigned int nr;
+	struct flow_mark v[FLOW_MAX_MARKS];
+};
+
+/* The return stack got deeper: the marks of this epoch see it. */
+static void marks_depth(struct pt_flow *f)
+{
+	for (unsigned int k = f->marks->nr; k-- > 0;) {
+		struct flow_mark *m = &f->marks->v[k];
+
+		if (m->epoch != f->epoch || m->rs_max >= f->rs_n)
+			break;
+		m->rs_max = f->rs_n;
+	}
+}
+
+static void marks_underflow(struct pt_flow *f)
+{
+	for (unsigned int k = f->marks->nr; k-- > 0;) {
+		struct flow_mark *m = &f->marks->v[k];
+
+		if (m->epoch != f->epoch || m->popped_empty)
+			break;
+		m->popped_empty = 1;
+	}
+}
+
+/* The i-th return address from the top of f's stack. */
+static uint64_t rs_at(const struct pt_flow *f, unsigned int i)
+{
+	return f->retstack[(f->rs_top + 2 * RETSTACK_SIZE - 1 - i) % RETSTACK_SIZE];
+}
+
+/*
+ * Whether a (decoding on) and b, the state of mark m, deliver the same events
+ * from here: the same flow state, with b's return stack the top of a's.
+ * Values that are only read under a condition are compared under it.
+ */
+static bool flow_same(const struct pt_flow *a, const struct flow_mark *m,
+		      const struct pt_flow *now)
+{
+	const struct pt_flow *b = &m->state;
+
+	if (a->rs_n < b->rs_n || a->last_ip.ip != b->last_ip.ip || a->synced != b->synced ||
+	    a->in_psb != b->in_psb || a->fresh != b->fresh || a->enabled != b->enabled ||
+	    a->mode != b->mode || a->mode_pending != b->mode_pending ||
+	    (a->mode_pending && a->next_mode != b->next_mode) || a->ip != b->ip ||
+	    a->err_ip != b->err_ip || a->count != b->count ||
+	    a->clock_next != b->clock_next || !flow_time_same(&a->clock, &b->clock, &now->clock) ||
+	    a->fup_bind != b->fup_bind || a->fup_pending != b->fup_pending ||
+	    a->ovf_pending != b->ovf_pending || a->sync_off != b->sync_off ||
+	    pt_flow_image(a) != m->image)
+		return false;
+	if (a->in_psb && (a->psb_fup != b->psb_fup || a->psb_ip != b->psb_ip))
+		return false;
+	if (a->fup_pending && (a->fup_ip != b->fup_ip || a->fup_kind != b->fup_kind))
+		return false;
+	if ((a->fup_bind == FUP_TSX && a->tsx_kind != b->tsx_kind) ||
+	    (a->fup_bind == FUP_PTW && a->ptw_payload != b->ptw_payload))
+		return false;
+	if (a->ovf_pending && (a->ovf_tsc != b->ovf_tsc || a->ovf_off != b->ovf_off))
+		return false;
+	for (unsigned int i = 0; i < b->rs_n; i++)
+		if (rs_at(a, i) != rs_at(b, i))
+			return false;
+	return true;
+}
+
+/*
+ * next takes over from f at mark m: f's return addresses below the ones
+ * next had at m go under next's stack, but for those pushed out since
+ * (the stack holds RETSTACK_SIZE) and all of them when next's stack was
+ * emptied since (a new epoch).
+ */
+static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
+			   const struct flow_mark *m)
+{
+	unsigned int below = f->rs_n - m->state.rs_n, n = next->rs_n, k = 0;
+	uint64_t v[RETSTACK_SIZE];
+
+	if (next->epoch != m->epoch)
+		below = 0;
+	else if (below > RETSTACK_SIZE - m->rs_max)
+		below = RETSTACK_SIZE - m->rs_max;
+	for (unsigned int i = below; i-- > 0;)
+		v[k++] = rs_at(f, m->state.rs_n + i);
+	for (unsigned int i = n; i-- > 0;)
+		v[k++] = rs_at(next, i);
+	memcpy(next->retstack, v, k * sizeof(v[0]));
+	next->rs_n = k;
+	next->rs_top = k % RETSTACK_SIZE;
+	flow_time_hand_over(&next->clock, &f->clock, &m->state.clock);
+	free(next->marks);
+	next->marks = NULL;
+}
+
+/* After a PSBEND: keeps a mark, or hands the flow over to f->join. */
+static int flow_at_psbend(struct pt_flow *f)
+{
+	struct pt_flow *next = f->join;
+
+	if (f->marks && f->marks->nr < FLOW_MAX_MARKS) {
+		struct flow_mark *m = &f->marks->v[f->marks->nr++];
+
+		m->pos = f->pos;
+		m->delivered = f->delivered;
+		m->epoch = f->epoch;
+		m->rs_max = f->rs_n;
+		m->popped_empty = 0;
+		m->image = pt_flow_image(f);
+		m->state = *f;
+	}
+	if (!next || !next->marks)
+		return 0;
+	for (unsigned int k = 0; k < next->marks->nr; k++) {
+		const struct flow_mark *m = &next->marks->v[k];
+
+		if (m->pos != f->pos || m->popped_empty || !flow_same(f, m, next))
+			continue;
+		f->joined = 1;
+		f->join_drop = m->delivered;
+		flow_hand_over(f, next, m);	/* frees the marks */
+		return 1;
+	}
+	return 0;
+}
+
+int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_t start,
+			size_t end)
+{
+	if (!f->marks) {
+		f->marks = malloc(sizeof(*f->marks));
+		if (!f->marks)
+			return -ENOMEM;
+	}
+	f->marks->nr = 0;
+	f->delivered = 0;
+	flow_start(f, buf, len, start);
+	return flow_run(f, end);
+}
+
+int pt_flow_join(struct pt_flow *f, struct pt_flow *next, size_t end, uint64_t *drop)
+{
+	int r;
+
+	f->join = next;
+	f->joined = 0;
+	r = flow_run(f, end);
+	f->join = NULL;
+	if (r)
+		return r < 0 ? r : -ECANCELED;
+	if (!f->joined)
+		return 0;
+	*drop = f->join_drop;
+	return 1;
 }
 
 static const char *const event_names[PT_FLOW_EV_NR] = {

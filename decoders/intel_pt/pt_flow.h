@@ -147,6 +147,23 @@ void pt_flow_free(struct pt_flow *flow);
 int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
 
 /*
+ * Parallel decode: the same trace in ranges on several decoders.
+ * pt_flow_decode_from() decodes buf[0..len) from start, a PSB (see
+ * pt_sync_forward()), as pt_flow_decode() would a buffer starting there,
+ * up to the first packet boundary at or past end, keeping what a join
+ * needs. pt_flow_join() goes on with flow, a decoder that stopped at the
+ * end of its range, up to end, until it is where next (decoded from that
+ * end's PSB) delivers the same events as flow would: then next takes the
+ * flow over (its state becomes what flow's would be), *drop gets the
+ * number of next's events before that point, and it returns 1. Returns 0
+ * when end came first, -ECANCELED when the callback stopped the decode,
+ * or -ENOMEM. flow then delivered the events up to where it stopped.
+ */
+int pt_flow_decode_from(struct pt_flow *flow, const uint8_t *buf, size_t len, size_t start,
+			size_t end);
+int pt_flow_join(struct pt_flow *flow, struct pt_flow *next, size_t end, uint64_t *drop);
+
+/*
  * The code read through cfg.image is image's from here on (an identifier:
  * e.g. a process after a context switch). The decoder keeps the code it
  * cached for the last PT_FLOW_IMAGES images and takes it up again when an

@@ -107,6 +107,7 @@ static void tcal_mtc(struct flow_time *t, uint32_t ctc)
 	/* no cycles: spread the next ones over both periods */
 	if (!cyc)
 		return;
+	t->ctc_reads++;
 	c->cyc_mtc = 0;
 	c->ctc = ctc;
 	c->lost_mtc++;
@@ -142,8 +143,10 @@ void flow_time_tsc(struct flow_time *t, uint64_t tsc, int in_psb)
 void flow_time_cbr(struct flow_time *t, uint8_t ratio, int in_psb)
 {
 	/* outside PSB+ the frequency changed: calibrate anew */
-	if (!in_psb)
+	if (!in_psb) {
 		t->cal = (struct flow_tcal){ 0 };
+		t->cal_resets++;
+	}
 	tcal_cbr(t, ratio);
 	if (ratio) {
 		t->cbr = ratio;
@@ -241,4 +244,34 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc)
 		return;
 	t->fc += (cyc * fcr) >> FLOW_FCR_SHIFT;
 	t->tsc = t->base + t->fc;
+}
+
+static bool tcal_same(const struct flow_tcal *a, const struct flow_tcal *b, bool any_ctc)
+{
+	return a->fcr == b->fcr && a->tsc == b->tsc && a->cyc_tsc == b->cyc_tsc &&
+	       a->cyc_mtc == b->cyc_mtc && (any_ctc || a->ctc == b->ctc) &&
+	       a->lost_mtc == b->lost_mtc && a->have_fcr == b->have_fcr &&
+	       a->have_mtc == b->have_mtc;
+}
+
+bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
+		    const struct flow_time *now)
+{
+	bool any_ctc = a->cal.have_mtc && b->cal.have_mtc && now->ctc_reads == b->ctc_reads;
+
+	return a->tsc == b->tsc && a->base == b->base && a->fc == b->fc && a->ctc == b->ctc &&
+	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
+	       a->have_tma == b->have_tma && a->have_mtc == b->have_mtc &&
+	       a->have_cbr == b->have_cbr && a->cbr == b->cbr && a->lost_mtc == b->lost_mtc &&
+	       a->lost_cyc == b->lost_cyc && tcal_same(&a->cal, &b->cal, any_ctc) &&
+	       a->mtc_freq == b->mtc_freq && a->nom_freq == b->nom_freq &&
+	       a->ratio_num == b->ratio_num && a->ratio_den == b->ratio_den;
+}
+
+void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
+			 const struct flow_time *b)
+{
+	/* untouched since b: it is still b's, which may not be a's */
+	if (now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads)
+		now->cal.ctc = a->cal.ctc;
 }

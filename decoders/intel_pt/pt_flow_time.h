@@ -8,6 +8,7 @@
 #ifndef AUXREC_PT_FLOW_TIME_H
 #define AUXREC_PT_FLOW_TIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* fcr, the TSC ticks per core cycle, is a fixed-point value: << 8 */
@@ -34,6 +35,8 @@ struct flow_time {
 	uint8_t cbr;		/* the last core:bus ratio */
 	uint32_t lost_mtc;	/* mtcs that could not be placed */
 	uint32_t lost_cyc;	/* cycs without a ratio since tsc/mtc */
+	uint32_t ctc_reads;	/* mtcs that calibrated from cal.ctc */
+	uint32_t cal_resets;	/* calibrations started anew */
 	struct flow_tcal cal;
 	/* configuration */
 	uint8_t mtc_freq;	/* IA32_RTIT_CTL.MTCFreq */
@@ -50,5 +53,17 @@ void flow_time_cbr(struct flow_time *t, uint8_t ratio, int in_psb);
 void flow_time_tma(struct flow_time *t, uint16_t ctc, uint16_t fc);
 void flow_time_mtc(struct flow_time *t, uint8_t ctc);
 void flow_time_cyc(struct flow_time *t, uint64_t cyc);
+/*
+ * Parallel decode: a, a clock decoding on, and b, the clock of a decode
+ * started later, as it was at a point, give the same times from there on
+ * if every field is equal but the last CTC the calibration kept while
+ * both have one (it only counts once cycles are counted): then the later
+ * decode, whose clock is now now, is right as long as it did not
+ * calibrate from that CTC since, and flow_time_hand_over() gives it a's.
+ */
+bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
+		    const struct flow_time *now);
+void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
+			 const struct flow_time *b);
 
 #endif

@@ -594,3 +594,17 @@ int event_print(struct event_printer *pr, const struct trace_event *te)
 		print_text(pr, te);
 	return pr->buf.len >= FLUSH_AT ? event_printer_flush(pr) : 0;
 }
+
+int event_print_into(struct event_printer *pr, const struct trace_event *te, struct line_buf *out)
+{
+	struct line_buf own = pr->buf;
+
+	pr->buf = *out;
+	if (pr->json)
+		print_json(pr, te);
+	else
+		print_text(pr, te);
+	*out = pr->buf;
+	pr->buf = own;
+	return out->err;
+}

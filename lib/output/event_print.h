@@ -59,5 +59,11 @@ int event_printer_flush(struct event_printer *p);
 void event_printer_free(struct event_printer *p);
 /* Prints one event (buffered); returns 0, or -EIO when out has failed. */
 int event_print(struct event_printer *p, const struct trace_event *te);
+/*
+ * Renders one event at the end of out instead (a parallel decode's
+ * thread: one printer each, out never written by the printer); returns
+ * 0 or -ENOMEM.
+ */
+int event_print_into(struct event_printer *p, const struct trace_event *te, struct line_buf *out);
 
 #endif

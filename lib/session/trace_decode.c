@@ -5,9 +5,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
+#include "lib/output/line_buf.h"
 #include "lib/util/progress.h"
+#include "parallel.h"
 #include "trace_decode.h"
 #include "lib/util/util.h"
 
@@ -25,6 +29,9 @@ struct run {
 	int stop;
 	bool no_decoder;
 	bool kernel_checked;
+	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
+	void *renderer;		/* its o->render_new() */
+	unsigned int jobs;	/* decode threads */
 };
 
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
@@ -87,18 +94,165 @@ static void sample_owner(struct run *r, const struct decode_event *ev, struct tr
 	te->pid = te->proc ? te->proc->pid : -1;
 }
 
-static int on_event(void *ctx, const struct decode_event *ev)
+/*
+ * An event of a parallel decode, as kept until its turn: the event and
+ * its owner, then its memory sample if it has one.
+ */
+struct kept_event {
+	struct decode_event ev;
+	const struct proc *proc;
+	int pid, tid;
+};
+
+/* The event as the outputs see it: with its owner. */
+static struct trace_event trace_event_of(struct run *r, const struct decode_event *ev)
 {
-	struct run *r = ctx;
 	struct trace_event te = { .ev = ev, .piece = r->piece, .proc = r->proc,
-				  .pid = r->pid, .tid = r->tid,
-				  .kmaps = r->kmaps };
+				  .pid = r->pid, .tid = r->tid, .kmaps = r->kmaps };
 
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem && (ev->mem->valid & MEM_HAS_CONTEXT))
 		sample_owner(r, ev, &te);
+	return te;
+}
 
+/* Keeps an event of a parallel decode: its output, or the event itself. */
+static int keep_event(struct run *r, const struct decode_event *ev)
+{
+	struct line_buf *lb = par_unit_buf(*r->unit);
+	struct trace_event te = trace_event_of(r, ev);
+
+	if (!lb)
+		return 1;
+	if (r->renderer) {
+		if (r->o->render(r->renderer, &te, lb))
+			return 1;
+	} else {
+		struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid, .tid = te.tid };
+
+		lb_mem(lb, (const char *)&k, sizeof(k));
+		if (ev->mem)
+			lb_mem(lb, (const char *)ev->mem, sizeof(*ev->mem));
+	}
+	return par_unit_event_end(*r->unit);
+}
+
+static int on_event(void *ctx, const struct decode_event *ev)
+{
+	struct run *r = ctx;
+	struct trace_event te;
+
+	if (r->unit)
+		return keep_event(r, ev);
+	te = trace_event_of(r, ev);
 	r->stop = r->o->fn(r->o->ctx, &te);
 	return r->stop;
+}
+
+static struct decode_opts decode_opts_of(struct run *r)
+{
+	const struct session *s = r->s;
+
+	return (struct decode_opts){
+		.read_code = read_code, .read_ctx = r, .reached = reached,
+		.event = on_event, .event_ctx = r,
+		.insns = r->o->insns,
+		.attr = s->aux_attr,
+		.info_priv = s->priv, .nr_priv = s->nr_priv,
+		.time_shift = s->time_shift, .time_mult = s->time_mult,
+		.time_zero = s->time_zero,
+	};
+}
+
+/* A decoder state of a parallel decode: a copy of the run, with its own owner. */
+static void *par_open(void *ctx, struct par_unit *const *unit, void **state)
+{
+	struct run *r = ctx, *w = malloc(sizeof(*w));
+	struct decode_opts opts;
+
+	if (!w)
+		return NULL;
+	*w = *r;
+	w->state = NULL;
+	w->unit = unit;
+	w->renderer = r->o->render_new ? r->o->render_new(r->o->ctx) : NULL;
+	if (r->o->render_new && !w->renderer) {
+		free(w);
+		return NULL;
+	}
+	opts = decode_opts_of(w);
+	*state = r->s->dec->decode_begin(&opts);
+	if (!*state) {
+		if (w->renderer)
+			r->o->render_free(w->renderer);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void par_close(void *ctx, void *slot, void *state)
+{
+	struct run *r = ctx, *w = slot;
+
+	r->s->dec->decode_end(state);
+	if (w->renderer)
+		r->o->render_free(w->renderer);
+	free(w);
+}
+
+/* Events kept by keep_event(), in order: their output, or each to o->fn. */
+static int par_emit(void *ctx, const char *bytes, size_t len)
+{
+	struct run *r = ctx;
+	struct mem_sample mem;
+	struct kept_event k;
+	size_t off = 0;
+
+	if (r->o->render_new) {
+		r->stop = r->o->write(r->o->ctx, bytes, len);
+		return r->stop;
+	}
+	while (!r->stop && off + sizeof(k) <= len) {
+		struct trace_event te = { .ev = &k.ev, .piece = r->piece, .kmaps = r->kmaps };
+
+		memcpy(&k, bytes + off, sizeof(k));
+		off += sizeof(k);
+		if (k.ev.mem) {
+			memcpy(&mem, bytes + off, sizeof(mem));
+			off += sizeof(mem);
+			k.ev.mem = &mem;
+		}
+		te.proc = k.proc;
+		te.pid = k.pid;
+		te.tid = k.tid;
+		r->stop = r->o->fn(r->o->ctx, &te);
+	}
+	return r->stop;
+}
+
+static const struct par_hooks par_hooks = {
+	.open = par_open, .close = par_close, .emit = par_emit,
+};
+
+/*
+ * The piece on o->jobs threads when its decoder can and it is worth it:
+ * 0 (or the output's non-zero value) when it was decoded, -ERANGE when
+ * it is to be decoded as usual. The session's state stays as it is
+ * meanwhile; looking processes up must not grow its index on a worker.
+ */
+static int decode_parallel(struct run *r, struct session *s, const struct session_piece *p)
+{
+	int ret;
+
+	if (!par_worth(s->dec, &p->chunk, r->jobs))
+		return -ERANGE;
+	session_proc(s, -1, false);
+	ret = par_decode(s->dec, &p->chunk, r->jobs, &par_hooks, r);
+	if (ret < 0 && ret != -ERANGE && !r->stop) {
+		p_err("%s: parallel decode failed: %s", s->path, strerror(-ret));
+		r->stop = 1;
+	}
+	return ret;
 }
 
 /* Whether the recording was made by the running kernel (same host name and release). */
@@ -155,26 +309,21 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 		r->kernel_checked = true;
 		load_kernel(r);
 	}
+	r->piece = p;
+	r->proc = p->proc;	/* for decoders that do not call reached() */
+	r->pid = p->pid;
+	r->tid = p->tid;
+	if (decode_parallel(r, s, p) != -ERANGE)
+		goto done;
 	if (!r->state) {
-		struct decode_opts opts = {
-			.read_code = read_code, .read_ctx = r, .reached = reached,
-			.event = on_event, .event_ctx = r,
-			.insns = r->o->insns,
-			.attr = s->aux_attr,
-			.info_priv = s->priv, .nr_priv = s->nr_priv,
-			.time_shift = s->time_shift, .time_mult = s->time_mult,
-			.time_zero = s->time_zero,
-		};
+		struct decode_opts opts = decode_opts_of(r);
 
 		r->state = s->dec->decode_begin(&opts);
 		if (!r->state)
 			return -ENOMEM;
 	}
-	r->piece = p;
-	r->proc = p->proc;	/* for decoders that do not call reached() */
-	r->pid = p->pid;
-	r->tid = p->tid;
 	s->dec->decode_chunk(r->state, &p->chunk);
+done:
 	r->aux_done += p->chunk.size;
 	progress_set(&r->prog, r->prog.total ? p->chunk.file_offset + p->chunk.size -
 					       r->data_start : r->aux_done);
@@ -205,9 +354,19 @@ static void warn_missing(const struct dso *d, void *ctx)
 		p_warn("cannot read %s: its code was not decoded", d->path);
 }
 
+/* --jobs, or one thread per online CPU. */
+static unsigned int jobs_of(const struct trace_decode_opts *o)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (o->jobs)
+		return o->jobs;
+	return n > 1 ? (unsigned int)(n < 256 ? n : 256) : 1;
+}
+
 int trace_decode(const struct trace_decode_opts *o)
 {
-	struct run r = { .o = o };
+	struct run r = { .o = o, .jobs = jobs_of(o) };
 	char err[512] = "";
 	int ret;
 

@@ -13,6 +13,8 @@
 #include "lib/util/progress.h"
 #include "session.h"
 
+struct line_buf;
+
 struct trace_event {
 	const struct decode_event *ev;
 	const struct session_piece *piece;	/* chunk.cpu, the piece's owner */
@@ -31,6 +33,20 @@ struct trace_decode_opts {
 	bool insns;
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
+	unsigned int jobs;			/* decode threads; 0: one per CPU */
+	/*
+	 * Optional, with jobs > 1: each event's output made on the decode
+	 * threads instead of by fn. render_new(ctx) gives a renderer for one
+	 * thread (NULL: no memory); render(r, te, out) appends te's output
+	 * (maybe none) to out, returns 0 or non-zero to stop; render_free(r).
+	 * write(ctx, bytes, len) writes the outputs, in order, on the calling
+	 * thread: 0, or non-zero to stop. A renderer must not change what
+	 * other threads read (the session, the binaries' symbols).
+	 */
+	void *(*render_new)(void *ctx);
+	int (*render)(void *r, const struct trace_event *te, struct line_buf *out);
+	void (*render_free)(void *r);
+	int (*write)(void *ctx, const char *bytes, size_t len);
 	trace_event_fn fn;
 	void *ctx;
 };

@@ -13,6 +13,11 @@
 # PSB+, MTCs, and CYCs by libipt's rules) exactly as recorded in OUT.times.
 # With PT_FLOW_F_INSN, the count of per-instruction events must be the
 # instructions recorded. Prints "ok/not ok flow-gt[-time|-insn|-libipt]-PROG[-rc|-cyc|-ovf]".
+# flow-gt-ranges-PROG[-rc|-cyc|-ovf]: decoded as the parallel decode does
+# (gt-flow -p N: ranges of N PSBs, each decoded alone, joined in order),
+# the events and their times are those recorded, for N = 2 and 3; the
+# ranges must join somewhere (flow-gt-ranges-joined), else the test would
+# only show that a decode that never hands over is sequential.
 # flow-gt-late-step-PROG: the same program recorded again with late traps
 # simulated after each cpuid (gt-record --late-cpuid, as some hypervisors
 # deliver them) gives the same ground truth, byte for byte.
@@ -36,6 +41,26 @@ indirect:-static -no-pie
 signal:
 qsort:"
 rc=0
+joins=0
+# NAME VARIANT BASE: the ranged decodes of BASE against its ground truth
+check_ranges() {
+	local p j ranges=
+	for p in 2 3; do
+		"$GT_BIN/gt-flow" -p $p "$3" > "$3.ranges" 2> "$3.ranges.err"
+		"$GT_BIN/gt-flow" -t -p $p "$3" > "$3.rtimes" 2>> "$3.ranges.err"
+		if ! cmp -s "$3.branches" "$3.ranges" || ! cmp -s "$3.times" "$3.rtimes"; then
+			echo "not ok flow-gt-ranges-$1$2: ranges of $p PSBs joined differ from the flow"
+			diff "$3.branches" "$3.ranges" | head -4
+			diff "$3.times" "$3.rtimes" | head -4
+			rc=1
+			return
+		fi
+		j=$(awk '/^ranges/ {print $4; exit}' "$3.ranges.err")
+		joins=$((joins + ${j:-0}))
+		ranges="$ranges${ranges:+; }$p PSBs: $(head -1 "$3.ranges.err")"
+	done
+	echo "ok flow-gt-ranges-$1$2 ($ranges)"
+}
 # NAME CMD...: record CMD's flow as $out/NAME and check every variant
 check_prog() {
 	local name=$1 base=$out/$1 n want got b v
@@ -85,6 +110,7 @@ check_prog() {
 			diff "$b.branches" "$b.ipt" | head -10
 			rc=1
 		fi
+		check_ranges "$name" "$v" "$b"
 	done
 }
 
@@ -131,4 +157,10 @@ check_late_step qsort "$out/qsort.bin"
 # locale and stdio code.
 [ -x /bin/ls ] && check_prog sys-ls /bin/ls -a / < /dev/null
 [ -x /usr/bin/sort ] && [ -r /etc/passwd ] && check_prog sys-sort /usr/bin/sort /etc/passwd < /dev/null
+if [ "$joins" -gt 0 ]; then
+	echo "ok flow-gt-ranges-joined ($joins joins)"
+else
+	echo "not ok flow-gt-ranges-joined: no range joined the one before it"
+	rc=1
+fi
 exit $rc
