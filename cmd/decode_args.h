@@ -40,8 +40,8 @@
 	"      --no-progress   no progress line\n"
 #define DECODE_HELP							\
 	DECODE_FILE_HELP						\
-	"      --jobs N        decode on N threads (default: one per online CPU);\n" \
-	"                      the output is the same for any N\n"
+	"      --jobs N        decode on N threads (default 1); the output is the\n" \
+	"                      same for any N\n"
 
 #define DECODE_MAX_JOBS 256
 
