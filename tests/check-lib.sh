@@ -1,0 +1,49 @@
+# shellcheck shell=bash
+# Sourced by check scripts (tests/*/t-*.sh) from the top of the tree: the
+# shell functions they share. Each prints; none exits.
+
+# "ok NAME (NOTE)" when WHY is empty, else "not ok NAME: WHY"
+verdict() {	# name why note
+	if [ -z "$2" ]; then
+		echo "ok $1 ($3)"
+	else
+		echo "not ok $1: $2"
+	fi
+}
+
+# "" when files WANT and GOT are the same, else GOT's line count, WHAT and
+# the first two lines that differ (SIDES names them: "< want > got")
+first_difference() {	# want got what sides
+	cmp -s "$1" "$2" && return
+	echo "$(wc -l < "$2") $3, first difference ($4): $(
+		diff "$1" "$2" | grep -m2 '^[<>]' | tr '\n' ' ')"
+}
+
+# perf script -F flags,ip,addr's branches as "kind from to": perf's flags
+# joined by "_" ("tr_strt", "tr_end_syscall", "call"), the addresses 0x...
+perf_flag_branches() {	# [file]
+	awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
+				 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' "$@"
+}
+
+# "" when the JSON lines of FILE fit docs/schema/dump.schema.json (or
+# python3 has no jsonschema), else "schema: " and the checker's last line
+# (its whole output in FILE.check)
+dump_schema_differs() {	# file
+	python3 -c 'import jsonschema' 2> /dev/null || return 0
+	python3 tests/tools/json_check.py docs/schema/dump.schema.json "$1" > "$1.check" 2>&1 ||
+		echo "schema: $(tail -1 "$1.check")"
+}
+
+# "" when `auxrec dump --raw RAW --pmu PMU --json` (AUXREC) exits 0, prints
+# WANT's lines exactly and they fit docs/schema/dump.schema.json (when
+# python3 has jsonschema), else why not (the output cut at CHARS bytes).
+# Leaves RAW.json, RAW.err and RAW.json.check.
+raw_dump_differs() {	# raw pmu want chars
+	local why=
+	"$AUXREC" dump --raw "$1" --pmu "$2" --json > "$1.json" 2> "$1.err" ||
+		why="exit status $?: $(head -1 "$1.err")"
+	[ -z "$why" ] && ! cmp -s "$3" "$1.json" && why="got $(head -c "$4" "$1.json")"
+	[ -z "$why" ] && why=$(dump_schema_differs "$1.json")
+	echo "$why"
+}
