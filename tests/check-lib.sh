@@ -19,11 +19,21 @@ first_difference() {	# want got what sides
 		diff "$1" "$2" | grep -m2 '^[<>]' | tr '\n' ' ')"
 }
 
-# perf script -F flags,ip,addr's branches as "kind from to": perf's flags
-# joined by "_" ("tr_strt", "tr_end_syscall", "call"), the addresses 0x...
-perf_flag_branches() {	# [file]
-	awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
-				 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' "$@"
+# `perf script --itrace=b -F flags,ip,addr` of DATA as "kind from to"
+# lines in OUT (perf's flags joined by "_": "tr_strt", "call"; a trace end's
+# kind after a slash: "tr_end/syscall"), its stderr in OUT.err; then "" when
+# OUT equals WANT, else why not (perf's first stderr line, or OUT's first
+# difference, SIDES naming them: "< want > perf")
+perf_branches_differ() {	# data want out sides
+	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$1" 2> "$3.err" |
+		awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
+					 sub(/^tr_end_/, "tr_end/", k)
+					 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' > "$3"
+	if [ -s "$3.err" ]; then
+		echo "perf: $(head -1 "$3.err")"
+	else
+		first_difference "$2" "$3" branches "$4"
+	fi
 }
 
 # "" when the JSON lines of FILE fit docs/schema/dump.schema.json (or

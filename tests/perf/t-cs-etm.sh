@@ -58,11 +58,6 @@ for l in open(sys.argv[1]):
     print(k, e["from"], e["to"])' "$1"
 }
 
-# perf's branches as "kind from to", kinds as auxrec names them
-perf_events() {
-	perf_flag_branches "$1" | sed 's|^tr_end_|tr_end/|'
-}
-
 # auxrec's events for perf: without the last trace end, a BR shown as
 # return, and with ETE blocks (--ete, --raw) a system call's trace end
 # without its kind (perf 6.1's cs_etm__is_syscall knows ETMv3 and ETMv4 only)
@@ -157,15 +152,8 @@ run_prog() {	# name [etm-gen option] -- args
 	if [ -z "$have_perf" ]; then
 		echo "skip cs-etm-$n$opt-perf-script: perf is not installed"; return
 	fi
-	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/etm.data" > "$g/perf.out" \
-		2> "$g/perf.err"
-	perf_events "$g/perf.out" > "$g/perf"
 	want_perf "$g/got" "$g/prog" "$opt" > "$g/want.perf"
-	if [ -s "$g/perf.err" ]; then
-		why="perf: $(head -1 "$g/perf.err")"
-	else
-		why=$(first_difference "$g/want.perf" "$g/perf" branches "< auxrec > perf")
-	fi
+	why=$(perf_branches_differ "$g/etm.data" "$g/want.perf" "$g/perf" "< auxrec > perf")
 	verdict "cs-etm-$n$opt-perf-script-agrees" "$why" \
 		"$(wc -l < "$g/perf") transfers with their kinds, BR as perf's return"
 }

@@ -119,14 +119,7 @@ for l in open(sys.argv[1]):
     if e["type"] in ("branch", "trace_begin", "trace_end"):
         print(k, e["from"], e["to"])' "$g/script.json" |
 		awk -v a="$half" -v b="$nrec" 'NR != a && NR != b' > "$g/want.perf"
-	# perf's flags ("tr strt", "call", ...), ip => addr
-	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/b.data" 2> "$g/perf.err" |
-		perf_flag_branches > "$g/perf"
-	if [ -s "$g/perf.err" ]; then
-		why="perf: $(head -1 "$g/perf.err")"
-	else
-		why=$(first_difference "$g/want.perf" "$g/perf" branches "< want > perf")
-	fi
+	why=$(perf_branches_differ "$g/b.data" "$g/want.perf" "$g/perf" "< want > perf")
 	verdict "bts-$n-perf-script-agrees" "$why" \
 		"$(wc -l < "$g/perf") of $nrec with their kinds: all but each chunk's last"
 }

@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 	const char *file = NULL, *streams_file = NULL, *percpu = NULL;
 	struct aux_totals t = { 0 };
 	bool allow_recovered = false, prefix = false;
+	int read_errors;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--streams") && i + 1 < argc)
@@ -146,15 +147,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: aux_verify FILE [--streams F] [--percpu F] [--allow-recovered]\n");
 		return 2;
 	}
-	switch (tool_each_record(file, aux_record, &t)) {
-	case TOOL_READ_NO_FILE:
+	read_errors = tool_each_record(file, aux_record, &t);
+	if (read_errors < 0)
 		return 1;
-	case TOOL_READ_BROKEN:
-		failures++;
-		break;
-	case TOOL_READ_ALL:
-		break;
-	}
+	failures += read_errors;
 	printf("# chunks %" PRIu64 "\n# aux_bytes %" PRIu64 "\n# aux_records %" PRIu64
 	       "\n# aux_record_bytes %" PRIu64 "\n# truncated %" PRIu64 "\n# lost %" PRIu64 "\n",
 	       t.chunks, t.payload, t.aux_records, t.aux_record_bytes, t.truncated, t.lost);

@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 	const char *file = NULL, *log = NULL;
 	struct snap_totals t = { .info_word = -1 };
 	uint64_t overlap = 0;
-	int nr_log;
+	int nr_log, read_errors;
 	bool on_exit = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -176,15 +176,10 @@ int main(int argc, char **argv)
 		printf("FAIL: cannot read %s\n", log);
 		return 1;
 	}
-	switch (tool_each_record(file, snap_record, &t)) {
-	case TOOL_READ_NO_FILE:
+	read_errors = tool_each_record(file, snap_record, &t);
+	if (read_errors < 0)
 		return 1;
-	case TOOL_READ_BROKEN:
-		failures++;
-		break;
-	case TOOL_READ_ALL:
-		break;
-	}
+	failures += read_errors;
 
 	for (int id = 0; id < MAX_STREAMS; id++) {
 		struct stream *s = streams[id];

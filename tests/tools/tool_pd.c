@@ -28,11 +28,9 @@ int tool_put_record(struct pd_writer *w, uint64_t sample_type, const void *rec, 
 	return pd_write_record(w, h);
 }
 
-enum tool_read_result tool_each_record(const char *file,
-				       void (*each)(const struct pd_record *rec, void *ctx),
-				       void *ctx)
+int tool_each_record(const char *file, void (*each)(const struct pd_record *rec, void *ctx),
+		     void *ctx)
 {
-	enum tool_read_result result = TOOL_READ_ALL;
 	struct pd_reader *r;
 	struct pd_record rec;
 	char err[512];
@@ -40,14 +38,12 @@ enum tool_read_result tool_each_record(const char *file,
 
 	if (pd_reader_open(file, &r, err, sizeof(err))) {
 		printf("FAIL: %s\n", err);
-		return TOOL_READ_NO_FILE;
+		return -1;
 	}
 	while ((ret = pd_reader_next(r, &rec)) == 1)
 		each(&rec, ctx);
-	if (ret < 0) {
+	if (ret < 0)
 		printf("FAIL: reading %s: %s\n", file, pd_reader_error(r));
-		result = TOOL_READ_BROKEN;
-	}
 	pd_reader_close(r);
-	return result;
+	return ret < 0;
 }

@@ -22,15 +22,12 @@
 int tool_put_record(struct pd_writer *w, uint64_t sample_type, const void *rec, size_t len,
 		    const char *str, const struct pd_sample_id *sid);
 
-enum tool_read_result {
-	TOOL_READ_ALL,		/* every record handed over */
-	TOOL_READ_NO_FILE,	/* FILE not opened: "FAIL: why" printed */
-	TOOL_READ_BROKEN,	/* stopped by a read error: "FAIL: reading FILE: why" printed */
-};
-
-/* Hands every record of the perf.data FILE to EACH, in file order. */
-enum tool_read_result tool_each_record(const char *file,
-				       void (*each)(const struct pd_record *rec, void *ctx),
-				       void *ctx);
+/*
+ * Hands every record of the perf.data FILE to EACH, in file order. Returns
+ * -1 when FILE cannot be opened, else the number of read errors (0 or 1:
+ * reading stops at the first); each said in a "FAIL: ..." line.
+ */
+int tool_each_record(const char *file, void (*each)(const struct pd_record *rec, void *ctx),
+		     void *ctx);
 
 #endif
