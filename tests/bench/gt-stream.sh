@@ -3,16 +3,11 @@
 # build/tests/gt/bench.
 . tests/gt/build-tools.sh
 
-# gt_bench_tools NAME: 0 when the tools are there; else says why as NAME and
-# returns 1 (they do not build) or 77 (skipped: no libipt, ...).
+# gt_bench_tools NAME: 0 when the tools are there; else says why on stderr
+# ("not ok NAME: ..." or "skip NAME: ...") and returns 1 (they do not
+# build) or 77 (skipped: no libipt, ...).
 gt_bench_tools() {
-	if [ "$GT_SKIP" = build ]; then
-		echo "$1: cannot build the ground-truth tools" >&2
-		return 1
-	elif [ -n "$GT_SKIP" ]; then
-		echo "$1: $GT_SKIP" >&2
-		return 77
-	fi
+	gt_tools_verdict "$1" >&2
 }
 
 # gt_bench_stream N: tests/gt/progs/indirect.c single-stepped by gt-record

@@ -20,3 +20,16 @@ else
 		tests/gt/gt_image.c build/libauxrec.a ||
 	GT_SKIP=build
 fi
+
+# gt_tools_verdict NAME: 0 when the tools are built; else prints "not ok
+# NAME: ..." and returns 1 (they do not build) or "skip NAME: ..." and
+# returns 77 (libipt or libauxrec.a missing).
+gt_tools_verdict() {
+	if [ "$GT_SKIP" = build ]; then
+		echo "not ok $1: cannot build the ground-truth tools"
+		return 1
+	elif [ -n "$GT_SKIP" ]; then
+		echo "skip $1: $GT_SKIP"
+		return 77
+	fi
+}
