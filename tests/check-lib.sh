@@ -57,3 +57,16 @@ raw_dump_differs() {	# raw pmu want chars
 	[ -z "$why" ] && why=$(dump_schema_differs "$1.json")
 	echo "$why"
 }
+
+# Runs tests/vm/guest-NAME.sh in a QEMU guest (tests/vm/run OPTIONS, the
+# script as /in/guest-NAME.sh, its files in OUT), the console kept in
+# OUT/../t-NAME.console; returns 0, or prints "not ok guest_run: ..." with
+# the console's last lines and returns 1.
+guest_script() {	# name out timeout [tests/vm/run options]
+	local name=$1 out=$2 timeout=$3 console=$2/../t-$1.console
+	shift 3
+	tests/vm/run "$@" --in "tests/vm/guest-$name.sh" --out "$out" --timeout "$timeout" \
+		-- sh "/in/guest-$name.sh" > "$console" 2>&1 && return
+	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$console")"
+	return 1
+}
