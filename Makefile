@@ -31,7 +31,8 @@ LIB_SRC    := $(wildcard lib/*/*.c decoders/*.c decoders/*/*.c)
 CMD_SRC    := $(wildcard cmd/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 GUEST_SRC  := $(wildcard tests/guest/*.c)
-TOOL_SRC   := $(wildcard tests/tools/*.c)
+TOOL_LIB_SRC := $(wildcard tests/tools/tool_*.c)
+TOOL_SRC   := $(filter-out $(TOOL_LIB_SRC),$(wildcard tests/tools/*.c))
 LIB_OBJ    := $(LIB_SRC:%.c=$(O)/%.o)
 CMD_OBJ    := $(CMD_SRC:%.c=$(O)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
@@ -69,11 +70,13 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libauxrec.a
 UNIT_EXTRA_test_gt_step := -Itests/gt tests/gt/gt_step.c
 $(O)/tests/unit/test_gt_step: tests/gt/gt_step.c tests/gt/gt_step.h
 
-# Host-side test tools (verifiers) linked with the library.
-$(O)/tests/tools/%: tests/tools/%.c $(O)/libauxrec.a
+# Host-side test tools (generators, verifiers) linked with the library and
+# with what they share (tests/tools/tool_*.c).
+$(O)/tests/tools/%: tests/tools/%.c $(TOOL_LIB_SRC) $(TOOL_LIB_SRC:.c=.h) $(O)/libauxrec.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TOOL    $@")
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libauxrec.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TOOL_LIB_SRC) $(O)/libauxrec.a \
+		$(LDLIBS)
 
 # Programs for the guest are static so the initramfs needs no libraries for them;
 # never sanitized, so always in build/guest-bin (where tests/vm/run looks).

@@ -40,21 +40,16 @@ fi
 records=$(wc -l < "$f.branches")
 
 # correctness first: "ip sym (dso) => addr sym (dso)" of every line
-transfers() {
-	awk '{ for (i = 4; i < NF - 2; i++) if ($i == "=>") {
-		print $(i - 3), $(i - 2), $(i - 1), $(i + 1), $(i + 2), $(i + 3); next } }'
-}
 t_auxrec()	{ "$A" script -i "$f"; }
 t_perf()	{ perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr -i "$f"; }
-t_auxrec 2> "$f.auxrec.err" | transfers |
+t_auxrec 2> "$f.auxrec.err" | gt_bench_transfers |
 	awk -v a=$((records / 2)) -v b="$records" 'NR != a && NR != b' > "$f.auxrec"
-t_perf 2> "$f.perf.err" | transfers > "$f.perf"
-if [ -s "$f.auxrec.err" ] || [ -s "$f.perf.err" ]; then
-	echo "bench-bts: stderr: $(head -1 "$f.auxrec.err") $(head -1 "$f.perf.err")" >&2; exit 1
-fi
-if [ "$(wc -l < "$f.auxrec")" != $((records - 2)) ] || ! cmp -s "$f.auxrec" "$f.perf"; then
-	echo "bench-bts: auxrec script and perf script disagree on $f ($records records):" >&2
-	diff "$f.auxrec" "$f.perf" | head -5 >&2
+t_perf 2> "$f.perf.err" | gt_bench_transfers > "$f.perf"
+gt_bench_agree bench-bts "$f.auxrec" "$f.perf" "$f.auxrec.err" "$f.perf.err" \
+	"$f ($records records)" || exit 1
+if [ "$(wc -l < "$f.auxrec")" != $((records - 2)) ]; then
+	echo "bench-bts: $(wc -l < "$f.auxrec") transfers in both scripts, not $((records - 2))" \
+	     "($records records but each chunk's last)" >&2
 	exit 1
 fi
 grep -q '_start+0x1b' "$f.perf" || { echo "bench-bts: no symbols in $f.perf" >&2; exit 1; }

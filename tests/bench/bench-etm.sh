@@ -44,28 +44,18 @@ if [ ! -s "$f" ]; then
 		"$f" "$f.expected" 2> /dev/null || { rm -f "$f"; exit 1; }
 fi
 
+. tests/bench/gt-stream.sh
+
 # correctness first: "ip sym (dso) => addr sym (dso)" of every transfer
-transfers() {
-	awk '{ for (i = 4; i < NF - 2; i++) if ($i == "=>") {
-		print $(i - 3), $(i - 2), $(i - 1), $(i + 1), $(i + 2), $(i + 3); next } }'
-}
 t_auxrec()	{ "$A" script -i "$f"; }
 t_perf()	{ perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr -i "$f"; }
-t_auxrec 2> "$f.auxrec.err" | transfers | sed '$d' > "$f.auxrec"
-t_perf 2> "$f.perf.err" | transfers > "$f.perf"
-if [ -s "$f.auxrec.err" ] || [ -s "$f.perf.err" ]; then
-	echo "bench-etm: stderr: $(head -1 "$f.auxrec.err") $(head -1 "$f.perf.err")" >&2; exit 1
-fi
+t_auxrec 2> "$f.auxrec.err" | gt_bench_transfers | sed '$d' > "$f.auxrec"
+t_perf 2> "$f.perf.err" | gt_bench_transfers > "$f.perf"
+gt_bench_agree bench-etm "$f.auxrec" "$f.perf" "$f.auxrec.err" "$f.perf.err" "$f" || exit 1
 branches=$(wc -l < "$f.perf")
-if ! cmp -s "$f.auxrec" "$f.perf"; then
-	echo "bench-etm: auxrec script and perf script disagree on $f:" >&2
-	diff "$f.auxrec" "$f.perf" | head -5 >&2
-	exit 1
-fi
 grep -q 'fib+0x' "$f.perf" || { echo "bench-etm: no symbols in $f.perf" >&2; exit 1; }
 
 declare -A best	# microseconds
-. tests/bench/gt-stream.sh
 gt_bench_best auxrec perf
 
 gt_bench_vs_perf etm "ETM branches" "$branches" "$f" 3

@@ -81,13 +81,11 @@ t_perf()	{ perf script --itrace=i1i -F comm,tid,time,ip,sym,symoff,dso,addr,phys
 t_auxrec 2> "$f.auxrec.err" | awk '{ print $5, $6 }' > "$f.auxrec"
 t_perf 2> "$f.perf.err" | awk '{ for (i = 1; i < NF; i++) if ($i ~ /^\(/) { print $(i - 2), $(i - 1); next } }' > "$f.perf"
 grep -v -e 'CONTEXT packets not found' -e 'Matching of TIDs' -e '^Warning:$' "$f.perf.err" > "$f.perf.err2"
-if [ -s "$f.auxrec.err" ] || [ -s "$f.perf.err2" ]; then
-	echo "bench-spe: stderr: $(head -1 "$f.auxrec.err") $(head -1 "$f.perf.err2")" >&2; exit 1
-fi
 n=$(wc -l < "$f.auxrec")
-if [ "$n" -lt 1000000 ] || ! cmp -s "$f.auxrec" "$f.perf"; then
-	echo "bench-spe: auxrec script ($n samples) and perf script disagree on $f:" >&2
-	diff "$f.auxrec" "$f.perf" | head -5 >&2
+gt_bench_agree bench-spe "$f.auxrec" "$f.perf" "$f.auxrec.err" "$f.perf.err2" \
+	"$f ($n samples)" || exit 1
+if [ "$n" -lt 1000000 ]; then
+	echo "bench-spe: $n samples in both scripts, fewer than 1000000" >&2
 	exit 1
 fi
 grep -q 'chase+0x' "$f.perf" || { echo "bench-spe: no symbols in $f.perf" >&2; exit 1; }
@@ -95,14 +93,5 @@ grep -q 'chase+0x' "$f.perf" || { echo "bench-spe: no symbols in $f.perf" >&2; e
 declare -A best	# microseconds
 gt_bench_best auxrec perf
 
-awk -v n="$n" -v size="$(stat -c %s "$f")" -v runs="$runs" -v t="${best[auxrec]}" \
-	-v tp="${best[perf]}" -v target=5 'BEGIN {
-	t /= 1e6; tp /= 1e6; r = tp / t; ok = r >= target ? "PASS" : "FAIL"
-	printf "%d SPE records, %d file bytes, best of %d runs\n", n, size, runs
-	printf "%-16s %8s  %-50s %8s %7s %6s\n", "command", "seconds", "anchor", "seconds",
-		"ratio", "target"
-	printf "%-16s %8.3f  %-50s %8.3f %7.2f %6.2f  %s\n", "auxrec script", t,
-		"perf script --itrace=i1i -F comm,tid,time,ip,sym,...", tp, r, target, ok
-	printf "{\"bench\":\"spe\",\"records\":%d,\"file_bytes\":%d,\"runs\":%d,\"s\":%.4f,\"perf_s\":%.4f,\"ratio\":%.2f,\"target\":%d,\"pass\":%s}\n",
-		n, size, runs, t, tp, r, target, ok == "PASS" ? "true" : "false"
-}'
+gt_bench_vs_perf spe "SPE records" "$n" "$f" 5 \
+	"perf script --itrace=i1i -F comm,tid,time,ip,sym,..."

@@ -3,16 +3,11 @@
 # build/tests/gt/bench.
 . tests/gt/build-tools.sh
 
-# gt_bench_tools NAME: 0 when the tools are there; else says why as NAME and
-# returns 1 (they do not build) or 77 (skipped: no libipt, ...).
+# gt_bench_tools NAME: 0 when the tools are there; else says why on stderr
+# ("not ok NAME: ..." or "skip NAME: ...") and returns 1 (they do not
+# build) or 77 (skipped: no libipt, ...).
 gt_bench_tools() {
-	if [ "$GT_SKIP" = build ]; then
-		echo "$1: cannot build the ground-truth tools" >&2
-		return 1
-	elif [ -n "$GT_SKIP" ]; then
-		echo "$1: $GT_SKIP" >&2
-		return 77
-	fi
+	gt_tools_verdict "$1" >&2
 }
 
 # gt_bench_stream N: tests/gt/progs/indirect.c single-stepped by gt-record
@@ -89,23 +84,46 @@ gt_bench_best() {
 	done
 }
 
-# gt_bench_vs_perf BENCH UNIT COUNT FILE TARGET: the table and JSON line of an
-# end-to-end benchmark of `auxrec script` (best[auxrec]) against `perf script
-# --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr` (best[perf]) on FILE,
+# gt_bench_transfers: "ip sym (dso) => addr sym (dso)" of each branch line
+# of `auxrec script` or `perf script -F ...,ip,sym,symoff,dso,addr` (stdin)
+gt_bench_transfers() {
+	awk '{ for (i = 4; i < NF - 2; i++) if ($i == "=>") {
+		print $(i - 3), $(i - 2), $(i - 1), $(i + 1), $(i + 2), $(i + 3); next } }'
+}
+
+# gt_bench_agree NAME AUXREC-OUT PERF-OUT AUXREC-ERR PERF-ERR WHAT: 0 when
+# both scripts were silent on stderr and wrote the same lines; else says
+# which (WHAT: what they read) as NAME and returns 1.
+gt_bench_agree() {
+	if [ -s "$4" ] || [ -s "$5" ]; then
+		echo "$1: stderr: $(head -1 "$4") $(head -1 "$5")" >&2
+		return 1
+	fi
+	if ! cmp -s "$2" "$3"; then
+		echo "$1: auxrec script and perf script disagree on $6:" >&2
+		diff "$2" "$3" | head -5 >&2
+		return 1
+	fi
+}
+
+# gt_bench_vs_perf BENCH UNIT COUNT FILE TARGET [ANCHOR]: the table and JSON
+# line of an end-to-end benchmark of `auxrec script` (best[auxrec]) against
+# `perf script` (best[perf]; ANCHOR, by default --itrace=b -F
+# comm,tid,flags,ip,sym,symoff,dso,addr, as the table shows it) on FILE,
 # which holds COUNT UNITs ("BTS records", "ETM branches"); ratio = perf
 # seconds / auxrec seconds, PASS at TARGET or more. The JSON key of COUNT is
 # the UNIT's last word ("records", "branches").
 gt_bench_vs_perf() {
+	local anchor=${6:-"perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr"}
 	awk -v bench="$1" -v unit="$2" -v n="$3" -v size="$(stat -c %s "$4")" -v runs="$runs" \
-		-v t="${best[auxrec]}" -v tp="${best[perf]}" -v target="$5" 'BEGIN {
+		-v t="${best[auxrec]}" -v tp="${best[perf]}" -v target="$5" -v anchor="$anchor" 'BEGIN {
 		t /= 1e6; tp /= 1e6; r = tp / t; ok = r >= target ? "PASS" : "FAIL"
 		key = unit; sub(/.* /, "", key)
 		printf "%d %s, %d file bytes, best of %d runs\n", n, unit, size, runs
 		printf "%-16s %8s  %-62s %8s %7s %6s\n", "command", "seconds", "anchor", "seconds",
 			"ratio", "target"
 		printf "%-16s %8.3f  %-62s %8.3f %7.2f %6.2f  %s\n", "auxrec script", t,
-			"perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr", tp, r,
-			target, ok
+			anchor, tp, r, target, ok
 		printf "{\"bench\":\"%s\",\"%s\":%d,\"file_bytes\":%d,\"runs\":%d,\"s\":%.4f,\"perf_s\":%.4f,\"ratio\":%.2f,\"target\":%d,\"pass\":%s}\n",
 			bench, key, n, size, runs, t, tp, r, target, ok == "PASS" ? "true" : "false"
 	}'

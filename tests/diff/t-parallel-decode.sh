@@ -22,13 +22,7 @@ A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
 [ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
 . tests/gt/build-tools.sh
-if [ "$GT_SKIP" = build ]; then
-	echo "not ok parallel: cannot build the ground-truth tools"
-	exit 1
-elif [ -n "$GT_SKIP" ]; then
-	echo "skip parallel: $GT_SKIP"
-	exit 77
-fi
+gt_tools_verdict parallel || exit $?
 [ -x "$B/tests/tools/pd-gen" ] || { echo "not ok parallel: $B/tests/tools/pd-gen missing (make tools)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

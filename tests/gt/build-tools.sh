@@ -20,3 +20,36 @@ else
 		tests/gt/gt_image.c build/libauxrec.a ||
 	GT_SKIP=build
 fi
+
+# gt_tools_verdict NAME: 0 when the tools are built; else prints "not ok
+# NAME: ..." and returns 1 (they do not build) or "skip NAME: ..." and
+# returns 77 (libipt or libauxrec.a missing).
+gt_tools_verdict() {
+	if [ "$GT_SKIP" = build ]; then
+		echo "not ok $1: cannot build the ground-truth tools"
+		return 1
+	elif [ -n "$GT_SKIP" ]; then
+		echo "skip $1: $GT_SKIP"
+		return 77
+	fi
+}
+
+# gt_record_spin CHECK OUT N: tests/gt/progs/spin.c built static as
+# OUT/symfs/in/spin (where a guest check's --symfs finds it) and
+# single-stepped by gt-record with N iterations into OUT/spin.* (its log
+# OUT/gt.log); returns 0, or says why and returns 77 ("skip CHECK": ptrace
+# not allowed here) or 1 ("not ok ...": no tools, no compiler, gt-record
+# failed).
+gt_record_spin() {
+	local check=$1 out=$2 n=$3
+	if [ -n "$GT_SKIP" ]; then
+		echo "not ok gt_tools: $GT_SKIP"; return 1
+	fi
+	gcc -O1 -static -no-pie -o "$out/symfs/in/spin" tests/gt/progs/spin.c ||
+		{ echo "not ok compile"; return 1; }
+	"$GT_BIN/gt-record" "$out/spin" -- "$out/symfs/in/spin" "$n" > "$out/gt.log" 2>&1 && return
+	if grep -q "PTRACE\|Operation not permitted" "$out/gt.log"; then
+		echo "skip $check: ptrace not allowed here"; return 77
+	fi
+	echo "not ok gt_record: $(tail -1 "$out/gt.log")"; return 1
+}

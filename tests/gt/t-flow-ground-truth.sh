@@ -23,13 +23,7 @@
 # deliver them) gives the same ground truth, byte for byte.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/gt/build-tools.sh
-if [ "$GT_SKIP" = build ]; then
-	echo "not ok flow-gt: cannot build the ground-truth tools"
-	exit 1
-elif [ -n "$GT_SKIP" ]; then
-	echo "skip flow-gt: $GT_SKIP"
-	exit 77
-fi
+gt_tools_verdict flow-gt || exit $?
 out=$GT_BIN/out
 OVF_EVERY=1000
 mkdir -p "$out"

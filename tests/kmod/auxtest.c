@@ -673,7 +673,12 @@ static const struct attribute_group *auxtest_groups[] = {
 	&auxtest_format_group, NULL,
 };
 
-static const struct { const char *n, *s; } pt_formats[] = {
+/* A read-only sysfs file of a table: its name and the line it shows. */
+struct sysfs_line {
+	const char *name, *text;
+};
+
+static const struct sysfs_line pt_formats[] = {
 	{ "pt", "config:0" }, { "cyc", "config:1" }, { "pwr_evt", "config:4" },
 	{ "fup_on_ptw", "config:5" }, { "mtc", "config:9" },
 	{ "tsc", "config:10" }, { "noretcomp", "config:11" },
@@ -683,38 +688,56 @@ static const struct { const char *n, *s; } pt_formats[] = {
 	{ "notnt", "config:55" },
 };
 
-/* A Skylake client's CPUID leaf 0x14 as real intel_pt shows it in caps/. */
-static const struct { const char *n; u32 v; } pt_caps[] = {
-	{ "max_subleaf", 1 }, { "cr3_filtering", 1 }, { "psb_cyc", 1 },
-	{ "ip_filtering", 1 }, { "mtc", 1 }, { "ptwrite", 0 },
-	{ "power_event_trace", 0 }, { "event_trace", 0 },
-	{ "tnt_disable", 0 }, { "topa_output", 1 },
-	{ "topa_multiple_entries", 1 }, { "single_range_output", 1 },
-	{ "output_subsys", 0 }, { "payloads_lip", 0 },
-	{ "num_address_ranges", 2 }, { "mtc_periods", 0x249 },
-	{ "cycle_thresholds", 0x3fff }, { "psb_periods", 0x3f },
+/*
+ * A Skylake client's CPUID leaf 0x14 as real intel_pt shows it in caps/
+ * (hexadecimal, no 0x).
+ */
+static const struct sysfs_line pt_caps[] = {
+	{ "max_subleaf", "1" }, { "cr3_filtering", "1" }, { "psb_cyc", "1" },
+	{ "ip_filtering", "1" }, { "mtc", "1" }, { "ptwrite", "0" },
+	{ "power_event_trace", "0" }, { "event_trace", "0" },
+	{ "tnt_disable", "0" }, { "topa_output", "1" },
+	{ "topa_multiple_entries", "1" }, { "single_range_output", "1" },
+	{ "output_subsys", "0" }, { "payloads_lip", "0" },
+	{ "num_address_ranges", "2" }, { "mtc_periods", "249" },
+	{ "cycle_thresholds", "3fff" }, { "psb_periods", "3f" },
 };
 
-struct table_attr {
+struct line_attr {
 	struct device_attribute attr;
-	int idx;
+	const char *text;
 };
 
-static ssize_t pt_fmt_show(struct device *d, struct device_attribute *a,
-			   char *page)
+static ssize_t line_show(struct device *d, struct device_attribute *a, char *page)
 {
-	struct table_attr *t = container_of(a, struct table_attr, attr);
+	struct line_attr *l = container_of(a, struct line_attr, attr);
 
-	return sysfs_emit(page, "%s\n", pt_formats[t->idx].s);
+	return sysfs_emit(page, "%s\n", l->text);
 }
 
-static ssize_t pt_cap_show(struct device *d, struct device_attribute *a,
-			   char *page)
+/* One read-only file in attrs[i] and list[i] per line of table[0..n-1]. */
+static void line_group_init(const struct sysfs_line *table, int n, struct line_attr *attrs,
+			    struct attribute **list)
 {
-	struct table_attr *t = container_of(a, struct table_attr, attr);
+	int i;
 
-	return sysfs_emit(page, "%x\n", pt_caps[t->idx].v);
+	for (i = 0; i < n; i++) {
+		sysfs_attr_init(&attrs[i].attr.attr);
+		attrs[i].attr.attr.name = table[i].name;
+		attrs[i].attr.attr.mode = 0444;
+		attrs[i].attr.show = line_show;
+		attrs[i].text = table[i].text;
+		list[i] = &attrs[i].attr.attr;
+	}
 }
+
+/* attrs and NULL-terminated list of the files of TABLE */
+#define LINE_GROUP(table)						\
+	static struct line_attr table##_attrs[ARRAY_SIZE(table)];	\
+	static struct attribute *table##_list[ARRAY_SIZE(table) + 1]
+
+#define LINE_GROUP_INIT(table)						\
+	line_group_init(table, ARRAY_SIZE(table), table##_attrs, table##_list)
 
 static ssize_t pt_timing_show(struct device *d, struct device_attribute *a,
 			      char *page)
@@ -724,10 +747,8 @@ static ssize_t pt_timing_show(struct device *d, struct device_attribute *a,
 	return sysfs_emit(page, "%u:%u\n", 216, 2);	/* tsc_art_ratio */
 }
 
-static struct table_attr pt_fmt_attrs[ARRAY_SIZE(pt_formats)];
-static struct table_attr pt_cap_attrs[ARRAY_SIZE(pt_caps)];
-static struct attribute *pt_fmt_list[ARRAY_SIZE(pt_formats) + 1];
-static struct attribute *pt_cap_list[ARRAY_SIZE(pt_caps) + 1];
+LINE_GROUP(pt_formats);
+LINE_GROUP(pt_caps);
 static struct device_attribute pt_timing_attrs[] = {
 	__ATTR(max_nonturbo_ratio, 0444, pt_timing_show, NULL),
 	__ATTR(tsc_art_ratio, 0444, pt_timing_show, NULL),
@@ -736,10 +757,10 @@ static struct attribute *pt_timing_list[] = {
 	&pt_timing_attrs[0].attr, &pt_timing_attrs[1].attr, NULL,
 };
 static struct attribute_group pt_fmt_group = {
-	.name = "format", .attrs = pt_fmt_list,
+	.name = "format", .attrs = pt_formats_list,
 };
 static struct attribute_group pt_cap_group = {
-	.name = "caps", .attrs = pt_cap_list,
+	.name = "caps", .attrs = pt_caps_list,
 };
 static struct attribute_group pt_timing_group = { .attrs = pt_timing_list };
 static const struct attribute_group *pt_groups[] = {
@@ -748,75 +769,35 @@ static const struct attribute_group *pt_groups[] = {
 
 static void pt_groups_init(void)
 {
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(pt_formats); i++) {
-		sysfs_attr_init(&pt_fmt_attrs[i].attr.attr);
-		pt_fmt_attrs[i].attr.attr.name = pt_formats[i].n;
-		pt_fmt_attrs[i].attr.attr.mode = 0444;
-		pt_fmt_attrs[i].attr.show = pt_fmt_show;
-		pt_fmt_attrs[i].idx = i;
-		pt_fmt_list[i] = &pt_fmt_attrs[i].attr.attr;
-	}
-	for (i = 0; i < ARRAY_SIZE(pt_caps); i++) {
-		sysfs_attr_init(&pt_cap_attrs[i].attr.attr);
-		pt_cap_attrs[i].attr.attr.name = pt_caps[i].n;
-		pt_cap_attrs[i].attr.attr.mode = 0444;
-		pt_cap_attrs[i].attr.show = pt_cap_show;
-		pt_cap_attrs[i].idx = i;
-		pt_cap_list[i] = &pt_cap_attrs[i].attr.attr;
-	}
+	LINE_GROUP_INIT(pt_formats);
+	LINE_GROUP_INIT(pt_caps);
 }
 
 /*
  * arm_spe_N: format/ and caps/ as drivers/perf/arm_spe_pmu.c shows them
- * (caps of a Neoverse N1: count_size 12 bits, min_interval 256).
+ * (caps of a Neoverse N1: count_size 12 bits, min_interval 256; decimal).
  */
-static const struct { const char *n, *s; } spe_formats[] = {
+static const struct sysfs_line spe_formats[] = {
 	{ "ts_enable", "config:0" }, { "pa_enable", "config:1" },
 	{ "pct_enable", "config:2" }, { "jitter", "config:16" },
 	{ "branch_filter", "config:32" }, { "load_filter", "config:33" },
 	{ "store_filter", "config:34" }, { "event_filter", "config1:0-63" },
 	{ "min_latency", "config2:0-11" },
 };
-static const struct { const char *n; u32 v; } spe_caps[] = {
-	{ "arch_inst", 1 }, { "ernd", 1 }, { "count_size", 12 }, { "min_interval", 256 },
+static const struct sysfs_line spe_caps[] = {
+	{ "arch_inst", "1" }, { "ernd", "1" }, { "count_size", "12" }, { "min_interval", "256" },
 };
 
-static ssize_t spe_attr_show(struct device *d, struct device_attribute *a, char *page)
-{
-	struct table_attr *t = container_of(a, struct table_attr, attr);
-
-	if (t->idx < 0)
-		return sysfs_emit(page, "%u\n", spe_caps[-t->idx - 1].v);
-	return sysfs_emit(page, "%s\n", spe_formats[t->idx].s);
-}
-
-static struct table_attr spe_attrs[ARRAY_SIZE(spe_formats) + ARRAY_SIZE(spe_caps)];
-static struct attribute *spe_fmt_list[ARRAY_SIZE(spe_formats) + 1];
-static struct attribute *spe_cap_list[ARRAY_SIZE(spe_caps) + 1];
-static struct attribute_group spe_fmt_group = { .name = "format", .attrs = spe_fmt_list };
-static struct attribute_group spe_cap_group = { .name = "caps", .attrs = spe_cap_list };
+LINE_GROUP(spe_formats);
+LINE_GROUP(spe_caps);
+static struct attribute_group spe_fmt_group = { .name = "format", .attrs = spe_formats_list };
+static struct attribute_group spe_cap_group = { .name = "caps", .attrs = spe_caps_list };
 static const struct attribute_group *spe_groups[] = { &spe_cap_group, &spe_fmt_group, NULL };
 
-/* format entries idx >= 0, caps -1, -2, ... */
 static void spe_groups_init(void)
 {
-	int i, nf = ARRAY_SIZE(spe_formats);
-
-	for (i = 0; i < ARRAY_SIZE(spe_attrs); i++) {
-		struct table_attr *t = &spe_attrs[i];
-
-		sysfs_attr_init(&t->attr.attr);
-		t->idx = i < nf ? i : nf - i - 1;
-		t->attr.attr.name = i < nf ? spe_formats[i].n : spe_caps[i - nf].n;
-		t->attr.attr.mode = 0444;
-		t->attr.show = spe_attr_show;
-		if (i < nf)
-			spe_fmt_list[i] = &t->attr.attr;
-		else
-			spe_cap_list[i - nf] = &t->attr.attr;
-	}
+	LINE_GROUP_INIT(spe_formats);
+	LINE_GROUP_INIT(spe_caps);
 }
 
 /* ---- debugfs ---- */

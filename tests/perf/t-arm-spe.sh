@@ -34,18 +34,11 @@ GEN=tests/tools/spe-stream.py
 if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/pd-gen" ]; then
 	echo "not ok build: run make all tools first"; exit 1
 fi
+. tests/check-lib.sh
 have_perf=1
 if ! command -v perf > /dev/null || ! perf --version > /dev/null 2>&1; then
 	have_perf=
 fi
-
-verdict() {	# name why note
-	if [ -z "$2" ]; then
-		echo "ok $1 ($3)"
-	else
-		echo "not ok $1: $2"
-	fi
-}
 
 # a perf.data of a stream: NAME PD-GEN-OPTIONS -- SPE-STREAM-ARGS
 make_file() {
@@ -85,14 +78,7 @@ raw_packets() {
 {"offset":21,"error":"truncated packet"}
 {"offset":22,"size":1,"packet":"end"}
 J
-	$AUXREC dump --raw "$f" --pmu arm_spe --json > "$tmp/raw.json" 2> "$tmp/raw.err" ||
-		why="exit status $?: $(head -1 "$tmp/raw.err")"
-	[ -z "$why" ] && ! cmp -s "$tmp/raw.want" "$tmp/raw.json" && why="got $(head -c 400 "$tmp/raw.json")"
-	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
-	   ! python3 tests/tools/json_check.py docs/schema/dump.schema.json "$tmp/raw.json" \
-		> "$tmp/raw.check" 2>&1; then
-		why="schema: $(tail -1 "$tmp/raw.check")"
-	fi
+	why=$(raw_dump_differs "$f" arm_spe "$tmp/raw.want" 400)
 	verdict spe-dump-raw "$why" "packets, a bad byte, a cut packet"
 }
 

@@ -42,16 +42,9 @@ for t in aarch64-linux-gnu-gcc aarch64-linux-gnu-nm qemu-aarch64-static; do
 		echo "skip cs-etm: $t is not installed (tests/install-deps)"; exit 0
 	fi
 done
+. tests/check-lib.sh
 have_perf=1
 perf --version > /dev/null 2>&1 || have_perf=
-
-verdict() {	# name why note
-	if [ -z "$2" ]; then
-		echo "ok $1 ($3)"
-	else
-		echo "not ok $1: $2"
-	fi
-}
 
 # "kind from to" of auxrec's events (tr_strt, tr_end[/kind], branch kinds)
 script_events() {
@@ -63,13 +56,6 @@ for l in open(sys.argv[1]):
          "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
              e["type"], e.get("kind") or e["type"])
     print(k, e["from"], e["to"])' "$1"
-}
-
-# perf's branches as "kind from to", kinds as auxrec names them
-perf_events() {
-	awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
-				 sub(/^tr_end_/, "tr_end/", k)
-				 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' "$1"
 }
 
 # auxrec's events for perf: without the last trace end, a BR shown as
@@ -116,11 +102,7 @@ check_dump() {	# dir
 		why="exit status $?: $(head -1 "$g/dump.err")"
 	dump_packets "$g/dump.json" > "$g/dump.pk"
 	[ -z "$why" ] && grep -q '^error' "$g/dump.pk" && why="$(grep -m1 '^error' "$g/dump.pk")"
-	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
-	   ! python3 tests/tools/json_check.py docs/schema/dump.schema.json "$g/dump.json" \
-		> "$g/dump.check" 2>&1; then
-		why="schema: $(tail -1 "$g/dump.check")"
-	fi
+	[ -z "$why" ] && why=$(dump_schema_differs "$g/dump.json")
 	if [ -z "$why" ] && [ -n "$have_perf" ]; then
 		perf report -D -i "$g/etm.data" > "$g/report-D" 2> /dev/null
 		perf_packets "$g/report-D" > "$g/perf.pk"
@@ -155,12 +137,10 @@ run_prog() {	# name [etm-gen option] -- args
 
 	"$AUXREC" script --json -i "$g/etm.data" > "$g/script.json" 2> "$g/script.err"
 	script_events "$g/script.json" > "$g/got"
-	why=
 	if [ -s "$g/script.err" ]; then
 		why="stderr: $(head -1 "$g/script.err")"
-	elif ! cmp -s "$g/expected" "$g/got"; then
-		why="$(wc -l < "$g/got") events, first difference (< executed > auxrec): $(
-			diff "$g/expected" "$g/got" | grep -m2 '^[<>]' | tr '\n' ' ')"
+	else
+		why=$(first_difference "$g/expected" "$g/got" events "< executed > auxrec")
 	fi
 	verdict "cs-etm-$n$opt-script-equals-executed" "$why" \
 		"$nev events: every taken transfer of $(grep -c . "$g/exec.log") executed instructions"
@@ -172,17 +152,8 @@ run_prog() {	# name [etm-gen option] -- args
 	if [ -z "$have_perf" ]; then
 		echo "skip cs-etm-$n$opt-perf-script: perf is not installed"; return
 	fi
-	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/etm.data" > "$g/perf.out" \
-		2> "$g/perf.err"
-	perf_events "$g/perf.out" > "$g/perf"
 	want_perf "$g/got" "$g/prog" "$opt" > "$g/want.perf"
-	why=
-	if [ -s "$g/perf.err" ]; then
-		why="perf: $(head -1 "$g/perf.err")"
-	elif ! cmp -s "$g/want.perf" "$g/perf"; then
-		why="$(wc -l < "$g/perf") branches, first difference (< auxrec > perf): $(
-			diff "$g/want.perf" "$g/perf" | grep -m2 '^[<>]' | tr '\n' ' ')"
-	fi
+	why=$(perf_branches_differ "$g/etm.data" "$g/want.perf" "$g/perf" "< auxrec > perf")
 	verdict "cs-etm-$n$opt-perf-script-agrees" "$why" \
 		"$(wc -l < "$g/perf") transfers with their kinds, BR as perf's return"
 }

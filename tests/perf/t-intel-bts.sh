@@ -25,19 +25,11 @@ B=${AUXREC_BUILD:-build}
 if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/pd-gen" ]; then
 	echo "not ok build: run make all tools first"; exit 1
 fi
+. tests/check-lib.sh
 . tests/gt/build-tools.sh
 if [ -n "$GT_SKIP" ]; then
 	echo "skip intel-bts: $GT_SKIP"; exit 0
 fi
-
-# "ok NAME (NOTE)" when WHY is empty, else "not ok NAME: WHY"
-verdict() {	# name why note
-	if [ -z "$2" ]; then
-		echo "ok $1 ($3)"
-	else
-		echo "not ok $1: $2"
-	fi
-}
 
 # "from to" of each record gt-record's NAME.branches makes (pd-gen --bts)
 want_transfers() {
@@ -127,17 +119,7 @@ for l in open(sys.argv[1]):
     if e["type"] in ("branch", "trace_begin", "trace_end"):
         print(k, e["from"], e["to"])' "$g/script.json" |
 		awk -v a="$half" -v b="$nrec" 'NR != a && NR != b' > "$g/want.perf"
-	# perf's flags ("tr strt", "call", ...), ip => addr
-	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$g/b.data" 2> "$g/perf.err" |
-		awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
-					 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' > "$g/perf"
-	why=
-	if [ -s "$g/perf.err" ]; then
-		why="perf: $(head -1 "$g/perf.err")"
-	elif ! cmp -s "$g/want.perf" "$g/perf"; then
-		why="$(wc -l < "$g/perf") branches, first difference (< want > perf): $(
-			diff "$g/want.perf" "$g/perf" | grep -m2 '^[<>]' | tr '\n' ' ')"
-	fi
+	why=$(perf_branches_differ "$g/b.data" "$g/want.perf" "$g/perf" "< want > perf")
 	verdict "bts-$n-perf-script-agrees" "$why" \
 		"$(wc -l < "$g/perf") of $nrec with their kinds: all but each chunk's last"
 }
@@ -149,14 +131,7 @@ raw_partial() {
 {"offset":0,"size":24,"packet":"branch","from":"0x0","to":"0x401000","misc":"0x10","pred":1}
 {"offset":24,"error":"partial record"}
 J
-	$AUXREC dump --raw "$f" --pmu intel_bts --json > "$tmp/raw.json" 2> "$tmp/raw.err" ||
-		why="exit status $?: $(head -1 "$tmp/raw.err")"
-	[ -z "$why" ] && ! cmp -s "$tmp/raw.want" "$tmp/raw.json" && why="got $(head -c 300 "$tmp/raw.json")"
-	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
-	   ! python3 tests/tools/json_check.py docs/schema/dump.schema.json "$tmp/raw.json" \
-		> "$tmp/raw.check" 2>&1; then
-		why="schema: $(tail -1 "$tmp/raw.check")"
-	fi
+	why=$(raw_dump_differs "$f" intel_bts "$tmp/raw.want" 300)
 	verdict bts-dump-raw-partial-record "$why" "a branch, then the error"
 }
 

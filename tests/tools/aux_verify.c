@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/perf_data/perf_data.h"
+#include "tests/tools/tool_pd.h"
 
 #define MAX_STREAMS 65536
 #define MAX_BUFS 4096
@@ -86,16 +87,49 @@ static void check_words(const uint8_t *p, uint64_t size, uint64_t offset)
 	}
 }
 
+/* What the records of the file add up to. */
+struct aux_totals {
+	uint64_t payload, chunks, aux_records, aux_record_bytes, truncated, lost;
+};
+
+static void aux_record(const struct pd_record *rec, void *ctx)
+{
+	struct aux_totals *t = ctx;
+	const struct perf_event_header *h = rec->hdr;
+
+	if (h->type == PERF_RECORD_AUXTRACE) {
+		const struct perf_rec_auxtrace *a = (const void *)h;
+		uint32_t idx = a->idx;
+
+		if (idx >= MAX_BUFS) {
+			FAIL("AUXTRACE idx %u out of range", idx);
+			return;
+		}
+		if (buf_seen[idx] && a->offset != buf_next[idx])
+			FAIL("buffer %u: chunk at AUX offset %" PRIu64 ", expected %" PRIu64
+			     " (gap or overlap)", idx, (uint64_t)a->offset, buf_next[idx]);
+		buf_seen[idx] = true;
+		buf_next[idx] = a->offset + a->size;
+		t->payload += a->size;
+		t->chunks++;
+		check_words(rec->payload, a->size, a->offset);
+	} else if (h->type == PERF_RECORD_AUX) {
+		const uint64_t *f = (const void *)(h + 1);
+
+		t->aux_records++;
+		t->aux_record_bytes += f[1];
+		t->truncated += !!(f[2] & PERF_AUX_FLAG_TRUNCATED);
+	} else if (h->type == PERF_RECORD_LOST) {
+		t->lost += ((const uint64_t *)(h + 1))[1];
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *streams_file = NULL, *percpu = NULL;
-	uint64_t payload = 0, chunks = 0, aux_records = 0, truncated = 0;
-	uint64_t aux_record_bytes = 0, lost = 0;
+	struct aux_totals t = { 0 };
 	bool allow_recovered = false, prefix = false;
-	struct pd_reader *r;
-	struct pd_record rec;
-	char err[512];
-	int ret;
+	int read_errors;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--streams") && i + 1 < argc)
@@ -113,60 +147,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: aux_verify FILE [--streams F] [--percpu F] [--allow-recovered]\n");
 		return 2;
 	}
-	if (pd_reader_open(file, &r, err, sizeof(err))) {
-		printf("FAIL: %s\n", err);
+	read_errors = tool_each_record(file, aux_record, &t);
+	if (read_errors < 0)
 		return 1;
-	}
-	while ((ret = pd_reader_next(r, &rec)) == 1) {
-		const struct perf_event_header *h = rec.hdr;
-
-		if (h->type == PERF_RECORD_AUXTRACE) {
-			const struct perf_rec_auxtrace *a = (const void *)h;
-			uint32_t idx = a->idx;
-
-			if (idx >= MAX_BUFS) {
-				FAIL("AUXTRACE idx %u out of range", idx);
-				continue;
-			}
-			if (buf_seen[idx] && a->offset != buf_next[idx])
-				FAIL("buffer %u: chunk at AUX offset %" PRIu64 ", expected %" PRIu64
-				     " (gap or overlap)", idx, (uint64_t)a->offset, buf_next[idx]);
-			buf_seen[idx] = true;
-			buf_next[idx] = a->offset + a->size;
-			payload += a->size;
-			chunks++;
-			check_words(rec.payload, a->size, a->offset);
-		} else if (h->type == PERF_RECORD_AUX) {
-			const uint64_t *f = (const void *)(h + 1);
-
-			aux_records++;
-			aux_record_bytes += f[1];
-			truncated += !!(f[2] & PERF_AUX_FLAG_TRUNCATED);
-		} else if (h->type == PERF_RECORD_LOST) {
-			lost += ((const uint64_t *)(h + 1))[1];
-		}
-	}
-	if (ret < 0)
-		FAIL("reading %s: %s", file, pd_reader_error(r));
-	pd_reader_close(r);
-
+	failures += read_errors;
 	printf("# chunks %" PRIu64 "\n# aux_bytes %" PRIu64 "\n# aux_records %" PRIu64
 	       "\n# aux_record_bytes %" PRIu64 "\n# truncated %" PRIu64 "\n# lost %" PRIu64 "\n",
-	       chunks, payload, aux_records, aux_record_bytes, truncated, lost);
-	if (!allow_recovered && (prefix ? aux_record_bytes < payload : aux_record_bytes != payload))
-		FAIL("AUX records announce %" PRIu64 " bytes, chunks hold %" PRIu64, aux_record_bytes, payload);
+	       t.chunks, t.payload, t.aux_records, t.aux_record_bytes, t.truncated, t.lost);
+	if (!allow_recovered && (prefix ? t.aux_record_bytes < t.payload : t.aux_record_bytes != t.payload))
+		FAIL("AUX records announce %" PRIu64 " bytes, chunks hold %" PRIu64, t.aux_record_bytes, t.payload);
 	if (percpu) {
 		uint64_t emitted = counter(percpu, "emitted"), records = counter(percpu, "records");
 		uint64_t mod_trunc = counter(percpu, "truncated"), dropped = counter(percpu, "dropped");
 
 		printf("# module_emitted %" PRIu64 "\n# module_dropped %" PRIu64 "\n# module_records %"
 		       PRIu64 "\n# module_truncated %" PRIu64 "\n", emitted, dropped, records, mod_trunc);
-		if (emitted != payload)
-			FAIL("module emitted %" PRIu64 " bytes, file holds %" PRIu64, emitted, payload);
-		if (!lost && records != aux_records)
-			FAIL("module ended %" PRIu64 " AUX records, file holds %" PRIu64, records, aux_records);
-		if (!lost && mod_trunc != truncated)
-			FAIL("module truncated %" PRIu64 " times, file says %" PRIu64, mod_trunc, truncated);
+		if (emitted != t.payload)
+			FAIL("module emitted %" PRIu64 " bytes, file holds %" PRIu64, emitted, t.payload);
+		if (!t.lost && records != t.aux_records)
+			FAIL("module ended %" PRIu64 " AUX records, file holds %" PRIu64, records, t.aux_records);
+		if (!t.lost && mod_trunc != t.truncated)
+			FAIL("module truncated %" PRIu64 " times, file says %" PRIu64, mod_trunc, t.truncated);
 	}
 	if (streams_file) {
 		FILE *f = fopen(streams_file, "r");

@@ -70,6 +70,7 @@
 #include <sys/uio.h>
 #include "decoders/cs_etm/cs_etm.h"
 #include "lib/perf_data/perf_data.h"
+#include "tests/tools/tool_pd.h"
 
 #define PID		4242
 #define ETM_TYPE	8	/* the PMU type of cs_etm in the file */
@@ -435,23 +436,14 @@ static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len
 
 static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
 {
-	uint8_t buf[4096 + 512];
-	struct perf_event_header *h = (void *)buf;
-	size_t slen = str ? (strlen(str) + 8) & ~7UL : 0;
 	struct pd_sample_id sid = { .pid = PID, .tid = PID, .time = time, .id = 100, .cpu = 0 };
+	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
-	if (str && strlen(str) > 4096)
+	if (err == -ENAMETOOLONG)
 		die("record", "name too long");
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, rec, len);
-	if (str)
-		strcpy((char *)buf + len, str);
-	pd_sample_id_write(buf + len + slen, sample_type, &sid);
-	h->size = len + slen + pd_sample_id_size(sample_type);
-	if (pd_write_record(w, h))
+	if (err)
 		die("perf.data", "write failed");
 }
-
 
 static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 {

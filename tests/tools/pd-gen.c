@@ -33,12 +33,14 @@
  * --cpu-wide per CPU (CPU 0, the tid then comes from CONTEXT packets).
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "lib/perf_data/perf_data.h"
+#include "tests/tools/tool_pd.h"
 
 #define PT_TYPE	10
 #define BTS_TYPE	9
@@ -82,21 +84,11 @@ static __attribute__((noreturn)) int die(const char *what, int err)
 static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint32_t pid,
 		   uint64_t time)
 {
-	uint8_t buf[4096 + 512];
-	struct perf_event_header *h = (void *)buf;
-	size_t slen = str ? (strlen(str) + 8) & ~7UL : 0;
 	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100, .cpu = 0 };
-	int err;
+	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
-	if (str && strlen(str) > 4096)
-		die("name too long", -36);
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, rec, len);
-	if (str)
-		strcpy((char *)buf + len, str);
-	pd_sample_id_write(buf + len + slen, sample_type, &sid);
-	h->size = len + slen + pd_sample_id_size(sample_type);
-	err = pd_write_record(w, h);
+	if (err == -ENAMETOOLONG)
+		die("name too long", err);
 	if (err)
 		die("write", err);
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 #include "lib/perf_data/perf_data.h"
 #include "lib/perf_data/perf_records.h"
+#include "tests/tools/tool_pd.h"
 
 #define MAX_STREAMS 65536
 #define MAX_STOPS 4096
@@ -111,29 +112,62 @@ static void check_chunk(const uint8_t *p, uint64_t size, uint64_t limit, int nr)
 	s->chunks++;
 }
 
+/* What the records of the file add up to. */
+struct snap_totals {
+	uint64_t limit;			/* --size */
+	int info_word;			/* --info-word, or -1 */
+	int chunks;
+	uint64_t aux_records, aux_overwrite, first_size, bytes;
+};
+
+static void snap_record(const struct pd_record *rec, void *ctx)
+{
+	struct snap_totals *t = ctx;
+	const struct perf_event_header *h = rec->hdr;
+
+	if (h->type == PERF_RECORD_AUXTRACE) {
+		const struct perf_rec_auxtrace *a = (const void *)h;
+
+		if (!t->chunks)
+			t->first_size = a->size;
+		t->bytes += a->size;
+		check_chunk(rec->payload, a->size, t->limit, t->chunks++);
+	} else if (h->type == PERF_RECORD_AUX) {
+		const uint64_t *f = (const void *)(h + 1);
+
+		t->aux_records++;
+		t->aux_overwrite += !!(f[2] & PERF_AUX_FLAG_OVERWRITE);
+	} else if (h->type == PERF_RECORD_AUXTRACE_INFO && t->info_word >= 0) {
+		const uint64_t *priv = (const uint64_t *)(h + 1) + 1;
+
+		if ((size_t)h->size >= sizeof(*h) + 8 * (t->info_word + 2))
+			printf("# info_word %d %" PRIu64 "\n", t->info_word, priv[t->info_word]);
+		else
+			FAIL("AUXTRACE_INFO has no private word %d", t->info_word);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *log = NULL;
-	uint64_t limit = 0, aux_records = 0, aux_overwrite = 0, overlap = 0, first_size = 0, bytes = 0;
-	int info_word = -1, chunks = 0, nr_log, ret;
+	struct snap_totals t = { .info_word = -1 };
+	uint64_t overlap = 0;
+	int nr_log, read_errors;
 	bool on_exit = false;
-	struct pd_reader *r;
-	struct pd_record rec;
-	char err[512];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--log") && i + 1 < argc)
 			log = argv[++i];
 		else if (!strcmp(argv[i], "--size") && i + 1 < argc)
-			limit = strtoull(argv[++i], NULL, 0);
+			t.limit = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--info-word") && i + 1 < argc)
-			info_word = atoi(argv[++i]);
+			t.info_word = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--on-exit"))
 			on_exit = true;
 		else
 			file = argv[i];
 	}
-	if (!file || !log || !limit) {
+	if (!file || !log || !t.limit) {
 		fprintf(stderr, "usage: snap_verify FILE --log F --size N [--on-exit] [--info-word I]\n");
 		return 2;
 	}
@@ -142,37 +176,10 @@ int main(int argc, char **argv)
 		printf("FAIL: cannot read %s\n", log);
 		return 1;
 	}
-	if (pd_reader_open(file, &r, err, sizeof(err))) {
-		printf("FAIL: %s\n", err);
+	read_errors = tool_each_record(file, snap_record, &t);
+	if (read_errors < 0)
 		return 1;
-	}
-	while ((ret = pd_reader_next(r, &rec)) == 1) {
-		const struct perf_event_header *h = rec.hdr;
-
-		if (h->type == PERF_RECORD_AUXTRACE) {
-			const struct perf_rec_auxtrace *a = (const void *)h;
-
-			if (!chunks)
-				first_size = a->size;
-			bytes += a->size;
-			check_chunk(rec.payload, a->size, limit, chunks++);
-		} else if (h->type == PERF_RECORD_AUX) {
-			const uint64_t *f = (const void *)(h + 1);
-
-			aux_records++;
-			aux_overwrite += !!(f[2] & PERF_AUX_FLAG_OVERWRITE);
-		} else if (h->type == PERF_RECORD_AUXTRACE_INFO && info_word >= 0) {
-			const uint64_t *priv = (const uint64_t *)(h + 1) + 1;
-
-			if ((size_t)h->size >= sizeof(*h) + 8 * (info_word + 2))
-				printf("# info_word %d %" PRIu64 "\n", info_word, priv[info_word]);
-			else
-				FAIL("AUXTRACE_INFO has no private word %d", info_word);
-		}
-	}
-	if (ret < 0)
-		FAIL("reading %s: %s", file, pd_reader_error(r));
-	pd_reader_close(r);
+	failures += read_errors;
 
 	for (int id = 0; id < MAX_STREAMS; id++) {
 		struct stream *s = streams[id];
@@ -187,12 +194,12 @@ int main(int argc, char **argv)
 	}
 	printf("# snapshots %d\n# logged_stops %d\n# aux_records %" PRIu64 "\n# aux_overwrite %"
 	       PRIu64 "\n# overlap_words %" PRIu64 "\n# first_size %" PRIu64 "\n# bytes %" PRIu64 "\n",
-	       chunks, nr_log, aux_records, aux_overwrite, overlap, first_size, bytes);
-	if (!chunks)
+	       t.chunks, nr_log, t.aux_records, t.aux_overwrite, overlap, t.first_size, t.bytes);
+	if (!t.chunks)
 		FAIL("no snapshot in %s", file);
-	if (aux_overwrite != aux_records || !aux_records)
-		FAIL("%" PRIu64 " of %" PRIu64 " AUX records have PERF_AUX_FLAG_OVERWRITE", aux_overwrite,
-		     aux_records);
+	if (t.aux_overwrite != t.aux_records || !t.aux_records)
+		FAIL("%" PRIu64 " of %" PRIu64 " AUX records have PERF_AUX_FLAG_OVERWRITE",
+		     t.aux_overwrite, t.aux_records);
 	printf("%s\n", failures ? "MISMATCH" : "VERIFIED");
 	return failures ? 1 : 0;
 }

@@ -27,6 +27,7 @@
 #include "decoders/decoder.h"
 #include "decoders/cs_etm/cs_etm.h"
 #include "lib/record/pmu.h"
+#include "tests/unit/unit_code.h"
 
 #define V4	CS_MAGIC_ETMV4
 #define ETE	CS_MAGIC_ETE
@@ -151,17 +152,7 @@ static const uint32_t code[] = {
 	0x54ffff81,	/* 0x400014: b.ne 0x400004 */
 };
 
-static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
-{
-	size_t n;
-
-	if (ip < CODE_BASE || ip >= CODE_BASE + sizeof(code))
-		return 0;
-	n = CODE_BASE + sizeof(code) - ip;
-	n = n < len ? n : len;
-	memcpy(buf, (const uint8_t *)code + (ip - CODE_BASE), n);
-	return n;
-}
+static struct unit_code image = { CODE_BASE, code, sizeof(code) };
 
 struct events {
 	int n;
@@ -185,7 +176,8 @@ static const uint64_t info_words[] = {
 static void decode(const uint8_t *raw, size_t n, bool with_info, struct events *e)
 {
 	const struct decoder_ops *ops = decoder_find_by_type(AUXTRACE_TYPE_CS_ETM);
-	struct decode_opts o = { .read_code = read_code, .event = on_event, .event_ctx = e };
+	struct decode_opts o = { .read_code = unit_read_code, .read_ctx = &image,
+				 .event = on_event, .event_ctx = e };
 	struct aux_chunk c = { .data = raw, .size = n, .cpu = 0, .flags = CS_AUX_FORMAT_RAW };
 	void *d;
 

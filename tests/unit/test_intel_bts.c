@@ -20,6 +20,7 @@
 #include "decoders/decoder.h"
 #include "decoders/intel_bts/intel_bts.h"
 #include "lib/record/pmu.h"
+#include "tests/unit/unit_code.h"
 
 #define CODE_BASE	0x401000ull
 #define KTEXT		0xffffffff81000000ull
@@ -35,17 +36,7 @@ static const uint8_t code[] = {
 	0xff, 0x1c, 0x24,		/* 0x40100f: lcall *(%rsp) */
 };
 
-static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
-{
-	size_t n;
-
-	if (ip < CODE_BASE || ip >= CODE_BASE + sizeof(code))
-		return 0;
-	n = CODE_BASE + sizeof(code) - ip;
-	n = n < len ? n : len;
-	memcpy(buf, code + (ip - CODE_BASE), n);
-	return n;
-}
+static struct unit_code image = { CODE_BASE, code, sizeof(code) };
 
 #define FB	BRANCH_F_BRANCH
 
@@ -151,8 +142,8 @@ static const struct decoder_ops *bts(void)
 
 static void *begin(const struct decoder_ops *d, struct got *g)
 {
-	struct decode_opts opts = { .read_code = read_code, .event = on_event,
-				    .event_ctx = g };
+	struct decode_opts opts = { .read_code = unit_read_code, .read_ctx = &image,
+				    .event = on_event, .event_ctx = g };
 	void *s = d->decode_begin(&opts);
 
 	assert_non_null(s);

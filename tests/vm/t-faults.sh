@@ -19,11 +19,8 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 
 PERF=${PERF:-perf}
 command -v "$PERF" > /dev/null || { echo "not ok perf: no perf binary (install linux-perf)"; exit 1; }
-if ! tests/vm/run --module-arg name=intel_pt --cpus 2 --in tests/vm/guest-faults.sh --out "$OUT" --timeout 500 \
-	-- sh /in/guest-faults.sh > "$OUT/../t-faults.console" 2>&1; then
-	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$OUT/../t-faults.console")"
-	exit 1
-fi
+. tests/check-lib.sh
+guest_script faults "$OUT" 500 --module-arg name=intel_pt --cpus 2 || exit 1
 
 faults=0 survived=0
 result() {	# NAME WHY: WHY empty = ok

@@ -9,10 +9,8 @@ OUT=build/vm/t-interop.out
 rm -rf "$OUT"; mkdir -p "$OUT"
 A=${AUXREC:-./auxrec}	# runs in the guest (tests/vm/run stages it)
 [ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
-if ! tests/vm/run --perf --module-arg name=intel_pt --in tests/vm/guest-interop.sh --out "$OUT" \
-	--timeout 400 -- sh /in/guest-interop.sh > "$OUT/../t-interop.console" 2>&1; then
-	echo "not ok guest_run: $(tail -5 "$OUT/../t-interop.console")"; exit 1
-fi
+. tests/check-lib.sh
+guest_script interop "$OUT" 400 --perf --module-arg name=intel_pt || exit 1
 total() {	# FIELD FILE: the module's total of a counter
 	sed -n "s/^total.* $1=\([0-9]*\).*/\1/p" "$2"
 }

@@ -11,11 +11,8 @@ OUT=build/vm/t-record.out
 [ -x "$A" ] && [ -x $V ] || { echo "not ok build: $A or $V missing (make all tools)"; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-if ! tests/vm/run --cpus 2 --in tests/vm/guest-record.sh --out "$OUT" --timeout 400 \
-	-- sh /in/guest-record.sh > "$OUT/../t-record.console" 2>&1; then
-	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$OUT/../t-record.console")"
-	exit 1
-fi
+. tests/check-lib.sh
+guest_script record "$OUT" 400 --cpus 2 || exit 1
 
 verify() {	# NAME [aux_verify options]: rc 0, summary line, ground truth holds
 	local n=$1; shift

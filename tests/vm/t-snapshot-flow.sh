@@ -13,16 +13,7 @@ A=${AUXREC:-./auxrec}
 OUT=build/vm/t-snapshot-flow.out
 rm -rf "$OUT"; mkdir -p "$OUT/symfs/in"
 . tests/gt/build-tools.sh
-if [ -n "$GT_SKIP" ]; then
-	echo "not ok gt_tools: $GT_SKIP"; exit 1
-fi
-gcc -O1 -static -no-pie -o "$OUT/symfs/in/spin" tests/gt/progs/spin.c || { echo "not ok compile"; exit 1; }
-if ! "$GT_BIN/gt-record" "$OUT/spin" -- "$OUT/symfs/in/spin" 800 > "$OUT/gt.log" 2>&1; then
-	if grep -q "PTRACE\|Operation not permitted" "$OUT/gt.log"; then
-		echo "skip snapshot_flow: ptrace not allowed here"; exit 0
-	fi
-	echo "not ok gt_record: $(tail -1 "$OUT/gt.log")"; exit 1
-fi
+gt_record_spin snapshot_flow "$OUT" 800 || { [ $? = 77 ] && exit 0; exit 1; }
 size=$(stat -c %s "$OUT/spin.pt")
 
 if ! tests/vm/run --module-arg name=intel_pt --module-arg mode=1 --module-arg once=1 \

@@ -15,11 +15,8 @@ OUT=build/vm/t-snapshot-perf.out
 command -v perf > /dev/null || { echo "skip snapshot_perf: no perf on the host (linux-perf)"; exit 0; }
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-if ! tests/vm/run --perf --module-arg name=intel_pt --cpus 2 --in tests/vm/guest-snapshot-perf.sh \
-	--out "$OUT" --timeout 300 -- sh /in/guest-snapshot-perf.sh > "$OUT/../t-snapshot-perf.console" 2>&1; then
-	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$OUT/../t-snapshot-perf.console")"
-	exit 1
-fi
+. tests/check-lib.sh
+guest_script snapshot-perf "$OUT" 300 --perf --module-arg name=intel_pt --cpus 2 || exit 1
 
 for n in perf auxrec; do
 	f=$OUT/$n

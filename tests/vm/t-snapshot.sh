@@ -11,11 +11,8 @@ OUT=build/vm/t-snapshot.out
 [ -x "$A" ] && [ -x $V ] || { echo "not ok build: $A or $V missing (make all tools)"; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-if ! tests/vm/run --cpus 2 --in tests/vm/guest-snapshot.sh --out "$OUT" --timeout 300 \
-	-- sh /in/guest-snapshot.sh > "$OUT/../t-snapshot.console" 2>&1; then
-	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$OUT/../t-snapshot.console")"
-	exit 1
-fi
+. tests/check-lib.sh
+guest_script snapshot "$OUT" 300 --cpus 2 || exit 1
 
 verify() {	# NAME SIZE [snap_verify options]: rc 0, summary line, every snapshot exact
 	local n=$1 size=$2; shift 2
