@@ -166,10 +166,71 @@ for i in range(3000):
             r.choice(["0x6", "0x86"]), r.randrange(2, 20), r.randrange(1, 4)))
 PY
 	local load cut
-	load=$(readelf -lW "$w" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	# one mapping from the text segment to the end of the data segment's
+	# bss: the arrays' addresses are the binary's (in a real process the
+	# bss past the file's last page is anonymous memory, symbol-less)
+	local v m start= end=0
+	while read -r v m; do
+		[ -z "$start" ] && start=$v
+		[ $((v + m)) -gt "$end" ] && end=$((v + m))
+	done < <(readelf -lW "$w" | awk '$1 == "LOAD" {print $3, $6}')
+	load="$start $((end - start)) 0"
 	cut=$(python3 $GEN workload "$tmp/wl.spe" "$tmp/wl.desc") || return 1
 	# shellcheck disable=SC2086
 	"$B/tests/tools/pd-gen" --spe "$tmp/workload.data" "$tmp/wl.spe" "$cut" "$w" $load
+}
+
+# the data symbols of the workload's samples: each vaddr's symbol and
+# offset are those of the ELF's symbol table (readelf -s: the object or
+# function whose [value, value + size) holds it), as JSON and as text,
+# and the JSON lines are valid against the schema. (perf 6.1's script
+# prints no symbol for an SPE sample's addr: it resolves addr only for
+# BTS and page-fault events.)
+check_data_syms() {
+	local why= w=$tmp/wl
+	$AUXREC script --json --itrace=i -i "$tmp/workload.data" > "$tmp/ds.json" \
+		2> "$tmp/ds.err" || why="auxrec script --json exit status $?: $(head -1 "$tmp/ds.err")"
+	$AUXREC script --itrace=i -i "$tmp/workload.data" > "$tmp/ds.txt" 2>> "$tmp/ds.err" ||
+		why="auxrec script exit status $?: $(head -1 "$tmp/ds.err")"
+	readelf -sW "$w" > "$tmp/ds.syms"
+	[ -z "$why" ] && why=$(python3 - "$tmp/ds.json" "$tmp/ds.txt" "$tmp/ds.syms" "$w" \
+				3> "$tmp/ds.count" <<'PY'
+import json, os, sys
+syms = []
+for l in open(sys.argv[3]):
+    f = l.split()
+    if len(f) == 8 and f[3] in ("OBJECT", "FUNC") and int(f[1], 16) and int(f[2], 0):
+        syms.append((int(f[1], 16), int(f[2], 0), f[7]))
+def sym_of(a):
+    hits = [s for s in syms if s[0] <= a < s[0] + s[1]]
+    return hits[0] if len(set((s[0], s[1]) for s in hits)) == 1 else None
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in ev if e["type"] == "mem_sample"]
+text = [l for l in open(sys.argv[2]) if " mem_sample " in l]
+names = {}
+if len(text) != len(ev):
+    print("%d text samples, %d JSON" % (len(text), len(ev)), end=""); sys.exit()
+for e, t in zip(ev, text):
+    a = int(e["vaddr"], 16)
+    s = sym_of(a)
+    if s is None:
+        print("vaddr %#x: no single ELF symbol" % a, end=""); sys.exit()
+    got = (e.get("vaddr_sym"), e.get("vaddr_symoff"), e.get("vaddr_dso"))
+    if got != (s[2], a - s[0], sys.argv[4]):
+        print("vaddr %#x: %s, readelf %s+%#x" % (a, got, s[2], a - s[0]), end=""); sys.exit()
+    want = " vaddr %#x %s+%#x (%s) " % (a, s[2], a - s[0], sys.argv[4])
+    if want not in t:
+        print("text %r lacks %r" % (t.strip(), want), end=""); sys.exit()
+    names[s[2]] = names.get(s[2], 0) + 1
+os.write(3, ("%d samples: %s" % (len(ev), ", ".join("%s %d" % n for n in sorted(names.items())))).encode())
+PY
+)
+	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
+	   ! python3 tests/tools/json_check.py docs/schema/script.schema.json "$tmp/ds.json" \
+		> "$tmp/ds.check" 2>&1; then
+		why="schema: $(tail -1 "$tmp/ds.check")"
+	fi
+	verdict spe-script-data-symbols "$why" "$(cat "$tmp/ds.count" 2> /dev/null), as readelf -s"
 }
 
 # report rows against the script's samples, and perf report's counts
@@ -272,4 +333,5 @@ v2_script() {
 v2_script
 make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
 	check_script context fmtbaMi
-workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload; }
+workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload
+	       check_data_syms; }
