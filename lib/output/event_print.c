@@ -519,8 +519,10 @@ static void mem_text(struct event_printer *pr, const struct mem_sample *m,
 	if (m->valid & MEM_HAS_VADDR) {
 		LB_LIT(lb, " vaddr ");
 		lb_hex0x(lb, m->vaddr);
-		lb_char(lb, ' ');
-		addr_sym_text(pr, m->vaddr, maps, NULL);
+		if (m->vaddr) {	/* as in JSON: address 0 has no symbol */
+			lb_char(lb, ' ');
+			addr_sym_text(pr, m->vaddr, maps, NULL);
+		}
 	}
 	if (m->valid & MEM_HAS_PADDR) {
 		LB_LIT(lb, " paddr ");
