@@ -6,7 +6,8 @@
  * symbol of the event's source address (the code that ran up to it), and
  * each taken branch to the symbol it leaves. Memory-access samples (ARM
  * SPE) count to the symbol of their pc, or with --sort data_src to their
- * data source, with the mean and percentiles of their total latency.
+ * data source, or with --sort data_sym to the symbol (a data object) of
+ * their data address, with the mean and percentiles of their total latency.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,7 +25,7 @@
 #include "lib/util/slot_index.h"
 #include "lib/util/util.h"
 
-enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO, SORT_DATA_SRC };
+enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO, SORT_DATA_SRC, SORT_DATA_SYM };
 
 /* Counts of one symbol (by sym_cache id) while decoding. */
 struct sym_count {
@@ -69,11 +70,13 @@ static void usage(FILE *out)
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol; memory-access\n"
-		"samples (arm_spe) by symbol or data source, with their latencies.\n"
+		"samples (arm_spe) by symbol, data source or data symbol, with their\n"
+		"latencies.\n"
 		"\n"
 		DECODE_HELP
-		"  -s, --sort KEYS     dso,sym (default), sym, dso, or data_src (memory\n"
-		"                      samples by where their data came from)\n"
+		"  -s, --sort KEYS     dso,sym (default), sym, dso, data_src (memory\n"
+		"                      samples by where their data came from) or\n"
+		"                      data_sym (by the symbol of their data address)\n"
 		"  -j, --json          one JSON document (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -104,6 +107,7 @@ struct counted {
 	uint64_t from;
 	uint64_t insns;
 	uint64_t data_src;	/* memory samples: where the data came from */
+	uint64_t vaddr;		/* memory samples: the data address, 0 unknown */
 	uint32_t total_lat;	/* memory samples: when has_lat */
 	uint8_t kind;		/* enum event_kind */
 	bool has_lat;
@@ -129,6 +133,8 @@ static bool counts_for(const struct trace_event *te, struct counted *c)
 			       .from = ev->from, .insns = ev->insn_count, .kind = ev->kind };
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
 		c->data_src = ev->mem->data_src;
+		if (ev->mem->valid & MEM_HAS_VADDR)
+			c->vaddr = ev->mem->vaddr;
 		c->has_lat = ev->mem->valid & MEM_HAS_TOTAL_LAT;
 		c->total_lat = ev->mem->total_lat;
 	}
@@ -153,7 +159,10 @@ static int count(struct report *r, const struct counted *c)
 		n = src_count_of(r, c->data_src);
 		return n ? count_sample(r, n, c) : -1;
 	}
-	f = sym_cache_lookup(r->syms, c->maps, c->from, &off);
+	if (r->sort == SORT_DATA_SYM && !sample)
+		return 0;
+	f = sym_cache_lookup(r->syms, c->maps, r->sort == SORT_DATA_SYM ? c->vaddr : c->from,
+			     &off);
 	n = f ? count_of(r, f->id) : NULL;
 	if (!n)
 		return -1;
@@ -320,11 +329,16 @@ static double pct(uint64_t part, uint64_t total)
 	return total ? 100.0 * part / total : 0;
 }
 
-/* The row's name keys: dso and sym, one of them, or data_src. */
+/* The row's name keys: dso and sym, one of them, data_src, or data_dso and data_sym. */
 static void json_names(struct json_writer *w, const struct report *r, const struct entry *e)
 {
 	if (r->sort == SORT_DATA_SRC) {
 		jw_kv_string(w, "data_src", e->sym);
+		return;
+	}
+	if (r->sort == SORT_DATA_SYM) {
+		jw_kv_string(w, "data_dso", e->dso);
+		jw_kv_string(w, "data_sym", e->sym);
 		return;
 	}
 	if (r->sort != SORT_SYM)
@@ -388,6 +402,7 @@ static const char *name_column(const struct report *r)
 	case SORT_DSO: return "Shared Object";
 	case SORT_SYM: return "Symbol";
 	case SORT_DATA_SRC: return "Data Source";
+	case SORT_DATA_SYM: return "Data Symbol (Shared Object)";
 	default: return "Symbol (Shared Object)";
 	}
 }
@@ -471,10 +486,11 @@ int cmd_report(int argc, char **argv)
 				r.sort = SORT_DSO;
 			else if (!strcmp(optarg, "data_src"))
 				r.sort = SORT_DATA_SRC;
+			else if (!strcmp(optarg, "data_sym"))
+				r.sort = SORT_DATA_SYM;
 			else
-				return cmd_usage_error(usage,
-						       "bad --sort '%s' (dso,sym, sym, dso or data_src)",
-						       optarg);
+				return cmd_usage_error(usage, "bad --sort '%s' (dso,sym, sym, dso, "
+						       "data_src or data_sym)", optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");

@@ -147,7 +147,12 @@ static struct sym_print *sym_print_new(const struct sym_frag *f, enum sym_form f
 		lb_mem(&t, f->dso_path, f->dso_len);
 		lb_char(&t, ')');
 	} else {
-		json_sym_print(&t, f, form == FORM_JSON_FROM ? "from" : "to", &head);
+		static const char *const keys[] = {
+			[FORM_JSON_FROM] = "from", [FORM_JSON_TO] = "to",
+			[FORM_JSON_VADDR] = "vaddr",
+		};
+
+		json_sym_print(&t, f, keys[form], &head);
 	}
 	sp = t.err ? NULL : malloc(sizeof(*sp) + t.len);
 	if (sp) {
@@ -224,23 +229,15 @@ static void pair_keep(struct pair_slot *p, const struct line_buf *lb, size_t sta
 	memcpy(p->text, lb->p + start, n);
 }
 
-/* ,"KEY":"0x..","KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..."[,"KEY_srcline":...] */
-static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t addr,
-		      const struct maps *m)
+/* ,"KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..." of addr */
+static void addr_sym_json(struct event_printer *pr, enum sym_form form, uint64_t addr,
+			  const struct maps *m)
 {
 	struct line_buf *lb = &pr->buf;
 	const struct sym_print *sp;
 	const struct sym_frag *f;
-	char src[4096];
 	uint64_t off;
 
-	if (form == FORM_JSON_FROM)
-		LB_LIT(lb, ",\"from\":");
-	else
-		LB_LIT(lb, ",\"to\":");
-	j_hex(lb, addr);
-	if (!addr)
-		return;
 	f = sym_cache_lookup(pr->syms, m, addr, &off);
 	sp = f ? sym_print_of(pr, form, f) : NULL;
 	if (!sp) {
@@ -251,6 +248,23 @@ static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t add
 	if (f->sym)
 		j_u64(lb, off);
 	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
+}
+
+/* ,"KEY":"0x..","KEY_sym":...,"KEY_symoff":N,"KEY_dso":"..."[,"KEY_srcline":...] */
+static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t addr,
+		      const struct maps *m)
+{
+	struct line_buf *lb = &pr->buf;
+	char src[4096];
+
+	if (form == FORM_JSON_FROM)
+		LB_LIT(lb, ",\"from\":");
+	else
+		LB_LIT(lb, ",\"to\":");
+	j_hex(lb, addr);
+	if (!addr)
+		return;
+	addr_sym_json(pr, form, addr, m);
 	if (pr->srcline) {
 		if (form == FORM_JSON_FROM)
 			LB_LIT(lb, ",\"from_srcline\":");
@@ -351,8 +365,12 @@ static void mem_classes_json(struct line_buf *lb, uint32_t classes)
 	lb_char(lb, ']');
 }
 
-static void mem_json(struct line_buf *lb, const struct mem_sample *m)
+/* the sample's fields, and the data symbol of its virtual address (maps) */
+static void mem_json(struct event_printer *pr, const struct mem_sample *m,
+		     const struct maps *maps)
 {
+	struct line_buf *lb = &pr->buf;
+
 	KV(lb, "op");
 	j_string(lb, mem_op_name(m->op));
 	KV(lb, "op_raw");
@@ -380,6 +398,8 @@ static void mem_json(struct line_buf *lb, const struct mem_sample *m)
 			j_hex(lb, v);
 		else
 			j_u64(lb, v);
+		if (f->flag == MEM_HAS_VADDR && v)
+			addr_sym_json(pr, FORM_JSON_VADDR, v, maps);
 	}
 }
 
@@ -419,24 +439,19 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_hex(lb, ev->payload);
 	}
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem)
-		mem_json(lb, ev->mem);
+		mem_json(pr, ev->mem, maps_of(te));
 	LB_LIT(lb, "}\n");
 }
 
-/* "    addr sym+0xoff [file:line] (dso)", as perf script prints a branch end */
-static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps *m)
+/* "sym+0xoff [file:line] (dso)" of addr, file:line when src is not NULL */
+static void addr_sym_text(struct event_printer *pr, uint64_t addr, const struct maps *m,
+			  const char *src)
 {
 	struct line_buf *lb = &pr->buf;
-	const char *src = NULL;
-	char line[4096];
 	uint64_t off = 0;
 	const struct sym_frag *f = sym_cache_lookup(pr->syms, m, addr, &off);
 	const struct sym_print *sp = f ? sym_print_of(pr, FORM_TEXT, f) : NULL;
 
-	if (pr->srcline && addr)
-		src = maps_srcline(m, addr, line, sizeof(line));
-	lb_hex_right(lb, addr, 16);
-	lb_char(lb, ' ');
 	if (!sp) {
 		pr->render_failed = true;
 		LB_LIT(lb, "[unknown] ([unknown])");
@@ -450,6 +465,19 @@ static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps
 		lb_str(lb, src);
 	}
 	lb_mem(lb, sp->text + sp->head_len, sp->tail_len);
+}
+
+/* "    addr sym+0xoff [file:line] (dso)", as perf script prints a branch end */
+static void addr_text(struct event_printer *pr, uint64_t addr, const struct maps *m)
+{
+	const char *src = NULL;
+	char line[4096];
+
+	if (pr->srcline && addr)
+		src = maps_srcline(m, addr, line, sizeof(line));
+	lb_hex_right(&pr->buf, addr, 16);
+	lb_char(&pr->buf, ' ');
+	addr_sym_text(pr, addr, m, src);
 }
 
 /*
@@ -480,13 +508,21 @@ static void put_pair(struct event_printer *pr, const struct maps *m, uint64_t fr
 		pair_keep(p, &pr->buf, start, pr->render_failed, m, from, to, changes);
 }
 
-static void mem_text(struct line_buf *lb, const struct mem_sample *m)
+/* the sample's fields; its virtual address with the data symbol there (maps) */
+static void mem_text(struct event_printer *pr, const struct mem_sample *m,
+		     const struct maps *maps)
 {
+	struct line_buf *lb = &pr->buf;
+
 	LB_LIT(lb, " op ");
 	lb_str(lb, mem_op_name(m->op));
 	if (m->valid & MEM_HAS_VADDR) {
 		LB_LIT(lb, " vaddr ");
 		lb_hex0x(lb, m->vaddr);
+		if (m->vaddr) {	/* as in JSON: address 0 has no symbol */
+			lb_char(lb, ' ');
+			addr_sym_text(pr, m->vaddr, maps, NULL);
+		}
 	}
 	if (m->valid & MEM_HAS_PADDR) {
 		LB_LIT(lb, " paddr ");
@@ -577,7 +613,7 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 			lb_printf(lb, " ip %#" PRIx64, ev->from);
 	} else if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
 		addr_text(pr, ev->from, maps_of(te));
-		mem_text(lb, ev->mem);
+		mem_text(pr, ev->mem, maps_of(te));
 	} else {
 		put_pair(pr, maps_of(te), ev->from, ev->to);
 		if (ev->kind == EVENT_PTWRITE || ev->kind == EVENT_POWER)

@@ -27,7 +27,7 @@ struct event_context {
 struct sym_print;
 struct pair_slot;
 
-enum sym_form { FORM_JSON_FROM, FORM_JSON_TO, FORM_TEXT, SYM_FORMS };
+enum sym_form { FORM_JSON_FROM, FORM_JSON_TO, FORM_JSON_VADDR, FORM_TEXT, SYM_FORMS };
 
 struct event_printer {
 	FILE *out;

@@ -147,7 +147,7 @@ static void load_symbols(struct dso_cache *c, struct dso *d, Elf *elf)
 
 	if (!have_symtab || !elf_has_section(elf, 0, ".debug_line"))
 		d->debug_path = debuginfo_find(c, d);
-	if (have_symtab && elf_load_func_symbols(d, elf, SHT_SYMTAB) > 0) {
+	if (have_symtab && elf_load_symbols(d, elf, SHT_SYMTAB) > 0) {
 		d->sym_source = "symtab";
 		return;
 	}
@@ -155,7 +155,7 @@ static void load_symbols(struct dso_cache *c, struct dso *d, Elf *elf)
 		int fd = open(d->debug_path, O_RDONLY | O_CLOEXEC);
 		Elf *de = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
 
-		n = de && elf_kind(de) == ELF_K_ELF ? elf_load_func_symbols(d, de, SHT_SYMTAB) : 0;
+		n = de && elf_kind(de) == ELF_K_ELF ? elf_load_symbols(d, de, SHT_SYMTAB) : 0;
 		if (de)
 			elf_end(de);
 		if (fd >= 0)
@@ -165,7 +165,7 @@ static void load_symbols(struct dso_cache *c, struct dso *d, Elf *elf)
 			return;
 		}
 	}
-	n = elf_load_func_symbols(d, elf, SHT_DYNSYM);
+	n = elf_load_symbols(d, elf, SHT_DYNSYM);
 	if (n > 0)
 		d->sym_source = "dynsym";
 	if (elf_load_minidebuginfo(d, elf) > 0)

@@ -97,19 +97,22 @@ static int for_each_symbol(Elf *elf, GElf_Word type,
 	return 0;
 }
 
-struct func_ctx {
+struct sym_load_ctx {
 	struct dso *d;
 	int count;
 };
 
-static int add_func(void *ctx, const GElf_Sym *sym, const char *name)
+/*
+ * The symbols perf takes: functions (ifunc resolvers too) for code
+ * addresses, and data objects (a global array) for the data addresses of
+ * memory-access samples.
+ */
+static int add_symbol(void *ctx, const GElf_Sym *sym, const char *name)
 {
-	struct func_ctx *f = ctx;
-
+	struct sym_load_ctx *f = ctx;
 	int type = GELF_ST_TYPE(sym->st_info);
 
-	/* functions as perf takes them: ifunc resolvers too */
-	if ((type != STT_FUNC && type != STT_GNU_IFUNC) || !sym->st_value)
+	if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT) || !sym->st_value)
 		return 0;
 	if (dso_add_symbol(f->d, sym->st_value, sym->st_size, GELF_ST_BIND(sym->st_info), name))
 		return -ENOMEM;
@@ -117,10 +120,10 @@ static int add_func(void *ctx, const GElf_Sym *sym, const char *name)
 	return 0;
 }
 
-int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type)
+int elf_load_symbols(struct dso *d, Elf *elf, GElf_Word type)
 {
-	struct func_ctx f = { .d = d };
-	int ret = for_each_symbol(elf, type, add_func, &f);
+	struct sym_load_ctx f = { .d = d };
+	int ret = for_each_symbol(elf, type, add_symbol, &f);
 
 	return ret ? ret : f.count;
 }
@@ -215,7 +218,7 @@ int elf_load_minidebuginfo(struct dso *d, Elf *elf)
 		return -EINVAL;
 	mini = elf_memory((char *)buf, len);
 	if (mini && elf_kind(mini) == ELF_K_ELF)
-		n = elf_load_func_symbols(d, mini, SHT_SYMTAB);
+		n = elf_load_symbols(d, mini, SHT_SYMTAB);
 	if (mini)
 		elf_end(mini);
 	free(buf);

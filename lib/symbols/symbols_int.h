@@ -37,8 +37,11 @@ int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, uint8_t binding
 void dso_finish_symbols(struct dso *d, bool fill_sizes);
 
 /* symbols_elf.c */
-/* Function symbols of ELF's sections of TYPE (SHT_SYMTAB or SHT_DYNSYM); count or -errno. */
-int elf_load_func_symbols(struct dso *d, Elf *elf, GElf_Word type);
+/*
+ * Function and data-object symbols of ELF's sections of TYPE (SHT_SYMTAB or
+ * SHT_DYNSYM); count or -errno.
+ */
+int elf_load_symbols(struct dso *d, Elf *elf, GElf_Word type);
 /* The value of the defined symbol NAME of ELF's .symtab (any type); false when none. */
 bool elf_symbol_value(Elf *elf, const char *name, uint64_t *value);
 /* Whether ELF has a section of TYPE, or (name != NULL) one named NAME with data. */

@@ -16,8 +16,11 @@
 #    letters L, and `auxrec script --itrace=L` selects the records L
 #    selects; the tid from CONTEXT packets in a per-CPU file; symbols
 #    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
-#    aarch64-linux-gnu-gcc) for records described as samples of its loops;
-#  - report: `auxrec report --json` by symbol and `--sort data_src` has
+#    aarch64-linux-gnu-gcc) for records described as samples of its loops,
+#    and the data symbols of their data addresses (its global arrays) as
+#    readelf -s gives them, in JSON and text;
+#  - report: `auxrec report --json` by symbol, `--sort data_src` and
+#    `--sort data_sym` has
 #    the samples, mean and nearest-rank percentiles of total latency that
 #    the script's samples give (computed here from `auxrec script --json`),
 #    and its samples per symbol are `perf report --itrace=i1i -s sym`'s;
@@ -152,10 +155,86 @@ for i in range(3000):
             r.choice(["0x6", "0x86"]), r.randrange(2, 20), r.randrange(1, 4)))
 PY
 	local load cut
-	load=$(readelf -lW "$w" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	# one mapping from the text segment to the end of the data segment's
+	# bss: the arrays' addresses are the binary's (in a real process the
+	# bss past the file's last page is anonymous memory, symbol-less)
+	local v m start= end=0
+	while read -r v m; do
+		[ -z "$start" ] && start=$v
+		[ $((v + m)) -gt "$end" ] && end=$((v + m))
+	done < <(readelf -lW "$w" | awk '$1 == "LOAD" {print $3, $6}')
+	load="$start $((end - start)) 0"
 	cut=$(python3 $GEN workload "$tmp/wl.spe" "$tmp/wl.desc") || return 1
 	# shellcheck disable=SC2086
 	"$B/tests/tools/pd-gen" --spe "$tmp/workload.data" "$tmp/wl.spe" "$cut" "$w" $load
+}
+
+# the data symbols of the workload's samples: each vaddr's symbol and
+# offset are those of the ELF's symbol table (readelf -s: the object or
+# function whose [value, value + size) holds it), as JSON and as text,
+# the samples at each symbol+offset are those of `perf report --mem-mode
+# -s symbol_daddr` (perf 6.1's script prints no symbol for an SPE
+# sample's addr: it resolves addr only for BTS and page-fault events),
+# and the JSON lines (and report --sort data_sym's) are valid against the
+# schemas.
+check_data_syms() {
+	local why= w=$tmp/wl
+	: > "$tmp/ds.perf"
+	[ -n "$have_perf" ] && timeout 120 perf report -i "$tmp/workload.data" --itrace=i1i \
+		--mem-mode -F sample,symbol_daddr --stdio 2> /dev/null |
+		awk '/^ *[0-9]+ +\[/ { print $3, $1 }' > "$tmp/ds.perf"
+	$AUXREC script --json --itrace=i -i "$tmp/workload.data" > "$tmp/ds.json" \
+		2> "$tmp/ds.err" || why="auxrec script --json exit status $?: $(head -1 "$tmp/ds.err")"
+	$AUXREC script --itrace=i -i "$tmp/workload.data" > "$tmp/ds.txt" 2>> "$tmp/ds.err" ||
+		why="auxrec script exit status $?: $(head -1 "$tmp/ds.err")"
+	readelf -sW "$w" > "$tmp/ds.syms"
+	[ -z "$why" ] && why=$(python3 - "$tmp/ds.json" "$tmp/ds.txt" "$tmp/ds.syms" "$w" \
+				"$tmp/ds.perf" 3> "$tmp/ds.count" <<'PY'
+import collections, json, os, sys
+syms = []
+for l in open(sys.argv[3]):
+    f = l.split()
+    if len(f) == 8 and f[3] in ("OBJECT", "FUNC") and int(f[1], 16) and int(f[2], 0):
+        syms.append((int(f[1], 16), int(f[2], 0), f[7]))
+def sym_of(a):
+    hits = [s for s in syms if s[0] <= a < s[0] + s[1]]
+    return hits[0] if len(set((s[0], s[1]) for s in hits)) == 1 else None
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in ev if e["type"] == "mem_sample"]
+text = [l for l in open(sys.argv[2]) if " mem_sample " in l]
+names = {}
+if len(text) != len(ev):
+    print("%d text samples, %d JSON" % (len(text), len(ev)), end=""); sys.exit()
+for e, t in zip(ev, text):
+    a = int(e["vaddr"], 16)
+    s = sym_of(a)
+    if s is None:
+        print("vaddr %#x: no single ELF symbol" % a, end=""); sys.exit()
+    got = (e.get("vaddr_sym"), e.get("vaddr_symoff"), e.get("vaddr_dso"))
+    if got != (s[2], a - s[0], sys.argv[4]):
+        print("vaddr %#x: %s, readelf %s+%#x" % (a, got, s[2], a - s[0]), end=""); sys.exit()
+    want = " vaddr %#x %s+%#x (%s) " % (a, s[2], a - s[0], sys.argv[4])
+    if want not in t:
+        print("text %r lacks %r" % (t.strip(), want), end=""); sys.exit()
+    names[s[2]] = names.get(s[2], 0) + 1
+perf = collections.Counter()
+for l in open(sys.argv[5]):
+    f = l.split()
+    perf[f[0]] += int(f[1])
+mine = collections.Counter("%s+%#x" % (e["vaddr_sym"], e["vaddr_symoff"]) for e in ev)
+if perf and perf != mine:
+    d = sorted((perf - mine).items())[:3] + sorted((mine - perf).items())[:3]
+    print("samples by data symbol+offset differ from perf report's: %s" % d, end=""); sys.exit()
+os.write(3, ("%d samples: %s" % (len(ev), ", ".join("%s %d" % n for n in sorted(names.items())))).encode())
+PY
+)
+	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
+	   ! { python3 tests/tools/json_check.py docs/schema/script.schema.json "$tmp/ds.json" &&
+	       python3 tests/tools/json_check.py docs/schema/report.schema.json \
+		"$tmp/workload.dsym.json"; } > "$tmp/ds.check" 2>&1; then
+		why="schema: $(tail -1 "$tmp/ds.check")"
+	fi
+	verdict spe-script-data-symbols "$why" "$(cat "$tmp/ds.count" 2> /dev/null), as readelf -s${have_perf:+ and perf report -s symbol_daddr}"
 }
 
 # report rows against the script's samples, and perf report's counts
@@ -165,15 +244,18 @@ check_report() {	# name
 		why="auxrec report exit status $?: $(head -1 "$tmp/$n.rep.err")"
 	$AUXREC report --json --sort data_src -i "$tmp/$n.data" > "$tmp/$n.src.json" \
 		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src exit status $?"
+	$AUXREC report --json --sort data_sym -i "$tmp/$n.data" > "$tmp/$n.dsym.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_sym exit status $?"
 	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.rep.script" 2>> "$tmp/$n.rep.err"
 	if [ -n "$have_perf" ]; then
 		timeout 120 perf report -i "$tmp/$n.data" --itrace=i1i --stdio -s sym -F sample,sym \
 			2> /dev/null | awk '/^ *[0-9]+ +\[/ { print $3, $1 }' | sort > "$tmp/$n.perf.rep"
 	fi
 	[ -z "$why" ] && why=$(python3 - "$tmp/$n.rep.json" "$tmp/$n.src.json" "$tmp/$n.rep.script" \
-				"$tmp/$n.perf.rep" <<'PY'
+				"$tmp/$n.perf.rep" "$tmp/$n.dsym.json" <<'PY'
 import json, os, sys
 rep, src = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+dsym = json.load(open(sys.argv[5]))
 ev = [json.loads(l) for l in open(sys.argv[3])]
 ev = [e for e in ev if e["type"] == "mem_sample"]
 LVL = ["L1", "LFB", "L2", "L3", "RAM"]
@@ -213,7 +295,12 @@ def check(doc, key, name_of):
                                                            len(g), want)
     return None
 why = check(rep, "sym", lambda e: e.get("from_sym") or "[unknown]") or \
-      check(src, "data_src", lambda e: ds_name(int(e.get("data_src", "0x0"), 16)))
+      check(src, "data_src", lambda e: ds_name(int(e.get("data_src", "0x0"), 16))) or \
+      check(dsym, "data_sym", lambda e: e.get("vaddr_sym") or "[unknown]")
+if not why and any(r["data_dso"] != next(e.get("vaddr_dso") for e in ev
+                                         if (e.get("vaddr_sym") or "[unknown]") == r["data_sym"])
+                   for r in dsym["entries"]):
+    why = "a data_sym row's data_dso is not its samples' vaddr_dso"
 if not why and os.path.getsize(sys.argv[4]):
     perf = sorted(l.split() for l in open(sys.argv[4]))
     mine = sorted([r["sym"], str(r["samples"])] for r in rep["entries"] if r["sym"] != "[unknown]")
@@ -258,4 +345,5 @@ v2_script() {
 v2_script
 make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
 	check_script context fmtbaMi
-workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload; }
+workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload
+	       check_data_syms; }

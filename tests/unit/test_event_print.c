@@ -3,7 +3,7 @@
  * test_event_print.c - the typed event model's names (decoders/event.c)
  * and the renderers of lib/output/event_print.c: one event of each shape
  * (branch with symbols, trace begin, an error, ptwrite, a memory-access
- * sample) as text and as JSON, the context part rendered again after a
+ * sample with the data symbol of its address) as text and as JSON, the context part rendered again after a
  * switch of process, names that need escaping, and a branch printed
  * again after its maps changed.
  */
@@ -51,9 +51,10 @@ static void test_names(void **state)
 static struct symbol syms[] = {
 	{ .start = 0x401000, .size = 0x100, .name = "main" },
 	{ .start = 0x401100, .size = 0x100, .name = "odd\"name" },
+	{ .start = 0x402000, .size = 0x100, .name = "table" },	/* a data object */
 };
 static struct dso prog = { .path = "/bin/prog", .fd = -1, .is_exec = true, .syms = syms,
-			   .nr_syms = 2 };
+			   .nr_syms = 3 };
 
 /* Renders events with one printer into a string. */
 struct out {
@@ -93,7 +94,7 @@ static void test_render(void **state)
 	struct proc a = { .pid = 7, .comm = "prog" }, b = { .pid = 8, .comm = "tab\there" };
 	struct session_piece piece = { .chunk = { .cpu = 1 } };
 	struct mem_sample mem = { .valid = MEM_HAS_VADDR | MEM_HAS_TOTAL_LAT | MEM_HAS_DATA_SRC,
-				  .op = MEM_OP_LOAD, .vaddr = 0x7000, .total_lat = 42,
+				  .op = MEM_OP_LOAD, .vaddr = 0x402010, .total_lat = 42,
 				  .data_src = 0x1a, .events = 0x6,
 				  .classes = MEM_C_L1D_MISS | MEM_C_TLB_ACCESS };
 	struct decode_event ev[] = {
@@ -108,7 +109,7 @@ static void test_render(void **state)
 	};
 	struct trace_event te[5];
 
-	assert_int_equal(maps_insert(&a.maps, 0x401000, 0x1000, 0, &prog), 0);
+	assert_int_equal(maps_insert(&a.maps, 0x401000, 0x2000, 0, &prog), 0);
 	for (int i = 0; i < 5; i++)
 		te[i] = (struct trace_event){ .ev = &ev[i], .piece = &piece, .proc = &a,
 					      .pid = 7, .tid = 7 };
@@ -120,13 +121,13 @@ static void test_render(void **state)
 	       "            prog      7 [001] 1.500000000:       call           401010 main+0x10 (/bin/prog) =>           401104 odd\"name+0x4 (/bin/prog)\n"
 	       "            prog      7 [001]      error  error: no code at ip at AUX offset 0x63 ip 0x401104\n"
 	       "        tab\there      8 [001]    ptwrite           401108 odd\"name+0x8 (/bin/prog) =>                0 [unknown] ([unknown]) payload 0xbeef\n"
-	       "            prog      7 [001] mem_sample           401000 main+0x0 (/bin/prog) op load vaddr 0x7000 lat 42 data_src 0x1a events 0x6\n");
+	       "            prog      7 [001] mem_sample           401000 main+0x0 (/bin/prog) op load vaddr 0x402010 table+0x10 (/bin/prog) lat 42 data_src 0x1a events 0x6\n");
 	render(true, te, 5,
 	       "{\"type\":\"trace_begin\",\"time\":1500000000,\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x0\",\"to\":\"0x401000\",\"to_sym\":\"main\",\"to_symoff\":0,\"to_dso\":\"/bin/prog\",\"insn_count\":0,\"aux_offset\":16}\n"
 	       "{\"type\":\"branch\",\"kind\":\"call\",\"time\":1500000000,\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401010\",\"from_sym\":\"main\",\"from_symoff\":16,\"from_dso\":\"/bin/prog\",\"to\":\"0x401104\",\"to_sym\":\"odd\\\"name\",\"to_symoff\":4,\"to_dso\":\"/bin/prog\",\"insn_count\":3,\"aux_offset\":0}\n"
 	       "{\"type\":\"error\",\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401104\",\"from_sym\":\"odd\\\"name\",\"from_symoff\":4,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":99,\"error\":\"no code at ip\"}\n"
 	       "{\"type\":\"ptwrite\",\"pid\":8,\"tid\":8,\"cpu\":1,\"comm\":\"tab\\there\",\"from\":\"0x401108\",\"from_sym\":\"odd\\\"name\",\"from_symoff\":8,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":0,\"payload\":\"0xbeef\"}\n"
-	       "{\"type\":\"mem_sample\",\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401000\",\"from_sym\":\"main\",\"from_symoff\":0,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":0,\"op\":\"load\",\"op_raw\":0,\"classes\":[\"l1d_miss\",\"tlb_access\"],\"vaddr\":\"0x7000\",\"total_latency\":42,\"data_src\":\"0x1a\",\"events\":\"0x6\"}\n");
+	       "{\"type\":\"mem_sample\",\"pid\":7,\"tid\":7,\"cpu\":1,\"comm\":\"prog\",\"from\":\"0x401000\",\"from_sym\":\"main\",\"from_symoff\":0,\"from_dso\":\"/bin/prog\",\"to\":\"0x0\",\"insn_count\":0,\"aux_offset\":0,\"op\":\"load\",\"op_raw\":0,\"classes\":[\"l1d_miss\",\"tlb_access\"],\"vaddr\":\"0x402010\",\"vaddr_sym\":\"table\",\"vaddr_symoff\":16,\"vaddr_dso\":\"/bin/prog\",\"total_latency\":42,\"data_src\":\"0x1a\",\"events\":\"0x6\"}\n");
 	maps_free(&a.maps);
 }
 
