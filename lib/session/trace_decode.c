@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 #include "lib/output/line_buf.h"
 #include "lib/util/progress.h"
 #include "parallel.h"
