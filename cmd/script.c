@@ -142,7 +142,7 @@ struct thread_printer {
 	struct event_printer pr;
 };
 
-static void *printer_new(void *ctx)
+static void *printer_new(void *ctx, struct line_buf **out)
 {
 	const struct script *sc = ctx;
 	struct thread_printer *t = malloc(sizeof(*t));
@@ -154,16 +154,17 @@ static void *printer_new(void *ctx)
 		free(t);
 		return NULL;
 	}
+	*out = &t->pr.buf;
 	return t;
 }
 
-static int print_on_thread(void *r, const struct trace_event *te, struct line_buf *out)
+static int print_on_thread(void *r, const struct trace_event *te)
 {
 	struct thread_printer *t = r;
 
 	if (!wanted(t->sc, te->ev))
 		return 0;
-	return event_print_into(&t->pr, te, out) ? 1 : 0;
+	return event_render(&t->pr, te) ? 1 : 0;
 }
 
 static void printer_free(void *r)

@@ -35,7 +35,8 @@ int event_printer_flush(struct event_printer *p)
 
 void event_printer_free(struct event_printer *p)
 {
-	event_printer_flush(p);
+	if (p->out)
+		event_printer_flush(p);
 	for (int form = 0; form < SYM_FORMS; form++) {
 		for (size_t i = 0; i < p->sym_print_cap[form]; i++)
 			free(p->sym_print[form][i]);
@@ -631,16 +632,11 @@ int event_print(struct event_printer *pr, const struct trace_event *te)
 	return pr->buf.len >= FLUSH_AT ? event_printer_flush(pr) : 0;
 }
 
-int event_print_into(struct event_printer *pr, const struct trace_event *te, struct line_buf *out)
+int event_render(struct event_printer *pr, const struct trace_event *te)
 {
-	struct line_buf own = pr->buf;
-
-	pr->buf = *out;
 	if (pr->json)
 		print_json(pr, te);
 	else
 		print_text(pr, te);
-	*out = pr->buf;
-	pr->buf = own;
-	return out->err;
+	return pr->buf.err;
 }

@@ -55,15 +55,17 @@ struct event_printer {
 int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline);
 /* Writes what is buffered; returns 0, or -EIO when out has failed. */
 int event_printer_flush(struct event_printer *p);
-/* Flushes and frees. */
+/* Flushes (when it has an out) and frees. */
 void event_printer_free(struct event_printer *p);
 /* Prints one event (buffered); returns 0, or -EIO when out has failed. */
 int event_print(struct event_printer *p, const struct trace_event *te);
 /*
- * Renders one event at the end of out instead (a parallel decode's
- * thread: one printer each, out never written by the printer); returns
- * 0 or -ENOMEM.
+ * Renders one event at the end of p->buf and leaves it there (a parallel
+ * decode's thread: a printer each, made with out NULL, whose buf the
+ * decode hands over; rendering into a buffer of its own, not one swapped
+ * in per event, spares a store-to-load stall per line); returns 0 or
+ * -ENOMEM.
  */
-int event_print_into(struct event_printer *p, const struct trace_event *te, struct line_buf *out);
+int event_render(struct event_printer *p, const struct trace_event *te);
 
 #endif

@@ -15,7 +15,9 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +26,30 @@
 #include "parallel.h"
 
 #define UNITS_PER_JOB	8	/* small units even out the threads' work */
-#define MAX_UNIT	(256u << 10)	/* bytes: a unit's output is buffered */
+#define MAX_UNIT	(64u << 10)	/* bytes: a unit's output is buffered */
 
+/*
+ * Units and slots are written once per event by the thread decoding them:
+ * each on cache lines of its own (neighbours in an array shared lines, and
+ * the two threads' stores bounced them between the cores).
+ */
+#define CACHE_LINE	64
+
+/* A decoder state and what its unit's events are kept in until handed over. */
 struct par_slot {
-	struct par_unit *unit;	/* what the state decodes; NULL: free */
+	alignas(CACHE_LINE) struct par_unit *unit;	/* what the state decodes; NULL: free */
 	void *hook;		/* par_hooks.open's */
 	void *state;
-	struct line_buf buf;	/* buffers kept for the next unit */
-	size_t *ends;
-	size_t cap;
-};
-
-struct par_unit {
-	struct par *p;
-	size_t start, end;	/* range of the chunk */
-	struct line_buf buf;	/* what was kept of its events */
+	struct line_buf *buf;	/* par_hooks.open's: what was kept of the events */
 	size_t *ends;		/* where each ends in buf */
 	size_t nr, cap;
 	size_t first;		/* events before it are handed over or dropped */
-	struct par_slot *slot;
+};
+
+struct par_unit {
+	alignas(CACHE_LINE) struct par *p;
+	size_t start, end;	/* range of the chunk */
+	struct par_slot *slot;	/* while it is decoded and until handed over */
 	int ret;		/* decode_range's */
 	bool done;
 };
@@ -64,14 +71,16 @@ struct par {
 
 struct line_buf *par_unit_buf(struct par_unit *u)
 {
-	return atomic_load_explicit(&u->p->stop, memory_order_relaxed) ? NULL : &u->buf;
+	return atomic_load_explicit(&u->p->stop, memory_order_relaxed) ? NULL : u->slot->buf;
 }
 
 int par_unit_event_end(struct par_unit *u)
 {
-	if (u->buf.err || ARRAY_GROW(u->ends, u->cap, u->nr + 1, 4096))
+	struct par_slot *s = u->slot;
+
+	if (s->buf->err || ARRAY_GROW(s->ends, s->cap, s->nr + 1, 4096))
 		return 1;
-	u->ends[u->nr++] = u->buf.len;
+	s->ends[s->nr++] = s->buf->len;
 	return 0;
 }
 
@@ -103,11 +112,24 @@ static long test_unit(void)
 	return n < 0 ? -1 : n;
 }
 
+/* n elements of size bytes (a multiple of CACHE_LINE), zeroed, on their own lines */
+static void *calloc_lines(size_t n, size_t size)
+{
+	void *v;
+
+	if (n > SIZE_MAX / size)
+		return NULL;
+	v = aligned_alloc(CACHE_LINE, n * size);
+	if (v)
+		memset(v, 0, n * size);
+	return v;
+}
+
 /* Cuts the chunk at split points; false without two units (or memory). */
 static bool cut_units(struct par *p, unsigned int jobs)
 {
-	size_t size = p->chunk->size, want = size / (jobs * UNITS_PER_JOB), cap = 0;
-	size_t start = 0, min = p->unit > 0 ? (size_t)p->unit : PAR_MIN_UNIT;
+	size_t size = p->chunk->size, want = size / (jobs * UNITS_PER_JOB), cap = 0, nr = 0;
+	size_t start = 0, min = p->unit > 0 ? (size_t)p->unit : PAR_MIN_UNIT, *ends = NULL;
 
 	if (want > MAX_UNIT)
 		want = MAX_UNIT;
@@ -117,13 +139,21 @@ static bool cut_units(struct par *p, unsigned int jobs)
 		long next = start + want < size ? p->dec->split_next(p->chunk, start + want) : -1;
 		size_t end = next < 0 || size - (size_t)next < min / 2 ? size : (size_t)next;
 
-		if (ARRAY_GROW(p->units, cap, p->nr_units + 1, 16))
+		if (ARRAY_GROW(ends, cap, nr + 1, 16)) {
+			free(ends);
 			return false;
-		p->units[p->nr_units++] = (struct par_unit){ .p = p, .start = start, .end = end };
+		}
+		ends[nr++] = end;
 		if (end == size)
 			break;
 		start = end;
 	}
+	p->units = calloc_lines(nr, sizeof(*p->units));
+	for (size_t i = 0; p->units && i < nr; i++)
+		p->units[i] = (struct par_unit){ .p = p, .start = i ? ends[i - 1] : 0,
+						 .end = ends[i] };
+	p->nr_units = p->units ? nr : 0;
+	free(ends);
 	return p->nr_units > 1;
 }
 
@@ -152,11 +182,6 @@ static void *worker(void *arg)
 		u = &p->units[p->next_unit++];
 		slot->unit = u;
 		u->slot = slot;
-		u->buf = slot->buf;
-		u->ends = slot->ends;
-		u->cap = slot->cap;
-		slot->buf = (struct line_buf){ 0 };
-		slot->ends = NULL;
 		pthread_mutex_unlock(&p->lock);
 		u->ret = p->dec->decode_range(slot->state, p->chunk, u->start, u->end);
 		pthread_mutex_lock(&p->lock);
@@ -184,13 +209,9 @@ static void unit_finish(struct par *p, struct par_unit *u)
 {
 	struct par_slot *slot = u->slot;
 
+	lb_reset(slot->buf);
+	slot->nr = slot->first = 0;
 	pthread_mutex_lock(&p->lock);
-	slot->buf = u->buf;
-	lb_reset(&slot->buf);
-	slot->ends = u->ends;
-	slot->cap = u->cap;
-	u->buf = (struct line_buf){ 0 };
-	u->ends = NULL;
 	slot->unit = NULL;
 	u->slot = NULL;
 	pthread_cond_broadcast(&p->cond);
@@ -200,13 +221,14 @@ static void unit_finish(struct par *p, struct par_unit *u)
 /* Hands over the unit's events buffered so far. */
 static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 {
-	size_t from = u->first ? u->ends[u->first - 1] : 0;
+	struct par_slot *s = u->slot;
+	size_t from = s->first ? s->ends[s->first - 1] : 0;
 	int r = 0;
 
-	if (u->nr > u->first)
-		r = h->emit(ctx, u->buf.p + from, u->ends[u->nr - 1] - from);
-	lb_reset(&u->buf);
-	u->nr = u->first = 0;
+	if (s->nr > s->first)
+		r = h->emit(ctx, s->buf->p + from, s->ends[s->nr - 1] - from);
+	lb_reset(s->buf);
+	s->nr = s->first = 0;
 	return r;
 }
 
@@ -233,7 +255,7 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 			r = unit_emit(cur, h, ctx);
 			unit_finish(p, cur);
 			cur = next;
-			cur->first = drop < cur->nr ? drop : cur->nr;
+			cur->slot->first = drop < cur->slot->nr ? drop : cur->slot->nr;
 		} else {
 			unit_finish(p, next);
 		}
@@ -274,7 +296,7 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 	pthread_cond_init(&p.cond, NULL);
 	/* a state per worker, the exact one and the one it joins next */
 	p.nr_slots = jobs + 2;
-	p.slots = calloc(p.nr_slots, sizeof(*p.slots));
+	p.slots = calloc_lines(p.nr_slots, sizeof(*p.slots));
 	if (!p.slots)
 		goto out;
 	if (!cut_units(&p, jobs)) {
@@ -282,7 +304,8 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 		goto out;
 	}
 	for (size_t i = 0; i < p.nr_slots; i++) {
-		p.slots[i].hook = h->open(ctx, &p.slots[i].unit, &p.slots[i].state);
+		p.slots[i].hook = h->open(ctx, &p.slots[i].unit, &p.slots[i].state,
+					  &p.slots[i].buf);
 		if (!p.slots[i].hook)
 			goto out;
 	}
@@ -294,12 +317,7 @@ out:
 	for (size_t i = 0; p.slots && i < p.nr_slots; i++) {
 		if (p.slots[i].hook)
 			h->close(ctx, p.slots[i].hook, p.slots[i].state);
-		lb_free(&p.slots[i].buf);
 		free(p.slots[i].ends);
-	}
-	for (size_t i = 0; i < p.nr_units; i++) {
-		lb_free(&p.units[i].buf);
-		free(p.units[i].ends);
 	}
 	free(p.units);
 	free(p.slots);

@@ -18,25 +18,28 @@ struct par_unit;
 
 /*
  * The caller's side. open: a decoder state of its own (*state) whose
- * events go to unit *unit (par_unit_buf(), par_unit_event_end()), and
+ * events go to unit *unit (par_unit_buf(), par_unit_event_end()), the
+ * buffer they are kept in (*buf, the caller's, kept from unit to unit:
+ * touched memory, in the cache of the thread that writes it), and
  * whatever it needs with it (returned; NULL: no memory). close: frees
  * what open made. emit: the bytes of a run of events, in order, on the
  * calling thread; non-zero stops the decode.
  */
 struct par_hooks {
-	void *(*open)(void *ctx, struct par_unit *const *unit, void **state);
+	void *(*open)(void *ctx, struct par_unit *const *unit, void **state,
+		      struct line_buf **buf);
 	void (*close)(void *ctx, void *slot, void *state);
 	int (*emit)(void *ctx, const char *bytes, size_t len);
 };
 
 /* Chunks smaller than this are not worth cutting. */
-#define PAR_MIN_UNIT	(128u << 10)
+#define PAR_MIN_UNIT	(32u << 10)
 
 /*
  * A decoder state's event callback appends what it keeps of an event (its
- * output, or the event itself) to par_unit_buf(u), NULL when decoding is
- * to stop, then ends it with par_unit_event_end(u), non-zero when out of
- * memory: a join drops events of a unit by these ends.
+ * output, or the event itself) to its buffer, par_unit_buf(u) (NULL when
+ * decoding is to stop), then ends it with par_unit_event_end(u), non-zero
+ * when out of memory: a join drops events of a unit by these ends.
  */
 struct line_buf *par_unit_buf(struct par_unit *u);
 int par_unit_event_end(struct par_unit *u);

@@ -30,6 +30,7 @@ struct run {
 	bool kernel_checked;
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
 	void *renderer;		/* its o->render_new() */
+	struct line_buf kept;	/* its events kept, without a renderer */
 	unsigned int jobs;	/* decode threads */
 };
 
@@ -123,7 +124,7 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 	if (!lb)
 		return 1;
 	if (r->renderer) {
-		if (r->o->render(r->renderer, &te, lb))
+		if (r->o->render(r->renderer, &te))
 			return 1;
 	} else {
 		struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid, .tid = te.tid };
@@ -163,7 +164,8 @@ static struct decode_opts decode_opts_of(struct run *r)
 }
 
 /* A decoder state of a parallel decode: a copy of the run, with its own owner. */
-static void *par_open(void *ctx, struct par_unit *const *unit, void **state)
+static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
+		      struct line_buf **buf)
 {
 	struct run *r = ctx, *w = malloc(sizeof(*w));
 	struct decode_opts opts;
@@ -173,7 +175,9 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state)
 	*w = *r;
 	w->state = NULL;
 	w->unit = unit;
-	w->renderer = r->o->render_new ? r->o->render_new(r->o->ctx) : NULL;
+	w->kept = (struct line_buf){ 0 };
+	*buf = &w->kept;
+	w->renderer = r->o->render_new ? r->o->render_new(r->o->ctx, buf) : NULL;
 	if (r->o->render_new && !w->renderer) {
 		free(w);
 		return NULL;
@@ -196,6 +200,7 @@ static void par_close(void *ctx, void *slot, void *state)
 	r->s->dec->decode_end(state);
 	if (w->renderer)
 		r->o->render_free(w->renderer);
+	lb_free(&w->kept);
 	free(w);
 }
 

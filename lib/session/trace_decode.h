@@ -36,15 +36,16 @@ struct trace_decode_opts {
 	unsigned int jobs;			/* decode threads; 0: one per CPU */
 	/*
 	 * Optional, with jobs > 1: each event's output made on the decode
-	 * threads instead of by fn. render_new(ctx) gives a renderer for one
-	 * thread (NULL: no memory); render(r, te, out) appends te's output
-	 * (maybe none) to out, returns 0 or non-zero to stop; render_free(r).
+	 * threads instead of by fn. render_new(ctx, &out) gives a renderer for
+	 * one thread (NULL: no memory) and *out, the buffer of its own it
+	 * renders into; render(r, te) appends te's output (maybe none) to it,
+	 * returns 0 or non-zero to stop; render_free(r).
 	 * write(ctx, bytes, len) writes the outputs, in order, on the calling
 	 * thread: 0, or non-zero to stop. A renderer must not change what
 	 * other threads read (the session, the binaries' symbols).
 	 */
-	void *(*render_new)(void *ctx);
-	int (*render)(void *r, const struct trace_event *te, struct line_buf *out);
+	void *(*render_new)(void *ctx, struct line_buf **out);
+	int (*render)(void *r, const struct trace_event *te);
 	void (*render_free)(void *r);
 	int (*write)(void *ctx, const char *bytes, size_t len);
 	trace_event_fn fn;
