@@ -7,12 +7,14 @@
  * script"), rendered by lib/output/event_print.c.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/output/event_print.h"
+#include "lib/output/json.h"
 #include "lib/util/util.h"
 
 struct script {
@@ -29,6 +31,7 @@ static void usage(FILE *out)
 		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--events=KINDS] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--srcline]\n"
 		"                     [--[no-]progress] [--jobs N] [--json]\n"
+		"                     [--list-units | --unit K]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
@@ -56,6 +59,10 @@ static void usage(FILE *out)
 	}
 	fprintf(out,
 		"      --srcline       the source file:line of each address (needs debug info)\n"
+		"      --list-units    list the decode units of the recording instead: ranges\n"
+		"                      of its trace that decode alone\n"
+		"      --unit K        decode unit K alone: its part of the output (the units'\n"
+		"                      outputs in order are the whole output)\n"
 		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -122,6 +129,69 @@ static bool wanted(const struct script *sc, const struct decode_event *ev)
 	return ev->kind == EVENT_BRANCH &&
 	       ((sc->calls && (ev->branch & BRANCH_F_CALL)) ||
 		(sc->returns && (ev->branch & BRANCH_F_RETURN)));
+}
+
+/* --list-units: a line per decode unit, or a JSON object (docs/json.md). */
+static int list_unit(void *ctx, const struct decode_unit *u)
+{
+	struct json_writer *w = ctx;
+	const char *sync = u->start ? "split_point" : "piece_start";
+
+	if (!json_output) {
+		if (!u->index)
+			printf("# %6s %6s %4s %18s %10s %10s %10s  %s\n", "unit", "piece", "cpu",
+			       "aux_offset", "start", "end", "size", "sync");
+		return printf("  %6zu %6zu %4d %18" PRIu64 " %10zu %10zu %10zu  %s\n", u->index,
+			      u->piece, u->chunk->cpu, u->chunk->aux_offset, u->start, u->end,
+			      u->end - u->start, sync) < 0;
+	}
+	jw_object_start(w);
+	jw_kv_string(w, "type", "unit");
+	jw_kv_u64(w, "unit", u->index);
+	jw_kv_u64(w, "piece", u->piece);
+	jw_kv_s64(w, "cpu", u->chunk->cpu);
+	jw_kv_u64(w, "aux_offset", u->chunk->aux_offset);
+	jw_kv_u64(w, "file_offset", u->chunk->file_offset);
+	jw_kv_u64(w, "start", u->start);
+	jw_kv_u64(w, "end", u->end);
+	jw_kv_u64(w, "size", u->end - u->start);
+	jw_kv_string(w, "sync", sync);
+	jw_object_end(w);
+	jw_end_line(w);
+	return ferror(stdout);
+}
+
+static int list_units(struct trace_decode_opts *o)
+{
+	struct json_writer w;
+	int ret;
+
+	jw_init(&w, stdout, false);
+	o->list_units = list_unit;
+	o->ctx = &w;
+	ret = trace_decode(o);
+	jw_flush(&w);
+	if (fflush(stdout) || ferror(stdout)) {
+		p_err("cannot write the output: %s", strerror(errno));
+		return 1;
+	}
+	return ret;
+}
+
+/* --unit K: a decode unit's index */
+static int parse_unit(const char *s, size_t *k)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > SIZE_MAX)
+		return -1;
+	*k = (size_t)v;
+	return 0;
 }
 
 static int on_event(void *ctx, const struct trace_event *te)
@@ -191,13 +261,15 @@ int cmd_script(int argc, char **argv)
 		{ "itrace", required_argument, NULL, 'I' },
 		{ "events", required_argument, NULL, 'E' },
 		{ "srcline", no_argument,      NULL, 'L' },
+		{ "list-units", no_argument,   NULL, 'U' },
+		{ "unit",   required_argument, NULL, 'u' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct script sc = { 0 };
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &sc };
 	const char *itrace = NULL, *bad = NULL;
-	bool srcline = false;
+	bool srcline = false, units = false;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "h", opts, NULL)) != -1) {
@@ -214,12 +286,23 @@ int cmd_script(int argc, char **argv)
 				return cmd_usage_error(usage, "bad --events kind '%s'", bad);
 			break;
 		case 'L': srcline = true; break;
+		case 'U': units = true; break;
+		case 'u':
+			if (parse_unit(optarg, &o.unit))
+				return cmd_usage_error(usage, "bad --unit '%s' (a unit number, "
+						       "see --list-units)", optarg);
+			o.one_unit = true;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}
 	}
 	if (optind < argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (units && o.one_unit)
+		return cmd_usage_error(usage, "--list-units and --unit together");
+	if (units)
+		return list_units(&o);
 	if (!itrace && !sc.kinds) {
 		itrace = "be";
 		sc.kinds |= MEM_SAMPLES;

@@ -6,7 +6,7 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 	--mmap-pages --output --merge-aux --snapshot --control --filter --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
-_auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --srcline --progress --no-progress --jobs --json --help"
+_auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --srcline --progress --no-progress --jobs --json --list-units --unit --help"
 _auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --progress --no-progress --help"
 _auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --progress --no-progress --jobs --json --help"
 
@@ -66,6 +66,7 @@ _auxrec()
 		-i|--input|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
 		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
+		--unit) return ;;	# a number, see --list-units
 		esac
 		local v=_auxrec_${cmd}_opts
 		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))

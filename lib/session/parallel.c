@@ -66,12 +66,20 @@ struct par {
 	pthread_cond_t cond;
 	atomic_int stop;
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
+	size_t only;		/* the one unit handed over, or ALL_UNITS */
 	size_t joins;
 };
+
+#define ALL_UNITS	SIZE_MAX
 
 struct line_buf *par_unit_buf(struct par_unit *u)
 {
 	return atomic_load_explicit(&u->p->stop, memory_order_relaxed) ? NULL : u->slot->buf;
+}
+
+bool par_unit_kept(const struct par_unit *u)
+{
+	return u->p->only == ALL_UNITS || u == &u->p->units[u->p->only];
 }
 
 int par_unit_event_end(struct par_unit *u)
@@ -86,7 +94,8 @@ int par_unit_event_end(struct par_unit *u)
 
 static long test_unit(void);
 
-bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs)
+/* Whether dec can decode chunk in ranges, and it is big enough to cut. */
+static bool cuttable(const struct decoder_ops *dec, const struct aux_chunk *chunk)
 {
 	/*
 	 * Not a snapshot (overwrite) area's chunk: its decode depends on the
@@ -95,8 +104,13 @@ bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 	 */
 	if (chunk->flags & PERF_AUX_FLAG_OVERWRITE)
 		return false;
-	return jobs > 1 && dec->split_next && dec->decode_range && dec->decode_join &&
+	return dec->split_next && dec->decode_range && dec->decode_join &&
 	       (chunk->size >= 2 * PAR_MIN_UNIT || test_unit() > 0);
+}
+
+bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs)
+{
+	return jobs > 1 && cuttable(dec, chunk);
 }
 
 /*
@@ -125,34 +139,76 @@ static void *calloc_lines(size_t n, size_t size)
 	return v;
 }
 
-/* Cuts the chunk at split points; false without two units (or memory). */
+static size_t min_unit(void)
+{
+	long n = test_unit();
+
+	return n > 0 ? (size_t)n : PAR_MIN_UNIT;
+}
+
+/*
+ * Cuts the chunk at the first split points past every `want` bytes (none
+ * leaving less than half the smallest unit); the end of each unit in
+ * *ends. Returns how many, 0 without memory.
+ */
+static size_t cut(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t want,
+		  size_t **ends)
+{
+	size_t size = chunk->size, start = 0, cap = 0, nr = 0;
+
+	*ends = NULL;
+	for (;;) {
+		long next = start + want < size ? dec->split_next(chunk, start + want) : -1;
+		size_t end = next < 0 || size - (size_t)next < min_unit() / 2 ? size : (size_t)next;
+
+		if (ARRAY_GROW(*ends, cap, nr + 1, 16)) {
+			free(*ends);
+			*ends = NULL;
+			return 0;
+		}
+		(*ends)[nr++] = end;
+		if (end == size)
+			return nr;
+		start = end;
+	}
+}
+
+size_t par_units(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t **ends)
+{
+	long n = test_unit();
+
+	if (cuttable(dec, chunk))
+		return cut(dec, chunk, n > 0 ? (size_t)n : MAX_UNIT, ends);
+	*ends = malloc(sizeof(**ends));
+	if (!*ends)
+		return 0;
+	**ends = chunk->size;
+	return 1;
+}
+
+/* The units of the chunk that end at ends[0..nr) */
+static bool make_units(struct par *p, const size_t *ends, size_t nr)
+{
+	p->units = nr ? calloc_lines(nr, sizeof(*p->units)) : NULL;
+	for (size_t i = 0; p->units && i < nr; i++)
+		p->units[i] = (struct par_unit){ .p = p, .start = i ? ends[i - 1] : 0,
+						 .end = ends[i] };
+	p->nr_units = p->units ? nr : 0;
+	return p->units;
+}
+
+/* Cuts the chunk for jobs threads; false without two units (or memory). */
 static bool cut_units(struct par *p, unsigned int jobs)
 {
-	size_t size = p->chunk->size, want = size / (jobs * UNITS_PER_JOB), cap = 0, nr = 0;
-	size_t start = 0, min = p->unit > 0 ? (size_t)p->unit : PAR_MIN_UNIT, *ends = NULL;
+	size_t want = p->chunk->size / (jobs * UNITS_PER_JOB), min = min_unit(), *ends, nr;
 
 	if (want > MAX_UNIT)
 		want = MAX_UNIT;
 	if (want < min || p->unit > 0)
 		want = min;
-	for (;;) {
-		long next = start + want < size ? p->dec->split_next(p->chunk, start + want) : -1;
-		size_t end = next < 0 || size - (size_t)next < min / 2 ? size : (size_t)next;
-
-		if (ARRAY_GROW(ends, cap, nr + 1, 16)) {
-			free(ends);
-			return false;
-		}
-		ends[nr++] = end;
-		if (end == size)
-			break;
-		start = end;
-	}
-	p->units = calloc_lines(nr, sizeof(*p->units));
-	for (size_t i = 0; p->units && i < nr; i++)
-		p->units[i] = (struct par_unit){ .p = p, .start = i ? ends[i - 1] : 0,
-						 .end = ends[i] };
-	p->nr_units = p->units ? nr : 0;
+	nr = cut(p->dec, p->chunk, want, &ends);
+	if (!nr || !make_units(p, ends, nr))
+		p->nr_units = 0;
 	free(ends);
 	return p->nr_units > 1;
 }
@@ -218,14 +274,14 @@ static void unit_finish(struct par *p, struct par_unit *u)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Hands over the unit's events buffered so far. */
+/* Hands over the unit's events buffered so far (those of the one unit wanted). */
 static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 {
 	struct par_slot *s = u->slot;
 	size_t from = s->first ? s->ends[s->first - 1] : 0;
 	int r = 0;
 
-	if (s->nr > s->first)
+	if (s->nr > s->first && par_unit_kept(u))
 		r = h->emit(ctx, s->buf->p + from, s->ends[s->nr - 1] - from);
 	lb_reset(s->buf);
 	s->nr = s->first = 0;
@@ -256,6 +312,8 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 			unit_finish(p, cur);
 			cur = next;
 			cur->slot->first = drop < cur->slot->nr ? drop : cur->slot->nr;
+			if (p->only != ALL_UNITS && j > p->only)
+				return r;	/* the unit wanted is handed over */
 		} else {
 			unit_finish(p, next);
 		}
@@ -286,42 +344,68 @@ static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks 
 	return r;
 }
 
+/* Decodes p's units on jobs threads (see par_decode()). */
+static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx);
+
 int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs,
 	       const struct par_hooks *h, void *ctx)
 {
-	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit() };
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = ALL_UNITS };
+
+	if (!cut_units(&p, jobs)) {
+		free(p.units);
+		return p.nr_units == 1 ? -ERANGE : -ENOMEM;
+	}
+	return run(&p, jobs, h, ctx);
+}
+
+int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
+		    unsigned int jobs, const struct par_hooks *h, void *ctx)
+{
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k };
+	size_t *ends, nr = par_units(dec, chunk, &ends);
+	bool ok = nr && make_units(&p, ends, nr);
+
+	free(ends);
+	if (!ok)
+		return -ENOMEM;
+	if (k >= p.nr_units) {
+		free(p.units);
+		return -ERANGE;
+	}
+	return run(&p, jobs ? jobs : 1, h, ctx);
+}
+
+static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)
+{
 	int r = -ENOMEM;
 
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.cond, NULL);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
 	/* a state per worker, the exact one and the one it joins next */
-	p.nr_slots = jobs + 2;
-	p.slots = calloc_lines(p.nr_slots, sizeof(*p.slots));
-	if (!p.slots)
+	p->nr_slots = jobs + 2;
+	p->slots = calloc_lines(p->nr_slots, sizeof(*p->slots));
+	if (!p->slots)
 		goto out;
-	if (!cut_units(&p, jobs)) {
-		r = p.nr_units == 1 ? -ERANGE : -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < p.nr_slots; i++) {
-		p.slots[i].hook = h->open(ctx, &p.slots[i].unit, &p.slots[i].state,
-					  &p.slots[i].buf);
-		if (!p.slots[i].hook)
+	for (size_t i = 0; i < p->nr_slots; i++) {
+		p->slots[i].hook = h->open(ctx, &p->slots[i].unit, &p->slots[i].state,
+					  &p->slots[i].buf);
+		if (!p->slots[i].hook)
 			goto out;
 	}
-	r = run_threads(&p, jobs, h, ctx);
-	if (p.unit >= 0)
+	r = run_threads(p, jobs, h, ctx);
+	if (p->unit >= 0)
 		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined\n",
-			chunk->size, p.nr_units, p.joins);
+			p->chunk->size, p->nr_units, p->joins);
 out:
-	for (size_t i = 0; p.slots && i < p.nr_slots; i++) {
-		if (p.slots[i].hook)
-			h->close(ctx, p.slots[i].hook, p.slots[i].state);
-		free(p.slots[i].ends);
+	for (size_t i = 0; p->slots && i < p->nr_slots; i++) {
+		if (p->slots[i].hook)
+			h->close(ctx, p->slots[i].hook, p->slots[i].state);
+		free(p->slots[i].ends);
 	}
-	free(p.units);
-	free(p.slots);
-	pthread_cond_destroy(&p.cond);
-	pthread_mutex_destroy(&p.lock);
+	free(p->units);
+	free(p->slots);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
 	return r;
 }

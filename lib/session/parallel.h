@@ -42,6 +42,11 @@ struct par_hooks {
  * when out of memory: a join drops events of a unit by these ends.
  */
 struct line_buf *par_unit_buf(struct par_unit *u);
+/*
+ * Whether what is kept of u's events is handed over: when it is not (the
+ * units around the one of par_decode_unit()), only their ends count.
+ */
+bool par_unit_kept(const struct par_unit *u);
 int par_unit_event_end(struct par_unit *u);
 
 /* Whether dec can decode in parallel, and chunk is worth it. */
@@ -55,5 +60,27 @@ bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
  */
 int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs,
 	       const struct par_hooks *h, void *ctx);
+
+/*
+ * Decode units, a recording's pieces of work that decode alone: a chunk
+ * cut at split points about every 64 KiB (AUXREC_PAR_UNIT bytes for
+ * tests), whatever the threads; one unit when dec cannot cut it or it is
+ * small. Returns how many, with the end of each in *ends (to free), or 0
+ * without memory.
+ */
+size_t par_units(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t **ends);
+
+/*
+ * Decodes unit k of par_units() alone: hands over exactly the events that
+ * the decode of the whole chunk hands over while unit k's state is the
+ * exact one (from the join into k to the join into the next unit), so the
+ * units' events, in order, are the chunk's. Whether and where the units
+ * before join depends on what came before them (a return stack, errors),
+ * so they are decoded too, on jobs threads, but nothing is kept of their
+ * events (no output made) but their count; it stops once k is handed
+ * over. Returns as par_decode(), -ERANGE when there is no unit k.
+ */
+int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
+		    unsigned int jobs, const struct par_hooks *h, void *ctx);
 
 #endif

@@ -28,7 +28,11 @@ struct run {
 	int stop;
 	bool no_decoder;
 	bool kernel_checked;
+	bool mute;		/* events not delivered: a snapshot before the unit */
+	bool unit_seen;		/* o->unit was decoded */
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
+	size_t units;		/* decode units of the pieces before this one */
+	size_t pieces;		/* AUX pieces so far */
 	void *renderer;		/* its o->render_new() */
 	struct line_buf kept;	/* its events kept, without a renderer */
 	unsigned int jobs;	/* decode threads */
@@ -115,23 +119,30 @@ static struct trace_event trace_event_of(struct run *r, const struct decode_even
 	return te;
 }
 
-/* Keeps an event of a parallel decode: its output, or the event itself. */
+/*
+ * Keeps an event of a parallel decode: its output, or the event itself;
+ * only its end when its unit is not handed over.
+ */
 static int keep_event(struct run *r, const struct decode_event *ev)
 {
 	struct line_buf *lb = par_unit_buf(*r->unit);
-	struct trace_event te = trace_event_of(r, ev);
+	struct trace_event te;
 
 	if (!lb)
 		return 1;
-	if (r->renderer) {
-		if (r->o->render(r->renderer, &te))
-			return 1;
-	} else {
-		struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid, .tid = te.tid };
+	if (par_unit_kept(*r->unit)) {
+		te = trace_event_of(r, ev);
+		if (r->renderer) {
+			if (r->o->render(r->renderer, &te))
+				return 1;
+		} else {
+			struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid,
+						.tid = te.tid };
 
-		lb_mem(lb, (const char *)&k, sizeof(k));
-		if (ev->mem)
-			lb_mem(lb, (const char *)ev->mem, sizeof(*ev->mem));
+			lb_mem(lb, (const char *)&k, sizeof(k));
+			if (ev->mem)
+				lb_mem(lb, (const char *)ev->mem, sizeof(*ev->mem));
+		}
 	}
 	return par_unit_event_end(*r->unit);
 }
@@ -143,6 +154,8 @@ static int on_event(void *ctx, const struct decode_event *ev)
 
 	if (r->unit)
 		return keep_event(r, ev);
+	if (r->mute)
+		return 0;
 	te = trace_event_of(r, ev);
 	r->stop = r->o->fn(r->o->ctx, &te);
 	return r->stop;
@@ -301,6 +314,48 @@ static void load_kernel(struct run *r)
 		p_warn("kernel addresses not symbolized: %s", err);
 }
 
+/*
+ * Decode units: the piece's listed, or, with o->one_unit, decoded when it
+ * holds the unit (0), skipped when it does not (1). Another snapshot
+ * chunk before it is decoded without output: a snapshot's decode depends
+ * on the one before. Returns < 0 when it stopped the run.
+ */
+static int piece_units(struct run *r, struct session *s, const struct session_piece *p)
+{
+	size_t *ends, nr = par_units(s->dec, &p->chunk, &ends), first = r->units;
+	int ret = 1;
+
+	if (!nr)
+		return -ENOMEM;
+	r->units += nr;
+	for (size_t i = 0; r->o->list_units && i < nr; i++) {
+		struct decode_unit u = { .index = first + i, .piece = r->pieces,
+					 .chunk = &p->chunk, .start = i ? ends[i - 1] : 0,
+					 .end = ends[i] };
+
+		if (r->o->list_units(r->o->ctx, &u)) {
+			ret = -ECANCELED;
+			break;
+		}
+	}
+	free(ends);
+	r->pieces++;
+	if (r->o->list_units || ret < 0)
+		return ret;
+	if (r->o->unit >= first && r->o->unit < r->units) {
+		r->unit_seen = true;
+		if (nr == 1)
+			return 0;
+		ret = par_decode_unit(s->dec, &p->chunk, r->o->unit - first, r->jobs, &par_hooks,
+				      r);
+		return ret < 0 && !r->stop ? ret : 1;
+	}
+	if (!(p->chunk.flags & PERF_AUX_FLAG_OVERWRITE))
+		return 1;
+	r->mute = true;
+	return 0;
+}
+
 static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 {
 	struct run *r = ctx;
@@ -309,7 +364,7 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 		r->no_decoder = true;
 		return 1;
 	}
-	if (!r->kernel_checked) {
+	if (!r->kernel_checked && !r->o->list_units) {
 		r->kernel_checked = true;
 		load_kernel(r);
 	}
@@ -317,6 +372,18 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 	r->proc = p->proc;	/* for decoders that do not call reached() */
 	r->pid = p->pid;
 	r->tid = p->tid;
+	if (r->o->list_units || r->o->one_unit) {
+		int ret = piece_units(r, s, p);
+
+		if (ret < 0) {
+			if (ret != -ECANCELED)
+				p_err("%s: decode unit: %s", s->path, strerror(-ret));
+			r->stop = 1;
+			return 1;
+		}
+		if (ret)
+			goto done;
+	}
 	if (decode_parallel(r, s, p) != -ERANGE)
 		goto done;
 	if (!r->state) {
@@ -327,6 +394,7 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 			return -ENOMEM;
 	}
 	s->dec->decode_chunk(r->state, &p->chunk);
+	r->mute = false;
 done:
 	r->aux_done += p->chunk.size;
 	progress_set(&r->prog, r->prog.total ? p->chunk.file_offset + p->chunk.size -
@@ -403,7 +471,10 @@ int trace_decode(const struct trace_decode_opts *o)
 	} else if (ret < 0) {
 		p_err("%s", err);	/* the events before the damage were delivered */
 		ret = 1;
-	} else if (!r.stop) {
+	} else if (o->one_unit && !r.unit_seen && !r.stop) {
+		p_err("%s: no decode unit %zu (it has %zu)", o->path, o->unit, r.units);
+		ret = 1;
+	} else if (!r.stop && !o->list_units) {
 		dso_cache_for_each_missing(r.s->dsos, warn_missing, NULL);
 		if (!r.s->pieces)
 			p_warn("%s holds no AUX data", o->path);

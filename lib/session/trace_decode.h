@@ -25,6 +25,16 @@ struct trace_event {
 
 typedef int (*trace_event_fn)(void *ctx, const struct trace_event *te);
 
+/* A decode unit of the recording (see par_units()). */
+struct decode_unit {
+	size_t index;			/* in the recording, from 0 */
+	size_t piece;			/* the AUX piece it is in, from 0 */
+	const struct aux_chunk *chunk;	/* the piece's data */
+	size_t start, end;		/* its range of the piece */
+};
+
+typedef int (*decode_unit_fn)(void *ctx, const struct decode_unit *u);
+
 struct trace_decode_opts {
 	const char *path;
 	const char *symfs;
@@ -50,6 +60,14 @@ struct trace_decode_opts {
 	int (*write)(void *ctx, const char *bytes, size_t len);
 	trace_event_fn fn;
 	void *ctx;
+	/*
+	 * Decode units: list_units, when set, is called with each unit of
+	 * the recording, in order, instead of decoding (0 to go on). With
+	 * one_unit, only unit `unit` is decoded: its part of the output.
+	 */
+	decode_unit_fn list_units;
+	bool one_unit;
+	size_t unit;
 };
 
 /*
@@ -62,5 +80,6 @@ struct trace_decode_opts {
  * and /proc/kcore.
  */
 int trace_decode(const struct trace_decode_opts *o);
+
 
 #endif

@@ -3,7 +3,7 @@
 # docs/schema/, every line, with no object holding a key twice
 # (tests/tools/json_check.py): `dump --json` (also --stats, --raw), `script
 # --json` (every event kind the recordings give), `report --json` under each
-# --sort, `list --json`, and the {"error": ...} objects of failing commands.
+# --sort, `list --json`, `script --list-units --json`, and the {"error": ...} objects of failing commands.
 # The recordings, none needing QEMU: the perf.data files of the fuzz corpus,
 # pd-gen files of a real program's single-stepped flow (tests/gt; a per-CPU
 # one of two programs taking turns too) and of each libipt conformance
@@ -219,6 +219,9 @@ ground_truth() {
 				check report-sort-$s-gt-$n report.schema.json $tmp/gt-$n-report-$s
 		done
 	done
+	# decode units of the per-CPU one (cut small by the test knob)
+	run $tmp/gt-w-units 0 env AUXREC_PAR_UNIT=1024 $A script --list-units --json -i $g/w.data &&
+		check script-units-gt-w units.schema.json $tmp/gt-w-units
 	run $tmp/gt-w-pretty 0 $A -p report -i $g/w.data &&
 		check report-pretty-gt-w --doc report.schema.json $tmp/gt-w-pretty
 	# -p pretty-prints documents; streams stay JSON Lines, as under --json
@@ -276,6 +279,7 @@ errors() {
 	dump|dump --json --raw /dev/null --pmu nosuch
 	script|--json script -i /nonexistent
 	report|--json report -i /nonexistent
+	units|--json script --list-units -i /nonexistent
 	list|--json list nosuch
 	EOF
 }

@@ -17,6 +17,10 @@
 # Each file must be cut into several units (parallel-cut-NAME) and, over
 # all files, units must join (parallel-joined): a decode in which nothing
 # is handed over would be sequential and prove nothing.
+# Decode units (units-NAME): `script --list-units` (text and JSON agree),
+# and `script --unit K` of every unit, concatenated in order, gives the
+# bytes of the whole `script --events all` (and of `script --json` on
+# the files cut by the default unit size), on every file above.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
@@ -72,12 +76,47 @@ same_for_any_jobs() {
 		done
 	done
 	joins=$((joins + joined))
+	units_concat "$name" "$f" "${3-1024}"
 	if [ "$units" -lt 2 ]; then
 		echo "not ok parallel-cut-$name: not cut into units"
 		rc=1
 		return
 	fi
 	echo "ok parallel-$name ($units units, $joined joined over its --jobs 2 and 7 runs; $errors error events)"
+}
+
+# NAME FILE UNIT: every decode unit of FILE (units of about UNIT bytes)
+# decoded alone, in order, gives the whole output
+units_concat() {
+	local name=$1 f=$2 unit=${3##* } n k mode modes=("script --events all")
+	[ "$unit" = 0 ] && modes+=("script --json")
+	export AUXREC_PAR_UNIT=$unit
+	n=$("$A" script --list-units --json -i "$f" 2> /dev/null | grep -c '"type":"unit"')
+	if [ "$n" != "$("$A" script --list-units -i "$f" 2> /dev/null | grep -c '^ ')" ] ||
+		[ "$n" -lt 2 ]; then
+		echo "not ok units-$name: --list-units gives $n units (text and JSON must agree, >= 2)"
+		rc=1
+		unset AUXREC_PAR_UNIT
+		return
+	fi
+	for mode in "${modes[@]}"; do
+		# shellcheck disable=SC2086
+		"$A" $mode -i "$f" > "$tmp/whole" 2> /dev/null
+		for ((k = 0; k < n; k++)); do
+			# shellcheck disable=SC2086
+			timeout 60 "$A" $mode --unit $k --jobs $((k % 2 + 1)) -i "$f" 2> /dev/null
+		done > "$tmp/units"
+		if ! cmp -s "$tmp/whole" "$tmp/units"; then
+			echo "not ok units-$name: $mode --unit 0..$((n - 1)) concatenated differs" \
+				"from the whole output (units of $unit bytes)"
+			diff "$tmp/whole" "$tmp/units" | head -6
+			rc=1
+			unset AUXREC_PAR_UNIT
+			return
+		fi
+	done
+	unset AUXREC_PAR_UNIT
+	echo "ok units-$name ($n units of about ${unit/#0/64K} bytes; ${#modes[@]} outputs, $(wc -l < "$tmp/whole") lines)"
 }
 
 # the ground truth of real programs
