@@ -169,6 +169,7 @@ static int list_units(struct trace_decode_opts *o)
 	jw_init(&w, stdout, false);
 	o->list_units = list_unit;
 	o->ctx = &w;
+	o->flush = NULL;	/* each line is written as it ends */
 	ret = trace_decode(o);
 	jw_flush(&w);
 	if (fflush(stdout) || ferror(stdout)) {
@@ -245,6 +246,13 @@ static void printer_free(void *r)
 	free(t);
 }
 
+static void flush_lines(void *ctx)
+{
+	struct script *sc = ctx;
+
+	event_printer_flush(&sc->pr);
+}
+
 static int write_lines(void *ctx, const char *bytes, size_t len)
 {
 	struct script *sc = ctx;
@@ -267,7 +275,8 @@ int cmd_script(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct script sc = { 0 };
-	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &sc };
+	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &sc,
+					.flush = flush_lines };
 	const char *itrace = NULL, *bad = NULL;
 	bool srcline = false, units = false;
 	int c, ret;

@@ -29,7 +29,7 @@ struct run {
 	bool no_decoder;
 	bool kernel_checked;
 	bool mute;		/* events not delivered: a snapshot before the unit */
-	bool unit_seen;		/* o->unit was decoded */
+	bool unit_seen;		/* o->unit is in this piece or was */
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
 	size_t units;		/* decode units of the pieces before this one */
 	size_t pieces;		/* AUX pieces so far */
@@ -356,6 +356,8 @@ static int piece_units(struct run *r, struct session *s, const struct session_pi
 	return 0;
 }
 
+#define UNIT_DONE	2	/* on_piece(): o->unit is decoded, stop reading */
+
 static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 {
 	struct run *r = ctx;
@@ -399,7 +401,8 @@ done:
 	r->aux_done += p->chunk.size;
 	progress_set(&r->prog, r->prog.total ? p->chunk.file_offset + p->chunk.size -
 					       r->data_start : r->aux_done);
-	return r->stop;
+	/* o->unit decoded: the rest of the file is not read (nor its damage) */
+	return r->stop ? r->stop : r->unit_seen ? UNIT_DONE : 0;
 }
 
 /*
@@ -457,6 +460,8 @@ int trace_decode(const struct trace_decode_opts *o)
 	}
 	start_progress(&r);
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));
+	if (ret == UNIT_DONE)
+		ret = 0;
 	if (!ret)	/* read to its end */
 		progress_set(&r.prog, r.prog.total ? r.prog.total : r.aux_done);
 	progress_end(&r.prog);
@@ -469,6 +474,8 @@ int trace_decode(const struct trace_decode_opts *o)
 		      r.s->auxtrace_type, r.s->dec ? " that can decode flow" : "");
 		ret = 1;
 	} else if (ret < 0) {
+		if (o->flush)
+			o->flush(o->ctx);
 		p_err("%s", err);	/* the events before the damage were delivered */
 		ret = 1;
 	} else if (o->one_unit && !r.unit_seen && !r.stop) {

@@ -61,6 +61,11 @@ struct trace_decode_opts {
 	trace_event_fn fn;
 	void *ctx;
 	/*
+	 * Optional: writes what fn buffered, called before the error line of
+	 * a damaged file, so that the events before the damage come first.
+	 */
+	void (*flush)(void *ctx);
+	/*
 	 * Decode units: list_units, when set, is called with each unit of
 	 * the recording, in order, instead of decoding (0 to go on). With
 	 * one_unit, only unit `unit` is decoded: its part of the output.

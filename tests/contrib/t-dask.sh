@@ -1,0 +1,141 @@
+#!/bin/bash
+# t-dask.sh - contrib/dask/auxrec-dask gives the output of `auxrec script`:
+# the recording's decode units decoded as tasks of a dask.distributed
+# cluster and concatenated in order, compared byte for byte with `auxrec
+# script` (text, --json, --events all) on
+#  - a ground-truth recording (tests/gt: a real program single-stepped, its
+#    flow as Intel PT with compressed returns, in a perf.data by pd-gen);
+#  - a per-CPU recording of two processes with CPU-wide context switches;
+#  - a damaged copy (bytes of the second half overwritten: decode errors,
+#    and a record cut short, which `auxrec script` reports after the
+#    events, exit 1: so must the driver);
+# on a LocalCluster of 3 worker processes, and once on a cluster started
+# apart (dask-scheduler and two dask-worker processes) given by
+# --scheduler. Units are cut at 1024 bytes by the test knob
+# AUXREC_PAR_UNIT, so that every file has several; a file of one unit
+# would prove nothing. Also: a missing recording is one error line and
+# exit 1.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/check-lib.sh
+A=$(realpath "${AUXREC:-./auxrec}")
+B=${AUXREC_BUILD:-build}
+PY=/usr/bin/python3	# the Debian packages' python, whatever is first in PATH
+D=contrib/dask/auxrec-dask
+[ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
+if ! $PY -c 'import dask.distributed' 2> /dev/null; then
+	echo "skip dask: python3-dask and python3-distributed missing (tests/install-deps)"
+	exit 0
+fi
+. tests/gt/build-tools.sh
+gt_tools_verdict dask || exit $?
+[ -x "$B/tests/tools/pd-gen" ] || { echo "not ok dask: $B/tests/tools/pd-gen missing (make tools)"; exit 1; }
+tmp=$(mktemp -d)
+sched_pid='' worker_pids=()
+cleanup() {
+	[ ${#worker_pids[@]} -gt 0 ] && kill "${worker_pids[@]}" 2> /dev/null
+	[ -n "$sched_pid" ] && kill "$sched_pid" 2> /dev/null
+	wait 2> /dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export AUXREC_PAR_UNIT=1024
+
+load_of() {	# BINARY: START,LEN,PGOFF of its executable segment
+	readelf -lW "$1" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}'
+}
+
+# NAME FILE [DRIVER OPTIONS...]: the driver's output of each mode is auxrec script's
+same_as_script() {
+	local name=$1 f=$2 mode n want got why=
+	shift 2
+	n=$("$A" script --list-units -i "$f" 2> /dev/null | grep -c '^ ')
+	if [ "$n" -lt 2 ]; then
+		verdict "dask-$name" "$n decode units, want several"
+		return
+	fi
+	for mode in "" "--json" "--events all"; do
+		# shellcheck disable=SC2086
+		"$A" script $mode -i "$f" > "$tmp/want" 2> /dev/null
+		want=$?
+		# shellcheck disable=SC2086
+		timeout 300 $PY $D "$@" --auxrec "$A" "$f" -- $mode > "$tmp/got" 2> "$tmp/err"
+		got=$?
+		if [ $got != $want ]; then
+			why="auxrec-dask $* -- $mode exited $got, script $want:"
+			why+=" $(grep -v 'distributed\.' "$tmp/err" | head -2)"
+			break
+		fi
+		why=$(first_difference "$tmp/want" "$tmp/got" "lines of script $mode" "< script > dask")
+		[ -n "$why" ] && break
+	done
+	verdict "dask-$name" "$why" "$n units, 3 outputs, $(wc -l < "$tmp/want") lines of --events all, exit $want"
+}
+
+mkdir -p "$tmp/gt"
+for p in indirect recursion; do
+	gcc -O1 -static -no-pie -o "$tmp/gt/$p" "tests/gt/progs/$p.c" ||
+		{ echo "not ok dask: cannot compile $p"; exit 1; }
+done
+if ! "$GT_BIN/gt-record" "$tmp/gt/indirect-gt" -- "$tmp/gt/indirect" > "$tmp/gt/rec" 2>&1; then
+	if grep -q "PTRACE\|Operation not permitted" "$tmp/gt/rec"; then
+		echo "skip dask: ptrace not allowed"
+		exit 0
+	fi
+	echo "not ok dask: gt-record: $(tail -1 "$tmp/gt/rec")"
+	exit 1
+fi
+a=$(load_of "$tmp/gt/indirect")
+# shellcheck disable=SC2086
+"$B/tests/tools/pd-gen" "$tmp/indirect.data" "$tmp/gt/indirect-gt-rc.pt" "$tmp/gt/indirect" \
+	${a//,/ } > /dev/null || { echo "not ok dask: pd-gen"; exit 1; }
+same_as_script ground-truth-local "$tmp/indirect.data" --workers 3
+
+# per-CPU: indirect, then recursion on the same CPU, switches in between
+ninsn=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$tmp/gt/rec" | head -1)
+tsc1=$((0x1000000 + ninsn * 8 * 2))
+b=$(load_of "$tmp/gt/recursion")
+if "$GT_BIN/gt-record" --tsc0 $tsc1 "$tmp/gt/rec2" -- "$tmp/gt/recursion" > /dev/null 2>&1 &&
+	"$B/tests/tools/pd-gen" --cpu-wide "$tmp/cpu-wide.data" \
+		"1001,$tmp/gt/indirect-gt-rc.pt,0x1000000,$tmp/gt/indirect,$a" \
+		"1002,$tmp/gt/rec2-rc.pt,$tsc1,$tmp/gt/recursion,$b" > /dev/null; then
+	same_as_script cpu-wide-switches-local "$tmp/cpu-wide.data" --workers 3
+else
+	echo "not ok dask-cpu-wide-switches-local: cannot record"
+fi
+
+# damaged: 40 bytes of the trace (the second half of the file) overwritten
+$PY -c 'import random, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+r = random.Random(7)
+for _ in range(40):
+    d[r.randrange(len(d) // 2, len(d) - 4096)] = r.randrange(256)
+open(sys.argv[2], "wb").write(d)' "$tmp/indirect.data" "$tmp/damaged.data"
+same_as_script damaged-local "$tmp/damaged.data" --workers 3
+
+# a cluster of its own: a scheduler and two workers, given by address
+port=$((20000 + RANDOM % 20000))
+/usr/bin/dask-scheduler --host 127.0.0.1 --port $port --dashboard-address :0 \
+	> "$tmp/sched.log" 2>&1 &
+sched_pid=$!
+for i in 1 2; do
+	/usr/bin/dask-worker tcp://127.0.0.1:$port --nworkers 1 --nthreads 1 \
+		--dashboard-address :0 > "$tmp/worker$i.log" 2>&1 &
+	worker_pids+=($!)
+done
+if timeout 60 $PY -c 'import sys
+from distributed import Client
+with Client(sys.argv[1], timeout=30) as c:
+    c.wait_for_workers(2, timeout=30)' tcp://127.0.0.1:$port 2> "$tmp/wait.err"; then
+	same_as_script ground-truth-scheduler "$tmp/indirect.data" --scheduler tcp://127.0.0.1:$port
+else
+	echo "not ok dask-ground-truth-scheduler: the cluster did not start: $(tail -1 "$tmp/wait.err")"
+fi
+
+# a missing recording: one error line, exit 1 (before any cluster starts)
+$PY $D --workers 1 --auxrec "$A" "$tmp/nosuch.data" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+why=
+[ $rc = 1 ] || why="exit $rc, want 1"
+[ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^auxrec-dask: cannot open ' "$tmp/err" ||
+	why="${why:+$why; }stderr: $(head -3 "$tmp/err" | tr '\n' ' ')"
+verdict dask-missing-recording "$why" "$(cat "$tmp/err")"
