@@ -12,6 +12,9 @@
 # (gt_bench_perf_data). Correctness first: the outputs of every --jobs
 # must be the same, byte for byte, or the script exits 1. Prints a
 # table and one JSON line; exits 0 whether the target is met or not.
+# Also the CPU time of each command (task-clock of `perf stat`, least of
+# BENCH_RUNS runs: what the threads cost, which other jobs on the machine
+# disturb less than elapsed time) and the load average before and after.
 # Knobs: BENCH_RUNS (default 5), BENCH_PAR_N, BENCH_PAR_COPIES, AUXREC,
 # AUXREC_BUILD.
 cd "$(dirname "$0")/../.." || exit 1
@@ -38,31 +41,46 @@ for j in $jobs; do
 	eval "t_report$j() { \"\$A\" report --jobs $j -i \"\$f\"; }"
 	eval "t_json$j() { \"\$A\" script --itrace=b --json --jobs $j -i \"\$f\"; }"
 done
-declare -A best	# microseconds
+declare -A best cpu	# microseconds
+load0=$(cut -d' ' -f1 /proc/loadavg)
 # shellcheck disable=SC2046
 gt_bench_best $(for j in $jobs; do echo report$j json$j; done)
+for c in report json; do
+	for j in $jobs; do
+		args=(report --jobs "$j" -i "$f")
+		[ $c = json ] && args=(script --itrace=b --json --jobs "$j" -i "$f")
+		for _ in $(seq "$runs"); do
+			perf stat -x, -e task-clock -o "$tmp/stat" "$A" "${args[@]}" > /dev/null 2>&1
+			u=$(awk -F, '/task-clock/ { printf "%d", $1 * 1000 }' "$tmp/stat")
+			[ -z "${cpu[$c$j]:-}" ] || [ "$u" -lt "${cpu[$c$j]}" ] && cpu[$c$j]=$u
+		done
+	done
+done
+load1=$(cut -d' ' -f1 /proc/loadavg)
 
 for c in report json; do
 	for j in $jobs; do
-		printf '%s\t%s\t%s\t%s\n' "$c" "$j" "${best[$c$j]}" "${best[${c}1]}"
+		printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$j" "${best[$c$j]}" "${best[${c}1]}" \
+			"${cpu[$c$j]:-0}"
 	done
 done | awk -F '\t' -v n="$branches" -v size="$(stat -c %s "$f.pt")" -v runs="$runs" \
-	-v cpus="$(nproc)" '
+	-v cpus="$(nproc)" -v load0="$load0" -v load1="$load1" '
 BEGIN {
-	printf "%d taken branches, %d trace bytes, %d online CPUs, best of %d runs\n", n, size,
-		cpus, runs
-	printf "%-40s %6s %8s %8s %7s\n", "command", "jobs", "seconds", "scaling", "target"
+	printf "%d taken branches, %d trace bytes, %d online CPUs, best of %d runs, load %s -> %s\n",
+		n, size, cpus, runs, load0, load1
+	printf "%-40s %6s %8s %8s %7s       %8s\n", "command", "jobs", "seconds", "scaling", "target",
+		"cpu s"
 }
 {
 	cmd = $1 == "report" ? "auxrec report" : "auxrec script --itrace=b --json"
-	t = $3 / 1e6; s = $4 / $3; tgt = $2 == 2 ? "1.80" : "-"
+	t = $3 / 1e6; s = $4 / $3; tgt = $2 == 2 ? "1.80" : "-"; c = $5 / 1e6
 	ok = $2 == 2 ? (s >= 1.8 ? "PASS" : "FAIL") : ""
-	printf "%-40s %6d %8.3f %8.2f %7s  %s\n", cmd, $2, t, s, tgt, ok
-	json = json sprintf("%s{\"cmd\":\"%s\",\"jobs\":%d,\"s\":%.4f,\"scaling\":%.2f%s}",
-		NR > 1 ? "," : "", cmd, $2, t, s,
+	printf "%-40s %6d %8.3f %8.2f %7s  %4s %8.3f\n", cmd, $2, t, s, tgt, ok, c
+	json = json sprintf("%s{\"cmd\":\"%s\",\"jobs\":%d,\"s\":%.4f,\"scaling\":%.2f,\"cpu_s\":%.4f%s}",
+		NR > 1 ? "," : "", cmd, $2, t, s, c,
 		$2 == 2 ? sprintf(",\"target\":1.8,\"pass\":%s", ok == "PASS" ? "true" : "false") : "")
 }
 END {
-	printf "{\"bench\":\"parallel\",\"branches\":%d,\"trace_bytes\":%d,\"cpus\":%d,\"runs\":%d,\"rows\":[%s]}\n",
-		n, size, cpus, runs, json
+	printf "{\"bench\":\"parallel\",\"branches\":%d,\"trace_bytes\":%d,\"cpus\":%d,\"runs\":%d,\"load\":[%s,%s],\"rows\":[%s]}\n",
+		n, size, cpus, runs, load0, load1, json
 }'
