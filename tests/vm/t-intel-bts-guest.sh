@@ -18,6 +18,7 @@
 # The pattern words are not BTS records, so script-level agreement is not
 # expected here (tests/perf/t-intel-bts.sh checks that on real flows).
 cd "$(dirname "$0")/../.." || exit 1
+. tests/check-lib.sh
 out=build/vm/t-intel-bts-guest.out
 A=${AUXREC:-./auxrec}
 V=${AUXREC_BUILD:-build}/tests/tools/aux_verify
@@ -33,9 +34,6 @@ if [ -z "$ANALYZE_ONLY" ]; then
 	fi
 fi
 
-verdict() {	# name why note
-	if [ -z "$2" ]; then echo "ok $1 # $3"; else echo "not ok $1: $2"; fi
-}
 # awk (mawk) has no strtonum: perf prints sizes in hex
 HEX='function hex(s,  v, i) { s = tolower(s); sub(/^0x/, "", s); v = 0
 	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
