@@ -30,6 +30,11 @@
  * PERF_RECORD_AUX had PERF_AUX_FLAG_TRUNCATED is followed, after its
  * records, by an EVENT_ERROR "lost trace data": the buffer filled up and
  * the branches after the chunk's last record were lost.
+ *
+ * Parallel decode: a record decodes alone, so every record boundary is a
+ * split point, a range is its records (with what ends a chunk when it
+ * ends the chunk), and a range joins the one before it at its start,
+ * dropping nothing.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -147,25 +152,56 @@ void *intel_bts_decode_begin(const struct decode_opts *opts)
 	return d;
 }
 
-int intel_bts_decode_chunk(void *state, const struct aux_chunk *chunk)
+/* The records of chunk from off up to end, and what ends the chunk when end is its size. */
+static int decode_records(struct bts_decode *d, const struct aux_chunk *chunk, size_t off,
+			  size_t end)
 {
-	struct bts_decode *d = state;
-	size_t off = 0;
 	int ret = 0;
 
-	if (!d || !chunk || (!chunk->data && chunk->size))
+	if (!d || !chunk || (!chunk->data && chunk->size) || end > chunk->size)
 		return -EINVAL;
-	for (; !ret && off + BTS_RECORD_SIZE <= chunk->size; off += BTS_RECORD_SIZE) {
+	for (; !ret && off + BTS_RECORD_SIZE <= end; off += BTS_RECORD_SIZE) {
 		struct bts_record r;
 
 		bts_record_get(chunk->data + off, &r);
 		ret = emit_record(d, &r, chunk->aux_offset + off);
 	}
+	if (end < chunk->size)
+		return ret;
 	if (!ret && off < chunk->size)
 		ret = emit_error(d, chunk->aux_offset + off, "partial record");
 	if (!ret && (chunk->flags & PERF_AUX_FLAG_TRUNCATED))
 		ret = emit_error(d, chunk->aux_offset + chunk->size, "lost trace data");
 	return ret;
+}
+
+int intel_bts_decode_chunk(void *state, const struct aux_chunk *chunk)
+{
+	return decode_records(state, chunk, 0, chunk ? chunk->size : 0);
+}
+
+long intel_bts_split_next(const struct aux_chunk *chunk, size_t from)
+{
+	size_t off = (from + BTS_RECORD_SIZE - 1) / BTS_RECORD_SIZE * BTS_RECORD_SIZE;
+
+	return off + BTS_RECORD_SIZE <= chunk->size ? (long)off : -1;
+}
+
+/* split_next() gives record boundaries only: end is one, or the chunk's size. */
+int intel_bts_decode_range(void *state, const struct aux_chunk *chunk, size_t start, size_t end)
+{
+	if (start % BTS_RECORD_SIZE || (end < (chunk ? chunk->size : 0) && end % BTS_RECORD_SIZE))
+		return -EINVAL;
+	return decode_records(state, chunk, start, end);
+}
+
+int intel_bts_decode_join(void *state, void *next, size_t end, uint64_t *drop)
+{
+	(void)state;
+	(void)next;
+	(void)end;
+	*drop = 0;
+	return 1;
 }
 
 void intel_bts_decode_end(void *state)

@@ -25,4 +25,7 @@ const struct decoder_ops intel_bts_decoder = {
 	.decode_begin = intel_bts_decode_begin,
 	.decode_chunk = intel_bts_decode_chunk,
 	.decode_end = intel_bts_decode_end,
+	.split_next = intel_bts_split_next,
+	.decode_range = intel_bts_decode_range,
+	.decode_join = intel_bts_decode_join,
 };

@@ -54,5 +54,8 @@ int intel_bts_info_priv(const struct aux_record_ctx *ctx, uint64_t *priv, size_t
 void *intel_bts_decode_begin(const struct decode_opts *opts);
 int intel_bts_decode_chunk(void *state, const struct aux_chunk *chunk);
 void intel_bts_decode_end(void *state);
+long intel_bts_split_next(const struct aux_chunk *chunk, size_t from);
+int intel_bts_decode_range(void *state, const struct aux_chunk *chunk, size_t start, size_t end);
+int intel_bts_decode_join(void *state, void *next, size_t end, uint64_t *drop);
 
 #endif

@@ -11,6 +11,7 @@
 #  - a per-CPU recording of two processes with CPU-wide context switches
 #    (pd-gen --cpu-wide: the owner of the code changes inside a chunk);
 #  - damaged copies of a recording (bytes of the trace overwritten);
+#  - the flow of a program as Intel BTS records (cut at record boundaries);
 #  - a stream repeated to over 256 KiB, cut by the default unit size
 #    (the others are cut in small units by the test knob AUXREC_PAR_UNIT,
 #    which also makes auxrec say per chunk how many units and joins).
@@ -177,6 +178,16 @@ for _ in range(40):
 open(sys.argv[2], "wb").write(d)' "$tmp/indirect-rc.data" "$tmp/bad$seed.data" $seed
 		same_for_any_jobs "damaged-$seed" "$tmp/bad$seed.data"
 	done
+fi
+
+# Intel BTS: the flow of indirect as BTS records (pd-gen --bts, two
+# chunks), cut at record boundaries: at the default size and at 128 KiB
+if [ -s "$tmp/indirect-gt.branches" ]; then
+	# shellcheck disable=SC2046
+	"$B/tests/tools/pd-gen" --bts "$tmp/bts.data" "$tmp/indirect-gt.branches" "$tmp/indirect" \
+		$(load_of "$tmp/indirect") > /dev/null &&
+		same_for_any_jobs intel-bts "$tmp/bts.data" "0 131072" ||
+		{ echo "not ok parallel-intel-bts: pd-gen --bts"; rc=1; }
 fi
 
 # over 256 KiB: cut by the default unit size, without the knob
