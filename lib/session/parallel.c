@@ -12,6 +12,10 @@
  * next unit's, less those before the join, follow. A unit the exact state
  * crossed without joining is dropped. A state is back in the pool once its
  * unit is handed over or dropped, so at most a pool of units is buffered.
+ *
+ * Decode units (par_units(), par_decode_unit()) are the same units cut at
+ * a fixed size, whatever the threads: decoding one alone runs the same
+ * machinery over the units up to it and hands over that unit's events only.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,7 +30,8 @@
 #include "parallel.h"
 
 #define UNITS_PER_JOB	8	/* small units even out the threads' work */
-#define MAX_UNIT	(64u << 10)	/* bytes: a unit's output is buffered */
+/* bytes: a unit's output is buffered (256 KiB units made 47 MB of JSON each) */
+#define MAX_UNIT	(64u << 10)
 
 /*
  * Units and slots are written once per event by the thread decoding them:
