@@ -89,7 +89,7 @@ same_for_any_jobs() {
 # NAME FILE UNIT: every decode unit of FILE (units of about UNIT bytes)
 # decoded alone, in order, gives the whole output
 units_concat() {
-	local name=$1 f=$2 unit=${3##* } n k mode modes=("script --events all")
+	local name=$1 f=$2 unit=${3##* } n k st mode modes=("script --events all")
 	[ "$unit" = 0 ] && modes+=("script --json")
 	export AUXREC_PAR_UNIT=$unit
 	n=$("$A" script --list-units --json -i "$f" 2> /dev/null | grep -c '"type":"unit"')
@@ -105,8 +105,17 @@ units_concat() {
 		"$A" $mode -i "$f" > "$tmp/whole" 2> /dev/null
 		for ((k = 0; k < n; k++)); do
 			# shellcheck disable=SC2086
-			timeout 60 "$A" $mode --unit $k --jobs $((k % 2 + 1)) -i "$f" 2> /dev/null
+			timeout 120 "$A" $mode --unit $k --jobs $((k % 2 + 1)) -i "$f" 2> "$tmp/err.u"
+			st=$?
+			[ $st -gt 1 ] && echo "unit $k exit $st: $(head -2 "$tmp/err.u")" > "$tmp/units.bad"
 		done > "$tmp/units"
+		if [ -s "$tmp/units.bad" ]; then
+			echo "not ok units-$name: $mode --unit: $(cat "$tmp/units.bad")"
+			rm -f "$tmp/units.bad"
+			rc=1
+			unset AUXREC_PAR_UNIT
+			return
+		fi
 		if ! cmp -s "$tmp/whole" "$tmp/units"; then
 			echo "not ok units-$name: $mode --unit 0..$((n - 1)) concatenated differs" \
 				"from the whole output (units of $unit bytes)"
