@@ -49,3 +49,15 @@ if AUXREC_PAR_UNIT=4096 "$A" script -i "$OUT/guest/snap.data" --symfs "$OUT/symf
 else
 	echo "not ok snapshot_flow_jobs: script --jobs 3 differs from the sequential decode"
 fi
+# decode units: a snapshot is one unit, and decoding one alone decodes the
+# snapshots before it without output (their overlaps are trimmed against
+# them): the units' outputs in order are the whole output
+n=$("$A" script --list-units --json -i "$OUT/guest/snap.data" | grep -c '"type":"unit"')
+for ((k = 0; k < n; k++)); do
+	"$A" script --json --unit $k -i "$OUT/guest/snap.data" --symfs "$OUT/symfs" 2> /dev/null
+done > "$OUT/snap.units"
+if [ "$n" -gt 1 ] && cmp -s "$OUT/snap.units" "$OUT/snap.json"; then
+	echo "ok snapshot_flow_units ($n units)"
+else
+	echo "not ok snapshot_flow_units: script --unit 0..$((n - 1)) concatenated differs from script"
+fi
