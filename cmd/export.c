@@ -30,6 +30,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: auxrec export [-i FILE] [-f FORMAT] [-c CLOCK] [-o FILE] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--[no-]progress]\n"
+		"                     [--jobs N]\n"
 		"\n"
 		"Decode the AUX trace of a recording into call stacks per thread, from its\n"
 		"calls, returns, interrupts and trace starts and ends, and write them for a\n"
@@ -48,6 +49,8 @@ static void usage(FILE *out)
 		"                        call and return even where the time is coarse\n"
 		"  -o, --output FILE   write to FILE (default: standard output)\n"
 		DECODE_FILE_HELP
+		"      --jobs N        decode on N threads (default 1); the output is the\n"
+		"                      same for any N (the call stacks are built on one)\n"
 		"  -h, --help          this help\n");
 }
 
@@ -70,6 +73,7 @@ int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		DECODE_FILE_OPTIONS,
+		{ "jobs",   required_argument, NULL, 0x105 },	/* decode_arg()'s */
 		{ "format", required_argument, NULL, 'f' },
 		{ "clock",  required_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
@@ -86,7 +90,11 @@ int cmd_export(int argc, char **argv)
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "i:f:c:o:h", opts, NULL)) != -1) {
-		if (decode_arg(c, optarg, &o))
+		ret = decode_arg(c, optarg, &o);
+		if (ret < 0)
+			return cmd_usage_error(usage, "bad --jobs '%s' (1 to %d)", optarg,
+					       DECODE_MAX_JOBS);
+		if (ret)
 			continue;
 		switch (c) {
 		case 'f': format = optarg; break;

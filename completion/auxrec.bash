@@ -7,7 +7,7 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
 _auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --srcline --progress --no-progress --jobs --json --list-units --unit --help"
-_auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --progress --no-progress --help"
+_auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --progress --no-progress --jobs --help"
 _auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --progress --no-progress --jobs --json --help"
 
 _auxrec_pmus()
@@ -76,6 +76,7 @@ _auxrec()
 		-i|--input|-o|--output|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
 		-f|--format) COMPREPLY=($(compgen -W "chrome perfetto folded" -- "$cur")); return ;;
 		-c|--clock) COMPREPLY=($(compgen -W "time insns" -- "$cur")); return ;;
+		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "$_auxrec_export_opts" -- "$cur"))
 		;;

@@ -18,6 +18,8 @@
 #   Chromium, offline: the DOM of its sandwich view names the profile and
 #   the thread, and its table lists the functions of most own time that
 #   the export holds (skipped without chromium or the package).
+# - export-jobs-*: each format with --jobs 2 and 7 (units of 1024 bytes)
+#   writes the bytes of --jobs 1.
 # Then usage errors: one line, exit 1.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
@@ -48,6 +50,19 @@ check() {
 	fi
 }
 
+# NAME DATA WANT ARGS...: export ARGS of DATA with --jobs 2 and 7 (cut in
+# units of 1024 bytes, AUXREC_PAR_UNIT) writes the bytes of WANT (--jobs 1)
+jobs_same() {
+	local name=$1 data=$2 want=$3 j why=
+	shift 3
+	for j in 2 7; do
+		AUXREC_PAR_UNIT=1024 "$A" export "$@" --jobs $j -i "$data" -o "$want.j$j" \
+			2> /dev/null || { why="--jobs $j failed"; break; }
+		cmp -s "$want" "$want.j$j" || { why="--jobs $j differs from --jobs 1"; break; }
+	done
+	if [ -z "$why" ]; then echo "ok $name"; else echo "not ok $name: $why"; fi
+}
+
 export_prog() {
 	local name=$1 g=$tmp/$1 v load
 	if ! gcc -O1 -static -no-pie -o "$g" "tests/gt/progs/$name.c"; then
@@ -75,6 +90,9 @@ export_prog() {
 		run export-folded-$name$v "$A" export -f folded -i "$d.data" -o "$d.folded" &&
 		run export-perfetto-$name$v "$A" export -f perfetto -i "$d.data" -o "$d.pftrace" ||
 			continue
+		jobs_same export-jobs-chrome-$name$v "$d.data" "$d.json"
+		jobs_same export-jobs-folded-$name$v "$d.data" "$d.folded" -f folded
+		jobs_same export-jobs-perfetto-$name$v "$d.data" "$d.pftrace" -f perfetto
 		check export-chrome-$name$v check-json "$d.branches" "$d.script" "$g.syms" "$d.json"
 		check export-chrome-insns-$name$v check-json "$d.branches" insns "$g.syms" "$d.insns.json"
 		if out=$(python3 tests/tools/json_check.py --doc docs/schema/export-chrome.schema.json \
