@@ -73,6 +73,8 @@ struct par {
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
 	size_t only;		/* the one unit handed over, or ALL_UNITS */
 	size_t joins;
+	const struct par_hooks *h;
+	void *ctx;		/* h's */
 };
 
 #define ALL_UNITS	SIZE_MAX
@@ -265,11 +267,25 @@ static int wait_done(struct par *p, struct par_unit *u)
 /*
  * The unit is handed over or dropped: its state goes back to the pool,
  * and its buffers with it (touched memory: no page faults next time).
+ * For a unit decoded alone (par_decode_unit()), a state that decoded
+ * nothing before, made here on the thread that owns the caller's context:
+ * what a state keeps from one range to the next (code caches, and
+ * something that changed where a range joins: a unit's share of the
+ * output moved with --jobs) must not decide which unit an event is handed
+ * over with. The whole chunk's decode keeps its states: there a join only
+ * moves where events come from, not which. Returns 0 or -ENOMEM (the
+ * state is then not back in the pool).
  */
-static void unit_finish(struct par *p, struct par_unit *u)
+static int unit_finish(struct par *p, struct par_unit *u)
 {
 	struct par_slot *slot = u->slot;
 
+	if (p->only != ALL_UNITS) {
+		p->h->close(p->ctx, slot->hook, slot->state);
+		slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
+		if (!slot->hook)
+			return -ENOMEM;	/* slot->unit stays: no worker takes it */
+	}
 	lb_reset(slot->buf);
 	slot->nr = slot->first = 0;
 	pthread_mutex_lock(&p->lock);
@@ -277,6 +293,7 @@ static void unit_finish(struct par *p, struct par_unit *u)
 	u->slot = NULL;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	return 0;
 }
 
 /* Hands over the unit's events buffered so far (those of the one unit wanted). */
@@ -314,13 +331,16 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 		if (r == 1) {
 			p->joins++;
 			r = unit_emit(cur, h, ctx);
-			unit_finish(p, cur);
+			if (!r)
+				r = unit_finish(p, cur);
+			if (r)
+				break;
 			cur = next;
 			cur->slot->first = drop < cur->slot->nr ? drop : cur->slot->nr;
 			if (p->only != ALL_UNITS && j > p->only)
 				return r;	/* the unit wanted is handed over */
 		} else {
-			unit_finish(p, next);
+			r = unit_finish(p, next);
 		}
 	}
 	if (!r)
@@ -389,6 +409,8 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 	pthread_cond_init(&p->cond, NULL);
 	/* a state per worker, the exact one and the one it joins next */
 	p->nr_slots = jobs + 2;
+	p->h = h;
+	p->ctx = ctx;
 	p->slots = calloc_lines(p->nr_slots, sizeof(*p->slots));
 	if (!p->slots)
 		goto out;
