@@ -39,6 +39,20 @@ struct src_count {
 	struct sym_count n;
 };
 
+/*
+ * A branch source seen recently: branches from the same address under
+ * the same maps (unchanged since) count to the same symbol, found without
+ * a lookup. Most branches of a trace leave from few addresses.
+ */
+#define FROM_SLOTS	1024	/* a power of two */
+
+struct from_slot {
+	uint64_t from;
+	const struct maps *maps;
+	uint64_t changes;	/* maps_changes() when filled */
+	uint32_t id1;		/* sym_cache id + 1; 0: empty */
+};
+
 /* A row of the report: the symbols whose names are equal under the sort key. */
 struct entry {
 	const char *dso;
@@ -59,6 +73,7 @@ struct report {
 	size_t nr_srcs, cap_srcs;
 	char (*src_names)[48];		/* the entries' names under data_src */
 	uint64_t insns, branches, errors, samples;
+	struct from_slot from_slots[FROM_SLOTS];	/* of branch events */
 };
 
 static void usage(FILE *out)
@@ -142,7 +157,11 @@ static bool counts_for(const struct trace_event *te, struct counted *c)
 	       ev->kind == EVENT_MEM_SAMPLE;
 }
 
-static int count(struct report *r, const struct counted *c)
+/*
+ * Counts an event; *id1 gets the id + 1 of the symbol its instructions
+ * and branch counted to (0 for any other event).
+ */
+static int count(struct report *r, const struct counted *c, uint32_t *id1)
 {
 	const struct sym_frag *f;
 	struct sym_count *n;
@@ -168,6 +187,7 @@ static int count(struct report *r, const struct counted *c)
 		return -1;
 	if (sample)
 		return count_sample(r, n, c);
+	*id1 = f->id + 1;
 	n->insns += c->insns;
 	r->insns += c->insns;
 	if (c->kind == EVENT_BRANCH) {
@@ -179,9 +199,31 @@ static int count(struct report *r, const struct counted *c)
 
 static int on_event(void *ctx, const struct trace_event *te)
 {
+	struct report *r = ctx;
+	const struct decode_event *ev = te->ev;
+	const struct maps *m = te->proc ? &te->proc->maps : te->kmaps;
+	struct from_slot *s = &r->from_slots[(ev->from ^ ev->from >> 10) & (FROM_SLOTS - 1)];
+	bool branch = ev->kind == EVENT_BRANCH && r->sort <= SORT_DSO;
+	uint64_t changes = maps_changes();
 	struct counted c;
+	uint32_t id1 = 0;
+	int ret;
 
-	return counts_for(te, &c) ? count(ctx, &c) : 0;
+	if (branch && s->id1 && s->from == ev->from && s->maps == m && s->changes == changes) {
+		struct sym_count *n = &r->counts[s->id1 - 1];
+
+		n->insns += ev->insn_count;
+		n->branches++;
+		r->insns += ev->insn_count;
+		r->branches++;
+		return 0;
+	}
+	if (!counts_for(te, &c))
+		return 0;
+	ret = count(r, &c, &id1);
+	if (branch && id1)
+		*s = (struct from_slot){ .from = ev->from, .maps = m, .changes = changes, .id1 = id1 };
+	return ret;
 }
 
 #define KEPT_ALIGN	64	/* a cache line, more than a struct line_buf */
@@ -227,8 +269,10 @@ static int count_kept(void *ctx, const char *bytes, size_t len)
 	struct counted c;
 
 	for (size_t off = 0; off + sizeof(c) <= len; off += sizeof(c)) {
+		uint32_t id1;
+
 		memcpy(&c, bytes + off, sizeof(c));
-		if (count(ctx, &c))
+		if (count(ctx, &c, &id1))
 			return -1;
 	}
 	return 0;

@@ -38,9 +38,10 @@ struct aux_record_ctx {
  * the packet dump is described, not printed (struct packet_ops replaces
  * dump_begin/dump_chunk/dump_end and struct dump_opts); 4: record-side
  * rules (per_thread_only, aux_size_*); 5: struct mem_sample has classes
- * (MEM_C_*), and parallel decode (split_next, decode_range, decode_join)
+ * (MEM_C_*), and parallel decode (split_next, decode_range, decode_join);
+ * 6: packet_ops.count (count-only packet scan)
  */
-#define DECODER_ABI_VERSION 5
+#define DECODER_ABI_VERSION 6
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -135,6 +136,17 @@ struct packet_ops {
 		       void *ctx);
 	void (*end)(void *state);
 	const char *(*errstr)(int err);	/* the text of packet_desc.err */
+	/*
+	 * Optional, for counting only (--stats): adds the packets of one
+	 * chunk to count[type] and their bytes to bytes[type] (nr_types
+	 * entries each): the totals of packets() with PACKETS_NO_FIELDS,
+	 * without describing each packet. state is begin()'s with
+	 * PACKETS_NO_FIELDS. Returns 0, 1 when it leaves this chunk to
+	 * packets() (count and bytes untouched; e.g. it has decode errors),
+	 * or a negative errno.
+	 */
+	int (*count)(void *state, const struct aux_chunk *chunk, uint64_t *count,
+		     uint64_t *bytes);
 };
 
 struct decode_opts {

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "pt_describe.h"
+#include "pt_packet_count.h"
 #include "pt_packet_walk.h"
 
 #define DEC(k)	{ .key = k, .kind = PACKET_FIELD_DEC }
@@ -257,6 +258,15 @@ static int pt_packets(void *state, const struct aux_chunk *chunk,
 	return ret;
 }
 
+/* Counting alone: the count-only scan, or the walk when it meets an error. */
+static int pt_packets_count(void *state, const struct aux_chunk *chunk,
+			    uint64_t *count, uint64_t *bytes)
+{
+	if (!state || !chunk || (!chunk->data && chunk->size))
+		return -EINVAL;
+	return pt_pkt_count(chunk->data, chunk->size, count, bytes) ? 0 : 1;
+}
+
 static void pt_packets_end(void *state)
 {
 	free(state);
@@ -269,4 +279,5 @@ const struct packet_ops pt_packet_ops = {
 	.packets = pt_packets,
 	.end = pt_packets_end,
 	.errstr = pt_errstr,
+	.count = pt_packets_count,
 };

@@ -617,7 +617,9 @@ int packet_render_chunk(struct packet_render *r, const struct aux_chunk *chunk)
 	if (!r || !chunk)
 		return -EINVAL;
 	r->base = chunk->file_offset;
-	ret = r->ops->packets(r->state, chunk, r->o.stats ? count_packets : r->list, r);
+	ret = r->o.stats && r->ops->count ? r->ops->count(r->state, chunk, r->count, r->bytes) : 1;
+	if (ret > 0)
+		ret = r->ops->packets(r->state, chunk, r->o.stats ? count_packets : r->list, r);
 	flush_lines(r);
 	return ret < 0 ? ret : 0;
 }

@@ -5,7 +5,8 @@
  * each (-PT_ERR_NEED_MORE, decoded from a heap copy of exactly that
  * length so ASan sees any read past it), reserved and invalid encodings,
  * last-IP decompression, the PSB resync search, and the batch decoder
- * pt_pkt_walk() against pt_pkt_decode(); each packet's description
+ * pt_pkt_walk() against pt_pkt_decode(), the count-only scan
+ * pt_pkt_count() against pt_pkt_walk(); each packet's description
  * (pt_describe.c) as "key=value" text.
  */
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 #include "decoders/intel_pt/pt_last_ip.h"
 #include "decoders/intel_pt/pt_packet.h"
+#include "decoders/intel_pt/pt_packet_count.h"
 #include "decoders/intel_pt/pt_packet_walk.h"
 #include "decoders/intel_pt/pt_describe.h"
 #include "decoders/intel_pt/pt_sync.h"
@@ -360,6 +362,93 @@ static void test_walk_matches_decode(void **state)
 	}
 }
 
+/*
+ * A stream of the table's packets with a PSB every psb_every packets on
+ * average and, when noise_every, a random byte as often; cut by cut bytes
+ * at the end. Returns a heap buffer of exactly *len bytes.
+ */
+static uint8_t *make_stream(uint64_t *seed, size_t cap, unsigned int psb_every,
+			    unsigned int noise_every, size_t cut, size_t *len)
+{
+	uint8_t *buf = malloc(cap);
+	size_t n = 0;
+
+	assert_non_null(buf);
+	while (n + 16 < cap) {
+		uint64_t r = *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+		const struct pkt_case *c = &cases[(r >> 33) % (sizeof(cases) / sizeof(cases[0]))];
+
+		if (noise_every && (r >> 20) % noise_every == 0) {
+			buf[n++] = r >> 40;
+		} else if ((r >> 8) % psb_every == 0) {
+			memcpy(buf + n, (uint8_t[]){ PSB16 }, 16);
+			n += 16;
+		} else {
+			memcpy(buf + n, c->bytes, c->len);
+			n += c->len;
+		}
+	}
+	*len = n - cut;
+	return buf;
+}
+
+/*
+ * pt_pkt_count() against the totals of pt_pkt_walk() on the same stream:
+ * equal when the walk has no error, and false with the arrays untouched
+ * when it has one. Streams above the scan's split size (interleaved
+ * segments cut at PSBs) and below it, PSBs dense and rare, with and
+ * without noise, cut at the end or not.
+ */
+static void test_count_matches_walk(void **state)
+{
+	uint64_t seed = 777;
+	unsigned int counted = 0, refused = 0;
+
+	for (int round = 0; round < 48; round++) {
+		size_t cap = round % 4 == 0 ? 3000 : 70000 + 40000 * (round % 5), len;
+		unsigned int noise = round % 3 == 2 ? 4000 : 0;
+		uint8_t *buf = make_stream(&seed, cap, round % 2 ? 40 : 3000, noise,
+					   round % 7 == 3 ? 1 : 0, &len);
+		uint64_t want_n[PT_PKT_NR] = { 0 }, want_b[PT_PKT_NR] = { 0 }, errors = 0;
+		uint64_t got_n[PT_PKT_NR], got_b[PT_PKT_NR];
+		struct pt_pkt_rec rec[64];
+		struct pt_pkt_walker w;
+		size_t got;
+
+		pt_pkt_walk_init(&w, buf, len);
+		while ((got = pt_pkt_walk(&w, rec, 64)))
+			for (size_t i = 0; i < got; i++) {
+				if (rec[i].err) {
+					errors++;
+					continue;
+				}
+				want_n[rec[i].pkt.type]++;
+				want_b[rec[i].pkt.type] += rec[i].pkt.size;
+			}
+		for (int t = 0; t < PT_PKT_NR; t++) {	/* it adds to what is there */
+			got_n[t] = t;
+			got_b[t] = 2 * t;
+		}
+		if (!errors) {
+			assert_true(pt_pkt_count(buf, len, got_n, got_b));
+			for (int t = 0; t < PT_PKT_NR; t++) {
+				assert_int_equal(got_n[t], want_n[t] + t);
+				assert_int_equal(got_b[t], want_b[t] + 2 * t);
+			}
+			counted++;
+		} else {
+			assert_false(pt_pkt_count(buf, len, got_n, got_b));
+			for (int t = 0; t < PT_PKT_NR; t++) {
+				assert_int_equal(got_n[t], t);
+				assert_int_equal(got_b[t], 2 * t);
+			}
+			refused++;
+		}
+		free(buf);
+	}
+	assert_true(counted >= 20 && refused >= 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_last_ip),
 		cmocka_unit_test(test_sync),
 		cmocka_unit_test(test_walk_matches_decode),
+		cmocka_unit_test(test_count_matches_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
