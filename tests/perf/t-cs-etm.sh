@@ -37,38 +37,12 @@ B=${AUXREC_BUILD:-build}
 if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/etm-gen" ]; then
 	echo "not ok build: run make all tools first"; exit 1
 fi
-for t in aarch64-linux-gnu-gcc aarch64-linux-gnu-nm qemu-aarch64-static; do
-	if ! command -v $t > /dev/null; then
-		echo "skip cs-etm: $t is not installed (tests/install-deps)"; exit 0
-	fi
-done
 . tests/check-lib.sh
+. tests/perf/cs-etm-events.sh
+missing=$(aarch64_tool_missing)
+[ -n "$missing" ] && { echo "skip cs-etm: $missing is not installed (tests/install-deps)"; exit 0; }
 have_perf=1
 perf --version > /dev/null 2>&1 || have_perf=
-
-# "kind from to" of auxrec's events (tr_strt, tr_end[/kind], branch kinds)
-script_events() {
-	python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    e = json.loads(l)
-    k = {"trace_begin": "tr_strt",
-         "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
-             e["type"], e.get("kind") or e["type"])
-    print(k, e["from"], e["to"])' "$1"
-}
-
-# auxrec's events for perf: without the last trace end, a BR shown as
-# return, and with ETE blocks (--ete, --raw) a system call's trace end
-# without its kind (perf 6.1's cs_etm__is_syscall knows ETMv3 and ETMv4 only)
-want_perf() {	# events prog etm-gen-option
-	aarch64-linux-gnu-objdump -d "$2" |
-		awk '$3 == "br" { sub(/:$/, "", $1); print "0x" $1 }' > "$1.br"
-	sed '$d' "$1" | awk -v ete="$([ "$3" = --ete ] || [ "$3" = --raw ] && echo 1)" '
-		NR == FNR { br[$1] = 1; next }
-		$1 == "jmp" && ($2 in br) { $1 = "return" }
-		ete && $1 == "tr_end/syscall" { $1 = "tr_end" } { print }' "$1.br" -
-}
 
 # the dump's packets and perf report -D's as "name addr atoms" lines
 dump_packets() {

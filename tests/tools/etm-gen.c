@@ -7,6 +7,7 @@
  * cs_etm, and writes the taken transfers a decoder must find.
  *
  * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED
+ *        etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -54,6 +55,11 @@
  * TRBE driver pads (coresight-trbe.c), and flags the AUX records
  * PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW.
  *
+ * --stream PID writes no perf.data: OUT.bin gets the frame-formatted
+ * trace of the whole window as one chunk, context ID PID, for a PMU to
+ * replay into an AUX area (the auxtest module as cs_etm in the guest,
+ * tests/vm/t-cs-etm-guest.sh), and EXPECTED the events of that one chunk.
+ *
  * EXPECTED: one line per event a decoder must give, "kind from to":
  * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp),
  * tr_end/syscall SVC 0 and tr_strt 0 RESUME around a system call, and
@@ -72,7 +78,6 @@
 #include "lib/perf_data/perf_data.h"
 #include "tests/tools/tool_pd.h"
 
-#define PID		4242
 #define ETM_TYPE	8	/* the PMU type of cs_etm in the file */
 #define TRACE_ID	0x10
 
@@ -218,6 +223,8 @@ static const char *kind_name(enum br b)
 /* ------------------------------------------------------------ ETMv4 */
 
 static int ete, v0, raw, damage;	/* the options */
+static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
+static int stream;		/* --stream: the AUX bytes only */
 
 #define SYNC_PERIOD	1024	/* trace bytes between A-syncs, as TRCSYNCPR 2^10 */
 
@@ -324,7 +331,7 @@ static void sync(struct etm *t, uint64_t next, int trace_on)
 	put_long64(t, next);
 	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
 	for (int s = 0; s < 32; s += 8)
-		put(t, (uint32_t)PID >> s);
+		put(t, pid >> s);
 	push_addr(t, next);
 }
 
@@ -432,11 +439,30 @@ static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len
 	return f;
 }
 
+/* --stream: the framed trace of pcs[first..last] alone, one chunk. */
+static void write_stream(const char *out, const struct image *im, const uint64_t *pc,
+			 size_t first, size_t last, FILE *exp)
+{
+	struct etm t = { 0 };
+	size_t flen;
+	uint8_t *f;
+	FILE *o;
+
+	encode(&t, im, pc, first, last, exp);
+	f = frame(t.p, t.n, TRACE_ID, &flen);
+	o = fopen(out, "wb");
+	if (!o || fwrite(f, 1, flen, o) != flen || fclose(o) || fclose(exp))
+		die(out, "write failed");
+	fprintf(stderr, "etm-gen: %zu trace bytes, %zu framed, context ID %u\n", t.n, flen, pid);
+	free(f);
+	free(t.p);
+}
+
 /* ------------------------------------------------------------ perf.data */
 
 static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
 {
-	struct pd_sample_id sid = { .pid = PID, .tid = PID, .time = time, .id = 100, .cpu = 0 };
+	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100, .cpu = 0 };
 	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
 	if (err == -ENAMETOOLONG)
@@ -512,9 +538,9 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 		n = info_v0(priv, n);
 	if (n < 0 || pd_write_auxtrace_info(w, AUXTRACE_TYPE_CS_ETM, priv, n))
 		die(out, "cannot write AUXTRACE_INFO");
-	c.pid = c.tid = PID;
+	c.pid = c.tid = pid;
 	put_as(w, &c, sizeof(c), "etm-prog", 1);
-	m.pid = m.tid = PID;
+	m.pid = m.tid = pid;
 	m.start = im->vaddr;
 	m.len = im->filesz;
 	m.pgoff = im->offset;
@@ -556,16 +582,21 @@ int main(int argc, char **argv)
 		repeat = atoi(argv[2]);
 		a = 3;
 	}
-	if (argc > a && !strcmp(argv[a], "--v0"))
+	if (argc > a + 1 && !strcmp(argv[a], "--stream")) {
+		pid = strtoul(argv[a + 1], NULL, 10);
+		stream = a += 2;
+	} else if (argc > a && !strcmp(argv[a], "--v0")) {
 		v0 = ++a;
-	else if (argc > a && !strcmp(argv[a], "--ete"))
+	}
+	if (argc > a && !strcmp(argv[a], "--ete"))
 		ete = ++a;
 	else if (argc > a && !strcmp(argv[a], "--raw"))
 		raw = ete = ++a;
 	else if (argc > a && !strcmp(argv[a], "--damage"))
 		damage = ++a;
-	if (argc - a != 5 || repeat < 1) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED\n");
+	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || repeat > 1))) {
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED\n"
+			"       etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);
@@ -600,6 +631,10 @@ int main(int argc, char **argv)
 	exp = fopen(argv[a + 4], "w");
 	if (!exp)
 		die(argv[a + 4], strerror(errno));
+	if (stream) {
+		write_stream(argv[a + 3], &im, pc, first, last, exp);
+		return 0;
+	}
 	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv);
 	for (int c = 0; c < 2; c++) {
 		struct etm t = { 0 };
