@@ -11,8 +11,9 @@ aarch64_tool_missing() {
 	done
 }
 
-# "kind from to" of auxrec's events (tr_strt, tr_end[/kind], branch kinds)
-script_events() {
+# "kind from to" of auxrec's events (tr_strt, tr_end[/kind], branch kinds),
+# then the JSON keys given after the file (e.g. tid comm), each event a line
+script_events() {	# json [key...]
 	python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
@@ -20,7 +21,7 @@ for l in open(sys.argv[1]):
     k = {"trace_begin": "tr_strt",
          "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
              e["type"], e.get("kind") or e["type"])
-    print(k, e["from"], e["to"])' "$1"
+    print(k, e["from"], e["to"], *[e.get(f, "-") for f in sys.argv[2:]])' "$@"
 }
 
 # auxrec's events for perf: without the last trace end, a BR shown as

@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
@@ -55,6 +55,13 @@
  * TRBE driver pads (coresight-trbe.c), and flags the AUX records
  * PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW.
  *
+ * --threads traces two processes of the same program (pids 4242 and
+ * 4243, comms etm-prog and etm-prog-b, an MMAP2 of ELF each), as perf
+ * -a records a CPU that switches between them, in one chunk: the first
+ * half of the window in the first, then Trace On and an Address with
+ * Context packet naming the second (user-only tracing stops in the
+ * kernel's switch) and the second half there; EXPECTED's lines end with
+ * the tid (context ID) each event belongs to.
  * --stream PID writes no perf.data: OUT.bin gets the frame-formatted
  * trace of the whole window as one chunk, context ID PID, for a PMU to
  * replay into an AUX area (the auxtest module as cs_etm in the guest,
@@ -222,7 +229,7 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
-static int ete, v0, raw, damage;	/* the options */
+static int ete, v0, raw, damage, threads;	/* the options */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
 static int stream;		/* --stream: the AUX bytes only */
 
@@ -237,6 +244,7 @@ struct etm {
 	uint8_t atoms;		/* pending atoms, oldest in bit 0 */
 	int nr_atoms;
 	uint64_t stats[4];	/* addresses: exact, short, long, atoms packets */
+	uint32_t cid;		/* the context ID of the thread traced */
 };
 
 static void put(struct etm *t, uint8_t b)
@@ -316,6 +324,18 @@ static void address(struct etm *t, uint64_t a)
 }
 
 /* A-sync, Trace Info, Address with Context: where a decoder can sync. */
+/* Address with Context: next, in the thread of context ID t->cid. */
+static void address_context(struct etm *t, uint64_t next)
+{
+	put(t, 0x85);		/* address with context, 64-bit IS0 */
+	put_long64(t, next);
+	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
+	for (int s = 0; s < 32; s += 8)
+		put(t, t->cid >> s);
+	push_addr(t, next);
+}
+
+/* A-sync, Trace Info, Address with Context: where a decoder can sync. */
 static void sync(struct etm *t, uint64_t next, int trace_on)
 {
 	t->last_sync = t->n;
@@ -327,12 +347,31 @@ static void sync(struct etm *t, uint64_t next, int trace_on)
 	if (trace_on)
 		put(t, 0x04);
 	memset(t->hist, 0, sizeof(t->hist));
-	put(t, 0x85);		/* address with context, 64-bit IS0 */
-	put_long64(t, next);
-	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
-	for (int s = 0; s < 32; s += 8)
-		put(t, pid >> s);
-	push_addr(t, next);
+	address_context(t, next);
+}
+
+/*
+ * --threads: the thread of context ID cid runs from next on. Tracing
+ * (user only) was off in the kernel's switch: Trace On, then where the
+ * new thread resumes, with its context.
+ */
+static void switch_to(struct etm *t, uint32_t cid, uint64_t next)
+{
+	flush_atoms(t);
+	put(t, 0x04);
+	t->cid = cid;
+	address_context(t, next);
+}
+
+/* An EXPECTED line; with --threads the tid (context ID) after it. */
+static void expect(FILE *exp, const struct etm *t, const char *kind, uint64_t from, uint64_t to)
+{
+	if (!exp)
+		return;
+	fprintf(exp, "%s 0x%" PRIx64 " 0x%" PRIx64, kind, from, to);
+	if (threads)
+		fprintf(exp, " %u", t->cid);
+	fputc('\n', exp);
 }
 
 static int is_svc(uint32_t i)
@@ -356,22 +395,27 @@ static void syscall(struct etm *t, uint64_t pc, uint64_t ret)
 	address(t, ret);
 }
 
-/* The trace of pcs[from..to] (to: a branch), and its events to exp. */
+/*
+ * The trace of pcs[from..to] (to: a branch), and its events to exp; it
+ * starts with a sync, or (switch_cid non-zero) with a switch to the
+ * thread of that context ID.
+ */
 static void encode(struct etm *t, const struct image *im, const uint64_t *pc, size_t from,
-		   size_t to, FILE *exp)
+		   size_t to, uint32_t switch_cid, FILE *exp)
 {
-	sync(t, pc[from], 1);
-	if (exp)
-		fprintf(exp, "tr_strt 0x0 %#" PRIx64 "\n", pc[from]);
+	if (switch_cid)
+		switch_to(t, switch_cid, pc[from]);
+	else
+		sync(t, pc[from], 1);
+	expect(exp, t, "tr_strt", 0, pc[from]);
 	for (size_t k = from; k <= to; k++) {
 		enum br b = classify(insn_at(im, pc[k]));
 		int taken = pc[k + 1] != pc[k] + 4;
 
 		if (b == BR_NONE && is_svc(insn_at(im, pc[k]))) {
 			syscall(t, pc[k], pc[k + 1]);
-			if (exp)
-				fprintf(exp, "tr_end/syscall %#" PRIx64 " 0x0\ntr_strt 0x0 %#" PRIx64
-					"\n", pc[k], pc[k + 1]);
+			expect(exp, t, "tr_end/syscall", pc[k], 0);
+			expect(exp, t, "tr_strt", 0, pc[k + 1]);
 			continue;
 		}
 		if (b == BR_NONE) {
@@ -388,13 +432,14 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 				t->damage_at = t->n - 1;
 			sync(t, pc[k + 1], 0);
 		}
-		if (!exp)
-			continue;
-		if (k == to)
-			fprintf(exp, "tr_end/%s %#" PRIx64 " 0x0\n", kind_name(b), pc[k]);
-		else if (taken)
-			fprintf(exp, "%s %#" PRIx64 " %#" PRIx64 "\n", kind_name(b), pc[k],
-				pc[k + 1]);
+		if (k == to) {
+			char end[32];
+
+			snprintf(end, sizeof(end), "tr_end/%s", kind_name(b));
+			expect(exp, t, end, pc[k], 0);
+		} else if (taken) {
+			expect(exp, t, kind_name(b), pc[k], pc[k + 1]);
+		}
 	}
 	flush_atoms(t);
 }
@@ -443,12 +488,12 @@ static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len
 static void write_stream(const char *out, const struct image *im, const uint64_t *pc,
 			 size_t first, size_t last, FILE *exp)
 {
-	struct etm t = { 0 };
+	struct etm t = { .cid = pid };
 	size_t flen;
 	uint8_t *f;
 	FILE *o;
 
-	encode(&t, im, pc, first, last, exp);
+	encode(&t, im, pc, first, last, 0, exp);
 	f = frame(t.p, t.n, TRACE_ID, &flen);
 	o = fopen(out, "wb");
 	if (!o || fwrite(f, 1, flen, o) != flen || fclose(o) || fclose(exp))
@@ -538,15 +583,17 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 		n = info_v0(priv, n);
 	if (n < 0 || pd_write_auxtrace_info(w, AUXTRACE_TYPE_CS_ETM, priv, n))
 		die(out, "cannot write AUXTRACE_INFO");
-	c.pid = c.tid = pid;
-	put_as(w, &c, sizeof(c), "etm-prog", 1);
-	m.pid = m.tid = pid;
-	m.start = im->vaddr;
-	m.len = im->filesz;
-	m.pgoff = im->offset;
-	m.prot = PROT_READ | PROT_EXEC;
-	m.flags = MAP_PRIVATE;
-	put_as(w, &m, sizeof(m), elf, 2);
+	for (uint32_t p = pid; p <= pid + !!threads; p++) {
+		c.pid = c.tid = p;
+		put_as(w, &c, sizeof(c), p == pid ? "etm-prog" : "etm-prog-b", 1);
+		m.pid = m.tid = p;
+		m.start = im->vaddr;
+		m.len = im->filesz;
+		m.pgoff = im->offset;
+		m.prot = PROT_READ | PROT_EXEC;
+		m.flags = MAP_PRIVATE;
+		put_as(w, &m, sizeof(m), elf, 2);
+	}
 	pd_write_finished_round(w);
 	if (pd_writer_checkpoint(w))
 		die(out, "write failed");
@@ -594,8 +641,10 @@ int main(int argc, char **argv)
 		raw = ete = ++a;
 	else if (argc > a && !strcmp(argv[a], "--damage"))
 		damage = ++a;
-	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED\n"
+	else if (argc > a && !strcmp(argv[a], "--threads"))
+		threads = ++a;
+	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED\n");
 		return 2;
 	}
@@ -636,13 +685,20 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv);
-	for (int c = 0; c < 2; c++) {
+	for (int c = 0; c < (threads ? 1 : 2); c++) {
 		struct etm t = { 0 };
 		size_t flen;
 		uint8_t *f;
 
-		for (int r = 0; r < repeat; r++)
-			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, r ? NULL : exp);
+		for (int r = 0; r < repeat; r++) {
+			t.cid = pid;
+			if (threads) {	/* the second half in the other thread */
+				encode(&t, &im, pc, first, mid, 0, r ? NULL : exp);
+				encode(&t, &im, pc, mid + 1, last, pid + 1, r ? NULL : exp);
+				continue;
+			}
+			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, 0, r ? NULL : exp);
+		}
 		if (t.damage_at)
 			t.p[t.damage_at] = 0x08;	/* a reserved header */
 		if (raw) {
