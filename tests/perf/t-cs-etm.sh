@@ -32,6 +32,18 @@
 #    PE context (cs_etm_decoder__set_tid) but makes its samples later from
 #    the queued packets, so every queued branch gets the last tid (here all
 #    331 get 4243); its tids are not compared;
+#  - both threads with timestamps (etm-gen --threads --timestamps: the
+#    trace's clock is 0x1000000 + 3 x the instruction count, a Timestamp
+#    packet after each sync or switch and every third taken branch, and a
+#    TIME_CONV of 40 ns a tick from 1 s): every auxrec event has the time
+#    of the last timestamp before it, converted; perf gives the same
+#    transfers and, now that a timestamp follows the context, the same
+#    tids but for the trace end at the switch (perf: the new thread's),
+#    and without the last transfer (its timed decode ends without it).
+#    Perf 6.1 does not use the trace's time for its samples: each gets the
+#    time of the last sideband record perf has processed (cs-etm.c,
+#    sample.time = etm->latest_kernel_timestamp; the timestamps only order
+#    the CPUs' queues), here the AUX record's 10 ns; not compared;
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
 #    program.
@@ -207,11 +219,44 @@ run_threads() {	# name
 		"$(wc -l < "$g/th.perf") transfers (flags, ip, addr)"
 }
 
+# etm-gen --threads --timestamps: the two threads, and Timestamp packets
+# that follow the instruction count, with a TIME_CONV (see the top)
+run_timestamps() {	# name
+	local n=$1 g=$tmp/$1 why
+	"$B/tests/tools/etm-gen" --threads --timestamps "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/ts.data" \
+		"$g/ts.expected" 2> /dev/null || { echo "not ok cs-etm-$n-timestamps: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/ts.data" > "$g/ts.json" 2> "$g/ts.err"
+	script_events "$g/ts.json" tid time > "$g/ts.got"
+	why=$(first_difference "$g/ts.expected" "$g/ts.got" events "< executed > auxrec")
+	[ -s "$g/ts.err" ] && why="stderr: $(head -1 "$g/ts.err")"
+	verdict "cs-etm-$n-timestamps-script-times" "$why" \
+		"$(wc -l < "$g/ts.got") events, $(cut -d' ' -f5 "$g/ts.got" | uniq | wc -l) times, each the TIME_CONV of the last timestamp"
+	if [ -z "$have_perf" ]; then
+		echo "skip cs-etm-$n-timestamps-perf-script: perf is not installed"; return
+	fi
+	# perf: the trace end at a switch already in the new thread, and (timed
+	# decode) not the last transfer before the final trace end either
+	cut -d' ' -f1-4 "$g/ts.got" > "$g/ts.got4"
+	want_perf "$g/ts.got4" "$g/prog" "" | sed '$d' |
+		awk 'NR > 1 { if ($4 != prev[4] && prev[1] ~ /^tr_end/) prev[4] = $4; print prev[1], prev[2], prev[3], prev[4] }
+		     { split($0, prev) } END { print prev[1], prev[2], prev[3], prev[4] }' > "$g/ts.want.perf"
+	timeout 120 perf script --itrace=b --ns -F tid,time,flags,ip,addr -i "$g/ts.data" \
+		2> "$g/ts.perf.err" > "$g/ts.perf.out"
+	awk '{ $2 = ""; print }' "$g/ts.perf.out" | perf_branch_lines 1 > "$g/ts.perf"
+	why=$(first_difference "$g/ts.want.perf" "$g/ts.perf" branches "< auxrec > perf")
+	[ -s "$g/ts.perf.err" ] && why="perf: $(head -1 "$g/ts.perf.err")"
+	verdict "cs-etm-$n-timestamps-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/ts.perf") transfers and tids; perf's times: $(awk '{ print $2 }' \
+		"$g/ts.perf.out" | sort -u | tr '\n' ' ')"
+}
+
 run_prog loops ''
 run_prog recursion ''
 run_damaged recursion
 run_prog indirect '' 40
 run_threads indirect
+run_timestamps indirect
 run_prog qsort ''
 run_prog indirect --v0 40
 run_prog indirect --ete 40

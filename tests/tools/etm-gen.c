@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
@@ -62,6 +62,10 @@
  * Context packet naming the second (user-only tracing stops in the
  * kernel's switch) and the second half there; EXPECTED's lines end with
  * the tid (context ID) each event belongs to.
+ * --timestamps adds ETMv4 Timestamp packets whose values follow the
+ * instruction count (see TS_BASE below), the timestamp option in the
+ * attr's config and TRCCONFIGR, and a TIME_CONV record; EXPECTED's lines
+ * end with the perf time (ns) of the last timestamp before each event.
  * --stream PID writes no perf.data: OUT.bin gets the frame-formatted
  * trace of the whole window as one chunk, context ID PID, for a PMU to
  * replay into an AUX area (the auxtest module as cs_etm in the guest,
@@ -229,7 +233,7 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
-static int ete, v0, raw, damage, threads;	/* the options */
+static int ete, v0, raw, damage, threads, timestamps;	/* the options */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
 static int stream;		/* --stream: the AUX bytes only */
 
@@ -245,7 +249,22 @@ struct etm {
 	int nr_atoms;
 	uint64_t stats[4];	/* addresses: exact, short, long, atoms packets */
 	uint32_t cid;		/* the context ID of the thread traced */
+	uint64_t ts;		/* --timestamps: the last timestamp written */
+	uint64_t taken;		/* taken branches so far */
 };
+
+/*
+ * --timestamps: the trace's clock is the instruction count (the index
+ * in the log) times TS_PER_INSN from TS_BASE, and TIME_CONV converts it
+ * to TS_ZERO + 40 ns a tick (shift 4, mult 640: exact); a timestamp
+ * follows each sync or switch and every TS_EVERY-th taken branch.
+ */
+#define TS_BASE		0x1000000ull
+#define TS_PER_INSN	3
+#define TS_SHIFT	4
+#define TS_MULT		640
+#define TS_ZERO		1000000000ull
+#define TS_EVERY	3
 
 static void put(struct etm *t, uint8_t b)
 {
@@ -363,7 +382,26 @@ static void switch_to(struct etm *t, uint32_t cid, uint64_t next)
 	address_context(t, next);
 }
 
-/* An EXPECTED line; with --threads the tid (context ID) after it. */
+/*
+ * Timestamp packet (no cycle count) of the instruction at log index k:
+ * all 64 bits, seven a byte with a continuation bit, the ninth byte eight.
+ */
+static void timestamp(struct etm *t, size_t k)
+{
+	uint64_t ts = TS_BASE + TS_PER_INSN * (uint64_t)k;
+
+	flush_atoms(t);
+	put(t, 0x02);
+	for (int i = 0; i < 8; i++)
+		put(t, 0x80 | ((ts >> (7 * i)) & 0x7f));
+	put(t, ts >> 56);
+	t->ts = ts;
+}
+
+/*
+ * An EXPECTED line; with --threads the tid (context ID) after it, with
+ * --timestamps the perf time of the last timestamp.
+ */
 static void expect(FILE *exp, const struct etm *t, const char *kind, uint64_t from, uint64_t to)
 {
 	if (!exp)
@@ -371,6 +409,8 @@ static void expect(FILE *exp, const struct etm *t, const char *kind, uint64_t fr
 	fprintf(exp, "%s 0x%" PRIx64 " 0x%" PRIx64, kind, from, to);
 	if (threads)
 		fprintf(exp, " %u", t->cid);
+	if (timestamps)
+		fprintf(exp, " %" PRIu64, (uint64_t)(TS_ZERO + t->ts * (TS_MULT >> TS_SHIFT)));
 	fputc('\n', exp);
 }
 
@@ -407,6 +447,8 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 		switch_to(t, switch_cid, pc[from]);
 	else
 		sync(t, pc[from], 1);
+	if (timestamps)
+		timestamp(t, from);
 	expect(exp, t, "tr_strt", 0, pc[from]);
 	for (size_t k = from; k <= to; k++) {
 		enum br b = classify(insn_at(im, pc[k]));
@@ -426,6 +468,8 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 		atom(t, taken);
 		if (taken && (b == BR_IND || b == BR_IND_CALL || b == BR_RET))
 			address(t, pc[k + 1]);
+		if (timestamps && taken && ++t->taken % TS_EVERY == 0)
+			timestamp(t, k);
 		if (k < to && t->n - t->last_sync >= SYNC_PERIOD) {
 			flush_atoms(t);
 			if (damage && !t->damage_at)
@@ -521,7 +565,7 @@ static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 	memset(c, 0, sizeof(*c));
 	c->magic = ete ? CS_MAGIC_ETE : CS_MAGIC_ETMV4;
 	c->cpu = cpu;
-	c->param[CS_V4_TRCCONFIGR] = 1 << 6;		/* context ID */
+	c->param[CS_V4_TRCCONFIGR] = 1 << 6 | timestamps << 11;	/* context ID, TS */
 	c->param[CS_V4_TRCTRACEIDR] = trace_id;
 	c->param[CS_V4_TRCIDR0] = 0x28000ea1;
 	c->param[CS_V4_TRCIDR1] = 0x4100f424;		/* ETMv4.2 */
@@ -560,13 +604,17 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 	struct cs_cpu_info cpus[2];
 	struct cs_etm_info info = { .pmu_type = ETM_TYPE, .nr_cpus = 2, .cpus = cpus };
 	uint64_t id = 100, priv[64];
+	struct perf_event_mmap_page tc = { .time_shift = TS_SHIFT, .time_mult = TS_MULT,
+					   .time_zero = TS_ZERO, .cap_user_time_zero = 1 };
 	struct pd_writer *w;
 	char errbuf[256];
 	int n;
 
 	if (pd_writer_create(out, &w, errbuf, sizeof(errbuf)))
 		die(out, errbuf);
-	attr.config = 1ULL << 14;	/* perf's ETM_OPT_CTXTID; no ETM_OPT_TS */
+	attr.config = 1ULL << 14;	/* perf's ETM_OPT_CTXTID */
+	if (timestamps)
+		attr.config |= 1ULL << 28;	/* ETM_OPT_TS */
 	attr.sample_type = sample_type;
 	attr.sample_id_all = 1;
 	attr.exclude_kernel = 1;
@@ -581,6 +629,8 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 	n = cs_etm_info_write(&info, priv, 64);
 	if (n > 0 && v0)
 		n = info_v0(priv, n);
+	if (timestamps && pd_write_time_conv(w, &tc))
+		die(out, "cannot write TIME_CONV");
 	if (n < 0 || pd_write_auxtrace_info(w, AUXTRACE_TYPE_CS_ETM, priv, n))
 		die(out, "cannot write AUXTRACE_INFO");
 	for (uint32_t p = pid; p <= pid + !!threads; p++) {
@@ -643,8 +693,10 @@ int main(int argc, char **argv)
 		damage = ++a;
 	else if (argc > a && !strcmp(argv[a], "--threads"))
 		threads = ++a;
+	if (argc > a && !strcmp(argv[a], "--timestamps"))
+		timestamps = ++a;
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] LOG ELF MAIN OUT.data EXPECTED\n"
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED\n");
 		return 2;
 	}
