@@ -8,7 +8,8 @@
  * its path) in this process, then spins on the CPU for SECONDS so that a
  * PMU replaying that program's ETM trace (the auxtest module as cs_etm)
  * emits it while this process is traced. Its pid is what the trace's
- * context ID packets must carry.
+ * context ID packets must carry. It prints the TSC when it starts to
+ * spin, a base for the trace's timestamps (etm-gen --timestamps=BASE).
  *
  * Usage: etm-host ELF SECONDS
  */
@@ -20,6 +21,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 static int fail(const char *what, const char *why)
 {
@@ -67,6 +69,8 @@ int main(int argc, char **argv)
 	}
 	if (i == eh.e_phnum)
 		return fail(argv[1], "no executable PT_LOAD");
+	printf("%llu\n", (unsigned long long)__rdtsc());
+	fflush(stdout);
 	end = now() + atof(argv[2]);
 	while (now() < end)
 		spins++;

@@ -6,8 +6,8 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps] LOG ELF MAIN OUT.data EXPECTED
- *        etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED
+ *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -62,8 +62,8 @@
  * Context packet naming the second (user-only tracing stops in the
  * kernel's switch) and the second half there; EXPECTED's lines end with
  * the tid (context ID) each event belongs to.
- * --timestamps adds ETMv4 Timestamp packets whose values follow the
- * instruction count (see TS_BASE below), the timestamp option in the
+ * --timestamps[=BASE] adds ETMv4 Timestamp packets whose values follow
+ * the instruction count from BASE (see TS_PER_INSN below), the timestamp option in the
  * attr's config and TRCCONFIGR, and a TIME_CONV record; EXPECTED's lines
  * end with the perf time (ns) of the last timestamp before each event.
  * --stream PID writes no perf.data: OUT.bin gets the frame-formatted
@@ -234,6 +234,7 @@ static const char *kind_name(enum br b)
 /* ------------------------------------------------------------ ETMv4 */
 
 static int ete, v0, raw, damage, threads, timestamps;	/* the options */
+static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
 static int stream;		/* --stream: the AUX bytes only */
 
@@ -254,12 +255,13 @@ struct etm {
 };
 
 /*
- * --timestamps: the trace's clock is the instruction count (the index
- * in the log) times TS_PER_INSN from TS_BASE, and TIME_CONV converts it
+ * --timestamps[=BASE]: the trace's clock is the instruction count (the
+ * index in the log) times TS_PER_INSN from BASE (default 0x1000000: the
+ * guest test gives a TSC value, so that times fall after the recording's
+ * time_zero), and a TIME_CONV written here converts it
  * to TS_ZERO + 40 ns a tick (shift 4, mult 640: exact); a timestamp
  * follows each sync or switch and every TS_EVERY-th taken branch.
  */
-#define TS_BASE		0x1000000ull
 #define TS_PER_INSN	3
 #define TS_SHIFT	4
 #define TS_MULT		640
@@ -388,7 +390,7 @@ static void switch_to(struct etm *t, uint32_t cid, uint64_t next)
  */
 static void timestamp(struct etm *t, size_t k)
 {
-	uint64_t ts = TS_BASE + TS_PER_INSN * (uint64_t)k;
+	uint64_t ts = ts_base + TS_PER_INSN * (uint64_t)k;
 
 	flush_atoms(t);
 	put(t, 0x02);
@@ -693,11 +695,15 @@ int main(int argc, char **argv)
 		damage = ++a;
 	else if (argc > a && !strcmp(argv[a], "--threads"))
 		threads = ++a;
-	if (argc > a && !strcmp(argv[a], "--timestamps"))
+	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
+	    (!argv[a][12] || argv[a][12] == '=')) {
+		if (argv[a][12])
+			ts_base = strtoull(argv[a] + 13, NULL, 0);
 		timestamps = ++a;
+	}
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps] LOG ELF MAIN OUT.data EXPECTED\n"
-			"       etm-gen --stream PID LOG ELF MAIN OUT.bin EXPECTED\n");
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED\n"
+			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);

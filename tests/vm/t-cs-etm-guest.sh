@@ -25,7 +25,17 @@
 #    per-thread cs_etm file: cs_etm__queue_aux_fragment takes an AUXTRACE
 #    buffer of CPU -1 (per thread) as "not found" unless the AUX record's
 #    sample CPU is -1 too, so it says it "Couldn't find auxtrace buffer"
-#    and decodes the buffers whole ("best effort"); those two are allowed.
+#    and decodes the buffers whole ("best effort"); those two are allowed;
+#  - CPU-wide: a second etm-host's trace, with Timestamp packets (etm-gen
+#    --stream PID --timestamps), recorded by `auxrec record -e
+#    cs_etm/@tmc_etr0,timestamp,contextid/ -C 0 -- sleep 1` while that
+#    etm-host spins on CPU 1 (taskset): the sideband names another task
+#    as CPU 0's, auxrec follows the context ID to etm-host (its code, pid
+#    and comm) and times each event by the
+#    guest kernel's TIME_CONV of the last timestamp (perf's formula; the
+#    trace's clock starts at the TSC etm-host read, so that its times fall
+#    in the recording), and perf gives the same transfers and tids (timed
+#    decode: without the last transfer and the final trace end).
 cd "$(dirname "$0")/../.." || exit 1
 out=build/vm/t-cs-etm-guest.out
 A=${AUXREC:-./auxrec}
@@ -130,8 +140,8 @@ for l in open(sys.argv[1]):
 verdict cs_etm_guest_script_equals_executed "$why" "$(wc -l < "$g/expected") events of $(grep -c . "$out/in/exec.log" 2> /dev/null) executed instructions, pid $pid"
 
 if [ -z "$have_perf" ]; then
-	echo "skip cs_etm_guest_perf_script: perf is not installed"; exit 0
-fi
+	echo "skip cs_etm_guest_perf_script: perf is not installed"
+else
 why=
 grep -v -e "^CS ETM: Couldn't find auxtrace buffer for aux_offset: 0 tid: $pid cpu: [0-9]*\$" \
 	-e '^CS ETM warning: Coresight decode and TRBE support requires random file access\.$' \
@@ -142,3 +152,61 @@ want_perf "$out/got" "$out/in/prog" "" > "$out/want.perf"
 perf_branch_lines < "$g/p.script" > "$out/perf"
 [ -z "$why" ] && why=$(first_difference "$out/want.perf" "$out/perf" branches "< auxrec > perf")
 verdict cs_etm_guest_perf_script_agrees "$why" "$(wc -l < "$out/perf") transfers of auxrec's file, BR as perf's return"
+fi
+
+# CPU-wide on CPU 0 with timestamps and context IDs (c.data)
+if [ "$(cat "$g/c.rec.rc" 2> /dev/null)" != 0 ]; then
+	echo "not ok cs_etm_guest_cpu_wide_recorded: $(tail -3 "$g/c.rec.log" "$g/gen2.log" 2> /dev/null)"
+	exit 0
+fi
+pid2=$(cat "$g/pid2")
+why=
+[ -s "$g/c.script.err" ] && why="stderr: $(head -1 "$g/c.script.err")"
+script_events "$g/c.script" tid comm time > "$out/c.got"
+[ -z "$why" ] && why=$(python3 - "$g/expected2" "$out/c.got" "$g/c.dump" "$pid2" \
+	3> "$out/c.note" <<'PY'
+import json, os, sys
+want = [l.split() for l in open(sys.argv[1])]
+got = [l.split() for l in open(sys.argv[2])]
+tc = [json.loads(l) for l in open(sys.argv[3]) if '"record":"time_conv"' in l]
+aux = [json.loads(l) for l in open(sys.argv[3]) if '"record":"aux"' in l]
+note = os.fdopen(3, "w")
+
+def perf_time(ts, c):	# perf's tsc_to_perf_time, in 64 bits
+    quot, rem = ts >> c["time_shift"], ts & ((1 << c["time_shift"]) - 1)
+    return (c["time_zero"] + quot * c["time_mult"] +
+            ((rem * c["time_mult"]) >> c["time_shift"])) % (1 << 64)
+
+owners = set(str(r["sample_id"]["pid"]) for r in aux)
+if not aux or sys.argv[4] in owners:
+    print("the AUX records' owners %s: etm-host %s ran on CPU 0" % (owners, sys.argv[4]))
+    sys.exit()
+if len(got) != len(want):
+    print("%d events, %d executed" % (len(got), len(want))); sys.exit()
+for i, (w, e) in enumerate(zip(want, got)):
+    # etm-gen's time is 1 s + 40 ns a tick of the trace's clock
+    ts = (int(w[3]) - 1000000000) // 40
+    t = str(perf_time(ts, tc[0])) if tc else "-"
+    if e[:3] != w[:3] or e[3:] != [sys.argv[4], "etm-host", t]:
+        print("event %d: %s, executed %s (time %s)" % (i, " ".join(e), " ".join(w), t))
+        sys.exit()
+print("%d events of pid %s (the sideband's owner: %s), %s" % (len(got), sys.argv[4],
+      " ".join(sorted(owners)),
+      "each at the guest's TIME_CONV of its timestamp" if tc else
+      "no TIME_CONV from the guest kernel (TSC unstable): no times"), file=note)
+PY
+)
+verdict cs_etm_guest_cpu_wide_follows_context_id "$why" "$(cat "$out/c.note" 2> /dev/null)"
+
+if [ -z "$have_perf" ]; then
+	echo "skip cs_etm_guest_cpu_wide_perf_script: perf is not installed"; exit 0
+fi
+why=
+grep -v '^$' "$g/pc.script.err" > "$out/pc.err"
+[ -s "$out/pc.err" ] && why="perf: $(head -1 "$out/pc.err")"
+cut -d' ' -f1-4 "$out/c.got" > "$out/c.got4"
+# perf's timed decode: neither the last transfer nor the final trace end
+want_perf "$out/c.got4" "$out/in/prog" "" | sed '$d' > "$out/c.want.perf"
+perf_branch_lines 1 < "$g/pc.script" > "$out/c.perf"
+[ -z "$why" ] && why=$(first_difference "$out/c.want.perf" "$out/c.perf" branches "< auxrec > perf")
+verdict cs_etm_guest_cpu_wide_perf_script_agrees "$why" "$(wc -l < "$out/c.perf") transfers and tids"
