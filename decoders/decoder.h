@@ -167,7 +167,8 @@ struct decode_opts {
 	 * thread that runs from here on (CoreSight ETM's context ID, where
 	 * Linux writes the tid into CONTEXTIDR): it owns the code and the
 	 * events from then on, whatever the sideband says, until the next
-	 * call or the next piece. *image as for reached().
+	 * call or the next piece. *image as for reached(). (Added last:
+	 * plugins built before read the rest.)
 	 */
 	void (*context)(void *ctx, int tid, uint64_t *image);
 };
