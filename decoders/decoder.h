@@ -174,6 +174,15 @@ struct decode_opts {
 	 * that value comes back, and not under any other.
 	 */
 	uint64_t (*reached)(void *ctx, uint64_t time, uint64_t *image);
+	/*
+	 * Optional, called with read_ctx when the trace itself names the
+	 * thread that runs from here on (CoreSight ETM's context ID, where
+	 * Linux writes the tid into CONTEXTIDR): it owns the code and the
+	 * events from then on, whatever the sideband says, until the next
+	 * call or the next piece. *image as for reached(). (Added last:
+	 * plugins built before read the rest.)
+	 */
+	void (*context)(void *ctx, int tid, uint64_t *image);
 };
 
 struct decoder_ops {

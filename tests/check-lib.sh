@@ -19,6 +19,18 @@ first_difference() {	# want got what sides
 		diff "$1" "$2" | grep -m2 '^[<>]' | tr '\n' ' ')"
 }
 
+# `perf script -F flags,ip,addr` lines on stdin as "kind from to" lines
+# (flags joined by _, tr_end/KIND), as etm-gen's and gt's EXPECTED files;
+# with LEAD, that many fields before the flags (e.g. -F tid,flags,...) go
+# after the addresses
+perf_branch_lines() {	# [lead]
+	awk -v lead="${1:-0}" '$(NF - 1) == "=>" {
+		k = $(lead + 1); for (i = lead + 2; i < NF - 2; i++) k = k "_" $i
+		sub(/^tr_end_/, "tr_end/", k)
+		s = ""; for (i = 1; i <= lead; i++) s = s " " $i
+		printf "%s 0x%s 0x%s%s\n", k, $(NF - 2), $NF, s }'
+}
+
 # `perf script --itrace=b -F flags,ip,addr` of DATA as "kind from to"
 # lines in OUT (perf's flags joined by "_": "tr_strt", "call"; a trace end's
 # kind after a slash: "tr_end/syscall"), its stderr in OUT.err; then "" when
@@ -26,9 +38,7 @@ first_difference() {	# want got what sides
 # difference, SIDES naming them: "< want > perf")
 perf_branches_differ() {	# data want out sides
 	timeout 120 perf script --itrace=b -F flags,ip,addr -i "$1" 2> "$3.err" |
-		awk '$(NF - 1) == "=>" { k = $1; for (i = 2; i < NF - 2; i++) k = k "_" $i
-					 sub(/^tr_end_/, "tr_end/", k)
-					 printf "%s 0x%s 0x%s\n", k, $(NF - 2), $NF }' > "$3"
+		perf_branch_lines > "$3"
 	if [ -s "$3.err" ]; then
 		echo "perf: $(head -1 "$3.err")"
 	else

@@ -28,11 +28,17 @@
  *  - timestamps give later events their time, converted by TIME_CONV
  *    when the recording has it.
  *
+ *  - a PE context naming a context ID, when the tracer's configuration
+ *    says the ID is Linux's tid (perf's rule, cs_etm__get_pid_fmt: in
+ *    TRCCONFIGR the VMID bits, CONTEXTIDR_EL2, else the CID bit,
+ *    CONTEXTIDR_EL1; for ETMv3 ETMCR's CTXTID), makes that thread the
+ *    owner of the code and of the events from there on (opts->context):
+ *    a CPU-wide trace follows the threads inside a chunk as perf does.
+ *
  * The decoder state of each chunk starts afresh, as perf resets its
- * decoder for every PERF_RECORD_AUX. Code is read as the chunk's owner's
- * (opts->reached is not called): a CPU-wide trace whose context ID
- * packets switch processes inside a chunk is read with the wrong code
- * after the switch (perf follows CONTEXTIDR; auxrec does not yet). insn_count counts the instructions
+ * decoder for every PERF_RECORD_AUX. Until a context ID says otherwise,
+ * code is read as the chunk's owner's (opts->reached is not called).
+ * insn_count counts the instructions
  * since the previous event; with opts->insns every instruction of a
  * range is an EVENT_INSN (4 bytes each: A64 and A32; T32 ranges give
  * their first instruction only).
@@ -48,6 +54,11 @@
 #define EXC_CALL	2
 #define EXC_IRQ		14
 #define EXC_FIQ		15
+
+/* where the tid is in a PE context: perf's ETM4_CFG_BIT_* and ETM_OPT_CTXTID */
+#define ETM4_CFG_CTXTID		(1u << 6)
+#define ETM4_CFG_VMID		(1u << 7 | 1u << 15)
+#define ETM3_CR_CTXTID		(1u << 14)
 
 #define NR_IDS	128
 
@@ -200,6 +211,23 @@ static int on_unsync(struct cs_decode *d, struct cs_stream *s, const ocsd_generi
 	}
 }
 
+/* The thread a PE context names, or -1 (perf's cs_etm__get_pid_fmt). */
+static int context_tid(const struct cs_decode *d, uint8_t id, const ocsd_pe_context *c)
+{
+	const struct cs_cpu_info *ci = cs_etm_info_by_trace_id(&d->info, id);
+	uint64_t cfg;
+
+	if (!ci)
+		return -1;
+	if (ci->magic == CS_MAGIC_ETMV3)
+		return (ci->param[CS_V3_ETMCR] & ETM3_CR_CTXTID) && c->ctxt_id_valid ?
+		       (int)c->context_id : -1;
+	cfg = ci->param[CS_V4_TRCCONFIGR];
+	if (cfg & ETM4_CFG_VMID)
+		return c->vmid_valid ? (int)c->vmid : -1;
+	return (cfg & ETM4_CFG_CTXTID) && c->ctxt_id_valid ? (int)c->context_id : -1;
+}
+
 static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_trace_elem *e)
 {
 	struct cs_decode *d = ctx;
@@ -222,6 +250,14 @@ static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_
 		s->in_trace = false;
 		s->pending = false;
 		return emit(d, s, EVENT_ERROR, 0, e->st_addr, 0, index, "no code at address");
+	case OCSD_GEN_TRC_ELEM_PE_CONTEXT: {
+		int tid = d->opts.context ? context_tid(d, id, &e->context) : -1;
+		uint64_t image;
+
+		if (tid >= 0)
+			d->opts.context(d->opts.read_ctx, tid, &image);
+		return 0;
+	}
 	case OCSD_GEN_TRC_ELEM_TIMESTAMP:
 		d->time = tsc_conv_valid(&d->tc) ? tsc_to_perf_time(&d->tc, e->timestamp) : 0;
 		return 0;

@@ -6,7 +6,9 @@
  * descriptions (cs_describe.c), the decode (cs_decode.c) and the record
  * side's AUXTRACE_INFO (cs_record.c). The sink is chosen as with perf,
  * `-e cs_etm/@tmc_etr0/` (lib/record/pmu.c), else the kernel picks one.
- * Recording cs_etm is untested on hardware (there is none here).
+ * Recording cs_etm is untested on hardware (there is none here); the
+ * kernel path is tested against the auxtest module impersonating cs_etm
+ * in a guest (tests/vm/t-cs-etm-guest.sh).
  */
 #include "cs_etm.h"
 

@@ -85,17 +85,34 @@ static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 }
 
 /*
- * A sampled operation that names its context (ARM SPE's CONTEXT packet:
- * Linux writes the tid into CONTEXTIDR) ran as that thread, whatever the
- * sideband says (perf too prefers it to context switch records).
+ * The trace names the thread (ARM SPE's CONTEXT packet, CoreSight ETM's
+ * context ID: Linux writes the tid into CONTEXTIDR): it ran as tid,
+ * whatever the sideband says (perf too prefers it to context switch
+ * records); its process is the one of that pid, as perf finds it.
  */
+static struct proc *context_owner(struct run *r, int tid, int *pid)
+{
+	struct proc *p = session_proc(r->s, tid, false);
+
+	*pid = p ? p->pid : -1;
+	return p;
+}
+
+/* A sampled operation that names its context ran as that thread. */
 static void sample_owner(struct run *r, const struct decode_event *ev, struct trace_event *te)
 {
-	int tid = (int)ev->mem->context;
+	te->tid = (int)ev->mem->context;
+	te->proc = context_owner(r, te->tid, &te->pid);
+}
 
-	te->tid = tid;
-	te->proc = session_proc(r->s, tid, false);
-	te->pid = te->proc ? te->proc->pid : -1;
+/* The trace's context changed to tid: its code and events from here on. */
+static void context(void *ctx, int tid, uint64_t *image)
+{
+	struct run *r = ctx;
+	int pid;
+	struct proc *p = context_owner(r, tid, &pid);
+
+	set_owner(r, p, pid, tid, image);
 }
 
 /*
@@ -173,7 +190,7 @@ static struct decode_opts decode_opts_of(struct run *r)
 	const struct session *s = r->s;
 
 	return (struct decode_opts){
-		.read_code = read_code, .read_ctx = r, .reached = reached,
+		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
 		.event = on_event, .event_ctx = r,
 		.insns = r->o->insns,
 		.attr = s->aux_attr,

@@ -24,6 +24,8 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/mutex.h>
+#include <linux/stringhash.h>
+#include <linux/kobject.h>
 
 #define AUXTEST_NSTREAMS	65536
 #define AUXTEST_SEQ_MASK	((1ULL << 48) - 1)
@@ -33,7 +35,7 @@ enum { MODE_PATTERN = 0, MODE_REPLAY = 1 };
 
 static char *name = "auxtest";
 module_param(name, charp, 0444);
-MODULE_PARM_DESC(name, "PMU name (auxtest; intel_pt, intel_bts impersonate Intel PT, BTS)");
+MODULE_PARM_DESC(name, "PMU name (auxtest; intel_pt, intel_bts, arm_spe_N, cs_etm impersonate them)");
 static ulong rate = 1048576;
 module_param(rate, ulong, 0644);
 MODULE_PARM_DESC(rate, "default bytes per second per event");
@@ -149,6 +151,7 @@ static struct auxtest_stream *streams;
 static u32 next_stream = 1;
 static atomic_t nr_events = ATOMIC_INIT(0);
 static bool impersonate;
+static bool cs_etm;		/* name=cs_etm */
 static struct dentry *dbg_dir;
 
 static DEFINE_MUTEX(replay_mutex);
@@ -571,6 +574,9 @@ static void auxtest_destroy(struct perf_event *event)
  * config:60 once, config:61 partial, config1:0-15 skip.  Zero means "use the
  * module parameter".  The intel_pt impersonation takes module parameters only.
  */
+static void cs_event_init(struct perf_event *event);
+static bool cs_sink_ok(struct perf_event *event);
+
 static int auxtest_event_init(struct perf_event *event)
 {
 	u64 cfg = event->attr.config, cfg1 = event->attr.config1;
@@ -623,6 +629,8 @@ static int auxtest_event_init(struct perf_event *event)
 	memset(&streams[ev->stream], 0, sizeof(streams[0]));
 	raw_spin_unlock_irqrestore(&aux_lock, fl);
 
+	if (cs_etm)
+		cs_event_init(event);
 	event->pmu_private = ev;
 	event->destroy = auxtest_destroy;
 	atomic_inc(&nr_events);
@@ -634,7 +642,7 @@ static void *auxtest_setup_aux(struct perf_event *event, void **pages,
 {
 	struct auxtest_buf *buf;
 
-	if (!nr_pages)
+	if (!nr_pages || (cs_etm && !cs_sink_ok(event)))
 		return NULL;
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
@@ -799,6 +807,176 @@ static void spe_groups_init(void)
 	LINE_GROUP_INIT(spe_formats);
 	LINE_GROUP_INIT(spe_caps);
 }
+
+/*
+ * cs_etm: what drivers/hwtracing/coresight/coresight-etm-perf.c and
+ * coresight-etm4x-sysfs.c (6.1) show for CoreSight ETMv4 tracers whose
+ * trace goes to a TMC-ETR: format/ (the driver's ten terms; contextid is
+ * config:14, CONTEXTIDR_EL1, as on a kernel not at EL2), sinks/tmc_etr0
+ * (the sink's name hash perf writes into config2 for @tmc_etr0), an empty
+ * events/, and per online CPU cpuN/trcidr/trcidr0..2,8 and
+ * cpuN/mgmt/trcauthstatus, trcdevarch, trcconfig, trctraceid, the
+ * registers of a Cortex-A53's ETM ("0x%x"). trctraceid is the legacy
+ * trace ID 0x10 + 2 * cpu; trcconfig the TRCCONFIGR the driver programs
+ * for the last event on that CPU (its options as etm4_parse_event_config
+ * maps them). setup_aux refuses a sink ID that is not tmc_etr0's, as the
+ * driver finds no sink for it; debugfs cs_sink names the last one taken.
+ */
+static const struct sysfs_line cs_formats[] = {
+	{ "cycacc", "config:12" }, { "contextid", "config:14" },
+	{ "contextid1", "config:14" }, { "contextid2", "config:15" },
+	{ "timestamp", "config:28" }, { "retstack", "config:29" },
+	{ "sinkid", "config2:0-31" }, { "preset", "config:0-3" },
+	{ "configid", "config2:32-63" }, { "branch_broadcast", "config:8" },
+};
+static char cs_sink_text[24];	/* tmc_etr0's hash, "0x%lx" */
+static const struct sysfs_line cs_sinks[] = { { "tmc_etr0", cs_sink_text } };
+
+LINE_GROUP(cs_formats);
+LINE_GROUP(cs_sinks);
+static struct attribute *cs_no_events[] = { NULL };
+static struct attribute_group cs_fmt_group = { .name = "format", .attrs = cs_formats_list };
+static struct attribute_group cs_sink_group = { .name = "sinks", .attrs = cs_sinks_list };
+static struct attribute_group cs_events_group = { .name = "events", .attrs = cs_no_events };
+static const struct attribute_group *cs_groups[] = {
+	&cs_fmt_group, &cs_sink_group, &cs_events_group, NULL,
+};
+
+static u32 cs_sink_hash;
+static const char *cs_sink_seen = "none";
+static DEFINE_PER_CPU(u32, cs_trcconfigr);
+static struct kobject *cs_cpu_dirs[NR_CPUS];
+
+/* The ID registers of a Cortex-A53's ETM, as the sysfs files name them. */
+static const struct { const char *name; u32 value; } cs_id_regs[] = {
+	{ "trcidr0", 0x28000ea1 }, { "trcidr1", 0x4100f424 },
+	{ "trcidr2", 0x20001088 }, { "trcidr8", 0 },
+	{ "trcauthstatus", 0xcc }, { "trcdevarch", 0x47704a13 },
+};
+
+static ssize_t cs_reg_show(struct kobject *kobj, struct kobj_attribute *a, char *page)
+{
+	int cpu;
+	u32 v = 0;
+	size_t i;
+
+	if (kstrtoint(kobject_name(kobj) + 3, 10, &cpu) || cpu < 0 || cpu >= nr_cpu_ids)
+		return -EINVAL;
+	if (!strcmp(a->attr.name, "trctraceid"))
+		v = 0x10 + 2 * cpu;
+	else if (!strcmp(a->attr.name, "trcconfig"))
+		v = READ_ONCE(per_cpu(cs_trcconfigr, cpu));
+	for (i = 0; i < ARRAY_SIZE(cs_id_regs); i++)
+		if (!strcmp(a->attr.name, cs_id_regs[i].name))
+			v = cs_id_regs[i].value;
+	return sysfs_emit(page, "0x%x\n", v);
+}
+
+static struct kobj_attribute cs_trcidr_attrs[] = {
+	__ATTR(trcidr0, 0444, cs_reg_show, NULL), __ATTR(trcidr1, 0444, cs_reg_show, NULL),
+	__ATTR(trcidr2, 0444, cs_reg_show, NULL), __ATTR(trcidr8, 0444, cs_reg_show, NULL),
+};
+static struct kobj_attribute cs_mgmt_attrs[] = {
+	__ATTR(trcauthstatus, 0444, cs_reg_show, NULL),
+	__ATTR(trcdevarch, 0444, cs_reg_show, NULL),
+	__ATTR(trcconfig, 0444, cs_reg_show, NULL),
+	__ATTR(trctraceid, 0444, cs_reg_show, NULL),
+};
+static struct attribute *cs_trcidr_list[] = {
+	&cs_trcidr_attrs[0].attr, &cs_trcidr_attrs[1].attr, &cs_trcidr_attrs[2].attr,
+	&cs_trcidr_attrs[3].attr, NULL,
+};
+static struct attribute *cs_mgmt_list[] = {
+	&cs_mgmt_attrs[0].attr, &cs_mgmt_attrs[1].attr, &cs_mgmt_attrs[2].attr,
+	&cs_mgmt_attrs[3].attr, NULL,
+};
+static struct attribute_group cs_trcidr_group = { .name = "trcidr", .attrs = cs_trcidr_list };
+static struct attribute_group cs_mgmt_group = { .name = "mgmt", .attrs = cs_mgmt_list };
+static const struct attribute_group *cs_cpu_groups[] = {
+	&cs_trcidr_group, &cs_mgmt_group, NULL,
+};
+
+static void cs_groups_init(void)
+{
+	cs_sink_hash = (u32)hashlen_hash(hashlen_string(NULL, "tmc_etr0"));
+	snprintf(cs_sink_text, sizeof(cs_sink_text), "0x%lx",
+		 (unsigned long)hashlen_hash(hashlen_string(NULL, "tmc_etr0")));
+	LINE_GROUP_INIT(cs_formats);
+	LINE_GROUP_INIT(cs_sinks);
+}
+
+/* cpuN/ of each online CPU, under the registered PMU's directory. */
+static int cs_cpu_dirs_add(void)
+{
+	char dir[16];
+	int cpu, ret;
+
+	for_each_online_cpu(cpu) {
+		snprintf(dir, sizeof(dir), "cpu%d", cpu);
+		cs_cpu_dirs[cpu] = kobject_create_and_add(dir, &auxtest_pmu.dev->kobj);
+		if (!cs_cpu_dirs[cpu])
+			return -ENOMEM;
+		ret = sysfs_create_groups(cs_cpu_dirs[cpu], cs_cpu_groups);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void cs_cpu_dirs_del(void)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (cs_cpu_dirs[cpu]) {
+			sysfs_remove_groups(cs_cpu_dirs[cpu], cs_cpu_groups);
+			kobject_put(cs_cpu_dirs[cpu]);
+			cs_cpu_dirs[cpu] = NULL;
+		}
+	}
+}
+
+/* TRCCONFIGR for the event's options (ETM_OPT_* -> ETM4_CFG_BIT_*). */
+static void cs_event_init(struct perf_event *event)
+{
+	u64 cfg = event->attr.config;
+	u32 r = 0;
+	int cpu;
+
+	if (cfg & BIT_ULL(8))
+		r |= BIT(3);			/* branch broadcast */
+	if (cfg & BIT_ULL(12))
+		r |= BIT(4);			/* cycle accurate */
+	if (cfg & BIT_ULL(14))
+		r |= BIT(6);			/* context ID */
+	if (cfg & BIT_ULL(15))
+		r |= BIT(7) | BIT(15);		/* VMID, VMID_OPT */
+	if (cfg & BIT_ULL(28))
+		r |= BIT(11);			/* timestamp */
+	if (cfg & BIT_ULL(29))
+		r |= BIT(12);			/* return stack */
+	for_each_online_cpu(cpu)
+		if (event->cpu < 0 || event->cpu == cpu)
+			WRITE_ONCE(per_cpu(cs_trcconfigr, cpu), r);
+}
+
+/* The sink of config2's sink ID: 0 the default (tmc_etr0), else its hash. */
+static bool cs_sink_ok(struct perf_event *event)
+{
+	u32 id = (u32)event->attr.config2;
+
+	if (id && id != cs_sink_hash)
+		return false;
+	cs_sink_seen = id ? "tmc_etr0" : "default";
+	return true;
+}
+
+static int cs_sink_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%s\n", cs_sink_seen);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cs_sink);
 
 /* ---- debugfs ---- */
 
@@ -1010,6 +1188,10 @@ static int __init auxtest_init(void)
 	} else if (!strncmp(name, "arm_spe_", 8)) {
 		spe_groups_init();
 		auxtest_pmu.attr_groups = spe_groups;
+	} else if (!strcmp(name, "cs_etm")) {
+		cs_etm = true;
+		cs_groups_init();
+		auxtest_pmu.attr_groups = cs_groups;
 	} else if (!strcmp(name, "intel_bts")) {
 		/* as arch/x86/events/intel/bts.c: no format, no caps */
 		auxtest_pmu.attr_groups = NULL;
@@ -1040,6 +1222,17 @@ static int __init auxtest_init(void)
 		vfree(streams);
 		return ret;
 	}
+	if (cs_etm) {
+		ret = cs_cpu_dirs_add();
+		if (ret) {
+			cs_cpu_dirs_del();
+			perf_pmu_unregister(&auxtest_pmu);
+			debugfs_remove_recursive(dbg_dir);
+			vfree(streams);
+			return ret;
+		}
+		debugfs_create_file("cs_sink", 0444, dbg_dir, NULL, &cs_sink_fops);
+	}
 	pr_info("auxtest: registered PMU %s type %d\n", name, auxtest_pmu.type);
 	return 0;
 }
@@ -1048,6 +1241,7 @@ static void __exit auxtest_exit(void)
 {
 	int cpu;
 
+	cs_cpu_dirs_del();
 	perf_pmu_unregister(&auxtest_pmu);
 	for_each_possible_cpu(cpu)
 		hrtimer_cancel(&per_cpu_ptr(&auxtest_cpus, cpu)->timer);

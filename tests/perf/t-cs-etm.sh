@@ -24,6 +24,26 @@
 #    ones but where the damage was: there the trace ends, an error says
 #    "bad packet", and the trace begins again at the A-sync, at the target
 #    of the transfer the damage cut off (one transfer lost per chunk);
+#  - two threads in one chunk (etm-gen --threads: pids 4242 and 4243 of
+#    the same program, a Trace On and an Address with Context naming 4243
+#    halfway): auxrec attributes each event to the thread of the context ID
+#    before it (tid and comm), perf gives the same transfers. Perf 6.1
+#    without timestamps does not: it sets the tid when OpenCSD hands it the
+#    PE context (cs_etm_decoder__set_tid) but makes its samples later from
+#    the queued packets, so every queued branch gets the last tid (here all
+#    331 get 4243); its tids are not compared;
+#  - both threads with timestamps (etm-gen --threads --timestamps: the
+#    trace's clock is 0x1000000 + 3 x the instruction count, a Timestamp
+#    packet after each sync or switch and every third taken branch, and a
+#    TIME_CONV of 40 ns a tick from 1 s): every auxrec event has the time
+#    of the last timestamp before it, converted; perf gives the same
+#    transfers and, now that a timestamp follows the context, the same
+#    tids but for the trace end at the switch (perf: the new thread's),
+#    and without the last transfer (its timed decode ends without it).
+#    Perf 6.1 does not use the trace's time for its samples: each gets the
+#    time of the last sideband record perf has processed (cs-etm.c,
+#    sample.time = etm->latest_kernel_timestamp; the timestamps only order
+#    the CPUs' queues), here the AUX record's 10 ns; not compared;
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
 #    program.
@@ -37,38 +57,12 @@ B=${AUXREC_BUILD:-build}
 if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/etm-gen" ]; then
 	echo "not ok build: run make all tools first"; exit 1
 fi
-for t in aarch64-linux-gnu-gcc aarch64-linux-gnu-nm qemu-aarch64-static; do
-	if ! command -v $t > /dev/null; then
-		echo "skip cs-etm: $t is not installed (tests/install-deps)"; exit 0
-	fi
-done
 . tests/check-lib.sh
+. tests/perf/cs-etm-events.sh
+missing=$(aarch64_tool_missing)
+[ -n "$missing" ] && { echo "skip cs-etm: $missing is not installed (tests/install-deps)"; exit 0; }
 have_perf=1
 perf --version > /dev/null 2>&1 || have_perf=
-
-# "kind from to" of auxrec's events (tr_strt, tr_end[/kind], branch kinds)
-script_events() {
-	python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    e = json.loads(l)
-    k = {"trace_begin": "tr_strt",
-         "trace_end": "tr_end" + ("/" + e["kind"] if "kind" in e else "")}.get(
-             e["type"], e.get("kind") or e["type"])
-    print(k, e["from"], e["to"])' "$1"
-}
-
-# auxrec's events for perf: without the last trace end, a BR shown as
-# return, and with ETE blocks (--ete, --raw) a system call's trace end
-# without its kind (perf 6.1's cs_etm__is_syscall knows ETMv3 and ETMv4 only)
-want_perf() {	# events prog etm-gen-option
-	aarch64-linux-gnu-objdump -d "$2" |
-		awk '$3 == "br" { sub(/:$/, "", $1); print "0x" $1 }' > "$1.br"
-	sed '$d' "$1" | awk -v ete="$([ "$3" = --ete ] || [ "$3" = --raw ] && echo 1)" '
-		NR == FNR { br[$1] = 1; next }
-		$1 == "jmp" && ($2 in br) { $1 = "return" }
-		ete && $1 == "tr_end/syscall" { $1 = "tr_end" } { print }' "$1.br" -
-}
 
 # the dump's packets and perf report -D's as "name addr atoms" lines
 dump_packets() {
@@ -199,10 +193,70 @@ for l in open(sys.argv[1]):
 		"$(grep -c . "$g/bad.got") events: the executed ones, one transfer per chunk cut at the damage"
 }
 
+# etm-gen --threads: two processes of one program in one chunk, the
+# second half of the window after a Trace On and an Address with Context
+# naming the second pid (see the top)
+run_threads() {	# name
+	local n=$1 g=$tmp/$1 why nb
+	"$B/tests/tools/etm-gen" --threads "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/th.data" \
+		"$g/th.expected" 2> /dev/null || { echo "not ok cs-etm-$n-threads: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/th.data" > "$g/th.json" 2> "$g/th.err"
+	script_events "$g/th.json" tid comm > "$g/th.got"
+	awk '{ print $0, $4 == 4242 ? "etm-prog" : "etm-prog-b" }' "$g/th.expected" > "$g/th.want"
+	why=$(first_difference "$g/th.want" "$g/th.got" events "< executed > auxrec")
+	[ -s "$g/th.err" ] && why="stderr: $(head -1 "$g/th.err")"
+	nb=$(grep -c ' 4243 ' "$g/th.want")
+	verdict "cs-etm-$n-threads-script-follows-context-id" "$why" \
+		"$(wc -l < "$g/th.want") events, the last $nb of tid 4243 (etm-prog-b) after its context ID"
+	if [ -z "$have_perf" ]; then
+		echo "skip cs-etm-$n-threads-perf-script: perf is not installed"; return
+	fi
+	cut -d' ' -f1-3 "$g/th.got" > "$g/th.got3"
+	want_perf "$g/th.got3" "$g/prog" "" > "$g/th.want.perf"
+	why=$(perf_branches_differ "$g/th.data" "$g/th.want.perf" "$g/th.perf" "< auxrec > perf")
+	verdict "cs-etm-$n-threads-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/th.perf") transfers (flags, ip, addr)"
+}
+
+# etm-gen --threads --timestamps: the two threads, and Timestamp packets
+# that follow the instruction count, with a TIME_CONV (see the top)
+run_timestamps() {	# name
+	local n=$1 g=$tmp/$1 why
+	"$B/tests/tools/etm-gen" --threads --timestamps "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/ts.data" \
+		"$g/ts.expected" 2> /dev/null || { echo "not ok cs-etm-$n-timestamps: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/ts.data" > "$g/ts.json" 2> "$g/ts.err"
+	script_events "$g/ts.json" tid time > "$g/ts.got"
+	why=$(first_difference "$g/ts.expected" "$g/ts.got" events "< executed > auxrec")
+	[ -s "$g/ts.err" ] && why="stderr: $(head -1 "$g/ts.err")"
+	verdict "cs-etm-$n-timestamps-script-times" "$why" \
+		"$(wc -l < "$g/ts.got") events, $(cut -d' ' -f5 "$g/ts.got" | uniq | wc -l) times, each the TIME_CONV of the last timestamp"
+	if [ -z "$have_perf" ]; then
+		echo "skip cs-etm-$n-timestamps-perf-script: perf is not installed"; return
+	fi
+	# perf: the trace end at a switch already in the new thread, and (timed
+	# decode) not the last transfer before the final trace end either
+	cut -d' ' -f1-4 "$g/ts.got" > "$g/ts.got4"
+	want_perf "$g/ts.got4" "$g/prog" "" | sed '$d' |
+		awk 'NR > 1 { if ($4 != prev[4] && prev[1] ~ /^tr_end/) prev[4] = $4; print prev[1], prev[2], prev[3], prev[4] }
+		     { split($0, prev) } END { print prev[1], prev[2], prev[3], prev[4] }' > "$g/ts.want.perf"
+	timeout 120 perf script --itrace=b --ns -F tid,time,flags,ip,addr -i "$g/ts.data" \
+		2> "$g/ts.perf.err" > "$g/ts.perf.out"
+	awk '{ $2 = ""; print }' "$g/ts.perf.out" | perf_branch_lines 1 > "$g/ts.perf"
+	why=$(first_difference "$g/ts.want.perf" "$g/ts.perf" branches "< auxrec > perf")
+	[ -s "$g/ts.perf.err" ] && why="perf: $(head -1 "$g/ts.perf.err")"
+	verdict "cs-etm-$n-timestamps-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/ts.perf") transfers and tids; perf's times: $(awk '{ print $2 }' \
+		"$g/ts.perf.out" | sort -u | tr '\n' ' ')"
+}
+
 run_prog loops ''
 run_prog recursion ''
 run_damaged recursion
 run_prog indirect '' 40
+run_threads indirect
+run_timestamps indirect
 run_prog qsort ''
 run_prog indirect --v0 40
 run_prog indirect --ete 40

@@ -6,7 +6,8 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED
+ *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -54,6 +55,22 @@
  * TRBE driver pads (coresight-trbe.c), and flags the AUX records
  * PERF_AUX_FLAG_CORESIGHT_FORMAT_RAW.
  *
+ * --threads traces two processes of the same program (pids 4242 and
+ * 4243, comms etm-prog and etm-prog-b, an MMAP2 of ELF each), as perf
+ * -a records a CPU that switches between them, in one chunk: the first
+ * half of the window in the first, then Trace On and an Address with
+ * Context packet naming the second (user-only tracing stops in the
+ * kernel's switch) and the second half there; EXPECTED's lines end with
+ * the tid (context ID) each event belongs to.
+ * --timestamps[=BASE] adds ETMv4 Timestamp packets whose values follow
+ * the instruction count from BASE (see TS_PER_INSN below), the timestamp option in the
+ * attr's config and TRCCONFIGR, and a TIME_CONV record; EXPECTED's lines
+ * end with the perf time (ns) of the last timestamp before each event.
+ * --stream PID writes no perf.data: OUT.bin gets the frame-formatted
+ * trace of the whole window as one chunk, context ID PID, for a PMU to
+ * replay into an AUX area (the auxtest module as cs_etm in the guest,
+ * tests/vm/t-cs-etm-guest.sh), and EXPECTED the events of that one chunk.
+ *
  * EXPECTED: one line per event a decoder must give, "kind from to":
  * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp),
  * tr_end/syscall SVC 0 and tr_strt 0 RESUME around a system call, and
@@ -72,7 +89,6 @@
 #include "lib/perf_data/perf_data.h"
 #include "tests/tools/tool_pd.h"
 
-#define PID		4242
 #define ETM_TYPE	8	/* the PMU type of cs_etm in the file */
 #define TRACE_ID	0x10
 
@@ -217,7 +233,10 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
-static int ete, v0, raw, damage;	/* the options */
+static int ete, v0, raw, damage, threads, timestamps;	/* the options */
+static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
+static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
+static int stream;		/* --stream: the AUX bytes only */
 
 #define SYNC_PERIOD	1024	/* trace bytes between A-syncs, as TRCSYNCPR 2^10 */
 
@@ -230,7 +249,24 @@ struct etm {
 	uint8_t atoms;		/* pending atoms, oldest in bit 0 */
 	int nr_atoms;
 	uint64_t stats[4];	/* addresses: exact, short, long, atoms packets */
+	uint32_t cid;		/* the context ID of the thread traced */
+	uint64_t ts;		/* --timestamps: the last timestamp written */
+	uint64_t taken;		/* taken branches so far */
 };
+
+/*
+ * --timestamps[=BASE]: the trace's clock is the instruction count (the
+ * index in the log) times TS_PER_INSN from BASE (default 0x1000000: the
+ * guest test gives a TSC value, so that times fall after the recording's
+ * time_zero), and a TIME_CONV written here converts it
+ * to TS_ZERO + 40 ns a tick (shift 4, mult 640: exact); a timestamp
+ * follows each sync or switch and every TS_EVERY-th taken branch.
+ */
+#define TS_PER_INSN	3
+#define TS_SHIFT	4
+#define TS_MULT		640
+#define TS_ZERO		1000000000ull
+#define TS_EVERY	3
 
 static void put(struct etm *t, uint8_t b)
 {
@@ -309,6 +345,18 @@ static void address(struct etm *t, uint64_t a)
 }
 
 /* A-sync, Trace Info, Address with Context: where a decoder can sync. */
+/* Address with Context: next, in the thread of context ID t->cid. */
+static void address_context(struct etm *t, uint64_t next)
+{
+	put(t, 0x85);		/* address with context, 64-bit IS0 */
+	put_long64(t, next);
+	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
+	for (int s = 0; s < 32; s += 8)
+		put(t, t->cid >> s);
+	push_addr(t, next);
+}
+
+/* A-sync, Trace Info, Address with Context: where a decoder can sync. */
 static void sync(struct etm *t, uint64_t next, int trace_on)
 {
 	t->last_sync = t->n;
@@ -320,12 +368,52 @@ static void sync(struct etm *t, uint64_t next, int trace_on)
 	if (trace_on)
 		put(t, 0x04);
 	memset(t->hist, 0, sizeof(t->hist));
-	put(t, 0x85);		/* address with context, 64-bit IS0 */
-	put_long64(t, next);
-	put(t, 0x80 | 0x20 | 0x10);	/* context ID present, NS, AArch64, EL0 */
-	for (int s = 0; s < 32; s += 8)
-		put(t, (uint32_t)PID >> s);
-	push_addr(t, next);
+	address_context(t, next);
+}
+
+/*
+ * --threads: the thread of context ID cid runs from next on. Tracing
+ * (user only) was off in the kernel's switch: Trace On, then where the
+ * new thread resumes, with its context.
+ */
+static void switch_to(struct etm *t, uint32_t cid, uint64_t next)
+{
+	flush_atoms(t);
+	put(t, 0x04);
+	t->cid = cid;
+	address_context(t, next);
+}
+
+/*
+ * Timestamp packet (no cycle count) of the instruction at log index k:
+ * all 64 bits, seven a byte with a continuation bit, the ninth byte eight.
+ */
+static void timestamp(struct etm *t, size_t k)
+{
+	uint64_t ts = ts_base + TS_PER_INSN * (uint64_t)k;
+
+	flush_atoms(t);
+	put(t, 0x02);
+	for (int i = 0; i < 8; i++)
+		put(t, 0x80 | ((ts >> (7 * i)) & 0x7f));
+	put(t, ts >> 56);
+	t->ts = ts;
+}
+
+/*
+ * An EXPECTED line; with --threads the tid (context ID) after it, with
+ * --timestamps the perf time of the last timestamp.
+ */
+static void expect(FILE *exp, const struct etm *t, const char *kind, uint64_t from, uint64_t to)
+{
+	if (!exp)
+		return;
+	fprintf(exp, "%s 0x%" PRIx64 " 0x%" PRIx64, kind, from, to);
+	if (threads)
+		fprintf(exp, " %u", t->cid);
+	if (timestamps)
+		fprintf(exp, " %" PRIu64, (uint64_t)(TS_ZERO + t->ts * (TS_MULT >> TS_SHIFT)));
+	fputc('\n', exp);
 }
 
 static int is_svc(uint32_t i)
@@ -349,22 +437,29 @@ static void syscall(struct etm *t, uint64_t pc, uint64_t ret)
 	address(t, ret);
 }
 
-/* The trace of pcs[from..to] (to: a branch), and its events to exp. */
+/*
+ * The trace of pcs[from..to] (to: a branch), and its events to exp; it
+ * starts with a sync, or (switch_cid non-zero) with a switch to the
+ * thread of that context ID.
+ */
 static void encode(struct etm *t, const struct image *im, const uint64_t *pc, size_t from,
-		   size_t to, FILE *exp)
+		   size_t to, uint32_t switch_cid, FILE *exp)
 {
-	sync(t, pc[from], 1);
-	if (exp)
-		fprintf(exp, "tr_strt 0x0 %#" PRIx64 "\n", pc[from]);
+	if (switch_cid)
+		switch_to(t, switch_cid, pc[from]);
+	else
+		sync(t, pc[from], 1);
+	if (timestamps)
+		timestamp(t, from);
+	expect(exp, t, "tr_strt", 0, pc[from]);
 	for (size_t k = from; k <= to; k++) {
 		enum br b = classify(insn_at(im, pc[k]));
 		int taken = pc[k + 1] != pc[k] + 4;
 
 		if (b == BR_NONE && is_svc(insn_at(im, pc[k]))) {
 			syscall(t, pc[k], pc[k + 1]);
-			if (exp)
-				fprintf(exp, "tr_end/syscall %#" PRIx64 " 0x0\ntr_strt 0x0 %#" PRIx64
-					"\n", pc[k], pc[k + 1]);
+			expect(exp, t, "tr_end/syscall", pc[k], 0);
+			expect(exp, t, "tr_strt", 0, pc[k + 1]);
 			continue;
 		}
 		if (b == BR_NONE) {
@@ -375,19 +470,22 @@ static void encode(struct etm *t, const struct image *im, const uint64_t *pc, si
 		atom(t, taken);
 		if (taken && (b == BR_IND || b == BR_IND_CALL || b == BR_RET))
 			address(t, pc[k + 1]);
+		if (timestamps && taken && ++t->taken % TS_EVERY == 0)
+			timestamp(t, k);
 		if (k < to && t->n - t->last_sync >= SYNC_PERIOD) {
 			flush_atoms(t);
 			if (damage && !t->damage_at)
 				t->damage_at = t->n - 1;
 			sync(t, pc[k + 1], 0);
 		}
-		if (!exp)
-			continue;
-		if (k == to)
-			fprintf(exp, "tr_end/%s %#" PRIx64 " 0x0\n", kind_name(b), pc[k]);
-		else if (taken)
-			fprintf(exp, "%s %#" PRIx64 " %#" PRIx64 "\n", kind_name(b), pc[k],
-				pc[k + 1]);
+		if (k == to) {
+			char end[32];
+
+			snprintf(end, sizeof(end), "tr_end/%s", kind_name(b));
+			expect(exp, t, end, pc[k], 0);
+		} else if (taken) {
+			expect(exp, t, kind_name(b), pc[k], pc[k + 1]);
+		}
 	}
 	flush_atoms(t);
 }
@@ -432,11 +530,30 @@ static uint8_t *frame(const uint8_t *data, size_t n, uint8_t id, size_t *out_len
 	return f;
 }
 
+/* --stream: the framed trace of pcs[first..last] alone, one chunk. */
+static void write_stream(const char *out, const struct image *im, const uint64_t *pc,
+			 size_t first, size_t last, FILE *exp)
+{
+	struct etm t = { .cid = pid };
+	size_t flen;
+	uint8_t *f;
+	FILE *o;
+
+	encode(&t, im, pc, first, last, 0, exp);
+	f = frame(t.p, t.n, TRACE_ID, &flen);
+	o = fopen(out, "wb");
+	if (!o || fwrite(f, 1, flen, o) != flen || fclose(o) || fclose(exp))
+		die(out, "write failed");
+	fprintf(stderr, "etm-gen: %zu trace bytes, %zu framed, context ID %u\n", t.n, flen, pid);
+	free(f);
+	free(t.p);
+}
+
 /* ------------------------------------------------------------ perf.data */
 
 static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
 {
-	struct pd_sample_id sid = { .pid = PID, .tid = PID, .time = time, .id = 100, .cpu = 0 };
+	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100, .cpu = 0 };
 	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
 	if (err == -ENAMETOOLONG)
@@ -450,7 +567,7 @@ static void cpu_block(struct cs_cpu_info *c, int cpu, uint8_t trace_id)
 	memset(c, 0, sizeof(*c));
 	c->magic = ete ? CS_MAGIC_ETE : CS_MAGIC_ETMV4;
 	c->cpu = cpu;
-	c->param[CS_V4_TRCCONFIGR] = 1 << 6;		/* context ID */
+	c->param[CS_V4_TRCCONFIGR] = 1 << 6 | timestamps << 11;	/* context ID, TS */
 	c->param[CS_V4_TRCTRACEIDR] = trace_id;
 	c->param[CS_V4_TRCIDR0] = 0x28000ea1;
 	c->param[CS_V4_TRCIDR1] = 0x4100f424;		/* ETMv4.2 */
@@ -489,13 +606,17 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 	struct cs_cpu_info cpus[2];
 	struct cs_etm_info info = { .pmu_type = ETM_TYPE, .nr_cpus = 2, .cpus = cpus };
 	uint64_t id = 100, priv[64];
+	struct perf_event_mmap_page tc = { .time_shift = TS_SHIFT, .time_mult = TS_MULT,
+					   .time_zero = TS_ZERO, .cap_user_time_zero = 1 };
 	struct pd_writer *w;
 	char errbuf[256];
 	int n;
 
 	if (pd_writer_create(out, &w, errbuf, sizeof(errbuf)))
 		die(out, errbuf);
-	attr.config = 1ULL << 14;	/* perf's ETM_OPT_CTXTID; no ETM_OPT_TS */
+	attr.config = 1ULL << 14;	/* perf's ETM_OPT_CTXTID */
+	if (timestamps)
+		attr.config |= 1ULL << 28;	/* ETM_OPT_TS */
 	attr.sample_type = sample_type;
 	attr.sample_id_all = 1;
 	attr.exclude_kernel = 1;
@@ -510,17 +631,21 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 	n = cs_etm_info_write(&info, priv, 64);
 	if (n > 0 && v0)
 		n = info_v0(priv, n);
+	if (timestamps && pd_write_time_conv(w, &tc))
+		die(out, "cannot write TIME_CONV");
 	if (n < 0 || pd_write_auxtrace_info(w, AUXTRACE_TYPE_CS_ETM, priv, n))
 		die(out, "cannot write AUXTRACE_INFO");
-	c.pid = c.tid = PID;
-	put_as(w, &c, sizeof(c), "etm-prog", 1);
-	m.pid = m.tid = PID;
-	m.start = im->vaddr;
-	m.len = im->filesz;
-	m.pgoff = im->offset;
-	m.prot = PROT_READ | PROT_EXEC;
-	m.flags = MAP_PRIVATE;
-	put_as(w, &m, sizeof(m), elf, 2);
+	for (uint32_t p = pid; p <= pid + !!threads; p++) {
+		c.pid = c.tid = p;
+		put_as(w, &c, sizeof(c), p == pid ? "etm-prog" : "etm-prog-b", 1);
+		m.pid = m.tid = p;
+		m.start = im->vaddr;
+		m.len = im->filesz;
+		m.pgoff = im->offset;
+		m.prot = PROT_READ | PROT_EXEC;
+		m.flags = MAP_PRIVATE;
+		put_as(w, &m, sizeof(m), elf, 2);
+	}
 	pd_write_finished_round(w);
 	if (pd_writer_checkpoint(w))
 		die(out, "write failed");
@@ -556,16 +681,29 @@ int main(int argc, char **argv)
 		repeat = atoi(argv[2]);
 		a = 3;
 	}
-	if (argc > a && !strcmp(argv[a], "--v0"))
+	if (argc > a + 1 && !strcmp(argv[a], "--stream")) {
+		pid = strtoul(argv[a + 1], NULL, 10);
+		stream = a += 2;
+	} else if (argc > a && !strcmp(argv[a], "--v0")) {
 		v0 = ++a;
-	else if (argc > a && !strcmp(argv[a], "--ete"))
+	}
+	if (argc > a && !strcmp(argv[a], "--ete"))
 		ete = ++a;
 	else if (argc > a && !strcmp(argv[a], "--raw"))
 		raw = ete = ++a;
 	else if (argc > a && !strcmp(argv[a], "--damage"))
 		damage = ++a;
-	if (argc - a != 5 || repeat < 1) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage] LOG ELF MAIN OUT.data EXPECTED\n");
+	else if (argc > a && !strcmp(argv[a], "--threads"))
+		threads = ++a;
+	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
+	    (!argv[a][12] || argv[a][12] == '=')) {
+		if (argv[a][12])
+			ts_base = strtoull(argv[a] + 13, NULL, 0);
+		timestamps = ++a;
+	}
+	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED\n"
+			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);
@@ -600,14 +738,25 @@ int main(int argc, char **argv)
 	exp = fopen(argv[a + 4], "w");
 	if (!exp)
 		die(argv[a + 4], strerror(errno));
+	if (stream) {
+		write_stream(argv[a + 3], &im, pc, first, last, exp);
+		return 0;
+	}
 	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv);
-	for (int c = 0; c < 2; c++) {
+	for (int c = 0; c < (threads ? 1 : 2); c++) {
 		struct etm t = { 0 };
 		size_t flen;
 		uint8_t *f;
 
-		for (int r = 0; r < repeat; r++)
-			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, r ? NULL : exp);
+		for (int r = 0; r < repeat; r++) {
+			t.cid = pid;
+			if (threads) {	/* the second half in the other thread */
+				encode(&t, &im, pc, first, mid, 0, r ? NULL : exp);
+				encode(&t, &im, pc, mid + 1, last, pid + 1, r ? NULL : exp);
+				continue;
+			}
+			encode(&t, &im, pc, c ? mid + 1 : first, c ? last : mid, 0, r ? NULL : exp);
+		}
 		if (t.damage_at)
 			t.p[t.damage_at] = 0x08;	/* a reserved header */
 		if (raw) {
