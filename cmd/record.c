@@ -27,6 +27,7 @@
 #include "lib/record/pmu.h"
 #include "lib/record/ring.h"
 #include "lib/record/synthesize.h"
+#include "lib/record/tracepoints.h"
 #include "lib/util/util.h"
 
 struct record_opts {
@@ -55,6 +56,7 @@ struct recorder {
 	struct event_spec es;
 	const struct decoder_ops *dec;
 	struct evlist el;
+	struct tracepoints tps;		/* -e SUBSYS:NAME, beside the AUX event */
 	struct pd_writer *w;
 	int attr_idx;
 	pid_t child;
@@ -85,6 +87,15 @@ static bool traces_workload(const struct record_opts *o)
 	return o->workload && !o->all_cpus && !o->cpu_list;
 }
 
+/* The AUX events and the tracepoints beside them on or off. */
+static int events_enable(struct recorder *rec, bool on)
+{
+	int ret = on ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+	int tp = tracepoints_enable(&rec->tps, on);
+
+	return ret ? ret : tp;
+}
+
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t child_exited;
 static volatile sig_atomic_t snapshot_signal;	/* SIGUSR2 in snapshot mode */
@@ -98,7 +109,8 @@ static void usage(FILE *out)
 		"\n"
 		"  -e, --event PMU/TERMS/   the event, e.g. intel_pt//, intel_pt/cyc,noretcomp/u\n"
 		"                           (terms from /sys/bus/event_source/devices/PMU/format;\n"
-		"                           see 'auxrec list')\n"
+		"                           see 'auxrec list'); more -e SUBSYS:NAME record\n"
+		"                           tracepoints beside it (sched:sched_switch)\n"
 		"  -a, --all-cpus           trace every cpu\n"
 		"  -C, --cpu LIST           trace these cpus (0-3,6)\n"
 		"  -p, --pid PID            trace the threads of an existing process\n"
@@ -572,7 +584,7 @@ static int control_process(struct recorder *rec, bool *stop)
 		case CONTROL_DISABLE:
 			if (rec->enabled != (cmd == CONTROL_ENABLE)) {
 				rec->enabled = cmd == CONTROL_ENABLE;
-				ret = rec->enabled ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+				ret = events_enable(rec, rec->enabled);
 			}
 			break;
 		case CONTROL_SNAPSHOT:
@@ -712,6 +724,10 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
 	if (ret)
 		return ret;
+	/* into the rings just mapped: the kernel redirects only to a mapped event */
+	ret = tracepoints_open(&rec->tps, &rec->el, err, errlen);
+	if (ret)
+		return ret;
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
 	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
 	rec->pass_settled = calloc(rec->el.nr, sizeof(*rec->pass_settled));
@@ -742,6 +758,9 @@ static int write_header_records(struct recorder *rec)
 	if (ret < 0)
 		return ret;
 	rec->attr_idx = ret;
+	ret = tracepoints_write(&rec->tps, rec->w);
+	if (ret)
+		return ret;
 	ret = pd_writer_set_cmdline(rec->w, auxrec_argc, auxrec_argv);
 	if (ret)
 		return ret;
@@ -964,7 +983,7 @@ static int do_record(struct recorder *rec)
 		goto kill_child;
 	}
 	if (!traces_workload(o))
-		ret = evlist_enable(&rec->el);
+		ret = events_enable(rec, true);
 	rec->enabled = !ret;	/* a workload's events: enable_on_exec */
 	if (!ret && o->workload) {
 		if (write(go_fd, "g", 1) != 1)
@@ -982,7 +1001,7 @@ static int do_record(struct recorder *rec)
 		snapshot_signal = 0;
 		ret = take_snapshot(rec);
 	}
-	evlist_disable(&rec->el);
+	events_enable(rec, false);
 	rec->enabled = false;
 	if (!ret)
 		ret = drain_all(rec, true);
@@ -1061,8 +1080,19 @@ int cmd_record(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+e:aC:p:t:m:o:qhS::", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			if (o.event)
-				return cmd_usage_error(usage, "only one -e event per recording");
+			if (tracepoint_spec(optarg)) {
+				if (tracepoints_add(&rec.tps, optarg, err, sizeof(err))) {
+					p_err("-e %s: %s", optarg, err);
+					tracepoints_free(&rec.tps);
+					return 1;
+				}
+				break;
+			}
+			if (o.event) {
+				tracepoints_free(&rec.tps);
+				return cmd_usage_error(usage, "only one AUX event per recording "
+						       "(more -e: tracepoints, SUBSYS:NAME)");
+			}
 			o.event = optarg;
 			break;
 		case 'a': o.all_cpus = true; break;
@@ -1191,6 +1221,7 @@ int cmd_record(int argc, char **argv)
 	free(o.kernel_filter);
 	if (rec.w)
 		pd_writer_finish(rec.w);
+	tracepoints_free(&rec.tps);
 	evlist_close(&rec.el);
 	free(rec.reenable);
 	free(rec.pass_aux_records);

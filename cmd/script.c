@@ -160,17 +160,13 @@ static int on_event(void *ctx, const struct trace_event *te)
 
 /*
  * Tracepoint samples (and their formats) of the recording, to be printed
- * among the decoded events by time; none from stdin (read once, by the
- * decode). Returns 0, or 1 after one error line.
+ * among the decoded events by time. Returns 0, or 1 after one error line.
  */
 static int load_tracepoints(struct script *sc, const char *path)
 {
 	char err[512];
 
-	if (!strcmp(path, "-"))
-		return 0;
-	if (tp_samples_read(&sc->tps, path, err, sizeof(err)) ||
-	    (sc->tps.nr && tp_printer_new(&sc->tp, &sc->tps, err, sizeof(err)))) {
+	if (tp_load(path, &sc->tps, &sc->tp, err, sizeof(err))) {
 		p_err("%s: %s", path, err);
 		return 1;
 	}

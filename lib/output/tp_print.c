@@ -145,6 +145,23 @@ oom:
 	return -ENOMEM;
 }
 
+int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, char *err,
+	    size_t errlen)
+{
+	int ret;
+
+	*tp = NULL;
+	memset(ts, 0, sizeof(*ts));
+	if (!strcmp(path, "-"))
+		return 0;
+	ret = tp_samples_read(ts, path, err, errlen);
+	if (!ret && ts->nr)
+		ret = tp_printer_new(tp, ts, err, errlen);
+	if (ret)
+		tp_samples_free(ts);
+	return ret;
+}
+
 void tp_printer_free(struct tp_printer *tp)
 {
 	if (!tp)
@@ -280,68 +297,103 @@ static bool is_text(const struct tep_format_field *f)
 		strstr(f->type, "char"));
 }
 
-static void field_value(struct tp_printer *tp, const struct tep_format_field *f,
-			const struct tp_sample *s, struct line_buf *out)
+/* The value of field f, as tp_field_fn takes it. */
+static void field_value(const struct tep_format_field *f, const struct tp_sample *s,
+			struct tp_field *v)
 {
 	struct tep_record rec = { .cpu = s->cpu, .size = (int)s->raw_size,
 				  .data = (void *)s->raw };
-	unsigned long long v;
+	unsigned long long n;
 	int len = 0;
-	const uint8_t *p;
 
-	if (!field_fits(f, s)) {
-		LB_LIT(out, "null");
+	*v = (struct tp_field){ .name = f->name, .kind = TP_FIELD_NONE,
+				.is_signed = f->flags & TEP_FIELD_IS_SIGNED };
+	if (!field_fits(f, s))
 		return;
-	}
 	if (!(f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING | TEP_FIELD_IS_DYNAMIC))) {
-		if (tep_read_number_field((struct tep_format_field *)f, s->raw, &v))
-			LB_LIT(out, "null");
-		else
-			put_json_number(out, f->flags & TEP_FIELD_IS_SIGNED ?
-					sign_extend(v, f->size) : v,
-					f->flags & TEP_FIELD_IS_SIGNED);
+		if (tep_read_number_field((struct tep_format_field *)f, s->raw, &n))
+			return;
+		v->kind = TP_FIELD_NUMBER;
+		v->number = v->is_signed ? sign_extend(n, f->size) : n;
 		return;
 	}
-	p = tep_get_field_raw(NULL, f->event, f->name, &rec, &len, 0);
-	if (!p || len < 0 || (size_t)(p - s->raw) + (size_t)len > s->raw_size) {
-		LB_LIT(out, "null");
+	v->bytes = tep_get_field_raw(NULL, f->event, f->name, &rec, &len, 0);
+	if (!v->bytes || len < 0 || (size_t)(v->bytes - s->raw) + (size_t)len > s->raw_size)
 		return;
-	}
+	v->len = len;
 	if (is_text(f)) {
-		const uint8_t *nul = memchr(p, 0, len);
+		const uint8_t *nul = memchr(v->bytes, 0, len);
 
-		put_json_string(out, (const char *)p, nul ? (size_t)(nul - p) : (size_t)len);
+		v->kind = TP_FIELD_STRING;
+		v->len = nul ? (size_t)(nul - v->bytes) : (size_t)len;
 		return;
 	}
-	/* other arrays: their elements as numbers */
-	lb_char(out, '[');
-	for (int i = 0, es = f->elementsize ? (int)f->elementsize : 1; i + es <= len; i += es) {
-		uint64_t e = 0;
+	v->kind = TP_FIELD_ARRAY;
+	v->elem_size = f->elementsize && f->elementsize <= 8 ? f->elementsize : 1;
+}
 
-		memcpy(&e, p + i, es <= 8 ? es : 8);
-		if (i)
-			lb_char(out, ',');
-		put_json_number(out, f->flags & TEP_FIELD_IS_SIGNED ? sign_extend(e, es) : e,
-				f->flags & TEP_FIELD_IS_SIGNED);
+int tp_for_each_field(struct tp_printer *tp, const struct tp_sample *s, tp_field_fn fn,
+		      void *ctx)
+{
+	struct tep_event *ev = event_of(tp, s);
+	struct tp_field v;
+	int ret;
+
+	if (!ev)
+		return 0;
+	for (struct tep_format_field *f = ev->format.fields; f; f = f->next) {
+		field_value(f, s, &v);
+		ret = fn(ctx, &v);
+		if (ret)
+			return ret;
 	}
-	lb_char(out, ']');
+	return 0;
+}
+
+uint64_t tp_field_element(const struct tp_field *v, size_t i)
+{
+	uint64_t e = 0;
+
+	memcpy(&e, v->bytes + i * v->elem_size, v->elem_size);
+	return v->is_signed ? sign_extend(e, v->elem_size) : e;
+}
+
+/* "name":value, one field of the JSON fields object */
+static int field_json(void *ctx, const struct tp_field *v)
+{
+	struct line_buf *out = ctx;
+
+	if (out->len && out->p[out->len - 1] != '{')
+		lb_char(out, ',');
+	put_json_string(out, v->name, strlen(v->name));
+	lb_char(out, ':');
+	switch (v->kind) {
+	case TP_FIELD_NUMBER:
+		put_json_number(out, v->number, v->is_signed);
+		break;
+	case TP_FIELD_STRING:
+		put_json_string(out, (const char *)v->bytes, v->len);
+		break;
+	case TP_FIELD_ARRAY:
+		lb_char(out, '[');
+		for (size_t i = 0; i < v->len / v->elem_size; i++) {
+			if (i)
+				lb_char(out, ',');
+			put_json_number(out, tp_field_element(v, i), v->is_signed);
+		}
+		lb_char(out, ']');
+		break;
+	default:
+		LB_LIT(out, "null");
+	}
+	return 0;
 }
 
 void tp_fields_json(struct tp_printer *tp, const struct tp_sample *s, struct line_buf *out)
 {
-	struct tep_event *ev = event_of(tp, s);
-	bool first = true;
-
-	if (!ev)
-		return;
-	for (struct tep_format_field *f = ev->format.fields; f; f = f->next) {
-		if (!first)
-			lb_char(out, ',');
-		first = false;
-		put_json_string(out, f->name, strlen(f->name));
-		lb_char(out, ':');
-		field_value(tp, f, s, out);
-	}
+	lb_char(out, '{');
+	tp_for_each_field(tp, s, field_json, out);
+	lb_char(out, '}');
 }
 
 void tp_print_json(struct tp_printer *tp, const struct tp_sample *s, struct line_buf *out)
@@ -365,9 +417,9 @@ void tp_print_json(struct tp_printer *tp, const struct tp_sample *s, struct line
 		LB_LIT(out, ",\"comm\":");
 		put_json_string(out, s->comm, strnlen(s->comm, sizeof(s->comm)));
 	}
-	LB_LIT(out, ",\"fields\":{");
+	LB_LIT(out, ",\"fields\":");
 	tp_fields_json(tp, s, out);
-	LB_LIT(out, "},\"text\":");
+	LB_LIT(out, ",\"text\":");
 	info = info_text(tp, s, &len);
 	put_json_string(out, info, len);
 	LB_LIT(out, "}\n");
