@@ -191,6 +191,22 @@ static void end_packet(struct sequence *s)
 	pb_message(&s->out, TRACE_PACKET, &s->packet);
 }
 
+/* A thread's track: its TrackDescriptor (name NULL: the viewer's own). */
+static void put_track(struct sequence *s, uint64_t uuid, const char *name, int pid, int tid,
+		      const char comm[16])
+{
+	pb_varint(&s->msg, TD_UUID, uuid);
+	if (name)
+		pb_bytes(&s->msg, TD_NAME, name, strlen(name));
+	pb_varint(&s->sub, THREAD_PID, (uint32_t)pid);
+	pb_varint(&s->sub, THREAD_TID, (uint32_t)tid);
+	if (comm[0])
+		pb_bytes(&s->sub, THREAD_NAME, comm, strnlen(comm, 16));
+	pb_message(&s->msg, TD_THREAD, &s->sub);
+	pb_message(&s->packet, PKT_TRACK_DESCRIPTOR, &s->msg);
+	end_packet(s);
+}
+
 /* The first packets: incremental state, defaults, the clock, the track. */
 static void start_sequence(struct sequence *s, uint64_t t0)
 {
@@ -217,15 +233,7 @@ static void start_sequence(struct sequence *s, uint64_t t0)
 
 	snprintf(name, sizeof(name), "%s %d%s", th->comm[0] ? th->comm : "thread", th->tid,
 		 s->cs->clock == CS_CLOCK_INSNS ? " (clock: 1 ns = 1 instruction)" : "");
-	pb_varint(&s->msg, TD_UUID, s->id);
-	pb_bytes(&s->msg, TD_NAME, name, strlen(name));
-	pb_varint(&s->sub, THREAD_PID, (uint32_t)th->pid);
-	pb_varint(&s->sub, THREAD_TID, (uint32_t)th->tid);
-	if (th->comm[0])
-		pb_bytes(&s->sub, THREAD_NAME, th->comm, strnlen(th->comm, sizeof(th->comm)));
-	pb_message(&s->msg, TD_THREAD, &s->sub);
-	pb_message(&s->packet, PKT_TRACK_DESCRIPTOR, &s->msg);
-	end_packet(s);
+	put_track(s, s->id, name, th->pid, th->tid, th->comm);
 }
 
 static inline unsigned int varint_len(uint64_t v)
@@ -435,14 +443,7 @@ static uint64_t instant_track(struct sequence *s, const struct tp_sample *tps)
 			return uuid;
 	if (s->nr_tracks < sizeof(s->tracks) / sizeof(s->tracks[0]))
 		s->tracks[s->nr_tracks++] = uuid;
-	pb_varint(&s->msg, TD_UUID, uuid);
-	pb_varint(&s->sub, THREAD_PID, (uint32_t)tps->pid);
-	pb_varint(&s->sub, THREAD_TID, (uint32_t)tps->tid);
-	if (tps->comm[0])
-		pb_bytes(&s->sub, THREAD_NAME, tps->comm, strnlen(tps->comm, sizeof(tps->comm)));
-	pb_message(&s->msg, TD_THREAD, &s->sub);
-	pb_message(&s->packet, PKT_TRACK_DESCRIPTOR, &s->msg);
-	end_packet(s);
+	put_track(s, uuid, NULL, tps->pid, tps->tid, tps->comm);
 	return uuid;
 }
 
