@@ -81,6 +81,8 @@ struct recorder {
 	uint64_t snapshots;		/* snapshots taken */
 };
 
+#define MAX_TRACEPOINTS	64	/* -e SUBSYS:NAME per recording */
+
 /* The events follow the COMMAND (rather than cpus or existing threads). */
 static bool traces_workload(const struct record_opts *o)
 {
@@ -1071,6 +1073,8 @@ int cmd_record(int argc, char **argv)
 	};
 	struct record_opts o = { .output = "auxrec.data" };
 	struct recorder rec = { .opts = &o, .ctl = { .fd = -1, .ack_fd = -1 } };
+	const char *tp_specs[MAX_TRACEPOINTS];	/* -e SUBSYS:NAME */
+	int nr_tp_specs = 0;
 	char err[1024] = "", terms[256] = "", pmu_name[256];
 	const char *mmap_arg = NULL;
 	size_t page = sysconf(_SC_PAGESIZE), aux_size;
@@ -1081,18 +1085,15 @@ int cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'e':
 			if (tracepoint_spec(optarg)) {
-				if (tracepoints_add(&rec.tps, optarg, err, sizeof(err))) {
-					p_err("-e %s: %s", optarg, err);
-					tracepoints_free(&rec.tps);
-					return 1;
-				}
+				if (nr_tp_specs == MAX_TRACEPOINTS)
+					return cmd_usage_error(usage, "at most %d tracepoints",
+							       MAX_TRACEPOINTS);
+				tp_specs[nr_tp_specs++] = optarg;
 				break;
 			}
-			if (o.event) {
-				tracepoints_free(&rec.tps);
+			if (o.event)
 				return cmd_usage_error(usage, "only one AUX event per recording "
 						       "(more -e: tracepoints, SUBSYS:NAME)");
-			}
 			o.event = optarg;
 			break;
 		case 'a': o.all_cpus = true; break;
@@ -1216,7 +1217,14 @@ int cmd_record(int argc, char **argv)
 		event_spec_free(&rec.es);
 		return 1;
 	}
-	ret = do_record(&rec);
+	/* last of the checks: nothing else to undo when one is refused */
+	ret = 0;
+	for (int i = 0; i < nr_tp_specs && !ret; i++) {
+		ret = tracepoints_add(&rec.tps, tp_specs[i], err, sizeof(err));
+		if (ret)
+			p_err("-e %s: %s", tp_specs[i], err);
+	}
+	ret = ret ? 1 : do_record(&rec);
 	control_close(&rec.ctl);
 	free(o.kernel_filter);
 	if (rec.w)

@@ -80,3 +80,28 @@ fi
 n=$(grep -c '"name":"test:tick","ph":"i","s":"t","ts":[0-9.]*,"pid":4242,"tid":4242,"args":{"seq":' "$tmp/t.chrome.json")
 [ "$n" = 8 ] && echo "ok tp_merge_export_chrome # $n instants" ||
 	echo "not ok tp_merge_export_chrome: $n instant events of test:tick, want 8 $(head -2 "$tmp/err")"
+
+# record's -e SUBSYS:NAME refusals, before anything is opened (the fixture as tracefs)
+# NAME LINES WANT ARGS...: status 1, no file, the first line naming WANT, and
+# nothing else (LINES one) or the usage after it (LINES usage, as every usage error)
+bad_record() {
+	local name=$1 lines=$2 want=$3 rc n
+	shift 3
+	(cd "$tmp" && AUXREC_TRACEFS=$root/tests/data/tracefs AUXREC_SYSFS_ROOT=$root/tests/data/sysfs \
+		"$A" record "$@" \
+		-o bad.data -- true) > "$tmp/bad.out" 2>&1
+	rc=$?
+	n=$(wc -l < "$tmp/bad.out")
+	if [ $rc = 1 ] && head -1 "$tmp/bad.out" | grep -q -- "$want" && ! [ -e "$tmp/bad.data" ] &&
+	   { [ "$n" = 1 ] || { [ "$lines" = usage ] && grep -q '^Usage: auxrec record' "$tmp/bad.out"; }; }; then
+		echo "ok tp_record_refuses_$name # $(head -1 "$tmp/bad.out")"
+	else
+		echo "not ok tp_record_refuses_$name: status $rc: $(head -2 "$tmp/bad.out")"
+	fi
+}
+root=$PWD
+A=$(realpath "$AUXREC")
+bad_record unknown one 'no tracepoint sched:nope' -e intel_pt// -e sched:nope
+bad_record malformed one "bad tracepoint 'sched:a b'" -e intel_pt// -e 'sched:a b'
+bad_record second_aux_event usage 'only one AUX event' -e intel_pt// -e sched:sched_switch -e intel_bts//
+bad_record no_aux_event usage 'no event given' -e sched:sched_switch
