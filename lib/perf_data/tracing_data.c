@@ -284,6 +284,29 @@ static int td_add_file(struct pd_buf *b, const char *dir, const char *name, int 
 	return 0;
 }
 
+static bool same_system(const struct td_event *a, const struct td_event *b)
+{
+	return !strcmp(a->system, b->system);
+}
+
+/* Whether events[i] is the first of its system. */
+static bool first_of_system(const struct td_event *events, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (same_system(&events[j], &events[i]))
+			return false;
+	return true;
+}
+
+/* Whether events[i] is not named before it (an event sampled twice). */
+static bool first_mention(const struct td_event *events, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (same_system(&events[j], &events[i]) && !strcmp(events[j].name, events[i].name))
+			return false;
+	return true;
+}
+
 int tracing_data_build(const char *tracefs, const struct td_event *events, size_t nr,
 		       uint8_t **out, size_t *len, char *err, size_t errlen)
 {
@@ -305,29 +328,21 @@ int tracing_data_build(const char *tracefs, const struct td_event *events, size_
 	if (!ret)
 		ret = td_add_file(&b, events_dir, "header_event", 8, false, err, errlen);
 	pd_buf_add_u32(&b, 0);		/* ftrace formats: none sampled */
-	/* systems in order of first appearance, each with its events */
-	for (size_t i = 0; i < nr; i++) {
-		size_t j = 0;
-
-		while (j < i && strcmp(events[j].system, events[i].system))
-			j++;
-		nr_systems += j == i;
-	}
+	/* systems in order of first mention, each event once, as perf's readdir does */
+	for (size_t i = 0; i < nr; i++)
+		nr_systems += first_of_system(events, i);
 	pd_buf_add_u32(&b, nr_systems);
 	for (size_t i = 0; i < nr && !ret; i++) {
-		size_t j = 0;
 		uint32_t count = 0;
 
-		while (j < i && strcmp(events[j].system, events[i].system))
-			j++;
-		if (j < i)
+		if (!first_of_system(events, i))
 			continue;	/* written with its system's first event */
-		for (j = i; j < nr; j++)
-			count += !strcmp(events[j].system, events[i].system);
+		for (size_t j = i; j < nr; j++)
+			count += same_system(&events[j], &events[i]) && first_mention(events, j);
 		pd_buf_add(&b, events[i].system, strlen(events[i].system) + 1);
 		pd_buf_add_u32(&b, count);
-		for (j = i; j < nr && !ret; j++) {
-			if (strcmp(events[j].system, events[i].system))
+		for (size_t j = i; j < nr && !ret; j++) {
+			if (!same_system(&events[j], &events[i]) || !first_mention(events, j))
 				continue;
 			snprintf(name, sizeof(name), "%s/%s/format", events[j].system,
 				 events[j].name);

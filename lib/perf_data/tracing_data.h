@@ -62,7 +62,8 @@ struct td_event {
 };
 
 /*
- * Builds tracing data as perf record does for the tracepoints EVENTS, from
+ * Builds tracing data as perf record does for the tracepoints EVENTS (each
+ * format once, under its system, systems in order of first mention), from
  * the tracefs directory TRACEFS (events/header_page, events/SYS/NAME/format,
  * printk_formats, saved_cmdlines); kallsyms is left empty, as perf since
  * 5.x. Returns 0 with *out (malloc'd) and *len, or -errno with one line

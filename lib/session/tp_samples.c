@@ -380,9 +380,10 @@ int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t e
 		if (f->id != HEADER_TRACING_DATA)
 			continue;
 		if (f->err) {
+			ret = f->err;	/* f goes with the reader */
 			snprintf(err, errlen, "%s", f->errmsg ? f->errmsg : "bad tracing data");
 			pd_reader_close(r);
-			return f->err;
+			return ret;
 		}
 		ts->tracing_data = malloc(f->size ? f->size : 1);
 		if (!ts->tracing_data) {
