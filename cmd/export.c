@@ -17,7 +17,7 @@
 
 static const struct {
 	const char *name;
-	int (*write)(const struct call_stacks *cs, FILE *out);
+	int (*write)(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
 	bool binary;
 } formats[] = {
 	{ "chrome",   export_chrome,   false },
@@ -59,6 +59,8 @@ static void usage(FILE *out)
 struct export {
 	struct call_stacks cs;
 	int err;		/* of the builder: stops the decode */
+	struct tp_samples tps;	/* tracepoint samples: instant events */
+	struct export_instants in;
 };
 
 static int on_event(void *ctx, const struct trace_event *te)
@@ -85,6 +87,7 @@ int cmd_export(int argc, char **argv)
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &x,
 				       .output_at_end = true };
 	const char *format = "chrome", *output = NULL, *clock = "time";
+	char err[512];
 	size_t f;
 	FILE *out = stdout;
 	int c, ret;
@@ -115,13 +118,23 @@ int cmd_export(int argc, char **argv)
 		return cmd_usage_error(usage, "unknown clock '%s' (time or insns)", clock);
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
+	if (tp_load(o.path, &x.tps, &x.in.tp, err, sizeof(err))) {
+		p_err("%s: %s", o.path, err);
+		return 1;
+	}
+	x.in.ts = &x.tps;
 	if (cs_init(cs)) {
 		p_err("%s", strerror(ENOMEM));
+		tp_printer_free(x.in.tp);
+		tp_samples_free(&x.tps);
 		return 1;
 	}
 	if (!strcmp(clock, "insns"))
 		cs->clock = CS_CLOCK_INSNS;
 	ret = trace_decode(&o);
+	/* no decoded event set the clock: the tracepoints' time is it */
+	if (cs->clock == CS_CLOCK_UNSET && x.in.tp)
+		cs->clock = CS_CLOCK_TIME;
 	if (x.err || (!ret && cs_finish(cs))) {
 		p_err("%s", strerror(ENOMEM));
 		ret = 1;
@@ -131,15 +144,17 @@ int cmd_export(int argc, char **argv)
 		ret = 1;
 	}
 	if (!ret) {
-		int err = formats[f].write(cs, out);
+		int werr = formats[f].write(cs, &x.in, out);
 
-		if (out != stdout && fclose(out) && !err)
-			err = -EIO;
-		if (err) {
-			p_err("cannot write %s: %s", output ? output : "the output", strerror(-err));
+		if (out != stdout && fclose(out) && !werr)
+			werr = -EIO;
+		if (werr) {
+			p_err("cannot write %s: %s", output ? output : "the output", strerror(-werr));
 			ret = 1;
 		}
 	}
 	cs_free(cs);
+	tp_printer_free(x.in.tp);
+	tp_samples_free(&x.tps);
 	return ret;
 }

@@ -27,6 +27,7 @@
 #include "lib/record/pmu.h"
 #include "lib/record/ring.h"
 #include "lib/record/synthesize.h"
+#include "lib/record/tracepoints.h"
 #include "lib/util/util.h"
 
 struct record_opts {
@@ -55,6 +56,7 @@ struct recorder {
 	struct event_spec es;
 	const struct decoder_ops *dec;
 	struct evlist el;
+	struct tracepoints tps;		/* -e SUBSYS:NAME, beside the AUX event */
 	struct pd_writer *w;
 	int attr_idx;
 	pid_t child;
@@ -79,10 +81,21 @@ struct recorder {
 	uint64_t snapshots;		/* snapshots taken */
 };
 
+#define MAX_TRACEPOINTS	64	/* -e SUBSYS:NAME per recording */
+
 /* The events follow the COMMAND (rather than cpus or existing threads). */
 static bool traces_workload(const struct record_opts *o)
 {
 	return o->workload && !o->all_cpus && !o->cpu_list;
+}
+
+/* The AUX events and the tracepoints beside them on or off. */
+static int events_enable(struct recorder *rec, bool on)
+{
+	int ret = on ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+	int tp = tracepoints_enable(&rec->tps, on);
+
+	return ret ? ret : tp;
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -98,7 +111,8 @@ static void usage(FILE *out)
 		"\n"
 		"  -e, --event PMU/TERMS/   the event, e.g. intel_pt//, intel_pt/cyc,noretcomp/u\n"
 		"                           (terms from /sys/bus/event_source/devices/PMU/format;\n"
-		"                           see 'auxrec list')\n"
+		"                           see 'auxrec list'); more -e SUBSYS:NAME record\n"
+		"                           tracepoints beside it (sched:sched_switch)\n"
 		"  -a, --all-cpus           trace every cpu\n"
 		"  -C, --cpu LIST           trace these cpus (0-3,6)\n"
 		"  -p, --pid PID            trace the threads of an existing process\n"
@@ -572,7 +586,7 @@ static int control_process(struct recorder *rec, bool *stop)
 		case CONTROL_DISABLE:
 			if (rec->enabled != (cmd == CONTROL_ENABLE)) {
 				rec->enabled = cmd == CONTROL_ENABLE;
-				ret = rec->enabled ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+				ret = events_enable(rec, rec->enabled);
 			}
 			break;
 		case CONTROL_SNAPSHOT:
@@ -712,6 +726,10 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
 	if (ret)
 		return ret;
+	/* into the rings just mapped: the kernel redirects only to a mapped event */
+	ret = tracepoints_open(&rec->tps, &rec->el, err, errlen);
+	if (ret)
+		return ret;
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
 	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
 	rec->pass_settled = calloc(rec->el.nr, sizeof(*rec->pass_settled));
@@ -742,6 +760,9 @@ static int write_header_records(struct recorder *rec)
 	if (ret < 0)
 		return ret;
 	rec->attr_idx = ret;
+	ret = tracepoints_write(&rec->tps, rec->w);
+	if (ret)
+		return ret;
 	ret = pd_writer_set_cmdline(rec->w, auxrec_argc, auxrec_argv);
 	if (ret)
 		return ret;
@@ -964,7 +985,7 @@ static int do_record(struct recorder *rec)
 		goto kill_child;
 	}
 	if (!traces_workload(o))
-		ret = evlist_enable(&rec->el);
+		ret = events_enable(rec, true);
 	rec->enabled = !ret;	/* a workload's events: enable_on_exec */
 	if (!ret && o->workload) {
 		if (write(go_fd, "g", 1) != 1)
@@ -982,7 +1003,7 @@ static int do_record(struct recorder *rec)
 		snapshot_signal = 0;
 		ret = take_snapshot(rec);
 	}
-	evlist_disable(&rec->el);
+	events_enable(rec, false);
 	rec->enabled = false;
 	if (!ret)
 		ret = drain_all(rec, true);
@@ -1052,6 +1073,8 @@ int cmd_record(int argc, char **argv)
 	};
 	struct record_opts o = { .output = "auxrec.data" };
 	struct recorder rec = { .opts = &o, .ctl = { .fd = -1, .ack_fd = -1 } };
+	const char *tp_specs[MAX_TRACEPOINTS];	/* -e SUBSYS:NAME */
+	int nr_tp_specs = 0;
 	char err[1024] = "", terms[256] = "", pmu_name[256];
 	const char *mmap_arg = NULL;
 	size_t page = sysconf(_SC_PAGESIZE), aux_size;
@@ -1061,8 +1084,16 @@ int cmd_record(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+e:aC:p:t:m:o:qhS::", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
+			if (tracepoint_spec(optarg)) {
+				if (nr_tp_specs == MAX_TRACEPOINTS)
+					return cmd_usage_error(usage, "at most %d tracepoints",
+							       MAX_TRACEPOINTS);
+				tp_specs[nr_tp_specs++] = optarg;
+				break;
+			}
 			if (o.event)
-				return cmd_usage_error(usage, "only one -e event per recording");
+				return cmd_usage_error(usage, "only one AUX event per recording "
+						       "(more -e: tracepoints, SUBSYS:NAME)");
 			o.event = optarg;
 			break;
 		case 'a': o.all_cpus = true; break;
@@ -1186,11 +1217,19 @@ int cmd_record(int argc, char **argv)
 		event_spec_free(&rec.es);
 		return 1;
 	}
-	ret = do_record(&rec);
+	/* last of the checks: nothing else to undo when one is refused */
+	ret = 0;
+	for (int i = 0; i < nr_tp_specs && !ret; i++) {
+		ret = tracepoints_add(&rec.tps, tp_specs[i], err, sizeof(err));
+		if (ret)
+			p_err("-e %s: %s", tp_specs[i], err);
+	}
+	ret = ret ? 1 : do_record(&rec);
 	control_close(&rec.ctl);
 	free(o.kernel_filter);
 	if (rec.w)
 		pd_writer_finish(rec.w);
+	tracepoints_free(&rec.tps);
 	evlist_close(&rec.el);
 	free(rec.reenable);
 	free(rec.pass_aux_records);

@@ -15,6 +15,8 @@
 #include "cmd/decode_args.h"
 #include "lib/output/event_print.h"
 #include "lib/output/json.h"
+#include "lib/output/tp_print.h"
+#include "lib/session/tp_samples.h"
 #include "lib/util/util.h"
 
 struct script {
@@ -23,6 +25,9 @@ struct script {
 	uint32_t mem_classes;		/* memory samples of these MEM_C_* */
 	bool mem_loads_stores;		/* memory samples of loads and stores */
 	struct event_printer pr;
+	struct tp_samples tps;		/* the recording's tracepoint samples, by time */
+	size_t tp_next;			/* the first not printed yet */
+	struct tp_printer *tp;		/* NULL: the recording has none */
 };
 
 static void usage(FILE *out)
@@ -195,13 +200,51 @@ static int parse_unit(const char *s, size_t *k)
 	return 0;
 }
 
+/* The tracepoint samples up to time `until`, in the printer's buffer. */
+static int print_tracepoints(struct script *sc, uint64_t until)
+{
+	struct event_printer *pr = &sc->pr;
+
+	while (sc->tp_next < sc->tps.nr && sc->tps.s[sc->tp_next].time <= until) {
+		const struct tp_sample *s = &sc->tps.s[sc->tp_next++];
+
+		if (pr->json)
+			tp_print_json(sc->tp, s, &pr->buf);
+		else
+			tp_print_text(sc->tp, s, &pr->buf);
+		if (pr->buf.len >= 65536 && event_printer_flush(pr))
+			return 1;
+	}
+	return 0;
+}
+
 static int on_event(void *ctx, const struct trace_event *te)
 {
 	struct script *sc = ctx;
 
 	if (!wanted(sc, te->ev))
 		return 0;
+	if (sc->tp && te->ev->time && print_tracepoints(sc, te->ev->time - 1))
+		return 1;
 	return event_print(&sc->pr, te) ? 1 : 0;
+}
+
+/*
+ * Tracepoint samples (and their formats) of the recording, to be printed
+ * among the decoded events by time. Returns 0, or 1 after one error line.
+ */
+static int load_tracepoints(struct script *sc, const char *path)
+{
+	char err[512];
+
+	if (tp_load(path, &sc->tps, &sc->tp, err, sizeof(err))) {
+		p_err("%s: %s", path, err);
+		return 1;
+	}
+	if (sc->tps.skipped)
+		p_warn("%llu tracepoint samples without raw data or cut short were left out",
+		       (unsigned long long)sc->tps.skipped);
+	return 0;
 }
 
 /*
@@ -324,13 +367,30 @@ int cmd_script(int argc, char **argv)
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
-	if (!srcline) {	/* srcline reads debug info as it goes: one thread */
+	if (load_tracepoints(&sc, o.path)) {
+		event_printer_free(&sc.pr);
+		tp_samples_free(&sc.tps);
+		return 1;
+	}
+	if (sc.tp && o.one_unit) {
+		p_err("%s: --unit cannot place the recording's tracepoint samples "
+		      "(they go between the events of all units): decode it whole", o.path);
+		ret = 1;
+		goto out;
+	}
+	/* srcline reads debug info as it goes, tracepoints go between events: one thread */
+	if (!srcline && !sc.tp) {
 		o.render_new = printer_new;
 		o.render = print_on_thread;
 		o.render_free = printer_free;
 		o.write = write_lines;
 	}
 	ret = trace_decode(&o);
+	if (sc.tp && print_tracepoints(&sc, UINT64_MAX) && !ret)
+		ret = 1;
+out:
 	event_printer_free(&sc.pr);
+	tp_printer_free(sc.tp);
+	tp_samples_free(&sc.tps);
 	return ret;
 }

@@ -3,7 +3,8 @@
  * export.h - the renderers of call-stack slices (lib/output/call_stack.h)
  * for viewers: Chrome trace-event JSON (export_chrome.c), folded stacks for
  * flame graphs (export_folded.c) and Perfetto's protobuf trace
- * (export_perfetto.c). Each takes the slices after cs_finish() and returns
+ * (export_perfetto.c). Each takes the slices after cs_finish() (and the
+ * tracepoint samples to show as instant events) and returns
  * 0, -ENOMEM, or -EIO when out failed.
  */
 #ifndef AUXREC_EXPORT_H
@@ -11,9 +12,21 @@
 
 #include <stdio.h>
 #include "lib/output/call_stack.h"
+#include "lib/output/tp_print.h"
 
-int export_chrome(const struct call_stacks *cs, FILE *out);
-int export_folded(const struct call_stacks *cs, FILE *out);
-int export_perfetto(const struct call_stacks *cs, FILE *out);
+/*
+ * The recording's tracepoint samples, shown as instant events on their
+ * thread's track (on the time clock only: they have no instruction count);
+ * folded stacks leave them out.
+ */
+struct export_instants {
+	const struct tp_samples *ts;	/* NULL: none */
+	struct tp_printer *tp;
+};
+
+int export_chrome(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
+int export_folded(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
+int export_perfetto(const struct call_stacks *cs, const struct export_instants *in,
+		    FILE *out);
 
 #endif

@@ -6,13 +6,15 @@
  * and a complete event ("X": ts and dur in microseconds) per slice, in
  * pre-order per thread. On the instruction clock one microsecond stands
  * for one instruction; "otherData" says which clock it is (docs/json.md,
- * "auxrec export").
+ * "auxrec export"). Tracepoint samples follow as instant events ("i",
+ * thread scope) with their fields as args, on the time clock.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include "lib/output/export.h"
 #include "lib/output/json.h"
+#include "lib/output/line_buf.h"
 
 /* The JSON string of each name, escaped once. */
 static char **escape_names(const struct call_stacks *cs)
@@ -70,8 +72,44 @@ static void put_slice(FILE *out, const struct cs_thread *th, const struct cs_sli
 	fputc('}', out);
 }
 
-int export_chrome(const struct call_stacks *cs, FILE *out)
+/* A tracepoint sample: an instant event on its thread's track, its fields as args. */
+static int put_instant(FILE *out, struct tp_printer *tp, const struct tp_sample *s,
+		       struct line_buf *lb, bool first)
 {
+	const char *name = tp_event_name(tp, s);
+	size_t len = strlen(name);
+	char *p;
+
+	lb_reset(lb);
+	LB_LIT(lb, "{\"name\":");
+	p = lb_room(lb, jw_string_size(name, len));
+	if (p)
+		lb_end_at(lb, jw_fmt_string(p, name, len));
+	lb_printf(lb, ",\"ph\":\"i\",\"s\":\"t\",\"ts\":%" PRIu64 ".%03u,\"pid\":%d,\"tid\":%d,"
+		  "\"args\":", s->time / 1000, (unsigned int)(s->time % 1000), s->pid, s->tid);
+	tp_fields_json(tp, s, lb);
+	lb_char(lb, '}');
+	if (lb->err)
+		return -ENOMEM;
+	fputs(first ? "\n" : ",\n", out);
+	return fwrite(lb->p, 1, lb->len, out) == lb->len ? 0 : -EIO;
+}
+
+static int put_instants(FILE *out, const struct export_instants *in, bool first)
+{
+	struct line_buf lb = { 0 };
+	int err = 0;
+
+	for (size_t i = 0; !err && i < in->ts->nr; i++)
+		err = put_instant(out, in->tp, &in->ts->s[i], &lb, first && !i);
+	lb_free(&lb);
+	return err;
+}
+
+int export_chrome(const struct call_stacks *cs, const struct export_instants *in, FILE *out)
+{
+	int err = 0;
+
 	bool insns = cs->clock == CS_CLOCK_INSNS;
 	char **names = escape_names(cs);
 
@@ -90,9 +128,13 @@ int export_chrome(const struct call_stacks *cs, FILE *out)
 		for (size_t i = 0; i < th->nr_slices; i++)
 			put_slice(out, th, &th->slices[i], names[th->slices[i].name], insns);
 	}
+	if (in && in->ts && in->tp && !insns)
+		err = put_instants(out, in, !cs->nr_threads);
 	fputs("\n]}\n", out);
 	for (size_t i = 0; i < cs->nr_names; i++)
 		free(names[i]);
 	free(names);
+	if (err)
+		return err;
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }

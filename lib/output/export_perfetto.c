@@ -25,6 +25,13 @@
  * On the instruction clock one nanosecond stands for one instruction, and
  * the track's name says so.
  *
+ * Tracepoint samples (time clock only) are one more sequence after the
+ * threads': a TYPE_INSTANT TrackEvent each, with its name and absolute
+ * timestamp (BOOTTIME, as the threads' clocks are given), on the track of
+ * its thread (a TrackDescriptor of its own for a thread without slices),
+ * its fields as debug annotations (numbers as int or uint values, strings
+ * and arrays as strings).
+ *
  * The packets go out compressed, as Perfetto's tracing service writes
  * them: every block of about BLOCK bytes of whole packets becomes one zstd
  * frame in a TracePacket's zstd_compressed_packets (field 133; the frame
@@ -33,6 +40,7 @@
  * times smaller, at a cost below that of writing them.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,9 +74,14 @@
 #define THREAD_NAME			5
 #define TE_TYPE				9	/* TrackEvent */
 #define TE_NAME_IID			10
+#define TE_TRACK_UUID			11
+#define TE_NAME				23
 #define TE_DEBUG_ANNOTATIONS		4
 #define ANNOTATION_BOOL			2	/* DebugAnnotation.bool_value */
 #define ANNOTATION_NAME			10	/* DebugAnnotation.name */
+#define ANNOTATION_UINT			3
+#define ANNOTATION_INT			4
+#define ANNOTATION_STRING		6
 #define INTERNED_EVENT_NAMES		2	/* InternedData.event_names */
 #define NAME_IID			1	/* EventName */
 #define NAME_NAME			2
@@ -79,6 +92,7 @@
 #define CLOCK_SEQUENCE			64	/* the first sequence-scoped clock id */
 #define TYPE_SLICE_BEGIN		1
 #define TYPE_SLICE_END			2
+#define TYPE_INSTANT			3
 
 enum { WT_VARINT = 0, WT_LEN = 2 };
 
@@ -166,6 +180,8 @@ struct sequence {
 	struct pb out, packet, msg, sub;
 	ZSTD_CCtx *zstd;
 	struct pb frame;		/* a compressed block as a TracePacket */
+	uint64_t tracks[256];		/* instants: tracks made for threads without slices */
+	size_t nr_tracks;
 };
 
 /* The packet built in s->packet, as a Trace.packet into s->out. */
@@ -173,6 +189,22 @@ static void end_packet(struct sequence *s)
 {
 	pb_varint(&s->packet, PKT_SEQUENCE_ID, s->id);
 	pb_message(&s->out, TRACE_PACKET, &s->packet);
+}
+
+/* A thread's track: its TrackDescriptor (name NULL: the viewer's own). */
+static void put_track(struct sequence *s, uint64_t uuid, const char *name, int pid, int tid,
+		      const char comm[16])
+{
+	pb_varint(&s->msg, TD_UUID, uuid);
+	if (name)
+		pb_bytes(&s->msg, TD_NAME, name, strlen(name));
+	pb_varint(&s->sub, THREAD_PID, (uint32_t)pid);
+	pb_varint(&s->sub, THREAD_TID, (uint32_t)tid);
+	if (comm[0])
+		pb_bytes(&s->sub, THREAD_NAME, comm, strnlen(comm, 16));
+	pb_message(&s->msg, TD_THREAD, &s->sub);
+	pb_message(&s->packet, PKT_TRACK_DESCRIPTOR, &s->msg);
+	end_packet(s);
 }
 
 /* The first packets: incremental state, defaults, the clock, the track. */
@@ -201,15 +233,7 @@ static void start_sequence(struct sequence *s, uint64_t t0)
 
 	snprintf(name, sizeof(name), "%s %d%s", th->comm[0] ? th->comm : "thread", th->tid,
 		 s->cs->clock == CS_CLOCK_INSNS ? " (clock: 1 ns = 1 instruction)" : "");
-	pb_varint(&s->msg, TD_UUID, s->id);
-	pb_bytes(&s->msg, TD_NAME, name, strlen(name));
-	pb_varint(&s->sub, THREAD_PID, (uint32_t)th->pid);
-	pb_varint(&s->sub, THREAD_TID, (uint32_t)th->tid);
-	if (th->comm[0])
-		pb_bytes(&s->sub, THREAD_NAME, th->comm, strnlen(th->comm, sizeof(th->comm)));
-	pb_message(&s->msg, TD_THREAD, &s->sub);
-	pb_message(&s->packet, PKT_TRACK_DESCRIPTOR, &s->msg);
-	end_packet(s);
+	put_track(s, s->id, name, th->pid, th->tid, th->comm);
 }
 
 static inline unsigned int varint_len(uint64_t v)
@@ -377,7 +401,75 @@ static int put_thread(struct sequence *s, FILE *out)
 	return err ? err : flush(s, out);
 }
 
-int export_perfetto(const struct call_stacks *cs, FILE *out)
+/* A field of a tracepoint sample as a debug annotation of the event in s->msg. */
+static int put_annotation(void *ctx, const struct tp_field *f)
+{
+	struct sequence *s = ctx;
+	char text[512];
+	size_t n = 0;
+
+	switch (f->kind) {
+	case TP_FIELD_NUMBER:
+		pb_varint(&s->sub, f->is_signed ? ANNOTATION_INT : ANNOTATION_UINT, f->number);
+		break;
+	case TP_FIELD_STRING:
+		pb_bytes(&s->sub, ANNOTATION_STRING, f->bytes, f->len);
+		break;
+	case TP_FIELD_ARRAY:
+		for (size_t i = 0; i < f->len / f->elem_size && n < sizeof(text) - 24; i++)
+			n += snprintf(text + n, sizeof(text) - n, "%s%" PRIu64, i ? "," : "[",
+				      tp_field_element(f, i));
+		n += snprintf(text + n, sizeof(text) - n, n ? "]" : "[]");
+		pb_bytes(&s->sub, ANNOTATION_STRING, text, n < sizeof(text) ? n : sizeof(text) - 1);
+		break;
+	default:
+		return 0;
+	}
+	pb_bytes(&s->sub, ANNOTATION_NAME, f->name, strlen(f->name));
+	pb_message(&s->msg, TE_DEBUG_ANNOTATIONS, &s->sub);
+	return 0;
+}
+
+/* The track of tid: its thread's (uuid = sequence id), else one made here. */
+static uint64_t instant_track(struct sequence *s, const struct tp_sample *tps)
+{
+	uint64_t uuid = (1ULL << 32) | (uint32_t)tps->tid;
+
+	for (size_t t = 0; t < s->cs->nr_threads; t++)
+		if (s->cs->threads[t].tid == tps->tid && s->cs->threads[t].nr_slices)
+			return t + 1;
+	for (size_t i = 0; i < s->nr_tracks; i++)
+		if (s->tracks[i] == uuid)
+			return uuid;
+	if (s->nr_tracks < sizeof(s->tracks) / sizeof(s->tracks[0]))
+		s->tracks[s->nr_tracks++] = uuid;
+	put_track(s, uuid, NULL, tps->pid, tps->tid, tps->comm);
+	return uuid;
+}
+
+static int put_instants(struct sequence *s, const struct export_instants *in, FILE *out)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < in->ts->nr; i++) {
+		const struct tp_sample *tps = &in->ts->s[i];
+		const char *name = tp_event_name(in->tp, tps);
+		uint64_t track = instant_track(s, tps);
+
+		pb_varint(&s->packet, PKT_TIMESTAMP, tps->time);
+		pb_varint(&s->msg, TE_TYPE, TYPE_INSTANT);
+		pb_bytes(&s->msg, TE_NAME, name, strlen(name));
+		pb_varint(&s->msg, TE_TRACK_UUID, track);
+		tp_for_each_field(in->tp, tps, put_annotation, s);
+		pb_message(&s->packet, PKT_TRACK_EVENT, &s->msg);
+		end_packet(s);
+		if (s->out.len >= BLOCK)
+			err = flush(s, out);
+	}
+	return err ? err : flush(s, out);
+}
+
+int export_perfetto(const struct call_stacks *cs, const struct export_instants *in, FILE *out)
 {
 	struct sequence s = { .cs = cs };
 	int err = 0;
@@ -394,6 +486,11 @@ int export_perfetto(const struct call_stacks *cs, FILE *out)
 		s.id = (uint32_t)t + 1;
 		memset(s.named, 0, cs->nr_names + 1);
 		err = put_thread(&s, out);
+	}
+	if (!err && in && in->ts && in->tp && cs->clock != CS_CLOCK_INSNS) {
+		s.th = NULL;
+		s.id = (uint32_t)cs->nr_threads + 1;
+		err = put_instants(&s, in, out);
 	}
 	free(s.named);
 	ZSTD_freeCCtx(s.zstd);

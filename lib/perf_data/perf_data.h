@@ -70,6 +70,12 @@ int pd_writer_set_cmdline(struct pd_writer *w, int argc, char *const argv[]);
 /* A PMU for HEADER_PMU_MAPPINGS in addition to the ones sysfs lists. */
 int pd_writer_add_pmu_mapping(struct pd_writer *w, uint32_t type, const char *name);
 
+/*
+ * The bytes of HEADER_TRACING_DATA (copied), the formats of the recording's
+ * tracepoints as tracing_data_build() makes them.
+ */
+int pd_writer_set_tracing_data(struct pd_writer *w, const void *data, size_t len);
+
 /* A record exactly as the kernel wrote it (hdr->size bytes). */
 int pd_write_record(struct pd_writer *w, const struct perf_event_header *hdr);
 /* A record given in pieces (header first); the pieces add up to its size. */
@@ -218,6 +224,9 @@ struct pd_features {
 	bool compressed;
 	uint32_t comp_ver, comp_type, comp_level, comp_ratio, comp_mmap_len;
 	uint64_t dir_version;		/* HEADER_DIR_FORMAT, 0: not a directory */
+	/* HEADER_TRACING_DATA as found (checked, see tracing_data.h), or NULL */
+	const uint8_t *tracing_data;
+	size_t tracing_data_len;
 };
 
 #define PERF_COMP_ZSTD	1		/* HEADER_COMPRESSED comp_type */

@@ -79,6 +79,9 @@ struct pd_writer {
 	struct pd_pmu_extra *pmus;
 	size_t nr_pmus;
 
+	uint8_t *tracing_data;		/* HEADER_TRACING_DATA, NULL when none */
+	size_t tracing_data_len;
+
 	/* executable files seen in MMAP/MMAP2 records, for HEADER_BUILD_ID */
 	char **dsos;
 	size_t nr_dsos, cap_dsos;	/* cap_dsos: open-addressing table size */

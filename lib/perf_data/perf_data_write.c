@@ -183,6 +183,19 @@ int pd_writer_add_pmu_mapping(struct pd_writer *w, uint32_t type, const char *na
 	return 0;
 }
 
+int pd_writer_set_tracing_data(struct pd_writer *w, const void *data, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, data, len);
+	free(w->tracing_data);
+	w->tracing_data = copy;
+	w->tracing_data_len = len;
+	return 0;
+}
+
 int pd_writer_error(const struct pd_writer *w)
 {
 	return w->error;
@@ -685,7 +698,7 @@ int pd_writer_checkpoint(struct pd_writer *w)
 }
 
 static const unsigned int feature_order[] = {
-	HEADER_BUILD_ID, HEADER_HOSTNAME, HEADER_OSRELEASE, HEADER_VERSION,
+	HEADER_TRACING_DATA, HEADER_BUILD_ID, HEADER_HOSTNAME, HEADER_OSRELEASE, HEADER_VERSION,
 	HEADER_ARCH, HEADER_NRCPUS, HEADER_CPUDESC, HEADER_CPUID,
 	HEADER_TOTAL_MEM, HEADER_CMDLINE, HEADER_EVENT_DESC, HEADER_CPU_TOPOLOGY,
 	HEADER_PMU_MAPPINGS, HEADER_AUXTRACE, HEADER_CLOCKID,
@@ -744,6 +757,7 @@ static void free_writer(struct pd_writer *w)
 	for (size_t i = 0; i < w->nr_pmus; i++)
 		free(w->pmus[i].name);
 	free(w->pmus);
+	free(w->tracing_data);
 	for (size_t i = 0; i < w->cap_dsos; i++)
 		free(w->dsos[i]);
 	free(w->dsos);

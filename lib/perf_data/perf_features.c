@@ -463,6 +463,11 @@ static int feat_clockid(const struct pd_writer *w, struct pd_buf *b)
 int pd_feature_build(const struct pd_writer *w, unsigned int feat, struct pd_buf *b)
 {
 	switch (feat) {
+	case HEADER_TRACING_DATA:
+		if (!w->tracing_data)
+			return -ENOENT;
+		pd_buf_add(b, w->tracing_data, w->tracing_data_len);
+		return 0;
 	case HEADER_BUILD_ID:		return feat_build_id(w, b);
 	case HEADER_HOSTNAME:
 	case HEADER_OSRELEASE:

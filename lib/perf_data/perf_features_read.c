@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tracing_data.h"
 #include "perf_data.h"
 
 struct cur {
@@ -249,6 +250,28 @@ static void parse_auxtrace(struct pd_features *f, struct cur *c)
 	f->nr_aux_index = nr;
 }
 
+/* Checked whole here, so that its users need not; kept as bytes. */
+static int parse_tracing_data(struct pd_features *f, struct pd_feature *ft)
+{
+	struct tracing_data td;
+	char why[256];
+	int ret = tracing_data_parse(ft->data, ft->size, &td, why, sizeof(why));
+
+	if (!ret) {
+		tracing_data_free(&td);
+		f->tracing_data = ft->data;
+		f->tracing_data_len = ft->size;
+		return 0;
+	}
+	ft->err = ret;
+	free(ft->errmsg);
+	if (asprintf(&ft->errmsg, "feature %s at offset %llu (size %llu): %s",
+		     perf_feature_name(ft->id), (unsigned long long)ft->offset,
+		     (unsigned long long)ft->size, ret == -ENOMEM ? "out of memory" : why) < 0)
+		ft->errmsg = NULL;
+	return ft->err;
+}
+
 int pd_feature_parse(struct pd_features *f, struct pd_feature *ft)
 {
 	struct cur c = { .p = ft->data, .n = ft->size };
@@ -307,6 +330,8 @@ int pd_feature_parse(struct pd_features *f, struct pd_feature *ft)
 	case HEADER_DIR_FORMAT:
 		f->dir_version = get_u64(&c, "dir_format version");
 		break;
+	case HEADER_TRACING_DATA:
+		return parse_tracing_data(f, ft);
 	default:
 		return 0;
 	}

@@ -7,11 +7,13 @@
  * --stats) runs over the file with its output going to /dev/null, and the
  * file is decoded as `auxrec script` decodes it (lib/session/trace_decode.c: the
  * session's sideband, pieces and context switches, and the flow decoder),
- * every event rendered as text and as JSON (lib/output/event_print.c).
+ * every event rendered as text and as JSON (lib/output/event_print.c), and
+ * its tracepoint samples read and printed through their tracing data
+ * (lib/session/tp_samples.c, lib/output/tp_print.c).
  *
  * It links the whole library (the decoder ops reach the flow decoder).
  * fuzz-sources: lib/[a-z]*[a-z]/[a-z]*.c decoders/[a-z]*.c decoders/[a-z]*[a-z0-9]/[a-z]*.c cmd/dump.c
- * fuzz-libs: -lopencsd_c_api -lopencsd
+ * fuzz-libs: -lopencsd_c_api -lopencsd -ltraceevent
  * fuzz-max-len: 65536
  */
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include "cmd/builtin.h"
 #include "lib/perf_data/perf_data.h"
 #include "lib/output/event_print.h"
+#include "lib/output/tp_print.h"
 #include "lib/session/trace_decode.h"
 #include "lib/util/util.h"
 
@@ -113,6 +116,26 @@ static void decode(const char *path)
 	event_printer_free(&pr[1]);
 }
 
+/* The tracepoint samples as text, JSON and their fields, into a buffer. */
+static void tracepoints(const char *path)
+{
+	struct line_buf lb = { 0 };
+	struct tp_printer *tp;
+	struct tp_samples ts;
+	char err[512];
+
+	if (tp_load(path, &ts, &tp, err, sizeof(err)))
+		return;
+	for (size_t i = 0; tp && i < ts.nr; i++) {
+		tp_print_text(tp, &ts.s[i], &lb);
+		tp_print_json(tp, &ts.s[i], &lb);
+		lb_reset(&lb);
+	}
+	lb_free(&lb);
+	tp_printer_free(tp);
+	tp_samples_free(&ts);
+}
+
 static void read_pipe(const uint8_t *data, size_t size)
 {
 	char path[64];
@@ -155,5 +178,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dump(path, "--json");
 	dump(path, "--stats");
 	decode(path);
+	tracepoints(path);
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # t-bad-input.sh - bad input to the CLI on the host:
 #  - valid recordings (perf's and auxrec's writer, perf record -z, a
-#    COMPRESSED2 one, an Intel BTS one, an ARM SPE one, a CoreSight ETM one of
+#    COMPRESSED2 one, an Intel BTS one, an ARM SPE one, one with tracepoint
+#    samples and their tracing data (pd-gen --tp), a CoreSight ETM one of
 #    tests/tools/etm-gen, the fuzz seeds) truncated
 #    at many offsets and with random bytes flipped (fixed seeds, 320 variants):
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
@@ -32,9 +33,10 @@ seeds=(tests/fuzz/corpus/perf_data/perf-cpu-clock.data
        tests/fuzz/corpus/perf_data/hand-compressed2.data
        tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data
        tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
+       tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe-tp.data
        tests/fuzz/corpus/perf_data/auxrec-etm-gen.data)
 # the recordings whose AUX data decodes: their variants are decoded too
-decodable="auxrec-pd-gen auxrec-pd-gen-bts auxrec-pd-gen-spe auxrec-etm-gen"
+decodable="auxrec-pd-gen auxrec-pd-gen-bts auxrec-pd-gen-spe auxrec-pd-gen-spe-tp auxrec-etm-gen"
 
 bad=0 runs=0 first_bad=
 # check_dump FILE LABEL: status 0/1, no signal/timeout, failure = one line

@@ -32,6 +32,13 @@
  * into two chunks at CUT (a record boundary). Per thread, or with
  * --cpu-wide per CPU (CPU 0, the tid then comes from CONTEXT packets).
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]
+ *
+ * --tp TRACEFS N STEP (first, before any of the above): also N samples of the
+ * tracepoint test:tick of the tracefs fixture TRACEFS (tests/data/tracefs),
+ * perf record's tracepoint attr, at perf times STEP, 2 STEP, ... on cpu 0
+ * by the traced process (seq k, delta -k, label "tick", msg "sample k"),
+ * written before the AUX records (perf sorts by time, auxrec merges them),
+ * and the tracing data feature built from TRACEFS.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -40,6 +47,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "lib/perf_data/perf_data.h"
+#include "lib/perf_data/tracing_data.h"
 #include "tests/tools/tool_pd.h"
 
 #define PT_TYPE	10
@@ -396,6 +404,71 @@ static int cpu_wide(int argc, char **argv)
 	return 0;
 }
 
+/* --tp: the tracepoint, its tracing data and samples (see the top of this file) */
+static const char *tp_tracefs;
+static uint64_t tp_nr, tp_step;
+
+static void tracepoint_samples(struct pd_writer *w)
+{
+	static const struct td_event tick = { "test", "tick" };
+	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
+					.config = 4000, .sample_period = 1, .sample_id_all = 1 };
+	struct {
+		struct perf_event_header h;
+		uint64_t id, ip;
+		uint32_t pid, tid;
+		uint64_t time;
+		uint32_t cpu, res;
+		uint64_t period;
+		uint32_t raw_size;
+		uint8_t raw[44];	/* 4 + 44: the kernel's u64 alignment of RAW */
+	} s;
+	uint64_t id = 200;
+	char err[256];
+	uint8_t *data;
+	size_t len;
+	int ret;
+
+	_Static_assert(sizeof(s) == 104, "a sample without padding");
+	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD | PERF_SAMPLE_RAW;
+	if (pd_writer_add_attr(w, &attr, &id, 1, "test:tick") < 0)
+		die("tracepoint attr", -ENOMEM);
+	ret = tracing_data_build(tp_tracefs, &tick, 1, &data, &len, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "pd-gen: %s\n", err);
+		exit(1);
+	}
+	ret = pd_writer_set_tracing_data(w, data, len);
+	free(data);
+	if (ret)
+		die("tracing data", ret);
+	for (uint64_t k = 1; k <= tp_nr; k++) {
+		int32_t delta = -(int32_t)k;
+		uint32_t loc = 12u << 16 | 32;	/* msg: at 32, "sample NNNN\0" */
+
+		memset(&s, 0, sizeof(s));
+		s.h = (struct perf_event_header){ .type = PERF_RECORD_SAMPLE,
+						  .misc = PERF_RECORD_MISC_KERNEL, .size = sizeof(s) };
+		s.id = id;
+		s.ip = 0xffffffff81000000ULL;
+		s.pid = s.tid = PID;
+		s.time = k * tp_step;
+		s.period = 1;
+		s.raw_size = sizeof(s.raw);
+		memcpy(s.raw, &(uint16_t){ 4000 }, 2);
+		memcpy(s.raw + 4, &(int32_t){ PID }, 4);
+		memcpy(s.raw + 8, &k, 8);
+		memcpy(s.raw + 16, &delta, 4);
+		memcpy(s.raw + 20, "tick", 4);
+		memcpy(s.raw + 28, &loc, 4);
+		snprintf((char *)s.raw + 32, 12, "sample %04u", (unsigned int)(k % 10000));
+		ret = pd_write_record(w, &s.h);
+		if (ret)
+			die("tracepoint sample", ret);
+	}
+}
+
 /* The --spe file: see the top of this file. */
 static int spe_main(int argc, char **argv)
 {
@@ -429,6 +502,8 @@ static int spe_main(int argc, char **argv)
 		die("CUT is past the end of SPE-FILE", -22);
 	w = start(argv[1], argc, argv, spe_cpu_wide);
 	traced_process(w, argv[4], argv + 5, argc - 5, 0x400000);
+	if (tp_tracefs)
+		tracepoint_samples(w);
 	aux(w, data, 0, cut, PID, tid, cpu, 10);
 	aux(w, data, cut, n - cut, PID, tid, cpu, 11);
 	finish(w);
@@ -442,6 +517,13 @@ int main(int argc, char **argv)
 	uint8_t *pt;
 	size_t n, half;
 
+	if (argc > 4 && !strcmp(argv[1], "--tp")) {
+		tp_tracefs = argv[2];
+		tp_nr = strtoull(argv[3], NULL, 0);
+		tp_step = strtoull(argv[4], NULL, 0);
+		argc -= 4;
+		argv += 4;
+	}
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
 		return cpu_wide(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "--bts")) {
