@@ -56,7 +56,8 @@ static void set_owner(struct run *r, struct proc *p, int pid, int tid, uint64_t 
 
 /*
  * The decoder's trace time reached `time` (0: a piece starts; what the
- * decoder cached is the code of the owner where the previous piece ended):
+ * decoder cached is the code of the owner where the previous piece ended;
+ * with switches on record it asks again at its first time):
  * in a per-CPU buffer with CPU-wide context switches on record, the task
  * switched in last owns the code; otherwise the piece's owner does.
  */
@@ -68,12 +69,15 @@ static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 	struct proc *proc;
 	int pid, tid;
 
-	if (!time) {
-		set_owner(r, p->proc, p->pid, p->tid, image);
+	if (!session_has_switches(r->s, p->chunk.cpu)) {
+		if (!time)
+			set_owner(r, p->proc, p->pid, p->tid, image);
 		return UINT64_MAX;
 	}
-	if (!session_has_switches(r->s, p->chunk.cpu))
-		return UINT64_MAX;
+	if (!time) {	/* ask again at the trace's first time */
+		set_owner(r, p->proc, p->pid, p->tid, image);
+		return 0;
+	}
 	if (session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
 		set_owner(r, proc, pid, tid, image);
 	return next;

@@ -14,7 +14,8 @@
 #    compared on tid, time, event, ip, data address, physical address,
 #    data source, weight, and the ip's symbol and dso), for several class
 #    letters L, and `auxrec script --itrace=L` selects the records L
-#    selects; the tid from CONTEXT packets in a per-CPU file; symbols
+#    selects; the tid from CONTEXT packets in a per-CPU file, or without
+#    them from context switch records (PERF_RECORD_SWITCH_CPU_WIDE); symbols
 #    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
 #    aarch64-linux-gnu-gcc) for records described as samples of its loops,
 #    and the data symbols of their data addresses (its global arrays) as
@@ -312,6 +313,40 @@ PY
 	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols")' "$tmp/$n.rep.json" 2>/dev/null)"
 }
 
+# per CPU without CONTEXT packets: the tid of a sample is that of the task
+# switched in last on its CPU (PERF_RECORD_SWITCH_CPU_WIDE, as perf 6.1
+# takes it): pd-gen --switch hands CPU 0 to other processes at three times
+# between samples; each timed sample's tid is the owner at its time
+# (computed here from the switches), and `perf script`'s tids are auxrec's
+switch_tids() {
+	local why= sw=(--switch 5:4242 --switch 1200001:5001 --switch 2400001:5002
+		       --switch 3600001:4242)
+	make_file switches --cpu-wide "${sw[@]}" -- random "$tmp/switches.spe" 13 2000 \
+		--no-context || why="pd-gen failed: $(head -1 "$tmp/switches.gen")"
+	$AUXREC script --json --itrace=i -i "$tmp/switches.data" > "$tmp/switches.json" \
+		2> "$tmp/switches.err" || why=${why:-"auxrec script: $(head -1 "$tmp/switches.err")"}
+	[ -z "$why" ] && why=$(python3 - "$tmp/switches.json" "${sw[@]}" 3> "$tmp/switches.count" <<'PY'
+import collections, json, os, sys
+sw = [tuple(int(x) for x in a.split(":")) for a in sys.argv[3::2]]
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in ev if e["type"] == "mem_sample"]
+timed = [e for e in ev if e.get("time")]
+for e in timed:
+    want = [pid for t, pid in sw if t <= e["time"]][-1]
+    if (e["tid"], e["pid"]) != (want, want):
+        print("sample at %d: pid/tid %d/%d, switched in: %d" % (e["time"], e["pid"], e["tid"], want),
+              end=""); sys.exit()
+n = collections.Counter(e["tid"] for e in timed)
+if len(n) != 3 or len(timed) < 1500:
+    print("%d timed samples, tids %s" % (len(timed), dict(n)), end=""); sys.exit()
+os.write(3, ("%d timed samples: %s" % (len(timed), ", ".join(
+    "tid %d %d" % t for t in sorted(n.items())))).encode())
+PY
+)
+	verdict spe-script-tid-from-switches "$why" "$(cat "$tmp/switches.count" 2> /dev/null)"
+	[ -z "$why" ] && check_script switches fi
+}
+
 raw_packets
 dump_schema
 for seed in 1 2 3; do
@@ -345,5 +380,6 @@ v2_script() {
 v2_script
 make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
 	check_script context fmtbaMi
+switch_tids
 workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload
 	       check_data_syms; }
