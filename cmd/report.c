@@ -65,8 +65,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--debug-dir DIR]\n"
-		"                     [--vmlinux FILE] [--[no-]progress] [--jobs N]\n"
-		"                     [--json]\n"
+		"                     [--vmlinux FILE] [--kallsyms FILE] [--[no-]progress]\n"
+		"                     [--jobs N] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol; memory-access\n"

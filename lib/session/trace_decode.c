@@ -273,8 +273,9 @@ static bool recorded_here(struct session *s)
  * Kernel symbols and code, once the sideband before the first AUX data is
  * known: the --vmlinux again, relocated to where the recording says the
  * kernel ran (its "[kernel.kallsyms]_text" MMAP), or as loaded (link-time
- * addresses) with a warning when it does not say; or, for a recording of
- * the running kernel, its /proc/kallsyms and /proc/kcore.
+ * addresses) with a warning when it does not say; or the --kallsyms text
+ * (symbols only); or, for a recording of the running kernel, its
+ * /proc/kallsyms and /proc/kcore.
  */
 static void load_kernel(struct run *r)
 {
@@ -291,6 +292,11 @@ static void load_kernel(struct run *r)
 			p_warn("kernel addresses not decoded: %s", err);
 		else if (*err)
 			p_warn("%s", err);
+		return;
+	}
+	if (r->o->kallsyms) {
+		if (dso_cache_load_kernel(r->s->dsos, NULL, r->o->kallsyms, NULL, err, sizeof(err)))
+			p_warn("kernel addresses not symbolized: %s", err);
 		return;
 	}
 	if (!r->s->aux_attr || r->s->aux_attr->exclude_kernel || !recorded_here(r->s))

@@ -19,7 +19,8 @@
 #    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
 #    aarch64-linux-gnu-gcc) for records described as samples of its loops,
 #    and the data symbols of their data addresses (its global arrays) as
-#    readelf -s gives them, in JSON and text;
+#    readelf -s gives them, in JSON and text; kernel data addresses
+#    resolve to the data objects of a kallsyms given with --kallsyms;
 #  - report: `auxrec report --json` by symbol, `--sort data_src` and
 #    `--sort data_sym` has
 #    the samples, mean and nearest-rank percentiles of total latency that
@@ -347,6 +348,80 @@ PY
 	[ -z "$why" ] && check_script switches fi
 }
 
+# kernel data symbols: records whose data addresses are in the kernel (the
+# objects of the kallsyms fixture tests/data/kallsyms: D, r, B and d
+# symbols, and text) or nowhere, read with `--kallsyms`: each vaddr's
+# symbol, offset and dso are the fixture's (the last symbol of a type
+# kallsyms symbols have at or before it, up to the next line of any type;
+# of aliases any),
+# in JSON and text, `report --sort data_sym` counts them so, and without
+# --kallsyms (a file of another machine) kernel data addresses have none
+kernel_data_syms() {
+	local why= k=tests/data/kallsyms
+	python3 - "$k" > "$tmp/kd.desc" <<'PY'
+import random, sys
+addrs = [int(l.split()[0], 16) for l in open(sys.argv[1]) if l.split()[0].startswith("ffffffff8")]
+r = random.Random(5)
+lo, hi = min(addrs), max(addrs) + 0x200
+for i in range(400):
+    va = r.randrange(lo, hi) if r.randrange(8) else 0x7f0000001000 + r.randrange(1 << 16)
+    print("pc=%#x op=%s va=%#x lat=%d issue=1 events=0x6 ds=0" % (
+        0x400000 + 4 * r.randrange(64), r.choice(["ld", "st"]), va, r.randrange(1, 300)))
+PY
+	make_file kdata -- workload "$tmp/kdata.spe" "$tmp/kd.desc" || why="pd-gen failed"
+	$AUXREC script --json --itrace=i --kallsyms "$k" -i "$tmp/kdata.data" > "$tmp/kd.json" \
+		2> "$tmp/kd.err" || why=${why:-"auxrec script --json: $(head -1 "$tmp/kd.err")"}
+	$AUXREC script --itrace=i --kallsyms "$k" -i "$tmp/kdata.data" > "$tmp/kd.txt" \
+		2>> "$tmp/kd.err" || why=${why:-"auxrec script: $(head -1 "$tmp/kd.err")"}
+	$AUXREC report --json --sort data_sym --kallsyms "$k" -i "$tmp/kdata.data" \
+		> "$tmp/kd.rep" 2>> "$tmp/kd.err" || why=${why:-"auxrec report: $(head -1 "$tmp/kd.err")"}
+	$AUXREC script --json --itrace=i -i "$tmp/kdata.data" > "$tmp/kd.none.json" 2>> "$tmp/kd.err"
+	[ -z "$why" ] && why=$(python3 - "$k" "$tmp/kd.json" "$tmp/kd.txt" "$tmp/kd.rep" \
+				"$tmp/kd.none.json" 3> "$tmp/kd.count" <<'PY'
+import collections, json, os, sys
+lines = sorted((int(f[0], 16), f[1], f[2]) for f in (l.split() for l in open(sys.argv[1])))
+def sym_of(a):
+    prev = [l for l in lines if l[0] <= a]
+    if not prev or a < 0xffff800000000000:
+        return None
+    start = max(l[0] for l in prev)
+    nxt = [l[0] for l in lines if l[0] > start]
+    named = [l for l in prev if l[0] == start and l[1] in "tTwWdDbBrR"]
+    if not named or (nxt and a >= min(nxt)) or (not nxt and a >= start + 4096):
+        return None
+    return {l[2] for l in named}, a - start	# aliases: auxrec keeps one, as perf
+ev = [e for e in map(json.loads, open(sys.argv[2])) if e["type"] == "mem_sample"]
+text = [l for l in open(sys.argv[3]) if " mem_sample " in l]
+none = [e for e in map(json.loads, open(sys.argv[5])) if e["type"] == "mem_sample"]
+if len(ev) != 400 or len(text) != 400 or len(none) != 400:
+    print("%d JSON, %d text, %d without --kallsyms samples, 400 records" % (
+        len(ev), len(text), len(none)), end=""); sys.exit()
+names = collections.Counter()
+for e, t, n in zip(ev, text, none):
+    a = int(e["vaddr"], 16)
+    want = sym_of(a)
+    got = (e.get("vaddr_sym"), e.get("vaddr_symoff"))
+    if want and (got[0] not in want[0] or got[1] != want[1] or
+                 e.get("vaddr_dso") != "[kernel.kallsyms]"):
+        print("vaddr %#x: %s in %s, kallsyms %s" % (a, got, e.get("vaddr_dso"), want), end="")
+        sys.exit()
+    if not want and got[0]:
+        print("vaddr %#x: %s, kallsyms none" % (a, got), end=""); sys.exit()
+    if want and " vaddr %#x %s+%#x ([kernel.kallsyms]) " % (a, got[0], want[1]) not in t:
+        print("text %r lacks vaddr %#x %s+%#x" % (t.strip(), a, got[0], want[1]), end="")
+        sys.exit()
+    if a >= 0xffff800000000000 and n.get("vaddr_sym"):
+        print("vaddr %#x has %s without --kallsyms" % (a, n["vaddr_sym"]), end=""); sys.exit()
+    names[got[0] if want else "[unknown]"] += 1
+rows = {r["data_sym"]: r["samples"] for r in json.load(open(sys.argv[4]))["entries"]}
+if rows != dict(names):
+    print("report --sort data_sym %s, script %s" % (rows, dict(names)), end=""); sys.exit()
+os.write(3, ", ".join("%s %d" % n for n in sorted(names.items())).encode())
+PY
+)
+	verdict spe-kernel-data-symbols "$why" "$(cat "$tmp/kd.count" 2> /dev/null)"
+}
+
 raw_packets
 dump_schema
 for seed in 1 2 3; do
@@ -381,5 +456,6 @@ v2_script
 make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
 	check_script context fmtbaMi
 switch_tids
+kernel_data_syms
 workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload
 	       check_data_syms; }
