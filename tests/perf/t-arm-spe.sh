@@ -21,8 +21,9 @@
 #    and the data symbols of their data addresses (its global arrays) as
 #    readelf -s gives them, in JSON and text; kernel data addresses
 #    resolve to the data objects of a kallsyms given with --kallsyms;
-#  - report: `auxrec report --json` by symbol, `--sort data_src` and
-#    `--sort data_sym` has
+#  - report: `auxrec report --json` by symbol, `--sort data_src`,
+#    `--sort data_sym` and the combined `--sort data_sym,data_src` and
+#    `--sort sym,data_src` (and the text of `--sort data_src,sym`) has
 #    the samples, mean and nearest-rank percentiles of total latency that
 #    the script's samples give (computed here from `auxrec script --json`),
 #    and its samples per symbol are `perf report --itrace=i1i -s sym`'s;
@@ -233,7 +234,9 @@ PY
 	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
 	   ! { python3 tests/tools/json_check.py docs/schema/script.schema.json "$tmp/ds.json" &&
 	       python3 tests/tools/json_check.py docs/schema/report.schema.json \
-		"$tmp/workload.dsym.json"; } > "$tmp/ds.check" 2>&1; then
+		"$tmp/workload.dsym.json" &&
+	       python3 tests/tools/json_check.py docs/schema/report.schema.json \
+		"$tmp/workload.dsds.json"; } > "$tmp/ds.check" 2>&1; then
 		why="schema: $(tail -1 "$tmp/ds.check")"
 	fi
 	verdict spe-script-data-symbols "$why" "$(cat "$tmp/ds.count" 2> /dev/null), as readelf -s${have_perf:+ and perf report -s symbol_daddr}"
@@ -248,16 +251,24 @@ check_report() {	# name
 		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src exit status $?"
 	$AUXREC report --json --sort data_sym -i "$tmp/$n.data" > "$tmp/$n.dsym.json" \
 		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_sym exit status $?"
+	$AUXREC report --json --sort data_sym,data_src -i "$tmp/$n.data" > "$tmp/$n.dsds.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_sym,data_src exit status $?"
+	$AUXREC report --json --sort sym,data_src -i "$tmp/$n.data" > "$tmp/$n.sds.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort sym,data_src exit status $?"
+	$AUXREC report --sort data_src,sym -i "$tmp/$n.data" > "$tmp/$n.dssym.txt" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src,sym exit status $?"
 	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.rep.script" 2>> "$tmp/$n.rep.err"
 	if [ -n "$have_perf" ]; then
 		timeout 120 perf report -i "$tmp/$n.data" --itrace=i1i --stdio -s sym -F sample,sym \
 			2> /dev/null | awk '/^ *[0-9]+ +\[/ { print $3, $1 }' | sort > "$tmp/$n.perf.rep"
 	fi
 	[ -z "$why" ] && why=$(python3 - "$tmp/$n.rep.json" "$tmp/$n.src.json" "$tmp/$n.rep.script" \
-				"$tmp/$n.perf.rep" "$tmp/$n.dsym.json" <<'PY'
+				"$tmp/$n.perf.rep" "$tmp/$n.dsym.json" "$tmp/$n.dsds.json" "$tmp/$n.sds.json" \
+				"$tmp/$n.dssym.txt" 3> "$tmp/$n.rep.count" <<'PY'
 import json, os, sys
 rep, src = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 dsym = json.load(open(sys.argv[5]))
+dsds, sds = json.load(open(sys.argv[6])), json.load(open(sys.argv[7]))
 ev = [json.loads(l) for l in open(sys.argv[3])]
 ev = [e for e in ev if e["type"] == "mem_sample"]
 LVL = ["L1", "LFB", "L2", "L3", "RAM"]
@@ -278,7 +289,7 @@ def stats(lats):
     pc = lambda p: lats[max(0, -(-p * len(lats) // 100) - 1)] if lats else 0
     return {"count": len(lats), "mean": sum(lats) / len(lats) if lats else 0,
             "p50": pc(50), "p90": pc(90), "p99": pc(99), "max": pc(100)}
-def check(doc, key, name_of):
+def check(doc, key, name_of):	# key: a field, or a tuple of fields
     groups = {}
     for e in ev:
         groups.setdefault(name_of(e), []).append(e.get("total_latency"))
@@ -287,18 +298,33 @@ def check(doc, key, name_of):
     if len(doc["entries"]) != len(groups):
         return "%d rows by %s, script %d" % (len(doc["entries"]), key, len(groups))
     for row in doc["entries"]:
-        g = groups.get(row[key], [])
+        name = tuple(row[k] for k in key) if isinstance(key, tuple) else row[key]
+        g = groups.get(name, [])
         lat = row["latency"]
         want = stats([x for x in g if x is not None])
         got = dict(lat, mean=want["mean"] if abs(lat["mean"] - want["mean"]) <=
                    1e-5 * max(1, want["mean"]) else lat["mean"])	# 6 digits printed
         if row["samples"] != len(g) or got != want:
-            return "%s %s: %d samples %s, script %d %s" % (key, row[key], row["samples"], got,
+            return "%s %s: %d samples %s, script %d %s" % (key, name, row["samples"], got,
                                                            len(g), want)
     return None
+dsym_of = lambda e: e.get("vaddr_sym") or "[unknown]"
+src_of = lambda e: ds_name(int(e.get("data_src", "0x0"), 16))
+sym_of = lambda e: e.get("from_sym") or "[unknown]"
 why = check(rep, "sym", lambda e: e.get("from_sym") or "[unknown]") or \
       check(src, "data_src", lambda e: ds_name(int(e.get("data_src", "0x0"), 16))) or \
-      check(dsym, "data_sym", lambda e: e.get("vaddr_sym") or "[unknown]")
+      check(dsym, "data_sym", dsym_of) or \
+      check(dsds, ("data_sym", "data_src"), lambda e: (dsym_of(e), src_of(e))) or \
+      check(sds, ("sym", "data_src"), lambda e: (sym_of(e), src_of(e)))
+# the text rows: data source | symbol, as many as the JSON rows of sym,data_src
+text = [l.rstrip("\n") for l in open(sys.argv[8]) if not l.startswith("#")]
+if not why and sorted(l.split("  ")[-1] for l in text) != sorted(
+        "%s | %s" % (r["data_src"], r["sym"]) for r in sds["entries"]):
+    why = "report --sort data_src,sym text rows %s" % text[:3]
+if not why and len({(r["data_sym"], r["data_src"]) for r in dsds["entries"]}) <= len(dsym["entries"]):
+    why = "data_sym,data_src has no more rows than data_sym"
+os.write(3, ("; %d rows by data_sym,data_src, %d by sym,data_src" % (
+    len(dsds["entries"]), len(sds["entries"]))).encode())
 if not why and any(r["data_dso"] != next(e.get("vaddr_dso") for e in ev
                                          if (e.get("vaddr_sym") or "[unknown]") == r["data_sym"])
                    for r in dsym["entries"]):
@@ -311,7 +337,7 @@ if not why and os.path.getsize(sys.argv[4]):
 print(why or "", end="")
 PY
 )
-	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols")' "$tmp/$n.rep.json" 2>/dev/null)"
+	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols", end="")' "$tmp/$n.rep.json" 2>/dev/null)$(cat "$tmp/$n.rep.count" 2> /dev/null)"
 }
 
 # per CPU without CONTEXT packets: the tid of a sample is that of the task
