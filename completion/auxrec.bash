@@ -64,7 +64,7 @@ _auxrec()
 	script|report)
 		case $prev in
 		-i|--input|--symfs|--debug-dir|--vmlinux|--kallsyms) _filedir; return ;;
-		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym" -- "$cur")); return ;;
+		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym data_sym,data_src sym,data_src" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
 		esac
 		local v=_auxrec_${cmd}_opts
