@@ -30,6 +30,7 @@ int decode_arg(int c, const char *arg, struct trace_decode_opts *o)
 	case 0x100: o->symfs = arg; break;
 	case 0x101: o->debug_dir = arg; break;
 	case 0x102: o->vmlinux = arg; break;
+	case 0x106: o->kallsyms = arg; break;
 	case 0x103: o->progress = PROGRESS_ALWAYS; break;
 	case 0x104: o->progress = PROGRESS_NEVER; break;
 	case 'j': json_output = true; break;

@@ -19,6 +19,7 @@
 	{ "symfs",       required_argument, NULL, 0x100 },		\
 	{ "debug-dir",   required_argument, NULL, 0x101 },		\
 	{ "vmlinux",     required_argument, NULL, 0x102 },		\
+	{ "kallsyms",    required_argument, NULL, 0x106 },		\
 	{ "progress",    no_argument,       NULL, 0x103 },		\
 	{ "no-progress", no_argument,       NULL, 0x104 }
 #define DECODE_LONG_OPTIONS						\
@@ -34,6 +35,7 @@
 	"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n" \
 	"                      (before /usr/lib/debug)\n"		\
 	"      --vmlinux FILE  kernel symbols and code from FILE\n"	\
+	"      --kallsyms FILE kernel symbols from FILE, a /proc/kallsyms text\n" \
 	"      --progress      a progress line per second on stderr (default: one line\n" \
 	"                      kept up to date when stderr is a terminal that the\n" \
 	"                      output does not scroll)\n" \

@@ -29,8 +29,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec export [-i FILE] [-f FORMAT] [-c CLOCK] [-o FILE] [--symfs DIR]\n"
-		"                     [--debug-dir DIR] [--vmlinux FILE] [--[no-]progress]\n"
-		"                     [--jobs N]\n"
+		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
+		"                     [--[no-]progress] [--jobs N]\n"
 		"\n"
 		"Decode the AUX trace of a recording into call stacks per thread, from its\n"
 		"calls, returns, interrupts and trace starts and ends, and write them for a\n"

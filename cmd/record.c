@@ -59,6 +59,9 @@ struct recorder {
 	struct tracepoints tps;		/* -e SUBSYS:NAME, beside the AUX event */
 	struct pd_writer *w;
 	int attr_idx;
+	int sideband_idx;	/* attr of the sideband: the tracking event's, or attr_idx */
+	struct perf_event_attr track;	/* the tracking event, when want_track */
+	bool want_track;
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -544,7 +547,7 @@ static int take_snapshot(struct recorder *rec)
 	int ret;
 
 	if (was_enabled)
-		evlist_disable(&rec->el);
+		evlist_pause_aux(&rec->el, true);
 	ret = drain_all(rec, false);
 	for (int i = 0; i < rec->el.nr && !ret; i++) {
 		struct ring *r = &rec->el.rings[i];
@@ -565,7 +568,7 @@ static int take_snapshot(struct recorder *rec)
 	if (!ret)
 		ret = pd_writer_flush(rec->w);
 	if (was_enabled)
-		evlist_enable(&rec->el);
+		evlist_pause_aux(&rec->el, false);
 	if (ret && !rec->write_err)
 		rec->write_err = ret;
 	rec->snapshots++;
@@ -619,7 +622,8 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	struct record_opts *o = rec->opts;
 
 	a->disabled = 1;
-	a->sample_period = 1;
+	if (!a->sample_period)	/* else the user's period= */
+		a->sample_period = 1;
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 			 PERF_SAMPLE_IDENTIFIER;
 	a->read_format = PERF_FORMAT_ID | PERF_FORMAT_LOST;	/* as perf */
@@ -646,6 +650,67 @@ static void setup_attr(struct recorder *rec, bool per_cpu)
 	 */
 	a->watermark = 1;
 	a->wakeup_watermark = o->data_pages * sysconf(_SC_PAGESIZE) / 4;
+}
+
+/*
+ * The tracking event perf adds next to an AUX event whose recording asks
+ * for one (arm_spe): a dummy:u software event carrying the sideband the
+ * AUX event would otherwise carry, with its sample type.
+ */
+static void tracking_attr(const struct perf_event_attr *aux, struct perf_event_attr *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->type = PERF_TYPE_SOFTWARE;
+	t->config = PERF_COUNT_SW_DUMMY;
+	t->sample_period = 1;
+	t->sample_type = aux->sample_type;
+	t->read_format = PERF_FORMAT_ID;
+	t->sample_id_all = 1;
+	t->exclude_kernel = 1;
+	t->exclude_hv = 1;
+	t->disabled = aux->disabled;
+	t->inherit = aux->inherit;
+	t->enable_on_exec = aux->enable_on_exec;
+	t->mmap = aux->mmap;
+	t->mmap2 = aux->mmap2;
+	t->comm = aux->comm;
+	t->comm_exec = aux->comm_exec;
+	t->task = aux->task;
+	t->context_switch = aux->context_switch;
+	t->watermark = aux->watermark;
+	t->wakeup_watermark = aux->wakeup_watermark;
+}
+
+/*
+ * The PMU's own recording options (decoder_ops.record_options); when it
+ * asks for the tracking event, the AUX event keeps no sideband.
+ */
+static int record_options(struct recorder *rec, bool per_cpu, char *err, size_t errlen)
+{
+	struct perf_event_attr *a = &rec->es.attr;
+	struct record_options_ctx ctx = {
+		.pmu = rec->es.pmu, .user_terms = rec->es.terms, .per_cpu = per_cpu,
+		.aux = a, .track = &rec->track,
+	};
+	int ret;
+
+	rec->want_track = false;
+	if (!rec->dec || !rec->dec->record_options)
+		return 0;
+	tracking_attr(a, &rec->track);
+	ret = rec->dec->record_options(&ctx);
+	if (ret < 0) {
+		snprintf(err, errlen, "%s: cannot set up the recording: %s", rec->es.pmu->name,
+			 strerror(-ret));
+		return ret;
+	}
+	rec->want_track = ret > 0;
+	if (rec->want_track) {
+		a->mmap = a->mmap2 = a->comm = a->comm_exec = a->task = 0;
+		a->context_switch = 0;
+	}
+	return 0;
 }
 
 /* --filter on every event, before it is enabled (perf's order) */
@@ -711,7 +776,9 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 		per_cpu = true;
 	}
 	setup_attr(rec, per_cpu);
-	ret = evlist_open(&rec->el, &rec->es.attr, cpus, nr_cpus, tids, nr_tids, pid,
+	ret = record_options(rec, per_cpu, err, errlen);
+	if (!ret)
+		ret = evlist_open(&rec->el, &rec->es.attr, cpus, nr_cpus, tids, nr_tids, pid,
 			  rec->es.pmu->name, err, errlen);
 	free(cpus);
 	free(tids);
@@ -724,6 +791,8 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 			return ret;
 	}
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
+	if (!ret && rec->want_track)
+		ret = evlist_open_tracking(&rec->el, &rec->track, err, errlen);
 	if (ret)
 		return ret;
 	/* into the rings just mapped: the kernel redirects only to a mapped event */
@@ -760,6 +829,14 @@ static int write_header_records(struct recorder *rec)
 	if (ret < 0)
 		return ret;
 	rec->attr_idx = ret;
+	rec->sideband_idx = ret;
+	if (rec->el.track_fds) {
+		ret = pd_writer_add_attr(rec->w, &rec->el.track_attr, rec->el.track_ids, rec->el.nr,
+					 "dummy:u");
+		if (ret < 0)
+			return ret;
+		rec->sideband_idx = ret;
+	}
 	ret = tracepoints_write(&rec->tps, rec->w);
 	if (ret)
 		return ret;
@@ -796,7 +873,7 @@ static int write_header_records(struct recorder *rec)
 	if (ret)
 		return ret;
 	/* where the kernel runs (KASLR), as perf: script/report relocate a --vmlinux by it */
-	ret = synthesize_kernel_mmap(rec->w, rec->attr_idx, "/proc/kallsyms");
+	ret = synthesize_kernel_mmap(rec->w, rec->sideband_idx, "/proc/kallsyms");
 	if (ret == -ENOENT) {
 		if (!rec->el.attr.exclude_kernel)
 			p_warn("/proc/kallsyms hides kernel addresses (kptr_restrict): "
@@ -807,14 +884,14 @@ static int write_header_records(struct recorder *rec)
 		return ret;
 	/* sideband of what already runs: the target process, or everything for -a */
 	if (o->pid > 0 || o->tid > 0) {
-		ret = synthesize_process(rec->w, rec->attr_idx, o->pid > 0 ? o->pid : o->tid);
+		ret = synthesize_process(rec->w, rec->sideband_idx, o->pid > 0 ? o->pid : o->tid);
 		if (ret == -ESRCH) {	/* it exited after the events opened: they hang up */
 			p_warn("process %d exited before its maps were read",
 			       o->pid > 0 ? o->pid : o->tid);
 			ret = 0;
 		}
 	} else if (!traces_workload(o))
-		ret = synthesize_all_processes(rec->w, rec->attr_idx);
+		ret = synthesize_all_processes(rec->w, rec->sideband_idx);
 	return ret;
 }
 

@@ -7,7 +7,9 @@
  * each taken branch to the symbol it leaves. Memory-access samples (ARM
  * SPE) count to the symbol of their pc, or with --sort data_src to their
  * data source, or with --sort data_sym to the symbol (a data object) of
- * their data address, with the mean and percentiles of their total latency.
+ * their data address, or to a combination of these keys (--sort
+ * data_sym,data_src: a row per pair), with the mean and percentiles of
+ * their total latency.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,7 +27,20 @@
 #include "lib/util/slot_index.h"
 #include "lib/util/util.h"
 
-enum sort_key { SORT_DSO_SYM, SORT_SYM, SORT_DSO, SORT_DATA_SRC, SORT_DATA_SYM };
+/*
+ * The names a row is keyed by. --sort takes dso, sym, data_src and
+ * data_sym (which brings its data_dso along) in any combination.
+ */
+enum row_key { KEY_DSO, KEY_SYM, KEY_DATA_SRC, KEY_DATA_DSO, KEY_DATA_SYM, KEY_NR };
+
+#define KEYS_CODE	(1u << KEY_DSO | 1u << KEY_SYM)
+#define KEYS_DATA	(1u << KEY_DATA_SRC | 1u << KEY_DATA_DSO | 1u << KEY_DATA_SYM)
+#define NO_FRAG		UINT32_MAX
+
+static const char *const key_option[KEY_NR] = {
+	[KEY_DSO] = "dso", [KEY_SYM] = "sym", [KEY_DATA_SRC] = "data_src",
+	[KEY_DATA_SYM] = "data_sym",
+};
 
 /* Counts of one symbol (by sym_cache id) while decoding. */
 struct sym_count {
@@ -33,8 +48,13 @@ struct sym_count {
 	struct lat_stats lat;		/* of its memory-access samples */
 };
 
-/* Counts of one data source (--sort data_src) while decoding. */
-struct src_count {
+/*
+ * Counts of the memory samples of one tuple of keys (a sort with a data
+ * key): the sym_frag of their pc and of their data address (NO_FRAG when
+ * not a key) and their data source (0 when not a key).
+ */
+struct tuple_count {
+	uint32_t code, data;
 	uint64_t data_src;
 	struct sym_count n;
 };
@@ -53,25 +73,27 @@ struct from_slot {
 	uint32_t id1;		/* sym_cache id + 1; 0: empty */
 };
 
-/* A row of the report: the symbols whose names are equal under the sort key. */
+/* A row of the report: the tuples whose names are equal under the sort keys. */
 struct entry {
-	const char *dso;
-	const char *sym;
+	const char *name[KEY_NR];	/* "" for a key not sorted by */
 	uint64_t insns, branches, samples;
 	struct lat_stats lat;
 };
 
 struct report {
-	enum sort_key sort;
+	unsigned int keys;		/* 1 << KEY_* sorted by */
+	enum row_key order[KEY_NR];	/* as given, data_dso not among them */
+	int nr_order;
 	struct sym_cache *syms;
-	struct sym_count *counts;	/* by sym_frag id */
+	struct sym_count *counts;	/* by sym_frag id (code keys only) */
 	size_t cap_counts;
 	struct entry *v;
 	size_t nr, cap;
-	struct slot_index index;	/* of v by (dso, sym) under the sort key */
-	struct src_count *srcs;		/* --sort data_src */
-	size_t nr_srcs, cap_srcs;
-	char (*src_names)[48];		/* the entries' names under data_src */
+	struct slot_index index;	/* of v by its names under the sort keys */
+	struct tuple_count *tuples;	/* with a data key */
+	size_t nr_tuples, cap_tuples;
+	struct slot_index tuple_index;
+	char (*src_names)[48];		/* the tuples' data source names */
 	uint64_t insns, branches, errors, samples;
 	struct from_slot from_slots[FROM_SLOTS];	/* of branch events */
 };
@@ -80,8 +102,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--debug-dir DIR]\n"
-		"                     [--vmlinux FILE] [--[no-]progress] [--jobs N]\n"
-		"                     [--json]\n"
+		"                     [--vmlinux FILE] [--kallsyms FILE] [--[no-]progress]\n"
+		"                     [--jobs N] [--json]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol; memory-access\n"
@@ -90,8 +112,10 @@ static void usage(FILE *out)
 		"\n"
 		DECODE_HELP
 		"  -s, --sort KEYS     dso,sym (default), sym, dso, data_src (memory\n"
-		"                      samples by where their data came from) or\n"
-		"                      data_sym (by the symbol of their data address)\n"
+		"                      samples by where their data came from),\n"
+		"                      data_sym (by the symbol of their data address),\n"
+		"                      or several, comma-separated (data_sym,data_src:\n"
+		"                      a row per pair)\n"
 		"  -j, --json          one JSON document (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -104,16 +128,42 @@ static struct sym_count *count_of(struct report *r, uint32_t id)
 	return &r->counts[id];
 }
 
-/* The counts of data source ds, zeroed when new. */
-static struct sym_count *src_count_of(struct report *r, uint64_t ds)
+static uint64_t tuple_hash(const struct tuple_count *t)
 {
-	for (size_t i = r->nr_srcs; i-- > 0;)
-		if (r->srcs[i].data_src == ds)
-			return &r->srcs[i].n;
-	if (ARRAY_GROW(r->srcs, r->cap_srcs, r->nr_srcs + 1, 16))
+	return slot_hash_u64(t->data_src ^ slot_hash_u64((uint64_t)t->code << 32 | t->data));
+}
+
+static uint64_t tuple_hash_of(const void *ctx, uint32_t idx)
+{
+	const struct report *r = ctx;
+
+	return tuple_hash(&r->tuples[idx]);
+}
+
+static bool tuple_matches(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct tuple_count *t = &((const struct report *)ctx)->tuples[idx], *k = key;
+
+	return t->code == k->code && t->data == k->data && t->data_src == k->data_src;
+}
+
+/* The counts of tuple key (its n ignored), zeroed when new. */
+static struct sym_count *tuple_count_of(struct report *r, const struct tuple_count *key)
+{
+	uint32_t *slot;
+
+	if (slot_index_reserve(&r->tuple_index, r->nr_tuples, 256, tuple_hash_of, r))
 		return NULL;
-	r->srcs[r->nr_srcs] = (struct src_count){ .data_src = ds };
-	return &r->srcs[r->nr_srcs++].n;
+	slot = slot_index_find(&r->tuple_index, tuple_hash(key), tuple_matches, r, key);
+	if (!*slot) {
+		if (ARRAY_GROW(r->tuples, r->cap_tuples, r->nr_tuples + 1, 256))
+			return NULL;
+		r->tuples[r->nr_tuples] = (struct tuple_count){
+			.code = key->code, .data = key->data, .data_src = key->data_src,
+		};
+		*slot = (uint32_t)++r->nr_tuples;
+	}
+	return &r->tuples[*slot - 1].n;
 }
 
 /* What an event counts for: the code that ran up to it (maps, from). */
@@ -157,6 +207,32 @@ static bool counts_for(const struct trace_event *te, struct counted *c)
 	       ev->kind == EVENT_MEM_SAMPLE;
 }
 
+/* A memory sample under a sort with a data key: to its tuple. */
+static int count_tuple(struct report *r, const struct counted *c)
+{
+	struct tuple_count key = { .code = NO_FRAG, .data = NO_FRAG };
+	const struct sym_frag *f;
+	struct sym_count *n;
+	uint64_t off;
+
+	if (r->keys & KEYS_CODE) {
+		f = sym_cache_lookup(r->syms, c->maps, c->from, &off);
+		if (!f)
+			return -1;
+		key.code = f->id;
+	}
+	if (r->keys & 1u << KEY_DATA_SYM) {
+		f = sym_cache_lookup(r->syms, c->maps, c->vaddr, &off);
+		if (!f)
+			return -1;
+		key.data = f->id;
+	}
+	if (r->keys & 1u << KEY_DATA_SRC)
+		key.data_src = c->data_src;
+	n = tuple_count_of(r, &key);
+	return n ? count_sample(r, n, c) : -1;
+}
+
 /*
  * Counts an event; *id1 gets the id + 1 of the symbol its instructions
  * and branch counted to (0 for any other event).
@@ -172,16 +248,9 @@ static int count(struct report *r, const struct counted *c, uint32_t *id1)
 		r->errors++;
 		return 0;
 	}
-	if (r->sort == SORT_DATA_SRC) {
-		if (!sample)
-			return 0;
-		n = src_count_of(r, c->data_src);
-		return n ? count_sample(r, n, c) : -1;
-	}
-	if (r->sort == SORT_DATA_SYM && !sample)
-		return 0;
-	f = sym_cache_lookup(r->syms, c->maps, r->sort == SORT_DATA_SYM ? c->vaddr : c->from,
-			     &off);
+	if (r->keys & KEYS_DATA)
+		return sample ? count_tuple(r, c) : 0;
+	f = sym_cache_lookup(r->syms, c->maps, c->from, &off);
 	n = f ? count_of(r, f->id) : NULL;
 	if (!n)
 		return -1;
@@ -203,7 +272,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 	const struct decode_event *ev = te->ev;
 	const struct maps *m = te->proc ? &te->proc->maps : te->kmaps;
 	struct from_slot *s = &r->from_slots[(ev->from ^ ev->from >> 10) & (FROM_SLOTS - 1)];
-	bool branch = ev->kind == EVENT_BRANCH && r->sort <= SORT_DSO;
+	bool branch = ev->kind == EVENT_BRANCH && !(r->keys & KEYS_DATA);
 	uint64_t changes = maps_changes();
 	struct counted c;
 	uint32_t id1 = 0;
@@ -278,72 +347,91 @@ static int count_kept(void *ctx, const char *bytes, size_t len)
 	return 0;
 }
 
-/* After decoding: the rows, symbols of equal names merged under the sort key. */
-static uint64_t entry_hash(const struct report *r, const char *dso, const char *sym)
+/* After decoding: the rows, tuples of equal names merged under the sort keys. */
+static uint64_t entry_hash(const struct report *r, const char *const *name)
 {
 	uint64_t h = SLOT_HASH_INIT;
 
-	if (r->sort != SORT_SYM)
-		h = slot_hash_str(h, dso);
-	h = slot_hash_str(h, "\xff");
-	if (r->sort != SORT_DSO)
-		h = slot_hash_str(h, sym);
+	for (int k = 0; k < KEY_NR; k++)
+		if (r->keys & 1u << k)
+			h = slot_hash_str(slot_hash_str(h, name[k]), "\xff");
 	return h;
 }
-
-struct entry_key {
-	const char *dso, *sym;
-};
 
 static bool entry_matches(const void *ctx, uint32_t idx, const void *key)
 {
 	const struct report *r = ctx;
-	const struct entry *e = &r->v[idx];
-	const struct entry_key *k = key;
+	const char *const *a = r->v[idx].name, *const *b = key;
 
-	return (r->sort == SORT_SYM || !strcmp(e->dso, k->dso)) &&
-	       (r->sort == SORT_DSO || !strcmp(e->sym, k->sym));
+	for (int k = 0; k < KEY_NR; k++)
+		if ((r->keys & 1u << k) && strcmp(a[k], b[k]))
+			return false;
+	return true;
 }
 
 static uint64_t entry_hash_of(const void *ctx, uint32_t idx)
 {
 	const struct report *r = ctx;
 
-	return entry_hash(r, r->v[idx].dso, r->v[idx].sym);
+	return entry_hash(r, r->v[idx].name);
 }
 
-static int add_to_entry(struct report *r, struct entry_key key, const struct sym_count *n)
+/* Adds the counts n to the row named name[] (every KEY_NR entry set). */
+static int add_to_entry(struct report *r, const char *const *name, const struct sym_count *n)
 {
 	uint32_t *slot;
+	struct entry *e;
 
 	if (slot_index_reserve(&r->index, r->nr, 1024, entry_hash_of, r))
 		return -ENOMEM;
-	slot = slot_index_find(&r->index, entry_hash(r, key.dso, key.sym), entry_matches, r, &key);
+	slot = slot_index_find(&r->index, entry_hash(r, name), entry_matches, r, name);
 	if (!*slot) {
 		if (ARRAY_GROW(r->v, r->cap, r->nr + 1, 256))
 			return -ENOMEM;
-		r->v[r->nr] = (struct entry){ .dso = key.dso, .sym = key.sym };
+		r->v[r->nr] = (struct entry){ 0 };
+		memcpy(r->v[r->nr].name, name, sizeof(r->v[r->nr].name));
 		*slot = (uint32_t)++r->nr;
 	}
-	r->v[*slot - 1].insns += n->insns;
-	r->v[*slot - 1].branches += n->branches;
-	r->v[*slot - 1].samples += n->samples;
-	return lat_stats_merge(&r->v[*slot - 1].lat, &n->lat);
+	e = &r->v[*slot - 1];
+	e->insns += n->insns;
+	e->branches += n->branches;
+	e->samples += n->samples;
+	return lat_stats_merge(&e->lat, &n->lat);
 }
 
-/* --sort data_src: a row per data source name */
-static int make_src_entries(struct report *r)
+/* The names of code (or data) symbol id into dso and sym, when sorted by them. */
+static void frag_names(const struct report *r, uint32_t id, enum row_key dso, enum row_key sym,
+		       const char **name)
 {
-	if (!r->nr_srcs)
+	const struct sym_frag *f = sym_cache_frag(r->syms, id);
+
+	if (r->keys & 1u << dso)
+		name[dso] = f->dso_path;
+	if (r->keys & 1u << sym)
+		name[sym] = f->name ? f->name : "[unknown]";
+}
+
+/* A sort with a data key: a row per tuple of names */
+static int make_tuple_entries(struct report *r)
+{
+	if (!r->nr_tuples)
 		return 0;
-	r->src_names = calloc(r->nr_srcs, sizeof(*r->src_names));
+	r->src_names = calloc(r->nr_tuples, sizeof(*r->src_names));
 	if (!r->src_names)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->nr_srcs; i++) {
-		struct entry_key key = { .dso = "", .sym = r->src_names[i] };
+	for (size_t i = 0; i < r->nr_tuples; i++) {
+		const struct tuple_count *t = &r->tuples[i];
+		const char *name[KEY_NR] = { "", "", "", "", "" };
 
-		data_src_name(r->srcs[i].data_src, r->src_names[i], sizeof(r->src_names[i]));
-		if (add_to_entry(r, key, &r->srcs[i].n))
+		if (t->code != NO_FRAG)
+			frag_names(r, t->code, KEY_DSO, KEY_SYM, name);
+		if (t->data != NO_FRAG)
+			frag_names(r, t->data, KEY_DATA_DSO, KEY_DATA_SYM, name);
+		if (r->keys & 1u << KEY_DATA_SRC) {
+			data_src_name(t->data_src, r->src_names[i], sizeof(r->src_names[i]));
+			name[KEY_DATA_SRC] = r->src_names[i];
+		}
+		if (add_to_entry(r, name, &t->n))
 			return -ENOMEM;
 	}
 	return 0;
@@ -353,17 +441,14 @@ static int make_entries(struct report *r)
 {
 	uint32_t n = sym_cache_count(r->syms);
 
-	if (r->sort == SORT_DATA_SRC)
-		return make_src_entries(r);
+	if (r->keys & KEYS_DATA)
+		return make_tuple_entries(r);
 	for (uint32_t id = 0; id < n && id < r->cap_counts; id++) {
 		const struct sym_count *c = &r->counts[id];
-		const struct sym_frag *f = sym_cache_frag(r->syms, id);
-		struct entry_key key = {
-			.dso = r->sort == SORT_SYM ? "" : f->dso_path,
-			.sym = r->sort == SORT_DSO ? "" : f->name ? f->name : "[unknown]",
-		};
+		const char *name[KEY_NR] = { "", "", "", "", "" };
 
-		if ((c->insns || c->branches || c->samples) && add_to_entry(r, key, c))
+		frag_names(r, id, KEY_DSO, KEY_SYM, name);
+		if ((c->insns || c->branches || c->samples) && add_to_entry(r, name, c))
 			return -ENOMEM;
 	}
 	return 0;
@@ -379,7 +464,17 @@ static int cmp_entry(const void *a, const void *b)
 		return x->insns < y->insns ? 1 : -1;
 	if (x->branches != y->branches)
 		return x->branches < y->branches ? 1 : -1;
-	return strcmp(x->sym, y->sym);
+	/* ties by name: the symbol first, as ever */
+	for (int i = 0; i < KEY_NR; i++) {
+		static const enum row_key by[KEY_NR] = {
+			KEY_SYM, KEY_DATA_SYM, KEY_DATA_SRC, KEY_DSO, KEY_DATA_DSO,
+		};
+		int d = strcmp(x->name[by[i]], y->name[by[i]]);
+
+		if (d)
+			return d;
+	}
+	return 0;
 }
 
 static double pct(uint64_t part, uint64_t total)
@@ -387,22 +482,17 @@ static double pct(uint64_t part, uint64_t total)
 	return total ? 100.0 * part / total : 0;
 }
 
-/* The row's name keys: dso and sym, one of them, data_src, or data_dso and data_sym. */
+/* The row's name keys: those sorted by (data_sym with its data_dso), in this order. */
 static void json_names(struct json_writer *w, const struct report *r, const struct entry *e)
 {
-	if (r->sort == SORT_DATA_SRC) {
-		jw_kv_string(w, "data_src", e->sym);
-		return;
-	}
-	if (r->sort == SORT_DATA_SYM) {
-		jw_kv_string(w, "data_dso", e->dso);
-		jw_kv_string(w, "data_sym", e->sym);
-		return;
-	}
-	if (r->sort != SORT_SYM)
-		jw_kv_string(w, "dso", e->dso);
-	if (r->sort != SORT_DSO)
-		jw_kv_string(w, "sym", e->sym);
+	static const char *const json_key[KEY_NR] = {
+		[KEY_DSO] = "dso", [KEY_SYM] = "sym", [KEY_DATA_SRC] = "data_src",
+		[KEY_DATA_DSO] = "data_dso", [KEY_DATA_SYM] = "data_sym",
+	};
+
+	for (int k = 0; k < KEY_NR; k++)
+		if (r->keys & 1u << k)
+			jw_kv_string(w, json_key[k], e->name[k]);
 }
 
 /* ,"samples":N,"samples_percent":P,"latency":{...} of a row */
@@ -454,25 +544,46 @@ static void print_json(const struct report *r, const char *path)
 	jw_end_line(&w);
 }
 
-static const char *name_column(const struct report *r)
-{
-	switch (r->sort) {
-	case SORT_DSO: return "Shared Object";
-	case SORT_SYM: return "Symbol";
-	case SORT_DATA_SRC: return "Data Source";
-	case SORT_DATA_SYM: return "Data Symbol (Shared Object)";
-	default: return "Symbol (Shared Object)";
-	}
-}
-
+/*
+ * The name column: each key in the order given, " | " between them; a
+ * symbol with its shared object in parentheses when that is a key too.
+ */
 static void print_name(const struct report *r, const struct entry *e)
 {
-	if (r->sort == SORT_DSO)
-		printf("%s\n", e->dso);
-	else if (r->sort == SORT_SYM || r->sort == SORT_DATA_SRC)
-		printf("%s\n", e->sym);
-	else
-		printf("%s (%s)\n", e->sym, e->dso);
+	for (int i = 0; i < r->nr_order; i++) {
+		enum row_key k = r->order[i];
+		const char *sep = i ? " | " : "";
+
+		if (k == KEY_DSO && (r->keys & 1u << KEY_SYM))
+			continue;
+		if (k == KEY_SYM && (r->keys & 1u << KEY_DSO))
+			printf("%s%s (%s)", sep, e->name[KEY_SYM], e->name[KEY_DSO]);
+		else if (k == KEY_DATA_SYM)
+			printf("%s%s (%s)", sep, e->name[KEY_DATA_SYM], e->name[KEY_DATA_DSO]);
+		else
+			printf("%s%s", sep, e->name[k]);
+	}
+	putchar('\n');
+}
+
+static void print_name_column(const struct report *r)
+{
+	for (int i = 0; i < r->nr_order; i++) {
+		enum row_key k = r->order[i];
+		const char *sep = i ? " | " : "";
+
+		if (k == KEY_DSO && (r->keys & 1u << KEY_SYM))
+			continue;
+		if (k == KEY_SYM)
+			printf("%s%s", sep, r->keys & 1u << KEY_DSO ? "Symbol (Shared Object)" : "Symbol");
+		else if (k == KEY_DSO)
+			printf("%sShared Object", sep);
+		else if (k == KEY_DATA_SRC)
+			printf("%sData Source", sep);
+		else
+			printf("%sData Symbol (Shared Object)", sep);
+	}
+	putchar('\n');
 }
 
 /* Memory-access samples: count, share and total latency of each row. */
@@ -481,8 +592,9 @@ static void print_samples_text(struct report *r, const char *path)
 	printf("# auxrec report of %s\n# %" PRIu64 " memory-access samples, %" PRIu64
 	       " decode errors; latency: total cycles, mean and percentiles\n#\n", path,
 	       r->samples, r->errors);
-	printf("# %8s %10s %9s %7s %7s %7s %7s  %s\n", "Samples%", "Samples", "LatMean", "P50",
-	       "P90", "P99", "Max", name_column(r));
+	printf("# %8s %10s %9s %7s %7s %7s %7s  ", "Samples%", "Samples", "LatMean", "P50",
+	       "P90", "P99", "Max");
+	print_name_column(r);
 	for (size_t i = 0; i < r->nr; i++) {
 		struct entry *e = &r->v[i];
 
@@ -503,8 +615,8 @@ static void print_text(struct report *r, const char *path)
 	printf("# auxrec report of %s\n# %" PRIu64 " instructions, %" PRIu64
 	       " taken branches, %" PRIu64 " decode errors\n#\n", path, r->insns, r->branches,
 	       r->errors);
-	printf("# %8s %12s %8s %10s  %s\n", "Insns%", "Insns", "Branch%", "Branches",
-	       name_column(r));
+	printf("# %8s %12s %8s %10s  ", "Insns%", "Insns", "Branch%", "Branches");
+	print_name_column(r);
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct entry *e = &r->v[i];
 
@@ -512,6 +624,34 @@ static void print_text(struct report *r, const char *path)
 		       e->insns, pct(e->branches, r->branches), e->branches);
 		print_name(r, e);
 	}
+}
+
+/* --sort KEYS: the keys into r (once each, in their order); -1 when one is bad */
+static int parse_sort(struct report *r, const char *arg)
+{
+	const char *p = arg;
+
+	r->keys = 0;
+	r->nr_order = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int k;
+
+		for (k = 0; k < KEY_NR; k++)
+			if (key_option[k] && strlen(key_option[k]) == len &&
+			    !strncmp(p, key_option[k], len))
+				break;
+		if (k == KEY_NR || (r->keys & 1u << k))
+			return -1;
+		r->keys |= 1u << k;
+		r->order[r->nr_order++] = k;
+		if (k == KEY_DATA_SYM)
+			r->keys |= 1u << KEY_DATA_DSO;
+		p += len;
+		if (*p && !*++p)
+			return -1;	/* a trailing comma */
+	}
+	return r->keys ? 0 : -1;
 }
 
 int cmd_report(int argc, char **argv)
@@ -522,7 +662,7 @@ int cmd_report(int argc, char **argv)
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report r = { .sort = SORT_DSO_SYM };
+	struct report r = { 0 };
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r,
 					.output_at_end = true };
 	int c, ret;
@@ -536,19 +676,10 @@ int cmd_report(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 's':
-			if (!strcmp(optarg, "dso,sym") || !strcmp(optarg, "sym,dso"))
-				r.sort = SORT_DSO_SYM;
-			else if (!strcmp(optarg, "sym"))
-				r.sort = SORT_SYM;
-			else if (!strcmp(optarg, "dso"))
-				r.sort = SORT_DSO;
-			else if (!strcmp(optarg, "data_src"))
-				r.sort = SORT_DATA_SRC;
-			else if (!strcmp(optarg, "data_sym"))
-				r.sort = SORT_DATA_SYM;
-			else
-				return cmd_usage_error(usage, "bad --sort '%s' (dso,sym, sym, dso, "
-						       "data_src or data_sym)", optarg);
+			if (parse_sort(&r, optarg))
+				return cmd_usage_error(usage, "bad --sort '%s' (comma-separated keys "
+						       "of dso, sym, data_src, data_sym, each once)",
+						       optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
@@ -556,6 +687,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!r.keys)
+		parse_sort(&r, "dso,sym");
 	r.syms = sym_cache_new();
 	if (!r.syms) {
 		p_err("%s", strerror(ENOMEM));
@@ -582,13 +715,14 @@ int cmd_report(int argc, char **argv)
 		lat_stats_free(&r.v[i].lat);
 	for (size_t i = 0; i < r.cap_counts; i++)
 		lat_stats_free(&r.counts[i].lat);
-	for (size_t i = 0; i < r.nr_srcs; i++)
-		lat_stats_free(&r.srcs[i].n.lat);
+	for (size_t i = 0; i < r.nr_tuples; i++)
+		lat_stats_free(&r.tuples[i].n.lat);
 	free(r.v);
 	free(r.counts);
-	free(r.srcs);
+	free(r.tuples);
 	free(r.src_names);
 	slot_index_free(&r.index);
+	slot_index_free(&r.tuple_index);
 	sym_cache_free(r.syms);
 	return ret;
 }

@@ -34,8 +34,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--events=KINDS] [--symfs DIR]\n"
-		"                     [--debug-dir DIR] [--vmlinux FILE] [--srcline]\n"
-		"                     [--[no-]progress] [--jobs N] [--json]\n"
+		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
+		"                     [--srcline] [--[no-]progress] [--jobs N] [--json]\n"
 		"                     [--list-units | --unit K]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"

@@ -6,9 +6,9 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 	--mmap-pages --output --merge-aux --snapshot --control --filter --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
-_auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --srcline --progress --no-progress --jobs --json --list-units --unit --help"
-_auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --progress --no-progress --jobs --help"
-_auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --progress --no-progress --jobs --json --help"
+_auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --kallsyms --srcline --progress --no-progress --jobs --json --list-units --unit --help"
+_auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --help"
+_auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --json --help"
 
 _auxrec_pmus()
 {
@@ -63,8 +63,8 @@ _auxrec()
 		;;
 	script|report)
 		case $prev in
-		-i|--input|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
-		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym" -- "$cur")); return ;;
+		-i|--input|--symfs|--debug-dir|--vmlinux|--kallsyms) _filedir; return ;;
+		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym data_sym,data_src sym,data_src" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
 		--unit) return ;;	# a number, see --list-units
 		esac
@@ -73,7 +73,7 @@ _auxrec()
 		;;
 	export)
 		case $prev in
-		-i|--input|-o|--output|--symfs|--debug-dir|--vmlinux) _filedir; return ;;
+		-i|--input|-o|--output|--symfs|--debug-dir|--vmlinux|--kallsyms) _filedir; return ;;
 		-f|--format) COMPREPLY=($(compgen -W "chrome perfetto folded" -- "$cur")); return ;;
 		-c|--clock) COMPREPLY=($(compgen -W "time insns" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;

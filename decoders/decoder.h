@@ -34,14 +34,29 @@ struct aux_record_ctx {
 };
 
 /*
+ * What record_options adjusts: the AUX event as auxrec set it up (the
+ * user's terms applied) and the tracking event auxrec would add next to it
+ * (perf's dummy:u with the sideband: mmap, comm, task, the AUX event's
+ * sample type).
+ */
+struct record_options_ctx {
+	const struct pmu *pmu;
+	const char *user_terms;		/* the terms the user gave, "" none */
+	bool per_cpu;			/* events per cpu (-a, -C, a COMMAND without --per-thread) */
+	struct perf_event_attr *aux;
+	struct perf_event_attr *track;
+};
+
+/*
  * 2: reached() names the image; 3: typed events (decoders/event.h), and
  * the packet dump is described, not printed (struct packet_ops replaces
  * dump_begin/dump_chunk/dump_end and struct dump_opts); 4: record-side
  * rules (per_thread_only, aux_size_*); 5: struct mem_sample has classes
  * (MEM_C_*), and parallel decode (split_next, decode_range, decode_join);
  * 6: packet_ops.count (count-only packet scan)
+ * 7: record_options and the tracking event
  */
-#define DECODER_ABI_VERSION 6
+#define DECODER_ABI_VERSION 7
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -214,6 +229,14 @@ struct decoder_ops {
 	 */
 	bool per_thread_only;
 	uint32_t aux_size_priv, aux_size_unpriv, aux_size_min;
+	/*
+	 * record_options (optional): the PMU's perf recording options, applied
+	 * after auxrec's: sample period, terms perf sets only per cpu, sample
+	 * bits; returns 1 to record the tracking event ctx->track as adjusted
+	 * (the sideband then moves from the AUX event to it), 0 to record the
+	 * AUX event alone, a negative errno on failure.
+	 */
+	int (*record_options)(const struct record_options_ctx *ctx);
 
 	/* Packet dump (optional): packet descriptions. */
 	const struct packet_ops *packets;

@@ -45,7 +45,7 @@ enum arm_spe_info_cpu {
 
 extern const struct packet_ops spe_packet_ops;
 
-void arm_spe_default_terms(const struct pmu *pmu, char *buf, size_t len);
+int arm_spe_record_options(const struct record_options_ctx *ctx);
 int arm_spe_info_priv(const struct aux_record_ctx *ctx, uint64_t *priv, size_t max);
 
 void *arm_spe_decode_begin(const struct decode_opts *opts);

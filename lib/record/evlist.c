@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * evlist.c - opening the recording's events per cpu or per thread, mapping
- * their rings, enabling and disabling them; cpu and thread lists; turning
+ * their rings, a tracking event next to each writing into its ring,
+ * enabling and disabling them; cpu and thread lists; turning
  * perf_event_open errors into advice.
  */
 #include <ctype.h>
@@ -262,14 +263,59 @@ int evlist_mmap(struct evlist *el, size_t data_pages, size_t aux_pages, const ch
 	return 0;
 }
 
-static int evlist_ioctl(struct evlist *el, unsigned long req)
+int evlist_open_tracking(struct evlist *el, const struct perf_event_attr *attr, char *err,
+			 size_t errlen)
+{
+	el->track_attr = *attr;
+	el->track_fds = malloc(el->nr * sizeof(int));
+	el->track_ids = calloc(el->nr, sizeof(uint64_t));
+	if (!el->track_fds || !el->track_ids) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (int i = 0; i < el->nr; i++)
+		el->track_fds[i] = -1;
+	for (int i = 0; i < el->nr; i++) {
+		int fd = sys_perf_event_open(&el->track_attr, el->tids[i], el->cpus[i], -1,
+					     PERF_FLAG_FD_CLOEXEC);
+
+		if (fd < 0) {
+			int e = errno;
+
+			evlist_explain_open_error(e, "the tracking (dummy) event", el->tids[i],
+						  el->cpus[i], err, errlen);
+			return -e;
+		}
+		el->track_fds[i] = fd;
+		if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[i]) < 0) {
+			int e = errno;
+
+			snprintf(err, errlen, "cannot send the tracking event's records to the "
+				 "ring of cpu %d tid %d: %s", el->cpus[i], el->tids[i], strerror(e));
+			return -e;
+		}
+		if (ioctl(fd, PERF_EVENT_IOC_ID, &el->track_ids[i]) < 0)
+			el->track_ids[i] = 0;
+	}
+	return 0;
+}
+
+static int ioctl_all(const int *fds, int nr, unsigned long req)
 {
 	int ret = 0;
 
-	for (int i = 0; i < el->nr; i++)
-		if (ioctl(el->fds[i], req, 0) < 0 && !ret)
+	for (int i = 0; fds && i < nr; i++)
+		if (ioctl(fds[i], req, 0) < 0 && !ret)
 			ret = -errno;
 	return ret;
+}
+
+static int evlist_ioctl(struct evlist *el, unsigned long req)
+{
+	int ret = ioctl_all(el->fds, el->nr, req);
+	int track = ioctl_all(el->track_fds, el->nr, req);
+
+	return ret ? ret : track;
 }
 
 uint64_t evlist_kernel_lost(const struct evlist *el)
@@ -290,8 +336,18 @@ uint64_t evlist_kernel_lost(const struct evlist *el)
 int evlist_enable(struct evlist *el) { return evlist_ioctl(el, PERF_EVENT_IOC_ENABLE); }
 int evlist_disable(struct evlist *el) { return evlist_ioctl(el, PERF_EVENT_IOC_DISABLE); }
 
+int evlist_pause_aux(struct evlist *el, bool pause)
+{
+	return ioctl_all(el->fds, el->nr, pause ? PERF_EVENT_IOC_DISABLE : PERF_EVENT_IOC_ENABLE);
+}
+
 void evlist_close(struct evlist *el)
 {
+	for (int i = 0; el->track_fds && i < el->nr; i++)
+		if (el->track_fds[i] >= 0)
+			close(el->track_fds[i]);
+	free(el->track_fds);
+	free(el->track_ids);
 	for (int i = 0; i < el->nr; i++) {
 		if (el->rings)
 			ring_unmap(&el->rings[i]);

@@ -23,6 +23,13 @@ struct evlist {
 	struct ring *rings;
 	bool mapped;
 	bool aux_overwrite;	/* set before evlist_mmap: AUX areas read-only (snapshot mode) */
+	/*
+	 * The tracking event (evlist_open_tracking), perf's dummy carrying the
+	 * sideband: one per event, same cpu and task, writing into its ring.
+	 */
+	struct perf_event_attr track_attr;
+	int *track_fds;		/* nr of them when opened, else NULL */
+	uint64_t *track_ids;
 };
 
 int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group,
@@ -51,8 +58,18 @@ int evlist_mmap(struct evlist *el, size_t data_pages, size_t aux_pages, const ch
  * PERF_RECORD_LOST ever reported.
  */
 uint64_t evlist_kernel_lost(const struct evlist *el);
+/*
+ * Opens attr (a sideband event such as perf's dummy tracking event) next to
+ * each mapped event, on its cpu and task, its records going into that
+ * event's ring (PERF_EVENT_IOC_SET_OUTPUT). After evlist_mmap.
+ */
+int evlist_open_tracking(struct evlist *el, const struct perf_event_attr *attr, char *err,
+			 size_t errlen);
+/* Enable or disable every event, the tracking ones included. */
 int evlist_enable(struct evlist *el);
 int evlist_disable(struct evlist *el);
+/* Stop or restart the AUX events only (a snapshot): the sideband goes on. */
+int evlist_pause_aux(struct evlist *el, bool pause);
 void evlist_close(struct evlist *el);
 
 /* One line saying why perf_event_open failed with -err and what to change. */

@@ -280,7 +280,7 @@ static void valid_terms(const struct pmu *pmu, char *buf, size_t len)
 	for (int i = 0; i < pmu->nr_formats && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", pmu->formats[i].name);
 	if (off < len)
-		snprintf(buf + off, len - off, "%sconfig, config1, config2, name",
+		snprintf(buf + off, len - off, "%sconfig, config1, config2, period, name",
 			 pmu->nr_formats ? ", " : "");
 }
 
@@ -351,6 +351,15 @@ static int apply_one_term(const struct pmu *pmu, char *term, struct perf_event_a
 		return 0;
 	}
 	fmt = pmu_find_format(pmu, term);
+	if (!fmt && !strcmp(term, "period")) {
+		if (!v) {
+			snprintf(err, errlen, "term 'period' of %s must be above 0", pmu->name);
+			return -EINVAL;
+		}
+		attr->sample_period = v;
+		attr->freq = 0;
+		return 0;
+	}
 	if (!fmt) {
 		char terms[1024];
 
@@ -373,6 +382,16 @@ static int apply_one_term(const struct pmu *pmu, char *term, struct perf_event_a
 		snprintf(err, errlen, "term '%s' of %s: config3 is not supported", term, pmu->name);
 		return -EOPNOTSUPP;
 	}
+}
+
+bool pmu_terms_name(const char *terms, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *t = terms; t && *t; t = strchr(t, ',') ? strchr(t, ',') + 1 : NULL)
+		if (!strncmp(t, name, n) && (!t[n] || t[n] == ',' || t[n] == '='))
+			return true;
+	return false;
 }
 
 int pmu_apply_terms(const struct pmu *pmu, const char *terms, struct perf_event_attr *attr,

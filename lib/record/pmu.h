@@ -59,7 +59,8 @@ int pmu_format_apply(const struct pmu_format *fmt, uint64_t value, struct perf_e
 
 /*
  * Applies "term=v,term,config=0x..." to attr (flags without value mean 1).
- * The generic terms config, config1, config2 set whole words; "@NAME"
+ * The generic terms config, config1, config2 set whole words, period= the
+ * sample period (perf's, for PMUs that sample such as arm_spe); "@NAME"
  * selects a sink as perf does for cs_etm (the hash in the PMU's
  * sinks/NAME file into config2's low 32 bits); name= sets
  * *name when name is non-NULL. On error writes one line to err naming the
@@ -87,6 +88,9 @@ int event_spec_parse(const char *root, const char *spec, const char *default_ter
 void event_spec_free(struct event_spec *es);
 
 
+
+/* Whether the term list ("a=1,b,c=2") names term NAME. */
+bool pmu_terms_name(const char *terms, const char *name);
 
 /* Reads a number from a file of the PMU's sysfs directory ("caps/mtc"). */
 int pmu_read_number(const struct pmu *pmu, const char *file, int base, uint64_t *out);

@@ -61,7 +61,8 @@ static void set_owner(struct run *r, struct proc *p, int pid, int tid, uint64_t 
 
 /*
  * The decoder's trace time reached `time` (0: a piece starts; what the
- * decoder cached is the code of the owner where the previous piece ended):
+ * decoder cached is the code of the owner where the previous piece ended;
+ * with switches on record it asks again at its first time):
  * in a per-CPU buffer with CPU-wide context switches on record, the task
  * switched in last owns the code; otherwise the piece's owner does.
  */
@@ -73,12 +74,15 @@ static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 	struct proc *proc;
 	int pid, tid;
 
-	if (!time) {
-		set_owner(r, p->proc, p->pid, p->tid, image);
+	if (!session_has_switches(r->s, p->chunk.cpu)) {
+		if (!time)
+			set_owner(r, p->proc, p->pid, p->tid, image);
 		return UINT64_MAX;
 	}
-	if (!session_has_switches(r->s, p->chunk.cpu))
-		return UINT64_MAX;
+	if (!time) {	/* ask again at the trace's first time */
+		set_owner(r, p->proc, p->pid, p->tid, image);
+		return 0;
+	}
 	if (session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
 		set_owner(r, proc, pid, tid, image);
 	return next;
@@ -311,8 +315,9 @@ static bool recorded_here(struct session *s)
  * Kernel symbols and code, once the sideband before the first AUX data is
  * known: the --vmlinux again, relocated to where the recording says the
  * kernel ran (its "[kernel.kallsyms]_text" MMAP), or as loaded (link-time
- * addresses) with a warning when it does not say; or, for a recording of
- * the running kernel, its /proc/kallsyms and /proc/kcore.
+ * addresses) with a warning when it does not say; or the --kallsyms text
+ * (symbols only); or, for a recording of the running kernel, its
+ * /proc/kallsyms and /proc/kcore.
  */
 static void load_kernel(struct run *r)
 {
@@ -329,6 +334,11 @@ static void load_kernel(struct run *r)
 			p_warn("kernel addresses not decoded: %s", err);
 		else if (*err)
 			p_warn("%s", err);
+		return;
+	}
+	if (r->o->kallsyms) {
+		if (dso_cache_load_kernel(r->s->dsos, NULL, r->o->kallsyms, NULL, err, sizeof(err)))
+			p_warn("kernel addresses not symbolized: %s", err);
 		return;
 	}
 	if (!r->s->aux_attr || r->s->aux_attr->exclude_kernel || !recorded_here(r->s))

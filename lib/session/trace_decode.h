@@ -40,6 +40,7 @@ struct trace_decode_opts {
 	const char *symfs;
 	const char *debug_dir;			/* separate debug files by build id */
 	const char *vmlinux;			/* kernel symbols and code, or NULL */
+	const char *kallsyms;			/* else kernel symbols, or NULL */
 	bool insns;
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
@@ -80,7 +81,8 @@ struct trace_decode_opts {
  * one error line (unreadable or corrupt file, no decoder for the PMU);
  * binaries that could not be read are named in a warning at the end.
  * Kernel addresses use o->vmlinux, relocated by the KASLR offset of the
- * recording's kernel map; without it, when the recording traced the kernel
+ * recording's kernel map; else o->kallsyms (symbols only); without either,
+ * when the recording traced the kernel
  * of this machine (same host name and release, same _text), /proc/kallsyms
  * and /proc/kcore.
  */

@@ -4,9 +4,10 @@
  * a vmlinux given by the user (symbols, and code from its PT_LOAD segments
  * at their addresses, moved as perf does by the KASLR offset: the
  * recorded runtime address of _text minus its vmlinux value), or the
- * running kernel's /proc/kallsyms (symbols) with /proc/kcore (code: an ELF
- * core whose PT_LOAD segments give each kernel address range's file
- * offset; readable by root only).
+ * running kernel's /proc/kallsyms or a kallsyms text the user gives
+ * (symbols: functions, and the data objects data addresses land in) with
+ * /proc/kcore (code: an ELF core whose PT_LOAD segments give each kernel
+ * address range's file offset; readable by root only).
  */
 #include <ctype.h>
 #include <elf.h>
@@ -33,8 +34,8 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * Sizes of the text symbols: up to the next symbol of any kind (data
- * symbols in bounds end functions too); the last one gets a page.
+ * Sizes of the symbols: up to the next symbol of any kind (those in bounds,
+ * such as absolute ones, end them too); the last one gets a page.
  */
 static void kallsyms_sizes(struct dso *d, uint64_t *bounds, size_t nr_bounds)
 {
@@ -65,13 +66,25 @@ struct kallsyms_load {
 	int count;
 };
 
+/*
+ * The kallsyms letters that become symbols: text (t, T, weak w, W) and
+ * data objects (d, D data, b, B bss, r, R read-only data) for the kernel
+ * data addresses of memory samples. perf 6.1 reads T, W, D and B in either
+ * case; read-only data too here, so that an address in it is not taken for
+ * the end of the symbol before.
+ */
+static bool kallsyms_symbol_type(char type)
+{
+	return type && strchr("tTwWdDbBrR", type);
+}
+
 static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
 {
 	struct kallsyms_load *l = ctx;
 
 	if (*l->ref && !*sym->module && !strcmp(sym->name, l->ref))
 		l->ref_addr = sym->addr;
-	if (sym->type != 't' && sym->type != 'T' && sym->type != 'w' && sym->type != 'W') {
+	if (!kallsyms_symbol_type(sym->type)) {
 		if (ARRAY_GROW(l->bounds, l->cap_bounds, l->nr_bounds + 1, 1024))
 			return -ENOMEM;
 		l->bounds[l->nr_bounds++] = sym->addr;
@@ -86,8 +99,8 @@ static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
 }
 
 /*
- * Text symbols of a kallsyms file into d; their count, or -errno (-ENODATA:
- * all zero). The address of symbol REF (when not "") into *ref_addr.
+ * Text and data symbols of a kallsyms file into d; their count, or -errno
+ * (-ENODATA: all zero). The address of symbol REF (when not "") into *ref_addr.
  */
 static int kallsyms_load(struct dso *d, const char *path, const char *ref, uint64_t *ref_addr)
 {

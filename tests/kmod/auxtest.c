@@ -569,6 +569,9 @@ static void auxtest_destroy(struct perf_event *event)
 	atomic_dec(&nr_events);
 }
 
+/* The attr of the event opened last, as perf_event_open gave it: `attr` in debugfs. */
+static struct perf_event_attr last_attr;
+
 /*
  * auxtest terms: config:0-31 rate, config:32-51 period_us, config:56-59 mode,
  * config:60 once, config:61 partial, config1:0-15 skip.  Zero means "use the
@@ -587,6 +590,7 @@ static int auxtest_event_init(struct perf_event *event)
 
 	if (event->attr.type != auxtest_pmu.type)
 		return -ENOENT;
+	last_attr = event->attr;
 	if (!impersonate) {
 		if (cfg & GENMASK_ULL(31, 0))
 			r = cfg & GENMASK_ULL(31, 0);
@@ -1075,6 +1079,16 @@ static int streams_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(streams);
 
+static int attr_show(struct seq_file *m, void *v)
+{
+	struct perf_event_attr a = last_attr;
+
+	seq_printf(m, "config=%#llx config1=%#llx config2=%#llx sample_period=%llu freq=%u sample_type=%#llx\n",
+		   a.config, a.config1, a.config2, a.sample_period, a.freq, a.sample_type);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(attr);
+
 static int active_get(void *data, u64 *val)
 {
 	*val = atomic_read(&nr_events);
@@ -1158,6 +1172,7 @@ static void debugfs_init(void)
 #undef X
 	debugfs_create_file("percpu", 0444, dbg_dir, NULL, &percpu_fops);
 	debugfs_create_file("streams", 0444, dbg_dir, NULL, &streams_fops);
+	debugfs_create_file("attr", 0444, dbg_dir, NULL, &attr_fops);
 	debugfs_create_file("snapshots", 0444, dbg_dir, NULL, &snapshots_fops);
 	debugfs_create_file("filters", 0444, dbg_dir, NULL, &filters_fops);
 	debugfs_create_file_unsafe("active", 0444, dbg_dir, NULL, &active_fops);

@@ -14,13 +14,16 @@
 #    compared on tid, time, event, ip, data address, physical address,
 #    data source, weight, and the ip's symbol and dso), for several class
 #    letters L, and `auxrec script --itrace=L` selects the records L
-#    selects; the tid from CONTEXT packets in a per-CPU file; symbols
+#    selects; the tid from CONTEXT packets in a per-CPU file, or without
+#    them from context switch records (PERF_RECORD_SWITCH_CPU_WIDE); symbols
 #    from a real AArch64 ELF (tests/perf/spe/workload.c, built with
 #    aarch64-linux-gnu-gcc) for records described as samples of its loops,
 #    and the data symbols of their data addresses (its global arrays) as
-#    readelf -s gives them, in JSON and text;
-#  - report: `auxrec report --json` by symbol, `--sort data_src` and
-#    `--sort data_sym` has
+#    readelf -s gives them, in JSON and text; kernel data addresses
+#    resolve to the data objects of a kallsyms given with --kallsyms;
+#  - report: `auxrec report --json` by symbol, `--sort data_src`,
+#    `--sort data_sym` and the combined `--sort data_sym,data_src` and
+#    `--sort sym,data_src` (and the text of `--sort data_src,sym`) has
 #    the samples, mean and nearest-rank percentiles of total latency that
 #    the script's samples give (computed here from `auxrec script --json`),
 #    and its samples per symbol are `perf report --itrace=i1i -s sym`'s;
@@ -231,7 +234,9 @@ PY
 	if [ -z "$why" ] && python3 -c 'import jsonschema' 2> /dev/null &&
 	   ! { python3 tests/tools/json_check.py docs/schema/script.schema.json "$tmp/ds.json" &&
 	       python3 tests/tools/json_check.py docs/schema/report.schema.json \
-		"$tmp/workload.dsym.json"; } > "$tmp/ds.check" 2>&1; then
+		"$tmp/workload.dsym.json" &&
+	       python3 tests/tools/json_check.py docs/schema/report.schema.json \
+		"$tmp/workload.dsds.json"; } > "$tmp/ds.check" 2>&1; then
 		why="schema: $(tail -1 "$tmp/ds.check")"
 	fi
 	verdict spe-script-data-symbols "$why" "$(cat "$tmp/ds.count" 2> /dev/null), as readelf -s${have_perf:+ and perf report -s symbol_daddr}"
@@ -246,16 +251,24 @@ check_report() {	# name
 		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src exit status $?"
 	$AUXREC report --json --sort data_sym -i "$tmp/$n.data" > "$tmp/$n.dsym.json" \
 		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_sym exit status $?"
+	$AUXREC report --json --sort data_sym,data_src -i "$tmp/$n.data" > "$tmp/$n.dsds.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_sym,data_src exit status $?"
+	$AUXREC report --json --sort sym,data_src -i "$tmp/$n.data" > "$tmp/$n.sds.json" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort sym,data_src exit status $?"
+	$AUXREC report --sort data_src,sym -i "$tmp/$n.data" > "$tmp/$n.dssym.txt" \
+		2>> "$tmp/$n.rep.err" || why="auxrec report --sort data_src,sym exit status $?"
 	$AUXREC script --json --itrace=i -i "$tmp/$n.data" > "$tmp/$n.rep.script" 2>> "$tmp/$n.rep.err"
 	if [ -n "$have_perf" ]; then
 		timeout 120 perf report -i "$tmp/$n.data" --itrace=i1i --stdio -s sym -F sample,sym \
 			2> /dev/null | awk '/^ *[0-9]+ +\[/ { print $3, $1 }' | sort > "$tmp/$n.perf.rep"
 	fi
 	[ -z "$why" ] && why=$(python3 - "$tmp/$n.rep.json" "$tmp/$n.src.json" "$tmp/$n.rep.script" \
-				"$tmp/$n.perf.rep" "$tmp/$n.dsym.json" <<'PY'
+				"$tmp/$n.perf.rep" "$tmp/$n.dsym.json" "$tmp/$n.dsds.json" "$tmp/$n.sds.json" \
+				"$tmp/$n.dssym.txt" 3> "$tmp/$n.rep.count" <<'PY'
 import json, os, sys
 rep, src = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 dsym = json.load(open(sys.argv[5]))
+dsds, sds = json.load(open(sys.argv[6])), json.load(open(sys.argv[7]))
 ev = [json.loads(l) for l in open(sys.argv[3])]
 ev = [e for e in ev if e["type"] == "mem_sample"]
 LVL = ["L1", "LFB", "L2", "L3", "RAM"]
@@ -276,7 +289,7 @@ def stats(lats):
     pc = lambda p: lats[max(0, -(-p * len(lats) // 100) - 1)] if lats else 0
     return {"count": len(lats), "mean": sum(lats) / len(lats) if lats else 0,
             "p50": pc(50), "p90": pc(90), "p99": pc(99), "max": pc(100)}
-def check(doc, key, name_of):
+def check(doc, key, name_of):	# key: a field, or a tuple of fields
     groups = {}
     for e in ev:
         groups.setdefault(name_of(e), []).append(e.get("total_latency"))
@@ -285,18 +298,33 @@ def check(doc, key, name_of):
     if len(doc["entries"]) != len(groups):
         return "%d rows by %s, script %d" % (len(doc["entries"]), key, len(groups))
     for row in doc["entries"]:
-        g = groups.get(row[key], [])
+        name = tuple(row[k] for k in key) if isinstance(key, tuple) else row[key]
+        g = groups.get(name, [])
         lat = row["latency"]
         want = stats([x for x in g if x is not None])
         got = dict(lat, mean=want["mean"] if abs(lat["mean"] - want["mean"]) <=
                    1e-5 * max(1, want["mean"]) else lat["mean"])	# 6 digits printed
         if row["samples"] != len(g) or got != want:
-            return "%s %s: %d samples %s, script %d %s" % (key, row[key], row["samples"], got,
+            return "%s %s: %d samples %s, script %d %s" % (key, name, row["samples"], got,
                                                            len(g), want)
     return None
+dsym_of = lambda e: e.get("vaddr_sym") or "[unknown]"
+src_of = lambda e: ds_name(int(e.get("data_src", "0x0"), 16))
+sym_of = lambda e: e.get("from_sym") or "[unknown]"
 why = check(rep, "sym", lambda e: e.get("from_sym") or "[unknown]") or \
       check(src, "data_src", lambda e: ds_name(int(e.get("data_src", "0x0"), 16))) or \
-      check(dsym, "data_sym", lambda e: e.get("vaddr_sym") or "[unknown]")
+      check(dsym, "data_sym", dsym_of) or \
+      check(dsds, ("data_sym", "data_src"), lambda e: (dsym_of(e), src_of(e))) or \
+      check(sds, ("sym", "data_src"), lambda e: (sym_of(e), src_of(e)))
+# the text rows: data source | symbol, as many as the JSON rows of sym,data_src
+text = [l.rstrip("\n") for l in open(sys.argv[8]) if not l.startswith("#")]
+if not why and sorted(l.split("  ")[-1] for l in text) != sorted(
+        "%s | %s" % (r["data_src"], r["sym"]) for r in sds["entries"]):
+    why = "report --sort data_src,sym text rows %s" % text[:3]
+if not why and len({(r["data_sym"], r["data_src"]) for r in dsds["entries"]}) <= len(dsym["entries"]):
+    why = "data_sym,data_src has no more rows than data_sym"
+os.write(3, ("; %d rows by data_sym,data_src, %d by sym,data_src" % (
+    len(dsds["entries"]), len(sds["entries"]))).encode())
 if not why and any(r["data_dso"] != next(e.get("vaddr_dso") for e in ev
                                          if (e.get("vaddr_sym") or "[unknown]") == r["data_sym"])
                    for r in dsym["entries"]):
@@ -309,7 +337,115 @@ if not why and os.path.getsize(sys.argv[4]):
 print(why or "", end="")
 PY
 )
-	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols")' "$tmp/$n.rep.json" 2>/dev/null)"
+	verdict "spe-report-$n" "$why" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["samples"], "samples in", len(d["entries"]), "symbols", end="")' "$tmp/$n.rep.json" 2>/dev/null)$(cat "$tmp/$n.rep.count" 2> /dev/null)"
+}
+
+# per CPU without CONTEXT packets: the tid of a sample is that of the task
+# switched in last on its CPU (PERF_RECORD_SWITCH_CPU_WIDE, as perf 6.1
+# takes it): pd-gen --switch hands CPU 0 to other processes at three times
+# between samples; each timed sample's tid is the owner at its time
+# (computed here from the switches), and `perf script`'s tids are auxrec's
+switch_tids() {
+	local why= sw=(--switch 5:4242 --switch 1200001:5001 --switch 2400001:5002
+		       --switch 3600001:4242)
+	make_file switches --cpu-wide "${sw[@]}" -- random "$tmp/switches.spe" 13 2000 \
+		--no-context || why="pd-gen failed: $(head -1 "$tmp/switches.gen")"
+	$AUXREC script --json --itrace=i -i "$tmp/switches.data" > "$tmp/switches.json" \
+		2> "$tmp/switches.err" || why=${why:-"auxrec script: $(head -1 "$tmp/switches.err")"}
+	[ -z "$why" ] && why=$(python3 - "$tmp/switches.json" "${sw[@]}" 3> "$tmp/switches.count" <<'PY'
+import collections, json, os, sys
+sw = [tuple(int(x) for x in a.split(":")) for a in sys.argv[3::2]]
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in ev if e["type"] == "mem_sample"]
+timed = [e for e in ev if e.get("time")]
+for e in timed:
+    want = [pid for t, pid in sw if t <= e["time"]][-1]
+    if (e["tid"], e["pid"]) != (want, want):
+        print("sample at %d: pid/tid %d/%d, switched in: %d" % (e["time"], e["pid"], e["tid"], want),
+              end=""); sys.exit()
+n = collections.Counter(e["tid"] for e in timed)
+if len(n) != 3 or len(timed) < 1500:
+    print("%d timed samples, tids %s" % (len(timed), dict(n)), end=""); sys.exit()
+os.write(3, ("%d timed samples: %s" % (len(timed), ", ".join(
+    "tid %d %d" % t for t in sorted(n.items())))).encode())
+PY
+)
+	verdict spe-script-tid-from-switches "$why" "$(cat "$tmp/switches.count" 2> /dev/null)"
+	[ -z "$why" ] && check_script switches fi
+}
+
+# kernel data symbols: records whose data addresses are in the kernel (the
+# objects of the kallsyms fixture tests/data/kallsyms: D, r, B and d
+# symbols, and text) or nowhere, read with `--kallsyms`: each vaddr's
+# symbol, offset and dso are the fixture's (the last symbol of a type
+# kallsyms symbols have at or before it, up to the next line of any type;
+# of aliases any),
+# in JSON and text, `report --sort data_sym` counts them so, and without
+# --kallsyms (a file of another machine) kernel data addresses have none
+kernel_data_syms() {
+	local why= k=tests/data/kallsyms
+	python3 - "$k" > "$tmp/kd.desc" <<'PY'
+import random, sys
+addrs = [int(l.split()[0], 16) for l in open(sys.argv[1]) if l.split()[0].startswith("ffffffff8")]
+r = random.Random(5)
+lo, hi = min(addrs), max(addrs) + 0x200
+for i in range(400):
+    va = r.randrange(lo, hi) if r.randrange(8) else 0x7f0000001000 + r.randrange(1 << 16)
+    print("pc=%#x op=%s va=%#x lat=%d issue=1 events=0x6 ds=0" % (
+        0x400000 + 4 * r.randrange(64), r.choice(["ld", "st"]), va, r.randrange(1, 300)))
+PY
+	make_file kdata -- workload "$tmp/kdata.spe" "$tmp/kd.desc" || why="pd-gen failed"
+	$AUXREC script --json --itrace=i --kallsyms "$k" -i "$tmp/kdata.data" > "$tmp/kd.json" \
+		2> "$tmp/kd.err" || why=${why:-"auxrec script --json: $(head -1 "$tmp/kd.err")"}
+	$AUXREC script --itrace=i --kallsyms "$k" -i "$tmp/kdata.data" > "$tmp/kd.txt" \
+		2>> "$tmp/kd.err" || why=${why:-"auxrec script: $(head -1 "$tmp/kd.err")"}
+	$AUXREC report --json --sort data_sym --kallsyms "$k" -i "$tmp/kdata.data" \
+		> "$tmp/kd.rep" 2>> "$tmp/kd.err" || why=${why:-"auxrec report: $(head -1 "$tmp/kd.err")"}
+	$AUXREC script --json --itrace=i -i "$tmp/kdata.data" > "$tmp/kd.none.json" 2>> "$tmp/kd.err"
+	[ -z "$why" ] && why=$(python3 - "$k" "$tmp/kd.json" "$tmp/kd.txt" "$tmp/kd.rep" \
+				"$tmp/kd.none.json" 3> "$tmp/kd.count" <<'PY'
+import collections, json, os, sys
+lines = sorted((int(f[0], 16), f[1], f[2]) for f in (l.split() for l in open(sys.argv[1])))
+def sym_of(a):
+    prev = [l for l in lines if l[0] <= a]
+    if not prev or a < 0xffff800000000000:
+        return None
+    start = max(l[0] for l in prev)
+    nxt = [l[0] for l in lines if l[0] > start]
+    named = [l for l in prev if l[0] == start and l[1] in "tTwWdDbBrR"]
+    if not named or (nxt and a >= min(nxt)) or (not nxt and a >= start + 4096):
+        return None
+    return {l[2] for l in named}, a - start	# aliases: auxrec keeps one, as perf
+ev = [e for e in map(json.loads, open(sys.argv[2])) if e["type"] == "mem_sample"]
+text = [l for l in open(sys.argv[3]) if " mem_sample " in l]
+none = [e for e in map(json.loads, open(sys.argv[5])) if e["type"] == "mem_sample"]
+if len(ev) != 400 or len(text) != 400 or len(none) != 400:
+    print("%d JSON, %d text, %d without --kallsyms samples, 400 records" % (
+        len(ev), len(text), len(none)), end=""); sys.exit()
+names = collections.Counter()
+for e, t, n in zip(ev, text, none):
+    a = int(e["vaddr"], 16)
+    want = sym_of(a)
+    got = (e.get("vaddr_sym"), e.get("vaddr_symoff"))
+    if want and (got[0] not in want[0] or got[1] != want[1] or
+                 e.get("vaddr_dso") != "[kernel.kallsyms]"):
+        print("vaddr %#x: %s in %s, kallsyms %s" % (a, got, e.get("vaddr_dso"), want), end="")
+        sys.exit()
+    if not want and got[0]:
+        print("vaddr %#x: %s, kallsyms none" % (a, got), end=""); sys.exit()
+    if want and " vaddr %#x %s+%#x ([kernel.kallsyms]) " % (a, got[0], want[1]) not in t:
+        print("text %r lacks vaddr %#x %s+%#x" % (t.strip(), a, got[0], want[1]), end="")
+        sys.exit()
+    if a >= 0xffff800000000000 and n.get("vaddr_sym"):
+        print("vaddr %#x has %s without --kallsyms" % (a, n["vaddr_sym"]), end=""); sys.exit()
+    names[got[0] if want else "[unknown]"] += 1
+rows = {r["data_sym"]: r["samples"] for r in json.load(open(sys.argv[4]))["entries"]}
+if rows != dict(names):
+    print("report --sort data_sym %s, script %s" % (rows, dict(names)), end=""); sys.exit()
+os.write(3, ", ".join("%s %d" % n for n in sorted(names.items())).encode())
+PY
+)
+	verdict spe-kernel-data-symbols "$why" "$(cat "$tmp/kd.count" 2> /dev/null)"
 }
 
 raw_packets
@@ -345,5 +481,7 @@ v2_script() {
 v2_script
 make_file context --cpu-wide -- random "$tmp/context.spe" 12 2000 --context &&
 	check_script context fmtbaMi
+switch_tids
+kernel_data_syms
 workload && { for l in fmtbaMi fM; do check_script workload $l; done; check_report workload
 	       check_data_syms; }

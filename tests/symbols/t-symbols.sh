@@ -78,9 +78,12 @@ cp "$T/other.debug" "$T/dbg/.build-id/${id:0:2}/${id:2}.debug"
 out=$($L --debug-dir "$T/dbg" "$T/prog.stripped" $S)
 check build-id-mismatch "source dynsym" "$out"
 
-# kernel: kallsyms fixture (text symbols end at the next symbol of any kind)
+# kernel: kallsyms fixture (symbols end at the next symbol of any kind);
+# data objects (D, r, B, d) are symbols too, for data addresses
 out=$($L --kallsyms tests/data/kallsyms - ffffffff81001050 ffffffff81001208 ffffffff81002010 ffffffffc0a01010)
-check kallsyms "do_syscall_64\+0x10 \[kernel.kallsyms\].*arch_weak_fn\+0x8 .*ffffffff81002010 \[unknown\].*ext4_fill_super\+0x10" "$(tr '\n' ' ' <<<"$out")"
+check kallsyms "do_syscall_64\+0x10 \[kernel.kallsyms\].*arch_weak_fn\+0x8 .*ffffffff81002010 some_data\+0x10 .*ext4_fill_super\+0x10" "$(tr '\n' ' ' <<<"$out")"
+out=$($L --kallsyms tests/data/kallsyms - ffffffff81002104 ffffffff81002808 ffffffff81002a10 ffffffff81001ff0)
+check kallsyms-data "rodata_thing\+0x4 .*bss_thing\+0x8 .*local_data\+0x10 .*arch_weak_fn\+0xdf0" "$(tr '\n' ' ' <<<"$out")"
 out=$($L --kallsyms tests/data/kallsyms-hidden - ffffffff81001050)
 check kallsyms-hidden "kptr_restrict" "$out"
 

@@ -30,8 +30,12 @@
  * type 4: perf's two words, or with --v2 newer perf's versioned header and
  * one CPU's metadata with MIDR), its AUX data the bytes of SPE-FILE cut
  * into two chunks at CUT (a record boundary). Per thread, or with
- * --cpu-wide per CPU (CPU 0, the tid then comes from CONTEXT packets).
- * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]
+ * --cpu-wide per CPU (CPU 0, the tid then comes from CONTEXT packets, or
+ * from context switches: each --switch TIME:PID hands CPU 0 to process PID
+ * (its COMM, then PERF_RECORD_SWITCH_CPU_WIDE out of the previous owner and
+ * into PID at perf time TIME; the first owner is the traced process).
+ * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT BINARY
+ *        [START LEN PGOFF]
  *
  * --tp TRACEFS N STEP (first, before any of the above): also N samples of the
  * tracepoint test:tick of the tracefs fixture TRACEFS (tests/data/tracefs),
@@ -467,12 +471,35 @@ static void tracepoint_samples(struct pd_writer *w)
 		if (ret)
 			die("tracepoint sample", ret);
 	}
+/* --switch TIME:PID: CPU 0 goes from process *owner to PID at TIME */
+static void spe_switch(struct pd_writer *w, const char *arg, uint32_t *owner)
+{
+	struct perf_rec_pid_tid sw = { .header = { .type = PERF_RECORD_SWITCH_CPU_WIDE } };
+	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
+	char *end, comm[16];
+	uint64_t t = strtoull(arg, &end, 0);
+	uint32_t pid = *end == ':' ? strtoul(end + 1, NULL, 0) : 0;
+
+	if (*end != ':' || !pid || t < 5)
+		die("--switch is TIME:PID (TIME 5 or more)", -22);
+	c.pid = c.tid = pid;
+	snprintf(comm, sizeof(comm), "proc%u", pid);
+	put_as(w, &c, sizeof(c), comm, pid, t - 1);
+	sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+	sw.pid = sw.tid = pid;
+	put_as(w, &sw, sizeof(sw), NULL, *owner, t);
+	sw.header.misc = 0;
+	sw.pid = sw.tid = *owner;
+	put_as(w, &sw, sizeof(sw), NULL, pid, t);
+	*owner = pid;
 }
 
 /* The --spe file: see the top of this file. */
 static int spe_main(int argc, char **argv)
 {
-	uint32_t tid = PID, cpu = (uint32_t)-1;
+	uint32_t tid = PID, cpu = (uint32_t)-1, owner = PID;
+	const char *switches[64];
+	int nr_switches = 0;
 	struct pd_writer *w;
 	uint8_t *data;
 	size_t n, cut;
@@ -490,10 +517,15 @@ static int spe_main(int argc, char **argv)
 		cpu = 0;
 		argc--;
 		argv++;
+		while (argc > 2 && !strcmp(argv[1], "--switch") && nr_switches < 64) {
+			switches[nr_switches++] = argv[2];
+			argc -= 2;
+			argv += 2;
+		}
 	}
 	if (argc != 5 && argc != 8) {
-		fprintf(stderr, "usage: pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY "
-				"[START LEN PGOFF]\n");
+		fprintf(stderr, "usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] "
+				"OUT SPE-FILE CUT BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
 	data = read_file(argv[2], &n);
@@ -504,6 +536,8 @@ static int spe_main(int argc, char **argv)
 	traced_process(w, argv[4], argv + 5, argc - 5, 0x400000);
 	if (tp_tracefs)
 		tracepoint_samples(w);
+	for (int i = 0; i < nr_switches; i++)
+		spe_switch(w, switches[i], &owner);
 	aux(w, data, 0, cut, PID, tid, cpu, 10);
 	aux(w, data, cut, n - cut, PID, tid, cpu, 11);
 	finish(w);
@@ -537,7 +571,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
-				"       pd-gen --spe [--v2 MIDR] [--cpu-wide] OUT SPE-FILE CUT BINARY [START LEN PGOFF]\n");
+				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
+				"              BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);

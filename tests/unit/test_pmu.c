@@ -81,6 +81,30 @@ static void test_intel_pt_defaults(void **state)
 	event_spec_free(&es);
 }
 
+/* period=: the sample period, for a PMU without a term of that name */
+static void test_period_term(void **state)
+{
+	struct event_spec es;
+	char err[512];
+
+	assert_int_equal(event_spec_parse(ROOT, "intel_pt/period=1024,tsc/", NULL, &es, err,
+					  sizeof(err)), 0);
+	assert_int_equal(es.attr.sample_period, 1024);
+	assert_int_equal(es.attr.freq, 0);
+	assert_int_equal(es.attr.config, 1 << 10);
+	assert_true(pmu_terms_name(es.terms, "period"));
+	assert_true(pmu_terms_name(es.terms, "tsc"));
+	assert_false(pmu_terms_name(es.terms, "ts"));
+	assert_false(pmu_terms_name(es.terms, "cyc"));
+	event_spec_free(&es);
+	assert_int_equal(event_spec_parse(ROOT, "intel_pt/period=0/", NULL, &es, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "term 'period' of intel_pt must be above 0");
+	assert_false(pmu_terms_name("", "period"));
+	assert_true(pmu_terms_name("a=1,period", "period"));
+	assert_false(pmu_terms_name("periods=2", "period"));
+}
+
 static void test_errors(void **state)
 {
 	struct event_spec es;
@@ -121,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_format_syntax),
 		cmocka_unit_test(test_split_ranges),
 		cmocka_unit_test(test_intel_pt_defaults),
+		cmocka_unit_test(test_period_term),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_list),
 	};

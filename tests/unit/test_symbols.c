@@ -129,7 +129,9 @@ static void test_kallsyms(void **state)
 	assert_string_equal(buf, "local_fn+0x80");
 	assert_string_equal(dso, "[kernel.kallsyms]");
 	maps_symbolize(&m, 0xffffffff81000200, buf, sizeof(buf), &dso, &sym, &off);
-	assert_string_equal(buf, "[unknown]");	/* data ends local_fn */
+	assert_string_equal(buf, "data_after+0x0");	/* data ends local_fn, is a symbol */
+	maps_symbolize(&m, 0xffffffff810002f8, buf, sizeof(buf), &dso, &sym, &off);
+	assert_string_equal(buf, "data_after+0xf8");	/* up to weak_fn */
 	maps_symbolize(&m, 0xffffffff81000310, buf, sizeof(buf), &dso, &sym, &off);
 	assert_string_equal(buf, "weak_fn+0x10");
 	maps_symbolize(&m, 0xffffffffc0001004, buf, sizeof(buf), &dso, &sym, &off);

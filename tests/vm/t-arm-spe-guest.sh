@@ -8,12 +8,18 @@
 # arm_spe_0//` (tests/vm/guest-arm-spe.sh). Debian's perf on x86 does not
 # record arm_spe; it reads auxrec's file on the host:
 #  - sysfs: the real driver's format terms and caps;
+#  - the attr the module received (its debugfs attr) is perf's for arm64:
+#    the sample period caps/min_interval (256) unless period= is given,
+#    ts_enable per CPU (-a) and not per thread;
 #  - auxrec's file: AUXTRACE_INFO type 4 with the PMU type and per-CPU
-#    flag, the event's config with ts_enable (auxrec's default term);
+#    flag, the AUX event with the DATA_SRC sample bit and no sideband, and
+#    perf's dummy:u tracking event with the sideband (mmap, comm, task), per
+#    CPU with context switches: the file holds PERF_RECORD_SWITCH_CPU_WIDE
+#    records of the tracking event; Debian's perf lists both events;
 #  - `auxrec script --itrace=i` gives every replayed record once, in order
 #    (PCs, data addresses, latencies as written);
-#  - `perf report -D` of auxrec's file equals `auxrec dump` packet for
-#    packet, and `perf script` equals `auxrec script` sample for sample
+#  - `perf report -D` of auxrec's files (per thread and per CPU) equals
+#    `auxrec dump` packet for packet, and `perf script` equals `auxrec script` sample for sample
 #    but for time, symbol and dso (the stream's timestamps are not the
 #    guest's clock) (tests/perf/spe_perf_dump.py, spe_perf_script.py) when the guest's
 #    kernel gave a TSC conversion (TIME_CONV): without one perf 6.1's
@@ -54,10 +60,7 @@ PY
 	fi
 fi
 g=$out/g
-
-verdict() {	# name why note
-	if [ -z "$2" ]; then echo "ok $1 # $3"; else echo "not ok $1: $2"; fi
-}
+. tests/check-lib.sh
 
 why=
 for t in ts_enable pa_enable pct_enable jitter branch_filter load_filter store_filter \
@@ -71,9 +74,63 @@ done
 	why=${why:-"values: $(tr '\n' ' ' < "$g/sysfs.values")"}
 verdict arm_spe_guest_sysfs "$why" "the driver's 9 format terms and 4 caps"
 
-if [ "$(cat "$g/a.rec.rc" 2> /dev/null)" != 0 ]; then
-	echo "not ok arm_spe_guest_recorded: $(tail -3 "$g/a.rec.log")"; exit 0
+for r in a c p; do
+	if [ "$(cat "$g/$r.rec.rc" 2> /dev/null)" != 0 ]; then
+		echo "not ok arm_spe_guest_recorded: $r: $(tail -3 "$g/$r.rec.log")"; exit 0
+	fi
+done
+
+# what the module's arm_spe_0 received: NAME WANT (fields of debugfs attr)
+attr_differs() {
+	local got
+	got=$(tr ' ' '\n' < "$g/$1.attr" | grep -e '^config=' -e '^sample_period=' -e '^freq=' |
+	      tr '\n' ' ')
+	[ "$got" = "$2 " ] || echo "$1: the module got '$got', want '$2'"
+}
+why=$(attr_differs a "config=0x0 sample_period=256 freq=0")
+why=${why:-$(attr_differs c "config=0x1 sample_period=256 freq=0")}
+why=${why:-$(attr_differs p "config=0x0 sample_period=1024 freq=0")}
+verdict arm_spe_guest_attr "$why" "period caps/min_interval or period=, ts_enable per CPU only"
+
+# the tracking event of each file: NAME CONTEXT-SWITCH
+tracking_differs() {
+	"$A" dump --json --no-packets -i "$g/$1.data" > "$out/$1.sb" 2> "$out/$1.sb.err" ||
+		{ echo "$1: auxrec dump: $(head -1 "$out/$1.sb.err")"; return; }
+	python3 - "$out/$1.sb" "$2" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+attrs = [r for r in recs if r["type"] == "attr"]
+want_cs = int(sys.argv[2])
+if len(attrs) != 2:
+    print("%d events, not the AUX event and the tracking event" % len(attrs)); sys.exit()
+aux, dummy = attrs
+if aux["attr_type"] == 1 or "data_src" not in aux["sample_type"] or aux["context_switch"]:
+    print("AUX event %s" % json.dumps(aux)); sys.exit()
+if (dummy["attr_type"], dummy["config"], dummy["exclude_kernel"], dummy["context_switch"]) != \
+        (1, "0x9", 1, want_cs) or len(dummy["ids"]) != len(aux["ids"]):
+    print("tracking event %s" % json.dumps(dummy)); sys.exit()
+ids = set(dummy["ids"])
+sw = [r for r in recs if r.get("record") == "switch_cpu_wide"]
+comm = [r for r in recs if r.get("record") == "comm" and r.get("sample_id", {}).get("id") in ids]
+if want_cs and (not sw or any(r["sample_id"]["id"] not in ids for r in sw)):
+    print("%d switch records, ids %s" % (len(sw), sorted({r["sample_id"]["id"] for r in sw})))
+elif not want_cs and sw:
+    print("%d switch records per thread" % len(sw))
+elif not comm:
+    print("no comm record of the tracking event")
+else:
+    print("%d switch records" % len(sw), file=sys.stderr)
+PY
+}
+why=$(tracking_differs a 0 2> /dev/null)
+why=${why:-$(tracking_differs c 1 2> "$out/c.sw")}
+if [ -z "$why" ] && [ -n "$have_perf" ]; then
+	perf evlist -i "$g/c.data" > "$out/c.evlist" 2>&1
+	[ "$(tr '\n' ' ' < "$out/c.evlist")" = "arm_spe_0// dummy:u " ] ||
+		why="perf evlist: $(tr '\n' ' ' < "$out/c.evlist")"
 fi
+verdict arm_spe_guest_tracking "$why" "dummy:u with the sideband; per CPU $(cat "$out/c.sw" 2> /dev/null)"
+
 f=$g/a.data
 
 why=
@@ -91,10 +148,10 @@ PY
 [ -z "$why" ] && [ -s "$out/a.info.why" ] && why=$(cat "$out/a.info.why")
 if [ -z "$why" ] && [ -n "$have_perf" ]; then
 	perf evlist -v -i "$f" > "$out/a.evlist" 2>&1
-	grep 'arm_spe_0' "$out/a.evlist" | grep -q 'config: 0x1' ||
+	grep 'arm_spe_0' "$out/a.evlist" | grep -q 'sample_freq }: 256,' ||
 		why="arm_spe_0 event: $(grep arm_spe_0 "$out/a.evlist" | head -1)"
 fi
-verdict arm_spe_guest_file "$why" "AUXTRACE_INFO type 4, two words; config ts_enable"
+verdict arm_spe_guest_file "$why" "AUXTRACE_INFO type 4, two words; sample_period 256"
 
 why=
 "$A" script --json --itrace=i -i "$f" > "$out/a.script" 2> "$out/a.script.err" ||
@@ -118,11 +175,16 @@ verdict arm_spe_guest_script_every_record "$why" "$RECORDS records in order"
 if [ -z "$have_perf" ]; then
 	echo "skip arm_spe_guest_perf: perf is not installed"; exit 0
 fi
-why=
-"$A" dump --json -i "$f" > "$out/a.dump" 2> "$out/a.dump.err"
-perf report -D -i "$f" > "$out/a.perf" 2> "$out/a.perf.err" || why="perf report -D failed"
-[ -z "$why" ] && why=$(python3 tests/perf/spe_perf_dump.py "$out/a.dump" "$out/a.perf" 3> "$out/a.count")
-verdict arm_spe_guest_perf_report_D "$why" "$(cat "$out/a.count" 2> /dev/null) of auxrec's file"
+for r in a c; do
+	why=
+	"$A" dump --json -i "$g/$r.data" > "$out/$r.dump" 2> "$out/$r.dump.err"
+	perf report -D -i "$g/$r.data" > "$out/$r.perf" 2> "$out/$r.perf.err" ||
+		why="perf report -D failed"
+	[ -z "$why" ] && why=$(python3 tests/perf/spe_perf_dump.py "$out/$r.dump" "$out/$r.perf" \
+				3> "$out/$r.count")
+	verdict arm_spe_guest_perf_report_D_$r "$why" \
+		"$(cat "$out/$r.count" 2> /dev/null) of auxrec's file, per $([ $r = a ] && echo thread || echo CPU)"
+done
 
 if ! grep -q '"record":"time_conv"' "$out/a.dump"; then
 	# perf_time_to_tsc() with TIME_CONV's multiplier 0 (a SIGFPE)
