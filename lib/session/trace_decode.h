@@ -25,6 +25,17 @@ struct trace_event {
 
 typedef int (*trace_event_fn)(void *ctx, const struct trace_event *te);
 
+/* A PERF_RECORD_SAMPLE of the recording (not a decoded event). */
+struct trace_sample {
+	const struct pd_record *rec;
+	const struct perf_event_attr *attr;	/* of the sample */
+	const struct proc *proc;		/* its process (maps), NULL unknown */
+	int pid, tid;				/* -1 unknown */
+	uint64_t time;				/* 0 unknown */
+};
+
+typedef int (*trace_sample_fn)(void *ctx, const struct trace_sample *ts);
+
 struct trace_decode_opts {
 	const char *path;
 	const char *symfs;
@@ -49,6 +60,11 @@ struct trace_decode_opts {
 	int (*write)(void *ctx, const char *bytes, size_t len);
 	trace_event_fn fn;
 	void *ctx;
+	/*
+	 * Optional: each PERF_RECORD_SAMPLE, in file order, before the AUX
+	 * pieces that follow it are decoded (with ctx); non-zero stops.
+	 */
+	trace_sample_fn sample;
 };
 
 /*
