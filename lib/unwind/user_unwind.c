@@ -2,21 +2,23 @@
 /*
  * user_unwind.c - remote unwinding of sampled user stacks with libunwind
  * (see user_unwind.h). libunwind asks for three things through accessors:
- * - the unwind table of an address: the binary mapped there, its
- *   PT_GNU_EH_FRAME segment (.eh_frame_hdr, whose binary search table
- *   libunwind reads), handed over as a remote table at run-time addresses;
- * - memory: the sampled stack bytes [sp, sp + dyn_size), else the bytes of
- *   a binary the process mapped (its .eh_frame and .eh_frame_hdr lie in
- *   segments that need not be mapped executable), by run-time address;
+ * - the unwind table of an address: the FDE search table of the binary
+ *   mapped there (eh_table.c: its .eh_frame_hdr's, or one built from its
+ *   .eh_frame), handed over as a remote table; libunwind reads remote
+ *   tables through access_mem, so each binary's table is served at an
+ *   address no user memory has (TABLE_BASE + the table's number << 32);
+ * - memory: that table, the sampled stack bytes [sp, sp + dyn_size), else
+ *   the bytes of a binary the process mapped (its .eh_frame lies in a
+ *   segment that need not be mapped executable), by run-time address;
  * - registers: from the sample, numbered as perf_regs.h for x86-64.
- * Binaries without .eh_frame_hdr (only .debug_frame) end the unwinding.
+ * Binaries with only .debug_frame end the unwinding.
  */
 #include <errno.h>
-#include <gelf.h>
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
 #include <asm/perf_regs.h>
+#include "lib/unwind/eh_table.h"
 #include "lib/unwind/user_unwind.h"
 
 /* Not in libunwind's headers: its search of a binary search table (as perf declares it). */
@@ -24,24 +26,21 @@ extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip
 					      unw_dyn_info_t *di, unw_proc_info_t *pi,
 					      int need_unwind_info, void *arg);
 
-#define DW_EH_PE_udata4		0x03
-#define DW_EH_PE_sdata4		0x0b
-#define DW_EH_PE_pcrel		0x10
-#define DW_EH_PE_datarel	0x30
-#define EH_HDR_TABLE_OFF	12	/* version, 3 encodings, eh_frame_ptr, fde_count */
+/* Non-canonical x86-64 addresses: the FDE tables as libunwind reads them. */
+#define TABLE_BASE	0xa000000000000000ULL
+#define TABLE_SHIFT	32
 
-/* Where a binary's .eh_frame_hdr is, found once per dso. */
-struct eh_hdr {
+/* The FDE table of a binary, loaded once per dso. */
+struct dso_table {
 	const struct dso *dso;
-	uint64_t vaddr;		/* ELF address of .eh_frame_hdr */
-	uint64_t fde_count;
+	struct eh_table t;
 	bool ok;
 };
 
 struct user_unwinder {
 	unw_addr_space_t as;
-	struct eh_hdr *hdrs;
-	size_t nr_hdrs;
+	struct dso_table *tables;
+	size_t nr_tables;
 };
 
 /* What the accessors read for the sample being unwound. */
@@ -52,61 +51,25 @@ struct unwind_ctx {
 	uint64_t sp;
 };
 
-static int u32_at(const struct dso *d, uint64_t off, uint32_t *v)
+/* The table of d (its index in *idx), NULL when it has none or no memory. */
+static const struct eh_table *table_of(struct user_unwinder *uw, const struct dso *d, size_t *idx)
 {
-	if (off + 4 > d->map_size)
-		return -1;
-	memcpy(v, d->map + off, 4);
-	return 0;
-}
+	struct dso_table *v;
+	size_t i;
 
-/* Reads the PT_GNU_EH_FRAME of d: only the layout every linker writes. */
-static void eh_hdr_load(struct eh_hdr *h, const struct dso *d)
-{
-	Elf *e = elf_memory((char *)d->map, d->map_size);
-	size_t n = 0;
-	GElf_Phdr ph;
-	uint32_t count;
-
-	h->dso = d;
-	h->ok = false;
-	if (!e)
-		return;
-	if (elf_getphdrnum(e, &n))
-		n = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_GNU_EH_FRAME)
-			continue;
-		if (ph.p_offset + EH_HDR_TABLE_OFF > d->map_size)
-			break;
-		/* version 1, eh_frame_ptr pcrel|sdata4, count udata4, table datarel|sdata4 */
-		if (d->map[ph.p_offset] != 1 ||
-		    d->map[ph.p_offset + 1] != (DW_EH_PE_pcrel | DW_EH_PE_sdata4) ||
-		    d->map[ph.p_offset + 2] != DW_EH_PE_udata4 ||
-		    d->map[ph.p_offset + 3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4) ||
-		    u32_at(d, ph.p_offset + 8, &count))
-			break;
-		h->vaddr = ph.p_vaddr;
-		h->fde_count = count;
-		h->ok = ph.p_offset + EH_HDR_TABLE_OFF + 8ULL * count <= d->map_size;
-		break;
+	for (i = 0; i < uw->nr_tables && uw->tables[i].dso != d; i++)
+		;
+	if (i == uw->nr_tables) {
+		v = realloc(uw->tables, (uw->nr_tables + 1) * sizeof(*v));
+		if (!v)
+			return NULL;
+		uw->tables = v;
+		v[i].dso = d;
+		v[i].ok = !eh_table_load(d, &v[i].t);
+		uw->nr_tables++;
 	}
-	elf_end(e);
-}
-
-static const struct eh_hdr *eh_hdr_of(struct user_unwinder *uw, const struct dso *d)
-{
-	struct eh_hdr *v;
-
-	for (size_t i = 0; i < uw->nr_hdrs; i++)
-		if (uw->hdrs[i].dso == d)
-			return &uw->hdrs[i];
-	v = realloc(uw->hdrs, (uw->nr_hdrs + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	uw->hdrs = v;
-	eh_hdr_load(&v[uw->nr_hdrs], d);
-	return &v[uw->nr_hdrs++];
+	*idx = i;
+	return uw->tables[i].ok ? &uw->tables[i].t : NULL;
 }
 
 /* Run-time minus ELF address for the mapping mp, or false. */
@@ -127,22 +90,23 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 {
 	struct unwind_ctx *c = arg;
 	const struct map *mp = maps_find(c->maps, ip);
-	const struct eh_hdr *h;
+	const struct eh_table *t;
 	unw_dyn_info_t di;
 	uint64_t bias;
+	size_t idx;
 
 	if (!mp || !map_bias(mp, &bias))
 		return -UNW_ENOINFO;
-	h = eh_hdr_of(c->uw, mp->dso);
-	if (!h || !h->ok)
+	t = table_of(c->uw, mp->dso, &idx);
+	if (!t || (uint64_t)t->nr_fdes * 8 >= 1ULL << TABLE_SHIFT)
 		return -UNW_ENOINFO;
 	memset(&di, 0, sizeof(di));
 	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
 	di.start_ip = mp->start;
 	di.end_ip = mp->end;
-	di.u.rti.segbase = h->vaddr + bias;
-	di.u.rti.table_data = h->vaddr + bias + EH_HDR_TABLE_OFF;
-	di.u.rti.table_len = h->fde_count * 8 / sizeof(unw_word_t);
+	di.u.rti.segbase = t->segbase + bias;
+	di.u.rti.table_data = TABLE_BASE + ((uint64_t)idx << TABLE_SHIFT);
+	di.u.rti.table_len = t->nr_fdes * 8 / sizeof(unw_word_t);
 	return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
 }
 
@@ -153,6 +117,22 @@ static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
 static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *dilap, void *arg)
 {
 	return -UNW_ENOINFO;
+}
+
+/* 8 bytes of a table at its address addr (see TABLE_BASE). */
+static bool read_table(const struct user_unwinder *uw, uint64_t addr, uint64_t *v)
+{
+	uint64_t idx = (addr - TABLE_BASE) >> TABLE_SHIFT;
+	uint64_t off = addr & ((1ULL << TABLE_SHIFT) - 1);
+	const struct eh_table *t;
+
+	if (addr < TABLE_BASE || idx >= uw->nr_tables || !uw->tables[idx].ok)
+		return false;
+	t = &uw->tables[idx].t;
+	if (off + 8 > (uint64_t)t->nr_fdes * 8)
+		return false;
+	memcpy(v, (const uint8_t *)t->entries + off, 8);
+	return true;
 }
 
 /* 8 bytes at run-time address addr from a binary mapped by the process. */
@@ -188,7 +168,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 		return -UNW_EREADONLYREG;
 	if (addr >= c->sp && addr - c->sp + 8 <= c->u->dyn_size) {
 		memcpy(&v, c->u->stack + (addr - c->sp), 8);
-	} else if (!read_binary(c->maps, addr, &v)) {
+	} else if (!read_table(c->uw, addr, &v) && !read_binary(c->maps, addr, &v)) {
 		return -UNW_EINVAL;
 	}
 	*valp = v;
@@ -262,7 +242,6 @@ struct user_unwinder *user_unwinder_new(void)
 
 	if (!uw)
 		return NULL;
-	elf_version(EV_CURRENT);
 	uw->as = unw_create_addr_space(&accessors, 0);
 	if (!uw->as) {
 		free(uw);
@@ -278,7 +257,9 @@ void user_unwinder_free(struct user_unwinder *uw)
 	if (!uw)
 		return;
 	unw_destroy_addr_space(uw->as);
-	free(uw->hdrs);
+	for (size_t i = 0; i < uw->nr_tables; i++)
+		eh_table_free(&uw->tables[i].t);
+	free(uw->tables);
 	free(uw);
 }
 
