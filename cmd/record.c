@@ -26,6 +26,7 @@
 #include "lib/perf_data/perf_data.h"
 #include "lib/record/pmu.h"
 #include "lib/record/ring.h"
+#include "lib/record/seed_event.h"
 #include "lib/record/synthesize.h"
 #include "lib/util/util.h"
 
@@ -47,6 +48,7 @@ struct record_opts {
 	const char *filter;	/* --filter, perf's address filter syntax */
 	char *kernel_filter;	/* it resolved, for PERF_EVENT_IOC_SET_FILTER */
 	size_t data_pages, aux_pages;
+	uint32_t seed_stack;	/* --seed-stacks: bytes of user stack per sample; 0 off */
 	char **workload;	/* argv of the command, NULL-terminated */
 };
 
@@ -55,6 +57,7 @@ struct recorder {
 	struct event_spec es;
 	const struct decoder_ops *dec;
 	struct evlist el;
+	struct evlist seed;	/* --seed-stacks: the companions of el's events */
 	struct pd_writer *w;
 	int attr_idx;
 	pid_t child;
@@ -122,6 +125,10 @@ static void usage(FILE *out)
 		"                           read perf's commands (enable, disable, snapshot,\n"
 		"                           stop, ping; one a line) from CTL, answer each\n"
 		"                           with 'ack' on ACK once done\n"
+		"      --seed-stacks[=SIZE] sample the user registers and SIZE bytes of user\n"
+		"                           stack (default 8K) of each traced task switched\n"
+		"                           out, where its trace resumes: exports unwind them\n"
+		"                           into the callers of their call stacks\n"
 		"      --filter 'ACTION START[/END|/SIZE][@FILE] ...'\n"
 		"                           address filters, perf's syntax: ACTION filter,\n"
 		"                           start, stop or tracestop; START/END functions of\n"
@@ -523,6 +530,15 @@ static int drain_all(struct recorder *rec, bool final)
  * as one AUXTRACE chunk per area, and the events trace again (unless they
  * were off already: `disable`, or at exit).
  */
+/* Enables or disables the events (the trace's and their companions). */
+static int set_enabled(struct recorder *rec, bool on)
+{
+	int ret = on ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+	int ret2 = on ? evlist_enable(&rec->seed) : evlist_disable(&rec->seed);
+
+	return ret ? ret : ret2;
+}
+
 static int take_snapshot(struct recorder *rec)
 {
 	uint64_t max = rec->opts->snapshot_size;
@@ -572,7 +588,7 @@ static int control_process(struct recorder *rec, bool *stop)
 		case CONTROL_DISABLE:
 			if (rec->enabled != (cmd == CONTROL_ENABLE)) {
 				rec->enabled = cmd == CONTROL_ENABLE;
-				ret = rec->enabled ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
+				ret = set_enabled(rec, rec->enabled);
 			}
 			break;
 		case CONTROL_SNAPSHOT:
@@ -712,6 +728,11 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	ret = evlist_mmap(&rec->el, o->data_pages, o->aux_pages, rec->es.pmu->name, err, errlen);
 	if (ret)
 		return ret;
+	if (o->seed_stack) {
+		ret = seed_event_open(&rec->seed, &rec->el, o->seed_stack, err, errlen);
+		if (ret)
+			return ret;
+	}
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
 	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
 	rec->pass_settled = calloc(rec->el.nr, sizeof(*rec->pass_settled));
@@ -742,6 +763,12 @@ static int write_header_records(struct recorder *rec)
 	if (ret < 0)
 		return ret;
 	rec->attr_idx = ret;
+	if (rec->seed.nr) {
+		ret = pd_writer_add_attr(rec->w, &rec->seed.attr, rec->seed.ids, rec->seed.nr,
+					 SEED_EVENT_NAME);
+		if (ret < 0)
+			return ret;
+	}
 	ret = pd_writer_set_cmdline(rec->w, auxrec_argc, auxrec_argv);
 	if (ret)
 		return ret;
@@ -964,7 +991,7 @@ static int do_record(struct recorder *rec)
 		goto kill_child;
 	}
 	if (!traces_workload(o))
-		ret = evlist_enable(&rec->el);
+		ret = set_enabled(rec, true);
 	rec->enabled = !ret;	/* a workload's events: enable_on_exec */
 	if (!ret && o->workload) {
 		if (write(go_fd, "g", 1) != 1)
@@ -982,7 +1009,7 @@ static int do_record(struct recorder *rec)
 		snapshot_signal = 0;
 		ret = take_snapshot(rec);
 	}
-	evlist_disable(&rec->el);
+	set_enabled(rec, false);
 	rec->enabled = false;
 	if (!ret)
 		ret = drain_all(rec, true);
@@ -1047,6 +1074,7 @@ int cmd_record(int argc, char **argv)
 		{ "snapshot",   optional_argument, NULL, 'S' },
 		{ "control",    required_argument, NULL, 'K' },
 		{ "filter",     required_argument, NULL, 'F' },
+		{ "seed-stacks", optional_argument, NULL, 'Z' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1086,6 +1114,14 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'K': o.control = optarg; break;
 		case 'F': o.filter = optarg; break;
+		case 'Z':
+			v = SEED_STACK_DEFAULT;
+			if (optarg && (parse_size(optarg, &v) || !v || v % 8 || v > SEED_STACK_MAX))
+				return cmd_usage_error(usage, "bad --seed-stacks size '%s' (a multiple "
+						       "of 8 bytes up to %u, K suffix)", optarg,
+						       SEED_STACK_MAX);
+			o.seed_stack = (uint32_t)v;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}
@@ -1191,6 +1227,7 @@ int cmd_record(int argc, char **argv)
 	free(o.kernel_filter);
 	if (rec.w)
 		pd_writer_finish(rec.w);
+	evlist_close(&rec.seed);
 	evlist_close(&rec.el);
 	free(rec.reenable);
 	free(rec.pass_aux_records);
