@@ -139,11 +139,11 @@ static void add_seed_attr(struct pd_writer *w)
 	a.sample_regs_user = SEED_REGS_MASK;
 	a.sample_stack_user = SEED_STACK;
 	a.sample_id_all = 1;
-	a.exclude_kernel = 1;
 	a.exclude_callchain_user = 1;
+	a.exclude_callchain_kernel = 1;
 	a.disabled = 1;
 	a.enable_on_exec = 1;
-	if (pd_writer_add_attr(w, &a, &id, 1, "context-switches:u") < 0)
+	if (pd_writer_add_attr(w, &a, &id, 1, "context-switches") < 0)
 		die("attr", -12);
 }
 
