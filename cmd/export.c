@@ -63,14 +63,17 @@ struct export {
 	int err;		/* of the builder: stops the decode */
 };
 
-/* A sample with a user stack: unwound into a seed of its thread's stack. */
+/*
+ * A sample with a user stack: unwound into a seed of its thread's stack,
+ * while the thread has none (samples after its first event cannot seed).
+ */
 static int on_sample(void *ctx, const struct trace_sample *ts)
 {
 	struct export *x = ctx;
 	struct pd_sample_user u;
 	int n;
 
-	if (!ts->proc || ts->tid < 0 ||
+	if (!ts->proc || ts->tid < 0 || !cs_wants_seed(&x->cs, ts->tid) ||
 	    pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u) || !u.stack)
 		return 0;
 	if (!x->uw && !(x->uw = user_unwinder_new())) {

@@ -307,6 +307,14 @@ int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *
 	return 0;
 }
 
+bool cs_wants_seed(const struct call_stacks *cs, int tid)
+{
+	for (size_t i = 0; i < cs->nr_threads; i++)
+		if (cs->threads[i].tid == tid)
+			return false;
+	return true;
+}
+
 /* The seed of th's first stack, at time (0: unknown), or NULL. */
 static const struct cs_seed *seed_of(const struct call_stacks *cs, const struct cs_thread *th,
 				     uint64_t time)

@@ -133,6 +133,8 @@ void cs_free(struct call_stacks *cs);
  * not tell). Returns 0, -EINVAL (n < 2) or -ENOMEM.
  */
 int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n);
+/* Whether a seed for thread tid could still be used: its first stack has not begun. */
+bool cs_wants_seed(const struct call_stacks *cs, int tid);
 /* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
 int cs_event(struct call_stacks *cs, const struct trace_event *te);
 /*
