@@ -4,7 +4,9 @@
  * thread (Chrome trace-event JSON or a Perfetto protobuf trace) or as
  * folded stacks for flame graphs. Events go to the call-stack builder
  * (lib/output/call_stack.c); after the decode, its slices go to the
- * renderer of the format (lib/output/export_*.c).
+ * renderer of the format (lib/output/export_*.c). Samples with a user
+ * stack and registers (PERF_SAMPLE_STACK_USER + REGS_USER) are unwound
+ * (lib/unwind) into seeds of the threads' first stacks (docs/stack-seed.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/output/export.h"
+#include "lib/unwind/user_unwind.h"
 #include "lib/util/util.h"
 
 static const struct {
@@ -58,10 +61,36 @@ static void usage(FILE *out)
 
 struct export {
 	struct call_stacks cs;
+	struct user_unwinder *uw;
+	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;		/* of the builder: stops the decode */
 	struct tp_samples tps;	/* tracepoint samples: instant events */
 	struct export_instants in;
 };
+
+/*
+ * A sample with a user stack: unwound into a seed of its thread's stack,
+ * while the thread has none (samples after its first event cannot seed).
+ */
+static int on_sample(void *ctx, const struct trace_sample *ts)
+{
+	struct export *x = ctx;
+	struct pd_sample_user u;
+	int n;
+
+	if (!ts->proc || ts->tid < 0 || !cs_wants_seed(&x->cs, ts->tid) ||
+	    pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u) || !u.stack)
+		return 0;
+	if (!x->uw && !(x->uw = user_unwinder_new())) {
+		x->err = -ENOMEM;
+		return 1;
+	}
+	n = user_unwind(x->uw, &ts->proc->maps, &u, x->pcs, UNWIND_MAX_FRAMES);
+	if (n < 2)
+		return 0;	/* no callers found: no seed */
+	x->err = cs_add_seed(&x->cs, ts->tid, ts->time, x->pcs, (size_t)n);
+	return x->err ? 1 : 0;
+}
 
 static int on_event(void *ctx, const struct trace_event *te)
 {
@@ -85,7 +114,7 @@ int cmd_export(int argc, char **argv)
 	struct export x = { .err = 0 };
 	struct call_stacks *cs = &x.cs;
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &x,
-				       .output_at_end = true };
+				       .output_at_end = true, .sample = on_sample };
 	const char *format = "chrome", *output = NULL, *clock = "time";
 	char err[512];
 	size_t f;
@@ -156,5 +185,6 @@ int cmd_export(int argc, char **argv)
 	cs_free(cs);
 	tp_printer_free(x.in.tp);
 	tp_samples_free(&x.tps);
+	user_unwinder_free(x.uw);
 	return ret;
 }

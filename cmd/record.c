@@ -26,6 +26,7 @@
 #include "lib/perf_data/perf_data.h"
 #include "lib/record/pmu.h"
 #include "lib/record/ring.h"
+#include "lib/record/seed_event.h"
 #include "lib/record/synthesize.h"
 #include "lib/record/tracepoints.h"
 #include "lib/util/util.h"
@@ -48,6 +49,7 @@ struct record_opts {
 	const char *filter;	/* --filter, perf's address filter syntax */
 	char *kernel_filter;	/* it resolved, for PERF_EVENT_IOC_SET_FILTER */
 	size_t data_pages, aux_pages;
+	uint32_t seed_stack;	/* --seed-stacks: bytes of user stack per sample; 0 off */
 	char **workload;	/* argv of the command, NULL-terminated */
 };
 
@@ -57,6 +59,7 @@ struct recorder {
 	const struct decoder_ops *dec;
 	struct evlist el;
 	struct tracepoints tps;		/* -e SUBSYS:NAME, beside the AUX event */
+	struct evlist seed;	/* --seed-stacks: the companions of el's events */
 	struct pd_writer *w;
 	int attr_idx;
 	int sideband_idx;	/* attr of the sideband: the tracking event's, or attr_idx */
@@ -92,13 +95,17 @@ static bool traces_workload(const struct record_opts *o)
 	return o->workload && !o->all_cpus && !o->cpu_list;
 }
 
-/* The AUX events and the tracepoints beside them on or off. */
+/*
+ * The AUX events and what goes beside them (tracepoints, --seed-stacks'
+ * companions) on or off.
+ */
 static int events_enable(struct recorder *rec, bool on)
 {
 	int ret = on ? evlist_enable(&rec->el) : evlist_disable(&rec->el);
 	int tp = tracepoints_enable(&rec->tps, on);
+	int seed = on ? evlist_enable(&rec->seed) : evlist_disable(&rec->seed);
 
-	return ret ? ret : tp;
+	return ret ? ret : tp ? tp : seed;
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -139,6 +146,10 @@ static void usage(FILE *out)
 		"                           read perf's commands (enable, disable, snapshot,\n"
 		"                           stop, ping; one a line) from CTL, answer each\n"
 		"                           with 'ack' on ACK once done\n"
+		"      --seed-stacks[=SIZE] sample the user registers and SIZE bytes of user\n"
+		"                           stack (default 8K) of each traced task switched\n"
+		"                           out, where its trace resumes: exports unwind them\n"
+		"                           into the callers of their call stacks\n"
 		"      --filter 'ACTION START[/END|/SIZE][@FILE] ...'\n"
 		"                           address filters, perf's syntax: ACTION filter,\n"
 		"                           start, stop or tracestop; START/END functions of\n"
@@ -799,6 +810,11 @@ static int open_events(struct recorder *rec, char *err, size_t errlen)
 	ret = tracepoints_open(&rec->tps, &rec->el, err, errlen);
 	if (ret)
 		return ret;
+	if (o->seed_stack) {
+		ret = seed_event_open(&rec->seed, &rec->el, o->seed_stack, err, errlen);
+		if (ret)
+			return ret;
+	}
 	rec->reenable = calloc(rec->el.nr, sizeof(*rec->reenable));
 	rec->pass_aux_records = calloc(rec->el.nr, sizeof(*rec->pass_aux_records));
 	rec->pass_settled = calloc(rec->el.nr, sizeof(*rec->pass_settled));
@@ -840,6 +856,12 @@ static int write_header_records(struct recorder *rec)
 	ret = tracepoints_write(&rec->tps, rec->w);
 	if (ret)
 		return ret;
+	if (rec->seed.nr) {
+		ret = pd_writer_add_attr(rec->w, &rec->seed.attr, rec->seed.ids, rec->seed.nr,
+					 SEED_EVENT_NAME);
+		if (ret < 0)
+			return ret;
+	}
 	ret = pd_writer_set_cmdline(rec->w, auxrec_argc, auxrec_argv);
 	if (ret)
 		return ret;
@@ -1145,6 +1167,7 @@ int cmd_record(int argc, char **argv)
 		{ "snapshot",   optional_argument, NULL, 'S' },
 		{ "control",    required_argument, NULL, 'K' },
 		{ "filter",     required_argument, NULL, 'F' },
+		{ "seed-stacks", optional_argument, NULL, 'Z' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1194,6 +1217,14 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'K': o.control = optarg; break;
 		case 'F': o.filter = optarg; break;
+		case 'Z':
+			v = SEED_STACK_DEFAULT;
+			if (optarg && (parse_size(optarg, &v) || !v || v % 8 || v > SEED_STACK_MAX))
+				return cmd_usage_error(usage, "bad --seed-stacks size '%s' (a multiple "
+						       "of 8 bytes up to %u, K suffix)", optarg,
+						       SEED_STACK_MAX);
+			o.seed_stack = (uint32_t)v;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_usage_error(usage, "bad option");
 		}
@@ -1307,6 +1338,7 @@ int cmd_record(int argc, char **argv)
 	if (rec.w)
 		pd_writer_finish(rec.w);
 	tracepoints_free(&rec.tps);
+	evlist_close(&rec.seed);
 	evlist_close(&rec.el);
 	free(rec.reenable);
 	free(rec.pass_aux_records);

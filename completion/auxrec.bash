@@ -3,7 +3,7 @@
 # `auxrec CMD --help` and the man pages.
 
 _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inherit
-	--mmap-pages --output --merge-aux --snapshot --control --filter --quiet --help"
+	--mmap-pages --output --merge-aux --snapshot --control --filter --seed-stacks --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
 _auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --kallsyms --srcline --progress --no-progress --jobs --json --list-units --unit --help"

@@ -27,6 +27,11 @@
  * earlier than the thread's previous one counts as that one: slices must
  * nest in time as they do in the stack.
  *
+ * A thread's first stack with a seed (call_stack.h) begins with the seed's
+ * callers, outermost first, each entered when the stack began, with the
+ * return address into it as the call site of the frame above (site =
+ * return address - 1: a return to it matches), then the first frame.
+ *
  * Slices are kept in the order their frames were entered (seq), which is
  * a pre-order of the call tree with non-decreasing starts; outermost
  * frames found by a return are kept apart (roots, numbered below every
@@ -71,6 +76,15 @@ struct cs_name_cache {
 #define CS_FRAME_ASYNC		(1u << 1)	/* resumes exactly at site */
 #define CS_FRAME_ROOT		(1u << 2)	/* its slice is in roots */
 
+const struct cs_flag_name cs_flag_names[] = {
+	{ CS_SLICE_BEGAN_BEFORE, "began_before_trace" },
+	{ CS_SLICE_OPEN_AT_END, "open_at_trace_end" },
+	{ CS_SLICE_CUT, "cut_by_lost_trace" },
+	{ CS_SLICE_SEEDED, "from_stack_sample" },
+	{ CS_SLICE_CALLERS_UNKNOWN, "callers_unknown" },
+	{ 0, NULL },
+};
+
 int cs_init(struct call_stacks *cs)
 {
 	memset(cs, 0, sizeof(*cs));
@@ -97,6 +111,9 @@ void cs_free(struct call_stacks *cs)
 	free(cs->names);
 	free(cs->name_of_frag);
 	free(cs->name_cache);
+	for (size_t i = 0; i < cs->nr_seeds; i++)
+		free(cs->seeds[i].pcs);
+	free(cs->seeds);
 	slot_index_free(&cs->name_index);
 	if (cs->syms)
 		sym_cache_free(cs->syms);
@@ -270,11 +287,94 @@ static int32_t level_of_top(struct cs_thread *th)
 	return slice_of(th, &th->stack[th->depth - 1])->level;
 }
 
-/* A first frame at addr, at clock now, when the thread has none. */
+int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n)
+{
+	struct cs_seed *sd;
+
+	if (n < 2 || n > UINT32_MAX)
+		return -EINVAL;
+	if (ARRAY_GROW(cs->seeds, cs->cap_seeds, cs->nr_seeds + 1, 16))
+		return -ENOMEM;
+	sd = &cs->seeds[cs->nr_seeds];
+	sd->pcs = malloc(n * sizeof(*pcs));
+	if (!sd->pcs)
+		return -ENOMEM;
+	memcpy(sd->pcs, pcs, n * sizeof(*pcs));
+	sd->tid = tid;
+	sd->n = (uint32_t)n;
+	sd->time = time;
+	cs->nr_seeds++;
+	return 0;
+}
+
+bool cs_wants_seed(const struct call_stacks *cs, int tid)
+{
+	for (size_t i = 0; i < cs->nr_threads; i++)
+		if (cs->threads[i].tid == tid)
+			return false;
+	return true;
+}
+
+/* The seed of th's first stack, at time (0: unknown), or NULL. */
+static const struct cs_seed *seed_of(const struct call_stacks *cs, const struct cs_thread *th,
+				     uint64_t time)
+{
+	const struct cs_seed *first = NULL, *best = NULL;
+
+	if (th->epoch || th->nr_slices || th->nr_roots)
+		return NULL;
+	for (size_t i = 0; i < cs->nr_seeds; i++) {
+		const struct cs_seed *sd = &cs->seeds[i];
+
+		if (sd->tid != th->tid)
+			continue;
+		if (!first)
+			first = sd;
+		if (time && sd->time && sd->time <= time && (!best || sd->time >= best->time))
+			best = sd;
+	}
+	return best ? best : first;
+}
+
+/*
+ * Pushes the callers of seed sd (outermost first) at clock now, when its
+ * sampled ip is in function `name` (the trace's first); returns 1 when it
+ * did, 0 when the seed does not fit, -ENOMEM.
+ */
+static int push_seed(struct call_stacks *cs, struct cs_thread *th, const struct trace_event *te,
+		     const struct cs_seed *sd, int64_t name, uint64_t now)
+{
+	int64_t at_ip = name_at(cs, te, sd->pcs[0]), caller;
+	int32_t level = -(int32_t)(sd->n - 1);
+
+	if (at_ip < 0)
+		return -ENOMEM;
+	if (at_ip != name)
+		return 0;
+	for (uint32_t i = sd->n - 1; i >= 1; i--) {
+		bool outermost = i == sd->n - 1;
+
+		caller = name_at(cs, te, sd->pcs[i] - 1);
+		if (caller < 0 || push(th, (uint32_t)caller, level++, th->next_seq++, now,
+				       outermost ? 0 : sd->pcs[i + 1] - 1,
+				       outermost ? 0 : CS_FRAME_HAS_SITE,
+				       CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED))
+			return -ENOMEM;
+	}
+	cs->seeds_used++;
+	return 1;
+}
+
+/*
+ * A first frame at addr, at clock now, when the thread has none: below
+ * the callers of its seed, or flagged as having unknown callers.
+ */
 static int start_stack(struct call_stacks *cs, struct cs_thread *th,
 		       const struct trace_event *te, uint64_t addr, uint64_t now)
 {
+	const struct cs_seed *sd;
 	int64_t name;
+	int seeded = 0;
 
 	if (th->depth)
 		return 0;
@@ -282,7 +382,14 @@ static int start_stack(struct call_stacks *cs, struct cs_thread *th,
 	if (name < 0)
 		return -ENOMEM;
 	th->epoch_start = now;
-	return push(th, name, 0, th->next_seq++, now, 0, 0, CS_SLICE_BEGAN_BEFORE);
+	sd = seed_of(cs, th, te->ev->time);
+	if (sd && (seeded = push_seed(cs, th, te, sd, name, now)) < 0)
+		return -ENOMEM;
+	if (seeded)
+		return push(th, name, 0, th->next_seq++, now, sd->pcs[1] - 1, CS_FRAME_HAS_SITE,
+			    CS_SLICE_BEGAN_BEFORE);
+	return push(th, name, 0, th->next_seq++, now, 0, 0,
+		    CS_SLICE_BEGAN_BEFORE | CS_SLICE_CALLERS_UNKNOWN);
 }
 
 static bool returns_to(const struct cs_frame *f, uint64_t to)
@@ -298,6 +405,7 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 		     const struct trace_event *te, uint64_t now)
 {
 	const struct decode_event *ev = te->ev;
+	uint32_t flags;
 	int32_t level;
 	int64_t name;
 
@@ -310,13 +418,20 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 	if (th->depth > 1 || !ev->to)
 		return 0;
 	/* a return from the outermost frame: its caller becomes the outermost */
-	level = th->depth ? slice_of(th, &th->stack[0])->level - 1 : 0;
+	flags = CS_SLICE_BEGAN_BEFORE;
+	level = 0;
+	if (th->depth) {
+		struct cs_slice *outer = slice_of(th, &th->stack[0]);
+
+		level = outer->level - 1;
+		flags |= outer->flags & CS_SLICE_CALLERS_UNKNOWN;
+		outer->flags &= ~CS_SLICE_CALLERS_UNKNOWN;
+	}
 	pop_to(th, 0, now, 0);
 	name = name_at(cs, te, ev->to);
 	if (name < 0)
 		return -ENOMEM;
-	return push(th, name, level, th->next_root_seq--, th->epoch_start, 0, CS_FRAME_ROOT,
-		    CS_SLICE_BEGAN_BEFORE);
+	return push(th, name, level, th->next_root_seq--, th->epoch_start, 0, CS_FRAME_ROOT, flags);
 }
 
 /* A branch at clock now; before: the clock before its instructions ran. */

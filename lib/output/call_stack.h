@@ -14,6 +14,13 @@
  * Frames still open when the trace ends are closed there, flagged
  * CS_SLICE_OPEN_AT_END. A trace overflow or decode error ends every frame
  * of the thread (flagged CS_SLICE_CUT): the stack after it is unknown.
+ *
+ * Seeds (cs_add_seed): a user stack sampled where the thread's trace
+ * starts, unwound into return addresses (lib/unwind), gives the first
+ * stack of a thread its callers: frames flagged CS_SLICE_SEEDED above the
+ * function the trace starts in, which returns then find. A stack started
+ * without a seed has its outermost frame flagged CS_SLICE_CALLERS_UNKNOWN
+ * (moved to the new outermost frame when a return goes above it).
  */
 #ifndef AUXREC_CALL_STACK_H
 #define AUXREC_CALL_STACK_H
@@ -29,6 +36,30 @@
 #define CS_SLICE_OPEN_AT_END	(1u << 1)	/* still running when the trace ended */
 #define CS_SLICE_CUT		(1u << 2)	/* ended by lost trace or an error */
 #define CS_SLICE_ASYNC		(1u << 3)	/* an interrupt, exception or signal */
+#define CS_SLICE_SEEDED		(1u << 4)	/* a caller found in a sampled stack */
+#define CS_SLICE_CALLERS_UNKNOWN (1u << 5)	/* outermost, with no stack sample */
+
+/*
+ * The flags an export shows, with their names (in JSON args and Perfetto
+ * debug annotations, docs/json.md): CS_SHOWN_FLAGS, cs_flag_names[] ends
+ * with a NULL name. CS_SLICE_ASYNC is shown by nesting only.
+ */
+#define CS_SHOWN_FLAGS	(CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CUT | \
+			 CS_SLICE_SEEDED | CS_SLICE_CALLERS_UNKNOWN)
+struct cs_flag_name {
+	uint32_t flag;
+	const char *name;
+};
+extern const struct cs_flag_name cs_flag_names[];
+
+/* A sampled stack of thread tid at perf time `time`: pcs[0] the sampled ip,
+ * pcs[1..n) the return addresses into its callers, innermost first. */
+struct cs_seed {
+	int tid;
+	uint32_t n;
+	uint64_t time;
+	uint64_t *pcs;
+};
 
 struct cs_slice {
 	uint64_t start, end;		/* on the clock (see struct call_stacks) */
@@ -86,11 +117,24 @@ struct call_stacks {
 	bool untimed_starts;		/* slices at time 0, before first_time */
 	enum cs_clock clock;		/* set by the first event */
 	struct cs_name_cache *name_cache;	/* names of call targets */
+	struct cs_seed *seeds;		/* in the order added */
+	size_t nr_seeds, cap_seeds;
+	size_t seeds_used;		/* threads whose first stack got a seed */
 };
 
 /* Returns 0 or -ENOMEM. */
 int cs_init(struct call_stacks *cs);
 void cs_free(struct call_stacks *cs);
+/*
+ * Adds a seed for thread tid (pcs copied; n >= 2: a sample whose callers
+ * are unknown is no seed). The first stack of the thread, when it starts in
+ * the function of pcs[0], gets as callers the seed of tid with the latest
+ * time at or before its first event's (the first seed of tid when times do
+ * not tell). Returns 0, -EINVAL (n < 2) or -ENOMEM.
+ */
+int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n);
+/* Whether a seed for thread tid could still be used: its first stack has not begun. */
+bool cs_wants_seed(const struct call_stacks *cs, int tid);
 /* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
 int cs_event(struct call_stacks *cs, const struct trace_event *te);
 /*

@@ -53,20 +53,16 @@ static void put_slice(FILE *out, const struct cs_thread *th, const struct cs_sli
 	put_us(out, "ts", s->start, insns);
 	put_us(out, "dur", s->end - s->start, insns);
 	fprintf(out, ",\"pid\":%d,\"tid\":%d", th->pid, th->tid);
-	if (s->flags & (CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CUT)) {
+	if (s->flags & CS_SHOWN_FLAGS) {
 		const char *sep = "";
 
 		fputs(",\"args\":{", out);
-		if (s->flags & CS_SLICE_BEGAN_BEFORE) {
-			fputs("\"began_before_trace\":true", out);
+		for (const struct cs_flag_name *f = cs_flag_names; f->name; f++) {
+			if (!(s->flags & f->flag))
+				continue;
+			fprintf(out, "%s\"%s\":true", sep, f->name);
 			sep = ",";
 		}
-		if (s->flags & CS_SLICE_OPEN_AT_END) {
-			fprintf(out, "%s\"open_at_trace_end\":true", sep);
-			sep = ",";
-		}
-		if (s->flags & CS_SLICE_CUT)
-			fprintf(out, "%s\"cut_by_lost_trace\":true", sep);
 		fputc('}', out);
 	}
 	fputc('}', out);

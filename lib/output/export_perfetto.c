@@ -246,18 +246,9 @@ static inline unsigned int varint_len(uint64_t v)
  * are nearly all the packets): a slice begin names its function by iid,
  * interned in the same packet the first time, and says it needs the
  * sequence's incremental state; a slice end needs only the defaults. A
- * begin of a slice with flags (CS_SLICE_*) carries them as annotations.
+ * begin of a slice with flags (CS_SHOWN_FLAGS) carries them as debug
+ * annotations (name: true).
  */
-/* The flags of a slice as its begin's debug annotations (name: true). */
-static const struct {
-	uint32_t flag;
-	const char *name;
-} annotations[] = {
-	{ CS_SLICE_BEGAN_BEFORE, "began_before_trace" },
-	{ CS_SLICE_OPEN_AT_END, "open_at_trace_end" },
-	{ CS_SLICE_CUT, "cut_by_lost_trace" },
-};
-
 /* A slice begin with annotations: the rare packet, built message by message. */
 static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid,
 				uint32_t flags)
@@ -265,11 +256,10 @@ static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid
 	pb_varint(&s->packet, PKT_TIMESTAMP, delta);
 	pb_varint(&s->msg, TE_TYPE, TYPE_SLICE_BEGIN);
 	pb_varint(&s->msg, TE_NAME_IID, iid);
-	for (size_t i = 0; i < sizeof(annotations) / sizeof(annotations[0]); i++) {
-		if (!(flags & annotations[i].flag))
+	for (const struct cs_flag_name *f = cs_flag_names; f->name; f++) {
+		if (!(flags & f->flag))
 			continue;
-		pb_bytes(&s->sub, ANNOTATION_NAME, annotations[i].name,
-			 strlen(annotations[i].name));
+		pb_bytes(&s->sub, ANNOTATION_NAME, f->name, strlen(f->name));
 		pb_varint(&s->sub, ANNOTATION_BOOL, 1);
 		pb_message(&s->msg, TE_DEBUG_ANNOTATIONS, &s->sub);
 	}
@@ -298,7 +288,7 @@ static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t
 		t = s->now;
 	delta = t - s->now;
 	s->now = t;
-	if (flags & (CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CUT)) {
+	if (flags & CS_SHOWN_FLAGS) {
 		put_annotated_begin(s, delta, iid, flags);
 		return;
 	}

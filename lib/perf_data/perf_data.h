@@ -151,6 +151,27 @@ void pd_sample_id_write(void *buf, uint64_t sample_type, const struct pd_sample_
 int pd_sample_id_parse(const void *rec, size_t size, uint32_t type, uint64_t sample_type,
 		       struct pd_sample_id *sid);
 
+/*
+ * The user registers and user stack of a PERF_RECORD_SAMPLE (REC, SIZE
+ * bytes) of ATTR, pointing into the record: abi 0 when the sample has no
+ * registers (a kernel thread); stack_size bytes copied from the user stack
+ * pointer up, of which dyn_size are valid. Returns 0, -ENOENT when ATTR
+ * samples neither, -EOPNOTSUPP for samples with READ or BRANCH_STACK
+ * fields, -EINVAL when the record is too short for its fields.
+ */
+struct pd_sample_user {
+	uint64_t abi;			/* PERF_SAMPLE_REGS_ABI_* */
+	uint64_t mask;			/* attr.sample_regs_user */
+	const uint8_t *regs;		/* nr_regs u64, in mask bit order */
+	uint32_t nr_regs;
+	const uint8_t *stack;
+	uint64_t stack_size, dyn_size;
+};
+int pd_sample_user_parse(const void *rec, size_t size, const struct perf_event_attr *attr,
+			 struct pd_sample_user *u);
+/* The value of register PERF_REG (perf_regs.h numbering) in *v, or false: not sampled. */
+bool pd_sample_user_reg(const struct pd_sample_user *u, unsigned int perf_reg, uint64_t *v);
+
 /* ---------------------------------------------------------------- reader */
 
 struct pd_attr {

@@ -450,6 +450,10 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 		case PERF_RECORD_AUXTRACE_INFO:
 			on_auxtrace_info(s, &rec);
 			break;
+		case PERF_RECORD_SAMPLE:
+			if (s->on_sample && (ret = s->on_sample(s->sample_ctx, s, &rec)))
+				return ret;
+			break;
 		case PERF_RECORD_AUXTRACE:
 			if (!looked_up) {
 				find_decoder(s);

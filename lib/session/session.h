@@ -58,6 +58,12 @@ struct session {
 	size_t nr_procs, cap_procs;
 	struct slot_index proc_index;	/* of procs by pid */
 	void *priv_state;		/* session.c internals */
+	/*
+	 * Optional: called with each PERF_RECORD_SAMPLE in file order, the
+	 * sideband (maps) as in effect there; non-zero stops the processing.
+	 */
+	int (*on_sample)(void *ctx, struct session *s, const struct pd_record *rec);
+	void *sample_ctx;
 	uint64_t aux_bytes, pieces;
 };
 

@@ -439,6 +439,28 @@ done:
 	return r->stop ? r->stop : r->unit_seen ? UNIT_DONE : 0;
 }
 
+/* A PERF_RECORD_SAMPLE: to o->sample with its owner, when it has the ids. */
+static int on_sample(void *ctx, struct session *s, const struct pd_record *rec)
+{
+	struct run *r = ctx;
+	const struct pd_attr *a = pd_reader_attr_of(s->r, rec->hdr);
+	struct trace_sample ts = { .rec = rec, .pid = -1, .tid = -1 };
+	struct pd_sample_id sid;
+
+	if (!a || pd_sample_id_parse(rec->hdr, rec->hdr->size, PERF_RECORD_SAMPLE,
+				     a->attr.sample_type, &sid))
+		return 0;
+	ts.attr = &a->attr;
+	if (sid.sample_type & PERF_SAMPLE_TID) {
+		ts.pid = (int)sid.pid;
+		ts.tid = (int)sid.tid;
+		ts.proc = session_proc(s, ts.pid, false);
+	}
+	ts.time = sid.time;
+	r->stop = r->o->sample(r->o->ctx, &ts);
+	return r->stop;
+}
+
 /*
  * Progress of a file is its data section read (pieces come in file order);
  * of a pipe or a directory, the AUX bytes decoded so far.
@@ -491,6 +513,10 @@ int trace_decode(const struct trace_decode_opts *o)
 		p_err("%s", err);
 		session_close(r.s);
 		return 1;
+	}
+	if (o->sample) {
+		r.s->on_sample = on_sample;
+		r.s->sample_ctx = &r;
 	}
 	start_progress(&r);
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));

@@ -35,6 +35,17 @@ struct decode_unit {
 
 typedef int (*decode_unit_fn)(void *ctx, const struct decode_unit *u);
 
+/* A PERF_RECORD_SAMPLE of the recording (not a decoded event). */
+struct trace_sample {
+	const struct pd_record *rec;
+	const struct perf_event_attr *attr;	/* of the sample */
+	const struct proc *proc;		/* its process (maps), NULL unknown */
+	int pid, tid;				/* -1 unknown */
+	uint64_t time;				/* 0 unknown */
+};
+
+typedef int (*trace_sample_fn)(void *ctx, const struct trace_sample *ts);
+
 struct trace_decode_opts {
 	const char *path;
 	const char *symfs;
@@ -74,6 +85,11 @@ struct trace_decode_opts {
 	decode_unit_fn list_units;
 	bool one_unit;
 	size_t unit;
+	/*
+	 * Optional: each PERF_RECORD_SAMPLE, in file order, before the AUX
+	 * pieces that follow it are decoded (with ctx); non-zero stops.
+	 */
+	trace_sample_fn sample;
 };
 
 /*

@@ -7,14 +7,20 @@
 # every address): the flow decoder's times are checked against the ground
 # truth's clock by tests/gt/t-flow-ground-truth.sh.
 #
-#   gt-calltree.py addrs BRANCHES            addresses to name (for sym_lookup)
-#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON
+#   gt-calltree.py addrs BRANCHES [STACK]    addresses to name (for sym_lookup)
+#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON [STACK]
 #       SYMS: sym_lookup's lines for those addresses; JSON: export -f chrome.
 #       The X events must be the reference slices, in pre-order, with the
 #       same names, times and flags, and each must lie inside its parent.
 #       insns: the JSON of `export -c insns`, whose clock is the count of
 #       instructions (of the true flow: the events' instruction counts).
-#   gt-calltree.py check-folded BRANCHES SYMS FOLDED
+#       STACK (gt-record --start): the true stack where the trace starts,
+#       "ENTRY RESUME" per frame, outermost first (RESUME: the return
+#       address into the frame; the innermost's is where the trace starts):
+#       the export must have seeded the first stack with its callers
+#       (from_stack_sample), outermost _start, main among them. Without
+#       STACK, the outermost frame says callers_unknown.
+#   gt-calltree.py check-folded BRANCHES SYMS FOLDED [STACK]
 #       Folded stacks: the instructions of each stack as the reference counts.
 #   gt-calltree.py top-self JSON N
 #       The N functions of most own time in a Chrome JSON export (what a
@@ -27,7 +33,10 @@
 # whose call site is 1..15 bytes before its target; one above the first
 # frame makes the function returned to the new outermost frame; tracing
 # stopped asynchronously and resumed elsewhere entered a handler, left when
-# tracing resumes where it stopped. Prints one line per problem; exits 1.
+# tracing resumes where it stopped; a stack with no seed has unknown callers,
+# and keeps saying so at the outermost frame as returns find new ones; a
+# seeded one starts with the frames of STACK, which returns then find.
+# Prints one line per problem; exits 1.
 import collections
 import json
 import sys
@@ -52,8 +61,15 @@ def events(path):
 		yield kind, int(frm, 16), int(to, 16), int(n)
 
 
-def addrs(path):
+def load_stack(path):
+	return [tuple(int(x, 16) for x in line.split()) for line in open(path)] if path else None
+
+
+def addrs(path, stack=None):
 	seen = set()
+	for entry, _ in load_stack(stack) or []:
+		seen.add(entry)
+		print('%#x' % entry)
 	first = True
 	for kind, frm, to, n in events(path):
 		want = []
@@ -81,7 +97,7 @@ def load_syms(path):
 Slice = collections.namedtuple('Slice', 'start end seq level name flags self_insns')
 
 
-def reference(branches, times, names):
+def reference(branches, times, names, seed=None):
 	"""The slices of the true flow (one thread), in pre-order, with depths."""
 	stack, done = [], []
 	seq, root_seq, level_min = 0, -1, 0
@@ -107,6 +123,22 @@ def reference(branches, times, names):
 			done.append(Slice(f['start'], t, f['seq'], f['level'], f['name'],
 					  (f['flags'] - {'site', 'async'}) | set(flags), f['self']))
 
+	def start(addr, t):
+		"""The first frame, at addr, below the callers of the seed (once)."""
+		nonlocal seq, epoch, seed
+		epoch = t
+		site, flags = 0, {'began_before_trace', 'callers_unknown'}
+		if seed and len(seed) > 1:
+			k = len(seed) - 1
+			for j in range(k):
+				push(names[seed[j][0]], j - k, seq, t, seed[j - 1][1] - 1 if j else 0,
+				     {'began_before_trace', 'from_stack_sample'} | ({'site'} if j else set()))
+				seq += 1
+			site, flags = seed[k - 1][1] - 1, {'began_before_trace', 'site'}
+		seed = None
+		push(names[addr], 0, seq, t, site, flags)
+		seq += 1
+
 	def matches(f, to):
 		if 'site' not in f['flags']:
 			return False
@@ -120,15 +152,11 @@ def reference(branches, times, names):
 		if stack:
 			stack[-1]['self'] += n
 		if not stack and (frm or to) and kind != 'tr_strt':
-			epoch = t
-			push(names[frm], 0, seq, t, 0, {'began_before_trace'})
-			seq += 1
+			start(frm, t)
 		if kind == 'tr_strt':
 			was, pending = pending, None
 			if not stack:
-				epoch = t
-				push(names[to], 0, seq, t, 0, {'began_before_trace'})
-				seq += 1
+				start(to, t)
 				continue
 			hit = [k for k in range(len(stack)) if 'async' in stack[k]['flags'] and matches(stack[k], to)]
 			if hit:
@@ -149,8 +177,10 @@ def reference(branches, times, names):
 				pop_to(hit[-1], t)
 			elif len(stack) <= 1 and to:
 				level = stack[0]['level'] - 1
+				unknown = stack[0]['flags'] & {'callers_unknown'}
+				stack[0]['flags'] -= unknown
 				pop_to(0, t)
-				push(names[to], level, root_seq, epoch, 0, {'began_before_trace'})
+				push(names[to], level, root_seq, epoch, 0, {'began_before_trace'} | unknown)
 				root_seq -= 1
 	pop_to(0, last, {'open_at_trace_end'})
 	done.sort(key=lambda s: (s.start, s.seq))
@@ -168,10 +198,20 @@ def json_slices(path):
 	return doc, out
 
 
-def check_json(branches, times, syms, path):
-	ref = reference(branches, times, load_syms(syms))
+def check_seed(seed, names):
+	"""The true stack must be worth seeding: deep, from _start through main."""
+	outer = [names[e] for e, _ in seed[:-1]]
+	if len(outer) < 4 or outer[0] != '_start' or 'main' not in outer:
+		print('the true stack at the trace start is not deep from _start through main: %s' % outer)
+		return 1
+	return 0
+
+
+def check_json(branches, times, syms, path, stack=None):
+	names, seed = load_syms(syms), load_stack(stack)
+	ref = reference(branches, times, names, seed)
 	doc, got = json_slices(path)
-	bad = 0
+	bad = check_seed(seed, names) if seed else 0
 	want_clock = 'instructions (1 us = 1 instruction)' if times == 'insns' else 'time'
 	if doc['otherData']['clock'] != want_clock:
 		print('clock is %s, want %s' % (doc['otherData']['clock'], want_clock))
@@ -194,13 +234,15 @@ def check_json(branches, times, syms, path):
 			break
 	if not bad:
 		calls = sum(1 for _, s in ref if not s.flags)
-		print('%d slices, %d of them calls that returned, max depth %d' %
-		      (len(ref), calls, max(d for d, _ in ref)))
+		print('%d slices, %d of them calls that returned, max depth %d%s' %
+		      (len(ref), calls, max(d for d, _ in ref),
+		       ', seeded with %s' % ';'.join(s.name for _, s in ref if 'from_stack_sample' in s.flags)
+		       if seed else ''))
 	return bad
 
 
-def check_folded(branches, syms, path):
-	ref = reference(branches, None, load_syms(syms))
+def check_folded(branches, syms, path, stack=None):
+	ref = reference(branches, None, load_syms(syms), load_stack(stack))
 	want, path_of = collections.Counter(), []
 	for depth, s in ref:
 		del path_of[depth:]

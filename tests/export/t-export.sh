@@ -24,31 +24,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
-PY="python3 tests/export/gt-calltree.py"
-. tests/gt/build-tools.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# NAME [OUT] CMD...: exit status 0, or "not ok NAME" with stderr
-run() {
-	local name=$1
-	shift
-	if ! "$@" 2> "$tmp/err"; then
-		echo "not ok $name: $* failed: $(head -3 "$tmp/err")"
-		return 1
-	fi
-}
-
-# NAME CHECK ARGS...: a gt-calltree.py check
-check() {
-	local name=$1 out
-	shift
-	if out=$($PY "$@" 2>&1); then
-		echo "ok $name (${out##*$'\n'})"
-	else
-		echo "not ok $name: $(head -5 <<<"$out")"
-	fi
-}
+. tests/export/export-lib.sh
 
 # NAME DATA WANT ARGS...: export ARGS of DATA with --jobs 2 and 7 (cut in
 # units of 1024 bytes, AUXREC_PAR_UNIT) writes the bytes of WANT (--jobs 1)
@@ -95,23 +71,9 @@ export_prog() {
 		jobs_same export-jobs-perfetto-$name$v "$d.data" "$d.pftrace" -f perfetto
 		check export-chrome-$name$v check-json "$d.branches" "$d.script" "$g.syms" "$d.json"
 		check export-chrome-insns-$name$v check-json "$d.branches" insns "$g.syms" "$d.insns.json"
-		if out=$(python3 tests/tools/json_check.py --doc docs/schema/export-chrome.schema.json \
-			 "$d.json" 2>&1); then
-			echo "ok export-chrome-schema-$name$v"
-		else
-			echo "not ok export-chrome-schema-$name$v: $out"
-		fi
+		schema_check export-chrome-schema-$name$v "$d.json"
 		check export-folded-$name$v check-folded "$d.branches" "$g.syms" "$d.folded"
-		if ! command -v protoc > /dev/null || ! command -v zstd > /dev/null; then
-			echo "skip export-perfetto-$name$v: protoc or zstd missing (Debian protobuf-compiler, zstd)"
-		elif python3 tests/export/perfetto-unpack.py "$d.pftrace" "$d.raw" > /dev/null \
-			2> "$tmp/err" &&
-		     protoc --decode=perfetto.protos.Trace -I tests/export perfetto_subset.proto \
-			< "$d.raw" > "$d.ptxt" 2> "$tmp/err"; then
-			check export-perfetto-$name$v check-proto "$d.json" "$d.ptxt"
-		else
-			echo "not ok export-perfetto-$name$v: unpack or protoc: $(head -3 "$tmp/err")"
-		fi
+		perfetto_check export-perfetto-$name$v "$d.json" "$d.pftrace"
 	done
 }
 

@@ -6,7 +6,7 @@
  * recorded flow as the Intel PT stream a CPU tracing that process with
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
- *   gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] OUT -- PROG [ARGS...]
+ *   gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] [--start N] OUT -- PROG [ARGS...]
  *   gt-record --kernel FUNC N SEED OUT
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
@@ -44,6 +44,12 @@
  * recorded, so a machine that steps exactly can test the repair (the
  * output must be the same as without it).
  *
+ * --start N: the trace begins at the N-th instruction (gt_start.h), the
+ * instructions before it are run but not traced; OUT.sample holds the
+ * REGS_USER and STACK_USER fields of a sample taken there (pd-gen
+ * --stack-sample writes them into a PERF_RECORD_SAMPLE), OUT.stack the
+ * true call stack there.
+ *
  * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
  * instructions through the running kernel's code from function FUNC
  * (gt_kernel.h; SEED picks the conditional branches' ways), which stops
@@ -76,6 +82,7 @@
 #include "decoders/x86/x86_insn.h"
 #include "gt_format.h"
 #include "gt_kernel.h"
+#include "gt_start.h"
 #include "gt_step.h"
 
 /* flags of a recorded address */
@@ -97,6 +104,8 @@ static uint64_t *ips;
 static uint8_t *ipf;	/* IPF_* of each */
 static size_t nips, capips;
 static int late_cpuid;		/* --late-cpuid: simulate late traps */
+static size_t start_at;		/* --start: the first traced instruction (0: all) */
+static struct gt_start_sample start_sample;	/* taken there */
 
 static void die(const char *what)
 {
@@ -216,6 +225,8 @@ static void record(char **argv)
 		die("PTRACE_SETOPTIONS");
 	add_ip(get_ip(pid), 0);
 	for (;;) {
+		if (start_at && !start_sample.body && nips - 1 == start_at)
+			gt_start_capture(pid, &start_sample);
 		if (nips >= MAX_STEPS) {
 			fprintf(stderr, "gt-record: more than %lu steps\n",
 				MAX_STEPS);
@@ -302,6 +313,52 @@ static size_t fill_late_steps(void)
 	free(old_ips);
 	free(old_ipf);
 	return added;
+}
+
+static int classify(uint64_t ip, uint8_t *len, int *is_call, int *is_ret)
+{
+	struct x86_insn insn;
+
+	if (decode_at(ip, &insn) < 0)
+		return -1;
+	*len = insn.len;
+	*is_call = insn.cls == X86_CLASS_CALL;
+	*is_ret = insn.cls == X86_CLASS_RETURN;
+	return 0;
+}
+
+/*
+ * --start: writes OUT.sample and OUT.stack and drops the instructions
+ * before the sampled one (the first at or after start_at with its address:
+ * late steps filled in before it moved it on).
+ */
+static void start_late(const char *out)
+{
+	char path[4096];
+	size_t cut = start_at;
+	FILE *f;
+
+	if (!start_sample.body) {
+		fprintf(stderr, "gt-record: --start %zu: the program ran fewer instructions\n",
+			start_at);
+		exit(2);
+	}
+	while (cut < nips && ips[cut] != start_sample.ip)
+		cut++;
+	if (cut == nips) {
+		fprintf(stderr, "gt-record: --start: the sampled instruction is not in the flow\n");
+		exit(2);
+	}
+	snprintf(path, sizeof(path), "%s.stack", out);
+	gt_start_write_stack(path, ips, cut, classify);
+	snprintf(path, sizeof(path), "%s.sample", out);
+	f = fopen(path, "wb");
+	if (!f || fwrite(start_sample.body, 1, start_sample.len, f) != start_sample.len ||
+	    fclose(f))
+		die(path);
+	memmove(ips, ips + cut, (nips - cut) * sizeof(*ips));
+	memmove(ipf, ipf + cut, nips - cut);
+	nips -= cut;
 }
 
 /*
@@ -986,6 +1043,10 @@ int main(int argc, char **argv)
 			late_cpuid = 1;
 			argv++;
 			argc--;
+		} else if (argc > 2 && !strcmp(argv[1], "--start")) {
+			start_at = strtoul(argv[2], NULL, 0);
+			argv += 2;
+			argc -= 2;
 		} else if (argc > 2 && !strcmp(argv[1], "--tsc0")) {
 			tsc0 = strtoull(argv[2], NULL, 0);
 			argv += 2;
@@ -1000,12 +1061,14 @@ int main(int argc, char **argv)
 	} else {
 		if (argc < 4 || strcmp(argv[2], "--")) {
 			fprintf(stderr,
-				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] OUT -- PROG [ARGS...]\n"
+				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] [--start N] OUT -- PROG [ARGS...]\n"
 				"       gt-record --kernel FUNC N SEED OUT\n");
 			return 2;
 		}
 		record(argv + 3);
 		late = fill_late_steps();
+		if (start_at)
+			start_late(argv[1]);
 	}
 	if (!nips || !nsects) {
 		fprintf(stderr, "gt-record: nothing recorded\n");

@@ -5,7 +5,14 @@
  * AUXTRACE_INFO type 1 with perf 6.1's intel_pt priv layout, COMM, MMAP2 of
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
  * file as two AUX/AUXTRACE pairs, cut at the first PSB after the middle.
- * Usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]
+ * Usage: pd-gen [--stack-sample FILE] OUT PT-FILE BINARY [START LEN PGOFF]
+ *
+ * --stack-sample: a second event, the software context-switches event
+ * sampling user registers and stack as perf --call-graph dwarf does (a
+ * CALLCHAIN without user entries, REGS_USER, STACK_USER; the recorder's
+ * stack seeding asks the same, docs/stack-seed.md), and one
+ * PERF_RECORD_SAMPLE of it before the trace whose REGS_USER and STACK_USER
+ * fields are FILE's bytes (gt-record --start's OUT.sample).
  *
  * --cpu-wide: a per-CPU recording (`-a`) on CPU 0 of several processes
  * that take turns: PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF, the
@@ -72,6 +79,11 @@ static int spe;	/* --spe: arm_spe instead of intel_pt */
 static int spe_v2;	/* --v2: the versioned AUXTRACE_INFO layout */
 static uint64_t spe_midr;
 static int spe_cpu_wide;
+static const char *stack_sample;	/* --stack-sample FILE */
+
+#define SEED_ID		101
+#define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
+#define SEED_STACK	8192
 
 /* perf's arm_spe AUXTRACE_INFO words (tools/perf/util/arm-spe.h) */
 static int spe_info(struct pd_writer *w)
@@ -122,6 +134,72 @@ static uint8_t *read_file(const char *path, size_t *len)
 	return p;
 }
 
+static const uint64_t seed_sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP |
+					 PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
+					 PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER |
+					 PERF_SAMPLE_STACK_USER;
+
+/* --stack-sample: the context-switches event sampling user registers and stack */
+static void add_seed_attr(struct pd_writer *w)
+{
+	struct perf_event_attr a = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
+				     .config = PERF_COUNT_SW_CONTEXT_SWITCHES };
+	uint64_t id = SEED_ID;
+
+	a.sample_period = 1;
+	a.sample_type = seed_sample_type;
+	a.sample_regs_user = SEED_REGS_MASK;
+	a.sample_stack_user = SEED_STACK;
+	a.sample_id_all = 1;
+	a.exclude_callchain_user = 1;
+	a.exclude_callchain_kernel = 1;
+	a.disabled = 1;
+	a.enable_on_exec = 1;
+	if (pd_writer_add_attr(w, &a, &id, 1, "context-switches") < 0)
+		die("attr", -12);
+}
+
+static void put_u64(uint8_t **p, uint64_t v)
+{
+	memcpy(*p, &v, 8);
+	*p += 8;
+}
+
+/*
+ * The sample of --stack-sample: ids, an empty callchain (a user-mode
+ * sample without user entries), then FILE's REGS_USER and STACK_USER.
+ */
+static void seed_sample(struct pd_writer *w, uint64_t time)
+{
+	size_t n, ip_at = 8 + 8 * (size_t)__builtin_popcountll(SEED_REGS_MASK & 0xff);
+	uint8_t *body = read_file(stack_sample, &n), *rec, *p;
+	struct perf_event_header h = { .type = PERF_RECORD_SAMPLE, .misc = PERF_RECORD_MISC_USER };
+	uint64_t ip;
+	int err;
+
+	if (n < ip_at + 8 || n % 8)
+		die(stack_sample, -EINVAL);
+	memcpy(&ip, body + ip_at, 8);
+	h.size = (uint16_t)(sizeof(h) + 6 * 8 + n);
+	rec = malloc(h.size);
+	if (!rec || h.size != sizeof(h) + 6 * 8 + n)
+		die("sample", -ENOMEM);
+	memcpy(rec, &h, sizeof(h));
+	p = rec + sizeof(h);
+	put_u64(&p, SEED_ID);
+	put_u64(&p, ip);
+	put_u64(&p, (uint64_t)PID << 32 | PID);
+	put_u64(&p, time);
+	put_u64(&p, 0);			/* cpu 0, res */
+	put_u64(&p, 0);			/* callchain nr */
+	memcpy(p, body, n);
+	err = pd_write_record(w, (const struct perf_event_header *)rec);
+	if (err)
+		die("sample", err);
+	free(rec);
+	free(body);
+}
+
 /* The attr, AUXTRACE_INFO and TIME_CONV (perf time = tsc * 1000 / 1024). */
 static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_wide)
 {
@@ -156,6 +234,8 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 			       bts ? "intel_bts//u" : "intel_pt//u") < 0)
 		die("attr", -12);
 	pd_writer_add_pmu_mapping(w, attr.type, spe ? "arm_spe_0" : bts ? "intel_bts" : "intel_pt");
+	if (stack_sample)
+		add_seed_attr(w);
 	pd_writer_set_cmdline(w, argc, argv);
 
 	/* intel_bts's words are intel_pt's first five, then snapshot mode (0) */
@@ -567,8 +647,13 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "--spe"))
 		return spe_main(argc - 1, argv + 1);
+	if (!bts && argc > 2 && !strcmp(argv[1], "--stack-sample")) {
+		stack_sample = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 4 && argc != 7) {
-		fprintf(stderr, "usage: pd-gen OUT PT-FILE BINARY [START LEN PGOFF]\n"
+		fprintf(stderr, "usage: pd-gen [--stack-sample FILE] OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
@@ -578,6 +663,8 @@ int main(int argc, char **argv)
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
 	w = start(argv[1], argc, argv, 0);
 	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
+	if (stack_sample)
+		seed_sample(w, 4);
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);

@@ -6,8 +6,11 @@
  * call site); returns above the first frame (outer frames found late,
  * begun before the trace); the instruction clock of a trace without time;
  * a signal handler entered where tracing stopped asynchronously; frames
- * ended by an overflow; two threads; a return that matches nothing.
+ * ended by an overflow; two threads; a return that matches nothing; stacks
+ * seeded with the callers of a sampled stack, and the seed chosen by
+ * thread, time and function.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -75,7 +78,7 @@ static void nested(void **unused)
 	th = &cs.threads[0];
 	assert_int_equal(th->nr_slices, 4);
 	expect(&cs, &th->slices[0], "0x1000", 0, 100, 170,
-	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END);
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
 	expect(&cs, &th->slices[1], "0x2000", 1, 110, 160, 0);
 	expect(&cs, &th->slices[2], "0x3000", 2, 120, 130, 0);
 	expect(&cs, &th->slices[3], "0x3000", 2, 140, 150, 0);
@@ -133,7 +136,7 @@ static void returns_above_first_frame(void **unused)
 	assert_int_equal(th->nr_slices, 4);
 	/* pre-order: main (found last), f, g, then f's callee */
 	expect(&cs, &th->slices[0], "0x1009", 0, 0, 15,
-	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END);
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
 	expect(&cs, &th->slices[1], "0x2015", 1, 0, 10, CS_SLICE_BEGAN_BEFORE);
 	expect(&cs, &th->slices[2], "0x3000", 2, 0, 3, CS_SLICE_BEGAN_BEFORE);
 	expect(&cs, &th->slices[3], "0x4000", 2, 5, 6, 0);
@@ -187,10 +190,11 @@ static void overflow(void **unused)
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
 	assert_int_equal(th->nr_slices, 4);
-	expect(&cs, &th->slices[0], "0x1000", 0, 10, 20, CS_SLICE_BEGAN_BEFORE | CS_SLICE_CUT);
+	expect(&cs, &th->slices[0], "0x1000", 0, 10, 20,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_CUT | CS_SLICE_CALLERS_UNKNOWN);
 	expect(&cs, &th->slices[1], "0x2000", 1, 11, 20, CS_SLICE_CUT);
 	expect(&cs, &th->slices[2], "0x3000", 0, 21, 23,
-	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END);
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
 	expect(&cs, &th->slices[3], "0x4000", 1, 22, 23, 0);
 	cs_free(&cs);
 }
@@ -218,6 +222,68 @@ static void threads_and_stray_return(void **unused)
 	cs_free(&cs);
 }
 
+/*
+ * The trace starts in g (0x3000) with a seed: g called from f (returns to
+ * 0x2015), f from main (returns to 0x1009). The callers come first, named
+ * by their return addresses - 1, and the trace's returns find them.
+ */
+static void seeded(void **unused)
+{
+	const uint64_t pcs[] = { 0x3000, 0x2015, 0x1009 };
+	struct call_stacks cs;
+	const struct cs_thread *th;
+	const uint32_t seed = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED;
+
+	assert_int_equal(cs_init(&cs), 0);
+	assert_int_equal(cs_add_seed(&cs, 1, 90, pcs, 1), -EINVAL);	/* no callers */
+	assert_int_equal(cs_add_seed(&cs, 1, 90, pcs, 3), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 100);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2015, 3, 110);
+	feed(&cs, EVENT_BRANCH, RET, 0x2030, 0x1009, 4, 120);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END, 0x1010, 0, 5, 130);
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 3);
+	expect(&cs, &th->slices[0], "0x1008", 0, 100, 130, seed | CS_SLICE_OPEN_AT_END);
+	expect(&cs, &th->slices[1], "0x2014", 1, 100, 120, seed);
+	expect(&cs, &th->slices[2], "0x3000", 2, 100, 110, CS_SLICE_BEGAN_BEFORE);
+	assert_int_equal(cs.seeds_used, 1);
+	cs_free(&cs);
+}
+
+/*
+ * Which seed: the thread's latest at or before the first event, and only
+ * when sampled in the function the trace starts in; another thread's
+ * seed is not taken.
+ */
+static void seed_choice(void **unused)
+{
+	const uint64_t early[] = { 0x3000, 0x2015 }, late[] = { 0x3000, 0x6015 };
+	const uint64_t other_fn[] = { 0x7000, 0x2015 };
+	struct call_stacks cs;
+
+	assert_int_equal(cs_init(&cs), 0);
+	assert_int_equal(cs_add_seed(&cs, 1, 40, late, 2), 0);
+	assert_int_equal(cs_add_seed(&cs, 1, 50, early, 2), 0);
+	assert_int_equal(cs_add_seed(&cs, 1, 200, late, 2), 0);
+	assert_int_equal(cs_add_seed(&cs, 2, 50, early, 2), 0);
+	assert_int_equal(cs_add_seed(&cs, 3, 50, other_fn, 2), 0);
+	feed_tid(&cs, 1, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 100);
+	feed_tid(&cs, 3, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 100);
+	feed_tid(&cs, 4, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 100);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs.nr_threads, 3);
+	assert_int_equal(cs.threads[0].nr_slices, 2);
+	expect(&cs, &cs.threads[0].slices[0], "0x2014", 0, 100, 100,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED | CS_SLICE_OPEN_AT_END);
+	assert_int_equal(cs.threads[1].nr_slices, 1);	/* sampled in another function */
+	expect(&cs, &cs.threads[1].slices[0], "0x3000", 0, 100, 100,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
+	assert_int_equal(cs.threads[2].nr_slices, 1);	/* no seed */
+	assert_int_equal(cs.seeds_used, 1);
+	cs_free(&cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +293,8 @@ int main(void)
 		cmocka_unit_test(signal_handler),
 		cmocka_unit_test(overflow),
 		cmocka_unit_test(threads_and_stray_return),
+		cmocka_unit_test(seeded),
+		cmocka_unit_test(seed_choice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

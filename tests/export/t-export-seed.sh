@@ -1,0 +1,105 @@
+#!/bin/bash
+# Call stacks seeded from a sampled user stack (docs/stack-seed.md) on
+# ground-truth recordings: tests/gt/progs/recursion.c built static, with and
+# without .eh_frame_hdr (gcc -static writes none: the unwinder then builds
+# the FDE table from .eh_frame), single-stepped by `gt-record --start N`,
+# whose trace begins at the N-th instruction, deep in fib's recursion, and
+# which samples the tracee's registers and 8 KiB of stack there with ptrace
+# exactly as the kernel writes PERF_SAMPLE_REGS_USER/STACK_USER; pd-gen
+# --stack-sample puts that sample into the perf.data before the trace.
+# - seed-chrome-PROG: the Chrome export's slices are the true call tree of
+#   the late trace below the true stack at its start (from the single-step
+#   log: _start ... main fib fib ...), its callers flagged
+#   from_stack_sample, the returns of the trace finding them
+#   (gt-calltree.py check-json with STACK); the schema holds;
+# - seed-folded-PROG: every folded stack is rooted at _start;
+# - seed-perfetto-PROG: the protobuf export holds the same slices;
+# - seed-unknown-PROG: the same trace without the sample: the outermost
+#   frame says callers_unknown, and the returns above the trace's first
+#   frame find its callers one by one (check-json without STACK);
+# - seed-perf-reads-PROG: Debian's perf parses the sample (perf report -D:
+#   the user regs with perf's x86-64 mask, the sampled IP, the stack's
+#   valid bytes).
+cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}
+B=${AUXREC_BUILD:-build}
+START=60000	# of recursion's 110,834 instructions: 14 frames deep in fib
+. tests/export/export-lib.sh
+
+# NAME DATA IP SAMPLE: perf reads the sample of DATA: its ip, gt-record's
+# registers and the valid bytes of its stack (SAMPLE's last word)
+perf_reads() {
+	local name=$1 data=$2 ip=$3 dyn dump
+	dyn=$(tail -c 8 "$4" | od -An -t u8 | tr -d ' ')
+	if ! command -v perf > /dev/null; then
+		echo "skip $name: no perf (Debian linux-perf)"; return
+	fi
+	dump=$(perf report -D -i "$data" 2> /dev/null)
+	if ! grep -q "PERF_RECORD_SAMPLE.*: 0x$ip " <<<"$dump"; then
+		echo "not ok $name: perf shows no sample at 0x$ip"
+	elif ! grep -q "user regs: mask 0xff0fff ABI 64-bit" <<<"$dump" ||
+	     ! grep -q "^\.\.\.\. IP *0x0*$ip\$" <<<"$dump"; then
+		echo "not ok $name: perf does not read the user regs"
+	elif ! grep -q "ustack: size $dyn," <<<"$dump"; then
+		echo "not ok $name: perf does not read the $dyn bytes of user stack"
+	else
+		echo "ok $name (ip 0x$ip, $dyn bytes of stack)"
+	fi
+}
+
+seed_prog() {
+	local name=$1 flags=$2 g=$tmp/$1 v load ip
+	# shellcheck disable=SC2086
+	if ! gcc -O1 -static -no-pie $flags -o "$g" tests/gt/progs/recursion.c; then
+		echo "not ok seed-$name: cannot compile"; return
+	fi
+	if ! "$GT_BIN/gt-record" --start $START "$g" -- "$g" > "$g.rec" 2>&1; then
+		if grep -q "PTRACE\|Operation not permitted" "$g.rec"; then
+			echo "skip seed-$name: ptrace not allowed"
+		else
+			echo "not ok seed-$name: gt-record: $(tail -1 "$g.rec")"
+		fi
+		return
+	fi
+	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	ip=$(tail -1 "$g.stack" | awk '{print substr($2, 3)}')
+	$PY addrs "$g.branches" "$g.stack" > "$g.addrs"
+	# shellcheck disable=SC2046
+	run sym-lookup-$name "$B/tests/tools/sym_lookup" "$g" $(cat "$g.addrs") > "$g.syms" || return
+	for v in "" -rc; do
+		local d=$g$v
+		# shellcheck disable=SC2086
+		run pd-gen-$name$v "$B/tests/tools/pd-gen" --stack-sample "$g.sample" "$d.data" \
+			"$d.pt" "$g" $load > /dev/null &&
+		run pd-gen-nosample-$name$v "$B/tests/tools/pd-gen" "$d.none.data" "$d.pt" "$g" \
+			$load > /dev/null &&
+		run script-$name$v "$A" script --json -i "$d.data" > "$d.script" &&
+		run export-$name$v "$A" export -i "$d.data" -o "$d.json" &&
+		run export-folded-$name$v "$A" export -f folded -i "$d.data" -o "$d.folded" &&
+		run export-perfetto-$name$v "$A" export -f perfetto -i "$d.data" -o "$d.pftrace" &&
+		run export-unknown-$name$v "$A" export -i "$d.none.data" -o "$d.none.json" ||
+			continue
+		check seed-chrome-$name$v check-json "$d.branches" "$d.script" "$g.syms" "$d.json" \
+			"$g.stack"
+		schema_check seed-chrome-schema-$name$v "$d.json"
+		check seed-folded-$name$v check-folded "$d.branches" "$g.syms" "$d.folded" "$g.stack"
+		if grep -qv '^_start;' "$d.folded"; then
+			echo "not ok seed-folded-rooted-$name$v: $(grep -v '^_start;' "$d.folded" | head -1)"
+		else
+			echo "ok seed-folded-rooted-$name$v ($(wc -l < "$d.folded") stacks from _start)"
+		fi
+		perfetto_check seed-perfetto-$name$v "$d.json" "$d.pftrace"
+		check seed-unknown-$name$v check-json "$d.branches" "$d.script" "$g.syms" \
+			"$d.none.json"
+	done
+	perf_reads seed-perf-reads-$name "$g.data" "$ip" "$g.sample"
+}
+
+if gt_tools_verdict export-seed; then
+	if [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; then
+		echo "not ok export-seed: $B/tests/tools/pd-gen or sym_lookup missing (make tools)"
+	else
+		seed_prog eh-frame ""
+		seed_prog eh-frame-hdr "-Wl,--eh-frame-hdr"
+	fi
+fi
