@@ -551,6 +551,8 @@ static void tracepoint_samples(struct pd_writer *w)
 		if (ret)
 			die("tracepoint sample", ret);
 	}
+}
+
 /* --switch TIME:PID: CPU 0 goes from process *owner to PID at TIME */
 static void spe_switch(struct pd_writer *w, const char *arg, uint32_t *owner)
 {
