@@ -242,8 +242,12 @@ void tp_print_text(struct tp_printer *tp, const struct tp_sample *s, struct line
 {
 	size_t len;
 	const char *info;
+	char unknown[16];
 
-	lb_str_right(out, s->comm[0] ? s->comm : ":-1", 16);
+	/* as perf: a thread whose name is not known yet is ":TID" */
+	if (!s->comm[0])
+		snprintf(unknown, sizeof(unknown), ":%d", s->tid);
+	lb_str_right(out, s->comm[0] ? s->comm : unknown, 16);
 	lb_char(out, ' ');
 	lb_dec_right(out, s->tid, 5);
 	LB_LIT(out, " [");

@@ -8,6 +8,7 @@
 # that is later (times never go back), in text and JSON, with --jobs too;
 # the chrome export holds them as instant events.
 cd "$(dirname "$0")/../.." || exit 1
+. tests/check-lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 AUXREC=${AUXREC:-./auxrec}
@@ -57,6 +58,15 @@ fi
 "$AUXREC" script --jobs 2 -i "$tmp/t.data" > "$tmp/j.txt" 2>&1
 cmp -s "$tmp/t.txt" "$tmp/j.txt" && echo "ok tp_merge_jobs_same" ||
 	echo "not ok tp_merge_jobs_same: --jobs 2 prints otherwise"
+# --unit cannot place tracepoints (they go between all units' events): one line, status 1
+"$AUXREC" script --unit 0 -i "$tmp/t.data" > "$tmp/u.txt" 2> "$tmp/u.err"
+rc=$?
+why=""
+[ "$rc" = 1 ] || why="status $rc"
+[ ! -s "$tmp/u.txt" ] || why="$why, output on stdout"
+[ "$(wc -l < "$tmp/u.err")" = 1 ] && grep -q -- '--unit cannot place' "$tmp/u.err" ||
+	why="$why, stderr: $(head -2 "$tmp/u.err")"
+verdict tp_merge_unit_refused "$why" "$(cat "$tmp/u.err")"
 "$AUXREC" script --json -i "$tmp/t.data" > "$tmp/t.json" 2> "$tmp/err"
 if r=$(python3 - "$tmp/t.json" <<'PY'
 import json, sys

@@ -224,6 +224,12 @@ static void test_print(void **state)
 	tp_fields_json(tp, &s[0], &out);
 	lb_char(&out, 0);
 	assert_string_equal(out.p, "{\"seq\":5,\"delta\":-3,\"label\":\"abc\",\"msg\":\"hello\"}");
+	/* a thread not named yet (before its COMM): ":TID", as perf prints it */
+	s[1].comm[0] = 0;
+	lb_reset(&out);
+	tp_print_text(tp, &s[1], &out);
+	lb_char(&out, 0);
+	assert_true(!strncmp(out.p, "             :42    42 [001]", 28));
 	/* raw data too short for the format: said, nothing read past it */
 	s[0].raw_size = 20;
 	lb_reset(&out);
