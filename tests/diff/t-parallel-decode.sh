@@ -134,15 +134,8 @@ progs="loops recursion indirect"
 for p in $progs; do
 	gcc -O1 -static -no-pie -o "$tmp/$p" "tests/gt/progs/$p.c" ||
 		{ echo "not ok parallel-$p: cannot compile"; rc=1; continue; }
-	if ! "$GT_BIN/gt-record" --cyc --ovf 1000 "$tmp/$p-gt" -- "$tmp/$p" > "$tmp/$p.rec" 2>&1; then
-		if grep -q "PTRACE\|Operation not permitted" "$tmp/$p.rec"; then
-			echo "skip parallel-$p: ptrace not allowed"
-			exit 77
-		fi
-		echo "not ok parallel-$p: gt-record: $(tail -1 "$tmp/$p.rec")"
-		rc=1
-		continue
-	fi
+	gt_record "parallel-$p" "$tmp/$p.rec" --cyc --ovf 1000 "$tmp/$p-gt" -- "$tmp/$p" ||
+		{ [ $? = 77 ] && exit 77; rc=1; continue; }
 	for v in "" -rc -cyc -ovf; do
 		# shellcheck disable=SC2046
 		"$B/tests/tools/pd-gen" "$tmp/$p$v.data" "$tmp/$p-gt$v.pt" "$tmp/$p" \

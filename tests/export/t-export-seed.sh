@@ -53,14 +53,7 @@ seed_prog() {
 	if ! gcc -O1 -static -no-pie $flags -o "$g" tests/gt/progs/recursion.c; then
 		echo "not ok seed-$name: cannot compile"; return
 	fi
-	if ! "$GT_BIN/gt-record" --start $START "$g" -- "$g" > "$g.rec" 2>&1; then
-		if grep -q "PTRACE\|Operation not permitted" "$g.rec"; then
-			echo "skip seed-$name: ptrace not allowed"
-		else
-			echo "not ok seed-$name: gt-record: $(tail -1 "$g.rec")"
-		fi
-		return
-	fi
+	gt_record "seed-$name" "$g.rec" --start "$START" "$g" -- "$g" || return
 	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	ip=$(tail -1 "$g.stack" | awk '{print substr($2, 3)}')
 	$PY addrs "$g.branches" "$g.stack" > "$g.addrs"

@@ -44,14 +44,7 @@ export_prog() {
 	if ! gcc -O1 -static -no-pie -o "$g" "tests/gt/progs/$name.c"; then
 		echo "not ok export-$name: cannot compile"; return
 	fi
-	if ! "$GT_BIN/gt-record" "$g" -- "$g" > "$g.rec" 2>&1; then
-		if grep -q "PTRACE\|Operation not permitted" "$g.rec"; then
-			echo "skip export-$name: ptrace not allowed"
-		else
-			echo "not ok export-$name: gt-record: $(tail -1 "$g.rec")"
-		fi
-		return
-	fi
+	gt_record "export-$name" "$g.rec" "$g" -- "$g" || return
 	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	$PY addrs "$g.branches" > "$g.addrs"
 	# shellcheck disable=SC2046

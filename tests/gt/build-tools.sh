@@ -34,6 +34,19 @@ gt_tools_verdict() {
 	fi
 }
 
+# gt_record CHECK LOG ARGS...: gt-record ARGS (its output in LOG); returns
+# 0, or says why and returns 77 ("skip CHECK": ptrace not allowed here) or 1
+# ("not ok CHECK: gt-record: ...": its last line).
+gt_record() {
+	local check=$1 log=$2
+	shift 2
+	"$GT_BIN/gt-record" "$@" > "$log" 2>&1 && return
+	if grep -q "PTRACE\|Operation not permitted" "$log"; then
+		echo "skip $check: ptrace not allowed here"; return 77
+	fi
+	echo "not ok $check: gt-record: $(tail -1 "$log")"; return 1
+}
+
 # gt_record_spin CHECK OUT N: tests/gt/progs/spin.c built static as
 # OUT/symfs/in/spin (where a guest check's --symfs finds it) and
 # single-stepped by gt-record with N iterations into OUT/spin.* (its log
@@ -47,9 +60,5 @@ gt_record_spin() {
 	fi
 	gcc -O1 -static -no-pie -o "$out/symfs/in/spin" tests/gt/progs/spin.c ||
 		{ echo "not ok compile"; return 1; }
-	"$GT_BIN/gt-record" "$out/spin" -- "$out/symfs/in/spin" "$n" > "$out/gt.log" 2>&1 && return
-	if grep -q "PTRACE\|Operation not permitted" "$out/gt.log"; then
-		echo "skip $check: ptrace not allowed here"; return 77
-	fi
-	echo "not ok gt_record: $(tail -1 "$out/gt.log")"; return 1
+	gt_record "$check" "$out/gt.log" "$out/spin" -- "$out/symfs/in/spin" "$n"
 }

@@ -59,15 +59,8 @@ check_ranges() {
 check_prog() {
 	local name=$1 base=$out/$1 n want got b v
 	shift
-	if ! "$GT_BIN/gt-record" --cyc --ovf $OVF_EVERY "$base" -- "$@" > "$base.rec" 2>&1; then
-		if grep -q "PTRACE\|Operation not permitted" "$base.rec"; then
-			echo "skip flow-gt-$name: ptrace not allowed"
-		else
-			echo "not ok flow-gt-$name: gt-record: $(tail -1 "$base.rec")"
-			rc=1
-		fi
-		return
-	fi
+	gt_record "flow-gt-$name" "$base.rec" --cyc --ovf "$OVF_EVERY" "$base" -- "$@" ||
+		{ [ $? = 77 ] || rc=1; return; }
 	cat "$base.rec"
 	for v in "" -rc -cyc -ovf; do
 		b=$base$v
