@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/util/util.h"
 
@@ -22,10 +23,15 @@ static int parse_jobs(const char *arg, unsigned int *jobs)
 	return 1;
 }
 
-int decode_arg(int c, const char *arg, struct trace_decode_opts *o)
+int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out))
 {
 	switch (c) {
-	case 0x105: return parse_jobs(arg, &o->jobs);
+	case 0x105:
+		if (parse_jobs(arg, &o->jobs) < 0) {
+			cmd_usage_error(usage, "bad --jobs '%s' (1 to %d)", arg, DECODE_MAX_JOBS);
+			return -1;
+		}
+		break;
 	case 'i': o->path = arg; break;
 	case 0x100: o->symfs = arg; break;
 	case 0x101: o->debug_dir = arg; break;

@@ -8,6 +8,7 @@
 #define AUXREC_DECODE_ARGS_H
 
 #include <getopt.h>
+#include <stdio.h>
 #include "lib/session/trace_decode.h"
 
 /*
@@ -50,8 +51,9 @@
 /*
  * Applies option c (as getopt_long returned it, with optarg) to o, or to
  * the global JSON setting; returns 1 when c is one of these options, 0
- * when it is not, -1 when its value is bad (--jobs: 1 to DECODE_MAX_JOBS).
+ * when it is not, -1 when its value is bad (--jobs: 1 to DECODE_MAX_JOBS),
+ * after the usage error (the command's usage) is printed.
  */
-int decode_arg(int c, const char *arg, struct trace_decode_opts *o);
+int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out));
 
 #endif

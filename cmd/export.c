@@ -122,10 +122,9 @@ int cmd_export(int argc, char **argv)
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "i:f:c:o:h", opts, NULL)) != -1) {
-		ret = decode_arg(c, optarg, &o);
+		ret = decode_arg(c, optarg, &o, usage);
 		if (ret < 0)
-			return cmd_usage_error(usage, "bad --jobs '%s' (1 to %d)", optarg,
-					       DECODE_MAX_JOBS);
+			return 1;
 		if (ret)
 			continue;
 		switch (c) {
