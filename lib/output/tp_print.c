@@ -19,7 +19,11 @@ struct tp_printer {
 	uint32_t nr_attrs;
 	int name_width;			/* the longest name, as perf pads them */
 	struct trace_seq seq;
+	uint8_t *raw;			/* a sample's raw data, NUL-padded */
+	size_t raw_cap;
 };
+
+#define RAW_PAD	8	/* zero bytes after a copy of raw data */
 
 /* libtraceevent wants NUL-terminated copies of some texts */
 static char *text_copy(const struct td_text *t)
@@ -173,6 +177,7 @@ void tp_printer_free(struct tp_printer *tp)
 	if (tp->tep)
 		tep_free(tp->tep);
 	trace_seq_destroy(&tp->seq);
+	free(tp->raw);
 	free(tp);
 }
 
@@ -220,12 +225,29 @@ static bool raw_fits(const struct tep_event *ev, const struct tp_sample *s)
 /* The fields as tep_print_event's INFO prints them, in tp->seq. */
 static const char *info_text(struct tp_printer *tp, const struct tp_sample *s, size_t *len)
 {
-	struct tep_record rec = { .cpu = s->cpu, .size = (int)s->raw_size,
-				  .data = (void *)s->raw, .ts = s->time };
-
+	struct tep_record rec = { .cpu = s->cpu, .size = (int)s->raw_size, .ts = s->time };
 	struct tep_event *ev = event_of(tp, s);
 
+	/*
+	 * libtraceevent prints a string field up to its NUL: damaged raw data
+	 * without one would be read past its end, so it gets a padded copy.
+	 */
+	if (tp->raw_cap < (size_t)s->raw_size + RAW_PAD) {
+		uint8_t *p = realloc(tp->raw, (size_t)s->raw_size + RAW_PAD);
+
+		if (p) {
+			tp->raw = p;
+			tp->raw_cap = (size_t)s->raw_size + RAW_PAD;
+		}
+	}
 	trace_seq_reset(&tp->seq);
+	if (tp->raw_cap >= (size_t)s->raw_size + RAW_PAD) {
+		memcpy(tp->raw, s->raw, s->raw_size);
+		memset(tp->raw + s->raw_size, 0, RAW_PAD);
+		rec.data = tp->raw;
+	} else {
+		ev = NULL;	/* no memory for the copy: not printed */
+	}
 	if (!ev)
 		trace_seq_printf(&tp->seq, "[no format: %u bytes of raw data]", s->raw_size);
 	else if (!raw_fits(ev, s))
