@@ -61,13 +61,19 @@ else
 fi
 
 # 4: a command that does not finish is killed at --timeout, with a message.
+# Time spent waiting for the machine-wide guest lock (AUXTEST_VM_LOCK) is not
+# the guest's: run reports it and it is left out.
+times=$(mktemp)
 start=$SECONDS
-res=$($run --timeout 15 -- sleep 600 2>&1)
+res=$(AUXTEST_VM_TIMES=$times $run --timeout 15 -- sleep 600 2>&1)
 rc=$?
-if [ $rc = 124 ] && echo "$res" | grep -q 'timed out after 15s' && [ $((SECONDS - start)) -lt 40 ]; then
+waited=$(awk '$1 == "lock_wait" { print $2 }' "$times")
+rm -f "$times"
+took=$((SECONDS - start - ${waited:-0}))
+if [ $rc = 124 ] && echo "$res" | grep -q 'timed out after 15s' && [ -n "$waited" ] && [ $took -lt 40 ]; then
 	echo "ok vm_timeout"
 else
-	echo "not ok vm_timeout: rc $rc after $((SECONDS - start)) s: $(echo "$res" | head -3)"
+	echo "not ok vm_timeout: rc $rc after $took s (lock wait ${waited:-unknown} s): $(echo "$res" | head -3)"
 fi
 
 # 5: a boot that shows no sign of /init in time is abandoned and tried once
