@@ -75,6 +75,13 @@ struct proc *session_proc(struct session *s, int pid, bool create)
 	return &s->procs[s->nr_procs - 1];
 }
 
+struct proc *session_thread_proc(struct session *s, int tid)
+{
+	int pid = thread_map_pid(&s->threads, tid);
+
+	return session_proc(s, pid >= 0 ? pid : tid, false);
+}
+
 int session_open(struct session **out, const char *path, const char *symfs, char *err,
 		 size_t errlen)
 {
@@ -118,6 +125,7 @@ void session_close(struct session *s)
 		maps_free(&s->procs[i].maps);
 	free(s->procs);
 	slot_index_free(&s->proc_index);
+	thread_map_free(&s->threads);
 	dso_cache_free(s->dsos);
 	if (s->r)
 		pd_reader_close(s->r);
@@ -423,6 +431,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 				const struct perf_rec_comm *c = (const void *)h;
 				struct proc *p = session_proc(s, c->pid, true);
 
+				thread_map_set(&s->threads, (int)c->tid, (int)c->pid);
 				if (p && c->pid == c->tid)
 					snprintf(p->comm, sizeof(p->comm), "%.*s",
 						 (int)(h->size - sizeof(*c)), c->comm);
@@ -434,6 +443,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (h->size >= sizeof(struct perf_rec_fork)) {
 				const struct perf_rec_fork *f = (const void *)h;
 
+				thread_map_set(&s->threads, (int)f->tid, (int)f->pid);
 				on_fork(s, f->pid, f->ppid);
 			}
 			break;

@@ -23,6 +23,7 @@
 #include "lib/perf_data/perf_data.h"
 #include "lib/util/slot_index.h"
 #include "lib/symbols/symbols.h"
+#include "lib/session/thread_map.h"
 
 struct proc {
 	int pid;
@@ -57,6 +58,7 @@ struct session {
 	struct proc *procs;
 	size_t nr_procs, cap_procs;
 	struct slot_index proc_index;	/* of procs by pid */
+	struct thread_map threads;	/* tid to pid, from COMM and FORK */
 	void *priv_state;		/* session.c internals */
 	/*
 	 * Optional: called with each PERF_RECORD_SAMPLE in file order, the
@@ -79,6 +81,8 @@ int session_open(struct session **out, const char *path, const char *symfs, char
  */
 int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err, size_t errlen);
 struct proc *session_proc(struct session *s, int pid, bool create);
+/* The process of thread tid (a main thread's is its own), or NULL when unknown. */
+struct proc *session_thread_proc(struct session *s, int tid);
 /*
  * The task switched in on cpu last at or before perf time `time`: false
  * when no switch on that cpu is that old; else its pid, tid and process

@@ -96,7 +96,7 @@ static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
  */
 static struct proc *context_owner(struct run *r, int tid, int *pid)
 {
-	struct proc *p = session_proc(r->s, tid, false);
+	struct proc *p = session_thread_proc(r->s, tid);
 
 	*pid = p ? p->pid : -1;
 	return p;

@@ -32,6 +32,8 @@
 #    PE context (cs_etm_decoder__set_tid) but makes its samples later from
 #    the queued packets, so every queued branch gets the last tid (here all
 #    331 get 4243); its tids are not compared;
+#  - the same with 4243 a thread of 4242 (etm-gen --thread): its events
+#    are process 4242's (pid, comm, code);
 #  - both threads with timestamps (etm-gen --threads --timestamps: the
 #    trace's clock is 0x1000000 + 3 x the instruction count, a Timestamp
 #    packet after each sync or switch and every third taken branch, and a
@@ -195,28 +197,33 @@ for l in open(sys.argv[1]):
 
 # etm-gen --threads: two processes of one program in one chunk, the
 # second half of the window after a Trace On and an Address with Context
-# naming the second pid (see the top)
-run_threads() {	# name
-	local n=$1 g=$tmp/$1 why nb
-	"$B/tests/tools/etm-gen" --threads "$g/exec.log" "$g/prog" \
-		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/th.data" \
-		"$g/th.expected" 2> /dev/null || { echo "not ok cs-etm-$n-threads: etm-gen"; return; }
-	"$AUXREC" script --json -i "$g/th.data" > "$g/th.json" 2> "$g/th.err"
-	script_events "$g/th.json" tid comm > "$g/th.got"
-	awk '{ print $0, $4 == 4242 ? "etm-prog" : "etm-prog-b" }' "$g/th.expected" > "$g/th.want"
-	why=$(first_difference "$g/th.want" "$g/th.got" events "< executed > auxrec")
-	[ -s "$g/th.err" ] && why="stderr: $(head -1 "$g/th.err")"
-	nb=$(grep -c ' 4243 ' "$g/th.want")
-	verdict "cs-etm-$n-threads-script-follows-context-id" "$why" \
-		"$(wc -l < "$g/th.want") events, the last $nb of tid 4243 (etm-prog-b) after its context ID"
+# naming the second pid (see the top); --thread: the second a thread of
+# the first process (its COMM record only), so its events are that
+# process's (pid 4242, its comm and code)
+run_threads() {	# name --threads|--thread
+	local n=$1 opt=$2 g=$tmp/$1 why nb t
+	t=${opt#--}
+	"$B/tests/tools/etm-gen" "$opt" "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/$t.data" \
+		"$g/$t.expected" 2> /dev/null || { echo "not ok cs-etm-$n-$t: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/$t.data" > "$g/$t.json" 2> "$g/$t.err"
+	script_events "$g/$t.json" tid pid comm > "$g/$t.got"
+	awk -v thread="$([ "$opt" = --thread ] && echo 1)" '{
+		pid = thread ? 4242 : $4
+		print $0, pid, pid == 4242 ? "etm-prog" : "etm-prog-b" }' "$g/$t.expected" > "$g/$t.want"
+	why=$(first_difference "$g/$t.want" "$g/$t.got" events "< executed > auxrec")
+	[ -s "$g/$t.err" ] && why="stderr: $(head -1 "$g/$t.err")"
+	nb=$(awk '$4 == 4243' "$g/$t.want" | wc -l)
+	verdict "cs-etm-$n-$t-script-follows-context-id" "$why" \
+		"$(wc -l < "$g/$t.want") events, the last $nb of tid 4243 (pid $(awk '$4 == 4243 { print $5; exit }' "$g/$t.want")) after its context ID"
 	if [ -z "$have_perf" ]; then
-		echo "skip cs-etm-$n-threads-perf-script: perf is not installed"; return
+		echo "skip cs-etm-$n-$t-perf-script: perf is not installed"; return
 	fi
-	cut -d' ' -f1-3 "$g/th.got" > "$g/th.got3"
-	want_perf "$g/th.got3" "$g/prog" "" > "$g/th.want.perf"
-	why=$(perf_branches_differ "$g/th.data" "$g/th.want.perf" "$g/th.perf" "< auxrec > perf")
-	verdict "cs-etm-$n-threads-perf-script-agrees" "$why" \
-		"$(wc -l < "$g/th.perf") transfers (flags, ip, addr)"
+	cut -d' ' -f1-3 "$g/$t.got" > "$g/$t.got3"
+	want_perf "$g/$t.got3" "$g/prog" "" > "$g/$t.want.perf"
+	why=$(perf_branches_differ "$g/$t.data" "$g/$t.want.perf" "$g/$t.perf" "< auxrec > perf")
+	verdict "cs-etm-$n-$t-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/$t.perf") transfers (flags, ip, addr)"
 }
 
 # etm-gen --threads --timestamps: the two threads, and Timestamp packets
@@ -255,7 +262,8 @@ run_prog loops ''
 run_prog recursion ''
 run_damaged recursion
 run_prog indirect '' 40
-run_threads indirect
+run_threads indirect --threads
+run_threads indirect --thread
 run_timestamps indirect
 run_prog qsort ''
 run_prog indirect --v0 40

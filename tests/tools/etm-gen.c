@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
@@ -62,6 +62,9 @@
  * Context packet naming the second (user-only tracing stops in the
  * kernel's switch) and the second half there; EXPECTED's lines end with
  * the tid (context ID) each event belongs to.
+ * --thread is --threads with 4243 a thread of 4242 (a COMM record of pid
+ * 4242, tid 4243, named as the process, as clone() leaves it; no mapping
+ * of its own): its events belong to process 4242.
  * --timestamps[=BASE] adds ETMv4 Timestamp packets whose values follow
  * the instruction count from BASE (see TS_PER_INSN below), the timestamp option in the
  * attr's config and TRCCONFIGR, and a TIME_CONV record; EXPECTED's lines
@@ -233,7 +236,7 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
-static int ete, v0, raw, damage, threads, timestamps;	/* the options */
+static int ete, v0, raw, damage, threads, thread, timestamps;	/* the options */
 static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
 static int stream;		/* --stream: the AUX bytes only */
@@ -637,6 +640,11 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 		die(out, "cannot write AUXTRACE_INFO");
 	for (uint32_t p = pid; p <= pid + !!threads; p++) {
 		c.pid = c.tid = p;
+		if (thread && p != pid) {	/* a thread: its comm, no mapping */
+			c.pid = pid;
+			put_as(w, &c, sizeof(c), "etm-prog", 1);
+			continue;
+		}
 		put_as(w, &c, sizeof(c), p == pid ? "etm-prog" : "etm-prog-b", 1);
 		m.pid = m.tid = p;
 		m.start = im->vaddr;
@@ -695,6 +703,8 @@ int main(int argc, char **argv)
 		damage = ++a;
 	else if (argc > a && !strcmp(argv[a], "--threads"))
 		threads = ++a;
+	else if (argc > a && !strcmp(argv[a], "--thread"))
+		threads = thread = ++a;
 	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
 	    (!argv[a][12] || argv[a][12] == '=')) {
 		if (argv[a][12])
@@ -702,7 +712,7 @@ int main(int argc, char **argv)
 		timestamps = ++a;
 	}
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED\n"
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE]] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n");
 		return 2;
 	}

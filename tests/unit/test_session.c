@@ -5,7 +5,8 @@
  * "[kernel.kallsyms]_text" MMAP (pgoff = runtime _text), and the session
  * reading it back keeps _text's runtime address for relocating a vmlinux
  * (KASLR) instead of taking it for a process's mapping; processes found by
- * pid among thousands.
+ * pid among thousands; threads found by tid through their COMM and FORK
+ * records.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 #include "lib/session/session.h"
 #include "lib/record/synthesize.h"
+#include "lib/perf_data/perf_records.h"
 
 static void write_text(const char *path, const char *text)
 {
@@ -138,11 +140,75 @@ static void test_proc_lookup(void **state)
 	unlink(ks);
 }
 
+
+static void put_comm(struct pd_writer *w, uint32_t pid, uint32_t tid, const char *name)
+{
+	struct {
+		struct perf_rec_comm c;
+		char name[16];
+	} rec = { .c = { .header = { .type = PERF_RECORD_COMM, .size = sizeof(rec) },
+			 .pid = pid, .tid = tid } };
+
+	snprintf(rec.name, sizeof(rec.name), "%s", name);
+	assert_int_equal(pd_write_record(w, &rec.c.header), 0);
+}
+
+static void put_fork(struct pd_writer *w, uint32_t pid, uint32_t tid, uint32_t ppid)
+{
+	struct perf_rec_fork f = { .header = { .type = PERF_RECORD_FORK, .size = sizeof(f) },
+				   .pid = pid, .ppid = ppid, .tid = tid, .ptid = ppid };
+
+	assert_int_equal(pd_write_record(w, &f.header), 0);
+}
+
+/*
+ * A thread's process: a thread named by a COMM record of its own (as
+ * record synthesizes for threads running before it) or by the FORK that
+ * made it belongs to that record's pid; a main thread to itself; a thread
+ * no record named to no process.
+ */
+static void test_thread_proc(void **state)
+{
+	struct perf_event_attr attr = { .type = 10, .size = sizeof(attr) };
+	uint64_t id = 5;
+	char data[64], err[256];
+	struct pd_writer *w;
+	struct session *s;
+
+	(void)state;
+	snprintf(data, sizeof(data), "/tmp/test_session.%d.threads.data", getpid());
+	assert_int_equal(pd_writer_create(data, &w, NULL, 0), 0);
+	assert_true(pd_writer_add_attr(w, &attr, &id, 1, "ev") >= 0);
+	put_comm(w, 100, 100, "main");
+	put_comm(w, 100, 101, "worker");
+	put_fork(w, 100, 102, 100);	/* a thread made while recording */
+	put_fork(w, 200, 200, 100);	/* a process */
+	put_comm(w, 300, 300, "other");
+	put_comm(w, 300, 103, "moved");	/* a later record wins */
+	put_comm(w, 100, 103, "moved");
+	assert_int_equal(pd_writer_finish(w), 0);
+
+	assert_int_equal(session_open(&s, data, NULL, err, sizeof(err)), 0);
+	assert_int_equal(session_process(s, no_piece, NULL, err, sizeof(err)), 0);
+	assert_non_null(session_thread_proc(s, 100));
+	assert_int_equal(session_thread_proc(s, 100)->pid, 100);
+	assert_string_equal(session_thread_proc(s, 100)->comm, "main");
+	assert_int_equal(session_thread_proc(s, 101)->pid, 100);
+	assert_int_equal(session_thread_proc(s, 102)->pid, 100);
+	assert_int_equal(session_thread_proc(s, 103)->pid, 100);
+	assert_int_equal(session_thread_proc(s, 200)->pid, 200);
+	assert_int_equal(session_thread_proc(s, 300)->pid, 300);
+	assert_null(session_thread_proc(s, 104));
+	session_close(s);
+	unlink(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_map_roundtrip),
 		cmocka_unit_test(test_proc_lookup),
+		cmocka_unit_test(test_thread_proc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
