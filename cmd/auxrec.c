@@ -137,6 +137,31 @@ int cmd_usage_error(void (*cmd_usage)(FILE *out), const char *fmt, ...)
 	return 1;
 }
 
+/* What getopt_long() returned '?' for: an unknown option, or one without its value. */
+static void describe_bad_option(char *buf, size_t len, char *const argv[], const char *shortopts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	int n = (int)strcspn(arg, "=");
+
+	if (optopt && !(arg[0] == '-' && arg[1] == '-')) {	/* a short one */
+		const char *known = optopt != ':' ? strchr(shortopts, optopt) : NULL;
+
+		snprintf(buf, len, known ? "option -%c needs a value" : "unknown option -%c", optopt);
+	} else if (optopt) {
+		snprintf(buf, len, "option '%.*s' needs a value", n, arg);
+	} else {
+		snprintf(buf, len, "unknown or ambiguous option '%.*s'", n, arg);
+	}
+}
+
+int cmd_bad_option(void (*cmd_usage)(FILE *out), char *const argv[], const char *shortopts)
+{
+	char what[256];
+
+	describe_bad_option(what, sizeof(what), argv, shortopts);
+	return cmd_usage_error(cmd_usage, "%s", what);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -151,6 +176,7 @@ int main(int argc, char **argv)
 
 	auxrec_argc = argc;
 	auxrec_argv = argv;
+	opterr = 0;	/* cmd_bad_option() says what was wrong, in one line */
 	while ((c = getopt_long(argc, argv, "+jpvVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json_output = true; break;
@@ -158,10 +184,14 @@ int main(int argc, char **argv)
 		case 'v': verbose++; break;
 		case 'V': return cmd_version(0, NULL);
 		case 'h': usage(stdout); return 0;
-		default:
-			fprintf(stderr, "\n");
+		default: {
+			char what[256];
+
+			describe_bad_option(what, sizeof(what), argv, "jpvVh");
+			fprintf(stderr, "auxrec: %s\n\n", what);
 			usage(stderr);
 			return 1;
+		}
 		}
 	}
 	if (optind >= argc) {

@@ -32,6 +32,12 @@ const struct cmd *cmd_lookup(const struct cmd *cmds, const char *name, int *ambi
 int cmd_usage_error(void (*usage)(FILE *out), const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * For getopt_long()'s '?' (opterr is 0): "auxrec CMD: unknown option '--x'"
+ * or "... option -i needs a value" and the usage to stderr; returns 1.
+ */
+int cmd_bad_option(void (*usage)(FILE *out), char *const argv[], const char *shortopts);
+
 extern const struct cmd auxrec_commands[];
 /* The whole command line, for the recording's HEADER_CMDLINE. */
 extern int auxrec_argc;

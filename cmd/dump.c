@@ -1070,7 +1070,7 @@ int cmd_dump(int argc, char **argv)
 		case 'n': d->no_packets = true; break;
 		case 'N': d->no_pad = true; break;
 		case 'h': free(d); usage(stdout); return 0;
-		default: free(d); return cmd_usage_error(usage, "unknown option");
+		default: free(d); return cmd_bad_option(usage, argv, "i:jh");
 		}
 	}
 	ret = -1;

@@ -132,7 +132,7 @@ int cmd_export(int argc, char **argv)
 		case 'c': clock = optarg; break;
 		case 'o': output = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_usage_error(usage, "bad option");
+		default: return cmd_bad_option(usage, argv, "i:f:c:o:h");
 		}
 	}
 	if (optind < argc)
@@ -147,7 +147,7 @@ int cmd_export(int argc, char **argv)
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
 	if (tp_load(o.path, &x.tps, &x.in.tp, err, sizeof(err))) {
-		p_err("%s: %s", o.path, err);
+		p_err("%s", err);
 		return 1;
 	}
 	x.in.ts = &x.tps;

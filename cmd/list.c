@@ -127,7 +127,7 @@ int cmd_list(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_usage_error(usage, "bad option");
+		default: return cmd_bad_option(usage, argv, "ajh");
 		}
 	}
 	if (optind < argc) {

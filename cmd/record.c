@@ -1226,7 +1226,7 @@ int cmd_record(int argc, char **argv)
 			o.seed_stack = (uint32_t)v;
 			break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_usage_error(usage, "bad option");
+		default: return cmd_bad_option(usage, argv, "+e:aC:p:t:m:o:qhS::");
 		}
 	}
 	if (optind < argc)

@@ -681,7 +681,7 @@ int cmd_report(int argc, char **argv)
 						       optarg);
 			break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_usage_error(usage, "bad option");
+		default: return cmd_bad_option(usage, argv, DECODE_SHORT_OPTIONS "s:h");
 		}
 	}
 	if (optind < argc)

@@ -238,7 +238,7 @@ static int load_tracepoints(struct script *sc, const char *path)
 	char err[512];
 
 	if (tp_load(path, &sc->tps, &sc->tp, err, sizeof(err))) {
-		p_err("%s: %s", path, err);
+		p_err("%s", err);
 		return 1;
 	}
 	if (sc->tps.skipped)
@@ -345,7 +345,7 @@ int cmd_script(int argc, char **argv)
 			o.one_unit = true;
 			break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_usage_error(usage, "bad option");
+		default: return cmd_bad_option(usage, argv, DECODE_SHORT_OPTIONS "h");
 		}
 	}
 	if (optind < argc)

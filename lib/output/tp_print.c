@@ -149,6 +149,20 @@ oom:
 	return -ENOMEM;
 }
 
+/* err starts with "PATH: " (the reader's messages do, the others not). */
+static void name_the_file(const char *path, char *err, size_t errlen)
+{
+	size_t n = strlen(path);
+	char *msg;
+
+	if (!strncmp(err, path, n) && !strncmp(err + n, ": ", 2))
+		return;
+	msg = strdup(err);
+	if (msg)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	free(msg);
+}
+
 int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, char *err,
 	    size_t errlen)
 {
@@ -161,8 +175,10 @@ int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, cha
 	ret = tp_samples_read(ts, path, err, errlen);
 	if (!ret && ts->nr)
 		ret = tp_printer_new(tp, ts, err, errlen);
-	if (ret)
+	if (ret) {
 		tp_samples_free(ts);
+		name_the_file(path, err, errlen);
+	}
 	return ret;
 }
 

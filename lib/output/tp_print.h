@@ -28,7 +28,7 @@ void tp_printer_free(struct tp_printer *tp);
 /*
  * The tracepoint samples of the recording PATH and their printer (*tp NULL
  * when it has none, or PATH is "-": stdin is read once, by the decode).
- * Returns 0, or -errno with one line in err.
+ * Returns 0, or -errno with one line in err, starting with "PATH: ".
  */
 int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, char *err,
 	    size_t errlen);

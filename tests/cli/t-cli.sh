@@ -36,6 +36,23 @@ one_line_err record "no event given" record-no-event-msg
 t record-no-target 1 $A record -e intel_pt//
 one_line_err record "nothing to trace" record-no-target-msg
 t record-bad-option 1 $A record --frob
+one_line_err record "unknown or ambiguous option '--frob'" record-bad-option-msg
+# every command: an unknown option or one missing its value is named on the
+# first line, which is the only error line (getopt's own message is not printed)
+for cmd in record script report export dump list; do
+	t $cmd-unknown-short-option 1 $A $cmd -Z
+	one_line_err $cmd "unknown option -Z" $cmd-unknown-short-option-msg
+	[ "$(grep -c "auxrec\|option" <<<"$err" | head -1)" -ge 1 ] &&
+		! grep -q "invalid option\|unrecognized option" <<<"$err" &&
+		echo "ok $cmd-no-getopt-message" || echo "not ok $cmd-no-getopt-message: $err"
+done
+t script-missing-value 1 $A script --input
+one_line_err script "option '--input' needs a value" script-missing-value-msg
+t report-missing-short-value 1 $A report -i
+one_line_err report "option -i needs a value" report-missing-short-value-msg
+t main-unknown-option 1 $A --frob
+[[ $(head -1 <<<"$err") == "auxrec: unknown or ambiguous option '--frob'" ]] && echo "ok main-unknown-option-msg" ||
+	echo "not ok main-unknown-option-msg: $err"
 t record-bad-mmap 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e intel_pt// -m 3,4 -- true
 one_line_err record "not a power of two" record-bad-mmap-msg
 t record-unknown-pmu 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e nosuch// -- true
