@@ -69,8 +69,9 @@ struct export {
 };
 
 /*
- * A sample with a user stack: unwound into a seed of its thread's stack,
- * while the thread has none (samples after its first event cannot seed).
+ * A sample with a user stack: unwound into a seed of its thread's stack
+ * (its first, or one whose callers are unknown: after a late start or a
+ * loss of trace, docs/stack-seed.md).
  */
 static int on_sample(void *ctx, const struct trace_sample *ts)
 {
@@ -78,7 +79,7 @@ static int on_sample(void *ctx, const struct trace_sample *ts)
 	struct pd_sample_user u;
 	int n;
 
-	if (!ts->proc || ts->tid < 0 || !cs_wants_seed(&x->cs, ts->tid) ||
+	if (!ts->proc || ts->tid < 0 ||
 	    pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u) || !u.stack)
 		return 0;
 	if (!x->uw && !(x->uw = user_unwinder_new())) {

@@ -7,8 +7,8 @@
 # every address): the flow decoder's times are checked against the ground
 # truth's clock by tests/gt/t-flow-ground-truth.sh.
 #
-#   gt-calltree.py addrs BRANCHES [STACK]    addresses to name (for sym_lookup)
-#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON [STACK]
+#   gt-calltree.py addrs BRANCHES [STACK...]    addresses to name (for sym_lookup)
+#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON [STACK [LATE]]
 #       SYMS: sym_lookup's lines for those addresses; JSON: export -f chrome.
 #       The X events must be the reference slices, in pre-order, with the
 #       same names, times and flags, and each must lie inside its parent.
@@ -20,6 +20,12 @@
 #       the export must have seeded the first stack with its callers
 #       (from_stack_sample), outermost _start, main among them. Without
 #       STACK, the outermost frame says callers_unknown.
+#       LATE (gt-record --late-sample): the true stack where the trace first
+#       stops at a syscall, sampled there and not at the start: the stack
+#       starts with unknown callers, and at that stop takes the frames of
+#       LATE beyond those the trace knows as its outermost frames'
+#       callers (from_stack_sample); names, nesting and times must then be
+#       those of the start seeded with STACK.
 #   gt-calltree.py check-folded BRANCHES SYMS FOLDED [STACK]
 #       Folded stacks: the instructions of each stack as the reference counts.
 #   gt-calltree.py top-self JSON N
@@ -65,11 +71,13 @@ def load_stack(path):
 	return [tuple(int(x, 16) for x in line.split()) for line in open(path)] if path else None
 
 
-def addrs(path, stack=None):
+def addrs(path, *stacks):
 	seen = set()
-	for entry, _ in load_stack(stack) or []:
-		seen.add(entry)
-		print('%#x' % entry)
+	for stack in stacks:
+		for entry, _ in load_stack(stack):
+			if entry not in seen:
+				seen.add(entry)
+				print('%#x' % entry)
 	first = True
 	for kind, frm, to, n in events(path):
 		want = []
@@ -97,7 +105,7 @@ def load_syms(path):
 Slice = collections.namedtuple('Slice', 'start end seq level name flags self_insns')
 
 
-def reference(branches, times, names, seed=None):
+def reference(branches, times, names, seed=None, late=None):
 	"""The slices of the true flow (one thread), in pre-order, with depths."""
 	stack, done = [], []
 	seq, root_seq, level_min = 0, -1, 0
@@ -139,6 +147,26 @@ def reference(branches, times, names, seed=None):
 		push(names[addr], 0, seq, t, site, flags)
 		seq += 1
 
+	def seed_late():
+		"""The callers of the outermost frame: LATE's frames beyond the live ones."""
+		nonlocal root_seq, late, level_min
+		k = len(late) - len(stack)
+		if k < 0:
+			raise SystemExit('the late stack is shallower than the stack the trace knows')
+		stack[0]['flags'] -= {'callers_unknown'}
+		if k:
+			stack[0]['site'] = late[k - 1][1] - 1
+			stack[0]['flags'] |= {'site'}
+		for j in range(k - 1, -1, -1):	# innermost first: root seqs count down
+			stack.insert(0, {'name': names[late[j][0]], 'level': stack[0]['level'] - 1,
+					 'seq': root_seq, 'start': epoch, 'self': 0,
+					 'site': late[j - 1][1] - 1 if j else 0,
+					 'flags': {'began_before_trace', 'from_stack_sample'} |
+					 ({'site'} if j else set())})
+			root_seq -= 1
+			level_min = min(level_min, stack[0]['level'])
+		late = None
+
 	def matches(f, to):
 		if 'site' not in f['flags']:
 			return False
@@ -167,6 +195,8 @@ def reference(branches, times, names, seed=None):
 		elif kind.startswith('tr_end'):
 			if kind == 'tr_end/async':
 				pending = frm
+			elif late and stack and 0 < late[-1][1] - frm <= 15:
+				seed_late()
 		elif kind in ('call', 'syscall', 'async'):
 			push(names[to], stack[-1]['level'] + 1, seq, t, frm,
 			     {'site', 'async'} if kind == 'async' else {'site'})
@@ -207,11 +237,23 @@ def check_seed(seed, names):
 	return 0
 
 
-def check_json(branches, times, syms, path, stack=None):
+def same_tree(late_ref, start_ref):
+	"""Seeded late or at the start, the slices have one tree: names, levels, times."""
+	key = [[(d, s.name, s.start, s.end) for d, s in r] for r in (late_ref, start_ref)]
+	if key[0] != key[1]:
+		print('seeded late, the slices differ from those seeded at the start: %s' %
+		      next(((a, b) for a, b in zip(*key) if a != b), (len(key[0]), len(key[1]))))
+		return 1
+	return 0
+
+
+def check_json(branches, times, syms, path, stack=None, late=None):
 	names, seed = load_syms(syms), load_stack(stack)
-	ref = reference(branches, times, names, seed)
+	ref = reference(branches, times, names, None if late else seed, load_stack(late))
 	doc, got = json_slices(path)
 	bad = check_seed(seed, names) if seed else 0
+	if late:
+		bad += same_tree(ref, reference(branches, times, names, seed))
 	want_clock = 'instructions (1 us = 1 instruction)' if times == 'insns' else 'time'
 	if doc['otherData']['clock'] != want_clock:
 		print('clock is %s, want %s' % (doc['otherData']['clock'], want_clock))

@@ -14,6 +14,14 @@
 #   (gt-calltree.py check-json with STACK); the schema holds;
 # - seed-folded-PROG: every folded stack is rooted at _start;
 # - seed-perfetto-PROG: the protobuf export holds the same slices;
+# - seed-late-chrome-PROG, seed-late-folded-PROG: the same trace with no
+#   sample at its start but one taken later (gt-record --late-sample:
+#   after the first syscall traced, where a context switch samples a task
+#   that blocked in it), as a trace enabled late has: the stack starts
+#   with unknown callers and gets them at that stop, from the sampled
+#   frames beyond those the trace knows (check-json with STACK and LATE:
+#   the same tree as seeded at the start); the folded stacks are those of
+#   the start seeded;
 # - seed-unknown-PROG: the same trace without the sample: the outermost
 #   frame says callers_unknown, and the returns above the trace's first
 #   frame find its callers one by one (check-json without STACK);
@@ -53,10 +61,10 @@ seed_prog() {
 	if ! gcc -O1 -static -no-pie $flags -o "$g" tests/gt/progs/recursion.c; then
 		echo "not ok seed-$name: cannot compile"; return
 	fi
-	gt_record "seed-$name" "$g.rec" --start "$START" "$g" -- "$g" || return
+	gt_record "seed-$name" "$g.rec" --start "$START" --late-sample "$g" -- "$g" || return
 	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	ip=$(tail -1 "$g.stack" | awk '{print substr($2, 3)}')
-	$PY addrs "$g.branches" "$g.stack" > "$g.addrs"
+	$PY addrs "$g.branches" "$g.stack" "$g.late-stack" > "$g.addrs"
 	# shellcheck disable=SC2046
 	run sym-lookup-$name "$B/tests/tools/sym_lookup" "$g" $(cat "$g.addrs") > "$g.syms" || return
 	for v in "" -rc; do
@@ -66,6 +74,13 @@ seed_prog() {
 			"$d.pt" "$g" $load > /dev/null &&
 		run pd-gen-nosample-$name$v "$B/tests/tools/pd-gen" "$d.none.data" "$d.pt" "$g" \
 			$load > /dev/null &&
+		run pd-gen-late-$name$v "$B/tests/tools/pd-gen" \
+			--stack-sample "$g.late-sample:$(cat "$g.late-tsc")" "$d.late.data" "$d.pt" \
+			"$g" $load > /dev/null &&
+		run script-late-$name$v "$A" script --json -i "$d.late.data" > "$d.late.script" &&
+		run export-late-$name$v "$A" export -i "$d.late.data" -o "$d.late.json" &&
+		run export-late-folded-$name$v "$A" export -f folded -i "$d.late.data" \
+			-o "$d.late.folded" &&
 		run script-$name$v "$A" script --json -i "$d.data" > "$d.script" &&
 		run export-$name$v "$A" export -i "$d.data" -o "$d.json" &&
 		run export-folded-$name$v "$A" export -f folded -i "$d.data" -o "$d.folded" &&
@@ -82,6 +97,11 @@ seed_prog() {
 			echo "ok seed-folded-rooted-$name$v ($(wc -l < "$d.folded") stacks from _start)"
 		fi
 		perfetto_check seed-perfetto-$name$v "$d.json" "$d.pftrace"
+		check seed-late-chrome-$name$v check-json "$d.branches" "$d.late.script" "$g.syms" \
+			"$d.late.json" "$g.stack" "$g.late-stack"
+		schema_check seed-late-chrome-schema-$name$v "$d.late.json"
+		check seed-late-folded-$name$v check-folded "$d.branches" "$g.syms" "$d.late.folded" \
+			"$g.stack"
 		check seed-unknown-$name$v check-json "$d.branches" "$d.script" "$g.syms" \
 			"$d.none.json"
 	done

@@ -5,14 +5,18 @@
  * AUXTRACE_INFO type 1 with perf 6.1's intel_pt priv layout, COMM, MMAP2 of
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
  * file as two AUX/AUXTRACE pairs, cut at the first PSB after the middle.
- * Usage: pd-gen [--stack-sample FILE] OUT PT-FILE BINARY [START LEN PGOFF]
+ * Usage: pd-gen [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]
  *
  * --stack-sample: a second event, the software context-switches event
  * sampling user registers and stack as perf --call-graph dwarf does (a
  * CALLCHAIN without user entries, REGS_USER, STACK_USER; the recorder's
  * stack seeding asks the same, docs/stack-seed.md), and one
  * PERF_RECORD_SAMPLE of it before the trace whose REGS_USER and STACK_USER
- * fields are FILE's bytes (gt-record --start's OUT.sample).
+ * fields are FILE's bytes (gt-record --start's OUT.sample), at perf time 4
+ * (before the trace) or, with TSC, at that TSC's perf time (gt-record
+ * --late-sample's OUT.late-sample, taken while the trace runs: written
+ * before the AUX data, as a kernel writes a context-switch sample before
+ * the AUX record of the trace it ends).
  *
  * --cpu-wide: a per-CPU recording (`-a`) on CPU 0 of several processes
  * that take turns: PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF, the
@@ -80,6 +84,7 @@ static int spe_v2;	/* --v2: the versioned AUXTRACE_INFO layout */
 static uint64_t spe_midr;
 static int spe_cpu_wide;
 static const char *stack_sample;	/* --stack-sample FILE */
+static uint64_t stack_sample_time = 4;	/* perf time, :TSC's */
 
 #define SEED_ID		101
 #define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
@@ -650,12 +655,18 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--spe"))
 		return spe_main(argc - 1, argv + 1);
 	if (!bts && argc > 2 && !strcmp(argv[1], "--stack-sample")) {
+		char *tsc = strchr(argv[2], ':');
+
 		stack_sample = argv[2];
+		if (tsc) {
+			*tsc = 0;
+			stack_sample_time = perf_time(strtoull(tsc + 1, NULL, 0));
+		}
 		argc -= 2;
 		argv += 2;
 	}
 	if (argc != 4 && argc != 7) {
-		fprintf(stderr, "usage: pd-gen [--stack-sample FILE] OUT PT-FILE BINARY [START LEN PGOFF]\n"
+		fprintf(stderr, "usage: pd-gen [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
@@ -666,7 +677,7 @@ int main(int argc, char **argv)
 	w = start(argv[1], argc, argv, 0);
 	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
 	if (stack_sample)
-		seed_sample(w, 4);
+		seed_sample(w, stack_sample_time);
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
