@@ -22,6 +22,11 @@
 #   frames beyond those the trace knows (check-json with STACK and LATE:
 #   the same tree as seeded at the start); the folded stacks are those of
 #   the start seeded;
+# - seed-gap-chrome-PROG: the late sample on a trace that loses packets
+#   (gt-record --ovf: two overflows before the syscall): each stack begun
+#   after a loss has unknown callers, and the one the syscall is in gets
+#   them from the sample (check-json with LATE alone: the reference takes
+#   LATE's frames at that stop, and fails when the stop is not traced);
 # - seed-unknown-PROG: the same trace without the sample: the outermost
 #   frame says callers_unknown, and the returns above the trace's first
 #   frame find its callers one by one (check-json without STACK);
@@ -55,16 +60,31 @@ perf_reads() {
 	fi
 }
 
+# NAME G LOAD: the late sample of G on its trace with overflows (G-ovf.*)
+seed_gap() {
+	local name=$1 g=$2 o=$2-ovf
+	# shellcheck disable=SC2086
+	run pd-gen-gap-$name "$B/tests/tools/pd-gen" \
+		--stack-sample "$g.late-sample:$(cat "$g.late-tsc")" "$o.late.data" "$o.pt" "$g" \
+		$3 > /dev/null &&
+	run script-gap-$name "$A" script --json -i "$o.late.data" > "$o.late.script" &&
+	run export-gap-$name "$A" export -i "$o.late.data" -o "$o.late.json" || return
+	check seed-gap-chrome-$name check-json "$o.branches" "$o.late.script" "$g.syms" \
+		"$o.late.json" "" "$g.late-stack"
+}
+
 seed_prog() {
 	local name=$1 flags=$2 g=$tmp/$1 v load ip
 	# shellcheck disable=SC2086
 	if ! gcc -O1 -static -no-pie $flags -o "$g" tests/gt/progs/recursion.c; then
 		echo "not ok seed-$name: cannot compile"; return
 	fi
-	gt_record "seed-$name" "$g.rec" --start "$START" --late-sample "$g" -- "$g" || return
+	gt_record "seed-$name" "$g.rec" --ovf 20000 --start "$START" --late-sample "$g" -- "$g" ||
+		return
 	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	ip=$(tail -1 "$g.stack" | awk '{print substr($2, 3)}')
-	$PY addrs "$g.branches" "$g.stack" "$g.late-stack" > "$g.addrs"
+	{ $PY addrs "$g.branches" "$g.stack" "$g.late-stack"; $PY addrs "$g-ovf.branches"; } |
+		sort -u > "$g.addrs"
 	# shellcheck disable=SC2046
 	run sym-lookup-$name "$B/tests/tools/sym_lookup" "$g" $(cat "$g.addrs") > "$g.syms" || return
 	for v in "" -rc; do
@@ -105,6 +125,7 @@ seed_prog() {
 		check seed-unknown-$name$v check-json "$d.branches" "$d.script" "$g.syms" \
 			"$d.none.json"
 	done
+	seed_gap "$name" "$g" "$load"
 	perf_reads seed-perf-reads-$name "$g.data" "$ip" "$g.sample"
 }
 
