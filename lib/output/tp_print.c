@@ -10,6 +10,7 @@
 #include <traceevent/trace-seq.h>
 #include "lib/output/json.h"
 #include "lib/perf_data/tracing_data.h"
+#include "lib/util/stdin_spool.h"
 #include "tp_print.h"
 
 struct tp_printer {
@@ -156,8 +157,9 @@ int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, cha
 
 	*tp = NULL;
 	memset(ts, 0, sizeof(*ts));
-	if (!strcmp(path, "-"))
-		return 0;
+	/* two passes over the input: a pipe is kept in a file */
+	if (!strcmp(path, "-") && (ret = stdin_spool(err, errlen)))
+		return ret;
 	ret = tp_samples_read(ts, path, err, errlen);
 	if (!ret && ts->nr)
 		ret = tp_printer_new(tp, ts, err, errlen);

@@ -14,6 +14,12 @@
 # declares that clock and TIME_CONV); `auxrec script --json` and Debian's
 # `perf script --ns --itrace=b` of the same file must place them as the
 # true times order them, each by its own times (tests/perf/tp-order.py).
+# tp_pipe_*: Debian's `perf record -o -` of two sched tracepoints (pipe
+# mode: the attrs, names and tracing data are records, the tracing data's
+# bytes after its header; needs this host's tracefs, else skip):
+# `auxrec script -i -` from a pipe, from the file on stdin, and `-i FILE`
+# print the samples perf script prints, field by field (tests/vm/tp-compare.py),
+# and `export` holds them as instants.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/check-lib.sh
 tmp=$(mktemp -d)
@@ -129,6 +135,41 @@ tp_merge_intel_pt() {
 	fi
 }
 tp_merge_intel_pt
+
+# perf's pipe mode with tracepoints, read from a pipe, stdin and the file
+tp_pipe() {
+	local p=$tmp/pipe tps="sched:sched_process_exec sched:sched_process_exit" how n
+	if ! command -v perf > /dev/null; then
+		echo "skip tp_pipe: no perf (Debian linux-perf)"; return
+	fi
+	# shellcheck disable=SC2086
+	if ! perf record -q -o - -e ${tps// / -e } -- sh -c '/bin/true; /bin/true' \
+		> "$p.data" 2> "$p.log" || [ ! -s "$p.data" ]; then
+		echo "skip tp_pipe: perf cannot record tracepoints here: $(head -1 "$p.log")"
+		return
+	fi
+	perf script --ns -F comm,tid,cpu,time,event,trace -i - < "$p.data" > "$p.perf" 2> /dev/null
+	for how in pipe stdin file; do
+		case $how in
+		pipe) cat "$p.data" | "$AUXREC" script -i - ;;
+		stdin) "$AUXREC" script -i - < "$p.data" ;;
+		file) "$AUXREC" script -i "$p.data" ;;
+		esac > "$p.$how" 2> "$p.$how.err"
+		# shellcheck disable=SC2086
+		if r=$(python3 tests/vm/tp-compare.py "$p.$how" "$p.perf" $tps); then
+			echo "ok tp_pipe_$how # $r"
+		else
+			echo "not ok tp_pipe_$how: $r $(grep -v 'holds no AUX data' "$p.$how.err" | head -2)"
+		fi
+	done
+	n=$(cat "$p.data" | "$AUXREC" export -i - 2> "$p.err" | grep -c '"name":"sched:sched_process_e[a-z]*","ph":"i"')
+	if [ "$n" -gt 0 ] && [ "$n" = "$(grep -c 'sched:sched_process_e' "$p.perf")" ]; then
+		echo "ok tp_pipe_export # $n instants"
+	else
+		echo "not ok tp_pipe_export: $n instants: $(head -2 "$p.err")"
+	fi
+}
+tp_pipe
 
 # record's -e SUBSYS:NAME refusals, before anything is opened (the fixture as tracefs)
 # NAME LINES WANT ARGS...: status 1, no file, the first line naming WANT, and
