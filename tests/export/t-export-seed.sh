@@ -27,6 +27,10 @@
 #   after a loss has unknown callers, and the one the syscall is in gets
 #   them from the sample (check-json with LATE alone: the reference takes
 #   LATE's frames at that stop, and fails when the stop is not traced);
+# - seed-script-stack-PROG: `auxrec script --stack-samples --json` prints the
+#   late sample unwound: its frames' addresses are the true stack's (the
+#   sampled ip, then each frame's return address, innermost first), the
+#   outermost _start, schema-valid; the text form lists as many frames;
 # - seed-unknown-PROG: the same trace without the sample: the outermost
 #   frame says callers_unknown, and the returns above the trace's first
 #   frame find its callers one by one (check-json without STACK);
@@ -71,6 +75,34 @@ seed_gap() {
 	run export-gap-$name "$A" export -i "$o.late.data" -o "$o.late.json" || return
 	check seed-gap-chrome-$name check-json "$o.branches" "$o.late.script" "$g.syms" \
 		"$o.late.json" "" "$g.late-stack"
+}
+
+# NAME G: script --stack-samples of G's late sample against its true stack
+script_stack() {
+	local name=$1 g=$2 r
+	run script-stack-$name "$A" script --stack-samples --json -i "$g.late.data" \
+		> "$g.stack.json" &&
+	run script-stack-text-$name "$A" script --stack-samples -i "$g.late.data" \
+		> "$g.stack.txt" || return
+	if r=$(python3 - "$g.stack.json" "$g.late-stack" "$g.stack.txt" <<'PY'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+s = [o for o in s if o['type'] == 'stack_sample']
+want = [int(l.split()[1], 16) for l in open(sys.argv[2])][::-1]
+got = [int(f['addr'], 16) for f in s[0]['frames']] if len(s) == 1 else []
+text = [l for l in open(sys.argv[3]) if l.startswith('\t')]
+if got != want or s[0]['frames'][-1]['sym'] != '_start' or len(text) != len(want):
+    print(f'{len(s)} stack samples, frames {[hex(a) for a in got]}, want '
+          f'{[hex(a) for a in want]}; {len(text)} text frame lines')
+    sys.exit(1)
+print(f'{len(got)} frames: ' + ';'.join(f['sym'] for f in s[0]['frames'][::-1]))
+PY
+	) && python3 tests/tools/json_check.py docs/schema/script.schema.json "$g.stack.json" \
+		> /dev/null; then
+		echo "ok seed-script-stack-$name ($r)"
+	else
+		echo "not ok seed-script-stack-$name: $r"
+	fi
 }
 
 seed_prog() {
@@ -126,6 +158,7 @@ seed_prog() {
 			"$d.none.json"
 	done
 	seed_gap "$name" "$g" "$load"
+	script_stack "$name" "$g"
 	perf_reads seed-perf-reads-$name "$g.data" "$ip" "$g.sample"
 }
 
