@@ -69,23 +69,19 @@ struct export {
 };
 
 /*
- * A sample with a user stack: unwound into a seed of its thread's stack,
- * while the thread has none (samples after its first event cannot seed).
+ * A sample with a user stack: unwound into a seed of its thread's stack
+ * (its first, or one whose callers are unknown: after a late start or a
+ * loss of trace, docs/stack-seed.md).
  */
 static int on_sample(void *ctx, const struct trace_sample *ts)
 {
 	struct export *x = ctx;
-	struct pd_sample_user u;
-	int n;
+	int n = user_unwind_sample(&x->uw, ts, x->pcs, UNWIND_MAX_FRAMES);
 
-	if (!ts->proc || ts->tid < 0 || !cs_wants_seed(&x->cs, ts->tid) ||
-	    pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u) || !u.stack)
-		return 0;
-	if (!x->uw && !(x->uw = user_unwinder_new())) {
-		x->err = -ENOMEM;
+	if (n < 0) {
+		x->err = n;
 		return 1;
 	}
-	n = user_unwind(x->uw, &ts->proc->maps, &u, x->pcs, UNWIND_MAX_FRAMES);
 	if (n < 2)
 		return 0;	/* no callers found: no seed */
 	x->err = cs_add_seed(&x->cs, ts->tid, ts->time, x->pcs, (size_t)n);

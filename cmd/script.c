@@ -15,8 +15,10 @@
 #include "cmd/decode_args.h"
 #include "lib/output/event_print.h"
 #include "lib/output/json.h"
+#include "lib/output/stack_print.h"
 #include "lib/output/tp_print.h"
 #include "lib/session/tp_samples.h"
+#include "lib/unwind/user_unwind.h"
 #include "lib/util/util.h"
 
 struct script {
@@ -28,6 +30,9 @@ struct script {
 	struct tp_samples tps;		/* the recording's tracepoint samples, by time */
 	size_t tp_next;			/* the first not printed yet */
 	struct tp_printer *tp;		/* NULL: the recording has none */
+	struct user_unwinder *uw;	/* --stack-samples */
+	uint64_t pcs[UNWIND_MAX_FRAMES];
+	int err;			/* of a stack sample: stops the decode */
 };
 
 static void usage(FILE *out)
@@ -35,7 +40,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--events=KINDS] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
-		"                     [--srcline] [--[no-]progress] [--jobs N] [--json]\n"
+		"                     [--srcline] [--stack-samples] [--[no-]progress] [--jobs N]\n"
+		"                     [--json]\n"
 		"                     [--list-units | --unit K]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
@@ -64,6 +70,8 @@ static void usage(FILE *out)
 	}
 	fprintf(out,
 		"      --srcline       the source file:line of each address (needs debug info)\n"
+		"      --stack-samples also the samples with a user stack (seeded recordings),\n"
+		"                      unwound: the stacks exports seed call stacks with\n"
 		"      --list-units    list the decode units of the recording instead: ranges\n"
 		"                      of its trace that decode alone\n"
 		"      --unit K        decode unit K alone: its part of the output (the units'\n"
@@ -229,6 +237,21 @@ static int on_event(void *ctx, const struct trace_event *te)
 	return event_print(&sc->pr, te) ? 1 : 0;
 }
 
+/* --stack-samples: a sample with a user stack, unwound, where the file has it */
+static int on_stack_sample(void *ctx, const struct trace_sample *ts)
+{
+	struct script *sc = ctx;
+	int n = user_unwind_sample(&sc->uw, ts, sc->pcs, UNWIND_MAX_FRAMES);
+
+	if (n > 0)
+		n = stack_print(sc->pr.syms, ts, sc->pcs, (size_t)n, sc->pr.json, &sc->pr.buf);
+	if (n < 0) {
+		sc->err = n;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Tracepoint samples (and their formats) of the recording, to be printed
  * among the decoded events by time. Returns 0, or 1 after one error line.
@@ -312,6 +335,7 @@ int cmd_script(int argc, char **argv)
 		{ "itrace", required_argument, NULL, 'I' },
 		{ "events", required_argument, NULL, 'E' },
 		{ "srcline", no_argument,      NULL, 'L' },
+		{ "stack-samples", no_argument, NULL, 'K' },
 		{ "list-units", no_argument,   NULL, 'U' },
 		{ "unit",   required_argument, NULL, 'u' },
 		{ "help",   no_argument,       NULL, 'h' },
@@ -337,6 +361,7 @@ int cmd_script(int argc, char **argv)
 				return cmd_usage_error(usage, "bad --events kind '%s'", bad);
 			break;
 		case 'L': srcline = true; break;
+		case 'K': o.sample = on_stack_sample; break;
 		case 'U': units = true; break;
 		case 'u':
 			if (parse_unit(optarg, &o.unit))
@@ -377,19 +402,27 @@ int cmd_script(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	/* srcline reads debug info as it goes, tracepoints go between events: one thread */
-	if (!srcline && !sc.tp) {
+	/*
+	 * srcline reads debug info as it goes, tracepoints and stack samples
+	 * go between events: one thread
+	 */
+	if (!srcline && !sc.tp && !o.sample) {
 		o.render_new = printer_new;
 		o.render = print_on_thread;
 		o.render_free = printer_free;
 		o.write = write_lines;
 	}
 	ret = trace_decode(&o);
+	if (sc.err) {
+		p_err("%s", strerror(-sc.err));
+		ret = 1;
+	}
 	if (sc.tp && print_tracepoints(&sc, UINT64_MAX) && !ret)
 		ret = 1;
 out:
 	event_printer_free(&sc.pr);
 	tp_printer_free(sc.tp);
 	tp_samples_free(&sc.tps);
+	user_unwinder_free(sc.uw);
 	return ret;
 }

@@ -31,6 +31,8 @@
  * callers, outermost first, each entered when the stack began, with the
  * return address into it as the call site of the frame above (site =
  * return address - 1: a return to it matches), then the first frame.
+ * A stack whose callers are unknown gets them at a trace stop sampled by a
+ * later seed ("Late seeds" below, docs/stack-seed.md).
  *
  * Slices are kept in the order their frames were entered (seq), which is
  * a pre-order of the call tree with non-decreasing starts; outermost
@@ -233,7 +235,7 @@ static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_ev
 	return th;
 }
 
-static struct cs_slice *slice_of(struct cs_thread *th, const struct cs_frame *f)
+static struct cs_slice *slice_of(const struct cs_thread *th, const struct cs_frame *f)
 {
 	return f->flags & CS_FRAME_ROOT ? &th->roots[f->slot] : &th->slices[f->slot];
 }
@@ -301,37 +303,35 @@ int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *
 		return -ENOMEM;
 	memcpy(sd->pcs, pcs, n * sizeof(*pcs));
 	sd->tid = tid;
+	sd->used = false;
 	sd->n = (uint32_t)n;
 	sd->time = time;
 	cs->nr_seeds++;
 	return 0;
 }
 
-bool cs_wants_seed(const struct call_stacks *cs, int tid)
+/*
+ * The seed of th's first stack, at time (0: unknown), or NULL: the latest
+ * taken at or before time, else the first whose time does not tell.
+ */
+static struct cs_seed *seed_of(struct call_stacks *cs, const struct cs_thread *th,
+			       uint64_t time)
 {
-	for (size_t i = 0; i < cs->nr_threads; i++)
-		if (cs->threads[i].tid == tid)
-			return false;
-	return true;
-}
-
-/* The seed of th's first stack, at time (0: unknown), or NULL. */
-static const struct cs_seed *seed_of(const struct call_stacks *cs, const struct cs_thread *th,
-				     uint64_t time)
-{
-	const struct cs_seed *first = NULL, *best = NULL;
+	struct cs_seed *first = NULL, *best = NULL;
 
 	if (th->epoch || th->nr_slices || th->nr_roots)
 		return NULL;
 	for (size_t i = 0; i < cs->nr_seeds; i++) {
-		const struct cs_seed *sd = &cs->seeds[i];
+		struct cs_seed *sd = &cs->seeds[i];
 
-		if (sd->tid != th->tid)
+		if (sd->tid != th->tid || sd->used)
 			continue;
-		if (!first)
+		if (time && sd->time) {
+			if (sd->time <= time && (!best || sd->time >= best->time))
+				best = sd;
+		} else if (!first) {
 			first = sd;
-		if (time && sd->time && sd->time <= time && (!best || sd->time >= best->time))
-			best = sd;
+		}
 	}
 	return best ? best : first;
 }
@@ -342,7 +342,7 @@ static const struct cs_seed *seed_of(const struct call_stacks *cs, const struct 
  * did, 0 when the seed does not fit, -ENOMEM.
  */
 static int push_seed(struct call_stacks *cs, struct cs_thread *th, const struct trace_event *te,
-		     const struct cs_seed *sd, int64_t name, uint64_t now)
+		     struct cs_seed *sd, int64_t name, uint64_t now)
 {
 	int64_t at_ip = name_at(cs, te, sd->pcs[0]), caller;
 	int32_t level = -(int32_t)(sd->n - 1);
@@ -361,6 +361,7 @@ static int push_seed(struct call_stacks *cs, struct cs_thread *th, const struct 
 				       CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED))
 			return -ENOMEM;
 	}
+	sd->used = true;
 	cs->seeds_used++;
 	return 1;
 }
@@ -372,7 +373,7 @@ static int push_seed(struct call_stacks *cs, struct cs_thread *th, const struct 
 static int start_stack(struct call_stacks *cs, struct cs_thread *th,
 		       const struct trace_event *te, uint64_t addr, uint64_t now)
 {
-	const struct cs_seed *sd;
+	struct cs_seed *sd;
 	int64_t name;
 	int seeded = 0;
 
@@ -399,6 +400,140 @@ static bool returns_to(const struct cs_frame *f, uint64_t to)
 	if (f->flags & CS_FRAME_ASYNC)
 		return to == f->site;
 	return to > f->site && to - f->site <= MAX_CALL_LEN;
+}
+
+/* Whether th's stack has frames and its outermost's callers are unknown. */
+static bool callers_unknown(const struct cs_thread *th)
+{
+	return th->depth && slice_of(th, &th->stack[0])->flags & CS_SLICE_CALLERS_UNKNOWN;
+}
+
+/*
+ * Whether seed sd was sampled where the trace stop ev left user space: at
+ * the interrupted instruction (an asynchronous stop), else just after the
+ * instruction that entered the kernel (a syscall).
+ */
+static bool sampled_at_stop(const struct cs_seed *sd, const struct decode_event *ev)
+{
+	if (ev->branch & BRANCH_F_ASYNC)
+		return sd->pcs[0] == ev->from;
+	return sd->pcs[0] > ev->from && sd->pcs[0] - ev->from <= MAX_CALL_LEN;
+}
+
+/*
+ * The seed of th sampled at the trace stop ev, not used yet: the first
+ * taken at or after the stop's time (the first in file order when times
+ * do not tell), or NULL.
+ */
+static struct cs_seed *seed_at_stop(struct call_stacks *cs, const struct cs_thread *th,
+				    const struct decode_event *ev)
+{
+	struct cs_seed *best = NULL;
+
+	for (size_t i = 0; i < cs->nr_seeds; i++) {
+		struct cs_seed *sd = &cs->seeds[i];
+
+		if (sd->tid != th->tid || sd->used || !sampled_at_stop(sd, ev))
+			continue;
+		if (ev->time && sd->time) {
+			if (sd->time >= ev->time && (!best || !best->time || sd->time < best->time))
+				best = sd;
+		} else if (!best) {
+			best = sd;
+		}
+	}
+	return best;
+}
+
+/*
+ * Whether the live frames of th are the innermost frames of seed sd's
+ * stack: as many or more sampled frames, no asynchronous frame, each
+ * frame's call site just before the return address into the frame below
+ * it, and the outermost named as the function its sampled frame is in.
+ * 1 when they agree, 0 when not, -ENOMEM.
+ */
+static int stack_agrees(struct call_stacks *cs, const struct cs_thread *th,
+			const struct trace_event *te, const struct cs_seed *sd)
+{
+	size_t d = th->depth;
+	int64_t outer;
+
+	if (sd->n < d)
+		return 0;
+	for (size_t j = 0; j < d; j++) {
+		const struct cs_frame *f = &th->stack[j];
+
+		if ((f->flags & CS_FRAME_ASYNC) || (j && !returns_to(f, sd->pcs[d - j])))
+			return 0;
+	}
+	outer = name_at(cs, te, d == 1 ? sd->pcs[0] : sd->pcs[d - 1] - 1);
+	if (outer < 0)
+		return -ENOMEM;
+	return (uint32_t)outer == slice_of(th, &th->stack[0])->name;
+}
+
+/*
+ * Puts the sampled frames of sd beyond th's live ones (its callers) below
+ * the outermost live frame, outermost first, as outermost frames found by
+ * returns are: begun when the stack began, flagged CS_SLICE_SEEDED.
+ */
+static int add_callers(struct call_stacks *cs, struct cs_thread *th,
+		       const struct trace_event *te, struct cs_seed *sd)
+{
+	size_t d = th->depth, k = sd->n - d;
+	int32_t level = slice_of(th, &th->stack[0])->level;
+
+	if (ARRAY_GROW(th->stack, th->cap_stack, d + k, 64) ||
+	    ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + k, 16))
+		return -ENOMEM;
+	memmove(th->stack + k, th->stack, d * sizeof(*th->stack));
+	th->depth += k;
+	slice_of(th, &th->stack[k])->flags &= ~CS_SLICE_CALLERS_UNKNOWN;
+	if (k) {
+		th->stack[k].site = sd->pcs[d] - 1;
+		th->stack[k].flags |= CS_FRAME_HAS_SITE;
+	}
+	for (size_t i = d; i < sd->n; i++) {
+		size_t m = sd->n - 1 - i;	/* its place in the stack */
+		int64_t name = name_at(cs, te, sd->pcs[i] - 1);
+
+		if (name < 0)
+			return -ENOMEM;
+		th->stack[m] = (struct cs_frame){
+			.site = m ? sd->pcs[i + 1] - 1 : 0, .slot = th->nr_roots,
+			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0),
+		};
+		th->roots[th->nr_roots++] = (struct cs_slice){
+			.start = th->epoch_start, .seq = th->next_root_seq--, .epoch = th->epoch,
+			.name = (uint32_t)name, .level = level - (int32_t)(i - d + 1),
+			.flags = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED,
+		};
+		if (level - (int32_t)(i - d + 1) < th->min_level)
+			th->min_level = level - (int32_t)(i - d + 1);
+	}
+	sd->used = true;
+	cs->seeds_used++;
+	return 0;
+}
+
+/*
+ * A trace stop of th, whose callers are unknown (docs/stack-seed.md, "Late
+ * seeds"): a sample taken there has the stack the trace reached, outer
+ * frames included; it gives them when it agrees with the frames the trace
+ * knows. 0 or -ENOMEM.
+ */
+static int seed_at_trace_stop(struct call_stacks *cs, struct cs_thread *th,
+			      const struct trace_event *te)
+{
+	struct cs_seed *sd = seed_at_stop(cs, th, te->ev);
+	int agrees;
+
+	if (!sd)
+		return 0;
+	agrees = stack_agrees(cs, th, te, sd);
+	if (agrees <= 0)
+		return agrees;
+	return add_callers(cs, th, te, sd);
 }
 
 static int on_return(struct call_stacks *cs, struct cs_thread *th,
@@ -527,6 +662,8 @@ int cs_event(struct call_stacks *cs, const struct trace_event *te)
 		return on_trace_begin(cs, th, te, now);
 	case EVENT_TRACE_END:
 		if (ev->from && !th->depth && start_stack(cs, th, te, ev->from, before))
+			return -ENOMEM;
+		if (ev->from && callers_unknown(th) && seed_at_trace_stop(cs, th, te))
 			return -ENOMEM;
 		if (ev->branch & BRANCH_F_ASYNC) {
 			th->async_pending = true;

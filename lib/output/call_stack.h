@@ -20,7 +20,12 @@
  * stack of a thread its callers: frames flagged CS_SLICE_SEEDED above the
  * function the trace starts in, which returns then find. A stack started
  * without a seed has its outermost frame flagged CS_SLICE_CALLERS_UNKNOWN
- * (moved to the new outermost frame when a return goes above it).
+ * (moved to the new outermost frame when a return goes above it). Such a
+ * stack (a trace enabled while the thread ran, or begun again after a
+ * loss) takes its callers later from a seed sampled where the thread's
+ * trace stops (a context switch in a syscall or at an interrupt): the
+ * sampled frames beyond those the trace knows, when the known ones agree
+ * with the sampled ones, become outer frames flagged CS_SLICE_SEEDED.
  */
 #ifndef AUXREC_CALL_STACK_H
 #define AUXREC_CALL_STACK_H
@@ -56,6 +61,7 @@ extern const struct cs_flag_name cs_flag_names[];
  * pcs[1..n) the return addresses into its callers, innermost first. */
 struct cs_seed {
 	int tid;
+	bool used;			/* gave a stack its callers */
 	uint32_t n;
 	uint64_t time;
 	uint64_t *pcs;
@@ -119,7 +125,7 @@ struct call_stacks {
 	struct cs_name_cache *name_cache;	/* names of call targets */
 	struct cs_seed *seeds;		/* in the order added */
 	size_t nr_seeds, cap_seeds;
-	size_t seeds_used;		/* threads whose first stack got a seed */
+	size_t seeds_used;		/* seeds that gave a stack its callers */
 };
 
 /* Returns 0 or -ENOMEM. */
@@ -127,14 +133,16 @@ int cs_init(struct call_stacks *cs);
 void cs_free(struct call_stacks *cs);
 /*
  * Adds a seed for thread tid (pcs copied; n >= 2: a sample whose callers
- * are unknown is no seed). The first stack of the thread, when it starts in
- * the function of pcs[0], gets as callers the seed of tid with the latest
- * time at or before its first event's (the first seed of tid when times do
- * not tell). Returns 0, -EINVAL (n < 2) or -ENOMEM.
+ * are unknown is no seed), before the events at its time. The first stack
+ * of the thread, when it starts in the function of pcs[0], gets as callers
+ * the seed of tid with the latest time at or before its first event's (the
+ * first seed of tid when times do not tell). A stack with unknown callers
+ * gets them at a trace stop where pcs[0] was sampled (at the interrupted
+ * instruction, or just after a syscall) from the first such seed taken at
+ * or after the stop. Each seed is used once. Returns 0, -EINVAL (n < 2) or
+ * -ENOMEM.
  */
 int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n);
-/* Whether a seed for thread tid could still be used: its first stack has not begun. */
-bool cs_wants_seed(const struct call_stacks *cs, int tid);
 /* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
 int cs_event(struct call_stacks *cs, const struct trace_event *te);
 /*

@@ -10,6 +10,7 @@
 #include <traceevent/trace-seq.h>
 #include "lib/output/json.h"
 #include "lib/perf_data/tracing_data.h"
+#include "lib/util/stdin_spool.h"
 #include "tp_print.h"
 
 struct tp_printer {
@@ -149,13 +150,13 @@ oom:
 	return -ENOMEM;
 }
 
-/* err starts with "PATH: " (the reader's messages do, the others not). */
+/* err starts with "PATH: " (the reader's messages do, the others not); not for stdin. */
 static void name_the_file(const char *path, char *err, size_t errlen)
 {
 	size_t n = strlen(path);
 	char *msg;
 
-	if (!strncmp(err, path, n) && !strncmp(err + n, ": ", 2))
+	if (!strcmp(path, "-") || !strncmp(err, path, n) && !strncmp(err + n, ": ", 2))
 		return;
 	msg = strdup(err);
 	if (msg)
@@ -170,8 +171,9 @@ int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, cha
 
 	*tp = NULL;
 	memset(ts, 0, sizeof(*ts));
-	if (!strcmp(path, "-"))
-		return 0;
+	/* two passes over the input: a pipe is kept in a file */
+	if (!strcmp(path, "-") && (ret = stdin_spool(err, errlen)))
+		return ret;
 	ret = tp_samples_read(ts, path, err, errlen);
 	if (!ret && ts->nr)
 		ret = tp_printer_new(tp, ts, err, errlen);

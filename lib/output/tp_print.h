@@ -27,7 +27,9 @@ int tp_printer_new(struct tp_printer **out, const struct tp_samples *ts, char *e
 void tp_printer_free(struct tp_printer *tp);
 /*
  * The tracepoint samples of the recording PATH and their printer (*tp NULL
- * when it has none, or PATH is "-": stdin is read once, by the decode).
+ * when it has none). PATH "-": standard input, made re-readable first (a
+ * pipe is copied to a temporary file, lib/util/stdin_spool.h) for the
+ * decode's pass after this one.
  * Returns 0, or -errno with one line in err, starting with "PATH: ".
  */
 int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, char *err,

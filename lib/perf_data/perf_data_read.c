@@ -8,7 +8,9 @@
  *
  * Framing rules (as perf): records follow each other from the start of the
  * data; a record's size is header.size, except PERF_RECORD_AUXTRACE whose
- * `size` payload bytes follow its header. Every size is checked against
+ * `size` payload bytes follow its header, and in pipe mode
+ * PERF_RECORD_HEADER_TRACING_DATA, whose `size` bytes of tracing data
+ * (padded to 8) follow it (perf's perf_event__synthesize_tracing_data). Every size is checked against
  * the bytes there are; the first bad record ends the iteration with an
  * error naming its offset, after every record before it was delivered.
  */
@@ -736,6 +738,49 @@ static int absorb(struct pd_reader *r, const struct pd_record *rec)
 		if (!f)
 			return set_error(r, -ENOMEM, "out of memory");
 		parse_feature(r, f);
+	} else if (h->type == PERF_RECORD_HEADER_TRACING_DATA) {
+		/* the tracing data feature of a file, here as a record and its payload */
+		struct pd_feature *f = add_feature(r, HEADER_TRACING_DATA, rec->payload_offset,
+						   rec->payload_size, rec->payload);
+
+		if (!f)
+			return set_error(r, -ENOMEM, "out of memory");
+		parse_feature(r, f);
+	}
+	return 0;
+}
+
+/* Whether records of type follow their header with a payload (see the top). */
+static bool has_payload(const struct pd_reader *r, uint32_t type)
+{
+	return type == PERF_RECORD_AUXTRACE ||
+	       (r->pipe_mode && type == PERF_RECORD_HEADER_TRACING_DATA);
+}
+
+static const char *payload_record_name(uint32_t type)
+{
+	return type == PERF_RECORD_AUXTRACE ? "AUXTRACE" : "TRACING_DATA";
+}
+
+/*
+ * The payload size of record p (has_payload()) at offset: 0, or -EINVAL
+ * (set as the error) when the record is too short to hold it.
+ */
+static int payload_size(struct pd_reader *r, const uint8_t *p, uint64_t offset, uint64_t *sz)
+{
+	const struct perf_event_header *h = (const void *)p;
+	size_t need = h->type == PERF_RECORD_AUXTRACE ? sizeof(struct perf_rec_auxtrace) : 12;
+	uint32_t sz32;
+
+	if (h->size < need)
+		return set_error(r, -EINVAL, "%s at offset %llu has size %u, less than its "
+				 "%zu-byte header", payload_record_name(h->type),
+				 (unsigned long long)offset, h->size, need);
+	if (h->type == PERF_RECORD_AUXTRACE) {
+		memcpy(sz, p + offsetof(struct perf_rec_auxtrace, size), 8);
+	} else {
+		memcpy(&sz32, p + 8, 4);
+		*sz = sz32;
 	}
 	return 0;
 }
@@ -768,19 +813,16 @@ static int next_mapped(struct pd_reader *r, struct pd_record *rec)
 	rec->hdr = (const void *)p;
 	rec->offset = r->pos;
 	r->pos += h.size;
-	if (h.type == PERF_RECORD_AUXTRACE) {
-		uint64_t sz;
+	if (has_payload(r, h.type)) {
+		uint64_t sz = 0;
 
-		if (h.size < sizeof(struct perf_rec_auxtrace))
-			return set_error(r, -EINVAL, "AUXTRACE at offset %llu has size %u, less "
-					 "than its %zu-byte header", (unsigned long long)rec->offset,
-					 h.size, sizeof(struct perf_rec_auxtrace));
-		memcpy(&sz, p + offsetof(struct perf_rec_auxtrace, size), 8);
+		if (payload_size(r, p, rec->offset, &sz))
+			return r->err;
 		if (sz > r->end - r->pos)
-			return set_error(r, -EINVAL, "AUXTRACE at offset %llu: payload of %llu "
+			return set_error(r, -EINVAL, "%s at offset %llu: payload of %llu "
 					 "bytes extends past the end of the data at %llu",
-					 (unsigned long long)rec->offset, (unsigned long long)sz,
-					 (unsigned long long)r->end);
+					 payload_record_name(h.type), (unsigned long long)rec->offset,
+					 (unsigned long long)sz, (unsigned long long)r->end);
 		rec->payload = r->map + r->pos;
 		rec->payload_size = sz;
 		rec->payload_offset = r->pos;
@@ -818,13 +860,15 @@ static int next_streamed(struct pd_reader *r, struct pd_record *rec)
 	rec->hdr = (const void *)r->rec;
 	rec->offset = r->pos;
 	r->pos += h.size;
-	if (h.type == PERF_RECORD_AUXTRACE && h.size >= sizeof(struct perf_rec_auxtrace)) {
-		uint64_t sz, got = 0;
+	if (has_payload(r, h.type)) {
+		const char *name = payload_record_name(h.type);
+		uint64_t sz = 0, got = 0;
 
-		memcpy(&sz, r->rec + offsetof(struct perf_rec_auxtrace, size), 8);
+		if (payload_size(r, r->rec, rec->offset, &sz))
+			return r->err;
 		if (sz > MAX_AUX_PAYLOAD)
-			return set_error(r, -EFBIG, "AUXTRACE at offset %llu: payload of %llu "
-					 "bytes is too large", (unsigned long long)rec->offset,
+			return set_error(r, -EFBIG, "%s at offset %llu: payload of %llu "
+					 "bytes is too large", name, (unsigned long long)rec->offset,
 					 (unsigned long long)sz);
 		/* grow as bytes arrive, so a lying size cannot allocate much */
 		while (got < sz) {
@@ -834,9 +878,9 @@ static int next_streamed(struct pd_reader *r, struct pd_record *rec)
 				return set_error(r, -ENOMEM, "out of memory");
 			n = stream_read(r, r->payload + got, step);
 			if (n < 0 || (uint64_t)n != step)
-				return set_error(r, -EINVAL, "AUXTRACE at offset %llu: payload of "
+				return set_error(r, -EINVAL, "%s at offset %llu: payload of "
 						 "%llu bytes is truncated by the end of the input",
-						 (unsigned long long)rec->offset,
+						 name, (unsigned long long)rec->offset,
 						 (unsigned long long)sz);
 			got += step;
 		}

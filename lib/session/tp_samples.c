@@ -291,6 +291,17 @@ static int sort_and_name(struct reading *rd)
 	return ret;
 }
 
+static void free_attrs(struct tp_samples *ts)
+{
+	for (uint32_t i = 0; ts->attr_names && i < ts->nr_attrs; i++)
+		free(ts->attr_names[i]);
+	free(ts->attr_names);
+	free(ts->attr_config);
+	ts->attr_names = NULL;
+	ts->attr_config = NULL;
+	ts->nr_attrs = 0;
+}
+
 static int read_attrs(struct tp_samples *ts, struct pd_reader *r, bool *any)
 {
 	ts->nr_attrs = pd_reader_nr_attrs(r);
@@ -325,7 +336,6 @@ static uint32_t attr_index(struct pd_reader *r, const struct pd_attr *a, uint32_
 
 static int read_records(struct reading *rd, struct pd_reader *r)
 {
-	struct tp_samples *ts = rd->ts;
 	struct pd_record rec;
 	size_t order = 0;
 	int ret;
@@ -347,8 +357,9 @@ static int read_records(struct reading *rd, struct pd_reader *r)
 		a = pd_reader_attr_of(r, h);
 		if (!a || a->attr.type != PERF_TYPE_TRACEPOINT)
 			continue;
-		i = attr_index(r, a, ts->nr_attrs);
-		if (i < ts->nr_attrs && add_sample(rd, h, i, a->attr.sample_type, order))
+		/* pipe mode: the attrs known so far (HEADER_ATTR records come first) */
+		i = attr_index(r, a, pd_reader_nr_attrs(r));
+		if (i < pd_reader_nr_attrs(r) && add_sample(rd, h, i, a->attr.sample_type, order))
 			return -ENOMEM;
 	}
 	return 0;
@@ -358,13 +369,14 @@ int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t e
 {
 	struct reading *rd;
 	struct pd_reader *r;
-	bool any = false;
+	bool any = false, pipe;
 	int ret;
 
 	memset(ts, 0, sizeof(*ts));
 	ret = pd_reader_open(path, &r, err, errlen);
 	if (ret)
 		return ret;
+	pipe = pd_reader_is_pipe(r);
 	rd = calloc(1, sizeof(*rd));
 	if (!rd) {
 		pd_reader_close(r);
@@ -374,6 +386,13 @@ int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t e
 	rd->ts = ts;
 	ts->priv = rd;
 	ret = read_attrs(ts, r, &any);
+	if (!ret && pipe) {
+		/* the attrs, their names and the tracing data are records among the samples */
+		ret = read_records(rd, r);
+		free_attrs(ts);
+		if (!ret)
+			ret = read_attrs(ts, r, &any);
+	}
 	for (size_t i = 0; !ret && any && i < pd_reader_nr_features(r); i++) {
 		const struct pd_feature *f = pd_reader_feature(r, i);
 
@@ -393,7 +412,7 @@ int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t e
 		memcpy(ts->tracing_data, f->data, f->size);
 		ts->tracing_data_len = f->size;
 	}
-	if (!ret && any)
+	if (!ret && any && !pipe)
 		ret = read_records(rd, r);
 	if (!ret && ts->nr)
 		ret = sort_and_name(rd);
@@ -415,10 +434,7 @@ void tp_samples_free(struct tp_samples *ts)
 		free(rd->cc);
 		free(rd);
 	}
-	for (uint32_t i = 0; ts->attr_names && i < ts->nr_attrs; i++)
-		free(ts->attr_names[i]);
-	free(ts->attr_names);
-	free(ts->attr_config);
+	free_attrs(ts);
 	free(ts->s);
 	free(ts->tracing_data);
 	memset(ts, 0, sizeof(*ts));

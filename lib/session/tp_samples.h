@@ -35,7 +35,9 @@ struct tp_samples {
 
 /*
  * Reads the tracepoint samples of PATH. A recording without tracepoint
- * events gives nr 0 (no second pass over the data). Returns 0, or -errno
+ * events gives nr 0 (no second pass over the data; in pipe mode, where the
+ * attrs and tracing data are records among the samples, the whole stream
+ * is read). Returns 0, or -errno
  * with one line in err (unreadable file, damaged tracing data).
  */
 int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t errlen);

@@ -284,3 +284,18 @@ int user_unwind(struct user_unwinder *uw, const struct maps *m, const struct pd_
 	}
 	return n;
 }
+
+int user_unwind_sample(struct user_unwinder **uw, const struct trace_sample *ts, uint64_t *pcs,
+		       int max)
+{
+	struct pd_sample_user u;
+	int n;
+
+	if (!ts->proc || ts->tid < 0 ||
+	    pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u) || !u.stack)
+		return 0;
+	if (!*uw && !(*uw = user_unwinder_new()))
+		return -ENOMEM;
+	n = user_unwind(*uw, &ts->proc->maps, &u, pcs, max);
+	return n == -ENOMEM ? n : n < 0 ? 0 : n;
+}

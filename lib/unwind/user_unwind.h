@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/perf_data/perf_data.h"
+#include "lib/session/trace_decode.h"
 #include "lib/symbols/symbols.h"
 
 #define UNWIND_MAX_FRAMES	256
@@ -30,5 +31,13 @@ void user_unwinder_free(struct user_unwinder *uw);
  */
 int user_unwind(struct user_unwinder *uw, const struct maps *m, const struct pd_sample_user *u,
 		uint64_t *pcs, int max);
+/*
+ * user_unwind() of a sample the decode hands over (trace_decode_opts.
+ * sample), when it has a user stack and its process is known; *uw is made
+ * on first use. Returns the count, 0 when it is no such sample or has no
+ * registers to unwind, -ENOMEM.
+ */
+int user_unwind_sample(struct user_unwinder **uw, const struct trace_sample *ts, uint64_t *pcs,
+		       int max);
 
 #endif

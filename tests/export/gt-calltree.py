@@ -7,8 +7,8 @@
 # every address): the flow decoder's times are checked against the ground
 # truth's clock by tests/gt/t-flow-ground-truth.sh.
 #
-#   gt-calltree.py addrs BRANCHES [STACK]    addresses to name (for sym_lookup)
-#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON [STACK]
+#   gt-calltree.py addrs BRANCHES [STACK...]    addresses to name (for sym_lookup)
+#   gt-calltree.py check-json BRANCHES TIMES|insns SYMS JSON [STACK [LATE]]
 #       SYMS: sym_lookup's lines for those addresses; JSON: export -f chrome.
 #       The X events must be the reference slices, in pre-order, with the
 #       same names, times and flags, and each must lie inside its parent.
@@ -20,6 +20,12 @@
 #       the export must have seeded the first stack with its callers
 #       (from_stack_sample), outermost _start, main among them. Without
 #       STACK, the outermost frame says callers_unknown.
+#       LATE (gt-record --late-sample): the true stack where the trace first
+#       stops at a syscall, sampled there and not at the start: the stack
+#       starts with unknown callers, and at that stop takes the frames of
+#       LATE beyond those the trace knows as its outermost frames'
+#       callers (from_stack_sample); names, nesting and times must then be
+#       those of the start seeded with STACK.
 #   gt-calltree.py check-folded BRANCHES SYMS FOLDED [STACK]
 #       Folded stacks: the instructions of each stack as the reference counts.
 #   gt-calltree.py top-self JSON N
@@ -33,7 +39,8 @@
 # whose call site is 1..15 bytes before its target; one above the first
 # frame makes the function returned to the new outermost frame; tracing
 # stopped asynchronously and resumed elsewhere entered a handler, left when
-# tracing resumes where it stopped; a stack with no seed has unknown callers,
+# tracing resumes where it stopped; lost trace (overflow) ends every frame,
+# and the next event starts a new stack; a stack with no seed has unknown callers,
 # and keeps saying so at the outermost frame as returns find new ones; a
 # seeded one starts with the frames of STACK, which returns then find.
 # Prints one line per problem; exits 1.
@@ -65,17 +72,22 @@ def load_stack(path):
 	return [tuple(int(x, 16) for x in line.split()) for line in open(path)] if path else None
 
 
-def addrs(path, stack=None):
+def addrs(path, *stacks):
 	seen = set()
-	for entry, _ in load_stack(stack) or []:
-		seen.add(entry)
-		print('%#x' % entry)
+	for stack in stacks:
+		for entry, _ in load_stack(stack):
+			if entry not in seen:
+				seen.add(entry)
+				print('%#x' % entry)
 	first = True
 	for kind, frm, to, n in events(path):
 		want = []
 		if first:
 			want = [frm or to]
 			first = False
+		if kind == 'overflow':	# the next event starts a new stack
+			first = True
+			continue
 		if kind in ('call', 'return', 'tr_strt', 'async', 'syscall', 'sysret'):
 			want.append(to)
 		for a in want:
@@ -94,14 +106,15 @@ def load_syms(path):
 	return names
 
 
-Slice = collections.namedtuple('Slice', 'start end seq level name flags self_insns')
+Slice = collections.namedtuple('Slice', 'start end seq level name flags self_insns cuts',
+			       defaults=(0,))
 
 
-def reference(branches, times, names, seed=None):
+def reference(branches, times, names, seed=None, late=None):
 	"""The slices of the true flow (one thread), in pre-order, with depths."""
 	stack, done = [], []
 	seq, root_seq, level_min = 0, -1, 0
-	epoch = last = 0
+	epoch = last = cuts = 0	# cuts: stacks ended by lost trace so far
 	pending = None
 	if times == 'insns':	# the instruction clock, in the JSON's microseconds
 		tlist, n_all = [], 0
@@ -121,7 +134,7 @@ def reference(branches, times, names, seed=None):
 		while len(stack) > i:
 			f = stack.pop()
 			done.append(Slice(f['start'], t, f['seq'], f['level'], f['name'],
-					  (f['flags'] - {'site', 'async'}) | set(flags), f['self']))
+					  (f['flags'] - {'site', 'async'}) | set(flags), f['self'], cuts))
 
 	def start(addr, t):
 		"""The first frame, at addr, below the callers of the seed (once)."""
@@ -138,6 +151,26 @@ def reference(branches, times, names, seed=None):
 		seed = None
 		push(names[addr], 0, seq, t, site, flags)
 		seq += 1
+
+	def seed_late():
+		"""The callers of the outermost frame: LATE's frames beyond the live ones."""
+		nonlocal root_seq, late, level_min
+		k = len(late) - len(stack)
+		if k < 0:
+			raise SystemExit('the late stack is shallower than the stack the trace knows')
+		stack[0]['flags'] -= {'callers_unknown'}
+		if k:
+			stack[0]['site'] = late[k - 1][1] - 1
+			stack[0]['flags'] |= {'site'}
+		for j in range(k - 1, -1, -1):	# innermost first: root seqs count down
+			stack.insert(0, {'name': names[late[j][0]], 'level': stack[0]['level'] - 1,
+					 'seq': root_seq, 'start': epoch, 'self': 0,
+					 'site': late[j - 1][1] - 1 if j else 0,
+					 'flags': {'began_before_trace', 'from_stack_sample'} |
+					 ({'site'} if j else set())})
+			root_seq -= 1
+			level_min = min(level_min, stack[0]['level'])
+		late = None
 
 	def matches(f, to):
 		if 'site' not in f['flags']:
@@ -164,9 +197,15 @@ def reference(branches, times, names, seed=None):
 			elif was is not None and to != was:
 				push(names[to], stack[-1]['level'] + 1, seq, t, was, {'site', 'async'})
 				seq += 1
+		elif kind == 'overflow':	# trace lost: the stack is unknown again
+			pending = None
+			pop_to(0, t, {'cut_by_lost_trace'})
+			cuts += 1
 		elif kind.startswith('tr_end'):
 			if kind == 'tr_end/async':
 				pending = frm
+			elif late and stack and 0 < late[-1][1] - frm <= 15:
+				seed_late()
 		elif kind in ('call', 'syscall', 'async'):
 			push(names[to], stack[-1]['level'] + 1, seq, t, frm,
 			     {'site', 'async'} if kind == 'async' else {'site'})
@@ -182,8 +221,10 @@ def reference(branches, times, names, seed=None):
 				pop_to(0, t)
 				push(names[to], level, root_seq, epoch, 0, {'began_before_trace'} | unknown)
 				root_seq -= 1
+	if late:
+		raise SystemExit('no trace stop where the late stack was sampled')
 	pop_to(0, last, {'open_at_trace_end'})
-	done.sort(key=lambda s: (s.start, s.seq))
+	done.sort(key=lambda s: (s.start, s.cuts, s.seq))
 	return [(s.level - level_min, s) for s in done]
 
 
@@ -207,11 +248,23 @@ def check_seed(seed, names):
 	return 0
 
 
-def check_json(branches, times, syms, path, stack=None):
+def same_tree(late_ref, start_ref):
+	"""Seeded late or at the start, the slices have one tree: names, levels, times."""
+	key = [[(d, s.name, s.start, s.end) for d, s in r] for r in (late_ref, start_ref)]
+	if key[0] != key[1]:
+		print('seeded late, the slices differ from those seeded at the start: %s' %
+		      (next(((a, b) for a, b in zip(*key) if a != b), (len(key[0]), len(key[1]))),))
+		return 1
+	return 0
+
+
+def check_json(branches, times, syms, path, stack=None, late=None):
 	names, seed = load_syms(syms), load_stack(stack)
-	ref = reference(branches, times, names, seed)
+	ref = reference(branches, times, names, None if late else seed, load_stack(late))
 	doc, got = json_slices(path)
 	bad = check_seed(seed, names) if seed else 0
+	if late and seed:
+		bad += same_tree(ref, reference(branches, times, names, seed))
 	want_clock = 'instructions (1 us = 1 instruction)' if times == 'insns' else 'time'
 	if doc['otherData']['clock'] != want_clock:
 		print('clock is %s, want %s' % (doc['otherData']['clock'], want_clock))
@@ -219,17 +272,21 @@ def check_json(branches, times, syms, path, stack=None):
 	if len(got) != len(ref):
 		print('%d slices, want %d' % (len(got), len(ref)))
 		bad += 1
-	parents = []
+	parents = []	# (depth, slice) of the open ancestors in this stack
 	for k, ((depth, s), g) in enumerate(zip(ref, got)):
 		want = (s.name, s.start, s.end - s.start, s.flags)
 		if g[:4] != want:
 			print('slice %d: %s, want %s' % (k, g[:4], want))
 			bad += 1
-		del parents[depth:]
-		if parents and not (parents[-1][1] <= g[1] and g[1] + g[2] <= parents[-1][1] + parents[-1][2]):
-			print('slice %d (%s) is not inside its parent %s' % (k, g[0], parents[-1][0]))
+		if k and s.cuts != ref[k - 1][1].cuts:
+			parents = []	# a stack begun after lost trace
+		while parents and parents[-1][0] >= depth:
+			parents.pop()
+		p = parents[-1][1] if parents else None
+		if p and not (p[1] <= g[1] and g[1] + g[2] <= p[1] + p[2]):
+			print('slice %d (%s) is not inside its parent %s' % (k, g[0], p[0]))
 			bad += 1
-		parents.append(g)
+		parents.append((depth, g))
 		if bad > 10:
 			break
 	if not bad:
@@ -237,7 +294,7 @@ def check_json(branches, times, syms, path, stack=None):
 		print('%d slices, %d of them calls that returned, max depth %d%s' %
 		      (len(ref), calls, max(d for d, _ in ref),
 		       ', seeded with %s' % ';'.join(s.name for _, s in ref if 'from_stack_sample' in s.flags)
-		       if seed else ''))
+		       if seed or late else ''))
 	return bad
 
 

@@ -6,7 +6,8 @@
  * recorded flow as the Intel PT stream a CPU tracing that process with
  * user-only (CPL>0) filtering would write, using libipt's packet encoder.
  *
- *   gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] [--start N] OUT -- PROG [ARGS...]
+ *   gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] [--start N [--late-sample]]
+ *             OUT -- PROG [ARGS...]
  *   gt-record --kernel FUNC N SEED OUT
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
@@ -48,7 +49,11 @@
  * instructions before it are run but not traced; OUT.sample holds the
  * REGS_USER and STACK_USER fields of a sample taken there (pd-gen
  * --stack-sample writes them into a PERF_RECORD_SAMPLE), OUT.stack the
- * true call stack there.
+ * true call stack there. --late-sample: also OUT.late-sample and
+ * OUT.late-stack, the same taken later, after the first syscall traced
+ * (where a kernel's context-switch sample of a task that blocked in it has
+ * the task's user state), and OUT.late-tsc, the time of that instruction
+ * in the trace: the sample a recording of a trace enabled late has.
  *
  * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
  * instructions through the running kernel's code from function FUNC
@@ -106,6 +111,9 @@ static size_t nips, capips;
 static int late_cpuid;		/* --late-cpuid: simulate late traps */
 static size_t start_at;		/* --start: the first traced instruction (0: all) */
 static struct gt_start_sample start_sample;	/* taken there */
+static int late_sample_wanted;	/* --late-sample */
+static struct gt_start_sample late_sample;	/* after the first syscall traced */
+static size_t late_at;		/* the index of its instruction in ips, then */
 
 static void die(const char *what)
 {
@@ -186,14 +194,18 @@ static uint64_t get_ip(pid_t pid)
 }
 
 /* Is the instruction at ip of pid a cpuid (0f a2)? */
-static int is_cpuid(pid_t pid, uint64_t ip)
+/* Whether the tracee's instruction at ip starts with the two bytes op (little-endian). */
+static int insn_is(pid_t pid, uint64_t ip, uint16_t op)
 {
 	long word;
 
 	errno = 0;
 	word = ptrace(PTRACE_PEEKTEXT, pid, (void *)ip, NULL);
-	return !errno && (word & 0xffff) == 0xa20f;
+	return !errno && (word & 0xffff) == op;
 }
+
+#define OP_CPUID	0xa20f
+#define OP_SYSCALL	0x050f
 
 /*
  * Single-steps the program, one recorded address per step. A stop for
@@ -227,6 +239,11 @@ static void record(char **argv)
 	for (;;) {
 		if (start_at && !start_sample.body && nips - 1 == start_at)
 			gt_start_capture(pid, &start_sample);
+		else if (late_sample_wanted && start_sample.body && !late_sample.body &&
+			 nips >= 2 && insn_is(pid, ips[nips - 2], OP_SYSCALL)) {
+			gt_start_capture(pid, &late_sample);
+			late_at = nips - 1;
+		}
 		if (nips >= MAX_STEPS) {
 			fprintf(stderr, "gt-record: more than %lu steps\n",
 				MAX_STEPS);
@@ -254,7 +271,7 @@ static void record(char **argv)
 			continue;
 		}
 		if (late_cpuid && !delivered && ip == ips[nips - 1] + 2 &&
-		    is_cpuid(pid, ips[nips - 1]))
+		    insn_is(pid, ips[nips - 1], OP_CPUID))
 			continue;
 		add_ip(ip, delivered ? IPF_SIGNAL : 0);
 	}
@@ -327,15 +344,55 @@ static int classify(uint64_t ip, uint8_t *len, int *is_call, int *is_ret)
 	return 0;
 }
 
+/* --tsc0: the first instruction's time (traces of several processes follow each other) */
+static uint64_t tsc0 = GT_TSC0;
+
+/* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
+static uint64_t tsc_at(size_t i)
+{
+	return tsc0 + (uint64_t)i * GT_TSC_PER_INSN;
+}
+
+/*
+ * The index at or after from of the instruction at ip (late steps filled
+ * in before it moved it on); exits when there is none.
+ */
+static size_t index_of(size_t from, uint64_t ip)
+{
+	while (from < nips && ips[from] != ip)
+		from++;
+	if (from == nips) {
+		fprintf(stderr, "gt-record: --start: the sampled instruction is not in the flow\n");
+		exit(2);
+	}
+	return from;
+}
+
+/* Writes OUT.SUFFIX-sample's bytes and OUT.SUFFIX-stack, the true stack at ips[at]. */
+static void write_sample(const char *out, const char *suffix, const struct gt_start_sample *s,
+			 size_t at)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.%sstack", out, suffix);
+	gt_start_write_stack(path, ips, at, classify);
+	snprintf(path, sizeof(path), "%s.%ssample", out, suffix);
+	f = fopen(path, "wb");
+	if (!f || fwrite(s->body, 1, s->len, f) != s->len || fclose(f))
+		die(path);
+}
+
 /*
  * --start: writes OUT.sample and OUT.stack and drops the instructions
- * before the sampled one (the first at or after start_at with its address:
- * late steps filled in before it moved it on).
+ * before the sampled one; --late-sample: OUT.late-sample and
+ * OUT.late-stack of the sample after the first syscall traced, and
+ * OUT.late-tsc, the TSC of its instruction in the trace.
  */
 static void start_late(const char *out)
 {
+	size_t cut, late = 0;
 	char path[4096];
-	size_t cut = start_at;
 	FILE *f;
 
 	if (!start_sample.body) {
@@ -343,19 +400,20 @@ static void start_late(const char *out)
 			start_at);
 		exit(2);
 	}
-	while (cut < nips && ips[cut] != start_sample.ip)
-		cut++;
-	if (cut == nips) {
-		fprintf(stderr, "gt-record: --start: the sampled instruction is not in the flow\n");
-		exit(2);
+	cut = index_of(start_at, start_sample.ip);
+	write_sample(out, "", &start_sample, cut);
+	if (late_sample_wanted) {
+		if (!late_sample.body) {
+			fprintf(stderr, "gt-record: --late-sample: no syscall after the start\n");
+			exit(2);
+		}
+		late = index_of(late_at > cut ? late_at : cut + 1, late_sample.ip);
+		write_sample(out, "late-", &late_sample, late);
+		snprintf(path, sizeof(path), "%s.late-tsc", out);
+		f = fopen(path, "w");
+		if (!f || fprintf(f, "%" PRIu64 "\n", tsc_at(late - cut)) < 0 || fclose(f))
+			die(path);
 	}
-	snprintf(path, sizeof(path), "%s.stack", out);
-	gt_start_write_stack(path, ips, cut, classify);
-	snprintf(path, sizeof(path), "%s.sample", out);
-	f = fopen(path, "wb");
-	if (!f || fwrite(start_sample.body, 1, start_sample.len, f) != start_sample.len ||
-	    fclose(f))
-		die(path);
 	memmove(ips, ips + cut, (nips - cut) * sizeof(*ips));
 	memmove(ipf, ipf + cut, nips - cut);
 	nips -= cut;
@@ -641,15 +699,6 @@ static uint64_t enc_offset(struct gen *g)
 
 	pt_enc_get_offset(g->enc, &off);
 	return off;
-}
-
-/* --tsc0: the first instruction's time (traces of several processes follow each other) */
-static uint64_t tsc0 = GT_TSC0;
-
-/* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
-static uint64_t tsc_at(size_t i)
-{
-	return tsc0 + (uint64_t)i * GT_TSC_PER_INSN;
 }
 
 static void psb(struct gen *g, uint64_t fup_ip, uint64_t tsc)
@@ -1047,6 +1096,10 @@ int main(int argc, char **argv)
 			start_at = strtoul(argv[2], NULL, 0);
 			argv += 2;
 			argc -= 2;
+		} else if (argc > 1 && !strcmp(argv[1], "--late-sample")) {
+			late_sample_wanted = 1;
+			argv++;
+			argc--;
 		} else if (argc > 2 && !strcmp(argv[1], "--tsc0")) {
 			tsc0 = strtoull(argv[2], NULL, 0);
 			argv += 2;
@@ -1061,7 +1114,8 @@ int main(int argc, char **argv)
 	} else {
 		if (argc < 4 || strcmp(argv[2], "--")) {
 			fprintf(stderr,
-				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] [--start N] OUT -- PROG [ARGS...]\n"
+				"usage: gt-record [--cyc] [--ovf N] [--tsc0 N] [--late-cpuid] [--start N [--late-sample]]\n"
+				"                 OUT -- PROG [ARGS...]\n"
 				"       gt-record --kernel FUNC N SEED OUT\n");
 			return 2;
 		}

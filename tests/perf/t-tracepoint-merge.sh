@@ -7,6 +7,19 @@
 # print every sample with its fields, each before the first memory sample
 # that is later (times never go back), in text and JSON, with --jobs too;
 # the chrome export holds them as instant events.
+# tp_merge_intel_pt: the same 8 samples (every 61,037 ns: never at an MTC's
+# time, so no sample ties with a branch) among the branches of the
+# ground-truth Intel PT trace of tests/gt/progs/spin.c (gt-record --tsc0
+# 0x1000: TSC in each PSB+, an MTC every 64 instructions; pd-gen --gt-clock
+# declares that clock and TIME_CONV); `auxrec script --json` and Debian's
+# `perf script --ns --itrace=b` of the same file must place them as the
+# true times order them, each by its own times (tests/perf/tp-order.py).
+# tp_pipe_*: Debian's `perf record -o -` of two sched tracepoints (pipe
+# mode: the attrs, names and tracing data are records, the tracing data's
+# bytes after its header; needs this host's tracefs, else skip):
+# `auxrec script -i -` from a pipe, from the file on stdin, and `-i FILE`
+# print the samples perf script prints, field by field (tests/vm/tp-compare.py),
+# and `export` holds them as instants.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/check-lib.sh
 tmp=$(mktemp -d)
@@ -90,6 +103,73 @@ fi
 n=$(grep -c '"name":"test:tick","ph":"i","s":"t","ts":[0-9.]*,"pid":4242,"tid":4242,"args":{"seq":' "$tmp/t.chrome.json")
 [ "$n" = 8 ] && echo "ok tp_merge_export_chrome # $n instants" ||
 	echo "not ok tp_merge_export_chrome: $n instant events of test:tick, want 8 $(head -2 "$tmp/err")"
+
+# tracepoints among the branches of a timed Intel PT trace, auxrec against perf
+tp_merge_intel_pt() {
+	local g=$tmp/gt bin load
+	. tests/gt/build-tools.sh
+	if [ -n "$GT_SKIP" ]; then
+		echo "skip tp_merge_intel_pt: $GT_SKIP"; return
+	elif ! command -v perf > /dev/null; then
+		echo "skip tp_merge_intel_pt: no perf (Debian linux-perf)"; return
+	fi
+	mkdir -p "$g"
+	bin=$g/spin
+	gcc -O1 -static -no-pie -o "$bin" tests/gt/progs/spin.c ||
+		{ echo "not ok tp_merge_intel_pt: cannot compile"; return; }
+	gt_record tp_merge_intel_pt "$g/rec.log" --tsc0 0x1000 "$g/spin" -- "$bin" 200 || return
+	load=$(readelf -lW "$bin" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	# shellcheck disable=SC2086
+	if ! "$B/tests/tools/pd-gen" --tp tests/data/tracefs 8 61037 --gt-clock "$g/w.data" \
+		"$g/spin-rc.pt" "$bin" $load > "$g/gen.log" 2>&1; then
+		echo "not ok tp_merge_intel_pt: pd-gen: $(head -2 "$g/gen.log")"; return
+	fi
+	"$AUXREC" script --json -i "$g/w.data" > "$g/aux.json" 2> "$g/err" &&
+	timeout 120 perf script --ns --itrace=b -i "$g/w.data" > "$g/perf.txt" 2>> "$g/err" ||
+		{ echo "not ok tp_merge_intel_pt: script: $(head -2 "$g/err")"; return; }
+	if r=$(python3 tests/perf/tp-order.py "$g/spin-rc.branches" "$g/spin-rc.times" \
+	       "$g/aux.json" "$g/perf.txt"); then
+		echo "ok tp_merge_intel_pt # $r"
+	else
+		echo "not ok tp_merge_intel_pt: $(head -4 <<<"$r")"
+	fi
+}
+tp_merge_intel_pt
+
+# perf's pipe mode with tracepoints, read from a pipe, stdin and the file
+tp_pipe() {
+	local p=$tmp/pipe tps="sched:sched_process_exec sched:sched_process_exit" how n
+	if ! command -v perf > /dev/null; then
+		echo "skip tp_pipe: no perf (Debian linux-perf)"; return
+	fi
+	# shellcheck disable=SC2086
+	if ! perf record -q -o - -e ${tps// / -e } -- sh -c '/bin/true; /bin/true' \
+		> "$p.data" 2> "$p.log" || [ ! -s "$p.data" ]; then
+		echo "skip tp_pipe: perf cannot record tracepoints here: $(head -1 "$p.log")"
+		return
+	fi
+	perf script --ns -F comm,tid,cpu,time,event,trace -i - < "$p.data" > "$p.perf" 2> /dev/null
+	for how in pipe stdin file; do
+		case $how in
+		pipe) cat "$p.data" | "$AUXREC" script -i - ;;
+		stdin) "$AUXREC" script -i - < "$p.data" ;;
+		file) "$AUXREC" script -i "$p.data" ;;
+		esac > "$p.$how" 2> "$p.$how.err"
+		# shellcheck disable=SC2086
+		if r=$(python3 tests/vm/tp-compare.py "$p.$how" "$p.perf" $tps); then
+			echo "ok tp_pipe_$how # $r"
+		else
+			echo "not ok tp_pipe_$how: $r $(grep -v 'holds no AUX data' "$p.$how.err" | head -2)"
+		fi
+	done
+	n=$(cat "$p.data" | "$AUXREC" export -i - 2> "$p.err" | grep -c '"name":"sched:sched_process_e[a-z]*","ph":"i"')
+	if [ "$n" -gt 0 ] && [ "$n" = "$(grep -c 'sched:sched_process_e' "$p.perf")" ]; then
+		echo "ok tp_pipe_export # $n instants"
+	else
+		echo "not ok tp_pipe_export: $n instants: $(head -2 "$p.err")"
+	fi
+}
+tp_pipe
 
 # record's -e SUBSYS:NAME refusals, before anything is opened (the fixture as tracefs)
 # NAME LINES WANT ARGS...: status 1, no file, the first line naming WANT, and

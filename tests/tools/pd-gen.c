@@ -5,14 +5,23 @@
  * AUXTRACE_INFO type 1 with perf 6.1's intel_pt priv layout, COMM, MMAP2 of
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
  * file as two AUX/AUXTRACE pairs, cut at the first PSB after the middle.
- * Usage: pd-gen [--stack-sample FILE] OUT PT-FILE BINARY [START LEN PGOFF]
+ * Usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]
+ *
+ * --gt-clock: the attr and AUXTRACE_INFO declare the clock tests/gt traces
+ * are timed by (gt_format.h): MTC on at period GT_MTC_FREQ, TSC:CTC ratio
+ * GT_CTC_EBX/GT_CTC_EAX, so that decoders time events by the MTCs (without
+ * it, MTC is off and the ratio 2/1: only the TSC of each PSB+ times them).
  *
  * --stack-sample: a second event, the software context-switches event
  * sampling user registers and stack as perf --call-graph dwarf does (a
  * CALLCHAIN without user entries, REGS_USER, STACK_USER; the recorder's
  * stack seeding asks the same, docs/stack-seed.md), and one
  * PERF_RECORD_SAMPLE of it before the trace whose REGS_USER and STACK_USER
- * fields are FILE's bytes (gt-record --start's OUT.sample).
+ * fields are FILE's bytes (gt-record --start's OUT.sample), at perf time 4
+ * (before the trace) or, with TSC, at that TSC's perf time (gt-record
+ * --late-sample's OUT.late-sample, taken while the trace runs: written
+ * before the AUX data, as a kernel writes a context-switch sample before
+ * the AUX record of the trace it ends).
  *
  * --cpu-wide: a per-CPU recording (`-a`) on CPU 0 of several processes
  * that take turns: PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF, the
@@ -44,7 +53,8 @@
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT BINARY
  *        [START LEN PGOFF]
  *
- * --tp TRACEFS N STEP (first, before any of the above): also N samples of the
+ * --tp TRACEFS N STEP (first, before any of the above but --cpu-wide and
+ * --bts; with a timed Intel PT trace, its times in perf time): also N samples of the
  * tracepoint test:tick of the tracefs fixture TRACEFS (tests/data/tracefs),
  * perf record's tracepoint attr, at perf times STEP, 2 STEP, ... on cpu 0
  * by the traced process (seq k, delta -k, label "tick", msg "sample k"),
@@ -59,6 +69,7 @@
 #include <sys/mman.h>
 #include "lib/perf_data/perf_data.h"
 #include "lib/perf_data/tracing_data.h"
+#include "tests/gt/gt_format.h"
 #include "tests/tools/tool_pd.h"
 
 #define PT_TYPE	10
@@ -79,7 +90,9 @@ static int spe;	/* --spe: arm_spe instead of intel_pt */
 static int spe_v2;	/* --v2: the versioned AUXTRACE_INFO layout */
 static uint64_t spe_midr;
 static int spe_cpu_wide;
+static int gt_clock;	/* --gt-clock: MTC on, at the ground truth's rates */
 static const char *stack_sample;	/* --stack-sample FILE */
+static uint64_t stack_sample_time = 4;	/* perf time, :TSC's */
 
 #define SEED_ID		101
 #define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
@@ -220,7 +233,8 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	else if (spe)
 		attr.type = SPE_TYPE;
 	else
-		attr.config = 1ULL << 10 | 1ULL << 13;	/* tsc, branch */
+		attr.config = 1ULL << 10 | 1ULL << 13 |	/* tsc, branch */
+			      (gt_clock ? 1ULL << 9 | (uint64_t)GT_MTC_FREQ << 14 : 0);	/* mtc */
 	attr.sample_type = sample_type;
 	attr.sample_id_all = 1;
 	attr.exclude_kernel = 1;
@@ -250,8 +264,8 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_PER_CPU_MMAPS] = cpu_wide;
 	priv[PT_MTC_BIT] = 1ULL << 9;
 	priv[PT_MTC_FREQ_BITS] = 0xfULL << 14;
-	priv[PT_TSC_CTC_N] = 2;
-	priv[PT_TSC_CTC_D] = 1;
+	priv[PT_TSC_CTC_N] = gt_clock ? GT_CTC_EBX : 2;
+	priv[PT_TSC_CTC_D] = gt_clock ? GT_CTC_EAX : 1;
 	priv[PT_CYC_BIT] = 1ULL << 1;
 	if (bts)
 		priv[PT_CAP_USER_TIME_ZERO + 1] = 0;	/* intel_bts: snapshot mode */
@@ -649,13 +663,24 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "--spe"))
 		return spe_main(argc - 1, argv + 1);
+	if (!bts && argc > 1 && !strcmp(argv[1], "--gt-clock")) {
+		gt_clock = 1;
+		argc--;
+		argv++;
+	}
 	if (!bts && argc > 2 && !strcmp(argv[1], "--stack-sample")) {
+		char *tsc = strchr(argv[2], ':');
+
 		stack_sample = argv[2];
+		if (tsc) {
+			*tsc = 0;
+			stack_sample_time = perf_time(strtoull(tsc + 1, NULL, 0));
+		}
 		argc -= 2;
 		argv += 2;
 	}
 	if (argc != 4 && argc != 7) {
-		fprintf(stderr, "usage: pd-gen [--stack-sample FILE] OUT PT-FILE BINARY [START LEN PGOFF]\n"
+		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
@@ -665,8 +690,10 @@ int main(int argc, char **argv)
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
 	w = start(argv[1], argc, argv, 0);
 	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
+	if (tp_tracefs)
+		tracepoint_samples(w);
 	if (stack_sample)
-		seed_sample(w, 4);
+		seed_sample(w, stack_sample_time);
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);

@@ -8,7 +8,8 @@
  * a signal handler entered where tracing stopped asynchronously; frames
  * ended by an overflow; two threads; a return that matches nothing; stacks
  * seeded with the callers of a sampled stack, and the seed chosen by
- * thread, time and function.
+ * thread, time and function; a stack with unknown callers seeded late, at
+ * a trace stop, by a sample whose frames agree with the trace's.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -284,6 +285,66 @@ static void seed_choice(void **unused)
 	cs_free(&cs);
 }
 
+/*
+ * Thread tid: starts in f at 0x2024 (frames are named by address here: the
+ * address the sample's return into f names it too), jumps back to call g,
+ * which stops in a syscall at 0x3008.
+ */
+static void stop_in_syscall(struct call_stacks *cs, int tid)
+{
+	feed_tid(cs, tid, EVENT_TRACE_BEGIN, 0, 0, 0x2024, 0, 100);
+	feed_tid(cs, tid, EVENT_BRANCH, JMP, 0x2026, 0x2018, 1, 105);
+	feed_tid(cs, tid, EVENT_BRANCH, CALL, 0x2020, 0x3000, 2, 110);
+	feed_tid(cs, tid, EVENT_TRACE_END, BRANCH_F_TRACE_END | BRANCH_F_SYSCALLRET | CALL, 0x3008,
+		 0, 3, 120);
+}
+
+/*
+ * No seed at the start: the callers are unknown until the trace stops in
+ * the syscall, sampled just after it (0x300a) at time 125: g called from f
+ * (0x2025), f from main (0x1009), main from _start (0x509). The trace
+ * knows g and f there, their call site agrees: main and _start become
+ * f's callers, which the later return to 0x1009 finds. Thread 2's sample
+ * says g returns elsewhere in f (0x2045): it disagrees and is not used;
+ * thread 3's was taken before its stop (a stale one): not used either.
+ */
+static void late_seed(void **unused)
+{
+	const uint64_t pcs[] = { 0x300a, 0x2025, 0x1009, 0x509 };
+	const uint64_t wrong[] = { 0x300a, 0x2045, 0x1009, 0x509 };
+	const uint32_t seed = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED | CS_SLICE_OPEN_AT_END;
+	const uint32_t unknown = CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END |
+				 CS_SLICE_CALLERS_UNKNOWN;
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	assert_int_equal(cs_add_seed(&cs, 1, 125, pcs, 4), 0);
+	assert_int_equal(cs_add_seed(&cs, 2, 125, wrong, 4), 0);
+	assert_int_equal(cs_add_seed(&cs, 3, 115, pcs, 4), 0);
+	stop_in_syscall(&cs, 1);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x300a, 0, 126);
+	feed(&cs, EVENT_BRANCH, RET, 0x300c, 0x2025, 1, 128);
+	feed(&cs, EVENT_BRANCH, RET, 0x2030, 0x1009, 2, 129);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END, 0x1010, 0, 3, 130);
+	stop_in_syscall(&cs, 2);
+	stop_in_syscall(&cs, 3);
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 4);
+	expect(&cs, &th->slices[0], "0x508", 0, 100, 130, seed);
+	expect(&cs, &th->slices[1], "0x1008", 1, 100, 130, seed);
+	expect(&cs, &th->slices[2], "0x2024", 2, 100, 129, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, &th->slices[3], "0x3000", 3, 110, 128, 0);
+	for (int t = 1; t < 3; t++) {
+		th = &cs.threads[t];
+		assert_int_equal(th->nr_slices, 2);
+		expect(&cs, &th->slices[0], "0x2024", 0, 100, 120, unknown);
+	}
+	assert_int_equal(cs.seeds_used, 1);
+	cs_free(&cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +356,7 @@ int main(void)
 		cmocka_unit_test(threads_and_stray_return),
 		cmocka_unit_test(seeded),
 		cmocka_unit_test(seed_choice),
+		cmocka_unit_test(late_seed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

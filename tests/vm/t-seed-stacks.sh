@@ -4,7 +4,10 @@
 # deep in descend(). The kernel writes a context-switches sample with the
 # user registers and stack at each of its switches into the trace's data
 # ring; on the host:
-# - seed_record_*: auxrec record exits 0, per cpu and --per-thread;
+# - seed_record_*: auxrec record exits 0, per cpu, --per-thread, and -p
+#   (pid: a trace enabled late, on a stack_deep already 7 calls deep,
+#   recorded until SIGINT: the samples at its switches are what seeds its
+#   stack after the late start, docs/stack-seed.md "Late seeds");
 # - seed_unwind_*: the samples, unwound by lib/unwind
 #   (tests/tools/unwind_samples, the binary found through --symfs), give
 #   _start ... main, then the 7 descend frames, for most of the sleeps;
@@ -29,6 +32,15 @@ if ! tests/vm/run --module-arg name=intel_pt --out "$OUT/guest" --timeout 200 --
 	auxrec record -e intel_pt// --per-thread --seed-stacks=4K -o /out/thread.data \
 		-- stack_deep 6 20 > /out/thread.out 2>&1
 	echo $? > /out/thread.rc
+	stack_deep 6 100000 & deep=$!
+	sleep 0.5
+	auxrec record -e intel_pt// --seed-stacks -p $deep -o /out/pid.data > /out/pid.out 2>&1 &
+	rec=$!
+	sleep 1.5
+	kill -INT $rec
+	wait $rec
+	echo $? > /out/pid.rc
+	kill $deep
 	auxrec record -e intel_pt// --seed-stacks=12 -o /out/bad.data -- true > /out/bad.out 2>&1
 	echo $? > /out/bad.rc
 	' > "$OUT/guest.log" 2>&1; then
@@ -36,7 +48,7 @@ if ! tests/vm/run --module-arg name=intel_pt --out "$OUT/guest" --timeout 200 --
 fi
 G=$OUT/guest
 
-for mode in cpu thread; do
+for mode in cpu thread pid; do
 	if [ "$(cat "$G/$mode.rc")" != 0 ]; then
 		echo "not ok seed_record_$mode: status $(cat "$G/$mode.rc"): $(head -2 "$G/$mode.out")"
 		continue
