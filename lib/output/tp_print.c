@@ -156,7 +156,7 @@ static void name_the_file(const char *path, char *err, size_t errlen)
 	size_t n = strlen(path);
 	char *msg;
 
-	if (!strcmp(path, "-") || !strncmp(err, path, n) && !strncmp(err + n, ": ", 2))
+	if (!strcmp(path, "-") || (!strncmp(err, path, n) && !strncmp(err + n, ": ", 2)))
 		return;
 	msg = strdup(err);
 	if (msg)
