@@ -226,8 +226,8 @@ static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_ev
 	memset(th, 0, sizeof(*th));
 	th->pid = te->pid;
 	th->tid = te->tid;
-	if (te->proc)
-		memcpy(th->comm, te->proc->comm, sizeof(th->comm));
+	if (te->comm)
+		strncpy(th->comm, te->comm, sizeof(th->comm) - 1);
 	th->comm[sizeof(th->comm) - 1] = 0;
 	th->next_root_seq = -1;
 	cs->last_tid = te->tid;

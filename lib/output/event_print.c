@@ -281,17 +281,17 @@ static void addr_json(struct event_printer *pr, enum sym_form form, uint64_t add
 static const struct line_buf *context_of(struct event_printer *pr, const struct trace_event *te)
 {
 	struct event_context *c = &pr->ctx;
-	const struct proc *proc = te->proc && te->proc->comm[0] ? te->proc : NULL;
+	const char *comm = te->comm;
 	int cpu = te->piece->chunk.cpu;
 	struct line_buf *lb = &c->text;
 
 	if (c->valid && c->pid == te->pid && c->tid == te->tid && c->cpu == cpu &&
-	    c->proc == proc && (!proc || !memcmp(c->comm, proc->comm, sizeof(c->comm))))
+	    c->comm_at == comm && (!comm || !strncmp(c->comm, comm, sizeof(c->comm))))
 		return lb;
 	*c = (struct event_context){ .valid = true, .pid = te->pid, .tid = te->tid, .cpu = cpu,
-				     .proc = proc, .text = c->text };
-	if (proc)
-		memcpy(c->comm, proc->comm, sizeof(c->comm));
+				     .comm_at = comm, .text = c->text };
+	if (comm)
+		snprintf(c->comm, sizeof(c->comm), "%s", comm);
 	lb_reset(lb);
 	if (pr->json) {
 		/* ,"pid":N,"tid":N,"cpu":N[,"comm":"..."] */
@@ -301,14 +301,14 @@ static const struct line_buf *context_of(struct event_printer *pr, const struct 
 		j_s64(lb, te->tid);
 		KV(lb, "cpu");
 		j_s64(lb, cpu);
-		if (proc) {
+		if (comm) {
 			KV(lb, "comm");
-			j_string(lb, proc->comm);
+			j_string(lb, comm);
 		}
 		return lb;
 	}
 	/* "            comm  tid [cpu]" */
-	lb_str_right(lb, proc ? proc->comm : ":", 16);
+	lb_str_right(lb, comm ? comm : ":", 16);
 	lb_char(lb, ' ');
 	lb_dec_right(lb, te->tid, 6);
 	if (cpu >= 0) {

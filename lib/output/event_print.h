@@ -18,8 +18,8 @@
 struct event_context {
 	bool valid;
 	int pid, tid, cpu;
-	const struct proc *proc;
-	char comm[16];
+	const char *comm_at;		/* the event's comm, NULL unknown */
+	char comm[16];			/* what it said then */
 	struct line_buf text;		/* rendered once per change */
 };
 

@@ -79,7 +79,7 @@ static void frame(const struct sym_frag *f, uint64_t addr, uint64_t off, bool js
 int stack_print(struct sym_cache *syms, const struct trace_sample *ts, const uint64_t *pcs,
 		size_t n, bool json, struct line_buf *out)
 {
-	const char *comm = ts->proc ? ts->proc->comm : "";
+	const char *comm = ts->comm ? ts->comm : "";
 
 	if (json)
 		head_json(ts, comm, out);

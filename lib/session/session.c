@@ -82,6 +82,15 @@ struct proc *session_thread_proc(struct session *s, int tid)
 	return session_proc(s, pid >= 0 ? pid : tid, false);
 }
 
+const char *session_thread_comm(struct session *s, int tid, const struct proc *p)
+{
+	const char *comm = thread_map_comm(&s->threads, tid);
+
+	if (comm && *comm)
+		return comm;
+	return p && p->comm[0] ? p->comm : NULL;
+}
+
 int session_open(struct session **out, const char *path, const char *symfs, char *err,
 		 size_t errlen)
 {
@@ -431,7 +440,8 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 				const struct perf_rec_comm *c = (const void *)h;
 				struct proc *p = session_proc(s, c->pid, true);
 
-				thread_map_set(&s->threads, (int)c->tid, (int)c->pid);
+				thread_map_set_comm(&s->threads, (int)c->tid, (int)c->pid, c->comm,
+						    h->size - sizeof(*c));
 				if (p && c->pid == c->tid)
 					snprintf(p->comm, sizeof(p->comm), "%.*s",
 						 (int)(h->size - sizeof(*c)), c->comm);
@@ -443,7 +453,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (h->size >= sizeof(struct perf_rec_fork)) {
 				const struct perf_rec_fork *f = (const void *)h;
 
-				thread_map_set(&s->threads, (int)f->tid, (int)f->pid);
+				thread_map_fork(&s->threads, (int)f->tid, (int)f->pid, (int)f->ptid);
 				on_fork(s, f->pid, f->ppid);
 			}
 			break;

@@ -84,6 +84,12 @@ struct proc *session_proc(struct session *s, int pid, bool create);
 /* The process of thread tid (a main thread's is its own), or NULL when unknown. */
 struct proc *session_thread_proc(struct session *s, int tid);
 /*
+ * The name of thread tid as perf script prints it: its own (COMM, or its
+ * parent thread's at FORK), else its process p's; NULL when neither is
+ * known. Valid while p is (a thread's own name until session_close()).
+ */
+const char *session_thread_comm(struct session *s, int tid, const struct proc *p);
+/*
  * The task switched in on cpu last at or before perf time `time`: false
  * when no switch on that cpu is that old; else its pid, tid and process
  * (NULL when the recording has nothing of it). *next gets the time of the

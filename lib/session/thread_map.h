@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * thread_map.h - which process each thread of a recording belongs to, from
- * the COMM and FORK records (pid and tid of each), so that a trace naming
- * a thread (a context ID, a CONTEXT packet) finds its process as perf's
- * machine__find_thread() does.
+ * thread_map.h - each thread of a recording: the process it belongs to and
+ * its name, from the COMM and FORK records (perf's struct thread): a trace
+ * naming a thread (a context ID, a CONTEXT packet) finds its process as
+ * perf's machine__find_thread() does, and events print the thread's name
+ * (threads may name themselves: prctl(PR_SET_NAME)) as perf script does.
  */
 #ifndef AUXREC_THREAD_MAP_H
 #define AUXREC_THREAD_MAP_H
@@ -13,18 +14,29 @@
 
 struct thread_pid {
 	int tid, pid;
+	const char *comm;	/* NUL-terminated, at most 15 chars; NULL unknown */
 };
 
 struct thread_map {
 	struct thread_pid *v;
 	size_t nr, cap;
 	struct slot_index index;	/* of v by tid */
+	/* every name given, each allocated once: pointers stay valid until freed */
+	char **names;
+	size_t nr_names, cap_names;
 };
 
-/* tid belongs to pid from now on (a later record wins). Returns 0 or -ENOMEM. */
-int thread_map_set(struct thread_map *m, int tid, int pid);
+/* A COMM record: tid of pid is named name (len bytes at most). Returns 0 or -ENOMEM. */
+int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name, size_t len);
+/* A FORK record: tid of pid, made by thread ptid, starts with ptid's name. */
+int thread_map_fork(struct thread_map *m, int tid, int pid, int ptid);
 /* The pid of tid, or -1 when no record named the thread. */
 int thread_map_pid(const struct thread_map *m, int tid);
+/*
+ * The name of tid, or NULL when none is known. The string stays valid until
+ * thread_map_free(), whatever is added meanwhile.
+ */
+const char *thread_map_comm(const struct thread_map *m, int tid);
 void thread_map_free(struct thread_map *m);
 
 #endif

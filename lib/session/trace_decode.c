@@ -21,6 +21,7 @@ struct run {
 	struct proc *proc;	/* whose code runs at the decoder's position */
 	const struct maps *kmaps;	/* the kernel's, for every process */
 	int pid, tid;
+	const char *comm;	/* tid's name (session_thread_comm) */
 	void *state;
 	struct progress prog;
 	uint64_t aux_done;	/* AUX bytes handed to the decoder */
@@ -57,6 +58,7 @@ static void set_owner(struct run *r, struct proc *p, int pid, int tid, uint64_t 
 	r->proc = p;
 	r->pid = pid;
 	r->tid = tid;
+	r->comm = session_thread_comm(r->s, tid, p);
 }
 
 /*
@@ -107,6 +109,7 @@ static void sample_owner(struct run *r, const struct decode_event *ev, struct tr
 {
 	te->tid = (int)ev->mem->context;
 	te->proc = context_owner(r, te->tid, &te->pid);
+	te->comm = session_thread_comm(r->s, te->tid, te->proc);
 }
 
 /* The trace's context changed to tid: its code and events from here on. */
@@ -127,6 +130,7 @@ struct kept_event {
 	struct decode_event ev;
 	const struct proc *proc;
 	int pid, tid;
+	const char *comm;
 };
 
 /*
@@ -142,6 +146,7 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 	te->proc = r->proc;
 	te->pid = r->pid;
 	te->tid = r->tid;
+	te->comm = r->comm;
 	te->kmaps = r->kmaps;
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem && (ev->mem->valid & MEM_HAS_CONTEXT))
 		sample_owner(r, ev, te);
@@ -165,7 +170,7 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 				return 1;
 		} else {
 			struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid,
-						.tid = te.tid };
+						.tid = te.tid, .comm = te.comm };
 
 			lb_mem(lb, (const char *)&k, sizeof(k));
 			if (ev->mem)
@@ -270,6 +275,7 @@ static int par_emit(void *ctx, const char *bytes, size_t len)
 		te.proc = k.proc;
 		te.pid = k.pid;
 		te.tid = k.tid;
+		te.comm = k.comm;
 		r->stop = r->o->fn(r->o->ctx, &te);
 	}
 	return r->stop;
@@ -455,6 +461,7 @@ static int on_sample(void *ctx, struct session *s, const struct pd_record *rec)
 		ts.pid = (int)sid.pid;
 		ts.tid = (int)sid.tid;
 		ts.proc = session_proc(s, ts.pid, false);
+		ts.comm = session_thread_comm(s, ts.tid, ts.proc);
 	}
 	ts.time = sid.time;
 	r->stop = r->o->sample(r->o->ctx, &ts);

@@ -20,6 +20,7 @@ struct trace_event {
 	const struct session_piece *piece;	/* chunk.cpu, the piece's owner */
 	const struct proc *proc;		/* maps and comm; NULL unknown */
 	int pid, tid;				/* of proc (switches followed); -1 unknown */
+	const char *comm;			/* tid's name as perf prints it; NULL unknown */
 	const struct maps *kmaps;		/* the kernel's maps (for proc NULL) */
 };
 
@@ -41,6 +42,7 @@ struct trace_sample {
 	const struct perf_event_attr *attr;	/* of the sample */
 	const struct proc *proc;		/* its process (maps), NULL unknown */
 	int pid, tid;				/* -1 unknown */
+	const char *comm;			/* tid's name as perf prints it; NULL unknown */
 	uint64_t time;				/* 0 unknown */
 };
 

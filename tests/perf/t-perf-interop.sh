@@ -310,6 +310,32 @@ cpu_wide_switches() {
 	auxrec_branches "$g/aba.data" pid > "$g/auxrec3"
 	same_as_recorded auxrec-script-switches-back "$g/want3" "$g/auxrec3" \
 		"$(wc -l < "$g/want3") branches: a, b, a again"
+
+	# a, b, then a thread of a's process (1001/1003) that named itself
+	# (a COMM of its own, as prctl(PR_SET_NAME) makes): its branches carry
+	# its tid and its name, as perf script prints them (transfers between
+	# two addresses: the trace begins and ends perf prints differ, above)
+	$B/tests/tools/pd-gen --cpu-wide --cut-psb "$g/thr.data" 1001,$g/a-rc.pt,0x1000000,$g/a,$a \
+		1002,$g/b-rc.pt,$tsc1,$g/b,$b 1001/1003,$g/2/a-rc.pt,$tsc2,$g/a,$a ||
+		{ echo "not ok pd-gen-cpu-wide-thread"; return; }
+	timeout 120 perf script --itrace=b -F comm,tid,ip,addr -i "$g/thr.data" 2> "$g/thr-perf.err" |
+		awk '$4 == "=>" && $3 != "0" && $5 != "0" {printf "%s %s 0x%s 0x%s\n", $1, $2, $3, $5}' > "$g/thr-perf"
+	$AUXREC script --json -i "$g/thr.data" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] == "branch" or (e["type"] in ("trace_begin", "trace_end") and e["from"] != "0x0" and e["to"] != "0x0"):
+        print(e.get("comm", ":%d" % e["tid"]), e["tid"], e["from"], e["to"])' > "$g/thr-auxrec"
+	if [ -s "$g/thr-perf.err" ]; then
+		echo "not ok thread-names-as-perf: perf: $(head -2 "$g/thr-perf.err")"
+	elif ! grep -q '^thread2 1003 ' "$g/thr-perf"; then
+		echo "not ok thread-names-as-perf: perf shows no branch of thread2 (tid 1003)"
+	elif ! cmp -s "$g/thr-perf" "$g/thr-auxrec"; then
+		echo "not ok thread-names-as-perf (< perf > auxrec)"
+		diff "$g/thr-perf" "$g/thr-auxrec" | head -6
+	else
+		echo "ok thread-names-as-perf ($(wc -l < "$g/thr-perf") branches with comm and tid, $(grep -c '^thread2 1003 ' "$g/thr-perf") of thread2 1003)"
+	fi
 }
 
 # (a) auxrec writes, perf reads

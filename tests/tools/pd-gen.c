@@ -33,6 +33,9 @@
  * chunks' owners do not line up with the processes in them. With
  * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
  * every chunk, and then loses nothing.
+ * PID may be PID/TID: thread TID of process PID (a COMM record of its own,
+ * named threadN for the Nth PROC from 0, and the process's mapping, which
+ * an earlier PROC of PID wrote).
  * Usage: pd-gen --cpu-wide [--cut-psb] OUT PROC...
  *
  * --bts: the same file for Intel BTS instead (an intel_bts attr,
@@ -117,17 +120,24 @@ static __attribute__((noreturn)) int die(const char *what, int err)
 	exit(1);
 }
 
-/* fixed part, optional string, sample_id trailer of pid at time */
-static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint32_t pid,
-		   uint64_t time)
+/* fixed part, optional string, sample_id trailer of thread tid of pid at time */
+static void put_as_thread(struct pd_writer *w, void *rec, size_t len, const char *str,
+			  uint32_t pid, uint32_t tid, uint64_t time)
 {
-	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100, .cpu = 0 };
+	struct pd_sample_id sid = { .pid = pid, .tid = tid, .time = time, .id = 100, .cpu = 0 };
 	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
 	if (err == -ENAMETOOLONG)
 		die("name too long", err);
 	if (err)
 		die("write", err);
+}
+
+/* the same for the main thread of pid */
+static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint32_t pid,
+		   uint64_t time)
+{
+	put_as_thread(w, rec, len, str, pid, pid, time);
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -395,7 +405,7 @@ static uint8_t *bts_records(const char *path, size_t *len)
 }
 
 struct proc_arg {
-	uint32_t pid;
+	uint32_t pid, tid;
 	uint8_t *pt;
 	size_t len;
 	uint64_t tsc, start, size, pgoff;
@@ -432,12 +442,13 @@ static int cpu_wide(int argc, char **argv)
 	if (n < 1 || !p)
 		die("usage or calloc", -22);
 	for (int i = 0; i < n; i++) {
-		char *f[7], *save = NULL, *arg = argv[3 + i];
+		char *f[7], *save = NULL, *arg = argv[3 + i], *end;
 
 		for (int k = 0; k < 7; k++, arg = NULL)
 			if (!(f[k] = strtok_r(arg, ",", &save)))
 				die("PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF", -22);
-		p[i].pid = strtoul(f[0], NULL, 0);
+		p[i].pid = strtoul(f[0], &end, 0);
+		p[i].tid = *end == '/' ? strtoul(end + 1, NULL, 0) : p[i].pid;
 		p[i].pt = read_file(f[1], &p[i].len);
 		p[i].tsc = strtoull(f[2], NULL, 0);
 		p[i].bin = f[3];
@@ -454,7 +465,16 @@ static int cpu_wide(int argc, char **argv)
 		char comm[16];
 
 		snprintf(comm, sizeof(comm), "proc%d", i);
-		process(w, p[i].pid, comm, p[i].bin, p[i].start, p[i].size, p[i].pgoff, 1 + 2 * i);
+		if (p[i].tid != p[i].pid) {	/* a thread of its own name */
+			struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM },
+						   .pid = p[i].pid, .tid = p[i].tid };
+
+			snprintf(comm, sizeof(comm), "thread%d", i % 1000);
+			put_as_thread(w, &c, sizeof(c), comm, p[i].pid, p[i].tid, 1 + 2 * i);
+		} else {
+			process(w, p[i].pid, comm, p[i].bin, p[i].start, p[i].size, p[i].pgoff,
+				1 + 2 * i);
+		}
 		memcpy(all + off, p[i].pt, p[i].len);
 		off += p[i].len;
 	}
@@ -465,12 +485,14 @@ static int cpu_wide(int argc, char **argv)
 
 		if (i) {
 			sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
-			sw.pid = sw.tid = p[i].pid;
-			put_as(w, &sw, sizeof(sw), NULL, p[i - 1].pid, t);
+			sw.pid = p[i].pid;
+			sw.tid = p[i].tid;
+			put_as_thread(w, &sw, sizeof(sw), NULL, p[i - 1].pid, p[i - 1].tid, t);
 		}
 		sw.header.misc = 0;
-		sw.pid = sw.tid = i ? p[i - 1].pid : 0;
-		put_as(w, &sw, sizeof(sw), NULL, p[i].pid, t);
+		sw.pid = i ? p[i - 1].pid : 0;
+		sw.tid = i ? p[i - 1].tid : 0;
+		put_as_thread(w, &sw, sizeof(sw), NULL, p[i].pid, p[i].tid, t);
 	}
 	pd_write_finished_round(w);
 	err = pd_writer_checkpoint(w);

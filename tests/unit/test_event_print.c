@@ -112,9 +112,10 @@ static void test_render(void **state)
 	assert_int_equal(maps_insert(&a.maps, 0x401000, 0x2000, 0, &prog), 0);
 	for (int i = 0; i < 5; i++)
 		te[i] = (struct trace_event){ .ev = &ev[i], .piece = &piece, .proc = &a,
-					      .pid = 7, .tid = 7 };
+					      .pid = 7, .tid = 7, .comm = a.comm };
 	te[3].proc = &b;	/* another process: its context is rendered anew */
 	te[3].pid = te[3].tid = 8;
+	te[3].comm = b.comm;
 	b.maps = a.maps;
 	render(false, te, 5,
 	       "            prog      7 [001] 1.500000000:    tr strt                0 [unknown] ([unknown]) =>           401000 main+0x0 (/bin/prog)\n"
@@ -147,7 +148,8 @@ static void test_pair_cache_follows_maps(void **state)
 	struct session_piece piece = { .chunk = { .cpu = 1 } };
 	struct decode_event ev = { .kind = EVENT_BRANCH, .branch = BRANCH_F_BRANCH,
 				   .from = 0x401010, .to = 0x401104 };
-	struct trace_event te = { .ev = &ev, .piece = &piece, .proc = &a, .pid = 7, .tid = 7 };
+	struct trace_event te = { .ev = &ev, .piece = &piece, .proc = &a, .pid = 7, .tid = 7,
+				  .comm = a.comm };
 	const char *before = "            prog      7 [001]        jmp           401010 main+0x10 (/bin/prog) =>           401104 odd\"name+0x4 (/bin/prog)\n";
 	const char *after = "            prog      7 [001]        jmp           401010 other+0x10 (/bin/other) =>           401104 other+0x104 (/bin/other)\n";
 	char *want;

@@ -165,7 +165,8 @@ static void put_fork(struct pd_writer *w, uint32_t pid, uint32_t tid, uint32_t p
  * A thread's process: a thread named by a COMM record of its own (as
  * record synthesizes for threads running before it) or by the FORK that
  * made it belongs to that record's pid; a main thread to itself; a thread
- * no record named to no process.
+ * no record named to no process. Its name: its own COMM's, else the one of
+ * the thread that forked it (perf's thread__fork), else unknown.
  */
 static void test_thread_proc(void **state)
 {
@@ -199,6 +200,13 @@ static void test_thread_proc(void **state)
 	assert_int_equal(session_thread_proc(s, 200)->pid, 200);
 	assert_int_equal(session_thread_proc(s, 300)->pid, 300);
 	assert_null(session_thread_proc(s, 104));
+	/* names as perf script prints them: the thread's own, its parent's at fork, else none */
+	assert_string_equal(session_thread_comm(s, 100, session_thread_proc(s, 100)), "main");
+	assert_string_equal(session_thread_comm(s, 101, session_thread_proc(s, 101)), "worker");
+	assert_string_equal(session_thread_comm(s, 102, session_thread_proc(s, 102)), "main");
+	assert_string_equal(session_thread_comm(s, 103, session_thread_proc(s, 103)), "moved");
+	assert_string_equal(session_thread_comm(s, 200, session_thread_proc(s, 200)), "main");
+	assert_null(session_thread_comm(s, 104, NULL));
 	session_close(s);
 	unlink(data);
 }
