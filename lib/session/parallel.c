@@ -19,7 +19,8 @@
  *
  * Decode units (par_units(), par_decode_unit()) are the same units cut at
  * a fixed size, whatever the threads: decoding one alone runs the same
- * machinery over the units up to it and hands over that unit's events only.
+ * machinery from the unit before it (further back when that one's walk
+ * crosses it) and hands over that unit's events only.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -77,12 +78,14 @@ struct par {
 	struct par_slot *slots;
 	size_t nr_slots;
 	size_t next_unit;	/* the next unit a worker takes */
+	size_t horizon;		/* the last unit needed so far */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	atomic_int stop;
 	int err;		/* a decode or join failed: -errno */
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
 	size_t only;		/* the one unit handed over, or ALL_UNITS */
+	bool only_dropped;	/* it was crossed without joining */
 	size_t joins;
 	const struct par_hooks *h;
 	void *ctx;		/* h's */
@@ -251,7 +254,7 @@ static void *worker(void *arg)
 		struct par_unit *u;
 
 		while (!atomic_load(&p->stop) && p->next_unit < p->nr_units &&
-		       !(slot = free_slot(p)))
+		       (p->next_unit > p->horizon || !(slot = free_slot(p))))
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (atomic_load(&p->stop) || p->next_unit >= p->nr_units)
 			break;
@@ -389,6 +392,8 @@ static void advance(struct par *p, struct par_unit *u)
 		}
 		next->entry = e;
 		next->ready = true;
+		if ((size_t)(next - p->units) > p->horizon)
+			p->horizon = next - p->units;	/* the walk goes on there */
 		u = next;
 	}
 	pthread_cond_broadcast(&p->cond);
@@ -424,8 +429,13 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (r)
 			break;
-		if (u->dropped)
+		if (u->dropped) {
+			if (p->only == k) {
+				p->only_dropped = true;
+				break;
+			}
 			continue;
+		}
 		if (!u->sealed) {
 			r = p->err;	/* a unit up to the next join failed */
 			break;
@@ -451,6 +461,8 @@ static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks 
 	if (!tids)
 		return -ENOMEM;
 	p->units[0].ready = true;	/* exact: where the chunk starts */
+	/* a unit alone needs the next one, further only when the walk crosses it */
+	p->horizon = p->only == ALL_UNITS ? SIZE_MAX : p->only + 1;
 	while (started < jobs && !pthread_create(&tids[started], NULL, worker, p))
 		started++;
 	r = started ? follow(p, h, ctx) : -EAGAIN;
@@ -479,21 +491,47 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 	return run(&p, jobs, h, ctx);
 }
 
+/*
+ * Decode unit k with the exact state warmed up from unit `from`: the units
+ * from there on, as if the chunk started at unit from. Returns as run(),
+ * 1 when the warm-up crossed unit k without joining it.
+ */
+static int unit_from(const struct decoder_ops *dec, const struct aux_chunk *chunk,
+		     const size_t *ends, size_t nr, size_t from, size_t k, unsigned int jobs,
+		     const struct par_hooks *h, void *ctx)
+{
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k - from };
+	int r;
+
+	if (!make_units(&p, ends + from, nr - from))
+		return -ENOMEM;
+	p.units[0].start = from ? ends[from - 1] : 0;
+	r = run(&p, jobs, h, ctx);
+	return !r && p.only_dropped ? 1 : r;
+}
+
 int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
 		    unsigned int jobs, const struct par_hooks *h, void *ctx)
 {
-	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k };
-	size_t *ends, nr = par_units(dec, chunk, &ends);
-	bool ok = nr && make_units(&p, ends, nr);
+	size_t *ends, nr = par_units(dec, chunk, &ends), from = k ? k - 1 : 0;
+	int r;
 
-	free(ends);
-	if (!ok)
+	if (!nr)
 		return -ENOMEM;
-	if (k >= p.nr_units) {
-		free(p.units);
+	if (k >= nr) {
+		free(ends);
 		return -ERANGE;
 	}
-	return run(&p, jobs ? jobs : 1, h, ctx);
+	/*
+	 * Warmed up from the unit before: the state that joined it in the
+	 * whole decode is from there on the one that decoded it alone. When
+	 * that one crosses unit k without joining, from further back.
+	 */
+	do
+		r = unit_from(dec, chunk, ends, nr, from, k, jobs ? jobs : 1, h, ctx);
+	while (r == 1 && from--);
+	free(ends);
+	return r == 1 ? 0 : r;
 }
 
 static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)
