@@ -272,8 +272,16 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* A state that decoded nothing, for the slot: 0 or -ENOMEM. */
+static int slot_renew(struct par *p, struct par_slot *slot)
+{
+	p->h->close(p->ctx, slot->hook, slot->state);
+	slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
+	return slot->hook ? 0 : -ENOMEM;
+}
+
 /*
- * The unit is handed over or dropped: its state goes back to the pool,
+ * The unit is handed over: its state goes back to the pool,
  * and its buffers with it (touched memory: no page faults next time).
  * For a unit decoded alone (par_decode_unit()), a state that decoded
  * nothing before, made here on the thread that owns the caller's context:
@@ -288,12 +296,8 @@ static int unit_finish(struct par *p, struct par_unit *u)
 {
 	struct par_slot *slot = u->slot;
 
-	if (p->only != ALL_UNITS) {
-		p->h->close(p->ctx, slot->hook, slot->state);
-		slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
-		if (!slot->hook)
-			return -ENOMEM;	/* slot->unit stays: no worker takes it */
-	}
+	if (p->only != ALL_UNITS && slot_renew(p, slot))
+		return -ENOMEM;	/* slot->unit stays: no worker takes it */
 	lb_reset(slot->buf);
 	slot->nr = slot->first = 0;
 	pthread_mutex_lock(&p->lock);
@@ -330,9 +334,7 @@ static int renew_stale(struct par *p)
 
 		if (!slot->stale)
 			continue;
-		p->h->close(p->ctx, slot->hook, slot->state);
-		slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
-		if (!slot->hook)
+		if (slot_renew(p, slot))
 			return -ENOMEM;	/* slot->stale stays: no worker takes it */
 		slot->stale = false;
 		pthread_cond_broadcast(&p->cond);
