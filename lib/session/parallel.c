@@ -87,6 +87,7 @@ struct par {
 	size_t only;		/* the one unit handed over, or ALL_UNITS */
 	bool only_dropped;	/* it was crossed without joining */
 	size_t joins;
+	size_t decoded;		/* units decode_range() ran on */
 	const struct par_hooks *h;
 	void *ctx;		/* h's */
 };
@@ -259,6 +260,7 @@ static void *worker(void *arg)
 		if (atomic_load(&p->stop) || p->next_unit >= p->nr_units)
 			break;
 		u = &p->units[p->next_unit++];
+		p->decoded++;
 		slot->unit = u;
 		u->slot = slot;
 		pthread_mutex_unlock(&p->lock);
@@ -358,6 +360,8 @@ static void fail(struct par *p, int err)
 static void advance(struct par *p, struct par_unit *u)
 {
 	struct par_unit *last = &p->units[p->nr_units - 1];
+	/* a unit decoded alone: the walk ends with it */
+	const struct par_unit *only = p->only == ALL_UNITS ? NULL : &p->units[p->only];
 
 	while (u->done && u->ready && !atomic_load(&p->stop)) {
 		struct par_unit *e = u->entry, *next = u < last ? u + 1 : NULL;
@@ -392,6 +396,8 @@ static void advance(struct par *p, struct par_unit *u)
 			e->sealed = true;
 			break;
 		}
+		if (only && (only->sealed || only->dropped))
+			break;
 		next->entry = e;
 		next->ready = true;
 		if ((size_t)(next - p->units) > p->horizon)
@@ -421,23 +427,25 @@ static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
  */
 static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 {
+	/* a unit decoded alone: crossed, the units before it are not sealed */
+	const struct par_unit *only = p->only == ALL_UNITS ? NULL : &p->units[p->only];
 	int r = 0;
 
 	pthread_mutex_lock(&p->lock);
 	for (size_t k = 0; !r && k < p->nr_units; k++) {
 		struct par_unit *u = &p->units[k];
 
-		while (!u->sealed && !u->dropped && !p->err && !(r = renew_stale(p)))
+		while (!u->sealed && !u->dropped && !p->err && !(only && only->dropped) &&
+		       !(r = renew_stale(p)))
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (r)
 			break;
-		if (u->dropped) {
-			if (p->only == k) {
-				p->only_dropped = true;
-				break;
-			}
-			continue;
+		if (only && only->dropped) {
+			p->only_dropped = true;
+			break;
 		}
+		if (u->dropped)
+			continue;
 		if (!u->sealed) {
 			r = p->err;	/* a unit up to the next join failed */
 			break;
@@ -557,8 +565,8 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 	}
 	r = run_threads(p, jobs, h, ctx);
 	if (p->unit >= 0)
-		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined\n",
-			p->chunk->size, p->nr_units, p->joins);
+		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined, %zu decoded\n",
+			p->chunk->size, p->nr_units, p->joins, p->decoded);
 out:
 	for (size_t i = 0; p->slots && i < p->nr_slots; i++) {
 		if (p->slots[i].hook)
