@@ -19,8 +19,8 @@
  *
  * Decode units (par_units(), par_decode_unit()) are the same units cut at
  * a fixed size, whatever the threads: decoding one alone runs the same
- * machinery from the unit before it (further back when that one's walk
- * crosses it) and hands over that unit's events only.
+ * machinery over the units up to it (and the next one) and hands over
+ * that unit's events only.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -85,7 +85,6 @@ struct par {
 	int err;		/* a decode or join failed: -errno */
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
 	size_t only;		/* the one unit handed over, or ALL_UNITS */
-	bool only_dropped;	/* it was crossed without joining */
 	size_t joins;
 	size_t decoded;		/* units decode_range() ran on */
 	const struct par_hooks *h;
@@ -440,10 +439,8 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (r)
 			break;
-		if (only && only->dropped) {
-			p->only_dropped = true;
-			break;
-		}
+		if (only && only->dropped)
+			break;	/* crossed: nothing of it handed over */
 		if (u->dropped)
 			continue;
 		if (!u->sealed) {
@@ -501,47 +498,21 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 	return run(&p, jobs, h, ctx);
 }
 
-/*
- * Decode unit k with the exact state warmed up from unit `from`: the units
- * from there on, as if the chunk started at unit from. Returns as run(),
- * 1 when the warm-up crossed unit k without joining it.
- */
-static int unit_from(const struct decoder_ops *dec, const struct aux_chunk *chunk,
-		     const size_t *ends, size_t nr, size_t from, size_t k, unsigned int jobs,
-		     const struct par_hooks *h, void *ctx)
-{
-	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k - from };
-	int r;
-
-	if (!make_units(&p, ends + from, nr - from))
-		return -ENOMEM;
-	p.units[0].start = from ? ends[from - 1] : 0;
-	r = run(&p, jobs, h, ctx);
-	return !r && p.only_dropped ? 1 : r;
-}
-
 int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
 		    unsigned int jobs, const struct par_hooks *h, void *ctx)
 {
-	size_t *ends, nr = par_units(dec, chunk, &ends), from = k ? k - 1 : 0;
-	int r;
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k };
+	size_t *ends, nr = par_units(dec, chunk, &ends);
+	bool ok = nr && make_units(&p, ends, nr);
 
-	if (!nr)
+	free(ends);
+	if (!ok)
 		return -ENOMEM;
-	if (k >= nr) {
-		free(ends);
+	if (k >= p.nr_units) {
+		free(p.units);
 		return -ERANGE;
 	}
-	/*
-	 * Warmed up from the unit before: the state that joined it in the
-	 * whole decode is from there on the one that decoded it alone. When
-	 * that one crosses unit k without joining, from further back.
-	 */
-	do
-		r = unit_from(dec, chunk, ends, nr, from, k, jobs ? jobs : 1, h, ctx);
-	while (r == 1 && from--);
-	free(ends);
-	return r == 1 ? 0 : r;
+	return run(&p, jobs ? jobs : 1, h, ctx);
 }
 
 static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)

@@ -71,16 +71,14 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 size_t par_units(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t **ends);
 
 /*
- * Decodes unit k of par_units() alone: hands over the events that the
- * decode of the whole chunk hands over while unit k's state is the exact
- * one (from the join into k to the join into the next unit), so the
- * units' events, in order, are the chunk's. The exact state is warmed up
- * from unit k-1 decoded alone (its events not made, only counted): once
- * the whole decode joined unit k-1, its state is that one's. When the
- * warm-up crosses unit k without joining it, it starts a unit further back,
- * and so on (from unit 0 it is the whole decode's). Needs units k-1 to k+1
- * in the usual case, on jobs threads. Returns as par_decode(), -ERANGE
- * when there is no unit k.
+ * Decodes unit k of par_units() alone: hands over exactly the events that
+ * the decode of the whole chunk hands over while unit k's state is the
+ * exact one (from the join into k to the join into the next unit), so the
+ * units' events, in order, are the chunk's. Whether and where the units
+ * before join depends on what came before them (a return stack, errors),
+ * so they are decoded too, on jobs threads, but nothing is kept of their
+ * events (no output made) but their count; it stops once k is handed
+ * over. Returns as par_decode(), -ERANGE when there is no unit k.
  */
 int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
 		    unsigned int jobs, const struct par_hooks *h, void *ctx);
