@@ -5,17 +5,22 @@
  * The chunk is cut at the decoder's split points into units of about
  * chunk / (jobs * UNITS_PER_JOB) bytes. Worker threads take units in
  * order, each with a free decoder state of the pool, and decode them
- * alone (decode_range), buffering the events. The calling thread follows
- * behind: the exact state (the first unit's, or the one that took over)
- * decodes on into the next unit until the decoder joins them
- * (decode_join), the events of the exact state are handed over, and the
- * next unit's, less those before the join, follow. A unit the exact state
- * crossed without joining is dropped. A state is back in the pool once its
- * unit is handed over or dropped, so at most a pool of units is buffered.
+ * alone (decode_range), buffering the events. The exact state (the first
+ * unit's, or the one that took over) decodes on into the next unit until
+ * the decoder joins them (decode_join): the next unit's state takes over,
+ * less its events before the join, and the exact state's unit is complete
+ * (sealed). A unit the exact state crossed without joining is dropped.
+ * That walk into unit K is made by whichever worker comes last of the two
+ * it needs: the one that finished decoding K, or the one whose walk
+ * brought the exact state to K's start; so the joins are spread over the
+ * workers. The calling thread hands the sealed units' events over in
+ * order. A state is back in the pool once its unit is handed over or
+ * dropped, so at most a pool of units is buffered.
  *
  * Decode units (par_units(), par_decode_unit()) are the same units cut at
  * a fixed size, whatever the threads: decoding one alone runs the same
- * machinery over the units up to it and hands over that unit's events only.
+ * machinery over the units up to it (and the next one) and hands over
+ * that unit's events only.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -49,6 +54,7 @@ struct par_slot {
 	size_t *ends;		/* where each ends in buf */
 	size_t nr, cap;
 	size_t first;		/* events before it are handed over or dropped */
+	bool stale;		/* free, and its state wants renewing (see unit_finish) */
 };
 
 struct par_unit {
@@ -56,7 +62,12 @@ struct par_unit {
 	size_t start, end;	/* range of the chunk */
 	struct par_slot *slot;	/* while it is decoded and until handed over */
 	int ret;		/* decode_range's */
-	bool done;
+	/* the state that walks into it when ready (NULL: the first unit, exact) */
+	struct par_unit *entry;
+	bool done;		/* decoded alone */
+	bool ready;		/* the exact state is at its start, or it is the first */
+	bool sealed;		/* exact, and all its events are kept: to hand over */
+	bool dropped;		/* crossed without joining: nothing to hand over */
 };
 
 struct par {
@@ -67,12 +78,15 @@ struct par {
 	struct par_slot *slots;
 	size_t nr_slots;
 	size_t next_unit;	/* the next unit a worker takes */
+	size_t horizon;		/* the last unit needed so far */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	atomic_int stop;
+	int err;		/* a decode or join failed: -errno */
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
 	size_t only;		/* the one unit handed over, or ALL_UNITS */
 	size_t joins;
+	size_t decoded;		/* units decode_range() ran on */
 	const struct par_hooks *h;
 	void *ctx;		/* h's */
 };
@@ -223,10 +237,12 @@ static bool cut_units(struct par *p, unsigned int jobs)
 static struct par_slot *free_slot(struct par *p)
 {
 	for (size_t i = 0; i < p->nr_slots; i++)
-		if (!p->slots[i].unit)
+		if (!p->slots[i].unit && !p->slots[i].stale)
 			return &p->slots[i];
 	return NULL;
 }
+
+static void advance(struct par *p, struct par_unit *u);
 
 static void *worker(void *arg)
 {
@@ -238,34 +254,35 @@ static void *worker(void *arg)
 		struct par_unit *u;
 
 		while (!atomic_load(&p->stop) && p->next_unit < p->nr_units &&
-		       !(slot = free_slot(p)))
+		       (p->next_unit > p->horizon || !(slot = free_slot(p))))
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (atomic_load(&p->stop) || p->next_unit >= p->nr_units)
 			break;
 		u = &p->units[p->next_unit++];
+		p->decoded++;
 		slot->unit = u;
 		u->slot = slot;
 		pthread_mutex_unlock(&p->lock);
 		u->ret = p->dec->decode_range(slot->state, p->chunk, u->start, u->end);
 		pthread_mutex_lock(&p->lock);
 		u->done = true;
+		advance(p, u);
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-static int wait_done(struct par *p, struct par_unit *u)
+/* A state that decoded nothing, for the slot: 0 or -ENOMEM. */
+static int slot_renew(struct par *p, struct par_slot *slot)
 {
-	pthread_mutex_lock(&p->lock);
-	while (!u->done)
-		pthread_cond_wait(&p->cond, &p->lock);
-	pthread_mutex_unlock(&p->lock);
-	return u->ret < 0 ? u->ret : u->ret ? -ECANCELED : 0;
+	p->h->close(p->ctx, slot->hook, slot->state);
+	slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
+	return slot->hook ? 0 : -ENOMEM;
 }
 
 /*
- * The unit is handed over or dropped: its state goes back to the pool,
+ * The unit is handed over: its state goes back to the pool,
  * and its buffers with it (touched memory: no page faults next time).
  * For a unit decoded alone (par_decode_unit()), a state that decoded
  * nothing before, made here on the thread that owns the caller's context:
@@ -280,12 +297,8 @@ static int unit_finish(struct par *p, struct par_unit *u)
 {
 	struct par_slot *slot = u->slot;
 
-	if (p->only != ALL_UNITS) {
-		p->h->close(p->ctx, slot->hook, slot->state);
-		slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
-		if (!slot->hook)
-			return -ENOMEM;	/* slot->unit stays: no worker takes it */
-	}
+	if (p->only != ALL_UNITS && slot_renew(p, slot))
+		return -ENOMEM;	/* slot->unit stays: no worker takes it */
 	lb_reset(slot->buf);
 	slot->nr = slot->first = 0;
 	pthread_mutex_lock(&p->lock);
@@ -294,6 +307,103 @@ static int unit_finish(struct par *p, struct par_unit *u)
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+/*
+ * A dropped unit's state, on the thread that walked past it, p->lock
+ * held: back in the pool at once (later units may need it before the
+ * calling thread comes by), but when a fresh state is due (see
+ * unit_finish()), stale until the calling thread renews it.
+ */
+static void unit_drop(struct par *p, struct par_unit *u)
+{
+	struct par_slot *slot = u->slot;
+
+	u->dropped = true;
+	lb_reset(slot->buf);
+	slot->nr = slot->first = 0;
+	slot->stale = p->only != ALL_UNITS;
+	slot->unit = NULL;
+	u->slot = NULL;
+}
+
+/* Renews the stale states (see unit_drop()), on the calling thread, p->lock held. */
+static int renew_stale(struct par *p)
+{
+	for (size_t i = 0; i < p->nr_slots; i++) {
+		struct par_slot *slot = &p->slots[i];
+
+		if (!slot->stale)
+			continue;
+		if (slot_renew(p, slot))
+			return -ENOMEM;	/* slot->stale stays: no worker takes it */
+		slot->stale = false;
+		pthread_cond_broadcast(&p->cond);
+	}
+	return 0;
+}
+
+static void fail(struct par *p, int err)
+{
+	if (!p->err)
+		p->err = err;
+	atomic_store(&p->stop, 1);
+}
+
+/*
+ * Walks the exact state into u (decoded and ready), and on into the units
+ * after it that are decoded too: on the thread that made the last of the
+ * two true, p->lock held (let go during the walk). Seals the unit whose
+ * state gets joined, hands the exact state on.
+ */
+static void advance(struct par *p, struct par_unit *u)
+{
+	struct par_unit *last = &p->units[p->nr_units - 1];
+	/* a unit decoded alone: the walk ends with it */
+	const struct par_unit *only = p->only == ALL_UNITS ? NULL : &p->units[p->only];
+
+	while (u->done && u->ready && !atomic_load(&p->stop)) {
+		struct par_unit *e = u->entry, *next = u < last ? u + 1 : NULL;
+		uint64_t drop = 0;
+		int r = 1;
+
+		u->ready = false;	/* this thread's now */
+		if (u->ret) {
+			fail(p, u->ret < 0 ? u->ret : -ECANCELED);
+			break;
+		}
+		if (e) {
+			pthread_mutex_unlock(&p->lock);
+			r = p->dec->decode_join(e->slot->state, u->slot->state, u->end, &drop);
+			pthread_mutex_lock(&p->lock);
+		}
+		if (r < 0) {
+			fail(p, r);
+			break;
+		}
+		if (r == 1) {
+			if (e) {
+				p->joins++;
+				e->sealed = true;
+			}
+			u->slot->first = drop < u->slot->nr ? drop : u->slot->nr;
+			e = u;
+		} else {
+			unit_drop(p, u);
+		}
+		if (!next) {
+			e->sealed = true;
+			break;
+		}
+		if (only && (only->sealed || only->dropped))
+			break;
+		next->entry = e;
+		next->ready = true;
+		if ((size_t)(next - p->units) > p->horizon)
+			p->horizon = next - p->units;	/* the walk goes on there */
+		u = next;
+	}
+	pthread_cond_broadcast(&p->cond);
 }
 
 /* Hands over the unit's events buffered so far (those of the one unit wanted). */
@@ -310,41 +420,42 @@ static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 	return r;
 }
 
-/* Follows the units in order with the exact state (see the top). */
+/*
+ * Hands the sealed units over in order (see the top); unit p->only alone
+ * when there is one.
+ */
 static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 {
-	struct par_unit *cur = &p->units[0];
-	int r = wait_done(p, cur);
+	/* a unit decoded alone: crossed, the units before it are not sealed */
+	const struct par_unit *only = p->only == ALL_UNITS ? NULL : &p->units[p->only];
+	int r = 0;
 
-	for (size_t j = 1; !r && j < p->nr_units; j++) {
-		struct par_unit *next = &p->units[j];
-		uint64_t drop = 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t k = 0; !r && k < p->nr_units; k++) {
+		struct par_unit *u = &p->units[k];
 
-		r = unit_emit(cur, h, ctx);
-		if (!r)
-			r = wait_done(p, next);
+		while (!u->sealed && !u->dropped && !p->err && !(only && only->dropped) &&
+		       !(r = renew_stale(p)))
+			pthread_cond_wait(&p->cond, &p->lock);
 		if (r)
 			break;
-		r = p->dec->decode_join(cur->slot->state, next->slot->state, next->end, &drop);
-		if (r < 0)
+		if (only && only->dropped)
+			break;	/* crossed: nothing of it handed over */
+		if (u->dropped)
+			continue;
+		if (!u->sealed) {
+			r = p->err;	/* a unit up to the next join failed */
 			break;
-		if (r == 1) {
-			p->joins++;
-			r = unit_emit(cur, h, ctx);
-			if (!r)
-				r = unit_finish(p, cur);
-			if (r)
-				break;
-			cur = next;
-			cur->slot->first = drop < cur->slot->nr ? drop : cur->slot->nr;
-			if (p->only != ALL_UNITS && j > p->only)
-				return r;	/* the unit wanted is handed over */
-		} else {
-			r = unit_finish(p, next);
 		}
+		pthread_mutex_unlock(&p->lock);
+		r = unit_emit(u, h, ctx);
+		if (!r)
+			r = unit_finish(p, u);
+		pthread_mutex_lock(&p->lock);
+		if (p->only == k)
+			break;	/* the unit wanted is handed over */
 	}
-	if (!r)
-		r = unit_emit(cur, h, ctx);
+	pthread_mutex_unlock(&p->lock);
 	return r;
 }
 
@@ -356,6 +467,9 @@ static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks 
 
 	if (!tids)
 		return -ENOMEM;
+	p->units[0].ready = true;	/* exact: where the chunk starts */
+	/* a unit alone needs the next one, further only when the walk crosses it */
+	p->horizon = p->only == ALL_UNITS ? SIZE_MAX : p->only + 1;
 	while (started < jobs && !pthread_create(&tids[started], NULL, worker, p))
 		started++;
 	r = started ? follow(p, h, ctx) : -EAGAIN;
@@ -422,8 +536,8 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 	}
 	r = run_threads(p, jobs, h, ctx);
 	if (p->unit >= 0)
-		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined\n",
-			p->chunk->size, p->nr_units, p->joins);
+		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined, %zu decoded\n",
+			p->chunk->size, p->nr_units, p->joins, p->decoded);
 out:
 	for (size_t i = 0; p->slots && i < p->nr_slots; i++) {
 		if (p->slots[i].hook)
