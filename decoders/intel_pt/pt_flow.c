@@ -40,6 +40,8 @@
 #define FLOW_STOPPED	1000	/* the callback asked to stop */
 #define RETSTACK_SIZE	64	/* as libipt's pt_retstack */
 #define WALK_GUARD	(1u << 20)	/* blocks walked without trace: a backstop */
+#define SUMMED_MAX	1024	/* blocks with sums before a hand-over */
+#define SUMS_BATCH	64	/* sums per cfg.sums() call */
 
 enum fup_bind {
 	FUP_ASYNC,
@@ -105,6 +107,11 @@ struct pt_flow {
 	struct pt_flow *join;	/* the decoder to hand over to, or NULL */
 	int joined;		/* handed over: join took the flow */
 	uint64_t join_drop;	/* events of join's before the hand-over */
+
+	/* counting (cfg.sums): the blocks of the current cache with sums */
+	int counting;
+	uint32_t nsummed;
+	int32_t *summed;	/* SUMMED_MAX entries, NULL without cfg.sums */
 };
 
 static void marks_depth(struct pt_flow *f);
@@ -113,11 +120,49 @@ static int flow_at_psbend(struct pt_flow *f);
 
 /* Events */
 
+/*
+ * Counting: hands the sums of the blocks over (zeroing them), in batches;
+ * a non-zero answer stops the decode.
+ */
+static int hand_over_sums(struct pt_flow *f)
+{
+	struct pt_flow_sum v[SUMS_BATCH];
+	uint32_t k, n = 0;
+	int r;
+
+	for (k = 0; k < f->nsummed; k++) {
+		struct flow_block *b = &f->cache->blocks[f->summed[k]];
+
+		v[n++] = (struct pt_flow_sum){ .from = b->last_ip, .insns = b->sum_insns,
+					       .branches = b->sum_branches };
+		b->sum_insns = 0;
+		b->sum_branches = 0;
+		if (n < SUMS_BATCH && k + 1 < f->nsummed)
+			continue;
+		r = f->cfg.sums(f->cfg.event_ctx, v, n);
+		n = 0;
+		if (r) {
+			for (k++; k < f->nsummed; k++) {
+				b = &f->cache->blocks[f->summed[k]];
+				b->sum_insns = 0;
+				b->sum_branches = 0;
+			}
+			f->nsummed = 0;
+			f->stop = r;
+			return -FLOW_STOPPED;
+		}
+	}
+	f->nsummed = 0;
+	return 0;
+}
+
 /* Hands an event to the callback; a non-zero answer stops the decode. */
 static int deliver(struct pt_flow *f, const struct pt_flow_event *ev)
 {
 	int r;
 
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
 	f->delivered++;
 	r = f->cfg.event(f->cfg.event_ctx, ev);
 
@@ -145,6 +190,28 @@ static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
 
 	f->count = 0;
 	return deliver(f, &ev);
+}
+
+/*
+ * The taken branch ending block i, to `to`: an event, or when counting,
+ * one more branch and the instructions since the last event in the
+ * block's sums.
+ */
+static inline int emit_block_branch(struct pt_flow *f, int32_t i, uint8_t kind, uint64_t to)
+{
+	struct flow_block *b = &f->cache->blocks[i];
+
+	if (!f->counting)
+		return emit(f, PT_FLOW_EV_BRANCH, kind, b->last_ip, to, 0);
+	if (!b->sum_branches) {
+		if (f->nsummed == SUMMED_MAX && hand_over_sums(f))
+			return -FLOW_STOPPED;
+		f->summed[f->nsummed++] = i;
+	}
+	b->sum_branches++;
+	b->sum_insns += f->count;
+	f->count = 0;
+	return 0;
 }
 
 static int emit_error(struct pt_flow *f, int err, uint64_t ip)
@@ -364,9 +431,8 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 			if (b->cls == X86_CLASS_CALL &&
 			    b->target != b->last_ip + b->last_len)
 				rs_push(f, b->last_ip + b->last_len);
-			r = emit(f, PT_FLOW_EV_BRANCH,
-				 b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL :
-				 PT_FLOW_K_JMP, b->last_ip, b->target, 0);
+			r = emit_block_branch(f, i, b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL :
+					      PT_FLOW_K_JMP, b->target);
 			if (r < 0)
 				return r;
 			set_next(f, i, SUCC_TAKEN, b->target);
@@ -418,8 +484,7 @@ static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 			return 0;
 		}
 		set_next(f, i, SUCC_TAKEN, b->target);
-		return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_JCC, b->last_ip,
-			    b->target, 0);
+		return emit_block_branch(f, i, PT_FLOW_K_JCC, b->target);
 	}
 	if (b->cls != X86_CLASS_RETURN)
 		return -PT_FLOW_ERR_NEED_TIP;
@@ -429,7 +494,7 @@ static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 	if (r < 0)
 		return r;
 	set_next(f, i, SUCC_LAST, to);
-	return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_RETURN, b->last_ip, to, 0);
+	return emit_block_branch(f, i, PT_FLOW_K_RETURN, to);
 }
 
 static uint8_t far_kind(const struct flow_block *b)
@@ -526,7 +591,7 @@ static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
 		rs_push(f, b->last_ip + b->last_len);
 	apply_mode(f);
 	set_next(f, i, SUCC_LAST, to);
-	return emit(f, PT_FLOW_EV_BRANCH, far_kind(b), b->last_ip, to, 0);
+	return emit_block_branch(f, i, far_kind(b), to);
 }
 
 static int on_pge(struct pt_flow *f, const struct pt_packet *pkt)
@@ -682,26 +747,33 @@ static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 	}
 }
 
-/* Tells cfg.clock the time when it asked for it (see pt_flow.h). */
-static void clock_hook(struct pt_flow *f, bool tsc_packet)
+/*
+ * Tells cfg.clock the time when it asked for it (see pt_flow.h), the sums
+ * so far handed over first: they belong to the image before.
+ */
+static int clock_hook(struct pt_flow *f, bool tsc_packet)
 {
 	uint64_t image;
 
 	if (!f->cfg.clock || !f->clock.tsc || (!tsc_packet && f->clock.tsc < f->clock_next))
-		return;
+		return 0;
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
 	image = pt_flow_image(f);
 	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &image);
 	pt_flow_set_image(f, image);
+	return 0;
 }
 
-/* Timing packets, in or out of PSB+: the clock only. True when pkt was one. */
-static bool on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
+/*
+ * Timing packets, in or out of PSB+: the clock only. 1 when pkt was one,
+ * 0 when not, -FLOW_STOPPED when handing sums over stopped the decode.
+ */
+static int on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
-	bool r = on_clock_packet(f, pkt);
-
-	if (r)
-		clock_hook(f, pkt->type == PT_PKT_TSC);
-	return r;
+	if (!on_clock_packet(f, pkt))
+		return 0;
+	return clock_hook(f, pkt->type == PT_PKT_TSC) < 0 ? -FLOW_STOPPED : 1;
 }
 
 /* Packets inside PSB+: state only, no flow. */
@@ -810,9 +882,11 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		return 0;
 	}
 	if (f->ovf_pending) {
-		if (pkt->type == PT_PKT_PAD || pkt->type == PT_PKT_MNT ||
-		    on_time_packet(f, pkt))
+		if (pkt->type == PT_PKT_PAD || pkt->type == PT_PKT_MNT)
 			return 0;
+		r = on_time_packet(f, pkt);
+		if (r)
+			return r < 0 ? r : 0;
 		r = resolve_ovf(f, pkt);
 		if (r)
 			return r < 0 ? r : 0;
@@ -824,8 +898,9 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		f->sync_off = f->pkt_off;
 		return 0;
 	}
-	if (on_time_packet(f, pkt))
-		return 0;
+	r = on_time_packet(f, pkt);
+	if (r)
+		return r < 0 ? r : 0;
 	if (f->in_psb)
 		return on_psb_packet(f, pkt);
 
@@ -968,17 +1043,21 @@ static int flow_run(struct pt_flow *f, size_t end)
 	}
 	if (f->pos >= len && f->ovf_pending && emit_overflow(f, 0) == -FLOW_STOPPED)
 		return f->stop;
+	if (f->nsummed && hand_over_sums(f))
+		return f->stop;
 	return 0;
 }
 
 int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 {
 	flow_start(f, buf, len, 0);
+	f->counting = f->summed != NULL;
 	return flow_run(f, len);
 }
 
 struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
 {
+	bool count = cfg && cfg->sums && !(cfg->flags & PT_FLOW_F_INSN);
 	struct pt_flow *f;
 
 	if (!cfg || !cfg->event || !cfg->image.read)
@@ -991,7 +1070,11 @@ struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
 	flow_time_init(&f->clock, cfg->mtc_freq, cfg->tsc_ctc_num,
 		       cfg->tsc_ctc_den, cfg->nom_freq);
 	f->cache = &f->caches[0];
-	if (flow_cache_init(f->cache, &cfg->image) < 0) {
+	if (count)
+		f->summed = malloc(SUMMED_MAX * sizeof(*f->summed));
+	if (flow_cache_init(f->cache, &cfg->image) < 0 || (count && !f->summed)) {
+		flow_cache_fini(f->cache);
+		free(f->summed);
 		free(f);
 		return NULL;
 	}
@@ -1006,6 +1089,7 @@ void pt_flow_free(struct pt_flow *f)
 	for (int i = 0; i < PT_FLOW_IMAGES; i++)
 		flow_cache_fini(&f->caches[i]);
 	free(f->marks);
+	free(f->summed);
 	free(f);
 }
 
@@ -1220,6 +1304,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->marks->nr = 0;
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
+	f->counting = 0;
 	return flow_run(f, end);
 }
 
