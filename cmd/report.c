@@ -693,7 +693,7 @@ int cmd_report(int argc, char **argv)
 	};
 	struct report r = { 0 };
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r,
-					.output_at_end = true };
+					.output_at_end = true, .no_time = true };
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "s:h", opts, NULL)) != -1) {

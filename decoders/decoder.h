@@ -55,7 +55,7 @@ struct record_options_ctx {
  * (MEM_C_*), and parallel decode (split_next, decode_range, decode_join);
  * 6: packet_ops.count (count-only packet scan)
  * 7: record_options and the tracking event
- * 8: decode_opts.count (taken branches as sums per source)
+ * 8: decode_opts.count (taken branches as sums per source), no_time
  */
 #define DECODER_ABI_VERSION 8
 
@@ -212,6 +212,12 @@ struct decode_opts {
 	 * that decode_range() or decode_join() use. Non-zero stops decoding.
 	 */
 	int (*count)(void *ctx, const struct branch_sum *sums, size_t nr);
+	/*
+	 * The events' time is not read: a decoder may give them a coarser
+	 * one (Intel PT: its MTC and CYC packets are skipped while reached()
+	 * needs no finer time). reached() gets the exact time all the same.
+	 */
+	bool no_time;
 };
 
 struct decoder_ops {

@@ -176,7 +176,7 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	cfg.image.ctx = d;
 	cfg.event = on_flow_event;
 	cfg.event_ctx = d;
-	cfg.flags = opts->insns ? PT_FLOW_F_INSN : 0;
+	cfg.flags = (opts->insns ? PT_FLOW_F_INSN : 0) | (opts->no_time ? PT_FLOW_F_NO_TIME : 0);
 	if (opts->reached && tsc_conv_valid(&d->tc)) {
 		cfg.clock = on_clock;
 		cfg.clock_ctx = d;

@@ -467,11 +467,49 @@ static inline int walk_to_trace(struct pt_flow *f, int32_t *blk)
 	return walk(f, NULL, blk);
 }
 
+/*
+ * The usual TNT bit: the linked block i is at ip and ends in a conditional
+ * branch or a compressed return, which takes the bit as walk_to_trace()
+ * and take_tnt() would. Returns 1 when it did, 0 when they are needed
+ * (and nothing changed), or a negative error from handing sums over.
+ */
+static inline int linked_tnt(struct pt_flow *f, int32_t i, int taken)
+{
+	const struct flow_block *b = &f->cache->blocks[i];
+	uint64_t to = 0;
+
+	if (b->start != f->ip || b->mode != f->mode)
+		return 0;
+	if (b->cls == X86_CLASS_COND_JUMP) {
+		if (!taken) {
+			to = b->last_ip + b->last_len;
+			set_next(f, i, SUCC_NEXT, to);
+		} else {
+			to = b->target;
+			set_next(f, i, SUCC_TAKEN, to);
+		}
+	} else if (b->cls == X86_CLASS_RETURN && taken && f->rs_n) {
+		rs_pop(f, &to);
+		set_next(f, i, SUCC_LAST, to);
+	} else {
+		return 0;
+	}
+	f->st.cache_links++;
+	f->st.block_runs++;
+	f->st.insns += b->ninsn;
+	f->count += b->ninsn;
+	f->err_ip = b->last_ip;
+	if (!taken)
+		return 1;
+	return emit_block_branch(f, i, b->cls == X86_CLASS_RETURN ? PT_FLOW_K_RETURN :
+				 PT_FLOW_K_JCC, to) < 0 ? -FLOW_STOPPED : 1;
+}
+
 /* Binds one TNT bit to the instruction ending block i. */
 static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 {
 	const struct flow_block *b = &f->cache->blocks[i];
-	uint64_t next = b->last_ip + b->last_len, to;
+	uint64_t next = b->last_ip + b->last_len, to = 0;
 	int r;
 
 	f->err_ip = b->last_ip;
@@ -549,10 +587,14 @@ static int on_tnt(struct pt_flow *f, uint64_t bits, unsigned int n)
 		return f->enabled ? -PT_FLOW_ERR_FUP : -PT_FLOW_ERR_DISABLED;
 	}
 	while (n--) {
-		r = walk_to_trace(f, &i);
-		if (r < 0)
-			return r;
-		r = take_tnt(f, i, (bits >> n) & 1);
+		i = f->hint;
+		r = i >= 0 && !(f->cfg.flags & PT_FLOW_F_INSN) ?
+		    linked_tnt(f, i, (bits >> n) & 1) : 0;
+		if (!r) {
+			r = walk_to_trace(f, &i);
+			if (r >= 0)
+				r = take_tnt(f, i, (bits >> n) & 1);
+		}
 		if (r < 0)
 			return r;
 	}
@@ -723,6 +765,15 @@ static int on_psbend(struct pt_flow *f)
 	return 0;
 }
 
+/*
+ * Whether MTC and CYC packets can be skipped: events need no time of
+ * their own and clock() wants no time but a TSC packet's.
+ */
+static inline bool fine_time_unread(const struct pt_flow *f)
+{
+	return (f->cfg.flags & PT_FLOW_F_NO_TIME) && (!f->cfg.clock || f->clock_next == UINT64_MAX);
+}
+
 /* Timing packets: updates the clock. True when pkt was one. */
 static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
@@ -737,10 +788,12 @@ static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
 		return true;
 	case PT_PKT_MTC:
-		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		if (!fine_time_unread(f))
+			flow_time_mtc(&f->clock, pkt->mtc_ctc);
 		return true;
 	case PT_PKT_CYC:
-		flow_time_cyc(&f->clock, pkt->cyc);
+		if (!fine_time_unread(f))
+			flow_time_cyc(&f->clock, pkt->cyc);
 		return true;
 	default:
 		return false;
@@ -872,6 +925,13 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
 	int r;
 
+	/* the flow packets of the flow, as the switch below takes them */
+	if (!f->ovf_pending && !f->in_psb) {
+		if (pkt->type == PT_PKT_TNT_8)
+			return on_tnt(f, pkt->tnt.bits, pkt->tnt.count);
+		if (pkt->type == PT_PKT_TIP)
+			return on_tip(f, pkt);
+	}
 	if (pkt->type == PT_PKT_OVF) {
 		if (f->ovf_pending) {
 			r = emit_overflow(f, 0);
@@ -1006,7 +1066,9 @@ static int flow_run(struct pt_flow *f, size_t end)
 				break;
 		}
 		f->pkt_off = f->pos;
-		r = pt_pkt_decode(buf + f->pos, len - f->pos, &pkt);
+		r = pt_pkt_decode_tnt8(buf[f->pos], &pkt);
+		if (!r)
+			r = pt_pkt_decode(buf + f->pos, len - f->pos, &pkt);
 		if (r > 0) {
 			f->st.packets++;
 			f->pos += (size_t)r;

@@ -108,6 +108,12 @@ struct pt_flow_sum {
 typedef int (*pt_flow_sum_fn)(void *ctx, const struct pt_flow_sum *v, size_t nr);
 
 #define PT_FLOW_F_INSN	0x1	/* an INSN event per instruction as well */
+/*
+ * Events need no time of their own: MTC and CYC packets are skipped while
+ * clock() (if any) has said UINT64_MAX, so events get the time of the last
+ * TSC packet; clock() is called as without the flag.
+ */
+#define PT_FLOW_F_NO_TIME	0x2
 
 struct pt_flow_config {
 	struct pt_flow_image image;

@@ -211,7 +211,7 @@ static struct decode_opts decode_opts_of(struct run *r)
 		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
 		.event = on_event, .event_ctx = r,
 		.count = r->o->count && !r->unit ? on_count : NULL,
-		.insns = r->o->insns,
+		.insns = r->o->insns, .no_time = r->o->no_time,
 		.attr = s->aux_attr,
 		.info_priv = s->priv, .nr_priv = s->nr_priv,
 		.time_shift = s->time_shift, .time_mult = s->time_mult,

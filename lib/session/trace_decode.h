@@ -53,6 +53,7 @@ struct trace_decode_opts {
 	const char *vmlinux;			/* kernel symbols and code, or NULL */
 	const char *kallsyms;			/* else kernel symbols, or NULL */
 	bool insns;
+	bool no_time;				/* fn reads no event's time */
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
 	unsigned int jobs;			/* decode threads; 0: one per CPU */
