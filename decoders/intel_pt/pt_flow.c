@@ -271,7 +271,7 @@ static inline int consume(struct pt_flow *f, const struct flow_block *b,
 
 /* Return stack for compressed returns */
 
-static void rs_push(struct pt_flow *f, uint64_t ip)
+static inline void rs_push(struct pt_flow *f, uint64_t ip)
 {
 	f->retstack[f->rs_top] = ip;
 	f->rs_top = (f->rs_top + 1) % RETSTACK_SIZE;
@@ -281,7 +281,7 @@ static void rs_push(struct pt_flow *f, uint64_t ip)
 		marks_depth(f);
 }
 
-static int rs_pop(struct pt_flow *f, uint64_t *ip)
+static inline int rs_pop(struct pt_flow *f, uint64_t *ip)
 {
 	if (!f->rs_n) {
 		if (f->marks)
@@ -365,9 +365,11 @@ static int walk_inside(struct pt_flow *f, const struct flow_block *b,
  * calls (reporting those) up to the next instruction that needs trace.
  * Returns 0 with *blk at the block ending in that instruction (not yet
  * executed), 1 when stop is given and the flow got there first, or a
- * negative error with f->err_ip at the failing instruction.
+ * negative error with f->err_ip at the failing instruction. Inlined into
+ * walk() and walk_untraced(), so that the latter's loop has no stop tests.
  */
-static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
+static inline __attribute__((always_inline)) int walk_to(struct pt_flow *f, const uint64_t *stop,
+							 int32_t *blk)
 {
 	/*
 	 * Without trace the next block depends on the ip alone, so an ip seen
@@ -445,6 +447,17 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 	}
 }
 
+static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
+{
+	return walk_to(f, stop, blk);
+}
+
+/* walk(f, NULL, blk) */
+static int walk_untraced(struct pt_flow *f, int32_t *blk)
+{
+	return walk_to(f, NULL, blk);
+}
+
 /*
  * walk(f, NULL, blk), first trying the linked block at f->ip: when it ends
  * in an instruction that needs trace (the usual case in a loop), walking
@@ -464,7 +477,7 @@ static inline int walk_to_trace(struct pt_flow *f, int32_t *blk)
 			return 0;
 		}
 	}
-	return walk(f, NULL, blk);
+	return walk_untraced(f, blk);
 }
 
 /*
@@ -932,6 +945,9 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		if (pkt->type == PT_PKT_TIP)
 			return on_tip(f, pkt);
 	}
+	/* an MTC that nothing reads changes nothing, wherever it is */
+	if (pkt->type == PT_PKT_MTC && fine_time_unread(f))
+		return 0;
 	if (pkt->type == PT_PKT_OVF) {
 		if (f->ovf_pending) {
 			r = emit_overflow(f, 0);
