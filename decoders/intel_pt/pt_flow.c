@@ -491,8 +491,17 @@ static inline int linked_tnt(struct pt_flow *f, int32_t i, int taken)
 	const struct flow_block *b = &f->cache->blocks[i];
 	uint64_t to = 0;
 
-	if (b->start != f->ip || b->mode != f->mode)
-		return 0;
+	if (b->start != f->ip || b->mode != f->mode) {
+		/*
+		 * A return or indirect branch went elsewhere than last time:
+		 * the block there, linked now, as walk() would find it first
+		 */
+		i = block_at_ip(f);
+		if (i < 0)
+			return 0;
+		f->hint = i;
+		b = &f->cache->blocks[i];
+	}
 	if (b->cls == X86_CLASS_COND_JUMP) {
 		if (!taken) {
 			to = b->last_ip + b->last_len;
