@@ -4,7 +4,9 @@
  * went, by shared object and symbol. Every decoded event carries the number
  * of instructions executed since the previous one; they are counted to the
  * symbol of the event's source address (the code that ran up to it), and
- * each taken branch to the symbol it leaves. Memory-access samples (ARM
+ * each taken branch to the symbol it leaves; where the decoder can, taken
+ * branches come summed up per source address instead (decode_opts.count),
+ * counted once per sum, the same counts. Memory-access samples (ARM
  * SPE) count to the symbol of their pc, or with --sort data_src to their
  * data source, or with --sort data_sym to the symbol (a data object) of
  * their data address, or to a combination of these keys (--sort
