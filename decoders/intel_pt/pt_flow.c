@@ -458,23 +458,69 @@ static int walk_untraced(struct pt_flow *f, int32_t *blk)
 	return walk_to(f, NULL, blk);
 }
 
+/* Whether walk() stops at block b: it ends in an instruction that needs trace. */
+static inline bool needs_trace(const struct flow_block *b)
+{
+	return !b->err && b->cls != X86_CLASS_OTHER && b->cls != X86_CLASS_PTWRITE &&
+	       !((b->cls == X86_CLASS_JUMP || b->cls == X86_CLASS_CALL) && b->has_target);
+}
+
+/*
+ * The linked block at f->ip ends in a direct call or jump to the linked
+ * block that needs trace (a call of a function, the loop's jump back):
+ * takes that branch as walk() would, which stops at the next block.
+ * Returns 1 with *blk that block, 0 when walk() is needed (nothing
+ * changed), or a negative error from handing sums over.
+ */
+static inline int direct_to_trace(struct pt_flow *f, const struct flow_block *b, int32_t *blk)
+{
+	int32_t i = f->hint, n = b->succ[SUCC_TAKEN];
+	const struct flow_block *to;
+	int r;
+
+	if (!b->has_target || (b->cls != X86_CLASS_JUMP && b->cls != X86_CLASS_CALL) ||
+	    n < 0 || (f->cfg.flags & PT_FLOW_F_INSN))
+		return 0;
+	to = &f->cache->blocks[n];
+	/* a branch to its own block: walk() finds the endless loop */
+	if (to->start != b->target || to->mode != f->mode || to->start == b->start ||
+	    !needs_trace(to))
+		return 0;
+	f->st.cache_links += 2;
+	consume(f, b, b->ninsn);
+	if (b->cls == X86_CLASS_CALL && b->target != b->last_ip + b->last_len)
+		rs_push(f, b->last_ip + b->last_len);
+	r = emit_block_branch(f, i, b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL : PT_FLOW_K_JMP,
+			      b->target);
+	if (r < 0)
+		return r;
+	set_next(f, i, SUCC_TAKEN, b->target);
+	*blk = n;
+	return 1;
+}
+
 /*
  * walk(f, NULL, blk), first trying the linked block at f->ip: when it ends
  * in an instruction that needs trace (the usual case in a loop), walking
- * would stop right there.
+ * would stop right there; when it ends in a direct branch to one that
+ * does, one step further.
  */
 static inline int walk_to_trace(struct pt_flow *f, int32_t *blk)
 {
 	const struct flow_block *b;
+	int r;
 
 	if (f->hint >= 0) {
 		b = &f->cache->blocks[f->hint];
-		if (b->start == f->ip && b->mode == f->mode && !b->err &&
-		    b->cls != X86_CLASS_OTHER && b->cls != X86_CLASS_PTWRITE &&
-		    !((b->cls == X86_CLASS_JUMP || b->cls == X86_CLASS_CALL) && b->has_target)) {
-			f->st.cache_links++;
-			*blk = f->hint;
-			return 0;
+		if (b->start == f->ip && b->mode == f->mode) {
+			if (needs_trace(b)) {
+				f->st.cache_links++;
+				*blk = f->hint;
+				return 0;
+			}
+			r = direct_to_trace(f, b, blk);
+			if (r)
+				return r < 0 ? r : 0;
 		}
 	}
 	return walk_untraced(f, blk);
