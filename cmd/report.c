@@ -4,7 +4,9 @@
  * went, by shared object and symbol. Every decoded event carries the number
  * of instructions executed since the previous one; they are counted to the
  * symbol of the event's source address (the code that ran up to it), and
- * each taken branch to the symbol it leaves. Memory-access samples (ARM
+ * each taken branch to the symbol it leaves; where the decoder can, taken
+ * branches come summed up per source address instead (decode_opts.count),
+ * counted once per sum, the same counts. Memory-access samples (ARM
  * SPE) count to the symbol of their pc, or with --sort data_src to their
  * data source, or with --sort data_sym to the symbol (a data object) of
  * their data address, or to a combination of these keys (--sort
@@ -95,6 +97,7 @@ struct report {
 	struct slot_index tuple_index;
 	char (*src_names)[48];		/* the tuples' data source names */
 	uint64_t insns, branches, errors, samples;
+	uint64_t summed;		/* branches of them handed over as sums */
 	struct from_slot from_slots[FROM_SLOTS];	/* of branch events */
 };
 
@@ -189,12 +192,18 @@ static int count_sample(struct report *r, struct sym_count *n, const struct coun
  * While decoding, each event counts to the symbol of its source address
  * (the code that ran up to it) by that symbol's identity: an array index.
  */
+/* The maps of the event's code: its process's, else the kernel's. */
+static const struct maps *maps_of(const struct trace_event *te)
+{
+	return te->proc ? &te->proc->maps : te->kmaps;
+}
+
 /* Whether the event counts, and for what. */
 static bool counts_for(const struct trace_event *te, struct counted *c)
 {
 	const struct decode_event *ev = te->ev;
 
-	*c = (struct counted){ .maps = te->proc ? &te->proc->maps : te->kmaps,
+	*c = (struct counted){ .maps = maps_of(te),
 			       .from = ev->from, .insns = ev->insn_count, .kind = ev->kind };
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
 		c->data_src = ev->mem->data_src;
@@ -233,11 +242,8 @@ static int count_tuple(struct report *r, const struct counted *c)
 	return n ? count_sample(r, n, c) : -1;
 }
 
-/*
- * Counts an event; *id1 gets the id + 1 of the symbol its instructions
- * and branch counted to (0 for any other event).
- */
-static int count(struct report *r, const struct counted *c, uint32_t *id1)
+/* Counts an event. */
+static int count(struct report *r, const struct counted *c)
 {
 	const struct sym_frag *f;
 	struct sym_count *n;
@@ -256,7 +262,6 @@ static int count(struct report *r, const struct counted *c, uint32_t *id1)
 		return -1;
 	if (sample)
 		return count_sample(r, n, c);
-	*id1 = f->id + 1;
 	n->insns += c->insns;
 	r->insns += c->insns;
 	if (c->kind == EVENT_BRANCH) {
@@ -266,33 +271,61 @@ static int count(struct report *r, const struct counted *c, uint32_t *id1)
 	return 0;
 }
 
+/*
+ * Taken branches from address `from` under maps m (a sort by code keys):
+ * they and the instructions before them count to the symbol at from.
+ */
+static int count_branches(struct report *r, const struct maps *m, uint64_t from, uint64_t insns,
+			  uint64_t branches)
+{
+	struct from_slot *s = &r->from_slots[(from ^ from >> 10) & (FROM_SLOTS - 1)];
+	uint64_t changes = maps_changes(), off;
+	const struct sym_frag *f;
+	struct sym_count *n;
+
+	if (s->id1 && s->from == from && s->maps == m && s->changes == changes) {
+		n = &r->counts[s->id1 - 1];
+	} else {
+		f = sym_cache_lookup(r->syms, m, from, &off);
+		n = f ? count_of(r, f->id) : NULL;
+		if (!n)
+			return -1;
+		*s = (struct from_slot){ .from = from, .maps = m, .changes = changes,
+					 .id1 = f->id + 1 };
+	}
+	n->insns += insns;
+	n->branches += branches;
+	r->insns += insns;
+	r->branches += branches;
+	return 0;
+}
+
 static int on_event(void *ctx, const struct trace_event *te)
 {
 	struct report *r = ctx;
 	const struct decode_event *ev = te->ev;
-	const struct maps *m = te->proc ? &te->proc->maps : te->kmaps;
-	struct from_slot *s = &r->from_slots[(ev->from ^ ev->from >> 10) & (FROM_SLOTS - 1)];
-	bool branch = ev->kind == EVENT_BRANCH && !(r->keys & KEYS_DATA);
-	uint64_t changes = maps_changes();
 	struct counted c;
-	uint32_t id1 = 0;
-	int ret;
 
-	if (branch && s->id1 && s->from == ev->from && s->maps == m && s->changes == changes) {
-		struct sym_count *n = &r->counts[s->id1 - 1];
-
-		n->insns += ev->insn_count;
-		n->branches++;
-		r->insns += ev->insn_count;
-		r->branches++;
-		return 0;
-	}
+	if (ev->kind == EVENT_BRANCH && !(r->keys & KEYS_DATA))
+		return count_branches(r, maps_of(te), ev->from, ev->insn_count, 1);
 	if (!counts_for(te, &c))
 		return 0;
-	ret = count(r, &c, &id1);
-	if (branch && id1)
-		*s = (struct from_slot){ .from = ev->from, .maps = m, .changes = changes, .id1 = id1 };
-	return ret;
+	return count(r, &c);
+}
+
+/* Counting mode: the decoder's sums of taken branches, each to its symbol. */
+static int on_sums(void *ctx, const struct trace_event *te, const struct branch_sum *sums,
+		   size_t nr)
+{
+	const struct maps *m = maps_of(te);
+	struct report *r = ctx;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (count_branches(r, m, sums[i].from, sums[i].insns, sums[i].branches))
+			return -1;
+		r->summed += sums[i].branches;
+	}
+	return 0;
 }
 
 #define KEPT_ALIGN	64	/* a cache line, more than a struct line_buf */
@@ -338,10 +371,8 @@ static int count_kept(void *ctx, const char *bytes, size_t len)
 	struct counted c;
 
 	for (size_t off = 0; off + sizeof(c) <= len; off += sizeof(c)) {
-		uint32_t id1;
-
 		memcpy(&c, bytes + off, sizeof(c));
-		if (count(ctx, &c, &id1))
+		if (count(ctx, &c))
 			return -1;
 	}
 	return 0;
@@ -664,7 +695,7 @@ int cmd_report(int argc, char **argv)
 	};
 	struct report r = { 0 };
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r,
-					.output_at_end = true };
+					.output_at_end = true, .no_time = true };
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "s:h", opts, NULL)) != -1) {
@@ -693,11 +724,21 @@ int cmd_report(int argc, char **argv)
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
+	/*
+	 * Sorted by code keys, branches count by their source alone: the
+	 * decoder may sum them up (AUXREC_REPORT_EVENTS=1: it may not, every
+	 * branch comes as an event; tests compare both).
+	 */
+	if (!(r.keys & KEYS_DATA) && !getenv("AUXREC_REPORT_EVENTS"))
+		o.count = on_sums;
 	o.render_new = counter_new;
 	o.render = keep_counted;
 	o.render_free = counter_free;
 	o.write = count_kept;
 	ret = trace_decode(&o);
+	if (getenv("AUXREC_REPORT_STATS"))	/* tests: which way branches came */
+		fprintf(stderr, "auxrec: report: %" PRIu64 " of %" PRIu64 " branches as sums\n",
+			r.summed, r.branches);
 	if (!ret && make_entries(&r)) {
 		p_err("%s", strerror(ENOMEM));
 		ret = 1;

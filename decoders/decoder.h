@@ -55,8 +55,9 @@ struct record_options_ctx {
  * (MEM_C_*), and parallel decode (split_next, decode_range, decode_join);
  * 6: packet_ops.count (count-only packet scan)
  * 7: record_options and the tracking event
+ * 8: decode_opts.count (taken branches as sums per source), no_time
  */
-#define DECODER_ABI_VERSION 7
+#define DECODER_ABI_VERSION 8
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -198,6 +199,25 @@ struct decode_opts {
 	 * plugins built before read the rest.)
 	 */
 	void (*context)(void *ctx, int tid, uint64_t *image);
+	/*
+	 * Optional, for a consumer that needs of taken branches only their
+	 * source and instruction counts (auxrec report): a decoder may then
+	 * hand over EVENT_BRANCH events not one by one but as sums per source
+	 * address (struct branch_sum), called with event_ctx. The sums so far
+	 * go over before any other event, before each reached() or context()
+	 * call and before decode_chunk() returns, so that whatever the
+	 * consumer knows at that point (the owner) holds for them as it would
+	 * for the events; their order is not the events'. Decoders without
+	 * it deliver events as ever. Never set with insns, nor for states
+	 * that decode_range() or decode_join() use. Non-zero stops decoding.
+	 */
+	int (*count)(void *ctx, const struct branch_sum *sums, size_t nr);
+	/*
+	 * The events' time is not read: a decoder may give them a coarser
+	 * one (Intel PT: its MTC and CYC packets are skipped while reached()
+	 * needs no finer time). reached() gets the exact time all the same.
+	 */
+	bool no_time;
 };
 
 struct decoder_ops {

@@ -119,6 +119,17 @@ struct decode_event {
 	const struct mem_sample *mem;	/* EVENT_MEM_SAMPLE */
 };
 
+/*
+ * Counting (decode_opts.count): the taken branches that left from since
+ * the last hand-over, and the sum of the insn_count their EVENT_BRANCH
+ * events would have carried.
+ */
+struct branch_sum {
+	uint64_t from;
+	uint64_t insns;
+	uint64_t branches;
+};
+
 /* "branch", "trace_begin", ...; NULL out of range. */
 const char *event_kind_name(unsigned int kind);
 /* The kind whose name is name, or -1. */

@@ -123,6 +123,26 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
 
+/* Counting: the flow decoder's sums of taken branches, to the host's. */
+static int on_flow_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
+{
+	struct pt_decode *d = ctx;
+	struct branch_sum sums[64];
+	size_t n;
+	int r;
+
+	for (; nr; v += n, nr -= n) {
+		n = nr < 64 ? nr : 64;
+		for (size_t k = 0; k < n; k++)
+			sums[k] = (struct branch_sum){ .from = v[k].from, .insns = v[k].insns,
+						       .branches = v[k].branches };
+		r = d->opts.count(d->opts.event_ctx, sums, n);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 /* The trace's clock reached tsc: asks the host whose code runs now. */
 static uint64_t on_clock(void *ctx, uint64_t tsc, uint64_t *image)
 {
@@ -156,7 +176,7 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	cfg.image.ctx = d;
 	cfg.event = on_flow_event;
 	cfg.event_ctx = d;
-	cfg.flags = opts->insns ? PT_FLOW_F_INSN : 0;
+	cfg.flags = (opts->insns ? PT_FLOW_F_INSN : 0) | (opts->no_time ? PT_FLOW_F_NO_TIME : 0);
 	if (opts->reached && tsc_conv_valid(&d->tc)) {
 		cfg.clock = on_clock;
 		cfg.clock_ctx = d;
@@ -173,6 +193,9 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 			(uint8_t)opts->info_priv[INTEL_PT_MAX_NONTURBO_RATIO];
 	d->snapshot = opts->nr_priv > INTEL_PT_SNAPSHOT_MODE &&
 		      opts->info_priv[INTEL_PT_SNAPSHOT_MODE];
+	/* snapshots drop the events of bytes decoded before: events then */
+	if (opts->count && !d->snapshot)
+		cfg.sums = on_flow_sums;
 	d->flow = pt_flow_new(&cfg);
 	if (!d->flow) {
 		free(d);

@@ -40,6 +40,8 @@
 #define FLOW_STOPPED	1000	/* the callback asked to stop */
 #define RETSTACK_SIZE	64	/* as libipt's pt_retstack */
 #define WALK_GUARD	(1u << 20)	/* blocks walked without trace: a backstop */
+#define SUMMED_MAX	1024	/* blocks with sums before a hand-over */
+#define SUMS_BATCH	64	/* sums per cfg.sums() call */
 
 enum fup_bind {
 	FUP_ASYNC,
@@ -105,6 +107,11 @@ struct pt_flow {
 	struct pt_flow *join;	/* the decoder to hand over to, or NULL */
 	int joined;		/* handed over: join took the flow */
 	uint64_t join_drop;	/* events of join's before the hand-over */
+
+	/* counting (cfg.sums): the blocks of the current cache with sums */
+	int counting;
+	uint32_t nsummed;
+	int32_t *summed;	/* SUMMED_MAX entries, NULL without cfg.sums */
 };
 
 static void marks_depth(struct pt_flow *f);
@@ -113,11 +120,49 @@ static int flow_at_psbend(struct pt_flow *f);
 
 /* Events */
 
+/*
+ * Counting: hands the sums of the blocks over (zeroing them), in batches;
+ * a non-zero answer stops the decode.
+ */
+static int hand_over_sums(struct pt_flow *f)
+{
+	struct pt_flow_sum v[SUMS_BATCH];
+	uint32_t k, n = 0;
+	int r;
+
+	for (k = 0; k < f->nsummed; k++) {
+		struct flow_block *b = &f->cache->blocks[f->summed[k]];
+
+		v[n++] = (struct pt_flow_sum){ .from = b->last_ip, .insns = b->sum_insns,
+					       .branches = b->sum_branches };
+		b->sum_insns = 0;
+		b->sum_branches = 0;
+		if (n < SUMS_BATCH && k + 1 < f->nsummed)
+			continue;
+		r = f->cfg.sums(f->cfg.event_ctx, v, n);
+		n = 0;
+		if (r) {
+			for (k++; k < f->nsummed; k++) {
+				b = &f->cache->blocks[f->summed[k]];
+				b->sum_insns = 0;
+				b->sum_branches = 0;
+			}
+			f->nsummed = 0;
+			f->stop = r;
+			return -FLOW_STOPPED;
+		}
+	}
+	f->nsummed = 0;
+	return 0;
+}
+
 /* Hands an event to the callback; a non-zero answer stops the decode. */
 static int deliver(struct pt_flow *f, const struct pt_flow_event *ev)
 {
 	int r;
 
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
 	f->delivered++;
 	r = f->cfg.event(f->cfg.event_ctx, ev);
 
@@ -145,6 +190,28 @@ static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
 
 	f->count = 0;
 	return deliver(f, &ev);
+}
+
+/*
+ * The taken branch ending block i, to `to`: an event, or when counting,
+ * one more branch and the instructions since the last event in the
+ * block's sums.
+ */
+static inline int emit_block_branch(struct pt_flow *f, int32_t i, uint8_t kind, uint64_t to)
+{
+	struct flow_block *b = &f->cache->blocks[i];
+
+	if (!f->counting)
+		return emit(f, PT_FLOW_EV_BRANCH, kind, b->last_ip, to, 0);
+	if (!b->sum_branches) {
+		if (f->nsummed == SUMMED_MAX && hand_over_sums(f))
+			return -FLOW_STOPPED;
+		f->summed[f->nsummed++] = i;
+	}
+	b->sum_branches++;
+	b->sum_insns += f->count;
+	f->count = 0;
+	return 0;
 }
 
 static int emit_error(struct pt_flow *f, int err, uint64_t ip)
@@ -204,7 +271,7 @@ static inline int consume(struct pt_flow *f, const struct flow_block *b,
 
 /* Return stack for compressed returns */
 
-static void rs_push(struct pt_flow *f, uint64_t ip)
+static inline void rs_push(struct pt_flow *f, uint64_t ip)
 {
 	f->retstack[f->rs_top] = ip;
 	f->rs_top = (f->rs_top + 1) % RETSTACK_SIZE;
@@ -214,7 +281,7 @@ static void rs_push(struct pt_flow *f, uint64_t ip)
 		marks_depth(f);
 }
 
-static int rs_pop(struct pt_flow *f, uint64_t *ip)
+static inline int rs_pop(struct pt_flow *f, uint64_t *ip)
 {
 	if (!f->rs_n) {
 		if (f->marks)
@@ -298,9 +365,11 @@ static int walk_inside(struct pt_flow *f, const struct flow_block *b,
  * calls (reporting those) up to the next instruction that needs trace.
  * Returns 0 with *blk at the block ending in that instruction (not yet
  * executed), 1 when stop is given and the flow got there first, or a
- * negative error with f->err_ip at the failing instruction.
+ * negative error with f->err_ip at the failing instruction. Inlined into
+ * walk() and walk_untraced(), so that the latter's loop has no stop tests.
  */
-static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
+static inline __attribute__((always_inline)) int walk_to(struct pt_flow *f, const uint64_t *stop,
+							 int32_t *blk)
 {
 	/*
 	 * Without trace the next block depends on the ip alone, so an ip seen
@@ -364,9 +433,8 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 			if (b->cls == X86_CLASS_CALL &&
 			    b->target != b->last_ip + b->last_len)
 				rs_push(f, b->last_ip + b->last_len);
-			r = emit(f, PT_FLOW_EV_BRANCH,
-				 b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL :
-				 PT_FLOW_K_JMP, b->last_ip, b->target, 0);
+			r = emit_block_branch(f, i, b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL :
+					      PT_FLOW_K_JMP, b->target);
 			if (r < 0)
 				return r;
 			set_next(f, i, SUCC_TAKEN, b->target);
@@ -379,33 +447,137 @@ static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
 	}
 }
 
+static int walk(struct pt_flow *f, const uint64_t *stop, int32_t *blk)
+{
+	return walk_to(f, stop, blk);
+}
+
+/* walk(f, NULL, blk) */
+static int walk_untraced(struct pt_flow *f, int32_t *blk)
+{
+	return walk_to(f, NULL, blk);
+}
+
+/* Whether walk() stops at block b: it ends in an instruction that needs trace. */
+static inline bool needs_trace(const struct flow_block *b)
+{
+	return !b->err && b->cls != X86_CLASS_OTHER && b->cls != X86_CLASS_PTWRITE &&
+	       !((b->cls == X86_CLASS_JUMP || b->cls == X86_CLASS_CALL) && b->has_target);
+}
+
+/*
+ * The linked block at f->ip ends in a direct call or jump to the linked
+ * block that needs trace (a call of a function, the loop's jump back):
+ * takes that branch as walk() would, which stops at the next block.
+ * Returns 1 with *blk that block, 0 when walk() is needed (nothing
+ * changed), or a negative error from handing sums over.
+ */
+static inline int direct_to_trace(struct pt_flow *f, const struct flow_block *b, int32_t *blk)
+{
+	int32_t i = f->hint, n = b->succ[SUCC_TAKEN];
+	const struct flow_block *to;
+	int r;
+
+	if (!b->has_target || (b->cls != X86_CLASS_JUMP && b->cls != X86_CLASS_CALL) ||
+	    n < 0 || (f->cfg.flags & PT_FLOW_F_INSN))
+		return 0;
+	to = &f->cache->blocks[n];
+	/* a branch to its own block: walk() finds the endless loop */
+	if (to->start != b->target || to->mode != f->mode || to->start == b->start ||
+	    !needs_trace(to))
+		return 0;
+	f->st.cache_links += 2;
+	consume(f, b, b->ninsn);
+	if (b->cls == X86_CLASS_CALL && b->target != b->last_ip + b->last_len)
+		rs_push(f, b->last_ip + b->last_len);
+	r = emit_block_branch(f, i, b->cls == X86_CLASS_CALL ? PT_FLOW_K_CALL : PT_FLOW_K_JMP,
+			      b->target);
+	if (r < 0)
+		return r;
+	set_next(f, i, SUCC_TAKEN, b->target);
+	*blk = n;
+	return 1;
+}
+
 /*
  * walk(f, NULL, blk), first trying the linked block at f->ip: when it ends
  * in an instruction that needs trace (the usual case in a loop), walking
- * would stop right there.
+ * would stop right there; when it ends in a direct branch to one that
+ * does, one step further.
  */
 static inline int walk_to_trace(struct pt_flow *f, int32_t *blk)
 {
 	const struct flow_block *b;
+	int r;
 
 	if (f->hint >= 0) {
 		b = &f->cache->blocks[f->hint];
-		if (b->start == f->ip && b->mode == f->mode && !b->err &&
-		    b->cls != X86_CLASS_OTHER && b->cls != X86_CLASS_PTWRITE &&
-		    !((b->cls == X86_CLASS_JUMP || b->cls == X86_CLASS_CALL) && b->has_target)) {
-			f->st.cache_links++;
-			*blk = f->hint;
-			return 0;
+		if (b->start == f->ip && b->mode == f->mode) {
+			if (needs_trace(b)) {
+				f->st.cache_links++;
+				*blk = f->hint;
+				return 0;
+			}
+			r = direct_to_trace(f, b, blk);
+			if (r)
+				return r < 0 ? r : 0;
 		}
 	}
-	return walk(f, NULL, blk);
+	return walk_untraced(f, blk);
+}
+
+/*
+ * The usual TNT bit: the linked block i is at ip and ends in a conditional
+ * branch or a compressed return, which takes the bit as walk_to_trace()
+ * and take_tnt() would. Returns 1 when it did, 0 when they are needed
+ * (and nothing changed), or a negative error from handing sums over.
+ */
+static inline int linked_tnt(struct pt_flow *f, int32_t i, int taken)
+{
+	const struct flow_block *b = &f->cache->blocks[i];
+	uint64_t to = 0;
+
+	if (b->start != f->ip || b->mode != f->mode) {
+		/*
+		 * A return or indirect branch went elsewhere than last time:
+		 * the block there, linked now, as walk() would find it first
+		 */
+		i = block_at_ip(f);
+		if (i < 0)
+			return 0;
+		f->hint = i;
+		b = &f->cache->blocks[i];
+	}
+	if (b->cls == X86_CLASS_COND_JUMP) {
+		if (!taken) {
+			to = b->last_ip + b->last_len;
+			set_next(f, i, SUCC_NEXT, to);
+		} else {
+			to = b->target;
+			set_next(f, i, SUCC_TAKEN, to);
+		}
+	} else if (b->cls == X86_CLASS_RETURN && taken && f->rs_n) {
+		rs_pop(f, &to);
+		set_next(f, i, SUCC_LAST, to);
+	} else {
+		return 0;
+	}
+	f->st.cache_links++;
+	f->st.block_runs++;
+	f->st.insns += b->ninsn;
+	f->count += b->ninsn;
+	f->err_ip = b->last_ip;
+	if (!taken)
+		return 1;
+	return emit_block_branch(f, i, b->cls == X86_CLASS_RETURN ? PT_FLOW_K_RETURN :
+				 PT_FLOW_K_JCC, to) < 0 ? -FLOW_STOPPED : 1;
 }
 
 /* Binds one TNT bit to the instruction ending block i. */
 static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 {
 	const struct flow_block *b = &f->cache->blocks[i];
-	uint64_t next = b->last_ip + b->last_len, to;
+	uint64_t next = b->last_ip + b->last_len, to = 0;
 	int r;
 
 	f->err_ip = b->last_ip;
@@ -418,8 +590,7 @@ static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 			return 0;
 		}
 		set_next(f, i, SUCC_TAKEN, b->target);
-		return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_JCC, b->last_ip,
-			    b->target, 0);
+		return emit_block_branch(f, i, PT_FLOW_K_JCC, b->target);
 	}
 	if (b->cls != X86_CLASS_RETURN)
 		return -PT_FLOW_ERR_NEED_TIP;
@@ -429,7 +600,7 @@ static int take_tnt(struct pt_flow *f, int32_t i, int taken)
 	if (r < 0)
 		return r;
 	set_next(f, i, SUCC_LAST, to);
-	return emit(f, PT_FLOW_EV_BRANCH, PT_FLOW_K_RETURN, b->last_ip, to, 0);
+	return emit_block_branch(f, i, PT_FLOW_K_RETURN, to);
 }
 
 static uint8_t far_kind(const struct flow_block *b)
@@ -484,10 +655,14 @@ static int on_tnt(struct pt_flow *f, uint64_t bits, unsigned int n)
 		return f->enabled ? -PT_FLOW_ERR_FUP : -PT_FLOW_ERR_DISABLED;
 	}
 	while (n--) {
-		r = walk_to_trace(f, &i);
-		if (r < 0)
-			return r;
-		r = take_tnt(f, i, (bits >> n) & 1);
+		i = f->hint;
+		r = i >= 0 && !(f->cfg.flags & PT_FLOW_F_INSN) ?
+		    linked_tnt(f, i, (bits >> n) & 1) : 0;
+		if (!r) {
+			r = walk_to_trace(f, &i);
+			if (r >= 0)
+				r = take_tnt(f, i, (bits >> n) & 1);
+		}
 		if (r < 0)
 			return r;
 	}
@@ -526,7 +701,7 @@ static int on_tip(struct pt_flow *f, const struct pt_packet *pkt)
 		rs_push(f, b->last_ip + b->last_len);
 	apply_mode(f);
 	set_next(f, i, SUCC_LAST, to);
-	return emit(f, PT_FLOW_EV_BRANCH, far_kind(b), b->last_ip, to, 0);
+	return emit_block_branch(f, i, far_kind(b), to);
 }
 
 static int on_pge(struct pt_flow *f, const struct pt_packet *pkt)
@@ -658,6 +833,15 @@ static int on_psbend(struct pt_flow *f)
 	return 0;
 }
 
+/*
+ * Whether MTC and CYC packets can be skipped: events need no time of
+ * their own and clock() wants no time but a TSC packet's.
+ */
+static inline bool fine_time_unread(const struct pt_flow *f)
+{
+	return (f->cfg.flags & PT_FLOW_F_NO_TIME) && (!f->cfg.clock || f->clock_next == UINT64_MAX);
+}
+
 /* Timing packets: updates the clock. True when pkt was one. */
 static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
@@ -672,36 +856,45 @@ static bool on_clock_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		flow_time_tma(&f->clock, pkt->tma.ctc, pkt->tma.fc);
 		return true;
 	case PT_PKT_MTC:
-		flow_time_mtc(&f->clock, pkt->mtc_ctc);
+		if (!fine_time_unread(f))
+			flow_time_mtc(&f->clock, pkt->mtc_ctc);
 		return true;
 	case PT_PKT_CYC:
-		flow_time_cyc(&f->clock, pkt->cyc);
+		if (!fine_time_unread(f))
+			flow_time_cyc(&f->clock, pkt->cyc);
 		return true;
 	default:
 		return false;
 	}
 }
 
-/* Tells cfg.clock the time when it asked for it (see pt_flow.h). */
-static void clock_hook(struct pt_flow *f, bool tsc_packet)
+/*
+ * Tells cfg.clock the time when it asked for it (see pt_flow.h), the sums
+ * so far handed over first: they belong to the image before.
+ */
+static int clock_hook(struct pt_flow *f, bool tsc_packet)
 {
 	uint64_t image;
 
 	if (!f->cfg.clock || !f->clock.tsc || (!tsc_packet && f->clock.tsc < f->clock_next))
-		return;
+		return 0;
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
 	image = pt_flow_image(f);
 	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &image);
 	pt_flow_set_image(f, image);
+	return 0;
 }
 
-/* Timing packets, in or out of PSB+: the clock only. True when pkt was one. */
-static bool on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
+/*
+ * Timing packets, in or out of PSB+: the clock only. 1 when pkt was one,
+ * 0 when not, -FLOW_STOPPED when handing sums over stopped the decode.
+ */
+static int on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
-	bool r = on_clock_packet(f, pkt);
-
-	if (r)
-		clock_hook(f, pkt->type == PT_PKT_TSC);
-	return r;
+	if (!on_clock_packet(f, pkt))
+		return 0;
+	return clock_hook(f, pkt->type == PT_PKT_TSC) < 0 ? -FLOW_STOPPED : 1;
 }
 
 /* Packets inside PSB+: state only, no flow. */
@@ -800,6 +993,16 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
 	int r;
 
+	/* the flow packets of the flow, as the switch below takes them */
+	if (!f->ovf_pending && !f->in_psb) {
+		if (pkt->type == PT_PKT_TNT_8)
+			return on_tnt(f, pkt->tnt.bits, pkt->tnt.count);
+		if (pkt->type == PT_PKT_TIP)
+			return on_tip(f, pkt);
+	}
+	/* an MTC that nothing reads changes nothing, wherever it is */
+	if (pkt->type == PT_PKT_MTC && fine_time_unread(f))
+		return 0;
 	if (pkt->type == PT_PKT_OVF) {
 		if (f->ovf_pending) {
 			r = emit_overflow(f, 0);
@@ -810,9 +1013,11 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		return 0;
 	}
 	if (f->ovf_pending) {
-		if (pkt->type == PT_PKT_PAD || pkt->type == PT_PKT_MNT ||
-		    on_time_packet(f, pkt))
+		if (pkt->type == PT_PKT_PAD || pkt->type == PT_PKT_MNT)
 			return 0;
+		r = on_time_packet(f, pkt);
+		if (r)
+			return r < 0 ? r : 0;
 		r = resolve_ovf(f, pkt);
 		if (r)
 			return r < 0 ? r : 0;
@@ -824,8 +1029,9 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		f->sync_off = f->pkt_off;
 		return 0;
 	}
-	if (on_time_packet(f, pkt))
-		return 0;
+	r = on_time_packet(f, pkt);
+	if (r)
+		return r < 0 ? r : 0;
 	if (f->in_psb)
 		return on_psb_packet(f, pkt);
 
@@ -931,7 +1137,9 @@ static int flow_run(struct pt_flow *f, size_t end)
 				break;
 		}
 		f->pkt_off = f->pos;
-		r = pt_pkt_decode(buf + f->pos, len - f->pos, &pkt);
+		r = pt_pkt_decode_tnt8(buf[f->pos], &pkt);
+		if (!r)
+			r = pt_pkt_decode(buf + f->pos, len - f->pos, &pkt);
 		if (r > 0) {
 			f->st.packets++;
 			f->pos += (size_t)r;
@@ -968,17 +1176,21 @@ static int flow_run(struct pt_flow *f, size_t end)
 	}
 	if (f->pos >= len && f->ovf_pending && emit_overflow(f, 0) == -FLOW_STOPPED)
 		return f->stop;
+	if (f->nsummed && hand_over_sums(f))
+		return f->stop;
 	return 0;
 }
 
 int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 {
 	flow_start(f, buf, len, 0);
+	f->counting = f->summed != NULL;
 	return flow_run(f, len);
 }
 
 struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
 {
+	bool count = cfg && cfg->sums && !(cfg->flags & PT_FLOW_F_INSN);
 	struct pt_flow *f;
 
 	if (!cfg || !cfg->event || !cfg->image.read)
@@ -991,7 +1203,11 @@ struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
 	flow_time_init(&f->clock, cfg->mtc_freq, cfg->tsc_ctc_num,
 		       cfg->tsc_ctc_den, cfg->nom_freq);
 	f->cache = &f->caches[0];
-	if (flow_cache_init(f->cache, &cfg->image) < 0) {
+	if (count)
+		f->summed = malloc(SUMMED_MAX * sizeof(*f->summed));
+	if (flow_cache_init(f->cache, &cfg->image) < 0 || (count && !f->summed)) {
+		flow_cache_fini(f->cache);
+		free(f->summed);
 		free(f);
 		return NULL;
 	}
@@ -1006,6 +1222,7 @@ void pt_flow_free(struct pt_flow *f)
 	for (int i = 0; i < PT_FLOW_IMAGES; i++)
 		flow_cache_fini(&f->caches[i]);
 	free(f->marks);
+	free(f->summed);
 	free(f);
 }
 
@@ -1220,6 +1437,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->marks->nr = 0;
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
+	f->counting = 0;
 	return flow_run(f, end);
 }
 

@@ -94,7 +94,26 @@ struct pt_flow_event {
 /* Returning non-zero from the callback stops pt_flow_decode(). */
 typedef int (*pt_flow_event_fn)(void *ctx, const struct pt_flow_event *ev);
 
+/*
+ * Counting: the taken branches that left from since the last hand-over,
+ * and the sum of the insn_count their events would have carried.
+ */
+struct pt_flow_sum {
+	uint64_t from;
+	uint64_t insns;
+	uint64_t branches;
+};
+
+/* Returning non-zero stops pt_flow_decode(), as for events. */
+typedef int (*pt_flow_sum_fn)(void *ctx, const struct pt_flow_sum *v, size_t nr);
+
 #define PT_FLOW_F_INSN	0x1	/* an INSN event per instruction as well */
+/*
+ * Events need no time of their own: MTC and CYC packets are skipped while
+ * clock() (if any) has said UINT64_MAX, so events get the time of the last
+ * TSC packet; clock() is called as without the flag.
+ */
+#define PT_FLOW_F_NO_TIME	0x2
 
 struct pt_flow_config {
 	struct pt_flow_image image;
@@ -122,6 +141,17 @@ struct pt_flow_config {
 	 */
 	uint64_t (*clock)(void *ctx, uint64_t tsc, uint64_t *image);
 	void *clock_ctx;
+	/*
+	 * Optional, counting: in pt_flow_decode() a taken branch that ends a
+	 * block (every branch but an asynchronous one: FUP + TIP) is no event;
+	 * it adds one branch and the event's insn_count to the sums of its
+	 * source address, which go to sums(event_ctx, ...) before any other
+	 * event, before each clock() call and when pt_flow_decode() returns,
+	 * so that what the consumer knows then (the owner of the code) holds
+	 * for them as it would for the events. Ignored with PT_FLOW_F_INSN and
+	 * in pt_flow_decode_from()/pt_flow_join() (events there).
+	 */
+	pt_flow_sum_fn sums;
 };
 
 struct pt_flow_stats {

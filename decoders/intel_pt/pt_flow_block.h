@@ -38,6 +38,13 @@ struct flow_block {
 	uint8_t has_target;
 	uint8_t mode;		/* enum x86_mode */
 	uint8_t err;		/* 0 or PT_FLOW_ERR_NOMAP/_BAD_INSN */
+	/*
+	 * Counting (pt_flow_config.sums): the taken branches of the
+	 * instruction ending this block since the last hand-over, and the
+	 * instructions their events would have carried
+	 */
+	uint32_t sum_branches;
+	uint64_t sum_insns;
 };
 
 enum flow_succ { SUCC_NEXT, SUCC_TAKEN, SUCC_LAST };

@@ -149,25 +149,6 @@ static inline uint64_t rd48(const uint8_t *p)
 	return rd32(p) | (uint64_t)rd16(p + 4) << 32;
 }
 
-/* Index of the highest set bit; v != 0. */
-static inline unsigned int msb_index(uint64_t v)
-{
-	return 63 - __builtin_clzll(v);
-}
-
-/* Stores TNT bits below the stop bit; a payload without one is invalid. */
-static inline int set_tnt(struct pt_packet *pkt, uint64_t payload)
-{
-	unsigned int n;
-
-	if (payload < 2)
-		return -PT_ERR_BAD_PACKET;
-	n = msb_index(payload);
-	pkt->tnt.count = n;
-	pkt->tnt.bits = payload & ~(1ull << n);
-	return 0;
-}
-
 static int decode_ip(const uint8_t *buf, size_t len, struct pt_packet *pkt,
 		     enum pt_packet_type type)
 {
@@ -251,7 +232,7 @@ static int decode_ext(const uint8_t *buf, size_t len, struct pt_packet *pkt)
 		pkt->type = PT_PKT_PSB;
 		break;
 	case X_TNT_64:
-		if (set_tnt(pkt, rd48(buf + 2)))
+		if (pt_pkt_set_tnt(pkt, rd48(buf + 2)))
 			return -PT_ERR_BAD_PACKET;
 		pkt->type = PT_PKT_TNT_64;
 		break;
@@ -350,11 +331,7 @@ int pt_pkt_decode(const uint8_t *buf, size_t len, struct pt_packet *pkt)
 		pkt->size = PT_PS_PAD;
 		return PT_PS_PAD;
 	case K_TNT_8:
-		/* every even byte but 0x00 and 0x02: a stop bit is there */
-		set_tnt(pkt, b >> 1);
-		pkt->type = PT_PKT_TNT_8;
-		pkt->size = PT_PS_TNT_8;
-		return PT_PS_TNT_8;
+		return pt_pkt_decode_tnt8(b, pkt);
 	case K_TIP:
 		return decode_ip(buf, len, pkt, PT_PKT_TIP);
 	case K_TIP_PGE:

@@ -123,6 +123,34 @@ struct pt_packet {
  */
 int pt_pkt_decode(const uint8_t *buf, size_t len, struct pt_packet *pkt);
 
+/* TNT bits below the stop bit into pkt; a payload without one is invalid. */
+static inline int pt_pkt_set_tnt(struct pt_packet *pkt, uint64_t payload)
+{
+	unsigned int n;
+
+	if (payload < 2)
+		return -PT_ERR_BAD_PACKET;
+	n = 63 - (unsigned int)__builtin_clzll(payload);
+	pkt->tnt.count = (uint8_t)n;
+	pkt->tnt.bits = payload & ~(1ull << n);
+	return 0;
+}
+
+/*
+ * pt_pkt_decode() of a short TNT packet (the most common one), inline for
+ * a decoder's hot loop: its size 1, or 0 when byte b starts another packet.
+ */
+static inline int pt_pkt_decode_tnt8(uint8_t b, struct pt_packet *pkt)
+{
+	/* every even byte but 0x00 (pad) and 0x02 (extended opcodes) */
+	if ((b & 1) || b <= 2)
+		return 0;
+	pt_pkt_set_tnt(pkt, b >> 1);
+	pkt->type = PT_PKT_TNT_8;
+	pkt->size = 1;
+	return 1;
+}
+
 static inline int pt_pkt_is_ip(const struct pt_packet *pkt)
 {
 	return pkt->type >= PT_PKT_TIP && pkt->type <= PT_PKT_FUP;

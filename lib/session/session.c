@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "lib/util/array_grow.h"
 #include "aux_join.h"
 #include "recording.h"
@@ -240,6 +241,26 @@ static struct piece_buf *piece_buf_of(struct session *s, uint32_t idx)
 	return &nv[st->nr_bufs++];
 }
 
+#define HUGE_PAGE	(2u << 20)
+
+/*
+ * A piece buffer of cap bytes; from 2 MiB on in transparent huge pages
+ * where the kernel gives them on request: a 4 KiB page fault per 4 KiB
+ * of trace copied in was a tenth of `auxrec report`'s time.
+ */
+static uint8_t *piece_alloc(size_t cap)
+{
+	void *p;
+
+	if (cap < HUGE_PAGE)
+		return malloc(cap);
+	cap = (cap + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if (posix_memalign(&p, HUGE_PAGE, cap))
+		return NULL;
+	madvise(p, cap, MADV_HUGEPAGE);	/* a hint: without it, small pages */
+	return p;
+}
+
 static int on_auxtrace(struct session *s, const struct pd_record *rec, session_piece_fn fn,
 		       void *ctx)
 {
@@ -294,10 +315,13 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	}
 	if (b->size + size > b->cap) {
 		size_t cap = (b->size + size) * 2;
-		uint8_t *nd = realloc(b->data, cap);
+		uint8_t *nd = piece_alloc(cap);
 
 		if (!nd)
 			return -ENOMEM;
+		if (b->size)
+			memcpy(nd, b->data, b->size);
+		free(b->data);
 		b->data = nd;
 		b->cap = cap;
 	}

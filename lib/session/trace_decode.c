@@ -194,6 +194,20 @@ static int on_event(void *ctx, const struct decode_event *ev)
 	return r->stop;
 }
 
+/* Sums of taken branches (decode_opts.count) to o->count, with their owner. */
+static int on_count(void *ctx, const struct branch_sum *sums, size_t nr)
+{
+	struct run *r = ctx;
+	struct trace_event te = { .piece = r->piece, .proc = r->proc, .pid = r->pid,
+				  .tid = r->tid, .kmaps = r->kmaps };
+
+	if (r->mute)
+		return 0;
+	r->stop = r->o->count(r->o->ctx, &te, sums, nr);
+	return r->stop;
+}
+
+/* The decoder's options; counting (o->count) on the calling thread only. */
 static struct decode_opts decode_opts_of(struct run *r)
 {
 	const struct session *s = r->s;
@@ -201,7 +215,8 @@ static struct decode_opts decode_opts_of(struct run *r)
 	return (struct decode_opts){
 		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
 		.event = on_event, .event_ctx = r,
-		.insns = r->o->insns,
+		.count = r->o->count && !r->unit ? on_count : NULL,
+		.insns = r->o->insns, .no_time = r->o->no_time,
 		.attr = s->aux_attr,
 		.info_priv = s->priv, .nr_priv = s->nr_priv,
 		.time_shift = s->time_shift, .time_mult = s->time_mult,

@@ -55,6 +55,7 @@ struct trace_decode_opts {
 	const char *vmlinux;			/* kernel symbols and code, or NULL */
 	const char *kallsyms;			/* else kernel symbols, or NULL */
 	bool insns;
+	bool no_time;				/* fn reads no event's time */
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
 	unsigned int jobs;			/* decode threads; 0: one per CPU */
@@ -74,6 +75,14 @@ struct trace_decode_opts {
 	int (*write)(void *ctx, const char *bytes, size_t len);
 	trace_event_fn fn;
 	void *ctx;
+	/*
+	 * Optional: taken branches as sums per source address instead of
+	 * events to fn, where the decoder can (decode_opts.count; not on
+	 * decode threads): te has the owner as of the sums (te->ev NULL).
+	 * Non-zero stops.
+	 */
+	int (*count)(void *ctx, const struct trace_event *te, const struct branch_sum *sums,
+		     size_t nr);
 	/*
 	 * Optional: writes what fn buffered, called before the error line of
 	 * a damaged file, so that the events before the damage come first.

@@ -27,6 +27,7 @@ A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
 [ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
 . tests/gt/build-tools.sh
+. tests/diff/recordings.sh
 gt_tools_verdict parallel || exit $?
 [ -x "$B/tests/tools/pd-gen" ] || { echo "not ok parallel: $B/tests/tools/pd-gen missing (make tools)"; exit 1; }
 tmp=$(mktemp -d)
@@ -34,10 +35,6 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 rc=0 joins=0
-
-load_of() {	# BINARY: START LEN PGOFF of its executable segment
-	readelf -lW "$1" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}'
-}
 
 # NAME FILE [UNITS]: the outputs of --jobs 1, 2, 7 must be the same, with
 # units of each size in UNITS (default: 1024 and 6000 bytes, about one and
@@ -129,79 +126,8 @@ units_concat() {
 	echo "ok units-$name ($n units of about ${unit/#0/64K} bytes; ${#modes[@]} outputs, $(wc -l < "$tmp/whole") lines)"
 }
 
-# the ground truth of real programs
-progs="loops recursion indirect"
-for p in $progs; do
-	gcc -O1 -static -no-pie -o "$tmp/$p" "tests/gt/progs/$p.c" ||
-		{ echo "not ok parallel-$p: cannot compile"; rc=1; continue; }
-	gt_record "parallel-$p" "$tmp/$p.rec" --cyc --ovf 1000 "$tmp/$p-gt" -- "$tmp/$p" ||
-		{ [ $? = 77 ] && exit 77; rc=1; continue; }
-	for v in "" -rc -cyc -ovf; do
-		# shellcheck disable=SC2046
-		"$B/tests/tools/pd-gen" "$tmp/$p$v.data" "$tmp/$p-gt$v.pt" "$tmp/$p" \
-			$(load_of "$tmp/$p") > /dev/null ||
-			{ echo "not ok parallel-$p$v: pd-gen"; rc=1; continue; }
-		same_for_any_jobs "$p$v" "$tmp/$p$v.data"
-	done
-done
-
-# a dynamic program recorded without its libc: errors, resync at PSBs
-gcc -O1 -o "$tmp/qsort" tests/gt/progs/qsort.c &&
-"$GT_BIN/gt-record" "$tmp/qsort-gt" -- "$tmp/qsort" > "$tmp/qsort.rec" 2>&1 &&
-"$B/tests/tools/pd-gen" "$tmp/qsort.data" "$tmp/qsort-gt-rc.pt" "$tmp/qsort" > /dev/null &&
-	same_for_any_jobs qsort-no-libc "$tmp/qsort.data" ||
-	{ echo "not ok parallel-qsort-no-libc: cannot record"; rc=1; }
-
-# per-CPU: loops, then recursion on the same CPU, switches in between
-if [ -s "$tmp/loops-gt-rc.pt" ] && [ -s "$tmp/recursion-gt-rc.pt" ]; then
-	ninsn=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$tmp/loops.rec" | head -1)
-	tsc1=$((0x1000000 + ninsn * 8 * 2))
-	"$GT_BIN/gt-record" --tsc0 $tsc1 "$tmp/rec2" -- "$tmp/recursion" > /dev/null 2>&1
-	a=$(load_of "$tmp/loops" | tr ' ' ,)
-	b=$(load_of "$tmp/recursion" | tr ' ' ,)
-	if "$B/tests/tools/pd-gen" --cpu-wide "$tmp/cpu-wide.data" \
-		1001,"$tmp/loops-gt-rc.pt",0x1000000,"$tmp/loops",$a \
-		1002,"$tmp/rec2-rc.pt",$tsc1,"$tmp/recursion",$b > /dev/null; then
-		same_for_any_jobs cpu-wide-switches "$tmp/cpu-wide.data"
-	else
-		echo "not ok parallel-cpu-wide-switches: pd-gen --cpu-wide"
-		rc=1
-	fi
-fi
-
-# damaged copies: bytes of the trace (the second half of the file) overwritten
-if [ -s "$tmp/indirect-rc.data" ]; then
-	for seed in 1 2 3 4; do
-		python3 -c 'import random, sys
-d = bytearray(open(sys.argv[1], "rb").read())
-r = random.Random(int(sys.argv[3]))
-for _ in range(40):
-    d[r.randrange(len(d) // 2, len(d) - 4096)] = r.randrange(256)
-open(sys.argv[2], "wb").write(d)' "$tmp/indirect-rc.data" "$tmp/bad$seed.data" $seed
-		same_for_any_jobs "damaged-$seed" "$tmp/bad$seed.data"
-	done
-fi
-
-# Intel BTS: the flow of indirect as BTS records (pd-gen --bts, two
-# chunks), cut at record boundaries: at the default size and at 128 KiB
-if [ -s "$tmp/indirect-gt.branches" ]; then
-	# shellcheck disable=SC2046
-	"$B/tests/tools/pd-gen" --bts "$tmp/bts.data" "$tmp/indirect-gt.branches" "$tmp/indirect" \
-		$(load_of "$tmp/indirect") > /dev/null &&
-		same_for_any_jobs intel-bts "$tmp/bts.data" "0 131072" ||
-		{ echo "not ok parallel-intel-bts: pd-gen --bts"; rc=1; }
-fi
-
-# over 256 KiB: cut by the default unit size, without the knob
-if [ -s "$tmp/indirect-gt-rc.pt" ]; then
-	python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
-open(sys.argv[2], "wb").write(d * (300000 // len(d) + 2))' "$tmp/indirect-gt-rc.pt" "$tmp/big.pt"
-	# shellcheck disable=SC2046
-	"$B/tests/tools/pd-gen" "$tmp/big.data" "$tmp/big.pt" "$tmp/indirect" \
-		$(load_of "$tmp/indirect") > /dev/null &&
-		same_for_any_jobs big-default-units "$tmp/big.data" 0 ||
-		{ echo "not ok parallel-big-default-units: pd-gen"; rc=1; }
-fi
+# the recordings (tests/diff/recordings.sh), each for any --jobs
+diff_recordings parallel same_for_any_jobs || exit $?
 
 if [ "$joins" -gt 0 ]; then
 	echo "ok parallel-joined ($joins joins)"

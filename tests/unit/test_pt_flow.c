@@ -6,9 +6,11 @@
  * FUP+TIP, OVF+FUP, enable/disable, errors with resync at the next PSB,
  * unmapped code, code cached per image, per-instruction events, TSC/TMA/MTC time, CYC time
  * refinement and its calibration (the clock of pt_flow_time.h directly
- * and in a stream), truncation and corruption.
+ * and in a stream), truncation and corruption, counting (sums of taken
+ * branches instead of events).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -808,6 +810,108 @@ static void test_truncated_and_corrupt(void **state)
 	}
 }
 
+/*
+ * Counting (pt_flow_config.sums): what a consumer sees at each event that is
+ * not a summed branch: the event and the totals of the branches before it
+ * (count, instructions, a checksum of their sources), whether those came
+ * as events or as sums.
+ */
+struct tally {
+	uint64_t branches, insns, from_sum;
+	char seen[4096];	/* one line per other event, with the totals */
+	size_t len;
+	uint64_t nr_sums;	/* sums() calls */
+};
+
+static void tally_add(struct tally *t, uint64_t from, uint64_t insns, uint64_t branches)
+{
+	t->branches += branches;
+	t->insns += insns;
+	t->from_sum += from * branches;
+}
+
+static int tally_event(void *ctx, const struct pt_flow_event *ev)
+{
+	struct tally *t = ctx;
+	int n;
+
+	/* an asynchronous branch (fup + tip) stays an event when counting */
+	if (ev->type == PT_FLOW_EV_BRANCH && ev->kind != PT_FLOW_K_ASYNC &&
+	    ev->kind != PT_FLOW_K_TX_ABORT) {
+		tally_add(t, ev->from, ev->insn_count, 1);
+		return 0;
+	}
+	n = snprintf(t->seen + t->len, sizeof(t->seen) - t->len,
+		     "%u/%u %llx %llx %llu err %d | %llu %llu %llx\n", ev->type, ev->kind,
+		     (unsigned long long)ev->from, (unsigned long long)ev->to,
+		     (unsigned long long)ev->insn_count, ev->err,
+		     (unsigned long long)t->branches, (unsigned long long)t->insns,
+		     (unsigned long long)t->from_sum);
+	if (n > 0 && (size_t)n < sizeof(t->seen) - t->len)
+		t->len += (size_t)n;
+	return 0;
+}
+
+static int tally_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
+{
+	struct tally *t = ctx;
+
+	t->nr_sums++;
+	for (size_t i = 0; i < nr; i++)
+		tally_add(t, v[i].from, v[i].insns, v[i].branches);
+	return 0;
+}
+
+/* Decodes s with events only, then counting: the same totals at each event. */
+static void same_counting(const struct stream *s, bool want_sums)
+{
+	struct tally ev = { .branches = 0 }, sum = { .branches = 0 };
+	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = tally_event };
+	struct pt_flow *f;
+
+	cfg.event_ctx = &ev;
+	f = pt_flow_new(&cfg);
+	assert_non_null(f);
+	assert_int_equal(pt_flow_decode(f, s->b, s->n), 0);
+	pt_flow_free(f);
+	cfg.event_ctx = &sum;
+	cfg.sums = tally_sums;
+	f = pt_flow_new(&cfg);
+	assert_non_null(f);
+	assert_int_equal(pt_flow_decode(f, s->b, s->n), 0);
+	pt_flow_free(f);
+	assert_string_equal(ev.seen, sum.seen);
+	assert_int_equal(ev.branches, sum.branches);
+	assert_int_equal(ev.insns, sum.insns);
+	assert_int_equal(ev.from_sum, sum.from_sum);
+	if (want_sums)
+		assert_true(sum.nr_sums > 0);
+}
+
+/* the loop, calls, compressed returns, errors and corruption: counted as events are */
+static void test_counting(void **state)
+{
+	struct stream s = { .n = 0 }, t;
+	unsigned int seed = 7;
+
+	start(&s, 0x1000);
+	tnt(&s, "TTNT");
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	start(&s, 0x1000);
+	tnt(&s, "TTTTNT");
+	ipp(&s, 0x0d, 0x100e);
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	same_counting(&s, true);
+	for (int i = 0; i < 2000; i++) {
+		t = s;
+		seed = seed * 1103515245 + 12345;
+		t.b[16 + (seed >> 8) % (s.n - 16)] ^= (uint8_t)(seed >> 20 | 1);
+		same_counting(&t, false);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_image_caches),
 		cmocka_unit_test(test_insn_and_stop),
 		cmocka_unit_test(test_truncated_and_corrupt),
+		cmocka_unit_test(test_counting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,92 @@
+#!/bin/bash
+# t-report-count.sh - `auxrec report` counts the same whether the decoder
+# sums taken branches up per source (its counting mode, the default where
+# the decoder has one) or hands over every branch as an event
+# (AUXREC_REPORT_EVENTS=1): byte for byte the same output, error lines and
+# exit status, for the default sort, --sort sym, dso and sym,dso, as text
+# and --json, with --jobs 1, 2 and 7 (units of 1024 bytes: the decode
+# threads, which take events, decode most of the trace), against the
+# event path with --jobs 1, on
+#  - the recordings of tests/diff/recordings.sh (ground truth with
+#    compressed returns, CYC timing, overflows; decode errors; per-CPU
+#    with context switches; damaged copies; Intel BTS);
+#  - every perf.data of the fuzz corpus (and the corpus's other inputs:
+#    report must fail on them the same way, never crash).
+# report-sums: on the Intel PT recordings the counting mode must have been
+# taken (AUXREC_REPORT_STATS=1 says how many branches came as sums), or
+# the comparison would prove nothing.
+cd "$(dirname "$0")/../.." || exit 1
+A=${AUXREC:-./auxrec}
+B=${AUXREC_BUILD:-build}
+[ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
+. tests/gt/build-tools.sh
+. tests/diff/recordings.sh
+gt_tools_verdict report-count || exit $?
+[ -x "$B/tests/tools/pd-gen" ] ||
+	{ echo "not ok report-count: $B/tests/tools/pd-gen missing (make tools)"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+rc=0 summed=0 files=0
+
+# OUT ARGS...: report's stdout, stderr (but the stats line) and exit status into OUT
+report_to() {
+	local out=$1 st
+	shift
+	AUXREC_PAR_UNIT=1024 timeout 60 "$A" report "$@" > "$out" 2> "$out.err"
+	st=$?
+	echo "exit $st" >> "$out"
+	grep -v '^auxrec: parallel decode\|^auxrec: report: ' "$out.err" >> "$out"
+	return $st
+}
+
+# NAME FILE: the counting mode must give what the event path gives
+same_counts() {
+	local name=$1 f=$2 sort fmt j st n=0 sums what
+	for sort in "" "--sort sym" "--sort dso" "--sort sym,dso"; do
+		for fmt in "" --json; do
+			# shellcheck disable=SC2086
+			AUXREC_REPORT_EVENTS=1 report_to "$tmp/events" $sort $fmt --jobs 1 -i "$f"
+			[ -z "$sort$fmt" ] && cp "$tmp/events" "$tmp/first"
+			for j in 1 2 7; do
+				# shellcheck disable=SC2086
+				AUXREC_REPORT_STATS=1 report_to "$tmp/count" $sort $fmt --jobs $j -i "$f"
+				st=$?
+				if [ $st -gt 1 ]; then
+					echo "not ok report-count-$name: report $sort $fmt --jobs $j:" \
+						"exit $st: $(head -2 "$tmp/count.err")"
+					rc=1
+					return
+				fi
+				what="report $sort $fmt --jobs $j: counting differs from the events"
+				outputs_agree "report-count-$name: $what" "$tmp/events" "$tmp/count" ||
+					return
+				sums=$(sed -n 's/^auxrec: report: \([0-9]*\) of .*/\1/p' "$tmp/count.err")
+				[ $j = 1 ] && summed=$((summed + ${sums:-0}))
+				n=$((n + 1))
+			done
+		done
+	done
+	files=$((files + 1))
+	echo "ok report-count-$name ($n outputs the same as the event path's;" \
+		"$(grep -c '^ ' "$tmp/first") rows)"
+}
+
+diff_recordings report-count same_counts || exit $?
+
+for f in tests/fuzz/corpus/*/*; do
+	[ -f "$f" ] || continue
+	name=fuzz-${f#tests/fuzz/corpus/}
+	same_counts "${name//\//-}" "$f" > "$tmp/fuzz.out"
+	grep -v '^ok ' "$tmp/fuzz.out"
+done
+[ "$rc" = 0 ] && echo "ok report-count-fuzz-corpus (every input of tests/fuzz/corpus)"
+
+if [ "$summed" -gt 0 ]; then
+	echo "ok report-sums ($summed branches counted as sums with --jobs 1 over $files files)"
+else
+	echo "not ok report-sums: no branch came as a sum: the counting mode was not taken"
+	rc=1
+fi
+exit $rc
