@@ -10,10 +10,14 @@
  * decode (through the callback, as a user may) after INSN_BUDGET in one
  * call: a few bytes of trace can run the whole code each time, which made
  * a single input take seconds; the pass without them decodes all of it.
+ * A third pass counts (report's mode: sums per branch source, no time)
+ * and must agree with the events of the pass without instructions: the
+ * same taken branches and instructions in all, the same other events.
  *
  * fuzz-sources: decoders/x86/x86_insn.c decoders/intel_pt/pt_flow*.c decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_error.c decoders/intel_pt/pt_sync.c
  * fuzz-max-len: 65536
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,13 +45,67 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 	return (int)len;
 }
 
+/* What a pass without instruction events gave, to compare the modes by. */
+struct tally {
+	unsigned int insns;		/* INSN events (budget) */
+	uint64_t branches, insn_total;	/* taken branches, instructions */
+	uint64_t others;		/* a hash of the other events in order */
+};
+
 static int on_event(void *ctx, const struct pt_flow_event *ev)
 {
-	unsigned int *insns = ctx;
+	struct tally *t = ctx;
 
 	if (ev->type >= PT_FLOW_EV_NR || ev->kind >= PT_FLOW_K_NR)
 		abort();
-	return ev->type == PT_FLOW_EV_INSN && ++*insns >= INSN_BUDGET;
+	t->insn_total += ev->insn_count;
+	if (ev->type == PT_FLOW_EV_BRANCH)
+		t->branches++;
+	else if (ev->type != PT_FLOW_EV_INSN)
+		t->others = (t->others ^ (ev->type | (uint64_t)ev->kind << 8 | (uint64_t)ev->err << 16 |
+					  ev->from << 24 ^ ev->to)) * 0x100000001b3ULL;
+	return ev->type == PT_FLOW_EV_INSN && ++t->insns >= INSN_BUDGET;
+}
+
+static int on_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
+{
+	struct tally *t = ctx;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (!v[i].branches)
+			abort();
+		t->branches += v[i].branches;
+		t->insn_total += v[i].insns;
+	}
+	return 0;
+}
+
+/* One decoder, configured by flags and sums, decoding the trace twice; the first tally. */
+static bool decode_twice(const struct image *im, const uint8_t *trace, size_t len,
+			 unsigned int flags, pt_flow_sum_fn sums, struct tally *first)
+{
+	struct tally t = { 0 };
+	struct pt_flow_config cfg = {
+		.image = { read_code, (void *)im },
+		.event = on_event,
+		.event_ctx = &t,
+		.flags = flags,
+		.mtc_freq = 3,
+		.tsc_ctc_num = 2,
+		.tsc_ctc_den = 1,
+		.nom_freq = 24,
+		.sums = sums,
+	};
+	struct pt_flow *f = pt_flow_new(&cfg);
+
+	if (!f)
+		return false;
+	pt_flow_decode(f, trace, len);
+	*first = t;
+	t = (struct tally){ 0 };
+	pt_flow_decode(f, trace, len);
+	pt_flow_free(f);
+	return true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -60,26 +118,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	split = 2 + (size_t)(data[0] | data[1] << 8) * 16 % (size - 2);
 	im.code = data + 2;
 	im.len = split - 2;
-	for (unsigned flags = 0; flags <= PT_FLOW_F_INSN; flags += PT_FLOW_F_INSN) {
-		unsigned int insns = 0;
-		struct pt_flow_config cfg = {
-			.image = { read_code, &im },
-			.event = on_event,
-			.event_ctx = &insns,
-			.flags = flags,
-			.mtc_freq = 3,
-			.tsc_ctc_num = 2,
-			.tsc_ctc_den = 1,
-			.nom_freq = 24,
-		};
-		struct pt_flow *f = pt_flow_new(&cfg);
+	struct tally events, insns, counted;
 
-		if (!f)
-			return 0;
-		pt_flow_decode(f, data + split, size - split);
-		insns = 0;
-		pt_flow_decode(f, data + split, size - split);
-		pt_flow_free(f);
-	}
+	if (!decode_twice(&im, data + split, size - split, 0, NULL, &events) ||
+	    !decode_twice(&im, data + split, size - split, PT_FLOW_F_INSN, NULL, &insns) ||
+	    !decode_twice(&im, data + split, size - split, PT_FLOW_F_NO_TIME, on_sums, &counted))
+		return 0;
+	if (counted.branches != events.branches || counted.insn_total != events.insn_total ||
+	    counted.others != events.others)
+		abort();
 	return 0;
 }
