@@ -37,6 +37,8 @@ int cmd_usage_error(void (*usage)(FILE *out), const char *fmt, ...)
  * or "... option -i needs a value" and the usage to stderr; returns 1.
  */
 int cmd_bad_option(void (*usage)(FILE *out), char *const argv[], const char *shortopts);
+/* That line's text, without "auxrec CMD: ", into buf (for main()'s own options). */
+void cmd_describe_bad_option(char *buf, size_t len, char *const argv[], const char *shortopts);
 
 extern const struct cmd auxrec_commands[];
 /* The whole command line, for the recording's HEADER_CMDLINE. */

@@ -12,7 +12,7 @@
  * (lib/session/tp_samples.c, lib/output/tp_print.c).
  *
  * It links the whole library (the decoder ops reach the flow decoder).
- * fuzz-sources: lib/[a-z]*[a-z]/[a-z]*.c decoders/[a-z]*.c decoders/[a-z]*[a-z0-9]/[a-z]*.c cmd/dump.c
+ * fuzz-sources: lib/[a-z]*[a-z]/[a-z]*.c decoders/[a-z]*.c decoders/[a-z]*[a-z0-9]/[a-z]*.c cmd/dump.c cmd/usage.c
  * fuzz-libs: -lopencsd_c_api -lopencsd -ltraceevent
  * fuzz-max-len: 65536
  */
@@ -32,12 +32,6 @@
 #include "lib/util/util.h"
 
 static FILE *devnull;
-
-/* cmd/auxrec.c holds main(); dump.c only needs this from it. */
-int cmd_usage_error(void (*cmd_usage)(FILE *out), const char *fmt, ...)
-{
-	return 1;
-}
 
 static void read_all(const char *path)
 {

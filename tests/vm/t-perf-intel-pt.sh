@@ -96,12 +96,13 @@ auxrec_reads() {	# name
 	fi
 	if ! $V "$f.data" --percpu "$f.counters" --streams "$f.streams" > "$f.verify" 2>&1; then
 		why="aux_verify: $(grep -v '^#' "$f.verify" | head -2 | tr '\n' ' ')"
-		# perf 6.1 -z sometimes writes one PERF_RECORD_AUX twice (same
-		# time and offset, in two COMPRESSED records; perf -D lists both):
-		# only those extra records may fail the count checks, and every
-		# AUX byte must still be there once
+		# perf 6.1 sometimes writes one PERF_RECORD_AUX twice (same time
+		# and offset; with -z in two COMPRESSED records, and in per-thread
+		# files too; perf -D lists both): only those extra records may fail
+		# the count checks, and every AUX byte must still be there once.
+		# perf -D prints offset 0 as "0", others in hex.
 		local dup recs mod
-		dup=$(sed -n 's/^[0-9]* \([0-9]*\) .*PERF_RECORD_AUX offset: \(0x[0-9a-f]*\) .*/\1 \2/p' \
+		dup=$(sed -n 's/^[0-9]* \([0-9]*\) .*PERF_RECORD_AUX offset: \(0x[0-9a-f]*\|0\) .*/\1 \2/p' \
 			"$f.txt" | sort | uniq -d | wc -l)
 		recs=$(sed -n 's/^# aux_records //p' "$f.verify")
 		mod=$(sed -n 's/^# module_records //p' "$f.verify")
