@@ -192,18 +192,12 @@ static int count_sample(struct report *r, struct sym_count *n, const struct coun
  * While decoding, each event counts to the symbol of its source address
  * (the code that ran up to it) by that symbol's identity: an array index.
  */
-/* The maps of the event's code: its process's, else the kernel's. */
-static const struct maps *maps_of(const struct trace_event *te)
-{
-	return te->proc ? &te->proc->maps : te->kmaps;
-}
-
 /* Whether the event counts, and for what. */
 static bool counts_for(const struct trace_event *te, struct counted *c)
 {
 	const struct decode_event *ev = te->ev;
 
-	*c = (struct counted){ .maps = maps_of(te),
+	*c = (struct counted){ .maps = trace_event_maps(te),
 			       .from = ev->from, .insns = ev->insn_count, .kind = ev->kind };
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
 		c->data_src = ev->mem->data_src;
@@ -307,7 +301,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 	struct counted c;
 
 	if (ev->kind == EVENT_BRANCH && !(r->keys & KEYS_DATA))
-		return count_branches(r, maps_of(te), ev->from, ev->insn_count, 1);
+		return count_branches(r, trace_event_maps(te), ev->from, ev->insn_count, 1);
 	if (!counts_for(te, &c))
 		return 0;
 	return count(r, &c);
@@ -317,7 +311,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 static int on_sums(void *ctx, const struct trace_event *te, const struct branch_sum *sums,
 		   size_t nr)
 {
-	const struct maps *m = maps_of(te);
+	const struct maps *m = trace_event_maps(te);
 	struct report *r = ctx;
 
 	for (size_t i = 0; i < nr; i++) {

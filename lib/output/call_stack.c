@@ -187,7 +187,7 @@ static int64_t lookup_name(struct call_stacks *cs, const struct maps *m, uint64_
 /* lookup_name() through the cache of (address space, address) */
 static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
 {
-	const struct maps *m = te->proc ? &te->proc->maps : te->kmaps;
+	const struct maps *m = trace_event_maps(te);
 	uint32_t gen = te->proc ? te->proc->gen : 0;
 	struct cs_name_cache *c = cs->name_cache;
 	size_t i = (addr ^ addr >> 12) & (NAME_CACHE_SIZE - 1);

@@ -48,11 +48,6 @@ void event_printer_free(struct event_printer *p)
 	lb_free(&p->ctx.text);
 }
 
-static const struct maps *maps_of(const struct trace_event *te)
-{
-	return te->proc ? &te->proc->maps : te->kmaps;
-}
-
 static bool has_payload(unsigned int kind)
 {
 	return kind == EVENT_PTWRITE || kind == EVENT_PAGING || kind == EVENT_POWER;
@@ -426,7 +421,7 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_u64(lb, ev->time);
 	}
 	put_context(pr, te);
-	put_pair(pr, maps_of(te), ev->from, ev->to);
+	put_pair(pr, trace_event_maps(te), ev->from, ev->to);
 	KV(lb, "insn_count");
 	j_u64(lb, ev->insn_count);
 	KV(lb, "aux_offset");
@@ -440,7 +435,7 @@ static void print_json(struct event_printer *pr, const struct trace_event *te)
 		j_hex(lb, ev->payload);
 	}
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem)
-		mem_json(pr, ev->mem, maps_of(te));
+		mem_json(pr, ev->mem, trace_event_maps(te));
 	LB_LIT(lb, "}\n");
 }
 
@@ -613,10 +608,10 @@ static void print_text(struct event_printer *pr, const struct trace_event *te)
 		if (ev->from)
 			lb_printf(lb, " ip %#" PRIx64, ev->from);
 	} else if (ev->kind == EVENT_MEM_SAMPLE && ev->mem) {
-		addr_text(pr, ev->from, maps_of(te));
-		mem_text(pr, ev->mem, maps_of(te));
+		addr_text(pr, ev->from, trace_event_maps(te));
+		mem_text(pr, ev->mem, trace_event_maps(te));
 	} else {
-		put_pair(pr, maps_of(te), ev->from, ev->to);
+		put_pair(pr, trace_event_maps(te), ev->from, ev->to);
 		if (ev->kind == EVENT_PTWRITE || ev->kind == EVENT_POWER)
 			lb_printf(lb, " payload %#" PRIx64, ev->payload);
 	}

@@ -199,7 +199,7 @@ static int on_count(void *ctx, const struct branch_sum *sums, size_t nr)
 {
 	struct run *r = ctx;
 	struct trace_event te = { .piece = r->piece, .proc = r->proc, .pid = r->pid,
-				  .tid = r->tid, .kmaps = r->kmaps };
+				  .tid = r->tid, .comm = r->comm, .kmaps = r->kmaps };
 
 	if (r->mute)
 		return 0;

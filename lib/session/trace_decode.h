@@ -24,6 +24,12 @@ struct trace_event {
 	const struct maps *kmaps;		/* the kernel's maps (for proc NULL) */
 };
 
+/* The maps of te's code: its process's, else the kernel's. */
+static inline const struct maps *trace_event_maps(const struct trace_event *te)
+{
+	return te->proc ? &te->proc->maps : te->kmaps;
+}
+
 typedef int (*trace_event_fn)(void *ctx, const struct trace_event *te);
 
 /* A decode unit of the recording (see par_units()). */
