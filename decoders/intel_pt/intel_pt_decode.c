@@ -5,11 +5,14 @@
  * (MTC period from the attr, TSC/CTC ratio from AUXTRACE_INFO), and turns
  * its events into typed events (decoders/event.h) with perf-clock times.
  */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "decoders/decoder.h"
 #include "intel_pt_decode.h"
 #include "intel_pt_record.h"
 #include "pt_flow.h"
+#include "pt_packet.h"
 #include "pt_snapshot.h"
 #include "pt_sync.h"
 #include "lib/util/tsc.h"
@@ -21,13 +24,19 @@ struct pt_decode {
 	uint64_t chunk_offset;	/* AUX offset of the chunk being decoded */
 	uint64_t last_tsc, last_time;	/* events come in runs of one time */
 	/*
-	 * Snapshot mode (AUXTRACE_INFO): a chunk's first skip_below bytes
-	 * were in the previous snapshot of its area and were decoded then;
-	 * events of their packets are not given again.
+	 * Snapshot mode (AUXTRACE_INFO): a snapshot that overlaps the previous
+	 * one of its area is decoded on from where that one's decode ended:
+	 * the buffer joined holds that one's bytes from a PSB before there,
+	 * then the snapshot's new bytes; events of its first skip_below bytes
+	 * were given with the previous snapshot.
 	 */
 	bool snapshot;
 	uint64_t skip_below;
 	struct pt_snapshot_prev snap_prev;
+	uint8_t *joined;
+	size_t joined_cap;
+	/* 1 + the offset of a packet the chunk's end cut (its error event), or 0 */
+	uint64_t cut_end;
 };
 
 static uint64_t perf_time(struct pt_decode *d, uint64_t tsc)
@@ -103,6 +112,8 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 	struct pt_decode *d = ctx;
 	struct decode_event ev;
 
+	if (fe->type == PT_FLOW_EV_ERROR && fe->err == -PT_ERR_NEED_MORE)
+		d->cut_end = fe->offset + 1;
 	if (fe->offset < d->skip_below)
 		return 0;	/* decoded from the previous snapshot */
 	ev = (struct decode_event){
@@ -208,8 +219,8 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 static void start_chunk(struct pt_decode *d, const struct aux_chunk *chunk)
 {
 	d->chunk_offset = chunk->aux_offset;
-	d->skip_below = d->snapshot ? pt_snapshot_trim(&d->snap_prev, chunk->idx, chunk->data,
-						       chunk->size) : 0;
+	d->cut_end = 0;
+	d->skip_below = 0;
 	if (d->opts.reached) {
 		uint64_t image = pt_flow_image(d->flow);
 
@@ -218,11 +229,74 @@ static void start_chunk(struct pt_decode *d, const struct aux_chunk *chunk)
 	}
 }
 
+/* Offset of the last PSB that starts at or before pos in buf[0..len), or -1. */
+static long last_psb_at(const uint8_t *buf, size_t len, size_t pos)
+{
+	static const uint8_t psb[16] = { 2, 0x82, 2, 0x82, 2, 0x82, 2, 0x82,
+					 2, 0x82, 2, 0x82, 2, 0x82, 2, 0x82 };
+
+	if (len < sizeof(psb))
+		return -1;
+	if (pos > len - sizeof(psb))
+		pos = len - sizeof(psb);
+	for (size_t q = pos + 1; q-- > 0;)
+		if (buf[q] == 2 && !memcmp(buf + q, psb, sizeof(psb)))
+			return (long)q;
+	return -1;
+}
+
+/*
+ * A snapshot: when it overlaps the previous one of its area, the bytes
+ * to decode are the previous one's from its last PSB before the first
+ * byte not decoded (its end, or a packet it cut), then the snapshot's
+ * new bytes: one stretch of the trace, decoded on with nothing lost
+ * between them and nothing given twice. Else the snapshot alone.
+ */
+static int decode_snapshot(struct pt_decode *d, const struct aux_chunk *chunk)
+{
+	struct pt_snapshot_seam seam;
+	const uint8_t *buf = chunk->data;
+	size_t len = chunk->size, from, fresh;
+	long psb;
+	int ret;
+
+	pt_snapshot_seam(&d->snap_prev, chunk->idx, chunk->data, chunk->size, &seam);
+	from = seam.prev_len - seam.cut;
+	psb = seam.overlap ? last_psb_at(seam.prev, seam.prev_len, from) : -1;
+	if (psb >= 0) {
+		fresh = chunk->size - seam.overlap;
+		len = seam.prev_len - (size_t)psb + fresh;
+		if (len > d->joined_cap) {
+			uint8_t *nb = realloc(d->joined, len);
+
+			if (!nb)
+				return -ENOMEM;
+			d->joined = nb;
+			d->joined_cap = len;
+		}
+		memcpy(d->joined, seam.prev + psb, seam.prev_len - (size_t)psb);
+		memcpy(d->joined + seam.prev_len - psb, chunk->data + seam.overlap, fresh);
+		buf = d->joined;
+		d->skip_below = from - (size_t)psb;
+		/* offsets in the buffer joined, as the snapshot's (modulo 2^64) */
+		d->chunk_offset = chunk->aux_offset + seam.overlap - (seam.prev_len - (size_t)psb);
+	} else if (seam.overlap) {
+		d->skip_below = seam.overlap > seam.cut ? seam.overlap - seam.cut : 0;
+	}
+	ret = pt_flow_decode(d->flow, buf, len);
+	/* the joined buffer ends as the snapshot does */
+	pt_snapshot_keep(&d->snap_prev, chunk->idx, chunk->data, chunk->size,
+			 d->cut_end ? len - (d->cut_end - 1) : 0);
+	return ret;
+}
+
 int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 {
 	struct pt_decode *d = state;
 
 	start_chunk(d, chunk);
+	if (d->snapshot)
+		return decode_snapshot(d, chunk);
 	return pt_flow_decode(d->flow, chunk->data, chunk->size);
 }
 
@@ -257,5 +331,6 @@ void intel_pt_decode_end(void *state)
 		return;
 	pt_flow_free(d->flow);
 	pt_snapshot_free(&d->snap_prev);
+	free(d->joined);
 	free(d);
 }

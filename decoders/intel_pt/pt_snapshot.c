@@ -1,89 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pt_snapshot.c - overlap of consecutive snapshots of one AUX area: a
- * snapshot is the newest bytes of an area that the PMU overwrites round and
- * round, so when little was written between two of them the second starts
- * with bytes the first ended with.
+ * pt_snapshot.c - the previous snapshot of each AUX area, to find where
+ * the next one continues it (see pt_snapshot.h).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/intel_pt/pt_snapshot.h"
+#include "lib/util/snapshot_overlap.h"
 
-#define OVERLAP_MIN 16		/* a PSB */
-#define NEEDLE_MAX 256		/* bytes of cur searched for in prev at once */
-
-size_t pt_snapshot_overlap(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
-			   size_t cur_len)
+/* Room for area idx; false: no memory. */
+static bool has_area(struct pt_snapshot_prev *p, uint32_t idx)
 {
-	size_t needle = cur_len < NEEDLE_MAX ? cur_len : NEEDLE_MAX;
-	size_t start = prev_len > cur_len ? prev_len - cur_len : 0;
+	uint32_t nr = idx + 1;
+	uint8_t **data;
+	size_t *len, *cut;
 
-	if (needle < OVERLAP_MIN || prev_len < OVERLAP_MIN)
-		return 0;
-	/* candidates whose overlap holds the whole needle: found by memmem, longest first */
-	for (size_t pos = start; pos + needle <= prev_len;) {
-		const uint8_t *hit = memmem(prev + pos, prev_len - pos, cur, needle);
-		size_t at;
-
-		if (!hit)
-			break;
-		at = (size_t)(hit - prev);
-		if (!memcmp(prev + at, cur, prev_len - at))
-			return prev_len - at;
-		pos = at + 1;
-	}
-	/* overlaps shorter than the needle */
-	for (size_t k = needle - 1; k >= OVERLAP_MIN; k--)
-		if (k <= prev_len && !memcmp(prev + prev_len - k, cur, k))
-			return k;
-	return 0;
+	if (idx < p->nr)
+		return true;
+	data = realloc(p->data, nr * sizeof(*data));
+	if (!data)
+		return false;
+	p->data = data;
+	len = realloc(p->len, nr * sizeof(*len));
+	if (!len)
+		return false;
+	p->len = len;
+	cut = realloc(p->cut, nr * sizeof(*cut));
+	if (!cut)
+		return false;
+	p->cut = cut;
+	memset(p->data + p->nr, 0, (nr - p->nr) * sizeof(*data));
+	memset(p->len + p->nr, 0, (nr - p->nr) * sizeof(*len));
+	memset(p->cut + p->nr, 0, (nr - p->nr) * sizeof(*cut));
+	p->nr = nr;
+	return true;
 }
 
-size_t pt_snapshot_trim(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
-			size_t cur_len)
+void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
+		      size_t cur_len, struct pt_snapshot_seam *seam)
 {
-	size_t overlap = 0;
+	size_t pad;
+
+	*seam = (struct pt_snapshot_seam){ 0 };
+	if (idx >= p->nr || !p->data[idx])
+		return;
+	/*
+	 * A chunk's size counts up to 7 zero bytes of padding after its data
+	 * (perf's AUXTRACE alignment): they are not in the next one. (The
+	 * session takes them off when it has the next one at hand.)
+	 */
+	pad = snapshot_padding(p->data[idx], p->len[idx], cur, cur_len, &seam->overlap);
+	if (!seam->overlap)
+		return;
+	seam->prev = p->data[idx];
+	seam->prev_len = p->len[idx] - pad;
+	seam->cut = p->cut[idx] > pad ? p->cut[idx] - pad : 0;
+	if (seam->cut > seam->prev_len)
+		seam->cut = seam->prev_len;
+}
+
+void pt_snapshot_keep(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
+		      size_t cur_len, size_t cut)
+{
 	uint8_t *copy;
 
-	if (idx >= p->nr) {
-		uint32_t nr = idx + 1;
-		uint8_t **data = realloc(p->data, nr * sizeof(*data));
-		size_t *len;
-
-		if (!data)
-			return 0;
-		p->data = data;
-		len = realloc(p->len, nr * sizeof(*len));
-		if (!len)
-			return 0;
-		p->len = len;
-		memset(p->data + p->nr, 0, (nr - p->nr) * sizeof(*data));
-		memset(p->len + p->nr, 0, (nr - p->nr) * sizeof(*len));
-		p->nr = nr;
-	}
-	if (p->data[idx]) {
-		/*
-		 * A chunk's size counts up to 7 zero bytes of padding after its
-		 * data (perf's AUXTRACE alignment): they are not in the next one
-		 */
-		size_t len = p->len[idx];
-
-		for (int pad = 0; pad < 8 && !overlap && len >= OVERLAP_MIN; pad++, len--) {
-			overlap = pt_snapshot_overlap(p->data[idx], len, cur, cur_len);
-			if (p->data[idx][len - 1])
-				break;	/* no more zeros that may be padding */
-		}
-	}
+	if (!has_area(p, idx))
+		return;
 	copy = realloc(p->data[idx], cur_len ? cur_len : 1);
 	if (!copy) {
 		free(p->data[idx]);
 		p->data[idx] = NULL;
-		return overlap;
+		return;
 	}
 	memcpy(copy, cur, cur_len);
 	p->data[idx] = copy;
 	p->len[idx] = cur_len;
-	return overlap;
+	p->cut[idx] = cut;
 }
 
 void pt_snapshot_free(struct pt_snapshot_prev *p)
@@ -92,5 +85,6 @@ void pt_snapshot_free(struct pt_snapshot_prev *p)
 		free(p->data[i]);
 	free(p->data);
 	free(p->len);
+	free(p->cut);
 	memset(p, 0, sizeof(*p));
 }

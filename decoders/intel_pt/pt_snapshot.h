@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pt_snapshot.h - consecutive snapshots of one AUX area (record -S) may
- * overlap: the newest bytes of an area written twice. Finds how much of a
- * snapshot the previous one of the same area already held, so the decode
- * skips what it already decoded (perf: intel_pt_find_overlap).
+ * overlap: the newest bytes of an area written twice. Finds where a
+ * snapshot continues the previous one of its area, so that the decode
+ * goes on from where that one's decode ended (perf:
+ * intel_pt_find_overlap); the overlap itself is lib/util/snapshot_overlap.c's.
  */
 #ifndef AUXREC_PT_SNAPSHOT_H
 #define AUXREC_PT_SNAPSHOT_H
@@ -11,30 +12,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * The longest k such that the last k bytes of prev are the first k bytes of
- * cur (0: no overlap). Only k of 16 bytes and more count (a PSB's size):
- * shorter ones match by chance. Snapshots are the newest bytes of a stream,
- * so cur never starts before prev: what they share is prev's end and cur's
- * start.
- */
-size_t pt_snapshot_overlap(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
-			   size_t cur_len);
-
 /* The previous snapshot of each AUX area (buffer idx), as copies. */
 struct pt_snapshot_prev {
 	uint8_t **data;
 	size_t *len;
+	size_t *cut;		/* bytes of a packet cut by its end, not decoded */
 	uint32_t nr;
 };
 
+/* Where a snapshot continues the previous one of its area. */
+struct pt_snapshot_seam {
+	size_t overlap;		/* cur's first bytes that the previous one held; 0: none */
+	const uint8_t *prev;	/* the previous one's bytes, up to prev_len, */
+	size_t prev_len;	/* its end less padding: where cur's overlap ends */
+	size_t cut;		/* bytes before prev_len of a packet it cut, not decoded */
+};
+
 /*
- * How much of cur (area idx) the previous snapshot of that area held; cur
- * becomes the previous one. Returns the overlap, or 0 when there was none
- * (or no memory to keep cur: then the next one is not trimmed).
+ * The seam of cur (area idx) with the previous snapshot of that area;
+ * seam->prev is valid until pt_snapshot_keep() of that area.
  */
-size_t pt_snapshot_trim(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
-			size_t cur_len);
+void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
+		      size_t cur_len, struct pt_snapshot_seam *seam);
+
+/*
+ * cur, decoded, becomes the previous snapshot of area idx; it ended in
+ * the middle of a packet that started cut bytes before its end (0: not).
+ * Without memory for the copy the next one has no seam.
+ */
+void pt_snapshot_keep(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
+		      size_t cur_len, size_t cut);
 void pt_snapshot_free(struct pt_snapshot_prev *p);
 
 #endif

@@ -15,6 +15,7 @@
 #include "recording.h"
 #include "session.h"
 #include "lib/util/slot_index.h"
+#include "lib/util/snapshot_overlap.h"
 #include "switch_timeline.h"
 #include "lib/util/tsc.h"
 #include "lib/util/util.h"
@@ -261,6 +262,21 @@ static uint8_t *piece_alloc(size_t cap)
 	return p;
 }
 
+/*
+ * A snapshot of an area that overwrites (record -S) after a piece of that
+ * area which it does not continue: it holds the bytes where the piece's
+ * last zeros are, and where they differ, those zeros were perf.data's
+ * padding, not trace (a decoder would take them for the rest of a packet
+ * that the snapshot cut).
+ */
+static void trim_snapshot_padding(struct piece_buf *b, const uint8_t *next, uint64_t next_size)
+{
+	size_t overlap, pad = snapshot_padding(b->data, b->size, next, next_size, &overlap);
+
+	b->size -= pad;
+	b->end -= pad;
+}
+
 static int on_auxtrace(struct session *s, const struct pd_record *rec, session_piece_fn fn,
 		       void *ctx)
 {
@@ -296,6 +312,8 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	if (b->used && (b->end != t->offset || b->size + size > MAX_PIECE ||
 			(b->p.pid != pid && !(s->time_mult &&
 					      switch_timeline_has(&st->switches, (int32_t)t->cpu))))) {
+		if (b->end != t->offset && (b->p.chunk.flags & PERF_AUX_FLAG_OVERWRITE))
+			trim_snapshot_padding(b, rec->payload, size);
 		ret = flush_piece(s, b, fn, ctx);
 		if (ret)
 			return ret;

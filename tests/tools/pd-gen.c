@@ -56,6 +56,14 @@
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT BINARY
  *        [START LEN PGOFF]
  *
+ * --snapshots SIZE END... (Intel PT, last before OUT): the file of a
+ * snapshot-mode recording (record -S) of an AUX area of SIZE bytes
+ * instead of the two chunks: AUXTRACE_INFO's snapshot flag, and for each
+ * END the newest bytes of the stream up to END, PT-FILE[END - SIZE, END)
+ * (from 0 while END < SIZE), as one overwrite-mode AUX/AUXTRACE pair. An
+ * END inside a packet is a snapshot the PMU stopped mid-packet; a size
+ * not a multiple of 8 is padded with zeros, as perf and auxrec write it.
+ *
  * --tp TRACEFS N STEP (first, before any of the above but --cpu-wide and
  * --bts; with a timed Intel PT trace, its times in perf time): also N samples of the
  * tracepoint test:tick of the tracefs fixture TRACEFS (tests/data/tracefs),
@@ -94,6 +102,9 @@ static int spe_v2;	/* --v2: the versioned AUXTRACE_INFO layout */
 static uint64_t spe_midr;
 static int spe_cpu_wide;
 static int gt_clock;	/* --gt-clock: MTC on, at the ground truth's rates */
+static uint64_t snap_size;	/* --snapshots: the area's size */
+static uint64_t *snap_end;	/* and the stream offsets each snapshot ends at */
+static int snap_nr;
 static const char *stack_sample;	/* --stack-sample FILE */
 static uint64_t stack_sample_time = 4;	/* perf time, :TSC's */
 
@@ -279,6 +290,8 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_CYC_BIT] = 1ULL << 1;
 	if (bts)
 		priv[PT_CAP_USER_TIME_ZERO + 1] = 0;	/* intel_bts: snapshot mode */
+	else
+		priv[PT_SNAPSHOT_MODE] = snap_nr > 0;
 	memset(&pc, 0, sizeof(pc));
 	pc.time_shift = 10;
 	pc.time_mult = 1000;
@@ -343,7 +356,8 @@ static void traced_process(struct pd_writer *w, const char *bin, char **map, int
 static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t len, uint32_t pid,
 		uint32_t tid, uint32_t cpu, uint64_t time)
 {
-	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX } };
+	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX },
+				  .flags = snap_nr ? PERF_AUX_FLAG_OVERWRITE : 0 };
 	struct iovec iov = { (void *)(pt + off), len };
 	struct pd_auxtrace_desc d = { .offset = off, .reference = 1000 + off, .idx = 0,
 				      .tid = tid, .cpu = cpu };
@@ -701,8 +715,21 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (!bts && argc > 3 && !strcmp(argv[1], "--snapshots")) {
+		snap_size = strtoull(argv[2], NULL, 0);
+		snap_end = calloc((size_t)argc, sizeof(*snap_end));
+		if (!snap_end)
+			die("calloc", -12);
+		for (snap_nr = 0; 3 + snap_nr < argc && argv[3 + snap_nr][0] >= '0' &&
+				  argv[3 + snap_nr][0] <= '9'; snap_nr++)
+			snap_end[snap_nr] = strtoull(argv[3 + snap_nr], NULL, 0);
+		argv[snap_nr + 2] = argv[0];	/* the last END's place: read */
+		argc -= snap_nr + 2;
+		argv += snap_nr + 2;
+	}
 	if (argc != 4 && argc != 7) {
-		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]\n"
+		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [--snapshots SIZE END...]\n"
+				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
@@ -716,11 +743,20 @@ int main(int argc, char **argv)
 		tracepoint_samples(w);
 	if (stack_sample)
 		seed_sample(w, stack_sample_time);
+	for (int i = 0; i < snap_nr; i++) {
+		uint64_t end = snap_end[i] < n ? snap_end[i] : n, from;
+
+		from = end > snap_size ? end - snap_size : 0;
+		aux(w, pt, from, end - from, PID, PID, (uint32_t)-1, 10 + (uint64_t)i);
+	}
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
-	aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
-	aux(w, pt, half, n - half, PID, PID, (uint32_t)-1, 11);
+	if (!snap_nr) {
+		aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
+		aux(w, pt, half, n - half, PID, PID, (uint32_t)-1, 11);
+	}
 	finish(w);
 	free(pt);
+	free(snap_end);
 	return 0;
 }

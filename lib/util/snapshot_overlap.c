@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snapshot_overlap.c - the bytes two consecutive snapshots of one AUX
+ * area share, and the padding a snapshot's chunk ends with (see
+ * snapshot_overlap.h).
+ */
+#include <string.h>
+#include "lib/util/snapshot_overlap.h"
+
+#define OVERLAP_MIN 16		/* a PSB */
+#define NEEDLE_MAX 256		/* bytes of cur searched for in prev at once */
+#define PADDING_MAX 7		/* perf.data aligns AUXTRACE chunks to 8 bytes */
+
+size_t snapshot_overlap(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
+			size_t cur_len)
+{
+	size_t needle = cur_len < NEEDLE_MAX ? cur_len : NEEDLE_MAX;
+	size_t start = prev_len > cur_len ? prev_len - cur_len : 0;
+
+	if (needle < OVERLAP_MIN || prev_len < OVERLAP_MIN)
+		return 0;
+	/* candidates whose overlap holds the whole needle: found by memmem, longest first */
+	for (size_t pos = start; pos + needle <= prev_len;) {
+		const uint8_t *hit = memmem(prev + pos, prev_len - pos, cur, needle);
+		size_t at;
+
+		if (!hit)
+			break;
+		at = (size_t)(hit - prev);
+		if (!memcmp(prev + at, cur, prev_len - at))
+			return prev_len - at;
+		pos = at + 1;
+	}
+	/* overlaps shorter than the needle */
+	for (size_t k = needle - 1; k >= OVERLAP_MIN; k--)
+		if (k <= prev_len && !memcmp(prev + prev_len - k, cur, k))
+			return k;
+	return 0;
+}
+
+size_t snapshot_padding(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
+			size_t cur_len, size_t *overlap)
+{
+	for (size_t pad = 0; pad <= PADDING_MAX && pad < prev_len; pad++) {
+		if (pad && prev[prev_len - pad])
+			break;	/* no more zeros that may be padding */
+		*overlap = snapshot_overlap(prev, prev_len - pad, cur, cur_len);
+		if (*overlap)
+			return pad;
+	}
+	*overlap = 0;
+	return 0;
+}
