@@ -9,19 +9,14 @@
 #include <string.h>
 #include "lib/perf_data/perf_data.h"
 #include "lib/util/array_grow.h"
-#include "lib/util/slot_index.h"
+#include "thread_map.h"
 #include "tp_samples.h"
 
 /* A thread's name changing: a COMM record, or a FORK (the parent's name). */
 struct comm_change {
 	uint64_t time;
 	size_t order;			/* file order */
-	int32_t tid, ptid;		/* ptid >= 0: a fork, the name is the parent's */
-	char comm[16];
-};
-
-struct thread_name {
-	int32_t tid;
+	int32_t pid, tid, ptid;		/* ptid >= 0: a fork, the name is the parent's */
 	char comm[16];
 };
 
@@ -35,43 +30,6 @@ struct reading {
 	uint8_t **raws;			/* owned copies of the raw data */
 	size_t nr_raws, cap_raws;
 };
-
-struct thread_names {
-	struct thread_name *t;
-	size_t nr, cap;
-	struct slot_index index;
-};
-
-static bool thread_match(const void *ctx, uint32_t idx, const void *key)
-{
-	const struct thread_names *tn = ctx;
-
-	return tn->t[idx].tid == *(const int32_t *)key;
-}
-
-static uint64_t thread_hash(const void *ctx, uint32_t idx)
-{
-	const struct thread_names *tn = ctx;
-
-	return slot_hash_u64((uint32_t)tn->t[idx].tid);
-}
-
-/* The name slot of tid, made (empty) when new; NULL: out of memory. */
-static char *thread_comm(struct thread_names *tn, int32_t tid)
-{
-	uint32_t *slot;
-
-	if (slot_index_reserve(&tn->index, tn->nr, 64, thread_hash, tn))
-		return NULL;
-	slot = slot_index_find(&tn->index, slot_hash_u64((uint32_t)tid), thread_match, tn, &tid);
-	if (*slot)
-		return tn->t[*slot - 1].comm;
-	if (ARRAY_GROW(tn->t, tn->cap, tn->nr + 1, 64))
-		return NULL;
-	tn->t[tn->nr] = (struct thread_name){ .tid = tid };
-	*slot = ++tn->nr;
-	return tn->t[tn->nr - 1].comm;
-}
 
 /*
  * The fields of a tracepoint sample in perf's order up to RAW. Returns 0,
@@ -178,6 +136,7 @@ static int add_comm_change(struct reading *rd, struct pd_reader *r,
 
 		if (h->size < sizeof(*rc))
 			return 0;
+		c.pid = (int32_t)rc->pid;
 		c.tid = (int32_t)rc->tid;
 		memcpy(c.comm, rc->comm, room < 15 ? room : 15);
 		if (!pd_reader_sample_id(r, h, &sid) && (sid.sample_type & PERF_SAMPLE_TIME))
@@ -187,6 +146,7 @@ static int add_comm_change(struct reading *rd, struct pd_reader *r,
 
 		if (h->size < sizeof(*rf))
 			return 0;
+		c.pid = (int32_t)rf->pid;
 		c.tid = (int32_t)rf->tid;
 		c.ptid = (int32_t)rf->ptid;
 		c.time = rf->time;
@@ -228,7 +188,7 @@ static bool before(const struct comm_change *c, const struct tp_sample *s, size_
 static int sort_and_name(struct reading *rd)
 {
 	struct tp_samples *ts = rd->ts;
-	struct thread_names tn = { 0 };
+	struct thread_map names = { 0 };
 	struct tp_sample *sorted;
 	size_t *idx, c = 0;
 	int ret = 0;
@@ -247,34 +207,19 @@ static int sort_and_name(struct reading *rd)
 	qsort(rd->cc, rd->nr_cc, sizeof(*rd->cc), cmp_comm);
 	for (size_t i = 0; i < ts->nr && !ret; i++) {
 		struct tp_sample *s = &ts->s[idx[i]];
-		char *name;
+		const char *name;
 
-		for (; c < rd->nr_cc && before(&rd->cc[c], s, rd->order[idx[i]]); c++) {
+		for (; c < rd->nr_cc && before(&rd->cc[c], s, rd->order[idx[i]]) && !ret; c++) {
 			const struct comm_change *cc = &rd->cc[c];
-			char *to = thread_comm(&tn, cc->tid), *from;
 
-			if (!to) {
-				ret = -ENOMEM;
-				break;
-			}
-			if (cc->ptid < 0) {
-				memcpy(to, cc->comm, sizeof(cc->comm));
-				continue;
-			}
-			from = thread_comm(&tn, cc->ptid);
-			to = thread_comm(&tn, cc->tid);	/* the table may have moved */
-			if (!from || !to) {
-				ret = -ENOMEM;
-				break;
-			}
-			if (from[0])
-				memcpy(to, from, sizeof(cc->comm));
+			ret = cc->ptid < 0 ?
+			      thread_map_set_comm(&names, cc->tid, cc->pid, cc->comm, sizeof(cc->comm)) :
+			      thread_map_fork(&names, cc->tid, cc->pid, cc->ptid);
 		}
-		name = ret ? NULL : thread_comm(&tn, s->tid);
+		name = thread_map_comm(&names, s->tid);
+		memset(s->comm, 0, sizeof(s->comm));
 		if (name)
-			memcpy(s->comm, name, sizeof(s->comm));
-		else
-			ret = -ENOMEM;
+			strncpy(s->comm, name, sizeof(s->comm) - 1);
 		sorted[i] = *s;
 	}
 	sort_reading = NULL;
@@ -286,8 +231,7 @@ static int sort_and_name(struct reading *rd)
 		free(sorted);
 	}
 	free(idx);
-	free(tn.t);
-	slot_index_free(&tn.index);
+	thread_map_free(&names);
 	return ret;
 }
 
