@@ -976,9 +976,11 @@ static int dump_file(struct dump *d, const char *path)
 	else
 		print_stats(d);
 	fflush(d->o.f);
-	if (pd_reader_warning(d->r))
+	/* a damaged file gets its error line alone: damage makes formats look unknown */
+	if (!d->nr_errs && pd_reader_warning(d->r))
 		p_warn("%s", pd_reader_warning(d->r));
-	warn_unknown_format(d);
+	if (!d->nr_errs)
+		warn_unknown_format(d);
 	dump_report_errors(d);
 	pd_reader_close(d->r);
 	free(d->info_priv);
