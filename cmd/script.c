@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
 		"                     [--srcline] [--stack-samples] [--[no-]progress] [--jobs N]\n"
 		"                     [--json]\n"
-		"                     [--list-units | --unit K]\n"
+		"                     [--list-units | --unit K[:JOIN]]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"

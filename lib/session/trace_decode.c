@@ -4,6 +4,7 @@
  * (see trace_decode.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,12 +435,21 @@ static int piece_units(struct run *r, struct session *s, const struct session_pi
 		return ret < 0 ? ret : 1;
 	if (r->o->unit >= first && r->o->unit < r->units) {
 		r->unit_seen = true;
-		if (nr == 1)
+		/* a piece's first unit is joined where the piece starts */
+		ret = r->o->unit_joined && r->o->unit == first && r->o->unit_drop ? -EINVAL : 0;
+		if (!ret && nr == 1)
 			return 0;
 		session_proc(s, -1, false);
-		ret = par_decode_unit(s->dec, &p->chunk, r->o->unit - first,
-				      r->o->unit_joined ? &r->o->unit_drop : NULL, r->jobs,
-				      &par_hooks, r);
+		if (!ret)
+			ret = par_decode_unit(s->dec, &p->chunk, r->o->unit - first,
+					      r->o->unit_joined ? &r->o->unit_drop : NULL, r->jobs,
+					      &par_hooks, r);
+		if (ret == -EINVAL && r->o->unit_joined) {
+			p_err("%s: decode unit %zu cannot be joined at %" PRIu64 " (its join_drop "
+			      "in --list-units with the same options)", s->path, r->o->unit,
+			      r->o->unit_drop);
+			return -ECANCELED;
+		}
 		return ret < 0 && !r->stop ? ret : 1;
 	}
 	if (!(p->chunk.flags & PERF_AUX_FLAG_OVERWRITE))

@@ -129,6 +129,16 @@ units_concat() {
 			return
 		fi
 	done
+	# a join the unit does not have: one error line, exit 1
+	"$A" script --unit 1:999999999 -i "$f" 2>&1 > /dev/null |
+		grep -v '^auxrec: parallel decode' > "$tmp/err.u"
+	st=${PIPESTATUS[0]}
+	if [ "$st" != 1 ] || [ "$(wc -l < "$tmp/err.u")" != 1 ] || ! grep -q 'cannot be joined' "$tmp/err.u"; then
+		echo "not ok units-$name: --unit 1:999999999 exit $st: $(head -2 "$tmp/err.u")"
+		rc=1
+		unset AUXREC_PAR_UNIT
+		return
+	fi
 	for size in $4; do
 		export AUXREC_PAR_UNIT=$size
 		for i in "${!modes[@]}"; do
