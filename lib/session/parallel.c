@@ -545,7 +545,8 @@ static int run_units(struct par *p, unsigned int jobs, const struct par_hooks *h
 	free(ends);
 	if (!ok)
 		return -ENOMEM;
-	if ((p->only != NO_UNIT && p->only >= p->nr_units) || p->first >= p->nr_units) {
+	if ((p->only != NO_UNIT && p->only >= p->nr_units) || p->first >= p->nr_units ||
+	    (p->only == NO_UNIT && p->nr_units < 2)) {
 		free(p->units);
 		return -ERANGE;
 	}
