@@ -281,7 +281,9 @@ bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 
 bool flow_time_cal_untouched(const struct flow_time *now, const struct flow_time *b)
 {
-	return now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads;
+	/* the first MTC sets the CTC without reading it: that is a touch too */
+	return now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads &&
+	       now->cal.have_mtc == b->cal.have_mtc;
 }
 
 bool flow_time_cal_ctc_live(const struct flow_time *t)

@@ -65,7 +65,8 @@ bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now);
 /*
  * Whether now, the clock of that later decode, still has b's calibration
- * CTC (it did not calibrate since): then flow_time_hand_over() replaces it.
+ * CTC (no MTC set it since, nor did the calibration start anew): then
+ * flow_time_hand_over() replaces it.
  */
 bool flow_time_cal_untouched(const struct flow_time *now, const struct flow_time *b);
 /* Whether t's calibration CTC is read before it is set again (an MTC set it). */
