@@ -14,7 +14,8 @@
 #  - the flow of a program as Intel BTS records (cut at record boundaries);
 #  - a stream repeated to over 256 KiB, cut by the default unit size
 #    (the others are cut in small units by the test knob AUXREC_PAR_UNIT,
-#    which also makes auxrec say per chunk how many units and joins).
+#    which also makes auxrec say per chunk how many units and joins);
+#  - for decode units only, a damaged copy of the bench stream.
 # Each file must be cut into several units (parallel-cut-NAME) and, over
 # all files, units must join (parallel-joined): a decode in which nothing
 # is handed over would be sequential and prove nothing.
@@ -200,6 +201,39 @@ for u in units:
 
 # the recordings (tests/diff/recordings.sh), each for any --jobs
 diff_recordings parallel same_for_any_jobs || exit $?
+
+# The bench stream (tests/bench/gt-stream.sh: indirect's 20000 iterations
+# as 40 copies, 7.4 MB, made once) with 200 bytes overwritten past its
+# first quarter, in units of 6000 bytes (about 880, a few hundred joined):
+# its joined units, each decoded from its join, give the whole `script
+# --itrace=b`, the self-contained ones decoding a bounded number of units.
+. tests/bench/gt-stream.sh
+gt_bench_perf_data 20000 40
+st=$?
+if [ $st = 0 ]; then
+	python3 -c 'import random, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+r = random.Random(1)
+for _ in range(200):
+    d[r.randrange(len(d) // 4, len(d) - 4096)] = r.randrange(256)
+open(sys.argv[2], "wb").write(d)' "$f" "$tmp/bench-bad.data"
+	export AUXREC_PAR_UNIT=6000
+	bounded=0 nr_joined=0
+	"$A" script --itrace=b -i "$tmp/bench-bad.data" > "$tmp/whole.b" 2> /dev/null
+	if units_joined bench-damaged "$tmp/bench-bad.data" "script --itrace=b" "$tmp/whole.b"; then
+		echo "ok units-bench-damaged ($nr_joined joined units of 6000 bytes from their join," \
+			"$bounded self-contained decoded alone; $(wc -l < "$tmp/whole.b") lines)"
+	else
+		rc=1
+	fi
+	rm -f "$tmp/whole.b" "$tmp/units" "$tmp/bench-bad.data"
+	unset AUXREC_PAR_UNIT
+elif [ $st = 77 ]; then
+	echo "skip units-bench-damaged: the bench stream cannot be recorded here (gt-record)"
+else
+	echo "not ok units-bench-damaged: the bench stream (tests/bench/gt-stream.sh) failed"
+	rc=1
+fi
 
 if [ "$joins" -gt 0 ]; then
 	echo "ok parallel-joined ($joins joins)"
