@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
 		"                     [--srcline] [--stack-samples] [--[no-]progress] [--jobs N]\n"
 		"                     [--json]\n"
-		"                     [--list-units | --unit K]\n"
+		"                     [--list-units | --unit K[:JOIN]]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
@@ -73,9 +73,12 @@ static void usage(FILE *out)
 		"      --stack-samples also the samples with a user stack (seeded recordings),\n"
 		"                      unwound: the stacks exports seed call stacks with\n"
 		"      --list-units    list the decode units of the recording instead: ranges\n"
-		"                      of its trace that decode alone\n"
-		"      --unit K        decode unit K alone: its part of the output (the units'\n"
-		"                      outputs in order are the whole output)\n"
+		"                      of its trace that decode alone, where the decode with\n"
+		"                      these options joins each and whether it is exact alone\n"
+		"      --unit K[:JOIN] decode unit K alone: its part of the output (the units'\n"
+		"                      outputs in order are the whole output); JOIN, its join\n"
+		"                      as --list-units gives it, spares decoding the units\n"
+		"                      before it\n"
 		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -151,12 +154,18 @@ static int list_unit(void *ctx, const struct decode_unit *u)
 	const char *sync = u->start ? "split_point" : "piece_start";
 
 	if (!json_output) {
+		char join[24] = "-";
+
+		if (u->joined)
+			snprintf(join, sizeof(join), "%" PRIu64, u->drop);
 		if (!u->index)
-			printf("# %6s %6s %4s %18s %10s %10s %10s  %s\n", "unit", "piece", "cpu",
-			       "aux_offset", "start", "end", "size", "sync");
-		return printf("  %6zu %6zu %4d %18" PRIu64 " %10zu %10zu %10zu  %s\n", u->index,
-			      u->piece, u->chunk->cpu, u->chunk->aux_offset, u->start, u->end,
-			      u->end - u->start, sync) < 0;
+			printf("# %6s %6s %4s %18s %10s %10s %10s  %-11s %8s %s\n", "unit", "piece",
+			       "cpu", "aux_offset", "start", "end", "size", "sync", "join",
+			       "alone");
+		return printf("  %6zu %6zu %4d %18" PRIu64 " %10zu %10zu %10zu  %-11s %8s %s\n",
+			      u->index, u->piece, u->chunk->cpu, u->chunk->aux_offset, u->start,
+			      u->end, u->end - u->start, sync, join,
+			      !u->joined ? "-" : u->self_contained ? "yes" : "no") < 0;
 	}
 	jw_object_start(w);
 	jw_kv_string(w, "type", "unit");
@@ -169,6 +178,11 @@ static int list_unit(void *ctx, const struct decode_unit *u)
 	jw_kv_u64(w, "end", u->end);
 	jw_kv_u64(w, "size", u->end - u->start);
 	jw_kv_string(w, "sync", sync);
+	jw_kv_bool(w, "joined", u->joined);
+	if (u->joined) {
+		jw_kv_u64(w, "join_drop", u->drop);
+		jw_kv_bool(w, "self_contained", u->self_contained);
+	}
 	jw_object_end(w);
 	jw_end_line(w);
 	return ferror(stdout);
@@ -192,19 +206,38 @@ static int list_units(struct trace_decode_opts *o)
 	return ret;
 }
 
-/* --unit K: a decode unit's index */
-static int parse_unit(const char *s, size_t *k)
+/* A decimal number up to max at s, its end in *end (NULL: s is all of it). */
+static int parse_number(const char *s, char **end, unsigned long long max,
+			unsigned long long *v)
 {
-	char *end;
-	unsigned long long v;
+	char *e;
 
 	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > SIZE_MAX)
+	*v = strtoull(s, &e, 10);
+	if (errno || *v > max || (!end && *e))
 		return -1;
-	*k = (size_t)v;
+	if (end)
+		*end = e;
+	return 0;
+}
+
+/* --unit K[:DROP]: a decode unit's index, and where the whole decode joins it */
+static int parse_unit(const char *s, struct trace_decode_opts *o)
+{
+	unsigned long long k, drop;
+	char *end;
+
+	if (parse_number(s, &end, SIZE_MAX, &k))
+		return -1;
+	o->unit = (size_t)k;
+	o->unit_joined = *end == ':';
+	if (!o->unit_joined)
+		return *end ? -1 : 0;
+	if (parse_number(end + 1, NULL, UINT64_MAX, &drop))
+		return -1;
+	o->unit_drop = drop;
 	return 0;
 }
 
@@ -364,9 +397,9 @@ int cmd_script(int argc, char **argv)
 		case 'K': o.sample = on_stack_sample; break;
 		case 'U': units = true; break;
 		case 'u':
-			if (parse_unit(optarg, &o.unit))
+			if (parse_unit(optarg, &o))
 				return cmd_usage_error(usage, "bad --unit '%s' (a unit number, "
-						       "see --list-units)", optarg);
+						       "maybe :its join, see --list-units)", optarg);
 			o.one_unit = true;
 			break;
 		case 'h': usage(stdout); return 0;
@@ -377,8 +410,6 @@ int cmd_script(int argc, char **argv)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (units && o.one_unit)
 		return cmd_usage_error(usage, "--list-units and --unit together");
-	if (units)
-		return list_units(&o);
 	if (!itrace && !sc.kinds) {
 		itrace = "be";
 		sc.kinds |= MEM_SAMPLES;
@@ -386,7 +417,10 @@ int cmd_script(int argc, char **argv)
 	if (itrace && parse_itrace(&sc, itrace))
 		return cmd_usage_error(usage, "bad --itrace '%s' (letters from bcriewpxfmtaM)",
 				       itrace);
+	/* before the units are listed: where they join depends on it */
 	o.insns = sc.kinds & KIND(EVENT_INSN);
+	if (units)
+		return list_units(&o);
 	if (event_printer_init(&sc.pr, stdout, json_output, srcline)) {
 		p_err("%s", strerror(ENOMEM));
 		return 1;

@@ -66,7 +66,7 @@ _auxrec()
 		-i|--input|--symfs|--debug-dir|--vmlinux|--kallsyms) _filedir; return ;;
 		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym data_sym,data_src sym,data_src" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
-		--unit) return ;;	# a number, see --list-units
+		--unit) return ;;	# K or K:JOIN, see --list-units
 		esac
 		local v=_auxrec_${cmd}_opts
 		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))

@@ -56,8 +56,9 @@ struct record_options_ctx {
  * 6: packet_ops.count (count-only packet scan)
  * 7: record_options and the tracking event
  * 8: decode_opts.count (taken branches as sums per source), no_time
+ * 9: range_take_over, range_used_before (bounded decode units)
  */
-#define DECODER_ABI_VERSION 8
+#define DECODER_ABI_VERSION 9
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -292,6 +293,24 @@ struct decoder_ops {
 	long (*split_next)(const struct aux_chunk *chunk, size_t from);
 	int (*decode_range)(void *state, const struct aux_chunk *chunk, size_t start, size_t end);
 	int (*decode_join)(void *state, void *next, size_t end, uint64_t *drop);
+	/*
+	 * Bounded decode units (optional, both or none, with the three
+	 * above). A join hands the flow over: decode_join's next goes on with
+	 * what it decoded alone plus what the state before hands it (Intel PT:
+	 * the return addresses below its own, the clock's calibration).
+	 * range_take_over: state, which decoded a range (decode_range), takes
+	 * the flow over as a decode_join into it with that *drop would, but
+	 * with nothing handed over; -EINVAL when no join into it can drop
+	 * that many events. range_used_before: whether state, since it last
+	 * took the flow over (by a join or range_take_over), used anything a
+	 * hand-over gives (a return popped from below its own stack, a join
+	 * decided by the addresses below, the calibration): when it did not,
+	 * it delivered the same events and joins the next range at the same
+	 * point with or without the hand-over, so a decode that starts there
+	 * is exact without the trace before. False when it never took over.
+	 */
+	int (*range_take_over)(void *state, uint64_t drop);
+	bool (*range_used_before)(const void *state);
 };
 
 /*

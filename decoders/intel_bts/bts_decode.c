@@ -204,6 +204,19 @@ int intel_bts_decode_join(void *state, void *next, size_t end, uint64_t *drop)
 	return 1;
 }
 
+/* A range is joined at its start: nothing is handed over, nothing used from before. */
+int intel_bts_range_take_over(void *state, uint64_t drop)
+{
+	(void)state;
+	return drop ? -EINVAL : 0;
+}
+
+bool intel_bts_range_used_before(const void *state)
+{
+	(void)state;
+	return false;
+}
+
 void intel_bts_decode_end(void *state)
 {
 	free(state);

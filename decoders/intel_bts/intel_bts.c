@@ -28,4 +28,6 @@ const struct decoder_ops intel_bts_decoder = {
 	.split_next = intel_bts_split_next,
 	.decode_range = intel_bts_decode_range,
 	.decode_join = intel_bts_decode_join,
+	.range_take_over = intel_bts_range_take_over,
+	.range_used_before = intel_bts_range_used_before,
 };

@@ -23,4 +23,6 @@ const struct decoder_ops intel_pt_decoder = {
 	.split_next = intel_pt_split_next,
 	.decode_range = intel_pt_decode_range,
 	.decode_join = intel_pt_decode_join,
+	.range_take_over = intel_pt_range_take_over,
+	.range_used_before = intel_pt_range_used_before,
 };

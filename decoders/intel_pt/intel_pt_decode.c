@@ -323,6 +323,20 @@ int intel_pt_decode_join(void *state, void *next, size_t end, uint64_t *drop)
 	return pt_flow_join(d->flow, n->flow, end, drop);
 }
 
+int intel_pt_range_take_over(void *state, uint64_t drop)
+{
+	struct pt_decode *d = state;
+
+	return pt_flow_take_over(d->flow, drop);
+}
+
+bool intel_pt_range_used_before(const void *state)
+{
+	const struct pt_decode *d = state;
+
+	return pt_flow_used_before(d->flow);
+}
+
 void intel_pt_decode_end(void *state)
 {
 	struct pt_decode *d = state;

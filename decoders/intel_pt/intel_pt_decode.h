@@ -17,5 +17,7 @@ void intel_pt_decode_end(void *state);
 long intel_pt_split_next(const struct aux_chunk *chunk, size_t from);
 int intel_pt_decode_range(void *state, const struct aux_chunk *chunk, size_t start, size_t end);
 int intel_pt_decode_join(void *state, void *next, size_t end, uint64_t *drop);
+int intel_pt_range_take_over(void *state, uint64_t drop);
+bool intel_pt_range_used_before(const void *state);
 
 #endif

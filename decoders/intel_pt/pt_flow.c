@@ -107,6 +107,23 @@ struct pt_flow {
 	struct pt_flow *join;	/* the decoder to hand over to, or NULL */
 	int joined;		/* handed over: join took the flow */
 	uint64_t join_drop;	/* events of join's before the hand-over */
+	/*
+	 * Since it took the flow over (flow_hand_over, pt_flow_take_over):
+	 * the return addresses at the bottom of the stack that were handed
+	 * over (the rest are its own), whether it took over with its stack
+	 * not emptied since, and whether it used what a hand-over gives
+	 * (see pt_flow_used_before()).
+	 */
+	unsigned int rs_below;
+	int borrowing;
+	int used_before;
+	/*
+	 * The clock's calibration CTC was handed over (still so while no
+	 * calibration started anew since): clk_resets, clk_reads the
+	 * clock's counts then.
+	 */
+	int clk_borrowed;
+	uint32_t clk_resets, clk_reads;
 
 	/* counting (cfg.sums): the blocks of the current cache with sums */
 	int counting;
@@ -277,16 +294,23 @@ static inline void rs_push(struct pt_flow *f, uint64_t ip)
 	f->rs_top = (f->rs_top + 1) % RETSTACK_SIZE;
 	if (f->rs_n < RETSTACK_SIZE)
 		f->rs_n++;
+	else if (f->rs_below)
+		f->rs_below--;	/* the oldest was handed over */
 	if (f->marks)
 		marks_depth(f);
 }
 
 static inline int rs_pop(struct pt_flow *f, uint64_t *ip)
 {
-	if (!f->rs_n) {
-		if (f->marks)
-			marks_underflow(f);
-		return -PT_FLOW_ERR_BAD_RETCOMP;
+	if (f->rs_n == f->rs_below) {	/* none of its own: 0 but after a hand-over */
+		if (f->borrowing)
+			f->used_before = 1;
+		if (!f->rs_n) {
+			if (f->marks)
+				marks_underflow(f);
+			return -PT_FLOW_ERR_BAD_RETCOMP;
+		}
+		f->rs_below--;
 	}
 	f->rs_top = (f->rs_top + RETSTACK_SIZE - 1) % RETSTACK_SIZE;
 	f->rs_n--;
@@ -935,6 +959,8 @@ static void flow_forget(struct pt_flow *f)
 	f->fup_bind = FUP_ASYNC;
 	f->mode_pending = 0;
 	f->rs_n = 0;
+	f->rs_below = 0;
+	f->borrowing = 0;	/* nothing from before the hand-over is left */
 	f->epoch++;
 	set_next(f, -1, 0, 0);
 }
@@ -1102,6 +1128,8 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t
 	f->buf = buf;
 	f->len = len;
 	flow_desync(f);
+	f->used_before = 0;
+	f->clk_borrowed = 0;
 	f->sync_off = 0;
 	/* a piece (maybe of another CPU) starts with no time until its TSC */
 	flow_time_init(&f->clock, f->cfg.mtc_freq, f->cfg.tsc_ctc_num, f->cfg.tsc_ctc_den,
@@ -1332,22 +1360,36 @@ static uint64_t rs_at(const struct pt_flow *f, unsigned int i)
 	return f->retstack[(f->rs_top + 2 * RETSTACK_SIZE - 1 - i) % RETSTACK_SIZE];
 }
 
+/* The calibration CTC a took over is still the one the clock has. */
+static bool clk_borrowed(const struct pt_flow *a)
+{
+	return a->clk_borrowed && a->clock.cal_resets == a->clk_resets;
+}
+
 /*
  * Whether a (decoding on) and b, the state of mark m, deliver the same events
  * from here: the same flow state, with b's return stack the top of a's.
  * Values that are only read under a condition are compared under it.
+ * lenient: what was handed over to a (return addresses below its own, the
+ * calibration CTC) taken as agreeing, whatever it is.
  */
 static bool flow_same(const struct pt_flow *a, const struct flow_mark *m,
-		      const struct pt_flow *now)
+		      const struct pt_flow *now, bool lenient)
 {
 	const struct pt_flow *b = &m->state;
+	struct flow_time clock = a->clock;
+	unsigned int n = b->rs_n;
 
-	if (a->rs_n < b->rs_n || a->last_ip.ip != b->last_ip.ip || a->synced != b->synced ||
+	if (lenient && a->borrowing && n > a->rs_n - a->rs_below)
+		n = a->rs_n - a->rs_below;
+	if (lenient && clk_borrowed(a))
+		clock.cal.ctc = b->clock.cal.ctc;
+	if (a->rs_n < n || a->last_ip.ip != b->last_ip.ip || a->synced != b->synced ||
 	    a->in_psb != b->in_psb || a->fresh != b->fresh || a->enabled != b->enabled ||
 	    a->mode != b->mode || a->mode_pending != b->mode_pending ||
 	    (a->mode_pending && a->next_mode != b->next_mode) || a->ip != b->ip ||
 	    a->err_ip != b->err_ip || a->count != b->count ||
-	    a->clock_next != b->clock_next || !flow_time_same(&a->clock, &b->clock, &now->clock) ||
+	    a->clock_next != b->clock_next || !flow_time_same(&clock, &b->clock, &now->clock) ||
 	    a->fup_bind != b->fup_bind || a->fup_pending != b->fup_pending ||
 	    a->ovf_pending != b->ovf_pending || a->sync_off != b->sync_off ||
 	    pt_flow_image(a) != m->image)
@@ -1361,10 +1403,30 @@ static bool flow_same(const struct pt_flow *a, const struct flow_mark *m,
 		return false;
 	if (a->ovf_pending && (a->ovf_tsc != b->ovf_tsc || a->ovf_off != b->ovf_off))
 		return false;
-	for (unsigned int i = 0; i < b->rs_n; i++)
+	for (unsigned int i = 0; i < n; i++)
 		if (rs_at(a, i) != rs_at(b, i))
 			return false;
 	return true;
+}
+
+/*
+ * f took the flow over at mark m, with `below` return addresses handed
+ * over under its own: from here on it notes when it uses what a hand-over
+ * gives (see pt_flow_used_before()), and it keeps no marks. Its stack
+ * emptied since m (a new epoch), nothing is handed over under it.
+ */
+static void flow_took_over(struct pt_flow *f, const struct flow_mark *m, unsigned int below)
+{
+	f->rs_below = below;
+	f->borrowing = f->epoch == m->epoch;
+	f->used_before = 0;
+	/* the calibration CTC is the hand-over's, and read by the next MTC */
+	f->clk_borrowed = flow_time_cal_untouched(&f->clock, &m->state.clock) &&
+			  flow_time_cal_ctc_live(&f->clock);
+	f->clk_resets = f->clock.cal_resets;
+	f->clk_reads = f->clock.ctc_reads;
+	free(f->marks);
+	f->marks = NULL;
 }
 
 /*
@@ -1391,8 +1453,7 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 	next->rs_n = k;
 	next->rs_top = k % RETSTACK_SIZE;
 	flow_time_hand_over(&next->clock, &f->clock, &m->state.clock);
-	free(next->marks);
-	next->marks = NULL;
+	flow_took_over(next, m, k - n);	/* frees m */
 }
 
 /* After a PSBEND: keeps a mark, or hands the flow over to f->join. */
@@ -1416,7 +1477,15 @@ static int flow_at_psbend(struct pt_flow *f)
 	for (unsigned int k = 0; k < next->marks->nr; k++) {
 		const struct flow_mark *m = &next->marks->v[k];
 
-		if (m->pos != f->pos || m->popped_empty || !flow_same(f, m, next))
+		if (m->pos != f->pos || m->popped_empty)
+			continue;
+		/* the answer lies in what was handed over to f */
+		if (((f->borrowing && m->state.rs_n > f->rs_n - f->rs_below) ||
+		     (clk_borrowed(f) &&
+		      flow_time_compares_cal_ctc(&f->clock, &m->state.clock, &next->clock))) &&
+		    flow_same(f, m, next, true))
+			f->used_before = 1;
+		if (!flow_same(f, m, next, false))
 			continue;
 		f->joined = 1;
 		f->join_drop = m->delivered;
@@ -1455,6 +1524,26 @@ int pt_flow_join(struct pt_flow *f, struct pt_flow *next, size_t end, uint64_t *
 		return 0;
 	*drop = f->join_drop;
 	return 1;
+}
+
+int pt_flow_take_over(struct pt_flow *f, uint64_t drop)
+{
+	const struct flow_mark *m = NULL;
+
+	/* the latest such mark: the calibration rule is the strictest there */
+	for (unsigned int k = f->marks ? f->marks->nr : 0; !m && k-- > 0;)
+		if (f->marks->v[k].delivered == drop && !f->marks->v[k].popped_empty)
+			m = &f->marks->v[k];
+	if (!m)
+		return -EINVAL;
+	flow_took_over(f, m, 0);
+	return 0;
+}
+
+bool pt_flow_used_before(const struct pt_flow *f)
+{
+	/* an MTC calibrated from the CTC handed over (or after a new start) */
+	return f->used_before || (f->clk_borrowed && f->clock.ctc_reads != f->clk_reads);
 }
 
 static const char *const event_names[PT_FLOW_EV_NR] = {

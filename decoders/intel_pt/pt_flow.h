@@ -13,6 +13,7 @@
 #ifndef AUXREC_PT_FLOW_H
 #define AUXREC_PT_FLOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -192,6 +193,22 @@ int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
 int pt_flow_decode_from(struct pt_flow *flow, const uint8_t *buf, size_t len, size_t start,
 			size_t end);
 int pt_flow_join(struct pt_flow *flow, struct pt_flow *next, size_t end, uint64_t *drop);
+
+/*
+ * Bounded decode units. pt_flow_take_over(): flow, which decoded a range
+ * alone, takes the flow over as pt_flow_join() would hand it over at the
+ * point where flow had delivered drop events, but with nothing handed
+ * over (no return addresses from before, its own clock calibration);
+ * -EINVAL when it has no such point to be joined at. pt_flow_used_before():
+ * whether flow, since it last took the flow over (either way), used
+ * anything a hand-over gives: a return popped from below its own, a join
+ * whose answer lay in the return addresses below its own, or a clock that
+ * still had the calibration a hand-over replaces. When it did not, the
+ * events it delivered and where it handed the flow on are the same with
+ * or without the hand-over; false when it never took the flow over.
+ */
+int pt_flow_take_over(struct pt_flow *flow, uint64_t drop);
+bool pt_flow_used_before(const struct pt_flow *flow);
 
 /*
  * The code read through cfg.image is image's from here on (an identifier:

@@ -254,10 +254,21 @@ static bool tcal_same(const struct flow_tcal *a, const struct flow_tcal *b, bool
 	       a->have_mtc == b->have_mtc;
 }
 
+/*
+ * Whether the calibration CTC of a and b must agree: it is read (by the
+ * next MTC) only once an MTC set it, and not when the later decode, now,
+ * goes on with b's as it is (flow_time_hand_over() gives it a's).
+ */
+bool flow_time_compares_cal_ctc(const struct flow_time *a, const struct flow_time *b,
+				const struct flow_time *now)
+{
+	return a->cal.have_mtc && !(b->cal.have_mtc && now->ctc_reads == b->ctc_reads);
+}
+
 bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now)
 {
-	bool any_ctc = a->cal.have_mtc && b->cal.have_mtc && now->ctc_reads == b->ctc_reads;
+	bool any_ctc = !flow_time_compares_cal_ctc(a, b, now);
 
 	return a->tsc == b->tsc && a->base == b->base && a->fc == b->fc && a->ctc == b->ctc &&
 	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
@@ -268,10 +279,22 @@ bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 	       a->ratio_num == b->ratio_num && a->ratio_den == b->ratio_den;
 }
 
+bool flow_time_cal_untouched(const struct flow_time *now, const struct flow_time *b)
+{
+	/* the first MTC sets the CTC without reading it: that is a touch too */
+	return now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads &&
+	       now->cal.have_mtc == b->cal.have_mtc;
+}
+
+bool flow_time_cal_ctc_live(const struct flow_time *t)
+{
+	return t->cal.have_mtc;
+}
+
 void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b)
 {
 	/* untouched since b: it is still b's, which may not be a's */
-	if (now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads)
+	if (flow_time_cal_untouched(now, b))
 		now->cal.ctc = a->cal.ctc;
 }

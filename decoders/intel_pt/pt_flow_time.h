@@ -63,6 +63,17 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc);
  */
 bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now);
+/*
+ * Whether now, the clock of that later decode, still has b's calibration
+ * CTC (no MTC set it since, nor did the calibration start anew): then
+ * flow_time_hand_over() replaces it.
+ */
+bool flow_time_cal_untouched(const struct flow_time *now, const struct flow_time *b);
+/* Whether t's calibration CTC is read before it is set again (an MTC set it). */
+bool flow_time_cal_ctc_live(const struct flow_time *t);
+/* Whether flow_time_same(a, b, now) compares the calibration CTC of a and b. */
+bool flow_time_compares_cal_ctc(const struct flow_time *a, const struct flow_time *b,
+				const struct flow_time *now);
 void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b);
 

@@ -64,6 +64,8 @@ struct par_unit {
 	int ret;		/* decode_range's */
 	/* the state that walks into it when ready (NULL: the first unit, exact) */
 	struct par_unit *entry;
+	uint64_t drop;		/* joined: its events dropped at the join into it */
+	bool used_before;	/* sealed: its state used what the join handed over */
 	bool done;		/* decoded alone */
 	bool ready;		/* the exact state is at its start, or it is the first */
 	bool sealed;		/* exact, and all its events are kept: to hand over */
@@ -84,7 +86,11 @@ struct par {
 	atomic_int stop;
 	int err;		/* a decode or join failed: -errno */
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
-	size_t only;		/* the one unit handed over, or ALL_UNITS */
+	size_t only;		/* the one unit handed over, or ALL_UNITS, NO_UNIT */
+	size_t first;		/* the unit the exact state starts at */
+	bool take_over;		/* first > 0: it takes the flow over, dropping take_drop */
+	uint64_t take_drop;
+	struct par_unit_join *listed;	/* par_list_units()'s, or NULL */
 	size_t joins;
 	size_t decoded;		/* units decode_range() ran on */
 	const struct par_hooks *h;
@@ -92,6 +98,13 @@ struct par {
 };
 
 #define ALL_UNITS	SIZE_MAX
+#define NO_UNIT		(SIZE_MAX - 1)	/* every unit decoded, none handed over */
+
+/* The one unit handed over (par_decode_unit()), or NULL. */
+static struct par_unit *only_unit(const struct par *p)
+{
+	return p->only < p->nr_units ? &p->units[p->only] : NULL;
+}
 
 struct line_buf *par_unit_buf(struct par_unit *u)
 {
@@ -100,7 +113,7 @@ struct line_buf *par_unit_buf(struct par_unit *u)
 
 bool par_unit_kept(const struct par_unit *u)
 {
-	return u->p->only == ALL_UNITS || u == &u->p->units[u->p->only];
+	return u->p->only == ALL_UNITS || u == only_unit(u->p);
 }
 
 int par_unit_event_end(struct par_unit *u)
@@ -351,6 +364,17 @@ static void fail(struct par *p, int err)
 }
 
 /*
+ * e's state hands the flow on (or the chunk ends): all of its unit's
+ * events are known, and whether its state used what it was handed.
+ */
+static void unit_seal(struct par *p, struct par_unit *e)
+{
+	e->used_before = p->dec->range_used_before ?
+			 p->dec->range_used_before(e->slot->state) : e > p->units;
+	e->sealed = true;
+}
+
+/*
  * Walks the exact state into u (decoded and ready), and on into the units
  * after it that are decoded too: on the thread that made the last of the
  * two true, p->lock held (let go during the walk). Seals the unit whose
@@ -360,7 +384,7 @@ static void advance(struct par *p, struct par_unit *u)
 {
 	struct par_unit *last = &p->units[p->nr_units - 1];
 	/* a unit decoded alone: the walk ends with it */
-	const struct par_unit *only = p->only == ALL_UNITS ? NULL : &p->units[p->only];
+	const struct par_unit *only = only_unit(p);
 
 	while (u->done && u->ready && !atomic_load(&p->stop)) {
 		struct par_unit *e = u->entry, *next = u < last ? u + 1 : NULL;
@@ -376,6 +400,11 @@ static void advance(struct par *p, struct par_unit *u)
 			pthread_mutex_unlock(&p->lock);
 			r = p->dec->decode_join(e->slot->state, u->slot->state, u->end, &drop);
 			pthread_mutex_lock(&p->lock);
+		} else if (p->take_over) {
+			/* the start of a bounded unit (par_decode_unit()) */
+			drop = p->take_drop;
+			r = p->dec->range_take_over(u->slot->state, drop);
+			r = r ? r : 1;
 		}
 		if (r < 0) {
 			fail(p, r);
@@ -384,15 +413,16 @@ static void advance(struct par *p, struct par_unit *u)
 		if (r == 1) {
 			if (e) {
 				p->joins++;
-				e->sealed = true;
+				unit_seal(p, e);
 			}
+			u->drop = drop;
 			u->slot->first = drop < u->slot->nr ? drop : u->slot->nr;
 			e = u;
 		} else {
 			unit_drop(p, u);
 		}
 		if (!next) {
-			e->sealed = true;
+			unit_seal(p, e);
 			break;
 		}
 		if (only && (only->sealed || only->dropped))
@@ -427,11 +457,11 @@ static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 {
 	/* a unit decoded alone: crossed, the units before it are not sealed */
-	const struct par_unit *only = p->only == ALL_UNITS ? NULL : &p->units[p->only];
+	const struct par_unit *only = only_unit(p);
 	int r = 0;
 
 	pthread_mutex_lock(&p->lock);
-	for (size_t k = 0; !r && k < p->nr_units; k++) {
+	for (size_t k = p->first; !r && k < p->nr_units; k++) {
 		struct par_unit *u = &p->units[k];
 
 		while (!u->sealed && !u->dropped && !p->err && !(only && only->dropped) &&
@@ -445,6 +475,10 @@ static int follow(struct par *p, const struct par_hooks *h, void *ctx)
 			continue;
 		if (!u->sealed) {
 			r = p->err;	/* a unit up to the next join failed */
+			break;
+		}
+		if (p->take_over && u == only && u->used_before) {
+			r = -EAGAIN;	/* not exact without what was handed over */
 			break;
 		}
 		pthread_mutex_unlock(&p->lock);
@@ -467,9 +501,10 @@ static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks 
 
 	if (!tids)
 		return -ENOMEM;
-	p->units[0].ready = true;	/* exact: where the chunk starts */
+	p->units[p->first].ready = true;	/* exact: where the chunk starts, or taken over */
+	p->next_unit = p->first;
 	/* a unit alone needs the next one, further only when the walk crosses it */
-	p->horizon = p->only == ALL_UNITS ? SIZE_MAX : p->only + 1;
+	p->horizon = only_unit(p) ? p->only + 1 : SIZE_MAX;
 	while (started < jobs && !pthread_create(&tids[started], NULL, worker, p))
 		started++;
 	r = started ? follow(p, h, ctx) : -EAGAIN;
@@ -498,21 +533,54 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 	return run(&p, jobs, h, ctx);
 }
 
-int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
-		    unsigned int jobs, const struct par_hooks *h, void *ctx)
+/*
+ * p (its decoder, chunk and what it hands over set) on the decode units
+ * of the chunk: as par_decode_unit(), p->first the unit it starts at.
+ */
+static int run_units(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)
 {
-	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k };
-	size_t *ends, nr = par_units(dec, chunk, &ends);
-	bool ok = nr && make_units(&p, ends, nr);
+	size_t *ends, nr = par_units(p->dec, p->chunk, &ends);
+	bool ok = nr && make_units(p, ends, nr);
 
 	free(ends);
 	if (!ok)
 		return -ENOMEM;
-	if (k >= p.nr_units) {
-		free(p.units);
+	if ((p->only != NO_UNIT && p->only >= p->nr_units) || p->first >= p->nr_units ||
+	    (p->only == NO_UNIT && p->nr_units < 2)) {
+		free(p->units);
 		return -ERANGE;
 	}
-	return run(&p, jobs ? jobs : 1, h, ctx);
+	return run(p, jobs ? jobs : 1, h, ctx);
+}
+
+int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
+		    const uint64_t *join_drop, unsigned int jobs, const struct par_hooks *h,
+		    void *ctx)
+{
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = k };
+	int r;
+
+	if (join_drop && k && dec->range_take_over) {
+		struct par from_k = p;
+
+		from_k.first = k;
+		from_k.take_over = true;
+		from_k.take_drop = *join_drop;
+		r = run_units(&from_k, jobs, h, ctx);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return run_units(&p, jobs, h, ctx);
+}
+
+int par_list_units(const struct decoder_ops *dec, const struct aux_chunk *chunk,
+		   unsigned int jobs, const struct par_hooks *h, void *ctx,
+		   struct par_unit_join *joins)
+{
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = NO_UNIT,
+			 .listed = joins };
+
+	return run_units(&p, jobs, h, ctx);
 }
 
 static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)
@@ -535,9 +603,14 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 			goto out;
 	}
 	r = run_threads(p, jobs, h, ctx);
+	for (size_t i = 0; !r && p->listed && i < p->nr_units; i++)
+		p->listed[i] = (struct par_unit_join){ .joined = p->units[i].sealed,
+						      .drop = p->units[i].drop,
+						      .used_before = p->units[i].used_before };
 	if (p->unit >= 0)
-		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined, %zu decoded\n",
-			p->chunk->size, p->nr_units, p->joins, p->decoded);
+		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined, %zu decoded%s\n",
+			p->chunk->size, p->nr_units, p->joins, p->decoded,
+			p->take_over ? " (from the unit's join)" : "");
 out:
 	for (size_t i = 0; p->slots && i < p->nr_slots; i++) {
 		if (p->slots[i].hook)

@@ -74,13 +74,43 @@ size_t par_units(const struct decoder_ops *dec, const struct aux_chunk *chunk, s
  * Decodes unit k of par_units() alone: hands over exactly the events that
  * the decode of the whole chunk hands over while unit k's state is the
  * exact one (from the join into k to the join into the next unit), so the
- * units' events, in order, are the chunk's. Whether and where the units
- * before join depends on what came before them (a return stack, errors),
- * so they are decoded too, on jobs threads, but nothing is kept of their
- * events (no output made) but their count; it stops once k is handed
- * over. Returns as par_decode(), -ERANGE when there is no unit k.
+ * units' events, in order, are the chunk's. Where the whole decode joins
+ * unit k depends on all the trace before it (a return stack, errors):
+ * join_drop, when not NULL, says it (par_list_units()' drop of unit k, the
+ * unit joined). Then unit k is decoded alone, takes the flow over there
+ * (range_take_over) and walks on into the units after it until it hands
+ * the flow on: exact when its state used nothing a join would have handed
+ * it (range_used_before), and the units before it are not decoded at
+ * all. Otherwise, or without join_drop, the units before it are decoded
+ * too, on jobs threads, keeping nothing of their events but their count.
+ * It stops once k is handed over. Returns as par_decode(), -ERANGE when
+ * there is no unit k.
  */
 int par_decode_unit(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t k,
-		    unsigned int jobs, const struct par_hooks *h, void *ctx);
+		    const uint64_t *join_drop, unsigned int jobs, const struct par_hooks *h,
+		    void *ctx);
+
+/* How the decode of the whole chunk went through a unit (par_list_units()). */
+struct par_unit_join {
+	bool joined;		/* the exact state was handed over to the unit's */
+	uint64_t drop;		/* joined: the unit's events before the join */
+	/*
+	 * joined: the unit's state, from the join until it handed the flow
+	 * on, used what the join handed it: par_decode_unit() with its drop
+	 * decodes the units before it too.
+	 */
+	bool used_before;
+};
+
+/*
+ * Decodes the whole chunk as par_decode_unit() would for every unit
+ * (nothing handed over to h->emit), and says for each of the
+ * par_units() units how the decode went through it, in joins[]. Returns
+ * 0, -ERANGE when the chunk has a single unit (nothing decoded), or a
+ * negative errno.
+ */
+int par_list_units(const struct decoder_ops *dec, const struct aux_chunk *chunk,
+		   unsigned int jobs, const struct par_hooks *h, void *ctx,
+		   struct par_unit_join *joins);
 
 #endif

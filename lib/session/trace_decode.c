@@ -4,6 +4,7 @@
  * (see trace_decode.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +371,49 @@ static void load_kernel(struct run *r)
 }
 
 /*
+ * The units of a piece as the whole decode goes through them, in joins[nr]:
+ * 0, or a negative errno.
+ */
+static int piece_joins(struct run *r, struct session *s, const struct session_piece *p,
+		       struct par_unit_join *joins, size_t nr)
+{
+	int ret = -ERANGE;
+
+	if (nr > 1) {
+		session_proc(s, -1, false);
+		ret = par_list_units(s->dec, &p->chunk, r->jobs, &par_hooks, r, joins);
+	}
+	if (ret == -ERANGE) {	/* one unit: decoded from the piece's start */
+		/* a snapshot's decode depends on the one before */
+		joins[0] = (struct par_unit_join){ .joined = true,
+				.used_before = p->chunk.flags & PERF_AUX_FLAG_OVERWRITE };
+		ret = 0;
+	}
+	return ret;
+}
+
+/* Lists the piece's units (o->list_units); < 0 when it stopped the run. */
+static int list_piece_units(struct run *r, struct session *s, const struct session_piece *p,
+			    const size_t *ends, size_t nr, size_t first)
+{
+	struct par_unit_join *joins = calloc(nr, sizeof(*joins));
+	int ret = joins ? piece_joins(r, s, p, joins, nr) : -ENOMEM;
+
+	for (size_t i = 0; !ret && i < nr; i++) {
+		struct decode_unit u = { .index = first + i, .piece = r->pieces,
+					 .chunk = &p->chunk, .start = i ? ends[i - 1] : 0,
+					 .end = ends[i], .joined = joins[i].joined,
+					 .drop = joins[i].drop,
+					 .self_contained = !joins[i].used_before };
+
+		if (r->o->list_units(r->o->ctx, &u))
+			ret = -ECANCELED;
+	}
+	free(joins);
+	return ret;
+}
+
+/*
  * Decode units: the piece's listed, or, with o->one_unit, decoded when it
  * holds the unit (0), skipped when it does not (1). Another snapshot
  * chunk before it is decoded without output: a snapshot's decode depends
@@ -383,26 +427,29 @@ static int piece_units(struct run *r, struct session *s, const struct session_pi
 	if (!nr)
 		return -ENOMEM;
 	r->units += nr;
-	for (size_t i = 0; r->o->list_units && i < nr; i++) {
-		struct decode_unit u = { .index = first + i, .piece = r->pieces,
-					 .chunk = &p->chunk, .start = i ? ends[i - 1] : 0,
-					 .end = ends[i] };
-
-		if (r->o->list_units(r->o->ctx, &u)) {
-			ret = -ECANCELED;
-			break;
-		}
-	}
+	if (r->o->list_units)
+		ret = list_piece_units(r, s, p, ends, nr, first);
 	free(ends);
 	r->pieces++;
 	if (r->o->list_units || ret < 0)
-		return ret;
+		return ret < 0 ? ret : 1;
 	if (r->o->unit >= first && r->o->unit < r->units) {
 		r->unit_seen = true;
-		if (nr == 1)
+		/* a piece's first unit is joined where the piece starts */
+		ret = r->o->unit_joined && r->o->unit == first && r->o->unit_drop ? -EINVAL : 0;
+		if (!ret && nr == 1)
 			return 0;
-		ret = par_decode_unit(s->dec, &p->chunk, r->o->unit - first, r->jobs, &par_hooks,
-				      r);
+		session_proc(s, -1, false);
+		if (!ret)
+			ret = par_decode_unit(s->dec, &p->chunk, r->o->unit - first,
+					      r->o->unit_joined ? &r->o->unit_drop : NULL, r->jobs,
+					      &par_hooks, r);
+		if (ret == -EINVAL && r->o->unit_joined) {
+			p_err("%s: decode unit %zu cannot be joined at %" PRIu64 " (its join_drop "
+			      "in --list-units with the same options)", s->path, r->o->unit,
+			      r->o->unit_drop);
+			return -ECANCELED;
+		}
 		return ret < 0 && !r->stop ? ret : 1;
 	}
 	if (!(p->chunk.flags & PERF_AUX_FLAG_OVERWRITE))
@@ -421,7 +468,7 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 		r->no_decoder = true;
 		return 1;
 	}
-	if (!r->kernel_checked && !r->o->list_units) {
+	if (!r->kernel_checked) {	/* also for units: they are decoded */
 		r->kernel_checked = true;
 		load_kernel(r);
 	}

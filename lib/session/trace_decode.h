@@ -38,6 +38,16 @@ struct decode_unit {
 	size_t piece;			/* the AUX piece it is in, from 0 */
 	const struct aux_chunk *chunk;	/* the piece's data */
 	size_t start, end;		/* its range of the piece */
+	/*
+	 * How the decode of the whole piece goes through it: whether its
+	 * state takes the flow over (else its part of the output is empty),
+	 * dropping how many of its own events first (o->unit_drop for it), and
+	 * whether from there it decodes exactly without the units before
+	 * (see par_list_units()).
+	 */
+	bool joined;
+	uint64_t drop;
+	bool self_contained;
 };
 
 typedef int (*decode_unit_fn)(void *ctx, const struct decode_unit *u);
@@ -96,12 +106,17 @@ struct trace_decode_opts {
 	void (*flush)(void *ctx);
 	/*
 	 * Decode units: list_units, when set, is called with each unit of
-	 * the recording, in order, instead of decoding (0 to go on). With
-	 * one_unit, only unit `unit` is decoded: its part of the output.
+	 * the recording, in order, instead of handing over events (0 to go
+	 * on). With one_unit, only unit `unit` is decoded: its part of the
+	 * output; with unit_joined, where the whole decode joins it is
+	 * unit_drop (struct decode_unit's drop): only the units from it on
+	 * are decoded when it is self-contained.
 	 */
 	decode_unit_fn list_units;
 	bool one_unit;
 	size_t unit;
+	bool unit_joined;
+	uint64_t unit_drop;
 	/*
 	 * Optional: each PERF_RECORD_SAMPLE, in file order, before the AUX
 	 * pieces that follow it are decoded (with ctx); non-zero stops.

@@ -14,14 +14,19 @@
 #  - the flow of a program as Intel BTS records (cut at record boundaries);
 #  - a stream repeated to over 256 KiB, cut by the default unit size
 #    (the others are cut in small units by the test knob AUXREC_PAR_UNIT,
-#    which also makes auxrec say per chunk how many units and joins).
+#    which also makes auxrec say per chunk how many units and joins);
+#  - for decode units only, a damaged copy of the bench stream.
 # Each file must be cut into several units (parallel-cut-NAME) and, over
 # all files, units must join (parallel-joined): a decode in which nothing
 # is handed over would be sequential and prove nothing.
 # Decode units (units-NAME): `script --list-units` (text and JSON agree),
 # and `script --unit K` of every unit, concatenated in order, gives the
 # bytes of the whole `script --events all` (and of `script --json` on
-# the files cut by the default unit size), on every file above.
+# the files cut by the default unit size), on every file above. So does
+# `script --unit K:JOIN` of every unit the listing (made with the same
+# options) says the whole decode joins, JOIN its join_drop (the others'
+# part is empty); and a self-contained unit decodes only itself and the
+# units up to the next joined one (the AUXREC_PAR_UNIT line says how many).
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
@@ -74,7 +79,7 @@ same_for_any_jobs() {
 		done
 	done
 	joins=$((joins + joined))
-	units_concat "$name" "$f" "${3-1024}"
+	units_concat "$name" "$f" "${3-1024}" "${3-1024 6000}"
 	if [ "$units" -lt 2 ]; then
 		echo "not ok parallel-cut-$name: not cut into units"
 		rc=1
@@ -83,12 +88,14 @@ same_for_any_jobs() {
 	echo "ok parallel-$name ($units units, $joined joined over its --jobs 2 and 7 runs; $errors error events)"
 }
 
-# NAME FILE UNIT: every decode unit of FILE (units of about UNIT bytes)
-# decoded alone, in order, gives the whole output
+# NAME FILE UNIT SIZES: every decode unit of FILE (units of about UNIT
+# bytes) decoded alone, in order, gives the whole output; so do the joined
+# units decoded from their join, with units of each of SIZES bytes
 units_concat() {
-	local name=$1 f=$2 unit=${3##* } n k st mode modes=("script --events all")
+	local name=$1 f=$2 unit=${3##* } n k st mode i size modes=("script --events all")
 	[ "$unit" = 0 ] && modes+=("script --json")
 	export AUXREC_PAR_UNIT=$unit
+	bounded=0 nr_joined=0
 	n=$("$A" script --list-units --json -i "$f" 2> /dev/null | grep -c '"type":"unit"')
 	if [ "$n" != "$("$A" script --list-units -i "$f" 2> /dev/null | grep -c '^ ')" ] ||
 		[ "$n" -lt 2 ]; then
@@ -97,9 +104,10 @@ units_concat() {
 		unset AUXREC_PAR_UNIT
 		return
 	fi
-	for mode in "${modes[@]}"; do
+	for i in "${!modes[@]}"; do
+		mode=${modes[$i]}
 		# shellcheck disable=SC2086
-		"$A" $mode -i "$f" > "$tmp/whole" 2> /dev/null
+		"$A" $mode -i "$f" > "$tmp/whole.$i" 2> /dev/null
 		for ((k = 0; k < n; k++)); do
 			# shellcheck disable=SC2086
 			timeout 120 "$A" $mode --unit $k --jobs $((k % 2 + 1)) -i "$f" 2> "$tmp/err.u"
@@ -113,21 +121,119 @@ units_concat() {
 			unset AUXREC_PAR_UNIT
 			return
 		fi
-		if ! cmp -s "$tmp/whole" "$tmp/units"; then
+		if ! cmp -s "$tmp/whole.$i" "$tmp/units"; then
 			echo "not ok units-$name: $mode --unit 0..$((n - 1)) concatenated differs" \
 				"from the whole output (units of $unit bytes)"
-			diff "$tmp/whole" "$tmp/units" | head -6
+			diff "$tmp/whole.$i" "$tmp/units" | head -6
 			rc=1
 			unset AUXREC_PAR_UNIT
 			return
 		fi
 	done
+	# a join the unit does not have: one error line, exit 1
+	"$A" script --unit 1:999999999 -i "$f" 2>&1 > /dev/null |
+		grep -v '^auxrec: parallel decode' > "$tmp/err.u"
+	st=${PIPESTATUS[0]}
+	if [ "$st" != 1 ] || [ "$(wc -l < "$tmp/err.u")" != 1 ] || ! grep -q 'cannot be joined' "$tmp/err.u"; then
+		echo "not ok units-$name: --unit 1:999999999 exit $st: $(head -2 "$tmp/err.u")"
+		rc=1
+		unset AUXREC_PAR_UNIT
+		return
+	fi
+	for size in $4; do
+		export AUXREC_PAR_UNIT=$size
+		for i in "${!modes[@]}"; do
+			units_joined "$name" "$f" "${modes[$i]}" "$tmp/whole.$i" ||
+				{ rc=1; unset AUXREC_PAR_UNIT; return; }
+		done
+	done
 	unset AUXREC_PAR_UNIT
-	echo "ok units-$name ($n units of about ${unit/#0/64K} bytes; ${#modes[@]} outputs, $(wc -l < "$tmp/whole") lines)"
+	echo "ok units-$name ($n units of about ${unit/#0/64K} bytes; ${#modes[@]} outputs," \
+		"$(wc -l < "$tmp/whole.0") lines; from their join, units of $4 bytes:" \
+		"$nr_joined joined, $bounded self-contained decoded alone)"
+}
+
+# NAME FILE MODE WHOLE: the units the listing says are joined, each decoded
+# from its join (--unit K:JOIN), concatenated, give WHOLE; a self-contained
+# one decodes the units from it up to the next joined one of its piece
+units_joined() {
+	local name=$1 f=$2 mode=$3 whole=$4 k drop alone want st line
+	# shellcheck disable=SC2086
+	"$A" $mode --list-units --json -i "$f" 2> /dev/null | python3 -c '
+import json, sys
+units = [json.loads(l) for l in sys.stdin]
+for u in units:
+    if not u["joined"]:
+        continue
+    piece = [v for v in units if v["piece"] == u["piece"]]
+    later = [v["unit"] for v in piece if v["unit"] > u["unit"] and v["joined"]]
+    want = (later[0] if later else piece[-1]["unit"]) - u["unit"] + 1
+    print(u["unit"], u["join_drop"], int(u["self_contained"]), want if len(piece) > 1 else 0)
+' > "$tmp/joins"
+	[ -s "$tmp/joins" ] || { echo "not ok units-$name: $mode --list-units --json: no joined unit"; return 1; }
+	: > "$tmp/units.bad"
+	while read -r k drop alone want; do
+		# shellcheck disable=SC2086
+		timeout 120 "$A" $mode --unit "$k:$drop" --jobs $((k % 2 + 1)) -i "$f" 2> "$tmp/err.u"
+		st=$?
+		[ $st -gt 1 ] && echo "unit $k:$drop exit $st: $(head -2 "$tmp/err.u")" >> "$tmp/units.bad"
+		[ "$alone" = 1 ] && [ "$want" != 0 ] || continue
+		line=$(grep '^auxrec: parallel decode' "$tmp/err.u")
+		if [ "$(echo "$line" | awk '{print $11}')" != "$want" ] || [ "$(echo "$line" | wc -l)" != 1 ]; then
+			echo "unit $k:$drop, self-contained, decoded not $want units but: $line" >> "$tmp/units.bad"
+		else
+			bounded=$((bounded + 1))
+		fi
+	done < "$tmp/joins" > "$tmp/units"
+	if [ -s "$tmp/units.bad" ]; then
+		echo "not ok units-$name: $mode --unit K:JOIN: $(head -3 "$tmp/units.bad")"
+		rm -f "$tmp/units.bad"
+		return 1
+	fi
+	if ! cmp -s "$whole" "$tmp/units"; then
+		echo "not ok units-$name: $mode --unit K:JOIN of the $(wc -l < "$tmp/joins") joined" \
+			"units concatenated differs from the whole output (units of $AUXREC_PAR_UNIT bytes)"
+		diff "$whole" "$tmp/units" | head -6
+		return 1
+	fi
+	nr_joined=$((nr_joined + $(wc -l < "$tmp/joins")))
 }
 
 # the recordings (tests/diff/recordings.sh), each for any --jobs
 diff_recordings parallel same_for_any_jobs || exit $?
+
+# The bench stream (tests/bench/gt-stream.sh: indirect's 20000 iterations
+# as 40 copies, 7.4 MB, made once) with 200 bytes overwritten past its
+# first quarter, in units of 6000 bytes (about 880, a few hundred joined):
+# its joined units, each decoded from its join, give the whole `script
+# --itrace=b`, the self-contained ones decoding a bounded number of units.
+. tests/bench/gt-stream.sh
+gt_bench_perf_data 20000 40
+st=$?
+if [ $st = 0 ]; then
+	python3 -c 'import random, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+r = random.Random(1)
+for _ in range(200):
+    d[r.randrange(len(d) // 4, len(d) - 4096)] = r.randrange(256)
+open(sys.argv[2], "wb").write(d)' "$f" "$tmp/bench-bad.data"
+	export AUXREC_PAR_UNIT=6000
+	bounded=0 nr_joined=0
+	"$A" script --itrace=b -i "$tmp/bench-bad.data" > "$tmp/whole.b" 2> /dev/null
+	if units_joined bench-damaged "$tmp/bench-bad.data" "script --itrace=b" "$tmp/whole.b"; then
+		echo "ok units-bench-damaged ($nr_joined joined units of 6000 bytes from their join," \
+			"$bounded self-contained decoded alone; $(wc -l < "$tmp/whole.b") lines)"
+	else
+		rc=1
+	fi
+	rm -f "$tmp/whole.b" "$tmp/units" "$tmp/bench-bad.data"
+	unset AUXREC_PAR_UNIT
+elif [ $st = 77 ]; then
+	echo "skip units-bench-damaged: the bench stream cannot be recorded here (gt-record)"
+else
+	echo "not ok units-bench-damaged: the bench stream (tests/bench/gt-stream.sh) failed"
+	rc=1
+fi
 
 if [ "$joins" -gt 0 ]; then
 	echo "ok parallel-joined ($joins joins)"

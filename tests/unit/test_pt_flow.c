@@ -9,6 +9,7 @@
  * and in a stream), truncation and corruption, counting (sums of taken
  * branches instead of events).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -912,6 +913,126 @@ static void test_counting(void **state)
 	}
 }
 
+/* A flow decoder of the test's code, its events to r. */
+static struct pt_flow *new_flow(struct rec *r)
+{
+	struct pt_flow_config cfg = {
+		.image = { .read = read_code },
+		.event = on_event,
+		.event_ctx = r,
+	};
+	struct pt_flow *f = pt_flow_new(&cfg);
+
+	assert_non_null(f);
+	return f;
+}
+
+/*
+ * Three ranges: A calls 0x1013 (0x100e pushed) and disables tracing at the
+ * ret; B (PSB+ without FUP) enables it there again; C (PSB+ at the ret)
+ * returns compressed (retcomp) or by a TIP. B's decode alone takes over
+ * from A at its PSBEND (nothing to drop) and goes on into C: the
+ * compressed ret pops 0x100e, which only the join with A handed over.
+ */
+static void three_ranges(struct stream *s, size_t *b, size_t *c, bool retcomp)
+{
+	start(s, 0x1009);
+	ipp(s, 0x01, 0x1014);	/* tip.pgd after the call, at the ret */
+	*b = s->n;
+	psb(s);
+	mode64(s);
+	psbend(s);
+	ipp(s, 0x11, 0x1014);
+	*c = s->n;
+	psb(s);
+	mode64(s);
+	ipp(s, 0x1d, 0x1014);
+	psbend(s);
+	if (retcomp)
+		tnt(s, "T");
+	else
+		ipp(s, 0x0d, 0x100e);
+	ipp(s, 0x0d, 0x2000);
+	ipp(s, 0x01, 0);
+}
+
+/*
+ * B decoded alone from b, taking over from A by a join (A decoded alone
+ * from 0) or by pt_flow_take_over(); then joined into C's decode. Returns
+ * pt_flow_join()'s answer into C, whether B used what was handed over in
+ * *used, B's events in rb.
+ */
+static int range_b(const struct stream *s, size_t b, size_t c, bool by_join, struct rec *rb,
+		   bool *used)
+{
+	struct rec ra = { .n = 0 }, rc = { .n = 0 };
+	struct pt_flow *fa = new_flow(&ra), *fb = new_flow(rb), *fc = new_flow(&rc);
+	uint64_t drop = 99;
+	int ret;
+
+	assert_int_equal(pt_flow_decode_from(fa, s->b, s->n, 0, b), 0);
+	assert_int_equal(pt_flow_decode_from(fb, s->b, s->n, b, c), 0);
+	assert_int_equal(pt_flow_decode_from(fc, s->b, s->n, c, s->n), 0);
+	assert_false(pt_flow_used_before(fb));
+	if (by_join) {
+		assert_int_equal(pt_flow_join(fa, fb, c, &drop), 1);
+		assert_int_equal(drop, 0);
+	} else {
+		assert_int_equal(pt_flow_take_over(fb, 1), -EINVAL);
+		assert_int_equal(pt_flow_take_over(fb, 0), 0);
+	}
+	ret = pt_flow_join(fb, fc, s->n, &drop);
+	*used = pt_flow_used_before(fb);
+	pt_flow_free(fa);
+	pt_flow_free(fb);
+	pt_flow_free(fc);
+	return ret;
+}
+
+/*
+ * pt_flow_used_before(): a range that pops a return address handed over
+ * says so, the same whether it was handed over (a join) or not
+ * (pt_flow_take_over(): the pop fails); one that pops none does not, and
+ * then its events and its join into the next range are the same both ways.
+ */
+static void test_used_before(void **state)
+{
+	static const char *const joined[] = {
+		"tr_strt 0 1014 0",
+		"return 1014 100e 1",
+		"jmp 100e 2000 1",
+		"tr_end/syscall 2000 0 1",
+		NULL
+	};
+	struct stream s = { .n = 0 }, t = { .n = 0 };
+	struct rec r1 = { .n = 0 }, r2 = { .n = 0 };
+	char want[64];
+	size_t b, c;
+	bool used;
+
+	(void)state;
+	three_ranges(&s, &b, &c, true);
+	/* C pops the empty stack alone: B's state crosses it to the end */
+	assert_int_equal(range_b(&s, b, c, true, &r1, &used), 0);
+	assert_true(used);
+	expect(&r1, joined);
+	assert_int_equal(range_b(&s, b, c, false, &r2, &used), 0);
+	assert_true(used);
+	snprintf(want, sizeof(want), "error %d @%zu", PT_FLOW_ERR_BAD_RETCOMP, c + 27);
+	assert_string_equal(r2.lines[1], want);	/* at C's tnt, after its PSB+ */
+
+	three_ranges(&t, &b, &c, false);
+	memset(&r1, 0, sizeof(r1));
+	memset(&r2, 0, sizeof(r2));
+	assert_int_equal(range_b(&t, b, c, true, &r1, &used), 1);
+	assert_false(used);
+	assert_int_equal(range_b(&t, b, c, false, &r2, &used), 1);
+	assert_false(used);
+	assert_int_equal(r1.n, r2.n);
+	for (unsigned int i = 0; i < r1.n; i++)
+		assert_string_equal(r1.lines[i], r2.lines[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -933,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_insn_and_stop),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_counting),
+		cmocka_unit_test(test_used_before),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
