@@ -56,8 +56,9 @@ struct record_options_ctx {
  * 6: packet_ops.count (count-only packet scan)
  * 7: record_options and the tracking event
  * 8: decode_opts.count (taken branches as sums per source), no_time
+ * 9: decode_opts.fold_branches (plain branches folded for call stacks)
  */
-#define DECODER_ABI_VERSION 8
+#define DECODER_ABI_VERSION 9
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -218,6 +219,25 @@ struct decode_opts {
 	 * needs no finer time). reached() gets the exact time all the same.
 	 */
 	bool no_time;
+	/*
+	 * Optional, for a consumer of call stacks (auxrec export), which reads
+	 * of a plain branch (EVENT_BRANCH without BRANCH_F_CALL, _RETURN,
+	 * _FAR, _ASYNC, _SYSCALLRET or _TX_ABORT: a jump or a taken
+	 * conditional branch) only its source when it is the first event of
+	 * a stack, its insn_count and its time: a decoder may then fold a run
+	 * of plain branches into its last, whose insn_count is then the run's
+	 * sum. The run's first branch is delivered as ever, and so is every
+	 * plain branch right after an event that is no taken branch, at the
+	 * start of each decode_chunk() and after each reached() or context()
+	 * call; a folded run goes over before any other event, before each
+	 * reached() or context() call and before decode_chunk() returns; its
+	 * times do not step back, nor go from none (0) to some, so that the
+	 * latest time and the first non-zero one of the events delivered are
+	 * those of all. Intel PT folds (not in snapshot mode); BTS, SPE and
+	 * ETM deliver every branch. Never set with insns or count, nor for
+	 * states that decode_range() or decode_join() use.
+	 */
+	bool fold_branches;
 };
 
 struct decoder_ops {
