@@ -224,18 +224,20 @@ struct decode_opts {
 	 * of a plain branch (EVENT_BRANCH without BRANCH_F_CALL, _RETURN,
 	 * _FAR, _ASYNC, _SYSCALLRET or _TX_ABORT: a jump or a taken
 	 * conditional branch) only its source when it is the first event of
-	 * a stack, its insn_count and its time: a decoder may then fold a run
-	 * of plain branches into its last, whose insn_count is then the run's
-	 * sum. The run's first branch is delivered as ever, and so is every
-	 * plain branch right after an event that is no taken branch, at the
-	 * start of each decode_chunk() and after each reached() or context()
-	 * call; a folded run goes over before any other event, before each
-	 * reached() or context() call and before decode_chunk() returns; its
-	 * times do not step back, nor go from none (0) to some, so that the
+	 * a stack, its insn_count and its time: a decoder may then leave such
+	 * branches out, their insn_count added to that of the next event it
+	 * delivers. Not every one: a plain branch right after an event that
+	 * is no taken branch, at the start of each decode_chunk() and after
+	 * each reached() or context() call is delivered, and so is one whose
+	 * time is earlier than the last event's, or is one (not 0) where the
+	 * last event had none; where no event
+	 * follows before a reached() or context() call or the end of
+	 * decode_chunk(), or the next one steps back in time from them, the
+	 * last left out is delivered, with the instructions of all. So the
 	 * latest time and the first non-zero one of the events delivered are
-	 * those of all. Intel PT folds (not in snapshot mode); BTS, SPE and
-	 * ETM deliver every branch. Never set with insns or count, nor for
-	 * states that decode_range() or decode_join() use.
+	 * those of all. Intel PT does it (not in snapshot mode); BTS, SPE
+	 * and ETM deliver every branch. Never set with insns or count, nor
+	 * for states that decode_range() or decode_join() use.
 	 */
 	bool fold_branches;
 };
