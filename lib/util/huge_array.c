@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "lib/util/array_grow.h"
 #include "lib/util/huge_array.h"
 
 #define HUGE_PAGE	((size_t)2 << 20)
@@ -48,17 +49,13 @@ static void *map_aligned(size_t len)
 
 int huge_array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first)
 {
-	size_t n = *cap ? *cap : (first ? first : 1), old = *cap * elem, bytes;
+	size_t n, old = *cap * elem, bytes;
 	void *p;
 
 	if (need <= *cap)
 		return 0;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return -ENOMEM;
-		n *= 2;
-	}
-	if (!elem || n > (SIZE_MAX - HUGE_PAGE) / elem)
+	n = array_grown_cap(*cap, need, elem, first);
+	if (!n || !elem || n > (SIZE_MAX - HUGE_PAGE) / elem)
 		return -ENOMEM;
 	bytes = n * elem;
 	if (bytes < HUGE_FROM) {

@@ -36,6 +36,20 @@ diff_check_setup() {
 	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 }
 
+# diff_corpus PREFIX FN DIR: FN NAME FILE for each input of
+# tests/fuzz/corpus/DIR (a glob: * for them all), its "ok" lines left out;
+# then "ok PREFIX-fuzz-corpus" when rc is still 0
+diff_corpus() {
+	local pre=$1 fn=$2 f name
+	for f in tests/fuzz/corpus/$3/*; do
+		[ -f "$f" ] || continue
+		name=fuzz-${f#tests/fuzz/corpus/}
+		"$fn" "${name//\//-}" "$f" > "$tmp/fuzz.out"
+		grep -v '^ok ' "$tmp/fuzz.out"
+	done
+	[ "$rc" = 0 ] && echo "ok $pre-fuzz-corpus (every input of tests/fuzz/corpus/$3)"
+}
+
 load_of() {	# BINARY: START LEN PGOFF of its executable segment
 	readelf -lW "$1" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}'
 }

@@ -64,13 +64,7 @@ same_exports() {
 
 diff_recordings export-fold same_exports || exit $?
 
-for f in tests/fuzz/corpus/perf_data/*; do
-	[ -f "$f" ] || continue
-	name=fuzz-${f#tests/fuzz/corpus/}
-	same_exports "${name//\//-}" "$f" > "$tmp/fuzz.out"
-	grep -v '^ok ' "$tmp/fuzz.out"
-done
-[ "$rc" = 0 ] && echo "ok export-fold-fuzz-corpus (every perf_data input of tests/fuzz/corpus)"
+diff_corpus export-fold same_exports 'perf_data'
 
 if [ "$fewer" -gt 0 ]; then
 	echo "ok export-folds ($fewer events fewer in $folded_files recordings: the folding was taken)"

@@ -66,13 +66,7 @@ same_counts() {
 
 diff_recordings report-count same_counts || exit $?
 
-for f in tests/fuzz/corpus/*/*; do
-	[ -f "$f" ] || continue
-	name=fuzz-${f#tests/fuzz/corpus/}
-	same_counts "${name//\//-}" "$f" > "$tmp/fuzz.out"
-	grep -v '^ok ' "$tmp/fuzz.out"
-done
-[ "$rc" = 0 ] && echo "ok report-count-fuzz-corpus (every input of tests/fuzz/corpus)"
+diff_corpus report-count same_counts '*'
 
 if [ "$summed" -gt 0 ]; then
 	echo "ok report-sums ($summed branches counted as sums with --jobs 1 over $files files)"
