@@ -9,7 +9,9 @@
  * (lib/unwind) into seeds of the threads' first stacks (docs/stack-seed.md).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd/builtin.h"
@@ -64,6 +66,7 @@ struct export {
 	struct user_unwinder *uw;
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;		/* of the builder: stops the decode */
+	uint64_t events;	/* decoded events taken (AUXREC_EXPORT_STATS) */
 	struct tp_samples tps;	/* tracepoint samples: instant events */
 	struct export_instants in;
 };
@@ -92,6 +95,7 @@ static int on_event(void *ctx, const struct trace_event *te)
 {
 	struct export *x = ctx;
 
+	x->events++;
 	x->err = cs_event(&x->cs, te);
 	return x->err ? 1 : 0;
 }
@@ -155,7 +159,15 @@ int cmd_export(int argc, char **argv)
 	}
 	if (!strcmp(clock, "insns"))
 		cs->clock = CS_CLOCK_INSNS;
+	/*
+	 * The call stacks need of plain jumps only their instructions and
+	 * times: the decoder may fold them (AUXREC_EXPORT_EVENTS=1: it may
+	 * not, every branch comes as an event; the output is the same).
+	 */
+	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS");
 	ret = trace_decode(&o);
+	if (getenv("AUXREC_EXPORT_STATS"))	/* for tests/diff/t-export-fold.sh */
+		fprintf(stderr, "auxrec: export: %" PRIu64 " events\n", x.events);
 	/* no decoded event set the clock: the tracepoints' time is it */
 	if (cs->clock == CS_CLOCK_UNSET && x.in.tp)
 		cs->clock = CS_CLOCK_TIME;

@@ -57,8 +57,9 @@ struct record_options_ctx {
  * 7: record_options and the tracking event
  * 8: decode_opts.count (taken branches as sums per source), no_time
  * 9: range_take_over, range_used_before (bounded decode units)
+ * 10: decode_opts.fold_branches (plain branches folded for call stacks)
  */
-#define DECODER_ABI_VERSION 9
+#define DECODER_ABI_VERSION 10
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -219,6 +220,27 @@ struct decode_opts {
 	 * needs no finer time). reached() gets the exact time all the same.
 	 */
 	bool no_time;
+	/*
+	 * Optional, for a consumer of call stacks (auxrec export), which reads
+	 * of a plain branch (EVENT_BRANCH without BRANCH_F_CALL, _RETURN,
+	 * _FAR, _ASYNC, _SYSCALLRET or _TX_ABORT: a jump or a taken
+	 * conditional branch) only its source when it is the first event of
+	 * a stack, its insn_count and its time: a decoder may then leave such
+	 * branches out, their insn_count added to that of the next event it
+	 * delivers. Not every one: a plain branch right after an event that
+	 * is no taken branch, at the start of each decode_chunk() and after
+	 * each reached() or context() call is delivered, and so is one whose
+	 * time is earlier than the last event's, or is one (not 0) where the
+	 * last event had none; where no event
+	 * follows before a reached() or context() call or the end of
+	 * decode_chunk(), or the next one steps back in time from them, the
+	 * last left out is delivered, with the instructions of all. So the
+	 * latest time and the first non-zero one of the events delivered are
+	 * those of all. Intel PT does it (not in snapshot mode); BTS, SPE
+	 * and ETM deliver every branch. Never set with insns or count, nor
+	 * for states that decode_range() or decode_join() use.
+	 */
+	bool fold_branches;
 };
 
 struct decoder_ops {

@@ -207,6 +207,11 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	/* snapshots drop the events of bytes decoded before: events then */
 	if (opts->count && !d->snapshot)
 		cfg.sums = on_flow_sums;
+	if (opts->fold_branches && !d->snapshot) {
+		cfg.flags |= PT_FLOW_F_FOLD;
+		/* the first TSC with a perf time: 0 means none (tsc_to_perf_time) */
+		cfg.timed_tsc = tsc_conv_valid(&d->tc) ? perf_time_to_tsc(&d->tc, 1) : UINT64_MAX;
+	}
 	d->flow = pt_flow_new(&cfg);
 	if (!d->flow) {
 		free(d);

@@ -125,6 +125,13 @@ struct pt_flow {
 	int clk_borrowed;
 	uint32_t clk_resets, clk_reads;
 
+	/* folding (PT_FLOW_F_FOLD): plain branches held, see pt_flow.h */
+	int folding;
+	int fold_run;		/* the next plain branch may be held */
+	int held;		/* held_ev is to be delivered */
+	uint64_t last_tsc;	/* the time of the last branch delivered or held */
+	struct pt_flow_event held_ev;
+
 	/* counting (cfg.sums): the blocks of the current cache with sums */
 	int counting;
 	uint32_t nsummed;
@@ -173,21 +180,58 @@ static int hand_over_sums(struct pt_flow *f)
 	return 0;
 }
 
-/* Hands an event to the callback; a non-zero answer stops the decode. */
-static int deliver(struct pt_flow *f, const struct pt_flow_event *ev)
+/* Hands an event to the callback as it is; a non-zero answer stops the decode. */
+static int hand_over(struct pt_flow *f, const struct pt_flow_event *ev)
 {
 	int r;
 
-	if (f->nsummed && hand_over_sums(f))
-		return -FLOW_STOPPED;
 	f->delivered++;
 	r = f->cfg.event(f->cfg.event_ctx, ev);
-
 	if (r) {
 		f->stop = r;
 		return -FLOW_STOPPED;
 	}
 	return 0;
+}
+
+/*
+ * Folding: whether tsc is a time the host's events have (not 0 and not
+ * before cfg.timed_tsc).
+ */
+static inline bool timed(const struct pt_flow *f, uint64_t tsc)
+{
+	return tsc && tsc >= f->cfg.timed_tsc;
+}
+
+/*
+ * Hands an event to the callback, after the sums; the plain branches held
+ * (folding) go with it, their instructions added to its count, unless it
+ * steps back in time from them: then they go first, as the last of them.
+ * Only a taken branch lets the plain branches after it be held.
+ */
+static int deliver(struct pt_flow *f, struct pt_flow_event *ev)
+{
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
+	if (f->held) {
+		f->held = 0;
+		if (!timed(f, f->held_ev.tsc) || ev->tsc >= f->held_ev.tsc)
+			ev->insn_count += f->held_ev.insn_count;
+		else if (hand_over(f, &f->held_ev))
+			return -FLOW_STOPPED;
+	}
+	f->fold_run = ev->type == PT_FLOW_EV_BRANCH;
+	f->last_tsc = ev->tsc;
+	return hand_over(f, ev);
+}
+
+/* Folding: the plain branches held, with no event after them to go with. */
+static inline int deliver_held(struct pt_flow *f)
+{
+	if (!f->held)
+		return 0;
+	f->held = 0;
+	return hand_over(f, &f->held_ev);
 }
 
 static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
@@ -210,14 +254,51 @@ static int emit(struct pt_flow *f, uint8_t type, uint8_t kind, uint64_t from,
 }
 
 /*
+ * Folding: whether a plain branch at time tsc may take the place of the
+ * one held (or be held after the last event): its time does not step
+ * back, nor appear where the last event had none.
+ */
+static inline bool fold_keeps_time(const struct pt_flow *f, uint64_t tsc)
+{
+	return timed(f, f->last_tsc) ? tsc >= f->last_tsc : !timed(f, tsc);
+}
+
+/* Folding: a plain branch from -> to, held or delivered (see pt_flow.h). */
+static int fold_branch(struct pt_flow *f, uint8_t kind, uint64_t from, uint64_t to)
+{
+	uint64_t count = f->count;
+
+	if (!f->fold_run || !fold_keeps_time(f, f->clock.tsc))
+		return emit(f, PT_FLOW_EV_BRANCH, kind, from, to, 0);
+	if (f->held)
+		count += f->held_ev.insn_count;
+	f->held_ev = (struct pt_flow_event){
+		.type = PT_FLOW_EV_BRANCH,
+		.kind = kind,
+		.mode = f->mode,
+		.from = from,
+		.to = to,
+		.insn_count = count,
+		.tsc = f->clock.tsc,
+		.offset = f->cfg.aux_offset + f->pkt_off,
+	};
+	f->held = 1;
+	f->last_tsc = f->clock.tsc;
+	f->count = 0;
+	return 0;
+}
+
+/*
  * The taken branch ending block i, to `to`: an event, or when counting,
  * one more branch and the instructions since the last event in the
- * block's sums.
+ * block's sums; when folding, a plain one may be held (fold_branch()).
  */
 static inline int emit_block_branch(struct pt_flow *f, int32_t i, uint8_t kind, uint64_t to)
 {
 	struct flow_block *b = &f->cache->blocks[i];
 
+	if (f->folding && (kind == PT_FLOW_K_JMP || kind == PT_FLOW_K_JCC))
+		return fold_branch(f, kind, b->last_ip, to);
 	if (!f->counting)
 		return emit(f, PT_FLOW_EV_BRANCH, kind, b->last_ip, to, 0);
 	if (!b->sum_branches) {
@@ -904,6 +985,9 @@ static int clock_hook(struct pt_flow *f, bool tsc_packet)
 		return 0;
 	if (f->nsummed && hand_over_sums(f))
 		return -FLOW_STOPPED;
+	if (f->held && deliver_held(f))
+		return -FLOW_STOPPED;
+	f->fold_run = 0;	/* the owner may change: its first branch goes as it is */
 	image = pt_flow_image(f);
 	f->clock_next = f->cfg.clock(f->cfg.clock_ctx, f->clock.tsc, &image);
 	pt_flow_set_image(f, image);
@@ -1136,6 +1220,8 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t
 		       f->cfg.nom_freq);
 	f->clock_next = 0;
 	f->pos = start;
+	f->fold_run = 0;
+	f->held = 0;
 }
 
 /*
@@ -1206,6 +1292,8 @@ static int flow_run(struct pt_flow *f, size_t end)
 		return f->stop;
 	if (f->nsummed && hand_over_sums(f))
 		return f->stop;
+	if (f->held && deliver_held(f))
+		return f->stop;
 	return 0;
 }
 
@@ -1213,6 +1301,8 @@ int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 {
 	flow_start(f, buf, len, 0);
 	f->counting = f->summed != NULL;
+	f->folding = !f->counting && (f->cfg.flags & (PT_FLOW_F_FOLD | PT_FLOW_F_INSN)) ==
+				     PT_FLOW_F_FOLD;
 	return flow_run(f, len);
 }
 
@@ -1507,6 +1597,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
 	f->counting = 0;
+	f->folding = 0;
 	return flow_run(f, end);
 }
 

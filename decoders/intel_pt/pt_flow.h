@@ -115,6 +115,21 @@ typedef int (*pt_flow_sum_fn)(void *ctx, const struct pt_flow_sum *v, size_t nr)
  * TSC packet; clock() is called as without the flag.
  */
 #define PT_FLOW_F_NO_TIME	0x2
+/*
+ * Plain branches folded, for a consumer of call stacks: a taken branch of
+ * kind PT_FLOW_K_JMP or PT_FLOW_K_JCC may be held instead of delivered;
+ * the instructions of those held go with the next event, added to its
+ * insn_count. Not every plain branch is held: the first after any event
+ * but a taken branch (and after the start of a pt_flow_decode() call or a
+ * clock() call) is delivered, and so is one whose time steps back from the
+ * last event's, or that has a time (tsc >= cfg.timed_tsc) where the last
+ * event had none. Where no event follows (a clock() call, the end of
+ * pt_flow_decode()) or the next one steps back in time from them, the
+ * last held is delivered, with the instructions of all. So the events
+ * delivered have the latest time and the first one of all. Ignored with
+ * PT_FLOW_F_INSN, with cfg.sums and in pt_flow_decode_from()/pt_flow_join().
+ */
+#define PT_FLOW_F_FOLD		0x4
 
 struct pt_flow_config {
 	struct pt_flow_image image;
@@ -153,6 +168,11 @@ struct pt_flow_config {
 	 * in pt_flow_decode_from()/pt_flow_join() (events there).
 	 */
 	pt_flow_sum_fn sums;
+	/*
+	 * PT_FLOW_F_FOLD: the first TSC value for which the host's events have
+	 * a time (below it, and at 0, they have none); UINT64_MAX: never.
+	 */
+	uint64_t timed_tsc;
 };
 
 struct pt_flow_stats {

@@ -48,6 +48,7 @@
 #include <string.h>
 #include "lib/output/call_stack.h"
 #include "lib/util/array_grow.h"
+#include "lib/util/huge_array.h"
 
 #define MAX_CALL_LEN	15	/* bytes: the longest x86 instruction */
 
@@ -103,7 +104,7 @@ int cs_init(struct call_stacks *cs)
 void cs_free(struct call_stacks *cs)
 {
 	for (size_t i = 0; i < cs->nr_threads; i++) {
-		free(cs->threads[i].slices);
+		HUGE_ARRAY_FREE(cs->threads[i].slices, cs->threads[i].cap_slices);
 		free(cs->threads[i].roots);
 		free(cs->threads[i].stack);
 	}
@@ -254,8 +255,7 @@ static int push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq,
 	if (th->depth == th->cap_stack && ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
 		return -ENOMEM;
 	if (root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
-		   th->nr_slices == th->cap_slices &&
-		   ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
+		   HUGE_ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
 		return -ENOMEM;
 	th->stack[th->depth++] = (struct cs_frame){
 		.site = site, .flags = frame_flags,
@@ -714,13 +714,12 @@ static void time_untimed(const struct call_stacks *cs, struct cs_slice *v, size_
  */
 static int merge_roots(struct cs_thread *th)
 {
-	size_t n = th->nr_slices + th->nr_roots, a = 0, b = 0;
-	struct cs_slice *v;
+	size_t n = th->nr_slices + th->nr_roots, a = 0, b = 0, cap = 0;
+	struct cs_slice *v = NULL;
 
 	if (!th->nr_roots)
 		return 0;
-	v = malloc(n * sizeof(*v));
-	if (!v)
+	if (HUGE_ARRAY_GROW(v, cap, n, n))
 		return -ENOMEM;
 	qsort(th->roots, th->nr_roots, sizeof(*th->roots), cmp_slice);
 	for (size_t i = 0; i < n; i++) {
@@ -729,10 +728,11 @@ static int merge_roots(struct cs_thread *th)
 		else
 			v[i] = th->slices[a++];
 	}
-	free(th->slices);
+	HUGE_ARRAY_FREE(th->slices, th->cap_slices);
 	free(th->roots);
 	th->slices = v;
-	th->nr_slices = th->cap_slices = n;
+	th->nr_slices = n;
+	th->cap_slices = cap;
 	th->roots = NULL;
 	th->nr_roots = th->cap_roots = 0;
 	return 0;

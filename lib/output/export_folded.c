@@ -65,27 +65,43 @@ static uint32_t node_of(struct fold *f, uint32_t parent, uint32_t name)
 	return *slot;
 }
 
-/* Each thread's slices in pre-order: a stack of nodes by depth. */
+/* A frame of the stack being walked: its node and the stack it is in. */
+struct path_frame {
+	uint32_t node;
+	uint32_t epoch;
+};
+
+/*
+ * Each thread's slices in pre-order: a stack of nodes by depth. A slice's
+ * parent is the frame one level out if that is of the same stack (epoch):
+ * a stack begun afresh after lost trace may start deeper than its first
+ * frame (depths count from the thread's outermost level), with frames of
+ * the stack before, or none, above it; its outer frames are unknown, it
+ * is outermost.
+ */
 static int fold_thread(struct fold *f, const struct cs_thread *th)
 {
-	uint32_t *path = NULL;
-	size_t cap = 0;
+	struct path_frame *path = NULL;
+	size_t cap = 0, nr_path = 0;
 	int err = 0;
 
 	for (size_t i = 0; i < th->nr_slices; i++) {
 		const struct cs_slice *s = &th->slices[i];
-		uint32_t node, depth = cs_depth(th, s);
+		uint32_t node, parent = 0, depth = cs_depth(th, s);
 
 		if (ARRAY_GROW(path, cap, (size_t)depth + 1, 64)) {
 			err = -ENOMEM;
 			break;
 		}
-		node = node_of(f, depth ? path[depth - 1] : 0, s->name);
+		if (depth && depth <= nr_path && path[depth - 1].epoch == s->epoch)
+			parent = path[depth - 1].node;
+		node = node_of(f, parent, s->name);
 		if (!node) {
 			err = -ENOMEM;
 			break;
 		}
-		path[depth] = node;
+		path[depth] = (struct path_frame){ .node = node, .epoch = s->epoch };
+		nr_path = (size_t)depth + 1;
 		f->v[node - 1].insns += s->self_insns;
 	}
 	free(path);

@@ -182,7 +182,28 @@ struct sequence {
 	struct pb frame;		/* a compressed block as a TracePacket */
 	uint64_t tracks[256];		/* instants: tracks made for threads without slices */
 	size_t nr_tracks;
+	uint8_t end_tail[16];		/* a slice end's bytes after its timestamp */
+	uint8_t end_tail_len;
 };
+
+/*
+ * The sequence (and track) id of the packets from here on, and the bytes
+ * of a slice end after its timestamp, which depend on it alone: its
+ * TrackEvent (type SLICE_END, 2 bytes) and the sequence id.
+ */
+static void set_sequence(struct sequence *s, uint32_t id)
+{
+	uint8_t *p = s->end_tail;
+
+	s->id = id;
+	*p++ = PKT_TRACK_EVENT << 3 | WT_LEN;
+	*p++ = 2;
+	*p++ = TE_TYPE << 3 | WT_VARINT;
+	*p++ = TYPE_SLICE_END;
+	*p++ = PKT_SEQUENCE_ID << 3 | WT_VARINT;
+	p = put_varint(p, id);
+	s->end_tail_len = (uint8_t)(p - s->end_tail);
+}
 
 /* The packet built in s->packet, as a Trace.packet into s->out. */
 static void end_packet(struct sequence *s)
@@ -241,14 +262,6 @@ static inline unsigned int varint_len(uint64_t v)
 	return v < 0x80 ? 1 : (64 - __builtin_clzll(v) + 6) / 7;
 }
 
-/*
- * A TrackEvent of type at time t, written straight into the output (these
- * are nearly all the packets): a slice begin names its function by iid,
- * interned in the same packet the first time, and says it needs the
- * sequence's incremental state; a slice end needs only the defaults. A
- * begin of a slice with flags (CS_SHOWN_FLAGS) carries them as debug
- * annotations (name: true).
- */
 /* A slice begin with annotations: the rare packet, built message by message. */
 static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid,
 				uint32_t flags)
@@ -268,14 +281,20 @@ static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid
 	end_packet(s);
 }
 
-static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t name,
-		      uint32_t flags)
+/*
+ * A slice begin at time t, written straight into the output (half of all
+ * packets): it names its function by iid, interned in the same packet the
+ * first time, and says it needs the sequence's incremental state. A begin
+ * of a slice with flags (CS_SHOWN_FLAGS) carries them as debug
+ * annotations (name: true).
+ */
+static void put_slice_begin(struct sequence *s, uint64_t t, uint32_t name, uint32_t flags)
 {
 	uint64_t delta, iid = (uint64_t)name + 1;
 	unsigned int te_len, len;
 	uint8_t *p;
 
-	if (name >= 0 && !s->named[name]) {
+	if (!s->named[name]) {
 		const char *n = cs_name(s->cs, name);
 
 		s->named[name] = 1;
@@ -292,9 +311,8 @@ static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t
 		put_annotated_begin(s, delta, iid, flags);
 		return;
 	}
-	te_len = 2 + (name >= 0 ? 1 + varint_len(iid) : 0);
-	len = s->packet.len + 1 + varint_len(delta) + 2 + te_len + 1 + varint_len(s->id) +
-	      (name >= 0 ? 2 : 0);
+	te_len = 2 + 1 + varint_len(iid);
+	len = s->packet.len + 1 + varint_len(delta) + 2 + te_len + 1 + varint_len(s->id) + 2;
 	p = pb_room(&s->out, len + 10);
 	if (!p)
 		return;
@@ -310,18 +328,35 @@ static void put_event(struct sequence *s, uint64_t t, unsigned int type, int64_t
 	*p++ = PKT_TRACK_EVENT << 3 | WT_LEN;
 	*p++ = (uint8_t)te_len;
 	*p++ = TE_TYPE << 3 | WT_VARINT;
-	*p++ = (uint8_t)type;
-	if (name >= 0) {
-		*p++ = TE_NAME_IID << 3 | WT_VARINT;
-		p = put_varint(p, iid);
-	}
+	*p++ = TYPE_SLICE_BEGIN;
+	*p++ = TE_NAME_IID << 3 | WT_VARINT;
+	p = put_varint(p, iid);
 	*p++ = PKT_SEQUENCE_ID << 3 | WT_VARINT;
 	p = put_varint(p, s->id);
-	if (name >= 0) {
-		*p++ = PKT_SEQUENCE_FLAGS << 3 | WT_VARINT;
-		*p++ = SEQ_NEEDS_INCREMENTAL_STATE;
-	}
+	*p++ = PKT_SEQUENCE_FLAGS << 3 | WT_VARINT;
+	*p++ = SEQ_NEEDS_INCREMENTAL_STATE;
 	s->out.len = p - s->out.p;
+}
+
+/*
+ * A slice end at time t (the other half): it needs only the sequence's
+ * defaults, so its bytes are the same but for the time delta; those after
+ * it are made once per sequence (set_sequence()).
+ */
+static void put_slice_end(struct sequence *s, uint64_t t)
+{
+	uint8_t *p = pb_room(&s->out, 3 + 10 + sizeof(s->end_tail));
+	uint64_t delta = t > s->now ? t - s->now : 0;
+
+	if (!p)
+		return;
+	s->now += delta;
+	p[0] = TRACE_PACKET << 3 | WT_LEN;
+	p[1] = (uint8_t)(1 + varint_len(delta) + s->end_tail_len);
+	p[2] = PKT_TIMESTAMP << 3 | WT_VARINT;
+	p = put_varint(p + 3, delta);
+	memcpy(p, s->end_tail, sizeof(s->end_tail));
+	s->out.len = p + s->end_tail_len - s->out.p;
 }
 
 /* The packets in s->out, compressed into one TracePacket, to out. */
@@ -379,14 +414,14 @@ static int put_thread(struct sequence *s, FILE *out)
 		const struct cs_slice *sl = &th->slices[i];
 
 		while (nr_open && open[nr_open - 1].depth >= cs_depth(th, sl))
-			put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1, 0);
-		put_event(s, sl->start, TYPE_SLICE_BEGIN, sl->name, sl->flags);
+			put_slice_end(s, open[--nr_open].end);
+		put_slice_begin(s, sl->start, sl->name, sl->flags);
 		open[nr_open++] = (struct open_slice){ .end = sl->end, .depth = cs_depth(th, sl) };
 		if (s->out.len >= BLOCK)
 			err = flush(s, out);
 	}
 	while (nr_open)
-		put_event(s, open[--nr_open].end, TYPE_SLICE_END, -1, 0);
+		put_slice_end(s, open[--nr_open].end);
 	free(open);
 	return err ? err : flush(s, out);
 }
@@ -473,13 +508,13 @@ int export_perfetto(const struct call_stacks *cs, const struct export_instants *
 	}
 	for (size_t t = 0; !err && t < cs->nr_threads; t++) {
 		s.th = &cs->threads[t];
-		s.id = (uint32_t)t + 1;
+		set_sequence(&s, (uint32_t)t + 1);
 		memset(s.named, 0, cs->nr_names + 1);
 		err = put_thread(&s, out);
 	}
 	if (!err && in && in->ts && in->tp && cs->clock != CS_CLOCK_INSNS) {
 		s.th = NULL;
-		s.id = (uint32_t)cs->nr_threads + 1;
+		set_sequence(&s, (uint32_t)cs->nr_threads + 1);
 		err = put_instants(&s, in, out);
 	}
 	free(s.named);

@@ -218,6 +218,7 @@ static struct decode_opts decode_opts_of(struct run *r)
 		.event = on_event, .event_ctx = r,
 		.count = r->o->count && !r->unit ? on_count : NULL,
 		.insns = r->o->insns, .no_time = r->o->no_time,
+		.fold_branches = r->o->fold_branches && !r->unit && !r->o->insns,
 		.attr = s->aux_attr,
 		.info_priv = s->priv, .nr_priv = s->nr_priv,
 		.time_shift = s->time_shift, .time_mult = s->time_mult,

@@ -72,6 +72,8 @@ struct trace_decode_opts {
 	const char *kallsyms;			/* else kernel symbols, or NULL */
 	bool insns;
 	bool no_time;				/* fn reads no event's time */
+	/* fn builds call stacks: plain branches may come folded (decode_opts) */
+	bool fold_branches;
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
 	unsigned int jobs;			/* decode threads; 0: one per CPU */

@@ -8,19 +8,27 @@
 #include <string.h>
 #include "array_grow.h"
 
+size_t array_grown_cap(size_t cap, size_t need, size_t elem, size_t first)
+{
+	size_t n = cap ? cap : (first ? first : 1);
+
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return 0;
+		n *= 2;
+	}
+	return elem && n > SIZE_MAX / elem ? 0 : n;
+}
+
 int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first)
 {
-	size_t n = *cap ? *cap : (first ? first : 1);
+	size_t n;
 	void *nv;
 
 	if (need <= *cap)
 		return 0;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return -ENOMEM;
-		n *= 2;
-	}
-	if (elem && n > SIZE_MAX / elem)
+	n = array_grown_cap(*cap, need, elem, first);
+	if (!n)
 		return -ENOMEM;
 	nv = realloc(*v, n * elem);
 	if (!nv)

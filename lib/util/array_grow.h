@@ -15,6 +15,12 @@
  * *v and *cap unchanged.
  */
 int array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
+/*
+ * The capacity array_grow() gives an array of cap elements of elem bytes
+ * that must hold need (> cap): cap (first when 0) doubled until it does;
+ * 0 when that or its size in bytes would overflow.
+ */
+size_t array_grown_cap(size_t cap, size_t need, size_t elem, size_t first);
 
 /* array_grow, with the elements it adds (from the old capacity on) zeroed */
 int array_grow_zeroed(void **v, size_t *cap, size_t need, size_t elem, size_t first);

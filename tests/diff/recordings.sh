@@ -18,6 +18,38 @@
 #  - the flow of a program as Intel BTS records (cut at record boundaries);
 #  - a stream repeated to over 256 KiB.
 
+# diff_check_setup NAME: what a check over the recordings needs: A (auxrec)
+# and B (the build directory) set and built, the ground-truth tools and
+# pd-gen; tmp made (removed at exit), sanitizer findings as exit 86.
+# Returns 77 (skipped) or 1 with "not ok NAME..." said.
+diff_check_setup() {
+	A=${AUXREC:-./auxrec}
+	B=${AUXREC_BUILD:-build}
+	[ -x "$A" ] || { echo "not ok build: $A missing"; return 1; }
+	gt_tools_verdict "$1" || return
+	[ -x "$B/tests/tools/pd-gen" ] ||
+		{ echo "not ok $1: $B/tests/tools/pd-gen missing (make tools)"; return 1; }
+	tmp=$(mktemp -d)
+	# shellcheck disable=SC2064
+	trap "rm -rf '$tmp'" EXIT
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+}
+
+# diff_corpus PREFIX FN DIR: FN NAME FILE for each input of
+# tests/fuzz/corpus/DIR (a glob: * for them all), its "ok" lines left out;
+# then "ok PREFIX-fuzz-corpus" when rc is still 0
+diff_corpus() {
+	local pre=$1 fn=$2 f name
+	for f in tests/fuzz/corpus/$3/*; do
+		[ -f "$f" ] || continue
+		name=fuzz-${f#tests/fuzz/corpus/}
+		"$fn" "${name//\//-}" "$f" > "$tmp/fuzz.out"
+		grep -v '^ok ' "$tmp/fuzz.out"
+	done
+	[ "$rc" = 0 ] && echo "ok $pre-fuzz-corpus (every input of tests/fuzz/corpus/$3)"
+}
+
 load_of() {	# BINARY: START LEN PGOFF of its executable segment
 	readelf -lW "$1" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}'
 }

@@ -16,18 +16,9 @@
 # taken (AUXREC_REPORT_STATS=1 says how many branches came as sums), or
 # the comparison would prove nothing.
 cd "$(dirname "$0")/../.." || exit 1
-A=${AUXREC:-./auxrec}
-B=${AUXREC_BUILD:-build}
-[ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
 . tests/gt/build-tools.sh
 . tests/diff/recordings.sh
-gt_tools_verdict report-count || exit $?
-[ -x "$B/tests/tools/pd-gen" ] ||
-	{ echo "not ok report-count: $B/tests/tools/pd-gen missing (make tools)"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+diff_check_setup report-count || exit $?
 rc=0 summed=0 files=0
 
 # OUT ARGS...: report's stdout, stderr (but the stats line) and exit status into OUT
@@ -75,13 +66,7 @@ same_counts() {
 
 diff_recordings report-count same_counts || exit $?
 
-for f in tests/fuzz/corpus/*/*; do
-	[ -f "$f" ] || continue
-	name=fuzz-${f#tests/fuzz/corpus/}
-	same_counts "${name//\//-}" "$f" > "$tmp/fuzz.out"
-	grep -v '^ok ' "$tmp/fuzz.out"
-done
-[ "$rc" = 0 ] && echo "ok report-count-fuzz-corpus (every input of tests/fuzz/corpus)"
+diff_corpus report-count same_counts '*'
 
 if [ "$summed" -gt 0 ]; then
 	echo "ok report-sums ($summed branches counted as sums with --jobs 1 over $files files)"

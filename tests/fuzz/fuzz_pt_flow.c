@@ -13,6 +13,12 @@
  * A third pass counts (report's mode: sums per branch source, no time)
  * and must agree with the events of the pass without instructions: the
  * same taken branches and instructions in all, the same other events.
+ * A fourth pass folds plain branches (PT_FLOW_F_FOLD, export's mode) and
+ * must give the events of a pass without, logged both with clock() calls
+ * (fold_agrees()): those it leaves out are plain branches after a taken
+ * branch, their instructions go to the next event delivered, and at each
+ * event delivered the latest time and the first one so far are those of
+ * the events up to it; none is left out across a clock() call.
  *
  * fuzz-sources: decoders/x86/x86_insn.c decoders/intel_pt/pt_flow*.c decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_error.c decoders/intel_pt/pt_sync.c
  * fuzz-max-len: 65536
@@ -80,23 +86,32 @@ static int on_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
 	return 0;
 }
 
-/* One decoder, configured by flags and sums, decoding the trace twice; the first tally. */
-static bool decode_twice(const struct image *im, const uint8_t *trace, size_t len,
-			 unsigned int flags, pt_flow_sum_fn sums, struct tally *first)
+/* The decoder's settings of every pass: code, events, MTC timing, flags. */
+static struct pt_flow_config config_of(const struct image *im, pt_flow_event_fn event, void *ctx,
+				       unsigned int flags)
 {
-	struct tally t = { 0 };
-	struct pt_flow_config cfg = {
+	return (struct pt_flow_config){
 		.image = { read_code, (void *)im },
-		.event = on_event,
-		.event_ctx = &t,
+		.event = event,
+		.event_ctx = ctx,
 		.flags = flags,
 		.mtc_freq = 3,
 		.tsc_ctc_num = 2,
 		.tsc_ctc_den = 1,
 		.nom_freq = 24,
-		.sums = sums,
 	};
-	struct pt_flow *f = pt_flow_new(&cfg);
+}
+
+/* One decoder, configured by flags and sums, decoding the trace twice; the first tally. */
+static bool decode_twice(const struct image *im, const uint8_t *trace, size_t len,
+			 unsigned int flags, pt_flow_sum_fn sums, struct tally *first)
+{
+	struct tally t = { 0 };
+	struct pt_flow_config cfg = config_of(im, on_event, &t, flags);
+	struct pt_flow *f;
+
+	cfg.sums = sums;
+	f = pt_flow_new(&cfg);
 
 	if (!f)
 		return false;
@@ -106,6 +121,146 @@ static bool decode_twice(const struct image *im, const uint8_t *trace, size_t le
 	pt_flow_decode(f, trace, len);
 	pt_flow_free(f);
 	return true;
+}
+
+/* Folding oracle: the events of a pass and its clock() calls, in order. */
+#define LOG_MAX (1u << 16)
+struct logged {
+	struct pt_flow_event ev;
+	bool clock;			/* a clock() call, not an event */
+};
+
+struct log {
+	struct logged *v;
+	size_t n;
+	bool full;			/* more than LOG_MAX: not compared */
+	uint64_t timed_tsc;
+};
+
+static void log_add(struct log *l, const struct pt_flow_event *ev, bool clock)
+{
+	if (l->n == LOG_MAX) {
+		l->full = true;
+		return;
+	}
+	l->v[l->n++] = (struct logged){ .ev = ev ? *ev : (struct pt_flow_event){ 0 },
+					.clock = clock };
+}
+
+static int log_event(void *ctx, const struct pt_flow_event *ev)
+{
+	log_add(ctx, ev, false);
+	return 0;
+}
+
+/* Calls come every 256 ticks from each one: markers in the log. */
+static uint64_t log_clock(void *ctx, uint64_t tsc, uint64_t *image)
+{
+	(void)image;
+	log_add(ctx, NULL, true);
+	return tsc + 256;
+}
+
+static bool plain_branch(const struct pt_flow_event *ev)
+{
+	return ev->type == PT_FLOW_EV_BRANCH &&
+	       (ev->kind == PT_FLOW_K_JMP || ev->kind == PT_FLOW_K_JCC);
+}
+
+/* An event's time as a host sees it: 0 when it has none. */
+static uint64_t time_of(const struct log *l, const struct pt_flow_event *ev)
+{
+	return ev->tsc >= l->timed_tsc ? ev->tsc : 0;
+}
+
+/* The latest time and the first non-zero one, with ev's. */
+static void times_add(const struct log *l, const struct pt_flow_event *ev, uint64_t *max,
+		      uint64_t *first)
+{
+	uint64_t t = time_of(l, ev);
+
+	if (t > *max)
+		*max = t;
+	if (!*first)
+		*first = t;
+}
+
+static bool same_but_count(const struct pt_flow_event *a, const struct pt_flow_event *b)
+{
+	return a->type == b->type && a->kind == b->kind && a->mode == b->mode && a->err == b->err &&
+	       a->from == b->from && a->to == b->to && a->tsc == b->tsc &&
+	       a->offset == b->offset && a->payload == b->payload;
+}
+
+/* Whether the folded log f is what folding may make of the events of e. */
+static bool fold_agrees(const struct log *e, const struct log *f)
+{
+	uint64_t emax = 0, efirst = 0, fmax = 0, ffirst = 0;
+	size_t i = 0;
+
+	for (size_t j = 0; j < f->n; j++) {
+		const struct logged *d = &f->v[j];
+		uint64_t skipped = 0;
+
+		if (d->clock) {
+			if (i == e->n || !e->v[i].clock)
+				return false;
+			i++;
+			continue;
+		}
+		for (;; i++) {
+			const struct logged *x = &e->v[i];
+
+			if (i == e->n || x->clock)
+				return false;
+			times_add(e, &x->ev, &emax, &efirst);
+			if (same_but_count(&x->ev, &d->ev) &&
+			    skipped + x->ev.insn_count == d->ev.insn_count)
+				break;
+			/* left out: a plain branch after a taken branch */
+			if (!plain_branch(&x->ev) || !i || e->v[i - 1].clock ||
+			    e->v[i - 1].ev.type != PT_FLOW_EV_BRANCH)
+				return false;
+			skipped += x->ev.insn_count;
+		}
+		i++;
+		times_add(f, &d->ev, &fmax, &ffirst);
+		if (emax != fmax || efirst != ffirst)
+			return false;
+	}
+	return i == e->n;
+}
+
+/* A pass with clock() calls into a log, folding or not. */
+static bool decode_logged(const struct image *im, const uint8_t *trace, size_t len,
+			  unsigned int flags, struct log *l)
+{
+	struct pt_flow_config cfg = config_of(im, log_event, l, flags);
+	struct pt_flow *f;
+
+	cfg.clock = log_clock;
+	cfg.clock_ctx = l;
+	cfg.timed_tsc = l->timed_tsc;
+	f = pt_flow_new(&cfg);
+
+	if (!f)
+		return false;
+	pt_flow_decode(f, trace, len);
+	pt_flow_free(f);
+	return true;
+}
+
+/* The folding pass against one without; times count from timed_tsc on. */
+static void check_folding(const struct image *im, const uint8_t *trace, size_t len,
+			  uint64_t timed_tsc)
+{
+	static struct logged ev[LOG_MAX], fv[LOG_MAX];
+	struct log e = { .v = ev, .timed_tsc = timed_tsc }, f = { .v = fv, .timed_tsc = timed_tsc };
+
+	if (decode_logged(im, trace, len, 0, &e) &&
+	    decode_logged(im, trace, len, PT_FLOW_F_FOLD, &f) && !e.full && !f.full &&
+	    !fold_agrees(&e, &f))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -127,5 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (counted.branches != events.branches || counted.insn_total != events.insn_total ||
 	    counted.others != events.others)
 		abort();
+	/* times from 0 on, or from a TSC the input picks */
+	check_folding(&im, data + split, size - split, (uint64_t)data[0] << (data[1] & 31));
 	return 0;
 }

@@ -18,7 +18,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "lib/output/call_stack.h"
+#include "lib/output/export.h"
 
 static void feed_tid(struct call_stacks *cs, int tid, unsigned int kind, unsigned int flags,
 		     uint64_t from, uint64_t to, uint64_t insns, uint64_t time)
@@ -200,6 +203,38 @@ static void overflow(void **unused)
 	cs_free(&cs);
 }
 
+/*
+ * Folded stacks across an overflow: the trace starts in g, whose return
+ * makes f an outer frame (one level out); after the overflow the stack
+ * begins afresh in h, one level deeper than the thread's outermost, with
+ * no frame of its own above it: h is outermost in the folded stacks
+ * (its callers are unknown), and k runs below it, not below f.
+ */
+static void folded_after_overflow(void **unused)
+{
+	struct call_stacks cs;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 10);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2015, 2, 11);
+	feed(&cs, EVENT_OVERFLOW, 0, 0, 0x5000, 3, 20);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x5000, 0, 21);
+	feed(&cs, EVENT_BRANCH, CALL, 0x5004, 0x6000, 4, 22);
+	feed(&cs, EVENT_BRANCH, RET, 0x6004, 0x5009, 5, 23);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs_depth(&cs.threads[0], &cs.threads[0].slices[2]), 1);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(export_folded(&cs, NULL, out), 0);
+	fclose(out);
+	assert_string_equal(text, "0x2015 3\n0x2015;0x3000 2\n0x5000 4\n0x5000;0x6000 5\n");
+	free(text);
+	cs_free(&cs);
+}
+
 /* Two threads interleaved keep their own stacks; a stray return is a jump. */
 static void threads_and_stray_return(void **unused)
 {
@@ -353,6 +388,7 @@ int main(void)
 		cmocka_unit_test(returns_above_first_frame),
 		cmocka_unit_test(signal_handler),
 		cmocka_unit_test(overflow),
+		cmocka_unit_test(folded_after_overflow),
 		cmocka_unit_test(threads_and_stray_return),
 		cmocka_unit_test(seeded),
 		cmocka_unit_test(seed_choice),

@@ -1033,6 +1033,96 @@ static void test_used_before(void **state)
 		assert_string_equal(r1.lines[i], r2.lines[i]);
 }
 
+/* Clock calls: none asked for but at TSC packets. */
+static uint64_t clock_at_tsc(void *ctx, uint64_t tsc, uint64_t *image)
+{
+	(void)ctx;
+	(void)tsc;
+	(void)image;
+	return UINT64_MAX;
+}
+
+/* Decodes s folding plain branches, times from timed_tsc on, clock() calls or not. */
+static void run_folding(const struct stream *s, struct rec *r, uint64_t timed_tsc, bool clock)
+{
+	struct pt_flow_config cfg = {
+		.image = { .read = read_code },
+		.event = on_event,
+		.event_ctx = r,
+		.flags = PT_FLOW_F_FOLD,
+		.timed_tsc = timed_tsc,
+		.clock = clock ? clock_at_tsc : NULL,
+	};
+	struct pt_flow *f = pt_flow_new(&cfg);
+
+	assert_non_null(f);
+	assert_int_equal(pt_flow_decode(f, s->b, s->n), 0);
+	pt_flow_free(f);
+}
+
+/*
+ * Folding: a plain branch after a taken branch goes with the next event
+ * (its instructions added), the first after another event does not, nor
+ * one whose time appears where the last had none, nor one across a
+ * clock() call; the last held goes when the decode ends.
+ */
+static void test_folding(void **state)
+{
+	static const char *const folded[] = {
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",	/* the first after tr_strt */
+		"call 1009 1013 7",	/* the second jcc's 3 and its 4 */
+		"return 1014 100e 2",
+		"tr_end/syscall 2000 0 2",	/* the jmp's 1 and its 1 */
+		NULL
+	};
+	static const char *const timed_from_6000[] = {
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",
+		"jcc 1007 1002 3",	/* the first with a time */
+		"call 1009 1013 4",
+		"return 1014 100e 2",
+		"tr_end/syscall 2000 0 2",
+		NULL
+	};
+	static const char *const held_at_end[] = {
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",
+		"jcc 1007 1002 3",	/* held, then the decode ended */
+		NULL
+	};
+	struct stream s = { .n = 0 };
+	struct rec r = { .n = 0 };
+
+	(void)state;
+	psb(&s);
+	mode64(&s);
+	tsc(&s, 1000);
+	psbend(&s);
+	ipp(&s, 0x11, 0x1000);
+	tnt(&s, "T");
+	tsc(&s, 6000);
+	tnt(&s, "TN");
+	ipp(&s, 0x0d, 0x100e);
+	ipp(&s, 0x0d, 0x2000);
+	ipp(&s, 0x01, 0);
+	run_folding(&s, &r, 0, false);
+	expect(&r, folded);
+	r = (struct rec){ .n = 0 };
+	run_folding(&s, &r, 6000, false);
+	expect(&r, timed_from_6000);
+	r = (struct rec){ .n = 0 };	/* the TSC packet calls clock(): as timed from 6000 */
+	run_folding(&s, &r, 0, true);
+	expect(&r, timed_from_6000);
+
+	s.n = 0;
+	start(&s, 0x1000);
+	tnt(&s, "TT");
+	r = (struct rec){ .n = 0 };
+	run_folding(&s, &r, 0, false);
+	expect(&r, held_at_end);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1055,6 +1145,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_counting),
 		cmocka_unit_test(test_used_before),
+		cmocka_unit_test(test_folding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

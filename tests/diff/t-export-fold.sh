@@ -1,0 +1,75 @@
+#!/bin/bash
+# t-export-fold.sh - `auxrec export` makes the same output whether the
+# decoder folds plain branches (decode_opts.fold_branches, the default) or
+# hands over every branch as an event (AUXREC_EXPORT_EVENTS=1): byte for
+# byte the same file, error lines and exit status, for -f chrome, perfetto
+# and folded, each with -c time and -c insns, on
+#  - the recordings of tests/diff/recordings.sh (ground truth with
+#    compressed returns, CYC timing, overflows; decode errors; per-CPU
+#    with context switches; damaged copies; Intel BTS);
+#  - every input of the fuzz corpus's perf_data (export must fail on the
+#    broken ones the same way, never crash).
+# export-folds: on the Intel PT recordings the folding must have been
+# taken (AUXREC_EXPORT_STATS=1 says how many events the call stacks got:
+# fewer than without), or the comparison would prove nothing.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/gt/build-tools.sh
+. tests/diff/recordings.sh
+diff_check_setup export-fold || exit $?
+rc=0 fewer=0 folded_files=0
+
+# OUT ARGS...: export's file, stderr (but the stats line) and exit status
+# into OUT; the number of events it took into OUT.events
+export_to() {
+	local out=$1 st
+	shift
+	rm -f "$out.file"
+	AUXREC_EXPORT_STATS=1 timeout 60 "$A" export "$@" -o "$out.file" > "$out" 2> "$out.err"
+	st=$?
+	echo "exit $st" >> "$out"
+	[ -f "$out.file" ] && cat "$out.file" >> "$out"
+	grep -v '^auxrec: export: ' "$out.err" >> "$out"
+	sed -n 's/^auxrec: export: \([0-9]*\) events$/\1/p' "$out.err" > "$out.events"
+	return $st
+}
+
+# NAME FILE: the folded decode must give what the event path gives
+same_exports() {
+	local name=$1 f=$2 fmt clock st n=0 ev fo less=0
+	for fmt in chrome perfetto folded; do
+		for clock in time insns; do
+			AUXREC_EXPORT_EVENTS=1 export_to "$tmp/events" -f $fmt -c $clock -i "$f"
+			export_to "$tmp/fold" -f $fmt -c $clock -i "$f"
+			st=$?
+			if [ $st -gt 1 ]; then
+				echo "not ok export-fold-$name: export -f $fmt -c $clock:" \
+					"exit $st: $(head -2 "$tmp/fold.err")"
+				rc=1
+				return
+			fi
+			outputs_agree "export-fold-$name: -f $fmt -c $clock: folding differs" \
+				"$tmp/events" "$tmp/fold" || return
+			ev=$(cat "$tmp/events.events") fo=$(cat "$tmp/fold.events")
+			[ -n "$ev" ] && [ -n "$fo" ] && [ "$fo" -lt "$ev" ] && less=$((ev - fo))
+			n=$((n + 1))
+		done
+	done
+	if [ $less -gt 0 ]; then
+		fewer=$((fewer + less))
+		folded_files=$((folded_files + 1))
+	fi
+	echo "ok export-fold-$name ($n exports the same as the event path's;" \
+		"${fo:-no} events folded, ${ev:-no} not)"
+}
+
+diff_recordings export-fold same_exports || exit $?
+
+diff_corpus export-fold same_exports 'perf_data'
+
+if [ "$fewer" -gt 0 ]; then
+	echo "ok export-folds ($fewer events fewer in $folded_files recordings: the folding was taken)"
+else
+	echo "not ok export-folds: no recording gave fewer events: the folding was not taken"
+	rc=1
+fi
+exit $rc
