@@ -37,6 +37,8 @@ struct flow_time {
 	uint32_t lost_cyc;	/* cycs without a ratio since tsc/mtc */
 	uint32_t ctc_reads;	/* mtcs that calibrated from cal.ctc */
 	uint32_t cal_resets;	/* calibrations started anew */
+	/* without an mtc seen: mtcs and PSB+ tscs after cycles (see tcal_slack) */
+	uint32_t unprimed_reads;
 	struct flow_tcal cal;
 	/* configuration */
 	uint8_t mtc_freq;	/* IA32_RTIT_CTL.MTCFreq */
@@ -56,10 +58,11 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc);
 /*
  * Parallel decode: a, a clock decoding on, and b, the clock of a decode
  * started later, as it was at a point, give the same times from there on
- * if every field is equal but the last CTC the calibration kept while
- * both have one (it only counts once cycles are counted): then the later
- * decode, whose clock is now now, is right as long as it did not
- * calibrate from that CTC since, and flow_time_hand_over() gives it a's.
+ * if every field is equal but the calibration's CTC state, where b's
+ * decode, whose clock is now now, never used it since in a way a's would
+ * not have: both had a CTC (it is read only once cycles are counted), or
+ * b had none yet and no cycles were counted on either side. Then
+ * flow_time_hand_over() gives now a's, and now is a's from there on.
  */
 bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now);

@@ -622,6 +622,115 @@ static void test_cyc_calibration(void **state)
 	(void)state;
 }
 
+/*
+ * The clock's hand-over in a parallel decode (flow_time_same() and
+ * flow_time_hand_over()): random packet sequences, each with a PSB+ where
+ * a second clock starts afresh. Wherever the two are found the same at
+ * that PSB+, the fresh clock must have given the sequential clock's times
+ * from there on, and be the sequential clock after the hand-over. Runs
+ * with and without cycles; the joins taken where only the calibration's
+ * CTC state differed (the fresh clock had seen no MTC) must happen.
+ */
+enum { CLK_PSB, CLK_MTC, CLK_CYC, CLK_CBR, CLK_TSC, CLK_NR };
+
+struct clk_op {
+	int kind;
+	uint64_t v;
+};
+
+static void clk_apply(struct flow_time *t, const struct clk_op *op)
+{
+	switch (op->kind) {
+	case CLK_PSB:
+		flow_time_tsc(t, op->v, 1);
+		flow_time_tma(t, (uint16_t)(op->v >> 4), (uint16_t)(op->v & 7));
+		flow_time_cbr(t, 24 + (op->v & 3), 1);
+		break;
+	case CLK_MTC:
+		flow_time_mtc(t, (uint8_t)op->v);
+		break;
+	case CLK_CYC:
+		flow_time_cyc(t, op->v);
+		break;
+	case CLK_CBR:
+		flow_time_cbr(t, (uint8_t)op->v, 0);
+		break;
+	default:
+		flow_time_tsc(t, op->v, 0);
+		break;
+	}
+}
+
+/* a and b alike, but for the counters that only say what a decode did */
+static bool clk_equal(const struct flow_time *a, const struct flow_time *b)
+{
+	const struct flow_tcal *x = &a->cal, *y = &b->cal;
+
+	return a->tsc == b->tsc && a->base == b->base && a->fc == b->fc && a->ctc == b->ctc &&
+	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
+	       a->have_tma == b->have_tma && a->have_mtc == b->have_mtc &&
+	       a->have_cbr == b->have_cbr && a->cbr == b->cbr && a->lost_mtc == b->lost_mtc &&
+	       a->lost_cyc == b->lost_cyc && x->fcr == y->fcr && x->tsc == y->tsc &&
+	       x->cyc_tsc == y->cyc_tsc && x->cyc_mtc == y->cyc_mtc && x->ctc == y->ctc &&
+	       x->lost_mtc == y->lost_mtc && x->have_fcr == y->have_fcr &&
+	       x->have_mtc == y->have_mtc;
+}
+
+#define CLK_OPS	40
+
+static void test_clock_hand_over(void **state)
+{
+	unsigned int seed = 1, joins = 0, unprimed = 0, refused = 0;
+
+	for (int run = 0; run < 20000; run++) {
+		struct clk_op ops[CLK_OPS];
+		struct flow_time seq, fresh, a, b;
+		uint64_t tsc = 100000, mtc = 0;
+		int psb = 3 + run % 8, with_cyc = run & 1;
+		bool same;
+
+		for (int i = 0; i < CLK_OPS; i++) {
+			seed = seed * 1103515245 + 12345;
+			ops[i].kind = i == 0 || i == psb ? CLK_PSB : (int)((seed >> 16) % CLK_NR);
+			if (ops[i].kind == CLK_CYC && !with_cyc)
+				ops[i].kind = CLK_MTC;
+			if ((ops[i].kind == CLK_CBR || ops[i].kind == CLK_TSC) && (seed >> 8) % 4)
+				ops[i].kind = CLK_MTC;
+			mtc += 1 + (seed >> 20) % 3;
+			tsc += 64 * (1 + (seed >> 12) % 5);
+			ops[i].v = ops[i].kind == CLK_MTC ? mtc :
+				   ops[i].kind == CLK_CYC ? 1 + (seed >> 4) % 90 :
+				   ops[i].kind == CLK_CBR ? 20 + (seed >> 4) % 16 : tsc;
+		}
+		flow_time_init(&seq, 3, 128, 2, 24);
+		flow_time_init(&fresh, 3, 128, 2, 24);
+		for (int i = 0; i <= psb; i++)
+			clk_apply(&seq, &ops[i]);
+		clk_apply(&fresh, &ops[psb]);
+		a = seq;
+		b = fresh;
+		same = true;
+		for (int i = psb + 1; i < CLK_OPS; i++) {
+			clk_apply(&seq, &ops[i]);
+			clk_apply(&fresh, &ops[i]);
+			same = same && seq.tsc == fresh.tsc;
+		}
+		if (!flow_time_same(&a, &b, &fresh)) {
+			refused++;
+			continue;
+		}
+		joins++;
+		unprimed += a.cal.have_mtc != b.cal.have_mtc;
+		assert_true(same);
+		flow_time_hand_over(&fresh, &a, &b);
+		assert_true(clk_equal(&seq, &fresh));
+	}
+	assert_true(joins > 1000);
+	assert_true(unprimed > 100);
+	assert_true(refused > 100);
+	(void)state;
+}
+
 /* cyc and cbr packets in a stream: events get the refined time */
 static void test_cyc_time(void **state)
 {
@@ -928,6 +1037,7 @@ int main(void)
 		cmocka_unit_test(test_cyc_clock),
 		cmocka_unit_test(test_cyc_calibration),
 		cmocka_unit_test(test_cyc_time),
+		cmocka_unit_test(test_clock_hand_over),
 		cmocka_unit_test(test_nomap),
 		cmocka_unit_test(test_image_caches),
 		cmocka_unit_test(test_insn_and_stop),
