@@ -122,7 +122,8 @@ static int flow_at_psbend(struct pt_flow *f);
 
 /*
  * Counting: hands the sums of the blocks over (zeroing them), in batches;
- * a non-zero answer stops the decode.
+ * a non-zero answer stops the decode. Each batch counts as an event
+ * delivered (a join drops a range's batches before it as its events).
  */
 static int hand_over_sums(struct pt_flow *f)
 {
@@ -139,6 +140,7 @@ static int hand_over_sums(struct pt_flow *f)
 		b->sum_branches = 0;
 		if (n < SUMS_BATCH && k + 1 < f->nsummed)
 			continue;
+		f->delivered++;
 		r = f->cfg.sums(f->cfg.event_ctx, v, n);
 		n = 0;
 		if (r) {
@@ -1145,9 +1147,11 @@ static int flow_run(struct pt_flow *f, size_t end)
 			f->pos += (size_t)r;
 			r = on_packet(f, &pkt);
 			if (r >= 0) {
-				if (pkt.type == PT_PKT_PSBEND && (f->marks || f->join) &&
-				    flow_at_psbend(f))
-					return 0;
+				if (pkt.type == PT_PKT_PSBEND && (f->marks || f->join)) {
+					r = flow_at_psbend(f);
+					if (r)
+						return r < 0 ? f->stop : 0;
+				}
 				continue;
 			}
 			if (r == -FLOW_STOPPED)
@@ -1395,10 +1399,18 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 	next->marks = NULL;
 }
 
-/* After a PSBEND: keeps a mark, or hands the flow over to f->join. */
+/*
+ * After a PSBEND: keeps a mark, or hands the flow over to f->join (1).
+ * When counting, the sums so far are handed over first: they are the
+ * range's before the mark, f's before the join. -FLOW_STOPPED when the
+ * callback stopped it.
+ */
 static int flow_at_psbend(struct pt_flow *f)
 {
 	struct pt_flow *next = f->join;
+
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
 
 	if (f->marks && f->marks->nr < FLOW_MAX_MARKS) {
 		struct flow_mark *m = &f->marks->v[f->marks->nr++];
@@ -1437,7 +1449,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->marks->nr = 0;
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
-	f->counting = 0;
+	f->counting = f->summed != NULL;
 	return flow_run(f, end);
 }
 

@@ -930,7 +930,20 @@ struct tally {
 	char seen[4096];	/* one line per other event, with the totals */
 	size_t len;
 	uint64_t nr_sums;	/* sums() calls */
+	/* the totals after each event or sums() call, while there is room */
+	uint64_t after[256][3];
+	size_t delivered;
 };
+
+static void tally_delivered(struct tally *t)
+{
+	if (t->delivered < sizeof(t->after) / sizeof(t->after[0])) {
+		t->after[t->delivered][0] = t->branches;
+		t->after[t->delivered][1] = t->insns;
+		t->after[t->delivered][2] = t->from_sum;
+	}
+	t->delivered++;
+}
 
 static void tally_add(struct tally *t, uint64_t from, uint64_t insns, uint64_t branches)
 {
@@ -948,8 +961,10 @@ static int tally_event(void *ctx, const struct pt_flow_event *ev)
 	if (ev->type == PT_FLOW_EV_BRANCH && ev->kind != PT_FLOW_K_ASYNC &&
 	    ev->kind != PT_FLOW_K_TX_ABORT) {
 		tally_add(t, ev->from, ev->insn_count, 1);
+		tally_delivered(t);
 		return 0;
 	}
+	tally_delivered(t);
 	n = snprintf(t->seen + t->len, sizeof(t->seen) - t->len,
 		     "%u/%u %llx %llx %llu err %d | %llu %llu %llx\n", ev->type, ev->kind,
 		     (unsigned long long)ev->from, (unsigned long long)ev->to,
@@ -968,6 +983,7 @@ static int tally_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
 	t->nr_sums++;
 	for (size_t i = 0; i < nr; i++)
 		tally_add(t, v[i].from, v[i].insns, v[i].branches);
+	tally_delivered(t);
 	return 0;
 }
 
@@ -1021,6 +1037,97 @@ static void test_counting(void **state)
 	}
 }
 
+/*
+ * Counting in ranges (pt_flow_decode_from(), pt_flow_join()): a stream
+ * without TSC (no clock() call hands the sums over at its PSBs) cut at
+ * every other PSB, every range counted alone, the ranges joined in order, and
+ * of each range the deliveries (events and sums() calls) after its join:
+ * the totals of the decode of the whole stream, events or sums.
+ */
+#define RANGES	4
+
+static void test_counting_ranges(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct tally whole = { .branches = 0 }, part[RANGES] = { { .branches = 0 } };
+	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = tally_event,
+				      .sums = tally_sums };
+	struct pt_flow *f[RANGES], *exact;
+	size_t at[RANGES + 1];
+	uint64_t got[3] = { 0 }, drop;
+	unsigned int joins = 0, from = 0;
+
+	for (int k = 0; k < RANGES; k++) {
+		at[k] = s.n;
+		if (!k) {
+			start(&s, 0x1000);
+		} else {
+			psb(&s);
+			mode64(&s);
+			ipp(&s, 0x1d, 0x1000);	/* fup: where the flow is */
+			psbend(&s);
+		}
+		for (int i = 0; i < 4 + k; i++) {
+			tnt(&s, "TTNT");
+			ipp(&s, 0x0d, 0x1000);
+			if (i != 2)
+				continue;
+			/* a PSB+ inside the range: a later point to join at */
+			psb(&s);
+			mode64(&s);
+			ipp(&s, 0x1d, 0x1000);
+			psbend(&s);
+		}
+	}
+	ipp(&s, 0x01, 0);
+	at[RANGES] = s.n;
+
+	cfg.event_ctx = &whole;
+	f[0] = pt_flow_new(&cfg);
+	assert_non_null(f[0]);
+	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
+	pt_flow_free(f[0]);
+	assert_true(whole.nr_sums > 0);
+	assert_true(whole.branches > 20);
+
+	for (int k = 0; k < RANGES; k++) {
+		cfg.event_ctx = &part[k];
+		f[k] = pt_flow_new(&cfg);
+		assert_non_null(f[k]);
+		assert_int_equal(pt_flow_decode_from(f[k], s.b, s.n, at[k],
+						     k + 1 < RANGES ? at[k + 1] : s.n), 0);
+	}
+	/* range `from` is exact from its delivery `drop` on */
+	exact = f[0];
+	drop = 0;
+	for (int k = 1; k <= RANGES; k++) {
+		uint64_t next_drop = 0;
+		int r = k < RANGES ? pt_flow_join(exact, f[k], at[k + 1 < RANGES + 1 ? k + 1 : k],
+						 &next_drop) : 1;
+
+		assert_true(r == 0 || r == 1);
+		if (!r)
+			continue;	/* crossed: range k's deliveries are not taken */
+		assert_true(part[from].delivered <= 256 && drop <= part[from].delivered);
+		for (int v = 0; v < 3; v++)
+			got[v] += part[from].after[part[from].delivered - 1][v] -
+				  (drop ? part[from].after[drop - 1][v] : 0);
+		if (k < RANGES) {
+			joins++;
+			exact = f[k];
+			from = k;
+			drop = next_drop;
+		}
+	}
+	assert_true(joins > 0);
+	assert_int_equal(got[0], whole.branches);
+	assert_int_equal(got[1], whole.insns);
+	assert_int_equal(got[2], whole.from_sum);
+	for (int k = 0; k < RANGES; k++)
+		pt_flow_free(f[k]);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1043,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_insn_and_stop),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_counting),
+		cmocka_unit_test(test_counting_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
