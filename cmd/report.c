@@ -179,6 +179,7 @@ struct counted {
 	uint32_t total_lat;	/* memory samples: when has_lat */
 	uint8_t kind;		/* enum event_kind */
 	bool has_lat;
+	bool sums;		/* kept sums: insns struct branch_sum follow (maps theirs) */
 };
 
 static int count_sample(struct report *r, struct sym_count *n, const struct counted *c)
@@ -308,12 +309,9 @@ static int on_event(void *ctx, const struct trace_event *te)
 }
 
 /* Counting mode: the decoder's sums of taken branches, each to its symbol. */
-static int on_sums(void *ctx, const struct trace_event *te, const struct branch_sum *sums,
-		   size_t nr)
+static int count_sums(struct report *r, const struct maps *m, const struct branch_sum *sums,
+		      size_t nr)
 {
-	const struct maps *m = trace_event_maps(te);
-	struct report *r = ctx;
-
 	for (size_t i = 0; i < nr; i++) {
 		if (count_branches(r, m, sums[i].from, sums[i].insns, sums[i].branches))
 			return -1;
@@ -322,11 +320,18 @@ static int on_sums(void *ctx, const struct trace_event *te, const struct branch_
 	return 0;
 }
 
+static int on_sums(void *ctx, const struct trace_event *te, const struct branch_sum *sums,
+		   size_t nr)
+{
+	return count_sums(ctx, trace_event_maps(te), sums, nr);
+}
+
 #define KEPT_ALIGN	64	/* a cache line, more than a struct line_buf */
 
 /*
  * --jobs: the decode threads keep of each event only what it counts for
- * (a quarter of the event), counted here in order.
+ * (a quarter of the event), and the decoder's sums as they come, counted
+ * here in order.
  */
 static void *counter_new(void *ctx, struct line_buf **out)
 {
@@ -354,6 +359,18 @@ static int keep_counted(void *kept, const struct trace_event *te)
 	return b->err;
 }
 
+/* Sums of a decode thread: a record saying how many and whose, then them. */
+static int keep_sums(void *kept, const struct trace_event *te, const struct branch_sum *sums,
+		     size_t nr)
+{
+	struct line_buf *b = kept;
+	struct counted c = { .maps = trace_event_maps(te), .insns = nr, .sums = true };
+
+	lb_mem(b, (const char *)&c, sizeof(c));
+	lb_mem(b, (const char *)sums, nr * sizeof(*sums));
+	return b->err;
+}
+
 static void counter_free(void *kept)
 {
 	lb_free(kept);
@@ -362,12 +379,25 @@ static void counter_free(void *kept)
 
 static int count_kept(void *ctx, const char *bytes, size_t len)
 {
+	struct branch_sum sums[64];
 	struct counted c;
 
-	for (size_t off = 0; off + sizeof(c) <= len; off += sizeof(c)) {
+	for (size_t off = 0; off + sizeof(c) <= len;) {
 		memcpy(&c, bytes + off, sizeof(c));
-		if (count(ctx, &c))
-			return -1;
+		off += sizeof(c);
+		if (!c.sums) {
+			if (count(ctx, &c))
+				return -1;
+			continue;
+		}
+		for (size_t n; c.insns; c.insns -= n, off += n * sizeof(*sums)) {
+			n = c.insns < 64 ? c.insns : 64;
+			if (off + n * sizeof(*sums) > len)
+				return -1;
+			memcpy(sums, bytes + off, n * sizeof(*sums));
+			if (count_sums(ctx, c.maps, sums, n))
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -728,6 +758,7 @@ int cmd_report(int argc, char **argv)
 	o.render_new = counter_new;
 	o.render = keep_counted;
 	o.render_free = counter_free;
+	o.render_sums = keep_sums;
 	o.write = count_kept;
 	ret = trace_decode(&o);
 	if (getenv("AUXREC_REPORT_STATS"))	/* tests: which way branches came */

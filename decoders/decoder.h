@@ -58,8 +58,9 @@ struct record_options_ctx {
  * 8: decode_opts.count (taken branches as sums per source), no_time
  * 9: range_take_over, range_used_before (bounded decode units)
  * 10: decode_opts.fold_branches (plain branches folded for call stacks)
+ * 11: decode_opts.count in decode_range()/decode_join() states
  */
-#define DECODER_ABI_VERSION 10
+#define DECODER_ABI_VERSION 11
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -210,8 +211,10 @@ struct decode_opts {
 	 * call and before decode_chunk() returns, so that whatever the
 	 * consumer knows at that point (the owner) holds for them as it would
 	 * for the events; their order is not the events'. Decoders without
-	 * it deliver events as ever. Never set with insns, nor for states
-	 * that decode_range() or decode_join() use. Non-zero stops decoding.
+	 * it deliver events as ever. Never set with insns. In states that
+	 * decode_range() and decode_join() use, the sums also go over at each
+	 * point where a join may happen, and each call counts as one event
+	 * for decode_join()'s *drop. Non-zero stops decoding.
 	 */
 	int (*count)(void *ctx, const struct branch_sum *sums, size_t nr);
 	/*

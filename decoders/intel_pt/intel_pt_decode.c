@@ -134,7 +134,10 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
 
-/* Counting: the flow decoder's sums of taken branches, to the host's. */
+/*
+ * Counting: the flow decoder's sums of taken branches, to the host's, a
+ * call for each (its batches are no bigger: a call is an event to a join).
+ */
 static int on_flow_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
 {
 	struct pt_decode *d = ctx;

@@ -118,12 +118,13 @@ struct pt_flow {
 	int borrowing;
 	int used_before;
 	/*
-	 * The clock's calibration CTC was handed over (still so while no
-	 * calibration started anew since): clk_resets, clk_reads the
-	 * clock's counts then.
+	 * What of the clock's calibration a hand-over may have given it
+	 * (flow_time_may_borrow(); so while no calibration started anew
+	 * since): clk_resets, clk_reads, clk_uses, clk_mtcs the clock's
+	 * counts then.
 	 */
-	int clk_borrowed;
-	uint32_t clk_resets, clk_reads;
+	enum flow_time_borrow clk_borrow;
+	uint32_t clk_resets, clk_reads, clk_uses, clk_mtcs;
 
 	/* folding (PT_FLOW_F_FOLD): plain branches held, see pt_flow.h */
 	int folding;
@@ -146,7 +147,8 @@ static int flow_at_psbend(struct pt_flow *f);
 
 /*
  * Counting: hands the sums of the blocks over (zeroing them), in batches;
- * a non-zero answer stops the decode.
+ * a non-zero answer stops the decode. Each batch counts as an event
+ * delivered (a join drops a range's batches before it as its events).
  */
 static int hand_over_sums(struct pt_flow *f)
 {
@@ -163,6 +165,7 @@ static int hand_over_sums(struct pt_flow *f)
 		b->sum_branches = 0;
 		if (n < SUMS_BATCH && k + 1 < f->nsummed)
 			continue;
+		f->delivered++;
 		r = f->cfg.sums(f->cfg.event_ctx, v, n);
 		n = 0;
 		if (r) {
@@ -1213,7 +1216,7 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t
 	f->len = len;
 	flow_desync(f);
 	f->used_before = 0;
-	f->clk_borrowed = 0;
+	f->clk_borrow = FLOW_BORROW_NONE;
 	f->sync_off = 0;
 	/* a piece (maybe of another CPU) starts with no time until its TSC */
 	flow_time_init(&f->clock, f->cfg.mtc_freq, f->cfg.tsc_ctc_num, f->cfg.tsc_ctc_den,
@@ -1259,9 +1262,11 @@ static int flow_run(struct pt_flow *f, size_t end)
 			f->pos += (size_t)r;
 			r = on_packet(f, &pkt);
 			if (r >= 0) {
-				if (pkt.type == PT_PKT_PSBEND && (f->marks || f->join) &&
-				    flow_at_psbend(f))
-					return 0;
+				if (pkt.type == PT_PKT_PSBEND && (f->marks || f->join)) {
+					r = flow_at_psbend(f);
+					if (r)
+						return r < 0 ? f->stop : 0;
+				}
 				continue;
 			}
 			if (r == -FLOW_STOPPED)
@@ -1450,10 +1455,18 @@ static uint64_t rs_at(const struct pt_flow *f, unsigned int i)
 	return f->retstack[(f->rs_top + 2 * RETSTACK_SIZE - 1 - i) % RETSTACK_SIZE];
 }
 
-/* The calibration CTC a took over is still the one the clock has. */
-static bool clk_borrowed(const struct pt_flow *a)
+/*
+ * What of a's calibration may still be what it took over: nothing once
+ * the calibration started anew; once an MTC came, a decode not given
+ * whether one was seen has seen one too: the CTC only.
+ */
+static enum flow_time_borrow clk_borrowed(const struct pt_flow *a)
 {
-	return a->clk_borrowed && a->clock.cal_resets == a->clk_resets;
+	if (a->clock.cal_resets != a->clk_resets)
+		return FLOW_BORROW_NONE;
+	if (a->clk_borrow == FLOW_BORROW_CAL && a->clock.mtcs != a->clk_mtcs)
+		return FLOW_BORROW_CTC;
+	return a->clk_borrow;
 }
 
 /*
@@ -1472,8 +1485,8 @@ static bool flow_same(const struct pt_flow *a, const struct flow_mark *m,
 
 	if (lenient && a->borrowing && n > a->rs_n - a->rs_below)
 		n = a->rs_n - a->rs_below;
-	if (lenient && clk_borrowed(a))
-		clock.cal.ctc = b->clock.cal.ctc;
+	if (lenient)
+		flow_time_lend(&clock, &b->clock, clk_borrowed(a));
 	if (a->rs_n < n || a->last_ip.ip != b->last_ip.ip || a->synced != b->synced ||
 	    a->in_psb != b->in_psb || a->fresh != b->fresh || a->enabled != b->enabled ||
 	    a->mode != b->mode || a->mode_pending != b->mode_pending ||
@@ -1511,10 +1524,11 @@ static void flow_took_over(struct pt_flow *f, const struct flow_mark *m, unsigne
 	f->borrowing = f->epoch == m->epoch;
 	f->used_before = 0;
 	/* the calibration CTC is the hand-over's, and read by the next MTC */
-	f->clk_borrowed = flow_time_cal_untouched(&f->clock, &m->state.clock) &&
-			  flow_time_cal_ctc_live(&f->clock);
+	f->clk_borrow = flow_time_may_borrow(&f->clock, &m->state.clock);
 	f->clk_resets = f->clock.cal_resets;
 	f->clk_reads = f->clock.ctc_reads;
+	f->clk_uses = f->clock.cal_uses;
+	f->clk_mtcs = f->clock.mtcs;
 	free(f->marks);
 	f->marks = NULL;
 }
@@ -1546,10 +1560,18 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 	flow_took_over(next, m, k - n);	/* frees m */
 }
 
-/* After a PSBEND: keeps a mark, or hands the flow over to f->join. */
+/*
+ * After a PSBEND: keeps a mark, or hands the flow over to f->join (1).
+ * When counting, the sums so far are handed over first: they are the
+ * range's before the mark, f's before the join. -FLOW_STOPPED when the
+ * callback stopped it.
+ */
 static int flow_at_psbend(struct pt_flow *f)
 {
 	struct pt_flow *next = f->join;
+
+	if (f->nsummed && hand_over_sums(f))
+		return -FLOW_STOPPED;
 
 	if (f->marks && f->marks->nr < FLOW_MAX_MARKS) {
 		struct flow_mark *m = &f->marks->v[f->marks->nr++];
@@ -1571,8 +1593,8 @@ static int flow_at_psbend(struct pt_flow *f)
 			continue;
 		/* the answer lies in what was handed over to f */
 		if (((f->borrowing && m->state.rs_n > f->rs_n - f->rs_below) ||
-		     (clk_borrowed(f) &&
-		      flow_time_compares_cal_ctc(&f->clock, &m->state.clock, &next->clock))) &&
+		     flow_time_same_reads_borrowed(&f->clock, &m->state.clock, &next->clock,
+						   clk_borrowed(f))) &&
 		    flow_same(f, m, next, true))
 			f->used_before = 1;
 		if (!flow_same(f, m, next, false))
@@ -1596,7 +1618,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->marks->nr = 0;
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
-	f->counting = 0;
+	f->counting = f->summed != NULL;
 	f->folding = 0;
 	return flow_run(f, end);
 }
@@ -1634,7 +1656,15 @@ int pt_flow_take_over(struct pt_flow *f, uint64_t drop)
 bool pt_flow_used_before(const struct pt_flow *f)
 {
 	/* an MTC calibrated from the CTC handed over (or after a new start) */
-	return f->used_before || (f->clk_borrowed && f->clock.ctc_reads != f->clk_reads);
+	switch (f->clk_borrow) {
+	case FLOW_BORROW_CTC:
+		return f->used_before || f->clock.ctc_reads != f->clk_reads;
+	case FLOW_BORROW_CAL:
+		/* with or without an MTC seen, the calibration was used */
+		return f->used_before || f->clock.cal_uses != f->clk_uses;
+	default:
+		return f->used_before;
+	}
 }
 
 static const char *const event_names[PT_FLOW_EV_NR] = {

@@ -158,14 +158,15 @@ struct pt_flow_config {
 	uint64_t (*clock)(void *ctx, uint64_t tsc, uint64_t *image);
 	void *clock_ctx;
 	/*
-	 * Optional, counting: in pt_flow_decode() a taken branch that ends a
-	 * block (every branch but an asynchronous one: FUP + TIP) is no event;
-	 * it adds one branch and the event's insn_count to the sums of its
-	 * source address, which go to sums(event_ctx, ...) before any other
-	 * event, before each clock() call and when pt_flow_decode() returns,
-	 * so that what the consumer knows then (the owner of the code) holds
-	 * for them as it would for the events. Ignored with PT_FLOW_F_INSN and
-	 * in pt_flow_decode_from()/pt_flow_join() (events there).
+	 * Optional, counting: a taken branch that ends a block (every branch
+	 * but an asynchronous one: FUP + TIP) is no event; it adds one branch
+	 * and the event's insn_count to the sums of its source address, which
+	 * go to sums(event_ctx, ...) before any other event, before each
+	 * clock() call and when a decode returns, so that what the consumer
+	 * knows then (the owner of the code) holds for them as it would for
+	 * the events. Ignored with PT_FLOW_F_INSN. In pt_flow_decode_from()
+	 * and pt_flow_join() also at each PSBEND, and each sums() call counts
+	 * as one event (for *drop).
 	 */
 	pt_flow_sum_fn sums;
 	/*

@@ -73,14 +73,19 @@ static void tcal_cbr(struct flow_time *t, uint8_t cbr)
 }
 
 /* A TSC in PSB+ calibrates from the cycles since the previous TSC. */
-static void tcal_header_tsc(struct flow_tcal *c, uint64_t tsc)
+static void tcal_header_tsc(struct flow_time *t, uint64_t tsc)
 {
+	struct flow_tcal *c = &t->cal;
 	uint64_t last = c->tsc, cyc = c->cyc_tsc, delta;
 
 	c->tsc = tsc;
 	c->cyc_tsc = 0;
-	if (!last || !cyc || c->have_mtc)	/* mtc is preferred */
+	if (!last || !cyc)
 		return;
+	t->cal_uses++;
+	if (c->have_mtc)	/* mtc is preferred */
+		return;
+	t->unprimed_reads++;
 	if (tsc < last) {
 		tsc += 1ull << TSC_BITS;
 		if (tsc < last)
@@ -98,7 +103,12 @@ static void tcal_mtc(struct flow_time *t, uint32_t ctc)
 	uint32_t last = c->ctc, delta;
 	uint64_t cyc = c->cyc_mtc, fc;
 
+	t->mtcs++;
+	if (cyc)
+		t->cal_uses++;
 	if (!c->have_mtc) {
+		if (cyc)
+			t->unprimed_reads++;
 		c->cyc_mtc = 0;
 		c->ctc = ctc;
 		c->have_mtc = 1;
@@ -124,7 +134,7 @@ static void tcal_mtc(struct flow_time *t, uint32_t ctc)
 void flow_time_tsc(struct flow_time *t, uint64_t tsc, int in_psb)
 {
 	if (in_psb) {
-		tcal_header_tsc(&t->cal, tsc);
+		tcal_header_tsc(t, tsc);
 	} else {
 		/* may follow lost time: only a reference for the next */
 		t->cal.tsc = tsc;
@@ -246,55 +256,113 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc)
 	t->tsc = t->base + t->fc;
 }
 
-static bool tcal_same(const struct flow_tcal *a, const struct flow_tcal *b, bool any_ctc)
+/*
+ * How a's calibration and b's, taken at the same point, may differ when
+ * b's decode (now now) still gives a's times from there on.
+ */
+enum tcal_slack {
+	TCAL_EXACT,
+	/* both have a CTC, not the same, and now did not calibrate from it since */
+	TCAL_ANY_CTC,
+	/*
+	 * a had an MTC and b none, neither counted cycles since: b's first MTC
+	 * only primes the CTC where a's would not calibrate (no cycles), and
+	 * now met no MTC or PSB+ TSC after cycles while it had none, nor
+	 * calibrated from its CTC since. Then they differ in cal.ctc and
+	 * cal.have_mtc only (and cal.lost_mtc, never read), which
+	 * flow_time_hand_over() gives now from a.
+	 */
+	TCAL_UNPRIMED,
+};
+
+static enum tcal_slack tcal_slack(const struct flow_time *a, const struct flow_time *b,
+				  const struct flow_time *now)
 {
-	return a->fcr == b->fcr && a->tsc == b->tsc && a->cyc_tsc == b->cyc_tsc &&
-	       a->cyc_mtc == b->cyc_mtc && (any_ctc || a->ctc == b->ctc) &&
-	       a->lost_mtc == b->lost_mtc && a->have_fcr == b->have_fcr &&
-	       a->have_mtc == b->have_mtc;
+	if (now->ctc_reads != b->ctc_reads)
+		return TCAL_EXACT;
+	if (a->cal.have_mtc && b->cal.have_mtc)
+		return TCAL_ANY_CTC;
+	if (a->cal.have_mtc && !a->cal.cyc_mtc && !b->cal.cyc_mtc &&
+	    now->unprimed_reads == b->unprimed_reads)
+		return TCAL_UNPRIMED;
+	return TCAL_EXACT;
 }
 
-/*
- * Whether the calibration CTC of a and b must agree: it is read (by the
- * next MTC) only once an MTC set it, and not when the later decode, now,
- * goes on with b's as it is (flow_time_hand_over() gives it a's).
- */
-bool flow_time_compares_cal_ctc(const struct flow_time *a, const struct flow_time *b,
-				const struct flow_time *now)
+static bool tcal_same(const struct flow_tcal *a, const struct flow_tcal *b,
+		      enum tcal_slack slack)
 {
-	return a->cal.have_mtc && !(b->cal.have_mtc && now->ctc_reads == b->ctc_reads);
+	/* a CTC no MTC set is never read: b's first MTC sets it, as a's does */
+	return a->fcr == b->fcr && a->tsc == b->tsc && a->cyc_tsc == b->cyc_tsc &&
+	       a->cyc_mtc == b->cyc_mtc && a->have_fcr == b->have_fcr &&
+	       (slack != TCAL_EXACT || ((a->ctc == b->ctc || !a->have_mtc) &&
+					a->have_mtc == b->have_mtc)) &&
+	       (slack == TCAL_UNPRIMED || a->lost_mtc == b->lost_mtc);
 }
 
 bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now)
 {
-	bool any_ctc = !flow_time_compares_cal_ctc(a, b, now);
-
 	return a->tsc == b->tsc && a->base == b->base && a->fc == b->fc && a->ctc == b->ctc &&
 	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
 	       a->have_tma == b->have_tma && a->have_mtc == b->have_mtc &&
 	       a->have_cbr == b->have_cbr && a->cbr == b->cbr && a->lost_mtc == b->lost_mtc &&
-	       a->lost_cyc == b->lost_cyc && tcal_same(&a->cal, &b->cal, any_ctc) &&
+	       a->lost_cyc == b->lost_cyc && tcal_same(&a->cal, &b->cal, tcal_slack(a, b, now)) &&
 	       a->mtc_freq == b->mtc_freq && a->nom_freq == b->nom_freq &&
 	       a->ratio_num == b->ratio_num && a->ratio_den == b->ratio_den;
-}
-
-bool flow_time_cal_untouched(const struct flow_time *now, const struct flow_time *b)
-{
-	/* the first MTC sets the CTC without reading it: that is a touch too */
-	return now->cal_resets == b->cal_resets && now->ctc_reads == b->ctc_reads &&
-	       now->cal.have_mtc == b->cal.have_mtc;
-}
-
-bool flow_time_cal_ctc_live(const struct flow_time *t)
-{
-	return t->cal.have_mtc;
 }
 
 void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b)
 {
-	/* untouched since b: it is still b's, which may not be a's */
-	if (flow_time_cal_untouched(now, b))
+	/*
+	 * Where b's calibration was taken for a's (tcal_slack()), a's: unless
+	 * now's started anew since, the same as a's would have.
+	 */
+	if (tcal_slack(a, b, now) != TCAL_EXACT && now->cal_resets == b->cal_resets) {
 		now->cal.ctc = a->cal.ctc;
+		now->cal.have_mtc = a->cal.have_mtc;
+		now->cal.lost_mtc = a->cal.lost_mtc;
+	}
+}
+
+enum flow_time_borrow flow_time_may_borrow(const struct flow_time *now,
+					   const struct flow_time *b)
+{
+	/* flow_time_hand_over() gives now nothing unless tcal_slack() allows it */
+	if (now->cal_resets != b->cal_resets || now->ctc_reads != b->ctc_reads)
+		return FLOW_BORROW_NONE;
+	return b->cal.have_mtc ? FLOW_BORROW_CTC : FLOW_BORROW_CAL;
+}
+
+bool flow_time_same_reads_borrowed(const struct flow_time *a, const struct flow_time *b,
+				   const struct flow_time *now, enum flow_time_borrow k)
+{
+	switch (k) {
+	case FLOW_BORROW_CTC:
+		/* a's CTC is compared only where both must agree on it */
+		return a->cal.have_mtc && tcal_slack(a, b, now) == TCAL_EXACT;
+	case FLOW_BORROW_CAL: {
+		/* the answer with and without an MTC seen before, whatever a's CTC */
+		struct flow_time none = *a, seen = *a;
+
+		flow_time_lend(&none, b, k);
+		flow_time_lend(&seen, b, k);
+		none.cal.have_mtc = 0;
+		seen.cal.have_mtc = 1;
+		return flow_time_same(&none, b, now) != flow_time_same(&seen, b, now);
+	}
+	default:
+		return false;
+	}
+}
+
+void flow_time_lend(struct flow_time *a, const struct flow_time *b, enum flow_time_borrow k)
+{
+	if (k == FLOW_BORROW_NONE)
+		return;
+	a->cal.ctc = b->cal.ctc;
+	if (k == FLOW_BORROW_CAL) {
+		a->cal.have_mtc = b->cal.have_mtc;
+		a->cal.lost_mtc = b->cal.lost_mtc;
+	}
 }

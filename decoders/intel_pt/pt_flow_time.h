@@ -37,6 +37,10 @@ struct flow_time {
 	uint32_t lost_cyc;	/* cycs without a ratio since tsc/mtc */
 	uint32_t ctc_reads;	/* mtcs that calibrated from cal.ctc */
 	uint32_t cal_resets;	/* calibrations started anew */
+	/* without an mtc seen: mtcs and PSB+ tscs after cycles (see tcal_slack) */
+	uint32_t unprimed_reads;
+	/* mtcs and PSB+ tscs after cycles, with an mtc seen or not; and mtcs */
+	uint32_t cal_uses, mtcs;
 	struct flow_tcal cal;
 	/* configuration */
 	uint8_t mtc_freq;	/* IA32_RTIT_CTL.MTCFreq */
@@ -56,24 +60,33 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc);
 /*
  * Parallel decode: a, a clock decoding on, and b, the clock of a decode
  * started later, as it was at a point, give the same times from there on
- * if every field is equal but the last CTC the calibration kept while
- * both have one (it only counts once cycles are counted): then the later
- * decode, whose clock is now now, is right as long as it did not
- * calibrate from that CTC since, and flow_time_hand_over() gives it a's.
+ * if every field is equal but the calibration's CTC state, where b's
+ * decode, whose clock is now now, never used it since in a way a's would
+ * not have: both had a CTC (it is read only once cycles are counted), or
+ * b had none yet and no cycles were counted on either side. Then
+ * flow_time_hand_over() gives now a's, and now is a's from there on.
  */
 bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now);
 /*
- * Whether now, the clock of that later decode, still has b's calibration
- * CTC (no MTC set it since, nor did the calibration start anew): then
- * flow_time_hand_over() replaces it.
+ * What a hand-over at b's point (flow_time_hand_over()) may give a later
+ * decode's clock, told by that clock's own history since b (now), so that
+ * a decode that took the flow over with nothing handed over tells it the
+ * same: nothing (it read or reset its calibration since), the calibration
+ * CTC (b had one), or the CTC, whether an MTC was seen and the MTCs lost
+ * (b had none yet).
  */
-bool flow_time_cal_untouched(const struct flow_time *now, const struct flow_time *b);
-/* Whether t's calibration CTC is read before it is set again (an MTC set it). */
-bool flow_time_cal_ctc_live(const struct flow_time *t);
-/* Whether flow_time_same(a, b, now) compares the calibration CTC of a and b. */
-bool flow_time_compares_cal_ctc(const struct flow_time *a, const struct flow_time *b,
-				const struct flow_time *now);
+enum flow_time_borrow { FLOW_BORROW_NONE, FLOW_BORROW_CTC, FLOW_BORROW_CAL };
+enum flow_time_borrow flow_time_may_borrow(const struct flow_time *now,
+					   const struct flow_time *b);
+/*
+ * Whether flow_time_same(a, b, now) depends on what a borrow of kind k
+ * gave a (its answer could differ had a not been given it).
+ */
+bool flow_time_same_reads_borrowed(const struct flow_time *a, const struct flow_time *b,
+				   const struct flow_time *now, enum flow_time_borrow k);
+/* a with what a borrow of kind k gave it taken from b: a lenient comparison. */
+void flow_time_lend(struct flow_time *a, const struct flow_time *b, enum flow_time_borrow k);
 void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b);
 

@@ -271,6 +271,7 @@ struct pd_record {
 	const char *file;		/* directory: "data.N" of a per-thread file, else NULL */
 	const struct perf_event_header *hdr;	/* hdr->size bytes, 8-aligned */
 	const uint8_t *payload;		/* PERF_RECORD_AUXTRACE: the AUX bytes */
+	bool payload_mapped;		/* in the mapped file: valid until the reader is closed */
 	uint64_t payload_size;		/* including perf's zero padding */
 	uint64_t payload_offset;	/* file offset of payload */
 };

@@ -824,6 +824,7 @@ static int next_mapped(struct pd_reader *r, struct pd_record *rec)
 					 payload_record_name(h.type), (unsigned long long)rec->offset,
 					 (unsigned long long)sz, (unsigned long long)r->end);
 		rec->payload = r->map + r->pos;
+		rec->payload_mapped = true;
 		rec->payload_size = sz;
 		rec->payload_offset = r->pos;
 		r->pos += sz;
@@ -885,6 +886,7 @@ static int next_streamed(struct pd_reader *r, struct pd_record *rec)
 			got += step;
 		}
 		rec->payload = r->payload;
+		rec->payload_mapped = false;
 		rec->payload_size = sz;
 		rec->payload_offset = r->pos;
 		r->pos += sz;

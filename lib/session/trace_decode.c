@@ -195,12 +195,18 @@ static int on_event(void *ctx, const struct decode_event *ev)
 	return r->stop;
 }
 
+/* What sums of taken branches are handed over with: their owner, no event. */
+static struct trace_event sums_owner(const struct run *r)
+{
+	return (struct trace_event){ .piece = r->piece, .proc = r->proc, .pid = r->pid,
+				     .tid = r->tid, .comm = r->comm, .kmaps = r->kmaps };
+}
+
 /* Sums of taken branches (decode_opts.count) to o->count, with their owner. */
 static int on_count(void *ctx, const struct branch_sum *sums, size_t nr)
 {
 	struct run *r = ctx;
-	struct trace_event te = { .piece = r->piece, .proc = r->proc, .pid = r->pid,
-				  .tid = r->tid, .comm = r->comm, .kmaps = r->kmaps };
+	struct trace_event te = sums_owner(r);
 
 	if (r->mute)
 		return 0;
@@ -208,15 +214,35 @@ static int on_count(void *ctx, const struct branch_sum *sums, size_t nr)
 	return r->stop;
 }
 
-/* The decoder's options; counting (o->count) on the calling thread only. */
+/*
+ * Sums of a parallel decode, kept as an event (o->render_sums) until
+ * their turn; only their end when their unit is not handed over.
+ */
+static int keep_sums(void *ctx, const struct branch_sum *sums, size_t nr)
+{
+	struct run *r = ctx;
+	struct trace_event te = sums_owner(r);
+
+	if (!par_unit_buf(*r->unit))
+		return 1;
+	if (par_unit_kept(*r->unit) && r->o->render_sums(r->renderer, &te, sums, nr))
+		return 1;
+	return par_unit_event_end(*r->unit);
+}
+
+/*
+ * The decoder's options; counting (o->count) on the calling thread, and
+ * on a decode thread where its sums can be kept (o->render_sums).
+ */
 static struct decode_opts decode_opts_of(struct run *r)
 {
 	const struct session *s = r->s;
+	bool keep = r->renderer && r->o->render_sums;
 
 	return (struct decode_opts){
 		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
 		.event = on_event, .event_ctx = r,
-		.count = r->o->count && !r->unit ? on_count : NULL,
+		.count = !r->o->count ? NULL : !r->unit ? on_count : keep ? keep_sums : NULL,
 		.insns = r->o->insns, .no_time = r->o->no_time,
 		.fold_branches = r->o->fold_branches && !r->unit && !r->o->insns,
 		.attr = s->aux_attr,

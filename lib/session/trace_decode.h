@@ -95,12 +95,15 @@ struct trace_decode_opts {
 	void *ctx;
 	/*
 	 * Optional: taken branches as sums per source address instead of
-	 * events to fn, where the decoder can (decode_opts.count; not on
-	 * decode threads): te has the owner as of the sums (te->ev NULL).
-	 * Non-zero stops.
+	 * events to fn, where the decoder can (decode_opts.count): te has the
+	 * owner as of the sums (te->ev NULL). Non-zero stops. On decode
+	 * threads only with render_sums (else the threads deliver events):
+	 * it appends the sums to the renderer's buffer, for write.
 	 */
 	int (*count)(void *ctx, const struct trace_event *te, const struct branch_sum *sums,
 		     size_t nr);
+	int (*render_sums)(void *r, const struct trace_event *te, const struct branch_sum *sums,
+			   size_t nr);
 	/*
 	 * Optional: writes what fn buffered, called before the error line of
 	 * a damaged file, so that the events before the damage come first.

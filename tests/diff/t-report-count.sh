@@ -5,8 +5,8 @@
 # (AUXREC_REPORT_EVENTS=1): byte for byte the same output, error lines and
 # exit status, for the default sort, --sort sym, dso and sym,dso, as text
 # and --json, with --jobs 1, 2 and 7 (units of 1024 bytes: the decode
-# threads, which take events, decode most of the trace), against the
-# event path with --jobs 1, on
+# threads, which count in ranges joined as the events are, decode most of
+# the trace), against the event path with --jobs 1, on
 #  - the recordings of tests/diff/recordings.sh (ground truth with
 #    compressed returns, CYC timing, overflows; decode errors; per-CPU
 #    with context switches; damaged copies; Intel BTS);
@@ -14,12 +14,15 @@
 #    report must fail on them the same way, never crash).
 # report-sums: on the Intel PT recordings the counting mode must have been
 # taken (AUXREC_REPORT_STATS=1 says how many branches came as sums), or
-# the comparison would prove nothing.
+# the comparison would prove nothing, and with --jobs 2 and 7 for as many
+# branches as with --jobs 1, in ranges that joined (AUXREC_PAR_UNIT's
+# line says how many).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/gt/build-tools.sh
 . tests/diff/recordings.sh
 diff_check_setup report-count || exit $?
-rc=0 summed=0 files=0
+rc=0 files=0 joined=0
+declare -A summed=([1]=0 [2]=0 [7]=0)
 
 # OUT ARGS...: report's stdout, stderr (but the stats line) and exit status into OUT
 report_to() {
@@ -54,7 +57,9 @@ same_counts() {
 				outputs_agree "report-count-$name: $what" "$tmp/events" "$tmp/count" ||
 					return
 				sums=$(sed -n 's/^auxrec: report: \([0-9]*\) of .*/\1/p' "$tmp/count.err")
-				[ $j = 1 ] && summed=$((summed + ${sums:-0}))
+				summed[$j]=$((summed[$j] + ${sums:-0}))
+				joined=$((joined + $(awk '/^auxrec: parallel/ {n += $9} END {print n + 0}' \
+					"$tmp/count.err")))
 				n=$((n + 1))
 			done
 		done
@@ -68,10 +73,18 @@ diff_recordings report-count same_counts || exit $?
 
 diff_corpus report-count same_counts '*'
 
-if [ "$summed" -gt 0 ]; then
-	echo "ok report-sums ($summed branches counted as sums with --jobs 1 over $files files)"
-else
+if [ "${summed[1]}" -le 0 ]; then
 	echo "not ok report-sums: no branch came as a sum: the counting mode was not taken"
 	rc=1
+elif [ "${summed[2]}" != "${summed[1]}" ] || [ "${summed[7]}" != "${summed[1]}" ]; then
+	echo "not ok report-sums: branches as sums: ${summed[1]} with --jobs 1," \
+		"${summed[2]} with --jobs 2, ${summed[7]} with --jobs 7"
+	rc=1
+elif [ "$joined" -le 0 ]; then
+	echo "not ok report-sums: no range joined with --jobs 2 or 7"
+	rc=1
+else
+	echo "ok report-sums (${summed[1]} branches counted as sums with each of --jobs 1, 2" \
+		"and 7 over $files files; $joined joins)"
 fi
 exit $rc

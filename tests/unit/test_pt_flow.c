@@ -623,6 +623,115 @@ static void test_cyc_calibration(void **state)
 	(void)state;
 }
 
+/*
+ * The clock's hand-over in a parallel decode (flow_time_same() and
+ * flow_time_hand_over()): random packet sequences, each with a PSB+ where
+ * a second clock starts afresh. Wherever the two are found the same at
+ * that PSB+, the fresh clock must have given the sequential clock's times
+ * from there on, and be the sequential clock after the hand-over. Runs
+ * with and without cycles; the joins taken where only the calibration's
+ * CTC state differed (the fresh clock had seen no MTC) must happen.
+ */
+enum { CLK_PSB, CLK_MTC, CLK_CYC, CLK_CBR, CLK_TSC, CLK_NR };
+
+struct clk_op {
+	int kind;
+	uint64_t v;
+};
+
+static void clk_apply(struct flow_time *t, const struct clk_op *op)
+{
+	switch (op->kind) {
+	case CLK_PSB:
+		flow_time_tsc(t, op->v, 1);
+		flow_time_tma(t, (uint16_t)(op->v >> 4), (uint16_t)(op->v & 7));
+		flow_time_cbr(t, 24 + (op->v & 3), 1);
+		break;
+	case CLK_MTC:
+		flow_time_mtc(t, (uint8_t)op->v);
+		break;
+	case CLK_CYC:
+		flow_time_cyc(t, op->v);
+		break;
+	case CLK_CBR:
+		flow_time_cbr(t, (uint8_t)op->v, 0);
+		break;
+	default:
+		flow_time_tsc(t, op->v, 0);
+		break;
+	}
+}
+
+/* a and b alike, but for the counters that only say what a decode did */
+static bool clk_equal(const struct flow_time *a, const struct flow_time *b)
+{
+	const struct flow_tcal *x = &a->cal, *y = &b->cal;
+
+	return a->tsc == b->tsc && a->base == b->base && a->fc == b->fc && a->ctc == b->ctc &&
+	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
+	       a->have_tma == b->have_tma && a->have_mtc == b->have_mtc &&
+	       a->have_cbr == b->have_cbr && a->cbr == b->cbr && a->lost_mtc == b->lost_mtc &&
+	       a->lost_cyc == b->lost_cyc && x->fcr == y->fcr && x->tsc == y->tsc &&
+	       x->cyc_tsc == y->cyc_tsc && x->cyc_mtc == y->cyc_mtc && x->ctc == y->ctc &&
+	       x->lost_mtc == y->lost_mtc && x->have_fcr == y->have_fcr &&
+	       x->have_mtc == y->have_mtc;
+}
+
+#define CLK_OPS	40
+
+static void test_clock_hand_over(void **state)
+{
+	unsigned int seed = 1, joins = 0, unprimed = 0, refused = 0;
+
+	for (int run = 0; run < 20000; run++) {
+		struct clk_op ops[CLK_OPS];
+		struct flow_time seq, fresh, a, b;
+		uint64_t tsc = 100000, mtc = 0;
+		int psb = 3 + run % 8, with_cyc = run & 1;
+		bool same;
+
+		for (int i = 0; i < CLK_OPS; i++) {
+			seed = seed * 1103515245 + 12345;
+			ops[i].kind = i == 0 || i == psb ? CLK_PSB : (int)((seed >> 16) % CLK_NR);
+			if (ops[i].kind == CLK_CYC && !with_cyc)
+				ops[i].kind = CLK_MTC;
+			if ((ops[i].kind == CLK_CBR || ops[i].kind == CLK_TSC) && (seed >> 8) % 4)
+				ops[i].kind = CLK_MTC;
+			mtc += 1 + (seed >> 20) % 3;
+			tsc += 64 * (1 + (seed >> 12) % 5);
+			ops[i].v = ops[i].kind == CLK_MTC ? mtc :
+				   ops[i].kind == CLK_CYC ? 1 + (seed >> 4) % 90 :
+				   ops[i].kind == CLK_CBR ? 20 + (seed >> 4) % 16 : tsc;
+		}
+		flow_time_init(&seq, 3, 128, 2, 24);
+		flow_time_init(&fresh, 3, 128, 2, 24);
+		for (int i = 0; i <= psb; i++)
+			clk_apply(&seq, &ops[i]);
+		clk_apply(&fresh, &ops[psb]);
+		a = seq;
+		b = fresh;
+		same = true;
+		for (int i = psb + 1; i < CLK_OPS; i++) {
+			clk_apply(&seq, &ops[i]);
+			clk_apply(&fresh, &ops[i]);
+			same = same && seq.tsc == fresh.tsc;
+		}
+		if (!flow_time_same(&a, &b, &fresh)) {
+			refused++;
+			continue;
+		}
+		joins++;
+		unprimed += a.cal.have_mtc != b.cal.have_mtc;
+		assert_true(same);
+		flow_time_hand_over(&fresh, &a, &b);
+		assert_true(clk_equal(&seq, &fresh));
+	}
+	assert_true(joins > 1000);
+	assert_true(unprimed > 100);
+	assert_true(refused > 100);
+	(void)state;
+}
+
 /* cyc and cbr packets in a stream: events get the refined time */
 static void test_cyc_time(void **state)
 {
@@ -822,7 +931,20 @@ struct tally {
 	char seen[4096];	/* one line per other event, with the totals */
 	size_t len;
 	uint64_t nr_sums;	/* sums() calls */
+	/* the totals after each event or sums() call, while there is room */
+	uint64_t after[256][3];
+	size_t delivered;
 };
+
+static void tally_delivered(struct tally *t)
+{
+	if (t->delivered < sizeof(t->after) / sizeof(t->after[0])) {
+		t->after[t->delivered][0] = t->branches;
+		t->after[t->delivered][1] = t->insns;
+		t->after[t->delivered][2] = t->from_sum;
+	}
+	t->delivered++;
+}
 
 static void tally_add(struct tally *t, uint64_t from, uint64_t insns, uint64_t branches)
 {
@@ -840,8 +962,10 @@ static int tally_event(void *ctx, const struct pt_flow_event *ev)
 	if (ev->type == PT_FLOW_EV_BRANCH && ev->kind != PT_FLOW_K_ASYNC &&
 	    ev->kind != PT_FLOW_K_TX_ABORT) {
 		tally_add(t, ev->from, ev->insn_count, 1);
+		tally_delivered(t);
 		return 0;
 	}
+	tally_delivered(t);
 	n = snprintf(t->seen + t->len, sizeof(t->seen) - t->len,
 		     "%u/%u %llx %llx %llu err %d | %llu %llu %llx\n", ev->type, ev->kind,
 		     (unsigned long long)ev->from, (unsigned long long)ev->to,
@@ -860,6 +984,7 @@ static int tally_sums(void *ctx, const struct pt_flow_sum *v, size_t nr)
 	t->nr_sums++;
 	for (size_t i = 0; i < nr; i++)
 		tally_add(t, v[i].from, v[i].insns, v[i].branches);
+	tally_delivered(t);
 	return 0;
 }
 
@@ -1123,6 +1248,97 @@ static void test_folding(void **state)
 	expect(&r, held_at_end);
 }
 
+/*
+ * Counting in ranges (pt_flow_decode_from(), pt_flow_join()): a stream
+ * without TSC (no clock() call hands the sums over at its PSBs) cut at
+ * every other PSB, every range counted alone, the ranges joined in order, and
+ * of each range the deliveries (events and sums() calls) after its join:
+ * the totals of the decode of the whole stream, events or sums.
+ */
+#define RANGES	4
+
+static void test_counting_ranges(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct tally whole = { .branches = 0 }, part[RANGES] = { { .branches = 0 } };
+	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = tally_event,
+				      .sums = tally_sums };
+	struct pt_flow *f[RANGES], *exact;
+	size_t at[RANGES + 1];
+	uint64_t got[3] = { 0 }, drop;
+	unsigned int joins = 0, from = 0;
+
+	for (int k = 0; k < RANGES; k++) {
+		at[k] = s.n;
+		if (!k) {
+			start(&s, 0x1000);
+		} else {
+			psb(&s);
+			mode64(&s);
+			ipp(&s, 0x1d, 0x1000);	/* fup: where the flow is */
+			psbend(&s);
+		}
+		for (int i = 0; i < 4 + k; i++) {
+			tnt(&s, "TTNT");
+			ipp(&s, 0x0d, 0x1000);
+			if (i != 2)
+				continue;
+			/* a PSB+ inside the range: a later point to join at */
+			psb(&s);
+			mode64(&s);
+			ipp(&s, 0x1d, 0x1000);
+			psbend(&s);
+		}
+	}
+	ipp(&s, 0x01, 0);
+	at[RANGES] = s.n;
+
+	cfg.event_ctx = &whole;
+	f[0] = pt_flow_new(&cfg);
+	assert_non_null(f[0]);
+	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
+	pt_flow_free(f[0]);
+	assert_true(whole.nr_sums > 0);
+	assert_true(whole.branches > 20);
+
+	for (int k = 0; k < RANGES; k++) {
+		cfg.event_ctx = &part[k];
+		f[k] = pt_flow_new(&cfg);
+		assert_non_null(f[k]);
+		assert_int_equal(pt_flow_decode_from(f[k], s.b, s.n, at[k],
+						     k + 1 < RANGES ? at[k + 1] : s.n), 0);
+	}
+	/* range `from` is exact from its delivery `drop` on */
+	exact = f[0];
+	drop = 0;
+	for (int k = 1; k <= RANGES; k++) {
+		uint64_t next_drop = 0;
+		int r = k < RANGES ? pt_flow_join(exact, f[k], at[k + 1 < RANGES + 1 ? k + 1 : k],
+						 &next_drop) : 1;
+
+		assert_true(r == 0 || r == 1);
+		if (!r)
+			continue;	/* crossed: range k's deliveries are not taken */
+		assert_true(part[from].delivered <= 256 && drop <= part[from].delivered);
+		for (int v = 0; v < 3; v++)
+			got[v] += part[from].after[part[from].delivered - 1][v] -
+				  (drop ? part[from].after[drop - 1][v] : 0);
+		if (k < RANGES) {
+			joins++;
+			exact = f[k];
+			from = k;
+			drop = next_drop;
+		}
+	}
+	assert_true(joins > 0);
+	assert_int_equal(got[0], whole.branches);
+	assert_int_equal(got[1], whole.insns);
+	assert_int_equal(got[2], whole.from_sum);
+	for (int k = 0; k < RANGES; k++)
+		pt_flow_free(f[k]);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1139,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_cyc_clock),
 		cmocka_unit_test(test_cyc_calibration),
 		cmocka_unit_test(test_cyc_time),
+		cmocka_unit_test(test_clock_hand_over),
 		cmocka_unit_test(test_nomap),
 		cmocka_unit_test(test_image_caches),
 		cmocka_unit_test(test_insn_and_stop),
@@ -1146,6 +1363,7 @@ int main(void)
 		cmocka_unit_test(test_counting),
 		cmocka_unit_test(test_used_before),
 		cmocka_unit_test(test_folding),
+		cmocka_unit_test(test_counting_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
