@@ -7,55 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/intel_pt/pt_snapshot.h"
+#include "lib/util/array_grow.h"
 #include "lib/util/snapshot_overlap.h"
 
-/* Room for area idx; false: no memory. */
-static bool has_area(struct pt_snapshot_prev *p, uint32_t idx)
+/* The area idx, added (empty) when new if add; NULL: none, or no memory. */
+static struct pt_snapshot_area *area_of(struct pt_snapshot_prev *p, uint32_t idx, bool add)
 {
-	uint32_t nr = idx + 1;
-	uint8_t **data;
-	size_t *len, *cut;
-
-	if (idx < p->nr)
-		return true;
-	data = realloc(p->data, nr * sizeof(*data));
-	if (!data)
-		return false;
-	p->data = data;
-	len = realloc(p->len, nr * sizeof(*len));
-	if (!len)
-		return false;
-	p->len = len;
-	cut = realloc(p->cut, nr * sizeof(*cut));
-	if (!cut)
-		return false;
-	p->cut = cut;
-	memset(p->data + p->nr, 0, (nr - p->nr) * sizeof(*data));
-	memset(p->len + p->nr, 0, (nr - p->nr) * sizeof(*len));
-	memset(p->cut + p->nr, 0, (nr - p->nr) * sizeof(*cut));
-	p->nr = nr;
-	return true;
+	for (size_t i = 0; i < p->nr; i++)
+		if (p->v[i].idx == idx)
+			return &p->v[i];
+	if (!add || ARRAY_GROW(p->v, p->cap, p->nr + 1, 8))
+		return NULL;
+	p->v[p->nr] = (struct pt_snapshot_area){ .idx = idx };
+	return &p->v[p->nr++];
 }
 
 void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
 		      size_t cur_len, struct pt_snapshot_seam *seam)
 {
+	const struct pt_snapshot_area *a = area_of(p, idx, false);
 	size_t pad;
 
 	*seam = (struct pt_snapshot_seam){ 0 };
-	if (idx >= p->nr || !p->data[idx])
+	if (!a || !a->data)
 		return;
 	/*
 	 * A chunk's size counts up to 7 zero bytes of padding after its data
 	 * (perf's AUXTRACE alignment): they are not in the next one. (The
 	 * session takes them off when it has the next one at hand.)
 	 */
-	pad = snapshot_padding(p->data[idx], p->len[idx], cur, cur_len, &seam->overlap);
+	pad = snapshot_padding(a->data, a->len, cur, cur_len, &seam->overlap);
 	if (!seam->overlap)
 		return;
-	seam->prev = p->data[idx];
-	seam->prev_len = p->len[idx] - pad;
-	seam->cut = p->cut[idx] > pad ? p->cut[idx] - pad : 0;
+	seam->prev = a->data;
+	seam->prev_len = a->len - pad;
+	seam->cut = a->cut > pad ? a->cut - pad : 0;
 	if (seam->cut > seam->prev_len)
 		seam->cut = seam->prev_len;
 }
@@ -63,28 +49,27 @@ void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *c
 void pt_snapshot_keep(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
 		      size_t cur_len, size_t cut)
 {
+	struct pt_snapshot_area *a = area_of(p, idx, true);
 	uint8_t *copy;
 
-	if (!has_area(p, idx))
+	if (!a)
 		return;
-	copy = realloc(p->data[idx], cur_len ? cur_len : 1);
+	copy = realloc(a->data, cur_len ? cur_len : 1);
 	if (!copy) {
-		free(p->data[idx]);
-		p->data[idx] = NULL;
+		free(a->data);
+		a->data = NULL;
 		return;
 	}
 	memcpy(copy, cur, cur_len);
-	p->data[idx] = copy;
-	p->len[idx] = cur_len;
-	p->cut[idx] = cut;
+	a->data = copy;
+	a->len = cur_len;
+	a->cut = cut;
 }
 
 void pt_snapshot_free(struct pt_snapshot_prev *p)
 {
-	for (uint32_t i = 0; i < p->nr; i++)
-		free(p->data[i]);
-	free(p->data);
-	free(p->len);
-	free(p->cut);
+	for (size_t i = 0; i < p->nr; i++)
+		free(p->v[i].data);
+	free(p->v);
 	memset(p, 0, sizeof(*p));
 }

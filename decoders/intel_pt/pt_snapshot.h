@@ -12,12 +12,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The previous snapshot of each AUX area (buffer idx), as copies. */
+/* The previous snapshot of one AUX area (buffer idx), as a copy. */
+struct pt_snapshot_area {
+	uint32_t idx;
+	uint8_t *data;
+	size_t len;
+	size_t cut;		/* bytes of a packet cut by its end, not decoded */
+};
+
+/* Those of every area met (a list: the idx comes from the file, any value). */
 struct pt_snapshot_prev {
-	uint8_t **data;
-	size_t *len;
-	size_t *cut;		/* bytes of a packet cut by its end, not decoded */
-	uint32_t nr;
+	struct pt_snapshot_area *v;
+	size_t nr, cap;
 };
 
 /* Where a snapshot continues the previous one of its area. */
