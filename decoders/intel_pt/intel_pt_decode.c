@@ -237,22 +237,6 @@ static void start_chunk(struct pt_decode *d, const struct aux_chunk *chunk)
 	}
 }
 
-/* Offset of the last PSB that starts at or before pos in buf[0..len), or -1. */
-static long last_psb_at(const uint8_t *buf, size_t len, size_t pos)
-{
-	static const uint8_t psb[16] = { 2, 0x82, 2, 0x82, 2, 0x82, 2, 0x82,
-					 2, 0x82, 2, 0x82, 2, 0x82, 2, 0x82 };
-
-	if (len < sizeof(psb))
-		return -1;
-	if (pos > len - sizeof(psb))
-		pos = len - sizeof(psb);
-	for (size_t q = pos + 1; q-- > 0;)
-		if (buf[q] == 2 && !memcmp(buf + q, psb, sizeof(psb)))
-			return (long)q;
-	return -1;
-}
-
 /*
  * A snapshot: when it overlaps the previous one of its area, the bytes
  * to decode are the previous one's from its last PSB before the first
@@ -265,12 +249,12 @@ static int decode_snapshot(struct pt_decode *d, const struct aux_chunk *chunk)
 	struct pt_snapshot_seam seam;
 	const uint8_t *buf = chunk->data;
 	size_t len = chunk->size, from, fresh;
-	long psb;
+	ssize_t psb;
 	int ret;
 
 	pt_snapshot_seam(&d->snap_prev, chunk->idx, chunk->data, chunk->size, &seam);
 	from = seam.prev_len - seam.cut;
-	psb = seam.overlap ? last_psb_at(seam.prev, seam.prev_len, from) : -1;
+	psb = seam.overlap ? pt_sync_backward(seam.prev, seam.prev_len, from) : -1;
 	if (psb >= 0) {
 		fresh = chunk->size - seam.overlap;
 		len = seam.prev_len - (size_t)psb + fresh;

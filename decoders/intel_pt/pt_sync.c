@@ -41,6 +41,18 @@ static ssize_t find_psb(const uint8_t *buf, size_t len, size_t pos)
 	return pos;
 }
 
+ssize_t pt_sync_backward(const uint8_t *buf, size_t len, size_t pos)
+{
+	if (len < PT_PS_PSB)
+		return -PT_ERR_NEED_MORE;
+	if (pos > len - PT_PS_PSB)
+		pos = len - PT_PS_PSB;
+	for (size_t q = pos + 1; q-- > 0;)
+		if (buf[q] == PT_PSB_HI && !memcmp(buf + q, psb_run, PT_PS_PSB))
+			return (ssize_t)q;
+	return -PT_ERR_NEED_MORE;
+}
+
 ssize_t pt_sync_forward(const uint8_t *buf, size_t len, size_t start)
 {
 	size_t pos = (start + 7) & ~(size_t)7;

@@ -21,6 +21,13 @@
 ssize_t pt_sync_forward(const uint8_t *buf, size_t len, size_t start);
 
 /*
+ * Offset of the last whole PSB in buf[0..len) that starts at or before pos,
+ * or -PT_ERR_NEED_MORE when there is none (a snapshot's decode goes on
+ * from there into the next one).
+ */
+ssize_t pt_sync_backward(const uint8_t *buf, size_t len, size_t pos);
+
+/*
  * Where libipt's pt_pkt_sync_forward() resumes after a decode error at
  * offset pos, when the decoder last synchronized at offset last_sync: it
  * steps past last_sync's PSB when pos is still there, then starts the
