@@ -28,12 +28,21 @@ out=$GT_BIN/out
 OVF_EVERY=1000
 mkdir -p "$out"
 
-# name and gcc flags: static non-PIE, and dynamic PIE calling into libc
-progs="loops:-static -no-pie
-recursion:-static -no-pie
-indirect:-static -no-pie
-signal:
-qsort:"
+. tests/gt/progs.sh
+# name and link mode (tests/gt/progs.sh): static non-PIE, and dynamic PIE
+# calling into libc (signal, qsort) or into its own shared libraries (plt)
+progs="loops:static
+recursion:static
+indirect:static
+signal:pie
+qsort:pie
+setjmp:static
+jumptable:static
+tailcall:static
+plt:pie
+simd:static
+deep:static
+exceptions:static"
 rc=0
 joins=0
 # NAME VARIANT BASE: the ranged decodes of BASE against its ground truth
@@ -101,12 +110,9 @@ check_prog() {
 	done
 }
 
-while IFS=: read -r name flags; do
-	base=$out/$name
-	if ! gcc -O1 $flags -o "$base.bin" "tests/gt/progs/$name.c"; then
-		echo "not ok flow-gt-$name: cannot compile"; rc=1; continue
-	fi
-	check_prog "$name" "$base.bin"
+while IFS=: read -r name link; do
+	gt_prog_build "$name" "$out/$name.bin" "$link" || { rc=1; continue; }
+	check_prog "$name" "$out/$name.bin"
 done <<< "$progs"
 
 # NAME CMD...: the ground truth of CMD with and without simulated late
