@@ -36,6 +36,14 @@ for f in "$libc" /bin/bash /usr/bin/objdump; do
 	[ -f "$f" ] || continue
 	check "x86-insn-objdump-$(basename "$f")" "$(objdump -d -w "$f" | "$bin" 5)"
 done
+# the ground-truth programs built as tests/gt/t-flow-ground-truth.sh runs
+# them: simd holds simd_unexecuted() (VEX, EVEX, AMX, XOP, 3DNow!, ...),
+# jumptable and tailcall are -O2, exceptions is C++
+. tests/gt/progs.sh
+for p in simd jumptable tailcall exceptions; do
+	gt_prog_build "$p" "build/tests/gt/objdump-$p" static || { rc=1; continue; }
+	check "x86-insn-objdump-gt-$p" "$(objdump -d -w "build/tests/gt/objdump-$p" | "$bin" 5)"
+done
 tmp=build/tests/gt/x86-raw
 objcopy -O binary --only-section=.text "$libc" "$tmp.text" &&
 	gzip -9 -c < "$libc" | head -c 600000 > "$tmp.gz" || exit 1

@@ -3,7 +3,8 @@
  * x86-len-check.c - cross-checks decoders/x86/x86_insn.c against objdump: reads
  * `objdump -d -w` output of an ELF file on stdin, rebuilds each function's
  * bytes from objdump's raw-byte column and walks both decoders in lockstep
- * from the function symbol. A function stops counting at its first length
+ * from the function symbol (a run of zeros objdump leaves out splits it,
+ * see fn_gap()). A function stops counting at its first length
  * disagreement (objdump's linear sweep desyncs on data in text), which is
  * counted as one mismatch and printed.
  *   x86-len-check [-m 64|32|16] [-a] [SHOW]
@@ -18,6 +19,7 @@
  * "insns N agree N mismatches N functions N rate R".
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@ struct fn {
 	char **text;
 	size_t ninsn, cap;
 	uint64_t start;
+	uint64_t gap_off;	/* start's offset from the symbol (fn_gap) */
 };
 
 static unsigned long total, agree, mismatches, functions, shown, quirks;
@@ -259,6 +262,26 @@ static void fn_check(struct fn *f)
 	f->nbytes = 0;
 }
 
+/*
+ * objdump -d leaves out a run of zero bytes (a line "..."), so the next
+ * line's address is not where the bytes so far end: the bytes before are
+ * checked as they are, and the rest of the function as a piece of its
+ * own from that address (named symbol+offset), so that direct branch
+ * targets keep their addresses.
+ */
+static void fn_gap(struct fn *f, uint64_t addr)
+{
+	char name[sizeof(f->name)];
+	size_t base = strcspn(f->name, "+>");
+
+	fn_check(f);
+	snprintf(name, sizeof(name), "%.*s+0x%" PRIx64 ">", (int)base, f->name,
+		 addr - f->start + f->gap_off);
+	f->gap_off += addr - f->start;
+	f->start = addr;
+	memcpy(f->name, name, sizeof(name));
+}
+
 int main(int argc, char **argv)
 {
 	static struct fn f;
@@ -293,6 +316,7 @@ int main(int argc, char **argv)
 		    strstr(line, ">:")) {
 			fn_check(&f);
 			f.start = addr;
+			f.gap_off = 0;
 			snprintf(f.name, sizeof(f.name), "%s", strchr(line, '<'));
 			f.name[strcspn(f.name, ":\n")] = 0;
 			continue;
@@ -304,6 +328,8 @@ int main(int argc, char **argv)
 		tab2 = strchr(q, '\t');
 		if (!tab2)
 			continue;	/* bytes only: a continuation line */
+		if (f.nbytes && addr != f.start + f.nbytes)
+			fn_gap(&f, addr);
 		while (q < tab2) {
 			unsigned int b;
 
