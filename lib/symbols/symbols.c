@@ -211,6 +211,8 @@ static void dso_load(struct dso_cache *c, struct dso *d)
 	n = build_id_of_elf(elf, d->build_id, sizeof(d->build_id));
 	d->build_id_len = n > 0 ? n : 0;
 	load_symbols(c, d, elf);
+	if (d->nr_syms)	/* perf: only when the symbol tables gave some */
+		elf_synthesize_plt_symbols(d, elf);
 	dso_finish_symbols(d, false);
 	elf_end(elf);
 	return;

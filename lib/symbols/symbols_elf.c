@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * symbols_elf.c - symbols of an ELF file read with libelf: the functions
- * of its .symtab or .dynsym, one symbol's or section's address (a
- * vmlinux's _text or .text), and
+ * of its .symtab or .dynsym, the entries of its .plt named as perf names
+ * them, one symbol's or section's address (a vmlinux's _text or .text), and
  * MiniDebugInfo, the xz-compressed ELF in .gnu_debugdata whose .symtab
  * holds the functions not in .dynsym (Fedora's stripped binaries),
  * decompressed with liblzma.
  */
 #include <errno.h>
 #include <lzma.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "symbols_int.h"
@@ -151,6 +152,81 @@ bool elf_symbol_value(Elf *elf, const char *name, uint64_t *value)
 		return false;
 	*value = v.value;
 	return true;
+}
+
+/* The symbol index of relocation i of data (RELA or REL); false past its end. */
+static bool reloc_symbol(Elf_Data *data, bool rela, size_t i, size_t *sym)
+{
+	GElf_Rela ra;
+	GElf_Rel r;
+
+	if (rela) {
+		if (!gelf_getrela(data, (int)i, &ra))
+			return false;
+		*sym = GELF_R_SYM(ra.r_info);
+	} else {
+		if (!gelf_getrel(data, (int)i, &r))
+			return false;
+		*sym = GELF_R_SYM(r.r_info);
+	}
+	return true;
+}
+
+/*
+ * Symbols for the entries of .plt, which no symbol table names, as perf
+ * 6.1 synthesizes them (dso__synthesize_plt_symbols): with a .dynsym and
+ * a .rela.plt (or .rel.plt) linked to it, the Nth relocation names the
+ * Nth entry after the .plt header, "SYMBOL@plt", sized .plt's sh_entsize
+ * (the header is one entry too); a relocation without a symbol (the
+ * IRELATIVE of a static PIE's ifunc) gives "@plt". Without them the
+ * nearest symbol before (often _init, sizeless) would name every entry,
+ * and a call through the PLT would seem to go there.
+ */
+int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
+{
+	GElf_Shdr dynsym, rel, plt, strs;
+	Elf_Scn *dynsym_scn, *rel_scn, *str_scn;
+	Elf_Data *syms, *rels;
+	size_t dynsym_idx, nrel, symidx;
+	uint64_t addr;
+	bool rela;
+	int count = 0;
+
+	dynsym_scn = find_section(elf, 0, ".dynsym", &dynsym);
+	if (!dynsym_scn || dynsym.sh_type != SHT_DYNSYM)
+		return 0;
+	dynsym_idx = elf_ndxscn(dynsym_scn);
+	rel_scn = find_section(elf, 0, ".rela.plt", &rel);
+	if (!rel_scn)
+		rel_scn = find_section(elf, 0, ".rel.plt", &rel);
+	if (!rel_scn || rel.sh_link != dynsym_idx || !rel.sh_entsize ||
+	    (rel.sh_type != SHT_RELA && rel.sh_type != SHT_REL))
+		return 0;
+	if (!find_section(elf, 0, ".plt", &plt) || !plt.sh_entsize)
+		return 0;
+	str_scn = elf_getscn(elf, dynsym.sh_link);
+	syms = elf_getdata(dynsym_scn, NULL);
+	rels = elf_getdata(rel_scn, NULL);
+	if (!str_scn || !gelf_getshdr(str_scn, &strs) || !strs.sh_size || !syms || !rels)
+		return 0;
+	rela = rel.sh_type == SHT_RELA;
+	nrel = rel.sh_size / rel.sh_entsize;
+	addr = plt.sh_addr + plt.sh_entsize;	/* after the header */
+	for (size_t i = 0; i < nrel; i++, addr += plt.sh_entsize) {
+		char name[512];
+		const char *sname = NULL;
+		GElf_Sym sym;
+
+		if (!reloc_symbol(rels, rela, i, &symidx))
+			break;	/* truncated */
+		if (symidx && gelf_getsym(syms, (int)symidx, &sym))
+			sname = elf_strptr(elf, dynsym.sh_link, sym.st_name);
+		snprintf(name, sizeof(name), "%s@plt", sname ? sname : "");
+		if (dso_add_symbol(d, addr, plt.sh_entsize, STB_GLOBAL, name))
+			return -ENOMEM;
+		count++;
+	}
+	return count;
 }
 
 uint8_t *xz_decompress(const uint8_t *in, size_t in_len, size_t max, size_t *out_len)

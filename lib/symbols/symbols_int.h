@@ -48,6 +48,8 @@ bool elf_symbol_value(Elf *elf, const char *name, uint64_t *value);
 bool elf_has_section(Elf *elf, GElf_Word type, const char *name);
 /* The address (sh_addr) of ELF's section NAME with data; false when none. */
 bool elf_section_addr(Elf *elf, const char *name, uint64_t *addr);
+/* Symbols NAME@plt for the entries of ELF's .plt, as perf names them; count or -errno. */
+int elf_synthesize_plt_symbols(struct dso *d, Elf *elf);
 /* Function symbols of the .gnu_debugdata (xz-compressed ELF) of ELF; count or -errno. */
 int elf_load_minidebuginfo(struct dso *d, Elf *elf);
 /* Decompresses an xz stream of at most max output bytes; malloc'd, NULL on error. */

@@ -60,6 +60,37 @@ objcopy --add-section .gnu_debugdata="$T/bad.xz" "$T/prog.badmini"
 out=$($L "$T/prog.badmini" $S $E)
 check minidebuginfo-corrupt "source dynsym.*exported_fn\+0x0" "$(tr '\n' ' ' <<<"$out")"
 
+# PLT entries (tests/gt/progs/plt.c: a lazily bound PIE and its shared
+# library) are named as perf names them, NAME@plt, objdump's labels in
+# .plt; the .plt header is not an entry (_init's, as the nearest symbol
+# before); the stripped binary too (.dynsym names the entries)
+. tests/gt/progs.sh
+plt_names() {	# BINARY: "ADDR NAME" of objdump's labels in .plt, ADDR+6 too
+	local lo hi
+	read -r lo hi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
+		awk '$1 == ".plt" {print $3, $5}')
+	objdump -d "$1" | awk '/@plt>:$/ {sub(/^0*/, "", $1); gsub(/[<>:]/, "", $2); print $1, $2}' |
+		while read -r a n; do
+			[ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ] &&
+				printf '%x %s+0x0\n%x %s+0x6\n' $((0x$a)) "$n" $((0x$a + 6)) "$n"
+		done
+	printf '%x _init+0x%x\n' $((0x$lo)) $((0x$lo - 0x$(nm "$1" | awk '$3 == "_init" {print $1}')))
+}
+if gt_prog_build plt "$T/plt" pie; then
+	strip --strip-all -o "$T/plt.stripped" "$T/plt"
+	for f in plt plt.stripped libgtplt.so; do
+		plt_names "$T/${f%.stripped}" > "$T/$f.want" 2> /dev/null
+		[ "$f" = plt.stripped ] && sed -i '$s/ .*/ [unknown]/' "$T/$f.want"	# no _init
+		# shellcheck disable=SC2046
+		$L "$T/$f" $(awk '{print $1}' "$T/$f.want") | awk 'NR > 1 {print $1, $2}' > "$T/$f.got"
+		if [ "$(grep -c @plt "$T/$f.want")" -ge 2 ] && cmp -s "$T/$f.want" "$T/$f.got"; then
+			echo "ok plt-symbols-$f ($(grep -c '@plt+0x0' "$T/$f.want") entries)"
+		else
+			echo "not ok plt-symbols-$f: $(diff "$T/$f.want" "$T/$f.got" | grep '^[<>]' | head -4 | tr '\n' ' ')"
+		fi
+	done
+fi
+
 # separate debug file by build id
 id=$(readelf -n "$T/prog" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
 mkdir -p "$T/dbg/.build-id/${id:0:2}"
