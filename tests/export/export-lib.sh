@@ -5,6 +5,7 @@
 # (tests/gt/build-tools.sh) and the helpers below.
 PY="python3 tests/export/gt-calltree.py"
 . tests/gt/build-tools.sh
+. tests/gt/progs.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -1,6 +1,6 @@
 #!/bin/bash
-# auxrec export on ground-truth recordings (tests/gt): real static programs
-# single-stepped by gt-record, their flow encoded as Intel PT (returns as
+# auxrec export on ground-truth recordings (tests/gt): the static programs
+# of tests/gt/progs.sh (GT_PROGS_STATIC) single-stepped by gt-record, their flow encoded as Intel PT (returns as
 # TIPs, and compressed) and wrapped in a perf.data by pd-gen. For each:
 # - export-chrome-PROG: the Chrome JSON's slices are the call tree of the
 #   true flow (tests/export/gt-calltree.py: every call with its return,
@@ -40,15 +40,16 @@ jobs_same() {
 }
 
 export_prog() {
-	local name=$1 g=$tmp/$1 v load
-	if ! gcc -O1 -static -no-pie -o "$g" "tests/gt/progs/$name.c"; then
-		echo "not ok export-$name: cannot compile"; return
-	fi
+	local name=$1 g=$tmp/$1 v load base
+	gt_prog_build "$name" "$g" static || return
 	gt_record "export-$name" "$g.rec" "$g" -- "$g" || return
-	load=$(readelf -lW "$g" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	base=$(gt_prog_base "$g" "$g.map") && load=$(gt_prog_load "$g" "$g.map") ||
+		{ echo "not ok export-$name: no load address"; return; }
 	$PY addrs "$g.branches" > "$g.addrs"
+	# a static PIE (exceptions) is named where it ran
 	# shellcheck disable=SC2046
-	run sym-lookup-$name "$B/tests/tools/sym_lookup" "$g" $(cat "$g.addrs") > "$g.syms" || return
+	run sym-lookup-$name "$B/tests/tools/sym_lookup" --load-base "$base" "$g" \
+		$(cat "$g.addrs") > "$g.syms" || return
 	for v in "" -rc; do
 		local d=$g$v
 		# shellcheck disable=SC2086
@@ -116,7 +117,7 @@ elif [ -n "$GT_SKIP" ]; then
 elif [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; then
 	echo "not ok export-gt: $B/tests/tools/pd-gen or sym_lookup missing (make tools)"
 else
-	for prog in recursion loops indirect signal; do
+	for prog in $GT_PROGS_STATIC; do
 		export_prog $prog
 	done
 	[ -s "$tmp/recursion-rc.insns.json" ] &&

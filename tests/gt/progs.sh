@@ -52,24 +52,33 @@ gt_prog_build() {
 		{ echo "not ok gt-build-$name: $(head -1 "$out.cc.err")"; return 1; }
 }
 
-# gt_prog_load BINARY MAP: "START LEN PGOFF" of BINARY's executable
-# segment where it ran (pd-gen's mapping): its link address, or for a
-# static PIE, the section of gt-record's OUT.map ("vaddr size offset"
-# lines) of the segment's page-rounded size, at the segment's page offset.
-gt_prog_load() {
-	local vaddr len off base
-	read -r vaddr len off < <(readelf -lW "$1" |
-		awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+# gt_prog_base BINARY MAP: the load bias BINARY ran at (hex): 0 for an
+# executable, for a static PIE the section of gt-record's OUT.map
+# ("vaddr size offset" lines) of its executable segment's page-rounded
+# size, less the segment's page-aligned vaddr
+gt_prog_base() {
+	local vaddr len base size
+	read -r vaddr len < <(readelf -lW "$1" | awk '$1 == "LOAD" && / E / {print $3, $6; exit}')
 	if [ "$(readelf -hW "$1" | awk '/Type:/ {print $2}')" != DYN ]; then
-		echo "$vaddr $len $off"
+		echo 0
 		return
 	fi
 	while read -r base size _; do
 		if [ $((size)) = $(((vaddr % 4096 + len + 4095) / 4096 * 4096)) ]; then
-			printf '%#x %s %s\n' $((base + vaddr % 4096)) "$len" "$off"
+			printf '%#x\n' $((base - vaddr / 4096 * 4096))
 			return
 		fi
 	done < "$2"
-	echo "gt_prog_load: no mapping of $1 in $2" >&2
+	echo "gt_prog_base: no mapping of $1 in $2" >&2
 	return 1
+}
+
+# gt_prog_load BINARY MAP: "START LEN PGOFF" of BINARY's executable
+# segment where it ran (pd-gen's mapping)
+gt_prog_load() {
+	local base vaddr len off
+	base=$(gt_prog_base "$1" "$2") || return
+	read -r vaddr len off < <(readelf -lW "$1" |
+		awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	printf '%#x %s %s\n' $((base + vaddr)) "$len" "$off"
 }

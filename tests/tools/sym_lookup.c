@@ -6,7 +6,7 @@
  * first code bytes read through maps_read.
  *
  *   sym_lookup [--debug-dir D] [--symfs D] [--vmlinux F] [--kallsyms F]
- *              [--kcore F] [--kernel-ref SYM=ADDR] FILE|- VADDR...
+ *              [--kcore F] [--kernel-ref SYM=ADDR] [--load-base ADDR] FILE|- VADDR...
  *
  * --kernel-ref: the recorded kernel had SYM (_text) at ADDR (hex), as a
  * recording's "[kernel.kallsyms]_text" MMAP says (KASLR).
@@ -14,7 +14,9 @@
  * Prints "kernel error: ..." or "kernel warning: ..." when loading the
  * kernel's symbols says so, "source SYM_SOURCE" (of FILE), then per address:
  *   ADDR SYM+OFF|[unknown] DSO SRCLINE|- HEXBYTES|-
- * FILE's ET_DYN segments are mapped at 0x7f0000000000 + their vaddr.
+ * FILE's ET_DYN segments are mapped at 0x7f0000000000 + their vaddr; with
+ * --load-base (hex), at ADDR + their vaddr, and each VADDR is an address
+ * of that mapping (where a PIE ran), printed as given.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -34,13 +36,15 @@ int main(int argc, char **argv)
 		{ "kallsyms", required_argument, NULL, 'K' },
 		{ "kcore", required_argument, NULL, 'C' },
 		{ "kernel-ref", required_argument, NULL, 'R' },
+		{ "load-base", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *debug_dir = NULL, *symfs = NULL, *vmlinux = NULL, *kallsyms = NULL;
 	const char *kcore = NULL;
 	struct dso_cache *c = dso_cache_new();
 	struct maps m = { 0 };
-	uint64_t base = 0;
+	uint64_t base = 0, load_base = BASE;
+	int as_run = 0;	/* --load-base: addresses where the file ran */
 	char err[512];
 	int opt, ret = 0;
 
@@ -51,6 +55,7 @@ int main(int argc, char **argv)
 		case 'k': vmlinux = optarg; break;
 		case 'K': kallsyms = optarg; break;
 		case 'C': kcore = optarg; break;
+		case 'B': load_base = strtoull(optarg, NULL, 16); as_run = 1; break;
 		case 'R': {
 			char *eq = strchr(optarg, '=');
 
@@ -82,7 +87,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("source %s\n", d->sym_source ? d->sym_source : "none");
-		base = d->is_exec ? 0 : BASE;
+		base = d->is_exec ? 0 : load_base;
 		for (int i = 0; i < d->nr_loads; i++) {
 			uint64_t pad = d->loads[i].vaddr & 0xfff;
 
@@ -99,7 +104,7 @@ int main(int argc, char **argv)
 		uint64_t off;
 		int n;
 
-		a = addr >= KERNEL_START ? addr : base + addr;
+		a = addr >= KERNEL_START || as_run ? addr : base + addr;
 		maps_symbolize(&m, a, buf, sizeof(buf), &dso, &sym, &off);
 		src = maps_srcline(&m, a, line, sizeof(line));
 		printf("%" PRIx64 " %s %s %s ", addr, buf, dso, src ? src : "-");
