@@ -13,7 +13,7 @@ CPPFLAGS   += -I. -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
               -DAUXREC_PLUGIN_DIR='"$(PREFIX)/lib/auxrec/plugins"'
 ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
 # OpenCSD: its .pc names only -lopencsd; the C API is a library of its own
-LDLIBS     += -ldw -lelf -lunwind-generic -lunwind -llzma -lz -lzstd -ldl -lpthread -lopencsd_c_api -lopencsd -ltraceevent
+LDLIBS     += -ldw -lelf -lunwind-generic -lunwind -llzma -lz -lzstd -ldl -lpthread -lopencsd_c_api -lopencsd -ltraceevent -liberty
 
 AUXREC_BIN := auxrec
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * symbols_elf.c - symbols of an ELF file read with libelf: the functions
- * of its .symtab or .dynsym, the entries of its .plt named as perf names
- * them, one symbol's or section's address (a vmlinux's _text or .text), and
+ * of its .symtab or .dynsym (C++ names demangled as perf shows them), the
+ * entries of its .plt named as perf names them, one symbol's or section's
+ * address (a vmlinux's _text or .text), and
  * MiniDebugInfo, the xz-compressed ELF in .gnu_debugdata whose .symtab
  * holds the functions not in .dynsym (Fedora's stripped binaries),
  * decompressed with liblzma.
  */
 #include <errno.h>
+#include <libiberty/demangle.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,17 @@ static int for_each_symbol(Elf *elf, GElf_Word type,
 	return 0;
 }
 
+/*
+ * NAME as perf 6.1 shows it (Debian's, built without libbfd: libiberty's
+ * cplus_demangle with DMGL_NO_OPTS): C++ names without their parameters,
+ * "std::runtime_error::runtime_error" for _ZNSt13runtime_errorC2EPKc;
+ * malloc'd, or NULL when NAME is not mangled.
+ */
+static char *demangle(const char *name)
+{
+	return cplus_demangle(name, DMGL_NO_OPTS);
+}
+
 struct sym_load_ctx {
 	struct dso *d;
 	int count;
@@ -111,11 +124,16 @@ struct sym_load_ctx {
 static int add_symbol(void *ctx, const GElf_Sym *sym, const char *name)
 {
 	struct sym_load_ctx *f = ctx;
-	int type = GELF_ST_TYPE(sym->st_info);
+	int type = GELF_ST_TYPE(sym->st_info), err;
+	char *plain;
 
 	if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT) || !sym->st_value)
 		return 0;
-	if (dso_add_symbol(f->d, sym->st_value, sym->st_size, GELF_ST_BIND(sym->st_info), name))
+	plain = demangle(name);
+	err = dso_add_symbol(f->d, sym->st_value, sym->st_size, GELF_ST_BIND(sym->st_info),
+			     plain ? plain : name);
+	free(plain);
+	if (err)
 		return -ENOMEM;
 	f->count++;
 	return 0;
@@ -215,13 +233,16 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 	for (size_t i = 0; i < nrel; i++, addr += plt.sh_entsize) {
 		char name[512];
 		const char *sname = NULL;
+		char *plain;
 		GElf_Sym sym;
 
 		if (!reloc_symbol(rels, rela, i, &symidx))
 			break;	/* truncated */
 		if (symidx && gelf_getsym(syms, (int)symidx, &sym))
 			sname = elf_strptr(elf, dynsym.sh_link, sym.st_name);
-		snprintf(name, sizeof(name), "%s@plt", sname ? sname : "");
+		plain = sname ? demangle(sname) : NULL;
+		snprintf(name, sizeof(name), "%s@plt", plain ? plain : sname ? sname : "");
+		free(plain);
 		if (dso_add_symbol(d, addr, plt.sh_entsize, STB_GLOBAL, name))
 			return -ENOMEM;
 		count++;

@@ -100,8 +100,8 @@ def load_syms(path):
 	names = {}
 	for line in open(path):
 		f = line.split()
-		if len(f) >= 2 and f[0] != 'source':
-			sym = f[1]
+		if len(f) >= 5 and f[0] != 'source':
+			sym = ' '.join(f[1:-3])	# a C++ name may hold spaces: "operator new+0x0"
 			names[int(f[0], 16)] = sym.rsplit('+', 1)[0] if sym != '[unknown]' else '%#x' % int(f[0], 16)
 	return names
 

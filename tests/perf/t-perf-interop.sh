@@ -98,7 +98,7 @@ same_in_other_layouts() {	# name file want [pid]
 # runs: Debian's `perf script --itrace=b` and `auxrec script` must both give
 # exactly the recorded (from, to) branch list.
 perf_script_vs_ground_truth() {
-	local g=$tmp/gt bin load
+	local g=$tmp/gt bin load p
 	. tests/gt/build-tools.sh
 	if [ -n "$GT_SKIP" ]; then
 		echo "skip perf-script-vs-ground-truth: $GT_SKIP"; return
@@ -113,44 +113,65 @@ perf_script_vs_ground_truth() {
 	load=$(readelf -lW "$bin" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	set -- $load
 	$B/tests/tools/pd-gen "$g/w.data" "$g/spin-rc.pt" "$bin" "$1" "$2" "$3" || { echo "not ok pd-gen-gt"; return; }
-	awk '{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3)}' "$g/spin-rc.branches" > "$g/want"
-	timeout 120 perf script --itrace=b -F ip,addr -i "$g/w.data" 2> "$g/perf.err" |
-		awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$g/perf"
-	if [ -s "$g/perf.err" ]; then
-		echo "not ok perf-script-itrace-reads-auxrec: $(head -2 "$g/perf.err")"
-	elif cmp -s "$g/want" "$g/perf"; then
-		echo "ok perf-script-itrace-reads-auxrec ($(wc -l < "$g/want") branches as recorded)"
+	perf_agrees_on_gt "" "$g/w.data" "$g/spin-rc.branches" "$g/spin"
+	same_in_other_layouts gt-flow "$g/w.data" "$g/spin.want"
+	progress_lines "$g/w.data" "$g/w-dir.data"
+	report_is_script_summed "$g/w.data"
+	# programs of other shapes (tests/gt/progs.sh): C++ (demangled names,
+	# a static PIE whose .plt holds ifunc entries), -O2 jump tables
+	. tests/gt/progs.sh
+	for p in exceptions jumptable; do
+		gt_prog_build "$p" "$g/$p" static || continue
+		gt_record "perf-script-itrace-reads-auxrec-$p" "$g/$p.rec" "$g/$p" -- "$g/$p" || continue
+		load=$(gt_prog_load "$g/$p" "$g/$p.map") &&
+		# shellcheck disable=SC2086
+		$B/tests/tools/pd-gen "$g/$p.data" "$g/$p-rc.pt" "$g/$p" $load > /dev/null ||
+			{ echo "not ok pd-gen-gt-$p"; continue; }
+		perf_agrees_on_gt "-$p" "$g/$p.data" "$g/$p-rc.branches" "$g/$p"
+	done
+}
+
+# SUFFIX DATA BRANCHES OUT: Debian's `perf script --itrace=b` and `auxrec
+# script` give the (from, to) list of the ground truth BRANCHES (into
+# OUT.want), and the same symbol+offset on both ends (of aliases, perf's
+# choice; C++ names demangled as perf does); checks named ...SUFFIX
+perf_agrees_on_gt() {
+	local sfx=$1 data=$2 g=$4
+	awk '{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3)}' "$3" > "$g.want"
+	timeout 120 perf script --itrace=b -F ip,addr -i "$data" 2> "$g.perf.err" |
+		awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$g.perf"
+	if [ -s "$g.perf.err" ]; then
+		echo "not ok perf-script-itrace-reads-auxrec$sfx: $(head -2 "$g.perf.err")"
+	elif cmp -s "$g.want" "$g.perf"; then
+		echo "ok perf-script-itrace-reads-auxrec$sfx ($(wc -l < "$g.want") branches as recorded)"
 	else
-		echo "not ok perf-script-itrace-reads-auxrec: perf's branches differ from the recorded flow"
-		diff "$g/want" "$g/perf" | head -6
+		echo "not ok perf-script-itrace-reads-auxrec$sfx: perf's branches differ from the recorded flow"
+		diff "$g.want" "$g.perf" | head -6
 	fi
-	auxrec_branches "$g/w.data" > "$g/auxrec"
-	if cmp -s "$g/perf" "$g/auxrec"; then
-		echo "ok auxrec-script-equals-perf-script ($(wc -l < "$g/auxrec") branches)"
+	auxrec_branches "$data" > "$g.auxrec"
+	if cmp -s "$g.perf" "$g.auxrec"; then
+		echo "ok auxrec-script-equals-perf-script$sfx ($(wc -l < "$g.auxrec") branches)"
 	else
-		echo "not ok auxrec-script-equals-perf-script"
-		diff "$g/perf" "$g/auxrec" | head -6
+		echo "not ok auxrec-script-equals-perf-script$sfx"
+		diff "$g.perf" "$g.auxrec" | head -6
 	fi
-	# and the same symbol+offset on both ends (of aliases, perf's choice)
-	timeout 120 perf script --itrace=b -F ip,sym,symoff,addr -i "$g/w.data" 2>/dev/null |
-		awk '$3 == "=>" {print $2, $5}' > "$g/perf.sym"
-	$AUXREC script --json -i "$g/w.data" | python3 -c '
+	# symbol+offset, each end one field (a C++ name may hold spaces)
+	timeout 120 perf script --itrace=b -F ip,sym,symoff,addr -i "$data" 2>/dev/null |
+		sed -n 's/^ *[0-9a-f]* \(.*\) => *[0-9a-f]* \(.*\)$/\1|\2/p' | sed 's/ *$//' > "$g.perf.sym"
+	$AUXREC script --json -i "$data" | python3 -c '
 import json, sys
 def s(e, k):
     return "%s+%#x" % (e[k + "_sym"], e[k + "_symoff"]) if e.get(k + "_sym") else "[unknown]"
 for l in sys.stdin:
     e = json.loads(l)
     if e["type"] in ("branch", "trace_begin", "trace_end"):
-        print(s(e, "from"), s(e, "to"))' > "$g/auxrec.sym"
-	if [ -s "$g/perf.sym" ] && cmp -s "$g/perf.sym" "$g/auxrec.sym"; then
-		echo "ok auxrec-script-symbols-equal-perf ($(wc -l < "$g/perf.sym") branches)"
+        print(s(e, "from") + "|" + s(e, "to"))' > "$g.auxrec.sym"
+	if [ -s "$g.perf.sym" ] && cmp -s "$g.perf.sym" "$g.auxrec.sym"; then
+		echo "ok auxrec-script-symbols-equal-perf$sfx ($(wc -l < "$g.perf.sym") branches)"
 	else
-		echo "not ok auxrec-script-symbols-equal-perf (< perf > auxrec)"
-		diff "$g/perf.sym" "$g/auxrec.sym" | head -6
+		echo "not ok auxrec-script-symbols-equal-perf$sfx (< perf > auxrec)"
+		diff "$g.perf.sym" "$g.auxrec.sym" | head -6
 	fi
-	same_in_other_layouts gt-flow "$g/w.data" "$g/want"
-	progress_lines "$g/w.data" "$g/w-dir.data"
-	report_is_script_summed "$g/w.data"
 }
 
 # auxrec report is auxrec script summed: per (dso, symbol) of the source

@@ -91,6 +91,15 @@ if gt_prog_build plt "$T/plt" pie; then
 	done
 fi
 
+# C++ names as Debian's perf 6.1 shows them (libiberty's cplus_demangle,
+# no options): without parameters, std::string not spelled out
+if gt_prog_build exceptions "$T/cxx" static; then
+	out=$($L "$T/cxx" $(nm "$T/cxx" | awk '$3 == "_ZL7throwerii" || $3 == "_ZNSs4_Rep9_S_createEmmRKSaIcE" ||
+		$3 == "_ZNSt13runtime_errorC2EPKc" {print $1}' | sort))	# by address
+	check demangled-cxx "^source symtab [^ ]* thrower\+0x0 .* std::runtime_error::runtime_error\+0x0 .* std::string::_Rep::_S_create\+0x0 " \
+		"$(tr '\n' ' ' <<<"$out")"
+fi
+
 # separate debug file by build id
 id=$(readelf -n "$T/prog" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
 mkdir -p "$T/dbg/.build-id/${id:0:2}"
