@@ -7,7 +7,8 @@
 # and says "not ok PREFIX-NAME". Returns 77 when ptrace is not allowed
 # (nothing recorded), else 0. The recordings:
 #  - ground-truth recordings (tests/gt: real programs single-stepped, their
-#    flow encoded as Intel PT and wrapped into a perf.data by pd-gen), with
+#    flow encoded as Intel PT and wrapped into a perf.data by pd-gen: loops,
+#    recursion, indirect calls, a 3000-deep recursion), with
 #    returns as TIPs, compressed returns, a cycle-accurate trace and one
 #    with overflows;
 #  - a dynamic program whose libc is not in the recording (decode errors
@@ -66,9 +67,11 @@ outputs_agree() {
 
 diff_recordings() {
 	local pre=$1 fn=$2 p v seed ninsn tsc1 a b
-	# the ground truth of real programs
-	for p in loops recursion indirect; do
-		gcc -O1 -static -no-pie -o "$tmp/$p" "tests/gt/progs/$p.c" ||
+	# the ground truth of real programs (tests/gt/progs.sh), a stack 3004
+	# frames deep among them
+	. tests/gt/progs.sh
+	for p in loops recursion indirect deep; do
+		gt_prog_build "$p" "$tmp/$p" static > /dev/null ||
 			{ echo "not ok $pre-$p: cannot compile"; rc=1; continue; }
 		gt_record "$pre-$p" "$tmp/$p.rec" --cyc --ovf 1000 "$tmp/$p-gt" -- "$tmp/$p" ||
 			{ [ $? = 77 ] && return 77; rc=1; continue; }
