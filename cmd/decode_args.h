@@ -59,7 +59,7 @@ int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage
 /*
  * The decode threads of script and report without --jobs: one per online
  * CPU (at most DECODE_MAX_JOBS). Measured on two cores, --jobs 2 took
- * 0.62-0.67 of the time of --jobs 1, and less under load too
+ * 0.62-0.68 of the time of --jobs 1, and less under load too
  * (docs/testing.md, "Parallel decode").
  */
 unsigned int decode_default_jobs(void);
