@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/util/util.h"
@@ -21,6 +22,13 @@ static int parse_jobs(const char *arg, unsigned int *jobs)
 		return -1;
 	*jobs = (unsigned int)n;
 	return 1;
+}
+
+unsigned int decode_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > DECODE_MAX_JOBS ? DECODE_MAX_JOBS : (unsigned int)n;
 }
 
 int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out))

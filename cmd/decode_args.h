@@ -43,8 +43,8 @@
 	"      --no-progress   no progress line\n"
 #define DECODE_HELP							\
 	DECODE_FILE_HELP						\
-	"      --jobs N        decode on N threads (default 1); the output is the\n" \
-	"                      same for any N\n"
+	"      --jobs N        decode on N threads (default: one per online CPU); the\n" \
+	"                      output is the same for any N\n"
 
 #define DECODE_MAX_JOBS 256
 
@@ -55,5 +55,13 @@
  * after the usage error (the command's usage) is printed.
  */
 int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out));
+
+/*
+ * The decode threads of script and report without --jobs: one per online
+ * CPU (at most DECODE_MAX_JOBS). Measured on two cores, --jobs 2 took
+ * 0.62-0.68 of the time of --jobs 1, and less under load too
+ * (docs/testing.md, "Parallel decode").
+ */
+unsigned int decode_default_jobs(void);
 
 #endif

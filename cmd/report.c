@@ -760,6 +760,8 @@ int cmd_report(int argc, char **argv)
 	o.render_free = counter_free;
 	o.render_sums = keep_sums;
 	o.write = count_kept;
+	if (!o.jobs)
+		o.jobs = decode_default_jobs();
 	ret = trace_decode(&o);
 	if (getenv("AUXREC_REPORT_STATS"))	/* tests: which way branches came */
 		fprintf(stderr, "auxrec: report: %" PRIu64 " of %" PRIu64 " branches as sums\n",

@@ -419,8 +419,11 @@ int cmd_script(int argc, char **argv)
 				       itrace);
 	/* before the units are listed: where they join depends on it */
 	o.insns = sc.kinds & KIND(EVENT_INSN);
-	if (units)
+	if (units) {
+		if (!o.jobs)
+			o.jobs = decode_default_jobs();
 		return list_units(&o);
+	}
 	if (event_printer_init(&sc.pr, stdout, json_output, srcline)) {
 		p_err("%s", strerror(ENOMEM));
 		return 1;
@@ -446,6 +449,9 @@ int cmd_script(int argc, char **argv)
 		o.render_free = printer_free;
 		o.write = write_lines;
 	}
+	/* the events themselves handed over to the one printer: not by default */
+	if (!o.jobs)
+		o.jobs = o.render_new ? decode_default_jobs() : 1;
 	ret = trace_decode(&o);
 	if (sc.err) {
 		p_err("%s", strerror(-sc.err));

@@ -13,9 +13,11 @@
  * That walk into unit K is made by whichever worker comes last of the two
  * it needs: the one that finished decoding K, or the one whose walk
  * brought the exact state to K's start; so the joins are spread over the
- * workers. The calling thread hands the sealed units' events over in
- * order. A state is back in the pool once its unit is handed over or
- * dropped, so at most a pool of units is buffered.
+ * workers. The calling thread is one of the workers, and the sealed
+ * units' events are handed over in order by whichever worker finds the
+ * next one sealed (pump()): no thread waits on the others to hand over,
+ * and none is woken per unit. A state is back in the pool once its unit
+ * is handed over or dropped, so at most a pool of units is buffered.
  *
  * Decode units (par_units(), par_decode_unit()) are the same units cut at
  * a fixed size, whatever the threads: decoding one alone runs the same
@@ -101,6 +103,13 @@ struct par {
 	size_t decoded;		/* units decode_range() ran on */
 	const struct par_hooks *h;
 	void *ctx;		/* h's */
+	/* the hand-over (pump()), p->lock held */
+	size_t emit_next;	/* the next unit to hand over */
+	bool emitting;		/* a worker hands units over (p->lock let go) */
+	bool pump_again;	/* something changed meanwhile: look again */
+	bool handed;		/* the hand-over ended, with result */
+	int result;		/* 0, h->emit's non-zero, or a negative errno */
+	unsigned int running;	/* worker threads not yet out of their loop */
 };
 
 #define ALL_UNITS	SIZE_MAX
@@ -267,12 +276,11 @@ static struct par_slot *free_slot(struct par *p)
 }
 
 static void advance(struct par *p, struct par_unit *u);
+static void pump(struct par *p);
 
-static void *worker(void *arg)
+/* Decodes units while there are any to take, p->lock held. */
+static void work(struct par *p)
 {
-	struct par *p = arg;
-
-	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct par_slot *slot = NULL;
 		struct par_unit *u;
@@ -291,8 +299,19 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		u->done = true;
 		advance(p, u);
+		pump(p);
 		pthread_cond_broadcast(&p->cond);
 	}
+}
+
+static void *worker(void *arg)
+{
+	struct par *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	work(p);
+	p->running--;
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
@@ -306,10 +325,11 @@ static int slot_renew(struct par *p, struct par_slot *slot)
 }
 
 /*
- * The unit is handed over: its state goes back to the pool,
+ * The unit is handed over: its state goes back to the pool (slot_free()),
  * and its buffers with it (touched memory: no page faults next time).
  * For a unit decoded alone (par_decode_unit()), a state that decoded
- * nothing before, made here on the thread that owns the caller's context:
+ * nothing before, made here by the worker that hands over (one at a time,
+ * as it uses the caller's context):
  * what a state keeps from one range to the next (code caches, and
  * something that changed where a range joins: a unit's share of the
  * output moved with --jobs) must not decide which unit an event is handed
@@ -325,19 +345,22 @@ static int unit_finish(struct par *p, struct par_unit *u)
 		return -ENOMEM;	/* slot->unit stays: no worker takes it */
 	lb_reset(slot->buf);
 	slot->nr = slot->first = 0;
-	pthread_mutex_lock(&p->lock);
-	slot->unit = NULL;
+	return 0;
+}
+
+/* The handed-over unit's state back in the pool, p->lock held. */
+static void slot_free(struct par *p, struct par_unit *u)
+{
+	u->slot->unit = NULL;
 	u->slot = NULL;
 	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	return 0;
 }
 
 /*
  * A dropped unit's state, on the thread that walked past it, p->lock
  * held: back in the pool at once (later units may need it before the
- * calling thread comes by), but when a fresh state is due (see
- * unit_finish()), stale until the calling thread renews it.
+ * hand-over comes by), but when a fresh state is due (see unit_finish()),
+ * stale until the hand-over (pump()) renews it.
  */
 static void unit_drop(struct par *p, struct par_unit *u)
 {
@@ -351,7 +374,7 @@ static void unit_drop(struct par *p, struct par_unit *u)
 	u->slot = NULL;
 }
 
-/* Renews the stale states (see unit_drop()), on the calling thread, p->lock held. */
+/* Renews the stale states (see unit_drop()), in pump(), p->lock held. */
 static int renew_stale(struct par *p)
 {
 	for (size_t i = 0; i < p->nr_slots; i++) {
@@ -461,50 +484,78 @@ static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 	return r;
 }
 
+/* The hand-over ends with r: the workers stop. p->lock held. */
+static void hand_over_end(struct par *p, int r)
+{
+	p->handed = true;
+	p->result = r;
+	atomic_store(&p->stop, 1);
+	pthread_cond_broadcast(&p->cond);
+}
+
 /*
- * Hands the sealed units over in order (see the top); unit p->only alone
- * when there is one.
+ * Hands over the next unit if it can, p->lock held: 1 when it did (or
+ * skipped a dropped one), 0 when the next unit is not sealed yet, or
+ * the hand-over ended (p->handed). Unit p->only alone when there is one.
  */
-static int follow(struct par *p, const struct par_hooks *h, void *ctx)
+static int pump_one(struct par *p)
 {
 	/* a unit decoded alone: crossed, the units before it are not sealed */
 	const struct par_unit *only = only_unit(p);
-	int r = 0;
+	struct par_unit *u;
+	int r = renew_stale(p);
 
-	pthread_mutex_lock(&p->lock);
-	for (size_t k = p->first; !r && k < p->nr_units; k++) {
-		struct par_unit *u = &p->units[k];
-
-		while (!u->sealed && !u->dropped && !p->err && !(only && only->dropped) &&
-		       !(r = renew_stale(p)))
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (r)
-			break;
-		if (only && only->dropped)
-			break;	/* crossed: nothing of it handed over */
-		if (u->dropped)
-			continue;
-		if (!u->sealed) {
-			r = p->err;	/* a unit up to the next join failed */
-			break;
-		}
-		if (p->take_over && u == only && u->used_before) {
-			r = -EAGAIN;	/* not exact without what was handed over */
-			break;
-		}
-		pthread_mutex_unlock(&p->lock);
-		r = unit_emit(u, h, ctx);
-		if (!r)
-			r = unit_finish(p, u);
-		pthread_mutex_lock(&p->lock);
-		if (p->only == k)
-			break;	/* the unit wanted is handed over */
+	if (r || p->emit_next >= p->nr_units || (only && only->dropped)) {
+		hand_over_end(p, r);	/* only crossed: nothing of it handed over */
+		return 0;
+	}
+	u = &p->units[p->emit_next];
+	if (u->dropped) {
+		p->emit_next++;
+		return 1;
+	}
+	if (!u->sealed) {
+		if (p->err)	/* a unit up to the next join failed */
+			hand_over_end(p, p->err);
+		return 0;
+	}
+	if (p->take_over && u == only && u->used_before) {
+		hand_over_end(p, -EAGAIN);	/* not exact without what was handed over */
+		return 0;
 	}
 	pthread_mutex_unlock(&p->lock);
-	return r;
+	r = unit_emit(u, p->h, p->ctx);
+	if (!r)
+		r = unit_finish(p, u);
+	pthread_mutex_lock(&p->lock);
+	if (!r)
+		slot_free(p, u);
+	if (r || p->only == p->emit_next++)
+		hand_over_end(p, r);	/* failed, or the unit wanted is handed over */
+	return !r;
 }
 
-static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)
+/*
+ * Hands the sealed units over in order (see the top), p->lock held: by
+ * one worker at a time, which looks again when another called it
+ * meanwhile.
+ */
+static void pump(struct par *p)
+{
+	p->pump_again = true;
+	if (p->emitting)
+		return;
+	p->emitting = true;
+	while (p->pump_again && !p->handed) {
+		p->pump_again = false;
+		while (!p->handed && pump_one(p))
+			;
+	}
+	p->emitting = false;
+}
+
+/* Decodes p on jobs threads, the calling one among them: the hand-over's result. */
+static int run_threads(struct par *p, unsigned int jobs)
 {
 	pthread_t *tids = calloc(jobs, sizeof(*tids));
 	unsigned int started = 0;
@@ -513,13 +564,21 @@ static int run_threads(struct par *p, unsigned int jobs, const struct par_hooks 
 	if (!tids)
 		return -ENOMEM;
 	p->units[p->first].ready = true;	/* exact: where the chunk starts, or taken over */
-	p->next_unit = p->first;
+	p->next_unit = p->emit_next = p->first;
 	/* a unit alone needs the next one, further only when the walk crosses it */
 	p->horizon = only_unit(p) ? p->only + 1 : SIZE_MAX;
-	while (started < jobs && !pthread_create(&tids[started], NULL, worker, p))
-		started++;
-	r = started ? follow(p, h, ctx) : -EAGAIN;
 	pthread_mutex_lock(&p->lock);
+	/* the calling thread is a worker too */
+	while (started + 1 < jobs && !pthread_create(&tids[started], NULL, worker, p))
+		started++;
+	p->running = started;
+	work(p);
+	/* the others hand over what they decode */
+	while (!p->handed && p->running)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pump(p);
+	/* not handed over to the end: a join up to it failed */
+	r = p->handed ? p->result : p->err ? p->err : -EIO;
 	atomic_store(&p->stop, 1);
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
@@ -613,7 +672,7 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 		if (!p->slots[i].hook)
 			goto out;
 	}
-	r = run_threads(p, jobs, h, ctx);
+	r = run_threads(p, jobs);
 	for (size_t i = 0; !r && p->listed && i < p->nr_units; i++)
 		p->listed[i] = (struct par_unit_join){ .joined = p->units[i].sealed,
 						      .drop = p->units[i].drop,

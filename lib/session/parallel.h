@@ -22,8 +22,11 @@ struct par_unit;
  * buffer they are kept in (*buf, the caller's, kept from unit to unit:
  * touched memory, in the cache of the thread that writes it), and
  * whatever it needs with it (returned; NULL: no memory). close: frees
- * what open made. emit: the bytes of a run of events, in order, on the
- * calling thread; non-zero stops the decode.
+ * what open made. emit: the bytes of a run of events, in order; non-zero
+ * stops the decode. The calling thread decodes too, and emit, and open
+ * and close after the start, run on whichever thread hands the next unit
+ * over, one at a time (under the pool's lock, so each sees what the one
+ * before did).
  */
 struct par_hooks {
 	void *(*open)(void *ctx, struct par_unit *const *unit, void **state,

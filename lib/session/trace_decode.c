@@ -581,11 +581,7 @@ static void warn_missing(const struct dso *d, void *ctx)
 		p_warn("cannot read %s: its code was not decoded", d->path);
 }
 
-/*
- * --jobs, else one thread: measured on 2 cores (docs/testing.md,
- * bench-parallel), the threads do not yet make script or report faster,
- * so they are not the default.
- */
+/* --jobs, else one thread (script and report ask for one per CPU). */
 static unsigned int jobs_of(const struct trace_decode_opts *o)
 {
 	return o->jobs ? o->jobs : 1;

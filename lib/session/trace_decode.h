@@ -76,15 +76,15 @@ struct trace_decode_opts {
 	bool fold_branches;
 	enum progress_mode progress;		/* the progress line on stderr */
 	bool output_at_end;			/* fn's output comes after the decode */
-	unsigned int jobs;			/* decode threads; 0: one per CPU */
+	unsigned int jobs;			/* decode threads; 0: one */
 	/*
 	 * Optional, with jobs > 1: each event's output made on the decode
 	 * threads instead of by fn. render_new(ctx, &out) gives a renderer for
 	 * one thread (NULL: no memory) and *out, the buffer of its own it
 	 * renders into; render(r, te) appends te's output (maybe none) to it,
 	 * returns 0 or non-zero to stop; render_free(r).
-	 * write(ctx, bytes, len) writes the outputs, in order, on the calling
-	 * thread: 0, or non-zero to stop. A renderer must not change what
+	 * write(ctx, bytes, len) writes the outputs, in order, on whichever
+	 * decode thread hands them over, one at a time: 0, or non-zero to stop. A renderer must not change what
 	 * other threads read (the session, the binaries' symbols).
 	 */
 	void *(*render_new)(void *ctx, struct line_buf **out);

@@ -16,6 +16,8 @@
 #    (the others are cut in small units by the test knob AUXREC_PAR_UNIT,
 #    which also makes auxrec say per chunk how many units and joins);
 #  - for decode units only, a damaged copy of the bench stream.
+# Without --jobs, script and report decode on one thread per online CPU,
+# script with --stack-samples on one (default-jobs, on the bench stream).
 # Each file must be cut into several units (parallel-cut-NAME) and, over
 # all files, units must join (parallel-joined): a decode in which nothing
 # is handed over would be sequential and prove nothing.
@@ -199,6 +201,27 @@ for u in units:
 	nr_joined=$((nr_joined + $(wc -l < "$tmp/joins")))
 }
 
+# FILE: which runs without --jobs decode in parallel (the AUXREC_PAR_UNIT
+# line on stderr): script and report when there are several online CPUs,
+# never script --stack-samples (its events go to one printer) nor --jobs 1
+default_jobs() {
+	local want=no cmd got bad=
+	[ "$(getconf _NPROCESSORS_ONLN)" -gt 1 ] && want=yes
+	for cmd in "script --itrace=b:$want" "report:$want" "script --itrace=b --stack-samples:no" \
+		"script --itrace=b --jobs 1:no" "report --jobs 1:no"; do
+		# shellcheck disable=SC2086
+		AUXREC_PAR_UNIT=0 "$A" ${cmd%:*} -i "$1" 2>&1 > /dev/null |
+			grep -q '^auxrec: parallel decode of' && got=yes || got=no
+		[ "$got" = "${cmd##*:}" ] || bad+=" ${cmd%:*}: parallel $got;"
+	done
+	if [ -z "$bad" ]; then
+		echo "ok default-jobs ($(getconf _NPROCESSORS_ONLN) online CPUs)"
+	else
+		echo "not ok default-jobs:$bad"
+		rc=1
+	fi
+}
+
 # the recordings (tests/diff/recordings.sh), each for any --jobs
 diff_recordings parallel same_for_any_jobs || exit $?
 
@@ -228,6 +251,7 @@ open(sys.argv[2], "wb").write(d)' "$f" "$tmp/bench-bad.data"
 	fi
 	rm -f "$tmp/whole.b" "$tmp/units" "$tmp/bench-bad.data"
 	unset AUXREC_PAR_UNIT
+	default_jobs "$f"
 elif [ $st = 77 ]; then
 	echo "skip units-bench-damaged: the bench stream cannot be recorded here (gt-record)"
 else

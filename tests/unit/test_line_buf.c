@@ -2,7 +2,7 @@
 /*
  * test_line_buf.c - each line_buf function against the printf conversion it
  * replaces, on edge values and seeded random ones, and growth past the
- * first allocation.
+ * first allocation and past the size whose new pages are faulted in at once.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -90,11 +90,32 @@ static void test_strings_and_growth(void **state)
 	lb_free(&b);
 }
 
+/* Megabytes in pieces (the pages faulted in as it grows): every byte kept. */
+static void test_large_growth(void **state)
+{
+	struct line_buf b = { 0 };
+	char piece[1000];
+
+	(void)state;
+	for (size_t i = 0; i < 3000; i++) {
+		memset(piece, 'a' + (int)(i % 26), sizeof(piece));
+		lb_mem(&b, piece, sizeof(piece));
+	}
+	assert_int_equal(b.err, 0);
+	assert_int_equal(b.len, 3000 * sizeof(piece));
+	assert_true(b.cap >= b.len);
+	for (size_t i = 0; i < 3000; i++)
+		for (size_t k = 0; k < sizeof(piece); k += 97)
+			assert_int_equal(b.p[i * sizeof(piece) + k], 'a' + (int)(i % 26));
+	lb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_as_printf),
 		cmocka_unit_test(test_strings_and_growth),
+		cmocka_unit_test(test_large_growth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
