@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
+#include "lib/output/call_stack_pipe.h"
 #include "lib/output/export.h"
 #include "lib/unwind/user_unwind.h"
 #include "lib/util/util.h"
@@ -63,6 +64,7 @@ static void usage(FILE *out)
 
 struct export {
 	struct call_stacks cs;
+	struct cs_pipe *pipe;	/* the builder's thread; NULL: cs built here */
 	struct user_unwinder *uw;
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;		/* of the builder: stops the decode */
@@ -79,8 +81,12 @@ struct export {
 static int on_sample(void *ctx, const struct trace_sample *ts)
 {
 	struct export *x = ctx;
-	int n = user_unwind_sample(&x->uw, ts, x->pcs, UNWIND_MAX_FRAMES);
+	int n;
 
+	/* between pieces: the builder is idle (drained), cs is this thread's */
+	if (x->pipe && (x->err = cs_pipe_drain(x->pipe)))
+		return 1;
+	n = user_unwind_sample(&x->uw, ts, x->pcs, UNWIND_MAX_FRAMES);
 	if (n < 0) {
 		x->err = n;
 		return 1;
@@ -96,8 +102,35 @@ static int on_event(void *ctx, const struct trace_event *te)
 	struct export *x = ctx;
 
 	x->events++;
-	x->err = cs_event(&x->cs, te);
+	x->err = x->pipe ? cs_pipe_event(x->pipe, te) : cs_event(&x->cs, te);
 	return x->err ? 1 : 0;
+}
+
+/* A piece decoded: the builder is done with its events before the session changes. */
+static int on_piece_end(void *ctx)
+{
+	struct export *x = ctx;
+	int err = cs_pipe_drain(x->pipe);
+
+	if (err)
+		x->err = err;
+	return err;
+}
+
+/*
+ * The call stacks built on a thread of their own while the decoder runs
+ * (lib/output/call_stack_pipe.c); AUXREC_EXPORT_SERIAL=1, or no thread to
+ * be had: on this one. The output is the same. AUXREC_EXPORT_BATCH=N:
+ * events go over N at a time (for tests/diff/t-export-pipe.sh).
+ */
+static void start_builder(struct export *x, struct trace_decode_opts *o)
+{
+	const char *batch = getenv("AUXREC_EXPORT_BATCH");
+
+	if (getenv("AUXREC_EXPORT_SERIAL") ||
+	    cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
+		return;
+	o->piece_end = on_piece_end;
 }
 
 int cmd_export(int argc, char **argv)
@@ -165,9 +198,22 @@ int cmd_export(int argc, char **argv)
 	 * not, every branch comes as an event; the output is the same).
 	 */
 	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS");
+	start_builder(&x, &o);
 	ret = trace_decode(&o);
-	if (getenv("AUXREC_EXPORT_STATS"))	/* for tests/diff/t-export-fold.sh */
+	/* for tests/diff/t-export-fold.sh and t-export-pipe.sh */
+	if (getenv("AUXREC_EXPORT_STATS")) {
 		fprintf(stderr, "auxrec: export: %" PRIu64 " events\n", x.events);
+		if (x.pipe)
+			fprintf(stderr, "auxrec: export: %" PRIu64 " batches to the builder "
+				"thread\n", cs_pipe_batches(x.pipe));
+	}
+	if (x.pipe) {
+		int perr = cs_pipe_end(x.pipe);
+
+		x.pipe = NULL;
+		if (perr && !x.err)
+			x.err = perr;
+	}
 	/* no decoded event set the clock: the tracepoints' time is it */
 	if (cs->clock == CS_CLOCK_UNSET && x.in.tp)
 		cs->clock = CS_CLOCK_TIME;
