@@ -23,7 +23,7 @@
 
 static const struct {
 	const char *name;
-	int (*write)(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
+	int (*write)(const struct call_stacks *cs, const struct export_opts *o, FILE *out);
 	bool binary;
 } formats[] = {
 	{ "chrome",   export_chrome,   false },
@@ -70,7 +70,7 @@ struct export {
 	int err;		/* of the builder: stops the decode */
 	uint64_t events;	/* decoded events taken (AUXREC_EXPORT_STATS) */
 	struct tp_samples tps;	/* tracepoint samples: instant events */
-	struct export_instants in;
+	struct export_opts opts;	/* tracepoint instants; serial */
 };
 
 /*
@@ -119,15 +119,20 @@ static int on_piece_end(void *ctx)
 
 /*
  * The call stacks built on a thread of their own while the decoder runs
- * (lib/output/call_stack_pipe.c); AUXREC_EXPORT_SERIAL=1, or no thread to
- * be had: on this one. The output is the same. AUXREC_EXPORT_BATCH=N:
- * events go over N at a time (for tests/diff/t-export-pipe.sh).
+ * (lib/output/call_stack_pipe.c), and the Perfetto export's blocks
+ * compressed on two (lib/output/zstd_blocks.c); AUXREC_EXPORT_SERIAL=1, or
+ * no thread to be had: all on this one. The output is the same.
+ * For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events go over
+ * N at a time; AUXREC_EXPORT_BLOCK=BYTES, Perfetto's compressed blocks
+ * that small.
  */
 static void start_builder(struct export *x, struct trace_decode_opts *o)
 {
-	const char *batch = getenv("AUXREC_EXPORT_BATCH");
+	const char *batch = getenv("AUXREC_EXPORT_BATCH"), *block = getenv("AUXREC_EXPORT_BLOCK");
 
-	if (getenv("AUXREC_EXPORT_SERIAL") ||
+	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL");
+	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
+	if (x->opts.serial ||
 	    cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
 		return;
 	o->piece_end = on_piece_end;
@@ -179,14 +184,14 @@ int cmd_export(int argc, char **argv)
 		return cmd_usage_error(usage, "unknown clock '%s' (time or insns)", clock);
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
-	if (tp_load(o.path, &x.tps, &x.in.tp, err, sizeof(err))) {
+	if (tp_load(o.path, &x.tps, &x.opts.tp, err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
-	x.in.ts = &x.tps;
+	x.opts.ts = &x.tps;
 	if (cs_init(cs)) {
 		p_err("%s", strerror(ENOMEM));
-		tp_printer_free(x.in.tp);
+		tp_printer_free(x.opts.tp);
 		tp_samples_free(&x.tps);
 		return 1;
 	}
@@ -215,7 +220,7 @@ int cmd_export(int argc, char **argv)
 			x.err = perr;
 	}
 	/* no decoded event set the clock: the tracepoints' time is it */
-	if (cs->clock == CS_CLOCK_UNSET && x.in.tp)
+	if (cs->clock == CS_CLOCK_UNSET && x.opts.tp)
 		cs->clock = CS_CLOCK_TIME;
 	if (x.err || (!ret && cs_finish(cs))) {
 		p_err("%s", strerror(ENOMEM));
@@ -226,7 +231,7 @@ int cmd_export(int argc, char **argv)
 		ret = 1;
 	}
 	if (!ret) {
-		int werr = formats[f].write(cs, &x.in, out);
+		int werr = formats[f].write(cs, &x.opts, out);
 
 		if (out != stdout && fclose(out) && !werr)
 			werr = -EIO;
@@ -236,7 +241,7 @@ int cmd_export(int argc, char **argv)
 		}
 	}
 	cs_free(cs);
-	tp_printer_free(x.in.tp);
+	tp_printer_free(x.opts.tp);
 	tp_samples_free(&x.tps);
 	user_unwinder_free(x.uw);
 	return ret;

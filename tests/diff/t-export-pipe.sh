@@ -15,10 +15,11 @@
 #    broken files: the same error lines and status).
 # The pipeline hands events over in batches of 5 (AUXREC_EXPORT_BATCH), so
 # that small recordings go through the builder thread, its ring filling
-# up and draining at each piece; each recording also with the default
-# batches and read from a pipe (-i -) against the serial export of the
-# file, and with --jobs 2 (units of 1024 bytes) against the serial export
-# with --jobs 2.
+# up and draining at each piece; the Perfetto export's blocks are 4 KiB
+# (AUXREC_EXPORT_BLOCK, for both), so that many are compressed on two
+# threads. Each recording also -f perfetto with the default sizes and
+# read from a pipe (-i -) against the serial export of the file, and with
+# --jobs 2 (units of 1024 bytes) against the serial export with --jobs 2.
 # export-pipe-used: the builder thread took batches (AUXREC_EXPORT_STATS),
 # or the comparisons would prove nothing.
 # export-pipe-full: -o /dev/full: one error line, exit 1.
@@ -38,8 +39,10 @@ same_exports() {
 	local name=$1 f=$2 fmt clock st n=0 b took=0
 	for fmt in chrome perfetto folded; do
 		for clock in time insns; do
-			AUXREC_EXPORT_SERIAL=1 export_to "$tmp/serial" -f $fmt -c $clock -i "$f"
-			AUXREC_EXPORT_BATCH=5 export_to "$tmp/pipe" -f $fmt -c $clock -i "$f"
+			AUXREC_EXPORT_BLOCK=4096 AUXREC_EXPORT_SERIAL=1 export_to "$tmp/serial" \
+				-f $fmt -c $clock -i "$f"
+			AUXREC_EXPORT_BLOCK=4096 AUXREC_EXPORT_BATCH=5 export_to "$tmp/pipe" \
+				-f $fmt -c $clock -i "$f"
 			st=$?
 			if [ $st -gt 1 ]; then
 				echo "not ok export-pipe-$name: export -f $fmt -c $clock:" \
@@ -54,22 +57,25 @@ same_exports() {
 			n=$((n + 1))
 		done
 	done
-	# the default batches, and a pipe, against the last serial export
-	export_to "$tmp/pipe" -f $fmt -c $clock -i "$f"
-	outputs_agree "export-pipe-$name: -f $fmt -c $clock: default batches differ" \
+	# the default sizes, and a pipe, against the serial export of the file
+	AUXREC_EXPORT_SERIAL=1 export_to "$tmp/serial" -f perfetto -i "$f"
+	export_to "$tmp/pipe" -f perfetto -i "$f"
+	outputs_agree "export-pipe-$name: -f perfetto: the pipeline differs" \
 		"$tmp/serial" "$tmp/pipe" || return 0
-	AUXREC_EXPORT_BATCH=5 export_to "$tmp/pipe" -f $fmt -c $clock -i - < "$f"
+	AUXREC_EXPORT_BATCH=5 export_to "$tmp/pipe" -f perfetto -i - < "$f"
 	sed -i "s|$f|-|g" "$tmp/serial"	# a pipe's errors name no file
-	outputs_agree "export-pipe-$name: -f $fmt -c $clock -i -: the pipeline differs" \
+	outputs_agree "export-pipe-$name: -f perfetto -i -: the pipeline differs" \
 		"$tmp/serial" "$tmp/pipe" || return 0
 	# --jobs 2: decode threads, then the builder's
-	AUXREC_PAR_UNIT=1024 AUXREC_EXPORT_SERIAL=1 export_to "$tmp/serial" -f $fmt -c $clock \
+	AUXREC_PAR_UNIT=1024 AUXREC_EXPORT_SERIAL=1 export_to "$tmp/serial" -f perfetto \
 		--jobs 2 -i "$f"
-	AUXREC_PAR_UNIT=1024 AUXREC_EXPORT_BATCH=5 export_to "$tmp/pipe" -f $fmt -c $clock \
+	AUXREC_PAR_UNIT=1024 AUXREC_EXPORT_BATCH=5 export_to "$tmp/pipe" -f perfetto \
 		--jobs 2 -i "$f"
-	# AUXREC_PAR_UNIT's line: how many units joined depends on the threads' timing
-	sed -i '/^auxrec: parallel decode of /d' "$tmp/serial" "$tmp/pipe"
-	outputs_agree "export-pipe-$name: -f $fmt -c $clock --jobs 2: the pipeline differs" \
+	# AUXREC_PAR_UNIT's line (after the binary file, not at a line's
+	# start): how many units joined depends on the threads' timing
+	sed -i 's/auxrec: parallel decode of [0-9]* bytes: [0-9]* units, [0-9]* joined, .*$//' \
+		"$tmp/serial" "$tmp/pipe"
+	outputs_agree "export-pipe-$name: -f perfetto --jobs 2: the pipeline differs" \
 		"$tmp/serial" "$tmp/pipe" || return 0
 	if [ $took -gt 0 ]; then
 		batches=$((batches + took))
