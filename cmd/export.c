@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +118,19 @@ static int on_piece_end(void *ctx)
 	return err;
 }
 
+/* Whether this process may run on one CPU only: helper threads would only slow it. */
+static bool one_cpu(void)
+{
+	cpu_set_t set;
+
+	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) < 2;
+}
+
 /*
  * The call stacks built on a thread of their own while the decoder runs
  * (lib/output/call_stack_pipe.c), and the Perfetto export's blocks
- * compressed on two (lib/output/zstd_blocks.c); AUXREC_EXPORT_SERIAL=1, or
- * no thread to be had: all on this one. The output is the same.
+ * compressed on two (lib/output/zstd_blocks.c); AUXREC_EXPORT_SERIAL=1, one
+ * CPU or no thread to be had: all on this one. The output is the same.
  * For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events go over
  * N at a time; AUXREC_EXPORT_BLOCK=BYTES, Perfetto's compressed blocks
  * that small.
@@ -130,7 +139,7 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 {
 	const char *batch = getenv("AUXREC_EXPORT_BATCH"), *block = getenv("AUXREC_EXPORT_BLOCK");
 
-	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL");
+	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || one_cpu();
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
 	if (x->opts.serial ||
 	    cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
