@@ -57,7 +57,8 @@ static void usage(FILE *out)
 		"  -o, --output FILE   write to FILE (default: standard output)\n"
 		DECODE_FILE_HELP
 		"      --jobs N        decode on N threads (default 1); the output is the\n"
-		"                      same for any N (the call stacks are built on one)\n"
+		"                      same for any N (the call stacks are built on one,\n"
+		"                      beside the decode)\n"
 		"  -h, --help          this help\n");
 }
 
