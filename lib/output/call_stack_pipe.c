@@ -42,6 +42,7 @@
 #include "lib/output/call_stack_pipe.h"
 
 #define PIPE_BATCH	4096	/* records a batch, by default */
+#define PIPE_BATCH_MAX	(1 << 20)	/* records a batch at most */
 #define PIPE_BATCHES	8	/* batches in the ring */
 #define PIPE_WAKE_AT	4	/* batches waiting that wake the builder */
 
@@ -190,7 +191,7 @@ int cs_pipe_start(struct cs_pipe **out, struct call_stacks *cs, size_t batch)
 	struct cs_pipe *p;
 	size_t size;
 
-	if (!batch)
+	if (!batch || batch > PIPE_BATCH_MAX)
 		batch = PIPE_BATCH;
 	size = sizeof(*p) + PIPE_BATCHES * batch * sizeof(p->rec[0]);
 	p = aligned_alloc(alignof(struct cs_pipe), (size + 127) & ~(size_t)127);

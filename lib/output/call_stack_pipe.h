@@ -17,8 +17,8 @@ struct cs_pipe;
 /*
  * Starts the builder thread for cs, which it owns until cs_pipe_end():
  * the caller touches cs only between cs_pipe_drain() and the next
- * cs_pipe_event(). Events go over in batches of `batch` (0: the default;
- * tests make them small). Returns 0, or -errno (no memory, no thread:
+ * cs_pipe_event(). Events go over in batches of `batch` (0 or over 2^20:
+ * the default; tests make them small). Returns 0, or -errno (no memory, no thread:
  * build the stacks on the calling thread instead).
  */
 int cs_pipe_start(struct cs_pipe **out, struct call_stacks *cs, size_t batch);
