@@ -10,19 +10,21 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
+#include "lib/output/call_stack_pipe.h"
 #include "lib/output/export.h"
 #include "lib/unwind/user_unwind.h"
 #include "lib/util/util.h"
 
 static const struct {
 	const char *name;
-	int (*write)(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
+	int (*write)(const struct call_stacks *cs, const struct export_opts *o, FILE *out);
 	bool binary;
 } formats[] = {
 	{ "chrome",   export_chrome,   false },
@@ -55,7 +57,8 @@ static void usage(FILE *out)
 		"  -o, --output FILE   write to FILE (default: standard output)\n"
 		DECODE_FILE_HELP
 		"      --jobs N        decode on N threads (default 1); the output is the\n"
-		"                      same for any N (the call stacks are built on one)\n"
+		"                      same for any N (the call stacks are built on one,\n"
+		"                      beside the decode)\n"
 		"  -h, --help          this help\n");
 }
 
@@ -63,12 +66,13 @@ static void usage(FILE *out)
 
 struct export {
 	struct call_stacks cs;
+	struct cs_pipe *pipe;	/* the builder's thread; NULL: cs built here */
 	struct user_unwinder *uw;
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;		/* of the builder: stops the decode */
 	uint64_t events;	/* decoded events taken (AUXREC_EXPORT_STATS) */
 	struct tp_samples tps;	/* tracepoint samples: instant events */
-	struct export_instants in;
+	struct export_opts opts;	/* tracepoint instants; serial */
 };
 
 /*
@@ -79,8 +83,12 @@ struct export {
 static int on_sample(void *ctx, const struct trace_sample *ts)
 {
 	struct export *x = ctx;
-	int n = user_unwind_sample(&x->uw, ts, x->pcs, UNWIND_MAX_FRAMES);
+	int n;
 
+	/* between pieces: the builder is idle (drained), cs is this thread's */
+	if (x->pipe && (x->err = cs_pipe_drain(x->pipe)))
+		return 1;
+	n = user_unwind_sample(&x->uw, ts, x->pcs, UNWIND_MAX_FRAMES);
 	if (n < 0) {
 		x->err = n;
 		return 1;
@@ -96,8 +104,48 @@ static int on_event(void *ctx, const struct trace_event *te)
 	struct export *x = ctx;
 
 	x->events++;
-	x->err = cs_event(&x->cs, te);
+	x->err = x->pipe ? cs_pipe_event(x->pipe, te) : cs_event(&x->cs, te);
 	return x->err ? 1 : 0;
+}
+
+/* A piece decoded: the builder is done with its events before the session changes. */
+static int on_piece_end(void *ctx)
+{
+	struct export *x = ctx;
+	int err = cs_pipe_drain(x->pipe);
+
+	if (err)
+		x->err = err;
+	return err;
+}
+
+/* Whether this process may run on one CPU only: helper threads would only slow it. */
+static bool one_cpu(void)
+{
+	cpu_set_t set;
+
+	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) < 2;
+}
+
+/*
+ * The call stacks built on a thread of their own while the decoder runs
+ * (lib/output/call_stack_pipe.c), and the Perfetto export's blocks
+ * compressed on two (lib/output/zstd_blocks.c); AUXREC_EXPORT_SERIAL=1, one
+ * CPU or no thread to be had: all on this one. The output is the same.
+ * For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events go over
+ * N at a time; AUXREC_EXPORT_BLOCK=BYTES, Perfetto's compressed blocks
+ * that small.
+ */
+static void start_builder(struct export *x, struct trace_decode_opts *o)
+{
+	const char *batch = getenv("AUXREC_EXPORT_BATCH"), *block = getenv("AUXREC_EXPORT_BLOCK");
+
+	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || one_cpu();
+	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
+	if (x->opts.serial ||
+	    cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
+		return;
+	o->piece_end = on_piece_end;
 }
 
 int cmd_export(int argc, char **argv)
@@ -146,14 +194,14 @@ int cmd_export(int argc, char **argv)
 		return cmd_usage_error(usage, "unknown clock '%s' (time or insns)", clock);
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
-	if (tp_load(o.path, &x.tps, &x.in.tp, err, sizeof(err))) {
+	if (tp_load(o.path, &x.tps, &x.opts.tp, err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
-	x.in.ts = &x.tps;
+	x.opts.ts = &x.tps;
 	if (cs_init(cs)) {
 		p_err("%s", strerror(ENOMEM));
-		tp_printer_free(x.in.tp);
+		tp_printer_free(x.opts.tp);
 		tp_samples_free(&x.tps);
 		return 1;
 	}
@@ -165,11 +213,24 @@ int cmd_export(int argc, char **argv)
 	 * not, every branch comes as an event; the output is the same).
 	 */
 	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS");
+	start_builder(&x, &o);
 	ret = trace_decode(&o);
-	if (getenv("AUXREC_EXPORT_STATS"))	/* for tests/diff/t-export-fold.sh */
+	/* for tests/diff/t-export-fold.sh and t-export-pipe.sh */
+	if (getenv("AUXREC_EXPORT_STATS")) {
 		fprintf(stderr, "auxrec: export: %" PRIu64 " events\n", x.events);
+		if (x.pipe)
+			fprintf(stderr, "auxrec: export: %" PRIu64 " batches to the builder "
+				"thread\n", cs_pipe_batches(x.pipe));
+	}
+	if (x.pipe) {
+		int perr = cs_pipe_end(x.pipe);
+
+		x.pipe = NULL;
+		if (perr && !x.err)
+			x.err = perr;
+	}
 	/* no decoded event set the clock: the tracepoints' time is it */
-	if (cs->clock == CS_CLOCK_UNSET && x.in.tp)
+	if (cs->clock == CS_CLOCK_UNSET && x.opts.tp)
 		cs->clock = CS_CLOCK_TIME;
 	if (x.err || (!ret && cs_finish(cs))) {
 		p_err("%s", strerror(ENOMEM));
@@ -180,7 +241,7 @@ int cmd_export(int argc, char **argv)
 		ret = 1;
 	}
 	if (!ret) {
-		int werr = formats[f].write(cs, &x.in, out);
+		int werr = formats[f].write(cs, &x.opts, out);
 
 		if (out != stdout && fclose(out) && !werr)
 			werr = -EIO;
@@ -190,7 +251,7 @@ int cmd_export(int argc, char **argv)
 		}
 	}
 	cs_free(cs);
-	tp_printer_free(x.in.tp);
+	tp_printer_free(x.opts.tp);
 	tp_samples_free(&x.tps);
 	user_unwinder_free(x.uw);
 	return ret;

@@ -4,7 +4,7 @@
  * for viewers: Chrome trace-event JSON (export_chrome.c), folded stacks for
  * flame graphs (export_folded.c) and Perfetto's protobuf trace
  * (export_perfetto.c). Each takes the slices after cs_finish() (and the
- * tracepoint samples to show as instant events) and returns
+ * tracepoint samples to show as instant events, struct export_opts) and returns
  * 0, -ENOMEM, or -EIO when out failed.
  */
 #ifndef AUXREC_EXPORT_H
@@ -15,18 +15,23 @@
 #include "lib/output/tp_print.h"
 
 /*
- * The recording's tracepoint samples, shown as instant events on their
- * thread's track (on the time clock only: they have no instruction count);
- * folded stacks leave them out.
+ * What an export gets besides the slices (NULL: nothing): the recording's
+ * tracepoint samples, shown as instant events on their thread's track (on
+ * the time clock only: they have no instruction count; folded stacks
+ * leave them out); whether to write without a helper thread (the Perfetto
+ * export compresses its blocks on one; the bytes are the same); the size
+ * of the Perfetto export's compressed blocks (0: 256 KiB; tests make them
+ * small).
  */
-struct export_instants {
+struct export_opts {
 	const struct tp_samples *ts;	/* NULL: none */
 	struct tp_printer *tp;
+	bool serial;
+	size_t block;
 };
 
-int export_chrome(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
-int export_folded(const struct call_stacks *cs, const struct export_instants *in, FILE *out);
-int export_perfetto(const struct call_stacks *cs, const struct export_instants *in,
-		    FILE *out);
+int export_chrome(const struct call_stacks *cs, const struct export_opts *o, FILE *out);
+int export_folded(const struct call_stacks *cs, const struct export_opts *o, FILE *out);
+int export_perfetto(const struct call_stacks *cs, const struct export_opts *o, FILE *out);
 
 #endif

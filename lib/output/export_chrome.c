@@ -91,18 +91,18 @@ static int put_instant(FILE *out, struct tp_printer *tp, const struct tp_sample 
 	return fwrite(lb->p, 1, lb->len, out) == lb->len ? 0 : -EIO;
 }
 
-static int put_instants(FILE *out, const struct export_instants *in, bool first)
+static int put_instants(FILE *out, const struct export_opts *o, bool first)
 {
 	struct line_buf lb = { 0 };
 	int err = 0;
 
-	for (size_t i = 0; !err && i < in->ts->nr; i++)
-		err = put_instant(out, in->tp, &in->ts->s[i], &lb, first && !i);
+	for (size_t i = 0; !err && i < o->ts->nr; i++)
+		err = put_instant(out, o->tp, &o->ts->s[i], &lb, first && !i);
 	lb_free(&lb);
 	return err;
 }
 
-int export_chrome(const struct call_stacks *cs, const struct export_instants *in, FILE *out)
+int export_chrome(const struct call_stacks *cs, const struct export_opts *o, FILE *out)
 {
 	int err = 0;
 
@@ -124,8 +124,8 @@ int export_chrome(const struct call_stacks *cs, const struct export_instants *in
 		for (size_t i = 0; i < th->nr_slices; i++)
 			put_slice(out, th, &th->slices[i], names[th->slices[i].name], insns);
 	}
-	if (in && in->ts && in->tp && !insns)
-		err = put_instants(out, in, !cs->nr_threads);
+	if (o && o->ts && o->tp && !insns)
+		err = put_instants(out, o, !cs->nr_threads);
 	fputs("\n]}\n", out);
 	for (size_t i = 0; i < cs->nr_names; i++)
 		free(names[i]);

@@ -124,7 +124,7 @@ static int print_path(const struct call_stacks *cs, const struct fold *f, uint32
 	return 0;
 }
 
-int export_folded(const struct call_stacks *cs, const struct export_instants *in, FILE *out)
+int export_folded(const struct call_stacks *cs, const struct export_opts *o, FILE *out)
 {
 	struct fold f = { 0 };
 	uint32_t *path = NULL;

@@ -44,8 +44,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 #include "lib/output/export.h"
+#include "lib/output/zstd_blocks.h"
 
 /* Field numbers (Perfetto's protos) */
 #define TRACE_PACKET			1	/* Trace.packet */
@@ -178,8 +178,8 @@ struct sequence {
 	uint64_t now;			/* the last packet's time */
 	uint8_t *named;			/* name ids interned on this sequence */
 	struct pb out, packet, msg, sub;
-	ZSTD_CCtx *zstd;
-	struct pb frame;		/* a compressed block as a TracePacket */
+	struct zstd_blocks *zb;		/* compresses out's blocks */
+	size_t block;			/* bytes of packets a block, about */
 	uint64_t tracks[256];		/* instants: tracks made for threads without slices */
 	size_t nr_tracks;
 	uint8_t end_tail[16];		/* a slice end's bytes after its timestamp */
@@ -359,36 +359,35 @@ static void put_slice_end(struct sequence *s, uint64_t t)
 	s->out.len = p + s->end_tail_len - s->out.p;
 }
 
-/* The packets in s->out, compressed into one TracePacket, to out. */
-static int flush(struct sequence *s, FILE *out)
+/* A compressed block as one Trace.packet { zstd_compressed_packets } to out (ctx). */
+static int put_frame(void *ctx, const uint8_t *frame, size_t n)
 {
-	size_t bound = ZSTD_compressBound(s->out.len), n, k;
-	uint8_t *p, hdr[12];
+	uint8_t hdr[32], *p = hdr;
+	size_t k;
+
+	*p++ = TRACE_PACKET << 3 | WT_LEN;
+	p = put_varint(p, varint_len((uint64_t)PKT_ZSTD_COMPRESSED << 3 | WT_LEN) +
+			  varint_len(n) + n);
+	p = put_varint(p, (uint64_t)PKT_ZSTD_COMPRESSED << 3 | WT_LEN);
+	p = put_varint(p, n);
+	k = p - hdr;
+	if (fwrite(hdr, 1, k, ctx) != k || fwrite(frame, 1, n, ctx) != n)
+		return -EIO;
+	return 0;
+}
+
+/* The packets in s->out to be compressed into one TracePacket (put_frame()). */
+static int flush(struct sequence *s)
+{
+	int err;
 
 	if (s->out.failed || s->packet.failed || s->msg.failed || s->sub.failed)
 		return -ENOMEM;
 	if (!s->out.len)
 		return 0;
-	s->frame.len = 0;
-	p = pb_room(&s->frame, bound + 32);
-	if (!p)
-		return -ENOMEM;
-	n = ZSTD_compressCCtx(s->zstd, p + 32, bound, s->out.p, s->out.len, ZSTD_LEVEL);
-	if (ZSTD_isError(n))
-		return -ENOMEM;
-	/* Trace.packet { zstd_compressed_packets: the frame }, its header before it */
-	p = put_varint(p, (uint64_t)PKT_ZSTD_COMPRESSED << 3 | WT_LEN);
-	p = put_varint(p, n);
-	memmove(p, s->frame.p + 32, n);
-	s->frame.len = p + n - s->frame.p;
-	/* ... and that as one Trace.packet */
-	hdr[0] = TRACE_PACKET << 3 | WT_LEN;
-	k = put_varint(hdr + 1, s->frame.len) - hdr;
-	if (fwrite(hdr, 1, k, out) != k ||
-	    fwrite(s->frame.p, 1, s->frame.len, out) != s->frame.len)
-		return -EIO;
+	err = zstd_blocks_put(s->zb, &s->out.p, s->out.len, &s->out.cap);
 	s->out.len = 0;
-	return 0;
+	return err;
 }
 
 struct open_slice {
@@ -397,7 +396,7 @@ struct open_slice {
 };
 
 /* One thread's slices: begins and ends from the pre-order walk. */
-static int put_thread(struct sequence *s, FILE *out)
+static int put_thread(struct sequence *s)
 {
 	const struct cs_thread *th = s->th;
 	struct open_slice *open = NULL;
@@ -417,13 +416,13 @@ static int put_thread(struct sequence *s, FILE *out)
 			put_slice_end(s, open[--nr_open].end);
 		put_slice_begin(s, sl->start, sl->name, sl->flags);
 		open[nr_open++] = (struct open_slice){ .end = sl->end, .depth = cs_depth(th, sl) };
-		if (s->out.len >= BLOCK)
-			err = flush(s, out);
+		if (s->out.len >= s->block)
+			err = flush(s);
 	}
 	while (nr_open)
 		put_slice_end(s, open[--nr_open].end);
 	free(open);
-	return err ? err : flush(s, out);
+	return err ? err : flush(s);
 }
 
 /* A field of a tracepoint sample as a debug annotation of the event in s->msg. */
@@ -472,59 +471,59 @@ static uint64_t instant_track(struct sequence *s, const struct tp_sample *tps)
 	return uuid;
 }
 
-static int put_instants(struct sequence *s, const struct export_instants *in, FILE *out)
+static int put_instants(struct sequence *s, const struct export_opts *o)
 {
 	int err = 0;
 
-	for (size_t i = 0; !err && i < in->ts->nr; i++) {
-		const struct tp_sample *tps = &in->ts->s[i];
-		const char *name = tp_event_name(in->tp, tps);
+	for (size_t i = 0; !err && i < o->ts->nr; i++) {
+		const struct tp_sample *tps = &o->ts->s[i];
+		const char *name = tp_event_name(o->tp, tps);
 		uint64_t track = instant_track(s, tps);
 
 		pb_varint(&s->packet, PKT_TIMESTAMP, tps->time);
 		pb_varint(&s->msg, TE_TYPE, TYPE_INSTANT);
 		pb_bytes(&s->msg, TE_NAME, name, strlen(name));
 		pb_varint(&s->msg, TE_TRACK_UUID, track);
-		tp_for_each_field(in->tp, tps, put_annotation, s);
+		tp_for_each_field(o->tp, tps, put_annotation, s);
 		pb_message(&s->packet, PKT_TRACK_EVENT, &s->msg);
 		end_packet(s);
-		if (s->out.len >= BLOCK)
-			err = flush(s, out);
+		if (s->out.len >= s->block)
+			err = flush(s);
 	}
-	return err ? err : flush(s, out);
+	return err ? err : flush(s);
 }
 
-int export_perfetto(const struct call_stacks *cs, const struct export_instants *in, FILE *out)
+int export_perfetto(const struct call_stacks *cs, const struct export_opts *o, FILE *out)
 {
-	struct sequence s = { .cs = cs };
-	int err = 0;
+	struct sequence s = { .cs = cs, .block = o && o->block ? o->block : BLOCK };
+	int err = 0, end;
 
 	s.named = malloc(cs->nr_names + 1);
-	s.zstd = ZSTD_createCCtx();
-	if (!s.named || !s.zstd) {
+	s.zb = zstd_blocks_start(ZSTD_LEVEL, put_frame, out, !o || !o->serial);
+	if (!s.named || !s.zb) {
 		free(s.named);
-		ZSTD_freeCCtx(s.zstd);
+		if (s.zb)
+			zstd_blocks_end(s.zb);
 		return -ENOMEM;
 	}
 	for (size_t t = 0; !err && t < cs->nr_threads; t++) {
 		s.th = &cs->threads[t];
 		set_sequence(&s, (uint32_t)t + 1);
 		memset(s.named, 0, cs->nr_names + 1);
-		err = put_thread(&s, out);
+		err = put_thread(&s);
 	}
-	if (!err && in && in->ts && in->tp && cs->clock != CS_CLOCK_INSNS) {
+	if (!err && o && o->ts && o->tp && cs->clock != CS_CLOCK_INSNS) {
 		s.th = NULL;
 		set_sequence(&s, (uint32_t)cs->nr_threads + 1);
-		err = put_instants(&s, in, out);
+		err = put_instants(&s, o);
 	}
+	end = zstd_blocks_end(s.zb);
 	free(s.named);
-	ZSTD_freeCCtx(s.zstd);
-	free(s.frame.p);
 	free(s.out.p);
 	free(s.packet.p);
 	free(s.msg.p);
 	free(s.sub.p);
-	if (err)
-		return err;
+	if (err || end)
+		return err ? err : end;
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }

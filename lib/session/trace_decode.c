@@ -487,10 +487,8 @@ static int piece_units(struct run *r, struct session *s, const struct session_pi
 
 #define UNIT_DONE	2	/* on_piece(): o->unit is decoded, stop reading */
 
-static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
+static int decode_piece(struct run *r, struct session *s, const struct session_piece *p)
 {
-	struct run *r = ctx;
-
 	if (!s->dec || !s->dec->decode_begin) {
 		r->no_decoder = true;
 		return 1;
@@ -532,6 +530,20 @@ done:
 					       r->data_start : r->aux_done);
 	/* o->unit decoded: the rest of the file is not read (nor its damage) */
 	return r->stop ? r->stop : r->unit_seen ? UNIT_DONE : 0;
+}
+
+/* A piece decoded, then o->piece_end: the session may change after it. */
+static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
+{
+	struct run *r = ctx;
+	int ret = decode_piece(r, s, p);
+
+	if (r->o->piece_end && r->o->piece_end(r->o->ctx) && !r->stop) {
+		r->stop = 1;
+		if (ret >= 0)
+			ret = 1;
+	}
+	return ret;
 }
 
 /* A PERF_RECORD_SAMPLE: to o->sample with its owner, when it has the ids. */

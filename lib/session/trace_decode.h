@@ -127,6 +127,14 @@ struct trace_decode_opts {
 	 * pieces that follow it are decoded (with ctx); non-zero stops.
 	 */
 	trace_sample_fn sample;
+	/*
+	 * Optional: called (with ctx) after each AUX piece is decoded, before
+	 * the session reads the records after it, which may change what the
+	 * piece's events pointed to (processes, their maps and the binaries'
+	 * symbols, thread names): an fn that uses them later, on another
+	 * thread, must be done with them when it returns. Non-zero stops.
+	 */
+	int (*piece_end)(void *ctx);
 };
 
 /*

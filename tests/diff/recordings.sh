@@ -65,6 +65,22 @@ outputs_agree() {
 	return 1
 }
 
+# OUT ARGS...: `auxrec export ARGS -o FILE`'s file, stdout, stderr (but the
+# stats line) and exit status into OUT; the number of events it took into
+# OUT.events (AUXREC_EXPORT_STATS)
+export_to() {
+	local out=$1 st
+	shift
+	rm -f "$out.file"
+	AUXREC_EXPORT_STATS=1 timeout 60 "$A" export "$@" -o "$out.file" > "$out" 2> "$out.err"
+	st=$?
+	echo "exit $st" >> "$out"
+	[ -f "$out.file" ] && cat "$out.file" >> "$out"
+	grep -v '^auxrec: export: ' "$out.err" >> "$out"
+	sed -n 's/^auxrec: export: \([0-9]*\) events$/\1/p' "$out.err" > "$out.events"
+	return $st
+}
+
 diff_recordings() {
 	local pre=$1 fn=$2 p v seed ninsn tsc1 a b
 	# the ground truth of real programs (built by tests/gt/progs.sh), and

@@ -18,21 +18,6 @@ cd "$(dirname "$0")/../.." || exit 1
 diff_check_setup export-fold || exit $?
 rc=0 fewer=0 folded_files=0
 
-# OUT ARGS...: export's file, stderr (but the stats line) and exit status
-# into OUT; the number of events it took into OUT.events
-export_to() {
-	local out=$1 st
-	shift
-	rm -f "$out.file"
-	AUXREC_EXPORT_STATS=1 timeout 60 "$A" export "$@" -o "$out.file" > "$out" 2> "$out.err"
-	st=$?
-	echo "exit $st" >> "$out"
-	[ -f "$out.file" ] && cat "$out.file" >> "$out"
-	grep -v '^auxrec: export: ' "$out.err" >> "$out"
-	sed -n 's/^auxrec: export: \([0-9]*\) events$/\1/p' "$out.err" > "$out.events"
-	return $st
-}
-
 # NAME FILE: the folded decode must give what the event path gives
 same_exports() {
 	local name=$1 f=$2 fmt clock st n=0 ev fo less=0
