@@ -54,7 +54,7 @@ static void usage(FILE *out)
 		"                        time falls back to instructions)\n"
 		"                      insns: instructions executed, which order every\n"
 		"                        call and return even where the time is coarse\n"
-		"  -o, --output FILE   write to FILE (default: standard output)\n"
+		"  -o, --output FILE   write to FILE (default, or -: standard output)\n"
 		DECODE_FILE_HELP
 		"      --jobs N        decode on N threads (default 1); the output is the\n"
 		"                      same for any N (the call stacks are built on one,\n"
@@ -178,7 +178,7 @@ int cmd_export(int argc, char **argv)
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'c': clock = optarg; break;
-		case 'o': output = optarg; break;
+		case 'o': output = strcmp(optarg, "-") ? optarg : NULL; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_bad_option(usage, argv, "i:f:c:o:h");
 		}
@@ -232,8 +232,10 @@ int cmd_export(int argc, char **argv)
 	/* no decoded event set the clock: the tracepoints' time is it */
 	if (cs->clock == CS_CLOCK_UNSET && x.opts.tp)
 		cs->clock = CS_CLOCK_TIME;
-	if (x.err || (!ret && cs_finish(cs))) {
-		p_err("%s", strerror(ENOMEM));
+	if (!x.err && !ret)
+		x.err = cs_finish(cs);
+	if (x.err) {
+		p_err("%s", strerror(-x.err));
 		ret = 1;
 	}
 	if (!ret && output && !(out = fopen(output, "wb"))) {
@@ -244,7 +246,7 @@ int cmd_export(int argc, char **argv)
 		int werr = formats[f].write(cs, &x.opts, out);
 
 		if (out != stdout && fclose(out) && !werr)
-			werr = -EIO;
+			werr = errno ? -errno : -EIO;
 		if (werr) {
 			p_err("cannot write %s: %s", output ? output : "the output", strerror(-werr));
 			ret = 1;

@@ -88,7 +88,7 @@ static int put_instant(FILE *out, struct tp_printer *tp, const struct tp_sample 
 	if (lb->err)
 		return -ENOMEM;
 	fputs(first ? "\n" : ",\n", out);
-	return fwrite(lb->p, 1, lb->len, out) == lb->len ? 0 : -EIO;
+	return fwrite(lb->p, 1, lb->len, out) == lb->len ? 0 : export_write_failed();
 }
 
 static int put_instants(FILE *out, const struct export_opts *o, bool first)
@@ -132,5 +132,5 @@ int export_chrome(const struct call_stacks *cs, const struct export_opts *o, FIL
 	free(names);
 	if (err)
 		return err;
-	return fflush(out) || ferror(out) ? -EIO : 0;
+	return export_flush(out);
 }

@@ -144,5 +144,5 @@ int export_folded(const struct call_stacks *cs, const struct export_opts *o, FIL
 	slot_index_free(&f.index);
 	if (err)
 		return err;
-	return fflush(out) || ferror(out) ? -EIO : 0;
+	return export_flush(out);
 }

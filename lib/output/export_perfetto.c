@@ -372,7 +372,7 @@ static int put_frame(void *ctx, const uint8_t *frame, size_t n)
 	p = put_varint(p, n);
 	k = p - hdr;
 	if (fwrite(hdr, 1, k, ctx) != k || fwrite(frame, 1, n, ctx) != n)
-		return -EIO;
+		return export_write_failed();
 	return 0;
 }
 
@@ -525,5 +525,5 @@ int export_perfetto(const struct call_stacks *cs, const struct export_opts *o, F
 	free(s.sub.p);
 	if (err || end)
 		return err ? err : end;
-	return fflush(out) || ferror(out) ? -EIO : 0;
+	return export_flush(out);
 }

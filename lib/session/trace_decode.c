@@ -599,6 +599,15 @@ static unsigned int jobs_of(const struct trace_decode_opts *o)
 	return o->jobs ? o->jobs : 1;
 }
 
+/* The error line of a failure: its message, or (an allocation's left none) its errno's. */
+static void report_failure(const char *path, const char *err, int ret)
+{
+	if (err[0])
+		p_err("%s", err);
+	else
+		p_err("%s: %s", path, strerror(ret < 0 ? -ret : EIO));
+}
+
 int trace_decode(const struct trace_decode_opts *o)
 {
 	struct run r = { .o = o, .jobs = jobs_of(o) };
@@ -607,7 +616,7 @@ int trace_decode(const struct trace_decode_opts *o)
 
 	ret = session_open(&r.s, o->path, o->symfs, err, sizeof(err));
 	if (ret) {
-		p_err("%s", err);
+		report_failure(o->path, err, ret);
 		return 1;
 	}
 	dso_cache_set_debug_dirs(r.s->dsos, o->symfs, o->debug_dir);
@@ -640,7 +649,7 @@ int trace_decode(const struct trace_decode_opts *o)
 	} else if (ret < 0) {
 		if (o->flush)
 			o->flush(o->ctx);
-		p_err("%s", err);	/* the events before the damage were delivered */
+		report_failure(o->path, err, ret);	/* the events before it were delivered */
 		ret = 1;
 	} else if (o->one_unit && !r.unit_seen && !r.stop) {
 		p_err("%s: no decode unit %zu (it has %zu)", o->path, o->unit, r.units);
