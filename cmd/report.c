@@ -720,7 +720,7 @@ int cmd_report(int argc, char **argv)
 	struct report r = { 0 };
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r,
 					.output_at_end = true, .no_time = true };
-	int c, ret;
+	int c, ret, err;
 
 	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "s:h", opts, NULL)) != -1) {
 		ret = decode_arg(c, optarg, &o, usage);
@@ -777,6 +777,11 @@ int cmd_report(int argc, char **argv)
 			print_json(&r, o.path);
 		else
 			print_text(&r, o.path);
+		err = stream_flush(stdout);
+		if (err) {
+			p_err("cannot write the output: %s", strerror(-err));
+			ret = 1;
+		}
 	}
 	for (size_t i = 0; i < r.nr; i++)
 		lat_stats_free(&r.v[i].lat);

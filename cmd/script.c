@@ -356,9 +356,25 @@ static int write_lines(void *ctx, const char *bytes, size_t len)
 {
 	struct script *sc = ctx;
 
-	if (event_printer_flush(&sc->pr))	/* lines of earlier pieces first */
-		return 1;
-	return fwrite(bytes, 1, len, sc->pr.out) == len ? 0 : 1;
+	/* lines of earlier pieces first */
+	return event_printer_write(&sc->pr, bytes, len) ? 1 : 0;
+}
+
+/*
+ * Whether the lines did not all reach the output (a full disk; a closed
+ * pipe ends the process by SIGPIPE first): said in one line. A decode
+ * that a failed write stopped ends quietly, this says why.
+ */
+static int output_failed(struct event_printer *pr)
+{
+	int err = event_printer_flush(pr);
+
+	if (!err)
+		err = stream_flush(pr->out);
+	if (!err)
+		return 0;
+	p_err("cannot write the output: %s", strerror(-err));
+	return 1;
 }
 
 int cmd_script(int argc, char **argv)
@@ -459,6 +475,7 @@ int cmd_script(int argc, char **argv)
 	}
 	if (sc.tp && print_tracepoints(&sc, UINT64_MAX) && !ret)
 		ret = 1;
+	ret |= output_failed(&sc.pr);
 out:
 	event_printer_free(&sc.pr);
 	tp_printer_free(sc.tp);

@@ -15,6 +15,7 @@
 #include "lib/output/event_print.h"
 #include "lib/output/json.h"
 #include "lib/util/array_grow.h"
+#include "lib/util/util.h"
 
 int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline)
 {
@@ -27,10 +28,23 @@ int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcli
 
 int event_printer_flush(struct event_printer *p)
 {
-	int ok = lb_write(&p->buf, p->out);
-
+	if (!lb_write(&p->buf, p->out) && !p->write_err)
+		p->write_err = write_errno();
 	lb_reset(&p->buf);
-	return ok && !p->buf.err ? 0 : -EIO;
+	if (p->write_err)
+		return p->write_err;
+	return p->buf.err ? -ENOMEM : 0;
+}
+
+int event_printer_write(struct event_printer *p, const char *bytes, size_t len)
+{
+	int err = event_printer_flush(p);
+
+	if (err)
+		return err;
+	if (fwrite(bytes, 1, len, p->out) != len)
+		p->write_err = write_errno();
+	return p->write_err;
 }
 
 void event_printer_free(struct event_printer *p)

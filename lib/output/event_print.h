@@ -49,12 +49,19 @@ struct event_printer {
 	uint64_t time;			/* of the text in time_text */
 	char time_text[32];		/* " S.NNNNNNNNN:" */
 	uint8_t time_len;
+	int write_err;			/* the first write to out that failed: -errno */
 };
 
 /* Returns 0 or -ENOMEM. */
 int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline);
-/* Writes what is buffered; returns 0, or -EIO when out has failed. */
+/*
+ * Writes what is buffered; returns 0, or the error of the first write to
+ * out that failed (-ENOSPC, ...; it stays), or -ENOMEM when the buffer
+ * could not grow.
+ */
 int event_printer_flush(struct event_printer *p);
+/* Writes what is buffered, then len bytes; as event_printer_flush(). */
+int event_printer_write(struct event_printer *p, const char *bytes, size_t len);
 /* Flushes (when it has an out) and frees. */
 void event_printer_free(struct event_printer *p);
 /* Prints one event (buffered); returns 0, or -EIO when out has failed. */

@@ -5,12 +5,11 @@
  * flame graphs (export_folded.c) and Perfetto's protobuf trace
  * (export_perfetto.c). Each takes the slices after cs_finish() (and the
  * tracepoint samples to show as instant events, struct export_opts) and returns
- * 0, -ENOMEM, or the -errno of a write to out that failed (export_flush()).
+ * 0, -ENOMEM, or the -errno of a write to out that failed (stream_flush()).
  */
 #ifndef AUXREC_EXPORT_H
 #define AUXREC_EXPORT_H
 
-#include <errno.h>
 #include <stdio.h>
 #include "lib/output/call_stack.h"
 #include "lib/output/tp_print.h"
@@ -30,24 +29,6 @@ struct export_opts {
 	bool serial;
 	size_t block;
 };
-
-/* After a write to out that wrote short: its error. */
-static inline int export_write_failed(void)
-{
-	return errno ? -errno : -EIO;
-}
-
-/*
- * After the last write to out: 0 when all of it reached out, else the
- * error of the write that failed (-ENOSPC on a full disk), or -EIO when
- * an earlier one failed and its errno is gone.
- */
-static inline int export_flush(FILE *out)
-{
-	if (fflush(out))
-		return errno ? -errno : -EIO;
-	return ferror(out) ? -EIO : 0;
-}
 
 int export_chrome(const struct call_stacks *cs, const struct export_opts *o, FILE *out);
 int export_folded(const struct call_stacks *cs, const struct export_opts *o, FILE *out);

@@ -15,6 +15,7 @@
 #include "lib/output/export.h"
 #include "lib/output/json.h"
 #include "lib/output/line_buf.h"
+#include "lib/util/util.h"
 
 /* The JSON string of each name, escaped once. */
 static char **escape_names(const struct call_stacks *cs)
@@ -88,7 +89,7 @@ static int put_instant(FILE *out, struct tp_printer *tp, const struct tp_sample 
 	if (lb->err)
 		return -ENOMEM;
 	fputs(first ? "\n" : ",\n", out);
-	return fwrite(lb->p, 1, lb->len, out) == lb->len ? 0 : export_write_failed();
+	return fwrite(lb->p, 1, lb->len, out) == lb->len ? 0 : write_errno();
 }
 
 static int put_instants(FILE *out, const struct export_opts *o, bool first)
@@ -132,5 +133,5 @@ int export_chrome(const struct call_stacks *cs, const struct export_opts *o, FIL
 	free(names);
 	if (err)
 		return err;
-	return export_flush(out);
+	return stream_flush(out);
 }

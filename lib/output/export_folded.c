@@ -14,6 +14,7 @@
 #include "lib/output/export.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
+#include "lib/util/util.h"
 
 struct fold_node {
 	uint32_t parent;		/* node index + 1; 0: outermost */
@@ -144,5 +145,5 @@ int export_folded(const struct call_stacks *cs, const struct export_opts *o, FIL
 	slot_index_free(&f.index);
 	if (err)
 		return err;
-	return export_flush(out);
+	return stream_flush(out);
 }

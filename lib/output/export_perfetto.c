@@ -46,6 +46,7 @@
 #include <string.h>
 #include "lib/output/export.h"
 #include "lib/output/zstd_blocks.h"
+#include "lib/util/util.h"
 
 /* Field numbers (Perfetto's protos) */
 #define TRACE_PACKET			1	/* Trace.packet */
@@ -372,7 +373,7 @@ static int put_frame(void *ctx, const uint8_t *frame, size_t n)
 	p = put_varint(p, n);
 	k = p - hdr;
 	if (fwrite(hdr, 1, k, ctx) != k || fwrite(frame, 1, n, ctx) != n)
-		return export_write_failed();
+		return write_errno();
 	return 0;
 }
 
@@ -525,5 +526,5 @@ int export_perfetto(const struct call_stacks *cs, const struct export_opts *o, F
 	free(s.sub.p);
 	if (err || end)
 		return err ? err : end;
-	return export_flush(out);
+	return stream_flush(out);
 }

@@ -30,11 +30,24 @@ static void vprint_prefixed(const char *kind, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+int write_errno(void)
+{
+	return errno ? -errno : -EIO;
+}
+
+int stream_flush(FILE *f)
+{
+	if (fflush(f))
+		return write_errno();
+	return ferror(f) ? -EIO : 0;
+}
+
 void p_err(const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
 
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	if (json_output) {
 		struct json_writer w;
 		char *msg = NULL;
@@ -47,11 +60,13 @@ void p_err(const char *fmt, ...)
 		jw_kv_string(&w, "error", msg ? msg : fmt);
 		jw_object_end(&w);
 		jw_end_line(&w);
-		fflush(stdout);
 		free(msg);
+		if (stream_flush(stdout))	/* the output failed: say it on stderr */
+			vprint_prefixed(NULL, fmt, again);
 	} else {
 		vprint_prefixed(NULL, fmt, ap);
 	}
+	va_end(again);
 	va_end(ap);
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 extern bool json_output;	/* --json / -j */
 extern bool pretty_output;	/* --pretty / -p */
@@ -21,6 +22,14 @@ void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* printed only with -v */
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Right after a write (fwrite, fflush) that failed: its -errno, or -EIO. */
+int write_errno(void);
+/*
+ * After the last write to f: 0 when all of it reached f, else the error of
+ * the write that failed (-ENOSPC on a full disk; -EIO when it is gone).
+ */
+int stream_flush(FILE *f);
 
 /* Human size: "12.3 MiB", "4096 B"; buf of at least 32 bytes */
 const char *fmt_size(char *buf, size_t len, uint64_t bytes);
