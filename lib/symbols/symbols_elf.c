@@ -198,15 +198,20 @@ static bool reloc_symbol(Elf_Data *data, bool rela, size_t i, size_t *sym)
  * (the header is one entry too); a relocation without a symbol (the
  * IRELATIVE of a static PIE's ifunc) gives "@plt". Without them the
  * nearest symbol before (often _init, sizeless) would name every entry,
- * and a call through the PLT would seem to go there.
+ * and a call through the PLT would seem to go there. With IBT
+ * (-fcf-protection: Ubuntu's and Fedora's default, ld -z ibtplt) calls go
+ * to .plt.sec instead, whose Nth entry (it has no header) is the Nth
+ * relocation's, and .plt holds only the lazy binding's stubs: the names
+ * go to .plt.sec, as objdump and perf 6.2 on put them. Entries stop at
+ * the section's end, whatever the relocations say.
  */
 int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 {
-	GElf_Shdr dynsym, rel, plt, strs;
+	GElf_Shdr dynsym, rel, plt, strs, sec;
 	Elf_Scn *dynsym_scn, *rel_scn, *str_scn;
 	Elf_Data *syms, *rels;
 	size_t dynsym_idx, nrel, symidx;
-	uint64_t addr;
+	uint64_t addr, end, entsize;
 	bool rela;
 	int count = 0;
 
@@ -229,8 +234,15 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 		return 0;
 	rela = rel.sh_type == SHT_RELA;
 	nrel = rel.sh_size / rel.sh_entsize;
-	addr = plt.sh_addr + plt.sh_entsize;	/* after the header */
-	for (size_t i = 0; i < nrel; i++, addr += plt.sh_entsize) {
+	if (find_section(elf, 0, ".plt.sec", &sec) && sec.sh_entsize) {
+		plt = sec;
+		addr = plt.sh_addr;
+	} else {
+		addr = plt.sh_addr + plt.sh_entsize;	/* after the header */
+	}
+	entsize = plt.sh_entsize;
+	end = plt.sh_addr + plt.sh_size;
+	for (size_t i = 0; i < nrel && addr <= end - entsize; i++, addr += entsize) {
 		char name[512];
 		const char *sname = NULL;
 		char *plain;
@@ -243,7 +255,7 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 		plain = sname ? demangle(sname) : NULL;
 		snprintf(name, sizeof(name), "%s@plt", plain ? plain : sname ? sname : "");
 		free(plain);
-		if (dso_add_symbol(d, addr, plt.sh_entsize, STB_GLOBAL, name))
+		if (dso_add_symbol(d, addr, entsize, STB_GLOBAL, name))
 			return -ENOMEM;
 		count++;
 	}

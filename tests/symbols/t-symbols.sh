@@ -63,17 +63,20 @@ check minidebuginfo-corrupt "source dynsym.*exported_fn\+0x0" "$(tr '\n' ' ' <<<
 # PLT entries (tests/gt/progs/plt.c: a lazily bound PIE and its shared
 # library) are named as perf names them, NAME@plt, objdump's labels in
 # .plt; the .plt header is not an entry (_init's, as the nearest symbol
-# before); the stripped binary too (.dynsym names the entries)
+# before); the stripped binary too (.dynsym names the entries). Built with
+# IBT (-fcf-protection -z ibtplt, as Ubuntu and Fedora build), calls go to
+# .plt.sec: objdump labels its entries, and so must the symbols.
 . tests/gt/progs.sh
-plt_names() {	# BINARY: "ADDR NAME" of objdump's labels in .plt, ADDR+6 too
-	local lo hi
+plt_names() {	# BINARY [SECTION]: "ADDR NAME" of objdump's labels in .plt, ADDR+6 too
+	local lo hi sec=${2:-.plt}
 	read -r lo hi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
-		awk '$1 == ".plt" {print $3, $5}')
+		awk -v s="$sec" '$1 == s {print $3, $5}')
 	objdump -d "$1" | awk '/@plt>:$/ {sub(/^0*/, "", $1); gsub(/[<>:]/, "", $2); print $1, $2}' |
 		while read -r a n; do
 			[ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ] &&
 				printf '%x %s+0x0\n%x %s+0x6\n' $((0x$a)) "$n" $((0x$a + 6)) "$n"
 		done
+	[ "$sec" = .plt ] || return 0
 	printf '%x _init+0x%x\n' $((0x$lo)) $((0x$lo - 0x$(nm "$1" | awk '$3 == "_init" {print $1}')))
 }
 if gt_prog_build plt "$T/plt" pie; then
@@ -89,6 +92,17 @@ if gt_prog_build plt "$T/plt" pie; then
 			echo "not ok plt-symbols-$f: $(diff "$T/$f.want" "$T/$f.got" | grep '^[<>]' | head -4 | tr '\n' ' ')"
 		fi
 	done
+	gcc -O1 -fcf-protection -pie -fPIE -o "$T/plt-ibt" tests/gt/progs/plt.c -L"$T" -lgtplt -ldl \
+		-Wl,-z,lazy -Wl,-z,ibtplt
+	plt_names "$T/plt-ibt" .plt.sec > "$T/plt-ibt.want" 2> /dev/null
+	# shellcheck disable=SC2046
+	$L "$T/plt-ibt" $(awk '{print $1}' "$T/plt-ibt.want") | awk 'NR > 1 {print $1, $2}' \
+		> "$T/plt-ibt.got"
+	if [ "$(grep -c @plt "$T/plt-ibt.want")" -ge 2 ] && cmp -s "$T/plt-ibt.want" "$T/plt-ibt.got"; then
+		echo "ok plt-symbols-ibt ($(grep -c '@plt+0x0' "$T/plt-ibt.want") entries in .plt.sec)"
+	else
+		echo "not ok plt-symbols-ibt: $(diff "$T/plt-ibt.want" "$T/plt-ibt.got" | grep '^[<>]' | head -4 | tr '\n' ' ')"
+	fi
 fi
 
 # C++ names as Debian's perf 6.1 shows them (libiberty's cplus_demangle,
