@@ -202,8 +202,8 @@ static bool reloc_symbol(Elf_Data *data, bool rela, size_t i, size_t *sym)
  * (-fcf-protection: Ubuntu's and Fedora's default, ld -z ibtplt) calls go
  * to .plt.sec instead, whose Nth entry (it has no header) is the Nth
  * relocation's, and .plt holds only the lazy binding's stubs: the names
- * go to .plt.sec, as objdump and perf 6.2 on put them. Entries stop at
- * the section's end, whatever the relocations say.
+ * go to .plt.sec, where objdump labels them (perf 6.1 names .plt only).
+ * Entries stop at the section's end, whatever the relocations say.
  */
 int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 {
