@@ -105,6 +105,36 @@ if gt_prog_build plt "$T/plt" pie; then
 	fi
 fi
 
+# Hostile C++ names through the ELF path (libiberty's demangler has had
+# stack-exhaustion bugs; it bounds nesting and length itself): nesting
+# 1,015 deep (the deepest it takes) and 100,000 deep, a 1 MB name,
+# malformed _Z names: no crash, each address named (demangled or as it is)
+python3 - "$T/hostile.s" <<'PY'
+import sys
+names = ["_Z1fI" + "P" * 1015 + "iEvv", "_Z1fI" + "P" * 100000 + "iEvv",
+         "_Z1000000" + "a" * 1000000 + "v", "_ZN" + "1a" * 50000 + "Ev",
+         "_Z", "_ZN", "_Z1", "_ZSt", "_Z9999999999x", "_ZIIIIIIIIIIIIIIIIIIIII"]
+with open(sys.argv[1], "w") as f:
+    f.write(".text\n")
+    for i, n in enumerate(names):
+        f.write(f'.globl "{n}"\n.type "{n}",@function\n"{n}":\nnop\nret\n.size "{n}",2\n')
+    f.write(".globl main\n.type main,@function\nmain:\nxor %eax,%eax\nret\n")
+    f.write(".section .note.GNU-stack,\"\",@progbits\n")
+PY
+if gcc -no-pie -o "$T/hostile" "$T/hostile.s" 2> "$T/hostile.err"; then
+	# shellcheck disable=SC2046
+	out=$($L "$T/hostile" $(nm "$T/hostile" | awk '$2 == "T" && $3 ~ /^_Z/ {print $1}') 2>&1)
+	st=$?
+	n=$(grep -c " $T/hostile - " <<<"$out")	# sym_lookup cuts long names
+	if [ $st = 0 ] && [ "$n" = 10 ]; then
+		echo "ok demangle-hostile (10 names, the 1,015-deep one as $(grep -o 'f<int\*\*\*' <<<"$out" | head -1)...)"
+	else
+		echo "not ok demangle-hostile: exit $st, $n of 10 named: $(head -c 200 <<<"$out")"
+	fi
+else
+	echo "not ok demangle-hostile: cannot build: $(head -1 "$T/hostile.err")"
+fi
+
 # C++ names as Debian's perf 6.1 shows them (libiberty's cplus_demangle,
 # no options): without parameters, std::string not spelled out
 if gt_prog_build exceptions "$T/cxx" static; then
