@@ -8,8 +8,9 @@
 #    `auxrec dump -i` exits 0 or 1 within 10 s, never by a signal or a
 #    sanitizer report, and a failure is one error line naming an offset or size;
 #    the variants of the decodable recordings (Intel PT, Intel BTS, ARM SPE, ETM)
-#    also go through `auxrec script`, `report` and `export -f perfetto`: exit 0
-#    or 1, no signal, no report;
+#    also go through `auxrec script`, `report`, `export -f perfetto` and
+#    `export -f chrome --jobs 7` (decode threads, the call stacks' builder
+#    thread): exit 0 or 1, no signal, no report;
 #  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
 #    unknown record type): a clear message;
 #  - `auxrec dump --raw` on random bytes never crashes (intel_pt, arm_spe);
@@ -59,10 +60,11 @@ check_dump() {
 	return 1
 }
 
-# check_decode FILE LABEL: script (JSON), report and export exit 0 or 1, no signal or timeout
+# check_decode FILE LABEL: script (JSON), report and the exports exit 0 or 1, no signal or timeout
 check_decode() {
 	local f=$1 label=$2 rc cmd
-	for cmd in "script --json --events=all" "report" "export -f perfetto -o /dev/null"; do
+	for cmd in "script --json --events=all" "report" "export -f perfetto -o /dev/null" \
+		   "export -f chrome --jobs 7 -o /dev/null"; do
 		# shellcheck disable=SC2086
 		timeout 10 "$A" $cmd -i "$f" --no-progress > /dev/null 2> "$tmp/err"; rc=$?
 		runs=$((runs + 1))
