@@ -191,11 +191,38 @@ static bool reloc_symbol(Elf_Data *data, bool rela, size_t i, size_t *sym)
 }
 
 /*
+ * The sizes of .plt's header and entries: fixed on ARM (20, 12) and AArch64
+ * (32, 16), where .plt's sh_entsize is 0, as perf takes them; elsewhere
+ * (x86) sh_entsize, the header one entry. False when there is none.
+ */
+static bool plt_sizes(Elf *elf, const GElf_Shdr *plt, uint64_t *header, uint64_t *entry)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(elf, &eh))
+		return false;
+	switch (eh.e_machine) {
+	case EM_ARM:
+		*header = 20;
+		*entry = 12;
+		break;
+	case EM_AARCH64:
+		*header = 32;
+		*entry = 16;
+		break;
+	default:
+		*header = *entry = plt->sh_entsize;
+		break;
+	}
+	return *entry != 0;
+}
+
+/*
  * Symbols for the entries of .plt, which no symbol table names, as perf
  * 6.1 synthesizes them (dso__synthesize_plt_symbols): with a .dynsym and
  * a .rela.plt (or .rel.plt) linked to it, the Nth relocation names the
- * Nth entry after the .plt header, "SYMBOL@plt", sized .plt's sh_entsize
- * (the header is one entry too); a relocation without a symbol (the
+ * Nth entry after the .plt header, "SYMBOL@plt", sized as plt_sizes()
+ * says; a relocation without a symbol (the
  * IRELATIVE of a static PIE's ifunc) gives "@plt". Without them the
  * nearest symbol before (often _init, sizeless) would name every entry,
  * and a call through the PLT would seem to go there. With IBT
@@ -211,7 +238,7 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 	Elf_Scn *dynsym_scn, *rel_scn, *str_scn;
 	Elf_Data *syms, *rels;
 	size_t dynsym_idx, nrel, symidx;
-	uint64_t addr, end, entsize;
+	uint64_t addr, end, header, entsize;
 	bool rela;
 	int count = 0;
 
@@ -225,7 +252,7 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 	if (!rel_scn || rel.sh_link != dynsym_idx || !rel.sh_entsize ||
 	    (rel.sh_type != SHT_RELA && rel.sh_type != SHT_REL))
 		return 0;
-	if (!find_section(elf, 0, ".plt", &plt) || !plt.sh_entsize)
+	if (!find_section(elf, 0, ".plt", &plt) || !plt_sizes(elf, &plt, &header, &entsize))
 		return 0;
 	str_scn = elf_getscn(elf, dynsym.sh_link);
 	syms = elf_getdata(dynsym_scn, NULL);
@@ -236,13 +263,13 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 	nrel = rel.sh_size / rel.sh_entsize;
 	if (find_section(elf, 0, ".plt.sec", &sec) && sec.sh_entsize) {
 		plt = sec;
+		entsize = sec.sh_entsize;
 		addr = plt.sh_addr;
 	} else {
-		addr = plt.sh_addr + plt.sh_entsize;	/* after the header */
+		addr = plt.sh_addr + header;
 	}
-	entsize = plt.sh_entsize;
 	end = plt.sh_addr + plt.sh_size;
-	for (size_t i = 0; i < nrel && addr <= end - entsize; i++, addr += entsize) {
+	for (size_t i = 0; i < nrel && addr < end && end - addr >= entsize; i++, addr += entsize) {
 		char name[512];
 		const char *sname = NULL;
 		char *plain;

@@ -65,13 +65,15 @@ check minidebuginfo-corrupt "source dynsym.*exported_fn\+0x0" "$(tr '\n' ' ' <<<
 # .plt; the .plt header is not an entry (_init's, as the nearest symbol
 # before); the stripped binary too (.dynsym names the entries). Built with
 # IBT (-fcf-protection -z ibtplt, as Ubuntu and Fedora build), calls go to
-# .plt.sec: objdump labels its entries, and so must the symbols.
+# .plt.sec: objdump labels its entries, and so must the symbols. An
+# AArch64 build (gcc-aarch64-linux-gnu): .plt's sh_entsize is 0 there, the
+# header 32 bytes and the entries 16, as perf takes them.
 . tests/gt/progs.sh
 plt_names() {	# BINARY [SECTION]: "ADDR NAME" of objdump's labels in .plt, ADDR+6 too
 	local lo hi sec=${2:-.plt}
 	read -r lo hi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
 		awk -v s="$sec" '$1 == s {print $3, $5}')
-	objdump -d "$1" | awk '/@plt>:$/ {sub(/^0*/, "", $1); gsub(/[<>:]/, "", $2); print $1, $2}' |
+	${OBJDUMP:-objdump} -d "$1" | awk '/@plt>:$/ {sub(/^0*/, "", $1); gsub(/[<>:]/, "", $2); print $1, $2}' |
 		while read -r a n; do
 			[ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ] &&
 				printf '%x %s+0x0\n%x %s+0x6\n' $((0x$a)) "$n" $((0x$a + 6)) "$n"
@@ -79,30 +81,38 @@ plt_names() {	# BINARY [SECTION]: "ADDR NAME" of objdump's labels in .plt, ADDR+
 	[ "$sec" = .plt ] || return 0
 	printf '%x _init+0x%x\n' $((0x$lo)) $((0x$lo - 0x$(nm "$1" | awk '$3 == "_init" {print $1}')))
 }
+# NAME BINARY: the symbols at the addresses of $T/NAME.want must be its names
+plt_check() {
+	# shellcheck disable=SC2046
+	$L "$2" $(awk '{print $1}' "$T/$1.want") | awk 'NR > 1 {print $1, $2}' > "$T/$1.got"
+	if [ "$(grep -c @plt "$T/$1.want")" -ge 2 ] && cmp -s "$T/$1.want" "$T/$1.got"; then
+		echo "ok plt-symbols-$1 ($(grep -c '@plt+0x0' "$T/$1.want") entries)"
+	else
+		echo "not ok plt-symbols-$1: $(diff "$T/$1.want" "$T/$1.got" | grep '^[<>]' | head -4 | tr '\n' ' ')"
+	fi
+}
 if gt_prog_build plt "$T/plt" pie; then
 	strip --strip-all -o "$T/plt.stripped" "$T/plt"
 	for f in plt plt.stripped libgtplt.so; do
 		plt_names "$T/${f%.stripped}" > "$T/$f.want" 2> /dev/null
 		[ "$f" = plt.stripped ] && sed -i '$s/ .*/ [unknown]/' "$T/$f.want"	# no _init
-		# shellcheck disable=SC2046
-		$L "$T/$f" $(awk '{print $1}' "$T/$f.want") | awk 'NR > 1 {print $1, $2}' > "$T/$f.got"
-		if [ "$(grep -c @plt "$T/$f.want")" -ge 2 ] && cmp -s "$T/$f.want" "$T/$f.got"; then
-			echo "ok plt-symbols-$f ($(grep -c '@plt+0x0' "$T/$f.want") entries)"
-		else
-			echo "not ok plt-symbols-$f: $(diff "$T/$f.want" "$T/$f.got" | grep '^[<>]' | head -4 | tr '\n' ' ')"
-		fi
+		plt_check $f "$T/$f"
 	done
 	gcc -O1 -fcf-protection -pie -fPIE -o "$T/plt-ibt" tests/gt/progs/plt.c -L"$T" -lgtplt -ldl \
 		-Wl,-z,lazy -Wl,-z,ibtplt
-	plt_names "$T/plt-ibt" .plt.sec > "$T/plt-ibt.want" 2> /dev/null
-	# shellcheck disable=SC2046
-	$L "$T/plt-ibt" $(awk '{print $1}' "$T/plt-ibt.want") | awk 'NR > 1 {print $1, $2}' \
-		> "$T/plt-ibt.got"
-	if [ "$(grep -c @plt "$T/plt-ibt.want")" -ge 2 ] && cmp -s "$T/plt-ibt.want" "$T/plt-ibt.got"; then
-		echo "ok plt-symbols-ibt ($(grep -c '@plt+0x0' "$T/plt-ibt.want") entries in .plt.sec)"
-	else
-		echo "not ok plt-symbols-ibt: $(diff "$T/plt-ibt.want" "$T/plt-ibt.got" | grep '^[<>]' | head -4 | tr '\n' ' ')"
-	fi
+	plt_names "$T/plt-ibt" .plt.sec > "$T/ibt.want" 2> /dev/null
+	plt_check ibt "$T/plt-ibt"
+fi
+if command -v aarch64-linux-gnu-gcc > /dev/null; then
+	mkdir -p "$T/a64"
+	aarch64-linux-gnu-gcc -O1 -shared -fPIC -Wl,-soname,libgtplt.so -o "$T/a64/libgtplt.so" \
+		tests/gt/progs/plt_lib.c &&
+	aarch64-linux-gnu-gcc -O1 -pie -fPIE -o "$T/a64/plt" tests/gt/progs/plt.c -L"$T/a64" \
+		-lgtplt -ldl -Wl,-z,lazy
+	OBJDUMP=aarch64-linux-gnu-objdump plt_names "$T/a64/plt" > "$T/aarch64.want" 2> /dev/null
+	plt_check aarch64 "$T/a64/plt"
+else
+	echo "skip plt-symbols-aarch64: no aarch64-linux-gnu-gcc"
 fi
 
 # Hostile C++ names through the ELF path (libiberty's demangler has had
