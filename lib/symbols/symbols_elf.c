@@ -222,8 +222,8 @@ static bool plt_sizes(Elf *elf, const GElf_Shdr *plt, uint64_t *header, uint64_t
  * 6.1 synthesizes them (dso__synthesize_plt_symbols): with a .dynsym and
  * a .rela.plt (or .rel.plt) linked to it, the Nth relocation names the
  * Nth entry after the .plt header, "SYMBOL@plt", sized as plt_sizes()
- * says; a relocation without a symbol (the
- * IRELATIVE of a static PIE's ifunc) gives "@plt". Without them the
+ * says; a relocation without a symbol (the IRELATIVE of a static PIE's
+ * ifunc) gives "@plt". Without them the
  * nearest symbol before (often _init, sizeless) would name every entry,
  * and a call through the PLT would seem to go there. With IBT
  * (-fcf-protection: Ubuntu's and Fedora's default, ld -z ibtplt) calls go
