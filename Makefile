@@ -12,8 +12,12 @@ WARN       := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prot
 CPPFLAGS   += -I. -D_GNU_SOURCE -DAUXREC_VERSION='"$(VERSION)"' \
               -DAUXREC_PLUGIN_DIR='"$(PREFIX)/lib/auxrec/plugins"'
 ALL_CFLAGS  = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
-# OpenCSD: its .pc names only -lopencsd; the C API is a library of its own
-LDLIBS     += -ldw -lelf -lunwind-generic -lunwind -llzma -lz -lzstd -ldl -lpthread -lopencsd_c_api -lopencsd -ltraceevent -liberty
+# OpenCSD (with libstdc++) is not linked: decoders/cs_etm/cs_ocsd.c dlopen()s its
+# C API library by the SONAME of the one installed here, on a CoreSight trace's first use.
+OPENCSD_LIB := $(or $(shell objdump -p $(shell $(CC) -print-file-name=libopencsd_c_api.so) \
+		 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }'),libopencsd_c_api.so.1)
+CPPFLAGS   += -DAUXREC_OPENCSD_LIB='"$(OPENCSD_LIB)"'
+LDLIBS     += -ldw -lelf -lunwind-generic -lunwind -llzma -lz -lzstd -ldl -lpthread -ltraceevent -liberty
 
 AUXREC_BIN := auxrec
 

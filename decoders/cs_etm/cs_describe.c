@@ -23,7 +23,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <opencsd/c_api/opencsd_c_api.h>
+#include "decoders/cs_etm/cs_ocsd.h"
 #include "cs_etm.h"
 
 enum {
@@ -157,6 +157,7 @@ enum {
 	CS_ERR_INCOMPLETE,
 	CS_ERR_BAD_PACKET,
 	CS_ERR_DECODER,
+	CS_ERR_NO_OPENCSD,	/* the OpenCSD library did not load */
 	CS_ERR_NR
 };
 
@@ -167,6 +168,7 @@ static const char *const cs_err_str[CS_ERR_NR] = {
 	[CS_ERR_INCOMPLETE] = "packet cut off by the end of the data",
 	[CS_ERR_BAD_PACKET] = "bad or reserved packet header",
 	[CS_ERR_DECODER] = "trace data path failed",
+	[CS_ERR_NO_OPENCSD] = "cannot load OpenCSD (" AUXREC_OPENCSD_LIB ") for CoreSight",
 };
 
 #define BATCH	64
@@ -348,6 +350,8 @@ static int tree_for(struct cs_packets *s, const struct aux_chunk *c)
 		}
 		s->info_of = c->info_priv;
 	}
+	if (!cs_ocsd_api(&why))
+		return CS_ERR_NO_OPENCSD;
 	o.ctx = s;
 	s->raw = raw;
 	s->cpu = c->cpu;

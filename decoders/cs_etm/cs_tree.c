@@ -24,7 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <opencsd/c_api/opencsd_c_api.h>
+#include "decoders/cs_etm/cs_ocsd.h"
 #include "cs_etm.h"
 
 #define TRCIDR1_ARCHMIN(x)	(((x) >> 4) & 0xf)
@@ -36,6 +36,7 @@ struct cs_source {
 };
 
 struct cs_tree {
+	const struct cs_ocsd_api *ocsd;	/* OpenCSD, loaded on first use */
 	dcd_tree_handle_t h;
 	struct cs_tree_ops ops;
 	bool raw;
@@ -43,17 +44,6 @@ struct cs_tree {
 	uint32_t nr_src;
 	struct cs_source src[];
 };
-
-static bool logger_set;
-
-static void quiet_logger(void)
-{
-	if (logger_set)
-		return;
-	logger_set = true;
-	ocsd_def_errlog_init(OCSD_ERR_SEV_NONE, 0);
-	ocsd_def_errlog_config_output(C_API_MSGLOGOUT_FLG_NONE, NULL);
-}
 
 static ocsd_datapath_resp_t elem_in(const void *ctx, const ocsd_trc_index_t index,
 				    const uint8_t trace_id, const ocsd_generic_trace_elem *elem)
@@ -152,13 +142,13 @@ static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool f
 		cfg = &ete;
 		break;
 	}
-	if (ocsd_dt_create_decoder(t->h, name, full ? OCSD_CREATE_FLG_FULL_DECODER :
+	if (t->ocsd->ocsd_dt_create_decoder(t->h, name, full ? OCSD_CREATE_FLG_FULL_DECODER :
 				   OCSD_CREATE_FLG_PACKET_PROC, cfg, &csid))
 		return -EINVAL;
 	s->tree = t;
 	s->trace_id = csid;
 	t->nr_src++;
-	if (!full && ocsd_dt_attach_packet_callback(t->h, csid, OCSD_C_API_CB_PKT_MON,
+	if (!full && t->ocsd->ocsd_dt_attach_packet_callback(t->h, csid, OCSD_C_API_CB_PKT_MON,
 						    (void *)packet_mon, s))
 		return -EINVAL;
 	return 0;
@@ -180,10 +170,14 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 		*why = "out of memory";
 		return NULL;
 	}
+	t->ocsd = cs_ocsd_api(why);
+	if (!t->ocsd) {
+		free(t);
+		return NULL;
+	}
 	t->ops = *ops;
 	t->raw = raw;
-	quiet_logger();
-	t->h = ocsd_create_dcd_tree(raw ? OCSD_TRC_SRC_SINGLE : OCSD_TRC_SRC_FRAME_FORMATTED,
+	t->h = t->ocsd->ocsd_create_dcd_tree(raw ? OCSD_TRC_SRC_SINGLE : OCSD_TRC_SRC_FRAME_FORMATTED,
 				    raw ? 0 : OCSD_DFRMTR_FRAME_MEM_ALIGN |
 					      OCSD_DFRMTR_RESET_ON_4X_FSYNC);
 	if (!t->h)
@@ -191,8 +185,8 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 	for (uint32_t i = 0; i < n; i++)
 		if (create_decoder(t, raw ? one : &info->cpus[i], full))
 			goto fail;
-	if (full && (ocsd_dt_set_gen_elem_outfn(t->h, elem_in, t) ||
-		     ocsd_dt_add_callback_trcid_mem_acc(t->h, 0, ~0ULL, OCSD_MEM_SPACE_ANY,
+	if (full && (t->ocsd->ocsd_dt_set_gen_elem_outfn(t->h, elem_in, t) ||
+		     t->ocsd->ocsd_dt_add_callback_trcid_mem_acc(t->h, 0, ~0ULL, OCSD_MEM_SPACE_ANY,
 							mem_in, t)))
 		goto fail;
 	return t;
@@ -222,16 +216,16 @@ int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 	size_t done = 0;
 
 	t->stop = 0;
-	ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
+	t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
 	while (done < len && !t->stop) {
 		uint32_t n = 0;
 
 		if (OCSD_DATA_RESP_IS_WAIT(r)) {
-			r = ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
+			r = t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
 		} else {
 			size_t left = len - done;
 
-			r = ocsd_dt_process_data(t->h, OCSD_OP_DATA, done,
+			r = t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_DATA, done,
 						 left > UINT32_MAX ? UINT32_MAX : left,
 						 data + done, &n);
 			done += n;
@@ -243,13 +237,13 @@ int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 		/* go on after what was taken, at least one frame further */
 		if (!n)
 			done += t->raw ? 1 : OCSD_DFRMTR_FRAME_SIZE - done % OCSD_DFRMTR_FRAME_SIZE;
-		ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
+		t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
 		r = OCSD_RESP_CONT;
 	}
 	while (!t->stop && OCSD_DATA_RESP_IS_WAIT(r))
-		r = ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
+		r = t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
 	if (!t->stop)
-		ocsd_dt_process_data(t->h, OCSD_OP_EOT, 0, 0, NULL, NULL);
+		t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_EOT, 0, 0, NULL, NULL);
 	return t->stop;
 }
 
@@ -258,6 +252,6 @@ void cs_tree_free(struct cs_tree *t)
 	if (!t)
 		return;
 	if (t->h)
-		ocsd_destroy_dcd_tree(t->h);
+		t->ocsd->ocsd_destroy_dcd_tree(t->h);
 	free(t);
 }
