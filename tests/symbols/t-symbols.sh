@@ -62,16 +62,21 @@ check minidebuginfo-corrupt "source dynsym.*exported_fn\+0x0" "$(tr '\n' ' ' <<<
 
 # PLT entries (tests/gt/progs/plt.c: a lazily bound PIE and its shared
 # library) are named as perf names them, NAME@plt, objdump's labels in
-# .plt; the .plt header is not an entry (_init's, as the nearest symbol
+# .plt, and those of .plt.got as objdump does (perf 6.1 gives them to the
+# symbol before); the .plt header is not an entry (_init's, as the nearest symbol
 # before); the stripped binary too (.dynsym names the entries)
 . tests/gt/progs.sh
-plt_names() {	# BINARY: "ADDR NAME" of objdump's labels in .plt, ADDR+6 too
-	local lo hi
+plt_names() {	# BINARY: "ADDR NAME" of objdump's labels in .plt and .plt.got, ADDR+6 too
+	local lo hi glo ghi
 	read -r lo hi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
 		awk '$1 == ".plt" {print $3, $5}')
+	read -r glo ghi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
+		awk '$1 == ".plt.got" {print $3, $5}')
 	objdump -d "$1" | awk '/@plt>:$/ {sub(/^0*/, "", $1); gsub(/[<>:]/, "", $2); print $1, $2}' |
 		while read -r a n; do
-			[ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ] &&
+			{ [ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ]; } ||
+			{ [ -n "$glo" ] && [ $((0x$a)) -ge $((0x$glo)) ] &&
+			  [ $((0x$a)) -lt $((0x$glo + 0x$ghi)) ]; } &&
 				printf '%x %s+0x0\n%x %s+0x6\n' $((0x$a)) "$n" $((0x$a + 6)) "$n"
 		done
 	printf '%x _init+0x%x\n' $((0x$lo)) $((0x$lo - 0x$(nm "$1" | awk '$3 == "_init" {print $1}')))
