@@ -18,7 +18,8 @@ GT_PROGS_STATIC="loops recursion indirect signal setjmp jumptable tailcall simd 
 # those that also go through the user commands dynamically linked (pie):
 # several file mappings (the program, ld.so, libc, its own libraries, one
 # dlopen()ed mid-run), PLT calls, libc's qsort calling back
-GT_PROGS_DYNAMIC="plt qsort"
+# (GT_PROGS_DYNAMIC= in the environment leaves them out, to time them)
+GT_PROGS_DYNAMIC=${GT_PROGS_DYNAMIC-plt qsort}
 
 # NAME: compiler and flags besides the link mode
 gt_prog_cc() {

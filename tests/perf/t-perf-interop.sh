@@ -121,7 +121,9 @@ perf_script_vs_ground_truth() {
 	# a static PIE whose .plt holds ifunc entries), -O2 jump tables, and
 	# the dynamically linked ones (several mappings, NAME@plt, libc)
 	. tests/gt/progs.sh
-	for p in exceptions:static jumptable:static ${GT_PROGS_DYNAMIC// /:pie }:pie; do
+	local dyn
+	for p in $GT_PROGS_DYNAMIC; do dyn="$dyn $p:pie"; done
+	for p in exceptions:static jumptable:static $dyn; do
 		local link=${p#*:}
 		p=${p%:*}
 		gt_prog_build "$p" "$g/$p" "$link" || continue
