@@ -113,13 +113,34 @@ static char *demangle(const char *name)
 
 struct sym_load_ctx {
 	struct dso *d;
+	Elf *elf;
 	int count;
 };
 
 /*
- * The symbols perf takes: functions (ifunc resolvers too) for code
- * addresses, and data objects (a global array) for the data addresses of
- * memory-access samples.
+ * A label perf 6.1 takes as a symbol (elf_sym__is_label, in a section
+ * whose name holds "text"): untyped, neither absolute nor hidden/internal,
+ * such as ld.so's _start and _dl_start_user, assembly entry points.
+ */
+static bool is_text_label(Elf *elf, const GElf_Sym *sym)
+{
+	int vis = GELF_ST_VISIBILITY(sym->st_other);
+	const char *sec_name;
+	size_t shstrndx;
+	GElf_Shdr sh;
+
+	if (GELF_ST_TYPE(sym->st_info) != STT_NOTYPE || sym->st_shndx >= SHN_LORESERVE ||
+	    vis == STV_HIDDEN || vis == STV_INTERNAL || elf_getshdrstrndx(elf, &shstrndx) ||
+	    !gelf_getshdr(elf_getscn(elf, sym->st_shndx), &sh))
+		return false;
+	sec_name = elf_strptr(elf, shstrndx, sh.sh_name);
+	return sec_name && strstr(sec_name, "text");
+}
+
+/*
+ * The symbols perf takes: functions (ifunc resolvers too) and labels in
+ * code sections for code addresses, and data objects (a global array) for
+ * the data addresses of memory-access samples.
  */
 static int add_symbol(void *ctx, const GElf_Sym *sym, const char *name)
 {
@@ -127,7 +148,8 @@ static int add_symbol(void *ctx, const GElf_Sym *sym, const char *name)
 	int type = GELF_ST_TYPE(sym->st_info), err;
 	char *plain;
 
-	if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT) || !sym->st_value)
+	if (!sym->st_value || (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT &&
+			       !is_text_label(f->elf, sym)))
 		return 0;
 	plain = demangle(name);
 	err = dso_add_symbol(f->d, sym->st_value, sym->st_size, GELF_ST_BIND(sym->st_info),
@@ -141,7 +163,7 @@ static int add_symbol(void *ctx, const GElf_Sym *sym, const char *name)
 
 int elf_load_symbols(struct dso *d, Elf *elf, GElf_Word type)
 {
-	struct sym_load_ctx f = { .d = d };
+	struct sym_load_ctx f = { .d = d, .elf = elf };
 	int ret = for_each_symbol(elf, type, add_symbol, &f);
 
 	return ret ? ret : f.count;
@@ -232,7 +254,7 @@ static bool plt_sizes(Elf *elf, const GElf_Shdr *plt, uint64_t *header, uint64_t
  * go to .plt.sec, where objdump labels them (perf 6.1 names .plt only).
  * Entries stop at the section's end, whatever the relocations say.
  */
-int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
+static int synthesize_plt(struct dso *d, Elf *elf)
 {
 	GElf_Shdr dynsym, rel, plt, strs, sec;
 	Elf_Scn *dynsym_scn, *rel_scn, *str_scn;
@@ -287,6 +309,78 @@ int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
 		count++;
 	}
 	return count;
+}
+
+/* The .dynsym name of the .rela.dyn relocation of the GOT slot got, or NULL. */
+static const char *got_slot_name(Elf *elf, Elf_Data *rels, size_t nrel, Elf_Data *syms,
+				 GElf_Word strtab, uint64_t got)
+{
+	GElf_Rela r;
+	GElf_Sym sym;
+
+	for (size_t i = 0; i < nrel && gelf_getrela(rels, (int)i, &r); i++)
+		if (r.r_offset == got && GELF_R_SYM(r.r_info) &&
+		    gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym))
+			return elf_strptr(elf, strtab, sym.st_name);
+	return NULL;
+}
+
+/*
+ * The entries of .plt.got (calls bound at load time, such as a PIE's
+ * __cxa_finalize): each "jmp *SLOT(%rip)" (ff 25 disp32) whose GOT slot a
+ * .rela.dyn relocation names is "SYMBOL@plt", as objdump labels it (perf
+ * 6.1 leaves them to the symbol before, _init+OFF).
+ */
+static int synthesize_plt_got(struct dso *d, Elf *elf)
+{
+	GElf_Shdr dynsym, rel, pg;
+	Elf_Scn *dynsym_scn, *rel_scn, *pg_scn;
+	Elf_Data *syms, *rels, *code;
+	int count = 0;
+
+	dynsym_scn = find_section(elf, 0, ".dynsym", &dynsym);
+	rel_scn = find_section(elf, 0, ".rela.dyn", &rel);
+	pg_scn = find_section(elf, 0, ".plt.got", &pg);
+	if (!dynsym_scn || !rel_scn || !pg_scn || rel.sh_type != SHT_RELA || !rel.sh_entsize ||
+	    rel.sh_link != elf_ndxscn(dynsym_scn) || pg.sh_type != SHT_PROGBITS || !pg.sh_entsize)
+		return 0;
+	syms = elf_getdata(dynsym_scn, NULL);
+	rels = elf_getdata(rel_scn, NULL);
+	code = elf_getdata(pg_scn, NULL);
+	if (!syms || !rels || !code)
+		return 0;
+	for (size_t off = 0; off + 6 <= code->d_size && off + 6 <= pg.sh_size;
+	     off += pg.sh_entsize) {
+		const uint8_t *b = (const uint8_t *)code->d_buf + off;
+		uint64_t at = pg.sh_addr + off;
+		char name[512];
+		const char *sname;
+		int32_t disp;
+
+		if (b[0] != 0xff || b[1] != 0x25)
+			continue;
+		memcpy(&disp, b + 2, 4);	/* little-endian: x86 */
+		sname = got_slot_name(elf, rels, rel.sh_size / rel.sh_entsize, syms,
+				      dynsym.sh_link, at + 6 + (int64_t)disp);
+		if (!sname)
+			continue;
+		snprintf(name, sizeof(name), "%s@plt", sname);
+		if (dso_add_symbol(d, at, pg.sh_entsize, STB_GLOBAL, name))
+			return -ENOMEM;
+		count++;
+	}
+	return count;
+}
+
+/* The PLT entries' names: .plt's, then .plt.got's. */
+int elf_synthesize_plt_symbols(struct dso *d, Elf *elf)
+{
+	int plt = synthesize_plt(d, elf), got;
+
+	if (plt < 0)
+		return plt;
+	got = synthesize_plt_got(d, elf);
+	return got < 0 ? got : plt + got;
 }
 
 uint8_t *xz_decompress(const uint8_t *in, size_t in_len, size_t max, size_t *out_len)

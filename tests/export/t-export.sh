@@ -1,6 +1,8 @@
 #!/bin/bash
 # auxrec export on ground-truth recordings (tests/gt): the static programs
-# of tests/gt/progs.sh (GT_PROGS_STATIC) single-stepped by gt-record, their flow encoded as Intel PT (returns as
+# of tests/gt/progs.sh (GT_PROGS_STATIC), and the dynamic ones
+# (GT_PROGS_DYNAMIC: a perf.data with an MMAP2 per file mapping, libc's
+# included) single-stepped by gt-record, their flow encoded as Intel PT (returns as
 # TIPs, and compressed) and wrapped in a perf.data by pd-gen. For each:
 # - export-chrome-PROG: the Chrome JSON's slices are the call tree of the
 #   true flow (tests/export/gt-calltree.py: every call with its return,
@@ -39,21 +41,21 @@ jobs_same() {
 	if [ -z "$why" ]; then echo "ok $name"; else echo "not ok $name: $why"; fi
 }
 
+# NAME LINK: the checks above for tests/gt/progs/NAME built LINK (static or
+# pie: then its libraries' names come from their own files, libc's too);
+# checks of a dynamic build are named NAME-dyn
 export_prog() {
-	local name=$1 g=$tmp/$1 v load base
-	gt_prog_build "$name" "$g" static || return
+	local name=$1 link=$2 g=$tmp/$1 v
+	[ "$link" = pie ] && name=$name-dyn g=$tmp/$name-dyn
+	gt_prog_build "$1" "$g" "$link" || return
 	gt_record "export-$name" "$g.rec" "$g" -- "$g" || return
-	base=$(gt_prog_base "$g" "$g.map") && load=$(gt_prog_load "$g" "$g.map") ||
-		{ echo "not ok export-$name: no load address"; return; }
 	$PY addrs "$g.branches" > "$g.addrs"
 	# a static PIE (exceptions) is named where it ran
 	# shellcheck disable=SC2046
-	run sym-lookup-$name "$B/tests/tools/sym_lookup" --load-base "$base" "$g" \
-		$(cat "$g.addrs") > "$g.syms" || return
+	run sym-lookup-$name gt_prog_syms "$g" "$link" "$g" $(cat "$g.addrs") > "$g.syms" || return
 	for v in "" -rc; do
 		local d=$g$v
-		# shellcheck disable=SC2086
-		run pd-gen-$name$v "$B/tests/tools/pd-gen" "$d.data" "$d.pt" "$g" $load > /dev/null &&
+		run pd-gen-$name$v gt_prog_pd_gen "$g" "$link" "$g" "$d.pt" "$d.data" > /dev/null &&
 		run script-$name$v "$A" script --json -i "$d.data" > "$d.script" &&
 		run export-chrome-$name$v "$A" export -i "$d.data" -o "$d.json" &&
 		run export-chrome-insns-$name$v "$A" export -c insns -i "$d.data" -o "$d.insns.json" &&
@@ -118,7 +120,10 @@ elif [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; t
 	echo "not ok export-gt: $B/tests/tools/pd-gen or sym_lookup missing (make tools)"
 else
 	for prog in $GT_PROGS_STATIC; do
-		export_prog $prog
+		export_prog $prog static
+	done
+	for prog in $GT_PROGS_DYNAMIC; do
+		export_prog $prog pie
 	done
 	[ -s "$tmp/recursion-rc.insns.json" ] &&
 		speedscope_check export-speedscope "$tmp/recursion-rc.insns.json"

@@ -13,7 +13,7 @@ elif [ ! -f build/libauxrec.a ]; then
 	GT_SKIP="build/libauxrec.a is not built (run make)"
 else
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-record" tests/gt/gt-record.c tests/gt/gt_step.c \
-		tests/gt/gt_kernel.c tests/gt/gt_start.c build/libauxrec.a -lipt &&
+		tests/gt/gt_kernel.c tests/gt/gt_start.c tests/gt/gt_filemaps.c build/libauxrec.a -lipt &&
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-ipt" tests/gt/gt-ipt.c \
 		tests/gt/gt_image.c build/libauxrec.a -lipt &&
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-flow" tests/gt/gt-flow.c \

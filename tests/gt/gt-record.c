@@ -12,7 +12,10 @@
  * writes OUT.pt (the trace), OUT.img + OUT.map (the code: raw section
  * bytes, and "vaddr size file_offset" lines), OUT.branches (the expected
  * events, "name from to insn_count" per line; see gt_format.h), and the
- * same set as OUT-rc.* for a trace with return compression. OUT.times
+ * same set as OUT-rc.* for a trace with return compression. OUT.files
+ * lists the executable file mappings ("start len pgoff tsc path", tsc 0
+ * for those exec made, else the time of the syscall after which /proc
+ * showed it: gt_filemaps.h), one MMAP2 each for pd-gen --maps. OUT.times
  * has the time each event must carry, line by line: a synthetic clock
  * (gt_format.h) is encoded as TSC+TMA in each PSB+ and an MTC per crystal
  * clock period.
@@ -89,6 +92,7 @@
 #include "gt_kernel.h"
 #include "gt_start.h"
 #include "gt_step.h"
+#include "gt_filemaps.h"
 
 /* flags of a recorded address */
 #define IPF_SIGNAL	1	/* reached by signal delivery */
@@ -114,6 +118,17 @@ static struct gt_start_sample start_sample;	/* taken there */
 static int late_sample_wanted;	/* --late-sample */
 static struct gt_start_sample late_sample;	/* after the first syscall traced */
 static size_t late_at;		/* the index of its instruction in ips, then */
+
+/* --tsc0: the first instruction's time (traces of several processes follow each other) */
+static uint64_t tsc0 = GT_TSC0;
+
+/* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
+static uint64_t tsc_at(size_t i)
+{
+	return tsc0 + (uint64_t)i * GT_TSC_PER_INSN;
+}
+
+static const char *files_out;	/* OUT.files: the file mappings (gt_filemaps.h) */
 
 static void die(const char *what)
 {
@@ -179,10 +194,14 @@ static int exit_stop(pid_t pid, int status)
 	if (status >> 8 != (SIGTRAP | PTRACE_EVENT_EXIT << 8))
 		return 0;
 	dump_maps(pid);
+	if (files_out && gt_filemaps_write(pid, files_out))
+		die(files_out);
 	ptrace(PTRACE_CONT, pid, NULL, NULL);
 	waitpid(pid, &status, 0);
 	return 1;
 }
+
+static long last_syscall;	/* the syscall the last step ran, -1 none */
 
 static uint64_t get_ip(pid_t pid)
 {
@@ -190,6 +209,7 @@ static uint64_t get_ip(pid_t pid)
 
 	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) < 0)
 		die("PTRACE_GETREGS");
+	last_syscall = (long)regs.orig_rax;
 	return regs.rip;
 }
 
@@ -236,6 +256,7 @@ static void record(char **argv)
 		   (void *)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0)
 		die("PTRACE_SETOPTIONS");
 	add_ip(get_ip(pid), 0);
+	gt_filemaps_scan(pid, 0);	/* what exec mapped: before the trace */
 	for (;;) {
 		if (start_at && !start_sample.body && nips - 1 == start_at)
 			gt_start_capture(pid, &start_sample);
@@ -264,6 +285,9 @@ static void record(char **argv)
 		if (exit_stop(pid, status))
 			return;
 		ip = get_ip(pid);
+		/* an mmap() (ld.so, dlopen) is seen when its syscall returns */
+		if (last_syscall >= 0)
+			gt_filemaps_scan(pid, tsc_at(nips));
 		if (WSTOPSIG(status) != SIGTRAP) {
 			if (ip != ips[nips - 1])
 				add_ip(ip, 0);
@@ -342,15 +366,6 @@ static int classify(uint64_t ip, uint8_t *len, int *is_call, int *is_ret)
 	*is_call = insn.cls == X86_CLASS_CALL;
 	*is_ret = insn.cls == X86_CLASS_RETURN;
 	return 0;
-}
-
-/* --tsc0: the first instruction's time (traces of several processes follow each other) */
-static uint64_t tsc0 = GT_TSC0;
-
-/* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
-static uint64_t tsc_at(size_t i)
-{
-	return tsc0 + (uint64_t)i * GT_TSC_PER_INSN;
 }
 
 /*
@@ -1072,7 +1087,7 @@ int main(int argc, char **argv)
 	size_t ovf = 0;
 	int cyc = 0;
 	int kernel = argc == 6 && !strcmp(argv[1], "--kernel");
-	char rc[4096];
+	char rc[4096], files[4096];
 	size_t late = 0;
 
 	while (!kernel) {
@@ -1119,6 +1134,8 @@ int main(int argc, char **argv)
 				"       gt-record --kernel FUNC N SEED OUT\n");
 			return 2;
 		}
+		snprintf(files, sizeof(files), "%s.files", argv[1]);
+		files_out = files;
 		record(argv + 3);
 		late = fill_late_steps();
 		if (start_at)

@@ -15,6 +15,11 @@
 GT_PROGS="loops recursion indirect signal qsort setjmp jumptable tailcall plt simd deep exceptions"
 # those that can be built static (plt needs its shared libraries)
 GT_PROGS_STATIC="loops recursion indirect signal setjmp jumptable tailcall simd deep exceptions"
+# those that also go through the user commands dynamically linked (pie):
+# several file mappings (the program, ld.so, libc, its own libraries, one
+# dlopen()ed mid-run), PLT calls, libc's qsort calling back
+# (GT_PROGS_DYNAMIC= in the environment leaves them out, to time them)
+GT_PROGS_DYNAMIC=${GT_PROGS_DYNAMIC-plt qsort}
 
 # NAME: compiler and flags besides the link mode
 gt_prog_cc() {
@@ -81,4 +86,53 @@ gt_prog_load() {
 	read -r vaddr len off < <(readelf -lW "$1" |
 		awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
 	printf '%#x %s %s\n' $((base + vaddr)) "$len" "$off"
+}
+
+# gt_prog_pd_gen BINARY LINK REC PT DATA: wraps the trace PT of BINARY
+# (built LINK, recorded by gt-record into REC.*) into the perf.data DATA:
+# static, BINARY's executable segment where it ran (REC.map); pie, an MMAP2
+# per file mapping gt-record listed (REC.files, each at the time it
+# appeared) and the MTC clock, so that decoders time the trace finely
+# enough to meet a dlopen()ed library's MMAP2 before its first branch
+gt_prog_pd_gen() {
+	local bin=$1 link=$2 rec=$3 pt=$4 data=$5 load
+	if [ "$link" = pie ]; then
+		"${B:-build}/tests/tools/pd-gen" --gt-clock --maps "$rec.files" "$data" "$pt"
+		return
+	fi
+	load=$(gt_prog_load "$bin" "$rec.map") || return
+	# shellcheck disable=SC2086
+	"${B:-build}/tests/tools/pd-gen" "$data" "$pt" "$bin" $load
+}
+
+# gt_prog_syms BINARY LINK REC ADDR...: sym_lookup's line for each ADDR
+# (where it ran) from the file that held it: static, BINARY at its load
+# bias (REC.map); pie, each file gt-record listed (REC.files) at the bias
+# its mapping gives, the ADDRs inside that mapping
+gt_prog_syms() {
+	local bin=$1 link=$2 rec=$3 start len pgoff path base sel
+	shift 3
+	if [ "$link" != pie ]; then
+		base=$(gt_prog_base "$bin" "$rec.map") || return
+		"${B:-build}/tests/tools/sym_lookup" --load-base "$base" "$bin" "$@"
+		return
+	fi
+	while read -r start len pgoff _ path; do
+		sel=$(for a in "$@"; do
+			[ $((a - start)) -ge 0 ] && [ $((a - start)) -lt $((len)) ] && echo "$a"
+		done)
+		[ -n "$sel" ] || continue
+		# the bias: the start less the page of its segment's vaddr
+		base=
+		while read -r off vaddr; do
+			if [ $((off / 4096 * 4096)) = $((pgoff)) ]; then
+				base=$(printf '%#x' $((start - vaddr / 4096 * 4096)))
+				break
+			fi
+		done < <(readelf -lW "$path" | awk '$1 == "LOAD" {print $2, $3}')
+		[ -n "$base" ] || { echo "gt_prog_syms: no segment of $path at $pgoff" >&2; return 1; }
+		# shellcheck disable=SC2086
+		"${B:-build}/tests/tools/sym_lookup" --load-base "$base" "$path" $sel | grep -v '^source' ||
+			return
+	done < "$rec.files"
 }

@@ -118,14 +118,17 @@ perf_script_vs_ground_truth() {
 	progress_lines "$g/w.data" "$g/w-dir.data"
 	report_is_script_summed "$g/w.data"
 	# programs of other shapes (tests/gt/progs.sh): C++ (demangled names,
-	# a static PIE whose .plt holds ifunc entries), -O2 jump tables
+	# a static PIE whose .plt holds ifunc entries), -O2 jump tables, and
+	# the dynamically linked ones (several mappings, NAME@plt, libc)
 	. tests/gt/progs.sh
-	for p in exceptions jumptable; do
-		gt_prog_build "$p" "$g/$p" static || continue
+	local dyn
+	for p in $GT_PROGS_DYNAMIC; do dyn="$dyn $p:pie"; done
+	for p in exceptions:static jumptable:static $dyn; do
+		local link=${p#*:}
+		p=${p%:*}
+		gt_prog_build "$p" "$g/$p" "$link" || continue
 		gt_record "perf-script-itrace-reads-auxrec-$p" "$g/$p.rec" "$g/$p" -- "$g/$p" || continue
-		load=$(gt_prog_load "$g/$p" "$g/$p.map") &&
-		# shellcheck disable=SC2086
-		$B/tests/tools/pd-gen "$g/$p.data" "$g/$p-rc.pt" "$g/$p" $load > /dev/null ||
+		gt_prog_pd_gen "$g/$p" "$link" "$g/$p" "$g/$p-rc.pt" "$g/$p.data" > /dev/null ||
 			{ echo "not ok pd-gen-gt-$p"; continue; }
 		perf_agrees_on_gt "-$p" "$g/$p.data" "$g/$p-rc.branches" "$g/$p"
 	done
@@ -168,10 +171,38 @@ for l in sys.stdin:
         print(s(e, "from") + "|" + s(e, "to"))' > "$g.auxrec.sym"
 	if [ -s "$g.perf.sym" ] && cmp -s "$g.perf.sym" "$g.auxrec.sym"; then
 		echo "ok auxrec-script-symbols-equal-perf$sfx ($(wc -l < "$g.perf.sym") branches)"
+	elif [ -s "$g.perf.sym" ] && plt=$(perf_plt_unnamed "$g.perf.sym" "$g.auxrec.sym"); then
+		echo "ok auxrec-script-symbols-equal-perf$sfx ($(wc -l < "$g.perf.sym") branches; $plt)"
 	else
 		echo "not ok auxrec-script-symbols-equal-perf$sfx (< perf > auxrec)"
 		diff "$g.perf.sym" "$g.auxrec.sym" | head -6
 	fi
+}
+
+# PERF_SYM AUXREC_SYM: do the two lists differ only at PLT entries, named
+# NAME@plt by auxrec (objdump's labels: t-symbols) and _init+OFF or
+# [unknown] by perf 6.1? perf adds its NAME@plt symbols after giving the
+# sizeless _init the room up to the next symbol (over .plt), and its tree
+# lookup then returns either of the overlapping symbols by the tree's
+# shape; .plt.got entries (a PIE's __cxa_finalize, libc's malloc) it does
+# not name. Prints how many.
+perf_plt_unnamed() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+def fits(p, a):
+    return p == a or (re.fullmatch(r'_init\+0x[0-9a-f]+|\[unknown\]', p) and
+                      re.fullmatch(r'\S+@plt\+0x[0-9a-f]+', a))
+perf, aux, n = open(sys.argv[1]).read().split('\n'), open(sys.argv[2]).read().split('\n'), 0
+if len(perf) != len(aux):
+    sys.exit(1)
+for p, a in zip(perf, aux):
+    pe, ae = p.split('|'), a.split('|')
+    if len(pe) != len(ae) or not all(fits(x, y) for x, y in zip(pe, ae)):
+        print('first other difference: %s (perf) %s (auxrec)' % (p, a))
+        sys.exit(1)
+    n += sum(x != y for x, y in zip(pe, ae))
+print('%d PLT-entry ends perf names _init+OFF or [unknown], auxrec NAME@plt' % n)
+PY
 }
 
 # auxrec report is auxrec script summed: per (dso, symbol) of the source

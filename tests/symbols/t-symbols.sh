@@ -62,20 +62,25 @@ check minidebuginfo-corrupt "source dynsym.*exported_fn\+0x0" "$(tr '\n' ' ' <<<
 
 # PLT entries (tests/gt/progs/plt.c: a lazily bound PIE and its shared
 # library) are named as perf names them, NAME@plt, objdump's labels in
-# .plt; the .plt header is not an entry (_init's, as the nearest symbol
-# before); the stripped binary too (.dynsym names the entries). Built with
-# IBT (-fcf-protection -z ibtplt, as Ubuntu and Fedora build), calls go to
-# .plt.sec: objdump labels its entries, and so must the symbols. An
+# .plt, and those of .plt.got as objdump does (perf 6.1 gives them to the
+# symbol before); the .plt header is not an entry (_init's, as the nearest
+# symbol before); the stripped binary too (.dynsym names the entries). Built
+# with IBT (-fcf-protection -z ibtplt, as Ubuntu and Fedora build), calls go
+# to .plt.sec: objdump labels its entries, and so must the symbols. An
 # AArch64 build (gcc-aarch64-linux-gnu): .plt's sh_entsize is 0 there, the
 # header 32 bytes and the entries 16, as perf takes them.
 . tests/gt/progs.sh
-plt_names() {	# BINARY [SECTION]: "ADDR NAME" of objdump's labels in .plt, ADDR+6 too
-	local lo hi sec=${2:-.plt}
+plt_names() {	# BINARY [SECTION]: "ADDR NAME" of objdump's labels in SECTION (.plt: and .plt.got), ADDR+6 too
+	local lo hi glo= ghi= sec=${2:-.plt}
 	read -r lo hi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
 		awk -v s="$sec" '$1 == s {print $3, $5}')
+	[ "$sec" = .plt ] && read -r glo ghi < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
+		awk '$1 == ".plt.got" {print $3, $5}')
 	${OBJDUMP:-objdump} -d "$1" | awk '/@plt>:$/ {sub(/^0*/, "", $1); gsub(/[<>:]/, "", $2); print $1, $2}' |
 		while read -r a n; do
-			[ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ] &&
+			{ [ $((0x$a)) -ge $((0x$lo)) ] && [ $((0x$a)) -lt $((0x$lo + 0x$hi)) ]; } ||
+			{ [ -n "$glo" ] && [ $((0x$a)) -ge $((0x$glo)) ] &&
+			  [ $((0x$a)) -lt $((0x$glo + 0x$ghi)) ]; } &&
 				printf '%x %s+0x0\n%x %s+0x6\n' $((0x$a)) "$n" $((0x$a + 6)) "$n"
 		done
 	[ "$sec" = .plt ] || return 0

@@ -6,6 +6,11 @@
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
  * file as two AUX/AUXTRACE pairs, cut at the first PSB after the middle.
  * Usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]
+ *        pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE
+ *
+ * --maps FILES: one MMAP2 per executable file mapping the traced process
+ * had (tests/gt's OUT.files, gt_filemaps.h), each at the time it appeared,
+ * instead of BINARY's alone: a dynamically linked program.
  *
  * --gt-clock: the attr and AUXTRACE_INFO declare the clock tests/gt traces
  * are timed by (gt_format.h): MTC on at period GT_MTC_FREQ, TSC:CTC ratio
@@ -106,6 +111,7 @@ static uint64_t snap_size;	/* --snapshots: the area's size */
 static uint64_t *snap_end;	/* and the stream offsets each snapshot ends at */
 static int snap_nr;
 static const char *stack_sample;	/* --stack-sample FILE */
+static const char *maps_file;	/* --maps FILE: the mappings, not BINARY's */
 static uint64_t stack_sample_time = 4;	/* perf time, :TSC's */
 
 #define SEED_ID		101
@@ -311,23 +317,67 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	return w;
 }
 
-/* COMM and MMAP2 of pid: BINARY mapped at start (len, pgoff) */
-static void process(struct pd_writer *w, uint32_t pid, const char *comm, const char *bin,
-		    uint64_t start, uint64_t len, uint64_t pgoff, uint64_t time)
+/* MMAP2 of pid: BINARY mapped at start (len, pgoff), executable */
+static void mmap2(struct pd_writer *w, uint32_t pid, const char *bin, uint64_t start,
+		  uint64_t len, uint64_t pgoff, uint64_t time)
 {
-	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
 	struct perf_rec_mmap2 m = { .header = { .type = PERF_RECORD_MMAP2,
 						.misc = PERF_RECORD_MISC_USER } };
 
-	c.pid = c.tid = pid;
-	put_as(w, &c, sizeof(c), comm, pid, time);
 	m.pid = m.tid = pid;
 	m.start = start;
 	m.len = len;
 	m.pgoff = pgoff;
 	m.prot = PROT_READ | PROT_EXEC;
 	m.flags = MAP_PRIVATE;
-	put_as(w, &m, sizeof(m), bin, pid, time + 1);
+	put_as(w, &m, sizeof(m), bin, pid, time);
+}
+
+/* COMM and MMAP2 of pid: BINARY mapped at start (len, pgoff) */
+static void process(struct pd_writer *w, uint32_t pid, const char *comm, const char *bin,
+		    uint64_t start, uint64_t len, uint64_t pgoff, uint64_t time)
+{
+	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
+
+	c.pid = c.tid = pid;
+	put_as(w, &c, sizeof(c), comm, pid, time);
+	mmap2(w, pid, bin, start, len, pgoff, time + 1);
+}
+
+static uint64_t perf_time(uint64_t tsc)
+{
+	return tsc * 1000 >> 10;
+}
+
+/*
+ * --maps FILE: the COMM of PID, then an MMAP2 per line of FILE (gt-record's
+ * OUT.files: "START LEN PGOFF TSC PATH"), at perf time 2 for a mapping
+ * made by exec (TSC 0), else at the perf time of TSC, when the traced
+ * process had just mapped it (before the AUX data in the file, as perf
+ * record writes a mapping before the AUX record of the trace that ran it).
+ */
+static void process_maps(struct pd_writer *w, const char *path)
+{
+	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
+	unsigned long long start, len, pgoff, tsc;
+	char line[4200], file[4096];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		die(path, -2);
+	c.pid = c.tid = PID;
+	put_as(w, &c, sizeof(c), "pd-gen", PID, 1);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llx %llx %llx %4095s", &start, &len, &pgoff, &tsc,
+			   file) != 5)
+			die("--maps line is not \"START LEN PGOFF TSC PATH\"", -22);
+		mmap2(w, PID, file, start, len, pgoff, tsc ? perf_time(tsc) : 2);
+		n++;
+	}
+	fclose(f);
+	if (!n)
+		die("--maps file lists no mapping", -22);
 }
 
 /*
@@ -341,9 +391,12 @@ static void traced_process(struct pd_writer *w, const char *bin, char **map, int
 	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START } };
 	int err;
 
-	process(w, PID, "pd-gen", bin, nmap > 0 ? strtoull(map[0], NULL, 0) : def_start,
-		nmap > 1 ? strtoull(map[1], NULL, 0) : 0x100000,
-		nmap > 2 ? strtoull(map[2], NULL, 0) : 0, 1);
+	if (maps_file)
+		process_maps(w, maps_file);
+	else
+		process(w, PID, "pd-gen", bin, nmap > 0 ? strtoull(map[0], NULL, 0) : def_start,
+			nmap > 1 ? strtoull(map[1], NULL, 0) : 0x100000,
+			nmap > 2 ? strtoull(map[2], NULL, 0) : 0, 1);
 	it.pid = it.tid = PID;
 	put_as(w, &it, sizeof(it), NULL, PID, 3);
 	pd_write_finished_round(w);
@@ -379,11 +432,6 @@ static void finish(struct pd_writer *w)
 	err = pd_writer_finish(w);
 	if (err)
 		die("finish", err);
-}
-
-static uint64_t perf_time(uint64_t tsc)
-{
-	return tsc * 1000 >> 10;
 }
 
 /* The BTS records of the gt flow in path (see the top of this file). */
@@ -727,9 +775,15 @@ int main(int argc, char **argv)
 		argc -= snap_nr + 2;
 		argv += snap_nr + 2;
 	}
-	if (argc != 4 && argc != 7) {
+	if (!bts && argc > 2 && !strcmp(argv[1], "--maps")) {
+		maps_file = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	if (maps_file ? argc != 3 : argc != 4 && argc != 7) {
 		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [--snapshots SIZE END...]\n"
 				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
+				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
