@@ -3,6 +3,7 @@
 # the auxtest PMU appears in the guest, /out and the exit status come back,
 # a bad module argument is reported as a load failure (exit 125), a sanitizer
 # report from the guest fails the run (123), a boot that hangs is retried,
+# so is a run whose guest kernel reports a soft lockup,
 # --cpu-flags changes the guest CPU.
 # QEMU that cannot boot fails these checks; it never skips them.
 cd "$(dirname "$0")/../.." || exit 1
@@ -85,6 +86,22 @@ if [ $rc = 0 ] && echo "$res" | grep -q 'did not boot in 1s; booting it again' &
 	echo "ok vm_boot_retry"
 else
 	echo "not ok vm_boot_retry: rc $rc: $(echo "$res" | tail -3)"
+fi
+
+# 5b: a first run whose guest kernel reports a soft lockup is run again on a
+# fresh boot, its /out cleared (here the first run writes a lockup line to
+# the console itself and a file that must not come back; /in keeps a mark).
+rm -rf "$out.stall"; mkdir -p "$out.stall/in"
+res=$($run --out "$out.stall/out" --in "$out.stall/in" --timeout 120 -- sh -c \
+	'if [ -e /in/in/first ]; then echo second > second; else touch /in/in/first first;
+	 echo "<2>watchdog: BUG: soft lockup - CPU#0 stuck for 1s! [t-vm-boot:1]" > /dev/kmsg;
+	 sleep 100; fi' 2>&1)
+rc=$?
+if [ $rc = 0 ] && echo "$res" | grep -q 'guest kernel stalled (soft lockup' &&
+   [ -s "$out.stall/out/second" ] && [ ! -e "$out.stall/out/first" ]; then
+	echo "ok vm_stall_retry"
+else
+	echo "not ok vm_stall_retry: rc $rc: $(ls "$out.stall/out" 2>&1 | tr '\n' ' ') $(echo "$res" | tail -3)"
 fi
 
 # 6: --cpu-flags reaches QEMU's -cpu (the bench boots without ERMS); a list
