@@ -81,6 +81,37 @@ export_to() {
 	return $st
 }
 
+# CHECK FILE REF NEW DIFFERS [SEEN]: `auxrec export -f F -c C -i FILE` for
+# F chrome, perfetto and folded and C time and insns, run with the
+# environment assignments REF into $tmp/ref and with NEW into $tmp/new
+# (export_to), must agree: "not ok CHECK: -f F -c C: DIFFERS" otherwise.
+# SEEN, a function, is called after each pair that agrees (with F and C:
+# the caller's counters; $tmp/new.events etc. are there). Returns 1, with
+# rc=1 and a "not ok" line, when an export exits > 1 or the outputs differ.
+exports_agree() {
+	local check=$1 f=$2 ref=$3 new=$4 differs=$5 seen=${6:-} fmt clock st
+	for fmt in chrome perfetto folded; do
+		for clock in time insns; do
+			# shellcheck disable=SC2086
+			(for kv in $ref; do export "${kv?}"; done
+			 export_to "$tmp/ref" -f $fmt -c $clock -i "$f")
+			# shellcheck disable=SC2086
+			(for kv in $new; do export "${kv?}"; done
+			 export_to "$tmp/new" -f $fmt -c $clock -i "$f")
+			st=$?
+			if [ $st -gt 1 ]; then
+				echo "not ok $check: export -f $fmt -c $clock:" \
+					"exit $st: $(head -2 "$tmp/new.err")"
+				rc=1
+				return 1
+			fi
+			outputs_agree "$check: -f $fmt -c $clock: $differs" \
+				"$tmp/ref" "$tmp/new" || return 1
+			[ -z "$seen" ] || "$seen" $fmt $clock
+		done
+	done
+}
+
 diff_recordings() {
 	local pre=$1 fn=$2 p v seed ninsn tsc1 a b
 	# the ground truth of real programs (built by tests/gt/progs.sh), and
