@@ -240,6 +240,19 @@ static bool plt_sizes(Elf *elf, const GElf_Shdr *plt, uint64_t *header, uint64_t
 }
 
 /*
+ * Adds the PLT entry at addr, size bytes, as "SNAME@plt" (SNAME demangled
+ * as the symbols are; "@plt" when the relocation names no symbol).
+ */
+static int add_plt_symbol(struct dso *d, uint64_t addr, uint64_t size, const char *sname)
+{
+	char name[512], *plain = sname ? demangle(sname) : NULL;
+
+	snprintf(name, sizeof(name), "%s@plt", plain ? plain : sname ? sname : "");
+	free(plain);
+	return dso_add_symbol(d, addr, size, STB_GLOBAL, name) ? -ENOMEM : 0;
+}
+
+/*
  * Symbols for the entries of .plt, which no symbol table names, as perf
  * 6.1 synthesizes them (dso__synthesize_plt_symbols): with a .dynsym and
  * a .rela.plt (or .rel.plt) linked to it, the Nth relocation names the
@@ -292,19 +305,14 @@ static int synthesize_plt(struct dso *d, Elf *elf)
 	}
 	end = plt.sh_addr + plt.sh_size;
 	for (size_t i = 0; i < nrel && addr < end && end - addr >= entsize; i++, addr += entsize) {
-		char name[512];
 		const char *sname = NULL;
-		char *plain;
 		GElf_Sym sym;
 
 		if (!reloc_symbol(rels, rela, i, &symidx))
 			break;	/* truncated */
 		if (symidx && gelf_getsym(syms, (int)symidx, &sym))
 			sname = elf_strptr(elf, dynsym.sh_link, sym.st_name);
-		plain = sname ? demangle(sname) : NULL;
-		snprintf(name, sizeof(name), "%s@plt", plain ? plain : sname ? sname : "");
-		free(plain);
-		if (dso_add_symbol(d, addr, entsize, STB_GLOBAL, name))
+		if (add_plt_symbol(d, addr, entsize, sname))
 			return -ENOMEM;
 		count++;
 	}
@@ -353,7 +361,6 @@ static int synthesize_plt_got(struct dso *d, Elf *elf)
 	     off += pg.sh_entsize) {
 		const uint8_t *b = (const uint8_t *)code->d_buf + off;
 		uint64_t at = pg.sh_addr + off;
-		char name[512];
 		const char *sname;
 		int32_t disp;
 
@@ -364,8 +371,7 @@ static int synthesize_plt_got(struct dso *d, Elf *elf)
 				      dynsym.sh_link, at + 6 + (int64_t)disp);
 		if (!sname)
 			continue;
-		snprintf(name, sizeof(name), "%s@plt", sname);
-		if (dso_add_symbol(d, at, pg.sh_entsize, STB_GLOBAL, name))
+		if (add_plt_symbol(d, at, pg.sh_entsize, sname))
 			return -ENOMEM;
 		count++;
 	}
