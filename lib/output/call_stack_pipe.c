@@ -93,7 +93,6 @@ struct cs_pipe {
 	SIDE_ALIGN size_t nr_fill;	/* records in batch head % PIPE_BATCHES */
 	struct trace_event sent;	/* the owner last sent */
 	bool owner_sent;
-	uint64_t handed_over;		/* batches handed to the builder */
 	/* both */
 	SIDE_ALIGN atomic_size_t head;	/* batches handed over */
 	atomic_size_t tail;		/* batches fed */
@@ -225,7 +224,6 @@ static int hand_over(struct cs_pipe *p)
 
 	p->count[h % PIPE_BATCHES] = p->nr_fill;
 	p->nr_fill = 0;
-	p->handed_over++;
 	atomic_store(&p->head, ++h);
 	if (atomic_load(&p->builder_waits) && h - atomic_load(&p->tail) >= PIPE_WAKE_AT)
 		wake(p, &p->builder_wake);
@@ -319,7 +317,7 @@ int cs_pipe_drain(struct cs_pipe *p)
 
 uint64_t cs_pipe_batches(const struct cs_pipe *p)
 {
-	return p->handed_over;
+	return atomic_load(&p->head);	/* each hand_over() one */
 }
 
 int cs_pipe_end(struct cs_pipe *p)
