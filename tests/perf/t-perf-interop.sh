@@ -134,12 +134,53 @@ perf_script_vs_ground_truth() {
 	done
 }
 
+# SUFFIX DATA: the build-id feature of a file of auxrec's writer holds, as
+# perf record's (which takes every mapped file's build id when it records an
+# AUX area trace), the GNU build id of each file an MMAP2 names that has
+# one (readelf -n); `perf buildid-list` and `auxrec dump --json` list
+# exactly those (checks named build-ids-as-perf-record...SUFFIX)
+buildids_as_perf() {
+	local sfx=$1 data=$2 f id
+	$AUXREC dump --json --no-packets -i "$data" > "$data.dump" ||
+		{ echo "not ok build-ids-as-perf-record$sfx: auxrec dump failed"; return; }
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("record") == "mmap2":
+        print(e["filename"])' "$data.dump" | sort -u > "$data.mapped"
+	while read -r f; do
+		id=$(readelf -n "$f" 2>/dev/null | sed -n 's/^ *Build ID: *//p')
+		[ -n "$id" ] && echo "$id $f"
+	done < "$data.mapped" | sort > "$data.bid-want"
+	perf buildid-list -i "$data" 2> "$data.bid-err" | sort > "$data.bid-perf"
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("feature") == "build_id":
+        for b in e["build_ids"]:
+            print(b["build_id"], b["filename"])' "$data.dump" | sort > "$data.bid-auxrec"
+	if [ ! -s "$data.bid-want" ]; then
+		echo "not ok build-ids-as-perf-record$sfx: no mapped file has a build id"
+	elif [ -s "$data.bid-err" ] || ! cmp -s "$data.bid-want" "$data.bid-perf"; then
+		echo "not ok build-ids-as-perf-record$sfx: perf buildid-list (>) is not the mapped files' ids (<): $(head -1 "$data.bid-err")"
+		diff "$data.bid-want" "$data.bid-perf" | head -6
+	elif ! cmp -s "$data.bid-perf" "$data.bid-auxrec"; then
+		echo "not ok build-ids-as-perf-record$sfx: auxrec dump (>) differs from perf buildid-list (<)"
+		diff "$data.bid-perf" "$data.bid-auxrec" | head -6
+	else
+		echo "ok build-ids-as-perf-record$sfx ($(wc -l < "$data.bid-want") of $(wc -l < "$data.mapped") mapped files have one)"
+	fi
+}
+
 # SUFFIX DATA BRANCHES OUT: Debian's `perf script --itrace=b` and `auxrec
 # script` give the (from, to) list of the ground truth BRANCHES (into
 # OUT.want), and the same symbol+offset on both ends (of aliases, perf's
 # choice; C++ names demangled as perf does); checks named ...SUFFIX
 perf_agrees_on_gt() {
 	local sfx=$1 data=$2 g=$4
+	buildids_as_perf "$sfx" "$data"
 	awk '{print ($2 == "0" ? "0x0" : $2), ($3 == "0" ? "0x0" : $3)}' "$3" > "$g.want"
 	timeout 120 perf script --itrace=b -F ip,addr -i "$data" 2> "$g.perf.err" |
 		awk '$2 == "=>" {printf "0x%s 0x%s\n", $1, $3}' > "$g.perf"
