@@ -84,6 +84,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <intel-pt.h>
@@ -149,8 +150,14 @@ static void add_ip(uint64_t ip, uint8_t flags)
 	ips[nips++] = ip;
 }
 
-/* Copies the executable mappings of pid into sects. */
-static void dump_maps(pid_t pid)
+/*
+ * Copies the code of pid's executable mappings that meet [from, to) into
+ * sects, but for those copied before (a mapping whose code was saved
+ * before it was unmapped is not there any more at exit). A mapping
+ * copied before but changed since (another file mapped at an address an
+ * unmapped one had) cannot be told apart by address: gt-record stops.
+ */
+static void dump_maps(pid_t pid, uint64_t from, uint64_t to)
 {
 	char path[64], line[512];
 	FILE *maps;
@@ -165,11 +172,14 @@ static void dump_maps(pid_t pid)
 	while (fgets(line, sizeof(line), maps)) {
 		unsigned long long lo, hi;
 		char perm[8];
-		struct section *s;
+		struct section *s, *old = NULL;
 
 		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perm) != 3 ||
-		    perm[2] != 'x')
+		    perm[2] != 'x' || hi <= from || lo >= to)
 			continue;
+		for (size_t i = 0; i < nsects && !old; i++)
+			if (sects[i].vaddr < hi && lo < sects[i].vaddr + sects[i].size)
+				old = &sects[i];
 		sects = realloc(sects, (nsects + 1) * sizeof(*sects));
 		if (!sects)
 			die("realloc");
@@ -183,6 +193,16 @@ static void dump_maps(pid_t pid)
 			free(s->bytes);	/* [vsyscall] is not readable */
 			continue;
 		}
+		if (old && old->vaddr == lo && old->size == s->size &&
+		    !memcmp(old->bytes, s->bytes, s->size)) {
+			free(s->bytes);	/* saved before */
+			continue;
+		}
+		if (old) {
+			fprintf(stderr, "gt-record: code at %#llx-%#llx replaces code unmapped "
+				"before (address reuse is not supported)\n", lo, hi);
+			exit(2);
+		}
 		nsects++;
 	}
 	fclose(maps);
@@ -193,8 +213,8 @@ static int exit_stop(pid_t pid, int status)
 {
 	if (status >> 8 != (SIGTRAP | PTRACE_EVENT_EXIT << 8))
 		return 0;
-	dump_maps(pid);
-	if (files_out && gt_filemaps_write(pid, files_out))
+	dump_maps(pid, 0, UINT64_MAX);
+	if (files_out && gt_filemaps_write(files_out))
 		die(files_out);
 	ptrace(PTRACE_CONT, pid, NULL, NULL);
 	waitpid(pid, &status, 0);
@@ -202,15 +222,14 @@ static int exit_stop(pid_t pid, int status)
 }
 
 static long last_syscall;	/* the syscall the last step ran, -1 none */
+static struct user_regs_struct tracee_regs;	/* the tracee's, before its next step */
 
 static uint64_t get_ip(pid_t pid)
 {
-	struct user_regs_struct regs;
-
-	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) < 0)
+	if (ptrace(PTRACE_GETREGS, pid, NULL, &tracee_regs) < 0)
 		die("PTRACE_GETREGS");
-	last_syscall = (long)regs.orig_rax;
-	return regs.rip;
+	last_syscall = (long)tracee_regs.orig_rax;
+	return tracee_regs.rip;
 }
 
 /* Is the instruction at ip of pid a cpuid (0f a2)? */
@@ -271,6 +290,9 @@ static void record(char **argv)
 			kill(pid, SIGKILL);
 			exit(2);
 		}
+		/* dlclose(): the code of what munmap() removes, while it is there */
+		if (tracee_regs.rax == SYS_munmap && insn_is(pid, tracee_regs.rip, OP_SYSCALL))
+			dump_maps(pid, tracee_regs.rdi, tracee_regs.rdi + tracee_regs.rsi);
 		if (ptrace(PTRACE_SINGLESTEP, pid, NULL,
 			   (void *)(long)sig) < 0)
 			die("PTRACE_SINGLESTEP");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gt_filemaps.c - the executable file mappings of a traced process and the
- * time each appeared (gt_filemaps.h), read from /proc/PID/maps.
+ * time each appeared (gt_filemaps.h), read from /proc/PID/maps after each
+ * of its syscalls; those unmapped since stay listed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -72,27 +73,14 @@ void gt_filemaps_scan(pid_t pid, uint64_t tsc)
 	fclose(f);
 }
 
-int gt_filemaps_write(pid_t pid, const char *path)
+int gt_filemaps_write(const char *path)
 {
-	FILE *f = open_maps(pid), *out;
-	char line[4096];
-	struct filemap m;
-	const struct filemap *seen;
+	FILE *out = fopen(path, "w");
 
-	if (!f)
+	if (!out)
 		return -1;
-	out = fopen(path, "w");
-	if (!out) {
-		fclose(f);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (!parse_line(line, &m))
-			continue;
-		seen = find(&m);
+	for (size_t i = 0; i < nr_maps; i++)
 		fprintf(out, "%#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %s\n",
-			m.start, m.len, m.pgoff, seen ? seen->tsc : 0, m.path);
-	}
-	fclose(f);
+			maps[i].start, maps[i].len, maps[i].pgoff, maps[i].tsc, maps[i].path);
 	return fclose(out);
 }

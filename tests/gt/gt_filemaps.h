@@ -15,10 +15,11 @@
 /* Notes the executable file mappings of pid not seen before, at time tsc. */
 void gt_filemaps_scan(pid_t pid, uint64_t tsc);
 /*
- * Writes "START LEN PGOFF TSC PATH" lines of the mappings noted that pid
- * still has (the final layout, read from /proc before it exits) to path.
- * Returns 0, or -1 with errno set.
+ * Writes "START LEN PGOFF TSC PATH" lines of every mapping noted, in the
+ * order they appeared (by TSC), to path: also those gone before the end (a
+ * library dlclose()d), as perf.data keeps the MMAP2 of each. Returns 0,
+ * or -1 with errno set.
  */
-int gt_filemaps_write(pid_t pid, const char *path);
+int gt_filemaps_write(const char *path);
 
 #endif

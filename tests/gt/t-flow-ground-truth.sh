@@ -143,6 +143,33 @@ check_late_step() {
 	echo "ok flow-gt-late-step-$name ($(sed -n 's/.*: \([0-9]*\) steps trapped late.*/\1/p' "$b.rec") late steps filled)"
 }
 check_late_step loops "$out/loops.bin"
+
+# flow-gt-dlclosed-plt: plt dlclose()s libgtdl.so before it exits, so the
+# library is not mapped at the end; gt-record lists its mapping all the same
+# (OUT.files, pd-gen's MMAP2s), with the time it appeared, and kept its code
+# (the flow through it was encoded and decoded above)
+check_dlclosed() {
+	local f=$out/plt
+	if python3 - "$f.files" "$f.branches" <<'PY'
+import sys
+maps = [l.split() for l in open(sys.argv[1])]
+dl = [m for m in maps if m[4].endswith("/libgtdl.so")]
+if len(dl) != 1 or int(dl[0][3], 16) == 0:
+    print("not ok flow-gt-dlclosed-plt: %s lists %d mappings of libgtdl.so (want 1, after exec)"
+          % (sys.argv[1], len(dl)))
+    sys.exit(1)
+lo, hi = int(dl[0][0], 16), int(dl[0][0], 16) + int(dl[0][1], 16)
+n = sum(1 for l in open(sys.argv[2])
+        for a in l.split()[1:3] if lo <= int(a, 16) < hi)
+if not n:
+    print("not ok flow-gt-dlclosed-plt: no branch of the flow in libgtdl.so's mapping")
+    sys.exit(1)
+print("ok flow-gt-dlclosed-plt (libgtdl.so listed among %d mappings, %d branch ends in it)"
+      % (len(maps), n))
+PY
+	then :; else rc=1; fi
+}
+check_dlclosed
 check_late_step qsort "$out/qsort.bin"
 
 # Distribution binaries nobody wrote for this test: the dynamic loader,
