@@ -73,13 +73,24 @@ enum auxtrace_type {
 	AUXTRACE_TYPE_HISI_PTT = 6,
 };
 
+/*
+ * auxrec's own bit in aux_chunk.flags (the kernel's PERF_AUX_FLAG_* use the
+ * low 16): a snapshot (PERF_AUX_FLAG_OVERWRITE) whose area's next snapshot
+ * in the file starts with this one's last bytes, so that a decoder that
+ * decodes across the seam loses nothing where this one ends (a packet it
+ * cuts there is whole in the next). Never set on the last snapshot of an
+ * area, nor when the next one starts after a gap. A decoder may ignore it.
+ */
+#define AUX_CHUNK_F_CONTINUED	(1ULL << 63)
+
 /* One span of AUX bytes as recorded (a PERF_RECORD_AUXTRACE payload). */
 struct aux_chunk {
 	const uint8_t *data;
 	size_t size;
 	uint64_t aux_offset;	/* offset of the span in the AUX ring stream */
 	uint64_t file_offset;	/* where data starts in the file, 0 for raw input */
-	uint64_t flags;		/* PERF_AUX_FLAG_* of the matching PERF_RECORD_AUX */
+	uint64_t flags;		/* PERF_AUX_FLAG_* of the matching PERF_RECORD_AUX,
+				 * and AUX_CHUNK_F_CONTINUED */
 	int32_t cpu;		/* -1 when per-thread */
 	int32_t tid;
 	uint32_t idx;		/* index of the mmap the span came from */

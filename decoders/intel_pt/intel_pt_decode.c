@@ -37,7 +37,32 @@ struct pt_decode {
 	size_t joined_cap;
 	/* 1 + the offset of a packet the chunk's end cut (its error event), or 0 */
 	uint64_t cut_end;
+	/*
+	 * The snapshot being decoded (its own bytes), the length of the
+	 * buffer decoded for it (joined or not), and whether the next
+	 * snapshot of its area continues it (AUX_CHUNK_F_CONTINUED).
+	 */
+	const uint8_t *snap_data;
+	size_t snap_size, snap_len;
+	bool snap_continued;
 };
+
+/*
+ * A packet cut at offset off of the buffer decoded for a snapshot is no
+ * loss when the next snapshot of the area continues this one and this one
+ * has a PSB before the packet: the next decode starts at that PSB and goes
+ * on over the seam (decode_snapshot), the packet whole, its events given
+ * then. Else the trace after the cut is lost until the next snapshot's
+ * first PSB, and the cut is an error.
+ */
+static bool cut_continued(const struct pt_decode *d, uint64_t off)
+{
+	uint64_t before = d->snap_len - off;	/* bytes from the cut to the end */
+
+	return d->snapshot && d->snap_continued && off <= d->snap_len &&
+	       before <= d->snap_size &&
+	       pt_sync_backward(d->snap_data, d->snap_size, d->snap_size - before) >= 0;
+}
 
 static uint64_t perf_time(struct pt_decode *d, uint64_t tsc)
 {
@@ -112,8 +137,11 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 	struct pt_decode *d = ctx;
 	struct decode_event ev;
 
-	if (fe->type == PT_FLOW_EV_ERROR && fe->err == -PT_ERR_NEED_MORE)
+	if (fe->type == PT_FLOW_EV_ERROR && fe->err == -PT_ERR_NEED_MORE) {
 		d->cut_end = fe->offset + 1;
+		if (cut_continued(d, fe->offset))
+			return 0;	/* decoded whole with the next snapshot */
+	}
 	if (fe->offset < d->skip_below)
 		return 0;	/* decoded from the previous snapshot */
 	ev = (struct decode_event){
@@ -275,6 +303,10 @@ static int decode_snapshot(struct pt_decode *d, const struct aux_chunk *chunk)
 	} else if (seam.overlap) {
 		d->skip_below = seam.overlap > seam.cut ? seam.overlap - seam.cut : 0;
 	}
+	d->snap_data = chunk->data;
+	d->snap_size = chunk->size;
+	d->snap_len = len;
+	d->snap_continued = chunk->flags & AUX_CHUNK_F_CONTINUED;
 	ret = pt_flow_decode(d->flow, buf, len);
 	/* the joined buffer ends as the snapshot does */
 	pt_snapshot_keep(&d->snap_prev, chunk->idx, chunk->data, chunk->size,

@@ -276,7 +276,8 @@ static uint8_t *piece_alloc(size_t cap)
  * area which it does not continue: it holds the bytes where the piece's
  * last zeros are, and where they differ, those zeros were perf.data's
  * padding, not trace (a decoder would take them for the rest of a packet
- * that the snapshot cut).
+ * that the snapshot cut). When it starts with the piece's last bytes, the
+ * piece is AUX_CHUNK_F_CONTINUED.
  */
 static void trim_snapshot_padding(struct piece_buf *b, const uint8_t *next, uint64_t next_size)
 {
@@ -284,6 +285,8 @@ static void trim_snapshot_padding(struct piece_buf *b, const uint8_t *next, uint
 
 	b->size -= pad;
 	b->end -= pad;
+	if (overlap)
+		b->p.chunk.flags |= AUX_CHUNK_F_CONTINUED;
 }
 
 static int on_auxtrace(struct session *s, const struct pd_record *rec, session_piece_fn fn,
