@@ -13,6 +13,7 @@
 #include "lib/util/array_grow.h"
 #include "aux_join.h"
 #include "recording.h"
+#include "sample_hold.h"
 #include "session.h"
 #include "lib/util/slot_index.h"
 #include "lib/util/snapshot_overlap.h"
@@ -38,6 +39,7 @@ struct session_state {
 	struct switch_timeline switches;
 	struct piece_buf *bufs;
 	size_t nr_bufs;
+	struct sample_hold held;	/* stack samples before their process's MMAPs */
 };
 
 static bool proc_matches(const void *ctx, uint32_t idx, const void *key)
@@ -132,6 +134,7 @@ void session_close(struct session *s)
 			free(st->bufs[i].data);
 		free(st->bufs);
 		switch_timeline_free(&st->switches);
+		sample_hold_free(&st->held);
 		free(st);
 	}
 	for (size_t i = 0; i < s->nr_procs; i++)
@@ -472,16 +475,61 @@ static void on_auxtrace_info(struct session *s, const struct pd_record *rec)
 	memcpy(s->priv, ai->priv, s->nr_priv * 8);
 }
 
+static int deliver_sample(void *ctx, const struct pd_record *rec)
+{
+	struct session *s = ctx;
+
+	return s->on_sample(s->sample_ctx, s, rec);
+}
+
+/*
+ * A sample with user stack bytes whose process has no mapping yet: held
+ * (sample_hold.h) rather than unwound against nothing; 1 when held, 0
+ * when it goes on now, or -ENOMEM. (A kernel thread's switch samples
+ * carry no user stack: never held.)
+ */
+static int hold_sample(struct session *s, const struct pd_record *rec)
+{
+	struct session_state *st = s->priv_state;
+	const struct pd_attr *a = pd_reader_attr_of(s->r, rec->hdr);
+	struct pd_sample_user u;
+	struct pd_sample_id sid;
+	struct proc *p;
+
+	if (!a || !(a->attr.sample_type & PERF_SAMPLE_STACK_USER) ||
+	    pd_sample_user_parse(rec->hdr, rec->hdr->size, &a->attr, &u) || !u.stack ||
+	    pd_sample_id_parse(rec->hdr, rec->hdr->size, PERF_RECORD_SAMPLE, a->attr.sample_type,
+			       &sid) || !(sid.sample_type & PERF_SAMPLE_TID))
+		return 0;
+	p = session_proc(s, (int)sid.pid, false);
+	if (p && p->maps.nr)
+		return 0;
+	return sample_hold_add(&st->held, rec, (int)sid.pid) ? -ENOMEM : 1;
+}
+
+/* Whether a record of this type may be among the sideband of an exec. */
+static bool is_task_sideband(uint32_t type)
+{
+	return type == PERF_RECORD_MMAP2 || type == PERF_RECORD_MMAP ||
+	       type == PERF_RECORD_COMM || type == PERF_RECORD_FORK;
+}
+
 int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err, size_t errlen)
 {
 	struct session_state *st = s->priv_state;
 	struct pd_record rec;
 	bool looked_up = false;
-	int ret;
+	int ret, held;
 
 	while ((ret = pd_reader_next(s->r, &rec)) == 1) {
 		const struct perf_event_header *h = rec.hdr;
 
+		/* samples held for a process whose sideband has just been read */
+		if (st->held.nr_ready && !is_task_sideband(h->type)) {
+			ret = sample_hold_release(&st->held, false, deliver_sample, s);
+			if (ret)
+				return ret;
+		}
 		switch (h->type) {
 		case PERF_RECORD_MMAP2:
 			if (h->size >= sizeof(struct perf_rec_mmap2) + 1) {
@@ -490,6 +538,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 				on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
 					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
 					m->filename : "");
+				sample_hold_mmap(&st->held, (int)m->pid);
 			}
 			break;
 		case PERF_RECORD_MMAP:
@@ -499,6 +548,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 				on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
 					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
 					m->filename : "");
+				sample_hold_mmap(&st->held, (int)m->pid);
 			}
 			break;
 		case PERF_RECORD_COMM:
@@ -537,7 +587,12 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			on_auxtrace_info(s, &rec);
 			break;
 		case PERF_RECORD_SAMPLE:
-			if (s->on_sample && (ret = s->on_sample(s->sample_ctx, s, &rec)))
+			if (!s->on_sample)
+				break;
+			held = hold_sample(s, &rec);
+			if (held < 0)
+				return held;
+			if (!held && (ret = s->on_sample(s->sample_ctx, s, &rec)))
 				return ret;
 			break;
 		case PERF_RECORD_AUXTRACE:
@@ -553,6 +608,8 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 	}
 	if (ret < 0)
 		snprintf(err, errlen, "%s", pd_reader_error(s->r));
+	else if (st->held.nr && (ret = sample_hold_release(&st->held, true, deliver_sample, s)))
+		return ret;
 	for (size_t i = 0; i < st->nr_bufs; i++) {
 		int r2 = flush_piece(s, &st->bufs[i], fn, ctx);
 

@@ -63,6 +63,9 @@ struct session {
 	/*
 	 * Optional: called with each PERF_RECORD_SAMPLE in file order, the
 	 * sideband (maps) as in effect there; non-zero stops the processing.
+	 * But a sample with a user stack whose process has no mapping yet
+	 * comes once an MMAP of its process has been read (another CPU's
+	 * ring, older, written after it: sample_hold.h), or at the end.
 	 */
 	int (*on_sample)(void *ctx, struct session *s, const struct pd_record *rec);
 	void *sample_ctx;

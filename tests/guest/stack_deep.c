@@ -5,8 +5,12 @@
  * its context switches happens with main and DEPTH descend frames on the
  * stack (tests/vm/t-seed-stacks.sh unwinds the samples taken at them).
  *
- * usage: stack_deep [DEPTH [COUNT]]   (defaults 6, 20)
+ * usage: stack_deep [DEPTH [COUNT [CPU]]]   (defaults 6, 20; CPU: move there
+ * first, after exec, so that exec's records and the sleeps' samples are
+ * written by different CPUs)
  */
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -31,5 +35,15 @@ int main(int argc, char **argv)
 
 	if (argc > 2)
 		count = atoi(argv[2]);
+	if (argc > 3) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(atoi(argv[3]), &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			perror("stack_deep: sched_setaffinity");
+			return 1;
+		}
+	}
 	return descend(depth) < 0;
 }
