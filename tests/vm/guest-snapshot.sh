@@ -69,16 +69,23 @@ kill -TERM $pid
 finish area8k $pid
 
 # the control FIFO (in /tmp: the 9p share of /out has no FIFOs): snapshot, snapshot, disable, snapshot (of the disabled
-# events), enable, ping, snapshot, stop; each answered with ack on the ack FIFO
+# events), enable, ping, snapshot, stop; each answered with ack on the ack FIFO.
+# The ack FIFO is held open for reading from before the start: the recorder
+# acks stop and exits at once, and a reader opening the FIFO only then would
+# find no writer and the ack gone with the pipe (seen once in a CI-like run).
 mkfifo /tmp/ctl.fifo /tmp/ack.fifo
+exec 4<> /tmp/ack.fifo
 start ctl -e auxtest/rate=1048576/ -a -m 256K,64K -S --control fifo:/tmp/ctl.fifo,/tmp/ack.fifo \
 	-- sleep 60
 : > ctl.acks
 for cmd in snapshot snapshot disable snapshot enable ping snapshot stop; do
 	sleep 0.3
 	echo $cmd > /tmp/ctl.fifo
-	echo "$cmd $(timeout 20 head -n 1 /tmp/ack.fifo)" >> ctl.acks
+	a=
+	read -t 20 -r a <&4
+	echo "$cmd $a" >> ctl.acks
 done
+exec 4<&-
 finish ctl $pid
 
 # errors: one line, status 1, no recording left running
