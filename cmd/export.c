@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "lib/output/call_stack_pipe.h"
 #include "lib/output/export.h"
 #include "lib/unwind/user_unwind.h"
+#include "lib/util/cpus.h"
 #include "lib/util/util.h"
 
 static const struct {
@@ -119,14 +119,6 @@ static int on_piece_end(void *ctx)
 	return err;
 }
 
-/* Whether this process may run on one CPU only: helper threads would only slow it. */
-static bool one_cpu(void)
-{
-	cpu_set_t set;
-
-	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) < 2;
-}
-
 /*
  * The call stacks built on a thread of their own while the decoder runs
  * (lib/output/call_stack_pipe.c), and the Perfetto export's blocks
@@ -140,7 +132,7 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 {
 	const char *batch = getenv("AUXREC_EXPORT_BATCH"), *block = getenv("AUXREC_EXPORT_BLOCK");
 
-	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || one_cpu();
+	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || usable_cpus() < 2;
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
 	if (x->opts.serial ||
 	    cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
