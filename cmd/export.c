@@ -182,6 +182,12 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 
 	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || usable_cpus() < 2;
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
+	/*
+	 * A decode thread per usable CPU: the decode threads' records cost
+	 * some 15% more CPU than the builder thread's batches, and on two idle
+	 * cores take 0.9 of the time (docs/testing.md, "Export speed: decoding
+	 * on every core").
+	 */
 	if (!o->jobs)
 		o->jobs = x->opts.serial ? 1 : decode_default_jobs();
 	if (x->opts.serial)
