@@ -5,9 +5,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
+#include "lib/util/cpus.h"
 #include "lib/util/util.h"
 
 /* --jobs N: 1 to DECODE_MAX_JOBS */
@@ -26,9 +26,9 @@ static int parse_jobs(const char *arg, unsigned int *jobs)
 
 unsigned int decode_default_jobs(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int n = usable_cpus();
 
-	return n < 1 ? 1 : n > DECODE_MAX_JOBS ? DECODE_MAX_JOBS : (unsigned int)n;
+	return n > DECODE_MAX_JOBS ? DECODE_MAX_JOBS : n;
 }
 
 int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out))

@@ -43,8 +43,8 @@
 	"      --no-progress   no progress line\n"
 #define DECODE_HELP							\
 	DECODE_FILE_HELP						\
-	"      --jobs N        decode on N threads (default: one per online CPU); the\n" \
-	"                      output is the same for any N\n"
+	"      --jobs N        decode on N threads (default: one per CPU the process\n" \
+	"                      may run on); the output is the same for any N\n"
 
 #define DECODE_MAX_JOBS 256
 
@@ -57,8 +57,8 @@
 int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out));
 
 /*
- * The decode threads of script and report without --jobs: one per online
- * CPU (at most DECODE_MAX_JOBS). Measured on two cores, --jobs 2 took
+ * The decode threads of script, report and export without --jobs: one per
+ * CPU the process may run on (usable_cpus(), at most DECODE_MAX_JOBS). Measured on two cores, --jobs 2 took
  * 0.62-0.68 of the time of --jobs 1, and less under load too
  * (docs/testing.md, "Parallel decode").
  */

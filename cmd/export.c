@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +17,11 @@
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/output/call_stack_pipe.h"
+#include "lib/output/call_stack_rec.h"
+#include "lib/output/line_buf.h"
 #include "lib/output/export.h"
 #include "lib/unwind/user_unwind.h"
+#include "lib/util/cpus.h"
 #include "lib/util/util.h"
 
 static const struct {
@@ -56,9 +58,9 @@ static void usage(FILE *out)
 		"                        call and return even where the time is coarse\n"
 		"  -o, --output FILE   write to FILE (default, or -: standard output)\n"
 		DECODE_FILE_HELP
-		"      --jobs N        decode on N threads (default 1); the output is the\n"
-		"                      same for any N (the call stacks are built on one,\n"
-		"                      beside the decode)\n"
+		"      --jobs N        decode on N threads (default: one per CPU the\n"
+		"                      process may run on); the output is the same for\n"
+		"                      any N\n"
 		"  -h, --help          this help\n");
 }
 
@@ -71,6 +73,7 @@ struct export {
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;		/* of the builder: stops the decode */
 	uint64_t events;	/* decoded events taken (AUXREC_EXPORT_STATS) */
+	uint64_t fed_on_threads;	/* of them, fed by decode threads */
 	struct tp_samples tps;	/* tracepoint samples: instant events */
 	struct export_opts opts;	/* tracepoint instants; serial */
 };
@@ -119,33 +122,84 @@ static int on_piece_end(void *ctx)
 	return err;
 }
 
-/* Whether this process may run on one CPU only: helper threads would only slow it. */
-static bool one_cpu(void)
+/*
+ * --jobs N > 1: the decode threads make a record of each event
+ * (lib/output/call_stack_rec.h) in a buffer of their own; the records are
+ * fed to the call stacks in order, on whichever decode thread hands them
+ * over (trace_decode_opts' render and write), before the piece ends.
+ */
+static void *recs_new(void *ctx, struct line_buf **out)
 {
-	cpu_set_t set;
+	(void)ctx;
+	*out = calloc(1, sizeof(**out));
+	return *out;
+}
 
-	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) < 2;
+static int rec_render(void *r, const struct trace_event *te)
+{
+	struct line_buf *b = r;
+	char *p = lb_room(b, sizeof(struct cs_rec));
+
+	if (!p)
+		return 1;
+	cs_rec_make((struct cs_rec *)p, te);
+	b->len += sizeof(struct cs_rec);
+	return 0;
+}
+
+static void recs_free(void *r)
+{
+	lb_free(r);
+	free(r);
+}
+
+static int recs_feed(void *ctx, const char *bytes, size_t len)
+{
+	struct export *x = ctx;
+	size_t n = len / sizeof(struct cs_rec);
+
+	x->events += n;
+	x->fed_on_threads += n;
+	x->err = cs_rec_feed(&x->cs, (const struct cs_rec *)bytes, n);
+	return x->err ? 1 : 0;
 }
 
 /*
  * The call stacks built on a thread of their own while the decoder runs
  * (lib/output/call_stack_pipe.c), and the Perfetto export's blocks
- * compressed on two (lib/output/zstd_blocks.c); AUXREC_EXPORT_SERIAL=1, one
- * CPU or no thread to be had: all on this one. The output is the same.
- * For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events go over
- * N at a time; AUXREC_EXPORT_BLOCK=BYTES, Perfetto's compressed blocks
- * that small.
+ * compressed on two (lib/output/zstd_blocks.c); with --jobs N > 1 (the
+ * default: a thread per usable CPU), pieces that are decoded on threads
+ * feed the call stacks from there (recs_new()). AUXREC_EXPORT_SERIAL=1,
+ * one CPU or no thread to be had: all on this one (with --jobs N, the
+ * decode threads hand the events themselves over, to on_event()). The
+ * output is the same. For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events
+ * go over N at a time; AUXREC_EXPORT_BLOCK=BYTES, Perfetto's compressed
+ * blocks that small.
  */
 static void start_builder(struct export *x, struct trace_decode_opts *o)
 {
 	const char *batch = getenv("AUXREC_EXPORT_BATCH"), *block = getenv("AUXREC_EXPORT_BLOCK");
 
-	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || one_cpu();
+	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || usable_cpus() < 2;
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
-	if (x->opts.serial ||
-	    cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
+	/*
+	 * A decode thread per usable CPU: the decode threads' records cost
+	 * some 15% more CPU than the builder thread's batches, and on two idle
+	 * cores take 0.9 of the time (docs/testing.md, "Export speed: decoding
+	 * on every core").
+	 */
+	if (!o->jobs)
+		o->jobs = x->opts.serial ? 1 : decode_default_jobs();
+	if (x->opts.serial)
 		return;
-	o->piece_end = on_piece_end;
+	if (o->jobs > 1) {
+		o->render_new = recs_new;
+		o->render = rec_render;
+		o->render_free = recs_free;
+		o->write = recs_feed;
+	}
+	if (!cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
+		o->piece_end = on_piece_end;
 }
 
 int cmd_export(int argc, char **argv)
@@ -221,6 +275,9 @@ int cmd_export(int argc, char **argv)
 		if (x.pipe)
 			fprintf(stderr, "auxrec: export: %" PRIu64 " batches to the builder "
 				"thread\n", cs_pipe_batches(x.pipe));
+		if (o.render_new)
+			fprintf(stderr, "auxrec: export: %" PRIu64 " events fed by decode "
+				"threads\n", x.fed_on_threads);
 	}
 	if (x.pipe) {
 		int perr = cs_pipe_end(x.pipe);

@@ -2,11 +2,11 @@
 /*
  * call_stack_pipe.c - cs_event() on a builder thread fed in batches by the
  * decoding thread (see call_stack_pipe.h): a ring of PIPE_BATCHES batches
- * of compact records, one producer and one consumer. A side waits (on a
- * condition variable) only when the ring is full or empty, and is woken
- * only when it said it waits: the builder, which is the faster, when
- * PIPE_WAKE_AT batches wait for it (or at a drain), so that it runs
- * through several between sleeps.
+ * of records (lib/output/call_stack_rec.h), one producer and one consumer.
+ * A side waits (on a condition variable) only when the ring is full or
+ * empty, and is woken only when it said it waits: the builder, which is
+ * the faster, when PIPE_WAKE_AT batches wait for it (or at a drain), so
+ * that it runs through several between sleeps.
  *
  * The rule that keeps the stacks exact. cs_event() reads of an event its
  * kind, branch flags, from, to, instructions and time, which a record
@@ -16,17 +16,26 @@
  * symbols), which a record points to. Those belong to the session and
  * change only between AUX pieces, while the session reads the sideband
  * after a piece (MMAP, COMM, FORK, exec: maps replaced, processes added,
- * the process array moved, names rewritten); within a piece the decoder
- * only reads them (code reads, owner lookups). So the caller drains the
- * pipe (cs_pipe_drain()) at the end of each piece (trace_decode_opts'
- * piece_end): the builder has then used every pointer before the session
- * changes what it points to. What the builder reads of the call stacks
- * themselves that is added from outside the events, the seeds of stack
- * samples (cs_add_seed()), arrives between pieces too, after the drain,
- * so it is there for exactly the events it would be there for serially.
- * The clock is the events' own (their time and instructions), the
- * tracepoints' instants are rendered after the decode: neither needs
- * anything more.
+ * the process array moved, names rewritten); within a piece the decoders
+ * only read them (code reads, owner lookups). So every record of a piece
+ * is fed before the piece ends, wherever it was made:
+ * - here, the caller drains the pipe (cs_pipe_drain()) at the end of each
+ *   piece (trace_decode_opts' piece_end): the builder has then used every
+ *   pointer before the session changes what it points to;
+ * - a piece decoded on several threads (--jobs, lib/session/parallel.c)
+ *   does not go through the pipe: each decode thread makes the records of
+ *   its unit's events, and the units' records are fed to cs_event() in
+ *   order by whichever decode thread hands a unit over (cmd/export.c),
+ *   one at a time (under the pool's lock, so each sees what the one before
+ *   did to the call stacks), all before the parallel decode of the piece
+ *   returns, and so before its end. The pipe is idle meanwhile: drained at
+ *   the end of the piece before.
+ * What the builder reads of the call stacks themselves that is added from
+ * outside the events, the seeds of stack samples (cs_add_seed()), arrives
+ * between pieces too, after the drain, so it is there for exactly the
+ * events it would be there for serially. The clock is the events' own
+ * (their time and instructions), the tracepoints' instants are rendered
+ * after the decode: neither needs anything more.
  *
  * A piece's last, partly filled batch is fed on the calling thread at the
  * drain (the builder is idle then): a small piece costs no wake-up.
@@ -40,59 +49,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/output/call_stack_pipe.h"
+#include "lib/output/call_stack_rec.h"
 
 #define PIPE_BATCH	4096	/* records a batch, by default */
 #define PIPE_BATCH_MAX	(1 << 20)	/* records a batch at most */
 #define PIPE_BATCHES	8	/* batches in the ring */
 #define PIPE_WAKE_AT	4	/* batches waiting that wake the builder */
 
-#define REC_OWNER	0xff	/* a record that sets the owner of those after it */
-
-/*
- * An event, or (kind REC_OWNER) the owner of the events after it: sent
- * when it changes, most events share their owner.
- */
-struct pipe_rec {
-	uint8_t kind;		/* enum event_kind, or REC_OWNER */
-	uint8_t pad;
-	uint16_t branch;
-	int32_t tid;		/* REC_OWNER */
-	union {
-		struct {
-			uint64_t from, to, insn_count, time;
-		} ev;
-		struct {
-			const struct proc *proc;
-			const char *comm;
-			const struct maps *kmaps;
-			int64_t pid;
-		} owner;
-	};
-};
-
-/* What records are fed with: the owner they set, on whichever thread feeds. */
-struct pipe_feed {
-	struct call_stacks *cs;
-	struct trace_event te;
-	struct decode_event ev;
-};
-
 /*
  * What each side writes often is on cache lines of its own (128 bytes:
- * lines are fetched in pairs): the feed (the builder's, per event), the
- * batch being filled (the decoding thread's, per event), the counters
- * (per batch).
+ * lines are fetched in pairs): the batch being filled (the decoding
+ * thread's, per event), the counters (per batch).
  */
 #define SIDE_ALIGN	alignas(128)
 
 struct cs_pipe {
-	SIDE_ALIGN struct pipe_feed feed;
+	struct call_stacks *cs;
 	pthread_t thread;
 	size_t batch;			/* records a batch */
 	/* the decoding thread's */
 	SIDE_ALIGN size_t nr_fill;	/* records in batch head % PIPE_BATCHES */
-	struct trace_event sent;	/* the owner last sent */
-	bool owner_sent;
 	/* both */
 	SIDE_ALIGN atomic_size_t head;	/* batches handed over */
 	atomic_size_t tail;		/* batches fed */
@@ -101,40 +77,12 @@ struct cs_pipe {
 	pthread_mutex_t lock;
 	pthread_cond_t builder_wake, producer_wake;
 	size_t count[PIPE_BATCHES];	/* records of a batch handed over */
-	SIDE_ALIGN struct pipe_rec rec[];	/* PIPE_BATCHES batches */
+	SIDE_ALIGN struct cs_rec rec[];	/* PIPE_BATCHES batches */
 };
 
-static struct pipe_rec *batch_of(struct cs_pipe *p, size_t n)
+static struct cs_rec *batch_of(struct cs_pipe *p, size_t n)
 {
 	return p->rec + n % PIPE_BATCHES * p->batch;
-}
-
-/* Feeds n records to cs_event(); 0 or its error. */
-static int feed(struct pipe_feed *f, const struct pipe_rec *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct pipe_rec *r = &v[i];
-		int err;
-
-		if (r->kind == REC_OWNER) {
-			f->te.proc = r->owner.proc;
-			f->te.comm = r->owner.comm;
-			f->te.kmaps = r->owner.kmaps;
-			f->te.pid = (int)r->owner.pid;
-			f->te.tid = r->tid;
-			continue;
-		}
-		f->ev.kind = r->kind;
-		f->ev.branch = r->branch;
-		f->ev.from = r->ev.from;
-		f->ev.to = r->ev.to;
-		f->ev.insn_count = r->ev.insn_count;
-		f->ev.time = r->ev.time;
-		err = cs_event(f->cs, &f->te);
-		if (err)
-			return err;
-	}
-	return 0;
 }
 
 /* Waits, with p->lock held, until cond holds; *waits says so meanwhile. */
@@ -174,7 +122,7 @@ static void *builder(void *arg)
 				return NULL;	/* stopped */
 		}
 		if (!atomic_load_explicit(&p->err, memory_order_relaxed)) {
-			int err = feed(&p->feed, batch_of(p, t), p->count[t % PIPE_BATCHES]);
+			int err = cs_rec_feed(p->cs, batch_of(p, t), p->count[t % PIPE_BATCHES]);
 
 			if (err)
 				atomic_store(&p->err, err);
@@ -198,8 +146,7 @@ int cs_pipe_start(struct cs_pipe **out, struct call_stacks *cs, size_t batch)
 		return -ENOMEM;
 	memset(p, 0, sizeof(*p));
 	p->batch = batch;
-	p->feed.cs = cs;
-	p->feed.te.ev = &p->feed.ev;
+	p->cs = cs;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->builder_wake, NULL);
 	pthread_cond_init(&p->producer_wake, NULL);
@@ -236,61 +183,11 @@ static int hand_over(struct cs_pipe *p)
 	return atomic_load_explicit(&p->err, memory_order_relaxed);
 }
 
-/* The next record of the batch being filled. */
-static struct pipe_rec *next_rec(struct cs_pipe *p)
+int cs_pipe_event(struct cs_pipe *p, const struct trace_event *te)
 {
 	size_t h = atomic_load_explicit(&p->head, memory_order_relaxed);
 
-	return &batch_of(p, h)[p->nr_fill++];
-}
-
-static bool same_owner(const struct trace_event *a, const struct trace_event *b)
-{
-	return a->proc == b->proc && a->tid == b->tid && a->pid == b->pid &&
-	       a->comm == b->comm && a->kmaps == b->kmaps;
-}
-
-int cs_pipe_event(struct cs_pipe *p, const struct trace_event *te)
-{
-	const struct decode_event *ev = te->ev;
-	uint64_t from, to, insns, time;
-	struct pipe_rec *r;
-
-	if (!p->owner_sent || !same_owner(te, &p->sent)) {
-		r = next_rec(p);
-		r->kind = REC_OWNER;
-		r->tid = te->tid;
-		r->owner.proc = te->proc;
-		r->owner.comm = te->comm;
-		r->owner.kmaps = te->kmaps;
-		r->owner.pid = te->pid;
-		p->sent = *te;
-		p->owner_sent = true;
-		if (p->nr_fill == p->batch) {
-			int err = hand_over(p);
-
-			if (err)
-				return err;
-		}
-	}
-	/*
-	 * The decoder has just stored the event field by field: loaded by
-	 * 16-byte moves (which the compiler would merge these copies into),
-	 * no store forwards to them, a stall of an event's time each. Field
-	 * by field, through registers.
-	 */
-	from = ev->from;
-	to = ev->to;
-	insns = ev->insn_count;
-	time = ev->time;
-	__asm__("" : "+r"(from), "+r"(to), "+r"(insns), "+r"(time));
-	r = next_rec(p);
-	r->kind = ev->kind;
-	r->branch = ev->branch;
-	r->ev.from = from;
-	r->ev.to = to;
-	r->ev.insn_count = insns;
-	r->ev.time = time;
+	cs_rec_make(&batch_of(p, h)[p->nr_fill++], te);
 	return p->nr_fill == p->batch ? hand_over(p) : 0;
 }
 
@@ -308,7 +205,7 @@ int cs_pipe_drain(struct cs_pipe *p)
 	}
 	err = atomic_load(&p->err);
 	if (!err && p->nr_fill)
-		err = feed(&p->feed, batch_of(p, h), p->nr_fill);
+		err = cs_rec_feed(p->cs, batch_of(p, h), p->nr_fill);
 	p->nr_fill = 0;
 	if (err)
 		atomic_store(&p->err, err);

@@ -66,8 +66,9 @@ outputs_agree() {
 }
 
 # OUT ARGS...: `auxrec export ARGS -o FILE`'s file, stdout, stderr (but the
-# stats line) and exit status into OUT; the number of events it took into
-# OUT.events (AUXREC_EXPORT_STATS)
+# stats lines and AUXREC_PAR_UNIT's, whose count of joins depends on the
+# threads' timing) and exit status into OUT; the number of events it took
+# into OUT.events (AUXREC_EXPORT_STATS)
 export_to() {
 	local out=$1 st
 	shift
@@ -76,15 +77,31 @@ export_to() {
 	st=$?
 	echo "exit $st" >> "$out"
 	[ -f "$out.file" ] && cat "$out.file" >> "$out"
-	grep -v '^auxrec: export: ' "$out.err" >> "$out"
+	grep -v -e '^auxrec: export: ' -e '^auxrec: parallel decode of ' "$out.err" >> "$out"
 	sed -n 's/^auxrec: export: \([0-9]*\) events$/\1/p' "$out.err" > "$out.events"
 	return $st
+}
+
+# [NAME=VALUE|--OPTION]... -- OUT ARGS...: export_to OUT --OPTION... ARGS
+# with each NAME=VALUE in the environment (run it in a subshell)
+env_and_export() {
+	local opts=()
+	while [ "$1" != -- ]; do
+		case $1 in
+		--*) opts+=("$1") ;;
+		*) export "${1?}" ;;
+		esac
+		shift
+	done
+	shift
+	export_to "$1" "${opts[@]}" "${@:2}"
 }
 
 # CHECK FILE REF NEW DIFFERS [SEEN]: `auxrec export -f F -c C -i FILE` for
 # F chrome, perfetto and folded and C time and insns, run with the
 # environment assignments REF into $tmp/ref and with NEW into $tmp/new
-# (export_to), must agree: "not ok CHECK: -f F -c C: DIFFERS" otherwise.
+# (export_to; words of REF and NEW that begin with -- are options, e.g.
+# --jobs=2), must agree: "not ok CHECK: -f F -c C: DIFFERS" otherwise.
 # SEEN, a function, is called after each pair that agrees (with F and C:
 # the caller's counters; $tmp/new.events etc. are there). Returns 1, with
 # rc=1 and a "not ok" line, when an export exits > 1 or the outputs differ.
@@ -93,11 +110,9 @@ exports_agree() {
 	for fmt in chrome perfetto folded; do
 		for clock in time insns; do
 			# shellcheck disable=SC2086
-			(for kv in $ref; do export "${kv?}"; done
-			 export_to "$tmp/ref" -f $fmt -c $clock -i "$f")
+			(env_and_export $ref -- "$tmp/ref" -f $fmt -c $clock -i "$f")
 			# shellcheck disable=SC2086
-			(for kv in $new; do export "${kv?}"; done
-			 export_to "$tmp/new" -f $fmt -c $clock -i "$f")
+			(env_and_export $new -- "$tmp/new" -f $fmt -c $clock -i "$f")
 			st=$?
 			if [ $st -gt 1 ]; then
 				echo "not ok $check: export -f $fmt -c $clock:" \
