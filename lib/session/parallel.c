@@ -62,6 +62,7 @@ struct par_slot {
 	size_t *ends;		/* where each ends in buf */
 	size_t nr, cap;
 	size_t first;		/* events before it are handed over or dropped */
+	int err;		/* -ENOMEM: ends could not grow (see stop_error()) */
 	bool stale;		/* free, and its state wants renewing (see unit_finish) */
 };
 
@@ -135,10 +136,31 @@ int par_unit_event_end(struct par_unit *u)
 {
 	struct par_slot *s = u->slot;
 
-	if (s->buf->err || ARRAY_GROW(s->ends, s->cap, s->nr + 1, 4096))
+	if (s->buf->err)
+		return 1;	/* stop_error() says why */
+	if (ARRAY_GROW(s->ends, s->cap, s->nr + 1, 4096)) {
+		s->err = -ENOMEM;
 		return 1;
+	}
 	s->ends[s->nr++] = s->buf->len;
-	return 0;
+	return atomic_load_explicit(&u->p->stop, memory_order_relaxed);
+}
+
+/*
+ * What stopped a decode that kept its events in slot s (ret: decode_range's
+ * positive stop, or decode_join's -ECANCELED for one): the slot's memory
+ * running out, rather than a bare "canceled"; else ret, or -ECANCELED for
+ * a positive one.
+ */
+static int stop_error(const struct par_slot *s, int ret)
+{
+	if (ret > 0 || ret == -ECANCELED) {
+		if (s->err)
+			return s->err;
+		if (s->buf->err)
+			return s->buf->err;
+	}
+	return ret < 0 ? ret : -ECANCELED;
 }
 
 static long test_unit(void);
@@ -427,7 +449,7 @@ static void advance(struct par *p, struct par_unit *u)
 
 		u->ready = false;	/* this thread's now */
 		if (u->ret) {
-			fail(p, u->ret < 0 ? u->ret : -ECANCELED);
+			fail(p, stop_error(u->slot, u->ret));
 			break;
 		}
 		if (e) {
@@ -441,7 +463,7 @@ static void advance(struct par *p, struct par_unit *u)
 			r = r ? r : 1;
 		}
 		if (r < 0) {
-			fail(p, r);
+			fail(p, e ? stop_error(e->slot, r) : r);
 			break;
 		}
 		if (r == 1) {

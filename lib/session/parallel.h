@@ -42,7 +42,9 @@ struct par_hooks {
  * A decoder state's event callback appends what it keeps of an event (its
  * output, or the event itself) to its buffer, par_unit_buf(u) (NULL when
  * decoding is to stop), then ends it with par_unit_event_end(u), non-zero
- * when out of memory: a join drops events of a unit by these ends.
+ * when out of memory (the buffer's, or the ends': the decode then fails
+ * with -ENOMEM, not as canceled) or when decoding is to stop: a join drops
+ * events of a unit by these ends.
  */
 struct line_buf *par_unit_buf(struct par_unit *u);
 /*
