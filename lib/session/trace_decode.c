@@ -35,6 +35,7 @@ struct run {
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
 	const struct par_unit *kept_unit;	/* the unit keeps says it of */
 	bool keeps;		/* par_unit_kept() of kept_unit */
+	struct par_ends *ends;	/* par_unit_ends() of the state's units */
 	size_t units;		/* decode units of the pieces before this one */
 	size_t pieces;		/* AUX pieces so far */
 	void *renderer;		/* its o->render_new() */
@@ -157,15 +158,16 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 
 /*
  * Whether the events of the state's unit are kept, not only counted: asked
- * once per unit, not per event. (The buffer they are kept in is r->kept
- * or the renderer's, the state's for good; par_unit_event_end() says when
- * to stop.)
+ * once per unit, not per event, with where their ends go (r->ends). (The
+ * buffer they are kept in is r->kept or the renderer's, the state's for
+ * good; ending an event says when to stop.)
  */
 static bool unit_keeps(struct run *r)
 {
 	if (*r->unit != r->kept_unit) {
 		r->kept_unit = *r->unit;
 		r->keeps = par_unit_kept(r->kept_unit);
+		r->ends = par_unit_ends(*r->unit);
 	}
 	return r->keeps;
 }
@@ -192,7 +194,7 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 				lb_mem(&r->kept, (const char *)ev->mem, sizeof(*ev->mem));
 		}
 	}
-	return par_unit_event_end(*r->unit);
+	return par_ends_event_end(r->ends);
 }
 
 static int on_event(void *ctx, const struct decode_event *ev)
@@ -239,7 +241,7 @@ static int keep_sums(void *ctx, const struct branch_sum *sums, size_t nr)
 
 	if (unit_keeps(r) && r->o->render_sums(r->renderer, &te, sums, nr))
 		return 1;
-	return par_unit_event_end(*r->unit);
+	return par_ends_event_end(r->ends);
 }
 
 /*
