@@ -27,6 +27,7 @@
  * PSB, where libipt's packet decoder would.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,12 @@ struct pt_flow {
 	uint64_t delivered;	/* events handed to cfg.event */
 	uint32_t epoch;		/* flow_forget()s: the return stack emptied */
 	struct flow_marks *marks;	/* decoding alone from a split point */
+	/*
+	 * The newest mark's rs_max when it is of this epoch, else UINT_MAX:
+	 * a push up to that depth changes no mark (marks_depth()), which a
+	 * range's decode then does not look at on every call.
+	 */
+	unsigned int marks_rs_max;
 	struct pt_flow *join;	/* the decoder to hand over to, or NULL */
 	int joined;		/* handed over: join took the flow */
 	uint64_t join_drop;	/* events of join's before the hand-over */
@@ -380,7 +387,7 @@ static inline void rs_push(struct pt_flow *f, uint64_t ip)
 		f->rs_n++;
 	else if (f->rs_below)
 		f->rs_below--;	/* the oldest was handed over */
-	if (f->marks)
+	if (f->marks && f->rs_n > f->marks_rs_max)
 		marks_depth(f);
 }
 
@@ -1049,6 +1056,7 @@ static void flow_forget(struct pt_flow *f)
 	f->rs_below = 0;
 	f->borrowing = 0;	/* nothing from before the hand-over is left */
 	f->epoch++;
+	f->marks_rs_max = UINT_MAX;	/* no mark is of the new epoch */
 	set_next(f, -1, 0, 0);
 }
 
@@ -1436,6 +1444,7 @@ static void marks_depth(struct pt_flow *f)
 			break;
 		m->rs_max = f->rs_n;
 	}
+	f->marks_rs_max = f->rs_n;
 }
 
 static void marks_underflow(struct pt_flow *f)
@@ -1582,6 +1591,7 @@ static int flow_at_psbend(struct pt_flow *f)
 		m->rs_max = f->rs_n;
 		m->popped_empty = 0;
 		m->image = pt_flow_image(f);
+		f->marks_rs_max = f->rs_n;
 		m->state = *f;
 	}
 	if (!next || !next->marks)
@@ -1616,6 +1626,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 			return -ENOMEM;
 	}
 	f->marks->nr = 0;
+	f->marks_rs_max = UINT_MAX;
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
 	f->counting = f->summed != NULL;

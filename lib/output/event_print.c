@@ -15,6 +15,7 @@
 #include "lib/output/event_print.h"
 #include "lib/output/json.h"
 #include "lib/util/array_grow.h"
+#include "lib/util/prefault.h"
 #include "lib/util/util.h"
 
 int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline)
@@ -210,7 +211,8 @@ static struct pair_slot *pair_slot_of(struct event_printer *pr, uint64_t from, u
 	if (pr->srcline)
 		return NULL;
 	if (!pr->pairs) {
-		pr->pairs = calloc(PAIR_SLOTS, sizeof(*pr->pairs));
+		/* read before written: see prefault.h */
+		pr->pairs = calloc_prefaulted(PAIR_SLOTS, sizeof(*pr->pairs));
 		if (!pr->pairs)
 			return NULL;
 	}

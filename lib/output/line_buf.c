@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include "lib/util/prefault.h"
 #include "line_buf.h"
 
 /*
@@ -17,23 +17,6 @@
  * time (docs/testing.md, "Parallel decode").
  */
 #define PREFAULT_FROM	((size_t)256 << 10)
-#define PREFAULT_PAGE	((uintptr_t)4096)	/* a larger page: madvise says EINVAL, no harm */
-
-/* Faults in the whole pages of p[from..to), where the kernel can (Linux 5.14). */
-static void prefault(char *p, size_t from, size_t to)
-{
-#ifdef MADV_POPULATE_WRITE
-	uintptr_t a = ((uintptr_t)p + from + PREFAULT_PAGE - 1) & ~(PREFAULT_PAGE - 1);
-	uintptr_t e = ((uintptr_t)p + to) & ~(PREFAULT_PAGE - 1);
-
-	if (e > a)
-		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-#else
-	(void)p;
-	(void)from;
-	(void)to;
-#endif
-}
 
 static int reserve(struct line_buf *b, size_t n)
 {
@@ -51,7 +34,7 @@ static int reserve(struct line_buf *b, size_t n)
 		return -ENOMEM;
 	}
 	if (cap >= PREFAULT_FROM)
-		prefault(p, b->cap, cap);
+		prefault_write(p + b->cap, cap - b->cap);
 	b->p = p;
 	b->cap = cap;
 	return 0;

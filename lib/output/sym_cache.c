@@ -8,6 +8,7 @@
 #include "lib/output/json.h"
 #include "lib/output/sym_cache.h"
 #include "lib/util/array_grow.h"
+#include "lib/util/prefault.h"
 #include "lib/util/slot_index.h"
 
 #define RANGE_SETS	4096	/* a power of two */
@@ -61,7 +62,8 @@ static uint64_t frag_hash_of(const void *ctx, uint32_t idx)
 
 struct sym_cache *sym_cache_new(void)
 {
-	return calloc(1, sizeof(struct sym_cache));
+	/* its ranges are read before written: see prefault.h */
+	return calloc_prefaulted(1, sizeof(struct sym_cache));
 }
 
 void sym_cache_free(struct sym_cache *c)

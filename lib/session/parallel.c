@@ -59,8 +59,7 @@ struct par_slot {
 	void *hook;		/* par_hooks.open's */
 	void *state;
 	struct line_buf *buf;	/* par_hooks.open's: what was kept of the events */
-	size_t *ends;		/* where each ends in buf */
-	size_t nr, cap;
+	struct par_ends ends;	/* where each ends in buf */
 	size_t first;		/* events before it are handed over or dropped */
 	bool stale;		/* free, and its state wants renewing (see unit_finish) */
 };
@@ -131,14 +130,43 @@ bool par_unit_kept(const struct par_unit *u)
 	return u->p->only == ALL_UNITS || u == only_unit(u->p);
 }
 
+struct par_ends *par_unit_ends(struct par_unit *u)
+{
+	return &u->slot->ends;
+}
+
+int par_ends_grow(struct par_ends *e)
+{
+	if (e->buf->err)
+		return 1;	/* stop_error() says why */
+	if (ARRAY_GROW(e->v, e->cap, e->nr + 1, 4096)) {
+		e->err = -ENOMEM;
+		return 1;
+	}
+	e->v[e->nr++] = e->buf->len;
+	return atomic_load_explicit(e->stop, memory_order_relaxed);
+}
+
 int par_unit_event_end(struct par_unit *u)
 {
-	struct par_slot *s = u->slot;
+	return par_ends_event_end(&u->slot->ends);
+}
 
-	if (s->buf->err || ARRAY_GROW(s->ends, s->cap, s->nr + 1, 4096))
-		return 1;
-	s->ends[s->nr++] = s->buf->len;
-	return 0;
+/*
+ * What stopped a decode that kept its events in slot s (ret: decode_range's
+ * positive stop, or decode_join's -ECANCELED for one): the slot's memory
+ * running out, rather than a bare "canceled"; else ret, or -ECANCELED for
+ * a positive one.
+ */
+static int stop_error(const struct par_slot *s, int ret)
+{
+	if (ret > 0 || ret == -ECANCELED) {
+		if (s->ends.err)
+			return s->ends.err;
+		if (s->buf->err)
+			return s->buf->err;
+	}
+	return ret < 0 ? ret : -ECANCELED;
 }
 
 static long test_unit(void);
@@ -316,12 +344,20 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* A new decoder state for the slot (par_hooks.open): 0 or -ENOMEM. */
+static int slot_open(struct par *p, struct par_slot *slot)
+{
+	slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
+	slot->ends.buf = slot->buf;
+	slot->ends.stop = &p->stop;
+	return slot->hook ? 0 : -ENOMEM;
+}
+
 /* A state that decoded nothing, for the slot: 0 or -ENOMEM. */
 static int slot_renew(struct par *p, struct par_slot *slot)
 {
 	p->h->close(p->ctx, slot->hook, slot->state);
-	slot->hook = p->h->open(p->ctx, &slot->unit, &slot->state, &slot->buf);
-	return slot->hook ? 0 : -ENOMEM;
+	return slot_open(p, slot);
 }
 
 /*
@@ -344,7 +380,7 @@ static int unit_finish(struct par *p, struct par_unit *u)
 	if (p->only != ALL_UNITS && slot_renew(p, slot))
 		return -ENOMEM;	/* slot->unit stays: no worker takes it */
 	lb_reset(slot->buf);
-	slot->nr = slot->first = 0;
+	slot->ends.nr = slot->first = 0;
 	return 0;
 }
 
@@ -368,7 +404,7 @@ static void unit_drop(struct par *p, struct par_unit *u)
 
 	u->dropped = true;
 	lb_reset(slot->buf);
-	slot->nr = slot->first = 0;
+	slot->ends.nr = slot->first = 0;
 	slot->stale = p->only != ALL_UNITS;
 	slot->unit = NULL;
 	u->slot = NULL;
@@ -427,7 +463,7 @@ static void advance(struct par *p, struct par_unit *u)
 
 		u->ready = false;	/* this thread's now */
 		if (u->ret) {
-			fail(p, u->ret < 0 ? u->ret : -ECANCELED);
+			fail(p, stop_error(u->slot, u->ret));
 			break;
 		}
 		if (e) {
@@ -441,7 +477,7 @@ static void advance(struct par *p, struct par_unit *u)
 			r = r ? r : 1;
 		}
 		if (r < 0) {
-			fail(p, r);
+			fail(p, e ? stop_error(e->slot, r) : r);
 			break;
 		}
 		if (r == 1) {
@@ -450,7 +486,7 @@ static void advance(struct par *p, struct par_unit *u)
 				unit_seal(p, e);
 			}
 			u->drop = drop;
-			u->slot->first = drop < u->slot->nr ? drop : u->slot->nr;
+			u->slot->first = drop < u->slot->ends.nr ? drop : u->slot->ends.nr;
 			e = u;
 		} else {
 			unit_drop(p, u);
@@ -474,13 +510,14 @@ static void advance(struct par *p, struct par_unit *u)
 static int unit_emit(struct par_unit *u, const struct par_hooks *h, void *ctx)
 {
 	struct par_slot *s = u->slot;
-	size_t from = s->first ? s->ends[s->first - 1] : 0;
+	const struct par_ends *e = &s->ends;
+	size_t from = s->first ? e->v[s->first - 1] : 0;
 	int r = 0;
 
-	if (s->nr > s->first && par_unit_kept(u))
-		r = h->emit(ctx, s->buf->p + from, s->ends[s->nr - 1] - from);
+	if (e->nr > s->first && par_unit_kept(u))
+		r = h->emit(ctx, s->buf->p + from, e->v[e->nr - 1] - from);
 	lb_reset(s->buf);
-	s->nr = s->first = 0;
+	s->ends.nr = s->first = 0;
 	return r;
 }
 
@@ -666,12 +703,9 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 	p->slots = calloc_lines(p->nr_slots, sizeof(*p->slots));
 	if (!p->slots)
 		goto out;
-	for (size_t i = 0; i < p->nr_slots; i++) {
-		p->slots[i].hook = h->open(ctx, &p->slots[i].unit, &p->slots[i].state,
-					  &p->slots[i].buf);
-		if (!p->slots[i].hook)
+	for (size_t i = 0; i < p->nr_slots; i++)
+		if (slot_open(p, &p->slots[i]))
 			goto out;
-	}
 	r = run_threads(p, jobs);
 	for (size_t i = 0; !r && p->listed && i < p->nr_units; i++)
 		p->listed[i] = (struct par_unit_join){ .joined = p->units[i].sealed,
@@ -685,7 +719,7 @@ out:
 	for (size_t i = 0; p->slots && i < p->nr_slots; i++) {
 		if (p->slots[i].hook)
 			h->close(ctx, p->slots[i].hook, p->slots[i].state);
-		free(p->slots[i].ends);
+		free(p->slots[i].ends.v);
 	}
 	free(p->units);
 	free(p->slots);

@@ -9,9 +9,11 @@
 #ifndef AUXREC_PARALLEL_H
 #define AUXREC_PARALLEL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "decoders/decoder.h"
+#include "lib/output/line_buf.h"
 
 struct line_buf;
 struct par_unit;
@@ -42,9 +44,38 @@ struct par_hooks {
  * A decoder state's event callback appends what it keeps of an event (its
  * output, or the event itself) to its buffer, par_unit_buf(u) (NULL when
  * decoding is to stop), then ends it with par_unit_event_end(u), non-zero
- * when out of memory: a join drops events of a unit by these ends.
+ * when out of memory (the buffer's, or the ends': the decode then fails
+ * with -ENOMEM, not as canceled) or when decoding is to stop: a join drops
+ * events of a unit by these ends.
  */
 struct line_buf *par_unit_buf(struct par_unit *u);
+
+/*
+ * Where the events of the units a decoder state decodes end in its
+ * buffer: the state's for good (par_unit_ends() of any of its units), so
+ * that a callback ends each event inline (par_ends_event_end()), as
+ * par_unit_event_end() would; parallel.c owns the fields.
+ */
+struct par_ends {
+	size_t *v;		/* v[i]: where event i of the unit ends in buf */
+	size_t nr, cap;
+	const struct line_buf *buf;
+	const atomic_int *stop;	/* decoding is to stop */
+	int err;		/* -ENOMEM: v could not grow */
+};
+
+struct par_ends *par_unit_ends(struct par_unit *u);
+/* par_ends_event_end()'s way when v is full or the buffer failed */
+int par_ends_grow(struct par_ends *e);
+
+/* par_unit_event_end() of a unit whose ends e are */
+static inline int par_ends_event_end(struct par_ends *e)
+{
+	if (e->nr == e->cap || e->buf->err)
+		return par_ends_grow(e);
+	e->v[e->nr++] = e->buf->len;
+	return atomic_load_explicit(e->stop, memory_order_relaxed);
+}
 /*
  * Whether what is kept of u's events is handed over: when it is not (the
  * units around the one of par_decode_unit()), only their ends count.

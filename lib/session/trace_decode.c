@@ -33,6 +33,9 @@ struct run {
 	bool mute;		/* events not delivered: a snapshot before the unit */
 	bool unit_seen;		/* o->unit is in this piece or was */
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
+	const struct par_unit *kept_unit;	/* the unit keeps says it of */
+	bool keeps;		/* par_unit_kept() of kept_unit */
+	struct par_ends *ends;	/* par_unit_ends() of the state's units */
 	size_t units;		/* decode units of the pieces before this one */
 	size_t pieces;		/* AUX pieces so far */
 	void *renderer;		/* its o->render_new() */
@@ -154,17 +157,30 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 }
 
 /*
+ * Whether the events of the state's unit are kept, not only counted: asked
+ * once per unit, not per event, with where their ends go (r->ends). (The
+ * buffer they are kept in is r->kept or the renderer's, the state's for
+ * good; ending an event says when to stop.)
+ */
+static bool unit_keeps(struct run *r)
+{
+	if (*r->unit != r->kept_unit) {
+		r->kept_unit = *r->unit;
+		r->keeps = par_unit_kept(r->kept_unit);
+		r->ends = par_unit_ends(*r->unit);
+	}
+	return r->keeps;
+}
+
+/*
  * Keeps an event of a parallel decode: its output, or the event itself;
  * only its end when its unit is not handed over.
  */
 static int keep_event(struct run *r, const struct decode_event *ev)
 {
-	struct line_buf *lb = par_unit_buf(*r->unit);
 	struct trace_event te;
 
-	if (!lb)
-		return 1;
-	if (par_unit_kept(*r->unit)) {
+	if (unit_keeps(r)) {
 		trace_event_fill(r, ev, &te);
 		if (r->renderer) {
 			if (r->o->render(r->renderer, &te))
@@ -173,12 +189,12 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 			struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid,
 						.tid = te.tid, .comm = te.comm };
 
-			lb_mem(lb, (const char *)&k, sizeof(k));
+			lb_mem(&r->kept, (const char *)&k, sizeof(k));
 			if (ev->mem)
-				lb_mem(lb, (const char *)ev->mem, sizeof(*ev->mem));
+				lb_mem(&r->kept, (const char *)ev->mem, sizeof(*ev->mem));
 		}
 	}
-	return par_unit_event_end(*r->unit);
+	return par_ends_event_end(r->ends);
 }
 
 static int on_event(void *ctx, const struct decode_event *ev)
@@ -223,11 +239,9 @@ static int keep_sums(void *ctx, const struct branch_sum *sums, size_t nr)
 	struct run *r = ctx;
 	struct trace_event te = sums_owner(r);
 
-	if (!par_unit_buf(*r->unit))
+	if (unit_keeps(r) && r->o->render_sums(r->renderer, &te, sums, nr))
 		return 1;
-	if (par_unit_kept(*r->unit) && r->o->render_sums(r->renderer, &te, sums, nr))
-		return 1;
-	return par_unit_event_end(*r->unit);
+	return par_ends_event_end(r->ends);
 }
 
 /*
@@ -264,6 +278,7 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
 	*w = *r;
 	w->state = NULL;
 	w->unit = unit;
+	w->kept_unit = NULL;
 	w->kept = (struct line_buf){ 0 };
 	*buf = &w->kept;
 	w->renderer = r->o->render_new ? r->o->render_new(r->o->ctx, buf) : NULL;

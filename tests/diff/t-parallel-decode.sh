@@ -18,6 +18,8 @@
 #  - for decode units only, a damaged copy of the bench stream.
 # Without --jobs, script and report decode on one thread per online CPU,
 # script with --stack-samples on one (default-jobs, on the bench stream).
+# Out of memory in a decode thread is said as such (parallel-nomem, on the
+# bench stream).
 # Each file must be cut into several units (parallel-cut-NAME) and, over
 # all files, units must join (parallel-joined): a decode in which nothing
 # is handed over would be sequential and prove nothing.
@@ -222,6 +224,48 @@ default_jobs() {
 	fi
 }
 
+# FILE: script --json --jobs 2 under an address-space limit (ulimit -v),
+# from the least under which auxrec starts upwards in steps of 4 MB until
+# it works: a run whose decode threads' buffers (megabytes a unit) cannot
+# grow says so in one line, "parallel decode failed: Cannot allocate
+# memory" (it said "Operation canceled"), and at least one run must fail
+# there. Skipped for a sanitizer build (its shadow memory needs the space).
+parallel_nomem() {
+	local kb=4000 st runs=0 hit=0 bad=
+	if nm -D "$A" 2> /dev/null | grep -q '__[at]san_init' || ldd "$A" | grep -q 'lib[at]san'; then
+		echo "skip parallel-nomem: a sanitizer build"
+		return
+	fi
+	while [ $kb -le 100000 ] &&
+	      ! { (ulimit -v $kb; exec "$A" script --help > /dev/null 2>&1); } 2> /dev/null; do
+		kb=$((kb + 200))
+	done
+	while [ $kb -le 400000 ]; do
+		(ulimit -v $kb; exec timeout 60 "$A" script --itrace=b --json --jobs 2 -i "$1" \
+			> "$tmp/out" 2> "$tmp/err")
+		st=$?
+		runs=$((runs + 1))
+		[ $st = 0 ] && break
+		grep '^{"error":' "$tmp/out" >> "$tmp/err"
+		if [ $st != 1 ] || [ "$(wc -l < "$tmp/err")" != 1 ] || grep -q 'canceled' "$tmp/err"; then
+			bad="ulimit -v $kb: exit $st: $(head -3 "$tmp/err" | tr '\n' '|')"
+			break
+		fi
+		grep -q 'parallel decode failed: Cannot allocate memory' "$tmp/err" && hit=$((hit + 1))
+		kb=$((kb + 4000))
+	done
+	if [ -n "$bad" ]; then
+		echo "not ok parallel-nomem: $bad"
+		rc=1
+	elif [ $st != 0 ] || [ $hit = 0 ]; then
+		echo "not ok parallel-nomem: $runs runs up to ulimit -v $kb, exit $st," \
+			"$hit said the parallel decode ran out of memory"
+		rc=1
+	else
+		echo "ok parallel-nomem ($runs runs, $hit ran out of memory in the parallel decode)"
+	fi
+}
+
 # the recordings (tests/diff/recordings.sh), each for any --jobs
 diff_recordings parallel same_for_any_jobs || exit $?
 
@@ -252,6 +296,7 @@ open(sys.argv[2], "wb").write(d)' "$f" "$tmp/bench-bad.data"
 	rm -f "$tmp/whole.b" "$tmp/units" "$tmp/bench-bad.data"
 	unset AUXREC_PAR_UNIT
 	default_jobs "$f"
+	parallel_nomem "$f"
 elif [ $st = 77 ]; then
 	echo "skip units-bench-damaged: the bench stream cannot be recorded here (gt-record)"
 else
