@@ -16,7 +16,8 @@
 #    (the others are cut in small units by the test knob AUXREC_PAR_UNIT,
 #    which also makes auxrec say per chunk how many units and joins);
 #  - for decode units only, a damaged copy of the bench stream.
-# Without --jobs, script and report decode on one thread per online CPU,
+# Without --jobs, script and report decode on one thread per CPU the
+# process may run on (nproc: the affinity mask, as lib/util/cpus.c counts),
 # script with --stack-samples on one (default-jobs, on the bench stream).
 # Out of memory in a decode thread is said as such (parallel-nomem, on the
 # bench stream).
@@ -208,7 +209,7 @@ for u in units:
 # never script --stack-samples (its events go to one printer) nor --jobs 1
 default_jobs() {
 	local want=no cmd got bad=
-	[ "$(getconf _NPROCESSORS_ONLN)" -gt 1 ] && want=yes
+	[ "$(nproc)" -gt 1 ] && want=yes
 	for cmd in "script --itrace=b:$want" "report:$want" "script --itrace=b --stack-samples:no" \
 		"script --itrace=b --jobs 1:no" "report --jobs 1:no"; do
 		# shellcheck disable=SC2086
@@ -217,7 +218,7 @@ default_jobs() {
 		[ "$got" = "${cmd##*:}" ] || bad+=" ${cmd%:*}: parallel $got;"
 	done
 	if [ -z "$bad" ]; then
-		echo "ok default-jobs ($(getconf _NPROCESSORS_ONLN) online CPUs)"
+		echo "ok default-jobs ($(nproc) CPUs to run on)"
 	else
 		echo "not ok default-jobs:$bad"
 		rc=1
