@@ -71,8 +71,12 @@ for cmd in script report export; do
 		continue
 	fi
 	clones $cmd-all "" "${args[@]}"
+	st=$?
 	m=$(cat "$tmp/$cmd-all.clones")
-	if [ "$m" -lt 1 ]; then
+	if [ $st != 0 ]; then
+		echo "not ok usable-cpus-$cmd: exit $st on all CPUs: $(head -2 "$tmp/$cmd-all.err")"
+		rc=1
+	elif [ "$m" -lt 1 ]; then
 		echo "not ok usable-cpus-$cmd: no thread started with two CPUs to use"
 		rc=1
 	elif [ $cmd = export ] && ! cmp -s "$tmp/one.pf" "$tmp/x.pf"; then
