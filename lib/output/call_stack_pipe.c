@@ -26,10 +26,12 @@
  *   does not go through the pipe: each decode thread makes the records of
  *   its unit's events, and the units' records are fed to cs_event() in
  *   order by whichever decode thread hands a unit over (cmd/export.c),
- *   one at a time (under the pool's lock, so each sees what the one before
- *   did to the call stacks), all before the parallel decode of the piece
- *   returns, and so before its end. The pipe is idle meanwhile: drained at
- *   the end of the piece before.
+ *   one at a time (parallel.c's pump(): the pool's emitting flag, taken
+ *   and given back under its lock, though a unit is fed with the lock
+ *   released; so each sees what the one before did to the call stacks),
+ *   all before the parallel decode of the piece returns, and so before its
+ *   end. The pipe is idle meanwhile: drained at the end of the piece
+ *   before.
  * What the builder reads of the call stacks themselves that is added from
  * outside the events, the seeds of stack samples (cs_add_seed()), arrives
  * between pieces too, after the drain, so it is there for exactly the
