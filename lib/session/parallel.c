@@ -120,11 +120,6 @@ static struct par_unit *only_unit(const struct par *p)
 	return p->only < p->nr_units ? &p->units[p->only] : NULL;
 }
 
-struct line_buf *par_unit_buf(struct par_unit *u)
-{
-	return atomic_load_explicit(&u->p->stop, memory_order_relaxed) ? NULL : u->slot->buf;
-}
-
 bool par_unit_kept(const struct par_unit *u)
 {
 	return u->p->only == ALL_UNITS || u == only_unit(u->p);
@@ -143,13 +138,7 @@ int par_ends_grow(struct par_ends *e)
 		e->err = -ENOMEM;
 		return 1;
 	}
-	e->v[e->nr++] = e->buf->len;
-	return atomic_load_explicit(e->stop, memory_order_relaxed);
-}
-
-int par_unit_event_end(struct par_unit *u)
-{
-	return par_ends_event_end(&u->slot->ends);
+	return 0;
 }
 
 /*

@@ -20,7 +20,7 @@ struct par_unit;
 
 /*
  * The caller's side. open: a decoder state of its own (*state) whose
- * events go to unit *unit (par_unit_buf(), par_unit_event_end()), the
+ * events go to unit *unit (par_unit_ends(), par_ends_event_end()), the
  * buffer they are kept in (*buf, the caller's, kept from unit to unit:
  * touched memory, in the cache of the thread that writes it), and
  * whatever it needs with it (returned; NULL: no memory). close: frees
@@ -41,20 +41,14 @@ struct par_hooks {
 #define PAR_MIN_UNIT	(32u << 10)
 
 /*
- * A decoder state's event callback appends what it keeps of an event (its
- * output, or the event itself) to its buffer, par_unit_buf(u) (NULL when
- * decoding is to stop), then ends it with par_unit_event_end(u), non-zero
- * when out of memory (the buffer's, or the ends': the decode then fails
- * with -ENOMEM, not as canceled) or when decoding is to stop: a join drops
- * events of a unit by these ends.
- */
-struct line_buf *par_unit_buf(struct par_unit *u);
-
-/*
  * Where the events of the units a decoder state decodes end in its
- * buffer: the state's for good (par_unit_ends() of any of its units), so
- * that a callback ends each event inline (par_ends_event_end()), as
- * par_unit_event_end() would; parallel.c owns the fields.
+ * buffer (the one par_hooks.open gave): the state's for good
+ * (par_unit_ends() of any of its units); parallel.c owns the fields. A
+ * state's event callback appends what it keeps of an event (its output,
+ * or the event itself) to its buffer, then ends it with
+ * par_ends_event_end(), non-zero when out of memory (the buffer's, or the
+ * ends': the decode then fails with -ENOMEM, not as canceled) or when
+ * decoding is to stop: a join drops events of a unit by these ends.
  */
 struct par_ends {
 	size_t *v;		/* v[i]: where event i of the unit ends in buf */
@@ -65,23 +59,23 @@ struct par_ends {
 };
 
 struct par_ends *par_unit_ends(struct par_unit *u);
-/* par_ends_event_end()'s way when v is full or the buffer failed */
+/* Room in e->v for one more end: 0, or 1 when the buffer or v failed. */
 int par_ends_grow(struct par_ends *e);
 
-/* par_unit_event_end() of a unit whose ends e are */
+/* Ends the event just appended to the buffer: 0, or non-zero to stop. */
 static inline int par_ends_event_end(struct par_ends *e)
 {
-	if (e->nr == e->cap || e->buf->err)
-		return par_ends_grow(e);
+	if ((e->nr == e->cap || e->buf->err) && par_ends_grow(e))
+		return 1;
 	e->v[e->nr++] = e->buf->len;
 	return atomic_load_explicit(e->stop, memory_order_relaxed);
 }
+
 /*
  * Whether what is kept of u's events is handed over: when it is not (the
  * units around the one of par_decode_unit()), only their ends count.
  */
 bool par_unit_kept(const struct par_unit *u);
-int par_unit_event_end(struct par_unit *u);
 
 /* Whether dec can decode in parallel, and chunk is worth it. */
 bool par_worth(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs);
