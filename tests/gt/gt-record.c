@@ -355,6 +355,10 @@ static int decode_step(void *ctx, uint64_t ip, struct x86_insn *insn)
  * instruction ran is not a late step: those landings are not checked).
  * Returns the number of instructions added.
  */
+/* fill_late_steps(): the recorded indices it added an instruction before, ascending */
+static size_t *late_before;
+static size_t nlate_before;
+
 static size_t fill_late_steps(void)
 {
 	uint64_t *old_ips = ips, between;
@@ -368,6 +372,10 @@ static size_t fill_late_steps(void)
 		if (i && !(old_ipf[i] & IPF_SIGNAL) &&
 		    gt_step_check(decode_step, NULL, old_ips[i - 1], old_ips[i],
 				  &between) == GT_STEP_TWO) {
+			late_before = realloc(late_before, (nlate_before + 1) * sizeof(*late_before));
+			if (!late_before)
+				die("realloc");
+			late_before[nlate_before++] = i;
 			add_ip(between, 0);
 			added++;
 		}
@@ -391,18 +399,22 @@ static int classify(uint64_t ip, uint8_t *len, int *is_call, int *is_ret)
 }
 
 /*
- * The index at or after from of the instruction at ip (late steps filled
- * in before it moved it on); exits when there is none.
+ * The index in ips of the instruction recorded at index at, once late
+ * steps were filled in before it (recursion runs an address many times
+ * over: searching for the sampled ip could find an earlier run of it);
+ * exits when that is not the sampled ip.
  */
-static size_t index_of(size_t from, uint64_t ip)
+static size_t index_of(size_t at, uint64_t ip)
 {
-	while (from < nips && ips[from] != ip)
-		from++;
-	if (from == nips) {
+	size_t moved = 0;
+
+	while (moved < nlate_before && late_before[moved] <= at)
+		moved++;
+	if (at + moved >= nips || ips[at + moved] != ip) {
 		fprintf(stderr, "gt-record: --start: the sampled instruction is not in the flow\n");
 		exit(2);
 	}
-	return from;
+	return at + moved;
 }
 
 /* Writes OUT.SUFFIX-sample's bytes and OUT.SUFFIX-stack, the true stack at ips[at]. */
@@ -444,7 +456,7 @@ static void start_late(const char *out)
 			fprintf(stderr, "gt-record: --late-sample: no syscall after the start\n");
 			exit(2);
 		}
-		late = index_of(late_at > cut ? late_at : cut + 1, late_sample.ip);
+		late = index_of(late_at, late_sample.ip);
 		write_sample(out, "late-", &late_sample, late);
 		snprintf(path, sizeof(path), "%s.late-tsc", out);
 		f = fopen(path, "w");
