@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * snapshot_overlap.c - the bytes two consecutive snapshots of one AUX
- * area share, and the padding a snapshot's chunk ends with (see
- * snapshot_overlap.h).
+ * area share, the padding a snapshot's chunk ends with, and whether a
+ * match is a continuation (see snapshot_overlap.h).
  */
 #include <string.h>
 #include "lib/util/snapshot_overlap.h"
@@ -50,4 +50,32 @@ size_t snapshot_padding(const uint8_t *prev, size_t prev_len, const uint8_t *cur
 	}
 	*overlap = 0;
 	return 0;
+}
+
+size_t snapshot_seam(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
+		     const uint8_t *cur, size_t cur_len, uint64_t cur_offset,
+		     size_t *overlap, bool *at_offset)
+{
+	for (size_t pad = 0; pad <= PADDING_MAX && pad < prev_len; pad++) {
+		size_t len = prev_len - pad;
+		uint64_t k = prev_offset + len - cur_offset;
+
+		if (pad && prev[len])
+			break;	/* no more zeros that may be padding */
+		if (k >= OVERLAP_MIN && k <= len && k <= cur_len &&
+		    !memcmp(prev + len - k, cur, k)) {
+			*overlap = k;
+			*at_offset = true;
+			return pad;
+		}
+	}
+	*at_offset = false;
+	return snapshot_padding(prev, prev_len, cur, cur_len, overlap);
+}
+
+bool snapshot_continues(size_t overlap, bool at_offset, enum snapshot_clock clock)
+{
+	if (!overlap)
+		return false;
+	return at_offset || clock != SNAPSHOT_CLOCK_OUTSIDE;
 }
