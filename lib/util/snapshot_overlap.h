@@ -52,14 +52,18 @@ enum snapshot_clock {
 /*
  * The seam of cur with prev: as snapshot_padding() (returns the padding,
  * *overlap the bytes shared), but first the overlap the AUXTRACE offsets
- * give (prev_offset + prev_len less padding, minus cur_offset), when those
- * bytes are equal: *at_offset is then true. Where the offsets are
- * positions in the stream (a PMU whose overwrite-mode head counts bytes:
- * CoreSight, auxrec's test PMU; pd-gen) that is exact, also where the
- * longest match is longer than the true overlap (a loop's bytes). Where
- * the head is an offset in the area (Intel PT, BTS, SPE, and perf -S's
- * files of them) it holds unless the head passed the area's end between
- * the two snapshots; else the longest match is taken, at_offset false.
+ * give, when those bytes are equal: *at_offset is then true. The offsets
+ * give it as prev_offset + prev_len (less padding) - cur_offset, or that
+ * less an area's size (a power of two of at least the larger snapshot).
+ * Where the offsets are positions in the stream (a PMU whose overwrite-mode
+ * head counts bytes: CoreSight, auxrec's test PMU; pd-gen) the first is
+ * exact; a chance match then never fits (cur starts after prev's end).
+ * Where the head is an offset in the area (Intel PT, BTS, SPE, and perf
+ * -S's files of them: one area is added once it wrapped), cur starts one
+ * area before its place when the head passed the area's end between the
+ * two; a chance match fits only when the bytes are equal at that very
+ * length. Both hold also where the longest match is longer than the true
+ * overlap (a loop's bytes). Else the longest match, at_offset false.
  */
 size_t snapshot_seam(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
 		     const uint8_t *cur, size_t cur_len, uint64_t cur_offset,
@@ -70,11 +74,11 @@ size_t snapshot_seam(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
  * (the trace between them whole): overlap > 0 and either the offsets
  * gave it (at_offset), or a timestamp lies in the overlap, or the trace has no
  * timestamps (then the bytes alone decide, and a chance match passes).
- * A timed trace whose overlap holds no timestamp and whose offsets
- * disagree is taken as a gap: a true continuation is only lost that way
- * when its overlap is shorter than the distance between timestamps and
- * the area's head wrapped between the snapshots (perf does the same:
- * intel_pt_find_overlap_tsc() needs a PSB's TSC in both).
+ * A timed trace whose overlap holds no timestamp and whose offsets do
+ * not give it is taken as a gap: a true continuation is only lost that
+ * way when its offsets follow neither rule of snapshot_seam() and its
+ * overlap is shorter than the distance between timestamps (perf's
+ * intel_pt_find_overlap_tsc() needs a PSB's TSC in both, too).
  */
 bool snapshot_continues(size_t overlap, bool at_offset, enum snapshot_clock clock);
 

@@ -221,7 +221,20 @@ static void test_seam_at_offset(void **state)
 				       &overlap, &at), 0);
 	assert_int_equal(overlap, 300);
 	assert_true(at);
-	/* offsets in an area of 8192 bytes whose head wrapped: the bytes decide */
+	/*
+	 * an Intel PT head, an offset in an area of 8192 bytes: the first
+	 * written one area further (wrapped), the next at its head, which
+	 * passed the area's end between them
+	 */
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000 + 8192, stream + 4700, 4000,
+				       4700, &overlap, &at), 0);
+	assert_int_equal(overlap, 300);
+	assert_true(at);
+	/* 7000 bytes off is no area's size; before the first's end: the bytes decide */
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000 + 7000, stream + 4700, 4000,
+				       4700, &overlap, &at), 0);
+	assert_int_equal(overlap, 300);
+	assert_false(at);
 	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000, stream + 4700, 4000,
 				       4700 - 8192, &overlap, &at), 0);
 	assert_int_equal(overlap, 300);
@@ -253,12 +266,12 @@ static void test_clock(void **state)
 	assert_int_equal(pt_snapshot_clock(pt, 1100, 70), SNAPSHOT_CLOCK_NONE);
 }
 
-/* seam of pt[b, b + blen) at offset boff after pt[a, a + alen) at a */
-static size_t pt_seam(size_t a, size_t alen, size_t b, size_t blen, uint64_t boff)
+/* seam of pt[b, b + blen) at offset boff after pt[a, a + alen) at offset aoff */
+static size_t pt_seam(size_t a, size_t alen, uint64_t aoff, size_t b, size_t blen, uint64_t boff)
 {
 	struct pt_snapshot_prev p = { 0 };
 	struct pt_snapshot_seam seam;
-	struct aux_chunk prev = chunk_at(0, pt + a, alen, a);
+	struct aux_chunk prev = chunk_at(0, pt + a, alen, aoff);
 	struct aux_chunk cur = chunk_at(0, pt + b, blen, boff);
 
 	pt_snapshot_keep(&p, &prev, 0);
@@ -280,31 +293,34 @@ static void test_seam_chance_match(void **state)
 	/* [1000, 3000) and [3100, 5100): 3100 is 1000 + 4 * 525, same phase */
 	overlap = snapshot_overlap(pt + 1000, 2000, pt + 3100, 2000);
 	assert_true(overlap >= 16);
-	assert_int_equal(pt_seam(1000, 2000, 3100, 2000, 3100), 0);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 3100, 2000, 3100), 0);
 	/* offsets that said so would be believed (exact where they are positions) */
-	assert_int_equal(pt_seam(1000, 2000, 3100, 2000, 3000 - overlap), overlap);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 3100, 2000, 3000 - overlap), overlap);
 	/* without TSC nothing tells: the bytes decide, as perf's content match */
 	fill_pt(false);
 	overlap = snapshot_overlap(pt + 1000, 2000, pt + 3100, 2000);
 	assert_true(overlap >= 16);
-	assert_int_equal(pt_seam(1000, 2000, 3100, 2000, 3100), overlap);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 3100, 2000, 3100), overlap);
 }
 
 /*
- * A true continuation whose offset is not its position (an Intel PT head,
- * an offset in a 4096-byte area, passed the area's end between them):
- * a TSC in the overlap tells it; without one it is taken for a gap.
+ * A true continuation whose offsets tell nothing (neither its position
+ * nor one area off): a TSC in the overlap tells it; without one it is
+ * taken for a gap.
  */
 static void test_seam_tsc_inside(void **state)
 {
 	(void)state;
 	fill_pt(true);
 	/* [1000, 3000), [2500, 4500): 500 bytes shared, the PSB+ at 2560 in them */
-	assert_int_equal(pt_seam(1000, 2000, 2500, 2000, 2500 - 4096), 500);
-	assert_int_equal(pt_seam(1000, 2000, 2500, 2000, 2500), 500);
-	/* [1000, 3000), [2980, 4980): 20 bytes of TNT shared */
-	assert_int_equal(pt_seam(1000, 2000, 2980, 2000, 2980), 20);
-	assert_int_equal(pt_seam(1000, 2000, 2980, 2000, 2980 - 4096), 0);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2500, 2000, 2500 + 100000), 500);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2500, 2000, 2500), 500);
+	/* [1000, 3000), [2980, 4980): 20 bytes of TNT shared (92 equal) */
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2980, 2000, 2980), 20);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2980, 2000, 2980 + 100000), 0);
+	/* one area (4096) off: the head passed the area's end, the offsets tell */
+	assert_int_equal(pt_seam(1000, 2000, 1000 + 4096, 2980, 2000, 2980), 20);
+	assert_int_equal(pt_seam(1000, 2000, 1000 + 5000, 2980, 2000, 2980), 0);
 }
 
 /* the flag the session sets, weighed as the seam is */
