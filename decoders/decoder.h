@@ -83,8 +83,8 @@ enum auxtrace_type {
  * It is set on equal bytes (aux_chunk.next_overlap of them): a decoder
  * that can read time in them tells a chance match from a continuation
  * (snapshot_continues() of lib/util/snapshot_overlap.h), with
- * AUX_CHUNK_F_AT_OFFSET: the next one's AUXTRACE offset is where this
- * one's last next_overlap bytes start.
+ * AUX_CHUNK_F_AT_OFFSET: the AUXTRACE offsets give that overlap
+ * (snapshot_seam(): directly, or one area off).
  */
 #define AUX_CHUNK_F_CONTINUED	(1ULL << 63)
 #define AUX_CHUNK_F_AT_OFFSET	(1ULL << 62)

@@ -5,8 +5,9 @@
  * snapshot continues the previous one of its area, so that the decode
  * goes on from where that one's decode ended (perf:
  * intel_pt_find_overlap); the overlap itself is lib/util/snapshot_overlap.c's.
- * Equal bytes count only where the AUXTRACE offsets agree or a TSC packet
- * lies in them (perf: intel_pt_find_overlap_tsc), or the trace has no TSC.
+ * Equal bytes count only where the AUXTRACE offsets give them
+ * (snapshot_seam()) or a TSC packet lies in them (perf:
+ * intel_pt_find_overlap_tsc), or the trace has no TSC.
  */
 #ifndef AUXREC_PT_SNAPSHOT_H
 #define AUXREC_PT_SNAPSHOT_H
@@ -42,8 +43,8 @@ struct pt_snapshot_seam {
 
 /*
  * The seam of cur (a snapshot of area cur->idx) with the previous snapshot
- * of that area: none when their bytes do not overlap, or do but not
- * where the offsets say and the trace is timed and no TSC lies in the overlap
+ * of that area: none when their bytes do not overlap, or do but not where
+ * the offsets say, the trace is timed and no TSC lies in the overlap
  * (pt_snapshot_clock()); seam->prev is valid until pt_snapshot_keep() of
  * that area.
  */
