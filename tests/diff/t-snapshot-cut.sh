@@ -194,7 +194,7 @@ else
 fi
 
 # Chance matches made on purpose: after a snapshot ending 2 bytes into a
-# packet at E (6000 bytes or more after the last snapshot), one that
+# packet at E (more than 6000 bytes after the last snapshot), one that
 # starts after E, at the first place where E's last 16 bytes come again
 # (the loop's trace) and the snapshot there ends inside a packet too: its
 # bytes continue E's snapshot, the trace between them is lost. Each
@@ -209,8 +209,8 @@ cuts = sorted(p["offset"] + 2 for p in pk
               if "offset" in p and p.get("size", 0) >= 3 and p["packet"] != "psb")
 cut_at, out, last = set(cuts), [], 0
 for e in cuts:
-    if e - 6000 < last:
-        continue
+    if e - 6000 <= last:
+        continue			# starting at the last one's end would continue it
     q = pt.find(pt[e - 16:e], e + 1)
     while q >= 0 and q + 6000 not in cut_at:
         q = pt.find(pt[e - 16:e], q + 1)
