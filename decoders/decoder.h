@@ -80,8 +80,14 @@ enum auxtrace_type {
  * decodes across the seam loses nothing where this one ends (a packet it
  * cuts there is whole in the next). Never set on the last snapshot of an
  * area, nor when the next one starts after a gap. A decoder may ignore it.
+ * It is set on equal bytes (aux_chunk.next_overlap of them): a decoder
+ * that can read time in them tells a chance match from a continuation
+ * (snapshot_continues() of lib/util/snapshot_overlap.h), with
+ * AUX_CHUNK_F_AT_OFFSET: the AUXTRACE offsets give that overlap
+ * (snapshot_seam(): directly, or one area off).
  */
 #define AUX_CHUNK_F_CONTINUED	(1ULL << 63)
+#define AUX_CHUNK_F_AT_OFFSET	(1ULL << 62)
 
 /* One span of AUX bytes as recorded (a PERF_RECORD_AUXTRACE payload). */
 struct aux_chunk {
@@ -90,7 +96,9 @@ struct aux_chunk {
 	uint64_t aux_offset;	/* offset of the span in the AUX ring stream */
 	uint64_t file_offset;	/* where data starts in the file, 0 for raw input */
 	uint64_t flags;		/* PERF_AUX_FLAG_* of the matching PERF_RECORD_AUX,
-				 * and AUX_CHUNK_F_CONTINUED */
+				 * and AUX_CHUNK_F_CONTINUED, _AT_OFFSET */
+	size_t next_overlap;	/* AUX_CHUNK_F_CONTINUED: the bytes of this
+				 * one's end that the next snapshot starts with */
 	int32_t cpu;		/* -1 when per-thread */
 	int32_t tid;
 	uint32_t idx;		/* index of the mmap the span came from */

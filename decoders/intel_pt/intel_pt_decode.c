@@ -40,7 +40,8 @@ struct pt_decode {
 	/*
 	 * The snapshot being decoded (its own bytes), the length of the
 	 * buffer decoded for it (joined or not), and whether the next
-	 * snapshot of its area continues it (AUX_CHUNK_F_CONTINUED).
+	 * snapshot of its area continues it (AUX_CHUNK_F_CONTINUED, and
+	 * pt_snapshot_continued() does not take it for a chance match).
 	 */
 	const uint8_t *snap_data;
 	size_t snap_size, snap_len;
@@ -280,7 +281,7 @@ static int decode_snapshot(struct pt_decode *d, const struct aux_chunk *chunk)
 	ssize_t psb;
 	int ret;
 
-	pt_snapshot_seam(&d->snap_prev, chunk->idx, chunk->data, chunk->size, &seam);
+	pt_snapshot_seam(&d->snap_prev, chunk, &seam);
 	from = seam.prev_len - seam.cut;
 	psb = seam.overlap ? pt_sync_backward(seam.prev, seam.prev_len, from) : -1;
 	if (psb >= 0) {
@@ -306,11 +307,10 @@ static int decode_snapshot(struct pt_decode *d, const struct aux_chunk *chunk)
 	d->snap_data = chunk->data;
 	d->snap_size = chunk->size;
 	d->snap_len = len;
-	d->snap_continued = chunk->flags & AUX_CHUNK_F_CONTINUED;
+	d->snap_continued = pt_snapshot_continued(chunk);
 	ret = pt_flow_decode(d->flow, buf, len);
 	/* the joined buffer ends as the snapshot does */
-	pt_snapshot_keep(&d->snap_prev, chunk->idx, chunk->data, chunk->size,
-			 d->cut_end ? len - (d->cut_end - 1) : 0);
+	pt_snapshot_keep(&d->snap_prev, chunk, d->cut_end ? len - (d->cut_end - 1) : 0);
 	return ret;
 }
 

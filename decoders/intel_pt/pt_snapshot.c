@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pt_snapshot.c - the previous snapshot of each AUX area, to find where
- * the next one continues it (see pt_snapshot.h).
+ * the next one continues it, and the TSC packets that tell a continuation
+ * from a chance match of bytes (see pt_snapshot.h).
  */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decoders/intel_pt/pt_packet.h"
 #include "decoders/intel_pt/pt_snapshot.h"
+#include "decoders/intel_pt/pt_sync.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/snapshot_overlap.h"
 
@@ -22,10 +25,54 @@ static struct pt_snapshot_area *area_of(struct pt_snapshot_prev *p, uint32_t idx
 	return &p->v[p->nr++];
 }
 
-void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
-		      size_t cur_len, struct pt_snapshot_seam *seam)
+enum snapshot_clock pt_snapshot_clock(const uint8_t *buf, size_t len, size_t overlap)
 {
-	const struct pt_snapshot_area *a = area_of(p, idx, false);
+	size_t from = overlap < len ? len - overlap : 0;
+	ssize_t pos = pt_sync_backward(buf, len, from);
+	bool timed = false;
+
+	if (pos < 0)
+		pos = pt_sync_forward(buf, len, from);
+	while (pos >= 0 && (size_t)pos < len) {
+		struct pt_packet pkt;
+		int n = pt_pkt_decode(buf + pos, len - (size_t)pos, &pkt);
+
+		if (n <= 0) {	/* resynchronize at the next PSB, or stop */
+			pos = pt_sync_forward(buf, len, (size_t)pos + 1);
+			continue;
+		}
+		if (pkt.type == PT_PKT_TSC) {
+			if ((size_t)pos >= from)
+				return SNAPSHOT_CLOCK_INSIDE;
+			timed = true;
+		}
+		pos += n;
+	}
+	return timed ? SNAPSHOT_CLOCK_OUTSIDE : SNAPSHOT_CLOCK_NONE;
+}
+
+/*
+ * Whether prev's last overlap bytes, which the next snapshot starts with,
+ * are its start: at_offset when the offsets gave them, else by time.
+ */
+static bool continues(const uint8_t *prev, size_t prev_len, size_t overlap, bool at_offset)
+{
+	return snapshot_continues(overlap, at_offset, at_offset ? SNAPSHOT_CLOCK_NONE :
+				  pt_snapshot_clock(prev, prev_len, overlap));
+}
+
+bool pt_snapshot_continued(const struct aux_chunk *chunk)
+{
+	return (chunk->flags & AUX_CHUNK_F_CONTINUED) &&
+	       continues(chunk->data, chunk->size, chunk->next_overlap,
+			 chunk->flags & AUX_CHUNK_F_AT_OFFSET);
+}
+
+void pt_snapshot_seam(struct pt_snapshot_prev *p, const struct aux_chunk *cur,
+		      struct pt_snapshot_seam *seam)
+{
+	const struct pt_snapshot_area *a = area_of(p, cur->idx, false);
+	bool at_offset;
 	size_t pad;
 
 	*seam = (struct pt_snapshot_seam){ 0 };
@@ -36,9 +83,12 @@ void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *c
 	 * (perf's AUXTRACE alignment): they are not in the next one. (The
 	 * session takes them off when it has the next one at hand.)
 	 */
-	pad = snapshot_padding(a->data, a->len, cur, cur_len, &seam->overlap);
-	if (!seam->overlap)
+	pad = snapshot_seam(a->data, a->len, a->aux_offset, cur->data, cur->size,
+			    cur->aux_offset, &seam->overlap, &at_offset);
+	if (!continues(a->data, a->len - pad, seam->overlap, at_offset)) {
+		seam->overlap = 0;	/* a chance match: trace was lost between */
 		return;
+	}
 	seam->prev = a->data;
 	seam->prev_len = a->len - pad;
 	seam->cut = a->cut > pad ? a->cut - pad : 0;
@@ -46,23 +96,23 @@ void pt_snapshot_seam(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *c
 		seam->cut = seam->prev_len;
 }
 
-void pt_snapshot_keep(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur,
-		      size_t cur_len, size_t cut)
+void pt_snapshot_keep(struct pt_snapshot_prev *p, const struct aux_chunk *cur, size_t cut)
 {
-	struct pt_snapshot_area *a = area_of(p, idx, true);
+	struct pt_snapshot_area *a = area_of(p, cur->idx, true);
 	uint8_t *copy;
 
 	if (!a)
 		return;
-	copy = realloc(a->data, cur_len ? cur_len : 1);
+	copy = realloc(a->data, cur->size ? cur->size : 1);
 	if (!copy) {
 		free(a->data);
 		a->data = NULL;
 		return;
 	}
-	memcpy(copy, cur, cur_len);
+	memcpy(copy, cur->data, cur->size);
 	a->data = copy;
-	a->len = cur_len;
+	a->len = cur->size;
+	a->aux_offset = cur->aux_offset;
 	a->cut = cut;
 }
 

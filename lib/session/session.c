@@ -280,16 +280,25 @@ static uint8_t *piece_alloc(size_t cap)
  * last zeros are, and where they differ, those zeros were perf.data's
  * padding, not trace (a decoder would take them for the rest of a packet
  * that the snapshot cut). When it starts with the piece's last bytes, the
- * piece is AUX_CHUNK_F_CONTINUED.
+ * piece is AUX_CHUNK_F_CONTINUED, and _AT_OFFSET when its offset says so.
  */
-static void trim_snapshot_padding(struct piece_buf *b, const uint8_t *next, uint64_t next_size)
+static void trim_snapshot_padding(struct piece_buf *b, const uint8_t *next, uint64_t next_size,
+				  uint64_t next_offset)
 {
-	size_t overlap, pad = snapshot_padding(piece_bytes(b), b->size, next, next_size, &overlap);
+	size_t overlap, pad;
+	bool at_offset;
 
+	pad = snapshot_seam(piece_bytes(b), b->size, b->end - b->size, next, next_size,
+			    next_offset, &overlap, &at_offset);
 	b->size -= pad;
 	b->end -= pad;
-	if (overlap)
-		b->p.chunk.flags |= AUX_CHUNK_F_CONTINUED;
+	if (!overlap)
+		return;
+	/* equal bytes; the decoder weighs them with the offsets and time */
+	b->p.chunk.flags |= AUX_CHUNK_F_CONTINUED;
+	b->p.chunk.next_overlap = overlap;
+	if (at_offset)
+		b->p.chunk.flags |= AUX_CHUNK_F_AT_OFFSET;
 }
 
 static int on_auxtrace(struct session *s, const struct pd_record *rec, session_piece_fn fn,
@@ -328,7 +337,7 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 			(b->p.pid != pid && !(s->time_mult &&
 					      switch_timeline_has(&st->switches, (int32_t)t->cpu))))) {
 		if (b->end != t->offset && (b->p.chunk.flags & PERF_AUX_FLAG_OVERWRITE))
-			trim_snapshot_padding(b, rec->payload, size);
+			trim_snapshot_padding(b, rec->payload, size, t->offset);
 		ret = flush_piece(s, b, fn, ctx);
 		if (ret)
 			return ret;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * snapshot_overlap.c - the bytes two consecutive snapshots of one AUX
- * area share, and the padding a snapshot's chunk ends with (see
- * snapshot_overlap.h).
+ * area share, the padding a snapshot's chunk ends with, and whether a
+ * match is a continuation (see snapshot_overlap.h).
  */
 #include <string.h>
 #include "lib/util/snapshot_overlap.h"
@@ -50,4 +50,59 @@ size_t snapshot_padding(const uint8_t *prev, size_t prev_len, const uint8_t *cur
 	}
 	*overlap = 0;
 	return 0;
+}
+
+/*
+ * The overlap the offsets give (0: none): cur starts where they say, or
+ * one area further back, the area a power of two of at least the larger
+ * snapshot, when those bytes are equal. An area-relative head that passed
+ * the area's end once between two snapshots (less than an area written:
+ * they overlap) puts cur's offset one area's size before its place.
+ */
+static size_t overlap_at(const uint8_t *prev, size_t len, uint64_t prev_offset,
+			 const uint8_t *cur, size_t cur_len, uint64_t cur_offset)
+{
+	uint64_t end = prev_offset + len, most = len > cur_len ? len : cur_len, area = 0;
+
+	if (end < cur_offset)
+		return 0;
+	for (;;) {
+		uint64_t k = end - cur_offset - area;
+
+		if (end - cur_offset < area || k < OVERLAP_MIN)
+			return 0;
+		if (k <= len && k <= cur_len && !memcmp(prev + len - k, cur, k))
+			return k;
+		if (!area)
+			for (area = 1; area && area < most; area <<= 1)
+				;
+		else
+			area <<= 1;
+		if (!area)
+			return 0;
+	}
+}
+
+size_t snapshot_seam(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
+		     const uint8_t *cur, size_t cur_len, uint64_t cur_offset,
+		     size_t *overlap, bool *at_offset)
+{
+	for (size_t pad = 0; pad <= PADDING_MAX && pad < prev_len; pad++) {
+		if (pad && prev[prev_len - pad])
+			break;	/* no more zeros that may be padding */
+		*overlap = overlap_at(prev, prev_len - pad, prev_offset, cur, cur_len, cur_offset);
+		if (*overlap) {
+			*at_offset = true;
+			return pad;
+		}
+	}
+	*at_offset = false;
+	return snapshot_padding(prev, prev_len, cur, cur_len, overlap);
+}
+
+bool snapshot_continues(size_t overlap, bool at_offset, enum snapshot_clock clock)
+{
+	if (!overlap)
+		return false;
+	return at_offset || clock != SNAPSHOT_CLOCK_OUTSIDE;
 }

@@ -68,6 +68,9 @@
  * (from 0 while END < SIZE), as one overwrite-mode AUX/AUXTRACE pair. An
  * END inside a packet is a snapshot the PMU stopped mid-packet; a size
  * not a multiple of 8 is padded with zeros, as perf and auxrec write it.
+ * --head-offset AREA (just before --snapshots): the AUXTRACE offsets as
+ * Intel PT's snapshot head gives them, an offset in an area of AREA bytes
+ * (one area further once it wrapped), not positions in the stream.
  *
  * --tp TRACEFS N STEP (first, before any of the above but --cpu-wide and
  * --bts; with a timed Intel PT trace, its times in perf time): also N samples of the
@@ -109,6 +112,7 @@ static int spe_cpu_wide;
 static int gt_clock;	/* --gt-clock: MTC on, at the ground truth's rates */
 static uint64_t snap_size;	/* --snapshots: the area's size */
 static uint64_t *snap_end;	/* and the stream offsets each snapshot ends at */
+static uint64_t snap_area;	/* --head-offset: AUXTRACE offsets as Intel PT's head gives them */
 static int snap_nr;
 static const char *stack_sample;	/* --stack-sample FILE */
 static const char *maps_file;	/* --maps FILE: the mappings, not BINARY's */
@@ -416,7 +420,10 @@ static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t l
 				      .tid = tid, .cpu = cpu };
 	int err;
 
-	a.aux_offset = off;
+	/* the head an offset in the area, one area further once it wrapped (perf, auxrec) */
+	if (snap_area)
+		d.offset = (off + len) % snap_area + (off + len >= snap_area ? snap_area : 0) - len;
+	a.aux_offset = d.offset;
 	a.aux_size = len;
 	put_as(w, &a, sizeof(a), NULL, pid, time);
 	err = pd_write_auxtrace(w, &iov, 1, &d);
@@ -763,6 +770,11 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (!bts && argc > 3 && !strcmp(argv[1], "--head-offset")) {
+		snap_area = strtoull(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
 	if (!bts && argc > 3 && !strcmp(argv[1], "--snapshots")) {
 		snap_size = strtoull(argv[2], NULL, 0);
 		snap_end = calloc((size_t)argc, sizeof(*snap_end));
@@ -781,7 +793,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (maps_file ? argc != 3 : argc != 4 && argc != 7) {
-		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [--snapshots SIZE END...]\n"
+		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
 				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE\n"
 				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"

@@ -9,6 +9,7 @@
  * snapshot cut is where its seam ends.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -76,12 +77,20 @@ static void test_overlap_repeating_data(void **state)
 	assert_int_equal(snapshot_overlap(a, 600, b, sizeof(b)), 600);
 }
 
-/* the overlap of cur with the previous snapshot of area idx; cur is kept */
-static size_t seam_of(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur, size_t len,
-		      struct pt_snapshot_seam *seam)
+/* the chunk of a snapshot at stream offset off */
+static struct aux_chunk chunk_at(uint32_t idx, const uint8_t *data, size_t len, uint64_t off)
 {
-	pt_snapshot_seam(p, idx, cur, len, seam);
-	pt_snapshot_keep(p, idx, cur, len, 0);
+	return (struct aux_chunk){ .data = data, .size = len, .aux_offset = off, .idx = idx };
+}
+
+/* the overlap of cur (at stream offset off) with the previous snapshot of area idx; kept */
+static size_t seam_of(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *cur, size_t len,
+		      uint64_t off, struct pt_snapshot_seam *seam)
+{
+	struct aux_chunk c = chunk_at(idx, cur, len, off);
+
+	pt_snapshot_seam(p, &c, seam);
+	pt_snapshot_keep(p, &c, 0);
 	return seam->overlap;
 }
 
@@ -92,12 +101,12 @@ static void test_seam_per_area(void **state)
 
 	(void)state;
 	fill_stream();
-	assert_int_equal(seam_of(&p, 3, stream + 1000, 4000, &seam), 0);
-	assert_int_equal(seam_of(&p, 0, stream + 1500, 4000, &seam), 0);	/* another area */
-	assert_int_equal(seam_of(&p, 3, stream + 2000, 4000, &seam), 3000);
+	assert_int_equal(seam_of(&p, 3, stream + 1000, 4000, 1000, &seam), 0);
+	assert_int_equal(seam_of(&p, 0, stream + 1500, 4000, 1500, &seam), 0);	/* another area */
+	assert_int_equal(seam_of(&p, 3, stream + 2000, 4000, 2000, &seam), 3000);
 	assert_int_equal(seam.prev_len, 4000);
-	assert_int_equal(seam_of(&p, 0, stream + 5000, 4000, &seam), 500);
-	assert_int_equal(seam_of(&p, 3, stream + 9000, 4000, &seam), 0);
+	assert_int_equal(seam_of(&p, 0, stream + 5000, 4000, 5000, &seam), 500);
+	assert_int_equal(seam_of(&p, 3, stream + 9000, 4000, 9000, &seam), 0);
 	pt_snapshot_free(&p);
 }
 
@@ -122,8 +131,8 @@ static void test_seam_after_padding(void **state)
 	assert_int_equal(snapshot_padding(padded, sizeof(padded), stream, 8272, &overlap), 6);
 	assert_int_equal(overlap, 434);
 	stream[433] = 0x11;
-	assert_int_equal(seam_of(&p, 0, padded, sizeof(padded), &seam), 0);
-	assert_int_equal(seam_of(&p, 0, stream, 8272, &seam), 433);
+	assert_int_equal(seam_of(&p, 0, padded, sizeof(padded), 0, &seam), 0);
+	assert_int_equal(seam_of(&p, 0, stream, 8272, 0, &seam), 433);
 	assert_int_equal(seam.prev_len, 433);
 	/* no overlap: nothing is known of the padding */
 	assert_int_equal(snapshot_padding(padded, sizeof(padded), stream + 9000, 4000, &overlap), 0);
@@ -136,21 +145,203 @@ static void test_seam_cut_packet(void **state)
 {
 	struct pt_snapshot_prev p = { 0 };
 	struct pt_snapshot_seam seam;
+	struct aux_chunk a = chunk_at(1, stream + 1000, 3003, 1000);
+	struct aux_chunk b = chunk_at(1, stream + 3000, 4000, 3000);
+	struct aux_chunk c = chunk_at(1, stream + 5000, 4000, 5000);
 
 	(void)state;
 	fill_stream();
-	pt_snapshot_keep(&p, 1, stream + 1000, 3003, 2);	/* [1000, 4003), 2 bytes cut */
-	pt_snapshot_seam(&p, 1, stream + 3000, 4000, &seam);
+
+	pt_snapshot_keep(&p, &a, 2);	/* [1000, 4003), 2 bytes cut */
+	pt_snapshot_seam(&p, &b, &seam);
 	assert_int_equal(seam.overlap, 1003);
 	assert_int_equal(seam.prev_len, 3003);
 	assert_int_equal(seam.cut, 2);
 	assert_memory_equal(seam.prev, stream + 1000, 3003);
 	/* keeping the next one forgets the cut */
-	pt_snapshot_keep(&p, 1, stream + 3000, 4000, 0);
-	pt_snapshot_seam(&p, 1, stream + 5000, 4000, &seam);
+	pt_snapshot_keep(&p, &b, 0);
+	pt_snapshot_seam(&p, &c, &seam);
 	assert_int_equal(seam.overlap, 2000);
 	assert_int_equal(seam.cut, 0);
 	pt_snapshot_free(&p);
+}
+
+/*
+ * A looping program's Intel PT trace: every 512 bytes a PSB+ (PSB, a TSC
+ * of a later time each, PSBEND), between them the same 4 TNT bytes over
+ * and over. timed 0: no TSC in the PSB+ (TSC off).
+ */
+#define PSB_EVERY 512
+static uint8_t pt[16384];
+
+static void fill_pt(bool timed)
+{
+	static const uint8_t body[4] = { 0x06, 0x0a, 0x12, 0x22 };
+	size_t i = 0;
+
+	for (uint64_t tsc = 0x1000; i < sizeof(pt); tsc += 0x777) {
+		size_t end = i + PSB_EVERY;
+
+		for (int k = 0; k < 8; k++) {
+			pt[i++] = 0x02;
+			pt[i++] = 0x82;
+		}
+		if (timed) {
+			pt[i++] = 0x19;
+			for (int k = 0; k < 7; k++)
+				pt[i++] = (uint8_t)(tsc >> (8 * k));
+		}
+		pt[i++] = 0x02;
+		pt[i++] = 0x23;
+		for (size_t k = 0; i < end && i < sizeof(pt); k++)
+			pt[i++] = body[k % 4];
+	}
+}
+
+static void test_continues_rule(void **state)
+{
+	(void)state;
+	assert_false(snapshot_continues(0, true, SNAPSHOT_CLOCK_INSIDE));
+	assert_true(snapshot_continues(100, true, SNAPSHOT_CLOCK_OUTSIDE));
+	assert_true(snapshot_continues(100, false, SNAPSHOT_CLOCK_INSIDE));
+	assert_true(snapshot_continues(100, false, SNAPSHOT_CLOCK_NONE));
+	assert_false(snapshot_continues(100, false, SNAPSHOT_CLOCK_OUTSIDE));
+}
+
+/* the seam the offsets give, when the bytes are equal there */
+static void test_seam_at_offset(void **state)
+{
+	size_t overlap;
+	bool at;
+
+	(void)state;
+	fill_stream();
+	/* [1000, 5000) then [4700, 8700) */
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000, stream + 4700, 4000, 4700,
+				       &overlap, &at), 0);
+	assert_int_equal(overlap, 300);
+	assert_true(at);
+	/*
+	 * an Intel PT head, an offset in an area of 8192 bytes: the first
+	 * written one area further (wrapped), the next at its head, which
+	 * passed the area's end between them
+	 */
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000 + 8192, stream + 4700, 4000,
+				       4700, &overlap, &at), 0);
+	assert_int_equal(overlap, 300);
+	assert_true(at);
+	/* 7000 bytes off is no area's size; before the first's end: the bytes decide */
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000 + 7000, stream + 4700, 4000,
+				       4700, &overlap, &at), 0);
+	assert_int_equal(overlap, 300);
+	assert_false(at);
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000, stream + 4700, 4000,
+				       4700 - 8192, &overlap, &at), 0);
+	assert_int_equal(overlap, 300);
+	assert_false(at);
+	/* offsets that give bytes not equal, and under 16 bytes: not taken */
+	assert_int_equal(snapshot_seam(stream + 1000, 4000, 1000, stream + 4700, 4000, 4701,
+				       &overlap, &at), 0);
+	assert_false(at);
+	assert_int_equal(overlap, 300);
+	snapshot_seam(stream + 1000, 4000, 1000, stream + 4990, 4000, 4990, &overlap, &at);
+	assert_int_equal(overlap, 0);
+	assert_false(at);
+}
+
+static void test_clock(void **state)
+{
+	(void)state;
+	fill_pt(true);
+	/* [0, 1100): the TSC at 1040 lies in the last 60 bytes, not in the last 59 */
+	assert_int_equal(pt_snapshot_clock(pt, 1100, 70), SNAPSHOT_CLOCK_INSIDE);
+	assert_int_equal(pt_snapshot_clock(pt, 1100, 60), SNAPSHOT_CLOCK_INSIDE);
+	assert_int_equal(pt_snapshot_clock(pt, 1100, 59), SNAPSHOT_CLOCK_OUTSIDE);
+	assert_int_equal(pt_snapshot_clock(pt + 200, 900, 59), SNAPSHOT_CLOCK_OUTSIDE);
+	/* no PSB before the overlap: read from the one in it */
+	assert_int_equal(pt_snapshot_clock(pt + 600, 500, 500), SNAPSHOT_CLOCK_INSIDE);
+	/* no PSB at all, or no TSC */
+	assert_int_equal(pt_snapshot_clock(pt + 30, 400, 100), SNAPSHOT_CLOCK_NONE);
+	fill_pt(false);
+	assert_int_equal(pt_snapshot_clock(pt, 1100, 70), SNAPSHOT_CLOCK_NONE);
+}
+
+/* seam of pt[b, b + blen) at offset boff after pt[a, a + alen) at offset aoff */
+static size_t pt_seam(size_t a, size_t alen, uint64_t aoff, size_t b, size_t blen, uint64_t boff)
+{
+	struct pt_snapshot_prev p = { 0 };
+	struct pt_snapshot_seam seam;
+	struct aux_chunk prev = chunk_at(0, pt + a, alen, aoff);
+	struct aux_chunk cur = chunk_at(0, pt + b, blen, boff);
+
+	pt_snapshot_keep(&p, &prev, 0);
+	pt_snapshot_seam(&p, &cur, &seam);
+	pt_snapshot_free(&p);
+	return seam.overlap;
+}
+
+/*
+ * A snapshot ending in the loop's TNT bytes and one after a gap that
+ * starts with them: equal bytes, but no continuation.
+ */
+static void test_seam_chance_match(void **state)
+{
+	size_t overlap;
+
+	(void)state;
+	fill_pt(true);
+	/* [1000, 3000) and [3100, 5100): 3100 is 1000 + 4 * 525, same phase */
+	overlap = snapshot_overlap(pt + 1000, 2000, pt + 3100, 2000);
+	assert_true(overlap >= 16);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 3100, 2000, 3100), 0);
+	/* offsets that said so would be believed (exact where they are positions) */
+	assert_int_equal(pt_seam(1000, 2000, 1000, 3100, 2000, 3000 - overlap), overlap);
+	/* without TSC nothing tells: the bytes decide, as perf's content match */
+	fill_pt(false);
+	overlap = snapshot_overlap(pt + 1000, 2000, pt + 3100, 2000);
+	assert_true(overlap >= 16);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 3100, 2000, 3100), overlap);
+}
+
+/*
+ * A true continuation whose offsets tell nothing (neither its position
+ * nor one area off): a TSC in the overlap tells it; without one it is
+ * taken for a gap.
+ */
+static void test_seam_tsc_inside(void **state)
+{
+	(void)state;
+	fill_pt(true);
+	/* [1000, 3000), [2500, 4500): 500 bytes shared, the PSB+ at 2560 in them */
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2500, 2000, 2500 + 100000), 500);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2500, 2000, 2500), 500);
+	/* [1000, 3000), [2980, 4980): 20 bytes of TNT shared (92 equal) */
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2980, 2000, 2980), 20);
+	assert_int_equal(pt_seam(1000, 2000, 1000, 2980, 2000, 2980 + 100000), 0);
+	/* one area (4096) off: the head passed the area's end, the offsets tell */
+	assert_int_equal(pt_seam(1000, 2000, 1000 + 4096, 2980, 2000, 2980), 20);
+	assert_int_equal(pt_seam(1000, 2000, 1000 + 5000, 2980, 2000, 2980), 0);
+}
+
+/* the flag the session sets, weighed as the seam is */
+static void test_continued_flag(void **state)
+{
+	struct aux_chunk c;
+
+	(void)state;
+	fill_pt(true);
+	c = chunk_at(0, pt + 1000, 2000, 1000);
+	assert_false(pt_snapshot_continued(&c));
+	c.flags = AUX_CHUNK_F_CONTINUED;
+	c.next_overlap = 500;	/* holds the PSB+ at 2560 */
+	assert_true(pt_snapshot_continued(&c));
+	c.next_overlap = 20;
+	assert_false(pt_snapshot_continued(&c));
+	c.flags |= AUX_CHUNK_F_AT_OFFSET;
+	assert_true(pt_snapshot_continued(&c));
+	fill_pt(false);
+	c.flags = AUX_CHUNK_F_CONTINUED;
+	assert_true(pt_snapshot_continued(&c));
 }
 
 int main(void)
@@ -162,6 +353,12 @@ int main(void)
 		cmocka_unit_test(test_seam_per_area),
 		cmocka_unit_test(test_seam_after_padding),
 		cmocka_unit_test(test_seam_cut_packet),
+		cmocka_unit_test(test_continues_rule),
+		cmocka_unit_test(test_seam_at_offset),
+		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_seam_chance_match),
+		cmocka_unit_test(test_seam_tsc_inside),
+		cmocka_unit_test(test_continued_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
