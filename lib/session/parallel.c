@@ -3,7 +3,8 @@
  * parallel.c - a chunk decoded on several threads (see parallel.h).
  *
  * The chunk is cut at the decoder's split points into units of about
- * chunk / (jobs * UNITS_PER_JOB) bytes, 8 to 16 KiB. Worker threads take units in
+ * chunk / (jobs * UNITS_PER_JOB) bytes, 8 to 16 KiB (par_hooks.unit_size
+ * and half that, when the caller asks for other units). Worker threads take units in
  * order, each with a free decoder state of the pool, and decode them
  * alone (decode_range), buffering the events. The exact state (the first
  * unit's, or the one that took over) decodes on into the next unit until
@@ -39,12 +40,6 @@
 #define UNITS_PER_JOB	8	/* small units even out the threads' work */
 /* bytes: a unit's output is buffered (256 KiB units made 47 MB of JSON each) */
 #define MAX_UNIT	(64u << 10)
-/*
- * bytes, the units of a decode on threads: their buffered output stays in
- * a core's L2 cache (64 KiB units: 3 MB of JSON each, 12% more CPU time
- * for script --json), and joins at the first PSBEND make small units cheap
- */
-#define THREAD_UNIT	(16u << 10)
 
 /*
  * Units and slots are written once per event by the thread decoding them:
@@ -264,17 +259,18 @@ static bool make_units(struct par *p, const size_t *ends, size_t nr)
 }
 
 /*
- * Cuts the chunk for jobs threads, in units of THREAD_UNIT or half that;
- * false without two units (or memory).
+ * Cuts the chunk for jobs threads, in units of the hooks' unit_size or
+ * half that; false without two units (or memory).
  */
 static bool cut_units(struct par *p, unsigned int jobs)
 {
+	size_t unit = p->h->unit_size ? p->h->unit_size : PAR_THREAD_UNIT;
 	size_t want = p->chunk->size / (jobs * UNITS_PER_JOB), *ends, nr;
 
-	if (want > THREAD_UNIT)
-		want = THREAD_UNIT;
-	if (want < THREAD_UNIT / 2)
-		want = THREAD_UNIT / 2;
+	if (want > unit)
+		want = unit;
+	if (want < unit / 2)
+		want = unit / 2;
 	if (p->unit > 0)
 		want = (size_t)p->unit;
 	nr = cut(p->dec, p->chunk, want, &ends);
@@ -620,7 +616,8 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, unsigned int jobs,
 	       const struct par_hooks *h, void *ctx)
 {
-	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = ALL_UNITS };
+	struct par p = { .dec = dec, .chunk = chunk, .unit = test_unit(), .only = ALL_UNITS,
+			 .h = h };
 
 	if (!cut_units(&p, jobs)) {
 		free(p.units);

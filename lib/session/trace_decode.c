@@ -351,12 +351,14 @@ static const struct par_hooks par_hooks = {
  */
 static int decode_parallel(struct run *r, struct session *s, const struct session_piece *p)
 {
+	struct par_hooks h = par_hooks;
 	int ret;
 
 	if (!par_worth(s->dec, &p->chunk, r->jobs))
 		return -ERANGE;
 	session_proc(s, -1, false);
-	ret = par_decode(s->dec, &p->chunk, r->jobs, &par_hooks, r);
+	h.unit_size = r->o->thread_unit;
+	ret = par_decode(s->dec, &p->chunk, r->jobs, &h, r);
 	if (ret < 0 && ret != -ERANGE && !r->stop) {
 		p_err("%s: parallel decode failed: %s", s->path, strerror(-ret));
 		r->stop = 1;

@@ -91,6 +91,12 @@ struct trace_decode_opts {
 	int (*render)(void *r, const struct trace_event *te);
 	void (*render_free)(void *r);
 	int (*write)(void *ctx, const char *bytes, size_t len);
+	/*
+	 * Optional, with render_new: bytes of trace per unit of a decode on
+	 * threads (par_hooks.unit_size); 0: parallel.c's default, small units
+	 * whose rendered output stays in cache.
+	 */
+	size_t thread_unit;
 	trace_event_fn fn;
 	void *ctx;
 	/*

@@ -20,7 +20,8 @@
 # process may run on (nproc: the affinity mask, as lib/util/cpus.c counts),
 # script with --stack-samples on one (default-jobs, on the bench stream).
 # Out of memory in a decode thread is said as such (parallel-nomem, on the
-# bench stream).
+# bench stream). On the bench stream, report cuts larger units than script
+# --json (unit-sizes: what a unit keeps of its events decides its size).
 # Each file must be cut into several units (parallel-cut-NAME) and, over
 # all files, units must join (parallel-joined): a decode in which nothing
 # is handed over would be sequential and prove nothing.
@@ -225,6 +226,31 @@ default_jobs() {
 	fi
 }
 
+# FILE (the bench stream, 7.4 MB): the size of the units of a decode on
+# threads (the AUXREC_PAR_UNIT=0 line): report keeps counts, so it cuts
+# about 64 KiB units (cmd/report.c's thread_unit); script --json keeps its
+# output, in about 16 KiB units (parallel.h's PAR_THREAD_UNIT).
+unit_sizes() {
+	local cmd want units size got bad= out=
+	for cmd in "report:65536" "script --itrace=b --json:16384"; do
+		want=${cmd##*:}
+		# shellcheck disable=SC2086
+		read -r size units < <(AUXREC_PAR_UNIT=0 "$A" ${cmd%:*} --jobs 2 -i "$1" 2>&1 > /dev/null |
+			sed -n 's/^auxrec: parallel decode of \([0-9]*\) bytes: \([0-9]*\) units.*/\1 \2/p')
+		got=$((size / ${units:-0}))
+		# split points come a PSB (about 5 KB here) past each cut
+		[ "$got" -ge "$want" ] && [ "$got" -le $((want + 8192)) ] ||
+			bad+=" ${cmd%:*}: $units units of $size bytes (want $want);"
+		out+=" ${cmd%:*}: $units units;"
+	done
+	if [ -z "$bad" ]; then
+		echo "ok unit-sizes (${out# })"
+	else
+		echo "not ok unit-sizes:$bad"
+		rc=1
+	fi
+}
+
 # FILE: script --json --jobs 2 under an address-space limit (ulimit -v),
 # from the least under which auxrec starts upwards in steps of 4 MB until
 # it works: a run whose decode threads' buffers (megabytes a unit) cannot
@@ -297,6 +323,7 @@ open(sys.argv[2], "wb").write(d)' "$f" "$tmp/bench-bad.data"
 	rm -f "$tmp/whole.b" "$tmp/units" "$tmp/bench-bad.data"
 	unset AUXREC_PAR_UNIT
 	default_jobs "$f"
+	unit_sizes "$f"
 	parallel_nomem "$f"
 elif [ $st = 77 ]; then
 	echo "skip units-bench-damaged: the bench stream cannot be recorded here (gt-record)"
