@@ -80,3 +80,17 @@ guest_script() {	# name out timeout [tests/vm/run options]
 	echo "not ok guest_run: tests/vm/run failed: $(tail -5 "$console")"
 	return 1
 }
+
+# The code tests/fuzz/corpus/perf_data/auxrec-etm-gen.data traced: its
+# MMAP names /tmp/etmq/indirect, tests/gt/progs/indirect.c as
+# tests/perf/t-cs-etm.sh builds it (aarch64-linux-gnu-gcc -O1 -static).
+# Built as DIR/tmp/etmq/indirect, for --symfs DIR: without it the trace
+# decodes to "no code at address" errors only. Prints "not ok NAME: ..."
+# and returns 1 when it cannot be built.
+etm_corpus_symfs() {	# dir name
+	mkdir -p "$1/tmp/etmq" &&
+	aarch64-linux-gnu-gcc -O1 -static -o "$1/tmp/etmq/indirect" tests/gt/progs/indirect.c \
+		2> "$1/cc.err" && return
+	echo "not ok $2: cannot build the ETM corpus file's program: $(head -1 "$1/cc.err")"
+	return 1
+}

@@ -23,6 +23,8 @@ B=${AUXREC_BUILD:-build}
 [ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. tests/check-lib.sh
+etm_corpus_symfs "$tmp/symfs" bad-input-etm-program
 # A sanitizer report must not look like an ordinary "exit 1".
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
@@ -62,11 +64,13 @@ check_dump() {
 
 # check_decode FILE LABEL: script (JSON), report and the exports exit 0 or 1, no signal or timeout
 check_decode() {
-	local f=$1 label=$2 rc cmd
+	local f=$1 label=$2 rc cmd symfs=
+	# the ETM recording's program, so that its variants decode into code
+	[[ $label == auxrec-etm-gen* ]] && symfs="--symfs $tmp/symfs"
 	for cmd in "script --json --events=all" "report" "export -f perfetto -o /dev/null" \
 		   "export -f chrome --jobs 7 -o /dev/null"; do
 		# shellcheck disable=SC2086
-		timeout 10 "$A" $cmd -i "$f" --no-progress > /dev/null 2> "$tmp/err"; rc=$?
+		timeout 10 "$A" $cmd -i "$f" $symfs --no-progress > /dev/null 2> "$tmp/err"; rc=$?
 		runs=$((runs + 1))
 		[ $rc = 0 ] || [ $rc = 1 ] && continue
 		bad=$((bad + 1))

@@ -20,6 +20,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 etm=tests/fuzz/corpus/perf_data/auxrec-etm-gen.data
 pt=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
+etm_corpus_symfs "$tmp/symfs" lazy-opencsd-etm-program
 lib=$(strings -a "$A" | grep -m1 -E '^libopencsd_c_api\.so(\.[0-9]+)*$')
 
 why=
@@ -40,7 +41,7 @@ verdict lazy-opencsd-intel-pt-not-loaded "$why" "$(wc -l < "$tmp/pt.out") lines"
 
 for j in 1 2; do
 	why=
-	LD_DEBUG=files "$A" script --jobs $j -i "$etm" > "$tmp/etm.out" 2> "$tmp/etm.ld" ||
+	LD_DEBUG=files "$A" script --jobs $j -i "$etm" --symfs "$tmp/symfs" > "$tmp/etm.out" 2> "$tmp/etm.ld" ||
 		why="exit status $?"
 	[ -z "$why" ] && [ -z "$(loaded "$tmp/etm.ld")" ] && why="CoreSight script did not load OpenCSD"
 	[ -z "$why" ] && grep -q ' error ' "$tmp/etm.out" && why="$(grep -m1 ' error ' "$tmp/etm.out")"
@@ -55,14 +56,14 @@ mkdir -p "$tmp/badlib"
 bad() { LD_LIBRARY_PATH="$tmp/badlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$A" "$@"; }
 
 why=
-bad script -i "$etm" > "$tmp/s.out" 2> "$tmp/s.err" || why="script exit status $?"
+bad script -i "$etm" --symfs "$tmp/symfs" > "$tmp/s.out" 2> "$tmp/s.err" || why="script exit status $?"
 n=$(grep -c 'cannot load OpenCSD' "$tmp/s.out")
 [ -z "$why" ] && [ "$n" != 1 ] && why="$n 'cannot load OpenCSD' lines in script: $(head -2 "$tmp/s.out")"
 [ -z "$why" ] && [ -s "$tmp/s.err" ] && why="stderr: $(head -1 "$tmp/s.err")"
 verdict lazy-opencsd-missing-script "$why" "$(head -1 "$tmp/s.out" | sed 's/^ *//')"
 
 why=
-bad report -i "$etm" > "$tmp/r.out" 2> "$tmp/r.err" || why="report exit status $?"
+bad report -i "$etm" --symfs "$tmp/symfs" > "$tmp/r.out" 2> "$tmp/r.err" || why="report exit status $?"
 [ -z "$why" ] && ! grep -q '# 0 instructions, 0 taken branches, 1 decode errors' "$tmp/r.out" &&
 	why="report: $(sed -n 2p "$tmp/r.out")"
 verdict lazy-opencsd-missing-report "$why" "$(sed -n 2p "$tmp/r.out")"

@@ -26,7 +26,9 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 f=$(realpath tests/fuzz/corpus/perf_data/auxrec-etm-gen.data)
+. tests/check-lib.sh
 rc=0
+etm_corpus_symfs "$tmp/symfs" output-errors-etm-program || rc=1
 
 # NAME STATUS ERRFILE: exit 1 and one line naming ENOSPC
 full_verdict() {
@@ -48,10 +50,10 @@ for fmt in chrome perfetto folded; do
 			else
 				unset AUXREC_EXPORT_SERIAL
 			fi
-			timeout 60 "$A" export -f $fmt --jobs $jobs -i "$f" -o /dev/full \
+			timeout 60 "$A" export -f $fmt --jobs $jobs -i "$f" --symfs "$tmp/symfs" -o /dev/full \
 				2> "$tmp/err"
 			full_verdict "$name" $? "$tmp/err"
-			timeout 60 "$A" export -f $fmt --jobs $jobs -i "$f" > /dev/full \
+			timeout 60 "$A" export -f $fmt --jobs $jobs -i "$f" --symfs "$tmp/symfs" > /dev/full \
 				2> "$tmp/err"
 			full_verdict "$name-stdout" $? "$tmp/err"
 		done
@@ -61,7 +63,7 @@ unset AUXREC_EXPORT_SERIAL
 for cmd in script report; do
 	for json in "" --json; do
 		for jobs in 1 2; do
-			timeout 60 "$A" $cmd $json --jobs $jobs -i "$f" > /dev/full 2> "$tmp/err"
+			timeout 60 "$A" $cmd $json --jobs $jobs -i "$f" --symfs "$tmp/symfs" > /dev/full 2> "$tmp/err"
 			full_verdict "$cmd-full${json:+-json}-j$jobs" $? "$tmp/err"
 		done
 	done
@@ -70,8 +72,8 @@ done
 # -o -: the standard output
 mkdir "$tmp/cwd"
 for fmt in chrome perfetto folded; do
-	"$A" export -f $fmt -i "$f" -o "$tmp/file" 2> /dev/null
-	(cd "$tmp/cwd" && "$A" export -f $fmt -i "$f" -o - > "$tmp/dash" 2> /dev/null)
+	"$A" export -f $fmt -i "$f" --symfs "$tmp/symfs" -o "$tmp/file" 2> /dev/null
+	(cd "$tmp/cwd" && "$A" export -f $fmt -i "$f" --symfs "$tmp/symfs" -o - > "$tmp/dash" 2> /dev/null)
 	if [ -e "$tmp/cwd/-" ]; then
 		echo "not ok export-dash-$fmt: -o - made a file named '-'"
 		rc=1
@@ -104,7 +106,7 @@ while [ $worked -lt $((${#runs_a_limit[@]} * 2)) ] && [ $kb -le 100000 ]; do
 	for run in "${runs_a_limit[@]}"; do
 		for jobs in 1 2; do
 			# shellcheck disable=SC2086
-			(ulimit -v $kb; exec timeout 20 "$A" $run --jobs $jobs -i "$f" \
+			(ulimit -v $kb; exec timeout 20 "$A" $run --jobs $jobs -i "$f" --symfs "$tmp/symfs" \
 				> "$tmp/out" 2> "$tmp/err")
 			st=$?
 			runs=$((runs + 1))
