@@ -58,9 +58,9 @@ static void usage(FILE *out)
 		"                        call and return even where the time is coarse\n"
 		"  -o, --output FILE   write to FILE (default, or -: standard output)\n"
 		DECODE_FILE_HELP
-		"      --jobs N        decode on N threads (default: one per CPU the\n"
-		"                      process may run on); the output is the same for\n"
-		"                      any N\n"
+		"      --jobs N        decode on N threads (default 1, the call stacks\n"
+		"                      built on a second thread); the output is the\n"
+		"                      same for any N\n"
 		"  -h, --help          this help\n");
 }
 
@@ -183,13 +183,14 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || usable_cpus() < 2;
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
 	/*
-	 * A decode thread per usable CPU: the decode threads' records cost
-	 * some 15% more CPU than the builder thread's batches, and on two idle
-	 * cores take 0.9 of the time (docs/testing.md, "Export speed: decoding
-	 * on every core").
+	 * One decode thread, the call stacks built on a second (the pipe):
+	 * decode threads (--jobs 2) took 0.9-0.95 of its time on two idle
+	 * equal cores, 1.15-1.6 under load, and 1.2-1.3 on two cores that
+	 * share cache lines dearly, idle or loaded (docs/testing.md, "Export speed:
+	 * the default on both kinds of machine").
 	 */
 	if (!o->jobs)
-		o->jobs = x->opts.serial ? 1 : decode_default_jobs();
+		o->jobs = 1;
 	if (x->opts.serial)
 		return;
 	if (o->jobs > 1) {

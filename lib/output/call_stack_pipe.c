@@ -173,6 +173,7 @@ static int hand_over(struct cs_pipe *p)
 
 	p->count[h % PIPE_BATCHES] = p->nr_fill;
 	p->nr_fill = 0;
+	cs_rec_stream_fence();
 	atomic_store(&p->head, ++h);
 	if (atomic_load(&p->builder_waits) && h - atomic_load(&p->tail) >= PIPE_WAKE_AT)
 		wake(p, &p->builder_wake);
@@ -189,7 +190,7 @@ int cs_pipe_event(struct cs_pipe *p, const struct trace_event *te)
 {
 	size_t h = atomic_load_explicit(&p->head, memory_order_relaxed);
 
-	cs_rec_make(&batch_of(p, h)[p->nr_fill++], te);
+	cs_rec_stream(&batch_of(p, h)[p->nr_fill++], te);
 	return p->nr_fill == p->batch ? hand_over(p) : 0;
 }
 

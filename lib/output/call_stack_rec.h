@@ -14,6 +14,7 @@
 #ifndef AUXREC_CALL_STACK_REC_H
 #define AUXREC_CALL_STACK_REC_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/output/call_stack.h"
 
@@ -58,6 +59,48 @@ static inline void cs_rec_make(struct cs_rec *r, const struct trace_event *te)
 	else
 		r->kmaps = te->kmaps;
 	r->comm = te->comm;
+}
+
+/*
+ * Makes a record of te at r, a record of its own cache line that another
+ * thread reads next (lib/output/call_stack_pipe.c), written past the
+ * cache (non-temporal stores of the whole line, on x86-64): the line is
+ * not fetched first from the reader's cache, where it was last, and is
+ * not left in the writer's for the reader to fetch from there. The
+ * writer must order the stores (cs_rec_stream_fence()) before it hands
+ * the record over.
+ */
+static inline void cs_rec_stream(struct cs_rec *r, const struct trace_event *te)
+{
+#if defined(__x86_64__)
+	const struct decode_event *ev = te->ev;
+	long long *q = (long long *)r;
+
+	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "x86-64");
+	_Static_assert(offsetof(struct cs_rec, from) == 16 && offsetof(struct cs_rec, comm) == 56,
+		       "a record's words");
+	__builtin_ia32_movnti64(&q[0], (long long)((uint64_t)ev->kind | (uint64_t)!te->proc << 8 |
+						   (uint64_t)ev->branch << 16 |
+						   (uint64_t)(uint32_t)te->pid << 32));
+	__builtin_ia32_movnti64(&q[1], (long long)(uint32_t)te->tid);
+	__builtin_ia32_movnti64(&q[2], (long long)ev->from);
+	__builtin_ia32_movnti64(&q[3], (long long)ev->to);
+	__builtin_ia32_movnti64(&q[4], (long long)ev->insn_count);
+	__builtin_ia32_movnti64(&q[5], (long long)ev->time);
+	__builtin_ia32_movnti64(&q[6], (long long)(uintptr_t)(te->proc ? (const void *)te->proc :
+							      (const void *)te->kmaps));
+	__builtin_ia32_movnti64(&q[7], (long long)(uintptr_t)te->comm);
+#else
+	cs_rec_make(r, te);
+#endif
+}
+
+/* Orders the stores of cs_rec_stream() before those that follow. */
+static inline void cs_rec_stream_fence(void)
+{
+#if defined(__x86_64__)
+	__builtin_ia32_sfence();
+#endif
 }
 
 /* Feeds n records to cs_event(), in order: 0 or its error (-ENOMEM). */

@@ -62,12 +62,16 @@ static void compress(struct zstd_blocks *z, struct zb_slot *s, ZSTD_CCtx *cctx)
 
 	pthread_mutex_unlock(&z->lock);
 	if (s->frame_cap < bound) {
-		uint8_t *p = realloc(s->frame, bound);
-
-		if (p) {
-			s->frame = p;
-			s->frame_cap = bound;
-		}
+		/*
+		 * The old frame was handed out: nothing to copy (realloc()
+		 * would, a block's worth each time a block is a few bytes
+		 * longer than the last), and room for blocks an eighth longer.
+		 */
+		free(s->frame);
+		s->frame_cap = bound + bound / 8;
+		s->frame = malloc(s->frame_cap);
+		if (!s->frame)
+			s->frame_cap = 0;
 	}
 	if (s->frame_cap < bound) {
 		err = -ENOMEM;

@@ -4,7 +4,8 @@
 # CPUs): under `taskset -c 0`, `script --json`, `report` and `export -f
 # perfetto` decode on the calling thread alone and start no thread at all
 # (no clone in `strace -f`); with two CPUs to use, each starts decode
-# threads (and export its helpers), so that the count can fail. The trace
+# threads (export: the builder's and the compressor's, one decode thread by
+# default, which AUXREC_EXPORT_STATS tells), so that the count can fail. The trace
 # is cut into small units (AUXREC_PAR_UNIT) so that a small recording of
 # the fuzz corpus is decoded on threads when there are threads. The
 # export under taskset is byte for byte the one made on two CPUs.
@@ -81,6 +82,14 @@ for cmd in script report export; do
 		rc=1
 	elif [ $cmd = export ] && ! cmp -s "$tmp/one.pf" "$tmp/x.pf"; then
 		echo "not ok usable-cpus-$cmd: the export on one CPU differs"
+		rc=1
+	elif [ $cmd = export ] &&
+	     { ! AUXREC_EXPORT_STATS=1 AUXREC_PAR_UNIT=256 "$A" "${args[@]}" 2> "$tmp/stats" ||
+	       ! grep -q 'batches to the builder thread' "$tmp/stats" ||
+	       grep -q 'fed by decode threads' "$tmp/stats"; }; then
+		# export's default: one decode thread, the builder on another
+		echo "not ok usable-cpus-$cmd: by default not one decode thread and the builder's:" \
+			"$(tr '\n' ' ' < "$tmp/stats")"
 		rc=1
 	else
 		echo "ok usable-cpus-$cmd (no thread under taskset -c $cpu0, $m with all CPUs)"
