@@ -61,7 +61,7 @@ int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage
  * process may run on (usable_cpus(), at most DECODE_MAX_JOBS). Measured on
  * two cores, script's and report's --jobs 2 took 0.62-0.68 of the time of
  * --jobs 1, and less under load too (docs/testing.md, "Parallel decode").
- * Export decodes on one thread by default (cmd/export.c).
+ * Export's default is 1 where there are two CPUs or fewer (cmd/export.c).
  */
 unsigned int decode_default_jobs(void);
 

@@ -58,9 +58,10 @@ static void usage(FILE *out)
 		"                        call and return even where the time is coarse\n"
 		"  -o, --output FILE   write to FILE (default, or -: standard output)\n"
 		DECODE_FILE_HELP
-		"      --jobs N        decode on N threads (default 1, the call stacks\n"
-		"                      built on a second thread); the output is the\n"
-		"                      same for any N\n"
+		"      --jobs N        decode on N threads (default: one per CPU the\n"
+		"                      process may run on, but 1 with two or fewer,\n"
+		"                      the call stacks then built on a second\n"
+		"                      thread); the output is the same for any N\n"
 		"  -h, --help          this help\n");
 }
 
@@ -183,14 +184,16 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || usable_cpus() < 2;
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
 	/*
-	 * One decode thread, the call stacks built on a second (the pipe):
-	 * decode threads (--jobs 2) took 0.9-0.95 of its time on two idle
-	 * equal cores, 1.15-1.6 under load, and 1.2-1.3 on two cores that
-	 * share cache lines dearly, idle or loaded (docs/testing.md, "Export speed:
-	 * the default on both kinds of machine").
+	 * On two usable CPUs, one decode thread and the call stacks built on
+	 * the second (the pipe): decode threads (--jobs 2) took 0.9-0.95 of
+	 * its time on two idle equal cores, 1.15-1.6 under load, and 1.2-1.3
+	 * on two cores that share cache lines dearly, idle or loaded
+	 * (docs/testing.md, "Export speed: the default on both kinds of
+	 * machine"). With more, the pipe would leave them idle: a decode
+	 * thread on each, as script and report have (decode_default_jobs()).
 	 */
 	if (!o->jobs)
-		o->jobs = 1;
+		o->jobs = usable_cpus() > 2 ? decode_default_jobs() : 1;
 	if (x->opts.serial)
 		return;
 	if (o->jobs > 1) {
