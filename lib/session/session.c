@@ -383,7 +383,8 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	}
 	b->size += size;
 	b->end = t->offset + size;
-	b->p.chunk.flags |= flags;
+	/* the file's flags: the bits auxrec gives a seam are not theirs to set */
+	b->p.chunk.flags |= flags & ~(AUX_CHUNK_F_CONTINUED | AUX_CHUNK_F_AT_OFFSET);
 	b->p.nr_chunks++;
 	return 0;
 }

@@ -27,7 +27,11 @@
 # - snapshot_chance_errors, snapshot_chance_contiguous: the same with such
 #   chance matches made on purpose (each next snapshot starts where the
 #   last 32 bytes of the one before come again, after a gap): the errors
-#   of each alone, and no branch decoded twice or out of order.
+#   of each alone, and no branch decoded twice or out of order;
+# - snapshot_auxflags_errors: the chance file with the top two bits set in
+#   its PERF_RECORD_AUX flags (a damaged file: the bits auxrec's
+#   AUX_CHUNK_F_CONTINUED and _AT_OFFSET take): the same errors, the
+#   file's flags tell nothing of a seam.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
@@ -240,3 +244,30 @@ fi
 tests/gt/script-to-gt.py < "$OUT/chance.json" > "$OUT/chance.got"
 python3 tests/vm/snapshot-flow.py "$OUT/spin.branches" "$OUT/chance.got" "$OUT/chance.dump" "$size" |
 	grep snapshot_flow_contiguous | sed 's/snapshot_flow_/snapshot_chance_/'
+
+# the chance file with PERF_RECORD_AUX flags |= bits 63 and 62
+python3 - "$OUT/chance.data" "$OUT/auxflags.data" <<'PY' ||
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+doff, dsz = struct.unpack_from("<QQ", b, 40)
+p, n = doff, 0
+while p < doff + dsz:
+    t, misc, sz = struct.unpack_from("<IHH", b, p)
+    if sz == 0:
+        sys.exit(1)
+    if t == 11:	# PERF_RECORD_AUX: aux_offset, aux_size, flags
+        f = struct.unpack_from("<Q", b, p + 24)[0]
+        struct.pack_into("<Q", b, p + 24, f | 0xc000000000000000)
+        n += 1
+    p += sz + (struct.unpack_from("<Q", b, p + 8)[0] if t == 71 else 0)
+open(sys.argv[2], "wb").write(b)
+sys.exit(0 if n else 1)
+PY
+	{ echo "not ok snapshot_auxflags_data: no PERF_RECORD_AUX to change"; exit 1; }
+"$A" script -i "$OUT/auxflags.data" --symfs "$OUT/symfs" --json > "$OUT/auxflags.json" 2>&1
+nflag=$(grep -c '"error":"reached end of trace stream"' "$OUT/auxflags.json")
+if [ "$nflag" = "$want" ]; then
+	echo "ok snapshot_auxflags_errors # $nflag cut-packet errors with the AUX flags' top bits set, as alone"
+else
+	echo "not ok snapshot_auxflags_errors: $nflag cut-packet errors with the AUX flags' top bits set, $want alone"
+fi
