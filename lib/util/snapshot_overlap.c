@@ -4,6 +4,7 @@
  * area share, the padding a snapshot's chunk ends with, and whether a
  * match is a continuation (see snapshot_overlap.h).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "lib/util/snapshot_overlap.h"
 
@@ -11,15 +12,58 @@
 #define NEEDLE_MAX 256		/* bytes of cur searched for in prev at once */
 #define PADDING_MAX 7		/* perf.data aligns AUXTRACE chunks to 8 bytes */
 
+/*
+ * The longest k <= m whose last k bytes of prev are cur's first k, by
+ * Knuth-Morris-Pratt over prev's last m bytes: linear whatever the bytes
+ * (0 when the table cannot be had: no overlap known).
+ */
+static size_t overlap_kmp(const uint8_t *prev, size_t prev_len, const uint8_t *cur, size_t m)
+{
+	uint32_t *fail;
+	size_t k = 0;
+
+	if (m > UINT32_MAX)
+		m = UINT32_MAX;
+	fail = malloc(m * sizeof(*fail));
+	if (!fail)
+		return 0;
+	fail[0] = 0;
+	for (size_t i = 1; i < m; i++) {
+		while (k && cur[i] != cur[k])
+			k = fail[k - 1];
+		if (cur[i] == cur[k])
+			k++;
+		fail[i] = (uint32_t)k;
+	}
+	k = 0;
+	for (size_t i = prev_len - m; i < prev_len; i++) {
+		if (k == m)
+			k = fail[k - 1];
+		while (k && prev[i] != cur[k])
+			k = fail[k - 1];
+		if (prev[i] == cur[k])
+			k++;
+	}
+	free(fail);
+	return k;
+}
+
 size_t snapshot_overlap(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
 			size_t cur_len)
 {
 	size_t needle = cur_len < NEEDLE_MAX ? cur_len : NEEDLE_MAX;
 	size_t start = prev_len > cur_len ? prev_len - cur_len : 0;
+	/* bytes compared at candidates before the search goes linear */
+	size_t budget = 4 * (prev_len - start) + (1u << 16), k;
 
 	if (needle < OVERLAP_MIN || prev_len < OVERLAP_MIN)
 		return 0;
-	/* candidates whose overlap holds the whole needle: found by memmem, longest first */
+	/*
+	 * Candidates whose overlap holds the whole needle: found by memmem,
+	 * longest first. In repeating bytes (a loop's trace without time)
+	 * each needle match may be a candidate that fails late: past the
+	 * budget, overlap_kmp() gives the same answer in linear time.
+	 */
 	for (size_t pos = start; pos + needle <= prev_len;) {
 		const uint8_t *hit = memmem(prev + pos, prev_len - pos, cur, needle);
 		size_t at;
@@ -29,10 +73,15 @@ size_t snapshot_overlap(const uint8_t *prev, size_t prev_len, const uint8_t *cur
 		at = (size_t)(hit - prev);
 		if (!memcmp(prev + at, cur, prev_len - at))
 			return prev_len - at;
+		if (budget < prev_len - at) {
+			k = overlap_kmp(prev, prev_len, cur, prev_len - start);
+			return k >= OVERLAP_MIN ? k : 0;
+		}
+		budget -= prev_len - at;
 		pos = at + 1;
 	}
 	/* overlaps shorter than the needle */
-	for (size_t k = needle - 1; k >= OVERLAP_MIN; k--)
+	for (k = needle - 1; k >= OVERLAP_MIN; k--)
 		if (k <= prev_len && !memcmp(prev + prev_len - k, cur, k))
 			return k;
 	return 0;

@@ -94,6 +94,45 @@ static size_t seam_of(struct pt_snapshot_prev *p, uint32_t idx, const uint8_t *c
 	return seam->overlap;
 }
 
+/* The longest k whose last k bytes of prev are cur's first k, by trying each. */
+static size_t overlap_brute(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
+			    size_t cur_len)
+{
+	for (size_t k = prev_len < cur_len ? prev_len : cur_len; k >= 16; k--)
+		if (!memcmp(prev + prev_len - k, cur, k))
+			return k;
+	return 0;
+}
+
+/*
+ * Bytes that repeat with a short period (a loop's trace without time),
+ * each needle match a candidate that fails late: past its budget the
+ * search goes linear (overlap_kmp) and must give what trying each k gives.
+ */
+static void test_overlap_repeating_fails_late(void **state)
+{
+	enum { LEN = 8192 };
+	static uint8_t prev[LEN], cur[LEN];
+	unsigned int seed = 7;
+
+	(void)state;
+	for (int round = 0; round < 40; round++) {
+		size_t period = 1 + round % 23, differ = LEN / 2 + (size_t)(rand_r(&seed) % (LEN / 2));
+		size_t phase = (size_t)rand_r(&seed) % period, prefix = (size_t)rand_r(&seed) % 2048;
+
+		for (size_t i = 0; i < LEN; i++) {
+			prev[i] = i < prefix ? (uint8_t)rand_r(&seed) : (uint8_t)(0x40 + i % period);
+			cur[i] = (uint8_t)(0x40 + (i + phase + LEN) % period);
+		}
+		if (round % 2)
+			cur[differ] ^= 0x80;	/* every long candidate fails there */
+		assert_int_equal(snapshot_overlap(prev, LEN, cur, LEN),
+				 overlap_brute(prev, LEN, cur, LEN));
+		assert_int_equal(snapshot_overlap(prev, LEN, cur, LEN / 3),
+				 overlap_brute(prev, LEN, cur, LEN / 3));
+	}
+}
+
 static void test_seam_per_area(void **state)
 {
 	struct pt_snapshot_prev p = { 0 };
@@ -350,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_overlap_exact),
 		cmocka_unit_test(test_overlap_short_not_counted),
 		cmocka_unit_test(test_overlap_repeating_data),
+		cmocka_unit_test(test_overlap_repeating_fails_late),
 		cmocka_unit_test(test_seam_per_area),
 		cmocka_unit_test(test_seam_after_padding),
 		cmocka_unit_test(test_seam_cut_packet),
