@@ -19,7 +19,9 @@ ${CC:-cc} -I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
 	tests/bench/bench_intel_pt_ptdump.c tests/diff/ipt_ref.c \
 	decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_packet_walk.c \
 	decoders/intel_pt/pt_sync.c decoders/intel_pt/pt_describe.c \
-	decoders/intel_pt/pt_error.c lib/output/json.c \
+	decoders/intel_pt/pt_error.c decoders/intel_pt/pt_packet_count.c lib/output/json.c \
 	lib/output/packet_render.c -lipt || exit 1
+# BENCH_BUILD_ONLY=1: build the harness and stop (tests/cli/t-bench-build.sh)
+[ -n "$BENCH_BUILD_ONLY" ] && exit 0
 top=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
 exec "$bin" "${BENCH_MB:-64}" "$top/../shared/conformance/libipt-ptt"
