@@ -87,20 +87,6 @@ size_t snapshot_overlap(const uint8_t *prev, size_t prev_len, const uint8_t *cur
 	return 0;
 }
 
-size_t snapshot_padding(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
-			size_t cur_len, size_t *overlap)
-{
-	for (size_t pad = 0; pad <= PADDING_MAX && pad < prev_len; pad++) {
-		if (pad && prev[prev_len - pad])
-			break;	/* no more zeros that may be padding */
-		*overlap = snapshot_overlap(prev, prev_len - pad, cur, cur_len);
-		if (*overlap)
-			return pad;
-	}
-	*overlap = 0;
-	return 0;
-}
-
 /*
  * The overlap the offsets give (0: none): cur starts where they say, or
  * one area further back, the area a power of two of at least the larger
@@ -132,20 +118,45 @@ static size_t overlap_at(const uint8_t *prev, size_t len, uint64_t prev_offset,
 	}
 }
 
-size_t snapshot_seam(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
-		     const uint8_t *cur, size_t cur_len, uint64_t cur_offset,
-		     size_t *overlap, bool *at_offset)
+/*
+ * The fewest of prev's trailing zeros (at most PADDING_MAX, which may be
+ * perf.data's padding) whose removal makes prev's end overlap cur's start:
+ * by the offsets (overlap_at()) when by_offset, else by the bytes alone.
+ * *overlap gets that overlap; 0 returned and *overlap 0 when none does.
+ */
+static size_t padding_search(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
+			     const uint8_t *cur, size_t cur_len, uint64_t cur_offset,
+			     bool by_offset, size_t *overlap)
 {
 	for (size_t pad = 0; pad <= PADDING_MAX && pad < prev_len; pad++) {
 		if (pad && prev[prev_len - pad])
 			break;	/* no more zeros that may be padding */
-		*overlap = overlap_at(prev, prev_len - pad, prev_offset, cur, cur_len, cur_offset);
-		if (*overlap) {
-			*at_offset = true;
+		*overlap = by_offset ? overlap_at(prev, prev_len - pad, prev_offset, cur, cur_len,
+						  cur_offset) :
+				       snapshot_overlap(prev, prev_len - pad, cur, cur_len);
+		if (*overlap)
 			return pad;
-		}
 	}
-	*at_offset = false;
+	*overlap = 0;
+	return 0;
+}
+
+size_t snapshot_padding(const uint8_t *prev, size_t prev_len, const uint8_t *cur,
+			size_t cur_len, size_t *overlap)
+{
+	return padding_search(prev, prev_len, 0, cur, cur_len, 0, false, overlap);
+}
+
+size_t snapshot_seam(const uint8_t *prev, size_t prev_len, uint64_t prev_offset,
+		     const uint8_t *cur, size_t cur_len, uint64_t cur_offset,
+		     size_t *overlap, bool *at_offset)
+{
+	size_t pad = padding_search(prev, prev_len, prev_offset, cur, cur_len, cur_offset, true,
+				    overlap);
+
+	*at_offset = *overlap != 0;
+	if (*at_offset)
+		return pad;
 	return snapshot_padding(prev, prev_len, cur, cur_len, overlap);
 }
 
