@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "lib/util/array_grow.h"
+#include "lib/util/gather_copy.h"
 #include "aux_join.h"
 #include "recording.h"
 #include "sample_hold.h"
@@ -27,8 +28,13 @@ struct piece_buf {
 	bool used;
 	uint32_t idx;
 	uint8_t *data;
-	/* the piece's one chunk where the reader maps it (not copied to data), or NULL */
-	const uint8_t *mapped;
+	/*
+	 * The piece's chunks where the reader maps them, not yet copied to
+	 * data (joined when the piece is handed over: join_segs()); none when
+	 * its bytes are in data.
+	 */
+	struct gather_seg *segs;
+	size_t nr_segs, cap_segs;
 	size_t size, cap;
 	struct session_piece p;
 	uint64_t end;			/* AUX offset after the last byte */
@@ -130,8 +136,10 @@ void session_close(struct session *s)
 		return;
 	st = s->priv_state;
 	if (st) {
-		for (size_t i = 0; i < st->nr_bufs; i++)
+		for (size_t i = 0; i < st->nr_bufs; i++) {
 			free(st->bufs[i].data);
+			free(st->bufs[i].segs);
+		}
 		free(st->bufs);
 		switch_timeline_free(&st->switches);
 		sample_hold_free(&st->held);
@@ -214,45 +222,6 @@ static void on_fork(struct session *s, int pid, int ppid)
 	child->gen++;	/* code the decoder cached for the child before is not its code */
 }
 
-/* The piece's bytes: where the reader maps them, or the copy. */
-static const uint8_t *piece_bytes(const struct piece_buf *b)
-{
-	return b->mapped ? b->mapped : b->data;
-}
-
-static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)
-{
-	int ret;
-
-	if (!b->used || !b->size)
-		return 0;
-	b->p.chunk.data = piece_bytes(b);
-	b->p.chunk.size = b->size;
-	b->p.proc = b->p.pid >= 0 ? session_proc(s, b->p.pid, false) : NULL;
-	s->pieces++;
-	ret = fn(ctx, s, &b->p);
-	b->used = false;
-	b->size = 0;
-	b->mapped = NULL;
-	return ret;
-}
-
-static struct piece_buf *piece_buf_of(struct session *s, uint32_t idx)
-{
-	struct session_state *st = s->priv_state;
-	struct piece_buf *nv;
-
-	for (size_t i = 0; i < st->nr_bufs; i++)
-		if (st->bufs[i].idx == idx)
-			return &st->bufs[i];
-	nv = realloc(st->bufs, (st->nr_bufs + 1) * sizeof(*nv));
-	if (!nv)
-		return NULL;
-	st->bufs = nv;
-	memset(&nv[st->nr_bufs], 0, sizeof(*nv));
-	nv[st->nr_bufs].idx = idx;
-	return &nv[st->nr_bufs++];
-}
 
 #define HUGE_PAGE	(2u << 20)
 
@@ -274,6 +243,90 @@ static uint8_t *piece_alloc(size_t cap)
 	return p;
 }
 
+/* The piece's bytes: where the reader maps them (its one chunk), or the copy. */
+static const uint8_t *piece_bytes(const struct piece_buf *b)
+{
+	return b->nr_segs ? b->segs[0].p : b->data;
+}
+
+/*
+ * The piece's mapped chunks, when there are two or more, copied to data
+ * one after another (on up to `threads` threads: gather_copy.h), with
+ * room for `more` bytes after them. Returns 0 or -ENOMEM (b unchanged).
+ */
+static int join_segs(struct piece_buf *b, unsigned int threads, size_t more)
+{
+	uint8_t *nd = b->data;
+
+	if (b->nr_segs < 2 && !(b->nr_segs && more))
+		return 0;
+	if (b->size + more > b->cap) {
+		size_t cap = more ? (b->size + more) * 2 : b->size;
+
+		nd = piece_alloc(cap);
+		if (!nd)
+			return -ENOMEM;
+		free(b->data);
+		b->data = nd;
+		b->cap = cap;
+	}
+	gather_copy(b->data, b->segs, b->nr_segs, threads);
+	b->nr_segs = 0;
+	return 0;
+}
+
+/* Drops the piece's last n bytes (n <= b->size), and moves its end back. */
+static void trim_tail(struct piece_buf *b, size_t n)
+{
+	b->size -= n;
+	b->end -= n;
+	for (size_t left = n; left && b->nr_segs; b->nr_segs--) {
+		struct gather_seg *g = &b->segs[b->nr_segs - 1];
+
+		if (g->n > left) {
+			g->n -= left;
+			break;
+		}
+		left -= g->n;
+	}
+}
+
+static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)
+{
+	int ret;
+
+	if (!b->used || !b->size)
+		return 0;
+	if (join_segs(b, s->copy_jobs, 0))
+		return -ENOMEM;
+	b->p.chunk.data = piece_bytes(b);
+	b->p.chunk.size = b->size;
+	b->p.proc = b->p.pid >= 0 ? session_proc(s, b->p.pid, false) : NULL;
+	s->pieces++;
+	ret = fn(ctx, s, &b->p);
+	b->used = false;
+	b->size = 0;
+	b->nr_segs = 0;
+	return ret;
+}
+
+static struct piece_buf *piece_buf_of(struct session *s, uint32_t idx)
+{
+	struct session_state *st = s->priv_state;
+	struct piece_buf *nv;
+
+	for (size_t i = 0; i < st->nr_bufs; i++)
+		if (st->bufs[i].idx == idx)
+			return &st->bufs[i];
+	nv = realloc(st->bufs, (st->nr_bufs + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	st->bufs = nv;
+	memset(&nv[st->nr_bufs], 0, sizeof(*nv));
+	nv[st->nr_bufs].idx = idx;
+	return &nv[st->nr_bufs++];
+}
+
 /*
  * A snapshot of an area that overwrites (record -S) after a piece of that
  * area which it does not continue: it holds the bytes where the piece's
@@ -290,8 +343,7 @@ static void trim_snapshot_padding(struct piece_buf *b, const uint8_t *next, uint
 
 	pad = snapshot_seam(piece_bytes(b), b->size, b->end - b->size, next, next_size,
 			    next_offset, &overlap, &at_offset);
-	b->size -= pad;
-	b->end -= pad;
+	trim_tail(b, pad);
 	if (!overlap)
 		return;
 	/* equal bytes; the decoder weighs them with the offsets and time */
@@ -325,8 +377,7 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	 */
 	if (b->used && t->offset < b->end && b->end - t->offset < 8 &&
 	    b->end - t->offset <= b->size) {
-		b->size -= b->end - t->offset;
-		b->end = t->offset;
+		trim_tail(b, b->end - t->offset);
 	}
 	/*
 	 * A per-CPU buffer with CPU-wide context switches on record stays one piece
@@ -336,8 +387,11 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	if (b->used && (b->end != t->offset || b->size + size > MAX_PIECE ||
 			(b->p.pid != pid && !(s->time_mult &&
 					      switch_timeline_has(&st->switches, (int32_t)t->cpu))))) {
-		if (b->end != t->offset && (b->p.chunk.flags & PERF_AUX_FLAG_OVERWRITE))
+		if (b->end != t->offset && (b->p.chunk.flags & PERF_AUX_FLAG_OVERWRITE)) {
+			if (join_segs(b, s->copy_jobs, 0))
+				return -ENOMEM;
 			trim_snapshot_padding(b, rec->payload, size, t->offset);
+		}
 		ret = flush_piece(s, b, fn, ctx);
 		if (ret)
 			return ret;
@@ -358,27 +412,32 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	/*
 	 * A piece of one chunk the reader maps is decoded where it is: the
 	 * copy (7 MB of the parallel bench) was a fifth of `auxrec report`'s
-	 * time, and all on one thread.
+	 * time, and all on one thread. Of several such chunks, the copy is
+	 * made when the piece is handed over, on the decode threads
+	 * (join_segs()).
 	 */
-	if (!b->size && rec->payload_mapped) {
-		b->mapped = rec->payload;
+	if (rec->payload_mapped && (!b->size || b->nr_segs)) {
+		if (size) {	/* an empty chunk may come before any data */
+			if (ARRAY_GROW(b->segs, b->cap_segs, b->nr_segs + 1, 8))
+				return -ENOMEM;
+			b->segs[b->nr_segs++] = (struct gather_seg){ .p = rec->payload, .n = size };
+		}
 	} else {
-		if (b->size + size > b->cap || b->mapped) {
+		if (join_segs(b, s->copy_jobs, size))
+			return -ENOMEM;
+		if (b->size + size > b->cap) {
 			size_t cap = (b->size + size) * 2;
-			uint8_t *nd = cap > b->cap ? piece_alloc(cap) : b->data;
+			uint8_t *nd = piece_alloc(cap);
 
 			if (!nd)
 				return -ENOMEM;
 			if (b->size)
-				memcpy(nd, piece_bytes(b), b->size);
-			if (nd != b->data) {
-				free(b->data);
-				b->data = nd;
-				b->cap = cap;
-			}
-			b->mapped = NULL;
+				memcpy(nd, b->data, b->size);
+			free(b->data);
+			b->data = nd;
+			b->cap = cap;
 		}
-		if (size)	/* an empty chunk may come before any data */
+		if (size)
 			memcpy(b->data + b->size, rec->payload, size);
 	}
 	b->size += size;

@@ -70,6 +70,8 @@ struct session {
 	int (*on_sample)(void *ctx, struct session *s, const struct pd_record *rec);
 	void *sample_ctx;
 	uint64_t aux_bytes, pieces;
+	/* threads that may copy the chunks of a piece into one buffer; 0 or 1: the caller */
+	unsigned int copy_jobs;
 };
 
 typedef int (*session_piece_fn)(void *ctx, struct session *s, const struct session_piece *p);

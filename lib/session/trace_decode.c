@@ -648,6 +648,7 @@ int trace_decode(const struct trace_decode_opts *o)
 		r.s->on_sample = on_sample;
 		r.s->sample_ctx = &r;
 	}
+	r.s->copy_jobs = r.jobs;	/* the chunks of a piece joined on the decode threads */
 	start_progress(&r);
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));
 	if (ret == UNIT_DONE)

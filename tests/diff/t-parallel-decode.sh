@@ -205,6 +205,29 @@ for u in units:
 	nr_joined=$((nr_joined + $(wc -l < "$tmp/joins")))
 }
 
+# FILE (the bench stream: two AUXTRACE records of 3.7 MB, one piece): a
+# piece of several records the reader maps is copied into one buffer on
+# the decode threads (lib/util/gather_copy.c, parts of 2 MiB or more), so
+# --jobs 2, 3 and 7 copy it on 2, 3 and 3 threads: report --json and
+# script --itrace=c must give the bytes of --jobs 1.
+joined_chunks() {
+	local j want got bad= n
+	n=$("$A" dump --no-packets -i "$1" | grep -c 'PERF_RECORD_AUXTRACE ')
+	want=$("$A" report --json --jobs 1 -i "$1" | md5sum; "$A" script --itrace=c --jobs 1 -i "$1" | md5sum)
+	for j in 2 3 7; do
+		got=$("$A" report --json --jobs $j -i "$1" | md5sum
+		      "$A" script --itrace=c --jobs $j -i "$1" | md5sum)
+		[ "$got" = "$want" ] || bad+=" --jobs $j differs;"
+	done
+	[ "$n" -ge 2 ] || bad+=" the file has $n AUXTRACE records, not several;"
+	if [ -z "$bad" ]; then
+		echo "ok joined-chunks ($n AUXTRACE records in one piece, the same for --jobs 1, 2, 3, 7)"
+	else
+		echo "not ok joined-chunks:$bad"
+		rc=1
+	fi
+}
+
 # FILE: which runs without --jobs decode in parallel (the AUXREC_PAR_UNIT
 # line on stderr): script and report when there are several online CPUs,
 # never script --stack-samples (its events go to one printer) nor --jobs 1
@@ -323,6 +346,7 @@ open(sys.argv[2], "wb").write(d)' "$f" "$tmp/bench-bad.data"
 	rm -f "$tmp/whole.b" "$tmp/units" "$tmp/bench-bad.data"
 	unset AUXREC_PAR_UNIT
 	default_jobs "$f"
+	joined_chunks "$f"
 	unit_sizes "$f"
 	parallel_nomem "$f"
 elif [ $st = 77 ]; then
