@@ -710,29 +710,27 @@ static void time_untimed(const struct call_stacks *cs, struct cs_slice *v, size_
 
 /*
  * Slices are in the pre-order already (entered in it, with non-decreasing
- * starts) but for the roots, which go before all that they enclose: a merge.
+ * starts) but for the roots, which go before all that they enclose: a
+ * merge, from the back, in the slices' own array grown by the roots (a
+ * second array as large was fresh memory to fault in: docs/testing.md).
  */
 static int merge_roots(struct cs_thread *th)
 {
-	size_t n = th->nr_slices + th->nr_roots, a = 0, b = 0, cap = 0;
-	struct cs_slice *v = NULL;
+	size_t n = th->nr_slices + th->nr_roots, a = th->nr_slices, b = th->nr_roots, i = n;
 
 	if (!th->nr_roots)
 		return 0;
-	if (HUGE_ARRAY_GROW(v, cap, n, n))
+	if (HUGE_ARRAY_GROW(th->slices, th->cap_slices, n, n))
 		return -ENOMEM;
 	qsort(th->roots, th->nr_roots, sizeof(*th->roots), cmp_slice);
-	for (size_t i = 0; i < n; i++) {
-		if (b < th->nr_roots && (a == th->nr_slices || before(&th->roots[b], &th->slices[a])))
-			v[i] = th->roots[b++];
+	while (b) {
+		if (a && before(&th->roots[b - 1], &th->slices[a - 1]))
+			th->slices[--i] = th->slices[--a];
 		else
-			v[i] = th->slices[a++];
+			th->slices[--i] = th->roots[--b];
 	}
-	HUGE_ARRAY_FREE(th->slices, th->cap_slices);
 	free(th->roots);
-	th->slices = v;
 	th->nr_slices = n;
-	th->cap_slices = cap;
 	th->roots = NULL;
 	th->nr_roots = th->cap_roots = 0;
 	return 0;

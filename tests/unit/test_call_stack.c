@@ -204,6 +204,51 @@ static void overflow(void **unused)
 }
 
 /*
+ * Outermost frames found by returns in two stacks (an overflow between):
+ * each goes before the slices of its own stack, the second stack's in the
+ * middle of the array; and after 100000 calls (the slices past 4 MiB, in
+ * a huge-page mapping: lib/util/huge_array.c) the root still goes first
+ * and every slice keeps its place in the pre-order.
+ */
+static void roots_in_two_stacks(void **unused)
+{
+	const size_t calls = 100000;
+	struct call_stacks cs;
+	const struct cs_thread *th;
+	uint64_t t = 30;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 10);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2015, 1, 11);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2020, 0x4000, 1, 12);
+	feed(&cs, EVENT_BRANCH, RET, 0x4004, 0x2025, 1, 13);
+	feed(&cs, EVENT_OVERFLOW, 0, 0, 0x5000, 0, 20);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x5000, 0, 21);
+	feed(&cs, EVENT_BRANCH, RET, 0x5004, 0x6009, 1, 22);
+	for (size_t i = 0; i < calls; i++) {
+		feed(&cs, EVENT_BRANCH, CALL, 0x6010, 0x7000, 1, t++);
+		feed(&cs, EVENT_BRANCH, RET, 0x7004, 0x6015, 1, t++);
+	}
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 5 + calls);
+	expect(&cs, &th->slices[0], "0x2015", 0, 10, 20,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_CUT | CS_SLICE_CALLERS_UNKNOWN);
+	expect(&cs, &th->slices[1], "0x3000", 1, 10, 11, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, &th->slices[2], "0x4000", 1, 12, 13, 0);
+	expect(&cs, &th->slices[3], "0x6009", 0, 21, t - 1,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
+	expect(&cs, &th->slices[4], "0x5000", 1, 21, 22, CS_SLICE_BEGAN_BEFORE);
+	for (size_t i = 0; i < calls; i++)
+		if (th->slices[5 + i].start != 30 + 2 * i || th->slices[5 + i].end != 31 + 2 * i ||
+		    cs_depth(th, &th->slices[5 + i]) != 1)
+			fail_msg("slice %zu: %llu-%llu", 5 + i,
+				 (unsigned long long)th->slices[5 + i].start,
+				 (unsigned long long)th->slices[5 + i].end);
+	cs_free(&cs);
+}
+
+/*
  * Folded stacks across an overflow: the trace starts in g, whose return
  * makes f an outer frame (one level out); after the overflow the stack
  * begins afresh in h, one level deeper than the thread's outermost, with
@@ -388,6 +433,7 @@ int main(void)
 		cmocka_unit_test(returns_above_first_frame),
 		cmocka_unit_test(signal_handler),
 		cmocka_unit_test(overflow),
+		cmocka_unit_test(roots_in_two_stacks),
 		cmocka_unit_test(folded_after_overflow),
 		cmocka_unit_test(threads_and_stray_return),
 		cmocka_unit_test(seeded),
