@@ -253,7 +253,7 @@ static int print_tracepoints(struct script *sc, uint64_t until)
 			tp_print_json(sc->tp, s, &pr->buf);
 		else
 			tp_print_text(sc->tp, s, &pr->buf);
-		if (pr->buf.len >= 65536 && event_printer_flush(pr))
+		if (pr->buf.len >= EVENT_PRINT_FLUSH_AT && event_printer_flush(pr))
 			return 1;
 	}
 	return 0;

@@ -25,8 +25,6 @@ int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcli
 	return p->syms ? 0 : -ENOMEM;
 }
 
-#define FLUSH_AT	65536
-
 int event_printer_flush(struct event_printer *p)
 {
 	if (!lb_write(&p->buf, p->out) && !p->write_err)
@@ -640,7 +638,7 @@ int event_print(struct event_printer *pr, const struct trace_event *te)
 		print_json(pr, te);
 	else
 		print_text(pr, te);
-	return pr->buf.len >= FLUSH_AT ? event_printer_flush(pr) : 0;
+	return pr->buf.len >= EVENT_PRINT_FLUSH_AT ? event_printer_flush(pr) : 0;
 }
 
 int event_render(struct event_printer *pr, const struct trace_event *te)
