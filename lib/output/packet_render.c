@@ -26,7 +26,7 @@
 #define FRAG_COPY	32
 #define NAME_WIDTH	10	/* text: a name with fields after it is padded */
 #define VALUE_MAX	66	/* longest value: 64 bits in quotes */
-#define OUT_BUF		65536
+#define OUT_BUF		(256 << 10)	/* bytes of lines a write (EVENT_PRINT_FLUSH_AT says why) */
 
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
