@@ -222,7 +222,6 @@ static void on_fork(struct session *s, int pid, int ppid)
 	child->gen++;	/* code the decoder cached for the child before is not its code */
 }
 
-
 #define HUGE_PAGE	(2u << 20)
 
 /*
