@@ -20,8 +20,22 @@
  * OpenCSD's own error log is switched off: errors reach the caller as
  * elements (no sync, ...) or as a failed data path, which is reported
  * through ops->error, after which the tree is reset and fed the rest.
+ *
+ * OpenCSD can also crash on damaged data: Debian's libopencsd 1.3.3 reads
+ * through an iterator of its ETMv4 P0 stack that an erase in the middle of
+ * the deque has invalidated (TrcPktDecodeEtmV4I::mispredictAtom(); found
+ * by tests/fuzz/fuzz_cs_etm.c, tests/fuzz/crashers/). So while OpenCSD's
+ * own code runs on a thread (not our callbacks), a SIGSEGV or SIGBUS on
+ * it jumps back to cs_tree_decode(), which reports "OpenCSD crashed" at
+ * that point through ops->error, abandons that tree without touching it
+ * (its memory is leaked: destroying it would walk the broken state),
+ * builds a fresh one and goes on a frame further. A fault anywhere else
+ * goes to the handler there was before, as it would have.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/cs_etm/cs_ocsd.h"
@@ -39,11 +53,52 @@ struct cs_tree {
 	const struct cs_ocsd_api *ocsd;	/* OpenCSD, loaded on first use */
 	dcd_tree_handle_t h;
 	struct cs_tree_ops ops;
-	bool raw;
+	bool raw, full;
+	const struct cs_etm_info *info;	/* what the tree is built from (build()) */
+	const struct cs_cpu_info *one;	/* raw: the chunk's CPU */
 	int stop;		/* a callback's non-zero value */
 	uint32_t nr_src;
 	struct cs_source src[];
 };
+
+/* Set while OpenCSD's code runs on this thread: where a fault in it goes. */
+static __thread sigjmp_buf *ocsd_fault_jump;
+static struct sigaction fault_before[2];	/* SIGSEGV's and SIGBUS's handlers before */
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	sigjmp_buf *jump = ocsd_fault_jump;
+
+	(void)si;
+	(void)uc;
+	if (jump) {
+		ocsd_fault_jump = NULL;
+		siglongjmp(*jump, 1);
+	}
+	/* not in OpenCSD: the handler before takes the fault, which comes again */
+	sigaction(sig, &fault_before[sig == SIGBUS], NULL);
+}
+
+static void install_fault_handler(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &fault_before[0]);
+	sigaction(SIGBUS, &sa, &fault_before[1]);
+}
+
+/* Our callbacks run outside the guard: a fault in them is ours, not OpenCSD's. */
+#define UNGUARDED(expr) ({						\
+	sigjmp_buf *saved_jump = ocsd_fault_jump;			\
+	__typeof__(expr) unguarded_ret;					\
+									\
+	ocsd_fault_jump = NULL;						\
+	unguarded_ret = (expr);						\
+	ocsd_fault_jump = saved_jump;					\
+	unguarded_ret;							\
+})
 
 static ocsd_datapath_resp_t elem_in(const void *ctx, const ocsd_trc_index_t index,
 				    const uint8_t trace_id, const ocsd_generic_trace_elem *elem)
@@ -52,7 +107,7 @@ static ocsd_datapath_resp_t elem_in(const void *ctx, const ocsd_trc_index_t inde
 
 	if (t->stop)
 		return OCSD_RESP_WAIT;
-	t->stop = t->ops.element(t->ops.ctx, index, trace_id, elem);
+	t->stop = UNGUARDED(t->ops.element(t->ops.ctx, index, trace_id, elem));
 	return t->stop ? OCSD_RESP_WAIT : OCSD_RESP_CONT;
 }
 
@@ -61,7 +116,7 @@ static uint32_t mem_in(const void *ctx, const ocsd_vaddr_t addr, const ocsd_mem_
 {
 	struct cs_tree *t = (struct cs_tree *)ctx;
 
-	return t->ops.read_code(t->ops.ctx, trace_id, addr, len, buf);
+	return UNGUARDED(t->ops.read_code(t->ops.ctx, trace_id, addr, len, buf));
 }
 
 static void packet_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_trc_index_t index,
@@ -71,7 +126,7 @@ static void packet_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_
 	struct cs_tree *t = s->tree;
 
 	if (op == OCSD_OP_DATA && pkt)
-		t->ops.packet(t->ops.ctx, index, s->trace_id, s->protocol, pkt, size);
+		UNGUARDED((t->ops.packet(t->ops.ctx, index, s->trace_id, s->protocol, pkt, size), 0));
 }
 
 /*
@@ -154,6 +209,28 @@ static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool f
 	return 0;
 }
 
+/* The OpenCSD tree of t from its configuration; NULL or why it cannot be made. */
+static const char *build(struct cs_tree *t)
+{
+	uint32_t n = t->raw ? 1 : t->info->nr_cpus;
+
+	t->nr_src = 0;
+	t->h = t->ocsd->ocsd_create_dcd_tree(t->raw ? OCSD_TRC_SRC_SINGLE :
+						      OCSD_TRC_SRC_FRAME_FORMATTED,
+					     t->raw ? 0 : OCSD_DFRMTR_FRAME_MEM_ALIGN |
+							  OCSD_DFRMTR_RESET_ON_4X_FSYNC);
+	if (!t->h)
+		return "OpenCSD cannot make a decode tree";
+	for (uint32_t i = 0; i < n; i++)
+		if (create_decoder(t, t->raw ? t->one : &t->info->cpus[i], t->full))
+			return "OpenCSD refused a tracer configuration";
+	if (t->full && (t->ocsd->ocsd_dt_set_gen_elem_outfn(t->h, elem_in, t) ||
+			t->ocsd->ocsd_dt_add_callback_trcid_mem_acc(t->h, 0, ~0ULL,
+								    OCSD_MEM_SPACE_ANY, mem_in, t)))
+		return "OpenCSD refused a tracer configuration";
+	return NULL;
+}
+
 struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cpu,
 			    bool full, const struct cs_tree_ops *ops, const char **why)
 {
@@ -177,23 +254,16 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 	}
 	t->ops = *ops;
 	t->raw = raw;
-	t->h = t->ocsd->ocsd_create_dcd_tree(raw ? OCSD_TRC_SRC_SINGLE : OCSD_TRC_SRC_FRAME_FORMATTED,
-				    raw ? 0 : OCSD_DFRMTR_FRAME_MEM_ALIGN |
-					      OCSD_DFRMTR_RESET_ON_4X_FSYNC);
-	if (!t->h)
-		goto fail;
-	for (uint32_t i = 0; i < n; i++)
-		if (create_decoder(t, raw ? one : &info->cpus[i], full))
-			goto fail;
-	if (full && (t->ocsd->ocsd_dt_set_gen_elem_outfn(t->h, elem_in, t) ||
-		     t->ocsd->ocsd_dt_add_callback_trcid_mem_acc(t->h, 0, ~0ULL, OCSD_MEM_SPACE_ANY,
-							mem_in, t)))
-		goto fail;
+	t->full = full;
+	t->info = info;
+	t->one = one;
+	*why = build(t);
+	if (*why) {
+		cs_tree_free(t);
+		return NULL;
+	}
+	pthread_once(&fault_once, install_fault_handler);
 	return t;
-fail:
-	*why = t->h ? "OpenCSD refused a tracer configuration" : "OpenCSD cannot make a decode tree";
-	cs_tree_free(t);
-	return NULL;
 }
 
 static const char *resp_str(ocsd_datapath_resp_t r)
@@ -212,10 +282,33 @@ static const char *resp_str(ocsd_datapath_resp_t r)
 
 int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 {
-	ocsd_datapath_resp_t r = OCSD_RESP_CONT;
-	size_t done = 0;
+	volatile ocsd_datapath_resp_t r = OCSD_RESP_CONT;
+	volatile size_t done = 0;
+	sigjmp_buf jump;
 
 	t->stop = 0;
+	if (!t->h)	/* lost after a fault (build() failed) */
+		return t->ops.error ? t->ops.error(t->ops.ctx, 0, "no OpenCSD decode tree") : 0;
+	if (sigsetjmp(jump, 1)) {
+		/* OpenCSD faulted (see the top of this file) */
+		const char *why;
+
+		if (t->ops.error)
+			t->stop = t->ops.error(t->ops.ctx, done, "OpenCSD crashed on this data");
+		t->h = NULL;	/* leaked, never touched again */
+		why = build(t);
+		if (why) {
+			t->h = NULL;	/* the next chunk says so again */
+			if (!t->stop && t->ops.error)
+				t->stop = t->ops.error(t->ops.ctx, done, why);
+			return t->stop;
+		}
+		done += t->raw ? 1 : OCSD_DFRMTR_FRAME_SIZE - done % OCSD_DFRMTR_FRAME_SIZE;
+		r = OCSD_RESP_CONT;
+		if (t->stop || done >= len)
+			return t->stop;
+	}
+	ocsd_fault_jump = &jump;
 	t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
 	while (done < len && !t->stop) {
 		uint32_t n = 0;
@@ -233,7 +326,7 @@ int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 		if (!OCSD_DATA_RESP_IS_FATAL(r) || t->stop)
 			continue;
 		if (t->ops.error)
-			t->stop = t->ops.error(t->ops.ctx, done, resp_str(r));
+			t->stop = UNGUARDED(t->ops.error(t->ops.ctx, done, resp_str(r)));
 		/* go on after what was taken, at least one frame further */
 		if (!n)
 			done += t->raw ? 1 : OCSD_DFRMTR_FRAME_SIZE - done % OCSD_DFRMTR_FRAME_SIZE;
@@ -244,6 +337,7 @@ int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 		r = t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
 	if (!t->stop)
 		t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_EOT, 0, 0, NULL, NULL);
+	ocsd_fault_jump = NULL;
 	return t->stop;
 }
 
