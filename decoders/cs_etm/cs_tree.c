@@ -236,6 +236,7 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 {
 	const struct cs_cpu_info *one = raw ? cs_etm_info_by_cpu(info, cpu) : NULL;
 	uint32_t n = raw ? 1 : info->nr_cpus;
+	const char *failed;
 	struct cs_tree *t;
 
 	if (raw && !one) {
@@ -257,8 +258,9 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
 	t->full = full;
 	t->info = info;
 	t->one = one;
-	*why = build(t);
-	if (*why) {
+	failed = build(t);
+	if (failed) {
+		*why = failed;	/* set on failure only, as before */
 		cs_tree_free(t);
 		return NULL;
 	}

@@ -249,26 +249,38 @@ static const uint8_t *piece_bytes(const struct piece_buf *b)
 }
 
 /*
+ * data with room for need bytes: when it has less, a new buffer of cap
+ * bytes (cap >= need) with the first keep bytes of the old one. Returns 0
+ * or -ENOMEM (b unchanged).
+ */
+static int data_room(struct piece_buf *b, size_t need, size_t cap, size_t keep)
+{
+	uint8_t *nd;
+
+	if (need <= b->cap)
+		return 0;
+	nd = piece_alloc(cap);
+	if (!nd)
+		return -ENOMEM;
+	if (keep)
+		memcpy(nd, b->data, keep);
+	free(b->data);
+	b->data = nd;
+	b->cap = cap;
+	return 0;
+}
+
+/*
  * The piece's mapped chunks, when there are two or more, copied to data
  * one after another (on up to `threads` threads: gather_copy.h), with
  * room for `more` bytes after them. Returns 0 or -ENOMEM (b unchanged).
  */
 static int join_segs(struct piece_buf *b, unsigned int threads, size_t more)
 {
-	uint8_t *nd = b->data;
-
 	if (b->nr_segs < 2 && !(b->nr_segs && more))
 		return 0;
-	if (b->size + more > b->cap) {
-		size_t cap = more ? (b->size + more) * 2 : b->size;
-
-		nd = piece_alloc(cap);
-		if (!nd)
-			return -ENOMEM;
-		free(b->data);
-		b->data = nd;
-		b->cap = cap;
-	}
+	if (data_room(b, b->size + more, more ? (b->size + more) * 2 : b->size, 0))
+		return -ENOMEM;
 	gather_copy(b->data, b->segs, b->nr_segs, threads);
 	b->nr_segs = 0;
 	return 0;
@@ -422,20 +434,9 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 			b->segs[b->nr_segs++] = (struct gather_seg){ .p = rec->payload, .n = size };
 		}
 	} else {
-		if (join_segs(b, s->copy_jobs, size))
+		if (join_segs(b, s->copy_jobs, size) ||
+		    data_room(b, b->size + size, (b->size + size) * 2, b->size))
 			return -ENOMEM;
-		if (b->size + size > b->cap) {
-			size_t cap = (b->size + size) * 2;
-			uint8_t *nd = piece_alloc(cap);
-
-			if (!nd)
-				return -ENOMEM;
-			if (b->size)
-				memcpy(nd, b->data, b->size);
-			free(b->data);
-			b->data = nd;
-			b->cap = cap;
-		}
 		if (size)
 			memcpy(b->data + b->size, rec->payload, size);
 	}
