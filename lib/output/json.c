@@ -115,23 +115,79 @@ static inline bool word_needs_escape(uint64_t v)
 		((d - ONES) & ~d)) & HIGHS;
 }
 
-/* The length of the run at s[i..len) that needs no escaping. */
+/*
+ * The length of the well-formed UTF-8 sequence at s[i..len) that starts
+ * with a byte >= 0x80 (RFC 3629: no overlong forms, no surrogates, nothing
+ * above U+10FFFF), 0 when it is not one.
+ */
+static size_t utf8_len(const char *p, size_t i, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)p + i;
+	size_t left = len - i, n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;	/* overlong below */
+		else if (s[0] == 0xed)
+			hi = 0x9f;	/* surrogates above */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (left < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k < n; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * The length of the run at s[i..len) that needs no escaping: printable
+ * ASCII but '"' and '\\', and well-formed UTF-8 sequences.
+ */
 static size_t plain_run(const char *s, size_t i, size_t len)
 {
 	size_t run = i;
 
 	for (uint64_t v; run + 8 <= len; run += 8) {
 		memcpy(&v, s + run, 8);
-		if (word_needs_escape(v))
+		if (word_needs_escape(v) || (v & HIGHS))
 			break;
 	}
-	while (run < len && (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
-	       s[run] != '\\' && s[run] != 0x7f)
+	while (run < len) {
+		unsigned char c = (unsigned char)s[run];
+		size_t n;
+
+		if (c >= 0x80) {
+			n = utf8_len(s, run, len);
+			if (!n)
+				break;
+			run += n;
+			continue;
+		}
+		if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+			break;
 		run++;
+	}
 	return run;
 }
 
-/* The escape of c, a character plain_run() stopped at, into out; its length. */
+/*
+ * The escape of c, a byte plain_run() stopped at, into out; its length. A
+ * byte that is not part of well-formed UTF-8 becomes the character of its
+ * value (\u0080 to \u00ff, as Latin-1 reads it): the output stays valid
+ * JSON, which is UTF-8, and says which byte it was.
+ */
 static size_t escape_char(char out[6], unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -143,7 +199,7 @@ static size_t escape_char(char out[6], unsigned char c)
 	case '\r': memcpy(out, "\\r", 2); return 2;
 	case '\t': memcpy(out, "\\t", 2); return 2;
 	default:
-		if (c < 0x20 || c == 0x7f) {
+		if (c < 0x20 || c >= 0x7f) {
 			memcpy(out, "\\u00", 4);
 			out[4] = hex[c >> 4];
 			out[5] = hex[c & 15];

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_json.c - the JSON writer: string escaping (quotes, backslashes,
- * control bytes, DEL; other bytes such as UTF-8 pass through), numbers,
+ * control bytes, DEL; well-formed UTF-8 passes through, any other byte
+ * from 0x80 up becomes \u0080-\u00ff, so the output is valid UTF-8), numbers,
  * hex addresses, commas and nesting, one object per line, and the
  * writer's buffer (long strings, order against direct writes).
  */
@@ -100,7 +101,7 @@ static char *ref_escape(char *p, unsigned char c)
 	case '\r': return p + sprintf(p, "\\r");
 	case '\t': return p + sprintf(p, "\\t");
 	}
-	if (c < 0x20 || c == 0x7f)
+	if (c < 0x20 || c >= 0x7f)	/* a byte >= 0x80 alone is no UTF-8 */
 		return p + sprintf(p, "\\u%04x", c);
 	*p = c;
 	return p + 1;
@@ -133,6 +134,57 @@ static void test_escape_every_byte(void **state)
 			jw_end_line(&w);
 			out_expect(&o, want);
 		}
+}
+
+/*
+ * Well-formed UTF-8 (2, 3 and 4 bytes, also across the 8-byte words the
+ * writer scans) passes through; overlong forms, surrogates, code points
+ * above U+10FFFF, lone continuation bytes, bytes that cannot start a
+ * sequence and sequences cut short are escaped byte by byte.
+ */
+static void test_utf8(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "1234567\xe2\x82\xac" "9", "1234567\xe2\x82\xac" "9" },	/* across a word */
+		{ "\xf0\x9f\x98\x80!", "\xf0\x9f\x98\x80!" },
+		{ "\xef\xbf\xbf", "\xef\xbf\xbf" },
+		{ "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf" },
+		{ "\xc0\x80", "\\u00c0\\u0080" },
+		{ "\xc1\xbf", "\\u00c1\\u00bf" },
+		{ "\xe0\x80\x80", "\\u00e0\\u0080\\u0080" },
+		{ "\xed\xa0\x80", "\\u00ed\\u00a0\\u0080" },
+		{ "\xf4\x90\x80\x80", "\\u00f4\\u0090\\u0080\\u0080" },
+		{ "\xf5\x80", "\\u00f5\\u0080" },
+		{ "a\x80" "b", "a\\u0080b" },
+		{ "sample 0004\x80", "sample 0004\\u0080" },
+		{ "\xe2\x82", "\\u00e2\\u0082" },
+		{ "\xe2\x82x", "\\u00e2\\u0082x" },
+		{ "\xf0\x9f\x98", "\\u00f0\\u009f\\u0098" },
+		{ "\xff\xfe", "\\u00ff\\u00fe" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[128], got[128], *e;
+		struct json_writer w;
+		struct out o;
+		size_t len = strlen(cases[i].in);
+
+		snprintf(want, sizeof(want), "\"%s\"\n", cases[i].out);
+		out_open(&o);
+		jw_init(&w, o.f, false);
+		jw_string_len(&w, cases[i].in, len);
+		jw_end_line(&w);
+		out_expect(&o, want);
+		/* the formatter into memory agrees, in the room it declares */
+		assert_int_equal(jw_string_size(cases[i].in, len), strlen(want) - 1);
+		e = jw_fmt_string(got, cases[i].in, len);
+		*e = 0;
+		want[strlen(want) - 1] = 0;
+		assert_string_equal(got, want);
+	}
 }
 
 /*
@@ -225,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_buffering),
 		cmocka_unit_test(test_hex_as_printf),
 		cmocka_unit_test(test_escape_every_byte),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
