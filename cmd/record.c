@@ -23,6 +23,7 @@
 #include "lib/record/addr_filter.h"
 #include "lib/record/control.h"
 #include "lib/record/evlist.h"
+#include "lib/util/cpus.h"
 #include "lib/perf_data/perf_data.h"
 #include "lib/record/pmu.h"
 #include "lib/record/ring.h"

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "lib/util/array_grow.h"
 #include "evlist.h"
+#include "lib/util/cpus.h"
 #include "lib/util/util.h"
 
 int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group,
@@ -28,62 +29,6 @@ int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int gr
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
-}
-
-int cpu_list_parse(const char *s, int **cpus)
-{
-	int *v = NULL, n = 0;
-	size_t cap = 0;
-	const char *p = s;
-
-	while (*p) {
-		char *end;
-		long lo, hi;
-
-		if (!isdigit((unsigned char)*p))
-			goto bad;
-		lo = hi = strtol(p, &end, 10);
-		p = end;
-		if (*p == '-') {
-			p++;
-			if (!isdigit((unsigned char)*p))
-				goto bad;
-			hi = strtol(p, &end, 10);
-			p = end;
-		}
-		if (lo > hi || hi >= 4096)
-			goto bad;
-		for (long c = lo; c <= hi; c++) {
-			if (ARRAY_GROW(v, cap, (size_t)n + 1, 16)) {
-				free(v);
-				return -ENOMEM;
-			}
-			v[n++] = c;
-		}
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			goto bad;
-		else if (*p == '\n')
-			break;
-	}
-	if (!n)
-		goto bad;
-	qsort(v, n, sizeof(*v), cmp_int);
-	/* drop duplicates */
-	{
-		int m = 1;
-
-		for (int i = 1; i < n; i++)
-			if (v[i] != v[m - 1])
-				v[m++] = v[i];
-		n = m;
-	}
-	*cpus = v;
-	return n;
-bad:
-	free(v);
-	return -EINVAL;
 }
 
 int cpu_list_online(int **cpus)

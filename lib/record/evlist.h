@@ -35,8 +35,6 @@ struct evlist {
 int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group,
 			unsigned long flags);
 
-/* Parses "0-3,5" into a sorted list of cpus; returns the count or -EINVAL. */
-int cpu_list_parse(const char *s, int **cpus);
 /* Online cpus from /sys/devices/system/cpu/online. */
 int cpu_list_online(int **cpus);
 /* Thread ids of a process from /proc/PID/task; -ESRCH when it does not exist. */
