@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/util/cpus.h"
@@ -51,4 +52,36 @@ int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage
 	default: return 0;
 	}
 	return 1;
+}
+
+int decode_filter_arg(int c, const char *arg, struct event_filter *f, void (*usage)(FILE *out))
+{
+	static const struct {
+		int c;
+		int (*parse)(struct event_filter *f, const char *s);
+		const char *name, *form;
+	} opts[] = {
+		{ 0x107, event_filter_pids,  "pid",  "process ids, comma-separated" },
+		{ 0x108, event_filter_tids,  "tid",  "thread ids, comma-separated" },
+		{ 'C',   event_filter_cpus,  "cpu",  "CPUs as 0-3,5" },
+		{ 0x109, event_filter_comms, "comm", "thread names, comma-separated" },
+		{ 0x10a, event_filter_time,  "time", "START,STOP in seconds, e.g. 10.5,12.25" },
+	};
+	int err;
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (opts[i].c != c)
+			continue;
+		err = opts[i].parse(f, arg);
+		if (err == -ENOMEM) {
+			p_err("%s", strerror(ENOMEM));
+			return -1;
+		}
+		if (err) {
+			cmd_usage_error(usage, "bad --%s '%s' (%s)", opts[i].name, arg, opts[i].form);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
 }

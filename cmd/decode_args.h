@@ -2,7 +2,8 @@
 /*
  * decode_args.h - the options every decoding command (script, report)
  * takes, parsed in one place: the recording, where binaries and debug
- * files are, the kernel image, the progress line and JSON output.
+ * files are, the kernel image, the progress line and JSON output; and the
+ * selection of events by process, thread, CPU, name and time.
  */
 #ifndef AUXREC_DECODE_ARGS_H
 #define AUXREC_DECODE_ARGS_H
@@ -29,6 +30,15 @@
 	{ "jobs",        required_argument, NULL, 0x105 }
 #define DECODE_SHORT_OPTIONS "i:j"
 
+/* The selection of events (lib/session/event_filter.h), as perf script's. */
+#define DECODE_FILTER_OPTIONS						\
+	{ "pid",         required_argument, NULL, 0x107 },		\
+	{ "tid",         required_argument, NULL, 0x108 },		\
+	{ "cpu",         required_argument, NULL, 'C' },		\
+	{ "comm",        required_argument, NULL, 0x109 },		\
+	{ "time",        required_argument, NULL, 0x10a }
+#define DECODE_FILTER_SHORT_OPTIONS "C:"
+
 /* Their help lines: DECODE_FILE_HELP for DECODE_FILE_OPTIONS. */
 #define DECODE_FILE_HELP						\
 	"  -i, --input FILE    the recording (default auxrec.data)\n"	\
@@ -46,6 +56,16 @@
 	"      --jobs N        decode on N threads (default: one per CPU the process\n" \
 	"                      may run on); the output is the same for any N\n"
 
+#define DECODE_FILTER_HELP						\
+	"      --pid PID,...   only the events of these processes\n"	\
+	"      --tid TID,...   only the events of these threads\n"	\
+	"  -C, --cpu CPUS      only the events of these CPUs' trace buffers (0-3,5;\n" \
+	"                      a per-thread recording's events have none)\n" \
+	"      --comm NAME,... only the events of threads of these names\n" \
+	"      --time START,STOP  only the events from START to STOP, both included,\n" \
+	"                      in seconds as the output shows them (10.5,12.25;\n" \
+	"                      either may be left out)\n"
+
 #define DECODE_MAX_JOBS 256
 
 /*
@@ -55,6 +75,12 @@
  * after the usage error (the command's usage) is printed.
  */
 int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out));
+
+/*
+ * Applies option c of DECODE_FILTER_OPTIONS to f, with the same returns as
+ * decode_arg() (-1 also without memory, after an error line).
+ */
+int decode_filter_arg(int c, const char *arg, struct event_filter *f, void (*usage)(FILE *out));
 
 /*
  * The decode threads of script and report without --jobs: one per CPU the

@@ -106,7 +106,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: auxrec report [-i FILE] [--sort KEYS] [--symfs DIR] [--debug-dir DIR]\n"
 		"                     [--vmlinux FILE] [--kallsyms FILE] [--[no-]progress]\n"
-		"                     [--jobs N] [--json]\n"
+		"                     [--jobs N] [--json] [--pid PID,...] [--tid TID,...]\n"
+		"                     [-C CPUS] [--comm NAME,...] [--time START,STOP]\n"
 		"\n"
 		"Decode the AUX trace of a recording and show where its instructions\n"
 		"and taken branches went, by shared object and symbol; memory-access\n"
@@ -114,6 +115,7 @@ static void usage(FILE *out)
 		"latencies.\n"
 		"\n"
 		DECODE_HELP
+		DECODE_FILTER_HELP
 		"  -s, --sort KEYS     dso,sym (default), sym, dso, data_src (memory\n"
 		"                      samples by where their data came from),\n"
 		"                      data_sym (by the symbol of their data address),\n"
@@ -713,17 +715,22 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		DECODE_LONG_OPTIONS,
+		DECODE_FILTER_OPTIONS,
 		{ "sort",  required_argument, NULL, 's' },
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct report r = { 0 };
+	static struct event_filter filter;	/* static: reachable at any exit */
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &r,
-					.output_at_end = true, .no_time = true };
+					.output_at_end = true, .no_time = true, .filter = &filter };
 	int c, ret, err;
 
-	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS DECODE_FILTER_SHORT_OPTIONS "s:h",
+				opts, NULL)) != -1) {
 		ret = decode_arg(c, optarg, &o, usage);
+		if (!ret)
+			ret = decode_filter_arg(c, optarg, &filter, usage);
 		if (ret < 0)
 			return 1;
 		if (ret)
@@ -736,13 +743,17 @@ int cmd_report(int argc, char **argv)
 						       optarg);
 			break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_bad_option(usage, argv, DECODE_SHORT_OPTIONS "s:h");
+		default: return cmd_bad_option(usage, argv,
+					       DECODE_SHORT_OPTIONS DECODE_FILTER_SHORT_OPTIONS "s:h");
 		}
 	}
 	if (optind < argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (!r.keys)
 		parse_sort(&r, "dso,sym");
+	/* a --time range is of each event's time */
+	if (filter.timed)
+		o.no_time = false;
 	r.syms = sym_cache_new();
 	if (!r.syms) {
 		p_err("%s", strerror(ENOMEM));
@@ -800,6 +811,7 @@ int cmd_report(int argc, char **argv)
 	free(r.counts);
 	free(r.tuples);
 	free(r.src_names);
+	event_filter_free(&filter);
 	slot_index_free(&r.index);
 	slot_index_free(&r.tuple_index);
 	sym_cache_free(r.syms);

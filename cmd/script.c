@@ -30,6 +30,7 @@ struct script {
 	struct tp_samples tps;		/* the recording's tracepoint samples, by time */
 	size_t tp_next;			/* the first not printed yet */
 	struct tp_printer *tp;		/* NULL: the recording has none */
+	const struct event_filter *filter;	/* of the tracepoint samples too */
 	struct user_unwinder *uw;	/* --stack-samples */
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;			/* of a stack sample: stops the decode */
@@ -41,13 +42,15 @@ static void usage(FILE *out)
 		"Usage: auxrec script [-i FILE] [--itrace=OPTS] [--events=KINDS] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
 		"                     [--srcline] [--stack-samples] [--[no-]progress] [--jobs N]\n"
-		"                     [--json]\n"
+		"                     [--json] [--pid PID,...] [--tid TID,...] [-C CPUS]\n"
+		"                     [--comm NAME,...] [--time START,STOP]\n"
 		"                     [--list-units | --unit K[:JOIN]]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
 		"\n"
 		DECODE_HELP
+		DECODE_FILTER_HELP
 		"      --itrace=OPTS   what to print (default be, and every memory sample),\n"
 		"                      as perf's letters:\n"
 		"                        b branches, c calls only, r returns only,\n"
@@ -249,6 +252,9 @@ static int print_tracepoints(struct script *sc, uint64_t until)
 	while (sc->tp_next < sc->tps.nr && sc->tps.s[sc->tp_next].time <= until) {
 		const struct tp_sample *s = &sc->tps.s[sc->tp_next++];
 
+		if (!event_filter_owner(sc->filter, s->pid, s->tid, s->cpu, s->comm[0] ? s->comm : NULL) ||
+		    !event_filter_in_time(sc->filter, s->time))
+			continue;
 		if (pr->json)
 			tp_print_json(sc->tp, s, &pr->buf);
 		else
@@ -381,6 +387,7 @@ int cmd_script(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		DECODE_LONG_OPTIONS,
+		DECODE_FILTER_OPTIONS,
 		{ "itrace", required_argument, NULL, 'I' },
 		{ "events", required_argument, NULL, 'E' },
 		{ "srcline", no_argument,      NULL, 'L' },
@@ -391,14 +398,19 @@ int cmd_script(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct script sc = { 0 };
+	static struct event_filter filter;	/* static: reachable at any exit */
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &sc,
-					.flush = flush_lines };
+					.flush = flush_lines, .filter = &filter };
 	const char *itrace = NULL, *bad = NULL;
 	bool srcline = false, units = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS "h", opts, NULL)) != -1) {
+	sc.filter = &filter;
+	while ((c = getopt_long(argc, argv, DECODE_SHORT_OPTIONS DECODE_FILTER_SHORT_OPTIONS "h",
+				opts, NULL)) != -1) {
 		ret = decode_arg(c, optarg, &o, usage);
+		if (!ret)
+			ret = decode_filter_arg(c, optarg, &filter, usage);
 		if (ret < 0)
 			return 1;
 		if (ret)
@@ -419,7 +431,8 @@ int cmd_script(int argc, char **argv)
 			o.one_unit = true;
 			break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_bad_option(usage, argv, DECODE_SHORT_OPTIONS "h");
+		default: return cmd_bad_option(usage, argv,
+					       DECODE_SHORT_OPTIONS DECODE_FILTER_SHORT_OPTIONS "h");
 		}
 	}
 	if (optind < argc)
@@ -477,6 +490,7 @@ int cmd_script(int argc, char **argv)
 		ret = 1;
 	ret |= output_failed(&sc.pr);
 out:
+	event_filter_free(&filter);
 	event_printer_free(&sc.pr);
 	tp_printer_free(sc.tp);
 	tp_samples_free(&sc.tps);

@@ -6,9 +6,9 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 	--mmap-pages --output --merge-aux --snapshot --control --filter --seed-stacks --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
-_auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --kallsyms --srcline --stack-samples --progress --no-progress --jobs --json --list-units --unit --help"
+_auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --kallsyms --srcline --stack-samples --progress --no-progress --jobs --json --pid --tid --cpu --comm --time --list-units --unit --help"
 _auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --help"
-_auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --json --help"
+_auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --json --pid --tid --cpu --comm --time --help"
 
 _auxrec_pmus()
 {
@@ -67,6 +67,7 @@ _auxrec()
 		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym data_sym,data_src sym,data_src" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
 		--unit) return ;;	# K or K:JOIN, see --list-units
+		--pid|--tid|-C|--cpu|--comm|--time) return ;;	# values of the recording
 		esac
 		local v=_auxrec_${cmd}_opts
 		COMPREPLY=($(compgen -W "${!v}" -- "$cur"))

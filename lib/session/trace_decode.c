@@ -41,6 +41,7 @@ struct run {
 	void *renderer;		/* its o->render_new() */
 	struct line_buf kept;	/* its events kept, without a renderer */
 	unsigned int jobs;	/* decode threads */
+	const struct event_filter *filter;	/* o->filter when it has a condition */
 };
 
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
@@ -156,6 +157,21 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 		sample_owner(r, ev, te);
 }
 
+/* Whether te (made by trace_event_fill()) passes the filter. */
+static bool wanted(const struct run *r, const struct trace_event *te)
+{
+	return !r->filter ||
+	       (event_filter_owner(r->filter, te->pid, te->tid, te->piece->chunk.cpu, te->comm) &&
+		event_filter_in_time(r->filter, te->ev->time));
+}
+
+/* Whether sums of taken branches with r's owner pass the filter (it has no --time). */
+static bool sums_wanted(const struct run *r)
+{
+	return !r->filter ||
+	       event_filter_owner(r->filter, r->pid, r->tid, r->piece->chunk.cpu, r->comm);
+}
+
 /*
  * Whether the events of the state's unit are kept, not only counted: asked
  * once per unit, not per event, with where their ends go (r->ends). (The
@@ -182,7 +198,9 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 
 	if (unit_keeps(r)) {
 		trace_event_fill(r, ev, &te);
-		if (r->renderer) {
+		if (!wanted(r, &te)) {
+			/* only its end */
+		} else if (r->renderer) {
 			if (r->o->render(r->renderer, &te))
 				return 1;
 		} else {
@@ -207,6 +225,8 @@ static int on_event(void *ctx, const struct decode_event *ev)
 	if (r->mute)
 		return 0;
 	trace_event_fill(r, ev, &te);
+	if (!wanted(r, &te))
+		return 0;
 	r->stop = r->o->fn(r->o->ctx, &te);
 	return r->stop;
 }
@@ -224,7 +244,7 @@ static int on_count(void *ctx, const struct branch_sum *sums, size_t nr)
 	struct run *r = ctx;
 	struct trace_event te = sums_owner(r);
 
-	if (r->mute)
+	if (r->mute || !sums_wanted(r))
 		return 0;
 	r->stop = r->o->count(r->o->ctx, &te, sums, nr);
 	return r->stop;
@@ -239,7 +259,7 @@ static int keep_sums(void *ctx, const struct branch_sum *sums, size_t nr)
 	struct run *r = ctx;
 	struct trace_event te = sums_owner(r);
 
-	if (unit_keeps(r) && r->o->render_sums(r->renderer, &te, sums, nr))
+	if (unit_keeps(r) && sums_wanted(r) && r->o->render_sums(r->renderer, &te, sums, nr))
 		return 1;
 	return par_ends_event_end(r->ends);
 }
@@ -252,11 +272,13 @@ static struct decode_opts decode_opts_of(struct run *r)
 {
 	const struct session *s = r->s;
 	bool keep = r->renderer && r->o->render_sums;
+	/* a sum has no time: a --time range needs each branch's */
+	bool sums = r->o->count && !(r->filter && r->filter->timed);
 
 	return (struct decode_opts){
 		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
 		.event = on_event, .event_ctx = r,
-		.count = !r->o->count ? NULL : !r->unit ? on_count : keep ? keep_sums : NULL,
+		.count = !sums ? NULL : !r->unit ? on_count : keep ? keep_sums : NULL,
 		.insns = r->o->insns, .no_time = r->o->no_time,
 		.fold_branches = r->o->fold_branches && !r->unit && !r->o->insns,
 		.attr = s->aux_attr,
@@ -581,7 +603,11 @@ static int on_sample(void *ctx, struct session *s, const struct pd_record *rec)
 		ts.proc = session_proc(s, ts.pid, false);
 		ts.comm = session_thread_comm(s, ts.tid, ts.proc);
 	}
+	ts.cpu = sid.sample_type & PERF_SAMPLE_CPU ? (int)sid.cpu : -1;
 	ts.time = sid.time;
+	if (r->filter && !(event_filter_owner(r->filter, ts.pid, ts.tid, ts.cpu, ts.comm) &&
+			   event_filter_in_time(r->filter, ts.time)))
+		return 0;
 	r->stop = r->o->sample(r->o->ctx, &ts);
 	return r->stop;
 }
@@ -627,7 +653,8 @@ static void report_failure(const char *path, const char *err, int ret)
 
 int trace_decode(const struct trace_decode_opts *o)
 {
-	struct run r = { .o = o, .jobs = jobs_of(o) };
+	struct run r = { .o = o, .jobs = jobs_of(o),
+			 .filter = o->filter && event_filter_set(o->filter) ? o->filter : NULL };
 	char err[512] = "";
 	int ret;
 

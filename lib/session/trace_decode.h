@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "decoders/decoder.h"
+#include "lib/session/event_filter.h"
 #include "lib/util/progress.h"
 #include "session.h"
 
@@ -58,6 +59,7 @@ struct trace_sample {
 	const struct perf_event_attr *attr;	/* of the sample */
 	const struct proc *proc;		/* its process (maps), NULL unknown */
 	int pid, tid;				/* -1 unknown */
+	int cpu;				/* -1 unknown */
 	const char *comm;			/* tid's name as perf prints it; NULL unknown */
 	uint64_t time;				/* 0 unknown */
 };
@@ -99,6 +101,11 @@ struct trace_decode_opts {
 	size_t thread_unit;
 	trace_event_fn fn;
 	void *ctx;
+	/*
+	 * Optional: only the events (and samples) that pass it go to fn,
+	 * render, count and sample; NULL or no condition set: all of them.
+	 */
+	const struct event_filter *filter;
 	/*
 	 * Optional: taken branches as sums per source address instead of
 	 * events to fn, where the decoder can (decode_opts.count): te has the

@@ -5,7 +5,9 @@
 #      must be read by `perf report -D` without warnings, listing the chunks,
 #      and by `perf script --itrace=b` without error; perf and auxrec decode
 #      real programs' flows (tests/gt) from such files exactly, also two
-#      processes taking turns in one per-CPU buffer (context switches);
+#      processes taking turns in one per-CPU buffer (context switches),
+#      and select the same branches of it with --pid, --tid, --comm, -C and
+#      --time;
 #  (b) files written by `perf record` (cpu-clock, dummy, pipe mode) must list
 #      in `auxrec dump --json` the same records (type and offset) as perf report -D.
 cd "$(dirname "$0")/../.." || exit 1
@@ -428,6 +430,67 @@ for l in sys.stdin:
 		diff "$g/thr-perf" "$g/thr-auxrec" | head -6
 	else
 		echo "ok thread-names-as-perf ($(wc -l < "$g/thr-perf") branches with comm and tid, $(grep -c '^thread2 1003 ' "$g/thr-perf") of thread2 1003)"
+	fi
+	filters_as_perf "$g/thr.data" "$g/filter"
+}
+
+# DATA OUT: perf script and auxrec script select the same branches (comm,
+# tid, from, to) of DATA, a per-CPU recording of three threads, with
+# --pid, --tid, --comm, -C and --time (a window over the middle third of
+# the branches, and one from two thirds on, open at its end). Debian's perf 6.1 times some
+# branches one MTC early (see tp_merge_intel_pt in t-tracepoint-merge.sh):
+# the window's ends are times at which perf and auxrec give the branches
+# on both sides the same times, so that both must select the same ones.
+filters_as_perf() {
+	local data=$1 out=$2 opts n=0 bad= t1 t2 t3
+	timeout 120 perf script --itrace=b --ns -F time,ip,addr -i "$data" 2> /dev/null |
+		awk '$3 == "=>" {sub(":", "", $1); print $1, "0x" $2, "0x" $4}' > "$out.perf-times"
+	read -r t1 t2 t3 < <($AUXREC script --json -i "$data" | python3 -c '
+import json, sys
+evs = [json.loads(l) for l in sys.stdin]
+aux = [("%d.%09d" % (e["time"] // 10**9, e["time"] % 10**9), e["from"], e["to"])
+       for e in evs if e["type"] == "branch" or (e["type"] in ("trace_begin", "trace_end") and e["from"] != "0x0" and e["to"] != "0x0")]
+perf = [tuple(l.split()) for l in open(sys.argv[1]) if " 0x0 " not in l and not l.rstrip().endswith(" 0x0")]
+n = len(aux)
+same = lambda i: 0 <= i < n and i < len(perf) and perf[i] == aux[i]
+# a start: branch i the first of its time, perf agreeing on i - 1 and i;
+# an end: branch j the last of its time, perf agreeing on j and j + 1
+starts = [i for i in range(1, n) if aux[i][0] > aux[i - 1][0] and same(i - 1) and same(i)]
+ends = [j for j in range(n - 1) if aux[j][0] < aux[j + 1][0] and same(j) and same(j + 1)]
+s = [i for i in starts if i >= n // 3] or starts
+e = [j for j in ends if j >= 2 * n // 3] or ends
+s2 = [i for i in starts if i >= 2 * n // 3] or starts
+print(*(aux[v[0]][0] if v else "-" for v in (s, e, s2)))' "$out.perf-times")
+	if [ "$t1" = - ] || [ "$t2" = - ] || [ "$t3" = - ]; then
+		echo "not ok filters-as-perf: no time where perf and auxrec agree to cut at"
+		return
+	fi
+	for opts in "--pid 1001" "--pid 1002" "--tid 1003" "--tid 1001,1002" "--comm thread2" \
+		    "-C 0" "--time $t1,$t2" "--time $t3," "--pid 1002 --time $t1,$t2"; do
+		# shellcheck disable=SC2086
+		timeout 120 perf script --itrace=b -F comm,tid,ip,addr $opts -i "$data" 2> "$out.perf.err" |
+			awk '$4 == "=>" && $3 != "0" && $5 != "0" {printf "%s %s 0x%s 0x%s\n", $1, $2, $3, $5}' > "$out.perf"
+		# shellcheck disable=SC2086
+		$AUXREC script --json $opts -i "$data" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] == "branch" or (e["type"] in ("trace_begin", "trace_end") and e["from"] != "0x0" and e["to"] != "0x0"):
+        print(e.get("comm", ":%d" % e["tid"]), e["tid"], e["from"], e["to"])' > "$out.auxrec"
+		if [ -s "$out.perf.err" ] || [ ! -s "$out.perf" ]; then
+			bad="perf script $opts: $(wc -l < "$out.perf") branches: $(head -1 "$out.perf.err")"
+			break
+		elif ! cmp -s "$out.perf" "$out.auxrec"; then
+			bad="$opts: $(wc -l < "$out.perf") branches from perf, $(wc -l < "$out.auxrec") from auxrec"
+			diff "$out.perf" "$out.auxrec" | head -6
+			break
+		fi
+		n=$((n + 1))
+	done
+	if [ -n "$bad" ]; then
+		echo "not ok filters-as-perf: $bad"
+	else
+		echo "ok filters-as-perf ($n selections, the same branches as perf script's)"
 	fi
 }
 
