@@ -106,13 +106,16 @@ void jw_array_end(struct json_writer *w) { jw_close(w, ']'); }
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-/* Whether one of 8 bytes is below 0x20, '"', '\\' or DEL (may say so wrongly only when true). */
+/*
+ * Whether one of 8 bytes is below 0x20, '"', '\\', DEL or not ASCII (the
+ * start of a UTF-8 sequence to check); may say so wrongly only when true.
+ */
 static inline bool word_needs_escape(uint64_t v)
 {
 	uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\'), d = v ^ (ONES * 0x7f);
 
 	return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) |
-		((d - ONES) & ~d)) & HIGHS;
+		((d - ONES) & ~d) | v) & HIGHS;
 }
 
 /* The length of the run at s[i..len) that needs no escaping. */
@@ -125,17 +128,69 @@ static size_t plain_run(const char *s, size_t i, size_t len)
 		if (word_needs_escape(v))
 			break;
 	}
-	while (run < len && (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
-	       s[run] != '\\' && s[run] != 0x7f)
+	while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f &&
+	       s[run] != '"' && s[run] != '\\')
 		run++;
 	return run;
 }
 
-/* The escape of c, a character plain_run() stopped at, into out; its length. */
-static size_t escape_char(char out[6], unsigned char c)
+/*
+ * The length of the well-formed UTF-8 sequence of 2 to 4 bytes at s[0..len),
+ * or 0 (a stray continuation byte, an overlong form, a surrogate, a code
+ * point past U+10FFFF, a sequence cut short).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * The escape of s[i], where plain_run() stopped, into out: its length, and
+ * in *used the bytes of s it stands for. A UTF-8 sequence is copied whole;
+ * a byte that begins none is U+FFFD, as Go's encoding/json writes it, so
+ * the output is always valid JSON (UTF-8).
+ */
+static size_t escape_at(char out[6], const char *s, size_t i, size_t len, size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
+	unsigned char c = (unsigned char)s[i];
 
+	*used = 1;
+	if (c >= 0x80) {
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+
+		if (!n) {
+			memcpy(out, "\\ufffd", 6);
+			return 6;
+		}
+		memcpy(out, s + i, n);
+		*used = n;
+		return n;
+	}
 	switch (c) {
 	case '"':  memcpy(out, "\\\"", 2); return 2;
 	case '\\': memcpy(out, "\\\\", 2); return 2;
@@ -157,18 +212,19 @@ static size_t escape_char(char out[6], unsigned char c)
 static void jw_raw_string(struct json_writer *w, const char *s, size_t len)
 {
 	char esc[6];
+	size_t used;
 
 	w_put(w, '"');
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i += used) {
 		/* a run that needs no escaping is copied at once */
 		size_t run = plain_run(s, i, len);
 
 		if (run > i) {
 			w_write(w, s + i, run - i);
-			i = run - 1;
+			used = run - i;
 			continue;
 		}
-		w_write(w, esc, escape_char(esc, s[i]));
+		w_write(w, esc, escape_at(esc, s, i, len, &used));
 	}
 	w_put(w, '"');
 }
@@ -176,34 +232,36 @@ static void jw_raw_string(struct json_writer *w, const char *s, size_t len)
 size_t jw_string_size(const char *s, size_t len)
 {
 	char esc[6];
-	size_t n = 2;
+	size_t n = 2, used;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i += used) {
 		size_t run = plain_run(s, i, len);
 
 		if (run > i) {
 			n += run - i;
-			i = run - 1;
+			used = run - i;
 			continue;
 		}
-		n += escape_char(esc, s[i]);
+		n += escape_at(esc, s, i, len, &used);
 	}
 	return n;
 }
 
 char *jw_fmt_string(char *p, const char *s, size_t len)
 {
+	size_t used;
+
 	*p++ = '"';
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i += used) {
 		size_t run = plain_run(s, i, len);
 
 		if (run > i) {
 			memcpy(p, s + i, run - i);
 			p += run - i;
-			i = run - 1;
+			used = run - i;
 			continue;
 		}
-		p += escape_char(p, s[i]);
+		p += escape_at(p, s, i, len, &used);
 	}
 	*p++ = '"';
 	return p;

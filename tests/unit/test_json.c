@@ -102,6 +102,8 @@ static char *ref_escape(char *p, unsigned char c)
 	}
 	if (c < 0x20 || c == 0x7f)
 		return p + sprintf(p, "\\u%04x", c);
+	if (c >= 0x80)	/* alone between ASCII bytes: no UTF-8 */
+		return p + sprintf(p, "\\ufffd");
 	*p = c;
 	return p + 1;
 }
@@ -133,6 +135,46 @@ static void test_escape_every_byte(void **state)
 			jw_end_line(&w);
 			out_expect(&o, want);
 		}
+}
+
+/*
+ * UTF-8: well-formed sequences are copied, every byte of an ill-formed one
+ * (stray continuation, overlong, surrogate, past U+10FFFF, cut short) is
+ * U+FFFD; through all three writers (a stream, jw_fmt_string() and its size).
+ */
+static void test_utf8(void **state)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		{ "\xe2\x82\xac" "1\xf0\x9f\x98\x80", "\"\xe2\x82\xac" "1\xf0\x9f\x98\x80\"" },
+		{ "\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf", "\"\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf\"" },
+		{ "a\x80z", "\"a\\ufffdz\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },		/* overlong '/' */
+		{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },	/* overlong */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	/* a surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },	/* > U+10FFFF */
+		{ "\xf5", "\"\\ufffd\"" },
+		{ "x\xe2\x82", "\"x\\ufffd\\ufffd\"" },		/* cut short at the end */
+		{ "\xe2\x82\"", "\"\\ufffd\\ufffd\\\"\"" },	/* cut short by a quote */
+		{ "sample 0004\x80\xff", "\"sample 0004\\ufffd\\ufffd\"" },
+	};
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		size_t len = strlen(t[k].in), want = strlen(t[k].want);
+		char buf[128], line[140];
+		struct json_writer w;
+		struct out o;
+
+		assert_int_equal(jw_string_size(t[k].in, len), want);
+		*jw_fmt_string(buf, t[k].in, len) = 0;
+		assert_string_equal(buf, t[k].want);
+		snprintf(line, sizeof(line), "%s\n", t[k].want);
+		out_open(&o);
+		jw_init(&w, o.f, false);
+		jw_string_len(&w, t[k].in, len);
+		jw_end_line(&w);
+		out_expect(&o, line);
+	}
 }
 
 /*
@@ -225,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_buffering),
 		cmocka_unit_test(test_hex_as_printf),
 		cmocka_unit_test(test_escape_every_byte),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
