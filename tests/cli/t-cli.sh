@@ -90,6 +90,47 @@ t list-missing 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list nosuch
 t list-json-error 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A --json list nosuch
 python3 -c 'import json,sys; assert "error" in json.loads(sys.stdin.readline())' <<<"$out" && echo "ok json-error-object" || echo "not ok json-error-object: $out"
 
+# Output that does not reach stdout, a full disk or a closed stdout: one
+# error line naming the cause and exit 1, from every command that prints
+# (dump, list and the help texts exited 0 with their output lost)
+D=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
+for cmd in "dump -i $D" "dump --json -i $D" "dump --stats -i $D" "list" "list --json" \
+	   "version" "--version" "--help" "help script" "script --help" "script -i $D" \
+	   "report -i $D" "export -i $D"; do
+	for how in full closed; do
+		name="write-error-$how-${cmd%% -i *}"
+		name=${name// /}
+		if [ $how = full ]; then
+			# shellcheck disable=SC2086
+			err=$(AUXREC_SYSFS_ROOT=tests/data/sysfs $A $cmd 2>&1 >/dev/full); rc=$?
+			cause="No space left on device"
+		else
+			# shellcheck disable=SC2086
+			err=$(AUXREC_SYSFS_ROOT=tests/data/sysfs $A $cmd 2>&1 >&-); rc=$?
+			cause="Bad file descriptor"
+		fi
+		# (list warns of the fixture's broken PMU first)
+		[ $rc = 1 ] && [ "$(grep -c 'cannot write' <<<"$err")" = 1 ] &&
+			[[ $(tail -1 <<<"$err") =~ ^auxrec( [a-z]+)?:\ cannot\ write\ the\ output:\ $cause$ ]] &&
+			echo "ok $name" || echo "not ok $name: status $rc: $err"
+	done
+done
+
+# JSON is UTF-8: a tracepoint's string field with bytes that are no UTF-8
+# (the corpus file's "sample 0004\x80") is written with U+FFFD, and parses
+tpf=tests/fuzz/corpus/perf_data/tracepoint-string-without-nul
+for cmd in "script --json" "export"; do
+	name="json-utf8-${cmd// /}"
+	# shellcheck disable=SC2086
+	if $A $cmd -i $tpf 2>/dev/null | python3 -c 'import json, sys
+t = sys.stdin.buffer.read().decode("utf-8")
+try:
+	json.loads(t)
+except ValueError:
+	[json.loads(l) for l in t.splitlines()]
+assert "sample 0004\\ufffd" in t'; then echo "ok $name"; else echo "not ok $name"; fi
+done
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
