@@ -518,6 +518,7 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 	r->proc = p->proc;	/* for decoders that do not call reached() */
 	r->pid = p->pid;
 	r->tid = p->tid;
+	r->comm = session_thread_comm(s, p->tid, p->proc);
 	if (r->o->list_units || r->o->one_unit) {
 		int ret = piece_units(r, s, p);
 

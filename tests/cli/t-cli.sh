@@ -131,6 +131,15 @@ except ValueError:
 assert "sample 0004\\ufffd" in t'; then echo "ok $name"; else echo "not ok $name"; fi
 done
 
+# Intel BTS, whose decoder never asks who ran when: every event names the
+# thread by the recording's COMM, as perf script does (they named none)
+btsf=tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data
+n=$($A script -i $btsf | wc -l)
+[ "$n" -gt 1 ] && [ "$($A script -i $btsf | awk '$1 == "pd-gen" && $2 == 4242' | wc -l)" = "$n" ] &&
+	echo "ok bts-comm-text" || echo "not ok bts-comm-text: $($A script -i $btsf | head -2)"
+[ "$($A script --json -i $btsf | grep -c '"tid":4242,"cpu":-1,"comm":"pd-gen",')" = "$n" ] &&
+	echo "ok bts-comm-json" || echo "not ok bts-comm-json: $($A script --json -i $btsf | head -1)"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
