@@ -140,6 +140,24 @@ n=$($A script -i $btsf | wc -l)
 [ "$($A script --json -i $btsf | grep -c '"tid":4242,"cpu":-1,"comm":"pd-gen",')" = "$n" ] &&
 	echo "ok bts-comm-json" || echo "not ok bts-comm-json: $($A script --json -i $btsf | head -1)"
 
+# export -o FILE that cannot be written is said before the decode (after
+# it before: minutes on a large trace), in one line; a FILE made for an
+# export that failed is removed, an existing one keeps its content
+t export-unwritable-output 1 env AUXREC_EXPORT_STATS=1 $A export -i $D -o /nonexistent/x.json
+[ "$err" = "auxrec export: cannot create /nonexistent/x.json: No such file or directory" ] &&
+	echo "ok export-unwritable-output-before-decode" ||
+	echo "not ok export-unwritable-output-before-decode: $err"
+xtmp=$(mktemp -d)
+t export-failed-no-file 1 $A export -i "$xtmp/none.data" -o "$xtmp/x.json"
+[ ! -e "$xtmp/x.json" ] && echo "ok export-failed-leaves-no-file" || echo "not ok export-failed-leaves-no-file"
+echo old > "$xtmp/x.json"
+t export-failed-old-file 1 $A export -i "$xtmp/none.data" -o "$xtmp/x.json"
+[ "$(cat "$xtmp/x.json")" = old ] && echo "ok export-failed-keeps-old-file" || echo "not ok export-failed-keeps-old-file"
+t export-over-old-file 0 $A export -i $D -o "$xtmp/x.json"
+[ "$(cat "$xtmp/x.json")" = "$($A export -i $D)" ] && echo "ok export-o-equals-stdout" ||
+	echo "not ok export-o-equals-stdout"
+rm -rf "$xtmp"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
