@@ -158,6 +158,24 @@ t export-over-old-file 0 $A export -i $D -o "$xtmp/x.json"
 	echo "not ok export-o-equals-stdout"
 rm -rf "$xtmp"
 
+# a recording that cannot be read: one line naming it once, exit 1, the
+# same from every reading command (script and export named it twice; a
+# directory that is no perf record --threads directory said "cannot open
+# DIR/data")
+itmp=$(mktemp -d)
+mkdir "$itmp/dir"
+: > "$itmp/empty.data"
+for cmd in script report export dump; do
+	for bad in "nosuch.data:cannot open $itmp/nosuch.data: No such file or directory" \
+		   "dir:$itmp/dir: a directory without the data file of perf record --threads" \
+		   "empty.data:$itmp/empty.data: the file is empty"; do
+		t "$cmd-input-${bad%%:*}" 1 $A $cmd -i "$itmp/${bad%%:*}"
+		[ "$err" = "auxrec $cmd: ${bad#*:}" ] && echo "ok $cmd-input-${bad%%:*}-msg" ||
+			echo "not ok $cmd-input-${bad%%:*}-msg: $err"
+	done
+done
+rm -rf "$itmp"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
