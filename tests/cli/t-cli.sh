@@ -176,6 +176,31 @@ for cmd in script report export dump; do
 done
 rm -rf "$itmp"
 
+# the bash completion run (bash-completion's helpers stubbed): a command
+# abbreviated as auxrec takes it completes its options and values
+complete_words() {	# WORDS...: the completions of the last word
+	bash -c '
+		_init_completion() { words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+			cur=${words[cword]}; prev=${words[cword - 1]}; }
+		_filedir() { COMPREPLY=("<files$*>"); }
+		_pids() { COMPREPLY=("<pids>"); }
+		complete() { :; }
+		. completion/auxrec.bash
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_auxrec; echo "${COMPREPLY[*]}"' complete_words "$@"
+}
+for c in "--it:auxrec script --it:--itrace" "--it:auxrec scr --it:--itrace" \
+	 "sort:auxrec rep -s data_sym,:data_sym,data_src" "pmu:auxrec dump --pmu cs:cs_etm" \
+	 "format:auxrec exp -f pe:perfetto" "symfs:auxrec script --symfs x:<files-d>" \
+	 "event:auxrec reco --no-inh:--no-inherit" "events:auxrec s --events mem:mem_sample" \
+	 "command:auxrec -j ex:export"; do
+	IFS=: read -r name words want <<<"$c"
+	# shellcheck disable=SC2086
+	got=$(complete_words $words)
+	[ "$got" = "$want" ] && echo "ok completion-$name(${words// /_})" ||
+		echo "not ok completion-$name(${words// /_}): got '$got', want '$want'"
+done
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
