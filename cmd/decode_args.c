@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/util/cpus.h"
@@ -51,4 +52,13 @@ int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage
 	default: return 0;
 	}
 	return 1;
+}
+
+int decode_extra_arg(const char *arg, void (*usage)(FILE *out))
+{
+	/* make's and xargs' -j N: here -j is --json */
+	if (json_output && arg[0] && strspn(arg, "0123456789") == strlen(arg))
+		return cmd_usage_error(usage, "unexpected argument '%s' (-j is --json; "
+				       "--jobs %s decodes on %s threads)", arg, arg, arg);
+	return cmd_usage_error(usage, "unexpected argument '%s'", arg);
 }

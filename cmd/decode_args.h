@@ -57,6 +57,12 @@
 int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage)(FILE *out));
 
 /*
+ * The usage error for an argument that is no option; a number after -j
+ * (--json) is told that --jobs N sets the decode threads. Returns 1.
+ */
+int decode_extra_arg(const char *arg, void (*usage)(FILE *out));
+
+/*
  * The decode threads of script and report without --jobs: one per CPU the
  * process may run on (usable_cpus(), at most DECODE_MAX_JOBS). Measured on
  * two cores, script's and report's --jobs 2 took 0.62-0.68 of the time of

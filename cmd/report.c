@@ -740,7 +740,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return decode_extra_arg(argv[optind], usage);
 	if (!r.keys)
 		parse_sort(&r, "dso,sym");
 	r.syms = sym_cache_new();

@@ -423,7 +423,7 @@ int cmd_script(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return decode_extra_arg(argv[optind], usage);
 	if (units && o.one_unit)
 		return cmd_usage_error(usage, "--list-units and --unit together");
 	if (!itrace && !sc.kinds) {

@@ -50,6 +50,12 @@ t script-missing-value 1 $A script --input
 one_line_err script "option '--input' needs a value" script-missing-value-msg
 t report-missing-short-value 1 $A report -i
 one_line_err report "option -i needs a value" report-missing-short-value-msg
+# make's -j N: -j is --json here, and the error says what sets the threads
+for cmd in script report; do
+	t $cmd-j-number 1 $A $cmd -j 4
+	one_line_err $cmd "unexpected argument '4' (-j is --json; --jobs 4 decodes on 4 threads)" \
+		$cmd-j-number-msg
+done
 t main-unknown-option 1 $A --frob
 [[ $(head -1 <<<"$err") == "auxrec: unknown or ambiguous option '--frob'" ]] && echo "ok main-unknown-option-msg" ||
 	echo "not ok main-unknown-option-msg: $err"
