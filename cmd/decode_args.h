@@ -31,7 +31,8 @@
 
 /* Their help lines: DECODE_FILE_HELP for DECODE_FILE_OPTIONS. */
 #define DECODE_FILE_HELP						\
-	"  -i, --input FILE    the recording (default auxrec.data)\n"	\
+	"  -i, --input FILE    the recording (default auxrec.data; - for standard\n" \
+	"                      input: perf record -o - | auxrec ... -i -)\n"	\
 	"      --symfs DIR     look for the traced binaries below DIR\n"	\
 	"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n" \
 	"                      (before /usr/lib/debug)\n"		\

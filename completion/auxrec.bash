@@ -61,7 +61,7 @@ _auxrec()
 	dump)
 		case $prev in
 		-i|--input|--raw) _filedir; return ;;
-		--pmu) COMPREPLY=($(compgen -W "intel_pt intel_bts arm_spe cs_etm" -- "$cur")); return ;;
+		--pmu) COMPREPLY=($(compgen -W "intel_pt intel_bts arm_spe" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "$_auxrec_dump_opts" -- "$cur"))
 		;;

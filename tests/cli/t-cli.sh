@@ -196,7 +196,7 @@ complete_words() {	# WORDS...: the completions of the last word
 		_auxrec; echo "${COMPREPLY[*]}"' complete_words "$@"
 }
 for c in "--it:auxrec script --it:--itrace" "--it:auxrec scr --it:--itrace" \
-	 "sort:auxrec rep -s data_sym,:data_sym,data_src" "pmu:auxrec dump --pmu cs:cs_etm" \
+	 "sort:auxrec rep -s data_sym,:data_sym,data_src" "pmu:auxrec du --pmu ar:arm_spe" \
 	 "format:auxrec exp -f pe:perfetto" "symfs:auxrec script --symfs x:<files-d>" \
 	 "event:auxrec reco --no-inh:--no-inherit" "events:auxrec s --events mem:mem_sample" \
 	 "command:auxrec -j ex:export"; do
@@ -215,6 +215,9 @@ for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	man=$(sed 's/perf record \\-\\-[a-z-]*//g; s/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null |
 		grep -o -- '--[a-z][a-z-]*' | sort -u)
 	comp=$(sed -n "/^_auxrec_${cmd}_opts=/{:a;/\"\$/!{N;ba};p}" completion/auxrec.bash | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	long=$($A $cmd --help | awk 'length > 80')
+	[ -z "$long" ] && echo "ok help-fits-80-columns-$cmd" ||
+		echo "not ok help-fits-80-columns-$cmd: $long"
 	[ -f man/auxrec-$cmd.1 ] && [ "$help" = "$man" ] && echo "ok man-matches-help-$cmd" ||
 		echo "not ok man-matches-help-$cmd: help [$(echo $help)] man [$(echo $man)]"
 	[ "$help" = "$comp" ] && echo "ok completion-matches-help-$cmd" ||
