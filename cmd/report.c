@@ -773,6 +773,10 @@ int cmd_report(int argc, char **argv)
 	if (getenv("AUXREC_REPORT_STATS"))	/* tests: which way branches came */
 		fprintf(stderr, "auxrec: report: %" PRIu64 " of %" PRIu64 " branches as sums\n",
 			r.summed, r.branches);
+	/* data keys count memory samples only: an empty report says why */
+	if (!ret && (r.keys & KEYS_DATA) && !r.samples)
+		p_warn("%s holds no memory-access samples (ARM SPE): --sort data_src and "
+		       "data_sym count nothing else", o.path);
 	if (!ret && make_entries(&r)) {
 		p_err("%s", strerror(ENOMEM));
 		ret = 1;

@@ -207,6 +207,14 @@ for c in "--it:auxrec script --it:--itrace" "--it:auxrec scr --it:--itrace" \
 		echo "not ok completion-$name(${words// /_}): got '$got', want '$want'"
 done
 
+# report sorted by a data key of a trace without memory samples: a warning
+# says why it is empty (it printed an empty table alone)
+t report-data-key-no-samples 0 $A report --sort data_src -i $D
+[ "$err" = "auxrec report: warning: $D holds no memory-access samples (ARM SPE): --sort data_src and data_sym count nothing else" ] &&
+	echo "ok report-data-key-no-samples-msg" || echo "not ok report-data-key-no-samples-msg: $err"
+t report-data-key-samples 0 $A report --sort data_src -i tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
+[ -z "$err" ] && echo "ok report-data-key-samples-no-warning" || echo "not ok report-data-key-samples-no-warning: $err"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
