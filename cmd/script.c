@@ -404,7 +404,7 @@ int cmd_script(int argc, char **argv)
 		if (ret)
 			continue;
 		switch (c) {
-		case 'I': itrace = optarg; break;
+		case 'I': itrace = *optarg ? optarg : NULL; break;	/* perf: empty, the default */
 		case 'E':
 			if (parse_events(&sc, optarg, &bad))
 				return cmd_usage_error(usage, "bad --events kind '%s'", bad);

@@ -215,6 +215,10 @@ t report-data-key-no-samples 0 $A report --sort data_src -i $D
 t report-data-key-samples 0 $A report --sort data_src -i tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
 [ -z "$err" ] && echo "ok report-data-key-samples-no-warning" || echo "not ok report-data-key-samples-no-warning: $err"
 
+# --itrace= (empty) is the default, as in perf (it printed nothing)
+[ -n "$($A script -i $D)" ] && [ "$($A script --itrace= -i $D)" = "$($A script -i $D)" ] &&
+	echo "ok script-itrace-empty-default" || echo "not ok script-itrace-empty-default"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
