@@ -4,10 +4,13 @@
  * (see trace_decode.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include "lib/output/line_buf.h"
 #include "lib/util/progress.h"
@@ -626,6 +629,26 @@ static void report_failure(const char *path, const char *err, int ret)
 		p_err("%s: %s", path, strerror(ret < 0 ? -ret : EIO));
 }
 
+/*
+ * A kernel file the user named (--vmlinux, --kallsyms) must be a file that
+ * can be read: else one error line with the cause, and true.
+ */
+static bool kernel_file_bad(const char *option, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		p_err("cannot read %s %s: %s", option, path, strerror(err));
+	return err;
+}
+
 int trace_decode(const struct trace_decode_opts *o)
 {
 	struct run r = { .o = o, .jobs = jobs_of(o) };
@@ -639,6 +662,12 @@ int trace_decode(const struct trace_decode_opts *o)
 	}
 	dso_cache_set_debug_dirs(r.s->dsos, o->symfs, o->debug_dir);
 	r.kmaps = dso_cache_kernel_maps(r.s->dsos);
+	/* --vmlinux is used instead of --kallsyms */
+	if (o->vmlinux ? kernel_file_bad("--vmlinux", o->vmlinux) :
+	    o->kallsyms && kernel_file_bad("--kallsyms", o->kallsyms)) {
+		session_close(r.s);
+		return 1;
+	}
 	if (o->vmlinux && dso_cache_load_kernel(r.s->dsos, o->vmlinux, NULL, NULL, err,
 						sizeof(err))) {
 		p_err("%s", err);

@@ -219,6 +219,27 @@ t report-data-key-samples 0 $A report --sort data_src -i tests/fuzz/corpus/perf_
 [ -n "$($A script -i $D)" ] && [ "$($A script --itrace= -i $D)" = "$($A script -i $D)" ] &&
 	echo "ok script-itrace-empty-default" || echo "not ok script-itrace-empty-default"
 
+# --vmlinux or --kallsyms FILE that cannot be read: one line with the cause,
+# exit 1 (a missing --kallsyms was a warning naming no cause, a directory
+# "Input/output error"); a text that is no kallsyms is named as such (it
+# said "No such file or directory")
+ktmp=$(mktemp -d)
+echo "root:x:0:0:root:/root:/bin/bash" > "$ktmp/passwd"
+for cmd in script report export; do
+	for opt in vmlinux kallsyms; do
+		t $cmd-$opt-missing 1 $A $cmd -i $D --$opt "$ktmp/none"
+		[ "$err" = "auxrec $cmd: cannot read --$opt $ktmp/none: No such file or directory" ] &&
+			echo "ok $cmd-$opt-missing-msg" || echo "not ok $cmd-$opt-missing-msg: $err"
+		t $cmd-$opt-dir 1 $A $cmd -i $D --$opt "$ktmp"
+		[ "$err" = "auxrec $cmd: cannot read --$opt $ktmp: Is a directory" ] &&
+			echo "ok $cmd-$opt-dir-msg" || echo "not ok $cmd-$opt-dir-msg: $err"
+	done
+	t $cmd-kallsyms-not-kallsyms 0 $A $cmd -i $D --kallsyms "$ktmp/passwd"
+	[ "$err" = "auxrec $cmd: warning: kernel addresses not symbolized: $ktmp/passwd: no symbols in it (not a /proc/kallsyms text)" ] &&
+		echo "ok $cmd-kallsyms-not-kallsyms-msg" || echo "not ok $cmd-kallsyms-not-kallsyms-msg: $err"
+done
+rm -rf "$ktmp"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
