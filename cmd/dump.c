@@ -1030,6 +1030,13 @@ static int dump_raw(struct dump *d, const char *path, const char *pmu)
 			close(fd);
 		return 1;
 	}
+	/* it is mapped: a directory or a pipe said as such ("No such device") */
+	if (!S_ISREG(st.st_mode)) {
+		p_err("cannot read %s: %s", path, S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+		      "not a regular file (--raw maps it)");
+		close(fd);
+		return 1;
+	}
 	if (st.st_size > 0) {
 		m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m == MAP_FAILED) {

@@ -240,6 +240,15 @@ for cmd in script report export; do
 done
 rm -rf "$ktmp"
 
+# dump --raw of a directory or a pipe: said as such (it was "cannot map
+# DIR: No such device")
+t dump-raw-dir 1 $A dump --raw tests --pmu intel_pt
+[ "$err" = "auxrec dump: cannot read tests: Is a directory" ] && echo "ok dump-raw-dir-msg" ||
+	echo "not ok dump-raw-dir-msg: $err"
+t dump-raw-pipe 1 bash -c "$A dump --raw <(echo) --pmu intel_pt"
+[[ $err == "auxrec dump: cannot read /dev/fd/"*": not a regular file (--raw maps it)" ]] &&
+	echo "ok dump-raw-pipe-msg" || echo "not ok dump-raw-pipe-msg: $err"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
