@@ -27,6 +27,7 @@
 #include "lib/output/sym_cache.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
+#include "lib/util/stdin_spool.h"
 #include "lib/util/util.h"
 
 /*
@@ -743,6 +744,19 @@ int cmd_report(int argc, char **argv)
 		return decode_extra_arg(argv[optind], usage);
 	if (!r.keys)
 		parse_sort(&r, "dso,sym");
+	/*
+	 * -i -: a pipe is copied to a file first, as script and export do, so
+	 * that a file-mode perf.data reads from a pipe too (the report is
+	 * printed at the end either way)
+	 */
+	if (!strcmp(o.path, "-")) {
+		char why[512];
+
+		if (stdin_spool(why, sizeof(why))) {
+			p_err("%s", why);
+			return 1;
+		}
+	}
 	r.syms = sym_cache_new();
 	if (!r.syms) {
 		p_err("%s", strerror(ENOMEM));

@@ -249,6 +249,13 @@ t dump-raw-pipe 1 bash -c "$A dump --raw <(echo) --pmu intel_pt"
 [[ $err == "auxrec dump: cannot read /dev/fd/"*": not a regular file (--raw maps it)" ]] &&
 	echo "ok dump-raw-pipe-msg" || echo "not ok dump-raw-pipe-msg: $err"
 
+# report -i - of a file-mode perf.data on a pipe: as script and export, it
+# is copied to $TMPDIR first (it was refused: "cannot be read from a pipe")
+spe=tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
+t report-stdin-pipe 0 bash -c "cat $spe | $A report -i -"
+[ -n "$out" ] && [ "$(tail -n +2 <<<"$out")" = "$($A report -i $spe | tail -n +2)" ] &&
+	echo "ok report-stdin-pipe-same" || echo "not ok report-stdin-pipe-same: $err"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
