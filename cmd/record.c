@@ -1243,6 +1243,10 @@ int cmd_record(int argc, char **argv)
 				       "(a COMMAND may go with -a/-C)");
 	if (o.per_thread && (o.all_cpus || o.cpu_list))
 		return cmd_usage_error(usage, "--per-thread does not go with -a/-C");
+	/* perf record -o - writes pipe mode to stdout; this made a file named - */
+	if (!strcmp(o.output, "-"))
+		return cmd_usage_error(usage, "-o -: auxrec record writes a file, not perf's "
+				       "pipe mode to standard output; give -o FILE");
 
 	/* the rules of a known PMU (decoders/decoder.h) */
 	{

@@ -86,6 +86,15 @@ rm -rf "$bts_tmp"
 t record-bts-aux-min 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e intel_bts// -m ,4K -- true
 one_line_err record "the AUX area of intel_bts must be at least 8 KiB" record-bts-aux-min-msg
 
+# record -o - (perf's pipe mode to stdout) is refused before anything is
+# opened (it made a file named -)
+otmp=$(mktemp -d)
+t record-output-dash 1 sh -c "cd $otmp && exec $abs_a record -e intel_pt// -o - -- true"
+one_line_err record "-o -: auxrec record writes a file, not perf's pipe mode to standard output; give -o FILE" \
+	record-output-dash-msg
+[ -z "$(ls -A "$otmp")" ] && echo "ok record-output-dash-no-file" || echo "not ok record-output-dash-no-file"
+rm -rf "$otmp"
+
 # list on a fixture tree
 t list-fixture 0 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list
 [[ $out == *"intel_pt (type 8)"* && $out == *"psb_period       config:24-27"* ]] && echo "ok list-terms" || echo "not ok list-terms: $out"
