@@ -687,11 +687,11 @@ int trace_decode(const struct trace_decode_opts *o)
 		progress_set(&r.prog, r.prog.total ? r.prog.total : r.aux_done);
 	progress_end(&r.prog);
 	if (pd_reader_warning(r.s->r))
-		p_warn("%s: %s", o->path, pd_reader_warning(r.s->r));
+		p_warn("%s: %s", r.s->path, pd_reader_warning(r.s->r));
 	if (r.state)
 		r.s->dec->decode_end(r.state);
 	if (r.no_decoder) {
-		p_err("%s: no decoder for its AUX data (AUXTRACE type %u)%s", o->path,
+		p_err("%s: no decoder for its AUX data (AUXTRACE type %u)%s", r.s->path,
 		      r.s->auxtrace_type, r.s->dec ? " that can decode flow" : "");
 		ret = 1;
 	} else if (ret < 0) {
@@ -700,12 +700,12 @@ int trace_decode(const struct trace_decode_opts *o)
 		report_failure(o->path, err, ret);	/* the events before it were delivered */
 		ret = 1;
 	} else if (o->one_unit && !r.unit_seen && !r.stop) {
-		p_err("%s: no decode unit %zu (it has %zu)", o->path, o->unit, r.units);
+		p_err("%s: no decode unit %zu (it has %zu)", r.s->path, o->unit, r.units);
 		ret = 1;
 	} else if (!r.stop && !o->list_units) {
 		dso_cache_for_each_missing(r.s->dsos, warn_missing, NULL);
 		if (!r.s->pieces)
-			p_warn("%s holds no AUX data", o->path);
+			p_warn("%s holds no AUX data", r.s->path);
 	}
 	session_close(r.s);
 	return ret < 0 ? 1 : ret;
