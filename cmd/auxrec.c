@@ -121,6 +121,25 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv)
 	return c->func(argc, argv);
 }
 
+/*
+ * A command's output that did not all reach stdout (a full disk, a closed
+ * stdout) is an error, said once: commands that write as they go (dump,
+ * list, the help texts) leave it to here; the others say it themselves
+ * and return 1.
+ */
+static int output_checked(int ret)
+{
+	int err;
+
+	if (ret)
+		return ret;
+	err = stream_flush(stdout);
+	if (!err)
+		return 0;
+	p_err("cannot write the output: %s", strerror(-err));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -141,8 +160,8 @@ int main(int argc, char **argv)
 		case 'j': json_output = true; break;
 		case 'p': json_output = pretty_output = true; break;
 		case 'v': verbose++; break;
-		case 'V': return cmd_version(0, NULL);
-		case 'h': usage(stdout); return 0;
+		case 'V': return output_checked(cmd_version(0, NULL));
+		case 'h': usage(stdout); return output_checked(0);
 		default: {
 			char what[256];
 
@@ -157,5 +176,5 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	return cmd_select(auxrec_commands, argc - optind, argv + optind);
+	return output_checked(cmd_select(auxrec_commands, argc - optind, argv + optind));
 }

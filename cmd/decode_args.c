@@ -85,3 +85,12 @@ int decode_filter_arg(int c, const char *arg, struct event_filter *f, void (*usa
 	}
 	return 0;
 }
+
+int decode_extra_arg(const char *arg, void (*usage)(FILE *out))
+{
+	/* make's and xargs' -j N: here -j is --json */
+	if (json_output && arg[0] && strspn(arg, "0123456789") == strlen(arg))
+		return cmd_usage_error(usage, "unexpected argument '%s' (-j is --json; "
+				       "--jobs %s decodes on %s threads)", arg, arg, arg);
+	return cmd_usage_error(usage, "unexpected argument '%s'", arg);
+}

@@ -41,7 +41,8 @@
 
 /* Their help lines: DECODE_FILE_HELP for DECODE_FILE_OPTIONS. */
 #define DECODE_FILE_HELP						\
-	"  -i, --input FILE    the recording (default auxrec.data)\n"	\
+	"  -i, --input FILE    the recording (default auxrec.data; - for standard\n" \
+	"                      input: perf record -o - | auxrec ... -i -)\n"	\
 	"      --symfs DIR     look for the traced binaries below DIR\n"	\
 	"      --debug-dir DIR look for debug files by build id in DIR/.build-id\n" \
 	"                      (before /usr/lib/debug)\n"		\
@@ -81,6 +82,12 @@ int decode_arg(int c, const char *arg, struct trace_decode_opts *o, void (*usage
  * decode_arg() (-1 also without memory, after an error line).
  */
 int decode_filter_arg(int c, const char *arg, struct event_filter *f, void (*usage)(FILE *out));
+
+/*
+ * The usage error for an argument that is no option; a number after -j
+ * (--json) is told that --jobs N sets the decode threads. Returns 1.
+ */
+int decode_extra_arg(const char *arg, void (*usage)(FILE *out));
 
 /*
  * The decode threads of script and report without --jobs: one per CPU the

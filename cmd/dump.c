@@ -172,7 +172,19 @@ struct dump {
 	int status;
 	char *first_err;		/* reported once, at the end */
 	unsigned int nr_errs;
+	int out_err;			/* errno of the output's first failed write */
 };
+
+/*
+ * Whether the output failed (a full disk, a closed stdout): the dump then
+ * stops, and says so with the errno of that write, taken when first seen.
+ */
+static bool output_failed(struct dump *d)
+{
+	if (!d->out_err && ferror(d->o.f))
+		d->out_err = errno ? errno : EIO;
+	return d->out_err;
+}
 
 /* Bad input gets one error line: the first error, and how many followed. */
 static void dump_error(struct dump *d, const char *msg)
@@ -958,7 +970,7 @@ static int dump_file(struct dump *d, const char *path)
 			print_attr(d, i);
 	}
 	nr_attrs = pd_reader_nr_attrs(d->r);
-	while ((ret = pd_reader_next(d->r, &rec)) > 0) {
+	while (!output_failed(d) && (ret = pd_reader_next(d->r, &rec)) > 0) {
 		print_record(d, &rec);
 		/* pipe mode: a HEADER_ATTR record added an attr (not in file mode) */
 		for (; nr_attrs < pd_reader_nr_attrs(d->r); nr_attrs++)
@@ -968,23 +980,27 @@ static int dump_file(struct dump *d, const char *path)
 	if (d->render && packet_render_end(d->render) < 0)
 		d->status = 1;
 	d->render = NULL;
-	fflush(d->o.f);
+	/* a failed output is said alone, by cmd_dump() */
+	if (fflush(d->o.f) || output_failed(d))
+		goto out;
 	if (ret < 0)
 		dump_error(d, pd_reader_error(d->r));
 	if (!d->stats)
 		print_features(d);
 	else
 		print_stats(d);
-	fflush(d->o.f);
+	if (fflush(d->o.f) || output_failed(d))
+		goto out;
 	/* a damaged file gets its error line alone: damage makes formats look unknown */
 	if (!d->nr_errs && pd_reader_warning(d->r))
 		p_warn("%s", pd_reader_warning(d->r));
 	if (!d->nr_errs)
 		warn_unknown_format(d);
 	dump_report_errors(d);
+out:
 	pd_reader_close(d->r);
 	free(d->info_priv);
-	return d->status;
+	return output_failed(d) ? 1 : d->status;
 }
 
 static int dump_raw(struct dump *d, const char *path, const char *pmu)
@@ -1012,6 +1028,13 @@ static int dump_raw(struct dump *d, const char *path, const char *pmu)
 		p_err("cannot open %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return 1;
+	}
+	/* it is mapped: a directory or a pipe said as such ("No such device") */
+	if (!S_ISREG(st.st_mode)) {
+		p_err("cannot read %s: %s", path, S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+		      "not a regular file (--raw maps it)");
+		close(fd);
 		return 1;
 	}
 	if (st.st_size > 0) {
@@ -1094,7 +1117,12 @@ int cmd_dump(int argc, char **argv)
 		d->o.jw = &jw;
 	}
 	ret = raw ? dump_raw(d, raw, pmu) : dump_file(d, input ? input : DEFAULT_INPUT);
-	fflush(stdout);
+	if (fflush(stdout) && !d->out_err)
+		d->out_err = errno ? errno : EIO;
+	if (output_failed(d)) {
+		p_err("cannot write the output: %s", strerror(d->out_err));
+		ret = 1;
+	}
 	free(d);
 	return ret;
 }

@@ -9,11 +9,13 @@
  * (lib/unwind) into seeds of the threads' first stacks (docs/stack-seed.md).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "cmd/builtin.h"
 #include "cmd/decode_args.h"
 #include "lib/output/call_stack_pipe.h"
@@ -208,6 +210,50 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 		o->piece_end = on_piece_end;
 }
 
+/*
+ * -o FILE, opened before the decode (which may take minutes), so that a
+ * path that cannot be written is said at once; its old content stays
+ * until the export is written. *made: it did not exist (removed again
+ * when the export fails). Returns the fd, or -1 after the error line.
+ */
+static int output_open(const char *path, bool *made)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	*made = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		p_err("cannot create %s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* The export failed: the output opened by output_open() is given up. */
+static void output_drop(int fd, const char *path, bool made)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	if (made)
+		unlink(path);
+}
+
+/* The stream the export is written to: -o FILE emptied first (a regular file). */
+static FILE *output_stream(int fd, const char *path)
+{
+	struct stat st;
+	FILE *f;
+
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
+		p_err("cannot write %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	f = fdopen(fd, "wb");
+	if (!f)
+		p_err("cannot write %s: %s", path, strerror(errno));
+	return f;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -227,7 +273,8 @@ int cmd_export(int argc, char **argv)
 	char err[512];
 	size_t f;
 	FILE *out = stdout;
-	int c, ret;
+	bool made = false;
+	int c, ret, out_fd = -1;
 
 	while ((c = getopt_long(argc, argv, "i:f:c:o:h", opts, NULL)) != -1) {
 		ret = decode_arg(c, optarg, &o, usage);
@@ -254,8 +301,11 @@ int cmd_export(int argc, char **argv)
 		return cmd_usage_error(usage, "unknown clock '%s' (time or insns)", clock);
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
+	if (output && (out_fd = output_open(output, &made)) < 0)
+		return 1;
 	if (tp_load(o.path, &x.tps, &x.opts.tp, err, sizeof(err))) {
 		p_err("%s", err);
+		output_drop(out_fd, output, made);
 		return 1;
 	}
 	x.opts.ts = &x.tps;
@@ -263,6 +313,7 @@ int cmd_export(int argc, char **argv)
 		p_err("%s", strerror(ENOMEM));
 		tp_printer_free(x.opts.tp);
 		tp_samples_free(&x.tps);
+		output_drop(out_fd, output, made);
 		return 1;
 	}
 	if (!strcmp(clock, "insns"))
@@ -301,10 +352,10 @@ int cmd_export(int argc, char **argv)
 		p_err("%s", strerror(-x.err));
 		ret = 1;
 	}
-	if (!ret && output && !(out = fopen(output, "wb"))) {
-		p_err("cannot create %s: %s", output, strerror(errno));
+	if (!ret && output && !(out = output_stream(out_fd, output)))
 		ret = 1;
-	}
+	if (ret)
+		output_drop(out_fd, output, made);
 	if (!ret) {
 		int werr;
 

@@ -20,8 +20,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: auxrec list [--all] [--json] [PMU...]\n"
 		"\n"
-		"List the PMUs that can write an AUX area (found in %s),\n"
-		"with their format terms and bit ranges.\n"
+		"List the PMUs that can write an AUX area (found in\n"
+		"%s), with their format terms and bit ranges.\n"
 		"\n"
 		"  -a, --all    list every PMU, saying which can write an AUX area\n"
 		"  -j, --json   one JSON document (an array of PMU objects)\n"

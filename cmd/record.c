@@ -155,7 +155,8 @@ static void usage(FILE *out)
 		"                           address filters, perf's syntax: ACTION filter,\n"
 		"                           start, stop or tracestop; START/END functions of\n"
 		"                           FILE or addresses (offsets in FILE); e.g.\n"
-		"                           'filter main @ ./prog' (see the PMU's nr_addr_filters)\n"
+		"                           'filter main @ ./prog' (at most the PMU's\n"
+		"                           nr_addr_filters)\n"
 		"  -q, --quiet              no summary line\n"
 		"  -h, --help               this help\n"
 		"\n"
@@ -1243,6 +1244,10 @@ int cmd_record(int argc, char **argv)
 				       "(a COMMAND may go with -a/-C)");
 	if (o.per_thread && (o.all_cpus || o.cpu_list))
 		return cmd_usage_error(usage, "--per-thread does not go with -a/-C");
+	/* perf record -o - writes pipe mode to stdout; this made a file named - */
+	if (!strcmp(o.output, "-"))
+		return cmd_usage_error(usage, "-o -: auxrec record writes a file, not perf's "
+				       "pipe mode to standard output; give -o FILE");
 
 	/* the rules of a known PMU (decoders/decoder.h) */
 	{

@@ -27,6 +27,7 @@
 #include "lib/output/sym_cache.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/slot_index.h"
+#include "lib/util/stdin_spool.h"
 #include "lib/util/util.h"
 
 /*
@@ -748,12 +749,25 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return decode_extra_arg(argv[optind], usage);
 	if (!r.keys)
 		parse_sort(&r, "dso,sym");
 	/* a --time range is of each event's time */
 	if (filter.timed)
 		o.no_time = false;
+	/*
+	 * -i -: a pipe is copied to a file first, as script and export do, so
+	 * that a file-mode perf.data reads from a pipe too (the report is
+	 * printed at the end either way)
+	 */
+	if (!strcmp(o.path, "-")) {
+		char why[512];
+
+		if (stdin_spool(why, sizeof(why))) {
+			p_err("%s", why);
+			return 1;
+		}
+	}
 	r.syms = sym_cache_new();
 	if (!r.syms) {
 		p_err("%s", strerror(ENOMEM));
@@ -784,6 +798,10 @@ int cmd_report(int argc, char **argv)
 	if (getenv("AUXREC_REPORT_STATS"))	/* tests: which way branches came */
 		fprintf(stderr, "auxrec: report: %" PRIu64 " of %" PRIu64 " branches as sums\n",
 			r.summed, r.branches);
+	/* data keys count memory samples only: an empty report says why */
+	if (!ret && (r.keys & KEYS_DATA) && !r.samples)
+		p_warn("%s holds no memory-access samples (ARM SPE): --sort data_src and "
+		       "data_sym count nothing else", o.path);
 	if (!ret && make_entries(&r)) {
 		p_err("%s", strerror(ENOMEM));
 		ret = 1;

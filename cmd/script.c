@@ -416,7 +416,7 @@ int cmd_script(int argc, char **argv)
 		if (ret)
 			continue;
 		switch (c) {
-		case 'I': itrace = optarg; break;
+		case 'I': itrace = *optarg ? optarg : NULL; break;	/* perf: empty, the default */
 		case 'E':
 			if (parse_events(&sc, optarg, &bad))
 				return cmd_usage_error(usage, "bad --events kind '%s'", bad);
@@ -436,7 +436,7 @@ int cmd_script(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return decode_extra_arg(argv[optind], usage);
 	if (units && o.one_unit)
 		return cmd_usage_error(usage, "--list-units and --unit together");
 	if (!itrace && !sc.kinds) {

@@ -24,13 +24,20 @@ _auxrec()
 	_init_completion || return
 
 	local commands="record script report export dump list help version"
-	local cmd= i
+	local cmd= i c n=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac
 	done
+	# auxrec takes an unambiguous prefix of a command (auxrec scr)
+	if [ -n "$cmd" ] && [[ " $commands " != *" $cmd "* ]]; then
+		for c in $commands; do
+			[[ $c == "$cmd"* ]] && { n=$((n + 1)); i=$c; }
+		done
+		[ $n = 1 ] && cmd=$i
+	fi
 
 	if [ -z "$cmd" ]; then
 		if [[ $cur == -* ]]; then
@@ -42,7 +49,7 @@ _auxrec()
 	fi
 
 	case $cmd in
-	rec*)
+	record)
 		case $prev in
 		-e|--event) COMPREPLY=($(compgen -W "$(_auxrec_pmus)" -- "$cur")); return ;;
 		-o|--output) _filedir; return ;;
@@ -63,7 +70,10 @@ _auxrec()
 		;;
 	script|report)
 		case $prev in
-		-i|--input|--symfs|--debug-dir|--vmlinux|--kallsyms) _filedir; return ;;
+		-i|--input|--vmlinux|--kallsyms) _filedir; return ;;
+		--symfs|--debug-dir) _filedir -d; return ;;
+		--events) COMPREPLY=($(compgen -W "all branch trace_begin trace_end sync overflow
+			error ptwrite tsx paging power stop insn mem_sample" -- "$cur")); return ;;
 		-s|--sort) COMPREPLY=($(compgen -W "dso,sym sym dso data_src data_sym data_sym,data_src sym,data_src" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
 		--unit) return ;;	# K or K:JOIN, see --list-units
@@ -74,7 +84,8 @@ _auxrec()
 		;;
 	export)
 		case $prev in
-		-i|--input|-o|--output|--symfs|--debug-dir|--vmlinux|--kallsyms) _filedir; return ;;
+		-i|--input|-o|--output|--vmlinux|--kallsyms) _filedir; return ;;
+		--symfs|--debug-dir) _filedir -d; return ;;
 		-f|--format) COMPREPLY=($(compgen -W "chrome perfetto folded" -- "$cur")); return ;;
 		-c|--clock) COMPREPLY=($(compgen -W "time insns" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;

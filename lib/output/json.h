@@ -5,6 +5,9 @@
  * Streams (script, dump) are JSON Lines: one top-level object per line,
  * closed with jw_end_line(). Documents (report --json) may be pretty-printed.
  * Addresses go out as "0x..." strings through jw_hex(); counts as numbers.
+ * Strings are written as UTF-8: a byte that begins no well-formed UTF-8
+ * sequence (a tracepoint's binary field, a name in another charset) is
+ * written as \ufffd, so every output parses.
  */
 #ifndef AUXREC_JSON_H
 #define AUXREC_JSON_H

@@ -150,13 +150,24 @@ oom:
 	return -ENOMEM;
 }
 
-/* err starts with "PATH: " (the reader's messages do, the others not); not for stdin. */
+/* The start of err at s, when it is "s: ". */
+static bool names(const char *err, const char *s)
+{
+	size_t n = strlen(s);
+
+	return !strncmp(err, s, n) && !strncmp(err + n, ": ", 2);
+}
+
+/*
+ * err starts with "PATH: " (the reader's messages do, or name the file
+ * as "cannot open PATH: ..."; the others not); not for stdin.
+ */
 static void name_the_file(const char *path, char *err, size_t errlen)
 {
-	size_t n = strlen(path);
 	char *msg;
 
-	if (!strcmp(path, "-") || (!strncmp(err, path, n) && !strncmp(err + n, ": ", 2)))
+	if (!strcmp(path, "-") || names(err, path) ||
+	    (!strncmp(err, "cannot open ", 12) && names(err + 12, path)))
 		return;
 	msg = strdup(err);
 	if (msg)

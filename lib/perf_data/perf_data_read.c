@@ -570,10 +570,11 @@ static int open_path(struct pd_reader *r, const char *path, bool *opened)
 		r->map_size = st.st_size;
 		return 0;
 	}
+	/* pd_reader_open() puts the file's name before these */
 	if (S_ISDIR(st.st_mode))
-		return set_error(r, -EISDIR, "%s is a directory", path);
+		return set_error(r, -EISDIR, "a directory");
 	if (S_ISREG(st.st_mode))
-		return set_error(r, -ENODATA, "%s is empty", path);
+		return set_error(r, -ENODATA, "the file is empty");
 	r->stream = true;
 	return 0;
 }
@@ -600,7 +601,7 @@ int pd_reader_open(const char *path, struct pd_reader **out, char *errbuf, size_
 	const char *file = path;
 	char data[4096];
 	struct stat st;
-	bool opened;
+	bool opened, no_data;
 	int err;
 
 	*out = NULL;
@@ -612,15 +613,20 @@ int pd_reader_open(const char *path, struct pd_reader **out, char *errbuf, size_
 		file = data;
 	}
 	err = open_path(r, file, &opened);
+	no_data = err == -ENOENT && file != path;
+	if (no_data)
+		set_error(r, err, "a directory without the data file of perf record --threads");
 	if (!err)
 		err = r->stream ? open_stream(r) : open_mapped(r);
 	if (!err && file != path && r->f.dir_version)
 		err = open_dir(r, path);
 	if (err) {
-		if (errbuf && !opened)
+		/* "cannot open FILE: ..." names it already */
+		if (errbuf && !opened && !no_data)
 			snprintf(errbuf, errlen, "%s", r->errmsg);
 		else if (errbuf)
-			snprintf(errbuf, errlen, "%s: %s", file, r->errmsg);
+			snprintf(errbuf, errlen, "%s: %s", !strcmp(path, "-") ? "standard input" :
+				 no_data ? path : file, r->errmsg);
 		pd_reader_close(r);
 		return err == -ENODATA ? -EINVAL : err;
 	}

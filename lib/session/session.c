@@ -111,7 +111,7 @@ int session_open(struct session **out, const char *path, const char *symfs, char
 
 	if (!s)
 		return -ENOMEM;
-	s->path = path;
+	s->path = strcmp(path, "-") ? path : "standard input";	/* for messages */
 	s->symfs = symfs;
 	s->priv_state = calloc(1, sizeof(struct session_state));
 	s->dsos = dso_cache_new();

@@ -4,10 +4,13 @@
  * (see trace_decode.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include "lib/output/line_buf.h"
 #include "lib/util/progress.h"
@@ -540,6 +543,7 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 	r->proc = p->proc;	/* for decoders that do not call reached() */
 	r->pid = p->pid;
 	r->tid = p->tid;
+	r->comm = session_thread_comm(s, p->tid, p->proc);
 	if (r->o->list_units || r->o->one_unit) {
 		int ret = piece_units(r, s, p);
 
@@ -651,6 +655,26 @@ static void report_failure(const char *path, const char *err, int ret)
 		p_err("%s: %s", path, strerror(ret < 0 ? -ret : EIO));
 }
 
+/*
+ * A kernel file the user named (--vmlinux, --kallsyms) must be a file that
+ * can be read: else one error line with the cause, and true.
+ */
+static bool kernel_file_bad(const char *option, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		p_err("cannot read %s %s: %s", option, path, strerror(err));
+	return err;
+}
+
 int trace_decode(const struct trace_decode_opts *o)
 {
 	struct run r = { .o = o, .jobs = jobs_of(o),
@@ -665,6 +689,12 @@ int trace_decode(const struct trace_decode_opts *o)
 	}
 	dso_cache_set_debug_dirs(r.s->dsos, o->symfs, o->debug_dir);
 	r.kmaps = dso_cache_kernel_maps(r.s->dsos);
+	/* --vmlinux is used instead of --kallsyms */
+	if (o->vmlinux ? kernel_file_bad("--vmlinux", o->vmlinux) :
+	    o->kallsyms && kernel_file_bad("--kallsyms", o->kallsyms)) {
+		session_close(r.s);
+		return 1;
+	}
 	if (o->vmlinux && dso_cache_load_kernel(r.s->dsos, o->vmlinux, NULL, NULL, err,
 						sizeof(err))) {
 		p_err("%s", err);
@@ -684,11 +714,11 @@ int trace_decode(const struct trace_decode_opts *o)
 		progress_set(&r.prog, r.prog.total ? r.prog.total : r.aux_done);
 	progress_end(&r.prog);
 	if (pd_reader_warning(r.s->r))
-		p_warn("%s: %s", o->path, pd_reader_warning(r.s->r));
+		p_warn("%s: %s", r.s->path, pd_reader_warning(r.s->r));
 	if (r.state)
 		r.s->dec->decode_end(r.state);
 	if (r.no_decoder) {
-		p_err("%s: no decoder for its AUX data (AUXTRACE type %u)%s", o->path,
+		p_err("%s: no decoder for its AUX data (AUXTRACE type %u)%s", r.s->path,
 		      r.s->auxtrace_type, r.s->dec ? " that can decode flow" : "");
 		ret = 1;
 	} else if (ret < 0) {
@@ -697,12 +727,12 @@ int trace_decode(const struct trace_decode_opts *o)
 		report_failure(o->path, err, ret);	/* the events before it were delivered */
 		ret = 1;
 	} else if (o->one_unit && !r.unit_seen && !r.stop) {
-		p_err("%s: no decode unit %zu (it has %zu)", o->path, o->unit, r.units);
+		p_err("%s: no decode unit %zu (it has %zu)", r.s->path, o->unit, r.units);
 		ret = 1;
 	} else if (!r.stop && !o->list_units) {
 		dso_cache_for_each_missing(r.s->dsos, warn_missing, NULL);
 		if (!r.s->pieces)
-			p_warn("%s holds no AUX data", o->path);
+			p_warn("%s holds no AUX data", r.s->path);
 	}
 	session_close(r.s);
 	return ret < 0 ? 1 : ret;

@@ -100,7 +100,7 @@ static int kallsyms_add(void *ctx, const struct kallsyms_sym *sym)
 
 /*
  * Text and data symbols of a kallsyms file into d; their count, or -errno
- * (-ENODATA: all zero). The address of symbol REF (when not "") into *ref_addr.
+ * (-ENODATA: all zero; -ENOEXEC: none). The address of symbol REF (when not "") into *ref_addr.
  */
 static int kallsyms_load(struct dso *d, const char *path, const char *ref, uint64_t *ref_addr)
 {
@@ -108,7 +108,7 @@ static int kallsyms_load(struct dso *d, const char *path, const char *ref, uint6
 	int ret = kallsyms_for_each(path, kallsyms_add, &l);
 
 	if (ret >= 0 && !l.count)
-		ret = -ENOENT;
+		ret = -ENOEXEC;	/* no line of the form "ADDR TYPE NAME" */
 	if (ret >= 0) {
 		dso_finish_symbols(d, false);
 		kallsyms_sizes(d, l.bounds, l.nr_bounds);
@@ -249,7 +249,9 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
 	ret = kallsyms_load(d, kallsyms, c->kernel_ref, &ref_addr);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: %s", kallsyms,
-			 ret == -ENODATA ? "addresses hidden (kptr_restrict)" : strerror(-ret));
+			 ret == -ENODATA ? "addresses hidden (kptr_restrict)" :
+			 ret == -ENOEXEC ? "no symbols in it (not a /proc/kallsyms text)" :
+			 strerror(-ret));
 		return ret;
 	}
 	if (c->kernel_ref[0] && ref_addr && ref_addr != c->kernel_ref_addr) {

@@ -50,6 +50,12 @@ t script-missing-value 1 $A script --input
 one_line_err script "option '--input' needs a value" script-missing-value-msg
 t report-missing-short-value 1 $A report -i
 one_line_err report "option -i needs a value" report-missing-short-value-msg
+# make's -j N: -j is --json here, and the error says what sets the threads
+for cmd in script report; do
+	t $cmd-j-number 1 $A $cmd -j 4
+	one_line_err $cmd "unexpected argument '4' (-j is --json; --jobs 4 decodes on 4 threads)" \
+		$cmd-j-number-msg
+done
 t main-unknown-option 1 $A --frob
 [[ $(head -1 <<<"$err") == "auxrec: unknown or ambiguous option '--frob'" ]] && echo "ok main-unknown-option-msg" ||
 	echo "not ok main-unknown-option-msg: $err"
@@ -80,6 +86,15 @@ rm -rf "$bts_tmp"
 t record-bts-aux-min 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A record -e intel_bts// -m ,4K -- true
 one_line_err record "the AUX area of intel_bts must be at least 8 KiB" record-bts-aux-min-msg
 
+# record -o - (perf's pipe mode to stdout) is refused before anything is
+# opened (it made a file named -)
+otmp=$(mktemp -d)
+t record-output-dash 1 sh -c "cd $otmp && exec $abs_a record -e intel_pt// -o - -- true"
+one_line_err record "-o -: auxrec record writes a file, not perf's pipe mode to standard output; give -o FILE" \
+	record-output-dash-msg
+[ -z "$(ls -A "$otmp")" ] && echo "ok record-output-dash-no-file" || echo "not ok record-output-dash-no-file"
+rm -rf "$otmp"
+
 # list on a fixture tree
 t list-fixture 0 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list
 [[ $out == *"intel_pt (type 8)"* && $out == *"psb_period       config:24-27"* ]] && echo "ok list-terms" || echo "not ok list-terms: $out"
@@ -90,6 +105,166 @@ t list-missing 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A list nosuch
 t list-json-error 1 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A --json list nosuch
 python3 -c 'import json,sys; assert "error" in json.loads(sys.stdin.readline())' <<<"$out" && echo "ok json-error-object" || echo "not ok json-error-object: $out"
 
+# Output that does not reach stdout, a full disk or a closed stdout: one
+# error line naming the cause and exit 1, from every command that prints
+# (dump, list and the help texts exited 0 with their output lost)
+D=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
+for cmd in "dump -i $D" "dump --json -i $D" "dump --stats -i $D" "list" "list --json" \
+	   "version" "--version" "--help" "help script" "script --help" "script -i $D" \
+	   "report -i $D" "export -i $D"; do
+	for how in full closed; do
+		name="write-error-$how-${cmd%% -i *}"
+		name=${name// /}
+		if [ $how = full ]; then
+			# shellcheck disable=SC2086
+			err=$(AUXREC_SYSFS_ROOT=tests/data/sysfs $A $cmd 2>&1 >/dev/full); rc=$?
+			cause="No space left on device"
+		else
+			# shellcheck disable=SC2086
+			err=$(AUXREC_SYSFS_ROOT=tests/data/sysfs $A $cmd 2>&1 >&-); rc=$?
+			cause="Bad file descriptor"
+		fi
+		# (list warns of the fixture's broken PMU first)
+		[ $rc = 1 ] && [ "$(grep -c 'cannot write' <<<"$err")" = 1 ] &&
+			[[ $(tail -1 <<<"$err") =~ ^auxrec( [a-z]+)?:\ cannot\ write\ the\ output:\ $cause$ ]] &&
+			echo "ok $name" || echo "not ok $name: status $rc: $err"
+	done
+done
+
+# JSON is UTF-8: a tracepoint's string field with bytes that are no UTF-8
+# (the corpus file's "sample 0004\x80") is written as \u0080, and parses
+tpf=tests/fuzz/corpus/perf_data/tracepoint-string-without-nul
+for cmd in "script --json" "export"; do
+	name="json-utf8-${cmd// /}"
+	# shellcheck disable=SC2086
+	if $A $cmd -i $tpf 2>/dev/null | python3 -c 'import json, sys
+t = sys.stdin.buffer.read().decode("utf-8")
+try:
+	json.loads(t)
+except ValueError:
+	[json.loads(l) for l in t.splitlines()]
+assert "sample 0004\\u0080" in t'; then echo "ok $name"; else echo "not ok $name"; fi
+done
+
+# Intel BTS, whose decoder never asks who ran when: every event names the
+# thread by the recording's COMM, as perf script does (they named none)
+btsf=tests/fuzz/corpus/perf_data/auxrec-pd-gen-bts.data
+n=$($A script -i $btsf | wc -l)
+[ "$n" -gt 1 ] && [ "$($A script -i $btsf | awk '$1 == "pd-gen" && $2 == 4242' | wc -l)" = "$n" ] &&
+	echo "ok bts-comm-text" || echo "not ok bts-comm-text: $($A script -i $btsf | head -2)"
+[ "$($A script --json -i $btsf | grep -c '"tid":4242,"cpu":-1,"comm":"pd-gen",')" = "$n" ] &&
+	echo "ok bts-comm-json" || echo "not ok bts-comm-json: $($A script --json -i $btsf | head -1)"
+
+# export -o FILE that cannot be written is said before the decode (after
+# it before: minutes on a large trace), in one line; a FILE made for an
+# export that failed is removed, an existing one keeps its content
+t export-unwritable-output 1 env AUXREC_EXPORT_STATS=1 $A export -i $D -o /nonexistent/x.json
+[ "$err" = "auxrec export: cannot create /nonexistent/x.json: No such file or directory" ] &&
+	echo "ok export-unwritable-output-before-decode" ||
+	echo "not ok export-unwritable-output-before-decode: $err"
+xtmp=$(mktemp -d)
+t export-failed-no-file 1 $A export -i "$xtmp/none.data" -o "$xtmp/x.json"
+[ ! -e "$xtmp/x.json" ] && echo "ok export-failed-leaves-no-file" || echo "not ok export-failed-leaves-no-file"
+echo old > "$xtmp/x.json"
+t export-failed-old-file 1 $A export -i "$xtmp/none.data" -o "$xtmp/x.json"
+[ "$(cat "$xtmp/x.json")" = old ] && echo "ok export-failed-keeps-old-file" || echo "not ok export-failed-keeps-old-file"
+t export-over-old-file 0 $A export -i $D -o "$xtmp/x.json"
+[ "$(cat "$xtmp/x.json")" = "$($A export -i $D)" ] && echo "ok export-o-equals-stdout" ||
+	echo "not ok export-o-equals-stdout"
+rm -rf "$xtmp"
+
+# a recording that cannot be read: one line naming it once, exit 1, the
+# same from every reading command (script and export named it twice; a
+# directory that is no perf record --threads directory said "cannot open
+# DIR/data")
+itmp=$(mktemp -d)
+mkdir "$itmp/dir"
+: > "$itmp/empty.data"
+for cmd in script report export dump; do
+	for bad in "nosuch.data:cannot open $itmp/nosuch.data: No such file or directory" \
+		   "dir:$itmp/dir: a directory without the data file of perf record --threads" \
+		   "empty.data:$itmp/empty.data: the file is empty"; do
+		t "$cmd-input-${bad%%:*}" 1 $A $cmd -i "$itmp/${bad%%:*}"
+		[ "$err" = "auxrec $cmd: ${bad#*:}" ] && echo "ok $cmd-input-${bad%%:*}-msg" ||
+			echo "not ok $cmd-input-${bad%%:*}-msg: $err"
+	done
+done
+rm -rf "$itmp"
+
+# the bash completion run (bash-completion's helpers stubbed): a command
+# abbreviated as auxrec takes it completes its options and values
+complete_words() {	# WORDS...: the completions of the last word
+	bash -c '
+		_init_completion() { words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+			cur=${words[cword]}; prev=${words[cword - 1]}; }
+		_filedir() { COMPREPLY=("<files$*>"); }
+		_pids() { COMPREPLY=("<pids>"); }
+		complete() { :; }
+		. completion/auxrec.bash
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_auxrec; echo "${COMPREPLY[*]}"' complete_words "$@"
+}
+for c in "--it:auxrec script --it:--itrace" "--it:auxrec scr --it:--itrace" \
+	 "sort:auxrec rep -s data_sym,:data_sym,data_src" "pmu:auxrec du --pmu ar:arm_spe" \
+	 "format:auxrec exp -f pe:perfetto" "symfs:auxrec script --symfs x:<files-d>" \
+	 "event:auxrec reco --no-inh:--no-inherit" "events:auxrec s --events mem:mem_sample" \
+	 "command:auxrec -j ex:export"; do
+	IFS=: read -r name words want <<<"$c"
+	# shellcheck disable=SC2086
+	got=$(complete_words $words)
+	[ "$got" = "$want" ] && echo "ok completion-$name(${words// /_})" ||
+		echo "not ok completion-$name(${words// /_}): got '$got', want '$want'"
+done
+
+# report sorted by a data key of a trace without memory samples: a warning
+# says why it is empty (it printed an empty table alone)
+t report-data-key-no-samples 0 $A report --sort data_src -i $D
+[ "$err" = "auxrec report: warning: $D holds no memory-access samples (ARM SPE): --sort data_src and data_sym count nothing else" ] &&
+	echo "ok report-data-key-no-samples-msg" || echo "not ok report-data-key-no-samples-msg: $err"
+t report-data-key-samples 0 $A report --sort data_src -i tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
+[ -z "$err" ] && echo "ok report-data-key-samples-no-warning" || echo "not ok report-data-key-samples-no-warning: $err"
+
+# --itrace= (empty) is the default, as in perf (it printed nothing)
+[ -n "$($A script -i $D)" ] && [ "$($A script --itrace= -i $D)" = "$($A script -i $D)" ] &&
+	echo "ok script-itrace-empty-default" || echo "not ok script-itrace-empty-default"
+
+# --vmlinux or --kallsyms FILE that cannot be read: one line with the cause,
+# exit 1 (a missing --kallsyms was a warning naming no cause, a directory
+# "Input/output error"); a text that is no kallsyms is named as such (it
+# said "No such file or directory")
+ktmp=$(mktemp -d)
+echo "root:x:0:0:root:/root:/bin/bash" > "$ktmp/passwd"
+for cmd in script report export; do
+	for opt in vmlinux kallsyms; do
+		t $cmd-$opt-missing 1 $A $cmd -i $D --$opt "$ktmp/none"
+		[ "$err" = "auxrec $cmd: cannot read --$opt $ktmp/none: No such file or directory" ] &&
+			echo "ok $cmd-$opt-missing-msg" || echo "not ok $cmd-$opt-missing-msg: $err"
+		t $cmd-$opt-dir 1 $A $cmd -i $D --$opt "$ktmp"
+		[ "$err" = "auxrec $cmd: cannot read --$opt $ktmp: Is a directory" ] &&
+			echo "ok $cmd-$opt-dir-msg" || echo "not ok $cmd-$opt-dir-msg: $err"
+	done
+	t $cmd-kallsyms-not-kallsyms 0 $A $cmd -i $D --kallsyms "$ktmp/passwd"
+	[ "$err" = "auxrec $cmd: warning: kernel addresses not symbolized: $ktmp/passwd: no symbols in it (not a /proc/kallsyms text)" ] &&
+		echo "ok $cmd-kallsyms-not-kallsyms-msg" || echo "not ok $cmd-kallsyms-not-kallsyms-msg: $err"
+done
+rm -rf "$ktmp"
+
+# dump --raw of a directory or a pipe: said as such (it was "cannot map
+# DIR: No such device")
+t dump-raw-dir 1 $A dump --raw tests --pmu intel_pt
+[ "$err" = "auxrec dump: cannot read tests: Is a directory" ] && echo "ok dump-raw-dir-msg" ||
+	echo "not ok dump-raw-dir-msg: $err"
+t dump-raw-pipe 1 bash -c "$A dump --raw <(echo) --pmu intel_pt"
+[[ $err == "auxrec dump: cannot read /dev/fd/"*": not a regular file (--raw maps it)" ]] &&
+	echo "ok dump-raw-pipe-msg" || echo "not ok dump-raw-pipe-msg: $err"
+
+# report -i - of a file-mode perf.data on a pipe: as script and export, it
+# is copied to $TMPDIR first (it was refused: "cannot be read from a pipe")
+spe=tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
+t report-stdin-pipe 0 bash -c "cat $spe | $A report -i -"
+[ -n "$out" ] && [ "$(tail -n +2 <<<"$out")" = "$($A report -i $spe | tail -n +2)" ] &&
+	echo "ok report-stdin-pipe-same" || echo "not ok report-stdin-pipe-same: $err"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
@@ -98,6 +273,9 @@ for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	man=$(sed 's/perf record \\-\\-[a-z-]*//g; s/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null |
 		grep -o -- '--[a-z][a-z-]*' | sort -u)
 	comp=$(sed -n "/^_auxrec_${cmd}_opts=/{:a;/\"\$/!{N;ba};p}" completion/auxrec.bash | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	long=$($A $cmd --help | awk 'length > 80')
+	[ -z "$long" ] && echo "ok help-fits-80-columns-$cmd" ||
+		echo "not ok help-fits-80-columns-$cmd: $long"
 	[ -f man/auxrec-$cmd.1 ] && [ "$help" = "$man" ] && echo "ok man-matches-help-$cmd" ||
 		echo "not ok man-matches-help-$cmd: help [$(echo $help)] man [$(echo $man)]"
 	[ "$help" = "$comp" ] && echo "ok completion-matches-help-$cmd" ||

@@ -78,7 +78,7 @@ same_exports() {
 		"$tmp/serial" "$tmp/pipe" || return 0
 	AUXREC_EXPORT_BATCH=5 AUXREC_PAR_UNIT=1024 export_to "$tmp/pipe" -f perfetto \
 		--jobs 2 -i - < "$f"
-	sed -i "s|$f|-|g" "$tmp/serial"	# a pipe's errors name no file
+	sed -i "s|$f|standard input|g" "$tmp/serial"	# a pipe's errors name no file
 	outputs_agree "export-pipe-$name: -f perfetto --jobs 2 -i -: the pipeline differs" \
 		"$tmp/serial" "$tmp/pipe" || return 0
 	if [ $took -gt 0 ]; then

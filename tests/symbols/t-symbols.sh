@@ -251,7 +251,8 @@ fi
 $A script --help | grep -q -- "--srcline" && echo "ok script-help-srcline" || echo "not ok script-help-srcline"
 nomap=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data	# AUX data, no kernel map
 err=$($A script -i $nomap --vmlinux "$T/nonexistent" 2>&1 >/dev/null); rc=$?
-[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && [[ $err =~ "cannot read vmlinux" ]] &&
+[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] &&
+	[ "$err" = "auxrec script: cannot read --vmlinux $T/nonexistent: No such file or directory" ] &&
 	echo "ok script-vmlinux-missing" || echo "not ok script-vmlinux-missing: status $rc: $err"
 err=$($A script -i $nomap --vmlinux "$T/vmlinux-stripped" 2>&1 >/dev/null); rc=$?
 [ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && [[ $err =~ "has no symbols (stripped)" ]] &&

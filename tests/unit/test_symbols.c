@@ -209,6 +209,21 @@ static void test_kallsyms_hidden(void **state)
 	free(path);
 }
 
+/* A text that is no kallsyms says so (it said "No such file or directory"). */
+static void test_kallsyms_not_kallsyms(void **state)
+{
+	static const char ks[] = "root:x:0:0:root:/root:/bin/bash\n";
+	char *path = write_tmp(ks, sizeof(ks) - 1);
+	struct dso_cache *c = dso_cache_new();
+	char err[256] = "";
+
+	assert_int_equal(dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err)), -ENOEXEC);
+	assert_non_null(strstr(err, "not a /proc/kallsyms text"));
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
 static void test_xz_bounded(void **state)
 {
 	uint8_t in[8192], enc[16384], *out;
@@ -288,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_kallsyms),
 		cmocka_unit_test(test_alias_choice),
 		cmocka_unit_test(test_kallsyms_hidden),
+		cmocka_unit_test(test_kallsyms_not_kallsyms),
 		cmocka_unit_test(test_xz_bounded),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_truncated_elf),
