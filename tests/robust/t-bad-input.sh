@@ -198,17 +198,19 @@ done
 	echo "not ok dump-raw-random: $raw_bad of 60 runs crashed or timed out"
 
 # The packet dump of a CoreSight ETM recording, whole and with bytes of its
-# trace overwritten, text and --json, is the same whatever the heap held
+# first chunk's trace overwritten, text and --json, is the same whatever the heap held
 # before (glibc's MALLOC_PERTURB_: fresh memory filled with two bytes):
 # OpenCSD leaves the fields a packet does not carry unwritten (a trace
 # info's cycle count threshold, a context's VMID), which were printed.
 etm=tests/fuzz/corpus/perf_data/auxrec-etm-gen.data
-python3 -c 'import random, sys
-d = bytearray(open(sys.argv[1], "rb").read())
-r = random.Random(5)
-for _ in range(30):
-    d[r.randrange(len(d) // 3, len(d) - 1500)] = r.randrange(256)
-open(sys.argv[2], "wb").write(d)' "$etm" "$tmp/etm-bad.data"
+cp "$etm" "$tmp/etm-bad.data"
+# the first AUXTRACE record: its offset and payload size
+read -r at len < <("$A" dump --no-packets -i "$etm" |
+	sed -n 's/^0x\([0-9a-f]*\) .*PERF_RECORD_AUXTRACE *size 0x\([0-9a-f]*\) .*/\1 \2/p')
+RANDOM=5
+for k in $(seq 1 20); do
+	poke "$tmp/etm-bad.data" $((RANDOM % 256)) $((16#$at + 48 + RANDOM % 16#$len))
+done
 etm_bad=
 for f in "$etm" "$tmp/etm-bad.data"; do
 	for fmt in "" --json; do
