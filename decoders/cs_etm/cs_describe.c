@@ -257,6 +257,12 @@ static void describe_etmv4(struct cs_packets *s, struct packet_desc *d, uint8_t 
 		v[2] = p->context.NS;
 		v[3] = p->context.ctxtID;
 		v[4] = p->context.VMID;
+		/*
+		 * OpenCSD sets the IDs a packet updates; the others it has
+		 * not written since its start (they varied from run to run)
+		 */
+		if (!p->context.updated_v)
+			d->nr -= p->context.updated_c ? 1 : 2;
 	} else if (t->fields == f_atom) {
 		d->v[1] = atoms_oldest_first(p->atom.En_bits, p->atom.num);
 		d->nbits[1] = p->atom.num;
@@ -270,6 +276,8 @@ static void describe_etmv4(struct cs_packets *s, struct packet_desc *d, uint8_t 
 	} else if (t->fields == f_info) {
 		d->v[1] = p->trace_info.val;
 		d->v[2] = p->cc_threshold;
+		if (!p->pkt_valid.bits.cc_thresh_valid)
+			d->nr = 2;	/* not in the packet: not written */
 	} else if (t->fields == f_cycles) {
 		d->v[1] = p->cycle_count;
 	} else if (t->fields == f_elements) {

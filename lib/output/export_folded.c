@@ -94,7 +94,10 @@ static int fold_thread(struct fold *f, const struct cs_thread *th)
 			err = -ENOMEM;
 			break;
 		}
-		if (depth && depth <= nr_path && path[depth - 1].epoch == s->epoch)
+		/* levels a deeper start skipped: no frame known there (node 0) */
+		while (nr_path < depth)
+			path[nr_path++] = (struct path_frame){ .node = 0, .epoch = s->epoch };
+		if (depth && path[depth - 1].epoch == s->epoch)
 			parent = path[depth - 1].node;
 		node = node_of(f, parent, s->name);
 		if (!node) {

@@ -14,6 +14,8 @@
 #  - a newer or unknown format (bad magic, bigger header, unknown feature bit,
 #    unknown record type): a clear message;
 #  - `auxrec dump --raw` on random bytes never crashes (intel_pt, arm_spe);
+#  - the packet dump of an ETM recording (and of a damaged copy) does not
+#    depend on what the heap held (OpenCSD's unwritten packet fields);
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -194,6 +196,33 @@ for seed in 1 2 3 4 5 6 7 8 9 10; do
 done
 [ $raw_bad = 0 ] && echo "ok dump-raw-random # 60 runs" ||
 	echo "not ok dump-raw-random: $raw_bad of 60 runs crashed or timed out"
+
+# The packet dump of a CoreSight ETM recording, whole and with bytes of its
+# first chunk's trace overwritten, text and --json, is the same whatever the heap held
+# before (glibc's MALLOC_PERTURB_: fresh memory filled with two bytes):
+# OpenCSD leaves the fields a packet does not carry unwritten (a trace
+# info's cycle count threshold, a context's VMID), which were printed.
+etm=tests/fuzz/corpus/perf_data/auxrec-etm-gen.data
+cp "$etm" "$tmp/etm-bad.data"
+# the first AUXTRACE record: its offset and payload size
+read -r at len < <("$A" dump --no-packets -i "$etm" |
+	sed -n 's/^0x\([0-9a-f]*\) .*PERF_RECORD_AUXTRACE *size 0x\([0-9a-f]*\) .*/\1 \2/p')
+RANDOM=5
+for k in $(seq 1 20); do
+	poke "$tmp/etm-bad.data" $((RANDOM % 256)) $((16#$at + 48 + RANDOM % 16#$len))
+done
+etm_bad=
+for f in "$etm" "$tmp/etm-bad.data"; do
+	for fmt in "" --json; do
+		# shellcheck disable=SC2086
+		a=$(MALLOC_PERTURB_=17 "$A" dump $fmt -i "$f" 2>&1 | md5sum)
+		# shellcheck disable=SC2086
+		b=$(MALLOC_PERTURB_=200 "$A" dump $fmt -i "$f" 2>&1 | md5sum)
+		[ "$a" = "$b" ] || etm_bad+=" $(basename "$f") dump $fmt;"
+	done
+done
+[ -z "$etm_bad" ] && echo "ok etm-dump-determinate # 4 dumps" ||
+	echo "not ok etm-dump-determinate: differs with the heap's contents:$etm_bad"
 
 # record: bad input on the host, against the fixture sysfs tree
 rec_case() {	# NAME PATTERN ARGS...

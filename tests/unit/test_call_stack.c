@@ -9,7 +9,8 @@
  * ended by an overflow; two threads; a return that matches nothing; stacks
  * seeded with the callers of a sampled stack, and the seed chosen by
  * thread, time and function; a stack with unknown callers seeded late, at
- * a trace stop, by a sample whose frames agree with the trace's.
+ * a trace stop, by a sample whose frames agree with the trace's; folded
+ * stacks of stacks begun deeper than the thread's outermost level.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -280,6 +281,52 @@ static void folded_after_overflow(void **unused)
 	cs_free(&cs);
 }
 
+/*
+ * Folded stacks of stacks that begin deeper than the thread's outermost
+ * level, before any frame above them is known: two stacks begun at level 0
+ * and cut by errors, then a third whose returns find three outer frames
+ * (the first two are at depth 3). The levels above them are unknown: each
+ * is outermost, whatever the scratch memory of the walk held (the walk
+ * read levels it never wrote; here the block it gets is primed, as a
+ * damaged trace's export found it, with a frame of the second stack's
+ * epoch, and the second stack came out below the first).
+ */
+static void folded_deep_starts(void **unused)
+{
+	struct call_stacks cs;
+	char *text = NULL;
+	size_t len = 0;
+	uint32_t *prime;
+	FILE *out;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x1000, 0, 10);
+	feed(&cs, EVENT_ERROR, 0, 0, 0, 1, 11);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x2000, 0, 20);
+	feed(&cs, EVENT_ERROR, 0, 0, 0, 2, 21);
+	feed(&cs, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 30);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x4009, 3, 31);
+	feed(&cs, EVENT_BRANCH, RET, 0x4010, 0x5009, 4, 32);
+	feed(&cs, EVENT_BRANCH, RET, 0x5010, 0x6009, 5, 33);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs.threads[0].nr_slices, 6);
+	assert_int_equal(cs_depth(&cs.threads[0], &cs.threads[0].slices[1]), 3);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	/* the walk's first block (64 frames of node, epoch): frames of node 1, epoch 1 */
+	prime = malloc(64 * 2 * sizeof(*prime));
+	assert_non_null(prime);
+	for (size_t i = 0; i < 64 * 2; i++)
+		prime[i] = 1;
+	free(prime);
+	assert_int_equal(export_folded(&cs, NULL, out), 0);
+	fclose(out);
+	assert_string_equal(text, "0x1000 1\n0x2000 2\n0x6009;0x5009 5\n0x6009;0x5009;0x4009 4\n"
+			    "0x6009;0x5009;0x4009;0x3000 3\n");
+	free(text);
+	cs_free(&cs);
+}
+
 /* Two threads interleaved keep their own stacks; a stray return is a jump. */
 static void threads_and_stray_return(void **unused)
 {
@@ -435,6 +482,7 @@ int main(void)
 		cmocka_unit_test(overflow),
 		cmocka_unit_test(roots_in_two_stacks),
 		cmocka_unit_test(folded_after_overflow),
+		cmocka_unit_test(folded_deep_starts),
 		cmocka_unit_test(threads_and_stray_return),
 		cmocka_unit_test(seeded),
 		cmocka_unit_test(seed_choice),
