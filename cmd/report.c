@@ -752,9 +752,6 @@ int cmd_report(int argc, char **argv)
 		return decode_extra_arg(argv[optind], usage);
 	if (!r.keys)
 		parse_sort(&r, "dso,sym");
-	/* a --time range is of each event's time */
-	if (filter.timed)
-		o.no_time = false;
 	/*
 	 * -i -: a pipe is copied to a file first, as script and export do, so
 	 * that a file-mode perf.data reads from a pipe too (the report is

@@ -252,8 +252,8 @@ static int print_tracepoints(struct script *sc, uint64_t until)
 	while (sc->tp_next < sc->tps.nr && sc->tps.s[sc->tp_next].time <= until) {
 		const struct tp_sample *s = &sc->tps.s[sc->tp_next++];
 
-		if (!event_filter_owner(sc->filter, s->pid, s->tid, s->cpu, s->comm[0] ? s->comm : NULL) ||
-		    !event_filter_in_time(sc->filter, s->time))
+		if (!event_filter_match(sc->filter, s->pid, s->tid, s->cpu, s->comm[0] ? s->comm : NULL,
+					s->time))
 			continue;
 		if (pr->json)
 			tp_print_json(sc->tp, s, &pr->buf);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include "cs_etm.h"
 #include "lib/record/pmu.h"
+#include "lib/util/util.h"
 
 /* perf's ETM_OPT_* (attr.config bits) and ETM4_CFG_BIT_* (TRCCONFIGR bits) */
 static const struct { uint8_t opt, cfg; } etm4_config_map[] = {
@@ -92,11 +93,6 @@ static void fill_block(const struct aux_record_ctx *ctx, int cpu, struct cs_cpu_
 	c->param[CS_V4_TRCAUTHSTATUS] = cpu_reg(pmu, cpu, "mgmt/trcauthstatus", NULL);
 	if (c->magic == CS_MAGIC_ETE)
 		c->param[CS_ETE_TRCDEVARCH] = devarch;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
 }
 
 /* The CPUs of the PMU's cpuN entries, sorted; returns the count or -errno. */

@@ -26,11 +26,6 @@ int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int gr
 	return syscall(__NR_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 int cpu_list_online(int **cpus)
 {
 	char buf[4096];

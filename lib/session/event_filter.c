@@ -12,13 +12,7 @@
 #include "lib/session/event_filter.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/cpus.h"
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
+#include "lib/util/util.h"
 
 /* "N[,N...]" of non-negative ints into a new sorted array: the count or -errno. */
 static int int_list_parse(const char *s, int **out)
@@ -81,13 +75,11 @@ int event_filter_cpus(struct event_filter *f, const char *s)
 	return set_list(&f->cpus, &f->nr_cpus, s, cpu_list_parse);
 }
 
-static void free_comms(struct event_filter *f)
+static void free_strings(char **v, size_t n)
 {
-	for (size_t i = 0; i < f->nr_comms; i++)
-		free(f->comms[i]);
-	free(f->comms);
-	f->comms = NULL;
-	f->nr_comms = 0;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 int event_filter_comms(struct event_filter *f, const char *s)
@@ -99,22 +91,18 @@ int event_filter_comms(struct event_filter *f, const char *s)
 		size_t len = strcspn(s, ",");
 
 		if (!len || (s[len] == ',' && !s[len + 1])) {
-			for (size_t i = 0; i < n; i++)
-				free(v[i]);
-			free(v);
+			free_strings(v, n);
 			return -EINVAL;
 		}
 		if (ARRAY_GROW(v, cap, n + 1, 4) || !(v[n] = strndup(s, len))) {
-			for (size_t i = 0; i < n; i++)
-				free(v[i]);
-			free(v);
+			free_strings(v, n);
 			return -ENOMEM;
 		}
 		n++;
 		s += len;
 		s += *s == ',';
 	} while (*s);
-	free_comms(f);
+	free_strings(f->comms, f->nr_comms);
 	f->comms = v;
 	f->nr_comms = n;
 	return 0;
@@ -177,7 +165,7 @@ void event_filter_free(struct event_filter *f)
 	free(f->pids);
 	free(f->tids);
 	free(f->cpus);
-	free_comms(f);
+	free_strings(f->comms, f->nr_comms);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -56,4 +56,11 @@ static inline bool event_filter_in_time(const struct event_filter *f, uint64_t t
 	return !f->timed || (time >= f->time_start && time <= f->time_end);
 }
 
+/* Both: whether an event of that owner at perf time `time` passes f. */
+static inline bool event_filter_match(const struct event_filter *f, int pid, int tid, int cpu,
+				      const char *comm, uint64_t time)
+{
+	return event_filter_owner(f, pid, tid, cpu, comm) && event_filter_in_time(f, time);
+}
+
 #endif

@@ -163,9 +163,8 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 /* Whether te (made by trace_event_fill()) passes the filter. */
 static bool wanted(const struct run *r, const struct trace_event *te)
 {
-	return !r->filter ||
-	       (event_filter_owner(r->filter, te->pid, te->tid, te->piece->chunk.cpu, te->comm) &&
-		event_filter_in_time(r->filter, te->ev->time));
+	return !r->filter || event_filter_match(r->filter, te->pid, te->tid, te->piece->chunk.cpu,
+						te->comm, te->ev->time);
 }
 
 /* Whether sums of taken branches with r's owner pass the filter (it has no --time). */
@@ -275,14 +274,14 @@ static struct decode_opts decode_opts_of(struct run *r)
 {
 	const struct session *s = r->s;
 	bool keep = r->renderer && r->o->render_sums;
-	/* a sum has no time: a --time range needs each branch's */
-	bool sums = r->o->count && !(r->filter && r->filter->timed);
+	/* a --time range needs each event's time: no sums (they have none), times read */
+	bool timed = r->filter && r->filter->timed, sums = r->o->count && !timed;
 
 	return (struct decode_opts){
 		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
 		.event = on_event, .event_ctx = r,
 		.count = !sums ? NULL : !r->unit ? on_count : keep ? keep_sums : NULL,
-		.insns = r->o->insns, .no_time = r->o->no_time,
+		.insns = r->o->insns, .no_time = r->o->no_time && !timed,
 		.fold_branches = r->o->fold_branches && !r->unit && !r->o->insns,
 		.attr = s->aux_attr,
 		.info_priv = s->priv, .nr_priv = s->nr_priv,
@@ -609,8 +608,7 @@ static int on_sample(void *ctx, struct session *s, const struct pd_record *rec)
 	}
 	ts.cpu = sid.sample_type & PERF_SAMPLE_CPU ? (int)sid.cpu : -1;
 	ts.time = sid.time;
-	if (r->filter && !(event_filter_owner(r->filter, ts.pid, ts.tid, ts.cpu, ts.comm) &&
-			   event_filter_in_time(r->filter, ts.time)))
+	if (r->filter && !event_filter_match(r->filter, ts.pid, ts.tid, ts.cpu, ts.comm, ts.time))
 		return 0;
 	r->stop = r->o->sample(r->o->ctx, &ts);
 	return r->stop;

@@ -73,7 +73,7 @@ struct trace_decode_opts {
 	const char *vmlinux;			/* kernel symbols and code, or NULL */
 	const char *kallsyms;			/* else kernel symbols, or NULL */
 	bool insns;
-	bool no_time;				/* fn reads no event's time */
+	bool no_time;				/* fn reads no event's time (a --time filter does) */
 	/* fn builds call stacks: plain branches may come folded (decode_opts) */
 	bool fold_branches;
 	enum progress_mode progress;		/* the progress line on stderr */

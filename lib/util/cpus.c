@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "lib/util/array_grow.h"
 #include "lib/util/cpus.h"
+#include "lib/util/util.h"
 
 /* CPUs of the affinity mask, in masks of up to 64 Ki CPUs; 0: unknown. */
 static unsigned int affinity_cpus(void)
@@ -40,11 +41,6 @@ unsigned int usable_cpus(void)
 		return n;
 	online = sysconf(_SC_NPROCESSORS_ONLN);
 	return online > 0 ? (unsigned int)online : 1;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
 }
 
 int cpu_list_parse(const char *s, int **cpus)

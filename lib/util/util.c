@@ -108,6 +108,13 @@ const char *fmt_size(char *buf, size_t len, uint64_t bytes)
 	return buf;
 }
 
+int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;

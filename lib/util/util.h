@@ -38,6 +38,9 @@ int parse_u64(const char *s, uint64_t *out);
 /* Parses a size with an optional K/M/G suffix (powers of 1024) */
 int parse_size(const char *s, uint64_t *out);
 
+/* qsort()/bsearch() order of ints, ascending */
+int cmp_int(const void *a, const void *b);
+
 static inline bool is_power_of_2(uint64_t n)
 {
 	return n && !(n & (n - 1));
