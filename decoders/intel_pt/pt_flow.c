@@ -132,6 +132,13 @@ struct pt_flow {
 	 */
 	enum flow_time_borrow clk_borrow;
 	uint32_t clk_resets, clk_reads, clk_uses, clk_mtcs;
+	/*
+	 * Whether a hand-over gave (or, taken over alone, may have given) it a
+	 * cycles-to-TSC ratio where it had none (flow_time_hand_over()), and
+	 * the clock's CYC and ratio counts at the mark it took over at.
+	 */
+	int clk_fcr_watch;
+	uint32_t clk_fcr_cycs, clk_fcr_writes;
 
 	/* folding (PT_FLOW_F_FOLD): plain branches held, see pt_flow.h */
 	int folding;
@@ -1225,6 +1232,7 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t
 	flow_desync(f);
 	f->used_before = 0;
 	f->clk_borrow = FLOW_BORROW_NONE;
+	f->clk_fcr_watch = 0;
 	f->sync_off = 0;
 	/* a piece (maybe of another CPU) starts with no time until its TSC */
 	flow_time_init(&f->clock, f->cfg.mtc_freq, f->cfg.tsc_ctc_num, f->cfg.tsc_ctc_den,
@@ -1478,6 +1486,12 @@ static enum flow_time_borrow clk_borrowed(const struct pt_flow *a)
 	return a->clk_borrow;
 }
 
+/* a's ratio may be one a hand-over gave it, not yet set anew since */
+static bool clk_fcr_lent(const struct pt_flow *a)
+{
+	return a->clk_fcr_watch && a->clock.fcr_writes == a->clk_fcr_writes;
+}
+
 /*
  * Whether a (decoding on) and b, the state of mark m, deliver the same events
  * from here: the same flow state, with b's return stack the top of a's.
@@ -1496,6 +1510,10 @@ static bool flow_same(const struct pt_flow *a, const struct flow_mark *m,
 		n = a->rs_n - a->rs_below;
 	if (lenient)
 		flow_time_lend(&clock, &b->clock, clk_borrowed(a));
+	if (lenient && clk_fcr_lent(a)) {
+		clock.cal.fcr = b->clock.cal.fcr;
+		clock.cal.have_fcr = b->clock.cal.have_fcr;
+	}
 	if (a->rs_n < n || a->last_ip.ip != b->last_ip.ip || a->synced != b->synced ||
 	    a->in_psb != b->in_psb || a->fresh != b->fresh || a->enabled != b->enabled ||
 	    a->mode != b->mode || a->mode_pending != b->mode_pending ||
@@ -1538,6 +1556,10 @@ static void flow_took_over(struct pt_flow *f, const struct flow_mark *m, unsigne
 	f->clk_reads = f->clock.ctc_reads;
 	f->clk_uses = f->clock.cal_uses;
 	f->clk_mtcs = f->clock.mtcs;
+	/* a ratio is given only where m had none: what it read of it since */
+	f->clk_fcr_watch = !m->state.clock.cal.have_fcr;
+	f->clk_fcr_cycs = m->state.clock.cycs;
+	f->clk_fcr_writes = m->state.clock.fcr_writes;
 	free(f->marks);
 	f->marks = NULL;
 }
@@ -1553,6 +1575,7 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 {
 	unsigned int below = f->rs_n - m->state.rs_n, n = next->rs_n, k = 0;
 	uint64_t v[RETSTACK_SIZE];
+	bool lent;
 
 	if (next->epoch != m->epoch)
 		below = 0;
@@ -1565,8 +1588,9 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 	memcpy(next->retstack, v, k * sizeof(v[0]));
 	next->rs_n = k;
 	next->rs_top = k % RETSTACK_SIZE;
-	flow_time_hand_over(&next->clock, &f->clock, &m->state.clock);
+	lent = flow_time_hand_over(&next->clock, &f->clock, &m->state.clock);
 	flow_took_over(next, m, k - n);	/* frees m */
+	next->clk_fcr_watch = lent;	/* f's ratio, or the one next had then */
 }
 
 /*
@@ -1604,7 +1628,9 @@ static int flow_at_psbend(struct pt_flow *f)
 		/* the answer lies in what was handed over to f */
 		if (((f->borrowing && m->state.rs_n > f->rs_n - f->rs_below) ||
 		     flow_time_same_reads_borrowed(&f->clock, &m->state.clock, &next->clock,
-						   clk_borrowed(f))) &&
+						   clk_borrowed(f)) ||
+		     (clk_fcr_lent(f) &&
+		      flow_time_same_reads_ratio(&m->state.clock, &next->clock))) &&
 		    flow_same(f, m, next, true))
 			f->used_before = 1;
 		if (!flow_same(f, m, next, false))
@@ -1666,6 +1692,10 @@ int pt_flow_take_over(struct pt_flow *f, uint64_t drop)
 
 bool pt_flow_used_before(const struct pt_flow *f)
 {
+	/* a CYC read the ratio a hand-over gives before it was set anew */
+	if (f->clk_fcr_watch &&
+	    flow_time_fcr_read_since(&f->clock, f->clk_fcr_cycs, f->clk_fcr_writes))
+		return true;
 	/* an MTC calibrated from the CTC handed over (or after a new start) */
 	switch (f->clk_borrow) {
 	case FLOW_BORROW_CTC:

@@ -208,8 +208,9 @@ int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
  * end's PSB) delivers the same events as flow would: then next takes the
  * flow over (its state becomes what flow's would be), *drop gets the
  * number of next's events before that point, and it returns 1. Returns 0
- * when end came first, -ECANCELED when the callback stopped the decode,
- * or -ENOMEM. flow then delivered the events up to where it stopped.
+ * when end came first (always, with next NULL), -ECANCELED when the
+ * callback stopped the decode, or -ENOMEM. flow then delivered the events
+ * up to where it stopped.
  */
 int pt_flow_decode_from(struct pt_flow *flow, const uint8_t *buf, size_t len, size_t start,
 			size_t end);

@@ -59,17 +59,19 @@ static int ctc_to_tsc(const struct flow_time *t, uint64_t ctc, uint64_t *fc)
 
 /* Calibration */
 
-static void tcal_set(struct flow_tcal *c, uint64_t fcr)
+static void tcal_set(struct flow_time *t, uint64_t fcr)
 {
-	c->fcr = fcr;
-	c->have_fcr = 1;
+	t->cal.fcr = fcr;
+	t->cal.have_fcr = 1;
+	t->fcr_writes++;
+	t->cycs_at_write = t->cycs;
 }
 
 static void tcal_cbr(struct flow_time *t, uint8_t cbr)
 {
 	if (!t->nom_freq || !cbr)
 		return;
-	tcal_set(&t->cal, ((uint64_t)t->nom_freq << FLOW_FCR_SHIFT) / cbr);
+	tcal_set(t, ((uint64_t)t->nom_freq << FLOW_FCR_SHIFT) / cbr);
 }
 
 /* A TSC in PSB+ calibrates from the cycles since the previous TSC. */
@@ -94,7 +96,7 @@ static void tcal_header_tsc(struct flow_time *t, uint64_t tsc)
 	delta = tsc - last;
 	if (delta & ~(~0ull >> FLOW_FCR_SHIFT))
 		return;
-	tcal_set(c, (delta << FLOW_FCR_SHIFT) / cyc);
+	tcal_set(t, (delta << FLOW_FCR_SHIFT) / cyc);
 }
 
 static void tcal_mtc(struct flow_time *t, uint32_t ctc)
@@ -125,7 +127,7 @@ static void tcal_mtc(struct flow_time *t, uint32_t ctc)
 	    ctc_to_tsc(t, delta, &fc) < 0 ||
 	    (fc & ~(~0ull >> FLOW_FCR_SHIFT)))
 		return;
-	tcal_set(c, (fc << FLOW_FCR_SHIFT) / cyc);
+	tcal_set(t, (fc << FLOW_FCR_SHIFT) / cyc);
 	c->lost_mtc = 0;
 }
 
@@ -156,6 +158,8 @@ void flow_time_cbr(struct flow_time *t, uint8_t ratio, int in_psb)
 	if (!in_psb) {
 		t->cal = (struct flow_tcal){ 0 };
 		t->cal_resets++;
+		t->fcr_writes++;
+		t->cycs_at_write = t->cycs;
 	}
 	tcal_cbr(t, ratio);
 	if (ratio) {
@@ -244,6 +248,7 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc)
 {
 	uint64_t fcr = t->cal.fcr;
 
+	t->cycs++;
 	t->cal.cyc_mtc += cyc;
 	t->cal.cyc_tsc += cyc;
 	if (!t->cal.have_fcr || !fcr) {
@@ -288,12 +293,28 @@ static enum tcal_slack tcal_slack(const struct flow_time *a, const struct flow_t
 	return TCAL_EXACT;
 }
 
+bool flow_time_fcr_read_since(const struct flow_time *t, uint32_t cycs, uint32_t fcr_writes)
+{
+	/* a ratio set since before any CYC: the last one came before them all */
+	return t->cycs != cycs && (t->fcr_writes == fcr_writes || t->cycs_at_write != cycs);
+}
+
+/*
+ * Whether a's ratio and b's may differ: b had none, and b's decode (now
+ * now) read none since; a ratio is only ever read by a CYC, and set anew
+ * without reading the one before.
+ */
+static bool ratio_slack(const struct flow_time *b, const struct flow_time *now)
+{
+	return !b->cal.have_fcr && !flow_time_fcr_read_since(now, b->cycs, b->fcr_writes);
+}
+
 static bool tcal_same(const struct flow_tcal *a, const struct flow_tcal *b,
-		      enum tcal_slack slack)
+		      enum tcal_slack slack, bool any_ratio)
 {
 	/* a CTC no MTC set is never read: b's first MTC sets it, as a's does */
-	return a->fcr == b->fcr && a->tsc == b->tsc && a->cyc_tsc == b->cyc_tsc &&
-	       a->cyc_mtc == b->cyc_mtc && a->have_fcr == b->have_fcr &&
+	return (any_ratio || (a->fcr == b->fcr && a->have_fcr == b->have_fcr)) &&
+	       a->tsc == b->tsc && a->cyc_tsc == b->cyc_tsc && a->cyc_mtc == b->cyc_mtc &&
 	       (slack != TCAL_EXACT || ((a->ctc == b->ctc || !a->have_mtc) &&
 					a->have_mtc == b->have_mtc)) &&
 	       (slack == TCAL_UNPRIMED || a->lost_mtc == b->lost_mtc);
@@ -306,14 +327,17 @@ bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
 	       a->have_tma == b->have_tma && a->have_mtc == b->have_mtc &&
 	       a->have_cbr == b->have_cbr && a->cbr == b->cbr && a->lost_mtc == b->lost_mtc &&
-	       a->lost_cyc == b->lost_cyc && tcal_same(&a->cal, &b->cal, tcal_slack(a, b, now)) &&
+	       a->lost_cyc == b->lost_cyc && tcal_same(&a->cal, &b->cal, tcal_slack(a, b, now), ratio_slack(b, now)) &&
 	       a->mtc_freq == b->mtc_freq && a->nom_freq == b->nom_freq &&
 	       a->ratio_num == b->ratio_num && a->ratio_den == b->ratio_den;
 }
 
-void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
+bool flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b)
 {
+	bool lend_ratio = ratio_slack(b, now) && now->fcr_writes == b->fcr_writes &&
+			  a->cal.have_fcr;
+
 	/*
 	 * Where b's calibration was taken for a's (tcal_slack()), a's: unless
 	 * now's started anew since, the same as a's would have.
@@ -323,6 +347,17 @@ void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 		now->cal.have_mtc = a->cal.have_mtc;
 		now->cal.lost_mtc = a->cal.lost_mtc;
 	}
+	/* b had no ratio and now none since: a's, unless now set its own */
+	if (lend_ratio) {
+		now->cal.fcr = a->cal.fcr;
+		now->cal.have_fcr = 1;
+	}
+	return lend_ratio;
+}
+
+bool flow_time_same_reads_ratio(const struct flow_time *b, const struct flow_time *now)
+{
+	return !ratio_slack(b, now);
 }
 
 enum flow_time_borrow flow_time_may_borrow(const struct flow_time *now,

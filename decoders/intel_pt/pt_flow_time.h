@@ -41,6 +41,8 @@ struct flow_time {
 	uint32_t unprimed_reads;
 	/* mtcs and PSB+ tscs after cycles, with an mtc seen or not; and mtcs */
 	uint32_t cal_uses, mtcs;
+	/* cycs seen; ratios set or reset (fcr_writes), cycs at the last one */
+	uint32_t cycs, fcr_writes, cycs_at_write;
 	struct flow_tcal cal;
 	/* configuration */
 	uint8_t mtc_freq;	/* IA32_RTIT_CTL.MTCFreq */
@@ -63,8 +65,10 @@ void flow_time_cyc(struct flow_time *t, uint64_t cyc);
  * if every field is equal but the calibration's CTC state, where b's
  * decode, whose clock is now now, never used it since in a way a's would
  * not have: both had a CTC (it is read only once cycles are counted), or
- * b had none yet and no cycles were counted on either side. Then
- * flow_time_hand_over() gives now a's, and now is a's from there on.
+ * b had none yet and no cycles were counted on either side; and but the
+ * cycles-to-TSC ratio, where b had none and now read none since (no CYC
+ * before the ratio was set anew). Then flow_time_hand_over() gives now
+ * a's, and now is a's from there on.
  */
 bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 		    const struct flow_time *now);
@@ -87,7 +91,20 @@ bool flow_time_same_reads_borrowed(const struct flow_time *a, const struct flow_
 				   const struct flow_time *now, enum flow_time_borrow k);
 /* a with what a borrow of kind k gave it taken from b: a lenient comparison. */
 void flow_time_lend(struct flow_time *a, const struct flow_time *b, enum flow_time_borrow k);
-void flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
+/* Returns whether it gave now a's ratio (b had none, now none since). */
+bool flow_time_hand_over(struct flow_time *now, const struct flow_time *a,
 			 const struct flow_time *b);
+/*
+ * Whether t read its ratio (a CYC came) while the ratio was still the one
+ * it had when its counters were cycs and fcr_writes (flow_time.cycs and
+ * .fcr_writes then). May say yes when a CYC came between two later ratios.
+ */
+bool flow_time_fcr_read_since(const struct flow_time *t, uint32_t cycs, uint32_t fcr_writes);
+/*
+ * Whether flow_time_same(a, b, now) compares a's ratio with b's (it does
+ * not where b had none and now read none since), so that its answer may
+ * depend on a ratio a was given.
+ */
+bool flow_time_same_reads_ratio(const struct flow_time *b, const struct flow_time *now);
 
 #endif

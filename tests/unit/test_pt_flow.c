@@ -629,8 +629,10 @@ static void test_cyc_calibration(void **state)
  * a second clock starts afresh. Wherever the two are found the same at
  * that PSB+, the fresh clock must have given the sequential clock's times
  * from there on, and be the sequential clock after the hand-over. Runs
- * with and without cycles; the joins taken where only the calibration's
- * CTC state differed (the fresh clock had seen no MTC) must happen.
+ * with and without cycles, and with and without a ratio from CBR (nominal
+ * frequency known or not); the joins taken where only the calibration's
+ * CTC state differed (the fresh clock had seen no MTC), and where only
+ * the ratio did (the fresh clock had none, and read none), must happen.
  */
 enum { CLK_PSB, CLK_MTC, CLK_CYC, CLK_CBR, CLK_TSC, CLK_NR };
 
@@ -681,19 +683,21 @@ static bool clk_equal(const struct flow_time *a, const struct flow_time *b)
 
 static void test_clock_hand_over(void **state)
 {
-	unsigned int seed = 1, joins = 0, unprimed = 0, refused = 0;
+	unsigned int seed = 1, joins = 0, unprimed = 0, refused = 0, lent = 0;
 
 	for (int run = 0; run < 20000; run++) {
 		struct clk_op ops[CLK_OPS];
 		struct flow_time seq, fresh, a, b;
 		uint64_t tsc = 100000, mtc = 0;
-		int psb = 3 + run % 8, with_cyc = run & 1;
+		int psb = 3 + run % 8, with_cyc = run & 1, nom_freq = run & 2 ? 0 : 24;
+		/* cycles before the PSB+ only: a ratio the fresh clock never reads */
+		int cyc_end = run % 5 ? CLK_OPS : psb;
 		bool same;
 
 		for (int i = 0; i < CLK_OPS; i++) {
 			seed = seed * 1103515245 + 12345;
 			ops[i].kind = i == 0 || i == psb ? CLK_PSB : (int)((seed >> 16) % CLK_NR);
-			if (ops[i].kind == CLK_CYC && !with_cyc)
+			if (ops[i].kind == CLK_CYC && (!with_cyc || i > cyc_end))
 				ops[i].kind = CLK_MTC;
 			if ((ops[i].kind == CLK_CBR || ops[i].kind == CLK_TSC) && (seed >> 8) % 4)
 				ops[i].kind = CLK_MTC;
@@ -703,8 +707,8 @@ static void test_clock_hand_over(void **state)
 				   ops[i].kind == CLK_CYC ? 1 + (seed >> 4) % 90 :
 				   ops[i].kind == CLK_CBR ? 20 + (seed >> 4) % 16 : tsc;
 		}
-		flow_time_init(&seq, 3, 128, 2, 24);
-		flow_time_init(&fresh, 3, 128, 2, 24);
+		flow_time_init(&seq, 3, 128, 2, nom_freq);
+		flow_time_init(&fresh, 3, 128, 2, nom_freq);
 		for (int i = 0; i <= psb; i++)
 			clk_apply(&seq, &ops[i]);
 		clk_apply(&fresh, &ops[psb]);
@@ -723,12 +727,13 @@ static void test_clock_hand_over(void **state)
 		joins++;
 		unprimed += a.cal.have_mtc != b.cal.have_mtc;
 		assert_true(same);
-		flow_time_hand_over(&fresh, &a, &b);
+		lent += flow_time_hand_over(&fresh, &a, &b);
 		assert_true(clk_equal(&seq, &fresh));
 	}
 	assert_true(joins > 1000);
 	assert_true(unprimed > 100);
 	assert_true(refused > 100);
+	assert_true(lent > 40);	/* 71 */
 	(void)state;
 }
 
