@@ -258,6 +258,25 @@ t dump-raw-pipe 1 bash -c "$A dump --raw <(echo) --pmu intel_pt"
 [[ $err == "auxrec dump: cannot read /dev/fd/"*": not a regular file (--raw maps it)" ]] &&
 	echo "ok dump-raw-pipe-msg" || echo "not ok dump-raw-pipe-msg: $err"
 
+# dump --raw of a PMU whose decoder needs the recording's AUXTRACE_INFO
+# (cs_etm): one error line naming what is missing and -i, exit 1 (it printed
+# "trace data path failed" every 16 bytes and exited 0); the PMUs whose
+# packets need no configuration decode a raw file
+rawf=$(mktemp)
+head -c 64 tests/fuzz/corpus/perf_data/auxrec-etm-gen.data > "$rawf"
+t dump-raw-etm 1 $A dump --raw "$rawf" --pmu cs_etm
+[ "$err" = "auxrec dump: --raw --pmu cs_etm: its decoder needs the ETM configuration (trace IDs and ETM registers of each CPU), which a raw file lacks (only a recording's AUXTRACE_INFO holds it); dump the recording with -i FILE" ] &&
+	[ -z "$out" ] && echo "ok dump-raw-etm-msg" || echo "not ok dump-raw-etm-msg: $err"
+for pmu in intel_pt intel_bts arm_spe; do
+	t dump-raw-$pmu-no-info 0 $A dump --raw "$rawf" --pmu $pmu
+	[ -n "$out" ] && [ -z "$err" ] && echo "ok dump-raw-$pmu-no-info-out" ||
+		echo "not ok dump-raw-$pmu-no-info-out: $err"
+done
+t dump-raw-unknown-pmu 1 $A dump --raw "$rawf" --pmu nosuch
+[ "$err" = "auxrec dump: no decoder for PMU 'nosuch' (--raw decoders: intel_pt, intel_bts, arm_spe)" ] &&
+	echo "ok dump-raw-unknown-pmu-msg" || echo "not ok dump-raw-unknown-pmu-msg: $err"
+rm -f "$rawf"
+
 # report -i - of a file-mode perf.data on a pipe: as script and export, it
 # is copied to $TMPDIR first (it was refused: "cannot be read from a pipe")
 spe=tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
