@@ -284,6 +284,23 @@ t report-stdin-pipe 0 bash -c "cat $spe | $A report -i -"
 [ -n "$out" ] && [ "$(tail -n +2 <<<"$out")" = "$($A report -i $spe | tail -n +2)" ] &&
 	echo "ok report-stdin-pipe-same" || echo "not ok report-stdin-pipe-same: $err"
 
+# dump -i - of a file-mode perf.data on a pipe: the reader copies it to
+# $TMPDIR, as report and script do (dump refused it: "cannot be read from a
+# pipe"); a pipe-mode stream is not copied (TMPDIR unusable: still read)
+t dump-stdin-pipe 0 bash -c "cat $D | $A dump -i -"
+[ -n "$out" ] && [ "$(tail -n +2 <<<"$out")" = "$($A dump -i $D | tail -n +2)" ] &&
+	echo "ok dump-stdin-pipe-same" || echo "not ok dump-stdin-pipe-same: $err"
+t dump-stdin-pipe-json 0 bash -c "cat $spe | $A dump --json -i -"
+[ "$(tail -n +2 <<<"$out")" = "$($A dump --json -i $spe | tail -n +2)" ] &&
+	echo "ok dump-stdin-pipe-json-same" || echo "not ok dump-stdin-pipe-json-same: $err"
+pipef=tests/fuzz/corpus/perf_data/perf-pipe.data
+t dump-stdin-pipe-mode-no-spool 0 bash -c "cat $pipef | TMPDIR=/nonexistent $A dump -i -"
+[ "$(tail -n +2 <<<"$out")" = "$($A dump -i $pipef | tail -n +2)" ] &&
+	echo "ok dump-stdin-pipe-mode-no-spool-same" || echo "not ok dump-stdin-pipe-mode-no-spool-same: $err"
+t dump-stdin-pipe-no-tmpdir 1 bash -c "cat $D | TMPDIR=/nonexistent $A dump -i -"
+[[ $err == "auxrec dump: standard input: cannot create /nonexistent/auxrec-stdin."*" to hold standard input: No such file or directory" ]] &&
+	echo "ok dump-stdin-pipe-no-tmpdir-msg" || echo "not ok dump-stdin-pipe-no-tmpdir-msg: $err"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
