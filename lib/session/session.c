@@ -378,8 +378,16 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 
 	if (!b)
 		return -ENOMEM;
+	/*
+	 * No AUX record joined (lost with the data ring's records, past
+	 * AUX_JOIN_MAX_PENDING, or written without a sample id): a per-thread
+	 * chunk is the thread's that the AUXTRACE record names, as perf
+	 * attributes every chunk (intel-pt.c, intel_pt_set_pid_tid_cpu(): the
+	 * queue's tid, its thread's pid); a per-CPU one stays unknown (-1)
+	 * unless context switches say who ran.
+	 */
 	if (pid < 0 && (int32_t)t->tid >= 0)
-		pid = -1;	/* per-thread chunk of unknown process */
+		pid = thread_map_pid(&s->threads, (int32_t)t->tid);
 	s->aux_bytes += size;
 	/*
 	 * perf (and auxrec) pad a chunk to 8 bytes and count the padding in

@@ -301,6 +301,32 @@ t dump-stdin-pipe-no-tmpdir 1 bash -c "cat $D | TMPDIR=/nonexistent $A dump -i -
 [[ $err == "auxrec dump: standard input: cannot create /nonexistent/auxrec-stdin."*" to hold standard input: No such file or directory" ]] &&
 	echo "ok dump-stdin-pipe-no-tmpdir-msg" || echo "not ok dump-stdin-pipe-no-tmpdir-msg: $err"
 
+# AUXTRACE chunks that no AUX record joins (their AUX records lost, here
+# moved 1 MiB away): a per-thread chunk is its AUXTRACE tid's, the pid that
+# thread's, as perf attributes chunks (they were decoded with pid -1,
+# without the process's maps)
+unm=$(mktemp)
+python3 - "$D" "$unm" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+off, size = struct.unpack_from('<QQ', d, 40)	# the data section
+p = off
+while p < off + size:
+	t, _, n = struct.unpack_from('<IHH', d, p)
+	if t == 11:	# PERF_RECORD_AUX: aux_offset += 1 MiB
+		struct.pack_into('<Q', d, p + 8, struct.unpack_from('<Q', d, p + 8)[0] + (1 << 20))
+	if t == 71:	# PERF_RECORD_AUXTRACE: its payload follows
+		p += struct.unpack_from('<Q', d, p + 8)[0]
+	p += n
+open(sys.argv[2], 'wb').write(d)
+PY
+[ "$($A dump -i "$unm" | grep -c 'PERF_RECORD_AUX  .*aux_offset 0x10')" = 2 ] &&
+	echo "ok unjoined-aux-file" || echo "not ok unjoined-aux-file"
+t unjoined-aux-script 0 $A script --json -i "$unm"
+[[ $out == *'"pid":4242,"tid":4242,'* ]] && [ "$out" = "$($A script --json -i $D)" ] && [ -z "$err" ] &&
+	echo "ok unjoined-aux-script-pid" || echo "not ok unjoined-aux-script-pid: $(head -1 <<<"$out")"
+rm -f "$unm"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
