@@ -195,8 +195,17 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 	p = session_proc(s, pid, true);
 	if (!p || !*name)
 		return;
-	if (s->symfs && name[0] == '/')
+	/*
+	 * As perf opens a DSO (symbol.h, __symbol__join_symfs(): the name
+	 * joined to symbol_conf.symfs by path__join()): a relative name (a
+	 * file perf did not write, e.g. pd-gen's) is opened from the current
+	 * directory, or under --symfs; names in brackets ([vdso]) and
+	 * "//anon" are no files.
+	 */
+	if (s->symfs && name[0] == '/' && strcmp(name, "//anon"))
 		snprintf(path, sizeof(path), "%s%s", s->symfs, name);
+	else if (s->symfs && name[0] != '/' && name[0] != '[')
+		snprintf(path, sizeof(path), "%s/%s", s->symfs, name);
 	else
 		snprintf(path, sizeof(path), "%s", name);
 	d = dso_get(s->dsos, path);

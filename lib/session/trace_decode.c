@@ -632,10 +632,19 @@ static void start_progress(struct run *r)
 	progress_set(&r->prog, 0);
 }
 
+/*
+ * Once per binary that could not be opened. A relative name (no --symfs)
+ * was looked up from the current directory, which may not be the one the
+ * recording was made in: the warning says what to do.
+ */
 static void warn_missing(const struct dso *d, void *ctx)
 {
-	if (strcmp(d->path, "//anon") && d->path[0] == '/')
+	if (d->path[0] == '/' && strcmp(d->path, "//anon"))
 		p_warn("cannot read %s: its code was not decoded", d->path);
+	else if (d->path[0] && d->path[0] != '/' && d->path[0] != '[')
+		p_warn("cannot read %s (a relative path, looked up from the current "
+		       "directory): its code was not decoded; run auxrec in the directory "
+		       "the recording was made in, or give --symfs DIR", d->path);
 }
 
 /* --jobs, else one thread (script and report ask for one per CPU). */

@@ -327,6 +327,37 @@ t unjoined-aux-script 0 $A script --json -i "$unm"
 	echo "ok unjoined-aux-script-pid" || echo "not ok unjoined-aux-script-pid: $(head -1 <<<"$out")"
 rm -f "$unm"
 
+# MMAPs naming binaries by relative path (pd-gen's with a relative BINARY;
+# here the corpus file's /usr/bin/true renamed bin/prog, mapped at 0 where
+# its trace runs): opened from the current directory or under --symfs, as
+# perf opens them; when that fails, a warning naming the path and what to
+# do, once per binary (it was "no code", silently; --symfs was not used)
+rel=$(mktemp -d)
+mkdir "$rel/bin" && cp /usr/bin/true "$rel/bin/prog"
+python3 - "$D" "$rel/rel.data" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+fn = d.index(b'/usr/bin/true\0')	# the MMAP2's filename, 72 bytes in
+assert struct.unpack_from('<I', d, fn - 72)[0] == 10
+d[fn:fn + 14] = b'bin/prog'.ljust(14, b'\0')
+struct.pack_into('<Q', d, fn - 72 + 16, 0)	# start
+open(sys.argv[2], 'wb').write(d)
+PY
+t relpath-elsewhere 0 $A script -i "$rel/rel.data"
+[ "$err" = "auxrec script: warning: cannot read bin/prog (a relative path, looked up from the current directory): its code was not decoded; run auxrec in the directory the recording was made in, or give --symfs DIR" ] &&
+	[[ $out == *"no code at ip"* ]] && echo "ok relpath-elsewhere-warning" ||
+	echo "not ok relpath-elsewhere-warning: $err"
+t relpath-cwd 0 bash -c "cd $rel && $(readlink -f "$A") script -i rel.data"
+[ -z "$err" ] && [[ $out != *"no code"* ]] && echo "ok relpath-cwd-decoded" ||
+	echo "not ok relpath-cwd-decoded: $err"
+t relpath-symfs 0 $A script -i "$rel/rel.data" --symfs "$rel"
+[ -z "$err" ] && [[ $out != *"no code"* ]] && [[ $out == *"($rel/bin/prog)"* ]] &&
+	echo "ok relpath-symfs-decoded" || echo "not ok relpath-symfs-decoded: $err"
+t relpath-symfs-wrong 0 $A report -i "$rel/rel.data" --symfs "$rel/bin"
+[ "$err" = "auxrec report: warning: cannot read $rel/bin/bin/prog: its code was not decoded" ] &&
+	echo "ok relpath-symfs-wrong-warning" || echo "not ok relpath-symfs-wrong-warning: $err"
+rm -rf "$rel"
+
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
 	case $cmd in help|version) continue ;; esac
