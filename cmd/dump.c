@@ -1017,10 +1017,17 @@ static int dump_raw(struct dump *d, const char *path, const char *pmu)
 		size_t n = 0;
 
 		for (const struct decoder_ops *x = decoder_next(NULL); x; x = decoder_next(x))
-			if (x->packets && n < sizeof(list))
+			if (x->packets && !x->packets->needs_info && n < sizeof(list))
 				n += snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
 					      x->name);
-		p_err("no decoder for PMU '%s' (decoders: %s)", pmu, n ? list : "none");
+		p_err("no decoder for PMU '%s' (--raw decoders: %s)", pmu, n ? list : "none");
+		return 1;
+	}
+	/* a raw file has no AUXTRACE_INFO: say so once, not at every packet */
+	if (dec->packets->needs_info) {
+		p_err("--raw --pmu %s: its decoder needs %s, which a raw file lacks (only a "
+		      "recording's AUXTRACE_INFO holds it); dump the recording with -i FILE",
+		      pmu, dec->packets->needs_info);
 		return 1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -175,6 +175,12 @@ struct packet_ops {
 	void (*end)(void *state);
 	const char *(*errstr)(int err);	/* the text of packet_desc.err */
 	/*
+	 * Non-NULL: chunks cannot be described without the recording's
+	 * AUXTRACE_INFO (aux_chunk.info_priv); says what it holds, for the
+	 * error of `auxrec dump --raw`, which has none to give.
+	 */
+	const char *needs_info;
+	/*
 	 * Optional, for counting only (--stats): adds the packets of one
 	 * chunk to count[type] and their bytes to bytes[type] (nr_types
 	 * entries each): the totals of packets() with PACKETS_NO_FIELDS,

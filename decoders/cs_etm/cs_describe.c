@@ -347,11 +347,12 @@ static int tree_for(struct cs_packets *s, const struct aux_chunk *c)
 		return 0;
 	cs_tree_free(s->tree);
 	s->tree = NULL;
+	/* info_of starts NULL: a chunk without AUXTRACE_INFO must not pass as parsed */
+	if (!c->info_priv)
+		return CS_ERR_NO_INFO;
 	if (s->info_of != c->info_priv) {
 		cs_etm_info_free(&s->info);
 		s->info_of = NULL;
-		if (!c->info_priv)
-			return CS_ERR_NO_INFO;
 		if (cs_etm_info_parse(c->info_priv, c->nr_priv, &s->info, &why)) {
 			cs_etm_info_free(&s->info);
 			return CS_ERR_BAD_INFO;
@@ -412,4 +413,5 @@ const struct packet_ops cs_etm_packet_ops = {
 	.packets = cs_packets,
 	.end = cs_packets_end,
 	.errstr = cs_errstr,
+	.needs_info = "the ETM configuration (trace IDs and ETM registers of each CPU)",
 };

@@ -26,6 +26,7 @@
 #include "perf_data.h"
 #include "perf_data_read_int.h"
 #include "perf_decomp.h"
+#include "lib/util/stdin_spool.h"
 
 #define MAX_AUX_PAYLOAD	(1ULL << 32)	/* streamed AUXTRACE chunks larger are refused */
 #define IN_BUF_SIZE	(1 << 16)
@@ -524,6 +525,41 @@ static ssize_t stream_read(struct pd_reader *r, void *dst, size_t n)
 	return got;
 }
 
+/*
+ * A file-mode perf.data on a piped standard input (cat f.data | auxrec
+ * dump -i -): the bytes read so far and the rest of the pipe go to a
+ * temporary file that becomes standard input (stdin_spool.h), mapped as a
+ * file is. A pipe-mode stream is never spooled: it is read as it comes.
+ */
+static int spool_file_mode(struct pd_reader *r)
+{
+	size_t left = r->in_len - r->in_pos, n = 16;	/* magic and size, read */
+	uint8_t *head = malloc(n + left);
+	struct stat st;
+	char err[sizeof(r->errmsg)];
+	void *m;
+	int ret;
+
+	if (!head)
+		return set_error(r, -ENOMEM, "%s", strerror(ENOMEM));
+	memcpy(head, &r->hdr, n);
+	memcpy(head + n, r->in + r->in_pos, left);
+	r->in_len = r->in_pos = 0;
+	ret = stdin_spool_after(head, n + left, err, sizeof(err));
+	free(head);
+	if (ret)
+		return set_error(r, ret, "%s", err);
+	if (fstat(0, &st) < 0)
+		return set_error(r, -errno, "cannot stat its copy: %s", strerror(errno));
+	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, 0, 0);
+	if (m == MAP_FAILED)
+		return set_error(r, -errno, "cannot map its copy: %s", strerror(errno));
+	r->stream = false;
+	r->map = m;
+	r->map_size = st.st_size;
+	return open_mapped(r);
+}
+
 static int open_stream(struct pd_reader *r)
 {
 	ssize_t n = stream_read(r, &r->hdr, 16);
@@ -535,9 +571,12 @@ static int open_stream(struct pd_reader *r)
 				 n);
 	if (check_magic(r, r->hdr.magic))
 		return r->err;
-	if (r->hdr.size != 16)
-		return set_error(r, -ENOTSUP, "a file-mode perf.data cannot be read from a pipe; "
-				 "give it as a file (-i FILE)");
+	if (r->hdr.size != 16) {
+		if (r->close_fd)	/* a FIFO named by path: not ours to replace */
+			return set_error(r, -ENOTSUP, "a file-mode perf.data cannot be read "
+					 "from a pipe; give it as a file (-i FILE)");
+		return spool_file_mode(r);
+	}
 	r->pipe_mode = true;
 	r->pos = 16;
 	r->end = r->data_end = UINT64_MAX;

@@ -195,8 +195,17 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 	p = session_proc(s, pid, true);
 	if (!p || !*name)
 		return;
-	if (s->symfs && name[0] == '/')
+	/*
+	 * As perf opens a DSO (symbol.h, __symbol__join_symfs(): the name
+	 * joined to symbol_conf.symfs by path__join()): a relative name (a
+	 * file perf did not write, e.g. pd-gen's) is opened from the current
+	 * directory, or under --symfs; names in brackets ([vdso]) and
+	 * "//anon" are no files.
+	 */
+	if (s->symfs && name[0] == '/' && strcmp(name, "//anon"))
 		snprintf(path, sizeof(path), "%s%s", s->symfs, name);
+	else if (s->symfs && name[0] != '/' && name[0] != '[')
+		snprintf(path, sizeof(path), "%s/%s", s->symfs, name);
 	else
 		snprintf(path, sizeof(path), "%s", name);
 	d = dso_get(s->dsos, path);
@@ -378,8 +387,16 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 
 	if (!b)
 		return -ENOMEM;
+	/*
+	 * No AUX record joined (lost with the data ring's records, past
+	 * AUX_JOIN_MAX_PENDING, or written without a sample id): a per-thread
+	 * chunk is the thread's that the AUXTRACE record names, as perf
+	 * attributes every chunk (intel-pt.c, intel_pt_set_pid_tid_cpu(): the
+	 * queue's tid, its thread's pid); a per-CPU one stays unknown (-1)
+	 * unless context switches say who ran.
+	 */
 	if (pid < 0 && (int32_t)t->tid >= 0)
-		pid = -1;	/* per-thread chunk of unknown process */
+		pid = thread_map_pid(&s->threads, (int32_t)t->tid);
 	s->aux_bytes += size;
 	/*
 	 * perf (and auxrec) pad a chunk to 8 bytes and count the padding in

@@ -407,35 +407,45 @@ static bool recorded_here(struct session *s)
  * kernel ran (its "[kernel.kallsyms]_text" MMAP), or as loaded (link-time
  * addresses) with a warning when it does not say; or the --kallsyms text
  * (symbols only); or, for a recording of the running kernel, its
- * /proc/kallsyms and /proc/kcore.
+ * /proc/kallsyms and /proc/kcore. Returns -1 (said) when the --kallsyms
+ * file cannot be read at all; the rest are warnings.
  */
-static void load_kernel(struct run *r)
+static int load_kernel(struct run *r)
 {
+	int ret;
+
 	char err[512] = "";
 
 	dso_cache_set_kernel_ref(r->s->dsos, r->s->kernel_ref, r->s->kernel_ref_addr);
 	if (r->o->vmlinux && !r->s->kernel_ref[0]) {
 		p_warn("%s has no kernel map ([kernel.kallsyms] MMAP): %s is used at its "
 		       "link-time addresses, no KASLR offset known", r->s->path, r->o->vmlinux);
-		return;
+		return 0;
 	}
 	if (r->o->vmlinux) {
 		if (dso_cache_load_kernel(r->s->dsos, r->o->vmlinux, NULL, NULL, err, sizeof(err)))
 			p_warn("kernel addresses not decoded: %s", err);
 		else if (*err)
 			p_warn("%s", err);
-		return;
+		return 0;
 	}
 	if (r->o->kallsyms) {
-		if (dso_cache_load_kernel(r->s->dsos, NULL, r->o->kallsyms, NULL, err, sizeof(err)))
+		ret = dso_cache_load_kernel(r->s->dsos, NULL, r->o->kallsyms, NULL, err,
+					    sizeof(err));
+		if (dso_kernel_file_unread(ret)) {
+			p_err("%s", err);
+			return -1;
+		}
+		if (ret)
 			p_warn("kernel addresses not symbolized: %s", err);
-		return;
+		return 0;
 	}
 	if (!r->s->aux_attr || r->s->aux_attr->exclude_kernel || !recorded_here(r->s))
-		return;
+		return 0;
 	if (dso_cache_load_kernel(r->s->dsos, NULL, "/proc/kallsyms", "/proc/kcore", err,
 				  sizeof(err)))
 		p_warn("kernel addresses not symbolized: %s", err);
+	return 0;
 }
 
 /*
@@ -536,7 +546,10 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 	}
 	if (!r->kernel_checked) {	/* also for units: they are decoded */
 		r->kernel_checked = true;
-		load_kernel(r);
+		if (load_kernel(r)) {
+			r->stop = 1;
+			return 1;
+		}
 	}
 	r->piece = p;
 	r->proc = p->proc;	/* for decoders that do not call reached() */
@@ -632,10 +645,19 @@ static void start_progress(struct run *r)
 	progress_set(&r->prog, 0);
 }
 
+/*
+ * Once per binary that could not be opened. A relative name (no --symfs)
+ * was looked up from the current directory, which may not be the one the
+ * recording was made in: the warning says what to do.
+ */
 static void warn_missing(const struct dso *d, void *ctx)
 {
-	if (strcmp(d->path, "//anon") && d->path[0] == '/')
+	if (d->path[0] == '/' && strcmp(d->path, "//anon"))
 		p_warn("cannot read %s: its code was not decoded", d->path);
+	else if (d->path[0] && d->path[0] != '/' && d->path[0] != '[')
+		p_warn("cannot read %s (a relative path, looked up from the current "
+		       "directory): its code was not decoded; run auxrec in the directory "
+		       "the recording was made in, or give --symfs DIR", d->path);
 }
 
 /* --jobs, else one thread (script and report ask for one per CPU). */
@@ -653,26 +675,6 @@ static void report_failure(const char *path, const char *err, int ret)
 		p_err("%s: %s", path, strerror(ret < 0 ? -ret : EIO));
 }
 
-/*
- * A kernel file the user named (--vmlinux, --kallsyms) must be a file that
- * can be read: else one error line with the cause, and true.
- */
-static bool kernel_file_bad(const char *option, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
-	struct stat st;
-
-	if (fd < 0 || fstat(fd, &st) < 0)
-		err = errno;
-	else if (S_ISDIR(st.st_mode))
-		err = EISDIR;
-	if (fd >= 0)
-		close(fd);
-	if (err)
-		p_err("cannot read %s %s: %s", option, path, strerror(err));
-	return err;
-}
-
 int trace_decode(const struct trace_decode_opts *o)
 {
 	struct run r = { .o = o, .jobs = jobs_of(o),
@@ -687,12 +689,11 @@ int trace_decode(const struct trace_decode_opts *o)
 	}
 	dso_cache_set_debug_dirs(r.s->dsos, o->symfs, o->debug_dir);
 	r.kmaps = dso_cache_kernel_maps(r.s->dsos);
-	/* --vmlinux is used instead of --kallsyms */
-	if (o->vmlinux ? kernel_file_bad("--vmlinux", o->vmlinux) :
-	    o->kallsyms && kernel_file_bad("--kallsyms", o->kallsyms)) {
-		session_close(r.s);
-		return 1;
-	}
+	/*
+	 * --vmlinux (used instead of --kallsyms) is loaded now to refuse one
+	 * that cannot be used, with the loader's cause; a --kallsyms file that
+	 * cannot be read is refused where it is loaded (load_kernel()).
+	 */
 	if (o->vmlinux && dso_cache_load_kernel(r.s->dsos, o->vmlinux, NULL, NULL, err,
 						sizeof(err))) {
 		p_err("%s", err);

@@ -83,6 +83,7 @@ int kallsyms_for_each(const char *path, int (*fn)(void *ctx, const struct kallsy
 
 	if (!f)
 		return -errno;
+	errno = 0;	/* a read error's cause (a directory: EISDIR) */
 	while (getline(&line, &cap, f) > 0) {
 		struct kallsyms_sym sym;
 
@@ -98,7 +99,7 @@ int kallsyms_for_each(const char *path, int (*fn)(void *ctx, const struct kallsy
 			break;
 	}
 	if (!ret && ferror(f))
-		ret = -EIO;
+		ret = errno ? -errno : -EIO;
 	free(line);
 	fclose(f);
 	if (ret < 0)

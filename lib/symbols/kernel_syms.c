@@ -178,8 +178,9 @@ static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t
 	if (!d)
 		return -ENOMEM;
 	if (d->missing) {
-		snprintf(err, errlen, "cannot read vmlinux %s", path);
-		return -ENOENT;
+		snprintf(err, errlen, "cannot read vmlinux %s: %s", path, d->open_err ?
+			 strerror(d->open_err) : "empty or not a regular file");
+		return d->open_err ? -d->open_err : -EINVAL;
 	}
 	if (!d->nr_syms) {
 		snprintf(err, errlen, "vmlinux %s has no symbols (stripped): "
@@ -221,6 +222,14 @@ static int load_vmlinux(struct dso_cache *c, const char *path, char *err, size_t
 	return 0;
 }
 
+bool dso_kernel_file_unread(int ret)
+{
+	/* read and refused: stripped or no kernel segment (EINVAL), no symbols or
+	 * hidden ones, another boot's; out of memory is no fault of the file */
+	return ret < 0 && ret != -EINVAL && ret != -ENODATA && ret != -ENOEXEC &&
+	       ret != -ESTALE && ret != -ENOMEM;
+}
+
 void dso_cache_set_kernel_ref(struct dso_cache *c, const char *name, uint64_t addr)
 {
 	snprintf(c->kernel_ref, sizeof(c->kernel_ref), "%s", name ? name : "");
@@ -247,11 +256,14 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
 	d->is_exec = true;
 	d->sym_source = "kallsyms";
 	ret = kallsyms_load(d, kallsyms, c->kernel_ref, &ref_addr);
+	if (ret == -ENODATA || ret == -ENOEXEC) {
+		snprintf(err, errlen, "%s: %s", kallsyms, ret == -ENODATA ?
+			 "addresses hidden (kptr_restrict)" :
+			 "no symbols in it (not a /proc/kallsyms text)");
+		return ret;
+	}
 	if (ret < 0) {
-		snprintf(err, errlen, "%s: %s", kallsyms,
-			 ret == -ENODATA ? "addresses hidden (kptr_restrict)" :
-			 ret == -ENOEXEC ? "no symbols in it (not a /proc/kallsyms text)" :
-			 strerror(-ret));
+		snprintf(err, errlen, "cannot read kallsyms %s: %s", kallsyms, strerror(-ret));
 		return ret;
 	}
 	if (c->kernel_ref[0] && ref_addr && ref_addr != c->kernel_ref_addr) {

@@ -181,11 +181,18 @@ static void dso_load(struct dso_cache *c, struct dso *d)
 	int n;
 
 	d->fd = open(d->path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0 || fstat(d->fd, &st) || !S_ISREG(st.st_mode) || !st.st_size)
+	if (d->fd < 0 || fstat(d->fd, &st)) {
+		d->open_err = errno;
 		goto missing;
+	}
+	if (!S_ISREG(st.st_mode) || !st.st_size) {
+		d->open_err = S_ISDIR(st.st_mode) ? EISDIR : 0;
+		goto missing;
+	}
 	d->map_size = st.st_size;
 	d->map = mmap(NULL, d->map_size, PROT_READ, MAP_PRIVATE, d->fd, 0);
 	if (d->map == MAP_FAILED) {
+		d->open_err = errno;
 		d->map = NULL;
 		goto missing;
 	}

@@ -26,6 +26,7 @@ struct srcline_state;
 struct dso {
 	char *path;
 	bool missing;		/* could not be opened: decode what can be */
+	int open_err;		/* why (an errno; 0: empty or not a regular file) */
 	bool warned;
 	int fd;
 	const uint8_t *map;	/* the whole file, read-only */
@@ -68,7 +69,9 @@ void dso_cache_set_debug_dirs(struct dso_cache *c, const char *symfs, const char
  * (an ELF core like /proc/kcore) is not NULL and readable, code from it.
  * A VMLINUX without symbols (stripped) is refused.
  * Returns 0, with err "" or a warning for the user (an approximation was
- * made), or -errno with the reason in err (nothing loaded then).
+ * made), or -errno with the reason in err (nothing loaded then). A file
+ * that cannot be read at all is said "cannot read vmlinux|kallsyms PATH:
+ * CAUSE" and returns what dso_kernel_file_unread() tells apart.
  */
 int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *kallsyms,
 			  const char *kcore, char *err, size_t errlen);
@@ -82,6 +85,12 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
  * refused (it is another boot's). NAME NULL forgets the reference.
  */
 void dso_cache_set_kernel_ref(struct dso_cache *c, const char *name, uint64_t addr);
+/*
+ * Whether dso_cache_load_kernel's error RET was a VMLINUX or KALLSYMS that
+ * could not be read at all (missing, a directory, unreadable), not one read
+ * and refused (no symbols, addresses hidden, another boot's).
+ */
+bool dso_kernel_file_unread(int ret);
 /* The kernel's maps (empty until dso_cache_load_kernel). */
 struct maps *dso_cache_kernel_maps(struct dso_cache *c);
 /* The dso of PATH, loaded once; never NULL for a valid cache (missing set). */

@@ -13,6 +13,23 @@
 
 #define SPOOL_BUF	(1 << 16)
 
+/* Writes n bytes of p to fd out; 0 or -errno. */
+static int write_all(int out, const char *p, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(out, p + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		done += w;
+	}
+	return 0;
+}
+
 /* Copies fd 0 to fd out; 0 or -errno. */
 static int copy_stdin(int out)
 {
@@ -22,7 +39,7 @@ static int copy_stdin(int out)
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(0, buf, SPOOL_BUF), done = 0;
+		ssize_t n = read(0, buf, SPOOL_BUF);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -30,37 +47,20 @@ static int copy_stdin(int out)
 			ret = n < 0 ? -errno : 0;
 			break;
 		}
-		while (done < n) {
-			ssize_t w = write(out, buf + done, n - done);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				ret = w < 0 ? -errno : -EIO;
-				goto out;
-			}
-			done += w;
-		}
+		ret = write_all(out, buf, n);
+		if (ret)
+			break;
 	}
-out:
 	free(buf);
 	return ret;
 }
 
-int stdin_spool(char *err, size_t errlen)
+int stdin_spool_after(const void *head, size_t n, char *err, size_t errlen)
 {
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
-	struct stat st;
 	int fd, ret;
 
-	if (fstat(0, &st) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "standard input: %s", strerror(-ret));
-		return ret;
-	}
-	if (S_ISREG(st.st_mode))
-		return 0;
 	snprintf(path, sizeof(path), "%s/auxrec-stdin.XXXXXX", dir && *dir ? dir : "/tmp");
 	fd = mkstemp(path);
 	if (fd < 0) {
@@ -70,7 +70,9 @@ int stdin_spool(char *err, size_t errlen)
 		return ret;
 	}
 	unlink(path);
-	ret = copy_stdin(fd);
+	ret = write_all(fd, head, n);
+	if (!ret)
+		ret = copy_stdin(fd);
 	if (!ret && (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0))
 		ret = -errno;
 	if (ret)
@@ -78,4 +80,19 @@ int stdin_spool(char *err, size_t errlen)
 			 strerror(-ret));
 	close(fd);
 	return ret;
+}
+
+int stdin_spool(char *err, size_t errlen)
+{
+	struct stat st;
+	int ret;
+
+	if (fstat(0, &st) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "standard input: %s", strerror(-ret));
+		return ret;
+	}
+	if (S_ISREG(st.st_mode))
+		return 0;
+	return stdin_spool_after(NULL, 0, err, errlen);
 }

@@ -15,5 +15,10 @@
  * set.
  */
 int stdin_spool(char *err, size_t errlen);
+/*
+ * The same for a pipe some of whose bytes were read already: head (n bytes)
+ * then the rest of fd 0 go to the file that takes its place.
+ */
+int stdin_spool_after(const void *head, size_t n, char *err, size_t errlen);
 
 #endif

@@ -231,16 +231,17 @@ t report-data-key-samples 0 $A report --sort data_src -i tests/fuzz/corpus/perf_
 # --vmlinux or --kallsyms FILE that cannot be read: one line with the cause,
 # exit 1 (a missing --kallsyms was a warning naming no cause, a directory
 # "Input/output error"); a text that is no kallsyms is named as such (it
-# said "No such file or directory")
+# said "No such file or directory"). The cause is the loader's own (there
+# was a separate open to find it): a kallsyms directory read gives EISDIR.
 ktmp=$(mktemp -d)
 echo "root:x:0:0:root:/root:/bin/bash" > "$ktmp/passwd"
 for cmd in script report export; do
 	for opt in vmlinux kallsyms; do
 		t $cmd-$opt-missing 1 $A $cmd -i $D --$opt "$ktmp/none"
-		[ "$err" = "auxrec $cmd: cannot read --$opt $ktmp/none: No such file or directory" ] &&
+		[ "$err" = "auxrec $cmd: cannot read $opt $ktmp/none: No such file or directory" ] &&
 			echo "ok $cmd-$opt-missing-msg" || echo "not ok $cmd-$opt-missing-msg: $err"
 		t $cmd-$opt-dir 1 $A $cmd -i $D --$opt "$ktmp"
-		[ "$err" = "auxrec $cmd: cannot read --$opt $ktmp: Is a directory" ] &&
+		[ "$err" = "auxrec $cmd: cannot read $opt $ktmp: Is a directory" ] &&
 			echo "ok $cmd-$opt-dir-msg" || echo "not ok $cmd-$opt-dir-msg: $err"
 	done
 	t $cmd-kallsyms-not-kallsyms 0 $A $cmd -i $D --kallsyms "$ktmp/passwd"
@@ -258,12 +259,105 @@ t dump-raw-pipe 1 bash -c "$A dump --raw <(echo) --pmu intel_pt"
 [[ $err == "auxrec dump: cannot read /dev/fd/"*": not a regular file (--raw maps it)" ]] &&
 	echo "ok dump-raw-pipe-msg" || echo "not ok dump-raw-pipe-msg: $err"
 
+# dump --raw of a PMU whose decoder needs the recording's AUXTRACE_INFO
+# (cs_etm): one error line naming what is missing and -i, exit 1 (it printed
+# "trace data path failed" every 16 bytes and exited 0); the PMUs whose
+# packets need no configuration decode a raw file
+rawf=$(mktemp)
+head -c 64 tests/fuzz/corpus/perf_data/auxrec-etm-gen.data > "$rawf"
+t dump-raw-etm 1 $A dump --raw "$rawf" --pmu cs_etm
+[ "$err" = "auxrec dump: --raw --pmu cs_etm: its decoder needs the ETM configuration (trace IDs and ETM registers of each CPU), which a raw file lacks (only a recording's AUXTRACE_INFO holds it); dump the recording with -i FILE" ] &&
+	[ -z "$out" ] && echo "ok dump-raw-etm-msg" || echo "not ok dump-raw-etm-msg: $err"
+for pmu in intel_pt intel_bts arm_spe; do
+	t dump-raw-$pmu-no-info 0 $A dump --raw "$rawf" --pmu $pmu
+	[ -n "$out" ] && [ -z "$err" ] && echo "ok dump-raw-$pmu-no-info-out" ||
+		echo "not ok dump-raw-$pmu-no-info-out: $err"
+done
+t dump-raw-unknown-pmu 1 $A dump --raw "$rawf" --pmu nosuch
+[ "$err" = "auxrec dump: no decoder for PMU 'nosuch' (--raw decoders: intel_pt, intel_bts, arm_spe)" ] &&
+	echo "ok dump-raw-unknown-pmu-msg" || echo "not ok dump-raw-unknown-pmu-msg: $err"
+rm -f "$rawf"
+
 # report -i - of a file-mode perf.data on a pipe: as script and export, it
 # is copied to $TMPDIR first (it was refused: "cannot be read from a pipe")
 spe=tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe.data
 t report-stdin-pipe 0 bash -c "cat $spe | $A report -i -"
 [ -n "$out" ] && [ "$(tail -n +2 <<<"$out")" = "$($A report -i $spe | tail -n +2)" ] &&
 	echo "ok report-stdin-pipe-same" || echo "not ok report-stdin-pipe-same: $err"
+
+# dump -i - of a file-mode perf.data on a pipe: the reader copies it to
+# $TMPDIR, as report and script do (dump refused it: "cannot be read from a
+# pipe"); a pipe-mode stream is not copied (TMPDIR unusable: still read)
+t dump-stdin-pipe 0 bash -c "cat $D | $A dump -i -"
+[ -n "$out" ] && [ "$(tail -n +2 <<<"$out")" = "$($A dump -i $D | tail -n +2)" ] &&
+	echo "ok dump-stdin-pipe-same" || echo "not ok dump-stdin-pipe-same: $err"
+t dump-stdin-pipe-json 0 bash -c "cat $spe | $A dump --json -i -"
+[ "$(tail -n +2 <<<"$out")" = "$($A dump --json -i $spe | tail -n +2)" ] &&
+	echo "ok dump-stdin-pipe-json-same" || echo "not ok dump-stdin-pipe-json-same: $err"
+pipef=tests/fuzz/corpus/perf_data/perf-pipe.data
+t dump-stdin-pipe-mode-no-spool 0 bash -c "cat $pipef | TMPDIR=/nonexistent $A dump -i -"
+[ "$(tail -n +2 <<<"$out")" = "$($A dump -i $pipef | tail -n +2)" ] &&
+	echo "ok dump-stdin-pipe-mode-no-spool-same" || echo "not ok dump-stdin-pipe-mode-no-spool-same: $err"
+t dump-stdin-pipe-no-tmpdir 1 bash -c "cat $D | TMPDIR=/nonexistent $A dump -i -"
+[[ $err == "auxrec dump: standard input: cannot create /nonexistent/auxrec-stdin."*" to hold standard input: No such file or directory" ]] &&
+	echo "ok dump-stdin-pipe-no-tmpdir-msg" || echo "not ok dump-stdin-pipe-no-tmpdir-msg: $err"
+
+# AUXTRACE chunks that no AUX record joins (their AUX records lost, here
+# moved 1 MiB away): a per-thread chunk is its AUXTRACE tid's, the pid that
+# thread's, as perf attributes chunks (they were decoded with pid -1,
+# without the process's maps)
+unm=$(mktemp)
+python3 - "$D" "$unm" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+off, size = struct.unpack_from('<QQ', d, 40)	# the data section
+p = off
+while p < off + size:
+	t, _, n = struct.unpack_from('<IHH', d, p)
+	if t == 11:	# PERF_RECORD_AUX: aux_offset += 1 MiB
+		struct.pack_into('<Q', d, p + 8, struct.unpack_from('<Q', d, p + 8)[0] + (1 << 20))
+	if t == 71:	# PERF_RECORD_AUXTRACE: its payload follows
+		p += struct.unpack_from('<Q', d, p + 8)[0]
+	p += n
+open(sys.argv[2], 'wb').write(d)
+PY
+[ "$($A dump -i "$unm" | grep -c 'PERF_RECORD_AUX  .*aux_offset 0x10')" = 2 ] &&
+	echo "ok unjoined-aux-file" || echo "not ok unjoined-aux-file"
+t unjoined-aux-script 0 $A script --json -i "$unm"
+[[ $out == *'"pid":4242,"tid":4242,'* ]] && [ "$out" = "$($A script --json -i $D)" ] && [ -z "$err" ] &&
+	echo "ok unjoined-aux-script-pid" || echo "not ok unjoined-aux-script-pid: $(head -1 <<<"$out")"
+rm -f "$unm"
+
+# MMAPs naming binaries by relative path (pd-gen's with a relative BINARY;
+# here the corpus file's /usr/bin/true renamed bin/prog, mapped at 0 where
+# its trace runs): opened from the current directory or under --symfs, as
+# perf opens them; when that fails, a warning naming the path and what to
+# do, once per binary (it was "no code", silently; --symfs was not used)
+rel=$(mktemp -d)
+mkdir "$rel/bin" && cp /usr/bin/true "$rel/bin/prog"
+python3 - "$D" "$rel/rel.data" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+fn = d.index(b'/usr/bin/true\0')	# the MMAP2's filename, 72 bytes in
+assert struct.unpack_from('<I', d, fn - 72)[0] == 10
+d[fn:fn + 14] = b'bin/prog'.ljust(14, b'\0')
+struct.pack_into('<Q', d, fn - 72 + 16, 0)	# start
+open(sys.argv[2], 'wb').write(d)
+PY
+t relpath-elsewhere 0 $A script -i "$rel/rel.data"
+[ "$err" = "auxrec script: warning: cannot read bin/prog (a relative path, looked up from the current directory): its code was not decoded; run auxrec in the directory the recording was made in, or give --symfs DIR" ] &&
+	[[ $out == *"no code at ip"* ]] && echo "ok relpath-elsewhere-warning" ||
+	echo "not ok relpath-elsewhere-warning: $err"
+t relpath-cwd 0 bash -c "cd $rel && $(readlink -f "$A") script -i rel.data"
+[ -z "$err" ] && [[ $out != *"no code"* ]] && echo "ok relpath-cwd-decoded" ||
+	echo "not ok relpath-cwd-decoded: $err"
+t relpath-symfs 0 $A script -i "$rel/rel.data" --symfs "$rel"
+[ -z "$err" ] && [[ $out != *"no code"* ]] && [[ $out == *"($rel/bin/prog)"* ]] &&
+	echo "ok relpath-symfs-decoded" || echo "not ok relpath-symfs-decoded: $err"
+t relpath-symfs-wrong 0 $A report -i "$rel/rel.data" --symfs "$rel/bin"
+[ "$err" = "auxrec report: warning: cannot read $rel/bin/bin/prog: its code was not decoded" ] &&
+	echo "ok relpath-symfs-wrong-warning" || echo "not ok relpath-symfs-wrong-warning: $err"
+rm -rf "$rel"
 
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do

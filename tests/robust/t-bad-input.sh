@@ -16,6 +16,7 @@
 #  - `auxrec dump --raw` on random bytes never crashes (intel_pt, arm_spe);
 #  - the packet dump of an ETM recording (and of a damaged copy) does not
 #    depend on what the heap held (OpenCSD's unwritten packet fields);
+#  - an ETM recording without its AUXTRACE_INFO: one error per chunk;
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -223,6 +224,23 @@ for f in "$etm" "$tmp/etm-bad.data"; do
 done
 [ -z "$etm_bad" ] && echo "ok etm-dump-determinate # 4 dumps" ||
 	echo "not ok etm-dump-determinate: differs with the heap's contents:$etm_bad"
+
+# An ETM recording without its AUXTRACE_INFO (the record's type made
+# FINISHED_ROUND's, 68, by the recipe below): each chunk is one error naming
+# what is missing (an unconfigured decoder said "trace data path failed"
+# every 16 bytes: a NULL AUXTRACE_INFO passed for the parsed one)
+python3 - "$etm" "$tmp/etm-noinfo.data" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+at = struct.unpack_from('<Q', d, 40)[0]	# the data section's first record
+assert struct.unpack_from('<I', d, at)[0] == 70	# PERF_RECORD_AUXTRACE_INFO
+struct.pack_into('<I', d, at, 68)
+open(sys.argv[2], 'wb').write(d)
+PY
+out=$("$A" dump -i "$tmp/etm-noinfo.data" 2>&1)
+n=$(grep -c 'error: ' <<<"$out")
+[ "$n" = 2 ] && [ "$(grep -c 'error: no cs_etm AUXTRACE_INFO to configure the decoders$' <<<"$out")" = 2 ] &&
+	echo "ok etm-dump-no-info" || echo "not ok etm-dump-no-info: $n errors: $(grep -m2 'error: ' <<<"$out" | tr '\n' '|')"
 
 # record: bad input on the host, against the fixture sysfs tree
 rec_case() {	# NAME PATTERN ARGS...

@@ -252,7 +252,7 @@ $A script --help | grep -q -- "--srcline" && echo "ok script-help-srcline" || ec
 nomap=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data	# AUX data, no kernel map
 err=$($A script -i $nomap --vmlinux "$T/nonexistent" 2>&1 >/dev/null); rc=$?
 [ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] &&
-	[ "$err" = "auxrec script: cannot read --vmlinux $T/nonexistent: No such file or directory" ] &&
+	[ "$err" = "auxrec script: cannot read vmlinux $T/nonexistent: No such file or directory" ] &&
 	echo "ok script-vmlinux-missing" || echo "not ok script-vmlinux-missing: status $rc: $err"
 err=$($A script -i $nomap --vmlinux "$T/vmlinux-stripped" 2>&1 >/dev/null); rc=$?
 [ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && [[ $err =~ "has no symbols (stripped)" ]] &&

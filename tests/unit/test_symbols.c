@@ -224,6 +224,47 @@ static void test_kallsyms_not_kallsyms(void **state)
 	free(path);
 }
 
+/*
+ * A kernel file that cannot be read: the loader's error names it and the
+ * cause (it said "cannot read vmlinux X" without one, a kallsyms directory
+ * "Input/output error"), and dso_kernel_file_unread() tells it from a file
+ * read and refused.
+ */
+static void test_kernel_file_unread(void **state)
+{
+	static const char ks[] = "root:x:0:0:root:/root:/bin/bash\n";
+	char *path = write_tmp(ks, sizeof(ks) - 1);
+	struct dso_cache *c = dso_cache_new();
+	char err[256] = "";
+	int ret;
+
+	ret = dso_cache_load_kernel(c, "/nonexistent/vmlinux", NULL, NULL, err, sizeof(err));
+	assert_int_equal(ret, -ENOENT);
+	assert_string_equal(err, "cannot read vmlinux /nonexistent/vmlinux: "
+			    "No such file or directory");
+	assert_true(dso_kernel_file_unread(ret));
+	ret = dso_cache_load_kernel(c, "/tmp", NULL, NULL, err, sizeof(err));
+	assert_int_equal(ret, -EISDIR);
+	assert_string_equal(err, "cannot read vmlinux /tmp: Is a directory");
+	ret = dso_cache_load_kernel(c, NULL, "/tmp", NULL, err, sizeof(err));
+	assert_int_equal(ret, -EISDIR);
+	assert_string_equal(err, "cannot read kallsyms /tmp: Is a directory");
+	assert_true(dso_kernel_file_unread(ret));
+	ret = dso_cache_load_kernel(c, NULL, "/nonexistent/kallsyms", NULL, err, sizeof(err));
+	assert_string_equal(err, "cannot read kallsyms /nonexistent/kallsyms: "
+			    "No such file or directory");
+	assert_true(dso_kernel_file_unread(ret));
+	ret = dso_cache_load_kernel(c, NULL, path, NULL, err, sizeof(err));
+	assert_int_equal(ret, -ENOEXEC);
+	assert_false(dso_kernel_file_unread(ret));
+	assert_false(dso_kernel_file_unread(-ENODATA));
+	assert_false(dso_kernel_file_unread(-ESTALE));
+	assert_false(dso_kernel_file_unread(0));
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
 static void test_xz_bounded(void **state)
 {
 	uint8_t in[8192], enc[16384], *out;
@@ -304,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_alias_choice),
 		cmocka_unit_test(test_kallsyms_hidden),
 		cmocka_unit_test(test_kallsyms_not_kallsyms),
+		cmocka_unit_test(test_kernel_file_unread),
 		cmocka_unit_test(test_xz_bounded),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_truncated_elf),
