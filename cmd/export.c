@@ -360,10 +360,11 @@ int cmd_export(int argc, char **argv)
 	 * The call stacks need of plain jumps only their instructions and
 	 * times: the decoder may fold them (AUXREC_EXPORT_EVENTS=1: it may
 	 * not, every branch comes as an event; the output is the same). Not
-	 * with --time: a jump's instructions count by its own time (the
-	 * decode threads of --jobs N fold none).
+	 * with -C or --time: a selected stretch of a thread starts and ends
+	 * at its events, and a jump's instructions count by its own time
+	 * (the decode threads of --jobs N fold none).
 	 */
-	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS") && !filter.timed;
+	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS") && !filter.cpus && !filter.timed;
 	start_builder(&x, &o);
 	ret = trace_decode(&o);
 	/* for tests/diff/t-export-fold.sh and t-export-pipe.sh */

@@ -38,8 +38,9 @@
  * chunks' owners do not line up with the processes in them. With
  * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
  * every chunk, and then loses nothing. With --migrate (after --cut-psb)
- * the middle chunk is CPU 1's (its buffer's, idx 1; no switches there): the
- * process ran there for a while.
+ * the last chunk is CPU 1's (its buffer's, idx 1; no switches there): the
+ * process that ran then moved to CPU 1. (A session decodes one buffer's
+ * pieces after another's: a trace back on CPU 0 would come after CPU 1's.)
  * PID may be PID/TID: thread TID of process PID (a COMM record of its own,
  * named threadN for the Nth PROC from 0, and the process's mapping, which
  * an earlier PROC of PID wrote).
@@ -145,7 +146,7 @@ static __attribute__((noreturn)) int die(const char *what, int err)
 
 /* fixed part, optional string, sample_id trailer of thread tid of pid at time */
 static uint32_t sid_cpu;	/* of the records' sample ids: 0 but for --migrate's chunk */
-static uint64_t buf_skip;	/* bytes of the trace in another CPU's buffer (--migrate) */
+static uint64_t buf_skip;	/* bytes of the trace before CPU 1's buffer (--migrate) */
 
 static void put_as_thread(struct pd_writer *w, void *rec, size_t len, const char *str,
 			  uint32_t pid, uint32_t tid, uint64_t time)
@@ -510,7 +511,6 @@ static int cpu_wide(int argc, char **argv)
 	struct proc_arg *p = calloc(argc, sizeof(*p));
 	struct pd_writer *w;
 	size_t total = 0, off = 0;
-	uint64_t prev_from = 0, prev_to = 0;
 	uint8_t *all;
 
 	argv += cut_psb + migrate;
@@ -591,15 +591,13 @@ static int cpu_wide(int argc, char **argv)
 				break;
 			}
 		}
-		/* --migrate: CPU 1's buffer starts with the middle chunk */
-		sid_cpu = migrate && c == 1;
-		buf_skip = migrate && c == 1 ? from : migrate && c == 2 ? prev_to - prev_from : 0;
+		/* --migrate: CPU 1's buffer starts with the last chunk */
+		sid_cpu = migrate && c == 2;
+		buf_skip = sid_cpu ? from : 0;
 		aux(w, all, from, to - from, owner, (uint32_t)-1, sid_cpu,
 		    perf_time(p[n - 1].tsc) + 10 + c);
 		sid_cpu = 0;
 		buf_skip = 0;
-		prev_from = from;
-		prev_to = to;
 	}
 	finish(w);
 	for (int i = 0; i < n; i++)
