@@ -130,24 +130,31 @@ gt_record export-filter-recursion "$tmp/recursion.rec" --cyc --ovf 1000 "$tmp/re
 map=$(load_of "$tmp/recursion" | tr ' ' ,)
 for v in -rc -cyc -ovf; do
 	# shellcheck disable=SC2046
-	"$B/tests/tools/pd-gen" "$tmp/recursion$v.data" "$tmp/recursion-gt$v.pt" "$tmp/recursion" \
-		$(load_of "$tmp/recursion") > /dev/null &&
-		export_filter "recursion$v" "$tmp/recursion$v.data" ||
+	if "$B/tests/tools/pd-gen" "$tmp/recursion$v.data" "$tmp/recursion-gt$v.pt" \
+		"$tmp/recursion" $(load_of "$tmp/recursion") > /dev/null; then
+		export_filter "recursion$v" "$tmp/recursion$v.data"
+	else
 		fail "recursion$v" "pd-gen"
+	fi
 done
 # two processes on CPU 0, the second's trace after the first's
 ninsn=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$tmp/recursion.rec" | head -1)
-"$B/tests/tools/pd-gen" --cpu-wide "$tmp/two.data" \
+if "$B/tests/tools/pd-gen" --cpu-wide "$tmp/two.data" \
 	1001,"$tmp/recursion-gt-rc.pt",0x1000000,"$tmp/recursion",$map \
 	1002,"$tmp/recursion-gt-rc.pt",$((0x1000000 + ninsn * 8 * 2)),"$tmp/recursion",$map \
-	> /dev/null && export_filter two-processes "$tmp/two.data" ||
+	> /dev/null; then
+	export_filter two-processes "$tmp/two.data"
+else
 	fail two-processes "pd-gen --cpu-wide"
+fi
 # recursion moving from CPU 0 to CPU 1
-"$B/tests/tools/pd-gen" --cpu-wide --cut-psb --migrate "$tmp/migrate.data" \
-	1001,"$tmp/recursion-gt-rc.pt",0x1000000,"$tmp/recursion",$map > /dev/null &&
-	export_filter migrate "$tmp/migrate.data" ||
+if "$B/tests/tools/pd-gen" --cpu-wide --cut-psb --migrate "$tmp/migrate.data" \
+	1001,"$tmp/recursion-gt-rc.pt",0x1000000,"$tmp/recursion",$map > /dev/null; then
+	export_filter migrate "$tmp/migrate.data"
+	grep -q $'^cpu1\t' "$tmp/migrate/picks" || fail migrate "no trace on CPU 1"
+else
 	fail migrate "pd-gen --cpu-wide --migrate"
-grep -q $'^cpu1\t' "$tmp/migrate/picks" || fail migrate "no trace on CPU 1"
+fi
 
 
 diff_corpus export-filter export_filter 'perf_data'
