@@ -505,6 +505,15 @@ static void feed_moving(struct call_stacks *cs)
 	assert_int_equal(cs_finish(cs), 0);
 }
 
+/* The stream of feed_moving() in cs, selected by CPU list cpus into f. */
+static void moving_on(struct call_stacks *cs, struct event_filter *f, const char *cpus)
+{
+	assert_int_equal(event_filter_cpus(f, cpus), 0);
+	assert_int_equal(cs_init(cs), 0);
+	cs_select(cs, f);
+	feed_moving(cs);
+}
+
 static void selected_cpus(void **unused)
 {
 	const uint32_t bb = CS_SLICE_BEGAN_BEFORE, open = CS_SLICE_OPEN_AT_END;
@@ -514,10 +523,7 @@ static void selected_cpus(void **unused)
 	const struct cs_thread *th;
 
 	/* CPU 0: two spans; the first call of g (on CPU 1) is in neither */
-	assert_int_equal(event_filter_cpus(&f, "0"), 0);
-	assert_int_equal(cs_init(&cs), 0);
-	cs_select(&cs, &f);
-	feed_moving(&cs);
+	moving_on(&cs, &f, "0");
 	th = &cs.threads[0];
 	assert_int_equal(th->nr_slices, 5);
 	expect(&cs, &th->slices[0], "0x1000", 0, 100, 110, main_flags);
@@ -533,10 +539,7 @@ static void selected_cpus(void **unused)
 	event_filter_free(&f);
 
 	/* CPU 1: the first call of g, under main and f cut to its span */
-	assert_int_equal(event_filter_cpus(&f, "1"), 0);
-	assert_int_equal(cs_init(&cs), 0);
-	cs_select(&cs, &f);
-	feed_moving(&cs);
+	moving_on(&cs, &f, "1");
 	th = &cs.threads[0];
 	assert_int_equal(th->nr_slices, 3);
 	expect(&cs, &th->slices[0], "0x1000", 0, 200, 210, main_flags);
@@ -548,10 +551,7 @@ static void selected_cpus(void **unused)
 	event_filter_free(&f);
 
 	/* CPU 2: the thread is left out */
-	assert_int_equal(event_filter_cpus(&f, "2"), 0);
-	assert_int_equal(cs_init(&cs), 0);
-	cs_select(&cs, &f);
-	feed_moving(&cs);
+	moving_on(&cs, &f, "2");
 	assert_int_equal(cs.nr_threads, 0);
 	cs_free(&cs);
 	event_filter_free(&f);
