@@ -26,9 +26,10 @@
 #    recording), count together per stack the instructions of the
 #    unselected export: a selection counts the instructions of its
 #    events, none twice;
-#  - export-filter-jobs-NAME: for the time window and each CPU, chrome,
-#    folded and perfetto with --jobs 2 and 7 (units of 1024 bytes) write
-#    the bytes of --jobs 1;
+#  - export-filter-jobs-NAME (not for the corpus: small files, most of them
+#    of trace that cannot be cut): for the time window and each CPU, chrome,
+#    folded and perfetto with --jobs 7 (units of 1024 bytes; chrome with 2
+#    too) write the bytes of --jobs 1;
 # and bad values are one usage error line, exit 1.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/gt/build-tools.sh
@@ -52,7 +53,7 @@ ex() {
 	AUXREC_PAR_UNIT=1024 timeout 60 "$A" export "$@" -i "$f" -o "$tmp/x" 2> /dev/null
 }
 
-# NAME FILE OPTS: the outputs of OPTS on 2 and 7 decode threads are those on 1
+# NAME FILE OPTS: the outputs of OPTS on 2 (chrome) and 7 decode threads are those on 1
 jobs_agree() {
 	local name=$1 f=$2 opts=$3 fmt j
 	for fmt in chrome folded perfetto; do
@@ -60,6 +61,7 @@ jobs_agree() {
 		ex "$f" -f $fmt --jobs 1 $opts && mv "$tmp/x" "$tmp/j1" ||
 			{ fail "$name" "-f $fmt $opts --jobs 1 failed"; return 1; }
 		for j in 2 7; do
+			[ $j = 2 ] && [ $fmt != chrome ] && continue
 			# shellcheck disable=SC2086
 			ex "$f" -f $fmt --jobs $j $opts && cmp -s "$tmp/j1" "$tmp/x" ||
 				{ fail "$name" "-f $fmt $opts --jobs $j is not --jobs 1's"; return 1; }
@@ -94,7 +96,7 @@ export_filter() {
 		ex "$f" --jobs 1 $opts && mv "$tmp/x" "$d/$pname.json" ||
 			{ fail "$name" "export $opts failed"; return; }
 		case $pname in
-		time|cpu[0-9]*) jobs_agree "jobs-$name" "$f" "$opts" || return ;;
+		time|cpu[0-9]*) [ -n "$no_jobs" ] || jobs_agree "jobs-$name" "$f" "$opts" || return ;;
 		esac
 		if [ "$pname" = time ]; then
 			w=${opts#--time }
@@ -157,7 +159,11 @@ else
 fi
 
 
-diff_corpus export-filter export_filter 'perf_data'
+# the corpus's files are small, of few events: no --jobs checks
+export_filter_small() {
+	no_jobs=1 export_filter "$@"
+}
+diff_corpus export-filter export_filter_small 'perf_data'
 
 # bad values: one usage error line first, exit 1
 f=tests/fuzz/corpus/perf_data/auxrec-pd-gen.data
