@@ -940,7 +940,8 @@ static int cut_to_spans(const struct call_stacks *cs, struct cs_thread *th)
 		if (n > had && s->level < th->min_level)
 			th->min_level = s->level;
 	}
-	qsort(v, n, sizeof(*v), cmp_piece);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_piece);
 	HUGE_ARRAY_FREE(th->slices, th->cap_slices);
 	th->slices = v;
 	th->nr_slices = n;
