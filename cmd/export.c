@@ -7,6 +7,9 @@
  * renderer of the format (lib/output/export_*.c). Samples with a user
  * stack and registers (PERF_SAMPLE_STACK_USER + REGS_USER) are unwound
  * (lib/unwind) into seeds of the threads' first stacks (docs/stack-seed.md).
+ * The selections of script (--pid, --tid, --comm) drop the other threads'
+ * events in the decode; -C and --time keep a selected thread's events and
+ * cut its slices to them (cs_select(), man/auxrec-export.1).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -40,6 +40,11 @@
  * other, counting down) and merged in by cs_finish() before all they
  * enclose: the order is (start, epoch, seq) even when the trace's clock
  * gives parent and children one time.
+ *
+ * A selection of CPUs and time (cs_select()) changes no stack: each
+ * thread's spans in it are recorded as its events come (select_event()),
+ * the frames live at a span's start marked on their slices, and at the
+ * end each slice is cut into a piece per span it is in (cut_to_spans()).
  */
 #include <errno.h>
 #include <inttypes.h>
