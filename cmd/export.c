@@ -7,6 +7,9 @@
  * renderer of the format (lib/output/export_*.c). Samples with a user
  * stack and registers (PERF_SAMPLE_STACK_USER + REGS_USER) are unwound
  * (lib/unwind) into seeds of the threads' first stacks (docs/stack-seed.md).
+ * The selections of script (--pid, --tid, --comm) drop the other threads'
+ * events in the decode; -C and --time keep a selected thread's events and
+ * cut its slices to them (cs_select(), man/auxrec-export.1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +46,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: auxrec export [-i FILE] [-f FORMAT] [-c CLOCK] [-o FILE] [--symfs DIR]\n"
 		"                     [--debug-dir DIR] [--vmlinux FILE] [--kallsyms FILE]\n"
-		"                     [--[no-]progress] [--jobs N]\n"
+		"                     [--[no-]progress] [--jobs N] [--pid PID,...]\n"
+		"                     [--tid TID,...] [-C CPUS] [--comm NAME,...]\n"
+		"                     [--time START,STOP]\n"
 		"\n"
 		"Decode the AUX trace of a recording into call stacks per thread, from its\n"
 		"calls, returns, interrupts and trace starts and ends, and write them for a\n"
@@ -66,6 +71,13 @@ static void usage(FILE *out)
 		"                      process may run on, but 1 with two or fewer,\n"
 		"                      the call stacks then built on a second\n"
 		"                      thread); the output is the same for any N\n"
+		DECODE_FILTER_HELP
+		"A selection keeps the stacks exact: a thread's stacks are built from all\n"
+		"its events, and its slices are cut to the time selected (-C: to its time\n"
+		"on those CPUs, from its first event there to its last before one on\n"
+		"another; --time: to START..STOP, and folded stacks count only the\n"
+		"instructions in it). A slice cut at its start is flagged\n"
+		"began_before_trace, at its end open_at_trace_end, as at a trace's ends.\n"
 		"  -h, --help          this help\n");
 }
 
@@ -210,6 +222,21 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 		o->piece_end = on_piece_end;
 }
 
+/* The tracepoint samples that pass f (the instants of the selection), in order. */
+static void tp_select(struct tp_samples *ts, const struct event_filter *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ts->nr; i++) {
+		const struct tp_sample *s = &ts->s[i];
+
+		if (event_filter_match(f, s->pid, s->tid, s->cpu, s->comm[0] ? s->comm : NULL,
+				       s->time))
+			ts->s[n++] = *s;
+	}
+	ts->nr = n;
+}
+
 /*
  * -o FILE, opened before the decode (which may take minutes), so that a
  * path that cannot be written is said at once; its old content stays
@@ -258,6 +285,7 @@ int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		DECODE_FILE_OPTIONS,
+		DECODE_FILTER_OPTIONS,
 		{ "jobs",   required_argument, NULL, 0x105 },	/* decode_arg()'s */
 		{ "format", required_argument, NULL, 'f' },
 		{ "clock",  required_argument, NULL, 'c' },
@@ -265,6 +293,8 @@ int cmd_export(int argc, char **argv)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static struct event_filter filter;	/* static: reachable at any exit */
+	struct event_filter owners;
 	struct export x = { .err = 0 };
 	struct call_stacks *cs = &x.cs;
 	struct trace_decode_opts o = { .path = "auxrec.data", .fn = on_event, .ctx = &x,
@@ -276,8 +306,11 @@ int cmd_export(int argc, char **argv)
 	bool made = false;
 	int c, ret, out_fd = -1;
 
-	while ((c = getopt_long(argc, argv, "i:f:c:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:f:c:o:h" DECODE_FILTER_SHORT_OPTIONS, opts,
+				NULL)) != -1) {
 		ret = decode_arg(c, optarg, &o, usage);
+		if (!ret)
+			ret = decode_filter_arg(c, optarg, &filter, usage);
 		if (ret < 0)
 			return 1;
 		if (ret)
@@ -287,7 +320,7 @@ int cmd_export(int argc, char **argv)
 		case 'c': clock = optarg; break;
 		case 'o': output = strcmp(optarg, "-") ? optarg : NULL; break;
 		case 'h': usage(stdout); return 0;
-		default: return cmd_bad_option(usage, argv, "i:f:c:o:h");
+		default: return cmd_bad_option(usage, argv, "i:f:c:o:h" DECODE_FILTER_SHORT_OPTIONS);
 		}
 	}
 	if (optind < argc)
@@ -299,6 +332,12 @@ int cmd_export(int argc, char **argv)
 				       format);
 	if (strcmp(clock, "time") && strcmp(clock, "insns"))
 		return cmd_usage_error(usage, "unknown clock '%s' (time or insns)", clock);
+	/* the call stacks select CPUs and time themselves: the decode owners only */
+	owners = filter;
+	owners.cpus = NULL;
+	owners.nr_cpus = 0;
+	owners.timed = false;
+	o.filter = &owners;
 	if (!output && formats[f].binary && isatty(STDOUT_FILENO))
 		return cmd_usage_error(usage, "the %s format is binary: use -o FILE", format);
 	if (output && (out_fd = output_open(output, &made)) < 0)
@@ -308,6 +347,7 @@ int cmd_export(int argc, char **argv)
 		output_drop(out_fd, output, made);
 		return 1;
 	}
+	tp_select(&x.tps, &filter);
 	x.opts.ts = &x.tps;
 	if (cs_init(cs)) {
 		p_err("%s", strerror(ENOMEM));
@@ -318,12 +358,16 @@ int cmd_export(int argc, char **argv)
 	}
 	if (!strcmp(clock, "insns"))
 		cs->clock = CS_CLOCK_INSNS;
+	cs_select(cs, &filter);
 	/*
 	 * The call stacks need of plain jumps only their instructions and
 	 * times: the decoder may fold them (AUXREC_EXPORT_EVENTS=1: it may
-	 * not, every branch comes as an event; the output is the same).
+	 * not, every branch comes as an event; the output is the same). Not
+	 * with -C or --time: a selected stretch of a thread starts and ends
+	 * at its events, and a jump's instructions count by its own time
+	 * (the decode threads of --jobs N fold none).
 	 */
-	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS");
+	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS") && !filter.cpus && !filter.timed;
 	start_builder(&x, &o);
 	ret = trace_decode(&o);
 	/* for tests/diff/t-export-fold.sh and t-export-pipe.sh */
@@ -380,5 +424,6 @@ int cmd_export(int argc, char **argv)
 	tp_printer_free(x.opts.tp);
 	tp_samples_free(&x.tps);
 	user_unwinder_free(x.uw);
+	event_filter_free(&filter);
 	return ret;
 }

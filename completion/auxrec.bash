@@ -7,7 +7,7 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
 _auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --kallsyms --srcline --stack-samples --progress --no-progress --jobs --json --pid --tid --cpu --comm --time --list-units --unit --help"
-_auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --help"
+_auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --pid --tid --cpu --comm --time --help"
 _auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --json --pid --tid --cpu --comm --time --help"
 
 _auxrec_pmus()
@@ -89,6 +89,7 @@ _auxrec()
 		-f|--format) COMPREPLY=($(compgen -W "chrome perfetto folded" -- "$cur")); return ;;
 		-c|--clock) COMPREPLY=($(compgen -W "time insns" -- "$cur")); return ;;
 		--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
+		--pid|--tid|-C|--cpu|--comm|--time) return ;;	# values of the recording
 		esac
 		COMPREPLY=($(compgen -W "$_auxrec_export_opts" -- "$cur"))
 		;;

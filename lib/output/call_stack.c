@@ -40,9 +40,15 @@
  * other, counting down) and merged in by cs_finish() before all they
  * enclose: the order is (start, epoch, seq) even when the trace's clock
  * gives parent and children one time.
+ *
+ * A selection of CPUs and time (cs_select()) changes no stack: each
+ * thread's spans in it are recorded as its events come (select_event()),
+ * the frames live at a span's start marked on their slices, and at the
+ * end each slice is cut into a piece per span it is in (cut_to_spans()).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +113,7 @@ void cs_free(struct call_stacks *cs)
 		HUGE_ARRAY_FREE(cs->threads[i].slices, cs->threads[i].cap_slices);
 		free(cs->threads[i].roots);
 		free(cs->threads[i].stack);
+		free(cs->threads[i].spans);
 	}
 	free(cs->threads);
 	for (size_t i = 0; i < cs->nr_names; i++)
@@ -642,18 +649,79 @@ static uint64_t clock_at(struct call_stacks *cs, struct cs_thread *th,
 	return th->last_time;
 }
 
+void cs_select(struct call_stacks *cs, const struct event_filter *f)
+{
+	cs->select = (struct event_filter){
+		.cpus = f->cpus, .nr_cpus = f->nr_cpus,
+		.timed = f->timed, .time_start = f->time_start, .time_end = f->time_end,
+	};
+	cs->selecting = f->cpus || f->timed;
+}
+
+/* th's events leave the selection: its span ends before the slices entered next. */
+static void span_out(struct cs_thread *th)
+{
+	if (th->in_span)
+		th->spans[th->nr_spans - 1].seq_out = th->next_seq;
+	th->in_span = false;
+}
+
+/*
+ * Whether th's event ev, from cpu, at clock now (before: before its
+ * instructions) is in the selection (its instructions count), with th's
+ * spans grown by it. 1, 0, or -ENOMEM.
+ */
+static int select_event(struct call_stacks *cs, struct cs_thread *th,
+			const struct decode_event *ev, int cpu, uint64_t now, uint64_t before)
+{
+	bool on_cpu = event_filter_owner(&cs->select, th->pid, th->tid, cpu, NULL), in_time;
+	bool insns = cs->clock == CS_CLOCK_INSNS;
+
+	/* the time it ran at: as clock_at() keeps it on the time clock */
+	if (ev->time > th->last_time)
+		th->last_time = ev->time;
+	in_time = event_filter_in_time(&cs->select, th->last_time);
+	/* the time clock's spans are cut to the time at cs_finish() */
+	if (!on_cpu || (insns && !in_time)) {
+		span_out(th);
+		return 0;
+	}
+	if (!th->in_span) {
+		if (ARRAY_GROW(th->spans, th->cap_spans, th->nr_spans + 1, 16))
+			return -ENOMEM;
+		th->spans[th->nr_spans++] = (struct cs_span){
+			.start = insns ? before : now, .seq_in = th->next_seq, .seq_out = INT32_MAX,
+		};
+		th->in_span = true;
+		/* the frames live as it starts: slices in it (cut_to_spans()) */
+		for (size_t i = 0; i < th->depth; i++)
+			slice_of(th, &th->stack[i])->live_span = (uint32_t)th->nr_spans;
+	}
+	th->spans[th->nr_spans - 1].end = now;
+	return in_time;
+}
+
+
 int cs_event(struct call_stacks *cs, const struct trace_event *te)
+{
+	return cs_event_cpu(cs, te, te->piece ? te->piece->chunk.cpu : -1);
+}
+
+int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)
 {
 	const struct decode_event *ev = te->ev;
 	struct cs_thread *th = thread_of(cs, te);
 	uint64_t now, before;
+	int in = 1;
 
 	if (!th)
 		return -ENOMEM;
 	cs->insns += ev->insn_count;
-	if (th->depth)
-		th->stack[th->depth - 1].self_insns += ev->insn_count;
 	now = clock_at(cs, th, ev, &before);
+	if (cs->selecting && (in = select_event(cs, th, ev, cpu, now, before)) < 0)
+		return in;
+	if (th->depth && in)
+		th->stack[th->depth - 1].self_insns += ev->insn_count;
 	switch (ev->kind) {
 	case EVENT_BRANCH:
 		return on_branch(cs, th, te, now, before);
@@ -736,6 +804,179 @@ static int merge_roots(struct cs_thread *th)
 	return 0;
 }
 
+/*
+ * The selection (cs_select()): th's spans as shown, cut to the selected
+ * time on the time clock (at the trace's first time where the slices are,
+ * time_untimed()); one left empty has start > end.
+ */
+static void spans_shown(const struct call_stacks *cs, struct cs_thread *th)
+{
+	const struct event_filter *f = &cs->select;
+	bool cut = f->timed && cs->clock == CS_CLOCK_TIME;
+
+	span_out(th);
+	for (size_t i = 0; i < th->nr_spans; i++) {
+		struct cs_span *sp = &th->spans[i];
+
+		if (cs->untimed_starts && !sp->start)
+			sp->start = cs->first_time;
+		if (sp->end < sp->start)
+			sp->end = sp->start;
+		if (cut && sp->start < f->time_start)
+			sp->start = f->time_start;
+		if (cut && sp->end > f->time_end)
+			sp->end = f->time_end;
+	}
+}
+
+/* The flags of the piece [start, end] of slice s: cut ends as a trace's. */
+static uint32_t piece_flags(const struct cs_slice *s, uint64_t start, uint64_t end)
+{
+	uint32_t ends = CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CUT;
+	uint32_t f = s->flags & ~ends;
+
+	f |= start > s->start ? CS_SLICE_BEGAN_BEFORE : s->flags & CS_SLICE_BEGAN_BEFORE;
+	f |= end < s->end ? CS_SLICE_OPEN_AT_END :
+			    s->flags & (CS_SLICE_OPEN_AT_END | CS_SLICE_CUT);
+	return f;
+}
+
+/* The pre-order of pieces: before(), then the piece that ends first. */
+static int cmp_piece(const void *a, const void *b)
+{
+	const struct cs_slice *x = a, *y = b;
+	int c = cmp_slice(a, b);
+
+	return c ? c : (x->end > y->end) - (x->end < y->end);
+}
+
+/* The first span of th whose slices are entered after slice seq, or nr_spans. */
+static size_t span_after(const struct cs_thread *th, int32_t seq)
+{
+	size_t lo = 0, hi = th->nr_spans;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (th->spans[mid].seq_in <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first span of th not over before clock t, or nr_spans. */
+static size_t span_at(const struct cs_thread *th, uint64_t t)
+{
+	size_t lo = 0, hi = th->nr_spans;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (th->spans[mid].end < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Adds to v the piece of s in span sp, when they meet in time. */
+static int add_piece(struct cs_slice **v, size_t *n, size_t *cap, const struct cs_slice *s,
+		     const struct cs_span *sp)
+{
+	uint64_t a = s->start > sp->start ? s->start : sp->start;
+	uint64_t b = s->end < sp->end ? s->end : sp->end;
+	struct cs_slice *p;
+
+	if (a > b)
+		return 0;
+	if (HUGE_ARRAY_GROW(*v, *cap, *n + 1, 1024))
+		return -ENOMEM;
+	p = &(*v)[(*n)++];
+	*p = *s;
+	p->start = a;
+	p->end = b;
+	p->flags = piece_flags(s, a, b);
+	return 1;
+}
+
+/*
+ * th's slices (in pre-order) cut to its spans shown: a piece of a slice in
+ * each span it was entered in or live at the start of (an outermost frame
+ * found by a return, live since its stack began: each span it meets in
+ * time), its own instructions with the first; put in pre-order again. The
+ * outermost level is that of the pieces.
+ */
+static int cut_to_spans(const struct call_stacks *cs, struct cs_thread *th)
+{
+	struct cs_slice *v = NULL;
+	size_t n = 0, cap = 0;
+	int added;
+
+	spans_shown(cs, th);
+	th->min_level = INT32_MAX;
+	for (size_t i = 0; i < th->nr_slices; i++) {
+		const struct cs_slice *s = &th->slices[i];
+		size_t k, last, had = n;
+
+		if (s->seq < 0) {	/* a root */
+			k = span_at(th, s->start);
+			last = th->nr_spans;
+		} else {
+			k = span_after(th, s->seq);
+			last = s->live_span;
+			if (k && s->seq < th->spans[k - 1].seq_out) {
+				k--;	/* entered in span k */
+				if (last < k + 1)
+					last = k + 1;
+			}
+		}
+		for (; k < last && th->spans[k].start <= s->end; k++) {
+			added = add_piece(&v, &n, &cap, s, &th->spans[k]);
+			if (added < 0) {
+				HUGE_ARRAY_FREE(v, cap);
+				return -ENOMEM;
+			}
+			if (added && n - 1 > had)
+				v[n - 1].self_insns = 0;	/* counted in the first */
+		}
+		if (n > had && s->level < th->min_level)
+			th->min_level = s->level;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_piece);
+	HUGE_ARRAY_FREE(th->slices, th->cap_slices);
+	th->slices = v;
+	th->nr_slices = n;
+	th->cap_slices = cap;
+	if (!n)
+		th->min_level = 0;
+	return 0;
+}
+
+/* The threads with slices, in their order (cs_select(): others are left out). */
+static void drop_empty_threads(struct call_stacks *cs)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < cs->nr_threads; t++) {
+		struct cs_thread *th = &cs->threads[t];
+
+		if (th->nr_slices) {
+			cs->threads[n++] = *th;
+			continue;
+		}
+		HUGE_ARRAY_FREE(th->slices, th->cap_slices);
+		free(th->roots);
+		free(th->stack);
+		free(th->spans);
+	}
+	cs->nr_threads = n;
+	cs->last_tid = -2;
+}
+
 int cs_finish(struct call_stacks *cs)
 {
 	if (cs->clock == CS_CLOCK_UNSET)
@@ -751,6 +992,10 @@ int cs_finish(struct call_stacks *cs)
 		}
 		if (merge_roots(th))
 			return -ENOMEM;
+		if (cs->selecting && cut_to_spans(cs, th))
+			return -ENOMEM;
 	}
+	if (cs->selecting)
+		drop_empty_threads(cs);
 	return 0;
 }

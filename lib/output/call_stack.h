@@ -75,6 +75,17 @@ struct cs_slice {
 	uint32_t name;			/* cs_name() id */
 	int32_t level;			/* nesting: see cs_depth() */
 	uint32_t flags;			/* CS_SLICE_* */
+	uint32_t live_span;		/* 1 + the last span it was live at the start of */
+};
+
+/*
+ * A stretch of a thread's time in the selection (cs_select()), on the
+ * clock: from its first event to its last, the slices entered by them
+ * numbered (seq) from seq_in to below seq_out.
+ */
+struct cs_span {
+	uint64_t start, end;
+	int32_t seq_in, seq_out;
 };
 
 struct cs_frame;
@@ -96,6 +107,9 @@ struct cs_thread {
 	uint64_t last_time;
 	bool async_pending;		/* traced stopped asynchronously at async_from */
 	uint64_t async_from;
+	struct cs_span *spans;		/* cs_select(): its time on selected CPUs */
+	size_t nr_spans, cap_spans;
+	bool in_span;			/* its last event was in spans[nr_spans - 1] */
 };
 
 /*
@@ -126,6 +140,8 @@ struct call_stacks {
 	struct cs_seed *seeds;		/* in the order added */
 	size_t nr_seeds, cap_seeds;
 	size_t seeds_used;		/* seeds that gave a stack its callers */
+	struct event_filter select;	/* cs_select()'s CPUs and time (borrowed) */
+	bool selecting;			/* cs_select() was given one */
 };
 
 /* Returns 0 or -ENOMEM. */
@@ -143,8 +159,25 @@ void cs_free(struct call_stacks *cs);
  * -ENOMEM.
  */
 int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n);
+/*
+ * Selects the CPUs and time of f (its lists are borrowed until cs_free();
+ * its pids, tids and names are not looked at: the caller feeds only the
+ * events of those), before the first event. Each thread's stacks are still
+ * built from all its events; its slices are cut to its spans (the stretch
+ * from an event on a selected CPU to the last on one before an event on
+ * another CPU: on the instruction clock, from just before its first
+ * instruction) intersected with f's time (on the instruction clock, the
+ * spans' events are those in that time). A slice cut at its start is
+ * flagged CS_SLICE_BEGAN_BEFORE, at its end CS_SLICE_OPEN_AT_END (as at a
+ * trace's start and end); a slice over several spans is a slice in each.
+ * A frame's own instructions count only from the events in the selection.
+ * Threads left without slices are left out.
+ */
+void cs_select(struct call_stacks *cs, const struct event_filter *f);
 /* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
 int cs_event(struct call_stacks *cs, const struct trace_event *te);
+/* cs_event() of an event from CPU cpu's trace buffer (-1: a thread's). */
+int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu);
 /*
  * Ends every open frame at its thread's last clock and puts each thread's
  * slices in pre-order (parents before children, by start). Returns 0 or

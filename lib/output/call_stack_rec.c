@@ -27,7 +27,7 @@ int cs_rec_feed(struct call_stacks *cs, const struct cs_rec *v, size_t n)
 		ev.to = r->to;
 		ev.insn_count = r->insn_count;
 		ev.time = r->time;
-		err = cs_event(cs, &te);
+		err = cs_event_cpu(cs, &te, r->cpu);
 		if (err)
 			return err;
 	}

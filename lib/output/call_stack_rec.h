@@ -4,7 +4,8 @@
  * record of 64 bytes that stands alone: what cs_event() reads of the event
  * (kind, branch flags, from, to, instructions, time) and of its owner (pid,
  * tid, thread name, and the maps its code is named from: the process's,
- * with their generation, or the kernel's). Records are made where events
+ * with their generation, or the kernel's), and the CPU of its trace buffer
+ * (for cs_select()). Records are made where events
  * are decoded (a decode thread, the decoding thread) and fed to cs_event()
  * later, elsewhere, in order (lib/output/call_stack_pipe.c, cmd/export.c's
  * decode threads). A record points into the session (the process, the
@@ -23,7 +24,7 @@ struct cs_rec {
 	uint8_t no_proc;	/* the owner has no process: code is the kernel's maps */
 	uint16_t branch;
 	int32_t pid, tid;
-	uint32_t unused;
+	int32_t cpu;		/* of the trace buffer (-1: a thread's) */
 	uint64_t from, to, insn_count, time;
 	union {
 		const struct proc *proc;
@@ -50,6 +51,7 @@ static inline void cs_rec_make(struct cs_rec *r, const struct trace_event *te)
 	r->branch = ev->branch;
 	r->pid = te->pid;
 	r->tid = te->tid;
+	r->cpu = te->piece ? te->piece->chunk.cpu : -1;
 	r->from = from;
 	r->to = to;
 	r->insn_count = insns;
@@ -82,7 +84,9 @@ static inline void cs_rec_stream(struct cs_rec *r, const struct trace_event *te)
 	__builtin_ia32_movnti64(&q[0], (long long)((uint64_t)ev->kind | (uint64_t)!te->proc << 8 |
 						   (uint64_t)ev->branch << 16 |
 						   (uint64_t)(uint32_t)te->pid << 32));
-	__builtin_ia32_movnti64(&q[1], (long long)(uint32_t)te->tid);
+	__builtin_ia32_movnti64(&q[1], (long long)((uint64_t)(uint32_t)te->tid |
+						   (uint64_t)(uint32_t)(te->piece ? te->piece->chunk.cpu :
+									-1) << 32));
 	__builtin_ia32_movnti64(&q[2], (long long)ev->from);
 	__builtin_ia32_movnti64(&q[3], (long long)ev->to);
 	__builtin_ia32_movnti64(&q[4], (long long)ev->insn_count);

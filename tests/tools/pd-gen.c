@@ -37,11 +37,14 @@
  * announced with the sample id of the process running at its end, so the
  * chunks' owners do not line up with the processes in them. With
  * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
- * every chunk, and then loses nothing.
+ * every chunk, and then loses nothing. With --migrate (after --cut-psb)
+ * the last chunk is CPU 1's (its buffer's, idx 1; no switches there): the
+ * process that ran then moved to CPU 1. (A session decodes one buffer's
+ * pieces after another's: a trace back on CPU 0 would come after CPU 1's.)
  * PID may be PID/TID: thread TID of process PID (a COMM record of its own,
  * named threadN for the Nth PROC from 0, and the process's mapping, which
  * an earlier PROC of PID wrote).
- * Usage: pd-gen --cpu-wide [--cut-psb] OUT PROC...
+ * Usage: pd-gen --cpu-wide [--cut-psb [--migrate]] OUT PROC...
  *
  * --bts: the same file for Intel BTS instead (an intel_bts attr,
  * AUXTRACE_INFO type 2 with perf's six intel_bts words), its AUX data the
@@ -142,10 +145,14 @@ static __attribute__((noreturn)) int die(const char *what, int err)
 }
 
 /* fixed part, optional string, sample_id trailer of thread tid of pid at time */
+static uint32_t sid_cpu;	/* of the records' sample ids: 0 but for --migrate's chunk */
+static uint64_t buf_skip;	/* bytes of the trace before CPU 1's buffer (--migrate) */
+
 static void put_as_thread(struct pd_writer *w, void *rec, size_t len, const char *str,
 			  uint32_t pid, uint32_t tid, uint64_t time)
 {
-	struct pd_sample_id sid = { .pid = pid, .tid = tid, .time = time, .id = 100, .cpu = 0 };
+	struct pd_sample_id sid = { .pid = pid, .tid = tid, .time = time, .id = 100,
+				    .cpu = sid_cpu };
 	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
 	if (err == -ENAMETOOLONG)
@@ -416,8 +423,8 @@ static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t l
 	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX },
 				  .flags = snap_nr ? PERF_AUX_FLAG_OVERWRITE : 0 };
 	struct iovec iov = { (void *)(pt + off), len };
-	struct pd_auxtrace_desc d = { .offset = off, .reference = 1000 + off, .idx = 0,
-				      .tid = tid, .cpu = cpu };
+	struct pd_auxtrace_desc d = { .offset = off - buf_skip, .reference = 1000 + off,
+				      .idx = cpu == (uint32_t)-1 ? 0 : cpu, .tid = tid, .cpu = cpu };
 	int err;
 
 	/* the head an offset in the area, one area further once it wrapped (perf, auxrec) */
@@ -499,14 +506,15 @@ static uint64_t next_psb(const uint8_t *pt, size_t len, uint64_t off)
 static int cpu_wide(int argc, char **argv)
 {
 	int cut_psb = !strcmp(argv[2], "--cut-psb");
+	int migrate = cut_psb && argc > 3 && !strcmp(argv[3], "--migrate");
 	int n, err;
 	struct proc_arg *p = calloc(argc, sizeof(*p));
 	struct pd_writer *w;
 	size_t total = 0, off = 0;
 	uint8_t *all;
 
-	argv += cut_psb;
-	argc -= cut_psb;
+	argv += cut_psb + migrate;
+	argc -= cut_psb + migrate;
 	n = argc - 3;
 	if (n < 1 || !p)
 		die("usage or calloc", -22);
@@ -583,7 +591,13 @@ static int cpu_wide(int argc, char **argv)
 				break;
 			}
 		}
-		aux(w, all, from, to - from, owner, (uint32_t)-1, 0, perf_time(p[n - 1].tsc) + 10 + c);
+		/* --migrate: CPU 1's buffer starts with the last chunk */
+		sid_cpu = migrate && c == 2;
+		buf_skip = sid_cpu ? from : 0;
+		aux(w, all, from, to - from, owner, (uint32_t)-1, sid_cpu,
+		    perf_time(p[n - 1].tsc) + 10 + c);
+		sid_cpu = 0;
+		buf_skip = 0;
 	}
 	finish(w);
 	for (int i = 0; i < n; i++)
@@ -796,7 +810,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
 				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE\n"
-				"       pd-gen --cpu-wide [--cut-psb] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
+				"       pd-gen --cpu-wide [--cut-psb [--migrate]] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
 				"              BINARY [START LEN PGOFF]\n");

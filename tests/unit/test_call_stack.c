@@ -10,7 +10,9 @@
  * seeded with the callers of a sampled stack, and the seed chosen by
  * thread, time and function; a stack with unknown callers seeded late, at
  * a trace stop, by a sample whose frames agree with the trace's; folded
- * stacks of stacks begun deeper than the thread's outermost level.
+ * stacks of stacks begun deeper than the thread's outermost level; a
+ * thread that moves between CPUs, selected by CPU (its slices cut to its
+ * spans there).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -472,6 +474,89 @@ static void late_seed(void **unused)
 	cs_free(&cs);
 }
 
+/*
+ * Thread 1 on CPU 0 enters main and f, moves to CPU 1 where f calls g,
+ * and back to CPU 0 where f calls g again; selected by CPU (cs_select()).
+ */
+static void feed_moving(struct call_stacks *cs)
+{
+	struct decode_event ev = { 0 };
+	struct trace_event te = { .ev = &ev, .pid = 1, .tid = 1 };
+	static const struct {
+		int cpu;
+		unsigned int kind, flags;
+		uint64_t from, to, insns, time;
+	} v[] = {
+		{ 0, EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0, 0x1000, 0, 100 },
+		{ 0, EVENT_BRANCH, CALL, 0x1004, 0x2000, 2, 110 },
+		{ 1, EVENT_BRANCH, CALL, 0x2010, 0x3000, 3, 200 },
+		{ 1, EVENT_BRANCH, RET, 0x3004, 0x2015, 4, 210 },
+		{ 0, EVENT_BRANCH, CALL, 0x2020, 0x3000, 5, 300 },
+		{ 0, EVENT_BRANCH, RET, 0x3004, 0x2025, 6, 310 },
+		{ 0, EVENT_TRACE_END, BRANCH_F_TRACE_END, 0x2030, 0, 7, 320 },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ev = (struct decode_event){ .kind = v[i].kind, .branch = v[i].flags,
+					    .from = v[i].from, .to = v[i].to,
+					    .insn_count = v[i].insns, .time = v[i].time };
+		assert_int_equal(cs_event_cpu(cs, &te, v[i].cpu), 0);
+	}
+	assert_int_equal(cs_finish(cs), 0);
+}
+
+/* The stream of feed_moving() in cs, selected by CPU list cpus into f. */
+static void moving_on(struct call_stacks *cs, struct event_filter *f, const char *cpus)
+{
+	assert_int_equal(event_filter_cpus(f, cpus), 0);
+	assert_int_equal(cs_init(cs), 0);
+	cs_select(cs, f);
+	feed_moving(cs);
+}
+
+static void selected_cpus(void **unused)
+{
+	const uint32_t bb = CS_SLICE_BEGAN_BEFORE, open = CS_SLICE_OPEN_AT_END;
+	const uint32_t main_flags = bb | open | CS_SLICE_CALLERS_UNKNOWN;
+	struct event_filter f = { .nr_cpus = 0 };
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	/* CPU 0: two spans; the first call of g (on CPU 1) is in neither */
+	moving_on(&cs, &f, "0");
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 5);
+	expect(&cs, &th->slices[0], "0x1000", 0, 100, 110, main_flags);
+	expect(&cs, &th->slices[1], "0x2000", 1, 110, 110, open);
+	expect(&cs, &th->slices[2], "0x1000", 0, 300, 320, main_flags);
+	expect(&cs, &th->slices[3], "0x2000", 1, 300, 320, bb | open);
+	expect(&cs, &th->slices[4], "0x3000", 2, 300, 310, 0);
+	/* own instructions of the events on CPU 0 only: main 2, f 5 + 7, g 6 */
+	assert_int_equal(th->slices[0].self_insns + th->slices[2].self_insns, 2);
+	assert_int_equal(th->slices[1].self_insns + th->slices[3].self_insns, 12);
+	assert_int_equal(th->slices[4].self_insns, 6);
+	cs_free(&cs);
+	event_filter_free(&f);
+
+	/* CPU 1: the first call of g, under main and f cut to its span */
+	moving_on(&cs, &f, "1");
+	th = &cs.threads[0];
+	assert_int_equal(th->nr_slices, 3);
+	expect(&cs, &th->slices[0], "0x1000", 0, 200, 210, main_flags);
+	expect(&cs, &th->slices[1], "0x2000", 1, 200, 210, bb | open);
+	expect(&cs, &th->slices[2], "0x3000", 2, 200, 210, 0);
+	assert_int_equal(th->slices[1].self_insns, 3);
+	assert_int_equal(th->slices[2].self_insns, 4);
+	cs_free(&cs);
+	event_filter_free(&f);
+
+	/* CPU 2: the thread is left out */
+	moving_on(&cs, &f, "2");
+	assert_int_equal(cs.nr_threads, 0);
+	cs_free(&cs);
+	event_filter_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +572,7 @@ int main(void)
 		cmocka_unit_test(seeded),
 		cmocka_unit_test(seed_choice),
 		cmocka_unit_test(late_seed),
+		cmocka_unit_test(selected_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
