@@ -701,7 +701,6 @@ static int select_event(struct call_stacks *cs, struct cs_thread *th,
 	return in_time;
 }
 
-
 int cs_event(struct call_stacks *cs, const struct trace_event *te)
 {
 	return cs_event_cpu(cs, te, te->piece ? te->piece->chunk.cpu : -1);
