@@ -112,7 +112,8 @@ int session_open(struct session **out, const char *path, const char *symfs, char
 	if (!s)
 		return -ENOMEM;
 	s->path = strcmp(path, "-") ? path : "standard input";	/* for messages */
-	s->symfs = symfs;
+	/* an empty --symfs is none, as perf's path__join() joins "" */
+	s->symfs = symfs && *symfs ? symfs : NULL;
 	s->priv_state = calloc(1, sizeof(struct session_state));
 	s->dsos = dso_cache_new();
 	if (!s->priv_state || !s->dsos) {

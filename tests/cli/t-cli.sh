@@ -351,6 +351,10 @@ t relpath-elsewhere 0 $A script -i "$rel/rel.data"
 t relpath-cwd 0 bash -c "cd $rel && $(readlink -f "$A") script -i rel.data"
 [ -z "$err" ] && [[ $out != *"no code"* ]] && echo "ok relpath-cwd-decoded" ||
 	echo "not ok relpath-cwd-decoded: $err"
+# an empty --symfs is none, as perf joins it (it made bin/prog /bin/prog)
+t relpath-symfs-empty 0 bash -c "cd $rel && $(readlink -f "$A") script -i rel.data --symfs ''"
+[ -z "$err" ] && [[ $out != *"no code"* ]] && [[ $out == *"(bin/prog)"* ]] &&
+	echo "ok relpath-symfs-empty-decoded" || echo "not ok relpath-symfs-empty-decoded: $err"
 t relpath-symfs 0 $A script -i "$rel/rel.data" --symfs "$rel"
 [ -z "$err" ] && [[ $out != *"no code"* ]] && [[ $out == *"($rel/bin/prog)"* ]] &&
 	echo "ok relpath-symfs-decoded" || echo "not ok relpath-symfs-decoded: $err"
