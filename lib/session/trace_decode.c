@@ -646,13 +646,17 @@ static void start_progress(struct run *r)
 }
 
 /*
- * Once per binary that could not be opened. A relative name (no --symfs)
- * was looked up from the current directory, which may not be the one the
- * recording was made in: the warning says what to do.
+ * Once per binary that could not be opened (ctx: the --symfs, or NULL). A
+ * relative name without --symfs was looked up from the current directory,
+ * which may not be the one the recording was made in: the warning says
+ * what to do. Under a relative --symfs the path is relative too, but the
+ * user chose it.
  */
 static void warn_missing(const struct dso *d, void *ctx)
 {
-	if (d->path[0] == '/' && strcmp(d->path, "//anon"))
+	const char *symfs = ctx;
+
+	if ((d->path[0] == '/' || (symfs && d->path[0] != '[')) && strcmp(d->path, "//anon"))
 		p_warn("cannot read %s: its code was not decoded", d->path);
 	else if (d->path[0] && d->path[0] != '/' && d->path[0] != '[')
 		p_warn("cannot read %s (a relative path, looked up from the current "
@@ -729,7 +733,7 @@ int trace_decode(const struct trace_decode_opts *o)
 		p_err("%s: no decode unit %zu (it has %zu)", r.s->path, o->unit, r.units);
 		ret = 1;
 	} else if (!r.stop && !o->list_units) {
-		dso_cache_for_each_missing(r.s->dsos, warn_missing, NULL);
+		dso_cache_for_each_missing(r.s->dsos, warn_missing, (void *)r.s->symfs);
 		if (!r.s->pieces)
 			p_warn("%s holds no AUX data", r.s->path);
 	}

@@ -361,6 +361,10 @@ t relpath-symfs 0 $A script -i "$rel/rel.data" --symfs "$rel"
 t relpath-symfs-wrong 0 $A report -i "$rel/rel.data" --symfs "$rel/bin"
 [ "$err" = "auxrec report: warning: cannot read $rel/bin/bin/prog: its code was not decoded" ] &&
 	echo "ok relpath-symfs-wrong-warning" || echo "not ok relpath-symfs-wrong-warning: $err"
+# a relative --symfs: the path it made is named, with no advice to give one
+t relpath-symfs-relative 0 bash -c "cd $rel && $(readlink -f "$A") report -i rel.data --symfs bin"
+[ "$err" = "auxrec report: warning: cannot read bin/bin/prog: its code was not decoded" ] &&
+	echo "ok relpath-symfs-relative-warning" || echo "not ok relpath-symfs-relative-warning: $err"
 rm -rf "$rel"
 
 # --help, man page and completion name the same long options
