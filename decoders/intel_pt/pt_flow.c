@@ -133,9 +133,9 @@ struct pt_flow {
 	enum flow_time_borrow clk_borrow;
 	uint32_t clk_resets, clk_reads, clk_uses, clk_mtcs;
 	/*
-	 * Whether a hand-over gave (or, taken over alone, may have given) it a
-	 * cycles-to-TSC ratio where it had none (flow_time_hand_over()), and
-	 * the clock's CYC and ratio counts at the mark it took over at.
+	 * Whether a hand-over may have given it a cycles-to-TSC ratio (the
+	 * mark it took over at had none: flow_time_hand_over()), and the
+	 * clock's CYC and ratio counts at that mark.
 	 */
 	int clk_fcr_watch;
 	uint32_t clk_fcr_cycs, clk_fcr_writes;
@@ -1575,7 +1575,6 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 {
 	unsigned int below = f->rs_n - m->state.rs_n, n = next->rs_n, k = 0;
 	uint64_t v[RETSTACK_SIZE];
-	bool lent;
 
 	if (next->epoch != m->epoch)
 		below = 0;
@@ -1588,9 +1587,13 @@ static void flow_hand_over(const struct pt_flow *f, struct pt_flow *next,
 	memcpy(next->retstack, v, k * sizeof(v[0]));
 	next->rs_n = k;
 	next->rs_top = k % RETSTACK_SIZE;
-	lent = flow_time_hand_over(&next->clock, &f->clock, &m->state.clock);
+	/*
+	 * What next may have been given is told from its own state, as a
+	 * decode that takes over alone tells it (flow_took_over()), so that
+	 * both say alike whether it used it.
+	 */
+	flow_time_hand_over(&next->clock, &f->clock, &m->state.clock);
 	flow_took_over(next, m, k - n);	/* frees m */
-	next->clk_fcr_watch = lent;	/* f's ratio, or the one next had then */
 }
 
 /*
