@@ -327,7 +327,8 @@ bool flow_time_same(const struct flow_time *a, const struct flow_time *b,
 	       a->ctc_cyc == b->ctc_cyc && a->have_tsc == b->have_tsc &&
 	       a->have_tma == b->have_tma && a->have_mtc == b->have_mtc &&
 	       a->have_cbr == b->have_cbr && a->cbr == b->cbr && a->lost_mtc == b->lost_mtc &&
-	       a->lost_cyc == b->lost_cyc && tcal_same(&a->cal, &b->cal, tcal_slack(a, b, now), ratio_slack(b, now)) &&
+	       a->lost_cyc == b->lost_cyc &&
+	       tcal_same(&a->cal, &b->cal, tcal_slack(a, b, now), ratio_slack(b, now)) &&
 	       a->mtc_freq == b->mtc_freq && a->nom_freq == b->nom_freq &&
 	       a->ratio_num == b->ratio_num && a->ratio_den == b->ratio_den;
 }

@@ -525,6 +525,18 @@ static ssize_t stream_read(struct pd_reader *r, void *dst, size_t n)
 	return got;
 }
 
+/* Maps size bytes of fd (a regular file, what names it in messages) into r. */
+static int map_fd(struct pd_reader *r, int fd, off_t size, const char *what)
+{
+	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+	if (m == MAP_FAILED)
+		return set_error(r, -errno, "cannot map %s: %s", what, strerror(errno));
+	r->map = m;
+	r->map_size = size;
+	return 0;
+}
+
 /*
  * A file-mode perf.data on a piped standard input (cat f.data | auxrec
  * dump -i -): the bytes read so far and the rest of the pipe go to a
@@ -537,7 +549,6 @@ static int spool_file_mode(struct pd_reader *r)
 	uint8_t *head = malloc(n + left);
 	struct stat st;
 	char err[sizeof(r->errmsg)];
-	void *m;
 	int ret;
 
 	if (!head)
@@ -551,12 +562,10 @@ static int spool_file_mode(struct pd_reader *r)
 		return set_error(r, ret, "%s", err);
 	if (fstat(0, &st) < 0)
 		return set_error(r, -errno, "cannot stat its copy: %s", strerror(errno));
-	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, 0, 0);
-	if (m == MAP_FAILED)
-		return set_error(r, -errno, "cannot map its copy: %s", strerror(errno));
+	ret = map_fd(r, 0, st.st_size, "its copy");
+	if (ret)
+		return ret;
 	r->stream = false;
-	r->map = m;
-	r->map_size = st.st_size;
 	return open_mapped(r);
 }
 
@@ -600,15 +609,8 @@ static int open_path(struct pd_reader *r, const char *path, bool *opened)
 	*opened = true;
 	if (fstat(r->fd, &st) < 0)
 		return set_error(r, -errno, "cannot stat %s: %s", path, strerror(errno));
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
-
-		if (m == MAP_FAILED)
-			return set_error(r, -errno, "cannot map %s: %s", path, strerror(errno));
-		r->map = m;
-		r->map_size = st.st_size;
-		return 0;
-	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		return map_fd(r, r->fd, st.st_size, path);
 	/* pd_reader_open() puts the file's name before these */
 	if (S_ISDIR(st.st_mode))
 		return set_error(r, -EISDIR, "a directory");

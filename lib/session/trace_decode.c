@@ -412,9 +412,8 @@ static bool recorded_here(struct session *s)
  */
 static int load_kernel(struct run *r)
 {
-	int ret;
-
 	char err[512] = "";
+	int ret;
 
 	dso_cache_set_kernel_ref(r->s->dsos, r->s->kernel_ref, r->s->kernel_ref_addr);
 	if (r->o->vmlinux && !r->s->kernel_ref[0]) {

@@ -19,6 +19,10 @@
 #  - the flow of a program as Intel BTS records (cut at record boundaries);
 #  - a stream repeated to over 256 KiB.
 
+# Every kind of event script prints but insn (one per instruction): what
+# the selection checks compare with their references.
+diff_event_kinds=branch,trace_begin,trace_end,sync,overflow,error,ptwrite,tsx,paging,power,stop,mem_sample
+
 # diff_check_setup NAME: what a check over the recordings needs: A (auxrec)
 # and B (the build directory) set and built, the ground-truth tools and
 # pd-gen; tmp made (removed at exit), sanitizer findings as exit 86.

@@ -27,7 +27,7 @@ cd "$(dirname "$0")/../.." || exit 1
 diff_check_setup event-filter || exit $?
 rc=0
 ref=tests/diff/event-filter-ref.py
-kinds=branch,trace_begin,trace_end,sync,overflow,error,ptwrite,tsx,paging,power,stop,mem_sample
+kinds=$diff_event_kinds
 
 # NAME FILE: every filter the reference picks for FILE
 filters_agree() {

@@ -37,7 +37,7 @@ cd "$(dirname "$0")/../.." || exit 1
 diff_check_setup export-filter || exit $?
 rc=0
 ref=tests/diff/export-filter-ref.py
-kinds=branch,trace_begin,trace_end,sync,overflow,error,ptwrite,tsx,paging,power,stop,mem_sample
+kinds=$diff_event_kinds
 
 # NAME WHY: says "not ok export-filter-NAME: WHY", sets rc=1, returns 1
 fail() {
