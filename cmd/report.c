@@ -464,7 +464,7 @@ static void frag_names(const struct report *r, uint32_t id, enum row_key dso, en
 	const struct sym_frag *f = sym_cache_frag(r->syms, id);
 
 	if (r->keys & 1u << dso)
-		name[dso] = f->dso_path;
+		name[dso] = f->dso_name;
 	if (r->keys & 1u << sym)
 		name[sym] = f->name ? f->name : "[unknown]";
 }

@@ -111,8 +111,9 @@ static void j_string(struct line_buf *lb, const char *s)
 /*
  * A symbol as printed at one end of an event, rendered once per symbol and
  * form: a head, the offset into the symbol (when there is a symbol), and a
- * tail. JSON: ,"KEY_sym":"name"[,"KEY_symoff":] and ,"KEY_dso":"path";
- * text: name+ (or [unknown]) and " (path)", perf script's form.
+ * tail. JSON: ,"KEY_sym":"name"[,"KEY_symoff":] and ,"KEY_dso":"dso";
+ * text: name+ (or [unknown]) and " (dso)", perf script's form (the dso as
+ * the recording names it, also under --symfs).
  */
 struct sym_print {
 	uint32_t head_len, tail_len;
@@ -153,7 +154,7 @@ static struct sym_print *sym_print_new(const struct sym_frag *f, enum sym_form f
 		}
 		head = t.len;
 		LB_LIT(&t, " (");
-		lb_mem(&t, f->dso_path, f->dso_len);
+		lb_mem(&t, f->dso_name, f->dso_len);
 		lb_char(&t, ')');
 	} else {
 		static const char *const keys[] = {

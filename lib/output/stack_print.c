@@ -59,7 +59,7 @@ static void frame(const struct sym_frag *f, uint64_t addr, uint64_t off, bool js
 		else
 			LB_LIT(out, "[unknown]");
 		LB_LIT(out, " (");
-		lb_mem(out, f->dso_path, f->dso_len);
+		lb_mem(out, f->dso_name, f->dso_len);
 		LB_LIT(out, ")\n");
 		return;
 	}

@@ -84,11 +84,11 @@ void sym_cache_free(struct sym_cache *c)
 static struct sym_frag *frag_new(const struct dso *dso, const struct symbol *sym, uint32_t id)
 {
 	const char *name = sym ? sym->name : NULL;
-	const char *path = dso ? dso->path : "[unknown]";
-	size_t name_len = name ? strlen(name) : 0, path_len = strlen(path);
+	const char *dso_name = dso ? dso->name : "[unknown]";
+	size_t name_len = name ? strlen(name) : 0, dso_len = strlen(dso_name);
 	size_t jn = name ? jw_string_size(name, name_len) : 4;
-	size_t jd = jw_string_size(path, path_len);
-	struct sym_frag *f = malloc(sizeof(*f) + jn + jd + name_len + path_len + 2);
+	size_t jd = jw_string_size(dso_name, dso_len);
+	struct sym_frag *f = malloc(sizeof(*f) + jn + jd + name_len + dso_len + 2);
 	char *p;
 
 	if (!f)
@@ -96,7 +96,7 @@ static struct sym_frag *frag_new(const struct dso *dso, const struct symbol *sym
 	p = (char *)(f + 1);
 	*f = (struct sym_frag){
 		.dso = dso, .sym = sym, .id = id,
-		.name_len = (uint32_t)name_len, .dso_len = (uint32_t)path_len,
+		.name_len = (uint32_t)name_len, .dso_len = (uint32_t)dso_len,
 		.json_name = p, .json_name_len = (uint32_t)jn,
 		.json_dso = p + jn, .json_dso_len = (uint32_t)jd,
 	};
@@ -104,10 +104,10 @@ static struct sym_frag *frag_new(const struct dso *dso, const struct symbol *sym
 		jw_fmt_string(p, name, name_len);
 	else
 		memcpy(p, "null", 4);
-	p = jw_fmt_string(p + jn, path, path_len);
-	f->dso_path = memcpy(p, path, path_len + 1);
+	p = jw_fmt_string(p + jn, dso_name, dso_len);
+	f->dso_name = memcpy(p, dso_name, dso_len + 1);
 	if (name)
-		f->name = memcpy(p + path_len + 1, name, name_len + 1);
+		f->name = memcpy(p + dso_len + 1, name, name_len + 1);
 	return f;
 }
 

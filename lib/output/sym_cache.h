@@ -2,7 +2,7 @@
 /*
  * sym_cache.h - what outputs print of an address, worked out once per
  * symbol instead of once per event: each (dso, symbol) gets a sym_frag
- * holding its name and dso path as text and as escaped JSON strings, and a
+ * holding its name and dso name (as recorded) as text and as escaped JSON strings, and a
  * dense id that aggregations (report) can index arrays with. Addresses
  * are resolved through a small direct-mapped cache of address ranges
  * (maps_resolve()), so a hot loop's branches cost a compare, not a lookup.
@@ -21,7 +21,7 @@ struct sym_frag {
 	uint32_t id;			/* 0, 1, ... in order of first use */
 	/* copies: these stay valid until sym_cache_free() */
 	const char *name;		/* the symbol's name, NULL unknown */
-	const char *dso_path;		/* "[unknown]" when unmapped */
+	const char *dso_name;		/* as recorded; "[unknown]" when unmapped */
 	uint32_t name_len, dso_len;
 	const char *json_name;		/* "\"escaped\"" or "null" */
 	const char *json_dso;		/* "\"escaped\"" */

@@ -201,7 +201,8 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 	 * joined to symbol_conf.symfs by path__join()): a relative name (a
 	 * file perf did not write, e.g. pd-gen's) is opened from the current
 	 * directory, or under --symfs; names in brackets ([vdso]) and
-	 * "//anon" are no files.
+	 * "//anon" are no files. It is printed as recorded, as perf prints
+	 * a dso's long name, not the path opened.
 	 */
 	if (s->symfs && name[0] == '/' && strcmp(name, "//anon"))
 		snprintf(path, sizeof(path), "%s%s", s->symfs, name);
@@ -209,7 +210,7 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 		snprintf(path, sizeof(path), "%s/%s", s->symfs, name);
 	else
 		snprintf(path, sizeof(path), "%s", name);
-	d = dso_get(s->dsos, path);
+	d = dso_get_named(s->dsos, path, name);
 	maps_insert(&p->maps, start, len, pgoff, d);
 	p->gen++;
 }

@@ -250,7 +250,7 @@ int dso_cache_load_kernel(struct dso_cache *c, const char *vmlinux, const char *
 		return load_vmlinux(c, vmlinux, err, errlen);
 	if (!kallsyms)
 		return 0;
-	d = dso_cache_add(c, KERNEL_DSO);
+	d = dso_cache_add(c, KERNEL_DSO, NULL);
 	if (!d)
 		return -ENOMEM;
 	d->is_exec = true;

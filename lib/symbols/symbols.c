@@ -49,6 +49,8 @@ static void dso_free(struct dso *d)
 	free(d->syms);
 	free(d->strings);
 	free(d->debug_path);
+	if (d->name != d->path)
+		free(d->name);
 	free(d->path);
 	free(d);
 }
@@ -227,14 +229,20 @@ missing:
 	d->missing = true;
 }
 
-struct dso *dso_cache_add(struct dso_cache *c, const char *name)
+struct dso *dso_cache_add(struct dso_cache *c, const char *path, const char *name)
 {
 	struct dso *d;
 
 	if (ARRAY_GROW(c->v, c->cap, c->nr + 1, 16))
 		return NULL;
 	d = calloc(1, sizeof(*d));
-	if (!d || !(d->path = strdup(name))) {
+	if (!d || !(d->path = strdup(path))) {
+		free(d);
+		return NULL;
+	}
+	d->name = name && strcmp(name, path) ? strdup(name) : d->path;
+	if (!d->name) {
+		free(d->path);
 		free(d);
 		return NULL;
 	}
@@ -243,17 +251,22 @@ struct dso *dso_cache_add(struct dso_cache *c, const char *name)
 	return d;
 }
 
-struct dso *dso_get(struct dso_cache *c, const char *path)
+struct dso *dso_get_named(struct dso_cache *c, const char *path, const char *name)
 {
 	struct dso *d;
 
 	for (size_t i = 0; i < c->nr; i++)
 		if (!strcmp(c->v[i]->path, path))
 			return c->v[i];
-	d = dso_cache_add(c, path);
+	d = dso_cache_add(c, path, name);
 	if (d)
 		dso_load(c, d);
 	return d;
+}
+
+struct dso *dso_get(struct dso_cache *c, const char *path)
+{
+	return dso_get_named(c, path, path);
 }
 
 void dso_cache_for_each_missing(struct dso_cache *c, void (*fn)(const struct dso *d, void *ctx),
@@ -492,21 +505,21 @@ void maps_resolve(const struct maps *m, uint64_t addr, struct addr_loc *loc)
 		loc->lo = addr - vaddr + 1;
 }
 
-void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_path,
+void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_name,
 		 const char **sym_name, uint64_t *sym_off)
 {
 	struct addr_loc loc;
 
 	maps_resolve(m, addr, &loc);
-	*dso_path = loc.dso ? loc.dso->path : "[unknown]";
+	*dso_name = loc.dso ? loc.dso->name : "[unknown]";
 	*sym_name = loc.sym ? loc.sym->name : NULL;
 	*sym_off = loc.sym ? addr - loc.sym_addr : 0;
 }
 
 const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
-			   const char **dso_path, const char **sym_name, uint64_t *sym_off)
+			   const char **dso_name, const char **sym_name, uint64_t *sym_off)
 {
-	maps_lookup(m, addr, dso_path, sym_name, sym_off);
+	maps_lookup(m, addr, dso_name, sym_name, sym_off);
 	if (*sym_name)
 		snprintf(buf, len, "%s+0x%llx", *sym_name, (unsigned long long)*sym_off);
 	else

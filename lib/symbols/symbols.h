@@ -24,7 +24,8 @@ struct symbol {
 struct srcline_state;
 
 struct dso {
-	char *path;
+	char *path;		/* the file opened (under --symfs: joined to it) */
+	char *name;		/* printed: the name as recorded (== path when the same) */
 	bool missing;		/* could not be opened: decode what can be */
 	int open_err;		/* why (an errno; 0: empty or not a regular file) */
 	bool warned;
@@ -95,6 +96,12 @@ bool dso_kernel_file_unread(int ret);
 struct maps *dso_cache_kernel_maps(struct dso_cache *c);
 /* The dso of PATH, loaded once; never NULL for a valid cache (missing set). */
 struct dso *dso_get(struct dso_cache *c, const char *path);
+/*
+ * dso_get(), printed as NAME (the name the recording gives, as perf prints
+ * a dso's long name) while PATH is the file opened (NAME under --symfs).
+ * The cache is keyed by PATH: a dso keeps the NAME of its first request.
+ */
+struct dso *dso_get_named(struct dso_cache *c, const char *path, const char *name);
 /* Calls fn for each dso that could not be read. */
 void dso_cache_for_each_missing(struct dso_cache *c, void (*fn)(const struct dso *d, void *ctx),
 				void *ctx);
@@ -155,13 +162,13 @@ uint64_t maps_changes(void);
 
 /*
  * The symbol at addr: its name (NULL unknown) and the offset into it; and
- * the dso's path ("[unknown]" when unmapped).
+ * the dso's printed name ("[unknown]" when unmapped).
  */
-void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_path,
+void maps_lookup(const struct maps *m, uint64_t addr, const char **dso_name,
 		 const char **sym_name, uint64_t *sym_off);
-/* "sym+0x12", or "[unknown]"; and the dso's path. buf at least 256 bytes. */
+/* "sym+0x12", or "[unknown]"; and the dso's name. buf at least 256 bytes. */
 const char *maps_symbolize(const struct maps *m, uint64_t addr, char *buf, size_t len,
-			   const char **dso_path, const char **sym_name, uint64_t *sym_off);
+			   const char **dso_name, const char **sym_name, uint64_t *sym_off);
 /* The source line "file:line" of addr into buf (needs debug info), or NULL. */
 const char *maps_srcline(const struct maps *m, uint64_t addr, char *buf, size_t len);
 

@@ -22,8 +22,11 @@ struct dso_cache {
 	uint64_t kernel_ref_addr;
 };
 
-/* A new dso named NAME in the cache, not loaded (fd -1); NULL on ENOMEM. */
-struct dso *dso_cache_add(struct dso_cache *c, const char *name);
+/*
+ * A new dso of file PATH printed as NAME (NULL: PATH) in the cache, not
+ * loaded (fd -1); NULL on ENOMEM.
+ */
+struct dso *dso_cache_add(struct dso_cache *c, const char *path, const char *name);
 
 /* Appends a symbol (name copied) of ELF binding STB_*; 0 or -ENOMEM. */
 int dso_add_symbol(struct dso *d, uint64_t start, uint64_t size, uint8_t binding,

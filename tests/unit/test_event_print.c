@@ -53,8 +53,8 @@ static struct symbol syms[] = {
 	{ .start = 0x401100, .size = 0x100, .name = "odd\"name" },
 	{ .start = 0x402000, .size = 0x100, .name = "table" },	/* a data object */
 };
-static struct dso prog = { .path = "/bin/prog", .fd = -1, .is_exec = true, .syms = syms,
-			   .nr_syms = 3 };
+static struct dso prog = { .path = "/bin/prog", .name = "/bin/prog", .fd = -1, .is_exec = true,
+			   .syms = syms, .nr_syms = 3 };
 
 /* Renders events with one printer into a string. */
 struct out {
@@ -135,8 +135,8 @@ static void test_render(void **state)
 static struct symbol other_syms[] = {
 	{ .start = 0x401000, .size = 0x200, .name = "other" },
 };
-static struct dso other = { .path = "/bin/other", .fd = -1, .is_exec = true,
-			    .syms = other_syms, .nr_syms = 1 };
+static struct dso other = { .path = "/bin/other", .name = "/bin/other", .fd = -1,
+			    .is_exec = true, .syms = other_syms, .nr_syms = 1 };
 
 /*
  * A branch printed again comes from the cache of rendered ends, until the

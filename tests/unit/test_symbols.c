@@ -20,7 +20,8 @@
 #include <lzma.h>
 #include "lib/symbols/symbols_int.h"
 
-static struct dso da = { .path = "a", .fd = -1 }, db = { .path = "b", .fd = -1 };
+static struct dso da = { .path = "a", .name = "a", .fd = -1 },
+		  db = { .path = "b", .name = "b", .fd = -1 };
 
 static const struct dso *dso_at(const struct maps *m, uint64_t addr)
 {
@@ -307,6 +308,42 @@ static void test_not_elf(void **state)
 	free(path);
 }
 
+/*
+ * A dso opened at one path (under --symfs) and printed by another name (as
+ * recorded): maps_lookup() gives the name; the cache answers by the path,
+ * and a dso missing keeps the path it tried.
+ */
+static void test_named(void **state)
+{
+	static const char junk[] = "not ELF: raw code";
+	char *path = write_tmp(junk, sizeof(junk) - 1);
+	struct dso_cache *c = dso_cache_new();
+	struct dso *d = dso_get_named(c, path, "/usr/bin/prog");
+	const char *dso, *sym;
+	uint64_t off;
+	struct maps m = { 0 };
+
+	assert_non_null(d);
+	assert_false(d->missing);
+	assert_string_equal(d->path, path);
+	assert_string_equal(d->name, "/usr/bin/prog");
+	assert_ptr_equal(dso_get_named(c, path, "/usr/bin/prog"), d);
+	assert_ptr_equal(dso_get(c, path), d);
+	assert_int_equal(maps_insert(&m, 0x400000, 0x1000, 0, d), 0);
+	maps_lookup(&m, 0x400010, &dso, &sym, &off);
+	assert_string_equal(dso, "/usr/bin/prog");
+	d = dso_get(c, "/nonexistent/binary");
+	assert_ptr_equal(d->name, d->path);
+	d = dso_get_named(c, "/symfs/nonexistent/binary", "/nonexistent/binary");
+	assert_true(d->missing);
+	assert_string_equal(d->path, "/symfs/nonexistent/binary");
+	assert_string_equal(d->name, "/nonexistent/binary");
+	maps_free(&m);
+	dso_cache_free(c);
+	unlink(path);
+	free(path);
+}
+
 /* The first part of this test binary: ELF headers present, sections cut off. */
 static void test_truncated_elf(void **state)
 {
@@ -348,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_file_unread),
 		cmocka_unit_test(test_xz_bounded),
 		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_named),
 		cmocka_unit_test(test_truncated_elf),
 	};
 
