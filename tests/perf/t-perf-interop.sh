@@ -119,6 +119,7 @@ perf_script_vs_ground_truth() {
 	same_in_other_layouts gt-flow "$g/w.data" "$g/spin.want"
 	progress_lines "$g/w.data" "$g/w-dir.data"
 	report_is_script_summed "$g/w.data"
+	symfs_names_as_perf "$g" "$bin" "$g/spin-rc.pt" $load
 	# programs of other shapes (tests/gt/progs.sh): C++ (demangled names,
 	# a static PIE whose .plt holds ifunc entries), -O2 jump tables, and
 	# the dynamically linked ones (several mappings, NAME@plt, libc)
@@ -291,6 +292,55 @@ PY
 		echo "ok report-is-script-summed # $(grep -c . "$tmp/rs.script") events"
 	else
 		echo "not ok report-is-script-summed: $why"
+	fi
+}
+
+# DIR BINARY PT START LEN PGOFF: a recording naming DIR/gone/spin, a file
+# that is only under --symfs DIR/sfs. Debian's perf opens it there and
+# prints the name as recorded (`perf script -F ip,sym,dso,addr` and
+# `perf report -v --sort dso`); auxrec script (--json and text) and report
+# must print the same names and symbols (they printed DIR/sfs/DIR/gone/spin)
+symfs_names_as_perf() {
+	local d=$1 bin=$2 pt=$3 name=$1/gone/spin s=$1/sfs why=
+	shift 3
+	mkdir -p "$d/gone" "$s$d/gone" && cp "$bin" "$name" &&
+		$B/tests/tools/pd-gen "$d/sfs.data" "$pt" "$name" "$@" > /dev/null &&
+		mv "$name" "$s$name" || { echo "not ok symfs-names-as-perf: setup failed"; return; }
+	timeout 120 perf script --itrace=b -F ip,sym,dso,addr -i "$d/sfs.data" --symfs "$s" \
+		2> "$d/sfs.perf.err" | sed -n 's/^ *[0-9a-f]* \(.*\) => *[0-9a-f]* \(.*\)$/\1|\2/p' |
+		sed 's/ *$//' > "$d/sfs.perf"
+	$AUXREC script --json -i "$d/sfs.data" --symfs "$s" 2> "$d/sfs.err" | python3 -c '
+import json, sys
+def s(e, k):
+    return "%s (%s)" % (e.get(k + "_sym") or "[unknown]", e.get(k + "_dso", "[unknown]"))
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] in ("branch", "trace_begin", "trace_end"):
+        print(s(e, "from") + "|" + s(e, "to"))' > "$d/sfs.auxrec"
+	dsos() { grep -o '([^()]*)$\|([^()]*)|' "$1" | tr -d '()|' | sort -u; }
+	if [ -s "$d/sfs.perf.err" ] || [ -s "$d/sfs.err" ]; then
+		why="perf: $(head -1 "$d/sfs.perf.err") auxrec: $(head -1 "$d/sfs.err")"
+	elif ! grep -q "_start ($name)" "$d/sfs.perf"; then
+		why="perf script did not print _start ($name): $(head -1 "$d/sfs.perf")"
+	elif ! cmp -s "$d/sfs.perf" "$d/sfs.auxrec"; then
+		why="script --json (< perf, > auxrec): $(diff "$d/sfs.perf" "$d/sfs.auxrec" |
+			sed -n '2p; /^>/{p;q}' | tr '\n' ' ')"
+	elif ! diff <(dsos "$d/sfs.perf") <($AUXREC script -i "$d/sfs.data" --symfs "$s" |
+			grep -o ' ([^()]*)$\| ([^()]*) =>' | tr -d '()=>' | sed 's/^ *//; s/ *$//' |
+			sort -u) > /dev/null; then
+		why="script text names other dsos than perf's: $(dsos "$d/sfs.perf" | tr '\n' ' ')"
+	elif ! diff <(timeout 120 perf report -v --stdio --itrace=b --sort dso -i "$d/sfs.data" \
+			--symfs "$s" 2> /dev/null | awk '$1 ~ /%$/ && $2 != "[unknown]" {print $2}') \
+			<($AUXREC report --json -s dso -i "$d/sfs.data" --symfs "$s" | python3 -c '
+import json, sys
+print("\n".join(e["dso"] for e in json.load(sys.stdin)["entries"]))') > /dev/null ||
+	     ! $AUXREC report -i "$d/sfs.data" --symfs "$s" | grep -q " | main ($name)$"; then
+		why="report names another dso than perf report -v: $($AUXREC report -s dso -i "$d/sfs.data" --symfs "$s" | tail -1)"
+	fi
+	if [ -z "$why" ]; then
+		echo "ok symfs-names-as-perf ($(wc -l < "$d/sfs.perf") branches: sym (dso) at both ends as perf prints them; report's dso)"
+	else
+		echo "not ok symfs-names-as-perf: $why"
 	fi
 }
 
