@@ -210,14 +210,19 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 	 */
 	if (!o->jobs)
 		o->jobs = usable_cpus() > 2 ? decode_default_jobs() : 1;
+	/*
+	 * Records made on threads: by the decode threads of --jobs N, and by
+	 * those of the buffers decoded at once at the end of the file, so that
+	 * each thread's events reach the call stacks in time order, on
+	 * whichever CPU it ran (merge_by_time).
+	 */
+	o->render_new = recs_new;
+	o->render = rec_render;
+	o->render_free = recs_free;
+	o->write = recs_feed;
+	o->merge_by_time = true;
 	if (x->opts.serial)
 		return;
-	if (o->jobs > 1) {
-		o->render_new = recs_new;
-		o->render = rec_render;
-		o->render_free = recs_free;
-		o->write = recs_feed;
-	}
 	if (!cs_pipe_start(&x->pipe, &x->cs, batch ? strtoul(batch, NULL, 0) : 0))
 		o->piece_end = on_piece_end;
 }
@@ -376,7 +381,7 @@ int cmd_export(int argc, char **argv)
 		if (x.pipe)
 			fprintf(stderr, "auxrec: export: %" PRIu64 " batches to the builder "
 				"thread\n", cs_pipe_batches(x.pipe));
-		if (o.render_new)
+		if (o.jobs > 1 || x.fed_on_threads)
 			fprintf(stderr, "auxrec: export: %" PRIu64 " events fed by decode "
 				"threads\n", x.fed_on_threads);
 	}

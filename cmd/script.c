@@ -34,6 +34,9 @@ struct script {
 	struct user_unwinder *uw;	/* --stack-samples */
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;			/* of a stack sample: stops the decode */
+	/* --unit-keys: each event's output framed with its time, rendered here first */
+	bool keys;
+	struct event_printer kp;
 };
 
 static void usage(FILE *out)
@@ -44,7 +47,7 @@ static void usage(FILE *out)
 		"                     [--srcline] [--stack-samples] [--[no-]progress] [--jobs N]\n"
 		"                     [--json] [--pid PID,...] [--tid TID,...] [-C CPUS]\n"
 		"                     [--comm NAME,...] [--time START,STOP]\n"
-		"                     [--list-units | --unit K[:JOIN]]\n"
+		"                     [--list-units | --unit K[:JOIN] [--unit-keys]]\n"
 		"\n"
 		"Decode the AUX trace of a recording and print its events: taken branches\n"
 		"with their symbols, trace starts and ends, and decode errors.\n"
@@ -79,9 +82,12 @@ static void usage(FILE *out)
 		"                      of its trace that decode alone, where the decode with\n"
 		"                      these options joins each and whether it is exact alone\n"
 		"      --unit K[:JOIN] decode unit K alone: its part of the output (the units'\n"
-		"                      outputs in order are the whole output); JOIN, its join\n"
-		"                      as --list-units gives it, spares decoding the units\n"
-		"                      before it\n"
+		"                      outputs in order are the whole output, but those of\n"
+		"                      buffers merged by time); JOIN, its join as --list-units\n"
+		"                      gives it, spares decoding the units before it\n"
+		"      --unit-keys     with --unit: each event's output after a line \"TIME\n"
+		"                      LENGTH\" (TIME 0: none), for drivers that merge the\n"
+		"                      units of buffers merged by time (contrib/dask)\n"
 		"  -j, --json          JSON Lines, one object per event (see docs/json.md)\n"
 		"  -h, --help          this help\n");
 }
@@ -162,13 +168,14 @@ static int list_unit(void *ctx, const struct decode_unit *u)
 		if (u->joined)
 			snprintf(join, sizeof(join), "%" PRIu64, u->drop);
 		if (!u->index)
-			printf("# %6s %6s %4s %18s %10s %10s %10s  %-11s %8s %s\n", "unit", "piece",
-			       "cpu", "aux_offset", "start", "end", "size", "sync", "join",
-			       "alone");
-		return printf("  %6zu %6zu %4d %18" PRIu64 " %10zu %10zu %10zu  %-11s %8s %s\n",
+			printf("# %6s %6s %4s %18s %10s %10s %10s  %-11s %8s %5s %s\n", "unit",
+			       "piece", "cpu", "aux_offset", "start", "end", "size", "sync", "join",
+			       "alone", "merged");
+		return printf("  %6zu %6zu %4d %18" PRIu64 " %10zu %10zu %10zu  %-11s %8s %5s %s\n",
 			      u->index, u->piece, u->chunk->cpu, u->chunk->aux_offset, u->start,
 			      u->end, u->end - u->start, sync, join,
-			      !u->joined ? "-" : u->self_contained ? "yes" : "no") < 0;
+			      !u->joined ? "-" : u->self_contained ? "yes" : "no",
+			      u->merged ? "yes" : "-") < 0;
 	}
 	jw_object_start(w);
 	jw_kv_string(w, "type", "unit");
@@ -186,6 +193,7 @@ static int list_unit(void *ctx, const struct decode_unit *u)
 		jw_kv_u64(w, "join_drop", u->drop);
 		jw_kv_bool(w, "self_contained", u->self_contained);
 	}
+	jw_kv_bool(w, "merged_by_time", u->merged);
 	jw_object_end(w);
 	jw_end_line(w);
 	return ferror(stdout);
@@ -265,6 +273,40 @@ static int print_tracepoints(struct script *sc, uint64_t until)
 	return 0;
 }
 
+/* The time of the next tracepoint sample to print, UINT64_MAX when none is left. */
+static uint64_t tracepoint_next(void *ctx)
+{
+	const struct script *sc = ctx;
+
+	return sc->tp_next < sc->tps.nr ? sc->tps.s[sc->tp_next].time : UINT64_MAX;
+}
+
+/* The tracepoint samples before time `time`, before an event of that time. */
+static int tracepoint_put(void *ctx, uint64_t time)
+{
+	return print_tracepoints(ctx, time - 1);
+}
+
+/*
+ * --unit-keys: the event's output (if any) after a line of its time and
+ * length, for a driver to merge the units of buffers merged by time.
+ */
+static int print_keyed(struct script *sc, const struct trace_event *te)
+{
+	struct line_buf *k = &sc->kp.buf, *b = &sc->pr.buf;
+
+	if (event_render(&sc->kp, te))
+		return 1;
+	if (!k->len)
+		return 0;
+	lb_printf(b, "%" PRIu64 " %zu\n", te->ev->time, k->len);
+	lb_mem(b, k->p, k->len);
+	lb_reset(k);
+	if (b->len >= EVENT_PRINT_FLUSH_AT && event_printer_flush(&sc->pr))
+		return 1;
+	return 0;
+}
+
 static int on_event(void *ctx, const struct trace_event *te)
 {
 	struct script *sc = ctx;
@@ -273,6 +315,8 @@ static int on_event(void *ctx, const struct trace_event *te)
 		return 0;
 	if (sc->tp && te->ev->time && print_tracepoints(sc, te->ev->time - 1))
 		return 1;
+	if (sc->keys)
+		return print_keyed(sc, te);
 	return event_print(&sc->pr, te) ? 1 : 0;
 }
 
@@ -394,6 +438,7 @@ int cmd_script(int argc, char **argv)
 		{ "stack-samples", no_argument, NULL, 'K' },
 		{ "list-units", no_argument,   NULL, 'U' },
 		{ "unit",   required_argument, NULL, 'u' },
+		{ "unit-keys", no_argument,    NULL, 0x140 },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -430,6 +475,7 @@ int cmd_script(int argc, char **argv)
 						       "maybe :its join, see --list-units)", optarg);
 			o.one_unit = true;
 			break;
+		case 0x140: sc.keys = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cmd_bad_option(usage, argv,
 					       DECODE_SHORT_OPTIONS DECODE_FILTER_SHORT_OPTIONS "h");
@@ -439,6 +485,8 @@ int cmd_script(int argc, char **argv)
 		return decode_extra_arg(argv[optind], usage);
 	if (units && o.one_unit)
 		return cmd_usage_error(usage, "--list-units and --unit together");
+	if (sc.keys && !o.one_unit)
+		return cmd_usage_error(usage, "--unit-keys without --unit");
 	if (!itrace && !sc.kinds) {
 		itrace = "be";
 		sc.kinds |= MEM_SAMPLES;
@@ -448,17 +496,24 @@ int cmd_script(int argc, char **argv)
 				       itrace);
 	/* before the units are listed: where they join depends on it */
 	o.insns = sc.kinds & KIND(EVENT_INSN);
+	/*
+	 * The buffers merged by time (with the threads' output, set below),
+	 * and said so by --list-units
+	 */
+	o.merge_by_time = !srcline && !o.sample;
 	if (units) {
 		if (!o.jobs)
 			o.jobs = decode_default_jobs();
 		return list_units(&o);
 	}
-	if (event_printer_init(&sc.pr, stdout, json_output, srcline)) {
+	if (event_printer_init(&sc.pr, stdout, json_output, srcline) ||
+	    event_printer_init(&sc.kp, NULL, json_output, srcline)) {
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
 	if (load_tracepoints(&sc, o.path)) {
 		event_printer_free(&sc.pr);
+		event_printer_free(&sc.kp);
 		tp_samples_free(&sc.tps);
 		return 1;
 	}
@@ -469,18 +524,24 @@ int cmd_script(int argc, char **argv)
 		goto out;
 	}
 	/*
-	 * srcline reads debug info as it goes, tracepoints and stack samples
-	 * go between events: one thread
+	 * srcline reads debug info as it goes, stack samples go between
+	 * events: one thread. Tracepoint samples go between events too: the
+	 * decode threads of --jobs hand the events to on_event(), and the
+	 * buffers merged by time put them among theirs (tracepoint_next/put).
 	 */
-	if (!srcline && !sc.tp && !o.sample) {
+	if (!srcline && !o.sample && !sc.keys) {
 		o.render_new = printer_new;
 		o.render = print_on_thread;
 		o.render_free = printer_free;
 		o.write = write_lines;
+		if (sc.tp) {
+			o.between_next = tracepoint_next;
+			o.between_put = tracepoint_put;
+		}
 	}
 	/* the events themselves handed over to the one printer: not by default */
 	if (!o.jobs)
-		o.jobs = o.render_new ? decode_default_jobs() : 1;
+		o.jobs = o.render_new && !sc.tp ? decode_default_jobs() : 1;
 	ret = trace_decode(&o);
 	if (sc.err) {
 		p_err("%s", strerror(-sc.err));
@@ -492,6 +553,7 @@ int cmd_script(int argc, char **argv)
 out:
 	event_filter_free(&filter);
 	event_printer_free(&sc.pr);
+	event_printer_free(&sc.kp);
 	tp_printer_free(sc.tp);
 	tp_samples_free(&sc.tps);
 	user_unwinder_free(sc.uw);

@@ -313,22 +313,68 @@ static void trim_tail(struct piece_buf *b, size_t n)
 	}
 }
 
-static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)
+/* The piece's chunk and owner as handed over; 0 or -ENOMEM. */
+static int piece_ready(struct session *s, struct piece_buf *b)
 {
-	int ret;
-
-	if (!b->used || !b->size)
-		return 0;
 	if (join_segs(b, s->copy_jobs, 0))
 		return -ENOMEM;
 	b->p.chunk.data = piece_bytes(b);
 	b->p.chunk.size = b->size;
 	b->p.proc = b->p.pid >= 0 ? session_proc(s, b->p.pid, false) : NULL;
 	s->pieces++;
-	ret = fn(ctx, s, &b->p);
+	return 0;
+}
+
+static void piece_done(struct piece_buf *b)
+{
 	b->used = false;
 	b->size = 0;
 	b->nr_segs = 0;
+}
+
+static int flush_piece(struct session *s, struct piece_buf *b, session_piece_fn fn, void *ctx)
+{
+	int ret;
+
+	if (!b->used || !b->size)
+		return 0;
+	ret = piece_ready(s, b);
+	if (!ret)
+		ret = fn(ctx, s, &b->p);
+	piece_done(b);
+	return ret;
+}
+
+/*
+ * The pieces left when the file ends: to s->pieces_at_end all at once
+ * (in buffer order), else one after another to fn.
+ */
+static int flush_at_end(struct session *s, session_piece_fn fn, void *ctx)
+{
+	struct session_state *st = s->priv_state;
+	const struct session_piece **v;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!s->pieces_at_end) {
+		for (size_t i = 0; !ret && i < st->nr_bufs; i++)
+			ret = flush_piece(s, &st->bufs[i], fn, ctx);
+		return ret;
+	}
+	v = calloc(st->nr_bufs ? st->nr_bufs : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; !ret && i < st->nr_bufs; i++) {
+		struct piece_buf *b = &st->bufs[i];
+
+		if (b->used && b->size && !(ret = piece_ready(s, b)))
+			v[n++] = &b->p;
+	}
+	if (!ret && n)
+		ret = s->pieces_at_end(ctx, s, v, n);
+	for (size_t i = 0; i < st->nr_bufs; i++)
+		piece_done(&st->bufs[i]);
+	free(v);
 	return ret;
 }
 
@@ -698,8 +744,8 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 		snprintf(err, errlen, "%s", pd_reader_error(s->r));
 	else if (st->held.nr && (ret = sample_hold_release(&st->held, true, deliver_sample, s)))
 		return ret;
-	for (size_t i = 0; i < st->nr_bufs; i++) {
-		int r2 = flush_piece(s, &st->bufs[i], fn, ctx);
+	{
+		int r2 = flush_at_end(s, fn, ctx);
 
 		if (r2)
 			return r2;

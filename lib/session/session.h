@@ -69,6 +69,15 @@ struct session {
 	 */
 	int (*on_sample)(void *ctx, struct session *s, const struct pd_record *rec);
 	void *sample_ctx;
+	/*
+	 * Optional: the pieces still pending when the file ends (each buffer's
+	 * last: all of a per-CPU recording's trace, unless a gap or 256 MiB
+	 * cut it before) handed over together, in buffer order, instead of one
+	 * by one to session_process()'s fn (with its ctx, the same returns):
+	 * for a decode that merges them by time. The sideband is complete then.
+	 */
+	int (*pieces_at_end)(void *ctx, struct session *s, const struct session_piece *const *v,
+			     size_t n);
 	uint64_t aux_bytes, pieces;
 	/* threads that may copy the chunks of a piece into one buffer; 0 or 1: the caller */
 	unsigned int copy_jobs;

@@ -15,6 +15,7 @@
 #include "lib/output/line_buf.h"
 #include "lib/util/progress.h"
 #include "parallel.h"
+#include "piece_merge.h"
 #include "trace_decode.h"
 #include "lib/util/util.h"
 
@@ -35,10 +36,13 @@ struct run {
 	bool kernel_checked;
 	bool mute;		/* events not delivered: a snapshot before the unit */
 	bool unit_seen;		/* o->unit is in this piece or was */
+	bool merge_group;	/* its pieces are the ones the whole decode merges by time */
 	struct par_unit *const *unit;	/* a parallel decode's state: its events' unit */
 	const struct par_unit *kept_unit;	/* the unit keeps says it of */
 	bool keeps;		/* par_unit_kept() of kept_unit */
 	struct par_ends *ends;	/* par_unit_ends() of the state's units */
+	struct pm_stream *stream;	/* pieces merged by time: where its events go */
+	struct line_buf *out;	/* the renderer's buffer (render_new's) */
 	size_t units;		/* decode units of the pieces before this one */
 	size_t pieces;		/* AUX pieces so far */
 	void *renderer;		/* its o->render_new() */
@@ -217,6 +221,17 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 	return par_ends_event_end(r->ends);
 }
 
+/* An event of pieces merged by time: its output, ended with its time. */
+static int merge_event(struct run *r, const struct decode_event *ev)
+{
+	struct trace_event te;
+
+	trace_event_fill(r, ev, &te);
+	if (wanted(r, &te) && r->o->render(r->renderer, &te))
+		return r->stop = 1;
+	return pm_event_end(r->stream, r->out, ev->time);
+}
+
 static int on_event(void *ctx, const struct decode_event *ev)
 {
 	struct run *r = ctx;
@@ -224,6 +239,8 @@ static int on_event(void *ctx, const struct decode_event *ev)
 
 	if (r->unit)
 		return keep_event(r, ev);
+	if (r->stream)
+		return merge_event(r, ev);
 	if (r->mute)
 		return 0;
 	trace_event_fill(r, ev, &te);
@@ -290,6 +307,16 @@ static struct decode_opts decode_opts_of(struct run *r)
 	};
 }
 
+/*
+ * Whether the decode threads of --jobs render the events (else they keep
+ * them for o->fn): not when the output puts records among them, which
+ * only o->fn, or the merge by time, places.
+ */
+static bool threads_render(const struct trace_decode_opts *o)
+{
+	return o->render_new && !o->between_next;
+}
+
 /* A decoder state of a parallel decode: a copy of the run, with its own owner. */
 static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
 		      struct line_buf **buf)
@@ -305,8 +332,8 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
 	w->kept_unit = NULL;
 	w->kept = (struct line_buf){ 0 };
 	*buf = &w->kept;
-	w->renderer = r->o->render_new ? r->o->render_new(r->o->ctx, buf) : NULL;
-	if (r->o->render_new && !w->renderer) {
+	w->renderer = threads_render(r->o) ? r->o->render_new(r->o->ctx, buf) : NULL;
+	if (threads_render(r->o) && !w->renderer) {
 		free(w);
 		return NULL;
 	}
@@ -340,7 +367,7 @@ static int par_emit(void *ctx, const char *bytes, size_t len)
 	struct kept_event k;
 	size_t off = 0;
 
-	if (r->o->render_new) {
+	if (threads_render(r->o)) {
 		r->stop = r->o->write(r->o->ctx, bytes, len);
 		return r->stop;
 	}
@@ -481,7 +508,8 @@ static int list_piece_units(struct run *r, struct session *s, const struct sessi
 					 .chunk = &p->chunk, .start = i ? ends[i - 1] : 0,
 					 .end = ends[i], .joined = joins[i].joined,
 					 .drop = joins[i].drop,
-					 .self_contained = !joins[i].used_before };
+					 .self_contained = !joins[i].used_before,
+					 .merged = r->merge_group };
 
 		if (r->o->list_units(r->o->ctx, &u))
 			ret = -ECANCELED;
@@ -535,6 +563,19 @@ static int piece_units(struct run *r, struct session *s, const struct session_pi
 	return 0;
 }
 
+/* Kernel symbols and code, before the first piece is decoded; 1 when it stops the run. */
+static int kernel_once(struct run *r)
+{
+	if (r->kernel_checked)	/* also for units: they are decoded */
+		return 0;
+	r->kernel_checked = true;
+	if (load_kernel(r)) {
+		r->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
 #define UNIT_DONE	2	/* on_piece(): o->unit is decoded, stop reading */
 
 static int decode_piece(struct run *r, struct session *s, const struct session_piece *p)
@@ -543,13 +584,8 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 		r->no_decoder = true;
 		return 1;
 	}
-	if (!r->kernel_checked) {	/* also for units: they are decoded */
-		r->kernel_checked = true;
-		if (load_kernel(r)) {
-			r->stop = 1;
-			return 1;
-		}
-	}
+	if (kernel_once(r))
+		return 1;
 	r->piece = p;
 	r->proc = p->proc;	/* for decoders that do not call reached() */
 	r->pid = p->pid;
@@ -598,6 +634,178 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 			ret = 1;
 	}
 	return ret;
+}
+
+/* Pieces decoded at once, merged by time (piece_merge.h): a run for each. */
+struct merged {
+	struct run *runs;
+	size_t n;
+};
+
+static int merged_decode(void *ctx, size_t i, struct pm_stream *st)
+{
+	struct run *w = &((struct merged *)ctx)->runs[i];
+
+	w->stream = st;
+	w->s->dec->decode_chunk(w->state, &w->piece->chunk);
+	if (!w->stop && pm_stream_flush(st, w->out))
+		w->stop = 1;
+	return w->stop;
+}
+
+static int merged_write(void *ctx, const char *bytes, size_t len)
+{
+	const struct trace_decode_opts *o = ((struct merged *)ctx)->runs[0].o;
+
+	return o->write(o->ctx, bytes, len);
+}
+
+static uint64_t merged_next(void *ctx)
+{
+	const struct trace_decode_opts *o = ((struct merged *)ctx)->runs[0].o;
+
+	return o->between_next(o->ctx);
+}
+
+static int merged_put(void *ctx, uint64_t time)
+{
+	const struct trace_decode_opts *o = ((struct merged *)ctx)->runs[0].o;
+
+	return o->between_put(o->ctx, time);
+}
+
+static void merged_close(struct merged *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct run *w = &m->runs[i];
+
+		if (w->state)
+			w->s->dec->decode_end(w->state);
+		if (w->renderer)
+			w->o->render_free(w->renderer);
+	}
+	free(m->runs);
+}
+
+/* A run per piece: its owner, renderer and decoder state. 0 or -ENOMEM. */
+static int merged_open(struct merged *m, struct run *r, const struct session_piece *const *v,
+		       size_t n)
+{
+	m->n = n;
+	m->runs = calloc(n, sizeof(*m->runs));
+	if (!m->runs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct run *w = &m->runs[i];
+		struct decode_opts opts;
+
+		*w = *r;
+		w->state = NULL;
+		w->piece = v[i];
+		w->proc = v[i]->proc;
+		w->pid = v[i]->pid;
+		w->tid = v[i]->tid;
+		w->comm = session_thread_comm(r->s, v[i]->tid, v[i]->proc);
+		w->renderer = r->o->render_new(r->o->ctx, &w->out);
+		if (!w->renderer)
+			break;
+		opts = decode_opts_of(w);
+		opts.no_time = false;	/* the merge's keys */
+		w->state = r->s->dec->decode_begin(&opts);
+		if (!w->state)
+			break;
+	}
+	if (!m->runs[n - 1].state) {
+		merged_close(m);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Whether the whole decode merges the pieces left at the end by time:
+ * asked for (with the renderer, but to list units), more than one, events
+ * of time (TIME_CONV), by a decoder that decodes on threads; not
+ * snapshots (a snapshot's decode depends on the one before).
+ * AUXREC_NO_MERGE=1 (tests): never, as before.
+ */
+static bool merge_wanted(const struct run *r, const struct session *s,
+			 const struct session_piece *const *v, size_t n)
+{
+	const struct trace_decode_opts *o = r->o;
+
+	if (n < 2 || !o->merge_by_time || !s->time_mult || !s->dec ||
+	    !s->dec->decode_begin || !s->dec->split_next || getenv("AUXREC_NO_MERGE"))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->chunk.flags & PERF_AUX_FLAG_OVERWRITE)
+			return false;
+	return true;
+}
+
+/*
+ * The pieces decoded at once, their events written in time order; then
+ * o->piece_end. -EAGAIN: no thread to be had, nothing decoded.
+ */
+static int decode_merged(struct run *r, struct session *s, const struct session_piece *const *v,
+			 size_t n)
+{
+	struct pm_output out = { .write = merged_write };
+	struct merged m;
+	int ret;
+
+	if (r->o->between_next) {
+		out.next = merged_next;
+		out.put = merged_put;
+	}
+	if (kernel_once(r))
+		return 1;
+	session_proc(s, -1, false);	/* its index built: looked up on the threads */
+	ret = merged_open(&m, r, v, n);
+	if (!ret) {
+		ret = pm_run(n, merged_decode, &out, &m);
+		merged_close(&m);
+	}
+	if (ret == -EAGAIN)
+		return ret;
+	if (ret > 0)
+		r->stop = 1;
+	for (size_t i = 0; i < n; i++)
+		r->aux_done += v[i]->chunk.size;
+	progress_set(&r->prog, r->prog.total ? v[n - 1]->chunk.file_offset +
+					       v[n - 1]->chunk.size - r->data_start : r->aux_done);
+	if (r->o->piece_end && r->o->piece_end(r->o->ctx) && !r->stop) {
+		r->stop = 1;
+		if (ret >= 0)
+			ret = 1;
+	}
+	return ret;
+}
+
+/*
+ * The pieces left when the file ends (session.h, pieces_at_end): merged
+ * by time where merge_wanted(), else one after another.
+ */
+static int on_pieces_at_end(void *ctx, struct session *s, const struct session_piece *const *v,
+			    size_t n)
+{
+	struct run *r = ctx;
+	bool merge = merge_wanted(r, s, v, n);
+	int ret;
+
+	/* units are listed and decoded piece by piece, and say it */
+	r->merge_group = merge;
+	if (merge && r->o->render_new && !r->o->list_units && !r->o->one_unit) {
+		ret = decode_merged(r, s, v, n);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ret = on_piece(r, s, v[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* A PERF_RECORD_SAMPLE: to o->sample with its owner, when it has the ids. */
@@ -708,6 +916,7 @@ int trace_decode(const struct trace_decode_opts *o)
 		r.s->sample_ctx = &r;
 	}
 	r.s->copy_jobs = r.jobs;	/* the chunks of a piece joined on the decode threads */
+	r.s->pieces_at_end = on_pieces_at_end;
 	start_progress(&r);
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));
 	if (ret == UNIT_DONE)

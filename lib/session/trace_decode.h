@@ -49,6 +49,12 @@ struct decode_unit {
 	bool joined;
 	uint64_t drop;
 	bool self_contained;
+	/*
+	 * Its piece is one of the buffers whose events the whole decode
+	 * merges by time (merge_by_time): the units' outputs of those pieces
+	 * interleave by their events' times instead of following each other.
+	 */
+	bool merged;
 };
 
 typedef int (*decode_unit_fn)(void *ctx, const struct decode_unit *u);
@@ -93,6 +99,25 @@ struct trace_decode_opts {
 	int (*render)(void *r, const struct trace_event *te);
 	void (*render_free)(void *r);
 	int (*write)(void *ctx, const char *bytes, size_t len);
+	/*
+	 * With render_new (or list_units, to say which units it merges): the
+	 * buffers that are left when the file ends (a
+	 * per-CPU recording's, or per-thread ones), when the trace has time,
+	 * are decoded at once, one thread each, and their events' outputs
+	 * written in time order (lib/session/piece_merge.h) through write, as
+	 * perf script merges its queues, instead of one buffer's after
+	 * another's. Not with list_units or one_unit.
+	 */
+	bool merge_by_time;
+	/*
+	 * Optional, with merge_by_time: what the output puts among the events
+	 * (tracepoint samples): between_next(ctx) is the time of the next
+	 * (UINT64_MAX: none left), between_put(ctx, time) writes those before
+	 * `time` (0, or non-zero to stop). The decode threads of --jobs then
+	 * hand the events to fn instead of rendering them.
+	 */
+	uint64_t (*between_next)(void *ctx);
+	int (*between_put)(void *ctx, uint64_t time);
 	/*
 	 * Optional, with render_new: bytes of trace per unit of a decode on
 	 * threads (par_hooks.unit_size); 0: parallel.c's default, small units

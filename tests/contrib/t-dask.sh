@@ -6,6 +6,8 @@
 #  - a ground-truth recording (tests/gt: a real program single-stepped, its
 #    flow as Intel PT with compressed returns, in a perf.data by pd-gen);
 #  - a per-CPU recording of two processes with CPU-wide context switches;
+#  - a per-CPU recording of two CPUs at once, whose events script merges
+#    by time (the driver merges the units' keyed outputs);
 #  - a damaged copy (bytes of the second half overwritten: decode errors,
 #    and a record cut short, which `auxrec script` reports after the
 #    events, exit 1: so must the driver);
@@ -95,6 +97,21 @@ if "$GT_BIN/gt-record" --tsc0 $tsc1 "$tmp/gt/rec2" -- "$tmp/gt/recursion" > /dev
 	same_as_script cpu-wide-switches-local "$tmp/cpu-wide.data" --workers 3
 else
 	echo "not ok dask-cpu-wide-switches-local: cannot record"
+fi
+
+# per-CPU, two CPUs at once (their buffers merged by time): indirect on
+# CPU 0, recursion on CPU 1 from 128 instructions later
+if "$GT_BIN/gt-record" --tsc0 0x1000400 "$tmp/gt/rec3" -- "$tmp/gt/recursion" > /dev/null 2>&1 &&
+	"$B/tests/tools/pd-gen" --cpu-wide "$tmp/two-cpus.data" \
+		"1001,$tmp/gt/indirect-gt-rc.pt,0x1000000,$tmp/gt/indirect,$a,0" \
+		"1002,$tmp/gt/rec3-rc.pt,0x1000400,$tmp/gt/recursion,$b,1" > /dev/null; then
+	if "$A" script --list-units --json -i "$tmp/two-cpus.data" | grep -q '"merged_by_time":true'; then
+		same_as_script two-cpus-merged-local "$tmp/two-cpus.data" --workers 3
+	else
+		echo "not ok dask-two-cpus-merged-local: no unit is merged by time"
+	fi
+else
+	echo "not ok dask-two-cpus-merged-local: cannot record"
 fi
 
 # damaged: 40 bytes of the trace (the second half of the file) overwritten

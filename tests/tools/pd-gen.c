@@ -39,12 +39,14 @@
  * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
  * every chunk, and then loses nothing. With --migrate (after --cut-psb)
  * the last chunk is CPU 1's (its buffer's, idx 1; no switches there): the
- * process that ran then moved to CPU 1. (A session decodes one buffer's
- * pieces after another's: a trace back on CPU 0 would come after CPU 1's.)
+ * process that ran then moved to CPU 1. A PROC may end in ,CPU: each
+ * CPU's processes then take turns in that CPU's buffer (with that CPU's
+ * switch records), whose trace is cut in two chunks at its middle (at a
+ * PSB with --cut-psb); the CPUs' traces may overlap in time.
  * PID may be PID/TID: thread TID of process PID (a COMM record of its own,
  * named threadN for the Nth PROC from 0, and the process's mapping, which
  * an earlier PROC of PID wrote).
- * Usage: pd-gen --cpu-wide [--cut-psb [--migrate]] OUT PROC...
+ * Usage: pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate]] OUT PROC[,CPU]...
  *
  * --bts: the same file for Intel BTS instead (an intel_bts attr,
  * AUXTRACE_INFO type 2 with perf's six intel_bts words), its AUX data the
@@ -75,7 +77,8 @@
  * Intel PT's snapshot head gives them, an offset in an area of AREA bytes
  * (one area further once it wrapped), not positions in the stream.
  *
- * --tp TRACEFS N STEP (first, before any of the above but --cpu-wide and
+ * --tp TRACEFS N STEP (first, before any of the above but --bts, and --cpu-wide
+ * only with PROC,CPU;
  * --bts; with a timed Intel PT trace, its times in perf time): also N samples of the
  * tracepoint test:tick of the tracefs fixture TRACEFS (tests/data/tracefs),
  * perf record's tracepoint attr, at perf times STEP, 2 STEP, ... on cpu 0
@@ -486,6 +489,7 @@ struct proc_arg {
 	size_t len;
 	uint64_t tsc, start, size, pgoff;
 	char *bin;
+	uint32_t cpu;
 };
 
 /* Offset of the first PSB at or after off (or len). */
@@ -500,6 +504,93 @@ static uint64_t next_psb(const uint8_t *pt, size_t len, uint64_t off)
 		if (!memcmp(pt + off, psb, sizeof(psb)))
 			return off;
 	return len;
+}
+
+static const char *tp_tracefs;
+static void tracepoint_samples(struct pd_writer *w);
+
+/*
+ * PROC,...,CPU: the processes of each CPU take turns in that CPU's buffer,
+ * with switch records of that CPU; each buffer's trace is cut in two
+ * chunks at its middle (at the next PSB with --cut-psb), the chunks of the
+ * CPUs written in turns.
+ */
+static void per_cpu(struct pd_writer *w, struct proc_arg *p, int n, int cut_psb)
+{
+	uint32_t nr_cpus = 0;
+
+	if (tp_tracefs)	/* --tp: the samples among the CPUs' traces */
+		tracepoint_samples(w);
+	for (int i = 0; i < n; i++)
+		if (p[i].cpu + 1 > nr_cpus)
+			nr_cpus = p[i].cpu + 1;
+	for (uint32_t c = 0; c < nr_cpus; c++) {
+		int prev = -1;
+
+		sid_cpu = c;
+		for (int i = 0; i < n; i++) {
+			struct perf_rec_pid_tid sw = {
+				.header = { .type = PERF_RECORD_SWITCH_CPU_WIDE } };
+			uint64_t t = perf_time(p[i].tsc) - 1;
+
+			if (p[i].cpu != c)
+				continue;
+			if (prev >= 0) {
+				sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+				sw.pid = p[i].pid;
+				sw.tid = p[i].tid;
+				put_as_thread(w, &sw, sizeof(sw), NULL, p[prev].pid, p[prev].tid, t);
+			}
+			sw.header.misc = 0;
+			sw.pid = prev >= 0 ? p[prev].pid : 0;
+			sw.tid = prev >= 0 ? p[prev].tid : 0;
+			put_as_thread(w, &sw, sizeof(sw), NULL, p[i].pid, p[i].tid, t);
+			prev = i;
+		}
+	}
+	sid_cpu = 0;
+	pd_write_finished_round(w);
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t c = 0; c < nr_cpus; c++) {
+			uint8_t *all = NULL;
+			size_t total = 0, from, to, end = 0;
+			uint32_t owner = 0;
+			uint64_t last = 0;
+
+			for (int i = 0; i < n; i++) {
+				if (p[i].cpu != c)
+					continue;
+				all = realloc(all, total + p[i].len);
+				if (!all)
+					die("realloc", -12);
+				memcpy(all + total, p[i].pt, p[i].len);
+				total += p[i].len;
+				last = p[i].tsc;
+			}
+			if (!total)
+				continue;
+			from = k ? total / 2 : 0;
+			to = k ? total : total / 2;
+			if (cut_psb) {
+				from = k ? next_psb(all, total, from) : 0;
+				to = k ? total : next_psb(all, total, to);
+			}
+			for (int i = 0; i < n; i++) {
+				if (p[i].cpu != c)
+					continue;
+				end += p[i].len;
+				owner = p[i].pid;
+				if (to <= end)
+					break;
+			}
+			sid_cpu = c;
+			if (to > from)
+				aux(w, all, from, to - from, owner, (uint32_t)-1, c,
+				    perf_time(last) + 10 + k);
+			sid_cpu = 0;
+			free(all);
+		}
+	}
 }
 
 /* The --cpu-wide file: see the top of this file. */
@@ -523,7 +614,9 @@ static int cpu_wide(int argc, char **argv)
 
 		for (int k = 0; k < 7; k++, arg = NULL)
 			if (!(f[k] = strtok_r(arg, ",", &save)))
-				die("PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF", -22);
+				die("PROC is PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]", -22);
+		arg = strtok_r(NULL, ",", &save);
+		p[i].cpu = arg ? strtoul(arg, NULL, 0) : 0;
 		p[i].pid = strtoul(f[0], &end, 0);
 		p[i].tid = *end == '/' ? strtoul(end + 1, NULL, 0) : p[i].pid;
 		p[i].pt = read_file(f[1], &p[i].len);
@@ -555,6 +648,11 @@ static int cpu_wide(int argc, char **argv)
 		memcpy(all + off, p[i].pt, p[i].len);
 		off += p[i].len;
 	}
+	for (int i = 0; i < n; i++)
+		if (p[i].cpu) {
+			per_cpu(w, p, n, cut_psb);
+			goto done;
+		}
 	for (int i = 0; i < n; i++) {
 		struct perf_rec_pid_tid sw = { .header = { .type = PERF_RECORD_SWITCH_CPU_WIDE } };
 		/* just before this trace's first time; the previous one ended well before */
@@ -599,6 +697,7 @@ static int cpu_wide(int argc, char **argv)
 		sid_cpu = 0;
 		buf_skip = 0;
 	}
+done:
 	finish(w);
 	for (int i = 0; i < n; i++)
 		free(p[i].pt);
@@ -608,7 +707,6 @@ static int cpu_wide(int argc, char **argv)
 }
 
 /* --tp: the tracepoint, its tracing data and samples (see the top of this file) */
-static const char *tp_tracefs;
 static uint64_t tp_nr, tp_step;
 
 static void tracepoint_samples(struct pd_writer *w)
@@ -759,6 +857,11 @@ int main(int argc, char **argv)
 		argc -= 4;
 		argv += 4;
 	}
+	if (argc > 4 && !strcmp(argv[1], "--gt-clock") && !strcmp(argv[2], "--cpu-wide")) {
+		gt_clock = 1;
+		argc--;
+		argv++;
+	}
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
 		return cpu_wide(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "--bts")) {
@@ -810,7 +913,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
 				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE\n"
-				"       pd-gen --cpu-wide [--cut-psb [--migrate]] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF...\n"
+				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate]] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
 				"              BINARY [START LEN PGOFF]\n");

@@ -1,0 +1,159 @@
+#!/bin/bash
+# t-merge-time.sh - the buffers of a per-CPU recording decoded at once and
+# their events written in time order (lib/session/piece_merge.c), as perf
+# script merges its per-CPU queues. The recordings (pd-gen --cpu-wide with
+# PROC,CPU): the ground truth of tests/gt/progs/recursion.c on CPU 0 and
+# the same program, started 128 instructions later, on CPU 1 (gt-record
+# --tsc0: TSC in each PSB+, an MTC every 64 instructions), the traces
+# overlapping in time; with a third process on CPU 0 after the first, the
+# chunks cut at PSBs; and with 8 tracepoint samples among them.
+#  - merge-truth-NAME: `script --json`'s branches, trace starts and ends
+#    are those of the ground truth of each CPU, at their true times (pd-gen
+#    --gt-clock declares the ground truth's clock), in true time order;
+#  - merge-order-NAME: `script --json` is the events of the buffers one
+#    after another (AUXREC_NO_MERGE=1, each buffer's in its order) merged
+#    by time as tests/diff/merge-time-ref.py does it (ties to CPU 0, an
+#    event without time after the one before it), the CPUs taking turns
+#    many times; the text output is in the same order;
+#  - merge-jobs-NAME: --jobs 1, 2 and 7 (units of 1024 bytes) print the
+#    same bytes, text and JSON;
+#  - merge-perf-NAME: perf script (Debian's) has the same branches per CPU,
+#    and each branch has as many branches of the other CPU before it as in
+#    auxrec's, give or take those of one MTC period (perf times a branch
+#    by the MTC before it);
+#  - merge-export-NAME: the exports (chrome, folded) hold the slices and
+#    stacks of the buffers one after another (each thread runs on one CPU;
+#    the threads come in another order);
+#  - merge-tracepoints: the tracepoint samples among the merged events,
+#    each before the first event of a later time, --jobs 1 and 2 alike.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/gt/build-tools.sh
+. tests/diff/recordings.sh
+. tests/check-lib.sh
+diff_check_setup merge-time || exit $?
+rc=0
+ref=tests/diff/merge-time-ref.py
+
+# NAME WHY: says "not ok merge-NAME: WHY", sets rc=1, returns 1
+fail() {
+	echo "not ok merge-$1: $2"
+	rc=1
+	return 1
+}
+
+# NAME FILE CPU:BRANCHES:TIMES...: the checks above on FILE, whose CPUs ran those flows
+merge_checks() {
+	local name=$1 f=$2 j fmt turns out
+	shift 2
+	"$A" script --json -i "$f" > "$tmp/$name.json" 2> "$tmp/$name.err" &&
+	AUXREC_NO_MERGE=1 "$A" script --json -i "$f" > "$tmp/$name.plain" 2>> "$tmp/$name.err" ||
+		{ fail "order-$name" "script failed: $(head -1 "$tmp/$name.err")"; return; }
+	if ! out=$(python3 $ref truth "$tmp/$name.json" "$@"); then
+		fail "truth-$name" "$out"
+	else
+		echo "ok merge-truth-$name ($out branches, trace starts and ends: the true ones at their true times, in time order)"
+	fi
+	python3 $ref expect "$tmp/$name.plain" > "$tmp/$name.want"
+	turns=$(python3 -c 'import json, sys
+cpus = [json.loads(l).get("cpu") for l in open(sys.argv[1])]
+print(sum(1 for a, b in zip(cpus, cpus[1:]) if a != b))' "$tmp/$name.json")
+	out=$(first_difference "$tmp/$name.want" "$tmp/$name.json" lines "< merged by the reference > auxrec")
+	if [ -n "$out" ]; then
+		fail "order-$name" "$out"
+	elif [ "$turns" -lt 10 ]; then
+		fail "order-$name" "the CPUs take turns only $turns times"
+	elif ! cmp -s <("$A" script -i "$f" | awk '{print $3, $4}') \
+		      <(python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+	o = json.loads(l)
+	print("[%03d] %d.%09d:" % (o["cpu"], o["time"] // 10**9, o["time"] % 10**9))' "$tmp/$name.json"); then
+		fail "order-$name" "the text output is in another order than the JSON"
+	else
+		echo "ok merge-order-$name ($(wc -l < "$tmp/$name.json") events, the CPUs take turns $turns times)"
+	fi
+	for fmt in "" --json; do
+		# shellcheck disable=SC2086
+		"$A" script $fmt -i "$f" --jobs 1 > "$tmp/j1" 2> /dev/null
+		for j in 2 7; do
+			# shellcheck disable=SC2086
+			AUXREC_PAR_UNIT=1024 "$A" script $fmt -i "$f" --jobs $j > "$tmp/jn" 2> /dev/null
+			cmp -s "$tmp/j1" "$tmp/jn" ||
+				{ fail "jobs-$name" "--jobs $j ${fmt:-text} differs from --jobs 1"; break 2; }
+		done
+	done && echo "ok merge-jobs-$name (--jobs 1, 2, 7: the same text and JSON)"
+	if perf script --itrace=b -F cpu,ip,addr -i "$f" > "$tmp/$name.perf" 2> "$tmp/$name.perf.err"; then
+		# shellcheck disable=SC2046
+		set -- $(python3 $ref perf "$tmp/$name.perf" "$tmp/$name.json")
+		if [ "$#" != 2 ]; then
+			fail "perf-$name" "$*"
+		elif [ "$1" -gt 64 ]; then
+			fail "perf-$name" "a branch has $1 more or fewer branches of the other CPU before it than in perf script"
+		else
+			echo "ok merge-perf-$name (the branches of perf script; $2 placed otherwise among the other CPU's, by at most $1)"
+		fi
+	else
+		fail "perf-$name" "perf script: $(head -1 "$tmp/$name.perf.err")"
+	fi
+	out=
+	for fmt in chrome folded; do
+		"$A" export -f $fmt -i "$f" -o "$tmp/x.$fmt" 2> /dev/null &&
+		AUXREC_NO_MERGE=1 "$A" export -f $fmt -i "$f" -o "$tmp/p.$fmt" 2> /dev/null ||
+			{ out="export -f $fmt failed"; break; }
+		# the threads come in the order they are met: their slices, not the bytes
+		cmp -s <(sed 's/,$//' "$tmp/x.$fmt" | sort) <(sed 's/,$//' "$tmp/p.$fmt" | sort) ||
+			{ out="$fmt: other slices or stacks"; break; }
+	done
+	verdict "merge-export-$name" "$out" "chrome, folded: the slices and stacks of one buffer after another"
+	[ -z "$out" ] || rc=1
+}
+
+. tests/gt/progs.sh
+gt_prog_build recursion "$tmp/recursion" static > /dev/null ||
+	{ echo "not ok merge-time: cannot compile"; exit 1; }
+# CPU 1's program starts 128 instructions after CPU 0's (GT_TSC_PER_INSN 8);
+# a third process on CPU 0 from twice the first one's instructions on
+gt_record merge-time "$tmp/a.rec" --tsc0 0x1000 "$tmp/a" -- "$tmp/recursion" || exit
+gt_record merge-time "$tmp/b.rec" --tsc0 0x1400 "$tmp/b" -- "$tmp/recursion" || exit
+ninsn=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$tmp/a.rec" | head -1)
+tsc_c=$((0x1000 + ninsn * 8 * 2))
+gt_record merge-time "$tmp/c.rec" --tsc0 $tsc_c "$tmp/c" -- "$tmp/recursion" || exit
+for x in a b c; do
+	eval "gt_$x=$tmp/$x-rc.branches:$tmp/$x-rc.times"
+done
+map=$(load_of "$tmp/recursion" | tr ' ' ,)
+P=$tmp/recursion,$map
+gen() {	# NAME PD-GEN-ARGS...: pd-gen --cpu-wide into $tmp/NAME.data
+	local name=$1
+	shift
+	"$B/tests/tools/pd-gen" "$@" > "$tmp/gen.log" 2>&1 ||
+		{ fail "$name" "pd-gen: $(tail -1 "$tmp/gen.log")"; return 1; }
+}
+gen two --gt-clock --cpu-wide "$tmp/two.data" 1001,"$tmp/a-rc.pt",0x1000,$P,0 \
+	1002,"$tmp/b-rc.pt",0x1400,$P,1 &&
+	merge_checks two "$tmp/two.data" "0:$gt_a" "1:$gt_b"
+# the third process on CPU 0 after the first; chunks cut at PSBs
+gen three --gt-clock --cpu-wide --cut-psb "$tmp/three.data" 1001,"$tmp/a-rc.pt",0x1000,$P,0 \
+	1002,"$tmp/b-rc.pt",0x1400,$P,1 1003,"$tmp/c-rc.pt",$tsc_c,$P,0 &&
+	merge_checks three "$tmp/three.data" "0:$gt_a" "1:$gt_b" "0:$gt_c"
+
+# tracepoint samples every 61,037 ns from 61,037 ns: among both traces
+if gen tp --tp tests/data/tracefs 8 61037 --gt-clock --cpu-wide "$tmp/tp.data" \
+	1001,"$tmp/a-rc.pt",0x1000,$P,0 1002,"$tmp/b-rc.pt",0x1400,$P,1; then
+	"$A" script --json -i "$tmp/tp.data" > "$tmp/tp.json" &&
+	AUXREC_NO_MERGE=1 "$A" script --json -i "$tmp/tp.data" > "$tmp/tp.plain" &&
+	"$A" script --json --jobs 2 -i "$tmp/tp.data" > "$tmp/tp.j2" ||
+		fail tracepoints "script failed"
+	python3 $ref expect "$tmp/tp.plain" > "$tmp/tp.want"
+	n=$(grep -c '"type":"tracepoint"' "$tmp/tp.json")
+	out=$(first_difference "$tmp/tp.want" "$tmp/tp.json" lines "< merged by the reference > auxrec")
+	if [ -n "$out" ]; then
+		fail tracepoints "$out"
+	elif [ "$n" != 8 ]; then
+		fail tracepoints "$n tracepoint samples, not 8"
+	elif ! cmp -s "$tmp/tp.json" "$tmp/tp.j2"; then
+		fail tracepoints "--jobs 2 differs"
+	else
+		echo "ok merge-tracepoints (8 samples among the merged events, --jobs 1 and 2)"
+	fi
+fi
+exit $rc
