@@ -182,6 +182,8 @@ int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, cha
 
 	*tp = NULL;
 	memset(ts, 0, sizeof(*ts));
+	if (errlen)	/* a failure that says nothing (an allocation's) says its errno */
+		*err = '\0';
 	/* two passes over the input: a pipe is kept in a file */
 	if (!strcmp(path, "-") && (ret = stdin_spool(err, errlen)))
 		return ret;
@@ -190,6 +192,8 @@ int tp_load(const char *path, struct tp_samples *ts, struct tp_printer **tp, cha
 		ret = tp_printer_new(tp, ts, err, errlen);
 	if (ret) {
 		tp_samples_free(ts);
+		if (errlen && !*err)
+			snprintf(err, errlen, "%s", strerror(ret < 0 ? -ret : EIO));
 		name_the_file(path, err, errlen);
 	}
 	return ret;
