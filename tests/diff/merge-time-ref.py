@@ -107,8 +107,13 @@ def perf(perf_lines, ours):
 			continue
 		a.append((o["cpu"], (int(o["from"], 16), int(o["to"], 16))))
 	for cpu in sorted({c for c, _ in p} | {c for c, _ in a}):
-		if [b for c, b in p if c == cpu] != [b for c, b in a if c == cpu]:
-			print("cpu %d: other branches than perf's" % cpu)
+		bp, ba = [b for c, b in p if c == cpu], [b for c, b in a if c == cpu]
+		if bp != ba:
+			i = next((k for k, (x, y) in enumerate(zip(bp, ba)) if x != y), min(len(bp), len(ba)))
+			print("cpu %d: other branches than perf's (%d against perf's %d; the %dth: %s, perf %s)" %
+			      (cpu, len(ba), len(bp), i,
+			       "%x=>%x" % ba[i] if i < len(ba) else "none",
+			       "%x=>%x" % bp[i] if i < len(bp) else "none"))
 			return 1
 	bp, ba = others_before(p), others_before(a)
 	diffs = [abs(bp[k] - ba[k]) for k in ba]
