@@ -140,10 +140,12 @@ static int on_piece_end(void *ctx)
 }
 
 /*
- * --jobs N > 1: the decode threads make a record of each event
- * (lib/output/call_stack_rec.h) in a buffer of their own; the records are
- * fed to the call stacks in order, on whichever decode thread hands them
- * over (trace_decode_opts' render and write), before the piece ends.
+ * --jobs N > 1, and the buffers merged by time at the end of the file: the
+ * decode threads make a record of each event (lib/output/call_stack_rec.h)
+ * in a buffer of their own; the records are fed to the call stacks in
+ * order (in time order for merged buffers, on the calling thread), on
+ * whichever thread hands them over (trace_decode_opts' render and write),
+ * before the piece ends.
  */
 static void *recs_new(void *ctx, struct line_buf **out)
 {
@@ -186,10 +188,11 @@ static int recs_feed(void *ctx, const char *bytes, size_t len)
  * (lib/output/call_stack_pipe.c), and the Perfetto export's blocks
  * compressed on two (lib/output/zstd_blocks.c); with --jobs N > 1 (the
  * default: a thread per usable CPU), pieces that are decoded on threads
- * feed the call stacks from there (recs_new()). AUXREC_EXPORT_SERIAL=1,
- * one CPU or no thread to be had: all on this one (with --jobs N, the
- * decode threads hand the events themselves over, to on_event()). The
- * output is the same. For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events
+ * feed the call stacks from there (recs_new()), as do the buffers merged
+ * by time. AUXREC_EXPORT_SERIAL=1, one CPU or no thread to be had: no
+ * builder thread, the call stacks are built on this one (from the records
+ * of decode threads, where --jobs N or the merge has some). The output is
+ * the same. For tests/diff/t-export-pipe.sh: AUXREC_EXPORT_BATCH=N, events
  * go over N at a time; AUXREC_EXPORT_BLOCK=BYTES, Perfetto's compressed
  * blocks that small.
  */

@@ -507,7 +507,7 @@ int cmd_script(int argc, char **argv)
 		return list_units(&o);
 	}
 	if (event_printer_init(&sc.pr, stdout, json_output, srcline) ||
-	    event_printer_init(&sc.kp, NULL, json_output, srcline)) {
+	    (sc.keys && event_printer_init(&sc.kp, NULL, json_output, srcline))) {
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}

@@ -71,11 +71,6 @@ struct pm_stream {
 	struct pm_batch b[PM_BATCHES];
 };
 
-static struct pm_batch *filling(struct pm_stream *st)
-{
-	return st->fill;
-}
-
 /*
  * Hands the batch being filled over with the bytes of buf, and waits for
  * the next one to be free; false when the decode is to stop.
@@ -83,7 +78,7 @@ static struct pm_batch *filling(struct pm_stream *st)
 static bool hand_over(struct pm_stream *st, struct line_buf *buf)
 {
 	struct pm *m = st->m;
-	struct pm_batch *b = filling(st);
+	struct pm_batch *b = st->fill;
 	struct line_buf mem = b->buf;
 	bool go;
 
@@ -115,7 +110,7 @@ static int stop_with(struct pm_stream *st, int err)
 
 int pm_event_end(struct pm_stream *st, struct line_buf *buf, uint64_t time)
 {
-	struct pm_batch *b = filling(st);
+	struct pm_batch *b = st->fill;
 	size_t last = b->nr ? b->ends[b->nr - 1].end : 0;
 
 	if (buf->err)
@@ -150,7 +145,7 @@ static void *stream_main(void *arg)
 
 int pm_stream_flush(struct pm_stream *st, struct line_buf *buf)
 {
-	if (filling(st)->nr && !hand_over(st, buf))
+	if (st->fill->nr && !hand_over(st, buf))
 		return 1;
 	return 0;
 }

@@ -576,6 +576,16 @@ static int kernel_once(struct run *r)
 	return 0;
 }
 
+/* The piece r decodes, and its owner until the decoder says otherwise. */
+static void run_take_piece(struct run *r, const struct session_piece *p)
+{
+	r->piece = p;
+	r->proc = p->proc;	/* for decoders that do not call reached() */
+	r->pid = p->pid;
+	r->tid = p->tid;
+	r->comm = session_thread_comm(r->s, p->tid, p->proc);
+}
+
 #define UNIT_DONE	2	/* on_piece(): o->unit is decoded, stop reading */
 
 static int decode_piece(struct run *r, struct session *s, const struct session_piece *p)
@@ -586,11 +596,7 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 	}
 	if (kernel_once(r))
 		return 1;
-	r->piece = p;
-	r->proc = p->proc;	/* for decoders that do not call reached() */
-	r->pid = p->pid;
-	r->tid = p->tid;
-	r->comm = session_thread_comm(s, p->tid, p->proc);
+	run_take_piece(r, p);
 	if (r->o->list_units || r->o->one_unit) {
 		int ret = piece_units(r, s, p);
 
@@ -701,11 +707,7 @@ static int merged_open(struct merged *m, struct run *r, const struct session_pie
 
 		*w = *r;
 		w->state = NULL;
-		w->piece = v[i];
-		w->proc = v[i]->proc;
-		w->pid = v[i]->pid;
-		w->tid = v[i]->tid;
-		w->comm = session_thread_comm(r->s, v[i]->tid, v[i]->proc);
+		run_take_piece(w, v[i]);
 		w->renderer = r->o->render_new(r->o->ctx, &w->out);
 		if (!w->renderer)
 			break;
