@@ -215,6 +215,20 @@ static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uin
 	return id;
 }
 
+/*
+ * The thread's name is the one its latest event gives (an exec or a rename
+ * during the trace names it from then on, as viewers name a thread by its
+ * current name); an event whose owner has no name keeps the one it had.
+ */
+static void name_thread(struct cs_thread *th, const char *comm)
+{
+	th->named_by = comm;
+	if (!comm)
+		return;
+	strncpy(th->comm, comm, sizeof(th->comm) - 1);
+	th->comm[sizeof(th->comm) - 1] = 0;
+}
+
 static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_event *te)
 {
 	struct cs_thread *th;
@@ -234,9 +248,7 @@ static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_ev
 	memset(th, 0, sizeof(*th));
 	th->pid = te->pid;
 	th->tid = te->tid;
-	if (te->comm)
-		strncpy(th->comm, te->comm, sizeof(th->comm) - 1);
-	th->comm[sizeof(th->comm) - 1] = 0;
+	name_thread(th, te->comm);
 	th->next_root_seq = -1;
 	cs->last_tid = te->tid;
 	cs->last_idx = cs->nr_threads++;
@@ -715,6 +727,8 @@ int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)
 
 	if (!th)
 		return -ENOMEM;
+	if (te->comm != th->named_by)
+		name_thread(th, te->comm);
 	cs->insns += ev->insn_count;
 	now = clock_at(cs, th, ev, &before);
 	if (cs->selecting && (in = select_event(cs, th, ev, cpu, now, before)) < 0)

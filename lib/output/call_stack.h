@@ -93,7 +93,8 @@ struct cs_name_cache;
 
 struct cs_thread {
 	int pid, tid;
-	char comm[16];
+	char comm[16];			/* its latest name in the events */
+	const char *named_by;		/* the event's comm that comm was copied from */
 	struct cs_slice *slices;	/* in pre-order after cs_finish() */
 	size_t nr_slices, cap_slices;
 	struct cs_slice *roots;		/* outermost frames found by returns */

@@ -96,11 +96,25 @@ struct proc *session_thread_proc(struct session *s, int tid)
 
 const char *session_thread_comm(struct session *s, int tid, const struct proc *p)
 {
-	const char *comm = thread_map_comm(&s->threads, tid);
+	return session_thread_comm_at(s, tid, p, 0, NULL);
+}
+
+const char *session_thread_comm_at(struct session *s, int tid, const struct proc *p,
+				   uint64_t time, uint64_t *next)
+{
+	const char *comm = thread_map_comm_at(&s->threads, tid, time, next);
 
 	if (comm && *comm)
 		return comm;
 	return p && p->comm[0] ? p->comm : NULL;
+}
+
+/* The perf time of a sideband record (its sample id's), 0 when it has none. */
+static uint64_t record_time(struct session *s, const struct perf_event_header *h)
+{
+	struct pd_sample_id sid;
+
+	return pd_reader_sample_id(s->r, h, &sid) ? 0 : sid.time;
 }
 
 int session_open(struct session **out, const char *path, const char *symfs, char *err,
@@ -691,7 +705,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 				struct proc *p = session_proc(s, c->pid, true);
 
 				thread_map_set_comm(&s->threads, (int)c->tid, (int)c->pid, c->comm,
-						    h->size - sizeof(*c));
+						    h->size - sizeof(*c), record_time(s, h));
 				if (p && c->pid == c->tid)
 					snprintf(p->comm, sizeof(p->comm), "%.*s",
 						 (int)(h->size - sizeof(*c)), c->comm);
@@ -703,7 +717,8 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (h->size >= sizeof(struct perf_rec_fork)) {
 				const struct perf_rec_fork *f = (const void *)h;
 
-				thread_map_fork(&s->threads, (int)f->tid, (int)f->pid, (int)f->ptid);
+				thread_map_fork(&s->threads, (int)f->tid, (int)f->pid, (int)f->ptid,
+						record_time(s, h));
 				on_fork(s, f->pid, f->ppid);
 			}
 			break;

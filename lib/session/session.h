@@ -104,6 +104,13 @@ struct proc *session_thread_proc(struct session *s, int tid);
  */
 const char *session_thread_comm(struct session *s, int tid, const struct proc *p);
 /*
+ * The same at perf time `time` (0: the latest, as session_thread_comm()):
+ * the name the thread had then (thread_map_comm_at()); *next (when not
+ * NULL) gets the time it next changes, UINT64_MAX when it does not.
+ */
+const char *session_thread_comm_at(struct session *s, int tid, const struct proc *p,
+				   uint64_t time, uint64_t *next);
+/*
  * The task switched in on cpu last at or before perf time `time`: false
  * when no switch on that cpu is that old; else its pid, tid and process
  * (NULL when the recording has nothing of it). *next gets the time of the

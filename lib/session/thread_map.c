@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * thread_map.c - the threads of a recording (see thread_map.h): an array of
- * (tid, pid, name) found through a hash index by tid, and the names, each
- * allocated on its own so that events may keep pointers to them.
+ * (tid, pid, names by time) found through a hash index by tid, and the
+ * names, each allocated on its own so that events may keep pointers to
+ * them.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -53,7 +54,35 @@ static struct thread_pid *get(struct thread_map *m, int tid, int pid)
 	return &m->v[*slot - 1];
 }
 
-int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name, size_t len)
+/*
+ * How far back a late record's name is moved among a thread's names:
+ * records come in nearly in time order (perf writes a round's records
+ * sorted); a file whose names go back further, a damaged or hostile one,
+ * gets them that far back and no further, not a quadratic sort.
+ */
+#define LATE_NAMES	64
+
+/*
+ * t takes comm (kept by the map) from time on: into its names in time
+ * order, after those of the same time. The latest given is its comm.
+ */
+static int add_name(struct thread_pid *t, const char *comm, uint64_t time)
+{
+	size_t i;
+
+	if (ARRAY_GROW(t->names, t->cap_names, t->nr_names + 1, 2))
+		return -ENOMEM;
+	for (i = t->nr_names; i > 0 && t->names[i - 1].time > time &&
+			      t->nr_names - i < LATE_NAMES; i--)
+		t->names[i] = t->names[i - 1];
+	t->names[i] = (struct thread_name){ .time = time, .comm = comm };
+	t->nr_names++;
+	t->comm = comm;
+	return 0;
+}
+
+int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name, size_t len,
+			uint64_t time)
 {
 	struct thread_pid *t = get(m, tid, pid);
 	size_t n = strnlen(name, len < 15 ? len : 15);
@@ -71,21 +100,17 @@ int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name
 	memcpy(copy, name, n);
 	copy[n] = 0;
 	m->names[m->nr_names++] = copy;
-	t->comm = copy;
-	return 0;
+	return add_name(t, copy, time);
 }
 
-int thread_map_fork(struct thread_map *m, int tid, int pid, int ptid)
+int thread_map_fork(struct thread_map *m, int tid, int pid, int ptid, uint64_t time)
 {
-	const struct thread_pid *parent = find(m, ptid);
-	const char *comm = parent ? parent->comm : NULL;
+	const char *comm = thread_map_comm_at(m, ptid, time, NULL);
 	struct thread_pid *t = get(m, tid, pid);
 
 	if (!t)
 		return -ENOMEM;
-	if (comm)
-		t->comm = comm;
-	return 0;
+	return comm ? add_name(t, comm, time) : 0;
 }
 
 int thread_map_pid(const struct thread_map *m, int tid)
@@ -102,8 +127,35 @@ const char *thread_map_comm(const struct thread_map *m, int tid)
 	return t ? t->comm : NULL;
 }
 
+const char *thread_map_comm_at(const struct thread_map *m, int tid, uint64_t time,
+			       uint64_t *next)
+{
+	const struct thread_pid *t = find(m, tid);
+	size_t lo = 0, hi, at;
+
+	if (next)
+		*next = UINT64_MAX;
+	if (!t || !time || t->nr_names < 2)
+		return t ? t->comm : NULL;
+	/* the first name later than time: names[lo] */
+	for (hi = t->nr_names; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->names[mid].time <= time)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	at = lo ? lo - 1 : 0;
+	if (next && at + 1 < t->nr_names)
+		*next = t->names[at + 1].time;
+	return t->names[at].comm;
+}
+
 void thread_map_free(struct thread_map *m)
 {
+	for (size_t i = 0; i < m->nr; i++)
+		free(m->v[i].names);
 	for (size_t i = 0; i < m->nr_names; i++)
 		free(m->names[i]);
 	free(m->names);

@@ -212,9 +212,11 @@ static int sort_and_name(struct reading *rd)
 		for (; c < rd->nr_cc && before(&rd->cc[c], s, rd->order[idx[i]]) && !ret; c++) {
 			const struct comm_change *cc = &rd->cc[c];
 
+			/* applied in time order here: the latest is the name at s */
 			ret = cc->ptid < 0 ?
-			      thread_map_set_comm(&names, cc->tid, cc->pid, cc->comm, sizeof(cc->comm)) :
-			      thread_map_fork(&names, cc->tid, cc->pid, cc->ptid);
+			      thread_map_set_comm(&names, cc->tid, cc->pid, cc->comm, sizeof(cc->comm),
+						  0) :
+			      thread_map_fork(&names, cc->tid, cc->pid, cc->ptid, 0);
 		}
 		name = thread_map_comm(&names, s->tid);
 		memset(s->comm, 0, sizeof(s->comm));

@@ -61,45 +61,51 @@ static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 }
 
 /*
- * Makes pid/tid (code and comm in p, NULL unknown) the owner from here on;
- * *image names its code: the process and the generation of its mappings.
+ * Makes pid/tid (code and comm in p, NULL unknown) the owner from perf
+ * time `time` on (0: not known); *image names its code: the process and
+ * the generation of its mappings. Returns when the owner's name changes
+ * next (an exec, a rename; UINT64_MAX: not, or time unknown).
  */
-static void set_owner(struct run *r, struct proc *p, int pid, int tid, uint64_t *image)
+static uint64_t set_owner(struct run *r, struct proc *p, int pid, int tid, uint64_t time,
+			  uint64_t *image)
 {
+	uint64_t next;
+
 	*image = (uint64_t)(uint32_t)pid << 32 | (p ? p->gen : 0);
 	r->proc = p;
 	r->pid = pid;
 	r->tid = tid;
-	r->comm = session_thread_comm(r->s, tid, p);
+	r->comm = session_thread_comm_at(r->s, tid, p, time, &next);
+	return next;
 }
 
 /*
  * The decoder's trace time reached `time` (0: a piece starts; what the
  * decoder cached is the code of the owner where the previous piece ended;
- * with switches on record it asks again at its first time):
- * in a per-CPU buffer with CPU-wide context switches on record, the task
- * switched in last owns the code; otherwise the piece's owner does.
+ * it asks again at its first time): in a per-CPU buffer with CPU-wide
+ * context switches on record, the task switched in last owns the code;
+ * otherwise the piece's owner does. Either way the owner's name is the
+ * one it had at that time: the next call is due at the next switch or
+ * the next change of name, whichever comes first.
  */
 static uint64_t reached(void *ctx, uint64_t time, uint64_t *image)
 {
 	struct run *r = ctx;
 	const struct session_piece *p = r->piece;
-	uint64_t next = UINT64_MAX;
+	uint64_t next = UINT64_MAX, name_next;
 	struct proc *proc;
 	int pid, tid;
 
-	if (!session_has_switches(r->s, p->chunk.cpu)) {
-		if (!time)
-			set_owner(r, p->proc, p->pid, p->tid, image);
-		return UINT64_MAX;
-	}
 	if (!time) {	/* ask again at the trace's first time */
-		set_owner(r, p->proc, p->pid, p->tid, image);
+		set_owner(r, p->proc, p->pid, p->tid, 0, image);
 		return 0;
 	}
-	if (session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
-		set_owner(r, proc, pid, tid, image);
-	return next;
+	if (session_has_switches(r->s, p->chunk.cpu) &&
+	    session_owner_at(r->s, p->chunk.cpu, time, &proc, &pid, &tid, &next))
+		name_next = set_owner(r, proc, pid, tid, time, image);
+	else
+		r->comm = session_thread_comm_at(r->s, r->tid, r->proc, time, &name_next);
+	return next < name_next ? next : name_next;
 }
 
 /*
@@ -121,7 +127,7 @@ static void sample_owner(struct run *r, const struct decode_event *ev, struct tr
 {
 	te->tid = (int)ev->mem->context;
 	te->proc = context_owner(r, te->tid, &te->pid);
-	te->comm = session_thread_comm(r->s, te->tid, te->proc);
+	te->comm = session_thread_comm_at(r->s, te->tid, te->proc, ev->time, NULL);
 }
 
 /* The trace's context changed to tid: its code and events from here on. */
@@ -131,7 +137,7 @@ static void context(void *ctx, int tid, uint64_t *image)
 	int pid;
 	struct proc *p = context_owner(r, tid, &pid);
 
-	set_owner(r, p, pid, tid, image);
+	set_owner(r, p, pid, tid, 0, image);
 }
 
 /*
@@ -826,7 +832,8 @@ static int on_sample(void *ctx, struct session *s, const struct pd_record *rec)
 		ts.pid = (int)sid.pid;
 		ts.tid = (int)sid.tid;
 		ts.proc = session_proc(s, ts.pid, false);
-		ts.comm = session_thread_comm(s, ts.tid, ts.proc);
+		ts.comm = session_thread_comm_at(s, ts.tid, ts.proc,
+						 sid.sample_type & PERF_SAMPLE_TIME ? sid.time : 0, NULL);
 	}
 	ts.cpu = sid.sample_type & PERF_SAMPLE_CPU ? (int)sid.cpu : -1;
 	ts.time = sid.time;

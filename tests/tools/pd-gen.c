@@ -77,6 +77,13 @@
  * Intel PT's snapshot head gives them, an offset in an area of AREA bytes
  * (one area further once it wrapped), not positions in the stream.
  *
+ * --comm TIME:PID[/TID]:NAME[:exec] (first of all, repeated): a COMM
+ * record naming thread TID (default PID) of process PID NAME at perf time
+ * TIME, with the exec flag when it ends in :exec, written after the
+ * processes' own records and before the AUX data (as perf record writes an
+ * exec or a prctl(PR_SET_NAME) before the AUX record of the trace that ran
+ * after it; perf sorts by time). In the plain file PID is 4242.
+ *
  * --tp TRACEFS N STEP (first, before any of the above but --bts, and --cpu-wide
  * only with PROC,CPU;
  * --bts; with a timed Intel PT trace, its times in perf time): also N samples of the
@@ -109,6 +116,15 @@ enum {	/* tools/perf/util/intel-pt.h */
 	PT_PER_CPU_MMAPS, PT_MTC_BIT, PT_MTC_FREQ_BITS, PT_TSC_CTC_N, PT_TSC_CTC_D,
 	PT_CYC_BIT, PT_MAX_NONTURBO_RATIO, PT_FILTER_STR_LEN, PT_PRIV_MAX
 };
+
+/* --comm */
+static struct comm_arg {
+	uint64_t time;
+	uint32_t pid, tid;
+	int exec;
+	const char *name;
+} comms[16];
+static int nr_comms;
 
 static int bts;	/* --bts: intel_bts instead of intel_pt */
 static int spe;	/* --spe: arm_spe instead of intel_pt */
@@ -345,6 +361,40 @@ static void mmap2(struct pd_writer *w, uint32_t pid, const char *bin, uint64_t s
 	m.prot = PROT_READ | PROT_EXEC;
 	m.flags = MAP_PRIVATE;
 	put_as(w, &m, sizeof(m), bin, pid, time);
+}
+
+/* The COMM records of --comm. */
+static void put_comms(struct pd_writer *w)
+{
+	for (int i = 0; i < nr_comms; i++) {
+		struct perf_rec_comm c = {
+			.header = { .type = PERF_RECORD_COMM,
+				    .misc = comms[i].exec ? PERF_RECORD_MISC_COMM_EXEC : 0 },
+			.pid = comms[i].pid, .tid = comms[i].tid };
+
+		put_as_thread(w, &c, sizeof(c), comms[i].name, comms[i].pid, comms[i].tid,
+			      comms[i].time);
+	}
+}
+
+/* --comm TIME:PID[/TID]:NAME[:exec] */
+static void comm_arg(char *arg)
+{
+	char *f[4] = { NULL }, *save = NULL, *end;
+	struct comm_arg *c = &comms[nr_comms];
+
+	if (nr_comms == (int)(sizeof(comms) / sizeof(comms[0])))
+		die("too many --comm", -22);
+	for (int k = 0; k < 4; k++, arg = NULL)
+		f[k] = strtok_r(arg, ":", &save);
+	if (!f[2] || (f[3] && strcmp(f[3], "exec")))
+		die("--comm is TIME:PID[/TID]:NAME[:exec]", -22);
+	c->time = strtoull(f[0], NULL, 0);
+	c->pid = strtoul(f[1], &end, 0);
+	c->tid = *end == '/' ? strtoul(end + 1, NULL, 0) : c->pid;
+	c->name = f[2];
+	c->exec = f[3] != NULL;
+	nr_comms++;
 }
 
 /* COMM and MMAP2 of pid: BINARY mapped at start (len, pgoff) */
@@ -648,6 +698,7 @@ static int cpu_wide(int argc, char **argv)
 		memcpy(all + off, p[i].pt, p[i].len);
 		off += p[i].len;
 	}
+	put_comms(w);
 	for (int i = 0; i < n; i++)
 		if (p[i].cpu) {
 			per_cpu(w, p, n, cut_psb);
@@ -850,6 +901,11 @@ int main(int argc, char **argv)
 	uint8_t *pt;
 	size_t n, half;
 
+	while (argc > 2 && !strcmp(argv[1], "--comm")) {
+		comm_arg(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc > 4 && !strcmp(argv[1], "--tp")) {
 		tp_tracefs = argv[2];
 		tp_nr = strtoull(argv[3], NULL, 0);
@@ -922,6 +978,7 @@ int main(int argc, char **argv)
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
 	w = start(argv[1], argc, argv, 0);
 	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
+	put_comms(w);
 	if (tp_tracefs)
 		tracepoint_samples(w);
 	if (stack_sample)

@@ -1,0 +1,223 @@
+#!/bin/bash
+# A thread's name at each event's time (host, no guest): an exec or a
+# prctl(PR_SET_NAME) during the trace renames the thread from its time on,
+# as perf script prints it (perf reads the sideband in time order).
+# comm_exec: the ground-truth Intel PT trace of tests/gt/progs/spin.c in a
+# pd-gen perf.data with its clock (--gt-clock), and a COMM record with the
+# exec flag at a perf time T between two branch times in the middle of the
+# trace (pd-gen --comm). Every line of auxrec script (text and JSON) names
+# the thread "pd-gen" before T and "renamed" from T on, by its own time;
+# --jobs 1, 2 and 7 print the same bytes; --comm renamed selects the lines
+# from T on; Debian perf script follows the same rule by its own times;
+# the exports name the thread's track by its latest name (chrome's
+# thread_name, the protobuf's thread descriptor).
+# comm_switches: two ground-truth processes taking turns on one CPU
+# (pd-gen --cpu-wide --cut-psb, context switch records), the second
+# renaming itself (a COMM without exec) in the middle of its run: the same
+# checks, with the other process's lines keeping their name.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/check-lib.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+AUXREC=${AUXREC:-./auxrec}
+B=${AUXREC_BUILD:-build}
+if [ ! -x "$AUXREC" ] || [ ! -x "$B/tests/tools/pd-gen" ]; then
+	echo "not ok build: run make all tools first"; exit 1
+fi
+. tests/gt/build-tools.sh
+if [ -n "$GT_SKIP" ]; then
+	echo "skip comm_time: $GT_SKIP"; exit 0
+fi
+
+# middle_time FILE: a perf time halfway between two distinct branch times
+# in the middle of auxrec script's output of FILE
+middle_time() {
+	"$AUXREC" script -i "$1" | awk '{ t = $3; sub(":", "", t); sub("\\.", "", t); print t + 0 }' |
+		uniq | awk '{ v[NR] = $1 } END { m = int(NR / 2); print int((v[m] + v[m + 1]) / 2) }'
+}
+
+# by_time NAME FILE T PID OLD NEW [SLACK]: every line of FILE (auxrec
+# script text, or perf script's) of PID names OLD before T and NEW from T
+# on, by its own time, and both names occur; the other pids' lines keep
+# theirs. With SLACK (ns; for perf, which applies a record when its
+# decoder's clock passes it, a little ahead of the time it prints for the
+# branches): lines that far from T may carry either name, but the name
+# changes once.
+by_time() {
+	python3 - "$2" "$3" "$4" "$5" "$6" "${7:-}" <<'PY'
+import re, sys
+path, t, pid, old, new = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+slack = int(sys.argv[6] or 0)
+line_re = re.compile(r'^ *(\S+) +(\d+)(?: +\[\d+\])? +(\d+)\.(\d{9}):')
+counts, others = {old: 0, new: 0}, {}
+for n, line in enumerate(open(path), 1):
+    m = line_re.match(line)
+    if not m:
+        continue
+    comm, p, time = m.group(1), m.group(2), int(m.group(3)) * 10**9 + int(m.group(4))
+    if p != pid:
+        others.setdefault(p, set()).add(comm)
+        continue
+    want = old if time < t else new
+    if abs(time - t) <= slack and comm in (old, new):
+        want = comm
+    if comm != want or (comm == old and counts[new]):
+        print(f'line {n}: {comm} at {time}, want {want} (the name changes at {t})')
+        sys.exit(1)
+    counts[want] += 1
+if not counts[old] or not counts[new]:
+    print(f'lines of pid {pid}: {counts}'); sys.exit(1)
+if any(len(c) != 1 for c in others.values()):
+    print(f'other pids change names: {others}'); sys.exit(1)
+print(f'{counts[old]} lines as {old}, {counts[new]} as {new}' +
+      (f', other pids {sorted(others)} one name each' if others else ''))
+PY
+}
+
+# same_by_jobs NAME FILE: --jobs 1, 2 and 7 print the same bytes
+same_by_jobs() {
+	local j why=""
+	"$AUXREC" script --jobs 1 -i "$2" > "$tmp/j1" 2>&1
+	for j in 2 7; do
+		"$AUXREC" script --jobs $j -i "$2" 2>&1 | cmp -s - "$tmp/j1" || why="$why --jobs $j differs;"
+	done
+	verdict "$1" "$why" "$(grep -c . "$tmp/j1") lines"
+}
+
+# json_by_time NAME FILE T PID OLD NEW: the same rule for script --json
+json_by_time() {
+	"$AUXREC" script --json -i "$2" 2> "$tmp/json.err" |
+		python3 -c '
+import json, sys
+t, pid, old, new = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+seen = set()
+for n, line in enumerate(sys.stdin, 1):
+    o = json.loads(line)
+    if o.get("pid") != pid or "time" not in o:
+        continue
+    time, comm = o["time"], o.get("comm")
+    want = old if time < t else new
+    if comm != want:
+        print(f"object {n}: comm {comm} at {time}, want {want}"); sys.exit(1)
+    seen.add(want)
+if seen != {old, new}:
+    print(f"names seen: {sorted(seen)}"); sys.exit(1)
+print("both names, each at its times")
+' "$3" "$4" "$5" "$6"
+}
+
+# filter_by_comm NAME FILE NEW WANT: script --comm NEW prints WANT's lines of NEW
+filter_by_comm() {
+	local want got
+	want=$(grep -c "^ *$3 " "$4")
+	got=$("$AUXREC" script --comm "$3" -i "$2" | grep -c .)
+	[ "$want" = "$got" ] && echo "ok $1 # $got lines" ||
+		echo "not ok $1: --comm $3 printed $got lines, $want carry that name"
+}
+
+perf_by_time() {	# NAME FILE T PID OLD NEW
+	local r
+	if ! command -v perf > /dev/null; then
+		echo "skip $1: no perf (Debian linux-perf)"; return
+	fi
+	timeout 120 perf script --ns --itrace=b -i "$2" > "$tmp/perf.txt" 2> "$tmp/perf.err" ||
+		{ echo "not ok $1: perf script: $(head -2 "$tmp/perf.err")"; return; }
+	if r=$(by_time "$1" "$tmp/perf.txt" "$3" "$4" "$5" "$6" 1000); then
+		echo "ok $1 # $r"
+	else
+		echo "not ok $1: perf script: $r"
+	fi
+}
+
+# export_names NAME FILE TID COMM: the chrome and perfetto exports name TID's track COMM
+export_names() {
+	local why=""
+	"$AUXREC" export -i "$2" -o "$tmp/x.json" 2> "$tmp/x.err" &&
+	"$AUXREC" export -f perfetto -i "$2" -o "$tmp/x.pftrace" 2>> "$tmp/x.err" ||
+		{ echo "not ok $1: $(head -2 "$tmp/x.err")"; return; }
+	grep -q "\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":[0-9]*,\"tid\":$3,\"args\":{\"name\":\"$4\"}" \
+		"$tmp/x.json" || why="chrome: $(grep -o '"name":"thread_name"[^}]*}' "$tmp/x.json" | head -2)"
+	if command -v protoc > /dev/null; then
+		python3 tests/export/perfetto-unpack.py "$tmp/x.pftrace" "$tmp/x.raw" > /dev/null &&
+		protoc --decode=perfetto.protos.Trace -I tests/export perfetto_subset.proto \
+			< "$tmp/x.raw" > "$tmp/x.ptxt" 2>> "$tmp/x.err" &&
+		grep -A3 "^ *thread {" "$tmp/x.ptxt" | grep -q "thread_name: \"$4\"" ||
+			why="$why perfetto: $(grep -m2 thread_name "$tmp/x.ptxt")"
+	fi
+	verdict "$1" "$why" "thread $3's track named $4"
+}
+
+comm_exec() {
+	local g=$tmp/exec load t r
+	mkdir -p "$g"
+	gcc -O1 -static -no-pie -o "$g/spin" tests/gt/progs/spin.c ||
+		{ echo "not ok comm_exec: cannot compile"; return; }
+	gt_record comm_exec "$g/rec.log" --tsc0 0x1000 "$g/spin" -- "$g/spin" 200 || return
+	load=$(readelf -lW "$g/spin" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	# shellcheck disable=SC2086
+	"$B/tests/tools/pd-gen" --gt-clock "$g/plain.data" "$g/spin-rc.pt" "$g/spin" $load \
+		> "$g/gen.log" 2>&1 || { echo "not ok comm_exec: pd-gen: $(head -2 "$g/gen.log")"; return; }
+	t=$(middle_time "$g/plain.data")
+	# shellcheck disable=SC2086
+	"$B/tests/tools/pd-gen" --comm "$t:4242:renamed:exec" --gt-clock "$g/w.data" \
+		"$g/spin-rc.pt" "$g/spin" $load > "$g/gen.log" 2>&1 ||
+		{ echo "not ok comm_exec: pd-gen --comm: $(head -2 "$g/gen.log")"; return; }
+	"$AUXREC" script -i "$g/w.data" > "$g/a.txt" 2> "$g/err"
+	if r=$(by_time comm_exec_text "$g/a.txt" "$t" 4242 pd-gen renamed); then
+		echo "ok comm_exec_text # $r, exec at $t ns"
+	else
+		echo "not ok comm_exec_text: $r $(head -2 "$g/err")"
+	fi
+	if r=$(json_by_time comm_exec_json "$g/w.data" "$t" 4242 pd-gen renamed); then
+		echo "ok comm_exec_json # $r"
+	else
+		echo "not ok comm_exec_json: $r $(head -2 "$tmp/json.err")"
+	fi
+	same_by_jobs comm_exec_jobs "$g/w.data"
+	filter_by_comm comm_exec_filter "$g/w.data" renamed "$g/a.txt"
+	perf_by_time comm_exec_perf "$g/w.data" "$t" 4242 pd-gen renamed
+	export_names comm_exec_export "$g/w.data" 4242 renamed
+}
+
+comm_switches() {
+	local g=$tmp/sw ninsn tsc1 a b t r
+	mkdir -p "$g"
+	gcc -O1 -static -no-pie -o "$g/a" tests/gt/progs/loops.c &&
+	gcc -O1 -static -no-pie -o "$g/b" tests/gt/progs/recursion.c ||
+		{ echo "not ok comm_switches: cannot compile"; return; }
+	gt_record comm_switches "$g/rec.log" "$g/a" -- "$g/a" || return
+	# b's trace starts well after a's last instruction (8 TSC ticks each)
+	ninsn=$(sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' "$g/rec.log" | head -1)
+	tsc1=$((0x1000000 + ninsn * 8 * 2))
+	"$GT_BIN/gt-record" --tsc0 $tsc1 "$g/b" -- "$g/b" >> "$g/rec.log" 2>&1 ||
+		{ echo "not ok comm_switches: gt-record: $(tail -1 "$g/rec.log")"; return; }
+	a=$(readelf -lW "$g/a" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
+	b=$(readelf -lW "$g/b" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
+	"$B/tests/tools/pd-gen" --cpu-wide --cut-psb "$g/plain.data" \
+		1001,"$g/a-rc.pt",0x1000000,"$g/a",$a 1002,"$g/b-rc.pt",$tsc1,"$g/b",$b \
+		> "$g/gen.log" 2>&1 || { echo "not ok comm_switches: pd-gen: $(head -2 "$g/gen.log")"; return; }
+	# halfway through b's branches
+	t=$("$AUXREC" script -i "$g/plain.data" | awk '$2 == 1002 { t = $4; sub(":", "", t);
+		sub("\\.", "", t); print t + 0 }' | uniq |
+		awk '{ v[NR] = $1 } END { m = int(NR / 2); print int((v[m] + v[m + 1]) / 2) }')
+	"$B/tests/tools/pd-gen" --comm "$t:1002:renamed" --cpu-wide --cut-psb "$g/w.data" \
+		1001,"$g/a-rc.pt",0x1000000,"$g/a",$a 1002,"$g/b-rc.pt",$tsc1,"$g/b",$b \
+		> "$g/gen.log" 2>&1 || { echo "not ok comm_switches: pd-gen --comm: $(head -2 "$g/gen.log")"; return; }
+	"$AUXREC" script -i "$g/w.data" > "$g/a.txt" 2> "$g/err"
+	if r=$(by_time comm_switches_text "$g/a.txt" "$t" 1002 proc1 renamed); then
+		echo "ok comm_switches_text # $r, renamed at $t ns"
+	else
+		echo "not ok comm_switches_text: $r $(head -2 "$g/err")"
+	fi
+	if r=$(json_by_time comm_switches_json "$g/w.data" "$t" 1002 proc1 renamed); then
+		echo "ok comm_switches_json # $r"
+	else
+		echo "not ok comm_switches_json: $r $(head -2 "$tmp/json.err")"
+	fi
+	same_by_jobs comm_switches_jobs "$g/w.data"
+	filter_by_comm comm_switches_filter "$g/w.data" renamed "$g/a.txt"
+	perf_by_time comm_switches_perf "$g/w.data" "$t" 1002 proc1 renamed
+}
+
+comm_exec
+comm_switches
