@@ -30,6 +30,7 @@ struct run {
 	void *state;
 	struct progress prog;
 	uint64_t aux_done;	/* AUX bytes handed to the decoder */
+	uint64_t merged_at;	/* merged: aux_offset of its latest event (atomic, relaxed) */
 	uint64_t data_start;	/* file offset of the data section */
 	int stop;
 	bool no_decoder;
@@ -235,6 +236,7 @@ static int merge_event(struct run *r, const struct decode_event *ev)
 	trace_event_fill(r, ev, &te);
 	if (wanted(r, &te) && r->o->render(r->renderer, &te))
 		return r->stop = 1;
+	__atomic_store_n(&r->merged_at, ev->aux_offset, __ATOMIC_RELAXED);	/* merged_progress() */
 	return pm_event_end(r->stream, r->out, ev->time);
 }
 
@@ -648,11 +650,41 @@ static int on_piece(void *ctx, struct session *s, const struct session_piece *p)
 	return ret;
 }
 
-/* Pieces decoded at once, merged by time (piece_merge.h): a run for each. */
+/*
+ * Pieces decoded at once, merged by time (piece_merge.h): a run for each;
+ * the progress is the caller's (of its run `to`), moved on from `base` as
+ * the pieces' AUX bytes are decoded.
+ */
 struct merged {
 	struct run *runs;
 	size_t n;
+	struct run *to;
+	uint64_t base, aux_total;
 };
+
+/*
+ * The progress line while the pieces are merged: the share of their bytes
+ * the decode threads are past (by their latest events), of what the file
+ * has left to go through after base, or of AUX bytes decoded.
+ */
+static void merged_progress(struct merged *m)
+{
+	struct progress *prog = &m->to->prog;
+	uint64_t decoded = 0;
+
+	if (!prog->on || !m->aux_total)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct aux_chunk *c = &m->runs[i].piece->chunk;
+		uint64_t at = __atomic_load_n(&m->runs[i].merged_at, __ATOMIC_RELAXED);
+
+		if (at > c->aux_offset)
+			decoded += at - c->aux_offset < c->size ? at - c->aux_offset : c->size;
+	}
+	progress_set(prog, prog->total ? m->base + (uint64_t)((double)(prog->total - m->base) *
+								 decoded / m->aux_total) :
+					 m->base + decoded);
+}
 
 static int merged_decode(void *ctx, size_t i, struct pm_stream *st)
 {
@@ -667,8 +699,10 @@ static int merged_decode(void *ctx, size_t i, struct pm_stream *st)
 
 static int merged_write(void *ctx, const char *bytes, size_t len)
 {
-	const struct trace_decode_opts *o = ((struct merged *)ctx)->runs[0].o;
+	struct merged *m = ctx;
+	const struct trace_decode_opts *o = m->runs[0].o;
 
+	merged_progress(m);
 	return o->write(o->ctx, bytes, len);
 }
 
@@ -704,6 +738,11 @@ static int merged_open(struct merged *m, struct run *r, const struct session_pie
 		       size_t n)
 {
 	m->n = n;
+	m->to = r;
+	m->base = r->prog.total ? r->prog.done : r->aux_done;
+	m->aux_total = 0;
+	for (size_t i = 0; i < n; i++)
+		m->aux_total += v[i]->chunk.size;
 	m->runs = calloc(n, sizeof(*m->runs));
 	if (!m->runs)
 		return -ENOMEM;
@@ -713,6 +752,7 @@ static int merged_open(struct merged *m, struct run *r, const struct session_pie
 
 		*w = *r;
 		w->state = NULL;
+		w->merged_at = 0;
 		run_take_piece(w, v[i]);
 		w->renderer = r->o->render_new(r->o->ctx, &w->out);
 		if (!w->renderer)

@@ -5,6 +5,7 @@
  * first so that their lines stay whole.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include "progress.h"
@@ -57,6 +58,10 @@ void progress_start(struct progress *p, enum progress_mode mode, bool output_at_
 	if (mode == PROGRESS_AUTO && (!p->tty || (!output_at_end && isatty(STDOUT_FILENO))))
 		return;
 	p->on = true;
+	p->every_ns = p->tty ? TTY_EVERY_NS : LOG_EVERY_NS;
+	/* tests: a line every N ms, to see one move within a short decode */
+	if (getenv("AUXREC_PROGRESS_EVERY_MS"))
+		p->every_ns = strtoull(getenv("AUXREC_PROGRESS_EVERY_MS"), NULL, 0) * (NS / 1000);
 	p->start_ns = now_ns();
 	p->next_ns = p->start_ns + (mode == PROGRESS_AUTO ? FIRST_NS : 0);
 	active = p;
@@ -75,7 +80,7 @@ void progress_set(struct progress *p, uint64_t done)
 	if (now < p->next_ns)
 		return;
 	print_line(p, now, false);
-	p->next_ns = now + (p->tty ? TTY_EVERY_NS : LOG_EVERY_NS);
+	p->next_ns = now + p->every_ns;
 }
 
 void progress_clear(void)

@@ -21,7 +21,7 @@ struct progress {
 	const char *what;	/* "read", "of AUX decoded": what done/total count */
 	uint64_t total;		/* bytes to go through, 0 unknown */
 	uint64_t done;
-	uint64_t start_ns, next_ns;
+	uint64_t start_ns, next_ns, every_ns;
 };
 
 /*

@@ -27,7 +27,10 @@
 #    stacks of the buffers one after another (each thread runs on one CPU;
 #    the threads come in another order);
 #  - merge-tracepoints: the tracepoint samples among the merged events,
-#    each before the first event of a later time, --jobs 1 and 2 alike.
+#    each before the first event of a later time, --jobs 1 and 2 alike;
+#  - merge-progress: --progress (a line at each write, through the tests'
+#    AUXREC_PROGRESS_EVERY_MS=0) moves while the buffers are merged, never
+#    back, from 0% to 100%; stdout as without it.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/gt/build-tools.sh
 . tests/diff/recordings.sh
@@ -131,6 +134,26 @@ gen() {	# NAME PD-GEN-ARGS...: pd-gen --cpu-wide into $tmp/NAME.data
 gen two --gt-clock --cpu-wide "$tmp/two.data" 1001,"$tmp/a-rc.pt",0x1000,$P,0 \
 	1002,"$tmp/b-rc.pt",0x1400,$P,1 &&
 	merge_checks two "$tmp/two.data" "0:$gt_a" "1:$gt_b"
+# the progress line moves during the merge (it stood still until the end)
+if [ -s "$tmp/two.data" ]; then
+	AUXREC_PROGRESS_EVERY_MS=0 "$A" script --progress -i "$tmp/two.data" > "$tmp/pr.out" \
+		2> "$tmp/pr.err"
+	"$A" script -i "$tmp/two.data" 2> /dev/null | cmp -s - "$tmp/pr.out" &&
+	out=$(python3 - "$tmp/pr.err" <<'PY'
+import re, sys
+pcts = [int(m.group(1)) for m in (re.match(r'auxrec script: (\d+)% of .* read, \d+ s$', l)
+                                  for l in open(sys.argv[1])) if m]
+between = sorted({p for p in pcts if 0 < p < 99})
+if not pcts or pcts[0] != 0 or pcts[-1] != 100 or pcts != sorted(pcts) or len(between) < 3:
+    print(f'percentages {sorted(set(pcts))}, first {pcts[:1]}, last {pcts[-1:]}'); sys.exit(1)
+print(f'{len(pcts)} lines, {len(between)} values between 0% and 99%')
+PY
+) || out="${out:-stdout differs with --progress}"
+	case $out in
+	*lines,*) echo "ok merge-progress ($out)" ;;
+	*) fail progress "$out" ;;
+	esac
+fi
 # the third process on CPU 0 after the first; chunks cut at PSBs
 gen three --gt-clock --cpu-wide --cut-psb "$tmp/three.data" 1001,"$tmp/a-rc.pt",0x1000,$P,0 \
 	1002,"$tmp/b-rc.pt",0x1400,$P,1 1003,"$tmp/c-rc.pt",$tsc_c,$P,0 &&
