@@ -37,6 +37,7 @@
 #include <string.h>
 #include "lib/output/line_buf.h"
 #include "lib/util/array_grow.h"
+#include "lib/util/cache_line.h"
 #include "parallel.h"
 
 #define UNITS_PER_JOB	8	/* small units even out the threads' work */
@@ -44,13 +45,11 @@
 #define MAX_UNIT	(64u << 10)
 
 /*
- * Units and slots are written once per event by the thread decoding them:
- * each on cache lines of its own (neighbours in an array shared lines, and
- * the two threads' stores bounced them between the cores).
+ * A decoder state and what its unit's events are kept in until handed
+ * over. Units and slots are written once per event by the thread decoding
+ * them: each on cache lines of its own (neighbours in an array shared
+ * lines, and the two threads' stores bounced them between the cores).
  */
-#define CACHE_LINE	64
-
-/* A decoder state and what its unit's events are kept in until handed over. */
 struct par_slot {
 	alignas(CACHE_LINE) struct par_unit *unit;	/* what the state decodes; NULL: free */
 	void *hook;		/* par_hooks.open's */

@@ -22,6 +22,7 @@
 #include <string.h>
 #include "lib/output/line_buf.h"
 #include "lib/util/array_grow.h"
+#include "lib/util/cache_line.h"
 #include "piece_merge.h"
 
 #define PM_BATCHES	3		/* per stream: one written, two filled ahead */
@@ -32,8 +33,6 @@
  * event (an atomic stop flag read per event next to the lock made the
  * merge 5 times the CPU time of one buffer after another's).
  */
-#define CACHE_LINE	64
-
 struct pm_end {
 	uint64_t key;		/* its time, or the one before it in its piece */
 	size_t end;		/* of its bytes in the batch */

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cache_line.h - the size of a cache line (x86-64's, and most AArch64
+ * cores'), to align what one thread writes often away from what another
+ * thread reads or writes: alignas(CACHE_LINE).
+ */
+#ifndef AUXREC_CACHE_LINE_H
+#define AUXREC_CACHE_LINE_H
+
+#define CACHE_LINE	64
+
+#endif
