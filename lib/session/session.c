@@ -716,9 +716,11 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 		case PERF_RECORD_FORK:
 			if (h->size >= sizeof(struct perf_rec_fork)) {
 				const struct perf_rec_fork *f = (const void *)h;
+				uint64_t t = record_time(s, h);
 
+				/* a FORK has its time in itself too (sample_id_all off) */
 				thread_map_fork(&s->threads, (int)f->tid, (int)f->pid, (int)f->ptid,
-						record_time(s, h));
+						t ? t : f->time);
 				on_fork(s, f->pid, f->ppid);
 			}
 			break;

@@ -64,7 +64,7 @@ static struct thread_pid *get(struct thread_map *m, int tid, int pid)
 
 /*
  * t takes comm (kept by the map) from time on: into its names in time
- * order, after those of the same time. The latest given is its comm.
+ * order, after those of the same time. Its comm is the latest by time.
  */
 static int add_name(struct thread_pid *t, const char *comm, uint64_t time)
 {
@@ -77,7 +77,7 @@ static int add_name(struct thread_pid *t, const char *comm, uint64_t time)
 		t->names[i] = t->names[i - 1];
 	t->names[i] = (struct thread_name){ .time = time, .comm = comm };
 	t->nr_names++;
-	t->comm = comm;
+	t->comm = t->names[t->nr_names - 1].comm;
 	return 0;
 }
 
@@ -86,11 +86,14 @@ int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name
 {
 	struct thread_pid *t = get(m, tid, pid);
 	size_t n = strnlen(name, len < 15 ? len : 15);
+	const char *was;
 	char *copy;
 
 	if (!t)
 		return -ENOMEM;
-	if (t->comm && strlen(t->comm) == n && !memcmp(t->comm, name, n))
+	/* the name it has at that time already (a late record's time counts) */
+	was = thread_map_comm_at(m, tid, time, NULL);
+	if (was && strlen(was) == n && !memcmp(was, name, n))
 		return 0;
 	if (ARRAY_GROW(m->names, m->cap_names, m->nr_names + 1, 64))
 		return -ENOMEM;

@@ -30,7 +30,8 @@ struct run {
 	void *state;
 	struct progress prog;
 	uint64_t aux_done;	/* AUX bytes handed to the decoder */
-	uint64_t merged_at;	/* merged: aux_offset of its latest event (atomic, relaxed) */
+	uint64_t merged_at;	/* merged: aux_offset of a recent event (atomic, relaxed) */
+	uint64_t merged_events;	/* merged: its events so far */
 	uint64_t data_start;	/* file offset of the data section */
 	int stop;
 	bool no_decoder;
@@ -236,7 +237,9 @@ static int merge_event(struct run *r, const struct decode_event *ev)
 	trace_event_fill(r, ev, &te);
 	if (wanted(r, &te) && r->o->render(r->renderer, &te))
 		return r->stop = 1;
-	__atomic_store_n(&r->merged_at, ev->aux_offset, __ATOMIC_RELAXED);	/* merged_progress() */
+	/* for merged_progress(), every 256th event: a line the writer reads */
+	if (!(++r->merged_events & 255))
+		__atomic_store_n(&r->merged_at, ev->aux_offset, __ATOMIC_RELAXED);
 	return pm_event_end(r->stream, r->out, ev->time);
 }
 
@@ -660,6 +663,7 @@ struct merged {
 	size_t n;
 	struct run *to;
 	uint64_t base, aux_total;
+	uint64_t writes;
 };
 
 /*
@@ -670,9 +674,10 @@ struct merged {
 static void merged_progress(struct merged *m)
 {
 	struct progress *prog = &m->to->prog;
-	uint64_t decoded = 0;
+	uint64_t decoded = 0, left;
 
-	if (!prog->on || !m->aux_total)
+	/* every 64th write: loads of lines the decode threads write */
+	if (!prog->on || !m->aux_total || ++m->writes % 64)
 		return;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct aux_chunk *c = &m->runs[i].piece->chunk;
@@ -681,8 +686,8 @@ static void merged_progress(struct merged *m)
 		if (at > c->aux_offset)
 			decoded += at - c->aux_offset < c->size ? at - c->aux_offset : c->size;
 	}
-	progress_set(prog, prog->total ? m->base + (uint64_t)((double)(prog->total - m->base) *
-								 decoded / m->aux_total) :
+	left = prog->total > m->base ? prog->total - m->base : 0;
+	progress_set(prog, prog->total ? m->base + (uint64_t)((double)left * decoded / m->aux_total) :
 					 m->base + decoded);
 }
 
@@ -741,6 +746,7 @@ static int merged_open(struct merged *m, struct run *r, const struct session_pie
 	m->to = r;
 	m->base = r->prog.total ? r->prog.done : r->aux_done;
 	m->aux_total = 0;
+	m->writes = 0;
 	for (size_t i = 0; i < n; i++)
 		m->aux_total += v[i]->chunk.size;
 	m->runs = calloc(n, sizeof(*m->runs));
@@ -753,6 +759,7 @@ static int merged_open(struct merged *m, struct run *r, const struct session_pie
 		*w = *r;
 		w->state = NULL;
 		w->merged_at = 0;
+		w->merged_events = 0;
 		run_take_piece(w, v[i]);
 		w->renderer = r->o->render_new(r->o->ctx, &w->out);
 		if (!w->renderer)

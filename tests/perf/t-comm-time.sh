@@ -10,7 +10,9 @@
 # --jobs 1, 2 and 7 print the same bytes; --comm renamed selects the lines
 # from T on; Debian perf script follows the same rule by its own times;
 # the exports name the thread's track by its latest name (chrome's
-# thread_name, the protobuf's thread descriptor).
+# thread_name, the protobuf's thread descriptor); comm_late: the same name
+# given twice, the record of the later time first in the file, counts from
+# the earlier time.
 # comm_switches: two ground-truth processes taking turns on one CPU
 # (pd-gen --cpu-wide --cut-psb, context switch records), the second
 # renaming itself (a COMM without exec) in the middle of its run: the same
@@ -177,6 +179,17 @@ comm_exec() {
 	filter_by_comm comm_exec_filter "$g/w.data" renamed "$g/a.txt"
 	perf_by_time comm_exec_perf "$g/w.data" "$t" 4242 pd-gen renamed
 	export_names comm_exec_export "$g/w.data" 4242 renamed
+	# the same name given twice, the later time first in the file: from the earlier on
+	# shellcheck disable=SC2086
+	"$B/tests/tools/pd-gen" --comm "$((t + 20000)):4242:renamed" --comm "$t:4242:renamed" \
+		--gt-clock "$g/late.data" "$g/spin-rc.pt" "$g/spin" $load > "$g/gen.log" 2>&1 ||
+		{ echo "not ok comm_late: pd-gen: $(head -2 "$g/gen.log")"; return; }
+	"$AUXREC" script -i "$g/late.data" > "$g/late.txt" 2> "$g/err"
+	if r=$(by_time comm_late "$g/late.txt" "$t" 4242 pd-gen renamed); then
+		echo "ok comm_late # $r"
+	else
+		echo "not ok comm_late: $r $(head -2 "$g/err")"
+	fi
 }
 
 comm_switches() {
