@@ -76,6 +76,18 @@ print(f'{counts[old]} lines as {old}, {counts[new]} as {new}' +
 PY
 }
 
+# text_by_time NAME DATA T PID OLD NEW: by_time of auxrec script's text of
+# DATA, which stays in $tmp/NAME.txt
+text_by_time() {
+	local r
+	"$AUXREC" script -i "$2" > "$tmp/$1.txt" 2> "$tmp/$1.err"
+	if r=$(by_time "$1" "$tmp/$1.txt" "$3" "$4" "$5" "$6"); then
+		echo "ok $1 # $r, the name changes at $3 ns"
+	else
+		echo "not ok $1: $r $(head -2 "$tmp/$1.err")"
+	fi
+}
+
 # same_by_jobs NAME FILE: --jobs 1, 2 and 7 print the same bytes
 same_by_jobs() {
 	local j why=""
@@ -88,7 +100,8 @@ same_by_jobs() {
 
 # json_by_time NAME FILE T PID OLD NEW: the same rule for script --json
 json_by_time() {
-	"$AUXREC" script --json -i "$2" 2> "$tmp/json.err" |
+	local r
+	if r=$("$AUXREC" script --json -i "$2" 2> "$tmp/json.err" |
 		python3 -c '
 import json, sys
 t, pid, old, new = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -105,7 +118,11 @@ for n, line in enumerate(sys.stdin, 1):
 if seen != {old, new}:
     print(f"names seen: {sorted(seen)}"); sys.exit(1)
 print("both names, each at its times")
-' "$3" "$4" "$5" "$6"
+' "$3" "$4" "$5" "$6"); then
+		echo "ok $1 # $r"
+	else
+		echo "not ok $1: $r $(head -2 "$tmp/json.err")"
+	fi
 }
 
 # filter_by_comm NAME FILE NEW WANT: script --comm NEW prints WANT's lines of NEW
@@ -150,7 +167,7 @@ export_names() {
 }
 
 comm_exec() {
-	local g=$tmp/exec load t r
+	local g=$tmp/exec load t
 	mkdir -p "$g"
 	gcc -O1 -static -no-pie -o "$g/spin" tests/gt/progs/spin.c ||
 		{ echo "not ok comm_exec: cannot compile"; return; }
@@ -164,19 +181,10 @@ comm_exec() {
 	"$B/tests/tools/pd-gen" --comm "$t:4242:renamed:exec" --gt-clock "$g/w.data" \
 		"$g/spin-rc.pt" "$g/spin" $load > "$g/gen.log" 2>&1 ||
 		{ echo "not ok comm_exec: pd-gen --comm: $(head -2 "$g/gen.log")"; return; }
-	"$AUXREC" script -i "$g/w.data" > "$g/a.txt" 2> "$g/err"
-	if r=$(by_time comm_exec_text "$g/a.txt" "$t" 4242 pd-gen renamed); then
-		echo "ok comm_exec_text # $r, exec at $t ns"
-	else
-		echo "not ok comm_exec_text: $r $(head -2 "$g/err")"
-	fi
-	if r=$(json_by_time comm_exec_json "$g/w.data" "$t" 4242 pd-gen renamed); then
-		echo "ok comm_exec_json # $r"
-	else
-		echo "not ok comm_exec_json: $r $(head -2 "$tmp/json.err")"
-	fi
+	text_by_time comm_exec_text "$g/w.data" "$t" 4242 pd-gen renamed
+	json_by_time comm_exec_json "$g/w.data" "$t" 4242 pd-gen renamed
 	same_by_jobs comm_exec_jobs "$g/w.data"
-	filter_by_comm comm_exec_filter "$g/w.data" renamed "$g/a.txt"
+	filter_by_comm comm_exec_filter "$g/w.data" renamed "$tmp/comm_exec_text.txt"
 	perf_by_time comm_exec_perf "$g/w.data" "$t" 4242 pd-gen renamed
 	export_names comm_exec_export "$g/w.data" 4242 renamed
 	# the same name given twice, the later time first in the file: from the earlier on
@@ -184,16 +192,11 @@ comm_exec() {
 	"$B/tests/tools/pd-gen" --comm "$((t + 20000)):4242:renamed" --comm "$t:4242:renamed" \
 		--gt-clock "$g/late.data" "$g/spin-rc.pt" "$g/spin" $load > "$g/gen.log" 2>&1 ||
 		{ echo "not ok comm_late: pd-gen: $(head -2 "$g/gen.log")"; return; }
-	"$AUXREC" script -i "$g/late.data" > "$g/late.txt" 2> "$g/err"
-	if r=$(by_time comm_late "$g/late.txt" "$t" 4242 pd-gen renamed); then
-		echo "ok comm_late # $r"
-	else
-		echo "not ok comm_late: $r $(head -2 "$g/err")"
-	fi
+	text_by_time comm_late "$g/late.data" "$t" 4242 pd-gen renamed
 }
 
 comm_switches() {
-	local g=$tmp/sw ninsn tsc1 a b t r
+	local g=$tmp/sw ninsn tsc1 a b t
 	mkdir -p "$g"
 	gcc -O1 -static -no-pie -o "$g/a" tests/gt/progs/loops.c &&
 	gcc -O1 -static -no-pie -o "$g/b" tests/gt/progs/recursion.c ||
@@ -207,28 +210,19 @@ comm_switches() {
 	a=$(readelf -lW "$g/a" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
 	b=$(readelf -lW "$g/b" | awk '$1 == "LOAD" && / E / {print $3","$6","$2; exit}')
 	"$B/tests/tools/pd-gen" --cpu-wide --cut-psb "$g/plain.data" \
-		1001,"$g/a-rc.pt",0x1000000,"$g/a",$a 1002,"$g/b-rc.pt",$tsc1,"$g/b",$b \
+		"1001,$g/a-rc.pt,0x1000000,$g/a,$a" "1002,$g/b-rc.pt,$tsc1,$g/b,$b" \
 		> "$g/gen.log" 2>&1 || { echo "not ok comm_switches: pd-gen: $(head -2 "$g/gen.log")"; return; }
 	# halfway through b's branches
 	t=$("$AUXREC" script -i "$g/plain.data" | awk '$2 == 1002 { t = $4; sub(":", "", t);
 		sub("\\.", "", t); print t + 0 }' | uniq |
 		awk '{ v[NR] = $1 } END { m = int(NR / 2); print int((v[m] + v[m + 1]) / 2) }')
 	"$B/tests/tools/pd-gen" --comm "$t:1002:renamed" --cpu-wide --cut-psb "$g/w.data" \
-		1001,"$g/a-rc.pt",0x1000000,"$g/a",$a 1002,"$g/b-rc.pt",$tsc1,"$g/b",$b \
+		"1001,$g/a-rc.pt,0x1000000,$g/a,$a" "1002,$g/b-rc.pt,$tsc1,$g/b,$b" \
 		> "$g/gen.log" 2>&1 || { echo "not ok comm_switches: pd-gen --comm: $(head -2 "$g/gen.log")"; return; }
-	"$AUXREC" script -i "$g/w.data" > "$g/a.txt" 2> "$g/err"
-	if r=$(by_time comm_switches_text "$g/a.txt" "$t" 1002 proc1 renamed); then
-		echo "ok comm_switches_text # $r, renamed at $t ns"
-	else
-		echo "not ok comm_switches_text: $r $(head -2 "$g/err")"
-	fi
-	if r=$(json_by_time comm_switches_json "$g/w.data" "$t" 1002 proc1 renamed); then
-		echo "ok comm_switches_json # $r"
-	else
-		echo "not ok comm_switches_json: $r $(head -2 "$tmp/json.err")"
-	fi
+	text_by_time comm_switches_text "$g/w.data" "$t" 1002 proc1 renamed
+	json_by_time comm_switches_json "$g/w.data" "$t" 1002 proc1 renamed
 	same_by_jobs comm_switches_jobs "$g/w.data"
-	filter_by_comm comm_switches_filter "$g/w.data" renamed "$g/a.txt"
+	filter_by_comm comm_switches_filter "$g/w.data" renamed "$tmp/comm_switches_text.txt"
 	perf_by_time comm_switches_perf "$g/w.data" "$t" 1002 proc1 renamed
 }
 
