@@ -64,7 +64,7 @@ static struct thread_pid *get(struct thread_map *m, int tid, int pid)
 
 /*
  * t takes comm (kept by the map) from time on: into its names in time
- * order, after those of the same time. Its comm is the latest by time.
+ * order, after those of the same time.
  */
 static int add_name(struct thread_pid *t, const char *comm, uint64_t time)
 {
@@ -77,8 +77,36 @@ static int add_name(struct thread_pid *t, const char *comm, uint64_t time)
 		t->names[i] = t->names[i - 1];
 	t->names[i] = (struct thread_name){ .time = time, .comm = comm };
 	t->nr_names++;
-	t->comm = t->names[t->nr_names - 1].comm;
 	return 0;
+}
+
+/*
+ * The name t had at time (0: its latest by time), and in *next (when not
+ * NULL) when it next changes: see thread_map_comm_at().
+ */
+static const char *name_at(const struct thread_pid *t, uint64_t time, uint64_t *next)
+{
+	size_t lo = 0, hi, at;
+
+	if (next)
+		*next = UINT64_MAX;
+	if (!t->nr_names)
+		return NULL;
+	if (!time)
+		return t->names[t->nr_names - 1].comm;
+	/* the first name later than time: names[lo] */
+	for (hi = t->nr_names; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->names[mid].time <= time)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	at = lo ? lo - 1 : 0;
+	if (next && at + 1 < t->nr_names)
+		*next = t->names[at + 1].time;
+	return t->names[at].comm;
 }
 
 int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name, size_t len,
@@ -92,7 +120,7 @@ int thread_map_set_comm(struct thread_map *m, int tid, int pid, const char *name
 	if (!t)
 		return -ENOMEM;
 	/* the name it has at that time already (a late record's time counts) */
-	was = thread_map_comm_at(m, tid, time, NULL);
+	was = name_at(t, time, NULL);
 	if (was && strlen(was) == n && !memcmp(was, name, n))
 		return 0;
 	if (ARRAY_GROW(m->names, m->cap_names, m->nr_names + 1, 64))
@@ -125,34 +153,17 @@ int thread_map_pid(const struct thread_map *m, int tid)
 
 const char *thread_map_comm(const struct thread_map *m, int tid)
 {
-	const struct thread_pid *t = find(m, tid);
-
-	return t ? t->comm : NULL;
+	return thread_map_comm_at(m, tid, 0, NULL);
 }
 
 const char *thread_map_comm_at(const struct thread_map *m, int tid, uint64_t time,
 			       uint64_t *next)
 {
 	const struct thread_pid *t = find(m, tid);
-	size_t lo = 0, hi, at;
 
-	if (next)
+	if (!t && next)
 		*next = UINT64_MAX;
-	if (!t || !time || t->nr_names < 2)
-		return t ? t->comm : NULL;
-	/* the first name later than time: names[lo] */
-	for (hi = t->nr_names; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->names[mid].time <= time)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	at = lo ? lo - 1 : 0;
-	if (next && at + 1 < t->nr_names)
-		*next = t->names[at + 1].time;
-	return t->names[at].comm;
+	return t ? name_at(t, time, next) : NULL;
 }
 
 void thread_map_free(struct thread_map *m)

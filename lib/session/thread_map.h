@@ -24,8 +24,10 @@ struct thread_name {
 
 struct thread_pid {
 	int tid, pid;
-	const char *comm;	/* the latest: NUL-terminated, at most 15 chars; NULL unknown */
-	/* every name it had, by time (ties in the order given); NULL: comm alone */
+	/*
+	 * every name it had (NUL-terminated, at most 15 chars), by time, ties
+	 * in the order given; none: unknown
+	 */
 	struct thread_name *names;
 	size_t nr_names, cap_names;
 };
