@@ -38,12 +38,44 @@ static char *text_copy(const struct td_text *t)
 	return s;
 }
 
+/*
+ * The printk formats with only the lines libtraceevent reads safely:
+ * tep_parse_printk_formats() takes of each line the text one character
+ * past its first ':' after the address (strtok), and reads past the end of
+ * a line where nothing follows that ':', or there is none (a damaged file:
+ * found by the perf.data fuzzer under ASan). Such lines name no format.
+ */
+static char *printk_copy(const struct td_text *t)
+{
+	const char *p = t->p, *end = t->p + t->len;
+	char *s = malloc(t->len + 2), *o = s;
+
+	if (!s)
+		return NULL;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *q = p, *colon;
+
+		while (q < le && *q == ':')
+			q++;
+		colon = q < le ? memchr(q, ':', (size_t)(le - q)) : NULL;
+		if (colon && le - colon >= 2 && !memchr(p, '\0', (size_t)(le - p))) {
+			memcpy(o, p, (size_t)(le - p));
+			o += le - p;
+			*o++ = '\n';
+		}
+		p = nl ? nl + 1 : end;
+	}
+	*o = 0;
+	return s;
+}
+
 static int load_formats(struct tp_printer *tp, const struct tracing_data *td, char *err,
 			size_t errlen)
 {
 	struct tep_handle *tep = tp->tep;
 	char *hp = text_copy(&td->header_page);
-	char *printk = text_copy(&td->printk);
+	char *printk = printk_copy(&td->printk);
 	char *cmdlines = text_copy(&td->cmdlines);
 	int ret = 0;
 
