@@ -5,12 +5,14 @@
  * and process.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "lib/util/array_grow.h"
+#include "lib/util/file_memory.h"
 #include "lib/util/gather_copy.h"
 #include "aux_join.h"
 #include "recording.h"
@@ -22,7 +24,18 @@
 #include "lib/util/tsc.h"
 #include "lib/util/util.h"
 
-#define MAX_PIECE (256ULL << 20)	/* bytes buffered per buffer before decoding */
+/*
+ * A piece buffer of this many bytes or more is a temporary file's mapping
+ * (lib/util/file_memory.h), not anonymous memory: a buffer's trace is one
+ * piece however long (perf's per-CPU traces reach gigabytes), decoded
+ * exactly and merged by time with the other buffers'. Without a usable
+ * temporary directory, a piece is cut there instead, as it was always
+ * before: the decode starts over after the cut, losing the trace up to the
+ * next synchronization point, and the piece is decoded before the end of
+ * the file, outside the merge by time. AUXREC_MAX_PIECE (bytes) sets it,
+ * for tests.
+ */
+#define MAX_PIECE (256ULL << 20)
 
 struct piece_buf {
 	bool used;
@@ -36,6 +49,7 @@ struct piece_buf {
 	struct gather_seg *segs;
 	size_t nr_segs, cap_segs;
 	size_t size, cap;
+	bool in_file;			/* data is a file_memory mapping of cap bytes */
 	struct session_piece p;
 	uint64_t end;			/* AUX offset after the last byte */
 };
@@ -46,7 +60,11 @@ struct session_state {
 	struct piece_buf *bufs;
 	size_t nr_bufs;
 	struct sample_hold held;	/* stack samples before their process's MMAPs */
+	uint64_t max_piece;		/* MAX_PIECE, or AUXREC_MAX_PIECE; 0: not read yet */
+	int big_pieces;			/* past max_piece: 1 in files, -1 cut, 0 not known yet */
 };
+
+static void piece_free(struct piece_buf *b);
 
 static bool proc_matches(const void *ctx, uint32_t idx, const void *key)
 {
@@ -152,7 +170,7 @@ void session_close(struct session *s)
 	st = s->priv_state;
 	if (st) {
 		for (size_t i = 0; i < st->nr_bufs; i++) {
-			free(st->bufs[i].data);
+			piece_free(&st->bufs[i]);
 			free(st->bufs[i].segs);
 		}
 		free(st->bufs);
@@ -249,15 +267,71 @@ static void on_fork(struct session *s, int pid, int ppid)
 
 #define HUGE_PAGE	(2u << 20)
 
+/* MAX_PIECE, or the tests' AUXREC_MAX_PIECE (bytes, > 0). */
+static uint64_t max_piece(struct session *s)
+{
+	struct session_state *st = s->priv_state;
+	const char *e;
+
+	if (!st->max_piece) {
+		e = getenv("AUXREC_MAX_PIECE");
+		st->max_piece = e && strtoull(e, NULL, 0) ? strtoull(e, NULL, 0) : MAX_PIECE;
+	}
+	return st->max_piece;
+}
+
+/* Says once why pieces are cut from now on (why: an errno). */
+static void say_cut(struct session *s, const char *what, int why)
+{
+	p_warn("%s: %s in %s (%s): AUX pieces are cut at %" PRIu64 " %s, and the trace at each "
+	       "cut may be lost; set TMPDIR to a directory with room", s->path, what,
+	       file_memory_dir(), strerror(why),
+	       max_piece(s) % (1 << 20) ? max_piece(s) : max_piece(s) >> 20,
+	       max_piece(s) % (1 << 20) ? "bytes" : "MiB");
+}
+
+/*
+ * Whether b, grown by size bytes, is cut first: only when it goes past
+ * max_piece() and no temporary file can hold it (said once).
+ */
+static bool cut_for_size(struct session *s, const struct piece_buf *b, uint64_t size)
+{
+	struct session_state *st = s->priv_state;
+	int why;
+
+	if (b->size + size <= max_piece(s))
+		return false;
+	if (!st->big_pieces) {
+		st->big_pieces = file_memory_usable(&why) ? 1 : -1;
+		if (st->big_pieces < 0)
+			say_cut(s, "no temporary file can be made", why);
+	}
+	return st->big_pieces < 0;
+}
+
 /*
  * A piece buffer of cap bytes; from 2 MiB on in transparent huge pages
  * where the kernel gives them on request: a 4 KiB page fault per 4 KiB
- * of trace copied in was a tenth of `auxrec report`'s time.
+ * of trace copied in was a tenth of `auxrec report`'s time. From
+ * max_piece() bytes on, in a temporary file (*in_file set); when none can
+ * be had (a full disk), in memory this once, and pieces are cut from then
+ * on (said once).
  */
-static uint8_t *piece_alloc(size_t cap)
+static uint8_t *piece_alloc(struct session *s, size_t cap, bool *in_file)
 {
+	struct session_state *st = s->priv_state;
 	void *p;
 
+	*in_file = false;
+	if (cap >= max_piece(s) && st->big_pieces >= 0) {
+		p = file_memory_alloc(cap);
+		if (p) {
+			*in_file = true;
+			return p;
+		}
+		st->big_pieces = -1;
+		say_cut(s, "no temporary file can be had", errno);
+	}
 	if (cap < HUGE_PAGE)
 		return malloc(cap);
 	cap = (cap + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
@@ -265,6 +339,17 @@ static uint8_t *piece_alloc(size_t cap)
 		return NULL;
 	madvise(p, cap, MADV_HUGEPAGE);	/* a hint: without it, small pages */
 	return p;
+}
+
+static void piece_free(struct piece_buf *b)
+{
+	if (b->in_file)
+		file_memory_free(b->data, b->cap);
+	else
+		free(b->data);
+	b->data = NULL;
+	b->cap = 0;
+	b->in_file = false;
 }
 
 /* The piece's bytes: where the reader maps them (its one chunk), or the copy. */
@@ -278,20 +363,23 @@ static const uint8_t *piece_bytes(const struct piece_buf *b)
  * bytes (cap >= need) with the first keep bytes of the old one. Returns 0
  * or -ENOMEM (b unchanged).
  */
-static int data_room(struct piece_buf *b, size_t need, size_t cap, size_t keep)
+static int data_room(struct session *s, struct piece_buf *b, size_t need, size_t cap,
+		     size_t keep)
 {
+	bool in_file;
 	uint8_t *nd;
 
 	if (need <= b->cap)
 		return 0;
-	nd = piece_alloc(cap);
+	nd = piece_alloc(s, cap, &in_file);
 	if (!nd)
 		return -ENOMEM;
 	if (keep)
 		memcpy(nd, b->data, keep);
-	free(b->data);
+	piece_free(b);
 	b->data = nd;
 	b->cap = cap;
+	b->in_file = in_file;
 	return 0;
 }
 
@@ -300,13 +388,13 @@ static int data_room(struct piece_buf *b, size_t need, size_t cap, size_t keep)
  * one after another (on up to `threads` threads: gather_copy.h), with
  * room for `more` bytes after them. Returns 0 or -ENOMEM (b unchanged).
  */
-static int join_segs(struct piece_buf *b, unsigned int threads, size_t more)
+static int join_segs(struct session *s, struct piece_buf *b, size_t more)
 {
 	if (b->nr_segs < 2 && !(b->nr_segs && more))
 		return 0;
-	if (data_room(b, b->size + more, more ? (b->size + more) * 2 : b->size, 0))
+	if (data_room(s, b, b->size + more, more ? (b->size + more) * 2 : b->size, 0))
 		return -ENOMEM;
-	gather_copy(b->data, b->segs, b->nr_segs, threads);
+	gather_copy(b->data, b->segs, b->nr_segs, s->copy_jobs);
 	b->nr_segs = 0;
 	return 0;
 }
@@ -330,7 +418,7 @@ static void trim_tail(struct piece_buf *b, size_t n)
 /* The piece's chunk and owner as handed over; 0 or -ENOMEM. */
 static int piece_ready(struct session *s, struct piece_buf *b)
 {
-	if (join_segs(b, s->copy_jobs, 0))
+	if (join_segs(s, b, 0))
 		return -ENOMEM;
 	b->p.chunk.data = piece_bytes(b);
 	b->p.chunk.size = b->size;
@@ -474,11 +562,11 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 	 * across owners when the trace's time can be converted (TIME_CONV): the
 	 * decoder follows the switches by trace time.
 	 */
-	if (b->used && (b->end != t->offset || b->size + size > MAX_PIECE ||
+	if (b->used && (b->end != t->offset || cut_for_size(s, b, size) ||
 			(b->p.pid != pid && !(s->time_mult &&
 					      switch_timeline_has(&st->switches, (int32_t)t->cpu))))) {
 		if (b->end != t->offset && (b->p.chunk.flags & PERF_AUX_FLAG_OVERWRITE)) {
-			if (join_segs(b, s->copy_jobs, 0))
+			if (join_segs(s, b, 0))
 				return -ENOMEM;
 			trim_snapshot_padding(b, rec->payload, size, t->offset);
 		}
@@ -513,8 +601,8 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 			b->segs[b->nr_segs++] = (struct gather_seg){ .p = rec->payload, .n = size };
 		}
 	} else {
-		if (join_segs(b, s->copy_jobs, size) ||
-		    data_room(b, b->size + size, (b->size + size) * 2, b->size))
+		if (join_segs(s, b, size) ||
+		    data_room(s, b, b->size + size, (b->size + size) * 2, b->size))
 			return -ENOMEM;
 		if (size)
 			memcpy(b->data + b->size, rec->payload, size);

@@ -28,6 +28,13 @@
 #    the threads come in another order);
 #  - merge-tracepoints: the tracepoint samples among the merged events,
 #    each before the first event of a later time, --jobs 1 and 2 alike;
+#  - merge-big-pieces: each buffer drained in many reads (pd-rewrite.py
+#    --split; cut at PSBs, perf script reads the same trace) past
+#    AUXREC_MAX_PIECE is
+#    one piece (in a temporary file): the same bytes as one chunk a buffer,
+#    text and JSON, --jobs 1 and 2; without a temporary directory, the old
+#    cut, warned once, loses trace at the cuts; a temporary file that gets
+#    no blocks (ulimit -f) is warned once, the piece then in memory;
 #  - merge-progress: --progress (a line at each write, through the tests'
 #    AUXREC_PROGRESS_EVERY_MS=0) moves while the buffers are merged, never
 #    back, from 0% to 100%; stdout as without it.
@@ -110,6 +117,57 @@ for l in open(sys.argv[1]):
 	[ -z "$out" ] || rc=1
 }
 
+# The checks of merge-big-pieces on $tmp/two.data; says in $out what it saw
+big_pieces() {
+	local f=$tmp/split.data n chunks fmt cut
+	python3 tests/perf/pd-rewrite.py --split=512 "$tmp/two.data" "$f" &&
+	python3 tests/perf/pd-rewrite.py --split=0 "$tmp/two.data" "$tmp/psb.data" ||
+		{ out="pd-rewrite failed"; return 1; }
+	chunks=$("$A" dump --json -i "$f" 2> /dev/null | grep -c '"record":"auxtrace"')
+	# real perf reads the same trace from the chunks cut at PSBs (perf 6.1
+	# loses a packet a cut splits: not from those of 512 bytes)
+	if ! perf script --itrace=b -F cpu,ip,addr -i "$tmp/two.data" > "$tmp/p1" 2> /dev/null ||
+	   ! perf script --itrace=b -F cpu,ip,addr -i "$tmp/psb.data" > "$tmp/p2" 2> /dev/null ||
+	   ! cmp -s "$tmp/p1" "$tmp/p2"; then
+		out="perf script reads another trace from the chunks cut at PSBs"
+		return 1
+	fi
+	for fmt in "" --json; do
+		# shellcheck disable=SC2086
+		"$A" script $fmt -i "$tmp/two.data" > "$tmp/whole" 2> /dev/null || return
+		for n in "--jobs 1" "--jobs 2"; do
+			# shellcheck disable=SC2086
+			AUXREC_MAX_PIECE=4096 AUXREC_PAR_UNIT=1024 "$A" script $fmt $n -i "$f" \
+				> "$tmp/big" 2> "$tmp/big.err"
+			if [ $? != 0 ] || [ -s "$tmp/big.err" ] || ! cmp -s "$tmp/whole" "$tmp/big"; then
+				out="${fmt:-text} $n: $(first_difference "$tmp/whole" "$tmp/big" lines \
+					"< one chunk a buffer > $chunks chunks") $(head -1 "$tmp/big.err")"
+				return 1
+			fi
+		done
+	done
+	AUXREC_NO_MERGE=1 "$A" script -i "$tmp/two.data" > "$tmp/whole" 2> /dev/null
+	AUXREC_NO_MERGE=1 AUXREC_MAX_PIECE=4096 "$A" script -i "$f" > "$tmp/big" 2> /dev/null
+	cmp -s "$tmp/whole" "$tmp/big" || { out="unmerged (AUXREC_NO_MERGE=1): the output differs"; return 1; }
+	"$A" script -i "$tmp/two.data" > "$tmp/whole" 2> /dev/null
+	# without a temporary directory: cut (the decode starts over), said once
+	AUXREC_MAX_PIECE=4096 TMPDIR=$tmp/none "$A" script -i "$f" > "$tmp/cut" 2> "$tmp/cut.err" ||
+		{ out="cut pieces: exit $?"; return 1; }
+	cut=$(diff "$tmp/whole" "$tmp/cut" | grep -c '^[<>]')
+	if [ "$(grep -c 'no temporary file can be made' "$tmp/cut.err")" != 1 ] || [ "$cut" = 0 ]; then
+		out="without a temporary directory: $(grep -c . "$tmp/cut.err") warnings, $cut lines differ"
+		return 1
+	fi
+	AUXREC_MAX_PIECE=4096 "$A" script -i "$tmp/psb.data" 2> /dev/null | cmp -s - "$tmp/whole" ||
+		{ out="the chunks cut at PSBs: the output differs"; return 1; }
+	# the temporary file cannot have its blocks (files of 4 KiB at most, as
+	# on a full disk): this piece in memory, warned once, the output the same
+	(trap '' XFSZ; ulimit -f 4; AUXREC_MAX_PIECE=4096 exec "$A" script -i "$f" 2> "$tmp/full.err") |
+		cmp -s - "$tmp/whole" && [ "$(grep -c 'no temporary file can be had' "$tmp/full.err")" = 1 ] ||
+		{ out="a temporary file without room: $(head -1 "$tmp/full.err")"; return 1; }
+	out="$chunks chunks of 512 bytes, pieces over 4096 bytes: text and JSON, --jobs 1 and 2, merged and not, the bytes of one chunk a buffer; and of chunks cut at PSBs, which perf script reads as one; cut without a temporary directory, warned once: $cut lines differ; a file without room warned once, the same bytes"
+}
+
 . tests/gt/progs.sh
 gt_prog_build recursion "$tmp/recursion" static > /dev/null ||
 	{ echo "not ok merge-time: cannot compile"; exit 1; }
@@ -153,6 +211,13 @@ PY
 	*lines,*) echo "ok merge-progress ($out)" ;;
 	*) fail progress "$out" ;;
 	esac
+fi
+# each buffer drained in many reads (a chunk per 512 bytes), its piece
+# past AUXREC_MAX_PIECE: one piece in a temporary file, the same output
+if [ -s "$tmp/two.data" ] && big_pieces; then
+	echo "ok merge-big-pieces ($out)"
+else
+	fail big-pieces "$out"
 fi
 # the third process on CPU 0 after the first; chunks cut at PSBs
 gen three --gt-clock --cpu-wide --cut-psb "$tmp/three.data" 1001,"$tmp/a-rc.pt",0x1000,$P,0 \

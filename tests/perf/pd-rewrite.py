@@ -7,6 +7,11 @@
 #                        feature added, which perf's reader needs)
 #   --compress2 IN OUT   the same as PERF_RECORD_COMPRESSED2 (u64 data_size,
 #                        padded to 8 bytes; perf >= 6.15)
+#   --split=SIZE IN OUT  every AUXTRACE record cut into records of SIZE bytes
+#                        (a multiple of 8; 0: before each PSB, where perf 6.1
+#                        loses no packet) at consecutive offsets, as perf
+#                        record writes a buffer drained in many reads (the
+#                        AUXTRACE index feature rewritten to point at them)
 #   --dir IN OUTDIR      perf record --threads: OUTDIR/data keeps perf's own
 #                        records (types >= 64), OUTDIR/data.0 gets the kernel's
 #                        and the AUXTRACE ones (HEADER_DIR_FORMAT version 1)
@@ -18,7 +23,7 @@ import os
 
 HDR = 104
 AUXTRACE, COMPRESSED, COMPRESSED2 = 71, 81, 83
-FEAT_DIR_FORMAT, FEAT_COMPRESSED = 24, 27
+FEAT_AUXTRACE, FEAT_DIR_FORMAT, FEAT_COMPRESSED = 18, 24, 27
 
 
 def records(data):
@@ -30,6 +35,13 @@ def records(data):
             end += struct.unpack_from('<Q', data, off + 8)[0]
         yield t, data[off:end]
         off = end
+
+
+def record_offsets(data):
+    off = 0
+    for t, rec in records(data):
+        yield off, t
+        off += len(rec)
 
 
 def features(buf, hdr):
@@ -80,6 +92,33 @@ def wrap(frame, v2):
     return out
 
 
+PSB = b'\x02\x82' * 8
+
+
+def cuts(payload, size):
+    """Where a payload is cut: every size bytes, or (size 0) before each PSB."""
+    if size:
+        return list(range(0, max(len(payload), 1), size))
+    at = [i for i in range(1, len(payload)) if payload.startswith(PSB, i)]
+    return [0] + at
+
+
+def split(data, size):
+    out = b''
+    for t, rec in records(data):
+        if t != AUXTRACE:
+            out += rec
+            continue
+        n, off, ref, idx, tid, cpu = struct.unpack_from('<QQQIII', rec, 8)
+        payload = rec[48:]
+        at = cuts(payload, size)
+        for i, j in zip(at, at[1:] + [len(payload)]):
+            piece = payload[i:j]
+            out += struct.pack('<IHHQQQIIII', AUXTRACE, 0, 48, len(piece), off + i, ref,
+                               idx, tid, cpu, 0) + piece
+    return out
+
+
 def compress(buf, data, v2):
     out, run = b'', b''
     for t, rec in records(data):
@@ -101,6 +140,13 @@ def main():
         # version 0, zstd, level 3, ratio 1, mmap_len 512 KiB + a page
         feats[FEAT_COMPRESSED] = struct.pack('<5I', 0, 1, 3, 1, 528384)
         write(dst, buf, compress(buf, data, mode == '--compress2'), feats)
+    elif mode.startswith('--split='):
+        data = split(data, int(mode[len('--split='):]))
+        if FEAT_AUXTRACE in feats:  # perf reads the chunks where the index says
+            offs = [do + off for off, t in record_offsets(data) if t == AUXTRACE]
+            feats[FEAT_AUXTRACE] = struct.pack('<Q', len(offs)) + b''.join(
+                struct.pack('<QQ', off, 48) for off in offs)
+        write(dst, buf, data, feats)
     elif mode == '--dir':
         os.makedirs(dst, exist_ok=True)
         main_recs, thread_recs = b'', b''
@@ -114,7 +160,7 @@ def main():
         with open(os.path.join(dst, 'data.0'), 'wb') as f:
             f.write(thread_recs)
     else:
-        sys.exit('usage: pd-rewrite.py --compress|--compress2|--dir IN OUT')
+        sys.exit('usage: pd-rewrite.py --compress|--compress2|--split=SIZE|--dir IN OUT')
 
 
 main()

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * file_memory.c - buffers in unlinked temporary files (see file_memory.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include "lib/util/file_memory.h"
+
+const char *file_memory_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/var/tmp";
+}
+
+/* A new temporary file, already unlinked: its fd, or -1 with errno set. */
+static int temp_file(void)
+{
+	const char *dir = file_memory_dir();
+	char path[PATH_MAX];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+
+	/* file systems without O_TMPFILE: a named file, unlinked at once */
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	if ((size_t)snprintf(path, sizeof(path), "%s/auxrec-piece-XXXXXX", dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+bool file_memory_usable(int *why)
+{
+	int fd = temp_file();
+
+	if (fd < 0) {
+		*why = errno;
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+void *file_memory_alloc(size_t size)
+{
+	int fd = temp_file(), err;
+	void *p;
+
+	if (fd < 0)
+		return NULL;
+	/* blocks now: a full disk fails here, not as SIGBUS on a write */
+	err = posix_fallocate(fd, 0, (off_t)size);
+	if (err) {
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	err = errno;
+	close(fd);
+	if (p == MAP_FAILED) {
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
+void file_memory_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
