@@ -17,6 +17,19 @@
 # (pd-gen --cpu-wide --cut-psb, context switch records), the second
 # renaming itself (a COMM without exec) in the middle of its run: the same
 # checks, with the other process's lines keeping their name.
+# comm_spe_exec, comm_spe_switches, comm_spe_context: ARM SPE samples
+# (pd-gen --spe with --comm, the streams of tests/tools/spe-stream.py that
+# tests/perf/t-arm-spe.sh uses) take the name at their time the same way,
+# in three files: per thread with an exec in the middle (the buffer's
+# thread owns the samples), per CPU with context switches and a rename in
+# the middle of a process's run (the task switched in last), per CPU with
+# CONTEXT packets and a rename while runs of two threads' samples take
+# turns (the thread each record names). Text and JSON by time; --jobs 1,
+# 2 and 7 print the same bytes, by time; --comm OLD and --comm NEW print
+# just the lines of that name, together by time; Debian perf script names
+# each sample as auxrec does, its timed ones by time to the nanosecond.
+# Samples without time (records ending in END) are outside the rule by
+# time (perf prints them at time 0), not outside the comparison with perf.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/check-lib.sh
 tmp=$(mktemp -d)
@@ -226,5 +239,141 @@ comm_switches() {
 	perf_by_time comm_switches_perf "$g/w.data" "$t" 1002 proc1 renamed
 }
 
+# spe_middle FILE PID: a perf time halfway between two distinct times of
+# PID's samples in the middle of auxrec script's output of FILE (its
+# samples without time left out)
+spe_middle() {
+	"$AUXREC" script -i "$1" | awk -v pid="$2" '$2 == pid { for (i = 3; i <= 4; i++)
+		if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i; sub(":", "", t); sub("\\.", "", t); print t + 0 } }' |
+		uniq | awk '{ v[NR] = $1 } END { m = int(NR / 2); print int((v[m] + v[m + 1]) / 2) }'
+}
+
+# spe_perf_by_time NAME FILE T PID OLD NEW TEXT: Debian perf script's samples
+# of FILE (--itrace=i1i: one per SPE record, in auxrec's order) name PID
+# OLD before T and NEW from T on, to the nanosecond (perf decodes up to
+# a sideband record's time before it applies it), the other pids one name
+# each; and sample by sample (those without time too, which perf prints
+# at time 0 with the name in force when it decodes them) perf's name and
+# tid are those of auxrec script's text TEXT
+spe_perf_by_time() {
+	local r
+	if ! command -v perf > /dev/null; then
+		echo "skip $1: no perf (Debian linux-perf)"; return
+	fi
+	timeout 120 perf script --ns --itrace=i1i -F comm,tid,time,ip -i "$2" > "$tmp/perf.txt" \
+		2> "$tmp/perf.err" || { echo "not ok $1: perf script: $(head -2 "$tmp/perf.err")"; return; }
+	grep -v ' 0\.000000000: ' "$tmp/perf.txt" > "$tmp/perf.timed"
+	if ! r=$(by_time "$1" "$tmp/perf.timed" "$3" "$4" "$5" "$6"); then
+		echo "not ok $1: perf script: $r"; return
+	fi
+	awk '{ print $1, $2 }' "$tmp/perf.txt" > "$tmp/perf.names"
+	awk '{ print $1, $2 }' "$7" > "$tmp/auxrec.names"
+	if ! cmp -s "$tmp/perf.names" "$tmp/auxrec.names"; then
+		echo "not ok $1: perf script's names and tids (<) differ from auxrec's (>):" \
+			"$(diff "$tmp/perf.names" "$tmp/auxrec.names" | grep -m2 '^[<>]' | tr '\n' ' ')"
+		return
+	fi
+	echo "ok $1 # $r; $(grep -c . "$tmp/perf.txt") samples, each named as by auxrec"
+}
+
+# spe_jobs_by_time NAME FILE T PID OLD NEW: script --jobs 1, 2 and 7 print
+# the same bytes, and by_time holds for them
+spe_jobs_by_time() {
+	local j r why=""
+	for j in 1 2 7; do
+		"$AUXREC" script --jobs $j -i "$2" > "$tmp/j$j" 2>&1
+		[ $j = 1 ] || cmp -s "$tmp/j$j" "$tmp/j1" || why="$why--jobs $j differs; "
+	done
+	r=$(by_time "$1" "$tmp/j1" "$3" "$4" "$5" "$6") || why="$why$r"
+	verdict "$1" "$why" "$(grep -c . "$tmp/j1") lines; $r"
+}
+
+# spe_filter_by_time NAME FILE T PID OLD NEW TEXT: script --comm OLD and
+# --comm NEW print just the lines of TEXT (auxrec script's) that carry
+# that name, and together by_time holds for them: --comm selects PID's
+# lines before T by OLD, from T on by NEW
+spe_filter_by_time() {
+	local r why="" c
+	for c in "$5" "$6"; do
+		"$AUXREC" script --comm "$c" -i "$2" > "$tmp/f.$c" 2> "$tmp/f.err"
+		grep "^ *$c " "$7" | cmp -s - "$tmp/f.$c" ||
+			why="$why--comm $c printed $(grep -c . "$tmp/f.$c") lines, not the $(grep -c "^ *$c " "$7") of that name; "
+	done
+	cat "$tmp/f.$5" "$tmp/f.$6" > "$tmp/f.both"
+	r=$(by_time "$1" "$tmp/f.both" "$3" "$4" "$5" "$6") || why="$why$r"
+	verdict "$1" "$why" "$r"
+}
+
+# spe_checks NAME DATA T PID OLD NEW: the checks above for an SPE file
+spe_checks() {
+	text_by_time "$1_text" "$2" "$3" "$4" "$5" "$6"
+	json_by_time "$1_json" "$2" "$3" "$4" "$5" "$6"
+	spe_jobs_by_time "$1_jobs" "$2" "$3" "$4" "$5" "$6"
+	spe_filter_by_time "$1_filter" "$2" "$3" "$4" "$5" "$6" "$tmp/$1_text.txt"
+	spe_perf_by_time "$1_perf" "$2" "$3" "$4" "$5" "$6" "$tmp/$1_text.txt"
+}
+
+# comm_spe_exec: a per-thread SPE file (a stream of
+# tests/tools/spe-stream.py as tests/perf/t-arm-spe.sh makes them), the
+# traced process execing in the middle: its samples' owner is the
+# buffer's thread, named by time
+comm_spe_exec() {
+	local g=$tmp/spe-exec cut t
+	mkdir -p "$g"
+	if ! { cut=$(python3 tests/tools/spe-stream.py random "$g/thread.spe" 11 2000 --no-context) &&
+	       "$B/tests/tools/pd-gen" --spe "$g/plain.data" "$g/thread.spe" "$cut" /bin/true \
+			> "$g/gen.log" 2>&1 &&
+	       t=$(spe_middle "$g/plain.data" 4242) &&
+	       "$B/tests/tools/pd-gen" --comm "$t:4242:renamed:exec" --spe "$g/w.data" \
+			"$g/thread.spe" "$cut" /bin/true > "$g/gen.log" 2>&1; }; then
+		echo "not ok comm_spe_exec: pd-gen --spe: $(head -2 "$g/gen.log")"; return
+	fi
+	spe_checks comm_spe_exec "$g/w.data" "$t" 4242 pd-gen renamed
+}
+
+# comm_spe_switches: a per-CPU SPE file without CONTEXT packets, CPU 0
+# handed between processes by context switch records (pd-gen --switch, as
+# in t-arm-spe.sh), process 5001 renaming itself in the middle of its
+# run: the owner is the task switched in last, named by time
+comm_spe_switches() {
+	local g=$tmp/spe-sw cut
+	local sw=(--switch 5:4242 --switch 1200001:5001 --switch 2400001:5002 --switch 3600001:4242)
+	mkdir -p "$g"
+	if ! { cut=$(python3 tests/tools/spe-stream.py random "$g/cpu.spe" 13 2000 --no-context) &&
+	       "$B/tests/tools/pd-gen" --comm 1800001:5001:renamed --spe --cpu-wide "${sw[@]}" \
+			"$g/w.data" "$g/cpu.spe" "$cut" /bin/true > "$g/gen.log" 2>&1; }; then
+		echo "not ok comm_spe_switches: pd-gen --spe: $(head -2 "$g/gen.log")"; return
+	fi
+	spe_checks comm_spe_switches "$g/w.data" 1800001 5001 proc5001 renamed
+}
+
+# comm_spe_context: a per-CPU SPE file whose records name their thread
+# (CONTEXT packets, spe-stream.py workload), runs of 4242's samples and
+# 5001's taking turns, 4242 renaming itself in the middle of one of its
+# runs: the owner is the thread the record names, named by time
+comm_spe_context() {
+	local g=$tmp/spe-ctx cut t i
+	mkdir -p "$g"
+	for i in $(seq 0 8); do
+		printf 'pc=%#x op=ld va=%#x lat=%d ctx=4242 repeat=70\n' $((0x401000 + i * 4)) \
+			$((0x600100 + i * 8)) $((10 + i))
+		printf 'pc=%#x op=st va=%#x lat=%d ctx=5001 repeat=30\n' $((0x402000 + i * 4)) \
+			$((0x600500 + i * 8)) $((20 + i))
+	done > "$g/ctx.desc"
+	# --switch names 5001 (a COMM) before the trace
+	if ! { cut=$(python3 tests/tools/spe-stream.py workload "$g/ctx.spe" "$g/ctx.desc") &&
+	       "$B/tests/tools/pd-gen" --spe --cpu-wide --switch 5:5001 "$g/plain.data" \
+			"$g/ctx.spe" "$cut" /bin/true > "$g/gen.log" 2>&1 &&
+	       t=$(spe_middle "$g/plain.data" 4242) &&
+	       "$B/tests/tools/pd-gen" --comm "$t:4242:renamed" --spe --cpu-wide --switch 5:5001 \
+			"$g/w.data" "$g/ctx.spe" "$cut" /bin/true > "$g/gen.log" 2>&1; }; then
+		echo "not ok comm_spe_context: pd-gen --spe: $(head -2 "$g/gen.log")"; return
+	fi
+	spe_checks comm_spe_context "$g/w.data" "$t" 4242 pd-gen renamed
+}
+
 comm_exec
 comm_switches
+comm_spe_exec
+comm_spe_switches
+comm_spe_context

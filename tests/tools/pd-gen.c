@@ -63,6 +63,8 @@
  * from context switches: each --switch TIME:PID hands CPU 0 to process PID
  * (its COMM, then PERF_RECORD_SWITCH_CPU_WIDE out of the previous owner and
  * into PID at perf time TIME; the first owner is the traced process).
+ * --comm works here too: its records come after the switches' (their
+ * sample ids on CPU 0 in a per-CPU file, as all of them).
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT BINARY
  *        [START LEN PGOFF]
  *
@@ -82,7 +84,8 @@
  * TIME, with the exec flag when it ends in :exec, written after the
  * processes' own records and before the AUX data (as perf record writes an
  * exec or a prctl(PR_SET_NAME) before the AUX record of the trace that ran
- * after it; perf sorts by time). In the plain file PID is 4242.
+ * after it; perf sorts by time). In the plain and --spe files PID is
+ * 4242 (with --spe --switch, the other processes are the switches' PIDs).
  *
  * --tp TRACEFS N STEP (first, before any of the above but --bts, and --cpu-wide
  * only with PROC,CPU;
@@ -888,6 +891,7 @@ static int spe_main(int argc, char **argv)
 		tracepoint_samples(w);
 	for (int i = 0; i < nr_switches; i++)
 		spe_switch(w, switches[i], &owner);
+	put_comms(w);
 	aux(w, data, 0, cut, PID, tid, cpu, 10);
 	aux(w, data, cut, n - cut, PID, tid, cpu, 11);
 	finish(w);
