@@ -578,6 +578,8 @@ static int pump_one(struct par *p)
 	}
 	pthread_mutex_unlock(&p->lock);
 	r = unit_emit(u, p->h, p->ctx);
+	if (!r && p->h->handed)
+		p->h->handed(p->ctx, u->end);
 	if (!r)
 		r = unit_finish(p, u);
 	pthread_mutex_lock(&p->lock);

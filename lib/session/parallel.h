@@ -38,6 +38,11 @@ struct par_hooks {
 		      struct line_buf **buf);
 	void (*close)(void *ctx, void *slot, void *state);
 	int (*emit)(void *ctx, const char *bytes, size_t len);
+	/*
+	 * Optional: the units up to offset end of the chunk are handed over
+	 * (called as emit is, by one thread at a time): for a progress line.
+	 */
+	void (*handed)(void *ctx, size_t end);
 	size_t unit_size;
 };
 

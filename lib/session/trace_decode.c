@@ -32,6 +32,8 @@ struct run {
 	uint64_t aux_done;	/* AUX bytes handed to the decoder */
 	uint64_t merged_at;	/* merged: aux_offset of a recent event (atomic, relaxed) */
 	uint64_t merged_events;	/* merged: its events so far */
+	uint64_t events;	/* delivered in the piece so far (for piece_progress) */
+	uint64_t piece_base;	/* prog.done as the piece started */
 	uint64_t data_start;	/* file offset of the data section */
 	int stop;
 	bool no_decoder;
@@ -243,6 +245,36 @@ static int merge_event(struct run *r, const struct decode_event *ev)
 	return pm_event_end(r->stream, r->out, ev->time);
 }
 
+/*
+ * The progress line inside the piece r decodes, pos of its bytes through:
+ * from where it stood as the piece started to the piece's end (a piece
+ * can be gigabytes, all of it decoded once the file is read).
+ */
+static void piece_progress(struct run *r, uint64_t pos)
+{
+	const struct aux_chunk *c = &r->piece->chunk;
+	uint64_t end;
+
+	if (!r->prog.on || !c->size)
+		return;
+	if (pos > c->size)
+		pos = c->size;
+	if (!r->prog.total) {
+		progress_set(&r->prog, r->aux_done + pos);
+		return;
+	}
+	end = c->file_offset + c->size - r->data_start;
+	if (end > r->piece_base)
+		progress_set(&r->prog, r->piece_base +
+					       (uint64_t)((double)(end - r->piece_base) * pos / c->size));
+}
+
+/* par_hooks.handed: a parallel decode's units up to end are out */
+static void par_handed(void *ctx, size_t end)
+{
+	piece_progress(ctx, end);
+}
+
 static int on_event(void *ctx, const struct decode_event *ev)
 {
 	struct run *r = ctx;
@@ -254,6 +286,8 @@ static int on_event(void *ctx, const struct decode_event *ev)
 		return merge_event(r, ev);
 	if (r->mute)
 		return 0;
+	if (!(++r->events & 1023) && ev->aux_offset >= r->piece->chunk.aux_offset)
+		piece_progress(r, ev->aux_offset - r->piece->chunk.aux_offset);
 	trace_event_fill(r, ev, &te);
 	if (!wanted(r, &te))
 		return 0;
@@ -402,7 +436,7 @@ static int par_emit(void *ctx, const char *bytes, size_t len)
 }
 
 static const struct par_hooks par_hooks = {
-	.open = par_open, .close = par_close, .emit = par_emit,
+	.open = par_open, .close = par_close, .emit = par_emit, .handed = par_handed,
 };
 
 /*
@@ -608,6 +642,8 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 	if (kernel_once(r))
 		return 1;
 	run_take_piece(r, p);
+	r->events = 0;
+	r->piece_base = r->prog.done;
 	if (r->o->list_units || r->o->one_unit) {
 		int ret = piece_units(r, s, p);
 

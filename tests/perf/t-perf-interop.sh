@@ -344,13 +344,33 @@ print("\n".join(e["dso"] for e in json.load(sys.stdin)["entries"]))') > /dev/nul
 	fi
 }
 
+# The progress line moves while one piece is decoded (the whole trace of a
+# per-thread recording, however long): with a line at each write (the
+# tests' AUXREC_PROGRESS_EVERY_MS=0), script --jobs 1 (every 1024 events)
+# and --jobs 2 (each unit handed over; units of 1024 bytes) print 3 or more
+# values between 0% and 100%, never back. Prints what it saw, or why not.
+progress_in_piece() {	# file
+	local j pcts inside=
+	for j in 1 2; do
+		pcts=$(AUXREC_PROGRESS_EVERY_MS=0 AUXREC_PAR_UNIT=1024 $AUXREC script --jobs $j \
+			--progress -i "$1" 2>&1 > /dev/null | sed -n 's/^auxrec script: \([0-9]*\)% of .*/\1/p')
+		if [ "$(echo "$pcts" | sort -n)" != "$pcts" ] ||
+		   [ "$(echo "$pcts" | awk '$1 > 0 && $1 < 100' | sort -u | wc -l)" -lt 3 ]; then
+			echo "--jobs $j, one piece: percentages $(echo "$pcts" | uniq | tr '\n' ' ')"
+			return 1
+		fi
+		inside="$inside${inside:+, }--jobs $j $(echo "$pcts" | awk '$1 > 0 && $1 < 100' | sort -u | wc -l) values"
+	done
+	echo "$inside"
+}
+
 # The progress line of script/report (stderr): with --progress a line at the
 # start and at the end (percent of the file's data read; of a directory the
 # AUX bytes decoded), output unchanged; none by default when stderr is not a
 # terminal; on a terminal (a pty from script(1)) a line rewritten in place
 # and erased at the end.
 progress_lines() {	# file dir-copy
-	local f=$1 d=$2 e=$tmp/progress.err why=
+	local f=$1 d=$2 e=$tmp/progress.err why= inside
 	$AUXREC script -i "$f" > "$tmp/p0" 2> "$tmp/p0.err"
 	$AUXREC script --progress -i "$f" > "$tmp/p1" 2> "$e"
 	if ! cmp -s "$tmp/p0" "$tmp/p1" || [ ! -s "$tmp/p0" ]; then
@@ -360,6 +380,8 @@ progress_lines() {	# file dir-copy
 	elif ! head -1 "$e" | grep -Eq '^auxrec script: 0% of [0-9.]+ [KMG]?i?B read, 0 s$' ||
 	     ! tail -1 "$e" | grep -Eq '^auxrec script: 100% of [0-9.]+ [KMG]?i?B read, [0-9]+ s$'; then
 		why="file: $(head -1 "$e") / $(tail -1 "$e")"
+	elif ! inside=$(progress_in_piece "$f"); then
+		why=$inside
 	elif [ -d "$d" ] && { $AUXREC report --progress -i "$d" > /dev/null 2> "$e"
 		! tail -1 "$e" | grep -Eq '^auxrec report: [0-9.]+ [KMG]?i?B of AUX decoded, [0-9]+ s$'; }; then
 		why="directory: $(tail -1 "$e")"
@@ -370,7 +392,7 @@ progress_lines() {	# file dir-copy
 		fi
 	fi
 	if [ -z "$why" ]; then
-		echo "ok progress-lines (file, directory, terminal)"
+		echo "ok progress-lines (file, directory, terminal; in the piece: $inside)"
 	else
 		echo "not ok progress-lines: $why"
 	fi
