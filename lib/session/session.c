@@ -283,8 +283,8 @@ static uint64_t max_piece(struct session *s)
 /* Says once why pieces are cut from now on (why: an errno). */
 static void say_cut(struct session *s, const char *what, int why)
 {
-	p_warn("%s: %s in %s (%s): AUX pieces are cut at %" PRIu64 " %s, and the trace at each "
-	       "cut may be lost; set TMPDIR to a directory with room", s->path, what,
+	p_warn("%s: %s in %s (%s): AUX pieces are cut at %" PRIu64 " %s from here on, and the "
+	       "trace at each cut may be lost; set TMPDIR to a directory with room", s->path, what,
 	       file_memory_dir(), strerror(why),
 	       max_piece(s) % (1 << 20) ? max_piece(s) : max_piece(s) >> 20,
 	       max_piece(s) % (1 << 20) ? "bytes" : "MiB");
@@ -292,11 +292,16 @@ static void say_cut(struct session *s, const char *what, int why)
 
 /*
  * Whether b, grown by size bytes, is cut first: only when it goes past
- * max_piece() and no temporary file can hold it (said once).
+ * max_piece() and temporary files cannot hold it (said once, and cut from
+ * then on). The files are made when the pieces are handed over, maybe all
+ * at once at the end of the file: the directory must have room for every
+ * piece held, and one more as large as b (a piece read from a pipe is
+ * copied as it grows).
  */
 static bool cut_for_size(struct session *s, const struct piece_buf *b, uint64_t size)
 {
 	struct session_state *st = s->priv_state;
+	uint64_t total = size;
 	int why;
 
 	if (b->size + size <= max_piece(s))
@@ -306,24 +311,35 @@ static bool cut_for_size(struct session *s, const struct piece_buf *b, uint64_t 
 		if (st->big_pieces < 0)
 			say_cut(s, "no temporary file can be made", why);
 	}
-	return st->big_pieces < 0;
+	if (st->big_pieces < 0)
+		return true;
+	for (size_t i = 0; i < st->nr_bufs; i++)
+		if (st->bufs[i].used)
+			total += st->bufs[i].size;
+	if (!file_memory_has_room(total + b->size + size, b->size + size, &why)) {
+		st->big_pieces = -1;
+		say_cut(s, "no room for the trace", why);
+		return true;
+	}
+	return false;
 }
 
 /*
- * A piece buffer of cap bytes; from 2 MiB on in transparent huge pages
- * where the kernel gives them on request: a 4 KiB page fault per 4 KiB
- * of trace copied in was a tenth of `auxrec report`'s time. From
- * max_piece() bytes on, in a temporary file (*in_file set); when none can
- * be had (a full disk), in memory this once, and pieces are cut from then
- * on (said once).
+ * A piece buffer of cap bytes, for a piece of need bytes; from 2 MiB on
+ * in transparent huge pages where the kernel gives them on request: a
+ * 4 KiB page fault per 4 KiB of trace copied in was a tenth of `auxrec
+ * report`'s time. A piece of max_piece() bytes or more goes to a temporary
+ * file (*in_file set); when none can be had after all (the disk filled
+ * since cut_for_size() looked), to memory this once, and pieces are cut
+ * from then on (said once).
  */
-static uint8_t *piece_alloc(struct session *s, size_t cap, bool *in_file)
+static uint8_t *piece_alloc(struct session *s, size_t need, size_t cap, bool *in_file)
 {
 	struct session_state *st = s->priv_state;
 	void *p;
 
 	*in_file = false;
-	if (cap >= max_piece(s) && st->big_pieces >= 0) {
+	if (need >= max_piece(s) && st->big_pieces >= 0) {
 		p = file_memory_alloc(cap);
 		if (p) {
 			*in_file = true;
@@ -371,7 +387,7 @@ static int data_room(struct session *s, struct piece_buf *b, size_t need, size_t
 
 	if (need <= b->cap)
 		return 0;
-	nd = piece_alloc(s, cap, &in_file);
+	nd = piece_alloc(s, need, cap, &in_file);
 	if (!nd)
 		return -ENOMEM;
 	if (keep)

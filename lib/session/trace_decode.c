@@ -33,7 +33,15 @@ struct run {
 	uint64_t merged_at;	/* merged: aux_offset of a recent event (atomic, relaxed) */
 	uint64_t merged_events;	/* merged: its events so far */
 	uint64_t events;	/* delivered in the piece so far (for piece_progress) */
-	uint64_t piece_base;	/* prog.done as the piece started */
+	/*
+	 * What the progress line goes through while pieces are decoded
+	 * (piece_progress): from span_from to span_to of the file as the
+	 * span_bytes of AUX data of the pieces are decoded, span_before of
+	 * them in pieces before this one. A piece alone, or the pieces left
+	 * at the end decoded one after another (span_group).
+	 */
+	uint64_t span_from, span_to, span_bytes, span_before;
+	bool span_group;
 	uint64_t data_start;	/* file offset of the data section */
 	int stop;
 	bool no_decoder;
@@ -246,14 +254,14 @@ static int merge_event(struct run *r, const struct decode_event *ev)
 }
 
 /*
- * The progress line inside the piece r decodes, pos of its bytes through:
- * from where it stood as the piece started to the piece's end (a piece
- * can be gigabytes, all of it decoded once the file is read).
+ * The progress line inside the piece r decodes, pos of its bytes through
+ * (a piece can be gigabytes, all of it decoded once the file is read):
+ * along its span (see struct run).
  */
 static void piece_progress(struct run *r, uint64_t pos)
 {
 	const struct aux_chunk *c = &r->piece->chunk;
-	uint64_t end;
+	uint64_t done;
 
 	if (!r->prog.on || !c->size)
 		return;
@@ -263,10 +271,10 @@ static void piece_progress(struct run *r, uint64_t pos)
 		progress_set(&r->prog, r->aux_done + pos);
 		return;
 	}
-	end = c->file_offset + c->size - r->data_start;
-	if (end > r->piece_base)
-		progress_set(&r->prog, r->piece_base +
-					       (uint64_t)((double)(end - r->piece_base) * pos / c->size));
+	done = r->span_before + pos;
+	if (r->span_to > r->span_from && r->span_bytes)
+		progress_set(&r->prog, r->span_from + (uint64_t)((double)(r->span_to - r->span_from) *
+								  done / r->span_bytes));
 }
 
 /* par_hooks.handed: a parallel decode's units up to end are out */
@@ -643,7 +651,12 @@ static int decode_piece(struct run *r, struct session *s, const struct session_p
 		return 1;
 	run_take_piece(r, p);
 	r->events = 0;
-	r->piece_base = r->prog.done;
+	if (!r->span_group) {	/* from where the line stands to the piece's end */
+		r->span_from = r->prog.done;
+		r->span_to = p->chunk.file_offset + p->chunk.size - r->data_start;
+		r->span_bytes = p->chunk.size;
+		r->span_before = 0;
+	}
 	if (r->o->list_units || r->o->one_unit) {
 		int ret = piece_units(r, s, p);
 
@@ -882,7 +895,7 @@ static int on_pieces_at_end(void *ctx, struct session *s, const struct session_p
 {
 	struct run *r = ctx;
 	bool merge = merge_wanted(r, s, v, n);
-	int ret;
+	int ret = 0;
 
 	/* units are listed and decoded piece by piece, and say it */
 	r->merge_group = merge;
@@ -891,12 +904,22 @@ static int on_pieces_at_end(void *ctx, struct session *s, const struct session_p
 		if (ret != -EAGAIN)
 			return ret;
 	}
+	/* one after another: the progress line goes through the rest of the file */
+	r->span_group = true;
+	r->span_from = r->prog.done;
+	r->span_to = r->prog.total;
+	r->span_bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		r->span_bytes += v[i]->chunk.size;
+	r->span_before = 0;
 	for (size_t i = 0; i < n; i++) {
 		ret = on_piece(r, s, v[i]);
+		r->span_before += v[i]->chunk.size;
 		if (ret)
-			return ret;
+			break;
 	}
-	return 0;
+	r->span_group = false;
+	return ret;
 }
 
 /* A PERF_RECORD_SAMPLE: to o->sample with its owner, when it has the ids. */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include "lib/util/file_memory.h"
 
 const char *file_memory_dir(void)
@@ -51,11 +53,44 @@ bool file_memory_usable(int *why)
 	return true;
 }
 
+/* Whether a file of size bytes is within RLIMIT_FSIZE (past it: SIGXFSZ). */
+static bool within_file_limit(uint64_t size)
+{
+	struct rlimit rl;
+
+	return getrlimit(RLIMIT_FSIZE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	       size <= (uint64_t)rl.rlim_cur;
+}
+
+bool file_memory_has_room(uint64_t total, uint64_t largest, int *why)
+{
+	struct statvfs v;
+
+	if (!within_file_limit(largest)) {
+		*why = EFBIG;
+		return false;
+	}
+	if (statvfs(file_memory_dir(), &v)) {
+		*why = errno;
+		return false;
+	}
+	if ((uint64_t)v.f_bavail < total / (v.f_frsize ? v.f_frsize : 1) + 1) {
+		*why = ENOSPC;
+		return false;
+	}
+	return true;
+}
+
 void *file_memory_alloc(size_t size)
 {
-	int fd = temp_file(), err;
+	int fd, err;
 	void *p;
 
+	if (!within_file_limit(size)) {
+		errno = EFBIG;
+		return NULL;
+	}
+	fd = temp_file();
 	if (fd < 0)
 		return NULL;
 	/* blocks now: a full disk fails here, not as SIGBUS on a write */

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The directory temporary files are made in. */
 const char *file_memory_dir(void);
@@ -25,7 +26,18 @@ const char *file_memory_dir(void);
  */
 bool file_memory_usable(int *why);
 
-/* size bytes (> 0), zeroed, in a new temporary file; NULL with errno set. */
+/*
+ * Whether the directory has room for files of `total` bytes in all, the
+ * largest of `largest` bytes (the free blocks, and the process's file size
+ * limit); when not, *why gets the cause (an errno). A check before the
+ * files are made, which may come much later.
+ */
+bool file_memory_has_room(uint64_t total, uint64_t largest, int *why);
+
+/*
+ * size bytes (> 0), zeroed, in a new temporary file; NULL with errno set
+ * (EFBIG past the file size limit, rather than SIGXFSZ).
+ */
 void *file_memory_alloc(size_t size);
 
 /* Unmaps p, of size bytes, from file_memory_alloc(): its file goes with it. */

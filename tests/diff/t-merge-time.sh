@@ -33,10 +33,11 @@
 #    AUXREC_MAX_PIECE is
 #    one piece (in a temporary file): the same bytes as one chunk a buffer,
 #    text and JSON, --jobs 1 and 2; without a temporary directory, the old
-#    cut, warned once, loses trace at the cuts; a temporary file that gets
-#    no blocks (ulimit -f) is warned once, the piece then in memory;
+#    cut, warned once, loses trace at the cuts; so does a directory without
+#    room for the pieces (ulimit -f 4: the file size limit), warned once;
 #  - merge-progress: --progress (a line at each write, through the tests'
-#    AUXREC_PROGRESS_EVERY_MS=0) moves while the buffers are merged, never
+#    AUXREC_PROGRESS_EVERY_MS=0) moves while the buffers are merged, and
+#    while they are decoded one after another (AUXREC_NO_MERGE=1), never
 #    back, from 0% to 100%; stdout as without it.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/gt/build-tools.sh
@@ -160,12 +161,12 @@ big_pieces() {
 	fi
 	AUXREC_MAX_PIECE=4096 "$A" script -i "$tmp/psb.data" 2> /dev/null | cmp -s - "$tmp/whole" ||
 		{ out="the chunks cut at PSBs: the output differs"; return 1; }
-	# the temporary file cannot have its blocks (files of 4 KiB at most, as
-	# on a full disk): this piece in memory, warned once, the output the same
-	(trap '' XFSZ; ulimit -f 4; AUXREC_MAX_PIECE=4096 exec "$A" script -i "$f" 2> "$tmp/full.err") |
-		cmp -s - "$tmp/whole" && [ "$(grep -c 'no temporary file can be had' "$tmp/full.err")" = 1 ] ||
-		{ out="a temporary file without room: $(head -1 "$tmp/full.err")"; return 1; }
-	out="$chunks chunks of 512 bytes, pieces over 4096 bytes: text and JSON, --jobs 1 and 2, merged and not, the bytes of one chunk a buffer; and of chunks cut at PSBs, which perf script reads as one; cut without a temporary directory, warned once: $cut lines differ; a file without room warned once, the same bytes"
+	# no room for the files (of 4 KiB at most: ulimit -f, which kills a
+	# process that writes past it): cut as without a directory, warned once
+	(ulimit -f 4; AUXREC_MAX_PIECE=4096 exec "$A" script -i "$f" 2> "$tmp/full.err") |
+		cmp -s - "$tmp/cut" && [ "$(grep -c 'no room for the trace' "$tmp/full.err")" = 1 ] ||
+		{ out="no room for the files: $(head -1 "$tmp/full.err")"; return 1; }
+	out="$chunks chunks of 512 bytes, pieces over 4096 bytes: text and JSON, --jobs 1 and 2, merged and not, the bytes of one chunk a buffer; and of chunks cut at PSBs, which perf script reads as one; cut without a temporary directory, warned once: $cut lines differ; so without room for the files (ulimit -f), warned once"
 }
 
 . tests/gt/progs.sh
@@ -193,11 +194,14 @@ gen two --gt-clock --cpu-wide "$tmp/two.data" 1001,"$tmp/a-rc.pt",0x1000,$P,0 \
 	1002,"$tmp/b-rc.pt",0x1400,$P,1 &&
 	merge_checks two "$tmp/two.data" "0:$gt_a" "1:$gt_b"
 # the progress line moves during the merge (it stood still until the end)
-if [ -s "$tmp/two.data" ]; then
-	AUXREC_PROGRESS_EVERY_MS=0 "$A" script --progress -i "$tmp/two.data" > "$tmp/pr.out" \
-		2> "$tmp/pr.err"
-	"$A" script -i "$tmp/two.data" 2> /dev/null | cmp -s - "$tmp/pr.out" &&
-	out=$(python3 - "$tmp/pr.err" <<'PY'
+# (and while they are decoded one after another, AUXREC_NO_MERGE=1: it stood
+# still after the first buffer's trace)
+progress_moves() {	# ENV...: what the line went through, or why not
+	env "$@" AUXREC_PROGRESS_EVERY_MS=0 "$A" script --progress -i "$tmp/two.data" \
+		> "$tmp/pr.out" 2> "$tmp/pr.err"
+	env "$@" "$A" script -i "$tmp/two.data" 2> /dev/null | cmp -s - "$tmp/pr.out" ||
+		{ echo "stdout differs with --progress"; return 1; }
+	python3 - "$tmp/pr.err" <<'PY'
 import re, sys
 pcts = [int(m.group(1)) for m in (re.match(r'auxrec script: (\d+)% of .* read, \d+ s$', l)
                                   for l in open(sys.argv[1])) if m]
@@ -206,11 +210,15 @@ if not pcts or pcts[0] != 0 or pcts[-1] != 100 or pcts != sorted(pcts) or len(be
     print(f'percentages {sorted(set(pcts))}, first {pcts[:1]}, last {pcts[-1:]}'); sys.exit(1)
 print(f'{len(pcts)} lines, {len(between)} values between 0% and 99%')
 PY
-) || out="${out:-stdout differs with --progress}"
-	case $out in
-	*lines,*) echo "ok merge-progress ($out)" ;;
-	*) fail progress "$out" ;;
-	esac
+}
+if [ -s "$tmp/two.data" ]; then
+	if ! out=$(progress_moves); then
+		fail progress "merged: $out"
+	elif ! unmerged=$(progress_moves AUXREC_NO_MERGE=1); then
+		fail progress "one buffer after another: $unmerged"
+	else
+		echo "ok merge-progress (merged: $out; one buffer after another: $unmerged)"
+	fi
 fi
 # each buffer drained in many reads (a chunk per 512 bytes), its piece
 # past AUXREC_MAX_PIECE: one piece in a temporary file, the same output
