@@ -877,7 +877,9 @@ static int spe_main(int argc, char **argv)
 		}
 	}
 	if (argc != 5 && argc != 8) {
-		fprintf(stderr, "usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] "
+		fprintf(stderr, "usage: pd-gen [--comm TIME:PID[/TID]:NAME[:exec]]... "
+				"[--tp TRACEFS N STEP] --spe [--v2 MIDR]\n"
+				"              [--cpu-wide [--switch TIME:PID]...] "
 				"OUT SPE-FILE CUT BINARY [START LEN PGOFF]\n");
 		return 2;
 	}
@@ -976,7 +978,9 @@ int main(int argc, char **argv)
 				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate]] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
-				"              BINARY [START LEN PGOFF]\n");
+				"              BINARY [START LEN PGOFF]\n"
+				"  each form may start with --comm TIME:PID[/TID]:NAME[:exec] (repeated), and\n"
+				"  all but --bts with --tp TRACEFS N STEP\n");
 		return 2;
 	}
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
