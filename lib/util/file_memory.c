@@ -4,41 +4,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include "lib/util/file_memory.h"
+#include "lib/util/temp_file.h"
 
 const char *file_memory_dir(void)
 {
-	const char *dir = getenv("TMPDIR");
-
-	return dir && *dir ? dir : "/var/tmp";
+	return temp_file_dir("/var/tmp");
 }
 
-/* A new temporary file, already unlinked: its fd, or -1 with errno set. */
+/* A new unlinked temporary file: its fd, or -1 with errno set. */
 static int temp_file(void)
 {
-	const char *dir = file_memory_dir();
-	char path[PATH_MAX];
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
-
-	/* file systems without O_TMPFILE: a named file, unlinked at once */
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-		return fd;
-	if ((size_t)snprintf(path, sizeof(path), "%s/auxrec-piece-XXXXXX", dir) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
+	return temp_file_open(file_memory_dir(), "auxrec-piece");
 }
 
 bool file_memory_usable(int *why)

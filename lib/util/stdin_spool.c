@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "lib/util/stdin_spool.h"
+#include "lib/util/temp_file.h"
 
 #define SPOOL_BUF	(1 << 16)
 
@@ -57,19 +58,18 @@ static int copy_stdin(int out)
 
 int stdin_spool_after(const void *head, size_t n, char *err, size_t errlen)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *dir = temp_file_dir("/tmp");
 	char path[4096];
 	int fd, ret;
 
-	snprintf(path, sizeof(path), "%s/auxrec-stdin.XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
+	snprintf(path, sizeof(path), "%s/auxrec-stdin.XXXXXX", dir);	/* for messages */
+	fd = temp_file_open(dir, "auxrec-stdin");
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot create %s to hold standard input: %s", path,
 			 strerror(-ret));
 		return ret;
 	}
-	unlink(path);
 	ret = write_all(fd, head, n);
 	if (!ret)
 		ret = copy_stdin(fd);
