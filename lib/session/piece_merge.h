@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * piece_merge.h - several AUX pieces (the buffers of a per-CPU recording)
- * decoded at the same time, one thread each, and the outputs of their
+ * decoded at the same time, a thread each (which may hand the work on to
+ * threads of its own, lib/session/parallel.h), and the outputs of their
  * events written in time order, as perf script merges its per-CPU queues.
  *
  * Each piece's thread renders its events into a buffer of its own and

@@ -213,6 +213,35 @@ static bool unit_keeps(struct run *r)
 }
 
 /*
+ * A merged piece decoded on threads (merged_decode_parallel()): each
+ * event's output in a unit's buffer behind a frame with its time and
+ * length, for the merge's keys when the units are handed over.
+ */
+struct key_frame {
+	uint64_t time;
+	uint64_t len;
+};
+
+/* Renders te behind its frame; an event that renders nothing leaves none. */
+static int keyed_render(struct run *r, const struct trace_event *te)
+{
+	struct key_frame k = { .time = te->ev->time };
+	size_t at = r->out->len;
+
+	lb_mem(r->out, (const char *)&k, sizeof(k));
+	if (r->o->render(r->renderer, te))
+		return 1;
+	if (r->out->err)
+		return 0;	/* par_ends_event_end() says it */
+	k.len = r->out->len - at - sizeof(k);
+	if (!k.len)
+		r->out->len = at;
+	else
+		memcpy(r->out->p + at, &k, sizeof(k));
+	return 0;
+}
+
+/*
  * Keeps an event of a parallel decode: its output, or the event itself;
  * only its end when its unit is not handed over.
  */
@@ -224,6 +253,9 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 		trace_event_fill(r, ev, &te);
 		if (!wanted(r, &te)) {
 			/* only its end */
+		} else if (r->stream) {
+			if (keyed_render(r, &te))
+				return 1;
 		} else if (r->renderer) {
 			if (r->o->render(r->renderer, &te))
 				return 1;
@@ -385,12 +417,15 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
 	w->kept_unit = NULL;
 	w->kept = (struct line_buf){ 0 };
 	*buf = &w->kept;
-	w->renderer = threads_render(r->o) ? r->o->render_new(r->o->ctx, buf) : NULL;
-	if (threads_render(r->o) && !w->renderer) {
+	w->renderer = threads_render(r->o) || r->stream ? r->o->render_new(r->o->ctx, buf) : NULL;
+	if ((threads_render(r->o) || r->stream) && !w->renderer) {
 		free(w);
 		return NULL;
 	}
+	w->out = *buf;
 	opts = decode_opts_of(w);
+	if (r->stream)
+		opts.no_time = false;	/* the merge's keys */
 	*state = r->s->dec->decode_begin(&opts);
 	if (!*state) {
 		if (w->renderer)
@@ -412,6 +447,26 @@ static void par_close(void *ctx, void *slot, void *state)
 	free(w);
 }
 
+/*
+ * The framed events of a merged piece's units (keyed_render()), in order,
+ * to its stream as its own decode would end them (merge_event()).
+ */
+static int keyed_emit(struct run *r, const char *bytes, size_t len)
+{
+	struct key_frame k;
+	size_t off = 0;
+
+	while (!r->stop && off + sizeof(k) <= len) {
+		memcpy(&k, bytes + off, sizeof(k));
+		off += sizeof(k);
+		lb_mem(r->out, bytes + off, k.len);
+		off += k.len;
+		if (pm_event_end(r->stream, r->out, k.time))
+			r->stop = 1;
+	}
+	return r->stop;
+}
+
 /* Events kept by keep_event(), in order: their output, or each to o->fn. */
 static int par_emit(void *ctx, const char *bytes, size_t len)
 {
@@ -420,6 +475,8 @@ static int par_emit(void *ctx, const char *bytes, size_t len)
 	struct kept_event k;
 	size_t off = 0;
 
+	if (r->stream)
+		return keyed_emit(r, bytes, len);
 	if (threads_render(r->o)) {
 		r->stop = r->o->write(r->o->ctx, bytes, len);
 		return r->stop;
@@ -740,12 +797,43 @@ static void merged_progress(struct merged *m)
 					 m->base + decoded);
 }
 
+/* par_hooks.handed of a merged piece: for merged_progress() */
+static void merged_handed(void *ctx, size_t end)
+{
+	struct run *w = ctx;
+
+	__atomic_store_n(&w->merged_at, w->piece->chunk.aux_offset + end, __ATOMIC_RELAXED);
+}
+
+/*
+ * A merged piece on its share of the threads (w->jobs), its units' events
+ * framed with their times (keyed_render()) and ended in its stream in
+ * order (keyed_emit()): -ERANGE when it is to be decoded as usual.
+ */
+static int merged_decode_parallel(struct run *w)
+{
+	struct par_hooks h = par_hooks;
+	int ret;
+
+	if (!par_worth(w->s->dec, &w->piece->chunk, w->jobs))
+		return -ERANGE;
+	h.unit_size = w->o->thread_unit;
+	h.handed = merged_handed;
+	ret = par_decode(w->s->dec, &w->piece->chunk, w->jobs, &h, w);
+	if (ret < 0 && ret != -ERANGE && !w->stop) {
+		p_err("%s: parallel decode failed: %s", w->s->path, strerror(-ret));
+		w->stop = 1;
+	}
+	return ret;
+}
+
 static int merged_decode(void *ctx, size_t i, struct pm_stream *st)
 {
 	struct run *w = &((struct merged *)ctx)->runs[i];
 
 	w->stream = st;
-	w->s->dec->decode_chunk(w->state, &w->piece->chunk);
+	if (merged_decode_parallel(w) == -ERANGE)
+		w->s->dec->decode_chunk(w->state, &w->piece->chunk);
 	if (!w->stop && pm_stream_flush(st, w->out))
 		w->stop = 1;
 	return w->stop;
@@ -787,6 +875,18 @@ static void merged_close(struct merged *m)
 	free(m->runs);
 }
 
+/*
+ * The decode threads of a merged piece of `size` bytes of all `total`:
+ * its share of `jobs` (a recording that ran mostly on one CPU decodes that
+ * buffer on most of them), at least one, its own.
+ */
+static unsigned int merged_jobs(unsigned int jobs, uint64_t size, uint64_t total)
+{
+	double share = total ? (double)jobs * (double)size / (double)total : 0;
+
+	return share >= 1.5 ? (unsigned int)(share + 0.5) : 1;
+}
+
 /* A run per piece: its owner, renderer and decoder state. 0 or -ENOMEM. */
 static int merged_open(struct merged *m, struct run *r, const struct session_piece *const *v,
 		       size_t n)
@@ -809,6 +909,7 @@ static int merged_open(struct merged *m, struct run *r, const struct session_pie
 		w->state = NULL;
 		w->merged_at = 0;
 		w->merged_events = 0;
+		w->jobs = merged_jobs(r->jobs, v[i]->chunk.size, m->aux_total);
 		run_take_piece(w, v[i]);
 		w->renderer = r->o->render_new(r->o->ctx, &w->out);
 		if (!w->renderer)
