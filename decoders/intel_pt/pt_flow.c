@@ -465,26 +465,39 @@ static inline int32_t block_at_ip(struct pt_flow *f)
 	return i;
 }
 
+/*
+ * The n instructions of block b before stop: 0, or -PT_FLOW_ERR_FUP with
+ * *ip the end of the one stop is inside of, or a negative read error.
+ */
+static int insns_before(struct pt_flow *f, const struct flow_block *b, uint64_t stop,
+			uint32_t *n, uint64_t *ip)
+{
+	struct x86_insn insn;
+	int r;
+
+	*n = 0;
+	for (*ip = b->start; *ip < stop; ++*n) {
+		r = flow_read_insn(f->cache, *ip, f->mode, &insn);
+		if (r < 0)
+			return r;
+		*ip += r;
+	}
+	return *ip == stop ? 0 : -PT_FLOW_ERR_FUP;
+}
+
 /* Steps single instructions from the block's start up to stop. */
 static int walk_inside(struct pt_flow *f, const struct flow_block *b,
 		       uint64_t stop)
 {
-	uint64_t ip = b->start;
-	struct x86_insn insn;
-	uint32_t n = 0;
+	uint64_t ip;
+	uint32_t n;
 	int r;
 
-	while (ip < stop) {
-		r = flow_read_insn(f->cache, ip, f->mode, &insn);
-		if (r < 0)
-			return r;
-		ip += r;
-		n++;
-	}
-	if (ip != stop) {
+	r = insns_before(f, b, stop, &n, &ip);
+	if (r == -PT_FLOW_ERR_FUP)
 		f->err_ip = ip;
-		return -PT_FLOW_ERR_FUP;
-	}
+	if (r < 0)
+		return r;
 	f->count += n;
 	f->st.insns += n;
 	if (f->cfg.flags & PT_FLOW_F_INSN) {
@@ -950,22 +963,6 @@ static void set_exec_mode(struct pt_flow *f, const struct pt_packet *pkt)
 	}
 }
 
-/* Whether stop is the start of an instruction of block b (walk_inside()). */
-static bool insn_starts_at(struct pt_flow *f, const struct flow_block *b, uint64_t stop)
-{
-	uint64_t ip = b->start;
-	struct x86_insn insn;
-	int r;
-
-	while (ip < stop) {
-		r = flow_read_insn(f->cache, ip, f->mode, &insn);
-		if (r < 0)
-			return false;
-		ip += r;
-	}
-	return ip == stop;
-}
-
 /*
  * Whether walk(f, &stop, ...) gets from f->ip to stop without trace: only
  * straight code and direct jumps and calls lie between, no error, within
@@ -973,7 +970,8 @@ static bool insn_starts_at(struct pt_flow *f, const struct flow_block *b, uint64
  */
 static bool walk_clear_to(struct pt_flow *f, uint64_t stop)
 {
-	uint64_t ip = f->ip;
+	uint64_t ip = f->ip, end;
+	uint32_t k;
 
 	for (unsigned int n = 0; n < PSB_WALK_MAX; n++) {
 		const struct flow_block *b;
@@ -986,7 +984,7 @@ static bool walk_clear_to(struct pt_flow *f, uint64_t stop)
 			return false;
 		b = &f->cache->blocks[i];
 		if (stop > b->start && stop <= b->last_ip)
-			return !b->err && insn_starts_at(f, b, stop);
+			return !b->err && insns_before(f, b, stop, &k, &end) == 0;
 		if (b->err)
 			return false;
 		switch (b->cls) {
