@@ -43,6 +43,8 @@
 #define WALK_GUARD	(1u << 20)	/* blocks walked without trace: a backstop */
 #define SUMMED_MAX	1024	/* blocks with sums before a hand-over */
 #define SUMS_BATCH	64	/* sums per cfg.sums() call */
+#define PSB_HELD_MAX	8	/* timing packets a PSB+ holds back */
+#define PSB_WALK_MAX	4096	/* blocks walked to a PSB's FUP, at most */
 
 enum fup_bind {
 	FUP_ASYNC,
@@ -71,6 +73,17 @@ struct pt_flow {
 	int fresh;		/* PSB+ found after a (re)sync: report it */
 	int psb_fup;
 	uint64_t psb_ip;
+	/*
+	 * A PSB met while the flow ran (psb_walk): the direct branches and
+	 * straight code up to its FUP ran before it, and are walked at
+	 * PSBEND with the time from before it; until then the timing
+	 * packets of its PSB+ are held (psb_held, npsb_held), and with
+	 * them the clock hook. psb_mode: the mode the flow ran in.
+	 */
+	int psb_walk;
+	uint8_t psb_mode;
+	unsigned int npsb_held;
+	struct pt_packet psb_held[PSB_HELD_MAX];
 
 	int enabled;
 	uint8_t mode;		/* enum x86_mode */
@@ -156,6 +169,7 @@ struct pt_flow {
 static void marks_depth(struct pt_flow *f);
 static void marks_underflow(struct pt_flow *f);
 static int flow_at_psbend(struct pt_flow *f);
+static int psb_release(struct pt_flow *f);
 
 /* Events */
 
@@ -451,26 +465,39 @@ static inline int32_t block_at_ip(struct pt_flow *f)
 	return i;
 }
 
+/*
+ * The n instructions of block b before stop: 0, or -PT_FLOW_ERR_FUP with
+ * *ip the end of the one stop is inside of, or a negative read error.
+ */
+static int insns_before(struct pt_flow *f, const struct flow_block *b, uint64_t stop,
+			uint32_t *n, uint64_t *ip)
+{
+	struct x86_insn insn;
+	int r;
+
+	*n = 0;
+	for (*ip = b->start; *ip < stop; ++*n) {
+		r = flow_read_insn(f->cache, *ip, f->mode, &insn);
+		if (r < 0)
+			return r;
+		*ip += r;
+	}
+	return *ip == stop ? 0 : -PT_FLOW_ERR_FUP;
+}
+
 /* Steps single instructions from the block's start up to stop. */
 static int walk_inside(struct pt_flow *f, const struct flow_block *b,
 		       uint64_t stop)
 {
-	uint64_t ip = b->start;
-	struct x86_insn insn;
-	uint32_t n = 0;
+	uint64_t ip;
+	uint32_t n;
 	int r;
 
-	while (ip < stop) {
-		r = flow_read_insn(f->cache, ip, f->mode, &insn);
-		if (r < 0)
-			return r;
-		ip += r;
-		n++;
-	}
-	if (ip != stop) {
+	r = insns_before(f, b, stop, &n, &ip);
+	if (r == -PT_FLOW_ERR_FUP)
 		f->err_ip = ip;
-		return -PT_FLOW_ERR_FUP;
-	}
+	if (r < 0)
+		return r;
 	f->count += n;
 	f->st.insns += n;
 	if (f->cfg.flags & PT_FLOW_F_INSN) {
@@ -936,8 +963,79 @@ static void set_exec_mode(struct pt_flow *f, const struct pt_packet *pkt)
 	}
 }
 
+/*
+ * Whether walk(f, &stop, ...) gets from f->ip to stop without trace: only
+ * straight code and direct jumps and calls lie between, no error, within
+ * PSB_WALK_MAX blocks. Changes nothing but the code cache.
+ */
+static bool walk_clear_to(struct pt_flow *f, uint64_t stop)
+{
+	uint64_t ip = f->ip, end;
+	uint32_t k;
+
+	for (unsigned int n = 0; n < PSB_WALK_MAX; n++) {
+		const struct flow_block *b;
+		int32_t i;
+
+		if (ip == stop)
+			return true;
+		i = flow_cache_get(f->cache, ip, f->mode);
+		if (i < 0)
+			return false;
+		b = &f->cache->blocks[i];
+		if (stop > b->start && stop <= b->last_ip)
+			return !b->err && insns_before(f, b, stop, &k, &end) == 0;
+		if (b->err)
+			return false;
+		switch (b->cls) {
+		case X86_CLASS_OTHER:
+		case X86_CLASS_PTWRITE:
+			ip = b->last_ip + b->last_len;
+			continue;
+		case X86_CLASS_JUMP:
+		case X86_CLASS_CALL:
+			if (!b->has_target)
+				return false;
+			ip = b->target;
+			continue;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/*
+ * At the PSBEND of a PSB the flow ran into (psb_walk): the code from
+ * where the flow is to the PSB's FUP ran before the PSB, and gets the
+ * time from before it, when the way there is clear (walk_clear_to());
+ * else it is walked at the next TNT or TIP, as it always was. Then the
+ * PSB+'s timing packets apply.
+ */
+static int psb_walk_to_fup(struct pt_flow *f)
+{
+	uint64_t stop = f->psb_ip;
+	int32_t i;
+	int r = 0;
+
+	if (f->psb_fup && f->enabled && f->mode == f->psb_mode && walk_clear_to(f, stop))
+		r = walk(f, &stop, &i);
+	if (r == -FLOW_STOPPED)
+		return r;
+	if (psb_release(f) < 0)
+		return -FLOW_STOPPED;
+	return r < 0 ? r : 0;
+}
+
 static int on_psbend(struct pt_flow *f)
 {
+	int r;
+
+	if (f->psb_walk) {
+		r = psb_walk_to_fup(f);
+		if (r < 0)
+			return r;
+	}
 	f->in_psb = 0;
 	if (f->fresh) {
 		f->fresh = 0;
@@ -1022,6 +1120,35 @@ static int on_time_packet(struct pt_flow *f, const struct pt_packet *pkt)
 	return clock_hook(f, pkt->type == PT_PKT_TSC) < 0 ? -FLOW_STOPPED : 1;
 }
 
+static inline bool is_time_packet(uint8_t type)
+{
+	return type == PT_PKT_TSC || type == PT_PKT_CBR || type == PT_PKT_TMA ||
+	       type == PT_PKT_MTC || type == PT_PKT_CYC;
+}
+
+/*
+ * The timing packets held in a PSB+ (psb_walk), applied in order as they
+ * would have been where they came (an MTC nothing reads changes nothing,
+ * as in on_packet()); no walk to the FUP follows. -FLOW_STOPPED when the
+ * clock hook stopped the decode.
+ */
+static int psb_release(struct pt_flow *f)
+{
+	unsigned int n = f->npsb_held;
+	int r = 0;
+
+	f->psb_walk = 0;
+	f->npsb_held = 0;
+	for (unsigned int k = 0; k < n && r >= 0; k++) {
+		const struct pt_packet *pkt = &f->psb_held[k];
+
+		if (pkt->type == PT_PKT_MTC && fine_time_unread(f))
+			continue;
+		r = on_time_packet(f, pkt);
+	}
+	return r < 0 ? r : 0;
+}
+
 /* Packets inside PSB+: state only, no flow. */
 static int on_psb_packet(struct pt_flow *f, const struct pt_packet *pkt)
 {
@@ -1059,6 +1186,8 @@ static void flow_forget(struct pt_flow *f)
 	f->fup_pending = 0;
 	f->fup_bind = FUP_ASYNC;
 	f->mode_pending = 0;
+	f->psb_walk = 0;
+	f->npsb_held = 0;
 	f->rs_n = 0;
 	f->rs_below = 0;
 	f->borrowing = 0;	/* nothing from before the hand-over is left */
@@ -1128,10 +1257,21 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 		if (pkt->type == PT_PKT_TIP)
 			return on_tip(f, pkt);
 	}
+	/* in the PSB+ of a running flow, until PSBEND: see psb_walk */
+	if (f->psb_walk && is_time_packet(pkt->type)) {
+		if (f->npsb_held < PSB_HELD_MAX) {
+			f->psb_held[f->npsb_held++] = *pkt;
+			return 0;
+		}
+		if (psb_release(f) < 0)	/* too many: as they come, no walk */
+			return -FLOW_STOPPED;
+	}
 	/* an MTC that nothing reads changes nothing, wherever it is */
 	if (pkt->type == PT_PKT_MTC && fine_time_unread(f))
 		return 0;
 	if (pkt->type == PT_PKT_OVF) {
+		if (f->psb_walk && psb_release(f) < 0)
+			return -FLOW_STOPPED;
 		if (f->ovf_pending) {
 			r = emit_overflow(f, 0);
 			if (r < 0)
@@ -1152,6 +1292,13 @@ static int on_packet(struct pt_flow *f, const struct pt_packet *pkt)
 	}
 	if (pkt->type == PT_PKT_PSB) {
 		pt_last_ip_reset(&f->last_ip);
+		if (!f->in_psb) {
+			/* the flow ran into it: the walk to its FUP is at PSBEND */
+			f->psb_walk = f->synced && !f->fresh && f->enabled && !f->fup_pending &&
+				      f->fup_bind == FUP_ASYNC && !f->mode_pending;
+			f->psb_mode = f->mode;
+			f->npsb_held = 0;
+		}
 		f->in_psb = 1;
 		f->psb_fup = 0;
 		f->sync_off = f->pkt_off;
@@ -1289,11 +1436,16 @@ static int flow_run(struct pt_flow *f, size_t end)
 				return f->stop;
 			if (r == -ENOMEM)
 				return r;
+			/* with the time it had before a PSB+'s packets were held */
+			if (f->psb_walk && psb_release(f) < 0)
+				return f->stop;
 			r = emit_error(f, -r, f->err_ip);
 		} else {
 			int err = r;
 
 			r = f->ovf_pending ? emit_overflow(f, 0) : 0;
+			if (!r && f->psb_walk)
+				r = psb_release(f);
 			if (!r)
 				r = emit_error(f, err, f->ip);
 		}
@@ -1309,6 +1461,8 @@ static int flow_run(struct pt_flow *f, size_t end)
 		}
 		f->pos = (size_t)s;
 	}
+	if (f->pos >= len && f->psb_walk && psb_release(f) < 0)	/* the end in PSB+ */
+		return f->stop;
 	if (f->pos >= len && f->ovf_pending && emit_overflow(f, 0) == -FLOW_STOPPED)
 		return f->stop;
 	if (f->nsummed && hand_over_sums(f))

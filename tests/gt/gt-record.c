@@ -18,7 +18,8 @@
  * showed it: gt_filemaps.h), one MMAP2 each for pd-gen --maps. OUT.times
  * has the time each event must carry, line by line: a synthetic clock
  * (gt_format.h) is encoded as TSC+TMA in each PSB+ and an MTC per crystal
- * clock period.
+ * clock period. OUT.prepsb lists the events that ran before a PSB and are
+ * bound at it (see bind_before_psb()), with the time each ran.
  *
  * --cyc adds OUT-cyc.* (compressed returns): a cycle-accurate trace with
  * CBR in each PSB+ and, before each TNT, TIP, TIP.PGE/PGD, MTC and FUP
@@ -558,6 +559,9 @@ struct gen {
 	size_t cap;
 	FILE *branches;
 	FILE *times;
+	FILE *prepsb;		/* OUT.prepsb: the events bound at a PSB */
+	size_t *line_insn;	/* the instruction of each expected line */
+	size_t lines_cap;
 	unsigned long untimed;	/* expected lines waiting for their time */
 	unsigned long tnt_lines; /* of those, up to the last tnt bit */
 	uint64_t now;		/* the time a decoder knows from packets */
@@ -615,8 +619,9 @@ static int rs_pop_if(struct gen *g, uint64_t ip)
  * Events get the time of the packet that makes a decoder emit them: the
  * TNT, TIP, TIP.PGE/PGD or FUP that binds them, or, for direct branches
  * that need no packet, the next packet whose binding walks past them (a
- * TNT packet's walk stops at its last bit's branch). Lines are expected
- * before that packet is written, and get their time here.
+ * TNT packet's walk stops at its last bit's branch), or the PSB they ran
+ * before (bind_before_psb()). Lines are expected before that packet is
+ * written, and get their time here.
  */
 static void bind_time(struct gen *g, const struct pt_packet *p)
 {
@@ -750,12 +755,35 @@ static uint64_t enc_offset(struct gen *g)
 	return off;
 }
 
+/*
+ * The events still waiting for their time at a PSB are direct branches
+ * that ran after the last TNT bit, up to the PSB's FUP: a decoder walks
+ * them there (at PSBEND, nothing in the way needs trace) and they get the
+ * time it knew before the PSB+'s timing packets. OUT.prepsb lists them,
+ * "LINE TSC PSB_TSC": the line in OUT.branches, the time its instruction
+ * ran, and the PSB's TSC (the time of the instruction at its FUP).
+ */
+static void bind_before_psb(struct gen *g, uint64_t tsc)
+{
+	unsigned long n = g->untimed, line = g->nbranch - n;
+
+	while (n--) {
+		line++;
+		fprintf(g->times, "%" PRIu64 "\n", g->now);
+		fprintf(g->prepsb, "%lu %" PRIu64 " %" PRIu64 "\n", line,
+			tsc_at(g->line_insn[line - 1]), tsc);
+	}
+	g->untimed = 0;
+	g->tnt_lines = 0;
+}
+
 static void psb(struct gen *g, uint64_t fup_ip, uint64_t tsc)
 {
 	uint64_t ctc = tsc / GT_TSC_PER_CTC;
 	struct pt_packet p = { .type = ppt_tsc };
 
 	flush_tnt(g);
+	bind_before_psb(g, tsc);
 	g->in_psb = 1;
 	put_simple(g, ppt_psb);
 	put_mode64(g);
@@ -805,6 +833,13 @@ static void expect(struct gen *g, const char *name, uint64_t from,
 {
 	g->untimed++;
 	fprintf(g->branches, GT_LINE_FMT, name, from, to, g->count);
+	if (g->nbranch == g->lines_cap) {
+		g->lines_cap = g->lines_cap ? 2 * g->lines_cap : 4096;
+		g->line_insn = realloc(g->line_insn, g->lines_cap * sizeof(*g->line_insn));
+		if (!g->line_insn)
+			die("realloc");
+	}
+	g->line_insn[g->nbranch] = g->cur;
 	g->count = 0;
 	g->nbranch++;
 }
@@ -1072,11 +1107,16 @@ static void encode(const char *out, int retcomp, int cyc, size_t ovf)
 	g.times = fopen(path, "w");
 	if (!g.times)
 		die(path);
+	snprintf(path, sizeof(path), "%s.prepsb", out);
+	g.prepsb = fopen(path, "w");
+	if (!g.prepsb)
+		die(path);
 	generate(&g);
 	if (g.untimed)
 		bad_flow(0, 0, "events without a packet at the end");
-	if (fclose(g.branches) || fclose(g.times))
+	if (fclose(g.branches) || fclose(g.times) || fclose(g.prepsb))
 		die(path);
+	free(g.line_insn);
 	size = enc_offset(&g);
 	write_file(out, ".pt", g.buf, size);
 	write_image(out);

@@ -18,6 +18,12 @@
 # the events and their times are those recorded, for N = 2 and 3; the
 # ranges must join somewhere (flow-gt-ranges-joined), else the test would
 # only show that a decode that never hands over is sequential.
+# flow-gt-psb-time-PROG[-rc|-cyc|-ovf]: the direct branches that ran after
+# the last TNT bit before a PSB (OUT.prepsb: their line, the time their
+# instruction ran, the PSB's TSC) are decoded with a time from before that
+# TSC (they ran before it), and but after a loss (-ovf) less than one MTC
+# period before their instruction's; flow-gt-psb-time-seen: the programs
+# have such branches.
 # flow-gt-late-step-PROG: the same program recorded again with late traps
 # simulated after each cpuid (gt-record --late-cpuid, as some hypervisors
 # deliver them) gives the same ground truth, byte for byte.
@@ -45,6 +51,32 @@ deep:static
 exceptions:static"
 rc=0
 joins=0
+psb_branches=0
+# MTC period in TSC ticks (gt_format.h: 2^GT_MTC_FREQ CTC ticks of 128/2)
+MTC_TSC=512
+# NAME VARIANT BASE: BASE.flowtimes against the instruction times in BASE.prepsb
+check_psb_time() {
+	local slack=$MTC_TSC res n bad lo hi first
+	[ "$2" = -ovf ] && slack=0
+	res=$(awk -v slack=$slack 'NR == FNR { t[FNR] = $1; next }
+		{
+			d = t[$1] - $2
+			if (!n++ || d < lo) lo = d
+			if (n == 1 || d > hi) hi = d
+			if (t[$1] >= $3 || (slack && -d >= slack)) {
+				if (!bad++) first = "line " $1 ": decoded " t[$1] ", ran at " $2 ", PSB at " $3
+			}
+		}
+		END { printf "%d %d %d %d %s\n", n, bad, lo, hi, first }' "$3.flowtimes" "$3.prepsb")
+	read -r n bad lo hi first <<< "$res"
+	psb_branches=$((psb_branches + n))
+	if [ "$bad" = 0 ]; then
+		echo "ok flow-gt-psb-time-$1$2 ($n branches before a PSB, times $lo..$hi ticks from their run)"
+	else
+		echo "not ok flow-gt-psb-time-$1$2: $bad of $n branches before a PSB timed at or after it ($first)"
+		rc=1
+	fi
+}
 # NAME VARIANT BASE: the ranged decodes of BASE against its ground truth
 check_ranges() {
 	local p j ranges=
@@ -90,6 +122,7 @@ check_prog() {
 			diff "$b.times" "$b.flowtimes" | head -6
 			rc=1
 		fi
+		check_psb_time "$name" "$v" "$b"
 		want=$(awk '{n += $4} END {print n}' "$b.branches")
 		got=$("$GT_BIN/gt-flow" -i "$b" 2>> "$b.flow.err")
 		if [ "$got" = "$want" ]; then
@@ -177,6 +210,12 @@ check_late_step qsort "$out/qsort.bin"
 # locale and stdio code.
 [ -x /bin/ls ] && check_prog sys-ls /bin/ls -a / < /dev/null
 [ -x /usr/bin/sort ] && [ -r /etc/passwd ] && check_prog sys-sort /usr/bin/sort /etc/passwd < /dev/null
+if [ "$psb_branches" -gt 0 ]; then
+	echo "ok flow-gt-psb-time-seen ($psb_branches branches before a PSB)"
+else
+	echo "not ok flow-gt-psb-time-seen: no direct branch ran just before a PSB"
+	rc=1
+fi
 if [ "$joins" -gt 0 ]; then
 	echo "ok flow-gt-ranges-joined ($joins joins)"
 else

@@ -7,7 +7,8 @@
  * unmapped code, code cached per image, per-instruction events, TSC/TMA/MTC time, CYC time
  * refinement and its calibration (the clock of pt_flow_time.h directly
  * and in a stream), truncation and corruption, counting (sums of taken
- * branches instead of events).
+ * branches instead of events), the direct branches before a PSB (timed
+ * before its TSC, walked before the clock hook sees it, the same in ranges).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -1344,6 +1345,177 @@ static void test_counting_ranges(void **state)
 	(void)state;
 }
 
+/* Clock calls noted among the events: "clock TSC". */
+static uint64_t clock_noted(void *ctx, uint64_t tsc, uint64_t *image)
+{
+	struct rec *r = ctx;
+
+	(void)image;
+	if (r->n < 64) {
+		snprintf(r->lines[r->n], sizeof(r->lines[0]), "clock %llu",
+			 (unsigned long long)tsc);
+		r->tsc[r->n] = tsc;
+	}
+	r->n++;
+	return UINT64_MAX;
+}
+
+static struct pt_flow *new_timed_flow(struct rec *r)
+{
+	struct pt_flow_config cfg = {
+		.image = { .read = read_code },
+		.event = on_event,
+		.event_ctx = r,
+		.clock = clock_noted,
+		.clock_ctx = r,
+	};
+	struct pt_flow *f = pt_flow_new(&cfg);
+
+	assert_non_null(f);
+	return f;
+}
+
+/*
+ * The loop (TTN), the direct call at 0x1009 run, then a PSB+ (TSC 2000000,
+ * FUP fup), the ret and the jmp by TIP, a PSB+ (TSC 3000000) at the
+ * syscall, the syscall. *at: the second PSB.
+ */
+static void call_before_psb(struct stream *s, uint64_t fup, size_t *at)
+{
+	psb(s);
+	mode64(s);
+	tsc(s, 1000000);
+	psbend(s);
+	ipp(s, 0x11, 0x1000);
+	tnt(s, "TTN");
+	*at = s->n;
+	psb(s);
+	mode64(s);
+	tsc(s, 2000000);
+	ipp(s, 0x1d, fup);
+	psbend(s);
+	ipp(s, 0x0d, 0x100e);
+	ipp(s, 0x0d, 0x2000);
+	psb(s);
+	mode64(s);
+	tsc(s, 3000000);
+	ipp(s, 0x1d, 0x2000);
+	psbend(s);
+	ipp(s, 0x01, 0);
+}
+
+/*
+ * A direct call that ran before a PSB is walked at its PSBEND, with the
+ * time from before it, and before the clock hook hears of its TSC; where
+ * the way to the PSB's FUP needs trace, it waits for the next TIP as it
+ * always did. A decode from the PSB, joined (at the next PSBEND: the
+ * two differ in err_ip at the first), gives the same events.
+ */
+static void test_psb_walk(void **state)
+{
+	static const char *const walked[] = {
+		"clock 1000000",
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",
+		"jcc 1007 1002 3",
+		"call 1009 1013 4",
+		"clock 2000000",
+		"return 1014 100e 2",
+		"jmp 100e 2000 1",
+		"clock 3000000",
+		"tr_end/syscall 2000 0 1",
+		NULL
+	};
+	static const uint64_t walked_tsc[] = {
+		1000000, 1000000, 1000000, 1000000, 1000000, 2000000, 2000000, 2000000,
+		3000000, 3000000,
+	};
+	static const char *const waited[] = {
+		"clock 1000000",
+		"tr_strt 0 1000 0",
+		"jcc 1007 1002 4",
+		"jcc 1007 1002 3",
+		"clock 2000000",
+		"call 1009 1013 4",
+		"return 1014 100e 2",
+		"jmp 100e 2000 1",
+		"tr_end/syscall 2000 0 1",
+		NULL
+	};
+	struct stream s = { .n = 0 }, t = { .n = 0 };
+	struct rec r = { .n = 0 }, ra = { .n = 0 }, rb = { .n = 0 };
+	struct pt_flow *f, *fa, *fb;
+	uint64_t drop = 99;
+	size_t at;
+	unsigned int i, k, n;
+
+	(void)state;
+	call_before_psb(&s, 0x1013, &at);
+	f = new_timed_flow(&r);
+	assert_int_equal(pt_flow_decode(f, s.b, s.n), 0);
+	pt_flow_free(f);
+	expect(&r, walked);
+	for (i = 0; walked[i]; i++)
+		if (r.tsc[i] != walked_tsc[i])
+			fail_msg("event %u (%s): tsc %llu, want %llu", i, r.lines[i],
+				 (unsigned long long)r.tsc[i], (unsigned long long)walked_tsc[i]);
+
+	/* ranges: the first joins the decode from the PSB at its PSBEND */
+	fa = new_timed_flow(&ra);
+	fb = new_timed_flow(&rb);
+	assert_int_equal(pt_flow_decode_from(fa, s.b, s.n, 0, at), 0);
+	assert_int_equal(pt_flow_decode_from(fb, s.b, s.n, at, s.n), 0);
+	assert_int_equal(pt_flow_join(fa, fb, s.n, &drop), 1);
+	/* the events (not the clock calls): ra's, then rb's after its first `drop` */
+	for (i = 0, n = 0; i < ra.n; i++) {
+		if (!strncmp(ra.lines[i], "clock ", 6))
+			continue;
+		ra.tsc[n] = ra.tsc[i];
+		memmove(ra.lines[n++], ra.lines[i], sizeof(ra.lines[0]));
+	}
+	for (i = 0, k = 0; i < rb.n; i++) {
+		if (!strncmp(rb.lines[i], "clock ", 6) || k++ < drop)
+			continue;
+		assert_true(n < 64);
+		memcpy(ra.lines[n], rb.lines[i], sizeof(ra.lines[0]));
+		ra.tsc[n++] = rb.tsc[i];
+	}
+	for (i = 0, k = 0; walked[i]; i++) {
+		if (!strncmp(walked[i], "clock ", 6))
+			continue;
+		assert_true(k < n);
+		assert_string_equal(ra.lines[k], walked[i]);
+		assert_int_equal(ra.tsc[k++], walked_tsc[i]);
+	}
+	assert_int_equal(k, n);
+	pt_flow_free(fa);
+	pt_flow_free(fb);
+
+	/* the way to the FUP needs a TNT bit: the call waits as before */
+	t.n = 0;
+	psb(&t);
+	mode64(&t);
+	tsc(&t, 1000000);
+	psbend(&t);
+	ipp(&t, 0x11, 0x1000);
+	tnt(&t, "TT");
+	psb(&t);
+	mode64(&t);
+	tsc(&t, 2000000);
+	ipp(&t, 0x1d, 0x1013);
+	psbend(&t);
+	tnt(&t, "N");
+	ipp(&t, 0x0d, 0x100e);
+	ipp(&t, 0x0d, 0x2000);
+	ipp(&t, 0x01, 0);
+	memset(&r, 0, sizeof(r));
+	f = new_timed_flow(&r);
+	assert_int_equal(pt_flow_decode(f, t.b, t.n), 0);
+	pt_flow_free(f);
+	expect(&r, waited);
+	assert_int_equal(r.tsc[5], 2000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1369,6 +1541,7 @@ int main(void)
 		cmocka_unit_test(test_used_before),
 		cmocka_unit_test(test_folding),
 		cmocka_unit_test(test_counting_ranges),
+		cmocka_unit_test(test_psb_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
