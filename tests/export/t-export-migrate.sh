@@ -63,13 +63,8 @@ migrate_checks() {
 	fi
 }
 
-if [ "$GT_SKIP" = build ]; then
-	echo "not ok export-migrate: cannot build the ground-truth tools"
-	exit 1
-elif [ -n "$GT_SKIP" ]; then
-	echo "skip export-migrate: $GT_SKIP"
-	exit 0
-elif [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; then
+gt_tools_verdict export-migrate || exit $?
+if [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; then
 	echo "not ok export-migrate: $B/tests/tools/pd-gen or sym_lookup missing (make tools)"
 	exit 1
 fi

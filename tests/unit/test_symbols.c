@@ -315,6 +315,26 @@ static void count_missing(const struct dso *d, void *ctx)
 }
 
 /*
+ * d, of the file path loaded, is the cache's of path and name, and a
+ * mapping of it at start names it name.
+ */
+static void assert_named(struct dso_cache *c, struct maps *m, struct dso *d, const char *path,
+			 const char *name, uint64_t start)
+{
+	const char *dso, *sym;
+	uint64_t off;
+
+	assert_non_null(d);
+	assert_false(d->missing);
+	assert_string_equal(d->path, path);
+	assert_string_equal(d->name, name);
+	assert_ptr_equal(dso_get_named(c, path, name), d);
+	assert_int_equal(maps_insert(m, start, 0x1000, 0, d), 0);
+	maps_lookup(m, start + 0x10, &dso, &sym, &off);
+	assert_string_equal(dso, name);
+}
+
+/*
  * A dso opened at one path (under --symfs) and printed by another name (as
  * recorded): maps_lookup() gives the name; the cache answers by the path
  * and the name (dso_get: by the path), and a dso missing keeps the path
@@ -331,15 +351,8 @@ static void test_named(void **state)
 	struct maps m = { 0 };
 	int missing = 0;
 
-	assert_non_null(d);
-	assert_false(d->missing);
-	assert_string_equal(d->path, path);
-	assert_string_equal(d->name, "/usr/bin/prog");
-	assert_ptr_equal(dso_get_named(c, path, "/usr/bin/prog"), d);
+	assert_named(c, &m, d, path, "/usr/bin/prog", 0x400000);
 	assert_ptr_equal(dso_get(c, path), d);
-	assert_int_equal(maps_insert(&m, 0x400000, 0x1000, 0, d), 0);
-	maps_lookup(&m, 0x400010, &dso, &sym, &off);
-	assert_string_equal(dso, "/usr/bin/prog");
 	/*
 	 * the same file recorded as a relative name (under --symfs both open
 	 * DIR/usr/bin/prog): a dso of its own, printed as recorded (it was
@@ -347,16 +360,10 @@ static void test_named(void **state)
 	 */
 	rel = dso_get_named(c, path, "usr/bin/prog");
 	assert_ptr_not_equal(rel, d);
-	assert_false(rel->missing);
-	assert_string_equal(rel->path, path);
-	assert_string_equal(rel->name, "usr/bin/prog");
-	assert_ptr_equal(dso_get_named(c, path, "usr/bin/prog"), rel);
+	assert_named(c, &m, rel, path, "usr/bin/prog", 0x500000);
 	assert_ptr_equal(dso_get(c, path), d);
-	assert_int_equal(maps_insert(&m, 0x500000, 0x1000, 0, rel), 0);
 	maps_lookup(&m, 0x400010, &dso, &sym, &off);
 	assert_string_equal(dso, "/usr/bin/prog");
-	maps_lookup(&m, 0x500010, &dso, &sym, &off);
-	assert_string_equal(dso, "usr/bin/prog");
 	d = dso_get(c, "/nonexistent/binary");
 	assert_ptr_equal(d->name, d->path);
 	d = dso_get_named(c, "/symfs/nonexistent/binary", "/nonexistent/binary");
