@@ -251,30 +251,43 @@ struct dso *dso_cache_add(struct dso_cache *c, const char *path, const char *nam
 	return d;
 }
 
-struct dso *dso_get_named(struct dso_cache *c, const char *path, const char *name)
+/* The dso of path (and name, unless NULL) in the cache, else a new one loaded */
+static struct dso *dso_find_or_load(struct dso_cache *c, const char *path, const char *name)
 {
 	struct dso *d;
 
 	for (size_t i = 0; i < c->nr; i++)
-		if (!strcmp(c->v[i]->path, path))
+		if (!strcmp(c->v[i]->path, path) && (!name || !strcmp(c->v[i]->name, name)))
 			return c->v[i];
-	d = dso_cache_add(c, path, name);
+	d = dso_cache_add(c, path, name ? name : path);
 	if (d)
 		dso_load(c, d);
 	return d;
 }
 
+struct dso *dso_get_named(struct dso_cache *c, const char *path, const char *name)
+{
+	return dso_find_or_load(c, path, name);
+}
+
 struct dso *dso_get(struct dso_cache *c, const char *path)
 {
-	return dso_get_named(c, path, path);
+	return dso_find_or_load(c, path, NULL);
 }
 
 void dso_cache_for_each_missing(struct dso_cache *c, void (*fn)(const struct dso *d, void *ctx),
 				void *ctx)
 {
-	for (size_t i = 0; c && i < c->nr; i++)
-		if (c->v[i]->missing)
+	for (size_t i = 0; c && i < c->nr; i++) {
+		size_t k = 0;
+
+		if (!c->v[i]->missing)
+			continue;
+		while (k < i && strcmp(c->v[k]->path, c->v[i]->path))
+			k++;
+		if (k == i)	/* once per file, whatever names it has */
 			fn(c->v[i], ctx);
+	}
 }
 
 bool dso_offset_to_vaddr(const struct dso *d, uint64_t off, uint64_t *vaddr)

@@ -94,15 +94,21 @@ void dso_cache_set_kernel_ref(struct dso_cache *c, const char *name, uint64_t ad
 bool dso_kernel_file_unread(int ret);
 /* The kernel's maps (empty until dso_cache_load_kernel). */
 struct maps *dso_cache_kernel_maps(struct dso_cache *c);
-/* The dso of PATH, loaded once; never NULL for a valid cache (missing set). */
+/*
+ * The dso of PATH (whatever its name), loaded once; never NULL for a valid
+ * cache (missing set).
+ */
 struct dso *dso_get(struct dso_cache *c, const char *path);
 /*
  * dso_get(), printed as NAME (the name the recording gives, as perf prints
  * a dso's long name) while PATH is the file opened (NAME under --symfs).
- * The cache is keyed by PATH: a dso keeps the NAME of its first request.
+ * The cache is keyed by PATH and NAME: one file recorded under two names
+ * (under --symfs, an absolute /x/f and a relative x/f both open DIR/x/f)
+ * is two dsos, each printed as recorded, as perf keeps a dso per long
+ * name; the file is then loaded twice.
  */
 struct dso *dso_get_named(struct dso_cache *c, const char *path, const char *name);
-/* Calls fn for each dso that could not be read. */
+/* Calls fn for each file that could not be read (a dso of it, once whatever its names). */
 void dso_cache_for_each_missing(struct dso_cache *c, void (*fn)(const struct dso *d, void *ctx),
 				void *ctx);
 

@@ -400,6 +400,32 @@ t symfs-name-missing 0 $A script -i "$rel/abs.data" --symfs "$rel"
 [ "$err" = "auxrec script: warning: cannot read $rel/symfs-only/p: its code was not decoded" ] &&
 	[[ $out == *"(/symfs-only/p)"* ]] && echo "ok symfs-name-missing-warning" ||
 	echo "not ok symfs-name-missing-warning: $err"
+# one file recorded under two names, absolute (process 1001's /symfs-only/p)
+# and relative (1002's symfs-only/p; 1002 switched in before the second
+# trace): under --symfs both open DIR/symfs-only/p, and each process's
+# events name it as recorded, as perf script does (both were printed with
+# the first name: the two shared one dso); missing, it is warned once
+python3 - tests/fuzz/corpus/perf_data/auxrec-cpu-wide-switches.data "$rel/two-names.data" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+first = d.index(b'/usr/bin/true\0')
+second = d.index(b'/usr/bin/true\0', first + 1)
+d[first:first + 14] = b'/symfs-only/p\0'
+d[second:second + 14] = b'symfs-only/p'.ljust(14, b'\0')
+switch = struct.pack('<Q', 32767999)	# the time of the switch records
+assert d.count(switch) == 2
+open(sys.argv[2], 'wb').write(d.replace(switch, struct.pack('<Q', 17000000)))
+PY
+t symfs-two-names 0 $A script -i "$rel/two-names.data" --symfs "$rel/root"
+n1=$(grep -c '^ *proc0 *1001 .* tr strt .* (/symfs-only/p)$' <<<"$out")
+n2=$(grep -c '^ *proc1 *1002 .* tr strt .* (symfs-only/p)$' <<<"$out")
+[ -z "$err" ] && [ "$n1" = 1 ] && [ "$n2" = 1 ] && [[ $out != *"no code"* ]] &&
+	echo "ok symfs-two-names-as-recorded" ||
+	echo "not ok symfs-two-names-as-recorded: $err: $(grep 'tr strt' <<<"$out")"
+t symfs-two-names-missing 0 $A script -i "$rel/two-names.data" --symfs "$rel"
+[ "$err" = "auxrec script: warning: cannot read $rel/symfs-only/p: its code was not decoded" ] &&
+	echo "ok symfs-two-names-missing-warned-once" ||
+	echo "not ok symfs-two-names-missing-warned-once: $err"
 rm -rf "$rel"
 
 # --help, man page and completion name the same long options

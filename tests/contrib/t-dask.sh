@@ -114,6 +114,96 @@ else
 	echo "not ok dask-two-cpus-merged-local: cannot record"
 fi
 
+# NAME FILE HOW: the last joined unit of FILE (of buffers merged by time)
+# fails by itself, run by a wrapper of auxrec: HOW "join" gives it a join
+# it cannot have (auxrec's own error line), "kill" kills it. The driver
+# must write every other unit's events, merged by time as script merges
+# them (script's output but for that unit's own, in script's order),
+# report the failure in one line (auxrec's line under --json on stdout as
+# script prints it, else on stderr; the driver's for a killed auxrec) and
+# exit 1. (Before 2026-12-06 it wrote none of the group's output, and two
+# error lines.)
+unit_fails() {
+	local name=$1 f=$2 how=$3 k join mode fmt why="" expect got out
+	read -r k join < <("$A" script --list-units --json -i "$f" 2> /dev/null |
+		$PY -c 'import json, sys
+u = [o for o in map(json.loads, sys.stdin) if o.get("joined") and o.get("merged_by_time")]
+print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
+	[ "$k" != - ] || { verdict "dask-$name" "no joined unit merged by time"; return; }
+	cat > "$tmp/failunit" <<-EOF
+	#!/bin/bash
+	# auxrec, but unit $k fails by itself ($how)
+	prev= args=()
+	for a in "\$@"; do
+		if [ "\$prev" = --unit ] && [ "\${a%%:*}" = $k ]; then
+			[ "$how" = kill ] && kill -KILL \$\$
+			a=$k:$((join + 5))
+		fi
+		args+=("\$a") prev=\$a
+	done
+	exec "$A" "\${args[@]}"
+	EOF
+	chmod +x "$tmp/failunit"
+	for mode in "" "--json" "--events all"; do
+		# shellcheck disable=SC2086
+		"$A" script $mode -i "$f" > "$tmp/want" 2> /dev/null
+		# shellcheck disable=SC2086
+		"$A" script $mode --unit "$k:$join" -i "$f" > "$tmp/own" 2> /dev/null
+		# shellcheck disable=SC2086
+		timeout 300 $PY $D --workers 3 --auxrec "$tmp/failunit" "$f" -- $mode \
+			> "$tmp/got" 2> "$tmp/err"
+		got=$?
+		fmt=${mode:-text}
+		if [ "$how" = kill ]; then
+			expect="unit $k: auxrec killed by signal 9"
+			if [ "$mode" = --json ]; then
+				expect="{\"error\":\"$expect\"}"
+			else
+				expect="auxrec-dask: $expect"
+			fi
+		elif [ "$mode" = --json ]; then	# auxrec's own line for it, as script prints it
+			expect=$("$A" script --json --unit "$k:$((join + 5))" -i "$f" 2> /dev/null)
+		else
+			# shellcheck disable=SC2086
+			expect=$("$A" script $mode --unit "$k:$((join + 5))" -i "$f" 2>&1 > /dev/null)
+		fi
+		if [ $got != 1 ]; then
+			why="$fmt: exit $got, want 1: $(grep -v 'distributed\.' "$tmp/err" | head -2)"
+			break
+		fi
+		out=$($PY - "$tmp/want" "$tmp/own" "$tmp/got" "$tmp/err" "$mode" "$expect" 2>&1 <<-'PY'
+		import sys
+		want, own, got = (open(p, "rb").read().splitlines() for p in sys.argv[1:4])
+		err = [l for l in open(sys.argv[4]).read().splitlines()
+		       if l.startswith(("auxrec script: ", "auxrec-dask: ")) and ": warning: " not in l]
+		mode, expect = sys.argv[5], sys.argv[6]
+		if mode == "--json":
+		    last = got.pop().decode() if got else ""
+		    if last != expect or err:
+		        sys.exit("the last line %r, stderr %r; want the line %r" % (last, err, expect))
+		elif err != [expect]:
+		    sys.exit("stderr %r, want the one line %r" % (err, expect))
+		i = 0
+		for n, line in enumerate(got):	# script's lines, in its order
+		    while i < len(want) and want[i] != line:
+		        i += 1
+		    if i == len(want):
+		        sys.exit("line %d is not script's next: %r" % (n + 1, line[:100]))
+		    i += 1
+		if not own or len(got) != len(want) - len(own):
+		    sys.exit("%d lines; script %d, the unit's own %d" % (len(got), len(want), len(own)))
+		print("%d of script's %d lines" % (len(got), len(want)))
+		PY
+		) || { why="$fmt: $out"; break; }
+	done
+	verdict "dask-$name" "$why" "unit $k ($how): exit 1, one error line; --events all: $out"
+}
+
+if [ -s "$tmp/two-cpus.data" ]; then
+	unit_fails unit-fails-merged "$tmp/two-cpus.data" join
+	unit_fails unit-killed-merged "$tmp/two-cpus.data" kill
+fi
+
 # damaged: 40 bytes of the trace (the second half of the file) overwritten
 $PY -c 'import random, sys
 d = bytearray(open(sys.argv[1], "rb").read())

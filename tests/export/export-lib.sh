@@ -1,8 +1,8 @@
 #!/bin/bash
-# What the export checks (t-export.sh, t-export-seed.sh) share, sourced
-# from the top of the tree after A (auxrec) and B (its build directory) are
-# set: a temporary directory $tmp (removed at exit), the ground-truth tools
-# (tests/gt/build-tools.sh) and the helpers below.
+# What the export checks (t-export.sh, t-export-seed.sh, t-export-migrate.sh)
+# share, sourced from the top of the tree after A (auxrec) and B (its build
+# directory) are set: a temporary directory $tmp (removed at exit), the
+# ground-truth tools (tests/gt/build-tools.sh) and the helpers below.
 PY="python3 tests/export/gt-calltree.py"
 . tests/gt/build-tools.sh
 . tests/gt/progs.sh

@@ -31,6 +31,13 @@
 #   gt-calltree.py top-self JSON N
 #       The N functions of most own time in a Chrome JSON export (what a
 #       viewer's table of self time must list first), one per line.
+#   gt-calltree.py drop-moves SCRIPT MOVES
+#       `auxrec script --json` of a thread that moved between CPUs MOVES
+#       times (pd-gen --bounce: switched out and in again, its trace ending
+#       asynchronously and starting again where it stopped, on the other
+#       CPU), without those stops and starts (their instructions counted
+#       in the next event): the events of the true flow. Exits 1 unless it
+#       found MOVES of them, each onto the other CPU.
 #   gt-calltree.py check-proto JSON PROTO_TEXT
 #       PROTO_TEXT: `protoc --decode` of the perfetto export: its begin/end
 #       pairs must hold the same slices as the JSON.
@@ -396,10 +403,37 @@ def check_proto(jpath, text):
 	return 0
 
 
+def drop_moves(script, moves):
+	lines = open(script).read().splitlines()
+	ev = [json.loads(line) for line in lines]
+	keep, carry, found, i = [], 0, 0, 0
+	while i < len(ev):
+		e = ev[i]
+		nxt = ev[i + 1] if i + 1 < len(ev) else None
+		if e['type'] == 'trace_end' and e.get('kind') == 'async' and nxt and \
+		   nxt['type'] == 'trace_begin' and nxt['to'] == e['from'] and nxt['tid'] == e['tid']:
+			if nxt['cpu'] == e['cpu']:
+				raise SystemExit('line %d: stopped and started again on CPU %d' % (i + 1, e['cpu']))
+			carry += e['insn_count'] + nxt['insn_count']
+			found += 1
+			i += 2
+			continue
+		if carry:
+			e['insn_count'] += carry
+			carry = 0
+			keep.append(json.dumps(e, separators=(',', ':')))
+		else:
+			keep.append(lines[i])
+		i += 1
+	if found != int(moves):
+		raise SystemExit('%d moves between CPUs in %s, want %s' % (found, script, moves))
+	print('\n'.join(keep))
+
+
 if __name__ == '__main__':
 	cmd, args = sys.argv[1], sys.argv[2:]
-	if cmd in ('addrs', 'top-self'):
-		{'addrs': addrs, 'top-self': top_self}[cmd](*args)
+	if cmd in ('addrs', 'top-self', 'drop-moves'):
+		{'addrs': addrs, 'top-self': top_self, 'drop-moves': drop_moves}[cmd](*args)
 		sys.exit(0)
 	sys.exit(1 if {'check-json': check_json, 'check-folded': check_folded,
 		       'check-proto': check_proto}[cmd](*args) else 0)

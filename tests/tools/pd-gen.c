@@ -39,14 +39,19 @@
  * --cut-psb each cut moves on to the next PSB: perf 6.1 resynchronizes at
  * every chunk, and then loses nothing. With --migrate (after --cut-psb)
  * the last chunk is CPU 1's (its buffer's, idx 1; no switches there): the
- * process that ran then moved to CPU 1. A PROC may end in ,CPU: each
+ * process that ran then moved to CPU 1. With --bounce N instead (after
+ * --cut-psb, one PROC) the trace is cut in N chunks at PSBs that take
+ * turns in CPU 0's and CPU 1's buffers (each buffer's chunks one after
+ * another in it): the process moves back and forth, switched out of one
+ * CPU (to the idle task) and into the other just before the chunk's PSB
+ * time (its TSC packet). A PROC may end in ,CPU: each
  * CPU's processes then take turns in that CPU's buffer (with that CPU's
  * switch records), whose trace is cut in two chunks at its middle (at a
  * PSB with --cut-psb); the CPUs' traces may overlap in time.
  * PID may be PID/TID: thread TID of process PID (a COMM record of its own,
  * named threadN for the Nth PROC from 0, and the process's mapping, which
  * an earlier PROC of PID wrote).
- * Usage: pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate]] OUT PROC[,CPU]...
+ * Usage: pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate | --bounce N]] OUT PROC[,CPU]...
  *
  * --bts: the same file for Intel BTS instead (an intel_bts attr,
  * AUXTRACE_INFO type 2 with perf's six intel_bts words), its AUX data the
@@ -646,22 +651,151 @@ static void per_cpu(struct pd_writer *w, struct proc_arg *p, int n, int cut_psb)
 	}
 }
 
+/* The TSC of the PSB+ at off (gt-record's: PSB, MODE.Exec, TSC, ...), or 0. */
+static uint64_t psb_tsc(const uint8_t *pt, size_t len, uint64_t off)
+{
+	uint64_t tsc = 0;
+
+	if (off + 26 > len || pt[off + 16] != 0x99 || pt[off + 18] != 0x19)
+		return 0;
+	for (int i = 6; i >= 0; i--)
+		tsc = tsc << 8 | pt[off + 19 + i];
+	return tsc;
+}
+
+/*
+ * The IP of the FUP of the PSB+ at off (gt-record's: PSB, MODE.Exec, TSC,
+ * TMA, maybe CBR, FUP, PSBEND; its IP against a last IP of 0), or 0; *at,
+ * the FUP's offset, *size, its bytes.
+ */
+static uint64_t psb_fup(const uint8_t *pt, size_t len, uint64_t off, uint64_t *at, int *size)
+{
+	static const int ip_bytes[8] = { 0, 2, 4, 6, 6, 0, 8, 0 };
+	uint64_t ip = 0;
+	int n;
+
+	off += 16 + 2 + 8 + 7;
+	if (off + 4 <= len && pt[off] == 0x02 && pt[off + 1] == 0x03)
+		off += 4;	/* CBR */
+	if (off >= len || (pt[off] & 0x1f) != 0x1d)
+		return 0;
+	n = ip_bytes[pt[off] >> 5];
+	if (!n || off + 3 + n > len || pt[off + 1 + n] != 0x02 || pt[off + 2 + n] != 0x23)
+		return 0;
+	for (int i = n - 1; i >= 0; i--)
+		ip = ip << 8 | pt[off + 1 + i];
+	if (pt[off] >> 5 == 3 && ip >> 47)	/* sign-extended */
+		ip |= 0xffff000000000000ULL;
+	*at = off;
+	*size = 1 + n;
+	return ip;
+}
+
+/* A packet of 8 bytes of IP (FUP, TIP.PGE) at p; its size */
+static size_t put_ip8(uint8_t *p, uint8_t opcode, uint64_t ip)
+{
+	p[0] = 6 << 5 | opcode;
+	for (int i = 0; i < 8; i++)
+		p[1 + i] = (uint8_t)(ip >> 8 * i);
+	return 9;
+}
+
+/*
+ * --bounce N: p's trace all in nr chunks cut at PSBs (spread over those
+ * it has), chunk c in CPU c % 2's buffer; p switched out of the CPU it
+ * leaves and into the one it goes to before each chunk but the first.
+ * The trace at each cut is that of a thread switched out and in again
+ * (user-only tracing): the chunk before ends with FUP at the IP where it
+ * resumes (its PSB+'s FUP) and TIP.PGD; the chunk after starts with the
+ * PSB+ without FUP (tracing is off), then TIP.PGE at that IP.
+ */
+static void bounce(struct pd_writer *w, const struct proc_arg *p, int nr)
+{
+	uint64_t used[2] = { 0 }, from = 0, to, *psbs = calloc(p->len / 16 + 2, sizeof(*psbs));
+	size_t npsb = 0;
+
+	if (!psbs)
+		die("calloc", -12);
+	for (uint64_t off = next_psb(p->pt, p->len, 1); off < p->len;
+	     off = next_psb(p->pt, p->len, off + 16))
+		psbs[npsb++] = off;
+	if (npsb + 1 < (size_t)nr)
+		die("--bounce: fewer PSBs than cuts", -22);
+	for (int c = 1; c < nr; c++) {
+		struct perf_rec_pid_tid sw = { .header = { .type = PERF_RECORD_SWITCH_CPU_WIDE } };
+		uint64_t tsc = psb_tsc(p->pt, p->len, psbs[c * npsb / nr]);
+
+		if (!tsc)
+			die("--bounce: a PSB+ without TSC", -22);
+		sid_cpu = (c - 1) % 2;	/* out of the CPU it ran on, to idle */
+		sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+		put_as_thread(w, &sw, sizeof(sw), NULL, p->pid, p->tid, perf_time(tsc) - 2);
+		sid_cpu = c % 2;	/* into the other, from idle */
+		sw.header.misc = 0;
+		put_as_thread(w, &sw, sizeof(sw), NULL, p->pid, p->tid, perf_time(tsc) - 1);
+	}
+	sid_cpu = 0;
+	pd_write_finished_round(w);
+	for (int c = 0; c < nr; c++, from = to) {
+		uint64_t ip = 0, at = 0, ip_next, at_next;
+		int size = 0, size_next;
+		uint8_t *chunk;
+		size_t len = 0;
+
+		to = c + 1 == nr ? p->len : psbs[(c + 1) * npsb / nr];
+		chunk = malloc(to - from + 32);
+		if (!chunk)
+			die("malloc", -12);
+		if (c) {	/* the PSB+ without its FUP, then TIP.PGE */
+			ip = psb_fup(p->pt, p->len, from, &at, &size);
+			if (!ip)
+				die("--bounce: a PSB+ without FUP", -22);
+			memcpy(chunk, p->pt + from, at - from);
+			len = at - from;
+			memcpy(chunk + len, p->pt + at + size, 2);	/* PSBEND */
+			len += 2;
+			len += put_ip8(chunk + len, 0x11, ip);
+			from = at + size + 2;
+		}
+		memcpy(chunk + len, p->pt + from, to - from);
+		len += to - from;
+		if (c + 1 < nr) {	/* FUP, TIP.PGD (IP suppressed) */
+			ip_next = psb_fup(p->pt, p->len, to, &at_next, &size_next);
+			if (!ip_next)
+				die("--bounce: a PSB+ without FUP", -22);
+			len += put_ip8(chunk + len, 0x1d, ip_next);
+			chunk[len++] = 0x01;
+		}
+		sid_cpu = c % 2;
+		buf_skip = -used[c % 2];	/* its place in its CPU's buffer */
+		aux(w, chunk, 0, len, p->pid, (uint32_t)-1, sid_cpu, perf_time(p->tsc) + 10 + c);
+		used[c % 2] += len;
+		free(chunk);
+	}
+	sid_cpu = 0;
+	buf_skip = 0;
+	free(psbs);
+}
+
 /* The --cpu-wide file: see the top of this file. */
 static int cpu_wide(int argc, char **argv)
 {
 	int cut_psb = !strcmp(argv[2], "--cut-psb");
 	int migrate = cut_psb && argc > 3 && !strcmp(argv[3], "--migrate");
+	int nr_bounce = cut_psb && argc > 4 && !strcmp(argv[3], "--bounce") ? atoi(argv[4]) : 0;
 	int n, err;
 	struct proc_arg *p = calloc(argc, sizeof(*p));
 	struct pd_writer *w;
 	size_t total = 0, off = 0;
 	uint8_t *all;
 
-	argv += cut_psb + migrate;
-	argc -= cut_psb + migrate;
+	argv += cut_psb + migrate + (nr_bounce ? 2 : 0);
+	argc -= cut_psb + migrate + (nr_bounce ? 2 : 0);
 	n = argc - 3;
 	if (n < 1 || !p)
 		die("usage or calloc", -22);
+	if (nr_bounce && (n != 1 || nr_bounce < 2))
+		die("--bounce is N (2 or more) of one PROC", -22);
 	for (int i = 0; i < n; i++) {
 		char *f[7], *save = NULL, *arg = argv[3 + i], *end;
 
@@ -722,6 +856,10 @@ static int cpu_wide(int argc, char **argv)
 		sw.pid = i ? p[i - 1].pid : 0;
 		sw.tid = i ? p[i - 1].tid : 0;
 		put_as_thread(w, &sw, sizeof(sw), NULL, p[i].pid, p[i].tid, t);
+	}
+	if (nr_bounce) {
+		bounce(w, p, nr_bounce);
+		goto done;
 	}
 	pd_write_finished_round(w);
 	err = pd_writer_checkpoint(w);
@@ -975,7 +1113,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
 				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE\n"
-				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate]] OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
+				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate | --bounce N]]\n"
+				"              OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
 				"              BINARY [START LEN PGOFF]\n"

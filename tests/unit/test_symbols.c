@@ -308,28 +308,60 @@ static void test_not_elf(void **state)
 	free(path);
 }
 
+static void count_missing(const struct dso *d, void *ctx)
+{
+	(void)d;
+	(*(int *)ctx)++;
+}
+
+/*
+ * d, of the file path loaded, is the cache's of path and name, and a
+ * mapping of it at start names it name.
+ */
+static void assert_named(struct dso_cache *c, struct maps *m, struct dso *d, const char *path,
+			 const char *name, uint64_t start)
+{
+	const char *dso, *sym;
+	uint64_t off;
+
+	assert_non_null(d);
+	assert_false(d->missing);
+	assert_string_equal(d->path, path);
+	assert_string_equal(d->name, name);
+	assert_ptr_equal(dso_get_named(c, path, name), d);
+	assert_int_equal(maps_insert(m, start, 0x1000, 0, d), 0);
+	maps_lookup(m, start + 0x10, &dso, &sym, &off);
+	assert_string_equal(dso, name);
+}
+
 /*
  * A dso opened at one path (under --symfs) and printed by another name (as
- * recorded): maps_lookup() gives the name; the cache answers by the path,
- * and a dso missing keeps the path it tried.
+ * recorded): maps_lookup() gives the name; the cache answers by the path
+ * and the name (dso_get: by the path), and a dso missing keeps the path
+ * it tried.
  */
 static void test_named(void **state)
 {
 	static const char junk[] = "not ELF: raw code";
 	char *path = write_tmp(junk, sizeof(junk) - 1);
 	struct dso_cache *c = dso_cache_new();
-	struct dso *d = dso_get_named(c, path, "/usr/bin/prog");
+	struct dso *d = dso_get_named(c, path, "/usr/bin/prog"), *rel;
 	const char *dso, *sym;
 	uint64_t off;
 	struct maps m = { 0 };
+	int missing = 0;
 
-	assert_non_null(d);
-	assert_false(d->missing);
-	assert_string_equal(d->path, path);
-	assert_string_equal(d->name, "/usr/bin/prog");
-	assert_ptr_equal(dso_get_named(c, path, "/usr/bin/prog"), d);
+	assert_named(c, &m, d, path, "/usr/bin/prog", 0x400000);
 	assert_ptr_equal(dso_get(c, path), d);
-	assert_int_equal(maps_insert(&m, 0x400000, 0x1000, 0, d), 0);
+	/*
+	 * the same file recorded as a relative name (under --symfs both open
+	 * DIR/usr/bin/prog): a dso of its own, printed as recorded (it was
+	 * the first one, printed /usr/bin/prog)
+	 */
+	rel = dso_get_named(c, path, "usr/bin/prog");
+	assert_ptr_not_equal(rel, d);
+	assert_named(c, &m, rel, path, "usr/bin/prog", 0x500000);
+	assert_ptr_equal(dso_get(c, path), d);
 	maps_lookup(&m, 0x400010, &dso, &sym, &off);
 	assert_string_equal(dso, "/usr/bin/prog");
 	d = dso_get(c, "/nonexistent/binary");
@@ -338,6 +370,10 @@ static void test_named(void **state)
 	assert_true(d->missing);
 	assert_string_equal(d->path, "/symfs/nonexistent/binary");
 	assert_string_equal(d->name, "/nonexistent/binary");
+	/* a file that cannot be read is said once, whatever its names */
+	assert_true(dso_get_named(c, "/symfs/nonexistent/binary", "nonexistent/binary")->missing);
+	dso_cache_for_each_missing(c, count_missing, &missing);
+	assert_int_equal(missing, 2);	/* /nonexistent/binary, /symfs/nonexistent/binary */
 	maps_free(&m);
 	dso_cache_free(c);
 	unlink(path);
