@@ -89,6 +89,7 @@ struct export {
 	struct user_unwinder *uw;
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;		/* of the builder: stops the decode */
+	unsigned long long bad_stacks;	/* stack samples cut short: no seed */
 	uint64_t events;	/* decoded events taken (AUXREC_EXPORT_STATS) */
 	uint64_t fed_on_threads;	/* of them, fed by decode threads */
 	struct tp_samples tps;	/* tracepoint samples: instant events */
@@ -109,6 +110,10 @@ static int on_sample(void *ctx, const struct trace_sample *ts)
 	if (x->pipe && (x->err = cs_pipe_drain(x->pipe)))
 		return 1;
 	n = user_unwind_sample(&x->uw, ts, x->pcs, UNWIND_MAX_FRAMES);
+	if (n == -EBADMSG) {
+		x->bad_stacks++;	/* one warning at the end */
+		return 0;
+	}
 	if (n < 0) {
 		x->err = n;
 		return 1;
@@ -378,6 +383,9 @@ int cmd_export(int argc, char **argv)
 	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS") && !filter.cpus && !filter.timed;
 	start_builder(&x, &o);
 	ret = trace_decode(&o);
+	if (x.bad_stacks)
+		p_warn("%llu stack samples whose registers or stack overrun their record "
+		       "seeded no call stack", x.bad_stacks);
 	/* for tests/diff/t-export-fold.sh and t-export-pipe.sh */
 	if (getenv("AUXREC_EXPORT_STATS")) {
 		fprintf(stderr, "auxrec: export: %" PRIu64 " events\n", x.events);

@@ -34,6 +34,7 @@ struct script {
 	struct user_unwinder *uw;	/* --stack-samples */
 	uint64_t pcs[UNWIND_MAX_FRAMES];
 	int err;			/* of a stack sample: stops the decode */
+	unsigned long long bad_stacks;	/* stack samples cut short: not unwound */
 	/* --unit-keys: each event's output framed with its time, rendered here first */
 	bool keys;
 	struct event_printer kp;
@@ -326,6 +327,10 @@ static int on_stack_sample(void *ctx, const struct trace_sample *ts)
 	struct script *sc = ctx;
 	int n = user_unwind_sample(&sc->uw, ts, sc->pcs, UNWIND_MAX_FRAMES);
 
+	if (n == -EBADMSG) {
+		sc->bad_stacks++;	/* one warning at the end */
+		return 0;
+	}
 	if (n > 0)
 		n = stack_print(sc->pr.syms, ts, sc->pcs, (size_t)n, sc->pr.json, &sc->pr.buf);
 	if (n < 0) {
@@ -543,6 +548,9 @@ int cmd_script(int argc, char **argv)
 	if (!o.jobs)
 		o.jobs = o.render_new && !sc.tp ? decode_default_jobs() : 1;
 	ret = trace_decode(&o);
+	if (sc.bad_stacks)
+		p_warn("%llu stack samples whose registers or stack overrun their record "
+		       "were not unwound", sc.bad_stacks);
 	if (sc.err) {
 		p_err("%s", strerror(-sc.err));
 		ret = 1;

@@ -291,8 +291,12 @@ int user_unwind_sample(struct user_unwinder **uw, const struct trace_sample *ts,
 	struct pd_sample_user u;
 	int n;
 
-	if (!ts->proc || ts->tid < 0 ||
-	    pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u) || !u.stack)
+	if (!ts->proc || ts->tid < 0)
+		return 0;
+	n = pd_sample_user_parse(ts->rec->hdr, ts->rec->hdr->size, ts->attr, &u);
+	if (n == -EINVAL)
+		return -EBADMSG;	/* cut short: perf fails to parse it */
+	if (n || !u.stack)
 		return 0;
 	if (!*uw && !(*uw = user_unwinder_new()))
 		return -ENOMEM;

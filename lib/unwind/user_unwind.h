@@ -35,7 +35,8 @@ int user_unwind(struct user_unwinder *uw, const struct maps *m, const struct pd_
  * user_unwind() of a sample the decode hands over (trace_decode_opts.
  * sample), when it has a user stack and its process is known; *uw is made
  * on first use. Returns the count, 0 when it is no such sample or has no
- * registers to unwind, -ENOMEM.
+ * registers to unwind, -EBADMSG when its register or stack fields overrun
+ * the record (a damaged file: the caller counts it and goes on), -ENOMEM.
  */
 int user_unwind_sample(struct user_unwinder **uw, const struct trace_sample *ts, uint64_t *pcs,
 		       int max);
