@@ -300,6 +300,13 @@ const struct pd_attr *pd_reader_attr(const struct pd_reader *r, size_t i);
 /* The attr a record belongs to (by sample id; single attr: that one). */
 const struct pd_attr *pd_reader_attr_of(const struct pd_reader *r, const struct perf_event_header *hdr);
 /*
+ * The same, but NULL where the record's ids are cut short or its id
+ * (not 0) names no attr, as perf, which then fails ("failed to process
+ * type"); pd_reader_attr_of() falls back to the first attr there.
+ */
+const struct pd_attr *pd_reader_sample_attr(const struct pd_reader *r,
+					    const struct perf_event_header *hdr);
+/*
  * The sample id fields of a record (trailer, or leading fields of a
  * sample), given the attr it belongs to. Returns 0, or -ENOENT when the
  * record has none.

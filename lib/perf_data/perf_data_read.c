@@ -231,8 +231,9 @@ static const struct pd_attr *attr_by_id(const struct pd_reader *r, uint64_t id)
 	return NULL;
 }
 
-const struct pd_attr *pd_reader_attr_of(const struct pd_reader *r,
-					const struct perf_event_header *h)
+/* strict: NULL for an id that names no attr (perf's evlist__event2evsel()) */
+static const struct pd_attr *attr_of(const struct pd_reader *r,
+				     const struct perf_event_header *h, bool strict)
 {
 	const struct pd_attr *first;
 	struct pd_sample_id sid;
@@ -249,9 +250,21 @@ const struct pd_attr *pd_reader_attr_of(const struct pd_reader *r,
 		return first;
 	/* all attrs of a session put the id at the same place (perf checks) */
 	if (pd_sample_id_parse(h, h->size, h->type, first->attr.sample_type, &sid))
-		return first;
+		return strict ? NULL : first;
 	a = attr_by_id(r, sid.id);
-	return a ? a : first;
+	return a || !strict || !sid.id ? (a ? a : first) : NULL;
+}
+
+const struct pd_attr *pd_reader_attr_of(const struct pd_reader *r,
+					const struct perf_event_header *h)
+{
+	return attr_of(r, h, false);
+}
+
+const struct pd_attr *pd_reader_sample_attr(const struct pd_reader *r,
+					    const struct perf_event_header *h)
+{
+	return attr_of(r, h, true);
 }
 
 int pd_reader_sample_id(const struct pd_reader *r, const struct perf_event_header *h,

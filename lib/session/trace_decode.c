@@ -57,6 +57,7 @@ struct run {
 	struct line_buf *out;	/* the renderer's buffer (render_new's) */
 	size_t units;		/* decode units of the pieces before this one */
 	size_t pieces;		/* AUX pieces so far */
+	unsigned long long bad_samples;	/* samples o->sample could not get: warned of */
 	void *renderer;		/* its o->render_new() */
 	struct line_buf kept;	/* its events kept, without a renderer */
 	unsigned int jobs;	/* decode threads */
@@ -1027,13 +1028,15 @@ static int on_pieces_at_end(void *ctx, struct session *s, const struct session_p
 static int on_sample(void *ctx, struct session *s, const struct pd_record *rec)
 {
 	struct run *r = ctx;
-	const struct pd_attr *a = pd_reader_attr_of(s->r, rec->hdr);
+	const struct pd_attr *a = pd_reader_sample_attr(s->r, rec->hdr);
 	struct trace_sample ts = { .rec = rec, .pid = -1, .tid = -1 };
 	struct pd_sample_id sid;
 
 	if (!a || pd_sample_id_parse(rec->hdr, rec->hdr->size, PERF_RECORD_SAMPLE,
-				     a->attr.sample_type, &sid))
+				     a->attr.sample_type, &sid)) {
+		r->bad_samples++;	/* perf: "failed to process type: 9" */
 		return 0;
+	}
 	ts.attr = &a->attr;
 	if (sid.sample_type & PERF_SAMPLE_TID) {
 		ts.pid = (int)sid.pid;
@@ -1142,6 +1145,9 @@ int trace_decode(const struct trace_decode_opts *o)
 	progress_end(&r.prog);
 	if (pd_reader_warning(r.s->r))
 		p_warn("%s: %s", r.s->path, pd_reader_warning(r.s->r));
+	if (r.bad_samples)
+		p_warn("%s: %llu samples whose id names no event or whose ids are cut short "
+		       "were left out", r.s->path, r.bad_samples);
 	if (r.state)
 		r.s->dec->decode_end(r.state);
 	if (r.no_decoder) {

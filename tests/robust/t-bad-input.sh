@@ -17,8 +17,8 @@
 #  - the packet dump of an ETM recording (and of a damaged copy) does not
 #    depend on what the heap held (OpenCSD's unwritten packet fields);
 #  - an ETM recording without its AUXTRACE_INFO: one error per chunk;
-#  - a stack sample whose user stack overruns its record: script
-#    --stack-samples and export warn once and go on;
+#  - a stack sample whose user stack overruns its record, or whose id
+#    names no event: script --stack-samples and export warn once and go on;
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -244,20 +244,26 @@ n=$(grep -c 'error: ' <<<"$out")
 [ "$n" = 2 ] && [ "$(grep -c 'error: no cs_etm AUXTRACE_INFO to configure the decoders$' <<<"$out")" = 2 ] &&
 	echo "ok etm-dump-no-info" || echo "not ok etm-dump-no-info: $n errors: $(grep -m2 'error: ' <<<"$out" | tr '\n' '|')"
 
-# A stack sample (pd-gen --stack-sample) whose STACK_USER size, 2^64-1,
-# overruns its record, which perf fails to parse ("Can't parse sample"):
-# one warning line, the decode goes on (it was left out without a word)
-ss=tests/fuzz/corpus/perf_data/stack-sample-size-huge.data
-for cmd in "script --stack-samples" "export -o /dev/null"; do
-	# shellcheck disable=SC2086
-	timeout 10 "$A" $cmd -i "$ss" --no-progress > /dev/null 2> "$tmp/err"; rc=$?
-	name=stack-sample-overrun-${cmd%% *}
-	if [ $rc = 0 ] && [ "$(wc -l < "$tmp/err")" = 1 ] &&
-	   grep -q 'warning: 1 stack samples whose registers or stack overrun their record' "$tmp/err"; then
-		echo "ok $name # $(cat "$tmp/err")"
-	else
-		echo "not ok $name: exit $rc: $(head -3 "$tmp/err" | tr '\n' '|')"
-	fi
+# A stack sample (pd-gen --stack-sample) that perf fails to parse ("Can't
+# parse sample", "failed to process type: 9"): its STACK_USER size, 2^64-1,
+# overruns its record (stack-sample-size-huge), or its id, 101, is no
+# event's (sample-id-unknown: the event's id made the trace's, 100; it was
+# read as the first event's, without a stack). One warning line, the decode
+# goes on (the sample was left out without a word).
+for c in "stack-sample-size-huge:1 stack samples whose registers or stack overrun their record" \
+	 "sample-id-unknown:1 samples whose id names no event"; do
+	ss=tests/fuzz/corpus/perf_data/${c%%:*}.data
+	for cmd in "script --stack-samples" "export -o /dev/null"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$A" $cmd -i "$ss" --no-progress > /dev/null 2> "$tmp/err"; rc=$?
+		name=${c%%:*}-${cmd%% *}
+		if [ $rc = 0 ] && [ "$(wc -l < "$tmp/err")" = 1 ] &&
+		   grep -q "warning: .*${c#*:}" "$tmp/err"; then
+			echo "ok $name # $(cat "$tmp/err")"
+		else
+			echo "not ok $name: exit $rc: $(head -3 "$tmp/err" | tr '\n' '|')"
+		fi
+	done
 done
 
 # record: bad input on the host, against the fixture sysfs tree
