@@ -877,15 +877,26 @@ static void merged_close(struct merged *m)
 }
 
 /*
+ * A merged piece decoded on threads copies every event's output once
+ * more, on the thread that hands the units over (keyed_emit()): on two
+ * vCPUs, two threads for one buffer made `script --json` of a per-CPU
+ * recording slower (0.24 s against 0.19 s for 2 M branches) and barely
+ * faster on ten times that (docs/testing.md, "Buffers merged by time on
+ * threads"). So a piece takes threads of its own from this share on.
+ */
+#define MERGED_MIN_JOBS	3
+
+/*
  * The decode threads of a merged piece of `size` bytes of all `total`:
- * its share of `jobs` (a recording that ran mostly on one CPU decodes that
- * buffer on most of them), at least one, its own.
+ * its share of `jobs` when that is MERGED_MIN_JOBS or more (a recording
+ * that ran mostly on one CPU decodes that buffer on most of them), else
+ * one, its own.
  */
 static unsigned int merged_jobs(unsigned int jobs, uint64_t size, uint64_t total)
 {
 	double share = total ? (double)jobs * (double)size / (double)total : 0;
 
-	return share >= 1.5 ? (unsigned int)(share + 0.5) : 1;
+	return share + 0.5 >= MERGED_MIN_JOBS ? (unsigned int)(share + 0.5) : 1;
 }
 
 /* A run per piece: its owner, renderer and decoder state. 0 or -ENOMEM. */

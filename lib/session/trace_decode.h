@@ -103,8 +103,9 @@ struct trace_decode_opts {
 	 * With render_new (or list_units, to say which units it merges): the
 	 * buffers that are left when the file ends (a
 	 * per-CPU recording's, or per-thread ones), when the trace has time,
-	 * are decoded at once, each on its share of the jobs threads by its
-	 * size (at least one), and their events' outputs
+	 * are decoded at once, each on a thread of its own or on its share
+	 * of the jobs threads by its size (trace_decode.c merged_jobs()), and
+	 * their events' outputs
 	 * written in time order (lib/session/piece_merge.h) through write, as
 	 * perf script merges its queues, instead of one buffer's after
 	 * another's. Not with list_units or one_unit.

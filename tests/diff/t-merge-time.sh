@@ -15,9 +15,10 @@
 #    by time as tests/diff/merge-time-ref.py does it (ties to CPU 0, an
 #    event without time after the one before it), the CPUs taking turns
 #    many times; the text output is in the same order;
-#  - merge-jobs-NAME: --jobs 1, 2 and 7 (units of 1024 bytes) print the
-#    same bytes, text and JSON; with 7, every buffer is decoded on threads
-#    of its own (the stderr line of AUXREC_PAR_UNIT for each);
+#  - merge-jobs-NAME: --jobs 1, 2, 7 and 16 (units of 1024 bytes) print
+#    the same bytes, text and JSON; with 16, every buffer is decoded on
+#    threads of its own (its share is 3 or more: the stderr line of
+#    AUXREC_PAR_UNIT for each);
 #  - merge-perf-NAME: perf script (Debian's) has the same branches per CPU,
 #    and each branch has as many branches of the other CPU before it as in
 #    auxrec's, give or take those of one MTC period (perf times a branch
@@ -89,21 +90,21 @@ for l in open(sys.argv[1]):
 	for fmt in "" --json; do
 		# shellcheck disable=SC2086
 		"$A" script $fmt -i "$f" --jobs 1 > "$tmp/j1" 2> /dev/null
-		for j in 2 7; do
+		for j in 2 7 16; do
 			# shellcheck disable=SC2086
 			AUXREC_PAR_UNIT=1024 "$A" script $fmt -i "$f" --jobs $j > "$tmp/jn" 2> "$tmp/jn.err"
 			cmp -s "$tmp/j1" "$tmp/jn" ||
 				{ out="--jobs $j ${fmt:-text} differs from --jobs 1"; break 2; }
 		done
-		# with 7 threads for its buffers, each is decoded on threads of its own
+		# with 16 threads for its buffers, each is decoded on threads of its own
 		units=$(grep -c '^auxrec: parallel decode of' "$tmp/jn.err")
 		[ "$units" -ge 2 ] ||
-			{ out="--jobs 7: $units buffers decoded on threads, want every one"; break; }
+			{ out="--jobs 16: $units buffers decoded on threads, want every one"; break; }
 	done
 	if [ -n "$out" ]; then
 		fail "jobs-$name" "$out"
 	else
-		echo "ok merge-jobs-$name (--jobs 1, 2, 7: the same text and JSON; with 7, each buffer on threads of its own)"
+		echo "ok merge-jobs-$name (--jobs 1, 2, 7, 16: the same text and JSON; with 16, each buffer on threads of its own)"
 	fi
 	if perf script --itrace=b -F cpu,ip,addr -i "$f" > "$tmp/$name.perf" 2> "$tmp/$name.perf.err"; then
 		if ! python3 $ref perf "$tmp/$name.perf" "$tmp/$name.json" "$@" > "$tmp/cmp"; then
