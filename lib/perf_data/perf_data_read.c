@@ -252,7 +252,9 @@ static const struct pd_attr *attr_of(const struct pd_reader *r,
 	if (pd_sample_id_parse(h, h->size, h->type, first->attr.sample_type, &sid))
 		return strict ? NULL : first;
 	a = attr_by_id(r, sid.id);
-	return a || !strict || !sid.id ? (a ? a : first) : NULL;
+	if (a)
+		return a;
+	return strict && sid.id ? NULL : first;	/* id 0: the first attr's, as perf */
 }
 
 const struct pd_attr *pd_reader_attr_of(const struct pd_reader *r,

@@ -409,6 +409,7 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
 {
 	struct run *r = ctx, *w = malloc(sizeof(*w));
 	struct decode_opts opts;
+	bool render;
 
 	if (!w)
 		return NULL;
@@ -418,8 +419,10 @@ static void *par_open(void *ctx, struct par_unit *const *unit, void **state,
 	w->kept_unit = NULL;
 	w->kept = (struct line_buf){ 0 };
 	*buf = &w->kept;
-	w->renderer = threads_render(r->o) || r->stream ? r->o->render_new(r->o->ctx, buf) : NULL;
-	if ((threads_render(r->o) || r->stream) && !w->renderer) {
+	/* a merged piece's units keep their output too: the merge's, with keys */
+	render = threads_render(r->o) || r->stream;
+	w->renderer = render ? r->o->render_new(r->o->ctx, buf) : NULL;
+	if (render && !w->renderer) {
 		free(w);
 		return NULL;
 	}
@@ -506,6 +509,26 @@ static const struct par_hooks par_hooks = {
 };
 
 /*
+ * r's piece on r->jobs threads, the progress of its units handed over to
+ * handed(): as par_decode(); a failure other than -ERANGE (no point to
+ * cut at) is said and stops the decode.
+ */
+static int par_decode_piece(struct run *r, void (*handed)(void *ctx, size_t end))
+{
+	struct par_hooks h = par_hooks;
+	int ret;
+
+	h.unit_size = r->o->thread_unit;
+	h.handed = handed;
+	ret = par_decode(r->s->dec, &r->piece->chunk, r->jobs, &h, r);
+	if (ret < 0 && ret != -ERANGE && !r->stop) {
+		p_err("%s: parallel decode failed: %s", r->s->path, strerror(-ret));
+		r->stop = 1;
+	}
+	return ret;
+}
+
+/*
  * The piece on o->jobs threads when its decoder can and it is worth it:
  * 0 (or the output's non-zero value) when it was decoded, -ERANGE when
  * it is to be decoded as usual. The session's state stays as it is
@@ -513,19 +536,10 @@ static const struct par_hooks par_hooks = {
  */
 static int decode_parallel(struct run *r, struct session *s, const struct session_piece *p)
 {
-	struct par_hooks h = par_hooks;
-	int ret;
-
 	if (!par_worth(s->dec, &p->chunk, r->jobs))
 		return -ERANGE;
 	session_proc(s, -1, false);
-	h.unit_size = r->o->thread_unit;
-	ret = par_decode(s->dec, &p->chunk, r->jobs, &h, r);
-	if (ret < 0 && ret != -ERANGE && !r->stop) {
-		p_err("%s: parallel decode failed: %s", s->path, strerror(-ret));
-		r->stop = 1;
-	}
-	return ret;
+	return par_decode_piece(r, par_handed);
 }
 
 /* Whether the recording was made by the running kernel (same host name and release). */
@@ -813,19 +827,9 @@ static void merged_handed(void *ctx, size_t end)
  */
 static int merged_decode_parallel(struct run *w)
 {
-	struct par_hooks h = par_hooks;
-	int ret;
-
 	if (!par_worth(w->s->dec, &w->piece->chunk, w->jobs))
 		return -ERANGE;
-	h.unit_size = w->o->thread_unit;
-	h.handed = merged_handed;
-	ret = par_decode(w->s->dec, &w->piece->chunk, w->jobs, &h, w);
-	if (ret < 0 && ret != -ERANGE && !w->stop) {
-		p_err("%s: parallel decode failed: %s", w->s->path, strerror(-ret));
-		w->stop = 1;
-	}
-	return ret;
+	return par_decode_piece(w, merged_handed);
 }
 
 static int merged_decode(void *ctx, size_t i, struct pm_stream *st)
