@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * huge_array.c - arrays that grow to tens of megabytes (the call-stack
- * slices of `auxrec export`), backed by transparent huge pages once they
- * are large (huge_array.h).
+ * huge_array.c - arrays that grow to megabytes (the call-stack slices of
+ * `auxrec export`, the output a parallel decode unit buffers), backed by
+ * transparent huge pages once they are large (huge_array.h).
  *
  * Filled element by element, a large array of malloc faults its memory
  * in one 4 KiB page at a time: on the machines measured, a fifth of the
- * export's time went to those faults. From HUGE_FROM bytes on, the array
- * lives in an anonymous mapping aligned to a huge page, asked to be
- * backed by huge pages (MADV_HUGEPAGE; where the kernel declines, it is
- * an ordinary mapping), and grows by moving its pages to a larger such
+ * export's time went to those faults. From HUGE_ARRAY_FROM bytes on, the
+ * array lives in an anonymous mapping aligned to a huge page, asked to be
+ * backed by huge pages (MADV_HUGEPAGE; where the kernel declines, it is an
+ * ordinary mapping), and grows by moving its pages to a larger such
  * mapping (mremap), not by copying them.
  */
 #include <errno.h>
@@ -21,7 +21,6 @@
 #include "lib/util/huge_array.h"
 
 #define HUGE_PAGE	((size_t)2 << 20)
-#define HUGE_FROM	((size_t)4 << 20)	/* bytes: from here on, a mapping */
 
 static size_t mapped_len(size_t bytes)
 {
@@ -58,11 +57,11 @@ int huge_array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t firs
 	if (!n || !elem || n > (SIZE_MAX - HUGE_PAGE) / elem)
 		return -ENOMEM;
 	bytes = n * elem;
-	if (bytes < HUGE_FROM) {
+	if (bytes < HUGE_ARRAY_FROM) {
 		p = realloc(*v, bytes);
 	} else {
 		p = map_aligned(mapped_len(bytes));
-		if (p && old >= HUGE_FROM) {
+		if (p && old >= HUGE_ARRAY_FROM) {
 			if (mremap(*v, mapped_len(old), mapped_len(bytes), MREMAP_MAYMOVE | MREMAP_FIXED,
 				   p) == MAP_FAILED) {
 				munmap(p, mapped_len(bytes));
@@ -83,7 +82,7 @@ int huge_array_grow(void **v, size_t *cap, size_t need, size_t elem, size_t firs
 
 void huge_array_free(void *v, size_t cap, size_t elem)
 {
-	if (cap * elem < HUGE_FROM)
+	if (cap * elem < HUGE_ARRAY_FROM)
 		free(v);
 	else
 		munmap(v, mapped_len(cap * elem));

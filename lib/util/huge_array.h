@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/* bytes: an array this large or larger lives in a mapping of its own */
+#define HUGE_ARRAY_FROM	((size_t)2 << 20)
+
 /*
  * Makes *v (elements of elem bytes, *cap of them allocated) hold at least
  * need: *cap doubles from first until it does. Returns 0, or -ENOMEM with

@@ -2,7 +2,8 @@
 /*
  * test_line_buf.c - each line_buf function against the printf conversion it
  * replaces, on edge values and seeded random ones, and growth past the
- * first allocation and past the size whose new pages are faulted in at once.
+ * first allocation and past the size from which a buffer is a mapping of
+ * its own (lib/util/huge_array.h).
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "lib/output/line_buf.h"
+#include "lib/util/huge_array.h"
 
 static void expect(struct line_buf *b, const char *want)
 {
@@ -90,7 +92,11 @@ static void test_strings_and_growth(void **state)
 	lb_free(&b);
 }
 
-/* Megabytes in pieces (the pages faulted in as it grows): every byte kept. */
+/*
+ * Megabytes in pieces: past a quarter of a megabyte the buffer goes
+ * straight to a mapping of HUGE_ARRAY_FROM bytes, then grows by moving its
+ * pages; every byte is kept, and the room stays after a reset.
+ */
 static void test_large_growth(void **state)
 {
 	struct line_buf b = { 0 };
@@ -100,6 +106,8 @@ static void test_large_growth(void **state)
 	for (size_t i = 0; i < 3000; i++) {
 		memset(piece, 'a' + (int)(i % 26), sizeof(piece));
 		lb_mem(&b, piece, sizeof(piece));
+		if (b.len == 300 * sizeof(piece))
+			assert_int_equal(b.cap, HUGE_ARRAY_FROM);
 	}
 	assert_int_equal(b.err, 0);
 	assert_int_equal(b.len, 3000 * sizeof(piece));
@@ -107,7 +115,14 @@ static void test_large_growth(void **state)
 	for (size_t i = 0; i < 3000; i++)
 		for (size_t k = 0; k < sizeof(piece); k += 97)
 			assert_int_equal(b.p[i * sizeof(piece) + k], 'a' + (int)(i % 26));
+	lb_reset(&b);
+	assert_true(b.cap >= 3000 * sizeof(piece));
+	assert_non_null(lb_grow_room(&b, 4 * HUGE_ARRAY_FROM));
+	memset(b.p, 'z', 4 * HUGE_ARRAY_FROM);
+	assert_true(b.cap >= 4 * HUGE_ARRAY_FROM);
 	lb_free(&b);
+	assert_null(b.p);
+	assert_int_equal(b.cap, 0);
 }
 
 int main(void)
