@@ -299,8 +299,13 @@ static int read_records(struct reading *rd, struct pd_reader *r)
 		}
 		if (h->type != PERF_RECORD_SAMPLE)
 			continue;
-		a = pd_reader_attr_of(r, h);
-		if (!a || a->attr.type != PERF_TYPE_TRACEPOINT)
+		/* not the first event's by default, as pd_reader_attr_of() would have it */
+		a = pd_reader_sample_attr(r, h);
+		if (!a) {
+			rd->ts->no_event++;
+			continue;
+		}
+		if (a->attr.type != PERF_TYPE_TRACEPOINT)
 			continue;
 		/* pipe mode: the attrs known so far (HEADER_ATTR records come first) */
 		i = attr_index(r, a, pd_reader_nr_attrs(r));
@@ -359,6 +364,8 @@ int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t e
 	}
 	if (!ret && any && !pipe)
 		ret = read_records(rd, r);
+	if (!any)	/* no tracepoint event: no tracepoint sample was left out */
+		ts->no_event = 0;
 	if (!ret && ts->nr)
 		ret = sort_and_name(rd);
 	pd_reader_close(r);
