@@ -192,10 +192,19 @@ void session_close(struct session *s)
 	free(s);
 }
 
-/* The decoder and the AUX event's attr, by the rule of every reader (recording.h). */
+/*
+ * The decoder and the AUX event's attr, by the rule of every reader
+ * (recording.h), at the first AUX chunk. Without an AUXTRACE_INFO before
+ * it, a decoder that can go on with its defaults is warned of once; one
+ * that cannot (packet_ops.needs_info: CoreSight ETM) says so as the error
+ * of each piece it is given.
+ */
 static void find_decoder(struct session *s)
 {
 	s->dec = recording_decoder(s->r, s->auxtrace_type, &s->aux_attr);
+	if (s->dec && !s->have_info && !(s->dec->packets && s->dec->packets->needs_info))
+		p_warn("%s: no PERF_RECORD_AUXTRACE_INFO before the AUX data: the %s decoder "
+		       "settings were not recorded, its defaults are used", s->path, s->dec->name);
 }
 
 /*
@@ -721,6 +730,7 @@ static void on_auxtrace_info(struct session *s, const struct pd_record *rec)
 	const struct perf_rec_auxtrace_info *ai = (const void *)rec->hdr;
 	size_t n = (rec->hdr->size - sizeof(*ai)) / 8;
 
+	s->have_info = true;
 	s->auxtrace_type = ai->type;
 	s->nr_priv = n < 64 ? n : 64;
 	memcpy(s->priv, ai->priv, s->nr_priv * 8);
