@@ -21,10 +21,11 @@
 #    names no event: script --stack-samples and export warn once and go on;
 #  - records too short for their type's fixed fields (MMAP2, COMM, AUX,
 #    ITRACE_START, TIME_CONV, SWITCH_CPU_WIDE): one warning with the count
-#    of each type, the decode goes on; a tracepoint sample whose id names
-#    no event: one warning in script; an Intel PT, BTS or ARM SPE recording
-#    without its AUXTRACE_INFO: one warning naming the PMU (ETM: its error
-#    per piece, the same in script as in dump);
+#    of each type, the decode goes on (dump: each, by the same sizes); a
+#    tracepoint sample whose id names no event: one warning in script; an
+#    Intel PT, BTS or ARM SPE recording without its AUXTRACE_INFO: one
+#    warning naming the PMU (ETM: its error per piece, the same in script
+#    as in dump);
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -311,6 +312,15 @@ for cmd in script report; do
 	one_warning short-records-$cmd "$tmp/short.data" \
 		': 6 records shorter than the fixed fields of their type were skipped (PERF_RECORD_COMM: 1, PERF_RECORD_MMAP2: 1, PERF_RECORD_AUX: 2, PERF_RECORD_ITRACE_START: 1, PERF_RECORD_TIME_CONV: 1; the first at offset 0x1198)' $cmd
 done
+# dump reads them by the same sizes: the COMM of 16 bytes, no name, too
+# (dump took the 16 bytes for its fixed fields and printed an empty name)
+"$A" dump --no-packets -i "$tmp/short.data" > "$tmp/out" 2> "$tmp/err"; rc=$?
+n=$(grep -c '(record too short: ' "$tmp/out")
+if [ $rc = 1 ] && [ "$n" = 6 ] && grep -q 'PERF_RECORD_COMM .*too short: 16 bytes, its type needs 17' "$tmp/out"; then
+	echo "ok short-records-dump # $n"
+else
+	echo "not ok short-records-dump: exit $rc, $n records said too short"
+fi
 # the CPU-wide switches (15) of 12 bytes
 cut_records tests/fuzz/corpus/perf_data/auxrec-cpu-wide-switches.data "$tmp/short-sw.data" 15:12
 one_warning short-switch-cpu-wide "$tmp/short-sw.data" \
