@@ -259,6 +259,23 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 	p->gen++;
 }
 
+/*
+ * An MMAP or MMAP2 record (its type's fixed fields `fixed` bytes: the
+ * same up to pgoff), its name after them ("" when not NUL-terminated);
+ * samples held for its process may go on (sample_hold.h).
+ */
+static void on_mmap_rec(struct session *s, const struct perf_event_header *h, size_t fixed)
+{
+	struct session_state *st = s->priv_state;
+	const struct perf_rec_mmap *m = (const void *)h;
+	const char *name = (const char *)h + fixed;
+	size_t room = h->size - fixed;
+
+	on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
+		strnlen(name, room) < room ? name : "");
+	sample_hold_mmap(&st->held, (int)m->pid);
+}
+
 /* A forked process starts with its parent's mappings. */
 static void on_fork(struct session *s, int pid, int ppid)
 {
@@ -829,24 +846,12 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 		if (is_short(s, &rec))
 			continue;
 		switch (h->type) {
-		case PERF_RECORD_MMAP2: {
-			const struct perf_rec_mmap2 *m = (const void *)h;
-
-			on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
-				strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
-				m->filename : "");
-			sample_hold_mmap(&st->held, (int)m->pid);
+		case PERF_RECORD_MMAP2:
+			on_mmap_rec(s, h, sizeof(struct perf_rec_mmap2));
 			break;
-		}
-		case PERF_RECORD_MMAP: {
-			const struct perf_rec_mmap *m = (const void *)h;
-
-			on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
-				strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
-				m->filename : "");
-			sample_hold_mmap(&st->held, (int)m->pid);
+		case PERF_RECORD_MMAP:
+			on_mmap_rec(s, h, sizeof(struct perf_rec_mmap));
 			break;
-		}
 		case PERF_RECORD_COMM: {
 			const struct perf_rec_comm *c = (const void *)h;
 			struct proc *p = session_proc(s, c->pid, true);
