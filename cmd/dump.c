@@ -456,12 +456,13 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	const void *p = h;
 	struct out *o = &d->o;
 
+	/* the fixed-layout types (perf_record_min_size()) */
+	if (short_record(d, rec, perf_record_min_size(h->type)))
+		goto sample_id;
 	switch (h->type) {
 	case PERF_RECORD_MMAP: {
 		const struct perf_rec_mmap *m = p;
 
-		if (short_record(d, rec, sizeof(*m)))
-			break;
 		f_s64(o, "pid", (int32_t)m->pid);
 		f_s64(o, "tid", (int32_t)m->tid);
 		f_hex(o, "start", m->start);
@@ -473,8 +474,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_MMAP2: {
 		const struct perf_rec_mmap2 *m = p;
 
-		if (short_record(d, rec, sizeof(*m)))
-			break;
 		f_s64(o, "pid", (int32_t)m->pid);
 		f_s64(o, "tid", (int32_t)m->tid);
 		f_hex(o, "start", m->start);
@@ -500,8 +499,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_COMM: {
 		const struct perf_rec_comm *c = p;
 
-		if (short_record(d, rec, sizeof(*c)))
-			break;
 		f_s64(o, "pid", (int32_t)c->pid);
 		f_s64(o, "tid", (int32_t)c->tid);
 		f_strn(o, "comm", c->comm, h->size - sizeof(*c));
@@ -512,8 +509,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_EXIT: {
 		const struct perf_rec_fork *f = p;
 
-		if (short_record(d, rec, sizeof(*f)))
-			break;
 		f_s64(o, "pid", (int32_t)f->pid);
 		f_s64(o, "ppid", (int32_t)f->ppid);
 		f_s64(o, "tid", (int32_t)f->tid);
@@ -524,8 +519,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_AUX: {
 		const struct perf_rec_aux *a = p;
 
-		if (short_record(d, rec, sizeof(*a)))
-			break;
 		f_size(o, "aux_offset", a->aux_offset);
 		f_size(o, "aux_size", a->aux_size);
 		f_flags(o, "flags", a->flags, aux_flag_names, 4);
@@ -536,8 +529,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_SWITCH_CPU_WIDE: {
 		const struct perf_rec_pid_tid *t = p;
 
-		if (short_record(d, rec, sizeof(*t)))
-			break;
 		f_s64(o, h->type == PERF_RECORD_ITRACE_START ? "pid" : "next_prev_pid",
 		      (int32_t)t->pid);
 		f_s64(o, h->type == PERF_RECORD_ITRACE_START ? "tid" : "next_prev_tid",
@@ -553,8 +544,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_LOST: {
 		const struct perf_rec_lost *l = p;
 
-		if (short_record(d, rec, sizeof(*l)))
-			break;
 		f_u64(o, "id", l->id);
 		f_u64(o, "lost", l->lost);
 		break;
@@ -563,16 +552,12 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 	case PERF_RECORD_AUX_OUTPUT_HW_ID: {
 		const struct perf_rec_u64 *u = p;
 
-		if (short_record(d, rec, sizeof(*u)))
-			break;
 		f_u64(o, h->type == PERF_RECORD_LOST_SAMPLES ? "lost" : "hw_id", u->value);
 		break;
 	}
 	case PERF_RECORD_TIME_CONV: {
 		const struct perf_rec_time_conv *t = p;
 
-		if (short_record(d, rec, offsetof(struct perf_rec_time_conv, time_cycles)))
-			break;
 		f_u64(o, "time_shift", t->time_shift);
 		f_u64(o, "time_mult", t->time_mult);
 		f_u64(o, "time_zero", t->time_zero);
@@ -588,8 +573,6 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 		const struct perf_rec_auxtrace_info *ai = p;
 		uint32_t n;
 
-		if (short_record(d, rec, sizeof(*ai)))
-			break;
 		n = (h->size - sizeof(*ai)) / 8;
 		d->auxtrace_type = ai->type;
 		d->dec_looked_up = false;
@@ -646,6 +629,7 @@ static bool print_fields(struct dump *d, const struct pd_record *rec)
 		break;
 	}
 	}
+sample_id:
 	if (perf_record_has_sample_id(h->type) || h->type == PERF_RECORD_SAMPLE)
 		print_sample_id(d, rec);
 	return true;

@@ -344,17 +344,21 @@ static int on_stack_sample(void *ctx, const struct trace_sample *ts)
  * Tracepoint samples (and their formats) of the recording, to be printed
  * among the decoded events by time. Returns 0, or 1 after one error line.
  */
-static int load_tracepoints(struct script *sc, const char *path)
+static int load_tracepoints(struct script *sc, const struct trace_decode_opts *o)
 {
 	char err[512];
 
-	if (tp_load(path, &sc->tps, &sc->tp, err, sizeof(err))) {
+	if (tp_load(o->path, &sc->tps, &sc->tp, err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
 	if (sc->tps.skipped)
 		p_warn("%llu tracepoint samples without raw data or cut short were left out",
 		       (unsigned long long)sc->tps.skipped);
+	/* --stack-samples: the decode says it of every sample (trace_decode.c) */
+	if (sc->tps.no_event && !o->sample)
+		p_warn("%llu samples whose id names no event or whose ids are cut short were "
+		       "left out of the tracepoint samples", (unsigned long long)sc->tps.no_event);
 	return 0;
 }
 
@@ -516,7 +520,7 @@ int cmd_script(int argc, char **argv)
 		p_err("%s", strerror(ENOMEM));
 		return 1;
 	}
-	if (load_tracepoints(&sc, o.path)) {
+	if (load_tracepoints(&sc, &o)) {
 		event_printer_free(&sc.pr);
 		event_printer_free(&sc.kp);
 		tp_samples_free(&sc.tps);

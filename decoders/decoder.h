@@ -202,7 +202,7 @@ struct decode_opts {
 	void *event_ctx;
 	bool insns;				/* an event per instruction as well */
 	const struct perf_event_attr *attr;	/* the traced event */
-	const uint64_t *info_priv;		/* PERF_RECORD_AUXTRACE_INFO priv */
+	const uint64_t *info_priv;		/* PERF_RECORD_AUXTRACE_INFO priv; NULL: none read */
 	size_t nr_priv;
 	/* perf's TSC conversion (TIME_CONV); time_mult 0: none */
 	uint64_t time_shift, time_mult, time_zero;

@@ -2,7 +2,8 @@
 /*
  * perf_records.c - names of perf.data record types and header features,
  * spelled as perf 6.1 prints them (`perf report -D`), plus the snake_case
- * forms used as JSON "type" values.
+ * forms used as JSON "type" values; and the least size of each record type
+ * of a fixed layout, for its readers to refuse shorter ones.
  */
 #include <stddef.h>
 #include "perf_records.h"
@@ -90,6 +91,25 @@ static const char *const feat_names[] = {
 	[HEADER_PMU_CAPS]	= "pmu_caps",
 };
 
+/* header, fixed fields, and a name's NUL (perf_records.h) */
+static const uint16_t rec_min_size[] = {
+	[PERF_RECORD_MMAP]		= sizeof(struct perf_rec_mmap) + 1,
+	[PERF_RECORD_LOST]		= sizeof(struct perf_rec_lost),
+	[PERF_RECORD_COMM]		= sizeof(struct perf_rec_comm) + 1,
+	[PERF_RECORD_EXIT]		= sizeof(struct perf_rec_fork),
+	[PERF_RECORD_FORK]		= sizeof(struct perf_rec_fork),
+	[PERF_RECORD_MMAP2]		= sizeof(struct perf_rec_mmap2) + 1,
+	[PERF_RECORD_AUX]		= sizeof(struct perf_rec_aux),
+	[PERF_RECORD_ITRACE_START]	= sizeof(struct perf_rec_pid_tid),
+	[PERF_RECORD_LOST_SAMPLES]	= sizeof(struct perf_rec_u64),
+	[PERF_RECORD_SWITCH_CPU_WIDE]	= sizeof(struct perf_rec_pid_tid),
+	[PERF_RECORD_AUX_OUTPUT_HW_ID]	= sizeof(struct perf_rec_u64),
+	[PERF_RECORD_AUXTRACE_INFO]	= sizeof(struct perf_rec_auxtrace_info),
+	[PERF_RECORD_AUXTRACE]		= sizeof(struct perf_rec_auxtrace),
+	/* perf before 5.12 wrote the first three fields only */
+	[PERF_RECORD_TIME_CONV]		= offsetof(struct perf_rec_time_conv, time_cycles),
+};
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *perf_record_name(uint32_t type)
@@ -105,6 +125,13 @@ const char *perf_record_json_name(uint32_t type)
 const char *perf_feature_name(unsigned int feat)
 {
 	return feat < ARRAY_LEN(feat_names) ? feat_names[feat] : NULL;
+}
+
+size_t perf_record_min_size(uint32_t type)
+{
+	size_t n = type < ARRAY_LEN(rec_min_size) ? rec_min_size[type] : 0;
+
+	return n ? n : sizeof(struct perf_event_header);
 }
 
 int perf_record_has_sample_id(uint32_t type)

@@ -9,6 +9,7 @@
 #ifndef AUXREC_PERF_RECORDS_H
 #define AUXREC_PERF_RECORDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/perf_event.h>
 
@@ -244,5 +245,12 @@ const char *perf_record_json_name(uint32_t type);
 const char *perf_feature_name(unsigned int feat);
 /* Does the kernel append a sample_id trailer to this record type? */
 int perf_record_has_sample_id(uint32_t type);
+/*
+ * The fewest bytes a record of a fixed-layout type holds: its header and
+ * fixed fields, and one byte (the NUL) of the name an MMAP, MMAP2 or COMM
+ * ends with; sizeof(struct perf_event_header) for a type of no fixed
+ * fields or one not known here (SAMPLE's layout is its attr's).
+ */
+size_t perf_record_min_size(uint32_t type);
 
 #endif

@@ -62,6 +62,9 @@ struct session_state {
 	struct sample_hold held;	/* stack samples before their process's MMAPs */
 	uint64_t max_piece;		/* MAX_PIECE, or AUXREC_MAX_PIECE; 0: not read yet */
 	int big_pieces;			/* past max_piece: 1 in files, -1 cut, 0 not known yet */
+	/* records shorter than perf_record_min_size(): skipped, said at the end */
+	uint64_t short_recs[PERF_RECORD_USER_MAX];
+	uint64_t nr_short, first_short;	/* all of them, the first's offset */
 };
 
 static void piece_free(struct piece_buf *b);
@@ -189,10 +192,19 @@ void session_close(struct session *s)
 	free(s);
 }
 
-/* The decoder and the AUX event's attr, by the rule of every reader (recording.h). */
+/*
+ * The decoder and the AUX event's attr, by the rule of every reader
+ * (recording.h), at the first AUX chunk. Without an AUXTRACE_INFO before
+ * it, a decoder that can go on with its defaults is warned of once; one
+ * that cannot (packet_ops.needs_info: CoreSight ETM) says so as the error
+ * of each piece it is given.
+ */
 static void find_decoder(struct session *s)
 {
 	s->dec = recording_decoder(s->r, s->auxtrace_type, &s->aux_attr);
+	if (s->dec && !s->have_info && !(s->dec->packets && s->dec->packets->needs_info))
+		p_warn("%s: no PERF_RECORD_AUXTRACE_INFO before the AUX data: the %s decoder "
+		       "settings were not recorded, its defaults are used", s->path, s->dec->name);
 }
 
 /*
@@ -245,6 +257,23 @@ static void on_mmap(struct session *s, uint16_t misc, int pid, uint64_t start, u
 	d = dso_get_named(s->dsos, path, name);
 	maps_insert(&p->maps, start, len, pgoff, d);
 	p->gen++;
+}
+
+/*
+ * An MMAP or MMAP2 record (its type's fixed fields `fixed` bytes: the
+ * same up to pgoff), its name after them ("" when not NUL-terminated);
+ * samples held for its process may go on (sample_hold.h).
+ */
+static void on_mmap_rec(struct session *s, const struct perf_event_header *h, size_t fixed)
+{
+	struct session_state *st = s->priv_state;
+	const struct perf_rec_mmap *m = (const void *)h;
+	const char *name = (const char *)h + fixed;
+	size_t room = h->size - fixed;
+
+	on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
+		strnlen(name, room) < room ? name : "");
+	sample_hold_mmap(&st->held, (int)m->pid);
 }
 
 /* A forked process starts with its parent's mappings. */
@@ -653,7 +682,7 @@ static void on_switch_cpu_wide(struct session *s, const struct pd_record *rec)
 	struct pd_sample_id sid;
 	int32_t pid, tid;
 
-	if (rec->hdr->size < sizeof(*sw) || pd_reader_sample_id(s->r, rec->hdr, &sid) ||
+	if (pd_reader_sample_id(s->r, rec->hdr, &sid) ||
 	    (sid.sample_type & (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU)) !=
 		    (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU))
 		return;
@@ -696,8 +725,6 @@ static void on_time_conv(struct session *s, const struct pd_record *rec)
 	const struct perf_rec_time_conv *tc = (const void *)rec->hdr;
 	struct tsc_conv conv;
 
-	if (rec->hdr->size < offsetof(struct perf_rec_time_conv, time_cycles))
-		return;
 	conv = (struct tsc_conv){ .time_shift = tc->time_shift, .time_mult = tc->time_mult,
 				  .time_zero = tc->time_zero };
 	if (!tsc_conv_valid(&conv)) {
@@ -720,8 +747,7 @@ static void on_auxtrace_info(struct session *s, const struct pd_record *rec)
 	const struct perf_rec_auxtrace_info *ai = (const void *)rec->hdr;
 	size_t n = (rec->hdr->size - sizeof(*ai)) / 8;
 
-	if (rec->hdr->size < sizeof(*ai))
-		return;
+	s->have_info = true;
 	s->auxtrace_type = ai->type;
 	s->nr_priv = n < 64 ? n : 64;
 	memcpy(s->priv, ai->priv, s->nr_priv * 8);
@@ -759,6 +785,41 @@ static int hold_sample(struct session *s, const struct pd_record *rec)
 	return sample_hold_add(&st->held, rec, (int)sid.pid) ? -ENOMEM : 1;
 }
 
+/*
+ * Whether a record is shorter than the fixed fields of its type: then
+ * counted (said at the end, say_short()) and skipped, its fields not read.
+ */
+static bool is_short(struct session *s, const struct pd_record *rec)
+{
+	struct session_state *st = s->priv_state;
+	uint32_t type = rec->hdr->type;
+
+	if (rec->hdr->size >= perf_record_min_size(type))
+		return false;
+	if (!st->nr_short++)
+		st->first_short = rec->offset;
+	st->short_recs[type]++;	/* a type with a size to meet is below USER_MAX */
+	return true;
+}
+
+/* The records is_short() skipped, by type, in one warning. */
+static void say_short(struct session *s)
+{
+	struct session_state *st = s->priv_state;
+	char list[512] = "";
+	size_t n = 0;
+
+	if (!st->nr_short)
+		return;
+	for (uint32_t t = 0; t < PERF_RECORD_USER_MAX && n < sizeof(list); t++)
+		if (st->short_recs[t])
+			n += snprintf(list + n, sizeof(list) - n, "%s%s: %" PRIu64, n ? ", " : "",
+				      perf_record_name(t), st->short_recs[t]);
+	p_warn("%s: %" PRIu64 " records shorter than the fixed fields of their type were "
+	       "skipped (%s; the first at offset %#" PRIx64 ")", s->path, st->nr_short, list,
+	       st->first_short);
+}
+
 /* Whether a record of this type may be among the sideband of an exec. */
 static bool is_task_sideband(uint32_t type)
 {
@@ -782,55 +843,40 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			if (ret)
 				return ret;
 		}
+		if (is_short(s, &rec))
+			continue;
 		switch (h->type) {
 		case PERF_RECORD_MMAP2:
-			if (h->size >= sizeof(struct perf_rec_mmap2) + 1) {
-				const struct perf_rec_mmap2 *m = (const void *)h;
-
-				on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
-					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
-					m->filename : "");
-				sample_hold_mmap(&st->held, (int)m->pid);
-			}
+			on_mmap_rec(s, h, sizeof(struct perf_rec_mmap2));
 			break;
 		case PERF_RECORD_MMAP:
-			if (h->size >= sizeof(struct perf_rec_mmap) + 1) {
-				const struct perf_rec_mmap *m = (const void *)h;
-
-				on_mmap(s, h->misc, m->pid, m->start, m->len, m->pgoff,
-					strnlen(m->filename, h->size - sizeof(*m)) < h->size - sizeof(*m) ?
-					m->filename : "");
-				sample_hold_mmap(&st->held, (int)m->pid);
-			}
+			on_mmap_rec(s, h, sizeof(struct perf_rec_mmap));
 			break;
-		case PERF_RECORD_COMM:
-			if (h->size >= sizeof(struct perf_rec_comm) + 1) {
-				const struct perf_rec_comm *c = (const void *)h;
-				struct proc *p = session_proc(s, c->pid, true);
+		case PERF_RECORD_COMM: {
+			const struct perf_rec_comm *c = (const void *)h;
+			struct proc *p = session_proc(s, c->pid, true);
 
-				thread_map_set_comm(&s->threads, (int)c->tid, (int)c->pid, c->comm,
-						    h->size - sizeof(*c), record_time(s, h));
-				if (p && c->pid == c->tid)
-					snprintf(p->comm, sizeof(p->comm), "%.*s",
-						 (int)(h->size - sizeof(*c)), c->comm);
-				if (p && (h->misc & PERF_RECORD_MISC_COMM_EXEC))
-					p->gen++;
-			}
+			thread_map_set_comm(&s->threads, (int)c->tid, (int)c->pid, c->comm,
+					    h->size - sizeof(*c), record_time(s, h));
+			if (p && c->pid == c->tid)
+				snprintf(p->comm, sizeof(p->comm), "%.*s",
+					 (int)(h->size - sizeof(*c)), c->comm);
+			if (p && (h->misc & PERF_RECORD_MISC_COMM_EXEC))
+				p->gen++;
 			break;
-		case PERF_RECORD_FORK:
-			if (h->size >= sizeof(struct perf_rec_fork)) {
-				const struct perf_rec_fork *f = (const void *)h;
-				uint64_t t = record_time(s, h);
+		}
+		case PERF_RECORD_FORK: {
+			const struct perf_rec_fork *f = (const void *)h;
+			uint64_t t = record_time(s, h);
 
-				/* a FORK has its time in itself too (sample_id_all off) */
-				thread_map_fork(&s->threads, (int)f->tid, (int)f->pid, (int)f->ptid,
-						t ? t : f->time);
-				on_fork(s, f->pid, f->ppid);
-			}
+			/* a FORK has its time in itself too (sample_id_all off) */
+			thread_map_fork(&s->threads, (int)f->tid, (int)f->pid, (int)f->ptid,
+					t ? t : f->time);
+			on_fork(s, f->pid, f->ppid);
 			break;
+		}
 		case PERF_RECORD_AUX:
-			if (h->size >= sizeof(struct perf_rec_aux))
-				on_aux(s, &rec);
+			on_aux(s, &rec);
 			break;
 		case PERF_RECORD_SWITCH_CPU_WIDE:
 			on_switch_cpu_wide(s, &rec);
@@ -861,6 +907,7 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 			break;
 		}
 	}
+	say_short(s);
 	if (ret < 0)
 		snprintf(err, errlen, "%s", pd_reader_error(s->r));
 	else if (st->held.nr && (ret = sample_hold_release(&st->held, true, deliver_sample, s)))

@@ -46,6 +46,7 @@ struct session {
 	const char *symfs;		/* prefix for binary paths, or NULL */
 	const struct decoder_ops *dec;
 	uint32_t auxtrace_type;
+	bool have_info;			/* an AUXTRACE_INFO was read: auxtrace_type, priv */
 	uint64_t priv[64];
 	size_t nr_priv;
 	const struct perf_event_attr *aux_attr;	/* the attr of the AUX event */

@@ -134,8 +134,6 @@ static int add_comm_change(struct reading *rd, struct pd_reader *r,
 		const struct perf_rec_comm *rc = (const void *)h;
 		size_t room = h->size - sizeof(*rc);
 
-		if (h->size < sizeof(*rc))
-			return 0;
 		c.pid = (int32_t)rc->pid;
 		c.tid = (int32_t)rc->tid;
 		memcpy(c.comm, rc->comm, room < 15 ? room : 15);
@@ -144,8 +142,6 @@ static int add_comm_change(struct reading *rd, struct pd_reader *r,
 	} else {
 		const struct perf_rec_fork *rf = (const void *)h;
 
-		if (h->size < sizeof(*rf))
-			return 0;
 		c.pid = (int32_t)rf->pid;
 		c.tid = (int32_t)rf->tid;
 		c.ptid = (int32_t)rf->ptid;
@@ -293,6 +289,9 @@ static int read_records(struct reading *rd, struct pd_reader *r)
 		uint32_t i;
 
 		order++;
+		/* too short for its type: the decode's pass says it (session.c) */
+		if (h->size < perf_record_min_size(h->type))
+			continue;
 		if (h->type == PERF_RECORD_COMM || h->type == PERF_RECORD_FORK) {
 			if (add_comm_change(rd, r, h, order))
 				return -ENOMEM;
@@ -300,8 +299,13 @@ static int read_records(struct reading *rd, struct pd_reader *r)
 		}
 		if (h->type != PERF_RECORD_SAMPLE)
 			continue;
-		a = pd_reader_attr_of(r, h);
-		if (!a || a->attr.type != PERF_TYPE_TRACEPOINT)
+		/* not the first event's by default, as pd_reader_attr_of() would have it */
+		a = pd_reader_sample_attr(r, h);
+		if (!a) {
+			rd->ts->no_event++;
+			continue;
+		}
+		if (a->attr.type != PERF_TYPE_TRACEPOINT)
 			continue;
 		/* pipe mode: the attrs known so far (HEADER_ATTR records come first) */
 		i = attr_index(r, a, pd_reader_nr_attrs(r));
@@ -360,6 +364,8 @@ int tp_samples_read(struct tp_samples *ts, const char *path, char *err, size_t e
 	}
 	if (!ret && any && !pipe)
 		ret = read_records(rd, r);
+	if (!any)	/* no tracepoint event: no tracepoint sample was left out */
+		ts->no_event = 0;
 	if (!ret && ts->nr)
 		ret = sort_and_name(rd);
 	pd_reader_close(r);

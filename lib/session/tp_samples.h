@@ -30,6 +30,7 @@ struct tp_samples {
 	uint64_t *attr_config;		/* per attr: the tracepoint id (attr.config) */
 	uint32_t nr_attrs;
 	uint64_t skipped;		/* samples without RAW data, or cut short */
+	uint64_t no_event;		/* samples whose id names no event, or is cut short */
 	void *priv;			/* tp_samples.c internals */
 };
 

@@ -387,7 +387,7 @@ static struct decode_opts decode_opts_of(struct run *r)
 		.insns = r->o->insns, .no_time = r->o->no_time && !timed,
 		.fold_branches = r->o->fold_branches && !r->unit && !r->o->insns,
 		.attr = s->aux_attr,
-		.info_priv = s->priv, .nr_priv = s->nr_priv,
+		.info_priv = s->have_info ? s->priv : NULL, .nr_priv = s->nr_priv,
 		.time_shift = s->time_shift, .time_mult = s->time_mult,
 		.time_zero = s->time_zero,
 	};
