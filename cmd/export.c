@@ -27,6 +27,7 @@
 #include "lib/output/export.h"
 #include "lib/unwind/user_unwind.h"
 #include "lib/util/cpus.h"
+#include "lib/util/huge_array.h"
 #include "lib/util/util.h"
 
 static const struct {
@@ -39,7 +40,7 @@ static const struct {
 	{ "folded",   export_folded,   false },
 };
 
-#define OUT_BUFFER	((size_t)1 << 20)	/* bytes of stdio buffer for the output */
+#define OUT_BUFFER	((size_t)2 << 20)	/* bytes of stdio buffer for the output */
 
 static void usage(FILE *out)
 {
@@ -423,10 +424,14 @@ int cmd_export(int argc, char **argv)
 		 * stdio's buffer is a block (4 KiB): the chrome JSON of the bench
 		 * stream (60 MB) was 14716 write(2)s, and a system call is dear
 		 * on the VMs measured (docs/testing.md, "Output in larger writes").
+		 * In a huge page (huge_array.h): a static megabyte took 256 page
+		 * faults as it first filled. Alive until exit (stdout's too).
 		 */
-		static char out_buf[OUT_BUFFER];	/* stdout's too: alive until exit */
+		static char *out_buf;
+		static size_t out_cap;
 
-		setvbuf(out, out_buf, _IOFBF, sizeof(out_buf));
+		if (!HUGE_ARRAY_GROW(out_buf, out_cap, OUT_BUFFER, OUT_BUFFER))
+			setvbuf(out, out_buf, _IOFBF, out_cap);
 		werr = formats[f].write(cs, &x.opts, out);
 
 		if (out != stdout && fclose(out) && !werr)
