@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "lib/util/array_grow.h"
 #include "lib/util/file_memory.h"
 #include "lib/util/gather_copy.h"
+#include "lib/util/huge_array.h"
 #include "aux_join.h"
 #include "recording.h"
 #include "sample_hold.h"
@@ -294,8 +294,6 @@ static void on_fork(struct session *s, int pid, int ppid)
 	child->gen++;	/* code the decoder cached for the child before is not its code */
 }
 
-#define HUGE_PAGE	(2u << 20)
-
 /* MAX_PIECE, or the tests' AUXREC_MAX_PIECE (bytes, > 0). */
 static uint64_t max_piece(struct session *s)
 {
@@ -354,8 +352,9 @@ static bool cut_for_size(struct session *s, const struct piece_buf *b, uint64_t 
 }
 
 /*
- * A piece buffer of cap bytes, for a piece of need bytes; from 2 MiB on
- * in transparent huge pages where the kernel gives them on request: a
+ * A piece buffer of cap bytes, for a piece of need bytes; from
+ * HUGE_ARRAY_FROM on in transparent huge pages where the kernel gives them
+ * on request (lib/util/huge_array.h): a
  * 4 KiB page fault per 4 KiB of trace copied in was a tenth of `auxrec
  * report`'s time. A piece of max_piece() bytes or more goes to a temporary
  * file (*in_file set); when none can be had after all (the disk filled
@@ -365,7 +364,8 @@ static bool cut_for_size(struct session *s, const struct piece_buf *b, uint64_t 
 static uint8_t *piece_alloc(struct session *s, size_t need, size_t cap, bool *in_file)
 {
 	struct session_state *st = s->priv_state;
-	void *p;
+	void *p = NULL;
+	size_t got = 0;
 
 	*in_file = false;
 	if (need >= max_piece(s) && st->big_pieces >= 0) {
@@ -377,13 +377,7 @@ static uint8_t *piece_alloc(struct session *s, size_t need, size_t cap, bool *in
 		st->big_pieces = -1;
 		say_cut(s, "no temporary file can be had", errno);
 	}
-	if (cap < HUGE_PAGE)
-		return malloc(cap);
-	cap = (cap + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	if (posix_memalign(&p, HUGE_PAGE, cap))
-		return NULL;
-	madvise(p, cap, MADV_HUGEPAGE);	/* a hint: without it, small pages */
-	return p;
+	return huge_array_grow(&p, &got, cap, 1, cap) ? NULL : p;
 }
 
 static void piece_free(struct piece_buf *b)
@@ -391,7 +385,7 @@ static void piece_free(struct piece_buf *b)
 	if (b->in_file)
 		file_memory_free(b->data, b->cap);
 	else
-		free(b->data);
+		huge_array_free(b->data, b->cap, 1);
 	b->data = NULL;
 	b->cap = 0;
 	b->in_file = false;
