@@ -274,6 +274,12 @@ struct pd_record {
 	bool payload_mapped;		/* in the mapped file: valid until the reader is closed */
 	uint64_t payload_size;		/* including perf's zero padding */
 	uint64_t payload_offset;	/* file offset of payload */
+	/*
+	 * Of a mapped payload, the open file it lies in at payload_offset
+	 * (valid until the reader is closed), for a copy by pread() that
+	 * takes no page faults on the mapping; else -1.
+	 */
+	int payload_fd;
 };
 
 struct pd_reader;

@@ -887,6 +887,7 @@ static int next_mapped(struct pd_reader *r, struct pd_record *rec)
 					 (unsigned long long)sz, (unsigned long long)r->end);
 		rec->payload = r->map + r->pos;
 		rec->payload_mapped = true;
+		rec->payload_fd = r->fd;
 		rec->payload_size = sz;
 		rec->payload_offset = r->pos;
 		r->pos += sz;
@@ -949,6 +950,7 @@ static int next_streamed(struct pd_reader *r, struct pd_record *rec)
 		}
 		rec->payload = r->payload;
 		rec->payload_mapped = false;
+		rec->payload_fd = -1;
 		rec->payload_size = sz;
 		rec->payload_offset = r->pos;
 		r->pos += sz;

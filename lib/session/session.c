@@ -637,7 +637,10 @@ static int on_auxtrace(struct session *s, const struct pd_record *rec, session_p
 		if (size) {	/* an empty chunk may come before any data */
 			if (ARRAY_GROW(b->segs, b->cap_segs, b->nr_segs + 1, 8))
 				return -ENOMEM;
-			b->segs[b->nr_segs++] = (struct gather_seg){ .p = rec->payload, .n = size };
+			b->segs[b->nr_segs++] = (struct gather_seg){
+				.p = rec->payload, .n = size,
+				.fd = rec->payload_fd, .off = rec->payload_offset,
+			};
 		}
 	} else {
 		if (join_segs(s, b, size) ||

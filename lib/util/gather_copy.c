@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/util/gather_copy.h"
 
 #define MAX_THREADS	64
@@ -26,6 +27,22 @@ struct part {
 	size_t from, to;	/* bytes of the concatenation */
 };
 
+/* n bytes of g from its byte `at` on to dst: from its file, or from g->p. */
+static void copy_seg(uint8_t *dst, const struct gather_seg *g, size_t at, size_t n)
+{
+	size_t got = 0;
+
+	while (g->fd >= 0 && got < n) {
+		ssize_t k = pread(g->fd, dst + got, n - got, (off_t)(g->off + at + got));
+
+		if (k <= 0)
+			break;	/* error or end of file: the rest from the mapping */
+		got += (size_t)k;
+	}
+	if (got < n)
+		memcpy(dst + got, g->p + at + got, n - got);
+}
+
 /* Copies bytes [from, to) of the concatenation of the segments to dst + from. */
 static void copy_part(const struct part *w)
 {
@@ -36,7 +53,7 @@ static void copy_part(const struct part *w)
 		size_t b = w->to - at < w->segs[i].n ? w->to - at : w->segs[i].n;
 
 		if (a < b)
-			memcpy(w->dst + at + a, w->segs[i].p + a, b - a);
+			copy_seg(w->dst + at + a, &w->segs[i], a, b - a);
 		at += w->segs[i].n;
 	}
 }

@@ -15,13 +15,23 @@
 struct gather_seg {
 	const uint8_t *p;
 	size_t n;
+	/*
+	 * The open file the bytes at p are mapped from and their offset in it,
+	 * or fd -1: with a file, they are copied by pread(), which reads the
+	 * page cache through the kernel's own mapping and takes none of the
+	 * page faults a first touch of p would (about 4 ms for the parallel
+	 * bench's 37 MB on the virtual machines measured). Where pread()
+	 * fails, they are copied from p.
+	 */
+	int fd;
+	uint64_t off;
 };
 
 /*
  * Copies segs[0..nr) to dst, one after another, on up to `threads`
  * threads: each writes its own part of dst, of GATHER_PART bytes or more,
  * so that the page faults of fresh memory (most of the cost) are taken on
- * several CPUs at once. The calling thread copies a part too; where a
+ * several CPUs at once; a segment with a file is read from it. The calling thread copies a part too; where a
  * thread cannot be started, the caller copies its part. dst holds the sum
  * of the segments' sizes.
  */
