@@ -200,7 +200,8 @@ static int sort_and_name(struct reading *rd)
 		idx[i] = i;
 	sort_reading = rd;
 	qsort(idx, ts->nr, sizeof(*idx), cmp_sample);
-	qsort(rd->cc, rd->nr_cc, sizeof(*rd->cc), cmp_comm);
+	if (rd->nr_cc)	/* none: rd->cc may be NULL, which qsort() may not take */
+		qsort(rd->cc, rd->nr_cc, sizeof(*rd->cc), cmp_comm);
 	for (size_t i = 0; i < ts->nr && !ret; i++) {
 		struct tp_sample *s = &ts->s[idx[i]];
 		const char *name;

@@ -51,6 +51,8 @@ static void print_line(struct progress *p, uint64_t now, bool last)
 void progress_start(struct progress *p, enum progress_mode mode, bool output_at_end,
 		    uint64_t total, const char *what)
 {
+	const char *every_ms;
+
 	*p = (struct progress){ .total = total, .what = what };
 	p->tty = isatty(STDERR_FILENO);
 	if (mode == PROGRESS_NEVER || json_output)
@@ -60,8 +62,9 @@ void progress_start(struct progress *p, enum progress_mode mode, bool output_at_
 	p->on = true;
 	p->every_ns = p->tty ? TTY_EVERY_NS : LOG_EVERY_NS;
 	/* tests: a line every N ms, to see one move within a short decode */
-	if (getenv("AUXREC_PROGRESS_EVERY_MS"))
-		p->every_ns = strtoull(getenv("AUXREC_PROGRESS_EVERY_MS"), NULL, 0) * (NS / 1000);
+	every_ms = getenv("AUXREC_PROGRESS_EVERY_MS");
+	if (every_ms)
+		p->every_ns = strtoull(every_ms, NULL, 0) * (NS / 1000);
 	p->start_ns = now_ns();
 	p->next_ns = p->start_ns + (mode == PROGRESS_AUTO ? FIRST_NS : 0);
 	active = p;
