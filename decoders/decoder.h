@@ -59,8 +59,9 @@ struct record_options_ctx {
  * 9: range_take_over, range_used_before (bounded decode units)
  * 10: decode_opts.fold_branches (plain branches folded for call stacks)
  * 11: decode_opts.count in decode_range()/decode_join() states
+ * 12: context() takes the trace's time and says when to call it again
  */
-#define DECODER_ABI_VERSION 11
+#define DECODER_ABI_VERSION 12
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -223,10 +224,13 @@ struct decode_opts {
 	 * thread that runs from here on (CoreSight ETM's context ID, where
 	 * Linux writes the tid into CONTEXTIDR): it owns the code and the
 	 * events from then on, whatever the sideband says, until the next
-	 * call or the next piece. *image as for reached(). (Added last:
-	 * plugins built before read the rest.)
+	 * call or the next piece. `time` is the trace's perf time there (0:
+	 * not known); the thread's name is the one it had then. Returns the
+	 * perf time its name changes next (an exec, a rename; UINT64_MAX:
+	 * not, or time unknown): a decoder calls it again, with the same tid,
+	 * once its time reaches that. *image as for reached().
 	 */
-	void (*context)(void *ctx, int tid, uint64_t *image);
+	uint64_t (*context)(void *ctx, int tid, uint64_t time, uint64_t *image);
 	/*
 	 * Optional, for a consumer that needs of taken branches only their
 	 * source and instruction counts (auxrec report): a decoder may then

@@ -84,6 +84,9 @@ struct cs_decode {
 	uint64_t mispredict_at;	/* index of the chunk's first Mispredict */
 	uint64_t base;		/* aux_offset of the chunk */
 	uint64_t time;
+	/* the context ID's thread (-1: none in this chunk) and when its name changes */
+	int ctx_tid;
+	uint64_t ctx_name_next;
 	struct cs_stream s[NR_IDS];
 };
 
@@ -228,6 +231,18 @@ static int context_tid(const struct cs_decode *d, uint8_t id, const ocsd_pe_cont
 	return (cfg & ETM4_CFG_CTXTID) && c->ctxt_id_valid ? (int)c->context_id : -1;
 }
 
+/*
+ * The context ID's thread owns the code and events from here on, named as
+ * at the last timestamp; without one yet, named again at the first.
+ */
+static void set_context(struct cs_decode *d, int tid)
+{
+	uint64_t image, next = d->opts.context(d->opts.read_ctx, tid, d->time, &image);
+
+	d->ctx_tid = tid;
+	d->ctx_name_next = d->time ? next : 0;
+}
+
 static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_trace_elem *e)
 {
 	struct cs_decode *d = ctx;
@@ -252,14 +267,16 @@ static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_
 		return emit(d, s, EVENT_ERROR, 0, e->st_addr, 0, index, "no code at address");
 	case OCSD_GEN_TRC_ELEM_PE_CONTEXT: {
 		int tid = d->opts.context ? context_tid(d, id, &e->context) : -1;
-		uint64_t image;
 
 		if (tid >= 0)
-			d->opts.context(d->opts.read_ctx, tid, &image);
+			set_context(d, tid);
 		return 0;
 	}
 	case OCSD_GEN_TRC_ELEM_TIMESTAMP:
 		d->time = tsc_conv_valid(&d->tc) ? tsc_to_perf_time(&d->tc, e->timestamp) : 0;
+		/* the context's thread renamed (or exec'd) by now */
+		if (d->ctx_tid >= 0 && d->time && d->time >= d->ctx_name_next)
+			set_context(d, d->ctx_tid);
 		return 0;
 	default:
 		return 0;
@@ -386,6 +403,7 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 	if (!t)
 		return emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, 0, why);
 	memset(d->s, 0, sizeof(d->s));
+	d->ctx_tid = -1;	/* the piece's owner until a context ID says */
 	ret = cs_tree_decode(t, chunk->data, len);
 	for (unsigned int i = 0; !ret && i < NR_IDS; i++)
 		ret = end_trace(d, &d->s[i], len);

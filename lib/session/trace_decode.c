@@ -143,14 +143,17 @@ static void sample_owner(struct run *r, const struct decode_event *ev, struct tr
 	te->comm = session_thread_comm_at(r->s, te->tid, te->proc, ev->time, NULL);
 }
 
-/* The trace's context changed to tid: its code and events from here on. */
-static void context(void *ctx, int tid, uint64_t *image)
+/*
+ * The trace's context changed to tid at perf time `time` (0: not known):
+ * its code and events from here on, with the name it had then.
+ */
+static uint64_t context(void *ctx, int tid, uint64_t time, uint64_t *image)
 {
 	struct run *r = ctx;
 	int pid;
 	struct proc *p = context_owner(r, tid, &pid);
 
-	set_owner(r, p, pid, tid, 0, image);
+	return set_owner(r, p, pid, tid, time, image);
 }
 
 /*

@@ -239,6 +239,7 @@ run_timestamps() {	# name
 	[ -s "$g/ts.err" ] && why="stderr: $(head -1 "$g/ts.err")"
 	verdict "cs-etm-$n-timestamps-script-times" "$why" \
 		"$(wc -l < "$g/ts.got") events, $(cut -d' ' -f5 "$g/ts.got" | uniq | wc -l) times, each the TIME_CONV of the last timestamp"
+	run_rename "$n"
 	if [ -z "$have_perf" ]; then
 		echo "skip cs-etm-$n-timestamps-perf-script: perf is not installed"; return
 	fi
@@ -256,6 +257,30 @@ run_timestamps() {	# name
 	verdict "cs-etm-$n-timestamps-perf-script-agrees" "$why" \
 		"$(wc -l < "$g/ts.perf") transfers and tids; perf's times: $(awk '{ print $2 }' \
 		"$g/ts.perf.out" | sort -u | tr '\n' ' ')"
+}
+
+# etm-gen --threads --timestamps --rename=T: 4243 renamed (a COMM without
+# exec) at T, just before the time of its middle event: its events before
+# T have the old name, those from T on the new one (the name at the time of
+# the last timestamp, looked up again as the timestamps pass T), though
+# its context ID came before the rename
+run_rename() {	# name
+	local n=$1 g=$tmp/$1 why t
+	t=$(awk '$4 == 4243 { v[++k] = $5 } END { if (k > 2) print v[int(k / 2) + 1] - 1 }' \
+		"$g/ts.expected")
+	[ -n "$t" ] || { echo "not ok cs-etm-$n-rename: too few events of 4243 in ts.expected"; return; }
+	"$B/tests/tools/etm-gen" --threads --timestamps --rename="$t" "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/rn.data" \
+		"$g/rn.expected" 2> /dev/null || { echo "not ok cs-etm-$n-rename: etm-gen"; return; }
+	"$AUXREC" script --json -i "$g/rn.data" > "$g/rn.json" 2> "$g/rn.err"
+	script_events "$g/rn.json" tid time comm > "$g/rn.got"
+	awk -v t="$t" '{ print $0, $4 == 4242 ? "etm-prog" : $5 < t ? "etm-prog-b" : "etm-prog-c" }' \
+		"$g/rn.expected" > "$g/rn.want"
+	why=$(first_difference "$g/rn.want" "$g/rn.got" events "< executed > auxrec")
+	[ -s "$g/rn.err" ] && why="stderr: $(head -1 "$g/rn.err")"
+	[ -z "$why" ] && ! grep -q ' etm-prog-b$' "$g/rn.want" && why="no event before the rename"
+	verdict "cs-etm-$n-rename-names-by-time" "$why" \
+		"$(grep -c ' etm-prog-b$' "$g/rn.want") events of 4243 as etm-prog-b, $(grep -c ' etm-prog-c$' "$g/rn.want") as etm-prog-c (renamed at $t ns)"
 }
 
 run_prog loops ''
