@@ -114,22 +114,32 @@ else
 	echo "not ok dask-two-cpus-merged-local: cannot record"
 fi
 
-# NAME FILE HOW: the last joined unit of FILE (of buffers merged by time)
-# fails by itself, run by a wrapper of auxrec: HOW "join" gives it a join
-# it cannot have (auxrec's own error line), "kill" kills it. The driver
-# must write every other unit's events, merged by time as script merges
-# them (script's output but for that unit's own, in script's order),
+# NAME FILE HOW [plain]: the last joined unit of FILE (of buffers merged by
+# time; with plain, the middle joined unit of buffers not merged) fails by
+# itself, run by a wrapper of auxrec: HOW "join" gives it a join it cannot
+# have (auxrec's own error line), "kill" kills it, "cut" kills it once it
+# wrote its first 5000 bytes (a line cut short). The driver must write
+# every other unit's events, merged by time as script merges them
+# (script's output but for that unit's own, in script's order; with cut,
+# the whole lines of those 5000 bytes kept, the unfinished one not),
 # report the failure in one line (auxrec's line under --json on stdout as
 # script prints it, else on stderr; the driver's for a killed auxrec) and
 # exit 1. (Before 2026-12-06 it wrote none of the group's output, and two
-# error lines.)
+# error lines; before 2026-12-07 a plain unit's unfinished line ran into
+# the next unit's first.)
 unit_fails() {
-	local name=$1 f=$2 how=$3 k join mode fmt why="" expect got out
+	local name=$1 f=$2 how=$3 plain=$4 k join mode fmt why="" expect got out
 	read -r k join < <("$A" script --list-units --json -i "$f" 2> /dev/null |
 		$PY -c 'import json, sys
-u = [o for o in map(json.loads, sys.stdin) if o.get("joined") and o.get("merged_by_time")]
-print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
-	[ "$k" != - ] || { verdict "dask-$name" "no joined unit merged by time"; return; }
+plain = sys.argv[1] == "plain"
+u = [o for o in map(json.loads, sys.stdin)
+     if o.get("joined") and o.get("merged_by_time") != plain]
+if len(u) > plain:	# plain: others around it
+    v = u[len(u) // 2] if plain else u[-1]
+    print(v["unit"], v["join_drop"])
+else:
+    print("- -")' "$plain")
+	[ "$k" != - ] || { verdict "dask-$name" "too few joined units ${plain:+not }merged by time"; return; }
 	cat > "$tmp/failunit" <<-EOF
 	#!/bin/bash
 	# auxrec, but unit $k fails by itself ($how)
@@ -137,6 +147,7 @@ print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
 	for a in "\$@"; do
 		if [ "\$prev" = --unit ] && [ "\${a%%:*}" = $k ]; then
 			[ "$how" = kill ] && kill -KILL \$\$
+			[ "$how" = cut ] && { "$A" "\$@" | head -c 5000; kill -KILL \$\$; }
 			a=$k:$((join + 5))
 		fi
 		args+=("\$a") prev=\$a
@@ -154,7 +165,7 @@ print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
 			> "$tmp/got" 2> "$tmp/err"
 		got=$?
 		fmt=${mode:-text}
-		if [ "$how" = kill ]; then
+		if [ "$how" != join ]; then
 			expect="unit $k: auxrec killed by signal 9"
 			if [ "$mode" = --json ]; then
 				expect="{\"error\":\"$expect\"}"
@@ -171,9 +182,10 @@ print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
 			why="$fmt: exit $got, want 1: $(grep -v 'distributed\.' "$tmp/err" | head -2)"
 			break
 		fi
-		out=$($PY - "$tmp/want" "$tmp/own" "$tmp/got" "$tmp/err" "$mode" "$expect" 2>&1 <<-'PY'
+		out=$($PY - "$tmp/want" "$tmp/own" "$tmp/got" "$tmp/err" "$mode" "$expect" "$how" 2>&1 <<-'PY'
 		import sys
 		want, own, got = (open(p, "rb").read().splitlines() for p in sys.argv[1:4])
+		kept = open(sys.argv[2], "rb").read()[:5000].count(b"\n") if sys.argv[7] == "cut" else 0
 		err = [l for l in open(sys.argv[4]).read().splitlines()
 		       if l.startswith(("auxrec script: ", "auxrec-dask: ")) and ": warning: " not in l]
 		mode, expect = sys.argv[5], sys.argv[6]
@@ -190,8 +202,9 @@ print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
 		    if i == len(want):
 		        sys.exit("line %d is not script's next: %r" % (n + 1, line[:100]))
 		    i += 1
-		if not own or len(got) != len(want) - len(own):
-		    sys.exit("%d lines; script %d, the unit's own %d" % (len(got), len(want), len(own)))
+		if len(own) <= kept or len(got) != len(want) - len(own) + kept:
+		    sys.exit("%d lines; script %d, the unit's own %d, %d of them kept" %
+		             (len(got), len(want), len(own), kept))
 		print("%d of script's %d lines" % (len(got), len(want)))
 		PY
 		) || { why="$fmt: $out"; break; }
@@ -202,6 +215,17 @@ print(u[-1]["unit"], u[-1]["join_drop"]) if u else print("- -")')
 if [ -s "$tmp/two-cpus.data" ]; then
 	unit_fails unit-fails-merged "$tmp/two-cpus.data" join
 	unit_fails unit-killed-merged "$tmp/two-cpus.data" kill
+fi
+# the same of a unit not merged by time: snapshots of indirect's trace, a
+# piece each, all joined
+# shellcheck disable=SC2086
+if "$B/tests/tools/pd-gen" --snapshots 8192 10000 20000 30000 "$tmp/snapshots.data" \
+	"$tmp/gt/indirect-gt-rc.pt" "$tmp/gt/indirect" ${a//,/ } > /dev/null; then
+	unit_fails unit-fails-plain "$tmp/snapshots.data" join plain
+	unit_fails unit-killed-plain "$tmp/snapshots.data" kill plain
+	unit_fails unit-cut-plain "$tmp/snapshots.data" cut plain
+else
+	echo "not ok dask-unit-fails-plain: pd-gen --snapshots"
 fi
 
 # damaged: 40 bytes of the trace (the second half of the file) overwritten

@@ -20,12 +20,12 @@
 #  - a stack sample whose user stack overruns its record, or whose id
 #    names no event: script --stack-samples and export warn once and go on;
 #  - records too short for their type's fixed fields (MMAP2, COMM, AUX,
-#    ITRACE_START, TIME_CONV, SWITCH_CPU_WIDE): one warning with the count
-#    of each type, the decode goes on (dump: each, by the same sizes); a
-#    tracepoint sample whose id names no event: one warning in script; an
-#    Intel PT, BTS or ARM SPE recording without its AUXTRACE_INFO: one
-#    warning naming the PMU (ETM: its error per piece, the same in script
-#    as in dump);
+#    ITRACE_START, TIME_CONV, SWITCH_CPU_WIDE, FORK, EXIT): one warning
+#    with the count of each type, the decode goes on (dump: each, by the
+#    same sizes); a tracepoint sample whose id names no event: one warning
+#    in script; an Intel PT, BTS or ARM SPE recording without its
+#    AUXTRACE_INFO: one warning naming the PMU (ETM: its error per piece,
+#    the same in script as in dump);
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -325,6 +325,41 @@ fi
 cut_records tests/fuzz/corpus/perf_data/auxrec-cpu-wide-switches.data "$tmp/short-sw.data" 15:12
 one_warning short-switch-cpu-wide "$tmp/short-sw.data" \
 	': 3 records shorter .*(PERF_RECORD_SWITCH_CPU_WIDE: 3; ' script
+# FORK (7) of 24 bytes (no time) and EXIT (4) of 16 (no tid, ptid, time) of
+# a child of the traced process, in pd-gen's ARM SPE recording of the
+# workload seed: one warning, and the same events as the recording without
+# them (they never had a check of their own)
+if [ -x "$B/tests/tools/pd-gen" ]; then
+	spe=tests/fuzz/corpus/arm_spe/workload
+	"$B/tests/tools/pd-gen" --comm 5:4243:child --spe "$tmp/nofork.data" $spe 200 /bin/true > /dev/null
+	"$B/tests/tools/pd-gen" --fork 4:4243:4242 --comm 5:4243:child --exit 6:4243:4242 \
+		--spe "$tmp/fork.data" $spe 200 /bin/true > /dev/null
+	"$A" script -i "$tmp/nofork.data" > "$tmp/want" 2> /dev/null
+	cut_records "$tmp/fork.data" "$tmp/short-fork.data" 7:24 4:16
+	for cmd in script report; do
+		one_warning short-fork-exit-$cmd "$tmp/short-fork.data" \
+			': 2 records shorter than the fixed fields of their type were skipped (PERF_RECORD_EXIT: 1, PERF_RECORD_FORK: 1; the first at offset 0x1240)' $cmd
+	done
+	"$A" script -i "$tmp/short-fork.data" > "$tmp/out" 2> /dev/null
+	if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/out" &&
+	   "$A" script -i "$tmp/fork.data" 2> "$tmp/err" | cmp -s "$tmp/want" - && [ ! -s "$tmp/err" ]; then
+		echo "ok short-fork-exit-decode # $(wc -l < "$tmp/want") lines, as without them"
+	else
+		echo "not ok short-fork-exit-decode: the events differ from the recording's without them" \
+			"(or the whole records warn: $(head -1 "$tmp/err"))"
+	fi
+	"$A" dump --no-packets -i "$tmp/short-fork.data" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	n=$(grep -c '(record too short: ' "$tmp/out")
+	if [ $rc = 1 ] && [ "$n" = 2 ] &&
+	   grep -q 'PERF_RECORD_FORK .*too short: 24 bytes, its type needs 32' "$tmp/out" &&
+	   grep -q 'PERF_RECORD_EXIT .*too short: 16 bytes, its type needs 32' "$tmp/out"; then
+		echo "ok short-fork-exit-dump # $n"
+	else
+		echo "not ok short-fork-exit-dump: exit $rc, $n records said too short"
+	fi
+else
+	echo "not ok short-fork-exit: $B/tests/tools/pd-gen missing (make tools)"
+fi
 
 # A tracepoint sample whose id, 201, names no event (the tracepoint's is
 # 200): left out with one warning (it was read as the first event's, the

@@ -91,6 +91,9 @@
  * exec or a prctl(PR_SET_NAME) before the AUX record of the trace that ran
  * after it; perf sorts by time). In the plain and --spe files PID is
  * 4242 (with --spe --switch, the other processes are the switches' PIDs).
+ * --fork TIME:PID:PPID and --exit TIME:PID:PPID (among the --comm, in
+ * their order): a FORK or EXIT record of process PID, child of PPID
+ * (its main thread, tid PID, ptid PPID), at perf time TIME.
  *
  * --tp TRACEFS N STEP (first, before any of the above but --bts, and --cpu-wide
  * only with PROC,CPU;
@@ -125,10 +128,11 @@ enum {	/* tools/perf/util/intel-pt.h */
 	PT_CYC_BIT, PT_MAX_NONTURBO_RATIO, PT_FILTER_STR_LEN, PT_PRIV_MAX
 };
 
-/* --comm */
+/* --comm, --fork and --exit */
 static struct comm_arg {
+	uint32_t type;	/* PERF_RECORD_COMM, FORK or EXIT */
 	uint64_t time;
-	uint32_t pid, tid;
+	uint32_t pid, tid, ppid;
 	int exec;
 	const char *name;
 } comms[16];
@@ -371,10 +375,19 @@ static void mmap2(struct pd_writer *w, uint32_t pid, const char *bin, uint64_t s
 	put_as(w, &m, sizeof(m), bin, pid, time);
 }
 
-/* The COMM records of --comm. */
+/* The COMM records of --comm, the FORK and EXIT records of --fork and --exit. */
 static void put_comms(struct pd_writer *w)
 {
 	for (int i = 0; i < nr_comms; i++) {
+		if (comms[i].type != PERF_RECORD_COMM) {
+			struct perf_rec_fork f = {
+				.header = { .type = comms[i].type },
+				.pid = comms[i].pid, .ppid = comms[i].ppid,
+				.tid = comms[i].pid, .ptid = comms[i].ppid, .time = comms[i].time };
+
+			put_as(w, &f, sizeof(f), NULL, comms[i].pid, comms[i].time);
+			continue;
+		}
 		struct perf_rec_comm c = {
 			.header = { .type = PERF_RECORD_COMM,
 				    .misc = comms[i].exec ? PERF_RECORD_MISC_COMM_EXEC : 0 },
@@ -402,6 +415,22 @@ static void comm_arg(char *arg)
 	c->tid = *end == '/' ? strtoul(end + 1, NULL, 0) : c->pid;
 	c->name = f[2];
 	c->exec = f[3] != NULL;
+	c->type = PERF_RECORD_COMM;
+	nr_comms++;
+}
+
+/* --fork TIME:PID:PPID, --exit TIME:PID:PPID */
+static void fork_arg(uint32_t type, const char *arg)
+{
+	struct comm_arg *c = &comms[nr_comms];
+	unsigned long long t;
+	unsigned int pid, ppid;
+
+	if (nr_comms == (int)(sizeof(comms) / sizeof(comms[0])))
+		die("too many --comm, --fork and --exit", -22);
+	if (sscanf(arg, "%llu:%u:%u", &t, &pid, &ppid) != 3)
+		die("--fork and --exit are TIME:PID:PPID", -22);
+	*c = (struct comm_arg){ .type = type, .time = t, .pid = pid, .tid = pid, .ppid = ppid };
 	nr_comms++;
 }
 
@@ -1045,8 +1074,12 @@ int main(int argc, char **argv)
 	uint8_t *pt;
 	size_t n, half;
 
-	while (argc > 2 && !strcmp(argv[1], "--comm")) {
-		comm_arg(argv[2]);
+	while (argc > 2 && (!strcmp(argv[1], "--comm") || !strcmp(argv[1], "--fork") ||
+			    !strcmp(argv[1], "--exit"))) {
+		if (!strcmp(argv[1], "--comm"))
+			comm_arg(argv[2]);
+		else
+			fork_arg(argv[1][2] == 'f' ? PERF_RECORD_FORK : PERF_RECORD_EXIT, argv[2]);
 		argc -= 2;
 		argv += 2;
 	}
@@ -1118,7 +1151,8 @@ int main(int argc, char **argv)
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
 				"       pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT\n"
 				"              BINARY [START LEN PGOFF]\n"
-				"  each form may start with --comm TIME:PID[/TID]:NAME[:exec] (repeated), and\n"
+				"  each form may start with --comm TIME:PID[/TID]:NAME[:exec], --fork TIME:PID:PPID\n"
+				"  and --exit TIME:PID:PPID (repeated), and\n"
 				"  all but --bts with --tp TRACEFS N STEP\n");
 		return 2;
 	}
