@@ -32,7 +32,8 @@ static char *text_copy(const struct td_text *t)
 	char *s = malloc(t->len + 1);
 
 	if (s) {
-		memcpy(s, t->p, t->len);
+		if (t->len)	/* an absent text (no saved cmdlines before 0.6) has no p */
+			memcpy(s, t->p, t->len);
 		s[t->len] = 0;
 	}
 	return s;

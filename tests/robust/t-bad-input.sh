@@ -23,9 +23,10 @@
 #    ITRACE_START, TIME_CONV, SWITCH_CPU_WIDE, FORK, EXIT): one warning
 #    with the count of each type, the decode goes on (dump: each, by the
 #    same sizes); a tracepoint sample whose id names no event: one warning
-#    in script; an Intel PT, BTS or ARM SPE recording without its
-#    AUXTRACE_INFO: one warning naming the PMU (ETM: its error per piece,
-#    the same in script as in dump);
+#    in script; tracing data of version 0.5 (no saved cmdlines): printed;
+#    an Intel PT, BTS or ARM SPE recording without its AUXTRACE_INFO: one
+#    warning naming the PMU (ETM: its error per piece, the same in script
+#    as in dump);
 #  - record: unknown PMU, unknown term, PMU without AUX, -m 3, -p of a pid
 #    that does not exist: one error line, exit 1; the writer creates files
 #    0600 and refuses a symlink at the output path (its target untouched).
@@ -378,6 +379,25 @@ one_warning tp-sample-id-unknown "$tmp/tp-id.data" \
 n=$(grep -c 'test:tick' "$tmp/out")
 [ "$n" = 3 ] && echo "ok tp-sample-id-unknown-others # 3 of 4 printed" ||
 	echo "not ok tp-sample-id-unknown-others: $n test:tick samples printed, want 3"
+
+# Tracing data of version 0.5 (no saved cmdlines before 0.6): its samples
+# printed, no word, no sanitizer report (the absent cmdlines' NULL text went
+# to memcpy(): found by fuzz_perf_data, the seed tracing-data-version-0.5)
+python3 - tests/fuzz/corpus/perf_data/auxrec-pd-gen-spe-tp.data "$tmp/tp-v05.data" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+at = d.find(b'tracing0.6\0')
+assert at > 0
+d[at + 7:at + 10] = b'0.5'
+open(sys.argv[2], 'wb').write(d)
+PY
+timeout 10 "$A" script -i "$tmp/tp-v05.data" --no-progress > "$tmp/out" 2> "$tmp/err"; rc=$?
+n=$(grep -c 'test:tick' "$tmp/out")
+if [ $rc = 0 ] && [ "$n" = 4 ] && [ ! -s "$tmp/err" ]; then
+	echo "ok tracing-data-v0.5 # $n samples"
+else
+	echo "not ok tracing-data-v0.5: exit $rc, $n test:tick samples: $(head -3 "$tmp/err" | tr '\n' '|')"
+fi
 
 # Without the AUXTRACE_INFO (its type made FINISHED_ROUND's, 68): Intel PT,
 # BTS and ARM SPE decode with their defaults, said once, naming the PMU
