@@ -277,7 +277,8 @@ struct pd_record {
 	/*
 	 * Of a mapped payload, the open file it lies in at payload_offset
 	 * (valid until the reader is closed), for a copy by pread() that
-	 * takes no page faults on the mapping; else -1.
+	 * takes no page faults on the mapping; of a streamed one, -1. Read
+	 * only where payload_mapped is set.
 	 */
 	int payload_fd;
 };

@@ -284,7 +284,7 @@ static void on_fork(struct session *s, int pid, int ppid)
 	if (pid == ppid)
 		return;	/* a new thread */
 	child = session_proc(s, pid, true);
-	parent = session_proc(s, ppid, false);	/* after: the array may have moved */
+	parent = session_proc(s, ppid, false);	/* after the child: the array may move */
 	if (!parent || !child || child->maps.nr)
 		return;
 	memcpy(child->comm, parent->comm, sizeof(child->comm));

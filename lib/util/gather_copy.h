@@ -31,9 +31,9 @@ struct gather_seg {
  * Copies segs[0..nr) to dst, one after another, on up to `threads`
  * threads: each writes its own part of dst, of GATHER_PART bytes or more,
  * so that the page faults of fresh memory (most of the cost) are taken on
- * several CPUs at once; a segment with a file is read from it. The calling thread copies a part too; where a
- * thread cannot be started, the caller copies its part. dst holds the sum
- * of the segments' sizes.
+ * several CPUs at once; a segment with a file is read from it. The
+ * calling thread copies a part too; where a thread cannot be started, the
+ * caller copies its part. dst holds the sum of the segments' sizes.
  */
 void gather_copy(uint8_t *dst, const struct gather_seg *segs, size_t nr, unsigned int threads);
 
