@@ -36,6 +36,10 @@ AUXREC_LDLIBS ?= $(LDLIBS)
 
 AUXREC_BIN := auxrec
 
+# `auxrec version` names the libtraceevent it was built with (the library has no call for it)
+$(O)/cmd/version.o: CPPFLAGS += \
+	-DAUXREC_TRACEEVENT_VERSION='"$(shell pkg-config --modversion libtraceevent 2>/dev/null)"'
+
 # SANITIZE=1 builds everything into build-san/ (auxrec: build-san/auxrec) so
 # the normal build is left alone; `make check SANITIZE=1` tests those binaries.
 ifeq ($(SANITIZE),1)

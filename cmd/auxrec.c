@@ -15,7 +15,6 @@ int auxrec_argc;
 char **auxrec_argv;
 
 static int cmd_help(int argc, char **argv);
-static int cmd_version(int argc, char **argv);
 
 const struct cmd auxrec_commands[] = {
 	{ "record",  cmd_record,  "record AUX-area traces of any AUX PMU into perf.data" },
@@ -25,7 +24,7 @@ const struct cmd auxrec_commands[] = {
 	{ "dump",    cmd_dump,    "print every record, feature and AUX packet of a recording" },
 	{ "list",    cmd_list,    "list the PMUs that can write an AUX area, with their terms" },
 	{ "help",    cmd_help,    "show help for auxrec or one command" },
-	{ "version", cmd_version, "print the version" },
+	{ "version", cmd_version, "print the version, decoders and libraries" },
 	{ NULL, NULL, NULL }
 };
 
@@ -53,12 +52,6 @@ static void usage(FILE *out)
 		"'auxrec help COMMAND' or 'auxrec COMMAND --help' shows a command's options.\n");
 }
 
-static int cmd_version(int argc, char **argv)
-{
-	printf("auxrec %s\n", AUXREC_VERSION);
-	return 0;
-}
-
 static int cmd_help(int argc, char **argv)
 {
 	const struct cmd *c;
@@ -76,7 +69,7 @@ static int cmd_help(int argc, char **argv)
 		      ambiguous ? " (ambiguous prefix)" : "");
 		return 1;
 	}
-	if (c->func == cmd_help || c->func == cmd_version) {
+	if (c->func == cmd_help) {
 		usage(stdout);
 		return 0;
 	}
@@ -160,7 +153,7 @@ int main(int argc, char **argv)
 		case 'j': json_output = true; break;
 		case 'p': json_output = pretty_output = true; break;
 		case 'v': verbose++; break;
-		case 'V': return output_checked(cmd_version(0, NULL));
+		case 'V': printf("auxrec %s\n", AUXREC_VERSION); return output_checked(0);
 		case 'h': usage(stdout); return output_checked(0);
 		default: {
 			char what[256];

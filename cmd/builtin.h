@@ -51,5 +51,6 @@ int cmd_dump(int argc, char **argv);
 int cmd_script(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@ _auxrec_record_opts="--event --all-cpus --cpu --pid --tid --per-thread --no-inhe
 	--mmap-pages --output --merge-aux --snapshot --control --filter --seed-stacks --quiet --help"
 _auxrec_dump_opts="--input --raw --pmu --json --stats --no-packets --no-pad --help"
 _auxrec_list_opts="--all --json --help"
+_auxrec_version_opts="--json --help"
 _auxrec_script_opts="--input --itrace --events --symfs --debug-dir --vmlinux --kallsyms --srcline --stack-samples --progress --no-progress --jobs --json --pid --tid --cpu --comm --time --list-units --unit --unit-keys --help"
 _auxrec_export_opts="--input --format --clock --output --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --pid --tid --cpu --comm --time --help"
 _auxrec_report_opts="--input --sort --symfs --debug-dir --vmlinux --kallsyms --progress --no-progress --jobs --json --pid --tid --cpu --comm --time --help"
@@ -67,6 +68,9 @@ _auxrec()
 		;;
 	list)
 		COMPREPLY=($(compgen -W "$_auxrec_list_opts" -- "$cur"))
+		;;
+	version)
+		COMPREPLY=($(compgen -W "$_auxrec_version_opts" -- "$cur"))
 		;;
 	script|report)
 		case $prev in

@@ -375,5 +375,9 @@ const struct decoder_ops *decoder_find_by_name(const char *pmu_name);
 const struct decoder_ops *decoder_find_by_type(enum auxtrace_type type);
 /* Iterates built-ins, then loaded plugins; returns NULL past the end. */
 const struct decoder_ops *decoder_next(const struct decoder_ops *prev);
+/* The file a decoder was loaded from, NULL for a built-in one. */
+const char *decoder_plugin_path(const struct decoder_ops *ops);
+/* The directory plugins are loaded from ($AUXREC_PLUGIN_DIR, else the one built in). */
+const char *decoder_plugin_dir(void);
 
 #endif

@@ -37,6 +37,7 @@ static const struct decoder_ops *const builtin_decoders[] = {
 };
 
 static const struct decoder_ops *plugins[MAX_PLUGINS];
+static char *plugin_paths[MAX_PLUGINS];
 static int nr_plugins;
 static bool plugins_loaded;
 
@@ -62,24 +63,32 @@ static void load_plugin(const char *dir, const char *file)
 		dlclose(h);
 		goto out;
 	}
-	if (nr_plugins < MAX_PLUGINS)
-		plugins[nr_plugins++] = ops;
 	p_info("loaded decoder plugin %s for %s", path, ops->name);
+	if (nr_plugins < MAX_PLUGINS) {
+		plugin_paths[nr_plugins] = path;
+		plugins[nr_plugins++] = ops;
+		return;
+	}
 out:
 	free(path);
 }
 
-static void load_plugins(void)
+const char *decoder_plugin_dir(void)
 {
 	const char *dir = getenv("AUXREC_PLUGIN_DIR");
+
+	return dir && *dir ? dir : AUXREC_PLUGIN_DIR;
+}
+
+static void load_plugins(void)
+{
+	const char *dir = decoder_plugin_dir();
 	struct dirent *de;
 	DIR *d;
 
 	if (plugins_loaded)
 		return;
 	plugins_loaded = true;
-	if (!dir || !*dir)
-		dir = AUXREC_PLUGIN_DIR;
 	d = opendir(dir);
 	if (!d)
 		return;
@@ -114,6 +123,14 @@ const struct decoder_ops *decoder_next(const struct decoder_ops *prev)
 	if (i < nb)
 		return builtin_decoders[i];
 	return nr_plugins ? plugins[0] : NULL;
+}
+
+const char *decoder_plugin_path(const struct decoder_ops *ops)
+{
+	for (int i = 0; i < nr_plugins; i++)
+		if (plugins[i] == ops)
+			return plugin_paths[i];
+	return NULL;
 }
 
 /* "arm_spe_0" is an instance of "arm_spe": the name, '_' and a number */

@@ -21,6 +21,50 @@ t help 0 $A --help
 [[ $out == *"Usage: auxrec"* && $out == *record* && $out == *list* ]] && echo "ok help-lists-commands" || echo "not ok help-lists-commands"
 t version 0 $A --version
 [[ $out =~ ^auxrec\ [0-9]+\.[0-9]+\.[0-9]+$ ]] && echo "ok version-format" || echo "not ok version-format: $out"
+
+# auxrec version: the --version line first, then the decoders, the plugin ABI and
+# each library's version and linkage, checked against what the binary's NEEDED
+# entries, decoders/decoder.h, pkg-config and OpenCSD's header say
+t version-cmd 0 $A version
+[ "$(head -1 <<<"$out")" = "$($A --version)" ] && [[ $out == *"decoders: intel_pt, intel_bts, arm_spe, cs_etm"* ]] &&
+	echo "ok version-cmd-text" || echo "not ok version-cmd-text: $out"
+t version-json 0 $A version --json
+needed=$(objdump -p "$A" | awk '$1 == "NEEDED" { print $2 }' | tr '\n' ' ')
+abi=$(sed -n 's/^#define DECODER_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' decoders/decoder.h)
+ocsd=$(sed -n 's/^#define OCSD_VER_STRING "\([^"]*\)".*/\1/p' /usr/include/opencsd/ocsd_if_version.h 2>/dev/null)
+pcv() { pkg-config --modversion "$1" 2>/dev/null; }
+why=$(VERSION_JSON=$out python3 - "$needed" "$abi" "$ocsd" "$($A --version)" "$(pcv libdw)" "$(pcv libunwind)" \
+		"$(pcv libtraceevent)" "$(pcv libzstd)" "$(pcv liblzma)" "$(pcv zlib)" 2>&1 <<'PY'
+import json, os, sys
+needed, abi, ocsd, line = sys.argv[1].split(), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+versions = dict(zip(["elfutils", "libunwind", "libtraceevent", "libzstd", "liblzma", "zlib"], sys.argv[5:]))
+sonames = {"elfutils": "libdw.so", "libunwind": "libunwind", "libtraceevent": "libtraceevent.so",
+           "libzstd": "libzstd.so", "liblzma": "liblzma.so", "zlib": "libz.so"}
+d = json.loads(os.environ["VERSION_JSON"])
+assert "auxrec " + d["version"] == line, d["version"]
+assert [x["pmu"] for x in d["decoders"]] == ["intel_pt", "intel_bts", "arm_spe", "cs_etm"], d["decoders"]
+assert all(x["plugin"] is None for x in d["decoders"]), d["decoders"]
+assert d["plugin_abi"] == abi, (d["plugin_abi"], abi)
+libs = {x["name"]: x for x in d["libraries"]}
+assert sorted(libs) == sorted(list(sonames) + ["OpenCSD"]), sorted(libs)
+for name, so in sonames.items():
+    want = "shared" if any(n.startswith(so) for n in needed) else "static"
+    assert libs[name]["linked"] == want, (name, libs[name]["linked"], want, needed)
+    if versions[name]:
+        assert libs[name]["version"] == versions[name], (name, libs[name]["version"], versions[name])
+o = libs["OpenCSD"]
+assert o["linked"] == "dlopen" and o["file"].startswith("libopencsd_c_api.so"), o
+if ocsd:
+    assert o["loaded"] and o["version"] == ocsd, (o, ocsd)
+PY
+) && echo "ok version-json-facts" || echo "not ok version-json-facts: $why"
+t version-global-json 0 $A --json version
+python3 -c 'import json,sys; d = json.load(sys.stdin); assert d["libraries"]' <<<"$out" &&
+	echo "ok version-global-json-parses" || echo "not ok version-global-json-parses: $out"
+t version-help 0 $A version --help
+[[ $out == "Usage: auxrec version"* ]] && echo "ok version-help-usage" || echo "not ok version-help-usage: $out"
+t version-extra-arg 1 $A version x
+one_line_err version "unexpected argument 'x'" version-extra-arg-msg
 t no-command 1 $A
 t unknown-command 1 $A frobnicate
 [[ $err == *"unknown command 'frobnicate'"* ]] && echo "ok unknown-command-text" || echo "not ok unknown-command-text: $err"
@@ -430,7 +474,7 @@ rm -rf "$rel"
 
 # --help, man page and completion name the same long options
 for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$($A --help)"); do
-	case $cmd in help|version) continue ;; esac
+	case $cmd in help) continue ;; esac
 	help=$($A $cmd --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
 	# perf's own options named in a page ("perf record \-\-threads") are not auxrec's
 	man=$(sed 's/perf record \\-\\-[a-z-]*//g; s/\\-/-/g' man/auxrec-$cmd.1 2>/dev/null |

@@ -3,7 +3,8 @@
 # docs/schema/, every line, with no object holding a key twice
 # (tests/tools/json_check.py): `dump --json` (also --stats, --raw), `script
 # --json` (every event kind the recordings give), `report --json` under each
-# --sort, `list --json`, `script --list-units --json`, and the {"error": ...} objects of failing commands.
+# --sort, `list --json`, `version --json`, `script --list-units --json`,
+# and the {"error": ...} objects of failing commands.
 # The recordings, none needing QEMU: the perf.data files of the fuzz corpus,
 # pd-gen files of a real program's single-stepped flow (tests/gt; a per-CPU
 # one of two programs taking turns too) and of each libipt conformance
@@ -259,6 +260,9 @@ lists() {
 		check list-fixture list.schema.json $tmp/list-fixture
 	run $tmp/list-pretty 0 env AUXREC_SYSFS_ROOT=tests/data/sysfs $A -p list --all &&
 		check list-fixture-pretty --doc list.schema.json $tmp/list-pretty
+	run $tmp/version 0 $A version --json && check version version.schema.json $tmp/version
+	run $tmp/version-pretty 0 $A -p version &&
+		check version-pretty --doc version.schema.json $tmp/version-pretty
 }
 
 # failing commands under --json: one error object on stdout, non-zero exit;

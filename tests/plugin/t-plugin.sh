@@ -1,6 +1,6 @@
 #!/bin/bash
 # External decoder plugins: a shared object in $AUXREC_PLUGIN_DIR registers
-# a decoder that `auxrec list` reports and `auxrec dump --raw` uses (its
+# a decoder that `auxrec list` and `auxrec version` report and `auxrec dump --raw` uses (its
 # packet descriptions rendered by auxrec as text, JSON and --stats, errors
 # inline); nothing is loaded from any other directory; a broken plugin
 # gives a warning, not a crash.
@@ -39,6 +39,19 @@ assert len(r) == 4, r' <<<"$out" &&
 out=$(AUXREC_PLUGIN_DIR=$tmp/plugins ./auxrec dump --raw "$tmp/raw" --pmu auxtest --stats 2>&1)
 grep -q '^run  *3  *40$' <<<"$out" && grep -q '^errors  *1$' <<<"$out" &&
 	echo "ok plugin_dump_stats" || echo "not ok plugin_dump_stats: $out"
+
+# auxrec version names the plugin's file after the built-in decoders
+out=$(AUXREC_PLUGIN_DIR=$tmp/plugins ./auxrec version 2>&1)
+grep -qx "decoders: intel_pt, intel_bts, arm_spe, cs_etm, auxtest (plugin $tmp/plugins/auxtest.so)" <<<"$out" &&
+	grep -qx "decoder plugins: ABI [0-9]*, from $tmp/plugins" <<<"$out" &&
+	echo "ok plugin_version_lists" || echo "not ok plugin_version_lists: $out"
+out=$(AUXREC_PLUGIN_DIR=$tmp/plugins ./auxrec version --json 2>&1)
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["decoders"][-1] == {"pmu": "auxtest", "plugin": sys.argv[1] + "/auxtest.so"}, d["decoders"]
+assert d["plugin_dir"] == sys.argv[1], d["plugin_dir"]' "$tmp/plugins" <<<"$out" &&
+	echo "ok plugin_version_json" || echo "not ok plugin_version_json: $out"
 
 # only the configured directory: the same plugin elsewhere is not loaded
 mv "$tmp/plugins/auxtest.so" "$tmp/elsewhere/"

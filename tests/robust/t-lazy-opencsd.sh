@@ -9,7 +9,8 @@
 #  - with a broken library of that name first on LD_LIBRARY_PATH, a
 #    CoreSight recording gives one "cannot load OpenCSD" error in the
 #    output of script, report and dump (exit 0, as other decode errors),
-#    and an Intel PT recording's output is unchanged.
+#    `version` says why OpenCSD could not be loaded (text and JSON), and an
+#    Intel PT recording's output is unchanged.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 [ -x "$A" ] || { echo "not ok build: $A missing"; exit 1; }
@@ -67,6 +68,19 @@ bad report -i "$etm" --symfs "$tmp/symfs" > "$tmp/r.out" 2> "$tmp/r.err" || why=
 [ -z "$why" ] && ! grep -q '# 0 instructions, 0 taken branches, 1 decode errors' "$tmp/r.out" &&
 	why="report: $(sed -n 2p "$tmp/r.out")"
 verdict lazy-opencsd-missing-report "$why" "$(sed -n 2p "$tmp/r.out")"
+
+# auxrec version loads OpenCSD to ask its version: without it, the line says why
+why=
+bad version > "$tmp/v.out" 2> "$tmp/v.err" || why="version exit status $?"
+[ -z "$why" ] && ! grep -q "^  OpenCSD  *? *dlopen (${lib:-libopencsd_c_api.so.1}: cannot load OpenCSD" \
+	"$tmp/v.out" && why="version: $(grep OpenCSD "$tmp/v.out")"
+[ -z "$why" ] && [ -s "$tmp/v.err" ] && why="stderr: $(head -1 "$tmp/v.err")"
+[ -z "$why" ] && ! bad version --json | python3 -c '
+import json, sys
+o = [x for x in json.load(sys.stdin)["libraries"] if x["name"] == "OpenCSD"][0]
+assert not o["loaded"] and o["version"] is None and "cannot load OpenCSD" in o["error"], o' 2>&1 &&
+	why="version --json: $(bad version --json | head -c 300)"
+verdict lazy-opencsd-missing-version "$why" "$(grep OpenCSD "$tmp/v.out" | cut -c1-100)"
 
 why=
 bad dump -i "$etm" > "$tmp/d.out" 2> "$tmp/d.err" || why="dump exit status $?"
