@@ -3,15 +3,13 @@
  * version.c - `auxrec version` (and `auxrec --version`): the version, and
  * for `version` what this build decodes with: its decoders (built in or
  * the plugin file), the plugin ABI and directory, and each library with
- * its version and how it is linked, told at run time (a library whose
- * shared object is not mapped in the process was linked from its archive),
- * as bug reports need it. OpenCSD is loaded to ask its version (CoreSight
+ * its version and how it is linked, told at run time (see linked()), as
+ * bug reports need it. OpenCSD is loaded to ask its version (CoreSight
  * decoding loads it on first use anyway).
  */
 #include <dlfcn.h>
 #include <getopt.h>
 #include <link.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <elfutils/libdwfl.h>
