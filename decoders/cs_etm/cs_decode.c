@@ -84,6 +84,7 @@ struct cs_decode {
 	uint64_t mispredict_at;	/* index of the chunk's first Mispredict */
 	uint64_t base;		/* aux_offset of the chunk */
 	uint64_t time;
+	int64_t time_idx;	/* the buffer (chunk idx) time is of; -1: none */
 	/* the context ID's thread (-1: none in this chunk) and when its name changes */
 	int ctx_tid;
 	uint64_t ctx_name_next;
@@ -313,6 +314,7 @@ void *cs_etm_decode_begin(const struct decode_opts *opts)
 		return NULL;
 	d->opts = *opts;
 	d->raw_cpu = -1;
+	d->time_idx = -1;
 	d->tc = (struct tsc_conv){ .time_shift = opts->time_shift, .time_mult = opts->time_mult,
 				   .time_zero = opts->time_zero };
 	if (!opts->info_priv)
@@ -404,6 +406,16 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 		return emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, 0, why);
 	memset(d->s, 0, sizeof(d->s));
 	d->ctx_tid = -1;	/* the piece's owner until a context ID says */
+	/*
+	 * The last timestamp's time holds on into the next chunk of its
+	 * buffer, which goes on after it. A chunk of another buffer (another
+	 * CPU's: per-CPU buffers come in no order of time) has no time until
+	 * its first timestamp: that one may be later than its trace, and a
+	 * context ID's thread named as then kept a name it took after.
+	 */
+	if (d->time_idx != (int64_t)chunk->idx)
+		d->time = 0;
+	d->time_idx = chunk->idx;
 	ret = cs_tree_decode(t, chunk->data, len);
 	for (unsigned int i = 0; !ret && i < NR_IDS; i++)
 		ret = end_trace(d, &d->s[i], len);

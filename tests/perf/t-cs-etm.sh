@@ -240,6 +240,7 @@ run_timestamps() {	# name
 	verdict "cs-etm-$n-timestamps-script-times" "$why" \
 		"$(wc -l < "$g/ts.got") events, $(cut -d' ' -f5 "$g/ts.got" | uniq | wc -l) times, each the TIME_CONV of the last timestamp"
 	run_rename "$n"
+	run_rename_cpus "$n"
 	if [ -z "$have_perf" ]; then
 		echo "skip cs-etm-$n-timestamps-perf-script: perf is not installed"; return
 	fi
@@ -281,6 +282,55 @@ run_rename() {	# name
 	[ -z "$why" ] && ! grep -q ' etm-prog-b$' "$g/rn.want" && why="no event before the rename"
 	verdict "cs-etm-$n-rename-names-by-time" "$why" \
 		"$(grep -c ' etm-prog-b$' "$g/rn.want") events of 4243 as etm-prog-b, $(grep -c ' etm-prog-c$' "$g/rn.want") as etm-prog-c (renamed at $t ns)"
+}
+
+# etm-gen --timestamps --rename=T: the two chunks of 4242, renamed
+# etm-prog-c at T (a COMM without exec) between its first and last
+# timestamp; the chunks then swapped in the file, the later one on CPU 1
+# first, as perf -a writes per-CPU buffers in no order of time. Each event
+# has the name of its time, though the chunk decoded before the earlier
+# one ended after the rename: its last timestamp's time is not the next
+# chunk's (it named the whole earlier chunk etm-prog-c)
+run_rename_cpus() {	# name
+	local n=$1 g=$tmp/$1 why t main
+	main=$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')
+	"$B/tests/tools/etm-gen" --timestamps "$g/exec.log" "$g/prog" "$main" "$g/ts1.data" \
+		"$g/ts1.expected" 2> /dev/null || { echo "not ok cs-etm-$n-rename-cpus: etm-gen"; return; }
+	t=$(awk '{ v[++k] = $4 } END { if (k > 2) print v[int(k / 2) + 1] - 1 }' "$g/ts1.expected")
+	[ -n "$t" ] || { echo "not ok cs-etm-$n-rename-cpus: too few events"; return; }
+	"$B/tests/tools/etm-gen" --timestamps --rename="$t" "$g/exec.log" "$g/prog" "$main" \
+		"$g/rc.data" "$g/rc.expected" 2> /dev/null || { echo "not ok cs-etm-$n-rename-cpus: etm-gen"; return; }
+	python3 - "$g/rc.data" "$g/rcs.data" <<'PY' || { echo "not ok cs-etm-$n-rename-cpus: swap"; return; }
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+off, size = struct.unpack_from("<QQ", d, 40)	# the data section
+pos, groups = off, []
+while pos < off + size:	# each chunk: its AUX (11), then its AUXTRACE (71) and payload
+    typ, _, sz = struct.unpack_from("<IHH", d, pos)
+    n = sz + (struct.unpack_from("<Q", d, pos + 8)[0] if typ == 71 else 0)
+    if typ == 11:
+        groups.append([pos, pos + sz])
+    elif typ == 71:
+        groups[-1][1] = pos + n
+    pos += n
+(a0, a1), (b0, b1) = groups
+assert a1 == b0
+later = bytearray(d[b0:b1])	# CPU 1's buffer: idx 1, from offset 0
+struct.pack_into("<Q", later, 8, 0)		# AUX aux_offset
+struct.pack_into("<I", later, 48, 1)		# AUX sample id cpu
+struct.pack_into("<Q", later, 0x40 + 16, 0)	# AUXTRACE offset
+struct.pack_into("<III", later, 0x40 + 32, 1, 0xffffffff, 1)	# idx, tid, cpu
+d[a0:b1] = later + d[a0:a1]
+open(sys.argv[2], "wb").write(d)
+PY
+	"$AUXREC" script --json -i "$g/rcs.data" > "$g/rcs.json" 2> "$g/rcs.err"
+	script_events "$g/rcs.json" time comm | sort > "$g/rcs.got"
+	awk -v t="$t" '{ print $0, $4 < t ? "etm-prog" : "etm-prog-c" }' "$g/rc.expected" |
+		sort > "$g/rcs.want"
+	why=$(first_difference "$g/rcs.want" "$g/rcs.got" events "< executed > auxrec")
+	[ -s "$g/rcs.err" ] && why="stderr: $(head -1 "$g/rcs.err")"
+	verdict "cs-etm-$n-rename-cpus-names-by-time" "$why" \
+		"$(grep -c ' etm-prog$' "$g/rcs.want") events as etm-prog, $(grep -c ' etm-prog-c$' "$g/rcs.want") as etm-prog-c (renamed at $t ns), the later chunk first"
 }
 
 run_prog loops ''

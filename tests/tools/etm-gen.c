@@ -65,9 +65,10 @@
  * --thread is --threads with 4243 a thread of 4242 (a COMM record of pid
  * 4242, tid 4243, named as the process, as clone() leaves it; no mapping
  * of its own): its events belong to process 4242.
- * --rename=TIME (with --threads --timestamps) adds a COMM record of
- * 4243 at perf time TIME, without the exec flag, naming it etm-prog-c:
- * its events from TIME on have that name.
+ * --rename=TIME (with --timestamps, not --thread) adds a COMM record of
+ * 4243 (with --threads; else of 4242, the two chunks' process) at perf
+ * time TIME, without the exec flag, naming it etm-prog-c: its events
+ * from TIME on have that name.
  * --timestamps[=BASE] adds ETMv4 Timestamp packets whose values follow
  * the instruction count from BASE (see TS_PER_INSN below), the timestamp option in the
  * attr's config and TRCCONFIGR, and a TIME_CONV record; EXPECTED's lines
@@ -241,7 +242,7 @@ static const char *kind_name(enum br b)
 
 static int ete, v0, raw, damage, threads, thread, timestamps;	/* the options */
 static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
-static uint64_t rename_at;	/* --rename=TIME: 4243 renamed etm-prog-c then */
+static uint64_t rename_at;	/* --rename=TIME: 4243 (4242) renamed etm-prog-c then */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
 static int stream;		/* --stream: the AUX bytes only */
 
@@ -659,10 +660,11 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 		put_as(w, &m, sizeof(m), elf, 2);
 	}
 	if (rename_at) {	/* as prctl(PR_SET_NAME) leaves it: no exec flag */
-		struct pd_sample_id sid = { .pid = pid + 1, .tid = pid + 1, .time = rename_at,
+		uint32_t who = pid + !!threads;
+		struct pd_sample_id sid = { .pid = who, .tid = who, .time = rename_at,
 					    .id = 100, .cpu = 0 };
 
-		c.pid = c.tid = pid + 1;
+		c.pid = c.tid = who;
 		if (tool_put_record(w, sample_type, &c, sizeof(c), "etm-prog-c", &sid))
 			die(out, "write failed");
 	}
@@ -723,7 +725,7 @@ int main(int argc, char **argv)
 			ts_base = strtoull(argv[a] + 13, NULL, 0);
 		timestamps = ++a;
 	}
-	if (threads && !thread && timestamps && argc > a && !strncmp(argv[a], "--rename=", 9))
+	if (!thread && timestamps && argc > a && !strncmp(argv[a], "--rename=", 9))
 		rename_at = strtoull(argv[a++] + 9, NULL, 0);
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
 		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
