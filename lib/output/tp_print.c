@@ -48,7 +48,8 @@ static char *text_copy(const struct td_text *t)
  */
 static char *printk_copy(const struct td_text *t)
 {
-	const char *p = t->p, *end = t->p + t->len;
+	/* no printk section: p is NULL, and NULL + 0 is undefined in C */
+	const char *p = t->p, *end = t->len ? t->p + t->len : t->p;
 	char *s = malloc(t->len + 2), *o = s;
 
 	if (!s)
