@@ -59,6 +59,14 @@
  * the task's user state), and OUT.late-tsc, the time of that instruction
  * in the trace: the sample a recording of a trace enabled late has.
  *
+ * Threads: each thread the program creates is followed (PTRACE_O_TRACECLONE)
+ * and has a flow of its own, encoded as OUT.tid-N.* (N = 1, 2, ... in the
+ * order they were seen; OUT.threads lists "N TID", 0 the thread exec ran),
+ * as a per-thread AUX buffer of a CPU tracing it would hold: the threads
+ * are stepped one at a time, times are those of one clock for all of
+ * them, and a thread that runs again after others gets a PSB+ before its
+ * TIP.PGE (see struct thread). --cyc, --ovf and --start trace one thread.
+ *
  * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
  * instructions through the running kernel's code from function FUNC
  * (gt_kernel.h; SEED picks the conditional branches' ways), which stops
@@ -116,13 +124,14 @@ static uint64_t *ips;
 static uint8_t *ipf;	/* IPF_* of each */
 static size_t nips, capips;
 /*
- * The step of the whole program each address was recorded at (all threads
- * counted): its time. One thread: its index, as before late steps are
- * filled in (then the index after it).
+ * The step of the whole program (all threads counted) each address was
+ * recorded at: its time when the program ran several threads. With one,
+ * the time is the address's index in the flow, late steps filled in
+ * counted, as before threads were followed.
  */
 static size_t *gidx;
 static size_t gsteps;		/* addresses recorded so far, all threads */
-static size_t nthreads;		/* threads seen (gt_threads below) */
+static size_t nthreads;		/* threads seen (struct thread below) */
 static int late_cpuid;		/* --late-cpuid: simulate late traps */
 static size_t start_at;		/* --start: the first traced instruction (0: all) */
 static struct gt_start_sample start_sample;	/* taken there */
@@ -235,8 +244,8 @@ static void dump_maps(pid_t pid, uint64_t from, uint64_t to)
 
 /*
  * The exit of the program (its main thread's PTRACE_EVENT_EXIT stop): the
- * code of its mappings, OUT.files, then its end (threads traced before it
- * are reaped on the way, so that the leader's exit can be reported).
+ * code of its mappings, OUT.files, then its end (the other threads' ends
+ * are reaped on the way: a traced leader's exit is reported after theirs).
  */
 static int exit_stop(pid_t pid, int status)
 {
