@@ -38,6 +38,9 @@
 #       CPU), without those stops and starts (their instructions counted
 #       in the next event): the events of the true flow. Exits 1 unless it
 #       found MOVES of them, each onto the other CPU.
+#   gt-calltree.py thread-json JSON TID
+#       The Chrome JSON export JSON with the events of thread TID alone (a
+#       recording of several threads: each checked against its own flow).
 #   gt-calltree.py check-proto JSON PROTO_TEXT
 #       PROTO_TEXT: `protoc --decode` of the perfetto export: its begin/end
 #       pairs must hold the same slices as the JSON.
@@ -403,6 +406,12 @@ def check_proto(jpath, text):
 	return 0
 
 
+def thread_json(path, tid):
+	doc = json.load(open(path))
+	doc['traceEvents'] = [e for e in doc['traceEvents'] if e.get('tid') == int(tid)]
+	print(json.dumps(doc))
+
+
 def drop_moves(script, moves):
 	lines = open(script).read().splitlines()
 	ev = [json.loads(line) for line in lines]
@@ -432,8 +441,9 @@ def drop_moves(script, moves):
 
 if __name__ == '__main__':
 	cmd, args = sys.argv[1], sys.argv[2:]
-	if cmd in ('addrs', 'top-self', 'drop-moves'):
-		{'addrs': addrs, 'top-self': top_self, 'drop-moves': drop_moves}[cmd](*args)
+	if cmd in ('addrs', 'top-self', 'drop-moves', 'thread-json'):
+		{'addrs': addrs, 'top-self': top_self, 'drop-moves': drop_moves,
+		 'thread-json': thread_json}[cmd](*args)
 		sys.exit(0)
 	sys.exit(1 if {'check-json': check_json, 'check-folded': check_folded,
 		       'check-proto': check_proto}[cmd](*args) else 0)

@@ -59,6 +59,14 @@
  * the task's user state), and OUT.late-tsc, the time of that instruction
  * in the trace: the sample a recording of a trace enabled late has.
  *
+ * Threads: each thread the program creates is followed (PTRACE_O_TRACECLONE)
+ * and has a flow of its own, encoded as OUT.tid-N.* (N = 1, 2, ... in the
+ * order they were seen; OUT.threads lists "N TID", 0 the thread exec ran),
+ * as a per-thread AUX buffer of a CPU tracing it would hold: the threads
+ * are stepped one at a time, times are those of one clock for all of
+ * them, and a thread that runs again after others gets a PSB+ before its
+ * TIP.PGE (see struct thread). --cyc, --ovf and --start trace one thread.
+ *
  * --kernel (root, /proc/kcore): instead of a program, a walk of at most N
  * instructions through the running kernel's code from function FUNC
  * (gt_kernel.h; SEED picks the conditional branches' ways), which stops
@@ -99,6 +107,7 @@
 /* flags of a recorded address */
 #define IPF_SIGNAL	1	/* reached by signal delivery */
 #define IPF_STOP	2	/* tracing stopped before it ran: the trace ends */
+#define IPF_RESUME	4	/* its thread ran again after others: PSB+ before it */
 #define MAX_STEPS	20000000ul
 #define PSB_PERIOD	4096
 #define RETSTACK_SIZE	64
@@ -114,6 +123,15 @@ static size_t nsects;
 static uint64_t *ips;
 static uint8_t *ipf;	/* IPF_* of each */
 static size_t nips, capips;
+/*
+ * The step of the whole program (all threads counted) each address was
+ * recorded at: its time when the program ran several threads. With one,
+ * the time is the address's index in the flow, late steps filled in
+ * counted, as before threads were followed.
+ */
+static size_t *gidx;
+static size_t gsteps;		/* addresses recorded so far, all threads */
+static size_t nthreads;		/* threads seen (struct thread below) */
 static int late_cpuid;		/* --late-cpuid: simulate late traps */
 static size_t start_at;		/* --start: the first traced instruction (0: all) */
 static struct gt_start_sample start_sample;	/* taken there */
@@ -125,9 +143,14 @@ static size_t late_at;		/* the index of its instruction in ips, then */
 static uint64_t tsc0 = GT_TSC0;
 
 /* The synthetic clock: GT_TSC_PER_INSN ticks per recorded instruction. */
+static uint64_t tsc_of(size_t step)
+{
+	return tsc0 + (uint64_t)step * GT_TSC_PER_INSN;
+}
+
 static uint64_t tsc_at(size_t i)
 {
-	return tsc0 + (uint64_t)i * GT_TSC_PER_INSN;
+	return tsc_of(nthreads > 1 ? gidx[i] : i);
 }
 
 static const char *files_out;	/* OUT.files: the file mappings (gt_filemaps.h) */
@@ -138,17 +161,26 @@ static void die(const char *what)
 	exit(2);
 }
 
-static void add_ip(uint64_t ip, uint8_t flags)
+/* Appends ip, run at the program's step step. */
+static void add_ip_at(uint64_t ip, uint8_t flags, size_t step)
 {
 	if (nips == capips) {
 		capips = capips ? 2 * capips : 1 << 16;
 		ips = realloc(ips, capips * sizeof(*ips));
 		ipf = realloc(ipf, capips);
-		if (!ips || !ipf)
+		gidx = realloc(gidx, capips * sizeof(*gidx));
+		if (!ips || !ipf || !gidx)
 			die("realloc");
 	}
 	ipf[nips] = flags;
+	gidx[nips] = step;
 	ips[nips++] = ip;
+}
+
+/* Appends ip as the program's next step. */
+static void add_ip(uint64_t ip, uint8_t flags)
+{
+	add_ip_at(ip, flags, gsteps++);
 }
 
 /*
@@ -210,15 +242,24 @@ static void dump_maps(pid_t pid, uint64_t from, uint64_t to)
 	close(mem);
 }
 
+/*
+ * The exit of the program (its main thread's PTRACE_EVENT_EXIT stop): the
+ * code of its mappings, OUT.files, then its end (the other threads' ends
+ * are reaped on the way: a traced leader's exit is reported after theirs).
+ */
 static int exit_stop(pid_t pid, int status)
 {
+	pid_t got;
+
 	if (status >> 8 != (SIGTRAP | PTRACE_EVENT_EXIT << 8))
 		return 0;
 	dump_maps(pid, 0, UINT64_MAX);
 	if (files_out && gt_filemaps_write(files_out))
 		die(files_out);
 	ptrace(PTRACE_CONT, pid, NULL, NULL);
-	waitpid(pid, &status, 0);
+	do
+		got = waitpid(-1, &status, __WALL);
+	while (got > 0 && (got != pid || !(WIFEXITED(status) || WIFSIGNALED(status))));
 	return 1;
 }
 
@@ -248,20 +289,251 @@ static int insn_is(pid_t pid, uint64_t ip, uint16_t op)
 #define OP_SYSCALL	0x050f
 
 /*
- * Single-steps the program, one recorded address per step. A stop for
- * another signal than SIGTRAP ran no instruction (or ran the previous one
- * if the rip moved, e.g. the kill() syscall raising it): the signal is
- * passed on with the next step, which stops at the handler's first
- * instruction without running anything; that address is flagged
+ * The threads of the program (PTRACE_O_TRACECLONE), in the order they
+ * were seen; thread 0 is the one exec ran. Each has a flow of its own
+ * (OUT.tid-N.* for thread N > 0). They are stepped one at a time: the
+ * thread stepping goes on until it is at a syscall; then the next thread
+ * in that order that is stopped runs (itself if no other is). A syscall that
+ * has not returned SYSCALL_WAIT_US after its step blocks (a futex wait, a
+ * join): its thread stays in the kernel while the others run, and its
+ * stop, collected whenever it comes, is handled at its next turn. When no
+ * thread is stopped, gt-record waits for any: a thread blocked in the
+ * kernel never holds up the others.
+ */
+#define SYSCALL_WAIT_US	20000
+
+enum thread_state {
+	T_RUNNING,	/* stepped (or new), no stop collected yet */
+	T_STOPPED,	/* a stop collected (status), not handled yet */
+	T_READY,	/* stopped and handled: may step */
+	T_GONE,		/* exited */
+};
+
+struct thread {
+	pid_t tid;
+	enum thread_state state;
+	int status;		/* T_STOPPED: the wait status */
+	int sig;		/* to deliver with its next step */
+	int delivered;		/* the signal its last step delivered */
+	int yielded;		/* gave its turn away at the syscall it is at */
+	/* its flow, in ips, ipf, gidx, nips and capips while it is cur */
+	uint64_t *ips;
+	uint8_t *ipf;
+	size_t *gidx, nips, capips;
+	struct user_regs_struct regs;
+	long last_syscall;
+};
+
+static struct thread *thr;
+static size_t cur;		/* the thread whose flow is in ips, ... */
+static size_t last_rec;		/* the thread of the last address recorded */
+
+/* Makes thread k's flow and registers the current ones. */
+static void use_thread(size_t k)
+{
+	struct thread *t = &thr[cur];
+
+	t->ips = ips;
+	t->ipf = ipf;
+	t->gidx = gidx;
+	t->nips = nips;
+	t->capips = capips;
+	t->regs = tracee_regs;
+	t->last_syscall = last_syscall;
+	cur = k;
+	t = &thr[k];
+	ips = t->ips;
+	ipf = t->ipf;
+	gidx = t->gidx;
+	nips = t->nips;
+	capips = t->capips;
+	tracee_regs = t->regs;
+	last_syscall = t->last_syscall;
+}
+
+static size_t thread_add(pid_t tid)
+{
+	thr = realloc(thr, (nthreads + 1) * sizeof(*thr));
+	if (!thr)
+		die("realloc");
+	thr[nthreads] = (struct thread){ .tid = tid, .state = T_RUNNING, .last_syscall = -1 };
+	return nthreads++;
+}
+
+static size_t thread_find(pid_t tid)
+{
+	for (size_t k = 0; k < nthreads; k++)
+		if (thr[k].tid == tid)
+			return k;
+	return thread_add(tid);	/* a new thread's first stop, before its clone event */
+}
+
+static size_t threads_live(void)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < nthreads; k++)
+		n += thr[k].state != T_GONE;
+	return n;
+}
+
+/* Notes the stop (or end) waitpid() gave for tid. */
+static void note_stop(pid_t tid, int status)
+{
+	size_t k = thread_find(tid);
+
+	if (thr[k].state == T_GONE)
+		return;	/* the end of a thread after its exit stop */
+	thr[k].state = T_STOPPED;
+	thr[k].status = status;
+}
+
+/*
+ * Waits until thread k stopped; with poll, SYSCALL_WAIT_US at most (0:
+ * it is blocked in the kernel). Stops of other threads are noted.
+ */
+static int await_stop(size_t k, int poll)
+{
+	long waited = 0;
+
+	while (thr[k].state == T_RUNNING) {
+		int status;
+		pid_t got = waitpid(-1, &status, __WALL | (poll ? WNOHANG : 0));
+
+		if (got < 0)
+			die("waitpid");
+		if (got) {
+			note_stop(got, status);
+		} else if (waited >= SYSCALL_WAIT_US) {
+			return 0;
+		} else {
+			usleep(50);
+			waited += 50;
+		}
+	}
+	return 1;
+}
+
+static void step(size_t k)
+{
+	if (ptrace(PTRACE_SINGLESTEP, thr[k].tid, NULL, (void *)(long)thr[k].sig) < 0)
+		die("PTRACE_SINGLESTEP");
+	thr[k].delivered = thr[k].sig;
+	thr[k].sig = 0;
+	thr[k].state = T_RUNNING;
+}
+
+/* Records ip in the current thread's flow, flagged IPF_RESUME if others ran since its last. */
+static void rec_ip(uint64_t ip, uint8_t flags)
+{
+	if (nips && last_rec != cur)
+		flags |= IPF_RESUME;
+	last_rec = cur;
+	add_ip(ip, flags);
+}
+
+/*
+ * Handles the stop of the current thread: records where its step went. A
+ * stop for another signal than SIGTRAP ran no instruction (or ran the
+ * previous one if the rip moved, e.g. the kill() syscall raising it): the
+ * signal is passed on with the next step, which stops at the handler's
+ * first instruction without running anything; that address is flagged
  * IPF_SIGNAL: the instruction before it never ran. With --late-cpuid a
  * step that ran a cpuid and stopped right after it is not recorded: the
- * next step's landing is, as a late trap would have it.
+ * next step's landing is, as a late trap would have it. A clone is
+ * stepped on to its return; a new thread's first stop records where it
+ * starts. Returns 1 at the program's exit.
  */
+static int handle_stop(void)
+{
+	struct thread *t = &thr[cur];
+	int status = t->status;
+	pid_t pid = t->tid;
+	unsigned long msg;
+	uint64_t ip;
+
+	t->state = T_READY;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (!cur) {
+			fprintf(stderr, "gt-record: exited early\n");
+			exit(2);
+		}
+		t->state = T_GONE;
+		return 0;
+	}
+	if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+		if (!cur)
+			return exit_stop(pid, status);
+		ptrace(PTRACE_CONT, pid, NULL, NULL);
+		t->state = T_GONE;
+		return 0;
+	}
+	if (status >> 8 == (SIGTRAP | PTRACE_EVENT_CLONE << 8)) {
+		if (ptrace(PTRACE_GETEVENTMSG, pid, NULL, &msg) < 0)
+			die("PTRACE_GETEVENTMSG");
+		thread_find((pid_t)msg);
+		t = NULL;	/* thr moved */
+		step(cur);	/* the clone's return */
+		return await_stop(cur, 1) ? handle_stop() : 0;
+	}
+	ip = get_ip(pid);
+	if (!nips) {	/* a new thread's SIGSTOP: where it starts */
+		rec_ip(ip, 0);
+		return 0;
+	}
+	/* an mmap() (ld.so, dlopen) is seen when its syscall returns */
+	if (last_syscall >= 0)
+		gt_filemaps_scan(pid, tsc_of(gsteps));
+	if (WSTOPSIG(status) != SIGTRAP) {
+		if (ip != ips[nips - 1])
+			rec_ip(ip, 0);
+		t->sig = WSTOPSIG(status);
+		return 0;
+	}
+	if (late_cpuid && !t->delivered && ip == ips[nips - 1] + 2 &&
+	    insn_is(pid, ips[nips - 1], OP_CPUID))
+		return 0;
+	rec_ip(ip, t->delivered ? IPF_SIGNAL : 0);
+	return 0;
+}
+
+/*
+ * The next thread to step after the current one, in turn, its stop
+ * handled (waiting for one when none is stopped). Returns 1 at the
+ * program's exit.
+ */
+static int schedule(void)
+{
+	for (;;) {
+		size_t k, n;
+		int status;
+		pid_t got;
+
+		for (n = 1; n <= nthreads; n++) {
+			k = (cur + n) % nthreads;
+			if (thr[k].state == T_READY || thr[k].state == T_STOPPED)
+				break;
+		}
+		if (n > nthreads) {
+			got = waitpid(-1, &status, __WALL);
+			if (got < 0)
+				die("waitpid");
+			note_stop(got, status);
+			continue;
+		}
+		use_thread(k);
+		if (thr[k].state == T_STOPPED && handle_stop())
+			return 1;
+		if (thr[k].state == T_READY)
+			return 0;
+	}
+}
+
+/* Single-steps the program and its threads, one recorded address per step. */
 static void record(char **argv)
 {
-	int status, sig = 0, delivered;
+	int status, sc;
 	pid_t pid = fork();
-	uint64_t ip;
 
 	if (pid < 0)
 		die("fork");
@@ -273,11 +545,14 @@ static void record(char **argv)
 	if (waitpid(pid, &status, 0) < 0 || !WIFSTOPPED(status))
 		die("waitpid after exec");
 	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
-		   (void *)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0)
+		   (void *)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE)) < 0)
 		die("PTRACE_SETOPTIONS");
-	add_ip(get_ip(pid), 0);
+	thread_add(pid);
+	thr[0].state = T_READY;
+	rec_ip(get_ip(pid), 0);
 	gt_filemaps_scan(pid, 0);	/* what exec mapped: before the trace */
 	for (;;) {
+		pid = thr[cur].tid;
 		if (start_at && !start_sample.body && nips - 1 == start_at)
 			gt_start_capture(pid, &start_sample);
 		else if (late_sample_wanted && start_sample.body && !late_sample.body &&
@@ -285,42 +560,38 @@ static void record(char **argv)
 			gt_start_capture(pid, &late_sample);
 			late_at = nips - 1;
 		}
-		if (nips >= MAX_STEPS) {
+		if (gsteps >= MAX_STEPS) {
 			fprintf(stderr, "gt-record: more than %lu steps\n",
 				MAX_STEPS);
-			kill(pid, SIGKILL);
+			kill(thr[0].tid, SIGKILL);
 			exit(2);
 		}
 		/* dlclose(): the code of what munmap() removes, while it is there */
 		if (tracee_regs.rax == SYS_munmap && insn_is(pid, tracee_regs.rip, OP_SYSCALL))
 			dump_maps(pid, tracee_regs.rdi, tracee_regs.rdi + tracee_regs.rsi);
-		if (ptrace(PTRACE_SINGLESTEP, pid, NULL,
-			   (void *)(long)sig) < 0)
-			die("PTRACE_SINGLESTEP");
-		delivered = sig;
-		sig = 0;
-		if (waitpid(pid, &status, 0) < 0)
-			die("waitpid");
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			fprintf(stderr, "gt-record: exited early\n");
-			exit(2);
+		/*
+		 * With other threads, the turn passes at a syscall, before it
+		 * runs (tracing stops there: the next instruction starts it
+		 * again, after a PSB+ if others ran); a syscall that blocks lets
+		 * them run meanwhile.
+		 */
+		sc = threads_live() > 1 && insn_is(pid, tracee_regs.rip, OP_SYSCALL);
+		if (sc && !thr[cur].yielded) {
+			thr[cur].yielded = 1;
+			if (schedule())
+				return;
+			continue;
 		}
-		if (exit_stop(pid, status))
+		thr[cur].yielded = 0;
+		step(cur);
+		if (await_stop(cur, sc)) {
+			if (handle_stop())
+				return;
+			if (thr[cur].state == T_READY)
+				continue;
+		}
+		if (schedule())
 			return;
-		ip = get_ip(pid);
-		/* an mmap() (ld.so, dlopen) is seen when its syscall returns */
-		if (last_syscall >= 0)
-			gt_filemaps_scan(pid, tsc_at(nips));
-		if (WSTOPSIG(status) != SIGTRAP) {
-			if (ip != ips[nips - 1])
-				add_ip(ip, 0);
-			sig = WSTOPSIG(status);
-			continue;
-		}
-		if (late_cpuid && !delivered && ip == ips[nips - 1] + 2 &&
-		    insn_is(pid, ips[nips - 1], OP_CPUID))
-			continue;
-		add_ip(ip, delivered ? IPF_SIGNAL : 0);
 	}
 }
 
@@ -364,11 +635,13 @@ static size_t fill_late_steps(void)
 {
 	uint64_t *old_ips = ips, between;
 	uint8_t *old_ipf = ipf;
-	size_t i, n = nips, added = 0;
+	size_t i, n = nips, added = 0, *old_gidx = gidx;
 
 	ips = NULL;
 	ipf = NULL;
+	gidx = NULL;
 	nips = capips = 0;
+	nlate_before = 0;
 	for (i = 0; i < n; i++) {
 		if (i && !(old_ipf[i] & IPF_SIGNAL) &&
 		    gt_step_check(decode_step, NULL, old_ips[i - 1], old_ips[i],
@@ -377,13 +650,14 @@ static size_t fill_late_steps(void)
 			if (!late_before)
 				die("realloc");
 			late_before[nlate_before++] = i;
-			add_ip(between, 0);
+			add_ip_at(between, 0, old_gidx[i]);	/* ran with the landing */
 			added++;
 		}
-		add_ip(old_ips[i], old_ipf[i]);
+		add_ip_at(old_ips[i], old_ipf[i], old_gidx[i]);
 	}
 	free(old_ips);
 	free(old_ipf);
+	free(old_gidx);
 	return added;
 }
 
@@ -584,6 +858,7 @@ struct gen {
 	size_t restart;		/* where tracing restarts after a stop in it */
 	int lost_off;		/* tracing stopped during the loss */
 	int after_nt;		/* the last instruction was a jcc not taken */
+	size_t resumed;		/* the instruction a thread resumed at after a PSB+ */
 	unsigned long losses;
 	uint64_t rs[RETSTACK_SIZE];
 	unsigned int rs_top, rs_n;
@@ -950,6 +1225,8 @@ static void generate(struct gen *g)
 
 		next = last ? 0 : ips[i + 1];
 		g->cur = i;
+		if ((ipf[i] & IPF_RESUME) && g->resumed != i)
+			bad_flow(ips[i - 1], ip, "thread switched where tracing was on");
 		if (lose(g, i))
 			continue;
 		if (enc_offset(g) >= g->next_psb)
@@ -1036,6 +1313,11 @@ static void generate(struct gen *g)
 		g->rs_n = 0;
 		if (last)
 			break;
+		if (ipf[i + 1] & IPF_RESUME) {
+			/* switched out and in again: tracing re-enabled, a PSB+ */
+			psb(g, 0, tsc_at(i + 1));
+			g->resumed = i + 1;
+		}
 		put_mode64(g);
 		expect(g, "tr_strt", 0, next);
 		put_ip(g, ppt_tip_pge, next);
@@ -1131,6 +1413,58 @@ static void encode(const char *out, int retcomp, int cyc, size_t ovf)
 	free(g.buf);
 }
 
+/* The flow's traces: OUT (returns as TIPs), OUT-rc, and OUT-cyc, OUT-ovf when asked. */
+static void encode_flow(const char *out, int cyc, size_t ovf)
+{
+	char rc[4200];
+
+	encode(out, 0, 0, 0);
+	snprintf(rc, sizeof(rc), "%s-rc", out);
+	encode(rc, 1, 0, 0);
+	if (cyc) {
+		snprintf(rc, sizeof(rc), "%s-cyc", out);
+		encode(rc, 1, 1, 0);
+	}
+	if (ovf) {
+		snprintf(rc, sizeof(rc), "%s-ovf", out);
+		encode(rc, 1, 0, ovf);
+	}
+}
+
+/*
+ * The flows of the threads the program created: OUT.tid-N.* for thread N
+ * (1, 2, ... in the order they were seen), and OUT.threads, "N TID" per
+ * thread, 0 the one exec ran.
+ */
+static void encode_threads(const char *out)
+{
+	char path[4096];
+	size_t late;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.threads", out);
+	f = fopen(path, "w");
+	if (!f)
+		die(path);
+	fprintf(f, "0 %d\n", thr[0].tid);
+	for (size_t k = 1; k < nthreads; k++) {
+		use_thread(k);
+		snprintf(path, sizeof(path), "%s.tid-%zu", out, k);
+		late = fill_late_steps();
+		if (!nips) {
+			fprintf(stderr, "gt-record: thread %d ran nothing\n", thr[k].tid);
+			exit(2);
+		}
+		if (late)
+			printf("gt-record: %s: %zu steps trapped late: their middle instruction is filled in\n",
+			       path, late);
+		encode_flow(path, 0, 0);
+		fprintf(f, "%zu %d\n", k, thr[k].tid);
+	}
+	if (fclose(f))
+		die("OUT.threads");
+}
+
 static void add_kernel_ip(uint64_t ip, enum gt_walk_step step)
 {
 	add_ip(ip, step == GT_WALK_AGAIN ? IPF_SIGNAL : step == GT_WALK_STOP ? IPF_STOP : 0);
@@ -1161,7 +1495,7 @@ int main(int argc, char **argv)
 	size_t ovf = 0;
 	int cyc = 0;
 	int kernel = argc == 6 && !strcmp(argv[1], "--kernel");
-	char rc[4096], files[4096];
+	char files[4096];
 	size_t late = 0;
 
 	while (!kernel) {
@@ -1211,6 +1545,12 @@ int main(int argc, char **argv)
 		snprintf(files, sizeof(files), "%s.files", argv[1]);
 		files_out = files;
 		record(argv + 3);
+		use_thread(0);
+		if (nthreads > 1 && (cyc || ovf || start_at)) {
+			fprintf(stderr, "gt-record: --cyc, --ovf and --start trace one thread; the program ran %zu\n",
+				nthreads);
+			return 2;
+		}
 		late = fill_late_steps();
 		if (start_at)
 			start_late(argv[1]);
@@ -1222,16 +1562,8 @@ int main(int argc, char **argv)
 	if (late)
 		printf("gt-record: %zu steps trapped late: their middle instruction is filled in\n",
 		       late);
-	encode(argv[1], 0, 0, 0);
-	snprintf(rc, sizeof(rc), "%s-rc", argv[1]);
-	encode(rc, 1, 0, 0);
-	if (cyc) {
-		snprintf(rc, sizeof(rc), "%s-cyc", argv[1]);
-		encode(rc, 1, 1, 0);
-	}
-	if (ovf) {
-		snprintf(rc, sizeof(rc), "%s-ovf", argv[1]);
-		encode(rc, 1, 0, ovf);
-	}
+	encode_flow(argv[1], cyc, ovf);
+	if (nthreads > 1)
+		encode_threads(argv[1]);
 	return 0;
 }

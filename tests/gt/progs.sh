@@ -13,6 +13,9 @@
 
 # the programs whose flow is checked, in the order the checks run them
 GT_PROGS="loops recursion indirect signal qsort setjmp jumptable tailcall plt simd deep exceptions"
+# those with several threads (gt-record's OUT.tid-N.* per thread), built
+# static, run by tests/gt/t-gt-threads.sh
+GT_PROGS_THREADS="threads"
 # those that can be built static (plt needs its shared libraries)
 GT_PROGS_STATIC="loops recursion indirect signal setjmp jumptable tailcall simd deep exceptions"
 # those that also go through the user commands dynamically linked (pie):

@@ -5,12 +5,23 @@
  * AUXTRACE_INFO type 1 with perf 6.1's intel_pt priv layout, COMM, MMAP2 of
  * a real binary, ITRACE_START, TIME_CONV, and the bytes of a raw Intel PT
  * file as two AUX/AUXTRACE pairs, cut at the first PSB after the middle.
- * Usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] OUT PT-FILE BINARY [START LEN PGOFF]
- *        pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE
+ * Usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [--thread TID:PT-FILE]...
+ *               OUT PT-FILE BINARY [START LEN PGOFF]
+ *        pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...
+ *               OUT PT-FILE
  *
  * --maps FILES: one MMAP2 per executable file mapping the traced process
  * had (tests/gt's OUT.files, gt_filemaps.h), each at the time it appeared,
  * instead of BINARY's alone: a dynamically linked program.
+ *
+ * --thread TID:PT-FILE (repeated, after the options above): another
+ * thread of the traced process, with a trace of its own, as a per-thread
+ * recording (perf record --per-thread) holds it: its FORK (from the main
+ * thread), COMM and ITRACE_START, and its AUX buffer (idx 1, 2, ... in
+ * the order given; the main thread's is 0): PT-FILE cut in two chunks as
+ * the main thread's is, their AUXTRACE records with the thread's tid and
+ * cpu -1, written in turns with the other threads' (gt-record's
+ * OUT.tid-N.pt).
  *
  * --gt-clock: the attr and AUXTRACE_INFO declare the clock tests/gt traces
  * are timed by (gt_format.h): MTC on at period GT_MTC_FREQ, TSC:CTC ratio
@@ -152,6 +163,15 @@ static const char *stack_sample;	/* --stack-sample FILE */
 static const char *maps_file;	/* --maps FILE: the mappings, not BINARY's */
 static uint64_t stack_sample_time = 4;	/* perf time, :TSC's */
 
+/* --thread: the other threads of PID and their traces */
+#define MAX_THREADS	64
+static struct thread_arg {
+	uint32_t tid;
+	uint8_t *pt;
+	size_t len;
+} threads[MAX_THREADS];
+static int nr_threads;
+
 #define SEED_ID		101
 #define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
 #define SEED_STACK	8192
@@ -177,6 +197,7 @@ static __attribute__((noreturn)) int die(const char *what, int err)
 
 /* fixed part, optional string, sample_id trailer of thread tid of pid at time */
 static uint32_t sid_cpu;	/* of the records' sample ids: 0 but for --migrate's chunk */
+static uint32_t buf_idx;	/* the AUX buffer of a per-thread trace (--thread) */
 static uint64_t buf_skip;	/* bytes of the trace before CPU 1's buffer (--migrate) */
 
 static void put_as_thread(struct pd_writer *w, void *rec, size_t len, const char *str,
@@ -481,6 +502,34 @@ static void process_maps(struct pd_writer *w, const char *path)
 		die("--maps file lists no mapping", -22);
 }
 
+/* --thread: FORK of thread tid of PID, its COMM and ITRACE_START */
+static void thread_start(struct pd_writer *w, uint32_t tid)
+{
+	struct perf_rec_fork f = { .header = { .type = PERF_RECORD_FORK },
+				   .pid = PID, .ppid = PID, .tid = tid, .ptid = PID, .time = 3 };
+	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM }, .pid = PID, .tid = tid };
+	struct perf_rec_pid_tid it = { .header = { .type = PERF_RECORD_ITRACE_START },
+				       .pid = PID, .tid = tid };
+
+	put_as_thread(w, &f, sizeof(f), NULL, PID, tid, 3);
+	put_as_thread(w, &c, sizeof(c), "pd-gen", PID, tid, 3);
+	put_as_thread(w, &it, sizeof(it), NULL, PID, tid, 3);
+}
+
+/* --thread TID:PT-FILE */
+static void thread_arg(const char *arg)
+{
+	char *end;
+
+	if (nr_threads == MAX_THREADS)
+		die("too many --thread", -22);
+	threads[nr_threads].tid = strtoul(arg, &end, 0);
+	if (*end != ':' || !threads[nr_threads].tid || threads[nr_threads].tid == PID)
+		die("--thread is TID:PT-FILE (TID not PID's)", -22);
+	threads[nr_threads].pt = read_file(end + 1, &threads[nr_threads].len);
+	nr_threads++;
+}
+
 /*
  * The traced process PID: COMM, MMAP2 of bin at MAP (START LEN PGOFF, as
  * many as nmap; else start at def_start, 1 MiB, offset 0), ITRACE_START,
@@ -500,6 +549,8 @@ static void traced_process(struct pd_writer *w, const char *bin, char **map, int
 			nmap > 2 ? strtoull(map[2], NULL, 0) : 0, 1);
 	it.pid = it.tid = PID;
 	put_as(w, &it, sizeof(it), NULL, PID, 3);
+	for (int k = 0; k < nr_threads; k++)
+		thread_start(w, threads[k].tid);
 	pd_write_finished_round(w);
 	err = pd_writer_checkpoint(w);
 	if (err)
@@ -514,7 +565,7 @@ static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t l
 				  .flags = snap_nr ? PERF_AUX_FLAG_OVERWRITE : 0 };
 	struct iovec iov = { (void *)(pt + off), len };
 	struct pd_auxtrace_desc d = { .offset = off - buf_skip, .reference = 1000 + off,
-				      .idx = cpu == (uint32_t)-1 ? 0 : cpu, .tid = tid, .cpu = cpu };
+				      .idx = cpu == (uint32_t)-1 ? buf_idx : cpu, .tid = tid, .cpu = cpu };
 	int err;
 
 	/* the head an offset in the area, one area further once it wrapped (perf, auxrec) */
@@ -522,7 +573,7 @@ static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t l
 		d.offset = (off + len) % snap_area + (off + len >= snap_area ? snap_area : 0) - len;
 	a.aux_offset = d.offset;
 	a.aux_size = len;
-	put_as(w, &a, sizeof(a), NULL, pid, time);
+	put_as_thread(w, &a, sizeof(a), NULL, pid, tid == (uint32_t)-1 ? pid : tid, time);
 	err = pd_write_auxtrace(w, &iov, 1, &d);
 	if (err)
 		die("auxtrace", err);
@@ -804,6 +855,22 @@ static void bounce(struct pd_writer *w, const struct proc_arg *p, int nr)
 	sid_cpu = 0;
 	buf_skip = 0;
 	free(psbs);
+}
+
+/* --thread: chunk k (0, 1) of each thread's trace, in its own buffer, cut as the main thread's */
+static void per_thread_chunk(struct pd_writer *w, int k)
+{
+	for (int i = 0; i < nr_threads; i++) {
+		const struct thread_arg *t = &threads[i];
+		uint64_t half = next_psb(t->pt, t->len, t->len / 2);
+
+		buf_idx = i + 1;
+		if (!k && half)
+			aux(w, t->pt, 0, half, PID, t->tid, (uint32_t)-1, 10);
+		else if (k && half < t->len)
+			aux(w, t->pt, half, t->len - half, PID, t->tid, (uint32_t)-1, 11);
+	}
+	buf_idx = 0;
 }
 
 /* The --cpu-wide file: see the top of this file. */
@@ -1142,10 +1209,16 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	while (!bts && !snap_nr && argc > 2 && !strcmp(argv[1], "--thread")) {
+		thread_arg(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (maps_file ? argc != 3 : argc != 4 && argc != 7) {
 		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
-				"              OUT PT-FILE BINARY [START LEN PGOFF]\n"
-				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES OUT PT-FILE\n"
+				"              [--thread TID:PT-FILE]... OUT PT-FILE BINARY [START LEN PGOFF]\n"
+				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...\n"
+				"              OUT PT-FILE\n"
 				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate | --bounce N]]\n"
 				"              OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
@@ -1174,9 +1247,13 @@ int main(int argc, char **argv)
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	if (!snap_nr) {
 		aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
+		per_thread_chunk(w, 0);
 		aux(w, pt, half, n - half, PID, PID, (uint32_t)-1, 11);
+		per_thread_chunk(w, 1);
 	}
 	finish(w);
+	for (int k = 0; k < nr_threads; k++)
+		free(threads[k].pt);
 	free(pt);
 	free(snap_end);
 	return 0;
