@@ -74,6 +74,11 @@ same_as_script() {
 		fi
 		why=$(first_difference "$tmp/want" "$tmp/got" "lines of script $mode" "< script > dask")
 		[ -n "$why" ] && break
+		if grep -q '^Traceback' "$tmp/err"; then	# the driver's or a worker's
+			why="auxrec-dask $* -- $mode: a Python traceback on stderr: $(
+				grep -m1 -A30 '^Traceback' "$tmp/err" | grep -m1 '^[A-Za-z.]*\(Error\|Exception\)')"
+			break
+		fi
 	done
 	verdict "dask-$name" "$why" "$n units, 3 outputs, $(wc -l < "$tmp/want") lines of --events all, exit $want"
 }
@@ -212,7 +217,10 @@ unit_fails() {
 		import sys
 		want, own, got = (open(p, "rb").read().splitlines() for p in sys.argv[1:4])
 		kept = open(sys.argv[2], "rb").read()[:5000].count(b"\n") if sys.argv[7] == "cut" else 0
-		err = [l for l in open(sys.argv[4]).read().splitlines()
+		stderr = open(sys.argv[4]).read().splitlines()
+		if "Traceback (most recent call last):" in stderr:	# the driver's or a worker's
+		    sys.exit("a Python traceback on stderr")
+		err = [l for l in stderr
 		       if l.startswith(("auxrec script: ", "auxrec-dask: ")) and ": warning: " not in l]
 		mode, expect = sys.argv[5], sys.argv[6]
 		def is_expected(line):	# "..." in expect: any text there
