@@ -16,7 +16,10 @@
 # --scheduler. Units are cut at 1024 bytes by the test knob
 # AUXREC_PAR_UNIT, so that every file has several; a file of one unit
 # would prove nothing. Also: a missing recording is one error line and
-# exit 1.
+# exit 1; a unit that fails by itself (unit_fails); a Dask worker process
+# killed while it runs a unit: once (Dask runs the task again elsewhere:
+# script's output) or every time (Dask gives up on the task: the other
+# units' output, one error line, exit 1).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/check-lib.sh
 A=$(realpath "${AUXREC:-./auxrec}")
@@ -47,6 +50,7 @@ load_of() {	# BINARY: START,LEN,PGOFF of its executable segment
 }
 
 # NAME FILE [DRIVER OPTIONS...]: the driver's output of each mode is auxrec script's
+# (the driver runs $driver_auxrec when set, else $A)
 same_as_script() {
 	local name=$1 f=$2 mode n want got why=
 	shift 2
@@ -60,7 +64,8 @@ same_as_script() {
 		"$A" script $mode -i "$f" > "$tmp/want" 2> /dev/null
 		want=$?
 		# shellcheck disable=SC2086
-		timeout 300 $PY $D "$@" --auxrec "$A" "$f" -- $mode > "$tmp/got" 2> "$tmp/err"
+		timeout 300 $PY $D "$@" --auxrec "${driver_auxrec:-$A}" "$f" -- $mode \
+			> "$tmp/got" 2> "$tmp/err"
 		got=$?
 		if [ $got != $want ]; then
 			why="auxrec-dask $* -- $mode exited $got, script $want:"
@@ -69,6 +74,11 @@ same_as_script() {
 		fi
 		why=$(first_difference "$tmp/want" "$tmp/got" "lines of script $mode" "< script > dask")
 		[ -n "$why" ] && break
+		if grep -q '^Traceback' "$tmp/err"; then	# the driver's or a worker's
+			why="auxrec-dask $* -- $mode: a Python traceback on stderr: $(
+				grep -m1 -A30 '^Traceback' "$tmp/err" | grep -m1 '^[A-Za-z.]*\(Error\|Exception\)')"
+			break
+		fi
 	done
 	verdict "dask-$name" "$why" "$n units, 3 outputs, $(wc -l < "$tmp/want") lines of --events all, exit $want"
 }
@@ -114,21 +124,18 @@ else
 	echo "not ok dask-two-cpus-merged-local: cannot record"
 fi
 
-# NAME FILE HOW [plain]: the last joined unit of FILE (of buffers merged by
-# time; with plain, the middle joined unit of buffers not merged) fails by
-# itself, run by a wrapper of auxrec: HOW "join" gives it a join it cannot
-# have (auxrec's own error line), "kill" kills it, "cut" kills it once it
-# wrote its first 5000 bytes (a line cut short). The driver must write
-# every other unit's events, merged by time as script merges them
-# (script's output but for that unit's own, in script's order; with cut,
-# the whole lines of those 5000 bytes kept, the unfinished one not),
-# report the failure in one line (auxrec's line under --json on stdout as
-# script prints it, else on stderr; the driver's for a killed auxrec) and
-# exit 1. (Before 2026-12-06 it wrote none of the group's output, and two
-# error lines; before 2026-12-07 a plain unit's unfinished line ran into
-# the next unit's first.)
-unit_fails() {
-	local name=$1 f=$2 how=$3 plain=$4 k join mode fmt why="" expect got out
+# FILE HOW [plain]: picks the unit to fail, k and its join (the last joined
+# unit of FILE, of buffers merged by time; with plain, the middle joined
+# unit of buffers not merged; k "-" when there is none), and writes
+# $tmp/failunit, a wrapper of auxrec whose task of unit k fails by itself,
+# as HOW says: "join" gives it a join it cannot have (auxrec's own error
+# line), "kill" kills it, "cut" kills it once it wrote its first 5000 bytes
+# (a line cut short); or makes the Dask worker process that runs it die
+# (SIGKILL to the wrapper's parent, then to itself): "worker" every time,
+# "worker-once" the first time only (a marker directory per driver run:
+# per options and recording), as a machine that goes away once.
+fail_wrapper() {
+	local f=$1 how=$2 plain=$3
 	read -r k join < <("$A" script --list-units --json -i "$f" 2> /dev/null |
 		$PY -c 'import json, sys
 plain = sys.argv[1] == "plain"
@@ -139,7 +146,7 @@ if len(u) > plain:	# plain: others around it
     print(v["unit"], v["join_drop"])
 else:
     print("- -")' "$plain")
-	[ "$k" != - ] || { verdict "dask-$name" "too few joined units ${plain:+not }merged by time"; return; }
+	[ "$k" != - ] || return
 	cat > "$tmp/failunit" <<-EOF
 	#!/bin/bash
 	# auxrec, but unit $k fails by itself ($how)
@@ -148,13 +155,35 @@ else:
 		if [ "\$prev" = --unit ] && [ "\${a%%:*}" = $k ]; then
 			[ "$how" = kill ] && kill -KILL \$\$
 			[ "$how" = cut ] && { "$A" "\$@" | head -c 5000; kill -KILL \$\$; }
-			a=$k:$((join + 5))
+			if [ "$how" = worker ] || { [ "$how" = worker-once ] &&
+				mkdir "$tmp/killed-\$(echo "\$*" | md5sum | cut -c1-16)" 2> /dev/null; }; then
+				kill -KILL \$PPID
+				kill -KILL \$\$
+			fi
+			[ "$how" = join ] && a=$k:$((join + 5))
 		fi
 		args+=("\$a") prev=\$a
 	done
 	exec "$A" "\${args[@]}"
 	EOF
 	chmod +x "$tmp/failunit"
+}
+
+# NAME FILE HOW [plain]: the unit fail_wrapper picks fails by itself, run by
+# its wrapper of auxrec (HOW: join, kill, cut or worker). The driver must
+# write every other unit's events, merged by time as script merges them
+# (script's output but for that unit's own, in script's order; with cut,
+# the whole lines of those 5000 bytes kept, the unfinished one not),
+# report the failure in one line (auxrec's line under --json on stdout as
+# script prints it, else on stderr; the driver's for a killed auxrec, and
+# Dask's KilledWorker for a unit whose every worker died) and exit 1.
+# (Before 2026-12-06 it wrote none of the group's output, and two error
+# lines; before 2026-12-07 a plain unit's unfinished line ran into the
+# next unit's first.)
+unit_fails() {
+	local name=$1 f=$2 how=$3 plain=$4 k join mode fmt why="" expect got out
+	fail_wrapper "$f" "$how" "$plain"
+	[ "$k" != - ] || { verdict "dask-$name" "too few joined units ${plain:+not }merged by time"; return; }
 	for mode in "" "--json" "--events all"; do
 		# shellcheck disable=SC2086
 		"$A" script $mode -i "$f" > "$tmp/want" 2> /dev/null
@@ -167,6 +196,8 @@ else:
 		fmt=${mode:-text}
 		if [ "$how" != join ]; then
 			expect="unit $k: auxrec killed by signal 9"
+			# Dask's KilledWorker (allowed-failures 3); the worker's address varies
+			[ "$how" = worker ] && expect="unit $k: Attempted to run task auxrec-unit-$k on 3 different workers, but all those workers died while running it. ..."
 			if [ "$mode" = --json ]; then
 				expect="{\"error\":\"$expect\"}"
 			else
@@ -186,14 +217,20 @@ else:
 		import sys
 		want, own, got = (open(p, "rb").read().splitlines() for p in sys.argv[1:4])
 		kept = open(sys.argv[2], "rb").read()[:5000].count(b"\n") if sys.argv[7] == "cut" else 0
-		err = [l for l in open(sys.argv[4]).read().splitlines()
+		stderr = open(sys.argv[4]).read().splitlines()
+		if "Traceback (most recent call last):" in stderr:	# the driver's or a worker's
+		    sys.exit("a Python traceback on stderr")
+		err = [l for l in stderr
 		       if l.startswith(("auxrec script: ", "auxrec-dask: ")) and ": warning: " not in l]
 		mode, expect = sys.argv[5], sys.argv[6]
+		def is_expected(line):	# "..." in expect: any text there
+		    head, dots, tail = expect.partition("...")
+		    return line == expect or (dots and line.startswith(head) and line.endswith(tail))
 		if mode == "--json":
 		    last = got.pop().decode() if got else ""
-		    if last != expect or err:
+		    if not is_expected(last) or err:
 		        sys.exit("the last line %r, stderr %r; want the line %r" % (last, err, expect))
-		elif err != [expect]:
+		elif len(err) != 1 or not is_expected(err[0]):
 		    sys.exit("stderr %r, want the one line %r" % (err, expect))
 		i = 0
 		for n, line in enumerate(got):	# script's lines, in its order
@@ -215,7 +252,24 @@ else:
 if [ -s "$tmp/two-cpus.data" ]; then
 	unit_fails unit-fails-merged "$tmp/two-cpus.data" join
 	unit_fails unit-killed-merged "$tmp/two-cpus.data" kill
+	unit_fails worker-dies-merged "$tmp/two-cpus.data" worker
 fi
+
+# NAME FILE [plain]: the Dask worker process that runs unit k's task (the
+# unit fail_wrapper picks) dies once (SIGKILL): Dask runs the task again
+# on another worker, and the driver's output is script's, as ever
+worker_dies_once() {
+	local k join n why
+	fail_wrapper "$2" worker-once "$3"
+	[ "$k" != - ] || { verdict "dask-$1" "too few joined units ${3:+not }merged by time"; return; }
+	driver_auxrec=$tmp/failunit same_as_script "$1" "$2" --workers 3
+	n=$(find "$tmp" -maxdepth 1 -name 'killed-*' | wc -l)
+	why=
+	[ "$n" = 3 ] || why="$n workers killed, want one per output (3)"
+	verdict "dask-$1-killed" "$why" "unit $k's worker killed once per output"
+	rm -rf "$tmp"/killed-*
+}
+[ -s "$tmp/two-cpus.data" ] && worker_dies_once worker-dies-once-merged "$tmp/two-cpus.data"
 # the same of a unit not merged by time: snapshots of indirect's trace, a
 # piece each, all joined
 # shellcheck disable=SC2086
@@ -224,6 +278,8 @@ if "$B/tests/tools/pd-gen" --snapshots 8192 10000 20000 30000 "$tmp/snapshots.da
 	unit_fails unit-fails-plain "$tmp/snapshots.data" join plain
 	unit_fails unit-killed-plain "$tmp/snapshots.data" kill plain
 	unit_fails unit-cut-plain "$tmp/snapshots.data" cut plain
+	unit_fails worker-dies-plain "$tmp/snapshots.data" worker plain
+	worker_dies_once worker-dies-once-plain "$tmp/snapshots.data" plain
 else
 	echo "not ok dask-unit-fails-plain: pd-gen --snapshots"
 fi

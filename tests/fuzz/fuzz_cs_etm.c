@@ -11,7 +11,8 @@
  * and goes through cs_etm_info_parse, the packet dump (text, JSON and
  * --stats, through lib/output's renderer into /dev/null) and the decode,
  * whose code is a fixed run of A64 instructions (branches, calls, returns
- * and others) at 0x400000, every event checked for a known kind.
+ * and others: tests/fuzz/cs_etm_code.h) at 0x400000, every event checked
+ * for a known kind.
  *
  * fuzz-sources: decoders/cs_etm/[a-z]*.c decoders/event.c lib/record/pmu.c lib/util/[a-z]*.c lib/output/json.c lib/output/packet_render.c
  * fuzz-libs: -lopencsd_c_api -lopencsd
@@ -23,22 +24,13 @@
 #include "decoders/cs_etm/cs_etm.h"
 #include "lib/output/json.h"
 #include "lib/output/packet_render.h"
+#include "tests/fuzz/cs_etm_code.h"
 
-#define CODE_BASE	0x400000
-#define CODE_INSNS	256
+#define CODE_BASE	CS_CODE_BASE
+#define CODE_INSNS	CS_CODE_INSNS
 
 static FILE *devnull;
 static uint32_t code[CODE_INSNS];
-
-static void make_code(void)
-{
-	/* B +8, BL +16, B.NE -8, CBZ +12, RET, BR x1, BLR x2, NOP */
-	static const uint32_t kinds[] = { 0x14000002, 0x94000004, 0x54ffffc1, 0xb4000060,
-					  0xd65f03c0, 0xd61f0020, 0xd63f0040, 0xd503201f };
-
-	for (int i = 0; i < CODE_INSNS; i++)
-		code[i] = i % 5 ? kinds[7] : kinds[(i / 5) % 7];
-}
 
 static int read_code(void *ctx, uint64_t ip, uint8_t *buf, size_t len)
 {
@@ -89,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!devnull) {
 		devnull = fopen("/dev/null", "w");
-		make_code();
+		cs_code_make(code);
 	}
 	if (size < 2)
 		return 0;

@@ -8,6 +8,7 @@
  *
  * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
+ *        etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED
  *
  * The traced window is the call of MAIN (an address, e.g. main's): from
  * its first instruction up to the return to its caller (after the last
@@ -78,6 +79,18 @@
  * replay into an AUX area (the auxtest module as cs_etm in the guest,
  * tests/vm/t-cs-etm-guest.sh), and EXPECTED the events of that one chunk.
  *
+ * --fuzz-input takes no log: INPUT is an input of the libFuzzer target
+ * tests/fuzz/fuzz_cs_etm.c (flags byte, count of AUXTRACE_INFO words, the
+ * words, the AUX chunk); OUT.elf gets that target's code
+ * (tests/fuzz/cs_etm_code.h) as an AArch64 executable loaded at its
+ * address, and OUT.data the words as they are (the AUXTRACE_INFO), COMM
+ * and MMAP2 of OUT.elf, and the chunk as an AUX record of CPU 0 with the
+ * input's flags (raw, truncated): the fuzz input through `auxrec script`.
+ * A second AUX record follows, a sound trace of a walk through that code
+ * (fuzz_path()), framed for trace ID 0x10 unless the input is raw; its
+ * events go to EXPECTED: what a decode that goes on after the input's
+ * chunk gives.
+ *
  * EXPECTED: one line per event a decoder must give, "kind from to":
  * tr_strt 0 TO, BRANCH-KIND FROM TO (call, return, jcc, jmp),
  * tr_end/syscall SVC 0 and tr_strt 0 RESUME around a system call, and
@@ -94,6 +107,7 @@
 #include <sys/uio.h>
 #include "decoders/cs_etm/cs_etm.h"
 #include "lib/perf_data/perf_data.h"
+#include "tests/fuzz/cs_etm_code.h"
 #include "tests/tools/tool_pd.h"
 
 #define ETM_TYPE	8	/* the PMU type of cs_etm in the file */
@@ -604,8 +618,9 @@ static int info_v0(uint64_t *priv, int n)
 	return o;
 }
 
+/* The AUXTRACE_INFO words are those of the blocks below, or the N GIVEN. */
 static struct pd_writer *start_file(const char *out, const char *elf, const struct image *im,
-				    int argc, char **argv)
+				    int argc, char **argv, const uint64_t *given, int ngiven)
 {
 	struct perf_event_attr attr = { .type = ETM_TYPE, .size = sizeof(attr) };
 	struct perf_rec_comm c = { .header = { .type = PERF_RECORD_COMM } };
@@ -637,6 +652,10 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 	cpu_block(&cpus[0], 0, TRACE_ID);
 	cpu_block(&cpus[1], 1, TRACE_ID + 2);
 	n = cs_etm_info_write(&info, priv, 64);
+	if (given) {
+		n = ngiven;
+		memcpy(priv, given, n * sizeof(*priv));
+	}
 	if (n > 0 && v0)
 		n = info_v0(priv, n);
 	if (timestamps && pd_write_time_conv(w, &tc))
@@ -675,7 +694,7 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 }
 
 static void aux_chunk(struct pd_writer *w, const uint8_t *data, size_t len, uint64_t off,
-		      uint64_t time)
+		      uint64_t time, uint64_t flags)
 {
 	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX } };
 	struct iovec iov = { (void *)data, len };
@@ -684,10 +703,144 @@ static void aux_chunk(struct pd_writer *w, const uint8_t *data, size_t len, uint
 
 	a.aux_offset = off;
 	a.aux_size = len;
-	a.flags = raw ? CS_AUX_FORMAT_RAW : 0;
+	a.flags = flags;
 	put_as(w, &a, sizeof(a), NULL, time);
 	if (pd_write_auxtrace(w, &iov, 1, &d))
 		die("perf.data", "write failed");
+}
+
+/* A little-endian AArch64 ET_EXEC: one R+X PT_LOAD of CODE at VADDR. */
+static void write_elf(const char *path, const uint32_t *code, size_t len, uint64_t vaddr)
+{
+	uint8_t h[0x1000] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	const struct { unsigned int at, size; uint64_t v; } fields[] = {
+		{ 16, 2, 2 },		/* e_type: ET_EXEC */
+		{ 18, 2, 183 },		/* e_machine: AArch64 */
+		{ 20, 4, 1 },		/* e_version */
+		{ 24, 8, vaddr },	/* e_entry */
+		{ 32, 8, 64 },		/* e_phoff */
+		{ 52, 2, 64 },		/* e_ehsize */
+		{ 54, 2, 56 },		/* e_phentsize */
+		{ 56, 2, 1 },		/* e_phnum */
+		{ 64, 4, 1 },		/* p_type: PT_LOAD */
+		{ 68, 4, 5 },		/* p_flags: R, X */
+		{ 72, 8, sizeof(h) },	/* p_offset */
+		{ 80, 8, vaddr },	/* p_vaddr */
+		{ 88, 8, vaddr },	/* p_paddr */
+		{ 96, 8, len },		/* p_filesz */
+		{ 104, 8, len },	/* p_memsz */
+		{ 112, 8, sizeof(h) },	/* p_align */
+	};
+	FILE *f = fopen(path, "wb");
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		uint64_t v = htole64(fields[i].v);	/* its low bytes first */
+
+		memcpy(h + fields[i].at, &v, fields[i].size);
+	}
+	if (!f || fwrite(h, 1, sizeof(h), f) != sizeof(h) || fwrite(code, 1, len, f) != len ||
+	    fclose(f))
+		die(path, "write failed");
+}
+
+/*
+ * A walk through the fuzz target's code from its first instruction into PC
+ * (at most MAX - 1 instructions, until it leaves the code): conditional
+ * branches taken every other time, a return to the last call's next
+ * instruction (without one, 3 instructions on), a branch to a register 3
+ * instructions on. Returns the index of its last branch (with a PC after it).
+ */
+static size_t fuzz_path(const struct image *im, uint64_t *pc, size_t max)
+{
+	size_t n = 0, last = 0, sp = 0;
+	uint64_t stack[64];
+	int64_t i = 0;
+	int toggle = 0;
+
+	while (n < max && i >= 0 && i < CS_CODE_INSNS) {
+		uint32_t insn = insn_at(im, CS_CODE_BASE + 4 * i);
+		enum br b = classify(insn);
+		int64_t imm26 = (int32_t)(insn << 6) >> 6, imm19 = (int32_t)(insn << 8) >> 13;
+
+		if (n && classify(insn_at(im, pc[n - 1])) != BR_NONE)
+			last = n - 1;	/* the branch before this PC */
+		pc[n++] = CS_CODE_BASE + 4 * i;
+		switch (b) {
+		case BR_CALL:
+			if (sp < 64)
+				stack[sp++] = i + 1;
+			/* fall through */
+		case BR_DIRECT:
+			i += imm26;
+			break;
+		case BR_COND:
+			i += (toggle ^= 1) ? imm19 : 1;
+			break;
+		case BR_RET:
+			i = sp ? (int64_t)stack[--sp] : i + 3;
+			break;
+		case BR_IND_CALL:
+			if (sp < 64)
+				stack[sp++] = i + 1;
+			/* fall through */
+		case BR_IND:
+			i += 3;
+			break;
+		default:
+			i++;
+		}
+	}
+	if (!last)
+		die("fuzz code", "a walk without branches");
+	return last;
+}
+
+/* --fuzz-input INPUT OUT.elf OUT.data EXPECTED */
+static int fuzz_input(const char *input, const char *elf, const char *out, const char *expected,
+		      int argc, char **argv)
+{
+	static uint64_t path[4096];
+	struct etm t = { .cid = pid };
+	size_t flen, to;
+	uint8_t *f;
+	FILE *exp;
+	static uint32_t code[CS_CODE_INSNS];
+	uint64_t priv[256];
+	struct image im;
+	struct pd_writer *w;
+	size_t size, n;
+	uint8_t *d = slurp(input, &size);
+
+	if (size < 2 || size < 2 + (n = d[1]) * 8 + 1)
+		die(input, "too short for a fuzz_cs_etm input with trace");
+	memcpy(priv, d + 2, n * 8);
+	cs_code_make(code);
+	write_elf(elf, code, sizeof(code), CS_CODE_BASE);
+	load_elf(elf, &im);
+	w = start_file(out, elf, &im, argc, argv, priv, n);
+	aux_chunk(w, d + 2 + n * 8, size - 2 - n * 8, 0, 10,
+		  (d[0] & 1 ? CS_AUX_FORMAT_RAW : 0) | (d[0] & 2 ? PERF_AUX_FLAG_TRUNCATED : 0));
+	exp = fopen(expected, "w");
+	if (!exp)
+		die(expected, strerror(errno));
+	to = fuzz_path(&im, path, sizeof(path) / sizeof(*path));
+	encode(&t, &im, path, 0, to, 0, exp);
+	if (d[0] & 1) {
+		f = t.p;
+		flen = t.n;
+		t.p = NULL;
+	} else {
+		f = frame(t.p, t.n, TRACE_ID, &flen);
+	}
+	aux_chunk(w, f, flen, size - 2 - n * 8, 11, d[0] & 1 ? CS_AUX_FORMAT_RAW : 0);
+	pd_write_finished_round(w);
+	if (pd_writer_finish(w) || fclose(exp))
+		die(out, "write failed");
+	free(f);
+	free(t.p);
+	free(d);
+	free(im.file);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -699,6 +852,8 @@ int main(int argc, char **argv)
 	struct pd_writer *w;
 	FILE *exp;
 
+	if (argc == 6 && !strcmp(argv[1], "--fuzz-input"))
+		return fuzz_input(argv[2], argv[3], argv[4], argv[5], argc, argv);
 	if (argc > 2 && !strcmp(argv[1], "--repeat")) {
 		repeat = atoi(argv[2]);
 		a = 3;
@@ -729,7 +884,8 @@ int main(int argc, char **argv)
 		rename_at = strtoull(argv[a++] + 9, NULL, 0);
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
 		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
-			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n");
+			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n"
+			"       etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED\n");
 		return 2;
 	}
 	load_elf(argv[a + 1], &im);
@@ -768,7 +924,7 @@ int main(int argc, char **argv)
 		write_stream(argv[a + 3], &im, pc, first, last, exp);
 		return 0;
 	}
-	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv);
+	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv, NULL, 0);
 	for (int c = 0; c < (threads ? 1 : 2); c++) {
 		struct etm t = { 0 };
 		size_t flen;
@@ -794,7 +950,7 @@ int main(int argc, char **argv)
 		} else {
 			f = frame(t.p, t.n, TRACE_ID, &flen);
 		}
-		aux_chunk(w, f, flen, off, 10 + c);
+		aux_chunk(w, f, flen, off, 10 + c, raw ? CS_AUX_FORMAT_RAW : 0);
 		off += flen;
 		fprintf(stderr, "etm-gen: chunk %d: %zu trace bytes, %zu framed; addresses: %" PRIu64
 			" exact, %" PRIu64 " short, %" PRIu64 " long; %" PRIu64 " atom packets\n",
