@@ -33,7 +33,12 @@
  * after its middle (AUXTRACE tid -1, cpu the CPU), and before each turn
  * of another thread than the last on that CPU, 1 ns before its TSC's perf
  * time, PERF_RECORD_SWITCH_CPU_WIDE out of that one and into this one.
- * Usage: pd-gen [--gt-clock] --cpu-wide [--cpus N] [--maps FILES] --thread TID:PT-FILE...
+ * With --task-switch (after --cpus) the switches are those of an
+ * inheriting per-task event instead (perf record -- PROG when perf adds
+ * no CPU-wide switch event): PERF_RECORD_SWITCH out and in, no next_prev
+ * fields, the task's sample id; attr.inherit, have_sched_switch 2.
+ * Usage: pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch] [--maps FILES]
+ *               --thread TID:PT-FILE...
  *               OUT PT-FILE [BINARY [START LEN PGOFF]]
  *
  * --gt-clock: the attr and AUXTRACE_INFO declare the clock tests/gt traces
@@ -185,6 +190,7 @@ static struct thread_arg {
 } threads[MAX_THREADS];
 static int nr_threads;
 static uint32_t thread_cpus;	/* --cpu-wide with --thread: on this many CPUs */
+static int task_switch;		/* --task-switch: PERF_RECORD_SWITCH of an inheriting event */
 
 #define SEED_ID		101
 #define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
@@ -345,6 +351,7 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	attr.disabled = 1;
 	attr.enable_on_exec = !cpu_wide;
 	attr.context_switch = cpu_wide;
+	attr.inherit = task_switch;
 	attr.sample_period = 1;
 	if (spe)
 		attr.sample_type |= PERF_SAMPLE_DATA_SRC | PERF_SAMPLE_PHYS_ADDR;
@@ -364,7 +371,7 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_CAP_USER_TIME_ZERO] = 1;
 	priv[PT_TSC_BIT] = 1ULL << 10;
 	priv[PT_NORETCOMP_BIT] = 1ULL << 11;
-	priv[PT_HAVE_SCHED_SWITCH] = cpu_wide ? 3 : 0;
+	priv[PT_HAVE_SCHED_SWITCH] = task_switch ? 2 : cpu_wide ? 3 : 0;
 	priv[PT_PER_CPU_MMAPS] = cpu_wide;
 	priv[PT_MTC_BIT] = 1ULL << 9;
 	priv[PT_MTC_FREQ_BITS] = 0xfULL << 14;
@@ -948,6 +955,16 @@ static void threads_per_cpu(struct pd_writer *w, const uint8_t *pt, size_t len, 
 		if (prev[c] == (int32_t)t[i].tid)
 			continue;	/* no other thread ran on this CPU */
 		sid_cpu = c;
+		if (task_switch) {	/* no next_prev fields: the task's sample id */
+			sw.header.type = PERF_RECORD_SWITCH;
+			sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+			if (prev[c] >= 0)
+				put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, prev[c], time);
+			sw.header.misc = 0;
+			put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, t[i].tid, time);
+			prev[c] = t[i].tid;
+			continue;
+		}
 		if (prev[c] >= 0) {
 			sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
 			sw.pid = PID;
@@ -1279,6 +1296,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 3 && !strcmp(argv[1], "--cpu-wide") &&
 	    (!strcmp(argv[2], "--cpus") || !strcmp(argv[2], "--maps") ||
+	     !strcmp(argv[2], "--task-switch") ||
 	     !strcmp(argv[2], "--thread"))) {
 		thread_cpus = 1;
 		argc--;
@@ -1289,6 +1307,11 @@ int main(int argc, char **argv)
 				die("--cpus is 1 or 2", -22);
 			argc -= 2;
 			argv += 2;
+		}
+		if (!strcmp(argv[1], "--task-switch")) {
+			task_switch = 1;
+			argc--;
+			argv++;
 		}
 	} else if (argc > 3 && !strcmp(argv[1], "--cpu-wide")) {
 		return cpu_wide(argc, argv);
@@ -1349,7 +1372,8 @@ int main(int argc, char **argv)
 				"              [--thread TID:PT-FILE]... OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...\n"
 				"              OUT PT-FILE\n"
-				"       pd-gen [--gt-clock] --cpu-wide [--cpus N] [--maps FILES] --thread TID:PT-FILE...\n"
+				"       pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch] [--maps FILES]\n"
+				"              --thread TID:PT-FILE...\n"
 				"              OUT PT-FILE [BINARY [START LEN PGOFF]]\n"
 				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate | --bounce N]]\n"
 				"              OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
