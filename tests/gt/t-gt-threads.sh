@@ -31,6 +31,9 @@
 #   its thread's (the turns end and start where the trace is off, at the
 #   syscalls, so no stop or start is added at the switches);
 # - gt-threads-export-PROG-cpuC[-rc]-tN: as above.
+# And the same as -cpuC-task[-rc] with pd-gen --task-switch: the per-task
+# PERF_RECORD_SWITCH of an inheriting event (perf record -- PROG where
+# perf adds no CPU-wide switch event), in and out, no next_prev fields.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
@@ -123,19 +126,22 @@ check_export() {
 	done
 }
 
-# NAME BINARY BASE V NTHREADS CPUS --thread ARGS...: the per-CPU file of
-# the threads on CPUS CPUs, its switches, script per tid and export
+# NAME BINARY BASE V NTHREADS CPUS KIND --thread ARGS...: the per-CPU file
+# of the threads on CPUS CPUs (KIND "": CPU-wide switches; task: the
+# per-task ones), its switches, script per tid and export
 check_cpu_wide() {
-	local name=$1-cpu$6$4 bin=$2 base=$3 v=$4 n=$5 cpus=$6 data=$3$4.cpu$6.data j sw
-	shift 6
+	local name=$1-cpu$6${7:+-$7}$4 bin=$2 base=$3 v=$4 n=$5 cpus=$6 j sw
+	local data=$3$4.cpu$6$7.data opt= rec=PERF_RECORD_SWITCH_CPU_WIDE
+	[ "$7" = task ] && opt=--task-switch rec=PERF_RECORD_SWITCH
+	shift 7
 	# shellcheck disable=SC2086
-	if ! "$B/tests/tools/pd-gen" --gt-clock --cpu-wide --cpus "$cpus" "$@" "$data" \
+	if ! "$B/tests/tools/pd-gen" --gt-clock --cpu-wide --cpus "$cpus" $opt "$@" "$data" \
 		"$base$v.pt" "$bin" $load > /dev/null 2> "$data.err"; then
 		echo "not ok gt-threads-pd-gen-$name: $(head -1 "$data.err")"
 		rc=1
 		return
 	fi
-	sw=$("$A" dump -i "$data" 2> /dev/null | grep -c "PERF_RECORD_SWITCH_CPU_WIDE.*direction in")
+	sw=$("$A" dump -i "$data" 2> /dev/null | grep -c "^[^ ]* [^ ]*: $rec .*direction in")
 	verdict "gt-threads-switches-$name" "$( [ "$sw" -gt "$n" ] ||
 		echo "$sw switches into a thread, want more than its $n threads")" \
 		"$sw turns of $n threads, $cpus CPU(s)"
@@ -182,7 +188,10 @@ for prog in $GT_PROGS_THREADS; do
 		done
 		check_export "$prog$v" "$bin" "$base" "$v" "$nthreads" "$data"
 		for cpus in 1 2; do
-			check_cpu_wide "$prog" "$bin" "$base" "$v" "$nthreads" "$cpus" "${targs[@]}"
+			for kind in "" task; do
+				check_cpu_wide "$prog" "$bin" "$base" "$v" "$nthreads" "$cpus" \
+					"$kind" "${targs[@]}"
+			done
 		done
 	done
 done
