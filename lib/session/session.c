@@ -668,10 +668,15 @@ static void on_aux(struct session *s, const struct pd_record *rec)
 /*
  * PERF_RECORD_SWITCH_CPU_WIDE (events of a whole CPU: -a, -C): the sample
  * id is the task going out or coming in, next_prev_pid/tid the other one.
- * The per-task PERF_RECORD_SWITCH is not needed: a per-task event's AUX
- * spans end when its task is switched out, so their owners are exact.
+ * PERF_RECORD_SWITCH (a per-task event's: perf record -- PROG where perf
+ * adds no CPU-wide switch event, its intel_pt have_sched_switch 2) has no
+ * next_prev: a switch in names the task by its sample id, a switch out
+ * is left out (as perf does; that CPU's next trace is the next task's,
+ * whose switch in comes first). Per-thread buffers (cpu -1) never ask;
+ * an inheriting event's per-CPU buffer holds the trace of all its
+ * threads, in turns these switches tell apart.
  */
-static void on_switch_cpu_wide(struct session *s, const struct pd_record *rec)
+static void on_switch(struct session *s, const struct pd_record *rec)
 {
 	struct session_state *st = s->priv_state;
 	const struct perf_rec_pid_tid *sw = (const void *)rec->hdr;
@@ -683,6 +688,8 @@ static void on_switch_cpu_wide(struct session *s, const struct pd_record *rec)
 		    (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU))
 		return;
 	if (rec->hdr->misc & PERF_RECORD_MISC_SWITCH_OUT) {
+		if (rec->hdr->type == PERF_RECORD_SWITCH)
+			return;
 		pid = (int32_t)sw->pid;
 		tid = (int32_t)sw->tid;
 	} else if (sid.sample_type & PERF_SAMPLE_TID) {
@@ -874,8 +881,9 @@ int session_process(struct session *s, session_piece_fn fn, void *ctx, char *err
 		case PERF_RECORD_AUX:
 			on_aux(s, &rec);
 			break;
+		case PERF_RECORD_SWITCH:
 		case PERF_RECORD_SWITCH_CPU_WIDE:
-			on_switch_cpu_wide(s, &rec);
+			on_switch(s, &rec);
 			break;
 		case PERF_RECORD_TIME_CONV:
 			on_time_conv(s, &rec);

@@ -19,6 +19,21 @@
 # - gt-threads-export-PROG[-rc]-tN: the Chrome JSON of `auxrec export`,
 #   its events of thread N's tid, are the call tree of that thread's true
 #   flow (tests/export/gt-calltree.py check-json).
+# The same threads as a per-CPU recording (perf record -a) holds them,
+# pd-gen --cpu-wide --cpus C (C 1, 2): each thread's trace cut into its
+# turns (at the PSB+ gt-record writes where it runs again after others),
+# the turns interleaved by time in the buffer of the thread's CPU, and
+# PERF_RECORD_SWITCH_CPU_WIDE at each turn:
+# - gt-threads-switches-PROG-cpuC[-rc]: the file switches threads more
+#   often than it has threads (the turns really interleave);
+# - gt-threads-script-PROG-cpuC[-rc]-jJ: as above, for --jobs 1, 2 and 7
+#   (units of 1024 bytes, AUXREC_PAR_UNIT): each tid's events are exactly
+#   its thread's (the turns end and start where the trace is off, at the
+#   syscalls, so no stop or start is added at the switches);
+# - gt-threads-export-PROG-cpuC[-rc]-tN: as above.
+# And the same as -cpuC-task[-rc] with pd-gen --task-switch: the per-task
+# PERF_RECORD_SWITCH of an inheriting event (perf record -- PROG where
+# perf adds no CPU-wide switch event), in and out, no next_prev fields.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
@@ -111,6 +126,33 @@ check_export() {
 	done
 }
 
+# NAME BINARY BASE V NTHREADS CPUS KIND --thread ARGS...: the per-CPU file
+# of the threads on CPUS CPUs (KIND "": CPU-wide switches; task: the
+# per-task ones), its switches, script per tid and export
+check_cpu_wide() {
+	local name=$1-cpu$6${7:+-$7}$4 bin=$2 base=$3 v=$4 n=$5 cpus=$6 j sw
+	local data=$3$4.cpu$6$7.data opt= rec=PERF_RECORD_SWITCH_CPU_WIDE
+	[ "$7" = task ] && opt=--task-switch rec=PERF_RECORD_SWITCH
+	shift 7
+	# shellcheck disable=SC2086
+	if ! "$B/tests/tools/pd-gen" --gt-clock --cpu-wide --cpus "$cpus" $opt "$@" "$data" \
+		"$base$v.pt" "$bin" $load > /dev/null 2> "$data.err"; then
+		echo "not ok gt-threads-pd-gen-$name: $(head -1 "$data.err")"
+		rc=1
+		return
+	fi
+	sw=$("$A" dump -i "$data" 2> /dev/null | grep -c "^[^ ]* [^ ]*: $rec .*direction in")
+	verdict "gt-threads-switches-$name" "$( [ "$sw" -gt "$n" ] ||
+		echo "$sw switches into a thread, want more than its $n threads")" \
+		"$sw turns of $n threads, $cpus CPU(s)"
+	for j in 1 2 7; do
+		AUXREC_PAR_UNIT=1024 "$A" script --json --jobs $j -i "$data" > "$data.j$j" \
+			2> "$data.j$j.err"
+		check_script "$name-j$j" "$base" "$v" "$n" "$data.j$j"
+	done
+	check_export "$name" "$bin" "$base" "$v" "$n" "$data"
+}
+
 for prog in $GT_PROGS_THREADS; do
 	bin=$out/$prog.bin
 	base=$out/$prog
@@ -145,6 +187,12 @@ for prog in $GT_PROGS_THREADS; do
 			check_script "$prog$v-j$j" "$base" "$v" "$nthreads" "$data.j$j"
 		done
 		check_export "$prog$v" "$bin" "$base" "$v" "$nthreads" "$data"
+		for cpus in 1 2; do
+			for kind in "" task; do
+				check_cpu_wide "$prog" "$bin" "$base" "$v" "$nthreads" "$cpus" \
+					"$kind" "${targs[@]}"
+			done
+		done
 	done
 done
 exit $rc

@@ -23,6 +23,24 @@
  * cpu -1, written in turns with the other threads' (gt-record's
  * OUT.tid-N.pt).
  *
+ * --cpu-wide [--cpus N] before the --thread options: the same threads as
+ * a per-CPU recording (perf record -a, or of an inheriting event) holds
+ * them, on N CPUs (1 or 2; thread k, 0 the main thread, on CPU k % N): each
+ * thread's trace cut into its turns, the stretches from one PSB+ without
+ * FUP (gt-record's at its start and where it runs again after others) to
+ * the next, in the order of their PSB+'s TSCs in the buffer of the
+ * thread's CPU (idx the CPU), each CPU's trace cut in two chunks at a PSB
+ * after its middle (AUXTRACE tid -1, cpu the CPU), and before each turn
+ * of another thread than the last on that CPU, 1 ns before its TSC's perf
+ * time, PERF_RECORD_SWITCH_CPU_WIDE out of that one and into this one.
+ * With --task-switch (after --cpus) the switches are those of an
+ * inheriting per-task event instead (perf record -- PROG when perf adds
+ * no CPU-wide switch event): PERF_RECORD_SWITCH out and in, no next_prev
+ * fields, the task's sample id; attr.inherit, have_sched_switch 2.
+ * Usage: pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch] [--maps FILES]
+ *               --thread TID:PT-FILE...
+ *               OUT PT-FILE [BINARY [START LEN PGOFF]]
+ *
  * --gt-clock: the attr and AUXTRACE_INFO declare the clock tests/gt traces
  * are timed by (gt_format.h): MTC on at period GT_MTC_FREQ, TSC:CTC ratio
  * GT_CTC_EBX/GT_CTC_EAX, so that decoders time events by the MTCs (without
@@ -171,6 +189,8 @@ static struct thread_arg {
 	size_t len;
 } threads[MAX_THREADS];
 static int nr_threads;
+static uint32_t thread_cpus;	/* --cpu-wide with --thread: on this many CPUs */
+static int task_switch;		/* --task-switch: PERF_RECORD_SWITCH of an inheriting event */
 
 #define SEED_ID		101
 #define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
@@ -331,6 +351,7 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	attr.disabled = 1;
 	attr.enable_on_exec = !cpu_wide;
 	attr.context_switch = cpu_wide;
+	attr.inherit = task_switch;
 	attr.sample_period = 1;
 	if (spe)
 		attr.sample_type |= PERF_SAMPLE_DATA_SRC | PERF_SAMPLE_PHYS_ADDR;
@@ -350,7 +371,7 @@ static struct pd_writer *start(const char *out, int argc, char **argv, int cpu_w
 	priv[PT_CAP_USER_TIME_ZERO] = 1;
 	priv[PT_TSC_BIT] = 1ULL << 10;
 	priv[PT_NORETCOMP_BIT] = 1ULL << 11;
-	priv[PT_HAVE_SCHED_SWITCH] = cpu_wide ? 3 : 0;
+	priv[PT_HAVE_SCHED_SWITCH] = task_switch ? 2 : cpu_wide ? 3 : 0;
 	priv[PT_PER_CPU_MMAPS] = cpu_wide;
 	priv[PT_MTC_BIT] = 1ULL << 9;
 	priv[PT_MTC_FREQ_BITS] = 0xfULL << 14;
@@ -873,6 +894,117 @@ static void per_thread_chunk(struct pd_writer *w, int k)
 	buf_idx = 0;
 }
 
+/*
+ * --cpu-wide --thread: the turns of the threads (each stretch of a
+ * thread's trace from a PSB+ without FUP, where gt-record starts it and
+ * resumes it after other threads ran, to the next), in the order of their
+ * PSBs' TSCs, each in the buffer of its thread's CPU (thread k's: k % ncpus),
+ * a CPU's switches handing it over just before a turn of another thread.
+ */
+struct turn {
+	uint32_t tid, cpu;
+	const uint8_t *pt;
+	uint64_t from, to, tsc;
+};
+
+static int turn_cmp(const void *a, const void *b)
+{
+	const struct turn *x = a, *y = b;
+
+	return x->tsc < y->tsc ? -1 : x->tsc > y->tsc;
+}
+
+/* The turns of one thread's trace appended to *t (*nr of them) */
+static struct turn *thread_turns(struct turn *t, size_t *nr, uint32_t tid, uint32_t cpu,
+				 const uint8_t *pt, size_t len)
+{
+	uint64_t from = 0, at;
+	int size;
+
+	for (uint64_t off = next_psb(pt, len, 1);; off = next_psb(pt, len, off + 16)) {
+		if (off < len && psb_fup(pt, len, off, &at, &size))
+			continue;	/* a PSB+ of the 4 KiB period: the turn goes on */
+		t = realloc(t, (*nr + 1) * sizeof(*t));
+		if (!t)
+			die("realloc", -12);
+		t[*nr] = (struct turn){ .tid = tid, .cpu = cpu, .pt = pt, .from = from, .to = off,
+					.tsc = psb_tsc(pt, len, from) };
+		if (!t[(*nr)++].tsc)
+			die("--cpu-wide --thread: a turn without PSB+ and TSC", -22);
+		if (off >= len)
+			return t;
+		from = off;
+	}
+}
+
+static void threads_per_cpu(struct pd_writer *w, const uint8_t *pt, size_t len, uint32_t ncpus)
+{
+	size_t nr = 0;
+	struct turn *t = thread_turns(NULL, &nr, PID, 0, pt, len);
+	int32_t prev[2] = { -1, -1 };
+
+	for (int k = 0; k < nr_threads; k++)
+		t = thread_turns(t, &nr, threads[k].tid, (k + 1) % ncpus, threads[k].pt,
+				 threads[k].len);
+	qsort(t, nr, sizeof(*t), turn_cmp);
+	for (size_t i = 0; i < nr; i++) {
+		struct perf_rec_pid_tid sw = { .header = { .type = PERF_RECORD_SWITCH_CPU_WIDE } };
+		uint64_t time = perf_time(t[i].tsc) - 1;
+		uint32_t c = t[i].cpu;
+
+		if (prev[c] == (int32_t)t[i].tid)
+			continue;	/* no other thread ran on this CPU */
+		sid_cpu = c;
+		if (task_switch) {	/* no next_prev fields: the task's sample id */
+			sw.header.type = PERF_RECORD_SWITCH;
+			sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+			if (prev[c] >= 0)
+				put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, prev[c], time);
+			sw.header.misc = 0;
+			put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, t[i].tid, time);
+			prev[c] = t[i].tid;
+			continue;
+		}
+		if (prev[c] >= 0) {
+			sw.header.misc = PERF_RECORD_MISC_SWITCH_OUT;
+			sw.pid = PID;
+			sw.tid = t[i].tid;
+			put_as_thread(w, &sw, sizeof(sw), NULL, PID, prev[c], time);
+		}
+		sw.header.misc = 0;
+		sw.pid = prev[c] >= 0 ? PID : 0;
+		sw.tid = prev[c] >= 0 ? (uint32_t)prev[c] : 0;
+		put_as_thread(w, &sw, sizeof(sw), NULL, PID, t[i].tid, time);
+		prev[c] = t[i].tid;
+	}
+	pd_write_finished_round(w);
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t c = 0; c < ncpus; c++) {
+			uint8_t *all = NULL;
+			uint64_t total = 0, last = 0, cut;
+
+			for (size_t i = 0; i < nr; i++) {
+				if (t[i].cpu != c)
+					continue;
+				all = realloc(all, total + t[i].to - t[i].from);
+				if (!all)
+					die("realloc", -12);
+				memcpy(all + total, t[i].pt + t[i].from, t[i].to - t[i].from);
+				total += t[i].to - t[i].from;
+				last = t[i].tsc;
+			}
+			cut = next_psb(all, total, total / 2);
+			sid_cpu = c;
+			if (k ? cut < total : cut > 0)
+				aux(w, all, k ? cut : 0, k ? total - cut : cut, PID, (uint32_t)-1, c,
+				    perf_time(last) + 10 + k);
+			free(all);
+		}
+	}
+	sid_cpu = 0;
+	free(t);
+}
+
 /* The --cpu-wide file: see the top of this file. */
 static int cpu_wide(int argc, char **argv)
 {
@@ -1162,8 +1294,28 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc > 3 && !strcmp(argv[1], "--cpu-wide"))
+	if (argc > 3 && !strcmp(argv[1], "--cpu-wide") &&
+	    (!strcmp(argv[2], "--cpus") || !strcmp(argv[2], "--maps") ||
+	     !strcmp(argv[2], "--task-switch") ||
+	     !strcmp(argv[2], "--thread"))) {
+		thread_cpus = 1;
+		argc--;
+		argv++;
+		if (!strcmp(argv[1], "--cpus")) {
+			thread_cpus = strtoul(argv[2], NULL, 0);
+			if (thread_cpus < 1 || thread_cpus > 2)
+				die("--cpus is 1 or 2", -22);
+			argc -= 2;
+			argv += 2;
+		}
+		if (!strcmp(argv[1], "--task-switch")) {
+			task_switch = 1;
+			argc--;
+			argv++;
+		}
+	} else if (argc > 3 && !strcmp(argv[1], "--cpu-wide")) {
 		return cpu_wide(argc, argv);
+	}
 	if (argc > 1 && !strcmp(argv[1], "--bts")) {
 		bts = 1;
 		argc--;
@@ -1214,11 +1366,15 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	if (maps_file ? argc != 3 : argc != 4 && argc != 7) {
+	if ((maps_file ? argc != 3 : argc != 4 && argc != 7) ||
+	    (thread_cpus && (!nr_threads || stack_sample || snap_nr || tp_tracefs))) {
 		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
 				"              [--thread TID:PT-FILE]... OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...\n"
 				"              OUT PT-FILE\n"
+				"       pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch] [--maps FILES]\n"
+				"              --thread TID:PT-FILE...\n"
+				"              OUT PT-FILE [BINARY [START LEN PGOFF]]\n"
 				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate | --bounce N]]\n"
 				"              OUT PID,PT-FILE,TSC,BINARY,START,LEN,PGOFF[,CPU]...\n"
 				"       pd-gen --bts OUT BRANCHES BINARY [START LEN PGOFF]\n"
@@ -1230,7 +1386,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pt = bts ? bts_records(argv[2], &n) : read_file(argv[2], &n);
-	w = start(argv[1], argc, argv, 0);
+	w = start(argv[1], argc, argv, thread_cpus > 0);
 	traced_process(w, argv[3], argv + 4, argc - 4, 0x7f0000000000ULL);
 	put_comms(w);
 	if (tp_tracefs)
@@ -1245,7 +1401,9 @@ int main(int argc, char **argv)
 	}
 	/* cut at a PSB: perf 6.1 loses a packet split by a cut (see --cut-psb) */
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
-	if (!snap_nr) {
+	if (thread_cpus) {
+		threads_per_cpu(w, pt, n, thread_cpus);
+	} else if (!snap_nr) {
 		aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
 		per_thread_chunk(w, 0);
 		aux(w, pt, half, n - half, PID, PID, (uint32_t)-1, 11);
