@@ -32,8 +32,7 @@ static char *text_copy(const struct td_text *t)
 	char *s = malloc(t->len + 1);
 
 	if (s) {
-		if (t->len)	/* an absent text (no saved cmdlines before 0.6) has no p */
-			memcpy(s, t->p, t->len);
+		memcpy(s, t->p, t->len);
 		s[t->len] = 0;
 	}
 	return s;
@@ -48,8 +47,7 @@ static char *text_copy(const struct td_text *t)
  */
 static char *printk_copy(const struct td_text *t)
 {
-	/* no printk section: p is NULL, and NULL + 0 is undefined in C */
-	const char *p = t->p, *end = t->len ? t->p + t->len : t->p;
+	const char *p = t->p, *end = t->p + t->len;
 	char *s = malloc(t->len + 2), *o = s;
 
 	if (!s)

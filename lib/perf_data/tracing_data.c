@@ -83,7 +83,7 @@ static uint64_t td_u64(struct td_cur *c, const char *what)
 /* LEN bytes of text (a file's contents) */
 static struct td_text td_text(struct td_cur *c, uint64_t len, const char *what)
 {
-	struct td_text t = { 0 };
+	struct td_text t = { "", 0 };
 
 	if (!td_need(c, len, what))
 		return t;
@@ -220,6 +220,8 @@ int tracing_data_parse(const void *buf, size_t len, struct tracing_data *td, cha
 	td->printk = td_text(&c, td_u32(&c, "printk formats size"), "printk formats");
 	if (strtod(td->version, NULL) >= 0.6)
 		td->cmdlines = td_text(&c, td_u64(&c, "saved cmdlines size"), "saved cmdlines");
+	else
+		td->cmdlines = (struct td_text){ "", 0 };	/* none before 0.6 */
 	td->size = c.off;
 	if (ret || c.bad) {
 		tracing_data_free(td);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A file's contents; p is never NULL: an absent or unread text is "", len 0. */
 struct td_text {
 	const char *p;
 	size_t len;
