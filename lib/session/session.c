@@ -670,11 +670,13 @@ static void on_aux(struct session *s, const struct pd_record *rec)
  * id is the task going out or coming in, next_prev_pid/tid the other one.
  * PERF_RECORD_SWITCH (a per-task event's: perf record -- PROG where perf
  * adds no CPU-wide switch event, its intel_pt have_sched_switch 2) has no
- * next_prev: a switch in names the task by its sample id, a switch out
- * is left out (as perf does; that CPU's next trace is the next task's,
- * whose switch in comes first). Per-thread buffers (cpu -1) never ask;
- * an inheriting event's per-CPU buffer holds the trace of all its
- * threads, in turns these switches tell apart.
+ * next_prev: a switch in names the task by its sample id, and a switch
+ * out hands the CPU's trace to the task switched in next. perf leaves
+ * the switch out out and so gives the start of a turn, enabled before
+ * its switch in is written and timed by that enable where no MTC
+ * follows, to the task before (switch_timeline_add_out()). Per-thread
+ * buffers (cpu -1) never ask; an inheriting event's per-CPU buffer holds
+ * the trace of all its threads, in turns these switches tell apart.
  */
 static void on_switch(struct session *s, const struct pd_record *rec)
 {
@@ -688,8 +690,10 @@ static void on_switch(struct session *s, const struct pd_record *rec)
 		    (PERF_SAMPLE_TIME | PERF_SAMPLE_CPU))
 		return;
 	if (rec->hdr->misc & PERF_RECORD_MISC_SWITCH_OUT) {
-		if (rec->hdr->type == PERF_RECORD_SWITCH)
+		if (rec->hdr->type == PERF_RECORD_SWITCH) {
+			switch_timeline_add_out(&st->switches, sid.cpu, sid.time);
 			return;
+		}
 		pid = (int32_t)sw->pid;
 		tid = (int32_t)sw->tid;
 	} else if (sid.sample_type & PERF_SAMPLE_TID) {
@@ -699,7 +703,8 @@ static void on_switch(struct session *s, const struct pd_record *rec)
 		return;
 	}
 	/* a failure leaves this switch out: decoding keeps the previous owner */
-	switch_timeline_add(&st->switches, sid.cpu, sid.time, pid, tid);
+	switch_timeline_add(&st->switches, sid.cpu, sid.time, pid, tid,
+			    rec->hdr->type == PERF_RECORD_SWITCH);
 }
 
 bool session_owner_at(struct session *s, int32_t cpu, uint64_t time, struct proc **proc,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * switch_timeline.c - per-CPU lists of context switches kept sorted by
- * time (see switch_timeline.h). A CPU's switch records come from its own
+ * time (see switch_timeline.h); a per-task switch out is kept as a marker
+ * that a lookup resolves to the switch in after it. A CPU's switch records come from its own
  * ring, in time order, so an insertion walks back over a few newer ones at
  * most; one that would go further back (a damaged file) is dropped rather
  * than letting a hostile file make insertion quadratic.
@@ -14,9 +15,10 @@
 
 #define MAX_CPUS 65536
 #define MAX_WALK_BACK 256
+#define MAX_OUTS_IN_A_ROW 256	/* switches out passed looking for the next in */
 
 int switch_timeline_add(struct switch_timeline *tl, uint32_t cpu, uint64_t time, int32_t pid,
-			int32_t tid)
+			int32_t tid, bool per_task)
 {
 	struct switch_cpu *c;
 	size_t i;
@@ -40,9 +42,29 @@ int switch_timeline_add(struct switch_timeline *tl, uint32_t cpu, uint64_t time,
 		if (c->nr - i >= MAX_WALK_BACK)
 			return -ERANGE;
 	memmove(c->v + i + 1, c->v + i, (c->nr - i) * sizeof(*c->v));
-	c->v[i] = (struct switch_in){ .time = time, .pid = pid, .tid = tid };
+	c->v[i] = (struct switch_in){ .time = time, .pid = pid, .tid = tid, .per_task = per_task };
 	c->nr++;
 	return 0;
+}
+
+int switch_timeline_add_out(struct switch_timeline *tl, uint32_t cpu, uint64_t time)
+{
+	return switch_timeline_add(tl, cpu, time, SWITCH_NEXT_IN, SWITCH_NEXT_IN, true);
+}
+
+/*
+ * The switch in that owns the trace from c->v[i] on: itself, or for a
+ * switch out the next switch in, or failing that the one before.
+ */
+static const struct switch_in *owner_from(const struct switch_cpu *c, size_t i)
+{
+	for (size_t k = i; k < c->nr && k - i < MAX_OUTS_IN_A_ROW; k++)
+		if (c->v[k].tid != SWITCH_NEXT_IN)
+			return &c->v[k];
+	for (size_t k = i; k-- > 0 && i - k < MAX_OUTS_IN_A_ROW;)
+		if (c->v[k].tid != SWITCH_NEXT_IN)
+			return &c->v[k];
+	return NULL;
 }
 
 bool switch_timeline_has(const struct switch_timeline *tl, int32_t cpu)
@@ -71,7 +93,10 @@ const struct switch_in *switch_timeline_at(const struct switch_timeline *tl, int
 	}
 	if (lo < c->nr)
 		*next = c->v[lo].time;
-	return lo ? &c->v[lo - 1] : NULL;
+	if (lo)
+		return owner_from(c, lo - 1);
+	/* before the first: a per-task switch in is written after its enable */
+	return c->v[0].per_task && c->v[0].tid != SWITCH_NEXT_IN ? &c->v[0] : NULL;
 }
 
 void switch_timeline_free(struct switch_timeline *tl)

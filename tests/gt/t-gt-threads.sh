@@ -33,7 +33,10 @@
 # - gt-threads-export-PROG-cpuC[-rc]-tN: as above.
 # And the same as -cpuC-task[-rc] with pd-gen --task-switch: the per-task
 # PERF_RECORD_SWITCH of an inheriting event (perf record -- PROG where
-# perf adds no CPU-wide switch event), in and out, no next_prev fields.
+# perf adds no CPU-wide switch event), in and out, no next_prev fields;
+# and as -cpuC-task-late[-rc] with each switch in LATE_NS after its turn's
+# first time (pd-gen --late-switch-in), where a kernel writes it: after it
+# enabled the task's events, whose first trace is timed before it.
 cd "$(dirname "$0")/../.." || exit 1
 A=${AUXREC:-./auxrec}
 B=${AUXREC_BUILD:-build}
@@ -48,6 +51,7 @@ if [ ! -x "$B/tests/tools/pd-gen" ] || [ ! -x "$B/tests/tools/sym_lookup" ]; the
 fi
 out=$GT_BIN/threads-out
 PID=4242	# pd-gen's process; thread N is tid PID + N
+LATE_NS=2000	# -task-late: the switch in after the trace of its turn began
 rm -rf "$out"
 mkdir -p "$out"
 rc=0
@@ -133,6 +137,7 @@ check_cpu_wide() {
 	local name=$1-cpu$6${7:+-$7}$4 bin=$2 base=$3 v=$4 n=$5 cpus=$6 j sw
 	local data=$3$4.cpu$6$7.data opt= rec=PERF_RECORD_SWITCH_CPU_WIDE
 	[ "$7" = task ] && opt=--task-switch rec=PERF_RECORD_SWITCH
+	[ "$7" = task-late ] && opt="--task-switch --late-switch-in $LATE_NS" rec=PERF_RECORD_SWITCH
 	shift 7
 	# shellcheck disable=SC2086
 	if ! "$B/tests/tools/pd-gen" --gt-clock --cpu-wide --cpus "$cpus" $opt "$@" "$data" \
@@ -188,7 +193,7 @@ for prog in $GT_PROGS_THREADS; do
 		done
 		check_export "$prog$v" "$bin" "$base" "$v" "$nthreads" "$data"
 		for cpus in 1 2; do
-			for kind in "" task; do
+			for kind in "" task task-late; do
 				check_cpu_wide "$prog" "$bin" "$base" "$v" "$nthreads" "$cpus" \
 					"$kind" "${targs[@]}"
 			done

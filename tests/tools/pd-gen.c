@@ -37,7 +37,12 @@
  * inheriting per-task event instead (perf record -- PROG when perf adds
  * no CPU-wide switch event): PERF_RECORD_SWITCH out and in, no next_prev
  * fields, the task's sample id; attr.inherit, have_sched_switch 2.
- * Usage: pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch] [--maps FILES]
+ * --late-switch-in NS (after --task-switch): each switch in NS ns after
+ * its turn's PSB+ TSC (but before the CPU's next turn), as a kernel writes
+ * it after enabling the task's events (__perf_event_task_sched_in()); the
+ * switch out stays 1 ns before.
+ * Usage: pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch [--late-switch-in NS]]
+ *               [--maps FILES]
  *               --thread TID:PT-FILE...
  *               OUT PT-FILE [BINARY [START LEN PGOFF]]
  *
@@ -191,6 +196,7 @@ static struct thread_arg {
 static int nr_threads;
 static uint32_t thread_cpus;	/* --cpu-wide with --thread: on this many CPUs */
 static int task_switch;		/* --task-switch: PERF_RECORD_SWITCH of an inheriting event */
+static uint64_t late_switch_in;	/* --late-switch-in NS: the task's switch in that late */
 
 #define SEED_ID		101
 #define SEED_REGS_MASK	0xff0fffULL	/* perf_regs.h x86-64, as perf --call-graph dwarf */
@@ -937,6 +943,21 @@ static struct turn *thread_turns(struct turn *t, size_t *nr, uint32_t tid, uint3
 	}
 }
 
+/* ns after turn i's switch out for its switch in: before the CPU's next turn */
+static uint64_t late_in(const struct turn *t, size_t nr, size_t i)
+{
+	uint64_t late = late_switch_in;
+
+	for (size_t k = i + 1; late && k < nr; k++) {
+		if (t[k].cpu != t[i].cpu)
+			continue;
+		if (perf_time(t[k].tsc) - perf_time(t[i].tsc) <= late + 1)
+			late = perf_time(t[k].tsc) - perf_time(t[i].tsc) - 1;
+		break;
+	}
+	return late;
+}
+
 static void threads_per_cpu(struct pd_writer *w, const uint8_t *pt, size_t len, uint32_t ncpus)
 {
 	size_t nr = 0;
@@ -961,7 +982,8 @@ static void threads_per_cpu(struct pd_writer *w, const uint8_t *pt, size_t len, 
 			if (prev[c] >= 0)
 				put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, prev[c], time);
 			sw.header.misc = 0;
-			put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, t[i].tid, time);
+			put_as_thread(w, &sw, sizeof(sw.header), NULL, PID, t[i].tid,
+				      time + late_in(t, nr, i));
 			prev[c] = t[i].tid;
 			continue;
 		}
@@ -1313,6 +1335,11 @@ int main(int argc, char **argv)
 			argc--;
 			argv++;
 		}
+		if (task_switch && !strcmp(argv[1], "--late-switch-in")) {
+			late_switch_in = strtoull(argv[2], NULL, 0);
+			argc -= 2;
+			argv += 2;
+		}
 	} else if (argc > 3 && !strcmp(argv[1], "--cpu-wide")) {
 		return cpu_wide(argc, argv);
 	}
@@ -1372,7 +1399,8 @@ int main(int argc, char **argv)
 				"              [--thread TID:PT-FILE]... OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...\n"
 				"              OUT PT-FILE\n"
-				"       pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch] [--maps FILES]\n"
+				"       pd-gen [--gt-clock] --cpu-wide [--cpus N] [--task-switch\n"
+				"              [--late-switch-in NS]] [--maps FILES]\n"
 				"              --thread TID:PT-FILE...\n"
 				"              OUT PT-FILE [BINARY [START LEN PGOFF]]\n"
 				"       pd-gen [--gt-clock] --cpu-wide [--cut-psb [--migrate | --bounce N]]\n"
