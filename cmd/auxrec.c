@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "builtin.h"
+#include "lib/util/mapped_files.h"
 #include "lib/util/util.h"
 
 int auxrec_argc;
@@ -147,6 +148,7 @@ int main(int argc, char **argv)
 
 	auxrec_argc = argc;
 	auxrec_argv = argv;
+	mapped_files_guard();
 	opterr = 0;	/* cmd_bad_option() says what was wrong, in one line */
 	while ((c = getopt_long(argc, argv, "+jpvVh", opts, NULL)) != -1) {
 		switch (c) {

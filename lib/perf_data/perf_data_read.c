@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lib/util/mapped_files.h"
 #include "perf_data.h"
 #include "perf_data_read_int.h"
 #include "perf_decomp.h"
@@ -43,6 +44,7 @@ struct pd_reader {
 	bool stream;			/* not mapped: read() as we go */
 	const uint8_t *map;
 	uint64_t map_size;
+	int map_named;			/* mapped_file_add()'s handle of map */
 
 	struct perf_file_header hdr;
 	struct pd_attr *attrs;
@@ -549,6 +551,7 @@ static int map_fd(struct pd_reader *r, int fd, off_t size, const char *what)
 		return set_error(r, -errno, "cannot map %s: %s", what, strerror(errno));
 	r->map = m;
 	r->map_size = size;
+	r->map_named = mapped_file_add(m, size, what);
 	return 0;
 }
 
@@ -722,8 +725,10 @@ void pd_reader_close(struct pd_reader *r)
 {
 	if (!r)
 		return;
-	if (r->map)
+	if (r->map) {
+		mapped_file_remove(r->map_named);
 		munmap((void *)r->map, r->map_size);
+	}
 	if (r->close_fd)
 		close(r->fd);
 	for (size_t i = 0; i < r->nr_attrs; i++) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "lib/util/array_grow.h"
 #include "build_id.h"
+#include "lib/util/mapped_files.h"
 #include "symbols_int.h"
 
 struct dso_cache *dso_cache_new(void)
@@ -41,8 +42,10 @@ struct maps *dso_cache_kernel_maps(struct dso_cache *c)
 
 static void dso_free(struct dso *d)
 {
-	if (d->map)
+	if (d->map) {
+		mapped_file_remove(d->map_named);
 		munmap((void *)d->map, d->map_size);
+	}
 	if (d->fd >= 0)
 		close(d->fd);
 	srcline_free(d->srcline);
@@ -198,6 +201,7 @@ static void dso_load(struct dso_cache *c, struct dso *d)
 		d->map = NULL;
 		goto missing;
 	}
+	d->map_named = mapped_file_add(d->map, d->map_size, d->path);
 	elf = elf_memory((char *)d->map, d->map_size);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
 		if (elf)

@@ -32,6 +32,7 @@ struct dso {
 	int fd;
 	const uint8_t *map;	/* the whole file, read-only */
 	size_t map_size;
+	int map_named;		/* mapped_file_add()'s handle of map */
 	bool pread_code;	/* no map: code read with pread from fd (/proc/kcore) */
 	bool is_exec;		/* ET_EXEC: addresses are absolute */
 	uint64_t reloc;		/* runtime minus ELF address (a KASLR-relocated vmlinux) */
