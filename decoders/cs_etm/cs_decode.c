@@ -25,15 +25,23 @@
  *    a lost sync after a bad packet, an overflow or a discard, and a
  *    failed data path, are errors too; decoding resumes at the next
  *    A-sync (OpenCSD) or the next frame (cs_tree.c);
- *  - timestamps give later events their time, converted by TIME_CONV
- *    when the recording has it.
+ *  - timestamps give the later events of their trace ID their time,
+ *    converted by TIME_CONV when the recording has it.
  *
  *  - a PE context naming a context ID, when the tracer's configuration
  *    says the ID is Linux's tid (perf's rule, cs_etm__get_pid_fmt: in
  *    TRCCONFIGR the VMID bits, CONTEXTIDR_EL2, else the CID bit,
  *    CONTEXTIDR_EL1; for ETMv3 ETMCR's CTXTID), makes that thread the
- *    owner of the code and of the events from there on (opts->context):
- *    a CPU-wide trace follows the threads inside a chunk as perf does.
+ *    owner of the code and of the events of its trace ID from there on
+ *    (opts->context): a CPU-wide trace follows the threads inside a chunk
+ *    as perf does.
+ *
+ * Frames can interleave several trace IDs (CPUs sharing a sink): as
+ * perf's traceid_queues, each ID has its own time and thread. The host
+ * knows one owner, so when an event or a code read is of another ID than
+ * the one whose context it was told last, that ID's thread is announced
+ * to it again; an ID without a context ID yet in the chunk leaves the
+ * host's owner as it is (the chunk's, or another ID's thread).
  *
  * The decoder state of each chunk starts afresh, as perf resets its
  * decoder for every PERF_RECORD_AUX. Until a context ID says otherwise,
@@ -70,6 +78,10 @@ struct cs_stream {
 	uint64_t pend_from;
 	uint64_t last;		/* the last instruction executed */
 	uint64_t insns;		/* since the previous event */
+	uint64_t time;		/* of the last timestamp; 0: none */
+	/* the context ID's thread (-1: none in this chunk) and when its name changes */
+	int ctx_tid;
+	uint64_t ctx_name_next;
 };
 
 struct cs_decode {
@@ -83,23 +95,43 @@ struct cs_decode {
 	int32_t raw_cpu;
 	uint64_t mispredict_at;	/* index of the chunk's first Mispredict */
 	uint64_t base;		/* aux_offset of the chunk */
-	uint64_t time;
-	int64_t time_idx;	/* the buffer (chunk idx) time is of; -1: none */
-	/* the context ID's thread (-1: none in this chunk) and when its name changes */
-	int ctx_tid;
-	uint64_t ctx_name_next;
+	int64_t time_idx;	/* the buffer (chunk idx) the times are of; -1: none */
+	int owner;		/* the ID whose thread the host has; -1: the chunk's */
+	struct cs_stream *cur;	/* of the last element: the chunk's errors' time */
 	struct cs_stream s[NR_IDS];
 };
+
+/*
+ * The context ID's thread owns the code and events of stream s from here
+ * on, named as at its last timestamp; without one yet, named again at the
+ * first.
+ */
+static void set_context(struct cs_decode *d, struct cs_stream *s, int tid)
+{
+	uint64_t image, next = d->opts.context(d->opts.read_ctx, tid, s->time, &image);
+
+	s->ctx_tid = tid;
+	s->ctx_name_next = s->time ? next : 0;
+	d->owner = (int)(s - d->s);
+}
+
+/* The host's owner made stream s's thread, if it has one and another ID had it. */
+static void own(struct cs_decode *d, struct cs_stream *s)
+{
+	if (s->ctx_tid >= 0 && d->owner != s - d->s)
+		set_context(d, s, s->ctx_tid);
+}
 
 static int emit(struct cs_decode *d, struct cs_stream *s, uint8_t kind, uint16_t flags,
 		uint64_t from, uint64_t to, uint64_t index, const char *error)
 {
 	struct decode_event ev = {
 		.kind = kind, .branch = flags, .from = from, .to = to,
-		.insn_count = s->insns, .time = d->time, .aux_offset = d->base + index,
+		.insn_count = s->insns, .time = s->time, .aux_offset = d->base + index,
 		.error = error,
 	};
 
+	own(d, s);
 	s->insns = 0;
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
@@ -232,22 +264,10 @@ static int context_tid(const struct cs_decode *d, uint8_t id, const ocsd_pe_cont
 	return (cfg & ETM4_CFG_CTXTID) && c->ctxt_id_valid ? (int)c->context_id : -1;
 }
 
-/*
- * The context ID's thread owns the code and events from here on, named as
- * at the last timestamp; without one yet, named again at the first.
- */
-static void set_context(struct cs_decode *d, int tid)
-{
-	uint64_t image, next = d->opts.context(d->opts.read_ctx, tid, d->time, &image);
-
-	d->ctx_tid = tid;
-	d->ctx_name_next = d->time ? next : 0;
-}
-
 static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_trace_elem *e)
 {
 	struct cs_decode *d = ctx;
-	struct cs_stream *s = &d->s[id & (NR_IDS - 1)];
+	struct cs_stream *s = d->cur = &d->s[id & (NR_IDS - 1)];
 
 	switch (e->elem_type) {
 	case OCSD_GEN_TRC_ELEM_INSTR_RANGE:
@@ -270,14 +290,14 @@ static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_
 		int tid = d->opts.context ? context_tid(d, id, &e->context) : -1;
 
 		if (tid >= 0)
-			set_context(d, tid);
+			set_context(d, s, tid);
 		return 0;
 	}
 	case OCSD_GEN_TRC_ELEM_TIMESTAMP:
-		d->time = tsc_conv_valid(&d->tc) ? tsc_to_perf_time(&d->tc, e->timestamp) : 0;
+		s->time = tsc_conv_valid(&d->tc) ? tsc_to_perf_time(&d->tc, e->timestamp) : 0;
 		/* the context's thread renamed (or exec'd) by now */
-		if (d->ctx_tid >= 0 && d->time && d->time >= d->ctx_name_next)
-			set_context(d, d->ctx_tid);
+		if (s->ctx_tid >= 0 && s->time && s->time >= s->ctx_name_next)
+			set_context(d, s, s->ctx_tid);
 		return 0;
 	default:
 		return 0;
@@ -291,6 +311,7 @@ static uint32_t read_code(void *ctx, uint8_t id, uint64_t addr, uint32_t len, ui
 
 	if (!d->opts.read_code)
 		return 0;
+	own(d, &d->s[id & (NR_IDS - 1)]);	/* code of the ID's thread */
 	n = d->opts.read_code(d->opts.read_ctx, addr, buf, len);
 	return n > 0 ? (uint32_t)n : 0;
 }
@@ -315,6 +336,10 @@ void *cs_etm_decode_begin(const struct decode_opts *opts)
 	d->opts = *opts;
 	d->raw_cpu = -1;
 	d->time_idx = -1;
+	d->owner = -1;
+	d->cur = &d->s[0];
+	for (unsigned int i = 0; i < NR_IDS; i++)
+		d->s[i].ctx_tid = -1;
 	d->tc = (struct tsc_conv){ .time_shift = opts->time_shift, .time_mult = opts->time_mult,
 				   .time_zero = opts->time_zero };
 	if (!opts->info_priv)
@@ -404,26 +429,29 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 		t = tree_for(d, chunk, true, &why);
 	if (!t)
 		return emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, 0, why);
-	memset(d->s, 0, sizeof(d->s));
-	d->ctx_tid = -1;	/* the piece's owner until a context ID says */
 	/*
-	 * The last timestamp's time holds on into the next chunk of its
+	 * Each ID's last timestamp's time holds on into the next chunk of its
 	 * buffer, which goes on after it. A chunk of another buffer (another
 	 * CPU's: per-CPU buffers come in no order of time) has no time until
 	 * its first timestamp: that one may be later than its trace, and a
 	 * context ID's thread named as then kept a name it took after.
 	 */
-	if (d->time_idx != (int64_t)chunk->idx)
-		d->time = 0;
+	for (unsigned int i = 0; i < NR_IDS; i++)
+		d->s[i] = (struct cs_stream){
+			.time = d->time_idx == (int64_t)chunk->idx ? d->s[i].time : 0,
+			.ctx_tid = -1,	/* the piece's owner until a context ID says */
+		};
 	d->time_idx = chunk->idx;
+	d->owner = -1;
+	d->cur = &d->s[0];
 	ret = cs_tree_decode(t, chunk->data, len);
 	for (unsigned int i = 0; !ret && i < NR_IDS; i++)
 		ret = end_trace(d, &d->s[i], len);
 	if (!ret && len < chunk->size)
-		ret = emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, d->mispredict_at,
+		ret = emit(d, d->cur, EVENT_ERROR, 0, 0, 0, d->mispredict_at,
 			   "Mispredict packet: rest of chunk not decoded (OpenCSD 1.3.3 fails)");
 	if (!ret && (chunk->flags & PERF_AUX_FLAG_TRUNCATED))
-		ret = emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, chunk->size, "lost trace data");
+		ret = emit(d, d->cur, EVENT_ERROR, 0, 0, 0, chunk->size, "lost trace data");
 	return ret;
 }
 

@@ -46,6 +46,18 @@
 #    time of the last sideband record perf has processed (cs-etm.c,
 #    sample.time = etm->latest_kernel_timestamp; the timestamps only order
 #    the CPUs' queues), here the AUX record's 10 ns; not compared;
+#  - two trace IDs in one chunk (etm-gen --two-ids --timestamps: the
+#    first half of the window in 4242 as trace ID 0x10, the second in 4243
+#    as 0x12, as two CPUs sharing a sink write them, frames alternating,
+#    the second stream's clock a tick after the first's start, so their
+#    times interleave): every auxrec event has the tid and comm of its own
+#    stream's context ID and the time of its own stream's last timestamp,
+#    each stream's events in order, with --jobs 1 and 2; perf (a queue per
+#    trace ID) gives each stream's transfers in order with the same tids,
+#    but no trace end at the chunk's end and, 6.1, not the last transfer
+#    of 0x10's stream (as the timestamps check: its timed decode), and
+#    the two streams merged in another order (by timestamp); its times
+#    are the AUX record's, not compared;
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
 #    program.
@@ -333,6 +345,46 @@ PY
 		"$(grep -c ' etm-prog$' "$g/rcs.want") events as etm-prog, $(grep -c ' etm-prog-c$' "$g/rcs.want") as etm-prog-c (renamed at $t ns), the later chunk first"
 }
 
+# etm-gen --two-ids --timestamps: 4242 as trace ID 0x10 and 4243 as 0x12
+# in one chunk, frames alternating, timestamps interleaved (see the top):
+# each stream's events, in order, with the tid, comm and time of that
+# stream's context ID and last timestamp, for --jobs 1 and 2; the events
+# are grouped by tid (a stable sort) as EXPECTED lists the streams
+run_two_ids() {	# name
+	local n=$1 g=$tmp/$1 why j back
+	"$B/tests/tools/etm-gen" --two-ids --timestamps "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/two.data" \
+		"$g/two.expected" 2> /dev/null || { echo "not ok cs-etm-$n-two-ids: etm-gen"; return; }
+	awk '{ print $0, $4 == 4242 ? "etm-prog" : "etm-prog-b" }' "$g/two.expected" > "$g/two.want"
+	for j in 1 2; do
+		"$AUXREC" script --json --jobs $j -i "$g/two.data" > "$g/two$j.json" 2> "$g/two$j.err"
+		script_events "$g/two$j.json" tid time comm > "$g/two$j.got"
+		sort -s -k4,4 "$g/two$j.got" > "$g/two$j.by-tid"
+		why=$(first_difference "$g/two.want" "$g/two$j.by-tid" events "< executed > auxrec")
+		[ -s "$g/two$j.err" ] && why="stderr: $(head -1 "$g/two$j.err")"
+		back=$(awk 'NR > 1 && $5 < t { n++ } { t = $5 } END { print n + 0 }' "$g/two$j.got")
+		[ -z "$why" ] && [ "$back" = 0 ] && why="the streams' times do not interleave"
+		verdict "cs-etm-$n-two-ids-jobs$j-script-own-stream" "$why" \
+			"$(wc -l < "$g/two.want") events, $(grep -c ' 4243 ' "$g/two.want") of 0x12's 4243, each with its stream's tid, comm and time; $back steps back in time from one stream to the other"
+	done
+	if [ -z "$have_perf" ]; then
+		echo "skip cs-etm-$n-two-ids-perf-script: perf is not installed"; return
+	fi
+	# perf, per stream: no trace end at the chunk's end; 6.1 also lacks
+	# the last transfer of 0x10's stream (its timed decode)
+	cut -d' ' -f1-4 "$g/two1.by-tid" > "$g/two.got4"
+	want_perf "$g/two.got4" "$g/prog" "" > "$g/two.want.br"
+	awk '$4 != 4242 { print; next } { l[++k] = $0 } END { for (i = 1; i < k - 1; i++) print l[i] }' \
+		"$g/two.want.br" | sort -s -k4,4 > "$g/two.want.perf"
+	timeout 120 perf script --itrace=b --ns -F tid,time,flags,ip,addr -i "$g/two.data" \
+		2> "$g/two.perf.err" > "$g/two.perf.out"
+	awk '{ $2 = ""; print }' "$g/two.perf.out" | perf_branch_lines 1 | sort -s -k4,4 > "$g/two.perf"
+	why=$(first_difference "$g/two.want.perf" "$g/two.perf" branches "< auxrec > perf")
+	[ -s "$g/two.perf.err" ] && why="perf: $(head -1 "$g/two.perf.err")"
+	verdict "cs-etm-$n-two-ids-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/two.perf") transfers and tids, each stream's in order"
+}
+
 run_prog loops ''
 run_prog recursion ''
 run_damaged recursion
@@ -340,6 +392,7 @@ run_prog indirect '' 40
 run_threads indirect --threads
 run_threads indirect --thread
 run_timestamps indirect
+run_two_ids indirect
 run_prog qsort ''
 run_prog indirect --v0 40
 run_prog indirect --ete 40

@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *        etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED
  *
@@ -66,6 +66,15 @@
  * --thread is --threads with 4243 a thread of 4242 (a COMM record of pid
  * 4242, tid 4243, named as the process, as clone() leaves it; no mapping
  * of its own): its events belong to process 4242.
+ * --two-ids traces the two processes of --threads on two CPUs sharing a
+ * sink (an ETR: perf's per-thread mode, or CPU-wide CPUs on one sink), in
+ * one chunk: the first half of the window in 4242 as trace ID 0x10 (CPU
+ * 0's ETM), the second half in 4243 as 0x12 (CPU 1's), each stream with
+ * its own sync and context ID, their frames alternating (then the longer
+ * one's rest); with --timestamps the second stream's clock starts a tick
+ * after the first's, so that the streams' timestamps interleave and one
+ * steps back from the other's in the chunk. EXPECTED: the events of 0x10,
+ * then those of 0x12, each with its own stream's tid and time.
  * --rename=TIME (with --timestamps, not --thread) adds a COMM record of
  * 4243 (with --threads; else of 4242, the two chunks' process) at perf
  * time TIME, without the exec flag, naming it etm-prog-c: its events
@@ -254,7 +263,7 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
-static int ete, v0, raw, damage, threads, thread, timestamps;	/* the options */
+static int ete, v0, raw, damage, threads, thread, two_ids, timestamps;	/* the options */
 static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
 static uint64_t rename_at;	/* --rename=TIME: 4243 (4242) renamed etm-prog-c then */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
@@ -273,6 +282,7 @@ struct etm {
 	uint64_t stats[4];	/* addresses: exact, short, long, atoms packets */
 	uint32_t cid;		/* the context ID of the thread traced */
 	uint64_t ts;		/* --timestamps: the last timestamp written */
+	uint64_t ts_off;	/* added to the clock (modulo 2^64) */
 	uint64_t taken;		/* taken branches so far */
 };
 
@@ -412,7 +422,7 @@ static void switch_to(struct etm *t, uint32_t cid, uint64_t next)
  */
 static void timestamp(struct etm *t, size_t k)
 {
-	uint64_t ts = ts_base + TS_PER_INSN * (uint64_t)k;
+	uint64_t ts = ts_base + TS_PER_INSN * (uint64_t)k + t->ts_off;
 
 	flush_atoms(t);
 	put(t, 0x02);
@@ -709,6 +719,42 @@ static void aux_chunk(struct pd_writer *w, const uint8_t *data, size_t len, uint
 		die("perf.data", "write failed");
 }
 
+/*
+ * --two-ids: pcs[first..mid] in 4242 as trace ID 0x10 and pcs[mid+1..last]
+ * in 4243 as 0x12, their frames alternating (see the top), one chunk.
+ */
+static void two_ids_chunk(struct pd_writer *w, const struct image *im, const uint64_t *pc,
+			  size_t first, size_t mid, size_t last, FILE *exp)
+{
+	/* the second stream's clock from a tick after the first's start */
+	struct etm t[2] = { { .cid = pid },
+			    { .cid = pid + 1, .ts_off = 1 - TS_PER_INSN * (uint64_t)(mid + 1 - first) } };
+	uint8_t *f[2], *out;
+	size_t flen[2], n = 0;
+
+	encode(&t[0], im, pc, first, mid, 0, exp);
+	encode(&t[1], im, pc, mid + 1, last, 0, exp);
+	for (int i = 0; i < 2; i++)
+		f[i] = frame(t[i].p, t[i].n, TRACE_ID + 2 * i, &flen[i]);
+	out = malloc(flen[0] + flen[1]);
+	if (!out)
+		die("frames", "out of memory");
+	for (size_t o = 0; o < flen[0] || o < flen[1]; o += 16)
+		for (int i = 0; i < 2; i++)
+			if (o < flen[i]) {
+				memcpy(out + n, f[i] + o, 16);
+				n += 16;
+			}
+	aux_chunk(w, out, n, 0, 10, 0);
+	fprintf(stderr, "etm-gen: one chunk: %zu and %zu trace bytes, %zu framed\n", t[0].n, t[1].n,
+		n);
+	for (int i = 0; i < 2; i++) {
+		free(f[i]);
+		free(t[i].p);
+	}
+	free(out);
+}
+
 /* A little-endian AArch64 ET_EXEC: one R+X PT_LOAD of CODE at VADDR. */
 static void write_elf(const char *path, const uint32_t *code, size_t len, uint64_t vaddr)
 {
@@ -874,6 +920,8 @@ int main(int argc, char **argv)
 		threads = ++a;
 	else if (argc > a && !strcmp(argv[a], "--thread"))
 		threads = thread = ++a;
+	else if (argc > a && !strcmp(argv[a], "--two-ids"))
+		threads = two_ids = ++a;
 	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
 	    (!argv[a][12] || argv[a][12] == '=')) {
 		if (argv[a][12])
@@ -883,7 +931,7 @@ int main(int argc, char **argv)
 	if (!thread && timestamps && argc > a && !strncmp(argv[a], "--rename=", 9))
 		rename_at = strtoull(argv[a++] + 9, NULL, 0);
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n"
 			"       etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED\n");
 		return 2;
@@ -925,7 +973,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv, NULL, 0);
-	for (int c = 0; c < (threads ? 1 : 2); c++) {
+	if (two_ids)
+		two_ids_chunk(w, &im, pc, first, mid, last, exp);
+	for (int c = 0; c < (two_ids ? 0 : threads ? 1 : 2); c++) {
 		struct etm t = { 0 };
 		size_t flen;
 		uint8_t *f;
