@@ -64,6 +64,7 @@ struct cs_frame {
 	uint64_t self_insns;		/* its own instructions so far */
 	size_t slot;			/* of its slice in slices, or in roots */
 	uint32_t flags;			/* CS_FRAME_* */
+	int32_t level;			/* its slice's: a call above needs no slice_of() */
 };
 
 /*
@@ -192,27 +193,38 @@ static int64_t lookup_name(struct call_stacks *cs, const struct maps *m, uint64_
 	return id;
 }
 
-/* lookup_name() through the cache of (address space, address) */
-static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+/* name_at()'s miss: lookup_name(), kept in entry i of the cache. */
+static __attribute__((noinline)) int64_t name_missed(struct call_stacks *cs,
+						     const struct trace_event *te, uint64_t addr,
+						     size_t i)
 {
 	const struct maps *m = trace_event_maps(te);
-	uint32_t gen = te->proc ? te->proc->gen : 0;
 	struct cs_name_cache *c = cs->name_cache;
-	size_t i = (addr ^ addr >> 12) & (NAME_CACHE_SIZE - 1);
-	int64_t id;
+	int64_t id = lookup_name(cs, m, addr);
 
-	if (c->e[i].name && c->e[i].addr == addr && c->e[i].maps == m && c->e[i].pid == te->pid &&
-	    c->e[i].gen == gen)
-		return c->e[i].name - 1;
-	id = lookup_name(cs, m, addr);
 	if (id >= 0) {
 		c->e[i].maps = m;
 		c->e[i].addr = addr;
 		c->e[i].pid = te->pid;
-		c->e[i].gen = gen;
+		c->e[i].gen = te->proc ? te->proc->gen : 0;
 		c->e[i].name = (uint32_t)id + 1;
 	}
 	return id;
+}
+
+/*
+ * lookup_name() through the cache of (address space, address); the hit,
+ * nearly every call, inline in the callers.
+ */
+static inline int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+{
+	const struct cs_name_cache *c = cs->name_cache;
+	size_t i = (addr ^ addr >> 12) & (NAME_CACHE_SIZE - 1);
+
+	if (c->e[i].name && c->e[i].addr == addr && c->e[i].maps == trace_event_maps(te) &&
+	    c->e[i].pid == te->pid && c->e[i].gen == (te->proc ? te->proc->gen : 0))
+		return c->e[i].name - 1;
+	return name_missed(cs, te, addr, i);
 }
 
 /*
@@ -265,22 +277,29 @@ static struct cs_slice *slice_of(const struct cs_thread *th, const struct cs_fra
  * entry (a pre-order), or among the roots for an outermost frame found by
  * a return.
  */
-static int push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
-		uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
+static inline __attribute__((always_inline)) int
+push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
+     uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
 {
-	bool root = frame_flags & CS_FRAME_ROOT;
 	struct cs_slice *s;
+	size_t slot;
 
 	if (th->depth == th->cap_stack && ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
 		return -ENOMEM;
-	if (root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
-		   HUGE_ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
-		return -ENOMEM;
+	if (frame_flags & CS_FRAME_ROOT) {
+		if (ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16))
+			return -ENOMEM;
+		slot = th->nr_roots++;
+		s = &th->roots[slot];
+	} else {
+		if (HUGE_ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
+			return -ENOMEM;
+		slot = th->nr_slices++;
+		s = &th->slices[slot];
+	}
 	th->stack[th->depth++] = (struct cs_frame){
-		.site = site, .flags = frame_flags,
-		.slot = root ? th->nr_roots++ : th->nr_slices++,
+		.site = site, .flags = frame_flags, .slot = slot, .level = level,
 	};
-	s = slice_of(th, &th->stack[th->depth - 1]);
 	*s = (struct cs_slice){
 		.start = now, .seq = seq, .epoch = th->epoch, .name = name, .level = level,
 		.flags = slice_flags,
@@ -291,7 +310,8 @@ static int push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq,
 }
 
 /* Ends the frames from the top down to index i (included) at clock now. */
-static void pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
+static inline __attribute__((always_inline)) void
+pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
 {
 	while (th->depth > i) {
 		const struct cs_frame *f = &th->stack[--th->depth];
@@ -305,7 +325,7 @@ static void pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
 
 static int32_t level_of_top(struct cs_thread *th)
 {
-	return slice_of(th, &th->stack[th->depth - 1])->level;
+	return th->stack[th->depth - 1].level;
 }
 
 int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n)
@@ -515,20 +535,21 @@ static int add_callers(struct call_stacks *cs, struct cs_thread *th,
 	for (size_t i = d; i < sd->n; i++) {
 		size_t m = sd->n - 1 - i;	/* its place in the stack */
 		int64_t name = name_at(cs, te, sd->pcs[i] - 1);
+		int32_t lv = level - (int32_t)(i - d + 1);
 
 		if (name < 0)
 			return -ENOMEM;
 		th->stack[m] = (struct cs_frame){
 			.site = m ? sd->pcs[i + 1] - 1 : 0, .slot = th->nr_roots,
-			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0),
+			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0), .level = lv,
 		};
 		th->roots[th->nr_roots++] = (struct cs_slice){
 			.start = th->epoch_start, .seq = th->next_root_seq--, .epoch = th->epoch,
-			.name = (uint32_t)name, .level = level - (int32_t)(i - d + 1),
+			.name = (uint32_t)name, .level = lv,
 			.flags = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED,
 		};
-		if (level - (int32_t)(i - d + 1) < th->min_level)
-			th->min_level = level - (int32_t)(i - d + 1);
+		if (lv < th->min_level)
+			th->min_level = lv;
 	}
 	sd->used = true;
 	cs->seeds_used++;
@@ -711,11 +732,6 @@ static int select_event(struct call_stacks *cs, struct cs_thread *th,
 	}
 	th->spans[th->nr_spans - 1].end = now;
 	return in_time;
-}
-
-int cs_event(struct call_stacks *cs, const struct trace_event *te)
-{
-	return cs_event_cpu(cs, te, te->piece ? te->piece->chunk.cpu : -1);
 }
 
 int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)

@@ -173,7 +173,8 @@ struct kept_event {
  * 8-byte stores that had just made it, which the CPU cannot forward (a
  * stall per event, a fifth of `auxrec report`).
  */
-static void trace_event_fill(struct run *r, const struct decode_event *ev, struct trace_event *te)
+static inline __attribute__((always_inline)) void
+trace_event_fill(struct run *r, const struct decode_event *ev, struct trace_event *te)
 {
 	te->ev = ev;
 	te->piece = r->piece;
@@ -187,7 +188,7 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 }
 
 /* Whether te (made by trace_event_fill()) passes the filter. */
-static bool wanted(const struct run *r, const struct trace_event *te)
+static inline __attribute__((always_inline)) bool wanted(const struct run *r, const struct trace_event *te)
 {
 	return !r->filter || event_filter_match(r->filter, te->pid, te->tid, te->piece->chunk.cpu,
 						te->comm, te->ev->time);
