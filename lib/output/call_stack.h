@@ -175,13 +175,10 @@ int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *
  * Threads left without slices are left out.
  */
 void cs_select(struct call_stacks *cs, const struct event_filter *f);
+/* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
+int cs_event(struct call_stacks *cs, const struct trace_event *te);
 /* cs_event() of an event from CPU cpu's trace buffer (-1: a thread's). */
 int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu);
-/* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
-static inline int cs_event(struct call_stacks *cs, const struct trace_event *te)
-{
-	return cs_event_cpu(cs, te, te->piece ? te->piece->chunk.cpu : -1);
-}
 /*
  * Ends every open frame at its thread's last clock and puts each thread's
  * slices in pre-order (parents before children, by start). Returns 0 or
