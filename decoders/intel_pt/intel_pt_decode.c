@@ -46,6 +46,12 @@ struct pt_decode {
 	const uint8_t *snap_data;
 	size_t snap_size, snap_len;
 	bool snap_continued;
+	/*
+	 * The event handed to the host, made here rather than on the stack:
+	 * on_flow_event() then keeps nothing across the host's call, which
+	 * it makes last (a jump: no registers saved and restored per event).
+	 */
+	struct decode_event ev;
 };
 
 /*
@@ -133,6 +139,48 @@ static inline uint64_t scalar(uint64_t v)
 	return v;
 }
 
+/*
+ * The typed event of fe (of type `type`) at time d->last_time, with error
+ * text `error`, to the host: made in d->ev and handed over by the last
+ * call, so that the event's common path saves and restores no registers.
+ */
+static inline __attribute__((always_inline)) int
+hand_event(struct pt_decode *d, const struct pt_flow_event *fe, uint8_t type, const char *error)
+{
+	struct decode_event *ev = &d->ev;
+
+	*ev = (struct decode_event){
+		.kind = event_kind_of[type],
+		.from = scalar(fe->from),
+		.to = scalar(fe->to),
+		.insn_count = fe->insn_count,
+		.time = d->last_time,
+		.aux_offset = d->chunk_offset + fe->offset,
+		.payload = fe->payload,
+		.error = error,
+	};
+	if (type == PT_FLOW_EV_TSX || type == PT_FLOW_EV_POWER)
+		ev->detail = detail_of[fe->kind];
+	else
+		ev->branch = branch_flags_of[fe->kind] | trace_flags_of[type];
+	return d->opts.event(d->opts.event_ctx, ev);
+}
+
+/* on_flow_event() of an error, a new TSC or a snapshot's overlap. */
+static __attribute__((noinline)) int on_rare_event(struct pt_decode *d,
+						   const struct pt_flow_event *fe, uint8_t type)
+{
+	if (type == PT_FLOW_EV_ERROR && fe->err == -PT_ERR_NEED_MORE) {
+		d->cut_end = fe->offset + 1;
+		if (cut_continued(d, fe->offset))
+			return 0;	/* decoded whole with the next snapshot */
+	}
+	if (fe->offset < d->skip_below)
+		return 0;	/* decoded from the previous snapshot */
+	perf_time(d, fe->tsc);
+	return hand_event(d, fe, type, type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL);
+}
+
 static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 {
 	struct pt_decode *d = ctx;
@@ -143,31 +191,10 @@ static int on_flow_event(void *ctx, const struct pt_flow_event *fe)
 	 * of the event before too: a tenth of a threaded export's time).
 	 */
 	uint8_t type = (uint8_t)scalar(fe->type);
-	struct decode_event ev;
 
-	if (type == PT_FLOW_EV_ERROR && fe->err == -PT_ERR_NEED_MORE) {
-		d->cut_end = fe->offset + 1;
-		if (cut_continued(d, fe->offset))
-			return 0;	/* decoded whole with the next snapshot */
-	}
-	if (fe->offset < d->skip_below)
-		return 0;	/* decoded from the previous snapshot */
-	ev = (struct decode_event){
-		.kind = event_kind_of[type],
-		.from = scalar(fe->from),
-		.to = scalar(fe->to),
-		.insn_count = fe->insn_count,
-		.time = perf_time(d, fe->tsc),
-		.aux_offset = d->chunk_offset + fe->offset,
-		.payload = fe->payload,
-		.error = type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL,
-	};
-
-	if (type == PT_FLOW_EV_TSX || type == PT_FLOW_EV_POWER)
-		ev.detail = detail_of[fe->kind];
-	else
-		ev.branch = branch_flags_of[fe->kind] | trace_flags_of[type];
-	return d->opts.event(d->opts.event_ctx, &ev);
+	if (type == PT_FLOW_EV_ERROR || fe->offset < d->skip_below || fe->tsc != d->last_tsc)
+		return on_rare_event(d, fe, type);
+	return hand_event(d, fe, type, NULL);
 }
 
 /*

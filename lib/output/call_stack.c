@@ -52,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include "lib/output/call_stack.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/huge_array.h"
@@ -64,6 +65,7 @@ struct cs_frame {
 	uint64_t self_insns;		/* its own instructions so far */
 	size_t slot;			/* of its slice in slices, or in roots */
 	uint32_t flags;			/* CS_FRAME_* */
+	int32_t level;			/* its slice's: a call above needs no slice_of() */
 };
 
 /*
@@ -192,27 +194,52 @@ static int64_t lookup_name(struct call_stacks *cs, const struct maps *m, uint64_
 	return id;
 }
 
-/* lookup_name() through the cache of (address space, address) */
-static int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+/* name_at()'s miss: lookup_name(), kept in entry i of the cache. */
+static __attribute__((noinline)) int64_t name_missed(struct call_stacks *cs,
+						     const struct trace_event *te, uint64_t addr,
+						     size_t i)
 {
 	const struct maps *m = trace_event_maps(te);
-	uint32_t gen = te->proc ? te->proc->gen : 0;
 	struct cs_name_cache *c = cs->name_cache;
-	size_t i = (addr ^ addr >> 12) & (NAME_CACHE_SIZE - 1);
-	int64_t id;
+	int64_t id = lookup_name(cs, m, addr);
 
-	if (c->e[i].name && c->e[i].addr == addr && c->e[i].maps == m && c->e[i].pid == te->pid &&
-	    c->e[i].gen == gen)
-		return c->e[i].name - 1;
-	id = lookup_name(cs, m, addr);
 	if (id >= 0) {
 		c->e[i].maps = m;
 		c->e[i].addr = addr;
 		c->e[i].pid = te->pid;
-		c->e[i].gen = gen;
+		c->e[i].gen = te->proc ? te->proc->gen : 0;
 		c->e[i].name = (uint32_t)id + 1;
 	}
 	return id;
+}
+
+/*
+ * lookup_name() through the cache of (address space, address); the hit,
+ * nearly every call, inline in the callers.
+ */
+static inline size_t name_slot(uint64_t addr)
+{
+	return (addr ^ addr >> 12) & (NAME_CACHE_SIZE - 1);
+}
+
+/* The name id of addr when the cache has it, else -1. */
+static inline int64_t name_cached(const struct call_stacks *cs, const struct trace_event *te,
+				  uint64_t addr)
+{
+	const struct cs_name_cache *c = cs->name_cache;
+	size_t i = name_slot(addr);
+
+	if (c->e[i].name && c->e[i].addr == addr && c->e[i].maps == trace_event_maps(te) &&
+	    c->e[i].pid == te->pid && c->e[i].gen == (te->proc ? te->proc->gen : 0))
+		return c->e[i].name - 1;
+	return -1;
+}
+
+static inline int64_t name_at(struct call_stacks *cs, const struct trace_event *te, uint64_t addr)
+{
+	int64_t id = name_cached(cs, te, addr);
+
+	return id >= 0 ? id : name_missed(cs, te, addr, name_slot(addr));
 }
 
 /*
@@ -265,33 +292,60 @@ static struct cs_slice *slice_of(const struct cs_thread *th, const struct cs_fra
  * entry (a pre-order), or among the roots for an outermost frame found by
  * a return.
  */
-static int push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
-		uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
+static inline __attribute__((always_inline)) void
+enter(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
+      uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
 {
-	bool root = frame_flags & CS_FRAME_ROOT;
 	struct cs_slice *s;
+	size_t slot;
 
-	if (th->depth == th->cap_stack && ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
-		return -ENOMEM;
-	if (root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
-		   HUGE_ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024))
-		return -ENOMEM;
+	if (frame_flags & CS_FRAME_ROOT) {
+		slot = th->nr_roots++;
+		s = &th->roots[slot];
+	} else {
+		slot = th->nr_slices++;
+		s = &th->slices[slot];
+	}
 	th->stack[th->depth++] = (struct cs_frame){
-		.site = site, .flags = frame_flags,
-		.slot = root ? th->nr_roots++ : th->nr_slices++,
+		.site = site, .flags = frame_flags, .slot = slot, .level = level,
 	};
-	s = slice_of(th, &th->stack[th->depth - 1]);
 	*s = (struct cs_slice){
 		.start = now, .seq = seq, .epoch = th->epoch, .name = name, .level = level,
 		.flags = slice_flags,
 	};
 	if (level < th->min_level)
 		th->min_level = level;
+}
+
+/* Whether th has room for one more frame and its slice (not a root) as it is. */
+static inline bool has_room(const struct cs_thread *th)
+{
+	return th->depth < th->cap_stack && th->nr_slices < th->cap_slices;
+}
+
+/* Room in th for one more frame and its slice (a root's): 0 or -ENOMEM. */
+static inline int make_room(struct cs_thread *th, bool root)
+{
+	if (th->depth == th->cap_stack && ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
+		return -ENOMEM;
+	return root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
+		      HUGE_ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024);
+}
+
+/* enter() after making room for it: 0 or -ENOMEM. */
+static inline __attribute__((always_inline)) int
+push(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
+     uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
+{
+	if (make_room(th, frame_flags & CS_FRAME_ROOT))
+		return -ENOMEM;
+	enter(th, name, level, seq, now, site, frame_flags, slice_flags);
 	return 0;
 }
 
 /* Ends the frames from the top down to index i (included) at clock now. */
-static void pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
+static inline __attribute__((always_inline)) void
+pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
 {
 	while (th->depth > i) {
 		const struct cs_frame *f = &th->stack[--th->depth];
@@ -305,7 +359,7 @@ static void pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
 
 static int32_t level_of_top(struct cs_thread *th)
 {
-	return slice_of(th, &th->stack[th->depth - 1])->level;
+	return th->stack[th->depth - 1].level;
 }
 
 int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n)
@@ -515,20 +569,21 @@ static int add_callers(struct call_stacks *cs, struct cs_thread *th,
 	for (size_t i = d; i < sd->n; i++) {
 		size_t m = sd->n - 1 - i;	/* its place in the stack */
 		int64_t name = name_at(cs, te, sd->pcs[i] - 1);
+		int32_t lv = level - (int32_t)(i - d + 1);
 
 		if (name < 0)
 			return -ENOMEM;
 		th->stack[m] = (struct cs_frame){
 			.site = m ? sd->pcs[i + 1] - 1 : 0, .slot = th->nr_roots,
-			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0),
+			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0), .level = lv,
 		};
 		th->roots[th->nr_roots++] = (struct cs_slice){
 			.start = th->epoch_start, .seq = th->next_root_seq--, .epoch = th->epoch,
-			.name = (uint32_t)name, .level = level - (int32_t)(i - d + 1),
+			.name = (uint32_t)name, .level = lv,
 			.flags = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED,
 		};
-		if (level - (int32_t)(i - d + 1) < th->min_level)
-			th->min_level = level - (int32_t)(i - d + 1);
+		if (lv < th->min_level)
+			th->min_level = lv;
 	}
 	sd->used = true;
 	cs->seeds_used++;
@@ -555,21 +610,35 @@ static int seed_at_trace_stop(struct call_stacks *cs, struct cs_thread *th,
 	return add_callers(cs, th, te, sd);
 }
 
+/* The innermost frame of th that a return to `to` returns to, or -1. */
+static inline ssize_t frame_returned_to(const struct cs_thread *th, uint64_t to)
+{
+	for (size_t i = th->depth; i-- > 0;)
+		if (returns_to(&th->stack[i], to))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Whether a return to `to` that matches no frame of th returns from its outermost. */
+static inline bool returns_from_outermost(const struct cs_thread *th, uint64_t to)
+{
+	return th->depth <= 1 && to;
+}
+
 static int on_return(struct call_stacks *cs, struct cs_thread *th,
 		     const struct trace_event *te, uint64_t now)
 {
 	const struct decode_event *ev = te->ev;
+	ssize_t i = frame_returned_to(th, ev->to);
 	uint32_t flags;
 	int32_t level;
 	int64_t name;
 
-	for (size_t i = th->depth; i-- > 0;) {
-		if (returns_to(&th->stack[i], ev->to)) {
-			pop_to(th, i, now, 0);
-			return 0;
-		}
+	if (i >= 0) {
+		pop_to(th, (size_t)i, now, 0);
+		return 0;
 	}
-	if (th->depth > 1 || !ev->to)
+	if (!returns_from_outermost(th, ev->to))
 		return 0;
 	/* a return from the outermost frame: its caller becomes the outermost */
 	flags = CS_SLICE_BEGAN_BEFORE;
@@ -588,26 +657,40 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 	return push(th, name, level, th->next_root_seq--, th->epoch_start, 0, CS_FRAME_ROOT, flags);
 }
 
+/* Whether branch ev enters a frame (a call or an asynchronous entry). */
+static inline bool enters(const struct decode_event *ev)
+{
+	return (ev->branch & (BRANCH_F_CALL | BRANCH_F_ASYNC)) && ev->to;
+}
+
+/* Enters the frame of entering branch ev, to function `name`, at clock now (with room). */
+static inline __attribute__((always_inline)) void
+enter_branch(struct cs_thread *th, const struct decode_event *ev, uint32_t name, uint64_t now)
+{
+	bool async = ev->branch & BRANCH_F_ASYNC;
+
+	enter(th, name, level_of_top(th) + 1, th->next_seq++, now, ev->from,
+	      CS_FRAME_HAS_SITE | (async ? CS_FRAME_ASYNC : 0), async ? CS_SLICE_ASYNC : 0);
+}
+
 /* A branch at clock now; before: the clock before its instructions ran. */
 static int on_branch(struct call_stacks *cs, struct cs_thread *th,
 		     const struct trace_event *te, uint64_t now, uint64_t before)
 {
 	const struct decode_event *ev = te->ev;
-	bool async;
 	int64_t name;
 
 	if (!th->depth && start_stack(cs, th, te, ev->from, before))
 		return -ENOMEM;
 	if (ev->branch & BRANCH_F_RETURN)
 		return on_return(cs, th, te, now);
-	if (!(ev->branch & (BRANCH_F_CALL | BRANCH_F_ASYNC)) || !ev->to)
+	if (!enters(ev))
 		return 0;
 	name = name_at(cs, te, ev->to);
-	if (name < 0)
+	if (name < 0 || make_room(th, false))
 		return -ENOMEM;
-	async = ev->branch & BRANCH_F_ASYNC;
-	return push(th, name, level_of_top(th) + 1, th->next_seq++, now, ev->from,
-		    CS_FRAME_HAS_SITE | (async ? CS_FRAME_ASYNC : 0), async ? CS_SLICE_ASYNC : 0);
+	enter_branch(th, ev, (uint32_t)name, now);
+	return 0;
 }
 
 /* Tracing resumes at to: after an asynchronous stop elsewhere, in a handler. */
@@ -713,12 +796,51 @@ static int select_event(struct call_stacks *cs, struct cs_thread *th,
 	return in_time;
 }
 
-int cs_event(struct call_stacks *cs, const struct trace_event *te)
+/*
+ * cs_event_cpu()'s common case, made without a call (so that it saves and
+ * restores no registers): a branch of the thread of the last event, whose
+ * name is unchanged and which has a stack, with no selection; a return
+ * that finds its frame or leaves the stack alone, a call to a function
+ * named before with room for its frame, or a plain branch. The rules are
+ * on_branch()'s. Returns whether it took the event; if not, it changed
+ * nothing.
+ */
+static inline __attribute__((always_inline)) bool common_event(struct call_stacks *cs,
+							       const struct trace_event *te)
 {
-	return cs_event_cpu(cs, te, te->piece ? te->piece->chunk.cpu : -1);
+	const struct decode_event *ev = te->ev;
+	struct cs_thread *th;
+	ssize_t returned_to = -1;
+	int64_t name = -1;
+	uint64_t now, before;
+
+	if (ev->kind != EVENT_BRANCH || te->tid != cs->last_tid || cs->selecting)
+		return false;
+	th = &cs->threads[cs->last_idx];
+	if (te->comm != th->named_by || !th->depth)
+		return false;
+	if (ev->branch & BRANCH_F_RETURN) {
+		returned_to = frame_returned_to(th, ev->to);
+		if (returned_to < 0 && returns_from_outermost(th, ev->to))
+			return false;
+	} else if (enters(ev)) {
+		name = name_cached(cs, te, ev->to);
+		if (name < 0 || !has_room(th))
+			return false;
+	}
+	cs->insns += ev->insn_count;
+	now = clock_at(cs, th, ev, &before);
+	th->stack[th->depth - 1].self_insns += ev->insn_count;
+	if (returned_to >= 0)
+		pop_to(th, (size_t)returned_to, now, 0);
+	else if (name >= 0)
+		enter_branch(th, ev, (uint32_t)name, now);
+	return true;
 }
 
-int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)
+/* cs_event_cpu() of every other event. */
+static __attribute__((noinline)) int other_event(struct call_stacks *cs,
+						 const struct trace_event *te, int cpu)
 {
 	const struct decode_event *ev = te->ev;
 	struct cs_thread *th = thread_of(cs, te);
@@ -761,6 +883,21 @@ int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)
 	default:
 		return 0;
 	}
+}
+
+/* (The CPU is read only where other_event() needs it: for a selection.) */
+int cs_event(struct call_stacks *cs, const struct trace_event *te)
+{
+	if (common_event(cs, te))
+		return 0;
+	return other_event(cs, te, te->piece ? te->piece->chunk.cpu : -1);
+}
+
+int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)
+{
+	if (common_event(cs, te))
+		return 0;
+	return other_event(cs, te, cpu);
 }
 
 /* The pre-order: by start, then stack (epoch), then order of entry. */

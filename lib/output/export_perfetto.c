@@ -185,12 +185,15 @@ struct sequence {
 	size_t nr_tracks;
 	uint8_t end_tail[16];		/* a slice end's bytes after its timestamp */
 	uint8_t end_tail_len;
+	uint8_t begin_tail[16];		/* a slice begin's bytes after its TrackEvent */
+	uint8_t begin_tail_len;
 };
 
 /*
  * The sequence (and track) id of the packets from here on, and the bytes
- * of a slice end after its timestamp, which depend on it alone: its
- * TrackEvent (type SLICE_END, 2 bytes) and the sequence id.
+ * of slice packets that depend on it alone: a slice end's after its
+ * timestamp (its TrackEvent, type SLICE_END, 2 bytes, and the sequence
+ * id), a slice begin's after its TrackEvent (the sequence id and flags).
  */
 static void set_sequence(struct sequence *s, uint32_t id)
 {
@@ -204,6 +207,12 @@ static void set_sequence(struct sequence *s, uint32_t id)
 	*p++ = PKT_SEQUENCE_ID << 3 | WT_VARINT;
 	p = put_varint(p, id);
 	s->end_tail_len = (uint8_t)(p - s->end_tail);
+	p = s->begin_tail;
+	*p++ = PKT_SEQUENCE_ID << 3 | WT_VARINT;
+	p = put_varint(p, id);
+	*p++ = PKT_SEQUENCE_FLAGS << 3 | WT_VARINT;
+	*p++ = SEQ_NEEDS_INCREMENTAL_STATE;
+	s->begin_tail_len = (uint8_t)(p - s->begin_tail);
 }
 
 /* The packet built in s->packet, as a Trace.packet into s->out. */
@@ -263,6 +272,31 @@ static inline unsigned int varint_len(uint64_t v)
 	return v < 0x80 ? 1 : (64 - __builtin_clzll(v) + 6) / 7;
 }
 
+#define BEGIN_BODY_MAX	(1 + 10 + 2 + 2 + 1 + 5 + 16)	/* < 128: its length is one byte */
+
+/*
+ * A plain slice begin's packet after its interned data, at p: the
+ * timestamp delta, the TrackEvent (type SLICE_BEGIN, name iid) and
+ * s->begin_tail. Returns the end, at most BEGIN_BODY_MAX bytes on.
+ */
+static inline uint8_t *put_begin_body(const struct sequence *s, uint8_t *p, uint64_t delta,
+				      uint64_t iid)
+{
+	uint8_t *te_len;
+
+	*p++ = PKT_TIMESTAMP << 3 | WT_VARINT;
+	p = put_varint(p, delta);
+	*p++ = PKT_TRACK_EVENT << 3 | WT_LEN;
+	te_len = p++;
+	*p++ = TE_TYPE << 3 | WT_VARINT;
+	*p++ = TYPE_SLICE_BEGIN;
+	*p++ = TE_NAME_IID << 3 | WT_VARINT;
+	p = put_varint(p, iid);
+	*te_len = (uint8_t)(p - te_len - 1);
+	memcpy(p, s->begin_tail, sizeof(s->begin_tail));
+	return p + s->begin_tail_len;
+}
+
 /* A slice begin with annotations: the rare packet, built message by message. */
 static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid,
 				uint32_t flags)
@@ -292,8 +326,8 @@ static void put_annotated_begin(struct sequence *s, uint64_t delta, uint64_t iid
 static void put_slice_begin(struct sequence *s, uint64_t t, uint32_t name, uint32_t flags)
 {
 	uint64_t delta, iid = (uint64_t)name + 1;
-	unsigned int te_len, len;
-	uint8_t *p;
+	uint8_t *p, *end, body[BEGIN_BODY_MAX];
+	size_t len;
 
 	if (!s->named[name]) {
 		const char *n = cs_name(s->cs, name);
@@ -312,31 +346,28 @@ static void put_slice_begin(struct sequence *s, uint64_t t, uint32_t name, uint3
 		put_annotated_begin(s, delta, iid, flags);
 		return;
 	}
-	te_len = 2 + 1 + varint_len(iid);
-	len = s->packet.len + 1 + varint_len(delta) + 2 + te_len + 1 + varint_len(s->id) + 2;
-	p = pb_room(&s->out, len + 10);
+	if (!s->packet.len) {	/* the body in place, its length after it */
+		p = pb_room(&s->out, 2 + BEGIN_BODY_MAX);
+		if (!p)
+			return;
+		p[0] = TRACE_PACKET << 3 | WT_LEN;
+		end = put_begin_body(s, p + 2, delta, iid);
+		p[1] = (uint8_t)(end - (p + 2));
+		s->out.len = end - s->out.p;
+		return;
+	}
+	/* after interned data: the body made aside, its length first */
+	len = put_begin_body(s, body, delta, iid) - body;
+	p = pb_room(&s->out, 10 + s->packet.len + len);
 	if (!p)
 		return;
 	*p++ = TRACE_PACKET << 3 | WT_LEN;
-	p = put_varint(p, len);
-	if (s->packet.len) {	/* interned data */
-		memcpy(p, s->packet.p, s->packet.len);
-		p += s->packet.len;
-		s->packet.len = 0;
-	}
-	*p++ = PKT_TIMESTAMP << 3 | WT_VARINT;
-	p = put_varint(p, delta);
-	*p++ = PKT_TRACK_EVENT << 3 | WT_LEN;
-	*p++ = (uint8_t)te_len;
-	*p++ = TE_TYPE << 3 | WT_VARINT;
-	*p++ = TYPE_SLICE_BEGIN;
-	*p++ = TE_NAME_IID << 3 | WT_VARINT;
-	p = put_varint(p, iid);
-	*p++ = PKT_SEQUENCE_ID << 3 | WT_VARINT;
-	p = put_varint(p, s->id);
-	*p++ = PKT_SEQUENCE_FLAGS << 3 | WT_VARINT;
-	*p++ = SEQ_NEEDS_INCREMENTAL_STATE;
-	s->out.len = p - s->out.p;
+	p = put_varint(p, s->packet.len + len);
+	memcpy(p, s->packet.p, s->packet.len);
+	p += s->packet.len;
+	s->packet.len = 0;
+	memcpy(p, body, len);
+	s->out.len = p + len - s->out.p;
 }
 
 /*
@@ -344,20 +375,20 @@ static void put_slice_begin(struct sequence *s, uint64_t t, uint32_t name, uint3
  * defaults, so its bytes are the same but for the time delta; those after
  * it are made once per sequence (set_sequence()).
  */
-static void put_slice_end(struct sequence *s, uint64_t t)
+static inline void put_slice_end(struct sequence *s, uint64_t t)
 {
-	uint8_t *p = pb_room(&s->out, 3 + 10 + sizeof(s->end_tail));
+	uint8_t *p = pb_room(&s->out, 3 + 10 + sizeof(s->end_tail)), *q;
 	uint64_t delta = t > s->now ? t - s->now : 0;
 
 	if (!p)
 		return;
 	s->now += delta;
 	p[0] = TRACE_PACKET << 3 | WT_LEN;
-	p[1] = (uint8_t)(1 + varint_len(delta) + s->end_tail_len);
 	p[2] = PKT_TIMESTAMP << 3 | WT_VARINT;
-	p = put_varint(p + 3, delta);
-	memcpy(p, s->end_tail, sizeof(s->end_tail));
-	s->out.len = p + s->end_tail_len - s->out.p;
+	q = put_varint(p + 3, delta);
+	p[1] = (uint8_t)(q - (p + 2) + s->end_tail_len);	/* < 128: one byte */
+	memcpy(q, s->end_tail, sizeof(s->end_tail));
+	s->out.len = q + s->end_tail_len - s->out.p;
 }
 
 /* A compressed block as one Trace.packet { zstd_compressed_packets } to out (ctx). */

@@ -34,6 +34,11 @@ struct run {
 	uint64_t merged_events;	/* merged: its events so far */
 	uint64_t events;	/* delivered in the piece so far (for piece_progress) */
 	/*
+	 * The event on_event() hands to o->fn: here, not on its stack, so
+	 * that its common path keeps only r across the call.
+	 */
+	struct trace_event te;
+	/*
 	 * What the progress line goes through while pieces are decoded
 	 * (piece_progress): from span_from to span_to of the file as the
 	 * span_bytes of AUX data of the pieces are decoded, span_before of
@@ -173,7 +178,9 @@ struct kept_event {
  * 8-byte stores that had just made it, which the CPU cannot forward (a
  * stall per event, a fifth of `auxrec report`).
  */
-static void trace_event_fill(struct run *r, const struct decode_event *ev, struct trace_event *te)
+static inline __attribute__((always_inline)) void
+trace_event_fill_owner(const struct run *r, const struct decode_event *ev,
+		       struct trace_event *te)
 {
 	te->ev = ev;
 	te->piece = r->piece;
@@ -182,12 +189,19 @@ static void trace_event_fill(struct run *r, const struct decode_event *ev, struc
 	te->tid = r->tid;
 	te->comm = r->comm;
 	te->kmaps = r->kmaps;
+}
+
+/* trace_event_fill_owner(), but a sampled operation's owner is the one it names. */
+static inline __attribute__((always_inline)) void
+trace_event_fill(struct run *r, const struct decode_event *ev, struct trace_event *te)
+{
+	trace_event_fill_owner(r, ev, te);
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem && (ev->mem->valid & MEM_HAS_CONTEXT))
 		sample_owner(r, ev, te);
 }
 
 /* Whether te (made by trace_event_fill()) passes the filter. */
-static bool wanted(const struct run *r, const struct trace_event *te)
+static inline __attribute__((always_inline)) bool wanted(const struct run *r, const struct trace_event *te)
 {
 	return !r->filter || event_filter_match(r->filter, te->pid, te->tid, te->piece->chunk.cpu,
 						te->comm, te->ev->time);
@@ -319,11 +333,12 @@ static void par_handed(void *ctx, size_t end)
 	piece_progress(ctx, end);
 }
 
-static int on_event(void *ctx, const struct decode_event *ev)
+/*
+ * on_event() of a parallel decode's, a merged piece's, muted, with a
+ * filter, a sampled operation, or with progress due.
+ */
+static __attribute__((noinline)) int on_other_event(struct run *r, const struct decode_event *ev)
 {
-	struct run *r = ctx;
-	struct trace_event te;
-
 	if (r->unit)
 		return keep_event(r, ev);
 	if (r->stream)
@@ -332,10 +347,24 @@ static int on_event(void *ctx, const struct decode_event *ev)
 		return 0;
 	if (!(++r->events & 1023) && ev->aux_offset >= r->piece->chunk.aux_offset)
 		piece_progress(r, ev->aux_offset - r->piece->chunk.aux_offset);
-	trace_event_fill(r, ev, &te);
-	if (!wanted(r, &te))
+	trace_event_fill(r, ev, &r->te);
+	if (!wanted(r, &r->te))
 		return 0;
-	r->stop = r->o->fn(r->o->ctx, &te);
+	r->stop = r->o->fn(r->o->ctx, &r->te);
+	return r->stop;
+}
+
+/* An event of a decode on the calling thread to o->fn; the common case inline. */
+static int on_event(void *ctx, const struct decode_event *ev)
+{
+	struct run *r = ctx;
+
+	if (r->unit || r->stream || r->mute || r->filter || ev->kind == EVENT_MEM_SAMPLE ||
+	    !((r->events + 1) & 1023))
+		return on_other_event(r, ev);
+	r->events++;
+	trace_event_fill_owner(r, ev, &r->te);
+	r->stop = r->o->fn(r->o->ctx, &r->te);
 	return r->stop;
 }
 
