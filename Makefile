@@ -36,10 +36,6 @@ AUXREC_LDLIBS ?= $(LDLIBS)
 
 AUXREC_BIN := auxrec
 
-# `auxrec version` names the libtraceevent it was built with (the library has no call for it)
-$(O)/cmd/version.o: CPPFLAGS += \
-	-DAUXREC_TRACEEVENT_VERSION='"$(shell pkg-config --modversion libtraceevent 2>/dev/null)"'
-
 # SANITIZE=1 builds everything into build-san/ (auxrec: build-san/auxrec) so
 # the normal build is left alone; `make check SANITIZE=1` tests those binaries.
 ifeq ($(SANITIZE),1)
@@ -49,6 +45,11 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 CFLAGS     += $(SAN_FLAGS)
 LDFLAGS    += -fsanitize=address,undefined
 endif
+
+# `auxrec version` names the libtraceevent it was built with (the library has no call for it);
+# after O is final, or build-san/cmd/version.o would go without it
+$(O)/cmd/version.o: CPPFLAGS += \
+	-DAUXREC_TRACEEVENT_VERSION='"$(shell pkg-config --modversion libtraceevent 2>/dev/null)"'
 
 LIB_SRC    := $(wildcard lib/*/*.c decoders/*.c decoders/*/*.c)
 CMD_SRC    := $(wildcard cmd/*.c)

@@ -1,23 +1,27 @@
 #!/bin/bash
-# Builds the ground-truth tools into build/tests/gt/ (sourced by the
-# check and bench scripts): gt-record and gt-ipt link libipt, gt-flow links
-# build/libauxrec.a. Sets GT_BIN, or GT_SKIP with the reason.
-GT_BIN=build/tests/gt
+# Builds the ground-truth tools into $AUXREC_BUILD/tests/gt/ (sourced by the
+# check and bench scripts): gt-record and gt-ipt link libipt, all three link
+# $AUXREC_BUILD/libauxrec.a (build/ unless `make check SANITIZE=1` says
+# build-san/, whose library needs $AUXREC_SAN_FLAGS at the link; gt-flow is
+# then auxrec's flow decoder under the sanitizers). Sets GT_BIN, or GT_SKIP
+# with the reason.
+GT_LIB=${AUXREC_BUILD:-build}/libauxrec.a
+GT_BIN=${AUXREC_BUILD:-build}/tests/gt
 GT_SKIP=
 GT_CFLAGS="-I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror
-	-Wno-unused-parameter -Wshadow -Wstrict-prototypes -O2 -g"
+	-Wno-unused-parameter -Wshadow -Wstrict-prototypes -O2 -g $AUXREC_SAN_FLAGS"
 mkdir -p "$GT_BIN"
 if [ ! -f /usr/include/intel-pt.h ]; then
 	GT_SKIP="libipt-dev is not installed"
-elif [ ! -f build/libauxrec.a ]; then
-	GT_SKIP="build/libauxrec.a is not built (run make)"
+elif [ ! -f "$GT_LIB" ]; then
+	GT_SKIP="$GT_LIB is not built (run make)"
 else
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-record" tests/gt/gt-record.c tests/gt/gt_step.c \
-		tests/gt/gt_kernel.c tests/gt/gt_start.c tests/gt/gt_filemaps.c build/libauxrec.a -lipt &&
+		tests/gt/gt_kernel.c tests/gt/gt_start.c tests/gt/gt_filemaps.c "$GT_LIB" -lipt &&
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-ipt" tests/gt/gt-ipt.c \
-		tests/gt/gt_image.c build/libauxrec.a -lipt &&
+		tests/gt/gt_image.c "$GT_LIB" -lipt &&
 	${CC:-gcc} $GT_CFLAGS -o "$GT_BIN/gt-flow" tests/gt/gt-flow.c \
-		tests/gt/gt_image.c build/libauxrec.a ||
+		tests/gt/gt_image.c "$GT_LIB" ||
 	GT_SKIP=build
 fi
 

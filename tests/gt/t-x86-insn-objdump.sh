@@ -9,12 +9,14 @@
 # objdump_quirk()) and on every branch class and direct branch target.
 cd "$(dirname "$0")/../.." || exit 1
 command -v objdump > /dev/null || { echo "skip x86-insn-objdump: no objdump"; exit 77; }
-[ -f build/libauxrec.a ] || { echo "skip x86-insn-objdump: build/libauxrec.a not built"; exit 77; }
-bin=build/tests/gt/x86-len-check
-mkdir -p build/tests/gt
+# lib/x86_insn from the build under test ($AUXREC_SAN_FLAGS: build-san's)
+B=${AUXREC_BUILD:-build}
+[ -f $B/libauxrec.a ] || { echo "skip x86-insn-objdump: $B/libauxrec.a not built"; exit 77; }
+bin=$B/tests/gt/x86-len-check
+mkdir -p $B/tests/gt
 ${CC:-gcc} -I. -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror \
-	-Wno-unused-parameter -O2 -o "$bin" tests/gt/x86-len-check.c \
-	build/libauxrec.a || { echo "not ok x86-insn-objdump: build"; exit 1; }
+	-Wno-unused-parameter -O2 $AUXREC_SAN_FLAGS -o "$bin" tests/gt/x86-len-check.c \
+	$B/libauxrec.a || { echo "not ok x86-insn-objdump: build"; exit 1; }
 libc=$(ldd /bin/sh | awk '/libc.so/ {print $3}')
 rc=0
 check() {	# name, results of x86-len-check
@@ -41,10 +43,10 @@ done
 # jumptable and tailcall are -O2, exceptions is C++
 . tests/gt/progs.sh
 for p in simd jumptable tailcall exceptions; do
-	gt_prog_build "$p" "build/tests/gt/objdump-$p" static || { rc=1; continue; }
-	check "x86-insn-objdump-gt-$p" "$(objdump -d -w "build/tests/gt/objdump-$p" | "$bin" 5)"
+	gt_prog_build "$p" "$B/tests/gt/objdump-$p" static || { rc=1; continue; }
+	check "x86-insn-objdump-gt-$p" "$(objdump -d -w "$B/tests/gt/objdump-$p" | "$bin" 5)"
 done
-tmp=build/tests/gt/x86-raw
+tmp=$B/tests/gt/x86-raw
 objcopy -O binary --only-section=.text "$libc" "$tmp.text" &&
 	gzip -9 -c < "$libc" | head -c 600000 > "$tmp.gz" || exit 1
 for m in "i386 32" "i8086 16"; do

@@ -970,6 +970,8 @@ int main(int argc, char **argv)
 		die(argv[a + 4], strerror(errno));
 	if (stream) {
 		write_stream(argv[a + 3], &im, pc, first, last, exp);
+		free(pc);
+		free(im.file);
 		return 0;
 	}
 	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv, NULL, 0);

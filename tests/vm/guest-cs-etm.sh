@@ -35,8 +35,12 @@ cat $D/percpu > a.counters
 for c in $P/cpu*; do echo "${c##*/} $(cat $c/mgmt/trcconfig)"; done > trcconfig.txt
 
 # CPU-wide on CPU 0, with timestamps and context IDs: a second etm-host
-# spins on CPU 1, and the trace replayed on CPU 0 names it
-taskset 2 etm-host /in/prog 4 > host2.log 2>&1 &
+# spins on CPU 1, and the trace replayed on CPU 0 names it. It must still
+# run when the recording starts (auxrec takes its comm and MMAP2 from /proc
+# then), after etm-gen: a 4 s spin had ended by then on a loaded host (the
+# recording held no comm of it). It spins for up to a minute and is ended
+# after the recording.
+taskset 2 etm-host /in/prog 60 > host2.log 2>&1 &
 pid2=$!
 echo $pid2 > pid2
 while [ ! -s host2.log ]; do sleep 0.1; done
@@ -45,6 +49,7 @@ while [ ! -s host2.log ]; do sleep 0.1; done
 cat /tmp/etm2.bin > $D/replay || exit 1
 auxrec record -e cs_etm/@tmc_etr0,timestamp,contextid/ -C 0 -o c.data -- sleep 1 > c.rec.log 2>&1
 echo $? > c.rec.rc
+kill $pid2 2> /dev/null
 wait $pid2
 
 for f in a c; do

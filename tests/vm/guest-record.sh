@@ -36,6 +36,13 @@ wpid=$!
 sleep 0.2
 auxrec record -e auxtest/rate=1048576/ -p $wpid -o pid.data > pid.out 2>&1 &
 rpid=$!
+# 1.5 s of recording: counted from when the recorder has its events open (it
+# creates pid.data then), not from its start, which took longer than 1.5 s on
+# a loaded host (the workload was gone: "no process with pid")
+i=0
+while [ ! -e pid.data ] && kill -0 $rpid 2> /dev/null && [ $i -lt 600 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 sleep 1.5
 kill $wpid
 wait $rpid

@@ -40,7 +40,7 @@ grep -q '^# module_dropped [1-9]' "$OUT/cpu_4m_trunc.verify" && echo "ok overrun
 	echo "not ok overrun_drops_counted: the 64K scenario dropped nothing"
 # the AUX wakeup: a quarter of the area, as perf: 4M (default) 1M, 64K 16K,
 # 16K 4K, 8K (2 pages) 2K
-wm() { ./auxrec dump -i "$OUT/$1.data" 2>/dev/null | sed -n 's/^# attr 0: .* aux_watermark \([0-9]*\).*/\1/p'; }
+wm() { "$A" dump -i "$OUT/$1.data" 2>/dev/null | sed -n 's/^# attr 0: .* aux_watermark \([0-9]*\).*/\1/p'; }
 got="$(wm cpu_1m) $(wm cpu_4m_trunc) $(wm cpu0_tiny) $(wm pages_2)"
 [ "$got" = "1048576 16384 4096 2048" ] && echo "ok aux_watermark_quarter" ||
 	echo "not ok aux_watermark_quarter: got $got, want 1048576 16384 4096 2048"
