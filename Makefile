@@ -64,7 +64,7 @@ GUEST_BIN  := $(GUEST_SRC:tests/guest/%.c=build/guest-bin/%)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 MANPAGES   := $(wildcard man/*.1)
 
-.PHONY: all check unit tools deps install clean bench fuzz guest-bin demo FORCE
+.PHONY: all check unit tools deps install clean bench fuzz guest-bin demo print-san-flags FORCE
 all: $(AUXREC_BIN)
 
 ifneq ($(V),1)
@@ -144,3 +144,7 @@ clean:
 	rm -rf $(O) $(AUXREC_BIN)
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+
+# the sanitizer flags of SANITIZE=1, for tests/run-checks on a build-san/ it is handed alone
+print-san-flags:
+	@echo '$(SAN_FLAGS)'
