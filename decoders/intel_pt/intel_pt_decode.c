@@ -71,13 +71,13 @@ static bool cut_continued(const struct pt_decode *d, uint64_t off)
 	       pt_sync_backward(d->snap_data, d->snap_size, d->snap_size - before) >= 0;
 }
 
-static uint64_t perf_time(struct pt_decode *d, uint64_t tsc)
+/* d->last_time made the perf time of tsc (converted once per run of one TSC). */
+static void set_time(struct pt_decode *d, uint64_t tsc)
 {
 	if (tsc != d->last_tsc) {
 		d->last_tsc = tsc;
 		d->last_time = tsc_to_perf_time(&d->tc, tsc);
 	}
-	return d->last_time;
 }
 
 /* The typed event of each flow event type. */
@@ -177,7 +177,7 @@ static __attribute__((noinline)) int on_rare_event(struct pt_decode *d,
 	}
 	if (fe->offset < d->skip_below)
 		return 0;	/* decoded from the previous snapshot */
-	perf_time(d, fe->tsc);
+	set_time(d, fe->tsc);
 	return hand_event(d, fe, type, type == PT_FLOW_EV_ERROR ? pt_flow_errstr(fe->err) : NULL);
 }
 

@@ -92,7 +92,7 @@ int mapped_file_add(const void *start, size_t len, const char *path)
 	}
 	pthread_mutex_lock(&mapped_lock);
 	for (int i = 0; i < MAX_MAPPED; i++) {
-		if (atomic_load(&mapped[i].start) || atomic_load(&mapped[i].path))
+		if (atomic_load(&mapped[i].path))	/* in use (free: path and start 0) */
 			continue;
 		atomic_store(&mapped[i].path, copy);
 		atomic_store(&mapped[i].len, len);
