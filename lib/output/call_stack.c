@@ -118,6 +118,7 @@ void cs_free(struct call_stacks *cs)
 		free(cs->threads[i].spans);
 	}
 	free(cs->threads);
+	slot_index_free(&cs->thread_index);
 	for (size_t i = 0; i < cs->nr_names; i++)
 		free(cs->names[i]);
 	free(cs->names);
@@ -256,18 +257,51 @@ static void name_thread(struct cs_thread *th, const char *comm)
 	th->comm[sizeof(th->comm) - 1] = 0;
 }
 
+static uint64_t thread_hash_of(const void *ctx, uint32_t idx)
+{
+	const struct call_stacks *cs = ctx;
+
+	return slot_hash_u64((uint32_t)cs->threads[idx].tid);
+}
+
+static bool thread_matches(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct call_stacks *cs = ctx;
+
+	return cs->threads[idx].tid == *(const int *)key;
+}
+
+ssize_t cs_thread_find(const struct call_stacks *cs, int tid)
+{
+	const uint32_t *slot;
+
+	if (!cs->thread_index.nslots)
+		return -1;
+	slot = slot_index_find(&cs->thread_index, slot_hash_u64((uint32_t)tid), thread_matches,
+			       cs, &tid);
+	return *slot ? (ssize_t)*slot - 1 : -1;
+}
+
+/*
+ * The thread of te's owner, made at its first event. A recording with
+ * thousands of threads switching often finds each in the index, not by a
+ * scan of all (a one-entry cache first: most events are the last one's).
+ */
 static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_event *te)
 {
 	struct cs_thread *th;
+	uint32_t *slot;
 
 	if (te->tid == cs->last_tid)
 		return &cs->threads[cs->last_idx];
-	for (size_t i = 0; i < cs->nr_threads; i++) {
-		if (cs->threads[i].tid == te->tid) {
-			cs->last_tid = te->tid;
-			cs->last_idx = i;
-			return &cs->threads[i];
-		}
+	if (slot_index_reserve(&cs->thread_index, cs->nr_threads, 64, thread_hash_of, cs))
+		return NULL;
+	slot = slot_index_find(&cs->thread_index, slot_hash_u64((uint32_t)te->tid),
+			       thread_matches, cs, &te->tid);
+	if (*slot) {
+		cs->last_tid = te->tid;
+		cs->last_idx = *slot - 1;
+		return &cs->threads[cs->last_idx];
 	}
 	if (ARRAY_GROW(cs->threads, cs->cap_threads, cs->nr_threads + 1, 16))
 		return NULL;
@@ -277,6 +311,7 @@ static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_ev
 	th->tid = te->tid;
 	name_thread(th, te->comm);
 	th->next_root_seq = -1;
+	*slot = (uint32_t)(cs->nr_threads + 1);
 	cs->last_tid = te->tid;
 	cs->last_idx = cs->nr_threads++;
 	return th;
@@ -1106,8 +1141,8 @@ static int cut_to_spans(const struct call_stacks *cs, struct cs_thread *th)
 	return 0;
 }
 
-/* The threads with slices, in their order (cs_select(): others are left out). */
-static void drop_empty_threads(struct call_stacks *cs)
+/* The threads with slices, in their order (cs_select(): others are left out); 0 or -ENOMEM. */
+static int drop_empty_threads(struct call_stacks *cs)
 {
 	size_t n = 0;
 
@@ -1125,6 +1160,9 @@ static void drop_empty_threads(struct call_stacks *cs)
 	}
 	cs->nr_threads = n;
 	cs->last_tid = -2;
+	/* the index again, of the threads kept: 0 or -ENOMEM */
+	slot_index_free(&cs->thread_index);
+	return slot_index_reserve(&cs->thread_index, n, 64, thread_hash_of, cs);
 }
 
 int cs_finish(struct call_stacks *cs)
@@ -1145,7 +1183,5 @@ int cs_finish(struct call_stacks *cs)
 		if (cs->selecting && cut_to_spans(cs, th))
 			return -ENOMEM;
 	}
-	if (cs->selecting)
-		drop_empty_threads(cs);
-	return 0;
+	return cs->selecting ? drop_empty_threads(cs) : 0;
 }

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "lib/output/sym_cache.h"
 #include "lib/session/trace_decode.h"
 #include "lib/util/slot_index.h"
@@ -126,6 +127,7 @@ struct call_stacks {
 	struct sym_cache *syms;
 	struct cs_thread *threads;	/* in order of first event */
 	size_t nr_threads, cap_threads;
+	struct slot_index thread_index;	/* of threads, by tid */
 	int last_tid;			/* a one-entry cache of thread_of() */
 	size_t last_idx;
 	char **names;			/* by cs_name id */
@@ -185,6 +187,8 @@ int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu);
  * -ENOMEM.
  */
 int cs_finish(struct call_stacks *cs);
+/* The index in cs->threads of thread tid, or -1. */
+ssize_t cs_thread_find(const struct call_stacks *cs, int tid);
 /* The depth of a slice of th: 0 for the outermost. */
 static inline uint32_t cs_depth(const struct cs_thread *th, const struct cs_slice *s)
 {

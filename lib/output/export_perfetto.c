@@ -490,10 +490,10 @@ static int put_annotation(void *ctx, const struct tp_field *f)
 static uint64_t instant_track(struct sequence *s, const struct tp_sample *tps)
 {
 	uint64_t uuid = (1ULL << 32) | (uint32_t)tps->tid;
+	ssize_t t = cs_thread_find(s->cs, tps->tid);
 
-	for (size_t t = 0; t < s->cs->nr_threads; t++)
-		if (s->cs->threads[t].tid == tps->tid && s->cs->threads[t].nr_slices)
-			return t + 1;
+	if (t >= 0 && s->cs->threads[t].nr_slices)
+		return (uint64_t)t + 1;
 	for (size_t i = 0; i < s->nr_tracks; i++)
 		if (s->tracks[i] == uuid)
 			return uuid;

@@ -12,7 +12,8 @@
  * a trace stop, by a sample whose frames agree with the trace's; folded
  * stacks of stacks begun deeper than the thread's outermost level; a
  * thread that moves between CPUs, selected by CPU (its slices cut to its
- * spans there).
+ * spans there); thousands of threads whose events interleave, each found
+ * by its tid (cs_thread_find() too, after a selection left some out).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -557,6 +558,84 @@ static void selected_cpus(void **unused)
 	event_filter_free(&f);
 }
 
+/*
+ * 3000 threads (tids 100, 107, ...: not their order of arrival) each call
+ * f at 0x2000 + tid and return, their events interleaved: every thread
+ * gets its own two slices, found again by tid.
+ */
+#define MANY_THREADS 3000
+
+static int many_tid(int i)
+{
+	return 100 + 7 * ((i * 1237) % MANY_THREADS);
+}
+
+static void feed_many(struct call_stacks *cs, uint32_t cpu_of_odd)
+{
+	struct decode_event ev = { 0 };
+	struct trace_event te = { .ev = &ev, .pid = 1 };
+	static const struct {
+		unsigned int kind, flags;
+		uint64_t insns;
+	} step[] = {
+		{ EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0 },
+		{ EVENT_BRANCH, CALL, 2 },
+		{ EVENT_BRANCH, RET, 3 },
+	};
+	uint64_t time = 1000;
+
+	for (size_t k = 0; k < sizeof(step) / sizeof(step[0]); k++)
+		for (int i = 0; i < MANY_THREADS; i++) {
+			uint64_t tid = (uint64_t)many_tid(i), f = 0x200000 + tid * 0x100;
+
+			te.tid = (int)tid;
+			ev = (struct decode_event){ .kind = step[k].kind, .branch = step[k].flags,
+						    .insn_count = step[k].insns, .time = time++ };
+			ev.from = k == 2 ? f + 4 : 0x1004;
+			ev.to = k == 0 ? 0x1000 : k == 1 ? f : 0x1009;
+			assert_int_equal(cs_event_cpu(cs, &te, (i & 1) ? (int)cpu_of_odd : 0), 0);
+		}
+	assert_int_equal(cs_finish(cs), 0);
+}
+
+static void many_threads(void **unused)
+{
+	struct event_filter f = { .nr_cpus = 0 };
+	struct call_stacks cs;
+	char name[32];
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed_many(&cs, 1);
+	assert_int_equal(cs.nr_threads, MANY_THREADS);
+	for (int i = 0; i < MANY_THREADS; i++) {
+		int tid = many_tid(i);
+		ssize_t t = cs_thread_find(&cs, tid);
+
+		assert_int_equal(t, i);
+		assert_int_equal(cs.threads[t].tid, tid);
+		assert_int_equal(cs.threads[t].nr_slices, 2);
+		snprintf(name, sizeof(name), "%#x", 0x200000 + tid * 0x100);
+		expect(&cs, &cs.threads[t].slices[1], name, 1, 1000 + MANY_THREADS + i,
+		       1000 + 2 * MANY_THREADS + i, 0);
+	}
+	assert_int_equal(cs_thread_find(&cs, 99), -1);
+	cs_free(&cs);
+
+	/* CPU 1 only: the odd ones are left, in their order, found by tid */
+	assert_int_equal(event_filter_cpus(&f, "1"), 0);
+	assert_int_equal(cs_init(&cs), 0);
+	cs_select(&cs, &f);
+	feed_many(&cs, 1);
+	assert_int_equal(cs.nr_threads, MANY_THREADS / 2);
+	for (int i = 0; i < MANY_THREADS; i++) {
+		ssize_t t = cs_thread_find(&cs, many_tid(i));
+
+		assert_int_equal(t, (i & 1) ? i / 2 : -1);
+	}
+	cs_free(&cs);
+	event_filter_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -573,6 +652,7 @@ int main(void)
 		cmocka_unit_test(seed_choice),
 		cmocka_unit_test(late_seed),
 		cmocka_unit_test(selected_cpus),
+		cmocka_unit_test(many_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
