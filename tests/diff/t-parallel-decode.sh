@@ -170,7 +170,8 @@ units_joined() {
 	# shellcheck disable=SC2086
 	"$A" $mode --list-units --json -i "$f" 2> /dev/null | python3 -c '
 import json, sys
-units = [json.loads(l) for l in sys.stdin]
+# the listing of a damaged file may end with {"error": ...} (docs/json.md)
+units = [u for u in map(json.loads, sys.stdin) if u.get("type") == "unit"]
 for u in units:
     if not u["joined"]:
         continue
