@@ -60,8 +60,9 @@ struct record_options_ctx {
  * 10: decode_opts.fold_branches (plain branches folded for call stacks)
  * 11: decode_opts.count in decode_range()/decode_join() states
  * 12: context() takes the trace's time and says when to call it again
+ * 13: events_cpu() (the CPU of the events, when not the buffer's)
  */
-#define DECODER_ABI_VERSION 12
+#define DECODER_ABI_VERSION 13
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -273,6 +274,19 @@ struct decode_opts {
 	 * for states that decode_range() or decode_join() use.
 	 */
 	bool fold_branches;
+	/*
+	 * Optional, called with read_ctx when the events from here on are of
+	 * another CPU than the buffer's, told again each time that changes:
+	 * cpu for them, or -1 the buffer's (aux_chunk.cpu) again. Each
+	 * decode_chunk() starts with the buffer's. CoreSight ETM: several
+	 * CPUs' ETMs sharing a sink write one buffer, and each trace ID's
+	 * events are of the CPU whose AUXTRACE_INFO block has that ID, as
+	 * perf gives them. Events an output shows and filters (-C) by that
+	 * CPU. Decoders that never call it (Intel PT, BTS, SPE) cost nothing;
+	 * not called by states that decode_range() and decode_join() use
+	 * (their events keep the buffer's CPU).
+	 */
+	void (*events_cpu)(void *ctx, int cpu);
 };
 
 struct decoder_ops {

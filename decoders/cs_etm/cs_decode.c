@@ -42,6 +42,13 @@
  * the one whose context it was told last, that ID's thread is announced
  * to it again; an ID without a context ID yet in the chunk leaves the
  * host's owner as it is (the chunk's, or another ID's thread).
+ * Each ID's events are of the CPU whose AUXTRACE_INFO block has that
+ * trace ID, as perf's samples (cs_etm__get_cpu(): the block's CPU, for
+ * per-thread buffers too): the host is told (opts->events_cpu) whenever
+ * an event's CPU is not the one it has, the buffer's at each chunk's
+ * start. An error of the data path, of no ID, has the buffer's CPU. (OpenCSD
+ * decodes only the IDs of the blocks: an ID of none gives no event, where
+ * perf stops decoding the buffer.)
  *
  * The decoder state of each chunk starts afresh, as perf resets its
  * decoder for every PERF_RECORD_AUX. Until a context ID says otherwise,
@@ -97,6 +104,8 @@ struct cs_decode {
 	uint64_t base;		/* aux_offset of the chunk */
 	int64_t time_idx;	/* the buffer (chunk idx) the times are of; -1: none */
 	int owner;		/* the ID whose thread the host has; -1: the chunk's */
+	int cpu;		/* the events' CPU the host has; -1: the chunk's */
+	int32_t id_cpu[NR_IDS];	/* each trace ID's CPU (its block's); -1: none */
 	struct cs_stream *cur;	/* of the last element: the chunk's errors' time */
 	struct cs_stream s[NR_IDS];
 };
@@ -122,6 +131,15 @@ static void own(struct cs_decode *d, struct cs_stream *s)
 		set_context(d, s, s->ctx_tid);
 }
 
+/* The host's CPU of the events made cpu (-1: the chunk's). */
+static void set_cpu(struct cs_decode *d, int cpu)
+{
+	if (d->cpu != cpu && d->opts.events_cpu) {
+		d->cpu = cpu;
+		d->opts.events_cpu(d->opts.read_ctx, cpu);
+	}
+}
+
 static int emit(struct cs_decode *d, struct cs_stream *s, uint8_t kind, uint16_t flags,
 		uint64_t from, uint64_t to, uint64_t index, const char *error)
 {
@@ -132,6 +150,7 @@ static int emit(struct cs_decode *d, struct cs_stream *s, uint8_t kind, uint16_t
 	};
 
 	own(d, s);
+	set_cpu(d, d->id_cpu[s - d->s]);
 	s->insns = 0;
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
@@ -324,6 +343,7 @@ static int on_error(void *ctx, uint64_t index, const char *what)
 
 	for (unsigned int i = 0; i < NR_IDS; i++)
 		d->s[i].in_trace = d->s[i].pending = false;
+	set_cpu(d, -1);
 	return d->opts.event(d->opts.event_ctx, &ev);
 }
 
@@ -337,9 +357,12 @@ void *cs_etm_decode_begin(const struct decode_opts *opts)
 	d->raw_cpu = -1;
 	d->time_idx = -1;
 	d->owner = -1;
+	d->cpu = -1;
 	d->cur = &d->s[0];
-	for (unsigned int i = 0; i < NR_IDS; i++)
+	for (unsigned int i = 0; i < NR_IDS; i++) {
 		d->s[i].ctx_tid = -1;
+		d->id_cpu[i] = -1;
+	}
 	d->tc = (struct tsc_conv){ .time_shift = opts->time_shift, .time_mult = opts->time_mult,
 				   .time_zero = opts->time_zero };
 	if (!opts->info_priv)
@@ -348,6 +371,13 @@ void *cs_etm_decode_begin(const struct decode_opts *opts)
 		cs_etm_info_free(&d->info);
 	else
 		d->info_err = NULL;
+	/* the first block of an ID wins (perf refuses a file that gives one twice) */
+	for (uint32_t i = 0; i < d->info.nr_cpus; i++) {
+		const struct cs_cpu_info *c = &d->info.cpus[i];
+
+		if (d->id_cpu[c->trace_id] < 0 && c->cpu >= 0)
+			d->id_cpu[c->trace_id] = c->cpu;
+	}
 	return d;
 }
 
@@ -423,6 +453,7 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 	if (!d || !chunk || (!chunk->data && chunk->size))
 		return -EINVAL;
 	d->base = chunk->aux_offset;
+	d->cpu = -1;	/* the host starts each piece with the chunk's CPU */
 	if (!why)
 		len = decodable_len(d, chunk, &why);
 	if (!why)

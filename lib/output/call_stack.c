@@ -920,12 +920,12 @@ static __attribute__((noinline)) int other_event(struct call_stacks *cs,
 	}
 }
 
-/* (The CPU is read only where other_event() needs it: for a selection.) */
+/* (te->cpu is read only where other_event() needs it: for a selection.) */
 int cs_event(struct call_stacks *cs, const struct trace_event *te)
 {
 	if (common_event(cs, te))
 		return 0;
-	return other_event(cs, te, te->piece ? te->piece->chunk.cpu : -1);
+	return other_event(cs, te, te->cpu);
 }
 
 int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu)

@@ -179,7 +179,7 @@ int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *
 void cs_select(struct call_stacks *cs, const struct event_filter *f);
 /* Feeds one decoded event (in the order of its thread); 0 or -ENOMEM. */
 int cs_event(struct call_stacks *cs, const struct trace_event *te);
-/* cs_event() of an event from CPU cpu's trace buffer (-1: a thread's). */
+/* cs_event() of an event of CPU cpu instead of te->cpu (-1: a thread's buffer's). */
 int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu);
 /*
  * Ends every open frame at its thread's last clock and puts each thread's

@@ -24,7 +24,7 @@ struct cs_rec {
 	uint8_t no_proc;	/* the owner has no process: code is the kernel's maps */
 	uint16_t branch;
 	int32_t pid, tid;
-	int32_t cpu;		/* of the trace buffer (-1: a thread's) */
+	int32_t cpu;		/* the event's (trace_event.cpu; -1: a thread's buffer's) */
 	uint64_t from, to, insn_count, time;
 	union {
 		const struct proc *proc;
@@ -51,7 +51,7 @@ static inline void cs_rec_make(struct cs_rec *r, const struct trace_event *te)
 	r->branch = ev->branch;
 	r->pid = te->pid;
 	r->tid = te->tid;
-	r->cpu = te->piece ? te->piece->chunk.cpu : -1;
+	r->cpu = te->cpu;
 	r->from = from;
 	r->to = to;
 	r->insn_count = insns;
@@ -85,8 +85,7 @@ static inline void cs_rec_stream(struct cs_rec *r, const struct trace_event *te)
 						   (uint64_t)ev->branch << 16 |
 						   (uint64_t)(uint32_t)te->pid << 32));
 	__builtin_ia32_movnti64(&q[1], (long long)((uint64_t)(uint32_t)te->tid |
-						   (uint64_t)(uint32_t)(te->piece ? te->piece->chunk.cpu :
-									-1) << 32));
+						   (uint64_t)(uint32_t)te->cpu << 32));
 	__builtin_ia32_movnti64(&q[2], (long long)ev->from);
 	__builtin_ia32_movnti64(&q[3], (long long)ev->to);
 	__builtin_ia32_movnti64(&q[4], (long long)ev->insn_count);

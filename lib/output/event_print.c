@@ -303,7 +303,7 @@ static const struct line_buf *context_of(struct event_printer *pr, const struct 
 {
 	struct event_context *c = &pr->ctx;
 	const char *comm = te->comm;
-	int cpu = te->piece->chunk.cpu;
+	int cpu = te->cpu;
 	struct line_buf *lb = &c->text;
 
 	if (c->valid && c->pid == te->pid && c->tid == te->tid && c->cpu == cpu &&

@@ -34,8 +34,11 @@ struct run {
 	uint64_t merged_events;	/* merged: its events so far */
 	uint64_t events;	/* delivered in the piece so far (for piece_progress) */
 	/*
-	 * The event on_event() hands to o->fn: here, not on its stack, so
-	 * that its common path keeps only r across the call.
+	 * The event handed on (to o->fn, a renderer, kept): here, not on the
+	 * stack, so that on_event()'s common path keeps only r across the
+	 * call. te.cpu is kept here between events: the buffer's from
+	 * run_take_piece() on, or the one the decoder told (events_cpu()),
+	 * so that decoders that tell none cost no work per event for it.
 	 */
 	struct trace_event te;
 	/*
@@ -162,6 +165,17 @@ static uint64_t context(void *ctx, int tid, uint64_t time, uint64_t *image)
 }
 
 /*
+ * The decoder's events from here on are of CPU `cpu` (a CoreSight trace
+ * ID's ETM; -1: the buffer's CPU again): shown, filtered and exported so.
+ */
+static void events_cpu(void *ctx, int cpu)
+{
+	struct run *r = ctx;
+
+	r->te.cpu = cpu >= 0 ? cpu : r->piece->chunk.cpu;
+}
+
+/*
  * An event of a parallel decode, as kept until its turn: the event and
  * its owner, then its memory sample if it has one.
  */
@@ -173,15 +187,17 @@ struct kept_event {
 };
 
 /*
- * The event as the outputs see it, with its owner, made in place: built
- * elsewhere and copied, it was read back by 16-byte loads over the 4- and
- * 8-byte stores that had just made it, which the CPU cannot forward (a
- * stall per event, a fifth of `auxrec report`).
+ * The event as the outputs see it, with its owner, made in place (r->te):
+ * built elsewhere and copied, it was read back by 16-byte loads over the
+ * 4- and 8-byte stores that had just made it, which the CPU cannot
+ * forward (a stall per event, a fifth of `auxrec report`). Its cpu is
+ * there already (struct run).
  */
-static inline __attribute__((always_inline)) void
-trace_event_fill_owner(const struct run *r, const struct decode_event *ev,
-		       struct trace_event *te)
+static inline __attribute__((always_inline)) struct trace_event *
+trace_event_fill_owner(struct run *r, const struct decode_event *ev)
 {
+	struct trace_event *te = &r->te;
+
 	te->ev = ev;
 	te->piece = r->piece;
 	te->proc = r->proc;
@@ -189,29 +205,32 @@ trace_event_fill_owner(const struct run *r, const struct decode_event *ev,
 	te->tid = r->tid;
 	te->comm = r->comm;
 	te->kmaps = r->kmaps;
+	return te;
 }
 
 /* trace_event_fill_owner(), but a sampled operation's owner is the one it names. */
-static inline __attribute__((always_inline)) void
-trace_event_fill(struct run *r, const struct decode_event *ev, struct trace_event *te)
+static inline __attribute__((always_inline)) struct trace_event *
+trace_event_fill(struct run *r, const struct decode_event *ev)
 {
-	trace_event_fill_owner(r, ev, te);
+	struct trace_event *te = trace_event_fill_owner(r, ev);
+
 	if (ev->kind == EVENT_MEM_SAMPLE && ev->mem && (ev->mem->valid & MEM_HAS_CONTEXT))
 		sample_owner(r, ev, te);
+	return te;
 }
 
 /* Whether te (made by trace_event_fill()) passes the filter. */
 static inline __attribute__((always_inline)) bool wanted(const struct run *r, const struct trace_event *te)
 {
-	return !r->filter || event_filter_match(r->filter, te->pid, te->tid, te->piece->chunk.cpu,
-						te->comm, te->ev->time);
+	return !r->filter || event_filter_match(r->filter, te->pid, te->tid, te->cpu, te->comm,
+						te->ev->time);
 }
 
 /* Whether sums of taken branches with r's owner pass the filter (it has no --time). */
 static bool sums_wanted(const struct run *r)
 {
 	return !r->filter ||
-	       event_filter_owner(r->filter, r->pid, r->tid, r->piece->chunk.cpu, r->comm);
+	       event_filter_owner(r->filter, r->pid, r->tid, r->te.cpu, r->comm);
 }
 
 /*
@@ -265,21 +284,21 @@ static int keyed_render(struct run *r, const struct trace_event *te)
  */
 static int keep_event(struct run *r, const struct decode_event *ev)
 {
-	struct trace_event te;
-
 	if (unit_keeps(r)) {
-		trace_event_fill(r, ev, &te);
-		if (!wanted(r, &te)) {
+		const struct trace_event *te = trace_event_fill(r, ev);
+
+		if (!wanted(r, te)) {
 			/* only its end */
 		} else if (r->stream) {
-			if (keyed_render(r, &te))
+			if (keyed_render(r, te))
 				return 1;
 		} else if (r->renderer) {
-			if (r->o->render(r->renderer, &te))
+			if (r->o->render(r->renderer, te))
 				return 1;
 		} else {
-			struct kept_event k = { .ev = *ev, .proc = te.proc, .pid = te.pid,
-						.tid = te.tid, .comm = te.comm };
+			/* its cpu the buffer's (par_emit()): events_cpu is not for ranges */
+			struct kept_event k = { .ev = *ev, .proc = te->proc, .pid = te->pid,
+						.tid = te->tid, .comm = te->comm };
 
 			lb_mem(&r->kept, (const char *)&k, sizeof(k));
 			if (ev->mem)
@@ -292,10 +311,9 @@ static int keep_event(struct run *r, const struct decode_event *ev)
 /* An event of pieces merged by time: its output, ended with its time. */
 static int merge_event(struct run *r, const struct decode_event *ev)
 {
-	struct trace_event te;
+	const struct trace_event *te = trace_event_fill(r, ev);
 
-	trace_event_fill(r, ev, &te);
-	if (wanted(r, &te) && r->o->render(r->renderer, &te))
+	if (wanted(r, te) && r->o->render(r->renderer, te))
 		return r->stop = 1;
 	/* for merged_progress(), every 256th event: a line the writer reads */
 	if (!(++r->merged_events & 255))
@@ -347,7 +365,7 @@ static __attribute__((noinline)) int on_other_event(struct run *r, const struct 
 		return 0;
 	if (!(++r->events & 1023) && ev->aux_offset >= r->piece->chunk.aux_offset)
 		piece_progress(r, ev->aux_offset - r->piece->chunk.aux_offset);
-	trace_event_fill(r, ev, &r->te);
+	trace_event_fill(r, ev);
 	if (!wanted(r, &r->te))
 		return 0;
 	r->stop = r->o->fn(r->o->ctx, &r->te);
@@ -363,7 +381,7 @@ static int on_event(void *ctx, const struct decode_event *ev)
 	    !((r->events + 1) & 1023))
 		return on_other_event(r, ev);
 	r->events++;
-	trace_event_fill_owner(r, ev, &r->te);
+	trace_event_fill_owner(r, ev);
 	r->stop = r->o->fn(r->o->ctx, &r->te);
 	return r->stop;
 }
@@ -372,7 +390,8 @@ static int on_event(void *ctx, const struct decode_event *ev)
 static struct trace_event sums_owner(const struct run *r)
 {
 	return (struct trace_event){ .piece = r->piece, .proc = r->proc, .pid = r->pid,
-				     .tid = r->tid, .comm = r->comm, .kmaps = r->kmaps };
+				     .tid = r->tid, .comm = r->comm, .kmaps = r->kmaps,
+				     .cpu = r->te.cpu };
 }
 
 /* Sums of taken branches (decode_opts.count) to o->count, with their owner. */
@@ -414,6 +433,7 @@ static struct decode_opts decode_opts_of(struct run *r)
 
 	return (struct decode_opts){
 		.read_code = read_code, .read_ctx = r, .reached = reached, .context = context,
+		.events_cpu = events_cpu,
 		.event = on_event, .event_ctx = r,
 		.count = !sums ? NULL : !r->unit ? on_count : keep ? keep_sums : NULL,
 		.insns = r->o->insns, .no_time = r->o->no_time && !timed,
@@ -518,7 +538,8 @@ static int par_emit(void *ctx, const char *bytes, size_t len)
 		return r->stop;
 	}
 	while (!r->stop && off + sizeof(k) <= len) {
-		struct trace_event te = { .ev = &k.ev, .piece = r->piece, .kmaps = r->kmaps };
+		struct trace_event te = { .ev = &k.ev, .piece = r->piece, .kmaps = r->kmaps,
+					  .cpu = r->piece->chunk.cpu };
 
 		memcpy(&k, bytes + off, sizeof(k));
 		off += sizeof(k);
@@ -741,6 +762,7 @@ static void run_take_piece(struct run *r, const struct session_piece *p)
 	r->pid = p->pid;
 	r->tid = p->tid;
 	r->comm = session_thread_comm(r->s, p->tid, p->proc);
+	r->te.cpu = p->chunk.cpu;	/* until the decoder tells another */
 }
 
 #define UNIT_DONE	2	/* on_piece(): o->unit is decoded, stop reading */

@@ -18,11 +18,17 @@ struct line_buf;
 
 struct trace_event {
 	const struct decode_event *ev;
-	const struct session_piece *piece;	/* chunk.cpu, the piece's owner */
+	const struct session_piece *piece;	/* the piece's owner and chunk */
 	const struct proc *proc;		/* maps and comm; NULL unknown */
 	int pid, tid;				/* of proc (switches followed); -1 unknown */
 	const char *comm;			/* tid's name as perf prints it; NULL unknown */
 	const struct maps *kmaps;		/* the kernel's maps (for proc NULL) */
+	/*
+	 * The event's CPU: the buffer's (piece->chunk.cpu, -1 per-thread), or
+	 * the one its decoder told (decode_opts.events_cpu: a CoreSight trace
+	 * ID's ETM). What outputs show and -C selects.
+	 */
+	int cpu;
 };
 
 /* The maps of te's code: its process's, else the kernel's. */

@@ -58,6 +58,18 @@
 #    of 0x10's stream (as the timestamps check: its timed decode), and
 #    the two streams merged in another order (by timestamp); its times
 #    are the AUX record's, not compared;
+#  - the CPU of each event of the two trace IDs: in AUXTRACE_INFO 0x10 is
+#    CPU 0's ETM and 0x12 CPU 1's, the chunk CPU 0's buffer; then (etm-gen
+#    --cpus) 0x10 of CPU 3 and 0x12 of CPU 2 in CPU 0's buffer, and of
+#    CPUs 5 and 4 in a per-thread buffer (CPU -1): every auxrec event has
+#    the CPU of its trace ID's block, as perf's samples (cs_etm__get_cpu),
+#    and perf's `-F tid,cpu,...` gives each stream's transfers with those
+#    CPUs (the per-thread file: but for the three lines perf 6.1 warns of
+#    it, an AUX record whose CPU is not the buffer's -1, which it decodes
+#    all the same); `script -C` of the second ID's CPU gives its events
+#    only, of the buffer's CPU none, and `export -f folded -C` of the
+#    buffer's CPU nothing, of both IDs' CPUs what it gives unfiltered
+#    (perf's -C is not compared: the generated file has no nrcpus header);
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
 #    program.
@@ -347,42 +359,90 @@ PY
 
 # etm-gen --two-ids --timestamps: 4242 as trace ID 0x10 and 4243 as 0x12
 # in one chunk, frames alternating, timestamps interleaved (see the top):
-# each stream's events, in order, with the tid, comm and time of that
-# stream's context ID and last timestamp, for --jobs 1 and 2; the events
-# are grouped by tid (a stable sort) as EXPECTED lists the streams
-run_two_ids() {	# name
-	local n=$1 g=$tmp/$1 why j back
-	"$B/tests/tools/etm-gen" --two-ids --timestamps "$g/exec.log" "$g/prog" \
-		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/two.data" \
-		"$g/two.expected" 2> /dev/null || { echo "not ok cs-etm-$n-two-ids: etm-gen"; return; }
-	awk '{ print $0, $4 == 4242 ? "etm-prog" : "etm-prog-b" }' "$g/two.expected" > "$g/two.want"
+# each stream's events, in order, with the tid, comm, time and CPU of that
+# stream's context ID, last timestamp and AUXTRACE_INFO block, for --jobs
+# 1 and 2; the events are grouped by tid (a stable sort) as EXPECTED lists
+# the streams. CPUS: etm-gen's --cpus=A,B,C (0x10's CPU, 0x12's, the
+# buffer's; default 0,1,0)
+run_two_ids() {	# name [cpus]
+	local n=$1 cpus=${2:-0,1,0} g=$tmp/$1 t l why j back ca cb cbuf
+	t=two${2:+-$2}
+	l=two-ids${2:+-cpus-$2}
+	l=${l/%,-1/-per-thread}
+	l=${l//,/-}
+	IFS=, read -r ca cb cbuf <<< "$cpus"
+	"$B/tests/tools/etm-gen" --two-ids ${2:+--cpus=$2} --timestamps "$g/exec.log" "$g/prog" \
+		"$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')" "$g/$t.data" \
+		"$g/$t.expected" 2> /dev/null || { echo "not ok cs-etm-$n-$l: etm-gen"; return; }
+	awk -v ca="$ca" -v cb="$cb" '{ print $0, $4 == 4242 ? "etm-prog" : "etm-prog-b",
+		$4 == 4242 ? ca : cb }' "$g/$t.expected" > "$g/$t.want"
 	for j in 1 2; do
-		"$AUXREC" script --json --jobs $j -i "$g/two.data" > "$g/two$j.json" 2> "$g/two$j.err"
-		script_events "$g/two$j.json" tid time comm > "$g/two$j.got"
-		sort -s -k4,4 "$g/two$j.got" > "$g/two$j.by-tid"
-		why=$(first_difference "$g/two.want" "$g/two$j.by-tid" events "< executed > auxrec")
-		[ -s "$g/two$j.err" ] && why="stderr: $(head -1 "$g/two$j.err")"
-		back=$(awk 'NR > 1 && $5 < t { n++ } { t = $5 } END { print n + 0 }' "$g/two$j.got")
+		"$AUXREC" script --json --jobs $j -i "$g/$t.data" > "$g/$t$j.json" 2> "$g/$t$j.err"
+		script_events "$g/$t$j.json" tid time comm cpu > "$g/$t$j.got"
+		sort -s -k4,4 "$g/$t$j.got" > "$g/$t$j.by-tid"
+		why=$(first_difference "$g/$t.want" "$g/$t$j.by-tid" events "< executed > auxrec")
+		[ -s "$g/$t$j.err" ] && why="stderr: $(head -1 "$g/$t$j.err")"
+		back=$(awk 'NR > 1 && $5 < t { n++ } { t = $5 } END { print n + 0 }' "$g/$t$j.got")
 		[ -z "$why" ] && [ "$back" = 0 ] && why="the streams' times do not interleave"
-		verdict "cs-etm-$n-two-ids-jobs$j-script-own-stream" "$why" \
-			"$(wc -l < "$g/two.want") events, $(grep -c ' 4243 ' "$g/two.want") of 0x12's 4243, each with its stream's tid, comm and time; $back steps back in time from one stream to the other"
+		verdict "cs-etm-$n-$l-jobs$j-script-own-stream" "$why" \
+			"$(wc -l < "$g/$t.want") events, $(grep -c ' 4243 ' "$g/$t.want") of 0x12's 4243, each with its stream's tid, comm, time and CPU ($ca, $cb; buffer $cbuf); $back steps back in time from one stream to the other"
 	done
+	run_two_ids_filter "$n" "$t" "$l" "$ca" "$cb" "$cbuf"
 	if [ -z "$have_perf" ]; then
-		echo "skip cs-etm-$n-two-ids-perf-script: perf is not installed"; return
+		echo "skip cs-etm-$n-$l-perf-script: perf is not installed"; return
 	fi
 	# perf, per stream: no trace end at the chunk's end; 6.1 also lacks
 	# the last transfer of 0x10's stream (its timed decode)
-	cut -d' ' -f1-4 "$g/two1.by-tid" > "$g/two.got4"
-	want_perf "$g/two.got4" "$g/prog" "" > "$g/two.want.br"
+	cut -d' ' -f1-4,7 "$g/${t}1.by-tid" > "$g/$t.got5"
+	want_perf "$g/$t.got5" "$g/prog" "" > "$g/$t.want.br"
 	awk '$4 != 4242 { print; next } { l[++k] = $0 } END { for (i = 1; i < k - 1; i++) print l[i] }' \
-		"$g/two.want.br" | sort -s -k4,4 > "$g/two.want.perf"
-	timeout 120 perf script --itrace=b --ns -F tid,time,flags,ip,addr -i "$g/two.data" \
-		2> "$g/two.perf.err" > "$g/two.perf.out"
-	awk '{ $2 = ""; print }' "$g/two.perf.out" | perf_branch_lines 1 | sort -s -k4,4 > "$g/two.perf"
-	why=$(first_difference "$g/two.want.perf" "$g/two.perf" branches "< auxrec > perf")
-	[ -s "$g/two.perf.err" ] && why="perf: $(head -1 "$g/two.perf.err")"
-	verdict "cs-etm-$n-two-ids-perf-script-agrees" "$why" \
-		"$(wc -l < "$g/two.perf") transfers and tids, each stream's in order"
+		"$g/$t.want.br" | sort -s -k4,4 > "$g/$t.want.perf"
+	timeout 120 perf script --itrace=b --ns -F tid,cpu,time,flags,ip,addr -i "$g/$t.data" \
+		2> "$g/$t.perf.err" > "$g/$t.perf.out"
+	awk '{ $3 = ""; gsub(/[][]/, "", $2); $2 += 0; print }' "$g/$t.perf.out" |
+		perf_branch_lines 2 | sort -s -k4,4 > "$g/$t.perf"
+	# perf 6.1 on a per-thread buffer whose AUX record names a CPU (as the
+	# kernel's sample_id does): three lines of warning, then it decodes
+	[ "$cbuf" = -1 ] && sed -i -e '/^$/d' \
+		-e '/^CS ETM warning: Coresight decode and TRBE support requires random file access\.$/d' \
+		-e "/^CS ETM: Couldn't find auxtrace buffer for aux_offset: 0 tid: 4242 cpu: 0$/d" \
+		-e '/^Continuing with best effort decoding in piped mode\.$/d' "$g/$t.perf.err"
+	why=$(first_difference "$g/$t.want.perf" "$g/$t.perf" branches "< auxrec > perf")
+	[ -s "$g/$t.perf.err" ] && why="perf: $(head -1 "$g/$t.perf.err")"
+	verdict "cs-etm-$n-$l-perf-script-agrees" "$why" \
+		"$(wc -l < "$g/$t.perf") transfers, tids and CPUs ($(awk '{ print $5 }' "$g/$t.perf" |
+		sort -un | tr '\n' ' ')), each stream's in order"
+}
+
+# -C by the events' CPUs (run_two_ids' file T): script -C of 0x12's CPU
+# gives its events only, of the buffer's CPU (when neither ID's) none;
+# export -f folded -C of both IDs' CPUs gives what it gives unfiltered, of
+# the buffer's CPU nothing
+run_two_ids_filter() {	# name t label ca cb cbuf
+	local n=$1 t=$2 l=$3 ca=$4 cb=$5 cbuf=$6 g=$tmp/$1 why= nb all bufchk=
+	[ "$cbuf" -ge 0 ] && [ "$cbuf" != "$ca" ] && [ "$cbuf" != "$cb" ] && bufchk=1
+	"$AUXREC" script --json -C "$cb" -i "$g/$t.data" > "$g/$t.C.json" 2> "$g/$t.C.err"
+	script_events "$g/$t.C.json" tid time comm cpu > "$g/$t.C.got"
+	awk '$4 == 4243' "$g/$t.want" > "$g/$t.C.want"
+	nb=$(wc -l < "$g/$t.C.want")
+	why=$(first_difference "$g/$t.C.want" "$g/$t.C.got" events "< 0x12's > auxrec -C $cb")
+	[ -z "$why" ] && [ -n "$bufchk" ] &&
+		"$AUXREC" script --json -C "$cbuf" -i "$g/$t.data" > "$g/$t.Cbuf.json" 2>> "$g/$t.C.err" &&
+		[ -s "$g/$t.Cbuf.json" ] && why="-C $cbuf (the buffer's): $(wc -l < "$g/$t.Cbuf.json") events"
+	if [ -z "$why" ]; then
+		"$AUXREC" export -f folded -o "$g/$t.all.folded" -i "$g/$t.data" 2>> "$g/$t.C.err"
+		"$AUXREC" export -f folded -C "$ca,$cb" -o "$g/$t.ab.folded" -i "$g/$t.data" 2>> "$g/$t.C.err"
+		all=$(awk '{ n += $NF } END { print n + 0 }' "$g/$t.all.folded")
+		why=$(first_difference "$g/$t.all.folded" "$g/$t.ab.folded" stacks "< unfiltered > export -C $ca,$cb")
+		[ -z "$why" ] && [ "$all" = 0 ] && why="export: no instructions"
+	fi
+	if [ -z "$why" ] && [ -n "$bufchk" ]; then
+		"$AUXREC" export -f folded -C "$cbuf" -o "$g/$t.buf.folded" -i "$g/$t.data" 2>> "$g/$t.C.err"
+		[ -s "$g/$t.buf.folded" ] && why="export -C $cbuf (the buffer's): $(wc -l < "$g/$t.buf.folded") stacks"
+	fi
+	[ -s "$g/$t.C.err" ] && why="stderr: $(head -1 "$g/$t.C.err")"
+	verdict "cs-etm-$n-$l-cpu-filter" "$why" \
+		"script -C $cb: the $nb events of 0x12; export -C $ca,$cb: all ${all:-?} instructions' stacks${bufchk:+; script and export -C $cbuf, the buffer CPU: none}"
 }
 
 run_prog loops ''
@@ -393,6 +453,8 @@ run_threads indirect --threads
 run_threads indirect --thread
 run_timestamps indirect
 run_two_ids indirect
+run_two_ids indirect 3,2,0
+run_two_ids indirect 5,4,-1
 run_prog qsort ''
 run_prog indirect --v0 40
 run_prog indirect --ete 40

@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids [--cpus=A,B,C]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *        etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED
  *
@@ -75,6 +75,10 @@
  * after the first's, so that the streams' timestamps interleave and one
  * steps back from the other's in the chunk. EXPECTED: the events of 0x10,
  * then those of 0x12, each with its own stream's tid and time.
+ * --cpus=A,B,C (with --two-ids): the AUXTRACE_INFO blocks of trace IDs
+ * 0x10 and 0x12 are of CPUs A and B (default 0 and 1), and the chunk is
+ * CPU C's buffer (default 0; -1: a per-thread buffer of 4242), so that
+ * each ID's events have a CPU of their own, neither the buffer's.
  * --rename=TIME (with --timestamps, not --thread) adds a COMM record of
  * 4243 (with --threads; else of 4242, the two chunks' process) at perf
  * time TIME, without the exec flag, naming it etm-prog-c: its events
@@ -267,6 +271,7 @@ static int ete, v0, raw, damage, threads, thread, two_ids, timestamps;	/* the op
 static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
 static uint64_t rename_at;	/* --rename=TIME: 4243 (4242) renamed etm-prog-c then */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
+static int id_cpu[2] = { 0, 1 }, buf_cpu;	/* --cpus=A,B,C */
 static int stream;		/* --stream: the AUX bytes only */
 
 #define SYNC_PERIOD	1024	/* trace bytes between A-syncs, as TRCSYNCPR 2^10 */
@@ -585,7 +590,8 @@ static void write_stream(const char *out, const struct image *im, const uint64_t
 
 static void put_as(struct pd_writer *w, void *rec, size_t len, const char *str, uint64_t time)
 {
-	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100, .cpu = 0 };
+	struct pd_sample_id sid = { .pid = pid, .tid = pid, .time = time, .id = 100,
+				    .cpu = buf_cpu < 0 ? 0 : (uint32_t)buf_cpu };
 	int err = tool_put_record(w, sample_type, rec, len, str, &sid);
 
 	if (err == -ENAMETOOLONG)
@@ -659,8 +665,8 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 		die(out, "cannot add the attr");
 	pd_writer_add_pmu_mapping(w, ETM_TYPE, "cs_etm");
 	pd_writer_set_cmdline(w, argc, argv);
-	cpu_block(&cpus[0], 0, TRACE_ID);
-	cpu_block(&cpus[1], 1, TRACE_ID + 2);
+	cpu_block(&cpus[0], id_cpu[0], TRACE_ID);
+	cpu_block(&cpus[1], id_cpu[1], TRACE_ID + 2);
 	n = cs_etm_info_write(&info, priv, 64);
 	if (given) {
 		n = ngiven;
@@ -709,7 +715,8 @@ static void aux_chunk(struct pd_writer *w, const uint8_t *data, size_t len, uint
 	struct perf_rec_aux a = { .header = { .type = PERF_RECORD_AUX } };
 	struct iovec iov = { (void *)data, len };
 	struct pd_auxtrace_desc d = { .offset = off, .reference = 1000 + off, .idx = 0,
-				      .tid = (uint32_t)-1, .cpu = 0 };
+				      .tid = buf_cpu < 0 ? pid : (uint32_t)-1,
+				      .cpu = (uint32_t)buf_cpu };
 
 	a.aux_offset = off;
 	a.aux_size = len;
@@ -922,6 +929,9 @@ int main(int argc, char **argv)
 		threads = thread = ++a;
 	else if (argc > a && !strcmp(argv[a], "--two-ids"))
 		threads = two_ids = ++a;
+	if (two_ids && argc > a && !strncmp(argv[a], "--cpus=", 7) &&
+	    sscanf(argv[a++] + 7, "%d,%d,%d", &id_cpu[0], &id_cpu[1], &buf_cpu) != 3)
+		a = argc;	/* the usage */
 	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
 	    (!argv[a][12] || argv[a][12] == '=')) {
 		if (argv[a][12])
@@ -931,7 +941,7 @@ int main(int argc, char **argv)
 	if (!thread && timestamps && argc > a && !strncmp(argv[a], "--rename=", 9))
 		rename_at = strtoull(argv[a++] + 9, NULL, 0);
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids [--cpus=A,B,C]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n"
 			"       etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED\n");
 		return 2;

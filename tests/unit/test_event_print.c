@@ -112,7 +112,7 @@ static void test_render(void **state)
 	assert_int_equal(maps_insert(&a.maps, 0x401000, 0x2000, 0, &prog), 0);
 	for (int i = 0; i < 5; i++)
 		te[i] = (struct trace_event){ .ev = &ev[i], .piece = &piece, .proc = &a,
-					      .pid = 7, .tid = 7, .comm = a.comm };
+					      .pid = 7, .tid = 7, .comm = a.comm, .cpu = 1 };
 	te[3].proc = &b;	/* another process: its context is rendered anew */
 	te[3].pid = te[3].tid = 8;
 	te[3].comm = b.comm;
@@ -149,7 +149,7 @@ static void test_pair_cache_follows_maps(void **state)
 	struct decode_event ev = { .kind = EVENT_BRANCH, .branch = BRANCH_F_BRANCH,
 				   .from = 0x401010, .to = 0x401104 };
 	struct trace_event te = { .ev = &ev, .piece = &piece, .proc = &a, .pid = 7, .tid = 7,
-				  .comm = a.comm };
+				  .comm = a.comm, .cpu = 1 };
 	const char *before = "            prog      7 [001]        jmp           401010 main+0x10 (/bin/prog) =>           401104 odd\"name+0x4 (/bin/prog)\n";
 	const char *after = "            prog      7 [001]        jmp           401010 other+0x10 (/bin/other) =>           401104 other+0x104 (/bin/other)\n";
 	char *want;
