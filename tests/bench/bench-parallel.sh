@@ -13,7 +13,12 @@
 # 200 (20.9 M, 37 MB). Two sizes, because what every --jobs pays alike
 # weighs on the small one: on the VMs measured, starting a process took
 # 7-9 ms, a sixth of `report --jobs 1` on the 4.2 M-branch trace, while
-# recorded traces run to gigabytes. Correctness first: the outputs of every --jobs
+# recorded traces run to gigabytes. An entry CPUScpus-COPIES (default
+# 2cpus-20: 4.2 M taken branches) is a per-CPU recording instead, as
+# `record -a` makes: CPUS processes, one per CPU from the same time, each
+# running the stream repeated COPIES times (gt_bench_cpu_wide_data), whose
+# buffers are decoded on their shares of the threads and merged by time.
+# Correctness first: the outputs of every --jobs
 # must be the same, byte for byte, or the script exits 1. Prints a
 # table and one JSON line; exits 0 whether the target is met or not.
 # Also the CPU time of each command (task-clock of `perf stat`, least of
@@ -35,7 +40,7 @@
 # AUXREC_BUILD.
 cd "$(dirname "$0")/../.." || exit 1
 export LC_ALL=C
-copies=${BENCH_PAR_COPIES:-40 200}
+copies=${BENCH_PAR_COPIES:-40 200 2cpus-20}
 if [ "$copies" != "${copies%% *}" ]; then	# a list: once per trace
 	rc=0
 	for c in $copies; do
@@ -45,7 +50,16 @@ if [ "$copies" != "${copies%% *}" ]; then	# a list: once per trace
 fi
 . tests/bench/gt-stream.sh
 gt_bench_e2e_setup bench-parallel || exit $?
-gt_bench_perf_data "${BENCH_PAR_N:-20000}" "$copies" || exit $?
+case $copies in
+*cpus-*)	# a per-CPU recording: CPUS buffers of COPIES copies each
+	gt_bench_cpu_wide_data "${BENCH_PAR_N:-20000}" "${copies#*cpus-}" "${copies%%cpus-*}" ||
+		exit $?
+	layout="${copies%%cpus-*} per-CPU buffers merged by time"
+	trace_bytes=$(($(stat -c %s "$one.pt") * ${copies%%cpus-*}));;
+*)	gt_bench_perf_data "${BENCH_PAR_N:-20000}" "$copies" || exit $?
+	layout="one buffer"
+	trace_bytes=$(stat -c %s "$f.pt");;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -98,12 +112,12 @@ for c in report json; do
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$j" "${best[$c$j]}" "${best[${c}1]}" \
 			"${cpu[$c$j]:-0}" "${cs[$c$j]:-0}" "${faults[$c$j]:-0}"
 	done
-done | awk -F '\t' -v n="$branches" -v size="$(stat -c %s "$f.pt")" -v runs="$runs" \
-	-v cpus="$(nproc)" -v load0="$load0" -v load1="$load1" \
+done | awk -F '\t' -v n="$branches" -v size="$trace_bytes" -v runs="$runs" \
+	-v cpus="$(nproc)" -v load0="$load0" -v load1="$load1" -v layout="$layout" \
 	-v pair_report="${best[pairreport]}" -v pair_json="${best[pairjson]}" '
 BEGIN {
-	printf "%d taken branches, %d trace bytes, %d online CPUs, best of %d runs, load %s -> %s\n",
-		n, size, cpus, runs, load0, load1
+	printf "%d taken branches, %d trace bytes (%s), %d online CPUs, best of %d runs, load %s -> %s\n",
+		n, size, layout, cpus, runs, load0, load1
 	printf "%-52s %6s %8s %8s %7s       %8s %8s %8s %8s\n", "command", "jobs", "seconds", "scaling",
 		"target", "cpu s", "switches", "faults", "of ceil"
 	pair["report"] = pair_report; pair["json"] = pair_json
@@ -130,6 +144,6 @@ BEGIN {
 		$2 > 1 ? sprintf(",\"of_ceiling\":%.2f", s / ceil) : "")
 }
 END {
-	printf "{\"bench\":\"parallel\",\"branches\":%d,\"trace_bytes\":%d,\"cpus\":%d,\"runs\":%d,\"load\":[%s,%s],\"rows\":[%s]}\n",
-		n, size, cpus, runs, load0, load1, json
+	printf "{\"bench\":\"parallel\",\"branches\":%d,\"trace_bytes\":%d,\"layout\":\"%s\",\"cpus\":%d,\"runs\":%d,\"load\":[%s,%s],\"rows\":[%s]}\n",
+		n, size, layout, cpus, runs, load0, load1, json
 }'

@@ -45,6 +45,28 @@ open(sys.argv[2], "wb").write(d * int(sys.argv[3]))' "$base-rc.pt" "$f.pt" "$2" 
 		{ rm -f "$f"; return 1; }
 }
 
+# gt_bench_cpu_wide_data N COPIES CPUS: a per-CPU recording (pd-gen
+# --cpu-wide) of CPUS processes of the same static binary, one on each CPU
+# from the same time, each running the stream of gt_bench_perf_data N
+# COPIES: CPUS buffers whose events interleave in time, as `record -a`
+# makes them (decoded each on its own share of the threads and merged by
+# time). Sets f (the perf.data) and one (gt_bench_perf_data's, whose
+# trace $one.pt each CPU runs), dir and base; made once. Returns as
+# gt_bench_stream.
+gt_bench_cpu_wide_data() {
+	local load c procs=()
+	gt_bench_perf_data "$1" "$2" || return
+	one=$f
+	f=$dir/cpu-wide-$1-x$2-$3cpus.data
+	[ -s "$f" ] && return 0
+	load=$(readelf -lW "$dir/indirect" | awk '$1 == "LOAD" && / E / {print $3 "," $6 "," $2; exit}')
+	for ((c = 0; c < $3; c++)); do
+		procs+=("$((1001 + c)),$one.pt,0x1000000,$dir/indirect,$load,$c")
+	done
+	"${AUXREC_BUILD:-build}/tests/tools/pd-gen" --cpu-wide "$f" "${procs[@]}" > /dev/null ||
+		{ rm -f "$f"; return 1; }
+}
+
 # gt_bench_e2e_setup NAME: what the end to end benchmarks need besides the
 # stream: the ground-truth tools, perf, pd-gen and auxrec built; sets B
 # (the build directory), A (auxrec) and runs (BENCH_RUNS, default 5).
