@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids [--cpus=A,B,C] [--own-code]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads [--own-code] | --thread | --two-ids [--cpus=A,B,C] [--own-code]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *        etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED
  *
@@ -79,9 +79,10 @@
  * 0x10 and 0x12 are of CPUs A and B (default 0 and 1), and the chunk is
  * CPU C's buffer (default 0; -1: a per-thread buffer of 4242), so that
  * each ID's events have a CPU of their own, neither the buffer's.
- * --own-code (with --two-ids, after --cpus): 4242 and 4243 map ELF.4242
+ * --own-code (with --two-ids, after --cpus, or --threads): 4242 and 4243 map ELF.4242
  * and ELF.4243, copies of ELF in which the instructions only the other
- * stream executes are NOPs: different code at the same addresses, which a
+ * stream executes are changed (a branch into a NOP, any other into a B to
+ * the next): different code at the same addresses, which a
  * decoder must read from each trace ID's own process (EXPECTED as without).
  * --rename=TIME (with --timestamps, not --thread) adds a COMM record of
  * 4243 (with --threads; else of 4242, the two chunks' process) at perf
@@ -770,7 +771,9 @@ static void two_ids_chunk(struct pd_writer *w, const struct image *im, const uin
 /*
  * --own-code: ELF.4242 and ELF.4243, copies of ELF in which each
  * instruction the other stream executes (pcs[mid+1..last] for 4242,
- * pcs[first..mid] for 4243) and this one does not is a NOP: the two
+ * pcs[first..mid] for 4243) and this one does not is changed, a branch
+ * into a NOP and any other into B .+4 (a decoder that reads it sees a
+ * different waypoint): the two
  * processes have different code at the same addresses, each the same as
  * ELF where it runs, so that the trace and EXPECTED stay those of ELF.
  */
@@ -785,7 +788,7 @@ static int executes(const uint64_t *pc, size_t from, size_t to, uint64_t at)
 static void write_own_code(const char *elf, const struct image *im, const uint64_t *pc,
 			   size_t first, size_t mid, size_t last)
 {
-	const uint32_t nop = htole32(0xd503201f);
+	const uint32_t nop = htole32(0xd503201f), b4 = htole32(0x14000001);	/* B .+4 */
 
 	for (int i = 0; i < 2; i++) {
 		uint8_t *copy = malloc(im->size);
@@ -799,15 +802,15 @@ static void write_own_code(const char *elf, const struct image *im, const uint64
 			uint64_t o = im->offset + (pc[k] - im->vaddr);
 
 			if (executes(pc, i ? mid + 1 : first, i ? last : mid, pc[k]) ||
-			    !memcmp(copy + o, &nop, 4))
+			    !memcmp(copy + o, classify(insn_at(im, pc[k])) == BR_NONE ? &b4 : &nop, 4))
 				continue;
-			memcpy(copy + o, &nop, 4);
+			memcpy(copy + o, classify(insn_at(im, pc[k])) == BR_NONE ? &b4 : &nop, 4);
 			changed++;
 		}
 		f = fopen(own_elf[i], "wb");
 		if (!f || fwrite(copy, 1, im->size, f) != im->size || fclose(f))
 			die(own_elf[i], "write failed");
-		fprintf(stderr, "etm-gen: %s: %zu instructions of the other stream made NOPs\n",
+		fprintf(stderr, "etm-gen: %s: %zu instructions of the other stream changed\n",
 			own_elf[i], changed);
 		free(copy);
 	}
@@ -983,7 +986,7 @@ int main(int argc, char **argv)
 	if (two_ids && argc > a && !strncmp(argv[a], "--cpus=", 7) &&
 	    sscanf(argv[a++] + 7, "%d,%d,%d", &id_cpu[0], &id_cpu[1], &buf_cpu) != 3)
 		a = argc;	/* the usage */
-	if (two_ids && argc > a && !strcmp(argv[a], "--own-code"))
+	if ((two_ids || (threads && !thread)) && argc > a && !strcmp(argv[a], "--own-code"))
 		own_code = ++a;
 	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
 	    (!argv[a][12] || argv[a][12] == '=')) {
@@ -994,7 +997,7 @@ int main(int argc, char **argv)
 	if (!thread && timestamps && argc > a && !strncmp(argv[a], "--rename=", 9))
 		rename_at = strtoull(argv[a++] + 9, NULL, 0);
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids [--cpus=A,B,C] [--own-code]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads [--own-code] | --thread | --two-ids [--cpus=A,B,C] [--own-code]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n"
 			"       etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED\n");
 		return 2;
