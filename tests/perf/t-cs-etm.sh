@@ -79,9 +79,9 @@
 #    1.3.3's memory access cache, which keys its pages by address alone
 #    (docs/testing.md). Perf 6.1 shares that cache between the IDs of a
 #    buffer and misreads the --two-ids file (indirect: of its 329
-#    transfers 5 are not those it gives without --own-code, e.g. a jmp
-#    to 0x4007ec from 0x4007e8, the B .+4 of 4242's copy read for 4243's
-#    ID, or 4243's copy for 4242's); not compared;
+#    transfers 5 are not those it gives without --own-code, e.g. 4242's
+#    jmp from 0x4007e8 to 0x4007ec: the B .+4 of 4243's copy read for
+#    4242's ID); not compared;
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
 #    program.
