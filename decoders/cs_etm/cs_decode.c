@@ -100,6 +100,7 @@ struct cs_decode {
 	struct cs_tree *fmt[2];	/* frame-formatted streams */
 	struct cs_tree *raw[2];	/* raw stream of raw_cpu */
 	int32_t raw_cpu;
+	struct cs_tree *tree;	/* the chunk's full decoders */
 	uint64_t mispredict_at;	/* index of the chunk's first Mispredict */
 	uint64_t base;		/* aux_offset of the chunk */
 	int64_t time_idx;	/* the buffer (chunk idx) the times are of; -1: none */
@@ -308,15 +309,20 @@ static int on_element(void *ctx, uint64_t index, uint8_t id, const ocsd_generic_
 	case OCSD_GEN_TRC_ELEM_PE_CONTEXT: {
 		int tid = d->opts.context ? context_tid(d, id, &e->context) : -1;
 
-		if (tid >= 0)
+		if (tid >= 0) {
+			if (tid != s->ctx_tid)	/* other code: not what OpenCSD read */
+				cs_tree_forget_code(d->tree);
 			set_context(d, s, tid);
+		}
 		return 0;
 	}
 	case OCSD_GEN_TRC_ELEM_TIMESTAMP:
 		s->time = tsc_conv_valid(&d->tc) ? tsc_to_perf_time(&d->tc, e->timestamp) : 0;
 		/* the context's thread renamed (or exec'd) by now */
-		if (s->ctx_tid >= 0 && s->time && s->time >= s->ctx_name_next)
+		if (s->ctx_tid >= 0 && s->time && s->time >= s->ctx_name_next) {
+			cs_tree_forget_code(d->tree);	/* an exec's code maybe */
 			set_context(d, s, s->ctx_tid);
+		}
 		return 0;
 	default:
 		return 0;
@@ -457,7 +463,7 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 	if (!why)
 		len = decodable_len(d, chunk, &why);
 	if (!why)
-		t = tree_for(d, chunk, true, &why);
+		t = d->tree = tree_for(d, chunk, true, &why);
 	if (!t)
 		return emit(d, &d->s[0], EVENT_ERROR, 0, 0, 0, 0, why);
 	/*

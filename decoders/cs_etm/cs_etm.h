@@ -120,6 +120,12 @@ struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cp
  * callback returned.
  */
 int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len);
+/*
+ * Full decode: the code read so far is no longer what the IDs run (the
+ * host's thread of the current ID changed): OpenCSD's cache of it goes.
+ * From ops->element only, never from ops->read_code.
+ */
+void cs_tree_forget_code(struct cs_tree *t);
 void cs_tree_free(struct cs_tree *t);
 
 /* Record side: AUXTRACE_INFO as perf on arm64 writes it (cs_record.c). */

@@ -23,6 +23,7 @@
 	X(ocsd_dt_attach_packet_callback)	\
 	X(ocsd_dt_set_gen_elem_outfn)		\
 	X(ocsd_dt_add_callback_trcid_mem_acc)	\
+	X(ocsd_dt_remove_mem_acc)		\
 	X(ocsd_dt_process_data)			\
 	X(ocsd_get_version_str)
 

@@ -57,6 +57,7 @@ struct cs_tree {
 	const struct cs_etm_info *info;	/* what the tree is built from (build()) */
 	const struct cs_cpu_info *one;	/* raw: the chunk's CPU */
 	int stop;		/* a callback's non-zero value */
+	int owner;		/* the trace ID whose code OpenCSD may have cached, -1 none */
 	uint32_t nr_src;
 	struct cs_source src[];
 };
@@ -117,6 +118,55 @@ static uint32_t mem_in(const void *ctx, const ocsd_vaddr_t addr, const ocsd_mem_
 	struct cs_tree *t = (struct cs_tree *)ctx;
 
 	return UNGUARDED(t->ops.read_code(t->ops.ctx, trace_id, addr, len, buf));
+}
+
+/*
+ * OpenCSD's memory access cache (TrcMemAccCache, inside the tree's
+ * TrcMemAccMapper) keeps the last 12 pages of 256 bytes read through
+ * mem_in, keyed by address alone in 1.3.3: neither the trace ID nor the
+ * process whose code they are, and it is only emptied when the accessor
+ * changes. Trace IDs of several processes in one tree (ETMs sharing a
+ * sink), or one ID after a context switch, would read another process's
+ * code at the same address. The C API has no switch for the cache, but
+ * removing an accessor empties it (TrcMemAccMapper::RemoveAccessorByAddress):
+ * forget_code() removes ours and adds it again.
+ */
+static void forget_code(struct cs_tree *t)
+{
+	if (!t->h)
+		return;
+	t->ocsd->ocsd_dt_remove_mem_acc(t->h, 0, OCSD_MEM_SPACE_ANY);
+	if (t->ocsd->ocsd_dt_add_callback_trcid_mem_acc(t->h, 0, ~0ULL, OCSD_MEM_SPACE_ANY,
+							mem_in, t) && !t->stop && t->ops.error)
+		t->stop = UNGUARDED(t->ops.error(t->ops.ctx, 0, "OpenCSD refused the code reader"));
+}
+
+void cs_tree_forget_code(struct cs_tree *t)
+{
+	if (t && t->full)
+		forget_code(t);
+}
+
+/*
+ * Full decode of several trace IDs: each packet reaches the monitor before
+ * its ID's decoder, which may read code for it: a packet of another ID
+ * than the last one's empties the cache first.
+ */
+static void owner_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_trc_index_t index,
+		      const void *pkt, const uint32_t size, const uint8_t *data)
+{
+	const struct cs_source *s = ctx;
+	struct cs_tree *t = s->tree;
+
+	(void)op;
+	(void)index;
+	(void)pkt;
+	(void)size;
+	(void)data;
+	if (t->owner != s->trace_id) {
+		forget_code(t);
+		t->owner = s->trace_id;
+	}
 }
 
 static void packet_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_trc_index_t index,
@@ -203,8 +253,14 @@ static int create_decoder(struct cs_tree *t, const struct cs_cpu_info *c, bool f
 	s->tree = t;
 	s->trace_id = csid;
 	t->nr_src++;
-	if (!full && t->ocsd->ocsd_dt_attach_packet_callback(t->h, csid, OCSD_C_API_CB_PKT_MON,
-						    (void *)packet_mon, s))
+	/*
+	 * The owner monitor (see owner_mon()) on each source of a formatted
+	 * tree of several; the C API of 1.3.3 attaches none to ETE (above):
+	 * ETE IDs sharing a sink may still read each other's cached code.
+	 */
+	if ((!full || (!t->raw && t->info->nr_cpus > 1 && s->protocol != OCSD_PROTOCOL_ETE)) &&
+	    t->ocsd->ocsd_dt_attach_packet_callback(t->h, csid, OCSD_C_API_CB_PKT_MON,
+						    full ? (void *)owner_mon : (void *)packet_mon, s))
 		return -EINVAL;
 	return 0;
 }
@@ -215,6 +271,7 @@ static const char *build(struct cs_tree *t)
 	uint32_t n = t->raw ? 1 : t->info->nr_cpus;
 
 	t->nr_src = 0;
+	t->owner = -1;
 	t->h = t->ocsd->ocsd_create_dcd_tree(t->raw ? OCSD_TRC_SRC_SINGLE :
 						      OCSD_TRC_SRC_FRAME_FORMATTED,
 					     t->raw ? 0 : OCSD_DFRMTR_FRAME_MEM_ALIGN |
@@ -312,6 +369,10 @@ int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 	}
 	ocsd_fault_jump = &jump;
 	t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_RESET, 0, 0, NULL, NULL);
+	if (t->full) {	/* not the last chunk's code (maybe another CPU's) */
+		forget_code(t);
+		t->owner = -1;
+	}
 	while (done < len && !t->stop) {
 		uint32_t n = 0;
 

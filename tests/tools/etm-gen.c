@@ -6,7 +6,7 @@
  * instruction trace, wraps it in a perf.data as arm64 perf records
  * cs_etm, and writes the taken transfers a decoder must find.
  *
- * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids [--cpus=A,B,C]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
+ * Usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads [--own-code] | --thread | --two-ids [--cpus=A,B,C] [--own-code]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED
  *        etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED
  *        etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED
  *
@@ -79,6 +79,11 @@
  * 0x10 and 0x12 are of CPUs A and B (default 0 and 1), and the chunk is
  * CPU C's buffer (default 0; -1: a per-thread buffer of 4242), so that
  * each ID's events have a CPU of their own, neither the buffer's.
+ * --own-code (with --two-ids, after --cpus, or --threads): 4242 and 4243 map ELF.4242
+ * and ELF.4243, copies of ELF in which the instructions only the other
+ * stream executes are changed (a branch into a NOP, any other into a B to
+ * the next): different code at the same addresses, which a
+ * decoder must read from each trace ID's own process (EXPECTED as without).
  * --rename=TIME (with --timestamps, not --thread) adds a COMM record of
  * 4243 (with --threads; else of 4242, the two chunks' process) at perf
  * time TIME, without the exec flag, naming it etm-prog-c: its events
@@ -267,11 +272,12 @@ static const char *kind_name(enum br b)
 
 /* ------------------------------------------------------------ ETMv4 */
 
-static int ete, v0, raw, damage, threads, thread, two_ids, timestamps;	/* the options */
+static int ete, v0, raw, damage, threads, thread, two_ids, own_code, timestamps;	/* the options */
 static uint64_t ts_base = 0x1000000;	/* --timestamps=BASE */
 static uint64_t rename_at;	/* --rename=TIME: 4243 (4242) renamed etm-prog-c then */
 static uint32_t pid = 4242;	/* the traced process: context ID, COMM, MMAP2 */
 static int id_cpu[2] = { 0, 1 }, buf_cpu;	/* --cpus=A,B,C */
+static char *own_elf[2];	/* --own-code: 4242's and 4243's copies of ELF */
 static int stream;		/* --stream: the AUX bytes only */
 
 #define SYNC_PERIOD	1024	/* trace bytes between A-syncs, as TRCSYNCPR 2^10 */
@@ -692,7 +698,7 @@ static struct pd_writer *start_file(const char *out, const char *elf, const stru
 		m.pgoff = im->offset;
 		m.prot = PROT_READ | PROT_EXEC;
 		m.flags = MAP_PRIVATE;
-		put_as(w, &m, sizeof(m), elf, 2);
+		put_as(w, &m, sizeof(m), own_elf[0] ? own_elf[p != pid] : elf, 2);
 	}
 	if (rename_at) {	/* as prctl(PR_SET_NAME) leaves it: no exec flag */
 		uint32_t who = pid + !!threads;
@@ -760,6 +766,54 @@ static void two_ids_chunk(struct pd_writer *w, const struct image *im, const uin
 		free(t[i].p);
 	}
 	free(out);
+}
+
+/*
+ * --own-code: ELF.4242 and ELF.4243, copies of ELF in which each
+ * instruction the other stream executes (pcs[mid+1..last] for 4242,
+ * pcs[first..mid] for 4243) and this one does not is changed, a branch
+ * into a NOP and any other into B .+4 (a decoder that reads it sees a
+ * different waypoint): the two
+ * processes have different code at the same addresses, each the same as
+ * ELF where it runs, so that the trace and EXPECTED stay those of ELF.
+ */
+static int executes(const uint64_t *pc, size_t from, size_t to, uint64_t at)
+{
+	for (size_t k = from; k <= to; k++)
+		if (pc[k] == at)
+			return 1;
+	return 0;
+}
+
+static void write_own_code(const char *elf, const struct image *im, const uint64_t *pc,
+			   size_t first, size_t mid, size_t last)
+{
+	const uint32_t nop = htole32(0xd503201f), b4 = htole32(0x14000001);	/* B .+4 */
+
+	for (int i = 0; i < 2; i++) {
+		uint8_t *copy = malloc(im->size);
+		size_t from = i ? first : mid + 1, to = i ? mid : last, changed = 0;
+		FILE *f;
+
+		if (!copy || asprintf(&own_elf[i], "%s.%u", elf, pid + i) < 0)
+			die("own code", "out of memory");
+		memcpy(copy, im->file, im->size);
+		for (size_t k = from; k <= to; k++) {
+			uint64_t o = im->offset + (pc[k] - im->vaddr);
+
+			if (executes(pc, i ? mid + 1 : first, i ? last : mid, pc[k]) ||
+			    !memcmp(copy + o, classify(insn_at(im, pc[k])) == BR_NONE ? &b4 : &nop, 4))
+				continue;
+			memcpy(copy + o, classify(insn_at(im, pc[k])) == BR_NONE ? &b4 : &nop, 4);
+			changed++;
+		}
+		f = fopen(own_elf[i], "wb");
+		if (!f || fwrite(copy, 1, im->size, f) != im->size || fclose(f))
+			die(own_elf[i], "write failed");
+		fprintf(stderr, "etm-gen: %s: %zu instructions of the other stream changed\n",
+			own_elf[i], changed);
+		free(copy);
+	}
 }
 
 /* A little-endian AArch64 ET_EXEC: one R+X PT_LOAD of CODE at VADDR. */
@@ -932,6 +986,8 @@ int main(int argc, char **argv)
 	if (two_ids && argc > a && !strncmp(argv[a], "--cpus=", 7) &&
 	    sscanf(argv[a++] + 7, "%d,%d,%d", &id_cpu[0], &id_cpu[1], &buf_cpu) != 3)
 		a = argc;	/* the usage */
+	if ((two_ids || (threads && !thread)) && argc > a && !strcmp(argv[a], "--own-code"))
+		own_code = ++a;
 	if (argc > a && !strncmp(argv[a], "--timestamps", 12) &&
 	    (!argv[a][12] || argv[a][12] == '=')) {
 		if (argv[a][12])
@@ -941,7 +997,7 @@ int main(int argc, char **argv)
 	if (!thread && timestamps && argc > a && !strncmp(argv[a], "--rename=", 9))
 		rename_at = strtoull(argv[a++] + 9, NULL, 0);
 	if (argc - a != 5 || repeat < 1 || (stream && (ete || damage || threads || repeat > 1))) {
-		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads | --thread | --two-ids [--cpus=A,B,C]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
+		fprintf(stderr, "usage: etm-gen [--repeat N] [--v0 | --ete | --raw | --damage | --threads [--own-code] | --thread | --two-ids [--cpus=A,B,C] [--own-code]] [--timestamps[=BASE] [--rename=TIME]] LOG ELF MAIN OUT.data EXPECTED\n"
 			"       etm-gen --stream PID [--timestamps[=BASE]] LOG ELF MAIN OUT.bin EXPECTED\n"
 			"       etm-gen --fuzz-input INPUT OUT.elf OUT.data EXPECTED\n");
 		return 2;
@@ -984,6 +1040,8 @@ int main(int argc, char **argv)
 		free(im.file);
 		return 0;
 	}
+	if (own_code)
+		write_own_code(argv[a + 1], &im, pc, first, mid, last);
 	w = start_file(argv[a + 3], argv[a + 1], &im, argc, argv, NULL, 0);
 	if (two_ids)
 		two_ids_chunk(w, &im, pc, first, mid, last, exp);
