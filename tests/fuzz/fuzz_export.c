@@ -10,7 +10,9 @@
  * (--jobs 2, lib/session/parallel.c: the AUX data cut into units of 256
  * bytes, AUXREC_PAR_UNIT, so that the small inputs are cut too), the call
  * stacks built on the calling thread (AUXREC_EXPORT_SERIAL) or on the
- * builder's thread. The perf.data reader and the decode as script has it
+ * builder's thread; and once with a selection of CPU and time (-C, --time:
+ * cs_select(), the slices cut to the spans; the time that of the seeds
+ * export-prog*.data). The perf.data reader and the decode as script has it
  * are fuzz_perf_data.c's.
  *
  * It links the whole library (the decoder ops reach the flow decoder).
@@ -27,12 +29,17 @@
 static const struct {
 	const char *format, *clock, *jobs;
 	bool serial;	/* call stacks built on the calling thread */
+	bool select;	/* -C 0 --time SELECTED */
 } runs[] = {
-	{ "chrome",   "time",  "1", true },
-	{ "perfetto", "insns", "2", false },
-	{ "folded",   "time",  "2", true },
-	{ "folded",   "insns", "1", false },
+	{ "chrome",   "time",  "1", true,  false },
+	{ "perfetto", "insns", "2", false, false },
+	{ "folded",   "time",  "2", true,  false },
+	{ "folded",   "insns", "1", false, false },
+	{ "chrome",   "time",  "2", false, true },
 };
+
+/* a stretch inside the seeds' trace (0.016384 to 0.016513 s) */
+#define SELECTED "0.0164,0.0165"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		char *argv[] = { "export", "-i", path, "-f", (char *)runs[i].format,
 				 "-c", (char *)runs[i].clock, "--jobs", (char *)runs[i].jobs,
-				 "--no-progress", "-o", "/dev/null", NULL };
+				 "--no-progress", "-o", "/dev/null",
+				 runs[i].select ? "-C" : NULL, "0", "--time", SELECTED, NULL };
 
 		if (runs[i].serial)
 			setenv("AUXREC_EXPORT_SERIAL", "1", 1);
