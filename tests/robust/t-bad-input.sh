@@ -413,6 +413,20 @@ else
 	echo "not ok tracepoint-format-bracket-ctrl: exit $rc, $n raw test:tick samples: $(head -3 "$tmp/err" | tr '\n' '|')"
 fi
 
+# A thread of tid -2 (export-prog's recording, pid and tid 4242 made -2):
+# each format exports it, exit 0 (the call stacks' "no thread cached" mark
+# was -2: its first event took a thread before any was made, said as "Cannot
+# allocate memory", exit 1; found by fuzz_export, the seed tid-minus-2.data)
+for f in chrome perfetto folded; do
+	timeout 10 "$A" export -f $f -i tests/fuzz/corpus/export/tid-minus-2.data \
+		-o "$tmp/tid.out" > /dev/null 2> "$tmp/err"; rc=$?
+	if [ $rc = 0 ] && ! grep -q 'memory' "$tmp/err"; then
+		echo "ok export-tid-minus-2-$f"
+	else
+		echo "not ok export-tid-minus-2-$f: exit $rc: $(head -2 "$tmp/err" | tr '\n' '|')"
+	fi
+done
+
 # Without the AUXTRACE_INFO (its type made FINISHED_ROUND's, 68): Intel PT,
 # BTS and ARM SPE decode with their defaults, said once, naming the PMU
 # (the BTS recording's program, /tmp/spin, is missing: its own warning);
