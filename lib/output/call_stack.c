@@ -99,7 +99,7 @@ const struct cs_flag_name cs_flag_names[] = {
 int cs_init(struct call_stacks *cs)
 {
 	memset(cs, 0, sizeof(*cs));
-	cs->last_tid = -2;
+	cs->last_tid = CS_NO_TID;
 	cs->syms = sym_cache_new();
 	cs->name_cache = calloc(1, sizeof(*cs->name_cache));
 	if (!cs->syms || !cs->name_cache) {
@@ -1159,7 +1159,7 @@ static int drop_empty_threads(struct call_stacks *cs)
 		free(th->spans);
 	}
 	cs->nr_threads = n;
-	cs->last_tid = -2;
+	cs->last_tid = CS_NO_TID;
 	/* the index again, of the threads kept: 0 or -ENOMEM */
 	slot_index_free(&cs->thread_index);
 	return slot_index_reserve(&cs->thread_index, n, 64, thread_hash_of, cs);

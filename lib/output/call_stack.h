@@ -123,12 +123,19 @@ struct cs_thread {
  */
 enum cs_clock { CS_CLOCK_UNSET, CS_CLOCK_TIME, CS_CLOCK_INSNS };
 
+/*
+ * last_tid when the cache holds no thread: no event's tid (an int) is it,
+ * not even a damaged file's (-2 was one: a tid of 0xfffffffe found the
+ * thread cached before any was made).
+ */
+#define CS_NO_TID	INT64_MIN
+
 struct call_stacks {
 	struct sym_cache *syms;
 	struct cs_thread *threads;	/* in order of first event */
 	size_t nr_threads, cap_threads;
 	struct slot_index thread_index;	/* of threads, by tid */
-	int last_tid;			/* a one-entry cache of thread_of() */
+	int64_t last_tid;		/* a one-entry cache of thread_of(); CS_NO_TID */
 	size_t last_idx;
 	char **names;			/* by cs_name id */
 	size_t nr_names, cap_names;

@@ -3,6 +3,7 @@
  * tp_print.c - tracepoint samples through libtraceevent (see tp_print.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,34 @@ static char *printk_copy(const struct td_text *t)
 	return s;
 }
 
+/*
+ * Whether libtraceevent can read the format text f safely. Its field
+ * parser takes the token after a '[' (an array's length) without asking
+ * whether there is one, and compares it with "]": the end of the text, or
+ * a byte its tokenizer has no type for (a control character, or one past
+ * '~'), gives it none, and it compares NULL (SEGV in strcmp; a damaged
+ * file, found by the perf.data fuzzer). Later tokens are checked. So,
+ * after each '[' (blanks skipped, as its tokenizer skips them), a
+ * newline or a printable character must follow; else the format is taken
+ * for one libtraceevent could not parse. Kernel formats are ASCII: a '['
+ * in a string of the print format loses nothing this way.
+ */
+static bool format_readable(const struct td_text *f)
+{
+	const char *p = f->p, *end = f->p + f->len;
+
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p)))) {
+		unsigned char c = 0;
+
+		while (++p < end && ((c = (unsigned char)*p) == ' ' || c == '\t' || c == '\v' ||
+				     c == '\f' || c == '\r'))
+			;
+		if (p == end || (c != '\n' && (c < 0x20 || c > 0x7e)))
+			return false;
+	}
+	return true;
+}
+
 static int load_formats(struct tp_printer *tp, const struct tracing_data *td, char *err,
 			size_t errlen)
 {
@@ -94,9 +123,12 @@ static int load_formats(struct tp_printer *tp, const struct tracing_data *td, ch
 		tep_set_long_size(tep, tep_get_header_page_size(tep));
 	for (size_t i = 0; i < td->nr_formats; i++) {
 		const struct td_format *f = &td->formats[i];
-		enum tep_errno e = tep_parse_event(tep, f->text.p, f->text.len, f->system);
+		enum tep_errno e;
 
 		/* perf goes on past a format it cannot parse; its samples print raw */
+		if (!format_readable(&f->text))
+			continue;
+		e = tep_parse_event(tep, f->text.p, f->text.len, f->system);
 		if (e && e != TEP_ERRNO__MEM_ALLOC_FAILED)
 			continue;
 		if (e) {

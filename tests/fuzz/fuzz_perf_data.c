@@ -16,13 +16,9 @@
  * fuzz-libs: -lopencsd_c_api -lopencsd -ltraceevent
  * fuzz-max-len: 65536
  */
-#include <fcntl.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include "cmd/builtin.h"
 #include "lib/perf_data/perf_data.h"
@@ -30,8 +26,7 @@
 #include "lib/output/tp_print.h"
 #include "lib/session/trace_decode.h"
 #include "lib/util/util.h"
-
-static FILE *devnull;
+#include "tests/fuzz/fuzz_cmd.h"
 
 static void read_all(const char *path)
 {
@@ -71,16 +66,8 @@ static void read_all(const char *path)
 static void dump(const char *path, const char *opt)
 {
 	char *argv[] = { "dump", "-i", (char *)path, (char *)opt, NULL };
-	FILE *saved_out = stdout, *saved_err = stderr;
 
-	optind = 0;	/* reset getopt between runs */
-	json_output = false;
-	stdout = devnull;
-	stderr = devnull;
-	cmd_dump(opt ? 4 : 3, argv);
-	stdout = saved_out;
-	stderr = saved_err;
-	json_output = false;
+	fuzz_run_cmd(cmd_dump, argv);
 }
 
 /* Renders each event as text and as JSON, to /dev/null. */
@@ -98,7 +85,7 @@ static void decode(const char *path)
 	struct event_printer pr[2];
 	struct trace_decode_opts o = { .path = path, .fn = print_event, .ctx = pr,
 				       .insns = true };
-	FILE *saved_err = stderr;
+	FILE *saved_err = stderr, *devnull = fuzz_devnull();
 
 	if (event_printer_init(&pr[0], devnull, false, false) ||
 	    event_printer_init(&pr[1], devnull, true, false))
@@ -151,21 +138,10 @@ static void read_pipe(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
 	char path[64];
 
-	if (!devnull) {
-		devnull = fopen("/dev/null", "w");
-		/* no plugins: only the built-in decoders */
-		setenv("AUXREC_PLUGIN_DIR", "/nonexistent", 1);
-		cmd_name = "dump";
-		fd = memfd_create("fuzz_perf_data", 0);
-		if (!devnull || fd < 0)
-			abort();
-	}
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	cmd_name = "dump";
+	fuzz_input_file(data, size, path, sizeof(path));
 	read_all(path);
 	read_pipe(data, size);
 	dump(path, NULL);

@@ -399,6 +399,34 @@ else
 	echo "not ok tracing-data-v0.5: exit $rc, $n test:tick samples: $(head -3 "$tmp/err" | tr '\n' '|')"
 fi
 
+# A tracepoint format whose array length is a control character ("char[\x1d"
+# for "char[]"): script exits 0, prints the 4 test:tick samples raw ("no
+# format"), and writes nothing to stderr (libtraceevent took the missing
+# token after '[' for a string: SEGV in strcmp; found by fuzz_perf_data,
+# the seed tracepoint-format-bracket-ctrl.data)
+timeout 10 "$A" script -i tests/fuzz/corpus/perf_data/tracepoint-format-bracket-ctrl.data \
+	--no-progress > "$tmp/out" 2> "$tmp/err"; rc=$?
+n=$(grep -c 'test:tick: \[no format' "$tmp/out")
+if [ $rc = 0 ] && [ "$n" = 4 ] && [ ! -s "$tmp/err" ]; then
+	echo "ok tracepoint-format-bracket-ctrl # $n samples raw"
+else
+	echo "not ok tracepoint-format-bracket-ctrl: exit $rc, $n raw test:tick samples: $(head -3 "$tmp/err" | tr '\n' '|')"
+fi
+
+# A thread of tid -2 (export-prog's recording, pid and tid 4242 made -2):
+# each format exports it, exit 0 (the call stacks' "no thread cached" mark
+# was -2: its first event took a thread before any was made, said as "Cannot
+# allocate memory", exit 1; found by fuzz_export, the seed tid-minus-2.data)
+for f in chrome perfetto folded; do
+	timeout 10 "$A" export -f $f -i tests/fuzz/corpus/export/tid-minus-2.data \
+		-o "$tmp/tid.out" > /dev/null 2> "$tmp/err"; rc=$?
+	if [ $rc = 0 ] && ! grep -q 'memory' "$tmp/err"; then
+		echo "ok export-tid-minus-2-$f"
+	else
+		echo "not ok export-tid-minus-2-$f: exit $rc: $(head -2 "$tmp/err" | tr '\n' '|')"
+	fi
+done
+
 # Without the AUXTRACE_INFO (its type made FINISHED_ROUND's, 68): Intel PT,
 # BTS and ARM SPE decode with their defaults, said once, naming the PMU
 # (the BTS recording's program, /tmp/spin, is missing: its own warning);

@@ -354,6 +354,34 @@ static void threads_and_stray_return(void **unused)
 }
 
 /*
+ * Any tid a damaged file gives is a thread's: -2, 0x7fffffff and INT_MIN
+ * too (-2 was the "no thread cached" mark: a first event of tid -2 took
+ * the cache's thread before any was made, NULL, said as no memory; found
+ * by fuzz_export under UBSan).
+ */
+static void odd_tids(void **unused)
+{
+	static const int tids[] = { -2, 0x7fffffff, INT32_MIN, -1 };
+	struct call_stacks cs;
+
+	assert_int_equal(cs_init(&cs), 0);
+	for (size_t i = 0; i < 4; i++) {
+		feed_tid(&cs, tids[i], EVENT_TRACE_BEGIN, 0, 0, 0x1000, 0, 10 + i);
+		feed_tid(&cs, tids[i], EVENT_BRANCH, CALL, 0x1004, 0x2000, 1, 20 + i);
+	}
+	for (size_t i = 0; i < 4; i++)
+		feed_tid(&cs, tids[i], EVENT_BRANCH, RET, 0x2004, 0x1009, 1, 30 + i);
+	assert_int_equal(cs_finish(&cs), 0);
+	assert_int_equal(cs.nr_threads, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(cs.threads[i].tid, tids[i]);
+		assert_int_equal(cs.threads[i].nr_slices, 2);
+		expect(&cs, &cs.threads[i].slices[1], "0x2000", 1, 20 + i, 30 + i, 0);
+	}
+	cs_free(&cs);
+}
+
+/*
  * The trace starts in g (0x3000) with a seed: g called from f (returns to
  * 0x2015), f from main (returns to 0x1009). The callers come first, named
  * by their return addresses - 1, and the trace's returns find them.
@@ -648,6 +676,7 @@ int main(void)
 		cmocka_unit_test(folded_after_overflow),
 		cmocka_unit_test(folded_deep_starts),
 		cmocka_unit_test(threads_and_stray_return),
+		cmocka_unit_test(odd_tids),
 		cmocka_unit_test(seeded),
 		cmocka_unit_test(seed_choice),
 		cmocka_unit_test(late_seed),
