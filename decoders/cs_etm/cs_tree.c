@@ -57,7 +57,9 @@ struct cs_tree {
 	const struct cs_etm_info *info;	/* what the tree is built from (build()) */
 	const struct cs_cpu_info *one;	/* raw: the chunk's CPU */
 	int stop;		/* a callback's non-zero value */
-	int owner;		/* the trace ID whose code OpenCSD may have cached, -1 none */
+	int owner;		/* the ID of the last packet, whose code OpenCSD may have
+			 * cached; -1: none since the tree was built or the cache emptied
+			 * at the chunk's start */
 	uint32_t nr_src;
 	struct cs_source src[];
 };
@@ -164,7 +166,8 @@ static void owner_mon(const void *ctx, const ocsd_datapath_op_t op, const ocsd_t
 	(void)size;
 	(void)data;
 	if (t->owner != s->trace_id) {
-		forget_code(t);
+		if (t->owner >= 0)	/* -1: nothing read since the tree or the chunk began */
+			forget_code(t);
 		t->owner = s->trace_id;
 	}
 }
