@@ -32,7 +32,7 @@ gt_bench_stream "$n" || exit $?
 f=$dir/bts-$n-x$copies.data
 if [ ! -s "$f" ]; then
 	for _ in $(seq "$copies"); do cat "$base.branches"; done > "$f.branches" || exit 1
-	load=$(readelf -lW "$dir/indirect" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	load=$(gt_bench_load)
 	# shellcheck disable=SC2086
 	"$B/tests/tools/pd-gen" --bts "$f" "$f.branches" "$dir/indirect" $load > /dev/null ||
 		{ rm -f "$f"; exit 1; }

@@ -26,6 +26,12 @@ gt_bench_stream() {
 	fi
 }
 
+# gt_bench_load: "START LEN PGOFF" of the bench binary's code segment
+# ($dir/indirect's executable LOAD), as pd-gen maps it.
+gt_bench_load() {
+	readelf -lW "$dir/indirect" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}'
+}
+
 # gt_bench_perf_data N COPIES: a perf.data of a real program for the end
 # to end benchmarks: the return-compressed stream of gt_bench_stream N
 # repeated COPIES times (each copy starts with a PSB, so decoders
@@ -39,7 +45,7 @@ gt_bench_perf_data() {
 	[ -s "$f" ] && return 0
 	python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
 open(sys.argv[2], "wb").write(d * int(sys.argv[3]))' "$base-rc.pt" "$f.pt" "$2" || return 1
-	load=$(readelf -lW "$dir/indirect" | awk '$1 == "LOAD" && / E / {print $3, $6, $2; exit}')
+	load=$(gt_bench_load)
 	# shellcheck disable=SC2086
 	"${AUXREC_BUILD:-build}/tests/tools/pd-gen" "$f" "$f.pt" "$dir/indirect" $load > /dev/null ||
 		{ rm -f "$f"; return 1; }
@@ -59,7 +65,7 @@ gt_bench_cpu_wide_data() {
 	one=$f
 	f=$dir/cpu-wide-$1-x$2-$3cpus.data
 	[ -s "$f" ] && return 0
-	load=$(readelf -lW "$dir/indirect" | awk '$1 == "LOAD" && / E / {print $3 "," $6 "," $2; exit}')
+	load=$(gt_bench_load | tr ' ' ,)
 	for ((c = 0; c < $3; c++)); do
 		procs+=("$((1001 + c)),$one.pt,0x1000000,$dir/indirect,$load,$c")
 	done
