@@ -419,6 +419,13 @@ static int write_lines(void *ctx, const char *bytes, size_t len)
 	return event_printer_write(&sc->pr, bytes, len) ? 1 : 0;
 }
 
+static int writev_lines(void *ctx, struct iovec *v, int n)
+{
+	struct script *sc = ctx;
+
+	return event_printer_writev(&sc->pr, v, n) ? 1 : 0;
+}
+
 /*
  * Whether the lines did not all reach the output (a full disk; a closed
  * pipe ends the process by SIGPIPE first): said in one line. A decode
@@ -543,6 +550,7 @@ int cmd_script(int argc, char **argv)
 		o.render = print_on_thread;
 		o.render_free = printer_free;
 		o.write = write_lines;
+		o.writev = writev_lines;
 		if (sc.tp) {
 			o.between_next = tracepoint_next;
 			o.between_put = tracepoint_put;

@@ -17,6 +17,7 @@
 #include "lib/util/array_grow.h"
 #include "lib/util/prefault.h"
 #include "lib/util/util.h"
+#include "lib/util/write_all.h"
 
 int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcline)
 {
@@ -54,6 +55,27 @@ int event_printer_write(struct event_printer *p, const char *bytes, size_t len)
 		return err;
 	if (fwrite(bytes, 1, len, p->out) != len)
 		p->write_err = write_errno();
+	return p->write_err;
+}
+
+int event_printer_writev(struct event_printer *p, struct iovec *v, int n)
+{
+	int err = event_printer_flush(p);
+	int fd;
+
+	if (err)
+		return err;
+	if (fflush(p->out))
+		return p->write_err = write_errno();
+	fd = fileno(p->out);
+	if (fd >= 0) {
+		p->write_err = write_all_v(fd, v, n, -1, NULL);
+		return p->write_err;
+	}
+	/* a stream of no descriptor (fmemopen) */
+	for (int i = 0; i < n && !p->write_err; i++)
+		if (fwrite(v[i].iov_base, 1, v[i].iov_len, p->out) != v[i].iov_len)
+			p->write_err = write_errno();
 	return p->write_err;
 }
 

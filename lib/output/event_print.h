@@ -24,6 +24,7 @@ struct event_context {
 };
 
 /* A symbol as printed at one end of an event (see event_print.c). */
+struct iovec;
 struct sym_print;
 struct pair_slot;
 
@@ -72,6 +73,12 @@ int event_printer_init(struct event_printer *p, FILE *out, bool json, bool srcli
 int event_printer_flush(struct event_printer *p);
 /* Writes what is buffered, then len bytes; as event_printer_flush(). */
 int event_printer_write(struct event_printer *p, const char *bytes, size_t len);
+/*
+ * Writes what is buffered, then the bytes of v[0..n-1] where they are
+ * (v is changed): straight to out's file descriptor, with none of the
+ * copies of event_printer_write(); as event_printer_flush().
+ */
+int event_printer_writev(struct event_printer *p, struct iovec *v, int n);
 /* Flushes (when it has an out) and frees. */
 void event_printer_free(struct event_printer *p);
 /* Prints one event (buffered); returns 0, or -EIO when out has failed. */

@@ -20,6 +20,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "perf_data_int.h"
+#include "lib/util/write_all.h"
 
 #define PD_BUF_SIZE	(1u << 20)
 #define PD_ATTR_SLACK	4096	/* room for ids added after the data started */
@@ -228,20 +229,10 @@ size_t pd_writer_id_hdr_size(const struct pd_writer *w, int idx)
 /* Writes len bytes at off; returns bytes written, *err set on failure. */
 static size_t pwrite_all(int fd, const void *p, size_t len, uint64_t off, int *err)
 {
-	size_t done = 0;
+	struct iovec v = { .iov_base = (void *)p, .iov_len = len };
+	uint64_t done;
 
-	*err = 0;
-	while (done < len) {
-		ssize_t n = pwrite(fd, (const uint8_t *)p + done, len - done, off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*err = n < 0 ? -errno : -EIO;
-			break;
-		}
-		done += n;
-	}
+	*err = write_all_v(fd, &v, 1, (int64_t)off, &done);
 	return done;
 }
 
@@ -368,31 +359,6 @@ static uint64_t whole_records(const struct pd_writer *w, uint64_t done)
 	return f;
 }
 
-/* pwritev of all of v[0..n-1] at off (v is consumed); *done: bytes written. */
-static int pwritev_all(int fd, struct iovec *v, int n, uint64_t off, uint64_t *done)
-{
-	*done = 0;
-	while (n) {
-		ssize_t r = pwritev(fd, v, n, off + *done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		*done += r;
-		while (n && (size_t)r >= v->iov_len) {
-			r -= v->iov_len;
-			v++;
-			n--;
-		}
-		if (n && r) {
-			v->iov_base = (uint8_t *)v->iov_base + r;
-			v->iov_len -= r;
-		}
-	}
-	return 0;
-}
-
 /*
  * Writes the buffered records with the held payloads in their places, in
  * one pwritev. On failure `committed` covers the records wholly written.
@@ -422,7 +388,7 @@ static int flush(struct pd_writer *w)
 		v[nv].iov_base = w->buf + b;
 		v[nv++].iov_len = w->buf_len - b;
 	}
-	err = pwritev_all(w->fd, v, nv, w->pos, &done);
+	err = write_all_v(w->fd, v, nv, (int64_t)w->pos, &done);
 	if (err) {
 		w->committed = w->pos + whole_records(w, done);
 		w->nr_held = 0;

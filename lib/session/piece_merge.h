@@ -17,9 +17,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 struct line_buf;
 struct pm_stream;
+
+/* The most ranges pm_output.writev is given at once. */
+#define PM_IOV	256
 
 /*
  * Decodes piece i on its own thread, ending each event whose output it
@@ -32,6 +36,13 @@ typedef int (*pm_decode_fn)(void *ctx, size_t i, struct pm_stream *st);
 struct pm_output {
 	/* writes bytes of events' output: 0, or non-zero to stop */
 	int (*write)(void *ctx, const char *bytes, size_t len);
+	/*
+	 * Optional, instead of write: writes the bytes of v[0..n-1] in order,
+	 * where they are (at most PM_IOV ranges; v may be changed): the runs
+	 * of events of many hand-overs at once, none copied on the way (0, or
+	 * non-zero to stop).
+	 */
+	int (*writev)(void *ctx, struct iovec *v, int n);
 	/*
 	 * Optional: what the caller puts among the events (tracepoint
 	 * samples): next() is the time of the next (UINT64_MAX: none left);

@@ -846,13 +846,13 @@ struct merged {
  * the decode threads are past (by their latest events), of what the file
  * has left to go through after base, or of AUX bytes decoded.
  */
-static void merged_progress(struct merged *m)
+static void merged_progress(struct merged *m, unsigned int every)
 {
 	struct progress *prog = &m->to->prog;
 	uint64_t decoded = 0, left;
 
-	/* every 64th write: loads of lines the decode threads write */
-	if (!prog->on || !m->aux_total || ++m->writes % 64)
+	/* every so many writes: loads of lines the decode threads write */
+	if (!prog->on || !m->aux_total || ++m->writes % every)
 		return;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct aux_chunk *c = &m->runs[i].piece->chunk;
@@ -903,8 +903,17 @@ static int merged_write(void *ctx, const char *bytes, size_t len)
 	struct merged *m = ctx;
 	const struct trace_decode_opts *o = m->runs[0].o;
 
-	merged_progress(m);
+	merged_progress(m, 64);	/* a run of a dozen events */
 	return o->write(o->ctx, bytes, len);
+}
+
+static int merged_writev(void *ctx, struct iovec *v, int n)
+{
+	struct merged *m = ctx;
+	const struct trace_decode_opts *o = m->runs[0].o;
+
+	merged_progress(m, 1);	/* a batch's runs */
+	return o->writev(o->ctx, v, n);
 }
 
 static uint64_t merged_next(void *ctx)
@@ -1029,6 +1038,8 @@ static int decode_merged(struct run *r, struct session *s, const struct session_
 	struct merged m;
 	int ret;
 
+	if (r->o->writev)
+		out.writev = merged_writev;
 	if (r->o->between_next) {
 		out.next = merged_next;
 		out.put = merged_put;

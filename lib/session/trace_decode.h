@@ -14,6 +14,8 @@
 #include "lib/util/progress.h"
 #include "session.h"
 
+struct iovec;
+
 struct line_buf;
 
 struct trace_event {
@@ -105,6 +107,13 @@ struct trace_decode_opts {
 	int (*render)(void *r, const struct trace_event *te);
 	void (*render_free)(void *r);
 	int (*write)(void *ctx, const char *bytes, size_t len);
+	/*
+	 * Optional, with render_new and merge_by_time: the buffers merged by
+	 * time write their runs of events through writev(ctx, v, n) instead,
+	 * many at once where they were rendered (v[0..n-1] in order; v may be
+	 * changed): 0, or non-zero to stop.
+	 */
+	int (*writev)(void *ctx, struct iovec *v, int n);
 	/*
 	 * With render_new (or list_units, to say which units it merges): the
 	 * buffers that are left when the file ends (a

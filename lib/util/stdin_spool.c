@@ -11,25 +11,9 @@
 #include <sys/stat.h>
 #include "lib/util/stdin_spool.h"
 #include "lib/util/temp_file.h"
+#include "lib/util/write_all.h"
 
 #define SPOOL_BUF	(1 << 16)
-
-/* Writes n bytes of p to fd out; 0 or -errno. */
-static int write_all(int out, const char *p, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t w = write(out, p + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		done += w;
-	}
-	return 0;
-}
 
 /* Copies fd 0 to fd out; 0 or -errno. */
 static int copy_stdin(int out)
