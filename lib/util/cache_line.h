@@ -8,5 +8,7 @@
 #define AUXREC_CACHE_LINE_H
 
 #define CACHE_LINE	64
+/* bytes rounded up to whole lines: the size for aligned_alloc(CACHE_LINE, ...) */
+#define CACHE_LINES(bytes)	(((bytes) + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE)
 
 #endif
