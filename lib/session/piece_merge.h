@@ -6,11 +6,12 @@
  * events written in time order, as perf script merges its per-CPU queues.
  *
  * Each piece's thread renders its events into a buffer of its own and
- * ends each with pm_event_end() and the event's time; the calling thread
- * writes the events, always the earliest of the heads of all pieces (ties
- * and events of no time: in piece order; an event of no time goes right
- * after the one before it in its piece). The output does not depend on
- * how the threads run.
+ * ends each with pm_event_end() and the event's time; the events are
+ * written by whichever of those threads has the writer's turn, one at a
+ * time, always the earliest of the heads of all pieces (ties and events
+ * of no time: in piece order; an event of no time goes right after the
+ * one before it in its piece). The output does not depend on how the
+ * threads run.
  */
 #ifndef AUXREC_PIECE_MERGE_H
 #define AUXREC_PIECE_MERGE_H
@@ -32,7 +33,10 @@ struct pm_stream;
  */
 typedef int (*pm_decode_fn)(void *ctx, size_t i, struct pm_stream *st);
 
-/* Where the events go, on the calling thread of pm_run(). */
+/*
+ * Where the events go: called on the pieces' threads, one at a time (each
+ * call sees what the one before did).
+ */
 struct pm_output {
 	/* writes bytes of events' output: 0, or non-zero to stop */
 	int (*write)(void *ctx, const char *bytes, size_t len);
