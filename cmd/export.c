@@ -378,8 +378,8 @@ int cmd_export(int argc, char **argv)
 	 * times: the decoder may fold them (AUXREC_EXPORT_EVENTS=1: it may
 	 * not, every branch comes as an event; the output is the same). Not
 	 * with -C or --time: a selected stretch of a thread starts and ends
-	 * at its events, and a jump's instructions count by its own time
-	 * (the decode threads of --jobs N fold none).
+	 * at its events, and a jump's instructions count by its own time.
+	 * The decode threads of --jobs N fold too.
 	 */
 	o.fold_branches = !getenv("AUXREC_EXPORT_EVENTS") && !filter.cpus && !filter.timed;
 	start_builder(&x, &o);

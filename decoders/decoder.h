@@ -61,8 +61,9 @@ struct record_options_ctx {
  * 11: decode_opts.count in decode_range()/decode_join() states
  * 12: context() takes the trace's time and says when to call it again
  * 13: events_cpu() (the CPU of the events, when not the buffer's)
+ * 14: decode_opts.fold_branches also in decode_range()/decode_join() states
  */
-#define DECODER_ABI_VERSION 13
+#define DECODER_ABI_VERSION 14
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -270,8 +271,11 @@ struct decode_opts {
 	 * last left out is delivered, with the instructions of all. So the
 	 * latest time and the first non-zero one of the events delivered are
 	 * those of all. Intel PT does it (not in snapshot mode); BTS, SPE
-	 * and ETM deliver every branch. Never set with insns or count, nor
-	 * for states that decode_range() or decode_join() use.
+	 * and ETM deliver every branch. Never set with insns or count. Also
+	 * set for the states that decode_range() and decode_join() use: a
+	 * decoder that folds there delivers what it left out at each point a
+	 * join may be taken (Intel PT: each PSBEND, in every decode, so one
+	 * decode_chunk() delivers the same events as the ranges joined).
 	 */
 	bool fold_branches;
 	/*

@@ -1425,7 +1425,7 @@ static int flow_run(struct pt_flow *f, size_t end)
 			f->pos += (size_t)r;
 			r = on_packet(f, &pkt);
 			if (r >= 0) {
-				if (pkt.type == PT_PKT_PSBEND && (f->marks || f->join)) {
+				if (pkt.type == PT_PKT_PSBEND && (f->folding || f->marks || f->join)) {
 					r = flow_at_psbend(f);
 					if (r)
 						return r < 0 ? f->stop : 0;
@@ -1472,12 +1472,17 @@ static int flow_run(struct pt_flow *f, size_t end)
 	return 0;
 }
 
+/* Whether plain branches are folded: asked for, and neither counting nor with INSN events. */
+static int fold_wanted(const struct pt_flow *f)
+{
+	return !f->counting && (f->cfg.flags & (PT_FLOW_F_FOLD | PT_FLOW_F_INSN)) == PT_FLOW_F_FOLD;
+}
+
 int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
 {
 	flow_start(f, buf, len, 0);
 	f->counting = f->summed != NULL;
-	f->folding = !f->counting && (f->cfg.flags & (PT_FLOW_F_FOLD | PT_FLOW_F_INSN)) ==
-				     PT_FLOW_F_FOLD;
+	f->folding = fold_wanted(f);
 	return flow_run(f, len);
 }
 
@@ -1762,6 +1767,19 @@ static int flow_at_psbend(struct pt_flow *f)
 
 	if (f->nsummed && hand_over_sums(f))
 		return -FLOW_STOPPED;
+	/*
+	 * Folding: nothing held across a PSBEND, in every mode, and the next
+	 * plain branch goes as it is: a range decoded alone from its PSB and
+	 * the exact decode that walks into it then deliver the same events
+	 * from here on (what is held and the last event's time are not in
+	 * what a join compares), and one decode of the chunk delivers those
+	 * of the decode in ranges.
+	 */
+	if (f->folding) {
+		if (f->held && deliver_held(f))
+			return -FLOW_STOPPED;
+		f->fold_run = 0;
+	}
 
 	if (f->marks && f->marks->nr < FLOW_MAX_MARKS) {
 		struct flow_mark *m = &f->marks->v[f->marks->nr++];
@@ -1813,7 +1831,7 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->delivered = 0;
 	flow_start(f, buf, len, start);
 	f->counting = f->summed != NULL;
-	f->folding = 0;
+	f->folding = fold_wanted(f);
 	return flow_run(f, end);
 }
 

@@ -125,9 +125,12 @@ typedef int (*pt_flow_sum_fn)(void *ctx, const struct pt_flow_sum *v, size_t nr)
  * last event's, or that has a time (tsc >= cfg.timed_tsc) where the last
  * event had none. Where no event follows (a clock() call, the end of
  * pt_flow_decode()) or the next one steps back in time from them, the
- * last held is delivered, with the instructions of all. So the events
+ * last held is delivered, with the instructions of all; so it is at each
+ * PSBEND, after which the first plain branch is delivered again (where a
+ * join may be taken: pt_flow_decode_from() and pt_flow_join() fold too,
+ * and deliver what one decode of the chunk would). So the events
  * delivered have the latest time and the first one of all. Ignored with
- * PT_FLOW_F_INSN, with cfg.sums and in pt_flow_decode_from()/pt_flow_join().
+ * PT_FLOW_F_INSN and with cfg.sums.
  */
 #define PT_FLOW_F_FOLD		0x4
 

@@ -438,7 +438,7 @@ static struct decode_opts decode_opts_of(struct run *r)
 		.event = on_event, .event_ctx = r,
 		.count = !sums ? NULL : !r->unit ? on_count : keep ? keep_sums : NULL,
 		.insns = r->o->insns, .no_time = r->o->no_time && !timed,
-		.fold_branches = r->o->fold_branches && !r->unit && !r->o->insns,
+		.fold_branches = r->o->fold_branches && !r->o->insns,
 		.attr = s->aux_attr,
 		.info_priv = s->have_info ? s->priv : NULL, .nr_priv = s->nr_priv,
 		.time_shift = s->time_shift, .time_mult = s->time_mult,

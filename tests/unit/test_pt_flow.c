@@ -1345,6 +1345,126 @@ static void test_counting_ranges(void **state)
 	(void)state;
 }
 
+/* Every event as a line "type/kind from to insns", in order. */
+struct ev_log {
+	char (*lines)[64];
+	size_t n, cap;
+};
+
+static int log_event(void *ctx, const struct pt_flow_event *ev)
+{
+	struct ev_log *l = ctx;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->lines = realloc(l->lines, l->cap * sizeof(*l->lines));
+		assert_non_null(l->lines);
+	}
+	snprintf(l->lines[l->n++], sizeof(l->lines[0]), "%u/%u %llx %llx %llu", ev->type,
+		 ev->kind, (unsigned long long)ev->from, (unsigned long long)ev->to,
+		 (unsigned long long)ev->insn_count);
+	return 0;
+}
+
+/*
+ * Folding in ranges: the counting test's stream (no TSC, so no clock()
+ * call lets go of the branches held at its PSBs), folded whole and in
+ * ranges joined in order: the events taken of each range (from its join
+ * on) are those of the whole decode, insn counts too, and fewer than
+ * without folding. A range that started at a PSB holds nothing where the
+ * decode before it holds branches: only what both deliver at the PSBEND
+ * they join at keeps them the same.
+ */
+static void test_folding_ranges(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct ev_log plain = { 0 }, whole = { 0 }, part[RANGES] = { { 0 } }, joined = { 0 };
+	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = log_event,
+				      .flags = PT_FLOW_F_FOLD };
+	struct pt_flow *f[RANGES], *exact;
+	size_t at[RANGES + 1], from = 0;
+	uint64_t drop = 0;
+	unsigned int joins = 0;
+
+	(void)state;
+	for (int k = 0; k < RANGES; k++) {
+		at[k] = s.n;
+		if (!k) {
+			start(&s, 0x1000);
+		} else {
+			psb(&s);
+			mode64(&s);
+			ipp(&s, 0x1d, 0x1000);
+			psbend(&s);
+		}
+		for (int i = 0; i < 4 + k; i++) {
+			tnt(&s, "TTNT");
+			ipp(&s, 0x0d, 0x1000);
+			if (i != 2)
+				continue;
+			psb(&s);
+			mode64(&s);
+			ipp(&s, 0x1d, 0x1000);
+			psbend(&s);
+		}
+	}
+	ipp(&s, 0x01, 0);
+	at[RANGES] = s.n;
+
+	cfg.event_ctx = &whole;
+	f[0] = pt_flow_new(&cfg);
+	assert_non_null(f[0]);
+	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
+	pt_flow_free(f[0]);
+	cfg.flags = 0;
+	cfg.event_ctx = &plain;
+	f[0] = pt_flow_new(&cfg);
+	assert_non_null(f[0]);
+	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
+	pt_flow_free(f[0]);
+	assert_true(whole.n < plain.n);
+
+	cfg.flags = PT_FLOW_F_FOLD;
+	for (int k = 0; k < RANGES; k++) {
+		cfg.event_ctx = &part[k];
+		f[k] = pt_flow_new(&cfg);
+		assert_non_null(f[k]);
+		assert_int_equal(pt_flow_decode_from(f[k], s.b, s.n, at[k],
+						     k + 1 < RANGES ? at[k + 1] : s.n), 0);
+	}
+	exact = f[0];
+	for (int k = 1; k <= RANGES; k++) {
+		uint64_t next_drop = 0;
+		int r = k < RANGES ? pt_flow_join(exact, f[k], at[k + 1 < RANGES + 1 ? k + 1 : k],
+						 &next_drop) : 1;
+
+		assert_true(r == 0 || r == 1);
+		if (!r)
+			continue;
+		for (size_t i = drop; i < part[from].n; i++) {
+			assert_int_equal(log_event(&joined, &(struct pt_flow_event){ 0 }), 0);
+			memcpy(joined.lines[joined.n - 1], part[from].lines[i], sizeof(joined.lines[0]));
+		}
+		if (k < RANGES) {
+			joins++;
+			exact = f[k];
+			from = (size_t)k;
+			drop = next_drop;
+		}
+	}
+	assert_true(joins > 0);
+	for (size_t i = 0; i < whole.n && i < joined.n; i++)
+		assert_string_equal(joined.lines[i], whole.lines[i]);
+	assert_int_equal(joined.n, whole.n);
+	for (int k = 0; k < RANGES; k++) {
+		pt_flow_free(f[k]);
+		free(part[k].lines);
+	}
+	free(plain.lines);
+	free(whole.lines);
+	free(joined.lines);
+}
+
 /* Clock calls noted among the events: "clock TSC". */
 static uint64_t clock_noted(void *ctx, uint64_t tsc, uint64_t *image)
 {
@@ -1540,6 +1660,7 @@ int main(void)
 		cmocka_unit_test(test_counting),
 		cmocka_unit_test(test_used_before),
 		cmocka_unit_test(test_folding),
+		cmocka_unit_test(test_folding_ranges),
 		cmocka_unit_test(test_counting_ranges),
 		cmocka_unit_test(test_psb_walk),
 	};
