@@ -69,9 +69,8 @@ static void usage(FILE *out)
 		"  -o, --output FILE   write to FILE (default, or -: standard output)\n"
 		DECODE_FILE_HELP
 		"      --jobs N        decode on N threads (default: one per CPU the\n"
-		"                      process may run on, but 1 with two or fewer,\n"
-		"                      the call stacks then built on a second\n"
-		"                      thread); the output is the same for any N\n"
+		"                      process may run on); the output is the same\n"
+		"                      for any N\n"
 		DECODE_FILTER_HELP
 		"A selection keeps the stacks exact: a thread's stacks are built from all\n"
 		"its events, and its slices are cut to the time selected (-C: to its time\n"
@@ -209,16 +208,16 @@ static void start_builder(struct export *x, struct trace_decode_opts *o)
 	x->opts.serial = getenv("AUXREC_EXPORT_SERIAL") || usable_cpus() < 2;
 	x->opts.block = block ? strtoul(block, NULL, 0) : 0;
 	/*
-	 * On two usable CPUs, one decode thread and the call stacks built on
-	 * the second (the pipe): decode threads (--jobs 2) took 0.9-0.95 of
-	 * its time on two idle equal cores, 1.15-1.6 under load, and 1.2-1.3
-	 * on two cores that share cache lines dearly, idle or loaded
-	 * (docs/testing.md, "Export speed: the default on both kinds of
-	 * machine"). With more, the pipe would leave them idle: a decode
-	 * thread on each, as script and report have (decode_default_jobs()).
+	 * A decode thread per usable CPU, as script and report have
+	 * (decode_default_jobs()). On two, one decode thread and the call
+	 * stacks built on the second (the pipe) was the default while the
+	 * decode threads folded no branch and shared a cache line per event:
+	 * since, --jobs 2 took 0.51-0.55 s where that took 0.64-1.77 s on
+	 * 20.9 M branches, and 0.059-0.066 s against 0.067-0.084 s on 2.1 M
+	 * (docs/testing.md, "Export on decode threads by default").
 	 */
 	if (!o->jobs)
-		o->jobs = usable_cpus() > 2 ? decode_default_jobs() : 1;
+		o->jobs = decode_default_jobs();
 	/*
 	 * Records made on threads: by the decode threads of --jobs N, and by
 	 * those of the buffers decoded at once at the end of the file, so that

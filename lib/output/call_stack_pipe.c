@@ -32,8 +32,8 @@
  *   all before the parallel decode of the piece returns, and so before its
  *   end. The pipe is idle meanwhile: drained at the end of the piece
  *   before. So for the buffers merged by time at the end of the file
- *   (lib/session/piece_merge.c): their records are fed in time order on
- *   the calling thread before that decode returns.
+ *   (lib/session/piece_merge.c): their records are fed in time order,
+ *   one stream thread at a time, before that decode returns.
  * What the builder reads of the call stacks themselves that is added from
  * outside the events, the seeds of stack samples (cs_add_seed()), arrives
  * between pieces too, after the drain, so it is there for exactly the
