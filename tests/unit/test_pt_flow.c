@@ -1263,72 +1263,85 @@ static void test_folding(void **state)
  */
 #define RANGES	4
 
-static void test_counting_ranges(void **state)
+/*
+ * The stream of the tests in ranges: RANGES ranges, each after the first
+ * starting at a PSB+ (at[k]: its offset; at[RANGES]: the end), of TNTs
+ * and TIPs with a PSB+ inside each, a later point to join at; no TSC.
+ */
+static void ranges_stream(struct stream *s, size_t at[RANGES + 1])
 {
-	struct stream s = { .n = 0 };
-	struct tally whole = { .branches = 0 }, part[RANGES] = { { .branches = 0 } };
-	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = tally_event,
-				      .sums = tally_sums };
-	struct pt_flow *f[RANGES], *exact;
-	size_t at[RANGES + 1];
-	uint64_t got[3] = { 0 }, drop;
-	unsigned int joins = 0, from = 0;
-
 	for (int k = 0; k < RANGES; k++) {
-		at[k] = s.n;
+		at[k] = s->n;
 		if (!k) {
-			start(&s, 0x1000);
+			start(s, 0x1000);
 		} else {
-			psb(&s);
-			mode64(&s);
-			ipp(&s, 0x1d, 0x1000);	/* fup: where the flow is */
-			psbend(&s);
+			psb(s);
+			mode64(s);
+			ipp(s, 0x1d, 0x1000);	/* fup: where the flow is */
+			psbend(s);
 		}
 		for (int i = 0; i < 4 + k; i++) {
-			tnt(&s, "TTNT");
-			ipp(&s, 0x0d, 0x1000);
+			tnt(s, "TTNT");
+			ipp(s, 0x0d, 0x1000);
 			if (i != 2)
 				continue;
-			/* a PSB+ inside the range: a later point to join at */
-			psb(&s);
-			mode64(&s);
-			ipp(&s, 0x1d, 0x1000);
-			psbend(&s);
+			psb(s);
+			mode64(s);
+			ipp(s, 0x1d, 0x1000);
+			psbend(s);
 		}
 	}
-	ipp(&s, 0x01, 0);
-	at[RANGES] = s.n;
+	ipp(s, 0x01, 0);
+	at[RANGES] = s->n;
+}
 
-	cfg.event_ctx = &whole;
-	f[0] = pt_flow_new(&cfg);
-	assert_non_null(f[0]);
-	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
-	pt_flow_free(f[0]);
-	assert_true(whole.nr_sums > 0);
-	assert_true(whole.branches > 20);
+/* s decoded whole with cfg, its events to ctx. */
+static void decode_whole(struct pt_flow_config *cfg, void *ctx, const struct stream *s)
+{
+	struct pt_flow *f;
 
-	for (int k = 0; k < RANGES; k++) {
-		cfg.event_ctx = &part[k];
-		f[k] = pt_flow_new(&cfg);
-		assert_non_null(f[k]);
-		assert_int_equal(pt_flow_decode_from(f[k], s.b, s.n, at[k],
-						     k + 1 < RANGES ? at[k + 1] : s.n), 0);
-	}
-	/* range `from` is exact from its delivery `drop` on */
-	exact = f[0];
-	drop = 0;
+	cfg->event_ctx = ctx;
+	f = pt_flow_new(cfg);
+	assert_non_null(f);
+	assert_int_equal(pt_flow_decode(f, s->b, s->n), 0);
+	pt_flow_free(f);
+}
+
+/* Range k of s (ranges_stream()) decoded alone with cfg, its events to ctx. */
+static struct pt_flow *decode_range_alone(struct pt_flow_config *cfg, void *ctx,
+					  const struct stream *s, const size_t at[RANGES + 1], int k)
+{
+	struct pt_flow *f;
+
+	cfg->event_ctx = ctx;
+	f = pt_flow_new(cfg);
+	assert_non_null(f);
+	assert_int_equal(pt_flow_decode_from(f, s->b, s->n, at[k], at[k + 1]), 0);
+	return f;
+}
+
+/*
+ * The ranges f (decoded alone) joined in order: range `from` is exact from
+ * its delivery `drop` on, and take(ctx, from, drop) is called for each
+ * range whose deliveries are taken, from the one it joined at (a range
+ * crossed without a join is not). Returns the number of joins.
+ */
+static unsigned int join_in_order(struct pt_flow *f[RANGES], const size_t at[RANGES + 1],
+				  void (*take)(void *ctx, int from, uint64_t drop), void *ctx)
+{
+	struct pt_flow *exact = f[0];
+	unsigned int joins = 0;
+	uint64_t drop = 0;
+	int from = 0;
+
 	for (int k = 1; k <= RANGES; k++) {
 		uint64_t next_drop = 0;
-		int r = k < RANGES ? pt_flow_join(exact, f[k], at[k + 1 < RANGES + 1 ? k + 1 : k],
-						 &next_drop) : 1;
+		int r = k < RANGES ? pt_flow_join(exact, f[k], at[k + 1], &next_drop) : 1;
 
 		assert_true(r == 0 || r == 1);
 		if (!r)
-			continue;	/* crossed: range k's deliveries are not taken */
-		assert_true(part[from].delivered <= 256 && drop <= part[from].delivered);
-		for (int v = 0; v < 3; v++)
-			got[v] += part[from].after[part[from].delivered - 1][v] -
-				  (drop ? part[from].after[drop - 1][v] : 0);
+			continue;
+		take(ctx, from, drop);
 		if (k < RANGES) {
 			joins++;
 			exact = f[k];
@@ -1336,10 +1349,47 @@ static void test_counting_ranges(void **state)
 			drop = next_drop;
 		}
 	}
-	assert_true(joins > 0);
-	assert_int_equal(got[0], whole.branches);
-	assert_int_equal(got[1], whole.insns);
-	assert_int_equal(got[2], whole.from_sum);
+	return joins;
+}
+
+/* The totals of the deliveries taken of each range (join_in_order()). */
+struct counted_ranges {
+	const struct tally *part;
+	uint64_t got[3];
+};
+
+static void take_counts(void *ctx, int from, uint64_t drop)
+{
+	struct counted_ranges *c = ctx;
+	const struct tally *t = &c->part[from];
+
+	assert_true(t->delivered <= 256 && drop <= t->delivered);
+	for (int v = 0; v < 3; v++)
+		c->got[v] += t->after[t->delivered - 1][v] - (drop ? t->after[drop - 1][v] : 0);
+}
+
+static void test_counting_ranges(void **state)
+{
+	struct stream s = { .n = 0 };
+	struct tally whole = { .branches = 0 }, part[RANGES] = { { .branches = 0 } };
+	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = tally_event,
+				      .sums = tally_sums };
+	struct counted_ranges c = { .part = part };
+	struct pt_flow *f[RANGES];
+	size_t at[RANGES + 1];
+
+	ranges_stream(&s, at);
+
+	decode_whole(&cfg, &whole, &s);
+	assert_true(whole.nr_sums > 0);
+	assert_true(whole.branches > 20);
+
+	for (int k = 0; k < RANGES; k++)
+		f[k] = decode_range_alone(&cfg, &part[k], &s, at, k);
+	assert_true(join_in_order(f, at, take_counts, &c) > 0);
+	assert_int_equal(c.got[0], whole.branches);
+	assert_int_equal(c.got[1], whole.insns);
+	assert_int_equal(c.got[2], whole.from_sum);
 	for (int k = 0; k < RANGES; k++)
 		pt_flow_free(f[k]);
 	(void)state;
@@ -1375,84 +1425,45 @@ static int log_event(void *ctx, const struct pt_flow_event *ev)
  * decode before it holds branches: only what both deliver at the PSBEND
  * they join at keeps them the same.
  */
+/* The events taken of each range (join_in_order()), in order. */
+struct logged_ranges {
+	const struct ev_log *part;
+	struct ev_log *joined;
+};
+
+static void take_lines(void *ctx, int from, uint64_t drop)
+{
+	struct logged_ranges *l = ctx;
+	const struct ev_log *p = &l->part[from];
+
+	for (size_t i = drop; i < p->n; i++) {
+		assert_int_equal(log_event(l->joined, &(struct pt_flow_event){ 0 }), 0);
+		memcpy(l->joined->lines[l->joined->n - 1], p->lines[i], sizeof(p->lines[0]));
+	}
+}
+
 static void test_folding_ranges(void **state)
 {
 	struct stream s = { .n = 0 };
 	struct ev_log plain = { 0 }, whole = { 0 }, part[RANGES] = { { 0 } }, joined = { 0 };
 	struct pt_flow_config cfg = { .image = { .read = read_code }, .event = log_event,
 				      .flags = PT_FLOW_F_FOLD };
-	struct pt_flow *f[RANGES], *exact;
-	size_t at[RANGES + 1], from = 0;
-	uint64_t drop = 0;
-	unsigned int joins = 0;
+	struct logged_ranges l = { .part = part, .joined = &joined };
+	struct pt_flow *f[RANGES];
+	size_t at[RANGES + 1];
 
 	(void)state;
-	for (int k = 0; k < RANGES; k++) {
-		at[k] = s.n;
-		if (!k) {
-			start(&s, 0x1000);
-		} else {
-			psb(&s);
-			mode64(&s);
-			ipp(&s, 0x1d, 0x1000);
-			psbend(&s);
-		}
-		for (int i = 0; i < 4 + k; i++) {
-			tnt(&s, "TTNT");
-			ipp(&s, 0x0d, 0x1000);
-			if (i != 2)
-				continue;
-			psb(&s);
-			mode64(&s);
-			ipp(&s, 0x1d, 0x1000);
-			psbend(&s);
-		}
-	}
-	ipp(&s, 0x01, 0);
-	at[RANGES] = s.n;
+	ranges_stream(&s, at);
 
-	cfg.event_ctx = &whole;
-	f[0] = pt_flow_new(&cfg);
-	assert_non_null(f[0]);
-	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
-	pt_flow_free(f[0]);
+	decode_whole(&cfg, &whole, &s);
 	cfg.flags = 0;
-	cfg.event_ctx = &plain;
-	f[0] = pt_flow_new(&cfg);
-	assert_non_null(f[0]);
-	assert_int_equal(pt_flow_decode(f[0], s.b, s.n), 0);
-	pt_flow_free(f[0]);
+	decode_whole(&cfg, &plain, &s);
 	assert_true(whole.n < plain.n);
 
 	cfg.flags = PT_FLOW_F_FOLD;
-	for (int k = 0; k < RANGES; k++) {
-		cfg.event_ctx = &part[k];
-		f[k] = pt_flow_new(&cfg);
-		assert_non_null(f[k]);
-		assert_int_equal(pt_flow_decode_from(f[k], s.b, s.n, at[k],
-						     k + 1 < RANGES ? at[k + 1] : s.n), 0);
-	}
-	exact = f[0];
-	for (int k = 1; k <= RANGES; k++) {
-		uint64_t next_drop = 0;
-		int r = k < RANGES ? pt_flow_join(exact, f[k], at[k + 1 < RANGES + 1 ? k + 1 : k],
-						 &next_drop) : 1;
-
-		assert_true(r == 0 || r == 1);
-		if (!r)
-			continue;
-		for (size_t i = drop; i < part[from].n; i++) {
-			assert_int_equal(log_event(&joined, &(struct pt_flow_event){ 0 }), 0);
-			memcpy(joined.lines[joined.n - 1], part[from].lines[i], sizeof(joined.lines[0]));
-		}
-		if (k < RANGES) {
-			joins++;
-			exact = f[k];
-			from = (size_t)k;
-			drop = next_drop;
-		}
-	}
-	assert_true(joins > 0);
+	for (int k = 0; k < RANGES; k++)
+		f[k] = decode_range_alone(&cfg, &part[k], &s, at, k);
+	assert_true(join_in_order(f, at, take_lines, &l) > 0);
 	for (size_t i = 0; i < whole.n && i < joined.n; i++)
 		assert_string_equal(joined.lines[i], whole.lines[i]);
 	assert_int_equal(joined.n, whole.n);
