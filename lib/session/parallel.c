@@ -284,12 +284,12 @@ static bool cut_units(struct par *p, unsigned int jobs)
 }
 
 /*
- * A free state for worker w: one it decoded with last when there is one.
- * Its unit's output buffer (megabytes) and the state's caches are then
- * still in w's core's cache; taken from the other core, every line of
- * them moved between the cores, and `script --json --jobs 2` took 25-30%
- * more CPU than --jobs 1 for 5% more instructions (docs/testing.md,
- * "States kept on their worker's core").
+ * A free state for worker w: one it decoded with last when there is one,
+ * so that its unit's output buffer (megabytes) and the state's caches may
+ * still be in w's core's cache rather than the other's. (Alone this
+ * measured no change; what made `script --json --jobs 2` take 25-30% more
+ * CPU than --jobs 1 was a cache line shared per event, see par_open() and
+ * docs/testing.md, "The parallel decode's false sharing".)
  */
 static struct par_slot *free_slot(struct par *p, unsigned int w)
 {
