@@ -112,6 +112,7 @@ struct pm_stream {
 	/* the writer's: its head is b[taken % PM_BATCHES].ends[pos] */
 	alignas(CACHE_LINE) size_t pos;
 	bool head;		/* the head batch is held (taken < filled) */
+	bool finished;		/* done, and every event written */
 	struct pm_batch b[PM_BATCHES];
 };
 
@@ -172,18 +173,27 @@ static bool heads_locked(struct pm *m)
 			}
 			if (!st->done)
 				all = false;
+			else
+				st->finished = true;
 			break;
 		}
 	}
 	return all;
 }
 
-/* Whether every head is held and has events left: no lock needed. */
+/*
+ * Whether every stream that has events left has a head with events left:
+ * no lock needed (all of it is the writer's). A stream that ended is
+ * passed over once written out, so the runs of the others do not each
+ * take the lock.
+ */
 static bool heads_ready(const struct pm *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct pm_stream *st = &m->v[i];
 
+		if (st->finished)
+			continue;
 		if (!st->head || st->pos >= st->b[st->taken % PM_BATCHES].nr)
 			return false;
 	}
