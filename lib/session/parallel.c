@@ -58,7 +58,6 @@ struct par_slot {
 	struct par_ends ends;	/* where each ends in buf */
 	size_t first;		/* events before it are handed over or dropped */
 	bool stale;		/* free, and its state wants renewing (see unit_finish) */
-	unsigned int worker;	/* the last to decode with it (see free_slot()) */
 };
 
 struct par_unit {
@@ -106,7 +105,6 @@ struct par {
 	bool handed;		/* the hand-over ended, with result */
 	int result;		/* 0, h->emit's non-zero, or a negative errno */
 	unsigned int running;	/* worker threads not yet out of their loop */
-	unsigned int named;	/* worker threads given their number */
 };
 
 #define ALL_UNITS	SIZE_MAX
@@ -283,50 +281,32 @@ static bool cut_units(struct par *p, unsigned int jobs)
 	return p->nr_units > 1;
 }
 
-/*
- * A free state for worker w: one it decoded with last when there is one,
- * so that its unit's output buffer (megabytes) and the state's caches may
- * still be in w's core's cache rather than the other's. (Alone this
- * measured no change; what made `script --json --jobs 2` take 25-30% more
- * CPU than --jobs 1 was a cache line shared per event, see par_open() and
- * docs/testing.md, "The parallel decode's false sharing".)
- */
-static struct par_slot *free_slot(struct par *p, unsigned int w)
+static struct par_slot *free_slot(struct par *p)
 {
-	struct par_slot *any = NULL;
-
-	for (size_t i = 0; i < p->nr_slots; i++) {
-		struct par_slot *s = &p->slots[i];
-
-		if (s->unit || s->stale)
-			continue;
-		if (s->worker == w)
-			return s;
-		if (!any)
-			any = s;
-	}
-	return any;
+	for (size_t i = 0; i < p->nr_slots; i++)
+		if (!p->slots[i].unit && !p->slots[i].stale)
+			return &p->slots[i];
+	return NULL;
 }
 
 static void advance(struct par *p, struct par_unit *u);
 static void pump(struct par *p);
 
-/* Decodes units while there are any to take, as worker w, p->lock held. */
-static void work(struct par *p, unsigned int w)
+/* Decodes units while there are any to take, p->lock held. */
+static void work(struct par *p)
 {
 	for (;;) {
 		struct par_slot *slot = NULL;
 		struct par_unit *u;
 
 		while (!atomic_load(&p->stop) && p->next_unit < p->nr_units &&
-		       (p->next_unit > p->horizon || !(slot = free_slot(p, w))))
+		       (p->next_unit > p->horizon || !(slot = free_slot(p))))
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (atomic_load(&p->stop) || p->next_unit >= p->nr_units)
 			break;
 		u = &p->units[p->next_unit++];
 		p->decoded++;
 		slot->unit = u;
-		slot->worker = w;
 		u->slot = slot;
 		pthread_mutex_unlock(&p->lock);
 		u->ret = p->dec->decode_range(slot->state, p->chunk, u->start, u->end);
@@ -343,7 +323,7 @@ static void *worker(void *arg)
 	struct par *p = arg;
 
 	pthread_mutex_lock(&p->lock);
-	work(p, ++p->named);	/* the calling thread is worker 0 */
+	work(p);
 	p->running--;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
@@ -647,7 +627,7 @@ static int run_threads(struct par *p, unsigned int jobs)
 	while (started + 1 < jobs && !pthread_create(&tids[started], NULL, worker, p))
 		started++;
 	p->running = started;
-	work(p, 0);
+	work(p);
 	/* the others hand over what they decode */
 	while (!p->handed && p->running)
 		pthread_cond_wait(&p->cond, &p->lock);
