@@ -23,8 +23,8 @@ struct event_context {
 	struct line_buf text;		/* rendered once per change */
 };
 
-/* A symbol as printed at one end of an event (see event_print.c). */
 struct iovec;
+/* A symbol as printed at one end of an event (see event_print.c). */
 struct sym_print;
 struct pair_slot;
 

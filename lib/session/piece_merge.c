@@ -286,7 +286,8 @@ static void write_turn(struct pm *m)
 	if (m->writing || atomic_load(&m->stop))
 		return;
 	m->writing = true;
-	while (!ret && !none && heads_locked(m)) {
+	/* a stop (memory, a decode's non-zero) stops the writing at its batch too */
+	while (!ret && !none && !atomic_load(&m->stop) && heads_locked(m)) {
 		pthread_mutex_unlock(&m->lock);
 		do
 			ret = write_run(m, &none);

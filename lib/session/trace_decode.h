@@ -15,7 +15,6 @@
 #include "session.h"
 
 struct iovec;
-
 struct line_buf;
 
 struct trace_event {
