@@ -35,11 +35,11 @@
  * later seed ("Late seeds" below, docs/stack-seed.md).
  *
  * Slices are kept in the order their frames were entered (seq), which is
- * a pre-order of the call tree with non-decreasing starts; outermost
- * frames found by a return are kept apart (roots, numbered below every
- * other, counting down) and merged in by cs_finish() before all they
- * enclose: the order is (start, epoch, seq) even when the trace's clock
- * gives parent and children one time.
+ * a pre-order of the call tree with non-decreasing starts (packed:
+ * slice_store.h); outermost frames found by a return are kept apart
+ * (whole, numbered below every other, counting down) and merged in by
+ * cs_walk_next() before all they enclose: the order is (start, epoch, seq)
+ * even when the trace's clock gives parent and children one time.
  *
  * A selection of CPUs and time (cs_select()) changes no stack: each
  * thread's spans in it are recorded as its events come (select_event()),
@@ -59,13 +59,15 @@
 
 #define MAX_CALL_LEN	15	/* bytes: the longest x86 instruction */
 
-/* A live frame: its slice (filled in when it ends) and how returns find it. */
+/*
+ * A live frame: its slice as it is so far (its own instructions counted
+ * in it), put in its slot when it ends, and how returns find it.
+ */
 struct cs_frame {
+	struct cs_slice s;
 	uint64_t site;			/* call: the call's address; async: resume address */
-	uint64_t self_insns;		/* its own instructions so far */
-	size_t slot;			/* of its slice in slices, or in roots */
+	size_t slot;			/* of its slice in the store, or in whole */
 	uint32_t flags;			/* CS_FRAME_* */
-	int32_t level;			/* its slice's: a call above needs no slice_of() */
 };
 
 /*
@@ -85,7 +87,7 @@ struct cs_name_cache {
 
 #define CS_FRAME_HAS_SITE	(1u << 0)	/* site is known: returns can match it */
 #define CS_FRAME_ASYNC		(1u << 1)	/* resumes exactly at site */
-#define CS_FRAME_ROOT		(1u << 2)	/* its slice is in roots */
+#define CS_FRAME_ROOT		(1u << 2)	/* outermost, found by a return: in whole */
 
 const struct cs_flag_name cs_flag_names[] = {
 	{ CS_SLICE_BEGAN_BEFORE, "began_before_trace" },
@@ -95,6 +97,14 @@ const struct cs_flag_name cs_flag_names[] = {
 	{ CS_SLICE_CALLERS_UNKNOWN, "callers_unknown" },
 	{ 0, NULL },
 };
+
+static void thread_free(struct cs_thread *th)
+{
+	slice_store_free(&th->store);
+	HUGE_ARRAY_FREE(th->whole, th->cap_whole);
+	free(th->stack);
+	free(th->spans);
+}
 
 int cs_init(struct call_stacks *cs)
 {
@@ -111,12 +121,8 @@ int cs_init(struct call_stacks *cs)
 
 void cs_free(struct call_stacks *cs)
 {
-	for (size_t i = 0; i < cs->nr_threads; i++) {
-		HUGE_ARRAY_FREE(cs->threads[i].slices, cs->threads[i].cap_slices);
-		free(cs->threads[i].roots);
-		free(cs->threads[i].stack);
-		free(cs->threads[i].spans);
-	}
+	for (size_t i = 0; i < cs->nr_threads; i++)
+		thread_free(&cs->threads[i]);
 	free(cs->threads);
 	slot_index_free(&cs->thread_index);
 	for (size_t i = 0; i < cs->nr_names; i++)
@@ -317,36 +323,24 @@ static struct cs_thread *thread_of(struct call_stacks *cs, const struct trace_ev
 	return th;
 }
 
-static struct cs_slice *slice_of(const struct cs_thread *th, const struct cs_frame *f)
-{
-	return f->flags & CS_FRAME_ROOT ? &th->roots[f->slot] : &th->slices[f->slot];
-}
-
 /*
- * Enters a frame at clock now: its slice is reserved now, in the order of
- * entry (a pre-order), or among the roots for an outermost frame found by
- * a return.
+ * Enters a frame at clock now: its slice's slot is reserved now, in the
+ * order of entry (a pre-order), or among the slices kept whole for an
+ * outermost frame found by a return.
  */
 static inline __attribute__((always_inline)) void
 enter(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t now,
       uint64_t site, uint32_t frame_flags, uint32_t slice_flags)
 {
-	struct cs_slice *s;
-	size_t slot;
+	size_t slot = frame_flags & CS_FRAME_ROOT ? th->nr_whole++ :
+			slice_store_enter(&th->store, now, th->epoch);
 
-	if (frame_flags & CS_FRAME_ROOT) {
-		slot = th->nr_roots++;
-		s = &th->roots[slot];
-	} else {
-		slot = th->nr_slices++;
-		s = &th->slices[slot];
-	}
 	th->stack[th->depth++] = (struct cs_frame){
-		.site = site, .flags = frame_flags, .slot = slot, .level = level,
-	};
-	*s = (struct cs_slice){
-		.start = now, .seq = seq, .epoch = th->epoch, .name = name, .level = level,
-		.flags = slice_flags,
+		.s = {
+			.start = now, .seq = seq, .epoch = th->epoch, .name = name,
+			.level = level, .flags = slice_flags,
+		},
+		.site = site, .flags = frame_flags, .slot = slot,
 	};
 	if (level < th->min_level)
 		th->min_level = level;
@@ -355,7 +349,7 @@ enter(struct cs_thread *th, uint32_t name, int32_t level, int32_t seq, uint64_t 
 /* Whether th has room for one more frame and its slice (not a root) as it is. */
 static inline bool has_room(const struct cs_thread *th)
 {
-	return th->depth < th->cap_stack && th->nr_slices < th->cap_slices;
+	return th->depth < th->cap_stack && slice_store_has_room(&th->store);
 }
 
 /* Room in th for one more frame and its slice (a root's): 0 or -ENOMEM. */
@@ -363,8 +357,8 @@ static inline int make_room(struct cs_thread *th, bool root)
 {
 	if (th->depth == th->cap_stack && ARRAY_GROW(th->stack, th->cap_stack, th->depth + 1, 64))
 		return -ENOMEM;
-	return root ? ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + 1, 16) :
-		      HUGE_ARRAY_GROW(th->slices, th->cap_slices, th->nr_slices + 1, 1024);
+	return root ? HUGE_ARRAY_GROW(th->whole, th->cap_whole, th->nr_whole + 1, 16) :
+		      slice_store_reserve(&th->store);
 }
 
 /* enter() after making room for it: 0 or -ENOMEM. */
@@ -383,18 +377,20 @@ static inline __attribute__((always_inline)) void
 pop_to(struct cs_thread *th, size_t i, uint64_t now, uint32_t flags)
 {
 	while (th->depth > i) {
-		const struct cs_frame *f = &th->stack[--th->depth];
-		struct cs_slice *s = slice_of(th, f);
+		struct cs_frame *f = &th->stack[--th->depth];
 
-		s->end = now;
-		s->self_insns = f->self_insns;
-		s->flags |= flags;
+		f->s.end = now;
+		f->s.flags |= flags;
+		if (f->flags & CS_FRAME_ROOT)
+			th->whole[f->slot] = f->s;
+		else
+			slice_store_put(&th->store, f->slot, &f->s);
 	}
 }
 
 static int32_t level_of_top(struct cs_thread *th)
 {
-	return th->stack[th->depth - 1].level;
+	return th->stack[th->depth - 1].s.level;
 }
 
 int cs_add_seed(struct call_stacks *cs, int tid, uint64_t time, const uint64_t *pcs, size_t n)
@@ -427,7 +423,7 @@ static struct cs_seed *seed_of(struct call_stacks *cs, const struct cs_thread *t
 {
 	struct cs_seed *first = NULL, *best = NULL;
 
-	if (th->epoch || th->nr_slices || th->nr_roots)
+	if (th->epoch || cs_nr_slices(th))
 		return NULL;
 	for (size_t i = 0; i < cs->nr_seeds; i++) {
 		struct cs_seed *sd = &cs->seeds[i];
@@ -513,7 +509,7 @@ static bool returns_to(const struct cs_frame *f, uint64_t to)
 /* Whether th's stack has frames and its outermost's callers are unknown. */
 static bool callers_unknown(const struct cs_thread *th)
 {
-	return th->depth && slice_of(th, &th->stack[0])->flags & CS_SLICE_CALLERS_UNKNOWN;
+	return th->depth && th->stack[0].s.flags & CS_SLICE_CALLERS_UNKNOWN;
 }
 
 /*
@@ -577,7 +573,7 @@ static int stack_agrees(struct call_stacks *cs, const struct cs_thread *th,
 	outer = name_at(cs, te, d == 1 ? sd->pcs[0] : sd->pcs[d - 1] - 1);
 	if (outer < 0)
 		return -ENOMEM;
-	return (uint32_t)outer == slice_of(th, &th->stack[0])->name;
+	return (uint32_t)outer == th->stack[0].s.name;
 }
 
 /*
@@ -589,14 +585,14 @@ static int add_callers(struct call_stacks *cs, struct cs_thread *th,
 		       const struct trace_event *te, struct cs_seed *sd)
 {
 	size_t d = th->depth, k = sd->n - d;
-	int32_t level = slice_of(th, &th->stack[0])->level;
+	int32_t level = th->stack[0].s.level;
 
 	if (ARRAY_GROW(th->stack, th->cap_stack, d + k, 64) ||
-	    ARRAY_GROW(th->roots, th->cap_roots, th->nr_roots + k, 16))
+	    HUGE_ARRAY_GROW(th->whole, th->cap_whole, th->nr_whole + k, 16))
 		return -ENOMEM;
 	memmove(th->stack + k, th->stack, d * sizeof(*th->stack));
 	th->depth += k;
-	slice_of(th, &th->stack[k])->flags &= ~CS_SLICE_CALLERS_UNKNOWN;
+	th->stack[k].s.flags &= ~CS_SLICE_CALLERS_UNKNOWN;
 	if (k) {
 		th->stack[k].site = sd->pcs[d] - 1;
 		th->stack[k].flags |= CS_FRAME_HAS_SITE;
@@ -609,13 +605,13 @@ static int add_callers(struct call_stacks *cs, struct cs_thread *th,
 		if (name < 0)
 			return -ENOMEM;
 		th->stack[m] = (struct cs_frame){
-			.site = m ? sd->pcs[i + 1] - 1 : 0, .slot = th->nr_roots,
-			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0), .level = lv,
-		};
-		th->roots[th->nr_roots++] = (struct cs_slice){
-			.start = th->epoch_start, .seq = th->next_root_seq--, .epoch = th->epoch,
-			.name = (uint32_t)name, .level = lv,
-			.flags = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED,
+			.s = {
+				.start = th->epoch_start, .seq = th->next_root_seq--,
+				.epoch = th->epoch, .name = (uint32_t)name, .level = lv,
+				.flags = CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED,
+			},
+			.site = m ? sd->pcs[i + 1] - 1 : 0, .slot = th->nr_whole++,
+			.flags = CS_FRAME_ROOT | (m ? CS_FRAME_HAS_SITE : 0),
 		};
 		if (lv < th->min_level)
 			th->min_level = lv;
@@ -679,7 +675,7 @@ static int on_return(struct call_stacks *cs, struct cs_thread *th,
 	flags = CS_SLICE_BEGAN_BEFORE;
 	level = 0;
 	if (th->depth) {
-		struct cs_slice *outer = slice_of(th, &th->stack[0]);
+		struct cs_slice *outer = &th->stack[0].s;
 
 		level = outer->level - 1;
 		flags |= outer->flags & CS_SLICE_CALLERS_UNKNOWN;
@@ -825,7 +821,7 @@ static int select_event(struct call_stacks *cs, struct cs_thread *th,
 		th->in_span = true;
 		/* the frames live as it starts: slices in it (cut_to_spans()) */
 		for (size_t i = 0; i < th->depth; i++)
-			slice_of(th, &th->stack[i])->live_span = (uint32_t)th->nr_spans;
+			th->stack[i].s.live_span = (uint32_t)th->nr_spans;
 	}
 	th->spans[th->nr_spans - 1].end = now;
 	return in_time;
@@ -865,7 +861,7 @@ static inline __attribute__((always_inline)) bool common_event(struct call_stack
 	}
 	cs->insns += ev->insn_count;
 	now = clock_at(cs, th, ev, &before);
-	th->stack[th->depth - 1].self_insns += ev->insn_count;
+	th->stack[th->depth - 1].s.self_insns += ev->insn_count;
 	if (returned_to >= 0)
 		pop_to(th, (size_t)returned_to, now, 0);
 	else if (name >= 0)
@@ -891,7 +887,7 @@ static __attribute__((noinline)) int other_event(struct call_stacks *cs,
 	if (cs->selecting && (in = select_event(cs, th, ev, cpu, now, before)) < 0)
 		return in;
 	if (th->depth && in)
-		th->stack[th->depth - 1].self_insns += ev->insn_count;
+		th->stack[th->depth - 1].s.self_insns += ev->insn_count;
 	switch (ev->kind) {
 	case EVENT_BRANCH:
 		return on_branch(cs, th, te, now, before);
@@ -950,43 +946,51 @@ static int cmp_slice(const void *a, const void *b)
 	return before(a, b) ? -1 : before(b, a);
 }
 
-/* Slices begun before the trace's first time: at that time. */
-static void time_untimed(const struct call_stacks *cs, struct cs_slice *v, size_t n)
+/* A slice begun before the trace's first time: at that time. */
+static void time_untimed(const struct call_stacks *cs, struct cs_slice *s)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].start)
-			v[i].start = cs->first_time;
-		if (!v[i].end)
-			v[i].end = v[i].start;
-	}
+	if (!s->start)
+		s->start = cs->first_time;
+	if (!s->end)
+		s->end = s->start;
+}
+
+/* The store's next slice, read ahead into w->next: false after its last. */
+static bool walk_store(struct cs_walk *w)
+{
+	if (!slice_store_next(&w->th->store, &w->at, &w->next))
+		return false;
+	if (w->cs->untimed_starts)
+		time_untimed(w->cs, &w->next);
+	return true;
+}
+
+void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th)
+{
+	*w = (struct cs_walk){ .cs = cs, .th = th };
+	w->have_next = walk_store(w);
 }
 
 /*
- * Slices are in the pre-order already (entered in it, with non-decreasing
- * starts) but for the roots, which go before all that they enclose: a
- * merge, from the back, in the slices' own array grown by the roots (a
- * second array as large was fresh memory to fault in: docs/testing.md).
+ * The store's slices are in the pre-order already (entered in it, with
+ * non-decreasing starts) but for those kept whole (the outermost frames
+ * found by returns, sorted by cs_finish()), which go before all that they
+ * enclose: the two merged.
  */
-static int merge_roots(struct cs_thread *th)
+bool cs_walk_next(struct cs_walk *w, struct cs_slice *s)
 {
-	size_t n = th->nr_slices + th->nr_roots, a = th->nr_slices, b = th->nr_roots, i = n;
+	const struct cs_thread *th = w->th;
 
-	if (!th->nr_roots)
-		return 0;
-	if (HUGE_ARRAY_GROW(th->slices, th->cap_slices, n, n))
-		return -ENOMEM;
-	qsort(th->roots, th->nr_roots, sizeof(*th->roots), cmp_slice);
-	while (b) {
-		if (a && before(&th->roots[b - 1], &th->slices[a - 1]))
-			th->slices[--i] = th->slices[--a];
-		else
-			th->slices[--i] = th->roots[--b];
+	if (w->whole < th->nr_whole &&
+	    (!w->have_next || before(&th->whole[w->whole], &w->next))) {
+		*s = th->whole[w->whole++];
+		return true;
 	}
-	free(th->roots);
-	th->nr_slices = n;
-	th->roots = NULL;
-	th->nr_roots = th->cap_roots = 0;
-	return 0;
+	if (!w->have_next)
+		return false;
+	*s = w->next;
+	w->have_next = walk_store(w);
+	return true;
 }
 
 /*
@@ -1096,14 +1100,14 @@ static int add_piece(struct cs_slice **v, size_t *n, size_t *cap, const struct c
  */
 static int cut_to_spans(const struct call_stacks *cs, struct cs_thread *th)
 {
-	struct cs_slice *v = NULL;
+	struct cs_slice *v = NULL, slice, *s = &slice;
 	size_t n = 0, cap = 0;
+	struct cs_walk w;
 	int added;
 
 	spans_shown(cs, th);
 	th->min_level = INT32_MAX;
-	for (size_t i = 0; i < th->nr_slices; i++) {
-		const struct cs_slice *s = &th->slices[i];
+	for (cs_walk_start(&w, cs, th); cs_walk_next(&w, s);) {
 		size_t k, last, had = n;
 
 		if (s->seq < 0) {	/* a root */
@@ -1132,10 +1136,11 @@ static int cut_to_spans(const struct call_stacks *cs, struct cs_thread *th)
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_piece);
-	HUGE_ARRAY_FREE(th->slices, th->cap_slices);
-	th->slices = v;
-	th->nr_slices = n;
-	th->cap_slices = cap;
+	slice_store_free(&th->store);
+	HUGE_ARRAY_FREE(th->whole, th->cap_whole);
+	th->whole = v;
+	th->nr_whole = n;
+	th->cap_whole = cap;
 	if (!n)
 		th->min_level = 0;
 	return 0;
@@ -1149,14 +1154,11 @@ static int drop_empty_threads(struct call_stacks *cs)
 	for (size_t t = 0; t < cs->nr_threads; t++) {
 		struct cs_thread *th = &cs->threads[t];
 
-		if (th->nr_slices) {
+		if (cs_nr_slices(th)) {
 			cs->threads[n++] = *th;
 			continue;
 		}
-		HUGE_ARRAY_FREE(th->slices, th->cap_slices);
-		free(th->roots);
-		free(th->stack);
-		free(th->spans);
+		thread_free(th);
 	}
 	cs->nr_threads = n;
 	cs->last_tid = CS_NO_TID;
@@ -1174,12 +1176,11 @@ int cs_finish(struct call_stacks *cs)
 
 		pop_to(th, 0, cs->clock == CS_CLOCK_INSNS ? cs->insns : th->last_time,
 		       CS_SLICE_OPEN_AT_END);
-		if (cs->untimed_starts) {
-			time_untimed(cs, th->slices, th->nr_slices);
-			time_untimed(cs, th->roots, th->nr_roots);
-		}
-		if (merge_roots(th))
+		if (th->store.failed)
 			return -ENOMEM;
+		for (size_t i = 0; cs->untimed_starts && i < th->nr_whole; i++)
+			time_untimed(cs, &th->whole[i]);
+		qsort(th->whole, th->nr_whole, sizeof(*th->whole), cmp_slice);
 		if (cs->selecting && cut_to_spans(cs, th))
 			return -ENOMEM;
 	}

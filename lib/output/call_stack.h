@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "lib/output/slice_store.h"
 #include "lib/output/sym_cache.h"
 #include "lib/session/trace_decode.h"
 #include "lib/util/slot_index.h"
@@ -68,17 +69,6 @@ struct cs_seed {
 	uint64_t *pcs;
 };
 
-struct cs_slice {
-	uint64_t start, end;		/* on the clock (see struct call_stacks) */
-	uint64_t self_insns;		/* instructions run in this frame itself */
-	int32_t seq;			/* order of entry (see call_stack.c) */
-	uint32_t epoch;			/* stacks begun afresh after a loss, counted */
-	uint32_t name;			/* cs_name() id */
-	int32_t level;			/* nesting: see cs_depth() */
-	uint32_t flags;			/* CS_SLICE_* */
-	uint32_t live_span;		/* 1 + the last span it was live at the start of */
-};
-
 /*
  * A stretch of a thread's time in the selection (cs_select()), on the
  * clock: from its first event to its last, the slices entered by them
@@ -96,10 +86,16 @@ struct cs_thread {
 	int pid, tid;
 	char comm[16];			/* its latest name in the events */
 	const char *named_by;		/* the event's comm that comm was copied from */
-	struct cs_slice *slices;	/* in pre-order after cs_finish() */
-	size_t nr_slices, cap_slices;
-	struct cs_slice *roots;		/* outermost frames found by returns */
-	size_t nr_roots, cap_roots;
+	/*
+	 * Its slices: those of frames entered by calls, in the order of
+	 * entry (packed), and those kept whole: the outermost frames found
+	 * by returns (by cs_finish(), in the order cs_walk_next() merges
+	 * them in), after a selection's cut all its pieces (the store then
+	 * empty). cs_nr_slices() counts them, cs_walk_next() reads them.
+	 */
+	struct slice_store store;
+	struct cs_slice *whole;
+	size_t nr_whole, cap_whole;
 	struct cs_frame *stack;
 	size_t depth, cap_stack;
 	int32_t min_level;
@@ -194,6 +190,30 @@ int cs_event_cpu(struct call_stacks *cs, const struct trace_event *te, int cpu);
  * -ENOMEM.
  */
 int cs_finish(struct call_stacks *cs);
+/* The number of th's slices. */
+static inline size_t cs_nr_slices(const struct cs_thread *th)
+{
+	return th->store.nr + th->nr_whole;
+}
+
+/*
+ * A walk of a thread's slices after cs_finish(), in pre-order: by start,
+ * then stack (epoch), then order of entry; with the times of slices begun
+ * before the trace's first time set to it.
+ */
+struct cs_walk {
+	const struct call_stacks *cs;
+	const struct cs_thread *th;
+	struct slice_cursor at;		/* in th->store */
+	size_t whole;			/* the next of th->whole */
+	struct cs_slice next;		/* th->store's next, read ahead */
+	bool have_next;
+};
+
+void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th);
+/* Reads the next slice into *s; false after the last. */
+bool cs_walk_next(struct cs_walk *w, struct cs_slice *s);
+
 /* The index in cs->threads of thread tid, or -1. */
 ssize_t cs_thread_find(const struct call_stacks *cs, int tid);
 /* The depth of a slice of th: 0 for the outermost. */

@@ -80,14 +80,15 @@ struct path_frame {
  * the stack before, or none, above it; its outer frames are unknown, it
  * is outermost.
  */
-static int fold_thread(struct fold *f, const struct cs_thread *th)
+static int fold_thread(struct fold *f, const struct call_stacks *cs, const struct cs_thread *th)
 {
 	struct path_frame *path = NULL;
 	size_t cap = 0, nr_path = 0;
+	struct cs_slice slice, *s = &slice;
+	struct cs_walk w;
 	int err = 0;
 
-	for (size_t i = 0; i < th->nr_slices; i++) {
-		const struct cs_slice *s = &th->slices[i];
+	for (cs_walk_start(&w, cs, th); cs_walk_next(&w, s);) {
 		uint32_t node, parent = 0, depth = cs_depth(th, s);
 
 		if (ARRAY_GROW(path, cap, (size_t)depth + 1, 64)) {
@@ -136,7 +137,7 @@ int export_folded(const struct call_stacks *cs, const struct export_opts *o, FIL
 	int err = 0;
 
 	for (size_t t = 0; !err && t < cs->nr_threads; t++)
-		err = fold_thread(&f, &cs->threads[t]);
+		err = fold_thread(&f, cs, &cs->threads[t]);
 	for (size_t i = 0; !err && i < f.nr; i++) {
 		if (!f.v[i].insns)
 			continue;

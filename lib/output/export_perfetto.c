@@ -432,18 +432,22 @@ static int put_thread(struct sequence *s)
 {
 	const struct cs_thread *th = s->th;
 	struct open_slice *open = NULL;
+	struct cs_slice slice, *sl = &slice;
 	size_t nr_open = 0;
+	bool started = false;
+	struct cs_walk w;
 	int err = 0;
 
-	if (!th->nr_slices)
+	if (!cs_nr_slices(th))
 		return 0;
-	open = malloc(th->nr_slices * sizeof(*open));
+	open = malloc(cs_nr_slices(th) * sizeof(*open));
 	if (!open)
 		return -ENOMEM;
-	start_sequence(s, th->slices[0].start);
-	for (size_t i = 0; !err && i < th->nr_slices; i++) {
-		const struct cs_slice *sl = &th->slices[i];
-
+	cs_walk_start(&w, s->cs, th);
+	while (!err && cs_walk_next(&w, sl)) {
+		if (!started)
+			start_sequence(s, sl->start);
+		started = true;
 		while (nr_open && open[nr_open - 1].depth >= cs_depth(th, sl))
 			put_slice_end(s, open[--nr_open].end);
 		put_slice_begin(s, sl->start, sl->name, sl->flags);
@@ -492,7 +496,7 @@ static uint64_t instant_track(struct sequence *s, const struct tp_sample *tps)
 	uint64_t uuid = (1ULL << 32) | (uint32_t)tps->tid;
 	ssize_t t = cs_thread_find(s->cs, tps->tid);
 
-	if (t >= 0 && s->cs->threads[t].nr_slices)
+	if (t >= 0 && cs_nr_slices(&s->cs->threads[t]))
 		return (uint64_t)t + 1;
 	for (size_t i = 0; i < s->nr_tracks; i++)
 		if (s->tracks[i] == uuid)

@@ -49,19 +49,36 @@ static void feed(struct call_stacks *cs, unsigned int kind, unsigned int flags, 
 #define RET	(BRANCH_F_BRANCH | BRANCH_F_RETURN)
 #define JMP	BRANCH_F_BRANCH
 
-static void expect(const struct call_stacks *cs, const struct cs_slice *s, const char *name,
-		   uint32_t depth, uint64_t start, uint64_t end, uint32_t flags)
+/* Slice i of th, in the order cs_walk_next() gives them. */
+static struct cs_slice slice_at(const struct call_stacks *cs, const struct cs_thread *th, size_t i)
 {
-	const struct cs_thread *th = &cs->threads[0];
+	struct cs_slice s = { 0 };
+	struct cs_walk w;
 
-	for (size_t t = 0; t < cs->nr_threads; t++)
-		if (s >= cs->threads[t].slices && s < cs->threads[t].slices + cs->threads[t].nr_slices)
-			th = &cs->threads[t];
-	assert_string_equal(cs_name(cs, s->name), name);
-	assert_int_equal(cs_depth(th, s), depth);
-	assert_int_equal(s->start, start);
-	assert_int_equal(s->end, end);
-	assert_int_equal(s->flags, flags);
+	assert_true(i < cs_nr_slices(th));
+	cs_walk_start(&w, cs, th);
+	for (size_t k = 0; k <= i; k++)
+		assert_true(cs_walk_next(&w, &s));
+	return s;
+}
+
+static uint32_t depth_at(const struct call_stacks *cs, const struct cs_thread *th, size_t i)
+{
+	struct cs_slice s = slice_at(cs, th, i);
+
+	return cs_depth(th, &s);
+}
+
+static void expect(const struct call_stacks *cs, const struct cs_thread *th, size_t i,
+		   const char *name, uint32_t depth, uint64_t start, uint64_t end, uint32_t flags)
+{
+	struct cs_slice s = slice_at(cs, th, i);
+
+	assert_string_equal(cs_name(cs, s.name), name);
+	assert_int_equal(cs_depth(th, &s), depth);
+	assert_int_equal(s.start, start);
+	assert_int_equal(s.end, end);
+	assert_int_equal(s.flags, flags);
 }
 
 /* main at 0x1000 calls f (0x2000), which calls g (0x3000) twice. */
@@ -84,17 +101,53 @@ static void nested(void **unused)
 	assert_int_equal(cs.clock, CS_CLOCK_TIME);
 	assert_int_equal(cs.nr_threads, 1);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 4);
-	expect(&cs, &th->slices[0], "0x1000", 0, 100, 170,
+	assert_int_equal(cs_nr_slices(th), 4);
+	expect(&cs, th, 0, "0x1000", 0, 100, 170,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
-	expect(&cs, &th->slices[1], "0x2000", 1, 110, 160, 0);
-	expect(&cs, &th->slices[2], "0x3000", 2, 120, 130, 0);
-	expect(&cs, &th->slices[3], "0x3000", 2, 140, 150, 0);
+	expect(&cs, th, 1, "0x2000", 1, 110, 160, 0);
+	expect(&cs, th, 2, "0x3000", 2, 120, 130, 0);
+	expect(&cs, th, 3, "0x3000", 2, 140, 150, 0);
 	/* own instructions: main 2 + 5, f 3 + 1 + 2 + 3, g 4 and 4 */
-	assert_int_equal(th->slices[0].self_insns, 7);
-	assert_int_equal(th->slices[1].self_insns, 9);
-	assert_int_equal(th->slices[2].self_insns, 4);
-	assert_int_equal(th->slices[3].self_insns, 4);
+	assert_int_equal(slice_at(&cs, th, 0).self_insns, 7);
+	assert_int_equal(slice_at(&cs, th, 1).self_insns, 9);
+	assert_int_equal(slice_at(&cs, th, 2).self_insns, 4);
+	assert_int_equal(slice_at(&cs, th, 3).self_insns, 4);
+	cs_free(&cs);
+}
+
+/*
+ * Frames longer than 2^32 ns or running more than 2^32 instructions of
+ * their own: their slices are kept whole (slice_store.h); one entered
+ * more than 2^32 ns after the first is packed from a base of its own; all
+ * come back in order.
+ */
+static void long_frames(void **unused)
+{
+	const uint64_t long_time = 5000000000ull, many = 6000000000ull;
+	struct call_stacks cs;
+	const struct cs_thread *th;
+
+	assert_int_equal(cs_init(&cs), 0);
+	feed(&cs, EVENT_TRACE_BEGIN, BRANCH_F_TRACE_BEGIN, 0, 0x1000, 0, 100);
+	feed(&cs, EVENT_BRANCH, CALL, 0x1004, 0x2000, 2, 110);
+	feed(&cs, EVENT_BRANCH, CALL, 0x2010, 0x3000, 1, 120);
+	feed(&cs, EVENT_BRANCH, RET, 0x3004, 0x2015, many, 130);
+	feed(&cs, EVENT_BRANCH, RET, 0x2030, 0x1009, 3, 110 + long_time);
+	feed(&cs, EVENT_BRANCH, CALL, 0x1010, 0x2000, 1, 120 + long_time);
+	feed(&cs, EVENT_BRANCH, RET, 0x2030, 0x1015, 1, 121 + long_time);
+	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END, 0x1020, 0, 5, 130 + long_time);
+	assert_int_equal(cs_finish(&cs), 0);
+	th = &cs.threads[0];
+	assert_int_equal(cs_nr_slices(th), 4);
+	expect(&cs, th, 0, "0x1000", 0, 100, 130 + long_time,
+	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
+	expect(&cs, th, 1, "0x2000", 1, 110, 110 + long_time, 0);
+	expect(&cs, th, 2, "0x3000", 2, 120, 130, 0);
+	expect(&cs, th, 3, "0x2000", 1, 120 + long_time, 121 + long_time, 0);
+	assert_int_equal(slice_at(&cs, th, 2).self_insns, many);
+	assert_int_equal(slice_at(&cs, th, 3).self_insns, 1);
+	assert_int_equal(th->store.nr_wide, 3);
+	assert_int_equal(th->store.nr_bases, 1);	/* 0 first, then 120 + long_time */
 	cs_free(&cs);
 }
 
@@ -114,10 +167,10 @@ static void recursion(void **unused)
 	feed(&cs, EVENT_BRANCH, RET, 0x2020, 0x1005, 1, 16);
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 4);
-	expect(&cs, &th->slices[1], "0x2000", 1, 11, 16, 0);
-	expect(&cs, &th->slices[2], "0x2000", 2, 12, 15, 0);
-	expect(&cs, &th->slices[3], "0x2000", 3, 13, 14, 0);
+	assert_int_equal(cs_nr_slices(th), 4);
+	expect(&cs, th, 1, "0x2000", 1, 11, 16, 0);
+	expect(&cs, th, 2, "0x2000", 2, 12, 15, 0);
+	expect(&cs, th, 3, "0x2000", 3, 13, 14, 0);
 	cs_free(&cs);
 }
 
@@ -141,13 +194,13 @@ static void returns_above_first_frame(void **unused)
 	assert_int_equal(cs_finish(&cs), 0);
 	assert_int_equal(cs.clock, CS_CLOCK_INSNS);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 4);
+	assert_int_equal(cs_nr_slices(th), 4);
 	/* pre-order: main (found last), f, g, then f's callee */
-	expect(&cs, &th->slices[0], "0x1009", 0, 0, 15,
+	expect(&cs, th, 0, "0x1009", 0, 0, 15,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
-	expect(&cs, &th->slices[1], "0x2015", 1, 0, 10, CS_SLICE_BEGAN_BEFORE);
-	expect(&cs, &th->slices[2], "0x3000", 2, 0, 3, CS_SLICE_BEGAN_BEFORE);
-	expect(&cs, &th->slices[3], "0x4000", 2, 5, 6, 0);
+	expect(&cs, th, 1, "0x2015", 1, 0, 10, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, th, 2, "0x3000", 2, 0, 3, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, th, 3, "0x4000", 2, 5, 6, 0);
 	cs_free(&cs);
 }
 
@@ -175,10 +228,10 @@ static void signal_handler(void **unused)
 	feed(&cs, EVENT_BRANCH, RET, 0x2008, 0x1009, 1, 41);
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 3);
-	expect(&cs, &th->slices[1], "0x2000", 1, 11, 41, 0);
-	expect(&cs, &th->slices[2], "0x5000", 2, 20, 30, CS_SLICE_ASYNC);
-	assert_int_equal(th->slices[2].self_insns, 4);
+	assert_int_equal(cs_nr_slices(th), 3);
+	expect(&cs, th, 1, "0x2000", 1, 11, 41, 0);
+	expect(&cs, th, 2, "0x5000", 2, 20, 30, CS_SLICE_ASYNC);
+	assert_int_equal(slice_at(&cs, th, 2).self_insns, 4);
 	cs_free(&cs);
 }
 
@@ -197,13 +250,13 @@ static void overflow(void **unused)
 	feed(&cs, EVENT_BRANCH, RET, 0x4004, 0x3009, 1, 23);
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 4);
-	expect(&cs, &th->slices[0], "0x1000", 0, 10, 20,
+	assert_int_equal(cs_nr_slices(th), 4);
+	expect(&cs, th, 0, "0x1000", 0, 10, 20,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_CUT | CS_SLICE_CALLERS_UNKNOWN);
-	expect(&cs, &th->slices[1], "0x2000", 1, 11, 20, CS_SLICE_CUT);
-	expect(&cs, &th->slices[2], "0x3000", 0, 21, 23,
+	expect(&cs, th, 1, "0x2000", 1, 11, 20, CS_SLICE_CUT);
+	expect(&cs, th, 2, "0x3000", 0, 21, 23,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
-	expect(&cs, &th->slices[3], "0x4000", 1, 22, 23, 0);
+	expect(&cs, th, 3, "0x4000", 1, 22, 23, 0);
 	cs_free(&cs);
 }
 
@@ -219,6 +272,8 @@ static void roots_in_two_stacks(void **unused)
 	const size_t calls = 100000;
 	struct call_stacks cs;
 	const struct cs_thread *th;
+	struct cs_slice s;
+	struct cs_walk w;
 	uint64_t t = 30;
 
 	assert_int_equal(cs_init(&cs), 0);
@@ -235,20 +290,25 @@ static void roots_in_two_stacks(void **unused)
 	}
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 5 + calls);
-	expect(&cs, &th->slices[0], "0x2015", 0, 10, 20,
+	assert_int_equal(cs_nr_slices(th), 5 + calls);
+	expect(&cs, th, 0, "0x2015", 0, 10, 20,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_CUT | CS_SLICE_CALLERS_UNKNOWN);
-	expect(&cs, &th->slices[1], "0x3000", 1, 10, 11, CS_SLICE_BEGAN_BEFORE);
-	expect(&cs, &th->slices[2], "0x4000", 1, 12, 13, 0);
-	expect(&cs, &th->slices[3], "0x6009", 0, 21, t - 1,
+	expect(&cs, th, 1, "0x3000", 1, 10, 11, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, th, 2, "0x4000", 1, 12, 13, 0);
+	expect(&cs, th, 3, "0x6009", 0, 21, t - 1,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
-	expect(&cs, &th->slices[4], "0x5000", 1, 21, 22, CS_SLICE_BEGAN_BEFORE);
-	for (size_t i = 0; i < calls; i++)
-		if (th->slices[5 + i].start != 30 + 2 * i || th->slices[5 + i].end != 31 + 2 * i ||
-		    cs_depth(th, &th->slices[5 + i]) != 1)
-			fail_msg("slice %zu: %llu-%llu", 5 + i,
-				 (unsigned long long)th->slices[5 + i].start,
-				 (unsigned long long)th->slices[5 + i].end);
+	expect(&cs, th, 4, "0x5000", 1, 21, 22, CS_SLICE_BEGAN_BEFORE);
+	cs_walk_start(&w, &cs, th);
+	for (size_t i = 0; i < 5; i++)
+		assert_true(cs_walk_next(&w, &s));
+	for (size_t i = 0; i < calls; i++) {
+		assert_true(cs_walk_next(&w, &s));
+		if (s.start != 30 + 2 * i || s.end != 31 + 2 * i || cs_depth(th, &s) != 1 ||
+		    s.seq != (int32_t)(3 + i))
+			fail_msg("slice %zu: %llu-%llu", 5 + i, (unsigned long long)s.start,
+				 (unsigned long long)s.end);
+	}
+	assert_false(cs_walk_next(&w, &s));
 	cs_free(&cs);
 }
 
@@ -274,7 +334,7 @@ static void folded_after_overflow(void **unused)
 	feed(&cs, EVENT_BRANCH, CALL, 0x5004, 0x6000, 4, 22);
 	feed(&cs, EVENT_BRANCH, RET, 0x6004, 0x5009, 5, 23);
 	assert_int_equal(cs_finish(&cs), 0);
-	assert_int_equal(cs_depth(&cs.threads[0], &cs.threads[0].slices[2]), 1);
+	assert_int_equal(depth_at(&cs, &cs.threads[0], 2), 1);
 	out = open_memstream(&text, &len);
 	assert_non_null(out);
 	assert_int_equal(export_folded(&cs, NULL, out), 0);
@@ -312,8 +372,8 @@ static void folded_deep_starts(void **unused)
 	feed(&cs, EVENT_BRANCH, RET, 0x4010, 0x5009, 4, 32);
 	feed(&cs, EVENT_BRANCH, RET, 0x5010, 0x6009, 5, 33);
 	assert_int_equal(cs_finish(&cs), 0);
-	assert_int_equal(cs.threads[0].nr_slices, 6);
-	assert_int_equal(cs_depth(&cs.threads[0], &cs.threads[0].slices[1]), 3);
+	assert_int_equal(cs_nr_slices(&cs.threads[0]), 6);
+	assert_int_equal(depth_at(&cs, &cs.threads[0], 1), 3);
 	out = open_memstream(&text, &len);
 	assert_non_null(out);
 	/* the walk's first block (64 frames of node, epoch): frames of node 1, epoch 1 */
@@ -346,10 +406,10 @@ static void threads_and_stray_return(void **unused)
 	assert_int_equal(cs_finish(&cs), 0);
 	assert_int_equal(cs.nr_threads, 2);
 	assert_int_equal(cs.threads[0].tid, 1);
-	assert_int_equal(cs.threads[0].nr_slices, 2);
-	expect(&cs, &cs.threads[0].slices[1], "0x2000", 1, 12, 16, 0);
-	assert_int_equal(cs.threads[1].nr_slices, 2);
-	expect(&cs, &cs.threads[1].slices[1], "0x8000", 1, 13, 15, 0);
+	assert_int_equal(cs_nr_slices(&cs.threads[0]), 2);
+	expect(&cs, &cs.threads[0], 1, "0x2000", 1, 12, 16, 0);
+	assert_int_equal(cs_nr_slices(&cs.threads[1]), 2);
+	expect(&cs, &cs.threads[1], 1, "0x8000", 1, 13, 15, 0);
 	cs_free(&cs);
 }
 
@@ -375,8 +435,8 @@ static void odd_tids(void **unused)
 	assert_int_equal(cs.nr_threads, 4);
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(cs.threads[i].tid, tids[i]);
-		assert_int_equal(cs.threads[i].nr_slices, 2);
-		expect(&cs, &cs.threads[i].slices[1], "0x2000", 1, 20 + i, 30 + i, 0);
+		assert_int_equal(cs_nr_slices(&cs.threads[i]), 2);
+		expect(&cs, &cs.threads[i], 1, "0x2000", 1, 20 + i, 30 + i, 0);
 	}
 	cs_free(&cs);
 }
@@ -402,10 +462,10 @@ static void seeded(void **unused)
 	feed(&cs, EVENT_TRACE_END, BRANCH_F_TRACE_END, 0x1010, 0, 5, 130);
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 3);
-	expect(&cs, &th->slices[0], "0x1008", 0, 100, 130, seed | CS_SLICE_OPEN_AT_END);
-	expect(&cs, &th->slices[1], "0x2014", 1, 100, 120, seed);
-	expect(&cs, &th->slices[2], "0x3000", 2, 100, 110, CS_SLICE_BEGAN_BEFORE);
+	assert_int_equal(cs_nr_slices(th), 3);
+	expect(&cs, th, 0, "0x1008", 0, 100, 130, seed | CS_SLICE_OPEN_AT_END);
+	expect(&cs, th, 1, "0x2014", 1, 100, 120, seed);
+	expect(&cs, th, 2, "0x3000", 2, 100, 110, CS_SLICE_BEGAN_BEFORE);
 	assert_int_equal(cs.seeds_used, 1);
 	cs_free(&cs);
 }
@@ -432,13 +492,13 @@ static void seed_choice(void **unused)
 	feed_tid(&cs, 4, EVENT_TRACE_BEGIN, 0, 0, 0x3000, 0, 100);
 	assert_int_equal(cs_finish(&cs), 0);
 	assert_int_equal(cs.nr_threads, 3);
-	assert_int_equal(cs.threads[0].nr_slices, 2);
-	expect(&cs, &cs.threads[0].slices[0], "0x2014", 0, 100, 100,
+	assert_int_equal(cs_nr_slices(&cs.threads[0]), 2);
+	expect(&cs, &cs.threads[0], 0, "0x2014", 0, 100, 100,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_SEEDED | CS_SLICE_OPEN_AT_END);
-	assert_int_equal(cs.threads[1].nr_slices, 1);	/* sampled in another function */
-	expect(&cs, &cs.threads[1].slices[0], "0x3000", 0, 100, 100,
+	assert_int_equal(cs_nr_slices(&cs.threads[1]), 1);	/* sampled in another function */
+	expect(&cs, &cs.threads[1], 0, "0x3000", 0, 100, 100,
 	       CS_SLICE_BEGAN_BEFORE | CS_SLICE_OPEN_AT_END | CS_SLICE_CALLERS_UNKNOWN);
-	assert_int_equal(cs.threads[2].nr_slices, 1);	/* no seed */
+	assert_int_equal(cs_nr_slices(&cs.threads[2]), 1);	/* no seed */
 	assert_int_equal(cs.seeds_used, 1);
 	cs_free(&cs);
 }
@@ -489,15 +549,15 @@ static void late_seed(void **unused)
 	stop_in_syscall(&cs, 3);
 	assert_int_equal(cs_finish(&cs), 0);
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 4);
-	expect(&cs, &th->slices[0], "0x508", 0, 100, 130, seed);
-	expect(&cs, &th->slices[1], "0x1008", 1, 100, 130, seed);
-	expect(&cs, &th->slices[2], "0x2024", 2, 100, 129, CS_SLICE_BEGAN_BEFORE);
-	expect(&cs, &th->slices[3], "0x3000", 3, 110, 128, 0);
+	assert_int_equal(cs_nr_slices(th), 4);
+	expect(&cs, th, 0, "0x508", 0, 100, 130, seed);
+	expect(&cs, th, 1, "0x1008", 1, 100, 130, seed);
+	expect(&cs, th, 2, "0x2024", 2, 100, 129, CS_SLICE_BEGAN_BEFORE);
+	expect(&cs, th, 3, "0x3000", 3, 110, 128, 0);
 	for (int t = 1; t < 3; t++) {
 		th = &cs.threads[t];
-		assert_int_equal(th->nr_slices, 2);
-		expect(&cs, &th->slices[0], "0x2024", 0, 100, 120, unknown);
+		assert_int_equal(cs_nr_slices(th), 2);
+		expect(&cs, th, 0, "0x2024", 0, 100, 120, unknown);
 	}
 	assert_int_equal(cs.seeds_used, 1);
 	cs_free(&cs);
@@ -554,28 +614,28 @@ static void selected_cpus(void **unused)
 	/* CPU 0: two spans; the first call of g (on CPU 1) is in neither */
 	moving_on(&cs, &f, "0");
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 5);
-	expect(&cs, &th->slices[0], "0x1000", 0, 100, 110, main_flags);
-	expect(&cs, &th->slices[1], "0x2000", 1, 110, 110, open);
-	expect(&cs, &th->slices[2], "0x1000", 0, 300, 320, main_flags);
-	expect(&cs, &th->slices[3], "0x2000", 1, 300, 320, bb | open);
-	expect(&cs, &th->slices[4], "0x3000", 2, 300, 310, 0);
+	assert_int_equal(cs_nr_slices(th), 5);
+	expect(&cs, th, 0, "0x1000", 0, 100, 110, main_flags);
+	expect(&cs, th, 1, "0x2000", 1, 110, 110, open);
+	expect(&cs, th, 2, "0x1000", 0, 300, 320, main_flags);
+	expect(&cs, th, 3, "0x2000", 1, 300, 320, bb | open);
+	expect(&cs, th, 4, "0x3000", 2, 300, 310, 0);
 	/* own instructions of the events on CPU 0 only: main 2, f 5 + 7, g 6 */
-	assert_int_equal(th->slices[0].self_insns + th->slices[2].self_insns, 2);
-	assert_int_equal(th->slices[1].self_insns + th->slices[3].self_insns, 12);
-	assert_int_equal(th->slices[4].self_insns, 6);
+	assert_int_equal(slice_at(&cs, th, 0).self_insns + slice_at(&cs, th, 2).self_insns, 2);
+	assert_int_equal(slice_at(&cs, th, 1).self_insns + slice_at(&cs, th, 3).self_insns, 12);
+	assert_int_equal(slice_at(&cs, th, 4).self_insns, 6);
 	cs_free(&cs);
 	event_filter_free(&f);
 
 	/* CPU 1: the first call of g, under main and f cut to its span */
 	moving_on(&cs, &f, "1");
 	th = &cs.threads[0];
-	assert_int_equal(th->nr_slices, 3);
-	expect(&cs, &th->slices[0], "0x1000", 0, 200, 210, main_flags);
-	expect(&cs, &th->slices[1], "0x2000", 1, 200, 210, bb | open);
-	expect(&cs, &th->slices[2], "0x3000", 2, 200, 210, 0);
-	assert_int_equal(th->slices[1].self_insns, 3);
-	assert_int_equal(th->slices[2].self_insns, 4);
+	assert_int_equal(cs_nr_slices(th), 3);
+	expect(&cs, th, 0, "0x1000", 0, 200, 210, main_flags);
+	expect(&cs, th, 1, "0x2000", 1, 200, 210, bb | open);
+	expect(&cs, th, 2, "0x3000", 2, 200, 210, 0);
+	assert_int_equal(slice_at(&cs, th, 1).self_insns, 3);
+	assert_int_equal(slice_at(&cs, th, 2).self_insns, 4);
 	cs_free(&cs);
 	event_filter_free(&f);
 
@@ -641,9 +701,9 @@ static void many_threads(void **unused)
 
 		assert_int_equal(t, i);
 		assert_int_equal(cs.threads[t].tid, tid);
-		assert_int_equal(cs.threads[t].nr_slices, 2);
+		assert_int_equal(cs_nr_slices(&cs.threads[t]), 2);
 		snprintf(name, sizeof(name), "%#x", 0x200000 + tid * 0x100);
-		expect(&cs, &cs.threads[t].slices[1], name, 1, 1000 + MANY_THREADS + i,
+		expect(&cs, &cs.threads[t], 1, name, 1, 1000 + MANY_THREADS + i,
 		       1000 + 2 * MANY_THREADS + i, 0);
 	}
 	assert_int_equal(cs_thread_find(&cs, 99), -1);
@@ -668,6 +728,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nested),
+		cmocka_unit_test(long_frames),
 		cmocka_unit_test(recursion),
 		cmocka_unit_test(returns_above_first_frame),
 		cmocka_unit_test(signal_handler),
