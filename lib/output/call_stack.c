@@ -955,8 +955,8 @@ static void time_untimed(const struct call_stacks *cs, struct cs_slice *s)
 		s->end = s->start;
 }
 
-/* The store's next slice, read ahead into w->next: false after its last. */
-static bool walk_store(struct cs_walk *w)
+/* The store's next slice, read into w->next: false after its last. */
+static inline bool walk_store(struct cs_walk *w)
 {
 	if (!slice_store_next(&w->th->store, &w->at, &w->next))
 		return false;
@@ -968,29 +968,28 @@ static bool walk_store(struct cs_walk *w)
 void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th)
 {
 	*w = (struct cs_walk){ .cs = cs, .th = th };
-	w->have_next = walk_store(w);
 }
 
 /*
  * The store's slices are in the pre-order already (entered in it, with
  * non-decreasing starts) but for those kept whole (the outermost frames
  * found by returns, sorted by cs_finish()), which go before all that they
- * enclose: the two merged.
+ * enclose: the two merged. The store's next is read when the one before
+ * it has been taken.
  */
-bool cs_walk_next(struct cs_walk *w, struct cs_slice *s)
+const struct cs_slice *cs_walk_next(struct cs_walk *w)
 {
 	const struct cs_thread *th = w->th;
 
-	if (w->whole < th->nr_whole &&
-	    (!w->have_next || before(&th->whole[w->whole], &w->next))) {
-		*s = th->whole[w->whole++];
-		return true;
-	}
 	if (!w->have_next)
-		return false;
-	*s = w->next;
-	w->have_next = walk_store(w);
-	return true;
+		w->have_next = walk_store(w);
+	if (w->whole < th->nr_whole &&
+	    (!w->have_next || before(&th->whole[w->whole], &w->next)))
+		return &th->whole[w->whole++];
+	if (!w->have_next)
+		return NULL;
+	w->have_next = false;
+	return &w->next;
 }
 
 /*
@@ -1100,14 +1099,15 @@ static int add_piece(struct cs_slice **v, size_t *n, size_t *cap, const struct c
  */
 static int cut_to_spans(const struct call_stacks *cs, struct cs_thread *th)
 {
-	struct cs_slice *v = NULL, slice, *s = &slice;
+	struct cs_slice *v = NULL;
+	const struct cs_slice *s;
 	size_t n = 0, cap = 0;
 	struct cs_walk w;
 	int added;
 
 	spans_shown(cs, th);
 	th->min_level = INT32_MAX;
-	for (cs_walk_start(&w, cs, th); cs_walk_next(&w, s);) {
+	for (cs_walk_start(&w, cs, th); (s = cs_walk_next(&w));) {
 		size_t k, last, had = n;
 
 		if (s->seq < 0) {	/* a root */

@@ -211,8 +211,8 @@ struct cs_walk {
 };
 
 void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th);
-/* Reads the next slice into *s; false after the last. */
-bool cs_walk_next(struct cs_walk *w, struct cs_slice *s);
+/* The next slice (valid until the next call), or NULL after the last. */
+const struct cs_slice *cs_walk_next(struct cs_walk *w);
 
 /* The index in cs->threads of thread tid, or -1. */
 ssize_t cs_thread_find(const struct call_stacks *cs, int tid);

@@ -122,11 +122,11 @@ int export_chrome(const struct call_stacks *cs, const struct export_opts *o, FIL
 		*jw_fmt_string(comm, th->comm, strlen(th->comm)) = 0;
 		fprintf(out, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":%d,"
 			"\"args\":{\"name\":%s}}", t ? "," : "", th->pid, th->tid, comm);
+		const struct cs_slice *sl;
 		struct cs_walk w;
-		struct cs_slice sl;
 
-		for (cs_walk_start(&w, cs, th); cs_walk_next(&w, &sl);)
-			put_slice(out, th, &sl, names[sl.name], insns);
+		for (cs_walk_start(&w, cs, th); (sl = cs_walk_next(&w));)
+			put_slice(out, th, sl, names[sl->name], insns);
 	}
 	if (o && o->ts && o->tp && !insns)
 		err = put_instants(out, o, !cs->nr_threads);

@@ -84,11 +84,11 @@ static int fold_thread(struct fold *f, const struct call_stacks *cs, const struc
 {
 	struct path_frame *path = NULL;
 	size_t cap = 0, nr_path = 0;
-	struct cs_slice slice, *s = &slice;
+	const struct cs_slice *s;
 	struct cs_walk w;
 	int err = 0;
 
-	for (cs_walk_start(&w, cs, th); cs_walk_next(&w, s);) {
+	for (cs_walk_start(&w, cs, th); (s = cs_walk_next(&w));) {
 		uint32_t node, parent = 0, depth = cs_depth(th, s);
 
 		if (ARRAY_GROW(path, cap, (size_t)depth + 1, 64)) {

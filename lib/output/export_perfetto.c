@@ -432,7 +432,7 @@ static int put_thread(struct sequence *s)
 {
 	const struct cs_thread *th = s->th;
 	struct open_slice *open = NULL;
-	struct cs_slice slice, *sl = &slice;
+	const struct cs_slice *sl;
 	size_t nr_open = 0;
 	bool started = false;
 	struct cs_walk w;
@@ -444,7 +444,7 @@ static int put_thread(struct sequence *s)
 	if (!open)
 		return -ENOMEM;
 	cs_walk_start(&w, s->cs, th);
-	while (!err && cs_walk_next(&w, sl)) {
+	while (!err && (sl = cs_walk_next(&w))) {
 		if (!started)
 			start_sequence(s, sl->start);
 		started = true;

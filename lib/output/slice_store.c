@@ -4,10 +4,17 @@
  * the few that do not pack kept whole beside them (slice_store.h).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "lib/output/slice_store.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/huge_array.h"
+
+/* Slots to come before a reserve: while the marks have room for one more each. */
+static void set_room(struct slice_store *ss)
+{
+	ss->room = ss->nr_epochs < ss->cap_epochs && ss->nr_bases < ss->cap_bases ? ss->cap : 0;
+}
 
 int slice_store_reserve(struct slice_store *ss)
 {
@@ -15,7 +22,21 @@ int slice_store_reserve(struct slice_store *ss)
 	    ARRAY_GROW(ss->bases, ss->cap_bases, ss->nr_bases + 1, 16) ||
 	    ARRAY_GROW(ss->epochs, ss->cap_epochs, ss->nr_epochs + 1, 16))
 		return -ENOMEM;
+	set_room(ss);
 	return 0;
+}
+
+void slice_store_mark(struct slice_store *ss, size_t slot, uint64_t start, uint32_t epoch)
+{
+	if (start - ss->base > UINT32_MAX) {
+		ss->bases[ss->nr_bases++] = (struct slice_base){ .from = slot, .base = start };
+		ss->base = start;
+	}
+	if (epoch != ss->epoch) {
+		ss->epochs[ss->nr_epochs++] = (struct slice_epoch){ .from = slot, .epoch = epoch };
+		ss->epoch = epoch;
+	}
+	set_room(ss);
 }
 
 void slice_store_put_wide(struct slice_store *ss, size_t slot, const struct cs_slice *s)
@@ -30,33 +51,19 @@ void slice_store_put_wide(struct slice_store *ss, size_t slot, const struct cs_s
 	ss->v[slot].self = (uint32_t)ss->nr_wide++;
 }
 
-bool slice_store_next(const struct slice_store *ss, struct slice_cursor *c, struct cs_slice *s)
+void slice_store_marks(const struct slice_store *ss, struct slice_cursor *c)
 {
-	const struct packed_slice *p;
 	size_t slot = c->slot;
 
-	if (slot >= ss->nr)
-		return false;
-	while (c->epoch + 1 < ss->nr_epochs && ss->epochs[c->epoch + 1].from <= slot)
-		c->epoch++;
+	while (c->epoch < ss->nr_epochs && ss->epochs[c->epoch].from <= slot)
+		c->epoch_now = ss->epochs[c->epoch++].epoch;
 	while (c->base < ss->nr_bases && ss->bases[c->base].from <= slot)
-		c->base++;
-	p = &ss->v[slot];
-	if (p->len == SLICE_WIDE) {
-		*s = ss->wide[p->self];
-	} else {
-		uint64_t start = (c->base ? ss->bases[c->base - 1].base : 0) + p->start_off;
-
-		*s = (struct cs_slice){
-			.start = start, .end = start + p->len, .self_insns = p->self,
-			.name = p->name, .level = p->level_flags >> 8,
-			.flags = (uint32_t)p->level_flags & 0xff,
-		};
-	}
-	s->seq = (int32_t)slot;
-	s->epoch = ss->epochs[c->epoch].epoch;
-	c->slot++;
-	return true;
+		c->base_now = ss->bases[c->base++].base;
+	c->marks_at = SIZE_MAX;
+	if (c->epoch < ss->nr_epochs)
+		c->marks_at = ss->epochs[c->epoch].from;
+	if (c->base < ss->nr_bases && ss->bases[c->base].from < c->marks_at)
+		c->marks_at = ss->bases[c->base].from;
 }
 
 void slice_store_free(struct slice_store *ss)

@@ -69,8 +69,10 @@ struct slice_store {
 	struct slice_base *bases;	/* in slot order; none: base 0 */
 	size_t nr_bases, cap_bases;
 	uint64_t base;			/* the last one's */
-	struct slice_epoch *epochs;	/* in slot order */
+	struct slice_epoch *epochs;	/* in slot order; none: epoch 0 */
 	size_t nr_epochs, cap_epochs;
+	uint32_t epoch;			/* the last one's */
+	size_t room;			/* slots that need no slice_store_reserve() */
 	struct cs_slice *wide;		/* slices that do not pack */
 	size_t nr_wide, cap_wide;
 	bool failed;			/* no memory for a wide slice: it is lost */
@@ -79,11 +81,14 @@ struct slice_store {
 /* Room for one slot more (and the marks it may need) as slice_store_enter() needs it. */
 static inline bool slice_store_has_room(const struct slice_store *ss)
 {
-	return ss->nr < ss->cap && ss->nr_epochs < ss->cap_epochs && ss->nr_bases < ss->cap_bases;
+	return ss->nr < ss->room;
 }
 
 /* Makes room for one slot more (slice_store_has_room()); 0 or -ENOMEM. */
 int slice_store_reserve(struct slice_store *ss);
+
+/* Marks a new base or epoch at slot (slice_store.c). */
+void slice_store_mark(struct slice_store *ss, size_t slot, uint64_t start, uint32_t epoch);
 
 /*
  * Reserves the next slot (with room: slice_store_has_room()) for a slice
@@ -94,13 +99,10 @@ static inline size_t slice_store_enter(struct slice_store *ss, uint64_t start, u
 {
 	size_t slot = ss->nr++;
 
-	if (start - ss->base > UINT32_MAX) {	/* past 2^32, or before the base */
-		ss->bases[ss->nr_bases++] = (struct slice_base){ .from = slot, .base = start };
-		ss->base = start;
-	}
+	if (start - ss->base > UINT32_MAX ||	/* past 2^32, or before the base */
+	    epoch != ss->epoch)
+		slice_store_mark(ss, slot, start, epoch);
 	ss->v[slot].start_off = (uint32_t)(start - ss->base);
-	if (!ss->nr_epochs || ss->epochs[ss->nr_epochs - 1].epoch != epoch)
-		ss->epochs[ss->nr_epochs++] = (struct slice_epoch){ .from = slot, .epoch = epoch };
 	return slot;
 }
 
@@ -114,11 +116,11 @@ void slice_store_put_wide(struct slice_store *ss, size_t slot, const struct cs_s
 static inline void slice_store_put(struct slice_store *ss, size_t slot, const struct cs_slice *s)
 {
 	struct packed_slice *p = &ss->v[slot];
+	uint64_t len = s->end - s->start;	/* an end before the start: past 2^32 */
 
-	if (s->end >= s->start && s->end - s->start < UINT32_MAX &&
-	    s->self_insns <= UINT32_MAX && s->level >= -(1 << 23) && s->level < (1 << 23) &&
-	    s->flags <= 0xff && !s->live_span) {
-		p->len = (uint32_t)(s->end - s->start);
+	if (!(len >> 32 | (uint64_t)(len == UINT32_MAX) | s->self_insns >> 32 |
+	      ((uint32_t)s->level + (1u << 23)) >> 24 | s->flags >> 8 | s->live_span)) {
+		p->len = (uint32_t)len;
 		p->self = (uint32_t)s->self_insns;
 		p->name = s->name;
 		p->level_flags = (int32_t)((uint32_t)s->level << 8 | s->flags);
@@ -130,12 +132,44 @@ static inline void slice_store_put(struct slice_store *ss, size_t slot, const st
 /* A walk of the store's slots in order. */
 struct slice_cursor {
 	size_t slot;
-	size_t epoch;		/* the index in epochs of the slot's */
-	size_t base;		/* 1 + the index in bases of the slot's; 0: none */
+	size_t marks_at;	/* the next slot where an epoch or a base begins */
+	size_t epoch;		/* the index in epochs of the next epoch mark */
+	size_t base;		/* the index in bases of the next base mark */
+	uint32_t epoch_now;	/* the slot's epoch */
+	uint64_t base_now;	/* the slot's base */
 };
 
+/* The cursor past the marks at its slot (slice_store.c). */
+void slice_store_marks(const struct slice_store *ss, struct slice_cursor *c);
+
 /* Reads the cursor's slot into *s and moves on; false after the last. */
-bool slice_store_next(const struct slice_store *ss, struct slice_cursor *c, struct cs_slice *s);
+static inline bool slice_store_next(const struct slice_store *ss, struct slice_cursor *c,
+				    struct cs_slice *s)
+{
+	const struct packed_slice *p;
+	size_t slot = c->slot;
+
+	if (slot >= ss->nr)
+		return false;
+	if (slot >= c->marks_at)
+		slice_store_marks(ss, c);
+	p = &ss->v[slot];
+	if (p->len == SLICE_WIDE) {
+		*s = ss->wide[p->self];
+	} else {
+		s->start = c->base_now + p->start_off;
+		s->end = s->start + p->len;
+		s->self_insns = p->self;
+		s->name = p->name;
+		s->level = p->level_flags >> 8;
+		s->flags = (uint32_t)p->level_flags & 0xff;
+		s->live_span = 0;
+	}
+	s->seq = (int32_t)slot;
+	s->epoch = c->epoch_now;
+	c->slot++;
+	return true;
+}
 
 void slice_store_free(struct slice_store *ss);
 

@@ -52,14 +52,14 @@ static void feed(struct call_stacks *cs, unsigned int kind, unsigned int flags, 
 /* Slice i of th, in the order cs_walk_next() gives them. */
 static struct cs_slice slice_at(const struct call_stacks *cs, const struct cs_thread *th, size_t i)
 {
-	struct cs_slice s = { 0 };
+	const struct cs_slice *s = NULL;
 	struct cs_walk w;
 
 	assert_true(i < cs_nr_slices(th));
 	cs_walk_start(&w, cs, th);
 	for (size_t k = 0; k <= i; k++)
-		assert_true(cs_walk_next(&w, &s));
-	return s;
+		assert_non_null(s = cs_walk_next(&w));
+	return *s;
 }
 
 static uint32_t depth_at(const struct call_stacks *cs, const struct cs_thread *th, size_t i)
@@ -272,7 +272,7 @@ static void roots_in_two_stacks(void **unused)
 	const size_t calls = 100000;
 	struct call_stacks cs;
 	const struct cs_thread *th;
-	struct cs_slice s;
+	const struct cs_slice *s;
 	struct cs_walk w;
 	uint64_t t = 30;
 
@@ -300,15 +300,15 @@ static void roots_in_two_stacks(void **unused)
 	expect(&cs, th, 4, "0x5000", 1, 21, 22, CS_SLICE_BEGAN_BEFORE);
 	cs_walk_start(&w, &cs, th);
 	for (size_t i = 0; i < 5; i++)
-		assert_true(cs_walk_next(&w, &s));
+		assert_non_null(cs_walk_next(&w));
 	for (size_t i = 0; i < calls; i++) {
-		assert_true(cs_walk_next(&w, &s));
-		if (s.start != 30 + 2 * i || s.end != 31 + 2 * i || cs_depth(th, &s) != 1 ||
-		    s.seq != (int32_t)(3 + i))
-			fail_msg("slice %zu: %llu-%llu", 5 + i, (unsigned long long)s.start,
-				 (unsigned long long)s.end);
+		assert_non_null(s = cs_walk_next(&w));
+		if (s->start != 30 + 2 * i || s->end != 31 + 2 * i || cs_depth(th, s) != 1 ||
+		    s->seq != (int32_t)(3 + i))
+			fail_msg("slice %zu: %llu-%llu", 5 + i, (unsigned long long)s->start,
+				 (unsigned long long)s->end);
 	}
-	assert_false(cs_walk_next(&w, &s));
+	assert_null(cs_walk_next(&w));
 	cs_free(&cs);
 }
 

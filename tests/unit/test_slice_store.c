@@ -126,8 +126,8 @@ static void bases_and_epochs(void **unused)
 				epoch = (uint32_t)(e * 10);
 		enter(&ss, start_of(i), epoch);
 	}
-	assert_int_equal(ss.nr_epochs, 4);
-	assert_int_equal(ss.nr_bases, 5);	/* none needed for the first 1000 */
+	assert_int_equal(ss.nr_epochs, 3);	/* none for epoch 0 from the start */
+	assert_int_equal(ss.nr_bases, 5);	/* none for base 0 from the start */
 	for (size_t i = 0; i < n; i++) {
 		struct cs_slice p = {
 			.start = start_of(i), .end = start_of(i) + i, .self_insns = i,
@@ -157,23 +157,29 @@ static void bases_and_epochs(void **unused)
 	assert_int_equal(ss.nr, 0);
 }
 
-/* A slot needs room for the marks it may make even with slots to spare. */
+/*
+ * A slot needs room for the marks it may make even with slots to spare:
+ * a new epoch at every slot, then a new base at every slot.
+ */
 static void room_for_marks(void **unused)
 {
 	struct slice_store ss = { 0 };
+	uint32_t epoch = 0;
+	uint64_t start = 0;
 
 	(void)unused;
 	assert_false(slice_store_has_room(&ss));
 	assert_int_equal(slice_store_reserve(&ss), 0);
-	while (ss.nr_epochs < ss.cap_epochs)
-		slice_store_enter(&ss, 1, (uint32_t)ss.nr_epochs);
+	while (slice_store_has_room(&ss))
+		slice_store_enter(&ss, 1, ++epoch);
+	assert_int_equal(ss.nr_epochs, ss.cap_epochs);
 	assert_true(ss.nr < ss.cap);
-	assert_false(slice_store_has_room(&ss));
 	assert_int_equal(slice_store_reserve(&ss), 0);
 	assert_true(slice_store_has_room(&ss));
-	while (ss.nr_bases < ss.cap_bases)
-		slice_store_enter(&ss, (uint64_t)(ss.nr_bases + 1) << 33, 0);
-	assert_false(slice_store_has_room(&ss));
+	while (slice_store_has_room(&ss))
+		slice_store_enter(&ss, start += 1ull << 33, epoch);
+	assert_int_equal(ss.nr_bases, ss.cap_bases);
+	assert_true(ss.nr < ss.cap);
 	slice_store_free(&ss);
 }
 
