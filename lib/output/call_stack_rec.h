@@ -32,6 +32,7 @@ struct cs_rec {
 	};
 	const char *comm;
 };
+_Static_assert(sizeof(struct cs_rec) == 64, "a record is a cache line");
 
 /* Makes r of te. */
 static inline void cs_rec_make(struct cs_rec *r, const struct trace_event *te)
@@ -106,7 +107,7 @@ static inline void cs_rec_stream_fence(void)
 #endif
 }
 
-/* Feeds n records to cs_event(), in order: 0 or its error (-ENOMEM). */
+/* Feeds n records to cs_event(), in order: 0 or its error (-ENOMEM) (call_stack.c). */
 int cs_rec_feed(struct call_stacks *cs, const struct cs_rec *v, size_t n);
 
 #endif

@@ -4,7 +4,7 @@
  * recording: the input, as a file, runs through cmd_export() (cmd/export.c)
  * as the command line would run it, its output to /dev/null: the decode
  * into the call stacks (lib/output/call_stack.c, call_stack_pipe.c and the
- * records of call_stack_rec.c), the unwound seeds of stack samples, and
+ * records of call_stack_rec.h), the unwound seeds of stack samples, and
  * each writer (lib/output/export_{chrome,perfetto,folded}.c), by time and
  * by instructions (--clock insns), decoded on one thread and on two
  * (--jobs 2, lib/session/parallel.c: the AUX data cut into units of 256
