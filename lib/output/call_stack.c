@@ -992,19 +992,24 @@ static void time_untimed(const struct call_stacks *cs, struct cs_slice *s)
 		s->end = s->start;
 }
 
+void cs_walk_untimed(const struct cs_walk *w, struct cs_slice *s)
+{
+	time_untimed(w->cs, s);
+}
+
 /* The store's next slice, read into w->next: false after its last. */
-static inline bool walk_store(struct cs_walk *w)
+static bool walk_store(struct cs_walk *w)
 {
 	if (!slice_store_next(&w->th->store, &w->at, &w->next))
 		return false;
-	if (w->cs->untimed_starts)
+	if (w->untimed)
 		time_untimed(w->cs, &w->next);
 	return true;
 }
 
 void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th)
 {
-	*w = (struct cs_walk){ .cs = cs, .th = th };
+	*w = (struct cs_walk){ .cs = cs, .th = th, .untimed = cs->untimed_starts };
 }
 
 /*
@@ -1014,7 +1019,7 @@ void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct
  * enclose: the two merged. The store's next is read when the one before
  * it has been taken.
  */
-const struct cs_slice *cs_walk_next(struct cs_walk *w)
+const struct cs_slice *cs_walk_merge(struct cs_walk *w)
 {
 	const struct cs_thread *th = w->th;
 

@@ -208,11 +208,30 @@ struct cs_walk {
 	size_t whole;			/* the next of th->whole */
 	struct cs_slice next;		/* th->store's next, read ahead */
 	bool have_next;
+	bool untimed;			/* cs->untimed_starts */
 };
 
 void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th);
-/* The next slice (valid until the next call), or NULL after the last. */
-const struct cs_slice *cs_walk_next(struct cs_walk *w);
+/* cs_walk_next() while slices kept whole are left (call_stack.c). */
+const struct cs_slice *cs_walk_merge(struct cs_walk *w);
+/* cs_walk_next()'s times of a slice begun before the trace's first time. */
+void cs_walk_untimed(const struct cs_walk *w, struct cs_slice *s);
+
+/*
+ * The next slice (valid until the next call), or NULL after the last. Inline
+ * where only the store's are left (nearly all of them): the render of an
+ * export reads 0.8 M slices for a 2.1 M-branch trace.
+ */
+static inline const struct cs_slice *cs_walk_next(struct cs_walk *w)
+{
+	if (w->whole < w->th->nr_whole || w->have_next)
+		return cs_walk_merge(w);
+	if (!slice_store_next(&w->th->store, &w->at, &w->next))
+		return NULL;
+	if (w->untimed)
+		cs_walk_untimed(w, &w->next);
+	return &w->next;
+}
 
 /* The index in cs->threads of thread tid, or -1. */
 ssize_t cs_thread_find(const struct call_stacks *cs, int tid);
