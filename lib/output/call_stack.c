@@ -1222,7 +1222,8 @@ int cs_finish(struct call_stacks *cs)
 			return -ENOMEM;
 		for (size_t i = 0; cs->untimed_starts && i < th->nr_whole; i++)
 			time_untimed(cs, &th->whole[i]);
-		qsort(th->whole, th->nr_whole, sizeof(*th->whole), cmp_slice);
+		if (th->nr_whole)	/* (qsort() of none may not be given NULL) */
+			qsort(th->whole, th->nr_whole, sizeof(*th->whole), cmp_slice);
 		if (cs->selecting && cut_to_spans(cs, th))
 			return -ENOMEM;
 	}
