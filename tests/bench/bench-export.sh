@@ -12,7 +12,8 @@
 # with plain branches folded by the decoder (the default) the bytes of the
 # one made from every branch (AUXREC_EXPORT_EVENTS=1) and of the one made
 # on a single thread (AUXREC_EXPORT_SERIAL=1), or it exits 1. The table
-# also times that single-thread export, for comparison.
+# also times that single-thread export and the Chrome JSON export (the
+# default format), for comparison.
 # Prints a table with the load average before and after (a loaded machine
 # slows script --json more than the export: the ratio then says too much)
 # and one JSON line; exits 0 whether the targets PASS or FAIL.
@@ -50,25 +51,27 @@ branches=$("$A" report --json -i "$f" | python3 -c 'import json, sys; print(json
 t_perfetto()	{ "$A" export -f perfetto -i "$f" -o "$out/t.pftrace"; }
 t_json()	{ "$A" script --json -i "$f"; }
 t_serial()	{ AUXREC_EXPORT_SERIAL=1 "$A" export -f perfetto -i "$f" -o "$out/t.pftrace"; }
+t_chrome()	{ "$A" export -f chrome -i "$f" -o "$out/t.json"; }
 declare -A best	# microseconds
 load0=$(cut -d' ' -f1 /proc/loadavg)
-gt_bench_best perfetto json serial
+gt_bench_best perfetto json serial chrome
 load1=$(cut -d' ' -f1 /proc/loadavg)
 pb=$(stat -c %s "$out/x.pftrace")
 js=$(stat -c %s "$out/x.json")
 awk -v n="$branches" -v runs="$runs" -v tp="${best[perfetto]}" -v tj="${best[json]}" \
-    -v ts="${best[serial]}" \
+    -v ts="${best[serial]}" -v tc="${best[chrome]}" \
     -v pb="$pb" -v js="$js" -v slices="${same%% *}" -v load0="$load0" -v load1="$load1" 'BEGIN {
-	tp /= 1e6; tj /= 1e6; ts /= 1e6; r = tj / tp; q = pb / js
+	tp /= 1e6; tj /= 1e6; ts /= 1e6; tc /= 1e6; r = tj / tp; q = pb / js
 	okr = r >= 2 ? "PASS" : "FAIL"; okq = q <= 0.25 ? "PASS" : "FAIL"
 	printf "%d taken branches, %d slices, best of %d runs, load average %s before, %s after\n",
 		n, slices, runs, load0, load1
 	printf "%-36s %8.3f s\n", "auxrec script --json", tj
 	printf "%-36s %8.3f s  speed ratio %.2f (target >= 2)  %s\n", "auxrec export -f perfetto", tp, r, okr
 	printf "%-36s %8.3f s  speed ratio %.2f\n", "  the same on one thread", ts, tj / ts
+	printf "%-36s %8.3f s  speed ratio %.2f (the default format; no target)\n", "auxrec export -f chrome (JSON)", tc, tj / tc
 	printf "%-36s %10d bytes\n", "auxrec export -f chrome (JSON)", js
 	printf "%-36s %10d bytes  size ratio %.3f (target <= 0.25)  %s\n", "auxrec export -f perfetto", pb, q, okq
-	printf "{\"bench\":\"export\",\"branches\":%d,\"slices\":%d,\"runs\":%d,\"script_json_s\":%.4f,\"perfetto_s\":%.4f,\"perfetto_serial_s\":%.4f,\"speed_ratio\":%.2f,\"speed_pass\":%s,\"json_bytes\":%d,\"perfetto_bytes\":%d,\"size_ratio\":%.4f,\"size_pass\":%s,\"load_before\":%s,\"load_after\":%s}\n",
-		n, slices, runs, tj, tp, ts, r, okr == "PASS" ? "true" : "false", js, pb, q, okq == "PASS" ? "true" : "false",
+	printf "{\"bench\":\"export\",\"branches\":%d,\"slices\":%d,\"runs\":%d,\"script_json_s\":%.4f,\"perfetto_s\":%.4f,\"perfetto_serial_s\":%.4f,\"chrome_s\":%.4f,\"speed_ratio\":%.2f,\"speed_pass\":%s,\"json_bytes\":%d,\"perfetto_bytes\":%d,\"size_ratio\":%.4f,\"size_pass\":%s,\"load_before\":%s,\"load_after\":%s}\n",
+		n, slices, runs, tj, tp, ts, tc, r, okr == "PASS" ? "true" : "false", js, pb, q, okq == "PASS" ? "true" : "false",
 		load0, load1
 }'
