@@ -997,16 +997,6 @@ void cs_walk_untimed(const struct cs_walk *w, struct cs_slice *s)
 	time_untimed(w->cs, s);
 }
 
-/* The store's next slice, read into w->next: false after its last. */
-static bool walk_store(struct cs_walk *w)
-{
-	if (!slice_store_next(&w->th->store, &w->at, &w->next))
-		return false;
-	if (w->untimed)
-		time_untimed(w->cs, &w->next);
-	return true;
-}
-
 void cs_walk_start(struct cs_walk *w, const struct call_stacks *cs, const struct cs_thread *th)
 {
 	*w = (struct cs_walk){ .cs = cs, .th = th, .untimed = cs->untimed_starts };
@@ -1024,7 +1014,7 @@ const struct cs_slice *cs_walk_merge(struct cs_walk *w)
 	const struct cs_thread *th = w->th;
 
 	if (!w->have_next)
-		w->have_next = walk_store(w);
+		w->have_next = cs_walk_store(w);
 	if (w->whole < th->nr_whole &&
 	    (!w->have_next || before(&th->whole[w->whole], &w->next)))
 		return &th->whole[w->whole++];

@@ -217,6 +217,16 @@ const struct cs_slice *cs_walk_merge(struct cs_walk *w);
 /* cs_walk_next()'s times of a slice begun before the trace's first time. */
 void cs_walk_untimed(const struct cs_walk *w, struct cs_slice *s);
 
+/* The store's next slice, read into w->next: false after its last. */
+static inline bool cs_walk_store(struct cs_walk *w)
+{
+	if (!slice_store_next(&w->th->store, &w->at, &w->next))
+		return false;
+	if (w->untimed)
+		cs_walk_untimed(w, &w->next);
+	return true;
+}
+
 /*
  * The next slice (valid until the next call), or NULL after the last. Inline
  * where only the store's are left (nearly all of them): the render of an
@@ -226,11 +236,7 @@ static inline const struct cs_slice *cs_walk_next(struct cs_walk *w)
 {
 	if (w->whole < w->th->nr_whole || w->have_next)
 		return cs_walk_merge(w);
-	if (!slice_store_next(&w->th->store, &w->at, &w->next))
-		return NULL;
-	if (w->untimed)
-		cs_walk_untimed(w, &w->next);
-	return &w->next;
+	return cs_walk_store(w) ? &w->next : NULL;
 }
 
 /* The index in cs->threads of thread tid, or -1. */

@@ -10,7 +10,6 @@
  * thread scope) with their fields as args, on the time clock.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,7 @@
 #include "lib/output/line_buf.h"
 #include "lib/util/util.h"
 
-/* A name's JSON string, escaped once. */
+/* A name's JSON string, escaped once (not NUL-terminated). */
 struct json_name {
 	char *s;
 	size_t len;
@@ -40,13 +39,13 @@ static struct json_name *escape_names(const struct call_stacks *cs)
 		const char *s = cs_name(cs, i);
 		size_t len = strlen(s);
 
-		v[i].s = malloc(jw_string_size(s, len) + 1);
+		v[i].len = jw_string_size(s, len);
+		v[i].s = malloc(v[i].len);	/* with its quotes: never 0 */
 		if (!v[i].s) {
 			free_names(v, i);
 			return NULL;
 		}
-		v[i].len = (size_t)(jw_fmt_string(v[i].s, s, len) - v[i].s);
-		v[i].s[v[i].len] = 0;
+		jw_fmt_string(v[i].s, s, len);
 	}
 	return v;
 }
@@ -134,8 +133,9 @@ static int put_instant(FILE *out, struct tp_printer *tp, const struct tp_sample 
 	p = lb_room(lb, jw_string_size(name, len));
 	if (p)
 		lb_end_at(lb, jw_fmt_string(p, name, len));
-	lb_printf(lb, ",\"ph\":\"i\",\"s\":\"t\",\"ts\":%" PRIu64 ".%03u,\"pid\":%d,\"tid\":%d,"
-		  "\"args\":", s->time / 1000, (unsigned int)(s->time % 1000), s->pid, s->tid);
+	LB_LIT(lb, ",\"ph\":\"i\",\"s\":\"t\"");
+	PUT_US(lb, ",\"ts\":", s->time, false);
+	lb_printf(lb, ",\"pid\":%d,\"tid\":%d,\"args\":", s->pid, s->tid);
 	tp_fields_json(tp, s, lb);
 	lb_char(lb, '}');
 	if (lb->err)
