@@ -62,8 +62,10 @@ struct record_options_ctx {
  * 12: context() takes the trace's time and says when to call it again
  * 13: events_cpu() (the CPU of the events, when not the buffer's)
  * 14: decode_opts.fold_branches also in decode_range()/decode_join() states
+ * 15: aux_chunk.windows (a chunk's bytes where the file maps them), for
+ *     decoders with decoder_ops.windows
  */
-#define DECODER_ABI_VERSION 14
+#define DECODER_ABI_VERSION 15
 
 /* perf's AUXTRACE type ids (tools/perf/util/auxtrace.h, enum auxtrace_type) */
 enum auxtrace_type {
@@ -92,10 +94,33 @@ enum auxtrace_type {
 #define AUX_CHUNK_F_CONTINUED	(1ULL << 63)
 #define AUX_CHUNK_F_AT_OFFSET	(1ULL << 62)
 
+/*
+ * Part of a chunk's bytes: len bytes at p, from offset off of the chunk.
+ * See aux_chunk.windows and decoders/aux_window.h.
+ */
+struct aux_window {
+	size_t off, len;
+	const uint8_t *p;
+};
+
+/* Bytes each window of a chunk shares with the next one, at least. */
+#define AUX_WINDOW_OVERLAP	((size_t)8 << 10)
+
 /* One span of AUX bytes as recorded (a PERF_RECORD_AUXTRACE payload). */
 struct aux_chunk {
 	const uint8_t *data;
 	size_t size;
+	/*
+	 * data NULL and nr_windows > 0: the bytes are where the windows say,
+	 * not in one place (a piece of several AUXTRACE payloads decoded where
+	 * the file is mapped, not copied together). The windows are in order
+	 * of offset, the first at 0, the last ending at size; each starts
+	 * before the next (and ends before the next ends) and ends at least
+	 * AUX_WINDOW_OVERLAP bytes after the next starts. Only given to a
+	 * decoder whose decoder_ops.windows is set.
+	 */
+	const struct aux_window *windows;
+	size_t nr_windows;
 	uint64_t aux_offset;	/* offset of the span in the AUX ring stream */
 	uint64_t file_offset;	/* where data starts in the file, 0 for raw input */
 	uint64_t flags;		/* PERF_AUX_FLAG_* of the matching PERF_RECORD_AUX,
@@ -383,6 +408,12 @@ struct decoder_ops {
 	 */
 	int (*range_take_over)(void *state, uint64_t drop);
 	bool (*range_used_before)(const void *state);
+	/*
+	 * decode_chunk, split_next and decode_range take chunks whose bytes
+	 * are in windows (aux_chunk.windows) when not a snapshot's
+	 * (PERF_AUX_FLAG_OVERWRITE): the others are copied into one buffer.
+	 */
+	bool windows;
 };
 
 /*

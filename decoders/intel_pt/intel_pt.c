@@ -25,4 +25,5 @@ const struct decoder_ops intel_pt_decoder = {
 	.decode_join = intel_pt_decode_join,
 	.range_take_over = intel_pt_range_take_over,
 	.range_used_before = intel_pt_range_used_before,
+	.windows = true,
 };

@@ -286,6 +286,12 @@ void *intel_pt_decode_begin(const struct decode_opts *opts)
 	return d;
 }
 
+static struct pt_windows windows_of(const struct aux_chunk *chunk)
+{
+	return (struct pt_windows){ .v = chunk->windows, .nr = chunk->nr_windows,
+				    .len = chunk->size };
+}
+
 /* A chunk, or a range of one, starts: the owner is the chunk's again. */
 static void start_chunk(struct pt_decode *d, const struct aux_chunk *chunk)
 {
@@ -353,6 +359,12 @@ int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 	struct pt_decode *d = state;
 
 	start_chunk(d, chunk);
+	if (chunk->nr_windows) {
+		struct pt_windows w = windows_of(chunk);
+
+		/* a snapshot's seams are decoded in one buffer (decoder.h) */
+		return d->snapshot ? -EINVAL : pt_flow_decode_windows(d->flow, &w);
+	}
 	if (d->snapshot)
 		return decode_snapshot(d, chunk);
 	return pt_flow_decode(d->flow, chunk->data, chunk->size);
@@ -361,7 +373,9 @@ int intel_pt_decode_chunk(void *state, const struct aux_chunk *chunk)
 /* Split points are PSBs: the flow decoder starts at one after a reset. */
 long intel_pt_split_next(const struct aux_chunk *chunk, size_t from)
 {
-	ssize_t s = pt_sync_forward(chunk->data, chunk->size, from);
+	struct pt_windows w = windows_of(chunk);
+	ssize_t s = chunk->nr_windows ? pt_sync_forward_windows(&w, from)
+				      : pt_sync_forward(chunk->data, chunk->size, from);
 
 	return s < 0 ? -1 : (long)s;
 }
@@ -371,6 +385,11 @@ int intel_pt_decode_range(void *state, const struct aux_chunk *chunk, size_t sta
 	struct pt_decode *d = state;
 
 	start_chunk(d, chunk);
+	if (chunk->nr_windows) {
+		struct pt_windows w = windows_of(chunk);
+
+		return pt_flow_decode_from_windows(d->flow, &w, start, end);
+	}
 	return pt_flow_decode_from(d->flow, chunk->data, chunk->size, start, end);
 }
 

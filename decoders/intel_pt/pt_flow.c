@@ -31,6 +31,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decoders/aux_window.h"
+#include "pt_opcodes.h"
 #include "pt_packet.h"
 #include "pt_last_ip.h"
 #include "pt_sync.h"
@@ -62,8 +64,15 @@ struct pt_flow {
 	uint64_t image_switches;
 	struct pt_flow_stats st;
 
+	/*
+	 * The trace: len bytes, in one buffer (win.nr 0) or in windows. buf
+	 * is what offsets are read through (the window's base, aux_window.h),
+	 * good up to win_end.
+	 */
 	const uint8_t *buf;
-	size_t len;
+	size_t len, win_end;
+	struct pt_windows win;
+	size_t win_idx;		/* the window buf reads */
 	size_t pkt_off;		/* offset of the packet being handled */
 	size_t sync_off;	/* offset of the last PSB synced at */
 
@@ -1371,11 +1380,44 @@ static void flow_desync(struct pt_flow *f)
 	f->ovf_pending = 0;
 }
 
-/* Starts decoding buf[0..len) at start as a new piece of trace. */
-static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t start)
+/* The bytes at pos, and at least PT_PS_PSB after it (but at the end), are read through buf. */
+static void flow_window(struct pt_flow *f, size_t pos)
+{
+	const struct aux_window *w;
+
+	if (!f->win.nr)
+		return;
+	f->win_idx = aux_window_index(f->win.v, f->win.nr, pos, f->win_idx);
+	w = &f->win.v[f->win_idx];
+	f->buf = aux_window_base(w);
+	f->win_end = f->win_idx + 1 == f->win.nr ? f->len : w->off + w->len;
+}
+
+static ssize_t flow_sync_forward(const struct pt_flow *f, size_t from)
+{
+	return f->win.nr ? pt_sync_forward_windows(&f->win, from)
+			 : pt_sync_forward(f->buf, f->len, from);
+}
+
+static ssize_t flow_sync_after_error(const struct pt_flow *f)
+{
+	return f->win.nr ? pt_sync_after_error_windows(&f->win, f->pkt_off, f->sync_off)
+			 : pt_sync_after_error(f->buf, f->len, f->pkt_off, f->sync_off);
+}
+
+/*
+ * Starts decoding the trace (buf[0..len), or w's windows when w is not
+ * NULL) at start as a new piece of trace.
+ */
+static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len,
+		       const struct pt_windows *w, size_t start)
 {
 	f->buf = buf;
-	f->len = len;
+	f->len = w ? w->len : len;
+	f->win_end = f->len;
+	f->win = w ? *w : (struct pt_windows){ 0 };
+	f->win_idx = 0;
+	flow_window(f, start);
 	flow_desync(f);
 	f->used_before = 0;
 	f->clk_borrow = FLOW_BORROW_NONE;
@@ -1398,14 +1440,14 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len, size_t
 static int flow_run(struct pt_flow *f, size_t end)
 {
 	const uint8_t *buf = f->buf;
-	size_t len = f->len;
+	size_t len = f->len, win_end = f->win_end;
 	struct pt_packet pkt;
 	ssize_t s;
 	int r;
 
 	while (f->pos < end) {
 		if (!f->synced) {
-			s = pt_sync_forward(buf, len, f->pos);
+			s = flow_sync_forward(f, f->pos);
 			if (s < 0) {
 				f->pos = len;
 				break;
@@ -1416,10 +1458,16 @@ static int flow_run(struct pt_flow *f, size_t end)
 			if (f->pos >= end)
 				break;
 		}
+		/* a window's end near: the next one holds the packet whole */
+		if (f->pos + PT_PS_PSB > win_end && win_end < len) {
+			flow_window(f, f->pos);
+			buf = f->buf;
+			win_end = f->win_end;
+		}
 		f->pkt_off = f->pos;
 		r = pt_pkt_decode_tnt8(buf[f->pos], &pkt);
 		if (!r)
-			r = pt_pkt_decode(buf + f->pos, len - f->pos, &pkt);
+			r = pt_pkt_decode(buf + f->pos, win_end - f->pos, &pkt);
 		if (r > 0) {
 			f->st.packets++;
 			f->pos += (size_t)r;
@@ -1452,14 +1500,18 @@ static int flow_run(struct pt_flow *f, size_t end)
 		if (r == -FLOW_STOPPED)
 			return f->stop;
 		flow_desync(f);
-		s = pt_sync_after_error(buf, len, f->pkt_off, f->sync_off);
+		s = flow_sync_after_error(f);
 		if (s < 0 || (size_t)s <= f->sync_off)
-			s = pt_sync_forward(buf, len, f->pkt_off + 1);
+			s = flow_sync_forward(f, f->pkt_off + 1);
 		if (s < 0) {
 			f->pos = len;
 			break;
 		}
 		f->pos = (size_t)s;
+		/* maybe back a few bytes, maybe far ahead */
+		flow_window(f, f->pos);
+		buf = f->buf;
+		win_end = f->win_end;
 	}
 	if (f->pos >= len && f->psb_walk && psb_release(f) < 0)	/* the end in PSB+ */
 		return f->stop;
@@ -1478,12 +1530,23 @@ static int fold_wanted(const struct pt_flow *f)
 	return !f->counting && (f->cfg.flags & (PT_FLOW_F_FOLD | PT_FLOW_F_INSN)) == PT_FLOW_F_FOLD;
 }
 
-int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
+static int decode_all(struct pt_flow *f, const uint8_t *buf, size_t len,
+		      const struct pt_windows *w)
 {
-	flow_start(f, buf, len, 0);
+	flow_start(f, buf, len, w, 0);
 	f->counting = f->summed != NULL;
 	f->folding = fold_wanted(f);
-	return flow_run(f, len);
+	return flow_run(f, f->len);
+}
+
+int pt_flow_decode(struct pt_flow *f, const uint8_t *buf, size_t len)
+{
+	return decode_all(f, buf, len, NULL);
+}
+
+int pt_flow_decode_windows(struct pt_flow *f, const struct pt_windows *w)
+{
+	return decode_all(f, NULL, 0, w);
 }
 
 struct pt_flow *pt_flow_new(const struct pt_flow_config *cfg)
@@ -1818,8 +1881,8 @@ static int flow_at_psbend(struct pt_flow *f)
 	return 0;
 }
 
-int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_t start,
-			size_t end)
+static int decode_from(struct pt_flow *f, const uint8_t *buf, size_t len,
+		       const struct pt_windows *w, size_t start, size_t end)
 {
 	if (!f->marks) {
 		f->marks = malloc(sizeof(*f->marks));
@@ -1829,10 +1892,22 @@ int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_
 	f->marks->nr = 0;
 	f->marks_rs_max = UINT_MAX;
 	f->delivered = 0;
-	flow_start(f, buf, len, start);
+	flow_start(f, buf, len, w, start);
 	f->counting = f->summed != NULL;
 	f->folding = fold_wanted(f);
 	return flow_run(f, end);
+}
+
+int pt_flow_decode_from(struct pt_flow *f, const uint8_t *buf, size_t len, size_t start,
+			size_t end)
+{
+	return decode_from(f, buf, len, NULL, start, end);
+}
+
+int pt_flow_decode_from_windows(struct pt_flow *f, const struct pt_windows *w, size_t start,
+				size_t end)
+{
+	return decode_from(f, NULL, 0, w, start, end);
 }
 
 int pt_flow_join(struct pt_flow *f, struct pt_flow *next, size_t end, uint64_t *drop)

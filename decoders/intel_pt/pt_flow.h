@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "pt_sync.h"
 
 /*
  * Code of the traced program. read() copies up to len bytes of code at ip
@@ -200,6 +201,8 @@ void pt_flow_free(struct pt_flow *flow);
  * -ENOMEM. Trace errors do not fail the call: they become error events.
  */
 int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
+/* The same of a trace in windows (pt_sync.h): the same events. */
+int pt_flow_decode_windows(struct pt_flow *flow, const struct pt_windows *w);
 
 /*
  * Parallel decode: the same trace in ranges on several decoders.
@@ -217,6 +220,8 @@ int pt_flow_decode(struct pt_flow *flow, const uint8_t *buf, size_t len);
  */
 int pt_flow_decode_from(struct pt_flow *flow, const uint8_t *buf, size_t len, size_t start,
 			size_t end);
+int pt_flow_decode_from_windows(struct pt_flow *flow, const struct pt_windows *w, size_t start,
+				size_t end);
 int pt_flow_join(struct pt_flow *flow, struct pt_flow *next, size_t end, uint64_t *drop);
 
 /*

@@ -10,6 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "decoders/decoder.h"
+
+/* A chunk of len bytes in windows (aux_chunk.windows). */
+struct pt_windows {
+	const struct aux_window *v;
+	size_t nr, len;
+};
 
 /*
  * Offset of the first PSB in buf[0..len) that starts at or after start,
@@ -37,5 +44,9 @@ ssize_t pt_sync_backward(const uint8_t *buf, size_t len, size_t pos);
  */
 ssize_t pt_sync_after_error(const uint8_t *buf, size_t len, size_t pos,
 			    size_t last_sync);
+
+/* pt_sync_forward() and pt_sync_after_error() of a chunk in windows: the same offsets. */
+ssize_t pt_sync_forward_windows(const struct pt_windows *w, size_t start);
+ssize_t pt_sync_after_error_windows(const struct pt_windows *w, size_t pos, size_t last_sync);
 
 #endif

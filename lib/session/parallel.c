@@ -731,9 +731,10 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 						      .drop = p->units[i].drop,
 						      .used_before = p->units[i].used_before };
 	if (p->unit >= 0)
-		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined, %zu decoded%s\n",
-			p->chunk->size, p->nr_units, p->joins, p->decoded,
-			p->take_over ? " (from the unit's join)" : "");
+		fprintf(stderr, "auxrec: parallel decode of %zu bytes: %zu units, %zu joined, "
+			"%zu decoded%s%s\n", p->chunk->size, p->nr_units, p->joins, p->decoded,
+			p->take_over ? " (from the unit's join)" : "",
+			p->chunk->nr_windows ? ", in windows" : "");
 out:
 	for (size_t i = 0; p->slots && i < p->nr_slots; i++) {
 		if (p->slots[i].hook)

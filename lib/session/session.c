@@ -15,6 +15,7 @@
 #include "lib/util/gather_copy.h"
 #include "lib/util/huge_array.h"
 #include "aux_join.h"
+#include "piece_windows.h"
 #include "recording.h"
 #include "sample_hold.h"
 #include "session.h"
@@ -48,6 +49,7 @@ struct piece_buf {
 	 */
 	struct gather_seg *segs;
 	size_t nr_segs, cap_segs;
+	struct piece_windows win;	/* over segs, when handed over so */
 	size_t size, cap;
 	bool in_file;			/* data is a file_memory mapping of cap bytes */
 	struct session_piece p;
@@ -175,6 +177,7 @@ void session_close(struct session *s)
 		for (size_t i = 0; i < st->nr_bufs; i++) {
 			piece_free(&st->bufs[i]);
 			free(st->bufs[i].segs);
+			piece_windows_free(&st->bufs[i].win);
 		}
 		free(st->bufs);
 		switch_timeline_free(&st->switches);
@@ -453,12 +456,31 @@ static void trim_tail(struct piece_buf *b, size_t n)
 	}
 }
 
+/*
+ * Whether the piece's mapped chunks are handed over in windows, not
+ * copied into one buffer: when the caller and the decoder read windows, the piece is
+ * not a snapshot's (its seams are trimmed in one buffer), and the copies
+ * the windows make are small beside the piece.
+ */
+static bool in_windows(const struct session *s, const struct piece_buf *b)
+{
+	return s->windows && s->dec && s->dec->windows && b->nr_segs >= 2 &&
+	       !(b->p.chunk.flags & PERF_AUX_FLAG_OVERWRITE) &&
+	       piece_windows_copied(b->segs, b->nr_segs) <= b->size / 2;
+}
+
 /* The piece's chunk and owner as handed over; 0 or -ENOMEM. */
 static int piece_ready(struct session *s, struct piece_buf *b)
 {
-	if (join_segs(s, b, 0))
+	if (in_windows(s, b)) {
+		if (piece_windows_make(&b->win, b->segs, b->nr_segs))
+			return -ENOMEM;
+		b->p.chunk.windows = b->win.v;
+		b->p.chunk.nr_windows = b->win.nr;
+	} else if (join_segs(s, b, 0)) {
 		return -ENOMEM;
-	b->p.chunk.data = piece_bytes(b);
+	}
+	b->p.chunk.data = b->p.chunk.nr_windows ? NULL : piece_bytes(b);
 	b->p.chunk.size = b->size;
 	b->p.proc = b->p.pid >= 0 ? session_proc(s, b->p.pid, false) : NULL;
 	s->pieces++;

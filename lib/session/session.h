@@ -82,6 +82,13 @@ struct session {
 	uint64_t aux_bytes, pieces;
 	/* threads that may copy the chunks of a piece into one buffer; 0 or 1: the caller */
 	unsigned int copy_jobs;
+	/*
+	 * The caller hands pieces to the decoder only: a piece of several
+	 * chunks where the reader maps the file comes in windows over them
+	 * (aux_chunk.windows), not copied into one buffer, when the decoder
+	 * reads windows (decoder_ops.windows).
+	 */
+	bool windows;
 };
 
 typedef int (*session_piece_fn)(void *ctx, struct session *s, const struct session_piece *p);

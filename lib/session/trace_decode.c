@@ -1221,6 +1221,7 @@ int trace_decode(const struct trace_decode_opts *o)
 		r.s->sample_ctx = &r;
 	}
 	r.s->copy_jobs = r.jobs;	/* the chunks of a piece joined on the decode threads */
+	r.s->windows = true;
 	r.s->pieces_at_end = on_pieces_at_end;
 	start_progress(&r);
 	ret = session_process(r.s, on_piece, &r, err, sizeof(err));

@@ -107,6 +107,10 @@
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT BINARY
  *        [START LEN PGOFF]
  *
+ * --cuts OFF,OFF... (Intel PT, before --snapshots and OUT; not with
+ * --thread): the trace cut into chunks at those offsets (any byte, inside
+ * a packet too) instead of the two at a PSB; "0": one chunk.
+ *
  * --snapshots SIZE END... (Intel PT, last before OUT): the file of a
  * snapshot-mode recording (record -S) of an AUX area of SIZE bytes
  * instead of the two chunks: AUXTRACE_INFO's snapshot flag, and for each
@@ -182,6 +186,7 @@ static uint64_t snap_size;	/* --snapshots: the area's size */
 static uint64_t *snap_end;	/* and the stream offsets each snapshot ends at */
 static uint64_t snap_area;	/* --head-offset: AUXTRACE offsets as Intel PT's head gives them */
 static int snap_nr;
+static const char *cuts;	/* --cuts */
 static const char *stack_sample;	/* --stack-sample FILE */
 static const char *maps_file;	/* --maps FILE: the mappings, not BINARY's */
 static uint64_t stack_sample_time = 4;	/* perf time, :TSC's */
@@ -604,6 +609,29 @@ static void aux(struct pd_writer *w, const uint8_t *pt, uint64_t off, uint64_t l
 	err = pd_write_auxtrace(w, &iov, 1, &d);
 	if (err)
 		die("auxtrace", err);
+}
+
+/*
+ * --cuts: the trace as AUX/AUXTRACE pairs cut at the offsets of the list
+ * (increasing; any byte, inside packets too; 0 and offsets past the end
+ * cut nothing): one chunk with "0".
+ */
+static void aux_cut(struct pd_writer *w, const uint8_t *pt, size_t n, const char *list)
+{
+	uint64_t from = 0, time = 10;
+	char *end;
+
+	for (const char *c = list; *c; c = *end ? end + 1 : end) {
+		uint64_t at = strtoull(c, &end, 0);
+
+		if (end == c || (*end && *end != ','))
+			die("--cuts: a list of offsets", -22);
+		if (at <= from || at >= n)
+			continue;
+		aux(w, pt, from, at - from, PID, PID, (uint32_t)-1, time++);
+		from = at;
+	}
+	aux(w, pt, from, n - from, PID, PID, (uint32_t)-1, time);
 }
 
 static void finish(struct pd_writer *w)
@@ -1366,6 +1394,11 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (!bts && argc > 2 && !strcmp(argv[1], "--cuts")) {
+		cuts = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (!bts && argc > 3 && !strcmp(argv[1], "--head-offset")) {
 		snap_area = strtoull(argv[2], NULL, 0);
 		argc -= 2;
@@ -1395,7 +1428,8 @@ int main(int argc, char **argv)
 	}
 	if ((maps_file ? argc != 3 : argc != 4 && argc != 7) ||
 	    (thread_cpus && (!nr_threads || stack_sample || snap_nr || tp_tracefs))) {
-		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [[--head-offset AREA] --snapshots SIZE END...]\n"
+		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [--cuts OFF,OFF...]\n"
+				"              [[--head-offset AREA] --snapshots SIZE END...]\n"
 				"              [--thread TID:PT-FILE]... OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...\n"
 				"              OUT PT-FILE\n"
@@ -1431,6 +1465,8 @@ int main(int argc, char **argv)
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	if (thread_cpus) {
 		threads_per_cpu(w, pt, n, thread_cpus);
+	} else if (cuts && !snap_nr) {
+		aux_cut(w, pt, n, cuts);
 	} else if (!snap_nr) {
 		aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
 		per_thread_chunk(w, 0);
