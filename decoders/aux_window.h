@@ -55,4 +55,29 @@ static inline const uint8_t *aux_window_base(const struct aux_window *w)
 	return (const uint8_t *)((uintptr_t)w->p - (uintptr_t)w->off);
 }
 
+/*
+ * Where a decoder reads a chunk of size bytes at an offset: base[off] for
+ * offsets before end, in the window for that offset (aux_window_index()),
+ * or in the chunk's data without windows (end then its size).
+ */
+struct aux_reader {
+	const uint8_t *base;
+	size_t end;
+	size_t idx;		/* the window's */
+};
+
+/* r reads offset pos of the chunk of size bytes: data, or windows w[0..nr) when nr > 0. */
+static inline void aux_reader_at(struct aux_reader *r, const uint8_t *data, size_t size,
+				 const struct aux_window *w, size_t nr, size_t pos)
+{
+	if (!nr) {
+		r->base = data;
+		r->end = size;
+		return;
+	}
+	r->idx = aux_window_index(w, nr, pos, r->idx);
+	r->base = aux_window_base(&w[r->idx]);
+	r->end = r->idx + 1 == nr ? size : w[r->idx].off + w[r->idx].len;
+}
+
 #endif

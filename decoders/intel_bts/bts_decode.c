@@ -38,6 +38,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include "decoders/aux_window.h"
 #include "intel_bts.h"
 #include "decoders/x86/x86_insn.h"
 #include "lib/symbols/symbols.h"
@@ -156,14 +157,21 @@ void *intel_bts_decode_begin(const struct decode_opts *opts)
 static int decode_records(struct bts_decode *d, const struct aux_chunk *chunk, size_t off,
 			  size_t end)
 {
+	struct aux_reader at = { 0 };
 	int ret = 0;
 
-	if (!d || !chunk || (!chunk->data && chunk->size) || end > chunk->size)
+	if (!d || !chunk || (!chunk->data && !chunk->nr_windows && chunk->size) ||
+	    end > chunk->size)
 		return -EINVAL;
+	aux_reader_at(&at, chunk->data, chunk->size, chunk->windows, chunk->nr_windows, off);
 	for (; !ret && off + BTS_RECORD_SIZE <= end; off += BTS_RECORD_SIZE) {
 		struct bts_record r;
 
-		bts_record_get(chunk->data + off, &r);
+		/* a window's end near: the next one holds the record whole */
+		if (off + BTS_RECORD_SIZE > at.end)
+			aux_reader_at(&at, chunk->data, chunk->size, chunk->windows,
+				      chunk->nr_windows, off);
+		bts_record_get(at.base + off, &r);
 		ret = emit_record(d, &r, chunk->aux_offset + off);
 	}
 	if (end < chunk->size)

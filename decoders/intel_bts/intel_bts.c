@@ -30,4 +30,5 @@ const struct decoder_ops intel_bts_decoder = {
 	.decode_join = intel_bts_decode_join,
 	.range_take_over = intel_bts_range_take_over,
 	.range_used_before = intel_bts_range_used_before,
+	.windows = true,
 };

@@ -65,14 +65,13 @@ struct pt_flow {
 	struct pt_flow_stats st;
 
 	/*
-	 * The trace: len bytes, in one buffer (win.nr 0) or in windows. buf
-	 * is what offsets are read through (the window's base, aux_window.h),
-	 * good up to win_end.
+	 * The trace: len bytes, in one buffer (buf; win.nr 0) or in windows,
+	 * read through at (aux_window.h).
 	 */
 	const uint8_t *buf;
-	size_t len, win_end;
+	size_t len;
 	struct pt_windows win;
-	size_t win_idx;		/* the window buf reads */
+	struct aux_reader at;
 	size_t pkt_off;		/* offset of the packet being handled */
 	size_t sync_off;	/* offset of the last PSB synced at */
 
@@ -1380,17 +1379,10 @@ static void flow_desync(struct pt_flow *f)
 	f->ovf_pending = 0;
 }
 
-/* The bytes at pos, and at least PT_PS_PSB after it (but at the end), are read through buf. */
+/* The bytes at pos, and at least PT_PS_PSB after it (but at the end), are read through f->at. */
 static void flow_window(struct pt_flow *f, size_t pos)
 {
-	const struct aux_window *w;
-
-	if (!f->win.nr)
-		return;
-	f->win_idx = aux_window_index(f->win.v, f->win.nr, pos, f->win_idx);
-	w = &f->win.v[f->win_idx];
-	f->buf = aux_window_base(w);
-	f->win_end = f->win_idx + 1 == f->win.nr ? f->len : w->off + w->len;
+	aux_reader_at(&f->at, f->buf, f->len, f->win.v, f->win.nr, pos);
 }
 
 static ssize_t flow_sync_forward(const struct pt_flow *f, size_t from)
@@ -1414,9 +1406,8 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len,
 {
 	f->buf = buf;
 	f->len = w ? w->len : len;
-	f->win_end = f->len;
 	f->win = w ? *w : (struct pt_windows){ 0 };
-	f->win_idx = 0;
+	f->at.idx = 0;
 	flow_window(f, start);
 	flow_desync(f);
 	f->used_before = 0;
@@ -1439,8 +1430,8 @@ static void flow_start(struct pt_flow *f, const uint8_t *buf, size_t len,
  */
 static int flow_run(struct pt_flow *f, size_t end)
 {
-	const uint8_t *buf = f->buf;
-	size_t len = f->len, win_end = f->win_end;
+	const uint8_t *buf = f->at.base;
+	size_t len = f->len, win_end = f->at.end;
 	struct pt_packet pkt;
 	ssize_t s;
 	int r;
@@ -1461,8 +1452,8 @@ static int flow_run(struct pt_flow *f, size_t end)
 		/* a window's end near: the next one holds the packet whole */
 		if (f->pos + PT_PS_PSB > win_end && win_end < len) {
 			flow_window(f, f->pos);
-			buf = f->buf;
-			win_end = f->win_end;
+			buf = f->at.base;
+			win_end = f->at.end;
 		}
 		f->pkt_off = f->pos;
 		r = pt_pkt_decode_tnt8(buf[f->pos], &pkt);
@@ -1510,8 +1501,8 @@ static int flow_run(struct pt_flow *f, size_t end)
 		f->pos = (size_t)s;
 		/* maybe back a few bytes, maybe far ahead */
 		flow_window(f, f->pos);
-		buf = f->buf;
-		win_end = f->win_end;
+		buf = f->at.base;
+		win_end = f->at.end;
 	}
 	if (f->pos >= len && f->psb_walk && psb_release(f) < 0)	/* the end in PSB+ */
 		return f->stop;

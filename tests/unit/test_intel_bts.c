@@ -5,7 +5,8 @@
  * ret, a jcc, a syscall, an interrupt, a jmp, an lcall, a branch from
  * unreadable code, an empty record, trace end, a partial record, a
  * truncated chunk) decoded over a small hand-assembled code buffer into
- * the typed events expected; the packet descriptions of the same bytes;
+ * the typed events expected, and repeated in a chunk in windows into the
+ * events of the same chunk in one buffer; the packet descriptions of the same bytes;
  * and the AUXTRACE_INFO private words.
  */
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "decoders/decoder.h"
 #include "decoders/intel_bts/intel_bts.h"
 #include "lib/record/pmu.h"
+#include "lib/session/piece_windows.h"
 #include "tests/unit/unit_code.h"
 
 #define CODE_BASE	0x401000ull
@@ -167,6 +169,94 @@ static void test_decode(void **state)
 	free(p);
 }
 
+/* The events of a decode folded into a sum and a count. */
+struct sum {
+	uint64_t h, n;
+};
+
+static int on_event_sum(void *ctx, const struct decode_event *ev)
+{
+	struct sum *m = ctx;
+	uint64_t v[5] = { ev->kind, ev->from, ev->to, ev->branch, ev->aux_offset };
+
+	for (size_t i = 0; i < 5; i++)
+		m->h = (m->h ^ v[i]) * 0x100000001b3ull;
+	m->n++;
+	return 0;
+}
+
+/* chunk decoded whole (ranges 0: decode_chunk), or in two ranges at a record boundary */
+static struct sum decode_sum(const struct decoder_ops *d, const struct aux_chunk *c, bool ranges)
+{
+	struct sum m = { .h = 0xcbf29ce484222325ull };
+	struct decode_opts opts = { .read_code = unit_read_code, .read_ctx = &image,
+				    .event = on_event_sum, .event_ctx = &m };
+	void *s = d->decode_begin(&opts);
+	size_t half = c->size / 2 / BTS_RECORD_SIZE * BTS_RECORD_SIZE;
+
+	assert_non_null(s);
+	if (ranges) {
+		assert_int_equal(d->decode_range(s, c, 0, half), 0);
+		assert_int_equal(d->decode_range(s, c, half, c->size), 0);
+	} else {
+		assert_int_equal(d->decode_chunk(s, c), 0);
+	}
+	d->decode_end(s);
+	return m;
+}
+
+/*
+ * A chunk in windows (aux_chunk.windows over chunks cut inside records,
+ * lib/session/piece_windows.c): the events of the chunk in one buffer.
+ */
+static void test_windows(void **state)
+{
+	const struct decoder_ops *d = bts();
+	size_t one, len, reps = 2000, lens[8] = { 40000, 7, 33000, 100, 61111, 5000, 0, 0 };
+	uint8_t *p = make_stream(&one), *big, *file;
+	struct gather_seg segs[8];
+	struct piece_windows pw = { 0 };
+	size_t nr = 0, off = 0, at = 0;
+
+	assert_true(d->windows);
+	len = (one - PARTIAL) * reps + PARTIAL;
+	big = malloc(len);
+	file = malloc(len + 8 * 48);
+	assert_non_null(big);
+	assert_non_null(file);
+	for (size_t r = 0; r < reps; r++)
+		memcpy(big + r * (one - PARTIAL), p, one - PARTIAL);
+	memcpy(big + reps * (one - PARTIAL), p + one - PARTIAL, PARTIAL);
+	for (size_t i = 0; i < 6; i++)
+		off += lens[i];
+	lens[6] = (len - off) / 2;	/* the rest in two long ones */
+	lens[7] = len - off - lens[6];
+	off = 0;
+	for (; nr < 8; off += lens[nr++]) {
+		at += 48;
+		memcpy(file + at, big + off, lens[nr]);
+		segs[nr] = (struct gather_seg){ .p = file + at, .n = lens[nr], .fd = -1 };
+		at += lens[nr];
+	}
+	assert_int_equal(off, len);
+	assert_int_equal(piece_windows_make(&pw, segs, nr), 0);
+	assert_true(pw.nr > 4);
+	for (int ranges = 0; ranges < 2; ranges++) {
+		struct aux_chunk whole = { .data = big, .size = len, .aux_offset = AUX_OFF };
+		struct aux_chunk win = { .size = len, .aux_offset = AUX_OFF, .windows = pw.v,
+					 .nr_windows = pw.nr };
+		struct sum a = decode_sum(d, &whole, ranges), b = decode_sum(d, &win, ranges);
+
+		assert_true(a.n >= (NR_WANT - 1) * reps);
+		assert_int_equal(b.n, a.n);
+		assert_int_equal(b.h, a.h);
+	}
+	piece_windows_free(&pw);
+	free(file);
+	free(big);
+	free(p);
+}
+
 /* TRUNCATED: the chunk's records, then the loss; a stop is honoured. */
 static void test_truncated(void **state)
 {
@@ -303,6 +393,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_info_priv),
 		cmocka_unit_test(test_record_rules),
