@@ -458,9 +458,9 @@ static void trim_tail(struct piece_buf *b, size_t n)
 
 /*
  * Whether the piece's mapped chunks are handed over in windows, not
- * copied into one buffer: when the caller and the decoder read windows, the piece is
- * not a snapshot's (its seams are trimmed in one buffer), and the copies
- * the windows make are small beside the piece.
+ * copied into one buffer: when the caller and the decoder read windows,
+ * the piece is not a snapshot's (its seams are trimmed in one buffer),
+ * and the windows copy at most half of it.
  */
 static bool in_windows(const struct session *s, const struct piece_buf *b)
 {
