@@ -442,7 +442,7 @@ static size_t decodable_len(struct cs_decode *d, const struct aux_chunk *c, cons
 	d->mispredict_at = UINT64_MAX;
 	if (!scan)
 		return 0;
-	cs_tree_decode(scan, c->data, c->size);
+	cs_tree_decode(scan, c, c->size);
 	if (d->mispredict_at >= c->size)
 		return c->size;
 	return c->flags & CS_AUX_FORMAT_RAW ? d->mispredict_at : d->mispredict_at & ~15ull;
@@ -456,7 +456,7 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 	size_t len = 0;
 	int ret;
 
-	if (!d || !chunk || (!chunk->data && chunk->size))
+	if (!d || !chunk || (!chunk->data && !chunk->nr_windows && chunk->size))
 		return -EINVAL;
 	d->base = chunk->aux_offset;
 	d->cpu = -1;	/* the host starts each piece with the chunk's CPU */
@@ -481,7 +481,7 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 	d->time_idx = chunk->idx;
 	d->owner = -1;
 	d->cur = &d->s[0];
-	ret = cs_tree_decode(t, chunk->data, len);
+	ret = cs_tree_decode(t, chunk, len);
 	for (unsigned int i = 0; !ret && i < NR_IDS; i++)
 		ret = end_trace(d, &d->s[i], len);
 	if (!ret && len < chunk->size)

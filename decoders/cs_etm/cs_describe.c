@@ -383,7 +383,7 @@ static int cs_packets(void *state, const struct aux_chunk *chunk, packet_fn fn, 
 	if (err)
 		add_error(s, 0, err);
 	else
-		cs_tree_decode(s->tree, chunk->data, chunk->size);
+		cs_tree_decode(s->tree, chunk, chunk->size);
 	flush_batch(s);
 	return s->ret;
 }

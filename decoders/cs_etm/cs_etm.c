@@ -22,4 +22,5 @@ const struct decoder_ops cs_etm_decoder = {
 	.decode_begin = cs_etm_decode_begin,
 	.decode_chunk = cs_etm_decode_chunk,
 	.decode_end = cs_etm_decode_end,
+	.windows = true,
 };

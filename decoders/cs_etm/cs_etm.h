@@ -113,13 +113,13 @@ struct cs_tree_ops {
 struct cs_tree *cs_tree_new(const struct cs_etm_info *info, bool raw, int32_t cpu,
 			    bool full, const struct cs_tree_ops *ops, const char **why);
 /*
- * Decodes one chunk from a reset state: its bytes have stream indexes
- * 0..len-1, and the end of the chunk ends the trace (the decoders flush).
- * Where the data path fails, ops->error is told and decoding resumes
- * after the bytes it had taken. Returns 0 or the first non-zero value a
- * callback returned.
+ * Decodes the first len bytes of chunk c (its data, or its windows) from
+ * a reset state: they have stream indexes 0..len-1, and the last ends the
+ * trace (the decoders flush). Where the data path fails, ops->error is
+ * told and decoding resumes after the bytes it had taken. Returns 0 or
+ * the first non-zero value a callback returned.
  */
-int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len);
+int cs_tree_decode(struct cs_tree *t, const struct aux_chunk *c, size_t len);
 /*
  * Full decode: the code read so far is no longer what the IDs run (the
  * host's thread of the current ID changed): OpenCSD's cache of it goes.

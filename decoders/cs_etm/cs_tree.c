@@ -38,6 +38,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decoders/aux_window.h"
 #include "decoders/cs_etm/cs_ocsd.h"
 #include "cs_etm.h"
 
@@ -342,10 +343,28 @@ static const char *resp_str(ocsd_datapath_resp_t r)
 	}
 }
 
-int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
+/*
+ * The bytes from done to feed OpenCSD at once, read through at: up to the
+ * end of the window, in whole frames (frames are 16-byte aligned in the
+ * stream, and a block is taken whole or up to its last whole frame).
+ */
+static size_t block_at(struct aux_reader *at, const struct aux_chunk *c, size_t len, size_t done)
+{
+	size_t end;
+
+	if (done + 4096 > at->end && at->end < c->size)
+		aux_reader_at(at, c->data, c->size, c->windows, c->nr_windows, done);
+	end = at->end < c->size ? at->end & ~(size_t)(OCSD_DFRMTR_FRAME_SIZE - 1) : at->end;
+	if (end > len)
+		end = len;
+	return end - done;
+}
+
+int cs_tree_decode(struct cs_tree *t, const struct aux_chunk *c, size_t len)
 {
 	volatile ocsd_datapath_resp_t r = OCSD_RESP_CONT;
 	volatile size_t done = 0;
+	struct aux_reader at = { 0 };
 	sigjmp_buf jump;
 
 	t->stop = 0;
@@ -376,17 +395,19 @@ int cs_tree_decode(struct cs_tree *t, const uint8_t *data, size_t len)
 		forget_code(t);
 		t->owner = -1;
 	}
+	at = (struct aux_reader){ 0 };	/* again after a fault */
+	aux_reader_at(&at, c->data, c->size, c->windows, c->nr_windows, done);
 	while (done < len && !t->stop) {
 		uint32_t n = 0;
 
 		if (OCSD_DATA_RESP_IS_WAIT(r)) {
 			r = t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_FLUSH, 0, 0, NULL, NULL);
 		} else {
-			size_t left = len - done;
+			size_t left = block_at(&at, c, len, done);
 
 			r = t->ocsd->ocsd_dt_process_data(t->h, OCSD_OP_DATA, done,
 						 left > UINT32_MAX ? UINT32_MAX : left,
-						 data + done, &n);
+						 at.base + done, &n);
 			done += n;
 		}
 		if (!OCSD_DATA_RESP_IS_FATAL(r) || t->stop)

@@ -84,7 +84,10 @@
 #    4242's ID); not compared;
 #  - the same for AUXTRACE_INFO header version 0, for ETE blocks, and for
 #    raw (unformatted, TRBE) trace (etm-gen --v0, --ete, --raw) on one
-#    program.
+#    program;
+#  - a long trace (etm-gen --repeat 40: two chunks of about 300 KB, one
+#    piece the decoder reads in windows where the file is mapped): auxrec
+#    script's transfers with their symbols are perf script's.
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -484,8 +487,44 @@ run_two_ids_filter() {	# name t label ca cb cbuf
 		"script -C $cb: the $nb events of 0x12; export -C $ca,$cb: all ${all:-?} instructions' stacks${bufchk:+; script and export -C $cbuf, the buffer CPU: none}"
 }
 
+# A long trace (etm-gen --repeat 40: two AUX chunks of about 300 KB, one
+# piece that the decoder reads in windows where the file is mapped):
+# auxrec script's transfers, with their symbols, are perf script's (the
+# last trace end but perf's, as in bench-etm).
+run_windows() {	# name
+	local n=$1 g=$tmp/$1-windows main why=
+	mkdir -p "$g"
+	if [ -z "$have_perf" ]; then
+		echo "skip cs-etm-$n-windows: perf is not installed"; return
+	fi
+	aarch64-linux-gnu-gcc -O1 -static -o "$g/prog" "tests/gt/progs/$n.c" 2> "$g/cc.err" &&
+	qemu-aarch64-static -singlestep -d exec,nochain -D "$g/exec.log" "$g/prog" \
+		> /dev/null 2> "$g/qemu.err" || { echo "not ok cs-etm-$n-windows: cannot run $n"; return; }
+	main=$(aarch64-linux-gnu-nm "$g/prog" | awk '$3 == "main" { print $1 }')
+	"$B/tests/tools/etm-gen" --repeat 40 "$g/exec.log" "$g/prog" "$main" "$g/etm.data" \
+		"$g/expected" 2> "$g/gen.err" || { echo "not ok cs-etm-$n-windows: etm-gen"; return; }
+	"$AUXREC" script -i "$g/etm.data" 2> "$g/a.err" | transfers | sed '$d' > "$g/a"
+	perf script --itrace=b -F comm,tid,flags,ip,sym,symoff,dso,addr -i "$g/etm.data" \
+		2> "$g/p.err" | transfers > "$g/p"
+	if [ -s "$g/a.err" ] || [ -s "$g/p.err" ]; then
+		why="stderr: $(head -1 "$g/a.err") $(head -1 "$g/p.err")"
+	elif [ "$(wc -l < "$g/p")" -lt 100000 ]; then
+		why="only $(wc -l < "$g/p") transfers in perf script"
+	else
+		why=$(first_difference "$g/a" "$g/p" transfers "< auxrec > perf")
+	fi
+	verdict "cs-etm-$n-windows" "$why" "$(wc -l < "$g/p") transfers of $(stat -c %s "$g/etm.data") bytes as perf's"
+}
+
+# "ip sym+off (dso) => addr sym+off (dso)" of each transfer of a script's text
+transfers() {
+	awk '{ for (i = 4; i < NF - 2; i++) if ($i == "=>") {
+		print $(i - 3), $(i - 2), $(i - 1), $(i + 1), $(i + 2), $(i + 3); next } }'
+}
+
 run_prog loops ''
 run_prog recursion ''
+run_windows recursion
 run_damaged recursion
 run_own_code recursion
 run_prog indirect '' 40

@@ -9,7 +9,8 @@
  * record, words left over, a trace ID twice, no CPUs); then the decoder
  * through its registry entry: a chunk without usable AUXTRACE_INFO is one
  * error event, and an A-sync/trace info/trace on/address/atom stream over
- * a small A64 code buffer gives trace begin, a call and a trace end; and
+ * a small A64 code buffer gives trace begin, a call and a trace end, and
+ * 8000 copies of it in windows the events of the same in one buffer; and
  * the record side on the sysfs fixture tests/data/sysfs-arm/cs_etm (an ETMv4,
  * an ETE and a PTM): `cs_etm/@tmc_etr0,timestamp,contextid/` (the sink's
  * hash in config2), an unknown sink, and the AUXTRACE_INFO words perf
@@ -27,6 +28,7 @@
 #include "decoders/decoder.h"
 #include "decoders/cs_etm/cs_etm.h"
 #include "lib/record/pmu.h"
+#include "lib/session/piece_windows.h"
 #include "tests/unit/unit_code.h"
 
 #define V4	CS_MAGIC_ETMV4
@@ -228,6 +230,84 @@ static void test_decode(void **state)
 	assert_string_equal(e.ev[0].error, "no cs_etm AUXTRACE_INFO to configure the decoders");
 }
 
+/* The events of a decode folded into a sum and a count. */
+struct sum {
+	uint64_t h, n;
+};
+
+static int on_event_sum(void *ctx, const struct decode_event *ev)
+{
+	struct sum *m = ctx;
+	uint64_t v[6] = { ev->kind, ev->from, ev->to, ev->branch, ev->insn_count, ev->aux_offset };
+
+	for (size_t i = 0; i < 6; i++)
+		m->h = (m->h ^ v[i]) * 0x100000001b3ull;
+	m->n++;
+	return 0;
+}
+
+static struct sum decode_sum(const struct aux_chunk *c)
+{
+	const struct decoder_ops *ops = decoder_find_by_type(AUXTRACE_TYPE_CS_ETM);
+	struct sum m = { .h = 0xcbf29ce484222325ull };
+	struct decode_opts o = { .read_code = unit_read_code, .read_ctx = &image,
+				 .event = on_event_sum, .event_ctx = &m,
+				 .info_priv = info_words, .nr_priv = sizeof(info_words) / 8 };
+	void *d = ops->decode_begin(&o);
+
+	assert_non_null(d);
+	assert_int_equal(ops->decode_chunk(d, c), 0);
+	ops->decode_end(d);
+	return m;
+}
+
+/*
+ * A chunk in windows (aux_chunk.windows over chunks cut inside packets,
+ * lib/session/piece_windows.c): 8000 copies of test_decode's stream give
+ * the events of the same chunk in one buffer.
+ */
+static void test_windows(void **state)
+{
+	static const uint8_t one[] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x01, 0x00, 0x04,
+		0x85, 0x00, 0x00, 0x40, 0, 0, 0, 0, 0, 0x30, 0xd9,
+	};
+	size_t reps = 8000, len = sizeof(one) * reps, lens[6] = { 40001, 13, 33333, 900, 0, 0 };
+	size_t nr = 0, off = 0, at = 0;
+	uint8_t *big = malloc(len), *file = malloc(len + 6 * 48);
+	struct gather_seg segs[6];
+	struct piece_windows pw = { 0 };
+	struct sum a, b;
+
+	assert_non_null(big);
+	assert_non_null(file);
+	assert_true(decoder_find_by_type(AUXTRACE_TYPE_CS_ETM)->windows);
+	for (size_t r = 0; r < reps; r++)
+		memcpy(big + r * sizeof(one), one, sizeof(one));
+	for (size_t i = 0; i < 4; i++)
+		off += lens[i];
+	lens[4] = (len - off) / 2;	/* the rest in two long ones */
+	lens[5] = len - off - lens[4];
+	for (off = 0; nr < 6; off += lens[nr++]) {
+		at += 48;
+		memcpy(file + at, big + off, lens[nr]);
+		segs[nr] = (struct gather_seg){ .p = file + at, .n = lens[nr], .fd = -1 };
+		at += lens[nr];
+	}
+	assert_int_equal(piece_windows_make(&pw, segs, nr), 0);
+	assert_true(pw.nr > 4);
+	a = decode_sum(&(struct aux_chunk){ .data = big, .size = len, .cpu = 0,
+					    .flags = CS_AUX_FORMAT_RAW });
+	b = decode_sum(&(struct aux_chunk){ .size = len, .cpu = 0, .flags = CS_AUX_FORMAT_RAW,
+					    .windows = pw.v, .nr_windows = pw.nr });
+	assert_true(a.n >= 3 * reps);
+	assert_int_equal(b.n, a.n);
+	assert_int_equal(b.h, a.h);
+	piece_windows_free(&pw);
+	free(file);
+	free(big);
+}
+
 /* ------------------------------------------------------------ record */
 
 #define ROOT	"tests/data/sysfs-arm"	/* a sysfs fixture of an Arm machine */
@@ -289,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_write_reads_back),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_record_sink_and_info),
 	};
 
