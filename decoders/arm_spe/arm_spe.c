@@ -25,4 +25,5 @@ const struct decoder_ops arm_spe_decoder = {
 	.decode_begin = arm_spe_decode_begin,
 	.decode_chunk = arm_spe_decode_chunk,
 	.decode_end = arm_spe_decode_end,
+	.windows = true,
 };

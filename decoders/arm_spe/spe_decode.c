@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/arm_spe/arm_spe.h"
+#include "decoders/aux_window.h"
 #include "lib/util/tsc.h"
 
 struct spe_record {
@@ -365,12 +366,14 @@ void *arm_spe_decode_begin(const struct decode_opts *opts)
 int arm_spe_decode_chunk(void *state, const struct aux_chunk *chunk)
 {
 	struct spe_decode *d = state;
+	struct aux_reader at = { 0 };
 	uint64_t start = 0;
 	size_t off = 0;
 	int ret = 0;
 
-	if (!d || !chunk || (!chunk->data && chunk->size))
+	if (!d || !chunk || (!chunk->data && !chunk->nr_windows && chunk->size))
 		return -EINVAL;
+	aux_reader_at(&at, chunk->data, chunk->size, chunk->windows, chunk->nr_windows, 0);
 	d->midr = midr_of(d, chunk->cpu);
 	d->next_switch = UINT64_MAX;
 	if (d->opts.reached)
@@ -378,7 +381,13 @@ int arm_spe_decode_chunk(void *state, const struct aux_chunk *chunk)
 	memset(&d->rec, 0, sizeof(d->rec));
 	while (!ret && off < chunk->size) {
 		struct spe_packet p;
-		int len = spe_packet_get(chunk->data + off, chunk->size - off, off, &p);
+		int len;
+
+		/* a window's end near: the next one holds the packet whole */
+		if (off + SPE_READ_MAX > at.end && at.end < chunk->size)
+			aux_reader_at(&at, chunk->data, chunk->size, chunk->windows,
+				      chunk->nr_windows, off);
+		len = spe_packet_get(at.base + off, at.end - off, off, &p);
 
 		if (len < 0) {
 			ret = emit_error(d, chunk->aux_offset + off, len);

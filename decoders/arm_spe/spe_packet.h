@@ -133,8 +133,12 @@ struct spe_packet {
  * Reads the packet at buf (len bytes left; pos is its offset in the
  * stream, for the alignment PAD, which pads to a multiple of its size).
  * Returns its size in bytes or -SPE_ERR_*. A run of zero bytes is one PAD
- * of up to SPE_PAD_RUN_MAX bytes, as perf reads it.
+ * of up to SPE_PAD_RUN_MAX bytes, as perf reads it. It reads no more than
+ * SPE_READ_MAX bytes of buf, and with that many left it returns what it
+ * would with more (the longest packet, a run of PAD or an alignment PAD,
+ * is that long).
  */
+#define SPE_READ_MAX	16
 int spe_packet_get(const uint8_t *buf, size_t len, uint64_t pos, struct spe_packet *p);
 
 const char *spe_errstr(int err);

@@ -5,7 +5,8 @@
  * extended headers, padding runs and the alignment pad; records decoded
  * into memory-access samples (addresses with their top bytes, classes,
  * perf's data source in the generic and the Neoverse encoding, CONTEXT,
- * time through TIME_CONV, an error and resync); the registry entry for
+ * time through TIME_CONV, an error and resync; records with alignment
+ * PADs in windows as in one buffer); the registry entry for
  * arm_spe_N and the AUXTRACE_INFO words.
  */
 #include <errno.h>
@@ -17,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "decoders/decoder.h"
 #include "decoders/arm_spe/arm_spe.h"
 #include "lib/record/pmu.h"
+#include "lib/session/piece_windows.h"
 
 struct pkt_case {
 	uint8_t bytes[12];
@@ -124,6 +127,83 @@ static const uint8_t load_rec[] = {
 	0x71, 0x00, 0x04, 0, 0, 0, 0, 0, 0,			/* TS 1024 */
 };
 
+/* The events of a decode folded into a sum and a count. */
+struct sum {
+	uint64_t h, n;
+};
+
+static int on_event_sum(void *ctx, const struct decode_event *ev)
+{
+	struct sum *m = ctx;
+	uint64_t v[6] = { ev->kind, ev->from, ev->aux_offset, ev->time,
+			  ev->mem ? ev->mem->vaddr : 0, ev->mem ? ev->mem->data_src : 0 };
+
+	for (size_t i = 0; i < 6; i++)
+		m->h = (m->h ^ v[i]) * 0x100000001b3ull;
+	m->n++;
+	return 0;
+}
+
+static struct sum decode_sum(const struct aux_chunk *c)
+{
+	uint64_t v1[] = { 8, 1 };
+	struct sum m = { .h = 0xcbf29ce484222325ull };
+	struct decode_opts o = { .event = on_event_sum, .event_ctx = &m, .info_priv = v1,
+				 .nr_priv = 2, .time_shift = 10, .time_mult = 1000 };
+	void *d = arm_spe_decode_begin(&o);
+
+	assert_non_null(d);
+	assert_int_equal(arm_spe_decode_chunk(d, c), 0);
+	arm_spe_decode_end(d);
+	return m;
+}
+
+/*
+ * A chunk in windows (aux_chunk.windows over chunks cut inside packets,
+ * lib/session/piece_windows.c): records, runs of PAD and alignment PADs
+ * (to 16 bytes) give the events of the same chunk in one buffer.
+ */
+static void test_windows(void **state)
+{
+	size_t len = 400000, lens[6] = { 40001, 13, 70001, 900, 0, 0 }, off = 0, at = 0, nr = 0;
+	uint8_t *big = calloc(1, len), *file = malloc(len + 6 * 48);
+	struct gather_seg segs[6];
+	struct piece_windows pw = { 0 };
+	struct sum a, b;
+
+	assert_non_null(big);
+	assert_non_null(file);
+	assert_true(decoder_find_by_name("arm_spe")->windows);
+	while (off + sizeof(load_rec) + 16 <= len) {
+		memcpy(big + off, load_rec, sizeof(load_rec));
+		off += sizeof(load_rec) + off % 5;	/* and 0 to 4 bytes of PAD */
+		big[off] = 0x23;	/* alignment to 16 bytes */
+		big[off + 1] = 0;
+		off += 16 - (off & 15);
+	}
+	for (size_t i = 0; i < 4; i++)
+		at += lens[i];
+	lens[4] = (len - at) / 2;	/* the rest in two long ones */
+	lens[5] = len - at - lens[4];
+	for (off = at = 0; nr < 6; off += lens[nr++]) {
+		at += 48;
+		memcpy(file + at, big + off, lens[nr]);
+		segs[nr] = (struct gather_seg){ .p = file + at, .n = lens[nr], .fd = -1 };
+		at += lens[nr];
+	}
+	assert_int_equal(piece_windows_make(&pw, segs, nr), 0);
+	assert_true(pw.nr > 4);
+	a = decode_sum(&(struct aux_chunk){ .data = big, .size = len, .cpu = 0, .aux_offset = 100 });
+	b = decode_sum(&(struct aux_chunk){ .size = len, .cpu = 0, .aux_offset = 100,
+					    .windows = pw.v, .nr_windows = pw.nr });
+	assert_true(a.n > 3000);
+	assert_int_equal(b.n, a.n);
+	assert_int_equal(b.h, a.h);
+	piece_windows_free(&pw);
+	free(file);
+	free(big);
+}
+
 static void test_decode_generic(void **state)
 {
 	uint64_t v1[] = { 8, 1 };
@@ -216,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_decode_generic),
 		cmocka_unit_test(test_decode_neoverse),
 		cmocka_unit_test(test_decode_error_resync),
+		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_registry_and_info),
 	};
 
