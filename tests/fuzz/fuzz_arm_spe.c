@@ -5,15 +5,18 @@
  * only the two it has), the packet dump (JSON, text and --stats) through
  * lib/output's renderer into /dev/null, and the record decode into
  * memory-access samples, with the input's first bytes as the
- * AUXTRACE_INFO words of either layout (sample invariants checked).
+ * AUXTRACE_INFO words of either layout (sample invariants checked); and
+ * the input in windows (fuzz_windows.h) decodes into the events of the
+ * same bytes in one buffer.
  *
- * fuzz-sources: decoders/arm_spe/spe_packet.c decoders/arm_spe/spe_describe.c decoders/arm_spe/spe_decode.c decoders/event.c lib/util/tsc.c lib/output/json.c lib/output/packet_render.c
+ * fuzz-sources: decoders/arm_spe/spe_packet.c decoders/arm_spe/spe_describe.c decoders/arm_spe/spe_decode.c decoders/event.c lib/util/tsc.c lib/output/json.c lib/output/packet_render.c lib/session/piece_windows.c lib/util/array_grow.c
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/arm_spe/arm_spe.h"
 #include "tests/fuzz/fuzz_dump.h"
+#include "tests/fuzz/fuzz_windows.h"
 
 struct seen {
 	size_t size;
@@ -67,6 +70,48 @@ static void decode(const uint8_t *data, size_t size)
 	arm_spe_decode_end(d);
 }
 
+/* The events of a decode folded into a sum. */
+static int on_event_sum(void *ctx, const struct decode_event *ev)
+{
+	uint64_t *h = ctx;
+	uint64_t v[5] = { ev->kind, ev->aux_offset, ev->time, ev->mem ? ev->mem->vaddr : 0,
+			  ev->mem ? ev->mem->data_src : 0 };
+
+	for (size_t i = 0; i < 5; i++)
+		*h = (*h ^ v[i]) * 0x100000001b3ull;
+	return 0;
+}
+
+static uint64_t decode_sum(const struct aux_chunk *c)
+{
+	uint64_t h = 0, priv[2] = { 8, 1 };
+	struct decode_opts opts = { .event = on_event_sum, .event_ctx = &h, .info_priv = priv,
+				    .nr_priv = 2, .time_shift = 10, .time_mult = 1000 };
+	void *d = arm_spe_decode_begin(&opts);
+
+	if (!d)
+		abort();
+	if (arm_spe_decode_chunk(d, c))
+		abort();
+	arm_spe_decode_end(d);
+	return h;
+}
+
+/* The input in windows (fuzz_windows.h): the events of the same bytes in one buffer. */
+static void check_windows(const uint8_t *data, size_t size)
+{
+	struct fuzz_windows fw;
+
+	if (!size)
+		return;
+	if (fuzz_windows_make(&fw, data, size) &&
+	    decode_sum(&(struct aux_chunk){ .data = fw.tiled, .size = FUZZ_TILE }) !=
+	    decode_sum(&(struct aux_chunk){ .size = FUZZ_TILE, .windows = fw.pw.v,
+					    .nr_windows = fw.pw.nr }))
+		abort();
+	fuzz_windows_free(&fw);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	for (size_t i = 0; i < size; i++) {
@@ -83,5 +128,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_dump(&spe_packet_ops, data, size, 1, 1);
 	fuzz_dump(&spe_packet_ops, data, size, 0, 1);
 	decode(data, size);
+	check_windows(data, size);
 	return 0;
 }

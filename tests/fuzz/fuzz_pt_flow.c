@@ -19,10 +19,9 @@
  * branch, their instructions go to the next event delivered, and at each
  * event delivered the latest time and the first one so far are those of
  * the events up to it; none is left out across a clock() call.
- * A fifth pass decodes the trace repeated to TILE bytes, cut into payloads
- * where the input says, each in an allocation of its own, in windows
- * (lib/session/piece_windows.c, decoders/aux_window.h): the tally of the
- * same bytes in one buffer, and no read outside a window (ASan).
+ * A fifth pass decodes the trace in windows (fuzz_windows.h: repeated to
+ * FUZZ_TILE bytes, cut where the input says): the tally of the same
+ * bytes in one buffer, and no read outside a window (ASan).
  *
  * fuzz-sources: decoders/x86/x86_insn.c decoders/intel_pt/pt_flow*.c decoders/intel_pt/pt_packet.c decoders/intel_pt/pt_error.c decoders/intel_pt/pt_sync.c lib/session/piece_windows.c lib/util/array_grow.c
  * fuzz-max-len: 65536
@@ -32,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decoders/intel_pt/pt_flow.h"
-#include "lib/session/piece_windows.h"
+#include "tests/fuzz/fuzz_windows.h"
 
 #define CODE_BASE 0x400000ULL
 #define INSN_BUDGET (1u << 12)
@@ -268,64 +267,21 @@ static void check_folding(const struct image *im, const uint8_t *trace, size_t l
 		abort();
 }
 
-#define TILE	(80u << 10)
-#define MAX_PAYLOADS	64
-
 /* The trace in windows against the trace in one buffer (the fifth pass). */
 static void check_windows(const struct image *im, const uint8_t *trace, size_t len)
 {
-	struct gather_seg segs[MAX_PAYLOADS];
-	struct piece_windows pw = { 0 };
+	struct fuzz_windows fw;
 	struct tally one = { 0 }, win = { 0 };
 	struct pt_flow_config cfg;
 	struct pt_windows w;
-	uint8_t *tiled;
-	size_t n = 0, off = 0;
-	uint32_t seed = 1;
 	struct pt_flow *f;
 
-	if (!len)
-		return;
-	tiled = malloc(TILE);
-	if (!tiled)
-		return;
-	for (size_t i = 0; i < TILE; i++) {
-		tiled[i] = trace[i % len];
-		if (i < len)
-			seed = (seed ^ trace[i]) * 16777619u;
-	}
-	/* payloads of 1 byte to 48 KiB: half of them long enough to be read in place */
-	while (off < TILE && n < MAX_PAYLOADS) {
-		size_t k;
-		uint8_t *p;
-
-		seed = seed * 1103515245u + 12345u;
-		switch ((seed >> 8) % 4) {
-		case 0:
-			k = 1 + (seed >> 12) % 64;
-			break;
-		case 1:
-			k = 1 + (seed >> 12) % (8u << 10);
-			break;
-		default:
-			k = PIECE_WINDOW_MIN + (seed >> 12) % (16u << 10);
-			break;
-		}
-		if (k > TILE - off || n + 1 == MAX_PAYLOADS)
-			k = TILE - off;
-		p = malloc(k);
-		if (!p)
-			break;
-		memcpy(p, tiled + off, k);
-		segs[n++] = (struct gather_seg){ .p = p, .n = k, .fd = -1 };
-		off += k;
-	}
-	if (off == TILE && !piece_windows_make(&pw, segs, n)) {
-		w = (struct pt_windows){ .v = pw.v, .nr = pw.nr, .len = TILE };
+	if (len && fuzz_windows_make(&fw, trace, len)) {
+		w = (struct pt_windows){ .v = fw.pw.v, .nr = fw.pw.nr, .len = FUZZ_TILE };
 		cfg = config_of(im, on_event, &one, 0);
 		f = pt_flow_new(&cfg);
 		if (f) {
-			pt_flow_decode(f, tiled, TILE);
+			pt_flow_decode(f, fw.tiled, FUZZ_TILE);
 			pt_flow_free(f);
 		}
 		cfg = config_of(im, on_event, &win, 0);
@@ -338,10 +294,8 @@ static void check_windows(const struct image *im, const uint8_t *trace, size_t l
 		    one.others != win.others)
 			abort();
 	}
-	piece_windows_free(&pw);
-	for (size_t i = 0; i < n; i++)
-		free((void *)segs[i].p);
-	free(tiled);
+	if (len)
+		fuzz_windows_free(&fw);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

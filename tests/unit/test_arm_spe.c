@@ -21,7 +21,7 @@
 #include "decoders/decoder.h"
 #include "decoders/arm_spe/arm_spe.h"
 #include "lib/record/pmu.h"
-#include "lib/session/piece_windows.h"
+#include "tests/unit/unit_windows.h"
 
 struct pkt_case {
 	uint8_t bytes[12];
@@ -165,14 +165,12 @@ static struct sum decode_sum(const struct aux_chunk *c)
  */
 static void test_windows(void **state)
 {
-	size_t len = 400000, lens[6] = { 40001, 13, 70001, 900, 0, 0 }, off = 0, at = 0, nr = 0;
-	uint8_t *big = calloc(1, len), *file = malloc(len + 6 * 48);
-	struct gather_seg segs[6];
-	struct piece_windows pw = { 0 };
+	size_t len = 400000, lens[] = { 40001, 13, 70001, 900 }, off = 0;
+	uint8_t *big = calloc(1, len);
+	struct unit_windows u;
 	struct sum a, b;
 
 	assert_non_null(big);
-	assert_non_null(file);
 	assert_true(decoder_find_by_name("arm_spe")->windows);
 	while (off + sizeof(load_rec) + 16 <= len) {
 		memcpy(big + off, load_rec, sizeof(load_rec));
@@ -181,26 +179,14 @@ static void test_windows(void **state)
 		big[off + 1] = 0;
 		off += 16 - (off & 15);
 	}
-	for (size_t i = 0; i < 4; i++)
-		at += lens[i];
-	lens[4] = (len - at) / 2;	/* the rest in two long ones */
-	lens[5] = len - at - lens[4];
-	for (off = at = 0; nr < 6; off += lens[nr++]) {
-		at += 48;
-		memcpy(file + at, big + off, lens[nr]);
-		segs[nr] = (struct gather_seg){ .p = file + at, .n = lens[nr], .fd = -1 };
-		at += lens[nr];
-	}
-	assert_int_equal(piece_windows_make(&pw, segs, nr), 0);
-	assert_true(pw.nr > 4);
+	unit_windows_make(&u, big, len, lens, sizeof(lens) / sizeof(lens[0]));
 	a = decode_sum(&(struct aux_chunk){ .data = big, .size = len, .cpu = 0, .aux_offset = 100 });
 	b = decode_sum(&(struct aux_chunk){ .size = len, .cpu = 0, .aux_offset = 100,
-					    .windows = pw.v, .nr_windows = pw.nr });
+					    .windows = u.pw.v, .nr_windows = u.pw.nr });
 	assert_true(a.n > 3000);
 	assert_int_equal(b.n, a.n);
 	assert_int_equal(b.h, a.h);
-	piece_windows_free(&pw);
-	free(file);
+	unit_windows_free(&u);
 	free(big);
 }
 

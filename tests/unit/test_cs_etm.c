@@ -28,7 +28,7 @@
 #include "decoders/decoder.h"
 #include "decoders/cs_etm/cs_etm.h"
 #include "lib/record/pmu.h"
-#include "lib/session/piece_windows.h"
+#include "tests/unit/unit_windows.h"
 #include "tests/unit/unit_code.h"
 
 #define V4	CS_MAGIC_ETMV4
@@ -272,39 +272,24 @@ static void test_windows(void **state)
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x01, 0x00, 0x04,
 		0x85, 0x00, 0x00, 0x40, 0, 0, 0, 0, 0, 0x30, 0xd9,
 	};
-	size_t reps = 8000, len = sizeof(one) * reps, lens[6] = { 40001, 13, 33333, 900, 0, 0 };
-	size_t nr = 0, off = 0, at = 0;
-	uint8_t *big = malloc(len), *file = malloc(len + 6 * 48);
-	struct gather_seg segs[6];
-	struct piece_windows pw = { 0 };
+	size_t reps = 8000, len = sizeof(one) * reps, lens[] = { 40001, 13, 33333, 900 };
+	uint8_t *big = malloc(len);
+	struct unit_windows u;
 	struct sum a, b;
 
 	assert_non_null(big);
-	assert_non_null(file);
 	assert_true(decoder_find_by_type(AUXTRACE_TYPE_CS_ETM)->windows);
 	for (size_t r = 0; r < reps; r++)
 		memcpy(big + r * sizeof(one), one, sizeof(one));
-	for (size_t i = 0; i < 4; i++)
-		off += lens[i];
-	lens[4] = (len - off) / 2;	/* the rest in two long ones */
-	lens[5] = len - off - lens[4];
-	for (off = 0; nr < 6; off += lens[nr++]) {
-		at += 48;
-		memcpy(file + at, big + off, lens[nr]);
-		segs[nr] = (struct gather_seg){ .p = file + at, .n = lens[nr], .fd = -1 };
-		at += lens[nr];
-	}
-	assert_int_equal(piece_windows_make(&pw, segs, nr), 0);
-	assert_true(pw.nr > 4);
+	unit_windows_make(&u, big, len, lens, sizeof(lens) / sizeof(lens[0]));
 	a = decode_sum(&(struct aux_chunk){ .data = big, .size = len, .cpu = 0,
 					    .flags = CS_AUX_FORMAT_RAW });
 	b = decode_sum(&(struct aux_chunk){ .size = len, .cpu = 0, .flags = CS_AUX_FORMAT_RAW,
-					    .windows = pw.v, .nr_windows = pw.nr });
+					    .windows = u.pw.v, .nr_windows = u.pw.nr });
 	assert_true(a.n >= 3 * reps);
 	assert_int_equal(b.n, a.n);
 	assert_int_equal(b.h, a.h);
-	piece_windows_free(&pw);
-	free(file);
+	unit_windows_free(&u);
 	free(big);
 }
 

@@ -21,7 +21,7 @@
 #include "decoders/decoder.h"
 #include "decoders/intel_bts/intel_bts.h"
 #include "lib/record/pmu.h"
-#include "lib/session/piece_windows.h"
+#include "tests/unit/unit_windows.h"
 #include "tests/unit/unit_code.h"
 
 #define CODE_BASE	0x401000ull
@@ -212,47 +212,29 @@ static struct sum decode_sum(const struct decoder_ops *d, const struct aux_chunk
 static void test_windows(void **state)
 {
 	const struct decoder_ops *d = bts();
-	size_t one, len, reps = 2000, lens[8] = { 40000, 7, 33000, 100, 61111, 5000, 0, 0 };
-	uint8_t *p = make_stream(&one), *big, *file;
-	struct gather_seg segs[8];
-	struct piece_windows pw = { 0 };
-	size_t nr = 0, off = 0, at = 0;
+	size_t one, len, reps = 2000, lens[] = { 40000, 7, 33000, 100, 61111, 5000 };
+	uint8_t *p = make_stream(&one), *big;
+	struct unit_windows u;
 
 	assert_true(d->windows);
 	len = (one - PARTIAL) * reps + PARTIAL;
 	big = malloc(len);
-	file = malloc(len + 8 * 48);
 	assert_non_null(big);
-	assert_non_null(file);
 	for (size_t r = 0; r < reps; r++)
 		memcpy(big + r * (one - PARTIAL), p, one - PARTIAL);
 	memcpy(big + reps * (one - PARTIAL), p + one - PARTIAL, PARTIAL);
-	for (size_t i = 0; i < 6; i++)
-		off += lens[i];
-	lens[6] = (len - off) / 2;	/* the rest in two long ones */
-	lens[7] = len - off - lens[6];
-	off = 0;
-	for (; nr < 8; off += lens[nr++]) {
-		at += 48;
-		memcpy(file + at, big + off, lens[nr]);
-		segs[nr] = (struct gather_seg){ .p = file + at, .n = lens[nr], .fd = -1 };
-		at += lens[nr];
-	}
-	assert_int_equal(off, len);
-	assert_int_equal(piece_windows_make(&pw, segs, nr), 0);
-	assert_true(pw.nr > 4);
+	unit_windows_make(&u, big, len, lens, sizeof(lens) / sizeof(lens[0]));
 	for (int ranges = 0; ranges < 2; ranges++) {
 		struct aux_chunk whole = { .data = big, .size = len, .aux_offset = AUX_OFF };
-		struct aux_chunk win = { .size = len, .aux_offset = AUX_OFF, .windows = pw.v,
-					 .nr_windows = pw.nr };
+		struct aux_chunk win = { .size = len, .aux_offset = AUX_OFF, .windows = u.pw.v,
+					 .nr_windows = u.pw.nr };
 		struct sum a = decode_sum(d, &whole, ranges), b = decode_sum(d, &win, ranges);
 
 		assert_true(a.n >= (NR_WANT - 1) * reps);
 		assert_int_equal(b.n, a.n);
 		assert_int_equal(b.h, a.h);
 	}
-	piece_windows_free(&pw);
-	free(file);
+	unit_windows_free(&u);
 	free(big);
 	free(p);
 }
