@@ -107,8 +107,8 @@
  * Usage: pd-gen --spe [--v2 MIDR] [--cpu-wide [--switch TIME:PID]...] OUT SPE-FILE CUT BINARY
  *        [START LEN PGOFF]
  *
- * --cuts OFF,OFF... (Intel PT, before --snapshots and OUT; not with
- * --thread): the trace cut into chunks at those offsets (any byte, inside
+ * --cuts OFF,OFF... (Intel PT, before OUT; not with --thread nor
+ * --snapshots): the trace cut into chunks at those offsets (any byte, inside
  * a packet too) instead of the two at a PSB; "0": one chunk.
  *
  * --snapshots SIZE END... (Intel PT, last before OUT): the file of a
@@ -1427,9 +1427,10 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if ((maps_file ? argc != 3 : argc != 4 && argc != 7) ||
-	    (thread_cpus && (!nr_threads || stack_sample || snap_nr || tp_tracefs))) {
-		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] [--cuts OFF,OFF...]\n"
-				"              [[--head-offset AREA] --snapshots SIZE END...]\n"
+	    (thread_cpus && (!nr_threads || stack_sample || snap_nr || tp_tracefs)) ||
+	    (cuts && (nr_threads || snap_nr))) {
+		fprintf(stderr, "usage: pd-gen [--gt-clock] [--stack-sample FILE[:TSC]]\n"
+				"              [--cuts OFF,OFF... | [--head-offset AREA] --snapshots SIZE END...]\n"
 				"              [--thread TID:PT-FILE]... OUT PT-FILE BINARY [START LEN PGOFF]\n"
 				"       pd-gen [--gt-clock] [--stack-sample FILE[:TSC]] --maps FILES [--thread TID:PT-FILE]...\n"
 				"              OUT PT-FILE\n"
@@ -1465,7 +1466,7 @@ int main(int argc, char **argv)
 	half = bts ? n / BTS_REC / 2 * BTS_REC : next_psb(pt, n, n / 2);
 	if (thread_cpus) {
 		threads_per_cpu(w, pt, n, thread_cpus);
-	} else if (cuts && !snap_nr) {
+	} else if (cuts) {
 		aux_cut(w, pt, n, cuts);
 	} else if (!snap_nr) {
 		aux(w, pt, 0, half, PID, PID, (uint32_t)-1, 10);
