@@ -13,6 +13,7 @@
 #ifndef AUXREC_AUX_WINDOW_H
 #define AUXREC_AUX_WINDOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "decoders/decoder.h"
@@ -78,6 +79,30 @@ static inline void aux_reader_at(struct aux_reader *r, const uint8_t *data, size
 	r->idx = aux_window_index(w, nr, pos, r->idx);
 	r->base = aux_window_base(&w[r->idx]);
 	r->end = r->idx + 1 == nr ? size : w[r->idx].off + w[r->idx].len;
+}
+
+/* r reads offset pos of chunk c, its data or its windows (aux_reader_at()). */
+static inline void aux_reader_chunk(struct aux_reader *r, const struct aux_chunk *c, size_t pos)
+{
+	aux_reader_at(r, c->data, c->size, c->windows, c->nr_windows, pos);
+}
+
+/*
+ * r holds the n bytes of chunk c from pos on (n at most AUX_WINDOW_AHEAD),
+ * or all up to c's end: it moves to the next window when they would cross
+ * the end of its own.
+ */
+static inline void aux_reader_need(struct aux_reader *r, const struct aux_chunk *c, size_t pos,
+				   size_t n)
+{
+	if (pos + n > r->end && r->end < c->size)
+		aux_reader_chunk(r, c, pos);
+}
+
+/* Whether chunk c has its bytes somewhere: data, windows, or none to have. */
+static inline bool aux_chunk_readable(const struct aux_chunk *c)
+{
+	return c->data || c->nr_windows || !c->size;
 }
 
 #endif

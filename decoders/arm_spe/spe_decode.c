@@ -371,9 +371,9 @@ int arm_spe_decode_chunk(void *state, const struct aux_chunk *chunk)
 	size_t off = 0;
 	int ret = 0;
 
-	if (!d || !chunk || (!chunk->data && !chunk->nr_windows && chunk->size))
+	if (!d || !chunk || !aux_chunk_readable(chunk))
 		return -EINVAL;
-	aux_reader_at(&at, chunk->data, chunk->size, chunk->windows, chunk->nr_windows, 0);
+	aux_reader_chunk(&at, chunk, 0);
 	d->midr = midr_of(d, chunk->cpu);
 	d->next_switch = UINT64_MAX;
 	if (d->opts.reached)
@@ -383,10 +383,7 @@ int arm_spe_decode_chunk(void *state, const struct aux_chunk *chunk)
 		struct spe_packet p;
 		int len;
 
-		/* a window's end near: the next one holds the packet whole */
-		if (off + SPE_READ_MAX > at.end && at.end < chunk->size)
-			aux_reader_at(&at, chunk->data, chunk->size, chunk->windows,
-				      chunk->nr_windows, off);
+		aux_reader_need(&at, chunk, off, SPE_READ_MAX);
 		len = spe_packet_get(at.base + off, at.end - off, off, &p);
 
 		if (len < 0) {

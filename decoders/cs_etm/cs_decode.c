@@ -62,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <opencsd/c_api/opencsd_c_api.h>
+#include "decoders/aux_window.h"
 #include "cs_etm.h"
 #include "lib/util/tsc.h"
 
@@ -456,7 +457,7 @@ int cs_etm_decode_chunk(void *state, const struct aux_chunk *chunk)
 	size_t len = 0;
 	int ret;
 
-	if (!d || !chunk || (!chunk->data && !chunk->nr_windows && chunk->size))
+	if (!d || !chunk || !aux_chunk_readable(chunk))
 		return -EINVAL;
 	d->base = chunk->aux_offset;
 	d->cpu = -1;	/* the host starts each piece with the chunk's CPU */

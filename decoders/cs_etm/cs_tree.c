@@ -352,8 +352,7 @@ static size_t block_at(struct aux_reader *at, const struct aux_chunk *c, size_t 
 {
 	size_t end;
 
-	if (done + 4096 > at->end && at->end < c->size)
-		aux_reader_at(at, c->data, c->size, c->windows, c->nr_windows, done);
+	aux_reader_need(at, c, done, 4096);
 	end = at->end < c->size ? at->end & ~(size_t)(OCSD_DFRMTR_FRAME_SIZE - 1) : at->end;
 	if (end > len)
 		end = len;
@@ -396,7 +395,7 @@ int cs_tree_decode(struct cs_tree *t, const struct aux_chunk *c, size_t len)
 		t->owner = -1;
 	}
 	at = (struct aux_reader){ 0 };	/* again after a fault */
-	aux_reader_at(&at, c->data, c->size, c->windows, c->nr_windows, done);
+	aux_reader_chunk(&at, c, done);
 	while (done < len && !t->stop) {
 		uint32_t n = 0;
 

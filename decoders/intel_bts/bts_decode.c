@@ -160,17 +160,13 @@ static int decode_records(struct bts_decode *d, const struct aux_chunk *chunk, s
 	struct aux_reader at = { 0 };
 	int ret = 0;
 
-	if (!d || !chunk || (!chunk->data && !chunk->nr_windows && chunk->size) ||
-	    end > chunk->size)
+	if (!d || !chunk || !aux_chunk_readable(chunk) || end > chunk->size)
 		return -EINVAL;
-	aux_reader_at(&at, chunk->data, chunk->size, chunk->windows, chunk->nr_windows, off);
+	aux_reader_chunk(&at, chunk, off);
 	for (; !ret && off + BTS_RECORD_SIZE <= end; off += BTS_RECORD_SIZE) {
 		struct bts_record r;
 
-		/* a window's end near: the next one holds the record whole */
-		if (off + BTS_RECORD_SIZE > at.end)
-			aux_reader_at(&at, chunk->data, chunk->size, chunk->windows,
-				      chunk->nr_windows, off);
+		aux_reader_need(&at, chunk, off, BTS_RECORD_SIZE);
 		bts_record_get(at.base + off, &r);
 		ret = emit_record(d, &r, chunk->aux_offset + off);
 	}
