@@ -4,9 +4,10 @@
  *
  * The chunk is cut at the decoder's split points into units of about
  * chunk / (jobs * UNITS_PER_JOB) bytes, 8 to 16 KiB (par_hooks.unit_size
- * and half that, when the caller asks for other units). Worker threads take units in
- * order, each with a free decoder state of the pool, and decode them
- * alone (decode_range), buffering the events. The exact state (the first
+ * and half that, when the caller asks for other units), each as a worker
+ * takes it (cut_next()). Worker threads take units in order, each with a
+ * free decoder state of the pool, and decode them alone (decode_range),
+ * buffering the events. The exact state (the first
  * unit's, or the one that took over) decodes on into the next unit until
  * the decoder joins them (decode_join): the next unit's state takes over,
  * less its events before the join, and the exact state's unit is complete
@@ -21,6 +22,8 @@
  * next one sealed (pump()): no thread waits on the others to hand over,
  * and none is woken per unit. A state is back in the pool once its unit
  * is handed over or dropped, so at most a pool of units is buffered.
+ * A worker that waits spins a while before it sleeps (spin_wait.h), and
+ * takes the states it decoded into before first.
  *
  * Decode units (par_units(), par_decode_unit()) are the same units cut at
  * a fixed size, whatever the threads: decoding one alone runs the same
@@ -38,6 +41,8 @@
 #include "lib/output/line_buf.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/cache_line.h"
+#include "lib/util/prefault.h"
+#include "lib/util/spin_wait.h"
 #include "parallel.h"
 
 #define UNITS_PER_JOB	8	/* small units even out the threads' work */
@@ -57,6 +62,7 @@ struct par_slot {
 	struct line_buf *buf;	/* par_hooks.open's: what was kept of the events */
 	struct par_ends ends;	/* where each ends in buf */
 	size_t first;		/* events before it are handed over or dropped */
+	const void *worker;	/* the last to decode into it (work()'s) */
 	bool stale;		/* free, and its state wants renewing (see unit_finish) */
 };
 
@@ -78,14 +84,19 @@ struct par_unit {
 struct par {
 	const struct decoder_ops *dec;
 	const struct aux_chunk *chunk;
-	struct par_unit *units;
-	size_t nr_units;
+	struct par_unit *units;	/* cap_units of them, zeroed (units_alloc()) */
+	void *units_mem;	/* what units is in, for free() */
+	size_t nr_units;	/* cut so far */
+	size_t cap_units;
+	bool cut_all;		/* the last unit is cut: nr_units of them */
+	bool cutting;		/* a worker cuts the next (cut_next()) */
+	size_t want;		/* bytes: the units cut as workers take them (cut_next()) */
 	struct par_slot *slots;
 	size_t nr_slots;
 	size_t next_unit;	/* the next unit a worker takes */
 	size_t horizon;		/* the last unit needed so far */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	struct spin_cond cond;
 	atomic_int stop;
 	int err;		/* a decode or join failed: -errno */
 	long unit;		/* AUXREC_PAR_UNIT, -1 */
@@ -209,9 +220,23 @@ static size_t min_unit(void)
 }
 
 /*
- * Cuts the chunk at the first split points past every `want` bytes (none
- * leaving less than half the smallest unit); the end of each unit in
- * *ends. Returns how many, 0 without memory.
+ * The end of the unit that starts at start: the first split point past
+ * `want` bytes, none leaving less than half the smallest unit. Every unit
+ * but the last is at least want bytes.
+ */
+static size_t unit_end(const struct decoder_ops *dec, const struct aux_chunk *chunk,
+		       size_t start, size_t want)
+{
+	size_t size = chunk->size;
+	long next = start + want < size ? dec->split_next(chunk, start + want) : -1;
+
+	return next < 0 || size - (size_t)next < min_unit() / 2 ? size : (size_t)next;
+}
+
+/*
+ * Cuts the chunk at the first split points past every `want` bytes (see
+ * unit_end()); the end of each unit in *ends. Returns how many, 0
+ * without memory.
  */
 static size_t cut(const struct decoder_ops *dec, const struct aux_chunk *chunk, size_t want,
 		  size_t **ends)
@@ -220,8 +245,7 @@ static size_t cut(const struct decoder_ops *dec, const struct aux_chunk *chunk, 
 
 	*ends = NULL;
 	for (;;) {
-		long next = start + want < size ? dec->split_next(chunk, start + want) : -1;
-		size_t end = next < 0 || size - (size_t)next < min_unit() / 2 ? size : (size_t)next;
+		size_t end = unit_end(dec, chunk, start, want);
 
 		if (ARRAY_GROW(*ends, cap, nr + 1, 16)) {
 			free(*ends);
@@ -248,25 +272,103 @@ size_t par_units(const struct decoder_ops *dec, const struct aux_chunk *chunk, s
 	return 1;
 }
 
-/* The units of the chunk that end at ends[0..nr) */
+/*
+ * Room for n units, zeroed and mapped writable (calloc_prefaulted(): the
+ * hand-over reads a unit before it is written, which mapped the zero page
+ * there, and the write after it flushed every CPU's TLB), on lines of
+ * their own.
+ */
+static bool units_alloc(struct par *p, size_t n)
+{
+	uintptr_t at;
+
+	p->units_mem = n < (SIZE_MAX - 1) / sizeof(*p->units) ?
+		       calloc_prefaulted(n + 1, sizeof(*p->units)) : NULL;
+	if (!p->units_mem)
+		return false;
+	at = ((uintptr_t)p->units_mem + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1);
+	p->units = (struct par_unit *)at;
+	p->cap_units = n;
+	return true;
+}
+
+/* The units of the chunk that end at ends[0..nr), all cut */
 static bool make_units(struct par *p, const size_t *ends, size_t nr)
 {
-	p->units = nr ? calloc_lines(nr, sizeof(*p->units)) : NULL;
-	for (size_t i = 0; p->units && i < nr; i++)
+	if (!nr || !units_alloc(p, nr))
+		return false;
+	for (size_t i = 0; i < nr; i++)
 		p->units[i] = (struct par_unit){ .p = p, .start = i ? ends[i - 1] : 0,
 						 .end = ends[i] };
-	p->nr_units = p->units ? nr : 0;
-	return p->units;
+	p->nr_units = nr;
+	p->cut_all = true;
+	return true;
+}
+
+/* Unit nr_units is cut at end */
+static void cut_at(struct par *p, size_t end)
+{
+	struct par_unit *u = &p->units[p->nr_units];
+
+	/* its other fields as they are: the walk (advance()) may have made it ready */
+	u->p = p;
+	u->start = p->nr_units ? u[-1].end : 0;
+	u->end = end;
+	p->nr_units++;
+	p->cut_all = end == p->chunk->size;
+}
+
+/* The end of unit nr_units: unit_end(), or the rest where no room is left */
+static size_t next_end(const struct par *p)
+{
+	size_t start = p->nr_units ? p->units[p->nr_units - 1].end : 0;
+
+	if (p->nr_units + 1 >= p->cap_units)
+		return p->chunk->size;
+	return unit_end(p->dec, p->chunk, start, p->want);
 }
 
 /*
- * Cuts the chunk for jobs threads, in units of the hooks' unit_size or
- * half that; false without two units (or memory).
+ * Cuts unit nr_units, p->lock held (let go meanwhile, p->cutting set).
+ * The chunk is cut as the workers take its units, not all before the
+ * first: the cut touches a page of every unit, and mapping the file's
+ * pages then took the calling thread 2-3 ms alone before the others
+ * started on a 37 MB trace.
+ */
+static void cut_next(struct par *p)
+{
+	size_t end;
+
+	p->cutting = true;
+	pthread_mutex_unlock(&p->lock);
+	end = next_end(p);
+	pthread_mutex_lock(&p->lock);
+	p->cutting = false;
+	cut_at(p, end);
+	spin_wake_all(&p->cond);
+}
+
+/* Whether a worker has a unit to take: cut, or to cut */
+static bool units_left(const struct par *p)
+{
+	return p->next_unit < p->nr_units || !p->cut_all;
+}
+
+/* Whether u is the chunk's last unit (then cut_all) */
+static bool last_unit(const struct par_unit *u)
+{
+	return u->end == u->p->chunk->size;
+}
+
+/*
+ * Readies the chunk's cut for jobs threads, in units of the hooks'
+ * unit_size or half that, and cuts the first: false without two units
+ * (or memory).
  */
 static bool cut_units(struct par *p, unsigned int jobs)
 {
 	size_t unit = p->h->unit_size ? p->h->unit_size : PAR_THREAD_UNIT;
-	size_t want = p->chunk->size / (jobs * UNITS_PER_JOB), *ends, nr;
+	size_t want = p->chunk->size / (jobs * UNITS_PER_JOB);
 
 	if (want > unit)
 		want = unit;
@@ -274,19 +376,34 @@ static bool cut_units(struct par *p, unsigned int jobs)
 		want = unit / 2;
 	if (p->unit > 0)
 		want = (size_t)p->unit;
-	nr = cut(p->dec, p->chunk, want, &ends);
-	if (!nr || !make_units(p, ends, nr))
-		p->nr_units = 0;
-	free(ends);
-	return p->nr_units > 1;
+	p->want = want;
+	/* every unit but the last is at least want bytes */
+	if (!units_alloc(p, p->chunk->size / want + 1))
+		return false;
+	cut_at(p, next_end(p));
+	return !p->cut_all;
 }
 
-static struct par_slot *free_slot(struct par *p)
+/*
+ * A free slot, the worker's own (the last it decoded into) first: its
+ * buffer's lines are then in the worker's core's cache, not written back
+ * from the other's (a unit's JSON is megabytes).
+ */
+static struct par_slot *free_slot(struct par *p, const void *worker)
 {
-	for (size_t i = 0; i < p->nr_slots; i++)
-		if (!p->slots[i].unit && !p->slots[i].stale)
-			return &p->slots[i];
-	return NULL;
+	struct par_slot *any = NULL;
+
+	for (size_t i = 0; i < p->nr_slots; i++) {
+		struct par_slot *s = &p->slots[i];
+
+		if (s->unit || s->stale)
+			continue;
+		if (s->worker == worker)
+			return s;
+		if (!any)
+			any = s;
+	}
+	return any;
 }
 
 static void advance(struct par *p, struct par_unit *u);
@@ -295,26 +412,31 @@ static void pump(struct par *p);
 /* Decodes units while there are any to take, p->lock held. */
 static void work(struct par *p)
 {
+	const void *me = &me;	/* this worker (its frame), for its slots */
+
 	for (;;) {
 		struct par_slot *slot = NULL;
 		struct par_unit *u;
 
-		while (!atomic_load(&p->stop) && p->next_unit < p->nr_units &&
-		       (p->next_unit > p->horizon || !(slot = free_slot(p))))
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (atomic_load(&p->stop) || p->next_unit >= p->nr_units)
+		while (!atomic_load(&p->stop) && units_left(p) &&
+		       (p->cutting || p->next_unit > p->horizon || !(slot = free_slot(p, me))))
+			spin_wait(&p->cond, &p->lock);
+		if (atomic_load(&p->stop) || !units_left(p))
 			break;
 		u = &p->units[p->next_unit++];
 		p->decoded++;
 		slot->unit = u;
+		slot->worker = me;
 		u->slot = slot;
+		if (u == &p->units[p->nr_units])
+			cut_next(p);
 		pthread_mutex_unlock(&p->lock);
 		u->ret = p->dec->decode_range(slot->state, p->chunk, u->start, u->end);
 		pthread_mutex_lock(&p->lock);
 		u->done = true;
 		advance(p, u);
 		pump(p);
-		pthread_cond_broadcast(&p->cond);
+		spin_wake_all(&p->cond);
 	}
 }
 
@@ -325,7 +447,7 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&p->lock);
 	work(p);
 	p->running--;
-	pthread_cond_broadcast(&p->cond);
+	spin_wake_all(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
@@ -375,7 +497,7 @@ static void slot_free(struct par *p, struct par_unit *u)
 {
 	u->slot->unit = NULL;
 	u->slot = NULL;
-	pthread_cond_broadcast(&p->cond);
+	spin_wake_all(&p->cond);
 }
 
 /*
@@ -407,7 +529,7 @@ static int renew_stale(struct par *p)
 		if (slot_renew(p, slot))
 			return -ENOMEM;	/* slot->stale stays: no worker takes it */
 		slot->stale = false;
-		pthread_cond_broadcast(&p->cond);
+		spin_wake_all(&p->cond);
 	}
 	return 0;
 }
@@ -467,12 +589,12 @@ static void emit_early(struct par *p, struct par_unit *e)
  */
 static void advance(struct par *p, struct par_unit *u)
 {
-	struct par_unit *last = &p->units[p->nr_units - 1];
 	/* a unit decoded alone: the walk ends with it */
 	const struct par_unit *only = only_unit(p);
 
 	while (u->done && u->ready && !atomic_load(&p->stop)) {
-		struct par_unit *e = u->entry, *next = u < last ? u + 1 : NULL;
+		/* u is decoded, so cut: whether another follows is known */
+		struct par_unit *e = u->entry, *next = last_unit(u) ? NULL : u + 1;
 		uint64_t drop = 0;
 		int r = 1;
 
@@ -519,7 +641,7 @@ static void advance(struct par *p, struct par_unit *u)
 			p->horizon = next - p->units;	/* the walk goes on there */
 		u = next;
 	}
-	pthread_cond_broadcast(&p->cond);
+	spin_wake_all(&p->cond);
 }
 
 /* Hands over the unit's events buffered so far (those of the one unit wanted). */
@@ -543,7 +665,7 @@ static void hand_over_end(struct par *p, int r)
 	p->handed = true;
 	p->result = r;
 	atomic_store(&p->stop, 1);
-	pthread_cond_broadcast(&p->cond);
+	spin_wake_all(&p->cond);
 }
 
 /*
@@ -558,7 +680,7 @@ static int pump_one(struct par *p)
 	struct par_unit *u;
 	int r = renew_stale(p);
 
-	if (r || p->emit_next >= p->nr_units || (only && only->dropped)) {
+	if (r || (p->cut_all && p->emit_next >= p->nr_units) || (only && only->dropped)) {
 		hand_over_end(p, r);	/* only crossed: nothing of it handed over */
 		return 0;
 	}
@@ -630,12 +752,12 @@ static int run_threads(struct par *p, unsigned int jobs)
 	work(p);
 	/* the others hand over what they decode */
 	while (!p->handed && p->running)
-		pthread_cond_wait(&p->cond, &p->lock);
+		spin_wait(&p->cond, &p->lock);
 	pump(p);
 	/* not handed over to the end: a join up to it failed */
 	r = p->handed ? p->result : p->err ? p->err : -EIO;
 	atomic_store(&p->stop, 1);
-	pthread_cond_broadcast(&p->cond);
+	spin_wake_all(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	for (unsigned int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
@@ -653,8 +775,8 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 			 .h = h };
 
 	if (!cut_units(&p, jobs)) {
-		free(p.units);
-		return p.nr_units == 1 ? -ERANGE : -ENOMEM;
+		free(p.units_mem);
+		return p.units ? -ERANGE : -ENOMEM;
 	}
 	return run(&p, jobs, h, ctx);
 }
@@ -666,14 +788,14 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 static int run_units(struct par *p, unsigned int jobs, const struct par_hooks *h, void *ctx)
 {
 	size_t *ends, nr = par_units(p->dec, p->chunk, &ends);
-	bool ok = nr && make_units(p, ends, nr);
+	bool ok = make_units(p, ends, nr);
 
 	free(ends);
 	if (!ok)
 		return -ENOMEM;
 	if ((p->only != NO_UNIT && p->only >= p->nr_units) || p->first >= p->nr_units ||
 	    (p->only == NO_UNIT && p->nr_units < 2)) {
-		free(p->units);
+		free(p->units_mem);
 		return -ERANGE;
 	}
 	return run(p, jobs ? jobs : 1, h, ctx);
@@ -713,8 +835,8 @@ static int run(struct par *p, unsigned int jobs, const struct par_hooks *h, void
 {
 	int r = -ENOMEM;
 
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	spin_mutex_init(&p->lock);
+	spin_cond_init(&p->cond);
 	/* a state per worker, the exact one and the one it joins next */
 	p->nr_slots = jobs + 2;
 	p->h = h;
@@ -741,9 +863,9 @@ out:
 			h->close(ctx, p->slots[i].hook, p->slots[i].state);
 		free(p->slots[i].ends.v);
 	}
-	free(p->units);
+	free(p->units_mem);
 	free(p->slots);
-	pthread_cond_destroy(&p->cond);
+	spin_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	return r;
 }
