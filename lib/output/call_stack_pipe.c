@@ -55,6 +55,7 @@
 #include "lib/output/call_stack_pipe.h"
 #include "lib/output/call_stack_rec.h"
 #include "lib/util/huge_array.h"
+#include "lib/util/spin_wait.h"
 
 #define PIPE_BATCH	4096	/* records a batch, by default */
 #define PIPE_BATCH_MAX	(1 << 20)	/* records a batch at most */
@@ -80,7 +81,7 @@ struct cs_pipe {
 	atomic_int err;			/* of cs_event on the builder */
 	atomic_bool builder_waits, producer_waits, stop;
 	pthread_mutex_t lock;
-	pthread_cond_t builder_wake, producer_wake;
+	struct spin_cond builder_wake, producer_wake;	/* waits spin first */
 	size_t count[PIPE_BATCHES];	/* records of a batch handed over */
 	/*
 	 * PIPE_BATCHES batches: 2 MiB by default, one huge page (a 4 KiB page
@@ -101,7 +102,7 @@ static struct cs_rec *batch_of(struct cs_pipe *p, size_t n)
 	do {								\
 		atomic_store(waits, true);				\
 		while (!(cond))						\
-			pthread_cond_wait(wake, &(p)->lock);		\
+			spin_wait(wake, &(p)->lock);			\
 		atomic_store(waits, false);				\
 	} while (0)
 
@@ -111,10 +112,10 @@ static struct cs_rec *batch_of(struct cs_pipe *p, size_t n)
  * before it loads what it waits for (all sequentially consistent): one of
  * the two sees the other's store, so no wake-up is lost.
  */
-static void wake(struct cs_pipe *p, pthread_cond_t *cond)
+static void wake(struct cs_pipe *p, struct spin_cond *cond)
 {
 	pthread_mutex_lock(&p->lock);
-	pthread_cond_signal(cond);
+	spin_wake_all(cond);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -160,12 +161,12 @@ int cs_pipe_start(struct cs_pipe **out, struct call_stacks *cs, size_t batch)
 	}
 	p->batch = batch;
 	p->cs = cs;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->builder_wake, NULL);
-	pthread_cond_init(&p->producer_wake, NULL);
+	spin_mutex_init(&p->lock);
+	spin_cond_init(&p->builder_wake);
+	spin_cond_init(&p->producer_wake);
 	if (pthread_create(&p->thread, NULL, builder, p)) {
-		pthread_cond_destroy(&p->builder_wake);
-		pthread_cond_destroy(&p->producer_wake);
+		spin_cond_destroy(&p->builder_wake);
+		spin_cond_destroy(&p->producer_wake);
 		pthread_mutex_destroy(&p->lock);
 		HUGE_ARRAY_FREE(p->rec, p->cap_rec);
 		free(p);
@@ -241,11 +242,11 @@ int cs_pipe_end(struct cs_pipe *p)
 	err = cs_pipe_drain(p);
 	pthread_mutex_lock(&p->lock);
 	atomic_store(&p->stop, true);
-	pthread_cond_signal(&p->builder_wake);
+	spin_wake_all(&p->builder_wake);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
-	pthread_cond_destroy(&p->builder_wake);
-	pthread_cond_destroy(&p->producer_wake);
+	spin_cond_destroy(&p->builder_wake);
+	spin_cond_destroy(&p->producer_wake);
 	pthread_mutex_destroy(&p->lock);
 	HUGE_ARRAY_FREE(p->rec, p->cap_rec);
 	free(p);

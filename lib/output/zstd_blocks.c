@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <zstd.h>
 #include "lib/output/zstd_blocks.h"
+#include "lib/util/spin_wait.h"
 
 #define ZB_SLOTS	4
 
@@ -40,7 +41,8 @@ struct zstd_blocks {
 	bool threaded, stop;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t filled, done;	/* a block to compress, a frame made */
+	/* a block to compress, a frame made: waits spin first (spin_wait.h) */
+	struct spin_cond filled, done;
 	size_t head, tail;		/* blocks put, blocks handed out */
 	struct zb_slot slot[ZB_SLOTS];
 };
@@ -85,7 +87,7 @@ static void compress(struct zstd_blocks *z, struct zb_slot *s, ZSTD_CCtx *cctx)
 	pthread_mutex_lock(&z->lock);
 	s->err = err;
 	s->state = ZB_DONE;
-	pthread_cond_signal(&z->done);
+	spin_wake_all(&z->done);
 }
 
 static void *helper(void *arg)
@@ -96,7 +98,7 @@ static void *helper(void *arg)
 	pthread_mutex_lock(&z->lock);
 	for (;;) {
 		while (!z->stop && !(s = oldest_filled(z)))
-			pthread_cond_wait(&z->filled, &z->lock);
+			spin_wait(&z->filled, &z->lock);
 		if (z->stop)
 			break;
 		s->state = ZB_BUSY;
@@ -137,7 +139,7 @@ static void make_room(struct zstd_blocks *z, bool all)
 			s->state = ZB_BUSY;
 			compress(z, s, z->cctx[0]);
 		} else {
-			pthread_cond_wait(&z->done, &z->lock);
+			spin_wait(&z->done, &z->lock);
 		}
 	}
 }
@@ -153,9 +155,9 @@ struct zstd_blocks *zstd_blocks_start(int level, zstd_frame_fn out, void *ctx, b
 	z->ctx = ctx;
 	z->cctx[0] = ZSTD_createCCtx();
 	z->cctx[1] = ZSTD_createCCtx();
-	pthread_mutex_init(&z->lock, NULL);
-	pthread_cond_init(&z->filled, NULL);
-	pthread_cond_init(&z->done, NULL);
+	spin_mutex_init(&z->lock);
+	spin_cond_init(&z->filled);
+	spin_cond_init(&z->done);
 	if (!z->cctx[0] || !z->cctx[1]) {
 		z->err = -ENOMEM;
 		zstd_blocks_end(z);
@@ -184,7 +186,7 @@ int zstd_blocks_put(struct zstd_blocks *z, uint8_t **buf, size_t len, size_t *ca
 	*buf = p;
 	*cap = c;
 	if (z->threaded)
-		pthread_cond_signal(&z->filled);
+		spin_wake_all(&z->filled);
 	else
 		make_room(z, true);
 	hand_out(z);
@@ -200,7 +202,7 @@ int zstd_blocks_end(struct zstd_blocks *z)
 	pthread_mutex_lock(&z->lock);
 	make_room(z, true);
 	z->stop = true;
-	pthread_cond_signal(&z->filled);
+	spin_wake_all(&z->filled);
 	pthread_mutex_unlock(&z->lock);
 	if (z->threaded)
 		pthread_join(z->thread, NULL);
@@ -211,8 +213,8 @@ int zstd_blocks_end(struct zstd_blocks *z)
 	}
 	ZSTD_freeCCtx(z->cctx[0]);
 	ZSTD_freeCCtx(z->cctx[1]);
-	pthread_cond_destroy(&z->filled);
-	pthread_cond_destroy(&z->done);
+	spin_cond_destroy(&z->filled);
+	spin_cond_destroy(&z->done);
 	pthread_mutex_destroy(&z->lock);
 	free(z);
 	return err;

@@ -34,6 +34,7 @@
 #include "lib/output/line_buf.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/cache_line.h"
+#include "lib/util/spin_wait.h"
 #include "piece_merge.h"
 
 /*
@@ -101,7 +102,7 @@ struct pm_stream {
 	alignas(CACHE_LINE) struct pm *m;
 	size_t idx;
 	pthread_t thread;
-	pthread_cond_t space;	/* a batch was given back */
+	struct spin_cond space;	/* a batch was given back (waits spin first) */
 	size_t filled, taken;	/* batches handed over, given back (under m->lock) */
 	bool done;		/* its decode returned (under m->lock) */
 	bool waiting;		/* for space (under m->lock) */
@@ -165,7 +166,7 @@ static bool heads_locked(struct pm *m)
 				st->taken++;
 				st->pos = 0;
 				if (st->waiting && st->filled - st->taken <= PM_BATCHES - PM_WAKE_FREE)
-					pthread_cond_signal(&st->space);
+					spin_wake_all(&st->space);
 			}
 			if (st->taken < st->filled) {
 				st->head = true;
@@ -269,7 +270,7 @@ static void stop_locked(struct pm *m)
 {
 	atomic_store(&m->stop, 1);
 	for (size_t i = 0; i < m->n; i++)
-		pthread_cond_signal(&m->v[i].space);
+		spin_wake_all(&m->v[i].space);
 }
 
 /*
@@ -326,7 +327,7 @@ static bool hand_over(struct pm_stream *st, struct line_buf *buf)
 	write_turn(m);
 	st->waiting = true;
 	while (st->filled - st->taken == PM_BATCHES && !atomic_load(&m->stop))
-		pthread_cond_wait(&st->space, &m->lock);
+		spin_wait(&st->space, &m->lock);
 	st->waiting = false;
 	go = !atomic_load(&m->stop);
 	st->fill = &st->b[st->filled % PM_BATCHES];
@@ -392,7 +393,7 @@ static void *stream_main(void *arg)
 static void free_streams(struct pm_stream *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		pthread_cond_destroy(&v[i].space);
+		spin_cond_destroy(&v[i].space);
 		for (int k = 0; k < PM_BATCHES; k++) {
 			lb_free(&v[i].b[k].buf);
 			free(v[i].b[k].ends);
@@ -420,13 +421,13 @@ int pm_run(size_t n, pm_decode_fn decode, const struct pm_output *out, void *ctx
 	m->v = v;
 	m->w.out = out;
 	m->w.ctx = ctx;
-	pthread_mutex_init(&m->lock, NULL);
+	spin_mutex_init(&m->lock);
 	for (size_t i = 0; i < n; i++) {
 		memset(&v[i], 0, sizeof(v[i]));
 		v[i].m = m;
 		v[i].idx = i;
 		v[i].fill = &v[i].b[0];
-		pthread_cond_init(&v[i].space, NULL);
+		spin_cond_init(&v[i].space);
 	}
 	/* the writer looks at the streams started: all of them, or it stops */
 	pthread_mutex_lock(&m->lock);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * spin_wait.h - waiting on a condition variable that a short spin first
- * (lib/util/spin_wait.c), for threads that hand each other work every
- * tenth of a millisecond.
+ * spin_wait.h - waiting on a condition variable with a short spin first
+ * (lib/util/spin_wait.c), for threads that hand each other work often:
+ * the parallel decode's pool, the call-stack pipe, the zstd helper, the
+ * merge of per-CPU buffers.
  *
  * Why: on the VMs measured, a thread asleep on a condition woke 0.2 to
  * 4 ms after the broadcast (its idle vCPU's wake-up), while what it waited
