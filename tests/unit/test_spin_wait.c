@@ -159,8 +159,13 @@ static void one_cpu_ping_pong(void **state)
 	assert_true(p.cpu >= 0);
 	assert_int_equal(pthread_create(&a, NULL, player, &p), 0);
 	/* the second player's side: the turn it waits for */
-	while (__atomic_load_n(&p.turn, __ATOMIC_ACQUIRE) == 0 && now_ns() - t0 < 1000000000LL)
-		usleep(100);
+	for (int moved = 0; !moved && now_ns() - t0 < 1000000000LL;) {
+		pthread_mutex_lock(&p.s.lock);
+		moved = p.turn != 0;
+		pthread_mutex_unlock(&p.s.lock);
+		if (!moved)
+			usleep(100);
+	}
 	/* a has made its first move (turn 1): b plays side 1 */
 	assert_int_equal(pthread_create(&b, NULL, player, &p), 0);
 	pthread_join(a, NULL);
