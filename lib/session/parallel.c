@@ -41,7 +41,6 @@
 #include "lib/output/line_buf.h"
 #include "lib/util/array_grow.h"
 #include "lib/util/cache_line.h"
-#include "lib/util/prefault.h"
 #include "lib/util/spin_wait.h"
 #include "parallel.h"
 
@@ -85,7 +84,6 @@ struct par {
 	const struct decoder_ops *dec;
 	const struct aux_chunk *chunk;
 	struct par_unit *units;	/* cap_units of them, zeroed (units_alloc()) */
-	void *units_mem;	/* what units is in, for free() */
 	size_t nr_units;	/* cut so far */
 	size_t cap_units;
 	bool cut_all;		/* the last unit is cut: nr_units of them */
@@ -273,23 +271,15 @@ size_t par_units(const struct decoder_ops *dec, const struct aux_chunk *chunk, s
 }
 
 /*
- * Room for n units, zeroed and mapped writable (calloc_prefaulted(): the
- * hand-over reads a unit before it is written, which mapped the zero page
- * there, and the write after it flushed every CPU's TLB), on lines of
- * their own.
+ * Room for n units, zeroed (written: the hand-over reads a unit before it
+ * is cut, and a read of a fresh page maps the zero page, whose replacement
+ * at the first write flushes every CPU's TLB), on lines of their own.
  */
 static bool units_alloc(struct par *p, size_t n)
 {
-	uintptr_t at;
-
-	p->units_mem = n < (SIZE_MAX - 1) / sizeof(*p->units) ?
-		       calloc_prefaulted(n + 1, sizeof(*p->units)) : NULL;
-	if (!p->units_mem)
-		return false;
-	at = ((uintptr_t)p->units_mem + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1);
-	p->units = (struct par_unit *)at;
-	p->cap_units = n;
-	return true;
+	p->units = calloc_lines(n, sizeof(*p->units));
+	p->cap_units = p->units ? n : 0;
+	return p->units;
 }
 
 /* The units of the chunk that end at ends[0..nr), all cut */
@@ -775,7 +765,7 @@ int par_decode(const struct decoder_ops *dec, const struct aux_chunk *chunk, uns
 			 .h = h };
 
 	if (!cut_units(&p, jobs)) {
-		free(p.units_mem);
+		free(p.units);
 		return p.units ? -ERANGE : -ENOMEM;
 	}
 	return run(&p, jobs, h, ctx);
@@ -795,7 +785,7 @@ static int run_units(struct par *p, unsigned int jobs, const struct par_hooks *h
 		return -ENOMEM;
 	if ((p->only != NO_UNIT && p->only >= p->nr_units) || p->first >= p->nr_units ||
 	    (p->only == NO_UNIT && p->nr_units < 2)) {
-		free(p->units_mem);
+		free(p->units);
 		return -ERANGE;
 	}
 	return run(p, jobs ? jobs : 1, h, ctx);
@@ -863,7 +853,7 @@ out:
 			h->close(ctx, p->slots[i].hook, p->slots[i].state);
 		free(p->slots[i].ends.v);
 	}
-	free(p->units_mem);
+	free(p->units);
 	free(p->slots);
 	spin_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
